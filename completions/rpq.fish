@@ -1,0 +1,222 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rpq_global_optspecs
+    string join \n url= cluster queue= json tls-ca= tls-cert= tls-key= tls-insecure shards= h/help V/version
+end
+
+function __fish_rpq_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rpq_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rpq_using_subcommand
+    set -l cmd (__fish_rpq_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rpq -n "__fish_rpq_needs_command" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_needs_command" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_needs_command" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_needs_command" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_needs_command" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_needs_command" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l count -d 'Stop after N random tasks' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l type -d 'Push one task of this type (with --priority and --payload)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priority of the one task: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l payload -d 'Payload of the one task: JSON if it parses, else a string' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one task; an id that is already queued is not queued twice' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l stdin -d 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l name -d 'Consumer name shown in output and stats [default: HOST-PID]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l delay -d 'Simulated processing time per task' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l count -d 'Exit after N tasks are finished' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec -d 'Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec-timeout -d 'Kill a handler (its process group) that runs longer than this; counts as a failure' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l lease -d 'Lease on a claimed task; extended while the task is worked on' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l max-attempts -d 'Attempts before a task goes to the dead-letter set' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l backoff -d 'First retry delay after a failure; doubles with each attempt, with jitter' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l drain -d 'Exit when a claim finds nothing waiting and no retry scheduled'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -s n -l count -d 'How many tasks' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l priority -d 'Count one priority only: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -s y -l yes -d 'Do not ask for confirmation'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s n -l count -d 'At most N tasks' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from help" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l duration -d 'Stop after this long [default: until Ctrl+C]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'

@@ -1,0 +1,343 @@
+//! The command line, clap derive only: global options and one Args struct per subcommand.
+
+use crate::task::Priority;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success, also a graceful stop on SIGINT or SIGTERM
+  1    runtime failure: Redis unreachable, refused by ACL, out of memory, ...
+  2    usage error: unknown flag, bad priority, bad duration, bad URL
+  65   bad data: an invalid --stdin line, a stored task that cannot be read
+  130  stopped by a second signal";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rpq",
+    version,
+    about = "A priority task queue on Redis: produce, consume, peek, from a terminal or a script",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db
+    /// [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Redis Cluster: --url may name several seed nodes, comma-separated
+    #[arg(long, global = true, env = "RPQ_CLUSTER")]
+    pub cluster: bool,
+
+    /// Which queue
+    #[arg(
+        long,
+        global = true,
+        env = "RPQ_QUEUE",
+        default_value = "default",
+        value_name = "NAME"
+    )]
+    pub queue: String,
+
+    /// Machine output: one JSON object per line (NDJSON) on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// CA certificate (PEM) to verify a TLS server with, instead of the system roots
+    #[arg(long, global = true, env = "RPQ_TLS_CA", value_name = "FILE")]
+    pub tls_ca: Option<PathBuf>,
+
+    /// Client certificate (PEM) for TLS
+    #[arg(long, global = true, env = "RPQ_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Client private key (PEM) for TLS
+    #[arg(long, global = true, env = "RPQ_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Skip TLS certificate verification (for tests only)
+    #[arg(long, global = true, env = "RPQ_TLS_INSECURE")]
+    pub tls_insecure: bool,
+
+    /// Spread the queue over N hash tags (cluster primaries); stored with the queue on first use
+    #[arg(long, global = true, env = "RPQ_SHARDS", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub shards: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin
+    #[command(after_help = "\
+Examples:
+  rpq produce --interval 1s                      random tasks, one a second, until Ctrl+C
+  rpq produce --count 100 --interval 0           100 random tasks as fast as possible
+  rpq produce --type email --priority high --payload '{\"to\":\"a@b.c\"}'
+  rpq produce --type report --priority 3 --payload nightly --id report-2026-11-28
+  jq -c '.[]' tasks.json | rpq produce --stdin   lines of {\"type\",\"priority\",\"payload\",\"id\"}")]
+    Produce(ProduceArgs),
+
+    /// Claim tasks, highest priority first, process them and acknowledge them
+    #[command(after_help = "\
+Examples:
+  rpq consume --name c1                          print each task, forever
+  rpq consume --drain --json                     take what is waiting, then exit
+  rpq consume --exec ./handle.sh --max-attempts 5
+        the task JSON arrives on stdin, with RPQ_TASK_ID, RPQ_TASK_TYPE,
+        RPQ_TASK_PRIORITY, RPQ_TASK_ATTEMPT and RPQ_QUEUE in the environment;
+        exit 0 = done, anything else = failed and retried with backoff
+
+The first SIGINT or SIGTERM finishes the task in hand and exits 0; a second one hands
+it back to the queue at once and exits 130.")]
+    Consume(ConsumeArgs),
+
+    /// Show the next tasks in the order they would be claimed, without touching them
+    #[command(after_help = "\
+Examples:
+  rpq peek                 the next task
+  rpq peek -n 10 --json    the next ten, one JSON object a line")]
+    Peek(PeekArgs),
+
+    /// Print the number of tasks waiting, as a bare integer
+    #[command(after_help = "\
+Examples:
+  n=$(rpq len)
+  rpq len --priority high
+  rpq len --json           waiting by priority, in flight, retrying, dead")]
+    Len(LenArgs),
+
+    /// Remove every task of the queue (waiting, in flight, retrying, dead) and say how many
+    #[command(after_help = "\
+Examples:
+  rpq clear                asks first when stdin is a terminal
+  rpq clear --yes")]
+    Clear(ClearArgs),
+
+    /// Waiting by priority, in flight, dead, consumers seen, throughput
+    #[command(after_help = "\
+Examples:
+  rpq stats
+  rpq stats --json | jq .waiting")]
+    Stats(StatsArgs),
+
+    /// The dead-letter set: tasks that ran out of attempts or could not be read
+    #[command(subcommand)]
+    Dead(DeadCommand),
+
+    /// A producer and two consumers of different speeds in one terminal
+    #[command(after_help = "\
+Uses --url when a server answers there, else starts a private redis-server on a free
+port in a temporary directory and stops it at the end.
+
+Examples:
+  rpq demo
+  rpq demo --duration 30s")]
+    Demo(DemoArgs),
+
+    /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  rpq completions bash > ~/.local/share/bash-completion/completions/rpq
+  rpq completions zsh > ~/.zfunc/_rpq
+  rpq completions fish > ~/.config/fish/completions/rpq.fish")]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProduceArgs {
+    /// Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)
+    #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
+    pub interval: Duration,
+
+    /// Stop after N random tasks
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Push one task of this type (with --priority and --payload)
+    #[arg(long = "type", value_name = "TYPE", conflicts_with = "stdin")]
+    pub kind: Option<String>,
+
+    /// Priority of the one task: 1|2|3 or high|medium|low
+    #[arg(long, value_name = "P", requires = "kind")]
+    pub priority: Option<Priority>,
+
+    /// Payload of the one task: JSON if it parses, else a string
+    #[arg(long, value_name = "VALUE", requires = "kind")]
+    pub payload: Option<String>,
+
+    /// Id of the one task; an id that is already queued is not queued twice
+    #[arg(long, value_name = "ID", requires = "kind")]
+    pub id: Option<String>,
+
+    /// Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches
+    #[arg(long)]
+    pub stdin: bool,
+
+    /// Tasks per round trip with --stdin
+    #[arg(long, default_value_t = 500, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub batch: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    /// Consumer name shown in output and stats [default: HOST-PID]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Simulated processing time per task
+    #[arg(long, default_value = "0", value_parser = parse_duration, value_name = "DUR")]
+    pub delay: Duration,
+
+    /// Exit after N tasks are finished
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Exit when a claim finds nothing waiting and no retry scheduled
+    #[arg(long)]
+    pub drain: bool,
+
+    /// Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+
+    /// Kill a handler (its process group) that runs longer than this; counts as a failure
+    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "exec")]
+    pub exec_timeout: Option<Duration>,
+
+    /// Lease on a claimed task; extended while the task is worked on
+    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
+    pub lease: Duration,
+
+    /// Attempts before a task goes to the dead-letter set
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: u32,
+
+    /// First retry delay after a failure; doubles with each attempt, with jitter
+    #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
+    pub backoff: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct PeekArgs {
+    /// How many tasks
+    #[arg(short = 'n', long = "count", default_value_t = 1, value_name = "N")]
+    pub n: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct LenArgs {
+    /// Count one priority only: 1|2|3 or high|medium|low
+    #[arg(long, value_name = "P")]
+    pub priority: Option<Priority>,
+}
+
+#[derive(Debug, Args)]
+pub struct ClearArgs {
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {}
+
+#[derive(Debug, Subcommand)]
+pub enum DeadCommand {
+    /// List dead tasks, oldest first, with their last error
+    List(DeadListArgs),
+    /// Queue dead tasks again with their attempts reset (all, or the ids given)
+    Retry(DeadIdsArgs),
+    /// Delete dead tasks for good (all, or the ids given)
+    Purge(DeadIdsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeadListArgs {
+    /// At most N tasks
+    #[arg(short = 'n', long = "count", default_value_t = 100, value_name = "N")]
+    pub n: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DeadIdsArgs {
+    /// Task ids; none means every dead task
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Stop after this long [default: until Ctrl+C]
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub duration: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    pub shell: clap_complete::Shell,
+}
+
+/// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Ok(Duration::from_secs_f64(secs));
+        }
+        return Err(format!("'{s}' is not a duration; use 250ms, 1s, 2m"));
+    }
+    humantime::parse_duration(s).map_err(|_| format!("'{s}' is not a duration; use 250ms, 1s, 2m"))
+}
+
+/// Parses the process arguments; clap's error knows its own exit code.
+pub fn parse() -> Result<Cli, clap::Error> {
+    Cli::try_parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_are_human() {
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+        assert_eq!(parse_duration("1.5").unwrap(), Duration::from_millis(1500));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1").is_err());
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let a = Cli::try_parse_from(["rpq", "--queue", "q1", "len"]).unwrap();
+        let b = Cli::try_parse_from(["rpq", "len", "--queue", "q1", "--json"]).unwrap();
+        assert_eq!(a.global.queue, "q1");
+        assert_eq!(b.global.queue, "q1");
+        assert!(b.global.json);
+    }
+
+    #[test]
+    fn bad_priorities_are_usage_errors() {
+        let e = Cli::try_parse_from(["rpq", "len", "--priority", "urgent"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+    }
+}

@@ -1,0 +1,142 @@
+//! Running `--exec` handlers: `sh -c CMD` per task, the task JSON on stdin and its fields in the
+//! environment. Task data never becomes part of a command line. Each handler runs in its own
+//! process group, so a terminal's Ctrl+C reaches rpq alone (which lets the task finish) and a
+//! timeout or a second signal can stop the handler with everything it started.
+
+use crate::shutdown::Shutdown;
+use crate::task::Task;
+use anyhow::{Context, Result};
+use std::io::{Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How much of a failed handler's stderr is kept as the reason.
+const TAIL_BYTES: usize = 1000;
+
+const KILL_GRACE: Duration = Duration::from_secs(2);
+
+pub enum HandlerResult {
+    Done,
+    Failed(String),
+    /// A second signal stopped the handler; the task goes back to the queue.
+    Aborted,
+}
+
+pub struct Handler {
+    pub command: String,
+    pub timeout: Option<Duration>,
+    pub queue: String,
+    /// With --json, stdout belongs to rpq's NDJSON, so the handler's stdout goes to stderr.
+    pub stdout_to_stderr: bool,
+}
+
+impl Handler {
+    pub fn run(&self, task: &Task, sd: &Shutdown) -> Result<HandlerResult> {
+        let input = serde_json::to_vec(task)?;
+        let stdout = if self.stdout_to_stderr {
+            Stdio::from(std::io::stderr().as_fd().try_clone_to_owned()?)
+        } else {
+            Stdio::inherit()
+        };
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(&self.command)
+            .env("RPQ_TASK_ID", &task.id)
+            .env("RPQ_TASK_TYPE", &task.kind)
+            .env("RPQ_TASK_PRIORITY", task.priority.to_string())
+            .env("RPQ_TASK_ATTEMPT", task.attempt.to_string())
+            .env("RPQ_QUEUE", &self.queue)
+            .stdin(Stdio::piped())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("starting handler `sh -c {}`", self.command))?;
+
+        // Writing stdin from a thread: a handler that never reads a large payload must not
+        // block us, and one that exits early just closes the pipe.
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let tail = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let tail_w = Arc::clone(&tail);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let _ = std::io::stderr().write_all(&buf[..n]);
+                let mut t = tail_w.lock().unwrap();
+                t.extend_from_slice(&buf[..n]);
+                let excess = t.len().saturating_sub(TAIL_BYTES);
+                t.drain(..excess);
+            }
+        });
+
+        let pgid = child.id() as i32;
+        let started = Instant::now();
+        let mut outcome = None;
+        let mut terminated: Option<Instant> = None;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if outcome.is_none() {
+                if sd.abort_requested() {
+                    outcome = Some(HandlerResult::Aborted);
+                } else if let Some(t) = self.timeout.filter(|t| started.elapsed() > *t) {
+                    outcome = Some(HandlerResult::Failed(format!(
+                        "timed out after {}",
+                        humantime::format_duration(t)
+                    )));
+                }
+                if outcome.is_some() {
+                    kill_group(pgid, libc::SIGTERM);
+                    terminated = Some(Instant::now());
+                }
+            }
+            // A handler that ignores SIGTERM gets SIGKILL after a grace period.
+            if terminated.is_some_and(|t| t.elapsed() > KILL_GRACE) {
+                kill_group(pgid, libc::SIGKILL);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        // Whatever the handler left running in its group goes with it.
+        kill_group(pgid, libc::SIGKILL);
+        let _ = writer.join();
+        let _ = reader.join();
+        if let Some(o) = outcome {
+            return Ok(o);
+        }
+        if status.success() {
+            return Ok(HandlerResult::Done);
+        }
+        let why = match (status.code(), status.signal()) {
+            (Some(code), _) => format!("exit status {code}"),
+            (None, Some(sig)) => format!("killed by signal {sig}"),
+            _ => "failed".to_string(),
+        };
+        let tail = tail.lock().unwrap();
+        let text = String::from_utf8_lossy(&tail);
+        let last = text.trim().lines().last().unwrap_or("").trim();
+        Ok(HandlerResult::Failed(if last.is_empty() {
+            why
+        } else {
+            format!("{why}: {last}")
+        }))
+    }
+}
+
+fn kill_group(pgid: i32, sig: i32) {
+    // SAFETY: kill(2) has no memory effects; a negative pid names the handler's own group,
+    // which we created with process_group(0), so no other process can be hit.
+    unsafe {
+        libc::kill(-pgid, sig);
+    }
+}

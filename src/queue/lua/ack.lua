@@ -1,0 +1,11 @@
+-- ack: finish tasks held with the given token; nothing of them is left but counters
+-- KEYS: the common layout (common.lua)
+-- ARGV[1] consumer name  ARGV[2..] pairs of (id, token)
+-- returns one flag per pair: 1 acknowledged (or already finished), 0 the lease was lost
+local consumer = ARGV[1]
+local now = now_ms()
+local out = {}
+for i = 2, #ARGV, 2 do
+  out[#out + 1] = ack(ARGV[i], ARGV[i + 1], now, consumer)
+end
+return out

@@ -1,0 +1,76 @@
+-- claim: ack finished tasks, recover expired leases and due retries, then lease up to N tasks
+-- KEYS: the common layout (common.lua)
+-- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
+-- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7..] pairs of (id, token) to acknowledge first
+-- returns {now, next retry ms, next lease expiry ms, n acked, ack flag..., id, body, attempt, ...}
+-- (the two times only when nothing was claimed, 0 when there is none; body false when missing)
+local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
+local now = now_ms()
+local out = { now, 0, 0 }
+
+local n_ack = (#ARGV - 6) / 2
+out[#out + 1] = n_ack
+for i = 0, n_ack - 1 do
+  out[#out + 1] = ack(ARGV[7 + 2 * i], ARGV[8 + 2 * i], now, consumer)
+end
+
+-- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
+-- is needed: a lease that expired goes back to its old place in line, or to the dead set.
+local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now, 'LIMIT', 0, 16)
+for _, id in ipairs(expired) do
+  local _, _, m = get_claim(id)
+  local n, score = get_state(id)
+  unlease(id)
+  if n == nil then
+    bury(id, now, 'lease expired and its state was lost', 0, dead_cap)
+  elseif m ~= nil and n >= m then
+    bury(id, now, 'lease expired on attempt ' .. n .. ' of ' .. m, n, dead_cap)
+  else
+    redis.call('ZADD', K_PENDING, score, id)
+    redis.call('HINCRBY', K_STATS, 'recovered', 1)
+  end
+end
+local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now, 'LIMIT', 0, 16)
+for _, id in ipairs(due) do
+  local _, score = get_state(id)
+  redis.call('ZREM', K_DELAYED, id)
+  if score then
+    redis.call('ZADD', K_PENDING, score, id)
+  else
+    bury(id, now, 'retry state was lost', 0, dead_cap)
+  end
+end
+
+local claimed = 0
+while claimed < want do
+  local head = redis.call('ZPOPMIN', K_PENDING)
+  if #head == 0 then
+    break
+  end
+  local id, score = head[1], head[2]
+  local n = (get_state(id) or 0) + 1
+  redis.call('HSET', K_STATE, id, n .. '|' .. score)
+  redis.call('ZADD', K_INFLIGHT, now + lease, id)
+  redis.call('HSET', K_CLAIMS, id, token .. '|' .. string.format('%d', now) .. '|' .. max_att .. '|' .. consumer)
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HGET', K_TASKS, id)
+  out[#out + 1] = n
+  claimed = claimed + 1
+end
+
+redis.call('HSET', K_CONSUMERS, consumer, string.format('%d', now))
+if claimed == 0 then
+  -- Nothing is waiting, so every marker is stale; dropping them keeps idle consumers blocked.
+  redis.call('DEL', K_WAKE)
+  -- Tell the caller when recovery may have work, so it can block until then instead of polling.
+  local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
+  if #d > 0 then
+    out[2] = tonumber(d[2])
+  end
+  local f = redis.call('ZRANGE', K_INFLIGHT, 0, 0, 'WITHSCORES')
+  if #f > 0 then
+    out[3] = tonumber(f[2])
+  end
+end
+return out

@@ -1,0 +1,108 @@
+-- common: helpers shared by every rpq script; each script is this prelude plus its own body.
+-- Every script receives the same KEYS, all of one queue shard (one hash tag):
+-- KEYS[1] pending zset (id -> priority*1e15 + arrival seq)   KEYS[2] inflight zset (id -> lease deadline ms)
+-- KEYS[3] tasks hash (id -> body)        KEYS[4] claims hash (id -> "token|claimed ms|max attempts|consumer")
+-- KEYS[5] state hash (id -> "attempts|pending score", for tasks claimed at least once)
+-- KEYS[6] delayed zset (id -> retry at ms)   KEYS[7] dead zset (id -> died at ms)
+-- KEYS[8] dead info hash (id -> JSON {error, attempts})   KEYS[9] stats hash (counters)
+-- KEYS[10] wake list (markers that unblock idle consumers)   KEYS[11] arrival sequence counter
+-- KEYS[12] consumers hash (name -> "last seen ms|done")
+local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
+
+-- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
+-- the list bounded while nobody consumes.
+local WAKE_CAP = 64
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Scores are built as strings: Lua would print a 16-digit number in %.14g and lose the sequence.
+local function pending_score(priority, seq)
+  return tostring(priority) .. string.format('%015d', seq)
+end
+
+local function priority_of(score)
+  return tonumber(string.sub(score, 1, 1))
+end
+
+local function wake(n)
+  local have = redis.call('LLEN', K_WAKE)
+  local add = math.min(n, WAKE_CAP - have)
+  for _ = 1, add do
+    redis.call('RPUSH', K_WAKE, '1')
+  end
+end
+
+-- "attempts|score" or nil
+local function get_state(id)
+  local st = redis.call('HGET', K_STATE, id)
+  if not st then
+    return nil
+  end
+  local n, score = string.match(st, '^(%d+)|(%d+)$')
+  return tonumber(n), score
+end
+
+-- "token|claimed|max attempts|consumer" or nil
+local function get_claim(id)
+  local c = redis.call('HGET', K_CLAIMS, id)
+  if not c then
+    return nil
+  end
+  local token, claimed, max_att, consumer = string.match(c, '^([^|]*)|(%d+)|(%d+)|(.*)$')
+  return token, tonumber(claimed), tonumber(max_att), consumer
+end
+
+local function holds(id, token)
+  local t = get_claim(id)
+  return t ~= nil and t == token
+end
+
+local function unlease(id)
+  redis.call('ZREM', K_INFLIGHT, id)
+  redis.call('HDEL', K_CLAIMS, id)
+end
+
+local function forget(id)
+  redis.call('HDEL', K_TASKS, id)
+  redis.call('HDEL', K_STATE, id)
+  redis.call('HDEL', K_DEADINFO, id)
+end
+
+local function bury(id, now, reason, attempts, dead_cap)
+  redis.call('ZADD', K_DEAD, now, id)
+  redis.call('HSET', K_DEADINFO, id, cjson.encode({ error = reason, attempts = attempts }))
+  redis.call('HINCRBY', K_STATS, 'dead', 1)
+  local over = redis.call('ZCARD', K_DEAD) - dead_cap
+  if over > 0 then
+    -- The dead set is bounded: the oldest go, bodies and all.
+    local old = redis.call('ZRANGE', K_DEAD, 0, over - 1)
+    for _, oid in ipairs(old) do
+      redis.call('ZREM', K_DEAD, oid)
+      forget(oid)
+    end
+  end
+end
+
+-- Acknowledge a finished task. Idempotent: a task whose body is already gone was finished, so
+-- a retried ack after a lost reply still reports success.
+-- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue)
+local function ack(id, token, now, consumer)
+  if holds(id, token) then
+    unlease(id)
+    forget(id)
+    redis.call('HINCRBY', K_STATS, 'done', 1)
+    if consumer then
+      redis.call('HINCRBY', K_STATS, 'done:' .. consumer, 1)
+    end
+    return 1
+  end
+  if redis.call('HEXISTS', K_TASKS, id) == 0 then
+    return 1
+  end
+  return 0
+end

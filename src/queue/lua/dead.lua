@@ -1,0 +1,46 @@
+-- dead: list, retry or purge dead tasks
+-- KEYS: the common layout (common.lua)
+-- ARGV[1] "list" | "retry" | "purge"  ARGV[2] offset (list)  ARGV[3] limit (list)
+-- ARGV[2..] ids for retry and purge; none means all of them
+-- list returns {id, died ms, body, info JSON, ...}; retry and purge return how many they moved
+local op = ARGV[1]
+if op == 'list' then
+  local ids = redis.call('ZRANGE', K_DEAD, tonumber(ARGV[2]), tonumber(ARGV[2]) + tonumber(ARGV[3]) - 1, 'WITHSCORES')
+  local out = {}
+  for i = 1, #ids, 2 do
+    out[#out + 1] = ids[i]
+    out[#out + 1] = ids[i + 1]
+    out[#out + 1] = redis.call('HGET', K_TASKS, ids[i])
+    out[#out + 1] = redis.call('HGET', K_DEADINFO, ids[i])
+  end
+  return out
+end
+local ids = {}
+for i = 2, #ARGV do
+  ids[#ids + 1] = ARGV[i]
+end
+if #ids == 0 then
+  ids = redis.call('ZRANGE', K_DEAD, 0, -1)
+end
+local moved = 0
+for _, id in ipairs(ids) do
+  if redis.call('ZREM', K_DEAD, id) == 1 then
+    moved = moved + 1
+    if op == 'retry' then
+      local _, score = get_state(id)
+      local priority = score and priority_of(score) or 2
+      redis.call('HDEL', K_STATE, id)
+      redis.call('HDEL', K_DEADINFO, id)
+      if redis.call('HEXISTS', K_TASKS, id) == 1 then
+        -- A retried task starts again at the back of its priority with its attempts reset.
+        redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('INCR', K_SEQ)), id)
+      end
+    else
+      forget(id)
+    end
+  end
+end
+if op == 'retry' and moved > 0 then
+  wake(moved)
+end
+return moved

@@ -1,0 +1,21 @@
+-- fail: a handler failed; retry the task after a backoff, or bury it once out of attempts
+-- KEYS: the common layout (common.lua)
+-- ARGV[1] id  ARGV[2] token  ARGV[3] backoff ms  ARGV[4] error text  ARGV[5] dead-set cap
+-- ARGV[6] "1" to bury at once whatever the attempts (a task that cannot be read)
+-- returns 1 scheduled for retry, 2 moved to the dead set, 0 the lease was lost
+local id, token, backoff, err = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local dead_cap, now_dead = tonumber(ARGV[5]), ARGV[6] == '1'
+local _, _, m = get_claim(id)
+if not holds(id, token) then
+  return 0
+end
+local now = now_ms()
+local n = get_state(id) or 1
+unlease(id)
+redis.call('HINCRBY', K_STATS, 'failed', 1)
+if now_dead or n >= m then
+  bury(id, now, err, n, dead_cap)
+  return 2
+end
+redis.call('ZADD', K_DELAYED, now + backoff, id)
+return 1

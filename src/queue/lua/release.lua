@@ -1,0 +1,28 @@
+-- release: hand tasks back at once, at their old place in line, with no attempt counted
+-- KEYS: the common layout (common.lua)
+-- ARGV[1..] pairs of (id, token)
+-- returns one flag per pair: 1 released, 0 the lease was lost
+local out = {}
+local back = 0
+for i = 1, #ARGV, 2 do
+  local id, token = ARGV[i], ARGV[i + 1]
+  if holds(id, token) then
+    local n, score = get_state(id)
+    unlease(id)
+    if n <= 1 then
+      redis.call('HDEL', K_STATE, id)
+    else
+      redis.call('HSET', K_STATE, id, (n - 1) .. '|' .. score)
+    end
+    redis.call('ZADD', K_PENDING, score, id)
+    redis.call('HINCRBY', K_STATS, 'released', 1)
+    back = back + 1
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+if back > 0 then
+  wake(back)
+end
+return out

@@ -1,0 +1,571 @@
+//! The queue: push, claim, extend, ack, fail, release, peek, len, clear, dead letters.
+//! Every step that touches more than one key is one Lua script (`lua/`), so it is atomic on the
+//! server; this module turns Rust calls into script calls and replies into types, and owns no
+//! policy about output or retries of its own.
+
+pub mod keys;
+
+use crate::config::Config;
+use crate::conn::{self, Conn};
+use crate::task::{ms_to_time, NewTask, Priority, Task};
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, Utc};
+use keys::Keys;
+use rand::Rng;
+use redis::{Script, Value};
+use serde::Serialize;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+macro_rules! script {
+    ($file:literal) => {
+        LazyLock::new(|| {
+            Script::new(concat!(
+                include_str!("lua/common.lua"),
+                "\n",
+                include_str!(concat!("lua/", $file))
+            ))
+        })
+    };
+}
+
+static PUSH: LazyLock<Script> = script!("push.lua");
+static CLAIM: LazyLock<Script> = script!("claim.lua");
+static EXTEND: LazyLock<Script> = script!("extend.lua");
+static ACK: LazyLock<Script> = script!("ack.lua");
+static FAIL: LazyLock<Script> = script!("fail.lua");
+static RELEASE: LazyLock<Script> = script!("release.lua");
+static PEEK: LazyLock<Script> = script!("peek.lua");
+static CLEAR: LazyLock<Script> = script!("clear.lua");
+static DEAD: LazyLock<Script> = script!("dead.lua");
+
+/// Field and value pairs of a hash of counters.
+pub type Pairs = Vec<(String, i64)>;
+
+/// The dead-letter set keeps at most this many tasks; the oldest go first.
+pub const DEAD_CAP: u64 = 10_000;
+
+/// What a consumer asks of a claim.
+#[derive(Debug, Clone)]
+pub struct ClaimOptions {
+    pub consumer: String,
+    pub lease: Duration,
+    pub max_attempts: u32,
+    /// How many tasks to lease at once.
+    pub count: usize,
+}
+
+/// A task leased to this consumer. The token proves the lease: ack, extend, fail and release
+/// carry it, so a consumer whose lease expired cannot finish a task someone else now holds.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub task: Task,
+    pub token: String,
+    pub claimed_at: DateTime<Utc>,
+}
+
+/// A claimed task whose body could not be read.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub id: String,
+    pub token: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct ClaimReply {
+    pub now: DateTime<Utc>,
+    /// One flag per ack sent with the claim: true acknowledged, false the lease was lost.
+    pub acked: Vec<bool>,
+    pub tasks: Vec<Claimed>,
+    pub unreadable: Vec<Unreadable>,
+    /// When nothing was claimed: when the next retry is due, if one is scheduled.
+    pub next_retry: Option<DateTime<Utc>>,
+    /// When nothing was claimed: when the first lease (of any consumer) expires.
+    pub next_expiry: Option<DateTime<Utc>>,
+}
+
+/// The outcome of a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    Retry,
+    Dead,
+    LeaseLost,
+}
+
+/// Counts of one queue, all O(1) or O(log n) on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Lengths {
+    /// Waiting to be claimed, in total.
+    pub waiting: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+    pub in_flight: u64,
+    /// Failed, waiting for their retry time.
+    pub retrying: u64,
+    pub dead: u64,
+}
+
+impl Lengths {
+    pub fn of(&self, p: Priority) -> u64 {
+        match p.get() {
+            1 => self.high,
+            2 => self.medium,
+            _ => self.low,
+        }
+    }
+}
+
+/// What `clear` removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Cleared {
+    pub removed: u64,
+    pub waiting: u64,
+    pub in_flight: u64,
+    pub retrying: u64,
+    pub dead: u64,
+}
+
+/// A task in the dead-letter set.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadTask {
+    #[serde(flatten)]
+    pub task: Task,
+    pub attempts: u32,
+    pub error: String,
+    #[serde(with = "crate::task::rfc3339")]
+    pub died_at: DateTime<Utc>,
+}
+
+pub struct Queue {
+    cfg: Config,
+    conn: Conn,
+    name: String,
+    shards: Vec<Keys>,
+}
+
+impl Queue {
+    /// Connects to the queue named in the config.
+    pub fn open(cfg: &Config) -> Result<Queue> {
+        let conn = conn::open(cfg)?;
+        let name = cfg.queue.clone();
+        Ok(Queue {
+            cfg: cfg.clone(),
+            conn,
+            shards: vec![Keys::new(&name, 0)],
+            name,
+        })
+    }
+
+    /// Drops the connection and opens a new one (after a restart or a network cut). Scripts are
+    /// reloaded on first use, since `Script` falls back to SCRIPT LOAD on NOSCRIPT.
+    pub fn reconnect(&mut self) -> Result<()> {
+        self.conn = conn::open(&self.cfg)?;
+        Ok(())
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The raw connection, for callers that need a plain command (PING, INFO) of their own.
+    pub fn conn(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
+    fn keys(&self) -> &Keys {
+        &self.shards[0]
+    }
+
+    fn invoke(&mut self, script: &Script, args: &[String], what: &str) -> Result<Value> {
+        let mut inv = script.prepare_invoke();
+        for k in self.shards[0].all() {
+            inv.key(k);
+        }
+        for a in args {
+            inv.arg(a);
+        }
+        let reply = inv.invoke::<Value>(&mut self.conn);
+        reply
+            .map_err(|e| self.explain(e))
+            .with_context(|| format!("{what} on queue '{}'", self.name))
+    }
+
+    /// A WRONGTYPE error does not say which key; find it, so the user can look at it.
+    fn explain(&mut self, e: redis::RedisError) -> anyhow::Error {
+        if e.code() != Some("WRONGTYPE") {
+            return e.into();
+        }
+        let expected = [
+            "zset", "zset", "hash", "hash", "hash", "zset", "zset", "hash", "hash", "list",
+            "string", "hash",
+        ];
+        let keys = self.keys().all().to_vec();
+        for (key, want) in keys.iter().zip(expected) {
+            let t: String = redis::cmd("TYPE")
+                .arg(key)
+                .query(&mut self.conn)
+                .unwrap_or_default();
+            if t != "none" && t != want {
+                return anyhow!(
+                    "key {key} holds a {t}, not the {want} rpq keeps there; \
+                     rename or delete it, or use another --queue"
+                );
+            }
+        }
+        e.into()
+    }
+
+    /// Pushes tasks in one round trip. Returns when they were created and, per task, whether it
+    /// was queued (false: its id was already known).
+    pub fn push(&mut self, tasks: &[NewTask]) -> Result<(DateTime<Utc>, Vec<bool>)> {
+        if tasks.is_empty() {
+            return Ok((Utc::now(), vec![]));
+        }
+        let mut args: Vec<String> = Vec::with_capacity(1 + tasks.len() * 3);
+        args.push(tasks.len().to_string());
+        for t in tasks {
+            args.push(t.id.clone());
+            args.push(t.priority.get().to_string());
+            args.push(t.body());
+        }
+        let reply = self.invoke(&PUSH, &args, "pushing tasks")?;
+        let items = array(reply)?;
+        let created = ms_to_time(int(items.first())?);
+        let flags = items[1..]
+            .iter()
+            .map(|v| int(Some(v)).map(|f| f == 1))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((created, flags))
+    }
+
+    /// Acknowledges `acks` (id, token) and leases up to `opts.count` tasks, in one round trip.
+    /// Expired leases and due retries are recovered on the way, a few per call.
+    pub fn claim(&mut self, opts: &ClaimOptions, acks: &[(String, String)]) -> Result<ClaimReply> {
+        let token = new_token();
+        let lease_ms = opts.lease.as_millis().max(1) as u64;
+        let mut args: Vec<String> = vec![
+            lease_ms.to_string(),
+            opts.count.max(1).to_string(),
+            token.clone(),
+            opts.consumer.clone(),
+            opts.max_attempts.to_string(),
+            DEAD_CAP.to_string(),
+        ];
+        for (id, tok) in acks {
+            args.push(id.clone());
+            args.push(tok.clone());
+        }
+        let reply = self.invoke(&CLAIM, &args, "claiming a task")?;
+        let items = array(reply)?;
+        let now = ms_to_time(int(items.first())?);
+        let next_retry = int(items.get(1))?;
+        let next_expiry = int(items.get(2))?;
+        let n_ack = int(items.get(3))? as usize;
+        let acked = (0..n_ack)
+            .map(|i| int(items.get(4 + i)).map(|f| f == 1))
+            .collect::<Result<Vec<_>>>()?;
+        let mut out = ClaimReply {
+            now,
+            acked,
+            next_retry: (next_retry > 0).then(|| ms_to_time(next_retry)),
+            next_expiry: (next_expiry > 0).then(|| ms_to_time(next_expiry)),
+            ..ClaimReply::default()
+        };
+        for chunk in items[4 + n_ack..].chunks(3) {
+            let id = string(chunk.first())?;
+            let attempt = int(chunk.get(2))? as u32;
+            let body = opt_string(chunk.get(1))?;
+            let parsed = match body {
+                Some(b) => Task::from_stored(&id, &b, attempt),
+                None => Err("stored body is missing".to_string()),
+            };
+            match parsed {
+                Ok(task) => out.tasks.push(Claimed {
+                    task,
+                    token: token.clone(),
+                    claimed_at: now,
+                }),
+                Err(reason) => out.unreadable.push(Unreadable {
+                    id,
+                    token: token.clone(),
+                    reason,
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Blocks for at most `timeout` until a push signals new work. Returns true when woken.
+    /// The caller checks for shutdown between calls, as a signal does not interrupt the read.
+    pub fn wait_for_work(&mut self, timeout: Duration) -> Result<bool> {
+        let secs = timeout.as_secs_f64().clamp(0.01, 1.0);
+        let wake = self.keys().wake().to_string();
+        let woke: Option<(String, String)> = redis::cmd("BLPOP")
+            .arg(&wake)
+            .arg(format!("{secs:.3}"))
+            .query(&mut self.conn)
+            .with_context(|| format!("waiting for tasks on queue '{}'", self.name))?;
+        Ok(woke.is_some())
+    }
+
+    /// Extends the leases of tasks still held; one flag per lease, false when it was lost.
+    pub fn extend(
+        &mut self,
+        consumer: &str,
+        leases: &[(String, String)],
+        lease: Duration,
+    ) -> Result<Vec<bool>> {
+        let mut args = vec![
+            (lease.as_millis().max(1) as u64).to_string(),
+            consumer.to_string(),
+        ];
+        for (id, tok) in leases {
+            args.push(id.clone());
+            args.push(tok.clone());
+        }
+        flags(self.invoke(&EXTEND, &args, "extending a lease")?)
+    }
+
+    /// Acknowledges finished tasks; one flag per lease, false when it was lost.
+    pub fn ack(&mut self, consumer: &str, leases: &[(String, String)]) -> Result<Vec<bool>> {
+        let mut args = vec![consumer.to_string()];
+        for (id, tok) in leases {
+            args.push(id.clone());
+            args.push(tok.clone());
+        }
+        flags(self.invoke(&ACK, &args, "acknowledging a task")?)
+    }
+
+    /// Records a failed attempt: the task is retried after `backoff`, or goes to the dead set
+    /// when it is out of attempts or `bury` is set (a task that cannot be read).
+    pub fn fail(
+        &mut self,
+        id: &str,
+        token: &str,
+        backoff: Duration,
+        error: &str,
+        bury: bool,
+    ) -> Result<Failed> {
+        let args = [
+            id.to_string(),
+            token.to_string(),
+            (backoff.as_millis() as u64).to_string(),
+            error.to_string(),
+            DEAD_CAP.to_string(),
+            if bury { "1" } else { "0" }.to_string(),
+        ];
+        match int(Some(&self.invoke(&FAIL, &args, "recording a failure")?))? {
+            1 => Ok(Failed::Retry),
+            2 => Ok(Failed::Dead),
+            _ => Ok(Failed::LeaseLost),
+        }
+    }
+
+    /// Hands tasks back at once, at their old place in line, with no attempt counted.
+    pub fn release(&mut self, leases: &[(String, String)]) -> Result<Vec<bool>> {
+        let args: Vec<String> = leases
+            .iter()
+            .flat_map(|(id, tok)| [id.clone(), tok.clone()])
+            .collect();
+        flags(self.invoke(&RELEASE, &args, "releasing a task")?)
+    }
+
+    /// The next `n` tasks in claim order, untouched. Unreadable bodies are shown with a null
+    /// payload and type "?" rather than hidden, so peek never lies about what is next.
+    pub fn peek(&mut self, n: usize) -> Result<Vec<Task>> {
+        if n == 0 {
+            return Ok(vec![]);
+        }
+        let reply = self.invoke(&PEEK, &[n.to_string()], "peeking")?;
+        let items = array(reply)?;
+        let mut out = Vec::with_capacity(items.len() / 4);
+        for chunk in items.chunks(4) {
+            let id = string(chunk.first())?;
+            let score = string(chunk.get(1))?;
+            let body = opt_string(chunk.get(2))?;
+            let attempts = int(chunk.get(3))? as u32;
+            let task = body
+                .and_then(|b| Task::from_stored(&id, &b, attempts).ok())
+                .unwrap_or_else(|| Task {
+                    id: id.clone(),
+                    kind: "?".into(),
+                    priority: score[..1].parse().unwrap_or(0),
+                    payload: serde_json::Value::Null,
+                    created_at: ms_to_time(0),
+                    attempt: attempts,
+                });
+            out.push(task);
+        }
+        Ok(out)
+    }
+
+    /// Counts by state, in one round trip of O(log n) commands.
+    pub fn lengths(&mut self) -> Result<Lengths> {
+        let k = self.keys().clone();
+        let mut pipe = redis::pipe();
+        for p in Priority::ALL {
+            let lo = format!("{}000000000000000", p.get());
+            let hi = format!("({}000000000000000", p.get() + 1);
+            pipe.cmd("ZCOUNT").arg(k.pending()).arg(lo).arg(hi);
+        }
+        pipe.cmd("ZCARD").arg(k.inflight());
+        pipe.cmd("ZCARD").arg(k.delayed());
+        pipe.cmd("ZCARD").arg(k.dead());
+        let (high, medium, low, in_flight, retrying, dead): (u64, u64, u64, u64, u64, u64) = pipe
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(e))
+            .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
+        Ok(Lengths {
+            waiting: high + medium + low,
+            high,
+            medium,
+            low,
+            in_flight,
+            retrying,
+            dead,
+        })
+    }
+
+    /// Removes every task; consumers holding one find their lease lost when they ack.
+    pub fn clear(&mut self) -> Result<Cleared> {
+        let items = array(self.invoke(&CLEAR, &[], "clearing")?)?;
+        let n = |i: usize| int(items.get(i)).map(|v| v as u64);
+        let (waiting, in_flight, retrying, dead) = (n(0)?, n(1)?, n(2)?, n(3)?);
+        Ok(Cleared {
+            removed: waiting + in_flight + retrying + dead,
+            waiting,
+            in_flight,
+            retrying,
+            dead,
+        })
+    }
+
+    /// Dead tasks, oldest first.
+    pub fn dead_list(&mut self, offset: usize, limit: usize) -> Result<Vec<DeadTask>> {
+        let args = ["list".to_string(), offset.to_string(), limit.to_string()];
+        let items = array(self.invoke(&DEAD, &args, "listing dead tasks")?)?;
+        let mut out = Vec::new();
+        for chunk in items.chunks(4) {
+            let id = string(chunk.first())?;
+            let died: i64 = string(chunk.get(1))?.parse().unwrap_or(0);
+            let body = opt_string(chunk.get(2))?;
+            let info: serde_json::Value = opt_string(chunk.get(3))?
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
+            let attempts = info["attempts"].as_u64().unwrap_or(0) as u32;
+            let mut error = info["error"].as_str().unwrap_or("").to_string();
+            let task = match body.as_deref().map(|b| Task::from_stored(&id, b, attempts)) {
+                Some(Ok(t)) => t,
+                other => {
+                    if let Some(Err(why)) = other {
+                        if error.is_empty() {
+                            error = why;
+                        }
+                    }
+                    Task {
+                        id: id.clone(),
+                        kind: "?".into(),
+                        priority: 0,
+                        payload: serde_json::Value::Null,
+                        created_at: ms_to_time(0),
+                        attempt: attempts,
+                    }
+                }
+            };
+            out.push(DeadTask {
+                task,
+                attempts,
+                error,
+                died_at: ms_to_time(died),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Queues dead tasks again with attempts reset; no ids means all. Returns how many.
+    pub fn dead_retry(&mut self, ids: &[String]) -> Result<u64> {
+        self.dead_op("retry", ids)
+    }
+
+    /// Deletes dead tasks for good; no ids means all. Returns how many.
+    pub fn dead_purge(&mut self, ids: &[String]) -> Result<u64> {
+        self.dead_op("purge", ids)
+    }
+
+    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<u64> {
+        let mut args = vec![op.to_string()];
+        args.extend(ids.iter().cloned());
+        let what = format!("{op} of dead tasks");
+        Ok(int(Some(&self.invoke(&DEAD, &args, &what)?))? as u64)
+    }
+
+    /// Raw counters and consumers, for `stats`.
+    pub fn counters(&mut self) -> Result<(Pairs, Pairs)> {
+        let k = self.keys().clone();
+        let (stats, consumers): (Pairs, Pairs) = redis::pipe()
+            .cmd("HGETALL")
+            .arg(k.stats())
+            .cmd("HGETALL")
+            .arg(k.consumers())
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(e))
+            .with_context(|| format!("reading counters of queue '{}'", self.name))?;
+        Ok((stats, consumers))
+    }
+
+    /// The age of the oldest waiting task, by its created time.
+    pub fn oldest_waiting(&mut self) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.peek(1)?.first().map(|t| t.created_at))
+    }
+}
+
+/// A random claim token: 64 bits, hex.
+fn new_token() -> String {
+    format!("{:016x}", rand::rng().random::<u64>())
+}
+
+fn array(v: Value) -> Result<Vec<Value>> {
+    match v {
+        Value::Array(items) => Ok(items),
+        Value::Nil => Ok(vec![]),
+        other => bail!("unexpected reply from redis: {other:?}"),
+    }
+}
+
+fn int(v: Option<&Value>) -> Result<i64> {
+    match v {
+        Some(Value::Int(i)) => Ok(*i),
+        Some(Value::BulkString(b)) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow!("unexpected reply from redis: expected a number")),
+        other => bail!("unexpected reply from redis: expected a number, got {other:?}"),
+    }
+}
+
+fn opt_string(v: Option<&Value>) -> Result<Option<String>> {
+    match v {
+        None | Some(Value::Nil) => Ok(None),
+        Some(Value::BulkString(b)) => Ok(Some(String::from_utf8_lossy(b).into_owned())),
+        Some(Value::SimpleString(s)) => Ok(Some(s.clone())),
+        Some(Value::Int(i)) => Ok(Some(i.to_string())),
+        other => bail!("unexpected reply from redis: expected a string, got {other:?}"),
+    }
+}
+
+fn string(v: Option<&Value>) -> Result<String> {
+    opt_string(v)?.ok_or_else(|| anyhow!("unexpected reply from redis: missing value"))
+}
+
+fn flags(v: Value) -> Result<Vec<bool>> {
+    array(v)?
+        .iter()
+        .map(|f| int(Some(f)).map(|f| f == 1))
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! Riding out a lost connection: long-running commands (consume, produce) wrap each queue call
+//! in `retry`, which reconnects with capped exponential backoff and says so once on stderr.
+
+use crate::conn::is_connection_error;
+use crate::error::Interrupted;
+use crate::output::note;
+use crate::queue::Queue;
+use crate::shutdown::Shutdown;
+use anyhow::Result;
+use rand::Rng;
+use std::time::Duration;
+
+const FIRST_DELAY: Duration = Duration::from_millis(100);
+const MAX_DELAY: Duration = Duration::from_secs(5);
+
+/// Runs `op`; when the connection is lost, reconnects and runs it again until it goes through.
+/// Every call rpq wraps is safe to repeat: pushes carry their ids, acks are idempotent, and a
+/// claim whose reply was lost only leaves a lease that expires and returns its task.
+/// A second signal gives up with `Interrupted`.
+pub fn retry<T>(
+    q: &mut Queue,
+    sd: &Shutdown,
+    mut op: impl FnMut(&mut Queue) -> Result<T>,
+) -> Result<T> {
+    let mut said = false;
+    let mut delay = FIRST_DELAY;
+    loop {
+        match op(q) {
+            Ok(v) => {
+                if said {
+                    note(&format!(
+                        "reconnected to redis at {}",
+                        q.config().display_url()
+                    ));
+                }
+                return Ok(v);
+            }
+            Err(e) if is_connection_error(&e) => {
+                if !said {
+                    note(&format!(
+                        "lost the connection to redis at {} ({}); reconnecting",
+                        q.config().display_url(),
+                        root_cause(&e)
+                    ));
+                    said = true;
+                }
+                loop {
+                    if sd.abort_requested() {
+                        return Err(Interrupted.into());
+                    }
+                    let jitter = rand::rng().random_range(0.5..1.0);
+                    std::thread::sleep(delay.mul_f64(jitter));
+                    delay = (delay * 2).min(MAX_DELAY);
+                    match q.reconnect() {
+                        Ok(()) => break,
+                        Err(e) if is_connection_error(&e) => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn root_cause(e: &anyhow::Error) -> String {
+    e.root_cause().to_string()
+}

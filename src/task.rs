@@ -1,0 +1,344 @@
+//! The task: its priority, its stored body and its JSON form on stdout and stdin.
+
+use anyhow::{bail, Result};
+use chrono::{DateTime, TimeZone, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+
+/// 1 (high) is claimed before 2 (medium) before 3 (low).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Priority(u8);
+
+impl Priority {
+    pub const HIGH: Priority = Priority(1);
+    pub const MEDIUM: Priority = Priority(2);
+    pub const LOW: Priority = Priority(3);
+    pub const ALL: [Priority; 3] = [Priority::HIGH, Priority::MEDIUM, Priority::LOW];
+
+    pub fn new(n: u64) -> Result<Priority> {
+        match n {
+            1..=3 => Ok(Priority(n as u8)),
+            _ => bail!("priority {n} is out of range; use 1, 2, 3 or high, medium, low"),
+        }
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "high",
+            2 => "medium",
+            _ => "low",
+        }
+    }
+}
+
+impl FromStr for Priority {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Priority, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "1" | "high" => Ok(Priority::HIGH),
+            "2" | "medium" => Ok(Priority::MEDIUM),
+            "3" | "low" => Ok(Priority::LOW),
+            _ => Err(format!(
+                "'{s}' is not a priority; use 1, 2, 3 or high, medium, low"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A task not yet queued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTask {
+    pub id: String,
+    pub kind: String,
+    pub priority: Priority,
+    pub payload: Value,
+}
+
+impl NewTask {
+    /// A task with a fresh random id. Ids are made by the client, not the server, so that a
+    /// producer retrying a push whose reply was lost cannot queue the task twice.
+    pub fn new(kind: impl Into<String>, priority: Priority, payload: Value) -> NewTask {
+        NewTask {
+            id: new_id(),
+            kind: kind.into(),
+            priority,
+            payload,
+        }
+    }
+
+    /// The body as the push script expects it: a JSON object to which the server adds the
+    /// created time. Short field names keep Redis memory per task small.
+    pub fn body(&self) -> String {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            t: &'a str,
+            p: u8,
+            d: &'a Value,
+        }
+        serde_json::to_string(&Out {
+            t: &self.kind,
+            p: self.priority.get(),
+            d: &self.payload,
+        })
+        .expect("a task body always serializes")
+    }
+
+    /// The task as queued at `created_ms`.
+    pub fn queued(&self, created_ms: i64) -> Task {
+        Task {
+            id: self.id.clone(),
+            kind: self.kind.clone(),
+            priority: self.priority.get(),
+            payload: self.payload.clone(),
+            created_at: ms_to_time(created_ms),
+            attempt: 0,
+        }
+    }
+}
+
+/// 12 characters of base 62: about 71 bits, so collisions are out of reach, yet short enough to
+/// keep memory per task low (each id is stored twice).
+pub fn new_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Ids go into keys' members and environment variables, never into commands, but they must
+/// stay printable and reasonably short.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("the task id is empty".into());
+    }
+    if id.len() > 256 {
+        return Err("the task id is longer than 256 bytes".into());
+    }
+    if id.chars().any(|c| c.is_control()) {
+        return Err("the task id has a control character".into());
+    }
+    Ok(())
+}
+
+/// A task as stored and as printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub priority: u8,
+    pub payload: Value,
+    #[serde(with = "rfc3339")]
+    pub created_at: DateTime<Utc>,
+    /// Which claim of the task this is: 1 for the first, 0 while it has never been claimed.
+    pub attempt: u32,
+}
+
+impl Task {
+    /// Parses a stored body; `Err` carries why it cannot be read (the task then goes dead).
+    pub fn from_stored(id: &str, body: &str, attempt: u32) -> Result<Task, String> {
+        #[derive(Deserialize)]
+        struct Stored {
+            c: i64,
+            t: String,
+            p: u8,
+            d: Value,
+        }
+        let s: Stored =
+            serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
+        if !(1..=3).contains(&s.p) {
+            return Err(format!("stored priority {} is out of range", s.p));
+        }
+        Ok(Task {
+            id: id.to_string(),
+            kind: s.t,
+            priority: s.p,
+            payload: s.d,
+            created_at: ms_to_time(s.c),
+            attempt,
+        })
+    }
+
+    pub fn priority(&self) -> Priority {
+        Priority(self.priority)
+    }
+}
+
+/// One line of `produce --stdin`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputLine {
+    #[serde(rename = "type")]
+    kind: String,
+    priority: Value,
+    #[serde(default)]
+    payload: Value,
+    #[serde(default)]
+    id: Option<String>,
+}
+
+/// Parses one `--stdin` line: `{"type":..,"priority":..,"payload":..,"id":..}`.
+pub fn parse_input_line(line: &str) -> Result<NewTask, String> {
+    let input: InputLine = serde_json::from_str(line).map_err(|e| {
+        let msg = e.to_string();
+        // serde's "at line 1 column 7" is noise for a one-line record.
+        match msg.rfind(" at line ") {
+            Some(i) => msg[..i].to_string(),
+            None => msg,
+        }
+    })?;
+    let priority = match &input.priority {
+        Value::Number(n) => n
+            .as_u64()
+            .ok_or_else(|| format!("priority {n} is not 1, 2 or 3"))
+            .and_then(|n| Priority::new(n).map_err(|e| e.to_string()))?,
+        Value::String(s) => s.parse()?,
+        other => {
+            return Err(format!(
+                "priority {other} is not 1, 2, 3 or high, medium, low"
+            ))
+        }
+    };
+    if input.kind.is_empty() {
+        return Err("type is empty".into());
+    }
+    let id = match input.id {
+        Some(id) => {
+            check_id(&id)?;
+            id
+        }
+        None => new_id(),
+    };
+    Ok(NewTask {
+        id,
+        kind: input.kind,
+        priority,
+        payload: input.payload,
+    })
+}
+
+/// A `--payload` value: JSON if it parses, else a JSON string.
+pub fn parse_payload(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_string()))
+}
+
+pub fn ms_to_time(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+/// RFC 3339 with milliseconds and a `Z`, the form every timestamp of rpq's JSON takes.
+pub mod rfc3339 {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn format(t: &DateTime<Utc>) -> String {
+        t.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn priorities_parse_by_number_and_name() {
+        assert_eq!("1".parse::<Priority>().unwrap(), Priority::HIGH);
+        assert_eq!("Medium".parse::<Priority>().unwrap(), Priority::MEDIUM);
+        assert_eq!("low".parse::<Priority>().unwrap(), Priority::LOW);
+        assert!("4".parse::<Priority>().is_err());
+        assert!("urgent".parse::<Priority>().is_err());
+        assert!(Priority::new(0).is_err());
+    }
+
+    #[test]
+    fn body_round_trips_through_the_stored_form() {
+        let t = NewTask::new("email", Priority::HIGH, json!({"to": "a@b.c"}));
+        // The push script prepends the created time the same way.
+        let stored = format!("{{\"c\":1764340214123,{}", &t.body()[1..]);
+        let back = Task::from_stored(&t.id, &stored, 2).unwrap();
+        assert_eq!(back.kind, "email");
+        assert_eq!(back.priority, 1);
+        assert_eq!(back.payload, json!({"to": "a@b.c"}));
+        assert_eq!(back.attempt, 2);
+        assert_eq!(
+            rfc3339::format(&back.created_at),
+            "2025-11-28T14:30:14.123Z"
+        );
+    }
+
+    #[test]
+    fn corrupt_bodies_are_reported_not_panicked() {
+        assert!(Task::from_stored("x", "not json", 1).is_err());
+        assert!(Task::from_stored("x", r#"{"c":1,"t":"a","p":9,"d":null}"#, 1).is_err());
+    }
+
+    #[test]
+    fn task_json_has_the_documented_fields() {
+        let t = NewTask::new("email", Priority::LOW, json!("hi")).queued(0);
+        let v = serde_json::to_value(&t).unwrap();
+        let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["attempt", "created_at", "id", "payload", "priority", "type"]
+        );
+        assert_eq!(v["priority"], 3);
+        assert_eq!(v["created_at"], "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn input_lines_are_checked() {
+        let t = parse_input_line(r#"{"type":"a","priority":"high","payload":{"x":1},"id":"k1"}"#)
+            .unwrap();
+        assert_eq!((t.id.as_str(), t.priority), ("k1", Priority::HIGH));
+        assert!(parse_input_line(r#"{"type":"a","priority":7}"#)
+            .unwrap_err()
+            .contains("out of range"));
+        assert!(parse_input_line(r#"{"priority":1}"#).is_err());
+        assert!(parse_input_line("{").is_err());
+        assert!(parse_input_line(r#"{"type":"a","priority":1,"bogus":1}"#).is_err());
+    }
+
+    #[test]
+    fn payload_is_json_if_it_parses() {
+        assert_eq!(parse_payload(r#"{"a":1}"#), json!({"a":1}));
+        assert_eq!(parse_payload("42"), json!(42));
+        assert_eq!(parse_payload("hello world"), json!("hello world"));
+    }
+
+    #[test]
+    fn ids_are_distinct_and_short() {
+        let a = new_id();
+        assert_eq!(a.len(), 12);
+        assert_ne!(a, new_id());
+        assert!(check_id("bad\nid").is_err());
+    }
+}

@@ -1,0 +1,285 @@
+//! The five commands of the design on one server: order, distinctness, peek, len, clear.
+
+use crate::support::*;
+use serde_json::{json, Value};
+
+#[test]
+fn claims_follow_priority_then_arrival_across_producers() {
+    let r = redis();
+    // Three producers push at once, each numbering its own tasks; within a priority the
+    // consumer must see every producer's tasks in the order that producer sent them.
+    let producers: Vec<_> = (0..3)
+        .map(|p| {
+            let lines: Vec<String> = (0..300)
+                .map(|i| {
+                    json!({"type": "t", "priority": 1 + (i * 7 + p) % 3,
+                           "payload": {"producer": p, "n": i}})
+                    .to_string()
+                })
+                .collect();
+            let mut cmd = rpq(&r);
+            cmd.args(["--queue", "order", "produce", "--stdin", "--batch", "7"])
+                .write_stdin(lines.join("\n"));
+            std::thread::spawn(move || cmd.assert().success())
+        })
+        .collect();
+    for p in producers {
+        p.join().unwrap();
+    }
+    let out = rpq(&r)
+        .args(["--queue", "order", "--json", "consume", "--drain"])
+        .assert()
+        .success();
+    let done = ndjson(&out.get_output().stdout);
+    assert_eq!(done.len(), 900);
+    let mut last_priority = 1;
+    let mut last_n = std::collections::HashMap::new();
+    let mut last_created = String::new();
+    for t in &done {
+        let p = t["priority"].as_u64().unwrap();
+        assert!(p >= last_priority, "priority {p} after {last_priority}");
+        if p != last_priority {
+            last_n.clear();
+            last_created.clear();
+        }
+        last_priority = p;
+        let producer = t["payload"]["producer"].as_u64().unwrap();
+        let n = t["payload"]["n"].as_i64().unwrap();
+        let prev = last_n.insert(producer, n).unwrap_or(-1);
+        assert!(n > prev, "producer {producer}: task {n} after {prev}");
+        let created = t["created_at"].as_str().unwrap().to_string();
+        assert!(
+            created >= last_created,
+            "created_at went back within a priority"
+        );
+        last_created = created;
+        assert_eq!(t["outcome"], "done");
+        assert_eq!(t["attempt"], 1);
+    }
+}
+
+#[test]
+fn identical_tasks_stay_distinct_and_ids_are_not_queued_twice() {
+    let r = redis();
+    let push = |extra: &[&str]| {
+        let out = rpq(&r)
+            .args(["--json", "produce", "--type", "email", "--priority", "high"])
+            .args(["--payload", r#"{"to":"a@b.c"}"#])
+            .args(extra)
+            .assert()
+            .success();
+        ndjson(&out.get_output().stdout)
+    };
+    let a = push(&[]);
+    let b = push(&[]);
+    assert_ne!(a[0]["id"], b[0]["id"]);
+    let c = push(&["--id", "order-42"]);
+    let d = push(&["--id", "order-42"]);
+    assert_eq!(c[0]["queued"], true);
+    assert_eq!(d[0]["queued"], false);
+    assert_eq!(c[0]["id"], "order-42");
+    rpq(&r).arg("len").assert().success().stdout("3\n");
+    // Human output says so on stderr and still succeeds.
+    rpq(&r)
+        .args(["produce", "--type", "email", "--id", "order-42"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicates::str::contains("already queued"));
+}
+
+#[test]
+fn peek_shows_claim_order_and_leaves_the_queue_untouched() {
+    let r = redis();
+    let lines: Vec<String> = [3, 1, 2, 1, 3]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| json!({"type": "t", "priority": p, "payload": i}).to_string())
+        .collect();
+    push_lines(&r, "default", &lines);
+    let peek = || {
+        ndjson(
+            &rpq(&r)
+                .args(["peek", "-n", "10", "--json"])
+                .assert()
+                .success()
+                .get_output()
+                .stdout,
+        )
+    };
+    let first = peek();
+    assert_eq!(first, peek());
+    let payloads: Vec<i64> = first
+        .iter()
+        .map(|t| t["payload"].as_i64().unwrap())
+        .collect();
+    assert_eq!(payloads, [1, 3, 2, 0, 4]);
+    assert!(first.iter().all(|t| t["attempt"] == 0));
+    rpq(&r).arg("len").assert().success().stdout("5\n");
+    let consumed = ndjson(
+        &rpq(&r)
+            .args(["--json", "consume", "--drain"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    let ids = |v: &[Value]| v.iter().map(|t| t["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&consumed), ids(&first));
+    // An empty queue: nothing on stdout, exit 0.
+    rpq(&r).arg("peek").assert().success().stdout("");
+}
+
+#[test]
+fn len_counts_by_priority_and_state() {
+    let r = redis();
+    let lines: Vec<String> = [1, 1, 2, 3, 3, 3]
+        .iter()
+        .map(|p| json!({"type": "t", "priority": p}).to_string())
+        .collect();
+    push_lines(&r, "default", &lines);
+    rpq(&r).arg("len").assert().success().stdout("6\n");
+    rpq(&r)
+        .args(["len", "--priority", "low"])
+        .assert()
+        .success()
+        .stdout("3\n");
+    rpq(&r)
+        .args(["len", "--priority", "1"])
+        .assert()
+        .success()
+        .stdout("2\n");
+    rpq(&r).args(["consume", "--count", "1"]).assert().success();
+    let v = &ndjson(
+        &rpq(&r)
+            .args(["len", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )[0];
+    assert_eq!(
+        v,
+        &json!({"waiting": 5, "high": 1, "medium": 1, "low": 3, "in_flight": 0, "retrying": 0, "dead": 0})
+    );
+    // Another queue is another queue.
+    rpq(&r)
+        .args(["--queue", "other", "len"])
+        .assert()
+        .success()
+        .stdout("0\n");
+}
+
+#[test]
+fn clear_while_a_consumer_runs() {
+    let r = redis();
+    let consumer = spawn(
+        &r,
+        &["--json", "consume", "--delay", "20ms", "--name", "busy"],
+    );
+    let lines: Vec<String> = (0..300)
+        .map(|i| json!({"type": "t", "priority": 2, "payload": i}).to_string())
+        .collect();
+    push_lines(&r, "default", &lines);
+    let out = rpq(&r).args(["--json", "clear"]).assert().success();
+    let cleared = &ndjson(&out.get_output().stdout)[0];
+    assert!(cleared["removed"].as_u64().unwrap() > 0);
+    assert_eq!(
+        cleared["removed"].as_u64().unwrap(),
+        cleared["waiting"].as_u64().unwrap() + cleared["in_flight"].as_u64().unwrap()
+    );
+    rpq(&r).arg("len").assert().success().stdout("0\n");
+    // The consumer lived through it and takes the next task.
+    rpq(&r)
+        .args(["produce", "--type", "after", "--id", "after-clear"])
+        .assert()
+        .success();
+    let mut c = conn(&r);
+    wait_until(
+        std::time::Duration::from_secs(10),
+        "the task after clear",
+        || {
+            let left: bool = redis::cmd("HEXISTS")
+                .arg("rpq:{default}:tasks")
+                .arg("after-clear")
+                .query(&mut c)
+                .unwrap();
+            !left
+        },
+    );
+    signal(&consumer, libc::SIGTERM);
+    let out = finish(consumer, std::time::Duration::from_secs(10));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = ndjson(&out.stdout);
+    let last = lines
+        .iter()
+        .find(|t| t["id"] == "after-clear")
+        .expect("after-clear done");
+    assert_eq!(last["outcome"], "done");
+    // Tasks removed under the consumer's hands are reported lost, never done twice.
+    assert!(lines
+        .iter()
+        .all(|t| t["outcome"] == "done" || t["outcome"] == "lost"));
+}
+
+#[test]
+fn clear_asks_nothing_without_a_terminal_and_reports_counts() {
+    let r = redis();
+    push_lines(
+        &r,
+        "default",
+        &[json!({"type": "t", "priority": 1}).to_string()],
+    );
+    rpq(&r)
+        .arg("clear")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Removed 1 tasks"));
+}
+
+#[test]
+fn a_flushed_script_cache_does_not_break_the_next_claim() {
+    let r = redis();
+    push_lines(
+        &r,
+        "default",
+        &vec![json!({"type": "t", "priority": 1}).to_string(); 2],
+    );
+    rpq(&r).args(["consume", "--count", "1"]).assert().success();
+    // What a restart does to the script cache; EVALSHA then gets NOSCRIPT.
+    let mut c = conn(&r);
+    let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut c).unwrap();
+    let out = rpq(&r)
+        .args(["--json", "consume", "--count", "1"])
+        .assert()
+        .success();
+    assert_eq!(ndjson(&out.get_output().stdout)[0]["outcome"], "done");
+    rpq(&r).arg("len").assert().success().stdout("0\n");
+}
+
+#[test]
+fn a_finished_task_leaves_nothing_but_counters() {
+    let r = redis();
+    push_lines(
+        &r,
+        "default",
+        &vec![json!({"type": "t", "priority": 2, "payload": "x"}).to_string(); 20],
+    );
+    rpq(&r).args(["consume", "--drain"]).assert().success();
+    let mut c = conn(&r);
+    let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
+    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "rpq:{default}:consumers",
+            "rpq:{default}:seq",
+            "rpq:{default}:stats"
+        ]
+    );
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the rpq binary against real, throwaway redis-servers.
+
+mod support;
+
+mod basics;
+mod completions;
+mod concurrency;
+mod errors;
+mod signals;

@@ -1,0 +1,95 @@
+//! Graceful shutdown: the first signal finishes the task in hand, the second hands it back.
+
+use crate::support::*;
+use std::time::Duration;
+
+fn one_task_in_flight(r: &rpq::server::RedisServer, args: &[&str]) -> std::process::Child {
+    rpq(r)
+        .args([
+            "produce",
+            "--type",
+            "slow",
+            "--id",
+            "job-1",
+            "--payload",
+            "{}",
+        ])
+        .assert()
+        .success();
+    let child = spawn(r, args);
+    let mut c = conn(r);
+    wait_until(Duration::from_secs(10), "the task to be claimed", || {
+        zcard(&mut c, "rpq:{default}:inflight") == 1
+    });
+    child
+}
+
+#[test]
+fn sigterm_mid_task_finishes_it_and_exits_0() {
+    let r = redis();
+    let child = one_task_in_flight(&r, &["--json", "consume", "--delay", "1s"]);
+    signal(&child, libc::SIGTERM);
+    let out = finish(child, Duration::from_secs(10));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = ndjson(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], "job-1");
+    assert_eq!(lines[0]["outcome"], "done");
+    rpq(&r)
+        .args(["len", "--json"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            r#""waiting":0,"high":0,"medium":0,"low":0,"in_flight":0"#,
+        ));
+}
+
+#[test]
+fn a_second_signal_hands_the_task_back_and_exits_130() {
+    let r = redis();
+    let mut child = one_task_in_flight(&r, &["--json", "consume", "--delay", "30s"]);
+    signal(&child, libc::SIGINT);
+    // Two signals sent back to back may merge into one in the kernel; a person's second
+    // Ctrl+C comes after rpq has said it is stopping.
+    wait_for_stderr(&mut child, "again");
+    signal(&child, libc::SIGINT);
+    let out = finish(child, Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130));
+    let lines = ndjson(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["outcome"], "released");
+    // Back in the queue at once, with no attempt counted.
+    let peek = ndjson(
+        &rpq(&r)
+            .args(["peek", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(peek[0]["id"], "job-1");
+    assert_eq!(peek[0]["attempt"], 0);
+    let mut c = conn(&r);
+    assert_eq!(zcard(&mut c, "rpq:{default}:inflight"), 0);
+}
+
+#[test]
+fn a_producer_stops_between_pushes_on_sigterm() {
+    let r = redis();
+    let child = spawn(&r, &["--json", "produce", "--interval", "50ms"]);
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "a few pushes", || {
+        zcard(&mut c, "rpq:{default}:pending") >= 3
+    });
+    signal(&child, libc::SIGTERM);
+    let out = finish(child, Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    // Every task it reported is queued, and nothing else.
+    let printed = ndjson(&out.stdout).len() as u64;
+    assert_eq!(zcard(&mut c, "rpq:{default}:pending"), printed);
+}
