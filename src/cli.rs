@@ -144,6 +144,23 @@ Examples:
   rpq demo --duration 30s")]
     Demo(DemoArgs),
 
+    /// A load generator: produce, consume and push-to-claim latency, checked for exactly-once
+    #[command(after_help = "\
+Runs three phases one after the other, each thread with its own connection: produce all
+tasks (no consumer running), consume them all (claim + ack), then a latency phase where
+idle consumers get tasks pushed one at a time. Every task must be consumed exactly once;
+the exit status is 1 when any was lost or handed out twice.
+
+Uses a fresh queue named bench-XXXXXXXX (or --queue, which must be empty) and deletes it
+at the end.
+
+Examples:
+  rpq bench --spawn                                  a private redis-server, the defaults
+  rpq bench --tasks 1000000 --producers 2 --consumers 4 --prefetch 16
+  rpq bench --json | jq .consume_per_sec
+  rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming")]
+    Bench(BenchArgs),
+
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -227,6 +244,11 @@ pub struct ConsumeArgs {
     /// First retry delay after a failure; doubles with each attempt, with jitter
     #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
     pub backoff: Duration,
+
+    /// Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)
+    #[arg(long, default_value_t = 1, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub prefetch: u64,
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +303,51 @@ pub struct DemoArgs {
     /// Stop after this long [default: until Ctrl+C]
     #[arg(long, value_parser = parse_duration, value_name = "DUR")]
     pub duration: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Tasks to produce and consume
+    #[arg(long, default_value_t = 100_000, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub tasks: u64,
+
+    /// Producer threads, each with its own connection
+    #[arg(long, default_value_t = 1, value_name = "P",
+          value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub producers: u64,
+
+    /// Consumer threads, each with its own connection
+    #[arg(long, default_value_t = 1, value_name = "C",
+          value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub consumers: u64,
+
+    /// Payload size of each task, in bytes
+    #[arg(long, default_value_t = 100, value_name = "B",
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    pub payload_bytes: u64,
+
+    /// Tasks per push (one round trip each)
+    #[arg(long, default_value_t = 500, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub batch: u64,
+
+    /// Tasks per claim (one round trip each)
+    #[arg(long, default_value_t = 1, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub prefetch: u64,
+
+    /// Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub latency_tasks: u64,
+
+    /// Start a private redis-server on a free port instead of using --url
+    #[arg(long)]
+    pub spawn: bool,
+
+    /// After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)
+    #[arg(long)]
+    pub step: bool,
 }
 
 #[derive(Debug, Args)]

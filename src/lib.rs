@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats(a) => commands::stats::run(&cfg, a),
         Command::Dead(c) => commands::dead::run(&cfg, c),
         Command::Demo(a) => commands::demo::run(&cfg, a),
+        Command::Bench(a) => commands::bench::run(&cfg, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -51,7 +51,7 @@ impl Options {
             lease: a.lease.max(Duration::from_millis(100)),
             max_attempts: a.max_attempts,
             backoff: a.backoff,
-            prefetch: 1,
+            prefetch: a.prefetch as usize,
         }
     }
 }

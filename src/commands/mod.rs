@@ -1,5 +1,6 @@
 //! One module per subcommand: flags in, `Queue` calls, `Output` out.
 
+pub mod bench;
 pub mod clear;
 pub mod completions;
 pub mod consume;

@@ -446,6 +446,22 @@ impl Queue {
         })
     }
 
+    /// Deletes every key of the queue, counters and settings too, as if it never existed
+    /// (`rpq bench` cleaning up its own queue).
+    pub fn destroy(&mut self) -> Result<()> {
+        // One call per shard: keys of different hash tags may live on different cluster nodes.
+        for (i, k) in self.shards.clone().iter().enumerate() {
+            let mut cmd = redis::cmd("UNLINK");
+            cmd.arg(k.all());
+            if i == 0 {
+                cmd.arg(keys::meta(&self.name));
+            }
+            cmd.query::<()>(&mut self.conn)
+                .with_context(|| format!("deleting queue '{}'", self.name))?;
+        }
+        Ok(())
+    }
+
     /// Dead tasks, oldest first.
     pub fn dead_list(&mut self, offset: usize, limit: usize) -> Result<Vec<DeadTask>> {
         let args = ["list".to_string(), offset.to_string(), limit.to_string()];
