@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Waiting by priority, in flight, dead, consumers seen, throughput')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'The dead-letter set: tasks that ran out of attempts or could not be read')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A producer and two consumers of different speeds in one terminal')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -79,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--lease', '--lease', [CompletionResultType]::ParameterName, 'Lease on a claimed task; extended while the task is worked on')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts before a task goes to the dead-letter set')
             [CompletionResult]::new('--backoff', '--backoff', [CompletionResultType]::ParameterName, 'First retry delay after a failure; doubles with each attempt, with jitter')
+            [CompletionResult]::new('--prefetch', '--prefetch', [CompletionResultType]::ParameterName, 'Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots')
@@ -270,6 +272,31 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rpq;bench' {
+            [CompletionResult]::new('--tasks', '--tasks', [CompletionResultType]::ParameterName, 'Tasks to produce and consume')
+            [CompletionResult]::new('--producers', '--producers', [CompletionResultType]::ParameterName, 'Producer threads, each with its own connection')
+            [CompletionResult]::new('--consumers', '--consumers', [CompletionResultType]::ParameterName, 'Consumer threads, each with its own connection')
+            [CompletionResult]::new('--payload-bytes', '--payload-bytes', [CompletionResultType]::ParameterName, 'Payload size of each task, in bytes')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Tasks per push (one round trip each)')
+            [CompletionResult]::new('--prefetch', '--prefetch', [CompletionResultType]::ParameterName, 'Tasks per claim (one round trip each)')
+            [CompletionResult]::new('--latency-tasks', '--latency-tasks', [CompletionResultType]::ParameterName, 'Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for TLS')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for TLS')
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use')
+            [CompletionResult]::new('--spawn', '--spawn', [CompletionResultType]::ParameterName, 'Start a private redis-server on a free port instead of using --url')
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rpq;completions' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue')
@@ -295,6 +322,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Waiting by priority, in flight, dead, consumers seen, throughput')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'The dead-letter set: tasks that ran out of attempts or could not be read')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A producer and two consumers of different speeds in one terminal')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -333,6 +361,9 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;help;demo' {
+            break
+        }
+        'rpq;help;bench' {
             break
         }
         'rpq;help;completions' {

@@ -16,6 +16,9 @@ _rpq() {
             ",$1")
                 cmd="rpq"
                 ;;
+            rpq,bench)
+                cmd="rpq__subcmd__bench"
+                ;;
             rpq,clear)
                 cmd="rpq__subcmd__clear"
                 ;;
@@ -70,6 +73,9 @@ _rpq() {
             rpq__subcmd__dead__subcmd__help,retry)
                 cmd="rpq__subcmd__dead__subcmd__help__subcmd__retry"
                 ;;
+            rpq__subcmd__help,bench)
+                cmd="rpq__subcmd__help__subcmd__bench"
+                ;;
             rpq__subcmd__help,clear)
                 cmd="rpq__subcmd__help__subcmd__clear"
                 ;;
@@ -116,12 +122,78 @@ _rpq() {
 
     case "${cmd}" in
         rpq)
-            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version produce consume peek len clear stats dead demo completions help"
+            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version produce consume peek len clear stats dead demo bench completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__bench)
+            opts="-h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tasks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --producers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --consumers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefetch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-tasks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -230,7 +302,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__consume)
-            opts="-h -V --name --delay --count --drain --exec --exec-timeout --lease --max-attempts --backoff --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --name --delay --count --drain --exec --exec-timeout --lease --max-attempts --backoff --prefetch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,6 +337,10 @@ _rpq() {
                     return 0
                     ;;
                 --backoff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefetch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -572,8 +648,22 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help)
-            opts="produce consume peek len clear stats dead demo completions help"
+            opts="produce consume peek len clear stats dead demo bench completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

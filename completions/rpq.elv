@@ -39,6 +39,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand stats 'Waiting by priority, in flight, dead, consumers seen, throughput'
             cand dead 'The dead-letter set: tasks that ran out of attempts or could not be read'
             cand demo 'A producer and two consumers of different speeds in one terminal'
+            cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -74,6 +75,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --lease 'Lease on a claimed task; extended while the task is worked on'
             cand --max-attempts 'Attempts before a task goes to the dead-letter set'
             cand --backoff 'First retry delay after a failure; doubles with each attempt, with jitter'
+            cand --prefetch 'Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
@@ -250,6 +252,30 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;bench'= {
+            cand --tasks 'Tasks to produce and consume'
+            cand --producers 'Producer threads, each with its own connection'
+            cand --consumers 'Consumer threads, each with its own connection'
+            cand --payload-bytes 'Payload size of each task, in bytes'
+            cand --batch 'Tasks per push (one round trip each)'
+            cand --prefetch 'Tasks per claim (one round trip each)'
+            cand --latency-tasks 'Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --spawn 'Start a private redis-server on a free port instead of using --url'
+            cand --step 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;completions'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue'
@@ -274,6 +300,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand stats 'Waiting by priority, in flight, dead, consumers seen, throughput'
             cand dead 'The dead-letter set: tasks that ran out of attempts or could not be read'
             cand demo 'A producer and two consumers of different speeds in one terminal'
+            cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -301,6 +328,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;dead;purge'= {
         }
         &'rpq;help;demo'= {
+        }
+        &'rpq;help;bench'= {
         }
         &'rpq;help;completions'= {
         }

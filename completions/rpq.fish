@@ -43,6 +43,7 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "clear" -d 'Remove every tas
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
@@ -72,6 +73,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec-timeout -d 'Kil
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l lease -d 'Lease on a claimed task; extended while the task is worked on' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l max-attempts -d 'Attempts before a task goes to the dead-letter set' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l backoff -d 'First retry delay after a failure; doubles with each attempt, with jitter' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l prefetch -d 'Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queue' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -196,6 +198,26 @@ complete -c rpq -n "__fish_rpq_using_subcommand demo" -l json -d 'Machine output
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tasks -d 'Tasks to produce and consume' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l producers -d 'Producer threads, each with its own connection' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l consumers -d 'Consumer threads, each with its own connection' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l payload-bytes -d 'Payload size of each task, in bytes' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l batch -d 'Tasks per push (one round trip each)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l prefetch -d 'Tasks per claim (one round trip each)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l latency-tasks -d 'Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l spawn -d 'Start a private redis-server on a free port instead of using --url'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l step -d 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -207,16 +229,17 @@ complete -c rpq -n "__fish_rpq_using_subcommand completions" -l json -d 'Machine
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Barrier;
+use std::sync::{mpsc, Barrier};
 use std::thread::ScopedJoinHandle;
 use std::time::{Duration, Instant};
 
@@ -334,13 +334,14 @@ fn latency_phase(
         return Ok((vec![], vec![], vec![]));
     }
     let n = a.consumers as usize;
-    let received = AtomicU64::new(0);
+    // Each claimed sample is reported on the channel, so the pusher sleeps instead of polling.
+    let (tx, rx) = mpsc::channel::<()>();
     let failed = AtomicBool::new(false);
     let ready = Barrier::new(n + 1);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .map(|i| {
-                let (received, ready, failed) = (&received, &ready, &failed);
+                let (received, ready, failed) = (tx.clone(), &ready, &failed);
                 s.spawn(move || -> Result<(Vec<String>, Vec<Duration>)> {
                     let opts = ClaimOptions {
                         consumer: format!("bench-l{i}"),
@@ -350,7 +351,7 @@ fn latency_phase(
                     };
                     let q = Queue::open(cfg);
                     ready.wait();
-                    let r = consume_samples(q, &opts, sd, epoch, received);
+                    let r = consume_samples(q, &opts, sd, epoch, &received);
                     if r.is_err() {
                         failed.store(true, Ordering::SeqCst);
                     }
@@ -358,8 +359,9 @@ fn latency_phase(
                 })
             })
             .collect();
+        drop(tx);
         ready.wait();
-        let pushed = push_samples(cfg, total, n, sd, epoch, &received, &failed);
+        let pushed = push_samples(cfg, total, n, sd, epoch, &rx, &failed);
         let mut seen = Vec::new();
         let mut samples = Vec::new();
         for h in handles {
@@ -376,7 +378,7 @@ fn consume_samples(
     opts: &ClaimOptions,
     sd: &Shutdown,
     epoch: Instant,
-    received: &AtomicU64,
+    received: &mpsc::Sender<()>,
 ) -> Result<(Vec<String>, Vec<Duration>)> {
     let mut q = q?;
     let (mut seen, mut samples) = (Vec::new(), Vec::new());
@@ -400,7 +402,7 @@ fn consume_samples(
                 let pushed_at = c.task.payload.as_u64().unwrap_or(0);
                 samples.push(now.saturating_sub(Duration::from_nanos(pushed_at)));
                 seen.push(c.task.id.clone());
-                received.fetch_add(1, Ordering::SeqCst);
+                let _ = received.send(());
             }
             acks.push((c.task.id, c.token));
         }
@@ -419,21 +421,26 @@ fn push_samples(
     consumers: usize,
     sd: &Shutdown,
     epoch: Instant,
-    received: &AtomicU64,
+    received: &mpsc::Receiver<()>,
     failed: &AtomicBool,
 ) -> Result<Vec<String>> {
     let mut q = Queue::open(cfg)?;
     let mut ids = Vec::with_capacity(total as usize);
-    let wait_for = |n: u64| -> Result<()> {
+    let mut got = 0u64;
+    let mut wait_for = |n: u64| -> Result<()> {
         let limit = Instant::now() + SAMPLE_LIMIT;
-        while received.load(Ordering::SeqCst) < n {
+        while got < n {
+            match received.recv_timeout(Duration::from_millis(100)) {
+                Ok(()) => got += 1,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
             if sd.stop_requested() || failed.load(Ordering::SeqCst) {
                 return Ok(());
             }
             if Instant::now() > limit {
                 bail!("a latency task was not claimed within {SAMPLE_LIMIT:?}");
             }
-            std::thread::sleep(Duration::from_micros(50));
         }
         Ok(())
     };

@@ -22,6 +22,10 @@ use std::time::{Duration, Instant};
 /// `stats` and recovers expired leases of dead consumers.
 const IDLE_CLAIM_EVERY: Duration = Duration::from_secs(5);
 
+/// With `--prefetch`, the ack of a finished task waits for the next claim to carry it, but no
+/// longer than this: `stats` stays current and a crash redoes little finished work.
+const ACK_WINDOW: Duration = Duration::from_millis(50);
+
 /// Backoff never grows past this.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
@@ -101,6 +105,7 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
     // Finished tasks whose ack rides along with the next claim: one round trip for both.
     let mut to_ack: Vec<Finished> = Vec::new();
     let mut tokens: Vec<(String, String)> = Vec::new();
+    let mut deferred_since: Option<Instant>;
 
     loop {
         let finished_count = summary.done + summary.failed;
@@ -116,8 +121,10 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
             ..claim_opts.clone()
         };
         let reply = retry(&mut q, sd, |q| q.claim(&opts, &tokens))?;
+        heartbeat.forget(&tokens);
         report_acks(out, &mut to_ack, &reply.acked)?;
         tokens.clear();
+        deferred_since = None;
 
         for u in &reply.unreadable {
             summary.unreadable += 1;
@@ -178,6 +185,7 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
                 break;
             }
             out.got(&o.name, &c.task)?;
+            let started = Instant::now();
             let result = match &handler {
                 Some(h) => h.run(&c.task, sd)?,
                 None => simulate(o.delay, sd),
@@ -193,6 +201,12 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
             };
             match result {
                 HandlerResult::Aborted => {
+                    // Finished tasks are acknowledged before the rest goes back.
+                    if !tokens.is_empty() {
+                        let acked = retry(&mut q, sd, |q| q.ack(&o.name, &tokens))?;
+                        tokens.clear();
+                        report_acks(out, &mut to_ack, &acked)?;
+                    }
                     let mut held = vec![c];
                     held.extend(tasks.by_ref());
                     release(&mut q, sd, out, &o.name, &held)?;
@@ -206,18 +220,22 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
                 }
                 HandlerResult::Done => {
                     summary.done += 1;
+                    tokens.push((c.task.id.clone(), c.token.clone()));
+                    to_ack.push(f);
+                    // Until its ack goes out, a finished task keeps its lease extended.
+                    heartbeat.hold(std::slice::from_ref(&c));
+                    let since = *deferred_since.get_or_insert_with(Instant::now);
                     let last = sd.stop_requested()
-                        || o.count.is_some_and(|n| summary.done + summary.failed >= n)
-                        || tasks.len() > 0;
-                    if last {
-                        let acked = retry(&mut q, sd, |q| {
-                            q.ack(&o.name, &[(c.task.id.clone(), c.token.clone())])
-                        })?;
-                        to_ack.push(f);
+                        || o.count.is_some_and(|n| summary.done + summary.failed >= n);
+                    // Acks wait for the next claim to ride along, but only while tasks are
+                    // quick: a slow task, or acks waiting too long, send them at once.
+                    let slow = started.elapsed() >= ACK_WINDOW || since.elapsed() >= ACK_WINDOW;
+                    if last || (slow && tasks.len() > 0) {
+                        let acked = retry(&mut q, sd, |q| q.ack(&o.name, &tokens))?;
+                        heartbeat.forget(&tokens);
+                        tokens.clear();
+                        deferred_since = None;
                         report_acks(out, &mut to_ack, &acked)?;
-                    } else {
-                        tokens.push((c.task.id.clone(), c.token.clone()));
-                        to_ack.push(f);
                     }
                 }
                 HandlerResult::Failed(why) => {
@@ -393,6 +411,22 @@ impl Heartbeat {
     fn release(&self, id: &str) -> bool {
         self.shared.held.lock().unwrap().retain(|(i, _)| i != id);
         self.shared.lost.lock().unwrap().remove(id)
+    }
+
+    /// Stops extending leases that were acknowledged.
+    fn forget(&self, leases: &[(String, String)]) {
+        if leases.is_empty() {
+            return;
+        }
+        self.shared
+            .held
+            .lock()
+            .unwrap()
+            .retain(|l| !leases.contains(l));
+        let mut lost = self.shared.lost.lock().unwrap();
+        for (id, _) in leases {
+            lost.remove(id);
+        }
     }
 
     fn drop_all(&self) {

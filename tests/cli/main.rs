@@ -3,7 +3,9 @@
 mod support;
 
 mod basics;
+mod bench;
 mod completions;
 mod concurrency;
 mod errors;
+mod prefetch;
 mod signals;

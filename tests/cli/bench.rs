@@ -1,0 +1,156 @@
+//! `rpq bench`: a small run reports its figures and passes its exactly-once check, and the
+//! check fails (exit 1) when a task is deleted behind the bench's back.
+
+use crate::support::*;
+use serde_json::Value;
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Duration;
+
+fn report(stdout: &[u8]) -> Value {
+    let lines = ndjson(stdout);
+    assert_eq!(lines.len(), 1, "one JSON object: {lines:?}");
+    lines.into_iter().next().unwrap()
+}
+
+#[test]
+fn a_small_bench_reports_rates_and_finds_every_task_once() {
+    let r = redis();
+    let out = rpq(&r)
+        .args([
+            "--json",
+            "bench",
+            "--tasks",
+            "600",
+            "--producers",
+            "2",
+            "--consumers",
+            "3",
+            "--payload-bytes",
+            "50",
+            "--batch",
+            "64",
+            "--prefetch",
+            "4",
+            "--latency-tasks",
+            "20",
+        ])
+        .assert()
+        .success()
+        .stderr("");
+    let v = report(&out.get_output().stdout);
+    assert_eq!(v["tasks"], 600);
+    assert_eq!(
+        (v["producers"].as_u64(), v["consumers"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(v["lost"], 0);
+    assert_eq!(v["duplicated"], 0);
+    assert_eq!(v["pushed"], 620);
+    assert_eq!(v["consumed"], 620);
+    assert!(v["produce_per_sec"].as_f64().unwrap() > 0.0);
+    assert!(v["consume_per_sec"].as_f64().unwrap() > 0.0);
+    let l = &v["latency_ms"];
+    assert_eq!(l["samples"], 20);
+    let (p50, p99, max) = (
+        l["p50"].as_f64().unwrap(),
+        l["p99"].as_f64().unwrap(),
+        l["max"].as_f64().unwrap(),
+    );
+    assert!(0.0 < p50 && p50 <= p99 && p99 <= max, "{l}");
+    assert!(v["memory_per_task_bytes"].is_number());
+    assert!(v["queue"].as_str().unwrap().starts_with("bench-"));
+    // The bench leaves nothing behind: its queue's keys are gone.
+    let mut c = conn(&r);
+    let keys: Vec<String> = redis::cmd("KEYS").arg("rpq:*").query(&mut c).unwrap();
+    assert!(keys.is_empty(), "left behind: {keys:?}");
+}
+
+#[test]
+fn the_human_table_names_each_phase_with_a_private_server() {
+    let out = bare()
+        .args(["bench", "--spawn", "--tasks", "100", "--latency-tasks", "5"])
+        .assert()
+        .success()
+        .stderr("");
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for want in [
+        "produce ",
+        "consume ",
+        "push to claim: p50",
+        "bytes per waiting task",
+        "a private redis-server on port",
+        "exactly once: ok: 105 pushed, 105 claimed, 0 lost, 0 duplicated",
+    ] {
+        assert!(text.contains(want), "no '{want}' in:\n{text}");
+    }
+}
+
+#[test]
+fn a_task_deleted_behind_its_back_is_reported_lost() {
+    let r = redis();
+    let mut child = std::process::Command::new(bin())
+        .env_remove("RPQ_URL")
+        .env_remove("REDIS_URL")
+        .env_remove("RPQ_QUEUE")
+        .args(["--url", &r.url(), "--queue", "b1", "--json", "bench"])
+        .args(["--tasks", "300", "--latency-tasks", "3", "--step"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_stderr(&mut child, "press Enter to consume them");
+    // Someone else takes one waiting task: the bench must notice it never came out.
+    let mut c = conn(&r);
+    let popped: Vec<String> = redis::cmd("ZPOPMIN")
+        .arg("rpq:{b1}:pending")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(popped.len(), 2, "one task and its score");
+    child.stdin.take().unwrap().write_all(b"\n").unwrap();
+    let out = finish(child, Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = report(&out.stdout);
+    assert_eq!(v["lost"], 1);
+    assert_eq!(v["duplicated"], 0);
+    assert_eq!(v["consumed"], 302);
+}
+
+#[test]
+fn a_queue_in_use_is_refused() {
+    let r = redis();
+    rpq(&r)
+        .args([
+            "--queue",
+            "busy",
+            "produce",
+            "--type",
+            "t",
+            "--payload",
+            "1",
+        ])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["--queue", "busy", "bench", "--tasks", "10"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("queue 'busy' holds 1 tasks"));
+    rpq(&r)
+        .args(["--queue", "busy", "len"])
+        .assert()
+        .stdout("1\n");
+}
+
+#[test]
+fn without_a_server_it_says_to_start_one_or_spawn() {
+    let port = rpq::server::free_port().unwrap();
+    bare()
+        .args(["--url", &format!("redis://127.0.0.1:{port}"), "bench"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicates::str::contains("--spawn"));
+}
