@@ -338,7 +338,8 @@ pub struct BenchArgs {
     pub prefetch: u64,
 
     /// Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    #[arg(long, default_value_t = 1000, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub latency_tasks: u64,
 
     /// Start a private redis-server on a free port instead of using --url
