@@ -418,11 +418,12 @@ impl Heartbeat {
         if leases.is_empty() {
             return;
         }
+        let gone: HashSet<&(String, String)> = leases.iter().collect();
         self.shared
             .held
             .lock()
             .unwrap()
-            .retain(|l| !leases.contains(l));
+            .retain(|l| !gone.contains(l));
         let mut lost = self.shared.lost.lock().unwrap();
         for (id, _) in leases {
             lost.remove(id);
