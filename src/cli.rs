@@ -6,6 +6,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 const EXIT_CODES: &str = "\
+Examples:
+  rpq produce --type email --priority high --payload '{\"to\":\"a@b.c\"}'
+  rpq consume --exec ./handle.sh     run a handler per task, forever
+  n=$(rpq len)                       tasks waiting, a bare integer
+  rpq stats --watch                  like top
+
+Environment: RPQ_URL (then REDIS_URL), RPQ_QUEUE, RPQ_CLUSTER, RPQ_SHARDS, RPQ_TLS_*; a flag
+wins over its variable. NO_COLOR turns colour off; colour is only ever used on a terminal.
+
 Exit codes:
   0    success, also a graceful stop on SIGINT or SIGTERM
   1    runtime failure: Redis unreachable, refused by ACL, out of memory, ...
