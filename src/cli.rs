@@ -45,7 +45,7 @@ pub struct Global {
     pub url: Option<String>,
 
     /// Redis Cluster: --url may name several seed nodes, comma-separated
-    #[arg(long, global = true, env = "RPQ_CLUSTER")]
+    #[arg(long, global = true, env = "RPQ_CLUSTER", value_parser = env_flag())]
     pub cluster: bool,
 
     /// Which queue
@@ -75,7 +75,7 @@ pub struct Global {
     pub tls_key: Option<PathBuf>,
 
     /// Skip TLS certificate verification (for tests only)
-    #[arg(long, global = true, env = "RPQ_TLS_INSECURE")]
+    #[arg(long, global = true, env = "RPQ_TLS_INSECURE", value_parser = env_flag())]
     pub tls_insecure: bool,
 
     /// Spread the queue over N hash tags (cluster primaries); stored with the queue on first use
@@ -323,6 +323,12 @@ pub struct DemoArgs {
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+/// A flag that an environment variable may also set: `RPQ_CLUSTER=1` (or `yes`, `true`, ...)
+/// is on; empty, `0`, `false`, `no`, `off` are off.
+fn env_flag() -> clap::builder::FalseyValueParser {
+    clap::builder::FalseyValueParser::new()
 }
 
 /// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none.

@@ -6,4 +6,6 @@ mod basics;
 mod completions;
 mod concurrency;
 mod errors;
+mod pty;
+mod scripts;
 mod signals;
