@@ -9,3 +9,4 @@ mod errors;
 mod pty;
 mod scripts;
 mod signals;
+mod stats;

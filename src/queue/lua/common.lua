@@ -142,8 +142,9 @@ end
 
 -- Consumers not seen for a day are forgotten, so the consumers hash holds the names of the last
 -- day however many came and went (a default name is HOST-PID: a new one per process). The hash
--- is walked with HSCAN, a step of about 100 fields at most every 10 s per queue, its cursor kept
--- in the stats hash: bounded work per call, and every name is visited again and again.
+-- is walked with HSCAN, a step of about 100 fields (the whole hash while it is small enough to
+-- be a listpack) at most every 10 s per queue, its cursor kept in the stats hash: bounded work
+-- per call, and every name is visited again and again.
 local FORGET_AFTER_MS = 24 * 3600 * 1000
 local function prune_consumers(now)
   local last = tonumber(redis.call('HGET', K_STATS, 'pruned_at') or '0') or 0
