@@ -6,6 +6,7 @@ mod basics;
 mod completions;
 mod concurrency;
 mod errors;
+mod json;
 mod pty;
 mod scripts;
 mod signals;
