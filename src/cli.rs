@@ -289,7 +289,7 @@ Examples:
 Examples:
   rpq dead retry                     every dead task
   rpq dead retry job-17 job-18       these two only
-  rpq dead list --json | jq -r 'select(.type == \"email\") | .id' | xargs rpq dead retry")]
+  rpq dead list --json | jq -r 'select(.type == \"email\") | .id' | xargs -r rpq dead retry")]
     Retry(DeadIdsArgs),
     /// Delete dead tasks for good (all, or the ids given)
     #[command(after_help = "\
