@@ -5,5 +5,6 @@ mod support;
 mod basics;
 mod completions;
 mod concurrency;
+mod demo;
 mod errors;
 mod signals;
