@@ -264,8 +264,9 @@ impl Screen {
 
 impl Drop for Screen {
     fn drop(&mut self) {
-        let _ = io::stdout().lock().write_all(b"\x1b[?25h");
-        let _ = io::stdout().lock().flush();
+        let mut out = io::stdout().lock();
+        let _ = out.write_all(b"\x1b[?25h");
+        let _ = out.flush();
     }
 }
 
