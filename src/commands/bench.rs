@@ -597,7 +597,7 @@ impl Progress {
         Progress { on }
     }
 
-    /// Shows the count until every thread of the phase has finished.
+    /// Shows the count until every thread of the phase has finished, then clears the line.
     fn watch<T>(
         &self,
         phase: &str,
@@ -606,17 +606,18 @@ impl Progress {
         of: u64,
     ) {
         let began = Instant::now();
-        let mut shown = false;
-        while !handles.iter().all(|h| h.is_finished()) {
-            std::thread::sleep(Duration::from_millis(20));
-            if self.on && began.elapsed() > Duration::from_millis(200) {
+        loop {
+            if self.on {
                 let n = done.load(Ordering::Relaxed);
-                let rate = n as f64 / began.elapsed().as_secs_f64();
+                let rate = n as f64 / began.elapsed().as_secs_f64().max(1e-3);
                 eprint!("\r\x1b[2K{phase}: {n}/{of} ({rate:.0}/s)");
-                shown = true;
             }
+            if handles.iter().all(|h| h.is_finished()) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        if shown {
+        if self.on {
             eprint!("\r\x1b[2K");
         }
     }

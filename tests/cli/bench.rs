@@ -154,3 +154,25 @@ fn without_a_server_it_says_to_start_one_or_spawn() {
         .stdout("")
         .stderr(predicates::str::contains("--spawn"));
 }
+
+#[test]
+fn progress_goes_to_stderr_only_on_a_terminal() {
+    use crate::pty::{rpq_command, On, Pty};
+    let r = redis();
+    let mut cmd = rpq_command(&r.url());
+    cmd.args(["--json", "bench", "--tasks", "200", "--latency-tasks", "2"]);
+    let pty = Pty::spawn(
+        cmd,
+        On {
+            stdout: false,
+            stderr: true,
+        },
+    );
+    let (out, screen) = pty.finish(Duration::from_secs(60));
+    assert!(out.status.success(), "{out:?}");
+    assert!(screen.contains("produce: "), "{screen:?}");
+    assert!(screen.contains("consume: "), "{screen:?}");
+    // Each progress line is erased when its phase ends; stdout holds the report alone.
+    assert!(screen.ends_with("\r\x1b[2K"), "{screen:?}");
+    assert_eq!(report(&out.stdout)["lost"], 0);
+}
