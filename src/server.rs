@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -63,7 +64,10 @@ impl RedisServer {
             .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(Stdio::null())
+            // Its own process group: a Ctrl+C meant for rpq must not kill the server under it;
+            // rpq stops it on Drop once it has finished (and cleaned up).
+            .process_group(0);
         let child = match cmd.spawn() {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(INSTALL_HINT),

@@ -56,8 +56,9 @@ pub struct Report {
     pub consume_secs: f64,
     pub consume_per_sec: f64,
     pub latency_ms: Latency,
-    /// Growth of Redis `used_memory` per task while the produced tasks waited.
-    pub memory_per_task_bytes: f64,
+    /// Growth of Redis `used_memory` per task while the produced tasks waited (null when the
+    /// server would not say, as a cluster may not).
+    pub memory_per_task_bytes: Option<f64>,
     pub redis_version: String,
     pub queue: String,
     /// Tasks pushed in all phases and tasks claimed in all phases.
@@ -106,6 +107,9 @@ pub fn run(cfg: &Config, args: &BenchArgs) -> Result<ExitCode> {
     let result = bench(&cfg, args, &sd, &mut control, &where_);
     // Whatever happened, the bench's queue goes: it was empty when we came.
     let cleaned = Queue::open(&cfg).and_then(|mut q| q.destroy());
+    if result.as_ref().is_err_and(|e| e.is::<Interrupted>()) && cleaned.is_ok() {
+        note(&format!("bench stopped; queue '{}' deleted", cfg.queue));
+    }
     let report = result?;
     if let Err(e) = cleaned {
         note(&format!(
@@ -139,11 +143,13 @@ fn bench(
     let epoch = Instant::now();
     let progress = Progress::new(cfg.stderr_tty);
     let version = info_field(control, "server", "redis_version").unwrap_or_default();
-    let mem_before = used_memory(control)?;
+    let mem_before = used_memory(control).ok();
 
     let (expected, produce_time) = produce_phase(cfg, a, sd, &progress)?;
-    let mem_after = used_memory(control)?;
-    let memory_per_task = (mem_after as f64 - mem_before as f64) / a.tasks as f64;
+    let mem_after = used_memory(control).ok();
+    let memory_per_task = mem_before
+        .zip(mem_after)
+        .map(|(b, a_)| (a_ as f64 - b as f64) / a.tasks as f64);
 
     if a.step {
         note(&format!(
@@ -570,11 +576,13 @@ fn table(r: &Report, where_: &str) -> String {
             l.samples, l.p50, l.p99, l.max
         );
     }
-    s += &format!(
-        "  memory   {:.0} bytes per waiting task ({:.0} above the payload)\n\n",
-        r.memory_per_task_bytes,
-        r.memory_per_task_bytes - r.payload_bytes as f64
-    );
+    if let Some(m) = r.memory_per_task_bytes {
+        s += &format!(
+            "  memory   {m:.0} bytes per waiting task ({:.0} above the payload)\n",
+            m - r.payload_bytes as f64
+        );
+    }
+    s += "\n";
     let verdict = if r.lost == 0 && r.duplicated == 0 {
         "ok"
     } else {
