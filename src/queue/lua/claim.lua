@@ -8,6 +8,9 @@ local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
 local now = now_ms()
 local out = { now, 0, 0 }
+-- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
+-- the times are formatted once, as integers, and counts are passed as strings.
+local now_s = string.format('%d', now)
 
 local n_ack = (#ARGV - 6) / 2
 local n_done = 0
@@ -20,7 +23,7 @@ end
 
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set.
-local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now, 'LIMIT', 0, 16)
+local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
 for _, id in ipairs(expired) do
   local _, _, m = get_claim(id)
   local n, score = get_state(id)
@@ -34,7 +37,7 @@ for _, id in ipairs(expired) do
     redis.call('HINCRBY', K_STATS, 'recovered', 1)
   end
 end
-local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now, 'LIMIT', 0, 16)
+local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now_s, 'LIMIT', '0', '16')
 for _, id in ipairs(due) do
   local _, score = get_state(id)
   redis.call('ZREM', K_DELAYED, id)
@@ -46,6 +49,8 @@ for _, id in ipairs(due) do
 end
 
 local claimed = 0
+local deadline = string.format('%d', now + lease)
+local claim = token .. '|' .. now_s .. '|' .. max_att .. '|' .. consumer
 while claimed < want do
   local head = redis.call('ZPOPMIN', K_PENDING)
   if #head == 0 then
@@ -53,9 +58,9 @@ while claimed < want do
   end
   local id, score = head[1], head[2]
   local n = (get_state(id) or 0) + 1
-  redis.call('HSET', K_STATE, id, n .. '|' .. score)
-  redis.call('ZADD', K_INFLIGHT, now + lease, id)
-  redis.call('HSET', K_CLAIMS, id, token .. '|' .. string.format('%d', now) .. '|' .. max_att .. '|' .. consumer)
+  redis.call('HSET', K_STATE, id, string.format('%d|%s', n, score))
+  redis.call('ZADD', K_INFLIGHT, deadline, id)
+  redis.call('HSET', K_CLAIMS, id, claim)
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', K_TASKS, id)
   out[#out + 1] = n
