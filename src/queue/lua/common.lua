@@ -96,7 +96,9 @@ end
 local function ack(id, token)
   if holds(id, token) then
     unlease(id)
-    forget(id)
+    -- Not forget(): a leased task has no dead info (bury and dead retry keep the two apart).
+    redis.call('HDEL', K_TASKS, id)
+    redis.call('HDEL', K_STATE, id)
     return 1, 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
