@@ -6,4 +6,5 @@ mod basics;
 mod completions;
 mod concurrency;
 mod errors;
+mod faults;
 mod signals;

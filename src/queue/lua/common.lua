@@ -88,9 +88,11 @@ local function bury(id, now, reason, attempts, dead_cap)
   end
 end
 
--- Acknowledge a finished task. Idempotent: a task whose body is already gone was finished, so
--- a retried ack after a lost reply still reports success.
--- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue)
+-- Acknowledge a finished task. A task whose body is already gone was finished, by this ack sent
+-- before (its reply lost) or by another consumer after this one's lease expired; only the
+-- caller knows whether it resent, so the two cases share one answer.
+-- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue),
+-- 2 already finished
 local function ack(id, token, now, consumer)
   if holds(id, token) then
     unlease(id)
@@ -102,7 +104,7 @@ local function ack(id, token, now, consumer)
     return 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
-    return 1
+    return 2
   end
   return 0
 end
