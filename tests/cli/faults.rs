@@ -293,10 +293,10 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
         .success();
     let runs_file = r.dir().join("runs");
     let env = [("RUNS", runs_file.as_path())];
-    let handler = r#"echo "$RPQ_TASK_ATTEMPT" >> "$RUNS"; sleep 3"#;
+    let handler = r#"echo "$RPQ_TASK_ATTEMPT" >> "$RUNS"; sleep 6"#;
     let args = |name: &'static str| {
         [
-            "--json", "consume", "--name", name, "--lease", "1s", "--exec", handler,
+            "--json", "consume", "--name", name, "--lease", "2s", "--exec", handler,
         ]
     };
     let holder = Proc::start(&r, &[&args("holder")[..], &["--count", "1"]].concat(), &env);
@@ -357,6 +357,22 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     });
     // Frozen, as by a long GC pause or a suspended VM: no heartbeat, the lease runs out.
     first.signal(libc::SIGSTOP);
+    // Queued after it, same priority: the recovered task goes back in front of this one.
+    rpq(&r)
+        .args(["produce", "--type", "t", "--id", "later"])
+        .assert()
+        .success();
+    wait_until(Duration::from_secs(10), "the lease to expire", || {
+        let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut c).unwrap();
+        let deadline: Vec<(String, u64)> = redis::cmd("ZRANGE")
+            .arg("rpq:{default}:inflight")
+            .arg(0)
+            .arg(0)
+            .arg("WITHSCORES")
+            .query(&mut c)
+            .unwrap();
+        secs * 1000 + micros / 1000 > deadline[0].1
+    });
     let second = Proc::start(
         &r,
         &[
@@ -375,10 +391,10 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     );
     let s = second.end(Duration::from_secs(30));
     assert!(s.status.success(), "{}", s.stderr);
-    let lines = ndjson(&s.stdout);
+    let again = ndjson(&s.stdout).remove(0);
     assert_eq!(
-        (&lines[0]["outcome"], &lines[0]["attempt"]),
-        (&json!("done"), &json!(2))
+        (&again["id"], &again["outcome"], &again["attempt"]),
+        (&json!("job"), &json!("done"), &json!(2))
     );
     std::fs::write(&go, "").unwrap();
     first.signal(libc::SIGCONT);
@@ -394,6 +410,11 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     assert_eq!(runs(&runs_file), [["second", "2"], ["first", "1"]]);
     assert_eq!(stat(&mut c, "done"), 1);
     assert_eq!(stat(&mut c, "recovered"), 1);
+    // A figure, not an assertion: how long the task was out of reach with a 1 s lease.
+    eprintln!(
+        "lost lease: first claim to re-claim by an idle consumer: {} ms",
+        (time(&again["claimed_at"]) - time(&lines[0]["claimed_at"])).num_milliseconds()
+    );
 }
 
 #[test]
@@ -839,5 +860,65 @@ fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
                 .trim_start()
                 .starts_with('Z'),
         },
+    );
+}
+
+#[test]
+fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
+    let r = redis();
+    rpq(&r)
+        .args(["produce", "--type", "t", "--id", "job"])
+        .assert()
+        .success();
+    let runs_file = r.dir().join("runs");
+    let env = [("RUNS", runs_file.as_path())];
+    // `exec`: the shell itself waits, so it is all that dies with its consumer (a child of the
+    // shell would outlive it and hold the test's pipes).
+    let handler =
+        r#"[ "$RPQ_TASK_ATTEMPT" = 1 ] && exec sleep 60; echo "$RPQ_TASK_ATTEMPT" >> "$RUNS""#;
+    let args = |name: &'static str| {
+        [
+            "--json", "consume", "--name", name, "--lease", "1s", "--exec", handler,
+        ]
+    };
+    let doomed = Proc::start(&r, &args("doomed"), &env);
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "the task to be claimed", || {
+        zcard(&mut c, "rpq:{default}:inflight") == 1
+    });
+    // Started after the claim: nothing wakes it but its own schedule.
+    let idle = Proc::start(&r, &args("idle"), &env);
+    wait_until(
+        Duration::from_secs(10),
+        "the idle consumer to start",
+        || {
+            let n: u64 = redis::cmd("HLEN")
+                .arg("rpq:{default}:consumers")
+                .query(&mut c)
+                .unwrap();
+            n == 2
+        },
+    );
+    doomed.signal(libc::SIGKILL);
+    let killed = chrono::Utc::now();
+    // Ending also waits for the pipes: they close only if `sleep` died with its consumer.
+    let d = doomed.end(Duration::from_secs(30));
+    assert_eq!(d.status.code(), None);
+    wait_until(Duration::from_secs(30), "the task to be done", || {
+        stat(&mut c, "done") == 1
+    });
+    idle.signal(libc::SIGTERM);
+    let i = idle.end(Duration::from_secs(30));
+    assert!(i.status.success(), "{}", i.stderr);
+    let line = ndjson(&i.stdout).remove(0);
+    assert_eq!(
+        (&line["id"], &line["outcome"], &line["attempt"]),
+        (&json!("job"), &json!("done"), &json!(2))
+    );
+    // The killed consumer's handler died with it: only the second run got to its end.
+    assert_eq!(runs(&runs_file), [["2"]]);
+    eprintln!(
+        "idle takeover: kill to re-claim with a 1 s lease: {} ms",
+        (time(&line["claimed_at"]) - killed).num_milliseconds()
     );
 }
