@@ -179,6 +179,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     let mut kills: Vec<chrono::DateTime<chrono::Utc>> = Vec::new();
     let mut generation = [0usize; 3];
     let mut orphaned: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    let mut claimed_at: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
     let mut c = conn(&r);
     let began = Instant::now();
     while stat(&mut c, "done") < TASKS as u64 {
@@ -199,11 +200,18 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
             .query(&mut c)
             .unwrap();
         let victim = format!("|c{i}-{}", generation[i]);
-        orphaned.extend(
-            held.into_iter()
-                .filter(|(_, claim)| claim.ends_with(&victim))
-                .map(|(id, _)| (id, at)),
-        );
+        for (id, claim) in held {
+            // "token|claimed ms|max attempts|consumer": a claim that a killed consumer never
+            // got to print is known from here.
+            let ms: i64 = claim.split('|').nth(1).unwrap().parse().unwrap();
+            claimed_at.push((
+                id.clone(),
+                chrono::DateTime::from_timestamp_millis(ms).unwrap(),
+            ));
+            if claim.ends_with(&victim) {
+                orphaned.push((id, at));
+            }
+        }
         generation[i] = kills.len();
         let killed = std::mem::replace(&mut consumers[i], start(i, generation[i]));
         let e = killed.end(Duration::from_secs(30));
@@ -215,6 +223,21 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
         ended.push(e);
     }
     let took = began.elapsed();
+    // A consumer signalled before it set up its signal handling would just die: wait until
+    // the last ones have claimed once.
+    for (i, g) in generation.iter().enumerate() {
+        wait_until(
+            Duration::from_secs(30),
+            "the last consumers to start",
+            || {
+                redis::cmd("HEXISTS")
+                    .arg("rpq:{default}:consumers")
+                    .arg(format!("c{i}-{g}"))
+                    .query(&mut c)
+                    .unwrap()
+            },
+        );
+    }
     for p in consumers {
         p.signal(libc::SIGTERM);
         let e = p.end(Duration::from_secs(30));
@@ -244,6 +267,9 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     );
     let mut done_lines: HashMap<String, usize> = HashMap::new();
     let mut claims: HashMap<String, Vec<chrono::DateTime<chrono::Utc>>> = HashMap::new();
+    for (id, t) in claimed_at {
+        claims.entry(id).or_default().push(t);
+    }
     for e in &ended {
         for line in ndjson(&e.stdout) {
             let id = line["id"].as_str().unwrap().to_string();
@@ -306,6 +332,17 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
     });
     // A second consumer stands by: it would take the task the moment its lease expired.
     let other = Proc::start(&r, &args("other"), &env);
+    wait_until(
+        Duration::from_secs(10),
+        "the other consumer to start",
+        || {
+            let n: u64 = redis::cmd("HLEN")
+                .arg("rpq:{default}:consumers")
+                .query(&mut c)
+                .unwrap();
+            n == 2
+        },
+    );
     let held = holder.end(Duration::from_secs(30));
     assert!(held.status.success(), "{}", held.stderr);
     let lines = ndjson(&held.stdout);
