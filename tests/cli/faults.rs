@@ -959,3 +959,27 @@ fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
         (time(&line["claimed_at"]) - killed).num_milliseconds()
     );
 }
+
+#[test]
+fn bad_stdin_lines_are_reported_by_number_and_the_good_ones_pushed() {
+    let r = redis();
+    let input = [
+        r#"{"type":"a","priority":1}"#,
+        r#"{"type":"b","priority":"urgent"}"#,
+        "not json",
+        "",
+        r#"{"type":"c","priority":3,"payload":{"k":1}}"#,
+    ]
+    .join("\n");
+    let out = rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(input)
+        .assert()
+        .code(65);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].starts_with("line 2: "), "{stderr}");
+    assert!(lines[1].starts_with("line 3: "), "{stderr}");
+    assert_eq!(lines.len(), 3, "{stderr}");
+    rpq(&r).arg("len").assert().success().stdout("2\n");
+}
