@@ -131,7 +131,7 @@ impl Output {
             String::new()
         };
         self.block(&format!(
-            "[{}] Got task:\n  - Task ID: {}\n  - Created at: {}\n  - Type: {}\n  - Priority: {}\n  - Payload: {}\n{retry}",
+            "[{}] Got task:\n  - Task ID: {}\n  - Created at: {}\n  - Type: {}\n  - Priority: {}\n  - Payload: {}\n{retry}\n",
             self.paint("1", consumer),
             task.id,
             local_time(&task.created_at),
@@ -141,7 +141,8 @@ impl Output {
         ))
     }
 
-    /// The line after a task: how long it waited, how long it took, and how it ended.
+    /// The line after a task: how it ended, how long it waited and how long it took. It names
+    /// the consumer and the task, as several consumers may share one terminal (the demo).
     pub fn finished(&self, f: &Finished) -> io::Result<()> {
         if self.json {
             return self.json_line(f);
@@ -151,18 +152,20 @@ impl Output {
             .unwrap_or_default();
         let took = (f.finished_at - f.claimed_at).to_std().unwrap_or_default();
         let outcome = match f.outcome {
-            Outcome::Done => self.paint("32", "done"),
-            Outcome::Retry => self.paint("33", "failed, will retry"),
-            Outcome::Dead => self.paint("31", "failed, moved to the dead set"),
-            Outcome::Released => self.paint("33", "handed back"),
-            Outcome::Lost => self.paint("31", "lease lost, not acknowledged"),
+            Outcome::Done => self.paint("32", "Done"),
+            Outcome::Retry => self.paint("33", "Failed, will retry"),
+            Outcome::Dead => self.paint("31", "Failed, moved to the dead set"),
+            Outcome::Released => self.paint("33", "Handed back"),
+            Outcome::Lost => self.paint("31", "Lease lost, not acknowledged"),
         };
         let error = match &f.error {
             Some(e) => format!(" ({e})"),
             None => String::new(),
         };
         self.block(&format!(
-            "  waited {}, took {}: {outcome}{error}\n\n",
+            "[{}] {outcome}: task {}, waited {}, took {}{error}\n\n",
+            self.paint("1", &f.consumer),
+            f.task.id,
             short_duration(waited),
             short_duration(took),
         ))

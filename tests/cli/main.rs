@@ -5,6 +5,7 @@ mod support;
 mod basics;
 mod completions;
 mod concurrency;
+mod demo;
 mod errors;
 mod faults;
 mod signals;
