@@ -380,9 +380,12 @@ impl Queue {
             self.dead_cap.to_string(),
             if bury { "1" } else { "0" }.to_string(),
         ];
+        let resent = self.resent;
         match int(Some(&self.invoke(&FAIL, &args, "recording a failure")?))? {
             1 => Ok(Failed::Retry),
             2 => Ok(Failed::Dead),
+            3 if resent => Ok(Failed::Retry),
+            4 if resent => Ok(Failed::Dead),
             _ => Ok(Failed::LeaseLost),
         }
     }
@@ -645,5 +648,42 @@ mod tests {
             let n: u64 = redis::cmd("HLEN").arg(key).query(q.conn()).unwrap();
             assert_eq!(n, 3, "{key}");
         }
+    }
+
+    /// A call repeated after a reconnect (its reply lost) finds its own work done and says so;
+    /// the same answer without a reconnect means someone else did it.
+    #[test]
+    fn a_resent_call_owns_what_it_finds_done_and_a_fresh_one_does_not() {
+        let server = RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"));
+        let mut q = Queue::open(&Config::for_url(&server.url(), "resend")).unwrap();
+        let opts = ClaimOptions {
+            consumer: "c".into(),
+            lease: Duration::from_secs(30),
+            max_attempts: 3,
+            count: 1,
+        };
+        let t = [task("p")];
+        assert_eq!(q.push(&t).unwrap().1, [true]);
+        assert_eq!(q.push(&t).unwrap().1, [false], "a second producer's push");
+        q.reconnect().unwrap();
+        assert_eq!(q.push(&t).unwrap().1, [true], "a resend after a lost reply");
+
+        let c = q.claim(&opts, &[]).unwrap().tasks.remove(0);
+        let lease = [(c.task.id.clone(), c.token.clone())];
+        assert_eq!(q.ack("c", &lease).unwrap(), [true]);
+        assert_eq!(q.ack("c", &lease).unwrap(), [false]);
+        q.reconnect().unwrap();
+        assert_eq!(q.ack("c", &lease).unwrap(), [true]);
+        q.reconnect().unwrap();
+        let reply = q.claim(&opts, &lease).unwrap();
+        assert_eq!(reply.acked, [true], "an ack riding on a resent claim");
+
+        q.push(&[task("f")]).unwrap();
+        let c = q.claim(&opts, &[]).unwrap().tasks.remove(0);
+        let fail = |q: &mut Queue| q.fail("f", &c.token, Duration::from_secs(60), "x", false);
+        assert_eq!(fail(&mut q).unwrap(), Failed::Retry);
+        assert_eq!(fail(&mut q).unwrap(), Failed::LeaseLost);
+        q.reconnect().unwrap();
+        assert_eq!(fail(&mut q).unwrap(), Failed::Retry);
     }
 }
