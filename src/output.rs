@@ -71,13 +71,18 @@ impl Output {
     }
 
     fn priority(&self, p: u8) -> String {
-        let (name, code) = match p {
-            1 => ("high", "1;31"),
-            2 => ("medium", "33"),
-            3 => ("low", "2"),
-            _ => ("unknown", "0"),
-        };
-        self.paint(code, name)
+        self.priority_padded(p, 0)
+    }
+
+    /// A priority's name, padded to `width` before it is painted, so columns line up in colour.
+    pub fn priority_padded(&self, p: u8, width: usize) -> String {
+        let (name, code) = priority_style(p);
+        self.paint(code, &format!("{name:<width$}"))
+    }
+
+    /// `s` in the colour of priority `p`.
+    pub fn paint_priority(&self, p: u8, s: &str) -> String {
+        self.paint(priority_style(p).1, s)
     }
 
     /// A JSON line; one write so lines of several threads never interleave.
@@ -182,9 +187,9 @@ impl Output {
             String::new()
         };
         self.block(&format!(
-            "{}  {:<6}  {}  {}  {}{attempts}\n",
+            "{}  {}  {}  {}  {}{attempts}\n",
             task.id,
-            self.priority(task.priority),
+            self.priority_padded(task.priority, 6),
             local_time(&task.created_at),
             task.kind,
             payload_text(&task.payload),
@@ -196,9 +201,9 @@ impl Output {
             return self.json_line(d);
         }
         self.block(&format!(
-            "{}  {:<6}  died {}  attempts {}  {}  {}\n  error: {}\n",
+            "{}  {}  died {}  attempts {}  {}  {}\n  error: {}\n",
             d.task.id,
-            self.priority(d.task.priority),
+            self.priority_padded(d.task.priority, 6),
             local_time(&d.died_at),
             d.attempts,
             d.task.kind,
@@ -228,6 +233,49 @@ impl Output {
     /// A line of text on stdout, for human-only results.
     pub fn line(&self, text: &str) -> io::Result<()> {
         self.block(&format!("{text}\n"))
+    }
+
+    /// Takes over the terminal for frames redrawn in place (`stats --watch`): clears it and
+    /// hides the cursor until the `Screen` is dropped.
+    pub fn screen(&self) -> Screen {
+        let _ = self.block("\x1b[?25l\x1b[2J");
+        Screen
+    }
+}
+
+/// A terminal redrawn in place, like top. Only for a stdout that is a terminal.
+pub struct Screen;
+
+impl Screen {
+    /// Draws `text` from the top left over the previous frame: each line is cleared to its end
+    /// and whatever the last frame left below is cleared, so nothing flickers or lingers.
+    pub fn frame(&self, text: &str) -> io::Result<()> {
+        let mut f = String::from("\x1b[H");
+        for line in text.lines() {
+            f += line;
+            f += "\x1b[K\n";
+        }
+        f += "\x1b[J";
+        let mut out = io::stdout().lock();
+        out.write_all(f.as_bytes())?;
+        out.flush()
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let mut out = io::stdout().lock();
+        let _ = out.write_all(b"\x1b[?25h");
+        let _ = out.flush();
+    }
+}
+
+fn priority_style(p: u8) -> (&'static str, &'static str) {
+    match p {
+        1 => ("high", "1;31"),
+        2 => ("medium", "33"),
+        3 => ("low", "2"),
+        _ => ("unknown", "0"),
     }
 }
 

@@ -21,6 +21,16 @@ impl Shutdown {
     /// thread runs a signal handler (SA_RESTART does not apply), and the reply in transit,
     /// maybe a claimed task, would be lost with the connection.
     pub fn install() -> Result<Shutdown> {
+        Shutdown::install_with_note(true)
+    }
+
+    /// The same, without the note on the first signal: for commands that hold no work and just
+    /// stop (`stats --watch`).
+    pub fn install_quiet() -> Result<Shutdown> {
+        Shutdown::install_with_note(false)
+    }
+
+    fn install_with_note(say: bool) -> Result<Shutdown> {
         let sd = Shutdown::default();
         let mut signals = Signals::new([SIGINT, SIGTERM]).context("installing signal handlers")?;
         set_mask(libc::SIG_BLOCK);
@@ -30,7 +40,7 @@ impl Shutdown {
             .spawn(move || {
                 set_mask(libc::SIG_UNBLOCK);
                 for _ in signals.forever() {
-                    if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                    if count.fetch_add(1, Ordering::SeqCst) == 0 && say {
                         note("stopping after the work in hand; signal again to stop at once");
                     }
                 }

@@ -8,4 +8,8 @@ mod concurrency;
 mod demo;
 mod errors;
 mod faults;
+mod json;
+mod pty;
+mod scripts;
 mod signals;
+mod stats;
