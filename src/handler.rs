@@ -140,9 +140,9 @@ impl Handler {
 /// does not go on beside the new one (what the shell started in the background may still).
 #[cfg(target_os = "linux")]
 fn die_with_parent(cmd: &mut Command) {
-    // SAFETY: the closure runs between fork and exec and calls only prctl and getppid, which
-    // are async-signal-safe; it allocates nothing.
     let parent = std::process::id() as libc::pid_t;
+    // SAFETY: the closure runs between fork and exec and calls only prctl, getppid and _exit,
+    // which are async-signal-safe; it allocates nothing.
     unsafe {
         cmd.pre_exec(move || {
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);

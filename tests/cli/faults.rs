@@ -31,10 +31,12 @@ struct Ended {
 impl Proc {
     fn start(server: &RedisServer, args: &[&str], env: &[(&str, &Path)]) -> Proc {
         let mut cmd = std::process::Command::new(bin());
-        cmd.env_remove("RPQ_URL")
-            .env_remove("REDIS_URL")
-            .env_remove("RPQ_QUEUE")
-            .arg("--url")
+        for (k, _) in std::env::vars() {
+            if k.starts_with("RPQ_") || k == "REDIS_URL" || k == "NO_COLOR" {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.arg("--url")
             .arg(server.url())
             .args(args)
             .stdin(Stdio::null())
@@ -779,18 +781,16 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
     const TASKS: usize = 3000;
     let r = redis();
     let lines: Vec<String> = tasks(TASKS);
-    let producer = {
-        let mut cmd = std::process::Command::new(bin());
-        cmd.arg("--url")
-            .arg(r.url())
-            .args(["produce", "--stdin", "--batch", "10"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env_remove("RPQ_URL");
-        cmd.spawn().unwrap()
-    };
-    let mut producer = producer;
+    let mut producer = std::process::Command::new(bin())
+        .env("RPQ_QUEUE", "default")
+        .arg("--url")
+        .arg(r.url())
+        .args(["produce", "--stdin", "--batch", "10"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut stdin = producer.stdin.take().unwrap();
     // Cut every client connection again and again while the producer pushes: some cuts land
     // between a push and its reply, and the producer must resend without queuing twice.
