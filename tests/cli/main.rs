@@ -8,6 +8,7 @@ mod completions;
 mod concurrency;
 mod demo;
 mod errors;
+mod faults;
 mod json;
 mod prefetch;
 mod pty;
