@@ -199,6 +199,56 @@ pub fn describe(e: RedisError) -> anyhow::Error {
     }
 }
 
+/// An ACL refusal, said as what was refused and what to grant; None for other errors.
+pub fn refused(e: &RedisError, command: &str) -> Option<anyhow::Error> {
+    if e.code() != Some("NOPERM") {
+        return None;
+    }
+    let detail = e.detail().unwrap_or("no permission");
+    let grant = if detail.contains("key") {
+        "grant the user the queue's keys with ~rpq:*".to_string()
+    } else if detail.contains("channel") {
+        "grant the user the channel".to_string()
+    } else {
+        format!("grant the user +{}", command.to_ascii_lowercase())
+    };
+    Some(anyhow::anyhow!(
+        "redis refused {command} (NOPERM: {detail}); {grant}, as in the ACL line of rpq's README"
+    ))
+}
+
+/// A command a script may not run, named from the script line the server reports.
+pub fn refused_in_script(e: &RedisError, src: &str, script: &str) -> Option<anyhow::Error> {
+    let text = e.to_string();
+    if !text.contains("can't run this command") && !text.contains("no permissions") {
+        return None;
+    }
+    let line: usize = text
+        .split("@user_script:")
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    let command = src
+        .lines()
+        .nth(line.checked_sub(1)?)?
+        .split("redis.call('")
+        .nth(1)?
+        .split('\'')
+        .next()?
+        .to_string();
+    let grant = if text.contains("key") {
+        "grant the user the queue's keys with ~rpq:*".to_string()
+    } else {
+        format!("grant the user +{}", command.to_ascii_lowercase())
+    };
+    Some(anyhow::anyhow!(
+        "redis refused {command} in rpq's {script} script (NOPERM: the user may not run it); \
+         {grant}, as in the ACL line of rpq's README"
+    ))
+}
+
 /// True when the error means the connection is gone (or never came), so a long-running
 /// command should reconnect and try again rather than give up.
 pub fn is_connection_error(err: &anyhow::Error) -> bool {

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 /// A script: its source (the common prelude and its own body) and the SHA1 EVALSHA names it by.
 pub struct Lua {
+    name: &'static str,
     src: &'static str,
     hash: String,
 }
@@ -33,6 +34,7 @@ macro_rules! script {
                 include_str!(concat!("lua/", $file))
             );
             Lua {
+                name: $file.trim_end_matches(".lua"),
                 src,
                 hash: Script::new(src).get_hash().to_string(),
             }
@@ -180,7 +182,7 @@ impl Queue {
             .arg(keys::meta(&name))
             .arg("shards")
             .query(&mut conn)
-            .map_err(conn::describe)
+            .map_err(|e| conn::refused(&e, "HGET").unwrap_or_else(|| conn::describe(e)))
             .with_context(|| format!("reading the settings of queue '{name}'"))?;
         let n = match (stored, cfg.shards) {
             (Some(s), Some(w)) if s != w => return Err(shard_mismatch(&name, s, w)),
@@ -249,7 +251,7 @@ impl Queue {
             .arg(&meta)
             .arg("shards")
             .query(&mut self.conn)
-            .map_err(|e| self.explain(0, e))
+            .map_err(|e| self.explain(0, e, "HSETNX"))
             .with_context(|| format!("storing the settings of queue '{}'", self.name))?;
         if stored != n {
             return Err(shard_mismatch(&self.name, stored, n));
@@ -274,13 +276,18 @@ impl Queue {
             other => other,
         };
         reply
-            .map_err(|e| self.explain(shard, e))
+            .map_err(
+                |e| match conn::refused_in_script(&e, script.src, script.name) {
+                    Some(refused) => refused,
+                    None => self.explain(shard, e, "EVALSHA"),
+                },
+            )
             .with_context(|| format!("{what} on queue '{}'", self.name))
     }
 
     /// Plain commands in one round trip per node: one pipeline on a single server, a cluster
     /// pipeline (split by slot) on a cluster.
-    fn query_many(&mut self, cmds: Vec<redis::Cmd>) -> Result<Vec<Value>> {
+    fn query_many(&mut self, first: &str, cmds: Vec<redis::Cmd>) -> Result<Vec<Value>> {
         let reply = match &mut self.conn {
             Conn::Single(c) => {
                 let mut p = redis::pipe();
@@ -297,14 +304,14 @@ impl Queue {
                 p.query::<Vec<Value>>(c.as_mut())
             }
         };
-        reply.map_err(|e| self.explain(0, e))
+        reply.map_err(|e| self.explain(0, e, first))
     }
 
     /// A WRONGTYPE error does not say which key; find it, so the user can look at it. Other
     /// errors get their hint (an ACL refusal says what to grant).
-    fn explain(&mut self, shard: usize, e: redis::RedisError) -> anyhow::Error {
+    fn explain(&mut self, shard: usize, e: redis::RedisError, command: &str) -> anyhow::Error {
         if e.code() != Some("WRONGTYPE") {
-            return conn::describe(e);
+            return conn::refused(&e, command).unwrap_or_else(|| conn::describe(e));
         }
         let expected = [
             "zset", "zset", "hash", "hash", "hash", "zset", "zset", "hash", "hash", "list",
@@ -379,7 +386,7 @@ impl Queue {
             .arg(-1)
             .ignore()
             .exec(&mut self.conn)
-            .map_err(|e| self.explain(0, e))
+            .map_err(|e| self.explain(0, e, "RPUSH"))
             .with_context(|| format!("waking consumers of queue '{}'", self.name))
     }
 
@@ -474,6 +481,7 @@ impl Queue {
             next_expiry = [next_expiry, ms(r.next_expiry)].into_iter().flatten().min();
         };
         let first = order.first().copied();
+        let mut visited = vec![false; n];
         for s in 0..n {
             let due = heads[s].inflight.is_some_and(|t| t <= now_ms)
                 || heads[s].delayed.is_some_and(|t| t <= now_ms);
@@ -482,6 +490,7 @@ impl Queue {
             }
             let part: Vec<(String, String)> = groups[s].iter().map(|&i| acks[i].clone()).collect();
             let r = self.claim_shard(s, 0, opts, &part)?;
+            visited[s] = true;
             merge(&mut out, &groups[s], &r);
             groups[s].clear();
             if due && !order.contains(&s) {
@@ -492,6 +501,7 @@ impl Queue {
         for s in order {
             let part: Vec<(String, String)> = groups[s].iter().map(|&i| acks[i].clone()).collect();
             let r = self.claim_shard(s, opts.count.max(1), opts, &part)?;
+            visited[s] = true;
             merge(&mut out, &groups[s], &r);
             groups[s].clear();
             if !r.tasks.is_empty() || !r.unreadable.is_empty() {
@@ -500,8 +510,11 @@ impl Queue {
                 return Ok(out);
             }
         }
-        if out.now.timestamp_millis() == 0 {
-            out.now = Utc::now();
+        if !visited[0] {
+            // Nothing anywhere: a claim for no task on shard 0 still records this consumer as
+            // seen, which `stats` shows, and reads the server's clock.
+            let r = self.claim_shard(0, 0, opts, &[])?;
+            merge(&mut out, &[], &r);
         }
         out.next_retry = next_retry.map(ms_to_time);
         out.next_expiry = next_expiry.map(ms_to_time);
@@ -519,7 +532,7 @@ impl Queue {
             }
         }
         let replies = self
-            .query_many(cmds)
+            .query_many("ZRANGE", cmds)
             .with_context(|| format!("looking at the shards of queue '{}'", self.name))?;
         let score = |v: &Value| -> Result<Option<f64>> {
             let items = array(v.clone())?;
@@ -615,7 +628,7 @@ impl Queue {
         let woke: Option<(String, String)> = cmd
             .arg(format!("{secs:.3}"))
             .query(&mut self.conn)
-            .map_err(|e| self.explain(0, e))
+            .map_err(|e| self.explain(0, e, "BLPOP"))
             .with_context(|| format!("waiting for tasks on queue '{}'", self.name))?;
         Ok(woke.is_some())
     }
@@ -754,7 +767,7 @@ impl Queue {
             }
         }
         let replies = self
-            .query_many(cmds)
+            .query_many("ZCOUNT", cmds)
             .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
         let mut sum = [0u64; 6];
         for chunk in replies.chunks(6) {
@@ -790,7 +803,7 @@ impl Queue {
             redis::cmd("DEL")
                 .arg(&key)
                 .exec(&mut self.conn)
-                .map_err(|e| self.explain(0, e))
+                .map_err(|e| self.explain(0, e, "DEL"))
                 .with_context(|| format!("clearing queue '{}'", self.name))?;
         }
         total.removed = total.waiting + total.in_flight + total.retrying + total.dead;
@@ -899,7 +912,7 @@ impl Queue {
             cmds.push(c);
         }
         let replies = self
-            .query_many(cmds)
+            .query_many("HGETALL", cmds)
             .with_context(|| format!("reading counters of queue '{}'", self.name))?;
         let mut stats: Pairs = Vec::new();
         let mut consumers: Pairs = Vec::new();

@@ -229,6 +229,41 @@ fn a_queue_sharded_six_ways_spreads_over_every_primary() {
         .assert()
         .success();
     every_command_on(&c, &queue, Some(6), 600);
+
+    // An idle consumer blocks on shard 0's tag; a push to any other shard still wakes it.
+    for shard in 1..6 {
+        let id = (0..)
+            .map(|i| format!("wake{shard}-{i}"))
+            .find(|id| rpq::queue::keys::shard_of(id, 6) == shard)
+            .unwrap();
+        let name = format!("idle{shard}");
+        let child = c.spawn(&[
+            "--queue", &queue, "--json", "consume", "--count", "1", "--name", &name,
+        ]);
+        let shard0 = c.primary_of(&format!("rpq:{{{queue}}}:consumers"));
+        wait_until(Duration::from_secs(10), "the consumer to go idle", || {
+            let seen: bool = query(
+                shard0,
+                redis::cmd("HEXISTS")
+                    .arg(format!("rpq:{{{queue}}}:consumers"))
+                    .arg(&name),
+            );
+            seen
+        });
+        c.rpq()
+            .args(["--queue", &queue, "produce", "--type", "t", "--id", &id])
+            .assert()
+            .success();
+        let done = ndjson(&success(child, Duration::from_secs(30))).remove(0);
+        assert_eq!(done["id"], id.as_str());
+        let at = |f: &str| chrono::DateTime::parse_from_rfc3339(done[f].as_str().unwrap()).unwrap();
+        // Woken by the push, not by the claim an idle consumer makes every 5 s anyway.
+        let waited = at("claimed_at") - at("created_at");
+        assert!(
+            waited.num_milliseconds() < 4000,
+            "shard {shard}: waited {waited}"
+        );
+    }
 }
 
 #[test]

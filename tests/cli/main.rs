@@ -8,4 +8,5 @@ mod cluster;
 mod completions;
 mod concurrency;
 mod errors;
+mod secure;
 mod signals;
