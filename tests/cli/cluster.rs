@@ -294,6 +294,7 @@ fn consumers_ride_out_a_primary_failover() {
             ])
         })
         .collect();
+    let guard = KillOnDrop(consumers.iter().map(|c| c.id()).collect());
     wait_until(Duration::from_secs(30), "consumers to be under way", || {
         len_json(&c, &queue)["waiting"].as_u64().unwrap() < 500
     });
@@ -317,6 +318,8 @@ fn consumers_ride_out_a_primary_failover() {
     );
     let mut done: HashMap<String, u32> = HashMap::new();
     let mut noticed = 0;
+    // From here `finish` reaps them (and kills one that hangs).
+    std::mem::forget(guard);
     for child in consumers {
         signal(&child, libc::SIGTERM);
         let out = finish(child, Duration::from_secs(30));

@@ -112,7 +112,7 @@ impl Cluster {
     /// The primary that serves `key`.
     pub fn primary_of(&self, key: &str) -> &RedisServer {
         let slot: u16 = query(
-            &self.primaries()[0],
+            self.primaries()[0],
             redis::cmd("CLUSTER").arg("KEYSLOT").arg(key),
         );
         self.primaries()
@@ -323,6 +323,21 @@ pub fn tls_server(certs: &Certs) -> (RedisServer, u16) {
     ])
     .unwrap_or_else(|e| panic!("{e:#}"));
     (s, tls_port)
+}
+
+/// Kills the processes it holds when dropped, so a failing test leaves no consumer behind
+/// reconnecting forever to a cluster that is gone.
+pub struct KillOnDrop(pub Vec<u32>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        for pid in &self.0 {
+            // SAFETY: kill(2) on our own children; one already reaped makes it fail harmlessly.
+            unsafe {
+                libc::kill(*pid as i32, libc::SIGKILL);
+            }
+        }
+    }
 }
 
 /// Waits for a child and insists it succeeded; returns its stdout.
