@@ -440,15 +440,15 @@ impl Queue {
     ///
     /// A sharded queue first looks at the head of every shard (one pipelined round trip), then
     /// claims from the shard whose first task has the best score (priority, then arrival),
-    /// trying the next best if another consumer emptied it meanwhile. Shards with acks to
-    /// deliver or with expired leases or due retries get a claim for no task on the way.
+    /// trying the next best if another consumer emptied it meanwhile. The acks ride along with
+    /// the look; shards with expired leases or due retries get a claim for no task on the way.
     pub fn claim(&mut self, opts: &ClaimOptions, acks: &[(String, String)]) -> Result<ClaimReply> {
         self.pin()?;
         let n = self.shards.len();
         if n == 1 {
             return self.claim_shard(0, opts.count.max(1), opts, acks);
         }
-        let heads = self.probe()?;
+        let (heads, acked) = self.probe(&opts.consumer, acks)?;
         let now_ms = Utc::now().timestamp_millis();
         self.turn = self.turn.wrapping_add(1);
         let turn = self.turn;
@@ -461,20 +461,13 @@ impl Queue {
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(rank(a).cmp(&rank(b)))
         });
-        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (s, idx) in self.by_shard(acks, |a| &a.0) {
-            groups[s] = idx;
-        }
         let mut out = ClaimReply {
-            acked: vec![false; acks.len()],
+            acked,
             ..ClaimReply::default()
         };
         let mut next_retry = heads.iter().filter_map(|h| h.delayed).min();
         let mut next_expiry = heads.iter().filter_map(|h| h.inflight).min();
-        let mut merge = |out: &mut ClaimReply, idx: &[usize], r: &ClaimReply| {
-            for (&i, &f) in idx.iter().zip(&r.acked) {
-                out.acked[i] = f;
-            }
+        let mut merge = |out: &mut ClaimReply, r: &ClaimReply| {
             out.now = r.now;
             let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
             next_retry = [next_retry, ms(r.next_retry)].into_iter().flatten().min();
@@ -485,25 +478,21 @@ impl Queue {
         for s in 0..n {
             let due = heads[s].inflight.is_some_and(|t| t <= now_ms)
                 || heads[s].delayed.is_some_and(|t| t <= now_ms);
-            if Some(s) == first || (!due && groups[s].is_empty()) {
+            if Some(s) == first || !due {
                 continue;
             }
-            let part: Vec<(String, String)> = groups[s].iter().map(|&i| acks[i].clone()).collect();
-            let r = self.claim_shard(s, 0, opts, &part)?;
+            let r = self.claim_shard(s, 0, opts, &[])?;
             visited[s] = true;
-            merge(&mut out, &groups[s], &r);
-            groups[s].clear();
+            merge(&mut out, &r);
             if due && !order.contains(&s) {
                 // Recovery may have put tasks back in line there.
                 order.push(s);
             }
         }
         for s in order {
-            let part: Vec<(String, String)> = groups[s].iter().map(|&i| acks[i].clone()).collect();
-            let r = self.claim_shard(s, opts.count.max(1), opts, &part)?;
+            let r = self.claim_shard(s, opts.count.max(1), opts, &[])?;
             visited[s] = true;
-            merge(&mut out, &groups[s], &r);
-            groups[s].clear();
+            merge(&mut out, &r);
             if !r.tasks.is_empty() || !r.unreadable.is_empty() {
                 out.tasks = r.tasks;
                 out.unreadable = r.unreadable;
@@ -514,16 +503,31 @@ impl Queue {
             // Nothing anywhere: a claim for no task on shard 0 still records this consumer as
             // seen, which `stats` shows, and reads the server's clock.
             let r = self.claim_shard(0, 0, opts, &[])?;
-            merge(&mut out, &[], &r);
+            merge(&mut out, &r);
         }
         out.next_retry = next_retry.map(ms_to_time);
         out.next_expiry = next_expiry.map(ms_to_time);
         Ok(out)
     }
 
-    /// The head of every shard, in one round trip per node.
-    fn probe(&mut self) -> Result<Vec<Head>> {
-        let mut cmds = Vec::with_capacity(self.shards.len() * 3);
+    /// The head of every shard, in one round trip per node, with the acks of finished tasks
+    /// riding along (one ack script call per shard that has some). Returns one flag per ack.
+    fn probe(
+        &mut self,
+        consumer: &str,
+        acks: &[(String, String)],
+    ) -> Result<(Vec<Head>, Vec<bool>)> {
+        let groups = self.by_shard(acks, |a| &a.0);
+        let mut cmds = Vec::with_capacity(groups.len() + self.shards.len() * 3);
+        for (shard, idx) in &groups {
+            let keys = self.shards[*shard].all();
+            let mut c = redis::cmd("EVALSHA");
+            c.arg(&ACK.hash).arg(keys.len()).arg(keys).arg(consumer);
+            for &i in idx {
+                c.arg(&acks[i].0).arg(&acks[i].1);
+            }
+            cmds.push(c);
+        }
         for k in &self.shards {
             for key in [k.pending(), k.inflight(), k.delayed()] {
                 let mut c = redis::cmd("ZRANGE");
@@ -531,9 +535,24 @@ impl Queue {
                 cmds.push(c);
             }
         }
-        let replies = self
-            .query_many("ZRANGE", cmds)
-            .with_context(|| format!("looking at the shards of queue '{}'", self.name))?;
+        let replies = match self.query_many("ZRANGE", cmds) {
+            Err(e) if !acks.is_empty() && is_noscript(&e) => {
+                // A node without the script (restarted, promoted): ack the slow way, which
+                // loads it there, and look again. Acks are idempotent.
+                let acked = self.ack(consumer, acks)?;
+                return Ok((self.probe(consumer, &[])?.0, acked));
+            }
+            other => {
+                other.with_context(|| format!("looking at the shards of queue '{}'", self.name))?
+            }
+        };
+        let mut acked = vec![false; acks.len()];
+        for ((_, idx), flags_reply) in groups.iter().zip(&replies) {
+            for (&i, f) in idx.iter().zip(flags(flags_reply.clone())?) {
+                acked[i] = f;
+            }
+        }
+        let replies = &replies[groups.len()..];
         let score = |v: &Value| -> Result<Option<f64>> {
             let items = array(v.clone())?;
             match items.get(1) {
@@ -541,7 +560,7 @@ impl Queue {
                 Some(s) => Ok(string(Some(s))?.parse::<f64>().ok()),
             }
         };
-        replies
+        let heads = replies
             .chunks(3)
             .map(|c| {
                 Ok(Head {
@@ -550,7 +569,8 @@ impl Queue {
                     delayed: score(&c[2])?.map(|s| s as i64),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((heads, acked))
     }
 
     fn claim_shard(
@@ -937,6 +957,13 @@ impl Queue {
     pub fn oldest_waiting(&mut self) -> Result<Option<DateTime<Utc>>> {
         Ok(self.peek(1)?.first().map(|t| t.created_at))
     }
+}
+
+fn is_noscript(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<redis::RedisError>()
+            .is_some_and(|e| e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript))
+    })
 }
 
 fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {
