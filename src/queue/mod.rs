@@ -52,6 +52,9 @@ static PEEK: LazyLock<Lua> = script!("peek.lua");
 static CLEAR: LazyLock<Lua> = script!("clear.lua");
 static DEAD: LazyLock<Lua> = script!("dead.lua");
 
+/// How often a sharded claim looks for expired leases and due retries on every shard.
+const FULL_LOOK_EVERY: Duration = Duration::from_secs(1);
+
 /// Field and value pairs of a hash of counters.
 pub type Pairs = Vec<(String, i64)>;
 
@@ -161,6 +164,8 @@ pub struct Queue {
     pinned: bool,
     /// Turns with every sharded claim, to break ties between shards fairly.
     turn: usize,
+    /// When a sharded claim last looked at the in-flight and retry sets of every shard.
+    full_look: Option<std::time::Instant>,
 }
 
 /// What a sharded claim learns about one shard before it claims: the score of its first waiting
@@ -199,6 +204,7 @@ impl Queue {
             // or claim, so that `len` or `peek` on a typo leaves nothing behind.
             pinned: stored.is_some(),
             turn: rand::rng().random_range(0..n.max(1) as usize),
+            full_look: None,
             name,
         })
         .and_then(|mut q| {
@@ -448,7 +454,15 @@ impl Queue {
         if n == 1 {
             return self.claim_shard(0, opts.count.max(1), opts, acks);
         }
-        let (heads, acked) = self.probe(&opts.consumer, acks)?;
+        // Expired leases and due retries need finding only now and then (a second late is
+        // nothing next to a lease), so most looks read just the first waiting task of each shard.
+        let full = self
+            .full_look
+            .is_none_or(|t| t.elapsed() >= FULL_LOOK_EVERY);
+        let (mut heads, acked) = self.probe(&opts.consumer, acks, full)?;
+        if !full && heads.iter().all(|h| h.pending.is_none()) {
+            heads = self.probe(&opts.consumer, &[], true)?.0;
+        }
         let now_ms = Utc::now().timestamp_millis();
         self.turn = self.turn.wrapping_add(1);
         let turn = self.turn;
@@ -516,7 +530,12 @@ impl Queue {
         &mut self,
         consumer: &str,
         acks: &[(String, String)],
+        full: bool,
     ) -> Result<(Vec<Head>, Vec<bool>)> {
+        if full {
+            self.full_look = Some(std::time::Instant::now());
+        }
+        let per = if full { 3 } else { 1 };
         let groups = self.by_shard(acks, |a| &a.0);
         let mut cmds = Vec::with_capacity(groups.len() + self.shards.len() * 3);
         for (shard, idx) in &groups {
@@ -529,7 +548,10 @@ impl Queue {
             cmds.push(c);
         }
         for k in &self.shards {
-            for key in [k.pending(), k.inflight(), k.delayed()] {
+            for key in [k.pending(), k.inflight(), k.delayed()]
+                .into_iter()
+                .take(per)
+            {
                 let mut c = redis::cmd("ZRANGE");
                 c.arg(key).arg(0).arg(0).arg("WITHSCORES");
                 cmds.push(c);
@@ -540,7 +562,7 @@ impl Queue {
                 // A node without the script (restarted, promoted): ack the slow way, which
                 // loads it there, and look again. Acks are idempotent.
                 let acked = self.ack(consumer, acks)?;
-                return Ok((self.probe(consumer, &[])?.0, acked));
+                return Ok((self.probe(consumer, &[], full)?.0, acked));
             }
             other => {
                 other.with_context(|| format!("looking at the shards of queue '{}'", self.name))?
@@ -561,12 +583,18 @@ impl Queue {
             }
         };
         let heads = replies
-            .chunks(3)
+            .chunks(per)
             .map(|c| {
+                let at = |i: usize| -> Result<Option<i64>> {
+                    Ok(match c.get(i) {
+                        Some(v) => score(v)?.map(|s| s as i64),
+                        None => None,
+                    })
+                };
                 Ok(Head {
                     pending: score(&c[0])?,
-                    inflight: score(&c[1])?.map(|s| s as i64),
-                    delayed: score(&c[2])?.map(|s| s as i64),
+                    inflight: at(1)?,
+                    delayed: at(2)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
