@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('peek', 'peek', [CompletionResultType]::ParameterValue, 'Show the next tasks in the order they would be claimed, without touching them')
             [CompletionResult]::new('len', 'len', [CompletionResultType]::ParameterValue, 'Print the number of tasks waiting, as a bare integer')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many')
-            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Waiting by priority, in flight, dead, consumers seen, throughput')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'The dead-letter set: tasks that ran out of attempts or could not be read')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A producer and two consumers of different speeds in one terminal')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -149,6 +149,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;stats' {
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots')
@@ -292,7 +293,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('peek', 'peek', [CompletionResultType]::ParameterValue, 'Show the next tasks in the order they would be claimed, without touching them')
             [CompletionResult]::new('len', 'len', [CompletionResultType]::ParameterValue, 'Print the number of tasks waiting, as a bare integer')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many')
-            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Waiting by priority, in flight, dead, consumers seen, throughput')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'The dead-letter set: tasks that ran out of attempts or could not be read')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A producer and two consumers of different speeds in one terminal')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')

@@ -922,12 +922,16 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__stats)
-            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --watch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -36,7 +36,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand peek 'Show the next tasks in the order they would be claimed, without touching them'
             cand len 'Print the number of tasks waiting, as a bare integer'
             cand clear 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-            cand stats 'Waiting by priority, in flight, dead, consumers seen, throughput'
+            cand stats 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
             cand dead 'The dead-letter set: tasks that ran out of attempts or could not be read'
             cand demo 'A producer and two consumers of different speeds in one terminal'
             cand completions 'Print a shell completion script'
@@ -140,6 +140,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --version 'Print version'
         }
         &'rpq;stats'= {
+            cand --watch 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
@@ -271,7 +272,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand peek 'Show the next tasks in the order they would be claimed, without touching them'
             cand len 'Print the number of tasks waiting, as a bare integer'
             cand clear 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-            cand stats 'Waiting by priority, in flight, dead, consumers seen, throughput'
+            cand stats 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
             cand dead 'The dead-letter set: tasks that ran out of attempts or could not be read'
             cand demo 'A producer and two consumers of different speeds in one terminal'
             cand completions 'Print a shell completion script'

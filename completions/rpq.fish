@@ -40,7 +40,7 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "consume" -d 'Claim tasks, h
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_needs_command" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -120,6 +120,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand clear" -l json -d 'Machine outpu
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l watch -d 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -212,7 +213,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo completions help" -f -a "completions" -d 'Print a shell completion script'

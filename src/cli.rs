@@ -6,6 +6,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 const EXIT_CODES: &str = "\
+Examples:
+  rpq produce --type email --priority high --payload '{\"to\":\"a@b.c\"}'
+  rpq consume --exec ./handle.sh     run a handler per task, forever
+  n=$(rpq len)                       tasks waiting, a bare integer
+  rpq stats --watch                  like top
+
+Environment: RPQ_URL (then REDIS_URL), RPQ_QUEUE, RPQ_CLUSTER, RPQ_SHARDS, RPQ_TLS_*; a flag
+wins over its variable. NO_COLOR turns colour off; colour is only ever used on a terminal.
+
 Exit codes:
   0    success, also a graceful stop on SIGINT or SIGTERM
   1    runtime failure: Redis unreachable, refused by ACL, out of memory, ...
@@ -36,7 +45,7 @@ pub struct Global {
     pub url: Option<String>,
 
     /// Redis Cluster: --url may name several seed nodes, comma-separated
-    #[arg(long, global = true, env = "RPQ_CLUSTER")]
+    #[arg(long, global = true, env = "RPQ_CLUSTER", value_parser = env_flag())]
     pub cluster: bool,
 
     /// Which queue
@@ -66,7 +75,7 @@ pub struct Global {
     pub tls_key: Option<PathBuf>,
 
     /// Skip TLS certificate verification (for tests only)
-    #[arg(long, global = true, env = "RPQ_TLS_INSECURE")]
+    #[arg(long, global = true, env = "RPQ_TLS_INSECURE", value_parser = env_flag())]
     pub tls_insecure: bool,
 
     /// Spread the queue over N hash tags (cluster primaries); stored with the queue on first use
@@ -123,15 +132,24 @@ Examples:
   rpq clear --yes")]
     Clear(ClearArgs),
 
-    /// Waiting by priority, in flight, dead, consumers seen, throughput
+    /// Waiting by priority, in flight, dead, consumers seen, throughput of the last minute
     #[command(after_help = "\
 Examples:
   rpq stats
-  rpq stats --json | jq .waiting")]
+  rpq stats --watch              redraw every 2s in place, like top; Ctrl+C to stop
+  rpq stats --watch 10s --json   one JSON object every 10s, for a monitor
+  rpq stats --json | jq .last_minute.done")]
     Stats(StatsArgs),
 
     /// The dead-letter set: tasks that ran out of attempts or could not be read
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  rpq dead list                      each dead task with its last error
+  rpq dead retry                     queue every dead task again, attempts reset
+  rpq dead purge job-17 job-18       delete two of them for good"
+    )]
     Dead(DeadCommand),
 
     /// A producer and two consumers of different speeds in one terminal
@@ -251,15 +269,33 @@ pub struct ClearArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct StatsArgs {}
+pub struct StatsArgs {
+    /// Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval
+    #[arg(long, value_name = "DUR", num_args = 0..=1, default_missing_value = "2s",
+          value_parser = parse_duration)]
+    pub watch: Option<Duration>,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum DeadCommand {
     /// List dead tasks, oldest first, with their last error
+    #[command(after_help = "\
+Examples:
+  rpq dead list
+  rpq dead list -n 10 --json | jq -r '.id + \" \" + .error'")]
     List(DeadListArgs),
     /// Queue dead tasks again with their attempts reset (all, or the ids given)
+    #[command(after_help = "\
+Examples:
+  rpq dead retry                     every dead task
+  rpq dead retry job-17 job-18       these two only
+  rpq dead list --json | jq -r 'select(.type == \"email\") | .id' | xargs -r rpq dead retry")]
     Retry(DeadIdsArgs),
     /// Delete dead tasks for good (all, or the ids given)
+    #[command(after_help = "\
+Examples:
+  rpq dead purge                     every dead task
+  rpq dead purge job-17              this one only")]
     Purge(DeadIdsArgs),
 }
 
@@ -287,6 +323,12 @@ pub struct DemoArgs {
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+/// A flag that an environment variable may also set: `RPQ_CLUSTER=1` (or `yes`, `true`, ...)
+/// is on; empty, `0`, `false`, `no`, `off` are off.
+fn env_flag() -> clap::builder::FalseyValueParser {
+    clap::builder::FalseyValueParser::new()
 }
 
 /// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none.
@@ -333,6 +375,65 @@ mod tests {
         assert_eq!(a.global.queue, "q1");
         assert_eq!(b.global.queue, "q1");
         assert!(b.global.json);
+    }
+
+    /// Every flag has a one-line help and every command an example section in its --help.
+    #[test]
+    fn every_flag_and_command_is_documented() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                match arg.get_help().map(|h| h.to_string()) {
+                    Some(h) if !h.is_empty() && !h.contains('\n') => {}
+                    _ => missing.push(format!("{path} {id}: no one-line help")),
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.is_hide_set() || sub.get_name() == "help" {
+                    continue;
+                }
+                let path = format!("{path} {}", sub.get_name());
+                let examples = sub.get_after_help().is_some_and(|h| {
+                    let h = h.to_string();
+                    h.split_once("Examples:\n")
+                        .is_some_and(|(_, e)| e.contains("rpq "))
+                });
+                if !examples {
+                    missing.push(format!("{path}: no Examples section"));
+                }
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path}: no about line"));
+                }
+                walk(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "rpq", &mut missing);
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn watch_takes_an_optional_duration() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Stats(a) => a.watch,
+            _ => unreachable!(),
+        };
+        assert_eq!(parse(&["rpq", "stats"]), None);
+        assert_eq!(
+            parse(&["rpq", "stats", "--watch"]),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            parse(&["rpq", "stats", "--watch", "--json"]),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            parse(&["rpq", "stats", "--watch", "500ms"]),
+            Some(Duration::from_millis(500))
+        );
     }
 
     #[test]

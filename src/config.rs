@@ -30,7 +30,8 @@ pub struct Config {
     pub stdin_tty: bool,
     pub stdout_tty: bool,
     pub stderr_tty: bool,
-    /// Colour on stdout: a terminal, and NO_COLOR unset.
+    /// Colour on stdout: a terminal that is not `TERM=dumb`, and NO_COLOR unset or empty.
+    /// Nothing on stderr is coloured.
     pub color: bool,
 }
 
@@ -73,7 +74,9 @@ impl Config {
             stdin_tty: std::io::stdin().is_terminal(),
             stdout_tty,
             stderr_tty: std::io::stderr().is_terminal(),
-            color: stdout_tty && env_nonempty("NO_COLOR").is_none(),
+            color: stdout_tty
+                && env_nonempty("NO_COLOR").is_none()
+                && std::env::var("TERM").map_or(true, |t| t != "dumb"),
         })
     }
 

@@ -71,13 +71,18 @@ impl Output {
     }
 
     fn priority(&self, p: u8) -> String {
-        let (name, code) = match p {
-            1 => ("high", "1;31"),
-            2 => ("medium", "33"),
-            3 => ("low", "2"),
-            _ => ("unknown", "0"),
-        };
-        self.paint(code, name)
+        self.priority_padded(p, 0)
+    }
+
+    /// A priority's name, padded to `width` before it is painted, so columns line up in colour.
+    pub fn priority_padded(&self, p: u8, width: usize) -> String {
+        let (name, code) = priority_style(p);
+        self.paint(code, &format!("{name:<width$}"))
+    }
+
+    /// `s` in the colour of priority `p`.
+    pub fn paint_priority(&self, p: u8, s: &str) -> String {
+        self.paint(priority_style(p).1, s)
     }
 
     /// A JSON line; one write so lines of several threads never interleave.
@@ -131,7 +136,7 @@ impl Output {
             String::new()
         };
         self.block(&format!(
-            "[{}] Got task:\n  - Task ID: {}\n  - Created at: {}\n  - Type: {}\n  - Priority: {}\n  - Payload: {}\n{retry}",
+            "[{}] Got task:\n  - Task ID: {}\n  - Created at: {}\n  - Type: {}\n  - Priority: {}\n  - Payload: {}\n{retry}\n",
             self.paint("1", consumer),
             task.id,
             local_time(&task.created_at),
@@ -141,7 +146,8 @@ impl Output {
         ))
     }
 
-    /// The line after a task: how long it waited, how long it took, and how it ended.
+    /// The line after a task: how it ended, how long it waited and how long it took. It names
+    /// the consumer and the task, as several consumers may share one terminal (the demo).
     pub fn finished(&self, f: &Finished) -> io::Result<()> {
         if self.json {
             return self.json_line(f);
@@ -151,18 +157,20 @@ impl Output {
             .unwrap_or_default();
         let took = (f.finished_at - f.claimed_at).to_std().unwrap_or_default();
         let outcome = match f.outcome {
-            Outcome::Done => self.paint("32", "done"),
-            Outcome::Retry => self.paint("33", "failed, will retry"),
-            Outcome::Dead => self.paint("31", "failed, moved to the dead set"),
-            Outcome::Released => self.paint("33", "handed back"),
-            Outcome::Lost => self.paint("31", "lease lost, not acknowledged"),
+            Outcome::Done => self.paint("32", "Done"),
+            Outcome::Retry => self.paint("33", "Failed, will retry"),
+            Outcome::Dead => self.paint("31", "Failed, moved to the dead set"),
+            Outcome::Released => self.paint("33", "Handed back"),
+            Outcome::Lost => self.paint("31", "Lease lost, not acknowledged"),
         };
         let error = match &f.error {
             Some(e) => format!(" ({e})"),
             None => String::new(),
         };
         self.block(&format!(
-            "  waited {}, took {}: {outcome}{error}\n\n",
+            "[{}] {outcome}: task {}, waited {}, took {}{error}\n\n",
+            self.paint("1", &f.consumer),
+            f.task.id,
             short_duration(waited),
             short_duration(took),
         ))
@@ -179,9 +187,9 @@ impl Output {
             String::new()
         };
         self.block(&format!(
-            "{}  {:<6}  {}  {}  {}{attempts}\n",
+            "{}  {}  {}  {}  {}{attempts}\n",
             task.id,
-            self.priority(task.priority),
+            self.priority_padded(task.priority, 6),
             local_time(&task.created_at),
             task.kind,
             payload_text(&task.payload),
@@ -193,9 +201,9 @@ impl Output {
             return self.json_line(d);
         }
         self.block(&format!(
-            "{}  {:<6}  died {}  attempts {}  {}  {}\n  error: {}\n",
+            "{}  {}  died {}  attempts {}  {}  {}\n  error: {}\n",
             d.task.id,
-            self.priority(d.task.priority),
+            self.priority_padded(d.task.priority, 6),
             local_time(&d.died_at),
             d.attempts,
             d.task.kind,
@@ -225,6 +233,49 @@ impl Output {
     /// A line of text on stdout, for human-only results.
     pub fn line(&self, text: &str) -> io::Result<()> {
         self.block(&format!("{text}\n"))
+    }
+
+    /// Takes over the terminal for frames redrawn in place (`stats --watch`): clears it and
+    /// hides the cursor until the `Screen` is dropped.
+    pub fn screen(&self) -> Screen {
+        let _ = self.block("\x1b[?25l\x1b[2J");
+        Screen
+    }
+}
+
+/// A terminal redrawn in place, like top. Only for a stdout that is a terminal.
+pub struct Screen;
+
+impl Screen {
+    /// Draws `text` from the top left over the previous frame: each line is cleared to its end
+    /// and whatever the last frame left below is cleared, so nothing flickers or lingers.
+    pub fn frame(&self, text: &str) -> io::Result<()> {
+        let mut f = String::from("\x1b[H");
+        for line in text.lines() {
+            f += line;
+            f += "\x1b[K\n";
+        }
+        f += "\x1b[J";
+        let mut out = io::stdout().lock();
+        out.write_all(f.as_bytes())?;
+        out.flush()
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let mut out = io::stdout().lock();
+        let _ = out.write_all(b"\x1b[?25h");
+        let _ = out.flush();
+    }
+}
+
+fn priority_style(p: u8) -> (&'static str, &'static str) {
+    match p {
+        1 => ("high", "1;31"),
+        2 => ("medium", "33"),
+        3 => ("low", "2"),
+        _ => ("unknown", "0"),
     }
 }
 

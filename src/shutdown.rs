@@ -16,6 +16,16 @@ pub struct Shutdown {
 impl Shutdown {
     /// Starts counting SIGINT and SIGTERM. The handler only counts; the loops decide.
     pub fn install() -> Result<Shutdown> {
+        Shutdown::install_with_note(true)
+    }
+
+    /// The same, without the note on the first signal: for commands that hold no work and just
+    /// stop (`stats --watch`).
+    pub fn install_quiet() -> Result<Shutdown> {
+        Shutdown::install_with_note(false)
+    }
+
+    fn install_with_note(say: bool) -> Result<Shutdown> {
         let sd = Shutdown::default();
         let mut signals = Signals::new([SIGINT, SIGTERM]).context("installing signal handlers")?;
         let count = Arc::clone(&sd.count);
@@ -23,7 +33,7 @@ impl Shutdown {
             .name("signals".into())
             .spawn(move || {
                 for _ in signals.forever() {
-                    if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                    if count.fetch_add(1, Ordering::SeqCst) == 0 && say {
                         note("stopping after the work in hand; signal again to stop at once");
                     }
                 }

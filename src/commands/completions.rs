@@ -1,14 +1,16 @@
-//! `rpq completions SHELL`: the files in `completions/` are this command's output.
+//! `rpq completions SHELL`, and the man pages: the files in `completions/` and `man/` are
+//! generated from the clap definitions (man/ by a test), so they never drift from `--help`.
 
 use crate::cli::{Cli, CompletionsArgs};
+use crate::error::UsageError;
 use anyhow::Result;
 use clap::CommandFactory;
+use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
     let mut out = Vec::new();
     generate(args.shell, &mut out);
-    use std::io::Write;
     std::io::stdout().write_all(&out)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -16,4 +18,23 @@ pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
 /// The completion script of one shell.
 pub fn generate(shell: clap_complete::Shell, out: &mut Vec<u8>) {
     clap_complete::generate(shell, &mut Cli::command(), "rpq", out);
+}
+
+/// The man page of `rpq` followed by the subcommand names in `path` (`rpq-dead-list(1)` for
+/// `["dead", "list"]`), with the examples of its --help.
+pub fn man_page(path: &[String]) -> Result<Vec<u8>> {
+    let mut cmd = Cli::command();
+    // Building fills in the names a page shows: `rpq-dead-list` as title, `rpq dead list` in
+    // the synopsis.
+    cmd.build();
+    for name in path {
+        cmd = cmd
+            .find_subcommand(name)
+            .filter(|c| !c.is_hide_set())
+            .cloned()
+            .ok_or_else(|| UsageError(format!("no subcommand '{}'", path.join(" "))))?;
+    }
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut out)?;
+    Ok(out)
 }

@@ -85,6 +85,38 @@ pub fn run(cfg: &Config, args: &ConsumeArgs) -> Result<ExitCode> {
 pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Summary> {
     let mut q = Queue::open(cfg)?;
     let heartbeat = Heartbeat::start(cfg.clone(), o.name.clone(), o.lease);
+    // Finished tasks whose ack rides along with the next claim: one round trip for both.
+    let mut tokens: Vec<(String, String)> = Vec::new();
+    let result = work(cfg, o, sd, out, &mut q, &heartbeat, &mut tokens);
+    if result.is_err() {
+        hand_back(&mut q, &o.name, &heartbeat, &tokens);
+    }
+    result
+}
+
+/// After an error, most often stdout closed under `rpq consume --json | head -1`: acknowledges
+/// what is done and hands back what is held, once and quietly, so no task waits for its lease
+/// to expire or has an attempt counted against it. When Redis is what failed, this fails too,
+/// and the leases expire and return the tasks as they would after a crash.
+fn hand_back(q: &mut Queue, name: &str, heartbeat: &Heartbeat, tokens: &[(String, String)]) {
+    if !tokens.is_empty() {
+        let _ = q.ack(name, tokens);
+    }
+    let held = heartbeat.take_all();
+    if !held.is_empty() {
+        let _ = q.release(&held);
+    }
+}
+
+fn work(
+    cfg: &Config,
+    o: &Options,
+    sd: &Shutdown,
+    out: &Output,
+    q: &mut Queue,
+    heartbeat: &Heartbeat,
+    tokens: &mut Vec<(String, String)>,
+) -> Result<Summary> {
     let handler = o.exec.as_ref().map(|cmd| Handler {
         command: cmd.clone(),
         timeout: o.exec_timeout,
@@ -98,9 +130,8 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
         count: o.prefetch.max(1),
     };
     let mut summary = Summary::default();
-    // Finished tasks whose ack rides along with the next claim: one round trip for both.
+    // The result lines of the tasks in `tokens`, printed once their ack comes back.
     let mut to_ack: Vec<Finished> = Vec::new();
-    let mut tokens: Vec<(String, String)> = Vec::new();
 
     loop {
         let finished_count = summary.done + summary.failed;
@@ -115,13 +146,15 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
             count: want,
             ..claim_opts.clone()
         };
-        let reply = retry(&mut q, sd, |q| q.claim(&opts, &tokens))?;
-        report_acks(out, &mut to_ack, &reply.acked)?;
+        let reply = retry(q, sd, |q| q.claim(&opts, tokens))?;
         tokens.clear();
+        // Held from here on: if printing fails below, `hand_back` releases them.
+        heartbeat.hold(&reply.tasks);
+        report_acks(out, &mut to_ack, &reply.acked)?;
 
         for u in &reply.unreadable {
             summary.unreadable += 1;
-            let r = retry(&mut q, sd, |q| {
+            let r = retry(q, sd, |q| {
                 q.fail(&u.id, &u.token, Duration::ZERO, &u.reason, true)
             })?;
             if r == Failed::Dead {
@@ -157,7 +190,7 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
                 if left.is_zero() {
                     break;
                 }
-                if retry(&mut q, sd, |q| q.wait_for_work(left))? {
+                if retry(q, sd, |q| q.wait_for_work(left))? {
                     break;
                 }
             }
@@ -167,13 +200,12 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
             continue;
         }
 
-        heartbeat.hold(&reply.tasks);
         let mut tasks = reply.tasks.into_iter();
         while let Some(c) = tasks.next() {
             if sd.stop_requested() && summary.done + summary.failed > 0 && o.prefetch > 1 {
                 // Prefetched but not started: back to the queue for someone else.
                 let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
-                release(&mut q, sd, out, &o.name, &rest)?;
+                release(q, sd, out, &o.name, &rest)?;
                 heartbeat.drop_all();
                 break;
             }
@@ -195,7 +227,7 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
                 HandlerResult::Aborted => {
                     let mut held = vec![c];
                     held.extend(tasks.by_ref());
-                    release(&mut q, sd, out, &o.name, &held)?;
+                    release(q, sd, out, &o.name, &held)?;
                     heartbeat.drop_all();
                     return Err(Interrupted.into());
                 }
@@ -210,7 +242,7 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
                         || o.count.is_some_and(|n| summary.done + summary.failed >= n)
                         || tasks.len() > 0;
                     if last {
-                        let acked = retry(&mut q, sd, |q| {
+                        let acked = retry(q, sd, |q| {
                             q.ack(&o.name, &[(c.task.id.clone(), c.token.clone())])
                         })?;
                         to_ack.push(f);
@@ -223,9 +255,7 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
                 HandlerResult::Failed(why) => {
                     summary.failed += 1;
                     let wait = backoff(o.backoff, c.task.attempt);
-                    let r = retry(&mut q, sd, |q| {
-                        q.fail(&c.task.id, &c.token, wait, &why, false)
-                    })?;
+                    let r = retry(q, sd, |q| q.fail(&c.task.id, &c.token, wait, &why, false))?;
                     f.outcome = match r {
                         Failed::Retry => Outcome::Retry,
                         Failed::Dead => Outcome::Dead,
@@ -238,7 +268,8 @@ pub fn consume(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result
         }
     }
     if !tokens.is_empty() {
-        let acked = retry(&mut q, sd, |q| q.ack(&o.name, &tokens))?;
+        let acked = retry(q, sd, |q| q.ack(&o.name, tokens))?;
+        tokens.clear();
         report_acks(out, &mut to_ack, &acked)?;
     }
     if sd.abort_requested() {
@@ -397,6 +428,11 @@ impl Heartbeat {
 
     fn drop_all(&self) {
         self.shared.held.lock().unwrap().clear();
+    }
+
+    /// Stops extending every task in hand and returns their leases.
+    fn take_all(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.shared.held.lock().unwrap())
     }
 }
 

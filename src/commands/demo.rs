@@ -38,7 +38,8 @@ pub fn run(cfg: &Config, args: &DemoArgs) -> Result<ExitCode> {
         cfg.queue = "demo".to_string();
     }
     note(&format!(
-        "queue '{}': a producer every 1s, consumer c1 takes 1.5s a task, c2 takes 3s; Ctrl+C stops",
+        "queue '{}': a producer every 0.5s, consumer c1 takes 1.5s a task, c2 takes 3s, so a \
+         backlog builds and high priority tasks overtake it; Ctrl+C stops",
         cfg.queue
     ));
     let out = Output::new(cfg.json, cfg.color);
@@ -64,8 +65,15 @@ pub fn run(cfg: &Config, args: &DemoArgs) -> Result<ExitCode> {
         });
         let (pcfg, psd, pout) = (cfg.clone(), sd.clone(), out.clone());
         let producer = s.spawn(move || {
-            produce::generate(&pcfg, Duration::from_secs(1), None, &psd, &pout, "Producer")
-                .map(|_| ())
+            produce::generate(
+                &pcfg,
+                Duration::from_millis(500),
+                None,
+                &psd,
+                &pout,
+                "Producer",
+            )
+            .map(|_| ())
         });
         if let Some(d) = args.duration {
             while started.elapsed() < d && !sd.stop_requested() {

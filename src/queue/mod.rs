@@ -55,8 +55,8 @@ static DEAD: LazyLock<Lua> = script!("dead.lua");
 /// How often a sharded claim looks for expired leases and due retries on every shard.
 const FULL_LOOK_EVERY: Duration = Duration::from_secs(1);
 
-/// Field and value pairs of a hash of counters.
-pub type Pairs = Vec<(String, i64)>;
+/// Throughput is counted per second over this many seconds (the ring in `lua/common.lua`).
+pub const RECENT_SECS: i64 = 60;
 
 /// The dead-letter set keeps at most this many tasks; the oldest go first.
 pub const DEAD_CAP: u64 = 10_000;
@@ -152,6 +152,78 @@ pub struct DeadTask {
     pub error: String,
     #[serde(with = "crate::task::rfc3339")]
     pub died_at: DateTime<Utc>,
+}
+
+/// What the stats and consumers hashes hold, read at `now` (the server's clock).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub now: DateTime<Utc>,
+    pub pushed: u64,
+    pub done: u64,
+    pub failed: u64,
+    pub recovered: u64,
+    /// Done and failed in the last `RECENT_SECS` seconds.
+    pub recent_done: u64,
+    pub recent_failed: u64,
+    /// Every consumer of the last day (older ones are pruned by the claim script).
+    pub consumers: Vec<ConsumerSeen>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerSeen {
+    pub name: String,
+    pub last_seen: DateTime<Utc>,
+    pub done: u64,
+}
+
+impl Counters {
+    /// Reads the stats hash (totals, and the ring `m:<slot>` = "second|done|failed") and the
+    /// consumers hash (name = "last seen ms|done"). Unreadable fields count as zero.
+    pub fn parse(
+        now_ms: i64,
+        stats: &[(String, String)],
+        consumers: &[(String, String)],
+    ) -> Counters {
+        let now_sec = now_ms.div_euclid(1000);
+        let mut c = Counters {
+            now: ms_to_time(now_ms),
+            ..Counters::default()
+        };
+        for (field, value) in stats {
+            let n = || value.parse::<i64>().unwrap_or(0).max(0) as u64;
+            match field.as_str() {
+                "pushed" => c.pushed = n(),
+                "done" => c.done = n(),
+                "failed" => c.failed = n(),
+                "recovered" => c.recovered = n(),
+                f if f.starts_with("m:") => {
+                    let mut parts = value.split('|').map(|p| p.parse::<i64>().unwrap_or(0));
+                    let (sec, d, f) = (parts.next(), parts.next(), parts.next());
+                    // The current second and the 59 before it; older slots are stale.
+                    if let (Some(sec), Some(d), Some(f)) = (sec, d, f) {
+                        if sec <= now_sec && now_sec - sec < RECENT_SECS {
+                            c.recent_done += d.max(0) as u64;
+                            c.recent_failed += f.max(0) as u64;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        c.consumers = consumers
+            .iter()
+            .map(|(name, v)| {
+                let (seen, done) = v.split_once('|').unwrap_or((v, "0"));
+                ConsumerSeen {
+                    name: name.clone(),
+                    last_seen: ms_to_time(seen.parse().unwrap_or(0)),
+                    done: done.parse().unwrap_or(0),
+                }
+            })
+            .collect();
+        c.consumers.sort_by(|a, b| a.name.cmp(&b.name));
+        c
+    }
 }
 
 pub struct Queue {
@@ -947,38 +1019,52 @@ impl Queue {
         Ok(total)
     }
 
-    /// Raw counters and consumers, for `stats`, summed over shards (a consumer's last-seen
-    /// time is its latest on any shard).
-    pub fn counters(&mut self) -> Result<(Pairs, Pairs)> {
+    /// Counters and consumers, for `stats`: two small hashes per shard and the server's clock,
+    /// never a look at the tasks themselves. Shards add up; a consumer seen on several shards
+    /// counts its latest time and the sum of what it did.
+    pub fn counters(&mut self) -> Result<Counters> {
+        type Fields = Vec<(String, String)>;
+        let (secs, micros): (i64, i64) = redis::cmd("TIME")
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "TIME"))
+            .with_context(|| format!("reading counters of queue '{}'", self.name))?;
+        let now_ms = secs * 1000 + micros / 1000;
         let mut cmds = Vec::new();
         for k in &self.shards {
-            let mut c = redis::cmd("HGETALL");
-            c.arg(k.stats());
-            cmds.push(c);
-            let mut c = redis::cmd("HGETALL");
-            c.arg(k.consumers());
-            cmds.push(c);
+            for key in [k.stats(), k.consumers()] {
+                let mut c = redis::cmd("HGETALL");
+                c.arg(key);
+                cmds.push(c);
+            }
         }
         let replies = self
             .query_many("HGETALL", cmds)
             .with_context(|| format!("reading counters of queue '{}'", self.name))?;
-        let mut stats: Pairs = Vec::new();
-        let mut consumers: Pairs = Vec::new();
+        let mut total = Counters::parse(now_ms, &[], &[]);
         for chunk in replies.chunks(2) {
-            for (i, v) in chunk.iter().enumerate() {
-                let pairs: Pairs = redis::from_redis_value(v.clone())
-                    .map_err(|e| anyhow!("unexpected reply from redis: {e}"))?;
-                for (k, n) in pairs {
-                    let into = if i == 0 { &mut stats } else { &mut consumers };
-                    match into.iter_mut().find(|(f, _)| *f == k) {
-                        Some((_, m)) if i == 0 => *m += n,
-                        Some((_, m)) => *m = (*m).max(n),
-                        None => into.push((k, n)),
+            let fields = |v: &Value| -> Result<Fields> {
+                redis::from_redis_value(v.clone())
+                    .map_err(|e| anyhow!("unexpected reply from redis: {e}"))
+            };
+            let c = Counters::parse(now_ms, &fields(&chunk[0])?, &fields(&chunk[1])?);
+            total.pushed += c.pushed;
+            total.done += c.done;
+            total.failed += c.failed;
+            total.recovered += c.recovered;
+            total.recent_done += c.recent_done;
+            total.recent_failed += c.recent_failed;
+            for seen in c.consumers {
+                match total.consumers.iter_mut().find(|t| t.name == seen.name) {
+                    Some(t) => {
+                        t.last_seen = t.last_seen.max(seen.last_seen);
+                        t.done += seen.done;
                     }
+                    None => total.consumers.push(seen),
                 }
             }
         }
-        Ok((stats, consumers))
+        total.consumers.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(total)
     }
 
     /// The age of the oldest waiting task, by its created time.
@@ -1045,4 +1131,53 @@ fn flags(v: Value) -> Result<Vec<bool>> {
         .iter()
         .map(|f| int(Some(f)).map(|f| f == 1))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_last_minute_sums_the_slots_of_the_last_60_seconds() {
+        let now_ms = 1_000_000_500;
+        let now = 1_000_000;
+        let stats = pairs(&[
+            ("pushed", "10"),
+            ("done", "7"),
+            ("failed", "2"),
+            ("recovered", "1"),
+            ("released", "3"),
+            ("m:40", &format!("{now}|3|1")),
+            ("m:41", &format!("{}|2|0", now - 59)),
+            // A minute old or older: stale, whatever its slot says.
+            ("m:40b", &format!("{}|100|100", now - 60)),
+            ("m:12", &format!("{}|100|100", now - 3600)),
+            // From the future (another server's clock): not counted either.
+            ("m:13", &format!("{}|100|100", now + 5)),
+            ("m:14", "garbage"),
+            ("pruned_at", "123"),
+        ]);
+        let c = Counters::parse(now_ms, &stats, &[]);
+        assert_eq!((c.pushed, c.done, c.failed, c.recovered), (10, 7, 2, 1));
+        assert_eq!((c.recent_done, c.recent_failed), (5, 1));
+        assert_eq!(c.now, ms_to_time(now_ms));
+    }
+
+    #[test]
+    fn consumers_carry_their_last_heartbeat_and_tasks_done() {
+        let consumers = pairs(&[("w2", "1000|7"), ("w1", "2000|0"), ("old", "3000")]);
+        let c = Counters::parse(5000, &[], &consumers);
+        let got: Vec<(&str, i64, u64)> = c
+            .consumers
+            .iter()
+            .map(|s| (s.name.as_str(), s.last_seen.timestamp_millis(), s.done))
+            .collect();
+        assert_eq!(got, [("old", 3000, 0), ("w1", 2000, 0), ("w2", 1000, 7)]);
+    }
 }

@@ -295,6 +295,19 @@ fn consumers_ride_out_a_primary_failover() {
         })
         .collect();
     let guard = KillOnDrop(consumers.iter().map(|c| c.id()).collect());
+    // Their output is read as it comes: a consumer blocked on a full pipe would hold its task.
+    let mut consumers = consumers;
+    let readers: Vec<_> = consumers
+        .iter_mut()
+        .map(|c| {
+            let mut stdout = c.stdout.take().unwrap();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut stdout, &mut buf).unwrap();
+                buf
+            })
+        })
+        .collect();
     wait_until(Duration::from_secs(30), "consumers to be under way", || {
         len_json(&c, &queue)["waiting"].as_u64().unwrap() < 500
     });
@@ -308,25 +321,34 @@ fn consumers_ride_out_a_primary_failover() {
         c.primaries().len() == 3
     });
     c.wait_ok();
-    wait_until(
-        Duration::from_secs(60),
-        "the queue to drain after the failover",
-        || {
-            let l = len_json(&c, &queue);
-            l["waiting"] == 0 && l["in_flight"] == 0 && l["retrying"] == 0
-        },
-    );
+    let end = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let l = len_json(&c, &queue);
+        if l["waiting"] == 0 && l["in_flight"] == 0 && l["retrying"] == 0 {
+            break;
+        }
+        if std::time::Instant::now() > end {
+            let mut why = format!("the queue did not drain after the failover: {l}\n");
+            for child in consumers {
+                signal(&child, libc::SIGKILL);
+                let out = finish(child, Duration::from_secs(10));
+                why += &String::from_utf8_lossy(&out.stderr);
+            }
+            panic!("{why}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let mut done: HashMap<String, u32> = HashMap::new();
     let mut noticed = 0;
     // From here `finish` reaps them (and kills one that hangs).
     std::mem::forget(guard);
-    for child in consumers {
+    for (child, reader) in consumers.into_iter().zip(readers) {
         signal(&child, libc::SIGTERM);
         let out = finish(child, Duration::from_secs(30));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stderr}");
         noticed += stderr.contains("reconnected") as usize;
-        for t in ndjson(&out.stdout) {
+        for t in ndjson(&reader.join().unwrap()) {
             if t["outcome"] == "done" {
                 *done
                     .entry(t["id"].as_str().unwrap().to_string())

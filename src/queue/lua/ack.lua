@@ -5,7 +5,11 @@
 local consumer = ARGV[1]
 local now = now_ms()
 local out = {}
+local n_done = 0
 for i = 2, #ARGV, 2 do
-  out[#out + 1] = ack(ARGV[i], ARGV[i + 1], now, consumer)
+  local flag, fresh = ack(ARGV[i], ARGV[i + 1])
+  out[#out + 1] = flag
+  n_done = n_done + fresh
 end
+tally(now, consumer, n_done, 0)
 return out

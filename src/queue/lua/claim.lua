@@ -10,9 +10,12 @@ local now = now_ms()
 local out = { now, 0, 0 }
 
 local n_ack = (#ARGV - 6) / 2
+local n_done = 0
 out[#out + 1] = n_ack
 for i = 0, n_ack - 1 do
-  out[#out + 1] = ack(ARGV[7 + 2 * i], ARGV[8 + 2 * i], now, consumer)
+  local flag, fresh = ack(ARGV[7 + 2 * i], ARGV[8 + 2 * i])
+  out[#out + 1] = flag
+  n_done = n_done + fresh
 end
 
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
@@ -59,7 +62,8 @@ while claimed < want do
   claimed = claimed + 1
 end
 
-redis.call('HSET', K_CONSUMERS, consumer, string.format('%d', now))
+tally(now, consumer, n_done, 0)
+prune_consumers(now)
 if claimed == 0 then
   -- Nothing is waiting, so every marker is stale; dropping them keeps idle consumers blocked.
   -- (A call that asked for no task, only acks and recovery, may leave tasks waiting.)

@@ -6,7 +6,7 @@
 -- KEYS[6] delayed zset (id -> retry at ms)   KEYS[7] dead zset (id -> died at ms)
 -- KEYS[8] dead info hash (id -> JSON {error, attempts})   KEYS[9] stats hash (counters)
 -- KEYS[10] wake list (markers that unblock idle consumers)   KEYS[11] arrival sequence counter
--- KEYS[12] consumers hash (name -> "last seen ms|done")
+-- KEYS[12] consumers hash (name -> "last seen ms|tasks done")
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
@@ -90,19 +90,75 @@ end
 
 -- Acknowledge a finished task. Idempotent: a task whose body is already gone was finished, so
 -- a retried ack after a lost reply still reports success.
--- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue)
-local function ack(id, token, now, consumer)
+-- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue);
+-- and 1 when this call finished it (0 for an ack repeated), for the caller's tally
+local function ack(id, token)
   if holds(id, token) then
     unlease(id)
     forget(id)
-    redis.call('HINCRBY', K_STATS, 'done', 1)
-    if consumer then
-      redis.call('HINCRBY', K_STATS, 'done:' .. consumer, 1)
-    end
-    return 1
+    return 1, 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
-    return 1
+    return 1, 0
   end
-  return 0
+  return 0, 0
+end
+
+-- A consumer was seen at `now` and finished `done` more tasks.
+local function seen(consumer, now, done)
+  local v = redis.call('HGET', K_CONSUMERS, consumer)
+  local total = done + (v and tonumber(string.match(v, '|(%d+)$')) or 0)
+  redis.call('HSET', K_CONSUMERS, consumer, string.format('%d|%d', now, total))
+end
+
+-- Counts finished work: the totals, and the last minute in a ring of 60 one-second slots in the
+-- stats hash, field 'm:<second mod 60>' = 'second|done|failed'. A slot left from an older second
+-- starts again at zero, so the ring never holds more than 60 fields, and a reader sums the slots
+-- of the last 60 seconds (`rpq stats`) without ever looking at a task.
+local function tally(now, consumer, done, failed)
+  if consumer then
+    seen(consumer, now, done)
+  end
+  if done + failed == 0 then
+    return
+  end
+  if done > 0 then
+    redis.call('HINCRBY', K_STATS, 'done', done)
+  end
+  if failed > 0 then
+    redis.call('HINCRBY', K_STATS, 'failed', failed)
+  end
+  local sec = math.floor(now / 1000)
+  local field = 'm:' .. (sec % 60)
+  local v = redis.call('HGET', K_STATS, field)
+  if v then
+    local s, d, f = string.match(v, '^(%d+)|(%d+)|(%d+)$')
+    if tonumber(s) == sec then
+      done, failed = done + tonumber(d), failed + tonumber(f)
+    end
+  end
+  redis.call('HSET', K_STATS, field, string.format('%d|%d|%d', sec, done, failed))
+end
+
+-- Consumers not seen for a day are forgotten, so the consumers hash holds the names of the last
+-- day however many came and went (a default name is HOST-PID: a new one per process). The hash
+-- is walked with HSCAN, a step of about 100 fields (the whole hash while it is small enough to
+-- be a listpack) at most every 10 s per queue, its cursor kept in the stats hash: bounded work
+-- per call, and every name is visited again and again.
+local FORGET_AFTER_MS = 24 * 3600 * 1000
+local function prune_consumers(now)
+  local last = tonumber(redis.call('HGET', K_STATS, 'pruned_at') or '0') or 0
+  if now - last < 10000 then
+    return
+  end
+  local cursor = redis.call('HGET', K_STATS, 'prune_cursor') or '0'
+  local page = redis.call('HSCAN', K_CONSUMERS, cursor, 'COUNT', 100)
+  local fields = page[2]
+  for i = 1, #fields, 2 do
+    local at = tonumber(string.match(fields[i + 1], '^(%d+)')) or 0
+    if now - at > FORGET_AFTER_MS then
+      redis.call('HDEL', K_CONSUMERS, fields[i])
+    end
+  end
+  redis.call('HSET', K_STATS, 'prune_cursor', page[1], 'pruned_at', string.format('%d', now))
 end

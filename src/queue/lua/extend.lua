@@ -14,5 +14,5 @@ for i = 3, #ARGV, 2 do
     out[#out + 1] = 0
   end
 end
-redis.call('HSET', K_CONSUMERS, consumer, string.format('%d', now))
+seen(consumer, now, 0)
 return out

@@ -5,14 +5,14 @@
 -- returns 1 scheduled for retry, 2 moved to the dead set, 0 the lease was lost
 local id, token, backoff, err = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local dead_cap, now_dead = tonumber(ARGV[5]), ARGV[6] == '1'
-local _, _, m = get_claim(id)
+local _, _, m, consumer = get_claim(id)
 if not holds(id, token) then
   return 0
 end
 local now = now_ms()
 local n = get_state(id) or 1
 unlease(id)
-redis.call('HINCRBY', K_STATS, 'failed', 1)
+tally(now, consumer, 0, 1)
 if now_dead or n >= m then
   bury(id, now, err, n, dead_cap)
   return 2

@@ -1,0 +1,479 @@
+//! `--json` of every command, parsed with serde into structs that refuse unknown fields and
+//! checked value by value; and the README's table of fields, checked against what rpq prints.
+
+use crate::support::*;
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Produced {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    priority: u8,
+    payload: Value,
+    created_at: String,
+    attempt: u32,
+    queued: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Peeked {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    priority: u8,
+    payload: Value,
+    created_at: String,
+    attempt: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Consumed {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    priority: u8,
+    payload: Value,
+    created_at: String,
+    attempt: u32,
+    consumer: String,
+    claimed_at: String,
+    finished_at: String,
+    outcome: String,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Dead {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    priority: u8,
+    payload: Value,
+    created_at: String,
+    attempt: u32,
+    attempts: u32,
+    error: String,
+    died_at: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Len {
+    waiting: u64,
+    high: u64,
+    medium: u64,
+    low: u64,
+    in_flight: u64,
+    retrying: u64,
+    dead: u64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Cleared {
+    removed: u64,
+    waiting: u64,
+    in_flight: u64,
+    retrying: u64,
+    dead: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stats {
+    queue: String,
+    at: String,
+    waiting: StatsWaiting,
+    in_flight: u64,
+    retrying: u64,
+    dead: u64,
+    pushed: u64,
+    done: u64,
+    failed: u64,
+    recovered: u64,
+    last_minute: LastMinute,
+    oldest_waiting_ms: Option<u64>,
+    consumers: Vec<StatsConsumer>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct StatsWaiting {
+    total: u64,
+    high: u64,
+    medium: u64,
+    low: u64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct LastMinute {
+    done: u64,
+    failed: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatsConsumer {
+    name: String,
+    last_seen: String,
+    done: u64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Retried {
+    retried: u64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Purged {
+    purged: u64,
+}
+
+/// Every key of every line, at any depth, except inside payloads (which are the user's).
+fn keys(lines: &[Value], out: &mut BTreeSet<String>) {
+    fn walk(v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    out.insert(k.clone());
+                    if k != "payload" {
+                        walk(v, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    lines.iter().for_each(|v| walk(v, out));
+}
+
+/// Runs rpq with --json; every stdout line must parse as `T`. Records the keys seen under `cmd`.
+fn run<T: DeserializeOwned>(
+    r: &rpq::server::RedisServer,
+    seen: &mut BTreeMap<&'static str, BTreeSet<String>>,
+    cmd: &'static str,
+    args: &[&str],
+) -> Vec<T> {
+    let out = rpq(r)
+        .arg("--json")
+        .args(args)
+        .assert()
+        .success()
+        .stderr("");
+    let lines = ndjson(&out.get_output().stdout);
+    keys(&lines, seen.entry(cmd).or_default());
+    lines
+        .into_iter()
+        .map(|v| serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{cmd}: {e}: {v}")))
+        .collect()
+}
+
+/// RFC 3339 in UTC with milliseconds, as the README says.
+fn time(s: &str) -> DateTime<Utc> {
+    assert_eq!(s.len(), 24, "{s}");
+    assert!(s.ends_with('Z') && s.as_bytes()[19] == b'.', "{s}");
+    DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .with_timezone(&Utc)
+}
+
+#[test]
+fn every_command_prints_the_documented_fields() {
+    let r = redis();
+    let mut seen = BTreeMap::new();
+    let before = Utc::now() - chrono::Duration::seconds(5);
+
+    // produce: one line per task, with its id; a known id is not queued twice.
+    let p: Vec<Produced> = run(
+        &r,
+        &mut seen,
+        "produce",
+        &[
+            "produce",
+            "--type",
+            "email",
+            "--priority",
+            "high",
+            "--payload",
+            r#"{"to":"a@b.c"}"#,
+            "--id",
+            "mail-1",
+        ],
+    );
+    assert_eq!(p.len(), 1);
+    let mail = &p[0];
+    assert_eq!(
+        (mail.id.as_str(), mail.kind.as_str(), mail.priority),
+        ("mail-1", "email", 1)
+    );
+    assert_eq!(mail.payload, json!({"to": "a@b.c"}));
+    assert_eq!((mail.attempt, mail.queued), (0, true));
+    let created = time(&mail.created_at);
+    assert!(created >= before && created <= Utc::now() + chrono::Duration::seconds(5));
+    let again: Vec<Produced> = run(
+        &r,
+        &mut seen,
+        "produce",
+        &["produce", "--type", "email", "--id", "mail-1"],
+    );
+    assert!(!again[0].queued);
+    let stdin = rpq(&r)
+        .args(["--json", "produce", "--stdin"])
+        .write_stdin(
+            [
+                json!({"type": "report", "priority": 3, "payload": "nightly", "id": "rep-1"}),
+                json!({"type": "fail", "priority": "medium", "id": "bad-1"}),
+            ]
+            .map(|v| v.to_string())
+            .join("\n"),
+        )
+        .assert()
+        .success()
+        .stderr("");
+    let stdin: Vec<Produced> = ndjson(&stdin.get_output().stdout)
+        .into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
+        .collect();
+    assert_eq!(
+        stdin
+            .iter()
+            .map(|t| (t.id.as_str(), t.kind.as_str(), t.priority, t.queued))
+            .collect::<Vec<_>>(),
+        [("rep-1", "report", 3, true), ("bad-1", "fail", 2, true)]
+    );
+    assert_eq!(stdin[0].payload, json!("nightly"));
+    assert_eq!(stdin[1].payload, Value::Null);
+
+    // peek: the task fields, in claim order, never claimed yet.
+    let peeked: Vec<Peeked> = run(&r, &mut seen, "peek", &["peek", "-n", "5"]);
+    assert_eq!(
+        peeked
+            .iter()
+            .map(|t| (t.id.as_str(), t.kind.as_str(), t.priority, t.attempt))
+            .collect::<Vec<_>>(),
+        [
+            ("mail-1", "email", 1, 0),
+            ("bad-1", "fail", 2, 0),
+            ("rep-1", "report", 3, 0)
+        ]
+    );
+    assert_eq!(peeked[0].payload, json!({"to": "a@b.c"}));
+    assert_eq!(peeked[0].created_at, mail.created_at);
+
+    // len
+    let len: Vec<Len> = run(&r, &mut seen, "len", &["len"]);
+    assert_eq!(
+        len,
+        [Len {
+            waiting: 3,
+            high: 1,
+            medium: 1,
+            low: 1,
+            in_flight: 0,
+            retrying: 0,
+            dead: 0
+        }]
+    );
+
+    // consume: done, retry, then dead for the task whose handler fails twice.
+    let consumed: Vec<Consumed> = run(
+        &r,
+        &mut seen,
+        "consume",
+        &[
+            "consume",
+            "--drain",
+            "--name",
+            "w1",
+            "--max-attempts",
+            "2",
+            "--backoff",
+            "0",
+            "--exec",
+            r#"test "$RPQ_TASK_TYPE" != fail"#,
+        ],
+    );
+    let summary: Vec<(&str, u32, &str, Option<&str>)> = consumed
+        .iter()
+        .map(|t| {
+            (
+                t.id.as_str(),
+                t.attempt,
+                t.outcome.as_str(),
+                t.error.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("mail-1", 1, "done", None),
+            ("bad-1", 1, "retry", Some("exit status 1")),
+            ("bad-1", 2, "dead", Some("exit status 1")),
+            ("rep-1", 1, "done", None),
+        ]
+    );
+    for t in &consumed {
+        assert_eq!(t.consumer, "w1");
+        let (c, claimed, finished) = (
+            time(&t.created_at),
+            time(&t.claimed_at),
+            time(&t.finished_at),
+        );
+        assert!(c <= claimed && claimed <= finished, "{t:?}");
+    }
+    assert_eq!(consumed[0].kind, "email");
+    assert_eq!(consumed[0].priority, 1);
+    assert_eq!(consumed[0].payload, json!({"to": "a@b.c"}));
+    assert_eq!(consumed[0].created_at, mail.created_at);
+
+    // dead list: the task fields, the attempts it had, its last error, when it died.
+    let dead: Vec<Dead> = run(&r, &mut seen, "dead list", &["dead", "list"]);
+    assert_eq!(dead.len(), 1);
+    let d = &dead[0];
+    assert_eq!(
+        (d.id.as_str(), d.kind.as_str(), d.priority, d.attempts),
+        ("bad-1", "fail", 2, 2)
+    );
+    assert_eq!(d.attempt, 2);
+    assert_eq!(d.payload, Value::Null);
+    assert_eq!(d.error, "exit status 1");
+    assert!(time(&d.died_at) >= time(&d.created_at));
+
+    // stats
+    let stats: Vec<Stats> = run(&r, &mut seen, "stats", &["stats"]);
+    let s = &stats[0];
+    assert_eq!(s.queue, "default");
+    assert!(time(&s.at) >= created);
+    assert_eq!(
+        s.waiting,
+        StatsWaiting {
+            total: 0,
+            high: 0,
+            medium: 0,
+            low: 0
+        }
+    );
+    assert_eq!(
+        (
+            s.in_flight,
+            s.retrying,
+            s.dead,
+            s.pushed,
+            s.done,
+            s.failed,
+            s.recovered
+        ),
+        (0, 0, 1, 3, 2, 2, 0)
+    );
+    assert_eq!(s.last_minute, LastMinute { done: 2, failed: 2 });
+    assert_eq!(s.oldest_waiting_ms, None);
+    assert_eq!(s.consumers.len(), 1);
+    assert_eq!(
+        (s.consumers[0].name.as_str(), s.consumers[0].done),
+        ("w1", 2)
+    );
+    assert!(time(&s.consumers[0].last_seen) <= time(&s.at));
+
+    // dead retry and purge: how many; a retried task is waiting again with attempts reset.
+    let retried: Vec<Retried> = run(&r, &mut seen, "dead retry", &["dead", "retry", "bad-1"]);
+    assert_eq!(retried, [Retried { retried: 1 }]);
+    let back: Vec<Peeked> = run(&r, &mut seen, "peek", &["peek"]);
+    assert_eq!((back[0].id.as_str(), back[0].attempt), ("bad-1", 0));
+    run::<Consumed>(
+        &r,
+        &mut seen,
+        "consume",
+        &[
+            "consume",
+            "--drain",
+            "--max-attempts",
+            "1",
+            "--exec",
+            "false",
+        ],
+    );
+    let purged: Vec<Purged> = run(&r, &mut seen, "dead purge", &["dead", "purge"]);
+    assert_eq!(purged, [Purged { purged: 1 }]);
+    let none: Vec<Purged> = run(&r, &mut seen, "dead purge", &["dead", "purge", "nope"]);
+    assert_eq!(none, [Purged { purged: 0 }]);
+
+    // clear
+    push_lines(
+        &r,
+        "default",
+        &[json!({"type": "t", "priority": 1}).to_string()],
+    );
+    let cleared: Vec<Cleared> = run(&r, &mut seen, "clear", &["clear", "--yes"]);
+    assert_eq!(
+        cleared,
+        [Cleared {
+            removed: 1,
+            waiting: 1,
+            in_flight: 0,
+            retrying: 0,
+            dead: 0
+        }]
+    );
+
+    readme_lists_exactly(&seen);
+}
+
+/// The README's table of JSON fields names exactly the fields each command printed.
+fn readme_lists_exactly(seen: &BTreeMap<&'static str, BTreeSet<String>>) {
+    let readme = include_str!("../../README.md");
+    let task_fields = ["id", "type", "priority", "payload", "created_at", "attempt"];
+    let mut documented: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in readme.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        if cells.len() < 5 || !cells[3].contains("`") && !cells[3].contains("task fields") {
+            continue;
+        }
+        let names = |cell: &str| -> Vec<String> {
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        };
+        let mut fields: BTreeSet<String> = names(cells[3]).into_iter().collect();
+        if cells[3].contains("the task fields") {
+            fields.extend(task_fields.iter().map(|f| f.to_string()));
+        }
+        for cmd in names(cells[1]) {
+            documented.insert(cmd, fields.clone());
+        }
+    }
+    for (cmd, keys) in seen {
+        let doc = documented
+            .get(*cmd)
+            .unwrap_or_else(|| panic!("README has no JSON row for `{cmd}`"));
+        // retry and purge share a row: each prints one of its two fields.
+        let missing: Vec<_> = keys.difference(doc).collect();
+        assert!(
+            missing.is_empty(),
+            "`{cmd}` prints {missing:?}, not in the README's table"
+        );
+        if !cmd.starts_with("dead r") && !cmd.starts_with("dead p") {
+            let extra: Vec<_> = doc.difference(keys).collect();
+            assert!(
+                extra.is_empty(),
+                "README lists {extra:?} for `{cmd}`, not printed"
+            );
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! A pseudo-terminal for tests of what rpq does only on a terminal: colour, the progress line,
+//! notes on stderr, `stats --watch` redrawn in place. The child gets the terminal on the streams
+//! asked for; everything it writes there is collected by a reader thread.
+
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Which of the child's output streams are the terminal; the others are piped. Stdin is the
+/// command's own (`rpq_command` makes it null).
+#[derive(Clone, Copy)]
+pub struct On {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+pub struct Pty {
+    pub child: Child,
+    screen: Arc<Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Pty {
+    /// Runs `cmd` with a 100x30 terminal on the streams of `on`.
+    pub fn spawn(mut cmd: Command, on: On) -> Pty {
+        let (mut master, mut slave) = (0, 0);
+        let size = libc::winsize {
+            ws_row: 30,
+            ws_col: 100,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes two fds into the out-pointers; the name and termios are null.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        // Other tests spawn processes from other threads meanwhile; they must not inherit these,
+        // or the master would not see the end of our child's output until theirs exits.
+        for fd in [master, slave] {
+            // SAFETY: fcntl on fds we own.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        }
+        // SAFETY: both fds were just opened by openpty and are owned by nobody else.
+        let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let term = |yes: bool| {
+            if yes {
+                Stdio::from(slave.try_clone().unwrap())
+            } else {
+                Stdio::piped()
+            }
+        };
+        cmd.stdout(term(on.stdout)).stderr(term(on.stderr));
+        let child = cmd.spawn().expect("spawning rpq on a pty");
+        // The child holds its own copies; once it exits, reads on the master end with EIO.
+        drop(slave);
+        let screen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&screen);
+        let reader = std::thread::spawn(move || {
+            let mut master = master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = master.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            child,
+            screen,
+            reader: Some(reader),
+        }
+    }
+
+    /// What the child wrote to the terminal so far.
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
+    }
+
+    /// Waits for the child (at most `limit`) and for the last of its terminal output.
+    pub fn finish(self, limit: Duration) -> (std::process::Output, String) {
+        let Pty {
+            child,
+            screen,
+            reader,
+        } = self;
+        let out = crate::support::finish(child, limit);
+        if let Some(r) = reader {
+            r.join().unwrap();
+        }
+        let text = String::from_utf8_lossy(&screen.lock().unwrap()).into_owned();
+        (out, text)
+    }
+}
+
+/// The rpq binary with the environment cleared (as `support::rpq`), for `Pty::spawn`.
+pub fn rpq_command(url: &str) -> Command {
+    let mut cmd = Command::new(crate::support::bin());
+    for v in [
+        "RPQ_URL",
+        "REDIS_URL",
+        "RPQ_QUEUE",
+        "RPQ_CLUSTER",
+        "RPQ_SHARDS",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.env("TERM", "xterm")
+        .stdin(Stdio::null())
+        .arg("--url")
+        .arg(url);
+    cmd
+}

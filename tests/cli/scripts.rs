@@ -1,0 +1,400 @@
+//! rpq in shell scripts and terminals: quiet empty results, broken pipes, every exit code,
+//! environment variables, and what only a terminal gets (colour, notes, progress, local time).
+
+use crate::pty::{rpq_command, On, Pty};
+use crate::support::*;
+use predicates::prelude::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn tasks(n: usize, priority: u8) -> Vec<String> {
+    (0..n)
+        .map(|i| json!({"type": "t", "priority": priority, "payload": {"n": i}}).to_string())
+        .collect()
+}
+
+/// `sh -c` of a pipeline with `set -o pipefail`, so its status is rpq's; the binary and URL come
+/// in as positional parameters, never pasted into the script.
+fn pipeline(server: &rpq::server::RedisServer, script: &str) -> assert_cmd::assert::Assert {
+    assert_cmd::Command::new("bash")
+        .arg("-c")
+        .arg(format!("set -o pipefail; {script}"))
+        .arg(bin())
+        .arg(server.url())
+        .env_remove("RPQ_URL")
+        .env_remove("REDIS_URL")
+        .env_remove("RPQ_QUEUE")
+        .timeout(Duration::from_secs(60))
+        .assert()
+}
+
+#[test]
+fn an_empty_queue_prints_nothing_and_says_so_only_on_a_terminal() {
+    let r = redis();
+    for args in [&["peek"][..], &["peek", "--json"], &["dead", "list"]] {
+        rpq(&r).args(args).assert().success().stdout("").stderr("");
+    }
+    rpq(&r)
+        .arg("len")
+        .assert()
+        .success()
+        .stdout("0\n")
+        .stderr("");
+    // stderr a terminal, stdout a pipe: the note goes to the terminal, stdout stays empty.
+    for (args, note) in [
+        (&["peek"][..], "queue 'default' is empty"),
+        (&["dead", "list"], "no dead tasks"),
+    ] {
+        let mut cmd = rpq_command(&r.url());
+        cmd.args(args);
+        let (out, screen) = Pty::spawn(
+            cmd,
+            On {
+                stdout: false,
+                stderr: true,
+            },
+        )
+        .finish(Duration::from_secs(20));
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(out.stdout, b"");
+        assert!(screen.contains(note), "{screen:?}");
+    }
+}
+
+#[test]
+fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
+    let r = redis();
+    // Far more than a pipe buffer (64 KiB), so rpq is still writing when head leaves.
+    push_lines(&r, "default", &tasks(3000, 2));
+    for json in ["", "--json"] {
+        let out = pipeline(
+            &r,
+            &format!("\"$0\" --url \"$1\" peek -n 3000 {json} | head -1"),
+        )
+        .success()
+        .stderr("");
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    }
+    // A reader that closes early, from Rust: same thing, exit 0 and nothing on stderr.
+    let mut child = spawn(&r, &["peek", "-n", "3000", "--json"]);
+    {
+        use std::io::BufRead;
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let v: Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(v["payload"]["n"], 0);
+    }
+    let out = finish(child, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    rpq(&r).arg("len").assert().success().stdout("3000\n");
+}
+
+#[test]
+fn consume_into_head_exits_0_and_hands_back_the_task_it_held() {
+    let r = redis();
+    // Each result line is larger than a pipe buffer, so the second one cannot be written once
+    // head has left, whatever the timing: by then the consumer holds the next task.
+    let big = "x".repeat(100_000);
+    let lines: Vec<String> = (0..6)
+        .map(|i| json!({"type": "big", "priority": 2, "payload": {"n": i, "pad": big}}).to_string())
+        .collect();
+    push_lines(&r, "default", &lines);
+    let out = pipeline(
+        &r,
+        "\"$0\" --url \"$1\" --json consume --drain --name piped | head -1",
+    )
+    .success()
+    .stderr("");
+    let shown = ndjson(&out.get_output().stdout);
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0]["payload"]["n"], 0);
+    assert_eq!(shown[0]["outcome"], "done");
+
+    let stats = &ndjson(
+        &rpq(&r)
+            .args(["--json", "stats"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )[0];
+    // Nothing is left in flight, nothing is lost, and what it held went back unharmed: no
+    // attempt counted, no lease left to expire.
+    assert_eq!(stats["in_flight"], 0);
+    assert_eq!(stats["dead"], 0);
+    let done = stats["done"].as_u64().unwrap();
+    let waiting = stats["waiting"]["total"].as_u64().unwrap();
+    assert!(done >= 1, "{stats}");
+    assert_eq!(done + waiting, 6, "{stats}");
+    let mut c = conn(&r);
+    let released: Option<u64> = redis::cmd("HGET")
+        .arg("rpq:{default}:stats")
+        .arg("released")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(released, Some(1), "the task in hand was released");
+    let left = ndjson(
+        &rpq(&r)
+            .args(["--json", "peek", "-n", "10"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(left.len() as u64, waiting);
+    assert!(left.iter().all(|t| t["attempt"] == 0));
+    // Tasks come back in their old place in line: the rest of the queue, in order.
+    let ns: Vec<u64> = left
+        .iter()
+        .map(|t| t["payload"]["n"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ns, (done..6).collect::<Vec<_>>());
+}
+
+#[test]
+fn every_exit_code_of_the_spec() {
+    let r = redis();
+    // 0: success.
+    rpq(&r).arg("len").assert().code(0).stdout("0\n").stderr("");
+    // 2: usage errors, clap's and ours.
+    rpq(&r)
+        .args(["produce", "--interval", "soon"])
+        .assert()
+        .code(2)
+        .stdout("");
+    rpq(&r)
+        .args(["--queue", "", "len"])
+        .assert()
+        .code(2)
+        .stderr("rpq: the queue name is empty\n");
+    // 65: bad --stdin lines are reported by line number; the valid ones are still queued.
+    rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin("{\"type\":\"a\",\"priority\":1}\nnot json\n{\"type\":\"b\",\"priority\":9}\n{\"type\":\"c\",\"priority\":\"low\"}\n")
+        .assert()
+        .code(65)
+        .stdout("Queued 2 tasks, 2 bad lines skipped\n")
+        .stderr(
+            predicate::str::contains("line 2: ")
+                .and(predicate::str::contains("line 3: "))
+                .and(predicate::str::contains("line 1").not())
+                .and(predicate::str::contains("rpq: 2 line(s) of stdin")),
+        );
+    rpq(&r).arg("len").assert().stdout("2\n");
+    // 65: a stored task that cannot be read goes to the dead set; the consumer goes on.
+    let mut c = conn(&r);
+    let _: () = redis::pipe()
+        .cmd("HSET")
+        .arg("rpq:{default}:tasks")
+        .arg("broken")
+        .arg("{not json")
+        .cmd("ZADD")
+        .arg("rpq:{default}:pending")
+        .arg("1000000000000000")
+        .arg("broken")
+        .query(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain"])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("task broken cannot be read"));
+    let done = ndjson(&out.get_output().stdout);
+    assert_eq!(done.len(), 2, "the readable tasks were still done");
+    let dead = ndjson(
+        &rpq(&r)
+            .args(["--json", "dead", "list"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0]["id"], "broken");
+    // 1: a runtime failure, here an ACL user without rights on the queue's keys.
+    let _: () = redis::cmd("ACL")
+        .arg(&[
+            "SETUSER",
+            "limited",
+            "on",
+            ">s3cret-pw",
+            "~other:*",
+            "+@all",
+        ])
+        .query(&mut c)
+        .unwrap();
+    let limited = r.url().replace("redis://", "redis://limited:s3cret-pw@");
+    let out = bare()
+        .args(["--url", &limited, "len"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.starts_with("rpq: ") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(
+        err.contains("NOPERM") || err.contains("permission"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret-pw"), "{err}");
+    // 130 is tested with signals (signals.rs); the table is in --help.
+    rpq(&r).arg("--help").assert().success().stdout(
+        predicate::str::contains("Exit codes:")
+            .and(predicate::str::contains("\n  65 "))
+            .and(predicate::str::contains("\n  130 ")),
+    );
+}
+
+#[test]
+fn environment_variables_are_honoured_and_flags_win() {
+    let r = redis();
+    rpq(&r)
+        .args(["--queue", "envq", "produce", "--type", "x"])
+        .assert()
+        .success();
+    // RPQ_URL before REDIS_URL, --url before both.
+    bare()
+        .env("RPQ_URL", r.url())
+        .env("REDIS_URL", "redis://127.0.0.1:1")
+        .env("RPQ_QUEUE", "envq")
+        .arg("len")
+        .assert()
+        .success()
+        .stdout("1\n");
+    bare()
+        .env("RPQ_URL", "redis://127.0.0.1:1")
+        .env("RPQ_QUEUE", "envq")
+        .args(["len", "--url", &r.url()])
+        .assert()
+        .success()
+        .stdout("1\n");
+    // An empty variable counts as unset.
+    bare()
+        .env("RPQ_URL", "")
+        .env("REDIS_URL", r.url())
+        .args(["--queue", "envq", "len"])
+        .assert()
+        .success()
+        .stdout("1\n");
+    // RPQ_CLUSTER: several seed nodes need it; with it on, the server must be a cluster.
+    let seeds = format!("{},{}", r.url(), r.url());
+    bare()
+        .env("RPQ_URL", &seeds)
+        .arg("len")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("add --cluster"));
+    bare()
+        .env("RPQ_URL", &seeds)
+        .env("RPQ_CLUSTER", "false")
+        .arg("len")
+        .assert()
+        .code(2);
+    let out = bare()
+        .env("RPQ_URL", &seeds)
+        .env("RPQ_CLUSTER", "1")
+        .arg("len")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!err.contains("add --cluster"), "{err}");
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let r = redis();
+    push_lines(&r, "default", &tasks(1, 1));
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = rpq_command(&r.url());
+        cmd.arg("peek");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let (out, screen) = Pty::spawn(
+            cmd,
+            On {
+                stdout: true,
+                stderr: true,
+            },
+        )
+        .finish(Duration::from_secs(20));
+        assert_eq!(out.status.code(), Some(0));
+        screen
+    };
+    let coloured = run(&[]);
+    assert!(coloured.contains("\x1b[1;31mhigh"), "{coloured:?}");
+    for env in [&[("NO_COLOR", "1")][..], &[("TERM", "dumb")]] {
+        let plain = run(env);
+        assert!(plain.contains("high"), "{plain:?}");
+        assert!(!plain.contains('\x1b'), "{env:?}: {plain:?}");
+    }
+    // Through a pipe: never.
+    let out = rpq(&r).arg("peek").assert().success();
+    assert!(!out.get_output().stdout.contains(&0x1b));
+}
+
+#[test]
+fn human_times_are_local_and_priorities_are_names() {
+    let r = redis();
+    let out = rpq(&r)
+        .args(["--json", "produce", "--type", "t", "--priority", "3"])
+        .assert()
+        .success();
+    let created = ndjson(&out.get_output().stdout)[0]["created_at"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = chrono::DateTime::parse_from_rfc3339(&created).unwrap();
+    for (tz, offset_min) in [("UTC0", 0), ("XYZ-5:30", 330), ("ABC+7", -420)] {
+        let out = rpq(&r).env("TZ", tz).arg("peek").assert().success();
+        let line = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(fields[1], "low", "{line}");
+        let want = (created + chrono::Duration::minutes(offset_min))
+            .format("%H:%M:%S")
+            .to_string();
+        assert_eq!(fields[2], want, "TZ={tz}: {line}");
+    }
+}
+
+#[test]
+fn produce_stdin_shows_progress_only_on_a_terminal() {
+    let r = redis();
+    let input = tasks(2000, 3).join("\n");
+    rpq(&r)
+        .args(["produce", "--stdin", "--batch", "100"])
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stdout("Queued 2000 tasks\n")
+        .stderr("");
+    // stderr a terminal: a progress line (tasks pushed, rate), cleared before the summary.
+    let path = std::env::temp_dir().join(format!("rpq-progress-{}.jsonl", std::process::id()));
+    std::fs::write(&path, &input).unwrap();
+    let mut cmd = rpq_command(&r.url());
+    cmd.args(["produce", "--stdin", "--batch", "100"])
+        .stdin(std::fs::File::open(&path).unwrap());
+    let (out, screen) = Pty::spawn(
+        cmd,
+        On {
+            stdout: false,
+            stderr: true,
+        },
+    )
+    .finish(Duration::from_secs(30));
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Queued 2000 tasks\n");
+    assert!(screen.contains("pushed "), "{screen:?}");
+    assert!(screen.contains("tasks ("), "{screen:?}");
+    assert!(screen.contains("/s)"), "{screen:?}");
+    // The line is erased at the end, so the terminal is left clean.
+    assert!(screen.ends_with("\r\x1b[2K"), "{screen:?}");
+    rpq(&r).arg("len").assert().stdout("4000\n");
+}

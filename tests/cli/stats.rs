@@ -1,0 +1,312 @@
+//! `rpq stats`: the numbers agree with what was done, the last minute is counted in bounded
+//! memory, old consumers are forgotten, and `--watch` redraws or streams until Ctrl+C.
+
+use crate::pty::{rpq_command, On, Pty};
+use crate::support::*;
+use serde_json::{json, Value};
+use std::io::BufRead;
+use std::time::{Duration, Instant};
+
+fn stats(r: &rpq::server::RedisServer) -> Value {
+    let out = rpq(r)
+        .args(["--json", "stats"])
+        .assert()
+        .success()
+        .stderr("");
+    let mut lines = ndjson(&out.get_output().stdout);
+    assert_eq!(lines.len(), 1);
+    lines.remove(0)
+}
+
+fn hash(c: &mut redis::Connection, key: &str) -> Vec<(String, String)> {
+    redis::cmd("HGETALL").arg(key).query(c).unwrap()
+}
+
+#[test]
+fn the_numbers_agree_with_what_was_done() {
+    let r = redis();
+    let started = Instant::now();
+    let lines: Vec<String> = [1, 1, 1, 2, 2, 2, 3, 3, 3, 3]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| json!({"type": "t", "priority": p, "payload": i}).to_string())
+        .collect();
+    push_lines(&r, "default", &lines);
+    // Four done by c1 (the three high, one medium), one failed for good by c2, one failed and
+    // waiting for its retry (an hour away) by c3.
+    rpq(&r)
+        .args(["consume", "--count", "4", "--name", "c1"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["consume", "--count", "1", "--name", "c2"])
+        .args(["--exec", "exit 1", "--max-attempts", "1"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["consume", "--count", "1", "--name", "c3"])
+        .args(["--exec", "exit 3", "--backoff", "1h"])
+        .assert()
+        .success();
+    let s = stats(&r);
+    assert_eq!(s["queue"], "default");
+    assert_eq!(
+        s["waiting"],
+        json!({"total": 4, "high": 0, "medium": 0, "low": 4})
+    );
+    assert_eq!(s["in_flight"], 0);
+    assert_eq!(s["retrying"], 1);
+    assert_eq!(s["dead"], 1);
+    assert_eq!(s["pushed"], 10);
+    assert_eq!(s["done"], 4);
+    assert_eq!(s["failed"], 2);
+    assert_eq!(s["recovered"], 0);
+    assert_eq!(s["last_minute"], json!({"done": 4, "failed": 2}));
+    let oldest = s["oldest_waiting_ms"].as_u64().unwrap();
+    assert!(oldest <= started.elapsed().as_millis() as u64 + 1000, "{s}");
+    let consumers: Vec<(String, u64)> = s["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["done"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        consumers,
+        [("c1".into(), 4), ("c2".into(), 0), ("c3".into(), 0)]
+    );
+    // The same numbers for people.
+    let out = rpq(&r).arg("stats").assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for want in [
+        "(high 0, medium 0, low 4)",
+        "4 done, 2 failed",
+        "10 pushed, 4 done, 2 failed",
+        "consumers seen in the last minute: 3",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    // An empty queue has no oldest task.
+    rpq(&r).args(["clear", "--yes"]).assert().success();
+    assert_eq!(stats(&r)["oldest_waiting_ms"], Value::Null);
+}
+
+#[test]
+fn the_last_minute_lives_in_60_slots_that_start_over() {
+    let r = redis();
+    let mut c = conn(&r);
+    // A ring left from an hour ago, every slot full: none of it may count, and each slot must
+    // start again from zero when its second comes round, not add to what it held.
+    let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
+    let mut pipe = redis::pipe();
+    for slot in 0..60 {
+        let sec = now - 3600 - (now - 3600) % 60 + slot;
+        pipe.cmd("HSET")
+            .arg("rpq:{default}:stats")
+            .arg(format!("m:{slot}"))
+            .arg(format!("{sec}|1000|1000"));
+    }
+    let _: () = pipe.query(&mut c).unwrap();
+    push_lines(
+        &r,
+        "default",
+        &vec![json!({"type": "t", "priority": 2}).to_string(); 5],
+    );
+    rpq(&r).args(["consume", "--count", "3"]).assert().success();
+    assert_eq!(stats(&r)["last_minute"], json!({"done": 3, "failed": 0}));
+    let ring: Vec<_> = hash(&mut c, "rpq:{default}:stats")
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("m:"))
+        .collect();
+    assert_eq!(ring.len(), 60);
+}
+
+#[test]
+fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
+    let r = redis();
+    let mut c = conn(&r);
+    let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
+    let now_ms = now * 1000;
+    // 1500 default-named consumers gone for two days (more than Redis keeps in a compact
+    // listpack, which HSCAN returns whole), and two seen an hour ago.
+    let mut pipe = redis::pipe();
+    for i in 0..1500 {
+        pipe.cmd("HSET")
+            .arg("rpq:{default}:consumers")
+            .arg(format!("host-{i}"))
+            .arg(format!("{}|5", now_ms - 2 * 86_400_000));
+    }
+    for name in ["recent-1", "recent-2"] {
+        pipe.cmd("HSET")
+            .arg("rpq:{default}:consumers")
+            .arg(name)
+            .arg(format!("{}|7", now_ms - 3_600_000));
+    }
+    let _: () = pipe.query(&mut c).unwrap();
+    let stale = |c: &mut redis::Connection| {
+        hash(c, "rpq:{default}:consumers")
+            .iter()
+            .filter(|(k, _)| k.starts_with("host-"))
+            .count()
+    };
+    // Each claim may take one step of the walk, at most every 10 s; the test makes each step
+    // due by rewinding the time of the last one.
+    let mut steps = 0;
+    let mut left = stale(&mut c);
+    while left > 0 {
+        steps += 1;
+        assert!(steps <= 60, "{left} stale consumers left after 60 steps");
+        let _: () = redis::cmd("HSET")
+            .arg("rpq:{default}:stats")
+            .arg("pruned_at")
+            .arg(0)
+            .query(&mut c)
+            .unwrap();
+        rpq(&r)
+            .args(["consume", "--drain", "--name", "worker"])
+            .assert()
+            .success();
+        let now_left = stale(&mut c);
+        assert!(now_left < left || now_left == 0, "a step removed nothing");
+        left = now_left;
+    }
+    assert!(
+        steps >= 2,
+        "300 names went in one step: the walk is not bounded"
+    );
+    let kept: Vec<String> = hash(&mut c, "rpq:{default}:consumers")
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let mut kept = kept;
+    kept.sort();
+    assert_eq!(kept, ["recent-1", "recent-2", "worker"]);
+    // Within 10 s of a step no claim walks again: new stale names stay until the next one.
+    let _: () = redis::cmd("HSET")
+        .arg("rpq:{default}:consumers")
+        .arg("host-late")
+        .arg("1000|0")
+        .query(&mut c)
+        .unwrap();
+    rpq(&r)
+        .args(["consume", "--drain", "--name", "worker"])
+        .assert()
+        .success();
+    assert_eq!(stale(&mut c), 1);
+    // And the stats hash holds no per-consumer fields at all: it stays the same size whatever
+    // the number of consumers.
+    let fields: Vec<String> = hash(&mut c, "rpq:{default}:stats")
+        .into_iter()
+        .map(|(k, _)| k)
+        .filter(|k| !k.starts_with("m:"))
+        .collect();
+    assert!(fields.len() <= 10, "{fields:?}");
+    assert!(!fields.iter().any(|k| k.contains("worker")), "{fields:?}");
+}
+
+#[test]
+fn watch_without_a_terminal_prints_a_snapshot_per_interval_until_ctrl_c() {
+    let r = redis();
+    push_lines(
+        &r,
+        "default",
+        &vec![json!({"type": "t", "priority": 1}).to_string(); 3],
+    );
+    let mut child = spawn(&r, &["--json", "stats", "--watch", "100ms"]);
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen: Vec<Value> = Vec::new();
+    while seen.len() < 3 {
+        let line = lines.next().expect("a snapshot line").unwrap();
+        seen.push(serde_json::from_str(&line).unwrap());
+    }
+    signal(&child, libc::SIGINT);
+    // The rest of stdout drains in the background so the child never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    let out = finish(child, Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "no note on Ctrl+C"
+    );
+    assert!(seen.iter().all(|s| s["waiting"]["high"] == 3));
+    let at: Vec<&str> = seen.iter().map(|s| s["at"].as_str().unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+
+    // Human snapshots through a pipe: plain text, a blank line between them, no escapes.
+    let mut child = spawn(&r, &["stats", "--watch", "100ms"]);
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut heads = 0;
+    let mut text = String::new();
+    while heads < 2 {
+        let line = lines.next().expect("a snapshot line").unwrap();
+        if line.starts_with("queue default") {
+            heads += 1;
+        }
+        text += &line;
+        text.push('\n');
+    }
+    signal(&child, libc::SIGINT);
+    std::thread::spawn(move || lines.for_each(drop));
+    let out = finish(child, Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text.contains("\n\nqueue default"), "{text}");
+    assert!(!text.contains('\x1b'), "{text:?}");
+}
+
+#[test]
+fn watch_on_a_terminal_redraws_in_place_with_bars_until_ctrl_c() {
+    let r = redis();
+    let lines: Vec<String> = [1, 1, 1, 1, 2, 2, 3]
+        .iter()
+        .map(|p| json!({"type": "t", "priority": p}).to_string())
+        .collect();
+    push_lines(&r, "default", &lines);
+    let mut cmd = rpq_command(&r.url());
+    cmd.args(["stats", "--watch", "100ms"]);
+    let pty = Pty::spawn(
+        cmd,
+        On {
+            stdout: true,
+            stderr: true,
+        },
+    );
+    wait_until(Duration::from_secs(20), "three frames", || {
+        pty.screen().matches("\x1b[H").count() >= 3
+    });
+    signal(&pty.child, libc::SIGINT);
+    let (out, screen) = pty.finish(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    // The screen is cleared once, the cursor hidden while watching and shown again at the end.
+    assert!(screen.starts_with("\x1b[?25l\x1b[2J"), "{screen:?}");
+    assert!(screen.ends_with("\x1b[?25h"), "{screen:?}");
+    assert!(!screen.contains("stopping"), "{screen:?}");
+    let frames: Vec<&str> = screen.split("\x1b[H").skip(1).collect();
+    let frame = frames[1];
+    // Every line of a frame clears what the last frame left on it, and the frame clears what
+    // is left below it.
+    let (body, rest) = frame.rsplit_once('\n').unwrap();
+    assert!(rest.starts_with("\x1b[J"), "{frame:?}");
+    assert!(
+        body.split('\n').all(|l| l.ends_with("\x1b[K\r")),
+        "{frame:?}"
+    );
+    // A bar per priority, the longest for the longest backlog (4 high, 2 medium, 1 low).
+    let is_bar = |c: char| ('█'..='▏').contains(&c);
+    let bar = |name: &str| {
+        let line = frame
+            .lines()
+            .find(|l| l.contains(name) && l.chars().any(is_bar))
+            .unwrap_or_else(|| panic!("no {name} bar in {frame:?}"));
+        line.chars().filter(|c| is_bar(*c)).count()
+    };
+    let (high, medium, low) = (bar("high"), bar("medium"), bar("low"));
+    assert!(
+        high > medium && medium > low && low > 0,
+        "{high} {medium} {low}: {frame:?}"
+    );
+}
