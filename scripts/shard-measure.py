@@ -77,7 +77,7 @@ def run_live(url, cluster, shards, queue):
     # Files, not pipes: nobody reads the consumers' output until the end.
     files = [tempfile.TemporaryFile() for _ in range(PROCS)]
     cs = [subprocess.Popen(base + ["--json", "consume", "--delay", "1ms", "--name", f"l{i}"],
-                           stdout=f) for i, f in enumerate(files)]
+                           stdout=f, stderr=subprocess.DEVNULL) for i, f in enumerate(files)]
     ps = [subprocess.Popen(base + ["produce", "--count", str(per), "--interval", "1ms"],
                            stdout=subprocess.DEVNULL) for _ in range(PROCS)]
     for p in ps:

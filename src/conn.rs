@@ -181,7 +181,9 @@ fn url_error(e: RedisError) -> anyhow::Error {
 /// Redis errors with a hint where one helps; this never contains the URL, so no password.
 pub fn describe(e: RedisError) -> anyhow::Error {
     let text = e.to_string();
-    let hint = if text.contains("certificate") || text.contains("Certificate") {
+    let hint = if text.contains("CertificateRequired") {
+        Some("the server wants a client certificate: add --tls-cert FILE --tls-key FILE")
+    } else if text.contains("certificate") || text.contains("Certificate") {
         Some("the server's TLS certificate was not accepted; pass its CA with --tls-ca FILE")
     } else if text.contains("InvalidContentType") || text.contains("CorruptMessage") {
         Some("the server did not answer in TLS; use redis:// for a plain port")

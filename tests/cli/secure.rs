@@ -261,7 +261,8 @@ fn tls_works_with_the_ca_and_fails_cleanly_without() {
         .arg("len")
         .assert()
         .code(1);
-    one_clean_line(&out.get_output().stderr, "-----");
+    let line = one_clean_line(&out.get_output().stderr, "-----");
+    assert!(line.contains("--tls-cert"), "{line}");
 
     // --tls-insecure skips the check, and says so.
     let mut insecure = client.to_vec();
