@@ -364,3 +364,33 @@ fn consumers_ride_out_a_primary_failover() {
         "no consumer saw the failover; the test killed too late"
     );
 }
+
+#[test]
+fn a_sharded_queue_on_one_server_survives_a_script_flush_between_claims() {
+    let r = crate::support::redis();
+    let lines = task_lines(30);
+    crate::support::rpq(&r)
+        .args(["--shards", "3", "produce", "--stdin"])
+        .write_stdin(lines)
+        .assert()
+        .success();
+    // Every task's handler empties the script cache, so the acks that ride along with the next
+    // look at the shards meet NOSCRIPT and must go the slow way, which reloads the scripts.
+    let flush = format!("redis-cli -p {} SCRIPT FLUSH >/dev/null", r.port);
+    let out = crate::support::rpq(&r)
+        .args(["--json", "consume", "--drain", "--exec", &flush])
+        .assert()
+        .success();
+    let done = ndjson(&out.get_output().stdout);
+    assert_eq!(done.len(), 30);
+    assert!(done.iter().all(|t| t["outcome"] == "done"), "{done:?}");
+    let out = crate::support::rpq(&r)
+        .args(["--json", "len"])
+        .assert()
+        .success();
+    let l = ndjson(&out.get_output().stdout).remove(0);
+    assert_eq!(
+        (l["waiting"].as_u64(), l["in_flight"].as_u64()),
+        (Some(0), Some(0))
+    );
+}
