@@ -393,4 +393,18 @@ fn a_sharded_queue_on_one_server_survives_a_script_flush_between_claims() {
         (l["waiting"].as_u64(), l["in_flight"].as_u64()),
         (Some(0), Some(0))
     );
+    let stats: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut crate::support::conn(&r))
+        .unwrap();
+    let evals: u64 = stats
+        .lines()
+        .find_map(|l| l.strip_prefix("cmdstat_eval:calls="))
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        evals >= 29,
+        "the scripts were not reloaded after each flush: {evals} EVALs"
+    );
 }
