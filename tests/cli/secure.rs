@@ -305,3 +305,67 @@ fn a_unix_socket_works() {
         .success();
     assert_eq!(ndjson(&out.get_output().stdout).len(), 4);
 }
+
+#[test]
+fn tls_works_on_a_cluster() {
+    let certs = Certs::make();
+    let tls_ports = std::sync::Mutex::new(Vec::new());
+    let c = Cluster::start_with(3, 0, |port| {
+        tls_ports.lock().unwrap().push(port);
+        [
+            "--tls-port",
+            &port.to_string(),
+            "--tls-cluster",
+            "yes",
+            "--tls-cert-file",
+            &certs.arg("server.crt"),
+            "--tls-key-file",
+            &certs.arg("server.key"),
+            "--tls-ca-cert-file",
+            &certs.arg("ca.crt"),
+            "--tls-auth-clients",
+            "no",
+        ]
+        .map(String::from)
+        .to_vec()
+    });
+    // Over TLS the nodes announce their TLS ports, so one TLS seed is enough.
+    let seed = format!("rediss://127.0.0.1:{}", tls_ports.lock().unwrap()[0]);
+    let tls = || {
+        let mut cmd = bare();
+        cmd.args(["--cluster", "--url", &seed, "--shards", "4"]);
+        cmd
+    };
+    tls()
+        .args([
+            "--tls-ca",
+            &certs.arg("ca.crt"),
+            "produce",
+            "--count",
+            "40",
+            "--interval",
+            "0",
+        ])
+        .assert()
+        .success();
+    tls()
+        .args(["--tls-ca", &certs.arg("ca.crt"), "len"])
+        .assert()
+        .success()
+        .stdout("40\n");
+    let out = tls()
+        .args([
+            "--tls-ca",
+            &certs.arg("ca.crt"),
+            "--json",
+            "consume",
+            "--drain",
+        ])
+        .assert()
+        .success();
+    assert_eq!(ndjson(&out.get_output().stdout).len(), 40);
+    let out = tls().arg("len").assert().code(1).stdout("");
+    let line = one_clean_line(&out.get_output().stderr, "-----");
+    assert!(line.contains("--tls-ca"), "{line}");
+    drop(c);
+}

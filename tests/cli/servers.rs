@@ -18,11 +18,21 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn start(primaries: usize, replicas: usize) -> Cluster {
+        Cluster::start_with(primaries, replicas, |_| vec![])
+    }
+
+    /// The same, with more redis-server arguments per node (`extra` gets a free port to use).
+    pub fn start_with(
+        primaries: usize,
+        replicas: usize,
+        extra: impl Fn(u16) -> Vec<String>,
+    ) -> Cluster {
         let nodes: Vec<RedisServer> = (0..primaries * (1 + replicas))
             .map(|_| {
                 // The bus port defaults to port + 10000, which may not be free (or valid).
                 let bus = free_port().unwrap().to_string();
-                RedisServer::start(&[
+                let more = extra(free_port().unwrap());
+                let mut args = vec![
                     "--cluster-enabled",
                     "yes",
                     "--cluster-port",
@@ -32,8 +42,9 @@ impl Cluster {
                     // A replica takes over however stale it is: the test kills primaries.
                     "--cluster-replica-validity-factor",
                     "0",
-                ])
-                .unwrap_or_else(|e| panic!("{e:#}"))
+                ];
+                args.extend(more.iter().map(String::as_str));
+                RedisServer::start(&args).unwrap_or_else(|e| panic!("{e:#}"))
             })
             .collect();
         let addrs: Vec<String> = nodes
