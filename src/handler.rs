@@ -41,7 +41,9 @@ impl Handler {
         } else {
             Stdio::inherit()
         };
-        let mut child = Command::new("sh")
+        let mut cmd = Command::new("sh");
+        die_with_parent(&mut cmd);
+        let mut child = cmd
             .arg("-c")
             .arg(&self.command)
             .env("RPQ_TASK_ID", &task.id)
@@ -132,6 +134,29 @@ impl Handler {
         }))
     }
 }
+
+/// A consumer killed with SIGKILL cannot stop its handler, and the task will run again elsewhere
+/// once the lease expires; on Linux the kernel ends the handler's shell with it, so the old run
+/// does not go on beside the new one (what the shell started in the background may still).
+#[cfg(target_os = "linux")]
+fn die_with_parent(cmd: &mut Command) {
+    let parent = std::process::id() as libc::pid_t;
+    // SAFETY: the closure runs between fork and exec and calls only prctl, getppid and _exit,
+    // which are async-signal-safe; it allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            // The parent may have died before prctl: then we are already orphaned.
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_: &mut Command) {}
 
 fn kill_group(pgid: i32, sig: i32) {
     // SAFETY: kill(2) has no memory effects; a negative pid names the handler's own group,

@@ -15,6 +15,11 @@ pub struct Shutdown {
 
 impl Shutdown {
     /// Starts counting SIGINT and SIGTERM. The handler only counts; the loops decide.
+    ///
+    /// The signals are blocked in the calling thread and in every thread it starts later, and
+    /// taken by the signal thread alone: a socket read with a timeout fails with EINTR when its
+    /// thread runs a signal handler (SA_RESTART does not apply), and the reply in transit,
+    /// maybe a claimed task, would be lost with the connection.
     pub fn install() -> Result<Shutdown> {
         Shutdown::install_with_note(true)
     }
@@ -28,10 +33,12 @@ impl Shutdown {
     fn install_with_note(say: bool) -> Result<Shutdown> {
         let sd = Shutdown::default();
         let mut signals = Signals::new([SIGINT, SIGTERM]).context("installing signal handlers")?;
+        set_mask(libc::SIG_BLOCK);
         let count = Arc::clone(&sd.count);
         std::thread::Builder::new()
             .name("signals".into())
             .spawn(move || {
+                set_mask(libc::SIG_UNBLOCK);
                 for _ in signals.forever() {
                     if count.fetch_add(1, Ordering::SeqCst) == 0 && say {
                         note("stopping after the work in hand; signal again to stop at once");
@@ -72,5 +79,18 @@ impl Shutdown {
             }
             std::thread::sleep((end - now).min(std::time::Duration::from_millis(50)));
         }
+    }
+}
+
+/// Blocks or unblocks SIGINT and SIGTERM in the calling thread. Child processes start with an
+/// empty mask (std resets it), so handlers still get their signals.
+fn set_mask(how: libc::c_int) {
+    // SAFETY: plain libc calls on a sigset_t that lives on this stack frame.
+    unsafe {
+        let mut set = std::mem::zeroed::<libc::sigset_t>();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, SIGINT);
+        libc::sigaddset(&mut set, SIGTERM);
+        libc::pthread_sigmask(how, &set, std::ptr::null_mut());
     }
 }

@@ -238,6 +238,11 @@ pub struct Queue {
     turn: usize,
     /// When a sharded claim last looked at the in-flight and retry sets of every shard.
     full_look: Option<std::time::Instant>,
+    /// Set by `reconnect` until the next reply: the call now may repeat one whose reply was
+    /// lost, so an ack that finds its task already finished may well be its own.
+    resent: bool,
+    /// `DEAD_CAP`; smaller in tests of the trimming.
+    dead_cap: u64,
 }
 
 /// What a sharded claim learns about one shard before it claims: the score of its first waiting
@@ -278,6 +283,8 @@ impl Queue {
             turn: rand::rng().random_range(0..n.max(1) as usize),
             full_look: None,
             name,
+            resent: false,
+            dead_cap: DEAD_CAP,
         })
         .and_then(|mut q| {
             if cfg.shards.is_some() {
@@ -291,6 +298,7 @@ impl Queue {
     /// reloaded on first use: `eval` falls back to EVAL, which caches the script on that node.
     pub fn reconnect(&mut self) -> Result<()> {
         self.conn = conn::open(&self.cfg)?;
+        self.resent = true;
         Ok(())
     }
 
@@ -300,6 +308,12 @@ impl Queue {
 
     pub fn config(&self) -> &Config {
         &self.cfg
+    }
+
+    /// The keys of shard 0 (all of them, for a queue that is not sharded).
+    #[cfg(test)]
+    fn keys(&self) -> &Keys {
+        &self.shards[0]
     }
 
     /// How many shards the queue has.
@@ -353,6 +367,9 @@ impl Queue {
             }
             other => other,
         };
+        if reply.is_ok() {
+            self.resent = false;
+        }
         reply
             .map_err(
                 |e| match conn::refused_in_script(&e, script.src, script.name) {
@@ -388,7 +405,8 @@ impl Queue {
     /// A WRONGTYPE error does not say which key; find it, so the user can look at it. Other
     /// errors get their hint (an ACL refusal says what to grant).
     fn explain(&mut self, shard: usize, e: redis::RedisError, command: &str) -> anyhow::Error {
-        if e.code() != Some("WRONGTYPE") {
+        // A pipeline reports its failures in one error, so look at the text as well.
+        if e.code() != Some("WRONGTYPE") && !e.to_string().contains("WRONGTYPE") {
             return conn::refused(&e, command).unwrap_or_else(|| conn::describe(e));
         }
         let expected = [
@@ -469,7 +487,8 @@ impl Queue {
     }
 
     /// Pushes tasks, one round trip per shard they go to. Returns when they were created and,
-    /// per task, whether it was queued (false: its id was already known).
+    /// per task, whether it was queued (false: its id was already known, and this was no
+    /// resend after a lost reply).
     pub fn push(&mut self, tasks: &[NewTask]) -> Result<(DateTime<Utc>, Vec<bool>)> {
         if tasks.is_empty() {
             return Ok((Utc::now(), vec![]));
@@ -502,12 +521,14 @@ impl Queue {
             args.push(t.priority.get().to_string());
             args.push(t.body());
         }
+        // After a lost reply, an id found already queued was most likely queued by that push.
+        let resent = self.resent;
         let reply = self.invoke(shard, &PUSH, &args, "pushing tasks")?;
         let items = array(reply)?;
         let created = ms_to_time(int(items.first())?);
         let flags = items[1..]
             .iter()
-            .map(|v| int(Some(v)).map(|f| f == 1))
+            .map(|v| int(Some(v)).map(|f| f == 1 || resent))
             .collect::<Result<Vec<_>>>()?;
         Ok((created, flags))
     }
@@ -640,12 +661,13 @@ impl Queue {
                 other.with_context(|| format!("looking at the shards of queue '{}'", self.name))?
             }
         };
-        let mut acked = vec![false; acks.len()];
+        let mut done = vec![false; acks.len()];
         for ((_, idx), flags_reply) in groups.iter().zip(&replies) {
-            for (&i, f) in idx.iter().zip(flags(flags_reply.clone())?) {
-                acked[i] = f;
+            for (&i, f) in idx.iter().zip(array(flags_reply.clone())?) {
+                done[i] = acked(int(Some(&f))?, self.resent);
             }
         }
+        self.resent = false;
         let replies = &replies[groups.len()..];
         let score = |v: &Value| -> Result<Option<f64>> {
             let items = array(v.clone())?;
@@ -670,7 +692,7 @@ impl Queue {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok((heads, acked))
+        Ok((heads, done))
     }
 
     fn claim_shard(
@@ -688,12 +710,13 @@ impl Queue {
             token.clone(),
             opts.consumer.clone(),
             opts.max_attempts.to_string(),
-            DEAD_CAP.to_string(),
+            self.dead_cap.to_string(),
         ];
         for (id, tok) in acks {
             args.push(id.clone());
             args.push(tok.clone());
         }
+        let resent = self.resent;
         let reply = self.invoke(shard, &CLAIM, &args, "claiming a task")?;
         let items = array(reply)?;
         let now = ms_to_time(int(items.first())?);
@@ -701,7 +724,7 @@ impl Queue {
         let next_expiry = int(items.get(2))?;
         let n_ack = int(items.get(3))? as usize;
         let acked = (0..n_ack)
-            .map(|i| int(items.get(4 + i)).map(|f| f == 1))
+            .map(|i| int(items.get(4 + i)).map(|f| acked(f, resent)))
             .collect::<Result<Vec<_>>>()?;
         let mut out = ClaimReply {
             now,
@@ -750,6 +773,7 @@ impl Queue {
             .query(&mut self.conn)
             .map_err(|e| self.explain(0, e, "BLPOP"))
             .with_context(|| format!("waiting for tasks on queue '{}'", self.name))?;
+        self.resent = false;
         Ok(woke.is_some())
     }
 
@@ -781,7 +805,11 @@ impl Queue {
                 args.push(id.clone());
                 args.push(tok.clone());
             }
-            flags(q.invoke(shard, &ACK, &args, "acknowledging a task")?)
+            let resent = q.resent;
+            array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?
+                .iter()
+                .map(|f| int(Some(f)).map(|f| acked(f, resent)))
+                .collect()
         })
     }
 
@@ -800,10 +828,11 @@ impl Queue {
             token.to_string(),
             (backoff.as_millis() as u64).to_string(),
             error.to_string(),
-            DEAD_CAP.to_string(),
+            self.dead_cap.to_string(),
             if bury { "1" } else { "0" }.to_string(),
         ];
         let shard = keys::shard_of(id, self.shards.len());
+        let resent = self.resent;
         match int(Some(&self.invoke(
             shard,
             &FAIL,
@@ -812,6 +841,8 @@ impl Queue {
         )?))? {
             1 => Ok(Failed::Retry),
             2 => Ok(Failed::Dead),
+            3 if resent => Ok(Failed::Retry),
+            4 if resent => Ok(Failed::Dead),
             _ => Ok(Failed::LeaseLost),
         }
     }
@@ -1126,6 +1157,12 @@ fn string(v: Option<&Value>) -> Result<String> {
     opt_string(v)?.ok_or_else(|| anyhow!("unexpected reply from redis: missing value"))
 }
 
+/// An ack's answer: 1 acknowledged; 2 already finished, which is ours only when this call may
+/// repeat one whose reply was lost (else another consumer finished it after our lease expired).
+fn acked(flag: i64, resent: bool) -> bool {
+    flag == 1 || (flag == 2 && resent)
+}
+
 fn flags(v: Value) -> Result<Vec<bool>> {
     array(v)?
         .iter()
@@ -1136,6 +1173,90 @@ fn flags(v: Value) -> Result<Vec<bool>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::RedisServer;
+
+    fn task(id: &str) -> NewTask {
+        NewTask {
+            id: id.to_string(),
+            kind: "t".into(),
+            priority: Priority::MEDIUM,
+            payload: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_dead_set_keeps_the_newest_and_forgets_the_oldest_entirely() {
+        let server = RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"));
+        let mut q = Queue::open(&Config::for_url(&server.url(), "capped")).unwrap();
+        q.dead_cap = 3;
+        let opts = ClaimOptions {
+            consumer: "c".into(),
+            lease: Duration::from_secs(30),
+            max_attempts: 1,
+            count: 1,
+        };
+        for i in 0..5 {
+            let id = format!("d{i}");
+            q.push(&[task(&id)]).unwrap();
+            let c = q.claim(&opts, &[]).unwrap().tasks.remove(0);
+            assert_eq!(c.task.id, id);
+            let r = q
+                .fail(&id, &c.token, Duration::ZERO, "boom", false)
+                .unwrap();
+            assert_eq!(r, Failed::Dead);
+        }
+        let ids: Vec<String> = q
+            .dead_list(0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.task.id)
+            .collect();
+        assert_eq!(ids, ["d2", "d3", "d4"]);
+        // Trimmed tasks leave nothing behind: no body, no state, no error.
+        let keys = q.keys().all().to_vec();
+        // tasks, state and dead info (common.lua's layout)
+        for key in [&keys[2], &keys[4], &keys[7]] {
+            let n: u64 = redis::cmd("HLEN").arg(key).query(q.conn()).unwrap();
+            assert_eq!(n, 3, "{key}");
+        }
+    }
+
+    /// A call repeated after a reconnect (its reply lost) finds its own work done and says so;
+    /// the same answer without a reconnect means someone else did it.
+    #[test]
+    fn a_resent_call_owns_what_it_finds_done_and_a_fresh_one_does_not() {
+        let server = RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"));
+        let mut q = Queue::open(&Config::for_url(&server.url(), "resend")).unwrap();
+        let opts = ClaimOptions {
+            consumer: "c".into(),
+            lease: Duration::from_secs(30),
+            max_attempts: 3,
+            count: 1,
+        };
+        let t = [task("p")];
+        assert_eq!(q.push(&t).unwrap().1, [true]);
+        assert_eq!(q.push(&t).unwrap().1, [false], "a second producer's push");
+        q.reconnect().unwrap();
+        assert_eq!(q.push(&t).unwrap().1, [true], "a resend after a lost reply");
+
+        let c = q.claim(&opts, &[]).unwrap().tasks.remove(0);
+        let lease = [(c.task.id.clone(), c.token.clone())];
+        assert_eq!(q.ack("c", &lease).unwrap(), [true]);
+        assert_eq!(q.ack("c", &lease).unwrap(), [false]);
+        q.reconnect().unwrap();
+        assert_eq!(q.ack("c", &lease).unwrap(), [true]);
+        q.reconnect().unwrap();
+        let reply = q.claim(&opts, &lease).unwrap();
+        assert_eq!(reply.acked, [true], "an ack riding on a resent claim");
+
+        q.push(&[task("f")]).unwrap();
+        let c = q.claim(&opts, &[]).unwrap().tasks.remove(0);
+        let fail = |q: &mut Queue| q.fail("f", &c.token, Duration::from_secs(60), "x", false);
+        assert_eq!(fail(&mut q).unwrap(), Failed::Retry);
+        assert_eq!(fail(&mut q).unwrap(), Failed::LeaseLost);
+        q.reconnect().unwrap();
+        assert_eq!(fail(&mut q).unwrap(), Failed::Retry);
+    }
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
         p.iter()

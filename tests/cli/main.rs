@@ -9,6 +9,7 @@ mod completions;
 mod concurrency;
 mod demo;
 mod errors;
+mod faults;
 mod json;
 mod pty;
 mod scripts;

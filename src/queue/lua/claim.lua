@@ -20,6 +20,7 @@ end
 
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set.
+local back = 0
 local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now, 'LIMIT', 0, 16)
 for _, id in ipairs(expired) do
   local _, _, m = get_claim(id)
@@ -32,6 +33,7 @@ for _, id in ipairs(expired) do
   else
     redis.call('ZADD', K_PENDING, score, id)
     redis.call('HINCRBY', K_STATS, 'recovered', 1)
+    back = back + 1
   end
 end
 local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now, 'LIMIT', 0, 16)
@@ -40,6 +42,7 @@ for _, id in ipairs(due) do
   redis.call('ZREM', K_DELAYED, id)
   if score then
     redis.call('ZADD', K_PENDING, score, id)
+    back = back + 1
   else
     bury(id, now, 'retry state was lost', 0, dead_cap)
   end
@@ -62,6 +65,10 @@ while claimed < want do
   claimed = claimed + 1
 end
 
+-- What came back beyond what this claim took is for idle consumers, who wait on the wake list.
+if back > claimed then
+  wake(back - claimed)
+end
 tally(now, consumer, n_done, 0)
 prune_consumers(now)
 if claimed == 0 then

@@ -88,10 +88,11 @@ local function bury(id, now, reason, attempts, dead_cap)
   end
 end
 
--- Acknowledge a finished task. Idempotent: a task whose body is already gone was finished, so
--- a retried ack after a lost reply still reports success.
--- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue);
--- and 1 when this call finished it (0 for an ack repeated), for the caller's tally
+-- Acknowledge a finished task. A task whose body is already gone was finished, by this ack sent
+-- before (its reply lost) or by another consumer after this one's lease expired; only the
+-- caller knows whether it resent, so the two cases share one answer.
+-- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue),
+-- 2 already finished; and 1 when this call finished it (0 otherwise), for the caller's tally
 local function ack(id, token)
   if holds(id, token) then
     unlease(id)
@@ -99,7 +100,7 @@ local function ack(id, token)
     return 1, 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
-    return 1, 0
+    return 2, 0
   end
   return 0, 0
 end

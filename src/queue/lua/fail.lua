@@ -2,11 +2,18 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] id  ARGV[2] token  ARGV[3] backoff ms  ARGV[4] error text  ARGV[5] dead-set cap
 -- ARGV[6] "1" to bury at once whatever the attempts (a task that cannot be read)
--- returns 1 scheduled for retry, 2 moved to the dead set, 0 the lease was lost
+-- returns 1 scheduled for retry, 2 moved to the dead set, 0 the lease was lost; without the
+-- lease, 3 or 4 when the task is waiting for a retry or dead (by this call sent before, its reply
+-- lost, or by another consumer's: only the caller knows whether it resent)
 local id, token, backoff, err = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local dead_cap, now_dead = tonumber(ARGV[5]), ARGV[6] == '1'
 local _, _, m, consumer = get_claim(id)
 if not holds(id, token) then
+  if redis.call('ZSCORE', K_DELAYED, id) then
+    return 3
+  elseif redis.call('ZSCORE', K_DEAD, id) then
+    return 4
+  end
   return 0
 end
 local now = now_ms()

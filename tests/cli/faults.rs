@@ -1,0 +1,990 @@
+//! Faults: consumers killed mid-task, Redis killed under load, handlers that fail, hang or run
+//! long, task data that looks like shell, stored data that is broken. Nothing lost, nothing twice
+//! beyond what a kill can cause.
+
+use crate::support::*;
+use rpq::server::RedisServer;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// An rpq process whose stdout and stderr are collected while it runs, so a test can look at
+/// them before it ends, and which can be killed at any moment.
+struct Proc {
+    pid: i32,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    waiter: JoinHandle<ExitStatus>,
+}
+
+struct Ended {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Proc {
+    fn start(server: &RedisServer, args: &[&str], env: &[(&str, &Path)]) -> Proc {
+        let mut cmd = std::process::Command::new(bin());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("RPQ_") || k == "REDIS_URL" || k == "NO_COLOR" {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.arg("--url")
+            .arg(server.url())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child: Child = cmd.spawn().expect("spawning rpq");
+        let pid = child.id() as i32;
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        let waiter = std::thread::spawn(move || child.wait().unwrap());
+        Proc {
+            pid,
+            stdout,
+            stderr,
+            waiter,
+        }
+    }
+
+    fn signal(&self, sig: i32) {
+        // SAFETY: kill(2) on a child of ours; the waiter thread reaps it only after it exits,
+        // and every caller signals before waiting.
+        unsafe {
+            libc::kill(self.pid, sig);
+        }
+    }
+
+    fn stderr_has(&self, what: &str) -> bool {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).contains(what)
+    }
+
+    /// Waits for the process to end (killing it after `limit`) and for its pipes to close.
+    fn end(self, limit: Duration) -> Ended {
+        let until = Instant::now() + limit;
+        while !self.waiter.is_finished() {
+            if Instant::now() > until {
+                self.signal(libc::SIGKILL);
+                let _ = self.waiter.join();
+                panic!(
+                    "rpq did not exit within {limit:?}; stderr: {}",
+                    String::from_utf8_lossy(&self.stderr.lock().unwrap())
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let status = self.waiter.join().unwrap();
+        // A handler orphaned by a SIGKILL may hold the pipes a moment longer; its output is
+        // rpq's too, so wait for the pipes to close.
+        wait_until(Duration::from_secs(30), "the pipes to close", || {
+            Arc::strong_count(&self.stdout) == 1 && Arc::strong_count(&self.stderr) == 1
+        });
+        let stdout = std::mem::take(&mut *self.stdout.lock().unwrap());
+        let stderr = String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned();
+        Ended {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+}
+
+/// Reads a pipe to its end from a thread; the buffer's second owner goes away at EOF.
+fn collect(mut r: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let b = Arc::clone(&buf);
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        while let Ok(n) = r.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            b.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    });
+    buf
+}
+
+fn stat(c: &mut redis::Connection, field: &str) -> u64 {
+    let v: Option<u64> = redis::cmd("HGET")
+        .arg("rpq:{default}:stats")
+        .arg(field)
+        .query(c)
+        .unwrap();
+    v.unwrap_or(0)
+}
+
+/// Lines of a file that a handler appends to, word-split.
+fn runs(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split_whitespace().map(String::from).collect())
+        .collect()
+}
+
+fn tasks(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            json!({"type": "t", "priority": 1 + i % 3, "payload": i, "id": format!("t{i}")})
+                .to_string()
+        })
+        .collect()
+}
+
+fn time(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+#[test]
+fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_kill() {
+    const TASKS: usize = 1000;
+    let r = redis();
+    push_lines(&r, "default", &tasks(TASKS));
+    let runs_file = r.dir().join("runs");
+    // The handler records each run that got to its end; the append is atomic (O_APPEND).
+    let handler = r#"sleep 0.02; echo "$RPQ_TASK_ID $RPQ_TASK_ATTEMPT" >> "$RUNS""#;
+    let start = |i: usize, generation: usize| {
+        let name = format!("c{i}-{generation}");
+        Proc::start(
+            &r,
+            &[
+                "--json",
+                "consume",
+                "--name",
+                &name,
+                "--lease",
+                "1s",
+                "--max-attempts",
+                "100",
+                "--exec",
+                handler,
+            ],
+            &[("RUNS", runs_file.as_path())],
+        )
+    };
+    let mut consumers: Vec<Proc> = (0..3).map(|i| start(i, 0)).collect();
+    let mut ended: Vec<Ended> = Vec::new();
+    let mut kills: Vec<chrono::DateTime<chrono::Utc>> = Vec::new();
+    let mut generation = [0usize; 3];
+    let mut orphaned: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    let mut claimed_at: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    let mut c = conn(&r);
+    let began = Instant::now();
+    while stat(&mut c, "done") < TASKS as u64 {
+        assert!(
+            began.elapsed() < Duration::from_secs(180),
+            "not done after 3 minutes: {} of {TASKS}",
+            stat(&mut c, "done")
+        );
+        // The kill cadence is the test's load, not a wait for a condition.
+        std::thread::sleep(Duration::from_millis(500));
+        let i = kills.len() % 3;
+        consumers[i].signal(libc::SIGKILL);
+        let at = chrono::Utc::now();
+        kills.push(at);
+        // What the dead consumer held stays in `claims` until its lease expires.
+        let held: HashMap<String, String> = redis::cmd("HGETALL")
+            .arg("rpq:{default}:claims")
+            .query(&mut c)
+            .unwrap();
+        let victim = format!("|c{i}-{}", generation[i]);
+        for (id, claim) in held {
+            // "token|claimed ms|max attempts|consumer": a claim that a killed consumer never
+            // got to print is known from here.
+            let ms: i64 = claim.split('|').nth(1).unwrap().parse().unwrap();
+            claimed_at.push((
+                id.clone(),
+                chrono::DateTime::from_timestamp_millis(ms).unwrap(),
+            ));
+            if claim.ends_with(&victim) {
+                orphaned.push((id, at));
+            }
+        }
+        generation[i] = kills.len();
+        let killed = std::mem::replace(&mut consumers[i], start(i, generation[i]));
+        let e = killed.end(Duration::from_secs(30));
+        assert_eq!(
+            e.status.code(),
+            None,
+            "the consumer should have been killed"
+        );
+        ended.push(e);
+    }
+    let took = began.elapsed();
+    // A consumer signalled before it set up its signal handling would just die: wait until
+    // the last ones have claimed once.
+    for (i, g) in generation.iter().enumerate() {
+        wait_until(
+            Duration::from_secs(30),
+            "the last consumers to start",
+            || {
+                redis::cmd("HEXISTS")
+                    .arg("rpq:{default}:consumers")
+                    .arg(format!("c{i}-{g}"))
+                    .query(&mut c)
+                    .unwrap()
+            },
+        );
+    }
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        let e = p.end(Duration::from_secs(30));
+        assert!(e.status.success(), "{}", e.stderr);
+        ended.push(e);
+    }
+
+    // Every task done, acknowledged exactly once, and nothing left behind.
+    assert_eq!(stat(&mut c, "done"), TASKS as u64);
+    for key in ["pending", "inflight", "delayed", "dead"] {
+        assert_eq!(zcard(&mut c, &format!("rpq:{{default}}:{key}")), 0, "{key}");
+    }
+    let mut ran: HashMap<String, usize> = HashMap::new();
+    for run in runs(&runs_file) {
+        *ran.entry(run[0].clone()).or_default() += 1;
+    }
+    let missing: Vec<_> = (0..TASKS)
+        .map(|i| format!("t{i}"))
+        .filter(|id| !ran.contains_key(id))
+        .collect();
+    assert!(missing.is_empty(), "never ran to the end: {missing:?}");
+    let twice: usize = ran.values().map(|n| n - 1).sum();
+    assert!(
+        twice <= kills.len(),
+        "{twice} extra runs for {} kills",
+        kills.len()
+    );
+    let mut done_lines: HashMap<String, usize> = HashMap::new();
+    let mut claims: HashMap<String, Vec<chrono::DateTime<chrono::Utc>>> = HashMap::new();
+    for (id, t) in claimed_at {
+        claims.entry(id).or_default().push(t);
+    }
+    for e in &ended {
+        for line in ndjson(&e.stdout) {
+            let id = line["id"].as_str().unwrap().to_string();
+            if line["outcome"] == "done" {
+                *done_lines.entry(id.clone()).or_default() += 1;
+            }
+            claims
+                .entry(id)
+                .or_default()
+                .push(time(&line["claimed_at"]));
+        }
+    }
+    // How long a task that a killed consumer held took to be claimed again.
+    let mut recoveries: Vec<i64> = orphaned
+        .iter()
+        .filter_map(|(id, killed)| {
+            let next = claims.get(id)?.iter().filter(|t| *t > killed).min()?;
+            Some((*next - *killed).num_milliseconds())
+        })
+        .collect();
+    let acked_twice: Vec<_> = done_lines.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        acked_twice.is_empty(),
+        "reported done twice: {acked_twice:?}"
+    );
+    recoveries.sort_unstable();
+    // Figures for the README and the report; not assertions, timings are noisy.
+    eprintln!(
+        "kill test: {TASKS} tasks in {took:.1?}, {} kills, {} tasks held at a kill, {twice} extra \
+         runs, {} recovered leases, kill to re-claim ms (min/median/max of {}): {:?}/{:?}/{:?}",
+        kills.len(),
+        orphaned.len(),
+        stat(&mut c, "recovered"),
+        recoveries.len(),
+        recoveries.first(),
+        recoveries.get(recoveries.len() / 2),
+        recoveries.last(),
+    );
+}
+
+#[test]
+fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
+    let r = redis();
+    rpq(&r)
+        .args(["produce", "--type", "slow", "--id", "long-1"])
+        .assert()
+        .success();
+    let runs_file = r.dir().join("runs");
+    let env = [("RUNS", runs_file.as_path())];
+    let handler = r#"echo "$RPQ_TASK_ATTEMPT" >> "$RUNS"; sleep 6"#;
+    let args = |name: &'static str| {
+        [
+            "--json", "consume", "--name", name, "--lease", "2s", "--exec", handler,
+        ]
+    };
+    let holder = Proc::start(&r, &[&args("holder")[..], &["--count", "1"]].concat(), &env);
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "the task to be claimed", || {
+        zcard(&mut c, "rpq:{default}:inflight") == 1
+    });
+    // A second consumer stands by: it would take the task the moment its lease expired.
+    let other = Proc::start(&r, &args("other"), &env);
+    wait_until(
+        Duration::from_secs(10),
+        "the other consumer to start",
+        || {
+            let n: u64 = redis::cmd("HLEN")
+                .arg("rpq:{default}:consumers")
+                .query(&mut c)
+                .unwrap();
+            n == 2
+        },
+    );
+    let held = holder.end(Duration::from_secs(30));
+    assert!(held.status.success(), "{}", held.stderr);
+    let lines = ndjson(&held.stdout);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["id"], "long-1");
+    assert_eq!(lines[0]["outcome"], "done");
+    assert_eq!(lines[0]["attempt"], 1);
+    other.signal(libc::SIGTERM);
+    let o = other.end(Duration::from_secs(30));
+    assert!(o.status.success(), "{}", o.stderr);
+    assert!(
+        ndjson(&o.stdout).is_empty(),
+        "the other consumer ran it too"
+    );
+    assert_eq!(runs(&runs_file), [["1"]]);
+    assert_eq!(stat(&mut c, "recovered"), 0);
+    assert_eq!(stat(&mut c, "done"), 1);
+}
+
+#[test]
+fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
+    let r = redis();
+    rpq(&r)
+        .args(["produce", "--type", "t", "--id", "job"])
+        .assert()
+        .success();
+    let runs_file = r.dir().join("runs");
+    let go = r.dir().join("go");
+    let env = [("RUNS", runs_file.as_path()), ("GO", go.as_path())];
+    let waits_for_go =
+        r#"while [ ! -e "$GO" ]; do sleep 0.05; done; echo "first $RPQ_TASK_ATTEMPT" >> "$RUNS""#;
+    let first = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "--name",
+            "first",
+            "--lease",
+            "1s",
+            "--exec",
+            waits_for_go,
+        ],
+        &env,
+    );
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "the task to be claimed", || {
+        zcard(&mut c, "rpq:{default}:inflight") == 1
+    });
+    // Frozen, as by a long GC pause or a suspended VM: no heartbeat, the lease runs out.
+    first.signal(libc::SIGSTOP);
+    // Queued after it, same priority: the recovered task goes back in front of this one.
+    rpq(&r)
+        .args(["produce", "--type", "t", "--id", "later"])
+        .assert()
+        .success();
+    wait_until(Duration::from_secs(10), "the lease to expire", || {
+        let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut c).unwrap();
+        let deadline: Vec<(String, u64)> = redis::cmd("ZRANGE")
+            .arg("rpq:{default}:inflight")
+            .arg(0)
+            .arg(0)
+            .arg("WITHSCORES")
+            .query(&mut c)
+            .unwrap();
+        secs * 1000 + micros / 1000 > deadline[0].1
+    });
+    let second = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "--name",
+            "second",
+            "--lease",
+            "1s",
+            "--count",
+            "1",
+            "--exec",
+            r#"echo "second $RPQ_TASK_ATTEMPT" >> "$RUNS""#,
+        ],
+        &env,
+    );
+    let s = second.end(Duration::from_secs(30));
+    assert!(s.status.success(), "{}", s.stderr);
+    let again = ndjson(&s.stdout).remove(0);
+    assert_eq!(
+        (&again["id"], &again["outcome"], &again["attempt"]),
+        (&json!("job"), &json!("done"), &json!(2))
+    );
+    std::fs::write(&go, "").unwrap();
+    first.signal(libc::SIGCONT);
+    first.signal(libc::SIGTERM);
+    let f = first.end(Duration::from_secs(30));
+    assert!(f.status.success(), "{}", f.stderr);
+    let lines = ndjson(&f.stdout);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        (&lines[0]["outcome"], &lines[0]["attempt"]),
+        (&json!("lost"), &json!(1))
+    );
+    assert_eq!(runs(&runs_file), [["second", "2"], ["first", "1"]]);
+    assert_eq!(stat(&mut c, "done"), 1);
+    assert_eq!(stat(&mut c, "recovered"), 1);
+    // A figure, not an assertion: how long the task was out of reach with a 1 s lease.
+    eprintln!(
+        "lost lease: first claim to re-claim by an idle consumer: {} ms",
+        (time(&again["claimed_at"]) - time(&lines[0]["claimed_at"])).num_milliseconds()
+    );
+}
+
+#[test]
+fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
+    const TASKS: usize = 300;
+    let mut r = RedisServer::start(&["--appendonly", "yes", "--appendfsync", "always"])
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    push_lines(&r, "default", &tasks(TASKS));
+    let args = |name: &'static str| {
+        [
+            "--json", "consume", "--name", name, "--lease", "2s", "--delay", "10ms",
+        ]
+    };
+    let consumers = [
+        Proc::start(&r, &args("a"), &[]),
+        Proc::start(&r, &args("b"), &[]),
+    ];
+    wait_until(Duration::from_secs(30), "some tasks to be done", || {
+        stat(&mut conn(&r), "done") >= 50
+    });
+    r.kill();
+    wait_until(Duration::from_secs(30), "both consumers to notice", || {
+        consumers
+            .iter()
+            .all(|p| p.stderr_has("lost the connection to redis"))
+    });
+    r.restart().unwrap();
+    wait_until(Duration::from_secs(60), "every task to be done", || {
+        stat(&mut conn(&r), "done") == TASKS as u64
+    });
+    let mut done: HashMap<String, usize> = HashMap::new();
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        let e = p.end(Duration::from_secs(30));
+        assert!(e.status.success(), "{}", e.stderr);
+        assert!(e.stderr.contains("reconnected to redis"), "{}", e.stderr);
+        assert_eq!(
+            e.stderr.matches("lost the connection").count(),
+            1,
+            "{}",
+            e.stderr
+        );
+        for line in ndjson(&e.stdout) {
+            if line["outcome"] == "done" {
+                *done.entry(line["id"].as_str().unwrap().into()).or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(done.len(), TASKS, "every task reported done");
+    let mut c = conn(&r);
+    for key in ["pending", "inflight", "delayed", "dead"] {
+        assert_eq!(zcard(&mut c, &format!("rpq:{{default}}:{key}")), 0, "{key}");
+    }
+}
+
+#[test]
+fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
+    let r = redis();
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "t",
+            "--id",
+            "bad",
+            "--payload",
+            "{\"n\":1}",
+        ])
+        .assert()
+        .success();
+    let failing = [
+        "--json",
+        "consume",
+        "--drain",
+        "--exec",
+        "echo first line >&2; echo 'no such thing' >&2; exit 3",
+        "--max-attempts",
+        "2",
+        "--backoff",
+        "50ms",
+    ];
+    let out = rpq(&r).args(failing).assert().success();
+    let lines = ndjson(&out.get_output().stdout);
+    let outcomes: Vec<_> = lines
+        .iter()
+        .map(|l| (l["outcome"].clone(), l["attempt"].clone()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [(json!("retry"), json!(1)), (json!("dead"), json!(2))]
+    );
+    assert_eq!(lines[1]["error"], "exit status 3: no such thing");
+
+    let out = rpq(&r).args(["--json", "dead", "list"]).assert().success();
+    let dead = ndjson(&out.get_output().stdout);
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0]["id"], "bad");
+    assert_eq!(dead[0]["payload"], json!({"n": 1}));
+    assert_eq!(dead[0]["attempts"], 2);
+    assert_eq!(dead[0]["error"], "exit status 3: no such thing");
+    assert!(dead[0]["died_at"].is_string());
+    rpq(&r).arg("len").assert().success().stdout("0\n");
+
+    rpq(&r)
+        .args(["--json", "dead", "retry"])
+        .assert()
+        .success()
+        .stdout("{\"retried\":1}\n");
+    rpq(&r).arg("len").assert().success().stdout("1\n");
+    let out = rpq(&r).args(["--json", "peek"]).assert().success();
+    assert_eq!(
+        ndjson(&out.get_output().stdout)[0]["attempt"],
+        0,
+        "attempts were reset"
+    );
+    rpq(&r)
+        .args(["--json", "dead", "list"])
+        .assert()
+        .success()
+        .stdout("");
+
+    // Dead again after two more attempts, then gone for good.
+    let out = rpq(&r).args(failing).assert().success();
+    assert_eq!(ndjson(&out.get_output().stdout).len(), 2);
+    rpq(&r)
+        .args(["--json", "dead", "purge", "bad"])
+        .assert()
+        .success()
+        .stdout("{\"purged\":1}\n");
+    rpq(&r)
+        .args(["--json", "dead", "list"])
+        .assert()
+        .success()
+        .stdout("");
+    let mut c = conn(&r);
+    let left: Vec<String> = redis::cmd("KEYS")
+        .arg("rpq:{default}:*")
+        .query(&mut c)
+        .unwrap();
+    let mut left: Vec<_> = left
+        .into_iter()
+        .filter(|k| {
+            !k.ends_with(":stats")
+                && !k.ends_with(":consumers")
+                && !k.ends_with(":seq")
+                && !k.ends_with(":meta")
+        })
+        .collect();
+    left.sort();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn task_content_that_looks_like_shell_is_never_executed() {
+    let r = redis();
+    let dir = r.dir().join("inject");
+    std::fs::create_dir_all(dir.join("keep")).unwrap();
+    std::fs::write(dir.join("keep/file"), "x").unwrap();
+    let d = dir.display();
+    let evil_type = format!("$(touch {d}/a)`touch {d}/b`");
+    let evil_payload = format!("\"; touch {d}/c; rm -rf {d}/keep; #'$(touch {d}/d)");
+    let lines = [
+        json!({"type": evil_type, "priority": 1, "payload": evil_payload, "id": "evil-1"}).to_string(),
+        json!({"type": "; rm -rf /tmp/never", "priority": 2, "payload": {"k": evil_payload}, "id": "evil-2"}).to_string(),
+    ];
+    push_lines(&r, "default", &lines);
+    let seen = dir.join("seen");
+    // The handler gets the data on stdin and in its environment, and only looks at it.
+    let out = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "--drain",
+            "--exec",
+            r#"cat >> "$SEEN"; echo >> "$SEEN"; printf '%s\n' "$RPQ_TASK_TYPE" >> "$SEEN""#,
+        ],
+        &[("SEEN", seen.as_path())],
+    )
+    .end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(ndjson(&out.stdout).len(), 2);
+    // The plain consumer output shows the data without running it either.
+    rpq(&r)
+        .args(["produce", "--type", &evil_type, "--payload", &evil_payload])
+        .assert()
+        .success();
+    rpq(&r).args(["peek"]).assert().success();
+    rpq(&r).args(["consume", "--drain"]).assert().success();
+    for m in ["a", "b", "c", "d"] {
+        assert!(
+            !dir.join(m).exists(),
+            "{m} was created: task data was executed"
+        );
+    }
+    assert!(dir.join("keep/file").exists(), "rm -rf ran");
+    let seen = std::fs::read_to_string(&seen).unwrap();
+    let seen: Vec<&str> = seen.lines().collect();
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    let task: Value = serde_json::from_str(seen[0]).unwrap();
+    assert_eq!(task["type"], evil_type.as_str());
+    assert_eq!(task["payload"], evil_payload.as_str());
+    assert_eq!(seen[1], evil_type);
+    assert_eq!(seen[3], "; rm -rf /tmp/never");
+}
+
+#[test]
+fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
+    let r = redis();
+    let lines: Vec<String> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|id| json!({"type": "t", "priority": 2, "id": id}).to_string())
+        .collect();
+    push_lines(&r, "default", &lines);
+    let mut c = conn(&r);
+    let _: () = redis::cmd("HSET")
+        .arg("rpq:{default}:tasks")
+        .arg("b")
+        .arg("{not json")
+        .arg("c")
+        .arg(r#"{"c":1,"t":"t","p":9,"d":null}"#)
+        .query(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain"])
+        .assert()
+        .code(65);
+    let o = out.get_output();
+    let done: Vec<_> = ndjson(&o.stdout)
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(done, ["a", "d"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("task b cannot be read"), "{stderr}");
+    assert!(
+        stderr.contains("2 stored task(s) could not be read"),
+        "{stderr}"
+    );
+    let out = rpq(&r).args(["--json", "dead", "list"]).assert().success();
+    let dead = ndjson(&out.get_output().stdout);
+    let why: HashMap<&str, &str> = dead
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["error"].as_str().unwrap()))
+        .collect();
+    assert!(why["b"].starts_with("stored body is not valid"), "{why:?}");
+    assert_eq!(why["c"], "stored priority 9 is out of range");
+    // A consumer without --drain or --count reports it and goes on, with exit 0 at the end.
+    let _: () = redis::cmd("HSET")
+        .arg("rpq:{default}:tasks")
+        .arg("e")
+        .arg("[]")
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("ZADD")
+        .arg("rpq:{default}:pending")
+        .arg("2000000000000099")
+        .arg("e")
+        .query(&mut c)
+        .unwrap();
+    rpq(&r)
+        .args(["produce", "--type", "after", "--id", "f"])
+        .assert()
+        .success();
+    let daemon = Proc::start(&r, &["--json", "consume"], &[]);
+    wait_until(
+        Duration::from_secs(10),
+        "the task after the corrupt one",
+        || stat(&mut c, "done") == 3,
+    );
+    daemon.signal(libc::SIGTERM);
+    let e = daemon.end(Duration::from_secs(30));
+    assert!(e.status.success(), "{}", e.stderr);
+    assert!(e.stderr.contains("task e cannot be read"), "{}", e.stderr);
+    assert_eq!(zcard(&mut c, "rpq:{default}:dead"), 3);
+}
+
+#[test]
+fn a_key_of_the_wrong_type_is_named_in_one_line() {
+    let r = redis();
+    let mut c = conn(&r);
+    let _: () = redis::cmd("SET")
+        .arg("rpq:{default}:pending")
+        .arg("x")
+        .query(&mut c)
+        .unwrap();
+    for args in [
+        &["len"][..],
+        &["peek"],
+        &["produce", "--type", "t"],
+        &["consume", "--drain"],
+    ] {
+        let out = rpq(&r).args(args).assert().code(1);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("key rpq:{default}:pending holds a string, not the zset"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn one_shot_commands_fail_fast_when_the_server_is_gone() {
+    let mut r = redis();
+    rpq(&r).args(["produce", "--type", "t"]).assert().success();
+    r.kill();
+    for args in [
+        &["len"][..],
+        &["peek"],
+        &["produce", "--type", "t"],
+        &["dead", "list"],
+    ] {
+        let out = rpq(&r)
+            .args(args)
+            .timeout(Duration::from_secs(20))
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("127.0.0.1:{}", r.port)),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_producer_whose_connection_is_cut_queues_each_task_once() {
+    const TASKS: usize = 3000;
+    let r = redis();
+    let lines: Vec<String> = tasks(TASKS);
+    let mut producer = std::process::Command::new(bin())
+        .env("RPQ_QUEUE", "default")
+        .arg("--url")
+        .arg(r.url())
+        .args(["produce", "--stdin", "--batch", "10"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = producer.stdin.take().unwrap();
+    // Cut every client connection again and again while the producer pushes: some cuts land
+    // between a push and its reply, and the producer must resend without queuing twice.
+    let cutter = std::thread::spawn({
+        let url = r.url();
+        move || {
+            let mut c = redis::Client::open(url).unwrap().get_connection().unwrap();
+            let mut cuts = 0u32;
+            // From the first push on: a producer that cannot connect at all exits 1 at once.
+            let mut started = false;
+            loop {
+                let pushed: Option<u64> = redis::cmd("HGET")
+                    .arg("rpq:{default}:stats")
+                    .arg("pushed")
+                    .query(&mut c)
+                    .unwrap();
+                if pushed.unwrap_or(0) >= TASKS as u64 || cuts > 5000 {
+                    return cuts;
+                }
+                started |= pushed.is_some();
+                if !started {
+                    std::thread::sleep(Duration::from_millis(1));
+                    continue;
+                }
+                let _: Result<u64, _> = redis::cmd("CLIENT")
+                    .arg("KILL")
+                    .arg("TYPE")
+                    .arg("normal")
+                    .arg("SKIPME")
+                    .arg("yes")
+                    .query(&mut c);
+                cuts += 1;
+                std::thread::sleep(Duration::from_millis(3));
+            }
+        }
+    });
+    use std::io::Write;
+    for l in &lines {
+        // The pipe may break only if the producer died, which the status below reports.
+        if writeln!(stdin, "{l}").is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let out = finish(producer, Duration::from_secs(120));
+    let cuts = cutter.join().unwrap();
+    let mut c = conn(&r);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(zcard(&mut c, "rpq:{default}:pending"), TASKS as u64);
+    assert_eq!(stat(&mut c, "pushed"), TASKS as u64);
+    let said = String::from_utf8_lossy(&out.stdout);
+    // A resend that finds its own push applied counts it as queued, not as a duplicate.
+    assert_eq!(said, format!("Queued {TASKS} tasks\n"));
+    eprintln!("producer under {cuts} connection cuts: {said}");
+}
+
+#[test]
+fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
+    let r = redis();
+    rpq(&r)
+        .args(["produce", "--type", "hang", "--id", "h"])
+        .assert()
+        .success();
+    let pid_file = r.dir().join("pid");
+    let out = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "--drain",
+            "--max-attempts",
+            "1",
+            "--exec-timeout",
+            "300ms",
+            "--exec",
+            r#"sleep 60 & echo $! > "$PIDF"; wait"#,
+        ],
+        &[("PIDF", pid_file.as_path())],
+    )
+    .end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    let lines = ndjson(&out.stdout);
+    assert_eq!(lines[0]["outcome"], "dead");
+    assert_eq!(lines[0]["error"], "timed out after 300ms");
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // The background sleep went with its group: gone, or a zombie waiting for init to reap it.
+    wait_until(
+        Duration::from_secs(10),
+        "the handler's child to die",
+        || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            Ok(s) => s
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z'),
+        },
+    );
+}
+
+#[test]
+fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
+    let r = redis();
+    rpq(&r)
+        .args(["produce", "--type", "t", "--id", "job"])
+        .assert()
+        .success();
+    let runs_file = r.dir().join("runs");
+    let env = [("RUNS", runs_file.as_path())];
+    // `exec`: the shell itself waits, so it is all that dies with its consumer (a child of the
+    // shell would outlive it and hold the test's pipes).
+    let handler =
+        r#"[ "$RPQ_TASK_ATTEMPT" = 1 ] && exec sleep 60; echo "$RPQ_TASK_ATTEMPT" >> "$RUNS""#;
+    let args = |name: &'static str| {
+        [
+            "--json", "consume", "--name", name, "--lease", "1s", "--exec", handler,
+        ]
+    };
+    let doomed = Proc::start(&r, &args("doomed"), &env);
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "the task to be claimed", || {
+        zcard(&mut c, "rpq:{default}:inflight") == 1
+    });
+    // Started after the claim: nothing wakes it but its own schedule.
+    let idle = Proc::start(&r, &args("idle"), &env);
+    wait_until(
+        Duration::from_secs(10),
+        "the idle consumer to start",
+        || {
+            let n: u64 = redis::cmd("HLEN")
+                .arg("rpq:{default}:consumers")
+                .query(&mut c)
+                .unwrap();
+            n == 2
+        },
+    );
+    doomed.signal(libc::SIGKILL);
+    let killed = chrono::Utc::now();
+    // Ending also waits for the pipes: they close only if `sleep` died with its consumer.
+    let d = doomed.end(Duration::from_secs(30));
+    assert_eq!(d.status.code(), None);
+    wait_until(Duration::from_secs(30), "the task to be done", || {
+        stat(&mut c, "done") == 1
+    });
+    idle.signal(libc::SIGTERM);
+    let i = idle.end(Duration::from_secs(30));
+    assert!(i.status.success(), "{}", i.stderr);
+    let line = ndjson(&i.stdout).remove(0);
+    assert_eq!(
+        (&line["id"], &line["outcome"], &line["attempt"]),
+        (&json!("job"), &json!("done"), &json!(2))
+    );
+    // The killed consumer's handler died with it: only the second run got to its end.
+    assert_eq!(runs(&runs_file), [["2"]]);
+    eprintln!(
+        "idle takeover: kill to re-claim with a 1 s lease: {} ms",
+        (time(&line["claimed_at"]) - killed).num_milliseconds()
+    );
+}
+
+#[test]
+fn bad_stdin_lines_are_reported_by_number_and_the_good_ones_pushed() {
+    let r = redis();
+    let input = [
+        r#"{"type":"a","priority":1}"#,
+        r#"{"type":"b","priority":"urgent"}"#,
+        "not json",
+        "",
+        r#"{"type":"c","priority":3,"payload":{"k":1}}"#,
+    ]
+    .join("\n");
+    let out = rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(input)
+        .assert()
+        .code(65);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].starts_with("line 2: "), "{stderr}");
+    assert!(lines[1].starts_with("line 3: "), "{stderr}");
+    assert_eq!(lines.len(), 3, "{stderr}");
+    rpq(&r).arg("len").assert().success().stdout("2\n");
+}
