@@ -1,5 +1,7 @@
-//! Opening a connection to Redis, single server or cluster, and telling a lost connection apart
-//! from other errors. Knows nothing of queues.
+//! Opening a connection to Redis (single server or cluster; TCP, TLS or a unix socket) and
+//! telling a lost connection apart from other errors, which get a hint: a certificate that is
+//! not trusted, a wrong password, an ACL refusal (named, with what to grant). Knows nothing of
+//! queues, and never puts the URL, so never a password, in a message.
 
 use crate::config::Config;
 use crate::error::UsageError;
