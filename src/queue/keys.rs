@@ -81,6 +81,28 @@ pub fn meta(name: &str) -> String {
     format!("rpq:{{{name}}}:meta")
 }
 
+/// The list idle consumers of a sharded queue block on besides shard 0's own wake list: a
+/// push to any other shard adds a marker here too (same hash tag as shard 0, so one BLPOP can
+/// wait on both, also on Redis Cluster).
+pub fn wake_all(name: &str) -> String {
+    format!("rpq:{{{name}}}:wake:all")
+}
+
+/// The shard that holds task `id` of a queue of `n` shards: a fixed hash of the id (FNV-1a), so
+/// a re-pushed id lands where it already is (and is refused as a duplicate) and an ack finds its
+/// task without asking anyone.
+pub fn shard_of(id: &str, n: usize) -> usize {
+    if n <= 1 {
+        return 0;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % n as u64) as usize
+}
+
 /// Queue names become part of a hash tag, so braces (and anything unprintable) are refused.
 pub fn check_queue_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
@@ -117,6 +139,18 @@ mod tests {
     fn shards_get_their_own_tag() {
         assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs.2}:tasks");
         assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
+    }
+
+    #[test]
+    fn ids_spread_over_shards_and_stay_put() {
+        assert_eq!(shard_of("anything", 1), 0);
+        assert_eq!(shard_of("task-7", 6), shard_of("task-7", 6));
+        let mut seen = [0u32; 6];
+        for i in 0..6000 {
+            seen[shard_of(&format!("t{i}"), 6)] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 800), "{seen:?}");
+        assert_eq!(wake_all("jobs"), "rpq:{jobs}:wake:all");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod keys;
 
 use crate::config::Config;
 use crate::conn::{self, Conn};
+use crate::error::UsageError;
 use crate::task::{ms_to_time, NewTask, Priority, Task};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, Utc};
@@ -17,27 +18,42 @@ use serde::Serialize;
 use std::sync::LazyLock;
 use std::time::Duration;
 
+/// A script: its source (the common prelude and its own body) and the SHA1 EVALSHA names it by.
+pub struct Lua {
+    name: &'static str,
+    src: &'static str,
+    hash: String,
+}
+
 macro_rules! script {
     ($file:literal) => {
         LazyLock::new(|| {
-            Script::new(concat!(
+            let src = concat!(
                 include_str!("lua/common.lua"),
                 "\n",
                 include_str!(concat!("lua/", $file))
-            ))
+            );
+            Lua {
+                name: $file.trim_end_matches(".lua"),
+                src,
+                hash: Script::new(src).get_hash().to_string(),
+            }
         })
     };
 }
 
-static PUSH: LazyLock<Script> = script!("push.lua");
-static CLAIM: LazyLock<Script> = script!("claim.lua");
-static EXTEND: LazyLock<Script> = script!("extend.lua");
-static ACK: LazyLock<Script> = script!("ack.lua");
-static FAIL: LazyLock<Script> = script!("fail.lua");
-static RELEASE: LazyLock<Script> = script!("release.lua");
-static PEEK: LazyLock<Script> = script!("peek.lua");
-static CLEAR: LazyLock<Script> = script!("clear.lua");
-static DEAD: LazyLock<Script> = script!("dead.lua");
+static PUSH: LazyLock<Lua> = script!("push.lua");
+static CLAIM: LazyLock<Lua> = script!("claim.lua");
+static EXTEND: LazyLock<Lua> = script!("extend.lua");
+static ACK: LazyLock<Lua> = script!("ack.lua");
+static FAIL: LazyLock<Lua> = script!("fail.lua");
+static RELEASE: LazyLock<Lua> = script!("release.lua");
+static PEEK: LazyLock<Lua> = script!("peek.lua");
+static CLEAR: LazyLock<Lua> = script!("clear.lua");
+static DEAD: LazyLock<Lua> = script!("dead.lua");
+
+/// How often a sharded claim looks for expired leases and due retries on every shard.
+const FULL_LOOK_EVERY: Duration = Duration::from_secs(1);
 
 /// Throughput is counted per second over this many seconds (the ring in `lua/common.lua`).
 pub const RECENT_SECS: i64 = 60;
@@ -214,7 +230,14 @@ pub struct Queue {
     cfg: Config,
     conn: Conn,
     name: String,
+    /// The keys of every shard; one for a queue that is not sharded.
     shards: Vec<Keys>,
+    /// True once the shard count is known to be stored in the queue's meta key.
+    pinned: bool,
+    /// Turns with every sharded claim, to break ties between shards fairly.
+    turn: usize,
+    /// When a sharded claim last looked at the in-flight and retry sets of every shard.
+    full_look: Option<std::time::Instant>,
     /// Set by `reconnect` until the next reply: the call now may repeat one whose reply was
     /// lost, so an ack that finds its task already finished may well be its own.
     resent: bool,
@@ -222,23 +245,57 @@ pub struct Queue {
     dead_cap: u64,
 }
 
+/// What a sharded claim learns about one shard before it claims: the score of its first waiting
+/// task, and when its first lease expires and its first retry falls due (ms).
+#[derive(Debug, Default, Clone, Copy)]
+struct Head {
+    pending: Option<f64>,
+    inflight: Option<i64>,
+    delayed: Option<i64>,
+}
+
 impl Queue {
-    /// Connects to the queue named in the config.
+    /// Connects to the queue named in the config and learns its shard count: stored with the
+    /// queue, else `--shards`, else 1.
     pub fn open(cfg: &Config) -> Result<Queue> {
-        let conn = conn::open(cfg)?;
+        let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
+        let stored: Option<u32> = redis::cmd("HGET")
+            .arg(keys::meta(&name))
+            .arg("shards")
+            .query(&mut conn)
+            .map_err(|e| conn::refused(&e, "HGET").unwrap_or_else(|| conn::describe(e)))
+            .with_context(|| format!("reading the settings of queue '{name}'"))?;
+        let n = match (stored, cfg.shards) {
+            (Some(s), Some(w)) if s != w => return Err(shard_mismatch(&name, s, w)),
+            (Some(s), _) => s,
+            (None, w) => w.unwrap_or(1),
+        };
         Ok(Queue {
             cfg: cfg.clone(),
             conn,
-            shards: vec![Keys::new(&name, 0)],
+            shards: (0..n.max(1) as usize)
+                .map(|i| Keys::new(&name, i))
+                .collect(),
+            // A queue given --shards stores it at once; one without waits for its first push
+            // or claim, so that `len` or `peek` on a typo leaves nothing behind.
+            pinned: stored.is_some(),
+            turn: rand::rng().random_range(0..n.max(1) as usize),
+            full_look: None,
             name,
             resent: false,
             dead_cap: DEAD_CAP,
         })
+        .and_then(|mut q| {
+            if cfg.shards.is_some() {
+                q.pin()?;
+            }
+            Ok(q)
+        })
     }
 
     /// Drops the connection and opens a new one (after a restart or a network cut). Scripts are
-    /// reloaded on first use, since `Script` falls back to SCRIPT LOAD on NOSCRIPT.
+    /// reloaded on first use: `eval` falls back to EVAL, which caches the script on that node.
     pub fn reconnect(&mut self) -> Result<()> {
         self.conn = conn::open(&self.cfg)?;
         self.resent = true;
@@ -253,43 +310,110 @@ impl Queue {
         &self.cfg
     }
 
+    /// The keys of shard 0 (all of them, for a queue that is not sharded).
+    #[cfg(test)]
+    fn keys(&self) -> &Keys {
+        &self.shards[0]
+    }
+
+    /// How many shards the queue has.
+    pub fn shard_count(&self) -> usize {
+        self.shards.len()
+    }
+
     /// The raw connection, for callers that need a plain command (PING, INFO) of their own.
     pub fn conn(&mut self) -> &mut Conn {
         &mut self.conn
     }
 
-    fn keys(&self) -> &Keys {
-        &self.shards[0]
+    /// Stores the shard count with the queue unless it is there; a different stored count (set
+    /// by another process meanwhile) is an error, so producers and consumers always agree.
+    fn pin(&mut self) -> Result<()> {
+        if self.pinned {
+            return Ok(());
+        }
+        let meta = keys::meta(&self.name);
+        let n = self.shards.len() as u32;
+        let (_, stored): (i64, u32) = redis::pipe()
+            .cmd("HSETNX")
+            .arg(&meta)
+            .arg("shards")
+            .arg(n)
+            .cmd("HGET")
+            .arg(&meta)
+            .arg("shards")
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "HSETNX"))
+            .with_context(|| format!("storing the settings of queue '{}'", self.name))?;
+        if stored != n {
+            return Err(shard_mismatch(&self.name, stored, n));
+        }
+        self.pinned = true;
+        Ok(())
     }
 
-    fn invoke(&mut self, script: &Script, args: &[String], what: &str) -> Result<Value> {
-        let mut inv = script.prepare_invoke();
-        for k in self.shards[0].all() {
-            inv.key(k);
-        }
-        for a in args {
-            inv.arg(a);
-        }
-        let reply = inv.invoke::<Value>(&mut self.conn);
+    /// Runs a script on one shard. EVALSHA first; on NOSCRIPT (a restarted server, a promoted
+    /// replica) EVAL with the source, which goes by key to the same node and caches it there.
+    fn invoke(&mut self, shard: usize, script: &Lua, args: &[String], what: &str) -> Result<Value> {
+        let keys = self.shards[shard].all();
+        let call = |cmd: &str, first: &str| {
+            let mut c = redis::cmd(cmd);
+            c.arg(first).arg(keys.len()).arg(keys).arg(args);
+            c
+        };
+        let reply = match call("EVALSHA", &script.hash).query::<Value>(&mut self.conn) {
+            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+                call("EVAL", script.src).query::<Value>(&mut self.conn)
+            }
+            other => other,
+        };
         if reply.is_ok() {
             self.resent = false;
         }
         reply
-            .map_err(|e| self.explain(e))
+            .map_err(
+                |e| match conn::refused_in_script(&e, script.src, script.name) {
+                    Some(refused) => refused,
+                    None => self.explain(shard, e, "EVALSHA"),
+                },
+            )
             .with_context(|| format!("{what} on queue '{}'", self.name))
     }
 
-    /// A WRONGTYPE error does not say which key; find it, so the user can look at it.
-    fn explain(&mut self, e: redis::RedisError) -> anyhow::Error {
+    /// Plain commands in one round trip per node: one pipeline on a single server, a cluster
+    /// pipeline (split by slot) on a cluster.
+    fn query_many(&mut self, first: &str, cmds: Vec<redis::Cmd>) -> Result<Vec<Value>> {
+        let reply = match &mut self.conn {
+            Conn::Single(c) => {
+                let mut p = redis::pipe();
+                for cmd in cmds {
+                    p.add_command(cmd);
+                }
+                p.query::<Vec<Value>>(c)
+            }
+            Conn::Cluster(c) => {
+                let mut p = redis::cluster::cluster_pipe();
+                for cmd in cmds {
+                    p.add_command(cmd);
+                }
+                p.query::<Vec<Value>>(c.as_mut())
+            }
+        };
+        reply.map_err(|e| self.explain(0, e, first))
+    }
+
+    /// A WRONGTYPE error does not say which key; find it, so the user can look at it. Other
+    /// errors get their hint (an ACL refusal says what to grant).
+    fn explain(&mut self, shard: usize, e: redis::RedisError, command: &str) -> anyhow::Error {
         // A pipeline reports its failures in one error, so look at the text as well.
         if e.code() != Some("WRONGTYPE") && !e.to_string().contains("WRONGTYPE") {
-            return e.into();
+            return conn::refused(&e, command).unwrap_or_else(|| conn::describe(e));
         }
         let expected = [
             "zset", "zset", "hash", "hash", "hash", "zset", "zset", "hash", "hash", "list",
             "string", "hash",
         ];
-        let keys = self.keys().all().to_vec();
+        let keys = self.shards[shard].all().to_vec();
         for (key, want) in keys.iter().zip(expected) {
             let t: String = redis::cmd("TYPE")
                 .arg(key)
@@ -305,12 +429,91 @@ impl Queue {
         e.into()
     }
 
-    /// Pushes tasks in one round trip. Returns when they were created and, per task, whether it
-    /// was queued (false: its id was already known, and this was no resend after a lost reply).
+    /// Groups `items` by the shard of their id: (shard, original indexes).
+    fn by_shard<T>(&self, items: &[T], id: impl Fn(&T) -> &str) -> Vec<(usize, Vec<usize>)> {
+        let n = self.shards.len();
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, item) in items.iter().enumerate() {
+            groups[keys::shard_of(id(item), n)].push(i);
+        }
+        groups
+            .into_iter()
+            .enumerate()
+            .filter(|(_, g)| !g.is_empty())
+            .collect()
+    }
+
+    /// Runs `op` on each shard with the leases it holds and puts the flags back in order.
+    fn lease_op(
+        &mut self,
+        leases: &[(String, String)],
+        mut op: impl FnMut(&mut Queue, usize, &[(String, String)]) -> Result<Vec<bool>>,
+    ) -> Result<Vec<bool>> {
+        if self.shards.len() == 1 {
+            return op(self, 0, leases);
+        }
+        let mut out = vec![false; leases.len()];
+        for (shard, idx) in self.by_shard(leases, |l| &l.0) {
+            let part: Vec<(String, String)> = idx.iter().map(|&i| leases[i].clone()).collect();
+            for (i, f) in idx.into_iter().zip(op(self, shard, &part)?) {
+                out[i] = f;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Scripts wake idle consumers through their own shard's wake list, but those of a sharded
+    /// queue block on shard 0's; work that appears on another shard adds markers to the list
+    /// they block on besides (a hint only: a consumer claims anyway every few seconds).
+    fn wake_others(&mut self, shard: usize, n: u64) -> Result<()> {
+        if shard == 0 || n == 0 {
+            return Ok(());
+        }
+        let key = keys::wake_all(&self.name);
+        let marks = vec!["1"; n.min(64) as usize];
+        redis::pipe()
+            .cmd("RPUSH")
+            .arg(&key)
+            .arg(marks)
+            .ignore()
+            .cmd("LTRIM")
+            .arg(&key)
+            .arg(-64)
+            .arg(-1)
+            .ignore()
+            .exec(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "RPUSH"))
+            .with_context(|| format!("waking consumers of queue '{}'", self.name))
+    }
+
+    /// Pushes tasks, one round trip per shard they go to. Returns when they were created and,
+    /// per task, whether it was queued (false: its id was already known, and this was no
+    /// resend after a lost reply).
     pub fn push(&mut self, tasks: &[NewTask]) -> Result<(DateTime<Utc>, Vec<bool>)> {
         if tasks.is_empty() {
             return Ok((Utc::now(), vec![]));
         }
+        self.pin()?;
+        let mut created = None;
+        let mut out = vec![false; tasks.len()];
+        for (shard, idx) in self.by_shard(tasks, |t| &t.id) {
+            let part: Vec<&NewTask> = idx.iter().map(|&i| &tasks[i]).collect();
+            let (c, flags) = self.push_shard(shard, &part)?;
+            created.get_or_insert(c);
+            let queued = flags.iter().filter(|f| **f).count() as u64;
+            for (i, f) in idx.into_iter().zip(flags) {
+                out[i] = f;
+            }
+            self.wake_others(shard, queued)?;
+        }
+        Ok((created.unwrap_or_else(Utc::now), out))
+    }
+
+    fn push_shard(
+        &mut self,
+        shard: usize,
+        tasks: &[&NewTask],
+    ) -> Result<(DateTime<Utc>, Vec<bool>)> {
         let mut args: Vec<String> = Vec::with_capacity(1 + tasks.len() * 3);
         args.push(tasks.len().to_string());
         for t in tasks {
@@ -320,7 +523,7 @@ impl Queue {
         }
         // After a lost reply, an id found already queued was most likely queued by that push.
         let resent = self.resent;
-        let reply = self.invoke(&PUSH, &args, "pushing tasks")?;
+        let reply = self.invoke(shard, &PUSH, &args, "pushing tasks")?;
         let items = array(reply)?;
         let created = ms_to_time(int(items.first())?);
         let flags = items[1..]
@@ -330,14 +533,180 @@ impl Queue {
         Ok((created, flags))
     }
 
-    /// Acknowledges `acks` (id, token) and leases up to `opts.count` tasks, in one round trip.
-    /// Expired leases and due retries are recovered on the way, a few per call.
+    /// Acknowledges `acks` (id, token) and leases up to `opts.count` tasks, in one round trip
+    /// on a queue of one shard. Expired leases and due retries are recovered on the way, a few
+    /// per call.
+    ///
+    /// A sharded queue first looks at the head of every shard (one pipelined round trip), then
+    /// claims from the shard whose first task has the best score (priority, then arrival),
+    /// trying the next best if another consumer emptied it meanwhile. The acks ride along with
+    /// the look; shards with expired leases or due retries get a claim for no task on the way.
     pub fn claim(&mut self, opts: &ClaimOptions, acks: &[(String, String)]) -> Result<ClaimReply> {
+        self.pin()?;
+        let n = self.shards.len();
+        if n == 1 {
+            return self.claim_shard(0, opts.count.max(1), opts, acks);
+        }
+        // Expired leases and due retries need finding only now and then (a second late is
+        // nothing next to a lease), so most looks read just the first waiting task of each shard.
+        let full = self
+            .full_look
+            .is_none_or(|t| t.elapsed() >= FULL_LOOK_EVERY);
+        let (mut heads, acked) = self.probe(&opts.consumer, acks, full)?;
+        if !full && heads.iter().all(|h| h.pending.is_none()) {
+            heads = self.probe(&opts.consumer, &[], true)?.0;
+        }
+        let now_ms = Utc::now().timestamp_millis();
+        self.turn = self.turn.wrapping_add(1);
+        let turn = self.turn;
+        let mut order: Vec<usize> = (0..n).filter(|&s| heads[s].pending.is_some()).collect();
+        order.sort_by(|&a, &b| {
+            let rank = |s: usize| (s + n - turn % n) % n;
+            heads[a]
+                .pending
+                .partial_cmp(&heads[b].pending)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(rank(a).cmp(&rank(b)))
+        });
+        let mut out = ClaimReply {
+            acked,
+            ..ClaimReply::default()
+        };
+        let mut next_retry = heads.iter().filter_map(|h| h.delayed).min();
+        let mut next_expiry = heads.iter().filter_map(|h| h.inflight).min();
+        let mut merge = |out: &mut ClaimReply, r: &ClaimReply| {
+            out.now = r.now;
+            let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
+            next_retry = [next_retry, ms(r.next_retry)].into_iter().flatten().min();
+            next_expiry = [next_expiry, ms(r.next_expiry)].into_iter().flatten().min();
+        };
+        let first = order.first().copied();
+        let mut visited = vec![false; n];
+        for s in 0..n {
+            let due = heads[s].inflight.is_some_and(|t| t <= now_ms)
+                || heads[s].delayed.is_some_and(|t| t <= now_ms);
+            if Some(s) == first || !due {
+                continue;
+            }
+            let r = self.claim_shard(s, 0, opts, &[])?;
+            visited[s] = true;
+            merge(&mut out, &r);
+            if due && !order.contains(&s) {
+                // Recovery may have put tasks back in line there.
+                order.push(s);
+            }
+        }
+        for s in order {
+            let r = self.claim_shard(s, opts.count.max(1), opts, &[])?;
+            visited[s] = true;
+            merge(&mut out, &r);
+            if !r.tasks.is_empty() || !r.unreadable.is_empty() {
+                out.tasks = r.tasks;
+                out.unreadable = r.unreadable;
+                return Ok(out);
+            }
+        }
+        if !visited[0] {
+            // Nothing anywhere: a claim for no task on shard 0 still records this consumer as
+            // seen, which `stats` shows, and reads the server's clock.
+            let r = self.claim_shard(0, 0, opts, &[])?;
+            merge(&mut out, &r);
+        }
+        out.next_retry = next_retry.map(ms_to_time);
+        out.next_expiry = next_expiry.map(ms_to_time);
+        Ok(out)
+    }
+
+    /// The head of every shard, in one round trip per node, with the acks of finished tasks
+    /// riding along (one ack script call per shard that has some). Returns one flag per ack.
+    fn probe(
+        &mut self,
+        consumer: &str,
+        acks: &[(String, String)],
+        full: bool,
+    ) -> Result<(Vec<Head>, Vec<bool>)> {
+        if full {
+            self.full_look = Some(std::time::Instant::now());
+        }
+        let per = if full { 3 } else { 1 };
+        let groups = self.by_shard(acks, |a| &a.0);
+        let mut cmds = Vec::with_capacity(groups.len() + self.shards.len() * 3);
+        for (shard, idx) in &groups {
+            let keys = self.shards[*shard].all();
+            let mut c = redis::cmd("EVALSHA");
+            c.arg(&ACK.hash).arg(keys.len()).arg(keys).arg(consumer);
+            for &i in idx {
+                c.arg(&acks[i].0).arg(&acks[i].1);
+            }
+            cmds.push(c);
+        }
+        for k in &self.shards {
+            for key in [k.pending(), k.inflight(), k.delayed()]
+                .into_iter()
+                .take(per)
+            {
+                let mut c = redis::cmd("ZRANGE");
+                c.arg(key).arg(0).arg(0).arg("WITHSCORES");
+                cmds.push(c);
+            }
+        }
+        let replies = match self.query_many("ZRANGE", cmds) {
+            Err(e) if !acks.is_empty() && is_noscript(&e) => {
+                // A node without the script (restarted, promoted): ack the slow way, which
+                // loads it there, and look again. Acks are idempotent.
+                let acked = self.ack(consumer, acks)?;
+                return Ok((self.probe(consumer, &[], full)?.0, acked));
+            }
+            other => {
+                other.with_context(|| format!("looking at the shards of queue '{}'", self.name))?
+            }
+        };
+        let mut done = vec![false; acks.len()];
+        for ((_, idx), flags_reply) in groups.iter().zip(&replies) {
+            for (&i, f) in idx.iter().zip(array(flags_reply.clone())?) {
+                done[i] = acked(int(Some(&f))?, self.resent);
+            }
+        }
+        self.resent = false;
+        let replies = &replies[groups.len()..];
+        let score = |v: &Value| -> Result<Option<f64>> {
+            let items = array(v.clone())?;
+            match items.get(1) {
+                None => Ok(None),
+                Some(s) => Ok(string(Some(s))?.parse::<f64>().ok()),
+            }
+        };
+        let heads = replies
+            .chunks(per)
+            .map(|c| {
+                let at = |i: usize| -> Result<Option<i64>> {
+                    Ok(match c.get(i) {
+                        Some(v) => score(v)?.map(|s| s as i64),
+                        None => None,
+                    })
+                };
+                Ok(Head {
+                    pending: score(&c[0])?,
+                    inflight: at(1)?,
+                    delayed: at(2)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((heads, done))
+    }
+
+    fn claim_shard(
+        &mut self,
+        shard: usize,
+        want: usize,
+        opts: &ClaimOptions,
+        acks: &[(String, String)],
+    ) -> Result<ClaimReply> {
         let token = new_token();
         let lease_ms = opts.lease.as_millis().max(1) as u64;
         let mut args: Vec<String> = vec![
             lease_ms.to_string(),
-            opts.count.max(1).to_string(),
+            want.to_string(),
             token.clone(),
             opts.consumer.clone(),
             opts.max_attempts.to_string(),
@@ -348,7 +717,7 @@ impl Queue {
             args.push(tok.clone());
         }
         let resent = self.resent;
-        let reply = self.invoke(&CLAIM, &args, "claiming a task")?;
+        let reply = self.invoke(shard, &CLAIM, &args, "claiming a task")?;
         let items = array(reply)?;
         let now = ms_to_time(int(items.first())?);
         let next_retry = int(items.get(1))?;
@@ -390,13 +759,19 @@ impl Queue {
 
     /// Blocks for at most `timeout` until a push signals new work. Returns true when woken.
     /// The caller checks for shutdown between calls, as a signal does not interrupt the read.
+    /// A sharded queue waits on shard 0's list and the queue-wide one (see `wake_others`):
+    /// both carry shard 0's hash tag, so one BLPOP serves, also on a cluster.
     pub fn wait_for_work(&mut self, timeout: Duration) -> Result<bool> {
         let secs = timeout.as_secs_f64().clamp(0.01, 1.0);
-        let wake = self.keys().wake().to_string();
-        let woke: Option<(String, String)> = redis::cmd("BLPOP")
-            .arg(&wake)
+        let mut cmd = redis::cmd("BLPOP");
+        cmd.arg(self.shards[0].wake());
+        if self.shards.len() > 1 {
+            cmd.arg(keys::wake_all(&self.name));
+        }
+        let woke: Option<(String, String)> = cmd
             .arg(format!("{secs:.3}"))
             .query(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "BLPOP"))
             .with_context(|| format!("waiting for tasks on queue '{}'", self.name))?;
         self.resent = false;
         Ok(woke.is_some())
@@ -409,29 +784,33 @@ impl Queue {
         leases: &[(String, String)],
         lease: Duration,
     ) -> Result<Vec<bool>> {
-        let mut args = vec![
-            (lease.as_millis().max(1) as u64).to_string(),
-            consumer.to_string(),
-        ];
-        for (id, tok) in leases {
-            args.push(id.clone());
-            args.push(tok.clone());
-        }
-        flags(self.invoke(&EXTEND, &args, "extending a lease")?)
+        self.lease_op(leases, |q, shard, leases| {
+            let mut args = vec![
+                (lease.as_millis().max(1) as u64).to_string(),
+                consumer.to_string(),
+            ];
+            for (id, tok) in leases {
+                args.push(id.clone());
+                args.push(tok.clone());
+            }
+            flags(q.invoke(shard, &EXTEND, &args, "extending a lease")?)
+        })
     }
 
     /// Acknowledges finished tasks; one flag per lease, false when it was lost.
     pub fn ack(&mut self, consumer: &str, leases: &[(String, String)]) -> Result<Vec<bool>> {
-        let mut args = vec![consumer.to_string()];
-        for (id, tok) in leases {
-            args.push(id.clone());
-            args.push(tok.clone());
-        }
-        let resent = self.resent;
-        array(self.invoke(&ACK, &args, "acknowledging a task")?)?
-            .iter()
-            .map(|f| int(Some(f)).map(|f| acked(f, resent)))
-            .collect()
+        self.lease_op(leases, |q, shard, leases| {
+            let mut args = vec![consumer.to_string()];
+            for (id, tok) in leases {
+                args.push(id.clone());
+                args.push(tok.clone());
+            }
+            let resent = q.resent;
+            array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?
+                .iter()
+                .map(|f| int(Some(f)).map(|f| acked(f, resent)))
+                .collect()
+        })
     }
 
     /// Records a failed attempt: the task is retried after `backoff`, or goes to the dead set
@@ -452,8 +831,14 @@ impl Queue {
             self.dead_cap.to_string(),
             if bury { "1" } else { "0" }.to_string(),
         ];
+        let shard = keys::shard_of(id, self.shards.len());
         let resent = self.resent;
-        match int(Some(&self.invoke(&FAIL, &args, "recording a failure")?))? {
+        match int(Some(&self.invoke(
+            shard,
+            &FAIL,
+            &args,
+            "recording a failure",
+        )?))? {
             1 => Ok(Failed::Retry),
             2 => Ok(Failed::Dead),
             3 if resent => Ok(Failed::Retry),
@@ -464,20 +849,35 @@ impl Queue {
 
     /// Hands tasks back at once, at their old place in line, with no attempt counted.
     pub fn release(&mut self, leases: &[(String, String)]) -> Result<Vec<bool>> {
-        let args: Vec<String> = leases
-            .iter()
-            .flat_map(|(id, tok)| [id.clone(), tok.clone()])
-            .collect();
-        flags(self.invoke(&RELEASE, &args, "releasing a task")?)
+        self.lease_op(leases, |q, shard, leases| {
+            let args: Vec<String> = leases
+                .iter()
+                .flat_map(|(id, tok)| [id.clone(), tok.clone()])
+                .collect();
+            let f = flags(q.invoke(shard, &RELEASE, &args, "releasing a task")?)?;
+            q.wake_others(shard, f.iter().filter(|b| **b).count() as u64)?;
+            Ok(f)
+        })
     }
 
-    /// The next `n` tasks in claim order, untouched. Unreadable bodies are shown with a null
+    /// The next `n` tasks in claim order, untouched: the first `n` of every shard, merged by
+    /// score as a sharded claim picks between shards. Unreadable bodies are shown with a null
     /// payload and type "?" rather than hidden, so peek never lies about what is next.
     pub fn peek(&mut self, n: usize) -> Result<Vec<Task>> {
         if n == 0 {
             return Ok(vec![]);
         }
-        let reply = self.invoke(&PEEK, &[n.to_string()], "peeking")?;
+        let mut all = Vec::new();
+        for shard in 0..self.shards.len() {
+            all.extend(self.peek_shard(shard, n)?);
+        }
+        // Stable: equal scores keep shard order.
+        all.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        Ok(all.into_iter().take(n).map(|(_, t)| t).collect())
+    }
+
+    fn peek_shard(&mut self, shard: usize, n: usize) -> Result<Vec<(f64, Task)>> {
+        let reply = self.invoke(shard, &PEEK, &[n.to_string()], "peeking")?;
         let items = array(reply)?;
         let mut out = Vec::with_capacity(items.len() / 4);
         for chunk in items.chunks(4) {
@@ -495,27 +895,38 @@ impl Queue {
                     created_at: ms_to_time(0),
                     attempt: attempts,
                 });
-            out.push(task);
+            out.push((score.parse().unwrap_or(f64::MAX), task));
         }
         Ok(out)
     }
 
-    /// Counts by state, in one round trip of O(log n) commands.
+    /// Counts by state over all shards, in one round trip per node of O(log n) commands.
     pub fn lengths(&mut self) -> Result<Lengths> {
-        let k = self.keys().clone();
-        let mut pipe = redis::pipe();
-        for p in Priority::ALL {
-            let lo = format!("{}000000000000000", p.get());
-            let hi = format!("({}000000000000000", p.get() + 1);
-            pipe.cmd("ZCOUNT").arg(k.pending()).arg(lo).arg(hi);
+        let mut cmds = Vec::new();
+        for k in &self.shards {
+            for p in Priority::ALL {
+                let mut c = redis::cmd("ZCOUNT");
+                c.arg(k.pending())
+                    .arg(format!("{}000000000000000", p.get()))
+                    .arg(format!("({}000000000000000", p.get() + 1));
+                cmds.push(c);
+            }
+            for key in [k.inflight(), k.delayed(), k.dead()] {
+                let mut c = redis::cmd("ZCARD");
+                c.arg(key);
+                cmds.push(c);
+            }
         }
-        pipe.cmd("ZCARD").arg(k.inflight());
-        pipe.cmd("ZCARD").arg(k.delayed());
-        pipe.cmd("ZCARD").arg(k.dead());
-        let (high, medium, low, in_flight, retrying, dead): (u64, u64, u64, u64, u64, u64) = pipe
-            .query(&mut self.conn)
-            .map_err(|e| self.explain(e))
+        let replies = self
+            .query_many("ZCOUNT", cmds)
             .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
+        let mut sum = [0u64; 6];
+        for chunk in replies.chunks(6) {
+            for (s, v) in sum.iter_mut().zip(chunk) {
+                *s += int(Some(v))? as u64;
+            }
+        }
+        let [high, medium, low, in_flight, retrying, dead] = sum;
         Ok(Lengths {
             waiting: high + medium + low,
             high,
@@ -529,16 +940,25 @@ impl Queue {
 
     /// Removes every task; consumers holding one find their lease lost when they ack.
     pub fn clear(&mut self) -> Result<Cleared> {
-        let items = array(self.invoke(&CLEAR, &[], "clearing")?)?;
-        let n = |i: usize| int(items.get(i)).map(|v| v as u64);
-        let (waiting, in_flight, retrying, dead) = (n(0)?, n(1)?, n(2)?, n(3)?);
-        Ok(Cleared {
-            removed: waiting + in_flight + retrying + dead,
-            waiting,
-            in_flight,
-            retrying,
-            dead,
-        })
+        let mut total = Cleared::default();
+        for shard in 0..self.shards.len() {
+            let items = array(self.invoke(shard, &CLEAR, &[], "clearing")?)?;
+            let n = |i: usize| int(items.get(i)).map(|v| v as u64);
+            total.waiting += n(0)?;
+            total.in_flight += n(1)?;
+            total.retrying += n(2)?;
+            total.dead += n(3)?;
+        }
+        if self.shards.len() > 1 {
+            let key = keys::wake_all(&self.name);
+            redis::cmd("DEL")
+                .arg(&key)
+                .exec(&mut self.conn)
+                .map_err(|e| self.explain(0, e, "DEL"))
+                .with_context(|| format!("clearing queue '{}'", self.name))?;
+        }
+        total.removed = total.waiting + total.in_flight + total.retrying + total.dead;
+        Ok(total)
     }
 
     /// Deletes every key of the queue, counters and settings too, as if it never existed
@@ -550,6 +970,7 @@ impl Queue {
             cmd.arg(k.all());
             if i == 0 {
                 cmd.arg(keys::meta(&self.name));
+                cmd.arg(keys::wake_all(&self.name));
             }
             cmd.query::<()>(&mut self.conn)
                 .with_context(|| format!("deleting queue '{}'", self.name))?;
@@ -557,10 +978,27 @@ impl Queue {
         Ok(())
     }
 
-    /// Dead tasks, oldest first.
+    /// Dead tasks, oldest first, over all shards.
     pub fn dead_list(&mut self, offset: usize, limit: usize) -> Result<Vec<DeadTask>> {
+        if self.shards.len() == 1 {
+            return self.dead_list_shard(0, offset, limit);
+        }
+        let mut all = Vec::new();
+        for shard in 0..self.shards.len() {
+            all.extend(self.dead_list_shard(shard, 0, offset + limit)?);
+        }
+        all.sort_by_key(|d| d.died_at);
+        Ok(all.into_iter().skip(offset).take(limit).collect())
+    }
+
+    fn dead_list_shard(
+        &mut self,
+        shard: usize,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<DeadTask>> {
         let args = ["list".to_string(), offset.to_string(), limit.to_string()];
-        let items = array(self.invoke(&DEAD, &args, "listing dead tasks")?)?;
+        let items = array(self.invoke(shard, &DEAD, &args, "listing dead tasks")?)?;
         let mut out = Vec::new();
         for chunk in items.chunks(4) {
             let id = string(chunk.first())?;
@@ -610,37 +1048,92 @@ impl Queue {
     }
 
     fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<u64> {
-        let mut args = vec![op.to_string()];
-        args.extend(ids.iter().cloned());
+        let groups: Vec<(usize, Vec<usize>)> = if ids.is_empty() {
+            (0..self.shards.len()).map(|s| (s, vec![])).collect()
+        } else {
+            self.by_shard(ids, |s| s)
+        };
         let what = format!("{op} of dead tasks");
-        Ok(int(Some(&self.invoke(&DEAD, &args, &what)?))? as u64)
+        let mut total = 0;
+        for (shard, idx) in groups {
+            let mut args = vec![op.to_string()];
+            args.extend(idx.iter().map(|&i| ids[i].clone()));
+            let n = int(Some(&self.invoke(shard, &DEAD, &args, &what)?))? as u64;
+            if op == "retry" {
+                self.wake_others(shard, n)?;
+            }
+            total += n;
+        }
+        Ok(total)
     }
 
-    /// Counters and consumers, for `stats`: two small hashes and the server's clock, never a
-    /// look at the tasks themselves.
+    /// Counters and consumers, for `stats`: two small hashes per shard and the server's clock,
+    /// never a look at the tasks themselves. Shards add up; a consumer seen on several shards
+    /// counts its latest time and the sum of what it did.
     pub fn counters(&mut self) -> Result<Counters> {
-        let k = self.keys().clone();
         type Fields = Vec<(String, String)>;
-        let ((secs, micros), stats, consumers): ((i64, i64), Fields, Fields) = redis::pipe()
-            .cmd("TIME")
-            .cmd("HGETALL")
-            .arg(k.stats())
-            .cmd("HGETALL")
-            .arg(k.consumers())
+        let (secs, micros): (i64, i64) = redis::cmd("TIME")
             .query(&mut self.conn)
-            .map_err(|e| self.explain(e))
+            .map_err(|e| self.explain(0, e, "TIME"))
             .with_context(|| format!("reading counters of queue '{}'", self.name))?;
-        Ok(Counters::parse(
-            secs * 1000 + micros / 1000,
-            &stats,
-            &consumers,
-        ))
+        let now_ms = secs * 1000 + micros / 1000;
+        let mut cmds = Vec::new();
+        for k in &self.shards {
+            for key in [k.stats(), k.consumers()] {
+                let mut c = redis::cmd("HGETALL");
+                c.arg(key);
+                cmds.push(c);
+            }
+        }
+        let replies = self
+            .query_many("HGETALL", cmds)
+            .with_context(|| format!("reading counters of queue '{}'", self.name))?;
+        let mut total = Counters::parse(now_ms, &[], &[]);
+        for chunk in replies.chunks(2) {
+            let fields = |v: &Value| -> Result<Fields> {
+                redis::from_redis_value(v.clone())
+                    .map_err(|e| anyhow!("unexpected reply from redis: {e}"))
+            };
+            let c = Counters::parse(now_ms, &fields(&chunk[0])?, &fields(&chunk[1])?);
+            total.pushed += c.pushed;
+            total.done += c.done;
+            total.failed += c.failed;
+            total.recovered += c.recovered;
+            total.recent_done += c.recent_done;
+            total.recent_failed += c.recent_failed;
+            for seen in c.consumers {
+                match total.consumers.iter_mut().find(|t| t.name == seen.name) {
+                    Some(t) => {
+                        t.last_seen = t.last_seen.max(seen.last_seen);
+                        t.done += seen.done;
+                    }
+                    None => total.consumers.push(seen),
+                }
+            }
+        }
+        total.consumers.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(total)
     }
 
     /// The age of the oldest waiting task, by its created time.
     pub fn oldest_waiting(&mut self) -> Result<Option<DateTime<Utc>>> {
         Ok(self.peek(1)?.first().map(|t| t.created_at))
     }
+}
+
+fn is_noscript(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<redis::RedisError>()
+            .is_some_and(|e| e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript))
+    })
+}
+
+fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {
+    UsageError(format!(
+        "queue '{name}' is stored with --shards {stored}, not {wanted}; drop --shards (rpq reads \
+         it from the queue), or use another --queue"
+    ))
+    .into()
 }
 
 /// A random claim token: 64 bits, hex.

@@ -278,6 +278,7 @@ fn a_finished_task_leaves_nothing_but_counters() {
         keys,
         [
             "rpq:{default}:consumers",
+            "rpq:{default}:meta",
             "rpq:{default}:seq",
             "rpq:{default}:stats"
         ]

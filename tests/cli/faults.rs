@@ -595,7 +595,12 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .unwrap();
     let mut left: Vec<_> = left
         .into_iter()
-        .filter(|k| !k.ends_with(":stats") && !k.ends_with(":consumers") && !k.ends_with(":seq"))
+        .filter(|k| {
+            !k.ends_with(":stats")
+                && !k.ends_with(":consumers")
+                && !k.ends_with(":seq")
+                && !k.ends_with(":meta")
+        })
         .collect();
     left.sort();
     assert!(left.is_empty(), "left behind: {left:?}");

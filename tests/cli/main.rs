@@ -1,9 +1,11 @@
 //! Integration tests: the rpq binary against real, throwaway redis-servers.
 
+mod servers;
 mod support;
 
 mod basics;
 mod bench;
+mod cluster;
 mod completions;
 mod concurrency;
 mod demo;
@@ -13,5 +15,6 @@ mod json;
 mod prefetch;
 mod pty;
 mod scripts;
+mod secure;
 mod signals;
 mod stats;

@@ -78,7 +78,10 @@ tally(now, consumer, n_done, 0)
 prune_consumers(now)
 if claimed == 0 then
   -- Nothing is waiting, so every marker is stale; dropping them keeps idle consumers blocked.
-  redis.call('DEL', K_WAKE)
+  -- (A call that asked for no task, only acks and recovery, may leave tasks waiting.)
+  if redis.call('ZCARD', K_PENDING) == 0 then
+    redis.call('DEL', K_WAKE)
+  end
   -- Tell the caller when recovery may have work, so it can block until then instead of polling.
   local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
   if #d > 0 then

@@ -1,0 +1,410 @@
+//! rpq on a real Redis Cluster: every command, a queue sharded over all primaries, and a
+//! primary killed under running consumers.
+
+use crate::servers::*;
+use crate::support::{finish, ndjson, signal, wait_until};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::time::Duration;
+
+fn task_lines(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            json!({"type": "t", "priority": 1 + i % 3, "payload": i, "id": format!("t{i}")})
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn len_json(c: &Cluster, queue: &str) -> Value {
+    let out = c
+        .rpq()
+        .args(["--queue", queue, "--json", "len"])
+        .assert()
+        .success();
+    ndjson(&out.get_output().stdout).remove(0)
+}
+
+/// A queue name whose `shards` hash tags land on every primary of the cluster, so the test
+/// shows the load spreading (which tag goes where is CRC16's choice).
+fn name_on_every_primary(c: &Cluster, shards: usize) -> String {
+    let primaries = c.primaries().len();
+    (0..1000)
+        .map(|i| format!("jobs{i}"))
+        .find(|name| {
+            let mut ports: Vec<u16> = (0..shards)
+                .map(|s| {
+                    let tag = if s == 0 {
+                        name.clone()
+                    } else {
+                        format!("{name}.{s}")
+                    };
+                    c.primary_of(&format!("rpq:{{{tag}}}:pending")).port
+                })
+                .collect();
+            ports.sort();
+            ports.dedup();
+            ports.len() == primaries
+        })
+        .expect("some name spreads over every primary")
+}
+
+/// Produce 3,000 tasks, look at them, drain them with three consumers (each task once), then
+/// clear, stats and the dead-letter set. `shards` goes to the producer only: the consumers
+/// and the rest read it from the queue.
+fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before: u64) {
+    let mut produce = c.rpq();
+    produce.args(["--queue", queue]);
+    if let Some(n) = shards {
+        produce.args(["--shards", &n.to_string()]);
+    }
+    produce
+        .args(["produce", "--stdin"])
+        .write_stdin(task_lines(3000))
+        .assert()
+        .success()
+        .stdout("Queued 3000 tasks\n");
+    c.rpq()
+        .args(["--queue", queue, "len"])
+        .assert()
+        .success()
+        .stdout("3000\n");
+    let l = len_json(c, queue);
+    assert_eq!(
+        (l["high"].as_u64(), l["medium"].as_u64(), l["low"].as_u64()),
+        (Some(1000), Some(1000), Some(1000))
+    );
+
+    // peek merges the shards in claim order: high first.
+    let out = c
+        .rpq()
+        .args(["--queue", queue, "--json", "peek", "-n", "5"])
+        .assert()
+        .success();
+    let peeked = ndjson(&out.get_output().stdout);
+    assert_eq!(peeked.len(), 5);
+    assert!(peeked.iter().all(|t| t["priority"] == 1), "{peeked:?}");
+
+    let consumers: Vec<_> = (0..3)
+        .map(|i| {
+            c.spawn(&[
+                "--queue",
+                queue,
+                "--json",
+                "consume",
+                "--drain",
+                "--name",
+                &format!("c{i}"),
+            ])
+        })
+        .collect();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for child in consumers {
+        for t in ndjson(&success(child, Duration::from_secs(180))) {
+            assert_eq!(t["outcome"], "done");
+            *seen
+                .entry(t["id"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    assert_eq!(seen.len(), 3000, "some tasks were never consumed");
+    assert!(
+        seen.values().all(|n| *n == 1),
+        "a task was handed out twice"
+    );
+    let l = len_json(c, queue);
+    assert_eq!(
+        (l["waiting"].as_u64(), l["in_flight"].as_u64()),
+        (Some(0), Some(0))
+    );
+
+    let out = c
+        .rpq()
+        .args(["--queue", queue, "--json", "stats"])
+        .assert()
+        .success();
+    let s = ndjson(&out.get_output().stdout).remove(0);
+    assert_eq!(s["pushed"], 3000 + pushed_before);
+    assert_eq!(s["done"], 3000);
+    assert_eq!(s["consumers"].as_array().unwrap().len(), 3, "{s}");
+    let per: u64 = s["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["done"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per, 3000);
+
+    // The dead-letter set: tasks that fail once with --max-attempts 1.
+    c.rpq()
+        .args(["--queue", queue, "produce", "--stdin"])
+        .write_stdin(task_lines(10))
+        .assert()
+        .success();
+    c.rpq()
+        .args([
+            "--queue",
+            queue,
+            "consume",
+            "--drain",
+            "--exec",
+            "exit 3",
+            "--max-attempts",
+            "1",
+        ])
+        .assert()
+        .success();
+    let out = c
+        .rpq()
+        .args(["--queue", queue, "--json", "dead", "list"])
+        .assert()
+        .success();
+    let dead = ndjson(&out.get_output().stdout);
+    assert_eq!(dead.len(), 10);
+    c.rpq()
+        .args(["--queue", queue, "dead", "retry", "t1", "t2"])
+        .assert()
+        .success()
+        .stdout("Queued 2 dead tasks again\n");
+    c.rpq()
+        .args(["--queue", queue, "len"])
+        .assert()
+        .success()
+        .stdout("2\n");
+    c.rpq()
+        .args(["--queue", queue, "dead", "purge"])
+        .assert()
+        .success()
+        .stdout("Purged 8 dead tasks\n");
+
+    let out = c
+        .rpq()
+        .args(["--queue", queue, "--json", "clear", "--yes"])
+        .assert()
+        .success();
+    let cleared = ndjson(&out.get_output().stdout).remove(0);
+    assert_eq!(
+        (cleared["removed"].as_u64(), cleared["waiting"].as_u64()),
+        (Some(2), Some(2))
+    );
+    c.rpq()
+        .args(["--queue", queue, "len"])
+        .assert()
+        .success()
+        .stdout("0\n");
+}
+
+#[test]
+fn every_command_works_on_a_three_primary_cluster() {
+    let c = Cluster::start(3, 0);
+    every_command_on(&c, "default", None, 0);
+}
+
+#[test]
+fn a_queue_sharded_six_ways_spreads_over_every_primary() {
+    let c = Cluster::start(3, 0);
+    let queue = name_on_every_primary(&c, 6);
+    c.rpq()
+        .args(["--queue", &queue, "--shards", "6", "produce", "--stdin"])
+        .write_stdin(task_lines(600))
+        .assert()
+        .success();
+    for p in c.primaries() {
+        assert!(
+            dbsize(p) > 0,
+            "primary on port {} holds no key of the queue",
+            p.port
+        );
+    }
+    // Producers and consumers agree on the count stored with the queue; another one is refused.
+    c.rpq()
+        .args(["--queue", &queue, "--shards", "3", "len"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("stored with --shards 6, not 3"));
+    c.rpq()
+        .args(["--queue", &queue, "clear", "--yes"])
+        .assert()
+        .success();
+    every_command_on(&c, &queue, Some(6), 600);
+
+    // An idle consumer blocks on shard 0's tag; a push to any other shard still wakes it.
+    for shard in 1..6 {
+        let id = (0..)
+            .map(|i| format!("wake{shard}-{i}"))
+            .find(|id| rpq::queue::keys::shard_of(id, 6) == shard)
+            .unwrap();
+        let name = format!("idle{shard}");
+        let child = c.spawn(&[
+            "--queue", &queue, "--json", "consume", "--count", "1", "--name", &name,
+        ]);
+        let shard0 = c.primary_of(&format!("rpq:{{{queue}}}:consumers"));
+        wait_until(Duration::from_secs(10), "the consumer to go idle", || {
+            let seen: bool = query(
+                shard0,
+                redis::cmd("HEXISTS")
+                    .arg(format!("rpq:{{{queue}}}:consumers"))
+                    .arg(&name),
+            );
+            seen
+        });
+        c.rpq()
+            .args(["--queue", &queue, "produce", "--type", "t", "--id", &id])
+            .assert()
+            .success();
+        let done = ndjson(&success(child, Duration::from_secs(30))).remove(0);
+        assert_eq!(done["id"], id.as_str());
+        let at = |f: &str| chrono::DateTime::parse_from_rfc3339(done[f].as_str().unwrap()).unwrap();
+        // Woken by the push, not by the claim an idle consumer makes every 5 s anyway.
+        let waited = at("claimed_at") - at("created_at");
+        assert!(
+            waited.num_milliseconds() < 4000,
+            "shard {shard}: waited {waited}"
+        );
+    }
+}
+
+#[test]
+fn consumers_ride_out_a_primary_failover() {
+    let mut c = Cluster::start(3, 1);
+    let queue = name_on_every_primary(&c, 3);
+    c.rpq()
+        .args(["--queue", &queue, "--shards", "3", "produce", "--stdin"])
+        .write_stdin(task_lines(600))
+        .assert()
+        .success();
+    // Replication is asynchronous: the test kills a primary only once its replica has every
+    // push, as an operator would wait before a planned failover.
+    c.wait_replicated();
+    let consumers: Vec<_> = (0..3)
+        .map(|i| {
+            c.spawn(&[
+                "--queue",
+                &queue,
+                "--json",
+                "consume",
+                "--delay",
+                "5ms",
+                "--lease",
+                "2s",
+                "--name",
+                &format!("c{i}"),
+            ])
+        })
+        .collect();
+    let guard = KillOnDrop(consumers.iter().map(|c| c.id()).collect());
+    // Their output is read as it comes: a consumer blocked on a full pipe would hold its task.
+    let mut consumers = consumers;
+    let readers: Vec<_> = consumers
+        .iter_mut()
+        .map(|c| {
+            let mut stdout = c.stdout.take().unwrap();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut stdout, &mut buf).unwrap();
+                buf
+            })
+        })
+        .collect();
+    wait_until(Duration::from_secs(30), "consumers to be under way", || {
+        len_json(&c, &queue)["waiting"].as_u64().unwrap() < 500
+    });
+    let victim = c.primary_of(&format!("rpq:{{{queue}}}:pending")).port;
+    c.nodes
+        .iter_mut()
+        .find(|n| n.port == victim)
+        .unwrap()
+        .kill();
+    wait_until(Duration::from_secs(30), "a replica to take over", || {
+        c.primaries().len() == 3
+    });
+    c.wait_ok();
+    let end = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let l = len_json(&c, &queue);
+        if l["waiting"] == 0 && l["in_flight"] == 0 && l["retrying"] == 0 {
+            break;
+        }
+        if std::time::Instant::now() > end {
+            let mut why = format!("the queue did not drain after the failover: {l}\n");
+            for child in consumers {
+                signal(&child, libc::SIGKILL);
+                let out = finish(child, Duration::from_secs(10));
+                why += &String::from_utf8_lossy(&out.stderr);
+            }
+            panic!("{why}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut done: HashMap<String, u32> = HashMap::new();
+    let mut noticed = 0;
+    // From here `finish` reaps them (and kills one that hangs).
+    std::mem::forget(guard);
+    for (child, reader) in consumers.into_iter().zip(readers) {
+        signal(&child, libc::SIGTERM);
+        let out = finish(child, Duration::from_secs(30));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        noticed += stderr.contains("reconnected") as usize;
+        for t in ndjson(&reader.join().unwrap()) {
+            if t["outcome"] == "done" {
+                *done
+                    .entry(t["id"].as_str().unwrap().to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+    // Nothing lost. A claim or ack that the dead primary had not yet passed on to its replica
+    // may make a task run twice: at least once, as with any crash.
+    assert_eq!(done.len(), 600, "tasks lost in the failover");
+    assert!(
+        noticed > 0,
+        "no consumer saw the failover; the test killed too late"
+    );
+}
+
+#[test]
+fn a_sharded_queue_on_one_server_survives_a_script_flush_between_claims() {
+    let r = crate::support::redis();
+    let lines = task_lines(30);
+    crate::support::rpq(&r)
+        .args(["--shards", "3", "produce", "--stdin"])
+        .write_stdin(lines)
+        .assert()
+        .success();
+    // Every task's handler empties the script cache, so the acks that ride along with the next
+    // look at the shards meet NOSCRIPT and must go the slow way, which reloads the scripts.
+    let flush = format!("redis-cli -p {} SCRIPT FLUSH >/dev/null", r.port);
+    let out = crate::support::rpq(&r)
+        .args(["--json", "consume", "--drain", "--exec", &flush])
+        .assert()
+        .success();
+    let done = ndjson(&out.get_output().stdout);
+    assert_eq!(done.len(), 30);
+    assert!(done.iter().all(|t| t["outcome"] == "done"), "{done:?}");
+    let out = crate::support::rpq(&r)
+        .args(["--json", "len"])
+        .assert()
+        .success();
+    let l = ndjson(&out.get_output().stdout).remove(0);
+    assert_eq!(
+        (l["waiting"].as_u64(), l["in_flight"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let stats: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut crate::support::conn(&r))
+        .unwrap();
+    let evals: u64 = stats
+        .lines()
+        .find_map(|l| l.strip_prefix("cmdstat_eval:calls="))
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        evals >= 29,
+        "the scripts were not reloaded after each flush: {evals} EVALs"
+    );
+}

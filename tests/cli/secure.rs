@@ -1,0 +1,371 @@
+//! Production connections: an ACL user limited to rpq's keys (with the exact line the README
+//! tells operators to grant), TLS with a private CA and client certificates, a unix socket.
+
+use crate::servers::*;
+use crate::support::*;
+use predicates::prelude::*;
+use rpq::server::RedisServer;
+use serde_json::json;
+use std::time::Duration;
+
+/// The `ACL SETUSER rpq ...` line of the README, word for word.
+fn readme_acl_line() -> Vec<String> {
+    let readme = include_str!("../../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.trim_start().starts_with("ACL SETUSER rpq "))
+        .expect("the README shows an ACL SETUSER rpq line");
+    line.split_whitespace().map(String::from).collect()
+}
+
+fn acl(server: &RedisServer, words: &[&str]) {
+    let mut c = conn(server);
+    let mut cmd = redis::cmd(words[0]);
+    cmd.arg(&words[1..]);
+    let _: () = cmd.query(&mut c).unwrap();
+}
+
+fn as_user(server: &RedisServer, user: &str, password: &str) -> assert_cmd::Command {
+    let mut cmd = bare();
+    cmd.arg("--url").arg(format!(
+        "redis://{user}:{password}@127.0.0.1:{}",
+        server.port
+    ));
+    cmd
+}
+
+/// One line, no panic, no password.
+fn one_clean_line(stderr: &[u8], password: &str) -> String {
+    let text = String::from_utf8_lossy(stderr).into_owned();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(!text.contains(password), "the password leaked: {text}");
+    text
+}
+
+#[test]
+fn the_readme_acl_user_can_do_everything() {
+    let r = redis();
+    let words = readme_acl_line();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    acl(&r, &words);
+    let password = words
+        .iter()
+        .find_map(|w| w.strip_prefix('>'))
+        .expect("the line sets a password");
+    let user = |args: &[&str]| {
+        let mut c = as_user(&r, "rpq", password);
+        c.args(args);
+        c
+    };
+    for shards in ["1", "3"] {
+        let q = format!("acl{shards}");
+        let base = ["--queue", q.as_str(), "--shards", shards];
+        // An idle consumer blocks on the wake list(s) and wakes on the push.
+        let mut waiting = std::process::Command::new(bin());
+        waiting
+            .arg("--url")
+            .arg(format!("redis://rpq:{password}@127.0.0.1:{}", r.port))
+            .args(base)
+            .args(["--json", "consume", "--count", "1"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut waiting = waiting.spawn().unwrap();
+        let mut c = conn(&r);
+        wait_until(Duration::from_secs(10), "the consumer to wait", || {
+            if let Some(status) = waiting.try_wait().unwrap() {
+                let mut err = String::new();
+                std::io::Read::read_to_string(waiting.stderr.as_mut().unwrap(), &mut err).unwrap();
+                panic!("the consumer exited ({status}): {err}");
+            }
+            let n: u64 = redis::cmd("HLEN")
+                .arg(format!("rpq:{{{q}}}:consumers"))
+                .query(&mut c)
+                .unwrap();
+            n > 0
+        });
+        user(&base)
+            .args([
+                "produce",
+                "--type",
+                "email",
+                "--priority",
+                "high",
+                "--payload",
+                "{}",
+            ])
+            .assert()
+            .success();
+        let done = ndjson(&success(waiting, Duration::from_secs(30)));
+        assert_eq!(done[0]["outcome"], "done");
+
+        let lines: Vec<String> = (0..30)
+            .map(|i| json!({"type": "t", "priority": 1 + i % 3, "id": format!("a{i}")}).to_string())
+            .collect();
+        user(&base)
+            .args(["produce", "--stdin"])
+            .write_stdin(lines.join("\n"))
+            .assert()
+            .success();
+        user(&base).arg("len").assert().success().stdout("30\n");
+        user(&base).args(["peek", "-n", "3"]).assert().success();
+        user(&base).args(["--json", "stats"]).assert().success();
+        user(&base)
+            .args([
+                "consume",
+                "--count",
+                "10",
+                "--exec",
+                "exit 1",
+                "--max-attempts",
+                "1",
+            ])
+            .assert()
+            .success();
+        let out = user(&base)
+            .args(["--json", "dead", "list"])
+            .assert()
+            .success();
+        assert_eq!(ndjson(&out.get_output().stdout).len(), 10);
+        user(&base).args(["dead", "retry"]).assert().success();
+        user(&base)
+            .args(["--json", "consume", "--drain"])
+            .assert()
+            .success();
+        user(&base).args(["dead", "purge"]).assert().success();
+        user(&base)
+            .args(["produce", "--count", "5", "--interval", "0"])
+            .assert()
+            .success();
+        user(&base)
+            .args(["clear", "--yes"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("5"));
+        user(&base).arg("len").assert().success().stdout("0\n");
+    }
+}
+
+#[test]
+fn a_user_without_the_key_pattern_is_refused_clearly() {
+    let r = redis();
+    acl(
+        &r,
+        &[
+            "ACL",
+            "SETUSER",
+            "other",
+            "on",
+            ">pw-other-7",
+            "~app:*",
+            "+@all",
+        ],
+    );
+    let out = as_user(&r, "other", "pw-other-7")
+        .arg("len")
+        .assert()
+        .code(1)
+        .stdout("");
+    let line = one_clean_line(&out.get_output().stderr, "pw-other-7");
+    assert!(line.contains("NOPERM"), "{line}");
+    assert!(line.contains("~rpq:*"), "{line}");
+    assert!(line.contains("HGET"), "{line}");
+}
+
+#[test]
+fn a_command_refused_inside_a_script_is_named() {
+    let r = redis();
+    acl(
+        &r,
+        &[
+            "ACL",
+            "SETUSER",
+            "nopop",
+            "on",
+            ">pw-nopop-9",
+            "~rpq:*",
+            "+@all",
+            "-zpopmin",
+        ],
+    );
+    rpq(&r)
+        .args(["produce", "--type", "t", "--payload", "1"])
+        .assert()
+        .success();
+    let out = as_user(&r, "nopop", "pw-nopop-9")
+        .args(["consume", "--drain"])
+        .assert()
+        .code(1);
+    let line = one_clean_line(&out.get_output().stderr, "pw-nopop-9");
+    assert!(
+        line.contains("ZPOPMIN") && line.contains("+zpopmin"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_wrong_password_is_a_clean_error() {
+    let r = redis();
+    acl(
+        &r,
+        &["ACL", "SETUSER", "u", "on", ">right-pw", "~rpq:*", "+@all"],
+    );
+    let out = as_user(&r, "u", "wrong-pw-123").arg("len").assert().code(1);
+    let line = one_clean_line(&out.get_output().stderr, "wrong-pw-123");
+    assert!(line.contains("u:***@"), "{line}");
+}
+
+#[test]
+fn tls_works_with_the_ca_and_fails_cleanly_without() {
+    let certs = Certs::make();
+    let (_server, port) = tls_server(&certs);
+    let url = format!("rediss://127.0.0.1:{port}");
+    let client = [
+        "--tls-cert".to_string(),
+        certs.arg("client.crt"),
+        "--tls-key".to_string(),
+        certs.arg("client.key"),
+    ];
+    let tls = |extra: &[String]| {
+        let mut c = bare();
+        c.arg("--url").arg(&url).args(extra);
+        c
+    };
+    let with_ca: Vec<String> = [
+        vec!["--tls-ca".to_string(), certs.arg("ca.crt")],
+        client.to_vec(),
+    ]
+    .concat();
+    tls(&with_ca)
+        .args(["produce", "--count", "3", "--interval", "0"])
+        .assert()
+        .success();
+    tls(&with_ca)
+        .arg("len")
+        .assert()
+        .success()
+        .stdout("3\n")
+        .stderr("");
+    tls(&with_ca)
+        .args(["--json", "consume", "--drain"])
+        .assert()
+        .success();
+
+    // No CA: the system roots do not know the test CA.
+    let out = tls(&client).arg("len").assert().code(1).stdout("");
+    let line = one_clean_line(&out.get_output().stderr, "-----");
+    assert!(line.contains("--tls-ca"), "{line}");
+
+    // The server asks for a client certificate.
+    let out = tls(&["--tls-ca".to_string(), certs.arg("ca.crt")])
+        .arg("len")
+        .assert()
+        .code(1);
+    let line = one_clean_line(&out.get_output().stderr, "-----");
+    assert!(line.contains("--tls-cert"), "{line}");
+
+    // --tls-insecure skips the check, and says so.
+    let mut insecure = client.to_vec();
+    insecure.push("--tls-insecure".into());
+    tls(&insecure)
+        .arg("len")
+        .assert()
+        .success()
+        .stdout("0\n")
+        .stderr(predicate::str::contains("warning: --tls-insecure"));
+
+    // A file that is not there is the user's to fix.
+    tls(&["--tls-ca".to_string(), "/nonexistent/ca.pem".to_string()])
+        .arg("len")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/ca.pem"));
+}
+
+#[test]
+fn a_unix_socket_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("redis.sock");
+    let sock_arg = sock.display().to_string();
+    let _r = RedisServer::start(&["--unixsocket", &sock_arg, "--unixsocketperm", "700"])
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let unix = || {
+        let mut c = bare();
+        c.arg("--url").arg(format!("redis+unix://{sock_arg}"));
+        c
+    };
+    unix()
+        .args(["produce", "--count", "4", "--interval", "0"])
+        .assert()
+        .success();
+    unix().arg("len").assert().success().stdout("4\n");
+    let out = unix()
+        .args(["--json", "consume", "--drain"])
+        .assert()
+        .success();
+    assert_eq!(ndjson(&out.get_output().stdout).len(), 4);
+}
+
+#[test]
+fn tls_works_on_a_cluster() {
+    let certs = Certs::make();
+    let tls_ports = std::sync::Mutex::new(Vec::new());
+    let c = Cluster::start_with(3, 0, |port| {
+        tls_ports.lock().unwrap().push(port);
+        [
+            "--tls-port",
+            &port.to_string(),
+            "--tls-cluster",
+            "yes",
+            "--tls-cert-file",
+            &certs.arg("server.crt"),
+            "--tls-key-file",
+            &certs.arg("server.key"),
+            "--tls-ca-cert-file",
+            &certs.arg("ca.crt"),
+            "--tls-auth-clients",
+            "no",
+        ]
+        .map(String::from)
+        .to_vec()
+    });
+    // Over TLS the nodes announce their TLS ports, so one TLS seed is enough.
+    let seed = format!("rediss://127.0.0.1:{}", tls_ports.lock().unwrap()[0]);
+    let tls = || {
+        let mut cmd = bare();
+        cmd.args(["--cluster", "--url", &seed, "--shards", "4"]);
+        cmd
+    };
+    tls()
+        .args([
+            "--tls-ca",
+            &certs.arg("ca.crt"),
+            "produce",
+            "--count",
+            "40",
+            "--interval",
+            "0",
+        ])
+        .assert()
+        .success();
+    tls()
+        .args(["--tls-ca", &certs.arg("ca.crt"), "len"])
+        .assert()
+        .success()
+        .stdout("40\n");
+    let out = tls()
+        .args([
+            "--tls-ca",
+            &certs.arg("ca.crt"),
+            "--json",
+            "consume",
+            "--drain",
+        ])
+        .assert()
+        .success();
+    assert_eq!(ndjson(&out.get_output().stdout).len(), 40);
+    let out = tls().arg("len").assert().code(1).stdout("");
+    let line = one_clean_line(&out.get_output().stderr, "-----");
+    assert!(line.contains("--tls-ca"), "{line}");
+    drop(c);
+}
