@@ -2,7 +2,7 @@
 """Measures a sharded queue against a plain one on this machine: the cross-shard priority
 inversion rate and produce/consume throughput, 1 server vs a 3-primary cluster.
 
-    cargo build --release && python3 scripts/shard-measure.py [TASKS]
+    cargo build --release && python3 benches/shard-measure.py [TASKS]
 
 Starts its own redis-servers on free ports in a temp dir and stops them. Needs redis-server and
 redis-cli. Prints one line per setup. Two runs per setup: a backlog (all tasks pushed, then drained),
