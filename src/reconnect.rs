@@ -16,13 +16,35 @@ const MAX_DELAY: Duration = Duration::from_secs(5);
 /// Runs `op`; when the connection is lost, reconnects and runs it again until it goes through.
 /// Every call rpq wraps is safe to repeat: pushes carry their ids, acks are idempotent, and a
 /// claim whose reply was lost only leaves a lease that expires and returns its task.
-/// A second signal gives up with `Interrupted`.
+/// For calls on behalf of work in hand (an ack, a push of read input), a first signal does not
+/// end the wait, as it promises to finish that work; a second gives up with `Interrupted`.
 pub fn retry<T>(
     q: &mut Queue,
     sd: &Shutdown,
-    mut op: impl FnMut(&mut Queue) -> Result<T>,
+    op: impl FnMut(&mut Queue) -> Result<T>,
 ) -> Result<T> {
+    Ok(retry_inner(q, sd, false, op)?.expect("only an idle retry stops early"))
+}
+
+/// The same for calls with nothing at stake (a claim with nothing to ack, a wait, a snapshot):
+/// a first signal during an outage ends the wait at once with `None`, so a plain Ctrl+C stops
+/// an idle consumer even while Redis is away.
+pub fn retry_idle<T>(
+    q: &mut Queue,
+    sd: &Shutdown,
+    op: impl FnMut(&mut Queue) -> Result<T>,
+) -> Result<Option<T>> {
+    retry_inner(q, sd, true, op)
+}
+
+fn retry_inner<T>(
+    q: &mut Queue,
+    sd: &Shutdown,
+    idle: bool,
+    mut op: impl FnMut(&mut Queue) -> Result<T>,
+) -> Result<Option<T>> {
     let mut said = false;
+    let mut said_stop = false;
     let mut delay = FIRST_DELAY;
     loop {
         match op(q) {
@@ -33,7 +55,7 @@ pub fn retry<T>(
                         q.config().display_url()
                     ));
                 }
-                return Ok(v);
+                return Ok(Some(v));
             }
             Err(e) if is_connection_error(&e) => {
                 if !said {
@@ -47,6 +69,18 @@ pub fn retry<T>(
                 loop {
                     if sd.abort_requested() {
                         return Err(Interrupted.into());
+                    }
+                    if sd.stop_requested() {
+                        if idle {
+                            return Ok(None);
+                        }
+                        if !said_stop {
+                            note(
+                                "still reconnecting to finish the work in hand; signal again to \
+                                 give up (a held task returns to the queue when its lease expires)",
+                            );
+                            said_stop = true;
+                        }
                     }
                     let jitter = rand::rng().random_range(0.5..1.0);
                     std::thread::sleep(delay.mul_f64(jitter));

@@ -6,7 +6,7 @@ use crate::error::{DataError, Interrupted};
 use crate::handler::{Handler, HandlerResult};
 use crate::output::{note, Finished, Outcome, Output};
 use crate::queue::{ClaimOptions, Claimed, Failed, Queue};
-use crate::reconnect::retry;
+use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
 use anyhow::Result;
 use chrono::Utc;
@@ -151,7 +151,14 @@ fn work(
             count: want,
             ..claim_opts.clone()
         };
-        let reply = retry(q, sd, |q| q.claim(&opts, tokens))?;
+        let reply = if tokens.is_empty() {
+            match retry_idle(q, sd, |q| q.claim(&opts, tokens))? {
+                Some(reply) => reply,
+                None => break,
+            }
+        } else {
+            retry(q, sd, |q| q.claim(&opts, tokens))?
+        };
         heartbeat.forget(tokens);
         tokens.clear();
         deferred_since = None;
@@ -197,7 +204,7 @@ fn work(
                 if left.is_zero() {
                     break;
                 }
-                if retry(q, sd, |q| q.wait_for_work(left))? {
+                if retry_idle(q, sd, |q| q.wait_for_work(left))?.unwrap_or(true) {
                     break;
                 }
             }

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::error::{DataError, UsageError};
 use crate::output::{note, Output};
 use crate::queue::Queue;
-use crate::reconnect::retry;
+use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
 use crate::task::{check_id, parse_input_line, parse_payload, NewTask, Priority};
 use anyhow::{Context, Result};
@@ -85,8 +85,11 @@ pub fn generate(
             .map(|_| random_task())
             .collect();
         // The ids are fixed before the first try, so a push retried after a lost reply cannot
-        // queue a task twice.
-        let (created, flags) = retry(&mut q, sd, |q| q.push(&batch))?;
+        // queue a task twice. Random tasks are nothing to keep: a stop during an outage ends
+        // the run, and the unconfirmed batch (which may or may not have landed) is not printed.
+        let Some((created, flags)) = retry_idle(&mut q, sd, |q| q.push(&batch))? else {
+            break;
+        };
         for t in &batch {
             out.produced(label, &t.queued(created.timestamp_millis()), true)?;
         }

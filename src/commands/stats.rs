@@ -6,7 +6,7 @@ use crate::cli::StatsArgs;
 use crate::config::Config;
 use crate::output::{local_time, short_duration, Output};
 use crate::queue::{Queue, RECENT_SECS};
-use crate::reconnect::retry;
+use crate::reconnect::retry_idle;
 use crate::shutdown::Shutdown;
 use crate::task::{rfc3339, Priority};
 use anyhow::Result;
@@ -86,7 +86,9 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> Result<ExitCode> {
     let sd = Shutdown::install_quiet()?;
     let screen = (cfg.stdout_tty && !cfg.json).then(|| out.screen());
     loop {
-        let s = retry(&mut q, &sd, collect)?;
+        let Some(s) = retry_idle(&mut q, &sd, collect)? else {
+            break;
+        };
         match &screen {
             Some(screen) => screen.frame(&render(&s, &out, true, WATCH_CONSUMERS))?,
             None if cfg.json => out.json_line(&s)?,

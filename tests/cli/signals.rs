@@ -93,3 +93,24 @@ fn a_producer_stops_between_pushes_on_sigterm() {
     let printed = ndjson(&out.stdout).len() as u64;
     assert_eq!(zcard(&mut c, "rpq:{default}:pending"), printed);
 }
+
+#[test]
+fn an_idle_consumer_stops_on_the_first_signal_while_redis_is_down() {
+    let mut r = redis();
+    let mut child = spawn(&r, &["--json", "consume"]);
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "the consumer to start", || {
+        let n: u64 = redis::cmd("HLEN")
+            .arg("rpq:{default}:consumers")
+            .query(&mut c)
+            .unwrap();
+        n == 1
+    });
+    r.kill();
+    wait_for_stderr(&mut child, "lost the connection");
+    // Nothing is in hand, so there is nothing to wait for: one signal ends it, with success.
+    signal(&child, libc::SIGTERM);
+    let out = finish(child, Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
