@@ -58,11 +58,7 @@ fn an_idle_consumer_wakes_on_push_without_polling() {
     let mut c = conn(&r);
     // Wait until the consumer is registered (it claimed once and found nothing).
     wait_until(Duration::from_secs(10), "the consumer to start", || {
-        let n: u64 = redis::cmd("HLEN")
-            .arg("rpq:{default}:consumers")
-            .query(&mut c)
-            .unwrap();
-        n == 1
+        consumers_seen(&mut c, "default") == 1
     });
     let before: String = redis::cmd("INFO")
         .arg("commandstats")

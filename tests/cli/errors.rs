@@ -59,27 +59,3 @@ fn an_unreachable_server_exits_1_naming_the_address_without_the_password() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
-
-#[test]
-fn env_vars_choose_the_server_and_queue_and_flags_win() {
-    let r = redis();
-    rpq(&r)
-        .args(["--queue", "envq", "produce", "--type", "x"])
-        .assert()
-        .success();
-    bare()
-        .env("REDIS_URL", r.url())
-        .env("RPQ_QUEUE", "envq")
-        .arg("len")
-        .assert()
-        .success()
-        .stdout("1\n");
-    bare()
-        .env("RPQ_URL", r.url())
-        .env("REDIS_URL", "redis://127.0.0.1:1")
-        .env("RPQ_QUEUE", "envq")
-        .args(["len", "--queue", "default"])
-        .assert()
-        .success()
-        .stdout("0\n");
-}

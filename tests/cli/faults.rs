@@ -337,13 +337,7 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
     wait_until(
         Duration::from_secs(10),
         "the other consumer to start",
-        || {
-            let n: u64 = redis::cmd("HLEN")
-                .arg("rpq:{default}:consumers")
-                .query(&mut c)
-                .unwrap();
-            n == 2
-        },
+        || consumers_seen(&mut c, "default") == 2,
     );
     let held = holder.end(Duration::from_secs(30));
     assert!(held.status.success(), "{}", held.stderr);
@@ -933,13 +927,7 @@ fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
     wait_until(
         Duration::from_secs(10),
         "the idle consumer to start",
-        || {
-            let n: u64 = redis::cmd("HLEN")
-                .arg("rpq:{default}:consumers")
-                .query(&mut c)
-                .unwrap();
-            n == 2
-        },
+        || consumers_seen(&mut c, "default") == 2,
     );
     doomed.signal(libc::SIGKILL);
     let killed = chrono::Utc::now();

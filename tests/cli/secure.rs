@@ -78,11 +78,7 @@ fn the_readme_acl_user_can_do_everything() {
                 std::io::Read::read_to_string(waiting.stderr.as_mut().unwrap(), &mut err).unwrap();
                 panic!("the consumer exited ({status}): {err}");
             }
-            let n: u64 = redis::cmd("HLEN")
-                .arg(format!("rpq:{{{q}}}:consumers"))
-                .query(&mut c)
-                .unwrap();
-            n > 0
+            consumers_seen(&mut c, &q) > 0
         });
         user(&base)
             .args([

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use crate::support::{bare, bin, finish, wait_until};
+use crate::support::{bare, finish, std_command, wait_until};
 use assert_cmd::Command;
 use rpq::server::{free_port, RedisServer};
 use std::path::{Path, PathBuf};
@@ -146,25 +146,9 @@ impl Cluster {
 
     /// The same as a std process, for tests that run several at once.
     pub fn spawn(&self, args: &[&str]) -> Child {
-        let mut cmd = std::process::Command::new(bin());
-        for v in [
-            "RPQ_URL",
-            "REDIS_URL",
-            "RPQ_QUEUE",
-            "RPQ_SHARDS",
-            "RPQ_CLUSTER",
-        ] {
-            cmd.env_remove(v);
-        }
-        cmd.arg("--cluster")
-            .arg("--url")
-            .arg(self.url())
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawning rpq")
+        let mut cmd = std_command();
+        cmd.arg("--cluster").arg("--url").arg(self.url());
+        cmd.args(args).spawn().expect("spawning rpq")
     }
 }
 

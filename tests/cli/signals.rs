@@ -100,11 +100,7 @@ fn an_idle_consumer_stops_on_the_first_signal_while_redis_is_down() {
     let mut child = spawn(&r, &["--json", "consume"]);
     let mut c = conn(&r);
     wait_until(Duration::from_secs(10), "the consumer to start", || {
-        let n: u64 = redis::cmd("HLEN")
-            .arg("rpq:{default}:consumers")
-            .query(&mut c)
-            .unwrap();
-        n == 1
+        consumers_seen(&mut c, "default") == 1
     });
     r.kill();
     wait_for_stderr(&mut child, "lost the connection");

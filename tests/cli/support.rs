@@ -10,7 +10,7 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// The environment variables rpq reads, cleared for every run (as bat's tests do).
-const RPQ_ENV: &[&str] = &[
+pub const RPQ_ENV: &[&str] = &[
     "RPQ_URL",
     "REDIS_URL",
     "RPQ_QUEUE",
@@ -51,18 +51,29 @@ pub fn bare() -> Command {
 
 /// The same as a std process, for tests that signal or kill it.
 pub fn spawn(server: &RedisServer, args: &[&str]) -> Child {
+    let mut cmd = std_command();
+    cmd.arg("--url").arg(server.url());
+    cmd.args(args).spawn().expect("spawning rpq")
+}
+
+/// `rpq` as a std process with the environment cleared, no stdin and piped output.
+pub fn std_command() -> std::process::Command {
     let mut cmd = std::process::Command::new(bin());
     for v in RPQ_ENV {
         cmd.env_remove(v);
     }
-    cmd.arg("--url")
-        .arg(server.url())
-        .args(args)
-        .stdin(Stdio::null())
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawning rpq")
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// How many consumers of `queue` have claimed at least once (and are not yet forgotten).
+pub fn consumers_seen(c: &mut redis::Connection, queue: &str) -> u64 {
+    redis::cmd("HLEN")
+        .arg(format!("rpq:{{{queue}}}:consumers"))
+        .query(c)
+        .unwrap()
 }
 
 /// A plain connection for looking at what rpq left in Redis.
