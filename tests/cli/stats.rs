@@ -154,7 +154,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
             .count()
     };
     // Each claim may take one step of the walk, at most every 10 s; the test makes each step
-    // due by rewinding the time of the last one.
+    // due by rewinding the time of the last one ("pruned at|recover at", common.lua).
     let mut steps = 0;
     let mut left = stale(&mut c);
     while left > 0 {
@@ -162,8 +162,8 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
         assert!(steps <= 60, "{left} stale consumers left after 60 steps");
         let _: () = redis::cmd("HSET")
             .arg("rpq:{default}:stats")
-            .arg("pruned_at")
-            .arg(0)
+            .arg("checks")
+            .arg("0|0")
             .query(&mut c)
             .unwrap();
         rpq(&r)

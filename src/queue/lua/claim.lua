@@ -11,6 +11,7 @@ local out = { now, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
+local ck = checks_read()
 
 local n_ack = (#ARGV - 6) / 2
 local n_done = 0
@@ -24,46 +25,67 @@ end
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set.
 local back = 0
-local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
-for _, id in ipairs(expired) do
-  local _, _, m = get_claim(id)
-  local n, score = get_state(id)
-  unlease(id)
-  if n == nil then
-    bury(id, now, 'lease expired and its state was lost', 0, dead_cap)
-  elseif m ~= nil and n >= m then
-    bury(id, now, 'lease expired on attempt ' .. n .. ' of ' .. m, n, dead_cap)
-  else
-    redis.call('ZADD', K_PENDING, score, id)
-    redis.call('HINCRBY', K_STATS, 'recovered', 1)
-    back = back + 1
+if ck.recover_at <= now then
+  local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
+  for _, id in ipairs(expired) do
+    local _, _, m, n, score = get_claim(id)
+    if n == nil then
+      n, score = get_state(id)
+    end
+    unlease(id)
+    if n == nil then
+      bury(id, now, 'lease expired and its state was lost', 0, dead_cap)
+    elseif m ~= nil and n >= m then
+      set_state(id, n, score)
+      bury(id, now, 'lease expired on attempt ' .. n .. ' of ' .. m, n, dead_cap)
+    else
+      set_state(id, n, score)
+      redis.call('ZADD', K_PENDING, score, id)
+      redis.call('HINCRBY', K_STATS, 'recovered', 1)
+      back = back + 1
+    end
   end
-end
-local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now_s, 'LIMIT', '0', '16')
-for _, id in ipairs(due) do
-  local _, score = get_state(id)
-  redis.call('ZREM', K_DELAYED, id)
-  if score then
-    redis.call('ZADD', K_PENDING, score, id)
-    back = back + 1
-  else
-    bury(id, now, 'retry state was lost', 0, dead_cap)
+  local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now_s, 'LIMIT', '0', '16')
+  for _, id in ipairs(due) do
+    local _, score = get_state(id)
+    redis.call('ZREM', K_DELAYED, id)
+    if score then
+      redis.call('ZADD', K_PENDING, score, id)
+      back = back + 1
+    else
+      bury(id, now, 'retry state was lost', 0, dead_cap)
+    end
   end
+  -- Exact again: the next deadline or retry time left (more than 16 due: now, check again).
+  local next_at = NEVER
+  for _, k in ipairs({ K_INFLIGHT, K_DELAYED }) do
+    local first = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
+    if #first > 0 then
+      next_at = math.min(next_at, tonumber(first[2]))
+    end
+  end
+  ck.recover_at = next_at
+  ck.changed = true
 end
 
 local claimed = 0
 local deadline = string.format('%d', now + lease)
-local claim = token .. '|' .. now_s .. '|' .. max_att .. '|' .. consumer
+local claim = token .. '|' .. now_s .. '|' .. max_att .. '|'
 while claimed < want do
   local head = redis.call('ZPOPMIN', K_PENDING)
   if #head == 0 then
     break
   end
   local id, score = head[1], head[2]
-  local n = (get_state(id) or 0) + 1
-  redis.call('HSET', K_STATE, id, string.format('%d|%s', n, score))
+  -- Attempts and place in line ride in the claim while in flight (common.lua's layout).
+  local n = 1
+  local prev = redis.call('HGET', K_STATE, id)
+  if prev then
+    n = (tonumber(string.match(prev, '^(%d+)|')) or 0) + 1
+    redis.call('HDEL', K_STATE, id)
+  end
   redis.call('ZADD', K_INFLIGHT, deadline, id)
-  redis.call('HSET', K_CLAIMS, id, claim)
+  redis.call('HSET', K_CLAIMS, id, string.format('%s%d|%s|%s', claim, n, score, consumer))
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', K_TASKS, id)
   out[#out + 1] = n
@@ -74,8 +96,15 @@ end
 if back > claimed then
   wake(back - claimed)
 end
-tally(now, consumer, n_done, 0)
-prune_consumers(now)
+if claimed > 0 then
+  recover_by(ck, now + lease)
+end
+seen(consumer, now, n_done)
+local set = {}
+count(now, n_done, 0, set)
+prune_consumers(ck, now)
+checks_write(ck, set)
+stats_write(set)
 if claimed == 0 then
   -- Nothing is waiting, so every marker is stale; dropping them keeps idle consumers blocked.
   -- (A call that asked for no task, only acks and recovery, may leave tasks waiting.)

@@ -1,8 +1,11 @@
 -- common: helpers shared by every rpq script; each script is this prelude plus its own body.
 -- Every script receives the same KEYS, all of one queue shard (one hash tag):
 -- KEYS[1] pending zset (id -> priority*1e15 + arrival seq)   KEYS[2] inflight zset (id -> lease deadline ms)
--- KEYS[3] tasks hash (id -> body)        KEYS[4] claims hash (id -> "token|claimed ms|max attempts|consumer")
--- KEYS[5] state hash (id -> "attempts|pending score", for tasks claimed at least once)
+-- KEYS[3] tasks hash (id -> body)
+-- KEYS[4] claims hash (id -> "token|claimed ms|max attempts|attempts|pending score|consumer")
+-- KEYS[5] state hash (id -> "attempts|pending score", for tasks claimed at least once and out of
+--   flight: waiting again, retrying or dead; a task in flight keeps both in its claim, so that a
+--   first attempt, claimed and acked, never touches this hash)
 -- KEYS[6] delayed zset (id -> retry at ms)   KEYS[7] dead zset (id -> died at ms)
 -- KEYS[8] dead info hash (id -> JSON {error, attempts})   KEYS[9] stats hash (counters)
 -- KEYS[10] wake list (markers that unblock idle consumers)   KEYS[11] arrival sequence counter
@@ -47,20 +50,43 @@ local function get_state(id)
   return tonumber(n), score
 end
 
--- "token|claimed|max attempts|consumer" or nil
+local function set_state(id, n, score)
+  redis.call('HSET', K_STATE, id, string.format('%d|%s', n, score))
+end
+
+-- A claim written by an older rpq ("token|claimed|max attempts|consumer") left attempts and place
+-- in line in the state hash; a queue may hold such claims while its consumers are upgraded.
+local function new_claim(c)
+  return string.match(c, '^[^|]*|%d+|%d+|%d+|%d+|') ~= nil
+end
+
+-- token, claimed ms, max attempts, attempts, pending score, consumer; or nil
 local function get_claim(id)
   local c = redis.call('HGET', K_CLAIMS, id)
   if not c then
     return nil
   end
-  local token, claimed, max_att, consumer = string.match(c, '^([^|]*)|(%d+)|(%d+)|(.*)$')
-  return token, tonumber(claimed), tonumber(max_att), consumer
+  local token, claimed, max_att, n, score, consumer =
+    string.match(c, '^([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
+  if not token then
+    token, claimed, max_att, consumer = string.match(c, '^([^|]*)|(%d+)|(%d+)|(.*)$')
+    n, score = get_state(id)
+  end
+  return token, tonumber(claimed), tonumber(max_att), tonumber(n), score, consumer
 end
 
--- A prefix test, not get_claim: the hot path of every ack need not parse the whole claim.
-local function holds(id, token)
+-- The claim when `token` holds it, else nil. A prefix test, not get_claim: the hot path of every
+-- ack need not parse the whole claim.
+local function held(id, token)
   local c = redis.call('HGET', K_CLAIMS, id)
-  return c and string.sub(c, 1, #token + 1) == token .. '|' or false
+  if c and string.sub(c, 1, #token + 1) == token .. '|' then
+    return c
+  end
+  return nil
+end
+
+local function holds(id, token)
+  return held(id, token) ~= nil
 end
 
 local function unlease(id)
@@ -95,11 +121,15 @@ end
 -- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue),
 -- 2 already finished; and 1 when this call finished it (0 otherwise), for the caller's tally
 local function ack(id, token)
-  if holds(id, token) then
+  local c = held(id, token)
+  if c then
     unlease(id)
-    -- Not forget(): a leased task has no dead info (bury and dead retry keep the two apart).
+    -- Not forget(): a leased task has no dead info (bury and dead retry keep the two apart), and
+    -- no state either, unless an older rpq claimed it.
     redis.call('HDEL', K_TASKS, id)
-    redis.call('HDEL', K_STATE, id)
+    if not new_claim(c) then
+      redis.call('HDEL', K_STATE, id)
+    end
     return 1, 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
@@ -118,11 +148,9 @@ end
 -- Counts finished work: the totals, and the last minute in a ring of 60 one-second slots in the
 -- stats hash, field 'm:<second mod 60>' = 'second|done|failed'. A slot left from an older second
 -- starts again at zero, so the ring never holds more than 60 fields, and a reader sums the slots
--- of the last 60 seconds (`rpq stats`) without ever looking at a task.
-local function tally(now, consumer, done, failed)
-  if consumer then
-    seen(consumer, now, done)
-  end
+-- of the last 60 seconds (`rpq stats`) without ever looking at a task. The slot is added to
+-- `set`, the fields and values of the one HSET of the stats hash that ends the call.
+local function count(now, done, failed, set)
   if done + failed == 0 then
     return
   end
@@ -141,18 +169,67 @@ local function tally(now, consumer, done, failed)
       done, failed = done + tonumber(d), failed + tonumber(f)
     end
   end
-  redis.call('HSET', K_STATS, field, string.format('%d|%d|%d', sec, done, failed))
+  set[#set + 1] = field
+  set[#set + 1] = string.format('%d|%d|%d', sec, done, failed)
+end
+
+-- Two times a claim checks against, in one stats field 'checks' = "pruned at ms|recover at ms"
+-- (one read per claim; HGET only, so the README's ACL line stays as it is).
+-- Recovery looks at the in-flight and delayed sets; 'recover at' lets a claim skip both while
+-- nothing can be due: it is at or before the first lease deadline and the first retry time
+-- (every script that adds to either set lowers it), exact after a check, and 0 or missing means
+-- "check now". 'pruned at' is the last step of prune_consumers.
+local NEVER = 1e15
+
+local function checks_read()
+  local p, r = string.match(redis.call('HGET', K_STATS, 'checks') or '', '^(%d+)|(%d+)$')
+  return { pruned_at = tonumber(p) or 0, recover_at = tonumber(r) or 0, changed = false }
+end
+
+local function checks_write(ck, set)
+  if ck.changed then
+    set[#set + 1] = 'checks'
+    set[#set + 1] = string.format('%d|%d', ck.pruned_at, ck.recover_at)
+  end
+end
+
+-- A lease or retry is due at `at`: no claim may skip recovery from then on.
+local function recover_by(ck, at)
+  if at < ck.recover_at then
+    ck.recover_at = at
+    ck.changed = true
+  end
+end
+
+local function stats_write(set)
+  if #set > 0 then
+    redis.call('HSET', K_STATS, unpack(set))
+  end
+end
+
+-- tally for the scripts other than claim: finished work, and a retry due at `retry_at` (or nil).
+local function tally(now, consumer, done, failed, retry_at)
+  if consumer then
+    seen(consumer, now, done)
+  end
+  local set = {}
+  count(now, done, failed, set)
+  if retry_at then
+    local ck = checks_read()
+    recover_by(ck, retry_at)
+    checks_write(ck, set)
+  end
+  stats_write(set)
 end
 
 -- Consumers not seen for a day are forgotten, so the consumers hash holds the names of the last
 -- day however many came and went (a default name is HOST-PID: a new one per process). The hash
 -- is walked with HSCAN, a step of about 100 fields (the whole hash while it is small enough to
--- be a listpack) at most every 10 s per queue, its cursor kept in the stats hash: bounded work
--- per call, and every name is visited again and again.
+-- be a listpack) at most every 10 s per queue, its cursor kept in the stats hash (its time in
+-- 'checks'): bounded work per call, and every name is visited again and again.
 local FORGET_AFTER_MS = 24 * 3600 * 1000
-local function prune_consumers(now)
-  local last = tonumber(redis.call('HGET', K_STATS, 'pruned_at') or '0') or 0
-  if now - last < 10000 then
+local function prune_consumers(ck, now)
+  if now - ck.pruned_at < 10000 then
     return
   end
   local cursor = redis.call('HGET', K_STATS, 'prune_cursor') or '0'
@@ -164,5 +241,7 @@ local function prune_consumers(now)
       redis.call('HDEL', K_CONSUMERS, fields[i])
     end
   end
-  redis.call('HSET', K_STATS, 'prune_cursor', page[1], 'pruned_at', string.format('%d', now))
+  redis.call('HSET', K_STATS, 'prune_cursor', page[1])
+  ck.pruned_at = now
+  ck.changed = true
 end

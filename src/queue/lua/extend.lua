@@ -4,15 +4,25 @@
 -- returns one flag per pair: 1 extended, 0 the lease was lost
 local lease, consumer = tonumber(ARGV[1]), ARGV[2]
 local now = now_ms()
+local deadline = string.format('%d', now + lease)
 local out = {}
+local extended = false
 for i = 3, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if holds(id, token) then
-    redis.call('ZADD', K_INFLIGHT, 'XX', now + lease, id)
+    redis.call('ZADD', K_INFLIGHT, 'XX', deadline, id)
+    extended = true
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
   end
 end
 seen(consumer, now, 0)
+if extended then
+  -- A shorter lease than the claim's moves a deadline earlier: claims must not skip it.
+  local ck, set = checks_read(), {}
+  recover_by(ck, now + lease)
+  checks_write(ck, set)
+  stats_write(set)
+end
 return out

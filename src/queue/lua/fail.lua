@@ -7,7 +7,7 @@
 -- lost, or by another consumer's: only the caller knows whether it resent)
 local id, token, backoff, err = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local dead_cap, now_dead = tonumber(ARGV[5]), ARGV[6] == '1'
-local _, _, m, consumer = get_claim(id)
+local _, _, m, n, score, consumer = get_claim(id)
 if not holds(id, token) then
   if redis.call('ZSCORE', K_DELAYED, id) then
     return 3
@@ -17,12 +17,18 @@ if not holds(id, token) then
   return 0
 end
 local now = now_ms()
-local n = get_state(id) or 1
+n = n or 1
 unlease(id)
-tally(now, consumer, 0, 1)
+-- Out of flight, retrying or dead: attempts and place in line go back to the state hash.
+if score then
+  set_state(id, n, score)
+end
 if now_dead or n >= m then
+  tally(now, consumer, 0, 1)
   bury(id, now, err, n, dead_cap)
   return 2
 end
-redis.call('ZADD', K_DELAYED, now + backoff, id)
+local retry_at = now + backoff
+tally(now, consumer, 0, 1, retry_at)
+redis.call('ZADD', K_DELAYED, string.format('%d', retry_at), id)
 return 1

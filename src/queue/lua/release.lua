@@ -7,9 +7,9 @@ local back = 0
 for i = 1, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if holds(id, token) then
-    local n, score = get_state(id)
+    local _, _, _, n, score = get_claim(id)
     unlease(id)
-    if n <= 1 then
+    if not n or n <= 1 then
       redis.call('HDEL', K_STATE, id)
     else
       redis.call('HSET', K_STATE, id, (n - 1) .. '|' .. score)
