@@ -1238,6 +1238,52 @@ mod tests {
         }
     }
 
+    /// Claims skip the recovery check while no lease or retry can be due ('checks' in
+    /// common.lua): a lease shortened by extend and a retry with no backoff must still come back
+    /// at once, with their attempts and place in line kept across the trip.
+    #[test]
+    fn recovery_sees_a_shortened_lease_and_an_immediate_retry() {
+        let server = RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"));
+        let mut q = Queue::open(&Config::for_url(&server.url(), "due")).unwrap();
+        let opts = |consumer: &str| ClaimOptions {
+            consumer: consumer.into(),
+            lease: Duration::from_secs(600),
+            max_attempts: 5,
+            count: 1,
+        };
+        q.push(&[task("a"), task("b"), task("c")]).unwrap();
+        let a = q.claim(&opts("c1"), &[]).unwrap().tasks.remove(0);
+        let b = q.claim(&opts("c1"), &[]).unwrap().tasks.remove(0);
+        assert_eq!((a.task.id.as_str(), b.task.id.as_str()), ("a", "b"));
+        let lease = [(a.task.id.clone(), a.token.clone())];
+        assert_eq!(
+            q.extend("c1", &lease, Duration::from_millis(1)).unwrap(),
+            [true]
+        );
+        // Back in front of c, its first place in line, once its 1 ms lease has run out.
+        let limit = std::time::Instant::now() + Duration::from_secs(10);
+        let again = loop {
+            let mut r = q.claim(&opts("c2"), &[]).unwrap();
+            let t = r.tasks.remove(0);
+            if t.task.id == "a" {
+                break t;
+            }
+            assert_eq!(t.task.id, "c", "only c waits besides a");
+            let back = [(t.task.id.clone(), t.token.clone())];
+            assert_eq!(q.release(&back).unwrap(), [true]);
+            assert!(std::time::Instant::now() < limit, "a never came back");
+        };
+        assert_eq!(again.task.attempt, 2);
+        assert_eq!(
+            q.fail("b", &b.token, Duration::ZERO, "x", false).unwrap(),
+            Failed::Retry
+        );
+        let b2 = q.claim(&opts("c2"), &[]).unwrap().tasks.remove(0);
+        assert_eq!((b2.task.id.as_str(), b2.task.attempt), ("b", 2));
+        let c = q.claim(&opts("c2"), &[]).unwrap().tasks.remove(0);
+        assert_eq!((c.task.id.as_str(), c.task.attempt), ("c", 1));
+    }
+
     /// A call repeated after a reconnect (its reply lost) finds its own work done and says so;
     /// the same answer without a reconnect means someone else did it.
     #[test]

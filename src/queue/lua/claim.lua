@@ -11,7 +11,9 @@ local out = { now, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
-local ck = checks_read()
+local pruned_at, recover_at = checks_read()
+-- The checks field is written back only when one of the two times moved.
+local checks_moved = false
 
 local n_ack = (#ARGV - 6) / 2
 local n_done = 0
@@ -25,7 +27,7 @@ end
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set.
 local back = 0
-if ck.recover_at <= now then
+if recover_at <= now then
   local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
   for _, id in ipairs(expired) do
     local _, _, m, n, score = get_claim(id)
@@ -64,13 +66,13 @@ if ck.recover_at <= now then
       next_at = math.min(next_at, tonumber(first[2]))
     end
   end
-  ck.recover_at = next_at
-  ck.changed = true
+  recover_at, checks_moved = next_at, true
 end
 
 local claimed = 0
 local deadline = string.format('%d', now + lease)
 local claim = token .. '|' .. now_s .. '|' .. max_att .. '|'
+local first_claim = claim .. '1|'
 while claimed < want do
   local head = redis.call('ZPOPMIN', K_PENDING)
   if #head == 0 then
@@ -78,14 +80,15 @@ while claimed < want do
   end
   local id, score = head[1], head[2]
   -- Attempts and place in line ride in the claim while in flight (common.lua's layout).
-  local n = 1
+  local n, c = 1, first_claim
   local prev = redis.call('HGET', K_STATE, id)
   if prev then
     n = (tonumber(string.match(prev, '^(%d+)|')) or 0) + 1
+    c = claim .. string.format('%d|', n)
     redis.call('HDEL', K_STATE, id)
   end
   redis.call('ZADD', K_INFLIGHT, deadline, id)
-  redis.call('HSET', K_CLAIMS, id, string.format('%s%d|%s|%s', claim, n, score, consumer))
+  redis.call('HSET', K_CLAIMS, id, c .. score .. '|' .. consumer)
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', K_TASKS, id)
   out[#out + 1] = n
@@ -96,15 +99,13 @@ end
 if back > claimed then
   wake(back - claimed)
 end
-if claimed > 0 then
-  recover_by(ck, now + lease)
+if claimed > 0 and now + lease < recover_at then
+  recover_at, checks_moved = now + lease, true
 end
 seen(consumer, now, n_done)
-local set = {}
-count(now, n_done, 0, set)
-prune_consumers(ck, now)
-checks_write(ck, set)
-stats_write(set)
+local field, value = count(now, n_done, 0)
+local pruned = prune_consumers(pruned_at, now)
+stats_write(field, value, pruned, (checks_moved or pruned ~= pruned_at) and recover_at or nil)
 if claimed == 0 then
   -- Nothing is waiting, so every marker is stale; dropping them keeps idle consumers blocked.
   -- (A call that asked for no task, only acks and recovery, may leave tasks waiting.)

@@ -54,12 +54,6 @@ local function set_state(id, n, score)
   redis.call('HSET', K_STATE, id, string.format('%d|%s', n, score))
 end
 
--- A claim written by an older rpq ("token|claimed|max attempts|consumer") left attempts and place
--- in line in the state hash; a queue may hold such claims while its consumers are upgraded.
-local function new_claim(c)
-  return string.match(c, '^[^|]*|%d+|%d+|%d+|%d+|') ~= nil
-end
-
 -- token, claimed ms, max attempts, attempts, pending score, consumer; or nil
 local function get_claim(id)
   local c = redis.call('HGET', K_CLAIMS, id)
@@ -69,24 +63,18 @@ local function get_claim(id)
   local token, claimed, max_att, n, score, consumer =
     string.match(c, '^([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
   if not token then
+    -- Written by an older rpq, which kept attempts and place in line in the state hash: a queue
+    -- may hold such claims while its consumers are upgraded, and any consumer recovers them.
     token, claimed, max_att, consumer = string.match(c, '^([^|]*)|(%d+)|(%d+)|(.*)$')
     n, score = get_state(id)
   end
   return token, tonumber(claimed), tonumber(max_att), tonumber(n), score, consumer
 end
 
--- The claim when `token` holds it, else nil. A prefix test, not get_claim: the hot path of every
--- ack need not parse the whole claim.
-local function held(id, token)
-  local c = redis.call('HGET', K_CLAIMS, id)
-  if c and string.sub(c, 1, #token + 1) == token .. '|' then
-    return c
-  end
-  return nil
-end
-
+-- A prefix test, not get_claim: the hot path of every ack need not parse the whole claim.
 local function holds(id, token)
-  return held(id, token) ~= nil
+  local c = redis.call('HGET', K_CLAIMS, id)
+  return c and string.sub(c, 1, #token + 1) == token .. '|' or false
 end
 
 local function unlease(id)
@@ -121,15 +109,12 @@ end
 -- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue),
 -- 2 already finished; and 1 when this call finished it (0 otherwise), for the caller's tally
 local function ack(id, token)
-  local c = held(id, token)
-  if c then
+  if holds(id, token) then
     unlease(id)
     -- Not forget(): a leased task has no dead info (bury and dead retry keep the two apart), and
-    -- no state either, unless an older rpq claimed it.
+    -- no state (its claim holds it). Only the holder acks, with the scripts of its own rpq, so a
+    -- claim of an older rpq, which kept state, is never acked here.
     redis.call('HDEL', K_TASKS, id)
-    if not new_claim(c) then
-      redis.call('HDEL', K_STATE, id)
-    end
     return 1, 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
@@ -148,11 +133,11 @@ end
 -- Counts finished work: the totals, and the last minute in a ring of 60 one-second slots in the
 -- stats hash, field 'm:<second mod 60>' = 'second|done|failed'. A slot left from an older second
 -- starts again at zero, so the ring never holds more than 60 fields, and a reader sums the slots
--- of the last 60 seconds (`rpq stats`) without ever looking at a task. The slot is added to
--- `set`, the fields and values of the one HSET of the stats hash that ends the call.
-local function count(now, done, failed, set)
+-- of the last 60 seconds (`rpq stats`) without ever looking at a task. Returns the slot's field
+-- and new value (nil when there is nothing to count), for the caller's one HSET of the stats hash.
+local function count(now, done, failed)
   if done + failed == 0 then
-    return
+    return nil
   end
   if done > 0 then
     redis.call('HINCRBY', K_STATS, 'done', done)
@@ -169,8 +154,7 @@ local function count(now, done, failed, set)
       done, failed = done + tonumber(d), failed + tonumber(f)
     end
   end
-  set[#set + 1] = field
-  set[#set + 1] = string.format('%d|%d|%d', sec, done, failed)
+  return field, string.format('%d|%d|%d', sec, done, failed)
 end
 
 -- Two times a claim checks against, in one stats field 'checks' = "pruned at ms|recover at ms"
@@ -181,45 +165,40 @@ end
 -- "check now". 'pruned at' is the last step of prune_consumers.
 local NEVER = 1e15
 
+-- pruned at, recover at, and the field as read
 local function checks_read()
-  local p, r = string.match(redis.call('HGET', K_STATS, 'checks') or '', '^(%d+)|(%d+)$')
-  return { pruned_at = tonumber(p) or 0, recover_at = tonumber(r) or 0, changed = false }
+  local v = redis.call('HGET', K_STATS, 'checks') or ''
+  local p, r = string.match(v, '^(%d+)|(%d+)$')
+  return tonumber(p) or 0, tonumber(r) or 0
 end
 
-local function checks_write(ck, set)
-  if ck.changed then
-    set[#set + 1] = 'checks'
-    set[#set + 1] = string.format('%d|%d', ck.pruned_at, ck.recover_at)
+-- One HSET of the stats hash: the ring slot from count (field may be nil) and the checks.
+local function stats_write(field, value, pruned_at, recover_at)
+  local checks = recover_at and string.format('%d|%d', pruned_at, recover_at)
+  if field and checks then
+    redis.call('HSET', K_STATS, field, value, 'checks', checks)
+  elseif field then
+    redis.call('HSET', K_STATS, field, value)
+  elseif checks then
+    redis.call('HSET', K_STATS, 'checks', checks)
   end
 end
 
--- A lease or retry is due at `at`: no claim may skip recovery from then on.
-local function recover_by(ck, at)
-  if at < ck.recover_at then
-    ck.recover_at = at
-    ck.changed = true
+-- A lease or retry is due at `at`, set by a script other than claim: no claim may skip recovery
+-- from then on.
+local function recover_by(at)
+  local pruned_at, recover_at = checks_read()
+  if at < recover_at then
+    stats_write(nil, nil, pruned_at, at)
   end
 end
 
-local function stats_write(set)
-  if #set > 0 then
-    redis.call('HSET', K_STATS, unpack(set))
-  end
-end
-
--- tally for the scripts other than claim: finished work, and a retry due at `retry_at` (or nil).
-local function tally(now, consumer, done, failed, retry_at)
+-- Counts finished work for the scripts other than claim, which folds the writes into its own.
+local function tally(now, consumer, done, failed)
   if consumer then
     seen(consumer, now, done)
   end
-  local set = {}
-  count(now, done, failed, set)
-  if retry_at then
-    local ck = checks_read()
-    recover_by(ck, retry_at)
-    checks_write(ck, set)
-  end
-  stats_write(set)
+  stats_write(count(now, done, failed))
 end
 
 -- Consumers not seen for a day are forgotten, so the consumers hash holds the names of the last
@@ -228,9 +207,10 @@ end
 -- be a listpack) at most every 10 s per queue, its cursor kept in the stats hash (its time in
 -- 'checks'): bounded work per call, and every name is visited again and again.
 local FORGET_AFTER_MS = 24 * 3600 * 1000
-local function prune_consumers(ck, now)
-  if now - ck.pruned_at < 10000 then
-    return
+-- returns when it last pruned: `pruned_at` as read, or now
+local function prune_consumers(pruned_at, now)
+  if now - pruned_at < 10000 then
+    return pruned_at
   end
   local cursor = redis.call('HGET', K_STATS, 'prune_cursor') or '0'
   local page = redis.call('HSCAN', K_CONSUMERS, cursor, 'COUNT', 100)
@@ -242,6 +222,5 @@ local function prune_consumers(ck, now)
     end
   end
   redis.call('HSET', K_STATS, 'prune_cursor', page[1])
-  ck.pruned_at = now
-  ck.changed = true
+  return now
 end

@@ -20,9 +20,6 @@ end
 seen(consumer, now, 0)
 if extended then
   -- A shorter lease than the claim's moves a deadline earlier: claims must not skip it.
-  local ck, set = checks_read(), {}
-  recover_by(ck, now + lease)
-  checks_write(ck, set)
-  stats_write(set)
+  recover_by(now + lease)
 end
 return out

@@ -29,6 +29,7 @@ if now_dead or n >= m then
   return 2
 end
 local retry_at = now + backoff
-tally(now, consumer, 0, 1, retry_at)
+tally(now, consumer, 0, 1)
+recover_by(retry_at)
 redis.call('ZADD', K_DELAYED, string.format('%d', retry_at), id)
 return 1
