@@ -25,7 +25,8 @@ for i = 0, n_ack - 1 do
 end
 
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
--- is needed: a lease that expired goes back to its old place in line, or to the dead set.
+-- is needed: a lease that expired goes back to its old place in line, or to the dead set. It is
+-- skipped while no lease or retry can be due yet ('checks', common.lua): most claims skip it.
 local back = 0
 if recover_at <= now then
   local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
