@@ -1345,7 +1345,7 @@ mod tests {
             // From the future (another server's clock): not counted either.
             ("m:13", &format!("{}|100|100", now + 5)),
             ("m:14", "garbage"),
-            ("pruned_at", "123"),
+            ("checks", "123|456"),
         ]);
         let c = Counters::parse(now_ms, &stats, &[]);
         assert_eq!((c.pushed, c.done, c.failed, c.recovered), (10, 7, 2, 1));
