@@ -165,7 +165,7 @@ end
 -- "check now". 'pruned at' is the last step of prune_consumers.
 local NEVER = 1e15
 
--- pruned at, recover at, and the field as read
+-- pruned at and recover at as stored, 0 when missing
 local function checks_read()
   local v = redis.call('HGET', K_STATS, 'checks') or ''
   local p, r = string.match(v, '^(%d+)|(%d+)$')
