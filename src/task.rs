@@ -176,6 +176,19 @@ impl Task {
         })
     }
 
+    /// What peek and dead list show for a task whose body cannot be read: its id, what is
+    /// known of its priority (0 when nothing), type "?" and a null payload, rather than hiding it.
+    pub fn unreadable(id: &str, priority: u8, attempt: u32) -> Task {
+        Task {
+            id: id.to_string(),
+            kind: "?".into(),
+            priority,
+            payload: Value::Null,
+            created_at: ms_to_time(0),
+            attempt,
+        }
+    }
+
     pub fn priority(&self) -> Priority {
         Priority(self.priority)
     }

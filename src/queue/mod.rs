@@ -316,11 +316,6 @@ impl Queue {
         &self.shards[0]
     }
 
-    /// How many shards the queue has.
-    pub fn shard_count(&self) -> usize {
-        self.shards.len()
-    }
-
     /// The raw connection, for callers that need a plain command (PING, INFO) of their own.
     pub fn conn(&mut self) -> &mut Conn {
         &mut self.conn
@@ -887,13 +882,8 @@ impl Queue {
             let attempts = int(chunk.get(3))? as u32;
             let task = body
                 .and_then(|b| Task::from_stored(&id, &b, attempts).ok())
-                .unwrap_or_else(|| Task {
-                    id: id.clone(),
-                    kind: "?".into(),
-                    priority: score[..1].parse().unwrap_or(0),
-                    payload: serde_json::Value::Null,
-                    created_at: ms_to_time(0),
-                    attempt: attempts,
+                .unwrap_or_else(|| {
+                    Task::unreadable(&id, score[..1].parse().unwrap_or(0), attempts)
                 });
             out.push((score.parse().unwrap_or(f64::MAX), task));
         }
@@ -1017,14 +1007,7 @@ impl Queue {
                             error = why;
                         }
                     }
-                    Task {
-                        id: id.clone(),
-                        kind: "?".into(),
-                        priority: 0,
-                        payload: serde_json::Value::Null,
-                        created_at: ms_to_time(0),
-                        attempt: attempts,
-                    }
+                    Task::unreadable(&id, 0, attempts)
                 }
             };
             out.push(DeadTask {
