@@ -51,6 +51,7 @@ static RELEASE: LazyLock<Lua> = script!("release.lua");
 static PEEK: LazyLock<Lua> = script!("peek.lua");
 static CLEAR: LazyLock<Lua> = script!("clear.lua");
 static DEAD: LazyLock<Lua> = script!("dead.lua");
+static OLDEST: LazyLock<Lua> = script!("oldest.lua");
 
 /// How often a sharded claim looks for expired leases and due retries on every shard.
 const FULL_LOOK_EVERY: Duration = Duration::from_secs(1);
@@ -1098,9 +1099,20 @@ impl Queue {
         Ok(total)
     }
 
-    /// The age of the oldest waiting task, by its created time.
+    /// When the task that has waited longest was created: not the next one to be claimed,
+    /// which may be a fresh high-priority task while a low one waits for hours. One script call
+    /// per shard looks at the first task of each priority (O(log n), no scan).
     pub fn oldest_waiting(&mut self) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.peek(1)?.first().map(|t| t.created_at))
+        let mut oldest: Option<DateTime<Utc>> = None;
+        for shard in 0..self.shards.len() {
+            for body in array(self.invoke(shard, &OLDEST, &[], "finding the oldest task")?)? {
+                let created = opt_string(Some(&body))?
+                    .and_then(|b| Task::from_stored("", &b, 0).ok())
+                    .map(|t| t.created_at);
+                oldest = [oldest, created].into_iter().flatten().min();
+            }
+        }
+        Ok(oldest)
     }
 }
 

@@ -310,3 +310,51 @@ fn watch_on_a_terminal_redraws_in_place_with_bars_until_ctrl_c() {
         "{high} {medium} {low}: {frame:?}"
     );
 }
+
+#[test]
+fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
+    let r = redis();
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "t",
+            "--priority",
+            "low",
+            "--id",
+            "old-low",
+        ])
+        .assert()
+        .success();
+    // Make the low task an hour old, as if high-priority work had kept it waiting since.
+    let mut c = conn(&r);
+    let body: String = redis::cmd("HGET")
+        .arg("rpq:{default}:tasks")
+        .arg("old-low")
+        .query(&mut c)
+        .unwrap();
+    let mut stored: Value = serde_json::from_str(&body).unwrap();
+    stored["c"] = json!(stored["c"].as_i64().unwrap() - 3_600_000);
+    let _: () = redis::cmd("HSET")
+        .arg("rpq:{default}:tasks")
+        .arg("old-low")
+        .arg(stored.to_string())
+        .query(&mut c)
+        .unwrap();
+    rpq(&r)
+        .args(["produce", "--type", "t", "--priority", "high"])
+        .assert()
+        .success();
+    // The next claim is the fresh high task; the oldest waiting is still the low one.
+    let next = ndjson(
+        &rpq(&r)
+            .args(["peek", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(next[0]["priority"], 1);
+    let oldest = stats(&r)["oldest_waiting_ms"].as_u64().unwrap();
+    assert!(oldest >= 3_600_000, "oldest_waiting_ms {oldest}");
+}

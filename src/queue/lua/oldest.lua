@@ -1,0 +1,14 @@
+-- oldest: the bodies of the first waiting task of each priority. Within a priority the first is
+-- the earliest arrival (first in, first out; recovered tasks go back at their old place), so the
+-- oldest waiting task of the shard is one of these three.
+-- KEYS: the common layout (common.lua)
+-- returns up to three stored bodies (false where a body is missing)
+local out = {}
+for p = 1, 3 do
+  local head = redis.call('ZRANGEBYSCORE', K_PENDING, pending_score(p, 0),
+    '(' .. pending_score(p + 1, 0), 'LIMIT', '0', '1')
+  if #head > 0 then
+    out[#out + 1] = redis.call('HGET', K_TASKS, head[1])
+  end
+end
+return out
