@@ -241,12 +241,7 @@ fn work(
             match result {
                 HandlerResult::Aborted => {
                     // Finished tasks are acknowledged before the rest goes back.
-                    if !tokens.is_empty() {
-                        let acked = retry(q, sd, |q| q.ack(&o.name, tokens))?;
-                        heartbeat.forget(tokens);
-                        tokens.clear();
-                        report_acks(out, &mut to_ack, &acked)?;
-                    }
+                    flush_acks(q, sd, out, &o.name, heartbeat, tokens, &mut to_ack)?;
                     let mut held = vec![c];
                     held.extend(tasks.by_ref());
                     release(q, sd, out, &o.name, &held)?;
@@ -271,11 +266,8 @@ fn work(
                     // quick: a slow task, or acks waiting too long, send them at once.
                     let slow = started.elapsed() >= ACK_WINDOW || since.elapsed() >= ACK_WINDOW;
                     if last || (slow && tasks.len() > 0) {
-                        let acked = retry(q, sd, |q| q.ack(&o.name, tokens))?;
-                        heartbeat.forget(tokens);
-                        tokens.clear();
+                        flush_acks(q, sd, out, &o.name, heartbeat, tokens, &mut to_ack)?;
                         deferred_since = None;
-                        report_acks(out, &mut to_ack, &acked)?;
                     }
                 }
                 HandlerResult::Failed(why) => {
@@ -293,15 +285,31 @@ fn work(
             }
         }
     }
-    if !tokens.is_empty() {
-        let acked = retry(q, sd, |q| q.ack(&o.name, tokens))?;
-        tokens.clear();
-        report_acks(out, &mut to_ack, &acked)?;
-    }
+    flush_acks(q, sd, out, &o.name, heartbeat, tokens, &mut to_ack)?;
     if sd.abort_requested() {
         return Err(Interrupted.into());
     }
     Ok(summary)
+}
+
+/// Acknowledges the finished tasks whose acks were waiting to ride on the next claim, at once,
+/// and prints their result lines.
+fn flush_acks(
+    q: &mut Queue,
+    sd: &Shutdown,
+    out: &Output,
+    name: &str,
+    heartbeat: &Heartbeat,
+    tokens: &mut Vec<(String, String)>,
+    to_ack: &mut Vec<Finished>,
+) -> Result<()> {
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let acked = retry(q, sd, |q| q.ack(name, tokens))?;
+    heartbeat.forget(tokens);
+    tokens.clear();
+    report_acks(out, to_ack, &acked)
 }
 
 /// Prints the result lines of tasks whose acks just came back.
@@ -323,10 +331,7 @@ fn release(q: &mut Queue, sd: &Shutdown, out: &Output, name: &str, held: &[Claim
         .map(|c| (c.task.id.clone(), c.token.clone()))
         .collect();
     // A release that cannot reach Redis is not fatal: the lease expires and the task returns.
-    let flags = match q.release(&leases) {
-        Ok(f) => f,
-        Err(_) => retry(q, sd, |q| q.release(&leases)).unwrap_or_default(),
-    };
+    let flags = retry(q, sd, |q| q.release(&leases)).unwrap_or_default();
     for (c, ok) in held
         .iter()
         .zip(flags.iter().copied().chain(std::iter::repeat(false)))
