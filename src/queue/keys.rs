@@ -1,27 +1,123 @@
-//! Every Redis key name rpq uses. All keys of one queue shard share one hash tag
+//! Every Redis key name rpq uses, as one table. All keys of one queue shard share one hash tag
 //! (`rpq:{NAME}:...`), so each script touches a single cluster slot and an ACL pattern of
-//! `~rpq:*` covers them. Nothing outside this module spells a key.
+//! `~rpq:*` covers them. Nothing outside this module spells a key: the scripts receive them
+//! as KEYS in table order (`lua/common.lua` names them, and a test holds the two together),
+//! the wrong-type diagnosis reads their types here, and the tests name keys through `Keys`.
 
-/// The keys of one shard, in the order every script receives them (see `lua/common.lua`).
+/// One key of a queue shard: its place in the scripts' KEYS, its suffix and its Redis type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyDef {
+    /// The local name `lua/common.lua` gives `KEYS[n]` (n = the index in `LAYOUT` + 1).
+    pub lua: &'static str,
+    pub suffix: &'static str,
+    /// What `TYPE` answers for the key once it exists.
+    pub kind: &'static str,
+    pub holds: &'static str,
+}
+
+/// The keys of one shard, in the order every script receives them.
+pub const LAYOUT: [KeyDef; 12] = [
+    KeyDef {
+        lua: "K_PENDING",
+        suffix: "pending",
+        kind: "zset",
+        holds: "id -> pending score (priority, then arrival)",
+    },
+    KeyDef {
+        lua: "K_INFLIGHT",
+        suffix: "inflight",
+        kind: "zset",
+        holds: "id -> lease deadline ms",
+    },
+    KeyDef {
+        lua: "K_TASKS",
+        suffix: "tasks",
+        kind: "hash",
+        holds: "id -> body",
+    },
+    KeyDef {
+        lua: "K_CLAIMS",
+        suffix: "claims",
+        kind: "hash",
+        holds: "id -> the claim of a task in flight",
+    },
+    KeyDef {
+        lua: "K_STATE",
+        suffix: "state",
+        kind: "hash",
+        holds: "id -> attempts and place in line, out of flight",
+    },
+    KeyDef {
+        lua: "K_DELAYED",
+        suffix: "delayed",
+        kind: "zset",
+        holds: "id -> retry at ms",
+    },
+    KeyDef {
+        lua: "K_DEAD",
+        suffix: "dead",
+        kind: "zset",
+        holds: "id -> died at ms",
+    },
+    KeyDef {
+        lua: "K_DEADINFO",
+        suffix: "dead:info",
+        kind: "hash",
+        holds: "id -> JSON {error, attempts}",
+    },
+    KeyDef {
+        lua: "K_STATS",
+        suffix: "stats",
+        kind: "hash",
+        holds: "counters, the last-minute ring, checks",
+    },
+    KeyDef {
+        lua: "K_WAKE",
+        suffix: "wake",
+        kind: "list",
+        holds: "markers that unblock idle consumers",
+    },
+    KeyDef {
+        lua: "K_SEQ",
+        suffix: "seq",
+        kind: "string",
+        holds: "arrival sequence counter",
+    },
+    KeyDef {
+        lua: "K_CONSUMERS",
+        suffix: "consumers",
+        kind: "hash",
+        holds: "consumer name -> last seen ms|tasks done",
+    },
+];
+
+/// A key's place in `LAYOUT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Key {
+    Pending,
+    Inflight,
+    Tasks,
+    Claims,
+    State,
+    Delayed,
+    Dead,
+    DeadInfo,
+    Stats,
+    Wake,
+    Seq,
+    Consumers,
+}
+
+/// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
+pub const META_SUFFIX: &str = "meta";
+pub const WAKE_ALL_SUFFIX: &str = "wake:all";
+
+/// The keys of one shard, in the order every script receives them (`LAYOUT`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keys {
     all: Vec<String>,
 }
-
-const SUFFIXES: [&str; 12] = [
-    "pending",
-    "inflight",
-    "tasks",
-    "claims",
-    "state",
-    "delayed",
-    "dead",
-    "dead:info",
-    "stats",
-    "wake",
-    "seq",
-    "consumers",
-];
 
 impl Keys {
     /// The keys of shard `index` of queue `name`. Shard 0 is the plain queue, so a queue that
@@ -29,10 +125,7 @@ impl Keys {
     pub fn new(name: &str, index: usize) -> Keys {
         let tag = tag(name, index);
         Keys {
-            all: SUFFIXES
-                .iter()
-                .map(|s| format!("rpq:{{{tag}}}:{s}"))
-                .collect(),
+            all: LAYOUT.iter().map(|d| key(&tag, d.suffix)).collect(),
         }
     }
 
@@ -41,30 +134,55 @@ impl Keys {
         &self.all
     }
 
+    /// Each key with its definition, in script order.
+    pub fn with_defs(&self) -> impl Iterator<Item = (&str, &'static KeyDef)> {
+        self.all.iter().map(String::as_str).zip(LAYOUT.iter())
+    }
+
+    pub fn get(&self, k: Key) -> &str {
+        &self.all[k as usize]
+    }
+
     pub fn pending(&self) -> &str {
-        &self.all[0]
+        self.get(Key::Pending)
     }
     pub fn inflight(&self) -> &str {
-        &self.all[1]
+        self.get(Key::Inflight)
     }
     pub fn tasks(&self) -> &str {
-        &self.all[2]
+        self.get(Key::Tasks)
+    }
+    pub fn claims(&self) -> &str {
+        self.get(Key::Claims)
+    }
+    pub fn state(&self) -> &str {
+        self.get(Key::State)
     }
     pub fn delayed(&self) -> &str {
-        &self.all[5]
+        self.get(Key::Delayed)
     }
     pub fn dead(&self) -> &str {
-        &self.all[6]
+        self.get(Key::Dead)
+    }
+    pub fn dead_info(&self) -> &str {
+        self.get(Key::DeadInfo)
     }
     pub fn stats(&self) -> &str {
-        &self.all[8]
+        self.get(Key::Stats)
     }
     pub fn wake(&self) -> &str {
-        &self.all[9]
+        self.get(Key::Wake)
+    }
+    pub fn seq(&self) -> &str {
+        self.get(Key::Seq)
     }
     pub fn consumers(&self) -> &str {
-        &self.all[11]
+        self.get(Key::Consumers)
     }
+}
+
+fn key(tag: &str, suffix: &str) -> String {
+    format!("rpq:{{{tag}}}:{suffix}")
 }
 
 /// The hash tag of a shard: the queue name, and for shards past the first a `.N` suffix.
@@ -78,14 +196,14 @@ pub fn tag(name: &str, index: usize) -> String {
 
 /// The key holding a queue's settings (its shard count), always on shard 0.
 pub fn meta(name: &str) -> String {
-    format!("rpq:{{{name}}}:meta")
+    key(name, META_SUFFIX)
 }
 
 /// The list idle consumers of a sharded queue block on besides shard 0's own wake list: a
 /// push to any other shard adds a marker here too (same hash tag as shard 0, so one BLPOP can
 /// wait on both, also on Redis Cluster).
 pub fn wake_all(name: &str) -> String {
-    format!("rpq:{{{name}}}:wake:all")
+    key(name, WAKE_ALL_SUFFIX)
 }
 
 /// The shard that holds task `id` of a queue of `n` shards: a fixed hash of the id (FNV-1a), so
@@ -131,8 +249,69 @@ mod tests {
         let k = Keys::new("jobs", 0);
         assert_eq!(k.pending(), "rpq:{jobs}:pending");
         assert_eq!(k.consumers(), "rpq:{jobs}:consumers");
+        assert_eq!(k.dead_info(), "rpq:{jobs}:dead:info");
         assert!(k.all().iter().all(|key| key.starts_with("rpq:{jobs}:")));
-        assert_eq!(k.all().len(), 12);
+        assert_eq!(k.all().len(), LAYOUT.len());
+    }
+
+    #[test]
+    fn the_key_enum_follows_the_table() {
+        let k = Keys::new("q", 0);
+        for (i, key) in [
+            Key::Pending,
+            Key::Inflight,
+            Key::Tasks,
+            Key::Claims,
+            Key::State,
+            Key::Delayed,
+            Key::Dead,
+            Key::DeadInfo,
+            Key::Stats,
+            Key::Wake,
+            Key::Seq,
+            Key::Consumers,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert_eq!(key as usize, i);
+            assert!(k.get(key).ends_with(&format!(":{}", LAYOUT[i].suffix)));
+        }
+    }
+
+    /// common.lua names each KEYS[n] once, in `local K_A, K_B = KEYS[1], KEYS[2]` lines; those
+    /// names and their numbers must be the table's, or a script would read the wrong key.
+    #[test]
+    fn common_lua_names_the_keys_of_the_table() {
+        let src = include_str!("lua/common.lua");
+        let mut named: Vec<(usize, String)> = Vec::new();
+        for line in src.lines().filter(|l| l.starts_with("local K_")) {
+            let (names, values) = line
+                .trim_start_matches("local ")
+                .split_once('=')
+                .expect("an assignment");
+            for (name, value) in names.split(',').zip(values.split(',')) {
+                let n: usize = value
+                    .trim()
+                    .trim_start_matches("KEYS[")
+                    .trim_end_matches(']')
+                    .parse()
+                    .unwrap_or_else(|_| panic!("not a KEYS[n]: {value}"));
+                named.push((n, name.trim().to_string()));
+            }
+        }
+        named.sort();
+        let want: Vec<(usize, String)> = LAYOUT
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i + 1, d.lua.to_string()))
+            .collect();
+        assert_eq!(named, want);
+        // The header comment lists each key with its number and suffix too.
+        for (i, d) in LAYOUT.iter().enumerate() {
+            let entry = format!("KEYS[{}] {} {}:", i + 1, d.suffix, d.kind);
+            assert!(src.contains(&entry), "common.lua's header lacks '{entry}'");
+        }
     }
 
     #[test]

@@ -405,20 +405,17 @@ impl Queue {
         if e.code() != Some("WRONGTYPE") && !e.to_string().contains("WRONGTYPE") {
             return conn::refused(&e, command).unwrap_or_else(|| conn::describe(e));
         }
-        let expected = [
-            "zset", "zset", "hash", "hash", "hash", "zset", "zset", "hash", "hash", "list",
-            "string", "hash",
-        ];
-        let keys = self.shards[shard].all().to_vec();
-        for (key, want) in keys.iter().zip(expected) {
+        let keys = self.shards[shard].clone();
+        for (key, def) in keys.with_defs() {
             let t: String = redis::cmd("TYPE")
                 .arg(key)
                 .query(&mut self.conn)
                 .unwrap_or_default();
-            if t != "none" && t != want {
+            if t != "none" && t != def.kind {
                 return anyhow!(
-                    "key {key} holds a {t}, not the {want} rpq keeps there; \
-                     rename or delete it, or use another --queue"
+                    "key {key} holds a {t}, not the {} rpq keeps there; \
+                     rename or delete it, or use another --queue",
+                    def.kind
                 );
             }
         }

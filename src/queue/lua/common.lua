@@ -1,15 +1,20 @@
 -- common: helpers shared by every rpq script; each script is this prelude plus its own body.
--- Every script receives the same KEYS, all of one queue shard (one hash tag):
--- KEYS[1] pending zset (id -> priority*1e15 + arrival seq)   KEYS[2] inflight zset (id -> lease deadline ms)
--- KEYS[3] tasks hash (id -> body)
--- KEYS[4] claims hash (id -> "token|claimed ms|max attempts|attempts|pending score|consumer")
--- KEYS[5] state hash (id -> "attempts|pending score", for tasks claimed at least once and out of
+-- Every script receives the same KEYS, all of one queue shard (one hash tag), in the order of
+-- the table in keys.rs (a unit test holds the two together):
+-- KEYS[1] pending zset: id -> pending score (priority, then arrival; see pending_score)
+-- KEYS[2] inflight zset: id -> lease deadline ms
+-- KEYS[3] tasks hash: id -> body
+-- KEYS[4] claims hash: id -> "token|claimed ms|max attempts|attempts|pending score|consumer"
+-- KEYS[5] state hash: id -> "attempts|pending score", for tasks claimed at least once and out of
 --   flight: waiting again, retrying or dead; a task in flight keeps both in its claim, so that a
---   first attempt, claimed and acked, never touches this hash)
--- KEYS[6] delayed zset (id -> retry at ms)   KEYS[7] dead zset (id -> died at ms)
--- KEYS[8] dead info hash (id -> JSON {error, attempts})   KEYS[9] stats hash (counters)
--- KEYS[10] wake list (markers that unblock idle consumers)   KEYS[11] arrival sequence counter
--- KEYS[12] consumers hash (name -> "last seen ms|tasks done")
+--   first attempt, claimed and acked, never touches this hash
+-- KEYS[6] delayed zset: id -> retry at ms
+-- KEYS[7] dead zset: id -> died at ms
+-- KEYS[8] dead:info hash: id -> JSON {error, attempts}
+-- KEYS[9] stats hash: counters, the last-minute ring, checks
+-- KEYS[10] wake list: markers that unblock idle consumers
+-- KEYS[11] seq string: arrival sequence counter
+-- KEYS[12] consumers hash: name -> "last seen ms|tasks done"
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
