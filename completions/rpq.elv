@@ -19,7 +19,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
     var completions = [
         &'rpq'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -52,7 +52,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --id 'Id of the one task; an id that is already queued is not queued twice'
             cand --batch 'Tasks per round trip with --stdin'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -77,7 +77,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --backoff 'First retry delay after a failure; doubles with each attempt, with jitter'
             cand --prefetch 'Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -95,7 +95,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -n 'How many tasks'
             cand --count 'How many tasks'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;len'= {
             cand --priority 'Count one priority only: 1|2|3 or high|medium|low'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -126,7 +126,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;clear'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -144,7 +144,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;stats'= {
             cand --watch 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -159,7 +159,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;dead'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -180,7 +180,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -n 'At most N tasks'
             cand --count 'At most N tasks'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -195,7 +195,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;dead;retry'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -210,7 +210,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;dead;purge'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -240,7 +240,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;demo'= {
             cand --duration 'Stop after this long [default: until Ctrl+C]'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -262,7 +262,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --prefetch 'Tasks per claim (one round trip each)'
             cand --latency-tasks 'Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
@@ -279,7 +279,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;completions'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
-            cand --queue 'Which queue'
+            cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'

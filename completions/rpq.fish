@@ -25,7 +25,7 @@ function __fish_rpq_using_subcommand
 end
 
 complete -c rpq -n "__fish_rpq_needs_command" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_needs_command" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_needs_command" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_needs_command" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_needs_command" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_needs_command" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -54,7 +54,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l payload -d 'Payload 
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one task; an id that is already queued is not queued twice' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -75,7 +75,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand consume" -l max-attempts -d 'Att
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l backoff -d 'First retry delay after a failure; doubles with each attempt, with jitter' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l prefetch -d 'Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -88,7 +88,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand consume" -s h -l help -d 'Print 
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -s n -l count -d 'How many tasks' -r
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -100,7 +100,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand peek" -s h -l help -d 'Print hel
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l priority -d 'Count one priority only: 1|2|3 or high|medium|low' -r
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -111,7 +111,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-insecure -d 'Skip TL
 complete -c rpq -n "__fish_rpq_using_subcommand len" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand len" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -124,7 +124,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand clear" -s h -l help -d 'Print he
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l watch -d 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -135,7 +135,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-insecure -d 'Skip 
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -151,7 +151,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s n -l count -d 'At most N tasks' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -162,7 +162,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -173,7 +173,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -189,7 +189,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l duration -d 'Stop after this long [default: until Ctrl+C]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -207,7 +207,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l batch -d 'Tasks per pu
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l prefetch -d 'Tasks per claim (one round trip each)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l latency-tasks -d 'Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
@@ -220,7 +220,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-insecure -d 'Skip 
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue' -r
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-key -d 'Client private key (PEM) for TLS' -r -F

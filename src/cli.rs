@@ -48,15 +48,9 @@ pub struct Global {
     #[arg(long, global = true, env = "RPQ_CLUSTER", value_parser = env_flag())]
     pub cluster: bool,
 
-    /// Which queue
-    #[arg(
-        long,
-        global = true,
-        env = "RPQ_QUEUE",
-        default_value = "default",
-        value_name = "NAME"
-    )]
-    pub queue: String,
+    /// Which queue [default: default]
+    #[arg(long, global = true, env = "RPQ_QUEUE", value_name = "NAME")]
+    pub queue: Option<String>,
 
     /// Machine output: one JSON object per line (NDJSON) on stdout
     #[arg(long, global = true)]
@@ -440,8 +434,8 @@ mod tests {
     fn global_options_go_before_or_after_the_subcommand() {
         let a = Cli::try_parse_from(["rpq", "--queue", "q1", "len"]).unwrap();
         let b = Cli::try_parse_from(["rpq", "len", "--queue", "q1", "--json"]).unwrap();
-        assert_eq!(a.global.queue, "q1");
-        assert_eq!(b.global.queue, "q1");
+        assert_eq!(a.global.queue.as_deref(), Some("q1"));
+        assert_eq!(b.global.queue.as_deref(), Some("q1"));
         assert!(b.global.json);
     }
 

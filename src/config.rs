@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 pub const DEFAULT_URL: &str = "redis://127.0.0.1:6379";
+pub const DEFAULT_QUEUE: &str = "default";
 
 #[derive(Debug, Clone, Default)]
 pub struct Tls {
@@ -24,6 +25,8 @@ pub struct Config {
     pub urls: Vec<String>,
     pub cluster: bool,
     pub queue: String,
+    /// Whether the queue was named (flag or environment) rather than left at its default.
+    pub queue_given: bool,
     pub json: bool,
     pub tls: Tls,
     pub shards: Option<u32>,
@@ -57,12 +60,14 @@ impl Config {
             )
             .into());
         }
-        check_queue_name(&g.queue).map_err(UsageError)?;
+        let queue = g.queue.clone().unwrap_or_else(|| DEFAULT_QUEUE.to_string());
+        check_queue_name(&queue).map_err(UsageError)?;
         let stdout_tty = std::io::stdout().is_terminal();
         Ok(Config {
             urls,
             cluster: g.cluster,
-            queue: g.queue.clone(),
+            queue,
+            queue_given: g.queue.is_some(),
             json: g.json,
             tls: Tls {
                 ca: g.tls_ca.clone(),
@@ -86,6 +91,7 @@ impl Config {
             urls: vec![url.to_string()],
             cluster: false,
             queue: queue.to_string(),
+            queue_given: true,
             json: false,
             tls: Tls::default(),
             shards: None,

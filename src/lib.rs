@@ -1,15 +1,33 @@
 //! rpq: a priority task queue on Redis, driven from one command-line binary.
 //!
-//! `cli` parses, `config` reads the environment, `commands` run one subcommand each on the
-//! shared `queue` module, and `output` prints.
+//! Code map, one line a module:
+//! - `cli`: clap derive only, the global options and one Args struct per subcommand.
+//! - `config`: the one place that reads the environment and asks about terminals.
+//! - `commands`: one file per subcommand, flags in, one engine or `Queue` call, exit code out.
+//! - `queue`: the queue's operations over Lua scripts (`queue/lua/`): `keys` the key layout,
+//!   `score` the pending-score encoding, `script` the one way to call a script (EVALSHA, EVAL on
+//!   NOSCRIPT) and replies, `shards` the sharded fan-out and claim order, `types` its data.
+//! - `consumer`: the worker engine: claim loop, handlers, heartbeat, acks, shutdown.
+//! - `producer`: random tasks on an interval, task lines from stdin in batches.
+//! - `bench`: the load generator behind `rpq bench`.
+//! - `output`: every write to stdout and stderr: human blocks, NDJSON, tables, progress,
+//!   prompts, notes.
+//! - `task`: the task, its priority, its stored body and its JSON form.
+//! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
+//! - `reconnect`: riding out a lost connection in long-running commands.
+//! - `shutdown`: signals (first drains, second hands back).
+//! - `server`: a private redis-server for the demo, the bench and the tests.
+//! - `error`: error classes and the one mapping to exit codes.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod conn;
+pub mod consumer;
 pub mod error;
-pub mod handler;
 pub mod output;
+pub mod producer;
 pub mod queue;
 pub mod reconnect;
 pub mod server;
@@ -19,24 +37,26 @@ pub mod task;
 use anyhow::Result;
 use cli::{Cli, Command};
 use config::Config;
+use output::Output;
 use std::process::ExitCode;
 
 /// Runs one parsed command line and returns its exit code.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Completions(args) = &cli.command {
-        return commands::completions::run(args);
+        return commands::completions::run(&Output::plain(), args);
     }
     let cfg = Config::from_global(&cli.global)?;
+    let out = Output::new(&cfg);
     match &cli.command {
-        Command::Produce(a) => commands::produce::run(&cfg, a),
-        Command::Consume(a) => commands::consume::run(&cfg, a),
-        Command::Peek(a) => commands::peek::run(&cfg, a),
-        Command::Len(a) => commands::len::run(&cfg, a),
-        Command::Clear(a) => commands::clear::run(&cfg, a),
-        Command::Stats(a) => commands::stats::run(&cfg, a),
-        Command::Dead(c) => commands::dead::run(&cfg, c),
-        Command::Demo(a) => commands::demo::run(&cfg, a),
-        Command::Bench(a) => commands::bench::run(&cfg, a),
+        Command::Produce(a) => commands::produce::run(&cfg, &out, a),
+        Command::Consume(a) => commands::consume::run(&cfg, &out, a),
+        Command::Peek(a) => commands::peek::run(&cfg, &out, a),
+        Command::Len(a) => commands::len::run(&cfg, &out, a),
+        Command::Clear(a) => commands::clear::run(&cfg, &out, a),
+        Command::Stats(a) => commands::stats::run(&cfg, &out, a),
+        Command::Dead(c) => commands::dead::run(&cfg, &out, c),
+        Command::Demo(a) => commands::demo::run(&cfg, &out, a),
+        Command::Bench(a) => commands::bench::run(&cfg, &out, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

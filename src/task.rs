@@ -52,6 +52,20 @@ impl FromStr for Priority {
     }
 }
 
+/// In JSON a priority is always its integer.
+impl Serialize for Priority {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Priority {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Priority, D::Error> {
+        let n = u64::deserialize(d)?;
+        Priority::new(n).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for Priority {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -104,7 +118,7 @@ impl NewTask {
         Task {
             id: self.id.clone(),
             kind: self.kind.clone(),
-            priority: self.priority.get(),
+            priority: self.priority,
             payload: self.payload.clone(),
             created_at: ms_to_time(created_ms),
             attempt: 0,
@@ -143,7 +157,7 @@ pub struct Task {
     pub id: String,
     #[serde(rename = "type")]
     pub kind: String,
-    pub priority: u8,
+    pub priority: Priority,
     pub payload: Value,
     #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
@@ -163,13 +177,12 @@ impl Task {
         }
         let s: Stored =
             serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
-        if !(1..=3).contains(&s.p) {
-            return Err(format!("stored priority {} is out of range", s.p));
-        }
+        let priority = Priority::new(u64::from(s.p))
+            .map_err(|_| format!("stored priority {} is out of range", s.p))?;
         Ok(Task {
             id: id.to_string(),
             kind: s.t,
-            priority: s.p,
+            priority,
             payload: s.d,
             created_at: ms_to_time(s.c),
             attempt,
@@ -177,20 +190,17 @@ impl Task {
     }
 
     /// What peek and dead list show for a task whose body cannot be read: its id, what is
-    /// known of its priority (0 when nothing), type "?" and a null payload, rather than hiding it.
+    /// known of its priority (medium when nothing is, as `dead retry` would queue it), type "?"
+    /// and a null payload, rather than hiding it.
     pub fn unreadable(id: &str, priority: u8, attempt: u32) -> Task {
         Task {
             id: id.to_string(),
             kind: "?".into(),
-            priority,
+            priority: Priority::new(u64::from(priority)).unwrap_or(Priority::MEDIUM),
             payload: Value::Null,
             created_at: ms_to_time(0),
             attempt,
         }
-    }
-
-    pub fn priority(&self) -> Priority {
-        Priority(self.priority)
     }
 }
 
@@ -301,7 +311,7 @@ mod tests {
         let stored = format!("{{\"c\":1764340214123,{}", t.body());
         let back = Task::from_stored(&t.id, &stored, 2).unwrap();
         assert_eq!(back.kind, "email");
-        assert_eq!(back.priority, 1);
+        assert_eq!(back.priority, Priority::HIGH);
         assert_eq!(back.payload, json!({"to": "a@b.c"}));
         assert_eq!(back.attempt, 2);
         assert_eq!(

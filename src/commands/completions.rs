@@ -3,15 +3,15 @@
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::UsageError;
+use crate::output::Output;
 use anyhow::Result;
 use clap::CommandFactory;
-use std::io::Write;
 use std::process::ExitCode;
 
-pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
-    let mut out = Vec::new();
-    generate(args.shell, &mut out);
-    std::io::stdout().write_all(&out)?;
+pub fn run(out: &Output, args: &CompletionsArgs) -> Result<ExitCode> {
+    let mut script = Vec::new();
+    generate(args.shell, &mut script);
+    out.raw(&script)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,10 +2,11 @@
 //! speeds run as threads against `--url` if it answers, else against a private redis-server.
 
 use crate::cli::DemoArgs;
-use crate::commands::{consume, produce};
 use crate::config::Config;
+use crate::consumer;
 use crate::error::Interrupted;
 use crate::output::{note, Output};
+use crate::producer;
 use crate::queue::Queue;
 use crate::server::RedisServer;
 use crate::shutdown::Shutdown;
@@ -13,7 +14,7 @@ use anyhow::{Context, Result};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-pub fn run(cfg: &Config, args: &DemoArgs) -> Result<ExitCode> {
+pub fn run(cfg: &Config, out: &Output, args: &DemoArgs) -> Result<ExitCode> {
     let sd = Shutdown::install()?;
     let mut cfg = cfg.clone();
     // Keep the private server alive for the whole demo; Drop stops it, also after Ctrl+C.
@@ -34,7 +35,7 @@ pub fn run(cfg: &Config, args: &DemoArgs) -> Result<ExitCode> {
             Some(s)
         }
     };
-    if cfg.queue == "default" {
+    if !cfg.queue_given {
         cfg.queue = "demo".to_string();
     }
     note(&format!(
@@ -42,30 +43,18 @@ pub fn run(cfg: &Config, args: &DemoArgs) -> Result<ExitCode> {
          backlog builds and high priority tasks overtake it; Ctrl+C stops",
         cfg.queue
     ));
-    let out = Output::new(cfg.json, cfg.color);
     let started = Instant::now();
     let result = std::thread::scope(|s| -> Result<()> {
         let workers = [("c1", 1500), ("c2", 3000)].map(|(name, ms)| {
             let (cfg, sd, out) = (cfg.clone(), sd.clone(), out.clone());
             s.spawn(move || {
-                let o = consume::Options {
-                    name: name.to_string(),
-                    delay: Duration::from_millis(ms),
-                    count: None,
-                    drain: false,
-                    exec: None,
-                    exec_timeout: None,
-                    lease: Duration::from_secs(30),
-                    max_attempts: 3,
-                    backoff: Duration::from_secs(1),
-                    prefetch: 1,
-                };
-                consume::consume(&cfg, &o, &sd, &out).map(|_| ())
+                let o = consumer::Options::simulated(name, Duration::from_millis(ms));
+                consumer::run(&cfg, &o, &sd, &out).map(|_| ())
             })
         });
         let (pcfg, psd, pout) = (cfg.clone(), sd.clone(), out.clone());
         let producer = s.spawn(move || {
-            produce::generate(
+            producer::generate(
                 &pcfg,
                 Duration::from_millis(500),
                 None,

@@ -7,13 +7,12 @@ use crate::queue::Queue;
 use anyhow::Result;
 use std::process::ExitCode;
 
-pub fn run(cfg: &Config, args: &LenArgs) -> Result<ExitCode> {
-    let mut q = Queue::open(cfg)?;
-    let lengths = q.lengths()?;
+pub fn run(cfg: &Config, out: &Output, args: &LenArgs) -> Result<ExitCode> {
+    let lengths = Queue::open(cfg)?.lengths()?;
     let total = match args.priority {
         Some(p) => lengths.of(p),
         None => lengths.waiting,
     };
-    Output::new(cfg.json, cfg.color).len(total, &lengths)?;
+    out.len(total, &lengths)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
-//! One module per subcommand: flags in, `Queue` calls, `Output` out.
+//! One module per subcommand: flags in, one engine or `Queue` call, the result to `Output`, an
+//! exit code out.
 
 pub mod bench;
 pub mod clear;

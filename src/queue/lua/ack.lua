@@ -1,7 +1,7 @@
 -- ack: finish tasks held with the given token; nothing of them is left but counters
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] consumer name  ARGV[2..] pairs of (id, token)
--- returns one flag per pair: 1 acknowledged, 0 the lease was lost, 2 already finished
+-- returns one code per pair: ACK_ACKED, ACK_LOST or ACK_FINISHED (common.lua)
 local consumer = ARGV[1]
 local now = now_ms()
 local out = {}

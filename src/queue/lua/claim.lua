@@ -2,7 +2,7 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
 -- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7..] pairs of (id, token) to acknowledge first
--- returns {now, next retry ms, next lease expiry ms, n acked, ack flag..., id, body, attempt, ...}
+-- returns {now, next retry ms, next lease expiry ms, n acked, ack code..., id, body, attempt, ...}
 -- (the two times only when nothing was claimed, 0 when there is none; body false when missing)
 local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])

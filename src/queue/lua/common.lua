@@ -19,6 +19,16 @@ local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS
 local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
 
+-- Reply codes, named the same in Rust (script.rs: AckCode, FailCode).
+local ACK_LOST = 0
+local ACK_ACKED = 1
+local ACK_FINISHED = 2
+local FAIL_LOST = 0
+local FAIL_RETRY = 1
+local FAIL_DEAD = 2
+local FAIL_WAS_RETRYING = 3
+local FAIL_WAS_DEAD = 4
+
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
 local WAKE_CAP = 64
@@ -111,8 +121,8 @@ end
 -- Acknowledge a finished task. A task whose body is already gone was finished, by this ack sent
 -- before (its reply lost) or by another consumer after this one's lease expired; only the
 -- caller knows whether it resent, so the two cases share one answer.
--- returns 1 acked, 0 the lease was lost (someone else holds it or it went back to the queue),
--- 2 already finished; and 1 when this call finished it (0 otherwise), for the caller's tally
+-- returns ACK_ACKED, ACK_LOST (someone else holds it or it went back to the queue) or
+-- ACK_FINISHED; and 1 when this call finished it (0 otherwise), for the caller's tally
 local function ack(id, token)
   if holds(id, token) then
     unlease(id)
@@ -120,12 +130,12 @@ local function ack(id, token)
     -- no state (its claim holds it). Only the holder acks, with the scripts of its own rpq, so a
     -- claim of an older rpq, which kept state, is never acked here.
     redis.call('HDEL', K_TASKS, id)
-    return 1, 1
+    return ACK_ACKED, 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
-    return 2, 0
+    return ACK_FINISHED, 0
   end
-  return 0, 0
+  return ACK_LOST, 0
 end
 
 -- A consumer was seen at `now` and finished `done` more tasks.

@@ -3,11 +3,11 @@
 //! process group, so a terminal's Ctrl+C reaches rpq alone (which lets the task finish) and a
 //! timeout or a second signal can stop the handler with everything it started.
 
+use crate::output::{passthrough_stderr, Output};
 use crate::shutdown::Shutdown;
 use crate::task::Task;
 use anyhow::{Context, Result};
 use std::io::{Read, Write};
-use std::os::fd::AsFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -29,18 +29,12 @@ pub struct Handler {
     pub command: String,
     pub timeout: Option<Duration>,
     pub queue: String,
-    /// With --json, stdout belongs to rpq's NDJSON, so the handler's stdout goes to stderr.
-    pub stdout_to_stderr: bool,
 }
 
 impl Handler {
-    pub fn run(&self, task: &Task, sd: &Shutdown) -> Result<HandlerResult> {
+    pub fn run(&self, task: &Task, sd: &Shutdown, out: &Output) -> Result<HandlerResult> {
         let input = serde_json::to_vec(task)?;
-        let stdout = if self.stdout_to_stderr {
-            Stdio::from(std::io::stderr().as_fd().try_clone_to_owned()?)
-        } else {
-            Stdio::inherit()
-        };
+        let stdout = out.handler_stdout()?;
         let mut cmd = Command::new("sh");
         die_with_parent(&mut cmd);
         let mut child = cmd
@@ -48,7 +42,7 @@ impl Handler {
             .arg(&self.command)
             .env("RPQ_TASK_ID", &task.id)
             .env("RPQ_TASK_TYPE", &task.kind)
-            .env("RPQ_TASK_PRIORITY", task.priority.to_string())
+            .env("RPQ_TASK_PRIORITY", task.priority.get().to_string())
             .env("RPQ_TASK_ATTEMPT", task.attempt.to_string())
             .env("RPQ_QUEUE", &self.queue)
             .stdin(Stdio::piped())
@@ -73,7 +67,7 @@ impl Handler {
                 if n == 0 {
                     break;
                 }
-                let _ = std::io::stderr().write_all(&buf[..n]);
+                passthrough_stderr(&buf[..n]);
                 let mut t = tail_w.lock().unwrap();
                 t.extend_from_slice(&buf[..n]);
                 let excess = t.len().saturating_sub(TAIL_BYTES);

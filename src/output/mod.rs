@@ -1,11 +1,25 @@
-//! Every write to stdout: the human blocks of the seed's example and the NDJSON lines.
-//! Diagnostics go to stderr through `note`; nothing else in rpq prints.
+//! Every write to stdout and stderr: the human blocks of the seed's example and the NDJSON
+//! lines, tables (`stats`, `bench`), the progress line, the prompt, and diagnostics (`note`).
+//! `Output` is built once from the config and handed to the commands, which never test
+//! `--json` or print themselves; only `error::report` writes the final error line. A unit test
+//! holds the rest of `src/` to that.
 
+mod bench;
+mod progress;
+mod stats;
+
+pub use progress::Progress;
+
+use crate::config::Config;
 use crate::queue::{Cleared, DeadTask, Lengths};
-use crate::task::{rfc3339, Task};
+use crate::task::{rfc3339, Priority, Task};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
-use std::io::{self, Write};
+use serde_json::json;
+use std::io::{self, BufRead, Write};
+use std::os::fd::AsFd;
+use std::process::Stdio;
 use std::time::Duration;
 
 /// How a consumer finished with a task.
@@ -51,15 +65,33 @@ pub struct Finished {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Output {
-    pub json: bool,
-    pub color: bool,
+    json: bool,
+    color: bool,
+    stdout_tty: bool,
+    stderr_tty: bool,
 }
 
 impl Output {
-    pub fn new(json: bool, color: bool) -> Output {
-        Output { json, color }
+    pub fn new(cfg: &Config) -> Output {
+        Output {
+            json: cfg.json,
+            color: cfg.color,
+            stdout_tty: cfg.stdout_tty,
+            stderr_tty: cfg.stderr_tty,
+        }
+    }
+
+    /// Plain text, no colour, no terminal: for tests.
+    pub fn plain() -> Output {
+        Output::default()
+    }
+
+    /// Whether a stdout line is a person's: a terminal and no `--json` (a screen redrawn in
+    /// place, bars, notes meant for the eye).
+    pub fn for_eyes(&self) -> bool {
+        self.stdout_tty && !self.json
     }
 
     fn paint(&self, code: &str, s: &str) -> String {
@@ -70,23 +102,22 @@ impl Output {
         }
     }
 
-    fn priority(&self, p: u8) -> String {
+    fn priority(&self, p: Priority) -> String {
         self.priority_padded(p, 0)
     }
 
     /// A priority's name, padded to `width` before it is painted, so columns line up in colour.
-    pub fn priority_padded(&self, p: u8, width: usize) -> String {
-        let (name, code) = priority_style(p);
-        self.paint(code, &format!("{name:<width$}"))
+    fn priority_padded(&self, p: Priority, width: usize) -> String {
+        self.paint(priority_colour(p), &format!("{:<width$}", p.name()))
     }
 
     /// `s` in the colour of priority `p`.
-    pub fn paint_priority(&self, p: u8, s: &str) -> String {
-        self.paint(priority_style(p).1, s)
+    fn paint_priority(&self, p: Priority, s: &str) -> String {
+        self.paint(priority_colour(p), s)
     }
 
     /// A JSON line; one write so lines of several threads never interleave.
-    pub fn json_line<T: Serialize>(&self, value: &T) -> io::Result<()> {
+    fn json_line<T: Serialize>(&self, value: &T) -> io::Result<()> {
         let mut line = serde_json::to_string(value).map_err(io::Error::other)?;
         line.push('\n');
         let mut out = io::stdout().lock();
@@ -230,17 +261,122 @@ impl Output {
         ))
     }
 
+    /// Bytes on stdout as they are (a completion script).
+    pub fn raw(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
     /// A line of text on stdout, for human-only results.
-    pub fn line(&self, text: &str) -> io::Result<()> {
+    fn line(&self, text: &str) -> io::Result<()> {
         self.block(&format!("{text}\n"))
+    }
+
+    /// `dead retry` and `dead purge`: how many tasks moved.
+    pub fn dead_moved(&self, op: &str, n: u64) -> io::Result<()> {
+        match (self.json, op) {
+            (true, "retry") => self.json_line(&json!({ "retried": n })),
+            (true, _) => self.json_line(&json!({ "purged": n })),
+            (false, "retry") => self.line(&format!("Queued {n} dead tasks again")),
+            (false, _) => self.line(&format!("Purged {n} dead tasks")),
+        }
+    }
+
+    /// `produce` with one task given by flags that was not queued (its id is known). JSON
+    /// prints the line with `queued: false`; a person gets a note.
+    pub fn not_queued(&self, label: &str, task: &Task) -> io::Result<()> {
+        if self.json {
+            return self.produced(label, task, false);
+        }
+        note(&format!(
+            "task {} is already queued; not queued again",
+            task.id
+        ));
+        Ok(())
+    }
+
+    /// Each task of a `produce --stdin` batch once it was pushed: a JSON line each; a person
+    /// gets the summary at the end instead.
+    pub fn imported(&self, task: &Task, queued: bool) -> io::Result<()> {
+        if self.json {
+            return self.produced("Producer", task, queued);
+        }
+        Ok(())
+    }
+
+    /// A `--stdin` line that is not a task, by number.
+    pub fn bad_line(&self, progress: &mut Progress, line_no: u64, why: &str) {
+        progress.clear();
+        let _ = writeln!(io::stderr().lock(), "line {line_no}: {why}");
+    }
+
+    /// The end of `produce --stdin`, for a person.
+    pub fn import_summary(&self, queued: u64, duplicates: u64, bad: u64) -> io::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        let mut msg = format!("Queued {queued} tasks");
+        if duplicates > 0 {
+            msg += &format!(", {duplicates} already queued");
+        }
+        if bad > 0 {
+            msg += &format!(", {bad} bad lines skipped");
+        }
+        self.line(&msg)
+    }
+
+    /// A note said only to a person at a terminal (stderr), such as "queue 'x' is empty".
+    pub fn hint(&self, text: &str) {
+        if self.stderr_tty {
+            note(text);
+        }
+    }
+
+    /// Asks a yes/no question on stderr and reads the answer from stdin; anything but y or yes
+    /// is a no, and says so.
+    pub fn confirm(&self, question: &str) -> Result<bool> {
+        let mut err = io::stderr().lock();
+        write!(err, "{question} [y/N] ")?;
+        err.flush()?;
+        let mut answer = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .context("reading the answer")?;
+        let yes = matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes");
+        if !yes {
+            writeln!(err, "Nothing removed.")?;
+        }
+        Ok(yes)
+    }
+
+    /// A progress line on stderr, shown only when stderr is a terminal.
+    pub fn progress(&self, label: &str, of: Option<u64>) -> Progress {
+        Progress::new(self.stderr_tty, label, of)
+    }
+
+    /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries
+    /// rpq's NDJSON.
+    pub fn handler_stdout(&self) -> io::Result<Stdio> {
+        if self.json {
+            Ok(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?))
+        } else {
+            Ok(Stdio::inherit())
+        }
     }
 
     /// Takes over the terminal for frames redrawn in place (`stats --watch`): clears it and
     /// hides the cursor until the `Screen` is dropped.
-    pub fn screen(&self) -> Screen {
+    fn screen(&self) -> Screen {
         let _ = self.block("\x1b[?25l\x1b[2J");
         Screen
     }
+}
+
+/// A handler's stderr, passed through to rpq's as it comes.
+pub fn passthrough_stderr(bytes: &[u8]) {
+    let _ = io::stderr().lock().write_all(bytes);
 }
 
 /// A terminal redrawn in place, like top. Only for a stdout that is a terminal.
@@ -270,12 +406,11 @@ impl Drop for Screen {
     }
 }
 
-fn priority_style(p: u8) -> (&'static str, &'static str) {
+fn priority_colour(p: Priority) -> &'static str {
     match p {
-        1 => ("high", "1;31"),
-        2 => ("medium", "33"),
-        3 => ("low", "2"),
-        _ => ("unknown", "0"),
+        Priority::HIGH => "1;31",
+        Priority::MEDIUM => "33",
+        _ => "2",
     }
 }
 
@@ -316,6 +451,48 @@ mod tests {
         assert_eq!(short_duration(Duration::from_millis(12)), "12ms");
         assert_eq!(short_duration(Duration::from_millis(1500)), "1.50s");
         assert_eq!(short_duration(Duration::from_secs(185)), "3m05s");
+    }
+
+    /// Only this module and the error reporter write to stdout or stderr (config.rs asks
+    /// whether they are terminals, nothing more).
+    #[test]
+    fn nothing_else_in_src_prints() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                    continue;
+                }
+                let rel = path.to_string_lossy().replace('\\', "/");
+                let rel = rel.split("/src/").last().unwrap_or("").to_string();
+                if !rel.ends_with(".rs") || rel.starts_with("output/") || rel == "error.rs" {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    let writes = ["print!(", "println!(", "eprint!(", "eprintln!(", "dbg!("]
+                        .iter()
+                        .any(|m| code.contains(m));
+                    let streams = rel != "config.rs"
+                        && (code.contains("::stdout()") || code.contains("::stderr()"));
+                    if writes || streams {
+                        found.push(format!("src/{rel}:{}: {}", i + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "printing outside output/:\n{}",
+            found.join("\n")
+        );
     }
 
     #[test]

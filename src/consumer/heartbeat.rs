@@ -1,0 +1,123 @@
+//! The heartbeat: a thread of its own, with its own connection, that extends the leases of the
+//! tasks in hand about every lease/3, so a task that takes longer than its lease is never taken
+//! from a live consumer; and notes the leases it finds lost, for the engine to report.
+
+use crate::config::Config;
+use crate::output::note;
+use crate::queue::{Claimed, Lease, Queue};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub struct Heartbeat {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct Shared {
+    held: Mutex<Vec<Lease>>,
+    /// Ids whose lease an extension found lost.
+    lost: Mutex<HashSet<String>>,
+    stop: AtomicBool,
+}
+
+impl Heartbeat {
+    pub fn start(cfg: Config, consumer: String, lease: Duration) -> Heartbeat {
+        let shared = Arc::new(Shared::default());
+        let s = Arc::clone(&shared);
+        let every = lease / 3;
+        let thread = std::thread::Builder::new()
+            .name("heartbeat".into())
+            .spawn(move || beat(&s, &cfg, &consumer, lease, every))
+            .expect("spawning the heartbeat thread");
+        Heartbeat {
+            shared,
+            thread: Some(thread),
+        }
+    }
+
+    /// Starts extending the leases of `tasks`.
+    pub fn track(&self, tasks: &[Claimed]) {
+        let mut held = self.shared.held.lock().unwrap();
+        held.extend(tasks.iter().map(Claimed::lease));
+    }
+
+    /// Stops extending one task; true when its lease was found lost meanwhile.
+    pub fn untrack(&self, id: &str) -> bool {
+        self.shared.held.lock().unwrap().retain(|l| l.id != id);
+        self.shared.lost.lock().unwrap().remove(id)
+    }
+
+    /// Stops extending leases that were acknowledged.
+    pub fn untrack_all_of<L: AsRef<Lease>>(&self, leases: &[L]) {
+        if leases.is_empty() {
+            return;
+        }
+        let gone: HashSet<&Lease> = leases.iter().map(AsRef::as_ref).collect();
+        self.shared
+            .held
+            .lock()
+            .unwrap()
+            .retain(|l| !gone.contains(l));
+        let mut lost = self.shared.lost.lock().unwrap();
+        for l in gone {
+            lost.remove(&l.id);
+        }
+    }
+
+    /// Stops extending every task in hand and returns their leases.
+    pub fn take(&self) -> Vec<Lease> {
+        std::mem::take(&mut *self.shared.held.lock().unwrap())
+    }
+}
+
+fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Duration) {
+    let mut q: Option<Queue> = None;
+    let mut said = false;
+    loop {
+        std::thread::park_timeout(every);
+        if s.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let held = s.held.lock().unwrap().clone();
+        if held.is_empty() {
+            continue;
+        }
+        if q.is_none() {
+            q = Queue::open(cfg).ok();
+        }
+        let Some(conn) = q.as_mut() else { continue };
+        match conn.extend(consumer, &held, lease) {
+            Ok(flags) => {
+                said = false;
+                let mut lost = s.lost.lock().unwrap();
+                for (l, ok) in held.iter().zip(flags) {
+                    if !ok {
+                        lost.insert(l.id.clone());
+                    }
+                }
+            }
+            Err(e) => {
+                // The main loop reports connection trouble; one line here is enough.
+                if !said {
+                    note(&format!("cannot extend a lease: {e:#}"));
+                    said = true;
+                }
+                q = None;
+            }
+        }
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            t.thread().unpark();
+            let _ = t.join();
+        }
+    }
+}

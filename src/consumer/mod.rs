@@ -1,0 +1,427 @@
+//! The worker engine behind `rpq consume` and the demo's consumers: the claim loop, the idle
+//! wait, running each task (a handler, or simulated work), acks that ride on the next claim,
+//! failures with backoff, the heartbeat, and graceful shutdown. It knows no flags and prints
+//! only through `Output`.
+
+mod acks;
+pub mod handler;
+mod heartbeat;
+
+use crate::config::Config;
+use crate::error::Interrupted;
+use crate::output::{note, Finished, Outcome, Output};
+use crate::queue::{ClaimOptions, ClaimReply, Claimed, Failed, Lease, Queue, Unreadable};
+use crate::reconnect::{retry, retry_idle};
+use crate::shutdown::Shutdown;
+use acks::{PendingAcks, ACK_WINDOW};
+use anyhow::Result;
+use chrono::Utc;
+use handler::{Handler, HandlerResult};
+use heartbeat::Heartbeat;
+use rand::Rng;
+use std::time::{Duration, Instant};
+
+/// An idle consumer claims now and then even without a wake-up, so that it shows as alive in
+/// `stats` and recovers expired leases of dead consumers.
+const IDLE_CLAIM_EVERY: Duration = Duration::from_secs(5);
+
+/// Backoff never grows past this.
+const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub name: String,
+    pub delay: Duration,
+    pub count: Option<u64>,
+    pub drain: bool,
+    pub exec: Option<String>,
+    pub exec_timeout: Option<Duration>,
+    pub lease: Duration,
+    pub max_attempts: u32,
+    pub backoff: Duration,
+    pub prefetch: usize,
+}
+
+impl Options {
+    /// What the demo's consumers and a plain `rpq consume` use: simulated work of `delay`.
+    pub fn simulated(name: &str, delay: Duration) -> Options {
+        Options {
+            name: name.to_string(),
+            delay,
+            count: None,
+            drain: false,
+            exec: None,
+            exec_timeout: None,
+            lease: Duration::from_secs(30),
+            max_attempts: 3,
+            backoff: Duration::from_secs(1),
+            prefetch: 1,
+        }
+    }
+}
+
+/// What a consumer did, for its exit status.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Summary {
+    pub done: u64,
+    pub failed: u64,
+    pub unreadable: u64,
+}
+
+/// Runs a consumer until `--count` tasks are done, a drain finds nothing, or the first signal;
+/// a second signal hands back what it holds and returns `Interrupted`.
+pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Summary> {
+    let mut c = Consumer::new(cfg, o, sd, out)?;
+    let result = c.work();
+    if result.is_err() {
+        c.hand_back_all();
+    }
+    result
+}
+
+/// Whether the loop goes on after a step.
+enum Next {
+    Go,
+    Stop,
+}
+
+struct Consumer<'a> {
+    o: &'a Options,
+    sd: &'a Shutdown,
+    out: &'a Output,
+    q: Queue,
+    heartbeat: Heartbeat,
+    handler: Option<Handler>,
+    claim: ClaimOptions,
+    acks: PendingAcks,
+    summary: Summary,
+}
+
+impl<'a> Consumer<'a> {
+    fn new(cfg: &Config, o: &'a Options, sd: &'a Shutdown, out: &'a Output) -> Result<Self> {
+        let q = Queue::open(cfg)?;
+        Ok(Consumer {
+            o,
+            sd,
+            out,
+            q,
+            heartbeat: Heartbeat::start(cfg.clone(), o.name.clone(), o.lease),
+            handler: o.exec.as_ref().map(|cmd| Handler {
+                command: cmd.clone(),
+                timeout: o.exec_timeout,
+                queue: cfg.queue.clone(),
+            }),
+            claim: ClaimOptions {
+                consumer: o.name.clone(),
+                lease: o.lease,
+                max_attempts: o.max_attempts,
+                count: o.prefetch.max(1),
+            },
+            acks: PendingAcks::default(),
+            summary: Summary::default(),
+        })
+    }
+
+    fn finished(&self) -> u64 {
+        self.summary.done + self.summary.failed
+    }
+
+    fn count_reached(&self) -> bool {
+        self.o.count.is_some_and(|n| self.finished() >= n)
+    }
+
+    fn work(&mut self) -> Result<Summary> {
+        loop {
+            if self.sd.stop_requested() || self.count_reached() {
+                break;
+            }
+            let Some(reply) = self.claim()? else { break };
+            self.bury(&reply.unreadable)?;
+            if reply.tasks.is_empty() {
+                if !reply.unreadable.is_empty() {
+                    continue;
+                }
+                match self.idle(&reply)? {
+                    Next::Go => continue,
+                    Next::Stop => break,
+                }
+            }
+            self.run_tasks(reply.tasks)?;
+        }
+        self.flush_acks()?;
+        if self.sd.abort_requested() {
+            return Err(Interrupted.into());
+        }
+        Ok(self.summary)
+    }
+
+    /// One claim, carrying the acks that wait. None when a first signal came during an outage
+    /// and nothing was at stake.
+    fn claim(&mut self) -> Result<Option<ClaimReply>> {
+        let want = match self.o.count {
+            Some(n) => (n - self.finished()).min(self.claim.count as u64) as usize,
+            None => self.claim.count,
+        };
+        let opts = ClaimOptions {
+            count: want,
+            ..self.claim.clone()
+        };
+        let acks = &self.acks;
+        let reply = if acks.is_empty() {
+            match retry_idle(&mut self.q, self.sd, |q| q.claim(&opts, acks.as_slice()))? {
+                Some(reply) => reply,
+                None => return Ok(None),
+            }
+        } else {
+            retry(&mut self.q, self.sd, |q| q.claim(&opts, acks.as_slice()))?
+        };
+        // Held from here on: if printing fails below, `hand_back_all` returns them.
+        self.heartbeat.track(&reply.tasks);
+        self.settle_acks(&reply.acked)?;
+        Ok(Some(reply))
+    }
+
+    /// Tasks whose body cannot be read go to the dead set with the reason.
+    fn bury(&mut self, unreadable: &[Unreadable]) -> Result<()> {
+        for u in unreadable {
+            self.summary.unreadable += 1;
+            let r = retry(&mut self.q, self.sd, |q| {
+                q.fail(&u.lease, Duration::ZERO, &u.reason, true)
+            })?;
+            if r == Failed::Dead {
+                note(&format!(
+                    "task {} cannot be read ({}); moved it to the dead set",
+                    u.lease.id, u.reason
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Nothing was claimed: block until a push wakes us, a retry or a lease falls due, or it is
+    /// time for an idle claim.
+    fn idle(&mut self, reply: &ClaimReply) -> Result<Next> {
+        if self.o.drain && reply.next_retry.is_none() {
+            return Ok(Next::Stop);
+        }
+        let now = reply.now;
+        let due = [reply.next_retry, reply.next_expiry]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|t| (t - now).to_std().unwrap_or_default())
+            .unwrap_or(IDLE_CLAIM_EVERY)
+            .min(IDLE_CLAIM_EVERY);
+        let until = Instant::now() + due;
+        loop {
+            if self.sd.stop_requested() {
+                break;
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            if retry_idle(&mut self.q, self.sd, |q| q.wait_for_work(left))?.unwrap_or(true) {
+                break;
+            }
+        }
+        if self.sd.abort_requested() {
+            return Err(Interrupted.into());
+        }
+        Ok(Next::Go)
+    }
+
+    /// Runs the claimed tasks one after the other.
+    fn run_tasks(&mut self, tasks: Vec<Claimed>) -> Result<()> {
+        let mut tasks = tasks.into_iter();
+        while let Some(c) = tasks.next() {
+            if self.sd.stop_requested() && self.finished() > 0 && self.o.prefetch > 1 {
+                // Prefetched but not started: back to the queue for someone else.
+                let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
+                self.hand_back(&rest)?;
+                return Ok(());
+            }
+            self.out.got(&self.o.name, &c.task)?;
+            let started = Instant::now();
+            let result = match &self.handler {
+                Some(h) => h.run(&c.task, self.sd, self.out)?,
+                None => simulate(self.o.delay, self.sd),
+            };
+            let lost = self.heartbeat.untrack(&c.task.id);
+            let line = Finished {
+                task: c.task.clone(),
+                consumer: self.o.name.clone(),
+                claimed_at: c.claimed_at,
+                finished_at: Utc::now(),
+                outcome: Outcome::Done,
+                error: None,
+            };
+            match result {
+                HandlerResult::Aborted => {
+                    // Finished tasks are acknowledged before the rest goes back.
+                    self.flush_acks()?;
+                    let held: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
+                    self.hand_back(&held)?;
+                    return Err(Interrupted.into());
+                }
+                _ if lost => {
+                    self.out.finished(&Finished {
+                        outcome: Outcome::Lost,
+                        error: Some("the lease expired before the task finished".into()),
+                        ..line
+                    })?;
+                }
+                HandlerResult::Done => self.done(&c, line, started, tasks.len() > 0)?,
+                HandlerResult::Failed(why) => self.failed(&c, line, why)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// A task done: its ack waits for the next claim, unless this was the last task or tasks
+    /// are slow, then it goes at once.
+    fn done(
+        &mut self,
+        c: &Claimed,
+        line: Finished,
+        started: Instant,
+        more_in_hand: bool,
+    ) -> Result<()> {
+        self.summary.done += 1;
+        self.acks.push(c.lease(), line);
+        // Until its ack goes out, a finished task keeps its lease extended.
+        self.heartbeat.track(std::slice::from_ref(c));
+        let last = self.sd.stop_requested() || self.count_reached();
+        let slow = started.elapsed() >= ACK_WINDOW || self.acks.overdue();
+        if last || (slow && more_in_hand) {
+            self.flush_acks()?;
+        }
+        Ok(())
+    }
+
+    fn failed(&mut self, c: &Claimed, line: Finished, why: String) -> Result<()> {
+        self.summary.failed += 1;
+        let wait = backoff(self.o.backoff, c.task.attempt);
+        let lease = c.lease();
+        let r = retry(&mut self.q, self.sd, |q| q.fail(&lease, wait, &why, false))?;
+        self.out.finished(&Finished {
+            outcome: match r {
+                Failed::Retry => Outcome::Retry,
+                Failed::Dead => Outcome::Dead,
+                Failed::LeaseLost => Outcome::Lost,
+            },
+            error: Some(why),
+            ..line
+        })?;
+        Ok(())
+    }
+
+    /// Sends the acks that wait now, and prints their lines.
+    fn flush_acks(&mut self) -> Result<()> {
+        if self.acks.is_empty() {
+            return Ok(());
+        }
+        let acks = &self.acks;
+        let name = &self.o.name;
+        let acked = retry(&mut self.q, self.sd, |q| q.ack(name, acks.as_slice()))?;
+        self.settle_acks(&acked)
+    }
+
+    /// The acks that went out came back: stop extending them and print their lines.
+    fn settle_acks(&mut self, acked: &[bool]) -> Result<()> {
+        self.heartbeat.untrack_all_of(self.acks.as_slice());
+        for f in self.acks.settle(acked) {
+            self.out.finished(&f)?;
+        }
+        Ok(())
+    }
+
+    /// Hands tasks in hand back to the queue, unprocessed, with no attempt counted.
+    fn hand_back(&mut self, held: &[Claimed]) -> Result<()> {
+        let leases: Vec<Lease> = held.iter().map(Claimed::lease).collect();
+        // A release that cannot reach Redis is not fatal: the lease expires and the task returns.
+        let flags = retry(&mut self.q, self.sd, |q| q.release(&leases)).unwrap_or_default();
+        self.heartbeat.take();
+        for (c, ok) in held
+            .iter()
+            .zip(flags.iter().copied().chain(std::iter::repeat(false)))
+        {
+            self.out.finished(&Finished {
+                task: c.task.clone(),
+                consumer: self.o.name.clone(),
+                claimed_at: c.claimed_at,
+                finished_at: Utc::now(),
+                outcome: if ok { Outcome::Released } else { Outcome::Lost },
+                error: None,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// After an error, most often stdout closed under `rpq consume --json | head -1`:
+    /// acknowledges what is done and hands back what is held, once and quietly, so no task
+    /// waits for its lease to expire or has an attempt counted against it. When Redis is what
+    /// failed, this fails too, and the leases expire and return the tasks as after a crash.
+    fn hand_back_all(&mut self) {
+        if !self.acks.is_empty() {
+            let _ = self.q.ack(&self.o.name, self.acks.as_slice());
+        }
+        let held = self.heartbeat.take();
+        if !held.is_empty() {
+            let _ = self.q.release(&held);
+        }
+    }
+}
+
+/// `--delay`: simulated work that a second signal cuts short.
+fn simulate(delay: Duration, sd: &Shutdown) -> HandlerResult {
+    let end = Instant::now() + delay;
+    while Instant::now() < end {
+        if sd.abort_requested() {
+            return HandlerResult::Aborted;
+        }
+        std::thread::sleep((end - Instant::now()).min(Duration::from_millis(20)));
+    }
+    HandlerResult::Done
+}
+
+/// Exponential in the attempt, with jitter so failed tasks do not come back in lockstep.
+pub fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exp = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
+    exp.min(MAX_BACKOFF)
+        .mul_f64(rand::rng().random_range(0.75..1.25))
+}
+
+/// `HOST-PID`: distinct for every consumer process on every machine.
+pub fn default_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into buf.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let host = if ok {
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        "host".to_string()
+    };
+    format!("{host}-{}", std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_the_attempt_and_is_capped() {
+        let base = Duration::from_secs(1);
+        let first = backoff(base, 1);
+        assert!(first >= Duration::from_millis(750) && first <= Duration::from_millis(1250));
+        let third = backoff(base, 3);
+        assert!(third >= Duration::from_secs(3) && third <= Duration::from_secs(5));
+        assert!(backoff(base, 40) <= MAX_BACKOFF.mul_f64(1.25));
+    }
+
+    #[test]
+    fn default_names_differ_by_process() {
+        assert!(default_name().ends_with(&format!("-{}", std::process::id())));
+    }
+}

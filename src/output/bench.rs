@@ -1,0 +1,75 @@
+//! `rpq bench`: the report as a table, or one JSON object.
+
+use super::{note, Output};
+use crate::bench::Report;
+use anyhow::{Context, Result};
+use std::io::{self, BufRead};
+
+impl Output {
+    pub fn bench(&self, r: &Report) -> io::Result<()> {
+        if self.json {
+            return self.json_line(r);
+        }
+        self.line(&table(r))
+    }
+
+    /// Says `text` and waits until a line (Enter) comes on stdin.
+    pub fn wait_for_enter(&self, text: &str) -> Result<()> {
+        note(text);
+        let mut line = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading stdin")?;
+        Ok(())
+    }
+}
+
+fn table(r: &Report) -> String {
+    let where_ = &r.location;
+    let plural = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let l = &r.latency_ms;
+    let mut s = format!(
+        "rpq bench: {} of {} bytes, {} (batch {}), {} (prefetch {})\n\
+         redis {} at {where_}, queue {}\n\n",
+        plural(r.setup.tasks, "task"),
+        r.setup.payload_bytes,
+        plural(r.setup.producers, "producer"),
+        r.setup.batch,
+        plural(r.setup.consumers, "consumer"),
+        r.setup.prefetch,
+        r.redis_version,
+        r.queue,
+    );
+    s += &format!(
+        "  produce  {:>9} tasks  {:>8.3} s  {:>9.0} tasks/s\n",
+        r.setup.tasks, r.produce_secs, r.produce_per_sec
+    );
+    s += &format!(
+        "  consume  {:>9} tasks  {:>8.3} s  {:>9.0} tasks/s  (claim + ack)\n",
+        r.setup.tasks, r.consume_secs, r.consume_per_sec
+    );
+    if l.samples > 0 {
+        s += &format!(
+            "  latency  {:>9} tasks  push to claim: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n",
+            l.samples, l.p50, l.p99, l.max
+        );
+    }
+    if let Some(m) = r.memory_per_task_bytes {
+        s += &format!(
+            "  memory   {m:.0} bytes per waiting task ({:.0} above the payload)\n",
+            m - r.setup.payload_bytes as f64
+        );
+    }
+    s += "\n";
+    let verdict = if r.lost == 0 && r.duplicated == 0 {
+        "ok"
+    } else {
+        "FAILED"
+    };
+    s += &format!(
+        "exactly once: {verdict}: {} pushed, {} claimed, {} lost, {} duplicated",
+        r.pushed, r.consumed, r.lost, r.duplicated
+    );
+    s
+}

@@ -1,0 +1,336 @@
+//! How the queue talks to Redis: the script registry (one Lua file per atomic step, each
+//! prefixed with `lua/common.lua`), the one way to call a script (EVALSHA, then EVAL with the
+//! source on NOSCRIPT, in a single call as in a pipeline), the error hints at that boundary (a
+//! key of the wrong type named, an ACL refusal explained), the reply codes the scripts answer
+//! with, and the decoding of replies. Nothing here knows what a script does.
+
+use super::Queue;
+use crate::conn::{self, Conn};
+use anyhow::{anyhow, bail, Context, Result};
+use redis::{RedisError, Script, Value};
+use std::sync::LazyLock;
+
+/// A script: its source (the common prelude and its own body) and the SHA1 EVALSHA names it by.
+pub struct Lua {
+    pub name: &'static str,
+    pub src: &'static str,
+    pub hash: String,
+}
+
+macro_rules! script {
+    ($file:literal) => {
+        LazyLock::new(|| {
+            let src = concat!(
+                include_str!("lua/common.lua"),
+                "\n",
+                include_str!(concat!("lua/", $file))
+            );
+            Lua {
+                name: $file.trim_end_matches(".lua"),
+                src,
+                hash: Script::new(src).get_hash().to_string(),
+            }
+        })
+    };
+}
+
+pub static PUSH: LazyLock<Lua> = script!("push.lua");
+pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
+pub static EXTEND: LazyLock<Lua> = script!("extend.lua");
+pub static ACK: LazyLock<Lua> = script!("ack.lua");
+pub static FAIL: LazyLock<Lua> = script!("fail.lua");
+pub static RELEASE: LazyLock<Lua> = script!("release.lua");
+pub static PEEK: LazyLock<Lua> = script!("peek.lua");
+pub static CLEAR: LazyLock<Lua> = script!("clear.lua");
+pub static DEAD: LazyLock<Lua> = script!("dead.lua");
+pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
+
+impl Lua {
+    /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
+    /// the source, which also caches the script on that node.
+    fn cmd(&self, by_source: bool, keys: &[String], args: &[String]) -> redis::Cmd {
+        let mut c = redis::cmd(if by_source { "EVAL" } else { "EVALSHA" });
+        c.arg(if by_source {
+            self.src
+        } else {
+            self.hash.as_str()
+        })
+        .arg(keys.len())
+        .arg(keys)
+        .arg(args);
+        c
+    }
+}
+
+/// One command of a pipeline: a script call, or a plain command.
+pub enum Step<'a> {
+    Script(&'a Lua, &'a [String], Vec<String>),
+    Plain(redis::Cmd),
+}
+
+impl Step<'_> {
+    fn cmd(&self, by_source: bool) -> redis::Cmd {
+        match self {
+            Step::Script(lua, keys, args) => lua.cmd(by_source, keys, args),
+            Step::Plain(c) => c.clone(),
+        }
+    }
+}
+
+/// What ack.lua answers for each (id, token), also for the acks that ride on a claim or a
+/// sharded probe; common.lua names the same numbers `ACK_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckCode {
+    /// Someone else holds the task now, or it went back to the queue.
+    Lost = 0,
+    Acked = 1,
+    /// The task is gone: finished by an ack sent before (its reply lost) or by another consumer.
+    Finished = 2,
+}
+
+/// What fail.lua answers; common.lua names the same numbers `FAIL_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailCode {
+    Lost = 0,
+    Retry = 1,
+    Dead = 2,
+    /// Not held, but already waiting for a retry (this call sent before, or another's).
+    WasRetrying = 3,
+    /// Not held, but already dead.
+    WasDead = 4,
+}
+
+/// The Lua names of the codes, for the test that holds common.lua to them.
+#[cfg(test)]
+pub const REPLY_CODES: [(&str, i64); 8] = [
+    ("ACK_LOST", AckCode::Lost as i64),
+    ("ACK_ACKED", AckCode::Acked as i64),
+    ("ACK_FINISHED", AckCode::Finished as i64),
+    ("FAIL_LOST", FailCode::Lost as i64),
+    ("FAIL_RETRY", FailCode::Retry as i64),
+    ("FAIL_DEAD", FailCode::Dead as i64),
+    ("FAIL_WAS_RETRYING", FailCode::WasRetrying as i64),
+    ("FAIL_WAS_DEAD", FailCode::WasDead as i64),
+];
+
+impl AckCode {
+    pub fn from_reply(v: &Value) -> Result<AckCode> {
+        Ok(match int(Some(v))? {
+            1 => AckCode::Acked,
+            2 => AckCode::Finished,
+            _ => AckCode::Lost,
+        })
+    }
+
+    /// Whether the task counts as acknowledged by this consumer: a task found already finished
+    /// is ours only when this call may repeat one whose reply was lost (else another consumer
+    /// finished it after our lease expired).
+    pub fn ours(self, resent: bool) -> bool {
+        self == AckCode::Acked || (self == AckCode::Finished && resent)
+    }
+}
+
+impl FailCode {
+    pub fn from_reply(v: &Value) -> Result<FailCode> {
+        Ok(match int(Some(v))? {
+            1 => FailCode::Retry,
+            2 => FailCode::Dead,
+            3 => FailCode::WasRetrying,
+            4 => FailCode::WasDead,
+            _ => FailCode::Lost,
+        })
+    }
+}
+
+fn is_noscript(e: &RedisError) -> bool {
+    e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript)
+}
+
+impl Queue {
+    /// Runs a script on one shard: EVALSHA first; on NOSCRIPT (a restarted server, a promoted
+    /// replica, SCRIPT FLUSH) EVAL with the source, which goes by key to the same node and
+    /// caches it there. Errors get their hint and say `what` was being done.
+    pub(super) fn invoke(
+        &mut self,
+        shard: usize,
+        script: &Lua,
+        args: &[String],
+        what: &str,
+    ) -> Result<Value> {
+        let keys = self.shards[shard].all();
+        let reply = match script.cmd(false, keys, args).query::<Value>(&mut self.conn) {
+            Err(e) if is_noscript(&e) => {
+                script.cmd(true, keys, args).query::<Value>(&mut self.conn)
+            }
+            other => other,
+        };
+        if reply.is_ok() {
+            self.resent = false;
+        }
+        reply
+            .map_err(
+                |e| match conn::refused_in_script(&e, script.src, script.name) {
+                    Some(refused) => refused,
+                    None => self.explain(shard, e, "EVALSHA"),
+                },
+            )
+            .with_context(|| format!("{what} on queue '{}'", self.name))
+    }
+
+    /// Plain commands in one round trip per node (`pipeline`), errors explained.
+    pub(super) fn query_many(&mut self, first: &str, cmds: Vec<redis::Cmd>) -> Result<Vec<Value>> {
+        let steps: Vec<Step> = cmds.into_iter().map(Step::Plain).collect();
+        pipeline(&mut self.conn, &steps)
+            .map(|(r, _)| r)
+            .map_err(|e| self.explain(0, e, first))
+    }
+
+    /// A WRONGTYPE error does not say which key; find it, so the user can look at it. Other
+    /// errors get their hint (an ACL refusal says what to grant).
+    pub(super) fn explain(&mut self, shard: usize, e: RedisError, command: &str) -> anyhow::Error {
+        // A pipeline reports its failures in one error, so look at the text as well.
+        if e.code() != Some("WRONGTYPE") && !e.to_string().contains("WRONGTYPE") {
+            return conn::refused(&e, command).unwrap_or_else(|| conn::describe(e));
+        }
+        let keys = self.shards[shard].clone();
+        for (key, def) in keys.with_defs() {
+            let t: String = redis::cmd("TYPE")
+                .arg(key)
+                .query(&mut self.conn)
+                .unwrap_or_default();
+            if t != "none" && t != def.kind {
+                return anyhow!(
+                    "key {key} holds a {t}, not the {} rpq keeps there; \
+                     rename or delete it, or use another --queue",
+                    def.kind
+                );
+            }
+        }
+        e.into()
+    }
+}
+
+/// Commands in one round trip per node: one pipeline on a single server, a cluster pipeline
+/// (split by slot) on a cluster. Scripts among them go by hash; when a node answers NOSCRIPT
+/// the whole batch is sent again with their sources. Returns the replies and whether they came
+/// from a second sending (then a script in it may have run twice, on another node).
+pub fn pipeline(conn: &mut Conn, steps: &[Step]) -> redis::RedisResult<(Vec<Value>, bool)> {
+    match send(conn, steps, false) {
+        Err(e) if is_noscript(&e) || e.to_string().contains("NOSCRIPT") => {
+            send(conn, steps, true).map(|r| (r, true))
+        }
+        other => other.map(|r| (r, false)),
+    }
+}
+
+fn send(conn: &mut Conn, steps: &[Step], by_source: bool) -> redis::RedisResult<Vec<Value>> {
+    match conn {
+        Conn::Single(c) => {
+            let mut p = redis::pipe();
+            for s in steps {
+                p.add_command(s.cmd(by_source));
+            }
+            p.query::<Vec<Value>>(c)
+        }
+        Conn::Cluster(c) => {
+            let mut p = redis::cluster::cluster_pipe();
+            for s in steps {
+                p.add_command(s.cmd(by_source));
+            }
+            p.query::<Vec<Value>>(c.as_mut())
+        }
+    }
+}
+
+// Reply decoding: every script answers with integers, bulk strings and arrays of them.
+
+pub fn array(v: Value) -> Result<Vec<Value>> {
+    match v {
+        Value::Array(items) => Ok(items),
+        Value::Nil => Ok(vec![]),
+        other => bail!("unexpected reply from redis: {other:?}"),
+    }
+}
+
+pub fn int(v: Option<&Value>) -> Result<i64> {
+    match v {
+        Some(Value::Int(i)) => Ok(*i),
+        Some(Value::BulkString(b)) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow!("unexpected reply from redis: expected a number")),
+        other => bail!("unexpected reply from redis: expected a number, got {other:?}"),
+    }
+}
+
+pub fn opt_string(v: Option<&Value>) -> Result<Option<String>> {
+    match v {
+        None | Some(Value::Nil) => Ok(None),
+        Some(Value::BulkString(b)) => Ok(Some(String::from_utf8_lossy(b).into_owned())),
+        Some(Value::SimpleString(s)) => Ok(Some(s.clone())),
+        Some(Value::Int(i)) => Ok(Some(i.to_string())),
+        other => bail!("unexpected reply from redis: expected a string, got {other:?}"),
+    }
+}
+
+pub fn string(v: Option<&Value>) -> Result<String> {
+    opt_string(v)?.ok_or_else(|| anyhow!("unexpected reply from redis: missing value"))
+}
+
+/// An array of 1/0 flags.
+pub fn flags(v: Value) -> Result<Vec<bool>> {
+    array(v)?
+        .iter()
+        .map(|f| int(Some(f)).map(|f| f == 1))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// common.lua names the reply codes in `local NAME = n` lines; they must be the Rust ones.
+    #[test]
+    fn common_lua_names_the_reply_codes_as_rust_does() {
+        let src = include_str!("lua/common.lua");
+        for (name, value) in REPLY_CODES {
+            let line = format!("local {name} = {value}");
+            assert!(
+                src.lines().any(|l| l.trim() == line),
+                "common.lua lacks '{line}'"
+            );
+        }
+        let named = src
+            .lines()
+            .filter(|l| l.starts_with("local ACK_") || l.starts_with("local FAIL_"))
+            .count();
+        assert_eq!(
+            named,
+            REPLY_CODES.len(),
+            "a code in common.lua Rust does not know"
+        );
+    }
+
+    #[test]
+    fn every_script_carries_the_prelude_and_a_header() {
+        for s in [
+            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST,
+        ] {
+            assert!(s.src.starts_with("-- common:"), "{}", s.name);
+            let own = s.src.split("\n-- ").nth(1).unwrap_or("");
+            assert!(
+                !s.name.is_empty() && s.src.contains(&format!("\n-- {}:", s.name)),
+                "{own}"
+            );
+            assert_eq!(s.hash.len(), 40);
+        }
+    }
+
+    #[test]
+    fn an_ack_found_finished_is_ours_only_after_a_resend() {
+        assert!(AckCode::Acked.ours(false));
+        assert!(!AckCode::Finished.ours(false));
+        assert!(AckCode::Finished.ours(true));
+        assert!(!AckCode::Lost.ours(true));
+    }
+}

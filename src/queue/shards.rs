@@ -1,0 +1,244 @@
+//! The fan-out over the shards of one queue: which shard an id lives on, calls split by shard
+//! and their answers put back in order, the wake-ups that cross shards, and the cross-shard
+//! claim order (look at the head of every shard, then claim from the best).
+
+use super::script::{self, AckCode, Step, ACK};
+use super::types::{ClaimOptions, ClaimReply, Lease, NO_ACKS};
+use super::{keys, Queue};
+use crate::task::ms_to_time;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use redis::Value;
+use std::time::{Duration, Instant};
+
+/// How often a sharded claim looks for expired leases and due retries on every shard.
+const FULL_LOOK_EVERY: Duration = Duration::from_secs(1);
+
+/// What a sharded claim learns about one shard before it claims: the score of its first waiting
+/// task, and when its first lease expires and its first retry falls due (ms).
+#[derive(Debug, Default, Clone, Copy)]
+struct Head {
+    pending: Option<f64>,
+    inflight: Option<i64>,
+    delayed: Option<i64>,
+}
+
+impl Queue {
+    /// Groups `items` by the shard of their id: (shard, original indexes).
+    pub(super) fn by_shard<T>(
+        &self,
+        items: &[T],
+        id: impl Fn(&T) -> &str,
+    ) -> Vec<(usize, Vec<usize>)> {
+        let n = self.shards.len();
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, item) in items.iter().enumerate() {
+            groups[keys::shard_of(id(item), n)].push(i);
+        }
+        groups
+            .into_iter()
+            .enumerate()
+            .filter(|(_, g)| !g.is_empty())
+            .collect()
+    }
+
+    /// Runs `op` on each shard with the leases it holds and puts the flags back in order.
+    pub(super) fn lease_op<L: AsRef<Lease>>(
+        &mut self,
+        leases: &[L],
+        mut op: impl FnMut(&mut Queue, usize, &[&Lease]) -> Result<Vec<bool>>,
+    ) -> Result<Vec<bool>> {
+        let all: Vec<&Lease> = leases.iter().map(AsRef::as_ref).collect();
+        if self.shards.len() == 1 {
+            return op(self, 0, &all);
+        }
+        let mut out = vec![false; leases.len()];
+        for (shard, idx) in self.by_shard(&all, |l| &l.id) {
+            let part: Vec<&Lease> = idx.iter().map(|&i| all[i]).collect();
+            for (i, f) in idx.into_iter().zip(op(self, shard, &part)?) {
+                out[i] = f;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Scripts wake idle consumers through their own shard's wake list, but those of a sharded
+    /// queue block on shard 0's; work that appears on another shard adds markers to the list
+    /// they block on besides (a hint only: a consumer claims anyway every few seconds).
+    pub(super) fn wake_others(&mut self, shard: usize, n: u64) -> Result<()> {
+        if shard == 0 || n == 0 {
+            return Ok(());
+        }
+        let key = keys::wake_all(&self.name);
+        let marks = vec!["1"; n.min(64) as usize];
+        redis::pipe()
+            .cmd("RPUSH")
+            .arg(&key)
+            .arg(marks)
+            .ignore()
+            .cmd("LTRIM")
+            .arg(&key)
+            .arg(-64)
+            .arg(-1)
+            .ignore()
+            .exec(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "RPUSH"))
+            .with_context(|| format!("waking consumers of queue '{}'", self.name))
+    }
+
+    /// The claim of a sharded queue: first a look at the head of every shard (one pipelined
+    /// round trip), then a claim from the shard whose first task has the best score (priority,
+    /// then arrival), trying the next best if another consumer emptied it meanwhile. The acks
+    /// ride along with the look; shards with expired leases or due retries get a claim for no
+    /// task on the way. Ties between shards go round, turn by turn.
+    pub(super) fn claim_sharded<L: AsRef<Lease>>(
+        &mut self,
+        opts: &ClaimOptions,
+        acks: &[L],
+    ) -> Result<ClaimReply> {
+        let n = self.shards.len();
+        // Expired leases and due retries need finding only now and then (a second late is
+        // nothing next to a lease), so most looks read just the first waiting task of each shard.
+        let full = self
+            .full_look
+            .is_none_or(|t| t.elapsed() >= FULL_LOOK_EVERY);
+        let (mut heads, acked) = self.probe(&opts.consumer, acks, full)?;
+        if !full && heads.iter().all(|h| h.pending.is_none()) {
+            heads = self.probe(&opts.consumer, NO_ACKS, true)?.0;
+        }
+        let now_ms = Utc::now().timestamp_millis();
+        self.turn = self.turn.wrapping_add(1);
+        let turn = self.turn;
+        let mut order: Vec<usize> = (0..n).filter(|&s| heads[s].pending.is_some()).collect();
+        order.sort_by(|&a, &b| {
+            let rank = |s: usize| (s + n - turn % n) % n;
+            heads[a]
+                .pending
+                .partial_cmp(&heads[b].pending)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(rank(a).cmp(&rank(b)))
+        });
+        let mut out = ClaimReply {
+            acked,
+            ..ClaimReply::default()
+        };
+        let mut next_retry = heads.iter().filter_map(|h| h.delayed).min();
+        let mut next_expiry = heads.iter().filter_map(|h| h.inflight).min();
+        let mut merge = |out: &mut ClaimReply, r: &ClaimReply| {
+            out.now = r.now;
+            let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
+            next_retry = [next_retry, ms(r.next_retry)].into_iter().flatten().min();
+            next_expiry = [next_expiry, ms(r.next_expiry)].into_iter().flatten().min();
+        };
+        let first = order.first().copied();
+        let mut visited = vec![false; n];
+        for s in 0..n {
+            let due = heads[s].inflight.is_some_and(|t| t <= now_ms)
+                || heads[s].delayed.is_some_and(|t| t <= now_ms);
+            if Some(s) == first || !due {
+                continue;
+            }
+            let r = self.claim_shard(s, 0, opts, NO_ACKS)?;
+            visited[s] = true;
+            merge(&mut out, &r);
+            if !order.contains(&s) {
+                // Recovery may have put tasks back in line there.
+                order.push(s);
+            }
+        }
+        for s in order {
+            let r = self.claim_shard(s, opts.count.max(1), opts, NO_ACKS)?;
+            visited[s] = true;
+            merge(&mut out, &r);
+            if !r.tasks.is_empty() || !r.unreadable.is_empty() {
+                out.tasks = r.tasks;
+                out.unreadable = r.unreadable;
+                return Ok(out);
+            }
+        }
+        if !visited[0] {
+            // Nothing anywhere: a claim for no task on shard 0 still records this consumer as
+            // seen, which `stats` shows, and reads the server's clock.
+            let r = self.claim_shard(0, 0, opts, NO_ACKS)?;
+            merge(&mut out, &r);
+        }
+        out.next_retry = next_retry.map(ms_to_time);
+        out.next_expiry = next_expiry.map(ms_to_time);
+        Ok(out)
+    }
+
+    /// The head of every shard, in one round trip per node, with the acks of finished tasks
+    /// riding along (one ack script call per shard that has some). Returns one flag per ack.
+    fn probe<L: AsRef<Lease>>(
+        &mut self,
+        consumer: &str,
+        acks: &[L],
+        full: bool,
+    ) -> Result<(Vec<Head>, Vec<bool>)> {
+        if full {
+            self.full_look = Some(Instant::now());
+        }
+        let per = if full { 3 } else { 1 };
+        let groups = self.by_shard(acks, |a| &a.as_ref().id);
+        let mut steps = Vec::with_capacity(groups.len() + self.shards.len() * per);
+        for (shard, idx) in &groups {
+            let mut args = Vec::with_capacity(1 + 2 * idx.len());
+            args.push(consumer.to_string());
+            for &i in idx {
+                let l = acks[i].as_ref();
+                args.push(l.id.clone());
+                args.push(l.token.clone());
+            }
+            steps.push(Step::Script(&ACK, self.shards[*shard].all(), args));
+        }
+        for k in &self.shards {
+            for key in [k.pending(), k.inflight(), k.delayed()]
+                .into_iter()
+                .take(per)
+            {
+                let mut c = redis::cmd("ZRANGE");
+                c.arg(key).arg(0).arg(0).arg("WITHSCORES");
+                steps.push(Step::Plain(c));
+            }
+        }
+        let sent = script::pipeline(&mut self.conn, &steps);
+        drop(steps);
+        let (replies, twice) = sent
+            .map_err(|e| self.explain(0, e, "ZRANGE"))
+            .with_context(|| format!("looking at the shards of queue '{}'", self.name))?;
+        // Sent twice (a node lacked the script), an ack may have landed the first time.
+        let resent = self.resent || twice;
+        let mut done = vec![false; acks.len()];
+        for ((_, idx), codes) in groups.iter().zip(&replies) {
+            for (&i, code) in idx.iter().zip(script::array(codes.clone())?) {
+                done[i] = AckCode::from_reply(&code)?.ours(resent);
+            }
+        }
+        self.resent = false;
+        let replies = &replies[groups.len()..];
+        let score = |v: &Value| -> Result<Option<f64>> {
+            let items = script::array(v.clone())?;
+            match items.get(1) {
+                None => Ok(None),
+                Some(s) => Ok(script::string(Some(s))?.parse::<f64>().ok()),
+            }
+        };
+        let heads = replies
+            .chunks(per)
+            .map(|c| {
+                let at = |i: usize| -> Result<Option<i64>> {
+                    Ok(match c.get(i) {
+                        Some(v) => score(v)?.map(|s| s as i64),
+                        None => None,
+                    })
+                };
+                Ok(Head {
+                    pending: score(&c[0])?,
+                    inflight: at(1)?,
+                    delayed: at(2)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((heads, done))
+    }
+}
