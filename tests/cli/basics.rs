@@ -173,7 +173,7 @@ fn len_counts_by_priority_and_state() {
 #[test]
 fn clear_while_a_consumer_runs() {
     let r = redis();
-    let consumer = spawn(
+    let consumer = Proc::start(
         &r,
         &["--json", "consume", "--delay", "20ms", "--name", "busy"],
     );
@@ -207,13 +207,9 @@ fn clear_while_a_consumer_runs() {
             !left
         },
     );
-    signal(&consumer, libc::SIGTERM);
-    let out = finish(consumer, std::time::Duration::from_secs(10));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    consumer.signal(libc::SIGTERM);
+    let out = consumer.end(std::time::Duration::from_secs(10));
+    assert!(out.status.success(), "{}", out.stderr);
     let lines = ndjson(&out.stdout);
     let last = lines
         .iter()

@@ -89,18 +89,15 @@ fn the_human_table_names_each_phase_with_a_private_server() {
 #[test]
 fn a_task_deleted_behind_its_back_is_reported_lost() {
     let r = redis();
-    let mut child = std::process::Command::new(bin())
-        .env_remove("RPQ_URL")
-        .env_remove("REDIS_URL")
-        .env_remove("RPQ_QUEUE")
-        .args(["--url", &r.url(), "--queue", "b1", "--json", "bench"])
-        .args(["--tasks", "300", "--latency-tasks", "3", "--step"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_stderr(&mut child, "press Enter to consume them");
+    let mut child = Proc::spawn(
+        process(&r)
+            .args(["--queue", "b1", "--json", "bench"])
+            .args(["--tasks", "300", "--latency-tasks", "3", "--step"])
+            .stdin(Stdio::piped()),
+    );
+    wait_until(Duration::from_secs(60), "the bench to pause", || {
+        child.stderr_has("press Enter to consume them")
+    });
     // Someone else takes one waiting task: the bench must notice it never came out.
     let mut c = conn(&r);
     let popped: Vec<String> = redis::cmd("ZPOPMIN")
@@ -108,8 +105,8 @@ fn a_task_deleted_behind_its_back_is_reported_lost() {
         .query(&mut c)
         .unwrap();
     assert_eq!(popped.len(), 2, "one task and its score");
-    child.stdin.take().unwrap().write_all(b"\n").unwrap();
-    let out = finish(child, Duration::from_secs(60));
+    child.stdin().write_all(b"\n").unwrap();
+    let out = child.end(Duration::from_secs(60));
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let v = report(&out.stdout);
     assert_eq!(v["lost"], 1);

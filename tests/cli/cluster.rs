@@ -2,7 +2,7 @@
 //! primary killed under running consumers.
 
 use crate::servers::*;
-use crate::support::{finish, ndjson, signal, wait_until};
+use crate::support::{ndjson, wait_until};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -101,7 +101,7 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
         .collect();
     let mut seen: HashMap<String, u32> = HashMap::new();
     for child in consumers {
-        for t in ndjson(&success(child, Duration::from_secs(180))) {
+        for t in ndjson(&child.success(Duration::from_secs(180))) {
             assert_eq!(t["outcome"], "done");
             *seen
                 .entry(t["id"].as_str().unwrap().to_string())
@@ -254,7 +254,7 @@ fn a_queue_sharded_six_ways_spreads_over_every_primary() {
             .args(["--queue", &queue, "produce", "--type", "t", "--id", &id])
             .assert()
             .success();
-        let done = ndjson(&success(child, Duration::from_secs(30))).remove(0);
+        let done = ndjson(&child.success(Duration::from_secs(30))).remove(0);
         assert_eq!(done["id"], id.as_str());
         let at = |f: &str| chrono::DateTime::parse_from_rfc3339(done[f].as_str().unwrap()).unwrap();
         // Woken by the push, not by the claim an idle consumer makes every 5 s anyway.
@@ -294,20 +294,6 @@ fn consumers_ride_out_a_primary_failover() {
             ])
         })
         .collect();
-    let guard = KillOnDrop(consumers.iter().map(|c| c.id()).collect());
-    // Their output is read as it comes: a consumer blocked on a full pipe would hold its task.
-    let mut consumers = consumers;
-    let readers: Vec<_> = consumers
-        .iter_mut()
-        .map(|c| {
-            let mut stdout = c.stdout.take().unwrap();
-            std::thread::spawn(move || {
-                let mut buf = Vec::new();
-                std::io::Read::read_to_end(&mut stdout, &mut buf).unwrap();
-                buf
-            })
-        })
-        .collect();
     wait_until(Duration::from_secs(30), "consumers to be under way", || {
         len_json(&c, &queue)["waiting"].as_u64().unwrap() < 500
     });
@@ -330,9 +316,8 @@ fn consumers_ride_out_a_primary_failover() {
         if std::time::Instant::now() > end {
             let mut why = format!("the queue did not drain after the failover: {l}\n");
             for child in consumers {
-                signal(&child, libc::SIGKILL);
-                let out = finish(child, Duration::from_secs(10));
-                why += &String::from_utf8_lossy(&out.stderr);
+                child.signal(libc::SIGKILL);
+                why += &child.end(Duration::from_secs(10)).stderr;
             }
             panic!("{why}");
         }
@@ -340,15 +325,13 @@ fn consumers_ride_out_a_primary_failover() {
     }
     let mut done: HashMap<String, u32> = HashMap::new();
     let mut noticed = 0;
-    // From here `finish` reaps them (and kills one that hangs).
-    std::mem::forget(guard);
-    for (child, reader) in consumers.into_iter().zip(readers) {
-        signal(&child, libc::SIGTERM);
-        let out = finish(child, Duration::from_secs(30));
-        let stderr = String::from_utf8_lossy(&out.stderr);
+    for child in consumers {
+        child.signal(libc::SIGTERM);
+        let out = child.end(Duration::from_secs(30));
+        let stderr = out.stderr;
         assert!(out.status.success(), "{stderr}");
         noticed += stderr.contains("reconnected") as usize;
-        for t in ndjson(&reader.join().unwrap()) {
+        for t in ndjson(&out.stdout) {
             if t["outcome"] == "done" {
                 *done
                     .entry(t["id"].as_str().unwrap().to_string())

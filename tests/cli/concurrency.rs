@@ -18,7 +18,7 @@ fn four_consumers_drain_5000_tasks_each_exactly_once() {
     rpq(&r).arg("len").assert().success().stdout("5000\n");
     let consumers: Vec<_> = (0..4)
         .map(|i| {
-            spawn(
+            Proc::start(
                 &r,
                 &["--json", "consume", "--drain", "--name", &format!("c{i}")],
             )
@@ -27,12 +27,8 @@ fn four_consumers_drain_5000_tasks_each_exactly_once() {
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut per_consumer = Vec::new();
     for c in consumers {
-        let out = finish(c, Duration::from_secs(120));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = c.end(Duration::from_secs(120));
+        assert!(out.status.success(), "{}", out.stderr);
         let lines = ndjson(&out.stdout);
         per_consumer.push(lines.len());
         for t in lines {
@@ -54,7 +50,7 @@ fn four_consumers_drain_5000_tasks_each_exactly_once() {
 #[test]
 fn an_idle_consumer_wakes_on_push_without_polling() {
     let r = redis();
-    let consumer = spawn(&r, &["--json", "consume", "--count", "1"]);
+    let consumer = Proc::start(&r, &["--json", "consume", "--count", "1"]);
     let mut c = conn(&r);
     // Wait until the consumer is registered (it claimed once and found nothing).
     wait_until(Duration::from_secs(10), "the consumer to start", || {
@@ -84,7 +80,7 @@ fn an_idle_consumer_wakes_on_push_without_polling() {
         .args(["produce", "--type", "wake"])
         .assert()
         .success();
-    let out = finish(consumer, Duration::from_secs(10));
+    let out = consumer.end(Duration::from_secs(10));
     assert!(out.status.success());
     assert_eq!(ndjson(&out.stdout)[0]["type"], "wake");
 }

@@ -6,115 +6,9 @@ use crate::support::*;
 use rpq::server::RedisServer;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Child, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-/// An rpq process whose stdout and stderr are collected while it runs, so a test can look at
-/// them before it ends, and which can be killed at any moment.
-struct Proc {
-    pid: i32,
-    stdout: Arc<Mutex<Vec<u8>>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
-    waiter: JoinHandle<ExitStatus>,
-}
-
-struct Ended {
-    status: ExitStatus,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-impl Proc {
-    fn start(server: &RedisServer, args: &[&str], env: &[(&str, &Path)]) -> Proc {
-        let mut cmd = std::process::Command::new(bin());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("RPQ_") || k == "REDIS_URL" || k == "NO_COLOR" {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.arg("--url")
-            .arg(server.url())
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child: Child = cmd.spawn().expect("spawning rpq");
-        let pid = child.id() as i32;
-        let stdout = collect(child.stdout.take().unwrap());
-        let stderr = collect(child.stderr.take().unwrap());
-        let waiter = std::thread::spawn(move || child.wait().unwrap());
-        Proc {
-            pid,
-            stdout,
-            stderr,
-            waiter,
-        }
-    }
-
-    fn signal(&self, sig: i32) {
-        // SAFETY: kill(2) on a child of ours; the waiter thread reaps it only after it exits,
-        // and every caller signals before waiting.
-        unsafe {
-            libc::kill(self.pid, sig);
-        }
-    }
-
-    fn stderr_has(&self, what: &str) -> bool {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).contains(what)
-    }
-
-    /// Waits for the process to end (killing it after `limit`) and for its pipes to close.
-    fn end(self, limit: Duration) -> Ended {
-        let until = Instant::now() + limit;
-        while !self.waiter.is_finished() {
-            if Instant::now() > until {
-                self.signal(libc::SIGKILL);
-                let _ = self.waiter.join();
-                panic!(
-                    "rpq did not exit within {limit:?}; stderr: {}",
-                    String::from_utf8_lossy(&self.stderr.lock().unwrap())
-                );
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let status = self.waiter.join().unwrap();
-        // A handler orphaned by a SIGKILL may hold the pipes a moment longer; its output is
-        // rpq's too, so wait for the pipes to close.
-        wait_until(Duration::from_secs(30), "the pipes to close", || {
-            Arc::strong_count(&self.stdout) == 1 && Arc::strong_count(&self.stderr) == 1
-        });
-        let stdout = std::mem::take(&mut *self.stdout.lock().unwrap());
-        let stderr = String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned();
-        Ended {
-            status,
-            stdout,
-            stderr,
-        }
-    }
-}
-
-/// Reads a pipe to its end from a thread; the buffer's second owner goes away at EOF.
-fn collect(mut r: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let b = Arc::clone(&buf);
-    std::thread::spawn(move || {
-        let mut chunk = [0u8; 8192];
-        while let Ok(n) = r.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            b.lock().unwrap().extend_from_slice(&chunk[..n]);
-        }
-    });
-    buf
-}
 
 fn stat(c: &mut redis::Connection, field: &str) -> u64 {
     let v: Option<u64> = redis::cmd("HGET")
@@ -159,21 +53,21 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     let handler = r#"sleep 0.02; echo "$RPQ_TASK_ID $RPQ_TASK_ATTEMPT" >> "$RUNS""#;
     let start = |i: usize, generation: usize| {
         let name = format!("c{i}-{generation}");
-        Proc::start(
-            &r,
-            &[
-                "--json",
-                "consume",
-                "--name",
-                &name,
-                "--lease",
-                "1s",
-                "--max-attempts",
-                "100",
-                "--exec",
-                handler,
-            ],
-            &[("RUNS", runs_file.as_path())],
+        Proc::spawn(
+            process(&r)
+                .args([
+                    "--json",
+                    "consume",
+                    "--name",
+                    &name,
+                    "--lease",
+                    "1s",
+                    "--max-attempts",
+                    "100",
+                    "--exec",
+                    handler,
+                ])
+                .env("RUNS", &runs_file),
         )
     };
     let mut consumers: Vec<Proc> = (0..3).map(|i| start(i, 0)).collect();
@@ -327,13 +221,18 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
             "--json", "consume", "--name", name, "--lease", "2s", "--exec", handler,
         ]
     };
-    let holder = Proc::start(&r, &[&args("holder")[..], &["--count", "1"]].concat(), &env);
+    let holder = Proc::spawn(
+        process(&r)
+            .args(args("holder"))
+            .args(["--count", "1"])
+            .envs(env),
+    );
     let mut c = conn(&r);
     wait_until(Duration::from_secs(10), "the task to be claimed", || {
         zcard(&mut c, "rpq:{default}:inflight") == 1
     });
     // A second consumer stands by: it would take the task the moment its lease expired.
-    let other = Proc::start(&r, &args("other"), &env);
+    let other = Proc::spawn(process(&r).args(args("other")).envs(env));
     wait_until(
         Duration::from_secs(10),
         "the other consumer to start",
@@ -370,19 +269,19 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     let env = [("RUNS", runs_file.as_path()), ("GO", go.as_path())];
     let waits_for_go =
         r#"while [ ! -e "$GO" ]; do sleep 0.05; done; echo "first $RPQ_TASK_ATTEMPT" >> "$RUNS""#;
-    let first = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--name",
-            "first",
-            "--lease",
-            "1s",
-            "--exec",
-            waits_for_go,
-        ],
-        &env,
+    let first = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--name",
+                "first",
+                "--lease",
+                "1s",
+                "--exec",
+                waits_for_go,
+            ])
+            .envs(env),
     );
     let mut c = conn(&r);
     wait_until(Duration::from_secs(10), "the task to be claimed", || {
@@ -406,21 +305,21 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
             .unwrap();
         secs * 1000 + micros / 1000 > deadline[0].1
     });
-    let second = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--name",
-            "second",
-            "--lease",
-            "1s",
-            "--count",
-            "1",
-            "--exec",
-            r#"echo "second $RPQ_TASK_ATTEMPT" >> "$RUNS""#,
-        ],
-        &env,
+    let second = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--name",
+                "second",
+                "--lease",
+                "1s",
+                "--count",
+                "1",
+                "--exec",
+                r#"echo "second $RPQ_TASK_ATTEMPT" >> "$RUNS""#,
+            ])
+            .envs(env),
     );
     let s = second.end(Duration::from_secs(30));
     assert!(s.status.success(), "{}", s.stderr);
@@ -461,10 +360,7 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
             "--json", "consume", "--name", name, "--lease", "2s", "--delay", "10ms",
         ]
     };
-    let consumers = [
-        Proc::start(&r, &args("a"), &[]),
-        Proc::start(&r, &args("b"), &[]),
-    ];
+    let consumers = [Proc::start(&r, &args("a")), Proc::start(&r, &args("b"))];
     wait_until(Duration::from_secs(30), "some tasks to be done", || {
         stat(&mut conn(&r), "done") >= 50
     });
@@ -616,16 +512,16 @@ fn task_content_that_looks_like_shell_is_never_executed() {
     push_lines(&r, "default", &lines);
     let seen = dir.join("seen");
     // The handler gets the data on stdin and in its environment, and only looks at it.
-    let out = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--drain",
-            "--exec",
-            r#"cat >> "$SEEN"; echo >> "$SEEN"; printf '%s\n' "$RPQ_TASK_TYPE" >> "$SEEN""#,
-        ],
-        &[("SEEN", seen.as_path())],
+    let out = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--drain",
+                "--exec",
+                r#"cat >> "$SEEN"; echo >> "$SEEN"; printf '%s\n' "$RPQ_TASK_TYPE" >> "$SEEN""#,
+            ])
+            .env("SEEN", &seen),
     )
     .end(Duration::from_secs(30));
     assert!(out.status.success(), "{}", out.stderr);
@@ -712,7 +608,7 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         .args(["produce", "--type", "after", "--id", "f"])
         .assert()
         .success();
-    let daemon = Proc::start(&r, &["--json", "consume"], &[]);
+    let daemon = Proc::start(&r, &["--json", "consume"]);
     wait_until(
         Duration::from_secs(10),
         "the task after the corrupt one",
@@ -780,17 +676,12 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
     const TASKS: usize = 3000;
     let r = redis();
     let lines: Vec<String> = tasks(TASKS);
-    let mut producer = std::process::Command::new(bin())
-        .env("RPQ_QUEUE", "default")
-        .arg("--url")
-        .arg(r.url())
-        .args(["produce", "--stdin", "--batch", "10"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = producer.stdin.take().unwrap();
+    let mut producer = Proc::spawn(
+        process(&r)
+            .args(["produce", "--stdin", "--batch", "10"])
+            .stdin(Stdio::piped()),
+    );
+    let mut stdin = producer.stdin();
     // Cut every client connection again and again while the producer pushes: some cuts land
     // between a push and its reply, and the producer must resend without queuing twice.
     let cutter = std::thread::spawn({
@@ -834,14 +725,10 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
         }
     }
     drop(stdin);
-    let out = finish(producer, Duration::from_secs(120));
+    let out = producer.end(Duration::from_secs(120));
     let cuts = cutter.join().unwrap();
     let mut c = conn(&r);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(zcard(&mut c, "rpq:{default}:pending"), TASKS as u64);
     assert_eq!(stat(&mut c, "pushed"), TASKS as u64);
     let said = String::from_utf8_lossy(&out.stdout);
@@ -858,20 +745,20 @@ fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
         .assert()
         .success();
     let pid_file = r.dir().join("pid");
-    let out = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--drain",
-            "--max-attempts",
-            "1",
-            "--exec-timeout",
-            "300ms",
-            "--exec",
-            r#"sleep 60 & echo $! > "$PIDF"; wait"#,
-        ],
-        &[("PIDF", pid_file.as_path())],
+    let out = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--drain",
+                "--max-attempts",
+                "1",
+                "--exec-timeout",
+                "300ms",
+                "--exec",
+                r#"sleep 60 & echo $! > "$PIDF"; wait"#,
+            ])
+            .env("PIDF", &pid_file),
     )
     .end(Duration::from_secs(30));
     assert!(out.status.success(), "{}", out.stderr);
@@ -917,13 +804,13 @@ fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
             "--json", "consume", "--name", name, "--lease", "1s", "--exec", handler,
         ]
     };
-    let doomed = Proc::start(&r, &args("doomed"), &env);
+    let doomed = Proc::spawn(process(&r).args(args("doomed")).envs(env));
     let mut c = conn(&r);
     wait_until(Duration::from_secs(10), "the task to be claimed", || {
         zcard(&mut c, "rpq:{default}:inflight") == 1
     });
     // Started after the claim: nothing wakes it but its own schedule.
-    let idle = Proc::start(&r, &args("idle"), &env);
+    let idle = Proc::spawn(process(&r).args(args("idle")).envs(env));
     wait_until(
         Duration::from_secs(10),
         "the idle consumer to start",

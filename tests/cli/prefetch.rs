@@ -62,7 +62,7 @@ fn prefetched_tasks_keep_their_leases_while_they_wait() {
             .success();
     }
     // c1 takes all three at once; each takes 1.2 s, so the last waits 2.4 s on a 1 s lease.
-    let c1 = spawn(
+    let c1 = Proc::start(
         &r,
         &[
             "--json",
@@ -84,8 +84,8 @@ fn prefetched_tasks_keep_their_leases_while_they_wait() {
         zcard(&mut c, "rpq:{default}:inflight") == 3
     });
     // c2 waits for the first lease to expire and would recover any lease not extended.
-    let c2 = spawn(&r, &["--json", "consume", "--name", "c2"]);
-    let out1 = finish(c1, Duration::from_secs(30));
+    let c2 = Proc::start(&r, &["--json", "consume", "--name", "c2"]);
+    let out1 = c1.end(Duration::from_secs(30));
     assert!(out1.status.success(), "{out1:?}");
     let done = ndjson(&out1.stdout);
     assert_eq!(done.len(), 3);
@@ -96,8 +96,8 @@ fn prefetched_tasks_keep_their_leases_while_they_wait() {
             "{t}"
         );
     }
-    signal(&c2, libc::SIGTERM);
-    let out2 = finish(c2, Duration::from_secs(10));
+    c2.signal(libc::SIGTERM);
+    let out2 = c2.end(Duration::from_secs(10));
     assert!(out2.status.success(), "{out2:?}");
     assert!(out2.stdout.is_empty(), "c2 got a task it should not have");
 }

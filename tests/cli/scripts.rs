@@ -16,14 +16,13 @@ fn tasks(n: usize, priority: u8) -> Vec<String> {
 /// `sh -c` of a pipeline with `set -o pipefail`, so its status is rpq's; the binary and URL come
 /// in as positional parameters, never pasted into the script.
 fn pipeline(server: &rpq::server::RedisServer, script: &str) -> assert_cmd::assert::Assert {
-    assert_cmd::Command::new("bash")
+    let mut bash = std::process::Command::new("bash");
+    clean_env(&mut bash)
         .arg("-c")
         .arg(format!("set -o pipefail; {script}"))
         .arg(bin())
-        .arg(server.url())
-        .env_remove("RPQ_URL")
-        .env_remove("REDIS_URL")
-        .env_remove("RPQ_QUEUE")
+        .arg(server.url());
+    assert_cmd::Command::from_std(bash)
         .timeout(Duration::from_secs(60))
         .assert()
 }
@@ -77,7 +76,10 @@ fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
         assert_eq!(stdout.lines().count(), 1, "{stdout}");
     }
     // A reader that closes early, from Rust: same thing, exit 0 and nothing on stderr.
-    let mut child = spawn(&r, &["peek", "-n", "3000", "--json"]);
+    let mut child = process(&r)
+        .args(["peek", "-n", "3000", "--json"])
+        .spawn()
+        .expect("spawning rpq");
     {
         use std::io::BufRead;
         let mut first = String::new();
@@ -87,9 +89,9 @@ fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
         let v: Value = serde_json::from_str(&first).unwrap();
         assert_eq!(v["payload"]["n"], 0);
     }
-    let out = finish(child, Duration::from_secs(20));
+    let out = Proc::adopt(child).end(Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.stderr, "");
     rpq(&r).arg("len").assert().success().stdout("3000\n");
 }
 

@@ -62,21 +62,17 @@ fn the_readme_acl_user_can_do_everything() {
         let q = format!("acl{shards}");
         let base = ["--queue", q.as_str(), "--shards", shards];
         // An idle consumer blocks on the wake list(s) and wakes on the push.
-        let mut waiting = std::process::Command::new(bin());
-        waiting
-            .arg("--url")
-            .arg(format!("redis://rpq:{password}@127.0.0.1:{}", r.port))
-            .args(base)
-            .args(["--json", "consume", "--count", "1"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut waiting = waiting.spawn().unwrap();
+        let mut waiting = Proc::spawn(
+            std_command()
+                .arg("--url")
+                .arg(format!("redis://rpq:{password}@127.0.0.1:{}", r.port))
+                .args(base)
+                .args(["--json", "consume", "--count", "1"]),
+        );
         let mut c = conn(&r);
         wait_until(Duration::from_secs(10), "the consumer to wait", || {
-            if let Some(status) = waiting.try_wait().unwrap() {
-                let mut err = String::new();
-                std::io::Read::read_to_string(waiting.stderr.as_mut().unwrap(), &mut err).unwrap();
-                panic!("the consumer exited ({status}): {err}");
+            if let Some(status) = waiting.exited() {
+                panic!("the consumer exited ({status}): {}", waiting.stderr());
             }
             consumers_seen(&mut c, &q) > 0
         });
@@ -92,7 +88,7 @@ fn the_readme_acl_user_can_do_everything() {
             ])
             .assert()
             .success();
-        let done = ndjson(&success(waiting, Duration::from_secs(30)));
+        let done = ndjson(&waiting.success(Duration::from_secs(30)));
         assert_eq!(done[0]["outcome"], "done");
 
         let lines: Vec<String> = (0..30)

@@ -3,11 +3,11 @@
 
 #![allow(dead_code)]
 
-use crate::support::{bare, finish, std_command, wait_until};
+use crate::support::{bare, std_command, wait_until, Proc};
 use assert_cmd::Command;
 use rpq::server::{free_port, RedisServer};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// A Redis Cluster of `primaries` primaries with `replicas` replicas each, every node a
@@ -144,11 +144,15 @@ impl Cluster {
         cmd
     }
 
-    /// The same as a std process, for tests that run several at once.
-    pub fn spawn(&self, args: &[&str]) -> Child {
-        let mut cmd = std_command();
-        cmd.arg("--cluster").arg("--url").arg(self.url());
-        cmd.args(args).spawn().expect("spawning rpq")
+    /// The same as a live process, for tests that run several at once.
+    pub fn spawn(&self, args: &[&str]) -> Proc {
+        Proc::spawn(
+            std_command()
+                .arg("--cluster")
+                .arg("--url")
+                .arg(self.url())
+                .args(args),
+        )
     }
 }
 
@@ -318,30 +322,4 @@ pub fn tls_server(certs: &Certs) -> (RedisServer, u16) {
     ])
     .unwrap_or_else(|e| panic!("{e:#}"));
     (s, tls_port)
-}
-
-/// Kills the processes it holds when dropped, so a failing test leaves no consumer behind
-/// reconnecting forever to a cluster that is gone.
-pub struct KillOnDrop(pub Vec<u32>);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        for pid in &self.0 {
-            // SAFETY: kill(2) on our own children; one already reaped makes it fail harmlessly.
-            unsafe {
-                libc::kill(*pid as i32, libc::SIGKILL);
-            }
-        }
-    }
-}
-
-/// Waits for a child and insists it succeeded; returns its stdout.
-pub fn success(child: Child, limit: Duration) -> Vec<u8> {
-    let out = finish(child, limit);
-    assert!(
-        out.status.success(),
-        "rpq failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }

@@ -4,7 +4,6 @@
 use crate::pty::{rpq_command, On, Pty};
 use crate::support::*;
 use serde_json::{json, Value};
-use std::io::BufRead;
 use std::time::{Duration, Instant};
 
 fn stats(r: &rpq::server::RedisServer) -> Value {
@@ -216,43 +215,39 @@ fn watch_without_a_terminal_prints_a_snapshot_per_interval_until_ctrl_c() {
         "default",
         &vec![json!({"type": "t", "priority": 1}).to_string(); 3],
     );
-    let mut child = spawn(&r, &["--json", "stats", "--watch", "100ms"]);
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut seen: Vec<Value> = Vec::new();
-    while seen.len() < 3 {
-        let line = lines.next().expect("a snapshot line").unwrap();
-        seen.push(serde_json::from_str(&line).unwrap());
-    }
-    signal(&child, libc::SIGINT);
-    // The rest of stdout drains in the background so the child never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    let out = finish(child, Duration::from_secs(10));
+    let child = Proc::start(&r, &["--json", "stats", "--watch", "100ms"]);
+    wait_until(Duration::from_secs(10), "three snapshots", || {
+        child.stdout_lines().len() >= 3
+    });
+    let seen: Vec<Value> = child.stdout_lines()[..3]
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    child.signal(libc::SIGINT);
+    let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "",
-        "no note on Ctrl+C"
-    );
+    assert_eq!(out.stderr, "", "no note on Ctrl+C");
     assert!(seen.iter().all(|s| s["waiting"]["high"] == 3));
     let at: Vec<&str> = seen.iter().map(|s| s["at"].as_str().unwrap()).collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
 
     // Human snapshots through a pipe: plain text, a blank line between them, no escapes.
-    let mut child = spawn(&r, &["stats", "--watch", "100ms"]);
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut heads = 0;
-    let mut text = String::new();
-    while heads < 2 {
-        let line = lines.next().expect("a snapshot line").unwrap();
-        if line.starts_with("queue default") {
-            heads += 1;
-        }
-        text += &line;
-        text.push('\n');
-    }
-    signal(&child, libc::SIGINT);
-    std::thread::spawn(move || lines.for_each(drop));
-    let out = finish(child, Duration::from_secs(10));
+    let child = Proc::start(&r, &["stats", "--watch", "100ms"]);
+    let is_head = |line: &String| line.starts_with("queue default");
+    wait_until(Duration::from_secs(10), "two snapshots", || {
+        child.stdout_lines().iter().filter(|l| is_head(l)).count() >= 2
+    });
+    // The text up to the second snapshot's first line.
+    let lines = child.stdout_lines();
+    let (second, _) = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| is_head(l))
+        .nth(1)
+        .unwrap();
+    let text: String = lines[..=second].iter().map(|l| format!("{l}\n")).collect();
+    child.signal(libc::SIGINT);
+    let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     assert!(text.contains("\n\nqueue default"), "{text}");
     assert!(!text.contains('\x1b'), "{text:?}");
@@ -278,7 +273,7 @@ fn watch_on_a_terminal_redraws_in_place_with_bars_until_ctrl_c() {
     wait_until(Duration::from_secs(20), "three frames", || {
         pty.screen().matches("\x1b[H").count() >= 3
     });
-    signal(&pty.child, libc::SIGINT);
+    pty.signal(libc::SIGINT);
     let (out, screen) = pty.finish(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     // The screen is cleared once, the cursor hidden while watching and shown again at the end.

@@ -1,15 +1,19 @@
-//! Test support: a throwaway redis-server per test (free port, temp dir, killed on Drop) and the
-//! rpq binary run with a clean environment. No mocks of Redis anywhere.
+//! Test support: a throwaway redis-server per test (free port, temp dir, killed on Drop), the
+//! rpq binary run with a clean environment (to its end with `rpq`, or live with `Proc`), and
+//! the fixtures several modules share. No mocks of Redis anywhere.
 
 #![allow(dead_code)]
 
 use assert_cmd::Command;
 use rpq::server::RedisServer;
 use serde_json::Value;
-use std::process::{Child, Stdio};
+use std::io::Read;
+use std::process::{Child, ChildStdin, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The environment variables rpq reads, cleared for every run (as bat's tests do).
+/// The environment variables rpq reads, cleared for every run (as bat's tests do). The one
+/// list: every way of starting rpq below goes through `clean_env`.
 pub const RPQ_ENV: &[&str] = &[
     "RPQ_URL",
     "REDIS_URL",
@@ -23,8 +27,43 @@ pub const RPQ_ENV: &[&str] = &[
     "NO_COLOR",
 ];
 
+/// A variable that a flag of rpq reads and that is missing above would leak from the shell that
+/// runs the tests into every rpq they start.
+#[test]
+fn the_list_holds_every_variable_a_flag_reads() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            if let Some(var) = arg.get_env().and_then(|v| v.to_str()) {
+                if !RPQ_ENV.contains(&var) {
+                    missing.push(var.to_string());
+                }
+            }
+        }
+        cmd.get_subcommands().for_each(|sub| walk(sub, missing));
+    }
+    let mut missing = Vec::new();
+    walk(&rpq::cli::Cli::command(), &mut missing);
+    assert!(missing.is_empty(), "add {missing:?} to RPQ_ENV");
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_rpq")
+}
+
+/// Removes `RPQ_ENV` from what `cmd` passes on, for rpq or for a shell that runs it.
+pub fn clean_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    for v in RPQ_ENV {
+        cmd.env_remove(v);
+    }
+    cmd
+}
+
+/// The rpq binary with the environment cleared, and nothing else set.
+pub fn base() -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    clean_env(&mut cmd);
+    cmd
 }
 
 /// A fresh server; fails with an install hint when redis-server is missing.
@@ -41,31 +80,189 @@ pub fn rpq(server: &RedisServer) -> Command {
 
 /// `rpq` with the environment cleared and no URL.
 pub fn bare() -> Command {
-    let mut cmd = Command::new(bin());
-    for v in RPQ_ENV {
-        cmd.env_remove(v);
-    }
+    let mut cmd = Command::from_std(base());
     cmd.timeout(Duration::from_secs(120));
     cmd
 }
 
-/// The same as a std process, for tests that signal or kill it.
-pub fn spawn(server: &RedisServer, args: &[&str]) -> Child {
-    let mut cmd = std_command();
-    cmd.arg("--url").arg(server.url());
-    cmd.args(args).spawn().expect("spawning rpq")
-}
-
-/// `rpq` as a std process with the environment cleared, no stdin and piped output.
+/// `rpq` as a std process with the environment cleared, no stdin and piped output: what
+/// `Proc::spawn` takes.
 pub fn std_command() -> std::process::Command {
-    let mut cmd = std::process::Command::new(bin());
-    for v in RPQ_ENV {
-        cmd.env_remove(v);
-    }
+    let mut cmd = base();
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
+}
+
+/// The same against `server`.
+pub fn process(server: &RedisServer) -> std::process::Command {
+    let mut cmd = std_command();
+    cmd.arg("--url").arg(server.url());
+    cmd
+}
+
+/// An rpq process that runs while the test goes on: its stdout and stderr are collected while
+/// it runs (so it never blocks on a full pipe, and a test can look at them before it ends), it
+/// can be signalled at any moment, and it is waited for with a limit. Dropped unended (a test
+/// that failed), it is killed, so no consumer is left reconnecting to a server that is gone.
+pub struct Proc {
+    child: Child,
+    /// Set once a wait has returned its status: its pid may be someone else's from then on.
+    reaped: bool,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+/// How a `Proc` ended, with all it wrote.
+pub struct Ended {
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl std::fmt::Debug for Ended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ended")
+            .field("status", &self.status)
+            .field("stdout", &String::from_utf8_lossy(&self.stdout))
+            .field("stderr", &self.stderr)
+            .finish()
+    }
+}
+
+impl Proc {
+    /// `rpq --url URL ARGS` against `server`.
+    pub fn start(server: &RedisServer, args: &[&str]) -> Proc {
+        Proc::spawn(process(server).args(args))
+    }
+
+    /// Any prepared command (`process`, `std_command`, with more arguments or variables).
+    pub fn spawn(cmd: &mut std::process::Command) -> Proc {
+        Proc::adopt(cmd.spawn().expect("spawning rpq"))
+    }
+
+    /// A child already spawned; the streams still piped to it are collected from here on.
+    pub fn adopt(mut child: Child) -> Proc {
+        let stdout = collect(child.stdout.take());
+        let stderr = collect(child.stderr.take());
+        Proc {
+            child,
+            reaped: false,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Its stdin, for a command spawned with `Stdio::piped()` there.
+    pub fn stdin(&mut self) -> ChildStdin {
+        self.child.stdin.take().expect("stdin is piped")
+    }
+
+    pub fn signal(&self, sig: i32) {
+        if self.reaped {
+            return;
+        }
+        // SAFETY: kill(2) on a child of ours that is not reaped yet: every wait sets `reaped`
+        // and needs `&mut self`, so none runs meanwhile.
+        unsafe {
+            libc::kill(self.child.id() as i32, sig);
+        }
+    }
+
+    /// Its exit status, if it has ended (it is reaped then; `end` still collects its output).
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        let status = self.child.try_wait().expect("waiting for rpq");
+        self.reaped |= status.is_some();
+        status
+    }
+
+    /// What it has written to stderr so far.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    pub fn stderr_has(&self, what: &str) -> bool {
+        self.stderr().contains(what)
+    }
+
+    /// The lines it has written to stdout so far, the last one only once it is complete.
+    pub fn stdout_lines(&self) -> Vec<String> {
+        let out = self.stdout.lock().unwrap();
+        let whole = out.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        String::from_utf8_lossy(&out[..whole])
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    /// Closes its stdin, waits for it to end (killing it after `limit`) and for its pipes to
+    /// close.
+    pub fn end(mut self, limit: Duration) -> Ended {
+        drop(self.child.stdin.take());
+        let until = Instant::now() + limit;
+        let status = loop {
+            if let Some(status) = self.exited() {
+                break status;
+            }
+            if Instant::now() > until {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "rpq did not exit within {limit:?}; stderr: {}",
+                    String::from_utf8_lossy(&self.stderr.lock().unwrap())
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        // A handler orphaned by a SIGKILL may hold the pipes a moment longer; its output is
+        // rpq's too, so wait for the pipes to close.
+        wait_until(Duration::from_secs(30), "the pipes to close", || {
+            Arc::strong_count(&self.stdout) == 1 && Arc::strong_count(&self.stderr) == 1
+        });
+        let stdout = std::mem::take(&mut *self.stdout.lock().unwrap());
+        let stderr = String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned();
+        Ended {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Ends it and insists it succeeded; returns its stdout.
+    pub fn success(self, limit: Duration) -> Vec<u8> {
+        let e = self.end(limit);
+        assert!(e.status.success(), "rpq failed: {}", e.stderr);
+        e.stdout
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Reads a pipe to its end from a thread; the buffer's second owner goes away at EOF. A stream
+/// that is not piped gives an empty buffer with one owner.
+fn collect(pipe: Option<impl Read + Send + 'static>) -> Arc<Mutex<Vec<u8>>> {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    if let Some(mut r) = pipe {
+        let b = Arc::clone(&buf);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = r.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                b.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
+    }
+    buf
 }
 
 /// How many consumers of `queue` have claimed at least once (and are not yet forgotten).
@@ -117,53 +314,4 @@ pub fn wait_until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
 /// Number of members of a sorted set.
 pub fn zcard(c: &mut redis::Connection, key: &str) -> u64 {
     redis::cmd("ZCARD").arg(key).query(c).unwrap()
-}
-
-pub fn signal(child: &Child, sig: i32) {
-    // SAFETY: kill(2) on a child we own.
-    unsafe {
-        libc::kill(child.id() as i32, sig);
-    }
-}
-
-/// Waits for a child with a limit, so a hung rpq fails the test instead of hanging it. Its
-/// output is read while it runs: a full pipe would otherwise block it.
-pub fn finish(child: Child, limit: Duration) -> std::process::Output {
-    let pid = child.id() as i32;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.expect("waiting for rpq"),
-        Err(_) => {
-            // SAFETY: kill(2) on a child we spawned and have not reaped.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
-            let out = rx.recv().unwrap().unwrap();
-            panic!(
-                "rpq did not exit within {limit:?}; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
-}
-
-/// Reads the child's stderr until a line contains `what`; the rest is left to `finish`.
-pub fn wait_for_stderr(child: &mut Child, what: &str) {
-    use std::io::{BufRead, BufReader};
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let mut reader = BufReader::new(stderr);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).expect("reading stderr");
-        assert!(n > 0, "stderr closed before a line with '{what}'");
-        if line.contains(what) {
-            break;
-        }
-    }
-    // Keep draining in the background so the child never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
 }
