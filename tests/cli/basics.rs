@@ -195,12 +195,13 @@ fn clear_while_a_consumer_runs() {
         .assert()
         .success();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(
         std::time::Duration::from_secs(10),
         "the task after clear",
         || {
             let left: bool = redis::cmd("HEXISTS")
-                .arg("rpq:{default}:tasks")
+                .arg(k.tasks())
                 .arg("after-clear")
                 .query(&mut c)
                 .unwrap();
@@ -267,16 +268,7 @@ fn a_finished_task_leaves_nothing_but_counters() {
     );
     rpq(&r).args(["consume", "--drain"]).assert().success();
     let mut c = conn(&r);
-    let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
-    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
     keys.sort();
-    assert_eq!(
-        keys,
-        [
-            "rpq:{default}:consumers",
-            "rpq:{default}:meta",
-            "rpq:{default}:seq",
-            "rpq:{default}:stats"
-        ]
-    );
+    assert_eq!(keys, counter_keys("default"));
 }

@@ -101,7 +101,7 @@ fn a_task_deleted_behind_its_back_is_reported_lost() {
     // Someone else takes one waiting task: the bench must notice it never came out.
     let mut c = conn(&r);
     let popped: Vec<String> = redis::cmd("ZPOPMIN")
-        .arg("rpq:{b1}:pending")
+        .arg(Keys::new("b1", 0).pending())
         .query(&mut c)
         .unwrap();
     assert_eq!(popped.len(), 2, "one task and its score");

@@ -2,7 +2,7 @@
 //! primary killed under running consumers.
 
 use crate::servers::*;
-use crate::support::{ndjson, wait_until};
+use crate::support::{ndjson, wait_until, Keys};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -34,14 +34,7 @@ fn name_on_every_primary(c: &Cluster, shards: usize) -> String {
         .map(|i| format!("jobs{i}"))
         .find(|name| {
             let mut ports: Vec<u16> = (0..shards)
-                .map(|s| {
-                    let tag = if s == 0 {
-                        name.clone()
-                    } else {
-                        format!("{name}.{s}")
-                    };
-                    c.primary_of(&format!("rpq:{{{tag}}}:pending")).port
-                })
+                .map(|s| c.primary_of(Keys::new(name, s).pending()).port)
                 .collect();
             ports.sort();
             ports.dedup();
@@ -240,14 +233,10 @@ fn a_queue_sharded_six_ways_spreads_over_every_primary() {
         let child = c.spawn(&[
             "--queue", &queue, "--json", "consume", "--count", "1", "--name", &name,
         ]);
-        let shard0 = c.primary_of(&format!("rpq:{{{queue}}}:consumers"));
+        let consumers = Keys::new(&queue, 0).consumers().to_string();
+        let shard0 = c.primary_of(&consumers);
         wait_until(Duration::from_secs(10), "the consumer to go idle", || {
-            let seen: bool = query(
-                shard0,
-                redis::cmd("HEXISTS")
-                    .arg(format!("rpq:{{{queue}}}:consumers"))
-                    .arg(&name),
-            );
+            let seen: bool = query(shard0, redis::cmd("HEXISTS").arg(&consumers).arg(&name));
             seen
         });
         c.rpq()
@@ -297,7 +286,7 @@ fn consumers_ride_out_a_primary_failover() {
     wait_until(Duration::from_secs(30), "consumers to be under way", || {
         len_json(&c, &queue)["waiting"].as_u64().unwrap() < 500
     });
-    let victim = c.primary_of(&format!("rpq:{{{queue}}}:pending")).port;
+    let victim = c.primary_of(Keys::new(&queue, 0).pending()).port;
     c.nodes
         .iter_mut()
         .find(|n| n.port == victim)

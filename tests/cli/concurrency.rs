@@ -44,7 +44,8 @@ fn four_consumers_drain_5000_tasks_each_exactly_once() {
     assert_eq!(per_consumer.iter().sum::<usize>(), 5000);
     rpq(&r).arg("len").assert().success().stdout("0\n");
     let mut c = conn(&r);
-    assert_eq!(zcard(&mut c, "rpq:{default}:inflight"), 0);
+    let k = Keys::new("default", 0);
+    assert_eq!(zcard(&mut c, k.inflight()), 0);
 }
 
 #[test]

@@ -12,11 +12,19 @@ use std::time::{Duration, Instant};
 
 fn stat(c: &mut redis::Connection, field: &str) -> u64 {
     let v: Option<u64> = redis::cmd("HGET")
-        .arg("rpq:{default}:stats")
+        .arg(Keys::new("default", 0).stats())
         .arg(field)
         .query(c)
         .unwrap();
     v.unwrap_or(0)
+}
+
+/// Nothing waiting, in flight, waiting for a retry or dead.
+fn no_task_left(c: &mut redis::Connection) {
+    let k = Keys::new("default", 0);
+    for key in [k.pending(), k.inflight(), k.delayed(), k.dead()] {
+        assert_eq!(zcard(c, key), 0, "{key}");
+    }
 }
 
 /// Lines of a file that a handler appends to, word-split.
@@ -77,6 +85,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     let mut orphaned: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
     let mut claimed_at: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let began = Instant::now();
     while stat(&mut c, "done") < TASKS as u64 {
         assert!(
@@ -91,10 +100,8 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
         let at = chrono::Utc::now();
         kills.push(at);
         // What the dead consumer held stays in `claims` until its lease expires.
-        let held: HashMap<String, String> = redis::cmd("HGETALL")
-            .arg("rpq:{default}:claims")
-            .query(&mut c)
-            .unwrap();
+        let held: HashMap<String, String> =
+            redis::cmd("HGETALL").arg(k.claims()).query(&mut c).unwrap();
         let victim = format!("|c{i}-{}", generation[i]);
         for (id, claim) in held {
             // "token|claimed ms|max attempts|consumer": a claim that a killed consumer never
@@ -127,7 +134,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
             "the last consumers to start",
             || {
                 redis::cmd("HEXISTS")
-                    .arg("rpq:{default}:consumers")
+                    .arg(k.consumers())
                     .arg(format!("c{i}-{g}"))
                     .query(&mut c)
                     .unwrap()
@@ -143,9 +150,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
 
     // Every task done, acknowledged exactly once, and nothing left behind.
     assert_eq!(stat(&mut c, "done"), TASKS as u64);
-    for key in ["pending", "inflight", "delayed", "dead"] {
-        assert_eq!(zcard(&mut c, &format!("rpq:{{default}}:{key}")), 0, "{key}");
-    }
+    no_task_left(&mut c);
     let mut ran: HashMap<String, usize> = HashMap::new();
     for run in runs(&runs_file) {
         *ran.entry(run[0].clone()).or_default() += 1;
@@ -228,8 +233,9 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
             .envs(env),
     );
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
+        zcard(&mut c, k.inflight()) == 1
     });
     // A second consumer stands by: it would take the task the moment its lease expired.
     let other = Proc::spawn(process(&r).args(args("other")).envs(env));
@@ -284,8 +290,9 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
             .envs(env),
     );
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
+        zcard(&mut c, k.inflight()) == 1
     });
     // Frozen, as by a long GC pause or a suspended VM: no heartbeat, the lease runs out.
     first.signal(libc::SIGSTOP);
@@ -297,7 +304,7 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     wait_until(Duration::from_secs(10), "the lease to expire", || {
         let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut c).unwrap();
         let deadline: Vec<(String, u64)> = redis::cmd("ZRANGE")
-            .arg("rpq:{default}:inflight")
+            .arg(k.inflight())
             .arg(0)
             .arg(0)
             .arg("WITHSCORES")
@@ -394,9 +401,7 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
     }
     assert_eq!(done.len(), TASKS, "every task reported done");
     let mut c = conn(&r);
-    for key in ["pending", "inflight", "delayed", "dead"] {
-        assert_eq!(zcard(&mut c, &format!("rpq:{{default}}:{key}")), 0, "{key}");
-    }
+    no_task_left(&mut c);
 }
 
 #[test]
@@ -479,19 +484,9 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .success()
         .stdout("");
     let mut c = conn(&r);
-    let left: Vec<String> = redis::cmd("KEYS")
-        .arg("rpq:{default}:*")
-        .query(&mut c)
-        .unwrap();
-    let mut left: Vec<_> = left
-        .into_iter()
-        .filter(|k| {
-            !k.ends_with(":stats")
-                && !k.ends_with(":consumers")
-                && !k.ends_with(":seq")
-                && !k.ends_with(":meta")
-        })
-        .collect();
+    let left: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
+    let counters = counter_keys("default");
+    let mut left: Vec<_> = left.into_iter().filter(|k| !counters.contains(k)).collect();
     left.sort();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
@@ -559,8 +554,9 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         .collect();
     push_lines(&r, "default", &lines);
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("b")
         .arg("{not json")
         .arg("c")
@@ -593,13 +589,13 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     assert_eq!(why["c"], "stored priority 9 is out of range");
     // A consumer without --drain or --count reports it and goes on, with exit 0 at the end.
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("e")
         .arg("[]")
         .query(&mut c)
         .unwrap();
     let _: () = redis::cmd("ZADD")
-        .arg("rpq:{default}:pending")
+        .arg(k.pending())
         .arg("2000000000000099")
         .arg("e")
         .query(&mut c)
@@ -618,15 +614,16 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     let e = daemon.end(Duration::from_secs(30));
     assert!(e.status.success(), "{}", e.stderr);
     assert!(e.stderr.contains("task e cannot be read"), "{}", e.stderr);
-    assert_eq!(zcard(&mut c, "rpq:{default}:dead"), 3);
+    assert_eq!(zcard(&mut c, k.dead()), 3);
 }
 
 #[test]
 fn a_key_of_the_wrong_type_is_named_in_one_line() {
     let r = redis();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let _: () = redis::cmd("SET")
-        .arg("rpq:{default}:pending")
+        .arg(k.pending())
         .arg("x")
         .query(&mut c)
         .unwrap();
@@ -640,7 +637,7 @@ fn a_key_of_the_wrong_type_is_named_in_one_line() {
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(
-            stderr.contains("key rpq:{default}:pending holds a string, not the zset"),
+            stderr.contains(&format!("key {} holds a string, not the zset", k.pending())),
             "{args:?}: {stderr}"
         );
     }
@@ -687,13 +684,14 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
     let cutter = std::thread::spawn({
         let url = r.url();
         move || {
+            let k = Keys::new("default", 0);
             let mut c = redis::Client::open(url).unwrap().get_connection().unwrap();
             let mut cuts = 0u32;
             // From the first push on: a producer that cannot connect at all exits 1 at once.
             let mut started = false;
             loop {
                 let pushed: Option<u64> = redis::cmd("HGET")
-                    .arg("rpq:{default}:stats")
+                    .arg(k.stats())
                     .arg("pushed")
                     .query(&mut c)
                     .unwrap();
@@ -728,8 +726,9 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
     let out = producer.end(Duration::from_secs(120));
     let cuts = cutter.join().unwrap();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     assert!(out.status.success(), "{}", out.stderr);
-    assert_eq!(zcard(&mut c, "rpq:{default}:pending"), TASKS as u64);
+    assert_eq!(zcard(&mut c, k.pending()), TASKS as u64);
     assert_eq!(stat(&mut c, "pushed"), TASKS as u64);
     let said = String::from_utf8_lossy(&out.stdout);
     // A resend that finds its own push applied counts it as queued, not as a duplicate.
@@ -806,8 +805,9 @@ fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
     };
     let doomed = Proc::spawn(process(&r).args(args("doomed")).envs(env));
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
+        zcard(&mut c, k.inflight()) == 1
     });
     // Started after the claim: nothing wakes it but its own schedule.
     let idle = Proc::spawn(process(&r).args(args("idle")).envs(env));

@@ -25,6 +25,7 @@ fn prefetch_drains_every_task_once_in_few_round_trips() {
         .collect();
     push_lines(&r, "default", &lines);
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let before = script_calls(&mut c);
     let out = rpq(&r)
         .args(["--json", "consume", "--drain", "--prefetch", "50"])
@@ -44,11 +45,8 @@ fn prefetch_drains_every_task_once_in_few_round_trips() {
     // Five claims of 50 (acks riding on the next claim) and one that finds nothing, plus at
     // most a few acks sent early; one task at a time would take 200 calls or more.
     assert!(calls < 40, "{calls} script calls for 200 tasks");
-    assert_eq!(zcard(&mut c, "rpq:{default}:inflight"), 0);
-    let left: u64 = redis::cmd("HLEN")
-        .arg("rpq:{default}:tasks")
-        .query(&mut c)
-        .unwrap();
+    assert_eq!(zcard(&mut c, k.inflight()), 0);
+    let left: u64 = redis::cmd("HLEN").arg(k.tasks()).query(&mut c).unwrap();
     assert_eq!(left, 0, "acknowledged tasks leave no body behind");
 }
 
@@ -80,8 +78,9 @@ fn prefetched_tasks_keep_their_leases_while_they_wait() {
         ],
     );
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(Duration::from_secs(10), "c1 to claim all three", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 3
+        zcard(&mut c, k.inflight()) == 3
     });
     // c2 waits for the first lease to expire and would recover any lease not extended.
     let c2 = Proc::start(&r, &["--json", "consume", "--name", "c2"]);

@@ -133,8 +133,9 @@ fn consume_into_head_exits_0_and_hands_back_the_task_it_held() {
     assert!(done >= 1, "{stats}");
     assert_eq!(done + waiting, 6, "{stats}");
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let released: Option<u64> = redis::cmd("HGET")
-        .arg("rpq:{default}:stats")
+        .arg(k.stats())
         .arg("released")
         .query(&mut c)
         .unwrap();
@@ -189,13 +190,14 @@ fn every_exit_code_of_the_spec() {
     rpq(&r).arg("len").assert().stdout("2\n");
     // 65: a stored task that cannot be read goes to the dead set; the consumer goes on.
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let _: () = redis::pipe()
         .cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("broken")
         .arg("{not json")
         .cmd("ZADD")
-        .arg("rpq:{default}:pending")
+        .arg(k.pending())
         .arg("1000000000000000")
         .arg("broken")
         .query(&mut c)

@@ -18,8 +18,9 @@ fn one_task_in_flight(r: &rpq::server::RedisServer, args: &[&str]) -> Proc {
         .success();
     let child = Proc::start(r, args);
     let mut c = conn(r);
+    let k = Keys::new("default", 0);
     wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
+        zcard(&mut c, k.inflight()) == 1
     });
     child
 }
@@ -72,7 +73,8 @@ fn a_second_signal_hands_the_task_back_and_exits_130() {
     assert_eq!(peek[0]["id"], "job-1");
     assert_eq!(peek[0]["attempt"], 0);
     let mut c = conn(&r);
-    assert_eq!(zcard(&mut c, "rpq:{default}:inflight"), 0);
+    let k = Keys::new("default", 0);
+    assert_eq!(zcard(&mut c, k.inflight()), 0);
 }
 
 #[test]
@@ -80,15 +82,16 @@ fn a_producer_stops_between_pushes_on_sigterm() {
     let r = redis();
     let child = Proc::start(&r, &["--json", "produce", "--interval", "50ms"]);
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(Duration::from_secs(10), "a few pushes", || {
-        zcard(&mut c, "rpq:{default}:pending") >= 3
+        zcard(&mut c, k.pending()) >= 3
     });
     child.signal(libc::SIGTERM);
     let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     // Every task it reported is queued, and nothing else.
     let printed = ndjson(&out.stdout).len() as u64;
-    assert_eq!(zcard(&mut c, "rpq:{default}:pending"), printed);
+    assert_eq!(zcard(&mut c, k.pending()), printed);
 }
 
 #[test]

@@ -98,6 +98,7 @@ fn the_numbers_agree_with_what_was_done() {
 fn the_last_minute_lives_in_60_slots_that_start_over() {
     let r = redis();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     // A ring left from an hour ago, every slot full: none of it may count, and each slot must
     // start again from zero when its second comes round, not add to what it held.
     let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
@@ -105,7 +106,7 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
     for slot in 0..60 {
         let sec = now - 3600 - (now - 3600) % 60 + slot;
         pipe.cmd("HSET")
-            .arg("rpq:{default}:stats")
+            .arg(k.stats())
             .arg(format!("m:{slot}"))
             .arg(format!("{sec}|1000|1000"));
     }
@@ -117,7 +118,7 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
     );
     rpq(&r).args(["consume", "--count", "3"]).assert().success();
     assert_eq!(stats(&r)["last_minute"], json!({"done": 3, "failed": 0}));
-    let ring: Vec<_> = hash(&mut c, "rpq:{default}:stats")
+    let ring: Vec<_> = hash(&mut c, k.stats())
         .into_iter()
         .filter(|(k, _)| k.starts_with("m:"))
         .collect();
@@ -128,6 +129,7 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
 fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     let r = redis();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
     let now_ms = now * 1000;
     // 1500 default-named consumers gone for two days (more than Redis keeps in a compact
@@ -135,19 +137,19 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     let mut pipe = redis::pipe();
     for i in 0..1500 {
         pipe.cmd("HSET")
-            .arg("rpq:{default}:consumers")
+            .arg(k.consumers())
             .arg(format!("host-{i}"))
             .arg(format!("{}|5", now_ms - 2 * 86_400_000));
     }
     for name in ["recent-1", "recent-2"] {
         pipe.cmd("HSET")
-            .arg("rpq:{default}:consumers")
+            .arg(k.consumers())
             .arg(name)
             .arg(format!("{}|7", now_ms - 3_600_000));
     }
     let _: () = pipe.query(&mut c).unwrap();
     let stale = |c: &mut redis::Connection| {
-        hash(c, "rpq:{default}:consumers")
+        hash(c, k.consumers())
             .iter()
             .filter(|(k, _)| k.starts_with("host-"))
             .count()
@@ -160,7 +162,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
         steps += 1;
         assert!(steps <= 60, "{left} stale consumers left after 60 steps");
         let _: () = redis::cmd("HSET")
-            .arg("rpq:{default}:stats")
+            .arg(k.stats())
             .arg("checks")
             .arg("0|0")
             .query(&mut c)
@@ -177,7 +179,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
         steps >= 2,
         "300 names went in one step: the walk is not bounded"
     );
-    let kept: Vec<String> = hash(&mut c, "rpq:{default}:consumers")
+    let kept: Vec<String> = hash(&mut c, k.consumers())
         .into_iter()
         .map(|(k, _)| k)
         .collect();
@@ -186,7 +188,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     assert_eq!(kept, ["recent-1", "recent-2", "worker"]);
     // Within 10 s of a step no claim walks again: new stale names stay until the next one.
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:consumers")
+        .arg(k.consumers())
         .arg("host-late")
         .arg("1000|0")
         .query(&mut c)
@@ -198,7 +200,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     assert_eq!(stale(&mut c), 1);
     // And the stats hash holds no per-consumer fields at all: it stays the same size whatever
     // the number of consumers.
-    let fields: Vec<String> = hash(&mut c, "rpq:{default}:stats")
+    let fields: Vec<String> = hash(&mut c, k.stats())
         .into_iter()
         .map(|(k, _)| k)
         .filter(|k| !k.starts_with("m:"))
@@ -323,15 +325,16 @@ fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
         .success();
     // Make the low task an hour old, as if high-priority work had kept it waiting since.
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let body: String = redis::cmd("HGET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("old-low")
         .query(&mut c)
         .unwrap();
     let mut stored: Value = serde_json::from_str(&body).unwrap();
     stored["c"] = json!(stored["c"].as_i64().unwrap() - 3_600_000);
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("old-low")
         .arg(stored.to_string())
         .query(&mut c)

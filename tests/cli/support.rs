@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+pub use rpq::queue::keys::{meta, Keys};
 use rpq::server::RedisServer;
 use serde_json::Value;
 use std::io::Read;
@@ -268,9 +269,22 @@ fn collect(pipe: Option<impl Read + Send + 'static>) -> Arc<Mutex<Vec<u8>>> {
 /// How many consumers of `queue` have claimed at least once (and are not yet forgotten).
 pub fn consumers_seen(c: &mut redis::Connection, queue: &str) -> u64 {
     redis::cmd("HLEN")
-        .arg(format!("rpq:{{{queue}}}:consumers"))
+        .arg(Keys::new(queue, 0).consumers())
         .query(c)
         .unwrap()
+}
+
+/// The keys a queue keeps once every task is finished, sorted: its counters and its settings.
+pub fn counter_keys(queue: &str) -> Vec<String> {
+    let k = Keys::new(queue, 0);
+    let mut keys = vec![
+        k.consumers().to_string(),
+        k.seq().to_string(),
+        k.stats().to_string(),
+        meta(queue),
+    ];
+    keys.sort();
+    keys
 }
 
 /// A plain connection for looking at what rpq left in Redis.
