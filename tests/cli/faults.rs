@@ -10,15 +10,6 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn stat(c: &mut redis::Connection, field: &str) -> u64 {
-    let v: Option<u64> = redis::cmd("HGET")
-        .arg(Keys::new("default", 0).stats())
-        .arg(field)
-        .query(c)
-        .unwrap();
-    v.unwrap_or(0)
-}
-
 /// Nothing waiting, in flight, waiting for a retry or dead.
 fn no_task_left(c: &mut redis::Connection) {
     let k = Keys::new("default", 0);
@@ -36,26 +27,11 @@ fn runs(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn tasks(n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            json!({"type": "t", "priority": 1 + i % 3, "payload": i, "id": format!("t{i}")})
-                .to_string()
-        })
-        .collect()
-}
-
-fn time(v: &Value) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
-        .unwrap()
-        .with_timezone(&chrono::Utc)
-}
-
 #[test]
 fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_kill() {
     const TASKS: usize = 1000;
     let r = redis();
-    push_lines(&r, "default", &tasks(TASKS));
+    push_lines(&r, "default", &lines_with_ids(mixed(TASKS)));
     let runs_file = r.dir().join("runs");
     // The handler records each run that got to its end; the append is atomic (O_APPEND).
     let handler = r#"sleep 0.02; echo "$RPQ_TASK_ID $RPQ_TASK_ATTEMPT" >> "$RUNS""#;
@@ -87,11 +63,11 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
     let began = Instant::now();
-    while stat(&mut c, "done") < TASKS as u64 {
+    while stat(&mut c, "default", "done") < TASKS as u64 {
         assert!(
             began.elapsed() < Duration::from_secs(180),
             "not done after 3 minutes: {} of {TASKS}",
-            stat(&mut c, "done")
+            stat(&mut c, "default", "done")
         );
         // The kill cadence is the test's load, not a wait for a condition.
         std::thread::sleep(Duration::from_millis(500));
@@ -149,7 +125,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     }
 
     // Every task done, acknowledged exactly once, and nothing left behind.
-    assert_eq!(stat(&mut c, "done"), TASKS as u64);
+    assert_eq!(stat(&mut c, "default", "done"), TASKS as u64);
     no_task_left(&mut c);
     let mut ran: HashMap<String, usize> = HashMap::new();
     for run in runs(&runs_file) {
@@ -172,11 +148,10 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
         claims.entry(id).or_default().push(t);
     }
     for e in &ended {
-        for line in ndjson(&e.stdout) {
+        let lines = ndjson(&e.stdout);
+        count_done(&mut done_lines, &lines);
+        for line in lines {
             let id = line["id"].as_str().unwrap().to_string();
-            if line["outcome"] == "done" {
-                *done_lines.entry(id.clone()).or_default() += 1;
-            }
             claims
                 .entry(id)
                 .or_default()
@@ -203,7 +178,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
          runs, {} recovered leases, kill to re-claim ms (min/median/max of {}): {:?}/{:?}/{:?}",
         kills.len(),
         orphaned.len(),
-        stat(&mut c, "recovered"),
+        stat(&mut c, "default", "recovered"),
         recoveries.len(),
         recoveries.first(),
         recoveries.get(recoveries.len() / 2),
@@ -233,17 +208,10 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
             .envs(env),
     );
     let mut c = conn(&r);
-    let k = Keys::new("default", 0);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, k.inflight()) == 1
-    });
+    wait_in_flight(&mut c, "default", 1);
     // A second consumer stands by: it would take the task the moment its lease expired.
     let other = Proc::spawn(process(&r).args(args("other")).envs(env));
-    wait_until(
-        Duration::from_secs(10),
-        "the other consumer to start",
-        || consumers_seen(&mut c, "default") == 2,
-    );
+    wait_consumers(&mut c, "default", 2);
     let held = holder.end(Duration::from_secs(30));
     assert!(held.status.success(), "{}", held.stderr);
     let lines = ndjson(&held.stdout);
@@ -259,8 +227,8 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
         "the other consumer ran it too"
     );
     assert_eq!(runs(&runs_file), [["1"]]);
-    assert_eq!(stat(&mut c, "recovered"), 0);
-    assert_eq!(stat(&mut c, "done"), 1);
+    assert_eq!(stat(&mut c, "default", "recovered"), 0);
+    assert_eq!(stat(&mut c, "default", "done"), 1);
 }
 
 #[test]
@@ -291,9 +259,7 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     );
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, k.inflight()) == 1
-    });
+    wait_in_flight(&mut c, "default", 1);
     // Frozen, as by a long GC pause or a suspended VM: no heartbeat, the lease runs out.
     first.signal(libc::SIGSTOP);
     // Queued after it, same priority: the recovered task goes back in front of this one.
@@ -302,15 +268,14 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
         .assert()
         .success();
     wait_until(Duration::from_secs(10), "the lease to expire", || {
-        let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut c).unwrap();
-        let deadline: Vec<(String, u64)> = redis::cmd("ZRANGE")
+        let deadline: Vec<(String, i64)> = redis::cmd("ZRANGE")
             .arg(k.inflight())
             .arg(0)
             .arg(0)
             .arg("WITHSCORES")
             .query(&mut c)
             .unwrap();
-        secs * 1000 + micros / 1000 > deadline[0].1
+        server_ms(&mut c) > deadline[0].1
     });
     let second = Proc::spawn(
         process(&r)
@@ -347,8 +312,8 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
         (&json!("lost"), &json!(1))
     );
     assert_eq!(runs(&runs_file), [["second", "2"], ["first", "1"]]);
-    assert_eq!(stat(&mut c, "done"), 1);
-    assert_eq!(stat(&mut c, "recovered"), 1);
+    assert_eq!(stat(&mut c, "default", "done"), 1);
+    assert_eq!(stat(&mut c, "default", "recovered"), 1);
     // A figure, not an assertion: how long the task was out of reach with a 1 s lease.
     eprintln!(
         "lost lease: first claim to re-claim by an idle consumer: {} ms",
@@ -361,7 +326,7 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
     const TASKS: usize = 300;
     let mut r = RedisServer::start(&["--appendonly", "yes", "--appendfsync", "always"])
         .unwrap_or_else(|e| panic!("{e:#}"));
-    push_lines(&r, "default", &tasks(TASKS));
+    push_lines(&r, "default", &lines_with_ids(mixed(TASKS)));
     let args = |name: &'static str| {
         [
             "--json", "consume", "--name", name, "--lease", "2s", "--delay", "10ms",
@@ -369,7 +334,7 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
     };
     let consumers = [Proc::start(&r, &args("a")), Proc::start(&r, &args("b"))];
     wait_until(Duration::from_secs(30), "some tasks to be done", || {
-        stat(&mut conn(&r), "done") >= 50
+        stat(&mut conn(&r), "default", "done") >= 50
     });
     r.kill();
     wait_until(Duration::from_secs(30), "both consumers to notice", || {
@@ -379,7 +344,7 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
     });
     r.restart().unwrap();
     wait_until(Duration::from_secs(60), "every task to be done", || {
-        stat(&mut conn(&r), "done") == TASKS as u64
+        stat(&mut conn(&r), "default", "done") == TASKS as u64
     });
     let mut done: HashMap<String, usize> = HashMap::new();
     for p in consumers {
@@ -393,11 +358,7 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
             "{}",
             e.stderr
         );
-        for line in ndjson(&e.stdout) {
-            if line["outcome"] == "done" {
-                *done.entry(line["id"].as_str().unwrap().into()).or_default() += 1;
-            }
-        }
+        count_done(&mut done, &ndjson(&e.stdout));
     }
     assert_eq!(done.len(), TASKS, "every task reported done");
     let mut c = conn(&r);
@@ -430,8 +391,7 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         "--backoff",
         "50ms",
     ];
-    let out = rpq(&r).args(failing).assert().success();
-    let lines = ndjson(&out.get_output().stdout);
+    let lines = json_lines(rpq(&r).args(failing));
     let outcomes: Vec<_> = lines
         .iter()
         .map(|l| (l["outcome"].clone(), l["attempt"].clone()))
@@ -442,8 +402,7 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
     );
     assert_eq!(lines[1]["error"], "exit status 3: no such thing");
 
-    let out = rpq(&r).args(["--json", "dead", "list"]).assert().success();
-    let dead = ndjson(&out.get_output().stdout);
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["id"], "bad");
     assert_eq!(dead[0]["payload"], json!({"n": 1}));
@@ -458,9 +417,8 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .success()
         .stdout("{\"retried\":1}\n");
     rpq(&r).arg("len").assert().success().stdout("1\n");
-    let out = rpq(&r).args(["--json", "peek"]).assert().success();
     assert_eq!(
-        ndjson(&out.get_output().stdout)[0]["attempt"],
+        json_lines(rpq(&r).args(["--json", "peek"]))[0]["attempt"],
         0,
         "attempts were reset"
     );
@@ -471,8 +429,7 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .stdout("");
 
     // Dead again after two more attempts, then gone for good.
-    let out = rpq(&r).args(failing).assert().success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 2);
+    assert_eq!(json_lines(rpq(&r).args(failing)).len(), 2);
     rpq(&r)
         .args(["--json", "dead", "purge", "bad"])
         .assert()
@@ -579,8 +536,7 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         stderr.contains("2 stored task(s) could not be read"),
         "{stderr}"
     );
-    let out = rpq(&r).args(["--json", "dead", "list"]).assert().success();
-    let dead = ndjson(&out.get_output().stdout);
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     let why: HashMap<&str, &str> = dead
         .iter()
         .map(|d| (d["id"].as_str().unwrap(), d["error"].as_str().unwrap()))
@@ -608,7 +564,7 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     wait_until(
         Duration::from_secs(10),
         "the task after the corrupt one",
-        || stat(&mut c, "done") == 3,
+        || stat(&mut c, "default", "done") == 3,
     );
     daemon.signal(libc::SIGTERM);
     let e = daemon.end(Duration::from_secs(30));
@@ -672,7 +628,7 @@ fn one_shot_commands_fail_fast_when_the_server_is_gone() {
 fn a_producer_whose_connection_is_cut_queues_each_task_once() {
     const TASKS: usize = 3000;
     let r = redis();
-    let lines: Vec<String> = tasks(TASKS);
+    let lines: Vec<String> = lines_with_ids(mixed(TASKS));
     let mut producer = Proc::spawn(
         process(&r)
             .args(["produce", "--stdin", "--batch", "10"])
@@ -729,7 +685,7 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
     let k = Keys::new("default", 0);
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(zcard(&mut c, k.pending()), TASKS as u64);
-    assert_eq!(stat(&mut c, "pushed"), TASKS as u64);
+    assert_eq!(stat(&mut c, "default", "pushed"), TASKS as u64);
     let said = String::from_utf8_lossy(&out.stdout);
     // A resend that finds its own push applied counts it as queued, not as a duplicate.
     assert_eq!(said, format!("Queued {TASKS} tasks\n"));
@@ -805,24 +761,17 @@ fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
     };
     let doomed = Proc::spawn(process(&r).args(args("doomed")).envs(env));
     let mut c = conn(&r);
-    let k = Keys::new("default", 0);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, k.inflight()) == 1
-    });
+    wait_in_flight(&mut c, "default", 1);
     // Started after the claim: nothing wakes it but its own schedule.
     let idle = Proc::spawn(process(&r).args(args("idle")).envs(env));
-    wait_until(
-        Duration::from_secs(10),
-        "the idle consumer to start",
-        || consumers_seen(&mut c, "default") == 2,
-    );
+    wait_consumers(&mut c, "default", 2);
     doomed.signal(libc::SIGKILL);
     let killed = chrono::Utc::now();
     // Ending also waits for the pipes: they close only if `sleep` died with its consumer.
     let d = doomed.end(Duration::from_secs(30));
     assert_eq!(d.status.code(), None);
     wait_until(Duration::from_secs(30), "the task to be done", || {
-        stat(&mut c, "done") == 1
+        stat(&mut c, "default", "done") == 1
     });
     idle.signal(libc::SIGTERM);
     let i = idle.end(Duration::from_secs(30));

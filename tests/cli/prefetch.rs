@@ -6,33 +6,19 @@ use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
 
-fn script_calls(c: &mut redis::Connection) -> u64 {
-    let info: String = redis::cmd("INFO").arg("commandstats").query(c).unwrap();
-    info.lines()
-        .find(|l| l.starts_with("cmdstat_evalsha:"))
-        .and_then(|l| l.split("calls=").nth(1))
-        .and_then(|s| s.split(',').next())
-        .map_or(0, |s| s.parse().unwrap())
-}
-
 #[test]
 fn prefetch_drains_every_task_once_in_few_round_trips() {
     let r = redis();
-    let lines: Vec<String> = (0..200)
-        .map(|i| {
-            json!({"type": "t", "priority": 2, "payload": i, "id": format!("t{i}")}).to_string()
-        })
-        .collect();
-    push_lines(&r, "default", &lines);
+    push_lines(&r, "default", &lines_with_ids([2; 200]));
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
-    let before = script_calls(&mut c);
+    let before = calls(&mut c, &["evalsha"]);
     let out = rpq(&r)
         .args(["--json", "consume", "--drain", "--prefetch", "50"])
         .assert()
         .success()
         .stderr("");
-    let calls = script_calls(&mut c) - before;
+    let calls = calls(&mut c, &["evalsha"]) - before;
     let done = ndjson(&out.get_output().stdout);
     let ids: HashSet<_> = done.iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!((done.len(), ids.len()), (200, 200));
@@ -78,10 +64,7 @@ fn prefetched_tasks_keep_their_leases_while_they_wait() {
         ],
     );
     let mut c = conn(&r);
-    let k = Keys::new("default", 0);
-    wait_until(Duration::from_secs(10), "c1 to claim all three", || {
-        zcard(&mut c, k.inflight()) == 3
-    });
+    wait_in_flight(&mut c, "default", 3);
     // c2 waits for the first lease to expire and would recover any lease not extended.
     let c2 = Proc::start(&r, &["--json", "consume", "--name", "c2"]);
     let out1 = c1.end(Duration::from_secs(30));

@@ -7,12 +7,6 @@ use predicates::prelude::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-fn tasks(n: usize, priority: u8) -> Vec<String> {
-    (0..n)
-        .map(|i| json!({"type": "t", "priority": priority, "payload": {"n": i}}).to_string())
-        .collect()
-}
-
 /// `sh -c` of a pipeline with `set -o pipefail`, so its status is rpq's; the binary and URL come
 /// in as positional parameters, never pasted into the script.
 fn pipeline(server: &rpq::server::RedisServer, script: &str) -> assert_cmd::assert::Assert {
@@ -64,7 +58,7 @@ fn an_empty_queue_prints_nothing_and_says_so_only_on_a_terminal() {
 fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
     let r = redis();
     // Far more than a pipe buffer (64 KiB), so rpq is still writing when head leaves.
-    push_lines(&r, "default", &tasks(3000, 2));
+    push_lines(&r, "default", &lines([2; 3000]));
     for json in ["", "--json"] {
         let out = pipeline(
             &r,
@@ -87,7 +81,7 @@ fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
             .read_line(&mut first)
             .unwrap();
         let v: Value = serde_json::from_str(&first).unwrap();
-        assert_eq!(v["payload"]["n"], 0);
+        assert_eq!(v["payload"], 0);
     }
     let out = Proc::adopt(child).end(Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(0));
@@ -116,14 +110,7 @@ fn consume_into_head_exits_0_and_hands_back_the_task_it_held() {
     assert_eq!(shown[0]["payload"]["n"], 0);
     assert_eq!(shown[0]["outcome"], "done");
 
-    let stats = &ndjson(
-        &rpq(&r)
-            .args(["--json", "stats"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )[0];
+    let stats = &json_lines(rpq(&r).args(["--json", "stats"]))[0];
     // Nothing is left in flight, nothing is lost, and what it held went back unharmed: no
     // attempt counted, no lease left to expire.
     assert_eq!(stats["in_flight"], 0);
@@ -133,21 +120,12 @@ fn consume_into_head_exits_0_and_hands_back_the_task_it_held() {
     assert!(done >= 1, "{stats}");
     assert_eq!(done + waiting, 6, "{stats}");
     let mut c = conn(&r);
-    let k = Keys::new("default", 0);
-    let released: Option<u64> = redis::cmd("HGET")
-        .arg(k.stats())
-        .arg("released")
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(released, Some(1), "the task in hand was released");
-    let left = ndjson(
-        &rpq(&r)
-            .args(["--json", "peek", "-n", "10"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
+    assert_eq!(
+        stat(&mut c, "default", "released"),
+        1,
+        "the task in hand was released"
     );
+    let left = json_lines(rpq(&r).args(["--json", "peek", "-n", "10"]));
     assert_eq!(left.len() as u64, waiting);
     assert!(left.iter().all(|t| t["attempt"] == 0));
     // Tasks come back in their old place in line: the rest of the queue, in order.
@@ -209,14 +187,7 @@ fn every_exit_code_of_the_spec() {
         .stderr(predicate::str::contains("task broken cannot be read"));
     let done = ndjson(&out.get_output().stdout);
     assert_eq!(done.len(), 2, "the readable tasks were still done");
-    let dead = ndjson(
-        &rpq(&r)
-            .args(["--json", "dead", "list"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    );
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["id"], "broken");
     // 1: a runtime failure, here an ACL user without rights on the queue's keys.
@@ -313,7 +284,7 @@ fn environment_variables_are_honoured_and_flags_win() {
 #[test]
 fn colour_only_on_a_terminal_and_never_with_no_color() {
     let r = redis();
-    push_lines(&r, "default", &tasks(1, 1));
+    push_lines(&r, "default", &[line(1)]);
     let run = |env: &[(&str, &str)]| {
         let mut cmd = rpq_command(&r.url());
         cmd.arg("peek");
@@ -350,11 +321,7 @@ fn human_times_are_local_and_priorities_are_names() {
         .args(["--json", "produce", "--type", "t", "--priority", "3"])
         .assert()
         .success();
-    let created = ndjson(&out.get_output().stdout)[0]["created_at"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let created = chrono::DateTime::parse_from_rfc3339(&created).unwrap();
+    let created = time(&ndjson(&out.get_output().stdout)[0]["created_at"]);
     for (tz, offset_min) in [("UTC0", 0), ("XYZ-5:30", 330), ("ABC+7", -420)] {
         let out = rpq(&r).env("TZ", tz).arg("peek").assert().success();
         let line = String::from_utf8_lossy(&out.get_output().stdout).to_string();
@@ -370,7 +337,7 @@ fn human_times_are_local_and_priorities_are_names() {
 #[test]
 fn produce_stdin_shows_progress_only_on_a_terminal() {
     let r = redis();
-    let input = tasks(2000, 3).join("\n");
+    let input = lines([3; 2000]).join("\n");
     rpq(&r)
         .args(["produce", "--stdin", "--batch", "100"])
         .write_stdin(input.clone())

@@ -5,7 +5,6 @@ use crate::servers::*;
 use crate::support::*;
 use predicates::prelude::*;
 use rpq::server::RedisServer;
-use serde_json::json;
 use std::time::Duration;
 
 /// The `ACL SETUSER rpq ...` line of the README, word for word.
@@ -91,12 +90,9 @@ fn the_readme_acl_user_can_do_everything() {
         let done = ndjson(&waiting.success(Duration::from_secs(30)));
         assert_eq!(done[0]["outcome"], "done");
 
-        let lines: Vec<String> = (0..30)
-            .map(|i| json!({"type": "t", "priority": 1 + i % 3, "id": format!("a{i}")}).to_string())
-            .collect();
         user(&base)
             .args(["produce", "--stdin"])
-            .write_stdin(lines.join("\n"))
+            .write_stdin(lines_with_ids(mixed(30)).join("\n"))
             .assert()
             .success();
         user(&base).arg("len").assert().success().stdout("30\n");
@@ -114,11 +110,10 @@ fn the_readme_acl_user_can_do_everything() {
             ])
             .assert()
             .success();
-        let out = user(&base)
-            .args(["--json", "dead", "list"])
-            .assert()
-            .success();
-        assert_eq!(ndjson(&out.get_output().stdout).len(), 10);
+        assert_eq!(
+            json_lines(user(&base).args(["--json", "dead", "list"])).len(),
+            10
+        );
         user(&base).args(["dead", "retry"]).assert().success();
         user(&base)
             .args(["--json", "consume", "--drain"])
@@ -291,11 +286,10 @@ fn a_unix_socket_works() {
         .assert()
         .success();
     unix().arg("len").assert().success().stdout("4\n");
-    let out = unix()
-        .args(["--json", "consume", "--drain"])
-        .assert()
-        .success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 4);
+    assert_eq!(
+        json_lines(unix().args(["--json", "consume", "--drain"])).len(),
+        4
+    );
 }
 
 #[test]
@@ -345,17 +339,17 @@ fn tls_works_on_a_cluster() {
         .assert()
         .success()
         .stdout("40\n");
-    let out = tls()
-        .args([
+    assert_eq!(
+        json_lines(tls().args([
             "--tls-ca",
             &certs.arg("ca.crt"),
             "--json",
             "consume",
             "--drain",
-        ])
-        .assert()
-        .success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 40);
+        ]))
+        .len(),
+        40
+    );
     let out = tls().arg("len").assert().code(1).stdout("");
     let line = one_clean_line(&out.get_output().stderr, "-----");
     assert!(line.contains("--tls-ca"), "{line}");

@@ -18,10 +18,7 @@ fn one_task_in_flight(r: &rpq::server::RedisServer, args: &[&str]) -> Proc {
         .success();
     let child = Proc::start(r, args);
     let mut c = conn(r);
-    let k = Keys::new("default", 0);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, k.inflight()) == 1
-    });
+    wait_in_flight(&mut c, "default", 1);
     child
 }
 
@@ -62,14 +59,7 @@ fn a_second_signal_hands_the_task_back_and_exits_130() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["outcome"], "released");
     // Back in the queue at once, with no attempt counted.
-    let peek = ndjson(
-        &rpq(&r)
-            .args(["peek", "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    );
+    let peek = json_lines(rpq(&r).args(["peek", "--json"]));
     assert_eq!(peek[0]["id"], "job-1");
     assert_eq!(peek[0]["attempt"], 0);
     let mut c = conn(&r);
@@ -99,9 +89,7 @@ fn an_idle_consumer_stops_on_the_first_signal_while_redis_is_down() {
     let mut r = redis();
     let child = Proc::start(&r, &["--json", "consume"]);
     let mut c = conn(&r);
-    wait_until(Duration::from_secs(10), "the consumer to start", || {
-        consumers_seen(&mut c, "default") == 1
-    });
+    wait_consumers(&mut c, "default", 1);
     r.kill();
     wait_until(Duration::from_secs(10), "the consumer to notice", || {
         child.stderr_has("lost the connection")

@@ -25,12 +25,7 @@ fn hash(c: &mut redis::Connection, key: &str) -> Vec<(String, String)> {
 fn the_numbers_agree_with_what_was_done() {
     let r = redis();
     let started = Instant::now();
-    let lines: Vec<String> = [1, 1, 1, 2, 2, 2, 3, 3, 3, 3]
-        .iter()
-        .enumerate()
-        .map(|(i, p)| json!({"type": "t", "priority": p, "payload": i}).to_string())
-        .collect();
-    push_lines(&r, "default", &lines);
+    push_lines(&r, "default", &lines([1, 1, 1, 2, 2, 2, 3, 3, 3, 3]));
     // Four done by c1 (the three high, one medium), one failed for good by c2, one failed and
     // waiting for its retry (an hour away) by c3.
     rpq(&r)
@@ -101,7 +96,7 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
     let k = Keys::new("default", 0);
     // A ring left from an hour ago, every slot full: none of it may count, and each slot must
     // start again from zero when its second comes round, not add to what it held.
-    let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
+    let now = server_ms(&mut c) / 1000;
     let mut pipe = redis::pipe();
     for slot in 0..60 {
         let sec = now - 3600 - (now - 3600) % 60 + slot;
@@ -111,11 +106,7 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
             .arg(format!("{sec}|1000|1000"));
     }
     let _: () = pipe.query(&mut c).unwrap();
-    push_lines(
-        &r,
-        "default",
-        &vec![json!({"type": "t", "priority": 2}).to_string(); 5],
-    );
+    push_lines(&r, "default", &[2; 5].map(line));
     rpq(&r).args(["consume", "--count", "3"]).assert().success();
     assert_eq!(stats(&r)["last_minute"], json!({"done": 3, "failed": 0}));
     let ring: Vec<_> = hash(&mut c, k.stats())
@@ -130,8 +121,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     let r = redis();
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
-    let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
-    let now_ms = now * 1000;
+    let now_ms = server_ms(&mut c);
     // 1500 default-named consumers gone for two days (more than Redis keeps in a compact
     // listpack, which HSCAN returns whole), and two seen an hour ago.
     let mut pipe = redis::pipe();
@@ -212,11 +202,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
 #[test]
 fn watch_without_a_terminal_prints_a_snapshot_per_interval_until_ctrl_c() {
     let r = redis();
-    push_lines(
-        &r,
-        "default",
-        &vec![json!({"type": "t", "priority": 1}).to_string(); 3],
-    );
+    push_lines(&r, "default", &[1; 3].map(line));
     let child = Proc::start(&r, &["--json", "stats", "--watch", "100ms"]);
     wait_until(Duration::from_secs(10), "three snapshots", || {
         child.stdout_lines().len() >= 3
@@ -258,11 +244,7 @@ fn watch_without_a_terminal_prints_a_snapshot_per_interval_until_ctrl_c() {
 #[test]
 fn watch_on_a_terminal_redraws_in_place_with_bars_until_ctrl_c() {
     let r = redis();
-    let lines: Vec<String> = [1, 1, 1, 1, 2, 2, 3]
-        .iter()
-        .map(|p| json!({"type": "t", "priority": p}).to_string())
-        .collect();
-    push_lines(&r, "default", &lines);
+    push_lines(&r, "default", &[1, 1, 1, 1, 2, 2, 3].map(line));
     let mut cmd = rpq_command(&r.url());
     cmd.args(["stats", "--watch", "100ms"]);
     let pty = Pty::spawn(
@@ -344,14 +326,7 @@ fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
         .assert()
         .success();
     // The next claim is the fresh high task; the oldest waiting is still the low one.
-    let next = ndjson(
-        &rpq(&r)
-            .args(["peek", "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    );
+    let next = json_lines(rpq(&r).args(["peek", "--json"]));
     assert_eq!(next[0]["priority"], 1);
     let oldest = stats(&r)["oldest_waiting_ms"].as_u64().unwrap();
     assert!(oldest >= 3_600_000, "oldest_waiting_ms {oldest}");

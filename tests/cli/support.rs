@@ -329,3 +329,109 @@ pub fn wait_until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
 pub fn zcard(c: &mut redis::Connection, key: &str) -> u64 {
     redis::cmd("ZCARD").arg(key).query(c).unwrap()
 }
+
+/// Runs `cmd`, insists it succeeds, and parses its stdout as NDJSON.
+pub fn json_lines(cmd: &mut Command) -> Vec<Value> {
+    ndjson(&cmd.assert().success().get_output().stdout)
+}
+
+/// A `produce --stdin` line: type "t" and `priority`, nothing else.
+pub fn line(priority: u8) -> String {
+    serde_json::json!({"type": "t", "priority": priority}).to_string()
+}
+
+/// `produce --stdin` lines of type "t", one per priority given, each with its index as payload.
+pub fn lines(priorities: impl IntoIterator<Item = u8>) -> Vec<String> {
+    priorities
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| serde_json::json!({"type": "t", "priority": p, "payload": i}).to_string())
+        .collect()
+}
+
+/// The same, each with its own id: `t0`, `t1`, ...
+pub fn lines_with_ids(priorities: impl IntoIterator<Item = u8>) -> Vec<String> {
+    priorities
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            serde_json::json!({"type": "t", "priority": p, "payload": i, "id": format!("t{i}")})
+                .to_string()
+        })
+        .collect()
+}
+
+/// `n` priorities, high, medium, low and round again.
+pub fn mixed(n: usize) -> impl Iterator<Item = u8> {
+    (0..n).map(|i| 1 + (i % 3) as u8)
+}
+
+/// An RFC 3339 time, as rpq prints them.
+pub fn rfc3339(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .with_timezone(&chrono::Utc)
+}
+
+/// A time field of an NDJSON line.
+pub fn time(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    rfc3339(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")))
+}
+
+/// The server's clock, in ms.
+pub fn server_ms(c: &mut redis::Connection) -> i64 {
+    let (secs, micros): (i64, i64) = redis::cmd("TIME").query(c).unwrap();
+    secs * 1000 + micros / 1000
+}
+
+/// A counter of `queue`'s stats hash (0 before it was first counted).
+pub fn stat(c: &mut redis::Connection, queue: &str, field: &str) -> u64 {
+    let v: Option<u64> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).stats())
+        .arg(field)
+        .query(c)
+        .unwrap();
+    v.unwrap_or(0)
+}
+
+/// How many times the server has run the commands named (lower case), from one look at INFO.
+pub fn calls(c: &mut redis::Connection, commands: &[&str]) -> u64 {
+    let info: String = redis::cmd("INFO").arg("commandstats").query(c).unwrap();
+    commands
+        .iter()
+        .map(|cmd| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(&format!("cmdstat_{cmd}:calls=")))
+                .and_then(|s| s.split(',').next())
+                .map_or(0, |s| s.parse::<u64>().unwrap())
+        })
+        .sum()
+}
+
+/// Adds one to `counts[id]` for each line that reports its task done.
+pub fn count_done(counts: &mut std::collections::HashMap<String, usize>, lines: &[Value]) {
+    for line in lines.iter().filter(|l| l["outcome"] == "done") {
+        *counts
+            .entry(line["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+}
+
+/// Waits (10 s at most) until `n` tasks of `queue` are in flight.
+pub fn wait_in_flight(c: &mut redis::Connection, queue: &str, n: u64) {
+    let k = Keys::new(queue, 0);
+    wait_until(
+        Duration::from_secs(10),
+        &format!("{n} task(s) in flight"),
+        || zcard(c, k.inflight()) == n,
+    );
+}
+
+/// Waits (10 s at most) until `n` consumers of `queue` have claimed once: they are under way.
+pub fn wait_consumers(c: &mut redis::Connection, queue: &str, n: u64) {
+    wait_until(
+        Duration::from_secs(10),
+        &format!("{n} consumer(s) to start"),
+        || consumers_seen(c, queue) == n,
+    );
+}
