@@ -150,10 +150,7 @@ fn clear_while_a_consumer_runs() {
     );
     rpq(&r).arg("len").assert().success().stdout("0\n");
     // The consumer lived through it and takes the next task.
-    rpq(&r)
-        .args(["produce", "--type", "after", "--id", "after-clear"])
-        .assert()
-        .success();
+    push_one(&r, "after", "after-clear");
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
     wait_until(

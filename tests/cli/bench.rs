@@ -158,13 +158,7 @@ fn progress_goes_to_stderr_only_on_a_terminal() {
     let r = redis();
     let mut cmd = rpq_command(&r.url());
     cmd.args(["--json", "bench", "--tasks", "200", "--latency-tasks", "2"]);
-    let pty = Pty::spawn(
-        cmd,
-        On {
-            stdout: false,
-            stderr: true,
-        },
-    );
+    let pty = Pty::spawn(cmd, On::STDERR);
     let (out, screen) = pty.finish(Duration::from_secs(60));
     assert!(out.status.success(), "{out:?}");
     assert!(screen.contains("produce: "), "{screen:?}");

@@ -34,9 +34,7 @@ fn four_consumers_drain_5000_tasks_each_exactly_once() {
     assert!(twice.is_empty(), "handed out more than once: {twice:?}");
     assert_eq!(per_consumer.iter().sum::<usize>(), 5000);
     rpq(&r).arg("len").assert().success().stdout("0\n");
-    let mut c = conn(&r);
-    let k = Keys::new("default", 0);
-    assert_eq!(zcard(&mut c, k.inflight()), 0);
+    assert_eq!(in_flight(&mut conn(&r), "default"), 0);
 }
 
 #[test]

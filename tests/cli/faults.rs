@@ -189,10 +189,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
 #[test]
 fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "slow", "--id", "long-1"])
-        .assert()
-        .success();
+    push_one(&r, "slow", "long-1");
     let runs_file = r.dir().join("runs");
     let env = [("RUNS", runs_file.as_path())];
     let handler = r#"echo "$RPQ_TASK_ATTEMPT" >> "$RUNS"; sleep 6"#;
@@ -234,10 +231,7 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
 #[test]
 fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "t", "--id", "job"])
-        .assert()
-        .success();
+    push_one(&r, "t", "job");
     let runs_file = r.dir().join("runs");
     let go = r.dir().join("go");
     let env = [("RUNS", runs_file.as_path()), ("GO", go.as_path())];
@@ -263,10 +257,7 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     // Frozen, as by a long GC pause or a suspended VM: no heartbeat, the lease runs out.
     first.signal(libc::SIGSTOP);
     // Queued after it, same priority: the recovered task goes back in front of this one.
-    rpq(&r)
-        .args(["produce", "--type", "t", "--id", "later"])
-        .assert()
-        .success();
+    push_one(&r, "t", "later");
     wait_until(Duration::from_secs(10), "the lease to expire", || {
         let deadline: Vec<(String, i64)> = redis::cmd("ZRANGE")
             .arg(k.inflight())
@@ -556,10 +547,7 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         .arg("e")
         .query(&mut c)
         .unwrap();
-    rpq(&r)
-        .args(["produce", "--type", "after", "--id", "f"])
-        .assert()
-        .success();
+    push_one(&r, "after", "f");
     let daemon = Proc::start(&r, &["--json", "consume"]);
     wait_until(
         Duration::from_secs(10),
@@ -695,10 +683,7 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
 #[test]
 fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "hang", "--id", "h"])
-        .assert()
-        .success();
+    push_one(&r, "hang", "h");
     let pid_file = r.dir().join("pid");
     let out = Proc::spawn(
         process(&r)
@@ -744,10 +729,7 @@ fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
 #[test]
 fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "t", "--id", "job"])
-        .assert()
-        .success();
+    push_one(&r, "t", "job");
     let runs_file = r.dir().join("runs");
     let env = [("RUNS", runs_file.as_path())];
     // `exec`: the shell itself waits, so it is all that dies with its consumer (a child of the

@@ -31,7 +31,7 @@ fn prefetch_drains_every_task_once_in_few_round_trips() {
     // Five claims of 50 (acks riding on the next claim) and one that finds nothing, plus at
     // most a few acks sent early; one task at a time would take 200 calls or more.
     assert!(calls < 40, "{calls} script calls for 200 tasks");
-    assert_eq!(zcard(&mut c, k.inflight()), 0);
+    assert_eq!(in_flight(&mut c, "default"), 0);
     let left: u64 = redis::cmd("HLEN").arg(k.tasks()).query(&mut c).unwrap();
     assert_eq!(left, 0, "acknowledged tasks leave no body behind");
 }
@@ -40,10 +40,7 @@ fn prefetch_drains_every_task_once_in_few_round_trips() {
 fn prefetched_tasks_keep_their_leases_while_they_wait() {
     let r = redis();
     for i in 0..3 {
-        rpq(&r)
-            .args(["produce", "--type", "t", "--id", &format!("p{i}")])
-            .assert()
-            .success();
+        push_one(&r, "t", &format!("p{i}"));
     }
     // c1 takes all three at once; each takes 1.2 s, so the last waits 2.4 s on a 1 s lease.
     let c1 = Proc::start(

@@ -20,6 +20,17 @@ pub struct On {
     pub stderr: bool,
 }
 
+impl On {
+    pub const BOTH: On = On {
+        stdout: true,
+        stderr: true,
+    };
+    pub const STDERR: On = On {
+        stdout: false,
+        stderr: true,
+    };
+}
+
 pub struct Pty {
     proc: Proc,
     screen: Arc<Mutex<Vec<u8>>>,

@@ -40,14 +40,7 @@ fn an_empty_queue_prints_nothing_and_says_so_only_on_a_terminal() {
     ] {
         let mut cmd = rpq_command(&r.url());
         cmd.args(args);
-        let (out, screen) = Pty::spawn(
-            cmd,
-            On {
-                stdout: false,
-                stderr: true,
-            },
-        )
-        .finish(Duration::from_secs(20));
+        let (out, screen) = Pty::spawn(cmd, On::STDERR).finish(Duration::from_secs(20));
         assert_eq!(out.status.code(), Some(0));
         assert_eq!(out.stdout, b"");
         assert!(screen.contains(note), "{screen:?}");
@@ -291,14 +284,7 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let (out, screen) = Pty::spawn(
-            cmd,
-            On {
-                stdout: true,
-                stderr: true,
-            },
-        )
-        .finish(Duration::from_secs(20));
+        let (out, screen) = Pty::spawn(cmd, On::BOTH).finish(Duration::from_secs(20));
         assert_eq!(out.status.code(), Some(0));
         screen
     };
@@ -351,14 +337,7 @@ fn produce_stdin_shows_progress_only_on_a_terminal() {
     let mut cmd = rpq_command(&r.url());
     cmd.args(["produce", "--stdin", "--batch", "100"])
         .stdin(std::fs::File::open(&path).unwrap());
-    let (out, screen) = Pty::spawn(
-        cmd,
-        On {
-            stdout: false,
-            stderr: true,
-        },
-    )
-    .finish(Duration::from_secs(30));
+    let (out, screen) = Pty::spawn(cmd, On::STDERR).finish(Duration::from_secs(30));
     std::fs::remove_file(&path).unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "Queued 2000 tasks\n");

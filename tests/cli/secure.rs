@@ -298,22 +298,9 @@ fn tls_works_on_a_cluster() {
     let tls_ports = std::sync::Mutex::new(Vec::new());
     let c = Cluster::start_with(3, 0, |port| {
         tls_ports.lock().unwrap().push(port);
-        [
-            "--tls-port",
-            &port.to_string(),
-            "--tls-cluster",
-            "yes",
-            "--tls-cert-file",
-            &certs.arg("server.crt"),
-            "--tls-key-file",
-            &certs.arg("server.key"),
-            "--tls-ca-cert-file",
-            &certs.arg("ca.crt"),
-            "--tls-auth-clients",
-            "no",
-        ]
-        .map(String::from)
-        .to_vec()
+        let mut args = certs.server_args(port, "no");
+        args.extend(["--tls-cluster".into(), "yes".into()]);
+        args
     });
     // Over TLS the nodes announce their TLS ports, so one TLS seed is enough.
     let seed = format!("rediss://127.0.0.1:{}", tls_ports.lock().unwrap()[0]);

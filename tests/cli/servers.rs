@@ -51,19 +51,12 @@ impl Cluster {
             .iter()
             .map(|n| format!("127.0.0.1:{}", n.port))
             .collect();
-        let out = std::process::Command::new("redis-cli")
-            .arg("--cluster")
-            .arg("create")
-            .args(&addrs)
-            .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
-            .stdin(Stdio::null())
-            .output()
-            .expect("redis-cli is not installed; run .ci/install-deps");
-        assert!(
-            out.status.success(),
-            "redis-cli --cluster create failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        tool(
+            std::process::Command::new("redis-cli")
+                .arg("--cluster")
+                .arg("create")
+                .args(&addrs)
+                .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"]),
         );
         let c = Cluster { nodes };
         c.wait_ok();
@@ -287,19 +280,48 @@ impl Certs {
     pub fn arg(&self, name: &str) -> String {
         self.path(name).display().to_string()
     }
+
+    /// The redis-server arguments that serve TLS on `port` with these certificates;
+    /// `auth_clients` ("yes" or "no") says whether a client must show a certificate.
+    pub fn server_args(&self, port: u16, auth_clients: &str) -> Vec<String> {
+        [
+            "--tls-port",
+            &port.to_string(),
+            "--tls-cert-file",
+            &self.arg("server.crt"),
+            "--tls-key-file",
+            &self.arg("server.key"),
+            "--tls-ca-cert-file",
+            &self.arg("ca.crt"),
+            "--tls-auth-clients",
+            auth_clients,
+        ]
+        .map(String::from)
+        .to_vec()
+    }
 }
 
 fn openssl(dir: &Path, parts: &[&[&str]]) {
     let args: Vec<&str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
-    let out = std::process::Command::new("openssl")
-        .args(&args)
-        .current_dir(dir)
+    tool(
+        std::process::Command::new("openssl")
+            .args(&args)
+            .current_dir(dir),
+    );
+}
+
+/// Runs a tool the test servers need (redis-cli, openssl): a missing one fails with the install
+/// hint, a failing one with its output.
+fn tool(cmd: &mut std::process::Command) {
+    let name = cmd.get_program().to_string_lossy().into_owned();
+    let out = cmd
         .stdin(Stdio::null())
         .output()
-        .expect("openssl is not installed; run .ci/install-deps");
+        .unwrap_or_else(|e| panic!("{name}: {e}; is it installed? run .ci/install-deps"));
     assert!(
         out.status.success(),
-        "openssl {args:?}: {}",
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -308,18 +330,8 @@ fn openssl(dir: &Path, parts: &[&[&str]]) {
 /// look inside), asking clients for a certificate signed by the CA.
 pub fn tls_server(certs: &Certs) -> (RedisServer, u16) {
     let tls_port = free_port().unwrap();
-    let s = RedisServer::start(&[
-        "--tls-port",
-        &tls_port.to_string(),
-        "--tls-cert-file",
-        &certs.arg("server.crt"),
-        "--tls-key-file",
-        &certs.arg("server.key"),
-        "--tls-ca-cert-file",
-        &certs.arg("ca.crt"),
-        "--tls-auth-clients",
-        "yes",
-    ])
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    let args = certs.server_args(tls_port, "yes");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let s = RedisServer::start(&args).unwrap_or_else(|e| panic!("{e:#}"));
     (s, tls_port)
 }

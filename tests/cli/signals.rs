@@ -62,9 +62,7 @@ fn a_second_signal_hands_the_task_back_and_exits_130() {
     let peek = json_lines(rpq(&r).args(["peek", "--json"]));
     assert_eq!(peek[0]["id"], "job-1");
     assert_eq!(peek[0]["attempt"], 0);
-    let mut c = conn(&r);
-    let k = Keys::new("default", 0);
-    assert_eq!(zcard(&mut c, k.inflight()), 0);
+    assert_eq!(in_flight(&mut conn(&r), "default"), 0);
 }
 
 #[test]

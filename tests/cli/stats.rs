@@ -144,6 +144,12 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
             .filter(|(k, _)| k.starts_with("host-"))
             .count()
     };
+    let worker_claims = || {
+        rpq(&r)
+            .args(["consume", "--drain", "--name", "worker"])
+            .assert()
+            .success();
+    };
     // Each claim may take one step of the walk, at most every 10 s; the test makes each step
     // due by rewinding the time of the last one ("pruned at|recover at", common.lua).
     let mut steps = 0;
@@ -157,10 +163,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
             .arg("0|0")
             .query(&mut c)
             .unwrap();
-        rpq(&r)
-            .args(["consume", "--drain", "--name", "worker"])
-            .assert()
-            .success();
+        worker_claims();
         let now_left = stale(&mut c);
         assert!(now_left < left || now_left == 0, "a step removed nothing");
         left = now_left;
@@ -183,10 +186,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
         .arg("1000|0")
         .query(&mut c)
         .unwrap();
-    rpq(&r)
-        .args(["consume", "--drain", "--name", "worker"])
-        .assert()
-        .success();
+    worker_claims();
     assert_eq!(stale(&mut c), 1);
     // And the stats hash holds no per-consumer fields at all: it stays the same size whatever
     // the number of consumers.
@@ -247,13 +247,7 @@ fn watch_on_a_terminal_redraws_in_place_with_bars_until_ctrl_c() {
     push_lines(&r, "default", &[1, 1, 1, 1, 2, 2, 3].map(line));
     let mut cmd = rpq_command(&r.url());
     cmd.args(["stats", "--watch", "100ms"]);
-    let pty = Pty::spawn(
-        cmd,
-        On {
-            stdout: true,
-            stderr: true,
-        },
-    );
+    let pty = Pty::spawn(cmd, On::BOTH);
     wait_until(Duration::from_secs(20), "three frames", || {
         pty.screen().matches("\x1b[H").count() >= 3
     });

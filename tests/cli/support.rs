@@ -417,13 +417,17 @@ pub fn count_done(counts: &mut std::collections::HashMap<String, usize>, lines: 
     }
 }
 
+/// How many tasks of `queue` are in flight.
+pub fn in_flight(c: &mut redis::Connection, queue: &str) -> u64 {
+    zcard(c, Keys::new(queue, 0).inflight())
+}
+
 /// Waits (10 s at most) until `n` tasks of `queue` are in flight.
 pub fn wait_in_flight(c: &mut redis::Connection, queue: &str, n: u64) {
-    let k = Keys::new(queue, 0);
     wait_until(
         Duration::from_secs(10),
         &format!("{n} task(s) in flight"),
-        || zcard(c, k.inflight()) == n,
+        || in_flight(c, queue) == n,
     );
 }
 
@@ -434,4 +438,12 @@ pub fn wait_consumers(c: &mut redis::Connection, queue: &str, n: u64) {
         &format!("{n} consumer(s) to start"),
         || consumers_seen(c, queue) == n,
     );
+}
+
+/// Queues one task of type `kind` with id `id` on the default queue.
+pub fn push_one(server: &RedisServer, kind: &str, id: &str) {
+    rpq(server)
+        .args(["produce", "--type", kind, "--id", id])
+        .assert()
+        .success();
 }
