@@ -26,11 +26,7 @@ fn claims_follow_priority_then_arrival_across_producers() {
     for p in producers {
         p.join().unwrap();
     }
-    let out = rpq(&r)
-        .args(["--queue", "order", "--json", "consume", "--drain"])
-        .assert()
-        .success();
-    let done = ndjson(&out.get_output().stdout);
+    let done = json_lines(rpq(&r).args(["--queue", "order", "--json", "consume", "--drain"]));
     assert_eq!(done.len(), 900);
     let mut last_priority = 1;
     let mut last_n = std::collections::HashMap::new();
@@ -91,22 +87,8 @@ fn identical_tasks_stay_distinct_and_ids_are_not_queued_twice() {
 #[test]
 fn peek_shows_claim_order_and_leaves_the_queue_untouched() {
     let r = redis();
-    let lines: Vec<String> = [3, 1, 2, 1, 3]
-        .iter()
-        .enumerate()
-        .map(|(i, p)| json!({"type": "t", "priority": p, "payload": i}).to_string())
-        .collect();
-    push_lines(&r, "default", &lines);
-    let peek = || {
-        ndjson(
-            &rpq(&r)
-                .args(["peek", "-n", "10", "--json"])
-                .assert()
-                .success()
-                .get_output()
-                .stdout,
-        )
-    };
+    push_lines(&r, "default", &lines([3, 1, 2, 1, 3]));
+    let peek = || json_lines(rpq(&r).args(["peek", "-n", "10", "--json"]));
     let first = peek();
     assert_eq!(first, peek());
     let payloads: Vec<i64> = first
@@ -116,14 +98,7 @@ fn peek_shows_claim_order_and_leaves_the_queue_untouched() {
     assert_eq!(payloads, [1, 3, 2, 0, 4]);
     assert!(first.iter().all(|t| t["attempt"] == 0));
     rpq(&r).arg("len").assert().success().stdout("5\n");
-    let consumed = ndjson(
-        &rpq(&r)
-            .args(["--json", "consume", "--drain"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    );
+    let consumed = json_lines(rpq(&r).args(["--json", "consume", "--drain"]));
     let ids = |v: &[Value]| v.iter().map(|t| t["id"].clone()).collect::<Vec<_>>();
     assert_eq!(ids(&consumed), ids(&first));
     // An empty queue: nothing on stdout, exit 0.
@@ -133,11 +108,7 @@ fn peek_shows_claim_order_and_leaves_the_queue_untouched() {
 #[test]
 fn len_counts_by_priority_and_state() {
     let r = redis();
-    let lines: Vec<String> = [1, 1, 2, 3, 3, 3]
-        .iter()
-        .map(|p| json!({"type": "t", "priority": p}).to_string())
-        .collect();
-    push_lines(&r, "default", &lines);
+    push_lines(&r, "default", &[1, 1, 2, 3, 3, 3].map(line));
     rpq(&r).arg("len").assert().success().stdout("6\n");
     rpq(&r)
         .args(["len", "--priority", "low"])
@@ -150,14 +121,7 @@ fn len_counts_by_priority_and_state() {
         .success()
         .stdout("2\n");
     rpq(&r).args(["consume", "--count", "1"]).assert().success();
-    let v = &ndjson(
-        &rpq(&r)
-            .args(["len", "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )[0];
+    let v = &json_lines(rpq(&r).args(["len", "--json"]))[0];
     assert_eq!(
         v,
         &json!({"waiting": 5, "high": 1, "medium": 1, "low": 3, "in_flight": 0, "retrying": 0, "dead": 0})
@@ -173,16 +137,12 @@ fn len_counts_by_priority_and_state() {
 #[test]
 fn clear_while_a_consumer_runs() {
     let r = redis();
-    let consumer = spawn(
+    let consumer = Proc::start(
         &r,
         &["--json", "consume", "--delay", "20ms", "--name", "busy"],
     );
-    let lines: Vec<String> = (0..300)
-        .map(|i| json!({"type": "t", "priority": 2, "payload": i}).to_string())
-        .collect();
-    push_lines(&r, "default", &lines);
-    let out = rpq(&r).args(["--json", "clear"]).assert().success();
-    let cleared = &ndjson(&out.get_output().stdout)[0];
+    push_lines(&r, "default", &lines([2; 300]));
+    let cleared = &json_lines(rpq(&r).args(["--json", "clear"]))[0];
     assert!(cleared["removed"].as_u64().unwrap() > 0);
     assert_eq!(
         cleared["removed"].as_u64().unwrap(),
@@ -190,30 +150,24 @@ fn clear_while_a_consumer_runs() {
     );
     rpq(&r).arg("len").assert().success().stdout("0\n");
     // The consumer lived through it and takes the next task.
-    rpq(&r)
-        .args(["produce", "--type", "after", "--id", "after-clear"])
-        .assert()
-        .success();
+    push_one(&r, "after", "after-clear");
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(
         std::time::Duration::from_secs(10),
         "the task after clear",
         || {
             let left: bool = redis::cmd("HEXISTS")
-                .arg("rpq:{default}:tasks")
+                .arg(k.tasks())
                 .arg("after-clear")
                 .query(&mut c)
                 .unwrap();
             !left
         },
     );
-    signal(&consumer, libc::SIGTERM);
-    let out = finish(consumer, std::time::Duration::from_secs(10));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    consumer.signal(libc::SIGTERM);
+    let out = consumer.end(std::time::Duration::from_secs(10));
+    assert!(out.status.success(), "{}", out.stderr);
     let lines = ndjson(&out.stdout);
     let last = lines
         .iter()
@@ -229,11 +183,7 @@ fn clear_while_a_consumer_runs() {
 #[test]
 fn clear_asks_nothing_without_a_terminal_and_reports_counts() {
     let r = redis();
-    push_lines(
-        &r,
-        "default",
-        &[json!({"type": "t", "priority": 1}).to_string()],
-    );
+    push_lines(&r, "default", &[line(1)]);
     rpq(&r)
         .arg("clear")
         .assert()
@@ -244,20 +194,15 @@ fn clear_asks_nothing_without_a_terminal_and_reports_counts() {
 #[test]
 fn a_flushed_script_cache_does_not_break_the_next_claim() {
     let r = redis();
-    push_lines(
-        &r,
-        "default",
-        &vec![json!({"type": "t", "priority": 1}).to_string(); 2],
-    );
+    push_lines(&r, "default", &[line(1), line(1)]);
     rpq(&r).args(["consume", "--count", "1"]).assert().success();
     // What a restart does to the script cache; EVALSHA then gets NOSCRIPT.
     let mut c = conn(&r);
     let _: () = redis::cmd("SCRIPT").arg("FLUSH").query(&mut c).unwrap();
-    let out = rpq(&r)
-        .args(["--json", "consume", "--count", "1"])
-        .assert()
-        .success();
-    assert_eq!(ndjson(&out.get_output().stdout)[0]["outcome"], "done");
+    assert_eq!(
+        json_lines(rpq(&r).args(["--json", "consume", "--count", "1"]))[0]["outcome"],
+        "done"
+    );
     rpq(&r).arg("len").assert().success().stdout("0\n");
 }
 
@@ -271,16 +216,7 @@ fn a_finished_task_leaves_nothing_but_counters() {
     );
     rpq(&r).args(["consume", "--drain"]).assert().success();
     let mut c = conn(&r);
-    let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
-    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
     keys.sort();
-    assert_eq!(
-        keys,
-        [
-            "rpq:{default}:consumers",
-            "rpq:{default}:meta",
-            "rpq:{default}:seq",
-            "rpq:{default}:stats"
-        ]
-    );
+    assert_eq!(keys, counter_keys("default"));
 }

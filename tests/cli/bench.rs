@@ -89,27 +89,24 @@ fn the_human_table_names_each_phase_with_a_private_server() {
 #[test]
 fn a_task_deleted_behind_its_back_is_reported_lost() {
     let r = redis();
-    let mut child = std::process::Command::new(bin())
-        .env_remove("RPQ_URL")
-        .env_remove("REDIS_URL")
-        .env_remove("RPQ_QUEUE")
-        .args(["--url", &r.url(), "--queue", "b1", "--json", "bench"])
-        .args(["--tasks", "300", "--latency-tasks", "3", "--step"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_stderr(&mut child, "press Enter to consume them");
+    let mut child = Proc::spawn(
+        process(&r)
+            .args(["--queue", "b1", "--json", "bench"])
+            .args(["--tasks", "300", "--latency-tasks", "3", "--step"])
+            .stdin(Stdio::piped()),
+    );
+    wait_until(Duration::from_secs(60), "the bench to pause", || {
+        child.stderr_has("press Enter to consume them")
+    });
     // Someone else takes one waiting task: the bench must notice it never came out.
     let mut c = conn(&r);
     let popped: Vec<String> = redis::cmd("ZPOPMIN")
-        .arg("rpq:{b1}:pending")
+        .arg(Keys::new("b1", 0).pending())
         .query(&mut c)
         .unwrap();
     assert_eq!(popped.len(), 2, "one task and its score");
-    child.stdin.take().unwrap().write_all(b"\n").unwrap();
-    let out = finish(child, Duration::from_secs(60));
+    child.stdin().write_all(b"\n").unwrap();
+    let out = child.end(Duration::from_secs(60));
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let v = report(&out.stdout);
     assert_eq!(v["lost"], 1);
@@ -161,13 +158,7 @@ fn progress_goes_to_stderr_only_on_a_terminal() {
     let r = redis();
     let mut cmd = rpq_command(&r.url());
     cmd.args(["--json", "bench", "--tasks", "200", "--latency-tasks", "2"]);
-    let pty = Pty::spawn(
-        cmd,
-        On {
-            stdout: false,
-            stderr: true,
-        },
-    );
+    let pty = Pty::spawn(cmd, On::STDERR);
     let (out, screen) = pty.finish(Duration::from_secs(60));
     assert!(out.status.success(), "{out:?}");
     assert!(screen.contains("produce: "), "{screen:?}");

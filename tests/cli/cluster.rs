@@ -2,28 +2,19 @@
 //! primary killed under running consumers.
 
 use crate::servers::*;
-use crate::support::{finish, ndjson, signal, wait_until};
-use serde_json::{json, Value};
+use crate::support::{
+    calls, count_done, json_lines, lines_with_ids, mixed, ndjson, time, wait_until, Keys,
+};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
 
 fn task_lines(n: usize) -> String {
-    (0..n)
-        .map(|i| {
-            json!({"type": "t", "priority": 1 + i % 3, "payload": i, "id": format!("t{i}")})
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    lines_with_ids(mixed(n)).join("\n")
 }
 
 fn len_json(c: &Cluster, queue: &str) -> Value {
-    let out = c
-        .rpq()
-        .args(["--queue", queue, "--json", "len"])
-        .assert()
-        .success();
-    ndjson(&out.get_output().stdout).remove(0)
+    json_lines(c.rpq().args(["--queue", queue, "--json", "len"])).remove(0)
 }
 
 /// A queue name whose `shards` hash tags land on every primary of the cluster, so the test
@@ -34,14 +25,7 @@ fn name_on_every_primary(c: &Cluster, shards: usize) -> String {
         .map(|i| format!("jobs{i}"))
         .find(|name| {
             let mut ports: Vec<u16> = (0..shards)
-                .map(|s| {
-                    let tag = if s == 0 {
-                        name.clone()
-                    } else {
-                        format!("{name}.{s}")
-                    };
-                    c.primary_of(&format!("rpq:{{{tag}}}:pending")).port
-                })
+                .map(|s| c.primary_of(Keys::new(name, s).pending()).port)
                 .collect();
             ports.sort();
             ports.dedup();
@@ -77,12 +61,10 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
     );
 
     // peek merges the shards in claim order: high first.
-    let out = c
-        .rpq()
-        .args(["--queue", queue, "--json", "peek", "-n", "5"])
-        .assert()
-        .success();
-    let peeked = ndjson(&out.get_output().stdout);
+    let peeked = json_lines(
+        c.rpq()
+            .args(["--queue", queue, "--json", "peek", "-n", "5"]),
+    );
     assert_eq!(peeked.len(), 5);
     assert!(peeked.iter().all(|t| t["priority"] == 1), "{peeked:?}");
 
@@ -99,14 +81,13 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
             ])
         })
         .collect();
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for child in consumers {
-        for t in ndjson(&success(child, Duration::from_secs(180))) {
+        let lines = ndjson(&child.success(Duration::from_secs(180)));
+        for t in &lines {
             assert_eq!(t["outcome"], "done");
-            *seen
-                .entry(t["id"].as_str().unwrap().to_string())
-                .or_default() += 1;
         }
+        count_done(&mut seen, &lines);
     }
     assert_eq!(seen.len(), 3000, "some tasks were never consumed");
     assert!(
@@ -119,12 +100,7 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
         (Some(0), Some(0))
     );
 
-    let out = c
-        .rpq()
-        .args(["--queue", queue, "--json", "stats"])
-        .assert()
-        .success();
-    let s = ndjson(&out.get_output().stdout).remove(0);
+    let s = json_lines(c.rpq().args(["--queue", queue, "--json", "stats"])).remove(0);
     assert_eq!(s["pushed"], 3000 + pushed_before);
     assert_eq!(s["done"], 3000);
     assert_eq!(s["consumers"].as_array().unwrap().len(), 3, "{s}");
@@ -155,12 +131,7 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
         ])
         .assert()
         .success();
-    let out = c
-        .rpq()
-        .args(["--queue", queue, "--json", "dead", "list"])
-        .assert()
-        .success();
-    let dead = ndjson(&out.get_output().stdout);
+    let dead = json_lines(c.rpq().args(["--queue", queue, "--json", "dead", "list"]));
     assert_eq!(dead.len(), 10);
     c.rpq()
         .args(["--queue", queue, "dead", "retry", "t1", "t2"])
@@ -178,12 +149,8 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
         .success()
         .stdout("Purged 8 dead tasks\n");
 
-    let out = c
-        .rpq()
-        .args(["--queue", queue, "--json", "clear", "--yes"])
-        .assert()
-        .success();
-    let cleared = ndjson(&out.get_output().stdout).remove(0);
+    let cleared =
+        json_lines(c.rpq().args(["--queue", queue, "--json", "clear", "--yes"])).remove(0);
     assert_eq!(
         (cleared["removed"].as_u64(), cleared["waiting"].as_u64()),
         (Some(2), Some(2))
@@ -240,23 +207,19 @@ fn a_queue_sharded_six_ways_spreads_over_every_primary() {
         let child = c.spawn(&[
             "--queue", &queue, "--json", "consume", "--count", "1", "--name", &name,
         ]);
-        let shard0 = c.primary_of(&format!("rpq:{{{queue}}}:consumers"));
+        let consumers = Keys::new(&queue, 0).consumers().to_string();
+        let shard0 = c.primary_of(&consumers);
         wait_until(Duration::from_secs(10), "the consumer to go idle", || {
-            let seen: bool = query(
-                shard0,
-                redis::cmd("HEXISTS")
-                    .arg(format!("rpq:{{{queue}}}:consumers"))
-                    .arg(&name),
-            );
+            let seen: bool = query(shard0, redis::cmd("HEXISTS").arg(&consumers).arg(&name));
             seen
         });
         c.rpq()
             .args(["--queue", &queue, "produce", "--type", "t", "--id", &id])
             .assert()
             .success();
-        let done = ndjson(&success(child, Duration::from_secs(30))).remove(0);
+        let done = ndjson(&child.success(Duration::from_secs(30))).remove(0);
         assert_eq!(done["id"], id.as_str());
-        let at = |f: &str| chrono::DateTime::parse_from_rfc3339(done[f].as_str().unwrap()).unwrap();
+        let at = |f: &str| time(&done[f]);
         // Woken by the push, not by the claim an idle consumer makes every 5 s anyway.
         let waited = at("claimed_at") - at("created_at");
         assert!(
@@ -294,24 +257,10 @@ fn consumers_ride_out_a_primary_failover() {
             ])
         })
         .collect();
-    let guard = KillOnDrop(consumers.iter().map(|c| c.id()).collect());
-    // Their output is read as it comes: a consumer blocked on a full pipe would hold its task.
-    let mut consumers = consumers;
-    let readers: Vec<_> = consumers
-        .iter_mut()
-        .map(|c| {
-            let mut stdout = c.stdout.take().unwrap();
-            std::thread::spawn(move || {
-                let mut buf = Vec::new();
-                std::io::Read::read_to_end(&mut stdout, &mut buf).unwrap();
-                buf
-            })
-        })
-        .collect();
     wait_until(Duration::from_secs(30), "consumers to be under way", || {
         len_json(&c, &queue)["waiting"].as_u64().unwrap() < 500
     });
-    let victim = c.primary_of(&format!("rpq:{{{queue}}}:pending")).port;
+    let victim = c.primary_of(Keys::new(&queue, 0).pending()).port;
     c.nodes
         .iter_mut()
         .find(|n| n.port == victim)
@@ -330,31 +279,22 @@ fn consumers_ride_out_a_primary_failover() {
         if std::time::Instant::now() > end {
             let mut why = format!("the queue did not drain after the failover: {l}\n");
             for child in consumers {
-                signal(&child, libc::SIGKILL);
-                let out = finish(child, Duration::from_secs(10));
-                why += &String::from_utf8_lossy(&out.stderr);
+                child.signal(libc::SIGKILL);
+                why += &child.end(Duration::from_secs(10)).stderr;
             }
             panic!("{why}");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let mut done: HashMap<String, u32> = HashMap::new();
+    let mut done: HashMap<String, usize> = HashMap::new();
     let mut noticed = 0;
-    // From here `finish` reaps them (and kills one that hangs).
-    std::mem::forget(guard);
-    for (child, reader) in consumers.into_iter().zip(readers) {
-        signal(&child, libc::SIGTERM);
-        let out = finish(child, Duration::from_secs(30));
-        let stderr = String::from_utf8_lossy(&out.stderr);
+    for child in consumers {
+        child.signal(libc::SIGTERM);
+        let out = child.end(Duration::from_secs(30));
+        let stderr = out.stderr;
         assert!(out.status.success(), "{stderr}");
         noticed += stderr.contains("reconnected") as usize;
-        for t in ndjson(&reader.join().unwrap()) {
-            if t["outcome"] == "done" {
-                *done
-                    .entry(t["id"].as_str().unwrap().to_string())
-                    .or_default() += 1;
-            }
-        }
+        count_done(&mut done, &ndjson(&out.stdout));
     }
     // Nothing lost. A claim or ack that the dead primary had not yet passed on to its replica
     // may make a task run twice: at least once, as with any crash.
@@ -377,32 +317,17 @@ fn a_sharded_queue_on_one_server_survives_a_script_flush_between_claims() {
     // Every task's handler empties the script cache, so the acks that ride along with the next
     // look at the shards meet NOSCRIPT and must go the slow way, which reloads the scripts.
     let flush = format!("redis-cli -p {} SCRIPT FLUSH >/dev/null", r.port);
-    let out = crate::support::rpq(&r)
-        .args(["--json", "consume", "--drain", "--exec", &flush])
-        .assert()
-        .success();
-    let done = ndjson(&out.get_output().stdout);
+    let done = json_lines(
+        crate::support::rpq(&r).args(["--json", "consume", "--drain", "--exec", &flush]),
+    );
     assert_eq!(done.len(), 30);
     assert!(done.iter().all(|t| t["outcome"] == "done"), "{done:?}");
-    let out = crate::support::rpq(&r)
-        .args(["--json", "len"])
-        .assert()
-        .success();
-    let l = ndjson(&out.get_output().stdout).remove(0);
+    let l = json_lines(crate::support::rpq(&r).args(["--json", "len"])).remove(0);
     assert_eq!(
         (l["waiting"].as_u64(), l["in_flight"].as_u64()),
         (Some(0), Some(0))
     );
-    let stats: String = redis::cmd("INFO")
-        .arg("commandstats")
-        .query(&mut crate::support::conn(&r))
-        .unwrap();
-    let evals: u64 = stats
-        .lines()
-        .find_map(|l| l.strip_prefix("cmdstat_eval:calls="))
-        .and_then(|v| v.split(',').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let evals = calls(&mut crate::support::conn(&r), &["eval"]);
     assert!(
         evals >= 29,
         "the scripts were not reloaded after each flush: {evals} EVALs"

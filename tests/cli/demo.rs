@@ -42,12 +42,7 @@ fn the_demo_uses_a_server_that_answers() {
         )));
     // Its tasks went to the 'demo' queue of that server.
     let mut c = conn(&r);
-    let pushed: u64 = redis::cmd("HGET")
-        .arg("rpq:{demo}:stats")
-        .arg("pushed")
-        .query(&mut c)
-        .unwrap();
-    assert!(pushed >= 1);
+    assert!(stat(&mut c, "demo", "pushed") >= 1);
 }
 
 #[test]

@@ -6,123 +6,16 @@ use crate::support::*;
 use rpq::server::RedisServer;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Child, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-/// An rpq process whose stdout and stderr are collected while it runs, so a test can look at
-/// them before it ends, and which can be killed at any moment.
-struct Proc {
-    pid: i32,
-    stdout: Arc<Mutex<Vec<u8>>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
-    waiter: JoinHandle<ExitStatus>,
-}
-
-struct Ended {
-    status: ExitStatus,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-impl Proc {
-    fn start(server: &RedisServer, args: &[&str], env: &[(&str, &Path)]) -> Proc {
-        let mut cmd = std::process::Command::new(bin());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("RPQ_") || k == "REDIS_URL" || k == "NO_COLOR" {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.arg("--url")
-            .arg(server.url())
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child: Child = cmd.spawn().expect("spawning rpq");
-        let pid = child.id() as i32;
-        let stdout = collect(child.stdout.take().unwrap());
-        let stderr = collect(child.stderr.take().unwrap());
-        let waiter = std::thread::spawn(move || child.wait().unwrap());
-        Proc {
-            pid,
-            stdout,
-            stderr,
-            waiter,
-        }
+/// Nothing waiting, in flight, waiting for a retry or dead.
+fn no_task_left(c: &mut redis::Connection) {
+    let k = Keys::new("default", 0);
+    for key in [k.pending(), k.inflight(), k.delayed(), k.dead()] {
+        assert_eq!(zcard(c, key), 0, "{key}");
     }
-
-    fn signal(&self, sig: i32) {
-        // SAFETY: kill(2) on a child of ours; the waiter thread reaps it only after it exits,
-        // and every caller signals before waiting.
-        unsafe {
-            libc::kill(self.pid, sig);
-        }
-    }
-
-    fn stderr_has(&self, what: &str) -> bool {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).contains(what)
-    }
-
-    /// Waits for the process to end (killing it after `limit`) and for its pipes to close.
-    fn end(self, limit: Duration) -> Ended {
-        let until = Instant::now() + limit;
-        while !self.waiter.is_finished() {
-            if Instant::now() > until {
-                self.signal(libc::SIGKILL);
-                let _ = self.waiter.join();
-                panic!(
-                    "rpq did not exit within {limit:?}; stderr: {}",
-                    String::from_utf8_lossy(&self.stderr.lock().unwrap())
-                );
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let status = self.waiter.join().unwrap();
-        // A handler orphaned by a SIGKILL may hold the pipes a moment longer; its output is
-        // rpq's too, so wait for the pipes to close.
-        wait_until(Duration::from_secs(30), "the pipes to close", || {
-            Arc::strong_count(&self.stdout) == 1 && Arc::strong_count(&self.stderr) == 1
-        });
-        let stdout = std::mem::take(&mut *self.stdout.lock().unwrap());
-        let stderr = String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned();
-        Ended {
-            status,
-            stdout,
-            stderr,
-        }
-    }
-}
-
-/// Reads a pipe to its end from a thread; the buffer's second owner goes away at EOF.
-fn collect(mut r: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let b = Arc::clone(&buf);
-    std::thread::spawn(move || {
-        let mut chunk = [0u8; 8192];
-        while let Ok(n) = r.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            b.lock().unwrap().extend_from_slice(&chunk[..n]);
-        }
-    });
-    buf
-}
-
-fn stat(c: &mut redis::Connection, field: &str) -> u64 {
-    let v: Option<u64> = redis::cmd("HGET")
-        .arg("rpq:{default}:stats")
-        .arg(field)
-        .query(c)
-        .unwrap();
-    v.unwrap_or(0)
 }
 
 /// Lines of a file that a handler appends to, word-split.
@@ -134,46 +27,31 @@ fn runs(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn tasks(n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            json!({"type": "t", "priority": 1 + i % 3, "payload": i, "id": format!("t{i}")})
-                .to_string()
-        })
-        .collect()
-}
-
-fn time(v: &Value) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
-        .unwrap()
-        .with_timezone(&chrono::Utc)
-}
-
 #[test]
 fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_kill() {
     const TASKS: usize = 1000;
     let r = redis();
-    push_lines(&r, "default", &tasks(TASKS));
+    push_lines(&r, "default", &lines_with_ids(mixed(TASKS)));
     let runs_file = r.dir().join("runs");
     // The handler records each run that got to its end; the append is atomic (O_APPEND).
     let handler = r#"sleep 0.02; echo "$RPQ_TASK_ID $RPQ_TASK_ATTEMPT" >> "$RUNS""#;
     let start = |i: usize, generation: usize| {
         let name = format!("c{i}-{generation}");
-        Proc::start(
-            &r,
-            &[
-                "--json",
-                "consume",
-                "--name",
-                &name,
-                "--lease",
-                "1s",
-                "--max-attempts",
-                "100",
-                "--exec",
-                handler,
-            ],
-            &[("RUNS", runs_file.as_path())],
+        Proc::spawn(
+            process(&r)
+                .args([
+                    "--json",
+                    "consume",
+                    "--name",
+                    &name,
+                    "--lease",
+                    "1s",
+                    "--max-attempts",
+                    "100",
+                    "--exec",
+                    handler,
+                ])
+                .env("RUNS", &runs_file),
         )
     };
     let mut consumers: Vec<Proc> = (0..3).map(|i| start(i, 0)).collect();
@@ -183,12 +61,13 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     let mut orphaned: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
     let mut claimed_at: Vec<(String, chrono::DateTime<chrono::Utc>)> = Vec::new();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let began = Instant::now();
-    while stat(&mut c, "done") < TASKS as u64 {
+    while stat(&mut c, "default", "done") < TASKS as u64 {
         assert!(
             began.elapsed() < Duration::from_secs(180),
             "not done after 3 minutes: {} of {TASKS}",
-            stat(&mut c, "done")
+            stat(&mut c, "default", "done")
         );
         // The kill cadence is the test's load, not a wait for a condition.
         std::thread::sleep(Duration::from_millis(500));
@@ -197,10 +76,8 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
         let at = chrono::Utc::now();
         kills.push(at);
         // What the dead consumer held stays in `claims` until its lease expires.
-        let held: HashMap<String, String> = redis::cmd("HGETALL")
-            .arg("rpq:{default}:claims")
-            .query(&mut c)
-            .unwrap();
+        let held: HashMap<String, String> =
+            redis::cmd("HGETALL").arg(k.claims()).query(&mut c).unwrap();
         let victim = format!("|c{i}-{}", generation[i]);
         for (id, claim) in held {
             // "token|claimed ms|max attempts|consumer": a claim that a killed consumer never
@@ -233,7 +110,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
             "the last consumers to start",
             || {
                 redis::cmd("HEXISTS")
-                    .arg("rpq:{default}:consumers")
+                    .arg(k.consumers())
                     .arg(format!("c{i}-{g}"))
                     .query(&mut c)
                     .unwrap()
@@ -248,10 +125,8 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
     }
 
     // Every task done, acknowledged exactly once, and nothing left behind.
-    assert_eq!(stat(&mut c, "done"), TASKS as u64);
-    for key in ["pending", "inflight", "delayed", "dead"] {
-        assert_eq!(zcard(&mut c, &format!("rpq:{{default}}:{key}")), 0, "{key}");
-    }
+    assert_eq!(stat(&mut c, "default", "done"), TASKS as u64);
+    no_task_left(&mut c);
     let mut ran: HashMap<String, usize> = HashMap::new();
     for run in runs(&runs_file) {
         *ran.entry(run[0].clone()).or_default() += 1;
@@ -273,11 +148,10 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
         claims.entry(id).or_default().push(t);
     }
     for e in &ended {
-        for line in ndjson(&e.stdout) {
+        let lines = ndjson(&e.stdout);
+        count_done(&mut done_lines, &lines);
+        for line in lines {
             let id = line["id"].as_str().unwrap().to_string();
-            if line["outcome"] == "done" {
-                *done_lines.entry(id.clone()).or_default() += 1;
-            }
             claims
                 .entry(id)
                 .or_default()
@@ -304,7 +178,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
          runs, {} recovered leases, kill to re-claim ms (min/median/max of {}): {:?}/{:?}/{:?}",
         kills.len(),
         orphaned.len(),
-        stat(&mut c, "recovered"),
+        stat(&mut c, "default", "recovered"),
         recoveries.len(),
         recoveries.first(),
         recoveries.get(recoveries.len() / 2),
@@ -315,10 +189,7 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
 #[test]
 fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "slow", "--id", "long-1"])
-        .assert()
-        .success();
+    push_one(&r, "slow", "long-1");
     let runs_file = r.dir().join("runs");
     let env = [("RUNS", runs_file.as_path())];
     let handler = r#"echo "$RPQ_TASK_ATTEMPT" >> "$RUNS"; sleep 6"#;
@@ -327,18 +198,17 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
             "--json", "consume", "--name", name, "--lease", "2s", "--exec", handler,
         ]
     };
-    let holder = Proc::start(&r, &[&args("holder")[..], &["--count", "1"]].concat(), &env);
-    let mut c = conn(&r);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
-    });
-    // A second consumer stands by: it would take the task the moment its lease expired.
-    let other = Proc::start(&r, &args("other"), &env);
-    wait_until(
-        Duration::from_secs(10),
-        "the other consumer to start",
-        || consumers_seen(&mut c, "default") == 2,
+    let holder = Proc::spawn(
+        process(&r)
+            .args(args("holder"))
+            .args(["--count", "1"])
+            .envs(env),
     );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, "default", 1);
+    // A second consumer stands by: it would take the task the moment its lease expired.
+    let other = Proc::spawn(process(&r).args(args("other")).envs(env));
+    wait_consumers(&mut c, "default", 2);
     let held = holder.end(Duration::from_secs(30));
     assert!(held.status.success(), "{}", held.stderr);
     let lines = ndjson(&held.stdout);
@@ -354,73 +224,65 @@ fn a_handler_three_times_longer_than_the_lease_keeps_its_task() {
         "the other consumer ran it too"
     );
     assert_eq!(runs(&runs_file), [["1"]]);
-    assert_eq!(stat(&mut c, "recovered"), 0);
-    assert_eq!(stat(&mut c, "done"), 1);
+    assert_eq!(stat(&mut c, "default", "recovered"), 0);
+    assert_eq!(stat(&mut c, "default", "done"), 1);
 }
 
 #[test]
 fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "t", "--id", "job"])
-        .assert()
-        .success();
+    push_one(&r, "t", "job");
     let runs_file = r.dir().join("runs");
     let go = r.dir().join("go");
     let env = [("RUNS", runs_file.as_path()), ("GO", go.as_path())];
     let waits_for_go =
         r#"while [ ! -e "$GO" ]; do sleep 0.05; done; echo "first $RPQ_TASK_ATTEMPT" >> "$RUNS""#;
-    let first = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--name",
-            "first",
-            "--lease",
-            "1s",
-            "--exec",
-            waits_for_go,
-        ],
-        &env,
+    let first = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--name",
+                "first",
+                "--lease",
+                "1s",
+                "--exec",
+                waits_for_go,
+            ])
+            .envs(env),
     );
     let mut c = conn(&r);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
-    });
+    let k = Keys::new("default", 0);
+    wait_in_flight(&mut c, "default", 1);
     // Frozen, as by a long GC pause or a suspended VM: no heartbeat, the lease runs out.
     first.signal(libc::SIGSTOP);
     // Queued after it, same priority: the recovered task goes back in front of this one.
-    rpq(&r)
-        .args(["produce", "--type", "t", "--id", "later"])
-        .assert()
-        .success();
+    push_one(&r, "t", "later");
     wait_until(Duration::from_secs(10), "the lease to expire", || {
-        let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut c).unwrap();
-        let deadline: Vec<(String, u64)> = redis::cmd("ZRANGE")
-            .arg("rpq:{default}:inflight")
+        let deadline: Vec<(String, i64)> = redis::cmd("ZRANGE")
+            .arg(k.inflight())
             .arg(0)
             .arg(0)
             .arg("WITHSCORES")
             .query(&mut c)
             .unwrap();
-        secs * 1000 + micros / 1000 > deadline[0].1
+        server_ms(&mut c) > deadline[0].1
     });
-    let second = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--name",
-            "second",
-            "--lease",
-            "1s",
-            "--count",
-            "1",
-            "--exec",
-            r#"echo "second $RPQ_TASK_ATTEMPT" >> "$RUNS""#,
-        ],
-        &env,
+    let second = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--name",
+                "second",
+                "--lease",
+                "1s",
+                "--count",
+                "1",
+                "--exec",
+                r#"echo "second $RPQ_TASK_ATTEMPT" >> "$RUNS""#,
+            ])
+            .envs(env),
     );
     let s = second.end(Duration::from_secs(30));
     assert!(s.status.success(), "{}", s.stderr);
@@ -441,8 +303,8 @@ fn a_consumer_that_lost_its_lease_reports_lost_and_does_not_ack() {
         (&json!("lost"), &json!(1))
     );
     assert_eq!(runs(&runs_file), [["second", "2"], ["first", "1"]]);
-    assert_eq!(stat(&mut c, "done"), 1);
-    assert_eq!(stat(&mut c, "recovered"), 1);
+    assert_eq!(stat(&mut c, "default", "done"), 1);
+    assert_eq!(stat(&mut c, "default", "recovered"), 1);
     // A figure, not an assertion: how long the task was out of reach with a 1 s lease.
     eprintln!(
         "lost lease: first claim to re-claim by an idle consumer: {} ms",
@@ -455,18 +317,15 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
     const TASKS: usize = 300;
     let mut r = RedisServer::start(&["--appendonly", "yes", "--appendfsync", "always"])
         .unwrap_or_else(|e| panic!("{e:#}"));
-    push_lines(&r, "default", &tasks(TASKS));
+    push_lines(&r, "default", &lines_with_ids(mixed(TASKS)));
     let args = |name: &'static str| {
         [
             "--json", "consume", "--name", name, "--lease", "2s", "--delay", "10ms",
         ]
     };
-    let consumers = [
-        Proc::start(&r, &args("a"), &[]),
-        Proc::start(&r, &args("b"), &[]),
-    ];
+    let consumers = [Proc::start(&r, &args("a")), Proc::start(&r, &args("b"))];
     wait_until(Duration::from_secs(30), "some tasks to be done", || {
-        stat(&mut conn(&r), "done") >= 50
+        stat(&mut conn(&r), "default", "done") >= 50
     });
     r.kill();
     wait_until(Duration::from_secs(30), "both consumers to notice", || {
@@ -476,7 +335,7 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
     });
     r.restart().unwrap();
     wait_until(Duration::from_secs(60), "every task to be done", || {
-        stat(&mut conn(&r), "done") == TASKS as u64
+        stat(&mut conn(&r), "default", "done") == TASKS as u64
     });
     let mut done: HashMap<String, usize> = HashMap::new();
     for p in consumers {
@@ -490,17 +349,11 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
             "{}",
             e.stderr
         );
-        for line in ndjson(&e.stdout) {
-            if line["outcome"] == "done" {
-                *done.entry(line["id"].as_str().unwrap().into()).or_default() += 1;
-            }
-        }
+        count_done(&mut done, &ndjson(&e.stdout));
     }
     assert_eq!(done.len(), TASKS, "every task reported done");
     let mut c = conn(&r);
-    for key in ["pending", "inflight", "delayed", "dead"] {
-        assert_eq!(zcard(&mut c, &format!("rpq:{{default}}:{key}")), 0, "{key}");
-    }
+    no_task_left(&mut c);
 }
 
 #[test]
@@ -529,8 +382,7 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         "--backoff",
         "50ms",
     ];
-    let out = rpq(&r).args(failing).assert().success();
-    let lines = ndjson(&out.get_output().stdout);
+    let lines = json_lines(rpq(&r).args(failing));
     let outcomes: Vec<_> = lines
         .iter()
         .map(|l| (l["outcome"].clone(), l["attempt"].clone()))
@@ -541,8 +393,7 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
     );
     assert_eq!(lines[1]["error"], "exit status 3: no such thing");
 
-    let out = rpq(&r).args(["--json", "dead", "list"]).assert().success();
-    let dead = ndjson(&out.get_output().stdout);
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["id"], "bad");
     assert_eq!(dead[0]["payload"], json!({"n": 1}));
@@ -557,9 +408,8 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .success()
         .stdout("{\"retried\":1}\n");
     rpq(&r).arg("len").assert().success().stdout("1\n");
-    let out = rpq(&r).args(["--json", "peek"]).assert().success();
     assert_eq!(
-        ndjson(&out.get_output().stdout)[0]["attempt"],
+        json_lines(rpq(&r).args(["--json", "peek"]))[0]["attempt"],
         0,
         "attempts were reset"
     );
@@ -570,8 +420,7 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .stdout("");
 
     // Dead again after two more attempts, then gone for good.
-    let out = rpq(&r).args(failing).assert().success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 2);
+    assert_eq!(json_lines(rpq(&r).args(failing)).len(), 2);
     rpq(&r)
         .args(["--json", "dead", "purge", "bad"])
         .assert()
@@ -583,19 +432,9 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .success()
         .stdout("");
     let mut c = conn(&r);
-    let left: Vec<String> = redis::cmd("KEYS")
-        .arg("rpq:{default}:*")
-        .query(&mut c)
-        .unwrap();
-    let mut left: Vec<_> = left
-        .into_iter()
-        .filter(|k| {
-            !k.ends_with(":stats")
-                && !k.ends_with(":consumers")
-                && !k.ends_with(":seq")
-                && !k.ends_with(":meta")
-        })
-        .collect();
+    let left: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
+    let counters = counter_keys("default");
+    let mut left: Vec<_> = left.into_iter().filter(|k| !counters.contains(k)).collect();
     left.sort();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
@@ -616,16 +455,16 @@ fn task_content_that_looks_like_shell_is_never_executed() {
     push_lines(&r, "default", &lines);
     let seen = dir.join("seen");
     // The handler gets the data on stdin and in its environment, and only looks at it.
-    let out = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--drain",
-            "--exec",
-            r#"cat >> "$SEEN"; echo >> "$SEEN"; printf '%s\n' "$RPQ_TASK_TYPE" >> "$SEEN""#,
-        ],
-        &[("SEEN", seen.as_path())],
+    let out = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--drain",
+                "--exec",
+                r#"cat >> "$SEEN"; echo >> "$SEEN"; printf '%s\n' "$RPQ_TASK_TYPE" >> "$SEEN""#,
+            ])
+            .env("SEEN", &seen),
     )
     .end(Duration::from_secs(30));
     assert!(out.status.success(), "{}", out.stderr);
@@ -663,8 +502,9 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         .collect();
     push_lines(&r, "default", &lines);
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("b")
         .arg("{not json")
         .arg("c")
@@ -687,8 +527,7 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         stderr.contains("2 stored task(s) could not be read"),
         "{stderr}"
     );
-    let out = rpq(&r).args(["--json", "dead", "list"]).assert().success();
-    let dead = ndjson(&out.get_output().stdout);
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     let why: HashMap<&str, &str> = dead
         .iter()
         .map(|d| (d["id"].as_str().unwrap(), d["error"].as_str().unwrap()))
@@ -697,40 +536,38 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     assert_eq!(why["c"], "stored priority 9 is out of range");
     // A consumer without --drain or --count reports it and goes on, with exit 0 at the end.
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("e")
         .arg("[]")
         .query(&mut c)
         .unwrap();
     let _: () = redis::cmd("ZADD")
-        .arg("rpq:{default}:pending")
+        .arg(k.pending())
         .arg("2000000000000099")
         .arg("e")
         .query(&mut c)
         .unwrap();
-    rpq(&r)
-        .args(["produce", "--type", "after", "--id", "f"])
-        .assert()
-        .success();
-    let daemon = Proc::start(&r, &["--json", "consume"], &[]);
+    push_one(&r, "after", "f");
+    let daemon = Proc::start(&r, &["--json", "consume"]);
     wait_until(
         Duration::from_secs(10),
         "the task after the corrupt one",
-        || stat(&mut c, "done") == 3,
+        || stat(&mut c, "default", "done") == 3,
     );
     daemon.signal(libc::SIGTERM);
     let e = daemon.end(Duration::from_secs(30));
     assert!(e.status.success(), "{}", e.stderr);
     assert!(e.stderr.contains("task e cannot be read"), "{}", e.stderr);
-    assert_eq!(zcard(&mut c, "rpq:{default}:dead"), 3);
+    assert_eq!(zcard(&mut c, k.dead()), 3);
 }
 
 #[test]
 fn a_key_of_the_wrong_type_is_named_in_one_line() {
     let r = redis();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let _: () = redis::cmd("SET")
-        .arg("rpq:{default}:pending")
+        .arg(k.pending())
         .arg("x")
         .query(&mut c)
         .unwrap();
@@ -744,7 +581,7 @@ fn a_key_of_the_wrong_type_is_named_in_one_line() {
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(
-            stderr.contains("key rpq:{default}:pending holds a string, not the zset"),
+            stderr.contains(&format!("key {} holds a string, not the zset", k.pending())),
             "{args:?}: {stderr}"
         );
     }
@@ -779,30 +616,26 @@ fn one_shot_commands_fail_fast_when_the_server_is_gone() {
 fn a_producer_whose_connection_is_cut_queues_each_task_once() {
     const TASKS: usize = 3000;
     let r = redis();
-    let lines: Vec<String> = tasks(TASKS);
-    let mut producer = std::process::Command::new(bin())
-        .env("RPQ_QUEUE", "default")
-        .arg("--url")
-        .arg(r.url())
-        .args(["produce", "--stdin", "--batch", "10"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = producer.stdin.take().unwrap();
+    let lines: Vec<String> = lines_with_ids(mixed(TASKS));
+    let mut producer = Proc::spawn(
+        process(&r)
+            .args(["produce", "--stdin", "--batch", "10"])
+            .stdin(Stdio::piped()),
+    );
+    let mut stdin = producer.stdin();
     // Cut every client connection again and again while the producer pushes: some cuts land
     // between a push and its reply, and the producer must resend without queuing twice.
     let cutter = std::thread::spawn({
         let url = r.url();
         move || {
+            let k = Keys::new("default", 0);
             let mut c = redis::Client::open(url).unwrap().get_connection().unwrap();
             let mut cuts = 0u32;
             // From the first push on: a producer that cannot connect at all exits 1 at once.
             let mut started = false;
             loop {
                 let pushed: Option<u64> = redis::cmd("HGET")
-                    .arg("rpq:{default}:stats")
+                    .arg(k.stats())
                     .arg("pushed")
                     .query(&mut c)
                     .unwrap();
@@ -834,16 +667,13 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
         }
     }
     drop(stdin);
-    let out = finish(producer, Duration::from_secs(120));
+    let out = producer.end(Duration::from_secs(120));
     let cuts = cutter.join().unwrap();
     let mut c = conn(&r);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(zcard(&mut c, "rpq:{default}:pending"), TASKS as u64);
-    assert_eq!(stat(&mut c, "pushed"), TASKS as u64);
+    let k = Keys::new("default", 0);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(zcard(&mut c, k.pending()), TASKS as u64);
+    assert_eq!(stat(&mut c, "default", "pushed"), TASKS as u64);
     let said = String::from_utf8_lossy(&out.stdout);
     // A resend that finds its own push applied counts it as queued, not as a duplicate.
     assert_eq!(said, format!("Queued {TASKS} tasks\n"));
@@ -853,25 +683,22 @@ fn a_producer_whose_connection_is_cut_queues_each_task_once() {
 #[test]
 fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "hang", "--id", "h"])
-        .assert()
-        .success();
+    push_one(&r, "hang", "h");
     let pid_file = r.dir().join("pid");
-    let out = Proc::start(
-        &r,
-        &[
-            "--json",
-            "consume",
-            "--drain",
-            "--max-attempts",
-            "1",
-            "--exec-timeout",
-            "300ms",
-            "--exec",
-            r#"sleep 60 & echo $! > "$PIDF"; wait"#,
-        ],
-        &[("PIDF", pid_file.as_path())],
+    let out = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--drain",
+                "--max-attempts",
+                "1",
+                "--exec-timeout",
+                "300ms",
+                "--exec",
+                r#"sleep 60 & echo $! > "$PIDF"; wait"#,
+            ])
+            .env("PIDF", &pid_file),
     )
     .end(Duration::from_secs(30));
     assert!(out.status.success(), "{}", out.stderr);
@@ -902,10 +729,7 @@ fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
 #[test]
 fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
     let r = redis();
-    rpq(&r)
-        .args(["produce", "--type", "t", "--id", "job"])
-        .assert()
-        .success();
+    push_one(&r, "t", "job");
     let runs_file = r.dir().join("runs");
     let env = [("RUNS", runs_file.as_path())];
     // `exec`: the shell itself waits, so it is all that dies with its consumer (a child of the
@@ -917,25 +741,19 @@ fn an_idle_consumer_takes_over_the_task_of_a_killed_one() {
             "--json", "consume", "--name", name, "--lease", "1s", "--exec", handler,
         ]
     };
-    let doomed = Proc::start(&r, &args("doomed"), &env);
+    let doomed = Proc::spawn(process(&r).args(args("doomed")).envs(env));
     let mut c = conn(&r);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
-    });
+    wait_in_flight(&mut c, "default", 1);
     // Started after the claim: nothing wakes it but its own schedule.
-    let idle = Proc::start(&r, &args("idle"), &env);
-    wait_until(
-        Duration::from_secs(10),
-        "the idle consumer to start",
-        || consumers_seen(&mut c, "default") == 2,
-    );
+    let idle = Proc::spawn(process(&r).args(args("idle")).envs(env));
+    wait_consumers(&mut c, "default", 2);
     doomed.signal(libc::SIGKILL);
     let killed = chrono::Utc::now();
     // Ending also waits for the pipes: they close only if `sleep` died with its consumer.
     let d = doomed.end(Duration::from_secs(30));
     assert_eq!(d.status.code(), None);
     wait_until(Duration::from_secs(30), "the task to be done", || {
-        stat(&mut c, "done") == 1
+        stat(&mut c, "default", "done") == 1
     });
     idle.signal(libc::SIGTERM);
     let i = idle.end(Duration::from_secs(30));

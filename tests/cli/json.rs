@@ -183,12 +183,10 @@ fn run<T: DeserializeOwned>(
 }
 
 /// RFC 3339 in UTC with milliseconds, as the README says.
-fn time(s: &str) -> DateTime<Utc> {
+fn documented_time(s: &str) -> DateTime<Utc> {
     assert_eq!(s.len(), 24, "{s}");
     assert!(s.ends_with('Z') && s.as_bytes()[19] == b'.', "{s}");
-    DateTime::parse_from_rfc3339(s)
-        .unwrap_or_else(|e| panic!("{s}: {e}"))
-        .with_timezone(&Utc)
+    rfc3339(s)
 }
 
 #[test]
@@ -222,7 +220,7 @@ fn every_command_prints_the_documented_fields() {
     );
     assert_eq!(mail.payload, json!({"to": "a@b.c"}));
     assert_eq!((mail.attempt, mail.queued), (0, true));
-    let created = time(&mail.created_at);
+    let created = documented_time(&mail.created_at);
     assert!(created >= before && created <= Utc::now() + chrono::Duration::seconds(5));
     let again: Vec<Produced> = run(
         &r,
@@ -330,9 +328,9 @@ fn every_command_prints_the_documented_fields() {
     for t in &consumed {
         assert_eq!(t.consumer, "w1");
         let (c, claimed, finished) = (
-            time(&t.created_at),
-            time(&t.claimed_at),
-            time(&t.finished_at),
+            documented_time(&t.created_at),
+            documented_time(&t.claimed_at),
+            documented_time(&t.finished_at),
         );
         assert!(c <= claimed && claimed <= finished, "{t:?}");
     }
@@ -352,13 +350,13 @@ fn every_command_prints_the_documented_fields() {
     assert_eq!(d.attempt, 2);
     assert_eq!(d.payload, Value::Null);
     assert_eq!(d.error, "exit status 1");
-    assert!(time(&d.died_at) >= time(&d.created_at));
+    assert!(documented_time(&d.died_at) >= documented_time(&d.created_at));
 
     // stats
     let stats: Vec<Stats> = run(&r, &mut seen, "stats", &["stats"]);
     let s = &stats[0];
     assert_eq!(s.queue, "default");
-    assert!(time(&s.at) >= created);
+    assert!(documented_time(&s.at) >= created);
     assert_eq!(
         s.waiting,
         StatsWaiting {
@@ -387,7 +385,7 @@ fn every_command_prints_the_documented_fields() {
         (s.consumers[0].name.as_str(), s.consumers[0].done),
         ("w1", 2)
     );
-    assert!(time(&s.consumers[0].last_seen) <= time(&s.at));
+    assert!(documented_time(&s.consumers[0].last_seen) <= documented_time(&s.at));
 
     // dead retry and purge: how many; a retried task is waiting again with attempts reset.
     let retried: Vec<Retried> = run(&r, &mut seen, "dead retry", &["dead", "retry", "bad-1"]);
@@ -413,11 +411,7 @@ fn every_command_prints_the_documented_fields() {
     assert_eq!(none, [Purged { purged: 0 }]);
 
     // clear
-    push_lines(
-        &r,
-        "default",
-        &[json!({"type": "t", "priority": 1}).to_string()],
-    );
+    push_lines(&r, "default", &[line(1)]);
     let cleared: Vec<Cleared> = run(&r, &mut seen, "clear", &["clear", "--yes"]);
     assert_eq!(
         cleared,

@@ -1,20 +1,22 @@
-//! Integration tests: the rpq binary against real, throwaway redis-servers.
+//! Integration tests: the rpq binary against real, throwaway redis-servers. One module per
+//! promise or subcommand; a new test goes where its one-line description below fits.
 
-mod servers;
-mod support;
+// Helpers, no tests of rpq of their own.
+mod pty; // a pseudo-terminal on the child's stdout or stderr, and everything written to it
+mod servers; // servers beyond one redis-server: a Cluster, a TLS server and its certificates
+mod support; // one way to run rpq (clean env, `rpq` to its end, `Proc` live), fixtures, key names
 
-mod basics;
-mod bench;
-mod cluster;
-mod completions;
-mod concurrency;
-mod demo;
-mod errors;
-mod faults;
-mod json;
-mod prefetch;
-mod pty;
-mod scripts;
-mod secure;
-mod signals;
-mod stats;
+mod basics; // the five commands of the design on one server: order, distinctness, peek, len, clear
+mod bench; // `rpq bench`: its figures and its exactly-once check, which fails when a task is lost
+mod cluster; // a real Redis Cluster: every command, a queue sharded over all primaries, failover
+mod completions; // the committed completions/ and man/ are what the binary generates
+mod concurrency; // several consumer processes on one queue: each task handed out exactly once
+mod demo; // `rpq demo`, on the server given or on a private one it starts and stops
+mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
+mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
+mod json; // `--json` of every command, field by field, and the README's table of fields
+mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
+mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress
+mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production
+mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
+mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch

@@ -6,32 +6,19 @@ use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
 
-fn script_calls(c: &mut redis::Connection) -> u64 {
-    let info: String = redis::cmd("INFO").arg("commandstats").query(c).unwrap();
-    info.lines()
-        .find(|l| l.starts_with("cmdstat_evalsha:"))
-        .and_then(|l| l.split("calls=").nth(1))
-        .and_then(|s| s.split(',').next())
-        .map_or(0, |s| s.parse().unwrap())
-}
-
 #[test]
 fn prefetch_drains_every_task_once_in_few_round_trips() {
     let r = redis();
-    let lines: Vec<String> = (0..200)
-        .map(|i| {
-            json!({"type": "t", "priority": 2, "payload": i, "id": format!("t{i}")}).to_string()
-        })
-        .collect();
-    push_lines(&r, "default", &lines);
+    push_lines(&r, "default", &lines_with_ids([2; 200]));
     let mut c = conn(&r);
-    let before = script_calls(&mut c);
+    let k = Keys::new("default", 0);
+    let before = calls(&mut c, &["evalsha"]);
     let out = rpq(&r)
         .args(["--json", "consume", "--drain", "--prefetch", "50"])
         .assert()
         .success()
         .stderr("");
-    let calls = script_calls(&mut c) - before;
+    let calls = calls(&mut c, &["evalsha"]) - before;
     let done = ndjson(&out.get_output().stdout);
     let ids: HashSet<_> = done.iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!((done.len(), ids.len()), (200, 200));
@@ -44,11 +31,8 @@ fn prefetch_drains_every_task_once_in_few_round_trips() {
     // Five claims of 50 (acks riding on the next claim) and one that finds nothing, plus at
     // most a few acks sent early; one task at a time would take 200 calls or more.
     assert!(calls < 40, "{calls} script calls for 200 tasks");
-    assert_eq!(zcard(&mut c, "rpq:{default}:inflight"), 0);
-    let left: u64 = redis::cmd("HLEN")
-        .arg("rpq:{default}:tasks")
-        .query(&mut c)
-        .unwrap();
+    assert_eq!(in_flight(&mut c, "default"), 0);
+    let left: u64 = redis::cmd("HLEN").arg(k.tasks()).query(&mut c).unwrap();
     assert_eq!(left, 0, "acknowledged tasks leave no body behind");
 }
 
@@ -56,13 +40,10 @@ fn prefetch_drains_every_task_once_in_few_round_trips() {
 fn prefetched_tasks_keep_their_leases_while_they_wait() {
     let r = redis();
     for i in 0..3 {
-        rpq(&r)
-            .args(["produce", "--type", "t", "--id", &format!("p{i}")])
-            .assert()
-            .success();
+        push_one(&r, "t", &format!("p{i}"));
     }
     // c1 takes all three at once; each takes 1.2 s, so the last waits 2.4 s on a 1 s lease.
-    let c1 = spawn(
+    let c1 = Proc::start(
         &r,
         &[
             "--json",
@@ -80,12 +61,10 @@ fn prefetched_tasks_keep_their_leases_while_they_wait() {
         ],
     );
     let mut c = conn(&r);
-    wait_until(Duration::from_secs(10), "c1 to claim all three", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 3
-    });
+    wait_in_flight(&mut c, "default", 3);
     // c2 waits for the first lease to expire and would recover any lease not extended.
-    let c2 = spawn(&r, &["--json", "consume", "--name", "c2"]);
-    let out1 = finish(c1, Duration::from_secs(30));
+    let c2 = Proc::start(&r, &["--json", "consume", "--name", "c2"]);
+    let out1 = c1.end(Duration::from_secs(30));
     assert!(out1.status.success(), "{out1:?}");
     let done = ndjson(&out1.stdout);
     assert_eq!(done.len(), 3);
@@ -96,8 +75,8 @@ fn prefetched_tasks_keep_their_leases_while_they_wait() {
             "{t}"
         );
     }
-    signal(&c2, libc::SIGTERM);
-    let out2 = finish(c2, Duration::from_secs(10));
+    c2.signal(libc::SIGTERM);
+    let out2 = c2.end(Duration::from_secs(10));
     assert!(out2.status.success(), "{out2:?}");
     assert!(out2.stdout.is_empty(), "c2 got a task it should not have");
 }

@@ -4,10 +4,11 @@
 
 #![allow(dead_code)]
 
+use crate::support::{base, Ended, Proc};
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,8 +20,19 @@ pub struct On {
     pub stderr: bool,
 }
 
+impl On {
+    pub const BOTH: On = On {
+        stdout: true,
+        stderr: true,
+    };
+    pub const STDERR: On = On {
+        stdout: false,
+        stderr: true,
+    };
+}
+
 pub struct Pty {
-    pub child: Child,
+    proc: Proc,
     screen: Arc<Mutex<Vec<u8>>>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
@@ -62,7 +74,7 @@ impl Pty {
             }
         };
         cmd.stdout(term(on.stdout)).stderr(term(on.stderr));
-        let child = cmd.spawn().expect("spawning rpq on a pty");
+        let proc = Proc::spawn(&mut cmd);
         // The child holds its own copies; once it exits, reads on the master end with EIO.
         drop(slave);
         let screen = Arc::new(Mutex::new(Vec::new()));
@@ -78,10 +90,14 @@ impl Pty {
             }
         });
         Pty {
-            child,
+            proc,
             screen,
             reader: Some(reader),
         }
+    }
+
+    pub fn signal(&self, sig: i32) {
+        self.proc.signal(sig);
     }
 
     /// What the child wrote to the terminal so far.
@@ -90,13 +106,13 @@ impl Pty {
     }
 
     /// Waits for the child (at most `limit`) and for the last of its terminal output.
-    pub fn finish(self, limit: Duration) -> (std::process::Output, String) {
+    pub fn finish(self, limit: Duration) -> (Ended, String) {
         let Pty {
-            child,
+            proc,
             screen,
             reader,
         } = self;
-        let out = crate::support::finish(child, limit);
+        let out = proc.end(limit);
         if let Some(r) = reader {
             r.join().unwrap();
         }
@@ -107,17 +123,7 @@ impl Pty {
 
 /// The rpq binary with the environment cleared (as `support::rpq`), for `Pty::spawn`.
 pub fn rpq_command(url: &str) -> Command {
-    let mut cmd = Command::new(crate::support::bin());
-    for v in [
-        "RPQ_URL",
-        "REDIS_URL",
-        "RPQ_QUEUE",
-        "RPQ_CLUSTER",
-        "RPQ_SHARDS",
-        "NO_COLOR",
-    ] {
-        cmd.env_remove(v);
-    }
+    let mut cmd = base();
     cmd.env("TERM", "xterm")
         .stdin(Stdio::null())
         .arg("--url")

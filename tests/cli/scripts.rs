@@ -7,23 +7,16 @@ use predicates::prelude::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-fn tasks(n: usize, priority: u8) -> Vec<String> {
-    (0..n)
-        .map(|i| json!({"type": "t", "priority": priority, "payload": {"n": i}}).to_string())
-        .collect()
-}
-
 /// `sh -c` of a pipeline with `set -o pipefail`, so its status is rpq's; the binary and URL come
 /// in as positional parameters, never pasted into the script.
 fn pipeline(server: &rpq::server::RedisServer, script: &str) -> assert_cmd::assert::Assert {
-    assert_cmd::Command::new("bash")
+    let mut bash = std::process::Command::new("bash");
+    clean_env(&mut bash)
         .arg("-c")
         .arg(format!("set -o pipefail; {script}"))
         .arg(bin())
-        .arg(server.url())
-        .env_remove("RPQ_URL")
-        .env_remove("REDIS_URL")
-        .env_remove("RPQ_QUEUE")
+        .arg(server.url());
+    assert_cmd::Command::from_std(bash)
         .timeout(Duration::from_secs(60))
         .assert()
 }
@@ -47,14 +40,7 @@ fn an_empty_queue_prints_nothing_and_says_so_only_on_a_terminal() {
     ] {
         let mut cmd = rpq_command(&r.url());
         cmd.args(args);
-        let (out, screen) = Pty::spawn(
-            cmd,
-            On {
-                stdout: false,
-                stderr: true,
-            },
-        )
-        .finish(Duration::from_secs(20));
+        let (out, screen) = Pty::spawn(cmd, On::STDERR).finish(Duration::from_secs(20));
         assert_eq!(out.status.code(), Some(0));
         assert_eq!(out.stdout, b"");
         assert!(screen.contains(note), "{screen:?}");
@@ -65,7 +51,7 @@ fn an_empty_queue_prints_nothing_and_says_so_only_on_a_terminal() {
 fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
     let r = redis();
     // Far more than a pipe buffer (64 KiB), so rpq is still writing when head leaves.
-    push_lines(&r, "default", &tasks(3000, 2));
+    push_lines(&r, "default", &lines([2; 3000]));
     for json in ["", "--json"] {
         let out = pipeline(
             &r,
@@ -77,7 +63,10 @@ fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
         assert_eq!(stdout.lines().count(), 1, "{stdout}");
     }
     // A reader that closes early, from Rust: same thing, exit 0 and nothing on stderr.
-    let mut child = spawn(&r, &["peek", "-n", "3000", "--json"]);
+    let mut child = process(&r)
+        .args(["peek", "-n", "3000", "--json"])
+        .spawn()
+        .expect("spawning rpq");
     {
         use std::io::BufRead;
         let mut first = String::new();
@@ -85,11 +74,11 @@ fn peek_into_head_exits_0_quietly_on_the_broken_pipe() {
             .read_line(&mut first)
             .unwrap();
         let v: Value = serde_json::from_str(&first).unwrap();
-        assert_eq!(v["payload"]["n"], 0);
+        assert_eq!(v["payload"], 0);
     }
-    let out = finish(child, Duration::from_secs(20));
+    let out = Proc::adopt(child).end(Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.stderr, "");
     rpq(&r).arg("len").assert().success().stdout("3000\n");
 }
 
@@ -114,14 +103,7 @@ fn consume_into_head_exits_0_and_hands_back_the_task_it_held() {
     assert_eq!(shown[0]["payload"]["n"], 0);
     assert_eq!(shown[0]["outcome"], "done");
 
-    let stats = &ndjson(
-        &rpq(&r)
-            .args(["--json", "stats"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )[0];
+    let stats = &json_lines(rpq(&r).args(["--json", "stats"]))[0];
     // Nothing is left in flight, nothing is lost, and what it held went back unharmed: no
     // attempt counted, no lease left to expire.
     assert_eq!(stats["in_flight"], 0);
@@ -131,20 +113,12 @@ fn consume_into_head_exits_0_and_hands_back_the_task_it_held() {
     assert!(done >= 1, "{stats}");
     assert_eq!(done + waiting, 6, "{stats}");
     let mut c = conn(&r);
-    let released: Option<u64> = redis::cmd("HGET")
-        .arg("rpq:{default}:stats")
-        .arg("released")
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(released, Some(1), "the task in hand was released");
-    let left = ndjson(
-        &rpq(&r)
-            .args(["--json", "peek", "-n", "10"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
+    assert_eq!(
+        stat(&mut c, "default", "released"),
+        1,
+        "the task in hand was released"
     );
+    let left = json_lines(rpq(&r).args(["--json", "peek", "-n", "10"]));
     assert_eq!(left.len() as u64, waiting);
     assert!(left.iter().all(|t| t["attempt"] == 0));
     // Tasks come back in their old place in line: the rest of the queue, in order.
@@ -187,13 +161,14 @@ fn every_exit_code_of_the_spec() {
     rpq(&r).arg("len").assert().stdout("2\n");
     // 65: a stored task that cannot be read goes to the dead set; the consumer goes on.
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let _: () = redis::pipe()
         .cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("broken")
         .arg("{not json")
         .cmd("ZADD")
-        .arg("rpq:{default}:pending")
+        .arg(k.pending())
         .arg("1000000000000000")
         .arg("broken")
         .query(&mut c)
@@ -205,14 +180,7 @@ fn every_exit_code_of_the_spec() {
         .stderr(predicate::str::contains("task broken cannot be read"));
     let done = ndjson(&out.get_output().stdout);
     assert_eq!(done.len(), 2, "the readable tasks were still done");
-    let dead = ndjson(
-        &rpq(&r)
-            .args(["--json", "dead", "list"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    );
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["id"], "broken");
     // 1: a runtime failure, here an ACL user without rights on the queue's keys.
@@ -309,21 +277,14 @@ fn environment_variables_are_honoured_and_flags_win() {
 #[test]
 fn colour_only_on_a_terminal_and_never_with_no_color() {
     let r = redis();
-    push_lines(&r, "default", &tasks(1, 1));
+    push_lines(&r, "default", &[line(1)]);
     let run = |env: &[(&str, &str)]| {
         let mut cmd = rpq_command(&r.url());
         cmd.arg("peek");
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let (out, screen) = Pty::spawn(
-            cmd,
-            On {
-                stdout: true,
-                stderr: true,
-            },
-        )
-        .finish(Duration::from_secs(20));
+        let (out, screen) = Pty::spawn(cmd, On::BOTH).finish(Duration::from_secs(20));
         assert_eq!(out.status.code(), Some(0));
         screen
     };
@@ -346,11 +307,7 @@ fn human_times_are_local_and_priorities_are_names() {
         .args(["--json", "produce", "--type", "t", "--priority", "3"])
         .assert()
         .success();
-    let created = ndjson(&out.get_output().stdout)[0]["created_at"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let created = chrono::DateTime::parse_from_rfc3339(&created).unwrap();
+    let created = time(&ndjson(&out.get_output().stdout)[0]["created_at"]);
     for (tz, offset_min) in [("UTC0", 0), ("XYZ-5:30", 330), ("ABC+7", -420)] {
         let out = rpq(&r).env("TZ", tz).arg("peek").assert().success();
         let line = String::from_utf8_lossy(&out.get_output().stdout).to_string();
@@ -366,7 +323,7 @@ fn human_times_are_local_and_priorities_are_names() {
 #[test]
 fn produce_stdin_shows_progress_only_on_a_terminal() {
     let r = redis();
-    let input = tasks(2000, 3).join("\n");
+    let input = lines([3; 2000]).join("\n");
     rpq(&r)
         .args(["produce", "--stdin", "--batch", "100"])
         .write_stdin(input.clone())
@@ -380,14 +337,7 @@ fn produce_stdin_shows_progress_only_on_a_terminal() {
     let mut cmd = rpq_command(&r.url());
     cmd.args(["produce", "--stdin", "--batch", "100"])
         .stdin(std::fs::File::open(&path).unwrap());
-    let (out, screen) = Pty::spawn(
-        cmd,
-        On {
-            stdout: false,
-            stderr: true,
-        },
-    )
-    .finish(Duration::from_secs(30));
+    let (out, screen) = Pty::spawn(cmd, On::STDERR).finish(Duration::from_secs(30));
     std::fs::remove_file(&path).unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "Queued 2000 tasks\n");

@@ -5,7 +5,6 @@ use crate::servers::*;
 use crate::support::*;
 use predicates::prelude::*;
 use rpq::server::RedisServer;
-use serde_json::json;
 use std::time::Duration;
 
 /// The `ACL SETUSER rpq ...` line of the README, word for word.
@@ -62,21 +61,17 @@ fn the_readme_acl_user_can_do_everything() {
         let q = format!("acl{shards}");
         let base = ["--queue", q.as_str(), "--shards", shards];
         // An idle consumer blocks on the wake list(s) and wakes on the push.
-        let mut waiting = std::process::Command::new(bin());
-        waiting
-            .arg("--url")
-            .arg(format!("redis://rpq:{password}@127.0.0.1:{}", r.port))
-            .args(base)
-            .args(["--json", "consume", "--count", "1"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut waiting = waiting.spawn().unwrap();
+        let mut waiting = Proc::spawn(
+            std_command()
+                .arg("--url")
+                .arg(format!("redis://rpq:{password}@127.0.0.1:{}", r.port))
+                .args(base)
+                .args(["--json", "consume", "--count", "1"]),
+        );
         let mut c = conn(&r);
         wait_until(Duration::from_secs(10), "the consumer to wait", || {
-            if let Some(status) = waiting.try_wait().unwrap() {
-                let mut err = String::new();
-                std::io::Read::read_to_string(waiting.stderr.as_mut().unwrap(), &mut err).unwrap();
-                panic!("the consumer exited ({status}): {err}");
+            if let Some(status) = waiting.exited() {
+                panic!("the consumer exited ({status}): {}", waiting.stderr());
             }
             consumers_seen(&mut c, &q) > 0
         });
@@ -92,15 +87,12 @@ fn the_readme_acl_user_can_do_everything() {
             ])
             .assert()
             .success();
-        let done = ndjson(&success(waiting, Duration::from_secs(30)));
+        let done = ndjson(&waiting.success(Duration::from_secs(30)));
         assert_eq!(done[0]["outcome"], "done");
 
-        let lines: Vec<String> = (0..30)
-            .map(|i| json!({"type": "t", "priority": 1 + i % 3, "id": format!("a{i}")}).to_string())
-            .collect();
         user(&base)
             .args(["produce", "--stdin"])
-            .write_stdin(lines.join("\n"))
+            .write_stdin(lines_with_ids(mixed(30)).join("\n"))
             .assert()
             .success();
         user(&base).arg("len").assert().success().stdout("30\n");
@@ -118,11 +110,10 @@ fn the_readme_acl_user_can_do_everything() {
             ])
             .assert()
             .success();
-        let out = user(&base)
-            .args(["--json", "dead", "list"])
-            .assert()
-            .success();
-        assert_eq!(ndjson(&out.get_output().stdout).len(), 10);
+        assert_eq!(
+            json_lines(user(&base).args(["--json", "dead", "list"])).len(),
+            10
+        );
         user(&base).args(["dead", "retry"]).assert().success();
         user(&base)
             .args(["--json", "consume", "--drain"])
@@ -295,11 +286,10 @@ fn a_unix_socket_works() {
         .assert()
         .success();
     unix().arg("len").assert().success().stdout("4\n");
-    let out = unix()
-        .args(["--json", "consume", "--drain"])
-        .assert()
-        .success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 4);
+    assert_eq!(
+        json_lines(unix().args(["--json", "consume", "--drain"])).len(),
+        4
+    );
 }
 
 #[test]
@@ -308,22 +298,9 @@ fn tls_works_on_a_cluster() {
     let tls_ports = std::sync::Mutex::new(Vec::new());
     let c = Cluster::start_with(3, 0, |port| {
         tls_ports.lock().unwrap().push(port);
-        [
-            "--tls-port",
-            &port.to_string(),
-            "--tls-cluster",
-            "yes",
-            "--tls-cert-file",
-            &certs.arg("server.crt"),
-            "--tls-key-file",
-            &certs.arg("server.key"),
-            "--tls-ca-cert-file",
-            &certs.arg("ca.crt"),
-            "--tls-auth-clients",
-            "no",
-        ]
-        .map(String::from)
-        .to_vec()
+        let mut args = certs.server_args(port, "no");
+        args.extend(["--tls-cluster".into(), "yes".into()]);
+        args
     });
     // Over TLS the nodes announce their TLS ports, so one TLS seed is enough.
     let seed = format!("rediss://127.0.0.1:{}", tls_ports.lock().unwrap()[0]);
@@ -349,17 +326,17 @@ fn tls_works_on_a_cluster() {
         .assert()
         .success()
         .stdout("40\n");
-    let out = tls()
-        .args([
+    assert_eq!(
+        json_lines(tls().args([
             "--tls-ca",
             &certs.arg("ca.crt"),
             "--json",
             "consume",
             "--drain",
-        ])
-        .assert()
-        .success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 40);
+        ]))
+        .len(),
+        40
+    );
     let out = tls().arg("len").assert().code(1).stdout("");
     let line = one_clean_line(&out.get_output().stderr, "-----");
     assert!(line.contains("--tls-ca"), "{line}");

@@ -3,11 +3,11 @@
 
 #![allow(dead_code)]
 
-use crate::support::{bare, finish, std_command, wait_until};
+use crate::support::{bare, std_command, wait_until, Proc};
 use assert_cmd::Command;
 use rpq::server::{free_port, RedisServer};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// A Redis Cluster of `primaries` primaries with `replicas` replicas each, every node a
@@ -51,19 +51,12 @@ impl Cluster {
             .iter()
             .map(|n| format!("127.0.0.1:{}", n.port))
             .collect();
-        let out = std::process::Command::new("redis-cli")
-            .arg("--cluster")
-            .arg("create")
-            .args(&addrs)
-            .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
-            .stdin(Stdio::null())
-            .output()
-            .expect("redis-cli is not installed; run .ci/install-deps");
-        assert!(
-            out.status.success(),
-            "redis-cli --cluster create failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        tool(
+            std::process::Command::new("redis-cli")
+                .arg("--cluster")
+                .arg("create")
+                .args(&addrs)
+                .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"]),
         );
         let c = Cluster { nodes };
         c.wait_ok();
@@ -144,11 +137,15 @@ impl Cluster {
         cmd
     }
 
-    /// The same as a std process, for tests that run several at once.
-    pub fn spawn(&self, args: &[&str]) -> Child {
-        let mut cmd = std_command();
-        cmd.arg("--cluster").arg("--url").arg(self.url());
-        cmd.args(args).spawn().expect("spawning rpq")
+    /// The same as a live process, for tests that run several at once.
+    pub fn spawn(&self, args: &[&str]) -> Proc {
+        Proc::spawn(
+            std_command()
+                .arg("--cluster")
+                .arg("--url")
+                .arg(self.url())
+                .args(args),
+        )
     }
 }
 
@@ -283,19 +280,48 @@ impl Certs {
     pub fn arg(&self, name: &str) -> String {
         self.path(name).display().to_string()
     }
+
+    /// The redis-server arguments that serve TLS on `port` with these certificates;
+    /// `auth_clients` ("yes" or "no") says whether a client must show a certificate.
+    pub fn server_args(&self, port: u16, auth_clients: &str) -> Vec<String> {
+        [
+            "--tls-port",
+            &port.to_string(),
+            "--tls-cert-file",
+            &self.arg("server.crt"),
+            "--tls-key-file",
+            &self.arg("server.key"),
+            "--tls-ca-cert-file",
+            &self.arg("ca.crt"),
+            "--tls-auth-clients",
+            auth_clients,
+        ]
+        .map(String::from)
+        .to_vec()
+    }
 }
 
 fn openssl(dir: &Path, parts: &[&[&str]]) {
     let args: Vec<&str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
-    let out = std::process::Command::new("openssl")
-        .args(&args)
-        .current_dir(dir)
+    tool(
+        std::process::Command::new("openssl")
+            .args(&args)
+            .current_dir(dir),
+    );
+}
+
+/// Runs a tool the test servers need (redis-cli, openssl): a missing one fails with the install
+/// hint, a failing one with its output.
+fn tool(cmd: &mut std::process::Command) {
+    let name = cmd.get_program().to_string_lossy().into_owned();
+    let out = cmd
         .stdin(Stdio::null())
         .output()
-        .expect("openssl is not installed; run .ci/install-deps");
+        .unwrap_or_else(|e| panic!("{name}: {e}; is it installed? run .ci/install-deps"));
     assert!(
         out.status.success(),
-        "openssl {args:?}: {}",
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -304,44 +330,8 @@ fn openssl(dir: &Path, parts: &[&[&str]]) {
 /// look inside), asking clients for a certificate signed by the CA.
 pub fn tls_server(certs: &Certs) -> (RedisServer, u16) {
     let tls_port = free_port().unwrap();
-    let s = RedisServer::start(&[
-        "--tls-port",
-        &tls_port.to_string(),
-        "--tls-cert-file",
-        &certs.arg("server.crt"),
-        "--tls-key-file",
-        &certs.arg("server.key"),
-        "--tls-ca-cert-file",
-        &certs.arg("ca.crt"),
-        "--tls-auth-clients",
-        "yes",
-    ])
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    let args = certs.server_args(tls_port, "yes");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let s = RedisServer::start(&args).unwrap_or_else(|e| panic!("{e:#}"));
     (s, tls_port)
-}
-
-/// Kills the processes it holds when dropped, so a failing test leaves no consumer behind
-/// reconnecting forever to a cluster that is gone.
-pub struct KillOnDrop(pub Vec<u32>);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        for pid in &self.0 {
-            // SAFETY: kill(2) on our own children; one already reaped makes it fail harmlessly.
-            unsafe {
-                libc::kill(*pid as i32, libc::SIGKILL);
-            }
-        }
-    }
-}
-
-/// Waits for a child and insists it succeeded; returns its stdout.
-pub fn success(child: Child, limit: Duration) -> Vec<u8> {
-    let out = finish(child, limit);
-    assert!(
-        out.status.success(),
-        "rpq failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }

@@ -3,7 +3,7 @@
 use crate::support::*;
 use std::time::Duration;
 
-fn one_task_in_flight(r: &rpq::server::RedisServer, args: &[&str]) -> std::process::Child {
+fn one_task_in_flight(r: &rpq::server::RedisServer, args: &[&str]) -> Proc {
     rpq(r)
         .args([
             "produce",
@@ -16,11 +16,9 @@ fn one_task_in_flight(r: &rpq::server::RedisServer, args: &[&str]) -> std::proce
         ])
         .assert()
         .success();
-    let child = spawn(r, args);
+    let child = Proc::start(r, args);
     let mut c = conn(r);
-    wait_until(Duration::from_secs(10), "the task to be claimed", || {
-        zcard(&mut c, "rpq:{default}:inflight") == 1
-    });
+    wait_in_flight(&mut c, "default", 1);
     child
 }
 
@@ -28,14 +26,9 @@ fn one_task_in_flight(r: &rpq::server::RedisServer, args: &[&str]) -> std::proce
 fn sigterm_mid_task_finishes_it_and_exits_0() {
     let r = redis();
     let child = one_task_in_flight(&r, &["--json", "consume", "--delay", "1s"]);
-    signal(&child, libc::SIGTERM);
-    let out = finish(child, Duration::from_secs(10));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    child.signal(libc::SIGTERM);
+    let out = child.end(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     let lines = ndjson(&out.stdout);
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["id"], "job-1");
@@ -52,61 +45,56 @@ fn sigterm_mid_task_finishes_it_and_exits_0() {
 #[test]
 fn a_second_signal_hands_the_task_back_and_exits_130() {
     let r = redis();
-    let mut child = one_task_in_flight(&r, &["--json", "consume", "--delay", "30s"]);
-    signal(&child, libc::SIGINT);
+    let child = one_task_in_flight(&r, &["--json", "consume", "--delay", "30s"]);
+    child.signal(libc::SIGINT);
     // Two signals sent back to back may merge into one in the kernel; a person's second
     // Ctrl+C comes after rpq has said it is stopping.
-    wait_for_stderr(&mut child, "again");
-    signal(&child, libc::SIGINT);
-    let out = finish(child, Duration::from_secs(10));
+    wait_until(Duration::from_secs(10), "rpq to say it is stopping", || {
+        child.stderr_has("again")
+    });
+    child.signal(libc::SIGINT);
+    let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(130));
     let lines = ndjson(&out.stdout);
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["outcome"], "released");
     // Back in the queue at once, with no attempt counted.
-    let peek = ndjson(
-        &rpq(&r)
-            .args(["peek", "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    );
+    let peek = json_lines(rpq(&r).args(["peek", "--json"]));
     assert_eq!(peek[0]["id"], "job-1");
     assert_eq!(peek[0]["attempt"], 0);
-    let mut c = conn(&r);
-    assert_eq!(zcard(&mut c, "rpq:{default}:inflight"), 0);
+    assert_eq!(in_flight(&mut conn(&r), "default"), 0);
 }
 
 #[test]
 fn a_producer_stops_between_pushes_on_sigterm() {
     let r = redis();
-    let child = spawn(&r, &["--json", "produce", "--interval", "50ms"]);
+    let child = Proc::start(&r, &["--json", "produce", "--interval", "50ms"]);
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     wait_until(Duration::from_secs(10), "a few pushes", || {
-        zcard(&mut c, "rpq:{default}:pending") >= 3
+        zcard(&mut c, k.pending()) >= 3
     });
-    signal(&child, libc::SIGTERM);
-    let out = finish(child, Duration::from_secs(10));
+    child.signal(libc::SIGTERM);
+    let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     // Every task it reported is queued, and nothing else.
     let printed = ndjson(&out.stdout).len() as u64;
-    assert_eq!(zcard(&mut c, "rpq:{default}:pending"), printed);
+    assert_eq!(zcard(&mut c, k.pending()), printed);
 }
 
 #[test]
 fn an_idle_consumer_stops_on_the_first_signal_while_redis_is_down() {
     let mut r = redis();
-    let mut child = spawn(&r, &["--json", "consume"]);
+    let child = Proc::start(&r, &["--json", "consume"]);
     let mut c = conn(&r);
-    wait_until(Duration::from_secs(10), "the consumer to start", || {
-        consumers_seen(&mut c, "default") == 1
-    });
+    wait_consumers(&mut c, "default", 1);
     r.kill();
-    wait_for_stderr(&mut child, "lost the connection");
+    wait_until(Duration::from_secs(10), "the consumer to notice", || {
+        child.stderr_has("lost the connection")
+    });
     // Nothing is in hand, so there is nothing to wait for: one signal ends it, with success.
-    signal(&child, libc::SIGTERM);
-    let out = finish(child, Duration::from_secs(10));
+    child.signal(libc::SIGTERM);
+    let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
 }

@@ -4,7 +4,6 @@
 use crate::pty::{rpq_command, On, Pty};
 use crate::support::*;
 use serde_json::{json, Value};
-use std::io::BufRead;
 use std::time::{Duration, Instant};
 
 fn stats(r: &rpq::server::RedisServer) -> Value {
@@ -26,12 +25,7 @@ fn hash(c: &mut redis::Connection, key: &str) -> Vec<(String, String)> {
 fn the_numbers_agree_with_what_was_done() {
     let r = redis();
     let started = Instant::now();
-    let lines: Vec<String> = [1, 1, 1, 2, 2, 2, 3, 3, 3, 3]
-        .iter()
-        .enumerate()
-        .map(|(i, p)| json!({"type": "t", "priority": p, "payload": i}).to_string())
-        .collect();
-    push_lines(&r, "default", &lines);
+    push_lines(&r, "default", &lines([1, 1, 1, 2, 2, 2, 3, 3, 3, 3]));
     // Four done by c1 (the three high, one medium), one failed for good by c2, one failed and
     // waiting for its retry (an hour away) by c3.
     rpq(&r)
@@ -99,26 +93,23 @@ fn the_numbers_agree_with_what_was_done() {
 fn the_last_minute_lives_in_60_slots_that_start_over() {
     let r = redis();
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     // A ring left from an hour ago, every slot full: none of it may count, and each slot must
     // start again from zero when its second comes round, not add to what it held.
-    let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
+    let now = server_ms(&mut c) / 1000;
     let mut pipe = redis::pipe();
     for slot in 0..60 {
         let sec = now - 3600 - (now - 3600) % 60 + slot;
         pipe.cmd("HSET")
-            .arg("rpq:{default}:stats")
+            .arg(k.stats())
             .arg(format!("m:{slot}"))
             .arg(format!("{sec}|1000|1000"));
     }
     let _: () = pipe.query(&mut c).unwrap();
-    push_lines(
-        &r,
-        "default",
-        &vec![json!({"type": "t", "priority": 2}).to_string(); 5],
-    );
+    push_lines(&r, "default", &[2; 5].map(line));
     rpq(&r).args(["consume", "--count", "3"]).assert().success();
     assert_eq!(stats(&r)["last_minute"], json!({"done": 3, "failed": 0}));
-    let ring: Vec<_> = hash(&mut c, "rpq:{default}:stats")
+    let ring: Vec<_> = hash(&mut c, k.stats())
         .into_iter()
         .filter(|(k, _)| k.starts_with("m:"))
         .collect();
@@ -129,29 +120,35 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
 fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     let r = redis();
     let mut c = conn(&r);
-    let (now, _): (i64, i64) = redis::cmd("TIME").query(&mut c).unwrap();
-    let now_ms = now * 1000;
+    let k = Keys::new("default", 0);
+    let now_ms = server_ms(&mut c);
     // 1500 default-named consumers gone for two days (more than Redis keeps in a compact
     // listpack, which HSCAN returns whole), and two seen an hour ago.
     let mut pipe = redis::pipe();
     for i in 0..1500 {
         pipe.cmd("HSET")
-            .arg("rpq:{default}:consumers")
+            .arg(k.consumers())
             .arg(format!("host-{i}"))
             .arg(format!("{}|5", now_ms - 2 * 86_400_000));
     }
     for name in ["recent-1", "recent-2"] {
         pipe.cmd("HSET")
-            .arg("rpq:{default}:consumers")
+            .arg(k.consumers())
             .arg(name)
             .arg(format!("{}|7", now_ms - 3_600_000));
     }
     let _: () = pipe.query(&mut c).unwrap();
     let stale = |c: &mut redis::Connection| {
-        hash(c, "rpq:{default}:consumers")
+        hash(c, k.consumers())
             .iter()
             .filter(|(k, _)| k.starts_with("host-"))
             .count()
+    };
+    let worker_claims = || {
+        rpq(&r)
+            .args(["consume", "--drain", "--name", "worker"])
+            .assert()
+            .success();
     };
     // Each claim may take one step of the walk, at most every 10 s; the test makes each step
     // due by rewinding the time of the last one ("pruned at|recover at", common.lua).
@@ -161,15 +158,12 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
         steps += 1;
         assert!(steps <= 60, "{left} stale consumers left after 60 steps");
         let _: () = redis::cmd("HSET")
-            .arg("rpq:{default}:stats")
+            .arg(k.stats())
             .arg("checks")
             .arg("0|0")
             .query(&mut c)
             .unwrap();
-        rpq(&r)
-            .args(["consume", "--drain", "--name", "worker"])
-            .assert()
-            .success();
+        worker_claims();
         let now_left = stale(&mut c);
         assert!(now_left < left || now_left == 0, "a step removed nothing");
         left = now_left;
@@ -178,7 +172,7 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
         steps >= 2,
         "300 names went in one step: the walk is not bounded"
     );
-    let kept: Vec<String> = hash(&mut c, "rpq:{default}:consumers")
+    let kept: Vec<String> = hash(&mut c, k.consumers())
         .into_iter()
         .map(|(k, _)| k)
         .collect();
@@ -187,19 +181,16 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     assert_eq!(kept, ["recent-1", "recent-2", "worker"]);
     // Within 10 s of a step no claim walks again: new stale names stay until the next one.
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:consumers")
+        .arg(k.consumers())
         .arg("host-late")
         .arg("1000|0")
         .query(&mut c)
         .unwrap();
-    rpq(&r)
-        .args(["consume", "--drain", "--name", "worker"])
-        .assert()
-        .success();
+    worker_claims();
     assert_eq!(stale(&mut c), 1);
     // And the stats hash holds no per-consumer fields at all: it stays the same size whatever
     // the number of consumers.
-    let fields: Vec<String> = hash(&mut c, "rpq:{default}:stats")
+    let fields: Vec<String> = hash(&mut c, k.stats())
         .into_iter()
         .map(|(k, _)| k)
         .filter(|k| !k.starts_with("m:"))
@@ -211,48 +202,40 @@ fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
 #[test]
 fn watch_without_a_terminal_prints_a_snapshot_per_interval_until_ctrl_c() {
     let r = redis();
-    push_lines(
-        &r,
-        "default",
-        &vec![json!({"type": "t", "priority": 1}).to_string(); 3],
-    );
-    let mut child = spawn(&r, &["--json", "stats", "--watch", "100ms"]);
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut seen: Vec<Value> = Vec::new();
-    while seen.len() < 3 {
-        let line = lines.next().expect("a snapshot line").unwrap();
-        seen.push(serde_json::from_str(&line).unwrap());
-    }
-    signal(&child, libc::SIGINT);
-    // The rest of stdout drains in the background so the child never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    let out = finish(child, Duration::from_secs(10));
+    push_lines(&r, "default", &[1; 3].map(line));
+    let child = Proc::start(&r, &["--json", "stats", "--watch", "100ms"]);
+    wait_until(Duration::from_secs(10), "three snapshots", || {
+        child.stdout_lines().len() >= 3
+    });
+    let seen: Vec<Value> = child.stdout_lines()[..3]
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    child.signal(libc::SIGINT);
+    let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "",
-        "no note on Ctrl+C"
-    );
+    assert_eq!(out.stderr, "", "no note on Ctrl+C");
     assert!(seen.iter().all(|s| s["waiting"]["high"] == 3));
     let at: Vec<&str> = seen.iter().map(|s| s["at"].as_str().unwrap()).collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
 
     // Human snapshots through a pipe: plain text, a blank line between them, no escapes.
-    let mut child = spawn(&r, &["stats", "--watch", "100ms"]);
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut heads = 0;
-    let mut text = String::new();
-    while heads < 2 {
-        let line = lines.next().expect("a snapshot line").unwrap();
-        if line.starts_with("queue default") {
-            heads += 1;
-        }
-        text += &line;
-        text.push('\n');
-    }
-    signal(&child, libc::SIGINT);
-    std::thread::spawn(move || lines.for_each(drop));
-    let out = finish(child, Duration::from_secs(10));
+    let child = Proc::start(&r, &["stats", "--watch", "100ms"]);
+    let is_head = |line: &String| line.starts_with("queue default");
+    wait_until(Duration::from_secs(10), "two snapshots", || {
+        child.stdout_lines().iter().filter(|l| is_head(l)).count() >= 2
+    });
+    // The text up to the second snapshot's first line.
+    let lines = child.stdout_lines();
+    let (second, _) = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| is_head(l))
+        .nth(1)
+        .unwrap();
+    let text: String = lines[..=second].iter().map(|l| format!("{l}\n")).collect();
+    child.signal(libc::SIGINT);
+    let out = child.end(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     assert!(text.contains("\n\nqueue default"), "{text}");
     assert!(!text.contains('\x1b'), "{text:?}");
@@ -261,24 +244,14 @@ fn watch_without_a_terminal_prints_a_snapshot_per_interval_until_ctrl_c() {
 #[test]
 fn watch_on_a_terminal_redraws_in_place_with_bars_until_ctrl_c() {
     let r = redis();
-    let lines: Vec<String> = [1, 1, 1, 1, 2, 2, 3]
-        .iter()
-        .map(|p| json!({"type": "t", "priority": p}).to_string())
-        .collect();
-    push_lines(&r, "default", &lines);
+    push_lines(&r, "default", &[1, 1, 1, 1, 2, 2, 3].map(line));
     let mut cmd = rpq_command(&r.url());
     cmd.args(["stats", "--watch", "100ms"]);
-    let pty = Pty::spawn(
-        cmd,
-        On {
-            stdout: true,
-            stderr: true,
-        },
-    );
+    let pty = Pty::spawn(cmd, On::BOTH);
     wait_until(Duration::from_secs(20), "three frames", || {
         pty.screen().matches("\x1b[H").count() >= 3
     });
-    signal(&pty.child, libc::SIGINT);
+    pty.signal(libc::SIGINT);
     let (out, screen) = pty.finish(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0));
     // The screen is cleared once, the cursor hidden while watching and shown again at the end.
@@ -328,15 +301,16 @@ fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
         .success();
     // Make the low task an hour old, as if high-priority work had kept it waiting since.
     let mut c = conn(&r);
+    let k = Keys::new("default", 0);
     let body: String = redis::cmd("HGET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("old-low")
         .query(&mut c)
         .unwrap();
     let mut stored: Value = serde_json::from_str(&body).unwrap();
     stored["c"] = json!(stored["c"].as_i64().unwrap() - 3_600_000);
     let _: () = redis::cmd("HSET")
-        .arg("rpq:{default}:tasks")
+        .arg(k.tasks())
         .arg("old-low")
         .arg(stored.to_string())
         .query(&mut c)
@@ -346,14 +320,7 @@ fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
         .assert()
         .success();
     // The next claim is the fresh high task; the oldest waiting is still the low one.
-    let next = ndjson(
-        &rpq(&r)
-            .args(["peek", "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    );
+    let next = json_lines(rpq(&r).args(["peek", "--json"]));
     assert_eq!(next[0]["priority"], 1);
     let oldest = stats(&r)["oldest_waiting_ms"].as_u64().unwrap();
     assert!(oldest >= 3_600_000, "oldest_waiting_ms {oldest}");

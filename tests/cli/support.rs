@@ -1,15 +1,20 @@
-//! Test support: a throwaway redis-server per test (free port, temp dir, killed on Drop) and the
-//! rpq binary run with a clean environment. No mocks of Redis anywhere.
+//! Test support: a throwaway redis-server per test (free port, temp dir, killed on Drop), the
+//! rpq binary run with a clean environment (to its end with `rpq`, or live with `Proc`), and
+//! the fixtures several modules share. No mocks of Redis anywhere.
 
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+pub use rpq::queue::keys::{meta, Keys};
 use rpq::server::RedisServer;
 use serde_json::Value;
-use std::process::{Child, Stdio};
+use std::io::Read;
+use std::process::{Child, ChildStdin, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The environment variables rpq reads, cleared for every run (as bat's tests do).
+/// The environment variables rpq reads, cleared for every run (as bat's tests do). The one
+/// list: every way of starting rpq below goes through `clean_env`.
 pub const RPQ_ENV: &[&str] = &[
     "RPQ_URL",
     "REDIS_URL",
@@ -23,8 +28,43 @@ pub const RPQ_ENV: &[&str] = &[
     "NO_COLOR",
 ];
 
+/// A variable that a flag of rpq reads and that is missing above would leak from the shell that
+/// runs the tests into every rpq they start.
+#[test]
+fn the_list_holds_every_variable_a_flag_reads() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            if let Some(var) = arg.get_env().and_then(|v| v.to_str()) {
+                if !RPQ_ENV.contains(&var) {
+                    missing.push(var.to_string());
+                }
+            }
+        }
+        cmd.get_subcommands().for_each(|sub| walk(sub, missing));
+    }
+    let mut missing = Vec::new();
+    walk(&rpq::cli::Cli::command(), &mut missing);
+    assert!(missing.is_empty(), "add {missing:?} to RPQ_ENV");
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_rpq")
+}
+
+/// Removes `RPQ_ENV` from what `cmd` passes on, for rpq or for a shell that runs it.
+pub fn clean_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    for v in RPQ_ENV {
+        cmd.env_remove(v);
+    }
+    cmd
+}
+
+/// The rpq binary with the environment cleared, and nothing else set.
+pub fn base() -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    clean_env(&mut cmd);
+    cmd
 }
 
 /// A fresh server; fails with an install hint when redis-server is missing.
@@ -41,39 +81,210 @@ pub fn rpq(server: &RedisServer) -> Command {
 
 /// `rpq` with the environment cleared and no URL.
 pub fn bare() -> Command {
-    let mut cmd = Command::new(bin());
-    for v in RPQ_ENV {
-        cmd.env_remove(v);
-    }
+    let mut cmd = Command::from_std(base());
     cmd.timeout(Duration::from_secs(120));
     cmd
 }
 
-/// The same as a std process, for tests that signal or kill it.
-pub fn spawn(server: &RedisServer, args: &[&str]) -> Child {
-    let mut cmd = std_command();
-    cmd.arg("--url").arg(server.url());
-    cmd.args(args).spawn().expect("spawning rpq")
-}
-
-/// `rpq` as a std process with the environment cleared, no stdin and piped output.
+/// `rpq` as a std process with the environment cleared, no stdin and piped output: what
+/// `Proc::spawn` takes.
 pub fn std_command() -> std::process::Command {
-    let mut cmd = std::process::Command::new(bin());
-    for v in RPQ_ENV {
-        cmd.env_remove(v);
-    }
+    let mut cmd = base();
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
 }
 
+/// The same against `server`.
+pub fn process(server: &RedisServer) -> std::process::Command {
+    let mut cmd = std_command();
+    cmd.arg("--url").arg(server.url());
+    cmd
+}
+
+/// An rpq process that runs while the test goes on: its stdout and stderr are collected while
+/// it runs (so it never blocks on a full pipe, and a test can look at them before it ends), it
+/// can be signalled at any moment, and it is waited for with a limit. Dropped unended (a test
+/// that failed), it is killed, so no consumer is left reconnecting to a server that is gone.
+pub struct Proc {
+    child: Child,
+    /// Set once a wait has returned its status: its pid may be someone else's from then on.
+    reaped: bool,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+/// How a `Proc` ended, with all it wrote.
+pub struct Ended {
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl std::fmt::Debug for Ended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ended")
+            .field("status", &self.status)
+            .field("stdout", &String::from_utf8_lossy(&self.stdout))
+            .field("stderr", &self.stderr)
+            .finish()
+    }
+}
+
+impl Proc {
+    /// `rpq --url URL ARGS` against `server`.
+    pub fn start(server: &RedisServer, args: &[&str]) -> Proc {
+        Proc::spawn(process(server).args(args))
+    }
+
+    /// Any prepared command (`process`, `std_command`, with more arguments or variables).
+    pub fn spawn(cmd: &mut std::process::Command) -> Proc {
+        Proc::adopt(cmd.spawn().expect("spawning rpq"))
+    }
+
+    /// A child already spawned; the streams still piped to it are collected from here on.
+    pub fn adopt(mut child: Child) -> Proc {
+        let stdout = collect(child.stdout.take());
+        let stderr = collect(child.stderr.take());
+        Proc {
+            child,
+            reaped: false,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Its stdin, for a command spawned with `Stdio::piped()` there.
+    pub fn stdin(&mut self) -> ChildStdin {
+        self.child.stdin.take().expect("stdin is piped")
+    }
+
+    pub fn signal(&self, sig: i32) {
+        if self.reaped {
+            return;
+        }
+        // SAFETY: kill(2) on a child of ours that is not reaped yet: every wait sets `reaped`
+        // and needs `&mut self`, so none runs meanwhile.
+        unsafe {
+            libc::kill(self.child.id() as i32, sig);
+        }
+    }
+
+    /// Its exit status, if it has ended (it is reaped then; `end` still collects its output).
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        let status = self.child.try_wait().expect("waiting for rpq");
+        self.reaped |= status.is_some();
+        status
+    }
+
+    /// What it has written to stderr so far.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    pub fn stderr_has(&self, what: &str) -> bool {
+        self.stderr().contains(what)
+    }
+
+    /// The lines it has written to stdout so far, the last one only once it is complete.
+    pub fn stdout_lines(&self) -> Vec<String> {
+        let out = self.stdout.lock().unwrap();
+        let whole = out.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        String::from_utf8_lossy(&out[..whole])
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    /// Closes its stdin, waits for it to end (killing it after `limit`) and for its pipes to
+    /// close.
+    pub fn end(mut self, limit: Duration) -> Ended {
+        drop(self.child.stdin.take());
+        let until = Instant::now() + limit;
+        let status = loop {
+            if let Some(status) = self.exited() {
+                break status;
+            }
+            if Instant::now() > until {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "rpq did not exit within {limit:?}; stderr: {}",
+                    String::from_utf8_lossy(&self.stderr.lock().unwrap())
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        // A handler orphaned by a SIGKILL may hold the pipes a moment longer; its output is
+        // rpq's too, so wait for the pipes to close.
+        wait_until(Duration::from_secs(30), "the pipes to close", || {
+            Arc::strong_count(&self.stdout) == 1 && Arc::strong_count(&self.stderr) == 1
+        });
+        let stdout = std::mem::take(&mut *self.stdout.lock().unwrap());
+        let stderr = String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned();
+        Ended {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Ends it and insists it succeeded; returns its stdout.
+    pub fn success(self, limit: Duration) -> Vec<u8> {
+        let e = self.end(limit);
+        assert!(e.status.success(), "rpq failed: {}", e.stderr);
+        e.stdout
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Reads a pipe to its end from a thread; the buffer's second owner goes away at EOF. A stream
+/// that is not piped gives an empty buffer with one owner.
+fn collect(pipe: Option<impl Read + Send + 'static>) -> Arc<Mutex<Vec<u8>>> {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    if let Some(mut r) = pipe {
+        let b = Arc::clone(&buf);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = r.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                b.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
+    }
+    buf
+}
+
 /// How many consumers of `queue` have claimed at least once (and are not yet forgotten).
 pub fn consumers_seen(c: &mut redis::Connection, queue: &str) -> u64 {
     redis::cmd("HLEN")
-        .arg(format!("rpq:{{{queue}}}:consumers"))
+        .arg(Keys::new(queue, 0).consumers())
         .query(c)
         .unwrap()
+}
+
+/// The keys a queue keeps once every task is finished, sorted: its counters and its settings.
+pub fn counter_keys(queue: &str) -> Vec<String> {
+    let k = Keys::new(queue, 0);
+    let mut keys = vec![
+        k.consumers().to_string(),
+        k.seq().to_string(),
+        k.stats().to_string(),
+        meta(queue),
+    ];
+    keys.sort();
+    keys
 }
 
 /// A plain connection for looking at what rpq left in Redis.
@@ -119,51 +330,120 @@ pub fn zcard(c: &mut redis::Connection, key: &str) -> u64 {
     redis::cmd("ZCARD").arg(key).query(c).unwrap()
 }
 
-pub fn signal(child: &Child, sig: i32) {
-    // SAFETY: kill(2) on a child we own.
-    unsafe {
-        libc::kill(child.id() as i32, sig);
+/// Runs `cmd`, insists it succeeds, and parses its stdout as NDJSON.
+pub fn json_lines(cmd: &mut Command) -> Vec<Value> {
+    ndjson(&cmd.assert().success().get_output().stdout)
+}
+
+/// A `produce --stdin` line: type "t" and `priority`, nothing else.
+pub fn line(priority: u8) -> String {
+    serde_json::json!({"type": "t", "priority": priority}).to_string()
+}
+
+/// `produce --stdin` lines of type "t", one per priority given, each with its index as payload.
+pub fn lines(priorities: impl IntoIterator<Item = u8>) -> Vec<String> {
+    priorities
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| serde_json::json!({"type": "t", "priority": p, "payload": i}).to_string())
+        .collect()
+}
+
+/// The same, each with its own id: `t0`, `t1`, ...
+pub fn lines_with_ids(priorities: impl IntoIterator<Item = u8>) -> Vec<String> {
+    priorities
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            serde_json::json!({"type": "t", "priority": p, "payload": i, "id": format!("t{i}")})
+                .to_string()
+        })
+        .collect()
+}
+
+/// `n` priorities, high, medium, low and round again.
+pub fn mixed(n: usize) -> impl Iterator<Item = u8> {
+    (0..n).map(|i| 1 + (i % 3) as u8)
+}
+
+/// An RFC 3339 time, as rpq prints them.
+pub fn rfc3339(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .with_timezone(&chrono::Utc)
+}
+
+/// A time field of an NDJSON line.
+pub fn time(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    rfc3339(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")))
+}
+
+/// The server's clock, in ms.
+pub fn server_ms(c: &mut redis::Connection) -> i64 {
+    let (secs, micros): (i64, i64) = redis::cmd("TIME").query(c).unwrap();
+    secs * 1000 + micros / 1000
+}
+
+/// A counter of `queue`'s stats hash (0 before it was first counted).
+pub fn stat(c: &mut redis::Connection, queue: &str, field: &str) -> u64 {
+    let v: Option<u64> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).stats())
+        .arg(field)
+        .query(c)
+        .unwrap();
+    v.unwrap_or(0)
+}
+
+/// How many times the server has run the commands named (lower case), from one look at INFO.
+pub fn calls(c: &mut redis::Connection, commands: &[&str]) -> u64 {
+    let info: String = redis::cmd("INFO").arg("commandstats").query(c).unwrap();
+    commands
+        .iter()
+        .map(|cmd| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(&format!("cmdstat_{cmd}:calls=")))
+                .and_then(|s| s.split(',').next())
+                .map_or(0, |s| s.parse::<u64>().unwrap())
+        })
+        .sum()
+}
+
+/// Adds one to `counts[id]` for each line that reports its task done.
+pub fn count_done(counts: &mut std::collections::HashMap<String, usize>, lines: &[Value]) {
+    for line in lines.iter().filter(|l| l["outcome"] == "done") {
+        *counts
+            .entry(line["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
     }
 }
 
-/// Waits for a child with a limit, so a hung rpq fails the test instead of hanging it. Its
-/// output is read while it runs: a full pipe would otherwise block it.
-pub fn finish(child: Child, limit: Duration) -> std::process::Output {
-    let pid = child.id() as i32;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.expect("waiting for rpq"),
-        Err(_) => {
-            // SAFETY: kill(2) on a child we spawned and have not reaped.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
-            let out = rx.recv().unwrap().unwrap();
-            panic!(
-                "rpq did not exit within {limit:?}; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
+/// How many tasks of `queue` are in flight.
+pub fn in_flight(c: &mut redis::Connection, queue: &str) -> u64 {
+    zcard(c, Keys::new(queue, 0).inflight())
 }
 
-/// Reads the child's stderr until a line contains `what`; the rest is left to `finish`.
-pub fn wait_for_stderr(child: &mut Child, what: &str) {
-    use std::io::{BufRead, BufReader};
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let mut reader = BufReader::new(stderr);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).expect("reading stderr");
-        assert!(n > 0, "stderr closed before a line with '{what}'");
-        if line.contains(what) {
-            break;
-        }
-    }
-    // Keep draining in the background so the child never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+/// Waits (10 s at most) until `n` tasks of `queue` are in flight.
+pub fn wait_in_flight(c: &mut redis::Connection, queue: &str, n: u64) {
+    wait_until(
+        Duration::from_secs(10),
+        &format!("{n} task(s) in flight"),
+        || in_flight(c, queue) == n,
+    );
+}
+
+/// Waits (10 s at most) until `n` consumers of `queue` have claimed once: they are under way.
+pub fn wait_consumers(c: &mut redis::Connection, queue: &str, n: u64) {
+    wait_until(
+        Duration::from_secs(10),
+        &format!("{n} consumer(s) to start"),
+        || consumers_seen(c, queue) == n,
+    );
+}
+
+/// Queues one task of type `kind` with id `id` on the default queue.
+pub fn push_one(server: &RedisServer, kind: &str, id: &str) {
+    rpq(server)
+        .args(["produce", "--type", kind, "--id", id])
+        .assert()
+        .success();
 }
