@@ -4,6 +4,7 @@
 //! policy about output or retries of its own.
 
 pub mod keys;
+mod registry;
 
 use crate::config::Config;
 use crate::conn::{self, Conn};
