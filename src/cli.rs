@@ -2,6 +2,7 @@
 
 use crate::task::Priority;
 use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -82,6 +83,10 @@ pub struct Global {
     #[arg(long, global = true, env = "RPQ_SHARDS", value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub shards: Option<u32>,
+
+    /// Whether --queue (or RPQ_QUEUE) was given rather than left at its default (set by `parse`).
+    #[arg(skip)]
+    pub queue_given: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +183,20 @@ Examples:
   rpq bench --json | jq .consume_per_sec
   rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming")]
     Bench(BenchArgs),
+
+    /// A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server
+    #[command(after_help = "\
+Examples:
+  rpq serve                                  http://127.0.0.1:7464/ for every queue
+  rpq --queue mail serve                     the queue 'mail' only
+  rpq serve --listen 0.0.0.0:7464 --token-file /etc/rpq/token
+  curl -s 127.0.0.1:7464/api/queues | jq     every queue's counts, as `stats --json`
+  curl -s 127.0.0.1:7464/metrics             for Prometheus
+
+A --listen address that is not loopback needs a token (--token-file, or RPQ_SERVE_TOKEN);
+then every request carries it: `Authorization: Bearer TOKEN` for the API and /metrics, a
+login form for the page. The first SIGINT or SIGTERM ends open requests and exits 0.")]
+    Serve(ServeArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
@@ -388,6 +407,17 @@ pub struct BenchArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; one that is not loopback needs a token
+    #[arg(long, default_value = "127.0.0.1:7464", value_name = "ADDR")]
+    pub listen: SocketAddr,
+
+    /// File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
@@ -413,7 +443,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Parses the process arguments; clap's error knows its own exit code.
 pub fn parse() -> Result<Cli, clap::Error> {
-    Cli::try_parse()
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    cli.global.queue_given =
+        matches.value_source("queue") != Some(clap::parser::ValueSource::DefaultValue);
+    Ok(cli)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! rpq: a priority task queue on Redis, driven from one command-line binary.
 //!
 //! `cli` parses, `config` reads the environment, `commands` run one subcommand each on the
-//! shared `queue` module, and `output` prints.
+//! shared `queue` module, and `output` prints; `serve` is the web dashboard and HTTP API.
 
 pub mod cli;
 pub mod commands;
@@ -12,6 +12,7 @@ pub mod handler;
 pub mod output;
 pub mod queue;
 pub mod reconnect;
+pub mod serve;
 pub mod server;
 pub mod shutdown;
 pub mod task;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Dead(c) => commands::dead::run(&cfg, c),
         Command::Demo(a) => commands::demo::run(&cfg, a),
         Command::Bench(a) => commands::bench::run(&cfg, a),
+        Command::Serve(a) => commands::serve::run(&cfg, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }
