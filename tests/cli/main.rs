@@ -16,5 +16,6 @@ mod prefetch;
 mod pty;
 mod scripts;
 mod secure;
+mod serve;
 mod signals;
 mod stats;
