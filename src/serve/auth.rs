@@ -13,7 +13,9 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub const COOKIE: &str = "rpq_session";
+/// The session cookie's name, with the port after it: browsers keep cookies per host, not per
+/// port, and two servers on one machine must not sign each other out.
+const COOKIE: &str = "rpq_session";
 
 /// How long a login lasts.
 pub const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -23,6 +25,7 @@ const MAX_SESSIONS: usize = 10_000;
 
 pub struct Auth {
     token: Option<String>,
+    cookie: String,
     sessions: Mutex<HashMap<String, Instant>>,
     /// Without a token: the Host values this server answers to.
     hosts: Vec<String>,
@@ -51,6 +54,7 @@ impl Auth {
         }
         Auth {
             token,
+            cookie: format!("{COOKIE}_{port}"),
             sessions: Mutex::new(HashMap::new()),
             hosts,
         }
@@ -99,7 +103,7 @@ impl Auth {
 
     /// The session id of a live login, from the cookie.
     fn session(&self, headers: &HeaderMap) -> Option<String> {
-        let id = cookie(headers, COOKIE)?;
+        let id = cookie(headers, &self.cookie)?;
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         match sessions.get(&id) {
             Some(t) if t.elapsed() < SESSION_TTL => Some(id),
@@ -141,19 +145,20 @@ impl Auth {
             sessions.remove(&id);
         }
     }
-}
 
-/// The Set-Cookie value for a session; an empty id with no lifetime clears it.
-pub fn set_cookie(id: &str) -> HeaderValue {
-    let age = if id.is_empty() {
-        0
-    } else {
-        SESSION_TTL.as_secs()
-    };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={age}"
-    ))
-    .expect("a hex id is a valid header value")
+    /// The Set-Cookie value for a session; an empty id with no lifetime clears it.
+    pub fn set_cookie(&self, id: &str) -> HeaderValue {
+        let age = if id.is_empty() {
+            0
+        } else {
+            SESSION_TTL.as_secs()
+        };
+        HeaderValue::from_str(&format!(
+            "{}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={age}",
+            self.cookie
+        ))
+        .expect("a hex id is a valid header value")
+    }
 }
 
 /// A browser's word that the request comes from a page of another origin: Sec-Fetch-Site
@@ -234,7 +239,7 @@ mod tests {
         assert_eq!(get(&wrong, "/api/queues"), Verdict::Unauthorized);
         assert!(a.login("nope").is_none());
         let id = a.login(TOKEN).unwrap();
-        let cookie = format!("theme=dark; {COOKIE}={id}");
+        let cookie = format!("theme=dark; {COOKIE}_7464={id}");
         let h = headers(&[("cookie", &cookie)]);
         assert_eq!(get(&h, "/"), Verdict::Allow);
         a.logout(&h);
@@ -281,10 +286,11 @@ mod tests {
 
     #[test]
     fn the_cookie_is_http_only_and_same_site_strict() {
-        let c = set_cookie("ab12");
+        let a = Auth::new(Some(TOKEN.into()), "127.0.0.1:7464".parse().unwrap());
+        let c = a.set_cookie("ab12");
         let c = c.to_str().unwrap();
-        assert!(c.starts_with("rpq_session=ab12; "));
+        assert!(c.starts_with("rpq_session_7464=ab12; "));
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"));
-        assert!(set_cookie("").to_str().unwrap().contains("Max-Age=0"));
+        assert!(a.set_cookie("").to_str().unwrap().contains("Max-Age=0"));
     }
 }

@@ -99,7 +99,7 @@ pub async fn login(
         Some(id) => {
             let mut res = Redirect::to("/").into_response();
             res.headers_mut()
-                .insert(header::SET_COOKIE, auth::set_cookie(&id));
+                .insert(header::SET_COOKIE, app.auth.set_cookie(&id));
             res
         }
         None if !app.auth.required() => Redirect::to("/").into_response(),
@@ -117,7 +117,7 @@ pub async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
     app.auth.logout(&headers);
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut()
-        .insert(header::SET_COOKIE, auth::set_cookie(""));
+        .insert(header::SET_COOKIE, app.auth.set_cookie(""));
     res
 }
 
