@@ -233,6 +233,7 @@ class Chart {
   constructor(figure, series, stacked) {
     this.series = series; // [{key, label, cls}]
     this.stacked = stacked;
+    this.caption = figure.querySelector("figcaption span");
     this.svg = svg("svg", { role: "img", "aria-label": figure.querySelector("figcaption").textContent });
     this.legend = el("div", { class: "legend" });
     figure.append(this.svg, this.legend);
@@ -251,12 +252,19 @@ class Chart {
     this.drawLegend();
   }
 
+  // The window shown: what there is, in steps of 10 minutes, up to the hour kept.
+  span() {
+    const step = 10 * 60 * 1000;
+    const have = this.points.length ? this.points[this.points.length - 1].t - this.points[0].t : 0;
+    return Math.min(HOUR_MS, Math.max(step, Math.ceil(have / step) * step));
+  }
+
   scales() {
     const w = this.svg.clientWidth || 600;
     const h = this.svg.clientHeight || 170;
     const pad = { l: 44, r: 8, t: 8, b: 20 };
     const end = this.points.length ? this.points[this.points.length - 1].t : Date.now();
-    const start = end - HOUR_MS;
+    const start = end - this.span();
     let max = 0;
     for (const p of this.points) {
       const vals = this.series.map((s) => p.values[s.key] || 0);
@@ -279,7 +287,9 @@ class Chart {
       nodes.push(svg("line", { class: "gridline", x1: sc.pad.l, x2: sc.w - sc.pad.r, y1: y, y2: y }));
       nodes.push(svg("text", { class: "axis", x: sc.pad.l - 6, y: y + 3.5, "text-anchor": "end", text: short(v) }));
     }
-    for (const [f, label] of [[0, "−60m"], [0.5, "−30m"], [1, "now"]]) {
+    const minutes = this.span() / 60000;
+    setText(this.caption, minutes === 60 ? "last hour" : `last ${minutes} minutes`);
+    for (const [f, label] of [[0, `−${minutes}m`], [0.5, `−${minutes / 2}m`], [1, "now"]]) {
       const x = sc.pad.l + f * (sc.w - sc.pad.l - sc.pad.r);
       const anchor = f === 0 ? "start" : f === 1 ? "end" : "middle";
       nodes.push(svg("text", { class: "axis", x, y: sc.h - 5, "text-anchor": anchor, text: label }));
