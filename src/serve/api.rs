@@ -193,7 +193,7 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let Query(lq) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
     queue_name(&q)?;
-    if lq.limit == 0 || lq.limit > MAX_LIMIT || lq.offset + lq.limit > MAX_DEPTH {
+    if lq.limit == 0 || lq.limit > MAX_LIMIT || lq.offset.saturating_add(lq.limit) > MAX_DEPTH {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("limit is 1 to {MAX_LIMIT}, and offset + limit at most {MAX_DEPTH}"),

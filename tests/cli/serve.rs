@@ -462,6 +462,8 @@ fn serve_errors_are_json_with_the_right_status() {
     s.get("/api/queues/q/tasks").expect(400);
     s.get("/api/queues/q/tasks?state=waiting&limit=100000")
         .expect(400);
+    s.get("/api/queues/q/tasks?state=waiting&offset=18446744073709551615")
+        .expect(400);
     // What waits for `rpq list`/`show`/`cancel`/`pause` says so.
     for path in [
         "/api/queues/q/tasks?state=in-flight",
@@ -1362,4 +1364,9 @@ fn browser_login_with_a_token() {
     b.wait_js("the login form again", "location.pathname === '/login'");
     b.goto(&s.url("/"));
     b.wait_js("still signed out", "location.pathname === '/login'");
+    // SIGTERM with the browser's connections still open: they close, and it exits 0.
+    let started = Instant::now();
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
