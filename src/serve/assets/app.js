@@ -167,8 +167,11 @@ function tiles(container, specs) {
       const key = JSON.stringify(s.sub);
       if (sub.dataset.key !== key) {
         sub.dataset.key = key;
-        sub.replaceChildren(...s.sub.flatMap(([cls, text]) =>
-          [el("span", { class: `swatch ${cls}` }), el("span", { class: "part", text })]));
+        sub.replaceChildren(...s.sub.flatMap(([cls, text]) => [
+          el("span", { class: `swatch ${cls}`, title: cls }),
+          el("span", { class: "visually-hidden", text: `${cls} ` }),
+          el("span", { class: "part", text }),
+        ]));
       }
     } else {
       setText(sub, s.sub || "\u00a0");
