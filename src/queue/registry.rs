@@ -26,7 +26,8 @@ impl Queue {
                     .arg(&pattern)
                     .arg("COUNT")
                     .arg(SCAN_COUNT);
-                let (next, keys): (u64, Vec<String>) = redis::from_redis_value(c(&cmd)?)?;
+                let (next, keys): (u64, Vec<String>) =
+                    redis::from_redis_value(c(&cmd)?.extract_error()?)?;
                 found.extend(keys);
                 if next == 0 {
                     return Ok::<(), redis::RedisError>(());
@@ -66,7 +67,9 @@ impl Queue {
 
 /// The primaries of a cluster, from CLUSTER SLOTS: (host, port) once each.
 fn primaries(c: &mut redis::cluster::ClusterConnection) -> redis::RedisResult<Vec<(String, u16)>> {
-    let slots = c.req_command(redis::cmd("CLUSTER").arg("SLOTS"))?;
+    let slots = c
+        .req_command(redis::cmd("CLUSTER").arg("SLOTS"))?
+        .extract_error()?;
     let mut out: Vec<(String, u16)> = Vec::new();
     let Value::Array(ranges) = slots else {
         return Err(unexpected("CLUSTER SLOTS"));

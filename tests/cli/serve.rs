@@ -643,6 +643,64 @@ fn serve_queue_flag_narrows_it_to_one_queue() {
     assert_eq!(s.get("/api/info").json()["queue"], json!("b"));
 }
 
+#[test]
+fn serve_works_as_the_readme_acl_user() {
+    let server = redis();
+    make_dead(&server, "q", 1);
+    let line = include_str!("../../README.md")
+        .lines()
+        .find(|l| l.trim_start().starts_with("ACL SETUSER rpq "))
+        .expect("the README shows an ACL SETUSER rpq line");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut cmd = redis::cmd(words[0]);
+    cmd.arg(&words[1..]);
+    let _: () = cmd.query(&mut crate::support::conn(&server)).unwrap();
+    let password = words.iter().find_map(|w| w.strip_prefix('>')).unwrap();
+    let mut cmd = std_command();
+    cmd.env_remove("RPQ_SERVE_TOKEN")
+        .arg("--url")
+        .arg(format!("redis://rpq:{password}@127.0.0.1:{}", server.port));
+    let s = Serve::spawn(cmd);
+    let all = s.get("/api/queues").expect(200).json();
+    assert_eq!(all["queues"][0]["dead"], json!(1));
+    s.get("/healthz").expect(200);
+    let m = Exposition::parse(&s.get("/metrics").expect(200).text);
+    assert_eq!(m.value("rpq_tasks_dead", &[("queue", "q")]), 1.0);
+    s.post("/api/queues/q/dead/retry", &json!({"all": true}))
+        .expect(200);
+    s.post("/api/queues/q/tasks", &json!({"type": "t", "priority": 1}))
+        .expect(201);
+    assert_eq!(s.get("/api/queues/q").json()["waiting"]["total"], json!(2));
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains(password), "{stderr}");
+    // Without +scan it cannot find the queues, and says what to grant.
+    let mut cmd = redis::cmd("ACL");
+    for w in &words[1..] {
+        match *w {
+            "rpq" => cmd.arg("noscan"),
+            "+scan" => continue,
+            w => cmd.arg(w),
+        };
+    }
+    let _: () = cmd.query(&mut crate::support::conn(&server)).unwrap();
+    let out = bare()
+        .arg("--url")
+        .arg(format!(
+            "redis://noscan:{password}@127.0.0.1:{}",
+            server.port
+        ))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("redis refused SCAN") && err.contains("grant the user +scan"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
 /// The OpenMetrics text format, read strictly: each family declared once (HELP, TYPE) before
 /// its samples, samples named as their type allows (`_total` for a counter), label values
 /// quoted and escaped, float values, one `# EOF` at the very end.
