@@ -40,6 +40,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand dead 'The dead-letter set: tasks that ran out of attempts or could not be read'
             cand demo 'A producer and two consumers of different speeds in one terminal'
             cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+            cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -277,6 +278,23 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;serve'= {
+            cand --listen 'Address and port to listen on; one that is not loopback needs a token'
+            cand --token-file 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;completions'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [default: default]'
@@ -302,6 +320,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand dead 'The dead-letter set: tasks that ran out of attempts or could not be read'
             cand demo 'A producer and two consumers of different speeds in one terminal'
             cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+            cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -331,6 +350,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;demo'= {
         }
         &'rpq;help;bench'= {
+        }
+        &'rpq;help;serve'= {
         }
         &'rpq;help;completions'= {
         }

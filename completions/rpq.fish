@@ -44,6 +44,7 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "stats" -d 'Waiting by prior
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
@@ -219,6 +220,19 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l json -d 'Machine outpu
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l listen -d 'Address and port to listen on; one that is not loopback needs a token' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l token-file -d 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -230,17 +244,18 @@ complete -c rpq -n "__fish_rpq_using_subcommand completions" -l json -d 'Machine
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'

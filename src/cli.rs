@@ -2,6 +2,7 @@
 
 use crate::task::Priority;
 use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -172,6 +173,20 @@ Examples:
   rpq bench --json | jq .consume_per_sec
   rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming")]
     Bench(BenchArgs),
+
+    /// A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server
+    #[command(after_help = "\
+Examples:
+  rpq serve                                  http://127.0.0.1:7464/ for every queue
+  rpq --queue mail serve                     the queue 'mail' only
+  rpq serve --listen 0.0.0.0:7464 --token-file /etc/rpq/token
+  curl -s 127.0.0.1:7464/api/queues | jq     every queue's counts, as `stats --json`
+  curl -s 127.0.0.1:7464/metrics             for Prometheus
+
+A --listen address that is not loopback needs a token (--token-file, or RPQ_SERVE_TOKEN);
+then every request carries it: `Authorization: Bearer TOKEN` for the API and /metrics, a
+login form for the page. The first SIGINT or SIGTERM ends open requests and exits 0.")]
+    Serve(ServeArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
@@ -379,6 +394,17 @@ pub struct BenchArgs {
     /// After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)
     #[arg(long)]
     pub step: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; one that is not loopback needs a token
+    #[arg(long, default_value = "127.0.0.1:7464", value_name = "ADDR")]
+    pub listen: SocketAddr,
+
+    /// File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

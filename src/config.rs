@@ -36,6 +36,18 @@ pub struct Config {
     /// Colour on stdout: a terminal that is not `TERM=dumb`, and NO_COLOR unset or empty.
     /// Nothing on stderr is coloured.
     pub color: bool,
+    /// `RPQ_SERVE_TOKEN`: the token `rpq serve` asks every request for (`--token-file` wins).
+    pub serve_token: Option<Secret>,
+}
+
+/// A secret that never shows in `{:?}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 impl Config {
@@ -82,6 +94,7 @@ impl Config {
             color: stdout_tty
                 && env_nonempty("NO_COLOR").is_none()
                 && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+            serve_token: env_nonempty("RPQ_SERVE_TOKEN").map(Secret),
         })
     }
 
@@ -99,6 +112,7 @@ impl Config {
             stdout_tty: false,
             stderr_tty: false,
             color: false,
+            serve_token: None,
         }
     }
 

@@ -16,6 +16,7 @@
 //! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
 //! - `reconnect`: riding out a lost connection in long-running commands.
 //! - `shutdown`: signals (first drains, second hands back).
+//! - `serve`: `rpq serve`, the web dashboard, JSON API and metrics (axum, confined here).
 //! - `server`: a private redis-server for the demo, the bench and the tests.
 //! - `error`: error classes and the one mapping to exit codes.
 
@@ -30,6 +31,7 @@ pub mod output;
 pub mod producer;
 pub mod queue;
 pub mod reconnect;
+pub mod serve;
 pub mod server;
 pub mod shutdown;
 pub mod task;
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Dead(c) => commands::dead::run(&cfg, &out, c),
         Command::Demo(a) => commands::demo::run(&cfg, &out, a),
         Command::Bench(a) => commands::bench::run(&cfg, &out, a),
+        Command::Serve(a) => commands::serve::run(&cfg, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -10,4 +10,5 @@ pub mod demo;
 pub mod len;
 pub mod peek;
 pub mod produce;
+pub mod serve;
 pub mod stats;

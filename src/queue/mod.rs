@@ -8,6 +8,7 @@
 //! `shards` the fan-out over a sharded queue and its claim order, `types` the public data.
 
 pub mod keys;
+mod registry;
 pub mod score;
 mod script;
 mod shards;

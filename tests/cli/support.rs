@@ -25,6 +25,7 @@ pub const RPQ_ENV: &[&str] = &[
     "RPQ_TLS_CERT",
     "RPQ_TLS_KEY",
     "RPQ_TLS_INSECURE",
+    "RPQ_SERVE_TOKEN",
     "NO_COLOR",
 ];
 

@@ -1,0 +1,595 @@
+//! The JSON API under `/api/`, `/metrics` and `/healthz`: each handler checks its input, runs
+//! `Queue` calls on a blocking thread through the `Backend`, and answers with the field names
+//! of rpq's NDJSON. No queue logic here: what a route cannot do with the `Queue` API of this
+//! build answers 501 and says which command it waits for.
+
+use super::backend::Backend;
+use super::history::Series;
+use super::{metrics, App};
+use crate::conn::is_connection_error;
+use crate::error::UsageError;
+use crate::queue::keys::check_queue_name;
+use crate::task::{parse_input_line, NewTask, Task};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Request bodies larger than this get 413.
+pub const MAX_BODY: usize = 4 << 20;
+
+/// Tasks per push call of an NDJSON batch, as `produce --stdin --batch` defaults to.
+const PUSH_BATCH: usize = 500;
+
+/// Most tasks one page of a list may ask for, and how deep paging may go (a waiting list is
+/// read from its head, so offset + limit tasks are read).
+const MAX_LIMIT: usize = 500;
+const MAX_DEPTH: usize = 10_000;
+
+/// An error as the API answers it: `{"error": "..."}` (and more fields where they help).
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: Value,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: json!({ "error": message.into() }),
+        }
+    }
+
+    fn with(mut self, key: &str, value: impl Serialize) -> ApiError {
+        self.body[key] = serde_json::to_value(value).unwrap_or(Value::Null);
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> ApiError {
+        let status = if is_connection_error(&e) {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else if e.chain().any(|c| c.is::<UsageError>()) {
+            // A queue stored with another shard count than --shards.
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        };
+        let message = if status == StatusCode::SERVICE_UNAVAILABLE {
+            // The root cause is what helps here; the address is on the page already.
+            format!("redis is unreachable: {}", e.root_cause())
+        } else {
+            format!("{e:#}")
+        };
+        ApiError::new(status, message)
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Runs blocking queue calls off the async threads.
+async fn blocking<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce(&Backend) -> anyhow::Result<T> + Send + 'static,
+) -> ApiResult<T> {
+    let backend = app.backend.clone();
+    tokio::task::spawn_blocking(move || f(&backend))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(ApiError::from)
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+    match body {
+        Ok(Json(v)) => Ok(v),
+        Err(r) => {
+            let status = match r.status() {
+                s @ (StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => s,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            Err(ApiError::new(status, r.body_text()))
+        }
+    }
+}
+
+fn queue_name(q: &str) -> ApiResult<()> {
+    check_queue_name(q).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))
+}
+
+fn unknown_queue(q: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("no queue named '{q}' on this server"),
+    )
+}
+
+/// Checks the name and that the queue exists; 404 when it does not.
+async fn known(app: &Arc<App>, q: &str) -> ApiResult<()> {
+    queue_name(q)?;
+    let name = q.to_string();
+    if blocking(app, move |b| b.knows(&name)).await? {
+        Ok(())
+    } else {
+        Err(unknown_queue(q))
+    }
+}
+
+/// What this build can do, so the page shows the panels that work and no others.
+pub fn features() -> Value {
+    json!({
+        // `rpq list --state in-flight|scheduled|retrying` and `rpq show` are issue 13's.
+        "states": ["waiting", "dead"],
+        "show": false,
+        "cancel": false,
+        "move": false,
+        "pause": false,
+    })
+}
+
+pub async fn info(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "redis": app.backend.config().display_url(),
+        "queue": app.backend.config().queue_given.then(|| app.backend.config().queue.clone()),
+        "auth": app.auth.required(),
+        // Why Redis could not be used last time, or null.
+        "redis_down": app.backend.down(),
+        "features": features(),
+    }))
+}
+
+/// Every queue: `{"queues": [stats...]}`, each as `rpq stats --json` prints it (and in its
+/// field order).
+pub async fn queues(State(app): State<Arc<App>>) -> ApiResult<Response> {
+    #[derive(Serialize)]
+    struct Overview<'a> {
+        queues: &'a [crate::queue::Stats],
+    }
+    let all = blocking(&app, |b| b.overview()).await?;
+    Ok(Json(Overview { queues: &all }).into_response())
+}
+
+pub async fn queue(
+    State(app): State<Arc<App>>,
+    Path(q): Path<String>,
+) -> ApiResult<Json<crate::queue::Stats>> {
+    known(&app, &q).await?;
+    Ok(Json(blocking(&app, move |b| b.stats(&q)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    state: String,
+    #[serde(default)]
+    offset: usize,
+    #[serde(default = "default_limit")]
+    limit: usize,
+}
+
+fn default_limit() -> usize {
+    50
+}
+
+/// `GET /api/queues/{q}/tasks?state=waiting|dead&offset=&limit=`: one page of one state, in
+/// claim order (waiting) or oldest death first (dead), with the state's total.
+pub async fn list(
+    State(app): State<Arc<App>>,
+    Path(q): Path<String>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(lq) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
+    queue_name(&q)?;
+    if lq.limit == 0 || lq.limit > MAX_LIMIT || lq.offset.saturating_add(lq.limit) > MAX_DEPTH {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("limit is 1 to {MAX_LIMIT}, and offset + limit at most {MAX_DEPTH}"),
+        ));
+    }
+    let (offset, limit) = (lq.offset, lq.limit);
+    let state = lq.state.clone();
+    match state.as_str() {
+        "waiting" | "dead" => {}
+        "in-flight" | "scheduled" | "retrying" => {
+            return Err(not_yet(&format!(
+                "listing {} tasks needs `rpq list --state {}`",
+                lq.state, lq.state
+            )))
+        }
+        other => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "'{other}' is not a state; use waiting, scheduled, in-flight, retrying or dead"
+                ),
+            ))
+        }
+    }
+    known(&app, &q).await?;
+    let name = q.clone();
+    let page = Page {
+        queue: q,
+        state: lq.state,
+        offset,
+        limit,
+        total: 0,
+        tasks: (),
+    };
+    blocking(&app, move |b| {
+        b.with(&name, |queue| {
+            let l = queue.lengths()?;
+            Ok(if state == "waiting" {
+                let tasks: Vec<Task> = queue
+                    .peek(offset + limit)?
+                    .into_iter()
+                    .skip(offset)
+                    .collect();
+                page.with(l.waiting, tasks)
+            } else {
+                page.with(l.dead, queue.dead_list(offset, limit)?)
+            })
+        })
+    })
+    .await
+}
+
+/// One page of tasks in one state, their fields as `peek --json` or `dead list --json` print
+/// them.
+#[derive(Serialize)]
+struct Page<T> {
+    queue: String,
+    state: String,
+    offset: usize,
+    limit: usize,
+    /// How many tasks are in that state in all.
+    total: u64,
+    tasks: T,
+}
+
+impl Page<()> {
+    fn with<T: Serialize>(&self, total: u64, tasks: Vec<T>) -> Response {
+        Json(Page {
+            queue: self.queue.clone(),
+            state: self.state.clone(),
+            offset: self.offset,
+            limit: self.limit,
+            total,
+            tasks,
+        })
+        .into_response()
+    }
+}
+
+/// A pushed task as `produce --json` prints it, with its line in an NDJSON batch.
+#[derive(Serialize)]
+struct Pushed {
+    #[serde(flatten)]
+    task: Task,
+    queued: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct LineError {
+    line: usize,
+    error: String,
+}
+
+/// `POST /api/queues/{q}/tasks`: one task as `application/json`, or a batch as
+/// `application/x-ndjson`, with the fields and checks of `produce --stdin`. A batch with bad
+/// lines still pushes the good ones and answers 400 with both lists, as `produce --stdin`
+/// exits 65 after pushing what it could.
+pub async fn push(
+    State(app): State<Arc<App>>,
+    Path(q): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    queue_name(&q)?;
+    let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match kind.as_str() {
+        "application/json" => push_one(app, q, &body).await,
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => {
+            push_lines(app, q, &body).await
+        }
+        _ => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send one task as Content-Type: application/json, or one a line as \
+             application/x-ndjson",
+        )),
+    }
+}
+
+async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "the body is not UTF-8"))?;
+    let task = parse_input_line(text)
+        .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, format!("not a task: {why}")))?;
+    let t = task.clone();
+    let (created, flags) = blocking(&app, move |b| {
+        b.with_push(&q, |q| q.push(std::slice::from_ref(&t)))
+    })
+    .await?;
+    let queued = flags.first().copied().unwrap_or(false);
+    let status = if queued {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let line = Pushed {
+        task: task.queued(created.timestamp_millis()),
+        queued,
+        line: None,
+    };
+    Ok((status, Json(line)).into_response())
+}
+
+async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
+    let mut tasks: Vec<(usize, NewTask)> = Vec::new();
+    let mut errors: Vec<LineError> = Vec::new();
+    for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
+        let line = i + 1;
+        let Ok(text) = std::str::from_utf8(raw) else {
+            errors.push(LineError {
+                line,
+                error: "not UTF-8".into(),
+            });
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match parse_input_line(text) {
+            Ok(t) => tasks.push((line, t)),
+            Err(error) => errors.push(LineError { line, error }),
+        }
+    }
+    if tasks.is_empty() && errors.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "the body has no tasks",
+        ));
+    }
+    let mut pushed: Vec<Pushed> = Vec::with_capacity(tasks.len());
+    for chunk in tasks.chunks(PUSH_BATCH) {
+        let batch: Vec<NewTask> = chunk.iter().map(|(_, t)| t.clone()).collect();
+        let name = q.clone();
+        let done = blocking(&app, move |b| {
+            b.with_push(&name, |q| q.push(&batch))
+                .map(|(created, flags)| (batch, created, flags))
+        })
+        .await;
+        let (batch, created, flags) = match done {
+            Ok(d) => d,
+            Err(e) => {
+                // Nothing read is dropped silently: what went in is listed, the rest is named.
+                let not = chunk.first().map_or(0, |(l, _)| *l);
+                let message = format!(
+                    "{}; lines from {not} on were not pushed (those before were)",
+                    e.body["error"].as_str().unwrap_or("push failed")
+                );
+                return Err(ApiError::new(e.status, message)
+                    .with("tasks", &pushed)
+                    .with("errors", &errors));
+            }
+        };
+        for (((line, _), t), queued) in chunk.iter().zip(&batch).zip(flags) {
+            pushed.push(Pushed {
+                task: t.queued(created.timestamp_millis()),
+                queued,
+                line: Some(*line),
+            });
+        }
+    }
+    let queued = pushed.iter().filter(|p| p.queued).count();
+    let mut body = json!({
+        "queued": queued,
+        "duplicates": pushed.len() - queued,
+        "tasks": pushed,
+        "errors": errors,
+    });
+    if errors.is_empty() {
+        return Ok(Json(body).into_response());
+    }
+    body["error"] = json!(format!(
+        "{} line(s) are not valid tasks and were skipped; the other {} were pushed",
+        errors.len(),
+        pushed.len()
+    ));
+    Ok((StatusCode::BAD_REQUEST, Json(body)).into_response())
+}
+
+/// Which dead tasks an action is for: some ids, or `{"all": true}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ids {
+    #[serde(default)]
+    ids: Vec<String>,
+    #[serde(default)]
+    all: bool,
+}
+
+pub async fn dead_retry(
+    state: State<Arc<App>>,
+    q: Path<String>,
+    body: Result<Json<Ids>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    dead_action(state, q, body, "retried").await
+}
+
+pub async fn dead_purge(
+    state: State<Arc<App>>,
+    q: Path<String>,
+    body: Result<Json<Ids>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    dead_action(state, q, body, "purged").await
+}
+
+async fn dead_action(
+    State(app): State<Arc<App>>,
+    Path(q): Path<String>,
+    body: Result<Json<Ids>, JsonRejection>,
+    done: &'static str,
+) -> ApiResult<Json<Value>> {
+    let ids = json_body(body)?;
+    // Exactly one of the two: some ids, or all.
+    if ids.all != ids.ids.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "name the tasks ({\"ids\": [...]}) or all of them ({\"all\": true})",
+        ));
+    }
+    known(&app, &q).await?;
+    let (name, list) = (q.clone(), ids.ids.clone());
+    let n = blocking(&app, move |b| {
+        b.with(&name, |queue| match done {
+            "retried" => queue.dead_retry(&list),
+            _ => queue.dead_purge(&list),
+        })
+    })
+    .await?;
+    if n == 0 && !ids.ids.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no dead task with {} in queue '{q}'", plural_ids(&ids.ids)),
+        ));
+    }
+    Ok(Json(json!({ done: n })))
+}
+
+fn plural_ids(ids: &[String]) -> String {
+    match ids {
+        [one] => format!("id '{one}'"),
+        many => format!("any of the {} ids", many.len()),
+    }
+}
+
+/// `POST /api/queues/{q}/clear` with `{}`: every task of the queue goes, as `rpq clear`.
+pub async fn clear(
+    State(app): State<Arc<App>>,
+    Path(q): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Json<crate::queue::Cleared>> {
+    let body = json_body(body)?;
+    if !body.as_object().is_some_and(|o| o.is_empty()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "send {} as the body",
+        ));
+    }
+    known(&app, &q).await?;
+    Ok(Json(
+        blocking(&app, move |b| b.with(&q, |queue| queue.clear())).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    queue: Option<String>,
+    #[serde(default)]
+    since: u64,
+}
+
+/// `GET /api/history?queue=&since=`: the sampled last hour, rows newer than `since` (ms).
+pub async fn history(
+    State(app): State<Arc<App>>,
+    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Series>> {
+    let Query(h) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
+    Ok(Json(app.history.series(h.queue.as_deref(), h.since)))
+}
+
+/// Routes for issue 13's operations (show, cancel, move, pause, resume): designed, not yet
+/// backed by a `Queue` method, so they say so instead of guessing.
+fn not_yet(what: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        format!("{what}, which this build of rpq does not have yet"),
+    )
+}
+
+pub async fn show() -> ApiError {
+    not_yet("looking up one task needs `rpq show`")
+}
+
+pub async fn cancel() -> ApiError {
+    not_yet("cancelling a task needs `rpq cancel`")
+}
+
+pub async fn move_task() -> ApiError {
+    not_yet("moving a task needs `rpq move`")
+}
+
+pub async fn pause() -> ApiError {
+    not_yet("pausing a queue needs `rpq pause`")
+}
+
+pub async fn resume() -> ApiError {
+    not_yet("resuming a queue needs `rpq resume`")
+}
+
+/// `/metrics`: every queue read now, O(queues) round trips. Redis away is a number
+/// (`rpq_redis_up 0`), not a failed scrape, so an alert can tell the two apart.
+pub async fn metrics(State(app): State<Arc<App>>) -> Response {
+    let stats = blocking(&app, |b| b.collect_all()).await.ok();
+    (
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        metrics::render(stats.as_deref()),
+    )
+        .into_response()
+}
+
+/// `/healthz`: 200 when Redis answers a PING, else 503.
+pub async fn healthz(State(app): State<Arc<App>>) -> ApiResult<Json<Value>> {
+    blocking(&app, |b| b.ping()).await?;
+    Ok(Json(json!({ "redis": "ok" })))
+}
+
+pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    let hint = if method == Method::GET || method == Method::HEAD {
+        "; this route changes something, so it takes POST (GET never changes anything)"
+    } else {
+        ""
+    };
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not allowed on {}{hint}", uri.path()),
+    )
+}
+
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no route {}; see the API table in rpq's README", uri.path()),
+        )
+        .into_response()
+    } else {
+        (StatusCode::NOT_FOUND, "not found\n").into_response()
+    }
+}

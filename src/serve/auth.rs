@@ -1,0 +1,296 @@
+//! Who may ask what. With a token, every request but the login form and the static assets
+//! (which hold no data) carries it: `Authorization: Bearer TOKEN`, or the HttpOnly,
+//! SameSite=Strict session cookie the login form sets. Without one (loopback only), anyone on
+//! this machine may; then a Host other than the listening address is refused, so a web page
+//! that rebinds its DNS name to 127.0.0.1 cannot read the API. Requests that change something
+//! are refused when a browser says they come from another site, and they must send JSON
+//! (which a cross-site form cannot) — the handlers ask for it.
+
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use rand::Rng;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The session cookie's name, with the port after it: browsers keep cookies per host, not per
+/// port, and two servers on one machine must not sign each other out.
+const COOKIE: &str = "rpq_session";
+
+/// How long a login lasts.
+pub const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
+
+/// Sessions kept at most; the oldest go first.
+const MAX_SESSIONS: usize = 10_000;
+
+pub struct Auth {
+    token: Option<String>,
+    cookie: String,
+    sessions: Mutex<HashMap<String, Instant>>,
+    /// Without a token: the Host values this server answers to.
+    hosts: Vec<String>,
+}
+
+/// What the guard decided.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    /// No token or a wrong one: 401 for the API, the login form for a page.
+    Unauthorized,
+    Forbidden(&'static str),
+}
+
+impl Auth {
+    pub fn new(token: Option<String>, listen: SocketAddr) -> Auth {
+        let port = listen.port();
+        let mut hosts = vec![
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+            listen.to_string(),
+        ];
+        if port == 80 {
+            hosts.extend(["127.0.0.1", "localhost", "[::1]"].map(String::from));
+        }
+        Auth {
+            token,
+            cookie: format!("{COOKIE}_{port}"),
+            sessions: Mutex::new(HashMap::new()),
+            hosts,
+        }
+    }
+
+    pub fn required(&self) -> bool {
+        self.token.is_some()
+    }
+
+    pub fn check(&self, method: &Method, path: &str, headers: &HeaderMap) -> Verdict {
+        if self.token.is_none() {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+            if let Some(host) = host {
+                if !self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+                    return Verdict::Forbidden(
+                        "this server answers to its own address only; set a token to serve \
+                         other names (rpq serve --token-file)",
+                    );
+                }
+            }
+        }
+        let changes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if changes && cross_site(headers) {
+            return Verdict::Forbidden("a request from another site may not change anything");
+        }
+        if path == "/login" || path.starts_with("/assets/") || self.token.is_none() {
+            return Verdict::Allow;
+        }
+        if self.bearer_ok(headers) || self.session(headers).is_some() {
+            Verdict::Allow
+        } else {
+            Verdict::Unauthorized
+        }
+    }
+
+    fn bearer_ok(&self, headers: &HeaderMap) -> bool {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "));
+        match (given, &self.token) {
+            (Some(g), Some(t)) => same(g.trim().as_bytes(), t.as_bytes()),
+            _ => false,
+        }
+    }
+
+    /// The session id of a live login, from the cookie.
+    fn session(&self, headers: &HeaderMap) -> Option<String> {
+        let id = cookie(headers, &self.cookie)?;
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        match sessions.get(&id) {
+            Some(t) if t.elapsed() < SESSION_TTL => Some(id),
+            Some(_) => {
+                sessions.remove(&id);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Checks a token typed into the login form; a session cookie value when it is right.
+    pub fn login(&self, token: &str) -> Option<String> {
+        let t = self.token.as_ref()?;
+        if !same(token.trim().as_bytes(), t.as_bytes()) {
+            return None;
+        }
+        let id: String = (0..32)
+            .map(|_| format!("{:02x}", rand::rng().random::<u8>()))
+            .collect();
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|_, t| t.elapsed() < SESSION_TTL);
+        if sessions.len() >= MAX_SESSIONS {
+            if let Some(oldest) = sessions
+                .iter()
+                .min_by_key(|(_, t)| **t)
+                .map(|(k, _)| k.clone())
+            {
+                sessions.remove(&oldest);
+            }
+        }
+        sessions.insert(id.clone(), Instant::now());
+        Some(id)
+    }
+
+    pub fn logout(&self, headers: &HeaderMap) {
+        if let Some(id) = self.session(headers) {
+            let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+            sessions.remove(&id);
+        }
+    }
+
+    /// The Set-Cookie value for a session; an empty id with no lifetime clears it.
+    pub fn set_cookie(&self, id: &str) -> HeaderValue {
+        let age = if id.is_empty() {
+            0
+        } else {
+            SESSION_TTL.as_secs()
+        };
+        HeaderValue::from_str(&format!(
+            "{}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={age}",
+            self.cookie
+        ))
+        .expect("a hex id is a valid header value")
+    }
+}
+
+/// A browser's word that the request comes from a page of another origin: Sec-Fetch-Site
+/// where the browser sends it (no script can set it), else the Origin header.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        return site != "same-origin" && site != "none";
+    }
+    match (get("origin"), get("host")) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => {
+            let origin = origin
+                .split_once("://")
+                .map_or(origin, |(_, rest)| rest)
+                .trim_end_matches('/');
+            !origin.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Compares in time that depends on the length only, so the token cannot be guessed byte by
+/// byte from response times.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 401 for the API, the login form for a page.
+pub fn wants_page(path: &str) -> bool {
+    !(path.starts_with("/api/") || path == "/metrics" || path == "/healthz")
+}
+
+pub const UNAUTHORIZED: (StatusCode, &str) = (
+    StatusCode::UNAUTHORIZED,
+    "this server needs its token: send Authorization: Bearer TOKEN",
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    const TOKEN: &str = "0123456789abcdef-token";
+
+    #[test]
+    fn a_token_opens_everything_and_nothing_else_does() {
+        let a = Auth::new(Some(TOKEN.into()), "0.0.0.0:7464".parse().unwrap());
+        let get = |h: &HeaderMap, path: &str| a.check(&Method::GET, path, h);
+        assert_eq!(get(&headers(&[]), "/api/queues"), Verdict::Unauthorized);
+        assert_eq!(get(&headers(&[]), "/metrics"), Verdict::Unauthorized);
+        assert_eq!(get(&headers(&[]), "/login"), Verdict::Allow);
+        assert_eq!(get(&headers(&[]), "/assets/app.js"), Verdict::Allow);
+        let bearer = format!("Bearer {TOKEN}");
+        assert_eq!(
+            get(&headers(&[("authorization", &bearer)]), "/api/queues"),
+            Verdict::Allow
+        );
+        let wrong = headers(&[("authorization", "Bearer 0123456789abcdef-tokeX")]);
+        assert_eq!(get(&wrong, "/api/queues"), Verdict::Unauthorized);
+        assert!(a.login("nope").is_none());
+        let id = a.login(TOKEN).unwrap();
+        let cookie = format!("theme=dark; {COOKIE}_7464={id}");
+        let h = headers(&[("cookie", &cookie)]);
+        assert_eq!(get(&h, "/"), Verdict::Allow);
+        a.logout(&h);
+        assert_eq!(get(&h, "/"), Verdict::Unauthorized);
+        // Any name will do with a token: a proxy in front may use its own.
+        let h = headers(&[("authorization", &bearer), ("host", "queues.example.com")]);
+        assert_eq!(get(&h, "/api/queues"), Verdict::Allow);
+    }
+
+    #[test]
+    fn without_a_token_only_our_own_address_and_our_own_pages() {
+        let a = Auth::new(None, "127.0.0.1:7464".parse().unwrap());
+        let h = headers(&[("host", "localhost:7464")]);
+        assert_eq!(a.check(&Method::GET, "/api/queues", &h), Verdict::Allow);
+        let h = headers(&[("host", "evil.example.com:7464")]);
+        assert!(matches!(
+            a.check(&Method::GET, "/api/queues", &h),
+            Verdict::Forbidden(_)
+        ));
+        let post = |pairs: &[(&'static str, &str)]| {
+            a.check(&Method::POST, "/api/queues/q/dead/retry", &headers(pairs))
+        };
+        assert_eq!(post(&[("host", "127.0.0.1:7464")]), Verdict::Allow);
+        assert_eq!(
+            post(&[
+                ("host", "127.0.0.1:7464"),
+                ("origin", "http://127.0.0.1:7464"),
+                ("sec-fetch-site", "same-origin")
+            ]),
+            Verdict::Allow
+        );
+        assert!(matches!(
+            post(&[
+                ("host", "127.0.0.1:7464"),
+                ("origin", "https://evil.example.com")
+            ]),
+            Verdict::Forbidden(_)
+        ));
+        assert!(matches!(
+            post(&[("host", "127.0.0.1:7464"), ("sec-fetch-site", "cross-site")]),
+            Verdict::Forbidden(_)
+        ));
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_same_site_strict() {
+        let a = Auth::new(Some(TOKEN.into()), "127.0.0.1:7464".parse().unwrap());
+        let c = a.set_cookie("ab12");
+        let c = c.to_str().unwrap();
+        assert!(c.starts_with("rpq_session_7464=ab12; "));
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"));
+        assert!(a.set_cookie("").to_str().unwrap().contains("Max-Age=0"));
+    }
+}

@@ -1,0 +1,180 @@
+//! The last hour of every queue, kept in this process for the dashboard's charts: a sampler
+//! thread reads every queue's numbers every `EVERY` and keeps `KEEP` rounds. Redis keeps
+//! nothing of it, so a restarted `rpq serve` starts with an empty chart.
+
+use super::backend::Backend;
+use crate::queue::Stats;
+use crate::shutdown::Shutdown;
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const EVERY: Duration = Duration::from_secs(5);
+
+/// One hour of rounds.
+pub const KEEP: usize = 720;
+
+/// What one row of a history holds, in this order.
+pub const COLUMNS: [&str; 9] = [
+    "t",
+    "high",
+    "medium",
+    "low",
+    "in_flight",
+    "retrying",
+    "dead",
+    "done",
+    "failed",
+];
+
+/// One queue at one moment: `COLUMNS`; `t` is the server's clock in ms, `done` and `failed`
+/// the totals since the queue began (the page turns them into rates).
+pub type Row = [u64; 9];
+
+#[derive(Default)]
+pub struct History {
+    rounds: Mutex<VecDeque<Round>>,
+}
+
+struct Round {
+    t: u64,
+    queues: BTreeMap<String, Row>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Series {
+    pub every_ms: u64,
+    pub columns: [&'static str; 9],
+    /// Oldest first; with no queue named, each row sums every queue of its round.
+    pub rows: Vec<Row>,
+}
+
+impl History {
+    /// Rows newer than `since` (ms) of one queue, or of all of them summed.
+    pub fn series(&self, queue: Option<&str>, since: u64) -> Series {
+        let rounds = self.rounds.lock().unwrap_or_else(|p| p.into_inner());
+        let rows = rounds
+            .iter()
+            .filter(|r| r.t > since)
+            .filter_map(|r| match queue {
+                Some(q) => r.queues.get(q).copied(),
+                None => Some(r.queues.values().fold(
+                    [r.t, 0, 0, 0, 0, 0, 0, 0, 0],
+                    |mut s, row| {
+                        for (a, b) in s.iter_mut().zip(row).skip(1) {
+                            *a += b;
+                        }
+                        s
+                    },
+                )),
+            })
+            .collect();
+        Series {
+            every_ms: EVERY.as_millis() as u64,
+            columns: COLUMNS,
+            rows,
+        }
+    }
+
+    pub fn record(&self, stats: &[Stats]) {
+        let Some(t) = stats
+            .iter()
+            .map(|s| s.at.timestamp_millis().max(0) as u64)
+            .max()
+        else {
+            return;
+        };
+        let queues = stats
+            .iter()
+            .map(|s| {
+                let w = &s.waiting;
+                let row = [
+                    t,
+                    w.high,
+                    w.medium,
+                    w.low,
+                    s.in_flight,
+                    s.retrying,
+                    s.dead,
+                    s.done,
+                    s.failed,
+                ];
+                (s.queue.clone(), row)
+            })
+            .collect();
+        let mut rounds = self.rounds.lock().unwrap_or_else(|p| p.into_inner());
+        rounds.push_back(Round { t, queues });
+        while rounds.len() > KEEP {
+            rounds.pop_front();
+        }
+    }
+}
+
+/// Samples every queue every `EVERY` until a stop is asked for. A round that fails (Redis
+/// away) is skipped; the chart shows the gap, and the backend notes that Redis is down.
+pub fn spawn_sampler(
+    backend: Arc<Backend>,
+    history: Arc<History>,
+    sd: Shutdown,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("rpq-sampler".into())
+        .spawn(move || loop {
+            if let Ok(stats) = backend.collect_all() {
+                history.record(&stats);
+            }
+            if !sd.sleep(EVERY) {
+                break;
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queue::{Recent, Waiting};
+    use chrono::{TimeZone, Utc};
+
+    fn stats(queue: &str, t: i64, high: u64, done: u64) -> Stats {
+        Stats {
+            queue: queue.into(),
+            at: Utc.timestamp_millis_opt(t).unwrap(),
+            waiting: Waiting {
+                total: high,
+                high,
+                medium: 0,
+                low: 0,
+            },
+            in_flight: 1,
+            retrying: 0,
+            dead: 0,
+            pushed: 0,
+            done,
+            failed: 0,
+            recovered: 0,
+            last_minute: Recent { done: 0, failed: 0 },
+            oldest_waiting_ms: None,
+            consumers: vec![],
+        }
+    }
+
+    #[test]
+    fn rounds_sum_over_queues_and_the_oldest_go() {
+        let h = History::default();
+        for i in 0..(KEEP as u64 + 5) {
+            let t = 1000 + i as i64 * 5000;
+            h.record(&[stats("a", t, i, 10 * i), stats("b", t - 3, 1, 0)]);
+        }
+        let all = h.series(None, 0);
+        assert_eq!(all.rows.len(), KEEP);
+        let last = all.rows.last().unwrap();
+        let i = KEEP as u64 + 4;
+        assert_eq!(last[..3], [1000 + i * 5000, i + 1, 0]);
+        assert_eq!((last[4], last[7]), (2, 10 * i));
+        let a = h.series(Some("a"), last[0] - 5000);
+        assert_eq!(a.rows.len(), 1);
+        assert_eq!(a.rows[0][1], i);
+        assert!(h.series(Some("nope"), 0).rows.is_empty());
+    }
+}

@@ -1,0 +1,103 @@
+//! `/metrics` in the OpenMetrics text format (which Prometheus reads), encoded by the
+//! prometheus-client crate from one `stats` snapshot per queue: the numbers are read per
+//! scrape, never kept, and never counted from the tasks.
+
+use crate::queue::Stats;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use std::sync::atomic::AtomicU64;
+
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+type Labels = Vec<(String, String)>;
+
+/// The exposition: `rpq_redis_up`, and when Redis answered, one family per number of `stats`.
+pub fn render(queues: Option<&[Stats]>) -> String {
+    let mut reg = Registry::default();
+    let up = Gauge::<i64>::default();
+    reg.register(
+        "rpq_redis_up",
+        "1 when Redis answered this scrape, else 0",
+        up.clone(),
+    );
+    up.set(i64::from(queues.is_some()));
+    let gauge = |reg: &mut Registry, name: &str, help: &str| {
+        let f = Family::<Labels, Gauge>::default();
+        reg.register(name, help, f.clone());
+        f
+    };
+    let counter = |reg: &mut Registry, name: &str, help: &str| {
+        let f = Family::<Labels, Counter>::default();
+        reg.register(name, help, f.clone());
+        f
+    };
+    let waiting = gauge(&mut reg, "rpq_tasks_waiting", "Tasks waiting to be claimed");
+    let in_flight = gauge(&mut reg, "rpq_tasks_in_flight", "Tasks claimed and leased");
+    let retrying = gauge(
+        &mut reg,
+        "rpq_tasks_retrying",
+        "Failed tasks waiting for their retry",
+    );
+    let dead = gauge(&mut reg, "rpq_tasks_dead", "Tasks in the dead-letter set");
+    let oldest = Family::<Labels, Gauge<f64, AtomicU64>>::default();
+    reg.register(
+        "rpq_oldest_waiting_seconds",
+        "Age of the task that has waited longest (0 when none waits)",
+        oldest.clone(),
+    );
+    let consumers = gauge(
+        &mut reg,
+        "rpq_consumers_seen",
+        "Consumers seen in the last minute",
+    );
+    let pushed = counter(&mut reg, "rpq_tasks_pushed", "Tasks pushed");
+    let done = counter(&mut reg, "rpq_tasks_done", "Tasks done and acknowledged");
+    let failed = counter(
+        &mut reg,
+        "rpq_tasks_failed",
+        "Failed attempts, retried or dead",
+    );
+    let recovered = counter(
+        &mut reg,
+        "rpq_tasks_recovered",
+        "Tasks whose lease expired and which went back to the queue",
+    );
+    for s in queues.unwrap_or_default() {
+        let q = || vec![("queue".to_string(), s.queue.clone())];
+        let w = &s.waiting;
+        for (p, n) in [("1", w.high), ("2", w.medium), ("3", w.low)] {
+            let mut labels = q();
+            labels.push(("priority".into(), p.into()));
+            waiting.get_or_create(&labels).set(n as i64);
+        }
+        in_flight.get_or_create(&q()).set(s.in_flight as i64);
+        retrying.get_or_create(&q()).set(s.retrying as i64);
+        dead.get_or_create(&q()).set(s.dead as i64);
+        let age = s.oldest_waiting_ms.unwrap_or(0) as f64 / 1000.0;
+        oldest.get_or_create(&q()).set(age);
+        consumers.get_or_create(&q()).set(s.consumers.len() as i64);
+        pushed.get_or_create(&q()).inc_by(s.pushed);
+        done.get_or_create(&q()).inc_by(s.done);
+        failed.get_or_create(&q()).inc_by(s.failed);
+        recovered.get_or_create(&q()).inc_by(s.recovered);
+    }
+    let mut text = String::new();
+    encode(&mut text, &reg).expect("writing to a String cannot fail");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redis_down_is_a_number_too() {
+        let t = render(None);
+        assert!(t.contains("\nrpq_redis_up 0\n"), "{t}");
+        assert!(t.ends_with("# EOF\n"), "{t}");
+        assert!(!t.contains("queue=\""), "{t}");
+    }
+}

@@ -1,0 +1,155 @@
+//! `rpq serve`: the dashboard, the JSON API, `/metrics` and `/healthz`, in one process.
+//!
+//! The HTTP side is axum on a current-thread tokio runtime that lives in this module only;
+//! every Redis call runs on tokio's blocking threads through `Backend`, on the same
+//! synchronous `Queue` API the commands use, so nothing here knows a key or a script.
+//! `api` answers JSON, `pages` serves the files of `assets/` and the login form, `auth` decides
+//! who may ask, `history` samples the last hour for the charts and `metrics` writes the
+//! Prometheus exposition. Must not hold queue logic: a route without a `Queue` method to call
+//! says so (501) rather than reaching into Redis itself.
+
+mod api;
+mod auth;
+mod backend;
+mod history;
+mod metrics;
+mod pages;
+
+use crate::config::Config;
+use crate::error::Interrupted;
+use crate::output::note;
+use crate::shutdown::Shutdown;
+use anyhow::{Context, Result};
+use auth::Auth;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use backend::Backend;
+use history::History;
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What `rpq serve` was asked for, its flags and the token resolved.
+#[derive(Debug)]
+pub struct Options {
+    pub listen: SocketAddr,
+    pub token: Option<String>,
+}
+
+/// Shared by every request.
+pub struct App {
+    backend: Arc<Backend>,
+    history: Arc<History>,
+    auth: Auth,
+}
+
+/// Threads for Redis calls at once; more requests wait for one.
+const BLOCKING_THREADS: usize = 16;
+
+/// How often the async side looks at the shutdown flag.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Serves until the first SIGINT or SIGTERM (then open requests end and it returns), or a
+/// second one (`Interrupted`, exit 130).
+pub fn run(cfg: &Config, opts: Options) -> Result<()> {
+    // Before any thread starts, so they all leave the signals to the signal thread.
+    let sd = Shutdown::install_quiet()?;
+    let listener = std::net::TcpListener::bind(opts.listen).with_context(|| {
+        format!(
+            "cannot listen on {}; is another server using it? choose one with --listen",
+            opts.listen
+        )
+    })?;
+    listener.set_nonblocking(true)?;
+    let local = listener.local_addr()?;
+    let backend = Arc::new(Backend::new(cfg));
+    // A Redis that does not answer yet is waited for (the page says so); one that refuses
+    // us (a password, an ACL) will not change its mind.
+    if let Err(e) = backend.collect_all() {
+        if !crate::conn::is_connection_error(&e) {
+            return Err(e);
+        }
+        note(&format!(
+            "{e:#}; serving anyway, and trying again every few seconds"
+        ));
+    }
+    let history = Arc::new(History::default());
+    let sampler = history::spawn_sampler(backend.clone(), history.clone(), sd.clone())
+        .context("starting the sampler thread")?;
+    let app = Arc::new(App {
+        backend,
+        history,
+        auth: Auth::new(opts.token, local),
+    });
+    let what = if cfg.queue_given {
+        format!("queue '{}'", cfg.queue)
+    } else {
+        "every queue".to_string()
+    };
+    note(&format!(
+        "listening on http://{local}/ : {what} at {}; Ctrl+C to stop",
+        cfg.display_url()
+    ));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .thread_name("rpq-serve")
+        .build()
+        .context("starting the HTTP runtime")?;
+    let stop = sd.clone();
+    let served = rt.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let server = axum::serve(listener, router(app))
+            .with_graceful_shutdown(until(stop.clone(), Shutdown::stop_requested))
+            .into_future();
+        tokio::select! {
+            r = server => r.context("serving HTTP"),
+            () = until(stop, Shutdown::abort_requested) => Err(Interrupted.into()),
+        }
+    });
+    sd.request_stop();
+    // A request still waiting on Redis must not hold the exit up for long.
+    rt.shutdown_timeout(Duration::from_secs(1));
+    let _ = sampler.join();
+    served
+}
+
+async fn until(sd: Shutdown, done: fn(&Shutdown) -> bool) {
+    while !done(&sd) {
+        tokio::time::sleep(SIGNAL_POLL).await;
+    }
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/queues/{q}", get(pages::index))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/assets/{file}", get(pages::asset))
+        .route("/api/info", get(api::info))
+        .route("/api/queues", get(api::queues))
+        .route("/api/queues/{q}", get(api::queue))
+        .route("/api/queues/{q}/tasks", get(api::list).post(api::push))
+        .route(
+            "/api/queues/{q}/tasks/{id}",
+            get(api::show).delete(api::cancel),
+        )
+        .route("/api/queues/{q}/tasks/{id}/move", post(api::move_task))
+        .route("/api/queues/{q}/dead/retry", post(api::dead_retry))
+        .route("/api/queues/{q}/dead/purge", post(api::dead_purge))
+        .route("/api/queues/{q}/clear", post(api::clear))
+        .route("/api/queues/{q}/pause", post(api::pause))
+        .route("/api/queues/{q}/resume", post(api::resume))
+        .route("/api/history", get(api::history))
+        .route("/metrics", get(api::metrics))
+        .route("/healthz", get(api::healthz))
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(DefaultBodyLimit::max(api::MAX_BODY))
+        .layer(middleware::from_fn_with_state(app.clone(), pages::guard))
+        .layer(middleware::map_response(pages::security_headers))
+        .with_state(app)
+}

@@ -1,0 +1,1430 @@
+//! `rpq serve`: the real binary on a free port against a real redis-server. The JSON API end to
+//! end, `/metrics` read by a strict OpenMetrics parser and held to `rpq stats --json`,
+//! `/healthz` with Redis stopped, the token, and the page in a real headless Chromium driven
+//! through chromedriver (screenshots under target/tmp/serve-screenshots/).
+
+use crate::servers::Cluster;
+use crate::support::{bare, ndjson, redis, rpq, std_command, wait_until, Proc};
+use rpq::server::{free_port, RedisServer};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "s3cret-token-for-tests-0123";
+
+/// `rpq serve` on a free loopback port, stopped (SIGTERM, then SIGKILL) on Drop.
+struct Serve {
+    child: Option<Child>,
+    base: String,
+    stderr: Arc<Mutex<String>>,
+    token: Option<String>,
+}
+
+impl Serve {
+    fn start(server: &RedisServer, args: &[&str]) -> Serve {
+        let mut cmd = std_command();
+        cmd.env_remove("RPQ_SERVE_TOKEN")
+            .arg("--url")
+            .arg(server.url());
+        cmd.args(args);
+        Serve::spawn(cmd)
+    }
+
+    /// Started with `cmd` (rpq ... serve [--listen]); a --listen is added when none is given.
+    fn spawn(mut cmd: std::process::Command) -> Serve {
+        let args: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        if !args.iter().any(|a| a == "serve") {
+            cmd.arg("serve");
+        }
+        if !args.iter().any(|a| a == "--listen") {
+            cmd.args(["--listen", "127.0.0.1:0"]);
+        }
+        let token = cmd
+            .get_envs()
+            .find(|(k, _)| *k == "RPQ_SERVE_TOKEN")
+            .and_then(|(_, v)| v.map(|v| v.to_string_lossy().into_owned()));
+        let mut child = cmd.spawn().expect("spawning rpq serve");
+        let mut reader = BufReader::new(child.stderr.take().unwrap());
+        let mut seen = String::new();
+        let base = loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).unwrap();
+            assert!(n > 0, "rpq serve exited before listening; stderr: {seen}");
+            seen += &line;
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                break rest
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_string();
+            }
+        };
+        let stderr = Arc::new(Mutex::new(seen));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in reader.lines() {
+                let Ok(line) = line else { break };
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        // 0.0.0.0 is answered on loopback too.
+        let base = base.replace("0.0.0.0", "127.0.0.1");
+        Serve {
+            child: Some(child),
+            base,
+            stderr,
+            token,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn agent() -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into()
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        let mut req = Serve::agent().get(self.url(path));
+        if let Some(t) = &self.token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        Reply::from(req.call())
+    }
+
+    fn send(&self, method: &str, path: &str, content_type: &str, body: &str) -> Reply {
+        let agent = Serve::agent();
+        assert_eq!(method, "POST");
+        let mut req = agent
+            .post(self.url(path))
+            .header("Content-Type", content_type);
+        if let Some(t) = &self.token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        Reply::from(req.send(body))
+    }
+
+    fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send("POST", path, "application/json", &body.to_string())
+    }
+
+    /// Stops it with SIGTERM and returns its exit status and stderr.
+    fn stop(mut self) -> (Option<i32>, String) {
+        let p = Proc::adopt(self.child.take().unwrap());
+        p.signal(libc::SIGTERM);
+        let out = p.end(Duration::from_secs(10));
+        (out.status.code(), self.stderr.lock().unwrap().clone())
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    text: String,
+}
+
+impl Reply {
+    fn from(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut r = r.unwrap_or_else(|e| panic!("HTTP request failed: {e}"));
+        let headers = r
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        Reply {
+            status: r.status().as_u16(),
+            headers,
+            text: r.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not JSON ({e}), status {}: {}", self.status, self.text))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts the status, and that an error has the one-line JSON message.
+    fn expect(self, status: u16) -> Reply {
+        assert_eq!(self.status, status, "{}", self.text);
+        if status >= 400 {
+            let msg = self.json()["error"].as_str().unwrap_or("").to_string();
+            assert!(!msg.is_empty() && !msg.contains('\n'), "{}", self.text);
+        }
+        self
+    }
+}
+
+fn stats_json(server: &RedisServer, queue: &str) -> Value {
+    let out = rpq(server)
+        .args(["--queue", queue, "--json", "stats"])
+        .assert()
+        .success();
+    ndjson(&out.get_output().stdout).remove(0)
+}
+
+fn task_lines(n: usize, prefix: &str) -> String {
+    (0..n)
+        .map(|i| {
+            json!({"type": "t", "priority": 1 + i % 3, "payload": {"n": i}, "id": format!("{prefix}{i}")})
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `n` tasks of `queue` that fail their only attempt: dead, with an error. Call it before
+/// anything else waits in the queue: the consumer takes the first `n` in line.
+fn make_dead(server: &RedisServer, queue: &str, n: usize) {
+    let lines = (0..n)
+        .map(|i| {
+            json!({"type": "doomed", "priority": 2, "payload": i, "id": format!("dead-{i}")})
+                .to_string()
+        })
+        .collect::<Vec<_>>();
+    crate::support::push_lines(server, queue, &lines);
+    rpq(server)
+        .args([
+            "--queue",
+            queue,
+            "consume",
+            "--count",
+            &n.to_string(),
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "echo boom >&2; exit 3"])
+        .assert()
+        .success();
+}
+
+/// The numbers of `rpq stats --json` that do not move by themselves.
+fn counts(v: &Value) -> Value {
+    json!({
+        "waiting": v["waiting"], "in_flight": v["in_flight"], "retrying": v["retrying"],
+        "dead": v["dead"], "pushed": v["pushed"], "done": v["done"], "failed": v["failed"],
+        "recovered": v["recovered"], "last_minute": v["last_minute"],
+        "consumers": v["consumers"].as_array().map(|c| c.len()),
+    })
+}
+
+#[test]
+fn serve_pushes_one_task_and_a_batch_with_a_bad_line() {
+    let server = redis();
+    let s = Serve::start(&server, &[]);
+    let one = json!({"type": "email", "priority": "high", "payload": {"to": "a@b.c"}, "id": "m1"});
+    let r = s.post("/api/queues/mail/tasks", &one).expect(201).json();
+    assert_eq!(
+        (&r["id"], &r["type"], &r["priority"], &r["queued"]),
+        (&json!("m1"), &json!("email"), &json!(1), &json!(true))
+    );
+    assert_eq!(r["payload"], json!({"to": "a@b.c"}));
+    assert!(r["created_at"].as_str().unwrap().ends_with('Z'));
+    // The same id again is not queued twice, as with produce.
+    let again = s.post("/api/queues/mail/tasks", &one).expect(200).json();
+    assert_eq!(again["queued"], json!(false));
+
+    let batch = [
+        json!({"type": "a", "priority": 1, "id": "b1"}).to_string(),
+        "{\"type\": \"b\", \"priority\": 7}".to_string(),
+        String::new(),
+        json!({"type": "c", "priority": "low", "payload": "x", "id": "b2"}).to_string(),
+        "not json".to_string(),
+        json!({"type": "a", "priority": 1, "id": "b1"}).to_string(),
+    ]
+    .join("\n");
+    let r = s
+        .send(
+            "POST",
+            "/api/queues/mail/tasks",
+            "application/x-ndjson",
+            &batch,
+        )
+        .expect(400)
+        .json();
+    let lines: Vec<(u64, &str, bool)> = r["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["line"].as_u64().unwrap(),
+                t["id"].as_str().unwrap(),
+                t["queued"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, [(1, "b1", true), (4, "b2", true), (6, "b1", false)]);
+    let errors: Vec<u64> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(errors, [2, 5]);
+    assert!(r["errors"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("out of range"));
+    assert_eq!(
+        (r["queued"].as_u64(), r["duplicates"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // A clean batch is 200; nothing was lost or added on the way.
+    let r = s
+        .send(
+            "POST",
+            "/api/queues/mail/tasks",
+            "application/x-ndjson",
+            &task_lines(700, "n"),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(r["queued"], json!(700));
+    rpq(&server)
+        .args(["--queue", "mail", "len"])
+        .assert()
+        .success()
+        .stdout("703\n");
+    let peek = rpq(&server)
+        .args(["--queue", "mail", "--json", "peek", "-n", "2"])
+        .assert()
+        .success();
+    let ids: Vec<String> = ndjson(&peek.get_output().stdout)
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["m1", "b1"]);
+}
+
+#[test]
+fn serve_counts_and_lists_match_the_cli() {
+    let server = redis();
+    make_dead(&server, "jobs", 2);
+    crate::support::push_lines(&server, "jobs", &[task_lines(30, "j")]);
+    rpq(&server)
+        .args(["--queue", "jobs", "consume", "--count", "5", "--name", "w1"])
+        .assert()
+        .success();
+    crate::support::push_lines(&server, "other", &[task_lines(3, "o")]);
+    let s = Serve::start(&server, &[]);
+    let all = s.get("/api/queues").expect(200).json();
+    let names: Vec<&str> = all["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["queue"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["jobs", "other"]);
+    for q in ["jobs", "other"] {
+        let api = s.get(&format!("/api/queues/{q}")).expect(200).json();
+        assert_eq!(counts(&api), counts(&stats_json(&server, q)), "{q}");
+        // The same fields as `stats --json`, no more, no fewer.
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&api), keys(&stats_json(&server, q)));
+    }
+    // The waiting list in claim order, paged, as peek shows it.
+    let peek = rpq(&server)
+        .args(["--queue", "jobs", "--json", "peek", "-n", "30"])
+        .assert()
+        .success();
+    let peeked = ndjson(&peek.get_output().stdout);
+    let mut paged = Vec::new();
+    for offset in (0..30).step_by(10) {
+        let p = s
+            .get(&format!(
+                "/api/queues/jobs/tasks?state=waiting&offset={offset}&limit=10"
+            ))
+            .expect(200)
+            .json();
+        assert_eq!(p["total"], json!(25));
+        paged.extend(p["tasks"].as_array().unwrap().clone());
+    }
+    assert_eq!(paged, peeked);
+    // Dead tasks with the fields of `dead list --json`.
+    let dead = s
+        .get("/api/queues/jobs/tasks?state=dead")
+        .expect(200)
+        .json();
+    let listed = rpq(&server)
+        .args(["--queue", "jobs", "--json", "dead", "list"])
+        .assert()
+        .success();
+    assert_eq!(
+        dead["tasks"].as_array().unwrap(),
+        &ndjson(&listed.get_output().stdout)
+    );
+    assert_eq!(dead["tasks"][0]["error"], json!("exit status 3: boom"));
+}
+
+#[test]
+fn serve_retries_and_purges_dead_tasks() {
+    let server = redis();
+    make_dead(&server, "q", 3);
+    let s = Serve::start(&server, &[]);
+    let r = s
+        .post("/api/queues/q/dead/retry", &json!({"ids": ["dead-1"]}))
+        .expect(200)
+        .json();
+    assert_eq!(r, json!({"retried": 1}));
+    let st = stats_json(&server, "q");
+    assert_eq!(
+        (st["dead"].as_u64(), st["waiting"]["total"].as_u64()),
+        (Some(2), Some(1))
+    );
+    s.post("/api/queues/q/dead/retry", &json!({"ids": ["dead-1"]}))
+        .expect(404);
+    s.post("/api/queues/q/dead/purge", &json!({})).expect(400);
+    let r = s
+        .post("/api/queues/q/dead/purge", &json!({"all": true}))
+        .expect(200)
+        .json();
+    assert_eq!(r, json!({"purged": 2}));
+    assert_eq!(stats_json(&server, "q")["dead"], json!(0));
+    let r = s.post("/api/queues/q/clear", &json!({})).expect(200).json();
+    assert_eq!(r["removed"], json!(1));
+    rpq(&server)
+        .args(["--queue", "q", "len"])
+        .assert()
+        .success()
+        .stdout("0\n");
+}
+
+#[test]
+fn serve_errors_are_json_with_the_right_status() {
+    let server = redis();
+    make_dead(&server, "q", 1);
+    crate::support::push_lines(&server, "q", &[task_lines(2, "t")]);
+    let s = Serve::start(&server, &[]);
+    // Bad JSON, a bad task, a missing content type.
+    s.send(
+        "POST",
+        "/api/queues/q/tasks",
+        "application/json",
+        "{\"type\":",
+    )
+    .expect(400);
+    s.post("/api/queues/q/tasks", &json!({"type": "x", "priority": 0}))
+        .expect(400);
+    s.send("POST", "/api/queues/q/tasks", "text/plain", "{}")
+        .expect(415);
+    s.send("POST", "/api/queues/q/dead/retry", "application/json", "[")
+        .expect(400);
+    s.send(
+        "POST",
+        "/api/queues/q/dead/retry",
+        "text/plain",
+        "{\"all\":true}",
+    )
+    .expect(415);
+    s.post("/api/queues/q/dead/retry", &json!({"all": true, "more": 1}))
+        .expect(400);
+    // Unknown queue, id, route; a bad name, state or page.
+    s.get("/api/queues/nope").expect(404);
+    s.get("/api/queues/nope/tasks?state=waiting").expect(404);
+    s.post("/api/queues/nope/dead/retry", &json!({"all": true}))
+        .expect(404);
+    s.post("/api/queues/q/dead/purge", &json!({"ids": ["no-such-id"]}))
+        .expect(404);
+    s.get("/api/nothing").expect(404);
+    s.get("/api/queues/bad%20name").expect(400);
+    s.get("/api/queues/q/tasks?state=done").expect(400);
+    s.get("/api/queues/q/tasks").expect(400);
+    s.get("/api/queues/q/tasks?state=waiting&limit=100000")
+        .expect(400);
+    s.get("/api/queues/q/tasks?state=waiting&offset=18446744073709551615")
+        .expect(400);
+    // What waits for `rpq list`/`show`/`cancel`/`pause` says so.
+    for path in [
+        "/api/queues/q/tasks?state=in-flight",
+        "/api/queues/q/tasks?state=retrying",
+        "/api/queues/q/tasks/t0",
+    ] {
+        s.get(path).expect(501);
+    }
+    s.post("/api/queues/q/pause", &json!({})).expect(501);
+    // A state change by GET is refused and changes nothing.
+    let r = s.get("/api/queues/q/dead/retry").expect(405);
+    assert!(r.json()["error"].as_str().unwrap().contains("POST"));
+    s.get("/api/queues/q/clear").expect(405);
+    assert_eq!(counts(&stats_json(&server, "q"))["dead"], json!(1));
+    assert_eq!(
+        counts(&stats_json(&server, "q"))["waiting"]["total"],
+        json!(2)
+    );
+    // A body over the limit: 413, and nothing pushed.
+    let big = format!(
+        "{{\"type\":\"t\",\"priority\":1,\"payload\":\"{}\"}}",
+        "x".repeat(5 << 20)
+    );
+    s.send("POST", "/api/queues/q/tasks", "application/json", &big)
+        .expect(413);
+    assert_eq!(
+        counts(&stats_json(&server, "q"))["waiting"]["total"],
+        json!(2)
+    );
+    // Every answer carries the policy that forbids inline script.
+    let r = s.get("/");
+    assert_eq!(r.status, 200);
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+}
+
+#[test]
+fn serve_token_guards_every_request() {
+    let server = redis();
+    crate::support::push_lines(&server, "q", &[task_lines(2, "t")]);
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .arg("serve");
+    let mut s = Serve::spawn(cmd);
+    s.get("/api/queues").expect(200);
+    s.get("/metrics").expect(200);
+    let token = s.token.take();
+    let r = s.get("/api/queues").expect(401);
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+    s.get("/metrics").expect(401);
+    s.get("/healthz").expect(401);
+    s.post("/api/queues/q/tasks", &json!({"type": "x", "priority": 1}))
+        .expect(401);
+    // A wrong token is no token.
+    s.token = Some(format!("{TOKEN}x"));
+    s.get("/api/queues").expect(401);
+    s.token = None;
+    // The page goes to the login form; its assets need no token (they hold no data).
+    let r = s.get("/");
+    assert_eq!((r.status, r.header("location")), (303, Some("/login")));
+    assert_eq!(s.get("/assets/app.css").status, 200);
+    assert_eq!(s.get("/login").status, 200);
+    let login = |token: &str| {
+        Reply::from(
+            Serve::agent()
+                .post(s.url("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .send(format!("token={token}")),
+        )
+    };
+    let bad = login("wrong-token-wrong-token");
+    assert_eq!(bad.status, 401);
+    assert!(bad.header("set-cookie").is_none());
+    let good = login(TOKEN);
+    assert_eq!((good.status, good.header("location")), (303, Some("/")));
+    let cookie = good.header("set-cookie").unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_string();
+    let with_cookie = |path: &str| {
+        Reply::from(
+            Serve::agent()
+                .get(s.url(path))
+                .header("Cookie", &session)
+                .call(),
+        )
+    };
+    with_cookie("/api/queues").expect(200);
+    assert_eq!(with_cookie("/").status, 200);
+    // A page of another site may not change anything, even with the session.
+    let r = Reply::from(
+        Serve::agent()
+            .post(s.url("/api/queues/q/clear"))
+            .header("Cookie", &session)
+            .header("Origin", "https://evil.example")
+            .header("Content-Type", "application/json")
+            .send("{}"),
+    );
+    assert_eq!(r.status, 403, "{}", r.text);
+    rpq(&server)
+        .args(["--queue", "q", "len"])
+        .assert()
+        .success()
+        .stdout("2\n");
+    s.token = token;
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains(TOKEN), "the token was printed: {stderr}");
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_a_token_and_stops_on_sigterm() {
+    let server = redis();
+    let run = |args: &[&str]| {
+        bare()
+            .env_remove("RPQ_SERVE_TOKEN")
+            .arg("--url")
+            .arg(server.url())
+            .arg("serve")
+            .args(args)
+            .assert()
+    };
+    let out = run(&["--listen", "0.0.0.0:0"]).code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.starts_with("rpq: --listen 0.0.0.0:0 is reachable from other machines"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short");
+    std::fs::write(&short, "abc\n").unwrap();
+    run(&[
+        "--listen",
+        "0.0.0.0:0",
+        "--token-file",
+        short.to_str().unwrap(),
+    ])
+    .code(2);
+    run(&["--token-file", "/no/such/file"]).code(2);
+    run(&["--listen", "nowhere"]).code(2);
+    // With a token it serves, on every address; SIGTERM ends it with 0.
+    let file = dir.path().join("token");
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    let mut cmd = std_command();
+    cmd.env_remove("RPQ_SERVE_TOKEN")
+        .arg("--url")
+        .arg(server.url())
+        .args(["serve", "--listen", "0.0.0.0:0", "--token-file"])
+        .arg(&file);
+    let mut s = Serve::spawn(cmd);
+    s.token = Some(TOKEN.to_string());
+    s.get("/api/queues").expect(200);
+    let started = Instant::now();
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn serve_queue_flag_narrows_it_to_one_queue() {
+    let server = redis();
+    crate::support::push_lines(&server, "a", &[task_lines(2, "a")]);
+    crate::support::push_lines(&server, "b", &[task_lines(3, "b")]);
+    let s = Serve::start(&server, &["--queue", "b", "serve"]);
+    let all = s.get("/api/queues").expect(200).json();
+    assert_eq!(all["queues"].as_array().unwrap().len(), 1);
+    assert_eq!(all["queues"][0]["waiting"]["total"], json!(3));
+    s.get("/api/queues/a").expect(404);
+    assert_eq!(s.get("/api/info").json()["queue"], json!("b"));
+}
+
+#[test]
+fn serve_works_as_the_readme_acl_user() {
+    let server = redis();
+    make_dead(&server, "q", 1);
+    let line = include_str!("../../README.md")
+        .lines()
+        .find(|l| l.trim_start().starts_with("ACL SETUSER rpq "))
+        .expect("the README shows an ACL SETUSER rpq line");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut cmd = redis::cmd(words[0]);
+    cmd.arg(&words[1..]);
+    let _: () = cmd.query(&mut crate::support::conn(&server)).unwrap();
+    let password = words.iter().find_map(|w| w.strip_prefix('>')).unwrap();
+    let mut cmd = std_command();
+    cmd.env_remove("RPQ_SERVE_TOKEN")
+        .arg("--url")
+        .arg(format!("redis://rpq:{password}@127.0.0.1:{}", server.port));
+    let s = Serve::spawn(cmd);
+    let all = s.get("/api/queues").expect(200).json();
+    assert_eq!(all["queues"][0]["dead"], json!(1));
+    s.get("/healthz").expect(200);
+    let m = Exposition::parse(&s.get("/metrics").expect(200).text);
+    assert_eq!(m.value("rpq_tasks_dead", &[("queue", "q")]), 1.0);
+    s.post("/api/queues/q/dead/retry", &json!({"all": true}))
+        .expect(200);
+    s.post("/api/queues/q/tasks", &json!({"type": "t", "priority": 1}))
+        .expect(201);
+    assert_eq!(s.get("/api/queues/q").json()["waiting"]["total"], json!(2));
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains(password), "{stderr}");
+    // Without +scan it cannot find the queues, and says what to grant.
+    let mut cmd = redis::cmd("ACL");
+    for w in &words[1..] {
+        match *w {
+            "rpq" => cmd.arg("noscan"),
+            "+scan" => continue,
+            w => cmd.arg(w),
+        };
+    }
+    let _: () = cmd.query(&mut crate::support::conn(&server)).unwrap();
+    let out = bare()
+        .arg("--url")
+        .arg(format!(
+            "redis://noscan:{password}@127.0.0.1:{}",
+            server.port
+        ))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("redis refused SCAN") && err.contains("grant the user +scan"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// The OpenMetrics text format, read strictly: each family declared once (HELP, TYPE) before
+/// its samples, samples named as their type allows (`_total` for a counter), label values
+/// quoted and escaped, float values, one `# EOF` at the very end.
+struct Exposition {
+    types: BTreeMap<String, String>,
+    samples: Vec<(String, BTreeMap<String, String>, f64)>,
+}
+
+impl Exposition {
+    fn parse(text: &str) -> Exposition {
+        assert!(text.ends_with("# EOF\n"), "no # EOF at the end");
+        let body = &text[..text.len() - "# EOF\n".len()];
+        let mut e = Exposition {
+            types: BTreeMap::new(),
+            samples: Vec::new(),
+        };
+        let mut helped = BTreeMap::new();
+        let mut current: Option<String> = None;
+        let is_name = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        };
+        for line in body.lines() {
+            assert!(!line.is_empty(), "blank line");
+            if let Some(meta) = line.strip_prefix("# ") {
+                let mut parts = meta.splitn(3, ' ');
+                let (kind, name, rest) =
+                    (parts.next().unwrap(), parts.next().unwrap(), parts.next());
+                assert!(is_name(name), "bad family name in {line}");
+                match kind {
+                    "HELP" => {
+                        assert!(
+                            helped
+                                .insert(name.to_string(), rest.unwrap_or(""))
+                                .is_none(),
+                            "two HELP for {name}"
+                        );
+                    }
+                    "TYPE" => {
+                        let t = rest.unwrap();
+                        assert!(
+                            [
+                                "counter",
+                                "gauge",
+                                "info",
+                                "histogram",
+                                "summary",
+                                "unknown",
+                                "stateset",
+                                "gaugehistogram"
+                            ]
+                            .contains(&t),
+                            "{line}"
+                        );
+                        assert!(
+                            e.types.insert(name.to_string(), t.to_string()).is_none(),
+                            "two TYPE for {name}"
+                        );
+                        assert!(
+                            !e.samples.iter().any(|s| s.0.starts_with(name)),
+                            "TYPE {name} after its samples"
+                        );
+                        current = Some(name.to_string());
+                    }
+                    "UNIT" => {}
+                    other => panic!("unknown line kind {other}: {line}"),
+                }
+                continue;
+            }
+            let (name, rest) = match line.find(['{', ' ']) {
+                Some(i) => line.split_at(i),
+                None => panic!("no value: {line}"),
+            };
+            assert!(is_name(name), "bad sample name: {line}");
+            let family = current
+                .as_deref()
+                .unwrap_or_else(|| panic!("sample before any TYPE: {line}"));
+            let want = match e.types[family].as_str() {
+                "counter" => vec![format!("{family}_total"), format!("{family}_created")],
+                _ => vec![family.to_string()],
+            };
+            assert!(
+                want.contains(&name.to_string()),
+                "{name} is not a sample of {family}"
+            );
+            let mut labels = BTreeMap::new();
+            let mut rest = rest;
+            if let Some(r) = rest.strip_prefix('{') {
+                let mut chars = r.char_indices().peekable();
+                let end;
+                loop {
+                    let start = chars.peek().map(|(i, _)| *i).unwrap();
+                    let mut key = String::new();
+                    for (_, c) in chars.by_ref() {
+                        if c == '=' {
+                            break;
+                        }
+                        key.push(c);
+                    }
+                    assert!(
+                        is_name(&key) && !key.contains(':'),
+                        "bad label name at {start} in {line}"
+                    );
+                    assert_eq!(chars.next().map(|(_, c)| c), Some('"'), "{line}");
+                    let mut value = String::new();
+                    loop {
+                        match chars.next().map(|(_, c)| c) {
+                            Some('\\') => match chars.next().map(|(_, c)| c) {
+                                Some('\\') => value.push('\\'),
+                                Some('"') => value.push('"'),
+                                Some('n') => value.push('\n'),
+                                other => panic!("bad escape {other:?} in {line}"),
+                            },
+                            Some('"') => break,
+                            Some(c) => value.push(c),
+                            None => panic!("unterminated label value in {line}"),
+                        }
+                    }
+                    assert!(
+                        labels.insert(key, value).is_none(),
+                        "a label twice in {line}"
+                    );
+                    match chars.next() {
+                        Some((_, ',')) => continue,
+                        Some((i, '}')) => {
+                            end = i;
+                            break;
+                        }
+                        other => panic!("bad label list at {other:?} in {line}"),
+                    }
+                }
+                rest = &r[end + 1..];
+            }
+            let value = rest
+                .strip_prefix(' ')
+                .unwrap_or_else(|| panic!("no space before the value: {line}"));
+            let mut parts = value.split(' ');
+            let v: f64 = parts
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap_or_else(|_| panic!("bad value: {line}"));
+            if let Some(ts) = parts.next() {
+                ts.parse::<f64>()
+                    .unwrap_or_else(|_| panic!("bad timestamp: {line}"));
+            }
+            assert!(parts.next().is_none(), "trailing text: {line}");
+            e.samples.push((name.to_string(), labels, v));
+        }
+        for family in e.types.keys() {
+            assert!(helped.contains_key(family), "no HELP for {family}");
+        }
+        e
+    }
+
+    fn value(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+        let want: BTreeMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let found: Vec<f64> = self
+            .samples
+            .iter()
+            .filter(|(n, l, _)| n == name && *l == want)
+            .map(|(_, _, v)| *v)
+            .collect();
+        assert_eq!(found.len(), 1, "{name}{labels:?}: {found:?}");
+        found[0]
+    }
+}
+
+#[test]
+fn serve_metrics_parse_and_match_stats() {
+    let server = redis();
+    make_dead(&server, "m1", 2);
+    crate::support::push_lines(&server, "m1", &[task_lines(40, "a")]);
+    rpq(&server)
+        .args(["--queue", "m1", "consume", "--count", "4", "--name", "w"])
+        .assert()
+        .success();
+    rpq(&server)
+        .args(["--queue", "m2", "--shards", "3", "produce", "--stdin"])
+        .write_stdin(task_lines(9, "s"))
+        .assert()
+        .success();
+    let s = Serve::start(&server, &[]);
+    let r = s.get("/metrics").expect(200);
+    assert!(r
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let m = Exposition::parse(&r.text);
+    assert_eq!(m.value("rpq_redis_up", &[]), 1.0);
+    assert_eq!(m.types["rpq_tasks_done"], "counter");
+    assert_eq!(m.types["rpq_tasks_waiting"], "gauge");
+    for q in ["m1", "m2"] {
+        let st = stats_json(&server, q);
+        let n = |v: &Value| v.as_u64().unwrap() as f64;
+        for (p, name) in [("1", "high"), ("2", "medium"), ("3", "low")] {
+            let got = m.value("rpq_tasks_waiting", &[("queue", q), ("priority", p)]);
+            assert_eq!(got, n(&st["waiting"][name]), "{q} {name}");
+        }
+        for (metric, field) in [
+            ("rpq_tasks_in_flight", "in_flight"),
+            ("rpq_tasks_retrying", "retrying"),
+            ("rpq_tasks_dead", "dead"),
+            ("rpq_tasks_pushed_total", "pushed"),
+            ("rpq_tasks_done_total", "done"),
+            ("rpq_tasks_failed_total", "failed"),
+            ("rpq_tasks_recovered_total", "recovered"),
+        ] {
+            assert_eq!(
+                m.value(metric, &[("queue", q)]),
+                n(&st[field]),
+                "{q} {metric}"
+            );
+        }
+        let consumers = st["consumers"].as_array().unwrap().len() as f64;
+        assert_eq!(m.value("rpq_consumers_seen", &[("queue", q)]), consumers);
+        let oldest = m.value("rpq_oldest_waiting_seconds", &[("queue", q)]);
+        let cli = n(&st["oldest_waiting_ms"]) / 1000.0;
+        assert!(
+            oldest > 0.0 && (oldest - cli).abs() < 5.0,
+            "{q}: {oldest} vs {cli}"
+        );
+    }
+    assert_eq!(m.value("rpq_tasks_pushed_total", &[("queue", "m2")]), 9.0);
+    // One scrape reads counters and set sizes: a few commands a queue shard, no scan of tasks.
+    let mut c = crate::support::conn(&server);
+    let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query(&mut c).unwrap();
+    for _ in 0..10 {
+        s.get("/metrics").expect(200);
+    }
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut c)
+        .unwrap();
+    let calls: BTreeMap<String, u64> = info
+        .lines()
+        .filter_map(|l| {
+            let (name, rest) = l.strip_prefix("cmdstat_")?.split_once(':')?;
+            let n = rest
+                .strip_prefix("calls=")?
+                .split(',')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((name.to_string(), n))
+        })
+        .filter(|(name, _)| name != "info" && name != "config|resetstat")
+        .collect();
+    eprintln!("commands for 10 scrapes of 2 queues (4 shards): {calls:?}");
+    for scan in ["keys", "hscan", "zscan", "sscan", "hkeys", "hvals"] {
+        assert!(!calls.contains_key(scan), "{scan} in a scrape: {calls:?}");
+    }
+    // Per shard: 3 ZCOUNT, 3 ZCARD, 2 HGETALL, the oldest script (1 + 3 ZRANGEBYSCORE + an
+    // HGET per priority that waits); per queue one TIME; now and then a SCAN for the names.
+    let total: u64 = calls.values().sum();
+    assert!(
+        total <= 10 * (4 * 15 + 2 + 1),
+        "{total} commands: {calls:?}"
+    );
+}
+
+#[test]
+fn serve_healthz_follows_redis() {
+    let mut server = redis();
+    crate::support::push_lines(&server, "q", &[task_lines(2, "t")]);
+    let s = Serve::start(&server, &[]);
+    s.get("/healthz").expect(200);
+    server.kill();
+    s.get("/healthz").expect(503);
+    let r = s.get("/api/queues").expect(503);
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("redis is unreachable"),
+        "{}",
+        r.text
+    );
+    let m = Exposition::parse(&s.get("/metrics").expect(200).text);
+    assert_eq!(m.value("rpq_redis_up", &[]), 0.0);
+    // Back again: the next request reconnects.
+    server.restart().unwrap();
+    wait_until(Duration::from_secs(10), "healthz to answer 200", || {
+        s.get("/healthz").status == 200
+    });
+    s.get("/api/queues").expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn serve_on_a_cluster_lists_every_queue_once() {
+    let c = Cluster::start(3, 0);
+    c.rpq()
+        .args(["--queue", "plain", "produce", "--stdin"])
+        .write_stdin(task_lines(5, "p"))
+        .assert()
+        .success();
+    c.rpq()
+        .args(["--queue", "wide", "--shards", "3", "produce", "--stdin"])
+        .write_stdin(task_lines(12, "w"))
+        .assert()
+        .success();
+    let mut cmd = std_command();
+    cmd.env_remove("RPQ_SERVE_TOKEN")
+        .arg("--cluster")
+        .arg("--url")
+        .arg(c.url());
+    let s = Serve::spawn(cmd);
+    let all = s.get("/api/queues").expect(200).json();
+    let got: Vec<(&str, u64)> = all["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["queue"].as_str().unwrap(),
+                q["waiting"]["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("plain", 5), ("wide", 12)]);
+    let r = s
+        .post(
+            "/api/queues/wide/tasks",
+            &json!({"type": "x", "priority": 1, "id": "new"}),
+        )
+        .expect(201);
+    drop(r);
+    assert_eq!(
+        s.get("/api/queues/wide").json()["waiting"]["total"],
+        json!(13)
+    );
+}
+
+// --- in a real browser --------------------------------------------------------------------
+
+/// Headless Chromium through chromedriver, driven by fantoccini on a small runtime of its own;
+/// the methods block, so the tests read top to bottom.
+struct Browser {
+    rt: tokio::runtime::Runtime,
+    client: Option<fantoccini::Client>,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .unwrap_or_else(|| {
+                panic!("chromium is not installed; run .ci/install-deps (Debian: chromium, chromium-driver)")
+            });
+        let port = free_port().unwrap();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start chromedriver ({e}); run .ci/install-deps (Debian: chromium-driver)")
+            });
+        wait_until(Duration::from_secs(20), "chromedriver to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "browserName": "chrome",
+            // An alert must stay open for the test to see it, not be dismissed for us.
+            "unhandledPromptBehavior": "ignore",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            },
+        });
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let caps = caps.as_object().unwrap().clone();
+        let client = rt
+            .block_on(
+                fantoccini::ClientBuilder::new(
+                    hyper_util::client::legacy::connect::HttpConnector::new(),
+                )
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+            )
+            .unwrap_or_else(|e| panic!("cannot start headless chromium: {e}"));
+        Browser {
+            rt,
+            client: Some(client),
+            driver,
+            _profile: profile,
+        }
+    }
+
+    fn c(&self) -> &fantoccini::Client {
+        self.client.as_ref().unwrap()
+    }
+
+    fn goto(&self, url: &str) {
+        self.rt.block_on(self.c().goto(url)).unwrap();
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.rt
+            .block_on(self.c().execute(script, vec![]))
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// Polls `script` (an expression) until it is truthy; returns its value.
+    fn wait_js(&self, what: &str, script: &str) -> Value {
+        let end = Instant::now() + Duration::from_secs(15);
+        loop {
+            let v = self.js(&format!("return ({script});"));
+            if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
+                return v;
+            }
+            if Instant::now() > end {
+                let page =
+                    self.js("return location.href + ': ' + document.body.innerText.slice(0, 400);");
+                panic!("timed out waiting for {what}: {script} is {v}; the page: {page}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The text of the first element matching `css`, or "" when there is none.
+    fn text(&self, css: &str) -> String {
+        let css = serde_json::to_string(css).unwrap();
+        self.js(&format!(
+            "const e = document.querySelector({css}); return e ? e.textContent : '';"
+        ))
+        .as_str()
+        .unwrap()
+        .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let el = self
+            .rt
+            .block_on(self.c().find(fantoccini::Locator::Css(css)))
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        self.rt.block_on(el.click()).unwrap();
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let el = self
+            .rt
+            .block_on(self.c().find(fantoccini::Locator::Css(css)))
+            .unwrap();
+        self.rt.block_on(el.send_keys(text)).unwrap();
+    }
+
+    /// The text of an open alert, if one fired.
+    fn alert(&self) -> Option<String> {
+        match self.rt.block_on(self.c().get_alert_text()) {
+            Ok(t) => Some(t),
+            Err(e) if e.is_no_such_alert() => None,
+            Err(e) => panic!("asking for an alert: {e}"),
+        }
+    }
+
+    fn size(&self, w: u32, h: u32) {
+        self.rt.block_on(self.c().set_window_size(w, h)).unwrap();
+    }
+
+    /// Saves a screenshot under target/tmp/serve-screenshots/NAME.png.
+    fn screenshot(&self, name: &str) {
+        let png = self.rt.block_on(self.c().screenshot()).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(c) = self.client.take() {
+            let _ = self.rt.block_on(c.close());
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The overview row of `queue`: its cells' text.
+fn row_js(queue: &str) -> String {
+    format!(
+        "[...(document.querySelector('tr[data-queue=\"{queue}\"]') || {{children: []}}).children].map(td => td.textContent)"
+    )
+}
+
+#[test]
+fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
+    let mut server = redis();
+    crate::support::push_lines(&server, "mail", &[task_lines(12, "m")]);
+    make_dead(&server, "reports", 1);
+    crate::support::push_lines(&server, "reports", &[task_lines(4, "r")]);
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/"));
+    b.wait_js(
+        "the mail row",
+        "document.querySelector('tr[data-queue=\"mail\"] td.n')?.textContent === '4'",
+    );
+    let cells = b.js(&format!("return {};", row_js("mail")));
+    // Queue, waiting (with its bar), high, medium, low, in flight, retrying, dead, ...
+    assert_eq!(cells[0], json!("mail"));
+    assert_eq!(cells[1], json!("12"));
+    let st = stats_json(&server, "mail");
+    for (i, f) in ["high", "medium", "low"].iter().enumerate() {
+        assert_eq!(cells[2 + i], json!(st["waiting"][f].to_string()), "{f}");
+    }
+    let reports = b.js(&format!("return {};", row_js("reports")));
+    assert_eq!(
+        (&reports[1], &reports[7]),
+        (&json!("4"), &json!("1")),
+        "{reports}"
+    );
+    // Totals over every queue.
+    assert_eq!(b.text("#totals .tile[data-key=waiting] .value"), "16");
+    // Pushed elsewhere, seen here without a reload.
+    s.send(
+        "POST",
+        "/api/queues/mail/tasks",
+        "application/x-ndjson",
+        &task_lines(5, "late"),
+    )
+    .expect(200);
+    b.wait_js("the new tasks", &format!("{}[1] === '17'", row_js("mail")));
+    b.wait_js(
+        "the chart",
+        "document.querySelectorAll('#chart-backlog path').length >= 1",
+    );
+    let timing = b.js(
+        "const p = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+         const nav = performance.getEntriesByType('navigation')[0];
+         const res = performance.getEntriesByType('resource');
+         return { first_paint_ms: p ? p.startTime : null,
+                  bytes: nav.transferSize + res.filter(r => r.name.includes('/assets/')).reduce((a, r) => a + r.transferSize, 0),
+                  dom_content_loaded_ms: nav.domContentLoadedEventEnd };",
+    );
+    eprintln!("page timing: {timing}");
+    assert!(
+        timing["first_paint_ms"]
+            .as_f64()
+            .is_some_and(|t| t < 5000.0),
+        "{timing}"
+    );
+    b.screenshot("overview");
+
+    // The queue page: the dead task, its retry button, and it is back in line.
+    b.click("tr[data-queue=\"reports\"] a");
+    b.wait_js(
+        "the queue page",
+        "document.querySelector('#tab-dead .count')?.textContent === '1'",
+    );
+    b.click("#tab-dead");
+    b.wait_js(
+        "the dead row",
+        "document.querySelector('#tasks tbody tr[data-id=\"dead-0\"] button[data-action=retry]')",
+    );
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"dead-0\"] td.error"),
+        "exit status 3: boom"
+    );
+    b.screenshot("queue-dead");
+    b.click("#tasks tbody tr[data-id=\"dead-0\"] button[data-action=retry]");
+    b.wait_js(
+        "the retry to land",
+        "document.querySelector('#tab-dead .count')?.textContent === '0'",
+    );
+    let st = stats_json(&server, "reports");
+    assert_eq!(
+        (st["dead"].as_u64(), st["waiting"]["total"].as_u64()),
+        (Some(0), Some(5))
+    );
+    b.click("#tab-waiting");
+    b.wait_js(
+        "the task waiting",
+        "document.querySelector('#tasks tbody tr[data-id=\"dead-0\"]')",
+    );
+    b.screenshot("queue-waiting");
+
+    // Redis away: the page says so and keeps the last numbers.
+    server.kill();
+    b.wait_js("the banner", "!document.getElementById('banner').hidden");
+    assert!(b.text("#banner").contains("Redis is unreachable"));
+    assert_eq!(b.text("#status-text"), "Redis unreachable");
+    b.screenshot("redis-down");
+    assert_eq!(b.alert(), None);
+}
+
+#[test]
+fn browser_shows_hostile_task_data_as_text() {
+    let server = redis();
+    let payload = "<script>alert(1)</script>";
+    let kind = "\"><img src=x onerror=alert(1)>";
+    // xss-1 goes first (high) and dies; the other two wait.
+    let lines = [
+        json!({"type": kind, "priority": 1, "payload": payload, "id": "xss-1"}).to_string(),
+        json!({"type": kind, "priority": 2, "payload": {"html": "<b onmouseover=alert(1)>hi</b>"}, "id": "<i>xss-2</i>"}).to_string(),
+        json!({"type": kind, "priority": 3, "payload": payload, "id": "xss-3"}).to_string(),
+    ];
+    crate::support::push_lines(&server, "evil", &lines);
+    rpq(&server)
+        .args([
+            "--queue",
+            "evil",
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "echo '<img src=x onerror=alert(2)>' >&2; exit 1"])
+        .assert()
+        .success();
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/evil"));
+    b.wait_js(
+        "the waiting rows",
+        "document.querySelectorAll('#tasks tbody tr').length === 2",
+    );
+    let row = "#tasks tbody tr[data-id=\"<i>xss-2</i>\"]";
+    assert_eq!(b.text(&format!("{row} td.type")), kind);
+    assert_eq!(b.text(&format!("{row} td.id")), "<i>xss-2</i>");
+    assert_eq!(
+        b.text(&format!("{row} td.payload")),
+        "{\"html\":\"<b onmouseover=alert(1)>hi</b>\"}"
+    );
+    b.click("#tab-dead");
+    b.wait_js(
+        "the dead row",
+        "document.querySelector('#tasks tbody tr[data-id=\"xss-1\"]')",
+    );
+    let row = "#tasks tbody tr[data-id=\"xss-1\"]";
+    assert_eq!(b.text(&format!("{row} td.type")), kind);
+    assert_eq!(b.text(&format!("{row} td.payload")), payload);
+    assert!(b
+        .text(&format!("{row} td.error"))
+        .contains("<img src=x onerror=alert(2)>"));
+    // Open the detail: the whole task as JSON text.
+    b.click(&format!("{row} button.link"));
+    b.wait_js(
+        "the detail",
+        "document.querySelector('#tasks tr.detail pre')",
+    );
+    assert!(b.text("#tasks tr.detail pre").contains(payload));
+    // Nothing of it became markup, and nothing ran.
+    let markup = b.js(
+        "return { imgs: [...document.images].filter(i => !i.src.endsWith('/assets/icon.svg')).length,
+                  scripts: document.scripts.length,
+                  handlers: document.querySelectorAll('[onerror],[onmouseover]').length,
+                  bold: document.querySelectorAll('#tasks b, #tasks i').length };",
+    );
+    assert_eq!(
+        markup,
+        json!({"imgs": 0, "scripts": 1, "handlers": 0, "bold": 0})
+    );
+    assert_eq!(b.alert(), None);
+    b.screenshot("hostile-data");
+    // A phone's width: the same data, as cards.
+    b.size(390, 844);
+    b.wait_js(
+        "cards",
+        "getComputedStyle(document.querySelector('#tasks thead')).display === 'none'",
+    );
+    b.js("document.getElementById('tasks').scrollIntoView(); return null;");
+    b.screenshot("hostile-data-phone");
+    assert_eq!(b.alert(), None);
+}
+
+#[test]
+fn browser_login_with_a_token() {
+    let server = redis();
+    crate::support::push_lines(&server, "q", &[task_lines(3, "t")]);
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .arg("serve");
+    let s = Serve::spawn(cmd);
+    let b = Browser::start();
+    b.goto(&s.url("/"));
+    b.wait_js("the login form", "location.pathname === '/login'");
+    b.type_into("#token", "not-the-token-at-all");
+    b.click("button[type=submit]");
+    b.wait_js("the refusal", "document.querySelector('.login-error')");
+    b.screenshot("login-refused");
+    b.type_into("#token", TOKEN);
+    b.click("button[type=submit]");
+    b.wait_js(
+        "the overview",
+        "document.querySelector('tr[data-queue=\"q\"]')",
+    );
+    assert_eq!(b.js(&format!("return {};", row_js("q")))[1], json!("3"));
+    // The session cookie is not for scripts.
+    assert_eq!(b.js("return document.cookie;"), json!(""));
+    b.screenshot("logged-in");
+    b.click("#logout button");
+    b.wait_js("the login form again", "location.pathname === '/login'");
+    b.goto(&s.url("/"));
+    b.wait_js("still signed out", "location.pathname === '/login'");
+    // SIGTERM with the browser's connections still open: they close, and it exits 0.
+    let started = Instant::now();
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
