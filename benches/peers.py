@@ -13,7 +13,9 @@ them on the next run. Nothing is installed elsewhere.
 Every contender gets the same number of tasks, is checked for lost and duplicated tasks, and runs
 on the same redis-server (FLUSHALL between contenders). Each round runs every contender once, in
 an order rotated from round to round, so that machine noise hits all alike and every ratio can be
-taken within one round. Producing and consuming are separate phases (all tasks are queued, then
+taken within one round. The two references also run again just before every other contender,
+which gives each ratio a second form whose two figures are seconds apart (on a shared machine
+the speed of a lone round trip drifts by 2x or more within a minute). Producing and consuming are separate phases (all tasks are queued, then
 drained), as in `rpq bench`; the Redis CPU time of each phase is read from INFO cpu
 (used_cpu_sys + used_cpu_user) at its boundaries, which every driver reports on stderr and then
 waits for a line on stdin before going on.
@@ -560,7 +562,8 @@ PRODUCE_ROWS = [("zadd", CONTENDERS["zadd"][0], "rate", "redis_us"),
 
 def summarize(rounds):
     """Medians and ranges of every figure, and the ratios taken within each round."""
-    s = {"figures": {}, "consume_vs_eval": {}, "produce_vs_zadd": {}, "ratios": {}}
+    s = {"figures": {}, "consume_vs_eval": {}, "consume_vs_eval_adjacent": {},
+         "produce_vs_zadd": {}, "produce_vs_zadd_adjacent": {}, "ratios": {}}
     for k in rounds[0]:
         s["figures"][k] = {f: summary([r[k].get(f) for r in rounds]) for f in rounds[0][k]
                            if not isinstance(rounds[0][k][f], list)}
@@ -570,9 +573,13 @@ def summarize(rounds):
     for k in CONSUME_ROWS:
         if k in rounds[0]:
             s["consume_vs_eval"][k] = ratio_in_round(rounds, k + ".rate", "eval.rate")
+            s["consume_vs_eval_adjacent"][k] = ratio_in_round(
+                rounds, k + ".rate", k + (".eval_adj" if k != "eval" else ".rate"))
     for k, _, f, _ in PRODUCE_ROWS:
         if k in rounds[0]:
             s["produce_vs_zadd"][k] = ratio_in_round(rounds, f"{k}.{f}", "zadd.rate")
+            s["produce_vs_zadd_adjacent"][k] = ratio_in_round(
+                rounds, f"{k}.{f}", k + (".zadd_adj" if k != "zadd" else ".rate"))
     for label, num, den in RATIOS:
         if num.split(".")[0] in rounds[0] and den.split(".")[0] in rounds[0]:
             s["ratios"][label] = ratio_in_round(rounds, num, den)
@@ -583,25 +590,30 @@ def table(rounds, meta, s):
     fig = s["figures"]
     n = meta["tasks"]
     out = [f"Consume: {n:,} tasks queued, then drained (claim + acknowledge); medians of "
-           f"{len(rounds)} rounds, min–max; ratio = the median of each round's figure over the "
-           f"same round's EVAL round trip; Redis CPU from INFO cpu over the phase.", "",
-           "| contender | tasks/s | min–max | × EVAL round trip | Redis CPU µs per task "
-           "| tasks per Redis CPU-second | Redis busy | lost / duplicated (all rounds) |",
-           "|---|---|---|---|---|---|---|---|"]
+           f"{len(rounds)} rounds, min–max; × EVAL = the median (min–max) of each round's "
+           f"figure over the EVAL round trip of the same round, and over the EVAL run just "
+           f"before this contender; Redis CPU from INFO cpu over the phase.", "",
+           "| contender | tasks/s | min–max | × EVAL, same round | × EVAL just before "
+           "| Redis CPU µs per task | tasks per Redis CPU-second | Redis busy "
+           "| lost / duplicated (all rounds) |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for k in CONSUME_ROWS:
         m = fig[k]
         checks = "-" if k == "eval" else f"{m['lost_all_rounds']} / {m['duplicated_all_rounds']}"
         out.append(
             f"| {CONTENDERS[k][0]} | {fmt_rate(m['rate'])} | {fmt_range(m['rate'])} | "
-            f"{fmt_ratio(s['consume_vs_eval'][k])} | {fmt_us(m['redis_us'])} | "
+            f"{fmt_ratio(s['consume_vs_eval'][k])} | "
+            f"{fmt_ratio(s['consume_vs_eval_adjacent'][k])} | {fmt_us(m['redis_us'])} | "
             f"{fmt_rate(m['per_redis_cpu_sec'])} | {m['redis_busy']['median']:.0%} | {checks} |")
     out += ["", f"Produce: {n:,} tasks, 100-byte payloads (the ZADD reference: "
             f"{meta['zadd_n']:,} ZADDs of 100-byte members).", "",
-            "| contender | tasks/s | min–max | × ZADD `-P 64` | Redis CPU µs per task |",
-            "|---|---|---|---|---|"]
+            "| contender | tasks/s | min–max | × ZADD, same round | × ZADD just before "
+            "| Redis CPU µs per task |",
+            "|---|---|---|---|---|---|"]
     for k, label, f, cpu in PRODUCE_ROWS:
         out.append(f"| {label} | {fmt_rate(fig[k][f])} | {fmt_range(fig[k][f])} | "
-                   f"{fmt_ratio(s['produce_vs_zadd'][k])} | {fmt_us(fig[k][cpu])} |")
+                   f"{fmt_ratio(s['produce_vs_zadd'][k])} | "
+                   f"{fmt_ratio(s['produce_vs_zadd_adjacent'][k])} | {fmt_us(fig[k][cpu])} |")
     out += ["", "rpq against the peers, ratios within each round (median, min–max):", "",
             "| ratio | median (min–max) |", "|---|---|"]
     for label, r in s["ratios"].items():
@@ -660,8 +672,16 @@ def main():
             order = keys[i % len(keys):] + keys[:i % len(keys)]
             rnd = {}
             for k in order:
+                adjacent = {}
+                if k not in ("eval", "zadd"):
+                    # The references again, just before this contender: a second ratio whose
+                    # two figures are seconds apart, not a round apart.
+                    ctx.r.flushall()
+                    adjacent["zadd_adj"] = c_zadd(ctx)["rate"]
+                    ctx.r.flushall()
+                    adjacent["eval_adj"] = c_eval(ctx)["rate"]
                 ctx.r.flushall()
-                rnd[k] = CONTENDERS[k][1](ctx)
+                rnd[k] = CONTENDERS[k][1](ctx) | adjacent
                 print(f"round {i + 1} {k}: " + ", ".join(
                     f"{f}={v:.4g}" if isinstance(v, float) else f"{f}={v}"
                     for f, v in rnd[k].items()), file=sys.stderr)
