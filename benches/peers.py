@@ -3,7 +3,8 @@
 seed's Python design, on one private redis-server, in rounds; prints a markdown table of medians.
 
 Usage: cargo build --release && python3 benches/peers.py [--rounds 5] [--tasks 20000] [--json]
-       [--deps DIR]    (RPQ_BIN=path picks another rpq binary)
+       [--placement split|same|free] [--deps DIR] [--only NAME,...]
+(RPQ_BIN=path picks another rpq binary.)
 
 Needs redis-server, redis-benchmark, node and npm (v20), and Python 3.11 with pip. BullMQ and
 ioredis (npm) and redis-py (pip) are installed at start into a temporary folder, at the exact
@@ -15,7 +16,8 @@ on the same redis-server (FLUSHALL between contenders). Each round runs every co
 an order rotated from round to round, so that machine noise hits all alike and every ratio can be
 taken within one round. The two references also run again just before every other contender,
 which gives each ratio a second form whose two figures are seconds apart (on a shared machine
-the speed of a lone round trip drifts by 2x or more within a minute). Producing and consuming are separate phases (all tasks are queued, then
+the speed of a lone round trip drifts by 2x or more within a minute). By default redis-server is
+pinned to one CPU and every client to the others (--placement, see placement() below). Producing and consuming are separate phases (all tasks are queued, then
 drained), as in `rpq bench`; the Redis CPU time of each phase is read from INFO cpu
 (used_cpu_sys + used_cpu_user) at its boundaries, which every driver reports on stderr and then
 waits for a line on stdin before going on.
@@ -119,14 +121,31 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(tmp):
+def placement(how):
+    """(CPUs for redis-server, CPUs for every client) or None to leave the scheduler free.
+
+    On a small machine a lone client's round trip is two to three times faster when the
+    scheduler happens to put it on the server's core (no wake-up of another, idle vCPU), and it
+    flips between the two from one run to the next; pinning makes the figures repeatable.
+    `split` (the default) gives redis-server a core of its own, as in a deployment where clients
+    run elsewhere; `same` puts everything on one core; `free` pins nothing."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if how == "free":
+        return None
+    if how == "same" or len(cpus) < 2:
+        return {cpus[-1]}, {cpus[-1]}
+    return {cpus[-1]}, set(cpus[:-1])
+
+
+def start_server(tmp, cpus=None):
     port = free_port()
     d = os.path.join(tmp, "redis")
     os.makedirs(d)
     p = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", d,
          "--save", "", "--appendonly", "no", "--logfile", os.path.join(d, "log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     for _ in range(200):
         try:
             r = Resp(port)
@@ -624,7 +643,8 @@ def table(rounds, meta, s):
     v = meta["versions"]
     out += ["", f"Versions: redis-server {v['redis']}, rpq {v['rpq']}, node {v['node']}, "
             f"bullmq {v['bullmq']}, ioredis {v['ioredis']}, Python {v['python']}, "
-            f"redis-py {v['redis-py']}. Machine: {meta['machine']}; load average "
+            f"redis-py {v['redis-py']}. Machine: {meta['machine']}; placement "
+            f"{meta['placement']}; load average "
             f"{meta['load_start']:.2f} at start, {meta['load_end']:.2f} at the end. "
             f"Command: `{meta['command']}`."]
     return "\n".join(out)
@@ -636,6 +656,9 @@ def main():
     ap.add_argument("--tasks", type=int, default=20_000)
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     ap.add_argument("--deps", help="keep the npm and pip installs in DIR and reuse them")
+    ap.add_argument("--placement", choices=["split", "same", "free"], default="split",
+                    help="split: redis-server on the last CPU, clients on the others (default); "
+                         "same: all on one CPU; free: no pinning")
     ap.add_argument("--only", help="comma-separated contenders (default all): " + ",".join(CONTENDERS))
     a = ap.parse_args()
     for tool in ("redis-server", "redis-benchmark", "node", "npm"):
@@ -653,7 +676,10 @@ def main():
         ctx = Ctx()
         ctx.deps = os.path.abspath(a.deps) if a.deps else os.path.join(tmp, "deps")
         versions = install_deps(ctx.deps)
-        server, ctx.port, ctx.r = start_server(tmp)
+        pin = placement(a.placement)
+        server, ctx.port, ctx.r = start_server(tmp, pin[0] if pin else None)
+        if pin:
+            os.sched_setaffinity(0, pin[1])  # every client below inherits it
         ctx.tasks, ctx.zadd_n = a.tasks, 5 * a.tasks
         versions.update(
             redis=ctx.r.info("server")["redis_version"],
@@ -665,6 +691,9 @@ def main():
                     if l.startswith("model name")), "?")
         meta = {"tasks": a.tasks, "zadd_n": ctx.zadd_n, "rounds": a.rounds,
                 "versions": versions, "machine": f"{os.cpu_count()} CPUs, {cpu}",
+                "placement": a.placement if not pin else
+                f"{a.placement}: redis-server on CPU {','.join(map(str, sorted(pin[0])))}, "
+                f"clients on CPU {','.join(map(str, sorted(pin[1])))}",
                 "load_start": os.getloadavg()[0],
                 "command": " ".join(["python3", "benches/peers.py", *sys.argv[1:]])}
         rounds = []
