@@ -26,9 +26,9 @@ Contenders:
   eval       redis-benchmark -c 1 -P 1 EVAL "return redis.call('ZPOPMIN',KEYS[1])" 1 k
              (the one-command script round trip: the reference of every consume figure)
   zadd       redis-benchmark -c 1 -P 64 ZADD with 100-byte members (the produce reference)
-  rpq-c1-p1, rpq-c1-p16, rpq-c8-p1, rpq-c8-p16
-             rpq bench, 1 or 8 consumer threads, prefetch 1 or 16, 1 producer, batch 500,
-             100-byte payloads
+  rpq-c1-p1, rpq-c1-p16, rpq-c2-p1, rpq-c8-p1, rpq-c8-p16
+             rpq bench, 1, 2 or 8 consumer threads, prefetch 1 or 16, 1 producer, batch 500,
+             100-byte payloads (2 consumers: two tasks in flight, as BullMQ's concurrency 2)
   bullmq-j1, bullmq-j2
              one BullMQ Worker, concurrency 1 or 2, default options; Queue.addBulk in chunks of
              500 jobs with a 100-byte payload
@@ -508,6 +508,7 @@ CONTENDERS = {
     "zadd": ("redis-benchmark ZADD 100-byte members, `-c 1 -P 64` (reference)", c_zadd),
     "rpq-c1-p1": ("rpq bench, 1 consumer, prefetch 1", c_rpq(1, 1)),
     "rpq-c1-p16": ("rpq bench, 1 consumer, prefetch 16", c_rpq(1, 16)),
+    "rpq-c2-p1": ("rpq bench, 2 consumers, prefetch 1", c_rpq(2, 1)),
     "rpq-c8-p1": ("rpq bench, 8 consumers, prefetch 1", c_rpq(8, 1)),
     "rpq-c8-p16": ("rpq bench, 8 consumers, prefetch 16", c_rpq(8, 16)),
     "bullmq-j1": ("BullMQ, 1 Worker, concurrency 1", c_bullmq(1)),
@@ -520,6 +521,7 @@ CONTENDERS = {
 RATIOS = [
     ("rpq 1 consumer, prefetch 1 / BullMQ concurrency 1", "rpq-c1-p1.rate", "bullmq-j1.rate"),
     ("rpq 1 consumer, prefetch 1 / BullMQ concurrency 2", "rpq-c1-p1.rate", "bullmq-j2.rate"),
+    ("rpq 2 consumers, prefetch 1 / BullMQ concurrency 2", "rpq-c2-p1.rate", "bullmq-j2.rate"),
     ("rpq 1 consumer, prefetch 16 / BullMQ concurrency 2", "rpq-c1-p16.rate", "bullmq-j2.rate"),
     ("rpq 1 consumer, prefetch 1 / seed, 2 consumers", "rpq-c1-p1.rate", "seed.rate"),
     ("rpq produce / BullMQ addBulk", "rpq-c1-p1.produce_rate", "bullmq-j1.produce_rate"),
@@ -567,7 +569,7 @@ def fmt_us(s):
     return f"{s['median']:.1f}" if s else "-"
 
 
-CONSUME_ROWS = ["eval", "rpq-c1-p1", "rpq-c1-p16", "rpq-c8-p1", "rpq-c8-p16", "bullmq-j1",
+CONSUME_ROWS = ["eval", "rpq-c1-p1", "rpq-c1-p16", "rpq-c2-p1", "rpq-c8-p1", "rpq-c8-p16", "bullmq-j1",
                 "bullmq-j2", "bullmq-prio-j1", "seed"]
 PRODUCE_ROWS = [("zadd", CONTENDERS["zadd"][0], "rate", "redis_us"),
                 ("rpq-c1-p1", "rpq bench, 1 producer, batch 500", "produce_rate",
