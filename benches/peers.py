@@ -569,8 +569,8 @@ def fmt_us(s):
     return f"{s['median']:.1f}" if s else "-"
 
 
-CONSUME_ROWS = ["eval", "rpq-c1-p1", "rpq-c1-p16", "rpq-c2-p1", "rpq-c8-p1", "rpq-c8-p16", "bullmq-j1",
-                "bullmq-j2", "bullmq-prio-j1", "seed"]
+CONSUME_ROWS = ["eval", "rpq-c1-p1", "rpq-c1-p16", "rpq-c2-p1", "rpq-c8-p1", "rpq-c8-p16",
+                "bullmq-j1", "bullmq-j2", "bullmq-prio-j1", "seed"]
 PRODUCE_ROWS = [("zadd", CONTENDERS["zadd"][0], "rate", "redis_us"),
                 ("rpq-c1-p1", "rpq bench, 1 producer, batch 500", "produce_rate",
                  "produce_redis_us"),
