@@ -17,10 +17,12 @@ an order rotated from round to round, so that machine noise hits all alike and e
 taken within one round. The two references also run again just before every other contender,
 which gives each ratio a second form whose two figures are seconds apart (on a shared machine
 the speed of a lone round trip drifts by 2x or more within a minute). By default redis-server is
-pinned to one CPU and every client to the others (--placement, see placement() below). Producing and consuming are separate phases (all tasks are queued, then
-drained), as in `rpq bench`; the Redis CPU time of each phase is read from INFO cpu
-(used_cpu_sys + used_cpu_user) at its boundaries, which every driver reports on stderr and then
-waits for a line on stdin before going on.
+pinned to one CPU and every client to the others (--placement, see placement() below).
+
+Producing and consuming are separate phases (all tasks are queued, then drained), as in
+`rpq bench`; the Redis CPU time of each phase is read from INFO cpu (used_cpu_sys +
+used_cpu_user) at its boundaries, which every driver reports on stderr and then waits for a line
+on stdin before going on.
 
 Contenders:
   eval       redis-benchmark -c 1 -P 1 EVAL "return redis.call('ZPOPMIN',KEYS[1])" 1 k
@@ -461,7 +463,8 @@ def c_bullmq(concurrency, priority=False):
         c2 = r.cpu()
         d.go()
         b = d.finish()
-        return {"produce_rate": ctx.tasks / b["produce_secs"], "rate": ctx.tasks / b["consume_secs"],
+        return {"produce_rate": ctx.tasks / b["produce_secs"],
+                "rate": ctx.tasks / b["consume_secs"],
                 "produce_redis_us": per_task_us(c1 - c0, ctx.tasks),
                 "redis_us": per_task_us(c2 - c1, ctx.tasks),
                 "redis_busy": (c2 - c1) / b["consume_secs"],
@@ -654,14 +657,17 @@ def table(rounds, meta, s):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--tasks", type=int, default=20_000)
-    ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
-    ap.add_argument("--deps", help="keep the npm and pip installs in DIR and reuse them")
+    ap.add_argument("--rounds", type=int, default=5, metavar="N", help="rounds (default 5)")
+    ap.add_argument("--tasks", type=int, default=20_000, metavar="N",
+                    help="tasks for each contender (default 20000)")
+    ap.add_argument("--json", action="store_true",
+                    help="print one JSON object instead of the table")
+    ap.add_argument("--deps", metavar="DIR", help="keep the npm and pip installs in DIR and reuse them")
     ap.add_argument("--placement", choices=["split", "same", "free"], default="split",
                     help="split: redis-server on the last CPU, clients on the others (default); "
                          "same: all on one CPU; free: no pinning")
-    ap.add_argument("--only", help="comma-separated contenders (default all): " + ",".join(CONTENDERS))
+    ap.add_argument("--only", metavar="NAME,...",
+                    help="comma-separated contenders (default all): " + ",".join(CONTENDERS))
     a = ap.parse_args()
     for tool in ("redis-server", "redis-benchmark", "node", "npm"):
         if not shutil.which(tool):
