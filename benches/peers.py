@@ -649,8 +649,9 @@ def table(rounds, meta, s):
     out += ["", f"Versions: redis-server {v['redis']}, rpq {v['rpq']}, node {v['node']}, "
             f"bullmq {v['bullmq']}, ioredis {v['ioredis']}, Python {v['python']}, "
             f"redis-py {v['redis-py']}. Machine: {meta['machine']}; placement "
-            f"{meta['placement']}; load average "
-            f"{meta['load_start']:.2f} at start, {meta['load_end']:.2f} at the end. "
+            f"{meta['placement']}; load average (1 min) at the start of each round "
+            f"{', '.join(f'{x:.1f}' for x in meta['load_rounds'])}, "
+            f"{meta['load_end']:.1f} at the end. "
             f"Command: `{meta['command']}`."]
     return "\n".join(out)
 
@@ -705,7 +706,9 @@ def main():
                 "load_start": os.getloadavg()[0],
                 "command": " ".join(["python3", "benches/peers.py", *sys.argv[1:]])}
         rounds = []
+        meta["load_rounds"] = []
         for i in range(a.rounds):
+            meta["load_rounds"].append(os.getloadavg()[0])
             order = keys[i % len(keys):] + keys[:i % len(keys)]
             rnd = {}
             for k in order:
