@@ -20,3 +20,4 @@ mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env var
 mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
+mod time; // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock
