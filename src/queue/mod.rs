@@ -640,9 +640,10 @@ impl Queue {
         let mut oldest: Option<DateTime<Utc>> = None;
         for shard in 0..self.shards.len() {
             for body in array(self.invoke(shard, &OLDEST, &[], "finding the oldest task")?)? {
+                // A task pushed for later has waited since it fell due, not since it was pushed.
                 let created = opt_string(Some(&body))?
                     .and_then(|b| Task::from_stored("", &b, 0).ok())
-                    .map(|t| t.created_at);
+                    .map(|t| t.due_at.map_or(t.created_at, |d| d.max(t.created_at)));
                 oldest = [oldest, created].into_iter().flatten().min();
             }
         }
