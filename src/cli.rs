@@ -251,8 +251,9 @@ pub struct ProduceArgs {
     #[arg(long = "in", value_parser = parse_duration, value_name = "DUR", conflicts_with = "at")]
     pub due_in: Option<Duration>,
 
-    /// Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now
-    #[arg(long, value_parser = parse_time, value_name = "TIME")]
+    // (help as an attribute: rustdoc would read the brackets as a link)
+    #[arg(long, value_parser = parse_time, value_name = "TIME",
+          help = "Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now")]
     pub at: Option<DateTime<Utc>>,
 
     /// Dead (reason "expired") unless claimed within DUR of falling due
@@ -473,7 +474,7 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct ScheduleAddArgs {
-    /// Its name; each slot's task gets the id NAME@<slot time>
+    #[arg(help = "Its name; each slot's task gets the id NAME@<slot time>")]
     pub name: String,
 
     /// Fire every DUR (at least 1s)
@@ -538,7 +539,7 @@ fn parse_aging(s: &str) -> Result<Aging, String> {
     }
 }
 
-/// A time: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time.
+/// A time: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in local time.
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     crate::task::parse_time(s)
 }
