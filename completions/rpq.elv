@@ -41,6 +41,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand demo 'A producer and two consumers of different speeds in one terminal'
             cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+            cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+            cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -52,6 +54,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --payload 'Payload of the one task: JSON if it parses, else a string'
             cand --id 'Id of the one task; an id that is already queued is not queued twice'
             cand --batch 'Tasks per round trip with --stdin'
+            cand --in 'Due this long after Redis receives it (scheduled until then, by the server''s clock)'
+            cand --at 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now'
+            cand --ttl 'Dead (reason "expired") unless claimed within DUR of falling due'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
@@ -262,6 +267,10 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --batch 'Tasks per push (one round trip each)'
             cand --prefetch 'Tasks per claim (one round trip each)'
             cand --latency-tasks 'Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)'
+            cand --scheduled-tasks 'Tasks of the scheduled phase, due at known times and claimed by idle consumers (0 skips)'
+            cand --scheduled-backlog 'Before consuming, schedule N more tasks a day ahead (claims must not slow with them)'
+            cand --due-in 'Produce every task due DUR later; consuming starts once all are due (a burst falling due)'
+            cand --aging 'Turn aging on with this step for the run (the claim cost with aging on)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
@@ -281,6 +290,106 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;serve'= {
             cand --listen 'Address and port to listen on; one that is not loopback needs a token'
             cand --token-file 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;schedule'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a schedule, or replace the one of that name'
+            cand list 'List the schedules with their next fire time and the last slot fired'
+            cand remove 'Remove a schedule: no slot fires after this returns'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;schedule;add'= {
+            cand --every 'Fire every DUR (at least 1s)'
+            cand --cron 'Fire on a cron spec, such as ''30 2 * * *'''
+            cand --tz 'Time zone of --cron, such as Europe/Berlin [default: UTC]'
+            cand --type 'Type of the task each slot queues'
+            cand --priority 'Its priority: 1|2|3 or high|medium|low [default: medium]'
+            cand --payload 'Its payload: JSON if it parses, else a string'
+            cand --ttl 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;schedule;list'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;schedule;remove'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;schedule;help'= {
+            cand add 'Add a schedule, or replace the one of that name'
+            cand list 'List the schedules with their next fire time and the last slot fired'
+            cand remove 'Remove a schedule: no slot fires after this returns'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;schedule;help;add'= {
+        }
+        &'rpq;schedule;help;list'= {
+        }
+        &'rpq;schedule;help;remove'= {
+        }
+        &'rpq;schedule;help;help'= {
+        }
+        &'rpq;aging'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
@@ -321,6 +430,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand demo 'A producer and two consumers of different speeds in one terminal'
             cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+            cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+            cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -352,6 +463,19 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;bench'= {
         }
         &'rpq;help;serve'= {
+        }
+        &'rpq;help;schedule'= {
+            cand add 'Add a schedule, or replace the one of that name'
+            cand list 'List the schedules with their next fire time and the last slot fired'
+            cand remove 'Remove a schedule: no slot fires after this returns'
+        }
+        &'rpq;help;schedule;add'= {
+        }
+        &'rpq;help;schedule;list'= {
+        }
+        &'rpq;help;schedule;remove'= {
+        }
+        &'rpq;help;aging'= {
         }
         &'rpq;help;completions'= {
         }

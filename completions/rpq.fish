@@ -45,6 +45,8 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "dead" -d 'The dead-letter s
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
@@ -54,6 +56,9 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priorit
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l payload -d 'Payload of the one task: JSON if it parses, else a string' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one task; an id that is already queued is not queued twice' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l in -d 'Due this long after Redis receives it (scheduled until then, by the server\'s clock)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l at -d 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l ttl -d 'Dead (reason "expired") unless claimed within DUR of falling due' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -207,6 +212,10 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l payload-bytes -d 'Payl
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l batch -d 'Tasks per push (one round trip each)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l prefetch -d 'Tasks per claim (one round trip each)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l latency-tasks -d 'Tasks of the latency phase, pushed one at a time to idle consumers (0 skips it)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l scheduled-tasks -d 'Tasks of the scheduled phase, due at known times and claimed by idle consumers (0 skips)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l scheduled-backlog -d 'Before consuming, schedule N more tasks a day ahead (claims must not slow with them)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l due-in -d 'Produce every task due DUR later; consuming starts once all are due (a burst falling due)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l aging -d 'Turn aging on with this step for the run (the claim cost with aging on)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -233,6 +242,76 @@ complete -c rpq -n "__fish_rpq_using_subcommand serve" -l json -d 'Machine outpu
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Add a schedule, or replace the one of that name'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List the schedules with their next fire time and the last slot fired'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove a schedule: no slot fires after this returns'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l every -d 'Fire every DUR (at least 1s)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l cron -d 'Fire on a cron spec, such as \'30 2 * * *\'' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tz -d 'Time zone of --cron, such as Europe/Berlin [default: UTC]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l type -d 'Type of the task each slot queues' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l priority -d 'Its priority: 1|2|3 or high|medium|low [default: medium]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l payload -d 'Its payload: JSON if it parses, else a string' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l ttl -d 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a schedule, or replace the one of that name'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the schedules with their next fire time and the last slot fired'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a schedule: no slot fires after this returns'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -244,18 +323,23 @@ complete -c rpq -n "__fish_rpq_using_subcommand completions" -l json -d 'Machine
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "add" -d 'Add a schedule, or replace the one of that name'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List the schedules with their next fire time and the last slot fired'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove a schedule: no slot fires after this returns'

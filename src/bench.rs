@@ -2,16 +2,19 @@
 //! `produce --stdin` and `consume`, so it measures what users run. Three phases, one after the
 //! other, every thread with its own connection: produce all tasks (no consumer running), consume
 //! them all (claim + ack, the ack riding on the next claim as in `consume`), then push tasks one
-//! at a time to idle consumers and time push to claim on one monotonic clock (one process).
-//! Every task must come out exactly once; the bench exits 1 when one did not.
+//! at a time to idle consumers and time push to claim on one monotonic clock (one process);
+//! then schedule tasks at known times and time due to claim by idle consumers (the server's
+//! clock mapped onto the monotonic one). Every task must come out exactly once; the bench
+//! exits 1 when one did not.
 
 use crate::config::Config;
+use crate::consumer::waker::Waker;
 use crate::error::{Interrupted, UsageError};
 use crate::output::{note, Output};
 use crate::queue::{ClaimOptions, Lease, Queue};
 use crate::server::RedisServer;
 use crate::shutdown::Shutdown;
-use crate::task::{new_id, NewTask, Priority};
+use crate::task::{new_id, Due, NewTask, Priority, When};
 use anyhow::{anyhow, bail, Context, Result};
 use rand::Rng;
 use serde::Serialize;
@@ -40,6 +43,12 @@ pub struct Setup {
     pub payload_bytes: u64,
     pub batch: u64,
     pub prefetch: u64,
+    /// Tasks scheduled a day ahead while consuming (`--scheduled-backlog`).
+    pub scheduled_backlog: u64,
+    /// Every produced task due this long after its push (`--due-in`), null when at once.
+    pub due_in_ms: Option<u64>,
+    /// The aging step of the run, null when off.
+    pub aging_ms: Option<u64>,
 }
 
 /// What to run (the flags of `rpq bench`).
@@ -47,6 +56,8 @@ pub struct Setup {
 pub struct Options {
     pub setup: Setup,
     pub latency_tasks: u64,
+    /// Tasks of the scheduled phase (0 skips it).
+    pub scheduled_tasks: u64,
     /// A private redis-server for the run.
     pub spawn: bool,
     /// Wait for Enter between producing and consuming.
@@ -71,6 +82,8 @@ pub struct Report {
     pub consume_secs: f64,
     pub consume_per_sec: f64,
     pub latency_ms: Latency,
+    /// Scheduled phase: from a task's due time to its claim reaching an idle consumer.
+    pub scheduled_ms: Latency,
     /// Growth of Redis `used_memory` per task while the produced tasks waited (null when the
     /// server would not say, as a cluster may not).
     pub memory_per_task_bytes: Option<f64>,
@@ -161,6 +174,18 @@ fn bench(
     let memory_per_task = mem_before
         .zip(mem_after)
         .map(|(b, a_)| (a_ as f64 - b as f64) / a.setup.tasks as f64);
+    if let Some(ms) = a.setup.due_in_ms {
+        // Every task falls due within `due_in` of the end of producing: consume from then on.
+        if !sd.sleep(Duration::from_millis(ms)) {
+            return Err(Interrupted.into());
+        }
+    }
+    if a.setup.scheduled_backlog > 0 {
+        schedule_backlog(control, a.setup.scheduled_backlog, sd)?;
+    }
+    if let Some(ms) = a.setup.aging_ms {
+        control.set_aging(Some(Duration::from_millis(ms)))?;
+    }
 
     if a.step {
         out.wait_for_enter(&format!(
@@ -176,9 +201,18 @@ fn bench(
     let (latency_ids, mut latency_seen, samples) = latency_phase(cfg, a, sd, epoch)?;
     check_stop(sd)?;
 
+    // The backlog would be claimed by the scheduled phase's consumers a day from now: gone.
+    if a.setup.scheduled_backlog > 0 {
+        control.clear()?;
+    }
+    let (scheduled_ids, mut scheduled_seen, due_samples) = scheduled_phase(cfg, a, sd)?;
+    check_stop(sd)?;
+
     let mut all_expected = expected;
     all_expected.extend(latency_ids);
+    all_expected.extend(scheduled_ids);
     seen.append(&mut latency_seen);
+    seen.append(&mut scheduled_seen);
     let (lost, duplicated) = verify(&all_expected, &seen);
     let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
     Ok(Report {
@@ -188,6 +222,7 @@ fn bench(
         consume_secs: consume_time.as_secs_f64(),
         consume_per_sec: rate(a.setup.tasks, consume_time),
         latency_ms: percentiles(samples),
+        scheduled_ms: percentiles(due_samples),
         memory_per_task_bytes: memory_per_task,
         redis_version: version,
         queue: cfg.queue.clone(),
@@ -215,6 +250,13 @@ fn produce_phase(
     out: &Output,
 ) -> Result<(Vec<String>, Duration)> {
     let payload = Value::String(padding(a.setup.payload_bytes as usize));
+    let when = When {
+        due: match a.setup.due_in_ms {
+            Some(ms) => Due::In(Duration::from_millis(ms)),
+            None => Due::Now,
+        },
+        ttl: None,
+    };
     phase(
         cfg,
         a.setup.producers,
@@ -235,6 +277,7 @@ fn produce_phase(
                         kind: "bench".into(),
                         priority: Priority::ALL[(j % 3) as usize],
                         payload: payload.clone(),
+                        when,
                     });
                 }
                 let (_, flags) = q.push(&batch)?;
@@ -490,6 +533,7 @@ fn push_samples(
                 kind: "bench".into(),
                 priority: Priority::MEDIUM,
                 payload: Value::from(pushed_at),
+                when: When::NOW,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);
@@ -502,6 +546,210 @@ fn push_samples(
         .collect();
     q.push(&stops)?;
     result.map(|()| ids)
+}
+
+/// Schedules `n` tasks a day ahead, in batches of 1,000: the scheduled set a claim of waiting
+/// tasks must not notice.
+fn schedule_backlog(q: &mut Queue, n: u64, sd: &Shutdown) -> Result<()> {
+    let when = When {
+        due: Due::In(Duration::from_secs(86_400)),
+        ttl: None,
+    };
+    let mut left = n;
+    while left > 0 {
+        check_stop(sd)?;
+        let batch: Vec<NewTask> = (0..left.min(1000))
+            .map(|_| NewTask {
+                when,
+                ..NewTask::new("bench-later", Priority::MEDIUM, Value::Null)
+            })
+            .collect();
+        q.push(&batch)?;
+        left -= batch.len() as u64;
+    }
+    Ok(())
+}
+
+/// How far apart the scheduled phase's tasks fall due, and how long after the push the first.
+const SCHEDULED_GAP: Duration = Duration::from_millis(5);
+const SCHEDULED_LEAD: Duration = Duration::from_millis(300);
+
+/// Phase 4: tasks scheduled at known times, `SCHEDULED_GAP` apart, all pushed at once; idle
+/// consumers sleep until the first due time (woken by their waker, as `consume` does) and time
+/// each from its due time, on the server's clock mapped onto the monotonic one, to the claim's
+/// reply. Returns the ids pushed, the ids claimed and the delays.
+#[allow(clippy::type_complexity)]
+fn scheduled_phase(
+    cfg: &Config,
+    a: &Options,
+    sd: &Shutdown,
+) -> Result<(Vec<String>, Vec<String>, Vec<Duration>)> {
+    let total = a.scheduled_tasks;
+    if total == 0 {
+        return Ok((vec![], vec![], vec![]));
+    }
+    let n = a.setup.consumers as usize;
+    let mut q = Queue::open(cfg)?;
+    let clock = ServerClock::read(&mut q)?;
+    let first_due = clock.server_ms_at(Instant::now() + SCHEDULED_LEAD);
+    let tasks: Vec<NewTask> = (0..total)
+        .map(|i| {
+            let due = first_due + (i * SCHEDULED_GAP.as_millis() as u64) as i64;
+            NewTask {
+                when: When {
+                    due: Due::At(crate::task::ms_to_time(due)),
+                    ttl: None,
+                },
+                ..NewTask::new("bench", Priority::MEDIUM, Value::from(due))
+            }
+        })
+        .collect();
+    let ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    let claimed = AtomicU64::new(0);
+    let failed = AtomicBool::new(false);
+    let ready = Barrier::new(n + 1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (ready, claimed, failed, clock) = (&ready, &claimed, &failed, &clock);
+                s.spawn(move || -> Result<(Vec<String>, Vec<Duration>)> {
+                    let q = Queue::open(cfg);
+                    ready.wait();
+                    let r = consume_scheduled(q, cfg, i, sd, clock, claimed);
+                    if r.is_err() {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    r
+                })
+            })
+            .collect();
+        ready.wait();
+        let pushed = (|| -> Result<()> {
+            q.push(&tasks)?;
+            let last_due = Duration::from_millis(total * SCHEDULED_GAP.as_millis() as u64);
+            let limit = Instant::now() + SCHEDULED_LEAD + last_due + SAMPLE_LIMIT;
+            while claimed.load(Ordering::SeqCst) < total {
+                if sd.stop_requested() || failed.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                if Instant::now() > limit {
+                    bail!("the scheduled tasks were not all claimed within {SAMPLE_LIMIT:?} of their due times");
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(())
+        })();
+        // Stop tasks go in even after an error, so no consumer waits for ever.
+        let stops: Vec<NewTask> = (0..n)
+            .map(|_| NewTask::new(STOP_TYPE, Priority::LOW, Value::Null))
+            .collect();
+        q.push(&stops)?;
+        let mut seen = Vec::new();
+        let mut samples = Vec::new();
+        for h in handles {
+            let (got, lat) = h.join().expect("a bench consumer panicked")?;
+            seen.extend(got);
+            samples.extend(lat);
+        }
+        pushed?;
+        Ok((ids, seen, samples))
+    })
+}
+
+fn consume_scheduled(
+    q: Result<Queue>,
+    cfg: &Config,
+    i: usize,
+    sd: &Shutdown,
+    clock: &ServerClock,
+    claimed: &AtomicU64,
+) -> Result<(Vec<String>, Vec<Duration>)> {
+    let mut q = q?;
+    let waker = Waker::start(cfg.clone());
+    let opts = ClaimOptions {
+        consumer: format!("bench-s{i}"),
+        lease: LEASE,
+        max_attempts: 3,
+        count: 1,
+    };
+    let (mut seen, mut samples) = (Vec::new(), Vec::new());
+    let mut acks: Vec<Lease> = Vec::new();
+    loop {
+        let reply = q.claim(&opts, &acks)?;
+        let got_at = Instant::now();
+        acks.clear();
+        if reply.tasks.is_empty() {
+            if sd.stop_requested() {
+                return Ok((seen, samples));
+            }
+            let due = reply
+                .next_due
+                .map(|t| got_at + (t - reply.now).to_std().unwrap_or_default());
+            waker.at(due);
+            q.wait_for_work(Duration::from_secs(1))?;
+            continue;
+        }
+        let mut stop = false;
+        for c in reply.tasks {
+            if c.task.kind == STOP_TYPE {
+                stop = true;
+            } else {
+                let due = clock.instant_of(c.task.payload.as_i64().unwrap_or(0));
+                samples.push(got_at.saturating_duration_since(due));
+                seen.push(c.task.id.clone());
+                claimed.fetch_add(1, Ordering::SeqCst);
+            }
+            acks.push(c.lease());
+        }
+        if stop {
+            q.ack(&opts.consumer, &acks)?;
+            return Ok((seen, samples));
+        }
+    }
+}
+
+/// The server's clock against the monotonic one: TIME read a few times, the reading with the
+/// shortest round trip taken at its middle (off by at most half that round trip).
+struct ServerClock {
+    at: Instant,
+    server_us: i64,
+}
+
+impl ServerClock {
+    fn read(q: &mut Queue) -> Result<ServerClock> {
+        let mut best: Option<(Duration, ServerClock)> = None;
+        for _ in 0..9 {
+            let before = Instant::now();
+            let (secs, micros): (i64, i64) = redis::cmd("TIME")
+                .query(q.conn())
+                .context("reading the server's clock")?;
+            let rtt = before.elapsed();
+            let c = ServerClock {
+                at: before + rtt / 2,
+                server_us: secs * 1_000_000 + micros,
+            };
+            if best.as_ref().is_none_or(|(r, _)| rtt < *r) {
+                best = Some((rtt, c));
+            }
+        }
+        Ok(best.expect("nine readings").1)
+    }
+
+    fn server_ms_at(&self, t: Instant) -> i64 {
+        (self.server_us + t.saturating_duration_since(self.at).as_micros() as i64) / 1000
+    }
+
+    /// The monotonic instant of a server time in ms.
+    fn instant_of(&self, server_ms: i64) -> Instant {
+        let us = server_ms * 1000 - self.server_us;
+        if us >= 0 {
+            self.at + Duration::from_micros(us as u64)
+        } else {
+            self.at
+                .checked_sub(Duration::from_micros(us.unsigned_abs()))
+                .unwrap_or(self.at)
+        }
+    }
 }
 
 fn join_all<T>(handles: Vec<ScopedJoinHandle<'_, Result<T>>>) -> Result<Vec<T>> {

@@ -1,7 +1,8 @@
 //! The command line, clap derive only: global options and one Args struct per subcommand.
 
 use crate::task::Priority;
-use clap::{Args, Parser, Subcommand};
+use chrono::{DateTime, Utc};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -187,6 +188,33 @@ A --listen address that is not loopback needs a token (--token-file, or RPQ_SERV
 then every request carries it: `Authorization: Bearer TOKEN` for the API and /metrics, a
 login form for the page. The first SIGINT or SIGTERM ends open requests and exits 0.")]
     Serve(ServeArgs),
+    /// Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers
+    #[command(
+        subcommand,
+        after_help = "\
+Running consumers fire due slots; each slot's task has the id NAME@<slot time>, so a slot
+fires at most once however many consumers run, and a slot missed while none ran fires once
+when one runs again (not once per missed slot).
+
+Examples:
+  rpq schedule add report --every 1h --type report --priority low
+  rpq schedule add backup --cron '30 2 * * *' --tz Europe/Berlin --type backup
+  rpq schedule list
+  rpq schedule remove report"
+    )]
+    Schedule(ScheduleCommand),
+
+    /// Show or set aging: a waiting task claimed as if one priority higher per DUR it waited
+    #[command(after_help = "\
+Off by default: strict priority. With aging DUR a low task that waited 2 x DUR competes as a
+high one (ties go to the task that arrived first), so it waits at most about 2 x DUR behind a
+stream of high ones. Stored with the queue; every consumer follows it from its next claim.
+
+Examples:
+  rpq aging                show the setting
+  rpq aging 30s
+  rpq aging off")]
+    Aging(AgingArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
@@ -231,6 +259,20 @@ pub struct ProduceArgs {
     #[arg(long, default_value_t = 500, value_name = "K",
           value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub batch: u64,
+
+    // Time (issue 12): for the one task, every random one, and --stdin lines without their own.
+    /// Due this long after Redis receives it (scheduled until then, by the server's clock)
+    #[arg(long = "in", value_parser = parse_duration, value_name = "DUR", conflicts_with = "at")]
+    pub due_in: Option<Duration>,
+
+    // (help as an attribute: rustdoc would read the brackets as a link)
+    #[arg(long, value_parser = parse_time, value_name = "TIME",
+          help = "Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now")]
+    pub at: Option<DateTime<Utc>>,
+
+    /// Dead (reason "expired") unless claimed within DUR of falling due
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub ttl: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -394,6 +436,126 @@ pub struct BenchArgs {
     /// After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)
     #[arg(long)]
     pub step: bool,
+
+    // Time (issue 12).
+    /// Tasks of the scheduled phase, due at known times and claimed by idle consumers (0 skips)
+    #[arg(long, default_value_t = 200, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub scheduled_tasks: u64,
+
+    /// Before consuming, schedule N more tasks a day ahead (claims must not slow with them)
+    #[arg(long, default_value_t = 0, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=100_000_000))]
+    pub scheduled_backlog: u64,
+
+    /// Produce every task due DUR later; consuming starts once all are due (a burst falling due)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub due_in: Option<Duration>,
+
+    /// Turn aging on with this step for the run (the claim cost with aging on)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub aging: Option<Duration>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Add a schedule, or replace the one of that name
+    #[command(
+        group(ArgGroup::new("when").required(true).args(["every", "cron"])),
+        after_help = "\
+--every DUR fires on the multiples of DUR since the Unix epoch (--every 1h on the hour, UTC).
+--cron takes 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first,
+in --tz (default UTC): a local time skipped by a DST change fires right after the change, one
+repeated by it fires once.
+
+Examples:
+  rpq schedule add report --every 1h --type report --priority low --payload '{\"kind\":\"hourly\"}'
+  rpq schedule add backup --cron '30 2 * * *' --tz Europe/Berlin --type backup --ttl 1h"
+    )]
+    Add(ScheduleAddArgs),
+    /// List the schedules with their next fire time and the last slot fired
+    #[command(after_help = "\
+Examples:
+  rpq schedule list
+  rpq schedule list --json | jq -r '.name + \" \" + .next_at'")]
+    List,
+    /// Remove a schedule: no slot fires after this returns
+    #[command(after_help = "\
+Examples:
+  rpq schedule remove report")]
+    Remove(ScheduleRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleAddArgs {
+    #[arg(help = "Its name; each slot's task gets the id NAME@<slot time>")]
+    pub name: String,
+
+    /// Fire every DUR (at least 1s)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub every: Option<Duration>,
+
+    /// Fire on a cron spec, such as '30 2 * * *'
+    #[arg(long, value_name = "SPEC")]
+    pub cron: Option<String>,
+
+    /// Time zone of --cron, such as Europe/Berlin [default: UTC]
+    #[arg(long, value_name = "ZONE", requires = "cron")]
+    pub tz: Option<String>,
+
+    /// Type of the task each slot queues
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: String,
+
+    /// Its priority: 1|2|3 or high|medium|low [default: medium]
+    #[arg(long, value_name = "P")]
+    pub priority: Option<Priority>,
+
+    /// Its payload: JSON if it parses, else a string
+    #[arg(long, value_name = "VALUE")]
+    pub payload: Option<String>,
+
+    /// Its ttl: dead (reason "expired") unless claimed within DUR of its slot
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub ttl: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleRemoveArgs {
+    /// The schedule's name
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AgingArgs {
+    /// DUR (such as 30s) to turn aging on, or off; none shows the setting
+    #[arg(value_name = "DUR|off", value_parser = parse_aging)]
+    pub step: Option<Aging>,
+}
+
+/// What `rpq aging` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aging {
+    Off,
+    Every(Duration),
+}
+
+fn parse_aging(s: &str) -> Result<Aging, String> {
+    if s.trim().eq_ignore_ascii_case("off") {
+        return Ok(Aging::Off);
+    }
+    match parse_duration(s) {
+        Ok(d) if d >= Duration::from_millis(1) => Ok(Aging::Every(d)),
+        Ok(_) => Err("aging 0 is no aging; say off".into()),
+        Err(_) => Err(format!(
+            "'{s}' is not a duration or off; use 30s, 5m or off"
+        )),
+    }
+}
+
+/// A time: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in local time.
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    crate::task::parse_time(s)
 }
 
 #[derive(Debug, Args)]

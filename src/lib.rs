@@ -12,7 +12,8 @@
 //! - `bench`: the load generator behind `rpq bench`.
 //! - `output`: every write to stdout and stderr: human blocks, NDJSON, tables, progress,
 //!   prompts, notes.
-//! - `task`: the task, its priority, its stored body and its JSON form.
+//! - `task`: the task, its priority, its time (`When`), its stored body and its JSON form.
+//! - `schedule`: recurring schedules: their definition and the arithmetic of their slots.
 //! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
 //! - `reconnect`: riding out a lost connection in long-running commands.
 //! - `shutdown`: signals (first drains, second hands back).
@@ -31,6 +32,7 @@ pub mod output;
 pub mod producer;
 pub mod queue;
 pub mod reconnect;
+pub mod schedule;
 pub mod serve;
 pub mod server;
 pub mod shutdown;
@@ -60,6 +62,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(a) => commands::demo::run(&cfg, &out, a),
         Command::Bench(a) => commands::bench::run(&cfg, &out, a),
         Command::Serve(a) => commands::serve::run(&cfg, a),
+        Command::Schedule(c) => commands::schedule::run(&cfg, &out, c),
+        Command::Aging(a) => commands::aging::run(&cfg, &out, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -7,7 +7,7 @@ use crate::output::Output;
 use crate::queue::Queue;
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
-use crate::task::{parse_input_line, NewTask, Priority};
+use crate::task::{parse_input_line_with, NewTask, Priority, When};
 use anyhow::{Context, Result};
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -19,11 +19,12 @@ use std::time::{Duration, Instant};
 const FAST_BATCH: u64 = 200;
 
 /// Pushes random tasks every `interval` (batched when it is zero) until `count` or a signal,
-/// each printed under `label`. Returns how many were pushed.
+/// each due `when`, each printed under `label`. Returns how many were pushed.
 pub fn generate(
     cfg: &Config,
     interval: Duration,
     count: Option<u64>,
+    when: When,
     sd: &Shutdown,
     out: &Output,
     label: &str,
@@ -38,7 +39,10 @@ pub fn generate(
         } else {
             1
         })
-            .map(|_| random_task())
+            .map(|_| NewTask {
+                when,
+                ..random_task()
+            })
             .collect();
         // The ids are fixed before the first try, so a push retried after a lost reply cannot
         // queue a task twice. Random tasks are nothing to keep: a stop during an outage ends
@@ -75,11 +79,13 @@ pub struct Imported {
 }
 
 /// Reads JSON task lines from `input` and pushes them in batches of `batch`, until the end of
-/// the input or a signal. Bad lines are reported by number and skipped.
+/// the input or a signal; `when` applies to lines without a time of their own. Bad lines are
+/// reported by number and skipped.
 pub fn import(
     cfg: &Config,
     input: &mut impl BufRead,
     batch_size: u64,
+    when: When,
     sd: &Shutdown,
     out: &Output,
 ) -> Result<Imported> {
@@ -96,7 +102,7 @@ pub fn import(
             line_no += 1;
             let line = buf.trim();
             if !line.is_empty() {
-                match parse_input_line(line) {
+                match parse_input_line_with(line, when) {
                     Ok(t) => batch.push(t),
                     Err(why) => {
                         done.bad += 1;

@@ -1,12 +1,13 @@
 //! The task: its priority, its stored body and its JSON form on stdout and stdin.
 
 use anyhow::{bail, Result};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 /// 1 (high) is claimed before 2 (medium) before 3 (low).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,6 +80,53 @@ pub struct NewTask {
     pub kind: String,
     pub priority: Priority,
     pub payload: Value,
+    /// When it falls due and how long it may wait then (`--in`, `--at`, `--ttl`).
+    pub when: When,
+}
+
+/// When a task falls due, by the Redis server's clock, and how long it may wait to be claimed
+/// once due before it expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct When {
+    pub due: Due,
+    pub ttl: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Due {
+    #[default]
+    Now,
+    /// This long after the server receives it.
+    In(Duration),
+    /// At this time (a time in the past is now).
+    At(DateTime<Utc>),
+}
+
+impl When {
+    pub const NOW: When = When {
+        due: Due::Now,
+        ttl: None,
+    };
+
+    pub fn is_now(&self) -> bool {
+        *self == When::NOW
+    }
+
+    /// The due time of a task the server received at `created_ms`, when that is later.
+    pub fn due_ms(&self, created_ms: i64) -> Option<i64> {
+        match self.due {
+            Due::Now => None,
+            Due::In(d) => Some(created_ms + d.as_millis() as i64),
+            Due::At(t) => Some(t.timestamp_millis()),
+        }
+        .filter(|&due| due > created_ms)
+    }
+
+    /// Its expiry deadline, for a task the server received at `created_ms`.
+    pub fn expires_ms(&self, created_ms: i64) -> Option<i64> {
+        let due = self.due_ms(created_ms).unwrap_or(created_ms);
+        self.ttl.map(|t| due + t.as_millis() as i64)
+    }
 }
 
 impl NewTask {
@@ -90,6 +138,7 @@ impl NewTask {
             kind: kind.into(),
             priority,
             payload,
+            when: When::NOW,
         }
     }
 
@@ -122,6 +171,8 @@ impl NewTask {
             payload: self.payload.clone(),
             created_at: ms_to_time(created_ms),
             attempt: 0,
+            due_at: self.when.due_ms(created_ms).map(ms_to_time),
+            expires_at: self.when.expires_ms(created_ms).map(ms_to_time),
         }
     }
 }
@@ -163,6 +214,20 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     /// Which claim of the task this is: 1 for the first, 0 while it has never been claimed.
     pub attempt: u32,
+    /// When it falls (or fell) due, for a task pushed for later.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339::opt"
+    )]
+    pub due_at: Option<DateTime<Utc>>,
+    /// When it goes to the dead set unless claimed, for a task pushed with a ttl.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339::opt"
+    )]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl Task {
@@ -174,6 +239,10 @@ impl Task {
             t: String,
             p: u8,
             d: Value,
+            #[serde(default)]
+            u: Option<i64>,
+            #[serde(default)]
+            x: Option<i64>,
         }
         let s: Stored =
             serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
@@ -186,6 +255,8 @@ impl Task {
             payload: s.d,
             created_at: ms_to_time(s.c),
             attempt,
+            due_at: s.u.map(ms_to_time),
+            expires_at: s.x.map(ms_to_time),
         })
     }
 
@@ -200,6 +271,8 @@ impl Task {
             payload: Value::Null,
             created_at: ms_to_time(0),
             attempt,
+            due_at: None,
+            expires_at: None,
         }
     }
 }
@@ -215,10 +288,73 @@ struct InputLine {
     payload: Value,
     #[serde(default)]
     id: Option<String>,
+    // Time (issue 12): a duration ("1.5s", or a number of seconds), a time, a duration.
+    #[serde(default, rename = "in")]
+    due_in: Option<Value>,
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    ttl: Option<Value>,
+}
+
+/// A duration on a `--stdin` line: a human string, or a number of seconds.
+fn line_duration(field: &str, v: &Value) -> Result<Duration, String> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => {
+            return Err(format!(
+                "{field} {other} is not a duration; use \"250ms\", \"1s\", \"2m\""
+            ))
+        }
+    };
+    crate::cli::parse_duration(&text).map_err(|e| format!("{field}: {e}"))
 }
 
 /// Parses one `--stdin` line: `{"type":..,"priority":..,"payload":..,"id":..}`.
 pub fn parse_input_line(line: &str) -> Result<NewTask, String> {
+    parse_input_line_with(line, When::NOW)
+}
+
+/// A time for `--at` and `"at"`: RFC 3339 (`2026-11-28T14:30:00Z`, `...+01:00`), or
+/// `YYYY-MM-DD HH:MM[:SS]` in local time (a local time that a DST change skips or repeats is
+/// refused, with the way out).
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let bad = || {
+        format!(
+            "'{s}' is not a time; use RFC 3339 (2026-11-28T14:30:00Z, 2026-11-28T14:30:00+01:00) \
+             or YYYY-MM-DD HH:MM[:SS] in local time"
+        )
+    };
+    let naive = [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(bad)?;
+    match Local.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        chrono::LocalResult::Ambiguous(a, b) => Err(format!(
+            "'{s}' happens twice in local time (a DST change); give its offset: {} or {}",
+            a.to_rfc3339(),
+            b.to_rfc3339()
+        )),
+        chrono::LocalResult::None => Err(format!(
+            "'{s}' does not exist in local time (a DST change skips it); give a time with an offset"
+        )),
+    }
+}
+
+/// Parses one `--stdin` line, with `"in"` or `"at"` and `"ttl"` for a task with a time;
+/// `defaults` (`produce --in/--at/--ttl`) applies where the line has none.
+pub fn parse_input_line_with(line: &str, defaults: When) -> Result<NewTask, String> {
     let input: InputLine = serde_json::from_str(line).map_err(|e| {
         let msg = e.to_string();
         // serde's "at line 1 column 7" is noise for a one-line record.
@@ -249,11 +385,22 @@ pub fn parse_input_line(line: &str) -> Result<NewTask, String> {
         }
         None => new_id(),
     };
+    let mut when = defaults;
+    match (&input.due_in, &input.at) {
+        (Some(_), Some(_)) => return Err("a line has both \"in\" and \"at\"; give one".into()),
+        (Some(d), None) => when.due = Due::In(line_duration("in", d)?),
+        (None, Some(t)) => when.due = Due::At(parse_time(t)?),
+        (None, None) => {}
+    }
+    if let Some(t) = &input.ttl {
+        when.ttl = Some(line_duration("ttl", t)?).filter(|t| !t.is_zero());
+    }
     Ok(NewTask {
         id,
         kind: input.kind,
         priority,
         payload: input.payload,
+        when,
     })
 }
 
@@ -286,6 +433,33 @@ pub mod rfc3339 {
         DateTime::parse_from_rfc3339(&s)
             .map(|t| t.with_timezone(&Utc))
             .map_err(serde::de::Error::custom)
+    }
+
+    /// The same for a time that may be missing.
+    pub mod opt {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            match Option::<String>::deserialize(d)? {
+                Some(s) => DateTime::parse_from_rfc3339(&s)
+                    .map(|t| Some(t.with_timezone(&Utc)))
+                    .map_err(serde::de::Error::custom),
+                None => Ok(None),
+            }
+        }
     }
 }
 

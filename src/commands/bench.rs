@@ -19,8 +19,12 @@ pub fn run(cfg: &Config, out: &Output, a: &BenchArgs) -> Result<ExitCode> {
             payload_bytes: a.payload_bytes,
             batch: a.batch,
             prefetch: a.prefetch,
+            scheduled_backlog: a.scheduled_backlog,
+            due_in_ms: a.due_in.map(|d| d.as_millis() as u64),
+            aging_ms: a.aging.map(|d| d.as_millis().max(1) as u64),
         },
         latency_tasks: a.latency_tasks,
+        scheduled_tasks: a.scheduled_tasks,
         spawn: a.spawn,
         step: a.step,
     };

@@ -58,6 +58,7 @@ pub fn run(cfg: &Config, out: &Output, args: &DemoArgs) -> Result<ExitCode> {
                 &pcfg,
                 Duration::from_millis(500),
                 None,
+                crate::task::When::NOW,
                 &psd,
                 &pout,
                 "Producer",

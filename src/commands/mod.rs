@@ -1,6 +1,7 @@
 //! One module per subcommand: flags in, one engine or `Queue` call, the result to `Output`, an
 //! exit code out.
 
+pub mod aging;
 pub mod bench;
 pub mod clear;
 pub mod completions;
@@ -10,5 +11,6 @@ pub mod demo;
 pub mod len;
 pub mod peek;
 pub mod produce;
+pub mod schedule;
 pub mod serve;
 pub mod stats;

@@ -8,17 +8,19 @@ use crate::output::Output;
 use crate::producer;
 use crate::queue::Queue;
 use crate::shutdown::Shutdown;
-use crate::task::{check_id, parse_payload, NewTask, Priority};
+use crate::task::{check_id, parse_payload, Due, NewTask, Priority, When};
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
+    let when = when(args);
     if let Some(kind) = &args.kind {
-        return push_one(cfg, out, args, kind);
+        return push_one(cfg, out, args, kind, when);
     }
     let sd = Shutdown::install()?;
     if args.stdin {
-        let done = producer::import(cfg, &mut std::io::stdin().lock(), args.batch, &sd, out)?;
+        let mut input = std::io::stdin().lock();
+        let done = producer::import(cfg, &mut input, args.batch, when, &sd, out)?;
         out.import_summary(done.queued, done.duplicates, done.bad)?;
         if done.bad > 0 {
             return Err(DataError(format!(
@@ -29,11 +31,29 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    producer::generate(cfg, args.interval, args.count, &sd, out, "Producer")?;
+    producer::generate(cfg, args.interval, args.count, when, &sd, out, "Producer")?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn push_one(cfg: &Config, out: &Output, args: &ProduceArgs, kind: &str) -> Result<ExitCode> {
+/// `--in`, `--at` and `--ttl`: for every task this run pushes (a `--stdin` line may say its own).
+fn when(args: &ProduceArgs) -> When {
+    When {
+        due: match (args.due_in, args.at) {
+            (Some(d), _) => Due::In(d),
+            (None, Some(t)) => Due::At(t),
+            (None, None) => Due::Now,
+        },
+        ttl: args.ttl.filter(|t| !t.is_zero()),
+    }
+}
+
+fn push_one(
+    cfg: &Config,
+    out: &Output,
+    args: &ProduceArgs,
+    kind: &str,
+    when: When,
+) -> Result<ExitCode> {
     if kind.is_empty() {
         return Err(UsageError("--type is empty".into()).into());
     }
@@ -49,6 +69,7 @@ fn push_one(cfg: &Config, out: &Output, args: &ProduceArgs, kind: &str) -> Resul
         check_id(id).map_err(UsageError)?;
         task.id = id.clone();
     }
+    task.when = when;
     let (created, queued) = Queue::open(cfg)?.push(std::slice::from_ref(&task))?;
     let task = task.queued(created.timestamp_millis());
     if queued.first().copied().unwrap_or(false) {

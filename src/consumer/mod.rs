@@ -6,6 +6,8 @@
 mod acks;
 pub mod handler;
 mod heartbeat;
+mod slots;
+pub mod waker;
 
 use crate::config::Config;
 use crate::error::Interrupted;
@@ -19,7 +21,9 @@ use chrono::Utc;
 use handler::{Handler, HandlerResult};
 use heartbeat::Heartbeat;
 use rand::Rng;
+use slots::Slots;
 use std::time::{Duration, Instant};
+use waker::Waker;
 
 /// An idle consumer claims now and then even without a wake-up, so that it shows as alive in
 /// `stats` and recovers expired leases of dead consumers.
@@ -95,6 +99,10 @@ struct Consumer<'a> {
     claim: ClaimOptions,
     acks: PendingAcks,
     summary: Summary,
+    // Time (issue 12): recurring schedules fired between claims, and the timer that ends an
+    // idle wait when something falls due.
+    slots: Slots,
+    waker: Waker,
 }
 
 impl<'a> Consumer<'a> {
@@ -119,6 +127,8 @@ impl<'a> Consumer<'a> {
             },
             acks: PendingAcks::default(),
             summary: Summary::default(),
+            slots: Slots::default(),
+            waker: Waker::start(cfg.clone()),
         })
     }
 
@@ -178,6 +188,9 @@ impl<'a> Consumer<'a> {
         // Held from here on: if printing fails below, `hand_back_all` returns them.
         self.heartbeat.track(&reply.tasks);
         self.settle_acks(&reply.acked)?;
+        // Recurring schedules: fire the slot that fell due, by the server's clock.
+        let (slots, now) = (&mut self.slots, reply.now.timestamp_millis());
+        retry(&mut self.q, self.sd, |q| slots.tick(q, now))?;
         Ok(Some(reply))
     }
 
@@ -205,14 +218,18 @@ impl<'a> Consumer<'a> {
             return Ok(Next::Stop);
         }
         let now = reply.now;
-        let due = [reply.next_retry, reply.next_expiry]
+        let slot = self.slots.next_ms().map(crate::task::ms_to_time);
+        let next = [reply.next_retry, reply.next_expiry, reply.next_due, slot]
             .into_iter()
             .flatten()
             .min()
-            .map(|t| (t - now).to_std().unwrap_or_default())
-            .unwrap_or(IDLE_CLAIM_EVERY)
-            .min(IDLE_CLAIM_EVERY);
+            .map(|t| (t - now).to_std().unwrap_or_default());
+        let due = next.unwrap_or(IDLE_CLAIM_EVERY).min(IDLE_CLAIM_EVERY);
         let until = Instant::now() + due;
+        // A BLPOP ends at a due time only to the tenth of a second: the waker ends it on time.
+        if next.is_some_and(|d| d < IDLE_CLAIM_EVERY) {
+            self.waker.at(Some(until));
+        }
         loop {
             if self.sd.stop_requested() {
                 break;
@@ -225,6 +242,7 @@ impl<'a> Consumer<'a> {
                 break;
             }
         }
+        self.waker.at(None);
         if self.sd.abort_requested() {
             return Err(Interrupted.into());
         }

@@ -55,6 +55,25 @@ fn table(r: &Report) -> String {
             l.samples, l.p50, l.p99, l.max
         );
     }
+    let d = &r.scheduled_ms;
+    if d.samples > 0 {
+        s += &format!(
+            "  due      {:>9} tasks  due to claim:  p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n",
+            d.samples, d.p50, d.p99, d.max
+        );
+    }
+    if r.setup.scheduled_backlog > 0 {
+        s += &format!(
+            "  (consumed beside {} tasks scheduled a day ahead)\n",
+            r.setup.scheduled_backlog
+        );
+    }
+    if let Some(ms) = r.setup.due_in_ms {
+        s += &format!("  (every task produced due {ms} ms after its push)\n");
+    }
+    if let Some(ms) = r.setup.aging_ms {
+        s += &format!("  (aging on, step {ms} ms)\n");
+    }
     if let Some(m) = r.memory_per_task_bytes {
         s += &format!(
             "  memory   {m:.0} bytes per waiting task ({:.0} above the payload)\n",

@@ -12,6 +12,7 @@ pub use progress::Progress;
 
 use crate::config::Config;
 use crate::queue::{Cleared, DeadTask, Lengths};
+use crate::schedule::Listed;
 use crate::task::{rfc3339, Priority, Task};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Local, Utc};
@@ -147,8 +148,15 @@ impl Output {
         } else {
             "Task already queued, not queued again:"
         };
+        let mut times = String::new();
+        if let Some(t) = task.due_at {
+            times += &format!("  - Due at: {}\n", local_date_time(&t));
+        }
+        if let Some(t) = task.expires_at {
+            times += &format!("  - Expires at: {}\n", local_date_time(&t));
+        }
         self.block(&format!(
-            "[{label}] {head}\n  - Task ID: {}\n  - Type: {}\n  - Priority: {}\n  - Created at: {}\n\n",
+            "[{label}] {head}\n  - Task ID: {}\n  - Type: {}\n  - Priority: {}\n  - Created at: {}\n{times}\n",
             task.id,
             task.kind,
             self.priority(task.priority),
@@ -256,9 +264,73 @@ impl Output {
             return self.json_line(c);
         }
         self.block(&format!(
-            "Removed {} tasks from queue '{queue}' ({} waiting, {} in flight, {} retrying, {} dead)\n",
-            c.removed, c.waiting, c.in_flight, c.retrying, c.dead
+            "Removed {} tasks from queue '{queue}' ({} waiting, {} scheduled, {} in flight, {} retrying, {} dead)\n",
+            c.removed, c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead
         ))
+    }
+
+    /// `rpq schedule add`: the schedule as stored, with its next fire time.
+    pub fn schedule_added(&self, s: &Listed, replaced: bool) -> io::Result<()> {
+        if self.json {
+            return self.json_line(s);
+        }
+        let next = s.next_at.map_or("never".into(), |t| local_date_time(&t));
+        self.line(&format!(
+            "{} schedule '{}': {}, task {} ({}), next at {next}",
+            if replaced { "Replaced" } else { "Added" },
+            s.name,
+            s.def.describe(),
+            s.def.kind,
+            s.def.priority,
+        ))
+    }
+
+    pub fn schedule_removed(&self, name: &str) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&json!({ "removed": name }));
+        }
+        self.line(&format!("Removed schedule '{name}'"))
+    }
+
+    /// `rpq schedule list`: one schedule a line.
+    pub fn schedules(&self, queue: &str, all: &[Listed]) -> io::Result<()> {
+        if self.json {
+            for s in all {
+                self.json_line(s)?;
+            }
+            return Ok(());
+        }
+        if all.is_empty() {
+            self.hint(&format!("queue '{queue}' has no schedules"));
+        }
+        for s in all {
+            let when = |t: Option<DateTime<Utc>>| t.map_or("never".into(), |t| local_date_time(&t));
+            self.line(&format!(
+                "{}  {}  next {}  last fired {}  {} {}",
+                s.name,
+                s.def.describe(),
+                when(s.next_at),
+                when(s.last_fired_at),
+                s.def.kind,
+                self.priority(s.def.priority),
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// `rpq aging`: the step in force.
+    pub fn aging(&self, queue: &str, step: Option<Duration>) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&json!({ "aging_ms": step.map(|d| d.as_millis() as u64) }));
+        }
+        match step {
+            None => self.line(&format!("aging off on queue '{queue}': strict priority")),
+            Some(d) => self.line(&format!(
+                "aging {} on queue '{queue}': a waiting task is claimed as if one priority higher for every {} it has waited",
+                short_duration(d),
+                short_duration(d)
+            )),
+        }
     }
 
     /// Bytes on stdout as they are (a completion script).
@@ -421,6 +493,14 @@ pub fn note(text: &str) {
 
 pub fn local_time(t: &DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%H:%M:%S").to_string()
+}
+
+/// A date and time for people, local, with its offset: times of schedules and due times may be
+/// days away.
+pub fn local_date_time(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S%:z")
+        .to_string()
 }
 
 fn payload_text(v: &serde_json::Value) -> String {

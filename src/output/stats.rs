@@ -55,12 +55,19 @@ impl Output {
             }
         }
         t += &format!(
-            "  in flight    {:>9}\n  retrying     {:>9}\n  dead         {:>9}\n",
-            s.in_flight, s.retrying, s.dead
+            "  scheduled    {:>9}\n  in flight    {:>9}\n  retrying     {:>9}\n  dead         {:>9}\n",
+            s.scheduled, s.in_flight, s.retrying, s.dead
         );
         if let Some(ms) = s.oldest_waiting_ms {
             t += &format!(
                 "  oldest waiting {:>7}\n",
+                short_duration(Duration::from_millis(ms))
+            );
+        }
+        if let Some(ms) = s.aging_ms {
+            t += &format!(
+                "  aging        {:>9}  (one priority higher per {} waited)\n",
+                short_duration(Duration::from_millis(ms)),
                 short_duration(Duration::from_millis(ms))
             );
         }
@@ -153,12 +160,14 @@ mod tests {
             in_flight: 1,
             retrying: 0,
             dead: 2,
+            scheduled: 4,
             pushed: 12,
             done: 4,
             failed: 3,
             recovered: 0,
             last_minute: Recent { done: 4, failed: 2 },
             oldest_waiting_ms: Some(1500),
+            aging_ms: None,
             consumers: (0..3)
                 .map(|i| ConsumerSeen {
                     name: format!("c{i}"),

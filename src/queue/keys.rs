@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 12] = [
+pub const LAYOUT: [KeyDef; 15] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -89,6 +89,26 @@ pub const LAYOUT: [KeyDef; 12] = [
         kind: "hash",
         holds: "consumer name -> last seen ms|tasks done",
     },
+    // Time (scheduled tasks, expiry, recurring schedules): after the first twelve, so the
+    // numbers of those stay as they were.
+    KeyDef {
+        lua: "K_SCHEDULED",
+        suffix: "scheduled",
+        kind: "zset",
+        holds: "id -> due at ms, for tasks not yet due",
+    },
+    KeyDef {
+        lua: "K_EXPIRES",
+        suffix: "expires",
+        kind: "zset",
+        holds: "id -> expiry deadline ms, for tasks pushed with a ttl",
+    },
+    KeyDef {
+        lua: "K_SCHEDULES",
+        suffix: "schedules",
+        kind: "hash",
+        holds: "schedule name -> last fired ms|definition JSON",
+    },
 ];
 
 /// A key's place in `LAYOUT`.
@@ -107,6 +127,9 @@ pub enum Key {
     Wake,
     Seq,
     Consumers,
+    Scheduled,
+    Expires,
+    Schedules,
 }
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
@@ -178,6 +201,15 @@ impl Keys {
     }
     pub fn consumers(&self) -> &str {
         self.get(Key::Consumers)
+    }
+    pub fn scheduled(&self) -> &str {
+        self.get(Key::Scheduled)
+    }
+    pub fn expires(&self) -> &str {
+        self.get(Key::Expires)
+    }
+    pub fn schedules(&self) -> &str {
+        self.get(Key::Schedules)
     }
 }
 
@@ -270,6 +302,9 @@ mod tests {
             Key::Wake,
             Key::Seq,
             Key::Consumers,
+            Key::Scheduled,
+            Key::Expires,
+            Key::Schedules,
         ]
         .into_iter()
         .enumerate()

@@ -11,6 +11,7 @@ pub mod keys;
 mod registry;
 pub mod score;
 mod script;
+pub use script::FireCode;
 mod shards;
 mod types;
 
@@ -19,13 +20,15 @@ pub use types::*;
 use crate::config::Config;
 use crate::conn::{self, Conn};
 use crate::error::UsageError;
-use crate::task::{ms_to_time, NewTask, Priority, Task};
+use crate::schedule::{Definition, Stored};
+use crate::task::{ms_to_time, Due, NewTask, Priority, Task};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use keys::Keys;
 use rand::Rng;
+use script::SCHEDULE;
 use script::{array, flags, int, opt_string, string, AckCode, FailCode};
-use script::{ACK, CLAIM, CLEAR, DEAD, EXTEND, FAIL, OLDEST, PEEK, PUSH, RELEASE};
+use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FAIL, FIRE, OLDEST, PEEK, PUSH, RELEASE};
 use std::time::Duration;
 
 pub struct Queue {
@@ -45,6 +48,8 @@ pub struct Queue {
     resent: bool,
     /// `DEAD_CAP`; smaller in tests of the trimming.
     dead_cap: u64,
+    /// Set when a wake-up said the schedules changed (`take_schedules_changed`).
+    schedules_changed: bool,
 }
 
 impl Queue {
@@ -77,6 +82,7 @@ impl Queue {
             full_look: None,
             name,
             resent: false,
+            schedules_changed: false,
             dead_cap: DEAD_CAP,
         })
         .and_then(|mut q| {
@@ -167,12 +173,24 @@ impl Queue {
         shard: usize,
         tasks: &[&NewTask],
     ) -> Result<(DateTime<Utc>, Vec<bool>)> {
-        let mut args: Vec<String> = Vec::with_capacity(1 + tasks.len() * 3);
+        // Five fields a task when any has a time (push.lua), three otherwise.
+        let timed = tasks.iter().any(|t| !t.when.is_now());
+        let fields = if timed { 5 } else { 3 };
+        let mut args: Vec<String> = Vec::with_capacity(2 + tasks.len() * fields);
         args.push(tasks.len().to_string());
+        args.push(fields.to_string());
         for t in tasks {
             args.push(t.id.clone());
             args.push(t.priority.get().to_string());
             args.push(t.body());
+            if timed {
+                args.push(match t.when.due {
+                    Due::Now => String::new(),
+                    Due::In(d) => format!("+{}", d.as_millis()),
+                    Due::At(at) => at.timestamp_millis().to_string(),
+                });
+                args.push(t.when.ttl.map_or(0, |d| d.as_millis().max(1)).to_string());
+            }
         }
         // After a lost reply, an id found already queued was most likely queued by that push.
         let resent = self.resent;
@@ -226,18 +244,20 @@ impl Queue {
         let now = ms_to_time(int(items.first())?);
         let next_retry = int(items.get(1))?;
         let next_expiry = int(items.get(2))?;
-        let n_ack = int(items.get(3))? as usize;
+        let next_due = int(items.get(3))?;
+        let n_ack = int(items.get(4))? as usize;
         let acked = (0..n_ack)
-            .map(|i| Ok(AckCode::from_reply(&items[4 + i])?.ours(resent)))
+            .map(|i| Ok(AckCode::from_reply(&items[5 + i])?.ours(resent)))
             .collect::<Result<Vec<_>>>()?;
         let mut out = ClaimReply {
             now,
             acked,
             next_retry: (next_retry > 0).then(|| ms_to_time(next_retry)),
             next_expiry: (next_expiry > 0).then(|| ms_to_time(next_expiry)),
+            next_due: (next_due > 0).then(|| ms_to_time(next_due)),
             ..ClaimReply::default()
         };
-        for chunk in items[4 + n_ack..].chunks(3) {
+        for chunk in items[5 + n_ack..].chunks(3) {
             let id = string(chunk.first())?;
             let attempt = int(chunk.get(2))? as u32;
             let body = opt_string(chunk.get(1))?;
@@ -280,7 +300,36 @@ impl Queue {
             .map_err(|e| self.explain(0, e, "BLPOP"))
             .with_context(|| format!("waiting for tasks on queue '{}'", self.name))?;
         self.resent = false;
+        // 's': the schedules changed (schedule.lua); the consumer loads them again.
+        if woke.as_ref().is_some_and(|(_, m)| m == "s") {
+            self.schedules_changed = true;
+        }
         Ok(woke.is_some())
+    }
+
+    /// Whether a wake-up since the last call said the schedules changed.
+    pub fn take_schedules_changed(&mut self) -> bool {
+        std::mem::take(&mut self.schedules_changed)
+    }
+
+    /// Wakes one idle consumer of the queue: what a consumer's own timer does when a scheduled
+    /// task, a retry or a schedule's slot falls due (Redis times out a BLPOP only at its
+    /// 10-a-second cron, too coarse for that).
+    pub fn nudge(&mut self) -> Result<()> {
+        let key = self.shards[0].wake().to_string();
+        redis::pipe()
+            .cmd("RPUSH")
+            .arg(&key)
+            .arg("1")
+            .ignore()
+            .cmd("LTRIM")
+            .arg(&key)
+            .arg(-64)
+            .arg(-1)
+            .ignore()
+            .exec(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "RPUSH"))
+            .with_context(|| format!("waking consumers of queue '{}'", self.name))
     }
 
     /// Extends the leases of tasks still held; one flag per lease, false when it was lost.
@@ -397,7 +446,7 @@ impl Queue {
                 c.arg(k.pending()).arg(min).arg(max);
                 cmds.push(c);
             }
-            for key in [k.inflight(), k.delayed(), k.dead()] {
+            for key in [k.inflight(), k.delayed(), k.dead(), k.scheduled()] {
                 let mut c = redis::cmd("ZCARD");
                 c.arg(key);
                 cmds.push(c);
@@ -406,13 +455,13 @@ impl Queue {
         let replies = self
             .query_many("ZCOUNT", cmds)
             .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
-        let mut sum = [0u64; 6];
-        for chunk in replies.chunks(6) {
+        let mut sum = [0u64; 7];
+        for chunk in replies.chunks(7) {
             for (s, v) in sum.iter_mut().zip(chunk) {
                 *s += int(Some(v))? as u64;
             }
         }
-        let [high, medium, low, in_flight, retrying, dead] = sum;
+        let [high, medium, low, in_flight, retrying, dead, scheduled] = sum;
         Ok(Lengths {
             waiting: high + medium + low,
             high,
@@ -421,6 +470,7 @@ impl Queue {
             in_flight,
             retrying,
             dead,
+            scheduled,
         })
     }
 
@@ -434,6 +484,7 @@ impl Queue {
             total.in_flight += n(1)?;
             total.retrying += n(2)?;
             total.dead += n(3)?;
+            total.scheduled += n(4)?;
         }
         if self.shards.len() > 1 {
             let key = keys::wake_all(&self.name);
@@ -443,7 +494,8 @@ impl Queue {
                 .map_err(|e| self.explain(0, e, "DEL"))
                 .with_context(|| format!("clearing queue '{}'", self.name))?;
         }
-        total.removed = total.waiting + total.in_flight + total.retrying + total.dead;
+        total.removed =
+            total.waiting + total.in_flight + total.retrying + total.dead + total.scheduled;
         Ok(total)
     }
 
@@ -589,21 +641,153 @@ impl Queue {
         let mut oldest: Option<DateTime<Utc>> = None;
         for shard in 0..self.shards.len() {
             for body in array(self.invoke(shard, &OLDEST, &[], "finding the oldest task")?)? {
+                // A task pushed for later has waited since it fell due, not since it was pushed.
                 let created = opt_string(Some(&body))?
                     .and_then(|b| Task::from_stored("", &b, 0).ok())
-                    .map(|t| t.created_at);
+                    .map(|t| t.due_at.map_or(t.created_at, |d| d.max(t.created_at)));
                 oldest = [oldest, created].into_iter().flatten().min();
             }
         }
         Ok(oldest)
     }
 
-    /// Everything `stats` shows: lengths, counters and the oldest waiting task.
+    /// Everything `stats` shows: lengths, counters, the oldest waiting task and the aging step.
     pub fn snapshot(&mut self) -> Result<Stats> {
         let l = self.lengths()?;
         let c = self.counters()?;
         let oldest = self.oldest_waiting()?;
-        Ok(Stats::new(&self.name, &l, c, oldest))
+        let aging = self.aging()?;
+        Ok(Stats::new(&self.name, &l, c, oldest, aging))
+    }
+
+    // Time (issue 12): aging, recurring schedules.
+
+    /// The aging step in force (None: off), as shard 0 keeps it.
+    pub fn aging(&mut self) -> Result<Option<Duration>> {
+        let ms = int(Some(&self.invoke(
+            0,
+            &AGING,
+            &[String::new()],
+            "reading the aging step",
+        )?))?;
+        Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
+    }
+
+    /// Sets the aging step (None: off, strict priority) on every shard, where each claim reads it.
+    pub fn set_aging(&mut self, step: Option<Duration>) -> Result<()> {
+        self.pin()?;
+        let ms = step.map_or(0, |d| d.as_millis().max(1) as u64).to_string();
+        for shard in 0..self.shards.len() {
+            self.invoke(
+                shard,
+                &AGING,
+                std::slice::from_ref(&ms),
+                "setting the aging step",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The server's clock, in ms.
+    pub fn server_ms(&mut self) -> Result<i64> {
+        let (secs, micros): (i64, i64) = redis::cmd("TIME")
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "TIME"))
+            .with_context(|| format!("reading the clock of the server of queue '{}'", self.name))?;
+        Ok(secs * 1000 + micros / 1000)
+    }
+
+    /// Stores a schedule on every shard (replacing one of that name); true when it replaced one.
+    /// Idle consumers are woken to load it.
+    pub fn schedule_add(&mut self, name: &str, def: &Definition) -> Result<bool> {
+        self.pin()?;
+        let value = format!("{}|{}", def.since_ms, serde_json::to_string(def)?);
+        let mut replaced = false;
+        // Shard 0 last: its wake-up makes consumers load what every shard holds by then.
+        for shard in (0..self.shards.len()).rev() {
+            let args = [
+                "add".to_string(),
+                name.to_string(),
+                value.clone(),
+                if shard == 0 { "1" } else { "0" }.to_string(),
+            ];
+            let r = self.invoke(shard, &SCHEDULE, &args, "storing a schedule")?;
+            replaced |= int(Some(&r))? == 1;
+        }
+        Ok(replaced)
+    }
+
+    /// Removes a schedule from every shard; false when there was none of that name.
+    pub fn schedule_remove(&mut self, name: &str) -> Result<bool> {
+        let mut had = false;
+        for shard in (0..self.shards.len()).rev() {
+            let args = [
+                "remove".to_string(),
+                name.to_string(),
+                String::new(),
+                if shard == 0 { "1" } else { "0" }.to_string(),
+            ];
+            let r = self.invoke(shard, &SCHEDULE, &args, "removing a schedule")?;
+            had |= int(Some(&r))? == 1;
+        }
+        Ok(had)
+    }
+
+    /// Every schedule of the queue, by name, with the latest slot fired on any shard. Values
+    /// that cannot be read are left out.
+    pub fn schedules(&mut self) -> Result<Vec<Stored>> {
+        let cmds = self
+            .shards
+            .iter()
+            .map(|k| {
+                let mut c = redis::cmd("HGETALL");
+                c.arg(k.schedules());
+                c
+            })
+            .collect();
+        let replies = self
+            .query_many("HGETALL", cmds)
+            .with_context(|| format!("reading the schedules of queue '{}'", self.name))?;
+        let mut all: Vec<Stored> = Vec::new();
+        for reply in replies {
+            let fields: Vec<(String, String)> = redis::from_redis_value(reply)
+                .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
+            for (name, value) in fields {
+                let Some(s) = Stored::parse(&name, &value) else {
+                    continue;
+                };
+                match all.iter_mut().find(|a| a.name == name) {
+                    Some(a) => a.merge(&s),
+                    None => all.push(s),
+                }
+            }
+        }
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(all)
+    }
+
+    /// Queues the task of slot `slot_ms` of schedule `s`, unless it fired already (on the shard
+    /// of the slot's task, in one script: at most once per slot however many consumers race).
+    pub fn fire(&mut self, s: &Stored, slot_ms: i64) -> Result<FireCode> {
+        let task = s.def.task(&s.name, slot_ms);
+        let shard = keys::shard_of(&task.id, self.shards.len());
+        let args = [
+            s.name.clone(),
+            s.raw.clone(),
+            slot_ms.to_string(),
+            task.id.clone(),
+            task.priority.get().to_string(),
+            task.body(),
+            task.when
+                .ttl
+                .map_or(0, |d| d.as_millis() as u64)
+                .to_string(),
+        ];
+        let code = FireCode::from_reply(&self.invoke(shard, &FIRE, &args, "firing a schedule")?)?;
+        if code == FireCode::Fired {
+            self.wake_others(shard, 1)?;
+        }
+        Ok(code)
     }
 }
 
@@ -639,6 +823,7 @@ mod tests {
             kind: "t".into(),
             priority: Priority::MEDIUM,
             payload: serde_json::Value::Null,
+            when: crate::task::When::NOW,
         }
     }
 

@@ -44,6 +44,9 @@ pub static PEEK: LazyLock<Lua> = script!("peek.lua");
 pub static CLEAR: LazyLock<Lua> = script!("clear.lua");
 pub static DEAD: LazyLock<Lua> = script!("dead.lua");
 pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
+pub static AGING: LazyLock<Lua> = script!("aging.lua");
+pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
+pub static FIRE: LazyLock<Lua> = script!("fire.lua");
 
 impl Lua {
     /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
@@ -100,9 +103,29 @@ pub enum FailCode {
     WasDead = 4,
 }
 
+/// What fire.lua answers; common.lua names the same numbers `FIRE_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FireCode {
+    /// Not to fire: fired already, or the schedule was removed or replaced meanwhile.
+    Not = 0,
+    Fired = 1,
+    /// Not due yet by the server's clock.
+    Early = 2,
+}
+
+impl FireCode {
+    pub fn from_reply(v: &Value) -> Result<FireCode> {
+        Ok(match int(Some(v))? {
+            1 => FireCode::Fired,
+            2 => FireCode::Early,
+            _ => FireCode::Not,
+        })
+    }
+}
+
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 8] = [
+pub const REPLY_CODES: [(&str, i64); 11] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
@@ -111,6 +134,9 @@ pub const REPLY_CODES: [(&str, i64); 8] = [
     ("FAIL_DEAD", FailCode::Dead as i64),
     ("FAIL_WAS_RETRYING", FailCode::WasRetrying as i64),
     ("FAIL_WAS_DEAD", FailCode::WasDead as i64),
+    ("FIRE_NOT", FireCode::Not as i64),
+    ("FIRE_FIRED", FireCode::Fired as i64),
+    ("FIRE_EARLY", FireCode::Early as i64),
 ];
 
 impl AckCode {
@@ -302,7 +328,11 @@ mod tests {
         }
         let named = src
             .lines()
-            .filter(|l| l.starts_with("local ACK_") || l.starts_with("local FAIL_"))
+            .filter(|l| {
+                ["local ACK_", "local FAIL_", "local FIRE_"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
             .count();
         assert_eq!(
             named,
@@ -314,7 +344,8 @@ mod tests {
     #[test]
     fn every_script_carries_the_prelude_and_a_header() {
         for s in [
-            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST,
+            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
+            &SCHEDULE, &FIRE,
         ] {
             assert!(s.src.starts_with("-- common:"), "{}", s.name);
             let own = s.src.split("\n-- ").nth(1).unwrap_or("");

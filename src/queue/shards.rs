@@ -21,6 +21,8 @@ struct Head {
     pending: Option<f64>,
     inflight: Option<i64>,
     delayed: Option<i64>,
+    /// When its first scheduled task falls due.
+    scheduled: Option<i64>,
 }
 
 impl Queue {
@@ -97,8 +99,9 @@ impl Queue {
         acks: &[L],
     ) -> Result<ClaimReply> {
         let n = self.shards.len();
-        // Expired leases and due retries need finding only now and then (a second late is
-        // nothing next to a lease), so most looks read just the first waiting task of each shard.
+        // Expired leases, due retries and due scheduled tasks need finding only now and then (a
+        // second late is nothing next to a lease; an idle consumer, which waits for a due time,
+        // looks at everything), so most looks read just the first waiting task of each shard.
         let full = self
             .full_look
             .is_none_or(|t| t.elapsed() >= FULL_LOOK_EVERY);
@@ -124,17 +127,21 @@ impl Queue {
         };
         let mut next_retry = heads.iter().filter_map(|h| h.delayed).min();
         let mut next_expiry = heads.iter().filter_map(|h| h.inflight).min();
+        let mut next_due = heads.iter().filter_map(|h| h.scheduled).min();
         let mut merge = |out: &mut ClaimReply, r: &ClaimReply| {
             out.now = r.now;
             let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
             next_retry = [next_retry, ms(r.next_retry)].into_iter().flatten().min();
             next_expiry = [next_expiry, ms(r.next_expiry)].into_iter().flatten().min();
+            next_due = [next_due, ms(r.next_due)].into_iter().flatten().min();
         };
         let first = order.first().copied();
         let mut visited = vec![false; n];
         for s in 0..n {
+            // A scheduled task that fell due is promoted by a claim on its shard.
             let due = heads[s].inflight.is_some_and(|t| t <= now_ms)
-                || heads[s].delayed.is_some_and(|t| t <= now_ms);
+                || heads[s].delayed.is_some_and(|t| t <= now_ms)
+                || heads[s].scheduled.is_some_and(|t| t <= now_ms);
             if Some(s) == first || !due {
                 continue;
             }
@@ -164,6 +171,7 @@ impl Queue {
         }
         out.next_retry = next_retry.map(ms_to_time);
         out.next_expiry = next_expiry.map(ms_to_time);
+        out.next_due = next_due.map(ms_to_time);
         Ok(out)
     }
 
@@ -178,7 +186,7 @@ impl Queue {
         if full {
             self.full_look = Some(Instant::now());
         }
-        let per = if full { 3 } else { 1 };
+        let per = if full { 4 } else { 1 };
         let groups = self.by_shard(acks, |a| &a.as_ref().id);
         let mut steps = Vec::with_capacity(groups.len() + self.shards.len() * per);
         for (shard, idx) in &groups {
@@ -192,7 +200,7 @@ impl Queue {
             steps.push(Step::Script(&ACK, self.shards[*shard].all(), args));
         }
         for k in &self.shards {
-            for key in [k.pending(), k.inflight(), k.delayed()]
+            for key in [k.pending(), k.inflight(), k.delayed(), k.scheduled()]
                 .into_iter()
                 .take(per)
             {
@@ -236,6 +244,7 @@ impl Queue {
                     pending: score(&c[0])?,
                     inflight: at(1)?,
                     delayed: at(2)?,
+                    scheduled: at(3)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -77,6 +77,8 @@ pub struct ClaimReply {
     pub next_retry: Option<DateTime<Utc>>,
     /// When nothing was claimed: when the first lease (of any consumer) expires.
     pub next_expiry: Option<DateTime<Utc>>,
+    /// When nothing was claimed: when the first scheduled task falls due.
+    pub next_due: Option<DateTime<Utc>>,
 }
 
 /// The outcome of a failed attempt.
@@ -99,6 +101,8 @@ pub struct Lengths {
     /// Failed, waiting for their retry time.
     pub retrying: u64,
     pub dead: u64,
+    /// Pushed for later, not due yet (not counted as waiting).
+    pub scheduled: u64,
 }
 
 impl Lengths {
@@ -119,6 +123,7 @@ pub struct Cleared {
     pub in_flight: u64,
     pub retrying: u64,
     pub dead: u64,
+    pub scheduled: u64,
 }
 
 /// A task in the dead-letter set.
@@ -238,12 +243,15 @@ pub struct Stats {
     pub in_flight: u64,
     pub retrying: u64,
     pub dead: u64,
+    pub scheduled: u64,
     pub pushed: u64,
     pub done: u64,
     pub failed: u64,
     pub recovered: u64,
     pub last_minute: Recent,
     pub oldest_waiting_ms: Option<u64>,
+    /// The aging step (`rpq aging`), null when off.
+    pub aging_ms: Option<u64>,
     /// Consumers seen within `SEEN_WITHIN_MS`.
     pub consumers: Vec<ConsumerSeen>,
 }
@@ -269,6 +277,7 @@ impl Stats {
         l: &Lengths,
         c: Counters,
         oldest_waiting: Option<DateTime<Utc>>,
+        aging: Option<Duration>,
     ) -> Stats {
         let now = c.now;
         Stats {
@@ -283,6 +292,7 @@ impl Stats {
             in_flight: l.in_flight,
             retrying: l.retrying,
             dead: l.dead,
+            scheduled: l.scheduled,
             pushed: c.pushed,
             done: c.done,
             failed: c.failed,
@@ -292,6 +302,7 @@ impl Stats {
                 failed: c.recent_failed,
             },
             oldest_waiting_ms: oldest_waiting.map(|t| (now - t).num_milliseconds().max(0) as u64),
+            aging_ms: aging.map(|a| a.as_millis() as u64),
             consumers: c
                 .consumers
                 .into_iter()

@@ -149,12 +149,14 @@ mod tests {
             in_flight: 1,
             retrying: 0,
             dead: 0,
+            scheduled: 0,
             pushed: 0,
             done,
             failed: 0,
             recovered: 0,
             last_minute: Recent { done: 0, failed: 0 },
             oldest_waiting_ms: None,
+            aging_ms: None,
             consumers: vec![],
         }
     }

@@ -34,6 +34,8 @@ fn a_small_bench_reports_rates_and_finds_every_task_once() {
             "4",
             "--latency-tasks",
             "20",
+            "--scheduled-tasks",
+            "10",
         ])
         .assert()
         .success()
@@ -46,8 +48,8 @@ fn a_small_bench_reports_rates_and_finds_every_task_once() {
     );
     assert_eq!(v["lost"], 0);
     assert_eq!(v["duplicated"], 0);
-    assert_eq!(v["pushed"], 620);
-    assert_eq!(v["consumed"], 620);
+    assert_eq!(v["pushed"], 630);
+    assert_eq!(v["consumed"], 630);
     assert!(v["produce_per_sec"].as_f64().unwrap() > 0.0);
     assert!(v["consume_per_sec"].as_f64().unwrap() > 0.0);
     let l = &v["latency_ms"];
@@ -58,6 +60,15 @@ fn a_small_bench_reports_rates_and_finds_every_task_once() {
         l["max"].as_f64().unwrap(),
     );
     assert!(0.0 < p50 && p50 <= p99 && p99 <= max, "{l}");
+    // The scheduled phase: from each task's due time to its claim by an idle consumer.
+    let d = &v["scheduled_ms"];
+    assert_eq!(d["samples"], 10);
+    let (p50, p99, max) = (
+        d["p50"].as_f64().unwrap(),
+        d["p99"].as_f64().unwrap(),
+        d["max"].as_f64().unwrap(),
+    );
+    assert!(0.0 <= p50 && p50 <= p99 && p99 <= max, "{d}");
     assert!(v["memory_per_task_bytes"].is_number());
     assert!(v["queue"].as_str().unwrap().starts_with("bench-"));
     // The bench leaves nothing behind: its queue's keys are gone.
@@ -70,6 +81,7 @@ fn a_small_bench_reports_rates_and_finds_every_task_once() {
 fn the_human_table_names_each_phase_with_a_private_server() {
     let out = bare()
         .args(["bench", "--spawn", "--tasks", "100", "--latency-tasks", "5"])
+        .args(["--scheduled-tasks", "5"])
         .assert()
         .success()
         .stderr("");
@@ -78,9 +90,10 @@ fn the_human_table_names_each_phase_with_a_private_server() {
         "produce ",
         "consume ",
         "push to claim: p50",
+        "due to claim:  p50",
         "bytes per waiting task",
         "a private redis-server on port",
-        "exactly once: ok: 105 pushed, 105 claimed, 0 lost, 0 duplicated",
+        "exactly once: ok: 110 pushed, 110 claimed, 0 lost, 0 duplicated",
     ] {
         assert!(text.contains(want), "no '{want}' in:\n{text}");
     }
@@ -93,6 +106,7 @@ fn a_task_deleted_behind_its_back_is_reported_lost() {
         process(&r)
             .args(["--queue", "b1", "--json", "bench"])
             .args(["--tasks", "300", "--latency-tasks", "3", "--step"])
+            .args(["--scheduled-tasks", "0"])
             .stdin(Stdio::piped()),
     );
     wait_until(Duration::from_secs(60), "the bench to pause", || {

@@ -333,3 +333,14 @@ fn a_sharded_queue_on_one_server_survives_a_script_flush_between_claims() {
         "the scripts were not reloaded after each flush: {evals} EVALs"
     );
 }
+
+/// Scheduled tasks come due and a schedule fires once per slot on a queue sharded six ways over
+/// three primaries: promotion, waking and firing per shard, the schedule on every shard.
+#[test]
+fn time_works_on_a_three_primary_cluster() {
+    let c = Cluster::start(3, 0);
+    let queue = name_on_every_primary(&c, 6);
+    let at = crate::time::At::cluster(&c, &queue, Some(6));
+    crate::time::scheduled_tasks_come_due(&at, 60, 1500, 2, 250);
+    crate::time::schedule_fires_each_slot_once(&at, 2, 3);
+}

@@ -76,6 +76,7 @@ struct Len {
     in_flight: u64,
     retrying: u64,
     dead: u64,
+    scheduled: u64,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -86,6 +87,7 @@ struct Cleared {
     in_flight: u64,
     retrying: u64,
     dead: u64,
+    scheduled: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,12 +99,14 @@ struct Stats {
     in_flight: u64,
     retrying: u64,
     dead: u64,
+    scheduled: u64,
     pushed: u64,
     done: u64,
     failed: u64,
     recovered: u64,
     last_minute: LastMinute,
     oldest_waiting_ms: Option<u64>,
+    aging_ms: Option<u64>,
     consumers: Vec<StatsConsumer>,
 }
 
@@ -283,7 +287,8 @@ fn every_command_prints_the_documented_fields() {
             low: 1,
             in_flight: 0,
             retrying: 0,
-            dead: 0
+            dead: 0,
+            scheduled: 0
         }]
     );
 
@@ -374,9 +379,11 @@ fn every_command_prints_the_documented_fields() {
             s.pushed,
             s.done,
             s.failed,
-            s.recovered
+            s.recovered,
+            s.scheduled,
+            s.aging_ms
         ),
-        (0, 0, 1, 3, 2, 2, 0)
+        (0, 0, 1, 3, 2, 2, 0, 0, None)
     );
     assert_eq!(s.last_minute, LastMinute { done: 2, failed: 2 });
     assert_eq!(s.oldest_waiting_ms, None);
@@ -420,7 +427,8 @@ fn every_command_prints_the_documented_fields() {
             waiting: 1,
             in_flight: 0,
             retrying: 0,
-            dead: 0
+            dead: 0,
+            scheduled: 0
         }]
     );
 

@@ -21,3 +21,4 @@ mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections
 mod serve; // `rpq serve`: the HTTP API, /metrics, /healthz, the token, the page in headless Chromium
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
+mod time; // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock

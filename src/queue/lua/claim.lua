@@ -2,16 +2,17 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
 -- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7..] pairs of (id, token) to acknowledge first
--- returns {now, next retry ms, next lease expiry ms, n acked, ack code..., id, body, attempt, ...}
--- (the two times only when nothing was claimed, 0 when there is none; body false when missing)
+-- returns {now, next retry ms, next lease expiry ms, next due ms, n acked, ack code..., id, body,
+-- attempt, ...} (the three times only when nothing was claimed, 0 when there is none; the next
+-- due time is the first scheduled task's; body false when missing)
 local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
 local now = now_ms()
-local out = { now, 0, 0 }
+local out = { now, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
-local pruned_at, recover_at = checks_read()
+local pruned_at, recover_at, aging = checks_read()
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
@@ -28,7 +29,8 @@ end
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set. It is
 -- skipped while no lease or retry can be due yet ('checks', common.lua): most claims skip it.
 local back = 0
-if recover_at <= now then
+local due_work = recover_at <= now
+if due_work then
   local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
   for _, id in ipairs(expired) do
     local _, _, m, n, score = get_claim(id)
@@ -59,9 +61,32 @@ if recover_at <= now then
       bury(id, now, 'retry state was lost', 0, dead_cap)
     end
   end
-  -- Exact again: the next deadline or retry time left (more than 16 due: now, check again).
+end
+
+-- Promotion: scheduled tasks that fell due join the waiting line (promote, common.lua), enough
+-- of them that a burst falling due at once is drained at the rate of claims, and at most 1,000.
+if due_work then
+  back = back + promote(now_s, string.format('%d', math.min(1000, 2 * want + 32)))
+end
+
+-- Expiry: tasks pushed with a ttl and not claimed by their deadline go to the dead set, a
+-- bounded number a call, found by deadline like expired leases (no scan).
+if due_work then
+  local gone = redis.call('ZRANGEBYSCORE', K_EXPIRES, '-inf', now_s, 'LIMIT', '0', '64', 'WITHSCORES')
+  for i = 1, #gone, 2 do
+    local id = gone[i]
+    redis.call('ZREM', K_EXPIRES, id)
+    if expire(id, gone[i + 1]) then
+      bury(id, now, 'expired', 0, dead_cap)
+    end
+  end
+end
+
+if due_work then
+  -- Exact again: the next deadline, retry, due time or expiry left (more than a call's worth
+  -- due: now, so the next claim goes on).
   local next_at = NEVER
-  for _, k in ipairs({ K_INFLIGHT, K_DELAYED }) do
+  for _, k in ipairs({ K_INFLIGHT, K_DELAYED, K_SCHEDULED, K_EXPIRES }) do
     local first = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
     if #first > 0 then
       next_at = math.min(next_at, tonumber(first[2]))
@@ -70,16 +95,70 @@ if recover_at <= now then
   recover_at, checks_moved = next_at, true
 end
 
+-- Selection with aging (`rpq aging`, off unless set): the first waiting task of each priority
+-- competes as if one priority higher for every `aging` ms it has waited, ties going to the
+-- earlier arrival. Within a priority the first is the one that waited longest, so the three
+-- heads are the only candidates: a bounded number of O(log n) reads per task claimed (one
+-- ranged read and one body for the priority taken from, three and two for the first).
+local take_aged
+if aging > 0 then
+  local heads = {}
+  local function aged_head(p)
+    local h = redis.call('ZRANGEBYSCORE', K_PENDING, pending_score(p, 0),
+      '(' .. pending_score(p + 1, 0), 'LIMIT', '0', '1', 'WITHSCORES')
+    if #h == 0 then
+      return false
+    end
+    local e = { id = h[1], score = h[2], rank = p, seq = tonumber(string.sub(h[2], 2)) }
+    if p > 1 then
+      e.body = redis.call('HGET', K_TASKS, h[1])
+      local since = waiting_since(e.body)
+      if since then
+        e.rank = math.max(1, p - math.floor((now - since) / aging))
+      end
+    end
+    return e
+  end
+  take_aged = function()
+    local best
+    for p = 1, 3 do
+      if heads[p] == nil then
+        heads[p] = aged_head(p)
+      end
+      local e = heads[p]
+      if e and (not best or e.rank < best.rank or (e.rank == best.rank and e.seq < best.seq)) then
+        best = e
+      end
+    end
+    if not best then
+      return nil
+    end
+    heads[tonumber(string.sub(best.score, 1, 1))] = nil
+    redis.call('ZREM', K_PENDING, best.id)
+    return best.id, best.score, best.body
+  end
+end
+
+-- Selection: the first task of the waiting set (priority, then arrival), or with aging the best
+-- of the heads of each priority (take_aged).
 local claimed = 0
 local deadline = string.format('%d', now + lease)
 local claim = token .. '|' .. now_s .. '|' .. max_att .. '|'
 local first_claim = claim .. '1|'
 while claimed < want do
-  local head = redis.call('ZPOPMIN', K_PENDING)
-  if #head == 0 then
-    break
+  local id, score, body
+  if aging > 0 then
+    id, score, body = take_aged()
+    if not id then
+      break
+    end
+  else
+    local head = redis.call('ZPOPMIN', K_PENDING)
+    if #head == 0 then
+      break
+    end
+    id, score = head[1], head[2]
   end
-  local id, score = head[1], head[2]
   -- Attempts and place in line ride in the claim while in flight (common.lua's layout).
   local n, c = 1, first_claim
   local prev = redis.call('HGET', K_STATE, id)
@@ -91,7 +170,7 @@ while claimed < want do
   redis.call('ZADD', K_INFLIGHT, deadline, id)
   redis.call('HSET', K_CLAIMS, id, c .. score .. '|' .. consumer)
   out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', K_TASKS, id)
+  out[#out + 1] = body or redis.call('HGET', K_TASKS, id)
   out[#out + 1] = n
   claimed = claimed + 1
 end
@@ -106,7 +185,7 @@ end
 seen(consumer, now, n_done)
 local field, value = count(now, n_done, 0)
 local pruned = prune_consumers(pruned_at, now)
-stats_write(field, value, pruned, (checks_moved or pruned ~= pruned_at) and recover_at or nil)
+stats_write(field, value, pruned, (checks_moved or pruned ~= pruned_at) and recover_at or nil, aging)
 if claimed == 0 then
   -- Nothing is waiting, so every marker is stale; dropping them keeps idle consumers blocked.
   -- (A call that asked for no task, only acks and recovery, may leave tasks waiting.)
@@ -121,6 +200,11 @@ if claimed == 0 then
   local f = redis.call('ZRANGE', K_INFLIGHT, 0, 0, 'WITHSCORES')
   if #f > 0 then
     out[3] = tonumber(f[2])
+  end
+  -- And when the first scheduled task falls due, so it can sleep until then.
+  local s = redis.call('ZRANGE', K_SCHEDULED, 0, 0, 'WITHSCORES')
+  if #s > 0 then
+    out[4] = tonumber(s[2])
   end
 end
 return out

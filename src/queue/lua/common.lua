@@ -15,9 +15,19 @@
 -- KEYS[10] wake list: markers that unblock idle consumers
 -- KEYS[11] seq string: arrival sequence counter
 -- KEYS[12] consumers hash: name -> "last seen ms|tasks done"
+-- KEYS[13] scheduled zset: id -> due at ms; the home of the `scheduled` state: a task pushed
+--   with a due time in the future is here (its body in tasks, nowhere else) until a claim or a
+--   push finds it due and promotes it to pending (promote); its priority is its body's "p"
+-- KEYS[14] expires zset: id -> expiry deadline ms, for tasks pushed with a ttl; the deadline is
+--   also in the body ("x"), so an entry left by an earlier task of the same id is told apart
+-- KEYS[15] schedules hash: schedule name -> "last fired ms|definition JSON"; every shard holds
+--   every schedule, and "last fired" is the latest slot fired on that shard (fire.lua)
+-- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
+-- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
+local K_SCHEDULED, K_EXPIRES, K_SCHEDULES = KEYS[13], KEYS[14], KEYS[15]
 
 -- Reply codes, named the same in Rust (script.rs: AckCode, FailCode).
 local ACK_LOST = 0
@@ -28,6 +38,9 @@ local FAIL_RETRY = 1
 local FAIL_DEAD = 2
 local FAIL_WAS_RETRYING = 3
 local FAIL_WAS_DEAD = 4
+local FIRE_NOT = 0
+local FIRE_FIRED = 1
+local FIRE_EARLY = 2
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -47,11 +60,12 @@ local function priority_of(score)
   return tonumber(string.sub(score, 1, 1))
 end
 
-local function wake(n)
+-- `marker` is '1' (new work) unless given: 's' tells a woken consumer to load the schedules again.
+local function wake(n, marker)
   local have = redis.call('LLEN', K_WAKE)
   local add = math.min(n, WAKE_CAP - have)
   for _ = 1, add do
-    redis.call('RPUSH', K_WAKE, '1')
+    redis.call('RPUSH', K_WAKE, marker or '1')
   end
 end
 
@@ -172,24 +186,31 @@ local function count(now, done, failed)
   return field, string.format('%d|%d|%d', sec, done, failed)
 end
 
--- Two times a claim checks against, in one stats field 'checks' = "pruned at ms|recover at ms"
--- (one read per claim; HGET only, so the README's ACL line stays as it is).
--- Recovery looks at the in-flight and delayed sets; 'recover at' lets a claim skip both while
--- nothing can be due: it is at or before the first lease deadline and the first retry time
--- (every script that adds to either set lowers it), exact after a check, and 0 or missing means
--- "check now". 'pruned at' is the last step of prune_consumers.
+-- What a claim checks against, in one stats field 'checks' = "pruned at ms|recover at ms" and,
+-- while aging is on, "|aging ms" (one read per claim; HGET only, so the README's ACL line stays
+-- as it is; a setting a claim must see, such as aging, rides here so that a queue without it
+-- costs no extra read).
+-- Recovery looks at the in-flight, delayed, scheduled and expires sets; 'recover at' lets a
+-- claim skip them all while nothing can be due: it is at or before the first lease deadline,
+-- retry time, due time and expiry deadline (every script that adds to one of the sets lowers
+-- it), exact after a check, and 0 or missing means "check now". 'pruned at' is the last step of
+-- prune_consumers. 'aging' is the step of `rpq aging` (aging.lua), 0 or missing when off.
 local NEVER = 1e15
 
--- pruned at and recover at as stored, 0 when missing
+-- pruned at, recover at and aging as stored, 0 when missing
 local function checks_read()
   local v = redis.call('HGET', K_STATS, 'checks') or ''
-  local p, r = string.match(v, '^(%d+)|(%d+)$')
-  return tonumber(p) or 0, tonumber(r) or 0
+  local p, r, a = string.match(v, '^(%d+)|(%d+)|?(%d*)$')
+  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0
 end
 
--- One HSET of the stats hash: the ring slot from count (field may be nil) and the checks.
-local function stats_write(field, value, pruned_at, recover_at)
+-- One HSET of the stats hash: the ring slot from count (field may be nil) and the checks
+-- (aging as read, so that no writer drops it).
+local function stats_write(field, value, pruned_at, recover_at, aging)
   local checks = recover_at and string.format('%d|%d', pruned_at, recover_at)
+  if checks and aging and aging > 0 then
+    checks = checks .. string.format('|%d', aging)
+  end
   if field and checks then
     redis.call('HSET', K_STATS, field, value, 'checks', checks)
   elseif field then
@@ -202,9 +223,9 @@ end
 -- A lease or retry is due at `at`, set by a script other than claim: no claim may skip recovery
 -- from then on.
 local function recover_by(at)
-  local pruned_at, recover_at = checks_read()
+  local pruned_at, recover_at, aging = checks_read()
   if at < recover_at then
-    stats_write(nil, nil, pruned_at, at)
+    stats_write(nil, nil, pruned_at, at, aging)
   end
 end
 
@@ -238,4 +259,97 @@ local function prune_consumers(pruned_at, now)
   end
   redis.call('HSET', K_STATS, 'prune_cursor', page[1])
   return now
+end
+
+-- Time: scheduled tasks, expiry, aging (issue 12). A scheduled task's priority is the digit
+-- after `"p":` in its body: inside the JSON string of its type every quote is escaped, so the
+-- first `,"p":` is the field. 2 (medium) when the body cannot be read.
+local function body_priority(body)
+  return body and string.match(body, ',"p":([123])') or '2'
+end
+
+-- When a waiting task began to wait: the time it fell due for a task pushed for later, else
+-- when it was created (both at the head of the body); nil when the body cannot be read.
+local function waiting_since(body)
+  if not body then
+    return nil
+  end
+  local u = string.match(body, '^{"c":%d+,"u":(%d+)')
+  return tonumber(u or string.match(body, '^{"c":(%d+)'))
+end
+
+-- Promotion: scheduled tasks that are due join the waiting line by priority, then in the order
+-- they fell due: each takes a fresh arrival number now, behind every task already waiting, so
+-- none jumps ahead of a task that waited before it fell due (push promotes before it numbers
+-- its own tasks, for the same reason). One ranged ZRANGEBYSCORE, one ZREM and one ZADD for
+-- the lot: O(log n) a task, at most `limit` (a string) a call. Returns how many joined.
+local function promote(now_s, limit)
+  local due = redis.call('ZRANGEBYSCORE', K_SCHEDULED, '-inf', now_s, 'LIMIT', '0', limit)
+  local n = #due
+  if n == 0 then
+    return 0
+  end
+  redis.call('ZREM', K_SCHEDULED, unpack(due))
+  local first = redis.call('INCRBY', K_SEQ, n) - n
+  local zargs = {}
+  for i, id in ipairs(due) do
+    local body = redis.call('HGET', K_TASKS, id)
+    -- A task whose body is gone was removed meanwhile: nothing to queue.
+    if body then
+      zargs[#zargs + 1] = pending_score(body_priority(body), first + i)
+      zargs[#zargs + 1] = id
+    end
+  end
+  if #zargs > 0 then
+    redis.call('ZADD', K_PENDING, unpack(zargs))
+  end
+  return #zargs / 2
+end
+
+-- Queues one task created at `now`: waiting at once, or scheduled until `due` (ms; nil, or not
+-- later than now, means at once); with `ttl` ms (0: none) it expires that long after it falls
+-- due unless claimed first. Returns 1 queued (0: the id is already known) and the earliest
+-- time a claim must look at it (its due time or deadline; nil when neither applies).
+local function enqueue(id, priority, body, now, due, ttl)
+  local later = due ~= nil and due > now
+  local deadline = ttl > 0 and (later and due or now) + ttl or nil
+  local head = string.format('{"c":%d,', now)
+  if later then
+    head = head .. string.format('"u":%d,', due)
+  end
+  if deadline then
+    head = head .. string.format('"x":%d,', deadline)
+  end
+  if redis.call('HSETNX', K_TASKS, id, head .. body) == 0 then
+    return 0, nil
+  end
+  if later then
+    redis.call('ZADD', K_SCHEDULED, string.format('%d', due), id)
+  else
+    redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('INCR', K_SEQ)), id)
+  end
+  if deadline then
+    redis.call('ZADD', K_EXPIRES, string.format('%d', deadline), id)
+  end
+  return 1, later and due or deadline
+end
+
+-- Expiry: whether a task whose expiry entry says `deadline` (a string) is to go dead now. Only
+-- a task never claimed expires (claimed once, it has a state or a claim), and only the task that
+-- entry was made for: its body carries the same deadline (a task of the same id pushed later
+-- without a ttl has none). Takes it out of the waiting or scheduled set when it goes.
+local function expire(id, deadline)
+  local body = redis.call('HGET', K_TASKS, id)
+  if not body or not string.find(body, ',"x":' .. deadline .. ',', 1, true) then
+    return false
+  end
+  if redis.call('HEXISTS', K_STATE, id) == 1 or redis.call('HEXISTS', K_CLAIMS, id) == 1 then
+    return false
+  end
+  if redis.call('ZREM', K_PENDING, id) == 0 and redis.call('ZREM', K_SCHEDULED, id) == 0 then
+    return false
+  end
+  -- A state with its priority, so that `dead retry` queues it at that priority again.
+  set_state(id, 0, pending_score(body_priority(body), 0))
+  return true
 end

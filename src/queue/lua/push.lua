@@ -1,18 +1,68 @@
 -- push: queue tasks ordered by priority, then by arrival on this server
 -- KEYS: the common layout (common.lua)
--- ARGV[1] n, then n triples: id, priority (1..3), body: the stored JSON object after its created
--- time, without the opening brace (`"t":..,"p":..,"d":..}`, see NewTask::body)
+-- ARGV[1] n  ARGV[2] fields per task: 3, or 5 for tasks with a time
+-- then n tuples: id, priority (1..3), body: the stored JSON object after its created time,
+-- without the opening brace (`"t":..,"p":..,"d":..}`, see NewTask::body); with 5 fields also
+-- due: "" (now), "+MS" (MS after now by this server's clock) or "MS" (at that time, ms since
+-- the epoch), and ttl ms ("0": none)
 -- returns {created ms, flag for each task: 1 queued, 0 the id is already known}
-local n = tonumber(ARGV[1])
+local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now = now_ms()
-local last = redis.call('INCRBY', K_SEQ, n)
+-- Tasks that fell due before this push join the line before it numbers its own (promote).
+local _, recover_at = checks_read()
+if recover_at <= now then
+  promote(string.format('%d', now), '1000')
+end
 local out = { now }
+if fields == 5 then
+  -- Tasks with a due time or a ttl: one at a time (enqueue).
+  local queued, at_once, look_at, woke = 0, 0, nil, false
+  local first = redis.call('ZRANGE', K_SCHEDULED, 0, 0, 'WITHSCORES')
+  local soonest = #first > 0 and tonumber(first[2]) or NEVER
+  for i = 1, n do
+    local j = 5 * i - 2
+    local due = ARGV[j + 3]
+    if due == '' then
+      due = nil
+    elseif string.sub(due, 1, 1) == '+' then
+      due = now + tonumber(string.sub(due, 2))
+    else
+      due = tonumber(due)
+    end
+    local flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
+    out[i + 1] = flag
+    queued = queued + flag
+    if at then
+      look_at = math.min(look_at or at, at)
+    end
+    if flag == 1 and due and due > now then
+      if due < soonest then
+        woke, soonest = true, due
+      end
+    else
+      at_once = at_once + flag
+    end
+  end
+  if look_at then
+    recover_by(look_at)
+  end
+  if queued > 0 then
+    redis.call('HINCRBY', K_STATS, 'pushed', queued)
+    -- A task due sooner than any before it wakes idle consumers, which sleep until the first
+    -- due time they were told of; tasks queued at once wake them as usual.
+    if at_once > 0 or woke then
+      wake(math.max(at_once, 1))
+    end
+  end
+  return out
+end
+local last = redis.call('INCRBY', K_SEQ, n)
 -- The created time is the same for the whole batch: one prefix, one concatenation per task.
 local prefix = '{"c":' .. string.format('%d', now) .. ','
 local first = last - n
 local zargs = {}
 for i = 1, n do
-  local j = 3 * i - 1
+  local j = 3 * i
   local id = ARGV[j]
   if redis.call('HSETNX', K_TASKS, id, prefix .. ARGV[j + 2]) == 1 then
     zargs[#zargs + 1] = pending_score(ARGV[j + 1], first + i)
