@@ -36,9 +36,20 @@ pub enum Outcome {
     Released,
     /// The lease expired before the ack; the task is another consumer's now.
     Lost,
+    /// `rpq cancel` cancelled it while in hand: the handler was stopped, the task is gone.
+    Cancelled,
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Done,
+        Outcome::Retry,
+        Outcome::Dead,
+        Outcome::Released,
+        Outcome::Lost,
+        Outcome::Cancelled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Done => "done",
@@ -46,6 +57,7 @@ impl Outcome {
             Outcome::Dead => "dead",
             Outcome::Released => "released",
             Outcome::Lost => "lost",
+            Outcome::Cancelled => "cancelled",
         }
     }
 }
@@ -193,6 +205,7 @@ impl Output {
             Outcome::Dead => self.paint("31", "Failed, moved to the dead set"),
             Outcome::Released => self.paint("33", "Handed back"),
             Outcome::Lost => self.paint("31", "Lease lost, not acknowledged"),
+            Outcome::Cancelled => self.paint("33", "Cancelled, handler stopped"),
         };
         let error = match &f.error {
             Some(e) => format!(" ({e})"),
@@ -423,6 +436,13 @@ pub fn local_time(t: &DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%H:%M:%S").to_string()
 }
 
+/// A local time with its date, for what may be days old.
+pub fn local_datetime(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 fn payload_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
@@ -502,5 +522,11 @@ mod tests {
             "\"released\""
         );
         assert_eq!(Outcome::Dead.as_str(), "dead");
+        for o in Outcome::ALL {
+            assert_eq!(
+                serde_json::to_string(&o).unwrap(),
+                format!("\"{}\"", o.as_str())
+            );
+        }
     }
 }

@@ -44,6 +44,9 @@ pub static PEEK: LazyLock<Lua> = script!("peek.lua");
 pub static CLEAR: LazyLock<Lua> = script!("clear.lua");
 pub static DEAD: LazyLock<Lua> = script!("dead.lua");
 pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
+pub static INSPECT: LazyLock<Lua> = script!("inspect.lua");
+pub static CANCEL: LazyLock<Lua> = script!("cancel.lua");
+pub static MOVE: LazyLock<Lua> = script!("move.lua");
 
 impl Lua {
     /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
@@ -100,9 +103,30 @@ pub enum FailCode {
     WasDead = 4,
 }
 
+/// What extend.lua answers for each (id, token); common.lua names the same numbers `EXTEND_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtendCode {
+    Lost = 0,
+    /// Extended, or (a look only) still held.
+    Held = 1,
+    /// `rpq cancel` stopped the task; it is gone from Redis now.
+    Cancelled = 2,
+}
+
+/// What move.lua answers for each id; common.lua names the same numbers `MOVE_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveCode {
+    Unknown = 0,
+    Moved = 1,
+    InFlight = 2,
+    Dead = 3,
+    /// Its stored body names no priority to change.
+    Unreadable = 4,
+}
+
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 8] = [
+pub const REPLY_CODES: [(&str, i64); 16] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
@@ -111,6 +135,14 @@ pub const REPLY_CODES: [(&str, i64); 8] = [
     ("FAIL_DEAD", FailCode::Dead as i64),
     ("FAIL_WAS_RETRYING", FailCode::WasRetrying as i64),
     ("FAIL_WAS_DEAD", FailCode::WasDead as i64),
+    ("EXTEND_LOST", ExtendCode::Lost as i64),
+    ("EXTEND_HELD", ExtendCode::Held as i64),
+    ("EXTEND_CANCELLED", ExtendCode::Cancelled as i64),
+    ("MOVE_UNKNOWN", MoveCode::Unknown as i64),
+    ("MOVE_MOVED", MoveCode::Moved as i64),
+    ("MOVE_IN_FLIGHT", MoveCode::InFlight as i64),
+    ("MOVE_DEAD", MoveCode::Dead as i64),
+    ("MOVE_UNREADABLE", MoveCode::Unreadable as i64),
 ];
 
 impl AckCode {
@@ -127,6 +159,28 @@ impl AckCode {
     /// finished it after our lease expired).
     pub fn ours(self, resent: bool) -> bool {
         self == AckCode::Acked || (self == AckCode::Finished && resent)
+    }
+}
+
+impl ExtendCode {
+    pub fn from_reply(v: &Value) -> Result<ExtendCode> {
+        Ok(match int(Some(v))? {
+            1 => ExtendCode::Held,
+            2 => ExtendCode::Cancelled,
+            _ => ExtendCode::Lost,
+        })
+    }
+}
+
+impl MoveCode {
+    pub fn from_reply(v: &Value) -> Result<MoveCode> {
+        Ok(match int(Some(v))? {
+            1 => MoveCode::Moved,
+            2 => MoveCode::InFlight,
+            3 => MoveCode::Dead,
+            4 => MoveCode::Unreadable,
+            _ => MoveCode::Unknown,
+        })
     }
 }
 
@@ -302,7 +356,11 @@ mod tests {
         }
         let named = src
             .lines()
-            .filter(|l| l.starts_with("local ACK_") || l.starts_with("local FAIL_"))
+            .filter(|l| {
+                ["local ACK_", "local FAIL_", "local EXTEND_", "local MOVE_"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
             .count();
         assert_eq!(
             named,
@@ -314,7 +372,8 @@ mod tests {
     #[test]
     fn every_script_carries_the_prelude_and_a_header() {
         for s in [
-            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST,
+            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &INSPECT,
+            &CANCEL, &MOVE,
         ] {
             assert!(s.src.starts_with("-- common:"), "{}", s.name);
             let own = s.src.split("\n-- ").nth(1).unwrap_or("");

@@ -28,6 +28,14 @@ local FAIL_RETRY = 1
 local FAIL_DEAD = 2
 local FAIL_WAS_RETRYING = 3
 local FAIL_WAS_DEAD = 4
+local EXTEND_LOST = 0
+local EXTEND_HELD = 1
+local EXTEND_CANCELLED = 2
+local MOVE_UNKNOWN = 0
+local MOVE_MOVED = 1
+local MOVE_IN_FLIGHT = 2
+local MOVE_DEAD = 3
+local MOVE_UNREADABLE = 4
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -55,18 +63,23 @@ local function wake(n)
   end
 end
 
--- "attempts|score" or nil
+-- attempts, score and the last error (nil when there is none) of "attempts|score[|error]"; or nil
 local function get_state(id)
   local st = redis.call('HGET', K_STATE, id)
   if not st then
     return nil
   end
-  local n, score = string.match(st, '^(%d+)|(%d+)$')
-  return tonumber(n), score
+  local n, score, err = string.match(st, '^(%d+)|(%d+)|?(.*)$')
+  return tonumber(n), score, err ~= '' and err or nil
 end
 
-local function set_state(id, n, score)
-  redis.call('HSET', K_STATE, id, string.format('%d|%s', n, score))
+-- `err`, the last error, is kept for `rpq show` while the task waits to run again.
+local function set_state(id, n, score, err)
+  local v = string.format('%d|%s', n, score)
+  if err and err ~= '' then
+    v = v .. '|' .. err
+  end
+  redis.call('HSET', K_STATE, id, v)
 end
 
 -- token, claimed ms, max attempts, attempts, pending score, consumer; or nil
@@ -101,6 +114,54 @@ local function forget(id)
   redis.call('HDEL', K_TASKS, id)
   redis.call('HDEL', K_STATE, id)
   redis.call('HDEL', K_DEADINFO, id)
+end
+
+-- cancel (issue 13): `rpq cancel` of a task in flight puts CANCELLED before its claim. The
+-- holder's token no longer matches, so its ack, extend and fail find the lease gone, and extend
+-- tells it "cancelled" rather than "lost"; whoever comes first then removes the task for good:
+-- the holder's extend, or lease recovery once a holder that died lets the lease expire. Tokens
+-- are hex, so no live claim starts with it.
+local CANCELLED = '~'
+
+local function is_cancelled(claim)
+  return string.sub(claim, 1, 1) == CANCELLED
+end
+
+-- Whether the claim of `id` taken with `token` was cancelled.
+local function cancelled_for(id, token)
+  local c = redis.call('HGET', K_CLAIMS, id)
+  return c and string.sub(c, 1, #token + 2) == CANCELLED .. token .. '|' or false
+end
+
+-- Removes the cancelled tasks among `ids` (expired leases) for good; returns the others.
+local function drop_cancelled(ids)
+  local keep = {}
+  for _, id in ipairs(ids) do
+    local c = redis.call('HGET', K_CLAIMS, id)
+    if c and is_cancelled(c) then
+      unlease(id)
+      forget(id)
+    else
+      keep[#keep + 1] = id
+    end
+  end
+  return keep
+end
+
+-- The priority in a stored body, {"c":<ms>,"t":<type>,"p":<digit>,"d":...} (NewTask::body), and
+-- the body with another one. A JSON string holds no unescaped quote, so the first ,"p": is the
+-- priority's: neither needs to decode the payload. nil when the body is not of that shape.
+local function body_priority(body)
+  local i = string.find(body, ',"p":', 1, true)
+  return i and tonumber(string.match(string.sub(body, i + 5, i + 5), '^[1-3]$')) or nil
+end
+
+local function with_priority(body, p)
+  if not body_priority(body) then
+    return nil
+  end
+  local i = string.find(body, ',"p":', 1, true)
+  return string.sub(body, 1, i + 4) .. p .. string.sub(body, i + 6)
 end
 
 local function bury(id, now, reason, attempts, dead_cap)
