@@ -57,6 +57,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Dead(c) => commands::dead::run(&cfg, &out, c),
         Command::Demo(a) => commands::demo::run(&cfg, &out, a),
         Command::Bench(a) => commands::bench::run(&cfg, &out, a),
+        // Inspecting and controlling (issue 13).
+        Command::Show(a) => commands::show::run(&cfg, &out, a),
+        Command::List(a) => commands::list::run(&cfg, &out, a),
+        Command::Cancel(a) => commands::cancel::run(&cfg, &out, a),
+        Command::Move(a) => commands::r#move::run(&cfg, &out, a),
+        Command::Queues(a) => commands::queues::run(&cfg, &out, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }
