@@ -149,7 +149,15 @@ fn show_tells_each_state_with_what_it_knows() {
     let holder = Proc::start(
         &r,
         &[
-            "--queue", q, "consume", "--name", "h1", "--lease", "40s", "--exec", "sleep 30",
+            "--queue",
+            q,
+            "consume",
+            "--name",
+            "h1",
+            "--lease",
+            "40s",
+            "--exec",
+            "exec sleep 30",
         ],
     );
     wait_in_flight(&mut c, q, 1);
@@ -351,7 +359,7 @@ fn list_shows_who_holds_each_task_in_flight_until_when() {
             "--prefetch",
             "3",
             "--exec",
-            "sleep 30",
+            "exec sleep 30",
         ],
     );
     wait_in_flight(&mut c, "default", 3);
@@ -492,7 +500,9 @@ fn cancel_removes_waiting_retrying_and_dead_tasks_and_a_dead_holders_task_stays_
     // A holder frozen, then killed, never learns of the cancel: its lease runs out, and the task
     // goes instead of back in line.
     push_one(&r, "t", "z");
-    let frozen = Proc::start(&r, &["consume", "--lease", "1s", "--exec", "sleep 30"]);
+    // exec: the handler is the process the kernel kills with its consumer, so no orphan holds
+    // the consumer's stdout open.
+    let frozen = Proc::start(&r, &["consume", "--lease", "1s", "--exec", "exec sleep 30"]);
     wait_in_flight(&mut c, "default", 1);
     frozen.signal(libc::SIGSTOP);
     rpq(&r).args(["cancel", "z"]).assert().success();
@@ -569,7 +579,7 @@ fn move_keeps_arrival_order_in_the_new_priority_and_now_makes_a_retry_due() {
 
     // What cannot be moved is said so, exit 1; a move needs --priority or --now.
     push_one(&r, "t", "held");
-    let _holder = Proc::start(&r, &["consume", "--name", "h", "--exec", "sleep 30"]);
+    let _holder = Proc::start(&r, &["consume", "--name", "h", "--exec", "exec sleep 30"]);
     wait_in_flight(&mut c, "default", 1);
     rpq(&r)
         .args(["move", "held", "nope", "--priority", "low"])

@@ -550,7 +550,14 @@ fn inspecting_commands_print_the_documented_fields() {
         .success();
     let holder = Proc::start(
         &r,
-        &["--json", "consume", "--name", "h", "--exec", "sleep 30"],
+        &[
+            "--json",
+            "consume",
+            "--name",
+            "h",
+            "--exec",
+            "exec sleep 30",
+        ],
     );
     wait_in_flight(&mut c, "default", 1);
 
