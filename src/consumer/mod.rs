@@ -259,7 +259,8 @@ impl<'a> Consumer<'a> {
                 None => simulate(self.o.delay, self.sd, &cancelled),
             };
             let lost = self.heartbeat.untrack(&c.task.id);
-            let cancelled = self.heartbeat.take_cancelled(&lease);
+            let cancelled =
+                self.heartbeat.take_cancelled(&lease) || matches!(result, HandlerResult::Cancelled);
             let line = Finished {
                 task: c.task.clone(),
                 consumer: self.o.name.clone(),
@@ -290,11 +291,7 @@ impl<'a> Consumer<'a> {
                 }
                 HandlerResult::Done => self.done(&c, line, started, tasks.len() > 0)?,
                 HandlerResult::Failed(why) => self.failed(&c, line, why)?,
-                // The mark it was stopped by is taken above; this is a mark lost meanwhile.
-                HandlerResult::Cancelled => self.out.finished(&Finished {
-                    outcome: Outcome::Cancelled,
-                    ..line
-                })?,
+                HandlerResult::Cancelled => unreachable!("reported as cancelled above"),
             }
         }
         Ok(())

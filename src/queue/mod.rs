@@ -1,7 +1,8 @@
 //! The queue: its public operations (push, claim, extend, ack, fail, release, peek, lengths,
-//! clear, dead letters, counters; show, list, cancel, move and queues in `inspect`). Every step that touches more than one key is one Lua script
-//! (`lua/`), so it is atomic on the server; this module turns Rust calls into script calls and
-//! replies into types, and owns no policy about output or retries of its own.
+//! clear, dead letters, counters; show, list, cancel, move and queues in `inspect`). Every step
+//! that touches more than one key is one Lua script (`lua/`), so it is atomic on the server; this
+//! module turns Rust calls into script calls and replies into types, and owns no policy about
+//! output or retries of its own.
 //!
 //! Where things live: `keys` the key layout, `score` the pending-score encoding, `script` the
 //! scripts and the one way to call them (EVALSHA, EVAL on NOSCRIPT) with reply decoding,

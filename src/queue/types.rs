@@ -450,6 +450,7 @@ impl TaskInfo {
             .claim
             .as_deref()
             .map_or(vec![], |c| c.splitn(6, '|').collect());
+        // A claim of this rpq's layout (an older rpq's has four fields, without these).
         let held = state == State::InFlight && claim.len() == 6;
         let (state_attempts, state_error) = match s.state.as_deref() {
             Some(v) => {
