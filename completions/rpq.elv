@@ -43,6 +43,11 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+            cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
+            cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
+            cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
+            cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
+            cand queues 'Every queue on the server with its counts'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -404,6 +409,89 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;show'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;list'= {
+            cand --state 'Which tasks, by their state'
+            cand --type 'Only tasks of this type'
+            cand --priority 'Only tasks of this priority: 1|2|3 or high|medium|low'
+            cand -n 'At most N tasks'
+            cand --count 'At most N tasks'
+            cand --after 'Continue after this task (the last of the page before)'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;cancel'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;move'= {
+            cand --priority 'The new priority: 1|2|3 or high|medium|low'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --now 'Make retrying tasks due now: they wait in line at once'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;queues'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;completions'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [default: default]'
@@ -432,6 +520,11 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+            cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
+            cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
+            cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
+            cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
+            cand queues 'Every queue on the server with its counts'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -476,6 +569,16 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;schedule;remove'= {
         }
         &'rpq;help;aging'= {
+        }
+        &'rpq;help;show'= {
+        }
+        &'rpq;help;list'= {
+        }
+        &'rpq;help;cancel'= {
+        }
+        &'rpq;help;move'= {
+        }
+        &'rpq;help;queues'= {
         }
         &'rpq;help;completions'= {
         }

@@ -47,6 +47,11 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "bench" -d 'A load generator
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "show" -d 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "queues" -d 'Every queue on the server with its counts'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
@@ -312,6 +317,72 @@ complete -c rpq -n "__fish_rpq_using_subcommand aging" -l json -d 'Machine outpu
 complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand aging" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand aging" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l state -d 'Which tasks, by their state' -r -f -a "waiting\t''
+scheduled\t''
+in-flight\t''
+retrying\t''
+dead\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l type -d 'Only tasks of this type' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l priority -d 'Only tasks of this priority: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -s n -l count -d 'At most N tasks' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l after -d 'Continue after this task (the last of the page before)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l priority -d 'The new priority: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l now -d 'Make retrying tasks due now: they wait in line at once'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l queue -d 'Which queue [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
@@ -323,20 +394,25 @@ complete -c rpq -n "__fish_rpq_using_subcommand completions" -l json -d 'Machine
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "show" -d 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "queues" -d 'Every queue on the server with its counts'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'

@@ -1,5 +1,6 @@
 //! The command line, clap derive only: global options and one Args struct per subcommand.
 
+use crate::queue::{State, STATES};
 use crate::task::Priority;
 use chrono::{DateTime, Utc};
 use clap::{ArgGroup, Args, Parser, Subcommand};
@@ -215,6 +216,57 @@ Examples:
   rpq aging 30s
   rpq aging off")]
     Aging(AgingArgs),
+    // Inspecting and controlling (issue 13).
+    /// Show tasks by id: state, priority, attempts, times, holder and lease, last error
+    #[command(after_help = "\
+An id the queue does not know is said on stderr, after the others; the exit status is 1 then.
+
+Examples:
+  rpq show job-17
+  rpq show job-17 job-18 --json | jq -r .state")]
+    Show(ShowArgs),
+
+    /// List the tasks in one state, a page at a time, in the order they will be taken
+    #[command(after_help = "\
+Waiting tasks come in claim order, in-flight ones by lease deadline, retrying ones by retry
+time, dead ones oldest first. --after continues after the last task of a page.
+
+Examples:
+  rpq list --state waiting                 the next 100 to be claimed
+  rpq list --state in-flight               who holds what, until when
+  rpq list --state retrying --type email -n 10
+  rpq list --state dead --json | jq -r .error
+  rpq list --state waiting --after jY0QjgzXRCfX")]
+    List(ListArgs),
+
+    /// Remove tasks for good; a task in flight is stopped by its consumer within a second
+    #[command(after_help = "\
+A waiting, retrying or dead task is removed with everything of it. A task in flight is
+cancelled through its lease: its consumer learns it within a second, stops the handler (its
+process group) and reports the outcome `cancelled`; the task does not come back.
+
+Examples:
+  rpq cancel job-17
+  rpq list --state waiting --type mial --json | jq -r .id | xargs -r rpq cancel")]
+    Cancel(CancelArgs),
+
+    /// Give waiting or retrying tasks a new priority, or make retrying tasks due now
+    #[command(after_help = "\
+A moved task keeps its place in arrival order within its new priority.
+
+Examples:
+  rpq move job-17 --priority high
+  rpq move job-18 --now                  retry it at once, not after its backoff")]
+    Move(MoveArgs),
+
+    /// Every queue on the server with its counts
+    #[command(after_help = "\
+Found with SCAN (never KEYS), on every primary of a cluster; a sharded queue is one line.
+
+Examples:
+  rpq queues
+  rpq queues --json | jq -r 'select(.dead > 0) | .queue'")]
+    Queues(QueuesArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
@@ -573,6 +625,73 @@ pub struct ServeArgs {
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+// Inspecting and controlling (issue 13).
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Task ids
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Which tasks, by their state
+    #[arg(long, value_name = "STATE", value_parser = state_parser())]
+    pub state: State,
+
+    /// Only tasks of this type
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+
+    /// Only tasks of this priority: 1|2|3 or high|medium|low
+    #[arg(long, value_name = "P")]
+    pub priority: Option<Priority>,
+
+    /// At most N tasks
+    #[arg(short = 'n', long = "count", default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub n: u64,
+
+    /// Continue after this task (the last of the page before)
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Task ids
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true)
+    .args(["priority", "now"])))]
+pub struct MoveArgs {
+    /// Task ids
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+
+    /// The new priority: 1|2|3 or high|medium|low
+    #[arg(long, value_name = "P")]
+    pub priority: Option<Priority>,
+
+    /// Make retrying tasks due now: they wait in line at once
+    #[arg(long)]
+    pub now: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QueuesArgs {}
+
+/// `--state`: the names of `STATES`, so a new state is offered (and completed) by itself.
+fn state_parser() -> impl clap::builder::TypedValueParser<Value = State> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(STATES.map(|d| d.name))
+        .map(|s| s.parse::<State>().expect("a name of STATES"))
 }
 
 /// A flag that an environment variable may also set: `RPQ_CLUSTER=1` (or `yes`, `true`, ...)

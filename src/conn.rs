@@ -271,3 +271,64 @@ pub fn is_connection_error(err: &anyhow::Error) -> bool {
         false
     })
 }
+
+/// Every key matching `pattern`, found with SCAN, a page of about 1000 keys at a time (never
+/// KEYS, which blocks the server while it walks them all); on a cluster, on every primary.
+pub fn scan(conn: &mut Conn, pattern: &str) -> RedisResult<Vec<String>> {
+    use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo, SingleNodeRoutingInfo};
+    let page = |cursor: u64| {
+        let mut c = redis::cmd("SCAN");
+        c.arg(cursor)
+            .arg("MATCH")
+            .arg(pattern)
+            .arg("COUNT")
+            .arg(1000);
+        c
+    };
+    let mut keys = Vec::new();
+    match conn {
+        Conn::Single(c) => {
+            let mut cursor = 0;
+            loop {
+                let (next, found): (u64, Vec<String>) = page(cursor).query(c)?;
+                keys.extend(found);
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+        }
+        Conn::Cluster(c) => {
+            // The first page from every primary at once, answered by address; then each
+            // primary's own cursor, to that primary.
+            let all = RoutingInfo::MultiNode((MultipleNodeRoutingInfo::AllMasters, None));
+            let first = match c.route_command(&page(0), all)? {
+                Value::Map(m) => m,
+                other => vec![(Value::SimpleString(String::new()), other)],
+            };
+            for (addr, mut reply) in first {
+                let addr: String = redis::from_redis_value(addr)?;
+                loop {
+                    let (next, found): (u64, Vec<String>) = redis::from_redis_value(reply)?;
+                    keys.extend(found);
+                    if next == 0 {
+                        break;
+                    }
+                    let (host, port) = addr
+                        .rsplit_once(':')
+                        .and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?)))
+                        .ok_or_else(|| {
+                            RedisError::from((
+                                redis::ErrorKind::Client,
+                                "a cluster node without an address",
+                            ))
+                        })?;
+                    let node =
+                        RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress { host, port });
+                    reply = c.route_command(&page(next), node)?;
+                }
+            }
+        }
+    }
+    Ok(keys)
+}

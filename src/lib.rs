@@ -64,6 +64,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => commands::serve::run(&cfg, a),
         Command::Schedule(c) => commands::schedule::run(&cfg, &out, c),
         Command::Aging(a) => commands::aging::run(&cfg, &out, a),
+        // Inspecting and controlling (issue 13).
+        Command::Show(a) => commands::show::run(&cfg, &out, a),
+        Command::List(a) => commands::list::run(&cfg, &out, a),
+        Command::Cancel(a) => commands::cancel::run(&cfg, &out, a),
+        Command::Move(a) => commands::r#move::run(&cfg, &out, a),
+        Command::Queues(a) => commands::queues::run(&cfg, &out, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -3,12 +3,11 @@
 use crate::cli::ClearArgs;
 use crate::config::Config;
 use crate::output::Output;
-use crate::queue::Queue;
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &ClearArgs) -> Result<ExitCode> {
-    let mut q = Queue::open(cfg)?;
+    let mut q = super::open(cfg, out)?;
     if cfg.stdin_tty && !args.yes {
         let l = q.lengths()?;
         let question = format!(

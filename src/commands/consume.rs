@@ -12,6 +12,8 @@ use std::time::Duration;
 
 pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
     let sd = Shutdown::install()?;
+    // Only for the note on a terminal when the queue does not exist (a typo waits forever).
+    drop(super::open(cfg, out)?);
     let opts = Options {
         name: a.name.clone().unwrap_or_else(default_name),
         delay: a.delay,

@@ -3,16 +3,15 @@
 use crate::cli::DeadCommand;
 use crate::config::Config;
 use crate::output::Output;
-use crate::queue::Queue;
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, cmd: &DeadCommand) -> Result<ExitCode> {
-    let mut q = Queue::open(cfg)?;
+    let mut q = super::open(cfg, out)?;
     match cmd {
         DeadCommand::List(a) => {
             let dead = q.dead_list(0, a.n)?;
-            if dead.is_empty() {
+            if dead.is_empty() && q.exists() {
                 out.hint(&format!("no dead tasks in queue '{}'", cfg.queue));
             }
             for d in &dead {

@@ -3,12 +3,11 @@
 use crate::cli::LenArgs;
 use crate::config::Config;
 use crate::output::Output;
-use crate::queue::Queue;
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &LenArgs) -> Result<ExitCode> {
-    let lengths = Queue::open(cfg)?.lengths()?;
+    let lengths = super::open(cfg, out)?.lengths()?;
     let total = match args.priority {
         Some(p) => lengths.of(p),
         None => lengths.waiting,

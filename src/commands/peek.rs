@@ -3,13 +3,13 @@
 use crate::cli::PeekArgs;
 use crate::config::Config;
 use crate::output::Output;
-use crate::queue::Queue;
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &PeekArgs) -> Result<ExitCode> {
-    let tasks = Queue::open(cfg)?.peek(args.n)?;
-    if tasks.is_empty() {
+    let mut q = super::open(cfg, out)?;
+    let tasks = q.peek(args.n)?;
+    if tasks.is_empty() && q.exists() {
         out.hint(&format!("queue '{}' is empty", cfg.queue));
     }
     for t in &tasks {

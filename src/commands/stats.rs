@@ -14,7 +14,7 @@ use std::time::Duration;
 const MIN_WATCH: Duration = Duration::from_millis(100);
 
 pub fn run(cfg: &Config, out: &Output, args: &StatsArgs) -> Result<ExitCode> {
-    let mut q = Queue::open(cfg)?;
+    let mut q = super::open(cfg, out)?;
     let Some(every) = args.watch else {
         out.stats(&q.snapshot()?)?;
         return Ok(ExitCode::SUCCESS);

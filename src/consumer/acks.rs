@@ -48,15 +48,19 @@ impl PendingAcks {
     }
 
     /// The result lines of the acks that just went out, `acked` one flag each: a lease lost
-    /// before its ack turns the line into `lost`.
-    pub fn settle(&mut self, acked: &[bool]) -> Vec<Finished> {
+    /// before its ack turns the line into `lost`, one whose task was cancelled (`cancelled`, one
+    /// flag each) into `cancelled`.
+    pub fn settle(&mut self, acked: &[bool], cancelled: &[bool]) -> Vec<Finished> {
         self.since = None;
         self.items
             .drain(..)
             .zip(acked.iter().copied())
-            .map(|(p, ok)| {
+            .zip(cancelled.iter().copied().chain(std::iter::repeat(false)))
+            .map(|((p, ok), cancelled)| {
                 let mut f = p.line;
-                if !ok {
+                if cancelled {
+                    f.outcome = Outcome::Cancelled;
+                } else if !ok {
                     f.outcome = Outcome::Lost;
                     f.error = Some(
                         "the lease expired before the ack; another consumer has the task".into(),

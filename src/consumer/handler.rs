@@ -23,6 +23,8 @@ pub enum HandlerResult {
     Failed(String),
     /// A second signal stopped the handler; the task goes back to the queue.
     Aborted,
+    /// `rpq cancel` cancelled the task; the handler was stopped and the task is gone.
+    Cancelled,
 }
 
 pub struct Handler {
@@ -32,7 +34,15 @@ pub struct Handler {
 }
 
 impl Handler {
-    pub fn run(&self, task: &Task, sd: &Shutdown, out: &Output) -> Result<HandlerResult> {
+    /// Runs the handler for `task` until it exits, a second signal, its timeout, or `cancelled`
+    /// says so (checked every few milliseconds); the last three stop its process group.
+    pub fn run(
+        &self,
+        task: &Task,
+        sd: &Shutdown,
+        cancelled: &dyn Fn() -> bool,
+        out: &Output,
+    ) -> Result<HandlerResult> {
         let input = serde_json::to_vec(task)?;
         let stdout = out.handler_stdout()?;
         let mut cmd = Command::new("sh");
@@ -86,6 +96,8 @@ impl Handler {
             if outcome.is_none() {
                 if sd.abort_requested() {
                     outcome = Some(HandlerResult::Aborted);
+                } else if cancelled() {
+                    outcome = Some(HandlerResult::Cancelled);
                 } else if let Some(t) = self.timeout.filter(|t| started.elapsed() > *t) {
                     outcome = Some(HandlerResult::Failed(format!(
                         "timed out after {}",

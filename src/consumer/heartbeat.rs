@@ -1,15 +1,21 @@
 //! The heartbeat: a thread of its own, with its own connection, that extends the leases of the
 //! tasks in hand about every lease/3, so a task that takes longer than its lease is never taken
-//! from a live consumer; and notes the leases it finds lost, for the engine to report.
+//! from a live consumer; and notes the leases it finds lost, for the engine to report. Between
+//! two extensions it looks at the leases every `LOOK_EVERY`, to learn within a second that
+//! `rpq cancel` cancelled a task in hand (no pub/sub: it works on a cluster and under any ACL).
 
 use crate::config::Config;
 use crate::output::note;
-use crate::queue::{Claimed, Lease, Queue};
+use crate::queue::{Claimed, Lease, LeaseState, Queue};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How often the leases in hand are looked at between extensions: a cancelled task's handler
+/// is stopped within about this long (one cheap read per look, and only while busy).
+const LOOK_EVERY: Duration = Duration::from_millis(500);
 
 pub struct Heartbeat {
     shared: Arc<Shared>,
@@ -21,6 +27,8 @@ struct Shared {
     held: Mutex<Vec<Lease>>,
     /// Ids whose lease an extension found lost.
     lost: Mutex<HashSet<String>>,
+    /// Leases whose task `rpq cancel` cancelled (it is gone from Redis already).
+    cancelled: Mutex<HashSet<Lease>>,
     stop: AtomicBool,
 }
 
@@ -68,6 +76,16 @@ impl Heartbeat {
         }
     }
 
+    /// Whether the task of this lease was cancelled.
+    pub fn cancelled(&self, lease: &Lease) -> bool {
+        self.shared.cancelled.lock().unwrap().contains(lease)
+    }
+
+    /// The same, forgetting it: the engine has reported it.
+    pub fn take_cancelled(&self, lease: &Lease) -> bool {
+        self.shared.cancelled.lock().unwrap().remove(lease)
+    }
+
     /// Stops extending every task in hand and returns their leases.
     pub fn take(&self) -> Vec<Lease> {
         std::mem::take(&mut *self.shared.held.lock().unwrap())
@@ -77,8 +95,10 @@ impl Heartbeat {
 fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Duration) {
     let mut q: Option<Queue> = None;
     let mut said = false;
+    let tick = every.min(LOOK_EVERY);
+    let mut extended = Instant::now();
     loop {
-        std::thread::park_timeout(every);
+        std::thread::park_timeout(tick);
         if s.stop.load(Ordering::SeqCst) {
             return;
         }
@@ -90,15 +110,37 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
             q = Queue::open(cfg).ok();
         }
         let Some(conn) = q.as_mut() else { continue };
-        match conn.extend(consumer, &held, lease) {
-            Ok(flags) => {
+        // Half a tick early rather than half a tick late: the lease is what must not run out.
+        let extend = extended.elapsed() >= every.saturating_sub(tick / 2);
+        let answer = if extend {
+            conn.extend(consumer, &held, lease)
+        } else {
+            conn.look(consumer, &held)
+        };
+        match answer {
+            Ok(states) => {
                 said = false;
+                if extend {
+                    extended = Instant::now();
+                }
                 let mut lost = s.lost.lock().unwrap();
-                for (l, ok) in held.iter().zip(flags) {
-                    if !ok {
-                        lost.insert(l.id.clone());
+                let mut cancelled = s.cancelled.lock().unwrap();
+                for (l, st) in held.iter().zip(states) {
+                    match st {
+                        LeaseState::Held => {}
+                        LeaseState::Lost => {
+                            lost.insert(l.id.clone());
+                        }
+                        LeaseState::Cancelled => {
+                            cancelled.insert(l.clone());
+                        }
                     }
                 }
+                drop(lost);
+                // Nothing of a cancelled task is left to extend.
+                let gone = cancelled.clone();
+                drop(cancelled);
+                s.held.lock().unwrap().retain(|l| !gone.contains(l));
             }
             Err(e) => {
                 // The main loop reports connection trouble; one line here is enough.

@@ -12,7 +12,9 @@ pub mod waker;
 use crate::config::Config;
 use crate::error::Interrupted;
 use crate::output::{note, Finished, Outcome, Output};
-use crate::queue::{ClaimOptions, ClaimReply, Claimed, Failed, Lease, Queue, Unreadable};
+use crate::queue::{
+    ClaimOptions, ClaimReply, Claimed, Failed, Lease, LeaseState, Queue, Unreadable,
+};
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
 use acks::{PendingAcks, ACK_WINDOW};
@@ -259,13 +261,24 @@ impl<'a> Consumer<'a> {
                 self.hand_back(&rest)?;
                 return Ok(());
             }
+            let lease = c.lease();
+            // cancel (issue 13): a prefetched task cancelled before its turn is not started.
+            if self.heartbeat.take_cancelled(&lease) {
+                self.heartbeat.untrack(&c.task.id);
+                self.out.finished(&self.cancelled_line(&c))?;
+                continue;
+            }
             self.out.got(&self.o.name, &c.task)?;
             let started = Instant::now();
+            let hb = &self.heartbeat;
+            let cancelled = || hb.cancelled(&lease);
             let result = match &self.handler {
-                Some(h) => h.run(&c.task, self.sd, self.out)?,
-                None => simulate(self.o.delay, self.sd),
+                Some(h) => h.run(&c.task, self.sd, &cancelled, self.out)?,
+                None => simulate(self.o.delay, self.sd, &cancelled),
             };
             let lost = self.heartbeat.untrack(&c.task.id);
+            let cancelled =
+                self.heartbeat.take_cancelled(&lease) || matches!(result, HandlerResult::Cancelled);
             let line = Finished {
                 task: c.task.clone(),
                 consumer: self.o.name.clone(),
@@ -282,6 +295,11 @@ impl<'a> Consumer<'a> {
                     self.hand_back(&held)?;
                     return Err(Interrupted.into());
                 }
+                // Cancelled while it ran, or just after: it is gone from Redis, so no ack.
+                _ if cancelled => self.out.finished(&Finished {
+                    outcome: Outcome::Cancelled,
+                    ..line
+                })?,
                 _ if lost => {
                     self.out.finished(&Finished {
                         outcome: Outcome::Lost,
@@ -291,6 +309,7 @@ impl<'a> Consumer<'a> {
                 }
                 HandlerResult::Done => self.done(&c, line, started, tasks.len() > 0)?,
                 HandlerResult::Failed(why) => self.failed(&c, line, why)?,
+                HandlerResult::Cancelled => unreachable!("reported as cancelled above"),
             }
         }
         Ok(())
@@ -322,16 +341,58 @@ impl<'a> Consumer<'a> {
         let wait = backoff(self.o.backoff, c.task.attempt);
         let lease = c.lease();
         let r = retry(&mut self.q, self.sd, |q| q.fail(&lease, wait, &why, false))?;
+        let outcome = match r {
+            Failed::Retry => Outcome::Retry,
+            Failed::Dead => Outcome::Dead,
+            Failed::LeaseLost if self.was_cancelled(&[&lease])?[0] => Outcome::Cancelled,
+            Failed::LeaseLost => Outcome::Lost,
+        };
         self.out.finished(&Finished {
-            outcome: match r {
-                Failed::Retry => Outcome::Retry,
-                Failed::Dead => Outcome::Dead,
-                Failed::LeaseLost => Outcome::Lost,
-            },
-            error: Some(why),
+            error: (outcome != Outcome::Cancelled).then_some(why),
+            outcome,
             ..line
         })?;
         Ok(())
+    }
+
+    // cancel (issue 13): how a consumer tells a cancelled task from a lost lease.
+
+    /// For each lease refused by an ack, a fail or a release: whether its task was cancelled
+    /// (rather than its lease lost). The heartbeat may know it already; else one look asks
+    /// Redis, which finds the mark and removes the task.
+    fn was_cancelled(&mut self, leases: &[&Lease]) -> Result<Vec<bool>> {
+        let mut out: Vec<bool> = leases
+            .iter()
+            .map(|l| self.heartbeat.take_cancelled(l))
+            .collect();
+        let ask: Vec<&Lease> = leases
+            .iter()
+            .zip(&out)
+            .filter(|(_, known)| !**known)
+            .map(|(l, _)| *l)
+            .collect();
+        if ask.is_empty() {
+            return Ok(out);
+        }
+        let name = &self.o.name;
+        let states = retry(&mut self.q, self.sd, |q| q.look(name, &ask))?;
+        let mut states = states.into_iter();
+        for known in out.iter_mut().filter(|k| !**k) {
+            *known = states.next() == Some(LeaseState::Cancelled);
+        }
+        Ok(out)
+    }
+
+    /// The line of a task cancelled before it started.
+    fn cancelled_line(&self, c: &Claimed) -> Finished {
+        Finished {
+            task: c.task.clone(),
+            consumer: self.o.name.clone(),
+            claimed_at: c.claimed_at,
+            finished_at: Utc::now(),
+            outcome: Outcome::Cancelled,
+            error: None,
+        }
     }
 
     /// Sends the acks that wait now, and prints their lines.
@@ -347,8 +408,26 @@ impl<'a> Consumer<'a> {
 
     /// The acks that went out came back: stop extending them and print their lines.
     fn settle_acks(&mut self, acked: &[bool]) -> Result<()> {
+        let refused: Vec<Lease> = self
+            .acks
+            .as_slice()
+            .iter()
+            .zip(acked)
+            .filter(|(_, ok)| !**ok)
+            .map(|(p, _)| p.lease.clone())
+            .collect();
+        let cancelled: Vec<bool> = if refused.is_empty() {
+            vec![]
+        } else {
+            let was = self.was_cancelled(&refused.iter().collect::<Vec<_>>())?;
+            let mut was = was.into_iter();
+            acked
+                .iter()
+                .map(|ok| !ok && was.next().unwrap_or(false))
+                .collect()
+        };
         self.heartbeat.untrack_all_of(self.acks.as_slice());
-        for f in self.acks.settle(acked) {
+        for f in self.acks.settle(acked, &cancelled) {
             self.out.finished(&f)?;
         }
         Ok(())
@@ -364,12 +443,19 @@ impl<'a> Consumer<'a> {
             .iter()
             .zip(flags.iter().copied().chain(std::iter::repeat(false)))
         {
+            let outcome = if ok {
+                Outcome::Released
+            } else if self.was_cancelled(&[&c.lease()]).unwrap_or_default() == [true] {
+                Outcome::Cancelled
+            } else {
+                Outcome::Lost
+            };
             self.out.finished(&Finished {
                 task: c.task.clone(),
                 consumer: self.o.name.clone(),
                 claimed_at: c.claimed_at,
                 finished_at: Utc::now(),
-                outcome: if ok { Outcome::Released } else { Outcome::Lost },
+                outcome,
                 error: None,
             })?;
         }
@@ -391,12 +477,15 @@ impl<'a> Consumer<'a> {
     }
 }
 
-/// `--delay`: simulated work that a second signal cuts short.
-fn simulate(delay: Duration, sd: &Shutdown) -> HandlerResult {
+/// `--delay`: simulated work that a second signal or a cancel cuts short.
+fn simulate(delay: Duration, sd: &Shutdown, cancelled: &dyn Fn() -> bool) -> HandlerResult {
     let end = Instant::now() + delay;
     while Instant::now() < end {
         if sd.abort_requested() {
             return HandlerResult::Aborted;
+        }
+        if cancelled() {
+            return HandlerResult::Cancelled;
         }
         std::thread::sleep((end - Instant::now()).min(Duration::from_millis(20)));
     }

@@ -5,6 +5,7 @@
 //! holds the rest of `src/` to that.
 
 mod bench;
+mod inspect;
 mod progress;
 mod stats;
 
@@ -37,9 +38,20 @@ pub enum Outcome {
     Released,
     /// The lease expired before the ack; the task is another consumer's now.
     Lost,
+    /// `rpq cancel` cancelled it while in hand: the handler was stopped, the task is gone.
+    Cancelled,
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Done,
+        Outcome::Retry,
+        Outcome::Dead,
+        Outcome::Released,
+        Outcome::Lost,
+        Outcome::Cancelled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Done => "done",
@@ -47,6 +59,7 @@ impl Outcome {
             Outcome::Dead => "dead",
             Outcome::Released => "released",
             Outcome::Lost => "lost",
+            Outcome::Cancelled => "cancelled",
         }
     }
 }
@@ -201,6 +214,7 @@ impl Output {
             Outcome::Dead => self.paint("31", "Failed, moved to the dead set"),
             Outcome::Released => self.paint("33", "Handed back"),
             Outcome::Lost => self.paint("31", "Lease lost, not acknowledged"),
+            Outcome::Cancelled => self.paint("33", "Cancelled, handler stopped"),
         };
         let error = match &f.error {
             Some(e) => format!(" ({e})"),
@@ -582,5 +596,11 @@ mod tests {
             "\"released\""
         );
         assert_eq!(Outcome::Dead.as_str(), "dead");
+        for o in Outcome::ALL {
+            assert_eq!(
+                serde_json::to_string(&o).unwrap(),
+                format!("\"{}\"", o.as_str())
+            );
+        }
     }
 }

@@ -231,6 +231,18 @@ pub fn meta(name: &str) -> String {
     key(name, META_SUFFIX)
 }
 
+/// What `SCAN MATCH` looks for to find every queue of a server: one meta key per queue, on its
+/// shard 0, so a sharded queue is found once (`rpq queues`).
+pub const META_PATTERN: &str = "rpq:{*}:meta";
+
+/// The queue whose meta key `key` is: the inverse of `meta`.
+pub fn queue_of_meta(key: &str) -> Option<&str> {
+    let name = key
+        .strip_prefix("rpq:{")?
+        .strip_suffix(&format!("}}:{META_SUFFIX}"))?;
+    check_queue_name(name).ok().map(|_| name)
+}
+
 /// The list idle consumers of a sharded queue block on besides shard 0's own wake list: a
 /// push to any other shard adds a marker here too (same hash tag as shard 0, so one BLPOP can
 /// wait on both, also on Redis Cluster).
@@ -353,6 +365,16 @@ mod tests {
     fn shards_get_their_own_tag() {
         assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs.2}:tasks");
         assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
+    }
+
+    #[test]
+    fn a_meta_key_names_its_queue() {
+        for name in ["default", "emails-eu.v2", "a.1", "x:y@z/+_"] {
+            assert_eq!(queue_of_meta(&meta(name)), Some(name));
+        }
+        assert_eq!(queue_of_meta("rpq:{jobs}:pending"), None);
+        assert_eq!(queue_of_meta("rpq:{a}b}:meta"), None);
+        assert_eq!(queue_of_meta("other:{jobs}:meta"), None);
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The queue: its public operations (push, claim, extend, ack, fail, release, peek, lengths,
-//! clear, dead letters, counters). Every step that touches more than one key is one Lua script
-//! (`lua/`), so it is atomic on the server; this module turns Rust calls into script calls and
-//! replies into types, and owns no policy about output or retries of its own.
+//! clear, dead letters, counters; show, list, cancel, move and queues in `inspect`). Every step
+//! that touches more than one key is one Lua script (`lua/`), so it is atomic on the server; this
+//! module turns Rust calls into script calls and replies into types, and owns no policy about
+//! output or retries of its own.
 //!
 //! Where things live: `keys` the key layout, `score` the pending-score encoding, `script` the
 //! scripts and the one way to call them (EVALSHA, EVAL on NOSCRIPT) with reply decoding,
-//! `shards` the fan-out over a sharded queue and its claim order, `types` the public data.
+//! `shards` the fan-out over a sharded queue and its claim order, `types` the public data,
+//! `inspect` the operations on tasks by id and by state.
 
+mod inspect;
 pub mod keys;
 mod registry;
 pub mod score;
@@ -27,7 +30,7 @@ use chrono::{DateTime, Utc};
 use keys::Keys;
 use rand::Rng;
 use script::SCHEDULE;
-use script::{array, flags, int, opt_string, string, AckCode, FailCode};
+use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, FailCode};
 use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FAIL, FIRE, OLDEST, PEEK, PUSH, RELEASE};
 use std::time::Duration;
 
@@ -50,6 +53,9 @@ pub struct Queue {
     dead_cap: u64,
     /// Set when a wake-up said the schedules changed (`take_schedules_changed`).
     schedules_changed: bool,
+    /// Whether the queue existed when it was opened (its meta key, written by the first push or
+    /// claim), so that a typo'd `--queue` can be told apart from an empty queue.
+    existed: bool,
 }
 
 impl Queue {
@@ -84,6 +90,7 @@ impl Queue {
             resent: false,
             schedules_changed: false,
             dead_cap: DEAD_CAP,
+            existed: stored.is_some(),
         })
         .and_then(|mut q| {
             if cfg.shards.is_some() {
@@ -103,6 +110,11 @@ impl Queue {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// False for a queue that nothing was ever pushed to or claimed from (a typo, most often).
+    pub fn exists(&self) -> bool {
+        self.existed
     }
 
     pub fn config(&self) -> &Config {
@@ -332,20 +344,51 @@ impl Queue {
             .with_context(|| format!("waking consumers of queue '{}'", self.name))
     }
 
-    /// Extends the leases of tasks still held; one flag per lease, false when it was lost.
+    /// Extends the leases of tasks still held; one state per lease: held (and extended), lost,
+    /// or cancelled (the task is gone then).
     pub fn extend<L: AsRef<Lease>>(
         &mut self,
         consumer: &str,
         leases: &[L],
         lease: Duration,
-    ) -> Result<Vec<bool>> {
+    ) -> Result<Vec<LeaseState>> {
+        self.extend_or_look(consumer, leases, lease.as_millis().max(1) as u64)
+    }
+
+    /// Whether the leases are still held, without extending them: cheap enough for every half
+    /// second, which is how a consumer learns at once that a task in hand was cancelled.
+    pub fn look<L: AsRef<Lease>>(
+        &mut self,
+        consumer: &str,
+        leases: &[L],
+    ) -> Result<Vec<LeaseState>> {
+        self.extend_or_look(consumer, leases, 0)
+    }
+
+    fn extend_or_look<L: AsRef<Lease>>(
+        &mut self,
+        consumer: &str,
+        leases: &[L],
+        lease_ms: u64,
+    ) -> Result<Vec<LeaseState>> {
+        let what = if lease_ms == 0 {
+            "looking at a lease"
+        } else {
+            "extending a lease"
+        };
         self.lease_op(leases, |q, shard, leases| {
-            let mut args = vec![
-                (lease.as_millis().max(1) as u64).to_string(),
-                consumer.to_string(),
-            ];
+            let mut args = vec![lease_ms.to_string(), consumer.to_string()];
             push_leases(&mut args, leases);
-            flags(q.invoke(shard, &EXTEND, &args, "extending a lease")?)
+            array(q.invoke(shard, &EXTEND, &args, what)?)?
+                .iter()
+                .map(|v| {
+                    Ok(match ExtendCode::from_reply(v)? {
+                        ExtendCode::Held => LeaseState::Held,
+                        ExtendCode::Lost => LeaseState::Lost,
+                        ExtendCode::Cancelled => LeaseState::Cancelled,
+                    })
+                })
+                .collect()
         })
     }
 
@@ -881,7 +924,7 @@ mod tests {
         assert_eq!(
             q.extend("c1", &[a.lease()], Duration::from_millis(1))
                 .unwrap(),
-            [true]
+            [LeaseState::Held]
         );
         // Back in front of c, its first place in line, once its 1 ms lease has run out.
         let limit = std::time::Instant::now() + Duration::from_secs(10);

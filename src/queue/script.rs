@@ -47,6 +47,9 @@ pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
 pub static AGING: LazyLock<Lua> = script!("aging.lua");
 pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
 pub static FIRE: LazyLock<Lua> = script!("fire.lua");
+pub static INSPECT: LazyLock<Lua> = script!("inspect.lua");
+pub static CANCEL: LazyLock<Lua> = script!("cancel.lua");
+pub static MOVE: LazyLock<Lua> = script!("move.lua");
 
 impl Lua {
     /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
@@ -123,9 +126,30 @@ impl FireCode {
     }
 }
 
+/// What extend.lua answers for each (id, token); common.lua names the same numbers `EXTEND_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtendCode {
+    Lost = 0,
+    /// Extended, or (a look only) still held.
+    Held = 1,
+    /// `rpq cancel` stopped the task; it is gone from Redis now.
+    Cancelled = 2,
+}
+
+/// What move.lua answers for each id; common.lua names the same numbers `MOVE_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveCode {
+    Unknown = 0,
+    Moved = 1,
+    InFlight = 2,
+    Dead = 3,
+    /// Its stored body names no priority to change.
+    Unreadable = 4,
+}
+
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 11] = [
+pub const REPLY_CODES: [(&str, i64); 19] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
@@ -137,6 +161,14 @@ pub const REPLY_CODES: [(&str, i64); 11] = [
     ("FIRE_NOT", FireCode::Not as i64),
     ("FIRE_FIRED", FireCode::Fired as i64),
     ("FIRE_EARLY", FireCode::Early as i64),
+    ("EXTEND_LOST", ExtendCode::Lost as i64),
+    ("EXTEND_HELD", ExtendCode::Held as i64),
+    ("EXTEND_CANCELLED", ExtendCode::Cancelled as i64),
+    ("MOVE_UNKNOWN", MoveCode::Unknown as i64),
+    ("MOVE_MOVED", MoveCode::Moved as i64),
+    ("MOVE_IN_FLIGHT", MoveCode::InFlight as i64),
+    ("MOVE_DEAD", MoveCode::Dead as i64),
+    ("MOVE_UNREADABLE", MoveCode::Unreadable as i64),
 ];
 
 impl AckCode {
@@ -153,6 +185,28 @@ impl AckCode {
     /// finished it after our lease expired).
     pub fn ours(self, resent: bool) -> bool {
         self == AckCode::Acked || (self == AckCode::Finished && resent)
+    }
+}
+
+impl ExtendCode {
+    pub fn from_reply(v: &Value) -> Result<ExtendCode> {
+        Ok(match int(Some(v))? {
+            1 => ExtendCode::Held,
+            2 => ExtendCode::Cancelled,
+            _ => ExtendCode::Lost,
+        })
+    }
+}
+
+impl MoveCode {
+    pub fn from_reply(v: &Value) -> Result<MoveCode> {
+        Ok(match int(Some(v))? {
+            1 => MoveCode::Moved,
+            2 => MoveCode::InFlight,
+            3 => MoveCode::Dead,
+            4 => MoveCode::Unreadable,
+            _ => MoveCode::Unknown,
+        })
     }
 }
 
@@ -329,9 +383,15 @@ mod tests {
         let named = src
             .lines()
             .filter(|l| {
-                ["local ACK_", "local FAIL_", "local FIRE_"]
-                    .iter()
-                    .any(|p| l.starts_with(p))
+                [
+                    "local ACK_",
+                    "local FAIL_",
+                    "local FIRE_",
+                    "local EXTEND_",
+                    "local MOVE_",
+                ]
+                .iter()
+                .any(|p| l.starts_with(p))
             })
             .count();
         assert_eq!(
@@ -345,7 +405,8 @@ mod tests {
     fn every_script_carries_the_prelude_and_a_header() {
         for s in [
             &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
-            &SCHEDULE, &FIRE,
+            &SCHEDULE, &FIRE, &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD,
+            &OLDEST, &INSPECT, &CANCEL, &MOVE,
         ] {
             assert!(s.src.starts_with("-- common:"), "{}", s.name);
             let own = s.src.split("\n-- ").nth(1).unwrap_or("");
@@ -355,6 +416,29 @@ mod tests {
             );
             assert_eq!(s.hash.len(), 40);
         }
+    }
+
+    /// A helper defined twice in the prelude (or again by a script) silently replaces the first
+    /// for everything after it, which is how two branches' helpers of the same name could each
+    /// break the other's callers.
+    #[test]
+    fn every_lua_helper_is_defined_once() {
+        let mut names: Vec<(&str, String)> = Vec::new();
+        for s in [
+            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
+            &SCHEDULE, &FIRE, &INSPECT, &CANCEL, &MOVE,
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            for line in s.src.lines() {
+                if let Some(rest) = line.trim_start().strip_prefix("local function ") {
+                    let name = rest.split('(').next().unwrap_or("").trim().to_string();
+                    if !seen.insert(name.clone()) {
+                        names.push((s.name, name));
+                    }
+                }
+            }
+        }
+        assert!(names.is_empty(), "defined twice: {names:?}");
     }
 
     #[test]

@@ -44,17 +44,18 @@ impl Queue {
             .collect()
     }
 
-    /// Runs `op` on each shard with the leases it holds and puts the flags back in order.
-    pub(super) fn lease_op<L: AsRef<Lease>>(
+    /// Runs `op` on each shard with the leases it holds and puts the answers (one per lease)
+    /// back in order.
+    pub(super) fn lease_op<L: AsRef<Lease>, T: Clone + Default>(
         &mut self,
         leases: &[L],
-        mut op: impl FnMut(&mut Queue, usize, &[&Lease]) -> Result<Vec<bool>>,
-    ) -> Result<Vec<bool>> {
+        mut op: impl FnMut(&mut Queue, usize, &[&Lease]) -> Result<Vec<T>>,
+    ) -> Result<Vec<T>> {
         let all: Vec<&Lease> = leases.iter().map(AsRef::as_ref).collect();
         if self.shards.len() == 1 {
             return op(self, 0, &all);
         }
-        let mut out = vec![false; leases.len()];
+        let mut out = vec![T::default(); leases.len()];
         for (shard, idx) in self.by_shard(&all, |l| &l.id) {
             let part: Vec<&Lease> = idx.iter().map(|&i| all[i]).collect();
             for (i, f) in idx.into_iter().zip(op(self, shard, &part)?) {

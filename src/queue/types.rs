@@ -1,6 +1,8 @@
 //! The queue's public data: what a claim asks and answers, the lease that proves a claim, counts
-//! by state, dead tasks, and the counters of the stats hash with their parsing.
+//! by state, dead tasks, the counters of the stats hash with their parsing, and the states a task
+//! can be in with what `show`, `list`, `cancel`, `move` and `queues` answer.
 
+use super::keys::Key;
 use crate::task::{ms_to_time, rfc3339, Priority, Task};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -79,6 +81,18 @@ pub struct ClaimReply {
     pub next_expiry: Option<DateTime<Utc>>,
     /// When nothing was claimed: when the first scheduled task falls due.
     pub next_due: Option<DateTime<Utc>>,
+}
+
+/// What a lease extension (or a look at a lease) found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LeaseState {
+    /// Still held with this claim's token (and extended, unless it was a look).
+    Held,
+    /// Expired and recovered, or taken by someone else: not ours any more.
+    #[default]
+    Lost,
+    /// `rpq cancel` cancelled the task; it is gone from Redis now, and not coming back.
+    Cancelled,
 }
 
 /// The outcome of a failed attempt.
@@ -312,6 +326,278 @@ impl Stats {
     }
 }
 
+// Inspecting and controlling (issue 13): the states, and what show, list, cancel, move and queues
+// answer. Their JSON forms are what the commands print, and what an HTTP API can send as they are.
+
+/// Where a task is. Each state is one sorted set of a shard, as `STATES` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Waiting,
+    Scheduled,
+    InFlight,
+    Retrying,
+    Dead,
+}
+
+/// A state, the sorted set that holds its tasks, and what that set's score is: the order `list`
+/// reads them in.
+#[derive(Debug, Clone, Copy)]
+pub struct StateDef {
+    pub state: State,
+    /// As `--state` and the JSON say it.
+    pub name: &'static str,
+    pub key: Key,
+    pub order: &'static str,
+}
+
+/// Every state a task can be in. `show` looks for a task in these sets in this order, `list`
+/// reads one of them in score order, `cancel` removes a task from whichever holds it (in flight:
+/// through its claim). A new state is a row here, its set in `keys::LAYOUT`, and its time in
+/// `TaskInfo::new` (and in move.lua if it can be moved).
+pub const STATES: [StateDef; 5] = [
+    StateDef {
+        state: State::Waiting,
+        name: "waiting",
+        key: Key::Pending,
+        order: "claim order: priority, then arrival",
+    },
+    StateDef {
+        state: State::Scheduled,
+        name: "scheduled",
+        key: Key::Scheduled,
+        order: "due time, the first due first",
+    },
+    StateDef {
+        state: State::InFlight,
+        name: "in-flight",
+        key: Key::Inflight,
+        order: "lease deadline, the first to expire first",
+    },
+    StateDef {
+        state: State::Retrying,
+        name: "retrying",
+        key: Key::Delayed,
+        order: "retry time, the first due first",
+    },
+    StateDef {
+        state: State::Dead,
+        name: "dead",
+        key: Key::Dead,
+        order: "time of death, the oldest first",
+    },
+];
+
+impl State {
+    pub fn def(self) -> &'static StateDef {
+        STATES
+            .iter()
+            .find(|d| d.state == self)
+            .expect("every state has a row in STATES")
+    }
+
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+}
+
+impl std::str::FromStr for State {
+    type Err = String;
+    fn from_str(s: &str) -> Result<State, String> {
+        STATES
+            .iter()
+            .find(|d| d.name == s)
+            .map(|d| d.state)
+            .ok_or_else(|| {
+                let names: Vec<&str> = STATES.iter().map(|d| d.name).collect();
+                format!("'{s}' is not a state; use {}", names.join(", "))
+            })
+    }
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One task as `show` and `list` print it: the task fields (`attempt` is the claim in progress
+/// while in flight, else the attempts made so far), its state, and what that state knows.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskInfo {
+    #[serde(flatten)]
+    pub task: Task,
+    pub state: State,
+    /// In flight: who holds it, since when, until when, and how many attempts it may have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "opt_time")]
+    pub claimed_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "opt_time")]
+    pub lease_until: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "opt_time")]
+    pub retry_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "opt_time")]
+    pub died_at: Option<DateTime<Utc>>,
+    /// The last error: of the attempt that failed (retrying, waiting again) or of the last one
+    /// (dead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What the scripts hold of one task besides its place (inspect.lua's reply), as stored.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Stored {
+    /// Its set's score: the pending score, or a time in ms.
+    pub score: String,
+    pub body: Option<String>,
+    /// "token|claimed ms|max attempts|attempts|pending score|consumer"
+    pub claim: Option<String>,
+    /// "attempts|pending score[|last error]"
+    pub state: Option<String>,
+    /// JSON {error, attempts}
+    pub dead_info: Option<String>,
+}
+
+impl TaskInfo {
+    pub(super) fn new(id: &str, state: State, s: &Stored) -> TaskInfo {
+        let time = |ms: &str| ms.parse::<f64>().ok().map(|v| ms_to_time(v as i64));
+        let claim: Vec<&str> = s
+            .claim
+            .as_deref()
+            .map_or(vec![], |c| c.splitn(6, '|').collect());
+        // A claim of this rpq's layout (an older rpq's has four fields, without these).
+        let held = state == State::InFlight && claim.len() == 6;
+        let (state_attempts, state_error) = match s.state.as_deref() {
+            Some(v) => {
+                let mut parts = v.splitn(3, '|');
+                let n = parts.next().and_then(|n| n.parse::<u32>().ok());
+                (n, parts.nth(1).map(str::to_string))
+            }
+            None => (None, None),
+        };
+        let info: serde_json::Value = s
+            .dead_info
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let attempt = if held {
+            claim[3].parse().unwrap_or(0)
+        } else if state == State::Dead {
+            info["attempts"]
+                .as_u64()
+                .map(|n| n as u32)
+                .or(state_attempts)
+                .unwrap_or(0)
+        } else {
+            state_attempts.unwrap_or(0)
+        };
+        let mut error = if state == State::Dead {
+            info["error"].as_str().map(str::to_string)
+        } else {
+            state_error
+        };
+        let task = match s.body.as_deref().map(|b| Task::from_stored(id, b, attempt)) {
+            Some(Ok(t)) => t,
+            other => {
+                let why = match other {
+                    Some(Err(why)) => why,
+                    _ => "stored body is missing".to_string(),
+                };
+                error.get_or_insert(why);
+                let p = if state == State::Waiting {
+                    super::score::priority_of(&s.score)
+                } else {
+                    0
+                };
+                Task::unreadable(id, p, attempt)
+            }
+        };
+        let at = time(&s.score);
+        TaskInfo {
+            task,
+            state,
+            consumer: held.then(|| claim[5].to_string()),
+            claimed_at: if held { time(claim[1]) } else { None },
+            lease_until: if state == State::InFlight { at } else { None },
+            max_attempts: if held { claim[2].parse().ok() } else { None },
+            retry_at: if state == State::Retrying { at } else { None },
+            died_at: if state == State::Dead { at } else { None },
+            error,
+        }
+    }
+}
+
+/// Optional RFC 3339 times (serialized only when present).
+mod opt_time {
+    use chrono::{DateTime, Utc};
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => crate::task::rfc3339::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// What `list` asks for: one state, optionally one type and one priority, a page of `n` after a
+/// task (none: from the start).
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub state: State,
+    pub kind: Option<String>,
+    pub priority: Option<Priority>,
+    pub n: usize,
+    pub after: Option<String>,
+}
+
+/// A page of `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListPage {
+    pub tasks: Vec<TaskInfo>,
+    /// Tasks in the state (of the priority asked for, when it is `waiting`); the type filter,
+    /// and a priority filter of other states, are not counted in.
+    pub total: u64,
+    /// Whether tasks follow the last one of the page (more may match: continue after it).
+    pub more: bool,
+}
+
+/// A task that `cancel` found: removed, or (in flight) being stopped by its holder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cancelled {
+    pub id: String,
+    /// The state it was in.
+    pub state: State,
+    /// In flight: the consumer that stops it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<String>,
+}
+
+/// What `move` did with one task.
+#[derive(Debug, Clone)]
+pub enum Moved {
+    /// Moved; the task as it is now.
+    Done(Box<TaskInfo>),
+    /// In flight, held by this consumer: it can be moved once it is back in line.
+    InFlight(String),
+    Dead,
+    /// Its stored body names no priority.
+    Unreadable,
+    Unknown,
+}
+
+/// One queue of the server and its counts (`rpq queues`).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueCounts {
+    pub queue: String,
+    pub shards: u32,
+    #[serde(flatten)]
+    pub counts: Lengths,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +606,116 @@ mod tests {
         p.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    fn stored(score: &str, claim: Option<&str>, state: Option<&str>, info: Option<&str>) -> Stored {
+        Stored {
+            score: score.into(),
+            body: Some(r#"{"c":1000,"t":"mail","p":2,"d":{"to":"a"}}"#.into()),
+            claim: claim.map(String::from),
+            state: state.map(String::from),
+            dead_info: info.map(String::from),
+        }
+    }
+
+    #[test]
+    fn task_info_reads_what_each_state_stores() {
+        let held = TaskInfo::new(
+            "x",
+            State::InFlight,
+            &stored(
+                "5000",
+                Some("ab12|4000|3|2|2000000000000007|c|1"),
+                None,
+                None,
+            ),
+        );
+        assert_eq!(held.task.attempt, 2);
+        assert_eq!(held.consumer.as_deref(), Some("c|1"), "a name may hold a |");
+        assert_eq!(held.claimed_at, Some(ms_to_time(4000)));
+        assert_eq!(held.lease_until, Some(ms_to_time(5000)));
+        assert_eq!(held.max_attempts, Some(3));
+        assert_eq!((held.retry_at, held.error.as_deref()), (None, None));
+
+        let retrying = TaskInfo::new(
+            "x",
+            State::Retrying,
+            &stored(
+                "9000",
+                None,
+                Some("1|2000000000000007|exit status 1: a|b"),
+                None,
+            ),
+        );
+        assert_eq!(retrying.task.attempt, 1);
+        assert_eq!(retrying.retry_at, Some(ms_to_time(9000)));
+        assert_eq!(retrying.error.as_deref(), Some("exit status 1: a|b"));
+        assert_eq!((retrying.consumer, retrying.lease_until), (None, None));
+
+        let dead = TaskInfo::new(
+            "x",
+            State::Dead,
+            &stored(
+                "7000",
+                None,
+                Some("3|2000000000000007"),
+                Some(r#"{"error":"boom","attempts":3}"#),
+            ),
+        );
+        assert_eq!(
+            (dead.task.attempt, dead.error.as_deref()),
+            (3, Some("boom"))
+        );
+        assert_eq!(dead.died_at, Some(ms_to_time(7000)));
+
+        let waiting = TaskInfo::new(
+            "x",
+            State::Waiting,
+            &stored("2000000000000007", None, None, None),
+        );
+        assert_eq!(
+            (waiting.task.attempt, waiting.task.kind.as_str()),
+            (0, "mail")
+        );
+        let v = serde_json::to_value(&waiting).unwrap();
+        let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "attempt",
+                "created_at",
+                "id",
+                "payload",
+                "priority",
+                "state",
+                "type"
+            ],
+            "nothing a waiting task does not have"
+        );
+
+        // A body that cannot be read is shown, with why, rather than hidden.
+        let mut broken = stored("3000000000000001", None, None, None);
+        broken.body = Some("{".into());
+        let b = TaskInfo::new("x", State::Waiting, &broken);
+        assert_eq!(
+            (b.task.kind.as_str(), b.task.priority),
+            ("?", Priority::LOW)
+        );
+        assert!(b.error.unwrap().starts_with("stored body is not valid"));
+    }
+
+    #[test]
+    fn states_go_by_their_names() {
+        for d in STATES {
+            assert_eq!(d.name.parse::<State>(), Ok(d.state));
+            assert_eq!(d.state.name(), d.name);
+            assert_eq!(serde_json::to_value(d.state).unwrap(), d.name);
+        }
+        assert!("active"
+            .parse::<State>()
+            .unwrap_err()
+            .contains("waiting, scheduled, in-flight"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::servers::*;
 use crate::support::{
-    calls, count_done, json_lines, lines_with_ids, mixed, ndjson, time, wait_until, Keys,
+    calls, count_done, json_lines, lines_with_ids, meta, mixed, ndjson, time, wait_until, Keys,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -143,6 +143,67 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
         .assert()
         .success()
         .stdout("2\n");
+
+    // Inspecting and controlling (issue 13), across the shards and the nodes: t1 (medium) and
+    // t2 (low) wait, t0 and t3..t9 are dead.
+    let page = |state: &str, after: Option<&str>| {
+        let mut cmd = c.rpq();
+        cmd.args([
+            "--queue", queue, "--json", "list", "--state", state, "-n", "3",
+        ]);
+        if let Some(a) = after {
+            cmd.args(["--after", a]);
+        }
+        json_lines(&mut cmd)
+    };
+    let mut dead_ids = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let p = page("dead", after.as_deref());
+        let Some(last) = p.last() else { break };
+        after = Some(last["id"].as_str().unwrap().to_string());
+        dead_ids.extend(p.iter().map(|t| t["id"].as_str().unwrap().to_string()));
+    }
+    dead_ids.sort();
+    assert_eq!(dead_ids, ["t0", "t3", "t4", "t5", "t6", "t7", "t8", "t9"]);
+    c.rpq()
+        .args(["--queue", queue, "move", "t2", "--priority", "high"])
+        .assert()
+        .success();
+    let waiting: Vec<(Value, Value)> = page("waiting", None)
+        .iter()
+        .map(|t| (t["id"].clone(), t["priority"].clone()))
+        .collect();
+    assert_eq!(waiting, [("t2".into(), 1.into()), ("t1".into(), 2.into())]);
+    let shown = json_lines(
+        c.rpq()
+            .args(["--queue", queue, "--json", "show", "t9", "t1"]),
+    );
+    assert_eq!(
+        (&shown[0]["state"], &shown[1]["state"]),
+        (&"dead".into(), &"waiting".into())
+    );
+    c.rpq()
+        .args(["--queue", queue, "produce", "--type", "x", "--id", "extra"])
+        .assert()
+        .success();
+    c.rpq()
+        .args(["--queue", queue, "cancel", "extra"])
+        .assert()
+        .success()
+        .stdout("Cancelled task extra (waiting): removed\n");
+    let queues = json_lines(c.rpq().args(["--json", "queues"]));
+    let ours: Vec<&Value> = queues.iter().filter(|q| q["queue"] == queue).collect();
+    assert_eq!(ours.len(), 1, "{queues:?}");
+    assert_eq!(
+        (
+            ours[0]["shards"].as_u64(),
+            ours[0]["waiting"].as_u64(),
+            ours[0]["dead"].as_u64()
+        ),
+        (Some(shards.unwrap_or(1).into()), Some(2), Some(8))
+    );
+
     c.rpq()
         .args(["--queue", queue, "dead", "purge"])
         .assert()
@@ -166,6 +227,31 @@ fn every_command_on(c: &Cluster, queue: &str, shards: Option<u32>, pushed_before
 fn every_command_works_on_a_three_primary_cluster() {
     let c = Cluster::start(3, 0);
     every_command_on(&c, "default", None, 0);
+
+    // `queues` scans every primary: one queue whose meta key lives on each of them.
+    let mut names: Vec<String> = Vec::new();
+    for i in 0..1000 {
+        let name = format!("q{i}");
+        let port = c.primary_of(&meta(&name)).port;
+        if !names.iter().any(|n| c.primary_of(&meta(n)).port == port) {
+            names.push(name);
+        }
+    }
+    assert_eq!(names.len(), 3);
+    for n in &names {
+        c.rpq()
+            .args(["--queue", n, "produce", "--type", "t"])
+            .assert()
+            .success();
+    }
+    let listed: Vec<String> = json_lines(c.rpq().args(["--json", "queues"]))
+        .iter()
+        .map(|q| q["queue"].as_str().unwrap().to_string())
+        .collect();
+    let mut want = names.clone();
+    want.push("default".into());
+    want.sort();
+    assert_eq!(listed, want);
 }
 
 #[test]

@@ -479,3 +479,229 @@ fn readme_lists_exactly(seen: &BTreeMap<&'static str, BTreeSet<String>>) {
         }
     }
 }
+
+// Inspecting and controlling (issue 13).
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Shown {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    priority: u8,
+    payload: Value,
+    created_at: String,
+    attempt: u32,
+    state: String,
+    #[serde(default)]
+    consumer: Option<String>,
+    #[serde(default)]
+    claimed_at: Option<String>,
+    #[serde(default)]
+    lease_until: Option<String>,
+    #[serde(default)]
+    max_attempts: Option<u32>,
+    #[serde(default)]
+    retry_at: Option<String>,
+    #[serde(default)]
+    died_at: Option<String>,
+    #[serde(default)]
+    due_at: Option<String>,
+    #[serde(default)]
+    expires_at: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct CancelLine {
+    id: String,
+    state: String,
+    #[serde(default)]
+    consumer: Option<String>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct QueueLine {
+    queue: String,
+    shards: u32,
+    waiting: u64,
+    high: u64,
+    medium: u64,
+    low: u64,
+    in_flight: u64,
+    retrying: u64,
+    dead: u64,
+    scheduled: u64,
+}
+
+#[test]
+fn inspecting_commands_print_the_documented_fields() {
+    let r = redis();
+    let mut c = conn(&r);
+    let mut seen = BTreeMap::new();
+    push_lines(&r, "default", &lines_with_ids([1, 1, 2, 3]));
+    // t0 retrying, t1 dead, t2 in flight, t3 waiting.
+    rpq(&r)
+        .args(["consume", "--count", "1", "--backoff", "1h"])
+        .args(["--exec", "echo no >&2; exit 1"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args([
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+            "--exec",
+            "exit 2",
+        ])
+        .assert()
+        .success();
+    let holder = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "--name",
+            "h",
+            "--exec",
+            "exec sleep 30",
+        ],
+    );
+    wait_in_flight(&mut c, "default", 1);
+    // s1 scheduled, with an expiry.
+    rpq(&r)
+        .args([
+            "produce", "--type", "t", "--id", "s1", "--in", "1h", "--ttl", "2h",
+        ])
+        .assert()
+        .success();
+
+    let shown: Vec<Shown> = run(
+        &r,
+        &mut seen,
+        "show",
+        &["show", "t0", "t1", "t2", "t3", "s1"],
+    );
+    let states: Vec<(&str, &str, u32)> = shown
+        .iter()
+        .map(|s| (s.id.as_str(), s.state.as_str(), s.attempt))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("t0", "retrying", 1),
+            ("t1", "dead", 1),
+            ("t2", "in-flight", 1),
+            ("t3", "waiting", 0),
+            ("s1", "scheduled", 0)
+        ]
+    );
+    let (retrying, dead, held, waiting) = (&shown[0], &shown[1], &shown[2], &shown[3]);
+    let scheduled = &shown[4];
+    assert!(
+        documented_time(scheduled.expires_at.as_deref().unwrap())
+            > documented_time(scheduled.due_at.as_deref().unwrap())
+    );
+    assert_eq!(retrying.error.as_deref(), Some("exit status 1: no"));
+    documented_time(retrying.retry_at.as_deref().unwrap());
+    assert_eq!(dead.error.as_deref(), Some("exit status 2"));
+    assert!(documented_time(dead.died_at.as_deref().unwrap()) >= documented_time(&dead.created_at));
+    assert_eq!(
+        (held.consumer.as_deref(), held.max_attempts),
+        (Some("h"), Some(3))
+    );
+    assert!(
+        documented_time(held.lease_until.as_deref().unwrap())
+            > documented_time(held.claimed_at.as_deref().unwrap())
+    );
+    assert_eq!(
+        (waiting.kind.as_str(), waiting.priority, &waiting.payload),
+        ("t", 3, &json!(3))
+    );
+    assert_eq!(waiting.error, None);
+    for state in ["waiting", "scheduled", "in-flight", "retrying", "dead"] {
+        let listed: Vec<Shown> = run(&r, &mut seen, "list", &["list", "--state", state]);
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].state, state);
+    }
+    let moved: Vec<Shown> = run(
+        &r,
+        &mut seen,
+        "move",
+        &["move", "t3", "t0", "--priority", "high"],
+    );
+    assert_eq!(
+        moved
+            .iter()
+            .map(|m| (m.id.as_str(), m.priority, m.state.as_str()))
+            .collect::<Vec<_>>(),
+        [("t3", 1, "waiting"), ("t0", 1, "retrying")]
+    );
+    let queues: Vec<QueueLine> = run(&r, &mut seen, "queues", &["queues"]);
+    assert_eq!(
+        queues,
+        [QueueLine {
+            queue: "default".into(),
+            shards: 1,
+            waiting: 1,
+            high: 1,
+            medium: 0,
+            low: 0,
+            in_flight: 1,
+            retrying: 1,
+            dead: 1,
+            scheduled: 1,
+        }]
+    );
+    let cancelled: Vec<CancelLine> = run(&r, &mut seen, "cancel", &["cancel", "t3", "t2"]);
+    assert_eq!(
+        cancelled,
+        [
+            CancelLine {
+                id: "t3".into(),
+                state: "waiting".into(),
+                consumer: None
+            },
+            CancelLine {
+                id: "t2".into(),
+                state: "in-flight".into(),
+                consumer: Some("h".into())
+            }
+        ]
+    );
+    // The holder reports the cancelled task with an outcome the README documents.
+    wait_until(
+        std::time::Duration::from_secs(10),
+        "the cancelled line",
+        || !holder.stdout_lines().is_empty(),
+    );
+    let line: Consumed = serde_json::from_str(&holder.stdout_lines()[0]).unwrap();
+    assert_eq!(
+        (line.id.as_str(), line.outcome.as_str()),
+        ("t2", "cancelled")
+    );
+    drop(holder);
+    readme_lists_exactly(&seen);
+}
+
+/// Every outcome a consume line can carry is named in the README's sentence about `outcome`.
+#[test]
+fn the_readme_names_every_outcome() {
+    let readme = include_str!("../../README.md");
+    let sentence = readme
+        .split("\n\n")
+        .find(|p| p.starts_with("`outcome` is "))
+        .expect("the README explains `outcome`");
+    for o in rpq::output::Outcome::ALL {
+        let name = format!("`{}`", o.as_str());
+        assert!(
+            sentence.contains(&name),
+            "the README does not explain {name}"
+        );
+    }
+}

@@ -14,6 +14,7 @@ mod concurrency; // several consumer processes on one queue: each task handed ou
 mod demo; // `rpq demo`, on the server given or on a private one it starts and stops
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
+mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
 mod json; // `--json` of every command, field by field, and the README's table of fields
 mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
 mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress

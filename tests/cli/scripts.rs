@@ -24,6 +24,9 @@ fn pipeline(server: &rpq::server::RedisServer, script: &str) -> assert_cmd::asse
 #[test]
 fn an_empty_queue_prints_nothing_and_says_so_only_on_a_terminal() {
     let r = redis();
+    // Empty, not missing: a queue that never had a task is said to not exist (inspect.rs).
+    push_one(&r, "t", "gone");
+    rpq(&r).args(["clear", "--yes"]).assert().success();
     for args in [&["peek"][..], &["peek", "--json"], &["dead", "list"]] {
         rpq(&r).args(args).assert().success().stdout("").stderr("");
     }

@@ -114,6 +114,28 @@ fn the_readme_acl_user_can_do_everything() {
             json_lines(user(&base).args(["--json", "dead", "list"])).len(),
             10
         );
+        // Inspecting and controlling (issue 13): their scripts' commands and SCAN are granted.
+        assert_eq!(
+            json_lines(user(&base).args(["--json", "list", "--state", "dead", "-n", "4"])).len(),
+            4
+        );
+        user(&base)
+            .args([
+                "list", "--state", "waiting", "--type", "t", "--after", "t29",
+            ])
+            .assert()
+            .success();
+        user(&base).args(["show", "t0", "t29"]).assert().success();
+        user(&base)
+            .args(["move", "t29", "--priority", "high", "--now"])
+            .assert()
+            .success();
+        user(&base).args(["cancel", "t28"]).assert().success();
+        user(&base)
+            .arg("queues")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(q.clone()));
         user(&base).args(["dead", "retry"]).assert().success();
         user(&base)
             .args(["--json", "consume", "--drain"])

@@ -32,6 +32,8 @@ local back = 0
 local due_work = recover_at <= now
 if due_work then
   local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
+  -- cancel (issue 13): a task cancelled in flight whose holder died does not come back.
+  expired = drop_cancelled(expired)
   for _, id in ipairs(expired) do
     local _, _, m, n, score = get_claim(id)
     if n == nil then

@@ -41,6 +41,14 @@ local FAIL_WAS_DEAD = 4
 local FIRE_NOT = 0
 local FIRE_FIRED = 1
 local FIRE_EARLY = 2
+local EXTEND_LOST = 0
+local EXTEND_HELD = 1
+local EXTEND_CANCELLED = 2
+local MOVE_UNKNOWN = 0
+local MOVE_MOVED = 1
+local MOVE_IN_FLIGHT = 2
+local MOVE_DEAD = 3
+local MOVE_UNREADABLE = 4
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -69,18 +77,23 @@ local function wake(n, marker)
   end
 end
 
--- "attempts|score" or nil
+-- attempts, score and the last error (nil when there is none) of "attempts|score[|error]"; or nil
 local function get_state(id)
   local st = redis.call('HGET', K_STATE, id)
   if not st then
     return nil
   end
-  local n, score = string.match(st, '^(%d+)|(%d+)$')
-  return tonumber(n), score
+  local n, score, err = string.match(st, '^(%d+)|(%d+)|?(.*)$')
+  return tonumber(n), score, err ~= '' and err or nil
 end
 
-local function set_state(id, n, score)
-  redis.call('HSET', K_STATE, id, string.format('%d|%s', n, score))
+-- `err`, the last error, is kept for `rpq show` while the task waits to run again.
+local function set_state(id, n, score, err)
+  local v = string.format('%d|%s', n, score)
+  if err and err ~= '' then
+    v = v .. '|' .. err
+  end
+  redis.call('HSET', K_STATE, id, v)
 end
 
 -- token, claimed ms, max attempts, attempts, pending score, consumer; or nil
@@ -115,6 +128,55 @@ local function forget(id)
   redis.call('HDEL', K_TASKS, id)
   redis.call('HDEL', K_STATE, id)
   redis.call('HDEL', K_DEADINFO, id)
+  redis.call('ZREM', K_EXPIRES, id)
+end
+
+-- cancel (issue 13): `rpq cancel` of a task in flight puts CANCELLED before its claim. The
+-- holder's token no longer matches, so its ack, extend and fail find the lease gone, and extend
+-- tells it "cancelled" rather than "lost"; whoever comes first then removes the task for good:
+-- the holder's extend, or lease recovery once a holder that died lets the lease expire. Tokens
+-- are hex, so no live claim starts with it.
+local CANCELLED = '~'
+
+local function is_cancelled(claim)
+  return string.sub(claim, 1, 1) == CANCELLED
+end
+
+-- Whether the claim of `id` taken with `token` was cancelled.
+local function cancelled_for(id, token)
+  local c = redis.call('HGET', K_CLAIMS, id)
+  return c and string.sub(c, 1, #token + 2) == CANCELLED .. token .. '|' or false
+end
+
+-- Removes the cancelled tasks among `ids` (expired leases) for good; returns the others.
+local function drop_cancelled(ids)
+  local keep = {}
+  for _, id in ipairs(ids) do
+    local c = redis.call('HGET', K_CLAIMS, id)
+    if c and is_cancelled(c) then
+      unlease(id)
+      forget(id)
+    else
+      keep[#keep + 1] = id
+    end
+  end
+  return keep
+end
+
+-- The priority in a stored body, {"c":<ms>,"t":<type>,"p":<digit>,"d":...} (NewTask::body), and
+-- the body with another one. A JSON string holds no unescaped quote, so the first ,"p": is the
+-- priority's: neither needs to decode the payload. nil when the body is not of that shape.
+local function body_priority(body)
+  local i = string.find(body, ',"p":', 1, true)
+  return i and tonumber(string.match(string.sub(body, i + 5, i + 5), '^[1-3]$')) or nil
+end
+
+local function with_priority(body, p)
+  if not body_priority(body) then
+    return nil
+  end
+  local i = string.find(body, ',"p":', 1, true)
+  return string.sub(body, 1, i + 4) .. p .. string.sub(body, i + 6)
 end
 
 local function bury(id, now, reason, attempts, dead_cap)
@@ -261,11 +323,10 @@ local function prune_consumers(pruned_at, now)
   return now
 end
 
--- Time: scheduled tasks, expiry, aging (issue 12). A scheduled task's priority is the digit
--- after `"p":` in its body: inside the JSON string of its type every quote is escaped, so the
--- first `,"p":` is the field. 2 (medium) when the body cannot be read.
-local function body_priority(body)
-  return body and string.match(body, ',"p":([123])') or '2'
+-- Time: scheduled tasks, expiry, aging (issue 12). A scheduled task's priority is its body's
+-- (body_priority above); 2 (medium) when the body cannot be read.
+local function due_priority(body)
+  return body and body_priority(body) or 2
 end
 
 -- When a waiting task began to wait: the time it fell due for a task pushed for later, else
@@ -296,7 +357,7 @@ local function promote(now_s, limit)
     local body = redis.call('HGET', K_TASKS, id)
     -- A task whose body is gone was removed meanwhile: nothing to queue.
     if body then
-      zargs[#zargs + 1] = pending_score(body_priority(body), first + i)
+      zargs[#zargs + 1] = pending_score(due_priority(body), first + i)
       zargs[#zargs + 1] = id
     end
   end
@@ -350,6 +411,6 @@ local function expire(id, deadline)
     return false
   end
   -- A state with its priority, so that `dead retry` queues it at that priority again.
-  set_state(id, 0, pending_score(body_priority(body), 0))
+  set_state(id, 0, pending_score(due_priority(body), 0))
   return true
 end

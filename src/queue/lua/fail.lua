@@ -20,11 +20,13 @@ end
 local now = now_ms()
 n = n or 1
 unlease(id)
--- Out of flight, retrying or dead: attempts and place in line go back to the state hash.
+local last = now_dead or n >= m
+-- Out of flight, retrying or dead: attempts and place in line go back to the state hash, and
+-- the error with them while the task will run again (`rpq show`; a dead task has it in dead:info).
 if score then
-  set_state(id, n, score)
+  set_state(id, n, score, not last and err or nil)
 end
-if now_dead or n >= m then
+if last then
   tally(now, consumer, 0, 1)
   bury(id, now, err, n, dead_cap)
   return FAIL_DEAD

@@ -1,0 +1,127 @@
+-- move: a new priority for waiting, scheduled and retrying tasks, each keeping its place in
+-- arrival order within it; and/or make scheduled and retrying tasks due now (they wait in line
+-- at once)
+-- KEYS: the common layout (common.lua)
+-- ARGV[1] the new priority 1..3 ('' keeps it)  ARGV[2] "1" to make scheduled and retrying
+-- tasks due now
+-- ARGV[3..] ids
+-- returns {tasks that went in line now, then per id: a code, the holder's name, and for a moved
+-- task where it is now (the KEYS index of its set), its score, body, state and dead info, as
+-- inspect.lua answers them (false where there is none)}; the codes: MOVE_MOVED, MOVE_IN_FLIGHT
+-- (with the holder), MOVE_DEAD, MOVE_UNREADABLE (a body that names no priority), MOVE_UNKNOWN
+-- (common.lua)
+local p = tonumber(ARGV[1])
+local now = ARGV[2] == '1'
+local out = { 0 }
+local woke = 0
+
+-- The same place in arrival order, at priority `p`.
+local function rescored(score)
+  return pending_score(p, tonumber(string.sub(score, 2)))
+end
+
+-- Writes priority `p` into the body; false when the body names none.
+local function reprioritize(id)
+  local body = redis.call('HGET', K_TASKS, id)
+  local moved = body and with_priority(body, p)
+  if not moved then
+    return false
+  end
+  redis.call('HSET', K_TASKS, id, moved)
+  return true
+end
+
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local code, holder = MOVE_UNKNOWN, false
+  local waiting = redis.call('ZSCORE', K_PENDING, id)
+  if waiting then
+    code = MOVE_MOVED
+    if p then
+      if reprioritize(id) then
+        local score = rescored(waiting)
+        redis.call('ZADD', K_PENDING, score, id)
+        local n, _, err = get_state(id)
+        if n then
+          set_state(id, n, score, err)
+        end
+      else
+        code = MOVE_UNREADABLE
+      end
+    end
+  elseif redis.call('ZSCORE', K_DELAYED, id) then
+    code = MOVE_MOVED
+    local n, score, err = get_state(id)
+    if p then
+      if not reprioritize(id) then
+        code = MOVE_UNREADABLE
+      elseif score then
+        score = rescored(score)
+        set_state(id, n, score, err)
+      end
+    end
+    if now and code == MOVE_MOVED then
+      if not score then
+        -- Its place in line was lost: the back of its priority then.
+        local body = redis.call('HGET', K_TASKS, id)
+        score = pending_score(due_priority(body), redis.call('INCR', K_SEQ))
+      end
+      redis.call('ZREM', K_DELAYED, id)
+      redis.call('ZADD', K_PENDING, score, id)
+      woke = woke + 1
+    end
+  elseif redis.call('ZSCORE', K_SCHEDULED, id) then
+    -- Scheduled: its priority is its body's (it gets its place in line when it falls due).
+    code = MOVE_MOVED
+    if p and not reprioritize(id) then
+      code = MOVE_UNREADABLE
+    end
+    if now and code == MOVE_MOVED then
+      -- Due now: it falls due as promotion would make it, behind every task waiting, and its
+      -- body says so (the time it began to wait, for aging and `stats`).
+      local body = redis.call('HGET', K_TASKS, id)
+      local at = string.format('%d', now_ms())
+      redis.call('HSET', K_TASKS, id, (string.gsub(body, '^({"c":%d+,"u":)%d+', '%1' .. at, 1)))
+      redis.call('ZREM', K_SCHEDULED, id)
+      redis.call('ZADD', K_PENDING, pending_score(due_priority(body), redis.call('INCR', K_SEQ)), id)
+      woke = woke + 1
+    end
+  elseif redis.call('ZSCORE', K_INFLIGHT, id) then
+    local c = redis.call('HGET', K_CLAIMS, id)
+    if c and not is_cancelled(c) then
+      code = MOVE_IN_FLIGHT
+      local _, _, _, _, _, consumer = get_claim(id)
+      holder = consumer or false
+    end
+  elseif redis.call('ZSCORE', K_DEAD, id) then
+    code = MOVE_DEAD
+  end
+  local set, score = 0, false
+  if code == MOVE_MOVED then
+    for k, key in ipairs(KEYS) do
+      if key == K_PENDING or key == K_DELAYED or key == K_SCHEDULED then
+        score = redis.call('ZSCORE', key, id)
+        if score then
+          set = k
+          break
+        end
+      end
+    end
+  end
+  local now_is = { code, holder, set, score }
+  if set > 0 then
+    now_is[5] = redis.call('HGET', K_TASKS, id)
+    now_is[6] = redis.call('HGET', K_STATE, id)
+    now_is[7] = redis.call('HGET', K_DEADINFO, id)
+  else
+    now_is[5], now_is[6], now_is[7] = false, false, false
+  end
+  for _, v in ipairs(now_is) do
+    out[#out + 1] = v
+  end
+end
+if woke > 0 then
+  wake(woke)
+end
+out[1] = woke
+return out
