@@ -167,6 +167,7 @@ mod tests {
             recovered: 0,
             last_minute: Recent { done: 4, failed: 2 },
             oldest_waiting_ms: Some(1500),
+            oldest_waiting_by_priority_ms: Default::default(),
             aging_ms: None,
             consumers: (0..3)
                 .map(|i| ConsumerSeen {

@@ -677,18 +677,20 @@ impl Queue {
         Ok(total)
     }
 
-    /// When the task that has waited longest was created: not the next one to be claimed,
-    /// which may be a fresh high-priority task while a low one waits for hours. One script call
-    /// per shard looks at the first task of each priority (O(log n), no scan).
-    pub fn oldest_waiting(&mut self) -> Result<Option<DateTime<Utc>>> {
-        let mut oldest: Option<DateTime<Utc>> = None;
+    /// Since when the longest-waiting task of each priority (high, medium, low) has waited,
+    /// over all shards: the oldest of a queue is not the next one to be claimed, which may be a
+    /// fresh high-priority task while a low one waits for hours. One script call per shard looks at the first task of each priority
+    /// (O(log n), no scan): within a priority the first in line is the earliest arrival.
+    pub fn oldest_waiting_by_priority(&mut self) -> Result<[Option<DateTime<Utc>>; 3]> {
+        let mut oldest = [None; 3];
         for shard in 0..self.shards.len() {
-            for body in array(self.invoke(shard, &OLDEST, &[], "finding the oldest task")?)? {
+            let bodies = array(self.invoke(shard, &OLDEST, &[], "finding the oldest task")?)?;
+            for (o, body) in oldest.iter_mut().zip(&bodies) {
                 // A task pushed for later has waited since it fell due, not since it was pushed.
-                let created = opt_string(Some(&body))?
+                let since = opt_string(Some(body))?
                     .and_then(|b| Task::from_stored("", &b, 0).ok())
                     .map(|t| t.due_at.map_or(t.created_at, |d| d.max(t.created_at)));
-                oldest = [oldest, created].into_iter().flatten().min();
+                *o = [*o, since].into_iter().flatten().min();
             }
         }
         Ok(oldest)
@@ -698,7 +700,7 @@ impl Queue {
     pub fn snapshot(&mut self) -> Result<Stats> {
         let l = self.lengths()?;
         let c = self.counters()?;
-        let oldest = self.oldest_waiting()?;
+        let oldest = self.oldest_waiting_by_priority()?;
         let aging = self.aging()?;
         Ok(Stats::new(&self.name, &l, c, oldest, aging))
     }

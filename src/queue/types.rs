@@ -264,6 +264,8 @@ pub struct Stats {
     pub recovered: u64,
     pub last_minute: Recent,
     pub oldest_waiting_ms: Option<u64>,
+    /// The same per priority: how long the first in line of each has waited (null: none waits).
+    pub oldest_waiting_by_priority_ms: OldestWaiting,
     /// The aging step (`rpq aging`), null when off.
     pub aging_ms: Option<u64>,
     /// Consumers seen within `SEEN_WITHIN_MS`.
@@ -278,6 +280,14 @@ pub struct Waiting {
     pub low: u64,
 }
 
+/// How long the longest-waiting task of each priority has waited, in ms.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OldestWaiting {
+    pub high: Option<u64>,
+    pub medium: Option<u64>,
+    pub low: Option<u64>,
+}
+
 /// Tasks finished in the last 60 seconds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recent {
@@ -290,10 +300,13 @@ impl Stats {
         queue: &str,
         l: &Lengths,
         c: Counters,
-        oldest_waiting: Option<DateTime<Utc>>,
+        oldest_waiting: [Option<DateTime<Utc>>; 3],
         aging: Option<Duration>,
     ) -> Stats {
         let now = c.now;
+        let waited =
+            |t: Option<DateTime<Utc>>| t.map(|t| (now - t).num_milliseconds().max(0) as u64);
+        let [high, medium, low] = oldest_waiting.map(waited);
         Stats {
             queue: queue.to_string(),
             at: now,
@@ -315,7 +328,8 @@ impl Stats {
                 done: c.recent_done,
                 failed: c.recent_failed,
             },
-            oldest_waiting_ms: oldest_waiting.map(|t| (now - t).num_milliseconds().max(0) as u64),
+            oldest_waiting_ms: [high, medium, low].into_iter().flatten().max(),
+            oldest_waiting_by_priority_ms: OldestWaiting { high, medium, low },
             aging_ms: aging.map(|a| a.as_millis() as u64),
             consumers: c
                 .consumers

@@ -156,6 +156,7 @@ mod tests {
             recovered: 0,
             last_minute: Recent { done: 0, failed: 0 },
             oldest_waiting_ms: None,
+            oldest_waiting_by_priority_ms: Default::default(),
             aging_ms: None,
             consumers: vec![],
         }

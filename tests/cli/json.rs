@@ -106,8 +106,17 @@ struct Stats {
     recovered: u64,
     last_minute: LastMinute,
     oldest_waiting_ms: Option<u64>,
+    oldest_waiting_by_priority_ms: OldestWaiting,
     aging_ms: Option<u64>,
     consumers: Vec<StatsConsumer>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct OldestWaiting {
+    high: Option<u64>,
+    medium: Option<u64>,
+    low: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -387,6 +396,14 @@ fn every_command_prints_the_documented_fields() {
     );
     assert_eq!(s.last_minute, LastMinute { done: 2, failed: 2 });
     assert_eq!(s.oldest_waiting_ms, None);
+    assert_eq!(
+        s.oldest_waiting_by_priority_ms,
+        OldestWaiting {
+            high: None,
+            medium: None,
+            low: None
+        }
+    );
     assert_eq!(s.consumers.len(), 1);
     assert_eq!(
         (s.consumers[0].name.as_str(), s.consumers[0].done),

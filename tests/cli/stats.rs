@@ -322,6 +322,12 @@ fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
     // The next claim is the fresh high task; the oldest waiting is still the low one.
     let next = json_lines(rpq(&r).args(["peek", "--json"]));
     assert_eq!(next[0]["priority"], 1);
-    let oldest = stats(&r)["oldest_waiting_ms"].as_u64().unwrap();
+    let s = stats(&r);
+    let oldest = s["oldest_waiting_ms"].as_u64().unwrap();
     assert!(oldest >= 3_600_000, "oldest_waiting_ms {oldest}");
+    // Per priority, each first in line: the fresh high one, no medium one, the old low one.
+    let by = &s["oldest_waiting_by_priority_ms"];
+    assert!(by["high"].as_u64().unwrap() < 60_000, "{by}");
+    assert_eq!(by["medium"], Value::Null, "{by}");
+    assert_eq!(by["low"].as_u64(), Some(oldest), "{by}");
 }
