@@ -190,9 +190,12 @@ impl<'a> Consumer<'a> {
         // Held from here on: if printing fails below, `hand_back_all` returns them.
         self.heartbeat.track(&reply.tasks);
         self.settle_acks(&reply.acked)?;
-        // Recurring schedules: fire the slot that fell due, by the server's clock.
+        // Recurring schedules: fire the slot that fell due, by the server's clock. Nothing is at
+        // stake here (a slot not fired now fires when something runs again), so a first signal
+        // during an outage ends the wait: the first tick reads the schedules, and a Redis lost
+        // between the claim's reply and that read must not keep an idle consumer waiting.
         let (slots, now) = (&mut self.slots, reply.now.timestamp_millis());
-        retry(&mut self.q, self.sd, |q| slots.tick(q, now))?;
+        retry_idle(&mut self.q, self.sd, |q| slots.tick(q, now))?;
         Ok(Some(reply))
     }
 
