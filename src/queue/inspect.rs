@@ -10,7 +10,7 @@ use super::types::*;
 use super::Queue;
 use crate::conn;
 use crate::task::Priority;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use redis::Value;
 
 /// A `list` script call looks at this many members at most (a filter by type reads bodies, so
@@ -101,12 +101,15 @@ impl Queue {
             if i == 0 && !after.is_empty() {
                 match page.cursor {
                     Some(s) => score = s,
-                    None => bail!(
-                        "task '{after}' is not {} in queue '{}' (taken, moved or removed since \
-                         it was listed?); list from the start, or --after a task of this state",
-                        q.state,
-                        self.name
-                    ),
+                    None => {
+                        return Err(CursorGone(format!(
+                            "task '{after}' is not {} in queue '{}' (taken, moved or removed \
+                             since it was listed?); list from the start, or --after a task of \
+                             this state",
+                            q.state, self.name
+                        ))
+                        .into())
+                    }
                 }
             }
             total += page.total;

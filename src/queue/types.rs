@@ -579,6 +579,19 @@ pub struct ListPage {
     pub more: bool,
 }
 
+/// The `after` task of a `list` is no longer in the state listed: the page cannot go on from it
+/// (an HTTP API answers it apart from a failure).
+#[derive(Debug)]
+pub struct CursorGone(pub String);
+
+impl std::fmt::Display for CursorGone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CursorGone {}
+
 /// A task that `cancel` found: removed, or (in flight) being stopped by its holder.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cancelled {

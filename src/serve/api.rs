@@ -9,7 +9,8 @@ use super::{metrics, App};
 use crate::conn::is_connection_error;
 use crate::error::UsageError;
 use crate::queue::keys::check_queue_name;
-use crate::task::{parse_input_line, NewTask, Task};
+use crate::queue::{CursorGone, ListPage, ListQuery, Moved, State as TaskState, TaskInfo, STATES};
+use crate::task::{check_id, parse_input_line, NewTask, Priority, Task};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{Path, Query, State};
@@ -23,13 +24,36 @@ use std::sync::Arc;
 /// Request bodies larger than this get 413.
 pub const MAX_BODY: usize = 4 << 20;
 
+/// A body whose Content-Length is over `MAX_BODY` is refused before any of it is read: a client
+/// that sent `Expect: 100-continue` (curl does for large bodies) then never sends it, instead of
+/// being cut off in the middle of it once the limit is reached.
+pub async fn refuse_large_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > MAX_BODY as u64 => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is {n} bytes, over the limit of {MAX_BODY}; send large batches in parts"
+            ),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
 /// Tasks per push call of an NDJSON batch, as `produce --stdin --batch` defaults to.
 const PUSH_BATCH: usize = 500;
 
-/// Most tasks one page of a list may ask for, and how deep paging may go (a waiting list is
-/// read from its head, so offset + limit tasks are read).
+/// Most tasks one page of a list may ask for. A page is read from its cursor (`after`), so
+/// how deep it is does not matter.
 const MAX_LIMIT: usize = 500;
-const MAX_DEPTH: usize = 10_000;
 
 /// An error as the API answers it: `{"error": "..."}` (and more fields where they help).
 #[derive(Debug)]
@@ -64,6 +88,9 @@ impl From<anyhow::Error> for ApiError {
             StatusCode::SERVICE_UNAVAILABLE
         } else if e.chain().any(|c| c.is::<UsageError>()) {
             // A queue stored with another shard count than --shards.
+            StatusCode::CONFLICT
+        } else if e.chain().any(|c| c.is::<CursorGone>()) {
+            // A page's `after` task left its state: list from the start.
             StatusCode::CONFLICT
         } else {
             StatusCode::INTERNAL_SERVER_ERROR
@@ -130,12 +157,13 @@ async fn known(app: &Arc<App>, q: &str) -> ApiResult<()> {
 /// What this build can do, so the page shows the panels that work and no others.
 pub fn features() -> Value {
     json!({
-        // `rpq list --state in-flight|scheduled|retrying` and `rpq show` are issue 13's.
-        "states": ["waiting", "dead"],
-        "show": false,
-        "cancel": false,
-        "move": false,
+        "states": STATES.iter().map(|d| d.name).collect::<Vec<_>>(),
+        "show": true,
+        "cancel": true,
+        "move": true,
+        // `rpq pause` / `rpq resume` (issue 13's controls) and `produce --wait` (issue 11).
         "pause": false,
+        "wait": false,
     })
 }
 
@@ -172,10 +200,14 @@ pub async fn queue(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ListQuery {
+pub struct ListParams {
     state: String,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
     #[serde(default)]
-    offset: usize,
+    priority: Option<String>,
+    #[serde(default)]
+    after: Option<String>,
     #[serde(default = "default_limit")]
     limit: usize,
 }
@@ -184,92 +216,178 @@ fn default_limit() -> usize {
     50
 }
 
-/// `GET /api/queues/{q}/tasks?state=waiting|dead&offset=&limit=`: one page of one state, in
-/// claim order (waiting) or oldest death first (dead), with the state's total.
+/// A priority as the API takes it: `1|2|3` or `high|medium|low`, as a number or a string.
+fn priority(v: &Value) -> ApiResult<Priority> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    text.parse()
+        .map_err(|e: String| ApiError::new(StatusCode::BAD_REQUEST, e))
+}
+
+fn task_id(id: &str) -> ApiResult<()> {
+    check_id(id).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))
+}
+
+fn unknown_task(q: &str, id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("no task '{id}' in queue '{q}'"),
+    )
+}
+
+/// One page of tasks in one state, each as `rpq list --json` prints it, with the state's
+/// total and where the next page starts.
+#[derive(Serialize)]
+pub struct Page {
+    queue: String,
+    state: TaskState,
+    limit: usize,
+    /// The cursor this page went on from, if any.
+    after: Option<String>,
+    /// Tasks in the state (of the priority asked for, when it is `waiting`), the type filter
+    /// and a priority filter of other states aside.
+    total: u64,
+    more: bool,
+    /// `after` for the next page; null on the last one.
+    next: Option<String>,
+    tasks: Vec<TaskInfo>,
+}
+
+/// `GET /api/queues/{q}/tasks?state=S[&type=T][&priority=P][&after=ID][&limit=N]`: one page
+/// of one state in its order (claim order for waiting; due, lease, retry or death time for the
+/// others), read from its cursor as `rpq list` reads it: O(log n + N), however deep.
 pub async fn list(
     State(app): State<Arc<App>>,
     Path(q): Path<String>,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Response> {
+    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page>> {
     let Query(lq) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
     queue_name(&q)?;
-    if lq.limit == 0 || lq.limit > MAX_LIMIT || lq.offset.saturating_add(lq.limit) > MAX_DEPTH {
+    let state: TaskState = lq
+        .state
+        .parse()
+        .map_err(|e: String| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    if lq.limit == 0 || lq.limit > MAX_LIMIT {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            format!("limit is 1 to {MAX_LIMIT}, and offset + limit at most {MAX_DEPTH}"),
+            format!("limit is 1 to {MAX_LIMIT}"),
         ));
     }
-    let (offset, limit) = (lq.offset, lq.limit);
-    let state = lq.state.clone();
-    match state.as_str() {
-        "waiting" | "dead" => {}
-        "in-flight" | "scheduled" | "retrying" => {
-            return Err(not_yet(&format!(
-                "listing {} tasks needs `rpq list --state {}`",
-                lq.state, lq.state
-            )))
-        }
-        other => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "'{other}' is not a state; use waiting, scheduled, in-flight, retrying or dead"
-                ),
-            ))
-        }
+    let priority = match lq.priority.filter(|p| !p.is_empty()) {
+        Some(p) => Some(priority(&Value::String(p))?),
+        None => None,
+    };
+    let after = lq.after.filter(|a| !a.is_empty());
+    if let Some(a) = &after {
+        task_id(a)?;
     }
     known(&app, &q).await?;
-    let name = q.clone();
-    let page = Page {
-        queue: q,
-        state: lq.state,
-        offset,
-        limit,
-        total: 0,
-        tasks: (),
+    let query = ListQuery {
+        state,
+        kind: lq.kind.filter(|k| !k.is_empty()),
+        priority,
+        n: lq.limit,
+        after: after.clone(),
     };
-    blocking(&app, move |b| {
-        b.with(&name, |queue| {
-            let l = queue.lengths()?;
-            Ok(if state == "waiting" {
-                let tasks: Vec<Task> = queue
-                    .peek(offset + limit)?
-                    .into_iter()
-                    .skip(offset)
-                    .collect();
-                page.with(l.waiting, tasks)
-            } else {
-                page.with(l.dead, queue.dead_list(offset, limit)?)
-            })
-        })
+    let name = q.clone();
+    let ListPage { tasks, total, more } =
+        blocking(&app, move |b| b.with(&name, |queue| queue.list(&query))).await?;
+    Ok(Json(Page {
+        queue: q,
+        state,
+        limit: lq.limit,
+        after,
+        total,
+        more,
+        next: tasks.last().filter(|_| more).map(|t| t.task.id.clone()),
+        tasks,
+    }))
+}
+
+/// `GET /api/queues/{q}/tasks/{id}`: the task as `rpq show --json` prints it; 404 for an id
+/// the queue does not know (never pushed, finished, cancelled, purged).
+pub async fn show(
+    State(app): State<Arc<App>>,
+    Path((q, id)): Path<(String, String)>,
+) -> ApiResult<Json<TaskInfo>> {
+    queue_name(&q)?;
+    task_id(&id)?;
+    known(&app, &q).await?;
+    let (name, ids) = (q.clone(), vec![id.clone()]);
+    let found = blocking(&app, move |b| b.with(&name, |queue| queue.show(&ids))).await?;
+    match found.into_iter().next().flatten() {
+        Some(t) => Ok(Json(t)),
+        None => Err(unknown_task(&q, &id)),
+    }
+}
+
+/// `DELETE /api/queues/{q}/tasks/{id}`: as `rpq cancel --json`. A waiting, scheduled,
+/// retrying or dead task is gone when this answers; one in flight is cancelled through its
+/// lease, and its consumer (`consumer`) stops the handler within about a second.
+pub async fn cancel(
+    State(app): State<Arc<App>>,
+    Path((q, id)): Path<(String, String)>,
+) -> ApiResult<Json<crate::queue::Cancelled>> {
+    queue_name(&q)?;
+    task_id(&id)?;
+    known(&app, &q).await?;
+    let (name, ids) = (q.clone(), vec![id.clone()]);
+    let done = blocking(&app, move |b| b.with(&name, |queue| queue.cancel(&ids))).await?;
+    match done.into_iter().next().flatten() {
+        Some(c) => Ok(Json(c)),
+        None => Err(unknown_task(&q, &id)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveBody {
+    #[serde(default)]
+    priority: Option<Value>,
+    #[serde(default)]
+    now: bool,
+}
+
+/// `POST /api/queues/{q}/tasks/{id}/move` with `{"priority": P}` and/or `{"now": true}`: as
+/// `rpq move --json`, the task as it is right after. A task in flight or dead is not moved
+/// (409, and why); an unknown one is 404.
+pub async fn move_task(
+    State(app): State<Arc<App>>,
+    Path((q, id)): Path<(String, String)>,
+    body: Result<Json<MoveBody>, JsonRejection>,
+) -> ApiResult<Json<TaskInfo>> {
+    let body = json_body(body)?;
+    queue_name(&q)?;
+    task_id(&id)?;
+    let p = body.priority.as_ref().map(priority).transpose()?;
+    if p.is_none() && !body.now {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "say what to do: {\"priority\": \"high\"}, {\"now\": true} or both",
+        ));
+    }
+    known(&app, &q).await?;
+    let (name, ids, now) = (q.clone(), vec![id.clone()], body.now);
+    let moved = blocking(&app, move |b| {
+        b.with(&name, |queue| queue.move_tasks(&ids, p, now))
     })
-    .await
-}
-
-/// One page of tasks in one state, their fields as `peek --json` or `dead list --json` print
-/// them.
-#[derive(Serialize)]
-struct Page<T> {
-    queue: String,
-    state: String,
-    offset: usize,
-    limit: usize,
-    /// How many tasks are in that state in all.
-    total: u64,
-    tasks: T,
-}
-
-impl Page<()> {
-    fn with<T: Serialize>(&self, total: u64, tasks: Vec<T>) -> Response {
-        Json(Page {
-            queue: self.queue.clone(),
-            state: self.state.clone(),
-            offset: self.offset,
-            limit: self.limit,
-            total,
-            tasks,
-        })
-        .into_response()
+    .await?;
+    let conflict = |m: String| ApiError::new(StatusCode::CONFLICT, m);
+    match moved.into_iter().next().unwrap_or(Moved::Unknown) {
+        Moved::Done(t) => Ok(Json(*t)),
+        Moved::InFlight(who) => Err(conflict(format!(
+            "task '{id}' is in flight (held by {who}); it can be moved once it is back in line"
+        ))
+        .with("consumer", who)),
+        Moved::Dead => Err(conflict(format!(
+            "task '{id}' is dead; POST /api/queues/{q}/dead/retry queues it again"
+        ))),
+        Moved::Unreadable => Err(conflict(format!(
+            "task '{id}' cannot be read (its stored body names no priority); not moved"
+        ))),
+        Moved::Unknown => Err(unknown_task(&q, &id)),
     }
 }
 
@@ -293,13 +411,30 @@ struct LineError {
 /// `application/x-ndjson`, with the fields and checks of `produce --stdin`. A batch with bad
 /// lines still pushes the good ones and answers 400 with both lists, as `produce --stdin`
 /// exits 65 after pushing what it could.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushParams {
+    #[serde(default)]
+    wait: Option<String>,
+    #[serde(default)]
+    timeout: Option<String>,
+}
+
 pub async fn push(
     State(app): State<Arc<App>>,
     Path(q): Path<String>,
+    query: Result<Query<PushParams>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    let Query(pq) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
     queue_name(&q)?;
+    if pq.wait.is_some() || pq.timeout.is_some() {
+        // Issue 11: `produce --wait`.
+        return Err(not_yet(
+            "waiting for a task's result (?wait) needs `rpq produce --wait`",
+        ));
+    }
     let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
     let kind = headers
         .get(header::CONTENT_TYPE)
@@ -524,8 +659,7 @@ pub async fn history(
     Ok(Json(app.history.series(h.queue.as_deref(), h.since)))
 }
 
-/// Routes for issue 13's operations (show, cancel, move, pause, resume): designed, not yet
-/// backed by a `Queue` method, so they say so instead of guessing.
+/// A route designed ahead of the `Queue` method it needs: it says so instead of guessing.
 fn not_yet(what: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_IMPLEMENTED,
@@ -533,24 +667,67 @@ fn not_yet(what: &str) -> ApiError {
     )
 }
 
-pub async fn show() -> ApiError {
-    not_yet("looking up one task needs `rpq show`")
+// Pause and resume (issue 13's controls, built beside this): the bodies are read and checked
+// now, so only the `Queue` call is missing. To connect them: call `Queue::pause` / `resume`
+// through `blocking(&app, ..)` where `not_yet` is, answer what they return (as `rpq pause
+// --json` prints it), and set "pause" in `features()`.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PauseBody {
+    /// One priority only; none: the whole queue.
+    #[serde(default)]
+    priority: Option<Value>,
+    /// As `--for`: a human duration ("10m"), or seconds; none: until resumed.
+    #[serde(default, rename = "for")]
+    duration: Option<Value>,
 }
 
-pub async fn cancel() -> ApiError {
-    not_yet("cancelling a task needs `rpq cancel`")
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResumeBody {
+    #[serde(default)]
+    priority: Option<Value>,
 }
 
-pub async fn move_task() -> ApiError {
-    not_yet("moving a task needs `rpq move`")
+/// A duration as the API takes it: a human string ("10m") or a number of seconds.
+fn duration(field: &str, v: &Value) -> ApiResult<std::time::Duration> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => format!("{other}"),
+    };
+    crate::cli::parse_duration(&text)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("{field}: {e}")))
 }
 
-pub async fn pause() -> ApiError {
-    not_yet("pausing a queue needs `rpq pause`")
+/// `POST /api/queues/{q}/pause` with `{}`, `{"priority": P}`, `{"for": "10m"}` or both.
+pub async fn pause(
+    State(app): State<Arc<App>>,
+    Path(q): Path<String>,
+    body: Result<Json<PauseBody>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let body = json_body(body)?;
+    let _priority = body.priority.as_ref().map(priority).transpose()?;
+    let _for = body
+        .duration
+        .as_ref()
+        .map(|d| duration("for", d))
+        .transpose()?;
+    known(&app, &q).await?;
+    Err(not_yet("pausing a queue needs `rpq pause`"))
 }
 
-pub async fn resume() -> ApiError {
-    not_yet("resuming a queue needs `rpq resume`")
+/// `POST /api/queues/{q}/resume` with `{}` or `{"priority": P}`.
+pub async fn resume(
+    State(app): State<Arc<App>>,
+    Path(q): Path<String>,
+    body: Result<Json<ResumeBody>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let body = json_body(body)?;
+    let _priority = body.priority.as_ref().map(priority).transpose()?;
+    known(&app, &q).await?;
+    Err(not_yet("resuming a queue needs `rpq resume`"))
 }
 
 /// `/metrics`: every queue read now, O(queues) round trips. Redis away is a number

@@ -42,6 +42,11 @@ pub fn render(queues: Option<&[Stats]>) -> String {
         "Failed tasks waiting for their retry",
     );
     let dead = gauge(&mut reg, "rpq_tasks_dead", "Tasks in the dead-letter set");
+    let scheduled = gauge(
+        &mut reg,
+        "rpq_tasks_scheduled",
+        "Tasks pushed for later, not due yet",
+    );
     let oldest = Family::<Labels, Gauge<f64, AtomicU64>>::default();
     reg.register(
         "rpq_oldest_waiting_seconds",
@@ -76,6 +81,7 @@ pub fn render(queues: Option<&[Stats]>) -> String {
         in_flight.get_or_create(&q()).set(s.in_flight as i64);
         retrying.get_or_create(&q()).set(s.retrying as i64);
         dead.get_or_create(&q()).set(s.dead as i64);
+        scheduled.get_or_create(&q()).set(s.scheduled as i64);
         let age = s.oldest_waiting_ms.unwrap_or(0) as f64 / 1000.0;
         oldest.get_or_create(&q()).set(age);
         consumers.get_or_create(&q()).set(s.consumers.len() as i64);

@@ -149,6 +149,7 @@ fn router(app: Arc<App>) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(api::MAX_BODY))
+        .layer(middleware::from_fn(api::refuse_large_bodies))
         .layer(middleware::from_fn_with_state(app.clone(), pages::guard))
         .layer(middleware::map_response(pages::security_headers))
         .with_state(app)

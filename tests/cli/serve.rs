@@ -119,6 +119,14 @@ impl Serve {
         Reply::from(req.send(body))
     }
 
+    fn delete(&self, path: &str) -> Reply {
+        let mut req = Serve::agent().delete(self.url(path));
+        if let Some(t) = &self.token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        Reply::from(req.call())
+    }
+
     fn post(&self, path: &str, body: &Value) -> Reply {
         self.send("POST", path, "application/json", &body.to_string())
     }
@@ -353,38 +361,45 @@ fn serve_counts_and_lists_match_the_cli() {
         let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&api), keys(&stats_json(&server, q)));
     }
-    // The waiting list in claim order, paged, as peek shows it.
-    let peek = rpq(&server)
-        .args(["--queue", "jobs", "--json", "peek", "-n", "30"])
-        .assert()
-        .success();
-    let peeked = ndjson(&peek.get_output().stdout);
-    let mut paged = Vec::new();
-    for offset in (0..30).step_by(10) {
+    // The waiting list in claim order, paged by its cursor, as `list` shows it.
+    let listed = |state: &str| {
+        let out = rpq(&server)
+            .args(["--queue", "jobs", "--json", "list", "--state", state])
+            .assert()
+            .success();
+        ndjson(&out.get_output().stdout)
+    };
+    let waiting = listed("waiting");
+    assert_eq!(waiting.len(), 25);
+    let (mut paged, mut after, mut pages) = (Vec::new(), String::new(), 0);
+    loop {
         let p = s
             .get(&format!(
-                "/api/queues/jobs/tasks?state=waiting&offset={offset}&limit=10"
+                "/api/queues/jobs/tasks?state=waiting&limit=10&after={after}"
             ))
             .expect(200)
             .json();
-        assert_eq!(p["total"], json!(25));
+        assert_eq!((&p["total"], &p["state"]), (&json!(25), &json!("waiting")));
         paged.extend(p["tasks"].as_array().unwrap().clone());
+        pages += 1;
+        match p["next"].as_str() {
+            Some(next) => {
+                assert_eq!(p["more"], json!(true));
+                after = next.to_string();
+            }
+            None => break,
+        }
     }
-    assert_eq!(paged, peeked);
-    // Dead tasks with the fields of `dead list --json`.
+    assert_eq!(pages, 3);
+    assert_eq!(paged, waiting);
+    // Dead tasks with the fields of `list --state dead --json`.
     let dead = s
         .get("/api/queues/jobs/tasks?state=dead")
         .expect(200)
         .json();
-    let listed = rpq(&server)
-        .args(["--queue", "jobs", "--json", "dead", "list"])
-        .assert()
-        .success();
-    assert_eq!(
-        dead["tasks"].as_array().unwrap(),
-        &ndjson(&listed.get_output().stdout)
-    );
+    assert_eq!(dead["tasks"].as_array().unwrap(), &listed("dead"));
     assert_eq!(dead["tasks"][0]["error"], json!("exit status 3: boom"));
+    assert_eq!(dead["next"], Value::Null);
 }
 
 #[test]
@@ -418,6 +433,208 @@ fn serve_retries_and_purges_dead_tasks() {
         .assert()
         .success()
         .stdout("0\n");
+}
+
+/// `rpq list --state STATE --json` of `queue`.
+fn cli_list(server: &RedisServer, queue: &str, state: &str) -> Vec<Value> {
+    let out = rpq(server)
+        .args(["--queue", queue, "--json", "list", "--state", state])
+        .assert()
+        .success();
+    ndjson(&out.get_output().stdout)
+}
+
+fn ids_of(page: &Value) -> Vec<String> {
+    page["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// One task in each of the five states, pushed through the API (with `in`, `at` and `ttl`
+/// for later): each state's page as `rpq list` prints it, one task as `rpq show`, moves, and
+/// cancels of a waiting and of an in-flight task, which its consumer reports `cancelled`.
+#[test]
+fn serve_lists_shows_moves_and_cancels_tasks_in_every_state() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    make_dead(&server, "w", 1);
+    let s = Serve::start(&server, &[]);
+    let push = |t: Value| s.post("/api/queues/w/tasks", &t).expect(201).json();
+    // Retrying: failed once, its retry an hour away.
+    push(json!({"type": "t", "priority": 1, "id": "r1"}));
+    rpq(&server)
+        .args(["--queue", "w", "consume", "--count", "1", "--name", "c-r"])
+        .args(["--exec", "echo 'no luck' >&2; exit 3", "--backoff", "1h"])
+        .assert()
+        .success();
+    // Scheduled, with the fields of a `produce --stdin` line.
+    let s1 = push(json!({"type": "t", "priority": "low", "id": "s1", "in": "1h", "ttl": "2h"}));
+    let at = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let s2 = push(json!({"type": "t", "priority": 2, "id": "s2", "at": at}));
+    assert!(
+        s1["due_at"].is_string() && s1["expires_at"].is_string(),
+        "{s1}"
+    );
+    assert!(
+        s2["due_at"].is_string() && s2.get("expires_at").is_none(),
+        "{s2}"
+    );
+    s.post(
+        "/api/queues/w/tasks",
+        &json!({"type": "t", "priority": 1, "in": "1h", "at": at}),
+    )
+    .expect(400);
+    // Waiting, and one to be held: h1 is high, so the consumer takes it first.
+    push(json!({"type": "t", "priority": "low", "id": "w1"}));
+    push(json!({"type": "t", "priority": "low", "id": "job/1 ü"}));
+    push(json!({"type": "t", "priority": "high", "id": "h1"}));
+    let holder = Proc::spawn(
+        crate::support::process(&server)
+            .args(["--queue", "w", "--json", "consume", "--name", "w9"])
+            .args([
+                "--exec",
+                r#"if [ "$RPQ_TASK_ID" = h1 ]; then exec sleep 30; fi"#,
+            ]),
+    );
+    crate::support::wait_in_flight(&mut c, "w", 1);
+
+    // Every state, as `rpq list` prints it.
+    let page = |state: &str| {
+        s.get(&format!("/api/queues/w/tasks?state={state}"))
+            .expect(200)
+            .json()
+    };
+    for state in ["waiting", "scheduled", "retrying", "dead"] {
+        let p = page(state);
+        assert_eq!(
+            p["tasks"].as_array().unwrap(),
+            &cli_list(&server, "w", state),
+            "{state}"
+        );
+        assert_eq!((&p["state"], &p["more"]), (&json!(state), &json!(false)));
+    }
+    assert_eq!(ids_of(&page("waiting")), ["w1", "job/1 ü"]);
+    assert_eq!(ids_of(&page("scheduled")), ["s1", "s2"], "due order");
+    let r1 = &page("retrying")["tasks"][0];
+    assert_eq!((&r1["id"], &r1["attempt"]), (&json!("r1"), &json!(1)));
+    assert!(r1["retry_at"].is_string() && r1["error"].as_str().unwrap().contains("no luck"));
+    let held = page("in-flight");
+    assert_eq!(ids_of(&held), ["h1"]);
+    let h = &held["tasks"][0];
+    assert_eq!(
+        (&h["consumer"], &h["state"]),
+        (&json!("w9"), &json!("in-flight"))
+    );
+    assert!(
+        crate::support::time(&h["lease_until"]) > crate::support::time(&h["claimed_at"]),
+        "{h}"
+    );
+    assert_eq!(h["max_attempts"], json!(3));
+    assert!(page("dead")["tasks"][0]["died_at"].is_string());
+    // Filters: by priority and by type.
+    let low = s
+        .get("/api/queues/w/tasks?state=waiting&priority=low&limit=1")
+        .expect(200)
+        .json();
+    assert_eq!(
+        (ids_of(&low), &low["next"]),
+        (vec!["w1".to_string()], &json!("w1"))
+    );
+    let none = s
+        .get("/api/queues/w/tasks?state=scheduled&type=nothing")
+        .expect(200)
+        .json();
+    assert!(ids_of(&none).is_empty());
+
+    // One task, as `rpq show` prints it; an id with a slash and a space, encoded in the path.
+    let show = |id: &str| {
+        let out = rpq(&server)
+            .args(["--queue", "w", "--json", "show", id])
+            .assert()
+            .success();
+        ndjson(&out.get_output().stdout).remove(0)
+    };
+    for id in ["s1", "r1", "dead-0"] {
+        assert_eq!(
+            s.get(&format!("/api/queues/w/tasks/{id}"))
+                .expect(200)
+                .json(),
+            show(id)
+        );
+    }
+    let odd = s
+        .get("/api/queues/w/tasks/job%2F1%20%C3%BC")
+        .expect(200)
+        .json();
+    assert_eq!(
+        (&odd["id"], &odd["state"]),
+        (&json!("job/1 ü"), &json!("waiting"))
+    );
+    assert_eq!(
+        s.get("/api/queues/w/tasks/h1").expect(200).json()["consumer"],
+        json!("w9")
+    );
+
+    // Moves: a new priority keeps the task waiting; now makes a scheduled or retrying one due.
+    let moved = s
+        .post(
+            "/api/queues/w/tasks/job%2F1%20%C3%BC/move",
+            &json!({"priority": "high"}),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(
+        (&moved["priority"], &moved["state"]),
+        (&json!(1), &json!("waiting"))
+    );
+    assert_eq!(ids_of(&page("waiting")), ["job/1 ü", "w1"]);
+    let due = s
+        .post(
+            "/api/queues/w/tasks/s2/move",
+            &json!({"now": true, "priority": 3}),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(
+        (&due["state"], &due["priority"]),
+        (&json!("waiting"), &json!(3))
+    );
+    let r = s
+        .post("/api/queues/w/tasks/h1/move", &json!({"priority": 2}))
+        .expect(409)
+        .json();
+    assert_eq!(r["consumer"], json!("w9"));
+
+    // Cancels: a waiting task is gone; the one in flight is stopped by its consumer.
+    let gone = s.delete("/api/queues/w/tasks/w1").expect(200).json();
+    assert_eq!(gone, json!({"id": "w1", "state": "waiting"}));
+    s.get("/api/queues/w/tasks/w1").expect(404);
+    let stopping = s.delete("/api/queues/w/tasks/h1").expect(200).json();
+    assert_eq!(
+        stopping,
+        json!({"id": "h1", "state": "in-flight", "consumer": "w9"})
+    );
+    wait_until(Duration::from_secs(10), "the consumer to report h1", || {
+        holder.stdout_lines().iter().any(|l| l.contains("\"h1\""))
+    });
+    holder.signal(libc::SIGTERM);
+    let out = holder.end(Duration::from_secs(20));
+    assert!(out.status.success(), "{}", out.stderr);
+    let outcomes: BTreeMap<String, String> = ndjson(&out.stdout)
+        .iter()
+        .map(|l| {
+            (
+                l["id"].as_str().unwrap().to_string(),
+                l["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(outcomes["h1"], "cancelled", "{outcomes:?}");
+    s.get("/api/queues/w/tasks/h1").expect(404);
+    s.delete("/api/queues/w/tasks/h1").expect(404);
 }
 
 #[test]
@@ -462,33 +679,98 @@ fn serve_errors_are_json_with_the_right_status() {
     s.get("/api/queues/q/tasks").expect(400);
     s.get("/api/queues/q/tasks?state=waiting&limit=100000")
         .expect(400);
-    s.get("/api/queues/q/tasks?state=waiting&offset=18446744073709551615")
+    s.get("/api/queues/q/tasks?state=waiting&limit=0")
         .expect(400);
-    // What waits for `rpq list`/`show`/`cancel`/`pause` says so.
-    for path in [
-        "/api/queues/q/tasks?state=in-flight",
-        "/api/queues/q/tasks?state=retrying",
-        "/api/queues/q/tasks/t0",
-    ] {
-        s.get(path).expect(501);
-    }
+    s.get("/api/queues/q/tasks?state=waiting&offset=10")
+        .expect(400);
+    s.get("/api/queues/q/tasks?state=waiting&priority=urgent")
+        .expect(400);
+    // A cursor that is not in the state: list from the start.
+    let r = s
+        .get("/api/queues/q/tasks?state=waiting&after=dead-0")
+        .expect(409);
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("list from the start"));
+    // Unknown ids, and actions that cannot be done.
+    s.get("/api/queues/q/tasks/no-such-id").expect(404);
+    s.get("/api/queues/nope/tasks/t0").expect(404);
+    s.delete("/api/queues/q/tasks/no-such-id").expect(404);
+    s.post("/api/queues/q/tasks/no-such-id/move", &json!({"now": true}))
+        .expect(404);
+    s.post("/api/queues/q/tasks/t0/move", &json!({}))
+        .expect(400);
+    s.post("/api/queues/q/tasks/t0/move", &json!({"priority": 9}))
+        .expect(400);
+    s.post(
+        "/api/queues/q/tasks/t0/move",
+        &json!({"priority": "high", "at": 1}),
+    )
+    .expect(400);
+    let r = s
+        .post("/api/queues/q/tasks/dead-0/move", &json!({"priority": 1}))
+        .expect(409);
+    assert!(r.json()["error"].as_str().unwrap().contains("dead/retry"));
+    // What waits for `rpq pause` and `produce --wait` says so, after checking what it can.
     s.post("/api/queues/q/pause", &json!({})).expect(501);
+    s.post(
+        "/api/queues/q/pause",
+        &json!({"priority": "low", "for": "10m"}),
+    )
+    .expect(501);
+    s.post("/api/queues/q/pause", &json!({"for": "soon"}))
+        .expect(400);
+    s.post("/api/queues/nope/pause", &json!({})).expect(404);
+    s.post("/api/queues/q/resume", &json!({"priority": 2}))
+        .expect(501);
+    s.post(
+        "/api/queues/q/tasks?wait",
+        &json!({"type": "x", "priority": 1}),
+    )
+    .expect(501);
+    let info = s.get("/api/info").expect(200).json();
+    assert_eq!(
+        info["features"],
+        json!({"states": ["waiting", "scheduled", "in-flight", "retrying", "dead"],
+               "show": true, "cancel": true, "move": true, "pause": false, "wait": false})
+    );
     // A state change by GET is refused and changes nothing.
     let r = s.get("/api/queues/q/dead/retry").expect(405);
     assert!(r.json()["error"].as_str().unwrap().contains("POST"));
     s.get("/api/queues/q/clear").expect(405);
+    s.get("/api/queues/q/tasks/t0/move").expect(405);
+    s.get("/api/queues/q/pause").expect(405);
     assert_eq!(counts(&stats_json(&server, "q"))["dead"], json!(1));
     assert_eq!(
         counts(&stats_json(&server, "q"))["waiting"]["total"],
         json!(2)
     );
-    // A body over the limit: 413, and nothing pushed.
+    // A body over the limit: 413 from its Content-Length, before any of it is sent (with
+    // `Expect: 100-continue`, as curl sends for a large body; without it, a client still
+    // writing when the answer comes may see the connection closed instead), and nothing pushed.
     let big = format!(
         "{{\"type\":\"t\",\"priority\":1,\"payload\":\"{}\"}}",
         "x".repeat(5 << 20)
     );
-    s.send("POST", "/api/queues/q/tasks", "application/json", &big)
-        .expect(413);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_await_100(Some(Duration::from_secs(30)))
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let r = Reply::from(
+        agent
+            .post(s.url("/api/queues/q/tasks"))
+            .header("Content-Type", "application/json")
+            .header("Expect", "100-continue")
+            .send(&big),
+    )
+    .expect(413);
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("over the limit"));
     assert_eq!(
         counts(&stats_json(&server, "q"))["waiting"]["total"],
         json!(2)
@@ -522,6 +804,10 @@ fn serve_token_guards_every_request() {
     s.get("/healthz").expect(401);
     s.post("/api/queues/q/tasks", &json!({"type": "x", "priority": 1}))
         .expect(401);
+    s.delete("/api/queues/q/tasks/t0").expect(401);
+    s.post("/api/queues/q/tasks/t0/move", &json!({"priority": 1}))
+        .expect(401);
+    s.get("/api/queues/q/tasks/t0").expect(401);
     // A wrong token is no token.
     s.token = Some(format!("{TOKEN}x"));
     s.get("/api/queues").expect(401);
@@ -568,6 +854,14 @@ fn serve_token_guards_every_request() {
             .header("Origin", "https://evil.example")
             .header("Content-Type", "application/json")
             .send("{}"),
+    );
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r = Reply::from(
+        Serve::agent()
+            .delete(s.url("/api/queues/q/tasks/t0"))
+            .header("Cookie", &session)
+            .header("Sec-Fetch-Site", "cross-site")
+            .call(),
     );
     assert_eq!(r.status, 403, "{}", r.text);
     rpq(&server)
@@ -890,6 +1184,15 @@ fn serve_metrics_parse_and_match_stats() {
         .write_stdin(task_lines(9, "s"))
         .assert()
         .success();
+    // Two for later, on two shards at most: scheduled, summed over the shards.
+    rpq(&server)
+        .args(["--queue", "m2", "produce", "--stdin"])
+        .write_stdin(
+            "{\"type\":\"t\",\"priority\":1,\"in\":\"1h\",\"id\":\"later-1\"}\n\
+             {\"type\":\"t\",\"priority\":1,\"in\":3600,\"id\":\"later-2\"}\n",
+        )
+        .assert()
+        .success();
     let s = Serve::start(&server, &[]);
     let r = s.get("/metrics").expect(200);
     assert!(r
@@ -911,6 +1214,7 @@ fn serve_metrics_parse_and_match_stats() {
             ("rpq_tasks_in_flight", "in_flight"),
             ("rpq_tasks_retrying", "retrying"),
             ("rpq_tasks_dead", "dead"),
+            ("rpq_tasks_scheduled", "scheduled"),
             ("rpq_tasks_pushed_total", "pushed"),
             ("rpq_tasks_done_total", "done"),
             ("rpq_tasks_failed_total", "failed"),
@@ -931,7 +1235,8 @@ fn serve_metrics_parse_and_match_stats() {
             "{q}: {oldest} vs {cli}"
         );
     }
-    assert_eq!(m.value("rpq_tasks_pushed_total", &[("queue", "m2")]), 9.0);
+    assert_eq!(m.value("rpq_tasks_pushed_total", &[("queue", "m2")]), 11.0);
+    assert_eq!(m.value("rpq_tasks_scheduled", &[("queue", "m2")]), 2.0);
     // One scrape reads counters and set sizes: a few commands a queue shard, no scan of tasks.
     let mut c = crate::support::conn(&server);
     let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query(&mut c).unwrap();
@@ -1203,10 +1508,10 @@ impl Drop for Browser {
     }
 }
 
-/// The overview row of `queue`: its cells' text.
+/// The overview row of `queue`: its cells' text (of a priority cell, its count).
 fn row_js(queue: &str) -> String {
     format!(
-        "[...(document.querySelector('tr[data-queue=\"{queue}\"]') || {{children: []}}).children].map(td => td.textContent)"
+        "[...(document.querySelector('tr[data-queue=\"{queue}\"]') || {{children: []}}).children].map(td => (td.querySelector('.count') || td).textContent)"
     )
 }
 
@@ -1221,10 +1526,10 @@ fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
     b.goto(&s.url("/"));
     b.wait_js(
         "the mail row",
-        "document.querySelector('tr[data-queue=\"mail\"] td.n')?.textContent === '4'",
+        "document.querySelector('tr[data-queue=\"mail\"] td.prio-high .count')?.textContent === '4'",
     );
     let cells = b.js(&format!("return {};", row_js("mail")));
-    // Queue, waiting (with its bar), high, medium, low, in flight, retrying, dead, ...
+    // Queue, waiting (with its bar), high, medium, low, scheduled, in flight, retrying, dead, ...
     assert_eq!(cells[0], json!("mail"));
     assert_eq!(cells[1], json!("12"));
     let st = stats_json(&server, "mail");
@@ -1233,7 +1538,7 @@ fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
     }
     let reports = b.js(&format!("return {};", row_js("reports")));
     assert_eq!(
-        (&reports[1], &reports[7]),
+        (&reports[1], &reports[8]),
         (&json!("4"), &json!("1")),
         "{reports}"
     );
@@ -1361,27 +1666,41 @@ fn browser_shows_hostile_task_data_as_text() {
     assert!(b
         .text(&format!("{row} td.error"))
         .contains("<img src=x onerror=alert(2)>"));
-    // Open the detail: the whole task as JSON text.
+    // Open the detail: every field as text, and the whole task as JSON text.
     b.click(&format!("{row} button.link"));
     b.wait_js(
         "the detail",
-        "document.querySelector('#tasks tr.detail pre')",
+        "document.querySelector('#drawer:not([hidden]) #d-body .payload-json')",
     );
-    assert!(b.text("#tasks tr.detail pre").contains(payload));
+    assert_eq!(b.text("#d-title"), "xss-1");
+    assert_eq!(b.text("#d-body dd[data-field=type]"), kind);
+    assert!(b
+        .text("#d-body dd[data-field=error]")
+        .contains("<img src=x onerror=alert(2)>"));
+    assert_eq!(
+        b.text("#d-body .payload-json"),
+        serde_json::to_string(payload).unwrap()
+    );
     // Nothing of it became markup, and nothing ran.
     let markup = b.js(
         "return { imgs: [...document.images].filter(i => !i.src.endsWith('/assets/icon.svg')).length,
                   scripts: document.scripts.length,
                   handlers: document.querySelectorAll('[onerror],[onmouseover]').length,
-                  bold: document.querySelectorAll('#tasks b, #tasks i').length };",
+                  bold: document.querySelectorAll('#tasks b, #tasks i, #drawer b, #drawer i').length };",
     );
     assert_eq!(
         markup,
         json!({"imgs": 0, "scripts": 1, "handlers": 0, "bold": 0})
     );
     assert_eq!(b.alert(), None);
+    b.screenshot("hostile-detail");
+    b.click("#d-close");
+    b.wait_js(
+        "the detail to close",
+        "document.getElementById('drawer').hidden",
+    );
     b.screenshot("hostile-data");
-    // A phone's width: the same data, as cards.
+    // A phone's width: the same data, as cards, and the detail over the whole screen.
     b.size(390, 844);
     b.wait_js(
         "cards",
@@ -1389,6 +1708,279 @@ fn browser_shows_hostile_task_data_as_text() {
     );
     b.js("document.getElementById('tasks').scrollIntoView(); return null;");
     b.screenshot("hostile-data-phone");
+    b.click(&format!("{row} button.link"));
+    b.wait_js(
+        "the detail",
+        "document.querySelector('#drawer:not([hidden]) #d-body .payload-json')",
+    );
+    b.screenshot("hostile-detail-phone");
+    assert_eq!(b.alert(), None);
+}
+
+/// A time the page shows as an hour from now, less the moments the test took.
+fn in_an_hour(text: &str) -> bool {
+    text.contains("in 59m") || text.contains("in 1h")
+}
+
+/// The queue page's new views in a real browser: the scheduled, in-flight and retrying tabs,
+/// a task's detail with every field `show` gives, lookup by id, run now, move and cancel (of a
+/// waiting task and of one in flight, which its consumer reports `cancelled`); and the
+/// overview's scheduled count and oldest wait per priority. Every piece of task data is
+/// hostile, and stays text.
+#[test]
+fn browser_tabs_detail_lookup_move_and_cancel() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    let payload = "<script>alert(1)</script>";
+    let kind = "\"><img src=x onerror=alert(1)>";
+    let s = Serve::start(&server, &[]);
+    let push = |t: Value| s.post("/api/queues/ops/tasks", &t).expect(201).json();
+    // Retrying, with a hostile error.
+    push(json!({"type": kind, "priority": 1, "payload": payload, "id": "r1"}));
+    rpq(&server)
+        .args([
+            "--queue",
+            "ops",
+            "consume",
+            "--count",
+            "1",
+            "--backoff",
+            "1h",
+        ])
+        .args(["--exec", "echo '<img src=x onerror=alert(3)>' >&2; exit 3"])
+        .assert()
+        .success();
+    push(
+        json!({"type": kind, "priority": 2, "payload": {"html": payload}, "id": "s1", "in": "1h"}),
+    );
+    push(json!({"type": kind, "priority": "low", "payload": payload, "id": "w1"}));
+    push(json!({"type": kind, "priority": "low", "payload": payload, "id": "w2"}));
+    push(json!({"type": kind, "priority": "high", "payload": payload, "id": "h1"}));
+    // h1 is held, by a consumer whose name is markup too.
+    let holder = Proc::spawn(
+        crate::support::process(&server)
+            .args(["--queue", "ops", "--json", "consume", "--name", "<b>w9</b>"])
+            .args([
+                "--exec",
+                r#"if [ "$RPQ_TASK_ID" = h1 ]; then exec sleep 30; fi"#,
+            ]),
+    );
+    crate::support::wait_in_flight(&mut c, "ops", 1);
+    let b = Browser::start();
+
+    // The overview: the scheduled count, and how long the first low task has waited.
+    b.goto(&s.url("/"));
+    b.wait_js("the ops row", &format!("{}[5] === '1'", row_js("ops")));
+    b.wait_js(
+        "the low wait",
+        "/\\d/.test(document.querySelector('tr[data-queue=\"ops\"] td.prio-low .oldest').textContent)",
+    );
+    assert_eq!(b.text("tr[data-queue=\"ops\"] td.prio-high .oldest"), "");
+    assert_eq!(b.text("#totals .tile[data-key=scheduled] .value"), "1");
+    b.screenshot("overview-scheduled");
+
+    b.goto(&s.url("/queues/ops"));
+    // Pause and resume wait for `rpq pause`: shown, disabled, saying so.
+    b.wait_js("the pause button", "document.getElementById('pause')");
+    assert_eq!(
+        b.js("return [pause.disabled, resume.disabled, pause.title.includes('rpq pause')];"),
+        json!([true, true, true])
+    );
+    for (tab, n) in [
+        ("waiting", "2"),
+        ("scheduled", "1"),
+        ("in-flight", "1"),
+        ("retrying", "1"),
+    ] {
+        b.wait_js(
+            &format!("the {tab} count"),
+            &format!("document.querySelector('#tab-{tab} .count')?.textContent === '{n}'"),
+        );
+    }
+    // Types an id into the lookup box (emptied first) and submits it.
+    let lookup = |id: &str| {
+        b.js("document.getElementById('lookup-id').value = ''; return null;");
+        b.type_into("#lookup-id", id);
+        b.click("#lookup button[type=submit]");
+    };
+    let row = |id: &str| format!("#tasks tbody tr[data-id=\"{id}\"]");
+    let show_tab = |tab: &str, id: &str| {
+        b.click(&format!("#tab-{tab}"));
+        b.wait_js(
+            &format!("{id} in {tab}"),
+            &format!("document.querySelector('{}')", row(id).replace('\'', "\\'")),
+        );
+    };
+    show_tab("scheduled", "s1");
+    assert_eq!(b.text(&format!("{} td.type", row("s1"))), kind);
+    assert!(
+        b.text(&format!("{} td.time", row("s1"))).contains("in 59m"),
+        "due in an hour"
+    );
+    assert_eq!(
+        b.text(&format!("{} td.payload", row("s1"))),
+        json!({"html": payload}).to_string()
+    );
+    b.screenshot("queue-scheduled");
+    show_tab("in-flight", "h1");
+    assert_eq!(b.text(&format!("{} td.who", row("h1"))), "<b>w9</b>");
+    assert_eq!(b.text(&format!("{} td.short", row("h1"))), "1 of 3");
+    b.screenshot("queue-in-flight");
+    show_tab("retrying", "r1");
+    assert!(b
+        .text(&format!("{} td.error", row("r1")))
+        .contains("<img src=x onerror=alert(3)>"));
+    b.screenshot("queue-retrying");
+
+    // A task's detail: every field of `rpq show`, as text.
+    b.click(&format!("{} button.link", row("r1")));
+    let field = |f: &str| b.text(&format!("#d-body dd[data-field={f}]"));
+    b.wait_js(
+        "the detail",
+        "document.querySelector('#d-body dd[data-field=state]')",
+    );
+    let shown = s.get("/api/queues/ops/tasks/r1").expect(200).json();
+    for f in shown.as_object().unwrap().keys() {
+        if f != "id" && f != "payload" {
+            assert!(!field(f).is_empty(), "the detail has no {f}");
+        }
+    }
+    assert_eq!(
+        (field("state"), field("type")),
+        ("Retrying".into(), kind.to_string())
+    );
+    assert!(field("error").contains("<img src=x onerror=alert(3)>"));
+    // An hour's backoff, give or take its jitter: later.
+    let retry = field("retry_at");
+    assert!(
+        retry.contains(" · in ") && !retry.contains("ago"),
+        "{retry}"
+    );
+    b.screenshot("detail-retrying");
+    // Run now: waiting again; then moved to low.
+    b.click("#d-body button[data-action=now]");
+    b.wait_js(
+        "r1 due now",
+        "document.querySelector('#d-body dd[data-field=state]')?.textContent === 'Waiting'",
+    );
+    assert_eq!(
+        s.get("/api/queues/ops/tasks/r1").json()["state"],
+        json!("waiting")
+    );
+    b.click("#d-body button[data-action=move][data-priority=\"3\"]");
+    b.wait_js(
+        "r1 low",
+        "document.querySelector('#d-body dd[data-field=priority]')?.textContent.includes('low')",
+    );
+    assert_eq!(
+        s.get("/api/queues/ops/tasks/r1").json()["priority"],
+        json!(3)
+    );
+    b.click("#d-close");
+    b.wait_js(
+        "the detail closed",
+        "document.getElementById('drawer').hidden",
+    );
+
+    // Lookup by id: a task, and an id the queue does not know.
+    lookup("s1");
+    b.wait_js(
+        "s1's detail",
+        "document.querySelector('#d-body dd[data-field=state]')?.textContent === 'Scheduled'",
+    );
+    assert_eq!(b.text("#d-title"), "s1");
+    assert!(in_an_hour(&field("due_at")), "{}", field("due_at"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&b.text("#d-body .payload-json")).unwrap(),
+        json!({"html": payload})
+    );
+    assert_eq!(b.js("return location.hash;"), json!("#task=s1"));
+    b.screenshot("detail-scheduled");
+    lookup("no-such-task");
+    b.wait_js(
+        "the miss",
+        "document.querySelector('#d-body .empty')?.textContent.includes('No task no-such-task')",
+    );
+    b.click("#d-close");
+
+    // Cancel asks twice, then the waiting task is gone.
+    show_tab("waiting", "w1");
+    let cancel = format!("{} button[data-action=cancel]", row("w1"));
+    b.click(&cancel);
+    assert_eq!(b.text(&cancel), "Sure?");
+    // The rows are redrawn as the numbers change (each poll); the button stays armed across.
+    let sel = serde_json::to_string(&cancel).unwrap();
+    b.js(&format!(
+        "window.armedButton = document.querySelector({sel}); return null;"
+    ));
+    b.wait_js("a redraw", "!window.armedButton.isConnected");
+    assert_eq!(b.text(&cancel), "Sure?");
+    s.get("/api/queues/ops/tasks/w1").expect(200);
+    b.click(&cancel);
+    b.wait_js(
+        "w1 to go",
+        &format!(
+            "!document.querySelector('{}')",
+            row("w1").replace('\'', "\\'")
+        ),
+    );
+    s.get("/api/queues/ops/tasks/w1").expect(404);
+    // The task in flight, from its detail: its consumer stops it and reports it cancelled.
+    lookup("h1");
+    b.wait_js(
+        "h1's detail",
+        "document.querySelector('#d-body dd[data-field=consumer]')?.textContent === '<b>w9</b>'",
+    );
+    assert!(
+        field("lease_until").contains("in "),
+        "{}",
+        field("lease_until")
+    );
+    b.screenshot("detail-in-flight");
+    b.click("#d-body button[data-action=cancel]");
+    b.click("#d-body button[data-action=cancel]");
+    b.wait_js(
+        "the consumer to stop it",
+        "document.querySelector('#d-body .empty')?.textContent.includes('No task h1')",
+    );
+    wait_until(Duration::from_secs(10), "the consumer to report h1", || {
+        holder.stdout_lines().iter().any(|l| l.contains("\"h1\""))
+    });
+    holder.signal(libc::SIGTERM);
+    let out = holder.end(Duration::from_secs(20));
+    assert!(out.status.success(), "{}", out.stderr);
+    let h1 = ndjson(&out.stdout)
+        .into_iter()
+        .find(|l| l["id"] == json!("h1"))
+        .unwrap();
+    assert_eq!(h1["outcome"], json!("cancelled"));
+
+    // Nothing of the data became markup, and nothing ran; then the same on a phone.
+    let markup = b.js(
+        "return { imgs: [...document.images].filter(i => !i.src.endsWith('/assets/icon.svg')).length,
+                  scripts: document.scripts.length,
+                  bold: document.querySelectorAll('#tasks b, #tasks i, #drawer b, #drawer i').length };",
+    );
+    assert_eq!(markup, json!({"imgs": 0, "scripts": 1, "bold": 0}));
+    assert_eq!(b.alert(), None);
+    b.click("#d-close");
+    b.size(390, 844);
+    show_tab("scheduled", "s1");
+    b.js("document.getElementById('tabs').scrollIntoView(); return null;");
+    b.screenshot("queue-scheduled-phone");
+    b.click(&format!("{} button.link", row("s1")));
+    b.wait_js(
+        "s1's detail",
+        "document.querySelector('#d-body dd[data-field=state]')",
+    );
+    b.screenshot("detail-scheduled-phone");
+    b.click("#d-close");
+    b.goto(&s.url("/"));
+    b.wait_js(
+        "the ops row",
+        "document.querySelector('tr[data-queue=\"ops\"]')",
+    );
+    b.screenshot("overview-phone");
     assert_eq!(b.alert(), None);
 }
 

@@ -69,6 +69,23 @@ function clock(iso) {
   return today ? d.toLocaleTimeString() : d.toLocaleString();
 }
 
+// The server's clock less ours, from the last stats read: times the server gave are compared
+// with its own now, so a browser whose clock is off still shows the right waits.
+let skew = 0;
+const serverNow = () => Date.now() + skew;
+function learnClock(s) {
+  const t = Date.parse(s.at);
+  if (!isNaN(t)) skew = t - Date.now();
+}
+
+// "in 4m 10s" or "12s ago", from the server's now.
+function rel(iso) {
+  const t = Date.parse(iso);
+  if (isNaN(t)) return "";
+  const d = t - serverNow();
+  return d > 0 ? `in ${age(d)}` : `${age(-d)} ago`;
+}
+
 const plural = (n, word) => `${int(n)} ${word}${n === 1 ? "" : "s"}`;
 
 const priorityName = (p) => ({ 1: "high", 2: "medium", 3: "low" })[p] || "?";
@@ -183,27 +200,36 @@ function tiles(container, specs) {
 function statTiles(s) {
   const w = s.waiting;
   const lm = s.last_minute;
+  const by = s.oldest_waiting_by_priority_ms || {};
   return [
     { key: "waiting", label: "Waiting", value: int(w.total), sub: [["high", int(w.high)], ["medium", int(w.medium)], ["low", int(w.low)]] },
-    { key: "in_flight", label: "In flight", swatch: "inflight", value: int(s.in_flight), sub: plural(s.consumers.length, "consumer") + " seen" },
-    { key: "retrying", label: "Retrying", value: int(s.retrying), sub: `${int(s.recovered)} recovered in all` },
-    { key: "dead", label: "Dead", value: int(s.dead), warn: s.dead > 0, sub: `${plural(s.failed, "failure")} in all` },
-    { key: "done", label: "Done / min", swatch: "done", value: int(lm.done), sub: `${int(s.done)} in all` },
-    { key: "failed", label: "Failed / min", swatch: "failed", value: int(lm.failed), warn: lm.failed > 0, sub: `${int(s.pushed)} pushed in all` },
-    { key: "oldest", label: "Oldest waiting", value: age(s.oldest_waiting_ms), sub: w.total ? "the longest wait now" : "nothing waits" },
+    { key: "scheduled", label: "Scheduled", swatch: "scheduled", value: int(s.scheduled), sub: "pushed for later" },
+    { key: "in_flight", label: "In flight", swatch: "inflight", value: int(s.in_flight), sub: plural(s.consumers.length, "consumer") },
+    { key: "retrying", label: "Retrying", value: int(s.retrying), sub: `${int(s.recovered)} recovered` },
+    { key: "dead", label: "Dead", value: int(s.dead), warn: s.dead > 0, sub: plural(s.failed, "failure") },
+    { key: "done", label: "Done/min", swatch: "done", value: int(lm.done), sub: `${int(s.done)} in all` },
+    { key: "failed", label: "Failed/min", swatch: "failed", value: int(lm.failed), warn: lm.failed > 0, sub: `of ${int(s.pushed)} pushed` },
+    { key: "oldest", label: "Oldest waiting", value: age(s.oldest_waiting_ms),
+      sub: w.total ? PRIORITIES.map(([name]) => [name, age(by[name])]) : "nothing waits" },
   ];
 }
 
 function sum(list) {
   const z = { queue: "all", waiting: { total: 0, high: 0, medium: 0, low: 0 }, in_flight: 0, retrying: 0, dead: 0,
-    pushed: 0, done: 0, failed: 0, recovered: 0, last_minute: { done: 0, failed: 0 }, oldest_waiting_ms: null, consumers: [] };
+    scheduled: 0, pushed: 0, done: 0, failed: 0, recovered: 0, last_minute: { done: 0, failed: 0 },
+    oldest_waiting_ms: null, oldest_waiting_by_priority_ms: { high: null, medium: null, low: null }, consumers: [] };
   const names = new Set();
+  const older = (a, b) => (b === null || b === undefined ? a : Math.max(a || 0, b));
   for (const s of list) {
     for (const k of ["total", "high", "medium", "low"]) z.waiting[k] += s.waiting[k];
-    for (const k of ["in_flight", "retrying", "dead", "pushed", "done", "failed", "recovered"]) z[k] += s[k];
+    for (const k of ["in_flight", "retrying", "dead", "scheduled", "pushed", "done", "failed", "recovered"]) z[k] += s[k];
     z.last_minute.done += s.last_minute.done;
     z.last_minute.failed += s.last_minute.failed;
-    if (s.oldest_waiting_ms !== null) z.oldest_waiting_ms = Math.max(z.oldest_waiting_ms || 0, s.oldest_waiting_ms);
+    z.oldest_waiting_ms = older(z.oldest_waiting_ms, s.oldest_waiting_ms);
+    for (const [p] of PRIORITIES) {
+      const by = z.oldest_waiting_by_priority_ms;
+      by[p] = older(by[p], (s.oldest_waiting_by_priority_ms || {})[p]);
+    }
     for (const c of s.consumers) names.add(c.name);
   }
   z.consumers = [...names];
@@ -418,8 +444,9 @@ function drawHistory(c, h) {
 
 // --- the overview -------------------------------------------------------------------------
 
+// The priority cells show how many wait and, below, how long the first in line has waited.
 const QUEUE_COLUMNS = [
-  ["High", (s) => s.waiting.high], ["Medium", (s) => s.waiting.medium], ["Low", (s) => s.waiting.low],
+  ["Scheduled", (s) => s.scheduled],
   ["In flight", (s) => s.in_flight], ["Retrying", (s) => s.retrying], ["Dead", (s) => s.dead, true],
   ["Done/min", (s) => s.last_minute.done], ["Failed/min", (s) => s.last_minute.failed, true],
 ];
@@ -432,9 +459,13 @@ function queueRow(s) {
     el("div", { class: "barcell" }, el("span", { class: "total" }),
       el("div", { class: "minibar", "aria-hidden": "true" },
         el("span", { class: "high" }), el("span", { class: "medium" }), el("span", { class: "low" })))));
+  for (const [name] of PRIORITIES) {
+    const label = name[0].toUpperCase() + name.slice(1);
+    tr.append(el("td", { class: `n prio-${name}`, "data-label": label },
+      el("span", { class: "oldest", title: `the first ${name} task in line has waited this long` }), el("span", { class: "count" })));
+  }
   for (const [label] of QUEUE_COLUMNS) tr.append(el("td", { class: "n", "data-label": label }));
-  tr.append(el("td", { class: "n", "data-label": "Oldest" }));
-  tr.append(el("td", { class: "n", "data-label": "Consumers" }));
+  tr.append(el("td", { class: "n consumers", "data-label": "Consumers" }));
   return tr;
 }
 
@@ -446,15 +477,23 @@ function updateQueueRow(tr, s, widest) {
     const pct = widest ? (100 * s.waiting[name]) / widest : 0;
     bar[i].style.width = `${pct}%`;
   });
+  const by = s.oldest_waiting_by_priority_ms || {};
+  PRIORITIES.forEach(([name], i) => {
+    const td = cells[2 + i];
+    const n = s.waiting[name];
+    setText(td.querySelector(".count"), int(n));
+    setText(td.querySelector(".oldest"), n ? age(by[name]) : "");
+    td.classList.toggle("zero", n === 0);
+  });
+  const first = 2 + PRIORITIES.length;
   QUEUE_COLUMNS.forEach(([, get, alert], i) => {
     const v = get(s);
-    const td = cells[2 + i];
+    const td = cells[first + i];
     setText(td, int(v));
     td.classList.toggle("zero", v === 0);
     td.classList.toggle("alert", !!alert && v > 0);
   });
-  setText(cells[2 + QUEUE_COLUMNS.length], age(s.oldest_waiting_ms));
-  setText(cells[3 + QUEUE_COLUMNS.length], int(s.consumers.length));
+  setText(cells[first + QUEUE_COLUMNS.length], int(s.consumers.length));
 }
 
 async function overview() {
@@ -466,6 +505,7 @@ async function overview() {
   async function refresh() {
     const { queues } = await api("/api/queues");
     online(true);
+    if (queues.length) learnClock(queues[0]);
     tiles($("totals"), statTiles(sum(queues)));
     const body = $("queue-rows");
     const widest = Math.max(1, ...queues.map((s) => s.waiting.total));
@@ -489,46 +529,152 @@ async function overview() {
 
 const STATES = {
   waiting: { label: "Waiting", count: (s) => s.waiting.total },
+  scheduled: { label: "Scheduled", count: (s) => s.scheduled },
   "in-flight": { label: "In flight", count: (s) => s.in_flight },
-  scheduled: { label: "Scheduled", count: () => null },
   retrying: { label: "Retrying", count: (s) => s.retrying },
   dead: { label: "Dead", count: (s) => s.dead },
   consumers: { label: "Consumers", count: (s) => s.consumers.length },
 };
 
+// "10:29:15 AM" with "in 4m" or "3s ago" under it.
+function timeCell(iso) {
+  if (!iso) return "–";
+  return el("span", { class: "when", title: iso }, clock(iso), el("small", { text: rel(iso) }));
+}
+
+// What can be done to a task in each state, in the order the buttons show. `confirm`: a second
+// click within 4 s does it (cancel and purge cannot be undone).
+const ACTIONS = {
+  now: { label: "Run now", title: "make it due now" },
+  retry: { label: "Retry", title: "queue it again, attempts reset" },
+  cancel: { label: "Cancel", confirm: true, danger: true, title: "remove it; in flight, its consumer stops it" },
+  purge: { label: "Purge", confirm: true, danger: true, title: "delete it for good" },
+};
+
+function actionsFor(t) {
+  switch (t.state) {
+    case "waiting": case "in-flight": return ["cancel"];
+    case "scheduled": case "retrying": return ["now", "cancel"];
+    case "dead": return ["retry", "purge"];
+    default: return [];
+  }
+}
+
+// The one button waiting for its second click ({action, id, until}): rows and the detail are
+// redrawn as the numbers change, and a redrawn button must stay armed.
+let armedAt = null;
+
+function isArmed(what, id) {
+  return !!armedAt && armedAt.action === what && armedAt.id === id && Date.now() < armedAt.until;
+}
+
+function actionButton(what, id) {
+  const a = ACTIONS[what];
+  const on = isArmed(what, id);
+  const cls = ["small", a.danger ? "danger" : "", on ? "armed" : ""].join(" ").trim();
+  return el("button", { type: "button", class: cls, "data-action": what, "data-id": id, title: a.title,
+    "data-confirm": a.confirm ? "1" : null, "data-label": a.label, text: on ? "Sure?" : a.label });
+}
+
 function taskColumns(state) {
-  const waited = (t) => age(Date.now() - new Date(t.created_at));
   const cols = [
-    { label: "ID", cls: "id", cell: (t, open) => el("button", { class: "link", type: "button", "aria-expanded": String(open), title: t.id, text: t.id }) },
+    { label: "ID", cls: "id", cell: (t) => el("button", { class: "link", type: "button", "data-open": t.id, title: `${t.id}: details`, text: t.id }) },
     { label: "Type", cls: "type", cell: (t) => el("span", { text: t.type, title: t.type }) },
     { label: "Priority", cls: "prio", cell: (t) => badge(t.priority) },
   ];
-  if (state === "dead") {
-    cols.push(
-      { label: "Died", cls: "time", cell: (t) => clock(t.died_at) },
-      { label: "Attempts", cls: "short n", cell: (t) => int(t.attempts) },
-      { label: "Error", cls: "error", cell: (t) => el("span", { text: t.error, title: t.error }) },
-      { label: "Payload", cls: "payload", cell: (t) => payloadText(t.payload) },
-      { label: "", cls: "actions", cell: (t) => el("span", {},
-        el("button", { class: "small", type: "button", "data-action": "retry", "data-id": t.id, text: "Retry" }), " ",
-        el("button", { class: "small danger", type: "button", "data-action": "purge", "data-id": t.id, text: "Purge" })) },
-    );
-  } else {
-    cols.push(
-      { label: "Created", cls: "time", cell: (t) => clock(t.created_at) },
-      { label: "Waited", cls: "short n", cell: waited },
-      { label: "Attempt", cls: "short n", cell: (t) => int(t.attempt) },
-      { label: "Payload", cls: "payload", cell: (t) => payloadText(t.payload) },
-    );
-  }
+  const payload = { label: "Payload", cls: "payload", cell: (t) => el("span", { text: payloadText(t.payload), title: payloadText(t.payload) }) };
+  const error = { label: "Error", cls: "error", cell: (t) => el("span", { text: t.error || "", title: t.error || "" }) };
+  const attempt = { label: "Attempt", cls: "short n", cell: (t) => int(t.attempt) };
+  const more = {
+    scheduled: [
+      { label: "Due", cls: "time", cell: (t) => timeCell(t.due_at) },
+      { label: "Expires", cls: "time", cell: (t) => timeCell(t.expires_at) },
+      payload,
+    ],
+    "in-flight": [
+      { label: "Consumer", cls: "who", cell: (t) => el("span", { text: t.consumer || "–", title: t.consumer || "" }) },
+      { label: "Claimed", cls: "time", cell: (t) => timeCell(t.claimed_at) },
+      { label: "Lease until", cls: "time", cell: (t) => timeCell(t.lease_until) },
+      { label: "Attempt", cls: "short n", cell: (t) => (t.max_attempts ? `${int(t.attempt)} of ${int(t.max_attempts)}` : int(t.attempt)) },
+      payload,
+    ],
+    retrying: [
+      { label: "Retry", cls: "time", cell: (t) => timeCell(t.retry_at) },
+      attempt, error, payload,
+    ],
+    dead: [
+      { label: "Died", cls: "time", cell: (t) => timeCell(t.died_at) },
+      attempt, error, payload,
+    ],
+  }[state] || [
+    { label: "Created", cls: "time", cell: (t) => clock(t.created_at) },
+    { label: "Waited", cls: "short n", cell: (t) => age(serverNow() - Date.parse(t.due_at || t.created_at)) },
+    attempt, payload,
+  ];
+  cols.push(...more);
+  cols.push({ label: "", cls: "actions", cell: (t) => el("span", { class: "row-actions" },
+    ...actionsFor(t).map((a) => actionButton(a, t.id))) });
   return cols;
 }
 
 const CONSUMER_COLUMNS = [
-  { label: "Consumer", cls: "id", cell: (c) => el("span", { text: c.name, title: c.name }) },
+  { label: "Consumer", cls: "who wide", cell: (c) => el("span", { text: c.name, title: c.name }) },
   { label: "Last seen", cls: "time", cell: (c) => clock(c.last_seen) },
-  { label: "Ago", cls: "short n", cell: (c) => age(Date.now() - new Date(c.last_seen)) },
+  { label: "Ago", cls: "short n", cell: (c) => age(serverNow() - Date.parse(c.last_seen)) },
   { label: "Done", cls: "short n", cell: (c) => int(c.done) },
+];
+
+// Pause (the whole queue or one priority, until resumed or for a while) and resume, as `rpq
+// pause [--priority P] [--for DUR]` and `rpq resume`. Without `features.pause` the buttons are
+// shown disabled, saying what they wait for.
+const PAUSE_FOR = [["", "until resumed"], ["5m", "for 5 minutes"], ["15m", "for 15 minutes"], ["1h", "for an hour"], ["1d", "for a day"]];
+
+function pauseControls(base, enabled, done) {
+  const why = enabled ? null : "needs rpq pause, which this build does not have yet";
+  const form = el("form", { class: "popover", id: "pause-form", hidden: true, "aria-label": "Pause this queue" },
+    el("label", {}, "Priority ", el("select", { id: "pause-priority" },
+      el("option", { value: "", text: "every priority" }),
+      ...PRIORITIES.map(([name, p]) => el("option", { value: String(p), text: name })))),
+    el("label", {}, "For ", el("select", { id: "pause-for" },
+      ...PAUSE_FOR.map(([v, text]) => el("option", { value: v, text })))),
+    el("button", { type: "submit", class: "small primary", text: "Pause" }));
+  const toggle = el("button", { type: "button", class: "ghost", id: "pause", disabled: !enabled, title: why || "stop consumers claiming",
+    "aria-expanded": "false", "aria-controls": "pause-form", text: "Pause…" });
+  const resume = el("button", { type: "button", class: "ghost", id: "resume", disabled: !enabled, title: why || "let consumers claim again", text: "Resume" });
+  toggle.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    toggle.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) $("pause-priority").focus();
+  });
+  async function send(what, body) {
+    try {
+      await api(`${base}/${what}`, { method: "POST", body });
+      toast(what === "pause" ? "Paused" : "Resumed");
+    } catch (e) {
+      failed(e);
+    }
+    done();
+  }
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const body = {};
+    if ($("pause-priority").value) body.priority = Number($("pause-priority").value);
+    if ($("pause-for").value) body.for = $("pause-for").value;
+    form.hidden = true;
+    toggle.setAttribute("aria-expanded", "false");
+    send("pause", body);
+  });
+  resume.addEventListener("click", () => send("resume", {}));
+  $("q-actions").replaceChildren(el("div", { class: "pause-wrap" }, toggle, form), resume);
+}
+
+// The fields of `rpq show`, in the order the detail lists them; times get their distance too.
+const DETAIL_FIELDS = [
+  ["state", "State"], ["type", "Type"], ["priority", "Priority"], ["attempt", "Attempt"],
+  ["max_attempts", "Max attempts"], ["consumer", "Held by"], ["created_at", "Created", true],
+  ["due_at", "Due", true], ["expires_at", "Expires", true], ["claimed_at", "Claimed", true],
+  ["lease_until", "Lease until", true], ["retry_at", "Retry at", true], ["died_at", "Died", true],
+  ["error", "Error"],
 ];
 
 async function queuePage(name) {
@@ -538,15 +684,17 @@ async function queuePage(name) {
     el("span", { class: "here", text: name }));
   setText($("q-title"), name);
   const base = `/api/queues/${enc(name)}`;
-  const states = [...info.features.states, "consumers"];
-  const missing = Object.keys(STATES).filter((s) => s !== "consumers" && !states.includes(s));
-  setText($("missing"), missing.length ? `Not in this build yet: the ${missing.join(", ")} lists, task lookup by id, cancel, move and pause.` : "");
-  const view = { state: "waiting", offset: 0, open: new Set(), last: "", stats: null, tasks: null };
+  const features = info.features;
+  const states = [...features.states.filter((s) => STATES[s]), "consumers"];
+  setText($("missing"), features.pause ? "" : "Not in this build yet: pause and resume (rpq pause).");
+  pauseControls(base, features.pause, () => refresh().catch(failed));
+  // cursors[i] is the `after` of page i; the last one shown is cursors[cursors.length - 1].
+  const view = { state: "waiting", cursors: [""], last: "", stats: null, tasks: null, detail: null };
 
   const tabs = $("tabs");
   tabs.replaceChildren(...states.map((s) =>
     el("button", { type: "button", role: "tab", id: `tab-${s}`, "data-state": s, "aria-selected": String(s === view.state),
-      tabindex: s === view.state ? "0" : "-1" }, STATES[s].label, el("span", { class: "count", text: "–" }))));
+      "aria-controls": "tasks", tabindex: s === view.state ? "0" : "-1" }, STATES[s].label, el("span", { class: "count", text: "–" }))));
   tabs.addEventListener("click", (e) => {
     const b = e.target.closest("button[data-state]");
     if (b) choose(b.dataset.state);
@@ -560,40 +708,80 @@ async function queuePage(name) {
   });
   function choose(s) {
     view.state = s;
-    view.offset = 0;
-    view.open.clear();
+    view.cursors = [""];
     for (const b of tabs.children) {
       const on = b.dataset.state === s;
       b.setAttribute("aria-selected", String(on));
       b.tabIndex = on ? 0 : -1;
     }
     view.last = "";
+    view.tasks = null;
     loadTasks().catch(failed);
   }
 
-  $("prev").addEventListener("click", () => { view.offset = Math.max(0, view.offset - PAGE); view.last = ""; loadTasks().catch(failed); });
-  $("next").addEventListener("click", () => { view.offset += PAGE; view.last = ""; loadTasks().catch(failed); });
+  $("prev").addEventListener("click", () => { if (view.cursors.length > 1) view.cursors.pop(); view.last = ""; loadTasks().catch(failed); });
+  $("next").addEventListener("click", () => {
+    if (view.tasks && view.tasks.next) view.cursors.push(view.tasks.next);
+    view.last = "";
+    loadTasks().catch(failed);
+  });
   $("filter").addEventListener("input", () => renderTasks());
   document.addEventListener("keydown", (e) => {
-    if (e.key === "/" && document.activeElement.tagName !== "INPUT") { e.preventDefault(); $("filter").focus(); }
-  });
-  $("tasks").addEventListener("click", (e) => {
-    const action = e.target.closest("button[data-action]");
-    if (action) { act(action.dataset.action, [action.dataset.id]); return; }
-    const toggle = e.target.closest("button.link");
-    if (toggle) {
-      const id = toggle.closest("tr").dataset.id;
-      if (view.open.has(id)) view.open.delete(id); else view.open.add(id);
-      renderTasks(id);
-    }
+    if (e.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) { e.preventDefault(); $("filter").focus(); }
+    if (e.key === "Escape" && !$("drawer").hidden) closeDetail();
   });
 
-  async function act(what, ids) {
-    const body = ids ? { ids } : { all: true };
+  // A confirming button arms on the first click, and acts on a second within 4 s.
+  function confirmed(b) {
+    const key = { action: b.dataset.action || b.dataset.label, id: b.dataset.id || "" };
+    if (!b.dataset.confirm || isArmed(key.action, key.id)) {
+      armedAt = null;
+      b.classList.remove("armed");
+      if (b.dataset.label) b.textContent = b.dataset.label;
+      return true;
+    }
+    armedAt = { ...key, until: Date.now() + 4000 };
+    b.dataset.label = b.dataset.label || b.textContent;
+    b.classList.add("armed");
+    b.textContent = "Sure?";
+    setTimeout(() => {
+      for (const o of document.querySelectorAll("button.armed")) {
+        if (!isArmed(o.dataset.action || o.dataset.label, o.dataset.id || "")) { o.classList.remove("armed"); o.textContent = o.dataset.label; }
+      }
+    }, 4100);
+    return false;
+  }
+
+  function onAction(e) {
+    const b = e.target.closest("button[data-action]");
+    if (!b) return false;
+    if (confirmed(b)) act(b.dataset.action, b.dataset.id, b.dataset.priority);
+    return true;
+  }
+  $("tasks").addEventListener("click", (e) => {
+    if (onAction(e)) return;
+    const open = e.target.closest("button[data-open]");
+    if (open) openDetail(open.dataset.open);
+  });
+  $("drawer").addEventListener("click", (e) => {
+    if (onAction(e)) return;
+    if (e.target.closest("#d-close")) closeDetail();
+  });
+
+  // One task: cancel, make due now, a new priority, retry or purge (dead).
+  async function act(what, id, priority) {
+    const task = `${base}/tasks/${enc(id)}`;
     try {
-      const r = await api(`${base}/dead/${what}`, { method: "POST", body });
-      const n = r.retried ?? r.purged ?? 0;
-      toast(`${what === "retry" ? "Queued again" : "Purged"}: ${int(n)} task${n === 1 ? "" : "s"}`);
+      if (what === "cancel") {
+        const r = await api(task, { method: "DELETE" });
+        toast(r.state === "in-flight" ? `Cancelled ${id}: ${r.consumer} stops it within a second` : `Cancelled ${id}`);
+      } else if (what === "now" || what === "move") {
+        const r = await api(`${task}/move`, { method: "POST", body: what === "now" ? { now: true } : { priority: Number(priority) } });
+        toast(what === "now" ? `${id} is due now: ${r.state}` : `${id} is ${priorityName(r.priority)} now`);
+      } else {
+        const r = await api(`${base}/dead/${what}`, { method: "POST", body: { ids: [id] } });
+        toast(`${what === "retry" ? "Queued again" : "Purged"}: ${plural(r.retried ?? r.purged ?? 0, "task")}`);
+      }
     } catch (e) {
       failed(e);
     }
@@ -601,46 +789,123 @@ async function queuePage(name) {
     await refresh().catch(failed);
   }
 
-  // "Retry all" and "Purge all" ask twice: the first click arms the button for 4 s.
+  async function actAll(what) {
+    try {
+      const r = await api(`${base}/dead/${what}`, { method: "POST", body: { all: true } });
+      toast(`${what === "retry" ? "Queued again" : "Purged"}: ${plural(r.retried ?? r.purged ?? 0, "task")}`);
+    } catch (e) {
+      failed(e);
+    }
+    view.last = "";
+    await refresh().catch(failed);
+  }
+
+  // "Retry all" and "Purge all" ask twice, as the row buttons that cannot be undone do.
   function armed(label, what) {
-    let timer = 0;
-    const b = el("button", { type: "button", class: what === "purge" ? "small danger" : "small", text: label });
-    b.addEventListener("click", () => {
-      if (!b.classList.contains("armed")) {
-        b.classList.add("armed");
-        b.textContent = `${label}: sure?`;
-        timer = setTimeout(() => { b.classList.remove("armed"); b.textContent = label; }, 4000);
-        return;
-      }
-      clearTimeout(timer);
-      b.classList.remove("armed");
-      b.textContent = label;
-      act(what, null);
-    });
+    const b = el("button", { type: "button", class: what === "purge" ? "small danger" : "small", "data-confirm": "1", text: label });
+    b.addEventListener("click", () => { if (confirmed(b)) actAll(what); });
     return b;
   }
   const bulkDead = [armed("Retry all", "retry"), armed("Purge all", "purge")];
 
-  function renderTasks(focusId) {
+  // --- lookup and the detail panel ---
+  $("lookup").hidden = !features.show;
+  $("lookup").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const id = $("lookup-id").value.trim();
+    if (id) openDetail(id);
+  });
+  let opener = null;
+  // Below the top bar, whose height depends on the width (it wraps on a phone).
+  function placeDrawer() {
+    document.documentElement.style.setProperty("--top-h", `${document.querySelector(".top").offsetHeight}px`);
+  }
+  window.addEventListener("resize", placeDrawer);
+  function openDetail(id) {
+    opener = document.activeElement;
+    view.detail = { id, task: null, missing: false };
+    history.replaceState(null, "", `#task=${enc(id)}`);
+    placeDrawer();
+    $("drawer").hidden = false;
+    document.body.classList.add("drawer-open");
+    renderDetail();
+    $("d-close").focus();
+    loadDetail().catch(failed);
+  }
+  function closeDetail() {
+    view.detail = null;
+    $("drawer").hidden = true;
+    document.body.classList.remove("drawer-open");
+    history.replaceState(null, "", location.pathname);
+    if (opener && document.contains(opener)) opener.focus();
+  }
+  async function loadDetail() {
+    const d = view.detail;
+    if (!d) return;
+    try {
+      d.task = await api(`${base}/tasks/${enc(d.id)}`);
+      d.missing = false;
+    } catch (e) {
+      if (e.status !== 404) throw e;
+      d.task = null;
+      d.missing = true;
+    }
+    if (view.detail === d) renderDetail();
+  }
+  function renderDetail() {
+    const d = view.detail;
+    if (!d) return;
+    const t = d.task;
+    setText($("d-title"), d.id);
+    const body = $("d-body");
+    const key = JSON.stringify([t, d.missing, Math.floor(serverNow() / 1000)]);
+    if (body.dataset.key === key) return;
+    body.dataset.key = key;
+    if (!t) {
+      body.replaceChildren(el("p", { class: d.missing ? "empty" : "note",
+        text: d.missing ? `No task ${d.id} in queue ${name}: never pushed, or done, cancelled or purged since.` : "Loading…" }));
+      return;
+    }
+    const rows = [];
+    for (const [k, label, isTime] of DETAIL_FIELDS) {
+      if (t[k] === undefined || t[k] === null) continue;
+      let value = t[k];
+      if (k === "priority") value = badge(t.priority);
+      else if (k === "state") value = el("span", { class: `state-badge ${t.state}`, text: STATES[t.state]?.label || t.state });
+      else if (isTime) value = el("span", { title: t[k] }, clock(t[k]), el("small", { text: ` · ${rel(t[k])}` }));
+      else value = String(value);
+      rows.push(el("dt", { text: label }), el("dd", { "data-field": k, class: k === "error" ? "error" : null }, value));
+    }
+    const acts = el("div", { class: "d-actions" }, ...actionsFor(t).map((a) => actionButton(a, t.id)));
+    const movable = ["waiting", "scheduled", "retrying"].includes(t.state) && features.move;
+    const move = movable ? el("div", { class: "d-move", role: "group", "aria-label": "Move to priority" },
+      el("span", { class: "label", text: "Move to" }),
+      ...PRIORITIES.map(([pname, p]) => el("button", { type: "button", class: `small seg${t.priority === p ? " on" : ""}`,
+        "data-action": "move", "data-id": t.id, "data-priority": p, "aria-pressed": String(t.priority === p),
+        disabled: t.priority === p, title: `move it to ${pname}` }, el("span", { class: `swatch ${pname}` }), ` ${pname}`))) : null;
+    body.replaceChildren(
+      ...(move ? [move] : []), acts,
+      el("dl", { class: "fields" }, ...rows),
+      el("h3", { text: "Payload" }),
+      el("pre", { class: "payload-json", text: JSON.stringify(t.payload, null, 2) }),
+      el("details", {}, el("summary", { text: "As JSON (rpq show --json)" }), el("pre", { text: JSON.stringify(t, null, 2) })),
+    );
+  }
+
+  function renderTasks() {
     const state = view.state;
     const table = $("tasks");
     const list = state === "consumers" ? (view.stats ? view.stats.consumers : []) : view.tasks ? view.tasks.tasks : [];
     const cols = state === "consumers" ? CONSUMER_COLUMNS : taskColumns(state);
     const f = $("filter").value.trim().toLowerCase();
     const shown = f ? list.filter((t) => JSON.stringify(t).toLowerCase().includes(f)) : list;
+    table.className = `grid tasks state-${state}`;
     table.tHead.replaceChildren(el("tr", {}, ...cols.map((c) => el("th", { scope: "col", class: c.cls, text: c.label }))));
-    const rows = [];
-    for (const t of shown) {
-      const key = t.id ?? t.name;
-      const open = view.open.has(key);
-      rows.push(el("tr", { "data-id": key }, ...cols.map((c) => el("td", { class: c.cls, "data-label": c.label }, c.cell(t, open)))));
-      if (open) {
-        rows.push(el("tr", { class: "detail" }, el("td", { colspan: cols.length }, el("pre", { text: JSON.stringify(t, null, 2) }))));
-      }
-    }
+    const rows = shown.map((t) => el("tr", { "data-id": t.id ?? t.name },
+      ...cols.map((c) => el("td", { class: c.cls, "data-label": c.label }, c.cell(t)))));
     // Keep the keyboard where it was across a redraw.
     const active = document.activeElement;
-    const keep = table.contains(active) ? { id: focusId || active.closest("tr")?.dataset.id, action: active.dataset.action } : null;
+    const keep = table.contains(active) ? { id: active.closest("tr")?.dataset.id, action: active.dataset.action } : null;
     table.tBodies[0].replaceChildren(...rows);
     if (keep && keep.id) {
       const row = [...table.tBodies[0].rows].find((r) => r.dataset.id === keep.id);
@@ -652,22 +917,32 @@ async function queuePage(name) {
     empty.textContent = f ? "Nothing on this page matches the filter." : `No ${STATES[state].label.toLowerCase()} tasks.`;
     if (state === "consumers") empty.textContent = "No consumer seen in the last minute.";
     const total = state === "consumers" ? list.length : view.tasks ? view.tasks.total : 0;
-    const from = list.length ? view.offset + 1 : 0;
-    setText($("page-info"), `${int(from)}–${int(view.offset + list.length)} of ${int(total)}`);
-    $("prev").disabled = view.offset === 0;
-    $("next").disabled = state === "consumers" || view.offset + list.length >= total;
+    const from = (view.cursors.length - 1) * PAGE;
+    setText($("page-info"), list.length ? `${int(from + 1)}–${int(from + list.length)} of ${int(total)}` : `0 of ${int(total)}`);
+    $("prev").disabled = view.cursors.length <= 1;
+    $("next").disabled = state === "consumers" || !(view.tasks && view.tasks.next);
     $("bulk").replaceChildren(...(state === "dead" && total > 0 ? bulkDead : []));
   }
 
   async function loadTasks() {
     if (view.state !== "consumers") {
       const state = view.state;
-      const page = await api(`${base}/tasks?state=${state}&offset=${view.offset}&limit=${PAGE}`);
-      if (state !== view.state) return;
+      const after = view.cursors[view.cursors.length - 1];
+      let page;
+      try {
+        page = await api(`${base}/tasks?state=${state}&limit=${PAGE}${after ? `&after=${enc(after)}` : ""}`);
+      } catch (e) {
+        // The task this page went on from has left the state: start the state again.
+        if (e.status === 409 && view.cursors.length > 1) { view.cursors = [""]; return loadTasks(); }
+        throw e;
+      }
+      if (state !== view.state || after !== view.cursors[view.cursors.length - 1]) return;
       view.tasks = page;
-      if (page.tasks.length === 0 && view.offset > 0) { view.offset = Math.max(0, view.offset - PAGE); return loadTasks(); }
+      if (page.tasks.length === 0 && view.cursors.length > 1) { view.cursors.pop(); return loadTasks(); }
     }
-    const key = JSON.stringify([view.state, view.offset, view.state === "consumers" ? view.stats?.consumers : view.tasks]);
+    // Times relative to now change each second, so the key has the second in it.
+    const key = JSON.stringify([view.state, view.cursors, view.state === "consumers" ? view.stats?.consumers : view.tasks,
+      Math.floor(serverNow() / 1000)]);
     if (key !== view.last) { view.last = key; renderTasks(); }
   }
 
@@ -684,19 +959,22 @@ async function queuePage(name) {
       throw e;
     }
     online(true);
+    learnClock(s);
     view.stats = s;
     tiles($("q-tiles"), statTiles(s));
     for (const b of tabs.children) {
       const n = STATES[b.dataset.state].count(s);
-      setText(b.querySelector(".count"), n === null ? "–" : int(n));
+      setText(b.querySelector(".count"), n === null || n === undefined ? "–" : int(n));
     }
-    await loadTasks();
+    await Promise.all([loadTasks(), loadDetail()]);
   }
 
   const c = charts("q-");
   const h = new History(name);
   poll(refresh, POLL_MS);
   poll(async () => { await h.load(); drawHistory(c, h); }, HISTORY_MS);
+  const m = location.hash.match(/^#task=(.+)$/);
+  if (m) openDetail(decodeURIComponent(m[1]));
 }
 
 // --- the loop -----------------------------------------------------------------------------
