@@ -52,12 +52,16 @@ impl Queue {
     pub fn open(cfg: &Config) -> Result<Queue> {
         let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
-        let stored: Option<u32> = redis::cmd("HGET")
+        let meta: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
             .arg(keys::meta(&name))
-            .arg("shards")
             .query(&mut conn)
-            .map_err(|e| conn::refused(&e, "HGET").unwrap_or_else(|| conn::describe(e)))
+            .map_err(|e| conn::refused(&e, "HGETALL").unwrap_or_else(|| conn::describe(e)))
             .with_context(|| format!("reading the settings of queue '{name}'"))?;
+        let stored: Option<u32> = meta.get("shards").and_then(|s| s.parse().ok());
+        let tags = meta.get(keys::TAGS_FIELD).map(String::as_str);
+        if stored.is_some_and(|n| n > 1) && tags != Some(&keys::SHARD_SEP.to_string()) {
+            return Err(old_shard_tags(&name, stored.unwrap_or(0)));
+        }
         let n = match (stored, cfg.shards) {
             (Some(s), Some(w)) if s != w => return Err(shard_mismatch(&name, s, w)),
             (Some(s), _) => s,
@@ -121,7 +125,12 @@ impl Queue {
         }
         let meta = keys::meta(&self.name);
         let n = self.shards.len() as u32;
-        let (_, stored): (i64, u32) = redis::pipe()
+        // The tags first: a meta with a shard count and no tags is a queue of the old layout.
+        let (_, _, stored): (i64, i64, u32) = redis::pipe()
+            .cmd("HSETNX")
+            .arg(&meta)
+            .arg(keys::TAGS_FIELD)
+            .arg(keys::SHARD_SEP.to_string())
             .cmd("HSETNX")
             .arg(&meta)
             .arg("shards")
@@ -610,6 +619,17 @@ fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {
     UsageError(format!(
         "queue '{name}' is stored with --shards {stored}, not {wanted}; drop --shards (rpq reads \
          it from the queue), or use another --queue"
+    ))
+    .into()
+}
+
+/// A queue sharded by an rpq from before `keys::SHARD_SEP`: its shards past the first are under
+/// `{NAME.1}` and on, which this rpq would not see (and which a queue named `NAME.1` would share).
+fn old_shard_tags(name: &str, shards: u32) -> anyhow::Error {
+    UsageError(format!(
+        "queue '{name}' was sharded ({shards} shards) by an older rpq, which kept shards 1 and up \
+         under rpq:{{{name}.N}}; drain it with that rpq, then run `rpq --queue {name} clear --yes` \
+         and `redis-cli DEL 'rpq:{{{name}}}:meta'` (see \"Sharded queues\" in the README)"
     ))
     .into()
 }

@@ -15,6 +15,7 @@ mod demo; // `rpq demo`, on the server given or on a private one it starts and s
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod json; // `--json` of every command, field by field, and the README's table of fields
+mod names; // queue names and shards: no two share a key; the old shard tags refused with the way out
 mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
 mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress
 mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production

@@ -156,7 +156,7 @@ fn a_user_without_the_key_pattern_is_refused_clearly() {
     let line = one_clean_line(&out.get_output().stderr, "pw-other-7");
     assert!(line.contains("NOPERM"), "{line}");
     assert!(line.contains("~rpq:*"), "{line}");
-    assert!(line.contains("HGET"), "{line}");
+    assert!(line.contains("HGETALL"), "{line}");
 }
 
 #[test]
