@@ -530,7 +530,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__dead__subcmd__purge)
-            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-y -h -V --yes --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -215,6 +215,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --tls-cert 'Client certificate (PEM) for TLS'
             cand --tls-key 'Client private key (PEM) for TLS'
             cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand -y 'Do not ask for confirmation when purging every dead task'
+            cand --yes 'Do not ask for confirmation when purging every dead task'
             cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
             cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
             cand --tls-insecure 'Skip TLS certificate verification (for tests only)'

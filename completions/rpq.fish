@@ -178,6 +178,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation when purging every dead task'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'

@@ -305,14 +305,19 @@ Examples:
 Examples:
   rpq dead retry                     every dead task
   rpq dead retry job-17 job-18       these two only
-  rpq dead list --json | jq -r 'select(.type == \"email\") | .id' | xargs -r rpq dead retry")]
+  rpq dead list --json | jq -r 'select(.type == \"email\") | .id' | xargs -r rpq dead retry
+
+An id that is not in the dead set is named on stderr, and the exit status is 1.")]
     Retry(DeadIdsArgs),
     /// Delete dead tasks for good (all, or the ids given)
     #[command(after_help = "\
 Examples:
-  rpq dead purge                     every dead task
-  rpq dead purge job-17              this one only")]
-    Purge(DeadIdsArgs),
+  rpq dead purge                     every dead task; asks first when stdin is a terminal
+  rpq dead purge --yes
+  rpq dead purge job-17              this one only
+
+An id that is not in the dead set is named on stderr, and the exit status is 1.")]
+    Purge(DeadPurgeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -326,6 +331,16 @@ pub struct DeadListArgs {
 pub struct DeadIdsArgs {
     /// Task ids; none means every dead task
     pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeadPurgeArgs {
+    /// Task ids; none means every dead task
+    pub ids: Vec<String>,
+
+    /// Do not ask for confirmation when purging every dead task
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,7 @@ mod stats;
 pub use progress::Progress;
 
 use crate::config::Config;
-use crate::queue::{Cleared, DeadTask, Lengths};
+use crate::queue::{Cleared, DeadMoved, DeadTask, Lengths};
 use crate::task::{rfc3339, Priority, Task};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Local, Utc};
@@ -273,11 +273,14 @@ impl Output {
         self.block(&format!("{text}\n"))
     }
 
-    /// `dead retry` and `dead purge`: how many tasks moved.
-    pub fn dead_moved(&self, op: &str, n: u64) -> io::Result<()> {
+    /// `dead retry` and `dead purge`: how many tasks moved (and, in JSON, the ids given that
+    /// were not dead, when there are any).
+    pub fn dead_moved(&self, op: &str, m: &DeadMoved) -> io::Result<()> {
+        let n = m.moved;
+        let field = if op == "retry" { "retried" } else { "purged" };
         match (self.json, op) {
-            (true, "retry") => self.json_line(&json!({ "retried": n })),
-            (true, _) => self.json_line(&json!({ "purged": n })),
+            (true, _) if m.unknown.is_empty() => self.json_line(&json!({ field: n })),
+            (true, _) => self.json_line(&json!({ field: n, "unknown": m.unknown })),
             (false, "retry") => self.line(&format!("Queued {n} dead tasks again")),
             (false, _) => self.line(&format!("Purged {n} dead tasks")),
         }

@@ -524,33 +524,45 @@ impl Queue {
         Ok(out)
     }
 
-    /// Queues dead tasks again with attempts reset; no ids means all. Returns how many.
-    pub fn dead_retry(&mut self, ids: &[String]) -> Result<u64> {
+    /// Queues dead tasks again with attempts reset; no ids means all.
+    pub fn dead_retry(&mut self, ids: &[String]) -> Result<DeadMoved> {
         self.dead_op("retry", ids)
     }
 
-    /// Deletes dead tasks for good; no ids means all. Returns how many.
-    pub fn dead_purge(&mut self, ids: &[String]) -> Result<u64> {
+    /// Deletes dead tasks for good; no ids means all.
+    pub fn dead_purge(&mut self, ids: &[String]) -> Result<DeadMoved> {
         self.dead_op("purge", ids)
     }
 
-    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<u64> {
+    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<DeadMoved> {
+        // An id given twice would be "not dead" the second time.
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<String> = ids.iter().filter(|i| seen.insert(*i)).cloned().collect();
+        let ids = ids.as_slice();
         let groups: Vec<(usize, Vec<usize>)> = if ids.is_empty() {
             (0..self.shards.len()).map(|s| (s, vec![])).collect()
         } else {
             self.by_shard(ids, |s| s)
         };
         let what = format!("{op} of dead tasks");
-        let mut total = 0;
+        let mut total = DeadMoved::default();
         for (shard, idx) in groups {
             let mut args = vec![op.to_string()];
             args.extend(idx.iter().map(|&i| ids[i].clone()));
-            let n = int(Some(&self.invoke(shard, &DEAD, &args, &what)?))? as u64;
+            let reply = array(self.invoke(shard, &DEAD, &args, &what)?)?;
+            let n = int(reply.first())? as u64;
             if op == "retry" {
                 self.wake_others(shard, n)?;
             }
-            total += n;
+            total.moved += n;
+            for v in &reply[1..] {
+                total.unknown.push(string(Some(v))?);
+            }
         }
+        // In the order given, whatever shards they fell on.
+        total
+            .unknown
+            .sort_by_key(|id| ids.iter().position(|i| i == id));
         Ok(total)
     }
 

@@ -348,3 +348,54 @@ fn produce_stdin_shows_progress_only_on_a_terminal() {
     assert!(screen.ends_with("\r\x1b[2K"), "{screen:?}");
     rpq(&r).arg("len").assert().stdout("4000\n");
 }
+
+/// Deleting everything asks first on a terminal (`clear`, `dead purge` without ids), takes no
+/// for an answer, and `--yes` or a stdin that is not a terminal skips the question.
+#[test]
+fn destructive_commands_ask_on_a_terminal() {
+    let r = redis();
+    push_lines(&r, "default", &lines_with_ids(mixed(6)));
+    rpq(&r)
+        .args(["consume", "--count", "3", "--exec", "exit 1"])
+        .args(["--max-attempts", "1"])
+        .assert()
+        .success();
+    let ask = |args: &[&str], answer: &str, question: &str| {
+        let mut cmd = rpq_command(&r.url());
+        cmd.args(args);
+        let mut t = Pty::spawn(cmd, On::ALL);
+        t.wait_for(question);
+        t.type_line(answer);
+        let (end, screen) = t.finish(Duration::from_secs(20));
+        assert!(end.status.success(), "{screen}");
+        screen
+    };
+    for (args, question) in [
+        (&["dead", "purge"][..], "Delete every dead task of queue 'default' (3 dead) for good? [y/N]"),
+        (&["clear"], "Remove every task of queue 'default' (3 waiting, 0 in flight, 0 retrying, 3 dead)? [y/N]"),
+    ] {
+        let screen = ask(args, "n", question);
+        assert!(screen.contains("Nothing removed."), "{screen}");
+    }
+    rpq(&r).arg("len").assert().success().stdout("3\n");
+    let screen = ask(&["dead", "purge"], "y", "(3 dead) for good?");
+    assert!(screen.contains("Purged 3 dead tasks"), "{screen}");
+    rpq(&r)
+        .args(["--json", "dead", "list"])
+        .assert()
+        .success()
+        .stdout("");
+    // Not a terminal (a script), or --yes: no question.
+    let mut yes = rpq_command(&r.url());
+    yes.args(["dead", "purge", "--yes"]);
+    let (end, screen) = Pty::spawn(yes, On::ALL).finish(Duration::from_secs(20));
+    assert!(
+        end.status.success() && screen.contains("Purged 0 dead tasks"),
+        "{screen}"
+    );
+    rpq(&r)
+        .args(["clear"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Removed 3 tasks"));
+}
