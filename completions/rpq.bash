@@ -122,7 +122,7 @@ _rpq() {
 
     case "${cmd}" in
         rpq)
-            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version produce consume peek len clear stats dead demo bench completions help"
+            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version produce consume peek len clear stats dead demo bench completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,6 +148,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -160,7 +164,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__bench)
-            opts="-h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,6 +218,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -226,7 +234,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__clear)
-            opts="-y -h -V --yes --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-y -h -V --yes --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +257,10 @@ _rpq() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -264,7 +276,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__completions)
-            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version bash elvish fish powershell zsh"
+            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +302,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -302,7 +318,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__consume)
-            opts="-h -V --name --delay --count --drain --exec --exec-timeout --lease --max-attempts --backoff --prefetch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --name --delay --count --drain --exec --exec-timeout --lease --max-attempts --backoff --prefetch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +380,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -376,7 +396,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__dead)
-            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version list retry purge help"
+            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version list retry purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,6 +419,10 @@ _rpq() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -484,7 +508,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__dead__subcmd__list)
-            opts="-n -h -V --count --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-n -h -V --count --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,6 +542,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -530,7 +558,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__dead__subcmd__purge)
-            opts="-y -h -V --yes --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-y -h -V --yes --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,6 +581,10 @@ _rpq() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -568,7 +600,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__dead__subcmd__retry)
-            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +626,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -606,7 +642,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__demo)
-            opts="-h -V --duration --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --duration --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,6 +669,10 @@ _rpq() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -858,7 +898,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__len)
-            opts="-h -V --priority --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --priority --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -888,6 +928,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -900,7 +944,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__peek)
-            opts="-n -h -V --count --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-n -h -V --count --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,6 +978,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -946,7 +994,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__produce)
-            opts="-h -V --interval --count --type --priority --payload --id --stdin --batch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --interval --count --type --priority --payload --id --stdin --batch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,6 +1048,10 @@ _rpq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shards)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1012,7 +1064,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__stats)
-            opts="-h -V --watch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --watch --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1039,6 +1091,10 @@ _rpq() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rpq_global_optspecs
-    string join \n url= cluster queue= json tls-ca= tls-cert= tls-key= tls-insecure shards= h/help V/version
+    string join \n url= cluster queue= json tls-ca= tls-cert= tls-key= tls-insecure password-file= shards= h/help V/version
 end
 
 function __fish_rpq_needs_command
@@ -29,6 +29,7 @@ complete -c rpq -n "__fish_rpq_needs_command" -l queue -d 'Which queue [default:
 complete -c rpq -n "__fish_rpq_needs_command" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_needs_command" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_needs_command" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_needs_command" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_needs_command" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_needs_command" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -58,6 +59,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queu
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l stdin -d 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
@@ -79,6 +81,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queu
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l drain -d 'Exit when a claim finds nothing waiting and no retry scheduled'
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
@@ -92,6 +95,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand peek" -l queue -d 'Which queue [
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -104,6 +108,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand len" -l queue -d 'Which queue [d
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -115,6 +120,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand clear" -l queue -d 'Which queue 
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s y -l yes -d 'Do not ask for confirmation'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
@@ -128,6 +134,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue 
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -139,6 +146,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -155,6 +163,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -166,6 +175,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -177,6 +187,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation when purging every dead task'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
@@ -194,6 +205,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand demo" -l queue -d 'Which queue [
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -212,6 +224,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue 
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l spawn -d 'Start a private redis-server on a free port instead of using --url'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l step -d 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)'
@@ -225,6 +238,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which 
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l password-file -d 'A file whose first line is the Redis password: kept out of `ps`, and in place of the URL\'s' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'

@@ -12,8 +12,9 @@ Examples:
   n=$(rpq len)                       tasks waiting, a bare integer
   rpq stats --watch                  like top
 
-Environment: RPQ_URL (then REDIS_URL), RPQ_QUEUE, RPQ_CLUSTER, RPQ_SHARDS, RPQ_TLS_*; a flag
-wins over its variable. NO_COLOR turns colour off; colour is only ever used on a terminal.
+Environment: RPQ_URL (then REDIS_URL), RPQ_QUEUE, RPQ_CLUSTER, RPQ_SHARDS, RPQ_TLS_*,
+RPQ_PASSWORD (or RPQ_PASSWORD_FILE); a flag wins over its variable. NO_COLOR turns colour off;
+colour is only ever used on a terminal.
 
 Exit codes:
   0    success, also a graceful stop on SIGINT or SIGTERM
@@ -71,6 +72,10 @@ pub struct Global {
     /// Skip TLS certificate verification (for tests only)
     #[arg(long, global = true, env = "RPQ_TLS_INSECURE", value_parser = env_flag())]
     pub tls_insecure: bool,
+
+    /// A file whose first line is the Redis password: kept out of `ps`, and in place of the URL's
+    #[arg(long, global = true, env = "RPQ_PASSWORD_FILE", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 
     /// Spread the queue over N hash tags (cluster primaries); stored with the queue on first use
     #[arg(long, global = true, env = "RPQ_SHARDS", value_name = "N",

@@ -47,6 +47,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     let cfg = Config::from_global(&cli.global)?;
     let out = Output::new(&cfg);
+    for w in &cfg.warnings {
+        output::note(w);
+    }
     match &cli.command {
         Command::Produce(a) => commands::produce::run(&cfg, &out, a),
         Command::Consume(a) => commands::consume::run(&cfg, &out, a),

@@ -37,6 +37,10 @@ impl Handler {
         let stdout = out.handler_stdout()?;
         let mut cmd = Command::new("sh");
         die_with_parent(&mut cmd);
+        // Code that handles task data gets no way into Redis: not rpq's URL, not its password.
+        for var in crate::config::CONNECTION_ENV {
+            cmd.env_remove(var);
+        }
         let mut child = cmd
             .arg("-c")
             .arg(&self.command)

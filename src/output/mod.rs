@@ -5,6 +5,7 @@
 //! holds the rest of `src/` to that.
 
 mod bench;
+pub mod log;
 mod progress;
 mod stats;
 
@@ -311,7 +312,7 @@ impl Output {
     /// A `--stdin` line that is not a task, by number.
     pub fn bad_line(&self, progress: &mut Progress, line_no: u64, why: &str) {
         progress.clear();
-        let _ = writeln!(io::stderr().lock(), "line {line_no}: {why}");
+        log::line(&format!("line {line_no}: {why}"));
     }
 
     /// The end of `produce --stdin`, for a person.
@@ -419,7 +420,12 @@ fn priority_colour(p: Priority) -> &'static str {
 
 /// A diagnostic on stderr.
 pub fn note(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "rpq: {text}");
+    log::line(&format!("rpq: {text}"));
+}
+
+/// The one line that ends a failed run (`error::report`).
+pub fn error_line(text: &str) {
+    log::line(&format!("rpq: {text}"));
 }
 
 pub fn local_time(t: &DateTime<Utc>) -> String {

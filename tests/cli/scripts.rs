@@ -197,7 +197,8 @@ fn every_exit_code_of_the_spec() {
         .unwrap();
     let limited = r.url().replace("redis://", "redis://limited:s3cret-pw@");
     let out = bare()
-        .args(["--url", &limited, "len"])
+        .env("RPQ_URL", &limited)
+        .arg("len")
         .assert()
         .code(1)
         .stdout("");

@@ -25,6 +25,8 @@ pub const RPQ_ENV: &[&str] = &[
     "RPQ_TLS_CERT",
     "RPQ_TLS_KEY",
     "RPQ_TLS_INSECURE",
+    "RPQ_PASSWORD",
+    "RPQ_PASSWORD_FILE",
     "NO_COLOR",
 ];
 
