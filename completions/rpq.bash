@@ -905,7 +905,7 @@ _rpq() {
             fi
             case "${prev}" in
                 --priority)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1 2 3 high medium low" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1013,7 +1013,7 @@ _rpq() {
                     return 0
                     ;;
                 --priority)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1 2 3 high medium low" -- "${cur}"))
                     return 0
                     ;;
                 --payload)

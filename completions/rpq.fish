@@ -50,7 +50,12 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this messag
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l count -d 'Stop after N random tasks' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l type -d 'Push one task of this type (with --priority and --payload)' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priority of the one task: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priority of the one task: 1|2|3 or high|medium|low' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l payload -d 'Payload of the one task: JSON if it parses, else a string' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one task; an id that is already queued is not queued twice' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
@@ -102,7 +107,12 @@ complete -c rpq -n "__fish_rpq_using_subcommand peek" -l json -d 'Machine output
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l priority -d 'Count one priority only: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l priority -d 'Count one priority only: 1|2|3 or high|medium|low' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F

@@ -39,6 +39,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db
     /// [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]
@@ -202,7 +203,7 @@ pub struct ProduceArgs {
     pub kind: Option<String>,
 
     /// Priority of the one task: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P", requires = "kind")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, requires = "kind")]
     pub priority: Option<Priority>,
 
     /// Payload of the one task: JSON if it parses, else a string
@@ -278,7 +279,7 @@ pub struct PeekArgs {
 #[derive(Debug, Args)]
 pub struct LenArgs {
     /// Count one priority only: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
     pub priority: Option<Priority>,
 }
 
@@ -405,6 +406,15 @@ pub struct BenchArgs {
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+/// `1|2|3|high|medium|low`, as the possible values a completion offers after `--priority`.
+pub fn priority_parser() -> impl clap::builder::TypedValueParser<Value = Priority> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["1", "2", "3", "high", "medium", "low"]).map(|s| {
+        s.parse::<Priority>()
+            .expect("a possible value is a priority")
+    })
 }
 
 /// A flag that an environment variable may also set: `RPQ_CLUSTER=1` (or `yes`, `true`, ...)

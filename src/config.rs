@@ -187,6 +187,20 @@ fn read_password_file(path: &std::path::Path, warnings: &mut Vec<String>) -> Res
     Ok(Secret::new(first.to_string()))
 }
 
+/// The size of the terminal on stdout, (rows, columns), asked anew each time: a window can be
+/// resized while `stats --watch` runs. None when stdout is not a terminal.
+pub fn terminal_size() -> Option<(usize, usize)> {
+    let mut ws = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ writes one winsize into the struct we pass, and nothing else.
+    let rc = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
+    (rc == 0 && ws.ws_row > 0 && ws.ws_col > 0).then_some((ws.ws_row as usize, ws.ws_col as usize))
+}
+
 fn env_nonempty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }

@@ -388,11 +388,15 @@ pub struct Screen;
 
 impl Screen {
     /// Draws `text` from the top left over the previous frame: each line is cleared to its end
-    /// and whatever the last frame left below is cleared, so nothing flickers or lingers.
+    /// and whatever the last frame left below is cleared, so nothing flickers or lingers. Like
+    /// top, it is clipped to the terminal: a line wider than it would wrap, and a frame taller
+    /// than it would scroll, and either would leave pieces of old frames in the scrollback.
     pub fn frame(&self, text: &str) -> io::Result<()> {
+        let (rows, cols) = crate::config::terminal_size().unwrap_or((usize::MAX, usize::MAX));
         let mut f = String::from("\x1b[H");
-        for line in text.lines() {
-            f += line;
+        // The last row stays empty: a newline there would scroll the screen.
+        for line in text.lines().take(rows.saturating_sub(1).max(1)) {
+            f += &clip(line, cols);
             f += "\x1b[K\n";
         }
         f += "\x1b[J";
@@ -408,6 +412,34 @@ impl Drop for Screen {
         let _ = out.write_all(b"\x1b[?25h");
         let _ = out.flush();
     }
+}
+
+/// The first `cols` columns of a line that may hold colour codes (which take none); colour is
+/// reset where the line was cut.
+fn clip(line: &str, cols: usize) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            out.push(c);
+            // ESC [ ... final byte: copied whole, it shows nothing.
+            for e in chars.by_ref() {
+                out.push(e);
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        if shown == cols {
+            out += "\x1b[0m";
+            break;
+        }
+        out.push(c);
+        shown += 1;
+    }
+    out
 }
 
 fn priority_colour(p: Priority) -> &'static str {
@@ -501,6 +533,16 @@ mod tests {
             found.is_empty(),
             "printing outside output/:\n{}",
             found.join("\n")
+        );
+    }
+
+    #[test]
+    fn lines_are_clipped_by_what_shows() {
+        assert_eq!(clip("abcdef", 4), "abcd\x1b[0m");
+        assert_eq!(clip("ab", 4), "ab");
+        assert_eq!(
+            clip("\x1b[1;31mhigh\x1b[0m ███", 6),
+            "\x1b[1;31mhigh\x1b[0m █\x1b[0m"
         );
     }
 

@@ -90,3 +90,86 @@ fn man_pages_are_up_to_date() {
          `RPQ_BLESS=1 cargo test completion`"
     );
 }
+
+/// A subcommand's --help shows its own options first and the global ones under their own
+/// heading (they were interleaved), and so do the man pages.
+#[test]
+fn global_options_have_their_own_heading() {
+    for args in [
+        &["consume", "--help"][..],
+        &["dead", "purge", "--help"],
+        &["len", "--help"],
+    ] {
+        let out = bare().args(args).assert().success();
+        let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let (own, global) = help
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{args:?}: no Global options heading:\n{help}"));
+        for flag in [
+            "--url",
+            "--queue",
+            "--cluster",
+            "--tls-ca",
+            "--shards",
+            "--json",
+        ] {
+            assert!(
+                !own.contains(flag),
+                "{args:?}: {flag} among the command's own options"
+            );
+            assert!(
+                global.contains(flag),
+                "{args:?}: {flag} not under Global options"
+            );
+        }
+    }
+    let page =
+        String::from_utf8(rpq::commands::completions::man_page(&["consume".into()]).unwrap())
+            .unwrap();
+    assert!(
+        page.contains(".SH \"GLOBAL OPTIONS\"") || page.contains(".SH GLOBAL OPTIONS"),
+        "{page}"
+    );
+}
+
+/// No man page names a page that does not exist (`rpq-help(1)`, `rpq-dead-help(1)`).
+#[test]
+fn man_pages_name_only_pages_that_exist() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let pages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for page in &pages {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap();
+        for named in text.split("fB").filter_map(|w| w.split("\\fR(1)").next()) {
+            if named.starts_with("rpq") && text.contains(&format!("{named}\\fR(1)")) {
+                assert!(
+                    pages.contains(&format!("{named}.1")),
+                    "{page} names {named}(1), which has no page"
+                );
+            }
+        }
+        assert!(
+            !text.contains("rpq\\-help") && !text.contains("rpq-help"),
+            "{page}"
+        );
+    }
+}
+
+/// After `--priority`, bash offers the priorities, not file names.
+#[test]
+fn bash_completes_priorities() {
+    let out = bare().args(["completions", "bash"]).assert().success();
+    let script = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let cases: Vec<&str> = script.split("--priority)").skip(1).collect();
+    assert!(cases.len() >= 2, "produce and len take --priority");
+    for case in cases {
+        let body = case.split(";;").next().unwrap();
+        assert!(
+            body.contains("compgen -W \"1 2 3 high medium low\""),
+            "{body}"
+        );
+        assert!(!body.contains("compgen -f"), "{body}");
+    }
+}

@@ -49,11 +49,16 @@ pub struct Pty {
 
 impl Pty {
     /// Runs `cmd` with a 100x30 terminal on the streams of `on`.
-    pub fn spawn(mut cmd: Command, on: On) -> Pty {
+    pub fn spawn(cmd: Command, on: On) -> Pty {
+        Pty::spawn_sized(cmd, on, 30, 100)
+    }
+
+    /// The same on a terminal of `rows` x `cols`.
+    pub fn spawn_sized(mut cmd: Command, on: On, rows: u16, cols: u16) -> Pty {
         let (mut master, mut slave) = (0, 0);
         let size = libc::winsize {
-            ws_row: 30,
-            ws_col: 100,
+            ws_row: rows,
+            ws_col: cols,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };

@@ -400,3 +400,52 @@ fn destructive_commands_ask_on_a_terminal() {
         .success()
         .stdout(predicate::str::starts_with("Removed 3 tasks"));
 }
+
+/// The README's monitor recipe, its jq filter word for word, on a snapshot with nothing waiting
+/// (`oldest_waiting_ms` null) and failures past its limit: one alert line (jq used to stop on
+/// `null / 1000`).
+#[test]
+fn the_readme_monitor_alerts_with_nothing_waiting() {
+    let readme = include_str!("../../README.md");
+    let filter = readme
+        .split("jq --unbuffered -r '")
+        .nth(1)
+        .and_then(|rest| rest.split("' \\").next())
+        .expect("the README's monitor recipe");
+    let r = redis();
+    push_lines(&r, "mail", &lines_with_ids(mixed(11)));
+    rpq(&r)
+        .args([
+            "--queue", "mail", "consume", "--count", "11", "--exec", "exit 1",
+        ])
+        .args(["--max-attempts", "1"])
+        .assert()
+        .success();
+    let snapshot = rpq(&r)
+        .args(["--queue", "mail", "--json", "stats"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(String::from_utf8_lossy(&snapshot).contains("\"oldest_waiting_ms\":null"));
+    let out = std::process::Command::new("jq")
+        .args(["-r", filter])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut jq| {
+            use std::io::Write;
+            jq.stdin.take().unwrap().write_all(&snapshot)?;
+            jq.wait_with_output()
+        })
+        .expect("jq is installed (.ci/install-deps)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "mail: 0 waiting, the oldest for 0s, 11 failed in the last minute, 1 consumers\n"
+    );
+}
