@@ -50,6 +50,37 @@ fn the_list_holds_every_variable_a_flag_reads() {
     assert!(missing.is_empty(), "add {missing:?} to RPQ_ENV");
 }
 
+/// `.ci/run` runs the suite a second time on Redis 6.2, the oldest rpq supports, by putting
+/// that server first on PATH; it names the version in `RPQ_TEST_REDIS_VERSION`, and this holds
+/// the run to it, so a PATH that missed would not pass for a run on 6.2.
+#[test]
+fn the_servers_are_the_version_asked_for() {
+    let out = std::process::Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .expect("redis-server is installed");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let version = text
+        .split("v=")
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no version in {text}"));
+    let (major, minor) = {
+        let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    };
+    assert!(
+        (major, minor) >= (6, 2),
+        "rpq supports Redis 6.2 and later, not {version}"
+    );
+    if let Ok(want) = std::env::var("RPQ_TEST_REDIS_VERSION") {
+        assert!(
+            version.starts_with(&format!("{want}.")),
+            "RPQ_TEST_REDIS_VERSION={want}, but redis-server is {version}"
+        );
+    }
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_rpq")
 }
