@@ -38,6 +38,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The global options. Each also comes from the environment and from a profile of the config
+/// file; `config.rs` reads both (flag > environment > profile > default), so none has a clap
+/// `env` here.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
@@ -46,42 +49,70 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
 
-    /// Redis Cluster: --url may name several seed nodes, comma-separated
-    #[arg(long, global = true, env = "RPQ_CLUSTER", value_parser = env_flag())]
+    /// Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]
+    #[arg(long, global = true)]
     pub cluster: bool,
 
-    /// Which queue [default: default]
-    #[arg(long, global = true, env = "RPQ_QUEUE", value_name = "NAME")]
+    /// Which queue [env: RPQ_QUEUE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
     pub queue: Option<String>,
 
     /// Machine output: one JSON object per line (NDJSON) on stdout
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// CA certificate (PEM) to verify a TLS server with, instead of the system roots
-    #[arg(long, global = true, env = "RPQ_TLS_CA", value_name = "FILE")]
+    /// CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]
+    #[arg(long, global = true, value_name = "FILE")]
     pub tls_ca: Option<PathBuf>,
 
-    /// Client certificate (PEM) for TLS
-    #[arg(long, global = true, env = "RPQ_TLS_CERT", value_name = "FILE")]
+    /// Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]
+    #[arg(long, global = true, value_name = "FILE")]
     pub tls_cert: Option<PathBuf>,
 
-    /// Client private key (PEM) for TLS
-    #[arg(long, global = true, env = "RPQ_TLS_KEY", value_name = "FILE")]
+    /// Client private key (PEM) for TLS [env: RPQ_TLS_KEY]
+    #[arg(long, global = true, value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
 
-    /// Skip TLS certificate verification (for tests only)
-    #[arg(long, global = true, env = "RPQ_TLS_INSECURE", value_parser = env_flag())]
+    /// Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]
+    #[arg(long, global = true)]
     pub tls_insecure: bool,
 
-    /// A file whose first line is the Redis password: kept out of `ps`, and in place of the URL's
-    #[arg(long, global = true, env = "RPQ_PASSWORD_FILE", value_name = "FILE")]
+    /// A file whose first line is the Redis password, in place of the URL's [env: RPQ_PASSWORD_FILE]
+    #[arg(long, global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
-    /// Spread the queue over N hash tags (cluster primaries); stored with the queue on first use
-    #[arg(long, global = true, env = "RPQ_SHARDS", value_name = "N",
+    /// Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]
+    #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub shards: Option<u32>,
+
+    // Running as a service (issue 16): the config file, its profile, and the log.
+    /// The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Errors only on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More on stderr: each reconnect attempt, each lease lost
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]
+    #[arg(long, global = true, value_name = "FORMAT", value_enum)]
+    pub log_format: Option<LogFormatArg>,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormatArg {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +209,18 @@ Examples:
   rpq bench --json | jq .consume_per_sec
   rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming")]
     Bench(BenchArgs),
+
+    /// Show the effective settings and where each came from: flag, environment, profile, default
+    #[command(after_help = "\
+Precedence: a flag, then its environment variable, then the profile of the config file
+($XDG_CONFIG_HOME/rpq/config.toml, or --config FILE / RPQ_CONFIG; [profile.NAME] chosen with
+--profile NAME / RPQ_PROFILE, else [profile.default]), then the default. Passwords show as ***.
+
+Examples:
+  rpq config
+  rpq --profile prod config
+  rpq config --json | jq -r .settings.url.value")]
+    Config(ConfigArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
@@ -403,6 +446,9 @@ pub struct BenchArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ConfigArgs {}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
@@ -415,12 +461,6 @@ pub fn priority_parser() -> impl clap::builder::TypedValueParser<Value = Priorit
         s.parse::<Priority>()
             .expect("a possible value is a priority")
     })
-}
-
-/// A flag that an environment variable may also set: `RPQ_CLUSTER=1` (or `yes`, `true`, ...)
-/// is on; empty, `0`, `false`, `no`, `off` are off.
-fn env_flag() -> clap::builder::FalseyValueParser {
-    clap::builder::FalseyValueParser::new()
 }
 
 /// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none.

@@ -1,6 +1,8 @@
 //! The one place that reads the environment and asks whether stdin, stdout and stderr are
 //! terminals. Commands receive a `Config` and never look at either themselves.
 
+mod profile;
+
 use crate::cli::Global;
 use crate::error::UsageError;
 use crate::queue::keys::check_queue_name;
@@ -48,15 +50,16 @@ pub const CONNECTION_ENV: &[&str] = &["RPQ_URL", "REDIS_URL", "RPQ_PASSWORD", "R
 pub struct Config {
     /// One URL, or several cluster seed nodes.
     pub urls: Vec<String>,
-    /// A password given apart from the URL (--password-file, RPQ_PASSWORD): it replaces the
-    /// URL's own.
+    /// A password given apart from the URL (--password-file, RPQ_PASSWORD, a profile): it
+    /// replaces the URL's own.
     pub password: Option<Secret>,
     /// Said once on stderr when the command starts (a password on the command line, a file
     /// others can read).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<(&'static str, String)>,
     pub cluster: bool,
     pub queue: String,
-    /// Whether the queue was named (flag or environment) rather than left at its default.
+    /// Whether the queue was named (flag, environment or profile) rather than left at its
+    /// default.
     pub queue_given: bool,
     pub json: bool,
     pub tls: Tls,
@@ -67,68 +70,478 @@ pub struct Config {
     /// Colour on stdout: a terminal that is not `TERM=dumb`, and NO_COLOR unset or empty.
     /// Nothing on stderr is coloured.
     pub color: bool,
+    /// How stderr lines look and which are said.
+    pub log: Log,
+    /// systemd's notify socket and watchdog interval, when it runs rpq as a service.
+    pub notify: Notify,
+    /// The config file read (if any), the profile used (if any), and each setting with where
+    /// it came from, for `rpq config`.
+    pub file: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub settings: Vec<Setting>,
+}
+
+/// Where a setting came from, highest first: precedence is flag > environment > profile >
+/// default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Flag(&'static str),
+    Env(&'static str),
+    Profile(String),
+    Default,
+}
+
+impl Source {
+    /// "flag", "env", "profile" or "default".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Flag(_) => "flag",
+            Source::Env(_) => "env",
+            Source::Profile(_) => "profile",
+            Source::Default => "default",
+        }
+    }
+
+    /// The flag, the variable or the profile's name; None for a default.
+    pub fn from(&self) -> Option<String> {
+        match self {
+            Source::Flag(f) => Some(f.to_string()),
+            Source::Env(v) => Some(v.to_string()),
+            Source::Profile(p) => Some(p.clone()),
+            Source::Default => None,
+        }
+    }
+}
+
+/// One effective setting as `rpq config` shows it (passwords as `***`).
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub name: &'static str,
+    pub value: serde_json::Value,
+    pub source: Source,
+}
+
+/// How stderr lines are written: as text for a person, or one JSON object each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// `-q`: errors only; `-v`: each reconnect attempt and each lease lost too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    Quiet,
+    #[default]
+    Normal,
+    Verbose,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Log {
+    pub format: LogFormat,
+    pub verbosity: Verbosity,
+}
+
+/// What systemd tells a service it runs with `Type=notify`.
+#[derive(Debug, Clone, Default)]
+pub struct Notify {
+    /// `NOTIFY_SOCKET`: a path, or `@name` in the abstract namespace.
+    pub socket: Option<String>,
+    /// `WATCHDOG_USEC`, when `WATCHDOG_PID` is unset or names this process.
+    pub watchdog: Option<std::time::Duration>,
+}
+
+/// The variables an `--exec` handler does not get besides `CONNECTION_ENV`: systemd's, which
+/// are for rpq itself.
+pub const NOTIFY_ENV: &[&str] = &["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"];
+
+/// Every variable rpq reads (besides NO_COLOR, TERM, HOME and XDG_CONFIG_HOME, which are not
+/// its own, and systemd's `NOTIFY_ENV`).
+pub const ENV_VARS: &[&str] = &[
+    "RPQ_URL",
+    "REDIS_URL",
+    "RPQ_CLUSTER",
+    "RPQ_QUEUE",
+    "RPQ_TLS_CA",
+    "RPQ_TLS_CERT",
+    "RPQ_TLS_KEY",
+    "RPQ_TLS_INSECURE",
+    "RPQ_SHARDS",
+    "RPQ_PASSWORD",
+    "RPQ_PASSWORD_FILE",
+    "RPQ_CONFIG",
+    "RPQ_PROFILE",
+    "RPQ_LOG_FORMAT",
+];
+
+/// One setting's value as each layer has it, and the pick: the first layer that has one.
+struct Pick<T> {
+    value: T,
+    source: Source,
+}
+
+fn pick<T>(
+    flag: (Option<T>, &'static str),
+    env: Vec<(&'static str, Option<T>)>,
+    profile: Option<(T, &str)>,
+    default: T,
+) -> Pick<T> {
+    if let (Some(v), f) = flag {
+        return Pick {
+            value: v,
+            source: Source::Flag(f),
+        };
+    }
+    for (var, v) in env {
+        if let Some(v) = v {
+            return Pick {
+                value: v,
+                source: Source::Env(var),
+            };
+        }
+    }
+    match profile {
+        Some((v, name)) => Pick {
+            value: v,
+            source: Source::Profile(name.to_string()),
+        },
+        None => Pick {
+            value: default,
+            source: Source::Default,
+        },
+    }
+}
+
+/// `RPQ_CLUSTER=1` (or `true`, `yes`, `on`) is on; empty, `0`, `false`, `no`, `off` are off.
+fn env_bool(v: Option<String>) -> Option<bool> {
+    v.map(|v| {
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "" | "0" | "false" | "no" | "off" | "n" | "f"
+        )
+    })
+}
+
+fn parse_shards(what: &str, v: u64) -> Result<u32> {
+    if (1..=1024).contains(&v) {
+        Ok(v as u32)
+    } else {
+        Err(UsageError(format!("{what}: {v} is not a shard count from 1 to 1024")).into())
+    }
+}
+
+fn parse_log_format(what: &str, v: &str) -> Result<LogFormat> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "human" | "text" => Ok(LogFormat::Human),
+        "json" => Ok(LogFormat::Json),
+        other => Err(UsageError(format!(
+            "{what}: '{other}' is not a log format; use human or json"
+        ))
+        .into()),
+    }
 }
 
 impl Config {
     pub fn from_global(g: &Global) -> Result<Config> {
-        let url = g
-            .url
+        Config::resolve(g, &env_nonempty)
+    }
+
+    /// The settings from the flags, then the environment (`env`), then the profile, then the
+    /// defaults.
+    pub fn resolve(g: &Global, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
+        let mut warnings = Vec::new();
+        let mut settings = Vec::new();
+
+        // The config file and the profile.
+        let named_file = g
+            .config
             .clone()
-            .or_else(|| env_nonempty("RPQ_URL"))
-            .or_else(|| env_nonempty("REDIS_URL"))
-            .unwrap_or_else(|| DEFAULT_URL.to_string());
-        let urls = split_urls(&url);
+            .map(|f| (f, Source::Flag("--config")))
+            .or_else(|| env("RPQ_CONFIG").map(|f| (PathBuf::from(f), Source::Env("RPQ_CONFIG"))));
+        let file = match &named_file {
+            Some((path, _)) => profile::File::read(path, true)?,
+            None => match profile::default_path(env) {
+                Some(path) => profile::File::read(&path, false)?,
+                None => None,
+            },
+        };
+        let named_profile = g
+            .profile
+            .clone()
+            .map(|p| (p, Source::Flag("--profile")))
+            .or_else(|| env("RPQ_PROFILE").map(|p| (p, Source::Env("RPQ_PROFILE"))));
+        let (profile_name, prof): (Option<String>, Option<&profile::Profile>) =
+            match (&named_profile, &file) {
+                (Some((name, _)), Some(f)) => (Some(name.clone()), Some(f.profile(name)?)),
+                (Some((name, _)), None) => {
+                    return Err(UsageError(format!(
+                        "no config file holds profile '{name}': give one with --config FILE or \
+                         RPQ_CONFIG, or create {}",
+                        profile::default_path(env)
+                            .map_or("~/.config/rpq/config.toml".into(), |p| p
+                                .display()
+                                .to_string())
+                    ))
+                    .into())
+                }
+                (None, Some(f)) if f.has("default") => {
+                    (Some("default".to_string()), Some(f.profile("default")?))
+                }
+                _ => (None, None),
+            };
+        if let Some(f) = &file {
+            if f.others_read && f.holds_password() {
+                warnings.push((
+                    "config_file_readable",
+                    format!(
+                        "warning: the config file {} holds a password and can be read by other \
+                         users; chmod o-r {0}",
+                        f.path.display()
+                    ),
+                ));
+            }
+        }
+        let pname = profile_name.as_deref().unwrap_or("");
+        let prof_str =
+            |f: fn(&profile::Profile) -> Option<String>| prof.and_then(f).map(|v| (v, pname));
+        let prof_bool =
+            |f: fn(&profile::Profile) -> Option<bool>| prof.and_then(f).map(|v| (v, pname));
+        let prof_path = |f: fn(&profile::Profile) -> Option<PathBuf>| {
+            prof.and_then(f).map(|v| (Some(v), pname))
+        };
+
+        // The URL.
+        let url = pick(
+            (g.url.clone(), "--url"),
+            vec![("RPQ_URL", env("RPQ_URL")), ("REDIS_URL", env("REDIS_URL"))],
+            prof_str(|p| p.url.clone()),
+            DEFAULT_URL.to_string(),
+        );
+        let urls = split_urls(&url.value);
         for u in &urls {
             if let Some(pw) = url_password(u) {
                 Secret::new(pw);
             }
         }
-        let mut warnings = Vec::new();
-        if g.url.as_deref().and_then(url_password).is_some() {
-            warnings.push(
+        if url.source == Source::Flag("--url") && url_password(&url.value).is_some() {
+            warnings.push((
+                "password_on_command_line",
                 "warning: a password on the command line can be seen by other users (ps); \
                  use --password-file FILE or RPQ_PASSWORD instead"
                     .to_string(),
-            );
+            ));
         }
-        let password = match (&g.password_file, env_nonempty("RPQ_PASSWORD")) {
-            (Some(file), _) => Some(read_password_file(file, &mut warnings)?),
-            (None, Some(pw)) => Some(Secret::new(pw)),
-            (None, None) => None,
-        };
         if urls.is_empty() {
             return Err(UsageError("the Redis URL is empty".into()).into());
         }
-        if urls.len() > 1 && !g.cluster {
+
+        // The password, layer by layer like the rest: a password file or RPQ_PASSWORD at a
+        // layer above the URL's replaces the URL's own; at the URL's layer or below, the URL's
+        // own password (if it has one) wins.
+        let url_rank = rank(&url.source);
+        let url_has_pw = urls.iter().any(|u| url_password(u).is_some());
+        let mut password = None;
+        let mut password_source = url_has_pw.then(|| url.source.clone());
+        let candidates: Vec<(Source, PasswordFrom)> = [
+            g.password_file
+                .clone()
+                .map(|f| (Source::Flag("--password-file"), PasswordFrom::File(f))),
+            env("RPQ_PASSWORD_FILE").map(|f| {
+                (
+                    Source::Env("RPQ_PASSWORD_FILE"),
+                    PasswordFrom::File(f.into()),
+                )
+            }),
+            env("RPQ_PASSWORD").map(|p| (Source::Env("RPQ_PASSWORD"), PasswordFrom::Text(p))),
+            prof.and_then(|p| p.password_file.clone())
+                .map(|f| (Source::Profile(pname.into()), PasswordFrom::File(f))),
+            prof.and_then(|p| p.password.clone())
+                .map(|p| (Source::Profile(pname.into()), PasswordFrom::Text(p))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let Some((source, from)) = candidates.into_iter().next() {
+            if !(url_has_pw && rank(&source) <= url_rank) {
+                password = Some(match from {
+                    PasswordFrom::File(f) => read_password_file(&f, &mut warnings)?,
+                    PasswordFrom::Text(t) => Secret::new(t),
+                });
+                password_source = Some(source);
+            }
+        }
+
+        let cluster = pick(
+            (g.cluster.then_some(true), "--cluster"),
+            vec![("RPQ_CLUSTER", env_bool(env("RPQ_CLUSTER")))],
+            prof_bool(|p| p.cluster),
+            false,
+        );
+        if urls.len() > 1 && !cluster.value {
             return Err(UsageError(
                 "several URLs are only for cluster seed nodes; add --cluster".into(),
             )
             .into());
         }
-        let queue = g.queue.clone().unwrap_or_else(|| DEFAULT_QUEUE.to_string());
-        check_queue_name(&queue).map_err(UsageError)?;
+        let queue = pick(
+            (g.queue.clone(), "--queue"),
+            vec![("RPQ_QUEUE", env("RPQ_QUEUE"))],
+            prof_str(|p| p.queue.clone()),
+            DEFAULT_QUEUE.to_string(),
+        );
+        check_queue_name(&queue.value).map_err(UsageError)?;
+        let tls_ca = pick(
+            (g.tls_ca.clone().map(Some), "--tls-ca"),
+            vec![("RPQ_TLS_CA", env("RPQ_TLS_CA").map(|v| Some(v.into())))],
+            prof_path(|p| p.tls_ca.clone()),
+            None,
+        );
+        let tls_cert = pick(
+            (g.tls_cert.clone().map(Some), "--tls-cert"),
+            vec![("RPQ_TLS_CERT", env("RPQ_TLS_CERT").map(|v| Some(v.into())))],
+            prof_path(|p| p.tls_cert.clone()),
+            None,
+        );
+        let tls_key = pick(
+            (g.tls_key.clone().map(Some), "--tls-key"),
+            vec![("RPQ_TLS_KEY", env("RPQ_TLS_KEY").map(|v| Some(v.into())))],
+            prof_path(|p| p.tls_key.clone()),
+            None,
+        );
+        let tls_insecure = pick(
+            (g.tls_insecure.then_some(true), "--tls-insecure"),
+            vec![("RPQ_TLS_INSECURE", env_bool(env("RPQ_TLS_INSECURE")))],
+            prof_bool(|p| p.tls_insecure),
+            false,
+        );
+        let env_shards = env("RPQ_SHARDS")
+            .map(|v| {
+                v.trim()
+                    .parse::<u64>()
+                    .map_err(|_| UsageError(format!("RPQ_SHARDS: '{v}' is not a number")).into())
+                    .and_then(|n| parse_shards("RPQ_SHARDS", n))
+            })
+            .transpose()?;
+        let prof_shards = prof
+            .and_then(|p| p.shards)
+            .map(|n| parse_shards(&format!("profile {pname}: shards"), u64::from(n)))
+            .transpose()?;
+        let shards = pick(
+            (g.shards.map(Some), "--shards"),
+            vec![("RPQ_SHARDS", env_shards.map(Some))],
+            prof_shards.map(|n| (Some(n), pname)),
+            None,
+        );
+        let env_format = env("RPQ_LOG_FORMAT")
+            .map(|v| parse_log_format("RPQ_LOG_FORMAT", &v))
+            .transpose()?;
+        let prof_format = prof
+            .and_then(|p| p.log_format.clone())
+            .map(|v| parse_log_format(&format!("profile {pname}: log_format"), &v))
+            .transpose()?;
+        let log_format = pick(
+            (
+                g.log_format.map(|f| match f {
+                    crate::cli::LogFormatArg::Human => LogFormat::Human,
+                    crate::cli::LogFormatArg::Json => LogFormat::Json,
+                }),
+                "--log-format",
+            ),
+            vec![("RPQ_LOG_FORMAT", env_format)],
+            prof_format.map(|f| (f, pname)),
+            LogFormat::Human,
+        );
+
+        let path_value = |p: &Option<PathBuf>| {
+            p.as_ref()
+                .map_or(serde_json::Value::Null, |p| p.display().to_string().into())
+        };
+        let mut add = |name: &'static str, value: serde_json::Value, source: &Source| {
+            settings.push(Setting {
+                name,
+                value,
+                source: source.clone(),
+            })
+        };
+        add("url", redact(&url.value).into(), &url.source);
+        add("cluster", cluster.value.into(), &cluster.source);
+        add("queue", queue.value.clone().into(), &queue.source);
+        add("tls_ca", path_value(&tls_ca.value), &tls_ca.source);
+        add("tls_cert", path_value(&tls_cert.value), &tls_cert.source);
+        add("tls_key", path_value(&tls_key.value), &tls_key.source);
+        add(
+            "tls_insecure",
+            tls_insecure.value.into(),
+            &tls_insecure.source,
+        );
+        add(
+            "shards",
+            shards.value.map_or(serde_json::Value::Null, Into::into),
+            &shards.source,
+        );
+        add(
+            "password",
+            password_source
+                .as_ref()
+                .map_or(serde_json::Value::Null, |_| "***".into()),
+            password_source.as_ref().unwrap_or(&Source::Default),
+        );
+        add(
+            "log_format",
+            match log_format.value {
+                LogFormat::Human => "human",
+                LogFormat::Json => "json",
+            }
+            .into(),
+            &log_format.source,
+        );
+
         let stdout_tty = std::io::stdout().is_terminal();
         Ok(Config {
             urls,
             password,
             warnings,
-            cluster: g.cluster,
-            queue,
-            queue_given: g.queue.is_some(),
+            cluster: cluster.value,
+            queue_given: queue.source != Source::Default,
+            queue: queue.value,
             json: g.json,
             tls: Tls {
-                ca: g.tls_ca.clone(),
-                cert: g.tls_cert.clone(),
-                key: g.tls_key.clone(),
-                insecure: g.tls_insecure,
+                ca: tls_ca.value,
+                cert: tls_cert.value,
+                key: tls_key.value,
+                insecure: tls_insecure.value,
             },
-            shards: g.shards,
+            shards: shards.value,
             stdin_tty: std::io::stdin().is_terminal(),
             stdout_tty,
             stderr_tty: std::io::stderr().is_terminal(),
             color: stdout_tty
-                && env_nonempty("NO_COLOR").is_none()
+                && env("NO_COLOR").is_none()
                 && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+            log: Log {
+                format: log_format.value,
+                verbosity: match (g.quiet, g.verbose) {
+                    (true, _) => Verbosity::Quiet,
+                    (_, true) => Verbosity::Verbose,
+                    _ => Verbosity::Normal,
+                },
+            },
+            notify: Notify {
+                socket: env("NOTIFY_SOCKET"),
+                watchdog: env("WATCHDOG_USEC")
+                    .filter(|_| {
+                        env("WATCHDOG_PID")
+                            .is_none_or(|p| p.trim() == std::process::id().to_string())
+                    })
+                    .and_then(|us| us.trim().parse::<u64>().ok())
+                    .filter(|us| *us > 0)
+                    .map(std::time::Duration::from_micros),
+            },
+            file: file.map(|f| f.path),
+            profile: profile_name,
+            settings,
         })
     }
 
@@ -148,6 +561,11 @@ impl Config {
             stdout_tty: false,
             stderr_tty: false,
             color: false,
+            log: Log::default(),
+            notify: Notify::default(),
+            file: None,
+            profile: None,
+            settings: Vec::new(),
         }
     }
 
@@ -163,7 +581,10 @@ impl Config {
 
 /// The first line of a password file. A file other users may read is said once, as ssh does
 /// for a key: the password is then theirs too.
-fn read_password_file(path: &std::path::Path, warnings: &mut Vec<String>) -> Result<Secret> {
+fn read_password_file(
+    path: &std::path::Path,
+    warnings: &mut Vec<(&'static str, String)>,
+) -> Result<Secret> {
     use std::os::unix::fs::PermissionsExt;
     let text = std::fs::read_to_string(path).map_err(|e| {
         UsageError(format!(
@@ -179,9 +600,12 @@ fn read_password_file(path: &std::path::Path, warnings: &mut Vec<String>) -> Res
         .map(|m| m.permissions().mode())
         .unwrap_or(0);
     if mode & 0o004 != 0 {
-        warnings.push(format!(
-            "warning: the password file {} can be read by other users; chmod o-r {0}",
-            path.display()
+        warnings.push((
+            "password_file_readable",
+            format!(
+                "warning: the password file {} can be read by other users; chmod o-r {0}",
+                path.display()
+            ),
         ));
     }
     Ok(Secret::new(first.to_string()))
@@ -199,6 +623,32 @@ pub fn terminal_size() -> Option<(usize, usize)> {
     // SAFETY: TIOCGWINSZ writes one winsize into the struct we pass, and nothing else.
     let rc = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
     (rc == 0 && ws.ws_row > 0 && ws.ws_col > 0).then_some((ws.ws_row as usize, ws.ws_col as usize))
+}
+
+/// Whether JSON log lines were asked for by flag or environment (a profile may ask too, but
+/// it is not read yet): for what is said before the config is known, such as a usage error.
+pub fn json_log_asked(args: &[String]) -> bool {
+    let flag = args
+        .windows(2)
+        .any(|w| w[0] == "--log-format" && w[1] == "json")
+        || args.iter().any(|a| a == "--log-format=json");
+    flag || env_nonempty("RPQ_LOG_FORMAT").is_some_and(|v| v.trim().eq_ignore_ascii_case("json"))
+}
+
+/// Where a password given apart from the URL is.
+enum PasswordFrom {
+    File(PathBuf),
+    Text(String),
+}
+
+/// Higher wins: flag 3, environment 2, profile 1, default 0.
+fn rank(s: &Source) -> u8 {
+    match s {
+        Source::Flag(_) => 3,
+        Source::Env(_) => 2,
+        Source::Profile(_) => 1,
+        Source::Default => 0,
+    }
 }
 
 fn env_nonempty(name: &str) -> Option<String> {
@@ -314,6 +764,229 @@ pub fn url_password(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The config of `args` (global options before `config`), with `env` as the environment
+    /// and `file` as the config file (through RPQ_CONFIG).
+    fn resolve(args: &[&str], env: &[(&str, &str)], file: &str) -> Result<Config> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, file).unwrap();
+        let path = path.display().to_string();
+        let mut env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        env.push(("RPQ_CONFIG".into(), path));
+        let argv: Vec<&str> = ["rpq"]
+            .iter()
+            .chain(args)
+            .chain(&["config"])
+            .copied()
+            .collect();
+        let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap();
+        let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        Config::resolve(&cli.global, &lookup)
+    }
+
+    fn setting(c: &Config, name: &str) -> (serde_json::Value, String) {
+        let s = c.settings.iter().find(|s| s.name == name).unwrap();
+        (s.value.clone(), s.source.kind().to_string())
+    }
+
+    /// Each setting at each layer: the flag beats the variable, which beats the profile, which
+    /// beats the default.
+    #[test]
+    fn flag_beats_environment_beats_profile_beats_default() {
+        use serde_json::json;
+        // (setting, flag args, variable, profile line, value from each of the four layers)
+        type Row<'a> = (
+            &'a str,
+            Vec<&'a str>,
+            (&'a str, &'a str),
+            &'a str,
+            [serde_json::Value; 4],
+        );
+        let rows: Vec<Row> = vec![
+            (
+                "url",
+                vec!["--url", "redis://f:1"],
+                ("RPQ_URL", "redis://e:1"),
+                "url = \"redis://p:1\"",
+                [
+                    json!("redis://f:1"),
+                    json!("redis://e:1"),
+                    json!("redis://p:1"),
+                    json!(DEFAULT_URL),
+                ],
+            ),
+            (
+                "queue",
+                vec!["--queue", "qf"],
+                ("RPQ_QUEUE", "qe"),
+                "queue = \"qp\"",
+                [json!("qf"), json!("qe"), json!("qp"), json!("default")],
+            ),
+            (
+                "cluster",
+                vec!["--cluster"],
+                ("RPQ_CLUSTER", "1"),
+                "cluster = true",
+                [json!(true), json!(true), json!(true), json!(false)],
+            ),
+            (
+                "tls_insecure",
+                vec!["--tls-insecure"],
+                ("RPQ_TLS_INSECURE", "yes"),
+                "tls_insecure = true",
+                [json!(true), json!(true), json!(true), json!(false)],
+            ),
+            (
+                "shards",
+                vec!["--shards", "3"],
+                ("RPQ_SHARDS", "4"),
+                "shards = 5",
+                [json!(3), json!(4), json!(5), json!(null)],
+            ),
+            (
+                "tls_ca",
+                vec!["--tls-ca", "/f.pem"],
+                ("RPQ_TLS_CA", "/e.pem"),
+                "tls_ca = \"/p.pem\"",
+                [
+                    json!("/f.pem"),
+                    json!("/e.pem"),
+                    json!("/p.pem"),
+                    json!(null),
+                ],
+            ),
+            (
+                "tls_cert",
+                vec!["--tls-cert", "/f.pem"],
+                ("RPQ_TLS_CERT", "/e.pem"),
+                "tls_cert = \"/p.pem\"",
+                [
+                    json!("/f.pem"),
+                    json!("/e.pem"),
+                    json!("/p.pem"),
+                    json!(null),
+                ],
+            ),
+            (
+                "tls_key",
+                vec!["--tls-key", "/f.pem"],
+                ("RPQ_TLS_KEY", "/e.pem"),
+                "tls_key = \"/p.pem\"",
+                [
+                    json!("/f.pem"),
+                    json!("/e.pem"),
+                    json!("/p.pem"),
+                    json!(null),
+                ],
+            ),
+            (
+                "log_format",
+                vec!["--log-format", "json"],
+                ("RPQ_LOG_FORMAT", "json"),
+                "log_format = \"json\"",
+                [json!("json"), json!("json"), json!("json"), json!("human")],
+            ),
+            (
+                "password",
+                vec![],
+                ("RPQ_PASSWORD", "pw-env-1"),
+                "password = \"pw-prof-1\"",
+                [json!(null), json!("***"), json!("***"), json!(null)],
+            ),
+        ];
+        for (name, flag, (var, val), line, want) in rows {
+            let file = format!("[profile.default]\n{line}\n");
+            let layers = [
+                ("flag", resolve(&flag, &[(var, val)], &file)),
+                ("env", resolve(&[], &[(var, val)], &file)),
+                ("profile", resolve(&[], &[], &file)),
+                ("default", resolve(&[], &[], "")),
+            ];
+            for (i, (layer, c)) in layers.into_iter().enumerate() {
+                if flag.is_empty() && layer == "flag" {
+                    continue;
+                }
+                let c = c.unwrap_or_else(|e| panic!("{name} {layer}: {e:#}"));
+                assert_eq!(
+                    setting(&c, name),
+                    (want[i].clone(), layer.to_string()),
+                    "{name} {layer}"
+                );
+            }
+        }
+        // The password itself, layer by layer; the URL's own counts at the URL's layer.
+        let file = "[profile.default]\npassword = \"pw-prof-2\"\n";
+        let c = resolve(&[], &[("RPQ_PASSWORD", "pw-env-2")], file).unwrap();
+        assert_eq!(c.password.as_ref().map(Secret::expose), Some("pw-env-2"));
+        let c = resolve(&[], &[], file).unwrap();
+        assert_eq!(c.password.as_ref().map(Secret::expose), Some("pw-prof-2"));
+        let c = resolve(&["--url", "redis://u:pw-url-2@h:1"], &[], file).unwrap();
+        assert_eq!(c.password, None, "the flag's URL carries its own");
+        assert_eq!(setting(&c, "password").1, "flag");
+        let c = resolve(
+            &[],
+            &[
+                ("RPQ_URL", "redis://u:pw-url-3@h:1"),
+                ("RPQ_PASSWORD", "pw-env-3"),
+            ],
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            c.password.as_ref().map(Secret::expose),
+            None,
+            "same layer: the URL's own"
+        );
+        // Relative paths in a profile are the config file's neighbours.
+        let c = resolve(&[], &[], "[profile.default]\ntls_ca = \"ca.pem\"\n").unwrap();
+        assert!(c.tls.ca.unwrap().ends_with("ca.pem"));
+        // A named profile; one that is not there.
+        let two = "[profile.a]\nqueue = \"qa\"\n[profile.b]\nqueue = \"qb\"\n";
+        assert_eq!(resolve(&["--profile", "b"], &[], two).unwrap().queue, "qb");
+        assert_eq!(
+            resolve(&[], &[("RPQ_PROFILE", "a")], two).unwrap().queue,
+            "qa"
+        );
+        assert_eq!(
+            resolve(&[], &[], two).unwrap().queue,
+            "default",
+            "no [profile.default]"
+        );
+        let e = resolve(&["--profile", "c"], &[], two).unwrap_err();
+        assert!(
+            format!("{e}").contains("no profile 'c'") && format!("{e}").contains("it has a, b")
+        );
+    }
+
+    #[test]
+    fn a_malformed_config_file_is_a_usage_error_naming_the_line() {
+        for (file, line, what) in [
+            (
+                "[profile.a]\nqueue = \"q\"\nurl = redis://x\n",
+                3,
+                "must be quoted",
+            ),
+            ("[profile.a]\nqueue = \"q\"\n\nqeueu = \"x\"\n", 4, "qeueu"),
+            ("[profile.a]\nshards = \"four\"\n", 2, "invalid type"),
+            ("[profiles.a]\n", 1, "profiles"),
+        ] {
+            let e = resolve(&["--profile", "a"], &[], file).unwrap_err();
+            let text = format!("{e:#}");
+            assert!(e.chain().any(|c| c.is::<UsageError>()), "{text}");
+            assert!(
+                text.contains(&format!(" line {line}: ")),
+                "{file:?}: {text}"
+            );
+            assert!(text.contains(what), "{file:?}: {text}");
+            assert!(!text.contains('\n'), "{text}");
+        }
+        let e = resolve(&[], &[("RPQ_SHARDS", "0")], "").unwrap_err();
+        assert!(format!("{e}").contains("RPQ_SHARDS"));
+    }
 
     #[test]
     fn passwords_are_redacted() {

@@ -17,6 +17,7 @@
 //! - `reconnect`: riding out a lost connection in long-running commands.
 //! - `shutdown`: signals (first drains, second hands back).
 //! - `server`: a private redis-server for the demo, the bench and the tests.
+//! - `service`: systemd's notify protocol (READY, WATCHDOG) for `consume` and `serve`.
 //! - `error`: error classes and the one mapping to exit codes.
 
 pub mod bench;
@@ -31,6 +32,7 @@ pub mod producer;
 pub mod queue;
 pub mod reconnect;
 pub mod server;
+pub mod service;
 pub mod shutdown;
 pub mod task;
 
@@ -45,10 +47,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(&Output::plain(), args);
     }
+    if config::json_log_asked(&std::env::args().collect::<Vec<_>>()) {
+        output::log::init_format(config::LogFormat::Json);
+    }
     let cfg = Config::from_global(&cli.global)?;
+    output::log::init(&cfg);
+    service::init(&cfg);
     let out = Output::new(&cfg);
-    for w in &cfg.warnings {
-        output::note(w);
+    for (event, text) in &cfg.warnings {
+        output::log::Event::warn(event, text.as_str()).emit();
     }
     match &cli.command {
         Command::Produce(a) => commands::produce::run(&cfg, &out, a),
@@ -60,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Dead(c) => commands::dead::run(&cfg, &out, c),
         Command::Demo(a) => commands::demo::run(&cfg, &out, a),
         Command::Bench(a) => commands::bench::run(&cfg, &out, a),
+        Command::Config(a) => commands::config::run(&cfg, &out, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -3,7 +3,6 @@
 //! from a live consumer; and notes the leases it finds lost, for the engine to report.
 
 use crate::config::Config;
-use crate::output::note;
 use crate::queue::{Claimed, Lease, Queue};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -103,7 +102,13 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
             Err(e) => {
                 // The main loop reports connection trouble; one line here is enough.
                 if !said {
-                    note(&format!("cannot extend a lease: {e:#}"));
+                    crate::output::log::Event::warn(
+                        "lease_extend_failed",
+                        format!("cannot extend a lease: {e:#}"),
+                    )
+                    .with("consumer", consumer)
+                    .with("error", format!("{e:#}"))
+                    .emit();
                     said = true;
                 }
                 q = None;

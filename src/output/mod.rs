@@ -181,6 +181,20 @@ impl Output {
     /// The line after a task: how it ended, how long it waited and how long it took. It names
     /// the consumer and the task, as several consumers may share one terminal (the demo).
     pub fn finished(&self, f: &Finished) -> io::Result<()> {
+        if f.outcome == Outcome::Lost {
+            // The "recovered lease" event of -v: this consumer's lease ran out, and the queue
+            // gave (or will give) the task to another consumer.
+            log::Event::debug(
+                "lease_lost",
+                format!(
+                    "[{}] the lease on task {} ran out before its ack; the queue took it back",
+                    f.consumer, f.task.id
+                ),
+            )
+            .with("task", f.task.id.as_str())
+            .with("consumer", f.consumer.as_str())
+            .emit();
+        }
         if self.json {
             return self.json_line(f);
         }
@@ -262,6 +276,49 @@ impl Output {
         ))
     }
 
+    /// `rpq config`: each setting, its value and where it came from.
+    pub fn config(&self, cfg: &Config) -> io::Result<()> {
+        if self.json {
+            let settings: serde_json::Map<String, serde_json::Value> = cfg
+                .settings
+                .iter()
+                .map(|s| {
+                    (
+                        s.name.to_string(),
+                        json!({"value": s.value, "source": s.source.kind(), "from": s.source.from()}),
+                    )
+                })
+                .collect();
+            return self.json_line(&json!({
+                "file": cfg.file.as_ref().map(|f| f.display().to_string()),
+                "profile": cfg.profile,
+                "settings": settings,
+            }));
+        }
+        let mut t = format!(
+            "{:<13}{}\n{:<13}{}\n",
+            "config file",
+            cfg.file
+                .as_ref()
+                .map_or("none".to_string(), |f| f.display().to_string()),
+            "profile",
+            cfg.profile.as_deref().unwrap_or("none"),
+        );
+        for s in &cfg.settings {
+            let value = match &s.value {
+                serde_json::Value::Null => "-".to_string(),
+                serde_json::Value::String(v) => v.clone(),
+                other => other.to_string(),
+            };
+            let from = match s.source.from() {
+                Some(f) => format!("{} {f}", s.source.kind()),
+                None => s.source.kind().to_string(),
+            };
+            t += &format!("{:<13}{value:<40} {from}\n", s.name);
+        }
+        self.block(&t)
+    }
+
     /// Bytes on stdout as they are (a completion script).
     pub fn raw(&self, bytes: &[u8]) -> io::Result<()> {
         let mut out = io::stdout().lock();
@@ -293,10 +350,12 @@ impl Output {
         if self.json {
             return self.produced(label, task, false);
         }
-        note(&format!(
-            "task {} is already queued; not queued again",
-            task.id
-        ));
+        log::Event::info(
+            "not_queued",
+            format!("task {} is already queued; not queued again", task.id),
+        )
+        .with("task", task.id.as_str())
+        .emit();
         Ok(())
     }
 
@@ -312,7 +371,11 @@ impl Output {
     /// A `--stdin` line that is not a task, by number.
     pub fn bad_line(&self, progress: &mut Progress, line_no: u64, why: &str) {
         progress.clear();
-        log::line(&format!("line {line_no}: {why}"));
+        log::Event::error("bad_line", format!("line {line_no}: {why}"))
+            .with("line", line_no)
+            .with("error", why)
+            .bare()
+            .emit();
     }
 
     /// The end of `produce --stdin`, for a person.
@@ -355,15 +418,18 @@ impl Output {
         Ok(yes)
     }
 
-    /// A progress line on stderr, shown only when stderr is a terminal.
+    /// A progress line on stderr, shown only when stderr is a terminal (and not under JSON
+    /// logs, where every stderr line is an event).
     pub fn progress(&self, label: &str, of: Option<u64>) -> Progress {
-        Progress::new(self.stderr_tty, label, of)
+        Progress::new(self.stderr_tty && !log::json(), label, of)
     }
 
     /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries
-    /// rpq's NDJSON.
+    /// rpq's NDJSON; piped (for `log::Relay`) when that stderr carries JSON log lines.
     pub fn handler_stdout(&self) -> io::Result<Stdio> {
-        if self.json {
+        if self.json && log::json() {
+            Ok(Stdio::piped())
+        } else if self.json {
             Ok(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?))
         } else {
             Ok(Stdio::inherit())
@@ -376,11 +442,6 @@ impl Output {
         let _ = self.block("\x1b[?25l\x1b[2J");
         Screen
     }
-}
-
-/// A handler's stderr, passed through to rpq's as it comes.
-pub fn passthrough_stderr(bytes: &[u8]) {
-    let _ = io::stderr().lock().write_all(bytes);
 }
 
 /// A terminal redrawn in place, like top. Only for a stdout that is a terminal.
@@ -450,14 +511,14 @@ fn priority_colour(p: Priority) -> &'static str {
     }
 }
 
-/// A diagnostic on stderr.
+/// A diagnostic on stderr: the event `note` (a named one: `log::Event`).
 pub fn note(text: &str) {
-    log::line(&format!("rpq: {text}"));
+    log::Event::info("note", text).emit();
 }
 
-/// The one line that ends a failed run (`error::report`).
-pub fn error_line(text: &str) {
-    log::line(&format!("rpq: {text}"));
+/// The one line that ends a failed run (`error::report`), with its exit code.
+pub fn error_line(text: &str, code: u8) {
+    log::Event::error("error", text).with("exit", code).emit();
 }
 
 pub fn local_time(t: &DateTime<Utc>) -> String {

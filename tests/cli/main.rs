@@ -19,5 +19,6 @@ mod names; // queue names and shards: no two share a key; the old shard tags ref
 mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
 mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress
 mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production
+mod service; // as a service: config file and profiles, -q/-v, JSON logs, systemd notify, the unit file
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
