@@ -13,8 +13,9 @@ Examples:
   rpq stats --watch                  like top
 
 Environment: RPQ_URL (then REDIS_URL), RPQ_QUEUE, RPQ_CLUSTER, RPQ_SHARDS, RPQ_TLS_*,
-RPQ_PASSWORD (or RPQ_PASSWORD_FILE); a flag wins over its variable. NO_COLOR turns colour off;
-colour is only ever used on a terminal.
+RPQ_PASSWORD (or RPQ_PASSWORD_FILE), RPQ_CONFIG, RPQ_PROFILE, RPQ_LOG_FORMAT. A flag wins over
+its variable, which wins over the profile of the config file; `rpq config` shows each setting
+and where it came from. NO_COLOR turns colour off; colour is only ever used on a terminal.
 
 Exit codes:
   0    success, also a graceful stop on SIGINT or SIGTERM
