@@ -3,7 +3,8 @@
 //! process group, so a terminal's Ctrl+C reaches rpq alone (which lets the task finish) and a
 //! timeout or a second signal can stop the handler with everything it started.
 
-use crate::output::{passthrough_stderr, Output};
+use crate::output::log::Relay;
+use crate::output::Output;
 use crate::shutdown::Shutdown;
 use crate::task::Task;
 use anyhow::{Context, Result};
@@ -47,6 +48,13 @@ impl Handler {
         let stdout = out.handler_stdout()?;
         let mut cmd = Command::new("sh");
         die_with_parent(&mut cmd);
+        // Code that handles task data gets no way into Redis: not rpq's URL, not its password.
+        for var in crate::config::CONNECTION_ENV
+            .iter()
+            .chain(crate::config::NOTIFY_ENV)
+        {
+            cmd.env_remove(var);
+        }
         let mut child = cmd
             .arg("-c")
             .arg(&self.command)
@@ -71,13 +79,27 @@ impl Handler {
         let tail = Arc::new(Mutex::new(Vec::<u8>::new()));
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let tail_w = Arc::clone(&tail);
+        let mut relay = Relay::new("handler_stderr", &task.id);
+        // Its stdout is piped only to go to JSON log lines (`Output::handler_stdout`).
+        let stdout_reader = child.stdout.take().map(|mut pipe| {
+            let mut relay = Relay::new("handler_stdout", &task.id);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    relay.write(&buf[..n]);
+                }
+            })
+        });
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = stderr.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                passthrough_stderr(&buf[..n]);
+                relay.write(&buf[..n]);
                 let mut t = tail_w.lock().unwrap();
                 t.extend_from_slice(&buf[..n]);
                 let excess = t.len().saturating_sub(TAIL_BYTES);
@@ -109,6 +131,8 @@ impl Handler {
                     terminated = Some(Instant::now());
                 }
             }
+            // A long task is no hang: systemd's watchdog goes on hearing from the main loop.
+            crate::service::watchdog();
             // A handler that ignores SIGTERM gets SIGKILL after a grace period.
             if terminated.is_some_and(|t| t.elapsed() > KILL_GRACE) {
                 kill_group(pgid, libc::SIGKILL);
@@ -119,6 +143,9 @@ impl Handler {
         kill_group(pgid, libc::SIGKILL);
         let _ = writer.join();
         let _ = reader.join();
+        if let Some(r) = stdout_reader {
+            let _ = r.join();
+        }
         if let Some(o) = outcome {
             return Ok(o);
         }

@@ -5,7 +5,6 @@
 //! `rpq cancel` cancelled a task in hand (no pub/sub: it works on a cluster and under any ACL).
 
 use crate::config::Config;
-use crate::output::note;
 use crate::queue::{Claimed, Lease, LeaseState, Queue};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -145,7 +144,13 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
             Err(e) => {
                 // The main loop reports connection trouble; one line here is enough.
                 if !said {
-                    note(&format!("cannot extend a lease: {e:#}"));
+                    crate::output::log::Event::warn(
+                        "lease_extend_failed",
+                        format!("cannot extend a lease: {e:#}"),
+                    )
+                    .with("consumer", consumer)
+                    .with("error", format!("{e:#}"))
+                    .emit();
                     said = true;
                 }
                 q = None;

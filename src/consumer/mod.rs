@@ -11,7 +11,7 @@ pub mod waker;
 
 use crate::config::Config;
 use crate::error::Interrupted;
-use crate::output::{note, Finished, Outcome, Output};
+use crate::output::{Finished, Outcome, Output};
 use crate::queue::{
     ClaimOptions, ClaimReply, Claimed, Failed, Lease, LeaseState, Queue, Unreadable,
 };
@@ -144,6 +144,7 @@ impl<'a> Consumer<'a> {
 
     fn work(&mut self) -> Result<Summary> {
         loop {
+            crate::service::watchdog();
             if self.sd.stop_requested() || self.count_reached() {
                 break;
             }
@@ -187,6 +188,8 @@ impl<'a> Consumer<'a> {
         } else {
             retry(&mut self.q, self.sd, |q| q.claim(&opts, acks.as_slice()))?
         };
+        // Connected, and the claim script is loaded: systemd may count us as started.
+        crate::service::ready();
         // Held from here on: if printing fails below, `hand_back_all` returns them.
         self.heartbeat.track(&reply.tasks);
         self.settle_acks(&reply.acked)?;
@@ -204,10 +207,17 @@ impl<'a> Consumer<'a> {
                 q.fail(&u.lease, Duration::ZERO, &u.reason, true)
             })?;
             if r == Failed::Dead {
-                note(&format!(
-                    "task {} cannot be read ({}); moved it to the dead set",
-                    u.lease.id, u.reason
-                ));
+                crate::output::log::Event::warn(
+                    "unreadable_task",
+                    format!(
+                        "task {} cannot be read ({}); moved it to the dead set",
+                        u.lease.id, u.reason
+                    ),
+                )
+                .with("task", u.lease.id.as_str())
+                .with("consumer", self.o.name.as_str())
+                .with("error", u.reason.as_str())
+                .emit();
             }
         }
         Ok(())
@@ -233,6 +243,7 @@ impl<'a> Consumer<'a> {
             self.waker.at(Some(until));
         }
         loop {
+            crate::service::watchdog();
             if self.sd.stop_requested() {
                 break;
             }
@@ -481,6 +492,7 @@ impl<'a> Consumer<'a> {
 fn simulate(delay: Duration, sd: &Shutdown, cancelled: &dyn Fn() -> bool) -> HandlerResult {
     let end = Instant::now() + delay;
     while Instant::now() < end {
+        crate::service::watchdog();
         if sd.abort_requested() {
             return HandlerResult::Aborted;
         }

@@ -64,12 +64,16 @@ impl Queue {
     pub fn open(cfg: &Config) -> Result<Queue> {
         let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
-        let stored: Option<u32> = redis::cmd("HGET")
+        let meta: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
             .arg(keys::meta(&name))
-            .arg("shards")
             .query(&mut conn)
-            .map_err(|e| conn::refused(&e, "HGET").unwrap_or_else(|| conn::describe(e)))
+            .map_err(|e| conn::refused(&e, "HGETALL").unwrap_or_else(|| conn::describe(e)))
             .with_context(|| format!("reading the settings of queue '{name}'"))?;
+        let stored: Option<u32> = meta.get("shards").and_then(|s| s.parse().ok());
+        let tags = meta.get(keys::TAGS_FIELD).map(String::as_str);
+        if stored.is_some_and(|n| n > 1) && tags != Some(&keys::SHARD_SEP.to_string()) {
+            return Err(old_shard_tags(&name, stored.unwrap_or(0)));
+        }
         let n = match (stored, cfg.shards) {
             (Some(s), Some(w)) if s != w => return Err(shard_mismatch(&name, s, w)),
             (Some(s), _) => s,
@@ -140,7 +144,12 @@ impl Queue {
         }
         let meta = keys::meta(&self.name);
         let n = self.shards.len() as u32;
-        let (_, stored): (i64, u32) = redis::pipe()
+        // The tags first: a meta with a shard count and no tags is a queue of the old layout.
+        let (_, _, stored): (i64, i64, u32) = redis::pipe()
+            .cmd("HSETNX")
+            .arg(&meta)
+            .arg(keys::TAGS_FIELD)
+            .arg(keys::SHARD_SEP.to_string())
             .cmd("HSETNX")
             .arg(&meta)
             .arg("shards")
@@ -611,33 +620,45 @@ impl Queue {
         Ok(out)
     }
 
-    /// Queues dead tasks again with attempts reset; no ids means all. Returns how many.
-    pub fn dead_retry(&mut self, ids: &[String]) -> Result<u64> {
+    /// Queues dead tasks again with attempts reset; no ids means all.
+    pub fn dead_retry(&mut self, ids: &[String]) -> Result<DeadMoved> {
         self.dead_op("retry", ids)
     }
 
-    /// Deletes dead tasks for good; no ids means all. Returns how many.
-    pub fn dead_purge(&mut self, ids: &[String]) -> Result<u64> {
+    /// Deletes dead tasks for good; no ids means all.
+    pub fn dead_purge(&mut self, ids: &[String]) -> Result<DeadMoved> {
         self.dead_op("purge", ids)
     }
 
-    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<u64> {
+    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<DeadMoved> {
+        // An id given twice would be "not dead" the second time.
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<String> = ids.iter().filter(|i| seen.insert(*i)).cloned().collect();
+        let ids = ids.as_slice();
         let groups: Vec<(usize, Vec<usize>)> = if ids.is_empty() {
             (0..self.shards.len()).map(|s| (s, vec![])).collect()
         } else {
             self.by_shard(ids, |s| s)
         };
         let what = format!("{op} of dead tasks");
-        let mut total = 0;
+        let mut total = DeadMoved::default();
         for (shard, idx) in groups {
             let mut args = vec![op.to_string()];
             args.extend(idx.iter().map(|&i| ids[i].clone()));
-            let n = int(Some(&self.invoke(shard, &DEAD, &args, &what)?))? as u64;
+            let reply = array(self.invoke(shard, &DEAD, &args, &what)?)?;
+            let n = int(reply.first())? as u64;
             if op == "retry" {
                 self.wake_others(shard, n)?;
             }
-            total += n;
+            total.moved += n;
+            for v in &reply[1..] {
+                total.unknown.push(string(Some(v))?);
+            }
         }
+        // In the order given, whatever shards they fell on.
+        total
+            .unknown
+            .sort_by_key(|id| ids.iter().position(|i| i == id));
         Ok(total)
     }
 
@@ -838,6 +859,17 @@ fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {
     UsageError(format!(
         "queue '{name}' is stored with --shards {stored}, not {wanted}; drop --shards (rpq reads \
          it from the queue), or use another --queue"
+    ))
+    .into()
+}
+
+/// A queue sharded by an rpq from before `keys::SHARD_SEP`: its shards past the first are under
+/// `{NAME.1}` and on, which this rpq would not see (and which a queue named `NAME.1` would share).
+fn old_shard_tags(name: &str, shards: u32) -> anyhow::Error {
+    UsageError(format!(
+        "queue '{name}' was sharded ({shards} shards) by an older rpq, which kept shards 1 and up \
+         under rpq:{{{name}.N}}; drain it with that rpq, then run `rpq --queue {name} clear --yes` \
+         and `redis-cli DEL 'rpq:{{{name}}}:meta'` (see \"Sharded queues\" in the README)"
     ))
     .into()
 }

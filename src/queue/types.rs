@@ -140,6 +140,14 @@ pub struct Cleared {
     pub scheduled: u64,
 }
 
+/// What `dead retry` or `dead purge` did: how many tasks it moved, and the ids it was given that
+/// are not in the dead set (none when it was given none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeadMoved {
+    pub moved: u64,
+    pub unknown: Vec<String>,
+}
+
 /// A task in the dead-letter set.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadTask {

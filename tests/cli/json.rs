@@ -414,8 +414,14 @@ fn every_command_prints_the_documented_fields() {
     );
     let purged: Vec<Purged> = run(&r, &mut seen, "dead purge", &["dead", "purge"]);
     assert_eq!(purged, [Purged { purged: 1 }]);
-    let none: Vec<Purged> = run(&r, &mut seen, "dead purge", &["dead", "purge", "nope"]);
-    assert_eq!(none, [Purged { purged: 0 }]);
+    // An id that is not dead is named, and the run fails (exit 1).
+    let out = rpq(&r)
+        .args(["--json", "dead", "purge", "nope"])
+        .assert()
+        .code(1);
+    let none = ndjson(&out.get_output().stdout);
+    assert_eq!(none, [json!({"purged": 0, "unknown": ["nope"]})]);
+    keys(&none, seen.entry("dead purge").or_default());
 
     // clear
     push_lines(&r, "default", &[line(1)]);

@@ -16,10 +16,12 @@ mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exi
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
 mod json; // `--json` of every command, field by field, and the README's table of fields
+mod names; // queue names and shards: no two share a key; the old shard tags refused with the way out
 mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
 mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress
 mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production
 mod serve; // `rpq serve`: the HTTP API, /metrics, /healthz, the token, the page in headless Chromium
+mod service; // as a service: config file and profiles, -q/-v, JSON logs, systemd notify, the unit file
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
 mod time; // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock
