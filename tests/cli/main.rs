@@ -2,6 +2,7 @@
 //! promise or subcommand; a new test goes where its one-line description below fits.
 
 // Helpers, no tests of rpq of their own.
+mod proxy; // a TCP proxy that delays, blackholes or cuts links to a server, per link
 mod pty; // a pseudo-terminal on the child's stdout or stderr, and everything written to it
 mod servers; // servers beyond one redis-server: a Cluster, a TLS server and its certificates
 mod support; // one way to run rpq (clean env, `rpq` to its end, `Proc` live), fixtures, key names
