@@ -4,7 +4,8 @@
 use crate::cli::ProduceArgs;
 use crate::config::Config;
 use crate::error::{DataError, UsageError};
-use crate::output::Output;
+use crate::lines::LineReader;
+use crate::output::{note, Output};
 use crate::producer;
 use crate::queue::Queue;
 use crate::shutdown::Shutdown;
@@ -18,7 +19,13 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     }
     let sd = Shutdown::install()?;
     if args.stdin {
-        let done = producer::import(cfg, &mut std::io::stdin().lock(), args.batch, &sd, out)?;
+        let done = producer::import(cfg, &mut LineReader::stdin(), args.batch, &sd, out)?;
+        if let Some(line) = done.stopped_after {
+            note(&format!(
+                "stopped reading stdin on a signal after line {line}; the lines after it were \
+                 not read"
+            ));
+        }
         out.import_summary(done.queued, done.duplicates, done.bad)?;
         if done.bad > 0 {
             return Err(DataError(format!(

@@ -135,6 +135,10 @@ impl<'a> Consumer<'a> {
             if self.sd.stop_requested() || self.count_reached() {
                 break;
             }
+            if self.out.reader_gone() {
+                self.release_unreported();
+                break;
+            }
             let Some(reply) = self.claim()? else { break };
             self.bury(&reply.unreadable)?;
             if reply.tasks.is_empty() {
@@ -235,6 +239,11 @@ impl<'a> Consumer<'a> {
     fn run_tasks(&mut self, tasks: Vec<Claimed>) -> Result<()> {
         let mut tasks = tasks.into_iter();
         while let Some(c) = tasks.next() {
+            if self.out.reader_gone() {
+                let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
+                self.release_quietly(&rest.iter().map(Claimed::lease).collect::<Vec<_>>());
+                return Ok(());
+            }
             if self.sd.stop_requested() && self.finished() > 0 && self.o.prefetch > 1 {
                 // Prefetched but not started: back to the queue for someone else.
                 let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
@@ -321,6 +330,10 @@ impl<'a> Consumer<'a> {
         if self.acks.is_empty() {
             return Ok(());
         }
+        if self.out.reader_gone() {
+            self.release_unreported();
+            return Ok(());
+        }
         let acks = &self.acks;
         let name = &self.o.name;
         let acked = retry(&mut self.q, self.sd, |q| q.ack(name, acks.as_slice()))?;
@@ -358,11 +371,15 @@ impl<'a> Consumer<'a> {
         Ok(())
     }
 
-    /// After an error, most often stdout closed under `rpq consume --json | head -1`:
-    /// acknowledges what is done and hands back what is held, once and quietly, so no task
-    /// waits for its lease to expire or has an attempt counted against it. When Redis is what
-    /// failed, this fails too, and the leases expire and return the tasks as after a crash.
+    /// After an error: acknowledges what is done and hands back what is held, once and
+    /// quietly, so no task waits for its lease to expire or has an attempt counted against it.
+    /// When Redis is what failed, this fails too, and the leases expire and return the tasks as
+    /// after a crash. When stdout's reader left, what is done is handed back too: its lines
+    /// could not be printed.
     fn hand_back_all(&mut self) {
+        if self.out.reader_gone() {
+            self.release_unreported();
+        }
         if !self.acks.is_empty() {
             let _ = self.q.ack(&self.o.name, self.acks.as_slice());
         }
@@ -370,6 +387,27 @@ impl<'a> Consumer<'a> {
         if !held.is_empty() {
             let _ = self.q.release(&held);
         }
+    }
+
+    /// The reader of stdout left (`rpq consume --json | head -1`): the tasks done since the
+    /// last line printed would be acknowledged with no line to say so, so they go back to the
+    /// queue instead, at their old place and with no attempt counted, to be done again by a
+    /// consumer that can report it (their handler ran: at least once). Then the consumer stops.
+    fn release_unreported(&mut self) {
+        let leases = self.acks.take_leases();
+        self.summary.done -= leases.len() as u64;
+        self.heartbeat.untrack_all_of(&leases);
+        self.release_quietly(&leases);
+    }
+
+    /// Hands tasks back with no line printed (nobody reads them any more); a release that
+    /// fails leaves the leases to expire, as after a crash.
+    fn release_quietly(&mut self, leases: &[Lease]) {
+        if leases.is_empty() {
+            return;
+        }
+        self.heartbeat.untrack_all_of(leases);
+        let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
     }
 }
 

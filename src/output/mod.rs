@@ -356,6 +356,21 @@ impl Output {
         Progress::new(self.stderr_tty, label, of)
     }
 
+    /// Whether the reader of stdout has left (a pipe whose reading end is closed, as under
+    /// `rpq consume --json | head -1`): a line written now would reach no one. Asked without
+    /// writing, so a consumer can stop before it claims a task it could not report. A
+    /// terminal, a file, or a reader still there: false.
+    pub fn reader_gone(&self) -> bool {
+        let mut p = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one pollfd on this stack frame, its count given; no wait.
+        let ready = unsafe { libc::poll(&mut p, 1, 0) };
+        ready > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0
+    }
+
     /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries
     /// rpq's NDJSON.
     pub fn handler_stdout(&self) -> io::Result<Stdio> {

@@ -148,9 +148,23 @@ impl Queue {
         self.pin()?;
         let mut created = None;
         let mut out = vec![false; tasks.len()];
+        let mut confirmed = vec![false; tasks.len()];
+        let sharded = self.shards.len() > 1;
         for (shard, idx) in self.by_shard(tasks, |t| &t.id) {
             let part: Vec<&NewTask> = idx.iter().map(|&i| &tasks[i]).collect();
-            let (c, flags) = self.push_shard(shard, &part)?;
+            let (c, flags) = match self.push_shard(shard, &part) {
+                Ok(r) => r,
+                // The shards pushed before are queued: say which, for an exact report.
+                Err(e) if sharded => {
+                    return Err(e.context(PushFailed {
+                        confirmed: confirmed.clone(),
+                    }))
+                }
+                Err(e) => return Err(e),
+            };
+            for &i in &idx {
+                confirmed[i] = true;
+            }
             created.get_or_insert(c);
             let queued = flags.iter().filter(|f| **f).count() as u64;
             for (i, f) in idx.into_iter().zip(flags) {

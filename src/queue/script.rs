@@ -188,6 +188,9 @@ impl Queue {
     /// A WRONGTYPE error does not say which key; find it, so the user can look at it. Other
     /// errors get their hint (an ACL refusal says what to grant).
     pub(super) fn explain(&mut self, shard: usize, e: RedisError, command: &str) -> anyhow::Error {
+        if let Some(full) = conn::out_of_memory(&e) {
+            return full;
+        }
         // A pipeline reports its failures in one error, so look at the text as well.
         if e.code() != Some("WRONGTYPE") && !e.to_string().contains("WRONGTYPE") {
             return conn::refused(&e, command).unwrap_or_else(|| conn::describe(e));

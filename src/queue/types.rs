@@ -79,6 +79,21 @@ pub struct ClaimReply {
     pub next_expiry: Option<DateTime<Utc>>,
 }
 
+/// Context of an error from `Queue::push` on a sharded queue, which pushes shard by shard: the
+/// tasks of the call that were confirmed before it failed (one flag each, true: queued or
+/// already known), so a caller can say exactly what was queued.
+#[derive(Debug, Clone)]
+pub struct PushFailed {
+    pub confirmed: Vec<bool>,
+}
+
+impl std::fmt::Display for PushFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.confirmed.iter().filter(|c| **c).count();
+        write!(f, "{n} of {} tasks were confirmed", self.confirmed.len())
+    }
+}
+
 /// The outcome of a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failed {

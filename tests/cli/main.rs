@@ -13,6 +13,7 @@ mod cluster; // a real Redis Cluster: every command, a queue sharded over all pr
 mod completions; // the committed completions/ and man/ are what the binary generates
 mod concurrency; // several consumer processes on one queue: each task handed out exactly once
 mod demo; // `rpq demo`, on the server given or on a private one it starts and stops
+mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod json; // `--json` of every command, field by field, and the README's table of fields
