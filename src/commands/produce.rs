@@ -9,7 +9,7 @@ use crate::output::{note, Output};
 use crate::producer;
 use crate::queue::Queue;
 use crate::shutdown::Shutdown;
-use crate::task::{check_id, parse_payload, NewTask, Priority};
+use crate::task::{check_id, check_type, parse_payload, NewTask, Priority};
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -41,9 +41,7 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
 }
 
 fn push_one(cfg: &Config, out: &Output, args: &ProduceArgs, kind: &str) -> Result<ExitCode> {
-    if kind.is_empty() {
-        return Err(UsageError("--type is empty".into()).into());
-    }
+    check_type(kind).map_err(|e| UsageError(format!("--type: {e}")))?;
     let mut task = NewTask::new(
         kind,
         args.priority.unwrap_or(Priority::MEDIUM),

@@ -66,6 +66,8 @@ pub struct Summary {
     pub done: u64,
     pub failed: u64,
     pub unreadable: u64,
+    /// Tasks no handler could be started for (bad data, moved to the dead set).
+    pub unstartable: u64,
 }
 
 /// Runs a consumer until `--count` tasks are done, a drain finds nothing, or the first signal;
@@ -95,6 +97,8 @@ struct Consumer<'a> {
     claim: ClaimOptions,
     acks: PendingAcks,
     summary: Summary,
+    /// Whether a handler has run to an exit status of its own (not 126/127) at least once.
+    handler_ran: bool,
 }
 
 impl<'a> Consumer<'a> {
@@ -119,6 +123,7 @@ impl<'a> Consumer<'a> {
             },
             acks: PendingAcks::default(),
             summary: Summary::default(),
+            handler_ran: false,
         })
     }
 
@@ -256,6 +261,21 @@ impl<'a> Consumer<'a> {
                 Some(h) => h.run(&c.task, self.sd, self.out)?,
                 None => simulate(self.o.delay, self.sd),
             };
+            // A command the shell cannot run at all, before any handler ever ran: the command
+            // is wrong, not the task, so the task goes back untouched and the consumer stops,
+            // rather than burn the attempts of every task in the queue.
+            if let HandlerResult::NotRun(why) = &result {
+                if !self.handler_ran {
+                    let why = why.clone();
+                    let held: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
+                    self.flush_acks()?;
+                    self.hand_back(&held)?;
+                    return Err(cannot_run(self.handler.as_ref(), &why));
+                }
+            }
+            if matches!(result, HandlerResult::Done | HandlerResult::Failed(_)) {
+                self.handler_ran = true;
+            }
             let lost = self.heartbeat.untrack(&c.task.id);
             let line = Finished {
                 task: c.task.clone(),
@@ -281,7 +301,13 @@ impl<'a> Consumer<'a> {
                     })?;
                 }
                 HandlerResult::Done => self.done(&c, line, started, tasks.len() > 0)?,
-                HandlerResult::Failed(why) => self.failed(&c, line, why)?,
+                HandlerResult::Failed(why) | HandlerResult::NotRun(why) => {
+                    self.failed(&c, line, why, false)?
+                }
+                HandlerResult::Unstartable(why) => {
+                    self.summary.unstartable += 1;
+                    self.failed(&c, line, why, true)?
+                }
             }
         }
         Ok(())
@@ -308,11 +334,12 @@ impl<'a> Consumer<'a> {
         Ok(())
     }
 
-    fn failed(&mut self, c: &Claimed, line: Finished, why: String) -> Result<()> {
+    /// A failed attempt: retried after a backoff, or dead when out of attempts or `bury`.
+    fn failed(&mut self, c: &Claimed, line: Finished, why: String, bury: bool) -> Result<()> {
         self.summary.failed += 1;
         let wait = backoff(self.o.backoff, c.task.attempt);
         let lease = c.lease();
-        let r = retry(&mut self.q, self.sd, |q| q.fail(&lease, wait, &why, false))?;
+        let r = retry(&mut self.q, self.sd, |q| q.fail(&lease, wait, &why, bury))?;
         self.out.finished(&Finished {
             outcome: match r {
                 Failed::Retry => Outcome::Retry,
@@ -409,6 +436,15 @@ impl<'a> Consumer<'a> {
         self.heartbeat.untrack_all_of(leases);
         let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
     }
+}
+
+/// The consumer's end when its handler cannot be run at all.
+fn cannot_run(handler: Option<&Handler>, why: &str) -> anyhow::Error {
+    let cmd = handler.map_or("", |h| h.command.as_str());
+    anyhow::anyhow!(
+        "the handler `sh -c {cmd}` could not be run ({why}); check --exec (the task went back \
+         to the queue, no attempt counted)"
+    )
 }
 
 /// `--delay`: simulated work that a second signal cuts short.
