@@ -30,6 +30,7 @@ pub fn generate(
     label: &str,
 ) -> Result<u64> {
     let mut q = Queue::open(cfg)?;
+    q.watch_losses()?;
     let mut pushed = 0u64;
     let mut next = Instant::now();
     while !sd.stop_requested() && count.is_none_or(|n| pushed < n) {
@@ -101,6 +102,7 @@ pub fn import(
     out: &Output,
 ) -> Result<Imported> {
     let mut q = Queue::open(cfg)?;
+    q.watch_losses()?;
     let mut imp = Import {
         done: Imported::default(),
         batch: Vec::with_capacity(batch_size as usize),

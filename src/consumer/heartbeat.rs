@@ -19,8 +19,10 @@ pub struct Heartbeat {
 #[derive(Default)]
 struct Shared {
     held: Mutex<Vec<Lease>>,
-    /// Ids whose lease an extension found lost.
-    lost: Mutex<HashSet<String>>,
+    /// Leases an extension found lost. By lease, not by id: a refusal that arrives late (after
+    /// an outage) is about the claim it was sent for, and must not taint a newer claim of the
+    /// same task by this consumer.
+    lost: Mutex<HashSet<Lease>>,
     stop: AtomicBool,
 }
 
@@ -45,10 +47,10 @@ impl Heartbeat {
         held.extend(tasks.iter().map(Claimed::lease));
     }
 
-    /// Stops extending one task; true when its lease was found lost meanwhile.
-    pub fn untrack(&self, id: &str) -> bool {
-        self.shared.held.lock().unwrap().retain(|l| l.id != id);
-        self.shared.lost.lock().unwrap().remove(id)
+    /// Stops extending one lease; true when it was found lost meanwhile.
+    pub fn untrack(&self, lease: &Lease) -> bool {
+        self.shared.held.lock().unwrap().retain(|l| l != lease);
+        self.shared.lost.lock().unwrap().remove(lease)
     }
 
     /// Stops extending leases that were acknowledged.
@@ -64,7 +66,7 @@ impl Heartbeat {
             .retain(|l| !gone.contains(l));
         let mut lost = self.shared.lost.lock().unwrap();
         for l in gone {
-            lost.remove(&l.id);
+            lost.remove(l);
         }
     }
 
@@ -93,12 +95,7 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
         match conn.extend(consumer, &held, lease) {
             Ok(flags) => {
                 said = false;
-                let mut lost = s.lost.lock().unwrap();
-                for (l, ok) in held.iter().zip(flags) {
-                    if !ok {
-                        lost.insert(l.id.clone());
-                    }
-                }
+                mark_lost(s, &held, &flags);
             }
             Err(e) => {
                 // The main loop reports connection trouble; one line here is enough.
@@ -112,6 +109,19 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
     }
 }
 
+/// Notes the leases an extension of `sent` found lost (`flags`, one each). Only leases still
+/// held are marked: one the engine let go of meanwhile is settled already, and a mark for it
+/// would never be taken out again.
+fn mark_lost(s: &Shared, sent: &[Lease], flags: &[bool]) {
+    let still = s.held.lock().unwrap();
+    let mut lost = s.lost.lock().unwrap();
+    for (l, ok) in sent.iter().zip(flags) {
+        if !ok && still.contains(l) {
+            lost.insert(l.clone());
+        }
+    }
+}
+
 impl Drop for Heartbeat {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
@@ -119,5 +129,39 @@ impl Drop for Heartbeat {
             t.thread().unpark();
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lease(token: &str) -> Lease {
+        Lease {
+            id: "x".into(),
+            token: token.into(),
+        }
+    }
+
+    /// After an outage a refusal can arrive for a claim the engine has already let go of and
+    /// claimed again: it says nothing about the new claim.
+    #[test]
+    fn a_late_refusal_marks_only_the_claim_it_was_sent_for() {
+        let hb = Heartbeat {
+            shared: Arc::new(Shared::default()),
+            thread: None,
+        };
+        let (first, second) = (lease("t1"), lease("t2"));
+        hb.shared.held.lock().unwrap().push(first.clone());
+        mark_lost(&hb.shared, std::slice::from_ref(&first), &[false]);
+        assert!(hb.untrack(&first), "a refusal of a held lease is reported");
+        hb.shared.held.lock().unwrap().push(second.clone());
+        // The same refusal again, late: the first claim is no longer held.
+        mark_lost(&hb.shared, std::slice::from_ref(&first), &[false]);
+        assert!(
+            !hb.untrack(&second),
+            "the newer claim of the task is not lost"
+        );
+        assert!(hb.shared.lost.lock().unwrap().is_empty());
     }
 }

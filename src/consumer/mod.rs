@@ -78,6 +78,8 @@ pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Sum
     if result.is_err() {
         c.hand_back_all();
     }
+    // Nothing is left to resend; a receipt that stays (Redis away now) is pruned in a day.
+    let _ = c.q.forget_receipts();
     result
 }
 
@@ -103,7 +105,8 @@ struct Consumer<'a> {
 
 impl<'a> Consumer<'a> {
     fn new(cfg: &Config, o: &'a Options, sd: &'a Shutdown, out: &'a Output) -> Result<Self> {
-        let q = Queue::open(cfg)?;
+        let mut q = Queue::open(cfg)?;
+        q.watch_losses()?;
         Ok(Consumer {
             o,
             sd,
@@ -276,7 +279,7 @@ impl<'a> Consumer<'a> {
             if matches!(result, HandlerResult::Done | HandlerResult::Failed(_)) {
                 self.handler_ran = true;
             }
-            let lost = self.heartbeat.untrack(&c.task.id);
+            let lost = self.heartbeat.untrack(&c.lease());
             let line = Finished {
                 task: c.task.clone(),
                 consumer: self.o.name.clone(),

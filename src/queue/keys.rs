@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 12] = [
+pub const LAYOUT: [KeyDef; 13] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -89,6 +89,12 @@ pub const LAYOUT: [KeyDef; 12] = [
         kind: "hash",
         holds: "consumer name -> last seen ms|tasks done",
     },
+    KeyDef {
+        lua: "K_RECEIPTS",
+        suffix: "receipts",
+        kind: "hash",
+        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
+    },
 ];
 
 /// A key's place in `LAYOUT`.
@@ -107,6 +113,7 @@ pub enum Key {
     Wake,
     Seq,
     Consumers,
+    Receipts,
 }
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
@@ -178,6 +185,9 @@ impl Keys {
     }
     pub fn consumers(&self) -> &str {
         self.get(Key::Consumers)
+    }
+    pub fn receipts(&self) -> &str {
+        self.get(Key::Receipts)
     }
 }
 
@@ -270,6 +280,7 @@ mod tests {
             Key::Wake,
             Key::Seq,
             Key::Consumers,
+            Key::Receipts,
         ]
         .into_iter()
         .enumerate()

@@ -84,8 +84,10 @@ pub enum AckCode {
     /// Someone else holds the task now, or it went back to the queue.
     Lost = 0,
     Acked = 1,
-    /// The task is gone: finished by an ack sent before (its reply lost) or by another consumer.
+    /// Another consumer finished the task, after this one's lease expired.
     Finished = 2,
+    /// This consumer's earlier call acked it; its reply was lost (the receipt says so).
+    Earlier = 3,
 }
 
 /// What fail.lua answers; common.lua names the same numbers `FAIL_*`.
@@ -94,18 +96,19 @@ pub enum FailCode {
     Lost = 0,
     Retry = 1,
     Dead = 2,
-    /// Not held, but already waiting for a retry (this call sent before, or another's).
+    /// This consumer's earlier call, its reply lost, scheduled the retry (its receipt says so).
     WasRetrying = 3,
-    /// Not held, but already dead.
+    /// This consumer's earlier call, its reply lost, buried the task.
     WasDead = 4,
 }
 
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 8] = [
+pub const REPLY_CODES: [(&str, i64); 9] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
+    ("ACK_EARLIER", AckCode::Earlier as i64),
     ("FAIL_LOST", FailCode::Lost as i64),
     ("FAIL_RETRY", FailCode::Retry as i64),
     ("FAIL_DEAD", FailCode::Dead as i64),
@@ -118,15 +121,15 @@ impl AckCode {
         Ok(match int(Some(v))? {
             1 => AckCode::Acked,
             2 => AckCode::Finished,
+            3 => AckCode::Earlier,
             _ => AckCode::Lost,
         })
     }
 
-    /// Whether the task counts as acknowledged by this consumer: a task found already finished
-    /// is ours only when this call may repeat one whose reply was lost (else another consumer
-    /// finished it after our lease expired).
-    pub fn ours(self, resent: bool) -> bool {
-        self == AckCode::Acked || (self == AckCode::Finished && resent)
+    /// Whether the task counts as acknowledged by this consumer: by this call, or by its
+    /// earlier one whose reply was lost; never when another consumer finished it.
+    pub fn ours(self) -> bool {
+        matches!(self, AckCode::Acked | AckCode::Earlier)
     }
 }
 
@@ -330,10 +333,10 @@ mod tests {
     }
 
     #[test]
-    fn an_ack_found_finished_is_ours_only_after_a_resend() {
-        assert!(AckCode::Acked.ours(false));
-        assert!(!AckCode::Finished.ours(false));
-        assert!(AckCode::Finished.ours(true));
-        assert!(!AckCode::Lost.ours(true));
+    fn an_ack_is_ours_when_this_call_or_our_earlier_one_made_it() {
+        assert!(AckCode::Acked.ours());
+        assert!(AckCode::Earlier.ours());
+        assert!(!AckCode::Finished.ours());
+        assert!(!AckCode::Lost.ours());
     }
 }

@@ -17,6 +17,7 @@ mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod json; // `--json` of every command, field by field, and the README's table of fields
+mod outages; // past the lease and the read timeout (blackholed, frozen), eviction, restarts with less
 mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
 mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress
 mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production

@@ -11,7 +11,7 @@
 use rpq::server::RedisServer;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -35,6 +35,8 @@ struct Link {
     server: TcpStream,
     /// Set when the link was cut: its pumps end and drop what they hold.
     cut: Arc<AtomicBool>,
+    /// Bytes passed on to the client so far: a test can wait for a reply to have reached it.
+    to_client: Arc<AtomicU64>,
 }
 
 struct Shared {
@@ -94,6 +96,13 @@ impl Proxy {
         self.shared.links.lock().unwrap()[i].fault = fault;
     }
 
+    /// How many bytes link `i` has passed on to its client so far.
+    pub fn to_client(&self, i: usize) -> u64 {
+        self.shared.links.lock().unwrap()[i]
+            .to_client
+            .load(Ordering::SeqCst)
+    }
+
     /// Closes both ends of every link now; what was waiting in them is lost. New links are
     /// accepted as before, with the current default fault.
     pub fn cut(&self) {
@@ -143,6 +152,7 @@ fn accept_loop(listener: &TcpListener, target: SocketAddr, s: &Arc<Shared>) {
             sock.set_read_timeout(Some(TICK)).unwrap();
         }
         let cut = Arc::new(AtomicBool::new(false));
+        let to_client = Arc::new(AtomicU64::new(0));
         let i = {
             let mut links = s.links.lock().unwrap();
             links.push(Link {
@@ -150,16 +160,25 @@ fn accept_loop(listener: &TcpListener, target: SocketAddr, s: &Arc<Shared>) {
                 client: client.try_clone().unwrap(),
                 server: server.try_clone().unwrap(),
                 cut: Arc::clone(&cut),
+                to_client: Arc::clone(&to_client),
             });
             links.len() - 1
         };
-        for (from, to) in [
-            (client.try_clone().unwrap(), server.try_clone().unwrap()),
-            (server.try_clone().unwrap(), client.try_clone().unwrap()),
+        for (from, to, count) in [
+            (
+                client.try_clone().unwrap(),
+                server.try_clone().unwrap(),
+                Arc::new(AtomicU64::new(0)),
+            ),
+            (
+                server.try_clone().unwrap(),
+                client.try_clone().unwrap(),
+                to_client,
+            ),
         ] {
             let s = Arc::clone(s);
             let cut = Arc::clone(&cut);
-            std::thread::spawn(move || pump(from, to, i, &s, &cut));
+            std::thread::spawn(move || pump(from, to, i, &s, &cut, &count));
         }
     }
 }
@@ -167,7 +186,14 @@ fn accept_loop(listener: &TcpListener, target: SocketAddr, s: &Arc<Shared>) {
 /// Copies one direction of link `i` while its fault lets it; ends at EOF, on an error, when the
 /// link is cut or the proxy stops (and then closes the other end's writing half, as TCP would
 /// pass the FIN on).
-fn pump(mut from: TcpStream, mut to: TcpStream, i: usize, s: &Shared, cut: &AtomicBool) {
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    i: usize,
+    s: &Shared,
+    cut: &AtomicBool,
+    passed: &AtomicU64,
+) {
     let mut buf = [0u8; 16 * 1024];
     let fault = || s.links.lock().unwrap()[i].fault;
     let over = || cut.load(Ordering::SeqCst) || s.stop.load(Ordering::SeqCst);
@@ -200,6 +226,7 @@ fn pump(mut from: TcpStream, mut to: TcpStream, i: usize, s: &Shared, cut: &Atom
         if over() || to.write_all(&buf[..n]).is_err() {
             return;
         }
+        passed.fetch_add(n as u64, Ordering::SeqCst);
     }
     let _ = to.shutdown(Shutdown::Write);
 }
