@@ -42,24 +42,37 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
 
 fn push_one(cfg: &Config, out: &Output, args: &ProduceArgs, kind: &str) -> Result<ExitCode> {
     check_type(kind).map_err(|e| UsageError(format!("--type: {e}")))?;
-    let mut task = NewTask::new(
-        kind,
-        args.priority.unwrap_or(Priority::MEDIUM),
-        args.payload
-            .as_deref()
-            .map(parse_payload)
-            .unwrap_or(serde_json::Value::Null),
-    );
+    // `--count N` pushes N such tasks, each with its own id, in one call; an `--id` names one.
+    let n = args.count.unwrap_or(1);
+    if n > 1 && args.id.is_some() {
+        return Err(UsageError(
+            "--id names one task and --count asks for several; drop one of them".into(),
+        )
+        .into());
+    }
+    let payload = args
+        .payload
+        .as_deref()
+        .map(parse_payload)
+        .unwrap_or(serde_json::Value::Null);
+    let priority = args.priority.unwrap_or(Priority::MEDIUM);
+    let mut tasks: Vec<NewTask> = (0..n)
+        .map(|_| NewTask::new(kind, priority, payload.clone()))
+        .collect();
     if let Some(id) = &args.id {
         check_id(id).map_err(UsageError)?;
-        task.id = id.clone();
+        if let Some(first) = tasks.first_mut() {
+            first.id = id.clone();
+        }
     }
-    let (created, queued) = Queue::open(cfg)?.push(std::slice::from_ref(&task))?;
-    let task = task.queued(created.timestamp_millis());
-    if queued.first().copied().unwrap_or(false) {
-        out.produced("Producer", &task, true)?;
-    } else {
-        out.not_queued("Producer", &task)?;
+    let (created, queued) = Queue::open(cfg)?.push(&tasks)?;
+    for (task, ok) in tasks.iter().zip(queued) {
+        let task = task.queued(created.timestamp_millis());
+        if ok {
+            out.produced("Producer", &task, true)?;
+        } else {
+            out.not_queued("Producer", &task)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,9 +13,10 @@ use crate::output::{note, Finished, Outcome, Output};
 use crate::queue::{ClaimOptions, ClaimReply, Claimed, Failed, Lease, Queue, Unreadable};
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
+use crate::task::Task;
 use acks::{PendingAcks, ACK_WINDOW};
 use anyhow::Result;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use handler::{Handler, HandlerResult};
 use heartbeat::Heartbeat;
 use rand::Rng;
@@ -148,7 +149,7 @@ impl<'a> Consumer<'a> {
                 break;
             }
             let Some(reply) = self.claim()? else { break };
-            self.bury(&reply.unreadable)?;
+            self.bury(&reply.unreadable, reply.now)?;
             if reply.tasks.is_empty() {
                 if !reply.unreadable.is_empty() {
                     continue;
@@ -193,19 +194,31 @@ impl<'a> Consumer<'a> {
         Ok(Some(reply))
     }
 
-    /// Tasks whose body cannot be read go to the dead set with the reason.
-    fn bury(&mut self, unreadable: &[Unreadable]) -> Result<()> {
+    /// Tasks whose body cannot be read go to the dead set with the reason, and get their
+    /// result line like any other task (with what is known of them: id, priority, attempt).
+    fn bury(&mut self, unreadable: &[Unreadable], claimed_at: DateTime<Utc>) -> Result<()> {
         for u in unreadable {
             self.summary.unreadable += 1;
             let r = retry(&mut self.q, self.sd, |q| {
                 q.fail(&u.lease, Duration::ZERO, &u.reason, true)
             })?;
-            if r == Failed::Dead {
-                note(&format!(
-                    "task {} cannot be read ({}); moved it to the dead set",
-                    u.lease.id, u.reason
-                ));
+            if r != Failed::Dead {
+                continue;
             }
+            note(&format!(
+                "task {} cannot be read ({}); moved it to the dead set",
+                u.lease.id, u.reason
+            ));
+            let id = &u.lease.id;
+            let priority = retry(&mut self.q, self.sd, |q| q.known_priority(id))?;
+            self.out.unreadable(&Finished {
+                task: Task::unreadable(id, priority, u.attempt),
+                consumer: self.o.name.clone(),
+                claimed_at,
+                finished_at: Utc::now(),
+                outcome: Outcome::Dead,
+                error: Some(u.reason.clone()),
+            })?;
         }
         Ok(())
     }

@@ -207,6 +207,16 @@ impl Output {
         ))
     }
 
+    /// The line of a task that could not be read and went to the dead set: NDJSON like any
+    /// other task's; a person has the note on stderr already, which says it better than a
+    /// block of unknown fields.
+    pub fn unreadable(&self, f: &Finished) -> io::Result<()> {
+        if self.json {
+            return self.json_line(f);
+        }
+        Ok(())
+    }
+
     /// One task a line (peek).
     pub fn task(&self, task: &Task) -> io::Result<()> {
         if self.json {
@@ -243,12 +253,15 @@ impl Output {
         ))
     }
 
-    /// `rpq len`: a bare integer, or the breakdown in JSON.
-    pub fn len(&self, total: u64, lengths: &Lengths) -> io::Result<()> {
-        if self.json {
-            return self.json_line(lengths);
+    /// `rpq len`: a bare integer, or the breakdown in JSON; with `--priority`, that
+    /// priority's count (in JSON `{"priority":P,"waiting":N}`).
+    pub fn len(&self, priority: Option<Priority>, lengths: &Lengths) -> io::Result<()> {
+        let waiting = priority.map_or(lengths.waiting, |p| lengths.of(p));
+        match (self.json, priority) {
+            (true, Some(p)) => self.json_line(&json!({ "priority": p, "waiting": waiting })),
+            (true, None) => self.json_line(lengths),
+            (false, _) => self.block(&format!("{waiting}\n")),
         }
-        self.block(&format!("{total}\n"))
     }
 
     pub fn cleared(&self, queue: &str, c: &Cleared) -> io::Result<()> {

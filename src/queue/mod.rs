@@ -302,6 +302,7 @@ impl Queue {
                         token: token.clone(),
                     },
                     reason,
+                    attempt,
                 }),
             }
         }
@@ -404,6 +405,23 @@ impl Queue {
         self.query_many("HDEL", cmds)
             .with_context(|| format!("ending on queue '{}'", self.name))?;
         Ok(())
+    }
+
+    /// What is known of an unreadable task out of flight (dead or retrying): its priority,
+    /// from the place in line its state keeps (0 when that is gone too). One round trip, only
+    /// ever for a task whose body cannot be read.
+    pub fn known_priority(&mut self, id: &str) -> Result<u8> {
+        let shard = keys::shard_of(id, self.shards.len());
+        let state: Option<String> = redis::cmd("HGET")
+            .arg(self.shards[shard].state())
+            .arg(id)
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(shard, e, "HGET"))
+            .with_context(|| format!("reading task {id} of queue '{}'", self.name))?;
+        Ok(state
+            .as_deref()
+            .and_then(|s| s.split('|').nth(1))
+            .map_or(0, score::priority_of))
     }
 
     /// Hands tasks back at once, at their old place in line, with no attempt counted.
@@ -566,7 +584,7 @@ impl Queue {
                             error = why;
                         }
                     }
-                    Task::unreadable(&id, 0, attempts)
+                    Task::unreadable(&id, self.known_priority(&id)?, attempts)
                 }
             };
             out.push(DeadTask {

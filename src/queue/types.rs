@@ -64,6 +64,8 @@ impl Claimed {
 pub struct Unreadable {
     pub lease: Lease,
     pub reason: String,
+    /// Which claim of the task this was.
+    pub attempt: u32,
 }
 
 #[derive(Debug, Default)]

@@ -518,11 +518,22 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         .assert()
         .code(65);
     let o = out.get_output();
-    let done: Vec<_> = ndjson(&o.stdout)
+    // Every task has its line, the unreadable ones too, with what is known of them.
+    let lines = ndjson(&o.stdout);
+    let seen: Vec<_> = lines
         .iter()
-        .map(|l| l["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            let (id, outcome) = (l["id"].as_str().unwrap(), l["outcome"].as_str().unwrap());
+            format!("{id} {outcome} {}", l["priority"])
+        })
         .collect();
-    assert_eq!(done, ["a", "d"]);
+    assert_eq!(seen, ["a done 2", "b dead 2", "c dead 2", "d done 2"]);
+    assert_eq!(
+        (&lines[1]["type"], &lines[1]["payload"]),
+        (&json!("?"), &Value::Null)
+    );
+    assert_eq!(lines[2]["error"], "stored priority 9 is out of range");
+    assert_eq!(lines[2]["attempt"], 1);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("task b cannot be read"), "{stderr}");
     assert!(
@@ -561,6 +572,27 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     assert!(e.status.success(), "{}", e.stderr);
     assert!(e.stderr.contains("task e cannot be read"), "{}", e.stderr);
     assert_eq!(zcard(&mut c, k.dead()), 3);
+    // What is known of an unreadable task survives its body: its priority, from its place in
+    // line, in its line and in the dead list.
+    rpq(&r)
+        .args(["produce", "--type", "t", "--priority", "high", "--id", "h"])
+        .assert()
+        .success();
+    let _: () = redis::cmd("HSET")
+        .arg(k.tasks())
+        .arg("h")
+        .arg("garbage")
+        .query(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain"])
+        .assert()
+        .code(65);
+    let line = ndjson(&out.get_output().stdout).remove(0);
+    assert_eq!((&line["id"], &line["priority"]), (&json!("h"), &json!(1)));
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
+    let h = dead.iter().find(|d| d["id"] == "h").unwrap();
+    assert_eq!(h["priority"], 1, "{h}");
 }
 
 #[test]

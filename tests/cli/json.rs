@@ -80,6 +80,13 @@ struct Len {
 
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+struct LenOne {
+    priority: u8,
+    waiting: u64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 struct Cleared {
     removed: u64,
     waiting: u64,
@@ -294,6 +301,20 @@ fn every_command_prints_the_documented_fields() {
             in_flight: 0,
             retrying: 0,
             dead: 0
+        }]
+    );
+
+    let one: Vec<LenOne> = run(
+        &r,
+        &mut seen,
+        "len --priority P",
+        &["len", "--priority", "low"],
+    );
+    assert_eq!(
+        one,
+        [LenOne {
+            priority: 3,
+            waiting: 1
         }]
     );
 
