@@ -31,6 +31,8 @@ pub struct LineReader {
     /// Where the bytes not yet handed out begin.
     start: usize,
     eof: bool,
+    /// Reads made so far: lines served between two reads came at once.
+    reads: u64,
 }
 
 impl LineReader {
@@ -46,12 +48,20 @@ impl LineReader {
             buf: Vec::with_capacity(CHUNK),
             start: 0,
             eof: false,
+            reads: 0,
         }
     }
 
     /// The next line, waiting for it at most `wait` (zero: only what can be read at once).
     pub fn next(&mut self, wait: Duration) -> io::Result<Next<'_>> {
-        let until = Instant::now() + wait;
+        self.next_within(|| wait)
+    }
+
+    /// The same, with the wait worked out only if there is one to make: fast input is served
+    /// from the buffer without a look at the clock.
+    pub fn next_within(&mut self, wait: impl FnOnce() -> Duration) -> io::Result<Next<'_>> {
+        let mut wait = Some(wait);
+        let mut until: Option<Instant> = None;
         loop {
             if let Some(line) = self.complete_line() {
                 return Ok(Next::Line(&self.buf[line]));
@@ -59,6 +69,10 @@ impl LineReader {
             if self.eof {
                 return Ok(Next::End);
             }
+            let until = *until.get_or_insert_with(|| {
+                let w = wait.take().map_or(Duration::ZERO, |f| f());
+                Instant::now() + w
+            });
             let left = until.saturating_duration_since(Instant::now());
             if !self.readable(left)? {
                 return Ok(Next::Idle);
@@ -76,7 +90,7 @@ impl LineReader {
     /// one without a newline) and returns where it lies.
     fn complete_line(&mut self) -> Option<std::ops::Range<usize>> {
         let rest = &self.buf[self.start..];
-        let (len, skip) = match rest.iter().position(|&b| b == b'\n') {
+        let (len, skip) = match memchr::memchr(b'\n', rest) {
             Some(n) => (n, n + 1),
             None if self.eof && !rest.is_empty() => (rest.len(), rest.len()),
             None => return None,
@@ -104,7 +118,7 @@ impl LineReader {
             }
             // What was read past that line's end is given back to the file, so its offset
             // points at the first line not read (for whatever reads stdin next).
-            if let Some(p) = self.buf[from..].iter().position(|&b| b == b'\n') {
+            if let Some(p) = memchr::memchr(b'\n', &self.buf[from..]) {
                 let end = from + p + 1;
                 let extra = (self.buf.len() - end) as libc::off_t;
                 self.buf.truncate(end);
@@ -126,6 +140,12 @@ impl LineReader {
     /// handed out; what is left over when reading stops before the input's end.
     pub fn unfinished(&self) -> &[u8] {
         &self.buf[self.start..]
+    }
+
+    /// How many reads were made so far: a caller that checks a clock per line can do so only
+    /// when this moved, since lines served from the buffer in between arrived together.
+    pub fn reads(&self) -> u64 {
+        self.reads
     }
 
     /// Whether the input reached its end.
@@ -199,6 +219,7 @@ impl LineReader {
         };
         self.buf.truncate(len + n);
         self.eof |= n == 0;
+        self.reads += 1;
         Ok(n)
     }
 }

@@ -103,6 +103,8 @@ pub fn import(
 ) -> Result<Imported> {
     let mut q = Queue::open(cfg)?;
     q.watch_losses()?;
+    // The read count when the batch's age was last looked at (see `LineReader::reads`).
+    let mut looked = 0;
     let mut imp = Import {
         done: Imported::default(),
         batch: Vec::with_capacity(batch_size as usize),
@@ -127,14 +129,19 @@ pub fn import(
             imp.push(&mut q, sd)?;
             break;
         }
-        let wait = match imp.held_since {
+        let held_since = imp.held_since;
+        let wait = || match held_since {
             None => STOP_CHECK,
             Some(t) => IDLE_FLUSH.min(MAX_HOLD.saturating_sub(t.elapsed())),
         };
-        match input.next(wait).context("reading stdin")? {
+        match input.next_within(wait).context("reading stdin")? {
             Next::Line(line) => {
                 imp.take(line);
-                let held_long = imp.held_since.is_some_and(|t| t.elapsed() >= MAX_HOLD);
+                // Lines served from one read came together: the clock only matters after a
+                // read, which is every line of a slow stream and rarely one of fast input.
+                let fresh = input.reads() != looked;
+                looked = input.reads();
+                let held_long = fresh && imp.held_since.is_some_and(|t| t.elapsed() >= MAX_HOLD);
                 if imp.batch.len() as u64 >= batch_size || held_long {
                     imp.push(&mut q, sd)?;
                 }
