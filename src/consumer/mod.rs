@@ -76,11 +76,14 @@ pub struct Summary {
 pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Summary> {
     let mut c = Consumer::new(cfg, o, sd, out)?;
     let result = c.work();
-    if result.is_err() {
-        c.hand_back_all();
+    match &result {
+        Err(_) => c.hand_back_all(),
+        // Nothing is left to resend. After an error Redis may be away or frozen, and a wait
+        // for it here would delay the exit: its receipt is pruned a day later instead.
+        Ok(_) => {
+            let _ = c.q.forget_receipts();
+        }
     }
-    // Nothing is left to resend; a receipt that stays (Redis away now) is pruned in a day.
-    let _ = c.q.forget_receipts();
     result
 }
 

@@ -183,9 +183,7 @@ impl Queue {
     /// Plain commands in one round trip per node (`pipeline`), errors explained.
     pub(super) fn query_many(&mut self, first: &str, cmds: Vec<redis::Cmd>) -> Result<Vec<Value>> {
         let steps: Vec<Step> = cmds.into_iter().map(Step::Plain).collect();
-        pipeline(&mut self.conn, &steps)
-            .map(|(r, _)| r)
-            .map_err(|e| self.explain(0, e, first))
+        pipeline(&mut self.conn, &steps).map_err(|e| self.explain(0, e, first))
     }
 
     /// A WRONGTYPE error does not say which key; find it, so the user can look at it. Other
@@ -218,14 +216,12 @@ impl Queue {
 
 /// Commands in one round trip per node: one pipeline on a single server, a cluster pipeline
 /// (split by slot) on a cluster. Scripts among them go by hash; when a node answers NOSCRIPT
-/// the whole batch is sent again with their sources. Returns the replies and whether they came
-/// from a second sending (then a script in it may have run twice, on another node).
-pub fn pipeline(conn: &mut Conn, steps: &[Step]) -> redis::RedisResult<(Vec<Value>, bool)> {
+/// the whole batch is sent again with their sources (a script in it may then run twice, on
+/// another node: the acks among them are told apart by their receipts, see common.lua).
+pub fn pipeline(conn: &mut Conn, steps: &[Step]) -> redis::RedisResult<Vec<Value>> {
     match send(conn, steps, false) {
-        Err(e) if is_noscript(&e) || e.to_string().contains("NOSCRIPT") => {
-            send(conn, steps, true).map(|r| (r, true))
-        }
-        other => other.map(|r| (r, false)),
+        Err(e) if is_noscript(&e) || e.to_string().contains("NOSCRIPT") => send(conn, steps, true),
+        other => other,
     }
 }
 

@@ -206,7 +206,7 @@ impl Queue {
         drop(steps);
         // Sent twice (a node lacked the script), an ack may have landed the first time: its
         // receipt makes the second answer ACK_EARLIER, so which sending it was does not matter.
-        let (replies, _) = sent
+        let replies = sent
             .map_err(|e| self.explain(0, e, "ZRANGE"))
             .with_context(|| format!("looking at the shards of queue '{}'", self.name))?;
         let mut done = vec![false; acks.len()];
