@@ -442,7 +442,6 @@ impl<'a> Consumer<'a> {
     fn release_unreported(&mut self) {
         let leases = self.acks.take_leases();
         self.summary.done -= leases.len() as u64;
-        self.heartbeat.untrack_all_of(&leases);
         self.release_quietly(&leases);
     }
 
