@@ -62,7 +62,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;produce'= {
             cand --interval 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)'
-            cand --count 'Stop after N random tasks'
+            cand --count 'Stop after N random tasks; with --type, push N such tasks, each with its own id'
             cand --type 'Push one task of this type (with --priority and --payload)'
             cand --priority 'Priority of the one task: 1|2|3 or high|medium|low'
             cand --payload 'Payload of the one task: JSON if it parses, else a string'

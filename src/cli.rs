@@ -332,7 +332,7 @@ pub struct ProduceArgs {
     #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
     pub interval: Duration,
 
-    /// Stop after N random tasks
+    /// Stop after N random tasks; with --type, push N such tasks, each with its own id
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
 

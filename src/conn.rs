@@ -434,6 +434,20 @@ pub fn refused(e: &RedisError, command: &str) -> Option<anyhow::Error> {
     ))
 }
 
+/// A write refused because the server is at its `maxmemory` (policy `noeviction`, or nothing
+/// left to evict), said in one line with what to do; None for other errors.
+pub fn out_of_memory(e: &RedisError) -> Option<anyhow::Error> {
+    // Redis 7 answers a refused write in a script with the OOM code itself; 6.2 wraps it in a
+    // script error whose text carries it.
+    let oom = e.code() == Some("OOM") || e.to_string().contains("-OOM command not allowed");
+    oom.then(|| {
+        anyhow::anyhow!(
+            "redis is out of memory (it refuses writes over its maxmemory); make room (consume \
+             or purge tasks) or raise maxmemory"
+        )
+    })
+}
+
 /// A command a script may not run, named from the script line the server reports.
 pub fn refused_in_script(e: &RedisError, src: &str, script: &str) -> Option<anyhow::Error> {
     let text = e.to_string();

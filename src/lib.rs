@@ -9,6 +9,7 @@
 //!   NOSCRIPT) and replies, `shards` the sharded fan-out and claim order, `types` its data.
 //! - `consumer`: the worker engine: claim loop, handlers, heartbeat, acks, shutdown.
 //! - `producer`: random tasks on an interval, task lines from stdin in batches.
+//! - `lines`: lines from stdin as bytes, each wait for one bounded (signals, idle flushes).
 //! - `bench`: the load generator behind `rpq bench`.
 //! - `output`: every write to stdout and stderr: human blocks, NDJSON, tables, progress,
 //!   prompts, notes.
@@ -29,6 +30,7 @@ pub mod config;
 pub mod conn;
 pub mod consumer;
 pub mod error;
+pub mod lines;
 pub mod output;
 pub mod producer;
 pub mod queue;

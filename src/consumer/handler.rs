@@ -7,8 +7,8 @@ use crate::output::log::Relay;
 use crate::output::Output;
 use crate::shutdown::Shutdown;
 use crate::task::Task;
-use anyhow::{Context, Result};
-use std::io::{Read, Write};
+use anyhow::Result;
+use std::io::{ErrorKind, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -26,6 +26,12 @@ pub enum HandlerResult {
     Aborted,
     /// `rpq cancel` cancelled the task; the handler was stopped and the task is gone.
     Cancelled,
+    /// The shell could not run the command at all (exit 126: not executable, 127: not
+    /// found); the engine decides whether that is this task's failure or the consumer's.
+    NotRun(String),
+    /// No handler can be started for this task, ever (a NUL byte or an oversized value in its
+    /// environment, as a task stored by an older rpq may carry): bad data, dead at once.
+    Unstartable(String),
 }
 
 pub struct Handler {
@@ -55,7 +61,7 @@ impl Handler {
         {
             cmd.env_remove(var);
         }
-        let mut child = cmd
+        let child = cmd
             .arg("-c")
             .arg(&self.command)
             .env("RPQ_TASK_ID", &task.id)
@@ -67,8 +73,25 @@ impl Handler {
             .stdout(stdout)
             .stderr(Stdio::piped())
             .process_group(0)
-            .spawn()
-            .with_context(|| format!("starting handler `sh -c {}`", self.command))?;
+            .spawn();
+        // A failure to start is this task's, never the consumer's: one that its own data
+        // causes can never succeed, any other (no memory, no process slots) may next time.
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e)
+                if e.kind() == ErrorKind::InvalidInput || e.raw_os_error() == Some(libc::E2BIG) =>
+            {
+                return Ok(HandlerResult::Unstartable(format!(
+                    "cannot start a handler for this task: {e} (a NUL byte or a value too \
+                     long for its environment)"
+                )));
+            }
+            Err(e) => {
+                return Ok(HandlerResult::Failed(format!(
+                    "cannot start the handler: {e}"
+                )))
+            }
+        };
 
         // Writing stdin from a thread: a handler that never reads a large payload must not
         // block us, and one that exits early just closes the pipe.
@@ -160,11 +183,15 @@ impl Handler {
         let tail = tail.lock().unwrap();
         let text = String::from_utf8_lossy(&tail);
         let last = text.trim().lines().last().unwrap_or("").trim();
-        Ok(HandlerResult::Failed(if last.is_empty() {
+        let why = if last.is_empty() {
             why
         } else {
             format!("{why}: {last}")
-        }))
+        };
+        Ok(match status.code() {
+            Some(126 | 127) => HandlerResult::NotRun(why),
+            _ => HandlerResult::Failed(why),
+        })
     }
 }
 

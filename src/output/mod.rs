@@ -244,6 +244,16 @@ impl Output {
         ))
     }
 
+    /// The line of a task that could not be read and went to the dead set: NDJSON like any
+    /// other task's; a person has the note on stderr already, which says it better than a
+    /// block of unknown fields.
+    pub fn unreadable(&self, f: &Finished) -> io::Result<()> {
+        if self.json {
+            return self.json_line(f);
+        }
+        Ok(())
+    }
+
     /// One task a line (peek).
     pub fn task(&self, task: &Task) -> io::Result<()> {
         if self.json {
@@ -280,12 +290,15 @@ impl Output {
         ))
     }
 
-    /// `rpq len`: a bare integer, or the breakdown in JSON.
-    pub fn len(&self, total: u64, lengths: &Lengths) -> io::Result<()> {
-        if self.json {
-            return self.json_line(lengths);
+    /// `rpq len`: a bare integer, or the breakdown in JSON; with `--priority`, that
+    /// priority's count (in JSON `{"priority":P,"waiting":N}`).
+    pub fn len(&self, priority: Option<Priority>, lengths: &Lengths) -> io::Result<()> {
+        let waiting = priority.map_or(lengths.waiting, |p| lengths.of(p));
+        match (self.json, priority) {
+            (true, Some(p)) => self.json_line(&json!({ "priority": p, "waiting": waiting })),
+            (true, None) => self.json_line(lengths),
+            (false, _) => self.block(&format!("{waiting}\n")),
         }
-        self.block(&format!("{total}\n"))
     }
 
     pub fn cleared(&self, queue: &str, c: &Cleared) -> io::Result<()> {
@@ -508,6 +521,21 @@ impl Output {
     /// logs, where every stderr line is an event).
     pub fn progress(&self, label: &str, of: Option<u64>) -> Progress {
         Progress::new(self.stderr_tty && !log::json(), label, of)
+    }
+
+    /// Whether the reader of stdout has left (a pipe whose reading end is closed, as under
+    /// `rpq consume --json | head -1`): a line written now would reach no one. Asked without
+    /// writing, so a consumer can stop before it claims a task it could not report. A
+    /// terminal, a file, or a reader still there: false.
+    pub fn reader_gone(&self) -> bool {
+        let mut p = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one pollfd on this stack frame, its count given; no wait.
+        let ready = unsafe { libc::poll(&mut p, 1, 0) };
+        ready > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0
     }
 
     /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries

@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 15] = [
+pub const LAYOUT: [KeyDef; 16] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -109,6 +109,12 @@ pub const LAYOUT: [KeyDef; 15] = [
         kind: "hash",
         holds: "schedule name -> last fired ms|definition JSON",
     },
+    KeyDef {
+        lua: "K_RECEIPTS",
+        suffix: "receipts",
+        kind: "hash",
+        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
+    },
 ];
 
 /// A key's place in `LAYOUT`.
@@ -130,6 +136,7 @@ pub enum Key {
     Scheduled,
     Expires,
     Schedules,
+    Receipts,
 }
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
@@ -219,6 +226,9 @@ impl Keys {
     }
     pub fn schedules(&self) -> &str {
         self.get(Key::Schedules)
+    }
+    pub fn receipts(&self) -> &str {
+        self.get(Key::Receipts)
     }
 }
 
@@ -326,6 +336,7 @@ mod tests {
             Key::Scheduled,
             Key::Expires,
             Key::Schedules,
+            Key::Receipts,
         ]
         .into_iter()
         .enumerate()

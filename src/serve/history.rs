@@ -157,6 +157,8 @@ mod tests {
             last_minute: Recent { done: 0, failed: 0 },
             oldest_waiting_ms: None,
             aging_ms: None,
+            eviction_policy: None,
+            lost: None,
             consumers: vec![],
         }
     }

@@ -81,6 +81,13 @@ struct Len {
 
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+struct LenOne {
+    priority: u8,
+    waiting: u64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 struct Cleared {
     removed: u64,
     waiting: u64,
@@ -108,6 +115,16 @@ struct Stats {
     oldest_waiting_ms: Option<u64>,
     aging_ms: Option<u64>,
     consumers: Vec<StatsConsumer>,
+    eviction_policy: Option<String>,
+    lost: Option<StatsLost>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct StatsLost {
+    at: String,
+    pushes: u64,
+    acks: u64,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -292,6 +309,20 @@ fn every_command_prints_the_documented_fields() {
         }]
     );
 
+    let one: Vec<LenOne> = run(
+        &r,
+        &mut seen,
+        "len --priority P",
+        &["len", "--priority", "low"],
+    );
+    assert_eq!(
+        one,
+        [LenOne {
+            priority: 3,
+            waiting: 1
+        }]
+    );
+
     // consume: done, retry, then dead for the task whose handler fails twice.
     let consumed: Vec<Consumed> = run(
         &r,
@@ -357,9 +388,24 @@ fn every_command_prints_the_documented_fields() {
     assert_eq!(d.error, "exit status 1");
     assert!(documented_time(&d.died_at) >= documented_time(&d.created_at));
 
-    // stats
+    // stats; `lost` as a consumer that saw a restart lose writes leaves it (outages.rs).
+    let _: () = redis::cmd("HSET")
+        .arg(Keys::new("default", 0).stats())
+        .arg("lost")
+        .arg("1764340214123|3|2")
+        .query(&mut conn(&r))
+        .unwrap();
     let stats: Vec<Stats> = run(&r, &mut seen, "stats", &["stats"]);
     let s = &stats[0];
+    assert_eq!(s.eviction_policy.as_deref(), Some("noeviction"));
+    assert_eq!(
+        s.lost,
+        Some(StatsLost {
+            at: "2025-11-28T14:30:14.123Z".into(),
+            pushes: 3,
+            acks: 2
+        })
+    );
     assert_eq!(s.queue, "default");
     assert!(documented_time(&s.at) >= created);
     assert_eq!(

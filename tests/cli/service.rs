@@ -496,7 +496,7 @@ fn the_unit_file_verifies() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("rpq-consume@.service"),
-        unit.replace("/usr/local/bin/rpq", bin()),
+        unit.replace("/usr/local/bin/rpq", &bin()),
     )
     .unwrap();
     let out = std::process::Command::new("systemd-analyze")

@@ -101,8 +101,10 @@ fn the_servers_are_the_version_asked_for() {
     }
 }
 
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_rpq")
+/// The binary under test: this build's, or `RPQ_TEST_BIN` (to measure how an older build fares
+/// in the same test: `RPQ_TEST_BIN=/tmp/rpq-old cargo test NAME`).
+pub fn bin() -> String {
+    std::env::var("RPQ_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_rpq").to_string())
 }
 
 /// Removes `RPQ_ENV` from what `cmd` passes on, for rpq or for a shell that runs it.
