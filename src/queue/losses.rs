@@ -6,6 +6,7 @@
 
 use super::Queue;
 use crate::conn::Conn;
+use crate::output::log::Event;
 use crate::output::note;
 use anyhow::{Context, Result};
 use redis::Value;
@@ -97,12 +98,18 @@ pub fn look(conn: &mut Conn, url: &str) -> Option<ServerInfo> {
     }
     info.run_ids.sort();
     if info.evicts() && !SAID_EVICTION.swap(true, Ordering::SeqCst) {
-        note(&format!(
-            "warning: redis at {url} has maxmemory-policy {}: when it reaches maxmemory it \
-             deletes keys, queued tasks and whole queues among them, without an error; set \
-             maxmemory-policy noeviction for a queue",
-            info.eviction_policy.as_deref().unwrap_or("")
-        ));
+        let policy = info.eviction_policy.as_deref().unwrap_or("");
+        Event::warn(
+            "eviction_policy",
+            format!(
+                "warning: redis at {url} has maxmemory-policy {policy}: when it reaches \
+                 maxmemory it deletes keys, queued tasks and whole queues among them, without \
+                 an error; set maxmemory-policy noeviction for a queue"
+            ),
+        )
+        .with("url", url)
+        .with("policy", policy)
+        .emit();
     }
     Some(info)
 }
@@ -216,14 +223,22 @@ impl Queue {
             .map_err(|e| self.explain(0, e, "HSET"))
             .with_context(|| format!("recording a loss on queue '{}'", self.name))?;
         if !SAID_LOSS.swap(true, Ordering::SeqCst) {
-            note(&format!(
-                "warning: redis at {} restarted and came back without writes it had confirmed: \
-                 {pushes} push(es) and {acks} acknowledgement(s) on queue '{}' are gone, so \
-                 tasks may be missing and finished ones may run again; only appendonly yes with \
-                 appendfsync always keeps them (see the README's Delivery guarantee)",
-                self.cfg.display_url(),
-                self.name
-            ));
+            Event::warn(
+                "writes_lost",
+                format!(
+                    "warning: redis at {} restarted and came back without writes it had \
+                     confirmed: {pushes} push(es) and {acks} acknowledgement(s) on queue '{}' \
+                     are gone, so tasks may be missing and finished ones may run again; only \
+                     appendonly yes with appendfsync always keeps them (see the README's \
+                     Delivery guarantee)",
+                    self.cfg.display_url(),
+                    self.name
+                ),
+            )
+            .with("url", self.cfg.display_url())
+            .with("pushes", pushes)
+            .with("acks", acks)
+            .emit();
         }
         Ok(())
     }

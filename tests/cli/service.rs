@@ -507,3 +507,21 @@ fn the_unit_file_verifies() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && err.trim().is_empty(), "{err}");
 }
+
+/// What the server can lose is said as named events: an evicting policy once per command.
+#[test]
+fn an_evicting_server_is_a_named_event() {
+    let r = rpq::server::RedisServer::start(&["--maxmemory-policy", "allkeys-lru"])
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let out = rpq(&r)
+        .args(["--log-format", "json", "len"])
+        .assert()
+        .success()
+        .stdout("0\n");
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let all = events(&stderr);
+    let warned = named(&all, "eviction_policy");
+    assert_eq!(warned.len(), 1, "{stderr}");
+    assert_eq!(warned[0]["policy"], "allkeys-lru");
+    assert_eq!(warned[0]["level"], "warn");
+}
