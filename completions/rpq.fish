@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rpq_global_optspecs
-    string join \n url= cluster queue= json tls-ca= tls-cert= tls-key= tls-insecure shards= h/help V/version
+    string join \n url= cluster queue= json tls-ca= tls-cert= tls-key= tls-insecure password-file= shards= config= profile= q/quiet v/verbose log-format= h/help V/version
 end
 
 function __fish_rpq_needs_command
@@ -25,14 +25,21 @@ function __fish_rpq_using_subcommand
 end
 
 complete -c rpq -n "__fish_rpq_needs_command" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_needs_command" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_needs_command" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_needs_command" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_needs_command" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_needs_command" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_needs_command" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_needs_command" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_needs_command" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_needs_command" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_needs_command" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_needs_command" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_needs_command" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_needs_command" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_needs_command" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_needs_command" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_needs_command" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_needs_command" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_needs_command" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
@@ -52,12 +59,18 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "list" -d 'List the tasks in
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "queues" -d 'Every queue on the server with its counts'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "config" -d 'Show the effective settings and where each came from: flag, environment, profile, default'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l count -d 'Stop after N random tasks' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l count -d 'Stop after N random tasks; with --type, push N such tasks, each with its own id' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l type -d 'Push one task of this type (with --priority and --payload)' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priority of the one task: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priority of the one task: 1|2|3 or high|medium|low' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l payload -d 'Payload of the one task: JSON if it parses, else a string' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one task; an id that is already queued is not queued twice' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
@@ -65,15 +78,22 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l in -d 'Due this long
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l at -d 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l ttl -d 'Dead (reason "expired") unless claimed within DUR of falling due' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l stdin -d 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches'
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l name -d 'Consumer name shown in output and stats [default: HOST-PID]' -r
@@ -86,74 +106,121 @@ complete -c rpq -n "__fish_rpq_using_subcommand consume" -l max-attempts -d 'Att
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l backoff -d 'First retry delay after a failure; doubles with each attempt, with jitter' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l prefetch -d 'Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l drain -d 'Exit when a claim finds nothing waiting and no retry scheduled'
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -s n -l count -d 'How many tasks' -r
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand peek" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand peek" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l priority -d 'Count one priority only: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l priority -d 'Count one priority only: 1|2|3 or high|medium|low' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand len" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand len" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand len" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand len" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s y -l yes -d 'Do not ask for confirmation'
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l watch -d 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
@@ -162,36 +229,58 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and not __fish_seen_subcommand_from list retry purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s n -l count -d 'At most N tasks' -r
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s y -l yes -d 'Do not ask for confirmation when purging every dead task'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from help" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
@@ -200,14 +289,21 @@ complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand dead; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l duration -d 'Stop after this long [default: until Ctrl+C]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand demo" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tasks -d 'Tasks to produce and consume' -r
@@ -222,40 +318,61 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l scheduled-backlog -d '
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l due-in -d 'Produce every task due DUR later; consuming starts once all are due (a burst falling due)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l aging -d 'Turn aging on with this step for the run (the claim cost with aging on)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l spawn -d 'Start a private redis-server on a free port instead of using --url'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l step -d 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)'
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l listen -d 'Address and port to listen on; one that is not loopback needs a token' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l token-file -d 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand serve" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand serve" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand serve" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Add a schedule, or replace the one of that name'
@@ -266,40 +383,66 @@ complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l cron -d 'Fire on a cron spec, such as \'30 2 * * *\'' -r
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tz -d 'Time zone of --cron, such as Europe/Berlin [default: UTC]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l type -d 'Type of the task each slot queues' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l priority -d 'Its priority: 1|2|3 or high|medium|low [default: medium]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l priority -d 'Its priority: 1|2|3 or high|medium|low [default: medium]' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l payload -d 'Its payload: JSON if it parses, else a string' -r
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l ttl -d 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot' -r
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a schedule, or replace the one of that name'
@@ -307,25 +450,39 @@ complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a schedule: no slot fires after this returns'
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand aging" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand aging" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand aging" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand aging" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand aging" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand aging" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand aging" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand aging" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand show" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand show" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand show" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand show" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand show" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand show" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand show" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand show" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand list" -l state -d 'Which tasks, by their state' -r -f -a "waiting\t''
@@ -334,85 +491,149 @@ in-flight\t''
 retrying\t''
 dead\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand list" -l type -d 'Only tasks of this type' -r
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l priority -d 'Only tasks of this priority: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l priority -d 'Only tasks of this priority: 1|2|3 or high|medium|low' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand list" -s n -l count -d 'At most N tasks' -r
 complete -c rpq -n "__fish_rpq_using_subcommand list" -l after -d 'Continue after this task (the last of the page before)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand list" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand list" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand list" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand list" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand list" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand cancel" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand cancel" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand cancel" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l priority -d 'The new priority: 1|2|3 or high|medium|low' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l priority -d 'The new priority: 1|2|3 or high|medium|low' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand move" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand move" -l now -d 'Make retrying tasks due now: they wait in line at once'
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand move" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand move" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand move" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand move" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand queues" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand queues" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand queues" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand queues" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand queues" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand config" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand config" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand config" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand config" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand config" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-cert -d 'Client certificate (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-key -d 'Client private key (PEM) for TLS' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use' -r
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-insecure -d 'Skip TLS certificate verification (for tests only)'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand completions" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "show" -d 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "queues" -d 'Every queue on the server with its counts'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "show" -d 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "queues" -d 'Every queue on the server with its counts'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "config" -d 'Show the effective settings and where each came from: flag, environment, profile, default'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging show list cancel move queues config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'

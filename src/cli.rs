@@ -15,8 +15,10 @@ Examples:
   n=$(rpq len)                       tasks waiting, a bare integer
   rpq stats --watch                  like top
 
-Environment: RPQ_URL (then REDIS_URL), RPQ_QUEUE, RPQ_CLUSTER, RPQ_SHARDS, RPQ_TLS_*; a flag
-wins over its variable. NO_COLOR turns colour off; colour is only ever used on a terminal.
+Environment: RPQ_URL (then REDIS_URL), RPQ_QUEUE, RPQ_CLUSTER, RPQ_SHARDS, RPQ_TLS_*,
+RPQ_PASSWORD (or RPQ_PASSWORD_FILE), RPQ_CONFIG, RPQ_PROFILE, RPQ_LOG_FORMAT. A flag wins over
+its variable, which wins over the profile of the config file; `rpq config` shows each setting
+and where it came from. NO_COLOR turns colour off; colour is only ever used on a terminal.
 
 Exit codes:
   0    success, also a graceful stop on SIGINT or SIGTERM
@@ -40,45 +42,81 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The global options. Each also comes from the environment and from a profile of the config
+/// file; `config.rs` reads both (flag > environment > profile > default), so none has a clap
+/// `env` here.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db
     /// [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]
     #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
 
-    /// Redis Cluster: --url may name several seed nodes, comma-separated
-    #[arg(long, global = true, env = "RPQ_CLUSTER", value_parser = env_flag())]
+    /// Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]
+    #[arg(long, global = true)]
     pub cluster: bool,
 
-    /// Which queue [default: default]
-    #[arg(long, global = true, env = "RPQ_QUEUE", value_name = "NAME")]
+    /// Which queue [env: RPQ_QUEUE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
     pub queue: Option<String>,
 
     /// Machine output: one JSON object per line (NDJSON) on stdout
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// CA certificate (PEM) to verify a TLS server with, instead of the system roots
-    #[arg(long, global = true, env = "RPQ_TLS_CA", value_name = "FILE")]
+    /// CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]
+    #[arg(long, global = true, value_name = "FILE")]
     pub tls_ca: Option<PathBuf>,
 
-    /// Client certificate (PEM) for TLS
-    #[arg(long, global = true, env = "RPQ_TLS_CERT", value_name = "FILE")]
+    /// Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]
+    #[arg(long, global = true, value_name = "FILE")]
     pub tls_cert: Option<PathBuf>,
 
-    /// Client private key (PEM) for TLS
-    #[arg(long, global = true, env = "RPQ_TLS_KEY", value_name = "FILE")]
+    /// Client private key (PEM) for TLS [env: RPQ_TLS_KEY]
+    #[arg(long, global = true, value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
 
-    /// Skip TLS certificate verification (for tests only)
-    #[arg(long, global = true, env = "RPQ_TLS_INSECURE", value_parser = env_flag())]
+    /// Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]
+    #[arg(long, global = true)]
     pub tls_insecure: bool,
 
-    /// Spread the queue over N hash tags (cluster primaries); stored with the queue on first use
-    #[arg(long, global = true, env = "RPQ_SHARDS", value_name = "N",
+    /// A file whose first line is the Redis password, in place of the URL's [env: RPQ_PASSWORD_FILE]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]
+    #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub shards: Option<u32>,
+
+    // Running as a service (issue 16): the config file, its profile, and the log.
+    /// The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Errors only on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More on stderr: each reconnect attempt, each lease lost
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]
+    #[arg(long, global = true, value_name = "FORMAT", value_enum)]
+    pub log_format: Option<LogFormatArg>,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormatArg {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -267,6 +305,17 @@ Examples:
   rpq queues
   rpq queues --json | jq -r 'select(.dead > 0) | .queue'")]
     Queues(QueuesArgs),
+    /// Show the effective settings and where each came from: flag, environment, profile, default
+    #[command(after_help = "\
+Precedence: a flag, then its environment variable, then the profile of the config file
+($XDG_CONFIG_HOME/rpq/config.toml, or --config FILE / RPQ_CONFIG; [profile.NAME] chosen with
+--profile NAME / RPQ_PROFILE, else [profile.default]), then the default. Passwords show as ***.
+
+Examples:
+  rpq config
+  rpq --profile prod config
+  rpq config --json | jq -r .settings.url.value")]
+    Config(ConfigArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
@@ -283,7 +332,7 @@ pub struct ProduceArgs {
     #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
     pub interval: Duration,
 
-    /// Stop after N random tasks
+    /// Stop after N random tasks; with --type, push N such tasks, each with its own id
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
 
@@ -292,7 +341,7 @@ pub struct ProduceArgs {
     pub kind: Option<String>,
 
     /// Priority of the one task: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P", requires = "kind")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, requires = "kind")]
     pub priority: Option<Priority>,
 
     /// Payload of the one task: JSON if it parses, else a string
@@ -382,7 +431,7 @@ pub struct PeekArgs {
 #[derive(Debug, Args)]
 pub struct LenArgs {
     /// Count one priority only: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
     pub priority: Option<Priority>,
 }
 
@@ -414,14 +463,19 @@ Examples:
 Examples:
   rpq dead retry                     every dead task
   rpq dead retry job-17 job-18       these two only
-  rpq dead list --json | jq -r 'select(.type == \"email\") | .id' | xargs -r rpq dead retry")]
+  rpq dead list --json | jq -r 'select(.type == \"email\") | .id' | xargs -r rpq dead retry
+
+An id that is not in the dead set is named on stderr, and the exit status is 1.")]
     Retry(DeadIdsArgs),
     /// Delete dead tasks for good (all, or the ids given)
     #[command(after_help = "\
 Examples:
-  rpq dead purge                     every dead task
-  rpq dead purge job-17              this one only")]
-    Purge(DeadIdsArgs),
+  rpq dead purge                     every dead task; asks first when stdin is a terminal
+  rpq dead purge --yes
+  rpq dead purge job-17              this one only
+
+An id that is not in the dead set is named on stderr, and the exit status is 1.")]
+    Purge(DeadPurgeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -435,6 +489,16 @@ pub struct DeadListArgs {
 pub struct DeadIdsArgs {
     /// Task ids; none means every dead task
     pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeadPurgeArgs {
+    /// Task ids; none means every dead task
+    pub ids: Vec<String>,
+
+    /// Do not ask for confirmation when purging every dead task
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -560,7 +624,7 @@ pub struct ScheduleAddArgs {
     pub kind: String,
 
     /// Its priority: 1|2|3 or high|medium|low [default: medium]
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
     pub priority: Option<Priority>,
 
     /// Its payload: JSON if it parses, else a string
@@ -622,6 +686,9 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ConfigArgs {}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
@@ -647,7 +714,7 @@ pub struct ListArgs {
     pub kind: Option<String>,
 
     /// Only tasks of this priority: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
     pub priority: Option<Priority>,
 
     /// At most N tasks
@@ -676,7 +743,7 @@ pub struct MoveArgs {
     pub ids: Vec<String>,
 
     /// The new priority: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
     pub priority: Option<Priority>,
 
     /// Make retrying tasks due now: they wait in line at once
@@ -694,10 +761,13 @@ fn state_parser() -> impl clap::builder::TypedValueParser<Value = State> {
         .map(|s| s.parse::<State>().expect("a name of STATES"))
 }
 
-/// A flag that an environment variable may also set: `RPQ_CLUSTER=1` (or `yes`, `true`, ...)
-/// is on; empty, `0`, `false`, `no`, `off` are off.
-fn env_flag() -> clap::builder::FalseyValueParser {
-    clap::builder::FalseyValueParser::new()
+/// `1|2|3|high|medium|low`, as the possible values a completion offers after `--priority`.
+pub fn priority_parser() -> impl clap::builder::TypedValueParser<Value = Priority> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["1", "2", "3", "high", "medium", "low"]).map(|s| {
+        s.parse::<Priority>()
+            .expect("a possible value is a priority")
+    })
 }
 
 /// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none.

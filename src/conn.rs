@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::error::UsageError;
 use anyhow::Result;
-use redis::{ConnectionLike, RedisError, RedisResult, Value};
+use redis::{ConnectionLike, IntoConnectionInfo, RedisError, RedisResult, Value};
 use std::time::Duration;
 
 /// How long a connect may take before the server counts as unreachable.
@@ -73,14 +73,7 @@ impl ConnectionLike for Conn {
 
 /// Opens a connection as the config says, with one clear line when it fails.
 pub fn open(cfg: &Config) -> Result<Conn> {
-    open_inner(cfg).map_err(|e| {
-        let hint = if is_connection_error(&e) {
-            "; is redis-server running there? (set --url or RPQ_URL)"
-        } else {
-            ""
-        };
-        e.context(format!("cannot use redis at {}{hint}", cfg.display_url()))
-    })
+    open_inner(cfg).map_err(|e| e.context(format!("cannot use redis at {}", cfg.display_url())))
 }
 
 fn open_inner(cfg: &Config) -> Result<Conn> {
@@ -88,10 +81,18 @@ fn open_inner(cfg: &Config) -> Result<Conn> {
     if cfg.tls.insecure {
         warn_insecure();
     }
+    let infos = cfg
+        .urls
+        .iter()
+        .map(|u| connection_info(cfg, u))
+        .collect::<Result<Vec<_>>>()?;
     if cfg.cluster {
-        let mut builder = redis::cluster::ClusterClient::builder(cfg.urls.clone())
+        let mut builder = redis::cluster::ClusterClient::builder(infos)
             .connection_timeout(CONNECT_TIMEOUT)
             .response_timeout(READ_TIMEOUT);
+        if let Some(pw) = &cfg.password {
+            builder = builder.password(pw.expose());
+        }
         if let Some(certs) = certs {
             builder = builder.certs(certs);
         }
@@ -99,23 +100,62 @@ fn open_inner(cfg: &Config) -> Result<Conn> {
             builder = builder.tls(redis::TlsMode::Insecure);
         }
         let client = builder.build().map_err(url_error)?;
-        let conn = client.get_connection().map_err(describe)?;
+        let mut conn = client.get_connection().map_err(|e| diagnose(cfg, e))?;
+        // A server that is not a cluster node gives no slot map, and every keyed command then
+        // fails as if a node were down (which long-running commands would retry for ever).
+        if let Err(e) = redis::cmd("PING").query::<()>(&mut conn) {
+            return Err(not_a_cluster(cfg).unwrap_or_else(|| diagnose(cfg, e)));
+        }
         return Ok(Conn::Cluster(Box::new(conn)));
     }
-    let url = with_insecure(&cfg.urls[0], cfg.tls.insecure);
+    let info = infos.into_iter().next().expect("at least one URL");
     let client = match certs {
-        Some(certs) => redis::Client::build_with_tls(url.as_str(), certs),
-        None => redis::Client::open(url.as_str()),
+        Some(certs) => redis::Client::build_with_tls(info, certs),
+        None => redis::Client::open(info),
     }
     .map_err(url_error)?;
-    let conn = client
+    let mut conn = client
         .get_connection_with_timeout(CONNECT_TIMEOUT)
-        .map_err(describe)?;
+        .map_err(|e| diagnose(cfg, e))?;
+    // One PING within the connect timeout: a port that accepts and never answers (a TLS port
+    // waiting for more of a record, another service) fails now and plainly, not after the
+    // read timeout of the first real command.
+    conn.set_read_timeout(Some(CONNECT_TIMEOUT))?;
+    redis::cmd("PING")
+        .query::<()>(&mut conn)
+        .map_err(|e| diagnose(cfg, e))?;
     conn.set_read_timeout(Some(READ_TIMEOUT))?;
     conn.set_write_timeout(Some(READ_TIMEOUT))?;
     Ok(Conn::Single(conn))
 }
 
+/// One URL as redis-rs takes it, with the password given apart from it (if any) in place of
+/// its own. A URL that does not parse is a usage error; a password in it with characters that
+/// end the user information gets the hint that fixes it.
+fn connection_info(cfg: &Config, url: &str) -> Result<redis::ConnectionInfo> {
+    let url = with_insecure(url, cfg.tls.insecure);
+    let info = url.as_str().into_connection_info().map_err(|e| {
+        let pw = crate::config::url_password(&url).unwrap_or_default();
+        if pw.contains(['/', '?', '#', '@', '%', ' ']) {
+            UsageError(
+                "bad Redis URL: its password holds a character that must be percent-encoded \
+                 (/ %2F, ? %3F, # %23, @ %40, % %25, space %20); or give the password with \
+                 --password-file FILE or RPQ_PASSWORD"
+                    .into(),
+            )
+            .into()
+        } else {
+            url_error(e)
+        }
+    })?;
+    // No CLIENT SETINFO at connect: a round trip that older servers and rpq's ACL user refuse
+    // anyway; the PING after connecting is the check that the server answers.
+    let mut settings = info.redis_settings().clone().set_skip_set_lib_name();
+    if let Some(pw) = &cfg.password {
+        settings = settings.set_password(pw.expose());
+    }
+    Ok(info.set_redis_settings(settings))
+}
 /// The PEM files of --tls-ca, --tls-cert and --tls-key, read once per connect; None when no
 /// file was given (a `rediss://` URL then uses the system roots).
 fn tls_certificates(cfg: &Config) -> Result<Option<redis::TlsCertificates>> {
@@ -161,9 +201,11 @@ fn with_insecure(url: &str, insecure: bool) -> String {
 fn warn_insecure() {
     static SAID: std::sync::Once = std::sync::Once::new();
     SAID.call_once(|| {
-        crate::output::note(
+        crate::output::log::Event::warn(
+            "tls_insecure",
             "warning: --tls-insecure: the server's certificate is not checked; use it for tests only",
         )
+        .emit()
     });
 }
 
@@ -180,9 +222,51 @@ fn url_error(e: RedisError) -> anyhow::Error {
     }
 }
 
+/// A Redis error in rpq's words, on one line, keeping the error itself for
+/// `is_connection_error`. redis-rs's text already holds the OS error that its `source()`
+/// returns, so printed as a chain it said "Connection refused (os error 111)" twice.
+#[derive(Debug)]
+pub struct Said {
+    text: String,
+    err: RedisError,
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Said {}
+
+fn said(text: impl Into<String>, err: RedisError) -> anyhow::Error {
+    anyhow::Error::new(Said {
+        text: text.into(),
+        err,
+    })
+}
+
+/// redis-rs's text of an error on one line, without the repeated OS error.
+fn plain_text(e: &RedisError) -> String {
+    let mut text = e.to_string();
+    // "Connection refused (os error 111)": the OS's number says nothing more to a person.
+    while let Some(i) = text.find(" (os error ") {
+        let end = text[i..].find(')').map_or(text.len(), |j| i + j + 1);
+        text.replace_range(i..end, "");
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for p in text.split(": ").flat_map(|p| p.split('\n')) {
+        let p = p.trim();
+        if !p.is_empty() && !parts.contains(&p) {
+            parts.push(p);
+        }
+    }
+    parts.join(": ")
+}
+
 /// Redis errors with a hint where one helps; this never contains the URL, so no password.
 pub fn describe(e: RedisError) -> anyhow::Error {
-    let text = e.to_string();
+    let text = plain_text(&e);
     let hint = if text.contains("CertificateRequired") {
         Some("the server wants a client certificate: add --tls-cert FILE --tls-key FILE")
     } else if text.contains("certificate") || text.contains("Certificate") {
@@ -190,17 +274,146 @@ pub fn describe(e: RedisError) -> anyhow::Error {
     } else if text.contains("InvalidContentType") || text.contains("CorruptMessage") {
         Some("the server did not answer in TLS; use redis:// for a plain port")
     } else if e.kind() == redis::ErrorKind::AuthenticationFailed || e.code() == Some("WRONGPASS") {
-        Some("check the user and password in the URL")
+        Some("check the user and password (in the URL, --password-file or RPQ_PASSWORD)")
     } else if e.code() == Some("NOAUTH") {
-        Some("the server wants a password: redis://user:password@host")
+        Some("the server wants a password: --password-file FILE, RPQ_PASSWORD, or redis://user:password@host")
     } else {
         None
     };
-    match hint {
+    if let Some(h) = hint {
         // Not a lost connection, so no retry: a plain error ends a long-running command too.
-        Some(h) => anyhow::anyhow!("{text}; {h}"),
-        None => anyhow::Error::new(e),
+        return anyhow::anyhow!("{text}; {h}");
     }
+    if matches!(e.code(), Some("MOVED" | "ASK")) || text.contains("MOVED") {
+        return anyhow::anyhow!(
+            "the server is a node of a Redis Cluster, and the queue's keys live on another node; \
+             add --cluster (or RPQ_CLUSTER=1)"
+        );
+    }
+    if e.kind() == redis::ErrorKind::Parse {
+        return anyhow::anyhow!(
+            "the service there does not speak the Redis protocol; is the port in --url a Redis port?"
+        );
+    }
+    if e.is_connection_refusal() && !e.is_timeout() {
+        return said(
+            "connection refused; is redis-server running there? (set --url or RPQ_URL)",
+            e,
+        );
+    }
+    said(text, e)
+}
+
+/// The likely cause of a failed connect, where the config tells more than the error: a plain
+/// URL on a TLS port (the server resets the connection at once), a `rediss://` URL on a plain
+/// port (no TLS answer: a second look in plain says so), an unreachable address.
+fn diagnose(cfg: &Config, e: RedisError) -> anyhow::Error {
+    let tls = cfg.urls.iter().any(|u| u.starts_with("rediss://"));
+    let reset =
+        e.to_string().contains("reset by peer") || e.to_string().contains("Connection reset");
+    if !tls && reset {
+        return said(
+            "the server reset the connection as it opened: is it a TLS port? then use rediss://",
+            e,
+        );
+    }
+    // A read that timed out is EAGAIN (os error 11) to the OS, and not always a timeout to
+    // redis-rs.
+    let timed_out = e.is_timeout() || e.to_string().contains("(os error 11)");
+    if tls && timed_out {
+        if let Some(addr) = cfg.urls.iter().find_map(|u| plain_redis_at(u)) {
+            return anyhow::anyhow!(
+                "the server at {addr} speaks plain Redis, not TLS: use redis://, not rediss://"
+            );
+        }
+        return said(
+            "no TLS answer within 3s; is it a TLS port? (a plain one takes redis://)",
+            e,
+        );
+    }
+    if timed_out && !cfg.cluster {
+        return said(
+            "no answer within 3s; is the address right, is it a Redis port, and can this \
+             machine reach it?",
+            e,
+        );
+    }
+    let unreachable = [
+        "refused",
+        "timed out",
+        "os error 11)",
+        "No route",
+        "unreachable",
+    ];
+    if cfg.cluster
+        && e.to_string()
+            .contains("Failed to connect to each cluster node")
+        && unreachable.iter().any(|u| e.to_string().contains(u))
+    {
+        let text = plain_text(&e);
+        let nodes = text
+            .split_once("cluster node (")
+            .map_or(text.as_str(), |(_, n)| n.trim_end_matches(')'));
+        return said(
+            format!("no seed node answered ({nodes}); is the cluster running there? (set --url or RPQ_URL)"),
+            e,
+        );
+    }
+    describe(e)
+}
+
+/// Whether the host:port of a `rediss://` URL answers a plain PING (half a second at most).
+fn plain_redis_at(url: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    use std::net::ToSocketAddrs;
+    let info = url.into_connection_info().ok()?;
+    let redis::ConnectionAddr::TcpTls { host, port, .. } = info.addr() else {
+        return None;
+    };
+    let addr = (host.as_str(), *port).to_socket_addrs().ok()?.next()?;
+    let wait = Duration::from_millis(500);
+    let mut s = std::net::TcpStream::connect_timeout(&addr, wait).ok()?;
+    s.set_read_timeout(Some(wait)).ok()?;
+    s.write_all(b"PING\r\n").ok()?;
+    let mut buf = [0u8; 16];
+    let n = s.read(&mut buf).ok()?;
+    // +PONG, or -NOAUTH / -ERR from a server that wants a password first.
+    matches!(buf.first(), Some(b'+' | b'-'))
+        .then(|| format!("{host}:{port}"))
+        .filter(|_| n > 0)
+}
+
+/// After `--cluster` found no slot map: the seed that answers and says it is no cluster node.
+fn not_a_cluster(cfg: &Config) -> Option<anyhow::Error> {
+    for url in &cfg.urls {
+        let Ok(info) = connection_info(cfg, url) else {
+            continue;
+        };
+        let addr = match info.addr() {
+            redis::ConnectionAddr::Tcp(h, p)
+            | redis::ConnectionAddr::TcpTls {
+                host: h, port: p, ..
+            } => {
+                format!("{h}:{p}")
+            }
+            other => format!("{other}"),
+        };
+        let Ok(client) = redis::Client::open(info) else {
+            continue;
+        };
+        let Ok(mut c) = client.get_connection_with_timeout(CONNECT_TIMEOUT) else {
+            continue;
+        };
+        let _ = c.set_read_timeout(Some(CONNECT_TIMEOUT));
+        let info: String = redis::cmd("INFO").arg("cluster").query(&mut c).ok()?;
+        if info.contains("cluster_enabled:0") {
+            return Some(anyhow::anyhow!(
+                "the server at {addr} is not a Redis Cluster node (cluster support is disabled); \
+                 drop --cluster (and RPQ_CLUSTER)"
+            ));
+        }
+    }
+    None
 }
 
 /// An ACL refusal, said as what was refused and what to grant; None for other errors.
@@ -219,6 +432,20 @@ pub fn refused(e: &RedisError, command: &str) -> Option<anyhow::Error> {
     Some(anyhow::anyhow!(
         "redis refused {command} (NOPERM: {detail}); {grant}, as in the ACL line of rpq's README"
     ))
+}
+
+/// A write refused because the server is at its `maxmemory` (policy `noeviction`, or nothing
+/// left to evict), said in one line with what to do; None for other errors.
+pub fn out_of_memory(e: &RedisError) -> Option<anyhow::Error> {
+    // Redis 7 answers a refused write in a script with the OOM code itself; 6.2 wraps it in a
+    // script error whose text carries it.
+    let oom = e.code() == Some("OOM") || e.to_string().contains("-OOM command not allowed");
+    oom.then(|| {
+        anyhow::anyhow!(
+            "redis is out of memory (it refuses writes over its maxmemory); make room (consume \
+             or purge tasks) or raise maxmemory"
+        )
+    })
 }
 
 /// A command a script may not run, named from the script line the server reports.
@@ -257,7 +484,10 @@ pub fn refused_in_script(e: &RedisError, src: &str, script: &str) -> Option<anyh
 /// command should reconnect and try again rather than give up.
 pub fn is_connection_error(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
-        if let Some(e) = c.downcast_ref::<RedisError>() {
+        let e = c
+            .downcast_ref::<RedisError>()
+            .or_else(|| c.downcast_ref::<Said>().map(|s| &s.err));
+        if let Some(e) = e {
             return e.is_io_error()
                 || e.is_connection_dropped()
                 || e.is_connection_refusal()

@@ -60,11 +60,18 @@ pub fn classify(err: &anyhow::Error) -> (u8, bool) {
     (1, true)
 }
 
-/// Prints the error once, as one line, and returns its exit code.
+/// Prints the error once, as one line (whatever line breaks a cause held), and returns its
+/// exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
     let (code, say) = classify(err);
     if say {
-        eprintln!("rpq: {err:#}");
+        let text = format!("{err:#}");
+        let one: Vec<&str> = text
+            .split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        crate::output::error_line(&one.join(" "), code);
     }
     ExitCode::from(code)
 }

@@ -9,6 +9,7 @@
 //!   NOSCRIPT) and replies, `shards` the sharded fan-out and claim order, `types` its data.
 //! - `consumer`: the worker engine: claim loop, handlers, heartbeat, acks, shutdown.
 //! - `producer`: random tasks on an interval, task lines from stdin in batches.
+//! - `lines`: lines from stdin as bytes, each wait for one bounded (signals, idle flushes).
 //! - `bench`: the load generator behind `rpq bench`.
 //! - `output`: every write to stdout and stderr: human blocks, NDJSON, tables, progress,
 //!   prompts, notes.
@@ -19,6 +20,7 @@
 //! - `shutdown`: signals (first drains, second hands back).
 //! - `serve`: `rpq serve`, the web dashboard, JSON API and metrics (axum, confined here).
 //! - `server`: a private redis-server for the demo, the bench and the tests.
+//! - `service`: systemd's notify protocol (READY, WATCHDOG) for `consume` and `serve`.
 //! - `error`: error classes and the one mapping to exit codes.
 
 pub mod bench;
@@ -28,6 +30,7 @@ pub mod config;
 pub mod conn;
 pub mod consumer;
 pub mod error;
+pub mod lines;
 pub mod output;
 pub mod producer;
 pub mod queue;
@@ -35,6 +38,7 @@ pub mod reconnect;
 pub mod schedule;
 pub mod serve;
 pub mod server;
+pub mod service;
 pub mod shutdown;
 pub mod task;
 
@@ -49,8 +53,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(&Output::plain(), args);
     }
+    if config::json_log_asked(&std::env::args().collect::<Vec<_>>()) {
+        output::log::init_format(config::LogFormat::Json);
+    }
     let cfg = Config::from_global(&cli.global)?;
+    output::log::init(&cfg);
+    service::init(&cfg);
     let out = Output::new(&cfg);
+    for (event, text) in &cfg.warnings {
+        output::log::Event::warn(event, text.as_str()).emit();
+    }
     match &cli.command {
         Command::Produce(a) => commands::produce::run(&cfg, &out, a),
         Command::Consume(a) => commands::consume::run(&cfg, &out, a),
@@ -70,6 +82,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cancel(a) => commands::cancel::run(&cfg, &out, a),
         Command::Move(a) => commands::r#move::run(&cfg, &out, a),
         Command::Queues(a) => commands::queues::run(&cfg, &out, a),
+        Command::Config(a) => commands::config::run(&cfg, &out, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

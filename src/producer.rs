@@ -3,8 +3,10 @@
 //! flags and print only through `Output`.
 
 use crate::config::Config;
-use crate::output::Output;
-use crate::queue::Queue;
+use crate::error::Interrupted;
+use crate::lines::{LineReader, Next};
+use crate::output::{note, Output};
+use crate::queue::{PushFailed, Queue};
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
 use crate::task::{parse_input_line_with, NewTask, Priority, When};
@@ -12,7 +14,6 @@ use anyhow::{Context, Result};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use serde_json::json;
-use std::io::BufRead;
 use std::time::{Duration, Instant};
 
 /// Random tasks pushed per round trip when the interval is zero.
@@ -30,6 +31,7 @@ pub fn generate(
     label: &str,
 ) -> Result<u64> {
     let mut q = Queue::open(cfg)?;
+    q.watch_losses()?;
     let mut pushed = 0u64;
     let mut next = Instant::now();
     while !sd.stop_requested() && count.is_none_or(|n| pushed < n) {
@@ -76,61 +78,194 @@ pub struct Imported {
     pub duplicates: u64,
     /// Lines that were not valid tasks (each reported by number).
     pub bad: u64,
+    /// Set when a signal stopped the reading before the end of the input: the last line read.
+    pub stopped_after: Option<u64>,
 }
 
+/// A partial batch is pushed once the input has been quiet this long, so a slow stream
+/// (`tail -f events | rpq produce --stdin`) is queued live; fast input fills whole batches.
+const IDLE_FLUSH: Duration = Duration::from_millis(20);
+
+/// However steadily a slow stream trickles, no line waits longer than this for its batch.
+const MAX_HOLD: Duration = Duration::from_millis(200);
+
+/// How long a read waits, with nothing in hand, before it looks for a signal again.
+const STOP_CHECK: Duration = Duration::from_millis(100);
+
 /// Reads JSON task lines from `input` and pushes them in batches of `batch`, until the end of
-/// the input or a signal; `when` applies to lines without a time of their own. Bad lines are
-/// reported by number and skipped.
+/// the input or a signal; `when` applies to lines without a time of their own. Bad lines (not JSON, not a task, not UTF-8) are reported by number
+/// and skipped. On the first signal it stops reading, takes in what was already sent (see
+/// `LineReader::take_what_was_sent`) and pushes every line it read; a line cut off by the stop
+/// is reported like a bad one. A push that fails says how many were queued and the first line
+/// that was not.
 pub fn import(
     cfg: &Config,
-    input: &mut impl BufRead,
+    input: &mut LineReader,
     batch_size: u64,
     when: When,
     sd: &Shutdown,
     out: &Output,
 ) -> Result<Imported> {
     let mut q = Queue::open(cfg)?;
-    let mut done = Imported::default();
-    let mut batch: Vec<NewTask> = Vec::with_capacity(batch_size as usize);
-    let mut line_no = 0u64;
-    let mut buf = String::new();
-    let mut progress = out.progress("pushed", None);
+    q.watch_losses()?;
+    // The read count when the batch's age was last looked at (see `LineReader::reads`).
+    let mut looked = 0;
+    let mut imp = Import {
+        done: Imported::default(),
+        batch: Vec::with_capacity(batch_size as usize),
+        lines: Vec::with_capacity(batch_size as usize),
+        held_since: None,
+        line_no: 0,
+        progress: out.progress("pushed", None),
+        out,
+        when,
+    };
     loop {
-        buf.clear();
-        let n = input.read_line(&mut buf).context("reading stdin")?;
-        if n > 0 {
-            line_no += 1;
-            let line = buf.trim();
-            if !line.is_empty() {
-                match parse_input_line_with(line, when) {
-                    Ok(t) => batch.push(t),
-                    Err(why) => {
-                        done.bad += 1;
-                        out.bad_line(&mut progress, line_no, &why);
-                    }
-                }
+        if sd.stop_requested() {
+            input.take_what_was_sent().context("reading stdin")?;
+            while let Some(line) = input.next_buffered() {
+                imp.take(line);
             }
-        }
-        let full = batch.len() as u64 >= batch_size;
-        if (full || n == 0) && !batch.is_empty() {
-            let (created, flags) = retry(&mut q, sd, |q| q.push(&batch))?;
-            for (t, ok) in batch.iter().zip(&flags) {
-                if *ok {
-                    done.queued += 1;
-                } else {
-                    done.duplicates += 1;
-                }
-                out.imported(&t.queued(created.timestamp_millis()), *ok)?;
+            if !input.unfinished().is_empty() {
+                imp.bad_line("cut off by the stop before its end; not queued");
             }
-            batch.clear();
-            progress.show(done.queued);
-        }
-        if n == 0 || sd.stop_requested() {
+            if !input.at_end() {
+                imp.done.stopped_after = Some(imp.line_no);
+            }
+            imp.push(&mut q, sd)?;
             break;
         }
+        let held_since = imp.held_since;
+        let wait = || match held_since {
+            None => STOP_CHECK,
+            Some(t) => IDLE_FLUSH.min(MAX_HOLD.saturating_sub(t.elapsed())),
+        };
+        match input.next_within(wait).context("reading stdin")? {
+            Next::Line(line) => {
+                imp.take(line);
+                // Lines served from one read came together: the clock only matters after a
+                // read, which is every line of a slow stream and rarely one of fast input.
+                let fresh = input.reads() != looked;
+                looked = input.reads();
+                let held_long = fresh && imp.held_since.is_some_and(|t| t.elapsed() >= MAX_HOLD);
+                if imp.batch.len() as u64 >= batch_size || held_long {
+                    imp.push(&mut q, sd)?;
+                }
+            }
+            Next::Idle => imp.push(&mut q, sd)?,
+            Next::End => {
+                imp.push(&mut q, sd)?;
+                break;
+            }
+        }
     }
-    progress.clear();
-    Ok(done)
+    imp.progress.clear();
+    Ok(imp.done)
+}
+
+/// An import under way: the batch read and not yet pushed, with the line number of each task.
+struct Import<'a> {
+    done: Imported,
+    batch: Vec<NewTask>,
+    lines: Vec<u64>,
+    /// When the oldest line of the batch was read.
+    held_since: Option<Instant>,
+    line_no: u64,
+    progress: crate::output::Progress,
+    out: &'a Output,
+    /// `--in`/`--at`/`--ttl` for lines that say no time of their own.
+    when: When,
+}
+
+impl Import<'_> {
+    /// One line of input: a task for the batch, a blank line, or a bad line reported.
+    fn take(&mut self, bytes: &[u8]) {
+        self.line_no += 1;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t.trim(),
+            Err(e) => {
+                let why = format!("not valid UTF-8 (at byte {})", e.valid_up_to() + 1);
+                return self.bad_line(&why);
+            }
+        };
+        if text.is_empty() {
+            return;
+        }
+        match parse_input_line_with(text, self.when) {
+            Ok(t) => {
+                self.held_since.get_or_insert_with(Instant::now);
+                self.batch.push(t);
+                self.lines.push(self.line_no);
+            }
+            Err(why) => self.bad_line(&why),
+        }
+    }
+
+    fn bad_line(&mut self, why: &str) {
+        self.done.bad += 1;
+        self.out.bad_line(&mut self.progress, self.line_no, why);
+    }
+
+    /// Pushes the batch (nothing to do when it is empty) and prints what was queued.
+    fn push(&mut self, q: &mut Queue, sd: &Shutdown) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = &self.batch;
+        let (created, flags) = match retry(q, sd, |q| q.push(batch)) {
+            Ok(r) => r,
+            Err(e) => return Err(self.not_queued(e)),
+        };
+        for (t, ok) in self.batch.iter().zip(&flags) {
+            if *ok {
+                self.done.queued += 1;
+            } else {
+                self.done.duplicates += 1;
+            }
+            self.out
+                .imported(&t.queued(created.timestamp_millis()), *ok)?;
+        }
+        self.batch.clear();
+        self.lines.clear();
+        self.held_since = None;
+        self.progress.show(self.done.queued);
+        Ok(())
+    }
+
+    /// A push that failed: the error, with how many tasks were queued and the first line that
+    /// was not, so the user knows where to resume. The shards of a sharded queue that took
+    /// their part before the failure count as queued (`PushFailed`).
+    fn not_queued(&mut self, e: anyhow::Error) -> anyhow::Error {
+        let confirmed = e
+            .downcast_ref::<PushFailed>()
+            .map(|p| p.confirmed.clone())
+            .unwrap_or_default();
+        let queued = self.done.queued + confirmed.iter().filter(|c| **c).count() as u64;
+        let first = self
+            .lines
+            .iter()
+            .zip(confirmed.iter().chain(std::iter::repeat(&false)))
+            .find(|(_, c)| !**c)
+            .map_or(self.line_no + 1, |(n, _)| *n);
+        self.progress.clear();
+        if e.is::<Interrupted>() {
+            note(&format!(
+                "stopped by a second signal: {queued} task(s) queued; line {first} and the \
+                 lines after it were not"
+            ));
+            return e;
+        }
+        // The message without the PushFailed layer, which the counts here replace.
+        let cause: Vec<String> = e
+            .chain()
+            .skip(usize::from(e.downcast_ref::<PushFailed>().is_some()))
+            .map(|c| c.to_string())
+            .collect();
+        anyhow::anyhow!(
+            "{queued} task(s) queued; line {first} and the lines after it were not: {}",
+            cause.join(": ")
+        )
+    }
 }
 
 const TYPES: [&str; 5] = ["email", "report", "image", "backup", "sms"];

@@ -3,7 +3,7 @@
 
 use crate::conn::is_connection_error;
 use crate::error::Interrupted;
-use crate::output::note;
+use crate::output::log::Event;
 use crate::queue::Queue;
 use crate::shutdown::Shutdown;
 use anyhow::Result;
@@ -50,22 +50,31 @@ fn retry_inner<T>(
         match op(q) {
             Ok(v) => {
                 if said {
-                    note(&format!(
-                        "reconnected to redis at {}",
-                        q.config().display_url()
-                    ));
+                    Event::info(
+                        "reconnected",
+                        format!("reconnected to redis at {}", q.config().display_url()),
+                    )
+                    .with("url", q.config().display_url())
+                    .emit();
                 }
                 return Ok(Some(v));
             }
             Err(e) if is_connection_error(&e) => {
                 if !said {
-                    note(&format!(
-                        "lost the connection to redis at {} ({}); reconnecting",
-                        q.config().display_url(),
-                        root_cause(&e)
-                    ));
+                    Event::warn(
+                        "reconnect",
+                        format!(
+                            "lost the connection to redis at {} ({}); reconnecting",
+                            q.config().display_url(),
+                            root_cause(&e)
+                        ),
+                    )
+                    .with("url", q.config().display_url())
+                    .with("error", root_cause(&e))
+                    .emit();
                     said = true;
                 }
+                let mut attempt = 0u32;
                 loop {
                     if sd.abort_requested() {
                         return Err(Interrupted.into());
@@ -75,19 +84,41 @@ fn retry_inner<T>(
                             return Ok(None);
                         }
                         if !said_stop {
-                            note(
+                            Event::info(
+                                "still_reconnecting",
                                 "still reconnecting to finish the work in hand; signal again to \
                                  give up (a held task returns to the queue when its lease expires)",
-                            );
+                            )
+                            .emit();
                             said_stop = true;
                         }
                     }
                     let jitter = rand::rng().random_range(0.5..1.0);
-                    std::thread::sleep(delay.mul_f64(jitter));
+                    let wait = delay.mul_f64(jitter);
+                    attempt += 1;
+                    Event::debug(
+                        "reconnect_attempt",
+                        format!("reconnect attempt {attempt} in {}ms", wait.as_millis()),
+                    )
+                    .with("attempt", attempt)
+                    .with("delay_ms", wait.as_millis() as u64)
+                    .emit();
+                    // An outage is no hang: systemd's watchdog goes on hearing from us.
+                    crate::service::watchdog();
+                    std::thread::sleep(wait);
                     delay = (delay * 2).min(MAX_DELAY);
                     match q.reconnect() {
                         Ok(()) => break,
-                        Err(e) if is_connection_error(&e) => continue,
+                        Err(e) if is_connection_error(&e) => {
+                            Event::debug(
+                                "reconnect_failed",
+                                format!("reconnect attempt {attempt} failed: {}", root_cause(&e)),
+                            )
+                            .with("attempt", attempt)
+                            .with("error", root_cause(&e))
+                            .emit();
+                            continue;
+                        }
                         Err(e) => return Err(e),
                     }
                 }

@@ -1,7 +1,6 @@
 //! Signals: the first SIGINT or SIGTERM asks to stop after the task in hand, the second asks to
 //! hand it back and exit 130. Loops poll this at least once a second.
 
-use crate::output::note;
 use anyhow::{Context, Result};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -41,7 +40,11 @@ impl Shutdown {
                 set_mask(libc::SIG_UNBLOCK);
                 for _ in signals.forever() {
                     if count.fetch_add(1, Ordering::SeqCst) == 0 && say {
-                        note("stopping after the work in hand; signal again to stop at once");
+                        crate::output::log::Event::info(
+                            "stopping",
+                            "stopping after the work in hand; signal again to stop at once",
+                        )
+                        .emit();
                     }
                 }
             })

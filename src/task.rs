@@ -190,14 +190,25 @@ pub fn new_id() -> String {
 /// Ids go into keys' members and environment variables, never into commands, but they must
 /// stay printable and reasonably short.
 pub fn check_id(id: &str) -> Result<(), String> {
-    if id.is_empty() {
-        return Err("the task id is empty".into());
+    check_field("id", id)
+}
+
+/// A type goes into every handler's environment (`RPQ_TASK_TYPE`), where a NUL byte cannot go
+/// and a long value makes exec fail (a variable may hold at most 128 KiB on Linux): a task
+/// that no handler could ever be started for is refused at push, like a bad id.
+pub fn check_type(kind: &str) -> Result<(), String> {
+    check_field("type", kind)
+}
+
+fn check_field(what: &str, v: &str) -> Result<(), String> {
+    if v.is_empty() {
+        return Err(format!("the task {what} is empty"));
     }
-    if id.len() > 256 {
-        return Err("the task id is longer than 256 bytes".into());
+    if v.len() > 256 {
+        return Err(format!("the task {what} is longer than 256 bytes"));
     }
-    if id.chars().any(|c| c.is_control()) {
-        return Err("the task id has a control character".into());
+    if v.chars().any(|c| c.is_control()) {
+        return Err(format!("the task {what} has a control character"));
     }
     Ok(())
 }
@@ -375,9 +386,7 @@ pub fn parse_input_line_with(line: &str, defaults: When) -> Result<NewTask, Stri
             ))
         }
     };
-    if input.kind.is_empty() {
-        return Err("type is empty".into());
-    }
+    check_type(&input.kind)?;
     let id = match input.id {
         Some(id) => {
             check_id(&id)?;
@@ -540,5 +549,9 @@ mod tests {
         assert_eq!(a.len(), 12);
         assert_ne!(a, new_id());
         assert!(check_id("bad\nid").is_err());
+        assert!(check_type("email").is_ok());
+        for bad in ["", "a\u{0}b", "tab\there", &"x".repeat(257)] {
+            assert!(check_type(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -23,7 +23,13 @@ pub fn generate(shell: clap_complete::Shell, out: &mut Vec<u8>) {
 /// The man page of `rpq` followed by the subcommand names in `path` (`rpq-dead-list(1)` for
 /// `["dead", "list"]`), with the examples of its --help.
 pub fn man_page(path: &[String]) -> Result<Vec<u8>> {
-    let mut cmd = Cli::command();
+    // `rpq help` and `rpq dead help` have no page of their own: without them no page lists
+    // `rpq-help(1)`.
+    fn without_help(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_subcommand(true)
+            .mut_subcommands(without_help)
+    }
+    let mut cmd = without_help(Cli::command());
     // Building fills in the names a page shows: `rpq-dead-list` as title, `rpq dead list` in
     // the synopsis.
     cmd.build();

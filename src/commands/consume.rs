@@ -3,7 +3,7 @@
 use crate::cli::ConsumeArgs;
 use crate::config::Config;
 use crate::consumer::{self, default_name, Options};
-use crate::error::DataError;
+use crate::error::{DataError, UsageError};
 use crate::output::Output;
 use crate::shutdown::Shutdown;
 use anyhow::Result;
@@ -11,6 +11,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
+    if a.exec.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        return Err(
+            UsageError("--exec is empty; give the command to run for each task".into()).into(),
+        );
+    }
     let sd = Shutdown::install()?;
     // Only for the note on a terminal when the queue does not exist (a typo waits forever).
     drop(super::open(cfg, out)?);
@@ -27,11 +32,24 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
         prefetch: a.prefetch as usize,
     };
     let summary = consumer::run(cfg, &opts, &sd, out)?;
-    // A bounded run that met unreadable tasks reports bad data; a daemon just goes on.
-    if summary.unreadable > 0 && (opts.drain || opts.count.is_some()) {
-        return Err(DataError(format!(
-            "{} stored task(s) could not be read and were moved to the dead set; see `rpq dead list`",
+    // A bounded run that met bad tasks reports bad data; a daemon just goes on.
+    let mut bad = Vec::new();
+    if summary.unreadable > 0 {
+        bad.push(format!(
+            "{} stored task(s) could not be read",
             summary.unreadable
+        ));
+    }
+    if summary.unstartable > 0 {
+        bad.push(format!(
+            "{} task(s) could not be handed to a handler",
+            summary.unstartable
+        ));
+    }
+    if !bad.is_empty() && (opts.drain || opts.count.is_some()) {
+        return Err(DataError(format!(
+            "{} and were moved to the dead set; see `rpq dead list`",
+            bad.join(", ")
         ))
         .into());
     }

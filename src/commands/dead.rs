@@ -3,6 +3,7 @@
 use crate::cli::DeadCommand;
 use crate::config::Config;
 use crate::output::Output;
+use crate::queue::DeadMoved;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -18,8 +19,34 @@ pub fn run(cfg: &Config, out: &Output, cmd: &DeadCommand) -> Result<ExitCode> {
                 out.dead(d)?;
             }
         }
-        DeadCommand::Retry(a) => out.dead_moved("retry", q.dead_retry(&a.ids)?)?,
-        DeadCommand::Purge(a) => out.dead_moved("purge", q.dead_purge(&a.ids)?)?,
+        DeadCommand::Retry(a) => moved(cfg, out, "retry", q.dead_retry(&a.ids)?)?,
+        DeadCommand::Purge(a) => {
+            // Every dead task at once is for good: on a terminal, as `clear`, ask first.
+            if a.ids.is_empty() && cfg.stdin_tty && !a.yes {
+                let n = q.lengths()?.dead;
+                let question = format!(
+                    "Delete every dead task of queue '{}' ({n} dead) for good?",
+                    cfg.queue
+                );
+                if !out.confirm(&question)? {
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            moved(cfg, out, "purge", q.dead_purge(&a.ids)?)?
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says what moved; ids that were not dead are a failure (exit 1) named in one line.
+fn moved(cfg: &Config, out: &Output, op: &str, m: DeadMoved) -> Result<()> {
+    out.dead_moved(op, &m)?;
+    if m.unknown.is_empty() {
+        return Ok(());
+    }
+    Err(anyhow::anyhow!(
+        "not in the dead set of queue '{}': {}; `rpq dead list` shows what is",
+        cfg.queue,
+        m.unknown.join(", ")
+    ))
 }

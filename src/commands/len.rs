@@ -8,10 +8,6 @@ use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &LenArgs) -> Result<ExitCode> {
     let lengths = super::open(cfg, out)?.lengths()?;
-    let total = match args.priority {
-        Some(p) => lengths.of(p),
-        None => lengths.waiting,
-    };
-    out.len(total, &lengths)?;
+    out.len(args.priority, &lengths)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,11 +4,12 @@
 use crate::cli::ProduceArgs;
 use crate::config::Config;
 use crate::error::{DataError, UsageError};
-use crate::output::Output;
+use crate::lines::LineReader;
+use crate::output::{note, Output};
 use crate::producer;
 use crate::queue::Queue;
 use crate::shutdown::Shutdown;
-use crate::task::{check_id, parse_payload, Due, NewTask, Priority, When};
+use crate::task::{check_id, check_type, parse_payload, Due, NewTask, Priority, When};
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -19,8 +20,13 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     }
     let sd = Shutdown::install()?;
     if args.stdin {
-        let mut input = std::io::stdin().lock();
-        let done = producer::import(cfg, &mut input, args.batch, when, &sd, out)?;
+        let done = producer::import(cfg, &mut LineReader::stdin(), args.batch, when, &sd, out)?;
+        if let Some(line) = done.stopped_after {
+            note(&format!(
+                "stopped reading stdin on a signal after line {line}; the lines after it were \
+                 not read"
+            ));
+        }
         out.import_summary(done.queued, done.duplicates, done.bad)?;
         if done.bad > 0 {
             return Err(DataError(format!(
@@ -54,28 +60,41 @@ fn push_one(
     kind: &str,
     when: When,
 ) -> Result<ExitCode> {
-    if kind.is_empty() {
-        return Err(UsageError("--type is empty".into()).into());
+    check_type(kind).map_err(|e| UsageError(format!("--type: {e}")))?;
+    // `--count N` pushes N such tasks, each with its own id, in one call; an `--id` names one.
+    let n = args.count.unwrap_or(1);
+    if n > 1 && args.id.is_some() {
+        return Err(UsageError(
+            "--id names one task and --count asks for several; drop one of them".into(),
+        )
+        .into());
     }
-    let mut task = NewTask::new(
-        kind,
-        args.priority.unwrap_or(Priority::MEDIUM),
-        args.payload
-            .as_deref()
-            .map(parse_payload)
-            .unwrap_or(serde_json::Value::Null),
-    );
+    let payload = args
+        .payload
+        .as_deref()
+        .map(parse_payload)
+        .unwrap_or(serde_json::Value::Null);
+    let priority = args.priority.unwrap_or(Priority::MEDIUM);
+    let mut tasks: Vec<NewTask> = (0..n)
+        .map(|_| NewTask::new(kind, priority, payload.clone()))
+        .collect();
     if let Some(id) = &args.id {
         check_id(id).map_err(UsageError)?;
-        task.id = id.clone();
+        if let Some(first) = tasks.first_mut() {
+            first.id = id.clone();
+        }
     }
-    task.when = when;
-    let (created, queued) = Queue::open(cfg)?.push(std::slice::from_ref(&task))?;
-    let task = task.queued(created.timestamp_millis());
-    if queued.first().copied().unwrap_or(false) {
-        out.produced("Producer", &task, true)?;
-    } else {
-        out.not_queued("Producer", &task)?;
+    for t in &mut tasks {
+        t.when = when;
+    }
+    let (created, queued) = Queue::open(cfg)?.push(&tasks)?;
+    for (task, ok) in tasks.iter().zip(queued) {
+        let task = task.queued(created.timestamp_millis());
+        if ok {
+            out.produced("Producer", &task, true)?;
+        } else {
+            out.not_queued("Producer", &task)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

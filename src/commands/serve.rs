@@ -24,7 +24,10 @@ pub fn run(cfg: &Config, args: &ServeArgs) -> Result<ExitCode> {
                 .trim()
                 .to_string(),
         ),
-        None => cfg.serve_token.as_ref().map(|t| t.0.trim().to_string()),
+        None => cfg
+            .serve_token
+            .as_ref()
+            .map(|t| t.expose().trim().to_string()),
     };
     if let Some(t) = &token {
         if t.chars().count() < MIN_TOKEN || t.chars().any(|c| c.is_control() || c == ' ') {

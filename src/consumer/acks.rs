@@ -47,6 +47,12 @@ impl PendingAcks {
         self.since.is_some_and(|t| t.elapsed() >= ACK_WINDOW)
     }
 
+    /// Drops the waiting acks unsent and returns their leases (their lines are not printed).
+    pub fn take_leases(&mut self) -> Vec<Lease> {
+        self.since = None;
+        self.items.drain(..).map(|p| p.lease).collect()
+    }
+
     /// The result lines of the acks that just went out, `acked` one flag each: a lease lost
     /// before its ack turns the line into `lost`, one whose task was cancelled (`cancelled`, one
     /// flag each) into `cancelled`.

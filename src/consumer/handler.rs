@@ -3,11 +3,12 @@
 //! process group, so a terminal's Ctrl+C reaches rpq alone (which lets the task finish) and a
 //! timeout or a second signal can stop the handler with everything it started.
 
-use crate::output::{passthrough_stderr, Output};
+use crate::output::log::Relay;
+use crate::output::Output;
 use crate::shutdown::Shutdown;
 use crate::task::Task;
-use anyhow::{Context, Result};
-use std::io::{Read, Write};
+use anyhow::Result;
+use std::io::{ErrorKind, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -25,6 +26,12 @@ pub enum HandlerResult {
     Aborted,
     /// `rpq cancel` cancelled the task; the handler was stopped and the task is gone.
     Cancelled,
+    /// The shell could not run the command at all (exit 126: not executable, 127: not
+    /// found); the engine decides whether that is this task's failure or the consumer's.
+    NotRun(String),
+    /// No handler can be started for this task, ever (a NUL byte or an oversized value in its
+    /// environment, as a task stored by an older rpq may carry): bad data, dead at once.
+    Unstartable(String),
 }
 
 pub struct Handler {
@@ -47,7 +54,14 @@ impl Handler {
         let stdout = out.handler_stdout()?;
         let mut cmd = Command::new("sh");
         die_with_parent(&mut cmd);
-        let mut child = cmd
+        // Code that handles task data gets no way into Redis: not rpq's URL, not its password.
+        for var in crate::config::CONNECTION_ENV
+            .iter()
+            .chain(crate::config::NOTIFY_ENV)
+        {
+            cmd.env_remove(var);
+        }
+        let child = cmd
             .arg("-c")
             .arg(&self.command)
             .env("RPQ_TASK_ID", &task.id)
@@ -59,8 +73,25 @@ impl Handler {
             .stdout(stdout)
             .stderr(Stdio::piped())
             .process_group(0)
-            .spawn()
-            .with_context(|| format!("starting handler `sh -c {}`", self.command))?;
+            .spawn();
+        // A failure to start is this task's, never the consumer's: one that its own data
+        // causes can never succeed, any other (no memory, no process slots) may next time.
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e)
+                if e.kind() == ErrorKind::InvalidInput || e.raw_os_error() == Some(libc::E2BIG) =>
+            {
+                return Ok(HandlerResult::Unstartable(format!(
+                    "cannot start a handler for this task: {e} (a NUL byte or a value too \
+                     long for its environment)"
+                )));
+            }
+            Err(e) => {
+                return Ok(HandlerResult::Failed(format!(
+                    "cannot start the handler: {e}"
+                )))
+            }
+        };
 
         // Writing stdin from a thread: a handler that never reads a large payload must not
         // block us, and one that exits early just closes the pipe.
@@ -71,13 +102,27 @@ impl Handler {
         let tail = Arc::new(Mutex::new(Vec::<u8>::new()));
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let tail_w = Arc::clone(&tail);
+        let mut relay = Relay::new("handler_stderr", &task.id);
+        // Its stdout is piped only to go to JSON log lines (`Output::handler_stdout`).
+        let stdout_reader = child.stdout.take().map(|mut pipe| {
+            let mut relay = Relay::new("handler_stdout", &task.id);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    relay.write(&buf[..n]);
+                }
+            })
+        });
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = stderr.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                passthrough_stderr(&buf[..n]);
+                relay.write(&buf[..n]);
                 let mut t = tail_w.lock().unwrap();
                 t.extend_from_slice(&buf[..n]);
                 let excess = t.len().saturating_sub(TAIL_BYTES);
@@ -109,6 +154,8 @@ impl Handler {
                     terminated = Some(Instant::now());
                 }
             }
+            // A long task is no hang: systemd's watchdog goes on hearing from the main loop.
+            crate::service::watchdog();
             // A handler that ignores SIGTERM gets SIGKILL after a grace period.
             if terminated.is_some_and(|t| t.elapsed() > KILL_GRACE) {
                 kill_group(pgid, libc::SIGKILL);
@@ -119,6 +166,9 @@ impl Handler {
         kill_group(pgid, libc::SIGKILL);
         let _ = writer.join();
         let _ = reader.join();
+        if let Some(r) = stdout_reader {
+            let _ = r.join();
+        }
         if let Some(o) = outcome {
             return Ok(o);
         }
@@ -133,11 +183,15 @@ impl Handler {
         let tail = tail.lock().unwrap();
         let text = String::from_utf8_lossy(&tail);
         let last = text.trim().lines().last().unwrap_or("").trim();
-        Ok(HandlerResult::Failed(if last.is_empty() {
+        let why = if last.is_empty() {
             why
         } else {
             format!("{why}: {last}")
-        }))
+        };
+        Ok(match status.code() {
+            Some(126 | 127) => HandlerResult::NotRun(why),
+            _ => HandlerResult::Failed(why),
+        })
     }
 }
 

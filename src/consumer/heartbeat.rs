@@ -5,7 +5,6 @@
 //! `rpq cancel` cancelled a task in hand (no pub/sub: it works on a cluster and under any ACL).
 
 use crate::config::Config;
-use crate::output::note;
 use crate::queue::{Claimed, Lease, LeaseState, Queue};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,8 +24,10 @@ pub struct Heartbeat {
 #[derive(Default)]
 struct Shared {
     held: Mutex<Vec<Lease>>,
-    /// Ids whose lease an extension found lost.
-    lost: Mutex<HashSet<String>>,
+    /// Leases an extension found lost. By lease, not by id: a refusal that arrives late (after
+    /// an outage) is about the claim it was sent for, and must not taint a newer claim of the
+    /// same task by this consumer.
+    lost: Mutex<HashSet<Lease>>,
     /// Leases whose task `rpq cancel` cancelled (it is gone from Redis already).
     cancelled: Mutex<HashSet<Lease>>,
     stop: AtomicBool,
@@ -53,10 +54,10 @@ impl Heartbeat {
         held.extend(tasks.iter().map(Claimed::lease));
     }
 
-    /// Stops extending one task; true when its lease was found lost meanwhile.
-    pub fn untrack(&self, id: &str) -> bool {
-        self.shared.held.lock().unwrap().retain(|l| l.id != id);
-        self.shared.lost.lock().unwrap().remove(id)
+    /// Stops extending one lease; true when it was found lost meanwhile.
+    pub fn untrack(&self, lease: &Lease) -> bool {
+        self.shared.held.lock().unwrap().retain(|l| l != lease);
+        self.shared.lost.lock().unwrap().remove(lease)
     }
 
     /// Stops extending leases that were acknowledged.
@@ -72,7 +73,7 @@ impl Heartbeat {
             .retain(|l| !gone.contains(l));
         let mut lost = self.shared.lost.lock().unwrap();
         for l in gone {
-            lost.remove(&l.id);
+            lost.remove(l);
         }
     }
 
@@ -123,35 +124,49 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
                 if extend {
                     extended = Instant::now();
                 }
-                let mut lost = s.lost.lock().unwrap();
-                let mut cancelled = s.cancelled.lock().unwrap();
-                for (l, st) in held.iter().zip(states) {
-                    match st {
-                        LeaseState::Held => {}
-                        LeaseState::Lost => {
-                            lost.insert(l.id.clone());
-                        }
-                        LeaseState::Cancelled => {
-                            cancelled.insert(l.clone());
-                        }
-                    }
-                }
-                drop(lost);
-                // Nothing of a cancelled task is left to extend.
-                let gone = cancelled.clone();
-                drop(cancelled);
-                s.held.lock().unwrap().retain(|l| !gone.contains(l));
+                mark(s, &held, &states);
             }
             Err(e) => {
                 // The main loop reports connection trouble; one line here is enough.
                 if !said {
-                    note(&format!("cannot extend a lease: {e:#}"));
+                    crate::output::log::Event::warn(
+                        "lease_extend_failed",
+                        format!("cannot extend a lease: {e:#}"),
+                    )
+                    .with("consumer", consumer)
+                    .with("error", format!("{e:#}"))
+                    .emit();
                     said = true;
                 }
                 q = None;
             }
         }
     }
+}
+
+/// Notes what a look or an extension of `sent` found (`states`, one each): leases lost, and
+/// tasks cancelled (nothing of those is left to extend). Only leases still held are marked: one
+/// the engine let go of meanwhile is settled already, and a mark for it would never be taken
+/// out again (and, after an outage, would taint a newer claim of the same task).
+fn mark(s: &Shared, sent: &[Lease], states: &[LeaseState]) {
+    let mut held = s.held.lock().unwrap();
+    let mut lost = s.lost.lock().unwrap();
+    let mut cancelled = s.cancelled.lock().unwrap();
+    for (l, st) in sent.iter().zip(states) {
+        if !held.contains(l) {
+            continue;
+        }
+        match st {
+            LeaseState::Held => {}
+            LeaseState::Lost => {
+                lost.insert(l.clone());
+            }
+            LeaseState::Cancelled => {
+                cancelled.insert(l.clone());
+            }
+        }
+    }
+    held.retain(|l| !cancelled.contains(l));
 }
 
 impl Drop for Heartbeat {
@@ -161,5 +176,47 @@ impl Drop for Heartbeat {
             t.thread().unpark();
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lease(token: &str) -> Lease {
+        Lease {
+            id: "x".into(),
+            token: token.into(),
+        }
+    }
+
+    /// After an outage a refusal can arrive for a claim the engine has already let go of and
+    /// claimed again: it says nothing about the new claim.
+    #[test]
+    fn a_late_refusal_marks_only_the_claim_it_was_sent_for() {
+        let hb = Heartbeat {
+            shared: Arc::new(Shared::default()),
+            thread: None,
+        };
+        let (first, second) = (lease("t1"), lease("t2"));
+        hb.shared.held.lock().unwrap().push(first.clone());
+        mark(
+            &hb.shared,
+            std::slice::from_ref(&first),
+            &[LeaseState::Lost],
+        );
+        assert!(hb.untrack(&first), "a refusal of a held lease is reported");
+        hb.shared.held.lock().unwrap().push(second.clone());
+        // The same refusal again, late: the first claim is no longer held.
+        mark(
+            &hb.shared,
+            std::slice::from_ref(&first),
+            &[LeaseState::Lost],
+        );
+        assert!(
+            !hb.untrack(&second),
+            "the newer claim of the task is not lost"
+        );
+        assert!(hb.shared.lost.lock().unwrap().is_empty());
     }
 }

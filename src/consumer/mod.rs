@@ -11,15 +11,16 @@ pub mod waker;
 
 use crate::config::Config;
 use crate::error::Interrupted;
-use crate::output::{note, Finished, Outcome, Output};
+use crate::output::{Finished, Outcome, Output};
 use crate::queue::{
     ClaimOptions, ClaimReply, Claimed, Failed, Lease, LeaseState, Queue, Unreadable,
 };
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
+use crate::task::Task;
 use acks::{PendingAcks, ACK_WINDOW};
 use anyhow::Result;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use handler::{Handler, HandlerResult};
 use heartbeat::Heartbeat;
 use rand::Rng;
@@ -72,6 +73,8 @@ pub struct Summary {
     pub done: u64,
     pub failed: u64,
     pub unreadable: u64,
+    /// Tasks no handler could be started for (bad data, moved to the dead set).
+    pub unstartable: u64,
 }
 
 /// Runs a consumer until `--count` tasks are done, a drain finds nothing, or the first signal;
@@ -79,8 +82,13 @@ pub struct Summary {
 pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Summary> {
     let mut c = Consumer::new(cfg, o, sd, out)?;
     let result = c.work();
-    if result.is_err() {
-        c.hand_back_all();
+    match &result {
+        Err(_) => c.hand_back_all(),
+        // Nothing is left to resend. After an error Redis may be away or frozen, and a wait
+        // for it here would delay the exit: its receipt is pruned a day later instead.
+        Ok(_) => {
+            let _ = c.q.forget_receipts();
+        }
     }
     result
 }
@@ -105,11 +113,14 @@ struct Consumer<'a> {
     // idle wait when something falls due.
     slots: Slots,
     waker: Waker,
+    /// Whether a handler has run to an exit status of its own (not 126/127) at least once.
+    handler_ran: bool,
 }
 
 impl<'a> Consumer<'a> {
     fn new(cfg: &Config, o: &'a Options, sd: &'a Shutdown, out: &'a Output) -> Result<Self> {
-        let q = Queue::open(cfg)?;
+        let mut q = Queue::open(cfg)?;
+        q.watch_losses()?;
         Ok(Consumer {
             o,
             sd,
@@ -131,6 +142,7 @@ impl<'a> Consumer<'a> {
             summary: Summary::default(),
             slots: Slots::default(),
             waker: Waker::start(cfg.clone()),
+            handler_ran: false,
         })
     }
 
@@ -144,11 +156,16 @@ impl<'a> Consumer<'a> {
 
     fn work(&mut self) -> Result<Summary> {
         loop {
+            crate::service::watchdog();
             if self.sd.stop_requested() || self.count_reached() {
                 break;
             }
+            if self.out.reader_gone() {
+                self.release_unreported();
+                break;
+            }
             let Some(reply) = self.claim()? else { break };
-            self.bury(&reply.unreadable)?;
+            self.bury(&reply.unreadable, reply.now)?;
             if reply.tasks.is_empty() {
                 if !reply.unreadable.is_empty() {
                     continue;
@@ -187,6 +204,8 @@ impl<'a> Consumer<'a> {
         } else {
             retry(&mut self.q, self.sd, |q| q.claim(&opts, acks.as_slice()))?
         };
+        // Connected, and the claim script is loaded: systemd may count us as started.
+        crate::service::ready();
         // Held from here on: if printing fails below, `hand_back_all` returns them.
         self.heartbeat.track(&reply.tasks);
         self.settle_acks(&reply.acked)?;
@@ -199,19 +218,38 @@ impl<'a> Consumer<'a> {
         Ok(Some(reply))
     }
 
-    /// Tasks whose body cannot be read go to the dead set with the reason.
-    fn bury(&mut self, unreadable: &[Unreadable]) -> Result<()> {
+    /// Tasks whose body cannot be read go to the dead set with the reason, and get their
+    /// result line like any other task (with what is known of them: id, priority, attempt).
+    fn bury(&mut self, unreadable: &[Unreadable], claimed_at: DateTime<Utc>) -> Result<()> {
         for u in unreadable {
             self.summary.unreadable += 1;
             let r = retry(&mut self.q, self.sd, |q| {
                 q.fail(&u.lease, Duration::ZERO, &u.reason, true)
             })?;
-            if r == Failed::Dead {
-                note(&format!(
+            if r != Failed::Dead {
+                continue;
+            }
+            crate::output::log::Event::warn(
+                "unreadable_task",
+                format!(
                     "task {} cannot be read ({}); moved it to the dead set",
                     u.lease.id, u.reason
-                ));
-            }
+                ),
+            )
+            .with("task", u.lease.id.as_str())
+            .with("consumer", self.o.name.as_str())
+            .with("error", u.reason.as_str())
+            .emit();
+            let id = &u.lease.id;
+            let priority = retry(&mut self.q, self.sd, |q| q.known_priority(id))?;
+            self.out.unreadable(&Finished {
+                task: Task::unreadable(id, priority, u.attempt),
+                consumer: self.o.name.clone(),
+                claimed_at,
+                finished_at: Utc::now(),
+                outcome: Outcome::Dead,
+                error: Some(u.reason.clone()),
+            })?;
         }
         Ok(())
     }
@@ -236,6 +274,7 @@ impl<'a> Consumer<'a> {
             self.waker.at(Some(until));
         }
         loop {
+            crate::service::watchdog();
             if self.sd.stop_requested() {
                 break;
             }
@@ -258,6 +297,11 @@ impl<'a> Consumer<'a> {
     fn run_tasks(&mut self, tasks: Vec<Claimed>) -> Result<()> {
         let mut tasks = tasks.into_iter();
         while let Some(c) = tasks.next() {
+            if self.out.reader_gone() {
+                let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
+                self.release_quietly(&rest.iter().map(Claimed::lease).collect::<Vec<_>>());
+                return Ok(());
+            }
             if self.sd.stop_requested() && self.finished() > 0 && self.o.prefetch > 1 {
                 // Prefetched but not started: back to the queue for someone else.
                 let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
@@ -267,7 +311,7 @@ impl<'a> Consumer<'a> {
             let lease = c.lease();
             // cancel (issue 13): a prefetched task cancelled before its turn is not started.
             if self.heartbeat.take_cancelled(&lease) {
-                self.heartbeat.untrack(&c.task.id);
+                self.heartbeat.untrack(&lease);
                 self.out.finished(&self.cancelled_line(&c))?;
                 continue;
             }
@@ -279,7 +323,22 @@ impl<'a> Consumer<'a> {
                 Some(h) => h.run(&c.task, self.sd, &cancelled, self.out)?,
                 None => simulate(self.o.delay, self.sd, &cancelled),
             };
-            let lost = self.heartbeat.untrack(&c.task.id);
+            // A command the shell cannot run at all, before any handler ever ran: the command
+            // is wrong, not the task, so the task goes back untouched and the consumer stops,
+            // rather than burn the attempts of every task in the queue.
+            if let HandlerResult::NotRun(why) = &result {
+                if !self.handler_ran {
+                    let why = why.clone();
+                    let held: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
+                    self.flush_acks()?;
+                    self.hand_back(&held)?;
+                    return Err(cannot_run(self.handler.as_ref(), &why));
+                }
+            }
+            if matches!(result, HandlerResult::Done | HandlerResult::Failed(_)) {
+                self.handler_ran = true;
+            }
+            let lost = self.heartbeat.untrack(&lease);
             let cancelled =
                 self.heartbeat.take_cancelled(&lease) || matches!(result, HandlerResult::Cancelled);
             let line = Finished {
@@ -311,7 +370,13 @@ impl<'a> Consumer<'a> {
                     })?;
                 }
                 HandlerResult::Done => self.done(&c, line, started, tasks.len() > 0)?,
-                HandlerResult::Failed(why) => self.failed(&c, line, why)?,
+                HandlerResult::Failed(why) | HandlerResult::NotRun(why) => {
+                    self.failed(&c, line, why, false)?
+                }
+                HandlerResult::Unstartable(why) => {
+                    self.summary.unstartable += 1;
+                    self.failed(&c, line, why, true)?
+                }
                 HandlerResult::Cancelled => unreachable!("reported as cancelled above"),
             }
         }
@@ -339,11 +404,12 @@ impl<'a> Consumer<'a> {
         Ok(())
     }
 
-    fn failed(&mut self, c: &Claimed, line: Finished, why: String) -> Result<()> {
+    /// A failed attempt: retried after a backoff, or dead when out of attempts or `bury`.
+    fn failed(&mut self, c: &Claimed, line: Finished, why: String, bury: bool) -> Result<()> {
         self.summary.failed += 1;
         let wait = backoff(self.o.backoff, c.task.attempt);
         let lease = c.lease();
-        let r = retry(&mut self.q, self.sd, |q| q.fail(&lease, wait, &why, false))?;
+        let r = retry(&mut self.q, self.sd, |q| q.fail(&lease, wait, &why, bury))?;
         let outcome = match r {
             Failed::Retry => Outcome::Retry,
             Failed::Dead => Outcome::Dead,
@@ -401,6 +467,10 @@ impl<'a> Consumer<'a> {
     /// Sends the acks that wait now, and prints their lines.
     fn flush_acks(&mut self) -> Result<()> {
         if self.acks.is_empty() {
+            return Ok(());
+        }
+        if self.out.reader_gone() {
+            self.release_unreported();
             return Ok(());
         }
         let acks = &self.acks;
@@ -465,11 +535,15 @@ impl<'a> Consumer<'a> {
         Ok(())
     }
 
-    /// After an error, most often stdout closed under `rpq consume --json | head -1`:
-    /// acknowledges what is done and hands back what is held, once and quietly, so no task
-    /// waits for its lease to expire or has an attempt counted against it. When Redis is what
-    /// failed, this fails too, and the leases expire and return the tasks as after a crash.
+    /// After an error: acknowledges what is done and hands back what is held, once and
+    /// quietly, so no task waits for its lease to expire or has an attempt counted against it.
+    /// When Redis is what failed, this fails too, and the leases expire and return the tasks as
+    /// after a crash. When stdout's reader left, what is done is handed back too: its lines
+    /// could not be printed.
     fn hand_back_all(&mut self) {
+        if self.out.reader_gone() {
+            self.release_unreported();
+        }
         if !self.acks.is_empty() {
             let _ = self.q.ack(&self.o.name, self.acks.as_slice());
         }
@@ -478,12 +552,42 @@ impl<'a> Consumer<'a> {
             let _ = self.q.release(&held);
         }
     }
+
+    /// The reader of stdout left (`rpq consume --json | head -1`): the tasks done since the
+    /// last line printed would be acknowledged with no line to say so, so they go back to the
+    /// queue instead, at their old place and with no attempt counted, to be done again by a
+    /// consumer that can report it (their handler ran: at least once). Then the consumer stops.
+    fn release_unreported(&mut self) {
+        let leases = self.acks.take_leases();
+        self.summary.done -= leases.len() as u64;
+        self.release_quietly(&leases);
+    }
+
+    /// Hands tasks back with no line printed (nobody reads them any more); a release that
+    /// fails leaves the leases to expire, as after a crash.
+    fn release_quietly(&mut self, leases: &[Lease]) {
+        if leases.is_empty() {
+            return;
+        }
+        self.heartbeat.untrack_all_of(leases);
+        let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
+    }
+}
+
+/// The consumer's end when its handler cannot be run at all.
+fn cannot_run(handler: Option<&Handler>, why: &str) -> anyhow::Error {
+    let cmd = handler.map_or("", |h| h.command.as_str());
+    anyhow::anyhow!(
+        "the handler `sh -c {cmd}` could not be run ({why}); check --exec (the task went back \
+         to the queue, no attempt counted)"
+    )
 }
 
 /// `--delay`: simulated work that a second signal or a cancel cuts short.
 fn simulate(delay: Duration, sd: &Shutdown, cancelled: &dyn Fn() -> bool) -> HandlerResult {
     let end = Instant::now() + delay;
     while Instant::now() < end {
+        crate::service::watchdog();
         if sd.abort_requested() {
             return HandlerResult::Aborted;
         }

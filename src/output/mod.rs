@@ -6,13 +6,14 @@
 
 mod bench;
 mod inspect;
+pub mod log;
 mod progress;
 mod stats;
 
 pub use progress::Progress;
 
 use crate::config::Config;
-use crate::queue::{Cleared, DeadTask, Lengths};
+use crate::queue::{Cleared, DeadMoved, DeadTask, Lengths};
 use crate::schedule::Listed;
 use crate::task::{rfc3339, Priority, Task};
 use anyhow::{Context, Result};
@@ -201,6 +202,20 @@ impl Output {
     /// The line after a task: how it ended, how long it waited and how long it took. It names
     /// the consumer and the task, as several consumers may share one terminal (the demo).
     pub fn finished(&self, f: &Finished) -> io::Result<()> {
+        if f.outcome == Outcome::Lost {
+            // The "recovered lease" event of -v: this consumer's lease ran out, and the queue
+            // gave (or will give) the task to another consumer.
+            log::Event::debug(
+                "lease_lost",
+                format!(
+                    "[{}] the lease on task {} ran out before its ack; the queue took it back",
+                    f.consumer, f.task.id
+                ),
+            )
+            .with("task", f.task.id.as_str())
+            .with("consumer", f.consumer.as_str())
+            .emit();
+        }
         if self.json {
             return self.json_line(f);
         }
@@ -227,6 +242,16 @@ impl Output {
             short_duration(waited),
             short_duration(took),
         ))
+    }
+
+    /// The line of a task that could not be read and went to the dead set: NDJSON like any
+    /// other task's; a person has the note on stderr already, which says it better than a
+    /// block of unknown fields.
+    pub fn unreadable(&self, f: &Finished) -> io::Result<()> {
+        if self.json {
+            return self.json_line(f);
+        }
+        Ok(())
     }
 
     /// One task a line (peek).
@@ -265,12 +290,15 @@ impl Output {
         ))
     }
 
-    /// `rpq len`: a bare integer, or the breakdown in JSON.
-    pub fn len(&self, total: u64, lengths: &Lengths) -> io::Result<()> {
-        if self.json {
-            return self.json_line(lengths);
+    /// `rpq len`: a bare integer, or the breakdown in JSON; with `--priority`, that
+    /// priority's count (in JSON `{"priority":P,"waiting":N}`).
+    pub fn len(&self, priority: Option<Priority>, lengths: &Lengths) -> io::Result<()> {
+        let waiting = priority.map_or(lengths.waiting, |p| lengths.of(p));
+        match (self.json, priority) {
+            (true, Some(p)) => self.json_line(&json!({ "priority": p, "waiting": waiting })),
+            (true, None) => self.json_line(lengths),
+            (false, _) => self.block(&format!("{waiting}\n")),
         }
-        self.block(&format!("{total}\n"))
     }
 
     pub fn cleared(&self, queue: &str, c: &Cleared) -> io::Result<()> {
@@ -347,6 +375,49 @@ impl Output {
         }
     }
 
+    /// `rpq config`: each setting, its value and where it came from.
+    pub fn config(&self, cfg: &Config) -> io::Result<()> {
+        if self.json {
+            let settings: serde_json::Map<String, serde_json::Value> = cfg
+                .settings
+                .iter()
+                .map(|s| {
+                    (
+                        s.name.to_string(),
+                        json!({"value": s.value, "source": s.source.kind(), "from": s.source.from()}),
+                    )
+                })
+                .collect();
+            return self.json_line(&json!({
+                "file": cfg.file.as_ref().map(|f| f.display().to_string()),
+                "profile": cfg.profile,
+                "settings": settings,
+            }));
+        }
+        let mut t = format!(
+            "{:<13}{}\n{:<13}{}\n",
+            "config file",
+            cfg.file
+                .as_ref()
+                .map_or("none".to_string(), |f| f.display().to_string()),
+            "profile",
+            cfg.profile.as_deref().unwrap_or("none"),
+        );
+        for s in &cfg.settings {
+            let value = match &s.value {
+                serde_json::Value::Null => "-".to_string(),
+                serde_json::Value::String(v) => v.clone(),
+                other => other.to_string(),
+            };
+            let from = match s.source.from() {
+                Some(f) => format!("{} {f}", s.source.kind()),
+                None => s.source.kind().to_string(),
+            };
+            t += &format!("{:<13}{value:<40} {from}\n", s.name);
+        }
+        self.block(&t)
+    }
+
     /// Bytes on stdout as they are (a completion script).
     pub fn raw(&self, bytes: &[u8]) -> io::Result<()> {
         let mut out = io::stdout().lock();
@@ -359,11 +430,14 @@ impl Output {
         self.block(&format!("{text}\n"))
     }
 
-    /// `dead retry` and `dead purge`: how many tasks moved.
-    pub fn dead_moved(&self, op: &str, n: u64) -> io::Result<()> {
+    /// `dead retry` and `dead purge`: how many tasks moved (and, in JSON, the ids given that
+    /// were not dead, when there are any).
+    pub fn dead_moved(&self, op: &str, m: &DeadMoved) -> io::Result<()> {
+        let n = m.moved;
+        let field = if op == "retry" { "retried" } else { "purged" };
         match (self.json, op) {
-            (true, "retry") => self.json_line(&json!({ "retried": n })),
-            (true, _) => self.json_line(&json!({ "purged": n })),
+            (true, _) if m.unknown.is_empty() => self.json_line(&json!({ field: n })),
+            (true, _) => self.json_line(&json!({ field: n, "unknown": m.unknown })),
             (false, "retry") => self.line(&format!("Queued {n} dead tasks again")),
             (false, _) => self.line(&format!("Purged {n} dead tasks")),
         }
@@ -375,10 +449,12 @@ impl Output {
         if self.json {
             return self.produced(label, task, false);
         }
-        note(&format!(
-            "task {} is already queued; not queued again",
-            task.id
-        ));
+        log::Event::info(
+            "not_queued",
+            format!("task {} is already queued; not queued again", task.id),
+        )
+        .with("task", task.id.as_str())
+        .emit();
         Ok(())
     }
 
@@ -394,7 +470,11 @@ impl Output {
     /// A `--stdin` line that is not a task, by number.
     pub fn bad_line(&self, progress: &mut Progress, line_no: u64, why: &str) {
         progress.clear();
-        let _ = writeln!(io::stderr().lock(), "line {line_no}: {why}");
+        log::Event::error("bad_line", format!("line {line_no}: {why}"))
+            .with("line", line_no)
+            .with("error", why)
+            .bare()
+            .emit();
     }
 
     /// The end of `produce --stdin`, for a person.
@@ -437,15 +517,33 @@ impl Output {
         Ok(yes)
     }
 
-    /// A progress line on stderr, shown only when stderr is a terminal.
+    /// A progress line on stderr, shown only when stderr is a terminal (and not under JSON
+    /// logs, where every stderr line is an event).
     pub fn progress(&self, label: &str, of: Option<u64>) -> Progress {
-        Progress::new(self.stderr_tty, label, of)
+        Progress::new(self.stderr_tty && !log::json(), label, of)
+    }
+
+    /// Whether the reader of stdout has left (a pipe whose reading end is closed, as under
+    /// `rpq consume --json | head -1`): a line written now would reach no one. Asked without
+    /// writing, so a consumer can stop before it claims a task it could not report. A
+    /// terminal, a file, or a reader still there: false.
+    pub fn reader_gone(&self) -> bool {
+        let mut p = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one pollfd on this stack frame, its count given; no wait.
+        let ready = unsafe { libc::poll(&mut p, 1, 0) };
+        ready > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0
     }
 
     /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries
-    /// rpq's NDJSON.
+    /// rpq's NDJSON; piped (for `log::Relay`) when that stderr carries JSON log lines.
     pub fn handler_stdout(&self) -> io::Result<Stdio> {
-        if self.json {
+        if self.json && log::json() {
+            Ok(Stdio::piped())
+        } else if self.json {
             Ok(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?))
         } else {
             Ok(Stdio::inherit())
@@ -460,21 +558,20 @@ impl Output {
     }
 }
 
-/// A handler's stderr, passed through to rpq's as it comes.
-pub fn passthrough_stderr(bytes: &[u8]) {
-    let _ = io::stderr().lock().write_all(bytes);
-}
-
 /// A terminal redrawn in place, like top. Only for a stdout that is a terminal.
 pub struct Screen;
 
 impl Screen {
     /// Draws `text` from the top left over the previous frame: each line is cleared to its end
-    /// and whatever the last frame left below is cleared, so nothing flickers or lingers.
+    /// and whatever the last frame left below is cleared, so nothing flickers or lingers. Like
+    /// top, it is clipped to the terminal: a line wider than it would wrap, and a frame taller
+    /// than it would scroll, and either would leave pieces of old frames in the scrollback.
     pub fn frame(&self, text: &str) -> io::Result<()> {
+        let (rows, cols) = crate::config::terminal_size().unwrap_or((usize::MAX, usize::MAX));
         let mut f = String::from("\x1b[H");
-        for line in text.lines() {
-            f += line;
+        // The last row stays empty: a newline there would scroll the screen.
+        for line in text.lines().take(rows.saturating_sub(1).max(1)) {
+            f += &clip(line, cols);
             f += "\x1b[K\n";
         }
         f += "\x1b[J";
@@ -492,6 +589,34 @@ impl Drop for Screen {
     }
 }
 
+/// The first `cols` columns of a line that may hold colour codes (which take none); colour is
+/// reset where the line was cut.
+fn clip(line: &str, cols: usize) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            out.push(c);
+            // ESC [ ... final byte: copied whole, it shows nothing.
+            for e in chars.by_ref() {
+                out.push(e);
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        if shown == cols {
+            out += "\x1b[0m";
+            break;
+        }
+        out.push(c);
+        shown += 1;
+    }
+    out
+}
+
 fn priority_colour(p: Priority) -> &'static str {
     match p {
         Priority::HIGH => "1;31",
@@ -500,9 +625,14 @@ fn priority_colour(p: Priority) -> &'static str {
     }
 }
 
-/// A diagnostic on stderr.
+/// A diagnostic on stderr: the event `note` (a named one: `log::Event`).
 pub fn note(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "rpq: {text}");
+    log::Event::info("note", text).emit();
+}
+
+/// The one line that ends a failed run (`error::report`), with its exit code.
+pub fn error_line(text: &str, code: u8) {
+    log::Event::error("error", text).with("exit", code).emit();
 }
 
 pub fn local_time(t: &DateTime<Utc>) -> String {
@@ -586,6 +716,16 @@ mod tests {
             found.is_empty(),
             "printing outside output/:\n{}",
             found.join("\n")
+        );
+    }
+
+    #[test]
+    fn lines_are_clipped_by_what_shows() {
+        assert_eq!(clip("abcdef", 4), "abcd\x1b[0m");
+        assert_eq!(clip("ab", 4), "ab");
+        assert_eq!(
+            clip("\x1b[1;31mhigh\x1b[0m ███", 6),
+            "\x1b[1;31mhigh\x1b[0m █\x1b[0m"
         );
     }
 

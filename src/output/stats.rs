@@ -1,7 +1,7 @@
 //! `rpq stats`: the human form (with bars on a terminal), the JSON line, and `--watch` frames.
 
 use super::{local_time, short_duration, Output, Screen};
-use crate::queue::{Stats, RECENT_SECS};
+use crate::queue::{evicts, Stats, RECENT_SECS};
 use crate::task::Priority;
 use std::io;
 use std::time::Duration;
@@ -81,6 +81,21 @@ impl Output {
             "  in total     {:>9} pushed, {} done, {} failed, {} recovered from expired leases\n",
             s.pushed, s.done, s.failed, s.recovered
         );
+        // What the server can lose without an error, said where the numbers are.
+        if let Some(p) = s.eviction_policy.as_deref().filter(|p| evicts(p)) {
+            t += &format!(
+                "  warning      redis has maxmemory-policy {p}: it may delete queued tasks\n"
+            );
+        }
+        if let Some(l) = &s.lost {
+            t += &format!(
+                "  warning      at {} redis came back from a restart without {} push(es) and {} \
+                 acknowledgement(s)\n",
+                local_time(&l.at),
+                l.pushes,
+                l.acks
+            );
+        }
         t += &format!(
             "  consumers seen in the last minute: {}\n",
             s.consumers.len()
@@ -176,6 +191,8 @@ mod tests {
                     done: i,
                 })
                 .collect(),
+            eviction_policy: Some("allkeys-lru".into()),
+            lost: None,
         };
         let out = Output::plain();
         let plain = out.render_stats(&s, false, usize::MAX);
@@ -183,6 +200,10 @@ mod tests {
         assert!(plain.contains("4 done, 2 failed (0.1/s)"), "{plain}");
         assert!(plain.contains("oldest waiting   1.50s"), "{plain}");
         assert!(plain.contains("c2"), "{plain}");
+        assert!(
+            plain.contains("maxmemory-policy allkeys-lru: it may delete queued tasks"),
+            "{plain}"
+        );
         assert!(!plain.contains('█'));
         let chart = out.render_stats(&s, true, 2);
         assert!(

@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 15] = [
+pub const LAYOUT: [KeyDef; 16] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -109,6 +109,12 @@ pub const LAYOUT: [KeyDef; 15] = [
         kind: "hash",
         holds: "schedule name -> last fired ms|definition JSON",
     },
+    KeyDef {
+        lua: "K_RECEIPTS",
+        suffix: "receipts",
+        kind: "hash",
+        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
+    },
 ];
 
 /// A key's place in `LAYOUT`.
@@ -130,10 +136,20 @@ pub enum Key {
     Scheduled,
     Expires,
     Schedules,
+    Receipts,
 }
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
+
+/// Between a queue's name and a shard's number in a hash tag. `check_queue_name` refuses it, so
+/// `{a#1}` (shard 1 of `a`) can be no queue's own tag and the mapping from (queue, shard) to keys
+/// is one to one. (It was `.`, which made shard 1 of `a` the same keys as a queue named `a.1`.)
+pub const SHARD_SEP: char = '#';
+
+/// The field of `meta` that says which shard tags the queue uses (`SHARD_SEP`); a queue sharded
+/// before it existed has none, and its shards past the first are under `{NAME.N}`.
+pub const TAGS_FIELD: &str = "tags";
 pub const WAKE_ALL_SUFFIX: &str = "wake:all";
 
 /// The keys of one shard, in the order every script receives them (`LAYOUT`).
@@ -211,18 +227,21 @@ impl Keys {
     pub fn schedules(&self) -> &str {
         self.get(Key::Schedules)
     }
+    pub fn receipts(&self) -> &str {
+        self.get(Key::Receipts)
+    }
 }
 
 fn key(tag: &str, suffix: &str) -> String {
     format!("rpq:{{{tag}}}:{suffix}")
 }
 
-/// The hash tag of a shard: the queue name, and for shards past the first a `.N` suffix.
+/// The hash tag of a shard: the queue name, and for shards past the first `#N` after it.
 pub fn tag(name: &str, index: usize) -> String {
     if index == 0 {
         name.to_string()
     } else {
-        format!("{name}.{index}")
+        format!("{name}{SHARD_SEP}{index}")
     }
 }
 
@@ -317,6 +336,7 @@ mod tests {
             Key::Scheduled,
             Key::Expires,
             Key::Schedules,
+            Key::Receipts,
         ]
         .into_iter()
         .enumerate()
@@ -363,8 +383,58 @@ mod tests {
 
     #[test]
     fn shards_get_their_own_tag() {
-        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs.2}:tasks");
+        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:tasks");
+        assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:tasks");
         assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
+    }
+
+    /// Every name `check_queue_name` accepts, up to three characters from an alphabet that holds
+    /// each accepted punctuation mark and the digits a shard number is made of, with shards 0 to
+    /// 11: no two (queue, shard) pairs share a key. With `.` as the separator `a.1` and shard 1
+    /// of `a` collided.
+    #[test]
+    fn no_two_queue_shards_share_a_key() {
+        let accepted: Vec<char> = (0u8..=127)
+            .map(char::from)
+            .filter(|c| check_queue_name(&c.to_string()).is_ok())
+            .collect();
+        assert_eq!(accepted.len(), 26 + 26 + 10 + 7, "{accepted:?}");
+        assert!(check_queue_name(&SHARD_SEP.to_string()).is_err());
+        let mut names: Vec<String> = accepted.iter().map(|c| c.to_string()).collect();
+        let small: Vec<char> = "a1.-_:@/+0".chars().collect();
+        for a in &accepted {
+            for b in &accepted {
+                names.push(format!("{a}{b}"));
+            }
+        }
+        for a in &small {
+            for b in &small {
+                for c in &small {
+                    names.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut seen: std::collections::HashMap<String, (String, usize)> = Default::default();
+        for name in &names {
+            assert!(check_queue_name(name).is_ok(), "{name}");
+            for shard in 0..12 {
+                let mut keys = Keys::new(name, shard).all().to_vec();
+                if shard == 0 {
+                    keys.extend([meta(name), wake_all(name)]);
+                }
+                for key in &keys {
+                    if let Some(other) = seen.insert(key.clone(), (name.clone(), shard)) {
+                        assert_eq!(
+                            other,
+                            (name.clone(), shard),
+                            "{key}: shard {} of '{}' and shard {shard} of '{name}'",
+                            other.1,
+                            other.0
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -8,9 +8,11 @@
 //! scripts and the one way to call them (EVALSHA, EVAL on NOSCRIPT) with reply decoding,
 //! `shards` the fan-out over a sharded queue and its claim order, `types` the public data,
 //! `inspect` the operations on tasks by id and by state.
+//! `losses` what the server can lose (an evicting policy, a restart that came back with less).
 
 mod inspect;
 pub mod keys;
+mod losses;
 mod registry;
 pub mod score;
 mod script;
@@ -18,6 +20,7 @@ pub use script::FireCode;
 mod shards;
 mod types;
 
+pub use losses::evicts;
 pub use types::*;
 
 use crate::config::Config;
@@ -47,8 +50,11 @@ pub struct Queue {
     /// When a sharded claim last looked at the in-flight and retry sets of every shard.
     full_look: Option<std::time::Instant>,
     /// Set by `reconnect` until the next reply: the call now may repeat one whose reply was
-    /// lost, so an ack that finds its task already finished may well be its own.
+    /// lost, so a push that finds its id already known may well be its own.
     resent: bool,
+    /// This Queue's name for its receipts (common.lua): random, so that two consumers given the
+    /// same `--name` never read each other's. Kept across reconnects, which is the point.
+    instance: String,
     /// `DEAD_CAP`; smaller in tests of the trimming.
     dead_cap: u64,
     /// Set when a wake-up said the schedules changed (`take_schedules_changed`).
@@ -56,6 +62,11 @@ pub struct Queue {
     /// Whether the queue existed when it was opened (its meta key, written by the first push or
     /// claim), so that a typo'd `--queue` can be told apart from an empty queue.
     existed: bool,
+    /// What the server's INFO said when this connection opened (None: INFO refused).
+    server: Option<losses::ServerInfo>,
+    /// What this process knows the queue had, for noticing a restart that lost writes; only
+    /// for long-running commands (`watch_losses`).
+    floors: Option<losses::Floors>,
 }
 
 impl Queue {
@@ -64,17 +75,22 @@ impl Queue {
     pub fn open(cfg: &Config) -> Result<Queue> {
         let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
-        let stored: Option<u32> = redis::cmd("HGET")
+        let meta: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
             .arg(keys::meta(&name))
-            .arg("shards")
             .query(&mut conn)
-            .map_err(|e| conn::refused(&e, "HGET").unwrap_or_else(|| conn::describe(e)))
+            .map_err(|e| conn::refused(&e, "HGETALL").unwrap_or_else(|| conn::describe(e)))
             .with_context(|| format!("reading the settings of queue '{name}'"))?;
+        let stored: Option<u32> = meta.get("shards").and_then(|s| s.parse().ok());
+        let tags = meta.get(keys::TAGS_FIELD).map(String::as_str);
+        if stored.is_some_and(|n| n > 1) && tags != Some(&keys::SHARD_SEP.to_string()) {
+            return Err(old_shard_tags(&name, stored.unwrap_or(0)));
+        }
         let n = match (stored, cfg.shards) {
             (Some(s), Some(w)) if s != w => return Err(shard_mismatch(&name, s, w)),
             (Some(s), _) => s,
             (None, w) => w.unwrap_or(1),
         };
+        let server = losses::look(&mut conn, &cfg.display_url());
         Ok(Queue {
             cfg: cfg.clone(),
             conn,
@@ -89,8 +105,11 @@ impl Queue {
             name,
             resent: false,
             schedules_changed: false,
+            instance: new_token(),
             dead_cap: DEAD_CAP,
             existed: stored.is_some(),
+            server,
+            floors: None,
         })
         .and_then(|mut q| {
             if cfg.shards.is_some() {
@@ -103,8 +122,17 @@ impl Queue {
     /// Drops the connection and opens a new one (after a restart or a network cut). Scripts are
     /// reloaded on first use: `eval` falls back to EVAL, which caches the script on that node.
     pub fn reconnect(&mut self) -> Result<()> {
-        self.conn = conn::open(&self.cfg)?;
+        let mut conn = conn::open(&self.cfg)?;
+        let now = losses::look(&mut conn, &self.cfg.display_url());
+        self.conn = conn;
         self.resent = true;
+        // The run compared with stays the one the floors were taken on until a check passes
+        // (a server still loading fails it, and the next reconnect checks again).
+        let before = std::mem::replace(&mut self.server, now);
+        if let Err(e) = self.check_restart(before.clone()) {
+            self.server = before;
+            return Err(e);
+        }
         Ok(())
     }
 
@@ -140,7 +168,12 @@ impl Queue {
         }
         let meta = keys::meta(&self.name);
         let n = self.shards.len() as u32;
-        let (_, stored): (i64, u32) = redis::pipe()
+        // The tags first: a meta with a shard count and no tags is a queue of the old layout.
+        let (_, _, stored): (i64, i64, u32) = redis::pipe()
+            .cmd("HSETNX")
+            .arg(&meta)
+            .arg(keys::TAGS_FIELD)
+            .arg(keys::SHARD_SEP.to_string())
             .cmd("HSETNX")
             .arg(&meta)
             .arg("shards")
@@ -167,9 +200,26 @@ impl Queue {
         self.pin()?;
         let mut created = None;
         let mut out = vec![false; tasks.len()];
+        let mut confirmed = vec![false; tasks.len()];
+        let sharded = self.shards.len() > 1;
         for (shard, idx) in self.by_shard(tasks, |t| &t.id) {
             let part: Vec<&NewTask> = idx.iter().map(|&i| &tasks[i]).collect();
-            let (c, flags) = self.push_shard(shard, &part)?;
+            let (c, flags) = match self.push_shard(shard, &part) {
+                Ok(r) => {
+                    self.floor_pushed(shard, part.len());
+                    r
+                }
+                // The shards pushed before are queued: say which, for an exact report.
+                Err(e) if sharded => {
+                    return Err(e.context(PushFailed {
+                        confirmed: confirmed.clone(),
+                    }))
+                }
+                Err(e) => return Err(e),
+            };
+            for &i in &idx {
+                confirmed[i] = true;
+            }
             created.get_or_insert(c);
             let queued = flags.iter().filter(|f| **f).count() as u64;
             for (i, f) in idx.into_iter().zip(flags) {
@@ -248,9 +298,9 @@ impl Queue {
             opts.consumer.clone(),
             opts.max_attempts.to_string(),
             self.dead_cap.to_string(),
+            self.instance.clone(),
         ];
         push_leases(&mut args, acks);
-        let resent = self.resent;
         let reply = self.invoke(shard, &CLAIM, &args, "claiming a task")?;
         let items = array(reply)?;
         let now = ms_to_time(int(items.first())?);
@@ -258,9 +308,14 @@ impl Queue {
         let next_expiry = int(items.get(2))?;
         let next_due = int(items.get(3))?;
         let n_ack = int(items.get(4))? as usize;
-        let acked = (0..n_ack)
-            .map(|i| Ok(AckCode::from_reply(&items[5 + i])?.ours(resent)))
+        let codes = (0..n_ack)
+            .map(|i| AckCode::from_reply(&items[5 + i]))
             .collect::<Result<Vec<_>>>()?;
+        self.floor_acked(
+            shard,
+            codes.iter().filter(|c| **c == AckCode::Acked).count(),
+        );
+        let acked = codes.iter().map(|c| c.ours()).collect();
         let mut out = ClaimReply {
             now,
             acked,
@@ -289,6 +344,7 @@ impl Queue {
                         token: token.clone(),
                     },
                     reason,
+                    attempt,
                 }),
             }
         }
@@ -395,13 +451,17 @@ impl Queue {
     /// Acknowledges finished tasks; one flag per lease, false when it was lost.
     pub fn ack<L: AsRef<Lease>>(&mut self, consumer: &str, leases: &[L]) -> Result<Vec<bool>> {
         self.lease_op(leases, |q, shard, leases| {
-            let mut args = vec![consumer.to_string()];
+            let mut args = vec![consumer.to_string(), q.instance.clone()];
             push_leases(&mut args, leases);
-            let resent = q.resent;
-            array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?
+            let codes = array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?
                 .iter()
-                .map(|f| Ok(AckCode::from_reply(f)?.ours(resent)))
-                .collect()
+                .map(AckCode::from_reply)
+                .collect::<Result<Vec<_>>>()?;
+            q.floor_acked(
+                shard,
+                codes.iter().filter(|c| **c == AckCode::Acked).count(),
+            );
+            Ok(codes.iter().map(|c| c.ours()).collect())
         })
     }
 
@@ -421,18 +481,49 @@ impl Queue {
             error.to_string(),
             self.dead_cap.to_string(),
             if bury { "1" } else { "0" }.to_string(),
+            self.instance.clone(),
         ];
         let shard = keys::shard_of(&lease.id, self.shards.len());
-        let resent = self.resent;
         let reply = self.invoke(shard, &FAIL, &args, "recording a failure")?;
-        // Found already retrying or dead without the lease: ours only if this call is a resend.
         Ok(match FailCode::from_reply(&reply)? {
-            FailCode::Retry => Failed::Retry,
-            FailCode::Dead => Failed::Dead,
-            FailCode::WasRetrying if resent => Failed::Retry,
-            FailCode::WasDead if resent => Failed::Dead,
-            _ => Failed::LeaseLost,
+            FailCode::Retry | FailCode::WasRetrying => Failed::Retry,
+            FailCode::Dead | FailCode::WasDead => Failed::Dead,
+            FailCode::Lost => Failed::LeaseLost,
         })
+    }
+
+    /// Drops this Queue's receipts (common.lua), for a consumer that ends: nothing of it is
+    /// left to resend. One that is killed leaves them to be pruned a day later.
+    pub fn forget_receipts(&mut self) -> Result<()> {
+        let cmds = self
+            .shards
+            .iter()
+            .map(|k| {
+                let mut c = redis::cmd("HDEL");
+                c.arg(k.receipts()).arg(&self.instance);
+                c
+            })
+            .collect();
+        self.query_many("HDEL", cmds)
+            .with_context(|| format!("ending on queue '{}'", self.name))?;
+        Ok(())
+    }
+
+    /// What is known of an unreadable task out of flight (dead or retrying): its priority,
+    /// from the place in line its state keeps (0 when that is gone too). One round trip, only
+    /// ever for a task whose body cannot be read.
+    pub fn known_priority(&mut self, id: &str) -> Result<u8> {
+        let shard = keys::shard_of(id, self.shards.len());
+        let state: Option<String> = redis::cmd("HGET")
+            .arg(self.shards[shard].state())
+            .arg(id)
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(shard, e, "HGET"))
+            .with_context(|| format!("reading task {id} of queue '{}'", self.name))?;
+        Ok(state
+            .as_deref()
+            .and_then(|s| s.split('|').nth(1))
+            .map_or(0, score::priority_of))
     }
 
     /// Hands tasks back at once, at their old place in line, with no attempt counted.
@@ -598,7 +689,7 @@ impl Queue {
                             error = why;
                         }
                     }
-                    Task::unreadable(&id, 0, attempts)
+                    Task::unreadable(&id, self.known_priority(&id)?, attempts)
                 }
             };
             out.push(DeadTask {
@@ -611,33 +702,45 @@ impl Queue {
         Ok(out)
     }
 
-    /// Queues dead tasks again with attempts reset; no ids means all. Returns how many.
-    pub fn dead_retry(&mut self, ids: &[String]) -> Result<u64> {
+    /// Queues dead tasks again with attempts reset; no ids means all.
+    pub fn dead_retry(&mut self, ids: &[String]) -> Result<DeadMoved> {
         self.dead_op("retry", ids)
     }
 
-    /// Deletes dead tasks for good; no ids means all. Returns how many.
-    pub fn dead_purge(&mut self, ids: &[String]) -> Result<u64> {
+    /// Deletes dead tasks for good; no ids means all.
+    pub fn dead_purge(&mut self, ids: &[String]) -> Result<DeadMoved> {
         self.dead_op("purge", ids)
     }
 
-    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<u64> {
+    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<DeadMoved> {
+        // An id given twice would be "not dead" the second time.
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<String> = ids.iter().filter(|i| seen.insert(*i)).cloned().collect();
+        let ids = ids.as_slice();
         let groups: Vec<(usize, Vec<usize>)> = if ids.is_empty() {
             (0..self.shards.len()).map(|s| (s, vec![])).collect()
         } else {
             self.by_shard(ids, |s| s)
         };
         let what = format!("{op} of dead tasks");
-        let mut total = 0;
+        let mut total = DeadMoved::default();
         for (shard, idx) in groups {
             let mut args = vec![op.to_string()];
             args.extend(idx.iter().map(|&i| ids[i].clone()));
-            let n = int(Some(&self.invoke(shard, &DEAD, &args, &what)?))? as u64;
+            let reply = array(self.invoke(shard, &DEAD, &args, &what)?)?;
+            let n = int(reply.first())? as u64;
             if op == "retry" {
                 self.wake_others(shard, n)?;
             }
-            total += n;
+            total.moved += n;
+            for v in &reply[1..] {
+                total.unknown.push(string(Some(v))?);
+            }
         }
+        // In the order given, whatever shards they fell on.
+        total
+            .unknown
+            .sort_by_key(|id| ids.iter().position(|i| i == id));
         Ok(total)
     }
 
@@ -702,7 +805,9 @@ impl Queue {
         let c = self.counters()?;
         let oldest = self.oldest_waiting_by_priority()?;
         let aging = self.aging()?;
-        Ok(Stats::new(&self.name, &l, c, oldest, aging))
+        let mut s = Stats::new(&self.name, &l, c, oldest, aging);
+        s.eviction_policy = self.server.as_ref().and_then(|i| i.eviction_policy.clone());
+        Ok(s)
     }
 
     // Time (issue 12): aging, recurring schedules.
@@ -844,6 +949,17 @@ fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {
     .into()
 }
 
+/// A queue sharded by an rpq from before `keys::SHARD_SEP`: its shards past the first are under
+/// `{NAME.1}` and on, which this rpq would not see (and which a queue named `NAME.1` would share).
+fn old_shard_tags(name: &str, shards: u32) -> anyhow::Error {
+    UsageError(format!(
+        "queue '{name}' was sharded ({shards} shards) by an older rpq, which kept shards 1 and up \
+         under rpq:{{{name}.N}}; drain it with that rpq, then run `rpq --queue {name} clear --yes` \
+         and `redis-cli DEL 'rpq:{{{name}}}:meta'` (see \"Sharded queues\" in the README)"
+    ))
+    .into()
+}
+
 /// Appends (id, token) pairs, as every script that takes leases reads them.
 fn push_leases<L: AsRef<Lease>>(args: &mut Vec<String>, leases: &[L]) {
     for l in leases.iter().map(AsRef::as_ref) {
@@ -951,12 +1067,15 @@ mod tests {
         assert_eq!((c.task.id.as_str(), c.task.attempt), ("c", 1));
     }
 
-    /// A call repeated after a reconnect (its reply lost) finds its own work done and says so;
-    /// the same answer without a reconnect means someone else did it.
+    /// A call repeated after a lost reply finds its own work done and says so, by its
+    /// receipt; a consumer whose lease expired and whose task another finished does not, even
+    /// after a reconnect (which once made any finished task count as one's own).
     #[test]
-    fn a_resent_call_owns_what_it_finds_done_and_a_fresh_one_does_not() {
+    fn a_resent_call_owns_what_it_did_and_never_what_another_did() {
         let server = RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"));
-        let mut q = Queue::open(&Config::for_url(&server.url(), "resend")).unwrap();
+        let cfg = Config::for_url(&server.url(), "resend");
+        let mut q = Queue::open(&cfg).unwrap();
+        let mut other = Queue::open(&cfg).unwrap();
         let opts = ClaimOptions {
             consumer: "c".into(),
             lease: Duration::from_secs(30),
@@ -972,19 +1091,61 @@ mod tests {
         let c = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
         let lease = [c.lease()];
         assert_eq!(q.ack("c", &lease).unwrap(), [true]);
-        assert_eq!(q.ack("c", &lease).unwrap(), [false]);
+        assert_eq!(q.ack("c", &lease).unwrap(), [true], "sent again");
         q.reconnect().unwrap();
-        assert_eq!(q.ack("c", &lease).unwrap(), [true]);
-        q.reconnect().unwrap();
+        assert_eq!(
+            q.ack("c", &lease).unwrap(),
+            [true],
+            "sent again after a reconnect"
+        );
         let reply = q.claim(&opts, &lease).unwrap();
         assert_eq!(reply.acked, [true], "an ack riding on a resent claim");
+        assert_eq!(other.ack("c", &lease).unwrap(), [false], "not the other's");
+
+        // q's lease runs out; `other` takes the task over and finishes it.
+        q.push(&[task("x")]).unwrap();
+        let mine = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
+        assert_eq!(
+            q.extend("c", &[mine.lease()], Duration::from_millis(1))
+                .unwrap(),
+            [LeaseState::Held]
+        );
+        let limit = std::time::Instant::now() + Duration::from_secs(10);
+        let theirs = loop {
+            if let Some(t) = other.claim(&opts, NO_ACKS).unwrap().tasks.pop() {
+                break t;
+            }
+            assert!(std::time::Instant::now() < limit, "the lease never ran out");
+        };
+        assert_eq!((theirs.task.id.as_str(), theirs.task.attempt), ("x", 2));
+        assert_eq!(other.ack("o", &[theirs.lease()]).unwrap(), [true]);
+        q.reconnect().unwrap();
+        assert_eq!(q.ack("c", &[mine.lease()]).unwrap(), [false]);
+        assert_eq!(q.claim(&opts, &[mine.lease()]).unwrap().acked, [false]);
 
         q.push(&[task("f")]).unwrap();
         let c = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
         let fail = |q: &mut Queue| q.fail(&c.lease(), Duration::from_secs(60), "x", false);
         assert_eq!(fail(&mut q).unwrap(), Failed::Retry);
-        assert_eq!(fail(&mut q).unwrap(), Failed::LeaseLost);
         q.reconnect().unwrap();
-        assert_eq!(fail(&mut q).unwrap(), Failed::Retry);
+        assert_eq!(
+            fail(&mut q).unwrap(),
+            Failed::Retry,
+            "sent again after a reconnect"
+        );
+        assert_eq!(
+            fail(&mut other).unwrap(),
+            Failed::LeaseLost,
+            "not the other's"
+        );
+
+        // A consumer that ends leaves no receipt behind.
+        q.forget_receipts().unwrap();
+        other.forget_receipts().unwrap();
+        let left: u64 = redis::cmd("EXISTS")
+            .arg(q.keys().receipts())
+            .query(q.conn())
+            .unwrap();
+        assert_eq!(left, 0);
     }
 }

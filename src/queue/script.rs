@@ -90,8 +90,10 @@ pub enum AckCode {
     /// Someone else holds the task now, or it went back to the queue.
     Lost = 0,
     Acked = 1,
-    /// The task is gone: finished by an ack sent before (its reply lost) or by another consumer.
+    /// Another consumer finished the task, after this one's lease expired.
     Finished = 2,
+    /// This consumer's earlier call acked it; its reply was lost (the receipt says so).
+    Earlier = 3,
 }
 
 /// What fail.lua answers; common.lua names the same numbers `FAIL_*`.
@@ -100,9 +102,9 @@ pub enum FailCode {
     Lost = 0,
     Retry = 1,
     Dead = 2,
-    /// Not held, but already waiting for a retry (this call sent before, or another's).
+    /// This consumer's earlier call, its reply lost, scheduled the retry (its receipt says so).
     WasRetrying = 3,
-    /// Not held, but already dead.
+    /// This consumer's earlier call, its reply lost, buried the task.
     WasDead = 4,
 }
 
@@ -149,10 +151,11 @@ pub enum MoveCode {
 
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 19] = [
+pub const REPLY_CODES: [(&str, i64); 20] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
+    ("ACK_EARLIER", AckCode::Earlier as i64),
     ("FAIL_LOST", FailCode::Lost as i64),
     ("FAIL_RETRY", FailCode::Retry as i64),
     ("FAIL_DEAD", FailCode::Dead as i64),
@@ -176,15 +179,15 @@ impl AckCode {
         Ok(match int(Some(v))? {
             1 => AckCode::Acked,
             2 => AckCode::Finished,
+            3 => AckCode::Earlier,
             _ => AckCode::Lost,
         })
     }
 
-    /// Whether the task counts as acknowledged by this consumer: a task found already finished
-    /// is ours only when this call may repeat one whose reply was lost (else another consumer
-    /// finished it after our lease expired).
-    pub fn ours(self, resent: bool) -> bool {
-        self == AckCode::Acked || (self == AckCode::Finished && resent)
+    /// Whether the task counts as acknowledged by this consumer: by this call, or by its
+    /// earlier one whose reply was lost; never when another consumer finished it.
+    pub fn ours(self) -> bool {
+        matches!(self, AckCode::Acked | AckCode::Earlier)
     }
 }
 
@@ -260,14 +263,15 @@ impl Queue {
     /// Plain commands in one round trip per node (`pipeline`), errors explained.
     pub(super) fn query_many(&mut self, first: &str, cmds: Vec<redis::Cmd>) -> Result<Vec<Value>> {
         let steps: Vec<Step> = cmds.into_iter().map(Step::Plain).collect();
-        pipeline(&mut self.conn, &steps)
-            .map(|(r, _)| r)
-            .map_err(|e| self.explain(0, e, first))
+        pipeline(&mut self.conn, &steps).map_err(|e| self.explain(0, e, first))
     }
 
     /// A WRONGTYPE error does not say which key; find it, so the user can look at it. Other
     /// errors get their hint (an ACL refusal says what to grant).
     pub(super) fn explain(&mut self, shard: usize, e: RedisError, command: &str) -> anyhow::Error {
+        if let Some(full) = conn::out_of_memory(&e) {
+            return full;
+        }
         // A pipeline reports its failures in one error, so look at the text as well.
         if e.code() != Some("WRONGTYPE") && !e.to_string().contains("WRONGTYPE") {
             return conn::refused(&e, command).unwrap_or_else(|| conn::describe(e));
@@ -292,14 +296,12 @@ impl Queue {
 
 /// Commands in one round trip per node: one pipeline on a single server, a cluster pipeline
 /// (split by slot) on a cluster. Scripts among them go by hash; when a node answers NOSCRIPT
-/// the whole batch is sent again with their sources. Returns the replies and whether they came
-/// from a second sending (then a script in it may have run twice, on another node).
-pub fn pipeline(conn: &mut Conn, steps: &[Step]) -> redis::RedisResult<(Vec<Value>, bool)> {
+/// the whole batch is sent again with their sources (a script in it may then run twice, on
+/// another node: the acks among them are told apart by their receipts, see common.lua).
+pub fn pipeline(conn: &mut Conn, steps: &[Step]) -> redis::RedisResult<Vec<Value>> {
     match send(conn, steps, false) {
-        Err(e) if is_noscript(&e) || e.to_string().contains("NOSCRIPT") => {
-            send(conn, steps, true).map(|r| (r, true))
-        }
-        other => other.map(|r| (r, false)),
+        Err(e) if is_noscript(&e) || e.to_string().contains("NOSCRIPT") => send(conn, steps, true),
+        other => other,
     }
 }
 
@@ -442,10 +444,10 @@ mod tests {
     }
 
     #[test]
-    fn an_ack_found_finished_is_ours_only_after_a_resend() {
-        assert!(AckCode::Acked.ours(false));
-        assert!(!AckCode::Finished.ours(false));
-        assert!(AckCode::Finished.ours(true));
-        assert!(!AckCode::Lost.ours(true));
+    fn an_ack_is_ours_when_this_call_or_our_earlier_one_made_it() {
+        assert!(AckCode::Acked.ours());
+        assert!(AckCode::Earlier.ours());
+        assert!(!AckCode::Finished.ours());
+        assert!(!AckCode::Lost.ours());
     }
 }

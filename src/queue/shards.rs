@@ -191,8 +191,9 @@ impl Queue {
         let groups = self.by_shard(acks, |a| &a.as_ref().id);
         let mut steps = Vec::with_capacity(groups.len() + self.shards.len() * per);
         for (shard, idx) in &groups {
-            let mut args = Vec::with_capacity(1 + 2 * idx.len());
+            let mut args = Vec::with_capacity(2 + 2 * idx.len());
             args.push(consumer.to_string());
+            args.push(self.instance.clone());
             for &i in idx {
                 let l = acks[i].as_ref();
                 args.push(l.id.clone());
@@ -212,16 +213,20 @@ impl Queue {
         }
         let sent = script::pipeline(&mut self.conn, &steps);
         drop(steps);
-        let (replies, twice) = sent
+        // Sent twice (a node lacked the script), an ack may have landed the first time: its
+        // receipt makes the second answer ACK_EARLIER, so which sending it was does not matter.
+        let replies = sent
             .map_err(|e| self.explain(0, e, "ZRANGE"))
             .with_context(|| format!("looking at the shards of queue '{}'", self.name))?;
-        // Sent twice (a node lacked the script), an ack may have landed the first time.
-        let resent = self.resent || twice;
         let mut done = vec![false; acks.len()];
-        for ((_, idx), codes) in groups.iter().zip(&replies) {
+        for ((shard, idx), codes) in groups.iter().zip(&replies) {
+            let mut fresh = 0;
             for (&i, code) in idx.iter().zip(script::array(codes.clone())?) {
-                done[i] = AckCode::from_reply(&code)?.ours(resent);
+                let code = AckCode::from_reply(&code)?;
+                fresh += usize::from(code == AckCode::Acked);
+                done[i] = code.ours();
             }
+            self.floor_acked(*shard, fresh);
         }
         self.resent = false;
         let replies = &replies[groups.len()..];

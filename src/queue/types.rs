@@ -66,6 +66,8 @@ impl Claimed {
 pub struct Unreadable {
     pub lease: Lease,
     pub reason: String,
+    /// Which claim of the task this was.
+    pub attempt: u32,
 }
 
 #[derive(Debug, Default)]
@@ -93,6 +95,21 @@ pub enum LeaseState {
     Lost,
     /// `rpq cancel` cancelled the task; it is gone from Redis now, and not coming back.
     Cancelled,
+}
+
+/// Context of an error from `Queue::push` on a sharded queue, which pushes shard by shard: the
+/// tasks of the call that were confirmed before it failed (one flag each, true: queued or
+/// already known), so a caller can say exactly what was queued.
+#[derive(Debug, Clone)]
+pub struct PushFailed {
+    pub confirmed: Vec<bool>,
+}
+
+impl std::fmt::Display for PushFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.confirmed.iter().filter(|c| **c).count();
+        write!(f, "{n} of {} tasks were confirmed", self.confirmed.len())
+    }
 }
 
 /// The outcome of a failed attempt.
@@ -140,6 +157,14 @@ pub struct Cleared {
     pub scheduled: u64,
 }
 
+/// What `dead retry` or `dead purge` did: how many tasks it moved, and the ids it was given that
+/// are not in the dead set (none when it was given none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeadMoved {
+    pub moved: u64,
+    pub unknown: Vec<String>,
+}
+
 /// A task in the dead-letter set.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadTask {
@@ -164,6 +189,21 @@ pub struct Counters {
     pub recent_failed: u64,
     /// Every consumer of the last day (older ones are pruned by the claim script).
     pub consumers: Vec<ConsumerSeen>,
+    /// The last restart that came back without confirmed writes, as noticed by a consumer or
+    /// producer (stats field `lost` = "ms|pushes|acks").
+    pub lost: Option<LostWrites>,
+}
+
+/// Writes the server had confirmed and lost in a restart (see `queue::losses`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LostWrites {
+    /// When it was noticed, by the server's clock.
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<Utc>,
+    /// Arrival numbers gone: tasks pushed and lost (and pushes refused as duplicates).
+    pub pushes: u64,
+    /// Acknowledgements gone: finished tasks that came back and may run again.
+    pub acks: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -194,6 +234,17 @@ impl Counters {
                 "done" => c.done = n(),
                 "failed" => c.failed = n(),
                 "recovered" => c.recovered = n(),
+                "lost" => {
+                    let mut parts = value.split('|').map(|p| p.parse::<u64>().unwrap_or(0));
+                    let (at, pushes, acks) = (parts.next(), parts.next(), parts.next());
+                    if let (Some(at), Some(pushes), Some(acks)) = (at, pushes, acks) {
+                        c.lost = Some(LostWrites {
+                            at: ms_to_time(at as i64),
+                            pushes,
+                            acks,
+                        });
+                    }
+                }
                 f if f.starts_with("m:") => {
                     let mut parts = value.split('|').map(|p| p.parse::<i64>().unwrap_or(0));
                     let (sec, d, f) = (parts.next(), parts.next(), parts.next());
@@ -232,6 +283,7 @@ impl Counters {
         self.recovered += other.recovered;
         self.recent_done += other.recent_done;
         self.recent_failed += other.recent_failed;
+        self.lost = self.lost.take().or(other.lost);
         for seen in other.consumers {
             match self.consumers.iter_mut().find(|t| t.name == seen.name) {
                 Some(t) => {
@@ -270,6 +322,11 @@ pub struct Stats {
     pub aging_ms: Option<u64>,
     /// Consumers seen within `SEEN_WITHIN_MS`.
     pub consumers: Vec<ConsumerSeen>,
+    /// The server's maxmemory-policy (null when INFO is not allowed); anything that evicts
+    /// keys without a TTL can drop tasks (`queue::losses`).
+    pub eviction_policy: Option<String>,
+    /// The last restart that came back without writes it had confirmed; null when none was seen.
+    pub lost: Option<LostWrites>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -336,6 +393,8 @@ impl Stats {
                 .into_iter()
                 .filter(|s| (now - s.last_seen).num_milliseconds() <= SEEN_WITHIN_MS)
                 .collect(),
+            eviction_policy: None,
+            lost: c.lost,
         }
     }
 }

@@ -607,13 +607,17 @@ async fn dead_action(
         })
     })
     .await?;
-    if n == 0 && !ids.ids.is_empty() {
+    if n.moved == 0 && !ids.ids.is_empty() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no dead task with {} in queue '{q}'", plural_ids(&ids.ids)),
         ));
     }
-    Ok(Json(json!({ done: n })))
+    if n.unknown.is_empty() {
+        return Ok(Json(json!({ done: n.moved })));
+    }
+    // The same fields as `dead retry --json`: how many moved, and the ids that were not dead.
+    Ok(Json(json!({ done: n.moved, "unknown": n.unknown })))
 }
 
 fn plural_ids(ids: &[String]) -> String {

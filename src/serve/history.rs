@@ -158,6 +158,8 @@ mod tests {
             oldest_waiting_ms: None,
             oldest_waiting_by_priority_ms: Default::default(),
             aging_ms: None,
+            eviction_policy: None,
+            lost: None,
             consumers: vec![],
         }
     }

@@ -82,6 +82,23 @@ fn identical_tasks_stay_distinct_and_ids_are_not_queued_twice() {
         .success()
         .stdout("")
         .stderr(predicates::str::contains("already queued"));
+    // --count N pushes N of them, each with its own id; an --id names one task only.
+    let five = push(&["--count", "5"]);
+    assert_eq!(five.len(), 5);
+    let ids: std::collections::HashSet<_> = five.iter().map(|t| t["id"].clone()).collect();
+    assert_eq!(ids.len(), 5);
+    assert!(five
+        .iter()
+        .all(|t| t["queued"] == true && t["type"] == "email"));
+    rpq(&r).arg("len").assert().success().stdout(
+        "8
+",
+    );
+    rpq(&r)
+        .args(["produce", "--type", "email", "--id", "x", "--count", "2"])
+        .assert()
+        .code(2)
+        .stderr("rpq: --id names one task and --count asks for several; drop one of them\n");
 }
 
 #[test]
@@ -126,6 +143,9 @@ fn len_counts_by_priority_and_state() {
         v,
         &json!({"waiting": 5, "high": 1, "medium": 1, "low": 3, "in_flight": 0, "retrying": 0, "dead": 0, "scheduled": 0})
     );
+    // One priority in JSON is that priority's count, not the breakdown.
+    let v = &json_lines(rpq(&r).args(["len", "--priority", "high", "--json"]))[0];
+    assert_eq!(v, &json!({"priority": 1, "waiting": 1}));
     // Another queue is another queue.
     rpq(&r)
         .args(["--queue", "other", "len"])

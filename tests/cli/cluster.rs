@@ -252,6 +252,26 @@ fn every_command_works_on_a_three_primary_cluster() {
     want.push("default".into());
     want.sort();
     assert_eq!(listed, want);
+    // Without --cluster, one node of it, a queue whose keys live on another: one line that
+    // says what to add (it said `Moved: ...`), at once.
+    let node = c.primaries()[0];
+    let elsewhere = (0..100)
+        .map(|i| format!("q{i}"))
+        .find(|q| c.primary_of(&rpq::queue::keys::meta(q)).port != node.port)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let out = crate::support::bare()
+        .args(["--url", &node.url(), "--queue", &elsewhere, "len"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("node of a Redis Cluster") && err.contains("add --cluster"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[test]

@@ -90,3 +90,104 @@ fn man_pages_are_up_to_date() {
          `RPQ_BLESS=1 cargo test completion`"
     );
 }
+
+/// A subcommand's --help shows its own options first and the global ones under their own
+/// heading (they were interleaved), and so do the man pages.
+#[test]
+fn global_options_have_their_own_heading() {
+    for args in [
+        &["consume", "--help"][..],
+        &["dead", "purge", "--help"],
+        &["len", "--help"],
+    ] {
+        let out = bare().args(args).assert().success();
+        let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let (own, global) = help
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{args:?}: no Global options heading:\n{help}"));
+        for flag in [
+            "--url",
+            "--queue",
+            "--cluster",
+            "--tls-ca",
+            "--shards",
+            "--json",
+        ] {
+            assert!(
+                !own.contains(flag),
+                "{args:?}: {flag} among the command's own options"
+            );
+            assert!(
+                global.contains(flag),
+                "{args:?}: {flag} not under Global options"
+            );
+        }
+    }
+    let page =
+        String::from_utf8(rpq::commands::completions::man_page(&["consume".into()]).unwrap())
+            .unwrap();
+    assert!(
+        page.contains(".SH \"GLOBAL OPTIONS\"") || page.contains(".SH GLOBAL OPTIONS"),
+        "{page}"
+    );
+}
+
+/// No man page names a page that does not exist (`rpq-help(1)`, `rpq-dead-help(1)`). The pages
+/// as generated: `man_pages_are_up_to_date` holds the committed ones to them.
+#[test]
+fn man_pages_name_only_pages_that_exist() {
+    use clap::CommandFactory;
+    fn paths(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        out.push(prefix.to_vec());
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = prefix.to_vec();
+            p.push(sub.get_name().to_string());
+            paths(sub, &p, out);
+        }
+    }
+    let mut all = Vec::new();
+    paths(&rpq::cli::Cli::command(), &[], &mut all);
+    let name = |p: &[String]| {
+        std::iter::once("rpq")
+            .chain(p.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    let pages: Vec<String> = all.iter().map(|p| name(p)).collect();
+    for path in &all {
+        let page = String::from_utf8(rpq::commands::completions::man_page(path).unwrap())
+            .unwrap()
+            .replace("\\-", "-");
+        for (at, _) in page.match_indices("(1)") {
+            let before = &page[..at];
+            let start = before
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .map_or(0, |i| i + 1);
+            let named = &before[start..];
+            if named.starts_with("rpq") {
+                assert!(
+                    pages.iter().any(|p| p == named),
+                    "{} names {named}(1), which has no page",
+                    name(path)
+                );
+            }
+        }
+    }
+}
+
+/// After `--priority`, bash offers the priorities, not file names.
+#[test]
+fn bash_completes_priorities() {
+    let out = bare().args(["completions", "bash"]).assert().success();
+    let script = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let cases: Vec<&str> = script.split("--priority)").skip(1).collect();
+    assert!(cases.len() >= 2, "produce and len take --priority");
+    for case in cases {
+        let body = case.split(";;").next().unwrap();
+        assert!(
+            body.contains("compgen -W \"1 2 3 high medium low\""),
+            "{body}"
+        );
+        assert!(!body.contains("compgen -f"), "{body}");
+    }
+}

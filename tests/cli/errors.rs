@@ -2,6 +2,7 @@
 
 use crate::support::*;
 use predicates::prelude::*;
+use std::time::Duration;
 
 #[test]
 fn bad_flags_are_usage_errors() {
@@ -47,7 +48,7 @@ fn an_unreachable_server_exits_1_naming_the_address_without_the_password() {
         &["consume", "--count", "1"],
     ] {
         let out = bare()
-            .args(["--url", &format!("redis://alice:hunter2@127.0.0.1:{port}")])
+            .env("RPQ_URL", format!("redis://alice:hunter2@127.0.0.1:{port}"))
             .args(cmd)
             .assert()
             .code(1)
@@ -57,5 +58,187 @@ fn an_unreachable_server_exits_1_naming_the_address_without_the_password() {
         assert!(!err.contains("hunter2"), "password printed: {err}");
         assert!(!err.contains("panicked"), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+/// `dead retry nosuch` and `dead purge nosuch` used to say nothing and exit 0.
+#[test]
+fn dead_retry_and_purge_name_the_ids_that_are_not_dead() {
+    let r = redis();
+    push_lines(&r, "default", &lines_with_ids(mixed(3)));
+    let fail_all = |n: &str| {
+        rpq(&r)
+            .args([
+                "consume",
+                "--count",
+                n,
+                "--exec",
+                "exit 1",
+                "--max-attempts",
+                "1",
+            ])
+            .assert()
+            .success();
+    };
+    fail_all("3");
+    for (op, field) in [("retry", "retried"), ("purge", "purged")] {
+        let out = rpq(&r)
+            .args(["--json", "dead", op, "t0", "nosuch", "t1", "t0", "other"])
+            .assert()
+            .code(1);
+        let o = out.get_output();
+        let line = &ndjson(&o.stdout)[0];
+        assert_eq!(line[field], 2, "{line}");
+        assert_eq!(
+            line["unknown"],
+            serde_json::json!(["nosuch", "other"]),
+            "{line}"
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            err,
+            "rpq: not in the dead set of queue 'default': nosuch, other; `rpq dead list` shows what is\n"
+        );
+        // t0 and t1 were retried: dead again for the purge.
+        if op == "retry" {
+            fail_all("2");
+        }
+    }
+    rpq(&r)
+        .args(["--json", "dead", "purge", "t2"])
+        .assert()
+        .success()
+        .stdout("{\"purged\":1}\n");
+    rpq(&r)
+        .args(["dead", "retry", "t2"])
+        .assert()
+        .code(1)
+        .stdout("Queued 0 dead tasks again\n")
+        .stderr(predicate::str::contains("dead set of queue 'default': t2;"));
+}
+
+/// A listener on 127.0.0.1 that answers every connection the same way, until dropped.
+struct Service {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Service {
+    /// `reply`: what it writes after the client's first bytes; None keeps the connection open
+    /// and silent.
+    fn start(reply: Option<&'static [u8]>) -> Service {
+        use std::io::{Read, Write};
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let halt = stop.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in l.incoming() {
+                if halt.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut s) = s else { continue };
+                if let Some(r) = reply {
+                    let mut buf = [0u8; 256];
+                    let _ = s.read(&mut buf);
+                    let _ = s.write_all(r);
+                }
+                held.push(s);
+            }
+        });
+        Service { port, stop }
+    }
+
+    fn url(&self, scheme: &str) -> String {
+        format!("{scheme}://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Service {
+    /// The accept loop sees the flag at the next connection: this one.
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// One line that names the likely cause, for each thing that is not the Redis rpq expects,
+/// each within a few seconds (a TLS port used to take the 10 s read timeout).
+#[test]
+fn the_wrong_kind_of_server_is_named_in_one_line_and_fast() {
+    let r = redis();
+    let certs = crate::servers::Certs::make();
+    let (_tls, tls_port) = crate::servers::tls_server(&certs);
+    let http = Service::start(Some(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
+    ));
+    let silent = Service::start(None);
+    let refused = rpq::server::free_port().unwrap();
+    let cases: Vec<(Vec<String>, &str, u64)> = vec![
+        (
+            vec!["--url".into(), http.url("redis")],
+            "does not speak the Redis protocol",
+            2,
+        ),
+        (
+            vec!["--url".into(), silent.url("redis")],
+            "no answer within 3s",
+            5,
+        ),
+        (
+            vec!["--url".into(), format!("redis://127.0.0.1:{refused}")],
+            ": connection refused; is redis-server running there?",
+            2,
+        ),
+        (
+            vec!["--url".into(), format!("redis://127.0.0.1:{tls_port}")],
+            "is it a TLS port? then use rediss://",
+            2,
+        ),
+        (
+            vec!["--url".into(), r.url().replace("redis://", "rediss://")],
+            "speaks plain Redis, not TLS: use redis://",
+            5,
+        ),
+        (
+            vec!["--cluster".into(), "--url".into(), r.url()],
+            "is not a Redis Cluster node (cluster support is disabled); drop --cluster",
+            2,
+        ),
+        (
+            vec![
+                "--cluster".into(),
+                "--url".into(),
+                format!("redis://127.0.0.1:{refused}"),
+            ],
+            "no seed node answered (127.0.0.1:",
+            2,
+        ),
+    ];
+    for (args, cause, secs) in cases {
+        // The slow ones (a 3 s connect timeout) once; the others by a long-running command too.
+        let cmds: &[&[&str]] = if secs > 2 {
+            &[&["len"]]
+        } else {
+            &[&["len"], &["consume", "--count", "1"]]
+        };
+        for cmd in cmds {
+            let started = std::time::Instant::now();
+            let out = bare().args(&args).args(*cmd).assert().code(1).stdout("");
+            let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+            assert!(
+                err.starts_with("rpq: cannot use redis at "),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains(cause), "{args:?}: {err}");
+            assert!(!err.contains("os error"), "{args:?}: {err}");
+            assert!(
+                started.elapsed() < Duration::from_secs(secs),
+                "{args:?} took {:?}",
+                started.elapsed()
+            );
+        }
     }
 }

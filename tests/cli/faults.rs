@@ -349,6 +349,8 @@ fn consumers_ride_out_a_redis_crash_and_finish_every_task() {
             "{}",
             e.stderr
         );
+        // appendfsync always kept every confirmed write: nothing to warn about.
+        assert!(!e.stderr.contains("came back without"), "{}", e.stderr);
         count_done(&mut done, &ndjson(&e.stdout));
     }
     assert_eq!(done.len(), TASKS, "every task reported done");
@@ -516,11 +518,22 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
         .assert()
         .code(65);
     let o = out.get_output();
-    let done: Vec<_> = ndjson(&o.stdout)
+    // Every task has its line, the unreadable ones too, with what is known of them.
+    let lines = ndjson(&o.stdout);
+    let seen: Vec<_> = lines
         .iter()
-        .map(|l| l["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            let (id, outcome) = (l["id"].as_str().unwrap(), l["outcome"].as_str().unwrap());
+            format!("{id} {outcome} {}", l["priority"])
+        })
         .collect();
-    assert_eq!(done, ["a", "d"]);
+    assert_eq!(seen, ["a done 2", "b dead 2", "c dead 2", "d done 2"]);
+    assert_eq!(
+        (&lines[1]["type"], &lines[1]["payload"]),
+        (&json!("?"), &Value::Null)
+    );
+    assert_eq!(lines[2]["error"], "stored priority 9 is out of range");
+    assert_eq!(lines[2]["attempt"], 1);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("task b cannot be read"), "{stderr}");
     assert!(
@@ -559,6 +572,27 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     assert!(e.status.success(), "{}", e.stderr);
     assert!(e.stderr.contains("task e cannot be read"), "{}", e.stderr);
     assert_eq!(zcard(&mut c, k.dead()), 3);
+    // What is known of an unreadable task survives its body: its priority, from its place in
+    // line, in its line and in the dead list.
+    rpq(&r)
+        .args(["produce", "--type", "t", "--priority", "high", "--id", "h"])
+        .assert()
+        .success();
+    let _: () = redis::cmd("HSET")
+        .arg(k.tasks())
+        .arg("h")
+        .arg("garbage")
+        .query(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain"])
+        .assert()
+        .code(65);
+    let line = ndjson(&out.get_output().stdout).remove(0);
+    assert_eq!((&line["id"], &line["priority"]), (&json!("h"), &json!(1)));
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
+    let h = dead.iter().find(|d| d["id"] == "h").unwrap();
+    assert_eq!(h["priority"], 1, "{h}");
 }
 
 #[test]
@@ -793,4 +827,166 @@ fn bad_stdin_lines_are_reported_by_number_and_the_good_ones_pushed() {
     assert!(lines[1].starts_with("line 3: "), "{stderr}");
     assert_eq!(lines.len(), 3, "{stderr}");
     rpq(&r).arg("len").assert().success().stdout("2\n");
+}
+
+#[test]
+fn a_type_no_handler_could_be_started_for_is_refused_at_push() {
+    let r = redis();
+    let input = [
+        json!({"type": "a\u{0}b", "priority": 1}).to_string(),
+        json!({"type": "x".repeat(200 * 1024), "priority": 1}).to_string(),
+        json!({"type": "fine", "priority": 1}).to_string(),
+    ];
+    let out = rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(input.join("\n"))
+        .assert()
+        .code(65);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines[0], "line 1: the task type has a control character");
+    assert_eq!(lines[1], "line 2: the task type is longer than 256 bytes");
+    assert_eq!(lines.len(), 3, "{stderr}");
+    rpq(&r).arg("len").assert().success().stdout("1\n");
+    let out = rpq(&r)
+        .args(["produce", "--type", "tab\there"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        "rpq: --type: the task type has a control character\n"
+    );
+}
+
+#[test]
+fn a_task_no_handler_can_be_started_for_goes_dead_and_the_consumer_goes_on() {
+    let r = redis();
+    let mut c = conn(&r);
+    let k = Keys::new("default", 0);
+    // As an older rpq (or redis-cli) could have stored them: first in line, high priority.
+    let long = "x".repeat(200 * 1024);
+    for (id, kind, score) in [
+        ("nul", "a\u{0}b", "1000000000000001"),
+        ("long", long.as_str(), "1000000000000002"),
+    ] {
+        let body = json!({"c": 1, "t": kind, "p": 1, "d": null}).to_string();
+        let _: () = redis::pipe()
+            .cmd("HSET")
+            .arg(k.tasks())
+            .arg(id)
+            .arg(body)
+            .cmd("ZADD")
+            .arg(k.pending())
+            .arg(score)
+            .arg(id)
+            .query(&mut c)
+            .unwrap();
+    }
+    push_lines(&r, "default", &lines_with_ids([2; 3]));
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain", "--exec", "cat > /dev/null"])
+        .assert()
+        .code(65);
+    let o = out.get_output();
+    let lines = ndjson(&o.stdout);
+    let outcomes: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["id"].as_str().unwrap(), l["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("nul", "dead"),
+            ("long", "dead"),
+            ("t0", "done"),
+            ("t1", "done"),
+            ("t2", "done")
+        ]
+    );
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot start a handler for this task: "),
+        "{}",
+        lines[0]
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("2 task(s) could not be handed to a handler"),
+        "{stderr}"
+    );
+    let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
+    assert_eq!(dead.len(), 2);
+    assert!(dead.iter().all(|d| d["attempts"] == 1), "{dead:?}");
+}
+
+#[test]
+fn a_handler_that_cannot_run_stops_the_consumer_and_costs_no_attempt() {
+    let r = redis();
+    push_lines(&r, "default", &lines_with_ids([2; 5]));
+    let started = Instant::now();
+    let out = rpq(&r)
+        .args(["--json", "consume", "--exec", "./nosuch.sh"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1);
+    let o = out.get_output();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let last = stderr.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("rpq: the handler `sh -c ./nosuch.sh` could not be run (exit status 127"),
+        "{stderr}"
+    );
+    assert!(last.ends_with("check --exec (the task went back to the queue, no attempt counted)"));
+    let lines = ndjson(&o.stdout);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        (&lines[0]["id"], &lines[0]["outcome"]),
+        (&json!("t0"), &json!("released"))
+    );
+    let waiting = json_lines(rpq(&r).args(["--json", "peek", "-n", "10"]));
+    assert_eq!(waiting.len(), 5);
+    assert!(waiting.iter().all(|t| t["attempt"] == 0), "{waiting:?}");
+    rpq(&r)
+        .args(["--json", "dead", "list"])
+        .assert()
+        .success()
+        .stdout("");
+    eprintln!("unrunnable handler: stopped after {:?}", started.elapsed());
+
+    // Once a handler has run, 127 is one task's failure like any other status.
+    let out = rpq(&r)
+        .args([
+            "--json",
+            "consume",
+            "--drain",
+            "--max-attempts",
+            "1",
+            "--exec",
+            r#"[ "$RPQ_TASK_ID" = t0 ] || exit 127"#,
+        ])
+        .assert()
+        .success();
+    let outcomes: Vec<String> = ndjson(&out.get_output().stdout)
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["id"].as_str().unwrap(),
+                l["outcome"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["t0 done", "t1 dead", "t2 dead", "t3 dead", "t4 dead"]
+    );
+
+    let out = rpq(&r).args(["consume", "--exec", " "]).assert().code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        "rpq: --exec is empty; give the command to run for each task\n"
+    );
 }

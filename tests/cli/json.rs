@@ -81,6 +81,13 @@ struct Len {
 
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+struct LenOne {
+    priority: u8,
+    waiting: u64,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 struct Cleared {
     removed: u64,
     waiting: u64,
@@ -109,6 +116,16 @@ struct Stats {
     oldest_waiting_by_priority_ms: OldestWaiting,
     aging_ms: Option<u64>,
     consumers: Vec<StatsConsumer>,
+    eviction_policy: Option<String>,
+    lost: Option<StatsLost>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct StatsLost {
+    at: String,
+    pushes: u64,
+    acks: u64,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -301,6 +318,20 @@ fn every_command_prints_the_documented_fields() {
         }]
     );
 
+    let one: Vec<LenOne> = run(
+        &r,
+        &mut seen,
+        "len --priority P",
+        &["len", "--priority", "low"],
+    );
+    assert_eq!(
+        one,
+        [LenOne {
+            priority: 3,
+            waiting: 1
+        }]
+    );
+
     // consume: done, retry, then dead for the task whose handler fails twice.
     let consumed: Vec<Consumed> = run(
         &r,
@@ -366,9 +397,24 @@ fn every_command_prints_the_documented_fields() {
     assert_eq!(d.error, "exit status 1");
     assert!(documented_time(&d.died_at) >= documented_time(&d.created_at));
 
-    // stats
+    // stats; `lost` as a consumer that saw a restart lose writes leaves it (outages.rs).
+    let _: () = redis::cmd("HSET")
+        .arg(Keys::new("default", 0).stats())
+        .arg("lost")
+        .arg("1764340214123|3|2")
+        .query(&mut conn(&r))
+        .unwrap();
     let stats: Vec<Stats> = run(&r, &mut seen, "stats", &["stats"]);
     let s = &stats[0];
+    assert_eq!(s.eviction_policy.as_deref(), Some("noeviction"));
+    assert_eq!(
+        s.lost,
+        Some(StatsLost {
+            at: "2025-11-28T14:30:14.123Z".into(),
+            pushes: 3,
+            acks: 2
+        })
+    );
     assert_eq!(s.queue, "default");
     assert!(documented_time(&s.at) >= created);
     assert_eq!(
@@ -431,8 +477,14 @@ fn every_command_prints_the_documented_fields() {
     );
     let purged: Vec<Purged> = run(&r, &mut seen, "dead purge", &["dead", "purge"]);
     assert_eq!(purged, [Purged { purged: 1 }]);
-    let none: Vec<Purged> = run(&r, &mut seen, "dead purge", &["dead", "purge", "nope"]);
-    assert_eq!(none, [Purged { purged: 0 }]);
+    // An id that is not dead is named, and the run fails (exit 1).
+    let out = rpq(&r)
+        .args(["--json", "dead", "purge", "nope"])
+        .assert()
+        .code(1);
+    let none = ndjson(&out.get_output().stdout);
+    assert_eq!(none, [json!({"purged": 0, "unknown": ["nope"]})]);
+    keys(&none, seen.entry("dead purge").or_default());
 
     // clear
     push_lines(&r, "default", &[line(1)]);

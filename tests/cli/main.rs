@@ -2,6 +2,7 @@
 //! promise or subcommand; a new test goes where its one-line description below fits.
 
 // Helpers, no tests of rpq of their own.
+mod proxy; // a TCP proxy that delays, blackholes or cuts links to a server, per link
 mod pty; // a pseudo-terminal on the child's stdout or stderr, and everything written to it
 mod servers; // servers beyond one redis-server: a Cluster, a TLS server and its certificates
 mod support; // one way to run rpq (clean env, `rpq` to its end, `Proc` live), fixtures, key names
@@ -12,14 +13,18 @@ mod cluster; // a real Redis Cluster: every command, a queue sharded over all pr
 mod completions; // the committed completions/ and man/ are what the binary generates
 mod concurrency; // several consumer processes on one queue: each task handed out exactly once
 mod demo; // `rpq demo`, on the server given or on a private one it starts and stops
+mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
 mod json; // `--json` of every command, field by field, and the README's table of fields
+mod names; // queue names and shards: no two share a key; the old shard tags refused with the way out
+mod outages; // past the lease and the read timeout (blackholed, frozen), eviction, restarts with less
 mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
 mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress
 mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production
 mod serve; // `rpq serve`: the HTTP API, /metrics, /healthz, the token, the page in headless Chromium
+mod service; // as a service: config file and profiles, -q/-v, JSON logs, systemd notify, the unit file
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
 mod time; // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock

@@ -12,22 +12,31 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Which of the child's output streams are the terminal; the others are piped. Stdin is the
-/// command's own (`rpq_command` makes it null).
+/// Which of the child's streams are the terminal; the other output streams are piped, and stdin
+/// off the terminal is the command's own (`rpq_command` makes it null).
 #[derive(Clone, Copy)]
 pub struct On {
     pub stdout: bool,
     pub stderr: bool,
+    pub stdin: bool,
 }
 
 impl On {
     pub const BOTH: On = On {
         stdout: true,
         stderr: true,
+        stdin: false,
     };
     pub const STDERR: On = On {
         stdout: false,
         stderr: true,
+        stdin: false,
+    };
+    /// A person at a terminal: what they type (`Pty::type_line`) is the child's stdin.
+    pub const ALL: On = On {
+        stdout: true,
+        stderr: true,
+        stdin: true,
     };
 }
 
@@ -35,15 +44,21 @@ pub struct Pty {
     proc: Proc,
     screen: Arc<Mutex<Vec<u8>>>,
     reader: Option<std::thread::JoinHandle<()>>,
+    keyboard: File,
 }
 
 impl Pty {
     /// Runs `cmd` with a 100x30 terminal on the streams of `on`.
-    pub fn spawn(mut cmd: Command, on: On) -> Pty {
+    pub fn spawn(cmd: Command, on: On) -> Pty {
+        Pty::spawn_sized(cmd, on, 30, 100)
+    }
+
+    /// The same on a terminal of `rows` x `cols`.
+    pub fn spawn_sized(mut cmd: Command, on: On, rows: u16, cols: u16) -> Pty {
         let (mut master, mut slave) = (0, 0);
         let size = libc::winsize {
-            ws_row: 30,
-            ws_col: 100,
+            ws_row: rows,
+            ws_col: cols,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };
@@ -74,6 +89,10 @@ impl Pty {
             }
         };
         cmd.stdout(term(on.stdout)).stderr(term(on.stderr));
+        if on.stdin {
+            cmd.stdin(term(true));
+        }
+        let keyboard = master.try_clone().unwrap();
         let proc = Proc::spawn(&mut cmd);
         // The child holds its own copies; once it exits, reads on the master end with EIO.
         drop(slave);
@@ -93,7 +112,23 @@ impl Pty {
             proc,
             screen,
             reader: Some(reader),
+            keyboard,
         }
+    }
+
+    /// Types `text` and Enter, as a person would answer a prompt.
+    pub fn type_line(&mut self, text: &str) {
+        use std::io::Write;
+        self.keyboard
+            .write_all(format!("{text}\r").as_bytes())
+            .unwrap();
+    }
+
+    /// Waits (10 s at most) until the terminal shows `what`.
+    pub fn wait_for(&self, what: &str) {
+        crate::support::wait_until(Duration::from_secs(10), what, || {
+            self.screen().contains(what)
+        });
     }
 
     pub fn signal(&self, sig: i32) {
@@ -111,7 +146,9 @@ impl Pty {
             proc,
             screen,
             reader,
+            keyboard,
         } = self;
+        drop(keyboard);
         let out = proc.end(limit);
         if let Some(r) = reader {
             r.join().unwrap();

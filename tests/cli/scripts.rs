@@ -181,8 +181,10 @@ fn every_exit_code_of_the_spec() {
         .assert()
         .code(65)
         .stderr(predicate::str::contains("task broken cannot be read"));
-    let done = ndjson(&out.get_output().stdout);
-    assert_eq!(done.len(), 2, "the readable tasks were still done");
+    let lines = ndjson(&out.get_output().stdout);
+    let done = lines.iter().filter(|l| l["outcome"] == "done").count();
+    assert_eq!(done, 2, "the readable tasks were still done");
+    assert_eq!(lines.len(), 3, "and the unreadable one has its line");
     let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["id"], "broken");
@@ -200,7 +202,8 @@ fn every_exit_code_of_the_spec() {
         .unwrap();
     let limited = r.url().replace("redis://", "redis://limited:s3cret-pw@");
     let out = bare()
-        .args(["--url", &limited, "len"])
+        .env("RPQ_URL", &limited)
+        .arg("len")
         .assert()
         .code(1)
         .stdout("");
@@ -350,4 +353,104 @@ fn produce_stdin_shows_progress_only_on_a_terminal() {
     // The line is erased at the end, so the terminal is left clean.
     assert!(screen.ends_with("\r\x1b[2K"), "{screen:?}");
     rpq(&r).arg("len").assert().stdout("4000\n");
+}
+
+/// Deleting everything asks first on a terminal (`clear`, `dead purge` without ids), takes no
+/// for an answer, and `--yes` or a stdin that is not a terminal skips the question.
+#[test]
+fn destructive_commands_ask_on_a_terminal() {
+    let r = redis();
+    push_lines(&r, "default", &lines_with_ids(mixed(6)));
+    rpq(&r)
+        .args(["consume", "--count", "3", "--exec", "exit 1"])
+        .args(["--max-attempts", "1"])
+        .assert()
+        .success();
+    let ask = |args: &[&str], answer: &str, question: &str| {
+        let mut cmd = rpq_command(&r.url());
+        cmd.args(args);
+        let mut t = Pty::spawn(cmd, On::ALL);
+        t.wait_for(question);
+        t.type_line(answer);
+        let (end, screen) = t.finish(Duration::from_secs(20));
+        assert!(end.status.success(), "{screen}");
+        screen
+    };
+    for (args, question) in [
+        (&["dead", "purge"][..], "Delete every dead task of queue 'default' (3 dead) for good? [y/N]"),
+        (&["clear"], "Remove every task of queue 'default' (3 waiting, 0 in flight, 0 retrying, 3 dead)? [y/N]"),
+    ] {
+        let screen = ask(args, "n", question);
+        assert!(screen.contains("Nothing removed."), "{screen}");
+    }
+    rpq(&r).arg("len").assert().success().stdout("3\n");
+    let screen = ask(&["dead", "purge"], "y", "(3 dead) for good?");
+    assert!(screen.contains("Purged 3 dead tasks"), "{screen}");
+    rpq(&r)
+        .args(["--json", "dead", "list"])
+        .assert()
+        .success()
+        .stdout("");
+    // Not a terminal (a script), or --yes: no question.
+    let mut yes = rpq_command(&r.url());
+    yes.args(["dead", "purge", "--yes"]);
+    let (end, screen) = Pty::spawn(yes, On::ALL).finish(Duration::from_secs(20));
+    assert!(
+        end.status.success() && screen.contains("Purged 0 dead tasks"),
+        "{screen}"
+    );
+    rpq(&r)
+        .args(["clear"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Removed 3 tasks"));
+}
+
+/// The README's monitor recipe, its jq filter word for word, on a snapshot with nothing waiting
+/// (`oldest_waiting_ms` null) and failures past its limit: one alert line (jq used to stop on
+/// `null / 1000`).
+#[test]
+fn the_readme_monitor_alerts_with_nothing_waiting() {
+    let readme = include_str!("../../README.md");
+    let filter = readme
+        .split("jq --unbuffered -r '")
+        .nth(1)
+        .and_then(|rest| rest.split("' \\").next())
+        .expect("the README's monitor recipe");
+    let r = redis();
+    push_lines(&r, "mail", &lines_with_ids(mixed(11)));
+    rpq(&r)
+        .args([
+            "--queue", "mail", "consume", "--count", "11", "--exec", "exit 1",
+        ])
+        .args(["--max-attempts", "1"])
+        .assert()
+        .success();
+    let snapshot = rpq(&r)
+        .args(["--queue", "mail", "--json", "stats"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(String::from_utf8_lossy(&snapshot).contains("\"oldest_waiting_ms\":null"));
+    let out = std::process::Command::new("jq")
+        .args(["-r", filter])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut jq| {
+            use std::io::Write;
+            jq.stdin.take().unwrap().write_all(&snapshot)?;
+            jq.wait_with_output()
+        })
+        .expect("jq is installed (.ci/install-deps)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "mail: 0 waiting, the oldest for 0s, 11 failed in the last minute, 1 consumers\n"
+    );
 }

@@ -24,12 +24,14 @@ fn acl(server: &RedisServer, words: &[&str]) {
     let _: () = cmd.query(&mut c).unwrap();
 }
 
+/// The URL in the environment, as production would have it: a password on the command line
+/// gets a warning (tested in `a_password_on_the_command_line_is_warned_about`).
 fn as_user(server: &RedisServer, user: &str, password: &str) -> assert_cmd::Command {
     let mut cmd = bare();
-    cmd.arg("--url").arg(format!(
-        "redis://{user}:{password}@127.0.0.1:{}",
-        server.port
-    ));
+    cmd.env(
+        "RPQ_URL",
+        format!("redis://{user}:{password}@127.0.0.1:{}", server.port),
+    );
     cmd
 }
 
@@ -63,8 +65,10 @@ fn the_readme_acl_user_can_do_everything() {
         // An idle consumer blocks on the wake list(s) and wakes on the push.
         let mut waiting = Proc::spawn(
             std_command()
-                .arg("--url")
-                .arg(format!("redis://rpq:{password}@127.0.0.1:{}", r.port))
+                .env(
+                    "RPQ_URL",
+                    format!("redis://rpq:{password}@127.0.0.1:{}", r.port),
+                )
                 .args(base)
                 .args(["--json", "consume", "--count", "1"]),
         );
@@ -178,7 +182,7 @@ fn a_user_without_the_key_pattern_is_refused_clearly() {
     let line = one_clean_line(&out.get_output().stderr, "pw-other-7");
     assert!(line.contains("NOPERM"), "{line}");
     assert!(line.contains("~rpq:*"), "{line}");
-    assert!(line.contains("HGET"), "{line}");
+    assert!(line.contains("HGETALL"), "{line}");
 }
 
 #[test]
@@ -363,4 +367,260 @@ fn tls_works_on_a_cluster() {
     let line = one_clean_line(&out.get_output().stderr, "-----");
     assert!(line.contains("--tls-ca"), "{line}");
     drop(c);
+}
+
+/// Passwords with what breaks a URL (`/ , @ # : % ?`), a piece before and after the awkward
+/// character so that a half shown is seen too.
+const AWKWARD: &[&str] = &[
+    "Pq7/Zk9",
+    "Pq7,Zk9",
+    "Pq7@Zk9",
+    "Pq7#Zk9",
+    "Pq7:Zk9",
+    "Pq7%Zk9",
+    "Pq7%2FZk9",
+    "Pq7?Zk9",
+    "Pq7/,@#:%?Zk9",
+];
+
+fn encoded(pw: &str) -> String {
+    pw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Nothing of the password on stderr, nor on stdout.
+fn hidden(what: &str, out: &std::process::Output) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let all = format!("{err}{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !all.contains("Pq7") && !all.contains("Zk9") && !all.contains("2FZk"),
+        "{what}: the password shows: {all}"
+    );
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    err
+}
+
+/// Every way in (the URL, encoded or not; --password-file; RPQ_PASSWORD) and every way out
+/// that went wrong before (an unencoded `/`, a `,` with --cluster, a wrong password, a
+/// refused connection, a server that is not a cluster, a reconnect that the server refuses):
+/// the password never shows, and the ways meant to work do.
+#[test]
+fn awkward_passwords_never_show_and_work_every_way() {
+    let r = redis();
+    let dead_port = rpq::server::free_port().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, pw) in AWKWARD.iter().enumerate() {
+        let user = format!("u{i}");
+        acl(
+            &r,
+            &[
+                "ACL",
+                "SETUSER",
+                &user,
+                "on",
+                &format!(">{pw}"),
+                "~rpq:*",
+                "+@all",
+            ],
+        );
+        let at = |port: u16, pw: &str| format!("redis://{user}:{pw}@127.0.0.1:{port}");
+        let run = |cmd: &mut assert_cmd::Command| cmd.output().unwrap();
+
+        // Percent-encoded in the URL, as the syntax wants: it works.
+        let out = run(bare().env("RPQ_URL", at(r.port, &encoded(pw))).arg("len"));
+        hidden("encoded", &out);
+        assert!(out.status.success(), "{pw}: {out:?}");
+        // As typed: it works, or it is a usage error that says how to fix it.
+        let out = run(bare().env("RPQ_URL", at(r.port, pw)).arg("len"));
+        let err = hidden("as typed", &out);
+        match out.status.code() {
+            Some(0) => assert_eq!(out.stdout, b"0\n"),
+            Some(2) => assert!(err.contains("percent-encoded") && err.contains("--password-file")),
+            // `%2F` in a URL is `/`: another password.
+            Some(1) if pw.contains('%') => assert!(err.contains("check the user and password")),
+            other => panic!("{pw}: exit {other:?}: {err}"),
+        }
+        // Apart from the URL: a file, or the variable. Neither is warned about.
+        let file = dir.path().join(format!("pw{i}"));
+        std::fs::write(&file, format!("{pw}\n")).unwrap();
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
+        let url = format!("redis://{user}@127.0.0.1:{}", r.port);
+        for out in [
+            run(bare()
+                .args(["--url", &url, "--password-file"])
+                .arg(&file)
+                .arg("len")),
+            run(bare().args(["--url", &url, "len"]).env("RPQ_PASSWORD", pw)),
+        ] {
+            let err = hidden("apart", &out);
+            assert!(out.status.success() && err.is_empty(), "{pw}: {out:?}");
+        }
+        // What fails: a wrong password, nobody listening, --cluster on a plain server.
+        let wrong = format!("{pw}x");
+        for (what, cmd) in [
+            (
+                "wrong",
+                bare()
+                    .env("RPQ_URL", at(r.port, &encoded(&wrong)))
+                    .arg("len"),
+            ),
+            (
+                "wrong, variable",
+                bare()
+                    .args(["--url", &url, "len"])
+                    .env("RPQ_PASSWORD", &wrong),
+            ),
+            ("refused", bare().args(["--url", &at(dead_port, pw), "len"])),
+            (
+                "refused, cluster",
+                bare().args(["--cluster", "--url", &at(dead_port, pw), "len"]),
+            ),
+            (
+                "not a cluster",
+                bare().args(["--cluster", "--url", &at(r.port, &encoded(pw)), "len"]),
+            ),
+            (
+                "seeds",
+                bare()
+                    .args(["--cluster", "--url"])
+                    .arg(format!("{},{}", at(dead_port, pw), at(r.port, pw)))
+                    .arg("len"),
+            ),
+        ] {
+            let out = run(cmd);
+            let err = hidden(what, &out);
+            assert!(
+                matches!(out.status.code(), Some(1 | 2)),
+                "{what} {pw}: {err}"
+            );
+            // One line, and a second before it when the password was on the command line.
+            let lines: Vec<&str> = err.lines().collect();
+            let warned = lines
+                .first()
+                .is_some_and(|l| l.contains("on the command line"));
+            assert_eq!(lines.len(), 1 + warned as usize, "{what} {pw}: {err}");
+        }
+    }
+}
+
+/// A consumer whose server restarts without its user (no persistence) reconnects, is refused,
+/// and says so in one line without the password; meanwhile its handler never saw the URL or
+/// the password in its environment.
+#[test]
+fn a_refused_reconnect_and_the_handler_environment_hold_no_password() {
+    let mut r = redis();
+    let pw = "Pq7/,@#:%?Zk9";
+    acl(
+        &r,
+        &[
+            "ACL",
+            "SETUSER",
+            "w",
+            "on",
+            &format!(">{pw}"),
+            "~rpq:*",
+            "+@all",
+        ],
+    );
+    push_one(&r, "t", "env-1");
+    let url = format!("redis://w:{}@127.0.0.1:{}", encoded(pw), r.port);
+    let c = Proc::spawn(
+        std_command()
+            .env("RPQ_URL", &url)
+            .env("REDIS_URL", &url)
+            .env("RPQ_PASSWORD", pw)
+            .args(["consume", "--exec", "env; echo handled"]),
+    );
+    wait_until(Duration::from_secs(10), "the task to be handled", || {
+        c.stdout_lines().iter().any(|l| l == "handled")
+    });
+    let env = c.stdout_lines();
+    assert!(env.iter().any(|l| l == "RPQ_QUEUE=default"), "{env:?}");
+    assert!(env.iter().any(|l| l == "RPQ_TASK_ID=env-1"), "{env:?}");
+    for var in [
+        "RPQ_URL=",
+        "REDIS_URL=",
+        "RPQ_PASSWORD=",
+        "RPQ_PASSWORD_FILE=",
+    ] {
+        assert!(
+            !env.iter().any(|l| l.starts_with(var)),
+            "{var} reached the handler"
+        );
+    }
+    r.restart().unwrap();
+    let end = c.end(Duration::from_secs(30));
+    let out = std::process::Output {
+        status: end.status,
+        stdout: Vec::new(),
+        stderr: end.stderr.into_bytes(),
+    };
+    let err = hidden("reconnect", &out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("w:***@127.0.0.1"), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .contains("check the user and password"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_password_on_the_command_line_is_warned_about() {
+    let r = redis();
+    acl(
+        &r,
+        &["ACL", "SETUSER", "v", "on", ">pw-v-1234", "~rpq:*", "+@all"],
+    );
+    let url = format!("redis://v:pw-v-1234@127.0.0.1:{}", r.port);
+    bare()
+        .args(["--url", &url, "len"])
+        .assert()
+        .success()
+        .stdout("0\n")
+        .stderr(
+            "rpq: warning: a password on the command line can be seen by other users (ps); \
+             use --password-file FILE or RPQ_PASSWORD instead\n",
+        );
+    bare()
+        .env("RPQ_URL", &url)
+        .arg("len")
+        .assert()
+        .success()
+        .stderr("");
+    // A password file that others may read is theirs too.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pw");
+    std::fs::write(&file, "pw-v-1234\n").unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    bare()
+        .args([
+            "--url",
+            &format!("redis://v@127.0.0.1:{}", r.port),
+            "len",
+            "--password-file",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "can be read by other users; chmod o-r",
+        ));
+    std::fs::write(&file, "\n").unwrap();
+    bare()
+        .args(["--url", &r.url(), "len", "--password-file"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is empty"));
 }

@@ -951,9 +951,11 @@ fn serve_works_as_the_readme_acl_user() {
     let _: () = cmd.query(&mut crate::support::conn(&server)).unwrap();
     let password = words.iter().find_map(|w| w.strip_prefix('>')).unwrap();
     let mut cmd = std_command();
-    cmd.env_remove("RPQ_SERVE_TOKEN")
-        .arg("--url")
-        .arg(format!("redis://rpq:{password}@127.0.0.1:{}", server.port));
+    // In the environment: a password on the command line is warned about.
+    cmd.env_remove("RPQ_SERVE_TOKEN").env(
+        "RPQ_URL",
+        format!("redis://rpq:{password}@127.0.0.1:{}", server.port),
+    );
     let s = Serve::spawn(cmd);
     let all = s.get("/api/queues").expect(200).json();
     assert_eq!(all["queues"][0]["dead"], json!(1));
@@ -979,11 +981,10 @@ fn serve_works_as_the_readme_acl_user() {
     }
     let _: () = cmd.query(&mut crate::support::conn(&server)).unwrap();
     let out = bare()
-        .arg("--url")
-        .arg(format!(
-            "redis://noscan:{password}@127.0.0.1:{}",
-            server.port
-        ))
+        .env(
+            "RPQ_URL",
+            format!("redis://noscan:{password}@127.0.0.1:{}", server.port),
+        )
         .args(["serve", "--listen", "127.0.0.1:0"])
         .assert()
         .code(1);

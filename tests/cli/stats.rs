@@ -284,6 +284,43 @@ fn watch_on_a_terminal_redraws_in_place_with_bars_until_ctrl_c() {
     );
 }
 
+/// On a terminal smaller than a frame, like top: no line wider than the terminal (it would
+/// wrap) and no frame taller (it would scroll), so nothing of old frames lands in the scrollback.
+#[test]
+fn watch_on_a_small_terminal_is_clipped_to_it() {
+    let r = redis();
+    push_lines(&r, "default", &[1, 1, 1, 1, 2, 2, 3].map(line));
+    let mut cmd = rpq_command(&r.url());
+    cmd.args(["stats", "--watch", "100ms"]);
+    let pty = Pty::spawn_sized(cmd, On::BOTH, 8, 30);
+    wait_until(Duration::from_secs(20), "three frames", || {
+        pty.screen().matches("\x1b[H").count() >= 3
+    });
+    pty.signal(libc::SIGINT);
+    let (out, screen) = pty.finish(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0));
+    let shown = |l: &str| {
+        let mut n = 0;
+        let mut esc = false;
+        for c in l.chars() {
+            match c {
+                '\x1b' => esc = true,
+                c if esc => esc = !c.is_ascii_alphabetic(),
+                '\r' => {}
+                _ => n += 1,
+            }
+        }
+        n
+    };
+    for frame in screen.split("\x1b[H").skip(1).take(3) {
+        let body = frame.split("\x1b[J").next().unwrap();
+        let lines: Vec<&str> = body.split('\n').filter(|l| !l.is_empty()).collect();
+        assert!(lines.len() <= 7, "{} lines: {frame:?}", lines.len());
+        assert!(lines.iter().all(|l| shown(l) <= 30), "{frame:?}");
+        assert!(lines[0].starts_with("queue default"), "{frame:?}");
+    }
+}
+
 #[test]
 fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
     let r = redis();

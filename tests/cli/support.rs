@@ -26,31 +26,85 @@ pub const RPQ_ENV: &[&str] = &[
     "RPQ_TLS_KEY",
     "RPQ_TLS_INSECURE",
     "RPQ_SERVE_TOKEN",
+    "RPQ_PASSWORD",
+    "RPQ_PASSWORD_FILE",
+    "RPQ_CONFIG",
+    "RPQ_PROFILE",
+    "RPQ_LOG_FORMAT",
+    "NOTIFY_SOCKET",
+    "WATCHDOG_USEC",
+    "WATCHDOG_PID",
     "NO_COLOR",
 ];
 
-/// A variable that a flag of rpq reads and that is missing above would leak from the shell that
-/// runs the tests into every rpq they start.
+/// Where rpq looks for its config file in the tests: nowhere, so that the config of whoever
+/// runs them stays out (a test that wants one names it).
+pub const NO_CONFIG_HOME: &str = "/nonexistent/rpq-tests-config";
+
+/// A variable that rpq reads and that is missing above would leak from the shell that runs the
+/// tests into every rpq they start.
 #[test]
-fn the_list_holds_every_variable_a_flag_reads() {
+fn the_list_holds_every_variable_rpq_reads() {
+    let missing: Vec<&&str> = rpq::config::ENV_VARS
+        .iter()
+        .chain(rpq::config::NOTIFY_ENV)
+        .filter(|v| !RPQ_ENV.contains(v))
+        .collect();
+    assert!(missing.is_empty(), "add {missing:?} to RPQ_ENV");
+    // And no flag reads one of its own behind config.rs's back.
     use clap::CommandFactory;
-    fn walk(cmd: &clap::Command, missing: &mut Vec<String>) {
+    fn walk(cmd: &clap::Command, found: &mut Vec<String>) {
         for arg in cmd.get_arguments() {
             if let Some(var) = arg.get_env().and_then(|v| v.to_str()) {
-                if !RPQ_ENV.contains(&var) {
-                    missing.push(var.to_string());
-                }
+                found.push(var.to_string());
             }
         }
-        cmd.get_subcommands().for_each(|sub| walk(sub, missing));
+        cmd.get_subcommands().for_each(|sub| walk(sub, found));
     }
-    let mut missing = Vec::new();
-    walk(&rpq::cli::Cli::command(), &mut missing);
-    assert!(missing.is_empty(), "add {missing:?} to RPQ_ENV");
+    let mut found = Vec::new();
+    walk(&rpq::cli::Cli::command(), &mut found);
+    found.retain(|v| !RPQ_ENV.contains(&v.as_str()));
+    assert!(
+        found.is_empty(),
+        "add {found:?} to RPQ_ENV and config::ENV_VARS"
+    );
 }
 
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_rpq")
+/// `.ci/run` runs the suite a second time on Redis 6.2, the oldest rpq supports, by putting
+/// that server first on PATH; it names the version in `RPQ_TEST_REDIS_VERSION`, and this holds
+/// the run to it, so a PATH that missed would not pass for a run on 6.2.
+#[test]
+fn the_servers_are_the_version_asked_for() {
+    let out = std::process::Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .expect("redis-server is installed");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let version = text
+        .split("v=")
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no version in {text}"));
+    let (major, minor) = {
+        let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    };
+    assert!(
+        (major, minor) >= (6, 2),
+        "rpq supports Redis 6.2 and later, not {version}"
+    );
+    if let Ok(want) = std::env::var("RPQ_TEST_REDIS_VERSION") {
+        assert!(
+            version.starts_with(&format!("{want}.")),
+            "RPQ_TEST_REDIS_VERSION={want}, but redis-server is {version}"
+        );
+    }
+}
+
+/// The binary under test: this build's, or `RPQ_TEST_BIN` (to measure how an older build fares
+/// in the same test: `RPQ_TEST_BIN=/tmp/rpq-old cargo test NAME`).
+pub fn bin() -> String {
+    std::env::var("RPQ_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_rpq").to_string())
 }
 
 /// Removes `RPQ_ENV` from what `cmd` passes on, for rpq or for a shell that runs it.
@@ -58,7 +112,7 @@ pub fn clean_env(cmd: &mut std::process::Command) -> &mut std::process::Command 
     for v in RPQ_ENV {
         cmd.env_remove(v);
     }
-    cmd
+    cmd.env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
 }
 
 /// The rpq binary with the environment cleared, and nothing else set.

@@ -1,15 +1,17 @@
 -- ack: finish tasks held with the given token; nothing of them is left but counters
 -- KEYS: the common layout (common.lua)
--- ARGV[1] consumer name  ARGV[2..] pairs of (id, token)
--- returns one code per pair: ACK_ACKED, ACK_LOST or ACK_FINISHED (common.lua)
+-- ARGV[1] consumer name  ARGV[2] consumer instance (for its receipt)  ARGV[3..] pairs of (id, token)
+-- returns one code per pair: ACK_ACKED, ACK_EARLIER, ACK_LOST or ACK_FINISHED (common.lua)
 local consumer = ARGV[1]
+receipt_of = ARGV[2]
 local now = now_ms()
 local out = {}
 local n_done = 0
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   local flag, fresh = ack(ARGV[i], ARGV[i + 1])
   out[#out + 1] = flag
   n_done = n_done + fresh
 end
 tally(now, consumer, n_done, 0)
+receipt_write(now)
 return out

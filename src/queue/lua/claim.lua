@@ -1,12 +1,14 @@
 -- claim: ack finished tasks, recover expired leases and due retries, then lease up to N tasks
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
--- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7..] pairs of (id, token) to acknowledge first
+-- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7] consumer instance (for its receipt)
+-- ARGV[8..] pairs of (id, token) to acknowledge first
 -- returns {now, next retry ms, next lease expiry ms, next due ms, n acked, ack code..., id, body,
 -- attempt, ...} (the three times only when nothing was claimed, 0 when there is none; the next
 -- due time is the first scheduled task's; body false when missing)
 local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
+receipt_of = ARGV[7]
 local now = now_ms()
 local out = { now, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
@@ -16,14 +18,15 @@ local pruned_at, recover_at, aging = checks_read()
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
-local n_ack = (#ARGV - 6) / 2
+local n_ack = (#ARGV - 7) / 2
 local n_done = 0
 out[#out + 1] = n_ack
 for i = 0, n_ack - 1 do
-  local flag, fresh = ack(ARGV[7 + 2 * i], ARGV[8 + 2 * i])
+  local flag, fresh = ack(ARGV[8 + 2 * i], ARGV[9 + 2 * i])
   out[#out + 1] = flag
   n_done = n_done + fresh
 end
+receipt_write(now)
 
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set. It is

@@ -22,17 +22,21 @@
 --   also in the body ("x"), so an entry left by an earlier task of the same id is told apart
 -- KEYS[15] schedules hash: schedule name -> "last fired ms|definition JSON"; every shard holds
 --   every schedule, and "last fired" is the latest slot fired on that shard (fire.lua)
+-- KEYS[16] receipts hash: consumer instance -> "ms\n" then "id\ttoken\n" for each pair its last
+--   ack or fail settled, so a call resent after a lost reply knows its own work (see ack)
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
 local K_SCHEDULED, K_EXPIRES, K_SCHEDULES = KEYS[13], KEYS[14], KEYS[15]
+local K_RECEIPTS = KEYS[16]
 
 -- Reply codes, named the same in Rust (script.rs: AckCode, FailCode).
 local ACK_LOST = 0
 local ACK_ACKED = 1
 local ACK_FINISHED = 2
+local ACK_EARLIER = 3
 local FAIL_LOST = 0
 local FAIL_RETRY = 1
 local FAIL_DEAD = 2
@@ -194,11 +198,42 @@ local function bury(id, now, reason, attempts, dead_cap)
   end
 end
 
--- Acknowledge a finished task. A task whose body is already gone was finished, by this ack sent
--- before (its reply lost) or by another consumer after this one's lease expired; only the
--- caller knows whether it resent, so the two cases share one answer.
--- returns ACK_ACKED, ACK_LOST (someone else holds it or it went back to the queue) or
--- ACK_FINISHED; and 1 when this call finished it (0 otherwise), for the caller's tally
+-- Receipts. A call whose reply was lost is sent again after the reconnect, and finds its task
+-- finished: by that earlier call, or by another consumer that took the task over once this
+-- one's lease expired. Only the server can tell the two apart, so every call that settles a
+-- lease (ack, fail) leaves a receipt under its consumer instance (a random id per process,
+-- ARGV): the (id, token) pairs it settled. A resent call finds its pairs there. One field per
+-- instance, overwritten by its next call that settles something and pruned a day after its
+-- last one (prune_consumers), so memory stays bounded by the consumers of the last day.
+local receipt_of = nil -- the caller's instance; set from ARGV by each script that settles
+local receipt_old = nil -- what its last call left, read at most once per call
+local receipt_new = nil -- what this call settles, "id\ttoken\n" each
+
+local function receipt_add(id, token)
+  receipt_new = (receipt_new or '') .. id .. '\t' .. token .. '\n'
+end
+
+-- Whether this instance's last call settled (id, token).
+local function receipt_has(id, token)
+  if receipt_old == nil then
+    receipt_old = redis.call('HGET', K_RECEIPTS, receipt_of) or ''
+  end
+  return string.find(receipt_old, '\n' .. id .. '\t' .. token .. '\n', 1, true) ~= nil
+end
+
+-- Leaves this call's receipt, if it settled anything (a call that settled nothing leaves the
+-- last one in place: it may be a stale copy arriving late, and the last one still matters).
+local function receipt_write(now)
+  if receipt_new then
+    redis.call('HSET', K_RECEIPTS, receipt_of, string.format('%d', now) .. '\n' .. receipt_new)
+  end
+end
+
+-- Acknowledge a finished task.
+-- returns ACK_ACKED; ACK_EARLIER (this instance's earlier call acked it, its reply lost);
+-- ACK_FINISHED (someone else finished it, after this consumer's lease expired); ACK_LOST
+-- (someone else holds it, or it went back to the queue); and 1 when this call finished it (0
+-- otherwise), for the caller's tally
 local function ack(id, token)
   if holds(id, token) then
     unlease(id)
@@ -206,9 +241,14 @@ local function ack(id, token)
     -- no state (its claim holds it). Only the holder acks, with the scripts of its own rpq, so a
     -- claim of an older rpq, which kept state, is never acked here.
     redis.call('HDEL', K_TASKS, id)
+    receipt_add(id, token)
     return ACK_ACKED, 1
   end
   if redis.call('HEXISTS', K_TASKS, id) == 0 then
+    if receipt_has(id, token) then
+      receipt_add(id, token)
+      return ACK_EARLIER, 0
+    end
     return ACK_FINISHED, 0
   end
   return ACK_LOST, 0
@@ -320,6 +360,17 @@ local function prune_consumers(pruned_at, now)
     end
   end
   redis.call('HSET', K_STATS, 'prune_cursor', page[1])
+  -- Receipts the same way, a step of their own: each begins with the time of its call.
+  cursor = redis.call('HGET', K_STATS, 'receipts_cursor') or '0'
+  page = redis.call('HSCAN', K_RECEIPTS, cursor, 'COUNT', 100)
+  fields = page[2]
+  for i = 1, #fields, 2 do
+    local at = tonumber(string.match(fields[i + 1], '^(%d+)')) or 0
+    if now - at > FORGET_AFTER_MS then
+      redis.call('HDEL', K_RECEIPTS, fields[i])
+    end
+  end
+  redis.call('HSET', K_STATS, 'receipts_cursor', page[1])
   return now
 end
 

@@ -2,7 +2,8 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] "list" | "retry" | "purge"  ARGV[2] offset (list)  ARGV[3] limit (list)
 -- ARGV[2..] ids for retry and purge; none means all of them
--- list returns {id, died ms, body, info JSON, ...}; retry and purge return how many they moved
+-- list returns {id, died ms, body, info JSON, ...}; retry and purge return {how many they moved,
+-- each id given that was not dead...}
 local op = ARGV[1]
 if op == 'list' then
   local ids = redis.call('ZRANGE', K_DEAD, tonumber(ARGV[2]), tonumber(ARGV[2]) + tonumber(ARGV[3]) - 1, 'WITHSCORES')
@@ -23,8 +24,11 @@ if #ids == 0 then
   ids = redis.call('ZRANGE', K_DEAD, 0, -1)
 end
 local moved = 0
+local out = { 0 }
 for _, id in ipairs(ids) do
-  if redis.call('ZREM', K_DEAD, id) == 1 then
+  if redis.call('ZREM', K_DEAD, id) == 0 then
+    out[#out + 1] = id
+  else
     moved = moved + 1
     if op == 'retry' then
       local _, score = get_state(id)
@@ -43,4 +47,5 @@ end
 if op == 'retry' and moved > 0 then
   wake(moved)
 end
-return moved
+out[1] = moved
+return out

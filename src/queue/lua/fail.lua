@@ -2,24 +2,26 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] id  ARGV[2] token  ARGV[3] backoff ms  ARGV[4] error text  ARGV[5] dead-set cap
 -- ARGV[6] "1" to bury at once whatever the attempts (a task that cannot be read)
+-- ARGV[7] consumer instance (for its receipt)
 -- returns FAIL_RETRY (scheduled for retry), FAIL_DEAD (moved to the dead set) or FAIL_LOST (the
--- lease was lost); without the lease, FAIL_WAS_RETRYING or FAIL_WAS_DEAD when the task is waiting
--- for a retry or dead (by this call sent before, its reply lost, or by another consumer's: only
--- the caller knows whether it resent)
+-- lease was lost); FAIL_WAS_RETRYING or FAIL_WAS_DEAD when this instance's earlier call, its
+-- reply lost, already scheduled the retry or buried it (its receipt says so)
 local id, token, backoff, err = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local dead_cap, now_dead = tonumber(ARGV[5]), ARGV[6] == '1'
+receipt_of = ARGV[7]
 local _, _, m, n, score, consumer = get_claim(id)
 if not holds(id, token) then
-  if redis.call('ZSCORE', K_DELAYED, id) then
-    return FAIL_WAS_RETRYING
-  elseif redis.call('ZSCORE', K_DEAD, id) then
-    return FAIL_WAS_DEAD
+  if receipt_has(id, token) then
+    -- Buried, or scheduled for a retry (which may have been claimed again since).
+    return redis.call('ZSCORE', K_DEAD, id) and FAIL_WAS_DEAD or FAIL_WAS_RETRYING
   end
   return FAIL_LOST
 end
 local now = now_ms()
 n = n or 1
 unlease(id)
+receipt_add(id, token)
+receipt_write(now)
 local last = now_dead or n >= m
 -- Out of flight, retrying or dead: attempts and place in line go back to the state hash, and
 -- the error with them while the task will run again (`rpq show`; a dead task has it in dead:info).

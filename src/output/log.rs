@@ -1,0 +1,305 @@
+//! Diagnostics on stderr: every line rpq writes there besides a handler's own output goes
+//! through here. Each is an event with a level and a name (`reconnect`, `bad_line`, ...): with
+//! `--log-format json` one JSON object a line (`ts`, `level`, `event`, `queue`, `message`, and
+//! fields such as `task`, `consumer`, `error`), else the human text as it always was. `-q`
+//! keeps errors only, `-v` adds the debug events. A plain `note` is the event `note`, so a new
+//! note is a valid JSON line from the day it is written.
+//!
+//! Every line hides every secret rpq knows (the passwords of the URL, of a password file or of
+//! `RPQ_PASSWORD`) wherever it turns up: in rpq's words, in redis-rs's, in the text of an error
+//! from the server. Redaction of the URL (`config::redact`) is the first line of defence; this
+//! is the one that holds on paths nobody thought of.
+
+use crate::config::{Config, LogFormat, Verbosity};
+use serde_json::{Map, Value};
+use std::io::{self, Write};
+use std::sync::RwLock;
+
+/// Secrets shorter than this are not searched for: hiding every `a` of a text would make it
+/// unreadable, and `config::redact` hides them where rpq shows a URL.
+const MIN_SECRET: usize = 4;
+
+static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// From now on `secret` is never written to stderr, nor its percent-decoded form.
+pub fn protect(secret: &str) {
+    let mut all = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    for s in [secret.to_string(), percent_decoded(secret)] {
+        if s.len() >= MIN_SECRET && !all.contains(&s) {
+            all.push(s);
+        }
+    }
+    // Longest first, so a secret that contains another is hidden whole.
+    all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// `text` with every protected secret replaced by `***`.
+pub fn scrub(text: &str) -> String {
+    let all = SECRETS.read().unwrap_or_else(|e| e.into_inner());
+    let mut out = text.to_string();
+    for s in all.iter() {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "***");
+        }
+    }
+    out
+}
+
+/// Writes one line (without its newline) to stderr, scrubbed, in one write.
+fn line(text: &str) {
+    let mut l = scrub(text);
+    l.push('\n');
+    let _ = io::stderr().lock().write_all(l.as_bytes());
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Debug => "debug",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Settings {
+    format: LogFormat,
+    verbosity: Verbosity,
+    queue: Option<String>,
+}
+
+static SETTINGS: RwLock<Settings> = RwLock::new(Settings {
+    format: LogFormat::Human,
+    verbosity: Verbosity::Normal,
+    queue: None,
+});
+
+/// From the config, once it is known (before, lines are human and at the normal level).
+pub fn init(cfg: &Config) {
+    let mut s = SETTINGS.write().unwrap_or_else(|e| e.into_inner());
+    *s = Settings {
+        format: cfg.log.format,
+        verbosity: cfg.log.verbosity,
+        queue: Some(cfg.queue.clone()),
+    };
+}
+
+/// Before the config is known (it may be what failed): JSON lines if they were asked for.
+pub fn init_format(format: LogFormat) {
+    SETTINGS.write().unwrap_or_else(|e| e.into_inner()).format = format;
+}
+
+/// Whether stderr carries JSON lines (then nothing else may go there: no progress line).
+pub fn json() -> bool {
+    SETTINGS.read().unwrap_or_else(|e| e.into_inner()).format == LogFormat::Json
+}
+
+/// A usage error of the command line (clap's) as one JSON event; returns its exit code.
+pub fn usage_error(text: &str, code: u8) -> std::process::ExitCode {
+    init_format(LogFormat::Json);
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ");
+    Event::error("usage", first)
+        .with("exit", code)
+        .with("help", text.trim_end())
+        .emit();
+    std::process::ExitCode::from(code)
+}
+
+/// One thing rpq says on stderr.
+#[must_use = "an event says nothing until it is emitted"]
+pub struct Event {
+    level: Level,
+    name: &'static str,
+    message: String,
+    fields: Map<String, Value>,
+    /// The human form without the `rpq: ` in front (`line 3: why`).
+    bare: bool,
+    /// Said whatever -q says: a handler's own output is not rpq's diagnostics.
+    always: bool,
+}
+
+impl Event {
+    pub fn new(level: Level, name: &'static str, message: impl Into<String>) -> Event {
+        Event {
+            level,
+            name,
+            message: message.into(),
+            fields: Map::new(),
+            bare: false,
+            always: false,
+        }
+    }
+
+    pub fn error(name: &'static str, message: impl Into<String>) -> Event {
+        Event::new(Level::Error, name, message)
+    }
+
+    pub fn warn(name: &'static str, message: impl Into<String>) -> Event {
+        Event::new(Level::Warn, name, message)
+    }
+
+    pub fn info(name: &'static str, message: impl Into<String>) -> Event {
+        Event::new(Level::Info, name, message)
+    }
+
+    pub fn debug(name: &'static str, message: impl Into<String>) -> Event {
+        Event::new(Level::Debug, name, message)
+    }
+
+    /// A field of the JSON form (`task`, `consumer`, `error`, ...).
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Event {
+        self.fields.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn bare(mut self) -> Event {
+        self.bare = true;
+        self
+    }
+
+    pub fn always(mut self) -> Event {
+        self.always = true;
+        self
+    }
+
+    pub fn emit(self) {
+        let s = SETTINGS.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let shown = match s.verbosity {
+            Verbosity::Quiet => self.level == Level::Error,
+            Verbosity::Normal => self.level <= Level::Info,
+            Verbosity::Verbose => true,
+        };
+        if !shown && !self.always {
+            return;
+        }
+        if s.format == LogFormat::Human {
+            if self.bare {
+                line(&self.message);
+            } else {
+                line(&format!("rpq: {}", self.message));
+            }
+            return;
+        }
+        let mut obj = Map::new();
+        obj.insert(
+            "ts".into(),
+            crate::task::rfc3339::format(&chrono::Utc::now()).into(),
+        );
+        obj.insert("level".into(), self.level.name().into());
+        obj.insert("event".into(), self.name.into());
+        obj.insert("queue".into(), s.queue.map_or(Value::Null, Value::from));
+        obj.insert("message".into(), scrub(&self.message).into());
+        for (k, v) in self.fields {
+            obj.insert(k, scrubbed(v));
+        }
+        line(&Value::Object(obj).to_string());
+    }
+}
+
+/// Every string of a JSON value with the secrets hidden (before it is escaped, as a `"` or a
+/// `\\` of a password would be in the line).
+fn scrubbed(v: Value) -> Value {
+    match v {
+        Value::String(t) => Value::String(scrub(&t)),
+        Value::Array(a) => Value::Array(a.into_iter().map(scrubbed).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, scrubbed(v))).collect()),
+        other => other,
+    }
+}
+
+/// A stream of a handler (its stderr, or its stdout under `--json`) passed on to rpq's stderr:
+/// as it comes for a person; with JSON logs, one event a line, naming the task.
+pub struct Relay {
+    event: &'static str,
+    task: String,
+    partial: Vec<u8>,
+}
+
+impl Relay {
+    pub fn new(event: &'static str, task: &str) -> Relay {
+        Relay {
+            event,
+            task: task.to_string(),
+            partial: Vec::new(),
+        }
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        if !json() {
+            let _ = io::stderr().lock().write_all(bytes);
+            return;
+        }
+        self.partial.extend_from_slice(bytes);
+        while let Some(nl) = self.partial.iter().position(|&b| b == b'\n') {
+            let rest = self.partial.split_off(nl + 1);
+            let l = std::mem::replace(&mut self.partial, rest);
+            self.say(&l[..nl]);
+        }
+    }
+
+    fn say(&self, l: &[u8]) {
+        let text = String::from_utf8_lossy(l);
+        Event::info(self.event, text.trim_end_matches('\r'))
+            .with("task", self.task.as_str())
+            .always()
+            .emit();
+    }
+}
+
+impl Drop for Relay {
+    /// A last line without its newline is said too.
+    fn drop(&mut self) {
+        if json() && !self.partial.is_empty() {
+            let l = std::mem::take(&mut self.partial);
+            self.say(&l);
+        }
+    }
+}
+
+/// `%2F` -> `/`; anything that is not a valid escape stays as it is.
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_hidden_in_any_text_encoded_or_not() {
+        protect("Xy9%2Fsecret");
+        protect("abc");
+        let t = scrub("auth Xy9%2Fsecret failed, decoded Xy9/secret; abc stays");
+        assert_eq!(t, "auth *** failed, decoded ***; abc stays");
+        assert_eq!(percent_decoded("a%41%zz%4"), "aA%zz%4");
+    }
+}
