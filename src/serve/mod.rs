@@ -104,6 +104,9 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         let server = axum::serve(listener, router(app))
             .with_graceful_shutdown(until(stop.clone(), Shutdown::stop_requested))
             .into_future();
+        // systemd (Type=notify): ready once the socket serves, whether or not Redis answers
+        // yet (the page says it does not); alive while the thread that serves turns.
+        crate::service::ready();
         tokio::select! {
             r = server => r.context("serving HTTP"),
             () = until(stop, Shutdown::abort_requested) => Err(Interrupted.into()),
@@ -116,8 +119,12 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     served
 }
 
+/// Waits for `done`, looking every `SIGNAL_POLL`. It runs on the runtime's one thread, the one
+/// that serves every request, so it is where the systemd watchdog is fed: a thread that hangs
+/// stops feeding it (`watchdog` itself sends at most twice an interval).
 async fn until(sd: Shutdown, done: fn(&Shutdown) -> bool) {
     while !done(&sd) {
+        crate::service::watchdog();
         tokio::time::sleep(SIGNAL_POLL).await;
     }
 }

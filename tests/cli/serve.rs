@@ -924,6 +924,42 @@ fn serve_refuses_a_public_address_without_a_token_and_stops_on_sigterm() {
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
+/// systemd's notify protocol: READY=1 once it serves, then WATCHDOG=1 from the thread that
+/// serves, no closer than half the interval.
+#[test]
+fn serve_tells_systemd_it_is_ready_and_alive() {
+    use std::os::unix::net::UnixDatagram;
+    let server = redis();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notify");
+    let sock = UnixDatagram::bind(&path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let recv = || {
+        let mut buf = [0u8; 256];
+        let n = sock.recv(&mut buf).expect("a datagram within 10s");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let mut cmd = std_command();
+    cmd.env("NOTIFY_SOCKET", &path)
+        .env("WATCHDOG_USEC", "200000")
+        .arg("--url")
+        .arg(server.url());
+    let s = Serve::spawn(cmd);
+    assert_eq!(recv(), "READY=1");
+    s.get("/healthz").expect(200);
+    let started = Instant::now();
+    let pings: Vec<String> = (0..3).map(|_| recv()).collect();
+    assert!(pings.iter().all(|p| p == "WATCHDOG=1"), "{pings:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        started.elapsed()
+    );
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 #[test]
 fn serve_queue_flag_narrows_it_to_one_queue() {
     let server = redis();
