@@ -2017,6 +2017,7 @@ fn browser_tabs_detail_lookup_move_and_cancel() {
         "the ops row",
         "document.querySelector('tr[data-queue=\"ops\"]')",
     );
+    b.js("document.getElementById('queues').scrollIntoView(); return null;");
     b.screenshot("overview-phone");
     assert_eq!(b.alert(), None);
 }
