@@ -325,6 +325,11 @@ fn json_logs_make_every_stderr_line_an_event() {
     wait_until(Duration::from_secs(10), "the handler's lines", || {
         c.stderr_has("handler_stderr") && c.stderr_has("handler_stdout")
     });
+    // The outcome is printed once the ack has landed; killing Redis before that would lose the
+    // ack with the server's memory and rightly report the task `lost`.
+    wait_until(Duration::from_secs(10), "the task's outcome", || {
+        !c.stdout_lines().is_empty()
+    });
     r.kill();
     wait_until(Duration::from_secs(10), "a reconnect attempt", || {
         c.stderr_has("reconnect_attempt")
