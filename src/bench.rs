@@ -14,7 +14,7 @@ use crate::output::{note, Output};
 use crate::queue::{ClaimOptions, Lease, Queue};
 use crate::server::RedisServer;
 use crate::shutdown::Shutdown;
-use crate::task::{new_id, Due, NewTask, Priority, When};
+use crate::task::{new_id, Due, NewTask, Priority, Settings, When};
 use anyhow::{anyhow, bail, Context, Result};
 use rand::Rng;
 use serde::Serialize;
@@ -278,6 +278,8 @@ fn produce_phase(
                         priority: Priority::ALL[(j % 3) as usize],
                         payload: payload.clone(),
                         when,
+                        settings: Settings::default(),
+                        named: false,
                     });
                 }
                 let (_, flags) = q.push(&batch)?;
@@ -534,6 +536,8 @@ fn push_samples(
                 priority: Priority::MEDIUM,
                 payload: Value::from(pushed_at),
                 when: When::NOW,
+                settings: Settings::default(),
+                named: false,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);

@@ -22,7 +22,6 @@ use serde::Serialize;
 use serde_json::json;
 use std::io::{self, BufRead, Write};
 use std::os::fd::AsFd;
-use std::process::Stdio;
 use std::time::Duration;
 
 /// How a consumer finished with a task.
@@ -458,6 +457,52 @@ impl Output {
         Ok(())
     }
 
+    // The worker runtime (issue 11).
+
+    /// `produce` of a task whose id is that of a task done, its result still kept: not queued.
+    /// JSON prints the line with `queued: false` and `done_at`; a person gets a note.
+    pub fn already_done(&self, task: &Task, at: &DateTime<Utc>) -> io::Result<()> {
+        if self.json {
+            #[derive(Serialize)]
+            struct Line<'a> {
+                #[serde(flatten)]
+                task: &'a Task,
+                queued: bool,
+                #[serde(with = "rfc3339")]
+                done_at: &'a DateTime<Utc>,
+            }
+            return self.json_line(&Line {
+                task,
+                queued: false,
+                done_at: at,
+            });
+        }
+        log::Event::info(
+            "already_done",
+            format!(
+                "task {} is already done (at {}) and its result is kept; not queued again",
+                task.id,
+                local_date_time(at)
+            ),
+        )
+        .with("task", task.id.as_str())
+        .with("done_at", rfc3339::format(at))
+        .emit();
+        Ok(())
+    }
+
+    /// A task's kept result (`rpq result`, `produce --wait`): what its handler wrote, byte for
+    /// byte, so `out=$(rpq result ID)` is that; with --json the record as one line.
+    pub fn kept(&self, k: &crate::queue::Kept) -> io::Result<()> {
+        if self.json {
+            return self.json_line(k);
+        }
+        match &k.result {
+            Some(bytes) => self.raw(bytes),
+            None => Ok(()),
+        }
+    }
+
     /// Each task of a `produce --stdin` batch once it was pushed: a JSON line each; a person
     /// gets the summary at the end instead.
     pub fn imported(&self, task: &Task, queued: bool) -> io::Result<()> {
@@ -540,14 +585,14 @@ impl Output {
 
     /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries
     /// rpq's NDJSON; piped (for `log::Relay`) when that stderr carries JSON log lines.
-    pub fn handler_stdout(&self) -> io::Result<Stdio> {
-        if self.json && log::json() {
-            Ok(Stdio::piped())
+    pub fn handler_out(&self) -> io::Result<HandlerOut> {
+        Ok(if self.json && log::json() {
+            HandlerOut::Piped
         } else if self.json {
-            Ok(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?))
+            HandlerOut::Stderr(io::stderr().as_fd().try_clone_to_owned()?)
         } else {
-            Ok(Stdio::inherit())
-        }
+            HandlerOut::Inherit
+        })
     }
 
     /// Takes over the terminal for frames redrawn in place (`stats --watch`): clears it and
@@ -556,6 +601,16 @@ impl Output {
         let _ = self.block("\x1b[?25l\x1b[2J");
         Screen
     }
+}
+
+/// Where a handler's stdout goes (`Output::handler_out`).
+pub enum HandlerOut {
+    /// rpq's own stdout, as it is.
+    Inherit,
+    /// A copy of rpq's stderr: stdout carries NDJSON.
+    Stderr(std::os::fd::OwnedFd),
+    /// A pipe rpq reads: a kept result, or JSON log lines.
+    Piped,
 }
 
 /// A terminal redrawn in place, like top. Only for a stdout that is a terminal.

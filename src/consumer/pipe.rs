@@ -1,0 +1,240 @@
+//! `--pipe` handlers: `sh -c CMD` started once per slot and kept. Each task goes to its stdin
+//! as one JSON line (the task JSON an `--exec` handler reads); it answers each with one line on
+//! stdout, `{"id":..,"ok":true,"result":..}` or `{"id":..,"ok":false,"error":..,"retry":..}`,
+//! in any order. Three threads per process, none per task: a writer (so a handler that does not
+//! read its stdin blocks only that thread), a reader of its answers and a reader of its stderr
+//! (passed on to rpq's, its last lines kept as the reason when it dies). Both readers post to
+//! the engine's channel; the engine decides what a death or a bad line costs the tasks held.
+
+use super::handler::{kill_group, pidfd_open, shell, TAIL_BYTES};
+use super::pool::Event;
+use crate::output::log::Relay;
+use serde::Deserialize;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::AsRawFd;
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// One answer line of a `--pipe` handler.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Answer {
+    pub id: String,
+    pub ok: bool,
+    #[serde(default)]
+    pub result: Option<Value>,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// False: the task itself is bad (as exit 65 of `--exec`), dead at once.
+    #[serde(default = "yes")]
+    pub retry: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Answer {
+    /// The result as it is kept and printed: a JSON string's text, any other value as compact
+    /// JSON; with a newline, as a line of a handler's stdout has.
+    pub fn result_bytes(&self) -> Vec<u8> {
+        let mut b = match &self.result {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::String(s)) => s.clone().into_bytes(),
+            Some(v) => v.to_string().into_bytes(),
+        };
+        b.push(b'\n');
+        b
+    }
+}
+
+/// A running `--pipe` handler.
+pub struct PipeProc {
+    pub pgid: i32,
+    /// Lines for its stdin; dropping it closes stdin once the writer has written what it has.
+    writer: Option<Sender<Vec<u8>>>,
+}
+
+impl PipeProc {
+    /// Starts CMD for slot `slot`, its `gen`-th start; what it answers and how it ends is
+    /// posted to `events` as `Event::Answer` and `Event::Broken`, tagged with both.
+    pub fn start(
+        command: &str,
+        queue: &str,
+        slot: usize,
+        gen: u64,
+        events: Sender<Event>,
+    ) -> std::io::Result<PipeProc> {
+        let mut child = shell(command, queue)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let pgid = child.id() as i32;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = mpsc::channel::<Vec<u8>>();
+        std::thread::Builder::new()
+            .name(format!("pipe-{slot}-in"))
+            .spawn(move || {
+                for line in rx {
+                    if stdin.write_all(&line).and_then(|()| stdin.flush()).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        let tail = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let tail_w = Arc::clone(&tail);
+        std::thread::Builder::new()
+            .name(format!("pipe-{slot}-err"))
+            .spawn(move || {
+                let mut relay = Relay::of_slot("handler_stderr", slot);
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = stderr.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    relay.write(&buf[..n]);
+                    let mut t = tail_w.lock().unwrap();
+                    t.extend_from_slice(&buf[..n]);
+                    let excess = t.len().saturating_sub(TAIL_BYTES);
+                    t.drain(..excess);
+                }
+            })?;
+        std::thread::Builder::new()
+            .name(format!("pipe-{slot}-out"))
+            .spawn(move || read_answers(stdout, child, tail, slot, gen, &events))?;
+        Ok(PipeProc {
+            pgid,
+            writer: Some(tx),
+        })
+    }
+
+    /// Hands it one task line. A handler that is gone just does not get it: its death is on
+    /// its way to the engine, which fails what it held.
+    pub fn send(&self, line: Vec<u8>) {
+        if let Some(w) = &self.writer {
+            let _ = w.send(line);
+        }
+    }
+
+    /// Its stdin's end, once it has been given what it was sent: a handler that reads to its
+    /// end then exits by itself.
+    pub fn close_stdin(&mut self) {
+        self.writer = None;
+    }
+
+    pub fn kill(&self, sig: i32) {
+        kill_group(self.pgid, sig);
+    }
+}
+
+/// The reader of a handler's stdout: one answer a line, until its end; then how it ended.
+fn read_answers(
+    stdout: std::process::ChildStdout,
+    mut child: Child,
+    tail: Arc<Mutex<Vec<u8>>>,
+    slot: usize,
+    gen: u64,
+    events: &Sender<Event>,
+) {
+    let mut r = BufReader::with_capacity(64 * 1024, stdout);
+    let mut line = Vec::new();
+    let mut broken = false;
+    loop {
+        line.clear();
+        match r.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        if broken {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Answer>(text) {
+            Ok(answer) => {
+                let _ = events.send(Event::Answer { slot, gen, answer });
+            }
+            Err(e) => {
+                broken = true;
+                let shown: String = text.chars().take(200).collect();
+                let _ = events.send(Event::Broken {
+                    slot,
+                    gen,
+                    why: format!(
+                        "its --pipe handler wrote a line that is not an answer ({e}): {shown}"
+                    ),
+                    code: None,
+                });
+            }
+        }
+    }
+    // Its stdout is closed: it exited, or it closed it and cannot answer any more. Give it a
+    // moment to exit by itself (for its status), then end its group.
+    let exited = match pidfd_open(child.id() as i32) {
+        Some(fd) => {
+            let mut p = libc::pollfd {
+                fd: fd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one pollfd on this stack frame, its count given.
+            unsafe { libc::poll(&mut p, 1, 500) > 0 }
+        }
+        None => {
+            std::thread::sleep(Duration::from_millis(100));
+            matches!(child.try_wait(), Ok(Some(_)))
+        }
+    };
+    kill_group(child.id() as i32, libc::SIGKILL);
+    let status = child.wait();
+    if broken {
+        return;
+    }
+    let (why, code) = match status {
+        Ok(s) if exited => {
+            use std::os::unix::process::ExitStatusExt;
+            match (s.code(), s.signal()) {
+                (Some(c), _) => (format!("exit status {c}"), Some(c)),
+                (None, Some(sig)) => (format!("killed by signal {sig}"), None),
+                _ => ("ended".to_string(), None),
+            }
+        }
+        _ => ("closed its stdout".to_string(), None),
+    };
+    let why = super::handler::with_tail(
+        format!("its --pipe handler ended ({why})"),
+        &tail.lock().unwrap(),
+    );
+    let _ = events.send(Event::Broken {
+        slot,
+        gen,
+        why,
+        code,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_parse_and_their_results_read_as_a_shell_expects() {
+        let a: Answer = serde_json::from_str(r#"{"id":"x","ok":true,"result":"hi"}"#).unwrap();
+        assert_eq!((a.ok, a.retry), (true, true));
+        assert_eq!(a.result_bytes(), b"hi\n");
+        let a: Answer = serde_json::from_str(r#"{"id":"x","ok":true,"result":{"n":1}}"#).unwrap();
+        assert_eq!(a.result_bytes(), b"{\"n\":1}\n");
+        let a: Answer =
+            serde_json::from_str(r#"{"id":"x","ok":false,"error":"bad","retry":false}"#).unwrap();
+        assert!(!a.retry);
+        assert!(serde_json::from_str::<Answer>(r#"{"id":"x"}"#).is_err());
+    }
+}
