@@ -212,7 +212,8 @@ Examples:
     /// A load generator: produce, consume and push-to-claim latency, checked for exactly-once
     #[command(after_help = "\
 Runs three phases one after the other, each thread with its own connection: produce all
-tasks (no consumer running), consume them all (claim + ack), then a latency phase where
+tasks (no consumer running), consume them all (claim + ack; with --exec or --pipe through
+the consumer's engine and its handlers, as `rpq consume --drain`), then a latency phase where
 idle consumers get tasks pushed one at a time. Every task must be consumed exactly once;
 the exit status is 1 when any was lost or handed out twice.
 
@@ -223,7 +224,9 @@ Examples:
   rpq bench --spawn                                  a private redis-server, the defaults
   rpq bench --tasks 1000000 --producers 2 --consumers 4 --prefetch 16
   rpq bench --json | jq .consume_per_sec
-  rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming")]
+  rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming
+  rpq bench --spawn --tasks 2000 --exec 'cat >/dev/null' -j 2 --latency-tasks 0
+  rpq bench --spawn --tasks 50000 --pipe 'python3 worker.py' --latency-tasks 0")]
     Bench(BenchArgs),
 
     /// A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server
@@ -571,6 +574,7 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("bench_handler").args(["exec", "pipe"])))]
 pub struct BenchArgs {
     /// Tasks to produce and consume
     #[arg(long, default_value_t = 100_000, value_name = "N",
@@ -645,7 +649,7 @@ pub struct BenchArgs {
 
     /// Handlers at once per consumer, as `consume -j` (with --exec or --pipe)
     #[arg(short = 'j', long = "concurrency", default_value_t = 1, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..=1024))]
+          value_parser = clap::value_parser!(u64).range(1..=1024), requires = "bench_handler")]
     pub concurrency: u64,
 }
 

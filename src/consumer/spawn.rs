@@ -112,7 +112,7 @@ pub fn spawn(
     let (stderr_r, stderr_w) = pipe()?;
     let (stdout_r, stdout_child) = match stdout {
         Stdout::Inherit => (None, None),
-        Stdout::Stderr(fd) => (None, Some(fd)),
+        Stdout::Fd(fd) => (None, Some(fd)),
         Stdout::Piped => {
             let (r, w) = pipe()?;
             (Some(r), Some(w))
