@@ -401,6 +401,11 @@ impl Watched {
         if self.pidfd.is_none() {
             kill_group(self.pgid, libc::SIGKILL);
         }
+        // The engine may have stopped it itself (`Pool::stop_all`) before this thread looked:
+        // its end is then that stop's, not a failure of its own.
+        if outcome.is_none() && (r.abort)() {
+            outcome = Some(HandlerResult::Aborted);
+        }
         // Read the pipes to their end (bounded: a process that left the group may hold them).
         self.stdin = None;
         let end = Instant::now() + KILL_GRACE;

@@ -16,6 +16,7 @@ use std::os::fd::AsRawFd;
 use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// One answer line of a `--pipe` handler.
@@ -88,7 +89,7 @@ impl PipeProc {
             })?;
         let tail = Arc::new(Mutex::new(Vec::<u8>::new()));
         let tail_w = Arc::clone(&tail);
-        std::thread::Builder::new()
+        let errors = std::thread::Builder::new()
             .name(format!("pipe-{slot}-err"))
             .spawn(move || {
                 let mut relay = Relay::of_slot("handler_stderr", slot);
@@ -106,7 +107,7 @@ impl PipeProc {
             })?;
         std::thread::Builder::new()
             .name(format!("pipe-{slot}-out"))
-            .spawn(move || read_answers(stdout, child, tail, slot, gen, &events))?;
+            .spawn(move || read_answers(stdout, child, (tail, errors), slot, gen, &events))?;
         Ok(PipeProc {
             pgid,
             writer: Some(tx),
@@ -136,7 +137,7 @@ impl PipeProc {
 fn read_answers(
     stdout: std::process::ChildStdout,
     mut child: Child,
-    tail: Arc<Mutex<Vec<u8>>>,
+    (tail, errors): (Arc<Mutex<Vec<u8>>>, JoinHandle<()>),
     slot: usize,
     gen: u64,
     events: &Sender<Event>,
@@ -195,6 +196,8 @@ fn read_answers(
     };
     kill_group(child.id() as i32, libc::SIGKILL);
     let status = child.wait();
+    // Its stderr is at its end too now (its group is gone): the reason is all there.
+    let _ = errors.join();
     if broken {
         return;
     }
@@ -202,17 +205,14 @@ fn read_answers(
         Ok(s) if exited => {
             use std::os::unix::process::ExitStatusExt;
             match (s.code(), s.signal()) {
-                (Some(c), _) => (format!("exit status {c}"), Some(c)),
-                (None, Some(sig)) => (format!("killed by signal {sig}"), None),
+                (Some(c), _) => (format!("exited with status {c}"), Some(c)),
+                (None, Some(sig)) => (format!("was killed by signal {sig}"), None),
                 _ => ("ended".to_string(), None),
             }
         }
         _ => ("closed its stdout".to_string(), None),
     };
-    let why = super::handler::with_tail(
-        format!("its --pipe handler ended ({why})"),
-        &tail.lock().unwrap(),
-    );
+    let why = super::handler::with_tail(format!("its --pipe handler {why}"), &tail.lock().unwrap());
     let _ = events.send(Event::Broken {
         slot,
         gen,

@@ -638,7 +638,19 @@ impl Pipes {
                     })
                     .collect();
                 s.failures += 1;
-                (restart_wait(s.failures), r)
+                let wait = restart_wait(s.failures);
+                LogEvent::warn(
+                    "handler_restart",
+                    format!(
+                        "the --pipe handler of slot {slot} stopped: task {id} timed out after \
+                         {after}; starting it again in {}",
+                        crate::output::short_duration(wait)
+                    ),
+                )
+                .with("slot", slot)
+                .with("task", id.as_str())
+                .emit();
+                (wait, r)
             } else {
                 continue;
             };
