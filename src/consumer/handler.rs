@@ -524,7 +524,7 @@ pub fn pidfd_open(_: i32) -> Option<OwnedFd> {
     None
 }
 
-fn set_nonblocking(fd: RawFd) {
+pub fn set_nonblocking(fd: RawFd) {
     // SAFETY: fcntl on an fd this process owns (a pipe end of a child it spawned).
     unsafe {
         let flags = libc::fcntl(fd, libc::F_GETFL);

@@ -6,14 +6,15 @@
 //! (passed on to rpq's, its last lines kept as the reason when it dies). Both readers post to
 //! the engine's channel; the engine decides what a death or a bad line costs the tasks held.
 
-use super::handler::{kill_group, pidfd_open, shell, TAIL_BYTES};
+use super::handler::{kill_group, pidfd_open, set_nonblocking, shell, TAIL_BYTES};
 use super::pool::Event;
 use crate::output::log::Relay;
 use serde::Deserialize;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
-use std::process::{Child, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -54,8 +55,15 @@ impl Answer {
 /// A running `--pipe` handler.
 pub struct PipeProc {
     pub pgid: i32,
-    /// Lines for its stdin; dropping it closes stdin once the writer has written what it has.
+    /// Its stdin (non-blocking), written by the engine's thread while it takes what is written
+    /// (almost always: a line is small and the handler reads); the writer thread has a copy.
+    stdin: Option<Arc<ChildStdin>>,
+    /// What did not fit goes to the writer thread, which waits for the handler to read it;
+    /// dropping this closes stdin once that thread has written what it has.
     writer: Option<Sender<Vec<u8>>>,
+    /// Lines given to the writer thread and not yet all written: while there are any, new
+    /// ones go behind them, so lines never interleave.
+    queued: Arc<AtomicUsize>,
 }
 
 impl PipeProc {
@@ -74,15 +82,20 @@ impl PipeProc {
             .stderr(Stdio::piped())
             .spawn()?;
         let pgid = child.id() as i32;
-        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let stdin = Arc::new(child.stdin.take().expect("stdin is piped"));
+        set_nonblocking(stdin.as_raw_fd());
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = mpsc::channel::<Vec<u8>>();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let (w, q) = (Arc::clone(&stdin), Arc::clone(&queued));
         std::thread::Builder::new()
             .name(format!("pipe-{slot}-in"))
             .spawn(move || {
                 for line in rx {
-                    if stdin.write_all(&line).and_then(|()| stdin.flush()).is_err() {
+                    let ok = write_blocking(&w, &line);
+                    q.fetch_sub(1, Ordering::SeqCst);
+                    if !ok {
                         break;
                     }
                 }
@@ -110,27 +123,77 @@ impl PipeProc {
             .spawn(move || read_answers(stdout, child, (tail, errors), slot, gen, &events))?;
         Ok(PipeProc {
             pgid,
+            stdin: Some(stdin),
             writer: Some(tx),
+            queued,
         })
     }
 
-    /// Hands it one task line. A handler that is gone just does not get it: its death is on
-    /// its way to the engine, which fails what it held.
+    /// Hands it one task line: written at once when the pipe takes it, else (a handler that
+    /// does not read, a task larger than the pipe) what is left goes to the writer thread. A
+    /// handler that is gone just does not get it: its death is on its way to the engine,
+    /// which fails what it held.
     pub fn send(&self, line: Vec<u8>) {
-        if let Some(w) = &self.writer {
-            let _ = w.send(line);
+        let (Some(stdin), Some(writer)) = (&self.stdin, &self.writer) else {
+            return;
+        };
+        let mut done = 0;
+        if self.queued.load(Ordering::SeqCst) == 0 {
+            while done < line.len() {
+                match (&**stdin).write(&line[done..]) {
+                    Ok(n) => done += n,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    Err(_) => return,
+                }
+            }
+        }
+        if done < line.len() {
+            self.queued.fetch_add(1, Ordering::SeqCst);
+            let rest = if done == 0 {
+                line
+            } else {
+                line[done..].to_vec()
+            };
+            if writer.send(rest).is_err() {
+                self.queued.fetch_sub(1, Ordering::SeqCst);
+            }
         }
     }
 
     /// Its stdin's end, once it has been given what it was sent: a handler that reads to its
     /// end then exits by itself.
     pub fn close_stdin(&mut self) {
+        self.stdin = None;
         self.writer = None;
     }
 
     pub fn kill(&self, sig: i32) {
         kill_group(self.pgid, sig);
     }
+}
+
+/// Writes all of `line` to a non-blocking pipe, waiting for room as long as it takes (a handler
+/// that never reads keeps this thread here, and nothing else); false when the pipe broke.
+fn write_blocking(stdin: &ChildStdin, line: &[u8]) -> bool {
+    let mut done = 0;
+    while done < line.len() {
+        match (&*stdin).write(&line[done..]) {
+            Ok(n) => done += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                let mut p = libc::pollfd {
+                    fd: stdin.as_raw_fd(),
+                    events: libc::POLLOUT,
+                    revents: 0,
+                };
+                // SAFETY: one pollfd on this stack frame, its count given.
+                unsafe { libc::poll(&mut p, 1, -1) };
+            }
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 /// The reader of a handler's stdout: one answer a line, until its end; then how it ended.

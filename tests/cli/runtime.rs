@@ -117,14 +117,17 @@ fn priority_order_holds_across_slots() {
     std::fs::write(&gate, "").unwrap();
     let out = c.end(Duration::from_secs(30));
     assert!(out.status.success(), "{}", out.stderr);
-    let started = lines_of(&log);
-    let mut first: Vec<&str> = started[..2].iter().map(String::as_str).collect();
-    let mut next: Vec<&str> = started[2..4].iter().map(String::as_str).collect();
-    first.sort();
-    next.sort();
-    assert_eq!(first, ["low0", "low1"]);
-    assert_eq!(next, ["high0", "high1"], "started: {started:?}");
-    assert_eq!(done_once(&ndjson(&out.stdout)).len(), 6);
+    let lines = ndjson(&out.stdout);
+    assert_eq!(done_once(&lines).len(), 6);
+    // By the claims' times (the server's clock, one claim after the other on one connection;
+    // the handlers' own notes of their starts may come in any order).
+    let claimed = |id: &str| time(&lines.iter().find(|l| l["id"] == id).unwrap()["claimed_at"]);
+    let highs = claimed("high0").max(claimed("high1"));
+    assert!(claimed("low0").max(claimed("low1")) < claimed("high0").min(claimed("high1")));
+    assert!(
+        highs <= claimed("low2").min(claimed("low3")),
+        "a low task was claimed before a high one that waited: {lines:?}"
+    );
 }
 
 /// The first SIGTERM finishes every task in hand (four) and acknowledges them; what was not
@@ -755,4 +758,145 @@ fn produce_wait_gets_the_result_of_a_consumer_started_after_it() {
     let out = waiter.end(Duration::from_secs(10));
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "pong\n");
+}
+
+/// With more than one slot the idle wait is the listener's, and a due time still ends it on
+/// time: scheduled tasks are claimed within milliseconds of falling due (the waker's marker
+/// reaches the listener's BLPOP), and each once.
+#[test]
+fn scheduled_tasks_come_due_on_time_under_consumers_of_three_slots() {
+    let r = redis();
+    let at = crate::time::At::server(&r, "due-j", None);
+    crate::time::scheduled_tasks_come_due_to(&at, 120, 2000, 2, 250, &["-j", "3"]);
+}
+
+/// `rpq cancel` of one of two tasks in hand stops its handler alone; the other is done.
+#[test]
+fn a_cancel_stops_one_slots_handler_and_the_other_goes_on() {
+    let r = redis();
+    push_one(&r, "t", "keep");
+    push_one(&r, "t", "drop");
+    let (log, gate) = (r.dir().join("log"), r.dir().join("gate"));
+    let c = Proc::spawn(
+        process(&r)
+            .args(["--json", "consume", "--drain", "-j", "2", "--exec", GATED])
+            .env("LOG", &log)
+            .env("GATE", &gate),
+    );
+    let mut k = conn(&r);
+    wait_in_flight(&mut k, "default", 2);
+    rpq(&r).args(["cancel", "drop"]).assert().success();
+    wait_until(Duration::from_secs(10), "the cancel to be reported", || {
+        c.stdout_lines().iter().any(|l| l.contains("cancelled"))
+    });
+    std::fs::write(&gate, "").unwrap();
+    let out = c.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    let lines = ndjson(&out.stdout);
+    let by = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap()["outcome"].clone();
+    assert_eq!(
+        (by("drop"), by("keep")),
+        (json!("cancelled"), json!("done"))
+    );
+}
+
+/// A cancel of a task a `--pipe` handler holds stops that handler (it may be stuck on it):
+/// the task is reported cancelled, the handler started again, and the next task done by it.
+#[test]
+fn a_cancel_of_a_pipe_task_restarts_its_handler() {
+    let r = redis();
+    let py = file(
+        &r,
+        "stuck.py",
+        r#"
+import sys, json, time
+for line in sys.stdin:
+    t = json.loads(line)
+    if t["id"] == "stuck":
+        time.sleep(60)
+    print(json.dumps({"id": t["id"], "ok": True}), flush=True)
+"#,
+    );
+    push_one(&r, "t", "stuck");
+    let c = Proc::spawn(
+        process(&r)
+            // A cancelled task is not one of --count's.
+            .args(["--json", "consume", "--count", "1", "--pipe"])
+            .arg(format!("python3 {}", py.display())),
+    );
+    let mut k = conn(&r);
+    wait_in_flight(&mut k, "default", 1);
+    rpq(&r).args(["cancel", "stuck"]).assert().success();
+    wait_until(Duration::from_secs(10), "the cancel to be reported", || {
+        !c.stdout_lines().is_empty()
+    });
+    push_one(&r, "t", "next");
+    let out = c.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    let lines = ndjson(&out.stdout);
+    assert_eq!(
+        (&lines[0]["id"], &lines[0]["outcome"]),
+        (&json!("stuck"), &json!("cancelled"))
+    );
+    assert_eq!(
+        (&lines[1]["id"], &lines[1]["outcome"]),
+        (&json!("next"), &json!("done"))
+    );
+}
+
+/// The README's remote-procedure-call recipe, as written: the answer when the worker does the
+/// task, and the failure branch with its exit status when it is dead.
+#[test]
+fn the_readme_rpc_recipe_works_as_written() {
+    let readme = include_str!("../../README.md");
+    let recipe = readme
+        .split("**A remote procedure call.**")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's RPC recipe");
+    let r = redis();
+    let worker = Proc::start(
+        &r,
+        &[
+            "--queue",
+            "images",
+            "consume",
+            "--exec",
+            r#"f=$(jq -r .payload); [ "$f" = broken.png ] && exit 65; printf '%s' "${f%.png}.thumb.png""#,
+        ],
+    );
+    wait_consumers(&mut conn(&r), "images", 1);
+    let bin_dir = Path::new(&bin()).parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |f: &str| {
+        let mut sh = std::process::Command::new("sh");
+        clean_env(&mut sh)
+            .arg("-c")
+            .arg(recipe)
+            .env("PATH", &path)
+            .env("RPQ_URL", r.url())
+            .env("f", f);
+        sh.output().unwrap()
+    };
+    let ok = run("cat.png");
+    assert!(ok.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stdout),
+        "thumbnail at cat.thumb.png\n"
+    );
+    let bad = run("broken.png");
+    assert_eq!(String::from_utf8_lossy(&bad.stdout), "");
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("is dead: exit status 65"), "{err}");
+    assert!(
+        err.ends_with("resize of broken.png failed (exit 1)\n"),
+        "{err}"
+    );
+    worker.signal(libc::SIGTERM);
+    assert!(worker.end(Duration::from_secs(10)).status.success());
 }
