@@ -183,7 +183,10 @@ impl<'a> Consumer<'a> {
         let heartbeat = Heartbeat::start(cfg.clone(), o.name.clone(), o.lease);
         let (tx, events) = mpsc::channel();
         let pool = Pool::new(o, &cfg.queue, &tx, out, sd, heartbeat.watch());
-        let listener = (o.concurrency > 1).then(|| Listener::start(cfg.clone(), tx.clone()));
+        // More than one task in hand at once (slots, or a --pipe handler given several): an
+        // end and new work must both wake the loop, so the idle wait is the listener's.
+        let capacity = o.concurrency * if o.pipe.is_some() { o.pipe_depth } else { 1 };
+        let listener = (capacity > 1).then(|| Listener::start(cfg.clone(), tx.clone()));
         Ok(Consumer {
             o,
             sd,
@@ -275,13 +278,27 @@ impl<'a> Consumer<'a> {
         Ok(self.summary)
     }
 
-    /// Whether to claim now: a free slot has no task waiting for it, and nothing says to wait.
+    /// Whether to claim now: a free slot has no task waiting for it, `--count` leaves room for
+    /// one more, and nothing says to wait.
     fn wants_claim(&self) -> bool {
         !self.sd.stop_requested()
-            && !self.count_reached()
             && !self.drained
-            && self.pool.free() > self.ready.len()
+            && self.claim_size() > 0
             && self.quiet_until.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// How many tasks a claim now asks for: one per free slot with no task waiting for it, and
+    /// the `--prefetch` extra; no more than `--count` leaves, counting the tasks in hand.
+    fn claim_size(&self) -> usize {
+        let free = self.pool.free().saturating_sub(self.ready.len());
+        if free == 0 {
+            return 0;
+        }
+        let want = free + self.claim.count - 1;
+        match self.o.count {
+            Some(n) => want.min(n.saturating_sub(self.finished() + self.in_hand() as u64) as usize),
+            None => want,
+        }
     }
 
     /// Claims for the free slots (and `--prefetch` extra), carrying the acks that wait, and
@@ -289,14 +306,7 @@ impl<'a> Consumer<'a> {
     /// even if a first signal came during the claim.
     fn claim_more(&mut self) -> Result<()> {
         let free = self.pool.free() - self.ready.len();
-        let mut want = free + self.claim.count - 1;
-        if let Some(n) = self.o.count {
-            let left = n.saturating_sub(self.finished() + self.in_hand() as u64);
-            want = want.min(left as usize);
-        }
-        if want == 0 {
-            return Ok(());
-        }
+        let want = self.claim_size();
         self.flush_wanted = false;
         let Some(reply) = self.claim(want)? else {
             return Ok(());

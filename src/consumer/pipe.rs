@@ -12,7 +12,7 @@ use crate::output::log::Relay;
 use serde::Deserialize;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender};
@@ -55,6 +55,8 @@ impl Answer {
 /// A running `--pipe` handler.
 pub struct PipeProc {
     pub pgid: i32,
+    /// Readable once it has exited (taken while it surely lives: at its start), for `close`.
+    pub pidfd: Option<OwnedFd>,
     /// Its stdin (non-blocking), written by the engine's thread while it takes what is written
     /// (almost always: a line is small and the handler reads); the writer thread has a copy.
     stdin: Option<Arc<ChildStdin>>,
@@ -82,6 +84,7 @@ impl PipeProc {
             .stderr(Stdio::piped())
             .spawn()?;
         let pgid = child.id() as i32;
+        let pidfd = pidfd_open(pgid);
         let stdin = Arc::new(child.stdin.take().expect("stdin is piped"));
         set_nonblocking(stdin.as_raw_fd());
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -123,6 +126,7 @@ impl PipeProc {
             .spawn(move || read_answers(stdout, child, (tail, errors), slot, gen, &events))?;
         Ok(PipeProc {
             pgid,
+            pidfd,
             stdin: Some(stdin),
             writer: Some(tx),
             queued,

@@ -352,27 +352,52 @@ impl Pool {
         }
     }
 
-    /// The consumer ends: `--pipe` handlers get the end of their stdin and a moment to exit,
-    /// then SIGKILL; nothing of this consumer is left running.
+    /// The consumer ends: `--pipe` handlers get the end of their stdin and a moment to exit
+    /// (one poll on their pidfds), then SIGKILL; nothing of this consumer is left running.
     pub fn close(&mut self) {
         let Kind::Pipe(p) = &mut self.kind else {
             return;
         };
         let mut groups = Vec::new();
+        let mut exits = Vec::new();
         for s in &mut p.slots {
             if let Some(mut proc) = s.proc.take() {
                 proc.close_stdin();
                 groups.push(proc.pgid);
+                exits.extend(proc.pidfd.take());
             }
         }
         groups.extend(p.dying.drain(..).map(|d| d.0));
-        let end = Instant::now() + KILL_GRACE;
-        while groups.iter().any(|&g| group_alive(g)) && Instant::now() < end {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait_all_readable(&exits, KILL_GRACE);
         for g in groups {
             super::handler::kill_group(g, libc::SIGKILL);
         }
+    }
+}
+
+/// Waits until every fd of `fds` (pidfds: readable once their process exits) is readable, or
+/// `limit` passes.
+fn wait_all_readable(fds: &[std::os::fd::OwnedFd], limit: Duration) {
+    use std::os::fd::AsRawFd;
+    let end = Instant::now() + limit;
+    let mut left: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|f| libc::pollfd {
+            fd: f.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    while !left.is_empty() {
+        let ms = end.saturating_duration_since(Instant::now()).as_millis() as i32;
+        if ms <= 0 {
+            return;
+        }
+        // SAFETY: `left` is a live array of pollfd structs owned by this frame.
+        if unsafe { libc::poll(left.as_mut_ptr(), left.len() as libc::nfds_t, ms) } < 0 {
+            return;
+        }
+        left.retain(|p| p.revents == 0);
     }
 }
 
@@ -410,12 +435,6 @@ impl Pool {
             Kind::Simulated { .. } => {}
         }
     }
-}
-
-/// Whether a process group still has a member (kill with signal 0 asks without sending).
-fn group_alive(pgid: i32) -> bool {
-    // SAFETY: signal 0 sends nothing; a negative pid names the handler's own group.
-    unsafe { libc::kill(-pgid, 0) == 0 }
 }
 
 impl Worker {

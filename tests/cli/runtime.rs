@@ -900,3 +900,80 @@ fn the_readme_rpc_recipe_works_as_written() {
     worker.signal(libc::SIGTERM);
     assert!(worker.end(Duration::from_secs(10)).status.success());
 }
+
+/// A `--pipe` handler given two tasks at once that is busy with one still takes a task pushed
+/// meanwhile: with room for more than one task in hand, the idle wait is the listener's, which
+/// a push wakes at once (not the idle claim's, seconds later).
+#[test]
+fn a_pipe_handler_with_room_gets_a_task_pushed_while_it_works() {
+    let r = redis();
+    let gate = r.dir().join("gate");
+    let py = file(
+        &r,
+        "hold.py",
+        r#"
+import sys, json, os, threading, time
+def later(id):
+    while not os.path.exists(os.environ["GATE"]):
+        time.sleep(0.02)
+    print(json.dumps({"id": id, "ok": True}), flush=True)
+for line in sys.stdin:
+    t = json.loads(line)
+    if t["type"] == "slow":
+        threading.Thread(target=later, args=(t["id"],)).start()
+    else:
+        print(json.dumps({"id": t["id"], "ok": True}), flush=True)
+"#,
+    );
+    push_one(&r, "slow", "slow");
+    let c = Proc::spawn(
+        process(&r)
+            .args([
+                "--json",
+                "consume",
+                "--count",
+                "2",
+                "--pipe-depth",
+                "2",
+                "--pipe",
+            ])
+            .arg(format!("python3 {}", py.display()))
+            .env("GATE", &gate),
+    );
+    let mut k = conn(&r);
+    wait_in_flight(&mut k, "default", 1);
+    push_one(&r, "quick", "quick");
+    // The idle claim would come after 5 s; a wake-up comes within milliseconds.
+    wait_until(
+        Duration::from_millis(2500),
+        "the pushed task to be done",
+        || c.stdout_lines().iter().any(|l| l.contains("\"quick\"")),
+    );
+    std::fs::write(&gate, "").unwrap();
+    let out = c.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(done_once(&ndjson(&out.stdout)), ["quick", "slow"]);
+}
+
+/// A `--pipe` command the shell cannot run at all stops the consumer with one line, exit 1,
+/// and costs no task an attempt (as `--exec` does).
+#[test]
+fn a_pipe_command_that_cannot_run_stops_the_consumer() {
+    let r = redis();
+    push_one(&r, "t", "job");
+    let out = rpq(&r)
+        .args(["consume", "--drain", "--pipe", "./no-such-handler"])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("could not be run") && err.contains("check --pipe"),
+        "{err}"
+    );
+    let peek = json_lines(rpq(&r).args(["--json", "peek"]));
+    assert_eq!(
+        (&peek[0]["id"], &peek[0]["attempt"]),
+        (&json!("job"), &json!(0))
+    );
+}
