@@ -51,6 +51,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+            cand result 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)'
             cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
             cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
@@ -71,6 +72,10 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --in 'Due this long after Redis receives it (scheduled until then, by the server''s clock)'
             cand --at 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now'
             cand --ttl 'Dead (reason "expired") unless claimed within DUR of falling due'
+            cand --max-attempts 'Attempts before the task goes to the dead set (wins over consume --max-attempts)'
+            cand --exec-timeout 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout)'
+            cand --keep-result 'Keep the task''s result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile'
+            cand --timeout 'With --wait: give up after DUR, exit 124 (the task stays queued)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -82,6 +87,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
             cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
             cand --stdin 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches'
+            cand --wait 'Wait for the one task: print its result and exit 0 when done, exit 1 when dead'
             cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
             cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
             cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
@@ -104,6 +110,10 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --max-attempts 'Attempts before a task goes to the dead-letter set'
             cand --backoff 'First retry delay after a failure; doubles with each attempt, with jitter'
             cand --prefetch 'Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)'
+            cand -j 'Run up to N tasks at once (N handlers), with one claim loop and one heartbeat'
+            cand --concurrency 'Run up to N tasks at once (N handlers), with one claim loop and one heartbeat'
+            cand --pipe 'Start CMD once per slot and keep it: tasks go to its stdin as JSON lines, it answers each with one'
+            cand --pipe-depth 'Tasks a --pipe handler holds at once; it may answer them in any order'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -375,6 +385,10 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --scheduled-backlog 'Before consuming, schedule N more tasks a day ahead (claims must not slow with them)'
             cand --due-in 'Produce every task due DUR later; consuming starts once all are due (a burst falling due)'
             cand --aging 'Turn aging on with this step for the run (the claim cost with aging on)'
+            cand --exec 'Consume with `sh -c CMD` per task, as `consume --exec` does'
+            cand --pipe 'Consume through CMD kept running, as `consume --pipe` does'
+            cand -j 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)'
+            cand --concurrency 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -542,6 +556,29 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;schedule;help;help'= {
         }
         &'rpq;aging'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;result'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -746,6 +783,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+            cand result 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)'
             cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
             cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
@@ -796,6 +834,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;schedule;remove'= {
         }
         &'rpq;help;aging'= {
+        }
+        &'rpq;help;result'= {
         }
         &'rpq;help;show'= {
         }

@@ -8,20 +8,20 @@
 //! exits 1 when one did not.
 
 use crate::config::Config;
-use crate::consumer::waker::Waker;
+use crate::consumer::{self, waker::Waker};
 use crate::error::{Interrupted, UsageError};
-use crate::output::{note, Output};
+use crate::output::{note, Collected, Output};
 use crate::queue::{ClaimOptions, Lease, Queue};
 use crate::server::RedisServer;
 use crate::shutdown::Shutdown;
-use crate::task::{new_id, Due, NewTask, Priority, When};
+use crate::task::{new_id, Due, NewTask, Priority, Settings, When};
 use anyhow::{anyhow, bail, Context, Result};
 use rand::Rng;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Barrier};
+use std::sync::{mpsc, Arc, Barrier};
 use std::thread::ScopedJoinHandle;
 use std::time::{Duration, Instant};
 
@@ -49,6 +49,11 @@ pub struct Setup {
     pub due_in_ms: Option<u64>,
     /// The aging step of the run, null when off.
     pub aging_ms: Option<u64>,
+    // The worker runtime (issue 11): the consume phase through the consumer's engine, with a
+    // handler: `--exec CMD` or `--pipe CMD` (null: claims and acks alone), `-j` slots each.
+    pub exec: Option<String>,
+    pub pipe: Option<String>,
+    pub concurrency: u64,
 }
 
 /// What to run (the flags of `rpq bench`).
@@ -278,6 +283,8 @@ fn produce_phase(
                         priority: Priority::ALL[(j % 3) as usize],
                         payload: payload.clone(),
                         when,
+                        settings: Settings::default(),
+                        named: false,
                     });
                 }
                 let (_, flags) = q.push(&batch)?;
@@ -295,12 +302,16 @@ fn produce_phase(
 
 /// Phase 2: consumers claim `--prefetch` tasks a call, each call acknowledging the previous
 /// ones, until a claim finds nothing waiting. Returns the ids claimed and the phase's time.
+/// With a handler (`--exec`, `--pipe`) each consumer is the consumer's engine itself.
 fn consume_phase(
     cfg: &Config,
     a: &Options,
     sd: &Shutdown,
     out: &Output,
 ) -> Result<(Vec<String>, Duration)> {
+    if a.setup.exec.is_some() || a.setup.pipe.is_some() {
+        return consume_with_handlers(cfg, a, sd, out);
+    }
     phase(
         cfg,
         a.setup.consumers,
@@ -346,6 +357,66 @@ fn consume_phase(
             Ok(seen)
         },
     )
+}
+
+/// Phase 2 with a handler: `--consumers` engines (as `rpq consume --drain`), each with `-j`
+/// slots running `--exec` or `--pipe`; the phase's time includes their start (a `--pipe`
+/// handler's too). Each engine's done lines are collected for the exactly-once check.
+fn consume_with_handlers(
+    cfg: &Config,
+    a: &Options,
+    sd: &Shutdown,
+    out: &Output,
+) -> Result<(Vec<String>, Duration)> {
+    let seen: Vec<Collected> = (0..a.setup.consumers)
+        .map(|_| Collected::default())
+        .collect();
+    let start = Barrier::new(a.setup.consumers as usize + 1);
+    let result = std::thread::scope(|s| {
+        let handles: Vec<_> = seen
+            .iter()
+            .enumerate()
+            .map(|(i, ids)| {
+                let start = &start;
+                s.spawn(move || -> Result<(Instant, Instant)> {
+                    let o = consumer::Options {
+                        name: format!("bench-c{i}"),
+                        drain: true,
+                        exec: a.setup.exec.clone(),
+                        pipe: a.setup.pipe.clone(),
+                        lease: LEASE,
+                        prefetch: a.setup.prefetch as usize,
+                        concurrency: a.setup.concurrency as usize,
+                        ..consumer::Options::simulated("", Duration::ZERO)
+                    };
+                    start.wait();
+                    let began = Instant::now();
+                    consumer::run(cfg, &o, sd, &Output::collecting(Arc::clone(ids)))?;
+                    Ok((began, Instant::now()))
+                })
+            })
+            .collect();
+        start.wait();
+        let done = AtomicU64::new(0);
+        let mut progress = out.progress("consume:", Some(a.setup.tasks));
+        while !handles.iter().all(|h| h.is_finished()) {
+            done.store(
+                seen.iter().map(|c| c.lock().unwrap().len() as u64).sum(),
+                Ordering::Relaxed,
+            );
+            progress.show(done.load(Ordering::Relaxed));
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        progress.clear();
+        join_all(handles)
+    })?;
+    let began = result.iter().map(|r| r.0).min().expect("one consumer");
+    let ended = result.iter().map(|r| r.1).max().expect("one consumer");
+    let ids = seen
+        .iter()
+        .flat_map(|c| std::mem::take(&mut *c.lock().unwrap()))
+        .collect();
+    Ok((ids, ended - began))
 }
 
 /// Runs `work` on `threads` threads, each with its own connection, all starting together once
@@ -534,6 +605,8 @@ fn push_samples(
                 priority: Priority::MEDIUM,
                 payload: Value::from(pushed_at),
                 when: When::NOW,
+                settings: Settings::default(),
+                named: false,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);

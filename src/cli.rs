@@ -25,6 +25,7 @@ Exit codes:
   1    runtime failure: Redis unreachable, refused by ACL, out of memory, ...
   2    usage error: unknown flag, bad priority, bad duration, bad URL
   65   bad data: an invalid --stdin line, a stored task that cannot be read
+  124  produce --wait --timeout ran out before the task finished (it stays queued)
   130  stopped by a second signal";
 
 #[derive(Debug, Parser)]
@@ -128,7 +129,12 @@ Examples:
   rpq produce --count 100 --interval 0           100 random tasks as fast as possible
   rpq produce --type email --priority high --payload '{\"to\":\"a@b.c\"}'
   rpq produce --type report --priority 3 --payload nightly --id report-2026-11-28
-  jq -c '.[]' tasks.json | rpq produce --stdin   lines of {\"type\",\"priority\",\"payload\",\"id\"}")]
+  jq -c '.[]' tasks.json | rpq produce --stdin   lines of {\"type\",\"priority\",\"payload\",\"id\"}
+  out=$(rpq produce --type resize --payload img.png --wait --timeout 1m)
+        a remote procedure call: the handler's output on stdout; exit 0 done,
+        1 dead (its error on stderr), 124 not finished within 1m (it stays queued)
+  rpq produce --type report --id report-$(date +%F) --keep-result 1d
+        run once a day: while its result is kept, the id is refused (rpq result ID)")]
     Produce(ProduceArgs),
 
     /// Claim tasks, highest priority first, process them and acknowledge them
@@ -139,10 +145,16 @@ Examples:
   rpq consume --exec ./handle.sh --max-attempts 5
         the task JSON arrives on stdin, with RPQ_TASK_ID, RPQ_TASK_TYPE,
         RPQ_TASK_PRIORITY, RPQ_TASK_ATTEMPT and RPQ_QUEUE in the environment;
-        exit 0 = done, anything else = failed and retried with backoff
+        exit 0 = done (its stdout is the task's result), 65 = the task itself is
+        bad (dead at once, no retry), anything else = failed and retried with backoff
+  rpq consume -j 8 --exec ./handle.sh            up to 8 handlers at once
+  rpq consume -j 4 --pipe 'python3 worker.py'    4 handlers kept running: each reads
+        one task JSON a line on stdin and answers each with one line on stdout,
+        {\"id\":..,\"ok\":true,\"result\":..} or {\"id\":..,\"ok\":false,\"error\":..,\"retry\":false}
+        (retry false: dead at once); --pipe-depth K gives each K tasks at a time
 
-The first SIGINT or SIGTERM finishes the task in hand and exits 0; a second one hands
-it back to the queue at once and exits 130.")]
+The first SIGINT or SIGTERM finishes the tasks in hand and exits 0; a second one hands
+them back to the queue at once and exits 130.")]
     Consume(ConsumeArgs),
 
     /// Show the next tasks in the order they would be claimed, without touching them
@@ -200,7 +212,8 @@ Examples:
     /// A load generator: produce, consume and push-to-claim latency, checked for exactly-once
     #[command(after_help = "\
 Runs three phases one after the other, each thread with its own connection: produce all
-tasks (no consumer running), consume them all (claim + ack), then a latency phase where
+tasks (no consumer running), consume them all (claim + ack; with --exec or --pipe through
+the consumer's engine and its handlers, as `rpq consume --drain`), then a latency phase where
 idle consumers get tasks pushed one at a time. Every task must be consumed exactly once;
 the exit status is 1 when any was lost or handed out twice.
 
@@ -211,7 +224,9 @@ Examples:
   rpq bench --spawn                                  a private redis-server, the defaults
   rpq bench --tasks 1000000 --producers 2 --consumers 4 --prefetch 16
   rpq bench --json | jq .consume_per_sec
-  rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming")]
+  rpq bench --spawn --tasks 1000000 --step           look at Redis before consuming
+  rpq bench --spawn --tasks 2000 --exec 'cat >/dev/null' -j 2 --latency-tasks 0
+  rpq bench --spawn --tasks 50000 --pipe 'python3 worker.py' --latency-tasks 0")]
     Bench(BenchArgs),
 
     /// A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server
@@ -255,6 +270,18 @@ Examples:
   rpq aging off")]
     Aging(AgingArgs),
     // Inspecting and controlling (issue 13).
+    /// Print a task's kept result: what its handler wrote (exit 1 when there is none)
+    #[command(after_help = "\
+A result is kept when the producer asked for it (produce --keep-result DUR, or --wait), from
+the moment the task is done until DUR later. Without one (never asked for, not done yet, dead,
+expired, unknown id), a line on stderr says which, and the exit status is 1.
+
+Examples:
+  rpq produce --type report --id report-2026-11-28 --keep-result 1d
+  rpq result report-2026-11-28
+  rpq result report-2026-11-28 --json | jq .finished_at")]
+    Result(ResultArgs),
+
     /// Show tasks by id: state, priority, attempts, times, holder and lease, last error
     #[command(after_help = "\
 An id the queue does not know is said on stderr, after the others; the exit status is 1 then.
@@ -374,9 +401,32 @@ pub struct ProduceArgs {
     /// Dead (reason "expired") unless claimed within DUR of falling due
     #[arg(long, value_parser = parse_duration, value_name = "DUR")]
     pub ttl: Option<Duration>,
+
+    // The worker runtime (issue 11): settings that win over the consumer's flags, for the one
+    // task, every random one, and --stdin lines without their own; and waiting for the one task.
+    /// Attempts before the task goes to the dead set (wins over consume --max-attempts)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: Option<u32>,
+
+    /// Stop the task's handler after DUR, a failed attempt (wins over consume --exec-timeout)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub exec_timeout: Option<Duration>,
+
+    /// Keep the task's result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub keep_result: Option<Duration>,
+
+    /// Wait for the one task: print its result and exit 0 when done, exit 1 when dead
+    #[arg(long, requires = "kind")]
+    pub wait: bool,
+
+    /// With --wait: give up after DUR, exit 124 (the task stays queued)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "wait")]
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("handler").args(["exec", "pipe"])))]
 pub struct ConsumeArgs {
     /// Consumer name shown in output and stats [default: HOST-PID]
     #[arg(long, value_name = "NAME")]
@@ -399,7 +449,7 @@ pub struct ConsumeArgs {
     pub exec: Option<String>,
 
     /// Kill a handler (its process group) that runs longer than this; counts as a failure
-    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "exec")]
+    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "handler")]
     pub exec_timeout: Option<Duration>,
 
     /// Lease on a claimed task; extended while the task is worked on
@@ -419,6 +469,21 @@ pub struct ConsumeArgs {
     #[arg(long, default_value_t = 1, value_name = "K",
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub prefetch: u64,
+
+    // The worker runtime (issue 11).
+    /// Run up to N tasks at once (N handlers), with one claim loop and one heartbeat
+    #[arg(short = 'j', long = "concurrency", default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+
+    /// Start CMD once per slot and keep it: tasks go to its stdin as JSON lines, it answers each with one
+    #[arg(long, value_name = "CMD")]
+    pub pipe: Option<String>,
+
+    /// Tasks a --pipe handler holds at once; it may answer them in any order
+    #[arg(long, default_value_t = 1, value_name = "K", requires = "pipe",
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub pipe_depth: u64,
 }
 
 #[derive(Debug, Args)]
@@ -509,6 +574,7 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("bench_handler").args(["exec", "pipe"])))]
 pub struct BenchArgs {
     /// Tasks to produce and consume
     #[arg(long, default_value_t = 100_000, value_name = "N",
@@ -571,6 +637,20 @@ pub struct BenchArgs {
     /// Turn aging on with this step for the run (the claim cost with aging on)
     #[arg(long, value_parser = parse_duration, value_name = "DUR")]
     pub aging: Option<Duration>,
+
+    // The worker runtime (issue 11): the consume phase through the consumer's engine.
+    /// Consume with `sh -c CMD` per task, as `consume --exec` does
+    #[arg(long, value_name = "CMD", conflicts_with = "pipe")]
+    pub exec: Option<String>,
+
+    /// Consume through CMD kept running, as `consume --pipe` does
+    #[arg(long, value_name = "CMD")]
+    pub pipe: Option<String>,
+
+    /// Handlers at once per consumer, as `consume -j` (with --exec or --pipe)
+    #[arg(short = 'j', long = "concurrency", default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=1024), requires = "bench_handler")]
+    pub concurrency: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -701,6 +781,13 @@ pub struct ShowArgs {
     /// Task ids
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResultArgs {
+    /// The task's id
+    #[arg(value_name = "ID")]
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

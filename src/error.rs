@@ -15,6 +15,17 @@ pub struct DataError(pub String);
 #[derive(Debug)]
 pub struct Interrupted;
 
+/// `produce --wait --timeout` ran out before the task finished. Exit 124, as timeout(1).
+#[derive(Debug)]
+pub struct TimedOut(pub String);
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for TimedOut {}
+
 impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -37,6 +48,7 @@ impl std::error::Error for Interrupted {}
 pub const USAGE: u8 = 2;
 pub const DATA: u8 = 65;
 pub const INTERRUPTED: u8 = 130;
+pub const TIMED_OUT: u8 = 124;
 
 /// How an error ends the process: its exit code, and whether to say anything at all.
 pub fn classify(err: &anyhow::Error) -> (u8, bool) {
@@ -55,6 +67,9 @@ pub fn classify(err: &anyhow::Error) -> (u8, bool) {
         }
         if cause.is::<Interrupted>() {
             return (INTERRUPTED, false);
+        }
+        if cause.is::<TimedOut>() {
+            return (TIMED_OUT, true);
         }
     }
     (1, true)
@@ -91,6 +106,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(classify(&data), (65, true));
         assert_eq!(classify(&anyhow::Error::new(Interrupted)), (130, false));
+        let late = anyhow::Error::new(TimedOut("not done within 1s".into()));
+        assert_eq!(classify(&late), (124, true));
     }
 
     #[test]

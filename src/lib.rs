@@ -76,6 +76,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => commands::serve::run(&cfg, a),
         Command::Schedule(c) => commands::schedule::run(&cfg, &out, c),
         Command::Aging(a) => commands::aging::run(&cfg, &out, a),
+        // The worker runtime (issue 11).
+        Command::Result(a) => commands::result::run(&cfg, &out, a),
         // Inspecting and controlling (issue 13).
         Command::Show(a) => commands::show::run(&cfg, &out, a),
         Command::List(a) => commands::list::run(&cfg, &out, a),

@@ -6,10 +6,11 @@ use crate::config::Config;
 use crate::error::Interrupted;
 use crate::lines::{LineReader, Next};
 use crate::output::{note, Output};
+use crate::queue::Waited;
 use crate::queue::{PushFailed, Queue};
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
-use crate::task::{parse_input_line_with, NewTask, Priority, When};
+use crate::task::{parse_input_line_full, NewTask, Priority, Settings, When};
 use anyhow::{Context, Result};
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -20,12 +21,12 @@ use std::time::{Duration, Instant};
 const FAST_BATCH: u64 = 200;
 
 /// Pushes random tasks every `interval` (batched when it is zero) until `count` or a signal,
-/// each due `when`, each printed under `label`. Returns how many were pushed.
+/// each due `when` and with `settings`, each printed under `label`. Returns how many were pushed.
 pub fn generate(
     cfg: &Config,
     interval: Duration,
     count: Option<u64>,
-    when: When,
+    (when, settings): (When, Settings),
     sd: &Shutdown,
     out: &Output,
     label: &str,
@@ -43,6 +44,7 @@ pub fn generate(
         })
             .map(|_| NewTask {
                 when,
+                settings,
                 ..random_task()
             })
             .collect();
@@ -103,6 +105,7 @@ pub fn import(
     input: &mut LineReader,
     batch_size: u64,
     when: When,
+    settings: Settings,
     sd: &Shutdown,
     out: &Output,
 ) -> Result<Imported> {
@@ -119,6 +122,7 @@ pub fn import(
         progress: out.progress("pushed", None),
         out,
         when,
+        settings,
     };
     loop {
         if sd.stop_requested() {
@@ -175,6 +179,8 @@ struct Import<'a> {
     out: &'a Output,
     /// `--in`/`--at`/`--ttl` for lines that say no time of their own.
     when: When,
+    /// `--max-attempts`/`--exec-timeout`/`--keep-result` for lines without their own.
+    settings: Settings,
 }
 
 impl Import<'_> {
@@ -191,7 +197,7 @@ impl Import<'_> {
         if text.is_empty() {
             return;
         }
-        match parse_input_line_with(text, self.when) {
+        match parse_input_line_full(text, self.when, self.settings) {
             Ok(t) => {
                 self.held_since.get_or_insert_with(Instant::now);
                 self.batch.push(t);
@@ -266,6 +272,20 @@ impl Import<'_> {
             cause.join(": ")
         )
     }
+}
+
+// The worker runtime (issue 11): waiting for one task's end.
+
+/// How long a result is kept for `produce --wait` without `--keep-result`: the waiter reads it
+/// within milliseconds; this much more lets one that lost its connection meanwhile find it.
+pub const WAIT_KEEP: Duration = Duration::from_secs(60);
+
+/// Waits for task `id` to be done or dead, at most `timeout` (none: no limit), riding out lost
+/// connections; Pending when the time ran out or a signal came (`sd` tells which).
+pub fn wait(q: &mut Queue, id: &str, timeout: Option<Duration>, sd: &Shutdown) -> Result<Waited> {
+    let until = timeout.map(|t| Instant::now() + t);
+    let stop = || sd.stop_requested();
+    Ok(retry_idle(q, sd, |q| q.wait_for(id, until, &stop))?.unwrap_or(Waited::Pending))
 }
 
 const TYPES: [&str; 5] = ["email", "report", "image", "backup", "sms"];

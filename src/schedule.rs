@@ -121,6 +121,8 @@ impl Definition {
                 ttl: self.ttl_ms.map(Duration::from_millis),
                 ..When::NOW
             },
+            settings: Default::default(),
+            named: false,
         }
     }
 }

@@ -82,6 +82,45 @@ pub struct NewTask {
     pub payload: Value,
     /// When it falls due and how long it may wait then (`--in`, `--at`, `--ttl`).
     pub when: When,
+    // The worker runtime (issue 11): what the task asks of its consumer, and whether its id is
+    // the producer's own (only such an id can meet a kept result of an earlier task: random
+    // ones never collide, so their pushes need not look).
+    pub settings: Settings,
+    pub named: bool,
+}
+
+/// What a producer asks of the consumer for one task (`produce --max-attempts`,
+/// `--exec-timeout`, `--keep-result`, the same fields of a `--stdin` line); each wins over the
+/// consumer's flag. In the stored body they come first (`NewTask::body`), where the claim
+/// script finds the max attempts with one anchored match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec_timeout_ms: Option<u64>,
+    /// How long its result is kept once it is done (or its error once it is dead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_result_ms: Option<u64>,
+}
+
+impl Settings {
+    pub fn exec_timeout(&self) -> Option<Duration> {
+        self.exec_timeout_ms.map(Duration::from_millis)
+    }
+
+    pub fn keep_result(&self) -> Option<Duration> {
+        self.keep_result_ms.map(Duration::from_millis)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Settings::default()
+    }
+}
+
+/// A duration as the settings keep it: whole milliseconds, at least 1 (0 would read as none).
+pub fn setting_ms(d: Duration) -> u64 {
+    (d.as_millis() as u64).max(1)
 }
 
 /// When a task falls due, by the Redis server's clock, and how long it may wait to be claimed
@@ -139,20 +178,34 @@ impl NewTask {
             priority,
             payload,
             when: When::NOW,
+            settings: Settings::default(),
+            named: false,
         }
     }
 
     /// The body as the push script expects it: the stored JSON object without its opening
     /// brace (`"t":..,"p":..,"d":..}`), so the server only has to put `{"c":CREATED,` before it.
-    /// Short field names keep Redis memory per task small.
+    /// Short field names keep Redis memory per task small. Settings, when a task has any, come
+    /// before `t` (`"m":..,"o":..,"k":..,`): at the head, where claim.lua reads `m` without
+    /// looking at the payload, and never holding a `"p"` that body_priority could take.
     pub fn body(&self) -> String {
         #[derive(Serialize)]
         struct Out<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            m: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            o: Option<u64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            k: Option<u64>,
             t: &'a str,
             p: u8,
             d: &'a Value,
         }
+        let s = &self.settings;
         let mut body = serde_json::to_string(&Out {
+            m: s.max_attempts,
+            o: s.exec_timeout_ms,
+            k: s.keep_result_ms,
             t: &self.kind,
             p: self.priority.get(),
             d: &self.payload,
@@ -173,6 +226,7 @@ impl NewTask {
             attempt: 0,
             due_at: self.when.due_ms(created_ms).map(ms_to_time),
             expires_at: self.when.expires_ms(created_ms).map(ms_to_time),
+            settings: self.settings,
         }
     }
 }
@@ -239,6 +293,9 @@ pub struct Task {
         with = "rfc3339::opt"
     )]
     pub expires_at: Option<DateTime<Utc>>,
+    /// What the producer asked of the consumer (issue 11), each field only when set.
+    #[serde(flatten)]
+    pub settings: Settings,
 }
 
 impl Task {
@@ -254,6 +311,12 @@ impl Task {
             u: Option<i64>,
             #[serde(default)]
             x: Option<i64>,
+            #[serde(default)]
+            m: Option<u32>,
+            #[serde(default)]
+            o: Option<u64>,
+            #[serde(default)]
+            k: Option<u64>,
         }
         let s: Stored =
             serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
@@ -268,6 +331,11 @@ impl Task {
             attempt,
             due_at: s.u.map(ms_to_time),
             expires_at: s.x.map(ms_to_time),
+            settings: Settings {
+                max_attempts: s.m,
+                exec_timeout_ms: s.o,
+                keep_result_ms: s.k,
+            },
         })
     }
 
@@ -284,6 +352,7 @@ impl Task {
             attempt,
             due_at: None,
             expires_at: None,
+            settings: Settings::default(),
         }
     }
 }
@@ -306,6 +375,13 @@ struct InputLine {
     at: Option<String>,
     #[serde(default)]
     ttl: Option<Value>,
+    // The worker runtime (issue 11): settings that win over the consumer's flags.
+    #[serde(default)]
+    max_attempts: Option<u32>,
+    #[serde(default)]
+    exec_timeout: Option<Value>,
+    #[serde(default)]
+    keep_result: Option<Value>,
 }
 
 /// A duration on a `--stdin` line: a human string, or a number of seconds.
@@ -366,6 +442,17 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 /// Parses one `--stdin` line, with `"in"` or `"at"` and `"ttl"` for a task with a time;
 /// `defaults` (`produce --in/--at/--ttl`) applies where the line has none.
 pub fn parse_input_line_with(line: &str, defaults: When) -> Result<NewTask, String> {
+    parse_input_line_full(line, defaults, Settings::default())
+}
+
+/// The same, with `"max_attempts"`, `"exec_timeout"` and `"keep_result"` (the worker runtime,
+/// issue 11); `settings` (`produce --max-attempts/--exec-timeout/--keep-result`) applies to
+/// each the line does not give.
+pub fn parse_input_line_full(
+    line: &str,
+    defaults: When,
+    settings: Settings,
+) -> Result<NewTask, String> {
     let input: InputLine = serde_json::from_str(line).map_err(|e| {
         let msg = e.to_string();
         // serde's "at line 1 column 7" is noise for a one-line record.
@@ -387,6 +474,7 @@ pub fn parse_input_line_with(line: &str, defaults: When) -> Result<NewTask, Stri
         }
     };
     check_type(&input.kind)?;
+    let named = input.id.is_some();
     let id = match input.id {
         Some(id) => {
             check_id(&id)?;
@@ -404,12 +492,33 @@ pub fn parse_input_line_with(line: &str, defaults: When) -> Result<NewTask, Stri
     if let Some(t) = &input.ttl {
         when.ttl = Some(line_duration("ttl", t)?).filter(|t| !t.is_zero());
     }
+    let ms = |field: &str, v: &Option<Value>, default: Option<u64>| match v {
+        Some(d) => {
+            line_duration(field, d).map(|d| Some(d).filter(|d| !d.is_zero()).map(setting_ms))
+        }
+        None => Ok(default),
+    };
+    let settings = Settings {
+        max_attempts: match input.max_attempts {
+            Some(0) => return Err("max_attempts 0 is no attempt; give 1 or more".into()),
+            None => settings.max_attempts,
+            n => n,
+        },
+        exec_timeout_ms: ms(
+            "exec_timeout",
+            &input.exec_timeout,
+            settings.exec_timeout_ms,
+        )?,
+        keep_result_ms: ms("keep_result", &input.keep_result, settings.keep_result_ms)?,
+    };
     Ok(NewTask {
         id,
         kind: input.kind,
         priority,
         payload: input.payload,
         when,
+        settings,
+        named,
     })
 }
 

@@ -16,6 +16,11 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
             UsageError("--exec is empty; give the command to run for each task".into()).into(),
         );
     }
+    if a.pipe.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        return Err(
+            UsageError("--pipe is empty; give the command that handles the tasks".into()).into(),
+        );
+    }
     let sd = Shutdown::install()?;
     // Only for the note on a terminal when the queue does not exist (a typo waits forever).
     drop(super::open(cfg, out)?);
@@ -30,6 +35,9 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
         max_attempts: a.max_attempts,
         backoff: a.backoff,
         prefetch: a.prefetch as usize,
+        concurrency: a.concurrency as usize,
+        pipe: a.pipe.clone(),
+        pipe_depth: a.pipe_depth as usize,
     };
     let summary = consumer::run(cfg, &opts, &sd, out)?;
     // A bounded run that met bad tasks reports bad data; a daemon just goes on.

@@ -16,6 +16,7 @@ pub mod r#move;
 pub mod peek;
 pub mod produce;
 pub mod queues;
+pub mod result;
 pub mod schedule;
 pub mod serve;
 pub mod show;

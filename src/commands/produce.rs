@@ -3,24 +3,28 @@
 
 use crate::cli::ProduceArgs;
 use crate::config::Config;
-use crate::error::{DataError, UsageError};
+use crate::error::{DataError, Interrupted, TimedOut, UsageError};
 use crate::lines::LineReader;
 use crate::output::{note, Output};
 use crate::producer;
-use crate::queue::Queue;
+use crate::queue::{KeptOutcome, Pushed, Queue, Waited};
 use crate::shutdown::Shutdown;
-use crate::task::{check_id, check_type, parse_payload, Due, NewTask, Priority, When};
+use crate::task::{
+    check_id, check_type, parse_payload, setting_ms, Due, NewTask, Priority, Settings, When,
+};
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     let when = when(args);
+    let settings = settings(args);
     if let Some(kind) = &args.kind {
-        return push_one(cfg, out, args, kind, when);
+        return push_one(cfg, out, args, kind, when, settings);
     }
     let sd = Shutdown::install()?;
     if args.stdin {
-        let done = producer::import(cfg, &mut LineReader::stdin(), args.batch, when, &sd, out)?;
+        let mut input = LineReader::stdin();
+        let done = producer::import(cfg, &mut input, args.batch, when, settings, &sd, out)?;
         if let Some(line) = done.stopped_after {
             note(&format!(
                 "stopped reading stdin on a signal after line {line}; the lines after it were \
@@ -37,8 +41,31 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    producer::generate(cfg, args.interval, args.count, when, &sd, out, "Producer")?;
+    producer::generate(
+        cfg,
+        args.interval,
+        args.count,
+        (when, settings),
+        &sd,
+        out,
+        "Producer",
+    )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--max-attempts`, `--exec-timeout` and `--keep-result` (issue 11), as `when` for the times.
+/// `--wait` keeps the result for at least `WAIT_KEEP`, long enough to be read once it is there.
+fn settings(args: &ProduceArgs) -> Settings {
+    let keep = match (args.keep_result.filter(|d| !d.is_zero()), args.wait) {
+        (Some(d), _) => Some(d),
+        (None, true) => Some(producer::WAIT_KEEP),
+        (None, false) => None,
+    };
+    Settings {
+        max_attempts: args.max_attempts,
+        exec_timeout_ms: args.exec_timeout.filter(|d| !d.is_zero()).map(setting_ms),
+        keep_result_ms: keep.map(setting_ms),
+    }
 }
 
 /// `--in`, `--at` and `--ttl`: for every task this run pushes (a `--stdin` line may say its own).
@@ -59,6 +86,7 @@ fn push_one(
     args: &ProduceArgs,
     kind: &str,
     when: When,
+    settings: Settings,
 ) -> Result<ExitCode> {
     check_type(kind).map_err(|e| UsageError(format!("--type: {e}")))?;
     // `--count N` pushes N such tasks, each with its own id, in one call; an `--id` names one.
@@ -66,6 +94,12 @@ fn push_one(
     if n > 1 && args.id.is_some() {
         return Err(UsageError(
             "--id names one task and --count asks for several; drop one of them".into(),
+        )
+        .into());
+    }
+    if n > 1 && args.wait {
+        return Err(UsageError(
+            "--wait waits for one task and --count asks for several; drop one of them".into(),
         )
         .into());
     }
@@ -82,19 +116,64 @@ fn push_one(
         check_id(id).map_err(UsageError)?;
         if let Some(first) = tasks.first_mut() {
             first.id = id.clone();
+            first.named = true;
         }
     }
     for t in &mut tasks {
         t.when = when;
+        t.settings = settings;
     }
-    let (created, queued) = Queue::open(cfg)?.push(&tasks)?;
-    for (task, ok) in tasks.iter().zip(queued) {
+    // Signals count from here: a --wait that is stopped says so (exit 130), the task queued.
+    let sd = if args.wait {
+        Some(Shutdown::install()?)
+    } else {
+        None
+    };
+    let mut q = Queue::open(cfg)?;
+    let (created, pushed) = q.push_detailed(&tasks)?;
+    for (task, p) in tasks.iter().zip(&pushed) {
         let task = task.queued(created.timestamp_millis());
-        if ok {
-            out.produced("Producer", &task, true)?;
-        } else {
-            out.not_queued("Producer", &task)?;
+        match p {
+            // With --wait stdout is the result's alone.
+            Pushed::Queued if args.wait => {}
+            Pushed::Queued => out.produced("Producer", &task, true)?,
+            Pushed::Known if args.wait => {}
+            Pushed::Known => out.not_queued("Producer", &task)?,
+            Pushed::Done(at) => out.already_done(&task, at)?,
         }
     }
-    Ok(ExitCode::SUCCESS)
+    let (Some(sd), Some(task)) = (sd, tasks.first()) else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    match producer::wait(&mut q, &task.id, args.timeout, &sd)? {
+        Waited::Finished(k) => {
+            out.kept(&k)?;
+            if k.outcome == KeptOutcome::Dead {
+                anyhow::bail!(
+                    "task {} is dead: {}",
+                    task.id,
+                    k.error.as_deref().unwrap_or("no error given")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Waited::Dead(why) => anyhow::bail!("task {} is dead: {why}", task.id),
+        Waited::Gone => anyhow::bail!(
+            "task {} is gone without a result: it was cancelled, cleared or purged",
+            task.id
+        ),
+        Waited::Pending if sd.stop_requested() => {
+            note(&format!(
+                "stopped waiting on a signal; task {} stays queued",
+                task.id
+            ));
+            Err(Interrupted.into())
+        }
+        Waited::Pending => Err(TimedOut(format!(
+            "task {} was not finished within {}; it stays queued",
+            task.id,
+            humantime::format_duration(args.timeout.unwrap_or_default()),
+        ))
+        .into()),
+    }
 }

@@ -42,6 +42,11 @@ impl PendingAcks {
         self.items.is_empty()
     }
 
+    /// When the oldest ack will have waited `ACK_WINDOW`.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.since.map(|t| t + ACK_WINDOW)
+    }
+
     /// True when the oldest ack has waited `ACK_WINDOW`.
     pub fn overdue(&self) -> bool {
         self.since.is_some_and(|t| t.elapsed() >= ACK_WINDOW)

@@ -91,6 +91,21 @@ impl Heartbeat {
     pub fn take(&self) -> Vec<Lease> {
         std::mem::take(&mut *self.shared.held.lock().unwrap())
     }
+
+    /// A handle that tells, from another thread, whether a task in hand was cancelled: what a
+    /// slot's thread asks while its handler runs (the worker runtime, issue 11).
+    pub fn watch(&self) -> CancelWatch {
+        CancelWatch(Arc::clone(&self.shared))
+    }
+}
+
+#[derive(Clone)]
+pub struct CancelWatch(Arc<Shared>);
+
+impl CancelWatch {
+    pub fn cancelled(&self, lease: &Lease) -> bool {
+        self.0.cancelled.lock().unwrap().contains(lease)
+    }
 }
 
 fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Duration) {

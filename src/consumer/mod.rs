@@ -1,19 +1,31 @@
 //! The worker engine behind `rpq consume` and the demo's consumers: the claim loop, the idle
-//! wait, running each task (a handler, or simulated work), acks that ride on the next claim,
-//! failures with backoff, the heartbeat, and graceful shutdown. It knows no flags and prints
-//! only through `Output`.
+//! wait, running the tasks (simulated work, `--exec` or `--pipe` handlers, up to `-j N` at once:
+//! `pool`), acks that ride on the next claim, failures with backoff, kept results, the
+//! heartbeat, and graceful shutdown. It knows no flags and prints only through `Output`.
+//!
+//! One loop on the caller's thread does every Redis call of the work itself: it claims only as
+//! many tasks as there are free slots (plus `--prefetch` extra), so priority order holds across
+//! slots, starts them, and waits on one channel for what ends (a slot's handler, a `--pipe`
+//! answer, a marker of new work from the listener) or for the next deadline it keeps (an ack
+//! window, simulated work, a `--pipe` task's timeout). With one slot the idle wait is its own
+//! BLPOP, as it always was; with more, the listener's (`listener`), so that an end and new
+//! work both wake it.
 
 mod acks;
 pub mod handler;
 mod heartbeat;
+mod listener;
+mod pipe;
+mod pool;
 mod slots;
+mod spawn;
 pub mod waker;
 
 use crate::config::Config;
 use crate::error::Interrupted;
 use crate::output::{Finished, Outcome, Output};
 use crate::queue::{
-    ClaimOptions, ClaimReply, Claimed, Failed, Lease, LeaseState, Queue, Unreadable,
+    ClaimOptions, ClaimReply, Claimed, Failed, KeepAck, Lease, LeaseState, Queue, Unreadable,
 };
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
@@ -21,10 +33,14 @@ use crate::task::Task;
 use acks::{PendingAcks, ACK_WINDOW};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use handler::{Handler, HandlerResult};
+use handler::HandlerResult;
 use heartbeat::Heartbeat;
+use listener::Listener;
+use pool::{Done, Event, Pool, Running};
 use rand::Rng;
 use slots::Slots;
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 use waker::Waker;
 
@@ -34,6 +50,13 @@ const IDLE_CLAIM_EVERY: Duration = Duration::from_secs(5);
 
 /// Backoff never grows past this.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+
+/// How long the loop waits on its channel at most while tasks run: it looks at signals and
+/// cancels for the slots that do not look themselves (simulated work, `--pipe`) this often.
+const BUSY_LOOK: Duration = handler::LOOK_EVERY;
+
+/// ... and while it has nothing in hand (a first signal is seen within this).
+const IDLE_LOOK: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -47,6 +70,13 @@ pub struct Options {
     pub max_attempts: u32,
     pub backoff: Duration,
     pub prefetch: usize,
+    // The worker runtime (issue 11).
+    /// Slots: tasks run at once.
+    pub concurrency: usize,
+    /// `--pipe CMD`: a handler kept running per slot.
+    pub pipe: Option<String>,
+    /// Tasks a `--pipe` handler holds at once.
+    pub pipe_depth: usize,
 }
 
 impl Options {
@@ -63,7 +93,15 @@ impl Options {
             max_attempts: 3,
             backoff: Duration::from_secs(1),
             prefetch: 1,
+            concurrency: 1,
+            pipe: None,
+            pipe_depth: 1,
         }
+    }
+
+    /// The command of its handler, as a user gave it.
+    fn command(&self) -> &str {
+        self.pipe.as_deref().or(self.exec.as_deref()).unwrap_or("")
     }
 }
 
@@ -93,10 +131,16 @@ pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Sum
     result
 }
 
-/// Whether the loop goes on after a step.
-enum Next {
-    Go,
-    Stop,
+/// Why the engine winds down with tasks still in hand.
+#[derive(Clone, PartialEq, Eq)]
+enum Ending {
+    /// A second signal: everything goes back, exit 130.
+    Aborted,
+    /// The handler cannot be run at all (exit 126/127 before any ran): everything goes back
+    /// untouched, and the consumer stops with this.
+    CannotRun(String),
+    /// Stdout's reader left: what is done and unreported goes back too, quietly.
+    ReaderGone,
 }
 
 struct Consumer<'a> {
@@ -105,7 +149,6 @@ struct Consumer<'a> {
     out: &'a Output,
     q: Queue,
     heartbeat: Heartbeat,
-    handler: Option<Handler>,
     claim: ClaimOptions,
     acks: PendingAcks,
     summary: Summary,
@@ -115,23 +158,41 @@ struct Consumer<'a> {
     waker: Waker,
     /// Whether a handler has run to an exit status of its own (not 126/127) at least once.
     handler_ran: bool,
+    // The worker runtime (issue 11): the slots, what ends in them, and the claimed tasks that
+    // wait for one (prefetched).
+    pool: Pool,
+    events: Receiver<Event>,
+    /// The idle wait of a consumer of more than one slot (see `listener`).
+    listener: Option<Listener>,
+    ready: VecDeque<Claimed>,
+    /// The last claim found nothing: the next waits until this (or a wake-up, or an end).
+    quiet_until: Option<Instant>,
+    /// A drain's claim found nothing and no retry: no more claims unless an end changes that.
+    drained: bool,
+    /// An ack waits that should go now, not with the next claim (a slow task, or the last).
+    flush_wanted: bool,
+    /// Tasks in hand that go back to the queue at the end (their handler was stopped).
+    handed: Vec<Claimed>,
+    ending: Option<Ending>,
 }
 
 impl<'a> Consumer<'a> {
     fn new(cfg: &Config, o: &'a Options, sd: &'a Shutdown, out: &'a Output) -> Result<Self> {
         let mut q = Queue::open(cfg)?;
         q.watch_losses()?;
+        let heartbeat = Heartbeat::start(cfg.clone(), o.name.clone(), o.lease);
+        let (tx, events) = mpsc::channel();
+        let pool = Pool::new(o, &cfg.queue, &tx, out, sd, heartbeat.watch());
+        // More than one task in hand at once (slots, or a --pipe handler given several): an
+        // end and new work must both wake the loop, so the idle wait is the listener's.
+        let capacity = o.concurrency * if o.pipe.is_some() { o.pipe_depth } else { 1 };
+        let listener = (capacity > 1).then(|| Listener::start(cfg.clone(), tx.clone()));
         Ok(Consumer {
             o,
             sd,
             out,
             q,
-            heartbeat: Heartbeat::start(cfg.clone(), o.name.clone(), o.lease),
-            handler: o.exec.as_ref().map(|cmd| Handler {
-                command: cmd.clone(),
-                timeout: o.exec_timeout,
-                queue: cfg.queue.clone(),
-            }),
+            heartbeat,
             claim: ClaimOptions {
                 consumer: o.name.clone(),
                 lease: o.lease,
@@ -143,6 +204,15 @@ impl<'a> Consumer<'a> {
             slots: Slots::default(),
             waker: Waker::start(cfg.clone()),
             handler_ran: false,
+            pool,
+            events,
+            listener,
+            ready: VecDeque::new(),
+            quiet_until: None,
+            drained: false,
+            flush_wanted: false,
+            handed: Vec::new(),
+            ending: None,
         })
     }
 
@@ -154,29 +224,53 @@ impl<'a> Consumer<'a> {
         self.o.count.is_some_and(|n| self.finished() >= n)
     }
 
+    /// Tasks in hand: running, or claimed and waiting for a slot.
+    fn in_hand(&self) -> usize {
+        self.pool.busy() + self.ready.len()
+    }
+
     fn work(&mut self) -> Result<Summary> {
         loop {
             crate::service::watchdog();
-            if self.sd.stop_requested() || self.count_reached() {
-                break;
+            self.take_events()?;
+            if self.ending.is_none() {
+                if self.sd.abort_requested() {
+                    self.end_with(Ending::Aborted);
+                } else if self.out.reader_gone() {
+                    self.end_with(Ending::ReaderGone);
+                } else if let Some(why) = self.pool.not_run.take().filter(|_| !self.handler_ran) {
+                    self.end_with(Ending::CannotRun(why));
+                }
             }
-            if self.out.reader_gone() {
-                self.release_unreported();
-                break;
-            }
-            let Some(reply) = self.claim()? else { break };
-            self.bury(&reply.unreadable, reply.now)?;
-            if reply.tasks.is_empty() {
-                if !reply.unreadable.is_empty() {
+            if self.ending.is_some() {
+                if self.pool.busy() > 0 {
+                    self.wait()?;
                     continue;
                 }
-                match self.idle(&reply)? {
-                    Next::Go => continue,
-                    Next::Stop => break,
-                }
+                return self.wind_down();
             }
-            self.run_tasks(reply.tasks)?;
+            if self.sd.stop_requested() && !self.ready.is_empty() {
+                // Prefetched but not started: back to the queue for someone else.
+                let rest: Vec<Claimed> = self.ready.drain(..).collect();
+                self.hand_back(&rest)?;
+            }
+            self.start_ready()?;
+            if self.wants_claim() {
+                self.claim_more()?;
+                continue;
+            }
+            if self.in_hand() == 0
+                && (self.sd.stop_requested() || self.count_reached() || self.drained)
+            {
+                break;
+            }
+            if !self.acks.is_empty() && (self.flush_wanted || self.acks.overdue()) {
+                self.flush_acks()?;
+                continue;
+            }
+            self.wait()?;
         }
+        self.pool.close();
         self.flush_acks()?;
         if self.sd.abort_requested() {
             return Err(Interrupted.into());
@@ -184,13 +278,58 @@ impl<'a> Consumer<'a> {
         Ok(self.summary)
     }
 
-    /// One claim, carrying the acks that wait. None when a first signal came during an outage
-    /// and nothing was at stake.
-    fn claim(&mut self) -> Result<Option<ClaimReply>> {
-        let want = match self.o.count {
-            Some(n) => (n - self.finished()).min(self.claim.count as u64) as usize,
-            None => self.claim.count,
+    /// Whether to claim now: a free slot has no task waiting for it, `--count` leaves room for
+    /// one more, and nothing says to wait.
+    fn wants_claim(&self) -> bool {
+        !self.sd.stop_requested()
+            && !self.drained
+            && self.claim_size() > 0
+            && self.quiet_until.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// How many tasks a claim now asks for: one per free slot with no task waiting for it, and
+    /// the `--prefetch` extra; no more than `--count` leaves, counting the tasks in hand.
+    fn claim_size(&self) -> usize {
+        let free = self.pool.free().saturating_sub(self.ready.len());
+        if free == 0 {
+            return 0;
+        }
+        let want = free + self.claim.count - 1;
+        match self.o.count {
+            Some(n) => want.min(n.saturating_sub(self.finished() + self.in_hand() as u64) as usize),
+            None => want,
+        }
+    }
+
+    /// Claims for the free slots (and `--prefetch` extra), carrying the acks that wait, and
+    /// starts what came on the free slots at once: a task claimed for a free slot is in hand,
+    /// even if a first signal came during the claim.
+    fn claim_more(&mut self) -> Result<()> {
+        let free = self.pool.free() - self.ready.len();
+        let want = self.claim_size();
+        self.flush_wanted = false;
+        let Some(reply) = self.claim(want)? else {
+            return Ok(());
         };
+        self.bury(&reply.unreadable, reply.now)?;
+        self.quiet_until = None;
+        if reply.tasks.is_empty() {
+            if reply.unreadable.is_empty() {
+                self.nothing_claimed(&reply);
+            }
+            return Ok(());
+        }
+        let mut tasks = reply.tasks.into_iter();
+        for c in tasks.by_ref().take(free) {
+            self.start(c)?;
+        }
+        self.ready.extend(tasks);
+        Ok(())
+    }
+
+    /// One claim of `want` tasks, carrying the acks that wait. None when a first signal came
+    /// during an outage and nothing was at stake.
+    fn claim(&mut self, want: usize) -> Result<Option<ClaimReply>> {
         let opts = ClaimOptions {
             count: want,
             ..self.claim.clone()
@@ -216,6 +355,262 @@ impl<'a> Consumer<'a> {
         let (slots, now) = (&mut self.slots, reply.now.timestamp_millis());
         retry_idle(&mut self.q, self.sd, |q| slots.tick(q, now))?;
         Ok(Some(reply))
+    }
+
+    /// A claim found nothing: when to look again (`next_look`), and for a drain whether it is
+    /// over. The idle wait itself is `wait`'s.
+    fn nothing_claimed(&mut self, reply: &ClaimReply) {
+        if self.o.drain && reply.next_retry.is_none() {
+            self.drained = true;
+            return;
+        }
+        let (due, precise) = self.next_look(reply);
+        let until = Instant::now() + due;
+        // A BLPOP ends at a due time only to the tenth of a second: the waker ends it on time.
+        if precise {
+            self.waker.at(Some(until));
+        }
+        self.quiet_until = Some(until);
+    }
+
+    /// When to claim again after a claim that found nothing, and whether that is a due time
+    /// (a retry, a lease, a scheduled task, a schedule's slot) rather than the idle claim's:
+    /// every "when to look again" of the claim loop is decided here.
+    fn next_look(&self, reply: &ClaimReply) -> (Duration, bool) {
+        let now = reply.now;
+        let slot = self.slots.next_ms().map(crate::task::ms_to_time);
+        let next = [reply.next_retry, reply.next_expiry, reply.next_due, slot]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|t| (t - now).to_std().unwrap_or_default());
+        let due = next.unwrap_or(IDLE_CLAIM_EVERY).min(IDLE_CLAIM_EVERY);
+        (due, next.is_some_and(|d| d < IDLE_CLAIM_EVERY))
+    }
+
+    /// Starts the claimed tasks that wait, on the slots that are free.
+    fn start_ready(&mut self) -> Result<()> {
+        while self.pool.free() > 0 {
+            let Some(c) = self.ready.pop_front() else {
+                break;
+            };
+            self.start(c)?;
+        }
+        Ok(())
+    }
+
+    /// Starts one task on a free slot (one cancelled meanwhile is reported and not started).
+    fn start(&mut self, c: Claimed) -> Result<()> {
+        let lease = c.lease();
+        // cancel (issue 13): a prefetched task cancelled before its turn is not started.
+        if self.heartbeat.take_cancelled(&lease) {
+            self.heartbeat.untrack(&lease);
+            self.out.finished(&self.cancelled_line(&c))?;
+            return Ok(());
+        }
+        self.out.got(&self.o.name, &c.task)?;
+        let settings = c.task.settings;
+        let run = Running {
+            timeout: settings.exec_timeout().or(self.o.exec_timeout),
+            capture: settings.keep_result().is_some(),
+            started: Instant::now(),
+            claimed: c,
+        };
+        if let Some(done) = self.pool.start(run) {
+            self.finish(done)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for what ends in the slots, new work, or the next deadline: the one place the
+    /// loop blocks. With one slot and nothing in hand it is the idle wait of old, its own BLPOP.
+    fn wait(&mut self) -> Result<()> {
+        let idle = self.in_hand() == 0 && self.ending.is_none();
+        if idle && self.listener.is_none() && self.quiet_until.is_some() {
+            self.idle()?;
+            self.quiet_until = None;
+            return Ok(());
+        }
+        // The listener waits for new work when a slot is free and nothing is left to start.
+        let listen = self.ending.is_none()
+            && self.quiet_until.is_some()
+            && self.pool.free() > self.ready.len()
+            && !self.sd.stop_requested();
+        if let Some(l) = &self.listener {
+            l.arm(listen);
+        }
+        let now = Instant::now();
+        let mut until = now
+            + if self.pool.busy() > 0 {
+                BUSY_LOOK
+            } else {
+                IDLE_LOOK
+            };
+        let deadlines = [
+            self.quiet_until,
+            self.pool.next_wake(),
+            self.acks.deadline(),
+        ];
+        for d in deadlines.into_iter().flatten() {
+            until = until.min(d);
+        }
+        match self
+            .events
+            .recv_timeout(until.saturating_duration_since(now))
+        {
+            Ok(ev) => self.on_event(ev)?,
+            Err(RecvTimeoutError::Timeout) => {}
+            // Every sender is gone only when the pool and listener are: not while we run.
+            Err(RecvTimeoutError::Disconnected) => {}
+        }
+        self.tick()?;
+        if self.quiet_until.is_some_and(|t| Instant::now() >= t) {
+            self.wake_up();
+        }
+        Ok(())
+    }
+
+    /// What came on the channel and whatever else is there, without waiting; and the
+    /// deadlines that passed.
+    fn take_events(&mut self) -> Result<()> {
+        while let Ok(ev) = self.events.try_recv() {
+            self.on_event(ev)?;
+        }
+        self.tick()
+    }
+
+    fn on_event(&mut self, ev: Event) -> Result<()> {
+        if let Event::Woke { schedules } = ev {
+            if schedules {
+                self.q.note_schedules_changed();
+            }
+            self.wake_up();
+            return Ok(());
+        }
+        for done in self.pool.handle(ev) {
+            self.finish(done)?;
+        }
+        Ok(())
+    }
+
+    /// The pool's deadlines and the looks at cancels and signals it needs from us.
+    fn tick(&mut self) -> Result<()> {
+        let hb = &self.heartbeat;
+        let cancelled = |l: &Lease| hb.cancelled(l);
+        let abort = self.ending.is_some() || self.sd.abort_requested();
+        let restart = !self.sd.stop_requested();
+        for done in self.pool.tick(&cancelled, abort, restart) {
+            self.finish(done)?;
+        }
+        Ok(())
+    }
+
+    /// Something may be waiting again: the next turn claims.
+    fn wake_up(&mut self) {
+        self.quiet_until = None;
+        self.waker.at(None);
+    }
+
+    /// Winds down with tasks in hand: every handler is stopped, its task to go back.
+    fn end_with(&mut self, why: Ending) {
+        self.ending = Some(why);
+        self.pool.stop_all();
+        if let Some(l) = &self.listener {
+            l.arm(false);
+        }
+    }
+
+    /// Once every handler has stopped: finished tasks are acknowledged (or, when stdout's
+    /// reader left, handed back with the rest), then what is held goes back to the queue.
+    fn wind_down(&mut self) -> Result<Summary> {
+        self.pool.close();
+        let ending = self.ending.clone().expect("winding down has a reason");
+        let mut held: Vec<Claimed> = std::mem::take(&mut self.handed);
+        held.extend(self.ready.drain(..));
+        if ending == Ending::ReaderGone {
+            self.release_unreported();
+            self.release_quietly(&held.iter().map(Claimed::lease).collect::<Vec<_>>());
+            return Ok(self.summary);
+        }
+        self.flush_acks()?;
+        self.hand_back(&held)?;
+        match ending {
+            Ending::Aborted => Err(Interrupted.into()),
+            Ending::CannotRun(why) => Err(cannot_run(self.o, &why)),
+            Ending::ReaderGone => unreachable!("returned above"),
+        }
+    }
+
+    /// A task's run ended: report it, and ack it, fail it or hand it back.
+    fn finish(&mut self, done: Done) -> Result<()> {
+        let Done { run, result } = done;
+        let c = run.claimed;
+        // An end may free a slot and a retry may now be due: look again at once.
+        self.wake_up();
+        self.drained = false;
+        // A command the shell cannot run at all, before any handler ever ran: the command
+        // is wrong, not the task, so the task goes back untouched and the consumer stops,
+        // rather than burn the attempts of every task in the queue.
+        if let HandlerResult::NotRun(why) = &result {
+            if !self.handler_ran {
+                if self.ending.is_none() {
+                    self.end_with(Ending::CannotRun(why.clone()));
+                }
+                self.handed.push(c);
+                return Ok(());
+            }
+        }
+        if matches!(
+            result,
+            HandlerResult::Done(_) | HandlerResult::Failed(_) | HandlerResult::Rejected(_)
+        ) {
+            self.handler_ran = true;
+        }
+        let lease = c.lease();
+        if matches!(result, HandlerResult::Aborted) {
+            // Handed back at the end, once the finished tasks are acknowledged.
+            self.handed.push(c);
+            return Ok(());
+        }
+        let lost = self.heartbeat.untrack(&lease);
+        let cancelled =
+            self.heartbeat.take_cancelled(&lease) || matches!(result, HandlerResult::Cancelled);
+        let line = Finished {
+            task: c.task.clone(),
+            consumer: self.o.name.clone(),
+            claimed_at: c.claimed_at,
+            finished_at: Utc::now(),
+            outcome: Outcome::Done,
+            error: None,
+        };
+        match result {
+            // Cancelled while it ran, or just after: it is gone from Redis, so no ack.
+            _ if cancelled => self.out.finished(&Finished {
+                outcome: Outcome::Cancelled,
+                ..line
+            })?,
+            _ if lost => {
+                self.out.finished(&Finished {
+                    outcome: Outcome::Lost,
+                    error: Some("the lease expired before the task finished".into()),
+                    ..line
+                })?;
+            }
+            HandlerResult::Released => self.hand_back(std::slice::from_ref(&c))?,
+            HandlerResult::Done(result) => self.done(&c, line, run.started, result)?,
+            HandlerResult::Failed(why) | HandlerResult::NotRun(why) => {
+                self.failed(&c, line, why, false)?
+            }
+            HandlerResult::Rejected(why) => self.failed(&c, line, why, true)?,
+            HandlerResult::Unstartable(why) => {
+                self.summary.unstartable += 1;
+                self.failed(&c, line, why, true)?
+            }
+            HandlerResult::Aborted | HandlerResult::Cancelled => {
+                unreachable!("handled above")
+            }
+        }
+        Ok(())
     }
 
     /// Tasks whose body cannot be read go to the dead set with the reason, and get their
@@ -254,25 +649,11 @@ impl<'a> Consumer<'a> {
         Ok(())
     }
 
-    /// Nothing was claimed: block until a push wakes us, a retry or a lease falls due, or it is
-    /// time for an idle claim.
-    fn idle(&mut self, reply: &ClaimReply) -> Result<Next> {
-        if self.o.drain && reply.next_retry.is_none() {
-            return Ok(Next::Stop);
-        }
-        let now = reply.now;
-        let slot = self.slots.next_ms().map(crate::task::ms_to_time);
-        let next = [reply.next_retry, reply.next_expiry, reply.next_due, slot]
-            .into_iter()
-            .flatten()
-            .min()
-            .map(|t| (t - now).to_std().unwrap_or_default());
-        let due = next.unwrap_or(IDLE_CLAIM_EVERY).min(IDLE_CLAIM_EVERY);
-        let until = Instant::now() + due;
-        // A BLPOP ends at a due time only to the tenth of a second: the waker ends it on time.
-        if next.is_some_and(|d| d < IDLE_CLAIM_EVERY) {
-            self.waker.at(Some(until));
-        }
+    /// Nothing was claimed and nothing is in hand (one slot): block until a push wakes us, a
+    /// retry or a lease falls due, or it is time for an idle claim (`quiet_until`, for which
+    /// `nothing_claimed` set the waker when it is a due time).
+    fn idle(&mut self) -> Result<()> {
+        let until = self.quiet_until.unwrap_or_else(Instant::now);
         loop {
             crate::service::watchdog();
             if self.sd.stop_requested() {
@@ -290,126 +671,81 @@ impl<'a> Consumer<'a> {
         if self.sd.abort_requested() {
             return Err(Interrupted.into());
         }
-        Ok(Next::Go)
-    }
-
-    /// Runs the claimed tasks one after the other.
-    fn run_tasks(&mut self, tasks: Vec<Claimed>) -> Result<()> {
-        let mut tasks = tasks.into_iter();
-        while let Some(c) = tasks.next() {
-            if self.out.reader_gone() {
-                let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
-                self.release_quietly(&rest.iter().map(Claimed::lease).collect::<Vec<_>>());
-                return Ok(());
-            }
-            if self.sd.stop_requested() && self.finished() > 0 && self.o.prefetch > 1 {
-                // Prefetched but not started: back to the queue for someone else.
-                let rest: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
-                self.hand_back(&rest)?;
-                return Ok(());
-            }
-            let lease = c.lease();
-            // cancel (issue 13): a prefetched task cancelled before its turn is not started.
-            if self.heartbeat.take_cancelled(&lease) {
-                self.heartbeat.untrack(&lease);
-                self.out.finished(&self.cancelled_line(&c))?;
-                continue;
-            }
-            self.out.got(&self.o.name, &c.task)?;
-            let started = Instant::now();
-            let hb = &self.heartbeat;
-            let cancelled = || hb.cancelled(&lease);
-            let result = match &self.handler {
-                Some(h) => h.run(&c.task, self.sd, &cancelled, self.out)?,
-                None => simulate(self.o.delay, self.sd, &cancelled),
-            };
-            // A command the shell cannot run at all, before any handler ever ran: the command
-            // is wrong, not the task, so the task goes back untouched and the consumer stops,
-            // rather than burn the attempts of every task in the queue.
-            if let HandlerResult::NotRun(why) = &result {
-                if !self.handler_ran {
-                    let why = why.clone();
-                    let held: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
-                    self.flush_acks()?;
-                    self.hand_back(&held)?;
-                    return Err(cannot_run(self.handler.as_ref(), &why));
-                }
-            }
-            if matches!(result, HandlerResult::Done | HandlerResult::Failed(_)) {
-                self.handler_ran = true;
-            }
-            let lost = self.heartbeat.untrack(&lease);
-            let cancelled =
-                self.heartbeat.take_cancelled(&lease) || matches!(result, HandlerResult::Cancelled);
-            let line = Finished {
-                task: c.task.clone(),
-                consumer: self.o.name.clone(),
-                claimed_at: c.claimed_at,
-                finished_at: Utc::now(),
-                outcome: Outcome::Done,
-                error: None,
-            };
-            match result {
-                HandlerResult::Aborted => {
-                    // Finished tasks are acknowledged before the rest goes back.
-                    self.flush_acks()?;
-                    let held: Vec<Claimed> = std::iter::once(c).chain(tasks.by_ref()).collect();
-                    self.hand_back(&held)?;
-                    return Err(Interrupted.into());
-                }
-                // Cancelled while it ran, or just after: it is gone from Redis, so no ack.
-                _ if cancelled => self.out.finished(&Finished {
-                    outcome: Outcome::Cancelled,
-                    ..line
-                })?,
-                _ if lost => {
-                    self.out.finished(&Finished {
-                        outcome: Outcome::Lost,
-                        error: Some("the lease expired before the task finished".into()),
-                        ..line
-                    })?;
-                }
-                HandlerResult::Done => self.done(&c, line, started, tasks.len() > 0)?,
-                HandlerResult::Failed(why) | HandlerResult::NotRun(why) => {
-                    self.failed(&c, line, why, false)?
-                }
-                HandlerResult::Unstartable(why) => {
-                    self.summary.unstartable += 1;
-                    self.failed(&c, line, why, true)?
-                }
-                HandlerResult::Cancelled => unreachable!("reported as cancelled above"),
-            }
-        }
         Ok(())
     }
 
     /// A task done: its ack waits for the next claim, unless this was the last task or tasks
-    /// are slow, then it goes at once.
+    /// are slow and no claim comes next (`work` decides with `flush_wanted`). A task whose
+    /// producer asked to keep its result is acknowledged at once, with the result.
     fn done(
         &mut self,
         c: &Claimed,
         line: Finished,
         started: Instant,
-        more_in_hand: bool,
+        result: Option<Vec<u8>>,
     ) -> Result<()> {
         self.summary.done += 1;
+        if let Some(keep) = c.task.settings.keep_result() {
+            return self.done_keeping(c, line, keep, result.unwrap_or_default());
+        }
         self.acks.push(c.lease(), line);
         // Until its ack goes out, a finished task keeps its lease extended.
         self.heartbeat.track(std::slice::from_ref(c));
         let last = self.sd.stop_requested() || self.count_reached();
         let slow = started.elapsed() >= ACK_WINDOW || self.acks.overdue();
-        if last || (slow && more_in_hand) {
-            self.flush_acks()?;
-        }
+        self.flush_wanted |= last || slow;
         Ok(())
     }
 
-    /// A failed attempt: retried after a backoff, or dead when out of attempts or `bury`.
+    /// The worker runtime (issue 11): the ack of a task that keeps its result carries it
+    /// (keep.lua), so a producer waiting for it is woken by the ack itself.
+    fn done_keeping(
+        &mut self,
+        c: &Claimed,
+        line: Finished,
+        keep: Duration,
+        result: Vec<u8>,
+    ) -> Result<()> {
+        if self.out.reader_gone() {
+            // Its line could not be printed: back to the queue, to be done again and told.
+            self.summary.done -= 1;
+            self.release_quietly(&[c.lease()]);
+            return Ok(());
+        }
+        let ack = [KeepAck {
+            lease: c.lease(),
+            keep,
+            result,
+        }];
+        let name = &self.o.name;
+        let ok = retry(&mut self.q, self.sd, |q| q.ack_keeping(name, &ack))?;
+        let outcome = if ok.first().copied().unwrap_or(false) {
+            Outcome::Done
+        } else if self.was_cancelled(&[&ack[0].lease])?[0] {
+            Outcome::Cancelled
+        } else {
+            Outcome::Lost
+        };
+        let error = (outcome == Outcome::Lost)
+            .then(|| "the lease expired before the ack; another consumer has the task".into());
+        self.out.finished(&Finished {
+            outcome,
+            error,
+            ..line
+        })?;
+        Ok(())
+    }
+
+    /// A failed attempt: retried after a backoff, or dead when out of attempts or `bury`. A
+    /// task that keeps its result leaves its error there when it dies.
     fn failed(&mut self, c: &Claimed, line: Finished, why: String, bury: bool) -> Result<()> {
         self.summary.failed += 1;
         let wait = backoff(self.o.backoff, c.task.attempt);
         let lease = c.lease();
-        let r = retry(&mut self.q, self.sd, |q| q.fail(&lease, wait, &why, bury))?;
+        let keep = c.task.settings.keep_result();
+        let r = retry(&mut self.q, self.sd, |q| {
+            q.fail_keeping(&lease, wait, &why, bury, keep)
+        })?;
         let outcome = match r {
             Failed::Retry => Outcome::Retry,
             Failed::Dead => Outcome::Dead,
@@ -466,6 +802,7 @@ impl<'a> Consumer<'a> {
 
     /// Sends the acks that wait now, and prints their lines.
     fn flush_acks(&mut self) -> Result<()> {
+        self.flush_wanted = false;
         if self.acks.is_empty() {
             return Ok(());
         }
@@ -511,7 +848,7 @@ impl<'a> Consumer<'a> {
         let leases: Vec<Lease> = held.iter().map(Claimed::lease).collect();
         // A release that cannot reach Redis is not fatal: the lease expires and the task returns.
         let flags = retry(&mut self.q, self.sd, |q| q.release(&leases)).unwrap_or_default();
-        self.heartbeat.take();
+        self.heartbeat.untrack_all_of(&leases);
         for (c, ok) in held
             .iter()
             .zip(flags.iter().copied().chain(std::iter::repeat(false)))
@@ -541,6 +878,8 @@ impl<'a> Consumer<'a> {
     /// after a crash. When stdout's reader left, what is done is handed back too: its lines
     /// could not be printed.
     fn hand_back_all(&mut self) {
+        // No handler goes on with a task that is about to be handed back.
+        self.pool.kill_all();
         if self.out.reader_gone() {
             self.release_unreported();
         }
@@ -575,28 +914,13 @@ impl<'a> Consumer<'a> {
 }
 
 /// The consumer's end when its handler cannot be run at all.
-fn cannot_run(handler: Option<&Handler>, why: &str) -> anyhow::Error {
-    let cmd = handler.map_or("", |h| h.command.as_str());
+fn cannot_run(o: &Options, why: &str) -> anyhow::Error {
+    let cmd = o.command();
+    let flag = if o.pipe.is_some() { "--pipe" } else { "--exec" };
     anyhow::anyhow!(
-        "the handler `sh -c {cmd}` could not be run ({why}); check --exec (the task went back \
+        "the handler `sh -c {cmd}` could not be run ({why}); check {flag} (the task went back \
          to the queue, no attempt counted)"
     )
-}
-
-/// `--delay`: simulated work that a second signal or a cancel cuts short.
-fn simulate(delay: Duration, sd: &Shutdown, cancelled: &dyn Fn() -> bool) -> HandlerResult {
-    let end = Instant::now() + delay;
-    while Instant::now() < end {
-        crate::service::watchdog();
-        if sd.abort_requested() {
-            return HandlerResult::Aborted;
-        }
-        if cancelled() {
-            return HandlerResult::Cancelled;
-        }
-        std::thread::sleep((end - Instant::now()).min(Duration::from_millis(20)));
-    }
-    HandlerResult::Done
 }
 
 /// Exponential in the attempt, with jitter so failed tasks do not come back in lockstep.

@@ -45,8 +45,13 @@ fn table(r: &Report) -> String {
         "  produce  {:>9} tasks  {:>8.3} s  {:>9.0} tasks/s\n",
         r.setup.tasks, r.produce_secs, r.produce_per_sec
     );
+    let how = match (&r.setup.exec, &r.setup.pipe) {
+        (Some(cmd), _) => format!("--exec '{cmd}', -j {}", r.setup.concurrency),
+        (None, Some(cmd)) => format!("--pipe '{cmd}', -j {}", r.setup.concurrency),
+        (None, None) => "claim + ack".to_string(),
+    };
     s += &format!(
-        "  consume  {:>9} tasks  {:>8.3} s  {:>9.0} tasks/s  (claim + ack)\n",
+        "  consume  {:>9} tasks  {:>8.3} s  {:>9.0} tasks/s  ({how})\n",
         r.setup.tasks, r.consume_secs, r.consume_per_sec
     );
     if l.samples > 0 {

@@ -225,7 +225,10 @@ fn scrubbed(v: Value) -> Value {
 /// as it comes for a person; with JSON logs, one event a line, naming the task.
 pub struct Relay {
     event: &'static str,
-    task: String,
+    /// The field that names whose stream it is: `task` (an `--exec` handler's) or `slot` (a
+    /// `--pipe` handler's, which serves many tasks).
+    key: &'static str,
+    whose: Value,
     partial: Vec<u8>,
 }
 
@@ -233,7 +236,18 @@ impl Relay {
     pub fn new(event: &'static str, task: &str) -> Relay {
         Relay {
             event,
-            task: task.to_string(),
+            key: "task",
+            whose: task.into(),
+            partial: Vec::new(),
+        }
+    }
+
+    /// The stream of the `--pipe` handler of slot `slot`.
+    pub fn of_slot(event: &'static str, slot: usize) -> Relay {
+        Relay {
+            event,
+            key: "slot",
+            whose: slot.into(),
             partial: Vec::new(),
         }
     }
@@ -254,7 +268,7 @@ impl Relay {
     fn say(&self, l: &[u8]) {
         let text = String::from_utf8_lossy(l);
         Event::info(self.event, text.trim_end_matches('\r'))
-            .with("task", self.task.as_str())
+            .with(self.key, self.whose.clone())
             .always()
             .emit();
     }

@@ -22,7 +22,6 @@ use serde::Serialize;
 use serde_json::json;
 use std::io::{self, BufRead, Write};
 use std::os::fd::AsFd;
-use std::process::Stdio;
 use std::time::Duration;
 
 /// How a consumer finished with a task.
@@ -86,7 +85,13 @@ pub struct Output {
     color: bool,
     stdout_tty: bool,
     stderr_tty: bool,
+    /// Set for a consumer that `rpq bench` runs (issue 11): its result lines are collected
+    /// here instead of printed, and its handlers' stdout goes nowhere.
+    collected: Option<Collected>,
 }
+
+/// The ids of the tasks a consumer reported done, for `rpq bench`'s exactly-once check.
+pub type Collected = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
 impl Output {
     pub fn new(cfg: &Config) -> Output {
@@ -95,12 +100,22 @@ impl Output {
             color: cfg.color,
             stdout_tty: cfg.stdout_tty,
             stderr_tty: cfg.stderr_tty,
+            collected: None,
         }
     }
 
     /// Plain text, no colour, no terminal: for tests.
     pub fn plain() -> Output {
         Output::default()
+    }
+
+    /// An output that prints nothing and collects the ids of the tasks reported done into
+    /// `into` (`rpq bench` running the consumer's engine).
+    pub fn collecting(into: Collected) -> Output {
+        Output {
+            collected: Some(into),
+            ..Output::default()
+        }
     }
 
     /// Whether a stdout line is a person's: a terminal and no `--json` (a screen redrawn in
@@ -180,7 +195,7 @@ impl Output {
 
     /// `[c1] Got task:` and its fields, when a consumer starts on a task.
     pub fn got(&self, consumer: &str, task: &Task) -> io::Result<()> {
-        if self.json {
+        if self.json || self.collected.is_some() {
             return Ok(());
         }
         let retry = if task.attempt > 1 {
@@ -202,6 +217,12 @@ impl Output {
     /// The line after a task: how it ended, how long it waited and how long it took. It names
     /// the consumer and the task, as several consumers may share one terminal (the demo).
     pub fn finished(&self, f: &Finished) -> io::Result<()> {
+        if let Some(c) = &self.collected {
+            if f.outcome == Outcome::Done {
+                c.lock().unwrap().push(f.task.id.clone());
+            }
+            return Ok(());
+        }
         if f.outcome == Outcome::Lost {
             // The "recovered lease" event of -v: this consumer's lease ran out, and the queue
             // gave (or will give) the task to another consumer.
@@ -248,6 +269,9 @@ impl Output {
     /// other task's; a person has the note on stderr already, which says it better than a
     /// block of unknown fields.
     pub fn unreadable(&self, f: &Finished) -> io::Result<()> {
+        if self.collected.is_some() {
+            return Ok(());
+        }
         if self.json {
             return self.json_line(f);
         }
@@ -458,6 +482,52 @@ impl Output {
         Ok(())
     }
 
+    // The worker runtime (issue 11).
+
+    /// `produce` of a task whose id is that of a task done, its result still kept: not queued.
+    /// JSON prints the line with `queued: false` and `done_at`; a person gets a note.
+    pub fn already_done(&self, task: &Task, at: &DateTime<Utc>) -> io::Result<()> {
+        if self.json {
+            #[derive(Serialize)]
+            struct Line<'a> {
+                #[serde(flatten)]
+                task: &'a Task,
+                queued: bool,
+                #[serde(with = "rfc3339")]
+                done_at: &'a DateTime<Utc>,
+            }
+            return self.json_line(&Line {
+                task,
+                queued: false,
+                done_at: at,
+            });
+        }
+        log::Event::info(
+            "already_done",
+            format!(
+                "task {} is already done (at {}) and its result is kept; not queued again",
+                task.id,
+                local_date_time(at)
+            ),
+        )
+        .with("task", task.id.as_str())
+        .with("done_at", rfc3339::format(at))
+        .emit();
+        Ok(())
+    }
+
+    /// A task's kept result (`rpq result`, `produce --wait`): what its handler wrote, byte for
+    /// byte, so `out=$(rpq result ID)` is that; with --json the record as one line.
+    pub fn kept(&self, k: &crate::queue::Kept) -> io::Result<()> {
+        if self.json {
+            return self.json_line(k);
+        }
+        match &k.result {
+            Some(bytes) => self.raw(bytes),
+            None => Ok(()),
+        }
+    }
+
     /// Each task of a `produce --stdin` batch once it was pushed: a JSON line each; a person
     /// gets the summary at the end instead.
     pub fn imported(&self, task: &Task, queued: bool) -> io::Result<()> {
@@ -528,6 +598,9 @@ impl Output {
     /// writing, so a consumer can stop before it claims a task it could not report. A
     /// terminal, a file, or a reader still there: false.
     pub fn reader_gone(&self) -> bool {
+        if self.collected.is_some() {
+            return false;
+        }
         let mut p = libc::pollfd {
             fd: libc::STDOUT_FILENO,
             events: libc::POLLOUT,
@@ -540,14 +613,16 @@ impl Output {
 
     /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries
     /// rpq's NDJSON; piped (for `log::Relay`) when that stderr carries JSON log lines.
-    pub fn handler_stdout(&self) -> io::Result<Stdio> {
-        if self.json && log::json() {
-            Ok(Stdio::piped())
+    pub fn handler_out(&self) -> io::Result<HandlerOut> {
+        Ok(if self.collected.is_some() {
+            HandlerOut::Fd(std::fs::File::create("/dev/null")?.into())
+        } else if self.json && log::json() {
+            HandlerOut::Piped
         } else if self.json {
-            Ok(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?))
+            HandlerOut::Fd(io::stderr().as_fd().try_clone_to_owned()?)
         } else {
-            Ok(Stdio::inherit())
-        }
+            HandlerOut::Inherit
+        })
     }
 
     /// Takes over the terminal for frames redrawn in place (`stats --watch`): clears it and
@@ -556,6 +631,16 @@ impl Output {
         let _ = self.block("\x1b[?25l\x1b[2J");
         Screen
     }
+}
+
+/// Where a handler's stdout goes (`Output::handler_out`).
+pub enum HandlerOut {
+    /// rpq's own stdout, as it is.
+    Inherit,
+    /// This fd: a copy of rpq's stderr when stdout carries NDJSON (or /dev/null for a bench).
+    Fd(std::os::fd::OwnedFd),
+    /// A pipe rpq reads: a kept result, or JSON log lines.
+    Piped,
 }
 
 /// A terminal redrawn in place, like top. Only for a stdout that is a terminal.

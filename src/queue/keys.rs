@@ -152,10 +152,15 @@ pub const SHARD_SEP: char = '#';
 pub const TAGS_FIELD: &str = "tags";
 pub const WAKE_ALL_SUFFIX: &str = "wake:all";
 
+/// Before the task id in the key of a kept result (`Keys::result`); no suffix of `LAYOUT` starts
+/// with it.
+pub const RESULT_PREFIX: &str = "result:";
+
 /// The keys of one shard, in the order every script receives them (`LAYOUT`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keys {
     all: Vec<String>,
+    tag: String,
 }
 
 impl Keys {
@@ -165,7 +170,16 @@ impl Keys {
         let tag = tag(name, index);
         Keys {
             all: LAYOUT.iter().map(|d| key(&tag, d.suffix)).collect(),
+            tag,
         }
+    }
+
+    /// The kept result of task `id` of this shard (the worker runtime, issue 11): a list of one
+    /// element with a PEXPIRE (common.lua's keep_record), in the shard's hash tag so the scripts
+    /// that finish the task can take it as one more KEY. Outside `LAYOUT`: one key per task, and
+    /// only for tasks whose producer asked for their result.
+    pub fn result(&self, id: &str) -> String {
+        key(&self.tag, &format!("{RESULT_PREFIX}{id}"))
     }
 
     /// All keys, in script order.
@@ -382,6 +396,14 @@ mod tests {
     }
 
     #[test]
+    fn result_keys_are_in_the_shard_tag_and_apart_from_the_layout() {
+        let k = Keys::new("jobs", 2);
+        assert_eq!(k.result("a:b"), "rpq:{jobs#2}:result:a:b");
+        assert!(LAYOUT.iter().all(|d| !d.suffix.starts_with(RESULT_PREFIX)));
+        assert_eq!(Keys::new("jobs", 0).result("x"), "rpq:{jobs}:result:x");
+    }
+
+    #[test]
     fn shards_get_their_own_tag() {
         assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:tasks");
         assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:tasks");
@@ -418,7 +440,10 @@ mod tests {
         for name in &names {
             assert!(check_queue_name(name).is_ok(), "{name}");
             for shard in 0..12 {
-                let mut keys = Keys::new(name, shard).all().to_vec();
+                let k = Keys::new(name, shard);
+                let mut keys = k.all().to_vec();
+                // A result key of an id that looks like a suffix of the layout.
+                keys.push(k.result("pending"));
                 if shard == 0 {
                     keys.extend([meta(name), wake_all(name)]);
                 }

@@ -14,6 +14,8 @@ mod inspect;
 pub mod keys;
 mod losses;
 mod registry;
+mod results;
+pub use results::{KeepAck, WAIT_SLICE};
 pub mod score;
 mod script;
 pub use script::FireCode;
@@ -191,15 +193,25 @@ impl Queue {
         Ok(())
     }
 
-    /// Runs a script on one shard. EVALSHA first; on NOSCRIPT (a restarted server, a promoted
-    /// replica) EVAL with the source, which goes by key to the same node and caches it there.
+    /// Queues tasks; one flag each, true when queued, false when its id was known already (also
+    /// when it is done and its result kept: `push_detailed` tells the two apart).
     pub fn push(&mut self, tasks: &[NewTask]) -> Result<(DateTime<Utc>, Vec<bool>)> {
+        let (created, pushed) = self.push_detailed(tasks)?;
+        Ok((
+            created,
+            pushed.iter().map(|p| *p == Pushed::Queued).collect(),
+        ))
+    }
+
+    /// Queues tasks, saying for each whether it was queued, its id was known, or a task of its
+    /// id is done and its result kept (the worker runtime, issue 11).
+    pub fn push_detailed(&mut self, tasks: &[NewTask]) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
         if tasks.is_empty() {
             return Ok((Utc::now(), vec![]));
         }
         self.pin()?;
         let mut created = None;
-        let mut out = vec![false; tasks.len()];
+        let mut out = vec![Pushed::Known; tasks.len()];
         let mut confirmed = vec![false; tasks.len()];
         let sharded = self.shards.len() > 1;
         for (shard, idx) in self.by_shard(tasks, |t| &t.id) {
@@ -221,7 +233,7 @@ impl Queue {
                 confirmed[i] = true;
             }
             created.get_or_insert(c);
-            let queued = flags.iter().filter(|f| **f).count() as u64;
+            let queued = flags.iter().filter(|f| **f == Pushed::Queued).count() as u64;
             for (i, f) in idx.into_iter().zip(flags) {
                 out[i] = f;
             }
@@ -234,7 +246,7 @@ impl Queue {
         &mut self,
         shard: usize,
         tasks: &[&NewTask],
-    ) -> Result<(DateTime<Utc>, Vec<bool>)> {
+    ) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
         // Five fields a task when any has a time (push.lua), three otherwise.
         let timed = tasks.iter().any(|t| !t.when.is_now());
         let fields = if timed { 5 } else { 3 };
@@ -254,14 +266,33 @@ impl Queue {
                 args.push(t.when.ttl.map_or(0, |d| d.as_millis().max(1)).to_string());
             }
         }
+        // The worker runtime (issue 11): a producer's own id may be that of a task whose
+        // result is kept; push.lua looks at the result keys of those ids (random ones cannot
+        // meet one), given after the layout's, with the number of each one's task.
+        let mut results = Vec::new();
+        for (i, t) in tasks.iter().enumerate().filter(|(_, t)| t.named) {
+            results.push(self.shards[shard].result(&t.id));
+            args.push((i + 1).to_string());
+        }
         // After a lost reply, an id found already queued was most likely queued by that push.
         let resent = self.resent;
-        let reply = self.invoke(shard, &PUSH, &args, "pushing tasks")?;
+        let reply = self.invoke_with(shard, &PUSH, &results, &args, "pushing tasks")?;
         let items = array(reply)?;
         let created = ms_to_time(int(items.first())?);
-        let flags = items[1..]
+        let n = tasks.len();
+        let mut done_at = items.iter().skip(1 + n);
+        let flags = items
             .iter()
-            .map(|v| int(Some(v)).map(|f| f == 1 || resent))
+            .skip(1)
+            .take(n)
+            .map(|v| {
+                Ok(match int(Some(v))? {
+                    1 => Pushed::Queued,
+                    2 => Pushed::Done(ms_to_time(int(done_at.next())?)),
+                    _ if resent => Pushed::Queued,
+                    _ => Pushed::Known,
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok((created, flags))
     }
@@ -373,6 +404,11 @@ impl Queue {
             self.schedules_changed = true;
         }
         Ok(woke.is_some())
+    }
+
+    /// A wake-up seen by another connection (a consumer's listener) said the schedules changed.
+    pub fn note_schedules_changed(&mut self) {
+        self.schedules_changed = true;
     }
 
     /// Whether a wake-up since the last call said the schedules changed.
@@ -985,6 +1021,8 @@ mod tests {
             priority: Priority::MEDIUM,
             payload: serde_json::Value::Null,
             when: crate::task::When::NOW,
+            settings: Default::default(),
+            named: true,
         }
     }
 

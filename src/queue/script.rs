@@ -50,11 +50,12 @@ pub static FIRE: LazyLock<Lua> = script!("fire.lua");
 pub static INSPECT: LazyLock<Lua> = script!("inspect.lua");
 pub static CANCEL: LazyLock<Lua> = script!("cancel.lua");
 pub static MOVE: LazyLock<Lua> = script!("move.lua");
+pub static KEEP: LazyLock<Lua> = script!("keep.lua");
 
 impl Lua {
     /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
     /// the source, which also caches the script on that node.
-    fn cmd(&self, by_source: bool, keys: &[String], args: &[String]) -> redis::Cmd {
+    fn cmd<A: redis::ToRedisArgs>(&self, by_source: bool, keys: &[String], args: &A) -> redis::Cmd {
         let mut c = redis::cmd(if by_source { "EVAL" } else { "EVALSHA" });
         c.arg(if by_source {
             self.src
@@ -240,7 +241,26 @@ impl Queue {
         args: &[String],
         what: &str,
     ) -> Result<Value> {
-        let keys = self.shards[shard].all();
+        self.invoke_with(shard, script, &[], &args, what)
+    }
+
+    /// The same with keys after the layout's (the worker runtime's per-task result keys, in
+    /// the shard's hash tag).
+    pub(super) fn invoke_with<A: redis::ToRedisArgs>(
+        &mut self,
+        shard: usize,
+        script: &Lua,
+        extra: &[String],
+        args: &A,
+        what: &str,
+    ) -> Result<Value> {
+        let joined: Vec<String>;
+        let keys = if extra.is_empty() {
+            self.shards[shard].all()
+        } else {
+            joined = [self.shards[shard].all(), extra].concat();
+            &joined
+        };
         let reply = match script.cmd(false, keys, args).query::<Value>(&mut self.conn) {
             Err(e) if is_noscript(&e) => {
                 script.cmd(true, keys, args).query::<Value>(&mut self.conn)
@@ -408,7 +428,7 @@ mod tests {
         for s in [
             &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
             &SCHEDULE, &FIRE, &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD,
-            &OLDEST, &INSPECT, &CANCEL, &MOVE,
+            &OLDEST, &INSPECT, &CANCEL, &MOVE, &KEEP,
         ] {
             assert!(s.src.starts_with("-- common:"), "{}", s.name);
             let own = s.src.split("\n-- ").nth(1).unwrap_or("");
@@ -428,7 +448,7 @@ mod tests {
         let mut names: Vec<(&str, String)> = Vec::new();
         for s in [
             &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
-            &SCHEDULE, &FIRE, &INSPECT, &CANCEL, &MOVE,
+            &SCHEDULE, &FIRE, &INSPECT, &CANCEL, &MOVE, &KEEP,
         ] {
             let mut seen = std::collections::HashSet::new();
             for line in s.src.lines() {

@@ -112,6 +112,90 @@ impl std::fmt::Display for PushFailed {
     }
 }
 
+/// What a push did with one task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pushed {
+    Queued,
+    /// A task of its id is waiting, scheduled, in flight, retrying or dead.
+    Known,
+    /// A task of its id finished at this time, and its result is kept (issue 11): the id stays
+    /// known until the result expires.
+    Done(DateTime<Utc>),
+}
+
+/// A task's kept result (the worker runtime, issue 11): what its handler answered once it was
+/// done, or its error once it died. Its JSON form is what `result --json` and `produce --wait
+/// --json` print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    pub id: String,
+    pub outcome: KeptOutcome,
+    #[serde(with = "rfc3339")]
+    pub finished_at: DateTime<Utc>,
+    /// The handler's output as it came (for `--pipe`, its `result`: a JSON string's text, other
+    /// JSON as compact text); the JSON form holds it parsed when it is JSON, else as a string.
+    #[serde(
+        serialize_with = "result_json",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub result: Option<Vec<u8>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeptOutcome {
+    Done,
+    Dead,
+}
+
+impl Kept {
+    /// Reads the one element of a result key (common.lua's keep_record): "d|ms|result" or
+    /// "x|ms|error"; None for anything else.
+    pub fn parse(id: &str, record: &[u8]) -> Option<Kept> {
+        let mut parts = record.splitn(3, |&b| b == b'|');
+        let (tag, ms, rest) = (parts.next()?, parts.next()?, parts.next()?);
+        let ms: i64 = std::str::from_utf8(ms).ok()?.parse().ok()?;
+        let (outcome, result, error) = match tag {
+            b"d" => (KeptOutcome::Done, Some(rest.to_vec()), None),
+            b"x" => (
+                KeptOutcome::Dead,
+                None,
+                Some(String::from_utf8_lossy(rest).into_owned()),
+            ),
+            _ => return None,
+        };
+        Some(Kept {
+            id: id.to_string(),
+            outcome,
+            finished_at: ms_to_time(ms),
+            result,
+            error,
+        })
+    }
+}
+
+fn result_json<S: serde::Serializer>(r: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+    let text = String::from_utf8_lossy(r.as_deref().unwrap_or_default());
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    crate::task::parse_payload(text).serialize(s)
+}
+
+/// What a wait for a task's end found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Waited {
+    /// Done or dead, with what was kept.
+    Finished(Kept),
+    /// Dead, with no result kept (it died where no consumer could write one: its lease ran out
+    /// on its last attempt, its ttl passed, or it could not be read).
+    Dead(String),
+    /// Gone without a trace: cancelled, cleared or purged.
+    Gone,
+    /// Still waiting, in flight or retrying.
+    Pending,
+}
+
 /// The outcome of a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failed {

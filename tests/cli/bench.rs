@@ -181,3 +181,31 @@ fn progress_goes_to_stderr_only_on_a_terminal() {
     assert!(screen.ends_with("\r\x1b[2K"), "{screen:?}");
     assert_eq!(report(&out.stdout)["lost"], 0);
 }
+
+/// The handler paths through the same tool (issue 11): `--exec` and `--pipe` consume through
+/// the consumer's engine, `-j` slots each, and the exactly-once check covers them.
+#[test]
+fn a_bench_with_a_handler_consumes_through_the_engine_and_checks_every_task_once() {
+    let r = redis();
+    for handler in [["--exec", "cat >/dev/null"], ["--pipe", PIPE_OK]] {
+        let out = rpq(&r)
+            .args(["--json", "bench", "--tasks", "200", "-j", "2"])
+            .args(["--latency-tasks", "0", "--scheduled-tasks", "0"])
+            .args(handler)
+            .assert()
+            .success();
+        let v = report(&out.get_output().stdout);
+        assert_eq!(
+            (v["consumed"].as_u64(), v["lost"].as_u64()),
+            (Some(200), Some(0))
+        );
+        assert_eq!(v["duplicated"], 0);
+        assert_eq!(v["concurrency"], 2);
+        let which = handler[0].trim_start_matches("--");
+        assert_eq!(v[which], handler[1], "{v}");
+        assert!(v["consume_per_sec"].as_f64().unwrap() > 0.0);
+    }
+}
+
+/// A `--pipe` handler in a line of shell: it answers every task ok.
+const PIPE_OK: &str = r#"while read -r t; do id=${t#*\"id\":\"}; printf '{"id":"%s","ok":true}\n' "${id%%\"*}"; done"#;

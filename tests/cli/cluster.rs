@@ -450,3 +450,58 @@ fn time_works_on_a_three_primary_cluster() {
     crate::time::scheduled_tasks_come_due(&at, 60, 1500, 2, 250);
     crate::time::schedule_fires_each_slot_once(&at, 2, 3);
 }
+
+/// The worker runtime (issue 11): `produce --wait` on a queue sharded over three primaries.
+/// Each task's result key is in its own shard's hash tag, so its ack (keep.lua) and the
+/// waiter's blocking read go to the node that holds the task, whichever it is; and a waiter
+/// that was there before any consumer gets its answer too.
+#[test]
+fn produce_wait_works_on_a_three_primary_cluster_with_three_shards() {
+    let c = Cluster::start(3, 0);
+    let queue = name_on_every_primary(&c, 3);
+    // One id on each shard.
+    let ids: Vec<String> = (0..3)
+        .map(|s| {
+            (0..100)
+                .map(|i| format!("rpc-{i}"))
+                .find(|id| rpq::queue::keys::shard_of(id, 3) == s)
+                .unwrap()
+        })
+        .collect();
+    let first = c.spawn(&[
+        "--queue", &queue, "--shards", "3", "produce", "--type", "t", "--id", &ids[0], "--wait",
+    ]);
+    wait_until(
+        Duration::from_secs(20),
+        "the first task to be queued",
+        || {
+            let out = c.rpq().args(["--queue", &queue, "len"]).output().unwrap();
+            String::from_utf8_lossy(&out.stdout).trim() == "1"
+        },
+    );
+    let consumer = c.spawn(&[
+        "--queue",
+        &queue,
+        "consume",
+        "-j",
+        "2",
+        "--exec",
+        r#"printf 'did %s' "$RPQ_TASK_ID""#,
+    ]);
+    let out = first.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("did {}", ids[0])
+    );
+    for id in &ids[1..] {
+        c.rpq()
+            .args(["--queue", &queue, "produce", "--type", "t", "--id", id])
+            .args(["--wait", "--timeout", "20s"])
+            .assert()
+            .success()
+            .stdout(format!("did {id}"));
+    }
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(30)).status.success());
+}

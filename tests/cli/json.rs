@@ -172,14 +172,14 @@ struct Purged {
     purged: u64,
 }
 
-/// Every key of every line, at any depth, except inside payloads (which are the user's).
+/// Every key of every line, at any depth, except inside payloads and results (the user's).
 fn keys(lines: &[Value], out: &mut BTreeSet<String>) {
     fn walk(v: &Value, out: &mut BTreeSet<String>) {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
                     out.insert(k.clone());
-                    if k != "payload" {
+                    if k != "payload" && k != "result" {
                         walk(v, out);
                     }
                 }
@@ -773,4 +773,121 @@ fn the_readme_names_every_outcome() {
             "the README does not explain {name}"
         );
     }
+}
+
+// The worker runtime (issue 11).
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeptResult {
+    id: String,
+    outcome: String,
+    finished_at: String,
+    #[serde(default)]
+    result: Option<Value>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// `result --json` and `produce --wait --json`: the kept result as one object, the handler's
+/// output as JSON when it is JSON (else a string), or the error of a dead task; and a task's
+/// own settings among its fields wherever a task is printed.
+#[test]
+fn result_and_wait_print_the_kept_record() {
+    let r = redis();
+    let mut seen: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "ok",
+            "--id",
+            "a",
+            "--keep-result",
+            "1h",
+        ])
+        .args(["--max-attempts", "2", "--exec-timeout", "20s"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "bad",
+            "--id",
+            "b",
+            "--keep-result",
+            "1h",
+        ])
+        .assert()
+        .success();
+    let peeked = json_lines(rpq(&r).args(["--json", "peek"]));
+    assert_eq!(
+        (
+            &peeked[0]["max_attempts"],
+            &peeked[0]["exec_timeout_ms"],
+            &peeked[0]["keep_result_ms"]
+        ),
+        (&json!(2), &json!(20_000), &json!(3_600_000))
+    );
+    let before = Utc::now();
+    rpq(&r)
+        .args(["consume", "--count", "2", "--exec"])
+        .arg(r#"[ "$RPQ_TASK_TYPE" = bad ] && { echo broken >&2; exit 65; }; echo '{"size":3}'"#)
+        .assert()
+        .success();
+    let a: Vec<KeptResult> = run(&r, &mut seen, "result", &["result", "a"]);
+    assert_eq!((a[0].id.as_str(), a[0].outcome.as_str()), ("a", "done"));
+    assert_eq!(a[0].result, Some(json!({"size": 3})));
+    assert!(documented_time(&a[0].finished_at) >= before);
+    let out = rpq(&r).args(["--json", "result", "b"]).assert().code(1);
+    let lines = ndjson(&out.get_output().stdout);
+    keys(&lines, seen.entry("result").or_default());
+    let b: KeptResult = serde_json::from_value(lines[0].clone()).unwrap();
+    assert_eq!(
+        (b.outcome.as_str(), b.error.as_deref()),
+        ("dead", Some("exit status 65: broken"))
+    );
+    assert_eq!(b.result, None);
+
+    let c = Proc::start(
+        &r,
+        &[
+            "consume",
+            "--exec",
+            r#"[ "$RPQ_TASK_TYPE" = bad ] && exit 65; printf 'plain text'"#,
+        ],
+    );
+    wait_consumers(&mut conn(&r), "default", 1);
+    let w: Vec<KeptResult> = run(
+        &r,
+        &mut seen,
+        "produce --wait",
+        &["produce", "--type", "t", "--wait", "--timeout", "20s"],
+    );
+    assert_eq!(
+        (w[0].outcome.as_str(), w[0].result.clone()),
+        ("done", Some(json!("plain text")))
+    );
+    let out = rpq(&r)
+        .args([
+            "--json",
+            "produce",
+            "--type",
+            "bad",
+            "--wait",
+            "--timeout",
+            "20s",
+        ])
+        .assert()
+        .code(1);
+    let lines = ndjson(&out.get_output().stdout);
+    keys(&lines, seen.entry("produce --wait").or_default());
+    assert_eq!(
+        (&lines[0]["outcome"], &lines[0]["error"]),
+        (&json!("dead"), &json!("exit status 65"))
+    );
+    c.signal(libc::SIGTERM);
+    assert!(c.end(std::time::Duration::from_secs(10)).status.success());
+    readme_lists_exactly(&seen);
 }

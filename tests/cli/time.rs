@@ -123,6 +123,18 @@ fn consumers(at: &At, n: usize, extra: &[&str]) -> Vec<Proc> {
 /// `workers` consumers: each claimed once, none before its due time by the server's clock, each
 /// within `bound_ms` of it. Returns how late each was claimed, ms.
 pub fn scheduled_tasks_come_due(at: &At, n: usize, spread_ms: u64, workers: usize, bound_ms: i64) {
+    scheduled_tasks_come_due_to(at, n, spread_ms, workers, bound_ms, &[]);
+}
+
+/// The same with consumers given `extra` arguments (the worker runtime's `-j N`, issue 11).
+pub fn scheduled_tasks_come_due_to(
+    at: &At,
+    n: usize,
+    spread_ms: u64,
+    workers: usize,
+    bound_ms: i64,
+    extra: &[&str],
+) {
     let mut rng = rand::rng();
     let lines: Vec<String> = (0..n)
         .map(|i| {
@@ -131,7 +143,7 @@ pub fn scheduled_tasks_come_due(at: &At, n: usize, spread_ms: u64, workers: usiz
             .to_string()
         })
         .collect();
-    let running = consumers(at, workers, &[]);
+    let running = consumers(at, workers, extra);
     let pushed = json_lines(
         at.rpq()
             .args(["--json", "produce", "--stdin"])

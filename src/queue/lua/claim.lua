@@ -172,10 +172,18 @@ while claimed < want do
     c = claim .. string.format('%d|', n)
     redis.call('HDEL', K_STATE, id)
   end
+  body = body or redis.call('HGET', K_TASKS, id)
+  -- The worker runtime (issue 11): a task pushed with its own max attempts carries it at the
+  -- head of its body, before "t" (task_max_attempts); that number goes into its claim instead
+  -- of the consumer's, for fail and lease recovery to read.
+  local own_max = body and task_max_attempts(body)
+  if own_max then
+    c = token .. '|' .. now_s .. '|' .. own_max .. string.format('|%d|', n)
+  end
   redis.call('ZADD', K_INFLIGHT, deadline, id)
   redis.call('HSET', K_CLAIMS, id, c .. score .. '|' .. consumer)
   out[#out + 1] = id
-  out[#out + 1] = body or redis.call('HGET', K_TASKS, id)
+  out[#out + 1] = body
   out[#out + 1] = n
   claimed = claimed + 1
 end

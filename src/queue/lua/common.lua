@@ -465,3 +465,22 @@ local function expire(id, deadline)
   set_state(id, 0, pending_score(due_priority(body), 0))
   return true
 end
+
+-- The worker runtime (issue 11): per-task settings and kept results.
+-- A stored body may begin with settings the producer gave, before "t" (NewTask::body):
+-- {"c":..,["u":..,]["x":..,]["m":<max attempts>,]["o":<exec timeout ms>,]["k":<keep ms>,]"t":..
+-- None of the head's field names holds a "t", so `[^t]*` stays within the head: for a body
+-- without settings the match fails a few bytes in, and the payload is never looked at.
+local function task_max_attempts(body)
+  return string.match(body, '^{"c":%d+,[^t]*"m":(%d+)')
+end
+
+-- A kept result: one list of one element under the task's result key (keys::result), in the
+-- task's hash tag: "d|<finished ms>|<result>" once done, "x|<finished ms>|<error>" once dead.
+-- A list, so that a producer's `--wait` blocks on it (BLMOVE from the key to itself reads it
+-- without taking it, for any number of waiters); it expires by its PEXPIRE, at no cost to rpq.
+local function keep_record(key, record, keep_ms)
+  redis.call('DEL', key)
+  redis.call('RPUSH', key, record)
+  redis.call('PEXPIRE', key, keep_ms)
+end

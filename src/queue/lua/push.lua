@@ -5,9 +5,28 @@
 -- without the opening brace (`"t":..,"p":..,"d":..}`, see NewTask::body); with 5 fields also
 -- due: "" (now), "+MS" (MS after now by this server's clock) or "MS" (at that time, ms since
 -- the epoch), and ttl ms ("0": none)
--- returns {created ms, flag for each task: 1 queued, 0 the id is already known}
+-- The worker runtime (issue 11): KEYS[17..] are the result keys (keys::result) of the tasks
+-- whose id is the producer's own, and the ARGV after the tuples hold the number (1..n) of the
+-- task of each: a task whose result is kept is done, and its id stays known until it expires.
+-- returns {created ms, flag for each task: 1 queued, 0 the id is already known, 2 done (its
+-- result is kept); then the finished ms of each task flagged 2, in order}
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now = now_ms()
+-- done[i]: the finished ms of task i, when it is done and its result kept; stale[i]: the key of
+-- the error kept for an earlier task of its id that died, which goes when this one is queued
+-- (a waiter for this one must not read that one's end).
+local done, stale = {}, {}
+for j = 17, #KEYS do
+  local i = tonumber(ARGV[2 + n * fields + j - 16])
+  local rec = redis.call('LINDEX', KEYS[j], 0)
+  local at = rec and string.match(rec, '^d|(%d+)|')
+  if at then
+    done[i] = at
+  elseif rec then
+    stale[i] = KEYS[j]
+  end
+end
+local finished = {}
 -- Tasks that fell due before this push join the line before it numbers its own (promote).
 local _, recover_at = checks_read()
 if recover_at <= now then
@@ -29,8 +48,16 @@ if fields == 5 then
     else
       due = tonumber(due)
     end
-    local flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
-    out[i + 1] = flag
+    local flag, at = 0, nil
+    if done[i] then
+      finished[#finished + 1] = done[i]
+    else
+      flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
+      if flag == 1 and stale[i] then
+        redis.call('DEL', stale[i])
+      end
+    end
+    out[i + 1] = done[i] and 2 or flag
     queued = queued + flag
     if at then
       look_at = math.min(look_at or at, at)
@@ -54,6 +81,9 @@ if fields == 5 then
       wake(math.max(at_once, 1))
     end
   end
+  for _, f in ipairs(finished) do
+    out[#out + 1] = tonumber(f)
+  end
   return out
 end
 local last = redis.call('INCRBY', K_SEQ, n)
@@ -64,10 +94,16 @@ local zargs = {}
 for i = 1, n do
   local j = 3 * i
   local id = ARGV[j]
-  if redis.call('HSETNX', K_TASKS, id, prefix .. ARGV[j + 2]) == 1 then
+  if done[i] then
+    out[i + 1] = 2
+    finished[#finished + 1] = done[i]
+  elseif redis.call('HSETNX', K_TASKS, id, prefix .. ARGV[j + 2]) == 1 then
     zargs[#zargs + 1] = pending_score(ARGV[j + 1], first + i)
     zargs[#zargs + 1] = id
     out[i + 1] = 1
+    if stale[i] then
+      redis.call('DEL', stale[i])
+    end
   else
     out[i + 1] = 0
   end
@@ -80,5 +116,8 @@ end
 if queued > 0 then
   redis.call('HINCRBY', K_STATS, 'pushed', queued)
   wake(queued)
+end
+for _, f in ipairs(finished) do
+  out[#out + 1] = tonumber(f)
 end
 return out

@@ -1,0 +1,712 @@
+//! The slots of a consumer (`-j N`, issue 11): where the tasks it claimed run, and how each
+//! run ends. Three kinds: simulated work (`--delay`: a deadline the engine's loop waits for),
+//! `--exec` (a thread per slot, started once, that runs `sh -c CMD` per task and blocks on it),
+//! and `--pipe` (a handler process per slot, kept, given up to `--pipe-depth` tasks at once).
+//! Every end comes back to the engine as an `Event` on one channel, or from `tick` for the
+//! deadlines the engine's loop keeps (simulated work, `--exec-timeout` of a `--pipe` task,
+//! restarts); the engine blocks on that channel, never on a child. The pool claims nothing and
+//! prints nothing but its handlers' restarts.
+
+use super::handler::{Handler, HandlerResult, Run, KILL_GRACE};
+use super::heartbeat::CancelWatch;
+use super::pipe::{Answer, PipeProc};
+use super::Options;
+use crate::output::log::Event as LogEvent;
+use crate::output::Output;
+use crate::queue::{Claimed, Lease};
+use crate::shutdown::Shutdown;
+use crate::task::Task;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A `--pipe` handler that ended is started again after this, doubled for each end in a row
+/// without an answer between, up to `RESTART_MAX`.
+const RESTART_FIRST: Duration = Duration::from_millis(250);
+const RESTART_MAX: Duration = Duration::from_secs(30);
+
+/// What the engine's channel carries.
+pub enum Event {
+    /// The `--exec` handler of a slot finished its task.
+    Exec { slot: usize, result: HandlerResult },
+    /// The `--pipe` handler of a slot (its `gen`-th start) answered.
+    Answer {
+        slot: usize,
+        gen: u64,
+        answer: Answer,
+    },
+    /// The `--pipe` handler of a slot ended, or wrote a line that is not an answer.
+    Broken {
+        slot: usize,
+        gen: u64,
+        why: String,
+        code: Option<i32>,
+    },
+    /// New work may be waiting (the listener's BLPOP returned a marker).
+    Woke { schedules: bool },
+}
+
+/// A task a slot runs.
+pub struct Running {
+    pub claimed: Claimed,
+    pub started: Instant,
+    /// Its `--exec-timeout` (its own, else the consumer's).
+    pub timeout: Option<Duration>,
+    /// Whether its output is its result (its producer asked to keep it).
+    pub capture: bool,
+}
+
+impl Running {
+    fn lease(&self) -> Lease {
+        self.claimed.lease()
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.timeout.map(|t| self.started + t)
+    }
+}
+
+/// What an `--exec` slot's thread is given: the task, and how to run it.
+struct Job {
+    task: Task,
+    lease: Lease,
+    timeout: Option<Duration>,
+    capture: bool,
+}
+
+/// A task's run that ended, and how.
+pub struct Done {
+    pub run: Running,
+    pub result: HandlerResult,
+}
+
+pub struct Pool {
+    kind: Kind,
+    /// Set by `stop_all`: every handler is to stop, its task to go back.
+    stopping: Arc<AtomicBool>,
+    /// A `--pipe` handler that the shell could not run (exit 126 or 127) while it held no task:
+    /// for the engine, which stops when no handler has ever run.
+    pub not_run: Option<String>,
+}
+
+enum Kind {
+    Simulated {
+        delay: Duration,
+        slots: Vec<Option<(Running, Instant)>>,
+    },
+    Exec(Vec<Worker>),
+    Pipe(Pipes),
+}
+
+/// An `--exec` slot: a thread that runs one task at a time.
+struct Worker {
+    jobs: Sender<Job>,
+    /// The task it runs, handed back with its end.
+    running: Option<Running>,
+    /// The process group of its handler while one runs (0: none), for `kill_all`.
+    group: Arc<AtomicI32>,
+}
+
+struct Pipes {
+    command: String,
+    queue: String,
+    depth: usize,
+    events: Sender<Event>,
+    slots: Vec<PipeSlot>,
+    /// Handlers told to stop (SIGTERM) and when they get SIGKILL.
+    dying: Vec<(i32, Instant)>,
+    /// Whether any handler has ever answered (restart backoff and the 126/127 rule).
+    answered: bool,
+}
+
+#[derive(Default)]
+struct PipeSlot {
+    proc: Option<PipeProc>,
+    gen: u64,
+    held: Vec<Running>,
+    /// While it is down: when it starts again.
+    down_until: Option<Instant>,
+    /// Ends in a row without an answer.
+    failures: u32,
+}
+
+impl Pool {
+    pub fn new(
+        o: &Options,
+        queue: &str,
+        events: &Sender<Event>,
+        out: &Output,
+        sd: &Shutdown,
+        watch: CancelWatch,
+    ) -> Pool {
+        let n = o.concurrency.max(1);
+        let stopping = Arc::new(AtomicBool::new(false));
+        let kind = if let Some(cmd) = &o.pipe {
+            let mut p = Pipes {
+                command: cmd.clone(),
+                queue: queue.to_string(),
+                depth: o.pipe_depth.max(1),
+                events: events.clone(),
+                slots: (0..n).map(|_| PipeSlot::default()).collect(),
+                dying: Vec::new(),
+                answered: false,
+            };
+            for i in 0..n {
+                p.start(i);
+            }
+            Kind::Pipe(p)
+        } else if let Some(cmd) = &o.exec {
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue));
+            Kind::Exec(
+                (0..n)
+                    .map(|slot| {
+                        Worker::start(
+                            slot,
+                            Arc::clone(&handler),
+                            events.clone(),
+                            out.clone(),
+                            sd.clone(),
+                            watch.clone(),
+                            Arc::clone(&stopping),
+                        )
+                    })
+                    .collect(),
+            )
+        } else {
+            Kind::Simulated {
+                delay: o.delay,
+                slots: (0..n).map(|_| None).collect(),
+            }
+        };
+        Pool {
+            kind,
+            stopping,
+            not_run: None,
+        }
+    }
+
+    /// How many more tasks can start now.
+    pub fn free(&self) -> usize {
+        match &self.kind {
+            Kind::Simulated { slots, .. } => slots.iter().filter(|s| s.is_none()).count(),
+            Kind::Exec(w) => w.iter().filter(|w| w.running.is_none()).count(),
+            Kind::Pipe(p) => p
+                .slots
+                .iter()
+                .filter(|s| s.proc.is_some())
+                .map(|s| p.depth.saturating_sub(s.held.len()))
+                .sum(),
+        }
+    }
+
+    /// How many tasks run now.
+    pub fn busy(&self) -> usize {
+        match &self.kind {
+            Kind::Simulated { slots, .. } => slots.iter().filter(|s| s.is_some()).count(),
+            Kind::Exec(w) => w.iter().filter(|w| w.running.is_some()).count(),
+            Kind::Pipe(p) => p.slots.iter().map(|s| s.held.len()).sum(),
+        }
+    }
+
+    /// Starts a task on a free slot (the caller saw `free() > 0`). Simulated work of no
+    /// length is done at once: its end is returned rather than waited for.
+    pub fn start(&mut self, run: Running) -> Option<Done> {
+        match &mut self.kind {
+            Kind::Simulated { delay, slots } => {
+                if delay.is_zero() {
+                    return Some(Done {
+                        run,
+                        result: HandlerResult::Done(None),
+                    });
+                }
+                let end = run.started + *delay;
+                let free = slots.iter_mut().find(|s| s.is_none())?;
+                *free = Some((run, end));
+                None
+            }
+            Kind::Exec(workers) => {
+                let w = workers.iter_mut().find(|w| w.running.is_none())?;
+                let job = Job {
+                    task: run.claimed.task.clone(),
+                    lease: run.lease(),
+                    timeout: run.timeout,
+                    capture: run.capture,
+                };
+                w.running = Some(run);
+                // The thread is gone only if it panicked; the task is then never reported,
+                // and its lease runs out and returns it.
+                let _ = w.jobs.send(job);
+                None
+            }
+            Kind::Pipe(p) => {
+                let depth = p.depth;
+                let s = p
+                    .slots
+                    .iter_mut()
+                    .filter(|s| s.proc.is_some() && s.held.len() < depth)
+                    .min_by_key(|s| s.held.len())?;
+                if let Some(proc) = &s.proc {
+                    proc.send(task_line(&run.claimed.task));
+                }
+                s.held.push(run);
+                None
+            }
+        }
+    }
+
+    /// What an event from a slot's thread or handler means for the tasks it ran.
+    pub fn handle(&mut self, ev: Event) -> Vec<Done> {
+        match (&mut self.kind, ev) {
+            (Kind::Exec(workers), Event::Exec { slot, result }) => workers
+                .get_mut(slot)
+                .and_then(|w| w.running.take())
+                .map(|run| Done { run, result })
+                .into_iter()
+                .collect(),
+            (Kind::Pipe(p), Event::Answer { slot, gen, answer }) => p.answered(slot, gen, answer),
+            (
+                Kind::Pipe(p),
+                Event::Broken {
+                    slot,
+                    gen,
+                    why,
+                    code,
+                },
+            ) => {
+                let (done, not_run) = p.broken(slot, gen, &why, code);
+                if not_run {
+                    self.not_run.get_or_insert(why);
+                }
+                done
+            }
+            _ => vec![],
+        }
+    }
+
+    /// The deadlines the engine's loop keeps, and the looks at cancels and signals for the
+    /// handlers that do not look themselves (simulated work, `--pipe`): what ended by now.
+    /// `restart`: whether a `--pipe` handler that is down may start again.
+    pub fn tick(
+        &mut self,
+        cancelled: &dyn Fn(&Lease) -> bool,
+        abort: bool,
+        restart: bool,
+    ) -> Vec<Done> {
+        let abort = abort || self.stopping.load(Ordering::SeqCst);
+        let now = Instant::now();
+        let mut done = Vec::new();
+        match &mut self.kind {
+            Kind::Simulated { slots, .. } => {
+                for s in slots.iter_mut() {
+                    let Some((run, end)) = s else { continue };
+                    let result = if abort {
+                        HandlerResult::Aborted
+                    } else if cancelled(&run.lease()) {
+                        HandlerResult::Cancelled
+                    } else if now >= *end {
+                        HandlerResult::Done(None)
+                    } else {
+                        continue;
+                    };
+                    let (run, _) = s.take().expect("a running slot");
+                    done.push(Done { run, result });
+                }
+            }
+            Kind::Exec(_) => {}
+            Kind::Pipe(p) => done = p.tick(now, cancelled, abort, restart),
+        }
+        done
+    }
+
+    /// The next instant `tick` has something to do at, if any.
+    pub fn next_wake(&self) -> Option<Instant> {
+        match &self.kind {
+            Kind::Simulated { slots, .. } => slots.iter().flatten().map(|(_, end)| *end).min(),
+            Kind::Exec(_) => None,
+            Kind::Pipe(p) => p
+                .slots
+                .iter()
+                .flat_map(|s| {
+                    s.held
+                        .iter()
+                        .filter_map(Running::deadline)
+                        .chain(s.down_until)
+                })
+                .chain(p.dying.iter().map(|d| d.1))
+                .min(),
+        }
+    }
+
+    /// Every handler is to stop at once (a second signal, a fatal error, a reader that left):
+    /// their tasks come back as `Aborted`, from their threads or from the next `tick`.
+    pub fn stop_all(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        if let Kind::Exec(workers) = &self.kind {
+            for w in workers {
+                let g = w.group.load(Ordering::SeqCst);
+                if g > 0 {
+                    super::handler::kill_group(g, libc::SIGTERM);
+                }
+            }
+        }
+    }
+
+    /// The consumer ends: `--pipe` handlers get the end of their stdin and a moment to exit
+    /// (one poll on their pidfds), then SIGKILL; nothing of this consumer is left running.
+    pub fn close(&mut self) {
+        let Kind::Pipe(p) = &mut self.kind else {
+            return;
+        };
+        let mut groups = Vec::new();
+        let mut exits = Vec::new();
+        for s in &mut p.slots {
+            if let Some(mut proc) = s.proc.take() {
+                proc.close_stdin();
+                groups.push(proc.pgid);
+                exits.extend(proc.pidfd.take());
+            }
+        }
+        groups.extend(p.dying.drain(..).map(|d| d.0));
+        wait_all_readable(&exits, KILL_GRACE);
+        for g in groups {
+            super::handler::kill_group(g, libc::SIGKILL);
+        }
+    }
+}
+
+/// Waits until every fd of `fds` (pidfds: readable once their process exits) is readable, or
+/// `limit` passes.
+fn wait_all_readable(fds: &[std::os::fd::OwnedFd], limit: Duration) {
+    use std::os::fd::AsRawFd;
+    let end = Instant::now() + limit;
+    let mut left: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|f| libc::pollfd {
+            fd: f.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    while !left.is_empty() {
+        let ms = end.saturating_duration_since(Instant::now()).as_millis() as i32;
+        if ms <= 0 {
+            return;
+        }
+        // SAFETY: `left` is a live array of pollfd structs owned by this frame.
+        if unsafe { libc::poll(left.as_mut_ptr(), left.len() as libc::nfds_t, ms) } < 0 {
+            return;
+        }
+        left.retain(|p| p.revents == 0);
+    }
+}
+
+impl Drop for Pool {
+    /// However the engine ended, no handler outlives it.
+    fn drop(&mut self) {
+        self.kill_all();
+    }
+}
+
+impl Pool {
+    /// SIGKILL to every handler's group, at once (after an error, before what is held is
+    /// handed back: no handler may go on with a task someone else will get).
+    pub fn kill_all(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        match &mut self.kind {
+            Kind::Exec(workers) => {
+                for w in workers {
+                    let g = w.group.load(Ordering::SeqCst);
+                    if g > 0 {
+                        super::handler::kill_group(g, libc::SIGKILL);
+                    }
+                }
+            }
+            Kind::Pipe(p) => {
+                for s in &p.slots {
+                    if let Some(proc) = &s.proc {
+                        proc.kill(libc::SIGKILL);
+                    }
+                }
+                for (g, _) in &p.dying {
+                    super::handler::kill_group(*g, libc::SIGKILL);
+                }
+            }
+            Kind::Simulated { .. } => {}
+        }
+    }
+}
+
+impl Worker {
+    fn start(
+        slot: usize,
+        handler: Arc<Handler>,
+        events: Sender<Event>,
+        out: Output,
+        sd: Shutdown,
+        watch: CancelWatch,
+        stopping: Arc<AtomicBool>,
+    ) -> Worker {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let group = Arc::new(AtomicI32::new(0));
+        let g = Arc::clone(&group);
+        // The thread lives as long as the pool: a handler it starts is killed with rpq
+        // (PDEATHSIG), and that signal comes when the starting thread ends.
+        std::thread::Builder::new()
+            .name(format!("slot-{slot}"))
+            .spawn(move || {
+                for job in rx {
+                    let cancelled = || watch.cancelled(&job.lease);
+                    let abort = || sd.abort_requested() || stopping.load(Ordering::SeqCst);
+                    let result = handler
+                        .run(
+                            &job.task,
+                            &Run {
+                                timeout: job.timeout,
+                                capture: job.capture,
+                                abort: &abort,
+                                cancelled: &cancelled,
+                                out: &out,
+                                group: Some(&g),
+                            },
+                        )
+                        .unwrap_or_else(|e| HandlerResult::Failed(format!("{e:#}")));
+                    let _ = events.send(Event::Exec { slot, result });
+                }
+            })
+            .expect("spawning a slot's thread");
+        Worker {
+            jobs: tx,
+            running: None,
+            group,
+        }
+    }
+}
+
+impl Pipes {
+    fn start(&mut self, slot: usize) {
+        let s = &mut self.slots[slot];
+        s.gen += 1;
+        s.down_until = None;
+        match PipeProc::start(&self.command, &self.queue, slot, s.gen, self.events.clone()) {
+            Ok(p) => s.proc = Some(p),
+            Err(e) => {
+                s.failures += 1;
+                let wait = restart_wait(s.failures);
+                s.down_until = Some(Instant::now() + wait);
+                LogEvent::warn(
+                    "handler_restart",
+                    format!(
+                        "cannot start the --pipe handler of slot {slot} ({e}); trying again in {}",
+                        crate::output::short_duration(wait)
+                    ),
+                )
+                .with("slot", slot)
+                .with("error", e.to_string())
+                .emit();
+            }
+        }
+    }
+
+    fn answered(&mut self, slot: usize, gen: u64, a: Answer) -> Vec<Done> {
+        let Some(s) = self
+            .slots
+            .get_mut(slot)
+            .filter(|s| s.gen == gen && s.proc.is_some())
+        else {
+            return vec![];
+        };
+        let Some(i) = s.held.iter().position(|r| r.claimed.task.id == a.id) else {
+            let why = format!(
+                "its --pipe handler answered for task {}, which it was not given",
+                a.id
+            );
+            return self.broken(slot, gen, &why, None).0;
+        };
+        let run = s.held.remove(i);
+        s.failures = 0;
+        self.answered = true;
+        let result = match (a.ok, a.retry) {
+            (true, _) => HandlerResult::Done(run.capture.then(|| a.result_bytes())),
+            (false, retry) => {
+                let why = a
+                    .error
+                    .clone()
+                    .filter(|e| !e.trim().is_empty())
+                    .unwrap_or_else(|| "its --pipe handler answered ok: false".into());
+                if retry {
+                    HandlerResult::Failed(why)
+                } else {
+                    HandlerResult::Rejected(why)
+                }
+            }
+        };
+        vec![Done { run, result }]
+    }
+
+    /// A handler ended or broke the protocol: the tasks it held fail an attempt (or, when the
+    /// shell could not run it, are `NotRun`), and it starts again after a backoff. The second
+    /// value: it could not be run and held no task, before any handler ever answered.
+    fn broken(&mut self, slot: usize, gen: u64, why: &str, code: Option<i32>) -> (Vec<Done>, bool) {
+        let answered = self.answered;
+        let Some(s) = self
+            .slots
+            .get_mut(slot)
+            .filter(|s| s.gen == gen && s.proc.is_some())
+        else {
+            return (vec![], false);
+        };
+        if let Some(p) = s.proc.take() {
+            p.kill(libc::SIGKILL);
+        }
+        let not_run = matches!(code, Some(126 | 127));
+        let done: Vec<Done> = s
+            .held
+            .drain(..)
+            .map(|run| Done {
+                run,
+                result: if not_run {
+                    HandlerResult::NotRun(why.to_string())
+                } else {
+                    HandlerResult::Failed(why.to_string())
+                },
+            })
+            .collect();
+        s.failures += 1;
+        let wait = restart_wait(s.failures);
+        s.down_until = Some(Instant::now() + wait);
+        let fatal = not_run && done.is_empty() && !answered;
+        if !fatal {
+            LogEvent::warn(
+                "handler_restart",
+                format!(
+                    "the --pipe handler of slot {slot} stopped: {}; starting it again in {}",
+                    why.trim_start_matches("its --pipe handler "),
+                    crate::output::short_duration(wait)
+                ),
+            )
+            .with("slot", slot)
+            .with("error", why)
+            .emit();
+        }
+        (done, fatal)
+    }
+
+    fn tick(
+        &mut self,
+        now: Instant,
+        cancelled: &dyn Fn(&Lease) -> bool,
+        abort: bool,
+        restart: bool,
+    ) -> Vec<Done> {
+        let mut done = Vec::new();
+        self.dying.retain(|(g, at)| {
+            if now >= *at {
+                super::handler::kill_group(*g, libc::SIGKILL);
+                return false;
+            }
+            true
+        });
+        for slot in 0..self.slots.len() {
+            let s = &mut self.slots[slot];
+            if s.proc.is_none() {
+                if restart && !abort && s.down_until.is_some_and(|t| now >= t) {
+                    self.start(slot);
+                }
+                continue;
+            }
+            if s.held.is_empty() {
+                continue;
+            }
+            let late = s
+                .held
+                .iter()
+                .position(|r| r.deadline().is_some_and(|d| now >= d));
+            let gone = s.held.iter().position(|r| cancelled(&r.lease()));
+            let (restart_in, results): (Duration, Vec<HandlerResult>) = if abort {
+                (
+                    Duration::ZERO,
+                    s.held.iter().map(|_| HandlerResult::Aborted).collect(),
+                )
+            } else if let Some(c) = gone {
+                // A cancel stops the handler, which may hold other tasks: those did nothing
+                // wrong and go back to the queue as they were.
+                let r = (0..s.held.len())
+                    .map(|i| {
+                        if cancelled(&s.held[i].lease()) || i == c {
+                            HandlerResult::Cancelled
+                        } else {
+                            HandlerResult::Released
+                        }
+                    })
+                    .collect();
+                (Duration::ZERO, r)
+            } else if let Some(l) = late {
+                let t = s.held[l].timeout.unwrap_or_default();
+                let id = s.held[l].claimed.task.id.clone();
+                let after = humantime::format_duration(t).to_string();
+                let r = (0..s.held.len())
+                    .map(|i| {
+                        HandlerResult::Failed(if i == l {
+                            format!("timed out after {after}")
+                        } else {
+                            format!(
+                                "its --pipe handler was stopped: task {id} timed out after {after}"
+                            )
+                        })
+                    })
+                    .collect();
+                s.failures += 1;
+                let wait = restart_wait(s.failures);
+                LogEvent::warn(
+                    "handler_restart",
+                    format!(
+                        "the --pipe handler of slot {slot} stopped: task {id} timed out after \
+                         {after}; starting it again in {}",
+                        crate::output::short_duration(wait)
+                    ),
+                )
+                .with("slot", slot)
+                .with("task", id.as_str())
+                .emit();
+                (wait, r)
+            } else {
+                continue;
+            };
+            if let Some(p) = s.proc.take() {
+                p.kill(libc::SIGTERM);
+                self.dying.push((p.pgid, now + KILL_GRACE));
+            }
+            s.down_until = Some(now + restart_in);
+            for (run, result) in s.held.drain(..).zip(results) {
+                done.push(Done { run, result });
+            }
+        }
+        done
+    }
+}
+
+fn restart_wait(failures: u32) -> Duration {
+    RESTART_FIRST
+        .saturating_mul(1u32 << failures.saturating_sub(1).min(10))
+        .min(RESTART_MAX)
+}
+
+/// A task as a `--pipe` handler gets it: its JSON, one line.
+pub fn task_line(task: &Task) -> Vec<u8> {
+    let mut line = serde_json::to_vec(task).unwrap_or_default();
+    line.push(b'\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_back_off_and_are_capped() {
+        assert_eq!(restart_wait(1), RESTART_FIRST);
+        assert_eq!(restart_wait(3), RESTART_FIRST * 4);
+        assert_eq!(restart_wait(40), RESTART_MAX);
+    }
+}

@@ -1,0 +1,196 @@
+//! Kept results (the worker runtime, issue 11): acknowledging a task with the result its handler
+//! gave, burying one with its error where a producer can see it, reading a result, and waiting
+//! for a task's end without polling. One key per task that asked (`Keys::result`), in its
+//! shard's hash tag, handed to the scripts after the layout's keys; it expires by itself.
+
+use super::script::{array, AckCode, FailCode, FAIL, KEEP};
+use super::types::{Failed, Kept, Lease, Waited};
+use super::{keys, Queue, State};
+use anyhow::{Context, Result};
+use std::time::{Duration, Instant};
+
+/// A finished task whose result is to be kept.
+#[derive(Debug, Clone)]
+pub struct KeepAck {
+    pub lease: Lease,
+    pub keep: Duration,
+    pub result: Vec<u8>,
+}
+
+impl AsRef<Lease> for KeepAck {
+    fn as_ref(&self) -> &Lease {
+        &self.lease
+    }
+}
+
+/// A blocking read of a result key never waits longer than this: the caller looks for a signal
+/// between two (and Redis times a blocked client out only at its cron anyway).
+pub const WAIT_SLICE: Duration = Duration::from_secs(1);
+
+/// How often a waiter with no answer yet looks at where its task is: rarely, as only an end
+/// that no consumer saw needs it.
+const LOOK_EVERY: Duration = Duration::from_secs(5);
+
+impl Queue {
+    /// Acknowledges finished tasks and keeps each one's result for its time (keep.lua); one
+    /// flag per task, false when the lease was lost (nothing is kept then).
+    pub fn ack_keeping(&mut self, consumer: &str, done: &[KeepAck]) -> Result<Vec<bool>> {
+        let mut out = vec![false; done.len()];
+        for (shard, idx) in self.by_shard(done, |d| &d.lease.id) {
+            let keys: Vec<String> = idx
+                .iter()
+                .map(|&i| self.shards[shard].result(&done[i].lease.id))
+                .collect();
+            let mut args: Vec<Vec<u8>> = vec![consumer.into(), self.instance.clone().into()];
+            for &i in &idx {
+                let d = &done[i];
+                args.push(d.lease.id.clone().into());
+                args.push(d.lease.token.clone().into());
+                args.push(crate::task::setting_ms(d.keep).to_string().into());
+                args.push(d.result.clone());
+            }
+            let reply = self.invoke_with(shard, &KEEP, &keys, &args, "acknowledging a task")?;
+            let codes = array(reply)?
+                .iter()
+                .map(AckCode::from_reply)
+                .collect::<Result<Vec<_>>>()?;
+            self.floor_acked(
+                shard,
+                codes.iter().filter(|c| **c == AckCode::Acked).count(),
+            );
+            for (i, c) in idx.into_iter().zip(codes) {
+                out[i] = c.ours();
+            }
+        }
+        Ok(out)
+    }
+
+    /// `fail`, for a task whose producer asked to keep its result: buried, it leaves its error
+    /// under its result key for `keep`, so a producer waiting for it learns of it at once.
+    pub fn fail_keeping(
+        &mut self,
+        lease: &Lease,
+        backoff: Duration,
+        error: &str,
+        bury: bool,
+        keep: Option<Duration>,
+    ) -> Result<Failed> {
+        let Some(keep) = keep else {
+            return self.fail(lease, backoff, error, bury);
+        };
+        let shard = keys::shard_of(&lease.id, self.shards.len());
+        let args = [
+            lease.id.clone(),
+            lease.token.clone(),
+            (backoff.as_millis() as u64).to_string(),
+            error.to_string(),
+            self.dead_cap.to_string(),
+            if bury { "1" } else { "0" }.to_string(),
+            self.instance.clone(),
+            crate::task::setting_ms(keep).to_string(),
+        ];
+        let result = [self.shards[shard].result(&lease.id)];
+        let reply =
+            self.invoke_with(shard, &FAIL, &result, &args.to_vec(), "recording a failure")?;
+        Ok(match FailCode::from_reply(&reply)? {
+            FailCode::Retry | FailCode::WasRetrying => Failed::Retry,
+            FailCode::Dead | FailCode::WasDead => Failed::Dead,
+            FailCode::Lost => Failed::LeaseLost,
+        })
+    }
+
+    /// The kept result of task `id`, if there is one.
+    pub fn result(&mut self, id: &str) -> Result<Option<Kept>> {
+        let key = self.result_key(id);
+        let record: Option<Vec<u8>> = redis::cmd("LINDEX")
+            .arg(&key)
+            .arg(0)
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "LINDEX"))
+            .with_context(|| format!("reading the result of task {id} on queue '{}'", self.name))?;
+        Ok(record.and_then(|r| Kept::parse(id, &r)))
+    }
+
+    /// Blocks for at most `timeout` (capped at `WAIT_SLICE`) until task `id` has a kept result:
+    /// a BLMOVE of its result key onto itself, which reads the one element without taking it,
+    /// so any number of waiters see it, and one that comes late finds it at once.
+    pub fn wait_result(&mut self, id: &str, timeout: Duration) -> Result<Option<Kept>> {
+        let key = self.result_key(id);
+        let secs = timeout.as_secs_f64().clamp(0.01, WAIT_SLICE.as_secs_f64());
+        let record: Option<Vec<u8>> = redis::cmd("BLMOVE")
+            .arg(&key)
+            .arg(&key)
+            .arg("RIGHT")
+            .arg("LEFT")
+            .arg(format!("{secs:.3}"))
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(0, e, "BLMOVE"))
+            .with_context(|| format!("waiting for task {id} on queue '{}'", self.name))?;
+        self.resent = false;
+        Ok(record.and_then(|r| Kept::parse(id, &r)))
+    }
+
+    /// Where task `id` is, for a waiter that has had no result for a while: a task can end
+    /// where no consumer could leave one (its lease ran out on its last attempt, its ttl passed,
+    /// it could not be read; it was cancelled or cleared).
+    pub fn waited(&mut self, id: &str) -> Result<Waited> {
+        if let Some(k) = self.result(id)? {
+            return Ok(Waited::Finished(k));
+        }
+        let info = self
+            .show(std::slice::from_ref(&id.to_string()))?
+            .pop()
+            .flatten();
+        Ok(match info {
+            None => match self.result(id)? {
+                // Acknowledged between the two looks.
+                Some(k) => Waited::Finished(k),
+                None => Waited::Gone,
+            },
+            Some(t) if t.state == State::Dead => {
+                Waited::Dead(t.error.unwrap_or_else(|| "dead".to_string()))
+            }
+            Some(_) => Waited::Pending,
+        })
+    }
+
+    /// Waits until task `id` is done or dead, `until` passes (None: no limit) or `stop` says so
+    /// (asked between two blocking reads, at least once a second); Pending in the last two
+    /// cases. No polling: each turn is one blocking read of the result key, which the ack and
+    /// the burial push to; only every `LOOK_EVERY` without an answer does it look at where the
+    /// task is, for an end that leaves no result (`waited`).
+    pub fn wait_for(
+        &mut self,
+        id: &str,
+        until: Option<Instant>,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Waited> {
+        let mut looked = Instant::now();
+        loop {
+            if stop() {
+                return Ok(Waited::Pending);
+            }
+            let left = match until {
+                Some(t) => t.saturating_duration_since(Instant::now()),
+                None => WAIT_SLICE,
+            };
+            if left.is_zero() {
+                return Ok(Waited::Pending);
+            }
+            if let Some(k) = self.wait_result(id, left)? {
+                return Ok(Waited::Finished(k));
+            }
+            if looked.elapsed() >= LOOK_EVERY {
+                looked = Instant::now();
+                match self.waited(id)? {
+                    Waited::Pending => {}
+                    end => return Ok(end),
+                }
+            }
+        }
+    }
+
+    fn result_key(&self, id: &str) -> String {
+        self.shards[keys::shard_of(id, self.shards.len())].result(id)
+    }
+}
