@@ -48,6 +48,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
             cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
             cand queues 'Every queue on the server with its counts'
+            cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
+            cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
+            cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -492,6 +495,59 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;pause'= {
+            cand --priority 'Pause only this priority: 1|2|3 or high|medium|low [default: every priority]'
+            cand --for 'Resume by itself after DUR, by the Redis server''s clock [default: until `rpq resume`]'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;resume'= {
+            cand --priority 'Resume only this priority: 1|2|3 or high|medium|low [default: every priority]'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;limit'= {
+            cand --type 'Limit the tasks of this type [default: every task of the queue]'
+            cand --rate 'At most N tasks claimed per DUR: 50/s, 100/m, 5/10s'
+            cand --burst 'How many may go at once after a quiet spell [default: the rate''s N]'
+            cand --max-in-flight 'At most N tasks in flight at once, across every consumer'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'
+            cand --tls-cert 'Client certificate (PEM) for TLS'
+            cand --tls-key 'Client private key (PEM) for TLS'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue on first use'
+            cand --off 'Remove the limits (of --type, or on every task); its waiting tasks go on at once'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;completions'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [default: default]'
@@ -525,6 +581,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
             cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
             cand queues 'Every queue on the server with its counts'
+            cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
+            cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
+            cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -579,6 +638,12 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;move'= {
         }
         &'rpq;help;queues'= {
+        }
+        &'rpq;help;pause'= {
+        }
+        &'rpq;help;resume'= {
+        }
+        &'rpq;help;limit'= {
         }
         &'rpq;help;completions'= {
         }

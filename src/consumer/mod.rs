@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::error::Interrupted;
 use crate::output::{note, Finished, Outcome, Output};
 use crate::queue::{
-    ClaimOptions, ClaimReply, Claimed, Failed, Lease, LeaseState, Queue, Unreadable,
+    ClaimOptions, ClaimReply, Claimed, Failed, HeldBy, Lease, LeaseState, Queue, Unreadable,
 };
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
@@ -105,6 +105,8 @@ struct Consumer<'a> {
     // idle wait when something falls due.
     slots: Slots,
     waker: Waker,
+    // controls (issue 13): whether the last idle claim found the queue paused (said once).
+    paused_said: bool,
 }
 
 impl<'a> Consumer<'a> {
@@ -131,6 +133,7 @@ impl<'a> Consumer<'a> {
             summary: Summary::default(),
             slots: Slots::default(),
             waker: Waker::start(cfg.clone()),
+            paused_said: false,
         })
     }
 
@@ -158,6 +161,7 @@ impl<'a> Consumer<'a> {
                     Next::Stop => break,
                 }
             }
+            self.paused_said = false;
             self.run_tasks(reply.tasks)?;
         }
         self.flush_acks()?;
@@ -216,12 +220,23 @@ impl<'a> Consumer<'a> {
     /// Nothing was claimed: block until a push wakes us, a retry or a lease falls due, or it is
     /// time for an idle claim.
     fn idle(&mut self, reply: &ClaimReply) -> Result<Next> {
-        if self.o.drain && reply.next_retry.is_none() {
+        // controls (issue 13): tasks held back by a pause or a limit are still waiting, so a
+        // drain waits for them too; a pause is said once, as it keeps the consumer idle.
+        if self.o.drain && reply.next_retry.is_none() && reply.held.is_none() {
             return Ok(Next::Stop);
         }
+        let paused = reply.held.is_some_and(|h| h.by == HeldBy::Paused);
+        if paused && !self.paused_said {
+            note(&format!(
+                "queue '{}' is paused; {} waits for `rpq resume`",
+                self.q.name(),
+                self.o.name
+            ));
+        }
+        self.paused_said = paused;
         let now = reply.now;
         let slot = self.slots.next_ms().map(crate::task::ms_to_time);
-        let next = [reply.next_retry, reply.next_expiry, reply.next_due, slot]
+        let next = [reply.look_again().map(|(t, _)| t), slot]
             .into_iter()
             .flatten()
             .min()

@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 15] = [
+pub const LAYOUT: [KeyDef; 25] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -109,6 +109,69 @@ pub const LAYOUT: [KeyDef; 15] = [
         kind: "hash",
         holds: "schedule name -> last fired ms|definition JSON",
     },
+    // Controls (issue 13: pause, rate limits, in-flight caps): after the time keys, so the
+    // numbers of those stay as they were. A waiting task of a limited type may wait in its
+    // type's own line, one of LIMITED_LINES sorted sets, instead of `pending`.
+    KeyDef {
+        lua: "K_CONTROLS",
+        suffix: "controls",
+        kind: "hash",
+        holds: "pauses, limits and their state (tokens, tasks in flight)",
+    },
+    KeyDef {
+        lua: "K_HELD",
+        suffix: "held",
+        kind: "hash",
+        holds: "id -> the in-flight caps a task in flight counts against",
+    },
+    KeyDef {
+        lua: "K_LIMITED1",
+        suffix: "limited:1",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 1",
+    },
+    KeyDef {
+        lua: "K_LIMITED2",
+        suffix: "limited:2",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 2",
+    },
+    KeyDef {
+        lua: "K_LIMITED3",
+        suffix: "limited:3",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 3",
+    },
+    KeyDef {
+        lua: "K_LIMITED4",
+        suffix: "limited:4",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 4",
+    },
+    KeyDef {
+        lua: "K_LIMITED5",
+        suffix: "limited:5",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 5",
+    },
+    KeyDef {
+        lua: "K_LIMITED6",
+        suffix: "limited:6",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 6",
+    },
+    KeyDef {
+        lua: "K_LIMITED7",
+        suffix: "limited:7",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 7",
+    },
+    KeyDef {
+        lua: "K_LIMITED8",
+        suffix: "limited:8",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 8",
+    },
 ];
 
 /// A key's place in `LAYOUT`.
@@ -130,7 +193,15 @@ pub enum Key {
     Scheduled,
     Expires,
     Schedules,
+    Controls,
+    Held,
+    /// The first of the `LIMITED_LINES` lines of limited types (`Keys::limited`).
+    Limited1,
 }
+
+/// How many types of one queue can be limited at once (`rpq limit --type`): each has its own
+/// line of waiting tasks, a key of the layout, and a claim looks at the head of each.
+pub const LIMITED_LINES: usize = 8;
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
@@ -210,6 +281,17 @@ impl Keys {
     }
     pub fn schedules(&self) -> &str {
         self.get(Key::Schedules)
+    }
+    pub fn controls(&self) -> &str {
+        self.get(Key::Controls)
+    }
+    pub fn held(&self) -> &str {
+        self.get(Key::Held)
+    }
+    /// The line of waiting tasks of the type limited in line `n` (1..=LIMITED_LINES).
+    pub fn limited(&self, n: usize) -> &str {
+        assert!((1..=LIMITED_LINES).contains(&n), "no limited line {n}");
+        &self.all[Key::Limited1 as usize + n - 1]
     }
 }
 
@@ -317,6 +399,9 @@ mod tests {
             Key::Scheduled,
             Key::Expires,
             Key::Schedules,
+            Key::Controls,
+            Key::Held,
+            Key::Limited1,
         ]
         .into_iter()
         .enumerate()
@@ -359,6 +444,32 @@ mod tests {
             let entry = format!("KEYS[{}] {} {}:", i + 1, d.suffix, d.kind);
             assert!(src.contains(&entry), "common.lua's header lacks '{entry}'");
         }
+    }
+
+    /// The lines of limited types are LIMITED_LINES rows of the table, in order, from
+    /// `Key::Limited1` on, and common.lua's LIMITED table names each of them.
+    #[test]
+    fn the_lines_of_limited_types_are_the_last_rows() {
+        let k = Keys::new("q", 0);
+        for n in 1..=LIMITED_LINES {
+            assert_eq!(k.limited(n), format!("rpq:{{q}}:limited:{n}"));
+            assert_eq!(
+                LAYOUT[Key::Limited1 as usize + n - 1].lua,
+                format!("K_LIMITED{n}")
+            );
+        }
+        assert_eq!(Key::Limited1 as usize + LIMITED_LINES, LAYOUT.len());
+        let src = include_str!("lua/common.lua");
+        let names: Vec<String> = (1..=LIMITED_LINES)
+            .map(|n| format!("K_LIMITED{n}"))
+            .collect();
+        let table = src
+            .split("local LIMITED = {")
+            .nth(1)
+            .and_then(|t| t.split('}').next())
+            .expect("common.lua's LIMITED table");
+        let listed: Vec<String> = table.split(',').map(|n| n.trim().to_string()).collect();
+        assert_eq!(listed, names);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! `shards` the fan-out over a sharded queue and its claim order, `types` the public data,
 //! `inspect` the operations on tasks by id and by state.
 
+mod controls;
 mod inspect;
 pub mod keys;
 mod registry;
@@ -30,7 +31,7 @@ use chrono::{DateTime, Utc};
 use keys::Keys;
 use rand::Rng;
 use script::SCHEDULE;
-use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, FailCode};
+use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, FailCode, HeldCode};
 use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FAIL, FIRE, OLDEST, PEEK, PUSH, RELEASE};
 use std::time::Duration;
 
@@ -56,6 +57,9 @@ pub struct Queue {
     /// Whether the queue existed when it was opened (its meta key, written by the first push or
     /// claim), so that a typo'd `--queue` can be told apart from an empty queue.
     existed: bool,
+    /// Whether the last claim found controls in force (issue 13): a sharded claim then also
+    /// looks at the heads of the lines of limited types.
+    controlled: bool,
 }
 
 impl Queue {
@@ -91,6 +95,7 @@ impl Queue {
             schedules_changed: false,
             dead_cap: DEAD_CAP,
             existed: stored.is_some(),
+            controlled: false,
         })
         .and_then(|mut q| {
             if cfg.shards.is_some() {
@@ -257,9 +262,25 @@ impl Queue {
         let next_retry = int(items.get(1))?;
         let next_expiry = int(items.get(2))?;
         let next_due = int(items.get(3))?;
-        let n_ack = int(items.get(4))? as usize;
+        // controls (issue 13): what held waiting tasks back, and whether there are controls.
+        let held_until = int(items.get(5))?;
+        let held = match HeldCode::from_reply(&items[4])? {
+            HeldCode::None => None,
+            code => Some(Held {
+                by: match code {
+                    HeldCode::Paused => HeldBy::Paused,
+                    HeldCode::Rate => HeldBy::Rate,
+                    _ => HeldBy::InFlight,
+                },
+                until: (held_until > 0).then(|| ms_to_time(held_until)),
+            }),
+        };
+        let controlled = int(items.get(6))? == 1;
+        self.controlled = controlled;
+        const FIRST_ACK: usize = 8;
+        let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
         let acked = (0..n_ack)
-            .map(|i| Ok(AckCode::from_reply(&items[5 + i])?.ours(resent)))
+            .map(|i| Ok(AckCode::from_reply(&items[FIRST_ACK + i])?.ours(resent)))
             .collect::<Result<Vec<_>>>()?;
         let mut out = ClaimReply {
             now,
@@ -267,9 +288,11 @@ impl Queue {
             next_retry: (next_retry > 0).then(|| ms_to_time(next_retry)),
             next_expiry: (next_expiry > 0).then(|| ms_to_time(next_expiry)),
             next_due: (next_due > 0).then(|| ms_to_time(next_due)),
+            held,
+            controlled,
             ..ClaimReply::default()
         };
-        for chunk in items[5 + n_ack..].chunks(3) {
+        for chunk in items[FIRST_ACK + n_ack..].chunks(3) {
             let id = string(chunk.first())?;
             let attempt = int(chunk.get(2))? as u32;
             let body = opt_string(chunk.get(1))?;
@@ -398,7 +421,12 @@ impl Queue {
             let mut args = vec![consumer.to_string()];
             push_leases(&mut args, leases);
             let resent = q.resent;
-            array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?
+            let codes = array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?;
+            // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
+            if q.controlled {
+                q.wake_others(shard, 1)?;
+            }
+            codes
                 .iter()
                 .map(|f| Ok(AckCode::from_reply(f)?.ours(resent)))
                 .collect()
@@ -425,6 +453,10 @@ impl Queue {
         let shard = keys::shard_of(&lease.id, self.shards.len());
         let resent = self.resent;
         let reply = self.invoke(shard, &FAIL, &args, "recording a failure")?;
+        // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
+        if self.controlled {
+            self.wake_others(shard, 1)?;
+        }
         // Found already retrying or dead without the lease: ours only if this call is a resend.
         Ok(match FailCode::from_reply(&reply)? {
             FailCode::Retry => Failed::Retry,
@@ -479,28 +511,54 @@ impl Queue {
         Ok(out)
     }
 
-    /// Counts by state over all shards, in one round trip per node of O(log n) commands.
+    /// Counts by state over all shards, in one round trip per node of O(log n) commands (and
+    /// one before it for the controls: which lines of limited types hold waiting tasks).
     pub fn lengths(&mut self) -> Result<Lengths> {
+        let ctl = self.read_controls()?;
+        self.lengths_with(&ctl)
+    }
+
+    pub(in crate::queue) fn lengths_with(
+        &mut self,
+        ctl: &[controls::ShardControls],
+    ) -> Result<Lengths> {
         let mut cmds = Vec::new();
-        for k in &self.shards {
-            for p in Priority::ALL {
-                let (min, max) = score::priority_range(p);
-                let mut c = redis::cmd("ZCOUNT");
-                c.arg(k.pending()).arg(min).arg(max);
-                cmds.push(c);
+        let mut per_shard = Vec::new();
+        for (i, k) in self.shards.iter().enumerate() {
+            // controls (issue 13): waiting tasks of limited types may be in their own lines.
+            let lines = ctl.get(i).map(|c| c.lines.clone()).unwrap_or_default();
+            let waiting = std::iter::once(k.pending().to_string())
+                .chain(lines.iter().map(|&n| k.limited(n).to_string()));
+            for key in waiting {
+                for p in Priority::ALL {
+                    let (min, max) = score::priority_range(p);
+                    let mut c = redis::cmd("ZCOUNT");
+                    c.arg(&key).arg(min).arg(max);
+                    cmds.push(c);
+                }
             }
             for key in [k.inflight(), k.delayed(), k.dead(), k.scheduled()] {
                 let mut c = redis::cmd("ZCARD");
                 c.arg(key);
                 cmds.push(c);
             }
+            per_shard.push(3 * (1 + lines.len()) + 4);
         }
         let replies = self
             .query_many("ZCOUNT", cmds)
             .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
         let mut sum = [0u64; 7];
-        for chunk in replies.chunks(7) {
-            for (s, v) in sum.iter_mut().zip(chunk) {
+        let mut rest = &replies[..];
+        for n in per_shard {
+            let (chunk, more) = rest.split_at(n.min(rest.len()));
+            rest = more;
+            let (waiting, sets) = chunk.split_at(chunk.len().saturating_sub(4));
+            for prio in waiting.chunks(3) {
+                for (s, v) in sum.iter_mut().zip(prio) {
+                    *s += int(Some(v))? as u64;
+                }
+            }
+            for (s, v) in sum[3..].iter_mut().zip(sets) {
                 *s += int(Some(v))? as u64;
             }
         }
@@ -679,11 +737,15 @@ impl Queue {
 
     /// When the task that has waited longest was created: not the next one to be claimed,
     /// which may be a fresh high-priority task while a low one waits for hours. One script call
-    /// per shard looks at the first task of each priority (O(log n), no scan).
-    pub fn oldest_waiting(&mut self) -> Result<Option<DateTime<Utc>>> {
+    /// per shard looks at the first task of each priority (O(log n), no scan), in pending and
+    /// in the lines of limited types that `ctl` names.
+    fn oldest_waiting(&mut self, ctl: &[controls::ShardControls]) -> Result<Option<DateTime<Utc>>> {
         let mut oldest: Option<DateTime<Utc>> = None;
         for shard in 0..self.shards.len() {
-            for body in array(self.invoke(shard, &OLDEST, &[], "finding the oldest task")?)? {
+            let lines = ctl.get(shard).map(|c| c.lines.clone()).unwrap_or_default();
+            let args = controls::line_keys(&lines);
+            let reply = self.invoke(shard, &OLDEST, &args, "finding the oldest task")?;
+            for body in array(reply)? {
                 // A task pushed for later has waited since it fell due, not since it was pushed.
                 let created = opt_string(Some(&body))?
                     .and_then(|b| Task::from_stored("", &b, 0).ok())
@@ -694,13 +756,19 @@ impl Queue {
         Ok(oldest)
     }
 
-    /// Everything `stats` shows: lengths, counters, the oldest waiting task and the aging step.
+    /// Everything `stats` shows: lengths, counters, the oldest waiting task, the aging step,
+    /// and the pauses and limits in force.
     pub fn snapshot(&mut self) -> Result<Stats> {
-        let l = self.lengths()?;
+        let ctl = self.read_controls()?;
+        let l = self.lengths_with(&ctl)?;
         let c = self.counters()?;
-        let oldest = self.oldest_waiting()?;
+        let oldest = self.oldest_waiting(&ctl)?;
         let aging = self.aging()?;
-        Ok(Stats::new(&self.name, &l, c, oldest, aging))
+        let now_ms = c.now.timestamp_millis();
+        let mut s = Stats::new(&self.name, &l, c, oldest, aging);
+        s.paused = ctl.first().map(|c| c.paused_at(now_ms)).unwrap_or_default();
+        s.limits = controls::limits_of(&ctl);
+        Ok(s)
     }
 
     // Time (issue 12): aging, recurring schedules.

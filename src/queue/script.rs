@@ -50,6 +50,7 @@ pub static FIRE: LazyLock<Lua> = script!("fire.lua");
 pub static INSPECT: LazyLock<Lua> = script!("inspect.lua");
 pub static CANCEL: LazyLock<Lua> = script!("cancel.lua");
 pub static MOVE: LazyLock<Lua> = script!("move.lua");
+pub static CONTROL: LazyLock<Lua> = script!("control.lua");
 
 impl Lua {
     /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
@@ -147,9 +148,30 @@ pub enum MoveCode {
     Unreadable = 4,
 }
 
+/// What a claim answers kept waiting tasks back when it took none (controls, issue 13);
+/// common.lua names the same numbers `HELD_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldCode {
+    None = 0,
+    Paused = 1,
+    Rate = 2,
+    InFlight = 3,
+}
+
+impl HeldCode {
+    pub fn from_reply(v: &Value) -> Result<HeldCode> {
+        Ok(match int(Some(v))? {
+            1 => HeldCode::Paused,
+            2 => HeldCode::Rate,
+            3 => HeldCode::InFlight,
+            _ => HeldCode::None,
+        })
+    }
+}
+
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 19] = [
+pub const REPLY_CODES: [(&str, i64); 23] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
@@ -169,6 +191,10 @@ pub const REPLY_CODES: [(&str, i64); 19] = [
     ("MOVE_IN_FLIGHT", MoveCode::InFlight as i64),
     ("MOVE_DEAD", MoveCode::Dead as i64),
     ("MOVE_UNREADABLE", MoveCode::Unreadable as i64),
+    ("HELD_NONE", HeldCode::None as i64),
+    ("HELD_PAUSED", HeldCode::Paused as i64),
+    ("HELD_RATE", HeldCode::Rate as i64),
+    ("HELD_IN_FLIGHT", HeldCode::InFlight as i64),
 ];
 
 impl AckCode {
@@ -389,6 +415,7 @@ mod tests {
                     "local FIRE_",
                     "local EXTEND_",
                     "local MOVE_",
+                    "local HELD_",
                 ]
                 .iter()
                 .any(|p| l.starts_with(p))
@@ -406,7 +433,7 @@ mod tests {
         for s in [
             &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
             &SCHEDULE, &FIRE, &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD,
-            &OLDEST, &INSPECT, &CANCEL, &MOVE,
+            &OLDEST, &INSPECT, &CANCEL, &MOVE, &CONTROL,
         ] {
             assert!(s.src.starts_with("-- common:"), "{}", s.name);
             let own = s.src.split("\n-- ").nth(1).unwrap_or("");
@@ -426,7 +453,7 @@ mod tests {
         let mut names: Vec<(&str, String)> = Vec::new();
         for s in [
             &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
-            &SCHEDULE, &FIRE, &INSPECT, &CANCEL, &MOVE,
+            &SCHEDULE, &FIRE, &INSPECT, &CANCEL, &MOVE, &CONTROL,
         ] {
             let mut seen = std::collections::HashSet::new();
             for line in s.src.lines() {

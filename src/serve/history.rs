@@ -158,6 +158,8 @@ mod tests {
             oldest_waiting_ms: None,
             aging_ms: None,
             consumers: vec![],
+            paused: vec![],
+            limits: vec![],
         }
     }
 
