@@ -299,6 +299,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--scheduled-backlog', '--scheduled-backlog', [CompletionResultType]::ParameterName, 'Before consuming, schedule N more tasks a day ahead (claims must not slow with them)')
             [CompletionResult]::new('--due-in', '--due-in', [CompletionResultType]::ParameterName, 'Produce every task due DUR later; consuming starts once all are due (a burst falling due)')
             [CompletionResult]::new('--aging', '--aging', [CompletionResultType]::ParameterName, 'Turn aging on with this step for the run (the claim cost with aging on)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Limit the bench''s tasks to N/DUR while consuming (the claim cost with a rate limit)')
+            [CompletionResult]::new('--max-in-flight', '--max-in-flight', [CompletionResultType]::ParameterName, 'Cap the bench''s tasks in flight while consuming (the claim cost with a cap)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots')

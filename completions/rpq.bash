@@ -297,7 +297,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__bench)
-            opts="-h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --scheduled-tasks --scheduled-backlog --due-in --aging --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
+            opts="-h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --scheduled-tasks --scheduled-backlog --due-in --aging --rate --max-in-flight --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --shards --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +344,14 @@ _rpq() {
                     return 0
                     ;;
                 --aging)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-in-flight)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -279,6 +279,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --scheduled-backlog 'Before consuming, schedule N more tasks a day ahead (claims must not slow with them)'
             cand --due-in 'Produce every task due DUR later; consuming starts once all are due (a burst falling due)'
             cand --aging 'Turn aging on with this step for the run (the claim cost with aging on)'
+            cand --rate 'Limit the bench''s tasks to N/DUR while consuming (the claim cost with a rate limit)'
+            cand --max-in-flight 'Cap the bench''s tasks in flight while consuming (the claim cost with a cap)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots'

@@ -224,6 +224,8 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l scheduled-tasks -d 'Ta
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l scheduled-backlog -d 'Before consuming, schedule N more tasks a day ahead (claims must not slow with them)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l due-in -d 'Produce every task due DUR later; consuming starts once all are due (a burst falling due)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l aging -d 'Turn aging on with this step for the run (the claim cost with aging on)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l rate -d 'Limit the bench\'s tasks to N/DUR while consuming (the claim cost with a rate limit)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l max-in-flight -d 'Cap the bench\'s tasks in flight while consuming (the claim cost with a cap)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots' -r -F

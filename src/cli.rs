@@ -542,6 +542,16 @@ pub struct BenchArgs {
     /// Turn aging on with this step for the run (the claim cost with aging on)
     #[arg(long, value_parser = parse_duration, value_name = "DUR")]
     pub aging: Option<Duration>,
+
+    // Controls (issue 13).
+    /// Limit the bench's tasks to N/DUR while consuming (the claim cost with a rate limit)
+    #[arg(long, value_name = "N/DUR", value_parser = parse_rate)]
+    pub rate: Option<crate::queue::Rate>,
+
+    /// Cap the bench's tasks in flight while consuming (the claim cost with a cap)
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub max_in_flight: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

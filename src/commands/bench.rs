@@ -22,11 +22,20 @@ pub fn run(cfg: &Config, out: &Output, a: &BenchArgs) -> Result<ExitCode> {
             scheduled_backlog: a.scheduled_backlog,
             due_in_ms: a.due_in.map(|d| d.as_millis() as u64),
             aging_ms: a.aging.map(|d| d.as_millis().max(1) as u64),
+            rate: a
+                .rate
+                .map(|r| format!("{}/{}", r.n, humantime::format_duration(r.per))),
+            max_in_flight: a.max_in_flight,
         },
         latency_tasks: a.latency_tasks,
         scheduled_tasks: a.scheduled_tasks,
         spawn: a.spawn,
         step: a.step,
+        limit: crate::queue::LimitChange {
+            rate: a.rate,
+            burst: None,
+            max_in_flight: a.max_in_flight,
+        },
     };
     let report = bench::run(cfg, &opts, &sd, out)?;
     out.bench(&report)?;

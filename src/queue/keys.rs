@@ -199,6 +199,12 @@ pub enum Key {
     Limited1,
 }
 
+/// The first rows of `LAYOUT`, all that a push needs, and a claim while its queue has no
+/// controls (issue 13): every script call pays for each key it is given (about 800 server
+/// instructions a key), so the keys of controls are sent only once a claim said the queue has
+/// some; a claim sent without them to a queue that has some refuses before it changes anything.
+pub const CORE_KEYS: usize = 15;
+
 /// How many types of one queue can be limited at once (`rpq limit --type`): each has its own
 /// line of waiting tasks, a key of the layout, and a claim looks at the head of each.
 pub const LIMITED_LINES: usize = 8;
@@ -416,8 +422,11 @@ mod tests {
     #[test]
     fn common_lua_names_the_keys_of_the_table() {
         let src = include_str!("lua/common.lua");
+        // controls (issue 13): the keys of controls are named in controls.lua, the prelude of
+        // the scripts that act on them; the header of common.lua lists them with the others.
+        let names = [src, include_str!("lua/controls.lua")].concat();
         let mut named: Vec<(usize, String)> = Vec::new();
-        for line in src.lines().filter(|l| l.starts_with("local K_")) {
+        for line in names.lines().filter(|l| l.starts_with("local K_")) {
             let (names, values) = line
                 .trim_start_matches("local ")
                 .split_once('=')
@@ -447,7 +456,7 @@ mod tests {
     }
 
     /// The lines of limited types are LIMITED_LINES rows of the table, in order, from
-    /// `Key::Limited1` on, and common.lua's LIMITED table names each of them.
+    /// `Key::Limited1` on, and controls.lua's LIMITED table names each of them.
     #[test]
     fn the_lines_of_limited_types_are_the_last_rows() {
         let k = Keys::new("q", 0);
@@ -459,17 +468,30 @@ mod tests {
             );
         }
         assert_eq!(Key::Limited1 as usize + LIMITED_LINES, LAYOUT.len());
-        let src = include_str!("lua/common.lua");
+        let src = include_str!("lua/controls.lua");
         let names: Vec<String> = (1..=LIMITED_LINES)
             .map(|n| format!("K_LIMITED{n}"))
             .collect();
         let table = src
-            .split("local LIMITED = {")
+            .split("C.LIMITED = {")
             .nth(1)
             .and_then(|t| t.split('}').next())
             .expect("common.lua's LIMITED table");
         let listed: Vec<String> = table.split(',').map(|n| n.trim().to_string()).collect();
         assert_eq!(listed, names);
+    }
+
+    /// A claim without every key refuses on a queue with controls by looking for the last
+    /// one, and the core keys are those before the keys of controls.
+    #[test]
+    fn the_core_keys_end_where_the_keys_of_controls_begin() {
+        assert_eq!(LAYOUT[CORE_KEYS - 1].lua, "K_SCHEDULES");
+        assert_eq!(LAYOUT[CORE_KEYS].lua, "K_CONTROLS");
+        let claim = include_str!("lua/claim.lua");
+        assert!(claim.contains("if ctl_flag == 1 and not ctl then"));
+        let controls = include_str!("lua/controls.lua");
+        assert!(controls.contains(&format!(", KEYS[{}]\n", LAYOUT.len())));
+        assert!(controls.contains(&format!("assert(K_LIMITED{LIMITED_LINES},")));
     }
 
     #[test]

@@ -262,22 +262,29 @@ impl Queue {
         let next_retry = int(items.get(1))?;
         let next_expiry = int(items.get(2))?;
         let next_due = int(items.get(3))?;
-        // controls (issue 13): what held waiting tasks back, and whether there are controls.
-        let held_until = int(items.get(5))?;
-        let held = match HeldCode::from_reply(&items[4])? {
-            HeldCode::None => None,
-            code => Some(Held {
-                by: match code {
-                    HeldCode::Paused => HeldBy::Paused,
-                    HeldCode::Rate => HeldBy::Rate,
-                    _ => HeldBy::InFlight,
-                },
-                until: (held_until > 0).then(|| ms_to_time(held_until)),
-            }),
+        // controls (issue 13): the claim of a queue with controls (invoke picks it) ends with
+        // what held waiting tasks back, until when, and whether the queue still has controls.
+        let mut items = items;
+        let (held, controlled) = if self.controlled {
+            let tail = items.split_off(items.len().saturating_sub(3));
+            let until = int(tail.get(1))?;
+            let held = match HeldCode::from_reply(tail.first().unwrap_or(&redis::Value::Nil))? {
+                HeldCode::None => None,
+                code => Some(Held {
+                    by: match code {
+                        HeldCode::Paused => HeldBy::Paused,
+                        HeldCode::Rate => HeldBy::Rate,
+                        _ => HeldBy::InFlight,
+                    },
+                    until: (until > 0).then(|| ms_to_time(until)),
+                }),
+            };
+            (held, int(tail.get(2))? == 1)
+        } else {
+            (None, false)
         };
-        let controlled = int(items.get(6))? == 1;
         self.controlled = controlled;
-        const FIRST_ACK: usize = 8;
+        const FIRST_ACK: usize = 5;
         let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
         let acked = (0..n_ack)
             .map(|i| Ok(AckCode::from_reply(&items[FIRST_ACK + i])?.ours(resent)))

@@ -1,21 +1,31 @@
 -- claim: ack finished tasks, recover expired leases and due retries, then lease up to N tasks
--- KEYS: the common layout (common.lua)
+-- KEYS: the common layout (common.lua); its first CORE_KEYS (keys.rs) without controls.lua
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
 -- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7..] pairs of (id, token) to acknowledge first
--- returns {now, next retry ms, next lease expiry ms, next due ms, held code, held until ms,
--- controls flag, n acked, ack code..., id, body, attempt, ...} (the times only when nothing was
--- claimed, 0 when there is none; the next due time is the first scheduled task's; held: what
--- kept waiting tasks from being claimed, HELD_* (common.lua), and when one may go, 0 for not
--- before a resume or a freed slot; the flag: 1 while the shard has controls; body false when
--- missing)
+-- returns {now, next retry ms, next lease expiry ms, next due ms, n acked, ack code..., id, body,
+-- attempt, ...} (the three times only when nothing was claimed, 0 when there is none; the next
+-- due time is the first scheduled task's; body false when missing); with controls.lua (the
+-- claim of a queue with controls), then held code, held until ms, controls flag (what kept
+-- waiting tasks from being claimed, HELD_* in common.lua, and when one may go, 0 for not before
+-- a resume or a freed slot; 1 while the shard still has controls)
 local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
 local now = now_ms()
-local out = { now, 0, 0, 0, HELD_NONE, 0, 0 }
+local out = { now, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
-local pruned_at, recover_at, aging = checks_read()
+local pruned_at, recover_at, aging, ctl_flag = checks_read()
+-- controls (issue 13): a queue without controls is claimed by this script alone, with the keys
+-- of the first 15 rows of the layout (keys.rs, CORE_KEYS); once it has some, the claim needs
+-- controls.lua and every key, and says so before it changes anything, for the caller to send
+-- it again that way.
+if ctl_flag == 1 and not ctl then
+  return redis.error_reply('RPQCONTROLS the queue has controls: claim with every key')
+end
+if ctl then
+  ctl().known(ctl_flag)
+end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
@@ -144,165 +154,14 @@ if aging > 0 then
   end
 end
 
--- Selection under controls (issue 13): pauses, rate limits and in-flight caps, on the server's
--- clock. Candidates are the head of pending and the heads of the lines of limited types that
--- may let a task go (LIMITED, common.lua), per priority that is not paused (or per priority
--- for aging); the best of them by priority and arrival (or aged rank) is taken, so order holds
--- across types. A head of pending whose type is limited and may not go now moves to its type's
--- line, keeping its score (its place in line), at most MAX_MOVES a call: that is what lets a
--- later task of another type pass it, and each task moves once. A call reads at most (1 + 8)
--- lines x 3 priorities heads for its first task and one more head per task after that, besides
--- the moves. `held` says what kept waiting tasks back, for the consumer to sleep until then.
-local MAX_MOVES = 128
-local take_controlled
-local held_code, held_at = HELD_NONE, NEVER
-local function held(code, at)
-  if held_code == HELD_NONE or (at or NEVER) < held_at then
-    held_code, held_at = code, at or NEVER
-  end
-end
-local ctl = controls()
-local paused = {}
-if CTL_FLAG == 1 then
-  local open, expired = {}, false
-  for p = 1, 3 do
-    local u = ctl.paused[p]
-    if u and u > now then
-      paused[p] = u
-    elseif u then
-      -- A pause --for that ran out: gone, so a queue with no controls left reads nothing again.
-      redis.call('HDEL', K_CONTROLS, 'pause:' .. p)
-      expired = true
-    end
-    if not paused[p] then
-      open[#open + 1] = p
-    end
-  end
+-- Selection under controls (issue 13): pauses, rate limits and in-flight caps (selector,
+-- controls.lua), only in the claim script of a queue that has some.
+local take_controlled, finish_controlled
+if ctl_flag == 1 then
+  local expired
+  take_controlled, finish_controlled, expired = ctl().selector(now, aging)
   if expired then
-    controls_flag()
-    checks_moved = true
-  end
-  local by_priority = aging > 0 or #open < 3
-  local looks = by_priority and open or { false }
-  local all = ctl.limits[0]
-  local moves = 0
-  -- heads[set][p]: {id, score, rank, seq, body, line}, false when empty, nil when not read.
-  local heads = {}
-  local function read_head(set, p)
-    local h
-    if p then
-      h = redis.call('ZRANGEBYSCORE', set, pending_score(p, 0), '(' .. pending_score(p + 1, 0),
-        'LIMIT', '0', '1', 'WITHSCORES')
-    else
-      h = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
-    end
-    if #h == 0 then
-      return false
-    end
-    local e = { id = h[1], score = h[2], seq = tonumber(string.sub(h[2], 2)) }
-    e.rank = tonumber(string.sub(h[2], 1, 1))
-    if aging > 0 and e.rank > 1 then
-      e.body = redis.call('HGET', K_TASKS, e.id)
-      local since = waiting_since(e.body)
-      if since then
-        e.rank = math.max(1, e.rank - math.floor((now - since) / aging))
-      end
-    end
-    return e
-  end
-  -- The head of pending that may go now: one whose type is limited and may not is moved to its
-  -- type's line first. nil when the moves of this call are used up.
-  local function pending_head(p)
-    local key = p or 0
-    while true do
-      local e = heads[K_PENDING][key]
-      if e == nil then
-        e = read_head(K_PENDING, p)
-        if e then
-          e.body = e.body or redis.call('HGET', K_TASKS, e.id)
-          e.line = type_line(e.body)
-        end
-        heads[K_PENDING][key] = e
-      end
-      if not e or not e.line or allowed(ctl.limits[e.line], now) > 0 then
-        return e
-      end
-      if moves >= MAX_MOVES then
-        held(HELD_RATE, now)
-        return nil
-      end
-      redis.call('ZREM', K_PENDING, e.id)
-      redis.call('ZADD', LIMITED[e.line], e.score, e.id)
-      if not ctl.sets[e.line] then
-        ctl.sets[e.line] = ctl.limits[e.line].enc
-      end
-      moves = moves + 1
-      heads[K_PENDING][key] = nil
-    end
-  end
-  take_controlled = function()
-    if #open == 0 then
-      return nil
-    end
-    if all and allowed(all, now) == 0 then
-      return nil
-    end
-    heads[K_PENDING] = heads[K_PENDING] or {}
-    local best, best_set, best_key
-    local function consider(e, set, key)
-      if e and (not best or e.rank < best.rank or (e.rank == best.rank and e.seq < best.seq)) then
-        best, best_set, best_key = e, set, key
-      end
-    end
-    for _, p in ipairs(looks) do
-      local e = pending_head(p)
-      if e == nil and moves >= MAX_MOVES then
-        return nil
-      end
-      consider(e, K_PENDING, p or 0)
-    end
-    for s = 1, #LIMITED do
-      local l = ctl.limits[s]
-      -- A line whose limit was removed (rpq limit --off drains it) holds nothing back.
-      if ctl.sets[s] and (not l or allowed(l, now) > 0) then
-        local set = LIMITED[s]
-        heads[set] = heads[set] or {}
-        for _, p in ipairs(looks) do
-          local key = p or 0
-          if heads[set][key] == nil then
-            heads[set][key] = read_head(set, p)
-            if heads[set][key] then
-              heads[set][key].line = l and s or nil
-            end
-          end
-          consider(heads[set][key], set, key)
-        end
-      end
-    end
-    if not best then
-      return nil
-    end
-    heads[best_set][best_key] = nil
-    redis.call('ZREM', best_set, best.id)
-    -- Its tokens and slots: of every task, and of its type.
-    local held_by = {}
-    for _, s in ipairs({ 0, best.line or -1 }) do
-      local l = ctl.limits[s]
-      if l then
-        if l.T then
-          l.tat = math.max(l.tat, now) + l.T
-        end
-        if l.m then
-          l.busy = l.busy + 1
-          held_by[#held_by + 1] = s .. ':' .. l.g
-        end
-        ctl.dirty[s] = true
-      end
-    end
-    if #held_by > 0 then
-      redis.call('HSET', K_HELD, best.id, table.concat(held_by, ','))
-    end
-    return best.id, best.score, best.body
+    ctl_flag, checks_moved = ctl().flag(), true
   end
 end
 
@@ -354,32 +213,11 @@ end
 if claimed > 0 and now + lease < recover_at then
   recover_at, checks_moved = now + lease, true
 end
--- controls (issue 13): the buckets and counts this call changed, and what held tasks back.
-if CTL_FLAG == 1 then
-  for sl in pairs(ctl.dirty) do
-    local l = ctl.limits[sl]
-    redis.call('HSET', K_CONTROLS, 'tat:' .. sl, string.format('%.3f', l.tat),
-      'busy:' .. sl, string.format('%d', l.busy))
-  end
-  if claimed == 0 and want > 0 and any_waiting() then
-    for p in pairs(paused) do
-      held(HELD_PAUSED, paused[p] < NEVER and paused[p] or nil)
-    end
-    for sl = 0, #LIMITED do
-      local l = ctl.limits[sl]
-      if l and allowed(l, now) == 0 and (sl == 0 or redis.call('EXISTS', LIMITED[sl]) == 1) then
-        local at = next_token(l, now)
-        held(at and HELD_RATE or HELD_IN_FLIGHT, at)
-      end
-    end
-    out[5], out[6] = held_code, held_at < NEVER and held_at or 0
-  end
-end
-out[7] = CTL_FLAG
 seen(consumer, now, n_done)
 local field, value = count(now, n_done, 0)
 local pruned = prune_consumers(pruned_at, now)
-stats_write(field, value, pruned, (checks_moved or pruned ~= pruned_at) and recover_at or nil, aging)
+local moved = checks_moved or pruned ~= pruned_at
+stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag)
 if claimed == 0 then
   -- Nothing can be claimed, so every marker is stale; dropping them keeps idle consumers
   -- blocked. (A call that asked for no task, only acks and recovery, may leave tasks waiting.)
@@ -400,5 +238,16 @@ if claimed == 0 then
   if #s > 0 then
     out[4] = tonumber(s[2])
   end
+end
+-- controls (issue 13): the buckets and counts this call changed, what held tasks back, and
+-- whether the queue still has controls, at the end of the reply of the claim that carries them.
+if ctl then
+  local code, at = HELD_NONE, 0
+  if finish_controlled then
+    code, at = finish_controlled(claimed, want)
+  end
+  out[#out + 1] = code
+  out[#out + 1] = at
+  out[#out + 1] = ctl_flag
 end
 return out

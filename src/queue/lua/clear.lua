@@ -11,26 +11,27 @@ local out = {
 }
 -- controls (issue 13): the lines of limited types are waiting tasks too; the limits and pauses
 -- stay, with nothing in flight against them any more.
-local ctl = controls()
+local C = ctl()
+local LIMITED, K_CONTROLS, K_HELD = C.LIMITED, C.K_CONTROLS, C.K_HELD
+local ctlv = C.controls()
 for s = 1, #LIMITED do
-  if ctl.sets[s] then
+  if ctlv.sets[s] then
     out[1] = out[1] + redis.call('ZCARD', LIMITED[s])
-    if not ctl.limits[s] then
+    if not ctlv.limits[s] then
       redis.call('HDEL', K_CONTROLS, 'set:' .. s)
     end
   end
 end
-for s, l in pairs(ctl.limits) do
+for s, l in pairs(ctlv.limits) do
   if l.m then
     redis.call('HSET', K_CONTROLS, 'busy:' .. s, '0')
   end
 end
 -- UNLINK frees large sets in the background instead of blocking the server.
-redis.call('UNLINK', K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS, K_STATE, K_DELAYED, K_DEAD, K_DEADINFO, K_WAKE,
-  K_SCHEDULED, K_EXPIRES, K_HELD, unpack(LIMITED))
-if CTL_FLAG == 1 then
+redis.call('UNLINK', K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS, K_STATE, K_DELAYED, K_DEAD,
+  K_DEADINFO, K_WAKE, K_SCHEDULED, K_EXPIRES, K_HELD, unpack(LIMITED))
+if C.controlled() then
   local pruned_at, recover_at, aging = checks_read()
-  controls_flag()
-  stats_write(nil, nil, pruned_at, recover_at, aging)
+  stats_write(nil, nil, pruned_at, recover_at, aging, C.flag())
 end
 return out

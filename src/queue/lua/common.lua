@@ -42,11 +42,6 @@ local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS
 local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
 local K_SCHEDULED, K_EXPIRES, K_SCHEDULES = KEYS[13], KEYS[14], KEYS[15]
-local K_CONTROLS, K_HELD = KEYS[16], KEYS[17]
-local K_LIMITED1, K_LIMITED2, K_LIMITED3, K_LIMITED4 = KEYS[18], KEYS[19], KEYS[20], KEYS[21]
-local K_LIMITED5, K_LIMITED6, K_LIMITED7, K_LIMITED8 = KEYS[22], KEYS[23], KEYS[24], KEYS[25]
-local LIMITED = { K_LIMITED1, K_LIMITED2, K_LIMITED3, K_LIMITED4, K_LIMITED5, K_LIMITED6,
-  K_LIMITED7, K_LIMITED8 }
 
 -- Reply codes, named the same in Rust (script.rs: AckCode, FailCode).
 local ACK_LOST = 0
@@ -142,14 +137,14 @@ local function holds(id, token)
   return c and string.sub(c, 1, #token + 1) == token .. '|' or false
 end
 
--- controls (issue 13): frees the in-flight caps a task counted against; defined with the
--- controls below, and a no-op while the queue has none.
-local release_held
+-- controls (issue 13): the helpers of controls, set by controls.lua, which only the scripts that
+-- act on controls carry (nil in the others, which never meet a queue with controls). Nothing
+-- here captures it: a local that the closures of this prelude capture costs every call.
+local ctl
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
   redis.call('HDEL', K_CLAIMS, id)
-  release_held(id)
 end
 
 local function forget(id)
@@ -288,23 +283,19 @@ end
 -- prune_consumers. 'aging' is the step of `rpq aging` (aging.lua), 0 or missing when off.
 local NEVER = 1e15
 
--- controls (issue 13): whether the controls hash holds anything, as the checks said (nil until
--- they are read in this call); every writer of the checks keeps it.
-local CTL_FLAG = nil
-
--- pruned at, recover at and aging as stored, 0 when missing
+-- pruned at, recover at, aging and the controls flag (1: the controls hash holds something) as
+-- stored, 0 when missing
 local function checks_read()
   local v = redis.call('HGET', K_STATS, 'checks') or ''
   local p, r, a, c = string.match(v, '^(%d+)|(%d+)|?(%d*)|?(%d*)$')
-  CTL_FLAG = c == '1' and 1 or 0
-  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0
+  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0, c == '1' and 1 or 0
 end
 
 -- One HSET of the stats hash: the ring slot from count (field may be nil) and the checks
--- (aging as read, and the controls flag, so that no writer drops them).
-local function stats_write(field, value, pruned_at, recover_at, aging)
+-- (aging and the controls flag as read, so that no writer drops them).
+local function stats_write(field, value, pruned_at, recover_at, aging, ctl_flag)
   local checks = recover_at and string.format('%d|%d', pruned_at, recover_at)
-  if checks and CTL_FLAG == 1 then
+  if checks and ctl_flag == 1 then
     checks = checks .. string.format('|%d|1', aging or 0)
   elseif checks and aging and aging > 0 then
     checks = checks .. string.format('|%d', aging)
@@ -321,9 +312,9 @@ end
 -- A lease or retry is due at `at`, set by a script other than claim: no claim may skip recovery
 -- from then on.
 local function recover_by(at)
-  local pruned_at, recover_at, aging = checks_read()
+  local pruned_at, recover_at, aging, ctl_flag = checks_read()
   if at < recover_at then
-    stats_write(nil, nil, pruned_at, at, aging)
+    stats_write(nil, nil, pruned_at, at, aging, ctl_flag)
   end
 end
 
@@ -357,166 +348,6 @@ local function prune_consumers(pruned_at, now)
   end
   redis.call('HSET', K_STATS, 'prune_cursor', page[1])
   return now
-end
-
--- Controls (issue 13): pauses, rate limits and in-flight caps, enforced by the claim script on
--- the server's clock. Everything is in the controls hash, which no script reads while the
--- checks say it is empty, so a queue without controls costs not one read more.
--- A pause stops the claims of one priority until a time ("pause:P"; NEVER: until resumed).
--- A limit lives in a line S: 0 holds back every task of the shard, 1..8 the tasks of one type
--- ("set:S", JSON-encoded as in a body), whose waiting tasks a claim moves from pending into
--- LIMITED[S] when it meets one it may not take; those lines are part of the waiting state.
--- "limit:S" = "G|T|b|m|n|per|B|M": its generation G, the ms between two tokens and the bucket's
--- size on this shard (T empty: no rate), the cap on this shard (m empty: none), and the limit
--- as it was set (n tasks per `per` ms, burst B, cap M), for `rpq limit` to show. A rate is a
--- GCRA bucket: "tat:S" is its theoretical arrival time (ms); at `now` a claim may take
--- floor((now - max(tat, now)) / T + b) tasks, and each one it takes adds T to it. "busy:S"
--- counts the tasks in flight against the cap; each such task has "S:G" in the held hash, so
--- whatever takes it out of flight (unlease: ack, fail, release, cancel, lease recovery) gives
--- the slot back, and a limit removed and set again (a new G) is not paid back for old tasks.
-
--- Whether this shard has controls (the checks, read now if this call has not yet).
-local function controlled()
-  if CTL_FLAG == nil then
-    checks_read()
-  end
-  return CTL_FLAG == 1
-end
-
--- The controls hash, read and parsed once per call: {paused = {[P] = until}, limits = {[S] =
--- {g, T, b, m, tat, busy, enc}}, sets = {[S] = type}}; all empty without controls.
-local CTL = nil
-local function controls()
-  if CTL then
-    return CTL
-  end
-  CTL = { paused = {}, limits = {}, sets = {}, dirty = {} }
-  if not controlled() then
-    return CTL
-  end
-  local all = redis.call('HGETALL', K_CONTROLS)
-  local tats, busy = {}, {}
-  for i = 1, #all, 2 do
-    local kind, n = string.match(all[i], '^(%a+):(%d+)$')
-    n = tonumber(n)
-    local v = all[i + 1]
-    if kind == 'pause' then
-      CTL.paused[n] = tonumber(v)
-    elseif kind == 'set' then
-      CTL.sets[n] = v
-    elseif kind == 'tat' then
-      tats[n] = tonumber(v)
-    elseif kind == 'busy' then
-      busy[n] = tonumber(v)
-    elseif kind == 'limit' then
-      local g, t, b, m = string.match(v, '^(%d+)|([^|]*)|([^|]*)|([^|]*)|')
-      CTL.limits[n] = { g = tonumber(g), T = tonumber(t), b = tonumber(b) or 1, m = tonumber(m) }
-    end
-  end
-  for n, l in pairs(CTL.limits) do
-    l.tat, l.busy, l.enc = tats[n] or 0, busy[n] or 0, CTL.sets[n]
-  end
-  return CTL
-end
-
--- After a change to the controls hash: the flag every claim reads (written by stats_write).
-local function controls_flag()
-  CTL_FLAG = redis.call('EXISTS', K_CONTROLS)
-end
-
--- How many tasks limit `l` lets go at `now`: tokens in its bucket, free slots of its cap.
-local function allowed(l, now)
-  local a = math.huge
-  if l.T then
-    a = math.floor((now - math.max(l.tat, now)) / l.T + l.b + 1e-9)
-  end
-  if l.m then
-    a = math.min(a, l.m - l.busy)
-  end
-  return math.max(0, a)
-end
-
--- When limit `l` lets one more go by its rate (ms), nil when only its cap holds it back.
-local function next_token(l, now)
-  if l.T and allowed({ T = l.T, b = l.b, tat = l.tat }, now) == 0 then
-    return l.tat - (l.b - 1) * l.T
-  end
-  return nil
-end
-
--- Whether a stored body has the type `enc` (JSON-encoded): it follows the head's numbers, so
--- the first ,"t": is the type's.
-local function has_type(body, enc)
-  local i = string.find(body, ',"t":', 1, true)
-  return i ~= nil and string.sub(body, i + 5, i + 4 + #enc + 1) == enc .. ','
-end
-
--- The line of the limit on the type of `body`, nil when its type has none.
-local function type_line(body)
-  local ctl = controls()
-  for s = 1, #LIMITED do
-    local l = ctl.limits[s]
-    if l and l.enc and body and has_type(body, l.enc) then
-      return s
-    end
-  end
-  return nil
-end
-
--- The sets that hold waiting tasks: pending, and the lines of limited types in use.
-local function waiting_sets()
-  local sets = { K_PENDING }
-  local ctl = controls()
-  for s = 1, #LIMITED do
-    if ctl.sets[s] then
-      sets[#sets + 1] = LIMITED[s]
-    end
-  end
-  return sets
-end
-
--- The set that holds waiting task `id`, and its score; nil when it is not waiting.
-local function waiting_in(id)
-  for _, set in ipairs(waiting_sets()) do
-    local score = redis.call('ZSCORE', set, id)
-    if score then
-      return set, score
-    end
-  end
-  return nil
-end
-
--- Whether any task waits on this shard.
-local function any_waiting()
-  for _, set in ipairs(waiting_sets()) do
-    if redis.call('EXISTS', set) == 1 then
-      return true
-    end
-  end
-  return false
-end
-
-release_held = function(id)
-  if not controlled() then
-    return
-  end
-  local h = redis.call('HGET', K_HELD, id)
-  if not h then
-    return
-  end
-  redis.call('HDEL', K_HELD, id)
-  local ctl = controls()
-  for s, g in string.gmatch(h, '(%d+):(%d+)') do
-    local l = ctl.limits[tonumber(s)]
-    if l and l.m and l.g == tonumber(g) then
-      l.busy = math.max(0, l.busy - 1)
-      redis.call('HSET', K_CONTROLS, 'busy:' .. s, string.format('%d', l.busy))
-      -- A freed slot lets a waiting task go: an idle consumer is woken for it, not polled.
-      if any_waiting() then
-        wake(1)
-      end
-    end
-  end
 end
 
 -- Time: scheduled tasks, expiry, aging (issue 12). A scheduled task's priority is its body's
@@ -603,11 +434,7 @@ local function expire(id, deadline)
   if redis.call('HEXISTS', K_STATE, id) == 1 or redis.call('HEXISTS', K_CLAIMS, id) == 1 then
     return false
   end
-  -- controls (issue 13): a waiting task may be in the line of its limited type.
-  local set = waiting_in(id)
-  if set then
-    redis.call('ZREM', set, id)
-  elseif redis.call('ZREM', K_SCHEDULED, id) == 0 then
+  if redis.call('ZREM', K_PENDING, id) == 0 and redis.call('ZREM', K_SCHEDULED, id) == 0 then
     return false
   end
   -- A state with its priority, so that `dead retry` queues it at that priority again.

@@ -15,6 +15,8 @@
 --   limit was removed back to pending, by score; returns the tasks left in it
 local op = ARGV[1]
 local now = now_ms()
+local C = ctl()
+local LIMITED, K_CONTROLS, K_HELD = C.LIMITED, C.K_CONTROLS, C.K_HELD
 local pruned_at, recover_at, aging = checks_read()
 
 -- The line of type `enc`: the one named for it, or (`new`) the first free one; nil if none.
@@ -49,7 +51,7 @@ end
 -- A change may let tasks go: wake as many idle consumers as could take one.
 local function wake_all()
   local n = 0
-  for _, set in ipairs(waiting_sets()) do
+  for _, set in ipairs(C.waiting_sets()) do
     n = n + redis.call('ZCARD', set)
   end
   if n > 0 then
@@ -58,8 +60,7 @@ local function wake_all()
 end
 
 local function done(reply)
-  controls_flag()
-  stats_write(nil, nil, pruned_at, recover_at, aging)
+  stats_write(nil, nil, pruned_at, recover_at, aging, C.flag())
   return reply
 end
 
@@ -114,7 +115,7 @@ if op == 'limit' then
     for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, 999)) do
       local body = redis.call('HGET', K_TASKS, id)
       local c = redis.call('HGET', K_CLAIMS, id)
-      if body and c and not is_cancelled(c) and (enc == '' or has_type(body, enc)) then
+      if body and c and not is_cancelled(c) and (enc == '' or C.has_type(body, enc)) then
         local h = redis.call('HGET', K_HELD, id)
         local mine = s .. ':' .. f[1]
         if not h or not string.find(',' .. h .. ',', ',' .. mine .. ',', 1, true) then

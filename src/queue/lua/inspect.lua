@@ -41,7 +41,7 @@ if ARGV[1] == 'show' then
       local sc
       if set == K_PENDING then
         -- controls (issue 13): or the line of its limited type.
-        sc = select(2, waiting_in(id))
+        sc = select(2, ctl().waiting_in(id))
       else
         sc = redis.call('ZSCORE', set, id)
       end
@@ -70,7 +70,7 @@ local kind = ARGV[7]
 local lo, hi = 0, redis.call('ZCARD', set)
 -- controls (issue 13): the lines of limited types hold waiting tasks too, scored the same.
 local waiting = set == K_PENDING
-for _, line in ipairs(LIMITED) do
+for _, line in ipairs(ctl().LIMITED) do
   waiting = waiting or set == line
 end
 local by_range = waiting and p ~= nil
@@ -85,9 +85,9 @@ if after ~= '' then
   if r then
     start = math.max(lo, r + 1)
     cursor = redis.call('ZSCORE', set, after)
-  elseif after_score == '' and waiting and waiting_in(after) then
+  elseif after_score == '' and waiting and ctl().waiting_in(after) then
     -- Waiting in another line of this shard: go on from its score, as from another shard's.
-    local _, sc = waiting_in(after)
+    local _, sc = ctl().waiting_in(after)
     start = math.max(lo, redis.call('ZCOUNT', set, '-inf', '(' .. sc))
     cursor, ties = sc, tonumber(sc)
   elseif after_score ~= '' then
@@ -119,7 +119,7 @@ while r < hi and found < want and looked < 1000 do
       local body, claim, st, info = describe(id)
       local ok = not (claim and is_cancelled(claim))
       if ok and kind ~= '' then
-        ok = body and has_type(body, kind)
+        ok = body and ctl().has_type(body, kind)
       end
       if ok and p and not by_range then
         ok = body and body_priority(body) == p

@@ -35,7 +35,7 @@ for i = 3, #ARGV do
   local id = ARGV[i]
   local code, holder = MOVE_UNKNOWN, false
   -- controls (issue 13): a waiting task may be in the line of its limited type; it stays there.
-  local line, waiting = waiting_in(id)
+  local line, waiting = ctl().waiting_in(id)
   if waiting then
     code = MOVE_MOVED
     if p then
@@ -102,7 +102,7 @@ for i = 3, #ARGV do
     for k, key in ipairs(KEYS) do
       if key == K_PENDING or key == K_DELAYED or key == K_SCHEDULED then
         if key == K_PENDING then
-          score = select(2, waiting_in(id))
+          score = select(2, ctl().waiting_in(id))
         else
           score = redis.call('ZSCORE', key, id)
         end

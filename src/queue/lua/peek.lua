@@ -9,7 +9,7 @@ local _, _, aging = checks_read()
 local out = {}
 -- controls (issue 13): tasks of limited types may wait in their own lines; peek merges them in
 -- by score (pauses and limits are not simulated: it shows the order of the waiting tasks).
-local sets = waiting_sets()
+local sets = ctl().waiting_sets()
 if aging == 0 and #sets == 1 then
   local ids = redis.call('ZRANGE', K_PENDING, 0, n - 1, 'WITHSCORES')
   for i = 1, #ids, 2 do

@@ -1,5 +1,5 @@
 -- push: queue tasks ordered by priority, then by arrival on this server
--- KEYS: the common layout (common.lua)
+-- KEYS: the first CORE_KEYS (keys.rs) of the common layout (common.lua): a push meets no control
 -- ARGV[1] n  ARGV[2] fields per task: 3, or 5 for tasks with a time
 -- then n tuples: id, priority (1..3), body: the stored JSON object after its created time,
 -- without the opening brace (`"t":..,"p":..,"d":..}`, see NewTask::body); with 5 fields also
