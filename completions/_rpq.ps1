@@ -61,6 +61,9 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('move', 'move', [CompletionResultType]::ParameterValue, 'Give waiting or retrying tasks a new priority, or make retrying tasks due now')
             [CompletionResult]::new('queues', 'queues', [CompletionResultType]::ParameterValue, 'Every queue on the server with its counts')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from: flag, environment, profile, default')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop consumers claiming (every priority, or one) until resumed or for a while')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let consumers claim again after `rpq pause`; idle ones wake at once')
+            [CompletionResult]::new('limit', 'limit', [CompletionResultType]::ParameterValue, 'Rate limits and in-flight caps, on every task or on one type; shows them without one')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -409,6 +412,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--pipe', '--pipe', [CompletionResultType]::ParameterName, 'Consume through CMD kept running, as `consume --pipe` does')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Limit the bench''s tasks to N/DUR while consuming (the claim cost with a rate limit)')
+            [CompletionResult]::new('--max-in-flight', '--max-in-flight', [CompletionResultType]::ParameterName, 'Cap the bench''s tasks in flight while consuming (the claim cost with a cap)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
@@ -786,6 +791,86 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rpq;pause' {
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Pause only this priority: 1|2|3 or high|medium|low [default: every priority]')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Resume by itself after DUR, by the Redis server''s clock [default: until `rpq resume`]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]')
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rpq;resume' {
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Resume only this priority: 1|2|3 or high|medium|low [default: every priority]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]')
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rpq;limit' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Limit the tasks of this type [default: every task of the queue]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N tasks claimed per DUR: 50/s, 100/m, 5/10s')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'How many may go at once after a quiet spell [default: the rate''s N]')
+            [CompletionResult]::new('--max-in-flight', '--max-in-flight', [CompletionResultType]::ParameterName, 'At most N tasks in flight at once, across every consumer')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]')
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
+            [CompletionResult]::new('--off', '--off', [CompletionResultType]::ParameterName, 'Remove the limits (of --type, or on every task); its waiting tasks go on at once')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rpq;completions' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
@@ -830,6 +915,9 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('move', 'move', [CompletionResultType]::ParameterValue, 'Give waiting or retrying tasks a new priority, or make retrying tasks due now')
             [CompletionResult]::new('queues', 'queues', [CompletionResultType]::ParameterValue, 'Every queue on the server with its counts')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective settings and where each came from: flag, environment, profile, default')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop consumers claiming (every priority, or one) until resumed or for a while')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let consumers claim again after `rpq pause`; idle ones wake at once')
+            [CompletionResult]::new('limit', 'limit', [CompletionResultType]::ParameterValue, 'Rate limits and in-flight caps, on every task or on one type; shows them without one')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -913,6 +1001,15 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;help;config' {
+            break
+        }
+        'rpq;help;pause' {
+            break
+        }
+        'rpq;help;resume' {
+            break
+        }
+        'rpq;help;limit' {
             break
         }
         'rpq;help;completions' {

@@ -49,11 +49,17 @@ _rpq() {
             rpq,len)
                 cmd="rpq__subcmd__len"
                 ;;
+            rpq,limit)
+                cmd="rpq__subcmd__limit"
+                ;;
             rpq,list)
                 cmd="rpq__subcmd__list"
                 ;;
             rpq,move)
                 cmd="rpq__subcmd__move"
+                ;;
+            rpq,pause)
+                cmd="rpq__subcmd__pause"
                 ;;
             rpq,peek)
                 cmd="rpq__subcmd__peek"
@@ -66,6 +72,9 @@ _rpq() {
                 ;;
             rpq,result)
                 cmd="rpq__subcmd__result"
+                ;;
+            rpq,resume)
+                cmd="rpq__subcmd__resume"
                 ;;
             rpq,schedule)
                 cmd="rpq__subcmd__schedule"
@@ -136,11 +145,17 @@ _rpq() {
             rpq__subcmd__help,len)
                 cmd="rpq__subcmd__help__subcmd__len"
                 ;;
+            rpq__subcmd__help,limit)
+                cmd="rpq__subcmd__help__subcmd__limit"
+                ;;
             rpq__subcmd__help,list)
                 cmd="rpq__subcmd__help__subcmd__list"
                 ;;
             rpq__subcmd__help,move)
                 cmd="rpq__subcmd__help__subcmd__move"
+                ;;
+            rpq__subcmd__help,pause)
+                cmd="rpq__subcmd__help__subcmd__pause"
                 ;;
             rpq__subcmd__help,peek)
                 cmd="rpq__subcmd__help__subcmd__peek"
@@ -153,6 +168,9 @@ _rpq() {
                 ;;
             rpq__subcmd__help,result)
                 cmd="rpq__subcmd__help__subcmd__result"
+                ;;
+            rpq__subcmd__help,resume)
+                cmd="rpq__subcmd__help__subcmd__resume"
                 ;;
             rpq__subcmd__help,schedule)
                 cmd="rpq__subcmd__help__subcmd__schedule"
@@ -215,7 +233,7 @@ _rpq() {
 
     case "${cmd}" in
         rpq)
-            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help"
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,7 +341,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__bench)
-            opts="-j -q -v -h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --scheduled-tasks --scheduled-backlog --due-in --aging --exec --pipe --concurrency --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-j -q -v -h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --scheduled-tasks --scheduled-backlog --due-in --aging --exec --pipe --concurrency --rate --max-in-flight --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,6 +404,14 @@ _rpq() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-in-flight)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1111,7 +1137,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help)
-            opts="produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help"
+            opts="produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1320,6 +1346,20 @@ _rpq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rpq__subcmd__help__subcmd__limit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rpq__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1335,6 +1375,20 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help__subcmd__move)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__pause)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1391,6 +1445,20 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help__subcmd__result)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1560,6 +1628,76 @@ _rpq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rpq__subcmd__limit)
+            opts="-q -v -h -V --type --rate --burst --max-in-flight --off --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-in-flight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rpq__subcmd__list)
             opts="-n -q -v -h -V --state --type --priority --count --after --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1647,6 +1785,68 @@ _rpq() {
             case "${prev}" in
                 --priority)
                     COMPREPLY=($(compgen -W "1 2 3 high medium low" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__pause)
+            opts="-q -v -h -V --priority --for --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --priority)
+                    COMPREPLY=($(compgen -W "1 2 3 high medium low" -- "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1929,6 +2129,64 @@ _rpq() {
                 return 0
             fi
             case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__resume)
+            opts="-q -v -h -V --priority --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --priority)
+                    COMPREPLY=($(compgen -W "1 2 3 high medium low" -- "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -58,6 +58,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
             cand queues 'Every queue on the server with its counts'
             cand config 'Show the effective settings and where each came from: flag, environment, profile, default'
+            cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
+            cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
+            cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -389,6 +392,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --pipe 'Consume through CMD kept running, as `consume --pipe` does'
             cand -j 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)'
             cand --concurrency 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)'
+            cand --rate 'Limit the bench''s tasks to N/DUR while consuming (the claim cost with a rate limit)'
+            cand --max-in-flight 'Cap the bench''s tasks in flight while consuming (the claim cost with a cap)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -747,6 +752,83 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;pause'= {
+            cand --priority 'Pause only this priority: 1|2|3 or high|medium|low [default: every priority]'
+            cand --for 'Resume by itself after DUR, by the Redis server''s clock [default: until `rpq resume`]'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;resume'= {
+            cand --priority 'Resume only this priority: 1|2|3 or high|medium|low [default: every priority]'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;limit'= {
+            cand --type 'Limit the tasks of this type [default: every task of the queue]'
+            cand --rate 'At most N tasks claimed per DUR: 50/s, 100/m, 5/10s'
+            cand --burst 'How many may go at once after a quiet spell [default: the rate''s N]'
+            cand --max-in-flight 'At most N tasks in flight at once, across every consumer'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --off 'Remove the limits (of --type, or on every task); its waiting tasks go on at once'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;completions'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
@@ -790,6 +872,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
             cand queues 'Every queue on the server with its counts'
             cand config 'Show the effective settings and where each came from: flag, environment, profile, default'
+            cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
+            cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
+            cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -848,6 +933,12 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;queues'= {
         }
         &'rpq;help;config'= {
+        }
+        &'rpq;help;pause'= {
+        }
+        &'rpq;help;resume'= {
+        }
+        &'rpq;help;limit'= {
         }
         &'rpq;help;completions'= {
         }

@@ -61,6 +61,9 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "cancel" -d 'Remove tasks fo
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "queues" -d 'Every queue on the server with its counts'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "config" -d 'Show the effective settings and where each came from: flag, environment, profile, default'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "pause" -d 'Stop consumers claiming (every priority, or one) until resumed or for a while'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "resume" -d 'Let consumers claim again after `rpq pause`; idle ones wake at once'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "limit" -d 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
@@ -329,6 +332,8 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l aging -d 'Turn aging o
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l exec -d 'Consume with `sh -c CMD` per task, as `consume --exec` does' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l pipe -d 'Consume through CMD kept running, as `consume --pipe` does' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s j -l concurrency -d 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l rate -d 'Limit the bench\'s tasks to N/DUR while consuming (the claim cost with a rate limit)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l max-in-flight -d 'Cap the bench\'s tasks in flight while consuming (the claim cost with a cap)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -626,6 +631,78 @@ complete -c rpq -n "__fish_rpq_using_subcommand config" -s q -l quiet -d 'Errors
 complete -c rpq -n "__fish_rpq_using_subcommand config" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand config" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand config" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l priority -d 'Pause only this priority: 1|2|3 or high|medium|low [default: every priority]' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l for -d 'Resume by itself after DUR, by the Redis server\'s clock [default: until `rpq resume`]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l priority -d 'Resume only this priority: 1|2|3 or high|medium|low [default: every priority]' -r -f -a "1\t''
+2\t''
+3\t''
+high\t''
+medium\t''
+low\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l type -d 'Limit the tasks of this type [default: every task of the queue]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l rate -d 'At most N tasks claimed per DUR: 50/s, 100/m, 5/10s' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l burst -d 'How many may go at once after a quiet spell [default: the rate\'s N]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l max-in-flight -d 'At most N tasks in flight at once, across every consumer' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l off -d 'Remove the limits (of --type, or on every task); its waiting tasks go on at once'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -644,27 +721,30 @@ complete -c rpq -n "__fish_rpq_using_subcommand completions" -s q -l quiet -d 'E
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "result" -d 'Print a task\'s kept result: what its handler wrote (exit 1 when there is none)'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "show" -d 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "queues" -d 'Every queue on the server with its counts'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "config" -d 'Show the effective settings and where each came from: flag, environment, profile, default'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "produce" -d 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "consume" -d 'Claim tasks, highest priority first, process them and acknowledge them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "peek" -d 'Show the next tasks in the order they would be claimed, without touching them'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "len" -d 'Print the number of tasks waiting, as a bare integer'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "clear" -d 'Remove every task of the queue (waiting, in flight, retrying, dead) and say how many'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "stats" -d 'Waiting by priority, in flight, dead, consumers seen, throughput of the last minute'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "dead" -d 'The dead-letter set: tasks that ran out of attempts or could not be read'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "demo" -d 'A producer and two consumers of different speeds in one terminal'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "bench" -d 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "result" -d 'Print a task\'s kept result: what its handler wrote (exit 1 when there is none)'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "show" -d 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "queues" -d 'Every queue on the server with its counts'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "config" -d 'Show the effective settings and where each came from: flag, environment, profile, default'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "pause" -d 'Stop consumers claiming (every priority, or one) until resumed or for a while'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "resume" -d 'Let consumers claim again after `rpq pause`; idle ones wake at once'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "limit" -d 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "list" -d 'List dead tasks, oldest first, with their last error'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "retry" -d 'Queue dead tasks again with their attempts reset (all, or the ids given)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from dead" -f -a "purge" -d 'Delete dead tasks for good (all, or the ids given)'

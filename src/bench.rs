@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::consumer::{self, waker::Waker};
 use crate::error::{Interrupted, UsageError};
 use crate::output::{note, Collected, Output};
-use crate::queue::{ClaimOptions, Lease, Queue};
+use crate::queue::{ClaimOptions, Lease, LimitChange, Queue};
 use crate::server::RedisServer;
 use crate::shutdown::Shutdown;
 use crate::task::{new_id, Due, NewTask, Priority, Settings, When};
@@ -34,6 +34,9 @@ const SAMPLE_LIMIT: Duration = Duration::from_secs(10);
 /// Sentinel tasks of this type end the latency phase's consumers, one each.
 const STOP_TYPE: &str = "bench-stop";
 
+/// The type of the tasks the bench produces and consumes (and limits, with `--rate`).
+const TASK_TYPE: &str = "bench";
+
 /// The shape of a run, which the report repeats.
 #[derive(Debug, Clone, Serialize)]
 pub struct Setup {
@@ -54,6 +57,11 @@ pub struct Setup {
     pub exec: Option<String>,
     pub pipe: Option<String>,
     pub concurrency: u64,
+    // Controls (issue 13): limits on the bench's tasks while consuming, null when none.
+    /// A rate limit, `N/DUR` (`--rate`).
+    pub rate: Option<String>,
+    /// An in-flight cap (`--max-in-flight`).
+    pub max_in_flight: Option<u64>,
 }
 
 /// What to run (the flags of `rpq bench`).
@@ -67,6 +75,8 @@ pub struct Options {
     pub spawn: bool,
     /// Wait for Enter between producing and consuming.
     pub step: bool,
+    /// The limits on the bench's tasks while consuming (`rate` and `max_in_flight` of Setup).
+    pub limit: LimitChange,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,6 +201,11 @@ fn bench(
     if let Some(ms) = a.setup.aging_ms {
         control.set_aging(Some(Duration::from_millis(ms)))?;
     }
+    // controls (issue 13): the claim cost with a limit on the bench's tasks in force.
+    let limited = a.limit.rate.is_some() || a.limit.max_in_flight.is_some();
+    if limited {
+        control.set_limit(Some(TASK_TYPE), &a.limit)?;
+    }
 
     if a.step {
         out.wait_for_enter(&format!(
@@ -202,6 +217,9 @@ fn bench(
 
     let (mut seen, consume_time) = consume_phase(cfg, a, sd, out)?;
     check_stop(sd)?;
+    if limited {
+        control.remove_limit(Some(TASK_TYPE))?;
+    }
 
     let (latency_ids, mut latency_seen, samples) = latency_phase(cfg, a, sd, epoch)?;
     check_stop(sd)?;
@@ -279,7 +297,7 @@ fn produce_phase(
                 for j in 0..left.min(a.setup.batch) {
                     batch.push(NewTask {
                         id: new_id(),
-                        kind: "bench".into(),
+                        kind: TASK_TYPE.into(),
                         priority: Priority::ALL[(j % 3) as usize],
                         payload: payload.clone(),
                         when,
@@ -343,7 +361,17 @@ fn consume_phase(
                     acks.push(u.lease);
                 }
                 if reply.tasks.is_empty() && acks.is_empty() {
-                    break;
+                    // controls (issue 13): tasks held back by a limit are waited for, until
+                    // the time the claim gave or a wake-up (a freed slot).
+                    let Some(held) = reply.held else { break };
+                    let wait = held
+                        .until
+                        .map(|t| (t - reply.now).to_std().unwrap_or_default())
+                        .unwrap_or(Duration::from_millis(100));
+                    if wait > Duration::ZERO {
+                        q.wait_for_work(wait)?;
+                    }
+                    continue;
                 }
                 done.fetch_add(reply.tasks.len() as u64, Ordering::Relaxed);
                 for c in reply.tasks {

@@ -344,6 +344,41 @@ Examples:
   rpq config --json | jq -r .settings.url.value")]
     Config(ConfigArgs),
 
+    /// Stop consumers claiming (every priority, or one) until resumed or for a while
+    #[command(after_help = "\
+Consumers stop claiming at their next claim, wherever they run; they keep recovering expired
+leases and retries meanwhile, and take the paused tasks once resumed (idle ones wake at
+once). --for ends the pause by itself, on the Redis server's clock.
+
+Examples:
+  rpq pause                                stop every priority until `rpq resume`
+  rpq pause --priority low --for 10m       low tasks wait ten minutes
+  rpq stats --json | jq .paused")]
+    Pause(PauseArgs),
+
+    /// Let consumers claim again after `rpq pause`; idle ones wake at once
+    #[command(after_help = "\
+Examples:
+  rpq resume                   every priority
+  rpq resume --priority low")]
+    Resume(ResumeArgs),
+
+    /// Rate limits and in-flight caps, on every task or on one type; shows them without one
+    #[command(after_help = "\
+A rate is a token bucket on the Redis server's clock: --rate 50/s lets 50 tasks go per
+second, up to --burst (default: the rate's number) at once after a quiet spell. An in-flight
+cap lets at most N tasks be in flight at once; ack, fail, release, cancel and an expired lease
+free a slot. Both hold across every consumer on every machine; a consumer that meets one
+sleeps until the next token or free slot, and tasks of other types go on meanwhile.
+
+Examples:
+  rpq limit --type email --rate 100/m          100 emails a minute
+  rpq limit --type report --max-in-flight 2    two reports at a time
+  rpq limit --rate 1000/s --burst 100          every task of the queue
+  rpq limit                                    the limits in force
+  rpq limit --type email --off")]
+    Limit(LimitArgs),
+
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -651,6 +686,15 @@ pub struct BenchArgs {
     #[arg(short = 'j', long = "concurrency", default_value_t = 1, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1024), requires = "bench_handler")]
     pub concurrency: u64,
+    // Controls (issue 13).
+    /// Limit the bench's tasks to N/DUR while consuming (the claim cost with a rate limit)
+    #[arg(long, value_name = "N/DUR", value_parser = parse_rate)]
+    pub rate: Option<crate::queue::Rate>,
+
+    /// Cap the bench's tasks in flight while consuming (the claim cost with a cap)
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub max_in_flight: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -841,6 +885,78 @@ pub struct MoveArgs {
 #[derive(Debug, Args)]
 pub struct QueuesArgs {}
 
+#[derive(Debug, Args)]
+pub struct PauseArgs {
+    /// Pause only this priority: 1|2|3 or high|medium|low [default: every priority]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    pub priority: Option<Priority>,
+
+    /// Resume by itself after DUR, by the Redis server's clock [default: until `rpq resume`]
+    #[arg(long = "for", value_name = "DUR", value_parser = parse_positive_duration)]
+    pub for_: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// Resume only this priority: 1|2|3 or high|medium|low [default: every priority]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    pub priority: Option<Priority>,
+}
+
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Limit the tasks of this type [default: every task of the queue]
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+
+    /// At most N tasks claimed per DUR: 50/s, 100/m, 5/10s
+    #[arg(long, value_name = "N/DUR", value_parser = parse_rate)]
+    pub rate: Option<crate::queue::Rate>,
+
+    /// How many may go at once after a quiet spell [default: the rate's N]
+    #[arg(long, value_name = "B", requires = "rate",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub burst: Option<u64>,
+
+    /// At most N tasks in flight at once, across every consumer
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub max_in_flight: Option<u64>,
+
+    /// Remove the limits (of --type, or on every task); its waiting tasks go on at once
+    #[arg(long, conflicts_with_all = ["rate", "burst", "max_in_flight"])]
+    pub off: bool,
+}
+
+/// A rate, `N/DUR`: `50/s`, `100/1m`, `5/10s` (a unit alone is one of it).
+pub fn parse_rate(s: &str) -> Result<crate::queue::Rate, String> {
+    let bad = || format!("'{s}' is not a rate; use N/DUR such as 50/s, 100/m or 5/10s");
+    let (n, per) = s.trim().split_once('/').ok_or_else(bad)?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    let per = per.trim();
+    let per = if per.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("1{per}")
+    } else {
+        per.to_string()
+    };
+    let per = parse_duration(&per).map_err(|_| bad())?;
+    if n == 0 {
+        return Err(format!("'{s}': a rate of 0 lets nothing go; use rpq pause"));
+    }
+    if per < Duration::from_millis(1) {
+        return Err(format!("'{s}': the duration must be at least 1ms"));
+    }
+    Ok(crate::queue::Rate { n, per })
+}
+
+/// A duration that is more than zero.
+fn parse_positive_duration(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d >= Duration::from_millis(1) => Ok(d),
+        _ => Err(format!("'{s}' is no time at all; use 250ms, 1s, 2m")),
+    }
+}
+
 /// `--state`: the names of `STATES`, so a new state is offered (and completed) by itself.
 fn state_parser() -> impl clap::builder::TypedValueParser<Value = State> {
     use clap::builder::TypedValueParser;
@@ -960,6 +1076,24 @@ mod tests {
             parse(&["rpq", "stats", "--watch", "500ms"]),
             Some(Duration::from_millis(500))
         );
+    }
+
+    #[test]
+    fn rates_are_a_number_per_a_duration() {
+        let r = parse_rate("50/s").unwrap();
+        assert_eq!((r.n, r.per), (50, Duration::from_secs(1)));
+        let r = parse_rate("100/1m").unwrap();
+        assert_eq!((r.n, r.per), (100, Duration::from_secs(60)));
+        let r = parse_rate("5/250ms").unwrap();
+        assert_eq!((r.n, r.per), (5, Duration::from_millis(250)));
+        for bad in ["50", "x/s", "0/s", "5/0", "5/soon", "-1/s", "1.5/s"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+        let e = Cli::try_parse_from(["rpq", "limit", "--burst", "3"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2, "--burst needs a --rate");
+        let e = Cli::try_parse_from(["rpq", "limit", "--off", "--rate", "1/s"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(Cli::try_parse_from(["rpq", "pause", "--for", "0"]).is_err());
     }
 
     #[test]

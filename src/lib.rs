@@ -85,6 +85,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Move(a) => commands::r#move::run(&cfg, &out, a),
         Command::Queues(a) => commands::queues::run(&cfg, &out, a),
         Command::Config(a) => commands::config::run(&cfg, &out, a),
+        Command::Pause(a) => commands::pause::run(&cfg, &out, a),
+        Command::Resume(a) => commands::pause::resume(&cfg, &out, a),
+        Command::Limit(a) => commands::limit::run(&cfg, &out, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -25,11 +25,20 @@ pub fn run(cfg: &Config, out: &Output, a: &BenchArgs) -> Result<ExitCode> {
             exec: a.exec.clone(),
             pipe: a.pipe.clone(),
             concurrency: a.concurrency,
+            rate: a
+                .rate
+                .map(|r| format!("{}/{}", r.n, humantime::format_duration(r.per))),
+            max_in_flight: a.max_in_flight,
         },
         latency_tasks: a.latency_tasks,
         scheduled_tasks: a.scheduled_tasks,
         spawn: a.spawn,
         step: a.step,
+        limit: crate::queue::LimitChange {
+            rate: a.rate,
+            burst: None,
+            max_in_flight: a.max_in_flight,
+        },
     };
     let report = bench::run(cfg, &opts, &sd, out)?;
     out.bench(&report)?;

@@ -23,9 +23,10 @@ pub mod waker;
 
 use crate::config::Config;
 use crate::error::Interrupted;
-use crate::output::{Finished, Outcome, Output};
+use crate::output::{note, Finished, Outcome, Output};
 use crate::queue::{
-    ClaimOptions, ClaimReply, Claimed, Failed, KeepAck, Lease, LeaseState, Queue, Unreadable,
+    ClaimOptions, ClaimReply, Claimed, Failed, HeldBy, KeepAck, Lease, LeaseState, Queue,
+    Unreadable,
 };
 use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
@@ -174,6 +175,8 @@ struct Consumer<'a> {
     /// Tasks in hand that go back to the queue at the end (their handler was stopped).
     handed: Vec<Claimed>,
     ending: Option<Ending>,
+    // controls (issue 13): whether the last idle claim found the queue paused (said once).
+    paused_said: bool,
 }
 
 impl<'a> Consumer<'a> {
@@ -213,6 +216,7 @@ impl<'a> Consumer<'a> {
             flush_wanted: false,
             handed: Vec::new(),
             ending: None,
+            paused_said: false,
         })
     }
 
@@ -319,6 +323,7 @@ impl<'a> Consumer<'a> {
             }
             return Ok(());
         }
+        self.paused_said = false;
         let mut tasks = reply.tasks.into_iter();
         for c in tasks.by_ref().take(free) {
             self.start(c)?;
@@ -360,10 +365,21 @@ impl<'a> Consumer<'a> {
     /// A claim found nothing: when to look again (`next_look`), and for a drain whether it is
     /// over. The idle wait itself is `wait`'s.
     fn nothing_claimed(&mut self, reply: &ClaimReply) {
-        if self.o.drain && reply.next_retry.is_none() {
+        // controls (issue 13): tasks held back by a pause or a limit are still waiting, so a
+        // drain waits for them too; a pause is said once, as it keeps the consumer idle.
+        if self.o.drain && reply.next_retry.is_none() && reply.held.is_none() {
             self.drained = true;
             return;
         }
+        let paused = reply.held.is_some_and(|h| h.by == HeldBy::Paused);
+        if paused && !self.paused_said {
+            note(&format!(
+                "queue '{}' is paused; {} waits for `rpq resume`",
+                self.q.name(),
+                self.o.name
+            ));
+        }
+        self.paused_said = paused;
         let (due, precise) = self.next_look(reply);
         let until = Instant::now() + due;
         // A BLPOP ends at a due time only to the tenth of a second: the waker ends it on time.
@@ -379,7 +395,7 @@ impl<'a> Consumer<'a> {
     fn next_look(&self, reply: &ClaimReply) -> (Duration, bool) {
         let now = reply.now;
         let slot = self.slots.next_ms().map(crate::task::ms_to_time);
-        let next = [reply.next_retry, reply.next_expiry, reply.next_due, slot]
+        let next = [reply.look_again().map(|(t, _)| t), slot]
             .into_iter()
             .flatten()
             .min()

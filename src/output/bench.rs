@@ -76,6 +76,12 @@ fn table(r: &Report) -> String {
     if let Some(ms) = r.setup.due_in_ms {
         s += &format!("  (every task produced due {ms} ms after its push)\n");
     }
+    if let Some(rate) = &r.setup.rate {
+        s += &format!("  (its tasks limited to {rate} while consuming)\n");
+    }
+    if let Some(m) = r.setup.max_in_flight {
+        s += &format!("  (its tasks capped at {m} in flight while consuming)\n");
+    }
     if let Some(ms) = r.setup.aging_ms {
         s += &format!("  (aging on, step {ms} ms)\n");
     }

@@ -136,8 +136,9 @@ impl Output {
             "IN FLIGHT",
             "RETRYING",
             "DEAD",
+            "PAUSED",
         ];
-        let rows: Vec<[String; 7]> = qs
+        let rows: Vec<[String; 8]> = qs
             .iter()
             .map(|q| {
                 [
@@ -148,6 +149,7 @@ impl Output {
                     q.counts.in_flight.to_string(),
                     q.counts.retrying.to_string(),
                     q.counts.dead.to_string(),
+                    super::controls::paused_short(&q.paused),
                 ]
             })
             .collect();

@@ -5,6 +5,7 @@
 //! holds the rest of `src/` to that.
 
 mod bench;
+mod controls;
 mod inspect;
 pub mod log;
 mod progress;

@@ -71,6 +71,20 @@ impl Output {
                 short_duration(Duration::from_millis(ms))
             );
         }
+        // controls (issue 13)
+        if !s.paused.is_empty() {
+            t += &format!(
+                "  paused       {}\n",
+                super::controls::paused_text(&s.paused)
+            );
+        }
+        for l in &s.limits {
+            t += &format!(
+                "  limit        {}: {}\n",
+                super::controls::limit_subject(l),
+                super::controls::limit_text(l)
+            );
+        }
         t += &format!(
             "  last minute  {:>9} done, {} failed ({:.1}/s)\n",
             s.last_minute.done,
@@ -193,6 +207,8 @@ mod tests {
                 .collect(),
             eviction_policy: Some("allkeys-lru".into()),
             lost: None,
+            paused: vec![],
+            limits: vec![],
         };
         let out = Output::plain();
         let plain = out.render_stats(&s, false, usize::MAX);

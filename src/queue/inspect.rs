@@ -93,10 +93,28 @@ impl Queue {
             order.rotate_left(keys::shard_of(after, n));
         }
         let after = q.after.clone().unwrap_or_default();
+        // controls (issue 13): waiting tasks of limited types may be in their own lines, each
+        // read like another shard's set, after pending (which finds the after task wherever it
+        // waits on its shard).
+        let lines = if q.state == State::Waiting {
+            self.read_controls()?
+                .into_iter()
+                .map(|c| super::controls::line_keys(&c.lines))
+                .collect()
+        } else {
+            vec![vec![]; n]
+        };
+        let sources: Vec<(usize, String)> = order
+            .into_iter()
+            .flat_map(|shard| {
+                std::iter::once((shard, key.clone()))
+                    .chain(lines[shard].iter().map(move |k| (shard, k.clone())))
+            })
+            .collect();
         let mut score = String::new();
         let mut all = Vec::new();
         let (mut total, mut more) = (0, false);
-        for (i, shard) in order.into_iter().enumerate() {
+        for (i, (shard, key)) in sources.into_iter().enumerate() {
             let page = self.list_shard(shard, &key, q.n, &after, &score, &prio, &kind)?;
             if i == 0 && !after.is_empty() {
                 match page.cursor {
@@ -286,11 +304,20 @@ impl Queue {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(1)
                 .max(1);
-            let counts = self.as_queue(&name, shards, Queue::lengths)?;
+            // controls (issue 13): what is paused, read with the lengths.
+            let (counts, paused) = self.as_queue(&name, shards, |q| {
+                let ctl = q.read_controls()?;
+                let paused = match ctl.first() {
+                    Some(c) if !c.paused.is_empty() => c.paused_at(q.server_ms()?),
+                    _ => vec![],
+                };
+                Ok((q.lengths_with(&ctl)?, paused))
+            })?;
             out.push(QueueCounts {
                 queue: name,
                 shards,
                 counts,
+                paused,
             });
         }
         Ok(out)

@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 16] = [
+pub const LAYOUT: [KeyDef; 26] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -115,6 +115,69 @@ pub const LAYOUT: [KeyDef; 16] = [
         kind: "hash",
         holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
     },
+    // Controls (issue 13: pause, rate limits, in-flight caps): after the time keys and the
+    // receipts, so the numbers of those stay as they were. A waiting task of a limited type may wait in its
+    // type's own line, one of LIMITED_LINES sorted sets, instead of `pending`.
+    KeyDef {
+        lua: "K_CONTROLS",
+        suffix: "controls",
+        kind: "hash",
+        holds: "pauses, limits and their state (tokens, tasks in flight)",
+    },
+    KeyDef {
+        lua: "K_HELD",
+        suffix: "held",
+        kind: "hash",
+        holds: "id -> the in-flight caps a task in flight counts against",
+    },
+    KeyDef {
+        lua: "K_LIMITED1",
+        suffix: "limited:1",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 1",
+    },
+    KeyDef {
+        lua: "K_LIMITED2",
+        suffix: "limited:2",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 2",
+    },
+    KeyDef {
+        lua: "K_LIMITED3",
+        suffix: "limited:3",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 3",
+    },
+    KeyDef {
+        lua: "K_LIMITED4",
+        suffix: "limited:4",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 4",
+    },
+    KeyDef {
+        lua: "K_LIMITED5",
+        suffix: "limited:5",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 5",
+    },
+    KeyDef {
+        lua: "K_LIMITED6",
+        suffix: "limited:6",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 6",
+    },
+    KeyDef {
+        lua: "K_LIMITED7",
+        suffix: "limited:7",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 7",
+    },
+    KeyDef {
+        lua: "K_LIMITED8",
+        suffix: "limited:8",
+        kind: "zset",
+        holds: "id -> pending score, waiting tasks of the type limited in line 8",
+    },
 ];
 
 /// A key's place in `LAYOUT`.
@@ -137,7 +200,21 @@ pub enum Key {
     Expires,
     Schedules,
     Receipts,
+    Controls,
+    Held,
+    /// The first of the `LIMITED_LINES` lines of limited types (`Keys::limited`).
+    Limited1,
 }
+
+/// The first rows of `LAYOUT`, all that a push needs, and a claim while its queue has no
+/// controls (issue 13): every script call pays for each key it is given (about 800 server
+/// instructions a key), so the keys of controls are sent only once a claim said the queue has
+/// some; a claim sent without them to a queue that has some refuses before it changes anything.
+pub const CORE_KEYS: usize = 16;
+
+/// How many types of one queue can be limited at once (`rpq limit --type`): each has its own
+/// line of waiting tasks, a key of the layout, and a claim looks at the head of each.
+pub const LIMITED_LINES: usize = 8;
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
@@ -243,6 +320,17 @@ impl Keys {
     }
     pub fn receipts(&self) -> &str {
         self.get(Key::Receipts)
+    }
+    pub fn controls(&self) -> &str {
+        self.get(Key::Controls)
+    }
+    pub fn held(&self) -> &str {
+        self.get(Key::Held)
+    }
+    /// The line of waiting tasks of the type limited in line `n` (1..=LIMITED_LINES).
+    pub fn limited(&self, n: usize) -> &str {
+        assert!((1..=LIMITED_LINES).contains(&n), "no limited line {n}");
+        &self.all[Key::Limited1 as usize + n - 1]
     }
 }
 
@@ -351,6 +439,9 @@ mod tests {
             Key::Expires,
             Key::Schedules,
             Key::Receipts,
+            Key::Controls,
+            Key::Held,
+            Key::Limited1,
         ]
         .into_iter()
         .enumerate()
@@ -365,8 +456,11 @@ mod tests {
     #[test]
     fn common_lua_names_the_keys_of_the_table() {
         let src = include_str!("lua/common.lua");
+        // controls (issue 13): the keys of controls are named in controls.lua, the prelude of
+        // the scripts that act on them; the header of common.lua lists them with the others.
+        let names = [src, include_str!("lua/controls.lua")].concat();
         let mut named: Vec<(usize, String)> = Vec::new();
-        for line in src.lines().filter(|l| l.starts_with("local K_")) {
+        for line in names.lines().filter(|l| l.starts_with("local K_")) {
             let (names, values) = line
                 .trim_start_matches("local ")
                 .split_once('=')
@@ -393,6 +487,49 @@ mod tests {
             let entry = format!("KEYS[{}] {} {}:", i + 1, d.suffix, d.kind);
             assert!(src.contains(&entry), "common.lua's header lacks '{entry}'");
         }
+    }
+
+    /// The lines of limited types are LIMITED_LINES rows of the table, in order, from
+    /// `Key::Limited1` on, and controls.lua's LIMITED table names each of them.
+    #[test]
+    fn the_lines_of_limited_types_are_the_last_rows() {
+        let k = Keys::new("q", 0);
+        for n in 1..=LIMITED_LINES {
+            assert_eq!(k.limited(n), format!("rpq:{{q}}:limited:{n}"));
+            assert_eq!(
+                LAYOUT[Key::Limited1 as usize + n - 1].lua,
+                format!("K_LIMITED{n}")
+            );
+        }
+        assert_eq!(Key::Limited1 as usize + LIMITED_LINES, LAYOUT.len());
+        let src = include_str!("lua/controls.lua");
+        let names: Vec<String> = (1..=LIMITED_LINES)
+            .map(|n| format!("K_LIMITED{n}"))
+            .collect();
+        let table = src
+            .split("C.LIMITED = {")
+            .nth(1)
+            .and_then(|t| t.split('}').next())
+            .expect("common.lua's LIMITED table");
+        let listed: Vec<String> = table.split(',').map(|n| n.trim().to_string()).collect();
+        assert_eq!(listed, names);
+    }
+
+    /// A claim without every key refuses on a queue with controls by looking for the last
+    /// one, and the core keys are those before the keys of controls.
+    #[test]
+    fn the_core_keys_end_where_the_keys_of_controls_begin() {
+        assert_eq!(LAYOUT[CORE_KEYS - 1].lua, "K_RECEIPTS");
+        assert_eq!(LAYOUT[CORE_KEYS].lua, "K_CONTROLS");
+        let claim = include_str!("lua/claim.lua");
+        assert!(claim.contains("if ctl_flag == 1 and not ctl then"));
+        let controls = include_str!("lua/controls.lua");
+        assert!(controls.contains(&format!(", KEYS[{}]\n", LAYOUT.len())));
+        assert!(controls.contains(&format!("assert(K_LIMITED{LIMITED_LINES},")));
+        // Keys after the layout's (result keys) are numbered from these in the scripts.
+        let common = include_str!("lua/common.lua");
+        assert!(common.contains(&format!("\nlocal CORE_KEYS = {CORE_KEYS}\n")));
+        assert!(controls.contains(&format!("\nlocal LAYOUT_KEYS = {}\n", LAYOUT.len())));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! `inspect` the operations on tasks by id and by state.
 //! `losses` what the server can lose (an evicting policy, a restart that came back with less).
 
+mod controls;
 mod inspect;
 pub mod keys;
 mod losses;
@@ -35,7 +36,7 @@ use chrono::{DateTime, Utc};
 use keys::Keys;
 use rand::Rng;
 use script::SCHEDULE;
-use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, FailCode};
+use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, FailCode, HeldCode};
 use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FAIL, FIRE, OLDEST, PEEK, PUSH, RELEASE};
 use std::time::Duration;
 
@@ -69,6 +70,9 @@ pub struct Queue {
     /// What this process knows the queue had, for noticing a restart that lost writes; only
     /// for long-running commands (`watch_losses`).
     floors: Option<losses::Floors>,
+    /// Whether the last claim found controls in force (issue 13): a sharded claim then also
+    /// looks at the heads of the lines of limited types.
+    controlled: bool,
 }
 
 impl Queue {
@@ -112,6 +116,7 @@ impl Queue {
             existed: stored.is_some(),
             server,
             floors: None,
+            controlled: false,
         })
         .and_then(|mut q| {
             if cfg.shards.is_some() {
@@ -338,9 +343,32 @@ impl Queue {
         let next_retry = int(items.get(1))?;
         let next_expiry = int(items.get(2))?;
         let next_due = int(items.get(3))?;
-        let n_ack = int(items.get(4))? as usize;
+        // controls (issue 13): the claim of a queue with controls (invoke picks it) ends with
+        // what held waiting tasks back, until when, and whether the queue still has controls.
+        let mut items = items;
+        let (held, controlled) = if self.controlled {
+            let tail = items.split_off(items.len().saturating_sub(3));
+            let until = int(tail.get(1))?;
+            let held = match HeldCode::from_reply(tail.first().unwrap_or(&redis::Value::Nil))? {
+                HeldCode::None => None,
+                code => Some(Held {
+                    by: match code {
+                        HeldCode::Paused => HeldBy::Paused,
+                        HeldCode::Rate => HeldBy::Rate,
+                        _ => HeldBy::InFlight,
+                    },
+                    until: (until > 0).then(|| ms_to_time(until)),
+                }),
+            };
+            (held, int(tail.get(2))? == 1)
+        } else {
+            (None, false)
+        };
+        self.controlled = controlled;
+        const FIRST_ACK: usize = 5;
+        let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
         let codes = (0..n_ack)
-            .map(|i| AckCode::from_reply(&items[5 + i]))
+            .map(|i| AckCode::from_reply(&items[FIRST_ACK + i]))
             .collect::<Result<Vec<_>>>()?;
         self.floor_acked(
             shard,
@@ -353,9 +381,11 @@ impl Queue {
             next_retry: (next_retry > 0).then(|| ms_to_time(next_retry)),
             next_expiry: (next_expiry > 0).then(|| ms_to_time(next_expiry)),
             next_due: (next_due > 0).then(|| ms_to_time(next_due)),
+            held,
+            controlled,
             ..ClaimReply::default()
         };
-        for chunk in items[5 + n_ack..].chunks(3) {
+        for chunk in items[FIRST_ACK + n_ack..].chunks(3) {
             let id = string(chunk.first())?;
             let attempt = int(chunk.get(2))? as u32;
             let body = opt_string(chunk.get(1))?;
@@ -489,7 +519,12 @@ impl Queue {
         self.lease_op(leases, |q, shard, leases| {
             let mut args = vec![consumer.to_string(), q.instance.clone()];
             push_leases(&mut args, leases);
-            let codes = array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?
+            let replies = array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?;
+            // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
+            if q.controlled {
+                q.wake_others(shard, 1)?;
+            }
+            let codes = replies
                 .iter()
                 .map(AckCode::from_reply)
                 .collect::<Result<Vec<_>>>()?;
@@ -521,6 +556,10 @@ impl Queue {
         ];
         let shard = keys::shard_of(&lease.id, self.shards.len());
         let reply = self.invoke(shard, &FAIL, &args, "recording a failure")?;
+        // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
+        if self.controlled {
+            self.wake_others(shard, 1)?;
+        }
         Ok(match FailCode::from_reply(&reply)? {
             FailCode::Retry | FailCode::WasRetrying => Failed::Retry,
             FailCode::Dead | FailCode::WasDead => Failed::Dead,
@@ -606,28 +645,54 @@ impl Queue {
         Ok(out)
     }
 
-    /// Counts by state over all shards, in one round trip per node of O(log n) commands.
+    /// Counts by state over all shards, in one round trip per node of O(log n) commands (and
+    /// one before it for the controls: which lines of limited types hold waiting tasks).
     pub fn lengths(&mut self) -> Result<Lengths> {
+        let ctl = self.read_controls()?;
+        self.lengths_with(&ctl)
+    }
+
+    pub(in crate::queue) fn lengths_with(
+        &mut self,
+        ctl: &[controls::ShardControls],
+    ) -> Result<Lengths> {
         let mut cmds = Vec::new();
-        for k in &self.shards {
-            for p in Priority::ALL {
-                let (min, max) = score::priority_range(p);
-                let mut c = redis::cmd("ZCOUNT");
-                c.arg(k.pending()).arg(min).arg(max);
-                cmds.push(c);
+        let mut per_shard = Vec::new();
+        for (i, k) in self.shards.iter().enumerate() {
+            // controls (issue 13): waiting tasks of limited types may be in their own lines.
+            let lines = ctl.get(i).map(|c| c.lines.clone()).unwrap_or_default();
+            let waiting = std::iter::once(k.pending().to_string())
+                .chain(lines.iter().map(|&n| k.limited(n).to_string()));
+            for key in waiting {
+                for p in Priority::ALL {
+                    let (min, max) = score::priority_range(p);
+                    let mut c = redis::cmd("ZCOUNT");
+                    c.arg(&key).arg(min).arg(max);
+                    cmds.push(c);
+                }
             }
             for key in [k.inflight(), k.delayed(), k.dead(), k.scheduled()] {
                 let mut c = redis::cmd("ZCARD");
                 c.arg(key);
                 cmds.push(c);
             }
+            per_shard.push(3 * (1 + lines.len()) + 4);
         }
         let replies = self
             .query_many("ZCOUNT", cmds)
             .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
         let mut sum = [0u64; 7];
-        for chunk in replies.chunks(7) {
-            for (s, v) in sum.iter_mut().zip(chunk) {
+        let mut rest = &replies[..];
+        for n in per_shard {
+            let (chunk, more) = rest.split_at(n.min(rest.len()));
+            rest = more;
+            let (waiting, sets) = chunk.split_at(chunk.len().saturating_sub(4));
+            for prio in waiting.chunks(3) {
+                for (s, v) in sum.iter_mut().zip(prio) {
+                    *s += int(Some(v))? as u64;
+                }
+            }
+            for (s, v) in sum[3..].iter_mut().zip(sets) {
                 *s += int(Some(v))? as u64;
             }
         }
@@ -818,12 +883,20 @@ impl Queue {
 
     /// Since when the longest-waiting task of each priority (high, medium, low) has waited,
     /// over all shards: the oldest of a queue is not the next one to be claimed, which may be a
-    /// fresh high-priority task while a low one waits for hours. One script call per shard looks at the first task of each priority
-    /// (O(log n), no scan): within a priority the first in line is the earliest arrival.
-    pub fn oldest_waiting_by_priority(&mut self) -> Result<[Option<DateTime<Utc>>; 3]> {
+    /// fresh high-priority task while a low one waits for hours. One script call per shard
+    /// looks at the first task of each priority (O(log n), no scan), in pending and in the
+    /// lines of limited types that `ctl` names: within a priority the first in line is the
+    /// earliest arrival.
+    fn oldest_waiting_by_priority(
+        &mut self,
+        ctl: &[controls::ShardControls],
+    ) -> Result<[Option<DateTime<Utc>>; 3]> {
         let mut oldest = [None; 3];
         for shard in 0..self.shards.len() {
-            let bodies = array(self.invoke(shard, &OLDEST, &[], "finding the oldest task")?)?;
+            let lines = ctl.get(shard).map(|c| c.lines.clone()).unwrap_or_default();
+            let args = controls::line_keys(&lines);
+            let reply = self.invoke(shard, &OLDEST, &args, "finding the oldest task")?;
+            let bodies = array(reply)?;
             for (o, body) in oldest.iter_mut().zip(&bodies) {
                 // A task pushed for later has waited since it fell due, not since it was pushed.
                 let since = opt_string(Some(body))?
@@ -835,14 +908,19 @@ impl Queue {
         Ok(oldest)
     }
 
-    /// Everything `stats` shows: lengths, counters, the oldest waiting task and the aging step.
+    /// Everything `stats` shows: lengths, counters, the oldest waiting task, the aging step,
+    /// and the pauses and limits in force.
     pub fn snapshot(&mut self) -> Result<Stats> {
-        let l = self.lengths()?;
+        let ctl = self.read_controls()?;
+        let l = self.lengths_with(&ctl)?;
         let c = self.counters()?;
-        let oldest = self.oldest_waiting_by_priority()?;
+        let oldest = self.oldest_waiting_by_priority(&ctl)?;
         let aging = self.aging()?;
+        let now_ms = c.now.timestamp_millis();
         let mut s = Stats::new(&self.name, &l, c, oldest, aging);
         s.eviction_policy = self.server.as_ref().and_then(|i| i.eviction_policy.clone());
+        s.paused = ctl.first().map(|c| c.paused_at(now_ms)).unwrap_or_default();
+        s.limits = controls::limits_of(&ctl);
         Ok(s)
     }
 

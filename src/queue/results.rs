@@ -50,6 +50,10 @@ impl Queue {
                 args.push(d.result.clone());
             }
             let reply = self.invoke_with(shard, &KEEP, &keys, &args, "acknowledging a task")?;
+            // controls (issue 13): a freed slot of a cap wakes consumers, as `ack` does.
+            if self.controlled {
+                self.wake_others(shard, 1)?;
+            }
             let codes = array(reply)?
                 .iter()
                 .map(AckCode::from_reply)
@@ -92,6 +96,9 @@ impl Queue {
         let result = [self.shards[shard].result(&lease.id)];
         let reply =
             self.invoke_with(shard, &FAIL, &result, &args.to_vec(), "recording a failure")?;
+        if self.controlled {
+            self.wake_others(shard, 1)?;
+        }
         Ok(match FailCode::from_reply(&reply)? {
             FailCode::Retry | FailCode::WasRetrying => Failed::Retry,
             FailCode::Dead | FailCode::WasDead => Failed::Dead,

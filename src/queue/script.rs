@@ -4,6 +4,7 @@
 //! key of the wrong type named, an ACL refusal explained), the reply codes the scripts answer
 //! with, and the decoding of replies. Nothing here knows what a script does.
 
+use super::keys::CORE_KEYS;
 use super::Queue;
 use crate::conn::{self, Conn};
 use anyhow::{anyhow, bail, Context, Result};
@@ -34,23 +35,48 @@ macro_rules! script {
     };
 }
 
+// controls (issue 13): a script that acts on pauses and limits also carries lua/controls.lua,
+// between the prelude and its body; the others go without it (controls.lua says why).
+macro_rules! script_with_controls {
+    ($file:literal) => {
+        LazyLock::new(|| {
+            let src = concat!(
+                include_str!("lua/common.lua"),
+                "\n",
+                include_str!("lua/controls.lua"),
+                "\n",
+                include_str!(concat!("lua/", $file))
+            );
+            Lua {
+                name: $file.trim_end_matches(".lua"),
+                src,
+                hash: Script::new(src).get_hash().to_string(),
+            }
+        })
+    };
+}
+
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
+/// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
-pub static EXTEND: LazyLock<Lua> = script!("extend.lua");
-pub static ACK: LazyLock<Lua> = script!("ack.lua");
-pub static FAIL: LazyLock<Lua> = script!("fail.lua");
-pub static RELEASE: LazyLock<Lua> = script!("release.lua");
-pub static PEEK: LazyLock<Lua> = script!("peek.lua");
-pub static CLEAR: LazyLock<Lua> = script!("clear.lua");
+pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_controls!("claim.lua");
+pub static EXTEND: LazyLock<Lua> = script_with_controls!("extend.lua");
+pub static ACK: LazyLock<Lua> = script_with_controls!("ack.lua");
+pub static FAIL: LazyLock<Lua> = script_with_controls!("fail.lua");
+pub static RELEASE: LazyLock<Lua> = script_with_controls!("release.lua");
+pub static PEEK: LazyLock<Lua> = script_with_controls!("peek.lua");
+pub static CLEAR: LazyLock<Lua> = script_with_controls!("clear.lua");
 pub static DEAD: LazyLock<Lua> = script!("dead.lua");
 pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
 pub static AGING: LazyLock<Lua> = script!("aging.lua");
 pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
 pub static FIRE: LazyLock<Lua> = script!("fire.lua");
-pub static INSPECT: LazyLock<Lua> = script!("inspect.lua");
-pub static CANCEL: LazyLock<Lua> = script!("cancel.lua");
-pub static MOVE: LazyLock<Lua> = script!("move.lua");
-pub static KEEP: LazyLock<Lua> = script!("keep.lua");
+pub static INSPECT: LazyLock<Lua> = script_with_controls!("inspect.lua");
+pub static CANCEL: LazyLock<Lua> = script_with_controls!("cancel.lua");
+pub static MOVE: LazyLock<Lua> = script_with_controls!("move.lua");
+pub static CONTROL: LazyLock<Lua> = script_with_controls!("control.lua");
+// An ack that keeps results frees a task's slot as ack.lua does.
+pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
 
 impl Lua {
     /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
@@ -150,9 +176,30 @@ pub enum MoveCode {
     Unreadable = 4,
 }
 
+/// What a claim answers kept waiting tasks back when it took none (controls, issue 13);
+/// common.lua names the same numbers `HELD_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldCode {
+    None = 0,
+    Paused = 1,
+    Rate = 2,
+    InFlight = 3,
+}
+
+impl HeldCode {
+    pub fn from_reply(v: &Value) -> Result<HeldCode> {
+        Ok(match int(Some(v))? {
+            1 => HeldCode::Paused,
+            2 => HeldCode::Rate,
+            3 => HeldCode::InFlight,
+            _ => HeldCode::None,
+        })
+    }
+}
+
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 20] = [
+pub const REPLY_CODES: [(&str, i64); 24] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
@@ -173,6 +220,10 @@ pub const REPLY_CODES: [(&str, i64); 20] = [
     ("MOVE_IN_FLIGHT", MoveCode::InFlight as i64),
     ("MOVE_DEAD", MoveCode::Dead as i64),
     ("MOVE_UNREADABLE", MoveCode::Unreadable as i64),
+    ("HELD_NONE", HeldCode::None as i64),
+    ("HELD_PAUSED", HeldCode::Paused as i64),
+    ("HELD_RATE", HeldCode::Rate as i64),
+    ("HELD_IN_FLIGHT", HeldCode::InFlight as i64),
 ];
 
 impl AckCode {
@@ -245,7 +296,8 @@ impl Queue {
     }
 
     /// The same with keys after the layout's (the worker runtime's per-task result keys, in
-    /// the shard's hash tag).
+    /// the shard's hash tag): after the core keys for a script without controls, after every
+    /// key for one with them (the scripts number them from there: `CORE_KEYS`, `LAYOUT_KEYS`).
     pub(super) fn invoke_with<A: redis::ToRedisArgs>(
         &mut self,
         shard: usize,
@@ -254,19 +306,26 @@ impl Queue {
         args: &A,
         what: &str,
     ) -> Result<Value> {
-        let joined: Vec<String>;
-        let keys = if extra.is_empty() {
-            self.shards[shard].all()
+        // controls (issue 13): a push, and a claim while the queue has no controls, go with the
+        // core keys only (CORE_KEYS); a claim of a queue with controls goes as the script that
+        // carries them, with every key, also when the plain one found them and refused.
+        let claim = std::ptr::eq(script, &*CLAIM);
+        let script: &Lua = if claim && self.controlled {
+            &CLAIM_CONTROLLED
         } else {
-            joined = [self.shards[shard].all(), extra].concat();
-            &joined
+            script
         };
-        let reply = match script.cmd(false, keys, args).query::<Value>(&mut self.conn) {
-            Err(e) if is_noscript(&e) => {
-                script.cmd(true, keys, args).query::<Value>(&mut self.conn)
-            }
-            other => other,
-        };
+        let core = std::ptr::eq(script, &*PUSH) || std::ptr::eq(script, &*CLAIM);
+        let mut reply = self.call(shard, script, extra, args, core);
+        if claim
+            && core
+            && reply
+                .as_ref()
+                .is_err_and(|e| e.code() == Some("RPQCONTROLS"))
+        {
+            self.controlled = true;
+            reply = self.call(shard, &CLAIM_CONTROLLED, extra, args, false);
+        }
         if reply.is_ok() {
             self.resent = false;
         }
@@ -278,6 +337,33 @@ impl Queue {
                 },
             )
             .with_context(|| format!("{what} on queue '{}'", self.name))
+    }
+
+    /// One script call: EVALSHA, then EVAL with the source on NOSCRIPT; with the core keys of
+    /// the layout only, or every key.
+    fn call<A: redis::ToRedisArgs>(
+        &mut self,
+        shard: usize,
+        script: &Lua,
+        extra: &[String],
+        args: &A,
+        core: bool,
+    ) -> redis::RedisResult<Value> {
+        let all = self.shards[shard].all();
+        let base = if core { &all[..CORE_KEYS] } else { all };
+        let joined: Vec<String>;
+        let keys = if extra.is_empty() {
+            base
+        } else {
+            joined = [base, extra].concat();
+            &joined
+        };
+        match script.cmd(false, keys, args).query::<Value>(&mut self.conn) {
+            Err(e) if is_noscript(&e) => {
+                script.cmd(true, keys, args).query::<Value>(&mut self.conn)
+            }
+            other => other,
+        }
     }
 
     /// Plain commands in one round trip per node (`pipeline`), errors explained.
@@ -411,6 +497,7 @@ mod tests {
                     "local FIRE_",
                     "local EXTEND_",
                     "local MOVE_",
+                    "local HELD_",
                 ]
                 .iter()
                 .any(|p| l.starts_with(p))
@@ -426,9 +513,35 @@ mod tests {
     #[test]
     fn every_script_carries_the_prelude_and_a_header() {
         for s in [
-            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
-            &SCHEDULE, &FIRE, &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD,
-            &OLDEST, &INSPECT, &CANCEL, &MOVE, &KEEP,
+            &PUSH,
+            &CLAIM,
+            &EXTEND,
+            &ACK,
+            &FAIL,
+            &RELEASE,
+            &PEEK,
+            &CLEAR,
+            &DEAD,
+            &OLDEST,
+            &AGING,
+            &SCHEDULE,
+            &FIRE,
+            &PUSH,
+            &CLAIM,
+            &EXTEND,
+            &ACK,
+            &FAIL,
+            &RELEASE,
+            &PEEK,
+            &CLEAR,
+            &DEAD,
+            &OLDEST,
+            &INSPECT,
+            &CANCEL,
+            &MOVE,
+            &CONTROL,
+            &CLAIM_CONTROLLED,
+            &KEEP,
         ] {
             assert!(s.src.starts_with("-- common:"), "{}", s.name);
             let own = s.src.split("\n-- ").nth(1).unwrap_or("");
@@ -447,8 +560,25 @@ mod tests {
     fn every_lua_helper_is_defined_once() {
         let mut names: Vec<(&str, String)> = Vec::new();
         for s in [
-            &PUSH, &CLAIM, &EXTEND, &ACK, &FAIL, &RELEASE, &PEEK, &CLEAR, &DEAD, &OLDEST, &AGING,
-            &SCHEDULE, &FIRE, &INSPECT, &CANCEL, &MOVE, &KEEP,
+            &PUSH,
+            &CLAIM,
+            &EXTEND,
+            &ACK,
+            &FAIL,
+            &RELEASE,
+            &PEEK,
+            &CLEAR,
+            &DEAD,
+            &OLDEST,
+            &AGING,
+            &SCHEDULE,
+            &FIRE,
+            &INSPECT,
+            &CANCEL,
+            &MOVE,
+            &CONTROL,
+            &CLAIM_CONTROLLED,
+            &KEEP,
         ] {
             let mut seen = std::collections::HashSet::new();
             for line in s.src.lines() {

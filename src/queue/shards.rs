@@ -2,6 +2,7 @@
 //! and their answers put back in order, the wake-ups that cross shards, and the cross-shard
 //! claim order (look at the head of every shard, then claim from the best).
 
+use super::keys::LIMITED_LINES;
 use super::script::{self, AckCode, Step, ACK};
 use super::types::{ClaimOptions, ClaimReply, Lease, NO_ACKS};
 use super::{keys, Queue};
@@ -131,6 +132,16 @@ impl Queue {
         let mut next_due = heads.iter().filter_map(|h| h.scheduled).min();
         let mut merge = |out: &mut ClaimReply, r: &ClaimReply| {
             out.now = r.now;
+            // controls (issue 13): the shard held back soonest says when to look again.
+            out.controlled |= r.controlled;
+            out.held = match (out.held, r.held) {
+                (Some(a), Some(b))
+                    if b.until.is_some() && a.until.is_none_or(|t| b.until < Some(t)) =>
+                {
+                    Some(b)
+                }
+                (a, b) => a.or(b),
+            };
             let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
             next_retry = [next_retry, ms(r.next_retry)].into_iter().flatten().min();
             next_expiry = [next_expiry, ms(r.next_expiry)].into_iter().flatten().min();
@@ -188,6 +199,9 @@ impl Queue {
             self.full_look = Some(Instant::now());
         }
         let per = if full { 4 } else { 1 };
+        // controls (issue 13): waiting tasks of limited types may be in their own lines; their
+        // heads count as the shard's too (whether a limit lets them go is the claim's to say).
+        let lines = if self.controlled { LIMITED_LINES } else { 0 };
         let groups = self.by_shard(acks, |a| &a.as_ref().id);
         let mut steps = Vec::with_capacity(groups.len() + self.shards.len() * per);
         for (shard, idx) in &groups {
@@ -210,6 +224,11 @@ impl Queue {
                 c.arg(key).arg(0).arg(0).arg("WITHSCORES");
                 steps.push(Step::Plain(c));
             }
+            for n in 1..=lines {
+                let mut c = redis::cmd("ZRANGE");
+                c.arg(k.limited(n)).arg(0).arg(0).arg("WITHSCORES");
+                steps.push(Step::Plain(c));
+            }
         }
         let sent = script::pipeline(&mut self.conn, &steps);
         drop(steps);
@@ -229,6 +248,13 @@ impl Queue {
             self.floor_acked(*shard, fresh);
         }
         self.resent = false;
+        // controls (issue 13): an ack may free a slot of an in-flight cap on its shard, whose
+        // script wakes that shard's list; idle consumers of a sharded queue block on another.
+        if self.controlled {
+            for (shard, _) in &groups {
+                self.wake_others(*shard, 1)?;
+            }
+        }
         let replies = &replies[groups.len()..];
         let score = |v: &Value| -> Result<Option<f64>> {
             let items = script::array(v.clone())?;
@@ -238,8 +264,14 @@ impl Queue {
             }
         };
         let heads = replies
-            .chunks(per)
+            .chunks(per + lines)
             .map(|c| {
+                let mut pending = score(&c[0])?;
+                for v in &c[per..] {
+                    if let Some(s) = score(v)? {
+                        pending = Some(pending.map_or(s, |p| p.min(s)));
+                    }
+                }
                 let at = |i: usize| -> Result<Option<i64>> {
                     Ok(match c.get(i) {
                         Some(v) => score(v)?.map(|s| s as i64),
@@ -247,7 +279,7 @@ impl Queue {
                     })
                 };
                 Ok(Head {
-                    pending: score(&c[0])?,
+                    pending,
                     inflight: at(1)?,
                     delayed: at(2)?,
                     scheduled: at(3)?,

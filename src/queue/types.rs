@@ -83,6 +83,59 @@ pub struct ClaimReply {
     pub next_expiry: Option<DateTime<Utc>>,
     /// When nothing was claimed: when the first scheduled task falls due.
     pub next_due: Option<DateTime<Utc>>,
+    // Controls (issue 13).
+    /// When nothing was claimed while tasks wait: what held them back, and until when.
+    pub held: Option<Held>,
+    /// Whether the queue has controls (pauses, limits) in force, as the last shard said.
+    pub controlled: bool,
+}
+
+/// What kept waiting tasks from being claimed (`rpq pause`, `rpq limit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeldBy {
+    Paused,
+    /// A rate limit's bucket is empty.
+    Rate,
+    /// An in-flight cap is full: a task that leaves flight frees a slot (and wakes consumers).
+    InFlight,
+}
+
+/// Waiting tasks held back by a control, and when one may be claimed: None for not before a
+/// resume or a freed slot, which wake idle consumers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub by: HeldBy,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// What a consumer that claimed nothing looks again for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookFor {
+    Retry,
+    /// A lease (any consumer's) runs out: its task comes back.
+    LeaseExpiry,
+    /// A scheduled task falls due.
+    Due,
+    /// A pause ends or a token comes (`Held`).
+    Held(HeldBy),
+}
+
+impl ClaimReply {
+    /// The earliest time a claim may find work that this one did not, and what for: the one
+    /// time an idle consumer sleeps until (a push, a resume or a freed slot wakes it sooner).
+    pub fn look_again(&self) -> Option<(DateTime<Utc>, LookFor)> {
+        [
+            self.next_retry.map(|t| (t, LookFor::Retry)),
+            self.next_expiry.map(|t| (t, LookFor::LeaseExpiry)),
+            self.next_due.map(|t| (t, LookFor::Due)),
+            self.held
+                .and_then(|h| h.until.map(|t| (t, LookFor::Held(h.by)))),
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(t, _)| *t)
+    }
 }
 
 /// What a lease extension (or a look at a lease) found.
@@ -411,6 +464,11 @@ pub struct Stats {
     pub eviction_policy: Option<String>,
     /// The last restart that came back without writes it had confirmed; null when none was seen.
     pub lost: Option<LostWrites>,
+    // Controls (issue 13).
+    /// The priorities paused, and until when.
+    pub paused: Vec<Paused>,
+    /// The limits in force (`rpq limit`).
+    pub limits: Vec<Limit>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -479,6 +537,8 @@ impl Stats {
                 .collect(),
             eviction_policy: None,
             lost: c.lost,
+            paused: vec![],
+            limits: vec![],
         }
     }
 }
@@ -766,6 +826,48 @@ pub struct QueueCounts {
     pub shards: u32,
     #[serde(flatten)]
     pub counts: Lengths,
+    /// The priorities paused, and until when (controls, issue 13).
+    pub paused: Vec<Paused>,
+}
+
+// Controls (issue 13): pauses and limits, as `rpq pause`, `rpq limit` and `stats` show them.
+
+/// A paused priority: no task of it is claimed until `until` (None: until resumed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Paused {
+    pub priority: u8,
+    #[serde(with = "opt_time")]
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// A limit on the tasks of one type (or, `kind` None, of every task): a rate of `rate` tasks
+/// per `per_ms` with bursts of `burst`, and/or at most `max_in_flight` in flight at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Limit {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub rate: Option<u64>,
+    pub per_ms: Option<u64>,
+    pub burst: Option<u64>,
+    pub max_in_flight: Option<u64>,
+    /// Tasks in flight counted against the cap now (null without a cap).
+    pub in_flight: Option<u64>,
+}
+
+/// A rate: `n` tasks per `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub n: u64,
+    pub per: Duration,
+}
+
+/// What `set_limit` sets; what it leaves None stays as it was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LimitChange {
+    pub rate: Option<Rate>,
+    /// The bucket: how many may go at once after a quiet spell (default: the rate's n).
+    pub burst: Option<u64>,
+    pub max_in_flight: Option<u64>,
 }
 
 #[cfg(test)]

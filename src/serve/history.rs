@@ -161,6 +161,8 @@ mod tests {
             eviction_policy: None,
             lost: None,
             consumers: vec![],
+            paused: vec![],
+            limits: vec![],
         }
     }
 

@@ -505,3 +505,162 @@ fn produce_wait_works_on_a_three_primary_cluster_with_three_shards() {
     consumer.signal(libc::SIGTERM);
     assert!(consumer.end(Duration::from_secs(30)).status.success());
 }
+
+/// Controls (issue 13) on a queue sharded over the three primaries: a pause holds on every
+/// shard, a limit is split over the shards (each its share: no script can reach two nodes), and
+/// a limited type's tasks wait in their lines while the other types go.
+#[test]
+fn controls_work_on_a_three_primary_cluster() {
+    let c = Cluster::start(3, 0);
+    let queue = name_on_every_primary(&c, 3);
+    let q = |args: &[&str]| {
+        let mut cmd = c.rpq();
+        cmd.args(["--queue", &queue, "--shards", "3"]).args(args);
+        cmd
+    };
+    let node0 = c.primary_of(Keys::new(&queue, 0).pending());
+    let now = || {
+        let (s, us): (i64, i64) = query(node0, &mut redis::cmd("TIME"));
+        s * 1000 + us / 1000
+    };
+    let zcard = |key: &str| -> u64 { query(c.primary_of(key), redis::cmd("ZCARD").arg(key)) };
+
+    // A pause: a consumer claims, takes nothing, and is woken by the resume.
+    q(&["produce", "--stdin"])
+        .write_stdin(task_lines(30))
+        .assert()
+        .success();
+    q(&["pause"]).assert().success();
+    let paused_at = now();
+    let waiting = c.spawn(&[
+        "--queue", &queue, "--json", "consume", "--count", "1", "--name", "w",
+    ]);
+    let seen = |name: &str| -> i64 {
+        let key = Keys::new(&queue, 0).consumers().to_string();
+        let v: Option<String> = query(c.primary_of(&key), redis::cmd("HGET").arg(&key).arg(name));
+        v.and_then(|v| v.split('|').next().and_then(|s| s.parse().ok()))
+            .unwrap_or(0)
+    };
+    wait_until(
+        Duration::from_secs(10),
+        "the paused consumer to claim",
+        || seen("w") > paused_at,
+    );
+    let resumed_at = now();
+    q(&["resume"]).assert().success();
+    let line = ndjson(&waiting.success(Duration::from_secs(10))).remove(0);
+    let claimed = time(&line["claimed_at"]).timestamp_millis();
+    assert!(
+        claimed >= resumed_at && claimed - resumed_at < 1000,
+        "{claimed} vs {resumed_at}"
+    );
+    q(&["clear", "--yes"]).assert().success();
+
+    // A rate, split: 10/s on each of the three shards.
+    q(&["limit", "--rate", "30/s"]).assert().success();
+    q(&["produce", "--stdin"])
+        .write_stdin(task_lines(300))
+        .assert()
+        .success();
+    let start = now();
+    let running: Vec<_> = (0..4)
+        .map(|i| {
+            let name = format!("c{i}");
+            c.spawn(&["--queue", &queue, "--json", "consume", "--name", &name])
+        })
+        .collect();
+    wait_until(Duration::from_secs(30), "4 s of claims", || {
+        now() > start + 4000
+    });
+    for p in &running {
+        p.signal(libc::SIGTERM);
+    }
+    let mut claims: Vec<i64> = running
+        .into_iter()
+        .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
+        .map(|l| time(&l["claimed_at"]).timestamp_millis())
+        .collect();
+    claims.sort();
+    let steady = claims
+        .iter()
+        .filter(|&&t| t >= claims[0] + 1000 && t < claims[0] + 3000)
+        .count();
+    eprintln!("cluster: {steady} claims from 1 s to 3 s");
+    assert!(
+        (52..=66).contains(&steady),
+        "{steady} claims in 2 s at 30/s"
+    );
+    q(&["limit", "--off"]).assert().success();
+    q(&["clear", "--yes"]).assert().success();
+
+    // A cap, split: one in flight on each shard.
+    q(&["limit", "--max-in-flight", "3"]).assert().success();
+    q(&["produce", "--stdin"])
+        .write_stdin(task_lines(12))
+        .assert()
+        .success();
+    let sum = |key: fn(&Keys) -> &str| -> u64 {
+        (0..3)
+            .map(|s| {
+                let k = Keys::new(&queue, s);
+                zcard(key(&k))
+            })
+            .sum()
+    };
+    let running: Vec<_> = (0..4)
+        .map(|i| {
+            let name = format!("d{i}");
+            c.spawn(&[
+                "--queue", &queue, "consume", "--delay", "200ms", "--name", &name,
+            ])
+        })
+        .collect();
+    let mut most = 0;
+    wait_until(Duration::from_secs(30), "12 tasks taken", || {
+        let n = sum(Keys::inflight);
+        most = most.max(n);
+        n == 0 && sum(Keys::pending) == 0
+    });
+    for p in &running {
+        p.signal(libc::SIGTERM);
+    }
+    for p in running {
+        p.success(Duration::from_secs(20));
+    }
+    eprintln!("cluster: at most {most} in flight");
+    assert_eq!(most, 3, "at most 3 in flight, and 3 reached");
+    q(&["limit", "--off"]).assert().success();
+
+    // A limited type: one token a shard, then its tasks wait in their lines; the others go.
+    q(&["limit", "--type", "slow", "--rate", "1/h", "--burst", "3"])
+        .assert()
+        .success();
+    let mut input = Vec::new();
+    for i in 0..6 {
+        input.push(serde_json::json!({"type": "slow", "priority": 1, "id": format!("s{i}")}));
+    }
+    for i in 0..3 {
+        input.push(serde_json::json!({"type": "fast", "priority": 3, "id": format!("f{i}")}));
+    }
+    let text: Vec<String> = input.iter().map(Value::to_string).collect();
+    q(&["produce", "--stdin"])
+        .write_stdin(text.join("\n"))
+        .assert()
+        .success();
+    let mut with_slow: Vec<usize> = (0..6)
+        .map(|i| rpq::queue::keys::shard_of(&format!("s{i}"), 3))
+        .collect();
+    with_slow.sort();
+    with_slow.dedup();
+    let n = with_slow.len() + 3;
+    let done = json_lines(&mut q(&["--json", "consume", "--count", &n.to_string()]));
+    let fast = done.iter().filter(|l| l["type"] == "fast").count();
+    assert_eq!((done.len(), fast), (n, 3), "{done:?}");
+    q(&["len"])
+        .assert()
+        .success()
+        .stdout(format!("{}\n", 6 - with_slow.len()));
+    q(&["limit", "--type", "slow", "--off"]).assert().success();
+    let rest = json_lines(&mut q(&["--json", "consume", "--drain"]));
+    assert_eq!(rest.len(), 6 - with_slow.len());
+}

@@ -640,10 +640,10 @@ fn queues_lists_every_queue_once_and_a_typo_is_said_on_a_terminal() {
         ]
     );
     rpq(&r).arg("queues").assert().success().stdout(
-        "QUEUE  SHARDS  WAITING  SCHEDULED  IN FLIGHT  RETRYING  DEAD\n\
-             alpha       1        3          0          0         0     0\n\
-             beta        3       10          0          0         0     0\n\
-             gamma       1        0          0          0         0     0\n",
+        "QUEUE  SHARDS  WAITING  SCHEDULED  IN FLIGHT  RETRYING  DEAD  PAUSED\n\
+             alpha       1        3          0          0         0     0       -\n\
+             beta        3       10          0          0         0     0       -\n\
+             gamma       1        0          0          0         0     0       -\n",
     );
 
     // A typo'd --queue says so on a terminal (and only there); a queue that exists does not.

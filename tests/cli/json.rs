@@ -118,6 +118,17 @@ struct Stats {
     consumers: Vec<StatsConsumer>,
     eviction_policy: Option<String>,
     lost: Option<StatsLost>,
+    paused: Vec<PausedLine>,
+    limits: Vec<LimitLine>,
+}
+
+// Controls (issue 13).
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct PausedLine {
+    priority: u8,
+    until: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -130,10 +141,37 @@ struct StatsLost {
 
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+struct LimitLine {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    rate: Option<u64>,
+    per_ms: Option<u64>,
+    burst: Option<u64>,
+    max_in_flight: Option<u64>,
+    in_flight: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 struct OldestWaiting {
     high: Option<u64>,
     medium: Option<u64>,
     low: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct PauseLine {
+    queue: String,
+    paused: Vec<PausedLine>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Unlimited {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    removed: bool,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -404,7 +442,22 @@ fn every_command_prints_the_documented_fields() {
         .arg("1764340214123|3|2")
         .query(&mut conn(&r))
         .unwrap();
+    // stats, with a pause and a limit in force (issue 13), taken away again after it.
+    rpq(&r)
+        .args(["pause", "--priority", "low", "--for", "1h"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["limit", "--type", "email", "--rate", "10/s", "--burst", "2"])
+        .args(["--max-in-flight", "4"])
+        .assert()
+        .success();
     let stats: Vec<Stats> = run(&r, &mut seen, "stats", &["stats"]);
+    rpq(&r).arg("resume").assert().success();
+    rpq(&r)
+        .args(["limit", "--type", "email", "--off"])
+        .assert()
+        .success();
     let s = &stats[0];
     assert_eq!(s.eviction_policy.as_deref(), Some("noeviction"));
     assert_eq!(
@@ -414,6 +467,21 @@ fn every_command_prints_the_documented_fields() {
             pushes: 3,
             acks: 2
         })
+    );
+    assert_eq!(s.paused.len(), 1);
+    assert_eq!(s.paused[0].priority, 3);
+    let until = documented_time(s.paused[0].until.as_deref().unwrap());
+    assert!(until > documented_time(&s.at) + chrono::Duration::minutes(59));
+    assert_eq!(
+        s.limits,
+        [LimitLine {
+            kind: Some("email".into()),
+            rate: Some(10),
+            per_ms: Some(1000),
+            burst: Some(2),
+            max_in_flight: Some(4),
+            in_flight: Some(0),
+        }]
     );
     assert_eq!(s.queue, "default");
     assert!(documented_time(&s.at) >= created);
@@ -604,6 +672,7 @@ struct QueueLine {
     retrying: u64,
     dead: u64,
     scheduled: u64,
+    paused: Vec<PausedLine>,
 }
 
 #[test]
@@ -725,6 +794,7 @@ fn inspecting_commands_print_the_documented_fields() {
             retrying: 1,
             dead: 1,
             scheduled: 1,
+            paused: vec![],
         }]
     );
     let cancelled: Vec<CancelLine> = run(&r, &mut seen, "cancel", &["cancel", "t3", "t2"]);
@@ -889,5 +959,77 @@ fn result_and_wait_print_the_kept_record() {
     );
     c.signal(libc::SIGTERM);
     assert!(c.end(std::time::Duration::from_secs(10)).status.success());
+    readme_lists_exactly(&seen);
+}
+
+/// `pause`, `resume` and `limit` (issue 13): the state after each, with the README's fields.
+#[test]
+fn controlling_commands_print_the_documented_fields() {
+    let r = redis();
+    let mut seen = BTreeMap::new();
+    push_lines(&r, "default", &[line(1)]);
+    let p: Vec<PauseLine> = run(&r, &mut seen, "pause", &["pause", "--for", "10m"]);
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].queue, "default");
+    assert_eq!(
+        p[0].paused.iter().map(|p| p.priority).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    let until = documented_time(p[0].paused[0].until.as_deref().unwrap());
+    assert!(until > Utc::now() + chrono::Duration::minutes(9));
+    let p: Vec<PauseLine> = run(&r, &mut seen, "resume", &["resume", "--priority", "1"]);
+    assert_eq!(
+        p[0].paused.iter().map(|p| p.priority).collect::<Vec<_>>(),
+        [2, 3]
+    );
+    let p: Vec<PauseLine> = run(&r, &mut seen, "pause", &["pause", "--priority", "high"]);
+    assert_eq!(
+        p[0].paused[0],
+        PausedLine {
+            priority: 1,
+            until: None
+        }
+    );
+    let set: Vec<LimitLine> = run(&r, &mut seen, "limit", &["limit", "--rate", "5/2s"]);
+    let every = LimitLine {
+        kind: None,
+        rate: Some(5),
+        per_ms: Some(2000),
+        burst: Some(5),
+        max_in_flight: None,
+        in_flight: None,
+    };
+    assert_eq!(set, [every]);
+    let set: Vec<LimitLine> = run(
+        &r,
+        &mut seen,
+        "limit",
+        &["limit", "--type", "mail", "--max-in-flight", "3"],
+    );
+    let mail = LimitLine {
+        kind: Some("mail".into()),
+        rate: None,
+        per_ms: None,
+        burst: None,
+        max_in_flight: Some(3),
+        in_flight: Some(0),
+    };
+    assert_eq!(set, [mail]);
+    let all: Vec<LimitLine> = run(&r, &mut seen, "limit", &["limit"]);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].kind, None);
+    let off: Vec<Unlimited> = run(
+        &r,
+        &mut seen,
+        "limit --off",
+        &["limit", "--type", "mail", "--off"],
+    );
+    assert_eq!(
+        off,
+        [Unlimited {
+            kind: Some("mail".into()),
+            removed: true
+        }]
+    );
     readme_lists_exactly(&seen);
 }

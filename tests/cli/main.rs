@@ -12,6 +12,7 @@ mod bench; // `rpq bench`: its figures and its exactly-once check, which fails w
 mod cluster; // a real Redis Cluster: every command, a queue sharded over all primaries, failover
 mod completions; // the committed completions/ and man/ are what the binary generates
 mod concurrency; // several consumer processes on one queue: each task handed out exactly once
+mod controls; // pause, resume, rate limits and in-flight caps: across consumers, shards, the clock
 mod demo; // `rpq demo`, on the server given or on a private one it starts and stops
 mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret

@@ -145,6 +145,35 @@ fn the_readme_acl_user_can_do_everything() {
             .args(["--json", "consume", "--drain"])
             .assert()
             .success();
+        // Controls (issue 13): pauses, limits, and claims under them (blocked tasks moved to
+        // their type's line, and back again with --off).
+        user(&base)
+            .args(["pause", "--priority", "low"])
+            .assert()
+            .success();
+        user(&base)
+            .args(["limit", "--type", "t", "--rate", "1/h", "--burst", "1"])
+            .args(["--max-in-flight", "5"])
+            .assert()
+            .success();
+        user(&base)
+            .args(["produce", "--stdin"])
+            .write_stdin(lines(mixed(9)).join("\n"))
+            .assert()
+            .success();
+        user(&base)
+            .args(["consume", "--count", "1"])
+            .assert()
+            .success();
+        user(&base).args(["--json", "stats"]).assert().success();
+        user(&base).args(["--json", "limit"]).assert().success();
+        user(&base)
+            .args(["limit", "--type", "t", "--off"])
+            .assert()
+            .success();
+        user(&base).arg("resume").assert().success();
+        user(&base).args(["consume", "--drain"]).assert().success();
+        user(&base).arg("len").assert().success().stdout("0\n");
         user(&base).args(["dead", "purge"]).assert().success();
         user(&base)
             .args(["produce", "--count", "5", "--interval", "0"])

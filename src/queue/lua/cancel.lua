@@ -11,6 +11,10 @@ for i = m + 2, #ARGV do
   local found, holder = 0, false
   for s = 1, m do
     local set = KEYS[tonumber(ARGV[s + 1])]
+    if set == K_PENDING then
+      -- controls (issue 13): a waiting task may be in the line of its limited type.
+      set = ctl().waiting_in(id) or set
+    end
     if redis.call('ZSCORE', set, id) then
       found = s
       if set == K_INFLIGHT then

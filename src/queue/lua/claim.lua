@@ -1,11 +1,14 @@
 -- claim: ack finished tasks, recover expired leases and due retries, then lease up to N tasks
--- KEYS: the common layout (common.lua)
+-- KEYS: the common layout (common.lua); its first CORE_KEYS (keys.rs) without controls.lua
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
 -- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7] consumer instance (for its receipt)
 -- ARGV[8..] pairs of (id, token) to acknowledge first
 -- returns {now, next retry ms, next lease expiry ms, next due ms, n acked, ack code..., id, body,
 -- attempt, ...} (the three times only when nothing was claimed, 0 when there is none; the next
--- due time is the first scheduled task's; body false when missing)
+-- due time is the first scheduled task's; body false when missing); with controls.lua (the
+-- claim of a queue with controls), then held code, held until ms, controls flag (what kept
+-- waiting tasks from being claimed, HELD_* in common.lua, and when one may go, 0 for not before
+-- a resume or a freed slot; 1 while the shard still has controls)
 local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
 receipt_of = ARGV[7]
@@ -14,7 +17,17 @@ local out = { now, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
-local pruned_at, recover_at, aging = checks_read()
+local pruned_at, recover_at, aging, ctl_flag = checks_read()
+-- controls (issue 13): a queue without controls is claimed by this script alone, with the keys
+-- of the first CORE_KEYS rows of the layout (keys.rs); once it has some, the claim needs
+-- controls.lua and every key, and says so before it changes anything, for the caller to send
+-- it again that way.
+if ctl_flag == 1 and not ctl then
+  return redis.error_reply('RPQCONTROLS the queue has controls: claim with every key')
+end
+if ctl then
+  ctl().known(ctl_flag)
+end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
@@ -144,15 +157,31 @@ if aging > 0 then
   end
 end
 
+-- Selection under controls (issue 13): pauses, rate limits and in-flight caps (selector,
+-- controls.lua), only in the claim script of a queue that has some.
+local take_controlled, finish_controlled
+if ctl_flag == 1 then
+  local expired
+  take_controlled, finish_controlled, expired = ctl().selector(now, aging)
+  if expired then
+    ctl_flag, checks_moved = ctl().flag(), true
+  end
+end
+
 -- Selection: the first task of the waiting set (priority, then arrival), or with aging the best
--- of the heads of each priority (take_aged).
+-- of the heads of each priority (take_aged), or under controls take_controlled.
 local claimed = 0
 local deadline = string.format('%d', now + lease)
 local claim = token .. '|' .. now_s .. '|' .. max_att .. '|'
 local first_claim = claim .. '1|'
 while claimed < want do
   local id, score, body
-  if aging > 0 then
+  if take_controlled then
+    id, score, body = take_controlled()
+    if not id then
+      break
+    end
+  elseif aging > 0 then
     id, score, body = take_aged()
     if not id then
       break
@@ -198,11 +227,12 @@ end
 seen(consumer, now, n_done)
 local field, value = count(now, n_done, 0)
 local pruned = prune_consumers(pruned_at, now)
-stats_write(field, value, pruned, (checks_moved or pruned ~= pruned_at) and recover_at or nil, aging)
+local moved = checks_moved or pruned ~= pruned_at
+stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag)
 if claimed == 0 then
-  -- Nothing is waiting, so every marker is stale; dropping them keeps idle consumers blocked.
-  -- (A call that asked for no task, only acks and recovery, may leave tasks waiting.)
-  if redis.call('ZCARD', K_PENDING) == 0 then
+  -- Nothing can be claimed, so every marker is stale; dropping them keeps idle consumers
+  -- blocked. (A call that asked for no task, only acks and recovery, may leave tasks waiting.)
+  if want > 0 or redis.call('ZCARD', K_PENDING) == 0 then
     redis.call('DEL', K_WAKE)
   end
   -- Tell the caller when recovery may have work, so it can block until then instead of polling.
@@ -219,5 +249,16 @@ if claimed == 0 then
   if #s > 0 then
     out[4] = tonumber(s[2])
   end
+end
+-- controls (issue 13): the buckets and counts this call changed, what held tasks back, and
+-- whether the queue still has controls, at the end of the reply of the claim that carries them.
+if ctl then
+  local code, at = HELD_NONE, 0
+  if finish_controlled then
+    code, at = finish_controlled(claimed, want)
+  end
+  out[#out + 1] = code
+  out[#out + 1] = at
+  out[#out + 1] = ctl_flag
 end
 return out

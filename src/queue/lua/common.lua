@@ -24,6 +24,20 @@
 --   every schedule, and "last fired" is the latest slot fired on that shard (fire.lua)
 -- KEYS[16] receipts hash: consumer instance -> "ms\n" then "id\ttoken\n" for each pair its last
 --   ack or fail settled, so a call resent after a lost reply knows its own work (see ack)
+-- KEYS[17] controls hash: pauses, limits and their state, all of this shard (controls below):
+--   "pause:P" = until ms (NEVER: until resumed); "limit:S" = a limit in line S (0: every task);
+--   "tat:S" its rate's bucket, "busy:S" its tasks in flight; "set:S" = the JSON-encoded type
+--   whose waiting tasks line S (KEYS[18 + S]) holds
+-- KEYS[18] held hash: id -> "S:G,..." for a task in flight that counts against in-flight caps
+--   (line S, limit generation G), so every way out of flight (unlease) frees its slot
+-- KEYS[19] limited:1 zset: id -> pending score, waiting tasks of the type limited in line 1
+-- KEYS[20] limited:2 zset: id -> pending score, waiting tasks of the type limited in line 2
+-- KEYS[21] limited:3 zset: id -> pending score, waiting tasks of the type limited in line 3
+-- KEYS[22] limited:4 zset: id -> pending score, waiting tasks of the type limited in line 4
+-- KEYS[23] limited:5 zset: id -> pending score, waiting tasks of the type limited in line 5
+-- KEYS[24] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
+-- KEYS[25] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
+-- KEYS[26] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -31,6 +45,9 @@ local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8
 local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
 local K_SCHEDULED, K_EXPIRES, K_SCHEDULES = KEYS[13], KEYS[14], KEYS[15]
 local K_RECEIPTS = KEYS[16]
+-- How many keys of the layout a script without controls gets (keys.rs: CORE_KEYS); keys after
+-- them (the worker runtime's result keys) are numbered from here.
+local CORE_KEYS = 16
 
 -- Reply codes, named the same in Rust (script.rs: AckCode, FailCode).
 local ACK_LOST = 0
@@ -53,6 +70,10 @@ local MOVE_MOVED = 1
 local MOVE_IN_FLIGHT = 2
 local MOVE_DEAD = 3
 local MOVE_UNREADABLE = 4
+local HELD_NONE = 0
+local HELD_PAUSED = 1
+local HELD_RATE = 2
+local HELD_IN_FLIGHT = 3
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -122,6 +143,11 @@ local function holds(id, token)
   local c = redis.call('HGET', K_CLAIMS, id)
   return c and string.sub(c, 1, #token + 1) == token .. '|' or false
 end
+
+-- controls (issue 13): the helpers of controls, set by controls.lua, which only the scripts that
+-- act on controls carry (nil in the others, which never meet a queue with controls). Nothing
+-- here captures it: a local that the closures of this prelude capture costs every call.
+local ctl
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
@@ -291,7 +317,8 @@ end
 -- What a claim checks against, in one stats field 'checks' = "pruned at ms|recover at ms" and,
 -- while aging is on, "|aging ms" (one read per claim; HGET only, so the README's ACL line stays
 -- as it is; a setting a claim must see, such as aging, rides here so that a queue without it
--- costs no extra read).
+-- costs no extra read). While the controls hash holds anything (a pause, a limit, a line of a
+-- limited type), "|aging ms|1" (controls, issue 13).
 -- Recovery looks at the in-flight, delayed, scheduled and expires sets; 'recover at' lets a
 -- claim skip them all while nothing can be due: it is at or before the first lease deadline,
 -- retry time, due time and expiry deadline (every script that adds to one of the sets lowers
@@ -299,18 +326,21 @@ end
 -- prune_consumers. 'aging' is the step of `rpq aging` (aging.lua), 0 or missing when off.
 local NEVER = 1e15
 
--- pruned at, recover at and aging as stored, 0 when missing
+-- pruned at, recover at, aging and the controls flag (1: the controls hash holds something) as
+-- stored, 0 when missing
 local function checks_read()
   local v = redis.call('HGET', K_STATS, 'checks') or ''
-  local p, r, a = string.match(v, '^(%d+)|(%d+)|?(%d*)$')
-  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0
+  local p, r, a, c = string.match(v, '^(%d+)|(%d+)|?(%d*)|?(%d*)$')
+  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0, c == '1' and 1 or 0
 end
 
 -- One HSET of the stats hash: the ring slot from count (field may be nil) and the checks
--- (aging as read, so that no writer drops it).
-local function stats_write(field, value, pruned_at, recover_at, aging)
+-- (aging and the controls flag as read, so that no writer drops them).
+local function stats_write(field, value, pruned_at, recover_at, aging, ctl_flag)
   local checks = recover_at and string.format('%d|%d', pruned_at, recover_at)
-  if checks and aging and aging > 0 then
+  if checks and ctl_flag == 1 then
+    checks = checks .. string.format('|%d|1', aging or 0)
+  elseif checks and aging and aging > 0 then
     checks = checks .. string.format('|%d', aging)
   end
   if field and checks then
@@ -325,9 +355,9 @@ end
 -- A lease or retry is due at `at`, set by a script other than claim: no claim may skip recovery
 -- from then on.
 local function recover_by(at)
-  local pruned_at, recover_at, aging = checks_read()
+  local pruned_at, recover_at, aging, ctl_flag = checks_read()
   if at < recover_at then
-    stats_write(nil, nil, pruned_at, at, aging)
+    stats_write(nil, nil, pruned_at, at, aging, ctl_flag)
   end
 end
 

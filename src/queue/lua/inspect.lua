@@ -3,7 +3,8 @@
 -- ARGV[1] "show": ARGV[2] m, the number of state sets, ARGV[3..m+2] their KEYS indexes (in the
 --   order of STATES, types.rs), ARGV[m+3..] ids
 --   returns per id {state: 1..m, or 0 when unknown, score, body, claim, state, dead info}
--- ARGV[1] "list": ARGV[2] the KEYS index of the state's set  ARGV[3] how many
+-- ARGV[1] "list": ARGV[2] the KEYS index of the state's set (for waiting: pending, or a line
+--   of a limited type)  ARGV[3] how many
 --   ARGV[4] after this id ('' from the start)  ARGV[5] its score ('' when it is in this set)
 --   ARGV[6] priority ('' any)  ARGV[7] type as a JSON string ('' any)
 --   returns {tasks in the set (of that priority, for the waiting set), the after id's score
@@ -16,12 +17,6 @@
 local function describe(id)
   return redis.call('HGET', K_TASKS, id), redis.call('HGET', K_CLAIMS, id),
     redis.call('HGET', K_STATE, id), redis.call('HGET', K_DEADINFO, id)
-end
-
--- Whether a stored body has the type `enc` (JSON-encoded): it follows {"c":<ms>, directly.
-local function has_type(body, enc)
-  local i = string.find(body, ',"t":', 1, true)
-  return i ~= nil and string.sub(body, i + 5, i + 4 + #enc + 1) == enc .. ','
 end
 
 -- a < b byte by byte, the order Redis gives members of equal score (Lua's < follows the locale).
@@ -43,7 +38,13 @@ if ARGV[1] == 'show' then
     local found, score = 0, false
     for s = 1, m do
       local set = KEYS[tonumber(ARGV[s + 2])]
-      local sc = redis.call('ZSCORE', set, id)
+      local sc
+      if set == K_PENDING then
+        -- controls (issue 13): or the line of its limited type.
+        sc = select(2, ctl().waiting_in(id))
+      else
+        sc = redis.call('ZSCORE', set, id)
+      end
       if sc then
         found, score = s, sc
         break
@@ -67,7 +68,12 @@ local after, after_score = ARGV[4], ARGV[5]
 local p = tonumber(ARGV[6])
 local kind = ARGV[7]
 local lo, hi = 0, redis.call('ZCARD', set)
-local by_range = set == K_PENDING and p ~= nil
+-- controls (issue 13): the lines of limited types hold waiting tasks too, scored the same.
+local waiting = set == K_PENDING
+for _, line in ipairs(ctl().LIMITED) do
+  waiting = waiting or set == line
+end
+local by_range = waiting and p ~= nil
 if by_range then
   -- Waiting tasks of one priority are one range of the set: no need to look at the others.
   lo = redis.call('ZCOUNT', set, '-inf', '(' .. pending_score(p, 0))
@@ -79,6 +85,11 @@ if after ~= '' then
   if r then
     start = math.max(lo, r + 1)
     cursor = redis.call('ZSCORE', set, after)
+  elseif after_score == '' and waiting and ctl().waiting_in(after) then
+    -- Waiting in another line of this shard: go on from its score, as from another shard's.
+    local _, sc = ctl().waiting_in(after)
+    start = math.max(lo, redis.call('ZCOUNT', set, '-inf', '(' .. sc))
+    cursor, ties = sc, tonumber(sc)
   elseif after_score ~= '' then
     -- The after id lives on another shard (or left this set): go on from its score, past the
     -- members of the same score that sort before it.
@@ -108,7 +119,7 @@ while r < hi and found < want and looked < 1000 do
       local body, claim, st, info = describe(id)
       local ok = not (claim and is_cancelled(claim))
       if ok and kind ~= '' then
-        ok = body and has_type(body, kind)
+        ok = body and ctl().has_type(body, kind)
       end
       if ok and p and not by_range then
         ok = body and body_priority(body) == p

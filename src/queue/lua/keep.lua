@@ -1,6 +1,6 @@
 -- keep: acknowledge finished tasks and keep their results (issue 11), as ack.lua does for tasks
 -- whose producer asked for none: the handler's output, for `rpq result` and a producer's --wait
--- KEYS: the common layout (common.lua), then the result key (keys::result) of each task, in order
+-- KEYS: the whole layout (common.lua, controls.lua), then the result key (keys::result) of each task, in order
 -- ARGV[1] consumer name  ARGV[2] consumer instance (for its receipt)
 -- ARGV[3..] per task: id, token, keep ms, result
 -- returns one code per task, as ack.lua: ACK_ACKED, ACK_EARLIER, ACK_LOST or ACK_FINISHED; only a
@@ -16,7 +16,7 @@ for i = 3, #ARGV, 4 do
   out[#out + 1] = flag
   n_done = n_done + fresh
   if flag == ACK_ACKED then
-    keep_record(KEYS[16 + (i + 1) / 4], 'd|' .. at .. '|' .. ARGV[i + 3], ARGV[i + 2])
+    keep_record(KEYS[LAYOUT_KEYS + (i + 1) / 4], 'd|' .. at .. '|' .. ARGV[i + 3], ARGV[i + 2])
   end
 end
 tally(now, consumer, n_done, 0)

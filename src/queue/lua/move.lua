@@ -34,13 +34,14 @@ end
 for i = 3, #ARGV do
   local id = ARGV[i]
   local code, holder = MOVE_UNKNOWN, false
-  local waiting = redis.call('ZSCORE', K_PENDING, id)
+  -- controls (issue 13): a waiting task may be in the line of its limited type; it stays there.
+  local line, waiting = ctl().waiting_in(id)
   if waiting then
     code = MOVE_MOVED
     if p then
       if reprioritize(id) then
         local score = rescored(waiting)
-        redis.call('ZADD', K_PENDING, score, id)
+        redis.call('ZADD', line, score, id)
         local n, _, err = get_state(id)
         if n then
           set_state(id, n, score, err)
@@ -100,7 +101,11 @@ for i = 3, #ARGV do
   if code == MOVE_MOVED then
     for k, key in ipairs(KEYS) do
       if key == K_PENDING or key == K_DELAYED or key == K_SCHEDULED then
-        score = redis.call('ZSCORE', key, id)
+        if key == K_PENDING then
+          score = select(2, ctl().waiting_in(id))
+        else
+          score = redis.call('ZSCORE', key, id)
+        end
         if score then
           set = k
           break

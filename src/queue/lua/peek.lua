@@ -7,7 +7,10 @@
 local n = tonumber(ARGV[1])
 local _, _, aging = checks_read()
 local out = {}
-if aging == 0 then
+-- controls (issue 13): tasks of limited types may wait in their own lines; peek merges them in
+-- by score (pauses and limits are not simulated: it shows the order of the waiting tasks).
+local sets = ctl().waiting_sets()
+if aging == 0 and #sets == 1 then
   local ids = redis.call('ZRANGE', K_PENDING, 0, n - 1, 'WITHSCORES')
   for i = 1, #ids, 2 do
     local id = ids[i]
@@ -22,17 +25,25 @@ end
 -- earlier arrival has waited longer, so it never ranks behind a later one.
 local now = now_ms()
 local all = {}
-for p = 1, 3 do
-  local ids = redis.call('ZRANGEBYSCORE', K_PENDING, pending_score(p, 0),
-    '(' .. pending_score(p + 1, 0), 'LIMIT', '0', n, 'WITHSCORES')
-  for i = 1, #ids, 2 do
-    local body = redis.call('HGET', K_TASKS, ids[i])
-    local rank = p
-    local since = p > 1 and waiting_since(body)
-    if since then
-      rank = math.max(1, p - math.floor((now - since) / aging))
+for _, set in ipairs(sets) do
+  if aging == 0 then
+    local ids = redis.call('ZRANGE', set, 0, n - 1, 'WITHSCORES')
+    for i = 1, #ids, 2 do
+      all[#all + 1] = { ids[i], ids[i + 1], redis.call('HGET', K_TASKS, ids[i]) }
     end
-    all[#all + 1] = { ids[i], pending_score(rank, tonumber(string.sub(ids[i + 1], 2))), body }
+  end
+  for p = 1, aging > 0 and 3 or 0 do
+    local ids = redis.call('ZRANGEBYSCORE', set, pending_score(p, 0),
+      '(' .. pending_score(p + 1, 0), 'LIMIT', '0', n, 'WITHSCORES')
+    for i = 1, #ids, 2 do
+      local body = redis.call('HGET', K_TASKS, ids[i])
+      local rank = p
+      local since = p > 1 and waiting_since(body)
+      if since then
+        rank = math.max(1, p - math.floor((now - since) / aging))
+      end
+      all[#all + 1] = { ids[i], pending_score(rank, tonumber(string.sub(ids[i + 1], 2))), body }
+    end
   end
 end
 -- Keys have one length, so the string order is the numeric one.

@@ -1,11 +1,11 @@
 -- push: queue tasks ordered by priority, then by arrival on this server
--- KEYS: the common layout (common.lua)
+-- KEYS: the first CORE_KEYS (keys.rs) of the common layout (common.lua): a push meets no control
 -- ARGV[1] n  ARGV[2] fields per task: 3, or 5 for tasks with a time
 -- then n tuples: id, priority (1..3), body: the stored JSON object after its created time,
 -- without the opening brace (`"t":..,"p":..,"d":..}`, see NewTask::body); with 5 fields also
 -- due: "" (now), "+MS" (MS after now by this server's clock) or "MS" (at that time, ms since
 -- the epoch), and ttl ms ("0": none)
--- The worker runtime (issue 11): KEYS[17..] are the result keys (keys::result) of the tasks
+-- The worker runtime (issue 11): KEYS[CORE_KEYS + 1..] are the result keys (keys::result) of the tasks
 -- whose id is the producer's own, and the ARGV after the tuples hold the number (1..n) of the
 -- task of each: a task whose result is kept is done, and its id stays known until it expires.
 -- returns {created ms, flag for each task: 1 queued, 0 the id is already known, 2 done (its
@@ -16,8 +16,8 @@ local now = now_ms()
 -- the error kept for an earlier task of its id that died, which goes when this one is queued
 -- (a waiter for this one must not read that one's end).
 local done, stale = {}, {}
-for j = 17, #KEYS do
-  local i = tonumber(ARGV[2 + n * fields + j - 16])
+for j = CORE_KEYS + 1, #KEYS do
+  local i = tonumber(ARGV[2 + n * fields + j - CORE_KEYS])
   local rec = redis.call('LINDEX', KEYS[j], 0)
   local at = rec and string.match(rec, '^d|(%d+)|')
   if at then

@@ -1,0 +1,175 @@
+-- control: pause, resume and limits of this shard, in the controls hash the claim reads
+-- (controls, common.lua); every change wakes idle consumers, which look again at once
+-- KEYS: the common layout (common.lua)
+-- ARGV[1] "pause": ARGV[2] priorities (digits, "123" for all)  ARGV[3] for ms (0: until resumed)
+-- ARGV[1] "resume": ARGV[2] priorities
+--   both return the pauses in force after it: {priority, until ms (0: until resumed), ...}
+-- ARGV[1] "limit": ARGV[2] type, JSON-encoded ('' every task)  ARGV[3] ms between two tokens
+--   on this shard  ARGV[4] bucket size on this shard  ARGV[5] cap on this shard  ARGV[6] rate n
+--   ARGV[7] per ms  ARGV[8] burst  ARGV[9] cap, as asked; '' in ARGV[3..9] keeps what is set
+--   (a rate as a whole: ARGV[3], [4], [6], [7], [8]; a cap: ARGV[5], [9])
+--   returns its line; an error when every line of types is taken
+-- ARGV[1] "unlimit": ARGV[2] type ('' every task)
+--   returns {1 removed (0: there was none), tasks left in its line}
+-- ARGV[1] "drain": ARGV[2] type; moves up to 1000 waiting tasks of the line of a type whose
+--   limit was removed back to pending, by score; returns the tasks left in it
+local op = ARGV[1]
+local now = now_ms()
+local C = ctl()
+local LIMITED, K_CONTROLS, K_HELD = C.LIMITED, C.K_CONTROLS, C.K_HELD
+local pruned_at, recover_at, aging = checks_read()
+
+-- The line of type `enc`: the one named for it, or (`new`) the first free one; nil if none.
+local function line_of(enc, new)
+  if enc == '' then
+    return 0
+  end
+  local free
+  for s = #LIMITED, 1, -1 do
+    local v = redis.call('HGET', K_CONTROLS, 'set:' .. s)
+    if v == enc then
+      return s
+    elseif not v and redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 0 then
+      free = s
+    end
+  end
+  return new and free or nil
+end
+
+local function pauses()
+  local out = {}
+  for p = 1, 3 do
+    local u = tonumber(redis.call('HGET', K_CONTROLS, 'pause:' .. p))
+    if u and u > now then
+      out[#out + 1] = p
+      out[#out + 1] = u < NEVER and u or 0
+    end
+  end
+  return out
+end
+
+-- A change may let tasks go: wake as many idle consumers as could take one.
+local function wake_all()
+  local n = 0
+  for _, set in ipairs(C.waiting_sets()) do
+    n = n + redis.call('ZCARD', set)
+  end
+  if n > 0 then
+    wake(math.min(n, WAKE_CAP))
+  end
+end
+
+local function done(reply)
+  stats_write(nil, nil, pruned_at, recover_at, aging, C.flag())
+  return reply
+end
+
+if op == 'pause' or op == 'resume' then
+  for p in string.gmatch(ARGV[2], '%d') do
+    if op == 'pause' then
+      local ms = tonumber(ARGV[3])
+      local until_ = ms > 0 and now + ms or NEVER
+      redis.call('HSET', K_CONTROLS, 'pause:' .. p, string.format('%d', until_))
+    else
+      redis.call('HDEL', K_CONTROLS, 'pause:' .. p)
+    end
+  end
+  if op == 'resume' then
+    wake_all()
+  end
+  return done(pauses())
+end
+
+if op == 'limit' then
+  local enc = ARGV[2]
+  local s = line_of(enc, true)
+  if not s then
+    return redis.error_reply('ERR rpq: every one of the ' .. #LIMITED .. ' lines of limited '
+      .. 'types of this queue is taken; remove a limit first (rpq limit --type T --off)')
+  end
+  -- "G|T|b|m|n|per|B|M" (common.lua): what was set, and what this call sets over it.
+  local had = redis.call('HGET', K_CONTROLS, 'limit:' .. s)
+  local old = {}
+  for v in string.gmatch((had or '') .. '|', '([^|]*)|') do
+    old[#old + 1] = v
+  end
+  local f = {}
+  f[1] = had and old[1] or string.format('%d', redis.call('HINCRBY', K_STATS, 'ctl_gen', 1))
+  for i = 2, 8 do
+    f[i] = ARGV[i + 1] ~= '' and ARGV[i + 1] or (had and old[i] or '')
+  end
+  local new_rate = ARGV[3] ~= '' and (old[2] or '') == ''
+  local new_cap = ARGV[5] ~= '' and (old[4] or '') == ''
+  redis.call('HSET', K_CONTROLS, 'limit:' .. s, table.concat(f, '|', 1, 8))
+  if s > 0 then
+    redis.call('HSET', K_CONTROLS, 'set:' .. s, enc)
+  end
+  if new_rate then
+    -- A new bucket starts full.
+    redis.call('HSET', K_CONTROLS, 'tat:' .. s, string.format('%d', now))
+  end
+  if new_cap then
+    -- Tasks already in flight of that type count against a new cap (the first 1,000 by lease
+    -- deadline: one call stays short).
+    local busy = 0
+    for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, 999)) do
+      local body = redis.call('HGET', K_TASKS, id)
+      local c = redis.call('HGET', K_CLAIMS, id)
+      if body and c and not is_cancelled(c) and (enc == '' or C.has_type(body, enc)) then
+        local h = redis.call('HGET', K_HELD, id)
+        local mine = s .. ':' .. f[1]
+        if not h or not string.find(',' .. h .. ',', ',' .. mine .. ',', 1, true) then
+          redis.call('HSET', K_HELD, id, h and (h .. ',' .. mine) or mine)
+        end
+        busy = busy + 1
+      end
+    end
+    redis.call('HSET', K_CONTROLS, 'busy:' .. s, string.format('%d', busy))
+  end
+  wake_all()
+  return done(s)
+end
+
+if op == 'unlimit' then
+  local s = line_of(ARGV[2], false)
+  if not s or redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 0 then
+    return done({ 0, s and s > 0 and redis.call('ZCARD', LIMITED[s]) or 0 })
+  end
+  redis.call('HDEL', K_CONTROLS, 'limit:' .. s, 'tat:' .. s, 'busy:' .. s)
+  local left = 0
+  if s > 0 then
+    left = redis.call('ZCARD', LIMITED[s])
+    if left == 0 then
+      redis.call('HDEL', K_CONTROLS, 'set:' .. s)
+    end
+  end
+  wake_all()
+  return done({ 1, left })
+end
+
+if op == 'drain' then
+  local s = line_of(ARGV[2], false)
+  if not s or s == 0 or redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 1 then
+    return done(0)
+  end
+  local line = LIMITED[s]
+  local some = redis.call('ZRANGE', line, 0, 999, 'WITHSCORES')
+  if #some > 0 then
+    local zargs, ids = {}, {}
+    for i = 1, #some, 2 do
+      zargs[#zargs + 1] = some[i + 1]
+      zargs[#zargs + 1] = some[i]
+      ids[#ids + 1] = some[i]
+    end
+    redis.call('ZADD', K_PENDING, unpack(zargs))
+    redis.call('ZREM', line, unpack(ids))
+    wake(math.min(#ids, WAKE_CAP))
+  end
+  local left = redis.call('ZCARD', line)
+  if left == 0 then
+    redis.call('HDEL', K_CONTROLS, 'set:' .. s)
+  end
+  return done(left)
+end
+
+return redis.error_reply('ERR rpq: unknown control ' .. op)

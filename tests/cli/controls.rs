@@ -1,0 +1,560 @@
+//! Controls (issue 13): pause and resume under running consumers, `--for` on the server's clock,
+//! lease recovery while paused, a rate limit and an in-flight cap across consumers, a limited
+//! type that does not hold up the others, and all of it on a sharded queue. Times come from the
+//! server (`claimed_at` is the claim script's clock), never from the test's.
+
+use crate::support::*;
+use rpq::server::RedisServer;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// The time in ms of an RFC 3339 field.
+fn ms(v: &Value) -> i64 {
+    time(v).timestamp_millis()
+}
+
+/// Ends each consumer with SIGTERM and returns every line they printed.
+fn stop(procs: Vec<Proc>) -> Vec<Value> {
+    for p in &procs {
+        p.signal(libc::SIGTERM);
+    }
+    procs
+        .into_iter()
+        .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
+        .collect()
+}
+
+/// Ends consumers that print no JSON, insisting they exit 0.
+fn stop_plain(procs: Vec<Proc>) {
+    for p in &procs {
+        p.signal(libc::SIGTERM);
+    }
+    for p in procs {
+        p.success(Duration::from_secs(20));
+    }
+}
+
+/// When consumer `name` of `queue` last claimed, acked or extended (the consumers hash).
+fn last_seen(c: &mut redis::Connection, queue: &str, name: &str) -> i64 {
+    let v: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).consumers())
+        .arg(name)
+        .query(c)
+        .unwrap();
+    v.and_then(|v| v.split('|').next().and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// `n` consumers `c0..` of the default queue, each printing NDJSON, with `args` besides.
+fn consumers(r: &RedisServer, n: usize, args: &[&str]) -> Vec<Proc> {
+    (0..n)
+        .map(|i| {
+            let name = format!("c{i}");
+            let mut all = vec!["--json", "consume", "--name", &name];
+            all.extend_from_slice(args);
+            Proc::start(r, &all)
+        })
+        .collect()
+}
+
+#[test]
+fn pause_stops_running_consumers_at_their_next_claim_and_resume_wakes_them() {
+    let r = redis();
+    let mut c = conn(&r);
+    push_lines(&r, "default", &lines_with_ids(mixed(300)));
+    let running = consumers(&r, 3, &["--delay", "10ms"]);
+    wait_until(Duration::from_secs(20), "some tasks done", || {
+        stat(&mut c, "default", "done") >= 30
+    });
+    rpq(&r)
+        .arg("pause")
+        .assert()
+        .success()
+        .stdout("queue 'default' paused: every priority until resumed\n");
+    let paused_at = server_ms(&mut c);
+    // Each consumer finishes the task in hand, then claims and finds nothing to take.
+    wait_until(
+        Duration::from_secs(10),
+        "every consumer to claim again",
+        || {
+            in_flight(&mut c, "default") == 0
+                && (0..3).all(|i| last_seen(&mut c, "default", &format!("c{i}")) > paused_at)
+        },
+    );
+    let waiting = stat(&mut c, "default", "pushed") - stat(&mut c, "default", "done");
+    assert!(waiting > 0, "the pause came too late to hold anything back");
+    rpq(&r)
+        .arg("len")
+        .assert()
+        .success()
+        .stdout(format!("{waiting}\n"));
+    rpq(&r)
+        .args(["--json", "stats"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            r#""paused":[{"priority":1,"until":null},"#,
+        ));
+
+    let resumed_at = server_ms(&mut c);
+    rpq(&r).arg("resume").assert().success();
+    wait_until(Duration::from_secs(30), "every task done", || {
+        stat(&mut c, "default", "done") == 300
+    });
+    let lines = stop(running);
+    let mut done = HashMap::new();
+    count_done(&mut done, &lines);
+    assert_eq!(done.len(), 300);
+    assert!(done.values().all(|&n| n == 1));
+    // No claim between the pause's return and the resume, by the server's clock.
+    let between: Vec<&Value> = lines
+        .iter()
+        .filter(|l| (paused_at..resumed_at).contains(&ms(&l["claimed_at"])))
+        .collect();
+    assert!(between.is_empty(), "claimed while paused: {between:?}");
+    // Idle consumers were woken by the resume: each claimed within a second of it (an idle
+    // consumer that is not woken claims again only after 5 s).
+    for i in 0..3 {
+        let first = lines
+            .iter()
+            .filter(|l| l["consumer"] == format!("c{i}") && ms(&l["claimed_at"]) >= resumed_at)
+            .map(|l| ms(&l["claimed_at"]))
+            .min()
+            .unwrap_or_else(|| panic!("c{i} claimed nothing after the resume"));
+        eprintln!("c{i} claimed {} ms after the resume", first - resumed_at);
+        assert!(
+            first - resumed_at < 1000,
+            "c{i} claimed {} ms after the resume",
+            first - resumed_at
+        );
+    }
+}
+
+#[test]
+fn a_pause_for_a_while_ends_by_itself_on_the_servers_clock() {
+    let r = redis();
+    push_lines(&r, "default", &lines([1, 2, 3]));
+    let out = json_lines(rpq(&r).args(["--json", "pause", "--for", "1s"]));
+    let until = ms(&out[0]["paused"][0]["until"]);
+    let consumer = Proc::start(&r, &["--json", "consume", "--count", "3", "--name", "c"]);
+    let e = consumer.end(Duration::from_secs(20));
+    assert!(e.status.success(), "{}", e.stderr);
+    assert!(
+        e.stderr.contains("queue 'default' is paused; c waits"),
+        "{}",
+        e.stderr
+    );
+    let claimed: Vec<i64> = ndjson(&e.stdout)
+        .iter()
+        .map(|l| ms(&l["claimed_at"]))
+        .collect();
+    assert_eq!(claimed.len(), 3);
+    assert!(
+        claimed.iter().all(|&t| t >= until),
+        "{claimed:?} before {until}"
+    );
+    eprintln!("claimed {} ms after the pause ended", claimed[0] - until);
+    // The end of the pause is a due time: the consumer's waker claims at it, not 5 s later.
+    assert!(
+        claimed[0] - until < 500,
+        "claimed {} ms after the pause ended",
+        claimed[0] - until
+    );
+    rpq(&r)
+        .args(["--json", "stats"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(r#""paused":[]"#));
+}
+
+#[test]
+fn a_lease_that_runs_out_while_paused_comes_back_and_waits() {
+    let r = redis();
+    let mut c = conn(&r);
+    push_one(&r, "t", "x");
+    // exec: the handler dies with its consumer, so no orphan holds the pipes.
+    let holder = Proc::start(&r, &["consume", "--lease", "1s", "--exec", "exec sleep 30"]);
+    wait_in_flight(&mut c, "default", 1);
+    rpq(&r).arg("pause").assert().success();
+    holder.signal(libc::SIGKILL);
+    let _ = holder.end(Duration::from_secs(10));
+    let other = Proc::start(&r, &["--json", "consume", "--name", "other"]);
+    // The idle consumer sleeps until the lease runs out and recovers it, paused or not.
+    wait_until(
+        Duration::from_secs(10),
+        "the expired lease to be recovered",
+        || stat(&mut c, "default", "recovered") == 1,
+    );
+    let shown = json_lines(rpq(&r).args(["--json", "show", "x"]));
+    assert_eq!(
+        (shown[0]["state"].as_str(), shown[0]["attempt"].as_u64()),
+        (Some("waiting"), Some(1))
+    );
+    assert_eq!(in_flight(&mut c, "default"), 0, "claimed while paused");
+    rpq(&r).arg("resume").assert().success();
+    wait_until(Duration::from_secs(10), "the task done", || {
+        stat(&mut c, "default", "done") == 1
+    });
+    let lines = stop(vec![other]);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(
+        (lines[0]["id"].as_str(), lines[0]["attempt"].as_u64()),
+        (Some("x"), Some(2))
+    );
+}
+
+#[test]
+fn a_rate_limit_holds_across_four_consumers() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r)
+        .args(["limit", "--rate", "50/s"])
+        .assert()
+        .success()
+        .stdout("every task: 50 per 1s (burst 50)\n");
+    push_lines(&r, "default", &lines(mixed(600)));
+    let start = server_ms(&mut c);
+    let running = consumers(&r, 4, &[]);
+    wait_until(Duration::from_secs(30), "5 s of claims", || {
+        server_ms(&mut c) > start + 5000
+    });
+    let lines = stop(running);
+    let mut claimed: Vec<i64> = lines.iter().map(|l| ms(&l["claimed_at"])).collect();
+    claimed.sort();
+    let first = claimed[0];
+    let within = |from: i64, to: i64| {
+        claimed
+            .iter()
+            .filter(|&&t| t >= first + from && t < first + to)
+            .count()
+    };
+    // 4 s at 50/s, and the burst of 50 at the start.
+    let four = within(0, 4000);
+    let steady = within(1000, 4000);
+    eprintln!("claims: {four} in the first 4 s, {steady} from 1 s to 4 s");
+    assert!(
+        (240..=260).contains(&four),
+        "{four} claims in the first 4 s"
+    );
+    // Past the burst, the rate itself: 3 s at 50/s.
+    assert!((140..=160).contains(&steady), "{steady} claims in 3 s");
+    let seen: Vec<String> = lines
+        .iter()
+        .map(|l| l["consumer"].as_str().unwrap().to_string())
+        .collect();
+    for i in 0..4 {
+        assert!(seen.contains(&format!("c{i}")), "c{i} claimed nothing");
+    }
+}
+
+#[test]
+fn an_in_flight_cap_holds_and_a_killed_holder_frees_its_slot() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r)
+        .args(["limit", "--max-in-flight", "2"])
+        .assert()
+        .success();
+    push_lines(&r, "default", &lines(mixed(10)));
+    let running = consumers(&r, 4, &["--exec", "exec sleep 0.2"]);
+    let mut most = 0;
+    wait_until(Duration::from_secs(30), "10 tasks done", || {
+        most = most.max(in_flight(&mut c, "default"));
+        stat(&mut c, "default", "done") == 10
+    });
+    assert_eq!(most, 2, "at most 2 in flight, and 2 reached");
+    stop(running);
+
+    // A slot freed by an ack wakes an idle consumer held back by the cap: one consumer works
+    // on a task and exits, the other takes the next at once (not at its next idle claim, 5 s).
+    rpq(&r)
+        .args(["limit", "--max-in-flight", "1"])
+        .assert()
+        .success();
+    push_lines(&r, "default", &lines_with_ids([1, 1]));
+    let first = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "--count",
+            "1",
+            "--name",
+            "first",
+            "--exec",
+            "exec sleep 0.3",
+        ],
+    );
+    wait_in_flight(&mut c, "default", 1);
+    let second = Proc::start(
+        &r,
+        &["--json", "consume", "--count", "1", "--name", "second"],
+    );
+    wait_until(
+        Duration::from_secs(10),
+        "the second consumer to claim",
+        || last_seen(&mut c, "default", "second") > 0,
+    );
+    let finished = ndjson(&first.success(Duration::from_secs(10)));
+    let took = ndjson(&second.success(Duration::from_secs(10)));
+    let gap = ms(&took[0]["claimed_at"]) - ms(&finished[0]["finished_at"]);
+    eprintln!("the freed slot was taken {gap} ms after the ack");
+    assert!(
+        gap < 1000,
+        "the freed slot was taken {gap} ms after the ack"
+    );
+    rpq(&r)
+        .args(["limit", "--max-in-flight", "2"])
+        .assert()
+        .success();
+
+    // Two holders take both slots; a third consumer waits until one of them dies and its lease
+    // runs out.
+    push_lines(&r, "default", &lines_with_ids([1, 1, 1, 1, 1]));
+    let holders = consumers(&r, 2, &["--lease", "1s", "--exec", "exec sleep 30"]);
+    wait_in_flight(&mut c, "default", 2);
+    let third = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "--name",
+            "third",
+            "--lease",
+            "1s",
+            "--exec",
+            "exec sleep 30",
+        ],
+    );
+    wait_until(
+        Duration::from_secs(10),
+        "the third consumer to claim",
+        || last_seen(&mut c, "default", "third") > 0,
+    );
+    let holding = |c: &mut redis::Connection, who: &str| -> bool {
+        let v: Vec<String> = redis::cmd("HVALS")
+            .arg(Keys::new("default", 0).claims())
+            .query(c)
+            .unwrap();
+        v.iter().any(|claim| claim.ends_with(&format!("|{who}")))
+    };
+    assert!(!holding(&mut c, "third"), "a third task in flight");
+    let killed_at = server_ms(&mut c);
+    holders[0].signal(libc::SIGKILL);
+    wait_until(
+        Duration::from_secs(10),
+        "the third consumer to take the slot",
+        || holding(&mut c, "third"),
+    );
+    let took = server_ms(&mut c) - killed_at;
+    eprintln!("the slot came back {took} ms after the kill (lease 1 s)");
+    assert!(took < 2500, "the slot came back {took} ms after the kill");
+    assert_eq!(in_flight(&mut c, "default"), 2);
+    let shown = json_lines(rpq(&r).args(["--json", "limit"]));
+    assert_eq!(shown[0]["in_flight"], 2, "{shown:?}");
+    for p in holders.into_iter().chain([third]) {
+        p.signal(libc::SIGKILL);
+        let _ = p.end(Duration::from_secs(10));
+    }
+}
+
+#[test]
+fn a_limited_type_does_not_hold_up_the_others_and_keeps_its_order() {
+    let r = redis();
+    // One token an hour: after the first, every slow task waits.
+    rpq(&r)
+        .args(["limit", "--type", "slow", "--rate", "1/h", "--burst", "1"])
+        .assert()
+        .success();
+    let mut input = Vec::new();
+    for i in 0..4 {
+        input.push(serde_json::json!({"type": "slow", "priority": 1, "id": format!("s{i}")}));
+    }
+    for i in 0..4 {
+        input.push(serde_json::json!({"type": "fast", "priority": 2, "id": format!("f{i}")}));
+    }
+    let input: Vec<String> = input.iter().map(Value::to_string).collect();
+    push_lines(&r, "default", &input);
+    let ids = |lines: &[Value]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let done = json_lines(rpq(&r).args(["--json", "consume", "--count", "5"]));
+    assert_eq!(ids(&done), ["s0", "f0", "f1", "f2", "f3"]);
+    // The slow ones wait in their own line, and are waiting tasks like any other.
+    rpq(&r).arg("len").assert().success().stdout("3\n");
+    let waiting = json_lines(rpq(&r).args(["--json", "list", "--state", "waiting"]));
+    assert_eq!(ids(&waiting), ["s1", "s2", "s3"]);
+    let page = json_lines(rpq(&r).args(["--json", "list", "--state", "waiting", "--after", "s1"]));
+    assert_eq!(ids(&page), ["s2", "s3"]);
+    assert_eq!(
+        ids(&json_lines(rpq(&r).args(["--json", "peek", "-n", "9"]))),
+        ["s1", "s2", "s3"]
+    );
+    rpq(&r)
+        .args(["show", "s2"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("State: waiting"));
+    rpq(&r).args(["cancel", "s2"]).assert().success();
+    rpq(&r)
+        .args(["move", "s3", "--priority", "low"])
+        .assert()
+        .success();
+    push_one(&r, "fast", "f4");
+    let done = json_lines(rpq(&r).args(["--json", "consume", "--count", "1"]));
+    assert_eq!(ids(&done), ["f4"]);
+    let stats = json_lines(rpq(&r).args(["--json", "stats"]));
+    assert_eq!(stats[0]["waiting"]["total"], 2);
+    assert_eq!(stats[0]["limits"][0]["type"], "slow");
+
+    // Without the limit they are in line again, at their places.
+    rpq(&r)
+        .args(["limit", "--type", "slow", "--off"])
+        .assert()
+        .success()
+        .stdout("removed the limits on type 'slow'\n");
+    let done = json_lines(rpq(&r).args(["--json", "consume", "--drain"]));
+    assert_eq!(ids(&done), ["s1", "s3"]);
+    rpq(&r)
+        .args(["limit", "--type", "slow", "--off"])
+        .assert()
+        .code(1)
+        .stderr("rpq: queue 'default' has no limit on type 'slow'\n");
+    let mut c = conn(&r);
+    for n in 1..=8 {
+        assert_eq!(zcard(&mut c, Keys::new("default", 0).limited(n)), 0);
+    }
+}
+
+#[test]
+fn limits_of_a_sharded_queue_are_split_over_its_shards() {
+    let r = redis();
+    let mut c = conn(&r);
+    let q = |args: &[&str]| {
+        let mut cmd = rpq(&r);
+        cmd.args(["--queue", "jobs", "--shards", "3"]).args(args);
+        cmd
+    };
+    q(&["limit", "--max-in-flight", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--max-in-flight 2 cannot be split over the 3 shards of queue 'jobs'",
+        ));
+    q(&["limit", "--rate", "30/s"])
+        .assert()
+        .success()
+        .stdout("every task: 30 per 1s (burst 30)\n");
+    q(&["produce", "--stdin"])
+        .write_stdin(lines(mixed(300)).join("\n"))
+        .assert()
+        .success();
+    let start = server_ms(&mut c);
+    let running: Vec<Proc> = (0..4)
+        .map(|i| {
+            Proc::start(
+                &r,
+                &[
+                    "--queue",
+                    "jobs",
+                    "--json",
+                    "consume",
+                    "--name",
+                    &format!("c{i}"),
+                ],
+            )
+        })
+        .collect();
+    wait_until(Duration::from_secs(30), "4 s of claims", || {
+        server_ms(&mut c) > start + 4000
+    });
+    let out = stop(running);
+    let mut claimed: Vec<i64> = out.iter().map(|l| ms(&l["claimed_at"])).collect();
+    claimed.sort();
+    let first = claimed[0];
+    let steady = claimed
+        .iter()
+        .filter(|&&t| t >= first + 1000 && t < first + 3000)
+        .count();
+    eprintln!("sharded: {steady} claims from 1 s to 3 s");
+    // Each shard's bucket fills at 10/s: together 30/s, 60 in 2 s.
+    assert!((52..=66).contains(&steady), "{steady} claims in 2 s");
+
+    // A cap of 3: one in flight on each shard.
+    q(&["limit", "--off"]).assert().success();
+    q(&["clear", "--yes"]).assert().success();
+    q(&["limit", "--max-in-flight", "3"])
+        .assert()
+        .success()
+        .stdout("every task: at most 3 in flight (0 now)\n");
+    q(&["produce", "--stdin"])
+        .write_stdin(lines(mixed(12)).join("\n"))
+        .assert()
+        .success();
+    let done = |c: &mut redis::Connection| -> u64 {
+        (0..3).map(|s| stat(c, &keys_tag("jobs", s), "done")).sum()
+    };
+    let before = done(&mut c);
+    let running: Vec<Proc> = (0..4)
+        .map(|i| {
+            let name = format!("d{i}");
+            Proc::start(
+                &r,
+                &[
+                    "--queue", "jobs", "consume", "--delay", "200ms", "--name", &name,
+                ],
+            )
+        })
+        .collect();
+    let mut most = 0;
+    wait_until(Duration::from_secs(30), "12 tasks done", || {
+        let n: u64 = (0..3)
+            .map(|s| zcard(&mut c, Keys::new("jobs", s).inflight()))
+            .sum();
+        most = most.max(n);
+        done(&mut c) == before + 12
+    });
+    stop_plain(running);
+    eprintln!("sharded: at most {most} in flight");
+    assert_eq!(most, 3, "at most 3 in flight, and 3 reached");
+    q(&["limit", "--off"]).assert().success();
+
+    // A pause holds on every shard: a consumer claims, takes nothing, and waits for the resume.
+    q(&["produce", "--stdin"])
+        .write_stdin(lines(mixed(6)).join("\n"))
+        .assert()
+        .success();
+    q(&["pause"]).assert().success();
+    let done = (0..3)
+        .map(|s| stat(&mut c, &keys_tag("jobs", s), "done"))
+        .sum::<u64>();
+    let paused_at = server_ms(&mut c);
+    let waiting = Proc::start(
+        &r,
+        &[
+            "--queue", "jobs", "--json", "consume", "--count", "1", "--name", "w",
+        ],
+    );
+    wait_until(
+        Duration::from_secs(10),
+        "the paused consumer to claim",
+        || last_seen(&mut c, "jobs", "w") > paused_at,
+    );
+    q(&["resume"]).assert().success();
+    let lines = ndjson(&waiting.success(Duration::from_secs(10)));
+    assert_eq!(lines.len(), 1);
+    assert!(ms(&lines[0]["claimed_at"]) > paused_at);
+    let after = (0..3)
+        .map(|s| stat(&mut c, &keys_tag("jobs", s), "done"))
+        .sum::<u64>();
+    assert_eq!(after, done + 1);
+}
+
+/// The hash tag of shard `s` of `queue`, as `stat` takes a queue name.
+fn keys_tag(queue: &str, s: usize) -> String {
+    rpq::queue::keys::tag(queue, s)
+}
