@@ -558,3 +558,65 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
 fn keys_tag(queue: &str, s: usize) -> String {
     rpq::queue::keys::tag(queue, s)
 }
+
+/// Controls beside the worker runtime (issues 11 and 13): an ack that keeps a result (keep.lua)
+/// and a death that keeps its error (fail.lua with a result key) free the task's slot of a cap
+/// as a plain ack does, so one consumer of four slots under `--max-in-flight 1` gets through
+/// every task, one at a time, and each result is kept.
+#[test]
+fn kept_results_and_kept_errors_free_their_slot_of_a_cap() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r)
+        .args(["limit", "--max-in-flight", "1"])
+        .assert()
+        .success();
+    for (id, kind) in [("a", "ok"), ("b", "bad"), ("c", "ok"), ("d", "ok")] {
+        rpq(&r)
+            .args(["produce", "--type", kind, "--id", id, "--keep-result", "1h"])
+            .assert()
+            .success();
+    }
+    let worker = Proc::start(
+        &r,
+        &[
+            "--json",
+            "consume",
+            "-j",
+            "4",
+            "--exec",
+            r#"[ "$RPQ_TASK_TYPE" = bad ] && exit 65; printf 'did %s' "$RPQ_TASK_ID""#,
+        ],
+    );
+    let mut most = 0;
+    wait_until(Duration::from_secs(30), "every task finished", || {
+        most = most.max(in_flight(&mut c, "default"));
+        worker.stdout_lines().len() == 4
+    });
+    assert_eq!(most, 1, "the cap held under four slots");
+    let lines = stop(vec![worker]);
+    let mut outcomes: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["id"].as_str().unwrap().into(),
+                l["outcome"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        [("a", "done"), ("b", "dead"), ("c", "done"), ("d", "done")]
+            .map(|(i, o)| (i.to_string(), o.to_string()))
+    );
+    rpq(&r)
+        .args(["result", "c"])
+        .assert()
+        .success()
+        .stdout("did c");
+    rpq(&r).args(["result", "b"]).assert().code(1);
+    // Nothing is counted against the cap once all are done.
+    let limits = json_lines(rpq(&r).args(["--json", "limit"]));
+    assert_eq!(limits[0]["in_flight"], 0, "{limits:?}");
+}
