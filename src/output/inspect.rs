@@ -2,11 +2,48 @@
 //! done to each task, a table of queues; one JSON object a line with `--json`.
 
 use super::{local_date_time, local_time, payload_text, Output};
-use crate::queue::{Cancelled, QueueCounts, State, TaskInfo};
+use crate::queue::{Cancelled, Kept, KeptOutcome, QueueCounts, State, TaskInfo};
 use std::io;
+
+/// How much of a kept result `show` prints (escaped, on one line); `rpq result` prints it all.
+const SHOWN_RESULT_CHARS: usize = 200;
 
 impl Output {
     /// `show`: a block per task in the seed's style, or its JSON line.
+    /// A task that is gone but whose result (or error) is kept (issue 11): its state `done`
+    /// (or `dead`), when it finished, and the start of its result; `rpq result` has all of it.
+    pub fn shown_finished(&self, k: &Kept) -> io::Result<()> {
+        if self.json {
+            let mut v = serde_json::to_value(k)?;
+            if let Some(o) = v.as_object_mut() {
+                let state = o.remove("outcome").unwrap_or_default();
+                o.insert("state".into(), state);
+            }
+            return self.json_line(&v);
+        }
+        let state = match k.outcome {
+            KeptOutcome::Done => "done (its result is kept)",
+            KeptOutcome::Dead => "dead (its error is kept)",
+        };
+        let mut s = format!(
+            "Task {}:\n  - State: {state}\n  - Finished at: {}\n",
+            k.id,
+            local_date_time(&k.finished_at),
+        );
+        if let Some(r) = &k.result {
+            let text = String::from_utf8_lossy(r);
+            let text = text.trim_end_matches('\n');
+            let head: String = text.chars().take(SHOWN_RESULT_CHARS).collect();
+            let more = if head.len() < text.len() { " ..." } else { "" };
+            s += &format!("  - Result: {}{more}\n", head.escape_debug());
+        }
+        if let Some(e) = &k.error {
+            s += &format!("  - Error: {e}\n");
+        }
+        s.push('\n');
+        self.block(&s)
+    }
+
     pub fn shown(&self, t: &TaskInfo) -> io::Result<()> {
         if self.json {
             return self.json_line(t);

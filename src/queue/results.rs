@@ -118,6 +118,31 @@ impl Queue {
         Ok(record.and_then(|r| Kept::parse(id, &r)))
     }
 
+    /// The kept results of these ids (None where there is none), one pipelined read for all:
+    /// `show` tells a finished task by its result, the task itself being gone.
+    pub fn kept_results(&mut self, ids: &[String]) -> Result<Vec<Option<Kept>>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let cmds = ids
+            .iter()
+            .map(|id| {
+                let mut c = redis::cmd("LINDEX");
+                c.arg(self.result_key(id)).arg(0);
+                c
+            })
+            .collect();
+        let records = self.query_many("LINDEX", cmds)?;
+        Ok(ids
+            .iter()
+            .zip(records)
+            .map(|(id, r)| match r {
+                redis::Value::BulkString(b) => Kept::parse(id, &b),
+                _ => None,
+            })
+            .collect())
+    }
+
     /// Blocks for at most `timeout` (capped at `WAIT_SLICE`) until task `id` has a kept result:
     /// a BLMOVE of its result key onto itself, which reads the one element without taking it,
     /// so any number of waiters see it, and one that comes late finds it at once.

@@ -825,6 +825,34 @@ fn inspecting_commands_print_the_documented_fields() {
         ("t2", "cancelled")
     );
     drop(holder);
+    // A finished task whose result is kept (issue 11): gone from the queue, `show` tells it by
+    // its result.
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "t",
+            "--id",
+            "k1",
+            "--keep-result",
+            "1h",
+        ])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["consume", "--count", "1", "--exec", "printf '{\"n\":1}'"])
+        .assert()
+        .success();
+    let finished: Vec<Value> = run(&r, &mut seen, "show", &["show", "k1"]);
+    assert_eq!(
+        (
+            &finished[0]["id"],
+            &finished[0]["state"],
+            &finished[0]["result"]
+        ),
+        (&json!("k1"), &json!("done"), &json!({"n": 1}))
+    );
+    documented_time(finished[0]["finished_at"].as_str().unwrap());
     readme_lists_exactly(&seen);
 }
 

@@ -661,6 +661,46 @@ fn results_are_kept_then_expire_and_free_their_id() {
     assert_eq!(waiting(&r), 1);
 }
 
+/// `show` of a finished task whose result is kept: gone from the queue, it is told as done with
+/// the start of its result (escaped, on one line), a purged dead one by its kept error; an id
+/// with neither is still unknown (exit 1) whatever else is shown.
+#[test]
+fn show_tells_a_finished_task_by_its_kept_result() {
+    let r = redis();
+    for (id, kind) in [("made", "ok"), ("broke", "bad")] {
+        rpq(&r)
+            .args(["produce", "--type", kind, "--id", id, "--keep-result", "1h"])
+            .assert()
+            .success();
+    }
+    rpq(&r)
+        .args(["consume", "--count", "2", "--exec"])
+        .arg(r#"[ "$RPQ_TASK_TYPE" = bad ] && { echo no disk >&2; exit 65; }; printf 'line one\n\033[31mline two'"#)
+        .assert()
+        .success();
+    rpq(&r).args(["dead", "purge", "--yes"]).assert().success();
+    let out = rpq(&r)
+        .args(["show", "made", "broke", "never"])
+        .assert()
+        .code(1)
+        .stderr("rpq: no task 'never' in queue 'default'\n");
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("Task made:\n  - State: done"), "{text}");
+    assert!(
+        text.contains(r"  - Result: line one\n\u{1b}[31mline two"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "a control byte reached the terminal: {text}"
+    );
+    assert!(text.contains("Task broke:\n  - State: dead"), "{text}");
+    assert!(
+        text.contains("  - Error: exit status 65: no disk"),
+        "{text}"
+    );
+}
+
 /// `result` of an id with no result: exit 1, one line that says so, nothing on stdout.
 #[test]
 fn result_of_an_unknown_id_is_exit_1() {
