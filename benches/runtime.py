@@ -17,12 +17,13 @@ Usage: RPQ_BASE=/path/to/old/rpq python3 benches/runtime.py [ROUNDS] [N]
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import start_server  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RPQ = os.environ.get("RPQ", os.path.join(HERE, "..", "target", "release", "rpq"))
@@ -38,27 +39,6 @@ for line in sys.stdin:
     sys.stdout.write(json.dumps({"id": t["id"], "ok": True}) + "\\n")
     sys.stdout.flush()
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server():
-    port = free_port()
-    d = tempfile.mkdtemp(prefix="rpq-runtime-")
-    p = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", d,
-         "--save", "", "--appendonly", "no", "--logfile", os.path.join(d, "log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
-                          text=True).stdout.strip() == "PONG":
-            return p, port, d
-        time.sleep(0.05)
-    sys.exit("redis-server did not start")
 
 
 def timed(argv, **kw):

@@ -335,6 +335,9 @@ impl<'a> Consumer<'a> {
     /// One claim of `want` tasks, carrying the acks that wait. None when a first signal came
     /// during an outage and nothing was at stake.
     fn claim(&mut self, want: usize) -> Result<Option<ClaimReply>> {
+        // This claim takes what the waker was to wake us for: its marker, sent after the claim,
+        // would be left on the wake list (see waker.rs).
+        self.waker.at(None);
         let opts = ClaimOptions {
             count: want,
             ..self.claim.clone()

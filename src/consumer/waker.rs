@@ -69,17 +69,26 @@ fn run(s: &Shared, cfg: &Config) {
             st = s.changed.wait_timeout(st, at - now).unwrap().0;
             continue;
         }
-        st.at = None;
-        drop(st);
         if q.is_none() {
+            // Connected without the lock (a connect may take a while); then the instant is
+            // looked at again, as the consumer may have claimed meanwhile.
+            drop(st);
             q = Queue::open(cfg).ok();
+            st = s.at.lock().unwrap();
+            if q.is_none() {
+                // Not fatal: the consumer claims anyway within a few seconds, and says so if
+                // Redis is gone; the next instant tries a new connection.
+                st.at = None;
+            }
+            continue;
         }
-        // Not fatal: the consumer claims anyway within a few seconds, and says so if Redis is
-        // gone; the next try opens a new connection.
+        st.at = None;
+        // The marker goes out under the lock: a consumer about to claim clears the instant
+        // first (`at(None)`), so a marker is pushed before that claim or not at all, never
+        // after the claim that was to take its work (it would be left behind, unread).
         if q.as_mut().is_some_and(|q| q.nudge().is_err()) {
             q = None;
         }
-        st = s.at.lock().unwrap();
     }
 }
 

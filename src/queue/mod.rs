@@ -36,8 +36,8 @@ use chrono::{DateTime, Utc};
 use keys::Keys;
 use rand::Rng;
 use script::SCHEDULE;
-use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, FailCode, HeldCode};
-use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FAIL, FIRE, OLDEST, PEEK, PUSH, RELEASE};
+use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, HeldCode};
+use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FIRE, OLDEST, PEEK, PUSH, RELEASE};
 use std::time::Duration;
 
 pub struct Queue {
@@ -545,26 +545,7 @@ impl Queue {
         error: &str,
         bury: bool,
     ) -> Result<Failed> {
-        let args = [
-            lease.id.clone(),
-            lease.token.clone(),
-            (backoff.as_millis() as u64).to_string(),
-            error.to_string(),
-            self.dead_cap.to_string(),
-            if bury { "1" } else { "0" }.to_string(),
-            self.instance.clone(),
-        ];
-        let shard = keys::shard_of(&lease.id, self.shards.len());
-        let reply = self.invoke(shard, &FAIL, &args, "recording a failure")?;
-        // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
-        if self.controlled {
-            self.wake_others(shard, 1)?;
-        }
-        Ok(match FailCode::from_reply(&reply)? {
-            FailCode::Retry | FailCode::WasRetrying => Failed::Retry,
-            FailCode::Dead | FailCode::WasDead => Failed::Dead,
-            FailCode::Lost => Failed::LeaseLost,
-        })
+        self.fail_keeping(lease, backoff, error, bury, None)
     }
 
     /// Drops this Queue's receipts (common.lua), for a consumer that ends: nothing of it is

@@ -69,7 +69,7 @@ impl Queue {
         Ok(out)
     }
 
-    /// `fail`, for a task whose producer asked to keep its result: buried, it leaves its error
+    /// `fail`, and for a task whose producer asked to keep its result (`keep`): buried, it leaves its error
     /// under its result key for `keep`, so a producer waiting for it learns of it at once.
     pub fn fail_keeping(
         &mut self,
@@ -79,11 +79,8 @@ impl Queue {
         bury: bool,
         keep: Option<Duration>,
     ) -> Result<Failed> {
-        let Some(keep) = keep else {
-            return self.fail(lease, backoff, error, bury);
-        };
         let shard = keys::shard_of(&lease.id, self.shards.len());
-        let args = [
+        let mut args = vec![
             lease.id.clone(),
             lease.token.clone(),
             (backoff.as_millis() as u64).to_string(),
@@ -91,11 +88,14 @@ impl Queue {
             self.dead_cap.to_string(),
             if bury { "1" } else { "0" }.to_string(),
             self.instance.clone(),
-            crate::task::setting_ms(keep).to_string(),
         ];
-        let result = [self.shards[shard].result(&lease.id)];
-        let reply =
-            self.invoke_with(shard, &FAIL, &result, &args.to_vec(), "recording a failure")?;
+        let mut result = vec![];
+        if let Some(keep) = keep {
+            args.push(crate::task::setting_ms(keep).to_string());
+            result.push(self.shards[shard].result(&lease.id));
+        }
+        let reply = self.invoke_with(shard, &FAIL, &result, &args, "recording a failure")?;
+        // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
         if self.controlled {
             self.wake_others(shard, 1)?;
         }

@@ -20,12 +20,22 @@ pub struct Lua {
 
 macro_rules! script {
     ($file:literal) => {
-        LazyLock::new(|| {
-            let src = concat!(
+        lua!(
+            concat!(
                 include_str!("lua/common.lua"),
                 "\n",
                 include_str!(concat!("lua/", $file))
-            );
+            ),
+            $file
+        )
+    };
+}
+
+/// A script of this source, named after its file.
+macro_rules! lua {
+    ($src:expr, $file:literal) => {
+        LazyLock::new(|| {
+            let src = $src;
             Lua {
                 name: $file.trim_end_matches(".lua"),
                 src,
@@ -39,20 +49,16 @@ macro_rules! script {
 // between the prelude and its body; the others go without it (controls.lua says why).
 macro_rules! script_with_controls {
     ($file:literal) => {
-        LazyLock::new(|| {
-            let src = concat!(
+        lua!(
+            concat!(
                 include_str!("lua/common.lua"),
                 "\n",
                 include_str!("lua/controls.lua"),
                 "\n",
                 include_str!(concat!("lua/", $file))
-            );
-            Lua {
-                name: $file.trim_end_matches(".lua"),
-                src,
-                hash: Script::new(src).get_hash().to_string(),
-            }
-        })
+            ),
+            $file
+        )
     };
 }
 

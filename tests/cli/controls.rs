@@ -593,7 +593,7 @@ fn kept_results_and_kept_errors_free_their_slot_of_a_cap() {
         most = most.max(in_flight(&mut c, "default"));
         worker.stdout_lines().len() == 4
     });
-    assert_eq!(most, 1, "the cap held under four slots");
+    assert!(most <= 1, "the cap held under four slots: {most} in flight");
     let lines = stop(vec![worker]);
     let mut outcomes: Vec<(String, String)> = lines
         .iter()
