@@ -951,17 +951,7 @@ fn serve_tells_systemd_it_is_ready_and_alive() {
     // Counted over one second rather than timed ping to ping (a loaded machine reads a ping
     // late, which shortens the next gap as seen here): at most one a half interval (100 ms)
     // was sent in it, plus one due at its start, and the thread is alive, so some come.
-    let window = Instant::now() + Duration::from_secs(1);
-    let mut pings = Vec::new();
-    while let Some(left) = window.checked_duration_since(Instant::now()) {
-        sock.set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .unwrap();
-        let mut buf = [0u8; 256];
-        match sock.recv(&mut buf) {
-            Ok(n) => pings.push(String::from_utf8_lossy(&buf[..n]).into_owned()),
-            Err(_) => break,
-        }
-    }
+    let pings = crate::support::datagrams_for(&sock, Duration::from_secs(1));
     assert!(pings.iter().all(|p| p == "WATCHDOG=1"), "{pings:?}");
     assert!((2..=11).contains(&pings.len()), "{pings:?}");
     let (code, stderr) = s.stop();

@@ -502,3 +502,19 @@ pub fn push_one(server: &RedisServer, kind: &str, id: &str) {
         .assert()
         .success();
 }
+
+/// The datagrams that reach `sock` within `window` (systemd's notify messages), as text.
+pub fn datagrams_for(sock: &std::os::unix::net::UnixDatagram, window: Duration) -> Vec<String> {
+    let end = Instant::now() + window;
+    let mut got = Vec::new();
+    while let Some(left) = end.checked_duration_since(Instant::now()) {
+        sock.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        let mut buf = [0u8; 256];
+        match sock.recv(&mut buf) {
+            Ok(n) => got.push(String::from_utf8_lossy(&buf[..n]).into_owned()),
+            Err(_) => break,
+        }
+    }
+    got
+}
