@@ -631,7 +631,10 @@ pub fn terminal_size() -> Option<(usize, usize)> {
 
 /// Whether JSON log lines were asked for by flag or environment (a profile may ask too, but
 /// it is not read yet): for what is said before the config is known, such as a usage error.
-pub fn json_log_asked(args: &[String]) -> bool {
+/// The arguments are read as bytes: one that is not UTF-8 (a file name, or a bad value clap is
+/// about to refuse) must not stop this look.
+pub fn json_log_asked() -> bool {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let flag = args
         .windows(2)
         .any(|w| w[0] == "--log-format" && w[1] == "json")

@@ -53,7 +53,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(&Output::plain(), args);
     }
-    if config::json_log_asked(&std::env::args().collect::<Vec<_>>()) {
+    if config::json_log_asked() {
         output::log::init_format(config::LogFormat::Json);
     }
     let cfg = Config::from_global(&cli.global)?;

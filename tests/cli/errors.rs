@@ -29,6 +29,48 @@ fn bad_flags_are_usage_errors() {
         .stderr(predicate::str::contains("queue name"));
 }
 
+/// An argument that is not UTF-8 (a payload read from a binary file, a file name) is a usage
+/// error in one line, with or without JSON logs, never a panic; nothing is pushed.
+#[test]
+fn arguments_that_are_not_utf8_are_usage_errors() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let r = redis();
+    let bad = OsStr::from_bytes(b"\xff\xfe{}");
+    for json in [false, true] {
+        let mut cmd = rpq(&r);
+        if json {
+            cmd.args(["--log-format", "json"]);
+        }
+        let out = cmd
+            .args(["produce", "--type", "t", "--payload"])
+            .arg(bad)
+            .assert()
+            .code(2)
+            .stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            err.contains("invalid UTF-8") && !err.contains("panicked"),
+            "{err}"
+        );
+        if json {
+            let line: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+            assert_eq!(line["event"], "usage");
+        }
+    }
+    // A path is taken as bytes: a config file of that name is looked for, and said missing.
+    rpq(&r)
+        .arg("--config")
+        .arg(OsStr::from_bytes(b"/nonexistent/\xff.toml"))
+        .arg("len")
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("config file").and(predicate::str::contains("panicked").not()),
+        );
+    rpq(&r).arg("len").assert().success().stdout("0\n");
+}
+
 #[test]
 fn a_bad_url_is_a_usage_error() {
     bare()
