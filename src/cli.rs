@@ -452,7 +452,7 @@ pub struct ProduceArgs {
     pub keep_result: Option<Duration>,
 
     /// Wait for the one task: print its result and exit 0 when done, exit 1 when dead
-    #[arg(long, requires = "kind")]
+    #[arg(long, requires = "kind", conflicts_with = "stdin")]
     pub wait: bool,
 
     /// With --wait: give up after DUR, exit 124 (the task stays queued)

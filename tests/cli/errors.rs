@@ -14,6 +14,8 @@ fn bad_flags_are_usage_errors() {
         &["consume", "--lease", "-3s"],
         &["len", "--priority", "4"],
         &["frobnicate"],
+        // --wait is for one task: not for a stream of them.
+        &["produce", "--stdin", "--wait"],
     ] {
         rpq(&r)
             .args(args)
