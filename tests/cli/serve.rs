@@ -1230,6 +1230,29 @@ fn serve_metrics_parse_and_match_stats() {
         )
         .assert()
         .success();
+    // Controls: a paused priority, a cap on a type whose name needs escaping, a rate on every
+    // task of the sharded queue (split over its shards, shown as asked).
+    let odd = "a\"b\\c} x=\"1";
+    rpq(&server)
+        .args(["--queue", "m1", "pause", "--priority", "low"])
+        .assert()
+        .success();
+    rpq(&server)
+        .args([
+            "--queue",
+            "m1",
+            "limit",
+            "--type",
+            odd,
+            "--max-in-flight",
+            "3",
+        ])
+        .assert()
+        .success();
+    rpq(&server)
+        .args(["--queue", "m2", "limit", "--rate", "30/2s", "--burst", "9"])
+        .assert()
+        .success();
     let s = Serve::start(&server, &[]);
     let r = s.get("/metrics").expect(200);
     assert!(r
@@ -1272,6 +1295,21 @@ fn serve_metrics_parse_and_match_stats() {
             "{q}: {oldest} vs {cli}"
         );
     }
+    for (q, p, on) in [("m1", "1", 0.0), ("m1", "3", 1.0), ("m2", "3", 0.0)] {
+        assert_eq!(m.value("rpq_paused", &[("queue", q), ("priority", p)]), on);
+    }
+    let limit = [("queue", "m1"), ("type", odd)];
+    assert_eq!(m.value("rpq_limit_max_in_flight", &limit), 3.0);
+    assert_eq!(m.value("rpq_limit_in_flight", &limit), 0.0);
+    let every = [("queue", "m2"), ("type", "")];
+    assert_eq!(m.value("rpq_limit_rate_per_second", &every), 15.0);
+    assert_eq!(m.value("rpq_limit_burst", &every), 9.0);
+    assert!(
+        !m.samples
+            .iter()
+            .any(|(n, l, _)| n == "rpq_limit_rate_per_second" && l["queue"] == "m1"),
+        "m1 has no rate"
+    );
     assert_eq!(m.value("rpq_tasks_pushed_total", &[("queue", "m2")]), 11.0);
     assert_eq!(m.value("rpq_tasks_scheduled", &[("queue", "m2")]), 2.0);
     // One scrape reads counters and set sizes: a few commands a queue shard, no scan of tasks.
@@ -1305,10 +1343,12 @@ fn serve_metrics_parse_and_match_stats() {
     // Per shard: 3 ZCOUNT, 4 ZCARD (scheduled too), 3 HGETALL (counters, consumers and the
     // controls of issue 13: pauses and limits), the oldest script (1 + 3 ZRANGEBYSCORE + an HGET
     // per priority that waits); per queue one TIME and one HGET of its settings (aging); now
-    // and then a SCAN for the names.
+    // and then a SCAN for the names. A limited type's line (m1 has one) adds 3 ZCOUNT and 3
+    // ZRANGEBYSCORE in the same round trips; the paused priorities and the limits shown cost
+    // nothing more: they are in the controls hash read anyway.
     let total: u64 = calls.values().sum();
     assert!(
-        total <= 10 * (4 * 17 + 2 * 2 + 1),
+        total <= 10 * (4 * 17 + 2 * 2 + 1 + 6),
         "{total} commands: {calls:?}"
     );
 }
