@@ -1049,6 +1049,33 @@ fn serve_push_with_wait_answers_what_a_real_consumer_did() {
     assert!(r.get("queued").is_none(), "{r}");
 }
 
+/// A task cancelled while a `?wait` waits for it: the wait learns it is gone (its next look at
+/// where the task is, at most 5 s later) and answers 410, not a timeout.
+#[test]
+fn serve_wait_for_a_cancelled_task_is_gone() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    crate::support::push_lines(&server, "q", &[task_lines(1, "warm")]);
+    let s = Serve::start(&server, &[]);
+    let url = s.url("/api/queues/q/tasks?wait&timeout=30s");
+    let waiter = std::thread::spawn(move || {
+        let body = json!({"type": "t", "priority": 1, "id": "doomed"}).to_string();
+        Reply::from(
+            Serve::agent()
+                .post(url)
+                .header("Content-Type", "application/json")
+                .send(&body),
+        )
+    });
+    wait_until(Duration::from_secs(10), "the wait to block", || {
+        blocked(&mut c) == 1
+    });
+    s.delete("/api/queues/q/tasks/doomed").expect(200);
+    let r = waiter.join().unwrap().expect(410).json();
+    assert_eq!((&r["id"], &r["queued"]), (&json!("doomed"), &json!(true)));
+    assert!(r["error"].as_str().unwrap().contains("cancelled"), "{r}");
+}
+
 /// Clients of Redis blocked in a wait for a result (BLMOVE) right now.
 fn blocked(c: &mut redis::Connection) -> usize {
     let list: String = redis::cmd("CLIENT").arg("LIST").query(c).unwrap();
@@ -1371,6 +1398,16 @@ fn serve_works_as_the_readme_acl_user() {
     s.post("/api/queues/q/tasks", &json!({"type": "t", "priority": 1}))
         .expect(201);
     assert_eq!(s.get("/api/queues/q").json()["waiting"]["total"], json!(2));
+    // Controls and waits, with the commands the README grants.
+    s.post("/api/queues/q/pause", &json!({"for": "1m"}))
+        .expect(200);
+    s.post("/api/queues/q/resume", &json!({})).expect(200);
+    s.post(
+        "/api/queues/q/tasks?wait&timeout=300ms",
+        &json!({"type": "t", "priority": 1, "id": "acl-wait"}),
+    )
+    .expect(504);
+    s.get("/api/queues/q/tasks/acl-wait/result").expect(404);
     let (code, stderr) = s.stop();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains(password), "{stderr}");
