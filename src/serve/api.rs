@@ -1,16 +1,19 @@
 //! The JSON API under `/api/`, `/metrics` and `/healthz`: each handler checks its input, runs
 //! `Queue` calls on a blocking thread through the `Backend`, and answers with the field names
-//! of rpq's NDJSON. No queue logic here: what a route cannot do with the `Queue` API of this
-//! build answers 501 and says which command it waits for.
+//! of rpq's NDJSON. No queue logic here: a route that the `Queue` API of a build cannot serve
+//! answers 501 and says which command it waits for (none does today).
 
 use super::backend::Backend;
 use super::history::Series;
-use super::{metrics, App};
+use super::{metrics, waits, App};
 use crate::conn::is_connection_error;
 use crate::error::UsageError;
 use crate::queue::keys::check_queue_name;
-use crate::queue::{CursorGone, ListPage, ListQuery, Moved, State as TaskState, TaskInfo, STATES};
-use crate::task::{check_id, parse_input_line, NewTask, Priority, Task};
+use crate::queue::{
+    CursorGone, KeptOutcome, ListPage, ListQuery, Moved, State as TaskState, TaskInfo, Waited,
+    STATES,
+};
+use crate::task::{check_id, parse_input_line, setting_ms, NewTask, Priority, Task};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{Path, Query, State};
@@ -162,8 +165,8 @@ pub fn features() -> Value {
         "cancel": true,
         "move": true,
         // `rpq pause` / `rpq resume` (issue 13's controls) and `produce --wait` (issue 11).
-        "pause": false,
-        "wait": false,
+        "pause": true,
+        "wait": true,
     })
 }
 
@@ -410,31 +413,56 @@ struct LineError {
 /// `POST /api/queues/{q}/tasks`: one task as `application/json`, or a batch as
 /// `application/x-ndjson`, with the fields and checks of `produce --stdin`. A batch with bad
 /// lines still pushes the good ones and answers 400 with both lists, as `produce --stdin`
-/// exits 65 after pushing what it could.
+/// exits 65 after pushing what it could. `?wait[&timeout=DUR]` pushes one task and answers
+/// once it is done or dead, as `produce --wait` (`waited`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PushParams {
+pub struct WaitParams {
     #[serde(default)]
     wait: Option<String>,
     #[serde(default)]
     timeout: Option<String>,
 }
 
+/// How long `?wait[&timeout=DUR]` asks to wait; None without `wait`.
+fn wait_for(p: &WaitParams) -> ApiResult<Option<std::time::Duration>> {
+    let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, m);
+    let wait = match p.wait.as_deref().map(str::trim) {
+        None | Some("0" | "false") => false,
+        Some("" | "1" | "true") => true,
+        Some(other) => return Err(bad(format!("wait={other}: give ?wait, or wait=true"))),
+    };
+    let timeout = p
+        .timeout
+        .as_deref()
+        .map(|t| duration("timeout", &json!(t)))
+        .transpose()?;
+    if !wait {
+        return match timeout {
+            Some(_) => Err(bad("timeout is how long ?wait waits; add wait".into())),
+            None => Ok(None),
+        };
+    }
+    let t = timeout.unwrap_or(waits::DEFAULT_TIMEOUT);
+    if t.is_zero() || t > waits::MAX_TIMEOUT {
+        return Err(bad(format!(
+            "timeout is over 0 and at most {}; wait again with GET .../tasks/ID/result?wait",
+            humantime::format_duration(waits::MAX_TIMEOUT)
+        )));
+    }
+    Ok(Some(t))
+}
+
 pub async fn push(
     State(app): State<Arc<App>>,
     Path(q): Path<String>,
-    query: Result<Query<PushParams>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<WaitParams>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let Query(pq) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
     queue_name(&q)?;
-    if pq.wait.is_some() || pq.timeout.is_some() {
-        // Issue 11: `produce --wait`.
-        return Err(not_yet(
-            "waiting for a task's result (?wait) needs `rpq produce --wait`",
-        ));
-    }
+    let wait = wait_for(&pq)?;
     let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
     let kind = headers
         .get(header::CONTENT_TYPE)
@@ -446,8 +474,17 @@ pub async fn push(
         .trim()
         .to_ascii_lowercase();
     match kind.as_str() {
-        "application/json" => push_one(app, q, &body).await,
+        "application/json" => match wait {
+            Some(t) => push_and_wait(app, q, &body, t).await,
+            None => push_one(app, q, &body).await,
+        },
         "application/x-ndjson" | "application/ndjson" | "application/jsonl" => {
+            if wait.is_some() {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "?wait waits for one task: send it as Content-Type: application/json",
+                ));
+            }
             push_lines(app, q, &body).await
         }
         _ => Err(ApiError::new(
@@ -458,11 +495,15 @@ pub async fn push(
     }
 }
 
-async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
+fn one_task(body: &[u8]) -> ApiResult<NewTask> {
     let text = std::str::from_utf8(body)
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "the body is not UTF-8"))?;
-    let task = parse_input_line(text)
-        .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, format!("not a task: {why}")))?;
+    parse_input_line(text)
+        .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, format!("not a task: {why}")))
+}
+
+async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
+    let task = one_task(body)?;
     let t = task.clone();
     let (created, flags) = blocking(&app, move |b| {
         b.with_push(&q, |q| q.push(std::slice::from_ref(&t)))
@@ -480,6 +521,184 @@ async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> 
         line: None,
     };
     Ok((status, Json(line)).into_response())
+}
+
+/// `?wait`: one task pushed, then its end waited for as `produce --wait` waits (its result kept
+/// for a minute at least, so that it can be read). The slot is taken first: a wait refused
+/// (429) pushes nothing. A task whose id is known already is waited for all the same, and one
+/// done with its result kept answers that result at once (`queued` false in both cases).
+async fn push_and_wait(
+    app: Arc<App>,
+    q: String,
+    body: &[u8],
+    timeout: std::time::Duration,
+) -> ApiResult<Response> {
+    let mut task = one_task(body)?;
+    if task.settings.keep_result_ms.is_none() {
+        task.settings.keep_result_ms = Some(setting_ms(crate::producer::WAIT_KEEP));
+    }
+    let slot = reserve(&app)?;
+    let (t, name) = (task.clone(), q.clone());
+    let (_, flags) = blocking(&app, move |b| {
+        b.with_push(&name, |q| q.push(std::slice::from_ref(&t)))
+    })
+    .await?;
+    let queued = flags.first().copied().unwrap_or(false);
+    let waited = wait_on(&app, slot, &q, &task.id, timeout).await?;
+    Ok(waited_answer(&app, &task.id, Some(queued), waited, timeout))
+}
+
+fn reserve(app: &Arc<App>) -> ApiResult<waits::Slot> {
+    app.waits.reserve().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "{} requests are waiting already, the most this server waits for at once; \
+                 try again in a moment",
+                waits::MAX
+            ),
+        )
+    })
+}
+
+async fn wait_on(
+    app: &Arc<App>,
+    slot: waits::Slot,
+    q: &str,
+    id: &str,
+    timeout: std::time::Duration,
+) -> ApiResult<Waited> {
+    let rx = app
+        .waits
+        .wait(
+            slot,
+            app.backend.clone(),
+            q.to_string(),
+            id.to_string(),
+            timeout,
+        )
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("cannot start a thread to wait on: {e}"),
+            )
+        })?;
+    rx.await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the wait ended early"))?
+        .map_err(ApiError::from)
+}
+
+/// A kept result as `result --json` prints it (in its field order), and after a push whether
+/// the push queued it.
+#[derive(Serialize)]
+struct Answer<'a> {
+    #[serde(flatten)]
+    kept: &'a crate::queue::Kept,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queued: Option<bool>,
+}
+
+/// What a wait found, as the HTTP answer: done 200 and dead 422, each with the kept result as
+/// `result --json` prints it (`outcome`, `finished_at`, `result` or `error`); a task gone
+/// without a result (cancelled, cleared, purged) 410; not finished in time 504, and 503 when
+/// `rpq serve` is stopping (the task stays queued in both).
+fn waited_answer(
+    app: &Arc<App>,
+    id: &str,
+    queued: Option<bool>,
+    waited: Waited,
+    timeout: std::time::Duration,
+) -> Response {
+    let with_queued = |mut v: Value| {
+        if let Some(q) = queued {
+            v["queued"] = json!(q);
+        }
+        v
+    };
+    match waited {
+        Waited::Finished(k) => {
+            let status = match k.outcome {
+                KeptOutcome::Done => StatusCode::OK,
+                KeptOutcome::Dead => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            (status, Json(Answer { kept: &k, queued })).into_response()
+        }
+        Waited::Dead(why) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(with_queued(
+                json!({ "id": id, "outcome": "dead", "error": why }),
+            )),
+        )
+            .into_response(),
+        Waited::Gone => {
+            let e = ApiError::new(
+                StatusCode::GONE,
+                format!("task {id} is gone without a result: it was cancelled, cleared or purged"),
+            );
+            (e.status, Json(with_queued(e.with("id", id).body))).into_response()
+        }
+        Waited::Pending => {
+            let e = if app.waits.stopping() {
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("rpq serve is stopping; task {id} stays queued"),
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    format!(
+                        "task {id} was not finished within {}; it stays queued (GET \
+                         .../tasks/{id}/result?wait waits again)",
+                        humantime::format_duration(timeout)
+                    ),
+                )
+            };
+            (e.status, Json(with_queued(e.with("id", id).body))).into_response()
+        }
+    }
+}
+
+/// `GET /api/queues/{q}/tasks/{id}/result[?wait[&timeout=DUR]]`: the kept result, as `rpq
+/// result --json` prints it: 200 done, 422 dead, 404 when there is none (not done yet, none
+/// kept, expired, unknown id). With `?wait` a task not done yet is waited for, as a push with
+/// `?wait` waits (504 when the time runs out).
+pub async fn result(
+    State(app): State<Arc<App>>,
+    Path((q, id)): Path<(String, String)>,
+    query: Result<Query<WaitParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(p) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
+    queue_name(&q)?;
+    task_id(&id)?;
+    let wait = wait_for(&p)?;
+    known(&app, &q).await?;
+    let (name, tid) = (q.clone(), id.clone());
+    let now = blocking(&app, move |b| b.with(&name, |queue| queue.waited(&tid))).await?;
+    let waited = match (now, wait) {
+        (Waited::Pending, Some(timeout)) => {
+            let slot = reserve(&app)?;
+            let w = wait_on(&app, slot, &q, &id, timeout).await?;
+            return Ok(waited_answer(&app, &id, None, w, timeout));
+        }
+        (w, _) => w,
+    };
+    let missing = |m: String| Err(ApiError::new(StatusCode::NOT_FOUND, m).with("id", &id));
+    match waited {
+        Waited::Pending => missing(format!(
+            "task {id} is not done yet; no result so far (?wait waits for it)"
+        )),
+        Waited::Gone => missing(format!(
+            "no result for task {id} in queue '{q}': none was kept (push it with keep_result), \
+             it expired, or the id is unknown"
+        )),
+        done => Ok(waited_answer(
+            &app,
+            &id,
+            None,
+            done,
+            std::time::Duration::ZERO,
+        )),
+    }
 }
 
 async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
@@ -663,18 +882,7 @@ pub async fn history(
     Ok(Json(app.history.series(h.queue.as_deref(), h.since)))
 }
 
-/// A route designed ahead of the `Queue` method it needs: it says so instead of guessing.
-fn not_yet(what: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        format!("{what}, which this build of rpq does not have yet"),
-    )
-}
-
-// Pause and resume (issue 13's controls, built beside this): the bodies are read and checked
-// now, so only the `Queue` call is missing. To connect them: call `Queue::pause` / `resume`
-// through `blocking(&app, ..)` where `not_yet` is, answer what they return (as `rpq pause
-// --json` prints it), and set "pause" in `features()`.
+// Pause and resume (issue 13's controls): as `rpq pause` and `rpq resume`, on every shard.
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -705,33 +913,45 @@ fn duration(field: &str, v: &Value) -> ApiResult<std::time::Duration> {
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("{field}: {e}")))
 }
 
-/// `POST /api/queues/{q}/pause` with `{}`, `{"priority": P}`, `{"for": "10m"}` or both.
+/// `POST /api/queues/{q}/pause` with `{}`, `{"priority": P}`, `{"for": "10m"}` or both: as
+/// `rpq pause --json`, the pauses in force after it (`until` null: until resumed).
 pub async fn pause(
     State(app): State<Arc<App>>,
     Path(q): Path<String>,
     body: Result<Json<PauseBody>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let body = json_body(body)?;
-    let _priority = body.priority.as_ref().map(priority).transpose()?;
-    let _for = body
+    let p = body.priority.as_ref().map(priority).transpose()?;
+    let for_ = body
         .duration
         .as_ref()
         .map(|d| duration("for", d))
         .transpose()?;
+    if for_.is_some_and(|d| d.is_zero()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "for: a pause of no time is none; leave \"for\" out to pause until resumed",
+        ));
+    }
     known(&app, &q).await?;
-    Err(not_yet("pausing a queue needs `rpq pause`"))
+    let name = q.clone();
+    let paused = blocking(&app, move |b| b.with(&name, |queue| queue.pause(p, for_))).await?;
+    Ok(Json(json!({ "queue": q, "paused": paused })))
 }
 
-/// `POST /api/queues/{q}/resume` with `{}` or `{"priority": P}`.
+/// `POST /api/queues/{q}/resume` with `{}` or `{"priority": P}`: as `rpq resume --json`; idle
+/// consumers are woken.
 pub async fn resume(
     State(app): State<Arc<App>>,
     Path(q): Path<String>,
     body: Result<Json<ResumeBody>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let body = json_body(body)?;
-    let _priority = body.priority.as_ref().map(priority).transpose()?;
+    let p = body.priority.as_ref().map(priority).transpose()?;
     known(&app, &q).await?;
-    Err(not_yet("resuming a queue needs `rpq resume`"))
+    let name = q.clone();
+    let paused = blocking(&app, move |b| b.with(&name, |queue| queue.resume(p))).await?;
+    Ok(Json(json!({ "queue": q, "paused": paused })))
 }
 
 /// `/metrics`: every queue read now, O(queues) round trips. Redis away is a number

@@ -70,6 +70,33 @@ pub fn render(queues: Option<&[Stats]>) -> String {
         "rpq_tasks_recovered",
         "Tasks whose lease expired and which went back to the queue",
     );
+    // Controls (issue 13), from the same snapshot: nothing more is asked of Redis for them.
+    let paused = gauge(
+        &mut reg,
+        "rpq_paused",
+        "1 while the priority is paused (rpq pause), else 0",
+    );
+    let rate = Family::<Labels, Gauge<f64, AtomicU64>>::default();
+    reg.register(
+        "rpq_limit_rate_per_second",
+        "Tasks a second the rate limit lets through (type empty: the limit on every task)",
+        rate.clone(),
+    );
+    let burst = gauge(
+        &mut reg,
+        "rpq_limit_burst",
+        "Tasks the rate limit lets through at once after a quiet spell",
+    );
+    let cap = gauge(
+        &mut reg,
+        "rpq_limit_max_in_flight",
+        "The in-flight cap (rpq limit --max-in-flight)",
+    );
+    let capped = gauge(
+        &mut reg,
+        "rpq_limit_in_flight",
+        "Tasks in flight counted against the in-flight cap",
+    );
     for s in queues.unwrap_or_default() {
         let q = || vec![("queue".to_string(), s.queue.clone())];
         let w = &s.waiting;
@@ -89,6 +116,29 @@ pub fn render(queues: Option<&[Stats]>) -> String {
         done.get_or_create(&q()).inc_by(s.done);
         failed.get_or_create(&q()).inc_by(s.failed);
         recovered.get_or_create(&q()).inc_by(s.recovered);
+        for p in 1..=3u8 {
+            let mut labels = q();
+            labels.push(("priority".into(), p.to_string()));
+            let on = s.paused.iter().any(|x| x.priority == p);
+            paused.get_or_create(&labels).set(i64::from(on));
+        }
+        for l in &s.limits {
+            let mut labels = q();
+            labels.push(("type".into(), l.kind.clone().unwrap_or_default()));
+            if let (Some(n), Some(per)) = (l.rate, l.per_ms.filter(|&p| p > 0)) {
+                rate.get_or_create(&labels)
+                    .set(n as f64 * 1000.0 / per as f64);
+                burst
+                    .get_or_create(&labels)
+                    .set(l.burst.unwrap_or(n) as i64);
+            }
+            if let Some(m) = l.max_in_flight {
+                cap.get_or_create(&labels).set(m as i64);
+                capped
+                    .get_or_create(&labels)
+                    .set(l.in_flight.unwrap_or(0) as i64);
+            }
+        }
     }
     let mut text = String::new();
     encode(&mut text, &reg).expect("writing to a String cannot fail");

@@ -5,8 +5,9 @@
 //! synchronous `Queue` API the commands use, so nothing here knows a key or a script.
 //! `api` answers JSON, `pages` serves the files of `assets/` and the login form, `auth` decides
 //! who may ask, `history` samples the last hour for the charts and `metrics` writes the
-//! Prometheus exposition. Must not hold queue logic: a route without a `Queue` method to call
-//! says so (501) rather than reaching into Redis itself.
+//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own. Must not
+//! hold queue logic: a route without a `Queue` method to call says so (501) rather than
+//! reaching into Redis itself.
 
 mod api;
 mod auth;
@@ -14,6 +15,7 @@ mod backend;
 mod history;
 mod metrics;
 mod pages;
+mod waits;
 
 use crate::config::Config;
 use crate::error::Interrupted;
@@ -30,6 +32,7 @@ use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use waits::Waits;
 
 /// What `rpq serve` was asked for, its flags and the token resolved.
 #[derive(Debug)]
@@ -43,6 +46,8 @@ pub struct App {
     backend: Arc<Backend>,
     history: Arc<History>,
     auth: Auth,
+    /// `?wait` on a push or a result: on threads of their own, bounded.
+    waits: Waits,
 }
 
 /// Threads for Redis calls at once; more requests wait for one.
@@ -82,6 +87,7 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         backend,
         history,
         auth: Auth::new(opts.token, local),
+        waits: Waits::new(sd.clone()),
     });
     let what = if cfg.queue_given {
         format!("queue '{}'", cfg.queue)
@@ -145,6 +151,7 @@ fn router(app: Arc<App>) -> Router {
             get(api::show).delete(api::cancel),
         )
         .route("/api/queues/{q}/tasks/{id}/move", post(api::move_task))
+        .route("/api/queues/{q}/tasks/{id}/result", get(api::result))
         .route("/api/queues/{q}/dead/retry", post(api::dead_retry))
         .route("/api/queues/{q}/dead/purge", post(api::dead_purge))
         .route("/api/queues/{q}/clear", post(api::clear))

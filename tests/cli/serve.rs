@@ -712,28 +712,52 @@ fn serve_errors_are_json_with_the_right_status() {
         .post("/api/queues/q/tasks/dead-0/move", &json!({"priority": 1}))
         .expect(409);
     assert!(r.json()["error"].as_str().unwrap().contains("dead/retry"));
-    // What waits for `rpq pause` and `produce --wait` says so, after checking what it can.
-    s.post("/api/queues/q/pause", &json!({})).expect(501);
-    s.post(
-        "/api/queues/q/pause",
-        &json!({"priority": "low", "for": "10m"}),
-    )
-    .expect(501);
+    // Pause and resume check their bodies; ?wait its parameters, before anything is pushed.
     s.post("/api/queues/q/pause", &json!({"for": "soon"}))
         .expect(400);
+    s.post("/api/queues/q/pause", &json!({"for": 0}))
+        .expect(400);
+    s.post("/api/queues/q/pause", &json!({"priority": 9}))
+        .expect(400);
+    s.post("/api/queues/q/pause", &json!({"until": "10m"}))
+        .expect(400);
     s.post("/api/queues/nope/pause", &json!({})).expect(404);
-    s.post("/api/queues/q/resume", &json!({"priority": 2}))
-        .expect(501);
-    s.post(
-        "/api/queues/q/tasks?wait",
-        &json!({"type": "x", "priority": 1}),
-    )
-    .expect(501);
+    s.post("/api/queues/q/resume", &json!({"priority": "urgent"}))
+        .expect(400);
+    s.post("/api/queues/nope/resume", &json!({})).expect(404);
+    let one = json!({"type": "x", "priority": 1, "id": "never-pushed"});
+    for query in [
+        "wait=maybe",
+        "timeout=1s",
+        "wait&timeout=soon",
+        "wait&timeout=0",
+        "wait&timeout=2h",
+        "wait&for=1s",
+    ] {
+        s.post(&format!("/api/queues/q/tasks?{query}"), &one)
+            .expect(400);
+    }
+    let r = s
+        .send(
+            "POST",
+            "/api/queues/q/tasks?wait",
+            "application/x-ndjson",
+            &task_lines(2, "batch"),
+        )
+        .expect(400);
+    assert!(r.json()["error"].as_str().unwrap().contains("one task"));
+    s.get("/api/queues/q/tasks/never-pushed").expect(404);
+    s.get("/api/queues/q/tasks/never-pushed/result").expect(404);
+    s.get("/api/queues/q/tasks/t0/result?wait=maybe")
+        .expect(400);
+    s.get("/api/queues/nope/tasks/t0/result").expect(404);
+    let r = s.get("/api/queues/q/tasks/t0/result").expect(404);
+    assert!(r.json()["error"].as_str().unwrap().contains("not done yet"));
     let info = s.get("/api/info").expect(200).json();
     assert_eq!(
         info["features"],
         json!({"states": ["waiting", "scheduled", "in-flight", "retrying", "dead"],
-               "show": true, "cancel": true, "move": true, "pause": false, "wait": false})
+               "show": true, "cancel": true, "move": true, "pause": true, "wait": true})
     );
     // A state change by GET is refused and changes nothing.
     let r = s.get("/api/queues/q/dead/retry").expect(405);
@@ -741,7 +765,9 @@ fn serve_errors_are_json_with_the_right_status() {
     s.get("/api/queues/q/clear").expect(405);
     s.get("/api/queues/q/tasks/t0/move").expect(405);
     s.get("/api/queues/q/pause").expect(405);
+    s.get("/api/queues/q/resume").expect(405);
     assert_eq!(counts(&stats_json(&server, "q"))["dead"], json!(1));
+    assert_eq!(stats_json(&server, "q")["paused"], json!([]));
     assert_eq!(
         counts(&stats_json(&server, "q"))["waiting"]["total"],
         json!(2)
@@ -783,6 +809,375 @@ fn serve_errors_are_json_with_the_right_status() {
         csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
         "{csp}"
     );
+}
+
+/// When consumer `name` of `queue` last claimed, acked or extended (the consumers hash).
+fn last_seen(c: &mut redis::Connection, queue: &str, name: &str) -> i64 {
+    let v: Option<String> = redis::cmd("HGET")
+        .arg(crate::support::Keys::new(queue, 0).consumers())
+        .arg(name)
+        .query(c)
+        .unwrap();
+    v.and_then(|v| v.split('|').next().and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Pause and resume through the API, under a running consumer: after the pause answers, the
+/// consumer claims nothing (by the server's clock) until the resume, which wakes it at once;
+/// stats and /metrics show what is paused; a pause of one priority for a while ends on the
+/// server's clock, as `rpq pause --for` does.
+#[test]
+fn serve_pause_stops_a_running_consumer_and_resume_lets_it_go() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    crate::support::push_lines(&server, "q", &[task_lines(200, "p")]);
+    let s = Serve::start(&server, &[]);
+    let consumer = Proc::start(
+        &server,
+        &[
+            "--queue", "q", "--json", "consume", "--name", "c1", "--delay", "10ms",
+        ],
+    );
+    wait_until(Duration::from_secs(20), "some tasks done", || {
+        crate::support::stat(&mut c, "q", "done") >= 20
+    });
+    let r = s.post("/api/queues/q/pause", &json!({})).expect(200).json();
+    let paused_at = crate::support::server_ms(&mut c);
+    let every = json!([{"priority": 1, "until": null}, {"priority": 2, "until": null},
+                       {"priority": 3, "until": null}]);
+    assert_eq!(r, json!({"queue": "q", "paused": every}));
+    // The task in hand is finished, then a claim finds nothing it may take.
+    wait_until(
+        Duration::from_secs(10),
+        "the consumer to claim again",
+        || crate::support::in_flight(&mut c, "q") == 0 && last_seen(&mut c, "q", "c1") > paused_at,
+    );
+    let done = crate::support::stat(&mut c, "q", "done");
+    assert!(done < 200, "the pause came too late to hold anything back");
+    assert_eq!(stats_json(&server, "q")["paused"], every);
+    assert_eq!(s.get("/api/queues/q").expect(200).json()["paused"], every);
+    let m = Exposition::parse(&s.get("/metrics").expect(200).text);
+    for p in ["1", "2", "3"] {
+        assert_eq!(
+            m.value("rpq_paused", &[("queue", "q"), ("priority", p)]),
+            1.0
+        );
+    }
+
+    let resumed_at = crate::support::server_ms(&mut c);
+    let r = s
+        .post("/api/queues/q/resume", &json!({}))
+        .expect(200)
+        .json();
+    assert_eq!(r, json!({"queue": "q", "paused": []}));
+    wait_until(Duration::from_secs(30), "every task done", || {
+        crate::support::stat(&mut c, "q", "done") == 200
+    });
+    consumer.signal(libc::SIGTERM);
+    let lines = ndjson(&consumer.success(Duration::from_secs(20)));
+    let claimed = |l: &Value| crate::support::time(&l["claimed_at"]).timestamp_millis();
+    let between: Vec<&Value> = lines
+        .iter()
+        .filter(|l| (paused_at..resumed_at).contains(&claimed(l)))
+        .collect();
+    assert!(between.is_empty(), "claimed while paused: {between:?}");
+    // Woken by the resume, not by its next idle look (5 s later).
+    let first = lines
+        .iter()
+        .map(claimed)
+        .filter(|&t| t >= resumed_at)
+        .min()
+        .expect("a claim after the resume");
+    assert!(
+        first - resumed_at < 1000,
+        "claimed {} ms after the resume",
+        first - resumed_at
+    );
+    let m = Exposition::parse(&s.get("/metrics").expect(200).text);
+    assert_eq!(
+        m.value("rpq_paused", &[("queue", "q"), ("priority", "1")]),
+        0.0
+    );
+
+    // One priority for ten minutes, on the server's clock; then resumed alone.
+    let before = crate::support::server_ms(&mut c);
+    let r = s
+        .post(
+            "/api/queues/q/pause",
+            &json!({"priority": "low", "for": "10m"}),
+        )
+        .expect(200)
+        .json();
+    let after = crate::support::server_ms(&mut c);
+    assert_eq!(r["paused"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["paused"][0]["priority"], json!(3));
+    let until = crate::support::time(&r["paused"][0]["until"]).timestamp_millis();
+    assert!(
+        (before + 600_000..=after + 600_000).contains(&until),
+        "{until} is not ten minutes after {before}..{after}"
+    );
+    s.post("/api/queues/q/pause", &json!({"priority": 1}))
+        .expect(200);
+    let r = s
+        .post("/api/queues/q/resume", &json!({"priority": 3}))
+        .expect(200)
+        .json();
+    assert_eq!(r["paused"], json!([{"priority": 1, "until": null}]));
+    assert_eq!(stats_json(&server, "q")["paused"], r["paused"]);
+}
+
+/// `?wait`: the shell's remote procedure call over HTTP, with the call `produce --wait`
+/// makes. A real consumer's result comes back (200), a task its handler finds bad is dead
+/// (422), a wait that runs out is a 504 with the task still queued, and the result can be read
+/// later, or waited for again, with GET .../result.
+#[test]
+fn serve_push_with_wait_answers_what_a_real_consumer_did() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    let handler = r#"[ "$RPQ_TASK_TYPE" = bad ] && { echo "cannot resize" >&2; exit 65; }; printf '{"resized":%s}' "$(cat)""#;
+    // The queue exists before the serve starts, so no wait is for an unknown queue.
+    crate::support::push_lines(&server, "rpc", &[task_lines(1, "warm")]);
+    let consumer = Proc::start(&server, &["--queue", "rpc", "consume", "--exec", handler]);
+    crate::support::wait_consumers(&mut c, "rpc", 1);
+    let s = Serve::start(&server, &[]);
+    let r = s
+        .post(
+            "/api/queues/rpc/tasks?wait&timeout=20s",
+            &json!({"type": "img", "priority": "high", "payload": "a.png", "id": "img-1"}),
+        )
+        .expect(200)
+        .json();
+    let task = &r["result"]["resized"];
+    assert_eq!(
+        (&task["id"], &task["payload"]),
+        (&json!("img-1"), &json!("a.png")),
+        "{r}"
+    );
+    assert_eq!(
+        (&r["id"], &r["outcome"], &r["queued"]),
+        (&json!("img-1"), &json!("done"), &json!(true))
+    );
+    assert!(r["finished_at"].is_string(), "{r}");
+    // The same as `rpq result --json` prints.
+    let kept = rpq(&server)
+        .args(["--queue", "rpc", "--json", "result", "img-1"])
+        .assert()
+        .success();
+    let kept = ndjson(&kept.get_output().stdout).remove(0);
+    let read = s
+        .get("/api/queues/rpc/tasks/img-1/result")
+        .expect(200)
+        .json();
+    assert_eq!(read, kept);
+    // A push of the same id with ?wait is not queued again: its kept result answers.
+    let again = s
+        .post(
+            "/api/queues/rpc/tasks?wait",
+            &json!({"type": "img", "priority": 1, "id": "img-1"}),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(
+        (&again["queued"], &again["result"]),
+        (&json!(false), &r["result"])
+    );
+
+    let r = s
+        .post(
+            "/api/queues/rpc/tasks?wait=true&timeout=20",
+            &json!({"type": "bad", "priority": 2, "id": "bad-1"}),
+        )
+        .expect(422)
+        .json();
+    assert_eq!(r["outcome"], json!("dead"));
+    assert_eq!(r["error"], json!("exit status 65: cannot resize"));
+    assert_eq!(
+        s.get("/api/queues/rpc/tasks/bad-1/result")
+            .expect(422)
+            .json()["outcome"],
+        json!("dead")
+    );
+
+    // No consumer: the time runs out, the task stays queued.
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(10)).status.success());
+    let r = s
+        .post(
+            "/api/queues/rpc/tasks?wait&timeout=300ms",
+            &json!({"type": "img", "priority": 3, "id": "late"}),
+        )
+        .expect(504)
+        .json();
+    assert_eq!((&r["id"], &r["queued"]), (&json!("late"), &json!(true)));
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("not finished within 300ms; it stays queued"),
+        "{r}"
+    );
+    assert_eq!(
+        s.get("/api/queues/rpc/tasks/late").expect(200).json()["state"],
+        json!("waiting")
+    );
+    s.get("/api/queues/rpc/tasks/late/result").expect(404);
+    s.get("/api/queues/rpc/tasks/late/result?wait&timeout=200ms")
+        .expect(504);
+    // Waited for again, and a consumer started meanwhile answers it.
+    let url = s.url("/api/queues/rpc/tasks/late/result?wait&timeout=20s");
+    let waiter = std::thread::spawn(move || Reply::from(Serve::agent().get(url).call()));
+    wait_until(Duration::from_secs(10), "the wait to block", || {
+        blocked(&mut c) == 1
+    });
+    rpq(&server)
+        .args([
+            "--queue",
+            "rpc",
+            "consume",
+            "--count",
+            "1",
+            "--exec",
+            "echo pong",
+        ])
+        .assert()
+        .success();
+    let r = waiter.join().unwrap().expect(200).json();
+    assert_eq!(
+        (&r["outcome"], &r["result"]),
+        (&json!("done"), &json!("pong"))
+    );
+    assert!(r.get("queued").is_none(), "{r}");
+}
+
+/// A task cancelled while a `?wait` waits for it: the wait learns it is gone (its next look at
+/// where the task is, at most 5 s later) and answers 410, not a timeout.
+#[test]
+fn serve_wait_for_a_cancelled_task_is_gone() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    crate::support::push_lines(&server, "q", &[task_lines(1, "warm")]);
+    let s = Serve::start(&server, &[]);
+    let url = s.url("/api/queues/q/tasks?wait&timeout=30s");
+    let waiter = std::thread::spawn(move || {
+        let body = json!({"type": "t", "priority": 1, "id": "doomed"}).to_string();
+        Reply::from(
+            Serve::agent()
+                .post(url)
+                .header("Content-Type", "application/json")
+                .send(&body),
+        )
+    });
+    wait_until(Duration::from_secs(10), "the wait to block", || {
+        blocked(&mut c) == 1
+    });
+    s.delete("/api/queues/q/tasks/doomed").expect(200);
+    let r = waiter.join().unwrap().expect(410).json();
+    assert_eq!((&r["id"], &r["queued"]), (&json!("doomed"), &json!(true)));
+    assert!(r["error"].as_str().unwrap().contains("cancelled"), "{r}");
+}
+
+/// Clients of Redis blocked in a wait for a result (BLMOVE) right now.
+fn blocked(c: &mut redis::Connection) -> usize {
+    let list: String = redis::cmd("CLIENT").arg("LIST").query(c).unwrap();
+    list.lines()
+        .filter(|l| l.contains(" flags=b ") && l.contains(" cmd=blmove "))
+        .count()
+}
+
+/// Waits run on threads of their own, never on those that every other request needs: with more
+/// of them than `rpq serve` has blocking threads, every other route still answers. A client
+/// that goes away ends its wait; past the most it waits for at once, a wait is refused (429)
+/// before anything is pushed; a SIGTERM ends every wait (503, the tasks stay queued) and the
+/// server exits 0 at once.
+#[test]
+fn serve_waits_never_hold_other_requests_hostage() {
+    use std::io::Write;
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    crate::support::push_lines(&server, "q", &[task_lines(1, "warm")]);
+    let s = Serve::start(&server, &[]);
+    let wait = |id: String| {
+        let url = s.url("/api/queues/q/tasks?wait&timeout=60s");
+        let body = json!({"type": "t", "priority": 2, "id": id}).to_string();
+        std::thread::spawn(move || {
+            let r = Serve::agent()
+                .post(url)
+                .header("Content-Type", "application/json")
+                .send(&body);
+            Reply::from(r)
+        })
+    };
+    // More than the 16 blocking threads of the runtime.
+    let mut waiting: Vec<_> = (0..20).map(|i| wait(format!("w{i}"))).collect();
+    wait_until(Duration::from_secs(20), "20 waits", || {
+        blocked(&mut c) == 20
+    });
+    // Everything else answers meanwhile, well within a deadline.
+    let quick: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into();
+    for path in [
+        "/api/queues",
+        "/api/queues/q",
+        "/api/queues/q/tasks?state=waiting",
+        "/metrics",
+        "/healthz",
+    ] {
+        let r = Reply::from(quick.get(s.url(path)).call());
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+    }
+    s.post("/api/queues/q/tasks", &json!({"type": "t", "priority": 1}))
+        .expect(201);
+    // A client that leaves: its wait ends with it.
+    let mut raw = std::net::TcpStream::connect(s.base.trim_start_matches("http://")).unwrap();
+    let body = json!({"type": "t", "priority": 2, "id": "left"}).to_string();
+    write!(
+        raw,
+        "POST /api/queues/q/tasks?wait&timeout=60s HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        s.base.trim_start_matches("http://"),
+        body.len()
+    )
+    .unwrap();
+    wait_until(Duration::from_secs(10), "its wait", || {
+        blocked(&mut c) == 21
+    });
+    drop(raw);
+    wait_until(Duration::from_secs(10), "its wait to end", || {
+        blocked(&mut c) == 20
+    });
+    // Up to the most at once (64), then refused before the push.
+    waiting.extend((20..64).map(|i| wait(format!("w{i}"))));
+    wait_until(Duration::from_secs(30), "64 waits", || {
+        blocked(&mut c) == 64
+    });
+    let r = s
+        .post(
+            "/api/queues/q/tasks?wait",
+            &json!({"type": "t", "priority": 2, "id": "one-too-many"}),
+        )
+        .expect(429);
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("64 requests are waiting"));
+    s.get("/api/queues/q/tasks/one-too-many").expect(404);
+    // SIGTERM: every wait answers that the server stops, and it exits 0.
+    let started = Instant::now();
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?} to stop",
+        started.elapsed()
+    );
+    for w in waiting {
+        let r = w.join().unwrap().expect(503).json();
+        assert!(r["error"].as_str().unwrap().contains("stopping"), "{r}");
+    }
+    // warm0, 64 waited for, "left" and the one pushed without a wait: all queued still.
+    assert_eq!(stats_json(&server, "q")["waiting"]["total"], json!(67));
 }
 
 #[test]
@@ -1001,6 +1396,16 @@ fn serve_works_as_the_readme_acl_user() {
     s.post("/api/queues/q/tasks", &json!({"type": "t", "priority": 1}))
         .expect(201);
     assert_eq!(s.get("/api/queues/q").json()["waiting"]["total"], json!(2));
+    // Controls and waits, with the commands the README grants.
+    s.post("/api/queues/q/pause", &json!({"for": "1m"}))
+        .expect(200);
+    s.post("/api/queues/q/resume", &json!({})).expect(200);
+    s.post(
+        "/api/queues/q/tasks?wait&timeout=300ms",
+        &json!({"type": "t", "priority": 1, "id": "acl-wait"}),
+    )
+    .expect(504);
+    s.get("/api/queues/q/tasks/acl-wait/result").expect(404);
     let (code, stderr) = s.stop();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains(password), "{stderr}");
@@ -1228,6 +1633,29 @@ fn serve_metrics_parse_and_match_stats() {
         )
         .assert()
         .success();
+    // Controls: a paused priority, a cap on a type whose name needs escaping, a rate on every
+    // task of the sharded queue (split over its shards, shown as asked).
+    let odd = "a\"b\\c} x=\"1";
+    rpq(&server)
+        .args(["--queue", "m1", "pause", "--priority", "low"])
+        .assert()
+        .success();
+    rpq(&server)
+        .args([
+            "--queue",
+            "m1",
+            "limit",
+            "--type",
+            odd,
+            "--max-in-flight",
+            "3",
+        ])
+        .assert()
+        .success();
+    rpq(&server)
+        .args(["--queue", "m2", "limit", "--rate", "30/2s", "--burst", "9"])
+        .assert()
+        .success();
     let s = Serve::start(&server, &[]);
     let r = s.get("/metrics").expect(200);
     assert!(r
@@ -1270,6 +1698,21 @@ fn serve_metrics_parse_and_match_stats() {
             "{q}: {oldest} vs {cli}"
         );
     }
+    for (q, p, on) in [("m1", "1", 0.0), ("m1", "3", 1.0), ("m2", "3", 0.0)] {
+        assert_eq!(m.value("rpq_paused", &[("queue", q), ("priority", p)]), on);
+    }
+    let limit = [("queue", "m1"), ("type", odd)];
+    assert_eq!(m.value("rpq_limit_max_in_flight", &limit), 3.0);
+    assert_eq!(m.value("rpq_limit_in_flight", &limit), 0.0);
+    let every = [("queue", "m2"), ("type", "")];
+    assert_eq!(m.value("rpq_limit_rate_per_second", &every), 15.0);
+    assert_eq!(m.value("rpq_limit_burst", &every), 9.0);
+    assert!(
+        !m.samples
+            .iter()
+            .any(|(n, l, _)| n == "rpq_limit_rate_per_second" && l["queue"] == "m1"),
+        "m1 has no rate"
+    );
     assert_eq!(m.value("rpq_tasks_pushed_total", &[("queue", "m2")]), 11.0);
     assert_eq!(m.value("rpq_tasks_scheduled", &[("queue", "m2")]), 2.0);
     // One scrape reads counters and set sizes: a few commands a queue shard, no scan of tasks.
@@ -1303,10 +1746,12 @@ fn serve_metrics_parse_and_match_stats() {
     // Per shard: 3 ZCOUNT, 4 ZCARD (scheduled too), 3 HGETALL (counters, consumers and the
     // controls of issue 13: pauses and limits), the oldest script (1 + 3 ZRANGEBYSCORE + an HGET
     // per priority that waits); per queue one TIME and one HGET of its settings (aging); now
-    // and then a SCAN for the names.
+    // and then a SCAN for the names. A limited type's line (m1 has one) adds 3 ZCOUNT and 3
+    // ZRANGEBYSCORE in the same round trips; the paused priorities and the limits shown cost
+    // nothing more: they are in the controls hash read anyway.
     let total: u64 = calls.values().sum();
     assert!(
-        total <= 10 * (4 * 17 + 2 * 2 + 1),
+        total <= 10 * (4 * 17 + 2 * 2 + 1 + 6),
         "{total} commands: {calls:?}"
     );
 }
@@ -1815,13 +2260,54 @@ fn browser_tabs_detail_lookup_move_and_cancel() {
     assert_eq!(b.text("#totals .tile[data-key=scheduled] .value"), "1");
     b.screenshot("overview-scheduled");
 
+    // A limit on a type whose name is markup: shown in the queue's limits, as text.
+    let limited = "<img src=x onerror=alert(4)>";
+    rpq(&server)
+        .args(["--queue", "ops", "limit", "--type", limited])
+        .args(["--rate", "5/s", "--max-in-flight", "2"])
+        .assert()
+        .success();
     b.goto(&s.url("/queues/ops"));
-    // Pause and resume wait for `rpq pause`: shown, disabled, saying so.
-    b.wait_js("the pause button", "document.getElementById('pause')");
-    assert_eq!(
-        b.js("return [pause.disabled, resume.disabled, pause.title.includes('rpq pause')];"),
-        json!([true, true, true])
+    b.wait_js(
+        "the limits",
+        "!document.getElementById('q-limits-wrap').hidden",
     );
+    assert_eq!(
+        b.js("return [...document.querySelectorAll('#q-limits tbody td')].map(td => td.textContent);"),
+        json!([limited, "5 per 1s, burst 5", "0 of 2"])
+    );
+    // Pause low for 5 minutes with the button: the page says so, and the queue is paused.
+    b.wait_js(
+        "the pause button",
+        "!document.getElementById('pause').disabled",
+    );
+    assert_eq!(b.js("return resume.disabled;"), json!(true));
+    b.click("#pause");
+    b.js("document.getElementById('pause-priority').value = '3'; \
+          document.getElementById('pause-for').value = '5m'; return null;");
+    b.click("#pause-form button[type=submit]");
+    b.wait_js(
+        "the paused line",
+        "!document.getElementById('q-paused').hidden && document.getElementById('q-paused').dataset.priorities === '3'",
+    );
+    let text = b.text("#q-paused .what");
+    assert!(
+        text.starts_with("low until ") && text.contains("(in 4m"),
+        "{text}"
+    );
+    let paused = stats_json(&server, "ops")["paused"].clone();
+    assert_eq!(paused.as_array().map(|a| a.len()), Some(1), "{paused}");
+    assert_eq!(paused[0]["priority"], json!(3));
+    assert!(paused[0]["until"].is_string(), "{paused}");
+    b.wait_js("resume", "!document.getElementById('resume').disabled");
+    b.screenshot("queue-paused");
+    b.click("#resume");
+    b.wait_js(
+        "the paused line to go",
+        "document.getElementById('q-paused').hidden",
+    );
+    assert_eq!(stats_json(&server, "ops")["paused"], json!([]));
+    assert_eq!(b.js("return resume.disabled;"), json!(true));
     for (tab, n) in [
         ("waiting", "2"),
         ("scheduled", "1"),
@@ -2011,10 +2497,16 @@ fn browser_tabs_detail_lookup_move_and_cancel() {
     );
     b.screenshot("detail-scheduled-phone");
     b.click("#d-close");
+    // Paused (through the API, this time): the overview says so beside the queue's name.
+    s.post("/api/queues/ops/pause", &json!({})).expect(200);
     b.goto(&s.url("/"));
     b.wait_js(
         "the ops row",
         "document.querySelector('tr[data-queue=\"ops\"]')",
+    );
+    b.wait_js(
+        "the paused badge",
+        "document.querySelector('tr[data-queue=\"ops\"] .paused-badge:not([hidden])')?.textContent === 'paused'",
     );
     b.js("document.getElementById('queues').scrollIntoView(); return null;");
     b.screenshot("overview-phone");

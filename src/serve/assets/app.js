@@ -454,7 +454,8 @@ const QUEUE_COLUMNS = [
 function queueRow(s) {
   const tr = el("tr", { "data-queue": s.queue });
   tr.append(el("td", { class: "name", "data-label": "Queue" },
-    el("a", { href: `/queues/${enc(s.queue)}`, text: s.queue, title: s.queue })));
+    el("a", { href: `/queues/${enc(s.queue)}`, text: s.queue, title: s.queue }),
+    el("span", { class: "paused-badge", hidden: true })));
   tr.append(el("td", { class: "bar", "data-label": "Waiting" },
     el("div", { class: "barcell" }, el("span", { class: "total" }),
       el("div", { class: "minibar", "aria-hidden": "true" },
@@ -471,6 +472,12 @@ function queueRow(s) {
 
 function updateQueueRow(tr, s, widest) {
   const cells = tr.children;
+  // "paused" (every priority) or "paused: low", with until when in its title.
+  const paused = s.paused || [];
+  const pb = cells[0].querySelector(".paused-badge");
+  pb.hidden = paused.length === 0;
+  setText(pb, paused.length === 0 ? "" : paused.length === 3 ? "paused" : `paused: ${paused.map((p) => priorityName(p.priority)).join(", ")}`);
+  pb.title = paused.length ? pausedText(paused) : "";
   setText(cells[1].querySelector(".total"), int(s.waiting.total));
   const bar = cells[1].querySelectorAll(".minibar span");
   PRIORITIES.forEach(([name], i) => {
@@ -630,7 +637,7 @@ const CONSUMER_COLUMNS = [
 const PAUSE_FOR = [["", "until resumed"], ["5m", "for 5 minutes"], ["15m", "for 15 minutes"], ["1h", "for an hour"], ["1d", "for a day"]];
 
 function pauseControls(base, enabled, done) {
-  const why = enabled ? null : "needs rpq pause, which this build does not have yet";
+  const why = enabled ? null : "needs rpq pause, which this build does not have";
   const form = el("form", { class: "popover", id: "pause-form", hidden: true, "aria-label": "Pause this queue" },
     el("label", {}, "Priority ", el("select", { id: "pause-priority" },
       el("option", { value: "", text: "every priority" }),
@@ -640,7 +647,7 @@ function pauseControls(base, enabled, done) {
     el("button", { type: "submit", class: "small primary", text: "Pause" }));
   const toggle = el("button", { type: "button", class: "ghost", id: "pause", disabled: !enabled, title: why || "stop consumers claiming",
     "aria-expanded": "false", "aria-controls": "pause-form", text: "Pause…" });
-  const resume = el("button", { type: "button", class: "ghost", id: "resume", disabled: !enabled, title: why || "let consumers claim again", text: "Resume" });
+  const resume = el("button", { type: "button", class: "ghost", id: "resume", disabled: true, title: why || "nothing is paused", text: "Resume" });
   toggle.addEventListener("click", () => {
     form.hidden = !form.hidden;
     toggle.setAttribute("aria-expanded", String(!form.hidden));
@@ -648,8 +655,8 @@ function pauseControls(base, enabled, done) {
   });
   async function send(what, body) {
     try {
-      await api(`${base}/${what}`, { method: "POST", body });
-      toast(what === "pause" ? "Paused" : "Resumed");
+      const r = await api(`${base}/${what}`, { method: "POST", body });
+      toast(r.paused.length ? `Paused: ${pausedText(r.paused)}` : "Resumed: nothing is paused");
     } catch (e) {
       failed(e);
     }
@@ -666,6 +673,57 @@ function pauseControls(base, enabled, done) {
   });
   resume.addEventListener("click", () => send("resume", {}));
   $("q-actions").replaceChildren(el("div", { class: "pause-wrap" }, toggle, form), resume);
+  // Resume is for a queue with something paused.
+  return (paused) => {
+    if (!enabled) return;
+    resume.disabled = paused.length === 0;
+    resume.title = paused.length ? "let consumers claim every priority again" : "nothing is paused";
+  };
+}
+
+// "every priority until resumed", "low until 10:29:15 AM (in 4m 10s), high until resumed".
+function pausedText(paused) {
+  const until = (p) => (p.until ? `until ${clock(p.until)} (${rel(p.until)})` : "until resumed");
+  if (paused.length === 3 && paused.every((p) => p.until === paused[0].until)) return `every priority ${until(paused[0])}`;
+  return paused.map((p) => `${priorityName(p.priority)} ${until(p)}`).join(", ");
+}
+
+// A rate's period as `rpq limit --rate N/DUR` takes it: 1s, 10m, 1h, 250ms.
+function period(ms) {
+  for (const [unit, n] of [["h", 3600000], ["m", 60000], ["s", 1000]]) if (ms % n === 0) return `${ms / n}${unit}`;
+  return `${ms}ms`;
+}
+
+// What `stats` says of the queue's controls: the priorities paused (and until when) and the
+// limits in force, each limit a row; type names are text like every other value.
+function renderControls(s) {
+  const paused = s.paused || [];
+  const limits = s.limits || [];
+  $("q-controls").hidden = paused.length === 0 && limits.length === 0;
+  const line = $("q-paused");
+  line.hidden = paused.length === 0;
+  line.dataset.priorities = paused.map((p) => p.priority).join(",");
+  const key = JSON.stringify([paused, Math.floor(serverNow() / 1000)]);
+  if (line.dataset.key !== key) {
+    line.dataset.key = key;
+    line.replaceChildren(el("strong", { text: "Paused" }), " ",
+      el("span", { class: "what", text: pausedText(paused) }),
+      el("span", { class: "hint", text: " · consumers claim nothing of it; leases and retries go on" }));
+  }
+  $("q-limits-wrap").hidden = limits.length === 0;
+  const body = $("q-limits").tBodies[0];
+  const lkey = JSON.stringify(limits);
+  if (body.dataset.key === lkey) return;
+  body.dataset.key = lkey;
+  body.replaceChildren(...limits.map((l) => {
+    const rate = l.rate ? `${int(l.rate)} per ${period(l.per_ms)}, burst ${int(l.burst ?? l.rate)}` : "–";
+    const cap = l.max_in_flight ? `${int(l.in_flight ?? 0)} of ${int(l.max_in_flight)}` : "–";
+    const subject = l.type === null || l.type === undefined ? el("em", { text: "every task" }) : el("span", { text: l.type, title: l.type });
+    return el("tr", {},
+      el("td", { class: "subject", "data-label": "Applies to" }, subject),
+      el("td", { class: "rate", "data-label": "Rate" }, rate),
+      el("td", { class: "cap", "data-label": "In flight" }, cap));
+  }));
 }
 
 // The fields of `rpq show`, in the order the detail lists them; times get their distance too.
@@ -686,8 +744,8 @@ async function queuePage(name) {
   const base = `/api/queues/${enc(name)}`;
   const features = info.features;
   const states = [...features.states.filter((s) => STATES[s]), "consumers"];
-  setText($("missing"), features.pause ? "" : "Not in this build yet: pause and resume (rpq pause).");
-  pauseControls(base, features.pause, () => refresh().catch(failed));
+  setText($("missing"), features.pause ? "" : "Not in this build: pause and resume (rpq pause).");
+  const pausedNow = pauseControls(base, features.pause, () => refresh().catch(failed));
   // cursors[i] is the `after` of page i; the last one shown is cursors[cursors.length - 1].
   const view = { state: "waiting", cursors: [""], last: "", stats: null, tasks: null, detail: null };
 
@@ -962,6 +1020,8 @@ async function queuePage(name) {
     learnClock(s);
     view.stats = s;
     tiles($("q-tiles"), statTiles(s));
+    renderControls(s);
+    pausedNow(s.paused || []);
     for (const b of tabs.children) {
       const n = STATES[b.dataset.state].count(s);
       setText(b.querySelector(".count"), n === null || n === undefined ? "–" : int(n));
