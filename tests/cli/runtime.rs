@@ -162,25 +162,7 @@ fn sigterm_finishes_all_four_tasks_in_hand() {
 #[test]
 fn a_second_signal_hands_all_four_back() {
     let r = redis();
-    push_lines(&r, "default", &lines_with_ids(mixed(4)));
-    let pids = r.dir().join("pids");
-    let c = Proc::spawn(
-        process(&r)
-            .args([
-                "--json",
-                "consume",
-                "-j",
-                "4",
-                "--exec",
-                r#"echo $$ >> "$PIDS"; exec sleep 60"#,
-            ])
-            .env("PIDS", &pids),
-    );
-    let mut k = conn(&r);
-    wait_in_flight(&mut k, "default", 4);
-    wait_until(Duration::from_secs(10), "four handlers", || {
-        lines_of(&pids).len() == 4
-    });
+    let (c, pids) = four_sleeping_handlers(&r, &["--json"], &[]);
     c.signal(libc::SIGTERM);
     wait_until(Duration::from_secs(10), "rpq to say it is stopping", || {
         c.stderr_has("again")
@@ -202,6 +184,26 @@ fn a_second_signal_hands_all_four_back() {
     }
 }
 
+/// Four tasks in the hands of one consumer of four slots (`global` flags before `consume`,
+/// `own` after it), each handler sleeping a minute and writing its pid to the file returned.
+fn four_sleeping_handlers(r: &RedisServer, global: &[&str], own: &[&str]) -> (Proc, PathBuf) {
+    push_lines(r, "default", &lines_with_ids(mixed(4)));
+    let pids = r.dir().join("pids");
+    let c = Proc::spawn(
+        process(r)
+            .args(global)
+            .args(["consume", "-j", "4"])
+            .args(own)
+            .args(["--exec", r#"echo $$ >> "$PIDS"; exec sleep 60"#])
+            .env("PIDS", &pids),
+    );
+    wait_in_flight(&mut conn(r), "default", 4);
+    wait_until(Duration::from_secs(10), "four handlers", || {
+        lines_of(&pids).len() == 4
+    });
+    (c, pids)
+}
+
 /// Whether a process is gone (or a zombie left for init).
 fn gone(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
@@ -220,26 +222,7 @@ fn gone(pid: i32) -> bool {
 #[test]
 fn kill_9_brings_all_four_back_after_the_lease() {
     let r = redis();
-    push_lines(&r, "default", &lines_with_ids(mixed(4)));
-    let pids = r.dir().join("pids");
-    let c = Proc::spawn(
-        process(&r)
-            .args([
-                "consume",
-                "-j",
-                "4",
-                "--lease",
-                "1s",
-                "--exec",
-                r#"echo $$ >> "$PIDS"; exec sleep 60"#,
-            ])
-            .env("PIDS", &pids),
-    );
-    let mut k = conn(&r);
-    wait_in_flight(&mut k, "default", 4);
-    wait_until(Duration::from_secs(10), "four handlers", || {
-        lines_of(&pids).len() == 4
-    });
+    let (c, pids) = four_sleeping_handlers(&r, &[], &["--lease", "1s"]);
     c.signal(libc::SIGKILL);
     let ended = c.end(Duration::from_secs(30));
     assert_eq!(ended.status.code(), None);
