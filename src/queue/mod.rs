@@ -37,6 +37,7 @@ use keys::Keys;
 use rand::Rng;
 use script::SCHEDULE;
 use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, FailCode, HeldCode};
+use script::{Lua, CLAIM_FAST};
 use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FAIL, FIRE, OLDEST, PEEK, PUSH, RELEASE};
 use std::time::Duration;
 
@@ -73,6 +74,11 @@ pub struct Queue {
     /// Whether the last claim found controls in force (issue 13): a sharded claim then also
     /// looks at the heads of the lines of limited types.
     controlled: bool,
+    /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
+    /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
+    /// more to do refuses before it changes anything, so a guess that is late costs a round
+    /// trip, never a wrong claim.
+    fast: Vec<Option<std::time::Instant>>,
 }
 
 impl Queue {
@@ -117,6 +123,7 @@ impl Queue {
             server,
             floors: None,
             controlled: false,
+            fast: vec![None; n.max(1) as usize],
         })
         .and_then(|mut q| {
             if cfg.shards.is_some() {
@@ -337,12 +344,19 @@ impl Queue {
             self.instance.clone(),
         ];
         push_leases(&mut args, acks);
-        let reply = self.invoke(shard, &CLAIM, &args, "claiming a task")?;
+        // Issue 15: claim_fast.lua while the last reply said it may do (invoke falls back to
+        // claim.lua when it refuses).
+        let sent = std::time::Instant::now();
+        let fast = want > 0 && self.fast[shard].is_some_and(|until| sent < until);
+        let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
+        let reply = self.invoke(shard, script, &args, "claiming a task")?;
         let items = array(reply)?;
-        let now = ms_to_time(int(items.first())?);
+        let now_ms = int(items.first())?;
+        let now = ms_to_time(now_ms);
         let next_retry = int(items.get(1))?;
         let next_expiry = int(items.get(2))?;
         let next_due = int(items.get(3))?;
+        let fast_until = int(items.get(4))?;
         // controls (issue 13): the claim of a queue with controls (invoke picks it) ends with
         // what held waiting tasks back, until when, and whether the queue still has controls.
         let mut items = items;
@@ -365,7 +379,7 @@ impl Queue {
             (None, false)
         };
         self.controlled = controlled;
-        const FIRST_ACK: usize = 5;
+        const FIRST_ACK: usize = 6;
         let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
         let codes = (0..n_ack)
             .map(|i| AckCode::from_reply(&items[FIRST_ACK + i]))
@@ -385,6 +399,8 @@ impl Queue {
             controlled,
             ..ClaimReply::default()
         };
+        self.fast[shard] = (fast_until > now_ms)
+            .then(|| sent + Duration::from_millis((fast_until - now_ms) as u64));
         for chunk in items[FIRST_ACK + n_ack..].chunks(3) {
             let id = string(chunk.first())?;
             let attempt = int(chunk.get(2))? as u32;

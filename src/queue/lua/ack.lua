@@ -5,13 +5,7 @@
 local consumer = ARGV[1]
 receipt_of = ARGV[2]
 local now = now_ms()
-local out = {}
-local n_done = 0
-for i = 3, #ARGV, 2 do
-  local flag, fresh = ack(ARGV[i], ARGV[i + 1])
-  out[#out + 1] = flag
-  n_done = n_done + fresh
-end
+local out, n_done = ack_all(3)
 tally(now, consumer, n_done, 0)
 receipt_write(now)
 return out
