@@ -223,7 +223,7 @@ if claimed > 0 and now + lease < recover_at then
   recover_at, checks_moved = now + lease, true
 end
 seen(consumer, now, n_done)
-local field, value = count(now, n_done, 0)
+local field, value = count(now_s, n_done, 0)
 local pruned = prune_consumers(pruned_at, now)
 local moved = checks_moved or pruned ~= pruned_at
 stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag)

@@ -138,7 +138,7 @@ if #popped > 0 and now + lease < recover_at then
   fast_until = math.min(fast_until, recover)
 end
 seen(consumer, now, n_ack)
-local field, value = count(now, n_ack, 0)
+local field, value = count(now_s, n_ack, 0)
 stats_write(field, value, pruned_at, recover, aging, ctl_flag)
 out[5] = fast_until
 return out

@@ -389,31 +389,48 @@ local function seen(consumer, now, done)
   redis.call('HSET', K_CONSUMERS, consumer, string.format('%d|%d', now, total))
 end
 
--- Counts finished work: the totals, and the last minute in a ring of 60 one-second slots in the
--- stats hash, field 'm:<second mod 60>' = 'second|done|failed'. A slot left from an older second
--- starts again at zero, so the ring never holds more than 60 fields, and a reader sums the slots
--- of the last 60 seconds (`rpq stats`) without ever looking at a task. Returns the slot's field
--- and new value (nil when there is nothing to count), for the caller's one HSET of the stats hash.
+-- Counts finished work: the totals, and the last minute as one pair of fields a second in the
+-- stats hash, 'd:<second>' and 'f:<second>' = done and failed in that second. Both are added to
+-- with HINCRBY, so counting reads nothing (issue 15; before, one field a slot of a ring of 60,
+-- 'm:<second mod 60>' = 'second|done|failed', read, parsed and written again by every count).
+-- The first count of a second (HINCRBY answers with the count itself) drops the fields of the
+-- seconds that left the last minute since the count before it ('ring' = that count's second), so
+-- the hash holds at most 60 seconds of them, and a reader sums the fields of the last 60
+-- seconds (`rpq stats`) without ever looking at a task. `now` is the time in ms, or the string of
+-- its digits. Returns nil, nil: the stats hash has nothing more to write (stats_write).
+local function ring_turn(sec)
+  local s = tonumber(sec)
+  -- At the count before, every field older than its minute went: what is left is of that minute.
+  local last = tonumber(redis.call('HGET', K_STATS, 'ring') or '') or 0
+  -- The fields of an rpq before issue 15 go too, a slot a second.
+  local gone = { 'm:' .. s % 60 }
+  for t = math.max(last - 59, 1), math.min(last, s - 60) do
+    gone[#gone + 1] = 'd:' .. t
+    gone[#gone + 1] = 'f:' .. t
+  end
+  redis.call('HDEL', K_STATS, unpack(gone))
+  redis.call('HSET', K_STATS, 'ring', sec)
+end
+
 local function count(now, done, failed)
   if done + failed == 0 then
-    return nil
+    return nil, nil
   end
+  local sec = type(now) == 'string' and string.sub(now, 1, -4)
+    or string.format('%d', math.floor(now / 1000))
+  local first = false
   if done > 0 then
     redis.call('HINCRBY', K_STATS, 'done', done)
+    first = redis.call('HINCRBY', K_STATS, 'd:' .. sec, done) == done
   end
   if failed > 0 then
     redis.call('HINCRBY', K_STATS, 'failed', failed)
+    first = redis.call('HINCRBY', K_STATS, 'f:' .. sec, failed) == failed or first
   end
-  local sec = math.floor(now / 1000)
-  local field = 'm:' .. (sec % 60)
-  local v = redis.call('HGET', K_STATS, field)
-  if v then
-    local s, d, f = string.match(v, '^(%d+)|(%d+)|(%d+)$')
-    if tonumber(s) == sec then
-      done, failed = done + tonumber(d), failed + tonumber(f)
-    end
+  if first then
+    ring_turn(sec)
   end
-  return field, string.format('%d|%d|%d', sec, done, failed)
+  return nil, nil
 end
 
 -- What a claim checks against, in one stats field 'checks' = "pruned at ms|recover at ms" and,
