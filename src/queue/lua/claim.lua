@@ -222,7 +222,7 @@ end
 if claimed > 0 and now + lease < recover_at then
   recover_at, checks_moved = now + lease, true
 end
-seen(consumer, now, n_done)
+seen(consumer, now_s, n_done)
 local field, value = count(now_s, n_done, 0)
 local pruned = prune_consumers(pruned_at, now)
 local moved = checks_moved or pruned ~= pruned_at

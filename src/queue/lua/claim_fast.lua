@@ -137,7 +137,7 @@ if #popped > 0 and now + lease < recover_at then
   recover = now + lease
   fast_until = math.min(fast_until, recover)
 end
-seen(consumer, now, n_ack)
+seen(consumer, now_s, n_ack)
 local field, value = count(now_s, n_ack, 0)
 stats_write(field, value, pruned_at, recover, aging, ctl_flag)
 out[5] = fast_until

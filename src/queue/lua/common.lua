@@ -383,10 +383,13 @@ local function ack_all(first)
 end
 
 -- A consumer was seen at `now` and finished `done` more tasks.
+-- `now` is the time in ms, or the string of its digits.
 local function seen(consumer, now, done)
   local v = redis.call('HGET', K_CONSUMERS, consumer)
-  local total = done + (v and tonumber(string.match(v, '|(%d+)$')) or 0)
-  redis.call('HSET', K_CONSUMERS, consumer, string.format('%d|%d', now, total))
+  local bar = v and string.find(v, '|', 1, true)
+  local total = done + (bar and tonumber(string.sub(v, bar + 1)) or 0)
+  local at = type(now) == 'string' and now or string.format('%d', now)
+  redis.call('HSET', K_CONSUMERS, consumer, at .. '|' .. string.format('%d', total))
 end
 
 -- Counts finished work: the totals, and the last minute as one pair of fields a second in the
@@ -419,13 +422,16 @@ local function count(now, done, failed)
   local sec = type(now) == 'string' and string.sub(now, 1, -4)
     or string.format('%d', math.floor(now / 1000))
   local first = false
+  -- A number handed to redis.call is printed with %.17g: the counts go as strings.
   if done > 0 then
-    redis.call('HINCRBY', K_STATS, 'done', done)
-    first = redis.call('HINCRBY', K_STATS, 'd:' .. sec, done) == done
+    local by = done == 1 and '1' or string.format('%d', done)
+    redis.call('HINCRBY', K_STATS, 'done', by)
+    first = redis.call('HINCRBY', K_STATS, 'd:' .. sec, by) == done
   end
   if failed > 0 then
-    redis.call('HINCRBY', K_STATS, 'failed', failed)
-    first = redis.call('HINCRBY', K_STATS, 'f:' .. sec, failed) == failed or first
+    local by = failed == 1 and '1' or string.format('%d', failed)
+    redis.call('HINCRBY', K_STATS, 'failed', by)
+    first = redis.call('HINCRBY', K_STATS, 'f:' .. sec, by) == failed or first
   end
   if first then
     ring_turn(sec)
