@@ -2,7 +2,10 @@
 -- KEYS: the common layout (common.lua); its first CORE_KEYS (keys.rs) without controls.lua
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
 -- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7] consumer instance (for its receipt)
--- ARGV[8..] pairs of (id, token) to acknowledge first
+-- ARGV[8] "" or the tasks this consumer finished in earlier calls that its entry in the
+-- consumers hash does not count yet: the entry is written at most about once a second (issue
+-- 15), by the call that gives this
+-- ARGV[9..] pairs of (id, token) to acknowledge first
 -- returns {now, next retry ms, next lease expiry ms, next due ms, fast until ms, n acked, ack
 -- code..., id, body, attempt, ...} (the three times only when nothing was claimed, 0 when there
 -- is none; the next due time is the first scheduled task's; body false when missing; until
@@ -32,7 +35,7 @@ end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
-local codes, n_done = ack_all(8)
+local codes, n_done = ack_all(9)
 out[#out + 1] = #codes
 for _, code in ipairs(codes) do
   out[#out + 1] = code
@@ -222,7 +225,9 @@ end
 if claimed > 0 and now + lease < recover_at then
   recover_at, checks_moved = now + lease, true
 end
-seen(consumer, now_s, n_done)
+if ARGV[8] ~= '' then
+  seen(consumer, now_s, n_done + tonumber(ARGV[8]))
+end
 local field, value = count(now_s, n_done, 0)
 local pruned = prune_consumers(pruned_at, now)
 local moved = checks_moved or pruned ~= pruned_at

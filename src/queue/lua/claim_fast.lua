@@ -23,24 +23,24 @@ if fast_until <= now or aging > 0 or ctl_flag == 1 then
   return full('recovery, pruning, aging or controls')
 end
 local n_want = tonumber(want)
-if n_want < 1 or n_want > 1000 or #ARGV > 2007 then
+if n_want < 1 or n_want > 1000 or #ARGV > 2008 then
   return full('no task, or more than 1,000 at once')
 end
 
 -- The acks, looked at first: each must be of a task held with its token (ack's common case);
 -- anything else is claim.lua's to tell (ack_all).
-local n_ack = (#ARGV - 7) / 2
+local n_ack = (#ARGV - 8) / 2
 local acked = nil -- the ids, for two acks or more
 if n_ack == 1 then
-  local c = redis.call('HGET', K_CLAIMS, ARGV[8])
-  if not c or string.sub(c, 1, #ARGV[9] + 1) ~= ARGV[9] .. '|' then
+  local c = redis.call('HGET', K_CLAIMS, ARGV[9])
+  if not c or string.sub(c, 1, #ARGV[10] + 1) ~= ARGV[10] .. '|' then
     return full('an ack of a task not held')
   end
 elseif n_ack > 1 then
   acked = {}
   local mine = {}
   for k = 1, n_ack do
-    local id = ARGV[6 + 2 * k]
+    local id = ARGV[7 + 2 * k]
     if mine[id] then
       return full('an ack given twice')
     end
@@ -48,7 +48,7 @@ elseif n_ack > 1 then
   end
   local claims = redis.call('HMGET', K_CLAIMS, unpack(acked))
   for k = 1, n_ack do
-    local tk = ARGV[7 + 2 * k]
+    local tk = ARGV[8 + 2 * k]
     if not claims[k] or string.sub(claims[k], 1, #tk + 1) ~= tk .. '|' then
       return full('an ack of a task not held')
     end
@@ -57,9 +57,9 @@ end
 local out = { now, 0, 0, 0, 0, n_ack }
 -- The acks: as ack does for a task it holds (no dead info, no state: see there).
 if n_ack == 1 then
-  redis.call('ZREM', K_INFLIGHT, ARGV[8])
-  redis.call('HDEL', K_CLAIMS, ARGV[8])
-  redis.call('HDEL', K_TASKS, ARGV[8])
+  redis.call('ZREM', K_INFLIGHT, ARGV[9])
+  redis.call('HDEL', K_CLAIMS, ARGV[9])
+  redis.call('HDEL', K_TASKS, ARGV[9])
 elseif acked then
   redis.call('ZREM', K_INFLIGHT, unpack(acked))
   redis.call('HDEL', K_CLAIMS, unpack(acked))
@@ -67,7 +67,7 @@ elseif acked then
 end
 for k = 1, n_ack do
   out[6 + k] = ACK_ACKED
-  receipt_add(ARGV[6 + 2 * k], ARGV[7 + 2 * k])
+  receipt_add(ARGV[7 + 2 * k], ARGV[8 + 2 * k])
 end
 receipt_write(now_s)
 
@@ -137,7 +137,9 @@ if #popped > 0 and now + lease < recover_at then
   recover = now + lease
   fast_until = math.min(fast_until, recover)
 end
-seen(consumer, now_s, n_ack)
+if ARGV[8] ~= '' then
+  seen(consumer, now_s, n_ack + tonumber(ARGV[8]))
+end
 local field, value = count(now_s, n_ack, 0)
 stats_write(field, value, pruned_at, recover, aging, ctl_flag)
 out[5] = fast_until

@@ -487,9 +487,10 @@ local function recover_by(at)
 end
 
 -- Counts finished work for the scripts other than claim, which folds the writes into its own.
-local function tally(now, consumer, done, failed)
+-- `earlier`: tasks the consumer finished in earlier calls that its entry does not count yet.
+local function tally(now, consumer, done, failed, earlier)
   if consumer then
-    seen(consumer, now, done)
+    seen(consumer, now, done + (earlier or 0))
   end
   stats_write(count(now, done, failed))
 end
