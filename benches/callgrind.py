@@ -216,6 +216,14 @@ def main():
                  ["-c", "1", "-P", "1", "EVAL", "return redis.call('ZPOPMIN',KEYS[1])", "1",
                   "k"]),
                 ("PING (`-c 1 -P 1`)", ["-c", "1", "-P", "1", "PING"])]
+        # The fixed cost of a claim's call: an empty script by its SHA with as many keys (the
+        # core layout) and arguments (one ack riding) as a claim of rpq without prefetch.
+        sha = redis_cli(server.port, "SCRIPT", "LOAD", "return 1")
+        keys = [f"rpq:{{bench-0123abcd}}:key{i}" for i in range(16)]
+        argv = ["30000", "1", "0123456789abcdef", "bench-c0", "3", "10000",
+                "0123456789abcdef", "", "0123456789ab", "0123456789abcdef"]
+        refs.append(("EVALSHA \"return 1\", 16 keys and 10 arguments as a claim's (`-c 1 -P 1`)",
+                     ["-c", "1", "-P", "1", "EVALSHA", sha, "16", *keys, *argv]))
         for label, args in refs:
             d = reference(server, n_ref, args)
             rows.append({"what": label, "per_task": total(d) / n_ref, "dump": d})
