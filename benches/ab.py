@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Two rpq builds side by side on one private redis-server, alternating round by round, so each
-ratio compares two figures taken seconds apart: rpq bench (produce; consume with prefetch 1 and
-16) and `produce --stdin` of 200,000 lines from a file. Prints the medians of each build and the
-median of the per-round ratios (new / old).
+ratio compares two figures taken seconds apart: rpq bench (produce; consume with 1 and 8
+consumers, prefetch 1 and 16, with the Redis CPU time of each consume phase from INFO cpu, as
+tasks per Redis CPU-second) and `produce --stdin` of 200,000 lines from a file. Prints the
+medians of each build and the median of the per-round ratios (new / old). redis-server runs on
+the last CPU and the clients on the others, as in benches/peers.py (a lone client's round trip
+is repeatable that way).
 
 Usage: python3 benches/ab.py OLD_RPQ NEW_RPQ [ROUNDS]
 """
@@ -18,6 +21,7 @@ import tempfile
 import time
 
 LINES = 200_000
+TASKS = 100_000
 
 
 def free_port():
@@ -26,13 +30,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+CPUS = sorted(os.sched_getaffinity(0))
+SERVER_CPUS, CLIENT_CPUS = ({CPUS[-1]}, set(CPUS[:-1])) if len(CPUS) > 1 else (None, None)
+
+
 def start_server():
     port = free_port()
     d = tempfile.mkdtemp(prefix="rpq-ab-")
     p = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", d,
          "--save", "", "--appendonly", "no", "--logfile", os.path.join(d, "log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=(lambda: os.sched_setaffinity(0, SERVER_CPUS)) if SERVER_CPUS else None)
+    if CLIENT_CPUS:
+        os.sched_setaffinity(0, CLIENT_CPUS)  # every client below inherits it
     for _ in range(200):
         if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
                           text=True).stdout.strip() == "PONG":
@@ -41,13 +52,30 @@ def start_server():
     sys.exit("redis-server did not start")
 
 
+def redis_cpu(port):
+    text = subprocess.run(["redis-cli", "-p", str(port), "info", "cpu"], capture_output=True,
+                          text=True).stdout
+    i = dict(l.split(":", 1) for l in text.splitlines() if ":" in l)
+    return float(i["used_cpu_sys"]) + float(i["used_cpu_user"])
+
+
 def bench(rpq, port, *args):
-    out = subprocess.run([rpq, "--url", f"redis://127.0.0.1:{port}", "--json", "bench",
-                          "--tasks", "100000", "--latency-tasks", "0", *args],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{rpq} bench failed: {out.stderr}")
-    return json.loads(out.stdout)
+    """One rpq bench run; its report, with the Redis CPU seconds of the consume phase."""
+    p = subprocess.Popen([rpq, "--url", f"redis://127.0.0.1:{port}", "--json", "bench",
+                          "--tasks", str(TASKS), "--latency-tasks", "0", "--scheduled-tasks",
+                          "0", "--step", *args],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    for line in p.stderr:
+        if line.startswith("rpq: produced "):
+            break
+    before = redis_cpu(port)
+    out, err = p.communicate("\n")
+    if p.returncode != 0:
+        sys.exit(f"{rpq} bench failed: {err}")
+    report = json.loads(out)
+    report["redis_cpu"] = redis_cpu(port) - before
+    return report
 
 
 def stdin_rate(rpq, port, path):
@@ -64,14 +92,16 @@ def stdin_rate(rpq, port, path):
 
 
 def one(rpq, port, path):
-    a = bench(rpq, port, "--consumers", "1")
-    b = bench(rpq, port, "--consumers", "1", "--prefetch", "16")
-    return {
-        "produce, batch 500": a["produce_per_sec"],
-        "consume, prefetch 1": a["consume_per_sec"],
-        "consume, prefetch 16": b["consume_per_sec"],
-        "produce --stdin, 200k lines": stdin_rate(rpq, port, path),
-    }
+    out = {}
+    for consumers, prefetch in [(1, 1), (1, 16), (8, 1), (8, 16)]:
+        r = bench(rpq, port, "--consumers", str(consumers), "--prefetch", str(prefetch))
+        if consumers == 1 and prefetch == 1:
+            out["produce, batch 500"] = r["produce_per_sec"]
+        what = f"{consumers} consumer{'s' if consumers > 1 else ''}, prefetch {prefetch}"
+        out[f"consume, {what}"] = r["consume_per_sec"]
+        out[f"tasks per Redis CPU-s, {what}"] = TASKS / r["redis_cpu"]
+    out["produce --stdin, 200k lines"] = stdin_rate(rpq, port, path)
+    return out
 
 
 def main():
@@ -91,12 +121,13 @@ def main():
             rows.append((got[old], got[new]))
             print(f"round {r + 1}: " + ", ".join(
                 f"{k} {got[old][k]:,.0f} -> {got[new][k]:,.0f}" for k in got[old]), flush=True)
-        print(f"\nmedians of {rounds} rounds (tasks/s), old -> new, median of per-round ratios:")
+        print(f"\nmedians of {rounds} rounds ({TASKS:,} tasks; tasks/s), old -> new, median of "
+              "per-round ratios:")
         for k in rows[0][0]:
             o = statistics.median(x[0][k] for x in rows)
             n = statistics.median(x[1][k] for x in rows)
             ratio = statistics.median(x[1][k] / x[0][k] for x in rows)
-            print(f"  {k:30} {o:>10,.0f} -> {n:>10,.0f}   {ratio:.2f}")
+            print(f"  {k:45} {o:>10,.0f} -> {n:>10,.0f}   {ratio:.2f}")
     finally:
         p.kill()
         shutil.rmtree(d, ignore_errors=True)

@@ -430,7 +430,8 @@ def c_rpq(consumers, prefetch):
         d = Stepped([RPQ, "--url", f"redis://127.0.0.1:{ctx.port}", "--json", "bench",
                      "--tasks", str(ctx.tasks), "--consumers", str(consumers),
                      "--prefetch", str(prefetch), "--batch", str(BATCH),
-                     "--payload-bytes", str(PAYLOAD_BYTES), "--latency-tasks", "0", "--step"])
+                     "--payload-bytes", str(PAYLOAD_BYTES), "--latency-tasks", "0",
+                     "--scheduled-tasks", "0", "--step"])
         d.wait_for("rpq: produced ")
         c1 = r.cpu()
         d.go()

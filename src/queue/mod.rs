@@ -37,6 +37,7 @@ use keys::Keys;
 use rand::Rng;
 use script::SCHEDULE;
 use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, HeldCode};
+use script::{Lua, CLAIM_FAST};
 use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FIRE, OLDEST, PEEK, PUSH, RELEASE};
 use std::time::Duration;
 
@@ -73,6 +74,45 @@ pub struct Queue {
     /// Whether the last claim found controls in force (issue 13): a sharded claim then also
     /// looks at the heads of the lines of limited types.
     controlled: bool,
+    /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
+    /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
+    /// more to do refuses before it changes anything, so a guess that is late costs a round
+    /// trip, never a wrong claim.
+    fast: Vec<Option<std::time::Instant>>,
+    /// Per shard, this process's entry in the consumers hash (issue 15): claims write it at
+    /// most about once a second (`SEEN_EVERY`), and the tasks finished in between are owed to
+    /// it until then, or until an ack or `flush_seen`.
+    seen: Vec<Seen>,
+}
+
+/// How often claims write a consumer's entry ("last seen ms|tasks done"): per claim it was two
+/// calls and their parsing, a tenth of a claim's server work without prefetch.
+const SEEN_EVERY: Duration = Duration::from_secs(1);
+
+/// What one shard's consumers hash has of this process's consumer.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    /// The name last written, and when (None: write with the next call).
+    name: String,
+    at: Option<std::time::Instant>,
+    /// Tasks finished since, not yet counted there.
+    owed: u64,
+}
+
+impl Seen {
+    /// The claim's ARGV for the entry: the tasks owed, taken, when the entry is due to be
+    /// written, else "" (a name other than the last one is written at once).
+    fn arg(&mut self, consumer: &str, now: std::time::Instant) -> String {
+        let due = self.name != consumer || self.at.is_none_or(|t| now >= t + SEEN_EVERY);
+        if !due {
+            return String::new();
+        }
+        // Taken now: a call whose reply is lost may or may not have counted them, and counting
+        // them twice would say more than was done.
+        self.name = consumer.to_string();
+        self.at = None;
+        std::mem::take(&mut self.owed).to_string()
+    }
 }
 
 impl Queue {
@@ -117,6 +157,8 @@ impl Queue {
             server,
             floors: None,
             controlled: false,
+            fast: vec![None; n.max(1) as usize],
+            seen: vec![Seen::default(); n.max(1) as usize],
         })
         .and_then(|mut q| {
             if cfg.shards.is_some() {
@@ -336,13 +378,23 @@ impl Queue {
             self.dead_cap.to_string(),
             self.instance.clone(),
         ];
+        let sent = std::time::Instant::now();
+        let seen = self.seen[shard].arg(&opts.consumer, sent);
+        let writes_seen = !seen.is_empty();
+        args.push(seen);
         push_leases(&mut args, acks);
-        let reply = self.invoke(shard, &CLAIM, &args, "claiming a task")?;
+        // Issue 15: claim_fast.lua while the last reply said it may do (invoke falls back to
+        // claim.lua when it refuses).
+        let fast = want > 0 && self.fast[shard].is_some_and(|until| sent < until);
+        let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
+        let reply = self.invoke(shard, script, &args, "claiming a task")?;
         let items = array(reply)?;
-        let now = ms_to_time(int(items.first())?);
+        let now_ms = int(items.first())?;
+        let now = ms_to_time(now_ms);
         let next_retry = int(items.get(1))?;
         let next_expiry = int(items.get(2))?;
         let next_due = int(items.get(3))?;
+        let fast_until = int(items.get(4))?;
         // controls (issue 13): the claim of a queue with controls (invoke picks it) ends with
         // what held waiting tasks back, until when, and whether the queue still has controls.
         let mut items = items;
@@ -365,15 +417,18 @@ impl Queue {
             (None, false)
         };
         self.controlled = controlled;
-        const FIRST_ACK: usize = 5;
+        const FIRST_ACK: usize = 6;
         let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
         let codes = (0..n_ack)
             .map(|i| AckCode::from_reply(&items[FIRST_ACK + i]))
             .collect::<Result<Vec<_>>>()?;
-        self.floor_acked(
-            shard,
-            codes.iter().filter(|c| **c == AckCode::Acked).count(),
-        );
+        let fresh = codes.iter().filter(|c| **c == AckCode::Acked).count();
+        self.floor_acked(shard, fresh);
+        if writes_seen {
+            self.seen[shard].at = Some(sent);
+        } else {
+            self.seen[shard].owed += fresh as u64;
+        }
         let acked = codes.iter().map(|c| c.ours()).collect();
         let mut out = ClaimReply {
             now,
@@ -385,6 +440,8 @@ impl Queue {
             controlled,
             ..ClaimReply::default()
         };
+        self.fast[shard] = (fast_until > now_ms)
+            .then(|| sent + Duration::from_millis((fast_until - now_ms) as u64));
         for chunk in items[FIRST_ACK + n_ack..].chunks(3) {
             let id = string(chunk.first())?;
             let attempt = int(chunk.get(2))? as u32;
@@ -517,9 +574,11 @@ impl Queue {
     /// Acknowledges finished tasks; one flag per lease, false when it was lost.
     pub fn ack<L: AsRef<Lease>>(&mut self, consumer: &str, leases: &[L]) -> Result<Vec<bool>> {
         self.lease_op(leases, |q, shard, leases| {
-            let mut args = vec![consumer.to_string(), q.instance.clone()];
+            let owed = q.take_seen(shard, consumer);
+            let mut args = vec![consumer.to_string(), q.instance.clone(), owed];
             push_leases(&mut args, leases);
             let replies = array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?;
+            q.seen[shard].at = Some(std::time::Instant::now());
             // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
             if q.controlled {
                 q.wake_others(shard, 1)?;
@@ -534,6 +593,32 @@ impl Queue {
             );
             Ok(codes.iter().map(|c| c.ours()).collect())
         })
+    }
+
+    /// The tasks owed to `consumer`'s entry on `shard`, taken for an ack, which writes the
+    /// entry (ack.lua's ARGV[3]).
+    pub(super) fn take_seen(&mut self, shard: usize, consumer: &str) -> String {
+        let s = &mut self.seen[shard];
+        if s.name != consumer {
+            s.name = consumer.to_string();
+            s.owed = 0;
+        }
+        s.at = None;
+        std::mem::take(&mut s.owed).to_string()
+    }
+
+    /// Writes what is owed to `consumer`'s entry in the consumers hash (claims write it about
+    /// once a second): for a consumer that stops, so that `stats` counts all it did.
+    pub fn flush_seen(&mut self, consumer: &str) -> Result<()> {
+        for shard in 0..self.shards.len() {
+            if self.seen[shard].owed > 0 && self.seen[shard].name == consumer {
+                let owed = self.take_seen(shard, consumer);
+                let args = vec![consumer.to_string(), self.instance.clone(), owed];
+                self.invoke(shard, &ACK, &args, "recording a consumer")?;
+                self.seen[shard].at = Some(std::time::Instant::now());
+            }
+        }
+        Ok(())
     }
 
     /// Records a failed attempt: the task is retried after `backoff`, or goes to the dead set
@@ -1083,6 +1168,23 @@ mod tests {
             settings: Default::default(),
             named: true,
         }
+    }
+
+    /// A consumer's entry is written by its first claim, then at most once a second, with
+    /// what it finished in between; another name is written at once.
+    #[test]
+    fn a_consumer_entry_is_written_once_a_second_with_what_is_owed() {
+        let t0 = std::time::Instant::now();
+        let mut s = Seen::default();
+        assert_eq!(s.arg("c1", t0), "0");
+        s.at = Some(t0);
+        s.owed += 3;
+        assert_eq!(s.arg("c1", t0 + Duration::from_millis(999)), "");
+        s.owed += 2;
+        assert_eq!(s.arg("c1", t0 + SEEN_EVERY), "5");
+        assert_eq!(s.owed, 0);
+        s.at = Some(t0 + SEEN_EVERY);
+        assert_eq!(s.arg("c2", t0 + SEEN_EVERY), "0");
     }
 
     #[test]

@@ -14,33 +14,33 @@ use std::sync::LazyLock;
 /// A script: its source (the common prelude and its own body) and the SHA1 EVALSHA names it by.
 pub struct Lua {
     pub name: &'static str,
-    pub src: &'static str,
+    pub src: String,
     pub hash: String,
+}
+
+impl Lua {
+    /// The script of `parts`, the first being common.lua: its prelude carries only the helpers
+    /// the script calls (`prelude`).
+    fn new(name: &'static str, parts: &[&str]) -> Lua {
+        let src = prelude(parts);
+        Lua {
+            name: name.trim_end_matches(".lua"),
+            hash: Script::new(&src).get_hash().to_string(),
+            src,
+        }
+    }
 }
 
 macro_rules! script {
     ($file:literal) => {
-        lua!(
-            concat!(
-                include_str!("lua/common.lua"),
-                "\n",
-                include_str!(concat!("lua/", $file))
-            ),
-            $file
-        )
-    };
-}
-
-/// A script of this source, named after its file.
-macro_rules! lua {
-    ($src:expr, $file:literal) => {
         LazyLock::new(|| {
-            let src = $src;
-            Lua {
-                name: $file.trim_end_matches(".lua"),
-                src,
-                hash: Script::new(src).get_hash().to_string(),
-            }
+            Lua::new(
+                $file,
+                &[
+                    include_str!("lua/common.lua"),
+                    include_str!(concat!("lua/", $file)),
+                ],
+            )
         })
     };
 }
@@ -49,23 +49,136 @@ macro_rules! lua {
 // between the prelude and its body; the others go without it (controls.lua says why).
 macro_rules! script_with_controls {
     ($file:literal) => {
-        lua!(
-            concat!(
-                include_str!("lua/common.lua"),
-                "\n",
-                include_str!("lua/controls.lua"),
-                "\n",
-                include_str!(concat!("lua/", $file))
-            ),
-            $file
-        )
+        LazyLock::new(|| {
+            Lua::new(
+                $file,
+                &[
+                    include_str!("lua/common.lua"),
+                    include_str!("lua/controls.lua"),
+                    include_str!(concat!("lua/", $file)),
+                ],
+            )
+        })
     };
+}
+
+/// The source of a script: `parts` (common.lua first) one after the other, without the helpers
+/// of common.lua that nothing in the script calls. Every `local function` a script defines at
+/// its top level is a closure made anew on every call (about 1,500 server instructions each,
+/// counted with callgrind, and garbage for Lua's collector after it), and common.lua defines
+/// some 35 that most scripts never call: dropping them costs nothing, as a helper is only
+/// ever reached by its name. A helper is kept when its name appears (outside comments) in the
+/// other parts, in the lines of common.lua outside helpers, or in a helper kept, so a helper
+/// a kept one calls is kept too; the rest of the text stays as it is, in its order.
+pub fn prelude(parts: &[&str]) -> String {
+    let (common, rest) = parts.split_first().expect("a script has the prelude");
+    // The helpers of common.lua: name, first and last line (a `local function` at the start of
+    // a line up to the first `end` there).
+    let lines: Vec<&str> = common.lines().collect();
+    let mut helpers: Vec<(&str, usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some(name) = lines[i]
+            .strip_prefix("local function ")
+            .and_then(|r| r.split('(').next())
+        {
+            let end = (i..lines.len())
+                .find(|&j| lines[j] == "end")
+                .expect("a helper of common.lua ends with `end` at the start of a line");
+            helpers.push((name.trim(), i, end));
+            i = end;
+        }
+        i += 1;
+    }
+    let in_helper = |n: usize| helpers.iter().any(|&(_, a, b)| (a..=b).contains(&n));
+    let outside: String = (0..lines.len())
+        .filter(|&n| !in_helper(n))
+        .map(|n| lines[n])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut wanted: std::collections::HashSet<&str> = rest
+        .iter()
+        .chain(std::iter::once(&outside.as_str()))
+        .flat_map(|t| names(t))
+        .collect();
+    let mut keep = vec![false; helpers.len()];
+    // Helpers in the order they are defined each name only earlier ones (or none), so walking
+    // them from the last back to the first sees every caller before its callees.
+    for (k, &(name, a, b)) in helpers.iter().enumerate().rev() {
+        if wanted.contains(name) {
+            keep[k] = true;
+            wanted.extend(lines[a + 1..=b].iter().flat_map(|l| names(l)));
+        }
+    }
+    let dropped = |n: usize| {
+        helpers
+            .iter()
+            .zip(&keep)
+            .any(|(&(_, a, b), &k)| !k && (a..=b).contains(&n))
+    };
+    let mut src: String = (0..lines.len())
+        .filter(|&n| !dropped(n))
+        .map(|n| lines[n])
+        .collect::<Vec<_>>()
+        .join("\n");
+    for part in rest {
+        src.push('\n');
+        src.push_str(part);
+    }
+    src
+}
+
+/// The identifiers of Lua code, comments and string literals left out.
+fn names(code: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in code.lines() {
+        let mut quote = None;
+        let mut escaped = false;
+        let mut start = None;
+        for (i, c) in line.char_indices() {
+            if let Some(q) = quote {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            if line[i..].starts_with("--") {
+                if let Some(s) = start.take() {
+                    out.push(&line[s..i]);
+                }
+                break;
+            }
+            let word = c.is_ascii_alphanumeric() || c == '_';
+            match (word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push(&line[s..i]);
+                    start = None;
+                }
+                _ => {}
+            }
+            if c == '\'' || c == '"' {
+                quote = Some(c);
+            }
+        }
+        if let (Some(s), None) = (start, quote) {
+            out.push(&line[s..]);
+        }
+    }
+    out
 }
 
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_controls!("claim.lua");
+/// The claim's common case in fewer calls (issue 15); it refuses (RPQFULL) whenever claim.lua
+/// has more to do, and `Queue::invoke` sends claim.lua then.
+pub static CLAIM_FAST: LazyLock<Lua> = script!("claim_fast.lua");
 pub static EXTEND: LazyLock<Lua> = script_with_controls!("extend.lua");
 pub static ACK: LazyLock<Lua> = script_with_controls!("ack.lua");
 pub static FAIL: LazyLock<Lua> = script_with_controls!("fail.lua");
@@ -84,13 +197,38 @@ pub static CONTROL: LazyLock<Lua> = script_with_controls!("control.lua");
 // An ack that keeps results frees a task's slot as ack.lua does.
 pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
 
+/// Every script, for the tests that look at them all.
+#[cfg(test)]
+static ALL: [&LazyLock<Lua>; 20] = [
+    &PUSH,
+    &CLAIM,
+    &CLAIM_FAST,
+    &CLAIM_CONTROLLED,
+    &EXTEND,
+    &ACK,
+    &FAIL,
+    &RELEASE,
+    &PEEK,
+    &CLEAR,
+    &DEAD,
+    &OLDEST,
+    &AGING,
+    &SCHEDULE,
+    &FIRE,
+    &INSPECT,
+    &CANCEL,
+    &MOVE,
+    &CONTROL,
+    &KEEP,
+];
+
 impl Lua {
     /// The command that runs this script on the node of `keys`: EVALSHA by hash, or EVAL with
     /// the source, which also caches the script on that node.
     fn cmd<A: redis::ToRedisArgs>(&self, by_source: bool, keys: &[String], args: &A) -> redis::Cmd {
         let mut c = redis::cmd(if by_source { "EVAL" } else { "EVALSHA" });
         c.arg(if by_source {
-            self.src
+            self.src.as_str()
         } else {
             self.hash.as_str()
         })
@@ -315,14 +453,22 @@ impl Queue {
         // controls (issue 13): a push, and a claim while the queue has no controls, go with the
         // core keys only (CORE_KEYS); a claim of a queue with controls goes as the script that
         // carries them, with every key, also when the plain one found them and refused.
-        let claim = std::ptr::eq(script, &*CLAIM);
-        let script: &Lua = if claim && self.controlled {
+        let fast = std::ptr::eq(script, &*CLAIM_FAST);
+        let claim = fast || std::ptr::eq(script, &*CLAIM);
+        let mut script: &Lua = if claim && self.controlled {
             &CLAIM_CONTROLLED
         } else {
             script
         };
-        let core = std::ptr::eq(script, &*PUSH) || std::ptr::eq(script, &*CLAIM);
+        let core = [&*PUSH, &*CLAIM, &*CLAIM_FAST]
+            .iter()
+            .any(|s| std::ptr::eq(script, *s));
         let mut reply = self.call(shard, script, extra, args, core);
+        // Issue 15: claim_fast.lua refused before it changed anything; claim.lua does it all.
+        if fast && reply.as_ref().is_err_and(|e| e.code() == Some("RPQFULL")) {
+            script = &CLAIM;
+            reply = self.call(shard, script, extra, args, core);
+        }
         if claim
             && core
             && reply
@@ -330,14 +476,15 @@ impl Queue {
                 .is_err_and(|e| e.code() == Some("RPQCONTROLS"))
         {
             self.controlled = true;
-            reply = self.call(shard, &CLAIM_CONTROLLED, extra, args, false);
+            script = &CLAIM_CONTROLLED;
+            reply = self.call(shard, script, extra, args, false);
         }
         if reply.is_ok() {
             self.resent = false;
         }
         reply
             .map_err(
-                |e| match conn::refused_in_script(&e, script.src, script.name) {
+                |e| match conn::refused_in_script(&e, &script.src, script.name) {
                     Some(refused) => refused,
                     None => self.explain(shard, e, "EVALSHA"),
                 },
@@ -518,37 +665,7 @@ mod tests {
 
     #[test]
     fn every_script_carries_the_prelude_and_a_header() {
-        for s in [
-            &PUSH,
-            &CLAIM,
-            &EXTEND,
-            &ACK,
-            &FAIL,
-            &RELEASE,
-            &PEEK,
-            &CLEAR,
-            &DEAD,
-            &OLDEST,
-            &AGING,
-            &SCHEDULE,
-            &FIRE,
-            &PUSH,
-            &CLAIM,
-            &EXTEND,
-            &ACK,
-            &FAIL,
-            &RELEASE,
-            &PEEK,
-            &CLEAR,
-            &DEAD,
-            &OLDEST,
-            &INSPECT,
-            &CANCEL,
-            &MOVE,
-            &CONTROL,
-            &CLAIM_CONTROLLED,
-            &KEEP,
-        ] {
+        for s in ALL {
             assert!(s.src.starts_with("-- common:"), "{}", s.name);
             let own = s.src.split("\n-- ").nth(1).unwrap_or("");
             assert!(
@@ -565,27 +682,7 @@ mod tests {
     #[test]
     fn every_lua_helper_is_defined_once() {
         let mut names: Vec<(&str, String)> = Vec::new();
-        for s in [
-            &PUSH,
-            &CLAIM,
-            &EXTEND,
-            &ACK,
-            &FAIL,
-            &RELEASE,
-            &PEEK,
-            &CLEAR,
-            &DEAD,
-            &OLDEST,
-            &AGING,
-            &SCHEDULE,
-            &FIRE,
-            &INSPECT,
-            &CANCEL,
-            &MOVE,
-            &CONTROL,
-            &CLAIM_CONTROLLED,
-            &KEEP,
-        ] {
+        for s in ALL {
             let mut seen = std::collections::HashSet::new();
             for line in s.src.lines() {
                 if let Some(rest) = line.trim_start().strip_prefix("local function ") {
@@ -597,6 +694,42 @@ mod tests {
             }
         }
         assert!(names.is_empty(), "defined twice: {names:?}");
+    }
+
+    /// Every helper of common.lua that a script's text names is defined in it, and the ones
+    /// it never names are not: a push carries none of lease recovery's helpers.
+    #[test]
+    fn a_prelude_carries_the_helpers_its_script_calls_and_no_others() {
+        let common = include_str!("lua/common.lua");
+        let helpers: Vec<&str> = common
+            .lines()
+            .filter_map(|l| l.strip_prefix("local function "))
+            .filter_map(|r| r.split('(').next())
+            .collect();
+        assert!(helpers.len() > 20);
+        for s in ALL.iter() {
+            let used: std::collections::HashSet<&str> = names(&s.src).into_iter().collect();
+            for h in &helpers {
+                let defined = s.src.contains(&format!("\nlocal function {h}("));
+                assert_eq!(defined, used.contains(h), "{}: {h}", s.name);
+            }
+        }
+        assert!(!PUSH.src.contains("local function bury("));
+        // A helper only another helper calls comes along: get_claim reads old claims' state.
+        assert!(CLAIM.src.contains("local function get_state("));
+        let src = prelude(&[
+            "local function a()\nend\nlocal function b()\n  a()\nend\nlocal function c()\nend",
+            "b() -- c()",
+        ]);
+        assert_eq!(
+            src,
+            "local function a()\nend\nlocal function b()\n  a()\nend\nb() -- c()"
+        );
+        // Names in comments and string literals do not count.
+        assert_eq!(
+            names("x = f('a -- g()', \"h\\\"i\") .. j--k()"),
+            ["x", "f", "j"]
+        );
     }
 
     #[test]

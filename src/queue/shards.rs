@@ -203,11 +203,17 @@ impl Queue {
         // heads count as the shard's too (whether a limit lets them go is the claim's to say).
         let lines = if self.controlled { LIMITED_LINES } else { 0 };
         let groups = self.by_shard(acks, |a| &a.as_ref().id);
+        // Issue 15: an ack writes the consumer's entry, with what claims owe it.
+        let owed: Vec<String> = groups
+            .iter()
+            .map(|(shard, _)| self.take_seen(*shard, consumer))
+            .collect();
         let mut steps = Vec::with_capacity(groups.len() + self.shards.len() * per);
-        for (shard, idx) in &groups {
-            let mut args = Vec::with_capacity(2 + 2 * idx.len());
+        for ((shard, idx), owed) in groups.iter().zip(owed) {
+            let mut args = Vec::with_capacity(3 + 2 * idx.len());
             args.push(consumer.to_string());
             args.push(self.instance.clone());
+            args.push(owed);
             for &i in idx {
                 let l = acks[i].as_ref();
                 args.push(l.id.clone());

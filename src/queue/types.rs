@@ -352,7 +352,8 @@ pub struct ConsumerSeen {
 }
 
 impl Counters {
-    /// Reads the stats hash (totals, and the ring `m:<slot>` = "second|done|failed") and the
+    /// Reads the stats hash (totals, the last minute as `d:<second>` and `f:<second>`, done and
+    /// failed in that second, and the ring of older rpq, `m:<slot>` = "second|done|failed") and the
     /// consumers hash (name = "last seen ms|done"). Unreadable fields count as zero.
     pub fn parse(
         now_ms: i64,
@@ -382,6 +383,18 @@ impl Counters {
                         });
                     }
                 }
+                // Issue 15: done and failed in one second, 'd:<second>' and 'f:<second>'.
+                f if f.starts_with("d:") || f.starts_with("f:") => {
+                    let sec = f[2..].parse::<i64>().ok();
+                    if sec.is_some_and(|s| s <= now_sec && now_sec - s < RECENT_SECS) {
+                        if f.starts_with("d:") {
+                            c.recent_done += n();
+                        } else {
+                            c.recent_failed += n();
+                        }
+                    }
+                }
+                // The ring of an rpq before issue 15, 'm:<slot>' = "second|done|failed".
                 f if f.starts_with("m:") => {
                     let mut parts = value.split('|').map(|p| p.parse::<i64>().unwrap_or(0));
                     let (sec, d, f) = (parts.next(), parts.next(), parts.next());
@@ -1009,10 +1022,18 @@ mod tests {
             ("m:13", &format!("{}|100|100", now + 5)),
             ("m:14", "garbage"),
             ("checks", "123|456"),
+            // Issue 15's fields, a pair a second, beside an older rpq's ring.
+            ("d:1000000", "4"),
+            ("f:1000000", "1"),
+            ("d:999941", "10"),
+            ("d:999940", "100"),
+            ("f:1000001", "100"),
+            ("d:x", "100"),
+            ("ring", "1000000"),
         ]);
         let c = Counters::parse(now_ms, &stats, &[]);
         assert_eq!((c.pushed, c.done, c.failed, c.recovered), (10, 7, 2, 1));
-        assert_eq!((c.recent_done, c.recent_failed), (5, 1));
+        assert_eq!((c.recent_done, c.recent_failed), (5 + 14, 1 + 1));
         assert_eq!(c.now, ms_to_time(now_ms));
     }
 

@@ -141,8 +141,9 @@ fn the_readme_acl_user_can_do_everything() {
             .success()
             .stdout(predicate::str::contains(q.clone()));
         user(&base).args(["dead", "retry"]).assert().success();
+        // Prefetch (issue 15): several tasks a claim, their acks riding on the next (HMGET).
         user(&base)
-            .args(["--json", "consume", "--drain"])
+            .args(["--json", "consume", "--drain", "--prefetch", "8"])
             .assert()
             .success();
         // Controls (issue 13): pauses, limits, and claims under them (blocked tasks moved to

@@ -94,26 +94,44 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
     let r = redis();
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
-    // A ring left from an hour ago, every slot full: none of it may count, and each slot must
-    // start again from zero when its second comes round, not add to what it held.
+    // What an hour ago left, every second of its minute counted: a ring of an rpq before issue
+    // 15 ('m:<slot>') and the fields of one since ('d:<second>', 'f:<second>', and 'ring', the
+    // second of the last count). None of it may count, and the fields of seconds go at the
+    // first count of the next second; the old ring goes a slot a second.
     let now = server_ms(&mut c) / 1000;
+    let hour_ago = now - 3600;
     let mut pipe = redis::pipe();
     for slot in 0..60 {
-        let sec = now - 3600 - (now - 3600) % 60 + slot;
+        let sec = hour_ago - hour_ago % 60 + slot;
         pipe.cmd("HSET")
             .arg(k.stats())
             .arg(format!("m:{slot}"))
             .arg(format!("{sec}|1000|1000"));
+        let sec = hour_ago - slot;
+        pipe.cmd("HSET")
+            .arg(k.stats())
+            .arg(format!("d:{sec}"))
+            .arg(1000)
+            .arg(format!("f:{sec}"))
+            .arg(1000);
     }
+    pipe.cmd("HSET").arg(k.stats()).arg("ring").arg(hour_ago);
     let _: () = pipe.query(&mut c).unwrap();
     push_lines(&r, "default", &[2; 5].map(line));
     rpq(&r).args(["consume", "--count", "3"]).assert().success();
     assert_eq!(stats(&r)["last_minute"], json!({"done": 3, "failed": 0}));
-    let ring: Vec<_> = hash(&mut c, k.stats())
-        .into_iter()
-        .filter(|(k, _)| k.starts_with("m:"))
+    let fields = hash(&mut c, k.stats());
+    let secs: Vec<i64> = fields
+        .iter()
+        .filter(|(k, _)| k.starts_with("d:") || k.starts_with("f:"))
+        .map(|(k, _)| k[2..].parse().unwrap())
         .collect();
-    assert_eq!(ring.len(), 60);
+    assert!(
+        !secs.is_empty() && secs.iter().all(|s| now - s < 60),
+        "{secs:?}"
+    );
+    let ring = fields.iter().filter(|(k, _)| k.starts_with("m:")).count();
+    assert!(ring < 60, "{ring}");
 }
 
 #[test]

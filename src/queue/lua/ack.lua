@@ -1,17 +1,13 @@
 -- ack: finish tasks held with the given token; nothing of them is left but counters
 -- KEYS: the common layout (common.lua)
--- ARGV[1] consumer name  ARGV[2] consumer instance (for its receipt)  ARGV[3..] pairs of (id, token)
+-- ARGV[1] consumer name  ARGV[2] consumer instance (for its receipt)  ARGV[3] the tasks this
+-- consumer finished in earlier claims that its entry does not count yet (claim.lua's ARGV[8];
+-- an ack always writes the entry)  ARGV[4..] pairs of (id, token)
 -- returns one code per pair: ACK_ACKED, ACK_EARLIER, ACK_LOST or ACK_FINISHED (common.lua)
 local consumer = ARGV[1]
 receipt_of = ARGV[2]
 local now = now_ms()
-local out = {}
-local n_done = 0
-for i = 3, #ARGV, 2 do
-  local flag, fresh = ack(ARGV[i], ARGV[i + 1])
-  out[#out + 1] = flag
-  n_done = n_done + fresh
-end
-tally(now, consumer, n_done, 0)
+local out, n_done = ack_all(4)
+tally(now, consumer, n_done, 0, tonumber(ARGV[3]))
 receipt_write(now)
 return out

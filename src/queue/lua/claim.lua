@@ -2,10 +2,14 @@
 -- KEYS: the common layout (common.lua); its first CORE_KEYS (keys.rs) without controls.lua
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
 -- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7] consumer instance (for its receipt)
--- ARGV[8..] pairs of (id, token) to acknowledge first
--- returns {now, next retry ms, next lease expiry ms, next due ms, n acked, ack code..., id, body,
--- attempt, ...} (the three times only when nothing was claimed, 0 when there is none; the next
--- due time is the first scheduled task's; body false when missing); with controls.lua (the
+-- ARGV[8] "" or the tasks this consumer finished in earlier calls that its entry in the
+-- consumers hash does not count yet: the entry is written at most about once a second (issue
+-- 15), by the call that gives this
+-- ARGV[9..] pairs of (id, token) to acknowledge first
+-- returns {now, next retry ms, next lease expiry ms, next due ms, fast until ms, n acked, ack
+-- code..., id, body, attempt, ...} (the three times only when nothing was claimed, 0 when there
+-- is none; the next due time is the first scheduled task's; body false when missing; until
+-- "fast until" claim_fast.lua may claim instead, 0: not now); with controls.lua (the
 -- claim of a queue with controls), then held code, held until ms, controls flag (what kept
 -- waiting tasks from being claimed, HELD_* in common.lua, and when one may go, 0 for not before
 -- a resume or a freed slot; 1 while the shard still has controls)
@@ -13,7 +17,7 @@ local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
 receipt_of = ARGV[7]
 local now = now_ms()
-local out = { now, 0, 0, 0 }
+local out = { now, 0, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
@@ -31,13 +35,10 @@ end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
-local n_ack = (#ARGV - 7) / 2
-local n_done = 0
-out[#out + 1] = n_ack
-for i = 0, n_ack - 1 do
-  local flag, fresh = ack(ARGV[8 + 2 * i], ARGV[9 + 2 * i])
-  out[#out + 1] = flag
-  n_done = n_done + fresh
+local codes, n_done = ack_all(9)
+out[#out + 1] = #codes
+for _, code in ipairs(codes) do
+  out[#out + 1] = code
 end
 receipt_write(now)
 
@@ -224,31 +225,20 @@ end
 if claimed > 0 and now + lease < recover_at then
   recover_at, checks_moved = now + lease, true
 end
-seen(consumer, now, n_done)
-local field, value = count(now, n_done, 0)
+if ARGV[8] ~= '' then
+  seen(consumer, now_s, n_done + tonumber(ARGV[8]))
+end
+local field, value = count(now_s, n_done, 0)
 local pruned = prune_consumers(pruned_at, now)
 local moved = checks_moved or pruned ~= pruned_at
 stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag)
+-- The next claims may go as claim_fast.lua until a lease, retry, due time or expiry may be due
+-- or the consumers are due a prune, while aging is off and the queue has no controls.
+if aging == 0 and ctl_flag == 0 then
+  out[5] = math.min(recover_at, pruned + PRUNE_EVERY_MS)
+end
 if claimed == 0 then
-  -- Nothing can be claimed, so every marker is stale; dropping them keeps idle consumers
-  -- blocked. (A call that asked for no task, only acks and recovery, may leave tasks waiting.)
-  if want > 0 or redis.call('ZCARD', K_PENDING) == 0 then
-    redis.call('DEL', K_WAKE)
-  end
-  -- Tell the caller when recovery may have work, so it can block until then instead of polling.
-  local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
-  if #d > 0 then
-    out[2] = tonumber(d[2])
-  end
-  local f = redis.call('ZRANGE', K_INFLIGHT, 0, 0, 'WITHSCORES')
-  if #f > 0 then
-    out[3] = tonumber(f[2])
-  end
-  -- And when the first scheduled task falls due, so it can sleep until then.
-  local s = redis.call('ZRANGE', K_SCHEDULED, 0, 0, 'WITHSCORES')
-  if #s > 0 then
-    out[4] = tonumber(s[2])
-  end
+  idle(out, want)
 end
 -- controls (issue 13): the buckets and counts this call changed, what held tasks back, and
 -- whether the queue still has controls, at the end of the reply of the claim that carries them.

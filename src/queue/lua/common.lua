@@ -79,9 +79,13 @@ local HELD_IN_FLIGHT = 3
 -- the list bounded while nobody consumes.
 local WAKE_CAP = 64
 
+-- The server's time in ms, as a number and as the string of its digits. Made with string
+-- operations and one tonumber: each tonumber of Lua is a strtod, each string.format a printf
+-- (about 2,000 server instructions apiece, as many as a small redis.call).
 local function now_ms()
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local s = t[1] .. string.sub('000' .. string.sub(t[2], 1, -4), -3)
+  return tonumber(s), s
 end
 
 -- Scores are built as strings: Lua would print a 16-digit number in %.14g and lose the sequence.
@@ -136,6 +140,30 @@ local function get_claim(id)
     n, score = get_state(id)
   end
   return token, tonumber(claimed), tonumber(max_att), tonumber(n), score, consumer
+end
+
+-- The end of a claim that took no task (claim.lua, claim_fast.lua): `out` gets when the first
+-- retry, lease deadline and scheduled task fall due (0: none).
+local function idle(out, want)
+  -- Nothing can be claimed, so every marker is stale; dropping them keeps idle consumers
+  -- blocked. (A call that asked for no task, only acks and recovery, may leave tasks waiting.)
+  if want > 0 or redis.call('ZCARD', K_PENDING) == 0 then
+    redis.call('DEL', K_WAKE)
+  end
+  -- Tell the caller when recovery may have work, so it can block until then instead of polling.
+  local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
+  if #d > 0 then
+    out[2] = tonumber(d[2])
+  end
+  local f = redis.call('ZRANGE', K_INFLIGHT, 0, 0, 'WITHSCORES')
+  if #f > 0 then
+    out[3] = tonumber(f[2])
+  end
+  -- And when the first scheduled task falls due, so it can sleep until then.
+  local s = redis.call('ZRANGE', K_SCHEDULED, 0, 0, 'WITHSCORES')
+  if #s > 0 then
+    out[4] = tonumber(s[2])
+  end
 end
 
 -- A prefix test, not get_claim: the hot path of every ack need not parse the whole claim.
@@ -249,10 +277,43 @@ end
 
 -- Leaves this call's receipt, if it settled anything (a call that settled nothing leaves the
 -- last one in place: it may be a stale copy arriving late, and the last one still matters).
+-- `now` is the time in ms, or the string of its digits.
 local function receipt_write(now)
   if receipt_new then
-    redis.call('HSET', K_RECEIPTS, receipt_of, string.format('%d', now) .. '\n' .. receipt_new)
+    local at = type(now) == 'string' and now or string.format('%d', now)
+    redis.call('HSET', K_RECEIPTS, receipt_of, at .. '\n' .. receipt_new)
   end
+end
+
+-- redis.call(cmd, key, ...) with the elements of `list` after the key, in chunks of 1,000 (so
+-- that unpack stays within Lua's stack; pairs stay whole); returns the elements of the replies
+-- one after the other, for a command that answers one per element (HMGET).
+local function call_list(cmd, key, list)
+  if #list <= 1000 then
+    return redis.call(cmd, key, unpack(list))
+  end
+  local out = {}
+  for c = 1, #list, 1000 do
+    local r = redis.call(cmd, key, unpack(list, c, math.min(c + 999, #list)))
+    if type(r) == 'table' then
+      for _, v in ipairs(r) do
+        out[#out + 1] = v
+      end
+    end
+  end
+  return out
+end
+
+-- The end of ack below for a task this call does not hold.
+local function ack_not_held(id, token)
+  if redis.call('HEXISTS', K_TASKS, id) == 0 then
+    if receipt_has(id, token) then
+      receipt_add(id, token)
+      return ACK_EARLIER
+    end
+    return ACK_FINISHED
+  end
+  return ACK_LOST
 end
 
 -- Acknowledge a finished task.
@@ -270,48 +331,112 @@ local function ack(id, token)
     receipt_add(id, token)
     return ACK_ACKED, 1
   end
-  if redis.call('HEXISTS', K_TASKS, id) == 0 then
-    if receipt_has(id, token) then
-      receipt_add(id, token)
-      return ACK_EARLIER, 0
-    end
-    return ACK_FINISHED, 0
+  return ack_not_held(id, token), 0
+end
+
+-- Acknowledges the (id, token) pairs of ARGV[first..], as ack does one by one, in a few calls
+-- for them all: one read of their claims, then one removal from each of inflight, claims and
+-- tasks (with controls, through unlease, which frees slots). Each redis.call costs about as
+-- much as the command it runs again, so a claim that acks 16 tasks makes 4 calls, not 64.
+-- Returns the code of each pair (in order, as ack) and how many this call finished.
+local function ack_all(first)
+  -- One pair (a consumer without prefetch) goes without the tables, which cost more than the
+  -- calls they save.
+  if #ARGV == first + 1 then
+    local code, fresh = ack(ARGV[first], ARGV[first + 1])
+    return { code }, fresh
   end
-  return ACK_LOST, 0
+  local ids, tokens = {}, {}
+  for i = first, #ARGV, 2 do
+    ids[#ids + 1], tokens[#tokens + 1] = ARGV[i], ARGV[i + 1]
+  end
+  if #ids == 0 then
+    return {}, 0
+  end
+  local claims = call_list('HMGET', K_CLAIMS, ids)
+  local codes, held, mine = {}, {}, {}
+  for k, id in ipairs(ids) do
+    local token, claim = tokens[k], claims[k]
+    -- A pair given twice is acked once, and then found finished, as one by one.
+    if claim and not mine[id] and string.sub(claim, 1, #token + 1) == token .. '|' then
+      mine[id] = true
+      held[#held + 1] = id
+      codes[k] = ACK_ACKED
+      receipt_add(id, token)
+    end
+  end
+  if #held > 0 then
+    if ctl then
+      for _, id in ipairs(held) do
+        unlease(id)
+      end
+    else
+      call_list('ZREM', K_INFLIGHT, held)
+      call_list('HDEL', K_CLAIMS, held)
+    end
+    call_list('HDEL', K_TASKS, held)
+  end
+  for k, id in ipairs(ids) do
+    codes[k] = codes[k] or ack_not_held(id, tokens[k])
+  end
+  return codes, #held
 end
 
 -- A consumer was seen at `now` and finished `done` more tasks.
+-- `now` is the time in ms, or the string of its digits.
 local function seen(consumer, now, done)
   local v = redis.call('HGET', K_CONSUMERS, consumer)
-  local total = done + (v and tonumber(string.match(v, '|(%d+)$')) or 0)
-  redis.call('HSET', K_CONSUMERS, consumer, string.format('%d|%d', now, total))
+  local bar = v and string.find(v, '|', 1, true)
+  local total = done + (bar and tonumber(string.sub(v, bar + 1)) or 0)
+  local at = type(now) == 'string' and now or string.format('%d', now)
+  redis.call('HSET', K_CONSUMERS, consumer, at .. '|' .. string.format('%d', total))
 end
 
--- Counts finished work: the totals, and the last minute in a ring of 60 one-second slots in the
--- stats hash, field 'm:<second mod 60>' = 'second|done|failed'. A slot left from an older second
--- starts again at zero, so the ring never holds more than 60 fields, and a reader sums the slots
--- of the last 60 seconds (`rpq stats`) without ever looking at a task. Returns the slot's field
--- and new value (nil when there is nothing to count), for the caller's one HSET of the stats hash.
+-- Counts finished work: the totals, and the last minute as one pair of fields a second in the
+-- stats hash, 'd:<second>' and 'f:<second>' = done and failed in that second. Both are added to
+-- with HINCRBY, so counting reads nothing (issue 15; before, one field a slot of a ring of 60,
+-- 'm:<second mod 60>' = 'second|done|failed', read, parsed and written again by every count).
+-- The first count of a second (HINCRBY answers with the count itself) drops the fields of the
+-- seconds that left the last minute since the count before it ('ring' = that count's second), so
+-- the hash holds at most 60 seconds of them, and a reader sums the fields of the last 60
+-- seconds (`rpq stats`) without ever looking at a task. `now` is the time in ms, or the string of
+-- its digits. Returns nil, nil: the stats hash has nothing more to write (stats_write).
+local function ring_turn(sec)
+  local s = tonumber(sec)
+  -- At the count before, every field older than its minute went: what is left is of that minute.
+  local last = tonumber(redis.call('HGET', K_STATS, 'ring') or '') or 0
+  -- The fields of an rpq before issue 15 go too, a slot a second.
+  local gone = { 'm:' .. s % 60 }
+  for t = math.max(last - 59, 1), math.min(last, s - 60) do
+    gone[#gone + 1] = 'd:' .. t
+    gone[#gone + 1] = 'f:' .. t
+  end
+  redis.call('HDEL', K_STATS, unpack(gone))
+  redis.call('HSET', K_STATS, 'ring', sec)
+end
+
 local function count(now, done, failed)
   if done + failed == 0 then
-    return nil
+    return nil, nil
   end
+  local sec = type(now) == 'string' and string.sub(now, 1, -4)
+    or string.format('%d', math.floor(now / 1000))
+  local first = false
+  -- A number handed to redis.call is printed with %.17g: the counts go as strings.
   if done > 0 then
-    redis.call('HINCRBY', K_STATS, 'done', done)
+    local by = done == 1 and '1' or string.format('%d', done)
+    redis.call('HINCRBY', K_STATS, 'done', by)
+    first = redis.call('HINCRBY', K_STATS, 'd:' .. sec, by) == done
   end
   if failed > 0 then
-    redis.call('HINCRBY', K_STATS, 'failed', failed)
+    local by = failed == 1 and '1' or string.format('%d', failed)
+    redis.call('HINCRBY', K_STATS, 'failed', by)
+    first = redis.call('HINCRBY', K_STATS, 'f:' .. sec, by) == failed or first
   end
-  local sec = math.floor(now / 1000)
-  local field = 'm:' .. (sec % 60)
-  local v = redis.call('HGET', K_STATS, field)
-  if v then
-    local s, d, f = string.match(v, '^(%d+)|(%d+)|(%d+)$')
-    if tonumber(s) == sec then
-      done, failed = done + tonumber(d), failed + tonumber(f)
-    end
+  if first then
+    ring_turn(sec)
   end
-  return field, string.format('%d|%d|%d', sec, done, failed)
+  return nil, nil
 end
 
 -- What a claim checks against, in one stats field 'checks' = "pruned at ms|recover at ms" and,
@@ -362,9 +487,10 @@ local function recover_by(at)
 end
 
 -- Counts finished work for the scripts other than claim, which folds the writes into its own.
-local function tally(now, consumer, done, failed)
+-- `earlier`: tasks the consumer finished in earlier calls that its entry does not count yet.
+local function tally(now, consumer, done, failed, earlier)
   if consumer then
-    seen(consumer, now, done)
+    seen(consumer, now, done + (earlier or 0))
   end
   stats_write(count(now, done, failed))
 end
@@ -376,8 +502,9 @@ end
 -- 'checks'): bounded work per call, and every name is visited again and again.
 local FORGET_AFTER_MS = 24 * 3600 * 1000
 -- returns when it last pruned: `pruned_at` as read, or now
+local PRUNE_EVERY_MS = 10000
 local function prune_consumers(pruned_at, now)
-  if now - pruned_at < 10000 then
+  if now - pruned_at < PRUNE_EVERY_MS then
     return pruned_at
   end
   local cursor = redis.call('HGET', K_STATS, 'prune_cursor') or '0'
