@@ -75,6 +75,26 @@ impl Queue {
         Ok(out)
     }
 
+    /// `show`, and for an id the queue no longer holds, its kept result (issue 11): a finished
+    /// task is gone, but while its result is kept it is still known. None: neither.
+    pub fn show_or_finished(&mut self, ids: &[String]) -> Result<Vec<Option<Found>>> {
+        let found = self.show(ids)?;
+        let gone: Vec<String> = ids
+            .iter()
+            .zip(&found)
+            .filter(|(_, f)| f.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut kept = self.kept_results(&gone)?.into_iter();
+        Ok(found
+            .into_iter()
+            .map(|f| match f {
+                Some(t) => Some(Found::Task(t)),
+                None => kept.next().flatten().map(Found::Finished),
+            })
+            .collect())
+    }
+
     /// A page of the tasks in one state, in the order of its set (`STATES`): claim order for
     /// waiting tasks. `after` continues after a task of an earlier page. Waiting tasks of one
     /// priority are a range of their set; a filter by type (or by priority, in another state)

@@ -120,7 +120,7 @@ impl Queue {
 
     /// The kept results of these ids (None where there is none), one pipelined read for all:
     /// `show` tells a finished task by its result, the task itself being gone.
-    pub fn kept_results(&mut self, ids: &[String]) -> Result<Vec<Option<Kept>>> {
+    pub(super) fn kept_results(&mut self, ids: &[String]) -> Result<Vec<Option<Kept>>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }

@@ -559,6 +559,13 @@ impl Stats {
 // Inspecting and controlling (issue 13): the states, and what show, list, cancel, move and queues
 // answer. Their JSON forms are what the commands print, and what an HTTP API can send as they are.
 
+/// What `show` found of an id: the task where it is, or a finished one by its kept result.
+#[derive(Debug, Clone)]
+pub enum Found {
+    Task(TaskInfo),
+    Finished(Kept),
+}
+
 /// Where a task is. Each state is one sorted set of a shard, as `STATES` says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
