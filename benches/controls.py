@@ -23,19 +23,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import start_server, flush  # noqa: E402
+from run import bench, start_server, flush  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEW = os.environ.get("RPQ_BIN") or os.path.join(ROOT, "target", "release", "rpq")
 BASE = os.environ.get("RPQ_BASE")
 
-
-def bench(binary, port, *args):
-    out = subprocess.run([binary, "--url", f"redis://127.0.0.1:{port}", "--json", "bench", *args],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{binary} bench {' '.join(args)} failed: {out.stderr}")
-    return json.loads(out.stdout)
 
 
 def round_(port):

@@ -52,12 +52,17 @@ def redis_benchmark(port, *args):
     return float(rates[-1])
 
 
-def rpq_bench(port, *args):
-    out = subprocess.run([RPQ, "--url", f"redis://127.0.0.1:{port}", "--json", "bench", *args],
+def bench(binary, port, *args):
+    """`BINARY bench --json ARGS` against the server on `port`: its one JSON object."""
+    out = subprocess.run([binary, "--url", f"redis://127.0.0.1:{port}", "--json", "bench", *args],
                          capture_output=True, text=True)
     if out.returncode != 0:
-        sys.exit(f"rpq bench {' '.join(args)} failed: {out.stderr}")
+        sys.exit(f"{binary} bench {' '.join(args)} failed: {out.stderr}")
     return json.loads(out.stdout)
+
+
+def rpq_bench(port, *args):
+    return bench(RPQ, port, *args)
 
 
 def flush(port):

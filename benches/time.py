@@ -14,26 +14,17 @@ Per round, back to back:
   new: the scheduled phase alone, 1,000 tasks due 5 ms apart (due-to-claim latency).
 """
 
-import json
 import os
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import start_server, flush  # noqa: E402
+from run import bench, start_server, flush  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEW = os.environ.get("RPQ_BIN") or os.path.join(ROOT, "target", "release", "rpq")
 BASE = os.environ.get("RPQ_BASE")
 
-
-def bench(binary, port, *args):
-    import subprocess
-    out = subprocess.run([binary, "--url", f"redis://127.0.0.1:{port}", "--json", "bench", *args],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{binary} bench {' '.join(args)} failed: {out.stderr}")
-    return json.loads(out.stdout)
 
 
 def round_(port):
