@@ -1323,20 +1323,13 @@ fn serve_refuses_a_public_address_without_a_token_and_stops_on_sigterm() {
 /// serves, no closer than half the interval.
 #[test]
 fn serve_tells_systemd_it_is_ready_and_alive() {
-    use std::os::unix::net::UnixDatagram;
+    use crate::support::NotifySocket;
     let server = redis();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("notify");
-    let sock = UnixDatagram::bind(&path).unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let recv = || {
-        let mut buf = [0u8; 256];
-        let n = sock.recv(&mut buf).expect("a datagram within 10s");
-        String::from_utf8_lossy(&buf[..n]).into_owned()
-    };
+    let notify = NotifySocket::new();
+    let path = &notify.path;
+    let recv = || notify.recv();
     let mut cmd = std_command();
-    cmd.env("NOTIFY_SOCKET", &path)
+    cmd.env("NOTIFY_SOCKET", path)
         .env("WATCHDOG_USEC", "200000")
         .arg("--url")
         .arg(server.url());
@@ -1346,7 +1339,7 @@ fn serve_tells_systemd_it_is_ready_and_alive() {
     // Counted over one second rather than timed ping to ping (a loaded machine reads a ping
     // late, which shortens the next gap as seen here): at most one a half interval (100 ms)
     // was sent in it, plus one due at its start, and the thread is alive, so some come.
-    let pings = crate::support::datagrams_for(&sock, Duration::from_secs(1));
+    let pings = notify.datagrams_for(Duration::from_secs(1));
     assert!(pings.iter().all(|p| p == "WATCHDOG=1"), "{pings:?}");
     assert!((2..=11).contains(&pings.len()), "{pings:?}");
     let (code, stderr) = s.stop();

@@ -411,20 +411,13 @@ fn a_lease_lost_to_recovery_is_an_event() {
 fn consume_tells_systemd_it_is_ready_and_alive() {
     use std::os::unix::net::UnixDatagram;
     let r = redis();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("notify");
-    let sock = UnixDatagram::bind(&path).unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let recv = || {
-        let mut buf = [0u8; 256];
-        let n = sock.recv(&mut buf).expect("a datagram within 10s");
-        String::from_utf8_lossy(&buf[..n]).into_owned()
-    };
+    let notify = NotifySocket::new();
+    let (path, sock) = (&notify.path, &notify.sock);
+    let recv = || notify.recv();
     push_one(&r, "t", "env");
     let c = Proc::spawn(
         process(&r)
-            .env("NOTIFY_SOCKET", &path)
+            .env("NOTIFY_SOCKET", path)
             .env("WATCHDOG_USEC", "200000")
             .args(["consume", "--exec", "env | grep -c NOTIFY_SOCKET; true"]),
     );
@@ -433,7 +426,7 @@ fn consume_tells_systemd_it_is_ready_and_alive() {
     // idle one turns each time a blocking wait of up to a second ends, so it pings at least
     // that often): counted over 2.5 s, not timed ping to ping, which a ping read late under
     // load would shorten.
-    let pings = datagrams_for(&sock, Duration::from_millis(2500));
+    let pings = notify.datagrams_for(Duration::from_millis(2500));
     assert!(pings.iter().all(|p| p == "WATCHDOG=1"), "{pings:?}");
     assert!((2..=26).contains(&pings.len()), "{pings:?}");
     c.signal(libc::SIGTERM);
@@ -465,7 +458,7 @@ fn consume_tells_systemd_it_is_ready_and_alive() {
     assert!(c.end(Duration::from_secs(20)).status.success());
     let port = rpq::server::free_port().unwrap();
     bare()
-        .env("NOTIFY_SOCKET", &path)
+        .env("NOTIFY_SOCKET", path)
         .args(["--url", &format!("redis://127.0.0.1:{port}"), "consume"])
         .assert()
         .code(1);

@@ -503,18 +503,49 @@ pub fn push_one(server: &RedisServer, kind: &str, id: &str) {
         .success();
 }
 
-/// The datagrams that reach `sock` within `window` (systemd's notify messages), as text.
-pub fn datagrams_for(sock: &std::os::unix::net::UnixDatagram, window: Duration) -> Vec<String> {
-    let end = Instant::now() + window;
-    let mut got = Vec::new();
-    while let Some(left) = end.checked_duration_since(Instant::now()) {
-        sock.set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .unwrap();
-        let mut buf = [0u8; 256];
-        match sock.recv(&mut buf) {
-            Ok(n) => got.push(String::from_utf8_lossy(&buf[..n]).into_owned()),
-            Err(_) => break,
+/// A socket like systemd's notify socket, owned by the test (`NOTIFY_SOCKET=path`).
+pub struct NotifySocket {
+    _dir: tempfile::TempDir,
+    pub path: std::path::PathBuf,
+    pub sock: std::os::unix::net::UnixDatagram,
+}
+
+impl NotifySocket {
+    pub fn new() -> NotifySocket {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notify");
+        let sock = std::os::unix::net::UnixDatagram::bind(&path).unwrap();
+        NotifySocket {
+            _dir: dir,
+            path,
+            sock,
         }
     }
-    got
+
+    /// The next message, within 10 s.
+    pub fn recv(&self) -> String {
+        self.sock
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut buf = [0u8; 256];
+        let n = self.sock.recv(&mut buf).expect("a datagram within 10s");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    }
+
+    /// The messages that come within `window`.
+    pub fn datagrams_for(&self, window: Duration) -> Vec<String> {
+        let end = Instant::now() + window;
+        let mut got = Vec::new();
+        while let Some(left) = end.checked_duration_since(Instant::now()) {
+            self.sock
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .unwrap();
+            let mut buf = [0u8; 256];
+            match self.sock.recv(&mut buf) {
+                Ok(n) => got.push(String::from_utf8_lossy(&buf[..n]).into_owned()),
+                Err(_) => break,
+            }
+        }
+        got
+    }
 }
