@@ -75,14 +75,14 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priorit
 high\t''
 medium\t''
 low\t''"
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l payload -d 'Payload of the one task: JSON if it parses, else a string' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l payload -d 'Payload of the one task: JSON if it parses, else a string (past the kernel\'s 128 KiB for an argument: a line on --stdin)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one task; an id that is already queued is not queued twice' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l in -d 'Due this long after Redis receives it (scheduled until then, by the server\'s clock)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l at -d 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l ttl -d 'Dead (reason "expired") unless claimed within DUR of falling due' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l ttl -d 'Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l max-attempts -d 'Attempts before the task goes to the dead set (wins over consume --max-attempts)' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l exec-timeout -d 'Stop the task\'s handler after DUR, a failed attempt (wins over consume --exec-timeout)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l exec-timeout -d 'Stop the task\'s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l keep-result -d 'Keep the task\'s result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l timeout -d 'With --wait: give up after DUR, exit 124 (the task stays queued)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
@@ -109,7 +109,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand consume" -l name -d 'Consumer na
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l delay -d 'Simulated processing time per task' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l count -d 'Exit after N tasks are finished' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec -d 'Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done' -r
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec-timeout -d 'Kill a handler (its process group) that runs longer than this; counts as a failure' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec-timeout -d 'Kill a handler (its process group) that runs longer than this; counts as a failure (not 0: leave it out for none)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l lease -d 'Lease on a claimed task; extended while the task is worked on' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l max-attempts -d 'Attempts before a task goes to the dead-letter set' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l backoff -d 'First retry delay after a failure; doubles with each attempt, with jitter' -r
@@ -407,7 +407,7 @@ high\t''
 medium\t''
 low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l payload -d 'Its payload: JSON if it parses, else a string' -r
-complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l ttl -d 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot' -r
+complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l ttl -d 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot (not 0)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
