@@ -367,6 +367,68 @@ fn the_runner_fails_a_broken_example() {
     assert!(check_json_block("x", "{\"a\":1}\n{\"b\":\n").is_err());
 }
 
+/// GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+fn anchors(markdown: &str) -> Vec<String> {
+    let mut fenced = false;
+    let mut out = Vec::new();
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && line.starts_with('#') {
+            out.push(slug(line.trim_start_matches('#')));
+        }
+    }
+    out
+}
+
+/// Every relative link of README.md and docs/ reaches a file that exists, and a heading of it
+/// when it names one: moving a section cannot leave a link behind.
+#[test]
+fn every_link_between_the_docs_resolves() {
+    let mut broken = Vec::new();
+    for file in FILES {
+        let path = root().join(file);
+        let markdown = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in markdown.lines().enumerate() {
+            for link in line
+                .split("](")
+                .skip(1)
+                .filter_map(|rest| rest.split(')').next())
+            {
+                if link.contains("://") || link.starts_with("mailto:") {
+                    continue;
+                }
+                let (target, anchor) = link.split_once('#').unwrap_or((link, ""));
+                let target = if target.is_empty() {
+                    path.clone()
+                } else {
+                    path.parent().unwrap().join(target)
+                };
+                let at = format!("{file}:{}: {link}", n + 1);
+                if !target.exists() {
+                    broken.push(format!("{at}: no such file"));
+                } else if !anchor.is_empty() {
+                    let text = std::fs::read_to_string(&target).unwrap_or_default();
+                    if !anchors(&text).iter().any(|a| a == anchor) {
+                        broken.push(format!("{at}: no such heading"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
 /// README.md stays a first ten minutes, and its two set-up commands are those CI runs.
 #[test]
 fn the_readme_is_short_and_its_set_up_is_what_ci_runs() {
