@@ -133,8 +133,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs one block with bash -euo pipefail in `dir`, in a process group of its own so that what
-/// it left in the background is stopped when it ends.
+/// Runs one block with bash -euo pipefail in `dir`, in a process group of its own: its
+/// background jobs are stopped and waited for when it ends, and whatever else is left in the
+/// group gets a SIGTERM.
 fn run_block(text: &str, dir: &Path, logs: &Path, url: &str) -> Result<(), String> {
     let bin_dir = Path::new(&bin()).parent().unwrap().to_path_buf();
     let path = format!(
@@ -147,9 +148,12 @@ fn run_block(text: &str, dir: &Path, logs: &Path, url: &str) -> Result<(), Strin
     // A home of its own, so an example that installs into ~ installs into the temp dir.
     let home = dir.join(".home");
     std::fs::create_dir_all(&home).unwrap();
+    // What the block left in the background is stopped and waited for before the next block
+    // starts, so that a consumer it started cannot take the next block's tasks.
+    let script = format!("trap 'kill $(jobs -p) 2>/dev/null || true; wait || true' EXIT\n{text}");
     let mut sh = std::process::Command::new("bash");
     clean_env(&mut sh)
-        .args(["-euo", "pipefail", "-c", text])
+        .args(["-euo", "pipefail", "-c", &script])
         .current_dir(dir)
         .env("HOME", &home)
         .env("PATH", path)
