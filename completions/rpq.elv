@@ -62,6 +62,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
             cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
+            cand man 'Print a man page, or write every page into a directory, for reading offline'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rpq;produce'= {
@@ -852,6 +853,30 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;man'= {
+            cand --dir 'Write every page (rpq.1, rpq-consume.1, ...) into DIR, made if missing'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;help'= {
             cand produce 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
             cand consume 'Claim tasks, highest priority first, process them and acknowledge them'
@@ -876,6 +901,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
             cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
+            cand man 'Print a man page, or write every page into a directory, for reading offline'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rpq;help;produce'= {
@@ -941,6 +967,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;limit'= {
         }
         &'rpq;help;completions'= {
+        }
+        &'rpq;help;man'= {
         }
         &'rpq;help;help'= {
         }

@@ -386,6 +386,14 @@ Examples:
   rpq completions zsh > ~/.zfunc/_rpq
   rpq completions fish > ~/.config/fish/completions/rpq.fish")]
     Completions(CompletionsArgs),
+
+    /// Print a man page, or write every page into a directory, for reading offline
+    #[command(after_help = "\
+Examples:
+  rpq man consume | man -l -                 read rpq-consume(1) without installing it
+  rpq man dead list > rpq-dead-list.1        the page of a subcommand's subcommand
+  rpq man --dir ~/.local/share/man/man1      install every page for you; then: man rpq-consume")]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -816,6 +824,17 @@ pub struct ConfigArgs {}
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`dead list` for rpq-dead-list); none: rpq's own
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write every page (rpq.1, rpq-consume.1, ...) into DIR, made if missing
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 // Inspecting and controlling (issue 13).

@@ -905,11 +905,11 @@ for line in sys.stdin:
 /// task, and the failure branch with its exit status when it is dead.
 #[test]
 fn the_readme_rpc_recipe_works_as_written() {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/recipes.md");
     let recipe = readme
         .split("**A remote procedure call.**")
         .nth(1)
-        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```sh test\n").nth(1))
         .and_then(|rest| rest.split("```").next())
         .expect("the README's RPC recipe");
     let r = redis();

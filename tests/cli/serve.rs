@@ -1363,7 +1363,7 @@ fn serve_queue_flag_narrows_it_to_one_queue() {
 fn serve_works_as_the_readme_acl_user() {
     let server = redis();
     make_dead(&server, "q", 1);
-    let line = include_str!("../../README.md")
+    let line = include_str!("../../docs/running.md")
         .lines()
         .find(|l| l.trim_start().starts_with("ACL SETUSER rpq "))
         .expect("the README shows an ACL SETUSER rpq line");
