@@ -41,7 +41,7 @@ use pool::{Done, Event, Pool, Running};
 use rand::Rng;
 use slots::Slots;
 use std::collections::VecDeque;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 use waker::Waker;
 
@@ -163,6 +163,10 @@ struct Consumer<'a> {
     // wait for one (prefetched).
     pool: Pool,
     events: Receiver<Event>,
+    /// Held so that the channel never disconnects: `wait` blocks on it with a timeout, and a
+    /// channel with no sender left (simulated work of one slot has none) returns at once, so
+    /// `--delay` would spin a core instead of sleeping.
+    _events_open: Sender<Event>,
     /// The idle wait of a consumer of more than one slot (see `listener`).
     listener: Option<Listener>,
     ready: VecDeque<Claimed>,
@@ -209,6 +213,7 @@ impl<'a> Consumer<'a> {
             handler_ran: false,
             pool,
             events,
+            _events_open: tx,
             listener,
             ready: VecDeque::new(),
             quiet_until: None,
@@ -483,7 +488,7 @@ impl<'a> Consumer<'a> {
         {
             Ok(ev) => self.on_event(ev)?,
             Err(RecvTimeoutError::Timeout) => {}
-            // Every sender is gone only when the pool and listener are: not while we run.
+            // Never while we run: we hold a sender ourselves.
             Err(RecvTimeoutError::Disconnected) => {}
         }
         self.tick()?;

@@ -1005,3 +1005,27 @@ fn a_pipe_command_that_cannot_run_stops_the_consumer() {
         (&json!("job"), &json!(0))
     );
 }
+
+#[test]
+fn a_consumer_sleeps_through_its_delay() {
+    let r = redis();
+    push_one(&r, "slow", "s");
+    let p = Proc::start(&r, &["--json", "consume", "--delay", "1h", "--count", "1"]);
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, "default", 1);
+    let (before, began) = (cpu_time(p.pid()), std::time::Instant::now());
+    // A window to measure over, not a wait for something to happen.
+    std::thread::sleep(Duration::from_secs(2));
+    let (cpu, wall) = (cpu_time(p.pid()) - before, began.elapsed());
+    eprintln!("--delay: {cpu:?} of CPU in {wall:?}");
+    assert!(cpu < wall / 10, "{cpu:?} of CPU in {wall:?} of --delay");
+    // Still noticing signals: the second hands the task back at once.
+    p.signal(libc::SIGTERM);
+    wait_until(Duration::from_secs(10), "the first signal's note", || {
+        p.stderr_has("stopping")
+    });
+    p.signal(libc::SIGTERM);
+    let out = p.end(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert_eq!(in_flight(&mut c, "default"), 0);
+}
