@@ -1029,3 +1029,37 @@ fn a_consumer_sleeps_through_its_delay() {
     assert_eq!(out.status.code(), Some(130), "{out:?}");
     assert_eq!(in_flight(&mut c, "default"), 0);
 }
+
+#[test]
+fn a_consumer_of_several_slots_that_ends_by_itself_leaves_nothing_in_flight() {
+    let r = redis();
+    let mut c = conn(&r);
+    let runs: [&[&str]; 5] = [
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4", "--prefetch", "8"],
+        &["--count", "500", "-j", "4"],
+    ];
+    // Twice over: the handlers' ends race the claims, and each run is short.
+    for &args in runs.iter().chain(&runs) {
+        push_lines(&r, "default", &lines_with_ids([2; 500]));
+        let out = rpq(&r)
+            .args(["--json", "consume", "--exec", "true"])
+            .args(args)
+            .timeout(Duration::from_secs(300))
+            .assert()
+            .success();
+        let lines = ndjson(&out.get_output().stdout);
+        let done = lines.iter().filter(|l| l["outcome"] == "done").count();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+        // Every task it claimed ran: none left in flight until its lease runs out.
+        assert_eq!(
+            (done, in_flight(&mut c, "default"), waiting(&r)),
+            (500, 0, 0),
+            "{args:?}: {stderr}"
+        );
+        // And no handler's end cut a read short (EINTR, taken for a lost connection).
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}
