@@ -116,8 +116,8 @@ pub struct Summary {
     pub unstartable: u64,
 }
 
-/// Runs a consumer until `--count` tasks are done, a drain finds nothing, or the first signal;
-/// a second signal hands back what it holds and returns `Interrupted`.
+/// Runs a consumer until the `--count` tasks it took are over, a drain finds nothing, or the
+/// first signal; a second signal hands back what it holds and returns `Interrupted`.
 pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Summary> {
     let mut c = Consumer::new(cfg, o, sd, out)?;
     let result = c.work();
@@ -153,6 +153,10 @@ struct Consumer<'a> {
     claim: ClaimOptions,
     acks: PendingAcks,
     summary: Summary,
+    /// Tasks claimed so far, whatever became of them (done, failed, cancelled, lost, handed
+    /// back, unreadable): what `--count` counts, so that a task that ends in no ack of ours
+    /// (a cancel) cannot keep a `--count` run waiting for one more.
+    taken: u64,
     // Time (issue 12): recurring schedules fired between claims, and the timer that ends an
     // idle wait when something falls due.
     slots: Slots,
@@ -208,6 +212,7 @@ impl<'a> Consumer<'a> {
             },
             acks: PendingAcks::default(),
             summary: Summary::default(),
+            taken: 0,
             slots: Slots::default(),
             waker: Waker::start(cfg.clone()),
             handler_ran: false,
@@ -225,12 +230,9 @@ impl<'a> Consumer<'a> {
         })
     }
 
-    fn finished(&self) -> u64 {
-        self.summary.done + self.summary.failed
-    }
-
+    /// `--count N` is met: N tasks taken, whatever became of them.
     fn count_reached(&self) -> bool {
-        self.o.count.is_some_and(|n| self.finished() >= n)
+        self.o.count.is_some_and(|n| self.taken >= n)
     }
 
     /// Tasks in hand: running, or claimed and waiting for a slot.
@@ -301,7 +303,7 @@ impl<'a> Consumer<'a> {
     }
 
     /// How many tasks a claim now asks for: one per free slot with no task waiting for it, and
-    /// the `--prefetch` extra; no more than `--count` leaves, counting the tasks in hand.
+    /// the `--prefetch` extra; no more than `--count` leaves.
     fn claim_size(&self) -> usize {
         let free = self.pool.free().saturating_sub(self.ready.len());
         if free == 0 {
@@ -309,7 +311,7 @@ impl<'a> Consumer<'a> {
         }
         let want = free + self.claim.count - 1;
         match self.o.count {
-            Some(n) => want.min(n.saturating_sub(self.finished() + self.in_hand() as u64) as usize),
+            Some(n) => want.min(n.saturating_sub(self.taken) as usize),
             None => want,
         }
     }
@@ -324,6 +326,7 @@ impl<'a> Consumer<'a> {
         let Some(reply) = self.claim(want)? else {
             return Ok(());
         };
+        self.taken += (reply.tasks.len() + reply.unreadable.len()) as u64;
         self.bury(&reply.unreadable, reply.now)?;
         self.quiet_until = None;
         if reply.tasks.is_empty() {
