@@ -848,8 +848,8 @@ for line in sys.stdin:
     push_one(&r, "t", "stuck");
     let c = Proc::spawn(
         process(&r)
-            // A cancelled task is not one of --count's.
-            .args(["--json", "consume", "--count", "1", "--pipe"])
+            // The cancelled task and the next (issue 19: --count counts every task taken).
+            .args(["--json", "consume", "--count", "2", "--pipe"])
             .arg(format!("python3 {}", py.display())),
     );
     let mut k = conn(&r);
