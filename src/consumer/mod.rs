@@ -23,7 +23,7 @@ pub mod waker;
 
 use crate::config::Config;
 use crate::error::Interrupted;
-use crate::output::{note, Finished, Outcome, Output};
+use crate::output::{note, Delivery, Finished, Outcome, Output};
 use crate::queue::{
     ClaimOptions, ClaimReply, Claimed, Failed, HeldBy, KeepAck, Lease, LeaseState, Queue,
     Unreadable,
@@ -347,6 +347,10 @@ impl<'a> Consumer<'a> {
     /// One claim of `want` tasks, carrying the acks that wait. None when a first signal came
     /// during an outage and nothing was at stake.
     fn claim(&mut self, want: usize) -> Result<Option<ClaimReply>> {
+        // The acks that ride on it wait for their lines to be read (stdout a pipe).
+        if !self.acks.is_empty() && !self.deliver()? {
+            return Ok(None);
+        }
         // This claim takes what the waker was to wake us for: its marker, sent after the claim,
         // would be left on the wake list (see waker.rs).
         self.waker.at(None);
@@ -432,6 +436,14 @@ impl<'a> Consumer<'a> {
 
     /// Starts one task on a free slot (one cancelled meanwhile is reported and not started).
     fn start(&mut self, c: Claimed) -> Result<()> {
+        // Its line could reach no one: it goes back before its handler runs.
+        if self.out.reader_gone() {
+            if self.ending.is_none() {
+                self.end_with(Ending::ReaderGone);
+            }
+            self.handed.push(c);
+            return Ok(());
+        }
         let lease = c.lease();
         // cancel (issue 13): a prefetched task cancelled before its turn is not started.
         if self.heartbeat.take_cancelled(&lease) {
@@ -743,8 +755,41 @@ impl<'a> Consumer<'a> {
             self.release_quietly(&[c.lease()]);
             return Ok(());
         }
+        let lease = c.lease();
+        // Stdout a pipe: its line first, read, then the ack (as `deliver` does for the rest).
+        let printed = self.out.to_pipe();
+        if printed {
+            let state = self.lease_states(std::slice::from_ref(&lease))?;
+            let state = state.first().copied().unwrap_or_default();
+            if state != LeaseState::Held {
+                let mut line = line;
+                not_ours(&mut line, state);
+                self.out.finished(&line)?;
+                return Ok(());
+            }
+            self.heartbeat.track(std::slice::from_ref(c));
+            let sd = self.sd;
+            let read = match self.out.finished(&line) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Delivery::Gone,
+                Err(e) => return Err(e.into()),
+                Ok(()) => self.out.wait_read(&|| sd.abort_requested()),
+            };
+            self.heartbeat.untrack(&lease);
+            if read != Delivery::Read {
+                self.summary.done -= 1;
+                self.release_quietly(&[lease]);
+                if self.ending.is_none() {
+                    self.end_with(if read == Delivery::Gone {
+                        Ending::ReaderGone
+                    } else {
+                        Ending::Aborted
+                    });
+                }
+                return Ok(());
+            }
+        }
         let ack = [KeepAck {
-            lease: c.lease(),
+            lease,
             keep,
             result,
         }];
@@ -757,6 +802,9 @@ impl<'a> Consumer<'a> {
         } else {
             Outcome::Lost
         };
+        if printed && outcome == Outcome::Done {
+            return Ok(());
+        }
         let error = (outcome == Outcome::Lost)
             .then(|| "the lease expired before the ack; another consumer has the task".into());
         self.out.finished(&Finished {
@@ -841,10 +889,72 @@ impl<'a> Consumer<'a> {
             self.release_unreported();
             return Ok(());
         }
+        if !self.deliver()? || self.acks.is_empty() {
+            return Ok(());
+        }
         let acks = &self.acks;
         let name = &self.o.name;
         let acked = retry(&mut self.q, self.sd, |q| q.ack(name, acks.as_slice()))?;
         self.settle_acks(&acked)
+    }
+
+    /// Issue 19: when stdout is a pipe, a task is acknowledged only once its line has been read
+    /// from it, so that a reader that leaves (`| head -1`) has every line of what was
+    /// acknowledged, and nothing acknowledged went unread. Before the acks that wait go out,
+    /// their leases are made sure of (and extended: the reader may take its time), so that the
+    /// line says what the ack will do; then the lines are written, and read. False: the reader
+    /// left first (or a second signal came), and the tasks went back to the queue, with no
+    /// attempt counted; the consumer stops.
+    fn deliver(&mut self) -> Result<bool> {
+        if !self.out.to_pipe() {
+            return Ok(true);
+        }
+        let leases = self.acks.unprinted();
+        if !leases.is_empty() {
+            let states = self.lease_states(&leases)?;
+            let held: Vec<bool> = states.iter().map(|s| *s == LeaseState::Held).collect();
+            let (lines, dropped) = self.acks.print(&held, |l, line| {
+                let state = leases
+                    .iter()
+                    .zip(&states)
+                    .find(|(x, _)| *x == l)
+                    .map_or(LeaseState::Lost, |(_, s)| *s);
+                not_ours(line, state);
+            });
+            self.heartbeat.untrack_all_of(&dropped);
+            for line in &lines {
+                if let Err(e) = self.out.finished(line) {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        return Err(e.into());
+                    }
+                    return Ok(self.undelivered(Ending::ReaderGone));
+                }
+            }
+        }
+        let sd = self.sd;
+        Ok(match self.out.wait_read(&|| sd.abort_requested()) {
+            Delivery::Read => true,
+            Delivery::Gone => self.undelivered(Ending::ReaderGone),
+            Delivery::GaveUp => self.undelivered(Ending::Aborted),
+        })
+    }
+
+    /// Whether each lease is still ours, before its line says `done`: one extension asks
+    /// (which also gives the reader a whole lease to take the line). Without it, a consumer cut
+    /// off past its lease would print `done` for a task another consumer finished, before its
+    /// ack came back refused.
+    fn lease_states(&mut self, leases: &[Lease]) -> Result<Vec<LeaseState>> {
+        let (name, lease) = (&self.o.name, self.o.lease);
+        retry(&mut self.q, self.sd, |q| q.extend(name, leases, lease))
+    }
+
+    /// Lines went unread: the tasks whose acks wait go back, and the consumer stops.
+    fn undelivered(&mut self, why: Ending) -> bool {
+        self.release_unreported();
+        if self.ending.is_none() {
+            self.end_with(why);
+        }
+        false
     }
 
     /// The acks that went out came back: stop extending them and print their lines.
@@ -914,6 +1024,11 @@ impl<'a> Consumer<'a> {
         if self.out.reader_gone() {
             self.release_unreported();
         }
+        if self.out.to_pipe() {
+            // Their lines were never written: they go back with what is held (below).
+            let unprinted = self.acks.take_unprinted();
+            self.summary.done -= unprinted.len() as u64;
+        }
         if !self.acks.is_empty() {
             let _ = self.q.ack(&self.o.name, self.acks.as_slice());
         }
@@ -941,6 +1056,16 @@ impl<'a> Consumer<'a> {
         }
         self.heartbeat.untrack_all_of(leases);
         let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
+    }
+}
+
+/// The line of a task whose lease turned out not to be ours any more before its ack.
+fn not_ours(line: &mut Finished, state: LeaseState) {
+    if state == LeaseState::Cancelled {
+        line.outcome = Outcome::Cancelled;
+    } else {
+        line.outcome = Outcome::Lost;
+        line.error = Some("the lease expired before the ack; another consumer has the task".into());
     }
 }
 
