@@ -147,3 +147,53 @@ impl PendingAcks {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::Task;
+    use chrono::Utc;
+
+    fn pending(acks: &mut PendingAcks, id: &str) -> Lease {
+        let lease = Lease {
+            id: id.into(),
+            token: format!("tok-{id}"),
+        };
+        acks.push(
+            lease.clone(),
+            Finished {
+                task: Task::unreadable(id, 2, 1),
+                consumer: "c".into(),
+                claimed_at: Utc::now(),
+                finished_at: Utc::now(),
+                outcome: Outcome::Done,
+                error: None,
+            },
+        );
+        lease
+    }
+
+    /// Stdout a pipe: a line goes out before its ack, once; only a refusal after it adds one.
+    #[test]
+    fn a_line_printed_before_its_ack_is_not_printed_again() {
+        let mut acks = PendingAcks::default();
+        let (a, b) = (pending(&mut acks, "a"), pending(&mut acks, "b"));
+        assert_eq!(acks.unprinted(), [a, b.clone()]);
+        let (lines, dropped) = acks.print(&[true, false], |_, f| f.outcome = Outcome::Lost);
+        let outcomes: Vec<Outcome> = lines.iter().map(|f| f.outcome).collect();
+        assert_eq!(outcomes, [Outcome::Done, Outcome::Lost]);
+        assert_eq!(dropped, [b]);
+        // Only a's ack goes; nothing is left to print.
+        assert_eq!(acks.as_slice().len(), 1);
+        assert!(acks.unprinted().is_empty());
+        let c = pending(&mut acks, "c");
+        assert_eq!(acks.take_unprinted(), [c]);
+        assert!(acks.settle(&[true], &[]).is_empty());
+        // Refused after its line: a second line says so.
+        pending(&mut acks, "d");
+        acks.print(&[true], |_, _| {});
+        let again = acks.settle(&[false], &[false]);
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].outcome, Outcome::Lost);
+    }
+}
