@@ -112,7 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         'rpq;consume' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Consumer name shown in output and stats [default: HOST-PID]')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Simulated processing time per task')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N tasks are finished')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N tasks, whatever their outcome (done, retry, dead, cancelled, lost, released)')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done')
             [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Kill a handler (its process group) that runs longer than this; counts as a failure (not 0: leave it out for none)')
             [CompletionResult]::new('--lease', '--lease', [CompletionResultType]::ParameterName, 'Lease on a claimed task; extended while the task is worked on')

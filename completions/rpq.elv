@@ -107,7 +107,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;consume'= {
             cand --name 'Consumer name shown in output and stats [default: HOST-PID]'
             cand --delay 'Simulated processing time per task'
-            cand --count 'Exit after N tasks are finished'
+            cand --count 'Exit after N tasks, whatever their outcome (done, retry, dead, cancelled, lost, released)'
             cand --exec 'Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done'
             cand --exec-timeout 'Kill a handler (its process group) that runs longer than this; counts as a failure (not 0: leave it out for none)'
             cand --lease 'Lease on a claimed task; extended while the task is worked on'

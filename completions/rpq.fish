@@ -108,7 +108,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -s h -l help -d 'Print 
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l name -d 'Consumer name shown in output and stats [default: HOST-PID]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l delay -d 'Simulated processing time per task' -r
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l count -d 'Exit after N tasks are finished' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l count -d 'Exit after N tasks, whatever their outcome (done, retry, dead, cancelled, lost, released)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec -d 'Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l exec-timeout -d 'Kill a handler (its process group) that runs longer than this; counts as a failure (not 0: leave it out for none)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l lease -d 'Lease on a claimed task; extended while the task is worked on' -r

@@ -479,7 +479,7 @@ pub struct ConsumeArgs {
     #[arg(long, default_value = "0", value_parser = parse_duration, value_name = "DUR")]
     pub delay: Duration,
 
-    /// Exit after N tasks are finished
+    /// Exit after N tasks, whatever their outcome (done, retry, dead, cancelled, lost, released)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
 

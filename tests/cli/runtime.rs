@@ -877,8 +877,8 @@ for line in sys.stdin:
     push_one(&r, "t", "stuck");
     let c = Proc::spawn(
         process(&r)
-            // A cancelled task is not one of --count's.
-            .args(["--json", "consume", "--count", "1", "--pipe"])
+            // The cancelled task and the next (issue 19: --count counts every task taken).
+            .args(["--json", "consume", "--count", "2", "--pipe"])
             .arg(format!("python3 {}", py.display())),
     );
     let mut k = conn(&r);
@@ -1033,4 +1033,62 @@ fn a_pipe_command_that_cannot_run_stops_the_consumer() {
         (&peek[0]["id"], &peek[0]["attempt"]),
         (&json!("job"), &json!(0))
     );
+}
+
+#[test]
+fn a_consumer_sleeps_through_its_delay() {
+    let r = redis();
+    push_one(&r, "slow", "s");
+    let p = Proc::start(&r, &["--json", "consume", "--delay", "1h", "--count", "1"]);
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, "default", 1);
+    let (before, began) = (cpu_time(p.pid()), std::time::Instant::now());
+    // A window to measure over, not a wait for something to happen.
+    std::thread::sleep(Duration::from_secs(2));
+    let (cpu, wall) = (cpu_time(p.pid()) - before, began.elapsed());
+    eprintln!("--delay: {cpu:?} of CPU in {wall:?}");
+    assert!(cpu < wall / 10, "{cpu:?} of CPU in {wall:?} of --delay");
+    // Still noticing signals: the second hands the task back at once.
+    p.signal(libc::SIGTERM);
+    wait_until(Duration::from_secs(10), "the first signal's note", || {
+        p.stderr_has("stopping")
+    });
+    p.signal(libc::SIGTERM);
+    let out = p.end(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert_eq!(in_flight(&mut c, "default"), 0);
+}
+
+#[test]
+fn a_consumer_of_several_slots_that_ends_by_itself_leaves_nothing_in_flight() {
+    let r = redis();
+    let mut c = conn(&r);
+    let runs: [&[&str]; 5] = [
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4", "--prefetch", "8"],
+        &["--count", "500", "-j", "4"],
+    ];
+    // Twice over: the handlers' ends race the claims, and each run is short.
+    for &args in runs.iter().chain(&runs) {
+        push_lines(&r, "default", &lines_with_ids([2; 500]));
+        let out = rpq(&r)
+            .args(["--json", "consume", "--exec", "true"])
+            .args(args)
+            .timeout(Duration::from_secs(300))
+            .assert()
+            .success();
+        let lines = ndjson(&out.get_output().stdout);
+        let done = lines.iter().filter(|l| l["outcome"] == "done").count();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+        // Every task it claimed ran: none left in flight until its lease runs out.
+        assert_eq!(
+            (done, in_flight(&mut c, "default"), waiting(&r)),
+            (500, 0, 0),
+            "{args:?}: {stderr}"
+        );
+        // And no handler's end cut a read short (EINTR, taken for a lost connection).
+        assert_eq!(stderr, "", "{args:?}");
+    }
 }
