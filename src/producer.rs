@@ -8,7 +8,7 @@ use crate::lines::{LineReader, Next};
 use crate::output::{note, Output};
 use crate::queue::Waited;
 use crate::queue::{PushFailed, Queue};
-use crate::reconnect::{retry, retry_idle};
+use crate::reconnect::{open_waiting, retry, retry_idle};
 use crate::shutdown::Shutdown;
 use crate::task::{parse_input_line_full, NewTask, Priority, Settings, When};
 use anyhow::{Context, Result};
@@ -35,7 +35,17 @@ pub fn generate(
     out: &Output,
     label: &str,
 ) -> Result<u64> {
-    let mut q = Queue::open(cfg)?;
+    // A stream (no count, or several tasks spread over time) runs for long, so it waits for a
+    // Redis that does not answer yet (`open_waiting`); a batch at once fails fast, as one push.
+    let stream = count.is_none_or(|n| n > 1 && !interval.is_zero());
+    let opened = if stream {
+        open_waiting(cfg, sd)?
+    } else {
+        Some(Queue::open(cfg)?)
+    };
+    let Some(mut q) = opened else {
+        return Ok(0);
+    };
     q.watch_losses()?;
     let mut pushed = 0u64;
     let mut next = Instant::now();

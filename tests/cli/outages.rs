@@ -392,3 +392,104 @@ fn a_restart_that_came_back_with_less_is_said_once_and_shown_in_stats() {
         "{shown}"
     );
 }
+
+/// A consumer and a producer's stream started while Redis does not answer (a service that
+/// starts before its Redis) wait for it, say so once as a lost connection is said, and work
+/// once it is up: the consumer takes a task the producer pushed. One-shot commands still fail
+/// at once, in one line; and the consumer is not READY to systemd until it is connected.
+#[test]
+fn long_running_commands_wait_for_redis_at_start() {
+    let port = rpq::server::free_port().unwrap();
+    let url = format!("redis://127.0.0.1:{port}");
+    let notify = NotifySocket::new();
+    let consumer = Proc::spawn(
+        std_command()
+            .env("NOTIFY_SOCKET", &notify.path)
+            .args(["--url", &url, "--json", "consume", "--count", "1"]),
+    );
+    let producer = Proc::spawn(std_command().args([
+        "--url",
+        &url,
+        "--json",
+        "produce",
+        "--type",
+        "boot",
+        "--interval",
+        "200ms",
+    ]));
+    wait_until(Duration::from_secs(30), "both to wait for redis", || {
+        consumer.stderr_has("does not answer") && producer.stderr_has("does not answer")
+    });
+    for cmd in [&["len"][..], &["peek"], &["produce", "--type", "once"]] {
+        let out = bare()
+            .args(["--url", &url])
+            .args(cmd)
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .code(1)
+            .stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains("connection refused"), "{cmd:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{cmd:?}: {err}");
+    }
+    assert!(
+        notify.datagrams_for(Duration::from_millis(300)).is_empty(),
+        "no READY before redis answers"
+    );
+    let r = rpq::server::RedisServer::start_on(port, &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    let out = consumer.end(Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let done = ndjson(&out.stdout);
+    assert_eq!(done.len(), 1, "{}", out.stderr);
+    assert_eq!(
+        (done[0]["type"].as_str(), done[0]["outcome"].as_str()),
+        (Some("boot"), Some("done"))
+    );
+    assert!(out.stderr.contains("connected to redis"), "{}", out.stderr);
+    assert_eq!(notify.recv(), "READY=1");
+    producer.signal(libc::SIGTERM);
+    let out = producer.end(Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let printed = ndjson(&out.stdout).len() as u64;
+    assert!(printed >= 1);
+    assert_eq!(
+        zcard(&mut conn(&r), Keys::new("default", 0).pending()) + 1,
+        printed
+    );
+}
+
+/// A signal while a long-running command waits for Redis at start is a graceful stop: exit 0
+/// at once, nothing printed; a wrong password fails at once (no wait fixes it).
+#[test]
+fn a_signal_ends_the_wait_for_redis_at_start() {
+    let port = rpq::server::free_port().unwrap();
+    let url = format!("redis://127.0.0.1:{port}");
+    for (args, sig) in [
+        (&["consume"][..], libc::SIGTERM),
+        (&["consume", "-j", "4"], libc::SIGINT),
+        (&["produce"], libc::SIGINT),
+        (
+            &["produce", "--type", "t", "--interval", "1s"],
+            libc::SIGTERM,
+        ),
+    ] {
+        let p = Proc::spawn(std_command().args(["--url", &url]).args(args));
+        wait_until(Duration::from_secs(30), "it to wait", || {
+            p.stderr_has("does not answer")
+        });
+        p.signal(sig);
+        let out = p.end(Duration::from_secs(30));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let r = redis();
+    redis::cmd("CONFIG")
+        .arg(&["SET", "requirepass", "right"])
+        .query::<()>(&mut conn(&r))
+        .unwrap();
+    let wrong = r.url().replace("redis://", "redis://:wrong@");
+    let out =
+        Proc::spawn(std_command().args(["--url", &wrong, "consume"])).end(Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(!out.stderr.contains("wrong"), "{}", out.stderr);
+}
