@@ -493,3 +493,125 @@ fn a_signal_ends_the_wait_for_redis_at_start() {
     assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
     assert!(!out.stderr.contains("wrong"), "{}", out.stderr);
 }
+
+fn used_memory(c: &mut redis::Connection) -> u64 {
+    let info: String = redis::cmd("INFO").arg("memory").query(c).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap()
+}
+
+/// Kept results have no TTL, so a `volatile-*` policy under memory pressure (keys with TTLs
+/// filling a small maxmemory) evicts none of them: all 150 are still there and a re-push of a
+/// kept id is refused as done (the "run once a day" recipe runs once). They count against
+/// maxmemory as tasks do: once only rpq's keys fill it, a push with --keep-result fails loudly
+/// (exit 1, out of memory) and every kept result is still there.
+#[test]
+fn kept_results_are_not_evicted_by_a_volatile_policy() {
+    let r = rpq::server::RedisServer::start(&["--maxmemory-policy", "volatile-lru"])
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let mut c = conn(&r);
+    let ids: Vec<String> = (0..150).map(|i| format!("daily-{i}")).collect();
+    let task_lines: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"type":"report","priority":2,"id":"{id}","keep_result":"1h"}}"#))
+        .collect();
+    push_lines(&r, "default", &task_lines);
+    rpq(&r)
+        .args([
+            "consume",
+            "--drain",
+            "--exec",
+            "head -c 3000 /dev/zero | tr '\\0' x",
+        ])
+        .assert()
+        .success();
+    let k = Keys::new("default", 0);
+    let exists = |c: &mut redis::Connection| -> usize {
+        ids.iter()
+            .filter(|id| {
+                redis::cmd("EXISTS")
+                    .arg(k.result(id))
+                    .query::<i64>(c)
+                    .unwrap()
+                    == 1
+            })
+            .count()
+    };
+    assert_eq!(exists(&mut c), 150);
+    // Memory pressure: keys with a TTL, twice the room there is.
+    let room = 2 << 20;
+    let max = used_memory(&mut c) + room;
+    redis::cmd("CONFIG")
+        .arg(&["SET", "maxmemory", &max.to_string()])
+        .query::<()>(&mut c)
+        .unwrap();
+    let filler = "f".repeat(10_000);
+    for i in 0..(2 * room / 10_000) {
+        let _: redis::RedisResult<()> = redis::cmd("SET")
+            .arg(format!("filler:{i}"))
+            .arg(&filler)
+            .arg("PX")
+            .arg(3_600_000)
+            .query(&mut c);
+    }
+    let evicted = {
+        let info: String = redis::cmd("INFO").arg("stats").query(&mut c).unwrap();
+        info.lines()
+            .find_map(|l| l.strip_prefix("evicted_keys:"))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap()
+    };
+    assert!(evicted > 0, "no memory pressure: nothing was evicted");
+    assert_eq!(exists(&mut c), 150, "kept results were evicted");
+    let out = rpq(&r)
+        .args(["--json", "produce", "--stdin"])
+        .write_stdin(task_lines.join("\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(zcard(&mut c, k.pending()), 0, "a kept id was queued again");
+
+    // Full of rpq's keys alone: nothing can be evicted, so a push is refused, in one line.
+    redis::cmd("FLUSHDB").query::<()>(&mut c).unwrap();
+    redis::cmd("CONFIG")
+        .arg(&["SET", "maxmemory", "0"])
+        .query::<()>(&mut c)
+        .unwrap();
+    push_lines(&r, "default", &task_lines);
+    rpq(&r)
+        .args([
+            "consume",
+            "--drain",
+            "--exec",
+            "head -c 3000 /dev/zero | tr '\\0' x",
+        ])
+        .assert()
+        .success();
+    let used = used_memory(&mut c);
+    redis::cmd("CONFIG")
+        .arg(&["SET", "maxmemory", &(used - 50_000).to_string()])
+        .query::<()>(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "report",
+            "--id",
+            "one-more",
+            "--keep-result",
+            "1h",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("out of memory"), "{err}");
+    assert_eq!(
+        exists(&mut c),
+        150,
+        "kept results were evicted to make room"
+    );
+}
