@@ -437,7 +437,7 @@ pub fn refused(e: &RedisError, command: &str) -> Option<anyhow::Error> {
         format!("grant the user +{}", command.to_ascii_lowercase())
     };
     Some(anyhow::anyhow!(
-        "redis refused {command} (NOPERM: {detail}); {grant}, as in the ACL line of rpq's README"
+        "redis refused {command} (NOPERM: {detail}); {grant}, as in the ACL line of rpq's docs/running.md"
     ))
 }
 
@@ -483,7 +483,7 @@ pub fn refused_in_script(e: &RedisError, src: &str, script: &str) -> Option<anyh
     };
     Some(anyhow::anyhow!(
         "redis refused {command} in rpq's {script} script (NOPERM: the user may not run it); \
-         {grant}, as in the ACL line of rpq's README"
+         {grant}, as in the ACL line of rpq's docs/running.md"
     ))
 }
 

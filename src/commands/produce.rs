@@ -16,7 +16,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
-    let when = when(args);
+    let when = when(args)?;
     let settings = settings(args);
     if let Some(kind) = &args.kind {
         if let Some(interval) = args.interval {
@@ -117,28 +117,31 @@ fn one_kind(args: &ProduceArgs, kind: &str) -> Result<(Priority, serde_json::Val
 /// `--max-attempts`, `--exec-timeout` and `--keep-result` (issue 11), as `when` for the times.
 /// `--wait` keeps the result for at least `WAIT_KEEP`, long enough to be read once it is there.
 fn settings(args: &ProduceArgs) -> Settings {
-    let keep = match (args.keep_result.filter(|d| !d.is_zero()), args.wait) {
+    let keep = match (args.keep_result, args.wait) {
         (Some(d), _) => Some(d),
         (None, true) => Some(producer::WAIT_KEEP),
         (None, false) => None,
     };
     Settings {
         max_attempts: args.max_attempts,
-        exec_timeout_ms: args.exec_timeout.filter(|d| !d.is_zero()).map(setting_ms),
+        exec_timeout_ms: args.exec_timeout.map(setting_ms),
         keep_result_ms: keep.map(setting_ms),
     }
 }
 
 /// `--in`, `--at` and `--ttl`: for every task this run pushes (a `--stdin` line may say its own).
-fn when(args: &ProduceArgs) -> When {
-    When {
+fn when(args: &ProduceArgs) -> Result<When> {
+    let when = When {
         due: match (args.due_in, args.at) {
             (Some(d), _) => Due::In(d),
             (None, Some(t)) => Due::At(t),
             (None, None) => Due::Now,
         },
-        ttl: args.ttl.filter(|t| !t.is_zero()),
-    }
+        ttl: args.ttl,
+    };
+    when.check()
+        .map_err(|e| UsageError(format!("--at and --ttl: {e}")))?;
+    Ok(when)
 }
 
 fn push_one(

@@ -1149,7 +1149,7 @@ fn old_shard_tags(name: &str, shards: u32) -> anyhow::Error {
     UsageError(format!(
         "queue '{name}' was sharded ({shards} shards) by an older rpq, which kept shards 1 and up \
          under rpq:{{{name}.N}}; drain it with that rpq, then run `rpq --queue {name} clear --yes` \
-         and `redis-cli DEL 'rpq:{{{name}}}:meta'` (see \"Sharded queues\" in the README)"
+         and `redis-cli DEL 'rpq:{{{name}}}:meta'` (see \"Sharded queues\" in rpq's docs/running.md)"
     ))
     .into()
 }

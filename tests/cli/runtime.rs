@@ -272,6 +272,35 @@ fn exit_65_is_dead_at_once_and_exit_3_is_retried() {
     assert_eq!(dead[0]["error"], "exit status 65: not a picture");
 }
 
+/// Issue 19, item 11: a handler that passes a task's large payload as an argument is refused
+/// by the kernel (E2BIG, the shell's exit 126). That is the task's failure, named with the way
+/// out (stdin, `produce --stdin`), not a wrong --exec that stops the consumer.
+#[test]
+fn a_payload_too_long_for_an_argument_fails_its_task_and_names_stdin() {
+    let r = redis();
+    let big = json!({"type": "big", "priority": 1, "id": "big", "payload": "a".repeat(200_000)});
+    let small = json!({"type": "small", "priority": 1, "id": "small", "payload": "a"});
+    push_lines(&r, "default", &[big.to_string(), small.to_string()]);
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain", "--max-attempts", "1"])
+        .args(["--exec", r#"/bin/echo "$(cat)" > /dev/null"#])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    let lines = ndjson(&out.get_output().stdout);
+    let by = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap().clone();
+    assert_eq!(by("small")["outcome"], "done");
+    let big = by("big");
+    assert_eq!(big["outcome"], "dead", "{big}");
+    let error = big["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("exit status 126: ")
+            && error.contains("Argument list too long")
+            && error.contains("rpq produce --stdin"),
+        "{error}"
+    );
+}
+
 /// A task's own --max-attempts and --exec-timeout (flags, or the fields of a --stdin line) win
 /// over the consumer's.
 #[test]
@@ -962,11 +991,11 @@ for line in sys.stdin:
 /// task, and the failure branch with its exit status when it is dead.
 #[test]
 fn the_readme_rpc_recipe_works_as_written() {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/recipes.md");
     let recipe = readme
         .split("**A remote procedure call.**")
         .nth(1)
-        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```sh test\n").nth(1))
         .and_then(|rest| rest.split("```").next())
         .expect("the README's RPC recipe");
     let r = redis();

@@ -411,7 +411,7 @@ fn destructive_commands_ask_on_a_terminal() {
 /// `null / 1000`).
 #[test]
 fn the_readme_monitor_alerts_with_nothing_waiting() {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/recipes.md");
     let filter = readme
         .split("jq --unbuffered -r '")
         .nth(1)

@@ -38,12 +38,12 @@ fn events(stderr: &str) -> Vec<Value> {
 
 /// The README's table of stderr events names each event seen, with each of its fields.
 fn documented(events: &[Value]) {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/running.md");
     let table = readme
-        .split("### Logs")
+        .split("## Logs")
         .nth(1)
         .unwrap()
-        .split("###")
+        .split("\n## ")
         .next()
         .unwrap();
     for e in events {
