@@ -638,9 +638,10 @@ end
 -- without taking it, for any number of waiters). It has no TTL: under a volatile-* policy Redis
 -- would evict it before its time, and the id it keeps taken would run again (issue 19). Its
 -- time is in the kept zset (keys::kept: id -> until ms, given after the result keys), read by
--- every script that looks at a result (kept_over), and the results past it are removed a few
--- at a time by unkeep.lua for the scripts that keep results (kept_due), which cannot: their
--- keys must be given. A result kept by an older rpq has a PEXPIRE and no entry.
+-- every script that looks at a result (kept_over). The results past it are removed a few at a
+-- time by unkeep.lua, which is given their keys: for keep.lua, which finds them (kept_due) but
+-- cannot remove them itself, and for a consumer's claims every few seconds (results.rs:
+-- sweep_results). A result kept by an older rpq has a PEXPIRE and no entry.
 local function keep_record(kept, id, key, record, keep_ms, now)
   redis.call('DEL', key)
   redis.call('RPUSH', key, record)
