@@ -70,8 +70,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;produce' {
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N random tasks; with --type, push N such tasks, each with its own id')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N random tasks; with --type, push N such tasks, each with its own id (every --interval if given)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Push one task of this type (with --priority and --payload)')
             [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Priority of the one task: 1|2|3 or high|medium|low')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload of the one task: JSON if it parses, else a string (past the kernel''s 128 KiB for an argument: a line on --stdin)')

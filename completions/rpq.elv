@@ -66,8 +66,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rpq;produce'= {
-            cand --interval 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)'
-            cand --count 'Stop after N random tasks; with --type, push N such tasks, each with its own id'
+            cand --interval 'Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)'
+            cand --count 'Stop after N random tasks; with --type, push N such tasks, each with its own id (every --interval if given)'
             cand --type 'Push one task of this type (with --priority and --payload)'
             cand --priority 'Priority of the one task: 1|2|3 or high|medium|low'
             cand --payload 'Payload of the one task: JSON if it parses, else a string (past the kernel''s 128 KiB for an argument: a line on --stdin)'

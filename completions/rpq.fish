@@ -67,8 +67,8 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "limit" -d 'Rate limits and 
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "man" -d 'Print a man page, or write every page into a directory, for reading offline'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)' -r
-complete -c rpq -n "__fish_rpq_using_subcommand produce" -l count -d 'Stop after N random tasks; with --type, push N such tasks, each with its own id' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l interval -d 'Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l count -d 'Stop after N random tasks; with --type, push N such tasks, each with its own id (every --interval if given)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l type -d 'Push one task of this type (with --priority and --payload)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l priority -d 'Priority of the one task: 1|2|3 or high|medium|low' -r -f -a "1\t''
 2\t''

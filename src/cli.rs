@@ -128,6 +128,7 @@ Examples:
   rpq produce --interval 1s                      random tasks, one a second, until Ctrl+C
   rpq produce --count 100 --interval 0           100 random tasks as fast as possible
   rpq produce --type email --priority high --payload '{\"to\":\"a@b.c\"}'
+  rpq produce --type ping --interval 30s         one ping task every 30s, until Ctrl+C
   rpq produce --type report --priority 3 --payload nightly --id report-2026-11-28
   jq -c '.[]' tasks.json | rpq produce --stdin   lines of {\"type\",\"priority\",\"payload\",\"id\"}
   out=$(rpq produce --type resize --payload img.png --wait --timeout 1m)
@@ -398,11 +399,11 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct ProduceArgs {
-    /// Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)
-    #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
-    pub interval: Duration,
+    /// Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub interval: Option<Duration>,
 
-    /// Stop after N random tasks; with --type, push N such tasks, each with its own id
+    /// Stop after N random tasks; with --type, push N such tasks, each with its own id (every --interval if given)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
 

@@ -659,10 +659,21 @@ fn results_are_kept_then_expire_and_free_their_id() {
         .success()
         .stderr(predicates::str::contains("task daily is already done (at "));
     assert_eq!(waiting(&r), 0);
-    let key = Keys::new("default", 0).result("daily");
+    // No TTL (a volatile-* policy would evict it: issue 19); its time is in the kept zset.
+    let k = Keys::new("default", 0);
     let mut c = conn(&r);
-    let ttl: i64 = redis::cmd("PTTL").arg(&key).query(&mut c).unwrap();
-    assert!(ttl > 0 && ttl <= 1000, "{ttl}");
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(k.result("daily"))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(ttl, -1);
+    let until: i64 = redis::cmd("ZSCORE")
+        .arg(k.kept())
+        .arg("daily")
+        .query(&mut c)
+        .unwrap();
+    let left = until - server_ms(&mut c);
+    assert!(left > 0 && left <= 1000, "{left}");
     wait_until(Duration::from_secs(5), "the result to expire", || {
         !rpq(&r)
             .args(["result", "daily"])
@@ -676,6 +687,81 @@ fn results_are_kept_then_expire_and_free_their_id() {
         .assert()
         .success();
     assert_eq!(waiting(&r), 1);
+}
+
+/// A kept result is gone at its time by the server's clock, before anything removed it (every
+/// read looks at its time); then a running consumer's next ack that keeps a result removes
+/// it, and, with no result kept any more, a claim does: no TTL (issue 19), and no key left
+/// behind. A result kept meanwhile stays.
+#[test]
+fn results_past_their_time_are_swept_by_acks_and_claims() {
+    let r = redis();
+    let k = Keys::new("default", 0);
+    let mut c = conn(&r);
+    let push = |id: &str, time: &str| {
+        rpq(&r)
+            .args(["produce", "--type", "t", "--id", id, "--keep-result", time])
+            .assert()
+            .success();
+    };
+    let has_result = |id: &str| {
+        rpq(&r)
+            .args(["result", id])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    let exists = |c: &mut redis::Connection, id: &str| -> bool {
+        redis::cmd("EXISTS")
+            .arg(k.result(id))
+            .query::<i64>(c)
+            .unwrap()
+            == 1
+    };
+    let until = |c: &mut redis::Connection, id: &str| -> i64 {
+        redis::cmd("ZSCORE").arg(k.kept()).arg(id).query(c).unwrap()
+    };
+    let consumer = Proc::start(&r, &["consume", "--exec", "echo out"]);
+    push("short", "1s");
+    wait_until(Duration::from_secs(30), "the result", || {
+        has_result("short")
+    });
+    let t = until(&mut c, "short");
+    wait_until(
+        Duration::from_secs(10),
+        "the server's clock to pass it",
+        || server_ms(&mut c) > t,
+    );
+    assert!(!has_result("short"));
+    push("long", "1h");
+    wait_until(Duration::from_secs(30), "the other result", || {
+        has_result("long")
+    });
+    assert!(!exists(&mut c, "short"));
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(30)).status.success());
+    assert_eq!(zcard(&mut c, &k.kept()), 1);
+
+    push("later", "1s");
+    rpq(&r)
+        .args(["consume", "--count", "1", "--exec", "echo out"])
+        .assert()
+        .success();
+    let t = until(&mut c, "later");
+    wait_until(
+        Duration::from_secs(10),
+        "the server's clock to pass it",
+        || server_ms(&mut c) > t,
+    );
+    rpq(&r).args(["consume", "--drain"]).assert().success();
+    assert!(!exists(&mut c, "later"));
+    assert_eq!(zcard(&mut c, &k.kept()), 1);
+    rpq(&r)
+        .args(["result", "long"])
+        .assert()
+        .success()
+        .stdout("out\n");
 }
 
 /// `show` of a finished task whose result is kept: gone from the queue, it is told as done with

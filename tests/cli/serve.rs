@@ -1346,6 +1346,29 @@ fn serve_tells_systemd_it_is_ready_and_alive() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// `rpq serve` started before its Redis serves at once (/healthz 503, the page says Redis is
+/// unreachable), waits for Redis with a reconnect's backoff and lines, and tells systemd it
+/// is READY only once Redis answered; /healthz is 200 from then on.
+#[test]
+fn serve_started_before_redis_is_ready_once_redis_answers() {
+    use crate::support::NotifySocket;
+    let port = free_port().unwrap();
+    let notify = NotifySocket::new();
+    let mut cmd = std_command();
+    cmd.env("NOTIFY_SOCKET", &notify.path)
+        .args(["--url", &format!("redis://127.0.0.1:{port}")]);
+    let s = Serve::spawn(cmd);
+    s.get("/healthz").expect(503);
+    assert!(notify.datagrams_for(Duration::from_millis(300)).is_empty());
+    let _r = RedisServer::start_on(port, &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(notify.recv(), "READY=1");
+    s.get("/healthz").expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("does not answer"), "{stderr}");
+    assert!(stderr.contains("connected to redis"), "{stderr}");
+}
+
 #[test]
 fn serve_queue_flag_narrows_it_to_one_queue() {
     let server = redis();
