@@ -227,6 +227,7 @@ impl NewTask {
             due_at: self.when.due_ms(created_ms).map(ms_to_time),
             expires_at: self.when.expires_ms(created_ms).map(ms_to_time),
             settings: self.settings,
+            unreadable: false,
         }
     }
 }
@@ -275,7 +276,8 @@ pub struct Task {
     pub kind: String,
     pub priority: Priority,
     pub payload: Value,
-    #[serde(with = "rfc3339")]
+    /// Not printed for an unreadable task: its creation time is not known.
+    #[serde(with = "rfc3339", skip_serializing_if = "unknown_time")]
     pub created_at: DateTime<Utc>,
     /// Which claim of the task this is: 1 for the first, 0 while it has never been claimed.
     pub attempt: u32,
@@ -296,6 +298,15 @@ pub struct Task {
     /// What the producer asked of the consumer (issue 11), each field only when set.
     #[serde(flatten)]
     pub settings: Settings,
+    /// Its stored body could not be read: the type, payload and creation time shown are
+    /// placeholders, and JSON says so (`"unreadable": true`, no `created_at`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
+}
+
+/// The creation time of an unreadable task (`Task::unreadable`), which no real task has.
+fn unknown_time(t: &DateTime<Utc>) -> bool {
+    t.timestamp_millis() == 0
 }
 
 impl Task {
@@ -336,6 +347,7 @@ impl Task {
                 exec_timeout_ms: s.o,
                 keep_result_ms: s.k,
             },
+            unreadable: false,
         })
     }
 
@@ -353,6 +365,7 @@ impl Task {
             due_at: None,
             expires_at: None,
             settings: Settings::default(),
+            unreadable: true,
         }
     }
 }
@@ -620,7 +633,8 @@ mod tests {
 
     #[test]
     fn task_json_has_the_documented_fields() {
-        let t = NewTask::new("email", Priority::LOW, json!("hi")).queued(0);
+        // At 1 ms: 0 is the time of an unreadable task, which is not printed.
+        let t = NewTask::new("email", Priority::LOW, json!("hi")).queued(1);
         let v = serde_json::to_value(&t).unwrap();
         let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
         keys.sort();
@@ -629,7 +643,7 @@ mod tests {
             ["attempt", "created_at", "id", "payload", "priority", "type"]
         );
         assert_eq!(v["priority"], 3);
-        assert_eq!(v["created_at"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(v["created_at"], "1970-01-01T00:00:00.001Z");
     }
 
     #[test]

@@ -308,7 +308,7 @@ impl Output {
             d.task.id,
             self.priority_padded(d.task.priority, 6),
             local_time(&d.died_at),
-            d.attempts,
+            d.task.attempt,
             d.task.kind,
             payload_text(&d.task.payload),
             d.error,
@@ -354,7 +354,8 @@ impl Output {
 
     pub fn schedule_removed(&self, name: &str) -> io::Result<()> {
         if self.json {
-            return self.json_line(&json!({ "removed": name }));
+            // `removed` is a count wherever it is printed (clear, limit --off).
+            return self.json_line(&json!({ "name": name, "removed": 1 }));
         }
         self.line(&format!("Removed schedule '{name}'"))
     }

@@ -760,8 +760,9 @@ async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response
         }
     }
     let queued = pushed.iter().filter(|p| p.queued).count();
+    // `pushed` as in `stats`: tasks queued (a task line's `queued` is its own flag).
     let mut body = json!({
-        "queued": queued,
+        "pushed": queued,
         "duplicates": pushed.len() - queued,
         "tasks": pushed,
         "errors": errors,
