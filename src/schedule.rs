@@ -103,7 +103,7 @@ impl Definition {
         match (&self.every_ms, &self.cron) {
             (Some(ms), _) => format!(
                 "every {}",
-                crate::output::short_duration(Duration::from_millis(*ms))
+                crate::output::given_duration(Duration::from_millis(*ms))
             ),
             (_, Some(expr)) => format!("cron '{expr}' {}", self.tz.as_deref().unwrap_or("UTC")),
             _ => "?".into(),

@@ -1,7 +1,7 @@
 //! `show`, `list`, `cancel`, `move` and `queues`: a block per task, a line per task, what was
 //! done to each task, a table of queues; one JSON object a line with `--json`.
 
-use super::{local_date_time, local_time, payload_text, Output};
+use super::{escape, local_date_time, local_time, payload_text, Output};
 use crate::queue::{Cancelled, Kept, KeptOutcome, QueueCounts, State, TaskInfo};
 use std::io;
 
@@ -35,10 +35,10 @@ impl Output {
             let text = text.trim_end_matches('\n');
             let head: String = text.chars().take(SHOWN_RESULT_CHARS).collect();
             let more = if head.len() < text.len() { " ..." } else { "" };
-            s += &format!("  - Result: {}{more}\n", head.escape_debug());
+            s += &format!("  - Result: {}{more}\n", escape(&head));
         }
         if let Some(e) = &k.error {
-            s += &format!("  - Error: {e}\n");
+            s += &format!("  - Error: {}\n", escape(e));
         }
         s.push('\n');
         self.block(&s)
@@ -84,7 +84,7 @@ impl Output {
             }
         }
         if let Some(e) = &t.error {
-            s += &format!("  - Last error: {e}\n");
+            s += &format!("  - Last error: {}\n", escape(e));
         }
         s.push('\n');
         self.block(&s)
@@ -121,7 +121,7 @@ impl Output {
             }
         }
         if let Some(e) = &t.error {
-            s += &format!("\n  error: {e}");
+            s += &format!("\n  error: {}", escape(e));
         }
         s.push('\n');
         self.block(&s)

@@ -254,7 +254,7 @@ impl Output {
             Outcome::Cancelled => self.paint("33", "Cancelled, handler stopped"),
         };
         let error = match &f.error {
-            Some(e) => format!(" ({e})"),
+            Some(e) => format!(" ({})", escape(e)),
             None => String::new(),
         };
         self.block(&format!(
@@ -311,7 +311,7 @@ impl Output {
             d.task.attempt,
             d.task.kind,
             payload_text(&d.task.payload),
-            d.error,
+            escape(&d.error),
         ))
     }
 
@@ -331,8 +331,9 @@ impl Output {
             return self.json_line(c);
         }
         self.block(&format!(
-            "Removed {} tasks from queue '{queue}' ({} waiting, {} scheduled, {} in flight, {} retrying, {} dead)\n",
-            c.removed, c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead
+            "Removed {} from queue '{queue}' ({} waiting, {} scheduled, {} in flight, {} retrying, {} dead)\n",
+            count(c.removed, "task", "tasks"),
+            c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead
         ))
     }
 
@@ -395,8 +396,8 @@ impl Output {
             None => self.line(&format!("aging off on queue '{queue}': strict priority")),
             Some(d) => self.line(&format!(
                 "aging {} on queue '{queue}': a waiting task is claimed as if one priority higher for every {} it has waited",
-                short_duration(d),
-                short_duration(d)
+                given_duration(d),
+                given_duration(d)
             )),
         }
     }
@@ -464,8 +465,11 @@ impl Output {
         match (self.json, op) {
             (true, _) if m.unknown.is_empty() => self.json_line(&json!({ field: n })),
             (true, _) => self.json_line(&json!({ field: n, "unknown": m.unknown })),
-            (false, "retry") => self.line(&format!("Queued {n} dead tasks again")),
-            (false, _) => self.line(&format!("Purged {n} dead tasks")),
+            (false, "retry") => self.line(&format!(
+                "Queued {} again",
+                count(n, "dead task", "dead tasks")
+            )),
+            (false, _) => self.line(&format!("Purged {}", count(n, "dead task", "dead tasks"))),
         }
     }
 
@@ -554,12 +558,12 @@ impl Output {
         if self.json {
             return Ok(());
         }
-        let mut msg = format!("Queued {queued} tasks");
+        let mut msg = format!("Queued {}", count(queued, "task", "tasks"));
         if duplicates > 0 {
             msg += &format!(", {duplicates} already queued");
         }
         if bad > 0 {
-            msg += &format!(", {bad} bad lines skipped");
+            msg += &format!(", {} skipped", count(bad, "bad line", "bad lines"));
         }
         self.line(&msg)
     }
@@ -722,8 +726,15 @@ pub fn error_line(text: &str, code: u8) {
     log::Event::error("error", text).with("exit", code).emit();
 }
 
+/// A time for people, local: the time of day when it is today, with its date when not
+/// (`due 09:00:00` for a day next March would be wrong).
 pub fn local_time(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%H:%M:%S").to_string()
+    let local = t.with_timezone(&Local);
+    if local.date_naive() == Local::now().date_naive() {
+        local.format("%H:%M:%S").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
 }
 
 /// A date and time for people, local, with its offset: times of schedules and due times may be
@@ -736,9 +747,40 @@ pub fn local_date_time(t: &DateTime<Utc>) -> String {
 
 fn payload_text(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        serde_json::Value::String(s) => escape(s),
+        other => escape(&other.to_string()),
     }
+}
+
+/// Task data as a terminal may show it: control characters escaped as redis-cli does (`\n`,
+/// `\t`, `\x1b`), so a payload, a handler's error or a result can neither break a line nor
+/// paint the terminal. Everything else, backslashes too, is left as written.
+pub fn escape(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out += "\\n",
+            '\r' => out += "\\r",
+            '\t' => out += "\\t",
+            c if (c as u32) < 0x100 && c.is_control() => out += &format!("\\x{:02x}", c as u32),
+            c if c.is_control() => out += &format!("\\u{{{:04x}}}", c as u32),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `n` and the noun, in the plural unless n is 1: `1 task`, `3 tasks`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A duration as a person gives it to a flag: `1h`, `90s` as `1m 30s`, `250ms`.
+pub fn given_duration(d: Duration) -> String {
+    humantime::format_duration(d).to_string()
 }
 
 /// `0.42s`, `12ms`, `3m05s`: short enough for a status line.
@@ -756,6 +798,25 @@ pub fn short_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn task_data_is_escaped_plurals_agree_durations_read_as_given() {
+        assert_eq!(
+            escape("a\nb\x1b[31mRED\t\u{7f}\u{9b}ü"),
+            "a\\nb\\x1b[31mRED\\t\\x7f\\x9bü"
+        );
+        assert_eq!(escape("C:\\plain"), "C:\\plain");
+        assert_eq!(count(1, "task", "tasks"), "1 task");
+        assert_eq!(count(0, "task", "tasks"), "0 tasks");
+        assert_eq!(given_duration(Duration::from_secs(3600)), "1h");
+        assert_eq!(given_duration(Duration::from_secs(90)), "1m 30s");
+        assert_eq!(given_duration(Duration::from_millis(250)), "250ms");
+        let march = Local::now() + chrono::Duration::days(100);
+        assert_eq!(
+            local_time(&march.with_timezone(&Utc)),
+            march.format("%Y-%m-%d %H:%M:%S").to_string()
+        );
+    }
 
     #[test]
     fn durations_read_well() {

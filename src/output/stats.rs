@@ -67,8 +67,8 @@ impl Output {
         if let Some(ms) = s.aging_ms {
             t += &format!(
                 "  aging        {:>9}  (one priority higher per {} waited)\n",
-                short_duration(Duration::from_millis(ms)),
-                short_duration(Duration::from_millis(ms))
+                super::given_duration(Duration::from_millis(ms)),
+                super::given_duration(Duration::from_millis(ms))
             );
         }
         // controls (issue 13)

@@ -454,3 +454,74 @@ fn the_readme_monitor_alerts_with_nothing_waiting() {
         "mail: 0 waiting, the oldest for 0s, 11 failed in the last minute, 1 consumers\n"
     );
 }
+
+/// Task data never reaches a terminal raw (issue 21): a payload with a newline and an escape
+/// sequence, and a handler's error with one, come out escaped as redis-cli escapes them in
+/// every human form that shows them; a kept result is printed as written, unquoted.
+#[test]
+fn control_characters_in_task_data_are_escaped_in_human_output() {
+    let r = redis();
+    let evil = "a\nb\x1b[31mRED";
+    for id in ["e1", "e2"] {
+        rpq(&r)
+            .args(["produce", "--type", "t", "--id", id, "--payload", evil])
+            .assert()
+            .success();
+    }
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "k",
+            "--id",
+            "k1",
+            "--keep-result",
+            "1h",
+        ])
+        .assert()
+        .success();
+    let human = |args: &[&str], code: i32| -> String {
+        let out = rpq(&r).args(args).assert().code(code);
+        let stdout = out.get_output().stdout.clone();
+        let raw: Vec<u8> = stdout
+            .iter()
+            .copied()
+            .filter(|b| (*b < 0x20 && *b != b'\n') || *b == 0x7f)
+            .collect();
+        assert!(raw.is_empty(), "{args:?} printed control bytes {raw:?}");
+        String::from_utf8(stdout).unwrap()
+    };
+    let escaped = r"a\nb\x1b[31mRED";
+    for args in [
+        &["peek", "-n", "5"][..],
+        &["list", "--state", "waiting"],
+        &["show", "e1"],
+    ] {
+        let text = human(args, 0);
+        assert!(text.contains(escaped), "{args:?}: {text}");
+    }
+    // e1 fails for good with an error of its own control characters; e2 and k1 are done.
+    let consumed = human(
+        &[
+            "consume",
+            "--drain",
+            "--max-attempts",
+            "1",
+            "--exec",
+            r#"case $RPQ_TASK_ID in e1) printf 'bad\033[31m\tred\n' >&2; exit 1;; k1) printf '{"ok":true}';; esac"#,
+        ],
+        0,
+    );
+    assert!(consumed.contains(escaped), "{consumed}");
+    assert!(consumed.contains(r"bad\x1b[31m\tred"), "{consumed}");
+    for args in [
+        &["dead", "list"][..],
+        &["list", "--state", "dead"],
+        &["show", "e1"],
+    ] {
+        let text = human(args, 0);
+        assert!(text.contains(r"bad\x1b[31m\tred"), "{args:?}: {text}");
+    }
+    let kept = human(&["show", "k1"], 0);
+    assert!(kept.contains(r#"Result: {"ok":true}"#), "{kept}");
+}
