@@ -397,6 +397,53 @@ struct InputLine {
     keep_result: Option<Value>,
 }
 
+/// What a JSON value is, for an error: `the number 1`, `the string "a"`, `null`.
+pub fn json_kind(v: &Value) -> String {
+    let mut shown = v.to_string();
+    if shown.len() > 40 {
+        shown = format!("{}...", shown.chars().take(37).collect::<String>());
+    }
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(_) => format!("the boolean {shown}"),
+        Value::Number(_) => format!("the number {shown}"),
+        Value::String(_) => format!("the string {shown}"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// A serde_json error in rpq's words: where a line is not JSON, which field is missing or
+/// unknown, what was expected; never serde's own phrasing (`expected ident`, `invalid type:
+/// integer \`1\`, expected a string`).
+pub fn json_words(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    // serde's "at line 1 column 7" is noise for a one-line record.
+    let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
+    let names = |list: &str| list.replace('`', "\"");
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!(
+            "not valid JSON (at column {}); a task is one JSON object a line, such as {{\"type\":\"email\",\"priority\":\"high\"}}",
+            e.column()
+        ),
+        Category::Data => {
+            if let Some(f) = msg.strip_prefix("missing field ") {
+                format!("no {} field; a task needs \"type\" and \"priority\"", names(f))
+            } else if let Some(rest) = msg.strip_prefix("unknown field ") {
+                let (f, known) = rest.split_once(", expected one of ").unwrap_or((rest, ""));
+                format!("unknown field {}; the fields are {}", names(f), names(known))
+            } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+                let (got, want) = rest.split_once(", expected ").unwrap_or((rest, "another"));
+                format!("{} where {want} is expected", names(got))
+            } else {
+                names(msg)
+            }
+        }
+        Category::Io => msg.to_string(),
+    }
+}
+
 /// A duration on a `--stdin` line: a human string, or a number of seconds.
 fn line_duration(field: &str, v: &Value) -> Result<Duration, String> {
     let text = match v {
@@ -466,14 +513,34 @@ pub fn parse_input_line_full(
     defaults: When,
     settings: Settings,
 ) -> Result<NewTask, String> {
-    let input: InputLine = serde_json::from_str(line).map_err(|e| {
-        let msg = e.to_string();
-        // serde's "at line 1 column 7" is noise for a one-line record.
-        match msg.rfind(" at line ") {
-            Some(i) => msg[..i].to_string(),
-            None => msg,
+    let value: Value = serde_json::from_str(line).map_err(|e| json_words(&e))?;
+    let Some(fields) = value.as_object() else {
+        return Err(format!(
+            "{} is not a task; a task is a JSON object such as {{\"type\":\"email\",\"priority\":\"high\"}}",
+            json_kind(&value)
+        ));
+    };
+    // Name the field serde would not: which one has the wrong kind of value.
+    for (name, v) in fields {
+        let want_string = matches!(name.as_str(), "type" | "id" | "at");
+        if want_string && !v.is_string() {
+            return Err(format!(
+                "\"{name}\" is {}; it must be a string",
+                json_kind(v)
+            ));
         }
-    })?;
+        if name == "max_attempts"
+            && !v
+                .as_u64()
+                .is_some_and(|n| (1..=u64::from(u32::MAX)).contains(&n))
+        {
+            return Err(format!(
+                "\"max_attempts\" is {}; it must be a whole number from 1",
+                json_kind(v)
+            ));
+        }
+    }
+    let input: InputLine = serde_json::from_value(value).map_err(|e| json_words(&e))?;
     let priority = match &input.priority {
         Value::Number(n) => n
             .as_u64()

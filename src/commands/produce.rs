@@ -131,6 +131,18 @@ fn push_one(
     };
     let mut q = Queue::open(cfg)?;
     let (created, pushed) = q.push_detailed(&tasks)?;
+    if let Some(at) = args.at.filter(|at| *at <= created) {
+        // The server's clock decides: a time already past is due at once, and said so.
+        crate::output::log::Event::warn(
+            "at_past",
+            format!(
+                "--at {} is not in the future (Redis' clock says {}); queued due now",
+                crate::task::rfc3339::format(&at),
+                crate::task::rfc3339::format(&created)
+            ),
+        )
+        .emit();
+    }
     for (task, p) in tasks.iter().zip(&pushed) {
         let task = task.queued(created.timestamp_millis());
         match p {
