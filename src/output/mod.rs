@@ -279,40 +279,118 @@ impl Output {
         Ok(())
     }
 
-    /// One task a line (peek).
-    pub fn task(&self, task: &Task) -> io::Result<()> {
+    /// `peek`: a table of tasks, a header row and a row each (a JSON line each).
+    pub fn tasks(&self, tasks: &[Task]) -> io::Result<()> {
         if self.json {
-            return self.json_line(task);
+            for t in tasks {
+                self.json_line(t)?;
+            }
+            return Ok(());
         }
-        let attempts = if task.attempt > 0 {
-            format!("  attempts {}", task.attempt)
-        } else {
-            String::new()
-        };
-        self.block(&format!(
-            "{}  {}  {}  {}  {}{attempts}\n",
-            task.id,
-            self.priority_padded(task.priority, 6),
-            local_time(&task.created_at),
-            task.kind,
-            payload_text(&task.payload),
-        ))
+        let rows = tasks
+            .iter()
+            .map(|t| {
+                let mut row = self.task_cells(t);
+                row.push(Cell::plain(payload_text(&t.payload)));
+                Row {
+                    cells: row,
+                    under: None,
+                }
+            })
+            .collect::<Vec<_>>();
+        let mut cols = TASK_COLUMNS.to_vec();
+        cols.push(Column::left("PAYLOAD"));
+        self.table(&cols, &rows)
     }
 
-    pub fn dead(&self, d: &DeadTask) -> io::Result<()> {
+    /// The cells every task table starts with: id, priority, created, attempt, type.
+    fn task_cells(&self, t: &Task) -> Vec<Cell> {
+        let created = if t.unreadable {
+            "?".to_string()
+        } else {
+            local_time(&t.created_at)
+        };
+        vec![
+            Cell::plain(t.id.clone()),
+            Cell::painted(t.priority.name(), priority_colour(t.priority)),
+            Cell::plain(created),
+            Cell::plain(t.attempt.to_string()),
+            Cell::plain(t.kind.clone()),
+        ]
+    }
+
+    /// `dead list`: a table as peek's with when each died, and its error on a line below it.
+    pub fn dead(&self, dead: &[DeadTask]) -> io::Result<()> {
         if self.json {
-            return self.json_line(d);
+            for d in dead {
+                self.json_line(d)?;
+            }
+            return Ok(());
         }
-        self.block(&format!(
-            "{}  {}  died {}  attempts {}  {}  {}\n  error: {}\n",
-            d.task.id,
-            self.priority_padded(d.task.priority, 6),
-            local_time(&d.died_at),
-            d.task.attempt,
-            d.task.kind,
-            payload_text(&d.task.payload),
-            escape(&d.error),
-        ))
+        let rows = dead
+            .iter()
+            .map(|d| {
+                let mut row = self.task_cells(&d.task);
+                row.push(Cell::plain(local_time(&d.died_at)));
+                row.push(Cell::plain(payload_text(&d.task.payload)));
+                Row {
+                    cells: row,
+                    under: Some(format!("error: {}", escape(&d.error))),
+                }
+            })
+            .collect::<Vec<_>>();
+        let mut cols = TASK_COLUMNS.to_vec();
+        cols.extend([Column::left("DIED"), Column::left("PAYLOAD")]);
+        self.table(&cols, &rows)
+    }
+
+    /// The one table of human output: a header row, then the rows, each column as wide as its
+    /// widest cell (colour takes no width), numbers on the right; the last column is not
+    /// padded. A row's `under` text goes on its own indented line below it. No rows, no table.
+    pub(crate) fn table(&self, cols: &[Column], rows: &[Row]) -> io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut width: Vec<usize> = cols.iter().map(|c| c.head.chars().count()).collect();
+        for r in rows {
+            for (w, c) in width.iter_mut().zip(&r.cells) {
+                *w = (*w).max(c.text.chars().count());
+            }
+        }
+        let line = |cells: Vec<(String, Option<&'static str>)>| {
+            let last = cells.len() - 1;
+            let mut out = String::new();
+            for (i, ((text, colour), (col, w))) in
+                cells.into_iter().zip(cols.iter().zip(&width)).enumerate()
+            {
+                if i > 0 {
+                    out += "  ";
+                }
+                let pad = w.saturating_sub(text.chars().count());
+                let shown = match colour {
+                    Some(code) => self.paint(code, &text),
+                    None => text,
+                };
+                if col.right {
+                    out += &" ".repeat(pad);
+                    out += &shown;
+                } else {
+                    out += &shown;
+                    if i < last {
+                        out += &" ".repeat(pad);
+                    }
+                }
+            }
+            out.trim_end().to_string() + "\n"
+        };
+        let mut text = line(cols.iter().map(|c| (c.head.to_string(), None)).collect());
+        for r in rows {
+            text += &line(r.cells.iter().map(|c| (c.text.clone(), c.colour)).collect());
+            if let Some(u) = &r.under {
+                text += &format!("  {u}\n");
+            }
+        }
+        self.block(&text)
     }
 
     /// `rpq len`: a bare integer, or the breakdown in JSON; with `--priority`, that
@@ -637,6 +715,60 @@ impl Output {
         let _ = self.block("\x1b[?25l\x1b[2J");
         Screen
     }
+}
+
+/// A column of a table: its header, and whether it lines up on the right (numbers).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column {
+    pub head: &'static str,
+    pub right: bool,
+}
+
+impl Column {
+    pub const fn left(head: &'static str) -> Column {
+        Column { head, right: false }
+    }
+
+    pub const fn right(head: &'static str) -> Column {
+        Column { head, right: true }
+    }
+}
+
+/// The columns every task table starts with (`Output::task_cells`).
+const TASK_COLUMNS: [Column; 5] = [
+    Column::left("ID"),
+    Column::left("PRIORITY"),
+    Column::left("CREATED"),
+    Column::right("ATTEMPT"),
+    Column::left("TYPE"),
+];
+
+/// A cell: its text, and the colour it is painted in on a terminal.
+pub(crate) struct Cell {
+    pub text: String,
+    pub colour: Option<&'static str>,
+}
+
+impl Cell {
+    pub fn plain(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            colour: None,
+        }
+    }
+
+    pub fn painted(text: impl Into<String>, colour: &'static str) -> Cell {
+        Cell {
+            text: text.into(),
+            colour: Some(colour),
+        }
+    }
+}
+
+/// A row of a table, and a line to show below it (an error), if any.
+pub(crate) struct Row {
+    pub cells: Vec<Cell>,
+    pub under: Option<String>,
 }
 
 /// Where a handler's stdout goes (`Output::handler_out`).

@@ -316,7 +316,9 @@ fn human_times_are_local_and_priorities_are_names() {
     let created = time(&ndjson(&out.get_output().stdout)[0]["created_at"]);
     for (tz, offset_min) in [("UTC0", 0), ("XYZ-5:30", 330), ("ABC+7", -420)] {
         let out = rpq(&r).env("TZ", tz).arg("peek").assert().success();
-        let line = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        // Under the header row: ID PRIORITY CREATED ...
+        let line = text.lines().nth(1).unwrap_or_default();
         let fields: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(fields[1], "low", "{line}");
         let want = (created + chrono::Duration::minutes(offset_min))
