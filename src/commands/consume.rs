@@ -22,8 +22,17 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
         );
     }
     let sd = Shutdown::install()?;
-    // Only for the note on a terminal when the queue does not exist (a typo waits forever).
-    drop(super::open(cfg, out)?);
+    // Only for the notes on a terminal: when the queue does not exist (a typo waits forever),
+    // and what an idle consumer waits for, so a silent terminal is not taken for a hang.
+    let mut q = super::open(cfg, out)?;
+    if out.hints() && !a.drain && q.lengths()?.waiting == 0 {
+        out.hint(&format!(
+            "waiting for tasks on '{}' at {}; Ctrl+C stops",
+            cfg.queue,
+            cfg.display_url()
+        ));
+    }
+    drop(q);
     let opts = Options {
         name: a.name.clone().unwrap_or_else(default_name),
         delay: a.delay,

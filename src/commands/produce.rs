@@ -23,6 +23,9 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     }
     let sd = Shutdown::install()?;
     if args.stdin {
+        if cfg.stdin_tty {
+            out.hint("reading JSON lines, a task each; Ctrl+D ends");
+        }
         let mut input = LineReader::stdin();
         let done = producer::import(cfg, &mut input, args.batch, when, settings, &sd, out)?;
         if let Some(line) = done.stopped_after {

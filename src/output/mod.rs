@@ -646,6 +646,11 @@ impl Output {
         self.line(&msg)
     }
 
+    /// Whether `hint` says anything (stderr is a terminal): to skip work only a hint needs.
+    pub fn hints(&self) -> bool {
+        self.stderr_tty
+    }
+
     /// A note said only to a person at a terminal (stderr), such as "queue 'x' is empty".
     pub fn hint(&self, text: &str) {
         if self.stderr_tty {

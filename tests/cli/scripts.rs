@@ -527,3 +527,47 @@ fn control_characters_in_task_data_are_escaped_in_human_output() {
     let kept = human(&["show", "k1"], 0);
     assert!(kept.contains(r#"Result: {"ok":true}"#), "{kept}");
 }
+
+/// A command that waits on a terminal says what for, in one line on stderr (issue 21): an idle
+/// consumer, and `produce --stdin` reading the keyboard; through pipes, nothing.
+#[test]
+fn a_command_waiting_on_a_terminal_says_what_for() {
+    let r = redis();
+    let mut cmd = rpq_command(&r.url());
+    cmd.arg("consume");
+    let t = Pty::spawn(cmd, On::STDERR);
+    t.wait_for(&format!(
+        "waiting for tasks on 'default' at {}; Ctrl+C stops",
+        r.url()
+    ));
+    t.signal(libc::SIGTERM);
+    let (end, screen) = t.finish(Duration::from_secs(20));
+    assert!(end.status.success(), "{screen}");
+    assert_eq!(screen.matches("waiting for tasks").count(), 1, "{screen}");
+
+    // Piped, on the same empty queue: nothing of the kind.
+    let c = Proc::start(&r, &["consume", "--count", "1"]);
+    // The one on the terminal, and this one: idle on the empty queue before the push.
+    wait_consumers(&mut conn(&r), "default", 2);
+    push_one(&r, "t", "p1");
+    let out = c.end(Duration::from_secs(20));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(!out.stderr.contains("waiting for tasks"), "{}", out.stderr);
+
+    let mut cmd = rpq_command(&r.url());
+    cmd.args(["produce", "--stdin"]);
+    let mut t = Pty::spawn(cmd, On::ALL);
+    t.wait_for("reading JSON lines, a task each; Ctrl+D ends");
+    t.type_line(r#"{"type":"t","priority":1}"#);
+    t.end_input();
+    let (end, screen) = t.finish(Duration::from_secs(20));
+    assert!(end.status.success(), "{screen}");
+    assert!(screen.contains("Queued 1 task"), "{screen}");
+
+    rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin("{\"type\":\"t\",\"priority\":1}\n")
+        .assert()
+        .success()
+        .stderr("");
+}
