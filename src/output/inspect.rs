@@ -1,4 +1,4 @@
-//! `show`, `list`, `cancel`, `move` and `queues`: a block per task, a line per task, what was
+//! `show`, `list`, `cancel`, `move` and `queues`: a block per task, a table of tasks, what was
 //! done to each task, a table of queues; one JSON object a line with `--json`.
 
 use super::{escape, local_date_time, local_time, payload_text, Cell, Column, Output, Row};

@@ -1,5 +1,7 @@
 //! Every write to stdout and stderr: the human blocks of the seed's example and the NDJSON
-//! lines, tables (`stats`, `bench`), the progress line, the prompt, and diagnostics (`note`).
+//! lines, tables (one helper, `Output::table`, for `peek`, `list`, `dead list` and `queues`),
+//! the progress line, the prompt, and diagnostics (`note`). Task data shown to people goes
+//! through `escape` first.
 //! `Output` is built once from the config and handed to the commands, which never test
 //! `--json` or print themselves; only `error::report` writes the final error line. A unit test
 //! holds the rest of `src/` to that.

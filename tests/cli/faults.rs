@@ -399,7 +399,10 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["id"], "bad");
     assert_eq!(dead[0]["payload"], json!({"n": 1}));
-    assert_eq!(dead[0]["attempts"], 2);
+    assert_eq!(
+        (&dead[0]["attempt"], &dead[0]["state"]),
+        (&json!(2), &json!("dead"))
+    );
     assert_eq!(dead[0]["error"], "exit status 3: no such thing");
     assert!(dead[0]["died_at"].is_string());
     rpq(&r).arg("len").assert().success().stdout("0\n");
@@ -919,7 +922,7 @@ fn a_task_no_handler_can_be_started_for_goes_dead_and_the_consumer_goes_on() {
     );
     let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     assert_eq!(dead.len(), 2);
-    assert!(dead.iter().all(|d| d["attempts"] == 1), "{dead:?}");
+    assert!(dead.iter().all(|d| d["attempt"] == 1), "{dead:?}");
 }
 
 #[test]

@@ -296,6 +296,10 @@ fn every_command_and_api_answer_holds_to_the_schema() {
     let dead = l("task_info", &["dead", "list"]);
     assert!(dead.iter().all(|d| d["state"] == "dead"), "{dead:?}");
     l("kept", &["result", "m1"]);
+    // The id of a task done with its result kept: not queued again, and when it was done.
+    let again = l("produced", &["produce", "--type", "m", "--id", "m1"]);
+    assert_eq!(again[0]["queued"], false);
+    assert!(again[0]["done_at"].is_string(), "{again:?}");
     l("kept", &["show", "m1"]);
     l("task_info", &["show", "s1", "f1"]);
     for state in ["waiting", "scheduled", "in-flight", "retrying", "dead"] {
