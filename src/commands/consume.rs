@@ -4,7 +4,7 @@ use crate::cli::ConsumeArgs;
 use crate::config::Config;
 use crate::consumer::{self, default_name, Options};
 use crate::error::{DataError, UsageError};
-use crate::output::Output;
+use crate::output::{count, Output};
 use crate::shutdown::Shutdown;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -53,14 +53,14 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
     let mut bad = Vec::new();
     if summary.unreadable > 0 {
         bad.push(format!(
-            "{} stored task(s) could not be read",
-            summary.unreadable
+            "{} could not be read",
+            count(summary.unreadable, "stored task", "stored tasks")
         ));
     }
     if summary.unstartable > 0 {
         bad.push(format!(
-            "{} task(s) could not be handed to a handler",
-            summary.unstartable
+            "{} could not be handed to a handler",
+            count(summary.unstartable, "task", "tasks")
         ));
     }
     if !bad.is_empty() && (opts.drain || opts.count.is_some()) {

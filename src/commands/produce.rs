@@ -5,7 +5,7 @@ use crate::cli::ProduceArgs;
 use crate::config::Config;
 use crate::error::{DataError, Interrupted, TimedOut, UsageError};
 use crate::lines::LineReader;
-use crate::output::{note, Output};
+use crate::output::{count, note, Output};
 use crate::producer;
 use crate::queue::{KeptOutcome, Pushed, Queue, Waited};
 use crate::shutdown::Shutdown;
@@ -37,8 +37,14 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
         out.import_summary(done.queued, done.duplicates, done.bad)?;
         if done.bad > 0 {
             return Err(DataError(format!(
-                "{} line(s) of stdin were not valid tasks and were skipped; the other {} were queued",
-                done.bad, done.queued
+                "{} of stdin {} and skipped; the other {} queued",
+                count(done.bad, "line", "lines"),
+                if done.bad == 1 {
+                    "was not a valid task"
+                } else {
+                    "were not valid tasks"
+                },
+                count(done.queued, "was", "were"),
             ))
             .into());
         }

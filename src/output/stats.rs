@@ -103,11 +103,10 @@ impl Output {
         }
         if let Some(l) = &s.lost {
             t += &format!(
-                "  warning      at {} redis came back from a restart without {} push(es) and {} \
-                 acknowledgement(s)\n",
+                "  warning      at {} redis came back from a restart without {} and {}\n",
                 local_time(&l.at),
-                l.pushes,
-                l.acks
+                super::count(l.pushes, "push", "pushes"),
+                super::count(l.acks, "acknowledgement", "acknowledgements")
             );
         }
         t += &format!(

@@ -817,9 +817,9 @@ async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response
         return Ok(Json(body).into_response());
     }
     body["error"] = json!(format!(
-        "{} line(s) are not valid tasks and were skipped; the other {} were pushed",
-        errors.len(),
-        pushed.len()
+        "{} not valid and skipped; the other {} pushed",
+        crate::output::count(errors.len() as u64, "line was", "lines were"),
+        crate::output::count(pushed.len() as u64, "was", "were")
     ));
     Ok((StatusCode::BAD_REQUEST, Json(body)).into_response())
 }

@@ -146,7 +146,8 @@ fn a_full_server_is_one_line_with_the_count_queued_and_the_first_line_not() {
     let n = waiting(&mut c);
     assert!(n > 0 && n < 2001, "{n}: {stderr}");
     let said = format!(
-        "rpq: {n} task(s) queued; line {} and the lines after it were not: ",
+        "rpq: {n} {} queued; line {} and the lines after it were not: ",
+        if n == 1 { "task" } else { "tasks" },
         n + 1
     );
     assert!(stderr.starts_with(&said), "{stderr}");

@@ -540,7 +540,7 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("task b cannot be read"), "{stderr}");
     assert!(
-        stderr.contains("2 stored task(s) could not be read"),
+        stderr.contains("2 stored tasks could not be read"),
         "{stderr}"
     );
     let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
@@ -917,7 +917,7 @@ fn a_task_no_handler_can_be_started_for_goes_dead_and_the_consumer_goes_on() {
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("2 task(s) could not be handed to a handler"),
+        stderr.contains("2 tasks could not be handed to a handler"),
         "{stderr}"
     );
     let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));

@@ -159,7 +159,7 @@ fn every_exit_code_of_the_spec() {
             predicate::str::contains("line 2: ")
                 .and(predicate::str::contains("line 3: "))
                 .and(predicate::str::contains("line 1").not())
-                .and(predicate::str::contains("rpq: 2 line(s) of stdin")),
+                .and(predicate::str::contains("rpq: 2 lines of stdin were not valid tasks")),
         );
     rpq(&r).arg("len").assert().stdout("2\n");
     // 65: a stored task that cannot be read goes to the dead set; the consumer goes on.
