@@ -711,9 +711,18 @@ impl Output {
             HandlerOut::Piped
         } else if self.json {
             HandlerOut::Fd(io::stderr().as_fd().try_clone_to_owned()?)
+        } else if self.marks_handler_output() {
+            HandlerOut::Piped
         } else {
             HandlerOut::Inherit
         })
+    }
+
+    /// Whether an `--exec` handler's stdout is relayed a line at a time, each marked with its
+    /// task id (`log::Relay::marked`): on a person's terminal, where it would be glued to
+    /// rpq's own lines. Through a pipe it stays the handler's own, byte for byte.
+    pub fn marks_handler_output(&self) -> bool {
+        self.for_eyes() && self.collected.is_none()
     }
 
     /// Takes over the terminal for frames redrawn in place (`stats --watch`): clears it and

@@ -571,3 +571,32 @@ fn a_command_waiting_on_a_terminal_says_what_for() {
         .success()
         .stderr("");
 }
+
+/// On a terminal a handler's output is its own lines, each marked with its task id, never glued
+/// to rpq's (issue 21); through a pipe it is the handler's, byte for byte.
+#[test]
+fn handler_output_on_a_terminal_is_marked_with_its_task() {
+    let r = redis();
+    push_one(&r, "t", "job-1");
+    let handler = r#"echo hello; printf 'no newline'"#;
+    let mut cmd = rpq_command(&r.url());
+    cmd.env("NO_COLOR", "1")
+        .args(["consume", "--count", "1", "--name", "c1", "--exec", handler]);
+    let (end, screen) = Pty::spawn(cmd, On::BOTH).finish(Duration::from_secs(20));
+    assert!(end.status.success(), "{screen}");
+    let lines: Vec<&str> = screen.lines().map(|l| l.trim_end_matches('\r')).collect();
+    assert!(lines.contains(&"[job-1] hello"), "{screen:?}");
+    assert!(lines.contains(&"[job-1] no newline"), "{screen:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("[c1] Done: task job-1")),
+        "{screen:?}"
+    );
+    push_one(&r, "t", "job-2");
+    let out = rpq(&r)
+        .args(["consume", "--count", "1", "--exec", handler])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("hello\nno newline"), "{stdout}");
+    assert!(!stdout.contains("[job-2]"), "{stdout}");
+}
