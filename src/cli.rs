@@ -412,7 +412,7 @@ pub struct ProduceArgs {
     pub kind: Option<String>,
 
     /// Priority of the one task: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, requires = "kind")]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true, requires = "kind")]
     pub priority: Option<Priority>,
 
     /// Payload of the one task: JSON if it parses, else a string (past the kernel's 128 KiB for an argument: a line on --stdin)
@@ -533,14 +533,15 @@ pub struct ConsumeArgs {
 #[derive(Debug, Args)]
 pub struct PeekArgs {
     /// How many tasks
-    #[arg(short = 'n', long = "count", default_value_t = 1, value_name = "N")]
+    #[arg(short = 'n', long = "count", default_value_t = 1, value_name = "N",
+          value_parser = task_count_parser())]
     pub n: usize,
 }
 
 #[derive(Debug, Args)]
 pub struct LenArgs {
     /// Count one priority only: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
 }
 
@@ -590,7 +591,8 @@ An id that is not in the dead set is named on stderr, and the exit status is 1."
 #[derive(Debug, Args)]
 pub struct DeadListArgs {
     /// At most N tasks
-    #[arg(short = 'n', long = "count", default_value_t = 100, value_name = "N")]
+    #[arg(short = 'n', long = "count", default_value_t = 100, value_name = "N",
+          value_parser = task_count_parser())]
     pub n: usize,
 }
 
@@ -757,7 +759,7 @@ pub struct ScheduleAddArgs {
     pub kind: String,
 
     /// Its priority: 1|2|3 or high|medium|low [default: medium]
-    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
 
     /// Its payload: JSON if it parses, else a string
@@ -810,7 +812,7 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address and port to listen on; one that is not loopback needs a token
-    #[arg(long, default_value = "127.0.0.1:7464", value_name = "ADDR")]
+    #[arg(long, default_value = "127.0.0.1:7464", value_name = "ADDR", value_parser = parse_listen)]
     pub listen: SocketAddr,
 
     /// File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)
@@ -865,7 +867,7 @@ pub struct ListArgs {
     pub kind: Option<String>,
 
     /// Only tasks of this priority: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
 
     /// At most N tasks
@@ -894,7 +896,7 @@ pub struct MoveArgs {
     pub ids: Vec<String>,
 
     /// The new priority: 1|2|3 or high|medium|low
-    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
 
     /// Make retrying tasks due now: they wait in line at once
@@ -908,7 +910,7 @@ pub struct QueuesArgs {}
 #[derive(Debug, Args)]
 pub struct PauseArgs {
     /// Pause only this priority: 1|2|3 or high|medium|low [default: every priority]
-    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
 
     /// Resume by itself after DUR, by the Redis server's clock [default: until `rpq resume`]
@@ -919,7 +921,7 @@ pub struct PauseArgs {
 #[derive(Debug, Args)]
 pub struct ResumeArgs {
     /// Resume only this priority: 1|2|3 or high|medium|low [default: every priority]
-    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true)]
+    #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
 }
 
@@ -991,6 +993,42 @@ pub fn priority_parser() -> impl clap::builder::TypedValueParser<Value = Priorit
         s.parse::<Priority>()
             .expect("a possible value is a priority")
     })
+}
+
+/// `-n N` of peek, list and dead list: one rule, 1 to 100,000 (0 is a usage error, as an
+/// empty answer to a question nobody asked would hide a typo).
+pub fn task_count_parser() -> impl clap::builder::TypedValueParser<Value = usize> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(u64)
+        .range(1..=100_000)
+        .map(|n| n as usize)
+}
+
+/// `--listen HOST:PORT`: an address, or a host name resolved now (`localhost:7464`).
+pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(a) = s.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    let bad = |why: &str| {
+        format!("'{s}' is not an address to listen on ({why}); use HOST:PORT, e.g. 127.0.0.1:7464, [::1]:7464 or localhost:7464")
+    };
+    if !s
+        .rsplit_once(':')
+        .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())
+    {
+        return Err(bad("no port"));
+    }
+    let mut addrs: Vec<SocketAddr> = s
+        .to_socket_addrs()
+        .map_err(|e| bad(&format!("the host name does not resolve: {e}")))?
+        .collect();
+    // IPv4 first, as 127.0.0.1 is what a browser tries for localhost most often.
+    addrs.sort_by_key(|a| a.is_ipv6());
+    addrs
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad("the host name has no address"))
 }
 
 /// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none; at

@@ -271,6 +271,13 @@ fn plain_text(e: &RedisError) -> String {
 /// Redis errors with a hint where one helps; this never contains the URL, so no password.
 pub fn describe(e: RedisError) -> anyhow::Error {
     let text = plain_text(&e);
+    if text.contains("invalid bulk length") {
+        return anyhow::anyhow!(
+            "the server refused a request larger than its proto-max-bulk-len (512mb unless \
+             set lower): a task's payload is too large for it; send a smaller payload, or raise \
+             proto-max-bulk-len"
+        );
+    }
     let hint = if text.contains("CertificateRequired") {
         Some("the server wants a client certificate: add --tls-cert FILE --tls-key FILE")
     } else if text.contains("certificate") || text.contains("Certificate") {
@@ -312,6 +319,12 @@ pub fn describe(e: RedisError) -> anyhow::Error {
 /// URL on a TLS port (the server resets the connection at once), a `rediss://` URL on a plain
 /// port (no TLS answer: a second look in plain says so), an unreachable address.
 fn diagnose(cfg: &Config, e: RedisError) -> anyhow::Error {
+    if e.to_string().contains("DB index is out of range") {
+        return anyhow::anyhow!(
+            "the server has no database of the number the URL ends in (/N); its `databases` \
+             setting is lower (16 by default: /0 to /15); use a lower /N in --url"
+        );
+    }
     let tls = cfg.urls.iter().any(|u| u.starts_with("rediss://"));
     let reset =
         e.to_string().contains("reset by peer") || e.to_string().contains("Connection reset");

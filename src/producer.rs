@@ -268,8 +268,9 @@ impl Import<'_> {
         self.progress.clear();
         if e.is::<Interrupted>() {
             note(&format!(
-                "stopped by a second signal: {queued} task(s) queued; line {first} and the \
-                 lines after it were not"
+                "stopped by a second signal: {} queued; line {first} and the lines after it \
+                 were not",
+                crate::output::count(queued, "task", "tasks")
             ));
             return e;
         }
@@ -280,7 +281,8 @@ impl Import<'_> {
             .map(|c| c.to_string())
             .collect();
         anyhow::anyhow!(
-            "{queued} task(s) queued; line {first} and the lines after it were not: {}",
+            "{} queued; line {first} and the lines after it were not: {}",
+            crate::output::count(queued, "task", "tasks"),
             cause.join(": ")
         )
     }

@@ -108,7 +108,7 @@ impl Definition {
         match (&self.every_ms, &self.cron) {
             (Some(ms), _) => format!(
                 "every {}",
-                crate::output::short_duration(Duration::from_millis(*ms))
+                crate::output::given_duration(Duration::from_millis(*ms))
             ),
             (_, Some(expr)) => format!("cron '{expr}' {}", self.tz.as_deref().unwrap_or("UTC")),
             _ => "?".into(),
@@ -181,16 +181,56 @@ impl Stored {
     }
 }
 
-/// The JSON of `schedule list`.
-#[derive(Debug, Clone, Serialize)]
+/// The JSON of `schedule list`: the definition's fields, but `since` in RFC 3339 as every
+/// other time rpq prints (the stored form keeps `since_ms`).
+#[derive(Debug, Clone)]
 pub struct Listed {
     pub name: String,
-    #[serde(flatten)]
     pub def: Definition,
-    #[serde(with = "rfc3339::opt")]
     pub next_at: Option<DateTime<Utc>>,
-    #[serde(with = "rfc3339::opt")]
     pub last_fired_at: Option<DateTime<Utc>>,
+}
+
+impl Serialize for Listed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            name: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            every_ms: Option<u64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cron: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            tz: Option<&'a str>,
+            #[serde(rename = "type")]
+            kind: &'a str,
+            priority: Priority,
+            payload: &'a Value,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            ttl_ms: Option<u64>,
+            #[serde(with = "rfc3339")]
+            since: DateTime<Utc>,
+            #[serde(with = "rfc3339::opt")]
+            next_at: Option<DateTime<Utc>>,
+            #[serde(with = "rfc3339::opt")]
+            last_fired_at: Option<DateTime<Utc>>,
+        }
+        let d = &self.def;
+        Line {
+            name: &self.name,
+            every_ms: d.every_ms,
+            cron: d.cron.as_deref(),
+            tz: d.tz.as_deref(),
+            kind: &d.kind,
+            priority: d.priority,
+            payload: &d.payload,
+            ttl_ms: d.ttl_ms,
+            since: crate::task::ms_to_time(d.since_ms),
+            next_at: self.next_at,
+            last_fired_at: self.last_fired_at,
+        }
+        .serialize(s)
+    }
 }
 
 #[cfg(test)]

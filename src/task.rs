@@ -304,6 +304,7 @@ impl NewTask {
             due_at: self.when.due_ms(created_ms).map(ms_to_time),
             expires_at: self.when.expires_ms(created_ms).map(ms_to_time),
             settings: self.settings,
+            unreadable: false,
         }
     }
 }
@@ -352,7 +353,8 @@ pub struct Task {
     pub kind: String,
     pub priority: Priority,
     pub payload: Value,
-    #[serde(with = "rfc3339")]
+    /// Not printed for an unreadable task: its creation time is not known.
+    #[serde(with = "rfc3339", skip_serializing_if = "unknown_time")]
     pub created_at: DateTime<Utc>,
     /// Which claim of the task this is: 1 for the first, 0 while it has never been claimed.
     pub attempt: u32,
@@ -373,6 +375,15 @@ pub struct Task {
     /// What the producer asked of the consumer (issue 11), each field only when set.
     #[serde(flatten)]
     pub settings: Settings,
+    /// Its stored body could not be read: the type, payload and creation time shown are
+    /// placeholders, and JSON says so (`"unreadable": true`, no `created_at`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
+}
+
+/// The creation time of an unreadable task (`Task::unreadable`), which no real task has.
+fn unknown_time(t: &DateTime<Utc>) -> bool {
+    t.timestamp_millis() == 0
 }
 
 impl Task {
@@ -416,6 +427,7 @@ impl Task {
                 exec_timeout_ms: s.o.map(clamp_ms),
                 keep_result_ms: s.k.map(clamp_ms),
             },
+            unreadable: false,
         })
     }
 
@@ -433,6 +445,7 @@ impl Task {
             due_at: None,
             expires_at: None,
             settings: Settings::default(),
+            unreadable: true,
         }
     }
 }
@@ -466,6 +479,53 @@ struct InputLine {
     exec_timeout: Option<Value>,
     #[serde(default)]
     keep_result: Option<Value>,
+}
+
+/// What a JSON value is, for an error: `the number 1`, `the string "a"`, `null`.
+pub fn json_kind(v: &Value) -> String {
+    let mut shown = v.to_string();
+    if shown.len() > 40 {
+        shown = format!("{}...", shown.chars().take(37).collect::<String>());
+    }
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(_) => format!("the boolean {shown}"),
+        Value::Number(_) => format!("the number {shown}"),
+        Value::String(_) => format!("the string {shown}"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// A serde_json error in rpq's words: where a line is not JSON, which field is missing or
+/// unknown, what was expected; never serde's own phrasing (`expected ident`, `invalid type:
+/// integer \`1\`, expected a string`).
+pub fn json_words(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    // serde's "at line 1 column 7" is noise for a one-line record.
+    let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
+    let names = |list: &str| list.replace('`', "\"");
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!(
+            "not valid JSON (at column {}); a task is one JSON object a line, such as {{\"type\":\"email\",\"priority\":\"high\"}}",
+            e.column()
+        ),
+        Category::Data => {
+            if let Some(f) = msg.strip_prefix("missing field ") {
+                format!("no {} field; a task needs \"type\" and \"priority\"", names(f))
+            } else if let Some(rest) = msg.strip_prefix("unknown field ") {
+                let (f, known) = rest.split_once(", expected one of ").unwrap_or((rest, ""));
+                format!("unknown field {}; the fields are {}", names(f), names(known))
+            } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+                let (got, want) = rest.split_once(", expected ").unwrap_or((rest, "another"));
+                format!("{} where {want} is expected", names(got))
+            } else {
+                names(msg)
+            }
+        }
+        Category::Io => msg.to_string(),
+    }
 }
 
 /// A duration on a `--stdin` line: a human string, or a number of seconds.
@@ -558,14 +618,34 @@ pub fn parse_input_line_full(
     defaults: When,
     settings: Settings,
 ) -> Result<NewTask, String> {
-    let input: InputLine = serde_json::from_str(line).map_err(|e| {
-        let msg = e.to_string();
-        // serde's "at line 1 column 7" is noise for a one-line record.
-        match msg.rfind(" at line ") {
-            Some(i) => msg[..i].to_string(),
-            None => msg,
+    let value: Value = serde_json::from_str(line).map_err(|e| json_words(&e))?;
+    let Some(fields) = value.as_object() else {
+        return Err(format!(
+            "{} is not a task; a task is a JSON object such as {{\"type\":\"email\",\"priority\":\"high\"}}",
+            json_kind(&value)
+        ));
+    };
+    // Name the field serde would not: which one has the wrong kind of value.
+    for (name, v) in fields {
+        let want_string = matches!(name.as_str(), "type" | "id" | "at");
+        if want_string && !v.is_string() {
+            return Err(format!(
+                "\"{name}\" is {}; it must be a string",
+                json_kind(v)
+            ));
         }
-    })?;
+        if name == "max_attempts"
+            && !v
+                .as_u64()
+                .is_some_and(|n| (1..=u64::from(u32::MAX)).contains(&n))
+        {
+            return Err(format!(
+                "\"max_attempts\" is {}; it must be a whole number from 1",
+                json_kind(v)
+            ));
+        }
+    }
+    let input: InputLine = serde_json::from_value(value).map_err(|e| json_words(&e))?;
     let priority = match &input.priority {
         Value::Number(n) => n
             .as_u64()
@@ -724,7 +804,8 @@ mod tests {
 
     #[test]
     fn task_json_has_the_documented_fields() {
-        let t = NewTask::new("email", Priority::LOW, json!("hi")).queued(0);
+        // At 1 ms: 0 is the time of an unreadable task, which is not printed.
+        let t = NewTask::new("email", Priority::LOW, json!("hi")).queued(1);
         let v = serde_json::to_value(&t).unwrap();
         let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
         keys.sort();
@@ -733,7 +814,7 @@ mod tests {
             ["attempt", "created_at", "id", "payload", "priority", "type"]
         );
         assert_eq!(v["priority"], 3);
-        assert_eq!(v["created_at"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(v["created_at"], "1970-01-01T00:00:00.001Z");
     }
 
     #[test]

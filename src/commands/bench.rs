@@ -44,8 +44,8 @@ pub fn run(cfg: &Config, out: &Output, a: &BenchArgs) -> Result<ExitCode> {
     out.bench(&report)?;
     if !report.exactly_once() {
         bail!(
-            "exactly-once check failed: {} task(s) lost, {} handed out more than once",
-            report.lost,
+            "exactly-once check failed: {} lost, {} handed out more than once",
+            crate::output::count(report.lost, "task", "tasks"),
             report.duplicated
         );
     }

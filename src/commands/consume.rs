@@ -4,7 +4,7 @@ use crate::cli::ConsumeArgs;
 use crate::config::Config;
 use crate::consumer::{self, default_name, Options};
 use crate::error::{DataError, UsageError};
-use crate::output::Output;
+use crate::output::{count, Output};
 use crate::shutdown::Shutdown;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -24,11 +24,19 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
     let sd = Shutdown::install()?;
     // A consumer started before its Redis (at boot, in a container) waits for it, as after a
     // disconnect; a signal meanwhile is a graceful stop.
-    let Some(q) = crate::reconnect::open_waiting(cfg, &sd)? else {
+    let Some(mut q) = crate::reconnect::open_waiting(cfg, &sd)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    // Only for the note on a terminal when the queue does not exist (a typo waits forever).
+    // Only for the notes on a terminal: when the queue does not exist (a typo waits forever),
+    // and what an idle consumer waits for, so a silent terminal is not taken for a hang.
     super::hint_missing(cfg, out, &q);
+    if out.hints() && !a.drain && q.lengths()?.waiting == 0 {
+        out.hint(&format!(
+            "waiting for tasks on '{}' at {}; Ctrl+C stops",
+            cfg.queue,
+            cfg.display_url()
+        ));
+    }
     drop(q);
     let opts = Options {
         name: a.name.clone().unwrap_or_else(default_name),
@@ -50,14 +58,14 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
     let mut bad = Vec::new();
     if summary.unreadable > 0 {
         bad.push(format!(
-            "{} stored task(s) could not be read",
-            summary.unreadable
+            "{} could not be read",
+            count(summary.unreadable, "stored task", "stored tasks")
         ));
     }
     if summary.unstartable > 0 {
         bad.push(format!(
-            "{} task(s) could not be handed to a handler",
-            summary.unstartable
+            "{} could not be handed to a handler",
+            count(summary.unstartable, "task", "tasks")
         ));
     }
     if !bad.is_empty() && (opts.drain || opts.count.is_some()) {

@@ -15,9 +15,7 @@ pub fn run(cfg: &Config, out: &Output, cmd: &DeadCommand) -> Result<ExitCode> {
             if dead.is_empty() && q.exists() {
                 out.hint(&format!("no dead tasks in queue '{}'", cfg.queue));
             }
-            for d in &dead {
-                out.dead(d)?;
-            }
+            out.dead(&dead)?;
         }
         DeadCommand::Retry(a) => moved(cfg, out, "retry", q.dead_retry(&a.ids)?)?,
         DeadCommand::Purge(a) => {

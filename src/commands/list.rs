@@ -16,9 +16,7 @@ pub fn run(cfg: &Config, out: &Output, args: &ListArgs) -> Result<ExitCode> {
         n: args.n as usize,
         after: args.after.clone(),
     })?;
-    for t in &page.tasks {
-        out.listed(t)?;
-    }
+    out.listed(&page.tasks)?;
     let state = args.state;
     // Only waiting tasks of one priority are counted as such; other filters read the tasks.
     let counted = args.kind.is_none() && (args.priority.is_none() || state == State::Waiting);

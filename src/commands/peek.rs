@@ -12,8 +12,6 @@ pub fn run(cfg: &Config, out: &Output, args: &PeekArgs) -> Result<ExitCode> {
     if tasks.is_empty() && q.exists() {
         out.hint(&format!("queue '{}' is empty", cfg.queue));
     }
-    for t in &tasks {
-        out.task(t)?;
-    }
+    out.tasks(&tasks)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@ use crate::cli::ProduceArgs;
 use crate::config::Config;
 use crate::error::{DataError, Interrupted, TimedOut, UsageError};
 use crate::lines::LineReader;
-use crate::output::{note, Output};
+use crate::output::{count, note, Output};
 use crate::producer;
 use crate::queue::{KeptOutcome, Pushed, Queue, Waited};
 use crate::shutdown::Shutdown;
@@ -34,6 +34,9 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     }
     let sd = Shutdown::install()?;
     if args.stdin {
+        if cfg.stdin_tty {
+            out.hint("reading JSON lines, a task each; Ctrl+D ends");
+        }
         let mut input = LineReader::stdin();
         let done = producer::import(cfg, &mut input, args.batch, when, settings, &sd, out)?;
         if let Some(line) = done.stopped_after {
@@ -45,8 +48,14 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
         out.import_summary(done.queued, done.duplicates, done.bad)?;
         if done.bad > 0 {
             return Err(DataError(format!(
-                "{} line(s) of stdin were not valid tasks and were skipped; the other {} were queued",
-                done.bad, done.queued
+                "{} of stdin {} and skipped; the other {} queued",
+                count(done.bad, "line", "lines"),
+                if done.bad == 1 {
+                    "was not a valid task"
+                } else {
+                    "were not valid tasks"
+                },
+                count(done.queued, "was", "were"),
             ))
             .into());
         }
@@ -189,6 +198,18 @@ fn push_one(
     };
     let mut q = Queue::open(cfg)?;
     let (created, pushed) = q.push_detailed(&tasks)?;
+    if let Some(at) = args.at.filter(|at| *at <= created) {
+        // The server's clock decides: a time already past is due at once, and said so.
+        crate::output::log::Event::warn(
+            "at_past",
+            format!(
+                "--at {} is not in the future (Redis' clock says {}); queued due now",
+                crate::task::rfc3339::format(&at),
+                crate::task::rfc3339::format(&created)
+            ),
+        )
+        .emit();
+    }
     for (task, p) in tasks.iter().zip(&pushed) {
         let task = task.queued(created.timestamp_millis());
         match p {

@@ -159,7 +159,8 @@ impl Handler {
                 )))
             }
         };
-        let mut w = Watched::new(child, input, &task.id, r.capture);
+        let marked = !r.capture && r.out.marks_handler_output();
+        let mut w = Watched::new(child, input, &task.id, r.capture, marked);
         if let Some(g) = r.group {
             g.store(w.pgid, Ordering::SeqCst);
         }
@@ -243,7 +244,7 @@ struct Watched {
 }
 
 impl Watched {
-    fn new(child: Spawned, input: Vec<u8>, id: &str, capture: bool) -> Watched {
+    fn new(child: Spawned, input: Vec<u8>, id: &str, capture: bool, marked: bool) -> Watched {
         let pgid = child.pid;
         let pidfd = pidfd_open(pgid);
         for fd in [
@@ -270,7 +271,11 @@ impl Watched {
             result: Vec::new(),
             truncated: 0,
             err_relay: Relay::new("handler_stderr", id),
-            out_relay: Relay::new("handler_stdout", id),
+            out_relay: if marked {
+                Relay::marked(id)
+            } else {
+                Relay::new("handler_stdout", id)
+            },
         };
         // A task up to the pipe's size (64 KiB) goes in this one write, before any poll.
         w.feed();

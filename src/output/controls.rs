@@ -40,7 +40,8 @@ impl Output {
     /// `limit --off`.
     pub fn limit_removed(&self, kind: Option<&str>, removed: bool) -> io::Result<()> {
         if self.json {
-            return self.json_line(&json!({ "type": kind, "removed": removed }));
+            // `removed` is a count wherever it is printed (clear, schedule remove).
+            return self.json_line(&json!({ "type": kind, "removed": u64::from(removed) }));
         }
         if removed {
             let what = kind.map_or("every task".to_string(), |k| format!("type '{k}'"));

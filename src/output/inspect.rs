@@ -1,7 +1,7 @@
-//! `show`, `list`, `cancel`, `move` and `queues`: a block per task, a line per task, what was
+//! `show`, `list`, `cancel`, `move` and `queues`: a block per task, a table of tasks, what was
 //! done to each task, a table of queues; one JSON object a line with `--json`.
 
-use super::{local_date_time, local_time, payload_text, Output};
+use super::{escape, local_date_time, local_time, payload_text, Cell, Column, Output, Row};
 use crate::queue::{Cancelled, Kept, KeptOutcome, QueueCounts, State, TaskInfo};
 use std::io;
 
@@ -35,10 +35,10 @@ impl Output {
             let text = text.trim_end_matches('\n');
             let head: String = text.chars().take(SHOWN_RESULT_CHARS).collect();
             let more = if head.len() < text.len() { " ..." } else { "" };
-            s += &format!("  - Result: {}{more}\n", head.escape_debug());
+            s += &format!("  - Result: {}{more}\n", escape(&head));
         }
         if let Some(e) = &k.error {
-            s += &format!("  - Error: {e}\n");
+            s += &format!("  - Error: {}\n", escape(e));
         }
         s.push('\n');
         self.block(&s)
@@ -84,47 +84,61 @@ impl Output {
             }
         }
         if let Some(e) = &t.error {
-            s += &format!("  - Last error: {e}\n");
+            s += &format!("  - Last error: {}\n", escape(e));
         }
         s.push('\n');
         self.block(&s)
     }
 
-    /// `list`: one line per task (as `peek`'s, with what its state knows), or its JSON line.
-    pub fn listed(&self, t: &TaskInfo) -> io::Result<()> {
+    /// `list`: a table of tasks as `peek`'s, with the columns their state has (holder, lease,
+    /// due, retry, death time), each error on a line below its task; or a JSON line each.
+    pub fn listed(&self, tasks: &[TaskInfo]) -> io::Result<()> {
         if self.json {
-            return self.json_line(t);
-        }
-        let task = &t.task;
-        let mut s = format!(
-            "{}  {}  {}  {}  {}",
-            task.id,
-            self.priority_padded(task.priority, 6),
-            local_time(&task.created_at),
-            task.kind,
-            payload_text(&task.payload),
-        );
-        if task.attempt > 0 {
-            s += &format!("  attempt {}", task.attempt);
-        }
-        if let Some(c) = &t.consumer {
-            s += &format!("  held by {c}");
-        }
-        for (label, at) in [
-            ("due", t.task.due_at.filter(|_| t.state == State::Scheduled)),
-            ("until", t.lease_until),
-            ("retry at", t.retry_at),
-            ("died", t.died_at),
-        ] {
-            if let Some(at) = at {
-                s += &format!("  {label} {}", local_time(&at));
+            for t in tasks {
+                self.json_line(t)?;
             }
+            return Ok(());
         }
-        if let Some(e) = &t.error {
-            s += &format!("\n  error: {e}");
-        }
-        s.push('\n');
-        self.block(&s)
+        type Extra = fn(&TaskInfo) -> Option<String>;
+        let extras: [(Column, Extra); 5] = [
+            (Column::left("HELD BY"), |t| t.consumer.clone()),
+            (Column::left("LEASE UNTIL"), |t| {
+                t.lease_until.as_ref().map(local_time)
+            }),
+            (Column::left("DUE"), |t| {
+                t.task
+                    .due_at
+                    .filter(|_| t.state == State::Scheduled)
+                    .as_ref()
+                    .map(local_time)
+            }),
+            (Column::left("RETRY AT"), |t| {
+                t.retry_at.as_ref().map(local_time)
+            }),
+            (Column::left("DIED"), |t| t.died_at.as_ref().map(local_time)),
+        ];
+        let shown: Vec<&(Column, Extra)> = extras
+            .iter()
+            .filter(|(_, get)| tasks.iter().any(|t| get(t).is_some()))
+            .collect();
+        let mut cols = super::TASK_COLUMNS.to_vec();
+        cols.extend(shown.iter().map(|(c, _)| *c));
+        cols.push(Column::left("PAYLOAD"));
+        let rows: Vec<Row> = tasks
+            .iter()
+            .map(|t| {
+                let mut cells = self.task_cells(&t.task);
+                for (_, get) in &shown {
+                    cells.push(Cell::plain(get(t).unwrap_or_else(|| "-".into())));
+                }
+                cells.push(Cell::plain(payload_text(&t.task.payload)));
+                Row {
+                    cells,
+                    under: t.error.as_ref().map(|e| format!("error: {}", escape(e))),
+                }
+            })
+            .collect();
+        self.table(&cols, &rows)
     }
 
     /// `cancel`: what became of one task.
@@ -162,23 +176,23 @@ impl Output {
             }
             return Ok(());
         }
-        if qs.is_empty() {
-            return Ok(());
-        }
-        let head = [
-            "QUEUE",
-            "SHARDS",
-            "WAITING",
-            "SCHEDULED",
-            "IN FLIGHT",
-            "RETRYING",
-            "DEAD",
-            "PAUSED",
-        ];
-        let rows: Vec<[String; 8]> = qs
+        let mut cols = vec![Column::left("QUEUE")];
+        cols.extend(
+            [
+                "SHARDS",
+                "WAITING",
+                "SCHEDULED",
+                "IN FLIGHT",
+                "RETRYING",
+                "DEAD",
+                "PAUSED",
+            ]
+            .map(Column::right),
+        );
+        let rows: Vec<Row> = qs
             .iter()
-            .map(|q| {
-                [
+            .map(|q| Row {
+                cells: [
                     q.queue.clone(),
                     q.shards.to_string(),
                     q.counts.waiting.to_string(),
@@ -188,24 +202,11 @@ impl Output {
                     q.counts.dead.to_string(),
                     super::controls::paused_short(&q.paused),
                 ]
+                .map(Cell::plain)
+                .into(),
+                under: None,
             })
             .collect();
-        let mut width = head.map(str::len);
-        for r in &rows {
-            for (w, cell) in width.iter_mut().zip(r) {
-                *w = (*w).max(cell.len());
-            }
-        }
-        let mut text = String::new();
-        let cells = std::iter::once(head.map(String::from)).chain(rows);
-        for row in cells {
-            let mut line = format!("{:<w$}", row[0], w = width[0]);
-            for (cell, w) in row.iter().zip(width).skip(1) {
-                line += &format!("  {cell:>w$}");
-            }
-            text += line.trim_end();
-            text.push('\n');
-        }
-        self.block(&text)
+        self.table(&cols, &rows)
     }
 }

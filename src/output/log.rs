@@ -230,6 +230,9 @@ pub struct Relay {
     key: &'static str,
     whose: Value,
     partial: Vec<u8>,
+    /// A handler's stdout on a person's terminal: each line on stdout after this mark (its
+    /// task id), so it is never glued to rpq's own lines.
+    mark: Option<String>,
 }
 
 impl Relay {
@@ -239,7 +242,16 @@ impl Relay {
             key: "task",
             whose: task.into(),
             partial: Vec::new(),
+            mark: None,
         }
+    }
+
+    /// An `--exec` handler's stdout for a person: a line at a time on stdout, each marked
+    /// `[TASK] `.
+    pub fn marked(task: &str) -> Relay {
+        let mut r = Relay::new("handler_stdout", task);
+        r.mark = Some(format!("[{task}] "));
+        r
     }
 
     /// The stream of the `--pipe` handler of slot `slot`.
@@ -249,11 +261,12 @@ impl Relay {
             key: "slot",
             whose: slot.into(),
             partial: Vec::new(),
+            mark: None,
         }
     }
 
     pub fn write(&mut self, bytes: &[u8]) {
-        if !json() {
+        if self.mark.is_none() && !json() {
             let _ = io::stderr().lock().write_all(bytes);
             return;
         }
@@ -266,6 +279,15 @@ impl Relay {
     }
 
     fn say(&self, l: &[u8]) {
+        if let Some(mark) = &self.mark {
+            // One write a line: lines of handlers running side by side never interleave.
+            let mut line = mark.as_bytes().to_vec();
+            line.extend_from_slice(l);
+            line.push(b'\n');
+            let mut out = io::stdout().lock();
+            let _ = out.write_all(&line).and_then(|_| out.flush());
+            return;
+        }
         let text = String::from_utf8_lossy(l);
         Event::info(self.event, text.trim_end_matches('\r'))
             .with(self.key, self.whose.clone())
@@ -277,7 +299,7 @@ impl Relay {
 impl Drop for Relay {
     /// A last line without its newline is said too.
     fn drop(&mut self) {
-        if json() && !self.partial.is_empty() {
+        if (self.mark.is_some() || json()) && !self.partial.is_empty() {
             let l = std::mem::take(&mut self.partial);
             self.say(&l);
         }

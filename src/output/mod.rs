@@ -1,5 +1,7 @@
 //! Every write to stdout and stderr: the human blocks of the seed's example and the NDJSON
-//! lines, tables (`stats`, `bench`), the progress line, the prompt, and diagnostics (`note`).
+//! lines, tables (one helper, `Output::table`, for `peek`, `list`, `dead list` and `queues`),
+//! the progress line, the prompt, and diagnostics (`note`). Task data shown to people goes
+//! through `escape` first.
 //! `Output` is built once from the config and handed to the commands, which never test
 //! `--json` or print themselves; only `error::report` writes the final error line. A unit test
 //! holds the rest of `src/` to that.
@@ -256,7 +258,7 @@ impl Output {
             Outcome::Cancelled => self.paint("33", "Cancelled, handler stopped"),
         };
         let error = match &f.error {
-            Some(e) => format!(" ({e})"),
+            Some(e) => format!(" ({})", escape(e)),
             None => String::new(),
         };
         self.block(&format!(
@@ -281,40 +283,118 @@ impl Output {
         Ok(())
     }
 
-    /// One task a line (peek).
-    pub fn task(&self, task: &Task) -> io::Result<()> {
+    /// `peek`: a table of tasks, a header row and a row each (a JSON line each).
+    pub fn tasks(&self, tasks: &[Task]) -> io::Result<()> {
         if self.json {
-            return self.json_line(task);
+            for t in tasks {
+                self.json_line(t)?;
+            }
+            return Ok(());
         }
-        let attempts = if task.attempt > 0 {
-            format!("  attempts {}", task.attempt)
-        } else {
-            String::new()
-        };
-        self.block(&format!(
-            "{}  {}  {}  {}  {}{attempts}\n",
-            task.id,
-            self.priority_padded(task.priority, 6),
-            local_time(&task.created_at),
-            task.kind,
-            payload_text(&task.payload),
-        ))
+        let rows = tasks
+            .iter()
+            .map(|t| {
+                let mut row = self.task_cells(t);
+                row.push(Cell::plain(payload_text(&t.payload)));
+                Row {
+                    cells: row,
+                    under: None,
+                }
+            })
+            .collect::<Vec<_>>();
+        let mut cols = TASK_COLUMNS.to_vec();
+        cols.push(Column::left("PAYLOAD"));
+        self.table(&cols, &rows)
     }
 
-    pub fn dead(&self, d: &DeadTask) -> io::Result<()> {
+    /// The cells every task table starts with: id, priority, created, attempt, type.
+    fn task_cells(&self, t: &Task) -> Vec<Cell> {
+        let created = if t.unreadable {
+            "?".to_string()
+        } else {
+            local_time(&t.created_at)
+        };
+        vec![
+            Cell::plain(t.id.clone()),
+            Cell::painted(t.priority.name(), priority_colour(t.priority)),
+            Cell::plain(created),
+            Cell::plain(t.attempt.to_string()),
+            Cell::plain(t.kind.clone()),
+        ]
+    }
+
+    /// `dead list`: a table as peek's with when each died, and its error on a line below it.
+    pub fn dead(&self, dead: &[DeadTask]) -> io::Result<()> {
         if self.json {
-            return self.json_line(d);
+            for d in dead {
+                self.json_line(d)?;
+            }
+            return Ok(());
         }
-        self.block(&format!(
-            "{}  {}  died {}  attempts {}  {}  {}\n  error: {}\n",
-            d.task.id,
-            self.priority_padded(d.task.priority, 6),
-            local_time(&d.died_at),
-            d.attempts,
-            d.task.kind,
-            payload_text(&d.task.payload),
-            d.error,
-        ))
+        let rows = dead
+            .iter()
+            .map(|d| {
+                let mut row = self.task_cells(&d.task);
+                row.push(Cell::plain(local_time(&d.died_at)));
+                row.push(Cell::plain(payload_text(&d.task.payload)));
+                Row {
+                    cells: row,
+                    under: Some(format!("error: {}", escape(&d.error))),
+                }
+            })
+            .collect::<Vec<_>>();
+        let mut cols = TASK_COLUMNS.to_vec();
+        cols.extend([Column::left("DIED"), Column::left("PAYLOAD")]);
+        self.table(&cols, &rows)
+    }
+
+    /// The one table of human output: a header row, then the rows, each column as wide as its
+    /// widest cell (colour takes no width), numbers on the right; the last column is not
+    /// padded. A row's `under` text goes on its own indented line below it. No rows, no table.
+    pub(crate) fn table(&self, cols: &[Column], rows: &[Row]) -> io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut width: Vec<usize> = cols.iter().map(|c| c.head.chars().count()).collect();
+        for r in rows {
+            for (w, c) in width.iter_mut().zip(&r.cells) {
+                *w = (*w).max(c.text.chars().count());
+            }
+        }
+        let line = |cells: Vec<(String, Option<&'static str>)>| {
+            let last = cells.len() - 1;
+            let mut out = String::new();
+            for (i, ((text, colour), (col, w))) in
+                cells.into_iter().zip(cols.iter().zip(&width)).enumerate()
+            {
+                if i > 0 {
+                    out += "  ";
+                }
+                let pad = w.saturating_sub(text.chars().count());
+                let shown = match colour {
+                    Some(code) => self.paint(code, &text),
+                    None => text,
+                };
+                if col.right {
+                    out += &" ".repeat(pad);
+                    out += &shown;
+                } else {
+                    out += &shown;
+                    if i < last {
+                        out += &" ".repeat(pad);
+                    }
+                }
+            }
+            out.trim_end().to_string() + "\n"
+        };
+        let mut text = line(cols.iter().map(|c| (c.head.to_string(), None)).collect());
+        for r in rows {
+            text += &line(r.cells.iter().map(|c| (c.text.clone(), c.colour)).collect());
+            if let Some(u) = &r.under {
+                text += &format!("  {u}\n");
+            }
+        }
+        self.block(&text)
     }
 
     /// `rpq len`: a bare integer, or the breakdown in JSON; with `--priority`, that
@@ -333,8 +413,9 @@ impl Output {
             return self.json_line(c);
         }
         self.block(&format!(
-            "Removed {} tasks from queue '{queue}' ({} waiting, {} scheduled, {} in flight, {} retrying, {} dead)\n",
-            c.removed, c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead
+            "Removed {} from queue '{queue}' ({} waiting, {} scheduled, {} in flight, {} retrying, {} dead)\n",
+            count(c.removed, "task", "tasks"),
+            c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead
         ))
     }
 
@@ -356,7 +437,8 @@ impl Output {
 
     pub fn schedule_removed(&self, name: &str) -> io::Result<()> {
         if self.json {
-            return self.json_line(&json!({ "removed": name }));
+            // `removed` is a count wherever it is printed (clear, limit --off).
+            return self.json_line(&json!({ "name": name, "removed": 1 }));
         }
         self.line(&format!("Removed schedule '{name}'"))
     }
@@ -396,8 +478,8 @@ impl Output {
             None => self.line(&format!("aging off on queue '{queue}': strict priority")),
             Some(d) => self.line(&format!(
                 "aging {} on queue '{queue}': a waiting task is claimed as if one priority higher for every {} it has waited",
-                short_duration(d),
-                short_duration(d)
+                given_duration(d),
+                given_duration(d)
             )),
         }
     }
@@ -465,8 +547,11 @@ impl Output {
         match (self.json, op) {
             (true, _) if m.unknown.is_empty() => self.json_line(&json!({ field: n })),
             (true, _) => self.json_line(&json!({ field: n, "unknown": m.unknown })),
-            (false, "retry") => self.line(&format!("Queued {n} dead tasks again")),
-            (false, _) => self.line(&format!("Purged {n} dead tasks")),
+            (false, "retry") => self.line(&format!(
+                "Queued {} again",
+                count(n, "dead task", "dead tasks")
+            )),
+            (false, _) => self.line(&format!("Purged {}", count(n, "dead task", "dead tasks"))),
         }
     }
 
@@ -555,14 +640,19 @@ impl Output {
         if self.json {
             return Ok(());
         }
-        let mut msg = format!("Queued {queued} tasks");
+        let mut msg = format!("Queued {}", count(queued, "task", "tasks"));
         if duplicates > 0 {
             msg += &format!(", {duplicates} already queued");
         }
         if bad > 0 {
-            msg += &format!(", {bad} bad lines skipped");
+            msg += &format!(", {} skipped", count(bad, "bad line", "bad lines"));
         }
         self.line(&msg)
+    }
+
+    /// Whether `hint` says anything (stderr is a terminal): to skip work only a hint needs.
+    pub fn hints(&self) -> bool {
+        self.stderr_tty
     }
 
     /// A note said only to a person at a terminal (stderr), such as "queue 'x' is empty".
@@ -674,9 +764,18 @@ impl Output {
             HandlerOut::Piped
         } else if self.json {
             HandlerOut::Fd(io::stderr().as_fd().try_clone_to_owned()?)
+        } else if self.marks_handler_output() {
+            HandlerOut::Piped
         } else {
             HandlerOut::Inherit
         })
+    }
+
+    /// Whether an `--exec` handler's stdout is relayed a line at a time, each marked with its
+    /// task id (`log::Relay::marked`): on a person's terminal, where it would be glued to
+    /// rpq's own lines. Through a pipe it stays the handler's own, byte for byte.
+    pub fn marks_handler_output(&self) -> bool {
+        self.for_eyes() && self.collected.is_none()
     }
 
     /// Takes over the terminal for frames redrawn in place (`stats --watch`): clears it and
@@ -696,6 +795,60 @@ pub enum Delivery {
     Gone,
     /// Told to stop waiting.
     GaveUp,
+}
+
+/// A column of a table: its header, and whether it lines up on the right (numbers).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column {
+    pub head: &'static str,
+    pub right: bool,
+}
+
+impl Column {
+    pub const fn left(head: &'static str) -> Column {
+        Column { head, right: false }
+    }
+
+    pub const fn right(head: &'static str) -> Column {
+        Column { head, right: true }
+    }
+}
+
+/// The columns every task table starts with (`Output::task_cells`).
+const TASK_COLUMNS: [Column; 5] = [
+    Column::left("ID"),
+    Column::left("PRIORITY"),
+    Column::left("CREATED"),
+    Column::right("ATTEMPT"),
+    Column::left("TYPE"),
+];
+
+/// A cell: its text, and the colour it is painted in on a terminal.
+pub(crate) struct Cell {
+    pub text: String,
+    pub colour: Option<&'static str>,
+}
+
+impl Cell {
+    pub fn plain(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            colour: None,
+        }
+    }
+
+    pub fn painted(text: impl Into<String>, colour: &'static str) -> Cell {
+        Cell {
+            text: text.into(),
+            colour: Some(colour),
+        }
+    }
+}
+
+/// A row of a table, and a line to show below it (an error), if any.
+pub(crate) struct Row {
+    pub cells: Vec<Cell>,
+    pub under: Option<String>,
 }
 
 /// Where a handler's stdout goes (`Output::handler_out`).
@@ -785,8 +938,15 @@ pub fn error_line(text: &str, code: u8) {
     log::Event::error("error", text).with("exit", code).emit();
 }
 
+/// A time for people, local: the time of day when it is today, with its date when not
+/// (`due 09:00:00` for a day next March would be wrong).
 pub fn local_time(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%H:%M:%S").to_string()
+    let local = t.with_timezone(&Local);
+    if local.date_naive() == Local::now().date_naive() {
+        local.format("%H:%M:%S").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
 }
 
 /// A date and time for people, local, with its offset: times of schedules and due times may be
@@ -799,9 +959,40 @@ pub fn local_date_time(t: &DateTime<Utc>) -> String {
 
 fn payload_text(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        serde_json::Value::String(s) => escape(s),
+        other => escape(&other.to_string()),
     }
+}
+
+/// Task data as a terminal may show it: control characters escaped as redis-cli does (`\n`,
+/// `\t`, `\x1b`), so a payload, a handler's error or a result can neither break a line nor
+/// paint the terminal. Everything else, backslashes too, is left as written.
+pub fn escape(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out += "\\n",
+            '\r' => out += "\\r",
+            '\t' => out += "\\t",
+            c if (c as u32) < 0x100 && c.is_control() => out += &format!("\\x{:02x}", c as u32),
+            c if c.is_control() => out += &format!("\\u{{{:04x}}}", c as u32),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `n` and the noun, in the plural unless n is 1: `1 task`, `3 tasks`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A duration as a person gives it to a flag: `1h`, `90s` as `1m 30s`, `250ms`.
+pub fn given_duration(d: Duration) -> String {
+    humantime::format_duration(d).to_string()
 }
 
 /// `0.42s`, `12ms`, `3m05s`: short enough for a status line.
@@ -819,6 +1010,25 @@ pub fn short_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn task_data_is_escaped_plurals_agree_durations_read_as_given() {
+        assert_eq!(
+            escape("a\nb\x1b[31mRED\t\u{7f}\u{9b}ü"),
+            "a\\nb\\x1b[31mRED\\t\\x7f\\x9bü"
+        );
+        assert_eq!(escape("C:\\plain"), "C:\\plain");
+        assert_eq!(count(1, "task", "tasks"), "1 task");
+        assert_eq!(count(0, "task", "tasks"), "0 tasks");
+        assert_eq!(given_duration(Duration::from_secs(3600)), "1h");
+        assert_eq!(given_duration(Duration::from_secs(90)), "1m 30s");
+        assert_eq!(given_duration(Duration::from_millis(250)), "250ms");
+        let march = Local::now() + chrono::Duration::days(100);
+        assert_eq!(
+            local_time(&march.with_timezone(&Utc)),
+            march.format("%Y-%m-%d %H:%M:%S").to_string()
+        );
+    }
 
     #[test]
     fn durations_read_well() {

@@ -67,8 +67,8 @@ impl Output {
         if let Some(ms) = s.aging_ms {
             t += &format!(
                 "  aging        {:>9}  (one priority higher per {} waited)\n",
-                short_duration(Duration::from_millis(ms)),
-                short_duration(Duration::from_millis(ms))
+                super::given_duration(Duration::from_millis(ms)),
+                super::given_duration(Duration::from_millis(ms))
             );
         }
         // controls (issue 13)
@@ -103,11 +103,10 @@ impl Output {
         }
         if let Some(l) = &s.lost {
             t += &format!(
-                "  warning      at {} redis came back from a restart without {} push(es) and {} \
-                 acknowledgement(s)\n",
+                "  warning      at {} redis came back from a restart without {} and {}\n",
                 local_time(&l.at),
-                l.pushes,
-                l.acks
+                super::count(l.pushes, "push", "pushes"),
+                super::count(l.acks, "acknowledgement", "acknowledgements")
             );
         }
         t += &format!(

@@ -875,7 +875,7 @@ impl Queue {
             };
             out.push(DeadTask {
                 task,
-                attempts,
+                state: State::Dead,
                 error,
                 died_at: ms_to_time(died),
             });

@@ -302,12 +302,14 @@ pub struct DeadMoved {
     pub unknown: Vec<String>,
 }
 
-/// A task in the dead-letter set.
+/// A task in the dead-letter set. Its JSON form is a task line as `list --state dead` prints
+/// it: the task fields (whose `attempt` is the attempts it had), its state, error and death.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadTask {
     #[serde(flatten)]
     pub task: Task,
-    pub attempts: u32,
+    /// Always `State::Dead`.
+    pub state: State,
     pub error: String,
     #[serde(with = "rfc3339")]
     pub died_at: DateTime<Utc>,
@@ -455,6 +457,9 @@ pub struct Stats {
     /// When the snapshot was taken, by the server's clock.
     #[serde(with = "rfc3339")]
     pub at: DateTime<Utc>,
+    /// `waiting`, `high`, `medium`, `low` at the top, as `len` and `queues` print them: one
+    /// shape for the same counts in every command.
+    #[serde(flatten)]
     pub waiting: Waiting,
     pub in_flight: u64,
     pub retrying: u64,
@@ -486,6 +491,7 @@ pub struct Stats {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Waiting {
+    #[serde(rename = "waiting")]
     pub total: u64,
     pub high: u64,
     pub medium: u64,

@@ -122,6 +122,49 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
+/// An axum rejection (a query string, a body) in rpq's words: what was wrong and what to send,
+/// never axum's or serde's phrasing ("Failed to deserialize query string", "expected ident").
+fn rejection_words(text: &str) -> String {
+    let inner = |t: &str| {
+        let t = t.rfind(" at line ").map_or(t, |i| &t[..i]);
+        let t = t
+            .replace("invalid digit found in string", "not a whole number")
+            .replace(
+                "cannot parse integer from empty string",
+                "empty, not a whole number",
+            )
+            .replace("number too large to fit in target type", "too large")
+            .replace('`', "\"");
+        match t.split_once("invalid type: ") {
+            Some((head, rest)) => {
+                let (got, want) = rest.split_once(", expected ").unwrap_or((rest, "another"));
+                format!("{head}{got} where {want} is expected")
+            }
+            None => t,
+        }
+    };
+    if let Some(rest) = text.strip_prefix("Failed to deserialize query string: ") {
+        return format!("the query string is not valid: {}", inner(rest));
+    }
+    if text.starts_with("Failed to buffer the request body") {
+        return format!(
+            "the body is over the limit of {MAX_BODY} bytes, or was cut short; send large batches in parts"
+        );
+    }
+    if let Some(rest) = text.strip_prefix("Failed to parse the request body as JSON: ") {
+        return format!("the body is not valid JSON: {}", inner(rest));
+    }
+    if let Some(rest) =
+        text.strip_prefix("Failed to deserialize the JSON body into the target type: ")
+    {
+        return format!("the body is not what this route takes: {}", inner(rest));
+    }
+    if text.starts_with("Expected request with `Content-Type: application/json`") {
+        return "send the body as JSON, with Content-Type: application/json".into();
+    }
+    inner(text)
+}
+
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     match body {
         Ok(Json(v)) => Ok(v),
@@ -130,7 +173,7 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
                 s @ (StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => s,
                 _ => StatusCode::BAD_REQUEST,
             };
-            Err(ApiError::new(status, r.body_text()))
+            Err(ApiError::new(status, rejection_words(&r.body_text())))
         }
     }
 }
@@ -266,7 +309,8 @@ pub async fn list(
     Path(q): Path<String>,
     query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page>> {
-    let Query(lq) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
+    let Query(lq) = query
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
     queue_name(&q)?;
     let state: TaskState = lq
         .state
@@ -460,10 +504,11 @@ pub async fn push(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let Query(pq) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
+    let Query(pq) = query
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
     queue_name(&q)?;
     let wait = wait_for(&pq)?;
-    let body = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
+    let body = body.map_err(|r| ApiError::new(r.status(), rejection_words(&r.body_text())))?;
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -667,7 +712,8 @@ pub async fn result(
     Path((q, id)): Path<(String, String)>,
     query: Result<Query<WaitParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
-    let Query(p) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
+    let Query(p) = query
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
     queue_name(&q)?;
     task_id(&id)?;
     let wait = wait_for(&p)?;
@@ -760,8 +806,9 @@ async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response
         }
     }
     let queued = pushed.iter().filter(|p| p.queued).count();
+    // `pushed` as in `stats`: tasks queued (a task line's `queued` is its own flag).
     let mut body = json!({
-        "queued": queued,
+        "pushed": queued,
         "duplicates": pushed.len() - queued,
         "tasks": pushed,
         "errors": errors,
@@ -770,9 +817,9 @@ async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response
         return Ok(Json(body).into_response());
     }
     body["error"] = json!(format!(
-        "{} line(s) are not valid tasks and were skipped; the other {} were pushed",
-        errors.len(),
-        pushed.len()
+        "{} not valid and skipped; the other {} pushed",
+        crate::output::count(errors.len() as u64, "line was", "lines were"),
+        crate::output::count(pushed.len() as u64, "was", "were")
     ));
     Ok((StatusCode::BAD_REQUEST, Json(body)).into_response())
 }
@@ -878,7 +925,8 @@ pub async fn history(
     State(app): State<Arc<App>>,
     query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Series>> {
-    let Query(h) = query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, r.body_text()))?;
+    let Query(h) = query
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
     Ok(Json(app.history.series(h.queue.as_deref(), h.since)))
 }
 

@@ -208,7 +208,7 @@ fn clear_asks_nothing_without_a_terminal_and_reports_counts() {
         .arg("clear")
         .assert()
         .success()
-        .stdout(predicates::str::contains("Removed 1 tasks"));
+        .stdout(predicates::str::contains("Removed 1 task from"));
 }
 
 #[test]

@@ -118,7 +118,7 @@ fn a_line_that_is_not_utf8_is_a_bad_line_and_the_rest_is_queued() {
     assert!(lines[1].contains("the other 2000 were queued"), "{stderr}");
     assert_eq!(
         String::from_utf8_lossy(&out.get_output().stdout),
-        "Queued 2000 tasks, 1 bad lines skipped\n"
+        "Queued 2000 tasks, 1 bad line skipped\n"
     );
     rpq(&r).arg("len").assert().success().stdout("2000\n");
 }
@@ -146,7 +146,8 @@ fn a_full_server_is_one_line_with_the_count_queued_and_the_first_line_not() {
     let n = waiting(&mut c);
     assert!(n > 0 && n < 2001, "{n}: {stderr}");
     let said = format!(
-        "rpq: {n} task(s) queued; line {} and the lines after it were not: ",
+        "rpq: {n} {} queued; line {} and the lines after it were not: ",
+        if n == 1 { "task" } else { "tasks" },
         n + 1
     );
     assert!(stderr.starts_with(&said), "{stderr}");

@@ -520,3 +520,122 @@ fn zero_for_a_ttl_or_a_time_limit_is_refused_not_taken_as_none() {
     }
     rpq(&r).arg("len").assert().success().stdout("1\n");
 }
+
+/// Errors in rpq's words (issue 21): what was wrong and what to do, never serde's, axum's or
+/// Redis' own phrasing; priorities in any case; one rule for `-n 0`; a past `--at` said.
+#[test]
+fn errors_are_in_rpqs_words() {
+    let r = redis();
+    let stderr = |args: &[&str], code: i32| -> String {
+        let out = rpq(&r).args(args).assert().code(code);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    // A negative priority is a bad priority, not an unknown flag.
+    let e = stderr(&["produce", "--type", "t", "--priority", "-1"], 2);
+    assert!(e.contains("'-1'") && e.contains("--priority"), "{e}");
+    assert!(!e.contains("unexpected argument"), "{e}");
+    // Priorities in any case.
+    let high = json_lines(rpq(&r).args(["--json", "produce", "--type", "t", "--priority", "HIGH"]));
+    assert_eq!(high[0]["priority"], 1);
+    rpq(&r)
+        .args(["len", "--priority", "High"])
+        .assert()
+        .success()
+        .stdout("1\n");
+    // -n 0: one rule for peek, list and dead list, a usage error.
+    for cmd in [&["peek"][..], &["list"], &["dead", "list"]] {
+        let e = stderr(&[cmd, &["-n", "0"]].concat(), 2);
+        assert!(e.contains("0 is not in 1..=100000"), "{cmd:?}: {e}");
+    }
+    // A time already past is queued due now, and said so.
+    let e = stderr(
+        &["produce", "--type", "t", "--at", "2001-02-03T04:05:06Z"],
+        0,
+    );
+    assert!(
+        e.contains("--at 2001-02-03T04:05:06.000Z is not in the future"),
+        "{e}"
+    );
+    // Bad --stdin lines are named by field, in rpq's words.
+    let out = rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(
+            "{\"type\":1,\"priority\":1}\n{\"type\":\"a\", priority:1}\n{\"type\":\"a\"}\n",
+        )
+        .assert()
+        .code(65);
+    let e = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        e.contains("line 1: \"type\" is the number 1; it must be a string"),
+        "{e}"
+    );
+    assert!(e.contains("line 2: not valid JSON (at column"), "{e}");
+    assert!(e.contains("line 3: no \"priority\" field"), "{e}");
+    for serde in [
+        "invalid type",
+        "expected ident",
+        "key must be",
+        "missing field",
+        "`",
+    ] {
+        assert!(!e.contains(serde), "{serde}: {e}");
+    }
+    // A database the server does not have, and a task over proto-max-bulk-len.
+    let e = bare()
+        .arg("--url")
+        .arg(format!("{}/99", r.url()))
+        .arg("len")
+        .assert()
+        .code(1);
+    let e = String::from_utf8_lossy(&e.get_output().stderr).into_owned();
+    assert!(
+        e.contains("`databases` setting") && !e.contains("DB index"),
+        "{e}"
+    );
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("proto-max-bulk-len")
+        .arg("1mb")
+        .query(&mut conn(&r))
+        .unwrap();
+    let big = serde_json::json!({"type": "big", "priority": 1, "payload": "x".repeat(1_100_000)});
+    let out = rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(big.to_string())
+        .assert()
+        .code(1);
+    let e = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        e.contains("raise proto-max-bulk-len") && !e.contains("Protocol error"),
+        "{e}"
+    );
+    // serve: a host name is an address to listen on; one without a port says what is expected.
+    let e = stderr(&["serve", "--listen", "localhost"], 2);
+    assert!(
+        e.contains("use HOST:PORT") && !e.contains("socket address syntax"),
+        "{e}"
+    );
+    let s = crate::serve::Serve::start(&r, &["serve", "--listen", "localhost:0"]);
+    // The API's rejections in rpq's words too.
+    let bad = s
+        .get("/api/queues/default/tasks?state=waiting&limit=x")
+        .expect(400)
+        .json();
+    let said = bad["error"].as_str().unwrap();
+    assert!(
+        said.contains("limit: not a whole number") && !said.contains("Failed to"),
+        "{said}"
+    );
+    let bad = s
+        .post(
+            "/api/queues/default/tasks",
+            &serde_json::json!({"type": 1, "priority": 1}),
+        )
+        .expect(400)
+        .json();
+    let said = bad["error"].as_str().unwrap();
+    assert!(
+        said.contains("\"type\" is the number 1") && !said.contains("invalid type"),
+        "{said}"
+    );
+}

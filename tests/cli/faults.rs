@@ -399,7 +399,10 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["id"], "bad");
     assert_eq!(dead[0]["payload"], json!({"n": 1}));
-    assert_eq!(dead[0]["attempts"], 2);
+    assert_eq!(
+        (&dead[0]["attempt"], &dead[0]["state"]),
+        (&json!(2), &json!("dead"))
+    );
     assert_eq!(dead[0]["error"], "exit status 3: no such thing");
     assert!(dead[0]["died_at"].is_string());
     rpq(&r).arg("len").assert().success().stdout("0\n");
@@ -537,7 +540,7 @@ fn a_corrupt_stored_task_goes_to_the_dead_set_and_the_consumer_goes_on() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("task b cannot be read"), "{stderr}");
     assert!(
-        stderr.contains("2 stored task(s) could not be read"),
+        stderr.contains("2 stored tasks could not be read"),
         "{stderr}"
     );
     let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
@@ -914,12 +917,12 @@ fn a_task_no_handler_can_be_started_for_goes_dead_and_the_consumer_goes_on() {
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("2 task(s) could not be handed to a handler"),
+        stderr.contains("2 tasks could not be handed to a handler"),
         "{stderr}"
     );
     let dead = json_lines(rpq(&r).args(["--json", "dead", "list"]));
     assert_eq!(dead.len(), 2);
-    assert!(dead.iter().all(|d| d["attempts"] == 1), "{dead:?}");
+    assert!(dead.iter().all(|d| d["attempt"] == 1), "{dead:?}");
 }
 
 #[test]

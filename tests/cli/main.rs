@@ -24,6 +24,7 @@ mod names; // queue names and shards: no two share a key; the old shard tags ref
 mod outages; // past the lease and the read timeout (blackholed, frozen), eviction, restarts with less
 mod prefetch; // `consume --prefetch`: batched claims and acks, leases kept while tasks wait
 mod runtime; // the worker runtime: -j N slots, --exec's exit contract, --pipe handlers, results, --wait
+mod schema; // one vocabulary: every command's --json and every API answer held to docs/schema
 mod scripts; // shell pipelines and terminals: exit codes, broken pipes, env vars, colour, progress
 mod secure; // ACL users, TLS (also on a cluster), unix sockets: the connections of production
 mod serve; // `rpq serve`: the HTTP API, /metrics, /healthz, the token, the page in headless Chromium

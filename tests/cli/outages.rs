@@ -390,7 +390,7 @@ fn a_restart_that_came_back_with_less_is_said_once_and_shown_in_stats() {
     let shown =
         String::from_utf8_lossy(&rpq(&r).arg("stats").output().unwrap().stdout).into_owned();
     assert!(
-        shown.contains("came back from a restart without 200 push(es)"),
+        shown.contains("came back from a restart without 200 pushes"),
         "{shown}"
     );
 }

@@ -124,6 +124,12 @@ impl Pty {
             .unwrap();
     }
 
+    /// Ctrl+D at the start of a line: the end of input for a program reading the terminal.
+    pub fn end_input(&mut self) {
+        use std::io::Write;
+        self.keyboard.write_all(b"\x04").unwrap();
+    }
+
     /// Waits (10 s at most) until the terminal shows `what`.
     pub fn wait_for(&self, what: &str) {
         crate::support::wait_until(Duration::from_secs(10), what, || {

@@ -790,7 +790,7 @@ fn show_tells_a_finished_task_by_its_kept_result() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.contains("Task made:\n  - State: done"), "{text}");
     assert!(
-        text.contains(r"  - Result: line one\n\u{1b}[31mline two"),
+        text.contains(r"  - Result: line one\n\x1b[31mline two"),
         "{text}"
     );
     assert!(

@@ -112,7 +112,7 @@ fn consume_into_head_exits_0_and_hands_back_the_task_it_held() {
     assert_eq!(stats["in_flight"], 0);
     assert_eq!(stats["dead"], 0);
     let done = stats["done"].as_u64().unwrap();
-    let waiting = stats["waiting"]["total"].as_u64().unwrap();
+    let waiting = stats["waiting"].as_u64().unwrap();
     assert!(done >= 1, "{stats}");
     assert_eq!(done + waiting, 6, "{stats}");
     let mut c = conn(&r);
@@ -159,7 +159,7 @@ fn every_exit_code_of_the_spec() {
             predicate::str::contains("line 2: ")
                 .and(predicate::str::contains("line 3: "))
                 .and(predicate::str::contains("line 1").not())
-                .and(predicate::str::contains("rpq: 2 line(s) of stdin")),
+                .and(predicate::str::contains("rpq: 2 lines of stdin were not valid tasks")),
         );
     rpq(&r).arg("len").assert().stdout("2\n");
     // 65: a stored task that cannot be read goes to the dead set; the consumer goes on.
@@ -316,7 +316,9 @@ fn human_times_are_local_and_priorities_are_names() {
     let created = time(&ndjson(&out.get_output().stdout)[0]["created_at"]);
     for (tz, offset_min) in [("UTC0", 0), ("XYZ-5:30", 330), ("ABC+7", -420)] {
         let out = rpq(&r).env("TZ", tz).arg("peek").assert().success();
-        let line = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        // Under the header row: ID PRIORITY CREATED ...
+        let line = text.lines().nth(1).unwrap_or_default();
         let fields: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(fields[1], "low", "{line}");
         let want = (created + chrono::Duration::minutes(offset_min))
@@ -528,4 +530,148 @@ fn a_reader_that_leaves_without_reading_gets_nothing_acknowledged_and_nothing_mo
     let left = json_lines(rpq(&r).args(["--json", "peek", "-n", "10"]));
     assert_eq!(left.len(), 5);
     assert!(left.iter().all(|t| t["attempt"] == 0), "{left:?}");
+}
+
+/// Task data never reaches a terminal raw (issue 21): a payload with a newline and an escape
+/// sequence, and a handler's error with one, come out escaped as redis-cli escapes them in
+/// every human form that shows them; a kept result is printed as written, unquoted.
+#[test]
+fn control_characters_in_task_data_are_escaped_in_human_output() {
+    let r = redis();
+    let evil = "a\nb\x1b[31mRED";
+    for id in ["e1", "e2"] {
+        rpq(&r)
+            .args(["produce", "--type", "t", "--id", id, "--payload", evil])
+            .assert()
+            .success();
+    }
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "k",
+            "--id",
+            "k1",
+            "--keep-result",
+            "1h",
+        ])
+        .assert()
+        .success();
+    let human = |args: &[&str], code: i32| -> String {
+        let out = rpq(&r).args(args).assert().code(code);
+        let stdout = out.get_output().stdout.clone();
+        let raw: Vec<u8> = stdout
+            .iter()
+            .copied()
+            .filter(|b| (*b < 0x20 && *b != b'\n') || *b == 0x7f)
+            .collect();
+        assert!(raw.is_empty(), "{args:?} printed control bytes {raw:?}");
+        String::from_utf8(stdout).unwrap()
+    };
+    let escaped = r"a\nb\x1b[31mRED";
+    for args in [
+        &["peek", "-n", "5"][..],
+        &["list", "--state", "waiting"],
+        &["show", "e1"],
+    ] {
+        let text = human(args, 0);
+        assert!(text.contains(escaped), "{args:?}: {text}");
+    }
+    // e1 fails for good with an error of its own control characters; e2 and k1 are done.
+    let consumed = human(
+        &[
+            "consume",
+            "--drain",
+            "--max-attempts",
+            "1",
+            "--exec",
+            r#"case $RPQ_TASK_ID in e1) printf 'bad\033[31m\tred\n' >&2; exit 1;; k1) printf '{"ok":true}';; esac"#,
+        ],
+        0,
+    );
+    assert!(consumed.contains(escaped), "{consumed}");
+    assert!(consumed.contains(r"bad\x1b[31m\tred"), "{consumed}");
+    for args in [
+        &["dead", "list"][..],
+        &["list", "--state", "dead"],
+        &["show", "e1"],
+    ] {
+        let text = human(args, 0);
+        assert!(text.contains(r"bad\x1b[31m\tred"), "{args:?}: {text}");
+    }
+    let kept = human(&["show", "k1"], 0);
+    assert!(kept.contains(r#"Result: {"ok":true}"#), "{kept}");
+}
+
+/// A command that waits on a terminal says what for, in one line on stderr (issue 21): an idle
+/// consumer, and `produce --stdin` reading the keyboard; through pipes, nothing.
+#[test]
+fn a_command_waiting_on_a_terminal_says_what_for() {
+    let r = redis();
+    let mut cmd = rpq_command(&r.url());
+    cmd.arg("consume");
+    let t = Pty::spawn(cmd, On::STDERR);
+    t.wait_for(&format!(
+        "waiting for tasks on 'default' at {}; Ctrl+C stops",
+        r.url()
+    ));
+    t.signal(libc::SIGTERM);
+    let (end, screen) = t.finish(Duration::from_secs(20));
+    assert!(end.status.success(), "{screen}");
+    assert_eq!(screen.matches("waiting for tasks").count(), 1, "{screen}");
+
+    // Piped, on the same empty queue: nothing of the kind.
+    let c = Proc::start(&r, &["consume", "--count", "1"]);
+    // The one on the terminal, and this one: idle on the empty queue before the push.
+    wait_consumers(&mut conn(&r), "default", 2);
+    push_one(&r, "t", "p1");
+    let out = c.end(Duration::from_secs(20));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(!out.stderr.contains("waiting for tasks"), "{}", out.stderr);
+
+    let mut cmd = rpq_command(&r.url());
+    cmd.args(["produce", "--stdin"]);
+    let mut t = Pty::spawn(cmd, On::ALL);
+    t.wait_for("reading JSON lines, a task each; Ctrl+D ends");
+    t.type_line(r#"{"type":"t","priority":1}"#);
+    t.end_input();
+    let (end, screen) = t.finish(Duration::from_secs(20));
+    assert!(end.status.success(), "{screen}");
+    assert!(screen.contains("Queued 1 task"), "{screen}");
+
+    rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin("{\"type\":\"t\",\"priority\":1}\n")
+        .assert()
+        .success()
+        .stderr("");
+}
+
+/// On a terminal a handler's output is its own lines, each marked with its task id, never glued
+/// to rpq's (issue 21); through a pipe it is the handler's, byte for byte.
+#[test]
+fn handler_output_on_a_terminal_is_marked_with_its_task() {
+    let r = redis();
+    push_one(&r, "t", "job-1");
+    let handler = r#"echo hello; printf 'no newline'"#;
+    let mut cmd = rpq_command(&r.url());
+    cmd.env("NO_COLOR", "1")
+        .args(["consume", "--count", "1", "--name", "c1", "--exec", handler]);
+    let (end, screen) = Pty::spawn(cmd, On::BOTH).finish(Duration::from_secs(20));
+    assert!(end.status.success(), "{screen}");
+    let lines: Vec<&str> = screen.lines().map(|l| l.trim_end_matches('\r')).collect();
+    assert!(lines.contains(&"[job-1] hello"), "{screen:?}");
+    assert!(lines.contains(&"[job-1] no newline"), "{screen:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("[c1] Done: task job-1")),
+        "{screen:?}"
+    );
+    push_one(&r, "t", "job-2");
+    let out = rpq(&r)
+        .args(["consume", "--count", "1", "--exec", handler])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("hello\nno newline"), "{stdout}");
+    assert!(!stdout.contains("[job-2]"), "{stdout}");
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 const TOKEN: &str = "s3cret-token-for-tests-0123";
 
 /// `rpq serve` on a free loopback port, stopped (SIGTERM, then SIGKILL) on Drop.
-struct Serve {
+pub(crate) struct Serve {
     child: Option<Child>,
     base: String,
     stderr: Arc<Mutex<String>>,
@@ -24,7 +24,7 @@ struct Serve {
 }
 
 impl Serve {
-    fn start(server: &RedisServer, args: &[&str]) -> Serve {
+    pub(crate) fn start(server: &RedisServer, args: &[&str]) -> Serve {
         let mut cmd = std_command();
         cmd.env_remove("RPQ_SERVE_TOKEN")
             .arg("--url")
@@ -34,7 +34,7 @@ impl Serve {
     }
 
     /// Started with `cmd` (rpq ... serve [--listen]); a --listen is added when none is given.
-    fn spawn(mut cmd: std::process::Command) -> Serve {
+    pub(crate) fn spawn(mut cmd: std::process::Command) -> Serve {
         let args: Vec<String> = cmd
             .get_args()
             .map(|a| a.to_string_lossy().into_owned())
@@ -86,11 +86,11 @@ impl Serve {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    fn agent() -> ureq::Agent {
+    pub(crate) fn agent() -> ureq::Agent {
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -99,7 +99,7 @@ impl Serve {
             .into()
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         let mut req = Serve::agent().get(self.url(path));
         if let Some(t) = &self.token {
             req = req.header("Authorization", format!("Bearer {t}"));
@@ -107,7 +107,7 @@ impl Serve {
         Reply::from(req.call())
     }
 
-    fn send(&self, method: &str, path: &str, content_type: &str, body: &str) -> Reply {
+    pub(crate) fn send(&self, method: &str, path: &str, content_type: &str, body: &str) -> Reply {
         let agent = Serve::agent();
         assert_eq!(method, "POST");
         let mut req = agent
@@ -119,7 +119,7 @@ impl Serve {
         Reply::from(req.send(body))
     }
 
-    fn delete(&self, path: &str) -> Reply {
+    pub(crate) fn delete(&self, path: &str) -> Reply {
         let mut req = Serve::agent().delete(self.url(path));
         if let Some(t) = &self.token {
             req = req.header("Authorization", format!("Bearer {t}"));
@@ -127,12 +127,12 @@ impl Serve {
         Reply::from(req.call())
     }
 
-    fn post(&self, path: &str, body: &Value) -> Reply {
+    pub(crate) fn post(&self, path: &str, body: &Value) -> Reply {
         self.send("POST", path, "application/json", &body.to_string())
     }
 
     /// Stops it with SIGTERM and returns its exit status and stderr.
-    fn stop(mut self) -> (Option<i32>, String) {
+    pub(crate) fn stop(mut self) -> (Option<i32>, String) {
         let p = Proc::adopt(self.child.take().unwrap());
         p.signal(libc::SIGTERM);
         let out = p.end(Duration::from_secs(10));
@@ -149,14 +149,14 @@ impl Drop for Serve {
     }
 }
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
     text: String,
 }
 
 impl Reply {
-    fn from(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    pub(crate) fn from(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
         let mut r = r.unwrap_or_else(|e| panic!("HTTP request failed: {e}"));
         let headers = r
             .headers()
@@ -170,12 +170,12 @@ impl Reply {
         }
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.text)
             .unwrap_or_else(|e| panic!("not JSON ({e}), status {}: {}", self.status, self.text))
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -183,7 +183,7 @@ impl Reply {
     }
 
     /// Asserts the status, and that an error has the one-line JSON message.
-    fn expect(self, status: u16) -> Reply {
+    pub(crate) fn expect(self, status: u16) -> Reply {
         assert_eq!(self.status, status, "{}", self.text);
         if status >= 400 {
             let msg = self.json()["error"].as_str().unwrap_or("").to_string();
@@ -305,7 +305,7 @@ fn serve_pushes_one_task_and_a_batch_with_a_bad_line() {
         .unwrap()
         .contains("out of range"));
     assert_eq!(
-        (r["queued"].as_u64(), r["duplicates"].as_u64()),
+        (r["pushed"].as_u64(), r["duplicates"].as_u64()),
         (Some(2), Some(1))
     );
     // A clean batch is 200; nothing was lost or added on the way.
@@ -318,7 +318,7 @@ fn serve_pushes_one_task_and_a_batch_with_a_bad_line() {
         )
         .expect(200)
         .json();
-    assert_eq!(r["queued"], json!(700));
+    assert_eq!(r["pushed"], json!(700));
     rpq(&server)
         .args(["--queue", "mail", "len"])
         .assert()
@@ -414,7 +414,7 @@ fn serve_retries_and_purges_dead_tasks() {
     assert_eq!(r, json!({"retried": 1}));
     let st = stats_json(&server, "q");
     assert_eq!(
-        (st["dead"].as_u64(), st["waiting"]["total"].as_u64()),
+        (st["dead"].as_u64(), st["waiting"].as_u64()),
         (Some(2), Some(1))
     );
     s.post("/api/queues/q/dead/retry", &json!({"ids": ["dead-1"]}))
@@ -768,10 +768,7 @@ fn serve_errors_are_json_with_the_right_status() {
     s.get("/api/queues/q/resume").expect(405);
     assert_eq!(counts(&stats_json(&server, "q"))["dead"], json!(1));
     assert_eq!(stats_json(&server, "q")["paused"], json!([]));
-    assert_eq!(
-        counts(&stats_json(&server, "q"))["waiting"]["total"],
-        json!(2)
-    );
+    assert_eq!(counts(&stats_json(&server, "q"))["waiting"], json!(2));
     // A body over the limit: 413 from its Content-Length, before any of it is sent (with
     // `Expect: 100-continue`, as curl sends for a large body; without it, a client still
     // writing when the answer comes may see the connection closed instead), and nothing pushed.
@@ -797,10 +794,7 @@ fn serve_errors_are_json_with_the_right_status() {
         .as_str()
         .unwrap()
         .contains("over the limit"));
-    assert_eq!(
-        counts(&stats_json(&server, "q"))["waiting"]["total"],
-        json!(2)
-    );
+    assert_eq!(counts(&stats_json(&server, "q"))["waiting"], json!(2));
     // Every answer carries the policy that forbids inline script.
     let r = s.get("/");
     assert_eq!(r.status, 200);
@@ -1177,7 +1171,7 @@ fn serve_waits_never_hold_other_requests_hostage() {
         assert!(r["error"].as_str().unwrap().contains("stopping"), "{r}");
     }
     // warm0, 64 waited for, "left" and the one pushed without a wait: all queued still.
-    assert_eq!(stats_json(&server, "q")["waiting"]["total"], json!(67));
+    assert_eq!(stats_json(&server, "q")["waiting"], json!(67));
 }
 
 #[test]
@@ -1377,7 +1371,7 @@ fn serve_queue_flag_narrows_it_to_one_queue() {
     let s = Serve::start(&server, &["--queue", "b", "serve"]);
     let all = s.get("/api/queues").expect(200).json();
     assert_eq!(all["queues"].as_array().unwrap().len(), 1);
-    assert_eq!(all["queues"][0]["waiting"]["total"], json!(3));
+    assert_eq!(all["queues"][0]["waiting"], json!(3));
     s.get("/api/queues/a").expect(404);
     assert_eq!(s.get("/api/info").json()["queue"], json!("b"));
 }
@@ -1411,7 +1405,7 @@ fn serve_works_as_the_readme_acl_user() {
         .expect(200);
     s.post("/api/queues/q/tasks", &json!({"type": "t", "priority": 1}))
         .expect(201);
-    assert_eq!(s.get("/api/queues/q").json()["waiting"]["total"], json!(2));
+    assert_eq!(s.get("/api/queues/q").json()["waiting"], json!(2));
     // Controls and waits, with the commands the README grants.
     s.post("/api/queues/q/pause", &json!({"for": "1m"}))
         .expect(200);
@@ -1687,7 +1681,7 @@ fn serve_metrics_parse_and_match_stats() {
         let n = |v: &Value| v.as_u64().unwrap() as f64;
         for (p, name) in [("1", "high"), ("2", "medium"), ("3", "low")] {
             let got = m.value("rpq_tasks_waiting", &[("queue", q), ("priority", p)]);
-            assert_eq!(got, n(&st["waiting"][name]), "{q} {name}");
+            assert_eq!(got, n(&st[name]), "{q} {name}");
         }
         for (metric, field) in [
             ("rpq_tasks_in_flight", "in_flight"),
@@ -1825,12 +1819,7 @@ fn serve_on_a_cluster_lists_every_queue_once() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|q| {
-            (
-                q["queue"].as_str().unwrap(),
-                q["waiting"]["total"].as_u64().unwrap(),
-            )
-        })
+        .map(|q| (q["queue"].as_str().unwrap(), q["waiting"].as_u64().unwrap()))
         .collect();
     assert_eq!(got, [("plain", 5), ("wide", 12)]);
     let r = s
@@ -1840,10 +1829,7 @@ fn serve_on_a_cluster_lists_every_queue_once() {
         )
         .expect(201);
     drop(r);
-    assert_eq!(
-        s.get("/api/queues/wide").json()["waiting"]["total"],
-        json!(13)
-    );
+    assert_eq!(s.get("/api/queues/wide").json()["waiting"], json!(13));
 }
 
 // --- in a real browser --------------------------------------------------------------------
@@ -2031,7 +2017,7 @@ fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
     assert_eq!(cells[1], json!("12"));
     let st = stats_json(&server, "mail");
     for (i, f) in ["high", "medium", "low"].iter().enumerate() {
-        assert_eq!(cells[2 + i], json!(st["waiting"][f].to_string()), "{f}");
+        assert_eq!(cells[2 + i], json!(st[f].to_string()), "{f}");
     }
     let reports = b.js(&format!("return {};", row_js("reports")));
     assert_eq!(
@@ -2094,7 +2080,7 @@ fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
     );
     let st = stats_json(&server, "reports");
     assert_eq!(
-        (st["dead"].as_u64(), st["waiting"]["total"].as_u64()),
+        (st["dead"].as_u64(), st["waiting"].as_u64()),
         (Some(0), Some(5))
     );
     b.click("#tab-waiting");

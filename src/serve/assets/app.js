@@ -198,11 +198,11 @@ function tiles(container, specs) {
 }
 
 function statTiles(s) {
-  const w = s.waiting;
+  const w = s;
   const lm = s.last_minute;
   const by = s.oldest_waiting_by_priority_ms || {};
   return [
-    { key: "waiting", label: "Waiting", value: int(w.total), sub: [["high", int(w.high)], ["medium", int(w.medium)], ["low", int(w.low)]] },
+    { key: "waiting", label: "Waiting", value: int(w.waiting), sub: [["high", int(w.high)], ["medium", int(w.medium)], ["low", int(w.low)]] },
     { key: "scheduled", label: "Scheduled", swatch: "scheduled", value: int(s.scheduled), sub: "pushed for later" },
     { key: "in_flight", label: "In flight", swatch: "inflight", value: int(s.in_flight), sub: plural(s.consumers.length, "consumer") },
     { key: "retrying", label: "Retrying", value: int(s.retrying), sub: `${int(s.recovered)} recovered` },
@@ -210,19 +210,18 @@ function statTiles(s) {
     { key: "done", label: "Done/min", swatch: "done", value: int(lm.done), sub: `${int(s.done)} in all` },
     { key: "failed", label: "Failed/min", swatch: "failed", value: int(lm.failed), warn: lm.failed > 0, sub: `of ${int(s.pushed)} pushed` },
     { key: "oldest", label: "Oldest waiting", value: age(s.oldest_waiting_ms),
-      sub: w.total ? PRIORITIES.map(([name]) => [name, age(by[name])]) : "nothing waits" },
+      sub: w.waiting ? PRIORITIES.map(([name]) => [name, age(by[name])]) : "nothing waits" },
   ];
 }
 
 function sum(list) {
-  const z = { queue: "all", waiting: { total: 0, high: 0, medium: 0, low: 0 }, in_flight: 0, retrying: 0, dead: 0,
+  const z = { queue: "all", waiting: 0, high: 0, medium: 0, low: 0, in_flight: 0, retrying: 0, dead: 0,
     scheduled: 0, pushed: 0, done: 0, failed: 0, recovered: 0, last_minute: { done: 0, failed: 0 },
     oldest_waiting_ms: null, oldest_waiting_by_priority_ms: { high: null, medium: null, low: null }, consumers: [] };
   const names = new Set();
   const older = (a, b) => (b === null || b === undefined ? a : Math.max(a || 0, b));
   for (const s of list) {
-    for (const k of ["total", "high", "medium", "low"]) z.waiting[k] += s.waiting[k];
-    for (const k of ["in_flight", "retrying", "dead", "scheduled", "pushed", "done", "failed", "recovered"]) z[k] += s[k];
+    for (const k of ["waiting", "high", "medium", "low", "in_flight", "retrying", "dead", "scheduled", "pushed", "done", "failed", "recovered"]) z[k] += s[k];
     z.last_minute.done += s.last_minute.done;
     z.last_minute.failed += s.last_minute.failed;
     z.oldest_waiting_ms = older(z.oldest_waiting_ms, s.oldest_waiting_ms);
@@ -478,16 +477,16 @@ function updateQueueRow(tr, s, widest) {
   pb.hidden = paused.length === 0;
   setText(pb, paused.length === 0 ? "" : paused.length === 3 ? "paused" : `paused: ${paused.map((p) => priorityName(p.priority)).join(", ")}`);
   pb.title = paused.length ? pausedText(paused) : "";
-  setText(cells[1].querySelector(".total"), int(s.waiting.total));
+  setText(cells[1].querySelector(".total"), int(s.waiting));
   const bar = cells[1].querySelectorAll(".minibar span");
   PRIORITIES.forEach(([name], i) => {
-    const pct = widest ? (100 * s.waiting[name]) / widest : 0;
+    const pct = widest ? (100 * s[name]) / widest : 0;
     bar[i].style.width = `${pct}%`;
   });
   const by = s.oldest_waiting_by_priority_ms || {};
   PRIORITIES.forEach(([name], i) => {
     const td = cells[2 + i];
-    const n = s.waiting[name];
+    const n = s[name];
     setText(td.querySelector(".count"), int(n));
     setText(td.querySelector(".oldest"), n ? age(by[name]) : "");
     td.classList.toggle("zero", n === 0);
@@ -515,7 +514,7 @@ async function overview() {
     if (queues.length) learnClock(queues[0]);
     tiles($("totals"), statTiles(sum(queues)));
     const body = $("queue-rows");
-    const widest = Math.max(1, ...queues.map((s) => s.waiting.total));
+    const widest = Math.max(1, ...queues.map((s) => s.waiting));
     const seen = new Set();
     queues.forEach((s, i) => {
       let tr = rows.get(s.queue);
@@ -535,7 +534,7 @@ async function overview() {
 // --- one queue ----------------------------------------------------------------------------
 
 const STATES = {
-  waiting: { label: "Waiting", count: (s) => s.waiting.total },
+  waiting: { label: "Waiting", count: (s) => s.waiting },
   scheduled: { label: "Scheduled", count: (s) => s.scheduled },
   "in-flight": { label: "In flight", count: (s) => s.in_flight },
   retrying: { label: "Retrying", count: (s) => s.retrying },
