@@ -215,6 +215,10 @@ impl Proc {
         self.child.stdin.take().expect("stdin is piped")
     }
 
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn signal(&self, sig: i32) {
         if self.reaped {
             return;
