@@ -5,6 +5,7 @@
 use crate::support::*;
 use rpq::server::RedisServer;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -228,10 +229,20 @@ fn eight_tasks(r: &RedisServer) -> Vec<String> {
     (0..8).map(|i| format!("t{i}")).collect()
 }
 
-/// Kill -9 a consumer of 8 slots while each handler has its five children running: within a
-/// second none of the 8 handlers, their 40 children or the guard runs, and the re-runs (by a
+/// How the first consumer is killed.
+#[derive(Clone, Copy, PartialEq)]
+enum Kill {
+    /// kill -9 PID
+    Process,
+    /// kill -9 -PGID: the consumer in a process group of its own, and what is in it.
+    Group,
+}
+
+/// Kill -9 a consumer of 8 slots while each handler has its four children running (40
+/// processes): within a
+/// second none of the 8 handlers, their children or the guard runs, and the re-runs (by a
 /// second consumer, once the leases of 1 s ran out) find none of them.
-fn killed_consumer_takes_everything_with_it(mode: Mode) {
+fn killed_consumer_takes_everything_with_it(mode: Mode, kill: Kill) {
     let r = redis();
     let ids = eight_tasks(&r);
     let rec = r.dir().join("rec");
@@ -243,7 +254,8 @@ fn killed_consumer_takes_everything_with_it(mode: Mode) {
         cmd.args(["consume", "--name", name, "-j", "8", "--lease", "1s"])
             .args(extra)
             .args(&handler)
-            .env("REC", &rec);
+            .env("REC", &rec)
+            .process_group(0);
         Proc::spawn(&mut cmd)
     };
     let mut first = consumer("first", &[]);
@@ -258,7 +270,13 @@ fn killed_consumer_takes_everything_with_it(mode: Mode) {
     let mut c = conn(&r);
     assert_eq!(in_flight(&mut c, "default"), 8);
 
-    first.signal(libc::SIGKILL);
+    match kill {
+        Kill::Process => first.signal(libc::SIGKILL),
+        // SAFETY: kill(2) of the process group the consumer leads (process_group(0)).
+        Kill::Group => unsafe {
+            libc::kill(-(first.id() as i32), libc::SIGKILL);
+        },
+    }
     let killed = Instant::now();
     let second = consumer("second", &["--count", "8"]);
     let left = still_running(&held, Duration::from_secs(1));
@@ -276,8 +294,8 @@ fn killed_consumer_takes_everything_with_it(mode: Mode) {
     let mut overlaps: Vec<&str> = reruns.lines().filter(|l| !l.ends_with(" 0")).collect();
     overlaps.sort();
     eprintln!(
-        "{} of {total} handler processes (and the guard: {}) still running 1 s after kill -9, \
-         all gone in {gone_in:?}; {} of {} re-runs met a process of the run before",
+        "{} of {total} handler processes (and the guard: {}) still running {gone_in:?} after \
+         kill -9 (at most 1 s is waited for); {} of {} re-runs met a process of the run before",
         left.len(),
         held.len() > total,
         overlaps.len(),
@@ -294,12 +312,17 @@ fn killed_consumer_takes_everything_with_it(mode: Mode) {
 
 #[test]
 fn kill_9_of_an_exec_consumer_ends_every_process_of_its_handlers() {
-    killed_consumer_takes_everything_with_it(Mode::Exec);
+    killed_consumer_takes_everything_with_it(Mode::Exec, Kill::Process);
 }
 
 #[test]
 fn kill_9_of_a_pipe_consumer_ends_every_process_of_its_handlers() {
-    killed_consumer_takes_everything_with_it(Mode::Pipe);
+    killed_consumer_takes_everything_with_it(Mode::Pipe, Kill::Process);
+}
+
+#[test]
+fn kill_9_of_a_consumers_process_group_ends_every_process_of_its_handlers() {
+    killed_consumer_takes_everything_with_it(Mode::Exec, Kill::Group);
 }
 
 /// A consumer stopped by SIGTERM after its handlers finished (leaving their children running)
