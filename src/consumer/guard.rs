@@ -189,11 +189,24 @@ pub fn run_if_asked() -> Option<ExitCode> {
     if args.get(1).is_none_or(|a| a != GUARD_ARG) {
         return None;
     }
-    let (Some(mark), Some(dir)) = (args.get(2), args.get(3)) else {
+    let (Some(mark), Some(dir)) = (args.get(2).and_then(|m| m.to_str()), args.get(3)) else {
         return Some(ExitCode::from(2));
     };
     let dir = (dir != "-").then(|| PathBuf::from(dir));
-    Some(guard(&mark.to_string_lossy(), dir.as_deref()))
+    // Only as its consumer starts it: the mark begins with the consumer's pid, the cgroup is
+    // named after it, and the consumer is the parent. A guard started by hand could otherwise
+    // be pointed at any cgroup.
+    // SAFETY: getppid has no preconditions.
+    let parent = unsafe { libc::getppid() }.to_string();
+    let ours = mark.split_once('.').is_some_and(|(pid, _)| pid == parent)
+        && dir.as_ref().is_none_or(|d| {
+            d.file_name()
+                .is_some_and(|n| n.to_str() == Some(&format!("rpq-{parent}")))
+        });
+    if !ours {
+        return Some(ExitCode::from(2));
+    }
+    Some(guard(mark, dir.as_deref()))
 }
 
 /// The guard's life: ready, wait for the consumer's end, end what its handlers left.
