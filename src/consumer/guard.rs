@@ -24,7 +24,7 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -226,13 +226,13 @@ fn guard(mark: &str, cgroup: Option<&Path>) -> ExitCode {
             libc::signal(sig, libc::SIG_IGN);
         }
     }
-    let mut out = io::stdout();
-    if out.write_all(b"r").and_then(|_| out.flush()).is_err() {
-        return ExitCode::FAILURE;
-    }
-    // SAFETY: replaces fd 1 (the pipe the consumer reads once) with /dev/null; nothing else
-    // of this process writes to stdout.
+    // Fd 1 is not a terminal but the consumer's end of a pipe, read once for this byte: a
+    // message between the two, not output (the guard prints nothing).
+    // SAFETY: a write of one byte from a static buffer; then fd 1 is replaced with /dev/null.
     unsafe {
+        if libc::write(1, b"r".as_ptr().cast(), 1) != 1 {
+            return ExitCode::FAILURE;
+        }
         let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
         if null >= 0 {
             libc::dup2(null, 1);
