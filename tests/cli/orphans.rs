@@ -236,6 +236,42 @@ enum Kill {
     Process,
     /// kill -9 -PGID: the consumer in a process group of its own, and what is in it.
     Group,
+    /// kill -9 PID of a consumer that cannot make a cgroup (the hierarchy read-only in a mount
+    /// namespace of its own; as a user who may not write it, as it is): its mark alone.
+    WithoutCgroup,
+}
+
+/// `rpq ARGS` (environment cleared, output piped) where no cgroup can be made: as root, in a
+/// mount namespace of its own where every cgroup2 mount is read-only.
+fn without_cgroup(r: &RedisServer) -> std::process::Command {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let mut cmd = std::process::Command::new("unshare");
+        cmd.args(["-m", "sh", "-c"]).arg(
+            r#"for m in $(findmnt -t cgroup2 -n -o TARGET); do mount -o remount,ro,bind "$m" || exit 1; done; exec "$0" "$@""#,
+        );
+        cmd.arg(bin());
+        clean_env(&mut cmd);
+        cmd
+    } else {
+        base()
+    };
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .arg("--url")
+        .arg(r.url());
+    cmd
+}
+
+/// The arguments of a process, as it was started.
+fn argv(pid: u32) -> Vec<String> {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .unwrap_or_default()
+        .split(|&b| b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect()
 }
 
 /// Kill -9 a consumer of 8 slots while each handler has its four children running (40
@@ -250,7 +286,11 @@ fn killed_consumer_takes_everything_with_it(mode: Mode, kill: Kill) {
     scripts(&rec);
     let handler = mode.args(&rec);
     let consumer = |name: &str, extra: &[&str]| {
-        let mut cmd = process(&r);
+        let mut cmd = if kill == Kill::WithoutCgroup && name == "first" {
+            without_cgroup(&r)
+        } else {
+            process(&r)
+        };
         cmd.args(["consume", "--name", name, "-j", "8", "--lease", "1s"])
             .args(extra)
             .args(&handler)
@@ -266,12 +306,14 @@ fn killed_consumer_takes_everything_with_it(mode: Mode, kill: Kill) {
     );
     let mut held = recorded(&rec, &ids, true);
     let total = held.len();
-    held.extend(guard_of(first.id()));
+    let guard = guard_of(first.id());
+    let guard_argv = guard.as_ref().map(|g| argv(g.pid as u32));
+    held.extend(guard);
     let mut c = conn(&r);
     assert_eq!(in_flight(&mut c, "default"), 8);
 
     match kill {
-        Kill::Process => first.signal(libc::SIGKILL),
+        Kill::Process | Kill::WithoutCgroup => first.signal(libc::SIGKILL),
         // SAFETY: kill(2) of the process group the consumer leads (process_group(0)).
         Kill::Group => unsafe {
             libc::kill(-(first.id() as i32), libc::SIGKILL);
@@ -306,6 +348,14 @@ fn killed_consumer_takes_everything_with_it(mode: Mode, kill: Kill) {
         (vec![], vec![], 8),
         "still running 1 s after the kill; re-runs that met the run before; re-runs"
     );
+    if kill == Kill::WithoutCgroup {
+        // `rpq __guard MARK CGROUP`, "-" for none: the mark alone did it.
+        let cgroup = guard_argv
+            .as_ref()
+            .and_then(|a| a.get(3))
+            .map(String::as_str);
+        assert_eq!(cgroup, Some("-"), "{guard_argv:?}");
+    }
     // The guard never connects: the two consumers are all that claimed.
     assert_eq!(consumers_seen(&mut c, "default"), 2);
 }
@@ -323,6 +373,11 @@ fn kill_9_of_a_pipe_consumer_ends_every_process_of_its_handlers() {
 #[test]
 fn kill_9_of_a_consumers_process_group_ends_every_process_of_its_handlers() {
     killed_consumer_takes_everything_with_it(Mode::Exec, Kill::Group);
+}
+
+#[test]
+fn kill_9_of_a_consumer_without_a_cgroup_ends_every_process_of_its_handlers_by_their_mark() {
+    killed_consumer_takes_everything_with_it(Mode::Exec, Kill::WithoutCgroup);
 }
 
 /// A consumer stopped by SIGTERM after its handlers finished (leaving their children running)
