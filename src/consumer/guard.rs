@@ -29,6 +29,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -56,6 +57,8 @@ pub struct Guard {
     /// The write end of the guard's stdin: closed, it tells the guard the consumer is gone.
     pipe: Option<OwnedFd>,
     cgroup: Option<Cgroup>,
+    /// Set before the consumer tells its guard to end: an end before that is a loss.
+    ending: Arc<AtomicBool>,
 }
 
 /// The guard this process holds, started if no engine holds one. Without one (no way to start
@@ -127,10 +130,15 @@ impl Guard {
         }
         // Only now: the guard stays where it was, outside what it will kill.
         let cgroup = cgroup.filter(|c| c.enter().is_ok());
+        let ending = Arc::new(AtomicBool::new(false));
+        if let Some(fd) = pidfd_open(child.id() as i32) {
+            watch(fd, child.id(), Arc::clone(&ending));
+        }
         Ok(Guard {
             child,
             pipe: Some(write),
             cgroup,
+            ending,
         })
     }
 }
@@ -139,6 +147,7 @@ impl Drop for Guard {
     /// The consumer stops by itself: back to its old cgroup (or the guard would kill it too),
     /// then the guard does its work and is waited for.
     fn drop(&mut self) {
+        self.ending.store(true, Ordering::SeqCst);
         if self.cgroup.as_ref().is_some_and(|c| c.leave().is_err()) {
             // Still inside: the pipe must stay open until this process is gone.
             std::mem::forget(self.pipe.take());
@@ -160,6 +169,38 @@ impl Drop for Guard {
         }
         let _ = self.child.try_wait();
     }
+}
+
+/// A guard that ends while its consumer runs (someone killed it) can end nothing when the
+/// consumer is killed: said once, from a thread that waits on its pidfd and nothing else.
+fn watch(pidfd: OwnedFd, pid: u32, ending: Arc<AtomicBool>) {
+    let spawned = std::thread::Builder::new()
+        .name("guard-watch".into())
+        .spawn(move || {
+            let mut p = libc::pollfd {
+                fd: pidfd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one pollfd on this stack frame, its count given; no timeout.
+            while unsafe { libc::poll(&mut p, 1, -1) } < 0 {
+                if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                    return;
+                }
+            }
+            if !ending.load(Ordering::SeqCst) {
+                crate::output::log::Event::warn(
+                    "guard_lost",
+                    format!(
+                        "the guard of this consumer (pid {pid}) is gone: if the consumer is \
+                         killed now, what its handlers started runs on"
+                    ),
+                )
+                .emit();
+            }
+        });
+    // Without the thread the consumer just goes unwarned.
+    drop(spawned);
 }
 
 /// Waits for the guard's one byte that says it is ready (in its own session, deaf to signals).

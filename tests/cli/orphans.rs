@@ -425,3 +425,35 @@ fn a_stopped_exec_consumer_leaves_nothing_its_handlers_started() {
 fn a_stopped_pipe_consumer_leaves_nothing_its_handlers_started() {
     stopped_consumer_leaves_nothing(Mode::Pipe);
 }
+
+/// A guard killed on its own cannot do its work any more: its consumer says so once, on
+/// stderr, and goes on with its tasks.
+#[test]
+fn a_consumer_whose_guard_is_killed_says_so_and_goes_on() {
+    let r = redis();
+    let consumer = Proc::start(&r, &["consume", "--exec", "true"]);
+    let mut guard = None;
+    wait_until(Duration::from_secs(10), "the consumer's guard", || {
+        guard = guard_of(consumer.id());
+        guard.is_some()
+    });
+    // Dropping a held process kills it.
+    drop(guard);
+    wait_until(Duration::from_secs(10), "the warning", || {
+        consumer.stderr_has("the guard of this consumer")
+    });
+    push_one(&r, "t", "after");
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "the task to be done", || {
+        stat(&mut c, "default", "done") == 1
+    });
+    consumer.signal(libc::SIGTERM);
+    let e = consumer.end(Duration::from_secs(30));
+    assert!(e.status.success(), "{}", e.stderr);
+    assert_eq!(
+        e.stderr.matches("the guard of this consumer").count(),
+        1,
+        "{}",
+        e.stderr
+    );
+}
