@@ -65,22 +65,23 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let consumers claim again after `rpq pause`; idle ones wake at once')
             [CompletionResult]::new('limit', 'limit', [CompletionResultType]::ParameterValue, 'Rate limits and in-flight caps, on every task or on one type; shows them without one')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page, or write every page into a directory, for reading offline')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'rpq;produce' {
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N random tasks; with --type, push N such tasks, each with its own id')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N random tasks; with --type, push N such tasks, each with its own id (every --interval if given)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Push one task of this type (with --priority and --payload)')
             [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Priority of the one task: 1|2|3 or high|medium|low')
-            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload of the one task: JSON if it parses, else a string')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload of the one task: JSON if it parses, else a string (past the kernel''s 128 KiB for an argument: a line on --stdin)')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Id of the one task; an id that is already queued is not queued twice')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Tasks per round trip with --stdin')
             [CompletionResult]::new('--in', '--in', [CompletionResultType]::ParameterName, 'Due this long after Redis receives it (scheduled until then, by the server''s clock)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Dead (reason "expired") unless claimed within DUR of falling due')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts before the task goes to the dead set (wins over consume --max-attempts)')
-            [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout)')
+            [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)')
             [CompletionResult]::new('--keep-result', '--keep-result', [CompletionResultType]::ParameterName, 'Keep the task''s result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DUR, exit 124 (the task stays queued)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
@@ -111,9 +112,9 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         'rpq;consume' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Consumer name shown in output and stats [default: HOST-PID]')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Simulated processing time per task')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N tasks are finished')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N tasks, whatever their outcome (done, retry, dead, cancelled, lost, released)')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done')
-            [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Kill a handler (its process group) that runs longer than this; counts as a failure')
+            [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Kill a handler (its process group) that runs longer than this; counts as a failure (not 0: leave it out for none)')
             [CompletionResult]::new('--lease', '--lease', [CompletionResultType]::ParameterName, 'Lease on a claimed task; extended while the task is worked on')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts before a task goes to the dead-letter set')
             [CompletionResult]::new('--backoff', '--backoff', [CompletionResultType]::ParameterName, 'First retry delay after a failure; doubles with each attempt, with jitter')
@@ -500,7 +501,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Type of the task each slot queues')
             [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Its priority: 1|2|3 or high|medium|low [default: medium]')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Its payload: JSON if it parses, else a string')
-            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot (not 0)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
@@ -895,6 +896,31 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rpq;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write every page (rpq.1, rpq-consume.1, ...) into DIR, made if missing')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]')
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rpq;help' {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Claim tasks, highest priority first, process them and acknowledge them')
@@ -919,6 +945,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let consumers claim again after `rpq pause`; idle ones wake at once')
             [CompletionResult]::new('limit', 'limit', [CompletionResultType]::ParameterValue, 'Rate limits and in-flight caps, on every task or on one type; shows them without one')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page, or write every page into a directory, for reading offline')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1013,6 +1040,9 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;help;completions' {
+            break
+        }
+        'rpq;help;man' {
             break
         }
         'rpq;help;help' {

@@ -62,21 +62,22 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
             cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
+            cand man 'Print a man page, or write every page into a directory, for reading offline'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rpq;produce'= {
-            cand --interval 'Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)'
-            cand --count 'Stop after N random tasks; with --type, push N such tasks, each with its own id'
+            cand --interval 'Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)'
+            cand --count 'Stop after N random tasks; with --type, push N such tasks, each with its own id (every --interval if given)'
             cand --type 'Push one task of this type (with --priority and --payload)'
             cand --priority 'Priority of the one task: 1|2|3 or high|medium|low'
-            cand --payload 'Payload of the one task: JSON if it parses, else a string'
+            cand --payload 'Payload of the one task: JSON if it parses, else a string (past the kernel''s 128 KiB for an argument: a line on --stdin)'
             cand --id 'Id of the one task; an id that is already queued is not queued twice'
             cand --batch 'Tasks per round trip with --stdin'
             cand --in 'Due this long after Redis receives it (scheduled until then, by the server''s clock)'
             cand --at 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now'
-            cand --ttl 'Dead (reason "expired") unless claimed within DUR of falling due'
+            cand --ttl 'Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)'
             cand --max-attempts 'Attempts before the task goes to the dead set (wins over consume --max-attempts)'
-            cand --exec-timeout 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout)'
+            cand --exec-timeout 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)'
             cand --keep-result 'Keep the task''s result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile'
             cand --timeout 'With --wait: give up after DUR, exit 124 (the task stays queued)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
@@ -106,9 +107,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;consume'= {
             cand --name 'Consumer name shown in output and stats [default: HOST-PID]'
             cand --delay 'Simulated processing time per task'
-            cand --count 'Exit after N tasks are finished'
+            cand --count 'Exit after N tasks, whatever their outcome (done, retry, dead, cancelled, lost, released)'
             cand --exec 'Run `sh -c CMD` per task, the task JSON on stdin; exit 0 = done'
-            cand --exec-timeout 'Kill a handler (its process group) that runs longer than this; counts as a failure'
+            cand --exec-timeout 'Kill a handler (its process group) that runs longer than this; counts as a failure (not 0: leave it out for none)'
             cand --lease 'Lease on a claimed task; extended while the task is worked on'
             cand --max-attempts 'Attempts before a task goes to the dead-letter set'
             cand --backoff 'First retry delay after a failure; doubles with each attempt, with jitter'
@@ -477,7 +478,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --type 'Type of the task each slot queues'
             cand --priority 'Its priority: 1|2|3 or high|medium|low [default: medium]'
             cand --payload 'Its payload: JSON if it parses, else a string'
-            cand --ttl 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot'
+            cand --ttl 'Its ttl: dead (reason "expired") unless claimed within DUR of its slot (not 0)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -852,6 +853,30 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;man'= {
+            cand --dir 'Write every page (rpq.1, rpq-consume.1, ...) into DIR, made if missing'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;help'= {
             cand produce 'Push tasks: random ones on an interval, one given by flags, or JSON lines from stdin'
             cand consume 'Claim tasks, highest priority first, process them and acknowledge them'
@@ -876,6 +901,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
             cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
             cand completions 'Print a shell completion script'
+            cand man 'Print a man page, or write every page into a directory, for reading offline'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rpq;help;produce'= {
@@ -941,6 +967,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;limit'= {
         }
         &'rpq;help;completions'= {
+        }
+        &'rpq;help;man'= {
         }
         &'rpq;help;help'= {
         }

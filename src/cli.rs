@@ -128,6 +128,7 @@ Examples:
   rpq produce --interval 1s                      random tasks, one a second, until Ctrl+C
   rpq produce --count 100 --interval 0           100 random tasks as fast as possible
   rpq produce --type email --priority high --payload '{\"to\":\"a@b.c\"}'
+  rpq produce --type ping --interval 30s         one ping task every 30s, until Ctrl+C
   rpq produce --type report --priority 3 --payload nightly --id report-2026-11-28
   jq -c '.[]' tasks.json | rpq produce --stdin   lines of {\"type\",\"priority\",\"payload\",\"id\"}
   out=$(rpq produce --type resize --payload img.png --wait --timeout 1m)
@@ -386,15 +387,23 @@ Examples:
   rpq completions zsh > ~/.zfunc/_rpq
   rpq completions fish > ~/.config/fish/completions/rpq.fish")]
     Completions(CompletionsArgs),
+
+    /// Print a man page, or write every page into a directory, for reading offline
+    #[command(after_help = "\
+Examples:
+  rpq man consume | man -l -                 read rpq-consume(1) without installing it
+  rpq man dead list > rpq-dead-list.1        the page of a subcommand's subcommand
+  rpq man --dir ~/.local/share/man/man1      install every page for you; then: man rpq-consume")]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ProduceArgs {
-    /// Time between random tasks (250ms, 1s, 2m; 0 = as fast as possible)
-    #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
-    pub interval: Duration,
+    /// Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub interval: Option<Duration>,
 
-    /// Stop after N random tasks; with --type, push N such tasks, each with its own id
+    /// Stop after N random tasks; with --type, push N such tasks, each with its own id (every --interval if given)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
 
@@ -406,7 +415,7 @@ pub struct ProduceArgs {
     #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, requires = "kind")]
     pub priority: Option<Priority>,
 
-    /// Payload of the one task: JSON if it parses, else a string
+    /// Payload of the one task: JSON if it parses, else a string (past the kernel's 128 KiB for an argument: a line on --stdin)
     #[arg(long, value_name = "VALUE", requires = "kind")]
     pub payload: Option<String>,
 
@@ -433,8 +442,8 @@ pub struct ProduceArgs {
           help = "Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now")]
     pub at: Option<DateTime<Utc>>,
 
-    /// Dead (reason "expired") unless claimed within DUR of falling due
-    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    /// Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)
+    #[arg(long, value_parser = parse_limit, value_name = "DUR")]
     pub ttl: Option<Duration>,
 
     // The worker runtime (issue 11): settings that win over the consumer's flags, for the one
@@ -443,12 +452,12 @@ pub struct ProduceArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_attempts: Option<u32>,
 
-    /// Stop the task's handler after DUR, a failed attempt (wins over consume --exec-timeout)
-    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    /// Stop the task's handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)
+    #[arg(long, value_parser = parse_limit, value_name = "DUR")]
     pub exec_timeout: Option<Duration>,
 
     /// Keep the task's result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile
-    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    #[arg(long, value_parser = parse_limit, value_name = "DUR")]
     pub keep_result: Option<Duration>,
 
     /// Wait for the one task: print its result and exit 0 when done, exit 1 when dead
@@ -471,7 +480,7 @@ pub struct ConsumeArgs {
     #[arg(long, default_value = "0", value_parser = parse_duration, value_name = "DUR")]
     pub delay: Duration,
 
-    /// Exit after N tasks are finished
+    /// Exit after N tasks, whatever their outcome (done, retry, dead, cancelled, lost, released)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
 
@@ -483,8 +492,8 @@ pub struct ConsumeArgs {
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
 
-    /// Kill a handler (its process group) that runs longer than this; counts as a failure
-    #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "handler")]
+    /// Kill a handler (its process group) that runs longer than this; counts as a failure (not 0: leave it out for none)
+    #[arg(long, value_parser = parse_limit, value_name = "DUR", requires = "handler")]
     pub exec_timeout: Option<Duration>,
 
     /// Lease on a claimed task; extended while the task is worked on
@@ -755,8 +764,8 @@ pub struct ScheduleAddArgs {
     #[arg(long, value_name = "VALUE")]
     pub payload: Option<String>,
 
-    /// Its ttl: dead (reason "expired") unless claimed within DUR of its slot
-    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    /// Its ttl: dead (reason "expired") unless claimed within DUR of its slot (not 0)
+    #[arg(long, value_parser = parse_limit, value_name = "DUR")]
     pub ttl: Option<Duration>,
 }
 
@@ -816,6 +825,17 @@ pub struct ConfigArgs {}
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`dead list` for rpq-dead-list); none: rpq's own
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write every page (rpq.1, rpq-consume.1, ...) into DIR, made if missing
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 // Inspecting and controlling (issue 13).
@@ -973,16 +993,15 @@ pub fn priority_parser() -> impl clap::builder::TypedValueParser<Value = Priorit
     })
 }
 
-/// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none.
+/// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none; at
+/// most `task::MAX_DURATION`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(Duration::from_secs_f64(secs));
-        }
-        return Err(format!("'{s}' is not a duration; use 250ms, 1s, 2m"));
-    }
-    humantime::parse_duration(s).map_err(|_| format!("'{s}' is not a duration; use 250ms, 1s, 2m"))
+    crate::task::parse_duration(s)
+}
+
+/// A ttl or a time limit: a duration, and not 0 (`task::parse_limit`).
+fn parse_limit(s: &str) -> Result<Duration, String> {
+    crate::task::parse_limit(s)
 }
 
 /// Parses the process arguments; clap's error knows its own exit code.

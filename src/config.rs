@@ -66,6 +66,9 @@ pub struct Config {
     pub shards: Option<u32>,
     pub stdin_tty: bool,
     pub stdout_tty: bool,
+    /// stdout is a pipe (issue 19): a line written there can still go unread when its reader
+    /// leaves (`| head -1`), so a consumer waits for it to be read before it acknowledges.
+    pub stdout_pipe: bool,
     pub stderr_tty: bool,
     /// Colour on stdout: a terminal that is not `TERM=dumb`, and NO_COLOR unset or empty.
     /// Nothing on stderr is coloured.
@@ -518,6 +521,7 @@ impl Config {
             shards: shards.value,
             stdin_tty: std::io::stdin().is_terminal(),
             stdout_tty,
+            stdout_pipe: stdout_is_pipe(),
             stderr_tty: std::io::stderr().is_terminal(),
             color: stdout_tty
                 && env("NO_COLOR").is_none()
@@ -562,6 +566,7 @@ impl Config {
             shards: None,
             stdin_tty: false,
             stdout_tty: false,
+            stdout_pipe: false,
             stderr_tty: false,
             color: false,
             log: Log::default(),
@@ -766,6 +771,15 @@ pub fn url_password(url: &str) -> Option<String> {
     // `redis://name@host` names a user (redact hides it all the same).
     let pw = url[start..at].split_once(':').map_or("", |(_, p)| p);
     (!pw.is_empty()).then(|| pw.to_string()).or(from_query)
+}
+
+/// Whether stdout is a pipe (or a FIFO): not a file, a terminal or a socket.
+fn stdout_is_pipe() -> bool {
+    // SAFETY: fstat on fd 1 into a stat struct of this frame.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::fstat(libc::STDOUT_FILENO, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFIFO
+    }
 }
 
 #[cfg(test)]

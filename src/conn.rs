@@ -229,6 +229,9 @@ fn url_error(e: RedisError) -> anyhow::Error {
 pub struct Said {
     text: String,
     err: RedisError,
+    /// The server answered as no plain Redis would (it reset the connection as it opened: a
+    /// TLS port): a lost connection to a reconnect, but nothing to wait for at start.
+    wrong_port: bool,
 }
 
 impl std::fmt::Display for Said {
@@ -243,6 +246,7 @@ fn said(text: impl Into<String>, err: RedisError) -> anyhow::Error {
     anyhow::Error::new(Said {
         text: text.into(),
         err,
+        wrong_port: false,
     })
 }
 
@@ -312,10 +316,13 @@ fn diagnose(cfg: &Config, e: RedisError) -> anyhow::Error {
     let reset =
         e.to_string().contains("reset by peer") || e.to_string().contains("Connection reset");
     if !tls && reset {
-        return said(
-            "the server reset the connection as it opened: is it a TLS port? then use rediss://",
-            e,
-        );
+        return anyhow::Error::new(Said {
+            text: "the server reset the connection as it opened: is it a TLS port? then use \
+                   rediss://"
+                .into(),
+            err: e,
+            wrong_port: true,
+        });
     }
     // A read that timed out is EAGAIN (os error 11) to the OS, and not always a timeout to
     // redis-rs.
@@ -430,7 +437,7 @@ pub fn refused(e: &RedisError, command: &str) -> Option<anyhow::Error> {
         format!("grant the user +{}", command.to_ascii_lowercase())
     };
     Some(anyhow::anyhow!(
-        "redis refused {command} (NOPERM: {detail}); {grant}, as in the ACL line of rpq's README"
+        "redis refused {command} (NOPERM: {detail}); {grant}, as in the ACL line of rpq's docs/running.md"
     ))
 }
 
@@ -476,7 +483,7 @@ pub fn refused_in_script(e: &RedisError, src: &str, script: &str) -> Option<anyh
     };
     Some(anyhow::anyhow!(
         "redis refused {command} in rpq's {script} script (NOPERM: the user may not run it); \
-         {grant}, as in the ACL line of rpq's README"
+         {grant}, as in the ACL line of rpq's docs/running.md"
     ))
 }
 
@@ -500,6 +507,16 @@ pub fn is_connection_error(err: &anyhow::Error) -> bool {
         }
         false
     })
+}
+
+/// Whether a first connection that failed may go through by waiting (`reconnect::open_waiting`):
+/// the server does not answer yet (refused, timed out, loading), as opposed to one that
+/// answered as no plain Redis port would, or refused us.
+pub fn may_answer_later(err: &anyhow::Error) -> bool {
+    is_connection_error(err)
+        && !err
+            .chain()
+            .any(|c| c.downcast_ref::<Said>().is_some_and(|s| s.wrong_port))
 }
 
 /// Every key matching `pattern`, found with SCAN, a page of about 1000 keys at a time (never

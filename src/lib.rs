@@ -54,6 +54,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Completions(args) = &cli.command {
         return commands::completions::run(&Output::plain(), args);
     }
+    // Like completions, the pages come from the binary alone: no config, no Redis.
+    if let Command::Man(args) = &cli.command {
+        return commands::completions::man(&Output::plain(), args);
+    }
     if config::json_log_asked() {
         output::log::init_format(config::LogFormat::Json);
     }
@@ -89,6 +93,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Pause(a) => commands::pause::run(&cfg, &out, a),
         Command::Resume(a) => commands::pause::resume(&cfg, &out, a),
         Command::Limit(a) => commands::limit::run(&cfg, &out, a),
-        Command::Completions(_) => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

@@ -8,7 +8,7 @@ use crate::lines::{LineReader, Next};
 use crate::output::{note, Output};
 use crate::queue::Waited;
 use crate::queue::{PushFailed, Queue};
-use crate::reconnect::{retry, retry_idle};
+use crate::reconnect::{open_waiting, retry, retry_idle};
 use crate::shutdown::Shutdown;
 use crate::task::{parse_input_line_full, NewTask, Priority, Settings, When};
 use anyhow::{Context, Result};
@@ -17,40 +17,52 @@ use rand::Rng;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-/// Random tasks pushed per round trip when the interval is zero.
+/// The time between random tasks when no `--interval` is given.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Tasks pushed per round trip when the interval is zero.
 const FAST_BATCH: u64 = 200;
 
-/// Pushes random tasks every `interval` (batched when it is zero) until `count` or a signal,
-/// each due `when` and with `settings`, each printed under `label`. Returns how many were pushed.
+/// Pushes a task made by `make` every `interval` (batched when it is zero) until `count` or a
+/// signal, each printed under `label`; returns how many were pushed. It exits right after its
+/// last push: the interval is the time between two tasks, not after the last one.
 pub fn generate(
     cfg: &Config,
     interval: Duration,
     count: Option<u64>,
-    (when, settings): (When, Settings),
+    make: &dyn Fn() -> NewTask,
     sd: &Shutdown,
     out: &Output,
     label: &str,
 ) -> Result<u64> {
-    let mut q = Queue::open(cfg)?;
+    // A stream (no count, or several tasks spread over time) runs for long, so it waits for a
+    // Redis that does not answer yet (`open_waiting`); a batch at once fails fast, as one push.
+    let stream = count.is_none_or(|n| n > 1 && !interval.is_zero());
+    let opened = if stream {
+        open_waiting(cfg, sd)?
+    } else {
+        Some(Queue::open(cfg)?)
+    };
+    let Some(mut q) = opened else {
+        return Ok(0);
+    };
     q.watch_losses()?;
     let mut pushed = 0u64;
     let mut next = Instant::now();
-    while !sd.stop_requested() && count.is_none_or(|n| pushed < n) {
+    let more = |pushed: u64| count.is_none_or(|n| pushed < n);
+    while !sd.stop_requested() && more(pushed) {
         let left = count.map_or(u64::MAX, |n| n - pushed);
         let batch: Vec<NewTask> = (0..if interval.is_zero() {
             left.min(FAST_BATCH)
         } else {
             1
         })
-            .map(|_| NewTask {
-                when,
-                settings,
-                ..random_task()
-            })
+            .map(|_| make())
             .collect();
         // The ids are fixed before the first try, so a push retried after a lost reply cannot
-        // queue a task twice. Random tasks are nothing to keep: a stop during an outage ends
-        // the run, and the unconfirmed batch (which may or may not have landed) is not printed.
+        // queue a task twice. Generated tasks are nothing to keep: a stop during an outage
+        // ends the run, and the unconfirmed batch (which may or may not have landed) is not
+        // printed.
         let Some((created, flags)) = retry_idle(&mut q, sd, |q| q.push(&batch))? else {
             break;
         };
@@ -58,7 +70,7 @@ pub fn generate(
             out.produced(label, &t.queued(created.timestamp_millis()), true)?;
         }
         pushed += flags.len() as u64;
-        if !interval.is_zero() {
+        if !interval.is_zero() && more(pushed) {
             next += interval;
             let now = Instant::now();
             if next > now && !sd.sleep(next - now) {

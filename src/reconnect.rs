@@ -1,7 +1,10 @@
 //! Riding out a lost connection: long-running commands (consume, produce) wrap each queue call
-//! in `retry`, which reconnects with capped exponential backoff and says so once on stderr.
+//! in `retry`, which reconnects with capped exponential backoff and says so once on stderr; and
+//! they open their queue with `open_waiting`, which waits the same way for a Redis that does not
+//! answer yet (a service started before its Redis), where one-shot commands fail at once.
 
-use crate::conn::is_connection_error;
+use crate::config::Config;
+use crate::conn::{is_connection_error, may_answer_later};
 use crate::error::Interrupted;
 use crate::output::log::Event;
 use crate::queue::Queue;
@@ -125,6 +128,72 @@ fn retry_inner<T>(
             }
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// Opens the queue for a long-running command: while Redis does not answer (refused, timed
+/// out, loading), tries again with the backoff of `retry`, saying so once as a lost connection
+/// is said (events `reconnect`, then `reconnected`). A refusal that no retry can change (a
+/// password, an ACL, a server that is not Redis, a queue of another layout) fails at once.
+/// None when a signal came first: there was nothing in hand, so that is a graceful stop.
+pub fn open_waiting(cfg: &Config, sd: &Shutdown) -> Result<Option<Queue>> {
+    let url = cfg.display_url();
+    let mut said = false;
+    let mut delay = FIRST_DELAY;
+    let mut attempt = 0u32;
+    loop {
+        if sd.stop_requested() {
+            return Ok(None);
+        }
+        let e = match Queue::open(cfg) {
+            Ok(q) => {
+                if said {
+                    Event::info("reconnected", format!("connected to redis at {url}"))
+                        .with("url", url.as_str())
+                        .emit();
+                }
+                return Ok(Some(q));
+            }
+            Err(e) if may_answer_later(&e) => e,
+            Err(e) => return Err(e),
+        };
+        if said {
+            Event::debug(
+                "reconnect_failed",
+                format!("reconnect attempt {attempt} failed: {}", root_cause(&e)),
+            )
+            .with("attempt", attempt)
+            .with("error", root_cause(&e))
+            .emit();
+        } else {
+            Event::warn(
+                "reconnect",
+                format!(
+                    "redis at {url} does not answer ({}); waiting for it",
+                    root_cause(&e)
+                ),
+            )
+            .with("url", url.as_str())
+            .with("error", root_cause(&e))
+            .emit();
+            said = true;
+        }
+        let wait = delay.mul_f64(rand::rng().random_range(0.5..1.0));
+        attempt += 1;
+        Event::debug(
+            "reconnect_attempt",
+            format!("reconnect attempt {attempt} in {}ms", wait.as_millis()),
+        )
+        .with("attempt", attempt)
+        .with("delay_ms", wait.as_millis() as u64)
+        .emit();
+        // Not READY yet (a service is ready once connected), so this says nothing to systemd
+        // until then; it keeps a service that was ready before alive, as in `retry`.
+        crate::service::watchdog();
+        if !sd.sleep(wait) {
+            return Ok(None);
+        }
+        delay = (delay * 2).min(MAX_DELAY);
     }
 }
 

@@ -49,6 +49,11 @@ impl Spec {
                 crate::output::short_duration(d)
             ));
         }
+        // A stored definition is read through here too: one longer than any flag takes
+        // (another writer's) would overflow the slot arithmetic below.
+        if d > crate::task::MAX_DURATION {
+            return Err("--every is longer than 100 years, the longest duration rpq takes".into());
+        }
         Ok(Spec::Every(d.as_millis() as u64))
     }
 

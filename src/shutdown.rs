@@ -32,12 +32,12 @@ impl Shutdown {
     fn install_with_note(say: bool) -> Result<Shutdown> {
         let sd = Shutdown::default();
         let mut signals = Signals::new([SIGINT, SIGTERM]).context("installing signal handlers")?;
-        set_mask(libc::SIG_BLOCK);
+        set_mask(libc::SIG_BLOCK, &[SIGINT, SIGTERM, libc::SIGCHLD]);
         let count = Arc::clone(&sd.count);
         std::thread::Builder::new()
             .name("signals".into())
             .spawn(move || {
-                set_mask(libc::SIG_UNBLOCK);
+                set_mask(libc::SIG_UNBLOCK, &[SIGINT, SIGTERM]);
                 for _ in signals.forever() {
                     if count.fetch_add(1, Ordering::SeqCst) == 0 && say {
                         crate::output::log::Event::info(
@@ -85,15 +85,25 @@ impl Shutdown {
     }
 }
 
-/// Blocks or unblocks SIGINT and SIGTERM in the calling thread. Child processes start with an
-/// empty mask (std resets it), so handlers still get their signals.
-fn set_mask(how: libc::c_int) {
+/// Blocks or unblocks `signals` in the calling thread. Child processes start with an empty
+/// mask (std and spawn.rs reset it), so handlers still get their signals.
+///
+/// SIGCHLD stays blocked in every thread, the signal thread's too. It has no handler, yet it
+/// can still cut a socket read short: the end of a handler is signalled to the thread that
+/// started it, and when that thread has every signal blocked for a moment (spawning the next
+/// handler, as spawn.rs and posix_spawn do) the kernel does not discard it but hands it to
+/// another thread, whose read with a timeout then fails with EINTR. Under `-j N` that was the
+/// claim loop's: the claim's reply was lost with the connection, and the tasks it claimed
+/// stayed in flight, never run, until their leases ran out. Blocked everywhere, it is never
+/// delivered; reaping does not need it (pidfds, waitpid).
+fn set_mask(how: libc::c_int, signals: &[libc::c_int]) {
     // SAFETY: plain libc calls on a sigset_t that lives on this stack frame.
     unsafe {
         let mut set = std::mem::zeroed::<libc::sigset_t>();
         libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, SIGINT);
-        libc::sigaddset(&mut set, SIGTERM);
+        for &s in signals {
+            libc::sigaddset(&mut set, s);
+        }
         libc::pthread_sigmask(how, &set, std::ptr::null_mut());
     }
 }

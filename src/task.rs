@@ -123,6 +123,60 @@ pub fn setting_ms(d: Duration) -> u64 {
     (d.as_millis() as u64).max(1)
 }
 
+/// The longest duration rpq takes anywhere (flags, `--stdin` fields, the API): 100 years of
+/// 365.25 days. Past any real timeout, lease or schedule, yet now plus two of them (a due time
+/// and its ttl) stays a whole number of milliseconds far below 2^53, what a Redis score and a
+/// Lua number hold exactly, and a time that RFC 3339 writes with four digits.
+pub const MAX_DURATION: Duration = Duration::from_secs(36_525 * 86_400);
+
+/// The latest time rpq takes (`--at`, `"at"`, a due time plus its ttl): the end of year 9999,
+/// the last that RFC 3339 writes; in milliseconds (253,402,300,799,999) exact in a score.
+pub const MAX_TIME_MS: i64 = 253_402_300_799_999;
+
+const DURATION_HINT: &str = "use 250ms, 1s, 2m";
+
+/// A human duration: `250ms`, `1s`, `2m`, `1h30m`; a bare number is seconds, `0` is none. The
+/// one parser of durations (flags, `--stdin` lines, the API), so the one place they are
+/// bounded: past `MAX_DURATION` is an error, never a panic or an overflow into the past.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let d = match s.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => {
+            if secs > MAX_DURATION.as_secs_f64() {
+                return Err(too_long(s));
+            }
+            Duration::from_secs_f64(secs)
+        }
+        Ok(_) => return Err(format!("'{s}' is not a duration; {DURATION_HINT}")),
+        Err(_) => humantime::parse_duration(s).map_err(|e| match e {
+            humantime::DurationError::NumberOverflow => {
+                format!("'{s}' is out of range; a duration is at most 100 years")
+            }
+            _ => format!("'{s}' is not a duration; {DURATION_HINT}"),
+        })?,
+    };
+    if d > MAX_DURATION {
+        return Err(too_long(s));
+    }
+    Ok(d)
+}
+
+fn too_long(s: &str) -> String {
+    format!("'{s}' is longer than 100 years, the longest duration rpq takes")
+}
+
+/// A duration that must be more than zero: a ttl, a time limit, a time to keep. `0` would be
+/// no time at all (a task expired, a handler stopped, a result dropped at once), and what it
+/// meant differed from flag to flag, so it is refused: leaving the limit out means none.
+pub fn parse_limit(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d >= Duration::from_millis(1) => Ok(d),
+        _ => Err(format!(
+            "'{s}' is no time at all; leave it out for no limit, or {DURATION_HINT}"
+        )),
+    }
+}
+
 /// When a task falls due, by the Redis server's clock, and how long it may wait to be claimed
 /// once due before it expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -155,7 +209,7 @@ impl When {
     pub fn due_ms(&self, created_ms: i64) -> Option<i64> {
         match self.due {
             Due::Now => None,
-            Due::In(d) => Some(created_ms + d.as_millis() as i64),
+            Due::In(d) => Some(created_ms.saturating_add(ms(d))),
             Due::At(t) => Some(t.timestamp_millis()),
         }
         .filter(|&due| due > created_ms)
@@ -164,8 +218,31 @@ impl When {
     /// Its expiry deadline, for a task the server received at `created_ms`.
     pub fn expires_ms(&self, created_ms: i64) -> Option<i64> {
         let due = self.due_ms(created_ms).unwrap_or(created_ms);
-        self.ttl.map(|t| due + t.as_millis() as i64)
+        self.ttl.map(|t| due.saturating_add(ms(t)))
     }
+
+    /// A time and its ttl: the expiry must be a time rpq takes too (`MAX_TIME_MS`). A due time
+    /// `in` a duration cannot pass it: now plus two `MAX_DURATION`s is centuries short of it.
+    pub fn check(&self) -> Result<(), String> {
+        match (self.due, self.ttl) {
+            (Due::At(t), Some(ttl))
+                if t.timestamp_millis().saturating_add(ms(ttl)) > MAX_TIME_MS =>
+            {
+                Err(format!(
+                    "a task due at {} with a ttl of {} would expire after the year 9999, the \
+                     latest time rpq takes",
+                    rfc3339::format(&t),
+                    humantime::format_duration(ttl)
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Whole milliseconds of a bounded duration (`MAX_DURATION`), saturating for any other.
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 impl NewTask {
@@ -331,10 +408,13 @@ impl Task {
             attempt,
             due_at: s.u.map(ms_to_time),
             expires_at: s.x.map(ms_to_time),
+            // A limit past the longest duration (written by another producer) is taken as
+            // that longest one rather than refused: the task still runs, and no deadline
+            // computed from it can overflow.
             settings: Settings {
                 max_attempts: s.m,
-                exec_timeout_ms: s.o,
-                keep_result_ms: s.k,
+                exec_timeout_ms: s.o.map(clamp_ms),
+                keep_result_ms: s.k.map(clamp_ms),
             },
         })
     }
@@ -355,6 +435,10 @@ impl Task {
             settings: Settings::default(),
         }
     }
+}
+
+fn clamp_ms(ms: u64) -> u64 {
+    ms.min(MAX_DURATION.as_millis() as u64)
 }
 
 /// One line of `produce --stdin`.
@@ -386,16 +470,26 @@ struct InputLine {
 
 /// A duration on a `--stdin` line: a human string, or a number of seconds.
 fn line_duration(field: &str, v: &Value) -> Result<Duration, String> {
-    let text = match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        other => {
-            return Err(format!(
-                "{field} {other} is not a duration; use \"250ms\", \"1s\", \"2m\""
-            ))
-        }
-    };
-    crate::cli::parse_duration(&text).map_err(|e| format!("{field}: {e}"))
+    line_text(field, v).and_then(|t| parse_duration(&t).map_err(|e| format!("{field}: {e}")))
+}
+
+/// The same for a limit (`ttl`, `exec_timeout`, `keep_result`): 0 is refused, as `parse_limit`.
+fn line_limit(field: &str, v: &Value) -> Result<Duration, String> {
+    line_text(field, v).and_then(|t| {
+        parse_limit(&t).map_err(|e| {
+            format!("{field}: {e}").replace("leave it out", &format!("leave \"{field}\" out"))
+        })
+    })
+}
+
+fn line_text(field: &str, v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        other => Err(format!(
+            "{field} {other} is not a duration; use \"250ms\", \"1s\", \"2m\""
+        )),
+    }
 }
 
 /// Parses one `--stdin` line: `{"type":..,"priority":..,"payload":..,"id":..}`.
@@ -407,6 +501,17 @@ pub fn parse_input_line(line: &str) -> Result<NewTask, String> {
 /// `YYYY-MM-DD HH:MM[:SS]` in local time (a local time that a DST change skips or repeats is
 /// refused, with the way out).
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    let t = parse_any_time(s)?;
+    if t.timestamp_millis() > MAX_TIME_MS {
+        return Err(format!(
+            "'{}' is after the year 9999, the latest time rpq takes",
+            s.trim()
+        ));
+    }
+    Ok(t)
+}
+
+fn parse_any_time(s: &str) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
@@ -490,12 +595,11 @@ pub fn parse_input_line_full(
         (None, None) => {}
     }
     if let Some(t) = &input.ttl {
-        when.ttl = Some(line_duration("ttl", t)?).filter(|t| !t.is_zero());
+        when.ttl = Some(line_limit("ttl", t)?);
     }
+    when.check()?;
     let ms = |field: &str, v: &Option<Value>, default: Option<u64>| match v {
-        Some(d) => {
-            line_duration(field, d).map(|d| Some(d).filter(|d| !d.is_zero()).map(setting_ms))
-        }
+        Some(d) => line_limit(field, d).map(|d| Some(setting_ms(d))),
         None => Ok(default),
     };
     let settings = Settings {
@@ -643,6 +747,54 @@ mod tests {
         assert!(parse_input_line(r#"{"priority":1}"#).is_err());
         assert!(parse_input_line("{").is_err());
         assert!(parse_input_line(r#"{"type":"a","priority":1,"bogus":1}"#).is_err());
+    }
+
+    #[test]
+    fn durations_and_times_are_bounded() {
+        assert_eq!(parse_duration("100y").unwrap(), MAX_DURATION);
+        assert_eq!(parse_duration("3155760000").unwrap(), MAX_DURATION);
+        for bad in [
+            "1e20",
+            "1e308",
+            "-1",
+            "NaN",
+            "inf",
+            "9999999999999999999",
+            "1e16",
+            "3155760000.5",
+            "100y 1s",
+            "99999999999999y",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert!(parse_limit("0s").unwrap_err().contains("leave it out"));
+        assert_eq!(parse_limit("1ms").unwrap(), Duration::from_millis(1));
+        let last = parse_time("9999-12-31T23:59:59.999Z").unwrap();
+        assert_eq!(last.timestamp_millis(), MAX_TIME_MS);
+        assert!(parse_time("9999-12-31T23:59:59-23:59").is_err());
+        assert!(parse_time("+99999-01-01 00:00").is_err());
+        let at = |ttl| When {
+            due: Due::At(parse_time("9999-12-31T00:00:00Z").unwrap()),
+            ttl: Some(ttl),
+        };
+        assert!(at(Duration::from_secs(86_400)).check().is_err());
+        assert!(at(Duration::from_secs(3600)).check().is_ok());
+        // The latest deadline a push can make stays a whole number in a double (a Lua number,
+        // a sorted-set score).
+        let latest = MAX_TIME_MS + MAX_DURATION.as_millis() as i64 * 2;
+        assert!(latest < 1 << 53);
+        assert_eq!(latest as f64 as i64, latest);
+    }
+
+    #[test]
+    fn stored_limits_past_the_bound_are_clamped() {
+        let body = format!(
+            r#"{{"c":1,"o":{m},"k":{m},"t":"a","p":1,"d":null}}"#,
+            m = u64::MAX
+        );
+        let t = Task::from_stored("x", &body, 1).unwrap();
+        assert_eq!(t.settings.exec_timeout(), Some(MAX_DURATION));
+        assert_eq!(t.settings.keep_result(), Some(MAX_DURATION));
     }
 
     #[test]

@@ -22,8 +22,14 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
         );
     }
     let sd = Shutdown::install()?;
+    // A consumer started before its Redis (at boot, in a container) waits for it, as after a
+    // disconnect; a signal meanwhile is a graceful stop.
+    let Some(q) = crate::reconnect::open_waiting(cfg, &sd)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
     // Only for the note on a terminal when the queue does not exist (a typo waits forever).
-    drop(super::open(cfg, out)?);
+    super::hint_missing(cfg, out, &q);
+    drop(q);
     let opts = Options {
         name: a.name.clone().unwrap_or_else(default_name),
         delay: a.delay,

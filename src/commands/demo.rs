@@ -58,7 +58,7 @@ pub fn run(cfg: &Config, out: &Output, args: &DemoArgs) -> Result<ExitCode> {
                 &pcfg,
                 Duration::from_millis(500),
                 None,
-                (crate::task::When::NOW, Default::default()),
+                &producer::random_task,
                 &psd,
                 &pout,
                 "Producer",

@@ -34,6 +34,12 @@ use std::process::ExitCode;
 /// when the queue does not exist, so that a typo'd `--queue` is not taken for an empty queue.
 pub fn open(cfg: &Config, out: &Output) -> Result<Queue> {
     let q = Queue::open(cfg)?;
+    hint_missing(cfg, out, &q);
+    Ok(q)
+}
+
+/// The note of `open` for a queue opened another way.
+pub fn hint_missing(cfg: &Config, out: &Output, q: &Queue) {
     if !q.exists() {
         out.hint(&format!(
             "queue '{}' does not exist: nothing was ever pushed to it (`rpq queues` lists the \
@@ -41,7 +47,6 @@ pub fn open(cfg: &Config, out: &Output) -> Result<Queue> {
             cfg.queue
         ));
     }
-    Ok(q)
 }
 
 /// Says on stderr which of `ids` the queue does not know (`found` is None for them); exit 1

@@ -16,10 +16,21 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
-    let when = when(args);
+    let when = when(args)?;
     let settings = settings(args);
     if let Some(kind) = &args.kind {
+        if let Some(interval) = args.interval {
+            return stream(cfg, out, args, kind, interval, when, settings);
+        }
         return push_one(cfg, out, args, kind, when, settings);
+    }
+    if args.stdin && args.interval.is_some() {
+        return Err(UsageError(
+            "--interval paces generated tasks and --stdin pushes each line as it comes; drop \
+             --interval"
+                .into(),
+        )
+        .into());
     }
     let sd = Shutdown::install()?;
     if args.stdin {
@@ -41,11 +52,16 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let make = || NewTask {
+        when,
+        settings,
+        ..producer::random_task()
+    };
     producer::generate(
         cfg,
-        args.interval,
+        args.interval.unwrap_or(producer::DEFAULT_INTERVAL),
         args.count,
-        (when, settings),
+        &make,
         &sd,
         out,
         "Producer",
@@ -53,31 +69,79 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--type T --interval DUR`: one such task every DUR, each with its own id, until a signal or
+/// `--count`, as random tasks are pushed.
+fn stream(
+    cfg: &Config,
+    out: &Output,
+    args: &ProduceArgs,
+    kind: &str,
+    interval: std::time::Duration,
+    when: When,
+    settings: Settings,
+) -> Result<ExitCode> {
+    for (given, flag, what) in [
+        (args.id.is_some(), "--id", "names one task"),
+        (args.wait, "--wait", "waits for one task"),
+    ] {
+        if given {
+            return Err(UsageError(format!(
+                "{flag} {what} and --interval pushes one every {}; drop one of them",
+                humantime::format_duration(interval)
+            ))
+            .into());
+        }
+    }
+    let (priority, payload) = one_kind(args, kind)?;
+    let make = || NewTask {
+        when,
+        settings,
+        ..NewTask::new(kind, priority, payload.clone())
+    };
+    let sd = Shutdown::install()?;
+    producer::generate(cfg, interval, args.count, &make, &sd, out, "Producer")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The priority and payload of the tasks `--type` asks for, with the type checked.
+fn one_kind(args: &ProduceArgs, kind: &str) -> Result<(Priority, serde_json::Value)> {
+    check_type(kind).map_err(|e| UsageError(format!("--type: {e}")))?;
+    let payload = args
+        .payload
+        .as_deref()
+        .map(parse_payload)
+        .unwrap_or(serde_json::Value::Null);
+    Ok((args.priority.unwrap_or(Priority::MEDIUM), payload))
+}
+
 /// `--max-attempts`, `--exec-timeout` and `--keep-result` (issue 11), as `when` for the times.
 /// `--wait` keeps the result for at least `WAIT_KEEP`, long enough to be read once it is there.
 fn settings(args: &ProduceArgs) -> Settings {
-    let keep = match (args.keep_result.filter(|d| !d.is_zero()), args.wait) {
+    let keep = match (args.keep_result, args.wait) {
         (Some(d), _) => Some(d),
         (None, true) => Some(producer::WAIT_KEEP),
         (None, false) => None,
     };
     Settings {
         max_attempts: args.max_attempts,
-        exec_timeout_ms: args.exec_timeout.filter(|d| !d.is_zero()).map(setting_ms),
+        exec_timeout_ms: args.exec_timeout.map(setting_ms),
         keep_result_ms: keep.map(setting_ms),
     }
 }
 
 /// `--in`, `--at` and `--ttl`: for every task this run pushes (a `--stdin` line may say its own).
-fn when(args: &ProduceArgs) -> When {
-    When {
+fn when(args: &ProduceArgs) -> Result<When> {
+    let when = When {
         due: match (args.due_in, args.at) {
             (Some(d), _) => Due::In(d),
             (None, Some(t)) => Due::At(t),
             (None, None) => Due::Now,
         },
-        ttl: args.ttl.filter(|t| !t.is_zero()),
-    }
+        ttl: args.ttl,
+    };
+    when.check()
+        .map_err(|e| UsageError(format!("--at and --ttl: {e}")))?;
+    Ok(when)
 }
 
 fn push_one(
@@ -88,7 +152,6 @@ fn push_one(
     when: When,
     settings: Settings,
 ) -> Result<ExitCode> {
-    check_type(kind).map_err(|e| UsageError(format!("--type: {e}")))?;
     // `--count N` pushes N such tasks, each with its own id, in one call; an `--id` names one.
     let n = args.count.unwrap_or(1);
     if n > 1 && args.id.is_some() {
@@ -103,12 +166,7 @@ fn push_one(
         )
         .into());
     }
-    let payload = args
-        .payload
-        .as_deref()
-        .map(parse_payload)
-        .unwrap_or(serde_json::Value::Null);
-    let priority = args.priority.unwrap_or(Priority::MEDIUM);
+    let (priority, payload) = one_kind(args, kind)?;
     let mut tasks: Vec<NewTask> = (0..n)
         .map(|_| NewTask::new(kind, priority, payload.clone()))
         .collect();

@@ -12,6 +12,8 @@ pub const ACK_WINDOW: Duration = Duration::from_millis(50);
 pub struct Pending {
     pub lease: Lease,
     pub line: Finished,
+    /// Its line is out already (stdout is a pipe: written and read before the ack goes).
+    printed: bool,
 }
 
 impl AsRef<Lease> for Pending {
@@ -30,7 +32,11 @@ pub struct PendingAcks {
 impl PendingAcks {
     pub fn push(&mut self, lease: Lease, line: Finished) {
         self.since.get_or_insert_with(Instant::now);
-        self.items.push(Pending { lease, line });
+        self.items.push(Pending {
+            lease,
+            line,
+            printed: false,
+        });
     }
 
     /// What a claim or an ack sends: the leases, in order.
@@ -52,6 +58,62 @@ impl PendingAcks {
         self.since.is_some_and(|t| t.elapsed() >= ACK_WINDOW)
     }
 
+    /// The leases of the acks whose lines are not out yet, in order.
+    pub fn unprinted(&self) -> Vec<Lease> {
+        self.items
+            .iter()
+            .filter(|p| !p.printed)
+            .map(|p| p.lease.clone())
+            .collect()
+    }
+
+    /// Before their acks go (stdout is a pipe): the lines of the acks not printed yet, `held`
+    /// one flag each (in `unprinted`'s order) for whether the lease is still ours. A held one is
+    /// marked printed and keeps its ack; one not held is dropped, and its line (`not_held` makes
+    /// it `lost` or `cancelled`) is all there is to it. Returns the lines to write, in order,
+    /// and the leases dropped.
+    pub fn print(
+        &mut self,
+        held: &[bool],
+        not_held: impl Fn(&Lease, &mut Finished),
+    ) -> (Vec<Finished>, Vec<Lease>) {
+        let mut held = held.iter().copied();
+        let (mut lines, mut dropped) = (Vec::new(), Vec::new());
+        self.items.retain_mut(|p| {
+            if p.printed {
+                return true;
+            }
+            let mut line = p.line.clone();
+            let keep = held.next().unwrap_or(false);
+            if !keep {
+                not_held(&p.lease, &mut line);
+                dropped.push(p.lease.clone());
+            }
+            p.printed = true;
+            lines.push(line);
+            keep
+        });
+        if self.items.is_empty() {
+            self.since = None;
+        }
+        (lines, dropped)
+    }
+
+    /// Drops the waiting acks whose lines are not out and returns their leases.
+    pub fn take_unprinted(&mut self) -> Vec<Lease> {
+        let mut out = Vec::new();
+        self.items.retain(|p| {
+            if !p.printed {
+                out.push(p.lease.clone());
+            }
+            p.printed
+        });
+        if self.items.is_empty() {
+            self.since = None;
+        }
+        out
+    }
+
     /// Drops the waiting acks unsent and returns their leases (their lines are not printed).
     pub fn take_leases(&mut self) -> Vec<Lease> {
         self.since = None;
@@ -60,13 +122,16 @@ impl PendingAcks {
 
     /// The result lines of the acks that just went out, `acked` one flag each: a lease lost
     /// before its ack turns the line into `lost`, one whose task was cancelled (`cancelled`, one
-    /// flag each) into `cancelled`.
+    /// flag each) into `cancelled`. A line printed before its ack is not printed again, unless
+    /// the ack was refused after all (the lease was made sure of just before: rare), when a
+    /// second line for the task says so.
     pub fn settle(&mut self, acked: &[bool], cancelled: &[bool]) -> Vec<Finished> {
         self.since = None;
         self.items
             .drain(..)
             .zip(acked.iter().copied())
             .zip(cancelled.iter().copied().chain(std::iter::repeat(false)))
+            .filter(|((p, ok), _)| !(p.printed && *ok))
             .map(|((p, ok), cancelled)| {
                 let mut f = p.line;
                 if cancelled {
@@ -80,5 +145,55 @@ impl PendingAcks {
                 f
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::Task;
+    use chrono::Utc;
+
+    fn pending(acks: &mut PendingAcks, id: &str) -> Lease {
+        let lease = Lease {
+            id: id.into(),
+            token: format!("tok-{id}"),
+        };
+        acks.push(
+            lease.clone(),
+            Finished {
+                task: Task::unreadable(id, 2, 1),
+                consumer: "c".into(),
+                claimed_at: Utc::now(),
+                finished_at: Utc::now(),
+                outcome: Outcome::Done,
+                error: None,
+            },
+        );
+        lease
+    }
+
+    /// Stdout a pipe: a line goes out before its ack, once; only a refusal after it adds one.
+    #[test]
+    fn a_line_printed_before_its_ack_is_not_printed_again() {
+        let mut acks = PendingAcks::default();
+        let (a, b) = (pending(&mut acks, "a"), pending(&mut acks, "b"));
+        assert_eq!(acks.unprinted(), [a, b.clone()]);
+        let (lines, dropped) = acks.print(&[true, false], |_, f| f.outcome = Outcome::Lost);
+        let outcomes: Vec<Outcome> = lines.iter().map(|f| f.outcome).collect();
+        assert_eq!(outcomes, [Outcome::Done, Outcome::Lost]);
+        assert_eq!(dropped, [b]);
+        // Only a's ack goes; nothing is left to print.
+        assert_eq!(acks.as_slice().len(), 1);
+        assert!(acks.unprinted().is_empty());
+        let c = pending(&mut acks, "c");
+        assert_eq!(acks.take_unprinted(), [c]);
+        assert!(acks.settle(&[true], &[]).is_empty());
+        // Refused after its line: a second line says so.
+        pending(&mut acks, "d");
+        acks.print(&[true], |_, _| {});
+        let again = acks.settle(&[false], &[false]);
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].outcome, Outcome::Lost);
     }
 }

@@ -202,6 +202,13 @@ impl Handler {
         };
         let why = with_tail(why, &w.tail);
         Ok(match status.code() {
+            // The shell ran, and a command of it was refused an argument over the kernel's
+            // limit: this task's data passed as an argument (`--payload "$(cat)"`), not a
+            // command that cannot run, so not the consumer's stop of a wrong --exec.
+            Some(126) if why.ends_with("Argument list too long") => HandlerResult::Failed(format!(
+                "{why} (an argument over the kernel's limit, 128 KiB: pass large data on stdin, \
+                 as `rpq produce --stdin` takes a task as a JSON line)"
+            )),
             Some(126 | 127) => HandlerResult::NotRun(why),
             Some(EXIT_BAD_TASK) => HandlerResult::Rejected(why),
             _ => HandlerResult::Failed(why),

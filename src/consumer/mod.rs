@@ -24,7 +24,7 @@ pub mod waker;
 
 use crate::config::Config;
 use crate::error::Interrupted;
-use crate::output::{note, Finished, Outcome, Output};
+use crate::output::{note, Delivery, Finished, Outcome, Output};
 use crate::queue::{
     ClaimOptions, ClaimReply, Claimed, Failed, HeldBy, KeepAck, Lease, LeaseState, Queue,
     Unreadable,
@@ -42,7 +42,7 @@ use pool::{Done, Event, Pool, Running};
 use rand::Rng;
 use slots::Slots;
 use std::collections::VecDeque;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 use waker::Waker;
 
@@ -117,8 +117,8 @@ pub struct Summary {
     pub unstartable: u64,
 }
 
-/// Runs a consumer until `--count` tasks are done, a drain finds nothing, or the first signal;
-/// a second signal hands back what it holds and returns `Interrupted`.
+/// Runs a consumer until the `--count` tasks it took are over, a drain finds nothing, or the
+/// first signal; a second signal hands back what it holds and returns `Interrupted`.
 pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Summary> {
     // Before the first handler starts, and dropped after the engine (locals drop in reverse):
     // what the handlers left is ended once the pool has stopped them.
@@ -159,6 +159,10 @@ struct Consumer<'a> {
     claim: ClaimOptions,
     acks: PendingAcks,
     summary: Summary,
+    /// Tasks claimed so far, whatever became of them (done, failed, cancelled, lost, handed
+    /// back, unreadable): what `--count` counts, so that a task that ends in no ack of ours
+    /// (a cancel) cannot keep a `--count` run waiting for one more.
+    taken: u64,
     // Time (issue 12): recurring schedules fired between claims, and the timer that ends an
     // idle wait when something falls due.
     slots: Slots,
@@ -169,6 +173,10 @@ struct Consumer<'a> {
     // wait for one (prefetched).
     pool: Pool,
     events: Receiver<Event>,
+    /// Held so that the channel never disconnects: `wait` blocks on it with a timeout, and a
+    /// channel with no sender left (simulated work of one slot has none) returns at once, so
+    /// `--delay` would spin a core instead of sleeping.
+    _events_open: Sender<Event>,
     /// The idle wait of a consumer of more than one slot (see `listener`).
     listener: Option<Listener>,
     ready: VecDeque<Claimed>,
@@ -210,11 +218,13 @@ impl<'a> Consumer<'a> {
             },
             acks: PendingAcks::default(),
             summary: Summary::default(),
+            taken: 0,
             slots: Slots::default(),
             waker: Waker::start(cfg.clone()),
             handler_ran: false,
             pool,
             events,
+            _events_open: tx,
             listener,
             ready: VecDeque::new(),
             quiet_until: None,
@@ -226,12 +236,9 @@ impl<'a> Consumer<'a> {
         })
     }
 
-    fn finished(&self) -> u64 {
-        self.summary.done + self.summary.failed
-    }
-
+    /// `--count N` is met: N tasks taken, whatever became of them.
     fn count_reached(&self) -> bool {
-        self.o.count.is_some_and(|n| self.finished() >= n)
+        self.o.count.is_some_and(|n| self.taken >= n)
     }
 
     /// Tasks in hand: running, or claimed and waiting for a slot.
@@ -302,7 +309,7 @@ impl<'a> Consumer<'a> {
     }
 
     /// How many tasks a claim now asks for: one per free slot with no task waiting for it, and
-    /// the `--prefetch` extra; no more than `--count` leaves, counting the tasks in hand.
+    /// the `--prefetch` extra; no more than `--count` leaves.
     fn claim_size(&self) -> usize {
         let free = self.pool.free().saturating_sub(self.ready.len());
         if free == 0 {
@@ -310,7 +317,7 @@ impl<'a> Consumer<'a> {
         }
         let want = free + self.claim.count - 1;
         match self.o.count {
-            Some(n) => want.min(n.saturating_sub(self.finished() + self.in_hand() as u64) as usize),
+            Some(n) => want.min(n.saturating_sub(self.taken) as usize),
             None => want,
         }
     }
@@ -325,6 +332,7 @@ impl<'a> Consumer<'a> {
         let Some(reply) = self.claim(want)? else {
             return Ok(());
         };
+        self.taken += (reply.tasks.len() + reply.unreadable.len()) as u64;
         self.bury(&reply.unreadable, reply.now)?;
         self.quiet_until = None;
         if reply.tasks.is_empty() {
@@ -345,6 +353,10 @@ impl<'a> Consumer<'a> {
     /// One claim of `want` tasks, carrying the acks that wait. None when a first signal came
     /// during an outage and nothing was at stake.
     fn claim(&mut self, want: usize) -> Result<Option<ClaimReply>> {
+        // The acks that ride on it wait for their lines to be read (stdout a pipe).
+        if !self.acks.is_empty() && !self.deliver()? {
+            return Ok(None);
+        }
         // This claim takes what the waker was to wake us for: its marker, sent after the claim,
         // would be left on the wake list (see waker.rs).
         self.waker.at(None);
@@ -430,6 +442,14 @@ impl<'a> Consumer<'a> {
 
     /// Starts one task on a free slot (one cancelled meanwhile is reported and not started).
     fn start(&mut self, c: Claimed) -> Result<()> {
+        // Its line could reach no one: it goes back before its handler runs.
+        if self.out.reader_gone() {
+            if self.ending.is_none() {
+                self.end_with(Ending::ReaderGone);
+            }
+            self.handed.push(c);
+            return Ok(());
+        }
         let lease = c.lease();
         // cancel (issue 13): a prefetched task cancelled before its turn is not started.
         if self.heartbeat.take_cancelled(&lease) {
@@ -489,7 +509,7 @@ impl<'a> Consumer<'a> {
         {
             Ok(ev) => self.on_event(ev)?,
             Err(RecvTimeoutError::Timeout) => {}
-            // Every sender is gone only when the pool and listener are: not while we run.
+            // Never while we run: we hold a sender ourselves.
             Err(RecvTimeoutError::Disconnected) => {}
         }
         self.tick()?;
@@ -741,8 +761,41 @@ impl<'a> Consumer<'a> {
             self.release_quietly(&[c.lease()]);
             return Ok(());
         }
+        let lease = c.lease();
+        // Stdout a pipe: its line first, read, then the ack (as `deliver` does for the rest).
+        let printed = self.out.to_pipe();
+        if printed {
+            let state = self.lease_states(std::slice::from_ref(&lease))?;
+            let state = state.first().copied().unwrap_or_default();
+            if state != LeaseState::Held {
+                let mut line = line;
+                not_ours(&mut line, state);
+                self.out.finished(&line)?;
+                return Ok(());
+            }
+            self.heartbeat.track(std::slice::from_ref(c));
+            let sd = self.sd;
+            let read = match self.out.finished(&line) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Delivery::Gone,
+                Err(e) => return Err(e.into()),
+                Ok(()) => self.out.wait_read(&|| sd.abort_requested()),
+            };
+            self.heartbeat.untrack(&lease);
+            if read != Delivery::Read {
+                self.summary.done -= 1;
+                self.release_quietly(&[lease]);
+                if self.ending.is_none() {
+                    self.end_with(if read == Delivery::Gone {
+                        Ending::ReaderGone
+                    } else {
+                        Ending::Aborted
+                    });
+                }
+                return Ok(());
+            }
+        }
         let ack = [KeepAck {
-            lease: c.lease(),
+            lease,
             keep,
             result,
         }];
@@ -755,6 +808,9 @@ impl<'a> Consumer<'a> {
         } else {
             Outcome::Lost
         };
+        if printed && outcome == Outcome::Done {
+            return Ok(());
+        }
         let error = (outcome == Outcome::Lost)
             .then(|| "the lease expired before the ack; another consumer has the task".into());
         self.out.finished(&Finished {
@@ -839,10 +895,72 @@ impl<'a> Consumer<'a> {
             self.release_unreported();
             return Ok(());
         }
+        if !self.deliver()? || self.acks.is_empty() {
+            return Ok(());
+        }
         let acks = &self.acks;
         let name = &self.o.name;
         let acked = retry(&mut self.q, self.sd, |q| q.ack(name, acks.as_slice()))?;
         self.settle_acks(&acked)
+    }
+
+    /// Issue 19: when stdout is a pipe, a task is acknowledged only once its line has been read
+    /// from it, so that a reader that leaves (`| head -1`) has every line of what was
+    /// acknowledged, and nothing acknowledged went unread. Before the acks that wait go out,
+    /// their leases are made sure of (and extended: the reader may take its time), so that the
+    /// line says what the ack will do; then the lines are written, and read. False: the reader
+    /// left first (or a second signal came), and the tasks went back to the queue, with no
+    /// attempt counted; the consumer stops.
+    fn deliver(&mut self) -> Result<bool> {
+        if !self.out.to_pipe() {
+            return Ok(true);
+        }
+        let leases = self.acks.unprinted();
+        if !leases.is_empty() {
+            let states = self.lease_states(&leases)?;
+            let held: Vec<bool> = states.iter().map(|s| *s == LeaseState::Held).collect();
+            let (lines, dropped) = self.acks.print(&held, |l, line| {
+                let state = leases
+                    .iter()
+                    .zip(&states)
+                    .find(|(x, _)| *x == l)
+                    .map_or(LeaseState::Lost, |(_, s)| *s);
+                not_ours(line, state);
+            });
+            self.heartbeat.untrack_all_of(&dropped);
+            for line in &lines {
+                if let Err(e) = self.out.finished(line) {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        return Err(e.into());
+                    }
+                    return Ok(self.undelivered(Ending::ReaderGone));
+                }
+            }
+        }
+        let sd = self.sd;
+        Ok(match self.out.wait_read(&|| sd.abort_requested()) {
+            Delivery::Read => true,
+            Delivery::Gone => self.undelivered(Ending::ReaderGone),
+            Delivery::GaveUp => self.undelivered(Ending::Aborted),
+        })
+    }
+
+    /// Whether each lease is still ours, before its line says `done`: one extension asks
+    /// (which also gives the reader a whole lease to take the line). Without it, a consumer cut
+    /// off past its lease would print `done` for a task another consumer finished, before its
+    /// ack came back refused.
+    fn lease_states(&mut self, leases: &[Lease]) -> Result<Vec<LeaseState>> {
+        let (name, lease) = (&self.o.name, self.o.lease);
+        retry(&mut self.q, self.sd, |q| q.extend(name, leases, lease))
+    }
+
+    /// Lines went unread: the tasks whose acks wait go back, and the consumer stops.
+    fn undelivered(&mut self, why: Ending) -> bool {
+        self.release_unreported();
+        if self.ending.is_none() {
+            self.end_with(why);
+        }
+        false
     }
 
     /// The acks that went out came back: stop extending them and print their lines.
@@ -912,6 +1030,11 @@ impl<'a> Consumer<'a> {
         if self.out.reader_gone() {
             self.release_unreported();
         }
+        if self.out.to_pipe() {
+            // Their lines were never written: they go back with what is held (below).
+            let unprinted = self.acks.take_unprinted();
+            self.summary.done -= unprinted.len() as u64;
+        }
         if !self.acks.is_empty() {
             let _ = self.q.ack(&self.o.name, self.acks.as_slice());
         }
@@ -939,6 +1062,16 @@ impl<'a> Consumer<'a> {
         }
         self.heartbeat.untrack_all_of(leases);
         let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
+    }
+}
+
+/// The line of a task whose lease turned out not to be ours any more before its ack.
+fn not_ours(line: &mut Finished, state: LeaseState) {
+    if state == LeaseState::Cancelled {
+        line.outcome = Outcome::Cancelled;
+    } else {
+        line.outcome = Outcome::Lost;
+        line.error = Some("the lease expired before the ack; another consumer has the task".into());
     }
 }
 

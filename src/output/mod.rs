@@ -85,6 +85,7 @@ pub struct Output {
     json: bool,
     color: bool,
     stdout_tty: bool,
+    stdout_pipe: bool,
     stderr_tty: bool,
     /// Set for a consumer that `rpq bench` runs (issue 11): its result lines are collected
     /// here instead of printed, and its handlers' stdout goes nowhere.
@@ -100,6 +101,7 @@ impl Output {
             json: cfg.json,
             color: cfg.color,
             stdout_tty: cfg.stdout_tty,
+            stdout_pipe: cfg.stdout_pipe,
             stderr_tty: cfg.stderr_tty,
             collected: None,
         }
@@ -612,6 +614,57 @@ impl Output {
         ready > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0
     }
 
+    /// Whether stdout is a pipe, whose reader may leave with lines written but unread.
+    pub fn to_pipe(&self) -> bool {
+        self.stdout_pipe && self.collected.is_none()
+    }
+
+    /// Waits until what was written to stdout has been read from its pipe (at once when stdout
+    /// is no pipe), its reader left, or `give_up` says so (looked at every few milliseconds).
+    /// No event tells a writer that a pipe was emptied, so this looks at how much it holds
+    /// (FIONREAD), at first often (a reader that keeps up takes a line within microseconds),
+    /// then every 20 ms; in between it sleeps in poll, which a reader that leaves ends at once.
+    pub fn wait_read(&self, give_up: &dyn Fn() -> bool) -> Delivery {
+        if !self.to_pipe() {
+            return Delivery::Read;
+        }
+        let mut step = Duration::from_micros(20);
+        let mut gone = false;
+        loop {
+            let mut unread: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one int, into a local; on a pipe's writing end it counts
+            // what the pipe holds.
+            let r = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::FIONREAD, &mut unread) };
+            // Looked at after the reader left too: it may have read everything first.
+            if r != 0 || unread == 0 {
+                return Delivery::Read;
+            }
+            if gone {
+                return Delivery::Gone;
+            }
+            // Events 0: only POLLERR or POLLHUP (the reader left) end the sleep early.
+            let mut p = libc::pollfd {
+                fd: libc::STDOUT_FILENO,
+                events: 0,
+                revents: 0,
+            };
+            let ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: step.as_nanos() as libc::c_long,
+            };
+            // SAFETY: one pollfd and one timespec of this frame; no signal mask given.
+            let ready = unsafe { libc::ppoll(&mut p, 1, &ts, std::ptr::null()) };
+            if ready > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+                gone = true;
+                continue;
+            }
+            if give_up() {
+                return Delivery::GaveUp;
+            }
+            step = (step * 2).min(Duration::from_millis(20));
+        }
+    }
+
     /// Where an `--exec` handler's stdout goes: rpq's stdout, or stderr when stdout carries
     /// rpq's NDJSON; piped (for `log::Relay`) when that stderr carries JSON log lines.
     pub fn handler_out(&self) -> io::Result<HandlerOut> {
@@ -632,6 +685,17 @@ impl Output {
         let _ = self.block("\x1b[?25l\x1b[2J");
         Screen
     }
+}
+
+/// What became of the lines written to stdout (`Output::wait_read`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Read from the pipe, or stdout is no pipe.
+    Read,
+    /// The reader left with them unread.
+    Gone,
+    /// Told to stop waiting.
+    GaveUp,
 }
 
 /// Where a handler's stdout goes (`Output::handler_out`).

@@ -233,6 +233,10 @@ pub const WAKE_ALL_SUFFIX: &str = "wake:all";
 /// with it.
 pub const RESULT_PREFIX: &str = "result:";
 
+/// The zset of the kept results' times (`Keys::kept`); no suffix of `LAYOUT` is it, and no
+/// result key (they all start with `RESULT_PREFIX`).
+pub const KEPT_SUFFIX: &str = "kept";
+
 /// The keys of one shard, in the order every script receives them (`LAYOUT`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keys {
@@ -252,11 +256,19 @@ impl Keys {
     }
 
     /// The kept result of task `id` of this shard (the worker runtime, issue 11): a list of one
-    /// element with a PEXPIRE (common.lua's keep_record), in the shard's hash tag so the scripts
-    /// that finish the task can take it as one more KEY. Outside `LAYOUT`: one key per task, and
-    /// only for tasks whose producer asked for their result.
+    /// element (common.lua's keep_record), in the shard's hash tag so the scripts that finish
+    /// the task can take it as one more KEY. Outside `LAYOUT`: one key per task, and only for
+    /// tasks whose producer asked for their result.
     pub fn result(&self, id: &str) -> String {
         key(&self.tag, &format!("{RESULT_PREFIX}{id}"))
+    }
+
+    /// id -> until ms of each kept result of this shard (issue 19): the results have no TTL,
+    /// which a volatile-* policy would evict, and go by this time instead. Outside `LAYOUT`, so
+    /// a queue that keeps no result never touches it: only the scripts that meet a result key
+    /// are given it, after the result keys.
+    pub fn kept(&self) -> String {
+        key(&self.tag, KEPT_SUFFIX)
     }
 
     /// All keys, in script order.
@@ -537,6 +549,9 @@ mod tests {
         let k = Keys::new("jobs", 2);
         assert_eq!(k.result("a:b"), "rpq:{jobs#2}:result:a:b");
         assert!(LAYOUT.iter().all(|d| !d.suffix.starts_with(RESULT_PREFIX)));
+        assert!(LAYOUT.iter().all(|d| d.suffix != KEPT_SUFFIX));
+        assert!(!KEPT_SUFFIX.starts_with(RESULT_PREFIX));
+        assert_eq!(k.kept(), "rpq:{jobs#2}:kept");
         assert_eq!(Keys::new("jobs", 0).result("x"), "rpq:{jobs}:result:x");
     }
 
@@ -581,6 +596,8 @@ mod tests {
                 let mut keys = k.all().to_vec();
                 // A result key of an id that looks like a suffix of the layout.
                 keys.push(k.result("pending"));
+                keys.push(k.result(KEPT_SUFFIX));
+                keys.push(k.kept());
                 if shard == 0 {
                     keys.extend([meta(name), wake_all(name)]);
                 }

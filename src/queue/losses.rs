@@ -62,7 +62,7 @@ pub fn look(conn: &mut Conn, url: &str) -> Option<ServerInfo> {
             if !SAID_NO_INFO.swap(true, Ordering::SeqCst) {
                 note(&format!(
                     "cannot check redis at {url} for eviction and restarts (INFO: {}); grant the \
-                     user +info, as in the ACL line of rpq's README",
+                     user +info, as in the ACL line of rpq's docs/running.md",
                     e.detail().unwrap_or("refused")
                 ));
             }
@@ -125,7 +125,7 @@ impl Queue {
                 if !SAID_NO_INFO.swap(true, Ordering::SeqCst) {
                     note(&format!(
                         "cannot watch redis for restarts that lose data ({e:#}); grant the user \
-                         +get, as in the ACL line of rpq's README"
+                         +get, as in the ACL line of rpq's docs/running.md"
                     ));
                 }
             }
@@ -229,8 +229,8 @@ impl Queue {
                     "warning: redis at {} restarted and came back without writes it had \
                      confirmed: {pushes} push(es) and {acks} acknowledgement(s) on queue '{}' \
                      are gone, so tasks may be missing and finished ones may run again; only \
-                     appendonly yes with appendfsync always keeps them (see the README's \
-                     Delivery guarantee)",
+                     appendonly yes with appendfsync always keeps them (see \
+                     \"What Redis can lose\" in rpq's docs/guarantees.md)",
                     self.cfg.display_url(),
                     self.name
                 ),

@@ -79,6 +79,9 @@ pub struct Queue {
     /// more to do refuses before it changes anything, so a guess that is late costs a round
     /// trip, never a wrong claim.
     fast: Vec<Option<std::time::Instant>>,
+    /// Per shard, when a claim last looked for kept results past their time (issue 19:
+    /// `sweep_results`); None: not yet.
+    swept: Vec<Option<std::time::Instant>>,
     /// Per shard, this process's entry in the consumers hash (issue 15): claims write it at
     /// most about once a second (`SEEN_EVERY`), and the tasks finished in between are owed to
     /// it until then, or until an ack or `flush_seen`.
@@ -158,6 +161,7 @@ impl Queue {
             floors: None,
             controlled: false,
             fast: vec![None; n.max(1) as usize],
+            swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
         })
         .and_then(|mut q| {
@@ -321,6 +325,10 @@ impl Queue {
             results.push(self.shards[shard].result(&t.id));
             args.push((i + 1).to_string());
         }
+        // And their time (issue 19: a result has no TTL), only when there are any.
+        if !results.is_empty() {
+            results.push(self.shards[shard].kept());
+        }
         // After a lost reply, an id found already queued was most likely queued by that push.
         let resent = self.resent;
         let reply = self.invoke_with(shard, &PUSH, &results, &args, "pushing tasks")?;
@@ -465,6 +473,12 @@ impl Queue {
                     attempt,
                 }),
             }
+        }
+        if self.swept[shard].is_none_or(|t| t.elapsed() >= results::SWEEP_EVERY) {
+            self.swept[shard] = Some(sent);
+            // The tasks are claimed: a failure here must not lose them, and the next look
+            // (or the next ack that keeps a result) does the sweep instead.
+            let _ = self.sweep_results(shard, now_ms);
         }
         Ok(out)
     }
@@ -1135,7 +1149,7 @@ fn old_shard_tags(name: &str, shards: u32) -> anyhow::Error {
     UsageError(format!(
         "queue '{name}' was sharded ({shards} shards) by an older rpq, which kept shards 1 and up \
          under rpq:{{{name}.N}}; drain it with that rpq, then run `rpq --queue {name} clear --yes` \
-         and `redis-cli DEL 'rpq:{{{name}}}:meta'` (see \"Sharded queues\" in the README)"
+         and `redis-cli DEL 'rpq:{{{name}}}:meta'` (see \"Sharded queues\" in rpq's docs/running.md)"
     ))
     .into()
 }

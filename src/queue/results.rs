@@ -1,9 +1,12 @@
 //! Kept results (the worker runtime, issue 11): acknowledging a task with the result its handler
 //! gave, burying one with its error where a producer can see it, reading a result, and waiting
 //! for a task's end without polling. One key per task that asked (`Keys::result`), in its
-//! shard's hash tag, handed to the scripts after the layout's keys; it expires by itself.
+//! shard's hash tag, handed to the scripts after the layout's keys. It has no TTL, which a
+//! volatile-* policy would evict (issue 19): its time is in the shard's kept zset
+//! (`Keys::kept`), every read looks at it, and an ack that keeps a result removes a few that are
+//! past their time (`UNKEEP`).
 
-use super::script::{array, AckCode, FailCode, FAIL, KEEP};
+use super::script::{array, AckCode, FailCode, FAIL, KEEP, RESULTS, UNKEEP};
 use super::types::{Failed, Kept, Lease, Waited};
 use super::{keys, Queue, State};
 use anyhow::{Context, Result};
@@ -23,6 +26,14 @@ impl AsRef<Lease> for KeepAck {
     }
 }
 
+/// How often a consumer's claims look for kept results past their time (one ZRANGEBYSCORE of
+/// the kept zset, nothing more when there are none), so that they go even when no more results
+/// are kept, which sweep them too.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+/// Kept results removed per call.
+const SWEEP_BATCH: usize = 32;
+
 /// A blocking read of a result key never waits longer than this: the caller looks for a signal
 /// between two (and Redis times a blocked client out only at its cron anyway).
 pub const WAIT_SLICE: Duration = Duration::from_secs(1);
@@ -37,10 +48,11 @@ impl Queue {
     pub fn ack_keeping(&mut self, consumer: &str, done: &[KeepAck]) -> Result<Vec<bool>> {
         let mut out = vec![false; done.len()];
         for (shard, idx) in self.by_shard(done, |d| &d.lease.id) {
-            let keys: Vec<String> = idx
+            let mut keys: Vec<String> = idx
                 .iter()
                 .map(|&i| self.shards[shard].result(&done[i].lease.id))
                 .collect();
+            keys.push(self.shards[shard].kept());
             let mut args: Vec<Vec<u8>> = vec![consumer.into(), self.instance.clone().into()];
             for &i in &idx {
                 let d = &done[i];
@@ -54,10 +66,19 @@ impl Queue {
             if self.controlled {
                 self.wake_others(shard, 1)?;
             }
-            let codes = array(reply)?
+            let reply = array(reply)?;
+            let codes = reply
                 .iter()
+                .take(idx.len())
                 .map(AckCode::from_reply)
                 .collect::<Result<Vec<_>>>()?;
+            // The results past their time that the script found, removed by their keys.
+            let due: Vec<String> = reply
+                .iter()
+                .skip(idx.len())
+                .filter_map(|v| redis::from_redis_value(v.clone()).ok())
+                .collect();
+            self.unkeep(shard, &due)?;
             self.floor_acked(
                 shard,
                 codes.iter().filter(|c| **c == AckCode::Acked).count(),
@@ -93,6 +114,7 @@ impl Queue {
         if let Some(keep) = keep {
             args.push(crate::task::setting_ms(keep).to_string());
             result.push(self.shards[shard].result(&lease.id));
+            result.push(self.shards[shard].kept());
         }
         let reply = self.invoke_with(shard, &FAIL, &result, &args, "recording a failure")?;
         // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
@@ -108,39 +130,31 @@ impl Queue {
 
     /// The kept result of task `id`, if there is one.
     pub fn result(&mut self, id: &str) -> Result<Option<Kept>> {
-        let key = self.result_key(id);
-        let record: Option<Vec<u8>> = redis::cmd("LINDEX")
-            .arg(&key)
-            .arg(0)
-            .query(&mut self.conn)
-            .map_err(|e| self.explain(0, e, "LINDEX"))
+        let found = self
+            .kept_results(std::slice::from_ref(&id.to_string()))
             .with_context(|| format!("reading the result of task {id} on queue '{}'", self.name))?;
-        Ok(record.and_then(|r| Kept::parse(id, &r)))
+        Ok(found.into_iter().next().flatten())
     }
 
-    /// The kept results of these ids (None where there is none), one pipelined read for all:
-    /// `show` tells a finished task by its result, the task itself being gone.
+    /// The kept results of these ids (None where there is none, or it is past its time), one
+    /// call per shard: `show` tells a finished task by its result, the task itself being gone.
     pub(super) fn kept_results(&mut self, ids: &[String]) -> Result<Vec<Option<Kept>>> {
-        if ids.is_empty() {
-            return Ok(vec![]);
+        let mut out = vec![None; ids.len()];
+        for (shard, idx) in self.by_shard(ids, |id| id) {
+            let mut keys: Vec<String> = idx
+                .iter()
+                .map(|&i| self.shards[shard].result(&ids[i]))
+                .collect();
+            keys.push(self.shards[shard].kept());
+            let args: Vec<&str> = idx.iter().map(|&i| ids[i].as_str()).collect();
+            let reply = self.invoke_with(shard, &RESULTS, &keys, &args, "reading results")?;
+            for (&i, r) in idx.iter().zip(array(reply)?) {
+                if let redis::Value::BulkString(b) = r {
+                    out[i] = Kept::parse(&ids[i], &b);
+                }
+            }
         }
-        let cmds = ids
-            .iter()
-            .map(|id| {
-                let mut c = redis::cmd("LINDEX");
-                c.arg(self.result_key(id)).arg(0);
-                c
-            })
-            .collect();
-        let records = self.query_many("LINDEX", cmds)?;
-        Ok(ids
-            .iter()
-            .zip(records)
-            .map(|(id, r)| match r {
-                redis::Value::BulkString(b) => Kept::parse(id, &b),
-                _ => None,
-            })
-            .collect())
+        Ok(out)
     }
 
     /// Blocks for at most `timeout` (capped at `WAIT_SLICE`) until task `id` has a kept result:
@@ -220,6 +234,39 @@ impl Queue {
                 }
             }
         }
+    }
+
+    /// Removes the kept results of `due` that are past their time (unkeep.lua checks again:
+    /// one kept again since stays).
+    fn unkeep(&mut self, shard: usize, due: &[String]) -> Result<()> {
+        if due.is_empty() {
+            return Ok(());
+        }
+        let mut keys: Vec<String> = due.iter().map(|id| self.shards[shard].result(id)).collect();
+        keys.push(self.shards[shard].kept());
+        self.invoke_with(
+            shard,
+            &UNKEEP,
+            &keys,
+            &due,
+            "removing results past their time",
+        )?;
+        Ok(())
+    }
+
+    /// Removes up to `SWEEP_BATCH` kept results of shard `shard` past their time at `now_ms`
+    /// (the server's, from a claim's reply).
+    pub(super) fn sweep_results(&mut self, shard: usize, now_ms: i64) -> Result<()> {
+        let due: Vec<String> = redis::cmd("ZRANGEBYSCORE")
+            .arg(self.shards[shard].kept())
+            .arg("-inf")
+            .arg(now_ms)
+            .arg("LIMIT")
+            .arg(0)
+            .arg(SWEEP_BATCH)
+            .query(&mut self.conn)
+            .map_err(|e| self.explain(shard, e, "ZRANGEBYSCORE"))?;
+        self.unkeep(shard, &due)
     }
 
     fn result_key(&self, id: &str) -> String {

@@ -196,10 +196,13 @@ pub static MOVE: LazyLock<Lua> = script_with_controls!("move.lua");
 pub static CONTROL: LazyLock<Lua> = script_with_controls!("control.lua");
 // An ack that keeps results frees a task's slot as ack.lua does.
 pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
+// Kept results go by a time of their own, not a TTL (issue 19).
+pub static UNKEEP: LazyLock<Lua> = script!("unkeep.lua");
+pub static RESULTS: LazyLock<Lua> = script!("results.lua");
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 20] = [
+static ALL: [&LazyLock<Lua>; 22] = [
     &PUSH,
     &CLAIM,
     &CLAIM_FAST,
@@ -220,6 +223,8 @@ static ALL: [&LazyLock<Lua>; 20] = [
     &MOVE,
     &CONTROL,
     &KEEP,
+    &UNKEEP,
+    &RESULTS,
 ];
 
 impl Lua {
@@ -460,7 +465,7 @@ impl Queue {
         } else {
             script
         };
-        let core = [&*PUSH, &*CLAIM, &*CLAIM_FAST]
+        let core = [&*PUSH, &*CLAIM, &*CLAIM_FAST, &*UNKEEP, &*RESULTS]
             .iter()
             .any(|s| std::ptr::eq(script, *s));
         let mut reply = self.call(shard, script, extra, args, core);

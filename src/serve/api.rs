@@ -987,7 +987,10 @@ pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no route {}; see the API table in rpq's README", uri.path()),
+            format!(
+                "no route {}; see the API table in rpq's docs/serve.md",
+                uri.path()
+            ),
         )
         .into_response()
     } else {

@@ -3,6 +3,7 @@
 //! nothing of it, so a restarted `rpq serve` starts with an empty chart.
 
 use super::backend::Backend;
+use crate::output::log::Event;
 use crate::queue::Stats;
 use crate::shutdown::Shutdown;
 use serde::Serialize;
@@ -113,18 +114,35 @@ impl History {
 
 /// Samples every queue every `EVERY` until a stop is asked for. A round that fails (Redis
 /// away) is skipped; the chart shows the gap, and the backend notes that Redis is down.
+/// `waiting_for`: the URL of a Redis that did not answer at start. Until it does, the sampler
+/// tries again sooner (from 100 ms, doubling up to `EVERY`, as a reconnect), and once it does
+/// it says so and tells systemd the service is ready.
 pub fn spawn_sampler(
     backend: Arc<Backend>,
     history: Arc<History>,
     sd: Shutdown,
+    mut waiting_for: Option<String>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let mut wait = Duration::from_millis(100);
     std::thread::Builder::new()
         .name("rpq-sampler".into())
         .spawn(move || loop {
             if let Ok(stats) = backend.collect_all() {
                 history.record(&stats);
+                if let Some(url) = waiting_for.take() {
+                    Event::info("reconnected", format!("connected to redis at {url}"))
+                        .with("url", url)
+                        .emit();
+                    crate::service::ready();
+                }
             }
-            if !sd.sleep(EVERY) {
+            let next = if waiting_for.is_some() {
+                wait = (wait * 2).min(EVERY);
+                wait / 2
+            } else {
+                EVERY
+            };
+            if !sd.sleep(next) {
                 break;
             }
         })

@@ -19,6 +19,7 @@ mod waits;
 
 use crate::config::Config;
 use crate::error::Interrupted;
+use crate::output::log::Event;
 use crate::output::note;
 use crate::shutdown::Shutdown;
 use anyhow::{Context, Result};
@@ -70,19 +71,35 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     listener.set_nonblocking(true)?;
     let local = listener.local_addr()?;
     let backend = Arc::new(Backend::new(cfg));
-    // A Redis that does not answer yet is waited for (the page says so); one that refuses
-    // us (a password, an ACL) will not change its mind.
-    if let Err(e) = backend.collect_all() {
-        if !crate::conn::is_connection_error(&e) {
-            return Err(e);
+    // A Redis that does not answer yet is waited for (the page says so, and the sampler tries
+    // again with the backoff of a reconnect); one that refuses us (a password, an ACL) will
+    // not change its mind.
+    let connected = match backend.collect_all() {
+        Ok(_) => true,
+        Err(e) if crate::conn::may_answer_later(&e) => {
+            let why = e.root_cause().to_string();
+            Event::warn(
+                "reconnect",
+                format!(
+                    "redis at {} does not answer ({why}); serving anyway, and waiting for it",
+                    cfg.display_url()
+                ),
+            )
+            .with("url", cfg.display_url())
+            .with("error", why)
+            .emit();
+            false
         }
-        note(&format!(
-            "{e:#}; serving anyway, and trying again every few seconds"
-        ));
-    }
+        Err(e) => return Err(e),
+    };
     let history = Arc::new(History::default());
-    let sampler = history::spawn_sampler(backend.clone(), history.clone(), sd.clone())
-        .context("starting the sampler thread")?;
+    let sampler = history::spawn_sampler(
+        backend.clone(),
+        history.clone(),
+        sd.clone(),
+        (!connected).then(|| cfg.display_url()),
+    )
+    .context("starting the sampler thread")?;
     let app = Arc::new(App {
         backend,
         history,
@@ -110,9 +127,11 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         let server = axum::serve(listener, router(app))
             .with_graceful_shutdown(until(stop.clone(), Shutdown::stop_requested))
             .into_future();
-        // systemd (Type=notify): ready once the socket serves, whether or not Redis answers
-        // yet (the page says it does not); alive while the thread that serves turns.
-        crate::service::ready();
+        // systemd (Type=notify): ready once the socket serves and Redis answered (else the
+        // sampler says it once Redis does); alive while the thread that serves turns.
+        if connected {
+            crate::service::ready();
+        }
         tokio::select! {
             r = server => r.context("serving HTTP"),
             () = until(stop, Shutdown::abort_requested) => Err(Interrupted.into()),

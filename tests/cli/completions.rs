@@ -191,3 +191,45 @@ fn bash_completes_priorities() {
         assert!(!body.contains("compgen -f"), "{body}");
     }
 }
+
+/// `rpq man` gives whoever has only the binary (`cargo install`) the pages of man/: one on
+/// stdout, or all of them into a directory; an unknown subcommand is a usage error.
+#[test]
+fn rpq_man_prints_and_installs_the_pages_of_man() {
+    let man = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let page = bare().args(["man", "dead", "list"]).output().unwrap();
+    assert!(page.status.success());
+    assert_eq!(
+        page.stdout,
+        std::fs::read(man.join("rpq-dead-list.1")).unwrap()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("man1");
+    bare()
+        .args(["man", "--dir"])
+        .arg(&into)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("man pages into"));
+    let names = |d: &std::path::Path| {
+        let mut v: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&into), names(&man));
+    for name in names(&man) {
+        assert_eq!(
+            std::fs::read(into.join(&name)).unwrap(),
+            std::fs::read(man.join(&name)).unwrap(),
+            "{name:?}"
+        );
+    }
+    bare()
+        .args(["man", "nosuch"])
+        .assert()
+        .code(2)
+        .stderr("rpq: no subcommand 'nosuch'\n");
+}

@@ -55,3 +55,15 @@ fn without_redis_server_the_demo_says_how_to_install_it() {
         .stdout("")
         .stderr(predicate::str::contains("apt-get install redis-server"));
 }
+
+#[test]
+fn the_demo_sleeps_while_its_consumers_work() {
+    let r = redis();
+    let mut cmd = base();
+    cmd.args(["--url", &r.url(), "demo", "--duration", "3s"]);
+    let (code, cpu, wall) = cpu_of_run(&mut cmd);
+    assert_eq!(code, 0);
+    eprintln!("demo: {cpu:?} of CPU in {wall:?}");
+    // Its consumers' simulated work is a sleep; most of the run is waiting.
+    assert!(cpu < wall / 5, "{cpu:?} of CPU in {wall:?}");
+}

@@ -89,7 +89,7 @@ fn an_unreachable_server_exits_1_naming_the_address_without_the_password() {
         &["len"][..],
         &["peek"],
         &["produce", "--type", "x"],
-        &["consume", "--count", "1"],
+        &["produce", "--count", "3", "--interval", "0"],
     ] {
         let out = bare()
             .env("RPQ_URL", format!("redis://alice:hunter2@127.0.0.1:{port}"))
@@ -261,8 +261,12 @@ fn the_wrong_kind_of_server_is_named_in_one_line_and_fast() {
         ),
     ];
     for (args, cause, secs) in cases {
-        // The slow ones (a 3 s connect timeout) once; the others by a long-running command too.
-        let cmds: &[&[&str]] = if secs > 2 {
+        // The slow ones (a 3 s connect timeout) once; the others by a long-running command too,
+        // but for a server that does not answer yet, which a long-running command waits for
+        // (long_running_commands_wait_for_redis_at_start): what is wrong with the server or
+        // the URL is not fixed by waiting.
+        let waits = cause.contains("connection refused") || cause.contains("no seed node");
+        let cmds: &[&[&str]] = if secs > 2 || waits {
             &[&["len"]]
         } else {
             &[&["len"], &["consume", "--count", "1"]]
@@ -285,4 +289,234 @@ fn the_wrong_kind_of_server_is_named_in_one_line_and_fast() {
             );
         }
     }
+}
+
+// Issue 19, item 2 (SPEC 20): every duration and time is bounded, and past the bound it is a
+// usage error or a bad line, never a panic, never "now" for a far future.
+
+/// What the fault run fed every duration: past any clock, negative, not numbers, past u64, and
+/// 1e16 s, which used to overflow into the past and run at once.
+const HUGE: &[&str] = &[
+    "1e20",
+    "1e308",
+    "-1",
+    "NaN",
+    "inf",
+    "9999999999999999999",
+    "1e16",
+    "500000000000y",
+];
+
+/// Times past the end of year 9999, the latest rpq takes.
+const LATE: &[&str] = &[
+    "+99999-01-01 00:00",
+    "10000-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-23:59",
+];
+
+/// Exit 2 with one line of error (clap's own hint line aside), nothing on stdout, no panic.
+fn one_line_usage_error(cmd: &mut assert_cmd::Command, what: &str) -> String {
+    let out = cmd.timeout(Duration::from_secs(20)).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    assert!(out.stdout.is_empty(), "{what}: {err}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("For more information"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{what}: {err}");
+    assert!(
+        lines[0].starts_with("error: ") || lines[0].starts_with("rpq: "),
+        "{what}: {err}"
+    );
+    err
+}
+
+#[test]
+fn a_duration_or_time_past_the_bounds_is_a_usage_error_on_every_flag() {
+    // No server: a value that got past the parser would fail to connect (exit 1), or run.
+    let url = "redis://127.0.0.1:1";
+    let flags: &[&[&str]] = &[
+        &["produce", "--interval"],
+        &["produce", "--type", "t", "--in"],
+        &["produce", "--type", "t", "--ttl"],
+        &["produce", "--type", "t", "--exec-timeout"],
+        &["produce", "--type", "t", "--keep-result"],
+        &["produce", "--type", "t", "--wait", "--timeout"],
+        &["consume", "--delay"],
+        &["consume", "--lease"],
+        &["consume", "--backoff"],
+        &["consume", "--exec", "true", "--exec-timeout"],
+        &["stats", "--watch"],
+        &["demo", "--duration"],
+        &["bench", "--due-in"],
+        &["bench", "--aging"],
+        &["schedule", "add", "s", "--type", "t", "--every"],
+        &[
+            "schedule", "add", "s", "--type", "t", "--every", "1h", "--ttl",
+        ],
+        &["pause", "--for"],
+    ];
+    for flag in flags {
+        let (name, args) = flag.split_last().unwrap();
+        for v in HUGE {
+            one_line_usage_error(
+                bare()
+                    .args(["--url", url])
+                    .args(args)
+                    .arg(format!("{name}={v}")),
+                &format!("{flag:?} {v}"),
+            );
+        }
+    }
+    for v in HUGE {
+        for args in [&["limit", "--rate"][..], &["bench", "--rate"]] {
+            one_line_usage_error(
+                bare().args(["--url", url]).args(args).arg(format!("1/{v}")),
+                &format!("{args:?} 1/{v}"),
+            );
+        }
+        one_line_usage_error(
+            bare().args(["--url", url, "aging", "--", v]),
+            &format!("aging {v}"),
+        );
+    }
+    for t in LATE {
+        one_line_usage_error(
+            bare().args(["--url", url, "produce", "--type", "t", "--at", t]),
+            &format!("--at {t}"),
+        );
+    }
+    // A time within the bound whose ttl carries its expiry past it.
+    let err = one_line_usage_error(
+        bare().args(["--url", url, "produce", "--type", "t"]).args([
+            "--at",
+            "9999-12-31T00:00:00Z",
+            "--ttl",
+            "2d",
+        ]),
+        "--at 9999 --ttl 2d",
+    );
+    assert!(err.contains("year 9999"), "{err}");
+    // The config file holds no duration: its one number is bounded as a flag's is.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    for v in ["1e20", "99999999999999999999", "4294967296", "-1", "nan"] {
+        std::fs::write(&file, format!("[profile.default]\nshards = {v}\n")).unwrap();
+        one_line_usage_error(
+            bare()
+                .args(["--url", url, "--config"])
+                .arg(&file)
+                .arg("len"),
+            &format!("shards = {v}"),
+        );
+    }
+}
+
+#[test]
+fn a_duration_or_time_past_the_bounds_is_a_bad_line_and_every_other_line_is_queued() {
+    let r = redis();
+    let mut lines: Vec<String> = (0..2000)
+        .map(|i| format!(r#"{{"type":"t","priority":{},"id":"ok-{i}"}}"#, i % 3 + 1))
+        .collect();
+    let mut bad = Vec::new();
+    for field in ["in", "ttl", "exec_timeout", "keep_result"] {
+        for v in HUGE {
+            // As a JSON number where it is one, else as a string.
+            let value = if v.parse::<f64>().is_ok_and(f64::is_finite) {
+                v.to_string()
+            } else {
+                format!("\"{v}\"")
+            };
+            bad.push(format!(r#"{{"type":"t","priority":1,"{field}":{value}}}"#));
+        }
+        bad.push(format!(
+            r#"{{"type":"t","priority":1,"{field}":"9999999999999999999"}}"#
+        ));
+    }
+    for t in LATE {
+        bad.push(format!(r#"{{"type":"t","priority":1,"at":"{t}"}}"#));
+    }
+    bad.push(r#"{"type":"t","priority":1,"at":"9999-12-31T23:00:00Z","ttl":"1d"}"#.into());
+    // From line 1,201 on, where the fault run's first one was, every seventh line.
+    let mut numbers = Vec::new();
+    for (k, b) in bad.into_iter().enumerate() {
+        let i = 1200 + k * 7;
+        lines[i] = b;
+        numbers.push(i + 1);
+    }
+    // At the bound: queued, and a task due in 100 years is not due now.
+    lines[10] = r#"{"type":"t","priority":1,"id":"ok-10","ttl":"100y","exec_timeout":"36525d","keep_result":3155760000}"#.into();
+    lines[11] = r#"{"type":"t","priority":1,"id":"far","in":"100y"}"#.into();
+    lines[12] = r#"{"type":"t","priority":1,"id":"ok-12","at":"9999-12-31T23:59:59Z"}"#.into();
+    let out = rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(lines.join("\n"))
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(65);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    let told: Vec<usize> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("line "))
+        .map(|l| l.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(told, numbers, "{err}");
+    // Every other line is queued: waiting now, but the two due later.
+    let waiting = 2000 - numbers.len() - 2;
+    rpq(&r)
+        .arg("len")
+        .assert()
+        .success()
+        .stdout(format!("{waiting}\n"));
+    for (id, year) in [("far", 2100), ("ok-12", 9999)] {
+        let out = rpq(&r).args(["show", id, "--json"]).assert().success();
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(v["state"], "scheduled", "{v}");
+        let due = crate::support::time(&v["due_at"]);
+        assert!(chrono::Datelike::year(&due) >= year, "{v}");
+    }
+}
+
+// Issue 19, item 11: 0 for a ttl or a time limit meant "none" on one flag, "the consumer's"
+// on another, "at once" on a third and 1 ms on a fourth; it is refused everywhere.
+#[test]
+fn zero_for_a_ttl_or_a_time_limit_is_refused_not_taken_as_none() {
+    let url = "redis://127.0.0.1:1";
+    for args in [
+        &["produce", "--type", "t", "--ttl=0s"][..],
+        &["produce", "--type", "t", "--exec-timeout=0"],
+        &["produce", "--type", "t", "--keep-result=0ms"],
+        &["consume", "--exec", "true", "--exec-timeout=0s"],
+        &[
+            "schedule", "add", "s", "--type", "t", "--every", "1h", "--ttl=0",
+        ],
+    ] {
+        let err =
+            one_line_usage_error(bare().args(["--url", url]).args(args), &format!("{args:?}"));
+        assert!(err.contains("leave it out"), "{err}");
+    }
+    let r = redis();
+    let lines = [
+        r#"{"type":"t","priority":1,"ttl":"0s"}"#,
+        r#"{"type":"t","priority":1,"exec_timeout":0}"#,
+        r#"{"type":"t","priority":1,"keep_result":"0ms"}"#,
+        r#"{"type":"t","priority":1,"ttl":"1s"}"#,
+    ];
+    let out = rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(lines.join("\n"))
+        .assert()
+        .code(65);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for (n, field) in [(1, "ttl"), (2, "exec_timeout"), (3, "keep_result")] {
+        assert!(
+            err.contains(&format!("line {n}: {field}: '0"))
+                && err.contains(&format!("leave \"{field}\" out")),
+            "{err}"
+        );
+    }
+    rpq(&r).arg("len").assert().success().stdout("1\n");
 }

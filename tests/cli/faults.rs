@@ -990,3 +990,46 @@ fn a_handler_that_cannot_run_stops_the_consumer_and_costs_no_attempt() {
         "rpq: --exec is empty; give the command to run for each task\n"
     );
 }
+
+/// Issue 19, item 2: a stored task whose limits are past any this rpq takes (another
+/// producer's) runs, with them clamped to the longest duration, rather than panicking the
+/// consumer on its deadline or failing to keep its result.
+#[test]
+fn a_stored_task_with_limits_past_the_bounds_runs_with_them_clamped() {
+    let r = redis();
+    rpq(&r)
+        .args(["produce", "--type", "t", "--id", "big"])
+        .args(["--exec-timeout", "1s", "--keep-result", "1m"])
+        .assert()
+        .success();
+    let mut c = conn(&r);
+    let k = Keys::new("default", 0);
+    let body: String = redis::cmd("HGET")
+        .arg(k.tasks())
+        .arg("big")
+        .query(&mut c)
+        .unwrap();
+    let max = u64::MAX.to_string();
+    let huge = body
+        .replace(r#""o":1000,"#, &format!(r#""o":{max},"#))
+        .replace(r#""k":60000,"#, &format!(r#""k":{max},"#));
+    assert_eq!(huge.matches(&max).count(), 2, "{body}");
+    let _: () = redis::cmd("HSET")
+        .arg(k.tasks())
+        .arg("big")
+        .arg(&huge)
+        .query(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args(["consume", "--drain", "--exec", "echo ran"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    rpq(&r)
+        .args(["result", "big"])
+        .assert()
+        .success()
+        .stdout("ran\n");
+}

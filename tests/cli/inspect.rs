@@ -722,3 +722,28 @@ fn a_scheduled_task_is_shown_moved_made_due_now_and_cancelled() {
         .unwrap();
     assert_eq!(expiry, None, "its expiry entry is gone");
 }
+
+#[test]
+fn a_count_of_one_is_met_by_a_task_cancelled_in_hand() {
+    let r = redis();
+    let mut c = conn(&r);
+    for (id, work) in [
+        ("slow", ["--delay", "1h"]),
+        ("run", ["--exec", "sleep 3600"]),
+    ] {
+        push_one(&r, "t", id);
+        let p = Proc::start(&r, &["--json", "consume", "--count", "1", work[0], work[1]]);
+        wait_in_flight(&mut c, "default", 1);
+        rpq(&r).args(["cancel", id]).assert().success();
+        // Cancelled counts as taken: nothing more to wait for.
+        let out = p.end(Duration::from_secs(30));
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let lines = ndjson(&out.stdout);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(
+            (&lines[0]["id"], &lines[0]["outcome"]),
+            (&json!(id), &json!("cancelled"))
+        );
+        assert_eq!(in_flight(&mut c, "default"), 0);
+    }
+}

@@ -187,7 +187,7 @@ fn all_recorded(rec: &Path, ids: &[String]) -> bool {
 }
 
 /// The guard of consumer `pid` (its child started as `rpq __guard`), held; None without one.
-fn guard_of(pid: u32) -> Option<Held> {
+fn guard_of(pid: i32) -> Option<Held> {
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(child) = e.file_name().to_string_lossy().parse::<i32>() else {
             continue;
@@ -266,7 +266,7 @@ fn without_cgroup(r: &RedisServer) -> std::process::Command {
 }
 
 /// The arguments of a process, as it was started.
-fn argv(pid: u32) -> Vec<String> {
+fn argv(pid: i32) -> Vec<String> {
     std::fs::read(format!("/proc/{pid}/cmdline"))
         .unwrap_or_default()
         .split(|&b| b == 0)
@@ -306,8 +306,8 @@ fn killed_consumer_takes_everything_with_it(mode: Mode, kill: Kill) {
     );
     let mut held = recorded(&rec, &ids, true);
     let total = held.len();
-    let guard = guard_of(first.id());
-    let guard_argv = guard.as_ref().map(|g| argv(g.pid as u32));
+    let guard = guard_of(first.pid());
+    let guard_argv = guard.as_ref().map(|g| argv(g.pid));
     held.extend(guard);
     let mut c = conn(&r);
     assert_eq!(in_flight(&mut c, "default"), 8);
@@ -316,7 +316,7 @@ fn killed_consumer_takes_everything_with_it(mode: Mode, kill: Kill) {
         Kill::Process | Kill::WithoutCgroup => first.signal(libc::SIGKILL),
         // SAFETY: kill(2) of the process group the consumer leads (process_group(0)).
         Kill::Group => unsafe {
-            libc::kill(-(first.id() as i32), libc::SIGKILL);
+            libc::kill(-first.pid(), libc::SIGKILL);
         },
     }
     let killed = Instant::now();
@@ -401,7 +401,7 @@ fn stopped_consumer_leaves_nothing(mode: Mode) {
     // Some have ended with their handler already (its process group is killed when it exits).
     let mut held = recorded(&rec, &ids, false);
     let total = held.len();
-    let guard = guard_of(consumer.id());
+    let guard = guard_of(consumer.pid());
     consumer.signal(libc::SIGTERM);
     let e = consumer.end(Duration::from_secs(30));
     assert!(e.status.success(), "{}", e.stderr);
@@ -434,7 +434,7 @@ fn a_consumer_whose_guard_is_killed_says_so_and_goes_on() {
     let consumer = Proc::start(&r, &["consume", "--exec", "true"]);
     let mut guard = None;
     wait_until(Duration::from_secs(10), "the consumer's guard", || {
-        guard = guard_of(consumer.id());
+        guard = guard_of(consumer.pid());
         guard.is_some()
     });
     // Dropping a held process kills it.

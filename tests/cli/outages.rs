@@ -97,9 +97,11 @@ fn an_ack_resent_after_a_cut_is_still_its_own() {
     let mut c = conn(&r);
     wait_in_flight(&mut c, "default", 1);
     // The ack reaches the server but its reply does not: the cut comes after the ack landed.
+    // On this link a round trip takes about 9 s, and the ack comes after two of them: stdout
+    // is a pipe, so the line goes first and the lease is made sure of before it (issue 19).
     p.set(Fault::Delay(Duration::from_millis(1500)));
     std::fs::write(&go, "").unwrap();
-    wait_until(Duration::from_secs(10), "the ack to land", || {
+    wait_until(Duration::from_secs(30), "the ack to land", || {
         stat(&mut c, "default", "done") == 1
     });
     p.set(Fault::Pass);
@@ -390,5 +392,228 @@ fn a_restart_that_came_back_with_less_is_said_once_and_shown_in_stats() {
     assert!(
         shown.contains("came back from a restart without 200 push(es)"),
         "{shown}"
+    );
+}
+
+/// A consumer and a producer's stream started while Redis does not answer (a service that
+/// starts before its Redis) wait for it, say so once as a lost connection is said, and work
+/// once it is up: the consumer takes a task the producer pushed. One-shot commands still fail
+/// at once, in one line; and the consumer is not READY to systemd until it is connected.
+#[test]
+fn long_running_commands_wait_for_redis_at_start() {
+    let port = rpq::server::free_port().unwrap();
+    let url = format!("redis://127.0.0.1:{port}");
+    let notify = NotifySocket::new();
+    let consumer = Proc::spawn(
+        std_command()
+            .env("NOTIFY_SOCKET", &notify.path)
+            .args(["--url", &url, "--json", "consume", "--count", "1"]),
+    );
+    let producer = Proc::spawn(std_command().args([
+        "--url",
+        &url,
+        "--json",
+        "produce",
+        "--type",
+        "boot",
+        "--interval",
+        "200ms",
+    ]));
+    wait_until(Duration::from_secs(30), "both to wait for redis", || {
+        consumer.stderr_has("does not answer") && producer.stderr_has("does not answer")
+    });
+    for cmd in [&["len"][..], &["peek"], &["produce", "--type", "once"]] {
+        let out = bare()
+            .args(["--url", &url])
+            .args(cmd)
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .code(1)
+            .stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains("connection refused"), "{cmd:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{cmd:?}: {err}");
+    }
+    assert!(
+        notify.datagrams_for(Duration::from_millis(300)).is_empty(),
+        "no READY before redis answers"
+    );
+    let r = rpq::server::RedisServer::start_on(port, &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    let out = consumer.end(Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let done = ndjson(&out.stdout);
+    assert_eq!(done.len(), 1, "{}", out.stderr);
+    assert_eq!(
+        (done[0]["type"].as_str(), done[0]["outcome"].as_str()),
+        (Some("boot"), Some("done"))
+    );
+    assert!(out.stderr.contains("connected to redis"), "{}", out.stderr);
+    assert_eq!(notify.recv(), "READY=1");
+    producer.signal(libc::SIGTERM);
+    let out = producer.end(Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let printed = ndjson(&out.stdout).len() as u64;
+    assert!(printed >= 1);
+    assert_eq!(
+        zcard(&mut conn(&r), Keys::new("default", 0).pending()) + 1,
+        printed
+    );
+}
+
+/// A signal while a long-running command waits for Redis at start is a graceful stop: exit 0
+/// at once, nothing printed; a wrong password fails at once (no wait fixes it).
+#[test]
+fn a_signal_ends_the_wait_for_redis_at_start() {
+    let port = rpq::server::free_port().unwrap();
+    let url = format!("redis://127.0.0.1:{port}");
+    for (args, sig) in [
+        (&["consume"][..], libc::SIGTERM),
+        (&["consume", "-j", "4"], libc::SIGINT),
+        (&["produce"], libc::SIGINT),
+        (
+            &["produce", "--type", "t", "--interval", "1s"],
+            libc::SIGTERM,
+        ),
+    ] {
+        let p = Proc::spawn(std_command().args(["--url", &url]).args(args));
+        wait_until(Duration::from_secs(30), "it to wait", || {
+            p.stderr_has("does not answer")
+        });
+        p.signal(sig);
+        let out = p.end(Duration::from_secs(30));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let r = redis();
+    redis::cmd("CONFIG")
+        .arg(&["SET", "requirepass", "right"])
+        .query::<()>(&mut conn(&r))
+        .unwrap();
+    let wrong = r.url().replace("redis://", "redis://:wrong@");
+    let out =
+        Proc::spawn(std_command().args(["--url", &wrong, "consume"])).end(Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(!out.stderr.contains("wrong"), "{}", out.stderr);
+}
+
+fn used_memory(c: &mut redis::Connection) -> u64 {
+    let info: String = redis::cmd("INFO").arg("memory").query(c).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap()
+}
+
+/// Kept results have no TTL, so a `volatile-*` policy under memory pressure (keys with TTLs
+/// filling a small maxmemory) evicts none of them: all 150 are still there and a re-push of a
+/// kept id is refused as done (the "run once a day" recipe runs once). They count against
+/// maxmemory as tasks do: once only rpq's keys fill it, a push with --keep-result fails loudly
+/// (exit 1, out of memory) and every kept result is still there.
+#[test]
+fn kept_results_are_not_evicted_by_a_volatile_policy() {
+    let r = rpq::server::RedisServer::start(&["--maxmemory-policy", "volatile-lru"])
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let mut c = conn(&r);
+    let ids: Vec<String> = (0..150).map(|i| format!("daily-{i}")).collect();
+    let task_lines: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"type":"report","priority":2,"id":"{id}","keep_result":"1h"}}"#))
+        .collect();
+    push_lines(&r, "default", &task_lines);
+    rpq(&r)
+        .args([
+            "consume",
+            "--drain",
+            "--exec",
+            "head -c 3000 /dev/zero | tr '\\0' x",
+        ])
+        .assert()
+        .success();
+    let k = Keys::new("default", 0);
+    let exists = |c: &mut redis::Connection| -> usize {
+        ids.iter()
+            .filter(|id| {
+                redis::cmd("EXISTS")
+                    .arg(k.result(id))
+                    .query::<i64>(c)
+                    .unwrap()
+                    == 1
+            })
+            .count()
+    };
+    assert_eq!(exists(&mut c), 150);
+    // Memory pressure: keys with a TTL, twice the room there is.
+    let room = 2 << 20;
+    let max = used_memory(&mut c) + room;
+    redis::cmd("CONFIG")
+        .arg(&["SET", "maxmemory", &max.to_string()])
+        .query::<()>(&mut c)
+        .unwrap();
+    let filler = "f".repeat(10_000);
+    for i in 0..(2 * room / 10_000) {
+        let _: redis::RedisResult<()> = redis::cmd("SET")
+            .arg(format!("filler:{i}"))
+            .arg(&filler)
+            .arg("PX")
+            .arg(3_600_000)
+            .query(&mut c);
+    }
+    let evicted = {
+        let info: String = redis::cmd("INFO").arg("stats").query(&mut c).unwrap();
+        info.lines()
+            .find_map(|l| l.strip_prefix("evicted_keys:"))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap()
+    };
+    assert!(evicted > 0, "no memory pressure: nothing was evicted");
+    assert_eq!(exists(&mut c), 150, "kept results were evicted");
+    let out = rpq(&r)
+        .args(["--json", "produce", "--stdin"])
+        .write_stdin(task_lines.join("\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(zcard(&mut c, k.pending()), 0, "a kept id was queued again");
+
+    // Full of rpq's keys alone: nothing can be evicted, so a push is refused, in one line.
+    redis::cmd("FLUSHDB").query::<()>(&mut c).unwrap();
+    redis::cmd("CONFIG")
+        .arg(&["SET", "maxmemory", "0"])
+        .query::<()>(&mut c)
+        .unwrap();
+    push_lines(&r, "default", &task_lines);
+    rpq(&r)
+        .args([
+            "consume",
+            "--drain",
+            "--exec",
+            "head -c 3000 /dev/zero | tr '\\0' x",
+        ])
+        .assert()
+        .success();
+    let used = used_memory(&mut c);
+    redis::cmd("CONFIG")
+        .arg(&["SET", "maxmemory", &(used - 50_000).to_string()])
+        .query::<()>(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "report",
+            "--id",
+            "one-more",
+            "--keep-result",
+            "1h",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("out of memory"), "{err}");
+    assert_eq!(
+        exists(&mut c),
+        150,
+        "kept results were evicted to make room"
     );
 }

@@ -272,6 +272,35 @@ fn exit_65_is_dead_at_once_and_exit_3_is_retried() {
     assert_eq!(dead[0]["error"], "exit status 65: not a picture");
 }
 
+/// Issue 19, item 11: a handler that passes a task's large payload as an argument is refused
+/// by the kernel (E2BIG, the shell's exit 126). That is the task's failure, named with the way
+/// out (stdin, `produce --stdin`), not a wrong --exec that stops the consumer.
+#[test]
+fn a_payload_too_long_for_an_argument_fails_its_task_and_names_stdin() {
+    let r = redis();
+    let big = json!({"type": "big", "priority": 1, "id": "big", "payload": "a".repeat(200_000)});
+    let small = json!({"type": "small", "priority": 1, "id": "small", "payload": "a"});
+    push_lines(&r, "default", &[big.to_string(), small.to_string()]);
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain", "--max-attempts", "1"])
+        .args(["--exec", r#"/bin/echo "$(cat)" > /dev/null"#])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    let lines = ndjson(&out.get_output().stdout);
+    let by = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap().clone();
+    assert_eq!(by("small")["outcome"], "done");
+    let big = by("big");
+    assert_eq!(big["outcome"], "dead", "{big}");
+    let error = big["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("exit status 126: ")
+            && error.contains("Argument list too long")
+            && error.contains("rpq produce --stdin"),
+        "{error}"
+    );
+}
+
 /// A task's own --max-attempts and --exec-timeout (flags, or the fields of a --stdin line) win
 /// over the consumer's.
 #[test]
@@ -630,10 +659,21 @@ fn results_are_kept_then_expire_and_free_their_id() {
         .success()
         .stderr(predicates::str::contains("task daily is already done (at "));
     assert_eq!(waiting(&r), 0);
-    let key = Keys::new("default", 0).result("daily");
+    // No TTL (a volatile-* policy would evict it: issue 19); its time is in the kept zset.
+    let k = Keys::new("default", 0);
     let mut c = conn(&r);
-    let ttl: i64 = redis::cmd("PTTL").arg(&key).query(&mut c).unwrap();
-    assert!(ttl > 0 && ttl <= 1000, "{ttl}");
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(k.result("daily"))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(ttl, -1);
+    let until: i64 = redis::cmd("ZSCORE")
+        .arg(k.kept())
+        .arg("daily")
+        .query(&mut c)
+        .unwrap();
+    let left = until - server_ms(&mut c);
+    assert!(left > 0 && left <= 1000, "{left}");
     wait_until(Duration::from_secs(5), "the result to expire", || {
         !rpq(&r)
             .args(["result", "daily"])
@@ -647,6 +687,81 @@ fn results_are_kept_then_expire_and_free_their_id() {
         .assert()
         .success();
     assert_eq!(waiting(&r), 1);
+}
+
+/// A kept result is gone at its time by the server's clock, before anything removed it (every
+/// read looks at its time); then a running consumer's next ack that keeps a result removes
+/// it, and, with no result kept any more, a claim does: no TTL (issue 19), and no key left
+/// behind. A result kept meanwhile stays.
+#[test]
+fn results_past_their_time_are_swept_by_acks_and_claims() {
+    let r = redis();
+    let k = Keys::new("default", 0);
+    let mut c = conn(&r);
+    let push = |id: &str, time: &str| {
+        rpq(&r)
+            .args(["produce", "--type", "t", "--id", id, "--keep-result", time])
+            .assert()
+            .success();
+    };
+    let has_result = |id: &str| {
+        rpq(&r)
+            .args(["result", id])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    let exists = |c: &mut redis::Connection, id: &str| -> bool {
+        redis::cmd("EXISTS")
+            .arg(k.result(id))
+            .query::<i64>(c)
+            .unwrap()
+            == 1
+    };
+    let until = |c: &mut redis::Connection, id: &str| -> i64 {
+        redis::cmd("ZSCORE").arg(k.kept()).arg(id).query(c).unwrap()
+    };
+    let consumer = Proc::start(&r, &["consume", "--exec", "echo out"]);
+    push("short", "1s");
+    wait_until(Duration::from_secs(30), "the result", || {
+        has_result("short")
+    });
+    let t = until(&mut c, "short");
+    wait_until(
+        Duration::from_secs(10),
+        "the server's clock to pass it",
+        || server_ms(&mut c) > t,
+    );
+    assert!(!has_result("short"));
+    push("long", "1h");
+    wait_until(Duration::from_secs(30), "the other result", || {
+        has_result("long")
+    });
+    assert!(!exists(&mut c, "short"));
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(30)).status.success());
+    assert_eq!(zcard(&mut c, &k.kept()), 1);
+
+    push("later", "1s");
+    rpq(&r)
+        .args(["consume", "--count", "1", "--exec", "echo out"])
+        .assert()
+        .success();
+    let t = until(&mut c, "later");
+    wait_until(
+        Duration::from_secs(10),
+        "the server's clock to pass it",
+        || server_ms(&mut c) > t,
+    );
+    rpq(&r).args(["consume", "--drain"]).assert().success();
+    assert!(!exists(&mut c, "later"));
+    assert_eq!(zcard(&mut c, &k.kept()), 1);
+    rpq(&r)
+        .args(["result", "long"])
+        .assert()
+        .success()
+        .stdout("out\n");
 }
 
 /// `show` of a finished task whose result is kept: gone from the queue, it is told as done with
@@ -848,8 +963,8 @@ for line in sys.stdin:
     push_one(&r, "t", "stuck");
     let c = Proc::spawn(
         process(&r)
-            // A cancelled task is not one of --count's.
-            .args(["--json", "consume", "--count", "1", "--pipe"])
+            // The cancelled task and the next (issue 19: --count counts every task taken).
+            .args(["--json", "consume", "--count", "2", "--pipe"])
             .arg(format!("python3 {}", py.display())),
     );
     let mut k = conn(&r);
@@ -876,11 +991,11 @@ for line in sys.stdin:
 /// task, and the failure branch with its exit status when it is dead.
 #[test]
 fn the_readme_rpc_recipe_works_as_written() {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/recipes.md");
     let recipe = readme
         .split("**A remote procedure call.**")
         .nth(1)
-        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```sh test\n").nth(1))
         .and_then(|rest| rest.split("```").next())
         .expect("the README's RPC recipe");
     let r = redis();
@@ -1004,4 +1119,62 @@ fn a_pipe_command_that_cannot_run_stops_the_consumer() {
         (&peek[0]["id"], &peek[0]["attempt"]),
         (&json!("job"), &json!(0))
     );
+}
+
+#[test]
+fn a_consumer_sleeps_through_its_delay() {
+    let r = redis();
+    push_one(&r, "slow", "s");
+    let p = Proc::start(&r, &["--json", "consume", "--delay", "1h", "--count", "1"]);
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, "default", 1);
+    let (before, began) = (cpu_time(p.pid()), std::time::Instant::now());
+    // A window to measure over, not a wait for something to happen.
+    std::thread::sleep(Duration::from_secs(2));
+    let (cpu, wall) = (cpu_time(p.pid()) - before, began.elapsed());
+    eprintln!("--delay: {cpu:?} of CPU in {wall:?}");
+    assert!(cpu < wall / 10, "{cpu:?} of CPU in {wall:?} of --delay");
+    // Still noticing signals: the second hands the task back at once.
+    p.signal(libc::SIGTERM);
+    wait_until(Duration::from_secs(10), "the first signal's note", || {
+        p.stderr_has("stopping")
+    });
+    p.signal(libc::SIGTERM);
+    let out = p.end(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert_eq!(in_flight(&mut c, "default"), 0);
+}
+
+#[test]
+fn a_consumer_of_several_slots_that_ends_by_itself_leaves_nothing_in_flight() {
+    let r = redis();
+    let mut c = conn(&r);
+    let runs: [&[&str]; 5] = [
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4"],
+        &["--drain", "-j", "4", "--prefetch", "8"],
+        &["--count", "500", "-j", "4"],
+    ];
+    // Twice over: the handlers' ends race the claims, and each run is short.
+    for &args in runs.iter().chain(&runs) {
+        push_lines(&r, "default", &lines_with_ids([2; 500]));
+        let out = rpq(&r)
+            .args(["--json", "consume", "--exec", "true"])
+            .args(args)
+            .timeout(Duration::from_secs(300))
+            .assert()
+            .success();
+        let lines = ndjson(&out.get_output().stdout);
+        let done = lines.iter().filter(|l| l["outcome"] == "done").count();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+        // Every task it claimed ran: none left in flight until its lease runs out.
+        assert_eq!(
+            (done, in_flight(&mut c, "default"), waiting(&r)),
+            (500, 0, 0),
+            "{args:?}: {stderr}"
+        );
+        // And no handler's end cut a read short (EINTR, taken for a lost connection).
+        assert_eq!(stderr, "", "{args:?}");
+    }
 }

@@ -411,7 +411,7 @@ fn destructive_commands_ask_on_a_terminal() {
 /// `null / 1000`).
 #[test]
 fn the_readme_monitor_alerts_with_nothing_waiting() {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/recipes.md");
     let filter = readme
         .split("jq --unbuffered -r '")
         .nth(1)
@@ -453,4 +453,79 @@ fn the_readme_monitor_alerts_with_nothing_waiting() {
         String::from_utf8_lossy(&out.stdout),
         "mail: 0 waiting, the oldest for 0s, 11 failed in the last minute, 1 consumers\n"
     );
+}
+
+#[test]
+fn consume_into_head_acknowledges_the_one_task_head_shows() {
+    let r = redis();
+    let mut c = conn(&r);
+    for round in 0..5 {
+        let q = format!("q{round}");
+        push_lines(&r, &q, &lines_with_ids([2; 5]));
+        let out = pipeline(
+            &r,
+            &format!("\"$0\" --url \"$1\" --queue {q} --json consume | head -1"),
+        )
+        .success()
+        .stderr("");
+        let shown = ndjson(&out.get_output().stdout);
+        assert_eq!(shown.len(), 1);
+        assert_eq!(
+            (&shown[0]["id"], &shown[0]["outcome"]),
+            (&json!("t0"), &json!("done"))
+        );
+        // One line reached head, so one task was acknowledged; the one in hand went back.
+        let stats = &json_lines(rpq(&r).args(["--queue", &q, "--json", "stats"]))[0];
+        assert_eq!(
+            (
+                &stats["done"],
+                &stats["waiting"]["total"],
+                &stats["in_flight"]
+            ),
+            (&json!(1), &json!(4), &json!(0)),
+            "round {round}: {stats}"
+        );
+        assert_eq!(stat(&mut c, &q, "released"), 1, "round {round}");
+    }
+}
+
+#[test]
+fn a_reader_that_leaves_without_reading_gets_nothing_acknowledged_and_nothing_more_run() {
+    let r = redis();
+    push_lines(&r, "default", &lines_with_ids([2; 5]));
+    let runs = r.dir().join("runs");
+    let go = r.dir().join("go");
+    // A reader that never reads, and leaves when told.
+    let mut sh = std::process::Command::new("bash");
+    clean_env(&mut sh)
+        .arg("-c")
+        .arg(
+            r#""$0" --url "$1" --json consume --exec "$2" \
+               | ( while [ ! -e "$GO" ]; do sleep 0.01; done )"#,
+        )
+        .arg(bin())
+        .arg(r.url())
+        .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+        .env("RUNS", &runs)
+        .env("GO", &go)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let p = Proc::spawn(&mut sh);
+    let mut c = conn(&r);
+    let ran = || std::fs::read_to_string(&runs).unwrap_or_default();
+    // The first task ran, and its line waits in the pipe: the task stays in hand, unacknowledged.
+    wait_until(Duration::from_secs(10), "the first task to run", || {
+        !ran().is_empty() && in_flight(&mut c, "default") == 1
+    });
+    std::fs::write(&go, "").unwrap();
+    let out = p.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stderr, "");
+    assert_eq!(ran(), "t0\n", "only the task whose line was written ran");
+    assert_eq!(stat(&mut c, "default", "done"), 0);
+    assert_eq!(in_flight(&mut c, "default"), 0);
+    let left = json_lines(rpq(&r).args(["--json", "peek", "-n", "10"]));
+    assert_eq!(left.len(), 5);
+    assert!(left.iter().all(|t| t["attempt"] == 0), "{left:?}");
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// The `ACL SETUSER rpq ...` line of the README, word for word.
 fn readme_acl_line() -> Vec<String> {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/running.md");
     let line = readme
         .lines()
         .find(|l| l.trim_start().starts_with("ACL SETUSER rpq "))

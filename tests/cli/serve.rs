@@ -1346,6 +1346,29 @@ fn serve_tells_systemd_it_is_ready_and_alive() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// `rpq serve` started before its Redis serves at once (/healthz 503, the page says Redis is
+/// unreachable), waits for Redis with a reconnect's backoff and lines, and tells systemd it
+/// is READY only once Redis answered; /healthz is 200 from then on.
+#[test]
+fn serve_started_before_redis_is_ready_once_redis_answers() {
+    use crate::support::NotifySocket;
+    let port = free_port().unwrap();
+    let notify = NotifySocket::new();
+    let mut cmd = std_command();
+    cmd.env("NOTIFY_SOCKET", &notify.path)
+        .args(["--url", &format!("redis://127.0.0.1:{port}")]);
+    let s = Serve::spawn(cmd);
+    s.get("/healthz").expect(503);
+    assert!(notify.datagrams_for(Duration::from_millis(300)).is_empty());
+    let _r = RedisServer::start_on(port, &[]).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(notify.recv(), "READY=1");
+    s.get("/healthz").expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("does not answer"), "{stderr}");
+    assert!(stderr.contains("connected to redis"), "{stderr}");
+}
+
 #[test]
 fn serve_queue_flag_narrows_it_to_one_queue() {
     let server = redis();
@@ -1363,7 +1386,7 @@ fn serve_queue_flag_narrows_it_to_one_queue() {
 fn serve_works_as_the_readme_acl_user() {
     let server = redis();
     make_dead(&server, "q", 1);
-    let line = include_str!("../../README.md")
+    let line = include_str!("../../docs/running.md")
         .lines()
         .find(|l| l.trim_start().starts_with("ACL SETUSER rpq "))
         .expect("the README shows an ACL SETUSER rpq line");
@@ -2542,4 +2565,89 @@ fn browser_login_with_a_token() {
     let (code, stderr) = s.stop();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// Issue 19, item 2: a duration or a time past the bounds, in any field of a pushed task or in
+/// a query parameter or the body of another route, is a 400 with a JSON error: no panic, no
+/// dropped connection, and serve answers the next request (`/healthz`) as before.
+#[test]
+fn serve_answers_durations_past_the_bounds_with_400_and_stays_up() {
+    let server = redis();
+    let s = Serve::start(&server, &[]);
+    s.post("/api/queues/q/tasks", &json!({"type": "t", "priority": 1}))
+        .expect(201);
+    let huge = [
+        json!(1e20),
+        json!(1e308),
+        json!(-1),
+        json!("NaN"),
+        json!("inf"),
+        json!(9999999999999999999u64),
+        json!("9999999999999999999"),
+        json!(1e16),
+    ];
+    let mut bad = Vec::new();
+    for field in ["in", "ttl", "exec_timeout", "keep_result"] {
+        for v in &huge {
+            bad.push(json!({"type": "t", "priority": 1, field: v}));
+        }
+    }
+    for t in ["+99999-01-01 00:00", "9999-12-31T23:59:59-23:59"] {
+        bad.push(json!({"type": "t", "priority": 1, "at": t}));
+    }
+    for task in &bad {
+        let r = s.post("/api/queues/q/tasks", task).expect(400).json();
+        assert!(
+            r["error"].as_str().unwrap().starts_with("not a task: "),
+            "{r}"
+        );
+    }
+    // In a batch: the bad lines named, the good one queued.
+    let batch = [
+        bad[0].to_string(),
+        json!({"type": "t", "priority": 2, "id": "good"}).to_string(),
+        bad[9].to_string(),
+    ]
+    .join("\n");
+    let r = s
+        .send(
+            "POST",
+            "/api/queues/q/tasks",
+            "application/x-ndjson",
+            &batch,
+        )
+        .expect(400)
+        .json();
+    let errors: Vec<u64> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(errors, [1, 3], "{r}");
+    assert_eq!(r["tasks"][0]["id"], "good", "{r}");
+    // Query parameters and other bodies.
+    for v in ["1e20", "1e308", "NaN", "9999999999999999999"] {
+        s.send(
+            "POST",
+            &format!("/api/queues/q/tasks?wait&timeout={v}"),
+            "application/json",
+            &json!({"type": "t", "priority": 1}).to_string(),
+        )
+        .expect(400);
+        s.get(&format!("/api/queues/q/tasks/good/result?wait&timeout={v}"))
+            .expect(400);
+    }
+    for v in &huge {
+        s.post("/api/queues/q/pause", &json!({ "for": v }))
+            .expect(400);
+    }
+    s.get("/healthz").expect(200);
+    let n = rpq(&server)
+        .args(["--queue", "q", "len"])
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&n.get_output().stdout), "2\n");
+    let (_, stderr) = s.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -38,12 +38,12 @@ fn events(stderr: &str) -> Vec<Value> {
 
 /// The README's table of stderr events names each event seen, with each of its fields.
 fn documented(events: &[Value]) {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/running.md");
     let table = readme
-        .split("### Logs")
+        .split("## Logs")
         .nth(1)
         .unwrap()
-        .split("###")
+        .split("\n## ")
         .next()
         .unwrap();
     for e in events {
@@ -405,7 +405,7 @@ fn a_lease_lost_to_recovery_is_an_event() {
 }
 
 /// systemd's notify protocol against a socket the test owns: READY=1 once connected, then
-/// WATCHDOG=1 from the main loop at half the interval; nothing when Redis cannot be reached;
+/// WATCHDOG=1 from the main loop at half the interval; no READY while Redis cannot be reached;
 /// the handler does not inherit the socket.
 #[test]
 fn consume_tells_systemd_it_is_ready_and_alive() {
@@ -456,12 +456,19 @@ fn consume_tells_systemd_it_is_ready_and_alive() {
     assert_eq!(&buf[..n], b"READY=1");
     c.signal(libc::SIGTERM);
     assert!(c.end(Duration::from_secs(20)).status.success());
+    // A consumer whose Redis does not answer waits for it (not ready meanwhile), and a
+    // signal ends the wait as a graceful stop.
     let port = rpq::server::free_port().unwrap();
-    bare()
-        .env("NOTIFY_SOCKET", path)
-        .args(["--url", &format!("redis://127.0.0.1:{port}"), "consume"])
-        .assert()
-        .code(1);
+    let c = Proc::spawn(std_command().env("NOTIFY_SOCKET", path).args([
+        "--url",
+        &format!("redis://127.0.0.1:{port}"),
+        "consume",
+    ]));
+    wait_until(Duration::from_secs(30), "the consumer to wait", || {
+        c.stderr_has("does not answer")
+    });
+    c.signal(libc::SIGTERM);
+    assert_eq!(c.end(Duration::from_secs(20)).status.code(), Some(0));
     sock.set_nonblocking(true).unwrap();
     let mut rest = Vec::new();
     while let Ok(n) = sock.recv(&mut buf) {

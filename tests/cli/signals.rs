@@ -98,3 +98,102 @@ fn an_idle_consumer_stops_on_the_first_signal_while_redis_is_down() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
 }
+
+/// `--type T --interval DUR` is a stream of such tasks until a signal, as random tasks are:
+/// every task it printed is queued, each of the type and priority asked, and it exits 0 with
+/// nothing half-pushed, on SIGINT as on SIGTERM.
+#[test]
+fn produce_type_with_an_interval_streams_until_a_signal() {
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        let r = redis();
+        let child = Proc::start(
+            &r,
+            &[
+                "--json",
+                "produce",
+                "--type",
+                "h",
+                "--priority",
+                "high",
+                "--interval",
+                "25ms",
+            ],
+        );
+        let mut c = conn(&r);
+        let k = Keys::new("default", 0);
+        wait_until(Duration::from_secs(30), "several pushes", || {
+            zcard(&mut c, k.pending()) >= 4
+        });
+        child.signal(sig);
+        let out = child.end(Duration::from_secs(30));
+        assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+        let printed = ndjson(&out.stdout);
+        assert_eq!(zcard(&mut c, k.pending()), printed.len() as u64);
+        let ids: std::collections::HashSet<_> = printed.iter().map(|t| t["id"].clone()).collect();
+        assert_eq!(ids.len(), printed.len());
+        for t in &printed {
+            assert_eq!(
+                (t["type"].as_str(), t["priority"].as_u64()),
+                (Some("h"), Some(1))
+            );
+        }
+        let peeked = json_lines(rpq(&r).args(["peek", "--json", "-n", "1000"]));
+        assert_eq!(peeked.len(), printed.len());
+        assert!(peeked.iter().all(|t| t["type"] == "h"));
+    }
+}
+
+/// With `--count N` the stream stops after N, and a producer exits right after its last push,
+/// however long the interval: `--interval 1h --count 1` does not sleep an hour (the limit here
+/// only bounds a failure, the assertion is that it exited).
+#[test]
+fn produce_exits_right_after_its_last_push() {
+    let r = redis();
+    let out = Proc::start(
+        &r,
+        &[
+            "--json",
+            "produce",
+            "--type",
+            "h",
+            "--interval",
+            "20ms",
+            "--count",
+            "3",
+        ],
+    )
+    .end(Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(ndjson(&out.stdout).len(), 3);
+    for args in [
+        &["produce", "--count", "1", "--interval", "1h"][..],
+        &["produce", "--type", "h", "--count", "1", "--interval", "1h"],
+    ] {
+        let out = Proc::start(&r, args).end(Duration::from_secs(60));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(zcard(&mut conn(&r), Keys::new("default", 0).pending()), 5);
+}
+
+/// What an interval cannot go with is a usage error, not a flag silently ignored: one `--id`
+/// cannot be pushed again and again, `--wait` waits for one task, `--stdin` pushes lines as
+/// they come. Nothing is pushed.
+#[test]
+fn an_interval_with_one_id_wait_or_stdin_is_a_usage_error() {
+    let r = redis();
+    for args in [
+        &["produce", "--type", "h", "--interval", "1s", "--id", "x"][..],
+        &["produce", "--type", "h", "--interval", "1s", "--wait"],
+        &["produce", "--stdin", "--interval", "1s"],
+    ] {
+        let out = Proc::start(&r, args).end(Duration::from_secs(60));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("rpq: ") || out.stderr.starts_with("error:"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    }
+    assert_eq!(zcard(&mut conn(&r), Keys::new("default", 0).pending()), 0);
+}

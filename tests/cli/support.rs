@@ -215,8 +215,8 @@ impl Proc {
         self.child.stdin.take().expect("stdin is piped")
     }
 
-    pub fn id(&self) -> u32 {
-        self.child.id()
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
     }
 
     pub fn signal(&self, sig: i32) {
@@ -323,6 +323,54 @@ fn collect(pipe: Option<impl Read + Send + 'static>) -> Arc<Mutex<Vec<u8>>> {
         });
     }
     buf
+}
+
+/// The CPU time a live process has used so far (user and system, from /proc/PID/stat).
+pub fn cpu_time(pid: i32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("reading its stat");
+    // After the command name in parentheses (which may hold spaces): utime and stime are the
+    // 12th and 13th fields.
+    let rest = &stat[stat.rfind(')').expect("a stat line") + 2..];
+    let f: Vec<u64> = rest
+        .split(' ')
+        .skip(11)
+        .take(2)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    Duration::from_millis((f[0] + f[1]) * 1000 / hz)
+}
+
+/// Runs `cmd` (its stdout and stderr to /dev/null) to its end; returns its exit status, the
+/// CPU time it used (user and system, its reaped children's included) and its wall time.
+pub fn cpu_of_run(cmd: &mut std::process::Command) -> (i32, Duration, Duration) {
+    let began = Instant::now();
+    // Reaped below by wait4, which also gives its resource usage (`Child::wait` does not).
+    #[allow(clippy::zombie_processes)]
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawning rpq");
+    let mut status = 0;
+    // SAFETY: wait4 on our own child, with a status and a rusage of this frame.
+    let ru = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        assert_eq!(
+            libc::wait4(child.id() as i32, &mut status, 0, &mut ru),
+            child.id() as i32
+        );
+        ru
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, tv(ru.ru_utime) + tv(ru.ru_stime), began.elapsed())
 }
 
 /// How many consumers of `queue` have claimed at least once (and are not yet forgotten).

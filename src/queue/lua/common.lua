@@ -635,9 +635,27 @@ end
 -- A kept result: one list of one element under the task's result key (keys::result), in the
 -- task's hash tag: "d|<finished ms>|<result>" once done, "x|<finished ms>|<error>" once dead.
 -- A list, so that a producer's `--wait` blocks on it (BLMOVE from the key to itself reads it
--- without taking it, for any number of waiters); it expires by its PEXPIRE, at no cost to rpq.
-local function keep_record(key, record, keep_ms)
+-- without taking it, for any number of waiters). It has no TTL: under a volatile-* policy Redis
+-- would evict it before its time, and the id it keeps taken would run again (issue 19). Its
+-- time is in the kept zset (keys::kept: id -> until ms, given after the result keys), read by
+-- every script that looks at a result (kept_over). The results past it are removed a few at a
+-- time by unkeep.lua, which is given their keys: for keep.lua, which finds them (kept_due) but
+-- cannot remove them itself, and for a consumer's claims every few seconds (results.rs:
+-- sweep_results). A result kept by an older rpq has a PEXPIRE and no entry.
+local function keep_record(kept, id, key, record, keep_ms, now)
   redis.call('DEL', key)
   redis.call('RPUSH', key, record)
-  redis.call('PEXPIRE', key, keep_ms)
+  redis.call('ZADD', kept, string.format('%d', now + tonumber(keep_ms)), id)
+end
+
+-- The ids whose kept result is past its time, a bounded number a call (more than one call
+-- keeps, so a backlog goes down), for the caller to remove with unkeep.lua.
+local function kept_due(kept, now)
+  return redis.call('ZRANGEBYSCORE', kept, '-inf', string.format('%d', now), 'LIMIT', '0', '32')
+end
+
+-- Whether the kept result of `id` is past its time at `now`.
+local function kept_over(kept, id, now)
+  local at = redis.call('ZSCORE', kept, id)
+  return at and tonumber(at) <= now or false
 end

@@ -3,8 +3,9 @@
 -- ARGV[1] id  ARGV[2] token  ARGV[3] backoff ms  ARGV[4] error text  ARGV[5] dead-set cap
 -- ARGV[6] "1" to bury at once whatever the attempts (a task that cannot be read)
 -- ARGV[7] consumer instance (for its receipt)
--- ARGV[8] keep ms, with KEYS[LAYOUT_KEYS + 1] the task's result key (keys::result), for a task whose producer
--- asked to keep its result: a task buried here leaves its error there for `result` and `--wait`
+-- ARGV[8] keep ms, with KEYS[LAYOUT_KEYS + 1] the task's result key (keys::result) and
+-- KEYS[LAYOUT_KEYS + 2] the kept zset (keys::kept), for a task whose producer asked to keep its
+-- result: a task buried here leaves its error there for `result` and `--wait`
 -- returns FAIL_RETRY (scheduled for retry), FAIL_DEAD (moved to the dead set) or FAIL_LOST (the
 -- lease was lost); FAIL_WAS_RETRYING or FAIL_WAS_DEAD when this instance's earlier call, its
 -- reply lost, already scheduled the retry or buried it (its receipt says so)
@@ -35,7 +36,8 @@ if last then
   bury(id, now, err, n, dead_cap)
   -- The worker runtime (issue 11): a waiting producer learns of the death at once.
   if KEYS[LAYOUT_KEYS + 1] then
-    keep_record(KEYS[LAYOUT_KEYS + 1], 'x|' .. string.format('%d', now) .. '|' .. err, ARGV[8])
+    keep_record(KEYS[LAYOUT_KEYS + 2], id, KEYS[LAYOUT_KEYS + 1],
+      'x|' .. string.format('%d', now) .. '|' .. err, ARGV[8], now)
   end
   return FAIL_DEAD
 end

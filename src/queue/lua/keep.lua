@@ -1,12 +1,15 @@
 -- keep: acknowledge finished tasks and keep their results (issue 11), as ack.lua does for tasks
 -- whose producer asked for none: the handler's output, for `rpq result` and a producer's --wait
--- KEYS: the whole layout (common.lua, controls.lua), then the result key (keys::result) of each task, in order
+-- KEYS: the whole layout (common.lua, controls.lua), then the result key (keys::result) of each
+-- task, in order, then the kept zset (keys::kept)
 -- ARGV[1] consumer name  ARGV[2] consumer instance (for its receipt)
 -- ARGV[3..] per task: id, token, keep ms, result
 -- returns one code per task, as ack.lua: ACK_ACKED, ACK_EARLIER, ACK_LOST or ACK_FINISHED; only a
--- task this call acknowledged gets its result kept (an earlier call's kept it already)
+-- task this call acknowledged gets its result kept (an earlier call's kept it already); then
+-- the ids whose kept result is past its time (kept_due), for the caller's unkeep.lua
 local consumer = ARGV[1]
 receipt_of = ARGV[2]
+local kept = KEYS[#KEYS]
 local now = now_ms()
 local at = string.format('%d', now)
 local out = {}
@@ -16,9 +19,13 @@ for i = 3, #ARGV, 4 do
   out[#out + 1] = flag
   n_done = n_done + fresh
   if flag == ACK_ACKED then
-    keep_record(KEYS[LAYOUT_KEYS + (i + 1) / 4], 'd|' .. at .. '|' .. ARGV[i + 3], ARGV[i + 2])
+    keep_record(kept, ARGV[i], KEYS[LAYOUT_KEYS + (i + 1) / 4], 'd|' .. at .. '|' .. ARGV[i + 3],
+      ARGV[i + 2], now)
   end
 end
 tally(now, consumer, n_done, 0)
 receipt_write(now)
+for _, id in ipairs(kept_due(kept, now)) do
+  out[#out + 1] = id
+end
 return out

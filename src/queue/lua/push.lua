@@ -6,8 +6,10 @@
 -- due: "" (now), "+MS" (MS after now by this server's clock) or "MS" (at that time, ms since
 -- the epoch), and ttl ms ("0": none)
 -- The worker runtime (issue 11): KEYS[CORE_KEYS + 1..] are the result keys (keys::result) of the tasks
--- whose id is the producer's own, and the ARGV after the tuples hold the number (1..n) of the
--- task of each: a task whose result is kept is done, and its id stays known until it expires.
+-- whose id is the producer's own, then (when there are any) the kept zset (keys::kept), and the
+-- ARGV after the tuples hold the number (1..n) of the task of each: a task whose result is kept
+-- is done, and its id stays known until the result's time is past (common.lua: kept_over), when
+-- it goes.
 -- returns {created ms, flag for each task: 1 queued, 0 the id is already known, 2 done (its
 -- result is kept); then the finished ms of each task flagged 2, in order}
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -16,11 +18,18 @@ local now = now_ms()
 -- the error kept for an earlier task of its id that died, which goes when this one is queued
 -- (a waiter for this one must not read that one's end).
 local done, stale = {}, {}
-for j = CORE_KEYS + 1, #KEYS do
+local kept = #KEYS > CORE_KEYS and KEYS[#KEYS]
+for j = CORE_KEYS + 1, #KEYS - 1 do
   local i = tonumber(ARGV[2 + n * fields + j - CORE_KEYS])
   local rec = redis.call('LINDEX', KEYS[j], 0)
   local at = rec and string.match(rec, '^d|(%d+)|')
-  if at then
+  -- kept_over, inline: a helper named here would be made on every push (script.rs: prelude).
+  local over = rec and redis.call('ZSCORE', kept, ARGV[3 + (i - 1) * fields])
+  if over and tonumber(over) <= now then
+    -- Past its time: the id is free again, and the result goes now.
+    redis.call('DEL', KEYS[j])
+    redis.call('ZREM', kept, ARGV[3 + (i - 1) * fields])
+  elseif at then
     done[i] = at
   elseif rec then
     stale[i] = KEYS[j]
@@ -55,6 +64,7 @@ if fields == 5 then
       flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
       if flag == 1 and stale[i] then
         redis.call('DEL', stale[i])
+        redis.call('ZREM', kept, ARGV[j])
       end
     end
     out[i + 1] = done[i] and 2 or flag
@@ -103,6 +113,7 @@ for i = 1, n do
     out[i + 1] = 1
     if stale[i] then
       redis.call('DEL', stale[i])
+      redis.call('ZREM', kept, id)
     end
   else
     out[i + 1] = 0
