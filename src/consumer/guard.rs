@@ -167,7 +167,19 @@ impl Drop for Guard {
                 }
             }
         }
-        let _ = self.child.try_wait();
+        // A guard killed earlier (said then) did none of its work: out of the cgroup now, this
+        // process does it itself.
+        if let Ok(Some(status)) = self.child.try_wait() {
+            if !status.success() {
+                if let Some(c) = &self.cgroup {
+                    kill_cgroup(&c.dir);
+                }
+                kill_marked(mark());
+                if let Some(c) = &self.cgroup {
+                    remove_cgroup(&c.dir);
+                }
+            }
+        }
     }
 }
 

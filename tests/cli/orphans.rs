@@ -437,6 +437,7 @@ fn a_consumer_whose_guard_is_killed_says_so_and_goes_on() {
         guard = guard_of(consumer.pid());
         guard.is_some()
     });
+    let cgroup = argv(guard.as_ref().unwrap().pid)[3].clone();
     // Dropping a held process kills it.
     drop(guard);
     wait_until(Duration::from_secs(10), "the warning", || {
@@ -455,5 +456,10 @@ fn a_consumer_whose_guard_is_killed_says_so_and_goes_on() {
         1,
         "{}",
         e.stderr
+    );
+    // Its work was done by the consumer itself as it stopped: no cgroup is left behind.
+    assert!(
+        cgroup == "-" || !Path::new(&cgroup).exists(),
+        "{cgroup} is left"
     );
 }
