@@ -7,7 +7,8 @@
 //! - `queue`: the queue's operations over Lua scripts (`queue/lua/`): `keys` the key layout,
 //!   `score` the pending-score encoding, `script` the one way to call a script (EVALSHA, EVAL on
 //!   NOSCRIPT) and replies, `shards` the sharded fan-out and claim order, `types` its data.
-//! - `consumer`: the worker engine: claim loop, handlers, heartbeat, acks, shutdown.
+//! - `consumer`: the worker engine: claim loop, handlers, heartbeat, acks, shutdown, and the
+//!   guard that ends what handlers started once their consumer is gone.
 //! - `producer`: random tasks on an interval, task lines from stdin in batches.
 //! - `lines`: lines from stdin as bytes, each wait for one bounded (signals, idle flushes).
 //! - `bench`: the load generator behind `rpq bench`.

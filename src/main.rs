@@ -1,6 +1,10 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A consumer's guard is this binary too (consumer::guard), before any parsing.
+    if let Some(code) = rpq::consumer::guard::run_if_asked() {
+        return code;
+    }
     let cli = match rpq::cli::parse() {
         Ok(cli) => cli,
         // Under --log-format json a usage error is one JSON line like every other.

@@ -10,6 +10,7 @@
 //! large task is still being written, its stdin. The poll's timeout serves `--exec-timeout`,
 //! the kill grace, and a look at signals and cancels a few times a second.
 
+use super::guard;
 use super::spawn::{self, BaseEnv, Spawned};
 use crate::output::log::Relay;
 use crate::output::{HandlerOut, Output};
@@ -109,6 +110,7 @@ pub fn shell(command: &str, queue: &str) -> Command {
     cmd.arg("-c")
         .arg(command)
         .env("RPQ_QUEUE", queue)
+        .env(guard::MARK_ENV, guard::mark())
         .process_group(0);
     cmd
 }
@@ -119,7 +121,10 @@ impl Handler {
             command: command.to_string(),
             timeout,
             queue: queue.to_string(),
-            env: BaseEnv::new(&hidden(), &[("RPQ_QUEUE", queue)]),
+            env: BaseEnv::new(
+                &hidden(),
+                &[("RPQ_QUEUE", queue), (guard::MARK_ENV, guard::mark())],
+            ),
         }
     }
 
@@ -547,11 +552,10 @@ pub fn set_nonblocking(fd: RawFd) {
 }
 
 /// A consumer killed with SIGKILL cannot stop its handler, and the task will run again elsewhere
-/// once the lease expires; on Linux the kernel ends the handler's shell with it, so the old run
-/// does not go on beside the new one (what the shell started in the background may still). The
-/// signal comes when the thread that started the child ends, so handlers are started from
-/// threads that live as long as they do (the engine's, or a slot's). `spawn` does the same for
-/// `--exec` handlers.
+/// once the lease expires; on Linux the kernel ends the handler's shell with it at once (what the
+/// shell started is the guard's: `guard`). The signal comes when the thread that started the
+/// child ends, so handlers are started from threads that live as long as they do (the engine's,
+/// or a slot's). `spawn` does the same for `--exec` handlers.
 #[cfg(target_os = "linux")]
 fn die_with_parent(cmd: &mut Command) {
     let parent = std::process::id() as libc::pid_t;

@@ -12,6 +12,7 @@
 //! work both wake it.
 
 mod acks;
+pub mod guard;
 pub mod handler;
 mod heartbeat;
 mod listener;
@@ -119,6 +120,11 @@ pub struct Summary {
 /// Runs a consumer until the `--count` tasks it took are over, a drain finds nothing, or the
 /// first signal; a second signal hands back what it holds and returns `Interrupted`.
 pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Summary> {
+    // Before the first handler starts, and dropped after the engine (locals drop in reverse):
+    // what the handlers left is ended once the pool has stopped them.
+    let _guard = (o.exec.is_some() || o.pipe.is_some())
+        .then(guard::hold)
+        .flatten();
     let mut c = Consumer::new(cfg, o, sd, out)?;
     let result = c.work();
     match &result {

@@ -1,6 +1,7 @@
 //! Starting an `--exec` handler the way posix_spawn(3) does, with the one thing posix_spawn
 //! cannot do: the kernel's parent-death signal (PR_SET_PDEATHSIG), so that a consumer killed
-//! with SIGKILL takes its handlers with it. std's `Command` needs `pre_exec` for that, which
+//! with SIGKILL takes its handlers' shells with it at once (what they started is the guard's:
+//! `guard`). std's `Command` needs `pre_exec` for that, which
 //! makes it fork(2): a copy of rpq's page tables, every page of it write-protected (a TLB
 //! shootdown on every core the consumer's threads run on), and copy-on-write faults until the
 //! child execs. Measured, that fork was most of a task's overhead (benches/README.md). Here the
