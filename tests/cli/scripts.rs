@@ -481,7 +481,7 @@ fn consume_into_head_acknowledges_the_one_task_head_shows() {
         assert_eq!(
             (
                 &stats["done"],
-                &stats["waiting"]["total"],
+                &stats["waiting"],
                 &stats["in_flight"]
             ),
             (&json!(1), &json!(4), &json!(0)),
