@@ -442,6 +442,9 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         'rpq;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on; one that is not loopback needs a token')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)')
+            [CompletionResult]::new('--read-token-file', '--read-token-file', [CompletionResultType]::ParameterName, 'File holding a read-only token: GET routes and /metrics, never a change (for a scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; past it the oldest idle one is closed to make room [default: half the open-file limit, at most 4096]')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection that sends no whole request header for DUR: idle keep-alives and slow clients (100ms to 1h)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')

@@ -2549,7 +2549,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__serve)
-            opts="-q -v -h -V --listen --token-file --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --listen --token-file --read-token-file --max-connections --idle-timeout --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2560,6 +2560,18 @@ _rpq() {
                     return 0
                     ;;
                 --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -421,6 +421,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;serve'= {
             cand --listen 'Address and port to listen on; one that is not loopback needs a token'
             cand --token-file 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)'
+            cand --read-token-file 'File holding a read-only token: GET routes and /metrics, never a change (for a scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)'
+            cand --max-connections 'Connections served at once; past it the oldest idle one is closed to make room [default: half the open-file limit, at most 4096]'
+            cand --idle-timeout 'Close a connection that sends no whole request header for DUR: idle keep-alives and slow clients (100ms to 1h)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'

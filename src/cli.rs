@@ -240,7 +240,10 @@ Examples:
 
 A --listen address that is not loopback needs a token (--token-file, or RPQ_SERVE_TOKEN);
 then every request carries it: `Authorization: Bearer TOKEN` for the API and /metrics, a
-login form for the page. The first SIGINT or SIGTERM ends open requests and exits 0.")]
+login form for the page. A read-only token (--read-token-file, or RPQ_SERVE_READ_TOKEN) opens
+the GET routes and /metrics only: give it to a scraper. At start the soft open-file limit is
+raised to the hard one; past --max-connections the oldest idle connection is closed to make
+room, so /healthz still answers. The first SIGINT or SIGTERM ends open requests and exits 0.")]
     Serve(ServeArgs),
     /// Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers
     #[command(
@@ -807,6 +810,21 @@ pub struct ServeArgs {
     /// File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+
+    /// File holding a read-only token: GET routes and /metrics, never a change (for a
+    /// scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)
+    #[arg(long, value_name = "FILE")]
+    pub read_token_file: Option<PathBuf>,
+
+    /// Connections served at once; past it the oldest idle one is closed to make room
+    /// [default: half the open-file limit, at most 4096]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: Option<u32>,
+
+    /// Close a connection that sends no whole request header for DUR: idle keep-alives and
+    /// slow clients (100ms to 1h)
+    #[arg(long, default_value = "20s", value_parser = parse_duration, value_name = "DUR")]
+    pub idle_timeout: Duration,
 }
 
 #[derive(Debug, Args)]

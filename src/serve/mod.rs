@@ -12,6 +12,7 @@
 mod api;
 mod auth;
 mod backend;
+mod conns;
 mod history;
 mod metrics;
 mod pages;
@@ -28,7 +29,6 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 use backend::Backend;
 use history::History;
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +39,12 @@ use waits::Waits;
 pub struct Options {
     pub listen: SocketAddr,
     pub token: Option<String>,
+    /// A token that may read (GET routes and `/metrics`) and change nothing.
+    pub read_token: Option<String>,
+    /// `--max-connections`; None for the default, from the open-file limit.
+    pub max_connections: Option<usize>,
+    /// `--idle-timeout`: a connection that sends no whole request header for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 /// Shared by every request.
@@ -61,6 +67,13 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     // Before any thread starts, so they all leave the signals to the signal thread.
     let sd = Shutdown::install_quiet()?;
+    let open_files = conns::raise_open_files();
+    let limits = conns::Limits {
+        max: opts
+            .max_connections
+            .unwrap_or_else(|| conns::default_max(open_files)),
+        idle: opts.idle_timeout,
+    };
     let listener = std::net::TcpListener::bind(opts.listen).with_context(|| {
         format!(
             "cannot listen on {}; is another server using it? choose one with --listen",
@@ -86,7 +99,7 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     let app = Arc::new(App {
         backend,
         history,
-        auth: Auth::new(opts.token, local),
+        auth: Auth::new(opts.token, opts.read_token, local),
         waits: Waits::new(sd.clone()),
     });
     let what = if cfg.queue_given {
@@ -94,6 +107,12 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     } else {
         "every queue".to_string()
     };
+    note(&format!(
+        "at most {} connections at once (--max-connections), idle ones closed after {} \
+         (--idle-timeout)",
+        limits.max,
+        humantime::format_duration(limits.idle)
+    ));
     note(&format!(
         "listening on http://{local}/ : {what} at {}; Ctrl+C to stop",
         cfg.display_url()
@@ -107,9 +126,12 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     let stop = sd.clone();
     let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let server = axum::serve(listener, router(app))
-            .with_graceful_shutdown(until(stop.clone(), Shutdown::stop_requested))
-            .into_future();
+        let server = conns::serve(
+            listener,
+            router(app),
+            limits,
+            until(stop.clone(), Shutdown::stop_requested),
+        );
         // systemd (Type=notify): ready once the socket serves, whether or not Redis answers
         // yet (the page says it does not); alive while the thread that serves turns.
         crate::service::ready();

@@ -26,6 +26,7 @@ pub const RPQ_ENV: &[&str] = &[
     "RPQ_TLS_KEY",
     "RPQ_TLS_INSECURE",
     "RPQ_SERVE_TOKEN",
+    "RPQ_SERVE_READ_TOKEN",
     "RPQ_PASSWORD",
     "RPQ_PASSWORD_FILE",
     "RPQ_CONFIG",
