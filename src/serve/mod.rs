@@ -67,13 +67,6 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     // Before any thread starts, so they all leave the signals to the signal thread.
     let sd = Shutdown::install_quiet()?;
-    let open_files = conns::raise_open_files();
-    let limits = conns::Limits {
-        max: opts
-            .max_connections
-            .unwrap_or_else(|| conns::default_max(open_files)),
-        idle: opts.idle_timeout,
-    };
     let listener = std::net::TcpListener::bind(opts.listen).with_context(|| {
         format!(
             "cannot listen on {}; is another server using it? choose one with --listen",
@@ -93,6 +86,14 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
             "{e:#}; serving anyway, and trying again every few seconds"
         ));
     }
+    // After the check above: a server that cannot start says one line, and nothing else.
+    let open_files = conns::raise_open_files();
+    let limits = conns::Limits {
+        max: opts
+            .max_connections
+            .unwrap_or_else(|| conns::default_max(open_files)),
+        idle: opts.idle_timeout,
+    };
     let history = Arc::new(History::default());
     let sampler = history::spawn_sampler(backend.clone(), history.clone(), sd.clone())
         .context("starting the sampler thread")?;
