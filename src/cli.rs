@@ -174,9 +174,15 @@ Examples:
 
     /// Remove every task of the queue (waiting, in flight, retrying, dead) and say how many
     #[command(after_help = "\
+Tasks in flight are cancelled as `rpq cancel` does: their consumers stop the handlers within
+about a second and report them cancelled. Kept results, the totals (pushed, done, ...), the
+consumers seen, the settings and the schedules stay; --all drops the results, totals and
+consumers too. `rpq queues remove` deletes the queue itself.
+
 Examples:
   rpq clear                asks first when stdin is a terminal
-  rpq clear --yes")]
+  rpq clear --yes
+  rpq clear --all --yes    as if no task had ever run (settings and schedules stay)")]
     Clear(ClearArgs),
 
     /// Waiting by priority, in flight, dead, consumers seen, throughput of the last minute
@@ -327,13 +333,16 @@ Examples:
   rpq move job-18 --now                  retry it at once, not after its backoff")]
     Move(MoveArgs),
 
-    /// Every queue on the server with its counts
+    /// Every queue on the server with its counts; `queues remove NAME` deletes one
     #[command(after_help = "\
-Found with SCAN (never KEYS), on every primary of a cluster; a sharded queue is one line.
+Found with SCAN (never KEYS), on every primary of a cluster; a sharded queue is one line. A
+queue exists from its first push or setting (aging, limit, pause, schedule add); consumers,
+`len` and `peek` on a name that is none leave nothing behind.
 
 Examples:
   rpq queues
-  rpq queues --json | jq -r 'select(.dead > 0) | .queue'")]
+  rpq queues --json | jq -r 'select(.dead > 0) | .queue'
+  rpq queues remove old-mail         asks first when stdin is a terminal")]
     Queues(QueuesArgs),
     /// Show the effective settings and where each came from: flag, environment, profile, default
     #[command(after_help = "\
@@ -543,6 +552,10 @@ pub struct ClearArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    /// Also drop the kept results, the totals and the consumers seen
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -901,7 +914,39 @@ pub struct MoveArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct QueuesArgs {}
+#[command(args_conflicts_with_subcommands = true)]
+pub struct QueuesArgs {
+    #[command(subcommand)]
+    pub command: Option<QueuesCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueuesCommand {
+    /// Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules
+    #[command(after_help = "\
+Refused while consumers are seen on it (they would go on with their leases lost), unless
+--force. Works on sharded queues and on a cluster; says what it removed.
+
+Examples:
+  rpq queues remove old-mail                asks first when stdin is a terminal
+  rpq queues remove old-mail --yes --json")]
+    Remove(QueuesRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QueuesRemoveArgs {
+    /// The queue to delete
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Remove it even while consumers are seen on it
+    #[arg(long)]
+    pub force: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct PauseArgs {

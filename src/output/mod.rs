@@ -14,7 +14,7 @@ mod stats;
 pub use progress::Progress;
 
 use crate::config::Config;
-use crate::queue::{Cleared, DeadMoved, DeadTask, Lengths};
+use crate::queue::{Cleared, DeadMoved, DeadTask, Lengths, Removed};
 use crate::schedule::Listed;
 use crate::task::{rfc3339, Priority, Task};
 use anyhow::{Context, Result};
@@ -330,9 +330,39 @@ impl Output {
         if self.json {
             return self.json_line(c);
         }
+        let results = c
+            .results
+            .map_or(String::new(), |n| format!(", {n} kept results"));
         self.block(&format!(
-            "Removed {} tasks from queue '{queue}' ({} waiting, {} scheduled, {} in flight, {} retrying, {} dead)\n",
-            c.removed, c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead
+            "Removed {} tasks from queue '{queue}' ({} waiting, {} scheduled, {} in flight \
+             (cancelled: their consumers stop them), {} retrying, {} dead){results}; kept: {}\n",
+            c.removed,
+            c.waiting,
+            c.scheduled,
+            c.in_flight,
+            c.retrying,
+            c.dead,
+            c.kept.join(", ")
+        ))
+    }
+
+    /// `rpq queues remove`: what went with the queue.
+    pub fn removed_queue(&self, r: &Removed) -> io::Result<()> {
+        if self.json {
+            return self.json_line(r);
+        }
+        self.line(&format!(
+            "Removed queue '{}': {} tasks ({} waiting, {} scheduled, {} in flight, {} retrying, \
+             {} dead), {} kept results, {} keys in all",
+            r.queue,
+            r.tasks,
+            r.waiting,
+            r.scheduled,
+            r.in_flight,
+            r.retrying,
+            r.dead,
+            r.results,
+            r.keys
         ))
     }
 
