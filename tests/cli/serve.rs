@@ -2834,3 +2834,49 @@ fn browser_login_with_a_token() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[test]
+fn browser_with_the_read_token_offers_no_button_that_would_fail() {
+    const READ: &str = "read-only-token-for-a-wall-screen";
+    let server = redis();
+    make_dead(&server, "q", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("read-token");
+    std::fs::write(&file, READ).unwrap();
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .args(["serve", "--read-token-file"])
+        .arg(&file);
+    let s = Serve::spawn(cmd);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/q"));
+    b.wait_js("the login form", "location.pathname === '/login'");
+    b.type_into("#token", READ);
+    b.click("button[type=submit]");
+    b.wait_js("signed in", "location.pathname === '/'");
+    b.goto(&s.url("/queues/q"));
+    b.wait_js(
+        "the dead count",
+        "document.querySelector('#tab-dead .count')?.textContent === '1'",
+    );
+    b.click("#tab-dead");
+    b.wait_js(
+        "the dead row",
+        "document.querySelector('#tasks tbody tr[data-id=\"dead-0\"]')",
+    );
+    b.screenshot("read-only");
+    // The buttons are in the page (the same script draws it) and none shows.
+    let shown = b.js(
+        "const all = [...document.querySelectorAll('[data-action], [data-confirm], #pause, #resume')];
+         return [all.length, all.filter(e => e.offsetParent !== null).length,
+                 document.querySelector('#access').offsetParent !== null,
+                 document.querySelector('#access').textContent];",
+    );
+    assert!(shown[0].as_u64().unwrap() > 0, "{shown}");
+    assert_eq!(shown[1], json!(0), "{shown}");
+    assert_eq!((&shown[2], &shown[3]), (&json!(true), &json!("read-only")));
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+}
