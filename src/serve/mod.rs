@@ -5,9 +5,10 @@
 //! synchronous `Queue` API the commands use, so nothing here knows a key or a script.
 //! `api` answers JSON, `pages` serves the files of `assets/` and the login form, `auth` decides
 //! who may ask, `history` samples the last hour for the charts and `metrics` writes the
-//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own. Must not
-//! hold queue logic: a route without a `Queue` method to call says so (501) rather than
-//! reaching into Redis itself.
+//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own, `conns`
+//! accepts the connections (a cap, header and idle timeouts, accept errors that back off).
+//! Must not hold queue logic: a route without a `Queue` method to call says so (501) rather
+//! than reaching into Redis itself.
 
 mod api;
 mod auth;
