@@ -181,7 +181,9 @@ pub async fn serve(
     let (gone_tx, gone_rx) = watch::channel(());
     let mut stop = pin!(stop);
     let mut backoff = BACKOFF_MIN;
-    let mut failing = false;
+    // Accept errors come in floods: one note, then at most one a minute with how many.
+    let mut noted: Option<Instant> = None;
+    let mut failed = 0u64;
     loop {
         let accepted = tokio::select! {
             r = listener.accept() => r,
@@ -191,11 +193,14 @@ pub async fn serve(
             Ok((stream, _)) => stream,
             Err(e) if per_connection(&e) => continue,
             Err(e) => {
-                if !failing {
-                    failing = true;
+                failed += 1;
+                if noted.is_none_or(|t| t.elapsed() >= PRESSURE_NOTE_EVERY) {
+                    noted = Some(Instant::now());
                     note(&format!(
-                        "cannot accept a connection ({e}); closing an idle one and trying again"
+                        "cannot accept a connection ({e}; {failed} time(s) since the last note): \
+                         closing idle ones and trying again"
                     ));
+                    failed = 0;
                 }
                 lock(&table).close_oldest_idle();
                 tokio::select! {
@@ -206,10 +211,6 @@ pub async fn serve(
                 continue;
             }
         };
-        if failing {
-            failing = false;
-            note("accepting connections again");
-        }
         backoff = BACKOFF_MIN;
         let Some((id, slot)) = lock(&table).admit(limits.max) else {
             // Every connection is busy answering: this one is closed at once, not queued.

@@ -1522,6 +1522,33 @@ fn serve_answers_healthz_with_2000_idle_connections_open() {
 }
 
 #[test]
+fn serve_out_of_file_descriptors_backs_off_and_still_answers() {
+    use std::net::{SocketAddr, TcpStream};
+    raise_own_files();
+    let server = redis();
+    // A cap above what 64 files allow: accepts fail with EMFILE, the case the cap avoids.
+    let s = serve_with_files(&server, 64, 64, &["--max-connections", "1000"]);
+    let addr: SocketAddr = s.base.trim_start_matches("http://").parse().unwrap();
+    let idle: Vec<TcpStream> = (0..200)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok())
+        .collect();
+    assert!(idle.len() > 64, "only {} connections opened", idle.len());
+    for _ in 0..3 {
+        s.get("/healthz").expect(200);
+    }
+    s.get("/api/queues").expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    let notes = stderr.matches("cannot accept a connection").count();
+    assert!(
+        (1..=2).contains(&notes),
+        "{notes} notes of accept errors: {stderr}"
+    );
+    assert!(stderr.contains("Too many open files"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn serve_closes_idle_keep_alives_and_slow_headers_after_the_idle_timeout() {
     use std::io::{Read, Write};
     use std::net::TcpStream;
