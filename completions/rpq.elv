@@ -56,7 +56,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
             cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
-            cand queues 'Every queue on the server with its counts'
+            cand queues 'Every queue on the server with its counts; `queues remove NAME` deletes one'
             cand config 'Show the effective settings and where each came from: flag, environment, profile, default'
             cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
@@ -203,6 +203,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
+            cand --all 'Also drop the kept results, the totals and the consumers seen'
             cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
             cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
             cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
@@ -422,6 +423,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;serve'= {
             cand --listen 'Address and port to listen on; one that is not loopback needs a token'
             cand --token-file 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)'
+            cand --read-token-file 'File holding a read-only token: GET routes and /metrics, never a change (for a scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)'
+            cand --max-connections 'Connections served at once; past it the oldest idle one is closed to make room [default: half the open-file limit, at most 4096]'
+            cand --idle-timeout 'Close a connection that sends no whole request header for DUR: idle keep-alives and slow clients (100ms to 1h)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -729,6 +733,42 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand remove 'Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;queues;remove'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --force 'Remove it even while consumers are seen on it'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;queues;help'= {
+            cand remove 'Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;queues;help;remove'= {
+        }
+        &'rpq;queues;help;help'= {
         }
         &'rpq;config'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
@@ -895,7 +935,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
             cand move 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
-            cand queues 'Every queue on the server with its counts'
+            cand queues 'Every queue on the server with its counts; `queues remove NAME` deletes one'
             cand config 'Show the effective settings and where each came from: flag, environment, profile, default'
             cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
@@ -957,6 +997,9 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;move'= {
         }
         &'rpq;help;queues'= {
+            cand remove 'Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules'
+        }
+        &'rpq;help;queues;remove'= {
         }
         &'rpq;help;config'= {
         }

@@ -59,7 +59,7 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "show" -d 'Show tasks by id:
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
-complete -c rpq -n "__fish_rpq_needs_command" -f -a "queues" -d 'Every queue on the server with its counts'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "queues" -d 'Every queue on the server with its counts; `queues remove NAME` deletes one'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "config" -d 'Show the effective settings and where each came from: flag, environment, profile, default'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "pause" -d 'Stop consumers claiming (every priority, or one) until resumed or for a while'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "resume" -d 'Let consumers claim again after `rpq pause`; idle ones wake at once'
@@ -192,6 +192,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand clear" -l profile -d 'The profil
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
 json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s y -l yes -d 'Do not ask for confirmation'
+complete -c rpq -n "__fish_rpq_using_subcommand clear" -l all -d 'Also drop the kept results, the totals and the consumers seen'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
@@ -357,6 +358,9 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -s h -l help -d 'Print he
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l listen -d 'Address and port to listen on; one that is not loopback needs a token' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l token-file -d 'File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l read-token-file -d 'File holding a read-only token: GET routes and /metrics, never a change (for a scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l max-connections -d 'Connections served at once; past it the oldest idle one is closed to make room [default: half the open-file limit, at most 4096]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l idle-timeout -d 'Close a connection that sends no whole request header for DUR: idle keep-alives and slow clients (100ms to 1h)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -596,24 +600,48 @@ complete -c rpq -n "__fish_rpq_using_subcommand move" -s q -l quiet -d 'Errors o
 complete -c rpq -n "__fish_rpq_using_subcommand move" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand move" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand move" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
 json\t''"
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -s q -l quiet -d 'Errors only on stderr'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -s h -l help -d 'Print help'
-complete -c rpq -n "__fish_rpq_using_subcommand queues" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -f -a "remove" -d 'Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and not __fish_seen_subcommand_from remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even while consumers are seen on it'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules'
+complete -c rpq -n "__fish_rpq_using_subcommand queues; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand config" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand config" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand config" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -758,7 +786,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "list" -d 'List the tasks in one state, a page at a time, in the order they will be taken'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "cancel" -d 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "move" -d 'Give waiting or retrying tasks a new priority, or make retrying tasks due now'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "queues" -d 'Every queue on the server with its counts'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "queues" -d 'Every queue on the server with its counts; `queues remove NAME` deletes one'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "config" -d 'Show the effective settings and where each came from: flag, environment, profile, default'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "pause" -d 'Stop consumers claiming (every priority, or one) until resumed or for a while'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule aging result show list cancel move queues config pause resume limit completions man help" -f -a "resume" -d 'Let consumers claim again after `rpq pause`; idle ones wake at once'
@@ -772,3 +800,4 @@ complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "add" -d 'Add a schedule, or replace the one of that name'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List the schedules with their next fire time and the last slot fired'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove a schedule: no slot fires after this returns'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from queues" -f -a "remove" -d 'Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules'

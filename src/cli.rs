@@ -175,9 +175,15 @@ Examples:
 
     /// Remove every task of the queue (waiting, in flight, retrying, dead) and say how many
     #[command(after_help = "\
+Tasks in flight are cancelled as `rpq cancel` does: their consumers stop the handlers within
+about a second and report them cancelled. Kept results, the totals (pushed, done, ...), the
+consumers seen, the settings and the schedules stay; --all drops the results, totals and
+consumers too. `rpq queues remove` deletes the queue itself.
+
 Examples:
   rpq clear                asks first when stdin is a terminal
-  rpq clear --yes")]
+  rpq clear --yes
+  rpq clear --all --yes    as if no task had ever run (settings and schedules stay)")]
     Clear(ClearArgs),
 
     /// Waiting by priority, in flight, dead, consumers seen, throughput of the last minute
@@ -241,7 +247,10 @@ Examples:
 
 A --listen address that is not loopback needs a token (--token-file, or RPQ_SERVE_TOKEN);
 then every request carries it: `Authorization: Bearer TOKEN` for the API and /metrics, a
-login form for the page. The first SIGINT or SIGTERM ends open requests and exits 0.")]
+login form for the page. A read-only token (--read-token-file, or RPQ_SERVE_READ_TOKEN) opens
+the GET routes and /metrics only: give it to a scraper. At start the soft open-file limit is
+raised to the hard one; past --max-connections the oldest idle connection is closed to make
+room, so /healthz still answers. The first SIGINT or SIGTERM ends open requests and exits 0.")]
     Serve(ServeArgs),
     /// Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers
     #[command(
@@ -325,13 +334,16 @@ Examples:
   rpq move job-18 --now                  retry it at once, not after its backoff")]
     Move(MoveArgs),
 
-    /// Every queue on the server with its counts
+    /// Every queue on the server with its counts; `queues remove NAME` deletes one
     #[command(after_help = "\
-Found with SCAN (never KEYS), on every primary of a cluster; a sharded queue is one line.
+Found with SCAN (never KEYS), on every primary of a cluster; a sharded queue is one line. A
+queue exists from its first push or setting (aging, limit, pause, schedule add); consumers,
+`len` and `peek` on a name that is none leave nothing behind.
 
 Examples:
   rpq queues
-  rpq queues --json | jq -r 'select(.dead > 0) | .queue'")]
+  rpq queues --json | jq -r 'select(.dead > 0) | .queue'
+  rpq queues remove old-mail         asks first when stdin is a terminal")]
     Queues(QueuesArgs),
     /// Show the effective settings and where each came from: flag, environment, profile, default
     #[command(after_help = "\
@@ -550,6 +562,10 @@ pub struct ClearArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    /// Also drop the kept results, the totals and the consumers seen
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -818,6 +834,21 @@ pub struct ServeArgs {
     /// File holding the token every request must carry (wins over RPQ_SERVE_TOKEN)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+
+    /// File holding a read-only token: GET routes and /metrics, never a change (for a
+    /// scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)
+    #[arg(long, value_name = "FILE")]
+    pub read_token_file: Option<PathBuf>,
+
+    /// Connections served at once; past it the oldest idle one is closed to make room
+    /// [default: half the open-file limit, at most 4096]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: Option<u32>,
+
+    /// Close a connection that sends no whole request header for DUR: idle keep-alives and
+    /// slow clients (100ms to 1h)
+    #[arg(long, default_value = "20s", value_parser = parse_duration, value_name = "DUR")]
+    pub idle_timeout: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -905,7 +936,39 @@ pub struct MoveArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct QueuesArgs {}
+#[command(args_conflicts_with_subcommands = true)]
+pub struct QueuesArgs {
+    #[command(subcommand)]
+    pub command: Option<QueuesCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueuesCommand {
+    /// Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules
+    #[command(after_help = "\
+Refused while consumers are seen on it (they would go on with their leases lost), unless
+--force. Works on sharded queues and on a cluster; says what it removed.
+
+Examples:
+  rpq queues remove old-mail                asks first when stdin is a terminal
+  rpq queues remove old-mail --yes --json")]
+    Remove(QueuesRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QueuesRemoveArgs {
+    /// The queue to delete
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Remove it even while consumers are seen on it
+    #[arg(long)]
+    pub force: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct PauseArgs {

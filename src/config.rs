@@ -84,6 +84,9 @@ pub struct Config {
     pub settings: Vec<Setting>,
     /// `RPQ_SERVE_TOKEN`: the token `rpq serve` asks every request for (`--token-file` wins).
     pub serve_token: Option<Secret>,
+    /// `RPQ_SERVE_READ_TOKEN`: a token for `rpq serve` that may read and change nothing
+    /// (`--read-token-file` wins).
+    pub serve_read_token: Option<Secret>,
 }
 
 /// Where a setting came from, highest first: precedence is flag > environment > profile >
@@ -549,6 +552,7 @@ impl Config {
             profile: profile_name,
             settings,
             serve_token: env("RPQ_SERVE_TOKEN").map(Secret::new),
+            serve_read_token: env("RPQ_SERVE_READ_TOKEN").map(Secret::new),
         })
     }
 
@@ -575,6 +579,7 @@ impl Config {
             profile: None,
             settings: Vec::new(),
             serve_token: None,
+            serve_read_token: None,
         }
     }
 

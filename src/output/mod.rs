@@ -16,7 +16,7 @@ mod stats;
 pub use progress::Progress;
 
 use crate::config::Config;
-use crate::queue::{Cleared, DeadMoved, DeadTask, Lengths};
+use crate::queue::{Cleared, DeadMoved, DeadTask, Lengths, Removed};
 use crate::schedule::Listed;
 use crate::task::{rfc3339, Priority, Task};
 use anyhow::{Context, Result};
@@ -412,10 +412,39 @@ impl Output {
         if self.json {
             return self.json_line(c);
         }
+        let results = c
+            .results
+            .map_or(String::new(), |n| format!(", {n} kept results"));
         self.block(&format!(
-            "Removed {} from queue '{queue}' ({} waiting, {} scheduled, {} in flight, {} retrying, {} dead)\n",
+            "Removed {} from queue '{queue}' ({} waiting, {} scheduled, {} in flight \
+             (cancelled: their consumers stop them), {} retrying, {} dead){results}; kept: {}\n",
             count(c.removed, "task", "tasks"),
-            c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead
+            c.waiting,
+            c.scheduled,
+            c.in_flight,
+            c.retrying,
+            c.dead,
+            c.kept.join(", ")
+        ))
+    }
+
+    /// `rpq queues remove`: what went with the queue.
+    pub fn removed_queue(&self, r: &Removed) -> io::Result<()> {
+        if self.json {
+            return self.json_line(r);
+        }
+        self.line(&format!(
+            "Removed queue '{}': {} ({} waiting, {} scheduled, {} in flight, {} retrying, \
+             {} dead), {}, {} in all",
+            r.queue,
+            count(r.tasks, "task", "tasks"),
+            r.waiting,
+            r.scheduled,
+            r.in_flight,
+            r.retrying,
+            r.dead,
+            count(r.results, "kept result", "kept results"),
+            count(r.keys, "key", "keys")
         ))
     }
 

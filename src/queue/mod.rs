@@ -64,7 +64,7 @@ pub struct Queue {
     /// Set when a wake-up said the schedules changed (`take_schedules_changed`).
     schedules_changed: bool,
     /// Whether the queue existed when it was opened (its meta key, written by the first push or
-    /// claim), so that a typo'd `--queue` can be told apart from an empty queue.
+    /// configuration), so that a typo'd `--queue` can be told apart from an empty queue.
     existed: bool,
     /// What the server's INFO said when this connection opened (None: INFO refused).
     server: Option<losses::ServerInfo>,
@@ -124,21 +124,7 @@ impl Queue {
     pub fn open(cfg: &Config) -> Result<Queue> {
         let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
-        let meta: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
-            .arg(keys::meta(&name))
-            .query(&mut conn)
-            .map_err(|e| conn::refused(&e, "HGETALL").unwrap_or_else(|| conn::describe(e)))
-            .with_context(|| format!("reading the settings of queue '{name}'"))?;
-        let stored: Option<u32> = meta.get("shards").and_then(|s| s.parse().ok());
-        let tags = meta.get(keys::TAGS_FIELD).map(String::as_str);
-        if stored.is_some_and(|n| n > 1) && tags != Some(&keys::SHARD_SEP.to_string()) {
-            return Err(old_shard_tags(&name, stored.unwrap_or(0)));
-        }
-        let n = match (stored, cfg.shards) {
-            (Some(s), Some(w)) if s != w => return Err(shard_mismatch(&name, s, w)),
-            (Some(s), _) => s,
-            (None, w) => w.unwrap_or(1),
-        };
+        let (stored, n) = stored_shards(&mut conn, &name, cfg.shards)?;
         let server = losses::look(&mut conn, &cfg.display_url());
         Ok(Queue {
             cfg: cfg.clone(),
@@ -147,7 +133,8 @@ impl Queue {
                 .map(|i| Keys::new(&name, i))
                 .collect(),
             // A queue given --shards stores it at once; one without waits for its first push
-            // or claim, so that `len` or `peek` on a typo leaves nothing behind.
+            // (or a command that configures it), so that `len`, `peek` or a consumer on a
+            // typo leaves nothing behind.
             pinned: stored.is_some(),
             turn: rand::rng().random_range(0..n.max(1) as usize),
             full_look: None,
@@ -242,6 +229,26 @@ impl Queue {
         }
         self.pinned = true;
         Ok(())
+    }
+
+    /// Whether a queue that did not exist when it was opened does now (a push created it);
+    /// then takes its stored shard count, as `open` would have.
+    fn appeared(&mut self) -> Result<bool> {
+        let (stored, n) = stored_shards(&mut self.conn, &self.name, self.cfg.shards)?;
+        if stored.is_none() {
+            return Ok(false);
+        }
+        let n = n.max(1) as usize;
+        if n != self.shards.len() {
+            self.shards = (0..n).map(|i| Keys::new(&self.name, i)).collect();
+            self.turn = rand::rng().random_range(0..n);
+            self.fast = vec![None; n];
+            self.seen = vec![Seen::default(); n];
+            self.floors = None;
+        }
+        self.pinned = true;
+        self.existed = true;
+        Ok(true)
     }
 
     /// Queues tasks; one flag each, true when queued, false when its id was known already (also
@@ -360,7 +367,16 @@ impl Queue {
         opts: &ClaimOptions,
         acks: &[L],
     ) -> Result<ClaimReply> {
-        self.pin()?;
+        if !self.pinned && !self.appeared()? {
+            // Nothing was ever pushed: a claim would write the queue's settings, counters and
+            // consumer entry, and a typo'd --queue would be a queue for good. The lease of an
+            // ack is lost: the queue was removed under it.
+            return Ok(ClaimReply {
+                now: Utc::now(),
+                acked: vec![false; acks.len()],
+                ..ClaimReply::default()
+            });
+        }
         if self.shards.len() == 1 {
             return self.claim_shard(0, opts.count.max(1), opts, acks);
         }
@@ -811,7 +827,88 @@ impl Queue {
         }
         total.removed =
             total.waiting + total.in_flight + total.retrying + total.dead + total.scheduled;
+        total.kept = vec!["results", "totals", "consumers", "settings", "schedules"];
         Ok(total)
+    }
+
+    /// After `clear`, `clear --all`: drops what `clear` keeps of the tasks' history too, the
+    /// kept results, the totals (the settings in the stats hash stay) and the consumers' entries.
+    /// Returns how many kept results it removed; what stays is then the settings and schedules.
+    pub fn clear_history(&mut self) -> Result<u64> {
+        let mut results = 0;
+        let all = self.queue_keys()?;
+        for shard in 0..self.shards.len() {
+            let k = self.shards[shard].clone();
+            let tag = keys::tag(&self.name, shard);
+            let prefix = format!("rpq:{{{tag}}}:{}", keys::RESULT_PREFIX);
+            let found: Vec<&String> = all.iter().filter(|key| key.starts_with(&prefix)).collect();
+            results += found.len() as u64;
+            let fields: Vec<String> = redis::cmd("HKEYS")
+                .arg(k.stats())
+                .query(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "HKEYS"))
+                .with_context(|| format!("clearing queue '{}'", self.name))?;
+            let totals: Vec<&String> = fields
+                .iter()
+                .filter(|f| !STATS_SETTINGS.contains(&f.as_str()))
+                .collect();
+            let mut pipe = redis::pipe();
+            pipe.cmd("UNLINK").arg(k.consumers()).ignore();
+            if !totals.is_empty() {
+                pipe.cmd("HDEL").arg(k.stats()).arg(totals).ignore();
+            }
+            for chunk in found.chunks(UNLINK_BATCH) {
+                pipe.cmd("UNLINK").arg(chunk).ignore();
+            }
+            pipe.exec(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "UNLINK"))
+                .with_context(|| format!("clearing queue '{}'", self.name))?;
+        }
+        Ok(results)
+    }
+
+    /// Deletes every key of the queue (`rpq queues remove`): its tasks, kept results, counters,
+    /// consumers' entries, settings and schedules; it is no longer listed. Consumers still on it
+    /// find their leases lost.
+    pub fn remove(&mut self) -> Result<Removed> {
+        let l = self.lengths()?;
+        let keys = self.queue_keys()?;
+        let results = keys
+            .iter()
+            .filter(|k| k.contains(&format!("}}:{}", keys::RESULT_PREFIX)))
+            .count() as u64;
+        // Keys of one hash tag together (a cluster wants them so), the meta key alone and last.
+        let (meta, rest) = keys
+            .split_last()
+            .expect("queue_keys ends with the meta key");
+        let mut groups: Vec<Vec<&String>> = Vec::new();
+        for k in rest {
+            match groups.last_mut() {
+                Some(g) if g.len() < UNLINK_BATCH && tag_of(g[0]) == tag_of(k) => g.push(k),
+                _ => groups.push(vec![k]),
+            }
+        }
+        groups.push(vec![meta]);
+        for g in groups {
+            redis::cmd("UNLINK")
+                .arg(g)
+                .exec(&mut self.conn)
+                .map_err(|e| self.explain(0, e, "UNLINK"))
+                .with_context(|| format!("removing queue '{}'", self.name))?;
+        }
+        self.pinned = false;
+        self.existed = false;
+        Ok(Removed {
+            queue: self.name.clone(),
+            tasks: l.waiting + l.in_flight + l.retrying + l.dead + l.scheduled,
+            waiting: l.waiting,
+            in_flight: l.in_flight,
+            retrying: l.retrying,
+            dead: l.dead,
+            scheduled: l.scheduled,
+            results,
+            keys: keys.len() as u64,
+        })
     }
 
     /// Deletes every key of the queue, counters and settings too, as if it never existed
@@ -1133,6 +1230,46 @@ impl Queue {
         }
         Ok(code)
     }
+}
+
+/// Fields of a shard's stats hash that are settings and bookkeeping, not totals: `clear --all`
+/// keeps them (aging and the controls flag live in `checks`).
+const STATS_SETTINGS: [&str; 5] = [
+    "checks",
+    "ctl_gen",
+    "prune_cursor",
+    "receipts_cursor",
+    "lost",
+];
+
+/// Keys deleted by one UNLINK at most.
+const UNLINK_BATCH: usize = 500;
+
+/// The hash tag of one of our keys, `rpq:{TAG}:...`.
+fn tag_of(key: &str) -> &str {
+    key.split_once("}:").map_or(key, |(t, _)| t)
+}
+
+/// The shard count stored with queue `name` (None: the queue does not exist), and the count to
+/// use: the stored one, else `wanted` (`--shards`), else 1; a stored count other than `wanted`
+/// is an error.
+fn stored_shards(conn: &mut Conn, name: &str, wanted: Option<u32>) -> Result<(Option<u32>, u32)> {
+    let meta: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
+        .arg(keys::meta(name))
+        .query(conn)
+        .map_err(|e| conn::refused(&e, "HGETALL").unwrap_or_else(|| conn::describe(e)))
+        .with_context(|| format!("reading the settings of queue '{name}'"))?;
+    let stored: Option<u32> = meta.get("shards").and_then(|s| s.parse().ok());
+    let tags = meta.get(keys::TAGS_FIELD).map(String::as_str);
+    if stored.is_some_and(|n| n > 1) && tags != Some(&keys::SHARD_SEP.to_string()) {
+        return Err(old_shard_tags(name, stored.unwrap_or(0)));
+    }
+    let n = match (stored, wanted) {
+        (Some(s), Some(w)) if s != w => return Err(shard_mismatch(name, s, w)),
+        (Some(s), _) => s,
+        (None, w) => w.unwrap_or(1),
+    };
+    Ok((stored, n))
 }
 
 fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {

@@ -1,5 +1,6 @@
 //! Which queues exist on the server. Every queue gets a meta key on shard 0's tag at its first
-//! push or claim (`keys::meta`) and keeps it through `clear`, so one SCAN for that key finds each
+//! push or configuration (`keys::meta`; a claim writes nothing to a queue without one) and keeps
+//! it through `clear`, until `queues remove`, so one SCAN for that key finds each
 //! queue once, sharded or not; never KEYS, and COUNT keeps each step short. On a cluster every
 //! primary is scanned with its own cursor. Reads nothing else: the counts are `lengths`' job.
 
@@ -16,6 +17,42 @@ impl Queue {
     /// The name of every queue on the server (or cluster), sorted.
     pub fn queue_names(&mut self) -> Result<Vec<String>> {
         let pattern = format!("rpq:{{*}}:{}", keys::META_SUFFIX);
+        let found = self.scan(&pattern, "listing the queues on the server")?;
+        let mut names: Vec<String> = found
+            .iter()
+            .filter_map(|k| {
+                k.strip_prefix("rpq:{")?
+                    .strip_suffix(&format!("}}:{}", keys::META_SUFFIX))
+            })
+            // A key of someone else's that only looks like ours (a brace in the name).
+            .filter(|n| keys::check_queue_name(n).is_ok())
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Every key of this queue: each shard's layout, its meta and wake keys and its kept
+    /// results, found by SCAN over each shard's hash tag (the results have no index); the meta
+    /// key last, so that a removal cut short leaves the queue listed.
+    pub fn queue_keys(&mut self) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        for shard in 0..self.shards.len() {
+            let tag = keys::tag(&self.name, shard);
+            let pattern = format!("rpq:{{{}}}:*", glob_escape(&tag));
+            found.extend(self.scan(&pattern, "listing the keys of the queue")?);
+        }
+        found.sort();
+        found.dedup();
+        let meta = keys::meta(&self.name);
+        found.retain(|k| *k != meta);
+        found.push(meta);
+        Ok(found)
+    }
+
+    /// Every key matching `pattern`, on every primary of a cluster.
+    fn scan(&mut self, pattern: &str, what: &'static str) -> Result<Vec<String>> {
         let mut found = Vec::new();
         let mut scan = |c: &mut dyn FnMut(&redis::Cmd) -> redis::RedisResult<Value>| {
             let mut cursor = 0u64;
@@ -23,7 +60,7 @@ impl Queue {
                 let mut cmd = redis::cmd("SCAN");
                 cmd.arg(cursor)
                     .arg("MATCH")
-                    .arg(&pattern)
+                    .arg(pattern)
                     .arg("COUNT")
                     .arg(SCAN_COUNT);
                 let (next, keys): (u64, Vec<String>) =
@@ -48,21 +85,21 @@ impl Queue {
         };
         scanned
             .map_err(|e| conn::refused(&e, "SCAN").unwrap_or_else(|| conn::describe(e)))
-            .context("listing the queues on the server")?;
-        let mut names: Vec<String> = found
-            .iter()
-            .filter_map(|k| {
-                k.strip_prefix("rpq:{")?
-                    .strip_suffix(&format!("}}:{}", keys::META_SUFFIX))
-            })
-            // A key of someone else's that only looks like ours (a brace in the name).
-            .filter(|n| keys::check_queue_name(n).is_ok())
-            .map(str::to_string)
-            .collect();
-        names.sort();
-        names.dedup();
-        Ok(names)
+            .context(what)?;
+        Ok(found)
     }
+}
+
+/// `s` with the characters SCAN's MATCH treats as a pattern escaped.
+fn glob_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The primaries of a cluster, from CLUSTER SLOTS: (host, port) once each.

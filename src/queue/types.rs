@@ -283,7 +283,8 @@ impl Lengths {
     }
 }
 
-/// What `clear` removed.
+/// What `clear` removed (the tasks in flight are cancelled: their consumers stop them), and
+/// what it kept of the queue.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Cleared {
     pub removed: u64,
@@ -292,6 +293,26 @@ pub struct Cleared {
     pub retrying: u64,
     pub dead: u64,
     pub scheduled: u64,
+    /// `clear --all` only: the kept results it removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<u64>,
+    /// What stays: "results", "totals", "consumers" (gone with `--all`), "settings",
+    /// "schedules".
+    pub kept: Vec<&'static str>,
+}
+
+/// What `queues remove` deleted: the tasks by state, the kept results and the keys in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    pub queue: String,
+    pub tasks: u64,
+    pub waiting: u64,
+    pub in_flight: u64,
+    pub retrying: u64,
+    pub dead: u64,
+    pub scheduled: u64,
+    pub results: u64,
+    pub keys: u64,
 }
 
 /// What `dead retry` or `dead purge` did: how many tasks it moved, and the ids it was given that

@@ -213,12 +213,14 @@ pub fn features() -> Value {
     })
 }
 
-pub async fn info(State(app): State<Arc<App>>) -> Json<Value> {
+pub async fn info(State(app): State<Arc<App>>, headers: axum::http::HeaderMap) -> Json<Value> {
     Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
         "redis": app.backend.config().display_url(),
         "queue": app.backend.config().queue_given.then(|| app.backend.config().queue.clone()),
         "auth": app.auth.required(),
+        // "read" with the read-only token: the page offers no button that would be refused.
+        "access": app.auth.access(&headers).map(|a| a.name()),
         // Why Redis could not be used last time, or null.
         "redis_down": app.backend.down(),
         "features": features(),

@@ -4,7 +4,9 @@
 //! this machine may; then a Host other than the listening address is refused, so a web page
 //! that rebinds its DNS name to 127.0.0.1 cannot read the API. Requests that change something
 //! are refused when a browser says they come from another site, and they must send JSON
-//! (which a cross-site form cannot) — the handlers ask for it.
+//! (which a cross-site form cannot) — the handlers ask for it. A second, read-only token (for a
+//! Prometheus scraper, a wall screen) opens the GET routes and `/metrics` only: a request that
+//! changes something with it is refused (403) naming the full token.
 
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use rand::Rng;
@@ -25,11 +27,32 @@ const MAX_SESSIONS: usize = 10_000;
 
 pub struct Auth {
     token: Option<String>,
+    read_token: Option<String>,
     cookie: String,
-    sessions: Mutex<HashMap<String, Instant>>,
+    sessions: Mutex<HashMap<String, (Instant, Access)>>,
     /// Without a token: the Host values this server answers to.
     hosts: Vec<String>,
 }
+
+/// What a request's token (or the login its cookie stands for) opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Full,
+    /// GET routes and `/metrics`: nothing that changes anything.
+    Read,
+}
+
+impl Access {
+    pub fn name(self) -> &'static str {
+        match self {
+            Access::Full => "full",
+            Access::Read => "read",
+        }
+    }
+}
+
+pub const READ_ONLY: &str = "this token may only read; changing anything needs the full token \
+                             (the one of rpq serve --token-file)";
 
 /// What the guard decided.
 #[derive(Debug, PartialEq, Eq)]
@@ -41,7 +64,8 @@ pub enum Verdict {
 }
 
 impl Auth {
-    pub fn new(token: Option<String>, listen: SocketAddr) -> Auth {
+    /// `read_token` is ignored without `token`: without one everybody may change everything.
+    pub fn new(token: Option<String>, read_token: Option<String>, listen: SocketAddr) -> Auth {
         let port = listen.port();
         let mut hosts = vec![
             format!("127.0.0.1:{port}"),
@@ -53,6 +77,7 @@ impl Auth {
             hosts.extend(["127.0.0.1", "localhost", "[::1]"].map(String::from));
         }
         Auth {
+            read_token: read_token.filter(|_| token.is_some()),
             token,
             cookie: format!("{COOKIE}_{port}"),
             sessions: Mutex::new(HashMap::new()),
@@ -83,30 +108,48 @@ impl Auth {
         if path == "/login" || path.starts_with("/assets/") || self.token.is_none() {
             return Verdict::Allow;
         }
-        if self.bearer_ok(headers) || self.session(headers).is_some() {
-            Verdict::Allow
-        } else {
-            Verdict::Unauthorized
+        match self.access(headers) {
+            None => Verdict::Unauthorized,
+            // Signing out changes nothing but the reader's own session.
+            Some(Access::Read) if changes && path != "/logout" => Verdict::Forbidden(READ_ONLY),
+            Some(_) => Verdict::Allow,
         }
     }
 
-    fn bearer_ok(&self, headers: &HeaderMap) -> bool {
+    /// What the request's bearer token or session cookie opens; Full for everyone when the
+    /// server has no token.
+    pub fn access(&self, headers: &HeaderMap) -> Option<Access> {
+        if self.token.is_none() {
+            return Some(Access::Full);
+        }
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|h| h.to_str().ok())
             .and_then(|h| h.strip_prefix("Bearer "));
-        match (given, &self.token) {
-            (Some(g), Some(t)) => same(g.trim().as_bytes(), t.as_bytes()),
-            _ => false,
+        match given.and_then(|g| self.token_access(g)) {
+            Some(a) => Some(a),
+            None => self.session(headers).map(|(_, a)| a),
         }
     }
 
-    /// The session id of a live login, from the cookie.
-    fn session(&self, headers: &HeaderMap) -> Option<String> {
+    fn token_access(&self, given: &str) -> Option<Access> {
+        let given = given.trim().as_bytes();
+        let is = |t: &Option<String>| t.as_ref().is_some_and(|t| same(given, t.as_bytes()));
+        if is(&self.token) {
+            Some(Access::Full)
+        } else if is(&self.read_token) {
+            Some(Access::Read)
+        } else {
+            None
+        }
+    }
+
+    /// The session id of a live login and what it opens, from the cookie.
+    fn session(&self, headers: &HeaderMap) -> Option<(String, Access)> {
         let id = cookie(headers, &self.cookie)?;
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         match sessions.get(&id) {
-            Some(t) if t.elapsed() < SESSION_TTL => Some(id),
+            Some((t, a)) if t.elapsed() < SESSION_TTL => Some((id, *a)),
             Some(_) => {
                 sessions.remove(&id);
                 None
@@ -115,32 +158,30 @@ impl Auth {
         }
     }
 
-    /// Checks a token typed into the login form; a session cookie value when it is right.
+    /// Checks a token typed into the login form (the full or the read-only one); a session
+    /// cookie value when it is right.
     pub fn login(&self, token: &str) -> Option<String> {
-        let t = self.token.as_ref()?;
-        if !same(token.trim().as_bytes(), t.as_bytes()) {
-            return None;
-        }
+        let access = self.token_access(token)?;
         let id: String = (0..32)
             .map(|_| format!("{:02x}", rand::rng().random::<u8>()))
             .collect();
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        sessions.retain(|_, t| t.elapsed() < SESSION_TTL);
+        sessions.retain(|_, (t, _)| t.elapsed() < SESSION_TTL);
         if sessions.len() >= MAX_SESSIONS {
             if let Some(oldest) = sessions
                 .iter()
-                .min_by_key(|(_, t)| **t)
+                .min_by_key(|(_, (t, _))| *t)
                 .map(|(k, _)| k.clone())
             {
                 sessions.remove(&oldest);
             }
         }
-        sessions.insert(id.clone(), Instant::now());
+        sessions.insert(id.clone(), (Instant::now(), access));
         Some(id)
     }
 
     pub fn logout(&self, headers: &HeaderMap) {
-        if let Some(id) = self.session(headers) {
+        if let Some((id, _)) = self.session(headers) {
             let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
             sessions.remove(&id);
         }
@@ -224,7 +265,7 @@ mod tests {
 
     #[test]
     fn a_token_opens_everything_and_nothing_else_does() {
-        let a = Auth::new(Some(TOKEN.into()), "0.0.0.0:7464".parse().unwrap());
+        let a = Auth::new(Some(TOKEN.into()), None, "0.0.0.0:7464".parse().unwrap());
         let get = |h: &HeaderMap, path: &str| a.check(&Method::GET, path, h);
         assert_eq!(get(&headers(&[]), "/api/queues"), Verdict::Unauthorized);
         assert_eq!(get(&headers(&[]), "/metrics"), Verdict::Unauthorized);
@@ -251,7 +292,7 @@ mod tests {
 
     #[test]
     fn without_a_token_only_our_own_address_and_our_own_pages() {
-        let a = Auth::new(None, "127.0.0.1:7464".parse().unwrap());
+        let a = Auth::new(None, None, "127.0.0.1:7464".parse().unwrap());
         let h = headers(&[("host", "localhost:7464")]);
         assert_eq!(a.check(&Method::GET, "/api/queues", &h), Verdict::Allow);
         let h = headers(&[("host", "evil.example.com:7464")]);
@@ -285,8 +326,49 @@ mod tests {
     }
 
     #[test]
+    fn the_read_token_reads_and_changes_nothing() {
+        const READ: &str = "read-only-token-for-a-scraper";
+        let a = Auth::new(
+            Some(TOKEN.into()),
+            Some(READ.into()),
+            "127.0.0.1:7464".parse().unwrap(),
+        );
+        let bearer = format!("Bearer {READ}");
+        let h = headers(&[("authorization", &bearer)]);
+        assert_eq!(a.check(&Method::GET, "/metrics", &h), Verdict::Allow);
+        assert_eq!(a.check(&Method::GET, "/api/queues", &h), Verdict::Allow);
+        for (m, path) in [
+            (Method::POST, "/api/queues/q/clear"),
+            (Method::POST, "/api/queues/q/tasks"),
+            (Method::DELETE, "/api/queues/q/tasks/t1"),
+        ] {
+            assert_eq!(a.check(&m, path, &h), Verdict::Forbidden(READ_ONLY));
+        }
+        let full = format!("Bearer {TOKEN}");
+        let h = headers(&[("authorization", &full)]);
+        assert_eq!(
+            a.check(&Method::POST, "/api/queues/q/clear", &h),
+            Verdict::Allow
+        );
+        // A login with the read token reads, signs out, and changes nothing.
+        let id = a.login(READ).unwrap();
+        let cookie = format!("{COOKIE}_7464={id}");
+        let h = headers(&[("cookie", &cookie)]);
+        assert_eq!(a.access(&h), Some(Access::Read));
+        assert_eq!(a.check(&Method::GET, "/", &h), Verdict::Allow);
+        assert_eq!(
+            a.check(&Method::POST, "/api/queues/q/pause", &h),
+            Verdict::Forbidden(READ_ONLY)
+        );
+        assert_eq!(a.check(&Method::POST, "/logout", &h), Verdict::Allow);
+        // Without a full token there is nothing to be read-only against.
+        let open = Auth::new(None, Some(READ.into()), "127.0.0.1:7464".parse().unwrap());
+        assert_eq!(open.access(&headers(&[])), Some(Access::Full));
+    }
+
+    #[test]
     fn the_cookie_is_http_only_and_same_site_strict() {
-        let a = Auth::new(Some(TOKEN.into()), "127.0.0.1:7464".parse().unwrap());
+        let a = Auth::new(Some(TOKEN.into()), None, "127.0.0.1:7464".parse().unwrap());
         let c = a.set_cookie("ab12");
         let c = c.to_str().unwrap();
         assert!(c.starts_with("rpq_session_7464=ab12; "));

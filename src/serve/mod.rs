@@ -5,13 +5,15 @@
 //! synchronous `Queue` API the commands use, so nothing here knows a key or a script.
 //! `api` answers JSON, `pages` serves the files of `assets/` and the login form, `auth` decides
 //! who may ask, `history` samples the last hour for the charts and `metrics` writes the
-//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own. Must not
-//! hold queue logic: a route without a `Queue` method to call says so (501) rather than
-//! reaching into Redis itself.
+//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own, `conns`
+//! accepts the connections (a cap, header and idle timeouts, accept errors that back off).
+//! Must not hold queue logic: a route without a `Queue` method to call says so (501) rather
+//! than reaching into Redis itself.
 
 mod api;
 mod auth;
 mod backend;
+mod conns;
 mod history;
 mod metrics;
 mod pages;
@@ -29,7 +31,6 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 use backend::Backend;
 use history::History;
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +41,12 @@ use waits::Waits;
 pub struct Options {
     pub listen: SocketAddr,
     pub token: Option<String>,
+    /// A token that may read (GET routes and `/metrics`) and change nothing.
+    pub read_token: Option<String>,
+    /// `--max-connections`; None for the default, from the open-file limit.
+    pub max_connections: Option<usize>,
+    /// `--idle-timeout`: a connection that sends no whole request header for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 /// Shared by every request.
@@ -92,6 +99,14 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         }
         Err(e) => return Err(e),
     };
+    // After the check above: a server that cannot start says one line, and nothing else.
+    let open_files = conns::raise_open_files();
+    let limits = conns::Limits {
+        max: opts
+            .max_connections
+            .unwrap_or_else(|| conns::default_max(open_files)),
+        idle: opts.idle_timeout,
+    };
     let history = Arc::new(History::default());
     let sampler = history::spawn_sampler(
         backend.clone(),
@@ -103,7 +118,7 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     let app = Arc::new(App {
         backend,
         history,
-        auth: Auth::new(opts.token, local),
+        auth: Auth::new(opts.token, opts.read_token, local),
         waits: Waits::new(sd.clone()),
     });
     let what = if cfg.queue_given {
@@ -111,6 +126,12 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     } else {
         "every queue".to_string()
     };
+    note(&format!(
+        "at most {} connections at once (--max-connections), idle ones closed after {} \
+         (--idle-timeout)",
+        limits.max,
+        humantime::format_duration(limits.idle)
+    ));
     note(&format!(
         "listening on http://{local}/ : {what} at {}; Ctrl+C to stop",
         cfg.display_url()
@@ -124,9 +145,12 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     let stop = sd.clone();
     let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let server = axum::serve(listener, router(app))
-            .with_graceful_shutdown(until(stop.clone(), Shutdown::stop_requested))
-            .into_future();
+        let server = conns::serve(
+            listener,
+            router(app),
+            limits,
+            until(stop.clone(), Shutdown::stop_requested),
+        );
         // systemd (Type=notify): ready once the socket serves and Redis answered (else the
         // sampler says it once Redis does); alive while the thread that serves turns.
         if connected {

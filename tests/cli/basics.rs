@@ -194,10 +194,11 @@ fn clear_while_a_consumer_runs() {
         .find(|t| t["id"] == "after-clear")
         .expect("after-clear done");
     assert_eq!(last["outcome"], "done");
-    // Tasks removed under the consumer's hands are reported lost, never done twice.
+    // Tasks cleared under the consumer's hands are cancelled (issue 21), never done twice nor
+    // reported lost later.
     assert!(lines
         .iter()
-        .all(|t| t["outcome"] == "done" || t["outcome"] == "lost"));
+        .all(|t| t["outcome"] == "done" || t["outcome"] == "cancelled"));
 }
 
 #[test]

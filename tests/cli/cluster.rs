@@ -333,6 +333,27 @@ fn a_queue_sharded_six_ways_spreads_over_every_primary() {
             "shard {shard}: waited {waited}"
         );
     }
+    // `queues remove` finds the keys of every shard on every primary, kept results too.
+    c.rpq()
+        .args(["--queue", &queue, "produce", "--type", "r", "--id", "kept"])
+        .args(["--keep-result", "1h"])
+        .assert()
+        .success();
+    c.rpq()
+        .args([
+            "--queue", &queue, "consume", "--count", "1", "--exec", "echo ok",
+        ])
+        .assert()
+        .success();
+    let removed = json_lines(
+        c.rpq()
+            .args(["--json", "queues", "remove", &queue, "--force"]),
+    );
+    assert_eq!(removed[0]["results"], 1, "{:?}", removed[0]);
+    for p in c.primaries() {
+        assert_eq!(dbsize(p), 0, "primary on port {} keeps keys", p.port);
+    }
+    assert!(json_lines(c.rpq().args(["--json", "queues"])).is_empty());
 }
 
 #[test]

@@ -40,6 +40,7 @@ fn four_consumers_drain_5000_tasks_each_exactly_once() {
 #[test]
 fn an_idle_consumer_wakes_on_push_without_polling() {
     let r = redis();
+    create_queue(&r, "default");
     let consumer = Proc::start(&r, &["--json", "consume", "--count", "1"]);
     let mut c = conn(&r);
     // Wait until the consumer is registered (it claimed once and found nothing).

@@ -95,6 +95,7 @@ struct Cleared {
     retrying: u64,
     dead: u64,
     scheduled: u64,
+    kept: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -551,7 +552,10 @@ fn every_command_prints_the_documented_fields() {
             in_flight: 0,
             retrying: 0,
             dead: 0,
-            scheduled: 0
+            scheduled: 0,
+            kept: ["results", "totals", "consumers", "settings", "schedules"]
+                .map(String::from)
+                .to_vec(),
         }]
     );
 

@@ -828,6 +828,7 @@ fn result_of_an_unknown_id_is_exit_1() {
 #[test]
 fn produce_wait_prints_the_result_or_says_dead_or_times_out() {
     let r = redis();
+    create_queue(&r, "default");
     let c = Proc::start(
         &r,
         &[
@@ -999,6 +1000,7 @@ fn the_readme_rpc_recipe_works_as_written() {
         .and_then(|rest| rest.split("```").next())
         .expect("the README's RPC recipe");
     let r = redis();
+    create_queue(&r, "images");
     let worker = Proc::start(
         &r,
         &[

@@ -1265,6 +1265,324 @@ fn serve_token_guards_every_request() {
 }
 
 #[test]
+fn serve_read_token_reads_and_changes_nothing() {
+    const READ: &str = "read-only-token-for-the-scraper";
+    let server = redis();
+    crate::support::push_lines(&server, "q", &[task_lines(2, "t")]);
+    make_dead(&server, "d", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("read-token");
+    std::fs::write(&file, format!("{READ}\n")).unwrap();
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .args(["serve", "--read-token-file"])
+        .arg(&file);
+    let mut s = Serve::spawn(cmd);
+    assert_eq!(s.get("/api/info").expect(200).json()["access"], "full");
+    let full = s.token.replace(READ.to_string());
+    // It reads: the API's GET routes, /metrics, the page.
+    let info = s.get("/api/info").expect(200).json();
+    assert_eq!(
+        (&info["auth"], &info["access"]),
+        (&json!(true), &json!("read"))
+    );
+    s.get("/api/queues").expect(200);
+    s.get("/api/queues/q").expect(200);
+    s.get("/api/queues/q/tasks?state=waiting").expect(200);
+    s.get("/api/queues/q/tasks/t0").expect(200);
+    s.get("/api/history").expect(200);
+    s.get("/healthz").expect(200);
+    assert!(s.get("/metrics").expect(200).text.contains("rpq_"));
+    // It changes nothing, and says what would.
+    let refused = [
+        s.post("/api/queues/q/clear", &json!({})),
+        s.post("/api/queues/q/tasks", &json!({"type": "x", "priority": 1})),
+        s.post("/api/queues/q/pause", &json!({})),
+        s.post("/api/queues/q/resume", &json!({})),
+        s.delete("/api/queues/q/tasks/t0"),
+        s.post("/api/queues/q/tasks/t1/move", &json!({"priority": 3})),
+        s.post("/api/queues/d/dead/retry", &json!({"all": true})),
+        s.post("/api/queues/d/dead/purge", &json!({"all": true})),
+    ];
+    for r in refused {
+        let msg = r.expect(403).json()["error"].as_str().unwrap().to_string();
+        assert!(msg.contains("full token"), "{msg}");
+    }
+    rpq(&server)
+        .args(["--queue", "q", "len"])
+        .assert()
+        .success()
+        .stdout("2\n");
+    assert_eq!(stats_json(&server, "d")["dead"], 1);
+    assert_eq!(stats_json(&server, "q")["paused"], json!([]));
+    // A login with it reads too, and changes nothing either.
+    let login = Reply::from(
+        Serve::agent()
+            .post(s.url("/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(format!("token={READ}")),
+    );
+    assert_eq!(login.status, 303, "{}", login.text);
+    let session = login.header("set-cookie").unwrap();
+    let session = session.split(';').next().unwrap().to_string();
+    let r = Reply::from(
+        Serve::agent()
+            .get(s.url("/api/info"))
+            .header("Cookie", &session)
+            .call(),
+    );
+    assert_eq!(r.expect(200).json()["access"], "read");
+    let r = Reply::from(
+        Serve::agent()
+            .post(s.url("/api/queues/q/clear"))
+            .header("Cookie", &session)
+            .header("Content-Type", "application/json")
+            .send("{}"),
+    );
+    r.expect(403);
+    // The full token still changes things.
+    s.token = full;
+    s.post("/api/queues/q/clear", &json!({})).expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        !stderr.contains(READ),
+        "the read token was printed: {stderr}"
+    );
+}
+
+#[test]
+fn serve_read_token_needs_the_full_one() {
+    let server = redis();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("read-token");
+    std::fs::write(&file, "read-only-token-for-the-scraper").unwrap();
+    rpq(&server)
+        .env_remove("RPQ_SERVE_TOKEN")
+        .args(["serve", "--listen", "127.0.0.1:0", "--read-token-file"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("needs the full one"));
+    rpq(&server)
+        .env("RPQ_SERVE_TOKEN", "read-only-token-for-the-scraper")
+        .args(["serve", "--listen", "127.0.0.1:0", "--read-token-file"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is the full token"));
+}
+
+/// `rpq serve` with its open-file limit set to `soft`/`hard` before it starts, as a shell's
+/// `ulimit -n` does.
+fn serve_with_files(
+    server: &RedisServer,
+    soft: libc::rlim_t,
+    hard: libc::rlim_t,
+    args: &[&str],
+) -> Serve {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std_command();
+    cmd.env_remove("RPQ_SERVE_TOKEN")
+        .arg("--url")
+        .arg(server.url())
+        .arg("serve")
+        .args(args);
+    let lim = libc::rlimit {
+        rlim_cur: soft,
+        rlim_max: hard,
+    };
+    // SAFETY: setrlimit is async-signal-safe and touches nothing of the parent's.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    Serve::spawn(cmd)
+}
+
+/// Raises this test process's own soft open-file limit to its hard one: it opens thousands.
+fn raise_own_files() -> libc::rlim_t {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim), 0);
+        lim.rlim_cur = lim.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+    }
+    lim.rlim_cur
+}
+
+/// True once the server has closed `sock` (EOF or a reset), waiting until `deadline`.
+fn closed_by_server(sock: &mut std::net::TcpStream, deadline: Instant) -> bool {
+    use std::io::{ErrorKind, Read};
+    let mut buf = [0u8; 512];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        sock.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        match sock.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                if Instant::now() >= deadline {
+                    return false;
+                }
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn serve_answers_healthz_with_2000_idle_connections_open() {
+    use std::io::Write;
+    use std::net::{SocketAddr, TcpStream};
+    let own = raise_own_files();
+    assert!(
+        own >= 2_300,
+        "this test needs 2,300 open files, the hard limit is {own}"
+    );
+    let server = redis();
+    // The default soft limit of many systems, and no room above it: the cap must hold.
+    let s = serve_with_files(&server, 1024, 1024, &["--idle-timeout", "3s"]);
+    let addr: SocketAddr = s.base.trim_start_matches("http://").parse().unwrap();
+    let mut idle = Vec::new();
+    let mut failed_in_a_row = 0;
+    for _ in 0..2000 {
+        // A refused or timed-out connect is counted below, not fatal: the backlog is short.
+        // A server that no longer accepts at all ends the loop (5 s a try otherwise).
+        match TcpStream::connect_timeout(&addr, Duration::from_secs(5)) {
+            Ok(sock) => {
+                idle.push(sock);
+                failed_in_a_row = 0;
+            }
+            Err(_) if failed_in_a_row == 2 => break,
+            Err(_) => failed_in_a_row += 1,
+        }
+    }
+    assert!(idle.len() > 1024, "only {} connections opened", idle.len());
+    // And some that send half a header, a byte at a time.
+    let mut slow: Vec<TcpStream> = (0..20)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok())
+        .collect();
+    for sock in &mut slow {
+        let _ = sock.write_all(b"GET /api/queues HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+    }
+    for _ in 0..3 {
+        for sock in &mut slow {
+            let _ = sock.write_all(b"a");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let quick = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build();
+    let quick: ureq::Agent = quick.into();
+    let mut answered = 0;
+    for _ in 0..6 {
+        if let Ok(r) = quick.get(s.url("/healthz")).call() {
+            answered += usize::from(r.status() == 200);
+        }
+    }
+    assert_eq!(answered, 6, "/healthz answered {answered} of 6 times");
+    s.get("/api/queues").expect(200);
+    // Every idle and slow connection is closed by the server, by the cap or the idle timeout.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let open = idle
+        .iter_mut()
+        .chain(slow.iter_mut())
+        .map(|sock| !closed_by_server(sock, deadline))
+        .filter(|open| *open)
+        .count();
+    assert_eq!(open, 0, "{open} idle connections still open after 30 s");
+    s.get("/healthz").expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("at most 512 connections at once"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn serve_out_of_file_descriptors_backs_off_and_still_answers() {
+    use std::net::{SocketAddr, TcpStream};
+    raise_own_files();
+    let server = redis();
+    // A cap above what 64 files allow: accepts fail with EMFILE, the case the cap avoids.
+    let s = serve_with_files(&server, 64, 64, &["--max-connections", "1000"]);
+    let addr: SocketAddr = s.base.trim_start_matches("http://").parse().unwrap();
+    let idle: Vec<TcpStream> = (0..200)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok())
+        .collect();
+    assert!(idle.len() > 64, "only {} connections opened", idle.len());
+    for _ in 0..3 {
+        s.get("/healthz").expect(200);
+    }
+    s.get("/api/queues").expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    let notes = stderr.matches("cannot accept a connection").count();
+    assert!(
+        (1..=2).contains(&notes),
+        "{notes} notes of accept errors: {stderr}"
+    );
+    assert!(stderr.contains("Too many open files"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn serve_closes_idle_keep_alives_and_slow_headers_after_the_idle_timeout() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let server = redis();
+    // A soft limit under the hard one is raised to it at start.
+    let s = serve_with_files(&server, 512, 1024, &["--idle-timeout", "1s"]);
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let started = Instant::now();
+    let mut quiet = TcpStream::connect(&addr).unwrap();
+    let mut slow = TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: ").unwrap();
+    // A keep-alive that was answered once, then says nothing.
+    let mut kept = TcpStream::connect(&addr).unwrap();
+    kept.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut first = [0u8; 12];
+    kept.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for (name, sock) in [
+        ("quiet", &mut quiet),
+        ("slow", &mut slow),
+        ("kept", &mut kept),
+    ] {
+        assert!(
+            closed_by_server(sock, deadline),
+            "the {name} connection is still open"
+        );
+    }
+    // Not before the timeout: the server measured it, not the test's speed.
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("raised the soft limit from 512 to 1024"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn serve_refuses_a_public_address_without_a_token_and_stops_on_sigterm() {
     let server = redis();
     let run = |args: &[&str]| {
@@ -2636,4 +2954,50 @@ fn serve_answers_durations_past_the_bounds_with_400_and_stays_up() {
     assert_eq!(String::from_utf8_lossy(&n.get_output().stdout), "2\n");
     let (_, stderr) = s.stop();
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn browser_with_the_read_token_offers_no_button_that_would_fail() {
+    const READ: &str = "read-only-token-for-a-wall-screen";
+    let server = redis();
+    make_dead(&server, "q", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("read-token");
+    std::fs::write(&file, READ).unwrap();
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .args(["serve", "--read-token-file"])
+        .arg(&file);
+    let s = Serve::spawn(cmd);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/q"));
+    b.wait_js("the login form", "location.pathname === '/login'");
+    b.type_into("#token", READ);
+    b.click("button[type=submit]");
+    b.wait_js("signed in", "location.pathname === '/'");
+    b.goto(&s.url("/queues/q"));
+    b.wait_js(
+        "the dead count",
+        "document.querySelector('#tab-dead .count')?.textContent === '1'",
+    );
+    b.click("#tab-dead");
+    b.wait_js(
+        "the dead row",
+        "document.querySelector('#tasks tbody tr[data-id=\"dead-0\"]')",
+    );
+    b.screenshot("read-only");
+    // The buttons are in the page (the same script draws it) and none shows.
+    let shown = b.js(
+        "const all = [...document.querySelectorAll('[data-action], [data-confirm], #pause, #resume')];
+         return [all.length, all.filter(e => e.offsetParent !== null).length,
+                 document.querySelector('#access').offsetParent !== null,
+                 document.querySelector('#access').textContent];",
+    );
+    assert!(shown[0].as_u64().unwrap() > 0, "{shown}");
+    assert_eq!(shown[1], json!(0), "{shown}");
+    assert_eq!((&shown[2], &shown[3]), (&json!(true), &json!("read-only")));
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
 }

@@ -85,6 +85,7 @@ fn a_producer_stops_between_pushes_on_sigterm() {
 #[test]
 fn an_idle_consumer_stops_on_the_first_signal_while_redis_is_down() {
     let mut r = redis();
+    create_queue(&r, "default");
     let child = Proc::start(&r, &["--json", "consume"]);
     let mut c = conn(&r);
     wait_consumers(&mut c, "default", 1);

@@ -137,6 +137,8 @@ fn the_last_minute_lives_in_60_slots_that_start_over() {
 #[test]
 fn consumers_are_kept_for_a_day_then_forgotten_a_bounded_step_at_a_time() {
     let r = redis();
+    // A claim on a queue that does not exist writes (and prunes) nothing.
+    create_queue(&r, "default");
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
     let now_ms = server_ms(&mut c);

@@ -26,6 +26,7 @@ pub const RPQ_ENV: &[&str] = &[
     "RPQ_TLS_KEY",
     "RPQ_TLS_INSECURE",
     "RPQ_SERVE_TOKEN",
+    "RPQ_SERVE_READ_TOKEN",
     "RPQ_PASSWORD",
     "RPQ_PASSWORD_FILE",
     "RPQ_CONFIG",
@@ -538,7 +539,17 @@ pub fn wait_in_flight(c: &mut redis::Connection, queue: &str, n: u64) {
     );
 }
 
+/// Creates `queue` without a task in it, as a command that configures it does (`aging off`):
+/// a consumer on a queue that does not exist writes nothing, so `wait_consumers` needs one.
+pub fn create_queue(server: &RedisServer, queue: &str) {
+    rpq(server)
+        .args(["--queue", queue, "aging", "off"])
+        .assert()
+        .success();
+}
+
 /// Waits (10 s at most) until `n` consumers of `queue` have claimed once: they are under way.
+/// The queue must exist (`create_queue`, a push): a consumer registers on one only.
 pub fn wait_consumers(c: &mut redis::Connection, queue: &str, n: u64) {
     wait_until(
         Duration::from_secs(10),

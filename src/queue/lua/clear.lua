@@ -1,5 +1,6 @@
--- clear: remove every task of the shard (waiting, scheduled, in flight, retrying, dead);
--- counters, settings and recurring schedules stay
+-- clear: remove every task of the shard (waiting, scheduled, retrying, dead), and cancel those in
+-- flight as `cancel` does; counters, settings, recurring schedules, kept results and the
+-- consumers' entries stay (`clear --all` drops the last three after it)
 -- KEYS: the common layout (common.lua)
 -- returns {waiting, in flight, retrying, dead, scheduled}
 local out = {
@@ -27,8 +28,19 @@ for s, l in pairs(ctlv.limits) do
     redis.call('HSET', K_CONTROLS, 'busy:' .. s, '0')
   end
 end
+-- A task in flight is cancelled through its claim: its holder stops the handler within about a
+-- second and reports it cancelled, not later lost, and removes what is left of it (lease
+-- recovery does, for a holder that died). Its body goes now: the holder has it.
+for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, -1)) do
+  local c = redis.call('HGET', K_CLAIMS, id)
+  if not c then
+    redis.call('ZREM', K_INFLIGHT, id)
+  elseif not is_cancelled(c) then
+    redis.call('HSET', K_CLAIMS, id, CANCELLED .. c)
+  end
+end
 -- UNLINK frees large sets in the background instead of blocking the server.
-redis.call('UNLINK', K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS, K_STATE, K_DELAYED, K_DEAD,
+redis.call('UNLINK', K_PENDING, K_TASKS, K_STATE, K_DELAYED, K_DEAD,
   K_DEADINFO, K_WAKE, K_SCHEDULED, K_EXPIRES, K_HELD, unpack(LIMITED))
 if C.controlled() then
   local pruned_at, recover_at, aging = checks_read()

@@ -1063,6 +1063,12 @@ async function start() {
   }
   setText($("server"), info.redis);
   $("logout").hidden = !info.auth;
+  // The read-only token: every button that changes something would be refused, so none shows.
+  if (info.access === "read") {
+    document.body.classList.add("read-only");
+    setText($("access"), "read-only");
+    $("access").hidden = false;
+  }
   const m = location.pathname.match(/^\/queues\/(.+)$/);
   if (m) queuePage(decodeURIComponent(m[1]));
   else if (info.queue) location.replace(`/queues/${enc(info.queue)}`);
