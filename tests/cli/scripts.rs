@@ -479,11 +479,7 @@ fn consume_into_head_acknowledges_the_one_task_head_shows() {
         // One line reached head, so one task was acknowledged; the one in hand went back.
         let stats = &json_lines(rpq(&r).args(["--queue", &q, "--json", "stats"]))[0];
         assert_eq!(
-            (
-                &stats["done"],
-                &stats["waiting"],
-                &stats["in_flight"]
-            ),
+            (&stats["done"], &stats["waiting"], &stats["in_flight"]),
             (&json!(1), &json!(4), &json!(0)),
             "round {round}: {stats}"
         );
