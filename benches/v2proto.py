@@ -352,11 +352,11 @@ class V2:
             raise r
         self.claim_keys = max(self.claim_keys, len(keys))
         self.claim_args = max(self.claim_args, len(head) + len(acks))
-        assert r[1] == "", r[1]
+        assert "|" not in r[0], r[0]
         n_acked += len(acks)
         if seen == "":
             self.owed += n_acked
-        items = r[2:]
+        items = r[1:]
         leases = [items[i] for i in range(0, len(items), 2)]
         for i in range(1, len(items), 2):
             # The consumer cuts the record: 16 digits of score, then the body of a first

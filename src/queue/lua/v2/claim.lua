@@ -6,8 +6,8 @@
 -- ARGV[1] lease ms  ARGV[2] want (1..1000)  ARGV[3] token  ARGV[4] consumer name
 -- ARGV[5] max attempts  ARGV[6] "" or the tasks owed to the consumer's entry (v1's ARGV[8])
 -- ARGV[7..] the in-flight members (leases) to acknowledge
--- returns {"now ms|fast until ms", codes, then per task leased: member, record}: codes is ""
--- when every ack was this call's (ACK_ACKED), else one digit per ack (common.lua); the member
+-- returns {fast until ms, then per task leased: member, record}; "fast until ms|codes", one digit
+-- per ack (common.lua), when not every ack was this call's (ACK_ACKED); the member
 -- is the lease the consumer acks, extends or fails with (it carries the id and the attempt),
 -- the record is the task's (its body after the 16-digit score, and after the head of a task
 -- claimed before), for the consumer to cut. Nothing leased: no member, and the consumer asks
@@ -30,7 +30,7 @@ if fast_until <= now_s then
   return redis.error_reply('RPQFULL recovery or pruning due')
 end
 local n_ack = #ARGV - 6
-local out = { now_s .. '|' .. fast_until, '' }
+local out = { fast_until }
 local acked = n_ack
 if n_ack == 1 then
   -- A ZREM that removed nothing wrote nothing: claim_full.lua can still tell this ack apart.
@@ -65,7 +65,8 @@ elseif n_ack > 1 then
         mine[#mine + 1] = ids[k]
       end
     end
-    ids, acked, out[2] = mine, #mine, table.concat(codes)
+    ids, acked = mine, #mine
+    out[1] = fast_until .. '|' .. table.concat(codes)
   end
   if #ids > 0 then
     redis.call('HDEL', K_TASKS, unpack(ids))
@@ -105,7 +106,7 @@ if want == '1' then
     end
     local member = id .. a .. m .. '\t' .. popped[2] .. tail
     redis.call('ZADD', K_INFLIGHT, deadline, member)
-    out[3], out[4] = member, rec or false
+    out[2], out[3] = member, rec or false
   end
 else
   -- Several: their ids in line, then the line cut (no scores: a reply's double costs ~3,400
@@ -128,7 +129,7 @@ else
       end
       local member = id .. a .. m .. '\t' .. string.sub(rec or '0', 1, 16) .. tail
       zargs[2 * k - 1], zargs[2 * k] = deadline, member
-      out[2 * k + 1], out[2 * k + 2] = member, rec or false
+      out[2 * k], out[2 * k + 1] = member, rec or false
     end
     redis.call('ZADD', K_INFLIGHT, unpack(zargs))
   end
@@ -139,7 +140,7 @@ if np > 0 and deadline < string.sub(checks, 33, 45) then
   local fu = math.min(tonumber(deadline), tonumber(fast_until))
   redis.call('HSET', K_STATS, 'checks', string.format('2--|%013d|%s|%s|%s', fu,
     string.sub(checks, 19, 31), deadline, string.sub(checks, 47)))
-  out[1] = now_s .. '|' .. string.format('%013d', fu)
+  out[1] = string.format('%013d', fu) .. string.sub(out[1], 14)
 end
 if ARGV[6] ~= '' then
   local v = redis.call('HGET', KEYS[5], ARGV[4])
