@@ -1,0 +1,128 @@
+//! The server as a whole: what it is (`/api/info`), `/metrics`, `/healthz`, `/api/history`,
+//! and the answers to routes and methods that do not exist.
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{blocking, rejection_words};
+use crate::queue::STATES;
+use crate::serve::history::Series;
+use crate::serve::{metrics, App};
+use axum::extract::{Query, State};
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Request bodies larger than this get 413.
+pub const MAX_BODY: usize = 4 << 20;
+
+/// A body whose Content-Length is over `MAX_BODY` is refused before any of it is read: a client
+/// that sent `Expect: 100-continue` (curl does for large bodies) then never sends it, instead of
+/// being cut off in the middle of it once the limit is reached.
+pub async fn refuse_large_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > MAX_BODY as u64 => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is {n} bytes, over the limit of {MAX_BODY}; send large batches in parts"
+            ),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
+/// What this build can do, so the page shows the panels that work and no others.
+pub fn features() -> Value {
+    json!({
+        "states": STATES.iter().map(|d| d.name).collect::<Vec<_>>(),
+        "show": true,
+        "cancel": true,
+        "move": true,
+        // `rpq pause` / `rpq resume` (issue 13's controls) and `produce --wait` (issue 11).
+        "pause": true,
+        "wait": true,
+    })
+}
+
+pub async fn info(State(app): State<Arc<App>>, headers: axum::http::HeaderMap) -> Json<Value> {
+    Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "redis": app.backend.config().display_url(),
+        "queue": app.backend.config().queue_given.then(|| app.backend.config().queue.clone()),
+        "auth": app.auth.required(),
+        // "read" with the read-only token: the page offers no button that would be refused.
+        "access": app.auth.access(&headers).map(|a| a.name()),
+        // Why Redis could not be used last time, or null.
+        "redis_down": app.backend.down(),
+        "features": features(),
+    }))
+}
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    queue: Option<String>,
+    #[serde(default)]
+    since: u64,
+}
+
+/// `GET /api/history?queue=&since=`: the sampled last hour, rows newer than `since` (ms).
+pub async fn history(
+    State(app): State<Arc<App>>,
+    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Series>> {
+    let Query(h) = query
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
+    Ok(Json(app.history.series(h.queue.as_deref(), h.since)))
+}
+/// `/metrics`: every queue read now, O(queues) round trips. Redis away is a number
+/// (`rpq_redis_up 0`), not a failed scrape, so an alert can tell the two apart.
+pub async fn metrics(State(app): State<Arc<App>>) -> Response {
+    let stats = blocking(&app, |b| b.collect_all()).await.ok();
+    (
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        metrics::render(stats.as_deref()),
+    )
+        .into_response()
+}
+
+/// `/healthz`: 200 when Redis answers a PING, else 503.
+pub async fn healthz(State(app): State<Arc<App>>) -> ApiResult<Json<Value>> {
+    blocking(&app, |b| b.ping()).await?;
+    Ok(Json(json!({ "redis": "ok" })))
+}
+
+pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    let hint = if method == Method::GET || method == Method::HEAD {
+        "; this route changes something, so it takes POST (GET never changes anything)"
+    } else {
+        ""
+    };
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not allowed on {}{hint}", uri.path()),
+    )
+}
+
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no route {}; see the API table in rpq's docs/serve.md",
+                uri.path()
+            ),
+        )
+        .into_response()
+    } else {
+        (StatusCode::NOT_FOUND, "not found\n").into_response()
+    }
+}
