@@ -1,10 +1,9 @@
 //! Dead letters: retry or purge some dead tasks, or all of them.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{blocking, json_body, known};
+use super::extract::{Body, QueueName};
 use crate::serve::App;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -22,28 +21,27 @@ pub struct Ids {
 }
 
 pub async fn dead_retry(
-    state: State<Arc<App>>,
-    q: Path<String>,
-    body: Result<Json<Ids>, JsonRejection>,
+    State(app): State<Arc<App>>,
+    q: QueueName,
+    Body(ids): Body<Ids>,
 ) -> ApiResult<Json<Value>> {
-    dead_action(state, q, body, "retried").await
+    dead_action(app, q, ids, "retried").await
 }
 
 pub async fn dead_purge(
-    state: State<Arc<App>>,
-    q: Path<String>,
-    body: Result<Json<Ids>, JsonRejection>,
+    State(app): State<Arc<App>>,
+    q: QueueName,
+    Body(ids): Body<Ids>,
 ) -> ApiResult<Json<Value>> {
-    dead_action(state, q, body, "purged").await
+    dead_action(app, q, ids, "purged").await
 }
 
 async fn dead_action(
-    State(app): State<Arc<App>>,
-    Path(q): Path<String>,
-    body: Result<Json<Ids>, JsonRejection>,
+    app: Arc<App>,
+    q: QueueName,
+    ids: Ids,
     done: &'static str,
 ) -> ApiResult<Json<Value>> {
-    let ids = json_body(body)?;
     // Exactly one of the two: some ids, or all.
     if ids.all != ids.ids.is_empty() {
         return Err(ApiError::new(
@@ -51,15 +49,15 @@ async fn dead_action(
             "name the tasks ({\"ids\": [...]}) or all of them ({\"all\": true})",
         ));
     }
-    known(&app, &q).await?;
-    let (name, list) = (q.clone(), ids.ids.clone());
-    let n = blocking(&app, move |b| {
-        b.with(&name, |queue| match done {
-            "retried" => queue.dead_retry(&list),
-            _ => queue.dead_purge(&list),
+    let queue = q.known(&app).await?;
+    let list = ids.ids.clone();
+    let n = queue
+        .call(move |q| match done {
+            "retried" => q.dead_retry(&list),
+            _ => q.dead_purge(&list),
         })
-    })
-    .await?;
+        .await?;
+    let q = &queue.name;
     if n.moved == 0 && !ids.ids.is_empty() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,

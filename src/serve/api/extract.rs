@@ -1,17 +1,158 @@
-//! What a request carries, checked: its body, query, queue and task, and the blocking call
-//! that runs `Queue` work off the async threads.
+//! What a request carries, checked, as axum extractors with one rejection (`ApiError`): a
+//! handler's signature says what it needs (a JSON body, a query, a queue or task named in the
+//! path, a queue that exists) and its body only does the work. The checks run in the order of
+//! the handler's arguments, the body last; a queue is looked up (`Known`) after the handler
+//! has checked the rest, so bad input is a 400 whether or not the queue exists.
 
 use super::error::{ApiError, ApiResult};
 use super::server::MAX_BODY;
 use crate::queue::keys::check_queue_name;
+use crate::queue::Queue;
 use crate::serve::backend::Backend;
 use crate::serve::App;
 use crate::task::{check_id, Priority};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
+
+/// A JSON body, refused in rpq's words: 400, 413 or 415.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+        json_body(Json::from_request(req, state).await).map(Body)
+    }
+}
+
+/// A query string, refused in rpq's words: 400.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        let Query(v) = Query::from_request_parts(parts, state)
+            .await
+            .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
+        Ok(Params(v))
+    }
+}
+
+/// The queue of `/api/queues/{q}/...`, its name checked (400); whether it exists is `known`.
+pub struct QueueName(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueueName {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        // A path axum cannot decode keeps axum's own answer, as before there were extractors.
+        let Path(q) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        queue_name(&q).map_err(IntoResponse::into_response)?;
+        Ok(QueueName(q))
+    }
+}
+
+impl QueueName {
+    /// The queue, once it is known to exist (404 when it does not).
+    pub async fn known(self, app: &Arc<App>) -> ApiResult<Known> {
+        Known::of(app, self.0).await
+    }
+}
+
+/// The task of `/api/queues/{q}/tasks/{id}/...`: its queue's name and its id checked (400).
+pub struct TaskPath {
+    pub queue: QueueName,
+    pub id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TaskPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path((q, id)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        queue_name(&q).map_err(IntoResponse::into_response)?;
+        task_id(&id).map_err(IntoResponse::into_response)?;
+        Ok(TaskPath {
+            queue: QueueName(q),
+            id,
+        })
+    }
+}
+
+/// A queue that exists: the handle a handler runs its `Queue` calls through, on a blocking
+/// thread.
+pub struct Known {
+    app: Arc<App>,
+    pub name: String,
+}
+
+impl Known {
+    async fn of(app: &Arc<App>, name: String) -> ApiResult<Known> {
+        let look = name.clone();
+        if !blocking(app, move |b| b.knows(&look)).await? {
+            return Err(unknown_queue(&name));
+        }
+        Ok(Known {
+            app: app.clone(),
+            name,
+        })
+    }
+
+    /// Runs `f` on a connection to the queue, off the async threads; it may run twice (see
+    /// `Backend::with`).
+    pub async fn call<T: Send + 'static>(
+        &self,
+        f: impl FnMut(&mut Queue) -> anyhow::Result<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let name = self.name.clone();
+        blocking(&self.app, move |b| b.with(&name, f)).await
+    }
+}
+
+/// `/api/queues/{q}` of a queue that exists: the name checked (400), then looked up (404).
+pub struct KnownQueue(pub Known);
+
+impl FromRequestParts<Arc<App>> for KnownQueue {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        let name = QueueName::from_request_parts(parts, app).await?;
+        let known = name.known(app).await.map_err(IntoResponse::into_response)?;
+        Ok(KnownQueue(known))
+    }
+}
+
+/// `/api/queues/{q}/tasks/{id}` of a queue that exists: both checked (400), then the queue
+/// looked up (404); whether the task exists is the handler's call.
+pub struct KnownTask {
+    pub queue: Known,
+    pub id: String,
+}
+
+impl FromRequestParts<Arc<App>> for KnownTask {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        let TaskPath { queue, id } = TaskPath::from_request_parts(parts, app).await?;
+        let queue = queue
+            .known(app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(KnownTask { queue, id })
+    }
+}
 
 /// Runs blocking queue calls off the async threads.
 pub async fn blocking<T: Send + 'static>(
@@ -68,7 +209,7 @@ pub fn rejection_words(text: &str) -> String {
     inner(text)
 }
 
-pub fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     match body {
         Ok(Json(v)) => Ok(v),
         Err(r) => {
@@ -81,7 +222,7 @@ pub fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     }
 }
 
-pub fn queue_name(q: &str) -> ApiResult<()> {
+fn queue_name(q: &str) -> ApiResult<()> {
     check_queue_name(q).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))
 }
 
@@ -92,16 +233,6 @@ fn unknown_queue(q: &str) -> ApiError {
     )
 }
 
-/// Checks the name and that the queue exists; 404 when it does not.
-pub async fn known(app: &Arc<App>, q: &str) -> ApiResult<()> {
-    queue_name(q)?;
-    let name = q.to_string();
-    if blocking(app, move |b| b.knows(&name)).await? {
-        Ok(())
-    } else {
-        Err(unknown_queue(q))
-    }
-}
 /// A priority as the API takes it: `1|2|3` or `high|medium|low`, as a number or a string.
 pub fn priority(v: &Value) -> ApiResult<Priority> {
     let text = match v {

@@ -1,13 +1,13 @@
 //! Pushes: one task, a batch of task lines, or one task waited for.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{blocking, queue_name, rejection_words};
+use super::extract::{blocking, rejection_words, Params, QueueName};
 use super::results::{reserve, wait_for, wait_on, waited_answer, WaitParams};
 use crate::serve::App;
 use crate::task::{parse_input_line, setting_ms, NewTask, Task};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 /// Tasks per push call of an NDJSON batch, as `produce --stdin --batch` defaults to.
 const PUSH_BATCH: usize = 500;
+
 /// A pushed task as `produce --json` prints it, with its line in an NDJSON batch.
 #[derive(Serialize)]
 struct Pushed {
@@ -40,14 +41,11 @@ struct LineError {
 /// once it is done or dead, as `produce --wait` (`waited`).
 pub async fn push(
     State(app): State<Arc<App>>,
-    Path(q): Path<String>,
-    query: Result<Query<WaitParams>, axum::extract::rejection::QueryRejection>,
+    Params(pq): Params<WaitParams>,
+    QueueName(q): QueueName,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let Query(pq) = query
-        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
-    queue_name(&q)?;
     let wait = wait_for(&pq)?;
     let body = body.map_err(|r| ApiError::new(r.status(), rejection_words(&r.body_text())))?;
     let kind = headers

@@ -1,10 +1,10 @@
 //! Queues: the overview, one queue's numbers, clear, pause and resume.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{blocking, duration, json_body, known, priority};
+use super::extract::{blocking, duration, priority, Body, KnownQueue, QueueName};
+use crate::queue::{Cleared, Queue, Stats};
 use crate::serve::App;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,37 +17,32 @@ use std::sync::Arc;
 pub async fn queues(State(app): State<Arc<App>>) -> ApiResult<Response> {
     #[derive(Serialize)]
     struct Overview<'a> {
-        queues: &'a [crate::queue::Stats],
+        queues: &'a [Stats],
     }
     let all = blocking(&app, |b| b.overview()).await?;
     Ok(Json(Overview { queues: &all }).into_response())
 }
 
-pub async fn queue(
-    State(app): State<Arc<App>>,
-    Path(q): Path<String>,
-) -> ApiResult<Json<crate::queue::Stats>> {
-    known(&app, &q).await?;
-    Ok(Json(blocking(&app, move |b| b.stats(&q)).await?))
+pub async fn queue(KnownQueue(q): KnownQueue) -> ApiResult<Json<Stats>> {
+    Ok(Json(q.call(Queue::snapshot).await?))
 }
+
 /// `POST /api/queues/{q}/clear` with `{}`: every task of the queue goes, as `rpq clear`.
 pub async fn clear(
     State(app): State<Arc<App>>,
-    Path(q): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
-) -> ApiResult<Json<crate::queue::Cleared>> {
-    let body = json_body(body)?;
+    q: QueueName,
+    Body(body): Body<Value>,
+) -> ApiResult<Json<Cleared>> {
     if !body.as_object().is_some_and(|o| o.is_empty()) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "send {} as the body",
         ));
     }
-    known(&app, &q).await?;
-    Ok(Json(
-        blocking(&app, move |b| b.with(&q, |queue| queue.clear())).await?,
-    ))
+    let q = q.known(&app).await?;
+    Ok(Json(q.call(|queue| queue.clear()).await?))
 }
+
 // Pause and resume (issue 13's controls): as `rpq pause` and `rpq resume`, on every shard.
 
 #[derive(Debug, Deserialize)]
@@ -67,14 +62,14 @@ pub struct ResumeBody {
     #[serde(default)]
     priority: Option<Value>,
 }
+
 /// `POST /api/queues/{q}/pause` with `{}`, `{"priority": P}`, `{"for": "10m"}` or both: as
 /// `rpq pause --json`, the pauses in force after it (`until` null: until resumed).
 pub async fn pause(
     State(app): State<Arc<App>>,
-    Path(q): Path<String>,
-    body: Result<Json<PauseBody>, JsonRejection>,
+    q: QueueName,
+    Body(body): Body<PauseBody>,
 ) -> ApiResult<Json<Value>> {
-    let body = json_body(body)?;
     let p = body.priority.as_ref().map(priority).transpose()?;
     let for_ = body
         .duration
@@ -87,23 +82,20 @@ pub async fn pause(
             "for: a pause of no time is none; leave \"for\" out to pause until resumed",
         ));
     }
-    known(&app, &q).await?;
-    let name = q.clone();
-    let paused = blocking(&app, move |b| b.with(&name, |queue| queue.pause(p, for_))).await?;
-    Ok(Json(json!({ "queue": q, "paused": paused })))
+    let q = q.known(&app).await?;
+    let paused = q.call(move |queue| queue.pause(p, for_)).await?;
+    Ok(Json(json!({ "queue": q.name, "paused": paused })))
 }
 
 /// `POST /api/queues/{q}/resume` with `{}` or `{"priority": P}`: as `rpq resume --json`; idle
 /// consumers are woken.
 pub async fn resume(
     State(app): State<Arc<App>>,
-    Path(q): Path<String>,
-    body: Result<Json<ResumeBody>, JsonRejection>,
+    q: QueueName,
+    Body(body): Body<ResumeBody>,
 ) -> ApiResult<Json<Value>> {
-    let body = json_body(body)?;
     let p = body.priority.as_ref().map(priority).transpose()?;
-    known(&app, &q).await?;
-    let name = q.clone();
-    let paused = blocking(&app, move |b| b.with(&name, |queue| queue.resume(p))).await?;
-    Ok(Json(json!({ "queue": q, "paused": paused })))
+    let q = q.known(&app).await?;
+    let paused = q.call(move |queue| queue.resume(p)).await?;
+    Ok(Json(json!({ "queue": q.name, "paused": paused })))
 }

@@ -1,10 +1,10 @@
 //! Results: a task's kept result, and waiting for a task's end (`?wait`).
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{blocking, duration, known, queue_name, rejection_words, task_id};
+use super::extract::{duration, Params, TaskPath};
 use crate::queue::{KeptOutcome, Waited};
 use crate::serve::{waits, App};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -166,21 +166,18 @@ pub fn waited_answer(
 /// `?wait` waits (504 when the time runs out).
 pub async fn result(
     State(app): State<Arc<App>>,
-    Path((q, id)): Path<(String, String)>,
-    query: Result<Query<WaitParams>, axum::extract::rejection::QueryRejection>,
+    Params(p): Params<WaitParams>,
+    TaskPath { queue, id }: TaskPath,
 ) -> ApiResult<Response> {
-    let Query(p) = query
-        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
-    queue_name(&q)?;
-    task_id(&id)?;
     let wait = wait_for(&p)?;
-    known(&app, &q).await?;
-    let (name, tid) = (q.clone(), id.clone());
-    let now = blocking(&app, move |b| b.with(&name, |queue| queue.waited(&tid))).await?;
+    let queue = queue.known(&app).await?;
+    let tid = id.clone();
+    let now = queue.call(move |q| q.waited(&tid)).await?;
+    let q = &queue.name;
     let waited = match (now, wait) {
         (Waited::Pending, Some(timeout)) => {
             let slot = reserve(&app)?;
-            let w = wait_on(&app, slot, &q, &id, timeout).await?;
+            let w = wait_on(&app, slot, q, &id, timeout).await?;
             return Ok(waited_answer(&app, &id, None, w, timeout));
         }
         (w, _) => w,

@@ -2,11 +2,11 @@
 //! and the answers to routes and methods that do not exist.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{blocking, rejection_words};
+use super::extract::{blocking, Params};
 use crate::queue::STATES;
 use crate::serve::history::Series;
 use crate::serve::{metrics, App};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -75,14 +75,10 @@ pub struct HistoryQuery {
 }
 
 /// `GET /api/history?queue=&since=`: the sampled last hour, rows newer than `since` (ms).
-pub async fn history(
-    State(app): State<Arc<App>>,
-    query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<Series>> {
-    let Query(h) = query
-        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
-    Ok(Json(app.history.series(h.queue.as_deref(), h.since)))
+pub async fn history(State(app): State<Arc<App>>, Params(h): Params<HistoryQuery>) -> Json<Series> {
+    Json(app.history.series(h.queue.as_deref(), h.since))
 }
+
 /// `/metrics`: every queue read now, O(queues) round trips. Redis away is a number
 /// (`rpq_redis_up 0`), not a failed scrape, so an alert can tell the two apart.
 pub async fn metrics(State(app): State<Arc<App>>) -> Response {

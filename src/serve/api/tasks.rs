@@ -2,12 +2,11 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{
-    blocking, json_body, known, priority, queue_name, rejection_words, task_id, unknown_task,
+    priority, task_id, unknown_task, Body, KnownTask, Params, QueueName, TaskPath,
 };
-use crate::queue::{ListPage, ListQuery, Moved, State as TaskState, TaskInfo};
+use crate::queue::{Cancelled, ListPage, ListQuery, Moved, State as TaskState, TaskInfo};
 use crate::serve::App;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -17,6 +16,7 @@ use std::sync::Arc;
 /// Most tasks one page of a list may ask for. A page is read from its cursor (`after`), so
 /// how deep it is does not matter.
 const MAX_LIMIT: usize = 500;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
@@ -34,6 +34,7 @@ pub struct ListParams {
 fn default_limit() -> usize {
     50
 }
+
 /// One page of tasks in one state, each as `rpq list --json` prints it, with the state's
 /// total and where the next page starts.
 #[derive(Serialize)]
@@ -57,12 +58,9 @@ pub struct Page {
 /// others), read from its cursor as `rpq list` reads it: O(log n + N), however deep.
 pub async fn list(
     State(app): State<Arc<App>>,
-    Path(q): Path<String>,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    Params(lq): Params<ListParams>,
+    q: QueueName,
 ) -> ApiResult<Json<Page>> {
-    let Query(lq) = query
-        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, rejection_words(&r.body_text())))?;
-    queue_name(&q)?;
     let state: TaskState = lq
         .state
         .parse()
@@ -81,7 +79,7 @@ pub async fn list(
     if let Some(a) = &after {
         task_id(a)?;
     }
-    known(&app, &q).await?;
+    let q = q.known(&app).await?;
     let query = ListQuery {
         state,
         kind: lq.kind.filter(|k| !k.is_empty()),
@@ -89,11 +87,9 @@ pub async fn list(
         n: lq.limit,
         after: after.clone(),
     };
-    let name = q.clone();
-    let ListPage { tasks, total, more } =
-        blocking(&app, move |b| b.with(&name, |queue| queue.list(&query))).await?;
+    let ListPage { tasks, total, more } = q.call(move |queue| queue.list(&query)).await?;
     Ok(Json(Page {
-        queue: q,
+        queue: q.name,
         state,
         limit: lq.limit,
         after,
@@ -106,36 +102,24 @@ pub async fn list(
 
 /// `GET /api/queues/{q}/tasks/{id}`: the task as `rpq show --json` prints it; 404 for an id
 /// the queue does not know (never pushed, finished, cancelled, purged).
-pub async fn show(
-    State(app): State<Arc<App>>,
-    Path((q, id)): Path<(String, String)>,
-) -> ApiResult<Json<TaskInfo>> {
-    queue_name(&q)?;
-    task_id(&id)?;
-    known(&app, &q).await?;
-    let (name, ids) = (q.clone(), vec![id.clone()]);
-    let found = blocking(&app, move |b| b.with(&name, |queue| queue.show(&ids))).await?;
+pub async fn show(KnownTask { queue, id }: KnownTask) -> ApiResult<Json<TaskInfo>> {
+    let ids = vec![id.clone()];
+    let found = queue.call(move |q| q.show(&ids)).await?;
     match found.into_iter().next().flatten() {
         Some(t) => Ok(Json(t)),
-        None => Err(unknown_task(&q, &id)),
+        None => Err(unknown_task(&queue.name, &id)),
     }
 }
 
 /// `DELETE /api/queues/{q}/tasks/{id}`: as `rpq cancel --json`. A waiting, scheduled,
 /// retrying or dead task is gone when this answers; one in flight is cancelled through its
 /// lease, and its consumer (`consumer`) stops the handler within about a second.
-pub async fn cancel(
-    State(app): State<Arc<App>>,
-    Path((q, id)): Path<(String, String)>,
-) -> ApiResult<Json<crate::queue::Cancelled>> {
-    queue_name(&q)?;
-    task_id(&id)?;
-    known(&app, &q).await?;
-    let (name, ids) = (q.clone(), vec![id.clone()]);
-    let done = blocking(&app, move |b| b.with(&name, |queue| queue.cancel(&ids))).await?;
+pub async fn cancel(KnownTask { queue, id }: KnownTask) -> ApiResult<Json<Cancelled>> {
+    let ids = vec![id.clone()];
+    let done = queue.call(move |q| q.cancel(&ids)).await?;
     match done.into_iter().next().flatten() {
         Some(c) => Ok(Json(c)),
-        None => Err(unknown_task(&q, &id)),
+        None => Err(unknown_task(&queue.name, &id)),
     }
 }
 
@@ -153,12 +137,9 @@ pub struct MoveBody {
 /// (409, and why); an unknown one is 404.
 pub async fn move_task(
     State(app): State<Arc<App>>,
-    Path((q, id)): Path<(String, String)>,
-    body: Result<Json<MoveBody>, JsonRejection>,
+    TaskPath { queue, id }: TaskPath,
+    Body(body): Body<MoveBody>,
 ) -> ApiResult<Json<TaskInfo>> {
-    let body = json_body(body)?;
-    queue_name(&q)?;
-    task_id(&id)?;
     let p = body.priority.as_ref().map(priority).transpose()?;
     if p.is_none() && !body.now {
         return Err(ApiError::new(
@@ -166,12 +147,9 @@ pub async fn move_task(
             "say what to do: {\"priority\": \"high\"}, {\"now\": true} or both",
         ));
     }
-    known(&app, &q).await?;
-    let (name, ids, now) = (q.clone(), vec![id.clone()], body.now);
-    let moved = blocking(&app, move |b| {
-        b.with(&name, |queue| queue.move_tasks(&ids, p, now))
-    })
-    .await?;
+    let queue = queue.known(&app).await?;
+    let (ids, now, q) = (vec![id.clone()], body.now, &queue.name);
+    let moved = queue.call(move |q| q.move_tasks(&ids, p, now)).await?;
     let conflict = |m: String| ApiError::new(StatusCode::CONFLICT, m);
     match moved.into_iter().next().unwrap_or(Moved::Unknown) {
         Moved::Done(t) => Ok(Json(*t)),
@@ -185,6 +163,6 @@ pub async fn move_task(
         Moved::Unreadable => Err(conflict(format!(
             "task '{id}' cannot be read (its stored body names no priority); not moved"
         ))),
-        Moved::Unknown => Err(unknown_task(&q, &id)),
+        Moved::Unknown => Err(unknown_task(q, &id)),
     }
 }
