@@ -3,6 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{blocking, rejection_words, Params, QueueName};
 use super::results::{reserve, wait_for, wait_on, waited_answer, WaitParams};
+use crate::producer;
 use crate::serve::App;
 use crate::task::{parse_input_line, setting_ms, NewTask, Task};
 use axum::body::Bytes;
@@ -14,9 +15,6 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::json;
 use std::sync::Arc;
-
-/// Tasks per push call of an NDJSON batch, as `produce --stdin --batch` defaults to.
-const PUSH_BATCH: usize = 500;
 
 /// A pushed task as `produce --json` prints it, with its line in an NDJSON batch.
 #[derive(Serialize)]
@@ -119,7 +117,7 @@ async fn push_and_wait(
 ) -> ApiResult<Response> {
     let mut task = one_task(body)?;
     if task.settings.keep_result_ms.is_none() {
-        task.settings.keep_result_ms = Some(setting_ms(crate::producer::WAIT_KEEP));
+        task.settings.keep_result_ms = Some(setting_ms(producer::WAIT_KEEP));
     }
     let slot = reserve(&app)?;
     let (t, name) = (task.clone(), q.clone());
@@ -135,20 +133,8 @@ async fn push_and_wait(
 async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
     let mut tasks: Vec<(usize, NewTask)> = Vec::new();
     let mut errors: Vec<LineError> = Vec::new();
-    for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
-        let line = i + 1;
-        let Ok(text) = std::str::from_utf8(raw) else {
-            errors.push(LineError {
-                line,
-                error: "not UTF-8".into(),
-            });
-            continue;
-        };
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        match parse_input_line(text) {
+    for (line, read) in producer::task_lines(body) {
+        match read {
             Ok(t) => tasks.push((line, t)),
             Err(error) => errors.push(LineError { line, error }),
         }
@@ -160,7 +146,7 @@ async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response
         ));
     }
     let mut pushed: Vec<Pushed> = Vec::with_capacity(tasks.len());
-    for chunk in tasks.chunks(PUSH_BATCH) {
+    for chunk in tasks.chunks(producer::DEFAULT_BATCH) {
         let batch: Vec<NewTask> = chunk.iter().map(|(_, t)| t.clone()).collect();
         let name = q.clone();
         let done = blocking(&app, move |b| {
