@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -84,13 +85,25 @@ fn one_task(body: &[u8]) -> ApiResult<NewTask> {
         .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, format!("not a task: {why}")))
 }
 
-async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
-    let task = one_task(body)?;
-    let t = task.clone();
-    let (created, flags) = blocking(&app, move |b| {
-        b.with_push(&q, |q| q.push(std::slice::from_ref(&t)))
+/// Pushes `batch` off the async threads, on a connection that carries `--shards` (a push may
+/// create the queue, so the queue need not be known): the batch back, when Redis took it, and
+/// whether each task was queued.
+async fn push_tasks(
+    app: &Arc<App>,
+    q: &str,
+    batch: Vec<NewTask>,
+) -> ApiResult<(Vec<NewTask>, DateTime<Utc>, Vec<bool>)> {
+    let name = q.to_string();
+    blocking(app, move |b| {
+        b.with_push(&name, |q| q.push(&batch))
+            .map(|(created, flags)| (batch, created, flags))
     })
-    .await?;
+    .await
+}
+
+async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
+    let (mut batch, created, flags) = push_tasks(&app, &q, vec![one_task(body)?]).await?;
+    let task = batch.remove(0);
     let queued = flags.first().copied().unwrap_or(false);
     let status = if queued {
         StatusCode::CREATED
@@ -120,11 +133,8 @@ async fn push_and_wait(
         task.settings.keep_result_ms = Some(setting_ms(producer::WAIT_KEEP));
     }
     let slot = reserve(&app)?;
-    let (t, name) = (task.clone(), q.clone());
-    let (_, flags) = blocking(&app, move |b| {
-        b.with_push(&name, |q| q.push(std::slice::from_ref(&t)))
-    })
-    .await?;
+    let (mut batch, _, flags) = push_tasks(&app, &q, vec![task]).await?;
+    let task = batch.remove(0);
     let queued = flags.first().copied().unwrap_or(false);
     let waited = wait_on(&app, slot, &q, &task.id, timeout).await?;
     Ok(waited_answer(&app, &task.id, Some(queued), waited, timeout))
@@ -148,12 +158,7 @@ async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response
     let mut pushed: Vec<Pushed> = Vec::with_capacity(tasks.len());
     for chunk in tasks.chunks(producer::DEFAULT_BATCH) {
         let batch: Vec<NewTask> = chunk.iter().map(|(_, t)| t.clone()).collect();
-        let name = q.clone();
-        let done = blocking(&app, move |b| {
-            b.with_push(&name, |q| q.push(&batch))
-                .map(|(created, flags)| (batch, created, flags))
-        })
-        .await;
+        let done = push_tasks(&app, &q, batch).await;
         let (batch, created, flags) = match done {
             Ok(d) => d,
             Err(e) => {
