@@ -2,12 +2,13 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Body, QueueName};
+use crate::output::records::DeadMovedNow;
 use crate::serve::App;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Which dead tasks an action is for: some ids, or `{"all": true}`.
@@ -20,28 +21,25 @@ pub struct Ids {
     all: bool,
 }
 
+/// `POST /api/queues/{q}/dead/retry`: as `rpq dead retry --json`.
 pub async fn dead_retry(
     State(app): State<Arc<App>>,
     q: QueueName,
     Body(ids): Body<Ids>,
-) -> ApiResult<Json<Value>> {
-    dead_action(app, q, ids, "retried").await
+) -> ApiResult<Response> {
+    dead_action(app, q, ids, true).await
 }
 
+/// `POST /api/queues/{q}/dead/purge`: as `rpq dead purge --json`.
 pub async fn dead_purge(
     State(app): State<Arc<App>>,
     q: QueueName,
     Body(ids): Body<Ids>,
-) -> ApiResult<Json<Value>> {
-    dead_action(app, q, ids, "purged").await
+) -> ApiResult<Response> {
+    dead_action(app, q, ids, false).await
 }
 
-async fn dead_action(
-    app: Arc<App>,
-    q: QueueName,
-    ids: Ids,
-    done: &'static str,
-) -> ApiResult<Json<Value>> {
+async fn dead_action(app: Arc<App>, q: QueueName, ids: Ids, retry: bool) -> ApiResult<Response> {
     // Exactly one of the two: some ids, or all.
     if ids.all != ids.ids.is_empty() {
         return Err(ApiError::new(
@@ -52,23 +50,23 @@ async fn dead_action(
     let queue = q.known(&app).await?;
     let list = ids.ids.clone();
     let n = queue
-        .call(move |q| match done {
-            "retried" => q.dead_retry(&list),
-            _ => q.dead_purge(&list),
+        .call(move |q| match retry {
+            true => q.dead_retry(&list),
+            false => q.dead_purge(&list),
         })
         .await?;
-    let q = &queue.name;
     if n.moved == 0 && !ids.ids.is_empty() {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no dead task with {} in queue '{q}'", plural_ids(&ids.ids)),
+            format!(
+                "no dead task with {} in queue '{}'",
+                plural_ids(&ids.ids),
+                queue.name
+            ),
         ));
     }
-    if n.unknown.is_empty() {
-        return Ok(Json(json!({ done: n.moved })));
-    }
-    // The same fields as `dead retry --json`: how many moved, and the ids that were not dead.
-    Ok(Json(json!({ done: n.moved, "unknown": n.unknown })))
+    // As `dead retry --json` prints it: how many moved, and the ids that were not dead.
+    Ok(Json(DeadMovedNow::new(retry, &n)).into_response())
 }
 
 fn plural_ids(ids: &[String]) -> String {

@@ -3,6 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{blocking, rejection_words, Params, QueueName};
 use super::results::{reserve, wait_for, wait_on, waited_answer, WaitParams};
+use crate::output::records::Produced;
 use crate::producer;
 use crate::serve::App;
 use crate::task::{parse_input_line, setting_ms, NewTask, Task};
@@ -18,14 +19,7 @@ use serde_json::json;
 use std::sync::Arc;
 
 /// A pushed task as `produce --json` prints it, with its line in an NDJSON batch.
-#[derive(Serialize)]
-struct Pushed {
-    #[serde(flatten)]
-    task: Task,
-    queued: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-}
+type Pushed = Produced<Task>;
 
 #[derive(Serialize)]
 struct LineError {

@@ -2,14 +2,15 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{blocking, duration, priority, Body, KnownQueue, QueueName};
-use crate::queue::{Cleared, Queue, Stats};
+use crate::output::records::PausedNow;
+use crate::queue::{Cleared, Paused, Queue, Stats};
 use crate::serve::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// Every queue: `{"queues": [stats...]}`, each as `rpq stats --json` prints it (and in its
@@ -69,7 +70,7 @@ pub async fn pause(
     State(app): State<Arc<App>>,
     q: QueueName,
     Body(body): Body<PauseBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let p = body.priority.as_ref().map(priority).transpose()?;
     let for_ = body
         .duration
@@ -84,7 +85,7 @@ pub async fn pause(
     }
     let q = q.known(&app).await?;
     let paused = q.call(move |queue| queue.pause(p, for_)).await?;
-    Ok(Json(json!({ "queue": q.name, "paused": paused })))
+    Ok(paused_now(&q.name, &paused))
 }
 
 /// `POST /api/queues/{q}/resume` with `{}` or `{"priority": P}`: as `rpq resume --json`; idle
@@ -93,9 +94,14 @@ pub async fn resume(
     State(app): State<Arc<App>>,
     q: QueueName,
     Body(body): Body<ResumeBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let p = body.priority.as_ref().map(priority).transpose()?;
     let q = q.known(&app).await?;
     let paused = q.call(move |queue| queue.resume(p)).await?;
-    Ok(Json(json!({ "queue": q.name, "paused": paused })))
+    Ok(paused_now(&q.name, &paused))
+}
+
+/// As `rpq pause --json` and `rpq resume --json` print it.
+fn paused_now(queue: &str, paused: &[Paused]) -> Response {
+    Json(PausedNow { paused, queue }).into_response()
 }
