@@ -92,6 +92,61 @@ fn serve_pushes_one_task_and_a_batch_with_a_bad_line() {
     assert_eq!(ids, ["m1", "b1"]);
 }
 
+/// An NDJSON push reads its lines with `produce --stdin`'s reader: the same body has the same
+/// bad lines, in the same words (a line that is not UTF-8, not JSON, not a task), and queues
+/// the same tasks, with the blank line skipped by both.
+#[test]
+fn serve_ndjson_push_names_bad_lines_as_produce_stdin_does() {
+    let server = redis();
+    let body: &[u8] = b"{\"type\":\"a\",\"priority\":1,\"id\":\"ok-1\"}\n\n\
+        {\"type\":\"t\xff\",\"priority\":1}\nnot json\n[1]\n\
+        {\"type\":\"b\",\"priority\":3,\"id\":\"ok-2\"}\n";
+    let out = rpq(&server)
+        .args(["--queue", "cli", "--json", "produce", "--stdin"])
+        .write_stdin(body)
+        .assert()
+        .code(65);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let cli: Vec<(u64, String)> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("line "))
+        .map(|l| {
+            let (n, why) = l.split_once(": ").unwrap();
+            (n.parse().unwrap(), why.to_string())
+        })
+        .collect();
+    let queued = |lines: &[Value]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let cli_ids = queued(&ndjson(&out.get_output().stdout));
+
+    let s = Serve::start(&server, &[]);
+    let r = Reply::from(
+        Serve::agent()
+            .post(s.url("/api/queues/api/tasks"))
+            .header("Content-Type", "application/x-ndjson")
+            .send(body),
+    )
+    .expect(400)
+    .json();
+    let api: Vec<(u64, String)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let why = e["error"].as_str().unwrap().to_string();
+            (e["line"].as_u64().unwrap(), why)
+        })
+        .collect();
+    assert_eq!(api, cli, "{stderr}");
+    assert_eq!(api.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [3, 4, 5]);
+    assert_eq!(queued(r["tasks"].as_array().unwrap()), cli_ids);
+    assert_eq!(cli_ids, ["ok-1", "ok-2"]);
+}
+
 #[test]
 fn serve_counts_and_lists_match_the_cli() {
     let server = redis();
