@@ -2,10 +2,10 @@
 //! handler's signature says what it needs (a JSON body, a query, a queue or task named in the
 //! path, a queue that exists) and its body only does the work. The checks run in the order of
 //! the handler's arguments, the body last; a queue is looked up (`Known`) after the handler
-//! has checked the rest, so bad input is a 400 whether or not the queue exists.
+//! has checked the rest, so bad input is a 400 whether or not the queue exists. The body's
+//! limit is here too: `MAX_BODY`, refused from its Content-Length before it is read.
 
 use super::error::{ApiError, ApiResult};
-use super::server::MAX_BODY;
 use crate::queue::keys::check_queue_name;
 use crate::queue::Queue;
 use crate::serve::backend::Backend;
@@ -14,12 +14,36 @@ use crate::task::{check_id, Priority};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
+
+/// Request bodies larger than this get 413.
+pub const MAX_BODY: usize = 4 << 20;
+
+/// A body whose Content-Length is over `MAX_BODY` is refused before any of it is read: a client
+/// that sent `Expect: 100-continue` (curl does for large bodies) then never sends it, instead of
+/// being cut off in the middle of it once the limit is reached.
+pub async fn refuse_large_bodies(req: Request, next: axum::middleware::Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > MAX_BODY as u64 => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is {n} bytes, over the limit of {MAX_BODY}; send large batches in parts"
+            ),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
 
 /// A JSON body, refused in rpq's words: 400, 413 or 415.
 pub struct Body<T>(pub T);

@@ -18,10 +18,9 @@ mod tasks;
 
 pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
+pub use extract::{refuse_large_bodies, MAX_BODY};
 pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};
 pub use results::result;
-pub use server::{
-    healthz, history, info, method_not_allowed, metrics, not_found, refuse_large_bodies, MAX_BODY,
-};
+pub use server::{healthz, history, info, method_not_allowed, metrics, not_found};
 pub use tasks::{cancel, list, move_task, show};

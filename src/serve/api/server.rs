@@ -14,32 +14,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-/// Request bodies larger than this get 413.
-pub const MAX_BODY: usize = 4 << 20;
-
-/// A body whose Content-Length is over `MAX_BODY` is refused before any of it is read: a client
-/// that sent `Expect: 100-continue` (curl does for large bodies) then never sends it, instead of
-/// being cut off in the middle of it once the limit is reached.
-pub async fn refuse_large_bodies(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    match declared {
-        Some(n) if n > MAX_BODY as u64 => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the body is {n} bytes, over the limit of {MAX_BODY}; send large batches in parts"
-            ),
-        )
-        .into_response(),
-        _ => next.run(req).await,
-    }
-}
 /// What this build can do, so the page shows the panels that work and no others.
 pub fn features() -> Value {
     json!({
