@@ -3,7 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{Body, QueueName};
 use crate::output::records::DeadMovedNow;
-use crate::serve::App;
+use crate::serve::app::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -8,8 +8,8 @@
 use super::error::{ApiError, ApiResult};
 use crate::queue::keys::check_queue_name;
 use crate::queue::Queue;
+use crate::serve::app::App;
 use crate::serve::backend::Backend;
-use crate::serve::App;
 use crate::task::{check_id, Priority};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};

@@ -5,7 +5,7 @@ use super::extract::{blocking, rejection_words, Params, QueueName};
 use super::results::{reserve, wait_for, wait_on, waited_answer, WaitParams};
 use crate::output::records::Produced;
 use crate::producer;
-use crate::serve::App;
+use crate::serve::app::App;
 use crate::task::{parse_input_line, setting_ms, NewTask, Task};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

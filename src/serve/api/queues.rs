@@ -4,7 +4,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{blocking, duration, priority, Body, KnownQueue, QueueName};
 use crate::output::records::PausedNow;
 use crate::queue::{Cleared, Paused, Queue, Stats};
-use crate::serve::App;
+use crate::serve::app::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -3,7 +3,8 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{duration, Params, TaskPath};
 use crate::queue::{KeptOutcome, Waited};
-use crate::serve::{waits, App};
+use crate::serve::app::App;
+use crate::serve::waits;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

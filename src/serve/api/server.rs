@@ -4,8 +4,9 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{blocking, Params};
 use crate::queue::STATES;
+use crate::serve::app::App;
 use crate::serve::history::Series;
-use crate::serve::{metrics, App};
+use crate::serve::metrics;
 use axum::extract::State;
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};

@@ -5,7 +5,7 @@ use super::extract::{
     priority, task_id, unknown_task, Body, KnownTask, Params, QueueName, TaskPath,
 };
 use crate::queue::{Cancelled, ListPage, ListQuery, Moved, State as TaskState, TaskInfo};
-use crate::serve::App;
+use crate::serve::app::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
