@@ -84,6 +84,35 @@ pub fn generate(
     Ok(pushed)
 }
 
+/// Tasks per push of task lines when no `--batch` is given (`rpq serve` pushes an NDJSON body
+/// in parts of this many).
+pub const DEFAULT_BATCH: usize = 500;
+
+/// One line of task input, as `produce --stdin` and an NDJSON push to `rpq serve` read it:
+/// None for a blank line, else the task or why the line is not one (not UTF-8, not JSON, not
+/// a task). `when` and `settings` apply to what the line does not say itself.
+pub fn task_line(bytes: &[u8], when: When, settings: Settings) -> Option<Result<NewTask, String>> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.trim(),
+        Err(e) => {
+            let why = format!("not valid UTF-8 (at byte {})", e.valid_up_to() + 1);
+            return Some(Err(why));
+        }
+    };
+    if text.is_empty() {
+        return None;
+    }
+    Some(parse_input_line_full(text, when, settings))
+}
+
+/// The task lines of a body read whole (an NDJSON push to `rpq serve`), each with its line
+/// number from 1; blank lines are skipped, as `produce --stdin` skips them.
+pub fn task_lines(body: &[u8]) -> impl Iterator<Item = (usize, Result<NewTask, String>)> + '_ {
+    body.split(|b| *b == b'\n')
+        .enumerate()
+        .filter_map(|(i, raw)| task_line(raw, When::NOW, Settings::default()).map(|t| (i + 1, t)))
+}
+
 /// What an import of task lines did.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Imported {
@@ -199,23 +228,14 @@ impl Import<'_> {
     /// One line of input: a task for the batch, a blank line, or a bad line reported.
     fn take(&mut self, bytes: &[u8]) {
         self.line_no += 1;
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t.trim(),
-            Err(e) => {
-                let why = format!("not valid UTF-8 (at byte {})", e.valid_up_to() + 1);
-                return self.bad_line(&why);
-            }
-        };
-        if text.is_empty() {
-            return;
-        }
-        match parse_input_line_full(text, self.when, self.settings) {
-            Ok(t) => {
+        match task_line(bytes, self.when, self.settings) {
+            None => {}
+            Some(Ok(t)) => {
                 self.held_since.get_or_insert_with(Instant::now);
                 self.batch.push(t);
                 self.lines.push(self.line_no);
             }
-            Err(why) => self.bad_line(&why),
+            Some(Err(why)) => self.bad_line(&why),
         }
     }
 

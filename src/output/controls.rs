@@ -12,7 +12,7 @@ impl Output {
     /// `pause` and `resume`: what is paused after the command, in one line.
     pub fn paused(&self, queue: &str, paused: &[Paused]) -> io::Result<()> {
         if self.json {
-            return self.json_line(&json!({ "queue": queue, "paused": paused }));
+            return self.json_line(&super::records::PausedNow { paused, queue });
         }
         if paused.is_empty() {
             return self.line(&format!("queue '{queue}' is not paused"));

@@ -11,6 +11,7 @@ mod controls;
 mod inspect;
 pub mod log;
 mod progress;
+pub mod records;
 mod stats;
 
 pub use progress::Progress;
@@ -169,13 +170,11 @@ impl Output {
     /// `[Producer] Generated task:` and its fields.
     pub fn produced(&self, label: &str, task: &Task, queued: bool) -> io::Result<()> {
         if self.json {
-            #[derive(Serialize)]
-            struct Line<'a> {
-                #[serde(flatten)]
-                task: &'a Task,
-                queued: bool,
-            }
-            return self.json_line(&Line { task, queued });
+            return self.json_line(&records::Produced {
+                task,
+                queued,
+                line: None,
+            });
         }
         let head = if queued {
             "Generated task:"
@@ -572,10 +571,8 @@ impl Output {
     /// were not dead, when there are any).
     pub fn dead_moved(&self, op: &str, m: &DeadMoved) -> io::Result<()> {
         let n = m.moved;
-        let field = if op == "retry" { "retried" } else { "purged" };
         match (self.json, op) {
-            (true, _) if m.unknown.is_empty() => self.json_line(&json!({ field: n })),
-            (true, _) => self.json_line(&json!({ field: n, "unknown": m.unknown })),
+            (true, _) => self.json_line(&records::DeadMovedNow::new(op == "retry", m)),
             (false, "retry") => self.line(&format!(
                 "Queued {} again",
                 count(n, "dead task", "dead tasks")

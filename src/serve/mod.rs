@@ -6,11 +6,13 @@
 //! `api` answers JSON, `pages` serves the files of `assets/` and the login form, `auth` decides
 //! who may ask, `history` samples the last hour for the charts and `metrics` writes the
 //! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own, `conns`
-//! accepts the connections (a cap, header and idle timeouts, accept errors that back off).
+//! accepts the connections (a cap, header and idle timeouts, accept errors that back off), and
+//! `app` is what every request shares.
 //! Must not hold queue logic: a route without a `Queue` method to call says so (501) rather
 //! than reaching into Redis itself.
 
 mod api;
+mod app;
 mod auth;
 mod backend;
 mod conns;
@@ -25,6 +27,7 @@ use crate::output::log::Event;
 use crate::output::note;
 use crate::shutdown::Shutdown;
 use anyhow::{Context, Result};
+use app::App;
 use auth::Auth;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -47,15 +50,6 @@ pub struct Options {
     pub max_connections: Option<usize>,
     /// `--idle-timeout`: a connection that sends no whole request header for this long is closed.
     pub idle_timeout: Duration,
-}
-
-/// Shared by every request.
-pub struct App {
-    backend: Arc<Backend>,
-    history: Arc<History>,
-    auth: Auth,
-    /// `?wait` on a push or a result: on threads of their own, bounded.
-    waits: Waits,
 }
 
 /// Threads for Redis calls at once; more requests wait for one.

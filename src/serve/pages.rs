@@ -2,8 +2,9 @@
 //! every response carries: a Content-Security-Policy that allows this server's own script and
 //! style files and nothing inline, no framing, no sniffing, no referrer to other sites.
 
+use super::api::ApiError;
+use super::app::App;
 use super::auth::{self, Verdict};
-use super::{api::ApiError, App};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

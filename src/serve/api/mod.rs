@@ -1,0 +1,26 @@
+//! The JSON API under `/api/`, `/metrics` and `/healthz`: each handler checks its input, runs
+//! `Queue` calls on a blocking thread through the `Backend`, and answers with the field names
+//! of rpq's NDJSON. No queue logic here: a route that the `Queue` API of a build cannot serve
+//! answers 501 and says which command it waits for (none does today).
+//!
+//! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, and `server` for what
+//! is about the server as a whole); `error` is the one error type, `extract` what a request
+//! carries, checked.
+
+mod dead;
+mod error;
+mod extract;
+mod push;
+mod queues;
+mod results;
+mod server;
+mod tasks;
+
+pub use dead::{dead_purge, dead_retry};
+pub use error::ApiError;
+pub use extract::{refuse_large_bodies, MAX_BODY};
+pub use push::push;
+pub use queues::{clear, pause, queue, queues, resume};
+pub use results::result;
+pub use server::{healthz, history, info, method_not_allowed, metrics, not_found};
+pub use tasks::{cancel, list, move_task, show};

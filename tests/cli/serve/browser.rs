@@ -1,0 +1,770 @@
+//! The page in a real headless Chromium driven through chromedriver (screenshots under
+//! target/tmp/serve-screenshots/): live counts, hostile task data shown as text, the tabs, a
+//! task's detail, move and cancel, the login and the read-only token.
+
+use super::*;
+
+/// Headless Chromium through chromedriver, driven by fantoccini on a small runtime of its own;
+/// the methods block, so the tests read top to bottom.
+struct Browser {
+    rt: tokio::runtime::Runtime,
+    client: Option<fantoccini::Client>,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .unwrap_or_else(|| {
+                panic!("chromium is not installed; run .ci/install-deps (Debian: chromium, chromium-driver)")
+            });
+        let port = free_port().unwrap();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start chromedriver ({e}); run .ci/install-deps (Debian: chromium-driver)")
+            });
+        wait_until(Duration::from_secs(20), "chromedriver to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "browserName": "chrome",
+            // An alert must stay open for the test to see it, not be dismissed for us.
+            "unhandledPromptBehavior": "ignore",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            },
+        });
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let caps = caps.as_object().unwrap().clone();
+        let client = rt
+            .block_on(
+                fantoccini::ClientBuilder::new(
+                    hyper_util::client::legacy::connect::HttpConnector::new(),
+                )
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+            )
+            .unwrap_or_else(|e| panic!("cannot start headless chromium: {e}"));
+        Browser {
+            rt,
+            client: Some(client),
+            driver,
+            _profile: profile,
+        }
+    }
+
+    fn c(&self) -> &fantoccini::Client {
+        self.client.as_ref().unwrap()
+    }
+
+    fn goto(&self, url: &str) {
+        self.rt.block_on(self.c().goto(url)).unwrap();
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.rt
+            .block_on(self.c().execute(script, vec![]))
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// Polls `script` (an expression) until it is truthy; returns its value.
+    fn wait_js(&self, what: &str, script: &str) -> Value {
+        let end = Instant::now() + Duration::from_secs(15);
+        loop {
+            let v = self.js(&format!("return ({script});"));
+            if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
+                return v;
+            }
+            if Instant::now() > end {
+                let page =
+                    self.js("return location.href + ': ' + document.body.innerText.slice(0, 400);");
+                panic!("timed out waiting for {what}: {script} is {v}; the page: {page}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The text of the first element matching `css`, or "" when there is none.
+    fn text(&self, css: &str) -> String {
+        let css = serde_json::to_string(css).unwrap();
+        self.js(&format!(
+            "const e = document.querySelector({css}); return e ? e.textContent : '';"
+        ))
+        .as_str()
+        .unwrap()
+        .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let el = self
+            .rt
+            .block_on(self.c().find(fantoccini::Locator::Css(css)))
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        self.rt.block_on(el.click()).unwrap();
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let el = self
+            .rt
+            .block_on(self.c().find(fantoccini::Locator::Css(css)))
+            .unwrap();
+        self.rt.block_on(el.send_keys(text)).unwrap();
+    }
+
+    /// The text of an open alert, if one fired.
+    fn alert(&self) -> Option<String> {
+        match self.rt.block_on(self.c().get_alert_text()) {
+            Ok(t) => Some(t),
+            Err(e) if e.is_no_such_alert() => None,
+            Err(e) => panic!("asking for an alert: {e}"),
+        }
+    }
+
+    fn size(&self, w: u32, h: u32) {
+        self.rt.block_on(self.c().set_window_size(w, h)).unwrap();
+    }
+
+    /// Saves a screenshot under target/tmp/serve-screenshots/NAME.png.
+    fn screenshot(&self, name: &str) {
+        let png = self.rt.block_on(self.c().screenshot()).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(c) = self.client.take() {
+            let _ = self.rt.block_on(c.close());
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The overview row of `queue`: its cells' text (of a priority cell, its count).
+fn row_js(queue: &str) -> String {
+    format!(
+        "[...(document.querySelector('tr[data-queue=\"{queue}\"]') || {{children: []}}).children].map(td => (td.querySelector('.count') || td).textContent)"
+    )
+}
+
+#[test]
+fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
+    let mut server = redis();
+    crate::support::push_lines(&server, "mail", &[task_lines(12, "m")]);
+    make_dead(&server, "reports", 1);
+    crate::support::push_lines(&server, "reports", &[task_lines(4, "r")]);
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/"));
+    b.wait_js(
+        "the mail row",
+        "document.querySelector('tr[data-queue=\"mail\"] td.prio-high .count')?.textContent === '4'",
+    );
+    let cells = b.js(&format!("return {};", row_js("mail")));
+    // Queue, waiting (with its bar), high, medium, low, scheduled, in flight, retrying, dead, ...
+    assert_eq!(cells[0], json!("mail"));
+    assert_eq!(cells[1], json!("12"));
+    let st = stats_json(&server, "mail");
+    for (i, f) in ["high", "medium", "low"].iter().enumerate() {
+        assert_eq!(cells[2 + i], json!(st[f].to_string()), "{f}");
+    }
+    let reports = b.js(&format!("return {};", row_js("reports")));
+    assert_eq!(
+        (&reports[1], &reports[8]),
+        (&json!("4"), &json!("1")),
+        "{reports}"
+    );
+    // Totals over every queue.
+    assert_eq!(b.text("#totals .tile[data-key=waiting] .value"), "16");
+    // Pushed elsewhere, seen here without a reload.
+    s.send(
+        "POST",
+        "/api/queues/mail/tasks",
+        "application/x-ndjson",
+        &task_lines(5, "late"),
+    )
+    .expect(200);
+    b.wait_js("the new tasks", &format!("{}[1] === '17'", row_js("mail")));
+    b.wait_js(
+        "the chart",
+        "document.querySelectorAll('#chart-backlog path').length >= 1",
+    );
+    let timing = b.js(
+        "const p = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+         const nav = performance.getEntriesByType('navigation')[0];
+         const res = performance.getEntriesByType('resource');
+         return { first_paint_ms: p ? p.startTime : null,
+                  bytes: nav.transferSize + res.filter(r => r.name.includes('/assets/')).reduce((a, r) => a + r.transferSize, 0),
+                  dom_content_loaded_ms: nav.domContentLoadedEventEnd };",
+    );
+    eprintln!("page timing: {timing}");
+    assert!(
+        timing["first_paint_ms"]
+            .as_f64()
+            .is_some_and(|t| t < 5000.0),
+        "{timing}"
+    );
+    b.screenshot("overview");
+
+    // The queue page: the dead task, its retry button, and it is back in line.
+    b.click("tr[data-queue=\"reports\"] a");
+    b.wait_js(
+        "the queue page",
+        "document.querySelector('#tab-dead .count')?.textContent === '1'",
+    );
+    b.click("#tab-dead");
+    b.wait_js(
+        "the dead row",
+        "document.querySelector('#tasks tbody tr[data-id=\"dead-0\"] button[data-action=retry]')",
+    );
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"dead-0\"] td.error"),
+        "exit status 3: boom"
+    );
+    b.screenshot("queue-dead");
+    b.click("#tasks tbody tr[data-id=\"dead-0\"] button[data-action=retry]");
+    b.wait_js(
+        "the retry to land",
+        "document.querySelector('#tab-dead .count')?.textContent === '0'",
+    );
+    let st = stats_json(&server, "reports");
+    assert_eq!(
+        (st["dead"].as_u64(), st["waiting"].as_u64()),
+        (Some(0), Some(5))
+    );
+    b.click("#tab-waiting");
+    b.wait_js(
+        "the task waiting",
+        "document.querySelector('#tasks tbody tr[data-id=\"dead-0\"]')",
+    );
+    b.screenshot("queue-waiting");
+
+    // Redis away: the page says so and keeps the last numbers.
+    server.kill();
+    b.wait_js("the banner", "!document.getElementById('banner').hidden");
+    assert!(b.text("#banner").contains("Redis is unreachable"));
+    assert_eq!(b.text("#status-text"), "Redis unreachable");
+    b.screenshot("redis-down");
+    assert_eq!(b.alert(), None);
+}
+
+#[test]
+fn browser_shows_hostile_task_data_as_text() {
+    let server = redis();
+    let payload = "<script>alert(1)</script>";
+    let kind = "\"><img src=x onerror=alert(1)>";
+    // xss-1 goes first (high) and dies; the other two wait.
+    let lines = [
+        json!({"type": kind, "priority": 1, "payload": payload, "id": "xss-1"}).to_string(),
+        json!({"type": kind, "priority": 2, "payload": {"html": "<b onmouseover=alert(1)>hi</b>"}, "id": "<i>xss-2</i>"}).to_string(),
+        json!({"type": kind, "priority": 3, "payload": payload, "id": "xss-3"}).to_string(),
+    ];
+    crate::support::push_lines(&server, "evil", &lines);
+    rpq(&server)
+        .args([
+            "--queue",
+            "evil",
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "echo '<img src=x onerror=alert(2)>' >&2; exit 1"])
+        .assert()
+        .success();
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/evil"));
+    b.wait_js(
+        "the waiting rows",
+        "document.querySelectorAll('#tasks tbody tr').length === 2",
+    );
+    let row = "#tasks tbody tr[data-id=\"<i>xss-2</i>\"]";
+    assert_eq!(b.text(&format!("{row} td.type")), kind);
+    assert_eq!(b.text(&format!("{row} td.id")), "<i>xss-2</i>");
+    assert_eq!(
+        b.text(&format!("{row} td.payload")),
+        "{\"html\":\"<b onmouseover=alert(1)>hi</b>\"}"
+    );
+    b.click("#tab-dead");
+    b.wait_js(
+        "the dead row",
+        "document.querySelector('#tasks tbody tr[data-id=\"xss-1\"]')",
+    );
+    let row = "#tasks tbody tr[data-id=\"xss-1\"]";
+    assert_eq!(b.text(&format!("{row} td.type")), kind);
+    assert_eq!(b.text(&format!("{row} td.payload")), payload);
+    assert!(b
+        .text(&format!("{row} td.error"))
+        .contains("<img src=x onerror=alert(2)>"));
+    // Open the detail: every field as text, and the whole task as JSON text.
+    b.click(&format!("{row} button.link"));
+    b.wait_js(
+        "the detail",
+        "document.querySelector('#drawer:not([hidden]) #d-body .payload-json')",
+    );
+    assert_eq!(b.text("#d-title"), "xss-1");
+    assert_eq!(b.text("#d-body dd[data-field=type]"), kind);
+    assert!(b
+        .text("#d-body dd[data-field=error]")
+        .contains("<img src=x onerror=alert(2)>"));
+    assert_eq!(
+        b.text("#d-body .payload-json"),
+        serde_json::to_string(payload).unwrap()
+    );
+    // Nothing of it became markup, and nothing ran.
+    let markup = b.js(
+        "return { imgs: [...document.images].filter(i => !i.src.endsWith('/assets/icon.svg')).length,
+                  scripts: document.scripts.length,
+                  handlers: document.querySelectorAll('[onerror],[onmouseover]').length,
+                  bold: document.querySelectorAll('#tasks b, #tasks i, #drawer b, #drawer i').length };",
+    );
+    assert_eq!(
+        markup,
+        json!({"imgs": 0, "scripts": 1, "handlers": 0, "bold": 0})
+    );
+    assert_eq!(b.alert(), None);
+    b.screenshot("hostile-detail");
+    b.click("#d-close");
+    b.wait_js(
+        "the detail to close",
+        "document.getElementById('drawer').hidden",
+    );
+    b.screenshot("hostile-data");
+    // A phone's width: the same data, as cards, and the detail over the whole screen.
+    b.size(390, 844);
+    b.wait_js(
+        "cards",
+        "getComputedStyle(document.querySelector('#tasks thead')).display === 'none'",
+    );
+    b.js("document.getElementById('tasks').scrollIntoView(); return null;");
+    b.screenshot("hostile-data-phone");
+    b.click(&format!("{row} button.link"));
+    b.wait_js(
+        "the detail",
+        "document.querySelector('#drawer:not([hidden]) #d-body .payload-json')",
+    );
+    b.screenshot("hostile-detail-phone");
+    assert_eq!(b.alert(), None);
+}
+
+/// A time the page shows as an hour from now, less the moments the test took.
+fn in_an_hour(text: &str) -> bool {
+    text.contains("in 59m") || text.contains("in 1h")
+}
+
+/// The queue page's new views in a real browser: the scheduled, in-flight and retrying tabs,
+/// a task's detail with every field `show` gives, lookup by id, run now, move and cancel (of a
+/// waiting task and of one in flight, which its consumer reports `cancelled`); and the
+/// overview's scheduled count and oldest wait per priority. Every piece of task data is
+/// hostile, and stays text.
+#[test]
+fn browser_tabs_detail_lookup_move_and_cancel() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    let payload = "<script>alert(1)</script>";
+    let kind = "\"><img src=x onerror=alert(1)>";
+    let s = Serve::start(&server, &[]);
+    let push = |t: Value| s.post("/api/queues/ops/tasks", &t).expect(201).json();
+    // Retrying, with a hostile error.
+    push(json!({"type": kind, "priority": 1, "payload": payload, "id": "r1"}));
+    rpq(&server)
+        .args([
+            "--queue",
+            "ops",
+            "consume",
+            "--count",
+            "1",
+            "--backoff",
+            "1h",
+        ])
+        .args(["--exec", "echo '<img src=x onerror=alert(3)>' >&2; exit 3"])
+        .assert()
+        .success();
+    push(
+        json!({"type": kind, "priority": 2, "payload": {"html": payload}, "id": "s1", "in": "1h"}),
+    );
+    push(json!({"type": kind, "priority": "low", "payload": payload, "id": "w1"}));
+    push(json!({"type": kind, "priority": "low", "payload": payload, "id": "w2"}));
+    push(json!({"type": kind, "priority": "high", "payload": payload, "id": "h1"}));
+    // h1 is held, by a consumer whose name is markup too.
+    let holder = Proc::spawn(
+        crate::support::process(&server)
+            .args(["--queue", "ops", "--json", "consume", "--name", "<b>w9</b>"])
+            .args([
+                "--exec",
+                r#"if [ "$RPQ_TASK_ID" = h1 ]; then exec sleep 30; fi"#,
+            ]),
+    );
+    crate::support::wait_in_flight(&mut c, "ops", 1);
+    let b = Browser::start();
+
+    // The overview: the scheduled count, and how long the first low task has waited.
+    b.goto(&s.url("/"));
+    b.wait_js("the ops row", &format!("{}[5] === '1'", row_js("ops")));
+    b.wait_js(
+        "the low wait",
+        "/\\d/.test(document.querySelector('tr[data-queue=\"ops\"] td.prio-low .oldest').textContent)",
+    );
+    assert_eq!(b.text("tr[data-queue=\"ops\"] td.prio-high .oldest"), "");
+    assert_eq!(b.text("#totals .tile[data-key=scheduled] .value"), "1");
+    b.screenshot("overview-scheduled");
+
+    // A limit on a type whose name is markup: shown in the queue's limits, as text.
+    let limited = "<img src=x onerror=alert(4)>";
+    rpq(&server)
+        .args(["--queue", "ops", "limit", "--type", limited])
+        .args(["--rate", "5/s", "--max-in-flight", "2"])
+        .assert()
+        .success();
+    b.goto(&s.url("/queues/ops"));
+    b.wait_js(
+        "the limits",
+        "!document.getElementById('q-limits-wrap').hidden",
+    );
+    assert_eq!(
+        b.js("return [...document.querySelectorAll('#q-limits tbody td')].map(td => td.textContent);"),
+        json!([limited, "5 per 1s, burst 5", "0 of 2"])
+    );
+    // Pause low for 5 minutes with the button: the page says so, and the queue is paused.
+    b.wait_js(
+        "the pause button",
+        "!document.getElementById('pause').disabled",
+    );
+    assert_eq!(b.js("return resume.disabled;"), json!(true));
+    b.click("#pause");
+    b.js("document.getElementById('pause-priority').value = '3'; \
+          document.getElementById('pause-for').value = '5m'; return null;");
+    b.click("#pause-form button[type=submit]");
+    b.wait_js(
+        "the paused line",
+        "!document.getElementById('q-paused').hidden && document.getElementById('q-paused').dataset.priorities === '3'",
+    );
+    let text = b.text("#q-paused .what");
+    assert!(
+        text.starts_with("low until ") && text.contains("(in 4m"),
+        "{text}"
+    );
+    let paused = stats_json(&server, "ops")["paused"].clone();
+    assert_eq!(paused.as_array().map(|a| a.len()), Some(1), "{paused}");
+    assert_eq!(paused[0]["priority"], json!(3));
+    assert!(paused[0]["until"].is_string(), "{paused}");
+    b.wait_js("resume", "!document.getElementById('resume').disabled");
+    b.screenshot("queue-paused");
+    b.click("#resume");
+    b.wait_js(
+        "the paused line to go",
+        "document.getElementById('q-paused').hidden",
+    );
+    assert_eq!(stats_json(&server, "ops")["paused"], json!([]));
+    assert_eq!(b.js("return resume.disabled;"), json!(true));
+    for (tab, n) in [
+        ("waiting", "2"),
+        ("scheduled", "1"),
+        ("in-flight", "1"),
+        ("retrying", "1"),
+    ] {
+        b.wait_js(
+            &format!("the {tab} count"),
+            &format!("document.querySelector('#tab-{tab} .count')?.textContent === '{n}'"),
+        );
+    }
+    // Types an id into the lookup box (emptied first) and submits it.
+    let lookup = |id: &str| {
+        b.js("document.getElementById('lookup-id').value = ''; return null;");
+        b.type_into("#lookup-id", id);
+        b.click("#lookup button[type=submit]");
+    };
+    let row = |id: &str| format!("#tasks tbody tr[data-id=\"{id}\"]");
+    let show_tab = |tab: &str, id: &str| {
+        b.click(&format!("#tab-{tab}"));
+        b.wait_js(
+            &format!("{id} in {tab}"),
+            &format!("document.querySelector('{}')", row(id).replace('\'', "\\'")),
+        );
+    };
+    show_tab("scheduled", "s1");
+    assert_eq!(b.text(&format!("{} td.type", row("s1"))), kind);
+    assert!(
+        b.text(&format!("{} td.time", row("s1"))).contains("in 59m"),
+        "due in an hour"
+    );
+    assert_eq!(
+        b.text(&format!("{} td.payload", row("s1"))),
+        json!({"html": payload}).to_string()
+    );
+    b.screenshot("queue-scheduled");
+    show_tab("in-flight", "h1");
+    assert_eq!(b.text(&format!("{} td.who", row("h1"))), "<b>w9</b>");
+    assert_eq!(b.text(&format!("{} td.short", row("h1"))), "1 of 3");
+    b.screenshot("queue-in-flight");
+    show_tab("retrying", "r1");
+    assert!(b
+        .text(&format!("{} td.error", row("r1")))
+        .contains("<img src=x onerror=alert(3)>"));
+    b.screenshot("queue-retrying");
+
+    // A task's detail: every field of `rpq show`, as text.
+    b.click(&format!("{} button.link", row("r1")));
+    let field = |f: &str| b.text(&format!("#d-body dd[data-field={f}]"));
+    b.wait_js(
+        "the detail",
+        "document.querySelector('#d-body dd[data-field=state]')",
+    );
+    let shown = s.get("/api/queues/ops/tasks/r1").expect(200).json();
+    for f in shown.as_object().unwrap().keys() {
+        if f != "id" && f != "payload" {
+            assert!(!field(f).is_empty(), "the detail has no {f}");
+        }
+    }
+    assert_eq!(
+        (field("state"), field("type")),
+        ("Retrying".into(), kind.to_string())
+    );
+    assert!(field("error").contains("<img src=x onerror=alert(3)>"));
+    // An hour's backoff, give or take its jitter: later.
+    let retry = field("retry_at");
+    assert!(
+        retry.contains(" · in ") && !retry.contains("ago"),
+        "{retry}"
+    );
+    b.screenshot("detail-retrying");
+    // Run now: waiting again; then moved to low.
+    b.click("#d-body button[data-action=now]");
+    b.wait_js(
+        "r1 due now",
+        "document.querySelector('#d-body dd[data-field=state]')?.textContent === 'Waiting'",
+    );
+    assert_eq!(
+        s.get("/api/queues/ops/tasks/r1").json()["state"],
+        json!("waiting")
+    );
+    b.click("#d-body button[data-action=move][data-priority=\"3\"]");
+    b.wait_js(
+        "r1 low",
+        "document.querySelector('#d-body dd[data-field=priority]')?.textContent.includes('low')",
+    );
+    assert_eq!(
+        s.get("/api/queues/ops/tasks/r1").json()["priority"],
+        json!(3)
+    );
+    b.click("#d-close");
+    b.wait_js(
+        "the detail closed",
+        "document.getElementById('drawer').hidden",
+    );
+
+    // Lookup by id: a task, and an id the queue does not know.
+    lookup("s1");
+    b.wait_js(
+        "s1's detail",
+        "document.querySelector('#d-body dd[data-field=state]')?.textContent === 'Scheduled'",
+    );
+    assert_eq!(b.text("#d-title"), "s1");
+    assert!(in_an_hour(&field("due_at")), "{}", field("due_at"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&b.text("#d-body .payload-json")).unwrap(),
+        json!({"html": payload})
+    );
+    assert_eq!(b.js("return location.hash;"), json!("#task=s1"));
+    b.screenshot("detail-scheduled");
+    lookup("no-such-task");
+    b.wait_js(
+        "the miss",
+        "document.querySelector('#d-body .empty')?.textContent.includes('No task no-such-task')",
+    );
+    b.click("#d-close");
+
+    // Cancel asks twice, then the waiting task is gone.
+    show_tab("waiting", "w1");
+    let cancel = format!("{} button[data-action=cancel]", row("w1"));
+    b.click(&cancel);
+    assert_eq!(b.text(&cancel), "Sure?");
+    // The rows are redrawn as the numbers change (each poll); the button stays armed across.
+    let sel = serde_json::to_string(&cancel).unwrap();
+    b.js(&format!(
+        "window.armedButton = document.querySelector({sel}); return null;"
+    ));
+    b.wait_js("a redraw", "!window.armedButton.isConnected");
+    assert_eq!(b.text(&cancel), "Sure?");
+    s.get("/api/queues/ops/tasks/w1").expect(200);
+    b.click(&cancel);
+    b.wait_js(
+        "w1 to go",
+        &format!(
+            "!document.querySelector('{}')",
+            row("w1").replace('\'', "\\'")
+        ),
+    );
+    s.get("/api/queues/ops/tasks/w1").expect(404);
+    // The task in flight, from its detail: its consumer stops it and reports it cancelled.
+    lookup("h1");
+    b.wait_js(
+        "h1's detail",
+        "document.querySelector('#d-body dd[data-field=consumer]')?.textContent === '<b>w9</b>'",
+    );
+    assert!(
+        field("lease_until").contains("in "),
+        "{}",
+        field("lease_until")
+    );
+    b.screenshot("detail-in-flight");
+    b.click("#d-body button[data-action=cancel]");
+    b.click("#d-body button[data-action=cancel]");
+    b.wait_js(
+        "the consumer to stop it",
+        "document.querySelector('#d-body .empty')?.textContent.includes('No task h1')",
+    );
+    wait_until(Duration::from_secs(10), "the consumer to report h1", || {
+        holder.stdout_lines().iter().any(|l| l.contains("\"h1\""))
+    });
+    holder.signal(libc::SIGTERM);
+    let out = holder.end(Duration::from_secs(20));
+    assert!(out.status.success(), "{}", out.stderr);
+    let h1 = ndjson(&out.stdout)
+        .into_iter()
+        .find(|l| l["id"] == json!("h1"))
+        .unwrap();
+    assert_eq!(h1["outcome"], json!("cancelled"));
+
+    // Nothing of the data became markup, and nothing ran; then the same on a phone.
+    let markup = b.js(
+        "return { imgs: [...document.images].filter(i => !i.src.endsWith('/assets/icon.svg')).length,
+                  scripts: document.scripts.length,
+                  bold: document.querySelectorAll('#tasks b, #tasks i, #drawer b, #drawer i').length };",
+    );
+    assert_eq!(markup, json!({"imgs": 0, "scripts": 1, "bold": 0}));
+    assert_eq!(b.alert(), None);
+    b.click("#d-close");
+    b.size(390, 844);
+    show_tab("scheduled", "s1");
+    b.js("document.getElementById('tabs').scrollIntoView(); return null;");
+    b.screenshot("queue-scheduled-phone");
+    b.click(&format!("{} button.link", row("s1")));
+    b.wait_js(
+        "s1's detail",
+        "document.querySelector('#d-body dd[data-field=state]')",
+    );
+    b.screenshot("detail-scheduled-phone");
+    b.click("#d-close");
+    // Paused (through the API, this time): the overview says so beside the queue's name.
+    s.post("/api/queues/ops/pause", &json!({})).expect(200);
+    b.goto(&s.url("/"));
+    b.wait_js(
+        "the ops row",
+        "document.querySelector('tr[data-queue=\"ops\"]')",
+    );
+    b.wait_js(
+        "the paused badge",
+        "document.querySelector('tr[data-queue=\"ops\"] .paused-badge:not([hidden])')?.textContent === 'paused'",
+    );
+    b.js("document.getElementById('queues').scrollIntoView(); return null;");
+    b.screenshot("overview-phone");
+    assert_eq!(b.alert(), None);
+}
+
+#[test]
+fn browser_login_with_a_token() {
+    let server = redis();
+    crate::support::push_lines(&server, "q", &[task_lines(3, "t")]);
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .arg("serve");
+    let s = Serve::spawn(cmd);
+    let b = Browser::start();
+    b.goto(&s.url("/"));
+    b.wait_js("the login form", "location.pathname === '/login'");
+    b.type_into("#token", "not-the-token-at-all");
+    b.click("button[type=submit]");
+    b.wait_js("the refusal", "document.querySelector('.login-error')");
+    b.screenshot("login-refused");
+    b.type_into("#token", TOKEN);
+    b.click("button[type=submit]");
+    b.wait_js(
+        "the overview",
+        "document.querySelector('tr[data-queue=\"q\"]')",
+    );
+    assert_eq!(b.js(&format!("return {};", row_js("q")))[1], json!("3"));
+    // The session cookie is not for scripts.
+    assert_eq!(b.js("return document.cookie;"), json!(""));
+    b.screenshot("logged-in");
+    b.click("#logout button");
+    b.wait_js("the login form again", "location.pathname === '/login'");
+    b.goto(&s.url("/"));
+    b.wait_js("still signed out", "location.pathname === '/login'");
+    // SIGTERM with the browser's connections still open: they close, and it exits 0.
+    let started = Instant::now();
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn browser_with_the_read_token_offers_no_button_that_would_fail() {
+    const READ: &str = "read-only-token-for-a-wall-screen";
+    let server = redis();
+    make_dead(&server, "q", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("read-token");
+    std::fs::write(&file, READ).unwrap();
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .args(["serve", "--read-token-file"])
+        .arg(&file);
+    let s = Serve::spawn(cmd);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/q"));
+    b.wait_js("the login form", "location.pathname === '/login'");
+    b.type_into("#token", READ);
+    b.click("button[type=submit]");
+    b.wait_js("signed in", "location.pathname === '/'");
+    b.goto(&s.url("/queues/q"));
+    b.wait_js(
+        "the dead count",
+        "document.querySelector('#tab-dead .count')?.textContent === '1'",
+    );
+    b.click("#tab-dead");
+    b.wait_js(
+        "the dead row",
+        "document.querySelector('#tasks tbody tr[data-id=\"dead-0\"]')",
+    );
+    b.screenshot("read-only");
+    // The buttons are in the page (the same script draws it) and none shows.
+    let shown = b.js(
+        "const all = [...document.querySelectorAll('[data-action], [data-confirm], #pause, #resume')];
+         return [all.length, all.filter(e => e.offsetParent !== null).length,
+                 document.querySelector('#access').offsetParent !== null,
+                 document.querySelector('#access').textContent];",
+    );
+    assert!(shown[0].as_u64().unwrap() > 0, "{shown}");
+    assert_eq!(shown[1], json!(0), "{shown}");
+    assert_eq!((&shown[2], &shown[3]), (&json!(true), &json!("read-only")));
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+}
