@@ -1,0 +1,149 @@
+//! Emptying a queue: `clear` (the tasks), `clear --all` (their history too), `queues remove`
+//! and `destroy` (every key).
+
+use super::script::{array, int, CLEAR};
+use super::{keys, Cleared, Queue, Removed};
+use anyhow::{Context, Result};
+
+impl Queue {
+    /// Removes every task; consumers holding one find their lease lost when they ack.
+    pub fn clear(&mut self) -> Result<Cleared> {
+        let mut total = Cleared::default();
+        for shard in 0..self.shards.len() {
+            let items = array(self.invoke(shard, &CLEAR, &[], "clearing")?)?;
+            let n = |i: usize| int(items.get(i)).map(|v| v as u64);
+            total.waiting += n(0)?;
+            total.in_flight += n(1)?;
+            total.retrying += n(2)?;
+            total.dead += n(3)?;
+            total.scheduled += n(4)?;
+        }
+        if self.shards.len() > 1 {
+            let key = keys::wake_all(&self.name);
+            redis::cmd("DEL")
+                .arg(&key)
+                .exec(&mut self.conn)
+                .map_err(|e| self.explain(0, e, "DEL"))
+                .with_context(|| format!("clearing queue '{}'", self.name))?;
+        }
+        total.removed =
+            total.waiting + total.in_flight + total.retrying + total.dead + total.scheduled;
+        total.kept = vec!["results", "totals", "consumers", "settings", "schedules"];
+        Ok(total)
+    }
+
+    /// After `clear`, `clear --all`: drops what `clear` keeps of the tasks' history too, the
+    /// kept results, the totals (the settings in the stats hash stay) and the consumers' entries.
+    /// Returns how many kept results it removed; what stays is then the settings and schedules.
+    pub fn clear_history(&mut self) -> Result<u64> {
+        let mut results = 0;
+        let all = self.queue_keys()?;
+        for shard in 0..self.shards.len() {
+            let k = self.shards[shard].clone();
+            let tag = keys::tag(&self.name, shard);
+            let prefix = format!("rpq:{{{tag}}}:{}", keys::RESULT_PREFIX);
+            let found: Vec<&String> = all.iter().filter(|key| key.starts_with(&prefix)).collect();
+            results += found.len() as u64;
+            let fields: Vec<String> = redis::cmd("HKEYS")
+                .arg(k.stats())
+                .query(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "HKEYS"))
+                .with_context(|| format!("clearing queue '{}'", self.name))?;
+            let totals: Vec<&String> = fields
+                .iter()
+                .filter(|f| !STATS_SETTINGS.contains(&f.as_str()))
+                .collect();
+            let mut pipe = redis::pipe();
+            pipe.cmd("UNLINK").arg(k.consumers()).ignore();
+            if !totals.is_empty() {
+                pipe.cmd("HDEL").arg(k.stats()).arg(totals).ignore();
+            }
+            for chunk in found.chunks(UNLINK_BATCH) {
+                pipe.cmd("UNLINK").arg(chunk).ignore();
+            }
+            pipe.exec(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "UNLINK"))
+                .with_context(|| format!("clearing queue '{}'", self.name))?;
+        }
+        Ok(results)
+    }
+
+    /// Deletes every key of the queue (`rpq queues remove`): its tasks, kept results, counters,
+    /// consumers' entries, settings and schedules; it is no longer listed. Consumers still on it
+    /// find their leases lost.
+    pub fn remove(&mut self) -> Result<Removed> {
+        let l = self.lengths()?;
+        let keys = self.queue_keys()?;
+        let results = keys
+            .iter()
+            .filter(|k| k.contains(&format!("}}:{}", keys::RESULT_PREFIX)))
+            .count() as u64;
+        // Keys of one hash tag together (a cluster wants them so), the meta key alone and last.
+        let (meta, rest) = keys
+            .split_last()
+            .expect("queue_keys ends with the meta key");
+        let mut groups: Vec<Vec<&String>> = Vec::new();
+        for k in rest {
+            match groups.last_mut() {
+                Some(g) if g.len() < UNLINK_BATCH && tag_of(g[0]) == tag_of(k) => g.push(k),
+                _ => groups.push(vec![k]),
+            }
+        }
+        groups.push(vec![meta]);
+        for g in groups {
+            redis::cmd("UNLINK")
+                .arg(g)
+                .exec(&mut self.conn)
+                .map_err(|e| self.explain(0, e, "UNLINK"))
+                .with_context(|| format!("removing queue '{}'", self.name))?;
+        }
+        self.pinned = false;
+        self.existed = false;
+        Ok(Removed {
+            queue: self.name.clone(),
+            tasks: l.waiting + l.in_flight + l.retrying + l.dead + l.scheduled,
+            waiting: l.waiting,
+            in_flight: l.in_flight,
+            retrying: l.retrying,
+            dead: l.dead,
+            scheduled: l.scheduled,
+            results,
+            keys: keys.len() as u64,
+        })
+    }
+
+    /// Deletes every key of the queue, counters and settings too, as if it never existed
+    /// (`rpq bench` cleaning up its own queue).
+    pub fn destroy(&mut self) -> Result<()> {
+        // One call per shard: keys of different hash tags may live on different cluster nodes.
+        for (i, k) in self.shards.clone().iter().enumerate() {
+            let mut cmd = redis::cmd("UNLINK");
+            cmd.arg(k.all());
+            if i == 0 {
+                cmd.arg(keys::meta(&self.name));
+                cmd.arg(keys::wake_all(&self.name));
+            }
+            cmd.query::<()>(&mut self.conn)
+                .with_context(|| format!("deleting queue '{}'", self.name))?;
+        }
+        Ok(())
+    }
+}
+
+/// Fields of a shard's stats hash that are settings and bookkeeping, not totals: `clear --all`
+/// keeps them (aging and the controls flag live in `checks`).
+const STATS_SETTINGS: [&str; 5] = [
+    "checks",
+    "ctl_gen",
+    "prune_cursor",
+    "receipts_cursor",
+    "lost",
+];
+
+/// Keys deleted by one UNLINK at most.
+const UNLINK_BATCH: usize = 500;
+
+/// The hash tag of one of our keys, `rpq:{TAG}:...`.
+fn tag_of(key: &str) -> &str {
+    key.split_once("}:").map_or(key, |(t, _)| t)
+}
