@@ -13,6 +13,7 @@
 
 use super::keys::LIMITED_LINES;
 use super::script::{array, int, CONTROL};
+use super::stored::LimitRecord;
 use super::types::{Limit, LimitChange, Paused};
 use super::Queue;
 use crate::error::UsageError;
@@ -81,16 +82,14 @@ impl ShardControls {
         }
         c.lines = sets.keys().copied().filter(|&n| n >= 1).collect();
         for (line, def) in defs {
-            // "G|T|b|m|n|per|B|M": the last four are the limit as it was set.
-            let f: Vec<&str> = def.split('|').collect();
-            let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+            let r = LimitRecord::parse(&def);
             c.limits.push(Stored {
                 line,
                 enc: sets.get(&line).cloned().filter(|_| line > 0),
-                rate: num(4),
-                per_ms: num(5),
-                burst: num(6),
-                max_in_flight: num(7),
+                rate: r.rate,
+                per_ms: r.per_ms,
+                burst: r.burst,
+                max_in_flight: r.max_in_flight,
                 busy: busy.get(&line).copied().unwrap_or(0),
             });
         }

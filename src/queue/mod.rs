@@ -27,6 +27,7 @@ pub mod score;
 mod script;
 pub use script::FireCode;
 mod shards;
+mod stored;
 mod time;
 mod types;
 
@@ -503,7 +504,7 @@ impl Queue {
             .with_context(|| format!("reading task {id} of queue '{}'", self.name))?;
         Ok(state
             .as_deref()
-            .and_then(|s| s.split('|').nth(1))
+            .and_then(|s| stored::StateRecord::parse(s).score)
             .map_or(0, score::priority_of))
     }
 

@@ -3,6 +3,7 @@
 //! can be in with what `show`, `list`, `cancel`, `move` and `queues` answer.
 
 use super::keys::Key;
+use super::stored::{ClaimRecord, ConsumerRecord, LostRecord, RingSlot, StateRecord};
 use crate::task::{ms_to_time, rfc3339, Priority, Task};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -203,32 +204,6 @@ pub enum KeptOutcome {
     Dead,
 }
 
-impl Kept {
-    /// Reads the one element of a result key (common.lua's keep_record): "d|ms|result" or
-    /// "x|ms|error"; None for anything else.
-    pub fn parse(id: &str, record: &[u8]) -> Option<Kept> {
-        let mut parts = record.splitn(3, |&b| b == b'|');
-        let (tag, ms, rest) = (parts.next()?, parts.next()?, parts.next()?);
-        let ms: i64 = std::str::from_utf8(ms).ok()?.parse().ok()?;
-        let (outcome, result, error) = match tag {
-            b"d" => (KeptOutcome::Done, Some(rest.to_vec()), None),
-            b"x" => (
-                KeptOutcome::Dead,
-                None,
-                Some(String::from_utf8_lossy(rest).into_owned()),
-            ),
-            _ => return None,
-        };
-        Some(Kept {
-            id: id.to_string(),
-            outcome,
-            finished_at: ms_to_time(ms),
-            result,
-            error,
-        })
-    }
-}
-
 fn result_json<S: serde::Serializer>(r: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
     let text = String::from_utf8_lossy(r.as_deref().unwrap_or_default());
     let text = text.strip_suffix('\n').unwrap_or(&text);
@@ -396,14 +371,8 @@ impl Counters {
                 "failed" => c.failed = n(),
                 "recovered" => c.recovered = n(),
                 "lost" => {
-                    let mut parts = value.split('|').map(|p| p.parse::<u64>().unwrap_or(0));
-                    let (at, pushes, acks) = (parts.next(), parts.next(), parts.next());
-                    if let (Some(at), Some(pushes), Some(acks)) = (at, pushes, acks) {
-                        c.lost = Some(LostWrites {
-                            at: ms_to_time(at as i64),
-                            pushes,
-                            acks,
-                        });
+                    if let Some(lost) = LostRecord::parse(value) {
+                        c.lost = Some(lost);
                     }
                 }
                 // Issue 15: done and failed in one second, 'd:<second>' and 'f:<second>'.
@@ -419,13 +388,11 @@ impl Counters {
                 }
                 // The ring of an rpq before issue 15, 'm:<slot>' = "second|done|failed".
                 f if f.starts_with("m:") => {
-                    let mut parts = value.split('|').map(|p| p.parse::<i64>().unwrap_or(0));
-                    let (sec, d, f) = (parts.next(), parts.next(), parts.next());
                     // The current second and the 59 before it; older slots are stale.
-                    if let (Some(sec), Some(d), Some(f)) = (sec, d, f) {
-                        if sec <= now_sec && now_sec - sec < RECENT_SECS {
-                            c.recent_done += d.max(0) as u64;
-                            c.recent_failed += f.max(0) as u64;
+                    if let Some(slot) = RingSlot::parse(value) {
+                        if slot.sec <= now_sec && now_sec - slot.sec < RECENT_SECS {
+                            c.recent_done += slot.done.max(0) as u64;
+                            c.recent_failed += slot.failed.max(0) as u64;
                         }
                     }
                 }
@@ -435,11 +402,11 @@ impl Counters {
         c.consumers = consumers
             .iter()
             .map(|(name, v)| {
-                let (seen, done) = v.split_once('|').unwrap_or((v, "0"));
+                let r = ConsumerRecord::parse(v);
                 ConsumerSeen {
                     name: name.clone(),
-                    last_seen: ms_to_time(seen.parse().unwrap_or(0)),
-                    done: done.parse().unwrap_or(0),
+                    last_seen: ms_to_time(r.seen_ms),
+                    done: r.done,
                 }
             })
             .collect();
@@ -728,18 +695,14 @@ pub(super) struct Stored {
 impl TaskInfo {
     pub(super) fn new(id: &str, state: State, s: &Stored) -> TaskInfo {
         let time = |ms: &str| ms.parse::<f64>().ok().map(|v| ms_to_time(v as i64));
-        let claim: Vec<&str> = s
+        // A claim of this rpq's layout (an older rpq's has four fields, without these).
+        let claim = s
             .claim
             .as_deref()
-            .map_or(vec![], |c| c.splitn(6, '|').collect());
-        // A claim of this rpq's layout (an older rpq's has four fields, without these).
-        let held = state == State::InFlight && claim.len() == 6;
-        let (state_attempts, state_error) = match s.state.as_deref() {
-            Some(v) => {
-                let mut parts = v.splitn(3, '|');
-                let n = parts.next().and_then(|n| n.parse::<u32>().ok());
-                (n, parts.nth(1).map(str::to_string))
-            }
+            .and_then(ClaimRecord::parse)
+            .filter(|_| state == State::InFlight);
+        let (state_attempts, state_error) = match s.state.as_deref().map(StateRecord::parse) {
+            Some(r) => (r.attempts, r.error.map(str::to_string)),
             None => (None, None),
         };
         let info: serde_json::Value = s
@@ -747,8 +710,8 @@ impl TaskInfo {
             .as_deref()
             .and_then(|j| serde_json::from_str(j).ok())
             .unwrap_or_default();
-        let attempt = if held {
-            claim[3].parse().unwrap_or(0)
+        let attempt = if let Some(c) = &claim {
+            c.attempt
         } else if state == State::Dead {
             info["attempts"]
                 .as_u64()
@@ -783,10 +746,10 @@ impl TaskInfo {
         TaskInfo {
             task,
             state,
-            consumer: held.then(|| claim[5].to_string()),
-            claimed_at: if held { time(claim[1]) } else { None },
+            consumer: claim.as_ref().map(|c| c.consumer.to_string()),
+            claimed_at: claim.as_ref().and_then(|c| time(c.claimed_ms)),
             lease_until: if state == State::InFlight { at } else { None },
-            max_attempts: if held { claim[2].parse().ok() } else { None },
+            max_attempts: claim.as_ref().and_then(|c| c.max_attempts),
             retry_at: if state == State::Retrying { at } else { None },
             died_at: if state == State::Dead { at } else { None },
             error,
