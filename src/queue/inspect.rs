@@ -6,6 +6,7 @@
 
 use super::keys::{self, Keys};
 use super::script::{array, int, opt_string, string, MoveCode, CANCEL, INSPECT, MOVE, PEEK};
+use super::stored::Stored;
 use super::types::*;
 use super::{score, Queue};
 use crate::conn;

@@ -2,11 +2,15 @@
 //! struct with the one parser of it, and the test below has the real scripts write every one
 //! and reads it back, so a script that changes a format breaks a test here, not a page.
 //!
+//! Also here: the stats and consumers hashes read into `Counters`, and inspect.lua's reply of
+//! one task read into a `TaskInfo`.
+//!
 //! Readers are lenient as the stored data may come from an older rpq: a field that does not
 //! parse reads as its default, as it always has.
 
-use super::types::{Kept, KeptOutcome, LostWrites};
-use crate::task::ms_to_time;
+use super::types::RECENT_SECS;
+use super::types::{ConsumerSeen, Counters, Kept, KeptOutcome, LostWrites, State, TaskInfo};
+use crate::task::{ms_to_time, Task};
 
 /// A claim, in the claims hash (claim.lua, claim_fast.lua): "token|claimed ms|max
 /// attempts|attempts|pending score|consumer".
@@ -162,6 +166,155 @@ impl Kept {
             result,
             error,
         })
+    }
+}
+
+// What `stats` reads of the stats and consumers hashes.
+
+impl Counters {
+    /// Reads the stats hash (totals, the last minute as `d:<second>` and `f:<second>`, done and
+    /// failed in that second, and the ring of older rpq, `m:<slot>` = "second|done|failed") and the
+    /// consumers hash (name = "last seen ms|done"). Unreadable fields count as zero.
+    pub fn parse(
+        now_ms: i64,
+        stats: &[(String, String)],
+        consumers: &[(String, String)],
+    ) -> Counters {
+        let now_sec = now_ms.div_euclid(1000);
+        let mut c = Counters {
+            now: ms_to_time(now_ms),
+            ..Counters::default()
+        };
+        for (field, value) in stats {
+            let n = || value.parse::<i64>().unwrap_or(0).max(0) as u64;
+            match field.as_str() {
+                "pushed" => c.pushed = n(),
+                "done" => c.done = n(),
+                "failed" => c.failed = n(),
+                "recovered" => c.recovered = n(),
+                "lost" => {
+                    if let Some(lost) = LostRecord::parse(value) {
+                        c.lost = Some(lost);
+                    }
+                }
+                // Issue 15: done and failed in one second, 'd:<second>' and 'f:<second>'.
+                f if f.starts_with("d:") || f.starts_with("f:") => {
+                    let sec = f[2..].parse::<i64>().ok();
+                    if sec.is_some_and(|s| s <= now_sec && now_sec - s < RECENT_SECS) {
+                        if f.starts_with("d:") {
+                            c.recent_done += n();
+                        } else {
+                            c.recent_failed += n();
+                        }
+                    }
+                }
+                // The ring of an rpq before issue 15, 'm:<slot>' = "second|done|failed".
+                f if f.starts_with("m:") => {
+                    // The current second and the 59 before it; older slots are stale.
+                    if let Some(slot) = RingSlot::parse(value) {
+                        if slot.sec <= now_sec && now_sec - slot.sec < RECENT_SECS {
+                            c.recent_done += slot.done.max(0) as u64;
+                            c.recent_failed += slot.failed.max(0) as u64;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        c.consumers = consumers
+            .iter()
+            .map(|(name, v)| {
+                let r = ConsumerRecord::parse(v);
+                ConsumerSeen {
+                    name: name.clone(),
+                    last_seen: ms_to_time(r.seen_ms),
+                    done: r.done,
+                }
+            })
+            .collect();
+        c.consumers.sort_by(|a, b| a.name.cmp(&b.name));
+        c
+    }
+}
+
+// What inspect.lua answers of one task.
+
+/// What the scripts hold of one task besides its place (inspect.lua's reply), as stored.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Stored {
+    /// Its set's score: the pending score, or a time in ms.
+    pub score: String,
+    pub body: Option<String>,
+    /// "token|claimed ms|max attempts|attempts|pending score|consumer"
+    pub claim: Option<String>,
+    /// "attempts|pending score[|last error]"
+    pub state: Option<String>,
+    /// JSON {error, attempts}
+    pub dead_info: Option<String>,
+}
+
+impl TaskInfo {
+    pub(super) fn new(id: &str, state: State, s: &Stored) -> TaskInfo {
+        let time = |ms: &str| ms.parse::<f64>().ok().map(|v| ms_to_time(v as i64));
+        // A claim of this rpq's layout (an older rpq's has four fields, without these).
+        let claim = s
+            .claim
+            .as_deref()
+            .and_then(ClaimRecord::parse)
+            .filter(|_| state == State::InFlight);
+        let (state_attempts, state_error) = match s.state.as_deref().map(StateRecord::parse) {
+            Some(r) => (r.attempts, r.error.map(str::to_string)),
+            None => (None, None),
+        };
+        let info: serde_json::Value = s
+            .dead_info
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let attempt = if let Some(c) = &claim {
+            c.attempt
+        } else if state == State::Dead {
+            info["attempts"]
+                .as_u64()
+                .map(|n| n as u32)
+                .or(state_attempts)
+                .unwrap_or(0)
+        } else {
+            state_attempts.unwrap_or(0)
+        };
+        let mut error = if state == State::Dead {
+            info["error"].as_str().map(str::to_string)
+        } else {
+            state_error
+        };
+        let task = match s.body.as_deref().map(|b| Task::from_stored(id, b, attempt)) {
+            Some(Ok(t)) => t,
+            other => {
+                let why = match other {
+                    Some(Err(why)) => why,
+                    _ => "stored body is missing".to_string(),
+                };
+                error.get_or_insert(why);
+                let p = if state == State::Waiting {
+                    super::score::priority_of(&s.score)
+                } else {
+                    0
+                };
+                Task::unreadable(id, p, attempt)
+            }
+        };
+        let at = time(&s.score);
+        TaskInfo {
+            task,
+            state,
+            consumer: claim.as_ref().map(|c| c.consumer.to_string()),
+            claimed_at: claim.as_ref().and_then(|c| time(c.claimed_ms)),
+            lease_until: if state == State::InFlight { at } else { None },
+            max_attempts: claim.as_ref().and_then(|c| c.max_attempts),
+            retry_at: if state == State::Retrying { at } else { None },
+            died_at: if state == State::Dead { at } else { None },
+            error,
+        }
     }
 }
 
