@@ -1,7 +1,8 @@
 //! Claiming: one round trip that acks, recovers and leases (claim.lua, or claim_fast.lua when
 //! the last reply said nothing else is due), and waiting for work when there is none.
 
-use super::script::{array, int, opt_string, string, AckCode, HeldCode, Lua, CLAIM, CLAIM_FAST};
+use super::script::{array, int, opt_string, string, AckCode, HeldCode, Lua, WAKE_CAP};
+use super::script::{CLAIM, CLAIM_FAST};
 use super::types::*;
 use super::{keys, new_token, push_leases, results, Queue};
 use crate::task::{ms_to_time, Task};
@@ -196,7 +197,7 @@ impl Queue {
             .ignore()
             .cmd("LTRIM")
             .arg(&key)
-            .arg(-64)
+            .arg(-(WAKE_CAP as i64))
             .arg(-1)
             .ignore()
             .exec(&mut self.conn)

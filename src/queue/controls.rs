@@ -12,7 +12,7 @@
 //! with ids spread evenly over the shards it reaches them when every shard has work.
 
 use super::keys::LIMITED_LINES;
-use super::script::{array, int, CONTROL};
+use super::script::{array, int, CONTROL, NEVER_MS, WAKE_CAP};
 use super::stored::LimitRecord;
 use super::types::{Limit, LimitChange, Paused};
 use super::Queue;
@@ -21,9 +21,6 @@ use crate::task::{ms_to_time, Priority};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// A pause "until resumed" is stored as this time (`NEVER` in common.lua).
-const NEVER_MS: i64 = 1_000_000_000_000_000;
 
 /// One limit as a shard stores it ("limit:S", common.lua).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -205,7 +202,7 @@ impl Queue {
         for shard in (0..self.shards.len()).rev() {
             let reply = array(self.invoke(shard, &CONTROL, &args, what)?)?;
             if op == "resume" {
-                self.wake_others(shard, 64)?;
+                self.wake_others(shard, WAKE_CAP)?;
             }
             first = Some(reply);
         }
@@ -290,7 +287,7 @@ impl Queue {
                 cap_asked,
             ];
             self.invoke(shard, &CONTROL, &args, "setting a limit")?;
-            self.wake_others(shard, 64)?;
+            self.wake_others(shard, WAKE_CAP)?;
         }
         let enc = (!enc.is_empty()).then_some(enc);
         let all = self.read_controls()?;
@@ -338,7 +335,7 @@ impl Queue {
                     break;
                 }
             }
-            self.wake_others(shard, 64)?;
+            self.wake_others(shard, WAKE_CAP)?;
         }
         Ok(removed)
     }

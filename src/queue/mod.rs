@@ -42,7 +42,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use keys::Keys;
 use rand::Rng;
-use script::{array, flags, int, AckCode, ExtendCode};
+use script::{array, flags, int, AckCode, ExtendCode, PushCode};
 use script::{ACK, EXTEND, PUSH, RELEASE};
 use std::time::Duration;
 
@@ -353,11 +353,11 @@ impl Queue {
             .skip(1)
             .take(n)
             .map(|v| {
-                Ok(match int(Some(v))? {
-                    1 => Pushed::Queued,
-                    2 => Pushed::Done(ms_to_time(int(done_at.next())?)),
-                    _ if resent => Pushed::Queued,
-                    _ => Pushed::Known,
+                Ok(match PushCode::from_reply(v)? {
+                    PushCode::Queued => Pushed::Queued,
+                    PushCode::Done => Pushed::Done(ms_to_time(int(done_at.next())?)),
+                    PushCode::Known if resent => Pushed::Queued,
+                    PushCode::Known => Pushed::Known,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
