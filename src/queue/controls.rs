@@ -13,7 +13,7 @@
 
 use super::keys::LIMITED_LINES;
 use super::script::{array, int, CONTROL, NEVER_MS, WAKE_CAP};
-use super::stored::LimitRecord;
+use super::stored::{Field, LimitRecord};
 use super::types::{Limit, LimitChange, Paused};
 use super::Queue;
 use crate::error::UsageError;
@@ -49,12 +49,12 @@ pub(super) struct ShardControls {
 }
 
 impl ShardControls {
-    fn parse(fields: &[(String, String)]) -> ShardControls {
+    fn parse(fields: &[Field]) -> ShardControls {
         let mut c = ShardControls::default();
         let mut sets: BTreeMap<usize, String> = BTreeMap::new();
         let mut busy: BTreeMap<usize, u64> = BTreeMap::new();
         let mut defs: BTreeMap<usize, String> = BTreeMap::new();
-        for (field, value) in fields {
+        for Field { name: field, value } in fields {
             let Some((kind, n)) = field.split_once(':') else {
                 continue;
             };
@@ -160,11 +160,7 @@ impl Queue {
             .with_context(|| format!("reading the controls of queue '{}'", self.name))?;
         replies
             .into_iter()
-            .map(|v| {
-                let fields: Vec<(String, String)> = redis::from_redis_value(v)
-                    .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
-                Ok(ShardControls::parse(&fields))
-            })
+            .map(|v| Ok(ShardControls::parse(&Field::all_of(v)?)))
             .collect()
     }
 
@@ -365,7 +361,7 @@ mod tests {
 
     #[test]
     fn controls_read_as_stored() {
-        let f = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let f = Field::new;
         let c = ShardControls::parse(&[
             f("pause:1", &NEVER_MS.to_string()),
             f("pause:3", "5000"),

@@ -2,6 +2,7 @@
 //! sizes and small hashes, never a scan of the tasks.
 
 use super::script::{array, int, opt_string, OLDEST};
+use super::stored::Field;
 use super::{controls, score, Counters, Lengths, Queue, Stats};
 use crate::task::{Priority, Task};
 use anyhow::{Context, Result};
@@ -28,9 +29,9 @@ impl Queue {
                 .chain(lines.iter().map(|&n| k.limited(n).to_string()));
             for key in waiting {
                 for p in Priority::ALL {
-                    let (min, max) = score::priority_range(p);
+                    let range = score::priority_range(p);
                     let mut c = redis::cmd("ZCOUNT");
-                    c.arg(&key).arg(min).arg(max);
+                    c.arg(&key).arg(range.min).arg(range.max);
                     cmds.push(c);
                 }
             }
@@ -76,7 +77,6 @@ impl Queue {
     /// never a look at the tasks themselves. Shards add up; a consumer seen on several shards
     /// counts its latest time and the sum of what it did.
     pub fn counters(&mut self) -> Result<Counters> {
-        type Fields = Vec<(String, String)>;
         let (secs, micros): (i64, i64) = redis::cmd("TIME")
             .query(&mut self.conn)
             .map_err(|e| self.explain(0, e, "TIME"))
@@ -95,14 +95,10 @@ impl Queue {
             .with_context(|| format!("reading counters of queue '{}'", self.name))?;
         let mut total = Counters::parse(now_ms, &[], &[]);
         for chunk in replies.chunks(2) {
-            let fields = |v: &redis::Value| -> Result<Fields> {
-                redis::from_redis_value(v.clone())
-                    .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))
-            };
             total.add(Counters::parse(
                 now_ms,
-                &fields(&chunk[0])?,
-                &fields(&chunk[1])?,
+                &Field::all_of(chunk[0].clone())?,
+                &Field::all_of(chunk[1].clone())?,
             ));
         }
         Ok(total)

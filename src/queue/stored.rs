@@ -12,6 +12,33 @@ use super::types::RECENT_SECS;
 use super::types::{ConsumerSeen, Counters, Kept, KeptOutcome, LostWrites, State, TaskInfo};
 use crate::task::{ms_to_time, Task};
 
+/// One field of a hash, as HGETALL answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+impl Field {
+    #[cfg(test)]
+    pub fn new(name: &str, value: &str) -> Field {
+        Field {
+            name: name.to_string(),
+            value: value.to_string(),
+        }
+    }
+
+    /// The fields of an HGETALL reply.
+    pub fn all_of(reply: redis::Value) -> anyhow::Result<Vec<Field>> {
+        let pairs: Vec<(String, String)> = redis::from_redis_value(reply)
+            .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
+        Ok(pairs
+            .into_iter()
+            .map(|(name, value)| Field { name, value })
+            .collect())
+    }
+}
+
 /// A claim, in the claims hash (claim.lua, claim_fast.lua): "token|claimed ms|max
 /// attempts|attempts|pending score|consumer".
 #[derive(Debug, Clone, PartialEq)]
@@ -175,17 +202,13 @@ impl Counters {
     /// Reads the stats hash (totals, the last minute as `d:<second>` and `f:<second>`, done and
     /// failed in that second, and the ring of older rpq, `m:<slot>` = "second|done|failed") and the
     /// consumers hash (name = "last seen ms|done"). Unreadable fields count as zero.
-    pub fn parse(
-        now_ms: i64,
-        stats: &[(String, String)],
-        consumers: &[(String, String)],
-    ) -> Counters {
+    pub(super) fn parse(now_ms: i64, stats: &[Field], consumers: &[Field]) -> Counters {
         let now_sec = now_ms.div_euclid(1000);
         let mut c = Counters {
             now: ms_to_time(now_ms),
             ..Counters::default()
         };
-        for (field, value) in stats {
+        for Field { name: field, value } in stats {
             let n = || value.parse::<i64>().unwrap_or(0).max(0) as u64;
             match field.as_str() {
                 "pushed" => c.pushed = n(),
@@ -223,8 +246,8 @@ impl Counters {
         }
         c.consumers = consumers
             .iter()
-            .map(|(name, v)| {
-                let r = ConsumerRecord::parse(v);
+            .map(|Field { name, value }| {
+                let r = ConsumerRecord::parse(value);
                 ConsumerSeen {
                     name: name.clone(),
                     last_seen: ms_to_time(r.seen_ms),

@@ -2,6 +2,7 @@
 
 use super::keys;
 use super::script::{int, FireCode, AGING, FIRE, SCHEDULE};
+use super::stored::Field;
 use super::Queue;
 use crate::schedule::{Definition, Stored};
 use anyhow::{Context, Result};
@@ -96,9 +97,7 @@ impl Queue {
             .with_context(|| format!("reading the schedules of queue '{}'", self.name))?;
         let mut all: Vec<Stored> = Vec::new();
         for reply in replies {
-            let fields: Vec<(String, String)> = redis::from_redis_value(reply)
-                .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
-            for (name, value) in fields {
+            for Field { name, value } in Field::all_of(reply)? {
                 let Some(s) = Stored::parse(&name, &value) else {
                     continue;
                 };

@@ -739,14 +739,12 @@ pub struct LimitChange {
 
 #[cfg(test)]
 mod tests {
-    use super::super::stored::Stored;
+    use super::super::stored::{Field, Stored};
     use super::*;
     use crate::task::ms_to_time;
 
-    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn pairs(p: &[(&str, &str)]) -> Vec<Field> {
+        p.iter().map(|(k, v)| Field::new(k, v)).collect()
     }
 
     fn stored(score: &str, claim: Option<&str>, state: Option<&str>, info: Option<&str>) -> Stored {
