@@ -2,21 +2,23 @@
 //! and `destroy` (every key).
 
 use super::script::{array, int, CLEAR};
-use super::{keys, Cleared, Queue, Removed};
+use super::{keys, Cleared, Lengths, Queue, Removed, STATES};
 use anyhow::{Context, Result};
 
 impl Queue {
     /// Removes every task; consumers holding one find their lease lost when they ack.
     pub fn clear(&mut self) -> Result<Cleared> {
-        let mut total = Cleared::default();
+        // clear.lua counts the set of every state, given their places in the key layout.
+        let sets: Vec<String> = STATES
+            .iter()
+            .map(|d| (d.key as usize + 1).to_string())
+            .collect();
+        let mut l = Lengths::default();
         for shard in 0..self.shards.len() {
-            let items = array(self.invoke(shard, &CLEAR, &[], "clearing")?)?;
-            let n = |i: usize| int(items.get(i)).map(|v| v as u64);
-            total.waiting += n(0)?;
-            total.in_flight += n(1)?;
-            total.retrying += n(2)?;
-            total.dead += n(3)?;
-            total.scheduled += n(4)?;
+            let items = array(self.invoke(shard, &CLEAR, &sets, "clearing")?)?;
+            for (i, d) in STATES.iter().enumerate() {
+                *l.of_state_mut(d.state) += int(items.get(i))? as u64;
+            }
         }
         if self.shards.len() > 1 {
             let key = keys::wake_all(&self.name);
@@ -26,10 +28,10 @@ impl Queue {
                 .map_err(|e| self.explain(0, e, "DEL"))
                 .with_context(|| format!("clearing queue '{}'", self.name))?;
         }
-        total.removed =
-            total.waiting + total.in_flight + total.retrying + total.dead + total.scheduled;
-        total.kept = vec!["results", "totals", "consumers", "settings", "schedules"];
-        Ok(total)
+        Ok(Cleared::of(
+            &l,
+            vec!["results", "totals", "consumers", "settings", "schedules"],
+        ))
     }
 
     /// After `clear`, `clear --all`: drops what `clear` keeps of the tasks' history too, the
@@ -101,7 +103,7 @@ impl Queue {
         self.existed = false;
         Ok(Removed {
             queue: self.name.clone(),
-            tasks: l.waiting + l.in_flight + l.retrying + l.dead + l.scheduled,
+            tasks: l.tasks(),
             waiting: l.waiting,
             in_flight: l.in_flight,
             retrying: l.retrying,
@@ -146,4 +148,64 @@ const UNLINK_BATCH: usize = 500;
 /// The hash tag of one of our keys, `rpq:{TAG}:...`.
 fn tag_of(key: &str) -> &str {
     key.split_once("}:").map_or(key, |(t, _)| t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::queue::{ClaimOptions, NO_ACKS};
+    use crate::server::RedisServer;
+    use crate::task::{Due, NewTask, Priority, When};
+    use std::time::Duration;
+
+    fn task(id: &str, due: Due) -> NewTask {
+        NewTask {
+            id: id.to_string(),
+            kind: "t".into(),
+            priority: Priority::MEDIUM,
+            payload: serde_json::Value::Null,
+            when: When { due, ttl: None },
+            settings: Default::default(),
+            named: true,
+        }
+    }
+
+    /// One task in every state of `STATES`: counted once by `lengths`, and once by `clear`,
+    /// which leaves none. A state missed by either is a count off here.
+    #[test]
+    fn every_state_is_counted_and_cleared() {
+        let server = RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"));
+        let mut q = Queue::open(&Config::for_url(&server.url(), "states")).unwrap();
+        let opts = ClaimOptions {
+            consumer: "c".into(),
+            lease: Duration::from_secs(600),
+            max_attempts: 2,
+            count: 1,
+        };
+        let day = Due::In(Duration::from_secs(86_400));
+        q.push(&[task("retrying", Due::Now)]).unwrap();
+        let t = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
+        q.fail(&t.lease(), Duration::from_secs(600), "x", false)
+            .unwrap();
+        q.push(&[task("dead", Due::Now)]).unwrap();
+        let t = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
+        q.fail(&t.lease(), Duration::ZERO, "x", true).unwrap();
+        q.push(&[task("in-flight", Due::Now)]).unwrap();
+        q.claim(&opts, NO_ACKS).unwrap();
+        q.push(&[task("waiting", Due::Now), task("scheduled", day)])
+            .unwrap();
+        let l = q.lengths().unwrap();
+        for d in &STATES {
+            assert_eq!(l.of_state(d.state), 1, "{}", d.name);
+        }
+        assert_eq!(l.tasks(), STATES.len() as u64);
+        let c = q.clear().unwrap();
+        assert_eq!(c.removed, STATES.len() as u64);
+        let cleared = [c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead];
+        assert_eq!(cleared, [1; 5]);
+        // In flight stays until its holder learns it was cancelled.
+        let l = q.lengths().unwrap();
+        assert_eq!(l.tasks(), l.in_flight);
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::script::{array, int, opt_string, OLDEST};
 use super::stored::Field;
-use super::{controls, score, Counters, Lengths, Queue, Stats};
+use super::{controls, score, Counters, Lengths, Queue, State, StateDef, Stats, STATES};
 use crate::task::{Priority, Task};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -20,6 +20,12 @@ impl Queue {
         &mut self,
         ctl: &[controls::ShardControls],
     ) -> Result<Lengths> {
+        // Waiting tasks are counted by priority, in pending and the lines; every other state
+        // is the size of its set.
+        let others: Vec<&StateDef> = STATES
+            .iter()
+            .filter(|d| d.state != State::Waiting)
+            .collect();
         let mut cmds = Vec::new();
         let mut per_shard = Vec::new();
         for (i, k) in self.shards.iter().enumerate() {
@@ -35,42 +41,36 @@ impl Queue {
                     cmds.push(c);
                 }
             }
-            for key in [k.inflight(), k.delayed(), k.dead(), k.scheduled()] {
+            for d in &others {
                 let mut c = redis::cmd("ZCARD");
-                c.arg(key);
+                c.arg(k.get(d.key));
                 cmds.push(c);
             }
-            per_shard.push(3 * (1 + lines.len()) + 4);
+            per_shard.push(3 * (1 + lines.len()) + others.len());
         }
         let replies = self
             .query_many("ZCOUNT", cmds)
             .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
-        let mut sum = [0u64; 7];
+        let mut l = Lengths::default();
         let mut rest = &replies[..];
         for n in per_shard {
             let (chunk, more) = rest.split_at(n.min(rest.len()));
             rest = more;
-            let (waiting, sets) = chunk.split_at(chunk.len().saturating_sub(4));
+            let (waiting, sets) = chunk.split_at(chunk.len().saturating_sub(others.len()));
             for prio in waiting.chunks(3) {
-                for (s, v) in sum.iter_mut().zip(prio) {
+                for (s, v) in [&mut l.high, &mut l.medium, &mut l.low]
+                    .into_iter()
+                    .zip(prio)
+                {
                     *s += int(Some(v))? as u64;
                 }
             }
-            for (s, v) in sum[3..].iter_mut().zip(sets) {
-                *s += int(Some(v))? as u64;
+            for (d, v) in others.iter().zip(sets) {
+                *l.of_state_mut(d.state) += int(Some(v))? as u64;
             }
         }
-        let [high, medium, low, in_flight, retrying, dead, scheduled] = sum;
-        Ok(Lengths {
-            waiting: high + medium + low,
-            high,
-            medium,
-            low,
-            in_flight,
-            retrying,
-            dead,
-            scheduled,
-        })
+        l.waiting = l.high + l.medium + l.low;
+        Ok(l)
     }
 
     /// Counters and consumers, for `stats`: two small hashes per shard and the server's clock,

@@ -249,11 +249,54 @@ pub struct Lengths {
 }
 
 impl Lengths {
+    /// The count of one state: what ties a row of `STATES` to its field (a new state does not
+    /// compile until it has one). Counting, clearing and removing go by `STATES` through it.
+    pub fn of_state(&self, s: State) -> u64 {
+        match s {
+            State::Waiting => self.waiting,
+            State::Scheduled => self.scheduled,
+            State::InFlight => self.in_flight,
+            State::Retrying => self.retrying,
+            State::Dead => self.dead,
+        }
+    }
+
+    pub fn of_state_mut(&mut self, s: State) -> &mut u64 {
+        match s {
+            State::Waiting => &mut self.waiting,
+            State::Scheduled => &mut self.scheduled,
+            State::InFlight => &mut self.in_flight,
+            State::Retrying => &mut self.retrying,
+            State::Dead => &mut self.dead,
+        }
+    }
+
+    /// Every task, whatever its state.
+    pub fn tasks(&self) -> u64 {
+        STATES.iter().map(|d| self.of_state(d.state)).sum()
+    }
+
     pub fn of(&self, p: Priority) -> u64 {
         match p {
             Priority::HIGH => self.high,
             Priority::MEDIUM => self.medium,
             _ => self.low,
+        }
+    }
+}
+
+impl Cleared {
+    /// What `clear` removed of the tasks counted by state in `l`, keeping `kept`.
+    pub(super) fn of(l: &Lengths, kept: Vec<&'static str>) -> Cleared {
+        Cleared {
+            removed: l.tasks(),
+            waiting: l.waiting,
+            in_flight: l.in_flight,
+            retrying: l.retrying,
+            dead: l.dead,
+            scheduled: l.scheduled,
+            results: None,
+            kept,
         }
     }
 }
@@ -520,8 +563,13 @@ pub struct StateDef {
 
 /// Every state a task can be in. `show` looks for a task in these sets in this order, `list`
 /// reads one of them in score order, `cancel` removes a task from whichever holds it (in flight:
-/// through its claim). A new state is a row here, its set in `keys::LAYOUT`, and its time in
-/// `TaskInfo::new` (and in move.lua if it can be moved).
+/// through its claim); `lengths`, `clear` (clear.lua is given these sets) and `queues remove`
+/// count by this table. A new state is a row here, its set in `keys::LAYOUT`, the scripts that
+/// move tasks into and out of it, its time in `TaskInfo::new` (`stored.rs`), and its field in
+/// `Lengths` (`Lengths::of_state`, which does not compile without it); then, written out by
+/// hand still: `Cleared`, `Removed` and `Stats` with their printing in `output/`, the gauges of
+/// `serve/metrics.rs`, a column of `serve/history.rs` and the page (`serve/assets/`), and
+/// move.lua if it can be moved.
 pub const STATES: [StateDef; 5] = [
     StateDef {
         state: State::Waiting,
