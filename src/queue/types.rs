@@ -481,6 +481,17 @@ pub struct Recent {
 }
 
 impl Stats {
+    /// The count of one state (see `Lengths::of_state`).
+    pub fn of_state(&self, s: State) -> u64 {
+        match s {
+            State::Waiting => self.waiting.total,
+            State::Scheduled => self.scheduled,
+            State::InFlight => self.in_flight,
+            State::Retrying => self.retrying,
+            State::Dead => self.dead,
+        }
+    }
+
     pub fn new(
         queue: &str,
         l: &Lengths,
@@ -559,6 +570,8 @@ pub struct StateDef {
     pub name: &'static str,
     pub key: Key,
     pub order: &'static str,
+    /// What its count is, as the help of its gauge in `/metrics` says.
+    pub about: &'static str,
 }
 
 /// Every state a task can be in. `show` looks for a task in these sets in this order, `list`
@@ -576,30 +589,35 @@ pub const STATES: [StateDef; 5] = [
         name: "waiting",
         key: Key::Pending,
         order: "claim order: priority, then arrival",
+        about: "Tasks waiting to be claimed",
     },
     StateDef {
         state: State::Scheduled,
         name: "scheduled",
         key: Key::Scheduled,
         order: "due time, the first due first",
+        about: "Tasks pushed for later, not due yet",
     },
     StateDef {
         state: State::InFlight,
         name: "in-flight",
         key: Key::Inflight,
         order: "lease deadline, the first to expire first",
+        about: "Tasks claimed and leased",
     },
     StateDef {
         state: State::Retrying,
         name: "retrying",
         key: Key::Delayed,
         order: "retry time, the first due first",
+        about: "Failed tasks waiting for their retry",
     },
     StateDef {
         state: State::Dead,
         name: "dead",
         key: Key::Dead,
         order: "time of death, the oldest first",
+        about: "Tasks in the dead-letter set",
     },
 ];
 
