@@ -4,12 +4,16 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1..] the place in KEYS of the set of every state (queue::STATES, in its order)
 -- returns the count of every state, in that order
-local out, waiting = {}, 1
+local out, waiting, sets = {}, 1, {}
 for i, k in ipairs(ARGV) do
   local key = KEYS[tonumber(k)]
   out[i] = redis.call('ZCARD', key)
   if key == K_PENDING then
     waiting = i
+  end
+  -- The in-flight set goes as its tasks are cancelled (below).
+  if key ~= K_INFLIGHT then
+    sets[#sets + 1] = key
   end
 end
 -- controls (issue 13): the lines of limited types are waiting tasks too; the limits and pauses
@@ -42,8 +46,13 @@ for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, -1)) do
   end
 end
 -- UNLINK frees large sets in the background instead of blocking the server.
-redis.call('UNLINK', K_PENDING, K_TASKS, K_STATE, K_DELAYED, K_DEAD,
-  K_DEADINFO, K_WAKE, K_SCHEDULED, K_EXPIRES, K_HELD, unpack(LIMITED))
+for _, k in ipairs({ K_TASKS, K_STATE, K_DEADINFO, K_WAKE, K_EXPIRES, K_HELD }) do
+  sets[#sets + 1] = k
+end
+for _, k in ipairs(LIMITED) do
+  sets[#sets + 1] = k
+end
+redis.call('UNLINK', unpack(sets))
 if C.controlled() then
   local pruned_at, recover_at, aging = checks_read()
   stats_write(nil, nil, pruned_at, recover_at, aging, C.flag())
