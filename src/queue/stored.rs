@@ -3,7 +3,8 @@
 //! and reads it back, so a script that changes a format breaks a test here, not a page.
 //!
 //! Also here: the stats and consumers hashes read into `Counters`, and inspect.lua's reply of
-//! one task read into a `TaskInfo`.
+//! one task read into a `TaskInfo`. A schedule ("last fired ms|definition", fire.lua) is read by
+//! `schedule::Stored`, beside its definition; the test holds it too.
 //!
 //! Readers are lenient as the stored data may come from an older rpq: a field that does not
 //! parse reads as its default, as it always has.
@@ -345,7 +346,9 @@ impl TaskInfo {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::queue::FireCode;
     use crate::queue::{ClaimOptions, KeepAck, LimitChange, Queue, Rate, NO_ACKS};
+    use crate::schedule::{Definition, Stored as Schedule};
     use crate::server::RedisServer;
     use crate::task::{NewTask, Priority};
     use std::time::Duration;
@@ -475,6 +478,24 @@ mod tests {
                 max_in_flight: Some(3),
             }
         );
+
+        // fire.lua: the schedule with the slot it fired, as `schedule::Stored` reads it.
+        let def = Definition {
+            every_ms: Some(60_000),
+            cron: None,
+            tz: None,
+            kind: "tick".into(),
+            priority: Priority::LOW,
+            payload: serde_json::Value::Null,
+            ttl_ms: None,
+            since_ms: 1_000,
+        };
+        q.schedule_add("s1", &def).unwrap();
+        let s = Schedule::parse("s1", &hget(&mut q, keys.schedules(), "s1")).unwrap();
+        assert_eq!(s.last_fired_ms, None);
+        assert_eq!(q.fire(&s, 60_000).unwrap(), FireCode::Fired);
+        let s = Schedule::parse("s1", &hget(&mut q, keys.schedules(), "s1")).unwrap();
+        assert_eq!((s.last_fired_ms, s.def.since_ms), (Some(60_000), 1_000));
     }
 
     /// Formats Rust writes, or only an older rpq did.
