@@ -4,9 +4,11 @@
 //! - `cli`: clap derive only, the global options and one Args struct per subcommand.
 //! - `config`: the one place that reads the environment and asks about terminals.
 //! - `commands`: one file per subcommand, flags in, one engine or `Queue` call, exit code out.
-//! - `queue`: the queue's operations over Lua scripts (`queue/lua/`): `keys` the key layout,
-//!   `score` the pending-score encoding, `script` the one way to call a script (EVALSHA, EVAL on
-//!   NOSCRIPT) and replies, `shards` the sharded fan-out and claim order, `types` its data.
+//! - `queue`: the queue's operations over Lua scripts (`queue/lua/`), one file per concern
+//!   (`mod.rs` the lifecycle, push and leases; `claim`, `counts`, `clear`, `dead`, `time`...):
+//!   `keys` the key layout, `score` the pending-score encoding, `script` the one way to call a
+//!   script (EVALSHA, EVAL on NOSCRIPT), replies and the values shared with Lua, `shards` the
+//!   sharded fan-out and claim order, `types` its data, `stored` the reader of what Lua stores.
 //! - `consumer`: the worker engine: claim loop, handlers, heartbeat, acks, shutdown, and the
 //!   guard that ends what handlers started once their consumer is gone.
 //! - `producer`: random tasks on an interval, task lines from stdin in batches.

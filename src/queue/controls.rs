@@ -12,7 +12,8 @@
 //! with ids spread evenly over the shards it reaches them when every shard has work.
 
 use super::keys::LIMITED_LINES;
-use super::script::{array, int, CONTROL};
+use super::script::{array, int, CONTROL, NEVER_MS, WAKE_CAP};
+use super::stored::{Field, LimitRecord};
 use super::types::{Limit, LimitChange, Paused};
 use super::Queue;
 use crate::error::UsageError;
@@ -20,9 +21,6 @@ use crate::task::{ms_to_time, Priority};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// A pause "until resumed" is stored as this time (`NEVER` in common.lua).
-const NEVER_MS: i64 = 1_000_000_000_000_000;
 
 /// One limit as a shard stores it ("limit:S", common.lua).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,12 +49,12 @@ pub(super) struct ShardControls {
 }
 
 impl ShardControls {
-    fn parse(fields: &[(String, String)]) -> ShardControls {
+    fn parse(fields: &[Field]) -> ShardControls {
         let mut c = ShardControls::default();
         let mut sets: BTreeMap<usize, String> = BTreeMap::new();
         let mut busy: BTreeMap<usize, u64> = BTreeMap::new();
         let mut defs: BTreeMap<usize, String> = BTreeMap::new();
-        for (field, value) in fields {
+        for Field { name: field, value } in fields {
             let Some((kind, n)) = field.split_once(':') else {
                 continue;
             };
@@ -81,16 +79,14 @@ impl ShardControls {
         }
         c.lines = sets.keys().copied().filter(|&n| n >= 1).collect();
         for (line, def) in defs {
-            // "G|T|b|m|n|per|B|M": the last four are the limit as it was set.
-            let f: Vec<&str> = def.split('|').collect();
-            let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+            let r = LimitRecord::parse(&def);
             c.limits.push(Stored {
                 line,
                 enc: sets.get(&line).cloned().filter(|_| line > 0),
-                rate: num(4),
-                per_ms: num(5),
-                burst: num(6),
-                max_in_flight: num(7),
+                rate: r.rate,
+                per_ms: r.per_ms,
+                burst: r.burst,
+                max_in_flight: r.max_in_flight,
                 busy: busy.get(&line).copied().unwrap_or(0),
             });
         }
@@ -164,11 +160,7 @@ impl Queue {
             .with_context(|| format!("reading the controls of queue '{}'", self.name))?;
         replies
             .into_iter()
-            .map(|v| {
-                let fields: Vec<(String, String)> = redis::from_redis_value(v)
-                    .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
-                Ok(ShardControls::parse(&fields))
-            })
+            .map(|v| Ok(ShardControls::parse(&Field::all_of(v)?)))
             .collect()
     }
 
@@ -206,7 +198,7 @@ impl Queue {
         for shard in (0..self.shards.len()).rev() {
             let reply = array(self.invoke(shard, &CONTROL, &args, what)?)?;
             if op == "resume" {
-                self.wake_others(shard, 64)?;
+                self.wake_others(shard, WAKE_CAP)?;
             }
             first = Some(reply);
         }
@@ -291,7 +283,7 @@ impl Queue {
                 cap_asked,
             ];
             self.invoke(shard, &CONTROL, &args, "setting a limit")?;
-            self.wake_others(shard, 64)?;
+            self.wake_others(shard, WAKE_CAP)?;
         }
         let enc = (!enc.is_empty()).then_some(enc);
         let all = self.read_controls()?;
@@ -339,7 +331,7 @@ impl Queue {
                     break;
                 }
             }
-            self.wake_others(shard, 64)?;
+            self.wake_others(shard, WAKE_CAP)?;
         }
         Ok(removed)
     }
@@ -369,7 +361,7 @@ mod tests {
 
     #[test]
     fn controls_read_as_stored() {
-        let f = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let f = Field::new;
         let c = ShardControls::parse(&[
             f("pause:1", &NEVER_MS.to_string()),
             f("pause:3", "5000"),

@@ -5,11 +5,12 @@
 //! The answers are plain serializable types, for the commands and for an HTTP API alike.
 
 use super::keys::{self, Keys};
-use super::script::{array, int, opt_string, string, MoveCode, CANCEL, INSPECT, MOVE};
+use super::script::{array, int, opt_string, string, MoveCode, CANCEL, INSPECT, MOVE, PEEK};
+use super::stored::Stored;
 use super::types::*;
-use super::Queue;
+use super::{score, Queue};
 use crate::conn;
-use crate::task::Priority;
+use crate::task::{Priority, Task};
 use anyhow::{Context, Result};
 use redis::Value;
 
@@ -358,6 +359,41 @@ impl Queue {
         self.shards = own_keys;
         self.name = own_name;
         r
+    }
+}
+
+impl Queue {
+    /// The next `n` tasks in claim order, untouched: the first `n` of every shard, merged by
+    /// score as a sharded claim picks between shards. Unreadable bodies are shown with a null
+    /// payload and type "?" rather than hidden, so peek never lies about what is next.
+    pub fn peek(&mut self, n: usize) -> Result<Vec<Task>> {
+        if n == 0 {
+            return Ok(vec![]);
+        }
+        let mut all = Vec::new();
+        for shard in 0..self.shards.len() {
+            all.extend(self.peek_shard(shard, n)?);
+        }
+        // Stable: equal scores keep shard order.
+        all.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        Ok(all.into_iter().take(n).map(|(_, t)| t).collect())
+    }
+
+    fn peek_shard(&mut self, shard: usize, n: usize) -> Result<Vec<(f64, Task)>> {
+        let reply = self.invoke(shard, &PEEK, &[n.to_string()], "peeking")?;
+        let items = array(reply)?;
+        let mut out = Vec::with_capacity(items.len() / 4);
+        for chunk in items.chunks(4) {
+            let id = string(chunk.first())?;
+            let score = string(chunk.get(1))?;
+            let body = opt_string(chunk.get(2))?;
+            let attempts = int(chunk.get(3))? as u32;
+            let task = body
+                .and_then(|b| Task::from_stored(&id, &b, attempts).ok())
+                .unwrap_or_else(|| Task::unreadable(&id, score::priority_of(&score), attempts));
+            out.push((score.parse().unwrap_or(f64::MAX), task));
+        }
+        Ok(out)
     }
 }
 

@@ -4,6 +4,7 @@
 //! while the queue's arrival sequence or its count of finished tasks went back below what this
 //! process saw. A loss is also written into the queue (stats field `lost`), for `rpq stats`.
 
+use super::stored::LostRecord;
 use super::Queue;
 use crate::conn::Conn;
 use crate::output::log::Event;
@@ -218,7 +219,7 @@ impl Queue {
         redis::cmd("HSET")
             .arg(self.shards[0].stats())
             .arg("lost")
-            .arg(format!("{ms}|{pushes}|{acks}"))
+            .arg(LostRecord::format(ms, pushes, acks))
             .query::<()>(&mut self.conn)
             .map_err(|e| self.explain(0, e, "HSET"))
             .with_context(|| format!("recording a loss on queue '{}'", self.name))?;

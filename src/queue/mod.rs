@@ -1,16 +1,22 @@
-//! The queue: its public operations (push, claim, extend, ack, fail, release, peek, lengths,
-//! clear, dead letters, counters; show, list, cancel, move and queues in `inspect`). Every step
-//! that touches more than one key is one Lua script (`lua/`), so it is atomic on the server; this
-//! module turns Rust calls into script calls and replies into types, and owns no policy about
-//! output or retries of its own.
+//! The queue: its lifecycle (open, reconnect, the stored shard count), push, and the lease
+//! operations (extend, look, ack, fail, release). Every step that touches more than one key is
+//! one Lua script (`lua/`), so it is atomic on the server; this module and its siblings turn Rust
+//! calls into script calls and replies into types, and own no policy about output or retries.
 //!
-//! Where things live: `keys` the key layout, `score` the pending-score encoding, `script` the
-//! scripts and the one way to call them (EVALSHA, EVAL on NOSCRIPT) with reply decoding,
-//! `shards` the fan-out over a sharded queue and its claim order, `types` the public data,
-//! `inspect` the operations on tasks by id and by state.
-//! `losses` what the server can lose (an evicting policy, a restart that came back with less).
+//! Where things live: `claim` claiming and waiting for work, `counts` counts by state, counters
+//! and the stats snapshot, `clear` emptying and removing a queue, `dead` the dead letters, `time`
+//! aging and schedules, `inspect` the operations on tasks by id and by state (and peek),
+//! `controls` pauses and limits, `results` kept results. `keys` the key layout, `score` the
+//! pending-score encoding, `script` the scripts and the one way to call them (EVALSHA, EVAL on
+//! NOSCRIPT) with reply decoding, `shards` the fan-out over a sharded queue and its claim order,
+//! `types` the public data. `losses` what the server can lose (an evicting policy, a restart
+//! that came back with less).
 
+mod claim;
+mod clear;
 mod controls;
+mod counts;
+mod dead;
 mod inspect;
 pub mod keys;
 mod losses;
@@ -21,6 +27,8 @@ pub mod score;
 mod script;
 pub use script::FireCode;
 mod shards;
+mod stored;
+mod time;
 mod types;
 
 pub use losses::evicts;
@@ -29,16 +37,13 @@ pub use types::*;
 use crate::config::Config;
 use crate::conn::{self, Conn};
 use crate::error::UsageError;
-use crate::schedule::{Definition, Stored};
-use crate::task::{ms_to_time, Due, NewTask, Priority, Task};
+use crate::task::{ms_to_time, Due, NewTask};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use keys::Keys;
 use rand::Rng;
-use script::SCHEDULE;
-use script::{array, flags, int, opt_string, string, AckCode, ExtendCode, HeldCode};
-use script::{Lua, CLAIM_FAST};
-use script::{ACK, AGING, CLAIM, CLEAR, DEAD, EXTEND, FIRE, OLDEST, PEEK, PUSH, RELEASE};
+use script::{array, flags, int, AckCode, ExtendCode, PushCode};
+use script::{ACK, EXTEND, PUSH, RELEASE};
 use std::time::Duration;
 
 pub struct Queue {
@@ -348,209 +353,15 @@ impl Queue {
             .skip(1)
             .take(n)
             .map(|v| {
-                Ok(match int(Some(v))? {
-                    1 => Pushed::Queued,
-                    2 => Pushed::Done(ms_to_time(int(done_at.next())?)),
-                    _ if resent => Pushed::Queued,
-                    _ => Pushed::Known,
+                Ok(match PushCode::from_reply(v)? {
+                    PushCode::Queued => Pushed::Queued,
+                    PushCode::Done => Pushed::Done(ms_to_time(int(done_at.next())?)),
+                    PushCode::Known if resent => Pushed::Queued,
+                    PushCode::Known => Pushed::Known,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((created, flags))
-    }
-
-    /// Acknowledges `acks` and leases up to `opts.count` tasks, in one round trip on a queue
-    /// of one shard. Expired leases and due retries are recovered on the way, a few per call.
-    /// A sharded queue claims in the order `shards` decides.
-    pub fn claim<L: AsRef<Lease>>(
-        &mut self,
-        opts: &ClaimOptions,
-        acks: &[L],
-    ) -> Result<ClaimReply> {
-        if !self.pinned && !self.appeared()? {
-            // Nothing was ever pushed: a claim would write the queue's settings, counters and
-            // consumer entry, and a typo'd --queue would be a queue for good. The lease of an
-            // ack is lost: the queue was removed under it.
-            return Ok(ClaimReply {
-                now: Utc::now(),
-                acked: vec![false; acks.len()],
-                ..ClaimReply::default()
-            });
-        }
-        if self.shards.len() == 1 {
-            return self.claim_shard(0, opts.count.max(1), opts, acks);
-        }
-        self.claim_sharded(opts, acks)
-    }
-
-    /// One claim script call on one shard: acks, recovery, then up to `want` tasks.
-    fn claim_shard<L: AsRef<Lease>>(
-        &mut self,
-        shard: usize,
-        want: usize,
-        opts: &ClaimOptions,
-        acks: &[L],
-    ) -> Result<ClaimReply> {
-        let token = new_token();
-        let lease_ms = opts.lease.as_millis().max(1) as u64;
-        let mut args: Vec<String> = vec![
-            lease_ms.to_string(),
-            want.to_string(),
-            token.clone(),
-            opts.consumer.clone(),
-            opts.max_attempts.to_string(),
-            self.dead_cap.to_string(),
-            self.instance.clone(),
-        ];
-        let sent = std::time::Instant::now();
-        let seen = self.seen[shard].arg(&opts.consumer, sent);
-        let writes_seen = !seen.is_empty();
-        args.push(seen);
-        push_leases(&mut args, acks);
-        // Issue 15: claim_fast.lua while the last reply said it may do (invoke falls back to
-        // claim.lua when it refuses).
-        let fast = want > 0 && self.fast[shard].is_some_and(|until| sent < until);
-        let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
-        let reply = self.invoke(shard, script, &args, "claiming a task")?;
-        let items = array(reply)?;
-        let now_ms = int(items.first())?;
-        let now = ms_to_time(now_ms);
-        let next_retry = int(items.get(1))?;
-        let next_expiry = int(items.get(2))?;
-        let next_due = int(items.get(3))?;
-        let fast_until = int(items.get(4))?;
-        // controls (issue 13): the claim of a queue with controls (invoke picks it) ends with
-        // what held waiting tasks back, until when, and whether the queue still has controls.
-        let mut items = items;
-        let (held, controlled) = if self.controlled {
-            let tail = items.split_off(items.len().saturating_sub(3));
-            let until = int(tail.get(1))?;
-            let held = match HeldCode::from_reply(tail.first().unwrap_or(&redis::Value::Nil))? {
-                HeldCode::None => None,
-                code => Some(Held {
-                    by: match code {
-                        HeldCode::Paused => HeldBy::Paused,
-                        HeldCode::Rate => HeldBy::Rate,
-                        _ => HeldBy::InFlight,
-                    },
-                    until: (until > 0).then(|| ms_to_time(until)),
-                }),
-            };
-            (held, int(tail.get(2))? == 1)
-        } else {
-            (None, false)
-        };
-        self.controlled = controlled;
-        const FIRST_ACK: usize = 6;
-        let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
-        let codes = (0..n_ack)
-            .map(|i| AckCode::from_reply(&items[FIRST_ACK + i]))
-            .collect::<Result<Vec<_>>>()?;
-        let fresh = codes.iter().filter(|c| **c == AckCode::Acked).count();
-        self.floor_acked(shard, fresh);
-        if writes_seen {
-            self.seen[shard].at = Some(sent);
-        } else {
-            self.seen[shard].owed += fresh as u64;
-        }
-        let acked = codes.iter().map(|c| c.ours()).collect();
-        let mut out = ClaimReply {
-            now,
-            acked,
-            next_retry: (next_retry > 0).then(|| ms_to_time(next_retry)),
-            next_expiry: (next_expiry > 0).then(|| ms_to_time(next_expiry)),
-            next_due: (next_due > 0).then(|| ms_to_time(next_due)),
-            held,
-            controlled,
-            ..ClaimReply::default()
-        };
-        self.fast[shard] = (fast_until > now_ms)
-            .then(|| sent + Duration::from_millis((fast_until - now_ms) as u64));
-        for chunk in items[FIRST_ACK + n_ack..].chunks(3) {
-            let id = string(chunk.first())?;
-            let attempt = int(chunk.get(2))? as u32;
-            let body = opt_string(chunk.get(1))?;
-            let parsed = match body {
-                Some(b) => Task::from_stored(&id, &b, attempt),
-                None => Err("stored body is missing".to_string()),
-            };
-            match parsed {
-                Ok(task) => out.tasks.push(Claimed {
-                    task,
-                    token: token.clone(),
-                    claimed_at: now,
-                }),
-                Err(reason) => out.unreadable.push(Unreadable {
-                    lease: Lease {
-                        id,
-                        token: token.clone(),
-                    },
-                    reason,
-                    attempt,
-                }),
-            }
-        }
-        if self.swept[shard].is_none_or(|t| t.elapsed() >= results::SWEEP_EVERY) {
-            self.swept[shard] = Some(sent);
-            // The tasks are claimed: a failure here must not lose them, and the next look
-            // (or the next ack that keeps a result) does the sweep instead.
-            let _ = self.sweep_results(shard, now_ms);
-        }
-        Ok(out)
-    }
-
-    /// Blocks for at most `timeout` until a push signals new work. Returns true when woken.
-    /// The caller checks for shutdown between calls, as a signal does not interrupt the read.
-    /// A sharded queue waits on shard 0's list and the queue-wide one (see `wake_others`):
-    /// both carry shard 0's hash tag, so one BLPOP serves, also on a cluster.
-    pub fn wait_for_work(&mut self, timeout: Duration) -> Result<bool> {
-        let secs = timeout.as_secs_f64().clamp(0.01, 1.0);
-        let mut cmd = redis::cmd("BLPOP");
-        cmd.arg(self.shards[0].wake());
-        if self.shards.len() > 1 {
-            cmd.arg(keys::wake_all(&self.name));
-        }
-        let woke: Option<(String, String)> = cmd
-            .arg(format!("{secs:.3}"))
-            .query(&mut self.conn)
-            .map_err(|e| self.explain(0, e, "BLPOP"))
-            .with_context(|| format!("waiting for tasks on queue '{}'", self.name))?;
-        self.resent = false;
-        // 's': the schedules changed (schedule.lua); the consumer loads them again.
-        if woke.as_ref().is_some_and(|(_, m)| m == "s") {
-            self.schedules_changed = true;
-        }
-        Ok(woke.is_some())
-    }
-
-    /// A wake-up seen by another connection (a consumer's listener) said the schedules changed.
-    pub fn note_schedules_changed(&mut self) {
-        self.schedules_changed = true;
-    }
-
-    /// Whether a wake-up since the last call said the schedules changed.
-    pub fn take_schedules_changed(&mut self) -> bool {
-        std::mem::take(&mut self.schedules_changed)
-    }
-
-    /// Wakes one idle consumer of the queue: what a consumer's own timer does when a scheduled
-    /// task, a retry or a schedule's slot falls due (Redis times out a BLPOP only at its
-    /// 10-a-second cron, too coarse for that).
-    pub fn nudge(&mut self) -> Result<()> {
-        let key = self.shards[0].wake().to_string();
-        redis::pipe()
-            .cmd("RPUSH")
-            .arg(&key)
-            .arg("1")
-            .ignore()
-            .cmd("LTRIM")
-            .arg(&key)
-            .arg(-64)
-            .arg(-1)
-            .ignore()
-            .exec(&mut self.conn)
-            .map_err(|e| self.explain(0, e, "RPUSH"))
-            .with_context(|| format!("waking consumers of queue '{}'", self.name))
     }
 
     /// Extends the leases of tasks still held; one state per lease: held (and extended), lost,
@@ -693,7 +504,7 @@ impl Queue {
             .with_context(|| format!("reading task {id} of queue '{}'", self.name))?;
         Ok(state
             .as_deref()
-            .and_then(|s| s.split('|').nth(1))
+            .and_then(|s| stored::StateRecord::parse(s).score)
             .map_or(0, score::priority_of))
     }
 
@@ -707,547 +518,6 @@ impl Queue {
             Ok(f)
         })
     }
-
-    /// The next `n` tasks in claim order, untouched: the first `n` of every shard, merged by
-    /// score as a sharded claim picks between shards. Unreadable bodies are shown with a null
-    /// payload and type "?" rather than hidden, so peek never lies about what is next.
-    pub fn peek(&mut self, n: usize) -> Result<Vec<Task>> {
-        if n == 0 {
-            return Ok(vec![]);
-        }
-        let mut all = Vec::new();
-        for shard in 0..self.shards.len() {
-            all.extend(self.peek_shard(shard, n)?);
-        }
-        // Stable: equal scores keep shard order.
-        all.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-        Ok(all.into_iter().take(n).map(|(_, t)| t).collect())
-    }
-
-    fn peek_shard(&mut self, shard: usize, n: usize) -> Result<Vec<(f64, Task)>> {
-        let reply = self.invoke(shard, &PEEK, &[n.to_string()], "peeking")?;
-        let items = array(reply)?;
-        let mut out = Vec::with_capacity(items.len() / 4);
-        for chunk in items.chunks(4) {
-            let id = string(chunk.first())?;
-            let score = string(chunk.get(1))?;
-            let body = opt_string(chunk.get(2))?;
-            let attempts = int(chunk.get(3))? as u32;
-            let task = body
-                .and_then(|b| Task::from_stored(&id, &b, attempts).ok())
-                .unwrap_or_else(|| Task::unreadable(&id, score::priority_of(&score), attempts));
-            out.push((score.parse().unwrap_or(f64::MAX), task));
-        }
-        Ok(out)
-    }
-
-    /// Counts by state over all shards, in one round trip per node of O(log n) commands (and
-    /// one before it for the controls: which lines of limited types hold waiting tasks).
-    pub fn lengths(&mut self) -> Result<Lengths> {
-        let ctl = self.read_controls()?;
-        self.lengths_with(&ctl)
-    }
-
-    pub(in crate::queue) fn lengths_with(
-        &mut self,
-        ctl: &[controls::ShardControls],
-    ) -> Result<Lengths> {
-        let mut cmds = Vec::new();
-        let mut per_shard = Vec::new();
-        for (i, k) in self.shards.iter().enumerate() {
-            // controls (issue 13): waiting tasks of limited types may be in their own lines.
-            let lines = ctl.get(i).map(|c| c.lines.clone()).unwrap_or_default();
-            let waiting = std::iter::once(k.pending().to_string())
-                .chain(lines.iter().map(|&n| k.limited(n).to_string()));
-            for key in waiting {
-                for p in Priority::ALL {
-                    let (min, max) = score::priority_range(p);
-                    let mut c = redis::cmd("ZCOUNT");
-                    c.arg(&key).arg(min).arg(max);
-                    cmds.push(c);
-                }
-            }
-            for key in [k.inflight(), k.delayed(), k.dead(), k.scheduled()] {
-                let mut c = redis::cmd("ZCARD");
-                c.arg(key);
-                cmds.push(c);
-            }
-            per_shard.push(3 * (1 + lines.len()) + 4);
-        }
-        let replies = self
-            .query_many("ZCOUNT", cmds)
-            .with_context(|| format!("counting tasks of queue '{}'", self.name))?;
-        let mut sum = [0u64; 7];
-        let mut rest = &replies[..];
-        for n in per_shard {
-            let (chunk, more) = rest.split_at(n.min(rest.len()));
-            rest = more;
-            let (waiting, sets) = chunk.split_at(chunk.len().saturating_sub(4));
-            for prio in waiting.chunks(3) {
-                for (s, v) in sum.iter_mut().zip(prio) {
-                    *s += int(Some(v))? as u64;
-                }
-            }
-            for (s, v) in sum[3..].iter_mut().zip(sets) {
-                *s += int(Some(v))? as u64;
-            }
-        }
-        let [high, medium, low, in_flight, retrying, dead, scheduled] = sum;
-        Ok(Lengths {
-            waiting: high + medium + low,
-            high,
-            medium,
-            low,
-            in_flight,
-            retrying,
-            dead,
-            scheduled,
-        })
-    }
-
-    /// Removes every task; consumers holding one find their lease lost when they ack.
-    pub fn clear(&mut self) -> Result<Cleared> {
-        let mut total = Cleared::default();
-        for shard in 0..self.shards.len() {
-            let items = array(self.invoke(shard, &CLEAR, &[], "clearing")?)?;
-            let n = |i: usize| int(items.get(i)).map(|v| v as u64);
-            total.waiting += n(0)?;
-            total.in_flight += n(1)?;
-            total.retrying += n(2)?;
-            total.dead += n(3)?;
-            total.scheduled += n(4)?;
-        }
-        if self.shards.len() > 1 {
-            let key = keys::wake_all(&self.name);
-            redis::cmd("DEL")
-                .arg(&key)
-                .exec(&mut self.conn)
-                .map_err(|e| self.explain(0, e, "DEL"))
-                .with_context(|| format!("clearing queue '{}'", self.name))?;
-        }
-        total.removed =
-            total.waiting + total.in_flight + total.retrying + total.dead + total.scheduled;
-        total.kept = vec!["results", "totals", "consumers", "settings", "schedules"];
-        Ok(total)
-    }
-
-    /// After `clear`, `clear --all`: drops what `clear` keeps of the tasks' history too, the
-    /// kept results, the totals (the settings in the stats hash stay) and the consumers' entries.
-    /// Returns how many kept results it removed; what stays is then the settings and schedules.
-    pub fn clear_history(&mut self) -> Result<u64> {
-        let mut results = 0;
-        let all = self.queue_keys()?;
-        for shard in 0..self.shards.len() {
-            let k = self.shards[shard].clone();
-            let tag = keys::tag(&self.name, shard);
-            let prefix = format!("rpq:{{{tag}}}:{}", keys::RESULT_PREFIX);
-            let found: Vec<&String> = all.iter().filter(|key| key.starts_with(&prefix)).collect();
-            results += found.len() as u64;
-            let fields: Vec<String> = redis::cmd("HKEYS")
-                .arg(k.stats())
-                .query(&mut self.conn)
-                .map_err(|e| self.explain(shard, e, "HKEYS"))
-                .with_context(|| format!("clearing queue '{}'", self.name))?;
-            let totals: Vec<&String> = fields
-                .iter()
-                .filter(|f| !STATS_SETTINGS.contains(&f.as_str()))
-                .collect();
-            let mut pipe = redis::pipe();
-            pipe.cmd("UNLINK").arg(k.consumers()).ignore();
-            if !totals.is_empty() {
-                pipe.cmd("HDEL").arg(k.stats()).arg(totals).ignore();
-            }
-            for chunk in found.chunks(UNLINK_BATCH) {
-                pipe.cmd("UNLINK").arg(chunk).ignore();
-            }
-            pipe.exec(&mut self.conn)
-                .map_err(|e| self.explain(shard, e, "UNLINK"))
-                .with_context(|| format!("clearing queue '{}'", self.name))?;
-        }
-        Ok(results)
-    }
-
-    /// Deletes every key of the queue (`rpq queues remove`): its tasks, kept results, counters,
-    /// consumers' entries, settings and schedules; it is no longer listed. Consumers still on it
-    /// find their leases lost.
-    pub fn remove(&mut self) -> Result<Removed> {
-        let l = self.lengths()?;
-        let keys = self.queue_keys()?;
-        let results = keys
-            .iter()
-            .filter(|k| k.contains(&format!("}}:{}", keys::RESULT_PREFIX)))
-            .count() as u64;
-        // Keys of one hash tag together (a cluster wants them so), the meta key alone and last.
-        let (meta, rest) = keys
-            .split_last()
-            .expect("queue_keys ends with the meta key");
-        let mut groups: Vec<Vec<&String>> = Vec::new();
-        for k in rest {
-            match groups.last_mut() {
-                Some(g) if g.len() < UNLINK_BATCH && tag_of(g[0]) == tag_of(k) => g.push(k),
-                _ => groups.push(vec![k]),
-            }
-        }
-        groups.push(vec![meta]);
-        for g in groups {
-            redis::cmd("UNLINK")
-                .arg(g)
-                .exec(&mut self.conn)
-                .map_err(|e| self.explain(0, e, "UNLINK"))
-                .with_context(|| format!("removing queue '{}'", self.name))?;
-        }
-        self.pinned = false;
-        self.existed = false;
-        Ok(Removed {
-            queue: self.name.clone(),
-            tasks: l.waiting + l.in_flight + l.retrying + l.dead + l.scheduled,
-            waiting: l.waiting,
-            in_flight: l.in_flight,
-            retrying: l.retrying,
-            dead: l.dead,
-            scheduled: l.scheduled,
-            results,
-            keys: keys.len() as u64,
-        })
-    }
-
-    /// Deletes every key of the queue, counters and settings too, as if it never existed
-    /// (`rpq bench` cleaning up its own queue).
-    pub fn destroy(&mut self) -> Result<()> {
-        // One call per shard: keys of different hash tags may live on different cluster nodes.
-        for (i, k) in self.shards.clone().iter().enumerate() {
-            let mut cmd = redis::cmd("UNLINK");
-            cmd.arg(k.all());
-            if i == 0 {
-                cmd.arg(keys::meta(&self.name));
-                cmd.arg(keys::wake_all(&self.name));
-            }
-            cmd.query::<()>(&mut self.conn)
-                .with_context(|| format!("deleting queue '{}'", self.name))?;
-        }
-        Ok(())
-    }
-
-    /// Dead tasks, oldest first, over all shards.
-    pub fn dead_list(&mut self, offset: usize, limit: usize) -> Result<Vec<DeadTask>> {
-        if self.shards.len() == 1 {
-            return self.dead_list_shard(0, offset, limit);
-        }
-        let mut all = Vec::new();
-        for shard in 0..self.shards.len() {
-            all.extend(self.dead_list_shard(shard, 0, offset + limit)?);
-        }
-        all.sort_by_key(|d| d.died_at);
-        Ok(all.into_iter().skip(offset).take(limit).collect())
-    }
-
-    fn dead_list_shard(
-        &mut self,
-        shard: usize,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<DeadTask>> {
-        let args = ["list".to_string(), offset.to_string(), limit.to_string()];
-        let items = array(self.invoke(shard, &DEAD, &args, "listing dead tasks")?)?;
-        let mut out = Vec::new();
-        for chunk in items.chunks(4) {
-            let id = string(chunk.first())?;
-            let died: i64 = string(chunk.get(1))?.parse().unwrap_or(0);
-            let body = opt_string(chunk.get(2))?;
-            let info: serde_json::Value = opt_string(chunk.get(3))?
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default();
-            let attempts = info["attempts"].as_u64().unwrap_or(0) as u32;
-            let mut error = info["error"].as_str().unwrap_or("").to_string();
-            let task = match body.as_deref().map(|b| Task::from_stored(&id, b, attempts)) {
-                Some(Ok(t)) => t,
-                other => {
-                    if let Some(Err(why)) = other {
-                        if error.is_empty() {
-                            error = why;
-                        }
-                    }
-                    Task::unreadable(&id, self.known_priority(&id)?, attempts)
-                }
-            };
-            out.push(DeadTask {
-                task,
-                state: State::Dead,
-                error,
-                died_at: ms_to_time(died),
-            });
-        }
-        Ok(out)
-    }
-
-    /// Queues dead tasks again with attempts reset; no ids means all.
-    pub fn dead_retry(&mut self, ids: &[String]) -> Result<DeadMoved> {
-        self.dead_op("retry", ids)
-    }
-
-    /// Deletes dead tasks for good; no ids means all.
-    pub fn dead_purge(&mut self, ids: &[String]) -> Result<DeadMoved> {
-        self.dead_op("purge", ids)
-    }
-
-    fn dead_op(&mut self, op: &str, ids: &[String]) -> Result<DeadMoved> {
-        // An id given twice would be "not dead" the second time.
-        let mut seen = std::collections::HashSet::new();
-        let ids: Vec<String> = ids.iter().filter(|i| seen.insert(*i)).cloned().collect();
-        let ids = ids.as_slice();
-        let groups: Vec<(usize, Vec<usize>)> = if ids.is_empty() {
-            (0..self.shards.len()).map(|s| (s, vec![])).collect()
-        } else {
-            self.by_shard(ids, |s| s)
-        };
-        let what = format!("{op} of dead tasks");
-        let mut total = DeadMoved::default();
-        for (shard, idx) in groups {
-            let mut args = vec![op.to_string()];
-            args.extend(idx.iter().map(|&i| ids[i].clone()));
-            let reply = array(self.invoke(shard, &DEAD, &args, &what)?)?;
-            let n = int(reply.first())? as u64;
-            if op == "retry" {
-                self.wake_others(shard, n)?;
-            }
-            total.moved += n;
-            for v in &reply[1..] {
-                total.unknown.push(string(Some(v))?);
-            }
-        }
-        // In the order given, whatever shards they fell on.
-        total
-            .unknown
-            .sort_by_key(|id| ids.iter().position(|i| i == id));
-        Ok(total)
-    }
-
-    /// Counters and consumers, for `stats`: two small hashes per shard and the server's clock,
-    /// never a look at the tasks themselves. Shards add up; a consumer seen on several shards
-    /// counts its latest time and the sum of what it did.
-    pub fn counters(&mut self) -> Result<Counters> {
-        type Fields = Vec<(String, String)>;
-        let (secs, micros): (i64, i64) = redis::cmd("TIME")
-            .query(&mut self.conn)
-            .map_err(|e| self.explain(0, e, "TIME"))
-            .with_context(|| format!("reading counters of queue '{}'", self.name))?;
-        let now_ms = secs * 1000 + micros / 1000;
-        let mut cmds = Vec::new();
-        for k in &self.shards {
-            for key in [k.stats(), k.consumers()] {
-                let mut c = redis::cmd("HGETALL");
-                c.arg(key);
-                cmds.push(c);
-            }
-        }
-        let replies = self
-            .query_many("HGETALL", cmds)
-            .with_context(|| format!("reading counters of queue '{}'", self.name))?;
-        let mut total = Counters::parse(now_ms, &[], &[]);
-        for chunk in replies.chunks(2) {
-            let fields = |v: &redis::Value| -> Result<Fields> {
-                redis::from_redis_value(v.clone())
-                    .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))
-            };
-            total.add(Counters::parse(
-                now_ms,
-                &fields(&chunk[0])?,
-                &fields(&chunk[1])?,
-            ));
-        }
-        Ok(total)
-    }
-
-    /// Since when the longest-waiting task of each priority (high, medium, low) has waited,
-    /// over all shards: the oldest of a queue is not the next one to be claimed, which may be a
-    /// fresh high-priority task while a low one waits for hours. One script call per shard
-    /// looks at the first task of each priority (O(log n), no scan), in pending and in the
-    /// lines of limited types that `ctl` names: within a priority the first in line is the
-    /// earliest arrival.
-    fn oldest_waiting_by_priority(
-        &mut self,
-        ctl: &[controls::ShardControls],
-    ) -> Result<[Option<DateTime<Utc>>; 3]> {
-        let mut oldest = [None; 3];
-        for shard in 0..self.shards.len() {
-            let lines = ctl.get(shard).map(|c| c.lines.clone()).unwrap_or_default();
-            let args = controls::line_keys(&lines);
-            let reply = self.invoke(shard, &OLDEST, &args, "finding the oldest task")?;
-            let bodies = array(reply)?;
-            for (o, body) in oldest.iter_mut().zip(&bodies) {
-                // A task pushed for later has waited since it fell due, not since it was pushed.
-                let since = opt_string(Some(body))?
-                    .and_then(|b| Task::from_stored("", &b, 0).ok())
-                    .map(|t| t.due_at.map_or(t.created_at, |d| d.max(t.created_at)));
-                *o = [*o, since].into_iter().flatten().min();
-            }
-        }
-        Ok(oldest)
-    }
-
-    /// Everything `stats` shows: lengths, counters, the oldest waiting task, the aging step,
-    /// and the pauses and limits in force.
-    pub fn snapshot(&mut self) -> Result<Stats> {
-        let ctl = self.read_controls()?;
-        let l = self.lengths_with(&ctl)?;
-        let c = self.counters()?;
-        let oldest = self.oldest_waiting_by_priority(&ctl)?;
-        let aging = self.aging()?;
-        let now_ms = c.now.timestamp_millis();
-        let mut s = Stats::new(&self.name, &l, c, oldest, aging);
-        s.eviction_policy = self.server.as_ref().and_then(|i| i.eviction_policy.clone());
-        s.paused = ctl.first().map(|c| c.paused_at(now_ms)).unwrap_or_default();
-        s.limits = controls::limits_of(&ctl);
-        Ok(s)
-    }
-
-    // Time (issue 12): aging, recurring schedules.
-
-    /// The aging step in force (None: off), as shard 0 keeps it.
-    pub fn aging(&mut self) -> Result<Option<Duration>> {
-        let ms = int(Some(&self.invoke(
-            0,
-            &AGING,
-            &[String::new()],
-            "reading the aging step",
-        )?))?;
-        Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
-    }
-
-    /// Sets the aging step (None: off, strict priority) on every shard, where each claim reads it.
-    pub fn set_aging(&mut self, step: Option<Duration>) -> Result<()> {
-        self.pin()?;
-        let ms = step.map_or(0, |d| d.as_millis().max(1) as u64).to_string();
-        for shard in 0..self.shards.len() {
-            self.invoke(
-                shard,
-                &AGING,
-                std::slice::from_ref(&ms),
-                "setting the aging step",
-            )?;
-        }
-        Ok(())
-    }
-
-    /// The server's clock, in ms.
-    pub fn server_ms(&mut self) -> Result<i64> {
-        let (secs, micros): (i64, i64) = redis::cmd("TIME")
-            .query(&mut self.conn)
-            .map_err(|e| self.explain(0, e, "TIME"))
-            .with_context(|| format!("reading the clock of the server of queue '{}'", self.name))?;
-        Ok(secs * 1000 + micros / 1000)
-    }
-
-    /// Stores a schedule on every shard (replacing one of that name); true when it replaced one.
-    /// Idle consumers are woken to load it.
-    pub fn schedule_add(&mut self, name: &str, def: &Definition) -> Result<bool> {
-        self.pin()?;
-        let value = format!("{}|{}", def.since_ms, serde_json::to_string(def)?);
-        let mut replaced = false;
-        // Shard 0 last: its wake-up makes consumers load what every shard holds by then.
-        for shard in (0..self.shards.len()).rev() {
-            let args = [
-                "add".to_string(),
-                name.to_string(),
-                value.clone(),
-                if shard == 0 { "1" } else { "0" }.to_string(),
-            ];
-            let r = self.invoke(shard, &SCHEDULE, &args, "storing a schedule")?;
-            replaced |= int(Some(&r))? == 1;
-        }
-        Ok(replaced)
-    }
-
-    /// Removes a schedule from every shard; false when there was none of that name.
-    pub fn schedule_remove(&mut self, name: &str) -> Result<bool> {
-        let mut had = false;
-        for shard in (0..self.shards.len()).rev() {
-            let args = [
-                "remove".to_string(),
-                name.to_string(),
-                String::new(),
-                if shard == 0 { "1" } else { "0" }.to_string(),
-            ];
-            let r = self.invoke(shard, &SCHEDULE, &args, "removing a schedule")?;
-            had |= int(Some(&r))? == 1;
-        }
-        Ok(had)
-    }
-
-    /// Every schedule of the queue, by name, with the latest slot fired on any shard. Values
-    /// that cannot be read are left out.
-    pub fn schedules(&mut self) -> Result<Vec<Stored>> {
-        let cmds = self
-            .shards
-            .iter()
-            .map(|k| {
-                let mut c = redis::cmd("HGETALL");
-                c.arg(k.schedules());
-                c
-            })
-            .collect();
-        let replies = self
-            .query_many("HGETALL", cmds)
-            .with_context(|| format!("reading the schedules of queue '{}'", self.name))?;
-        let mut all: Vec<Stored> = Vec::new();
-        for reply in replies {
-            let fields: Vec<(String, String)> = redis::from_redis_value(reply)
-                .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
-            for (name, value) in fields {
-                let Some(s) = Stored::parse(&name, &value) else {
-                    continue;
-                };
-                match all.iter_mut().find(|a| a.name == name) {
-                    Some(a) => a.merge(&s),
-                    None => all.push(s),
-                }
-            }
-        }
-        all.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(all)
-    }
-
-    /// Queues the task of slot `slot_ms` of schedule `s`, unless it fired already (on the shard
-    /// of the slot's task, in one script: at most once per slot however many consumers race).
-    pub fn fire(&mut self, s: &Stored, slot_ms: i64) -> Result<FireCode> {
-        let task = s.def.task(&s.name, slot_ms);
-        let shard = keys::shard_of(&task.id, self.shards.len());
-        let args = [
-            s.name.clone(),
-            s.raw.clone(),
-            slot_ms.to_string(),
-            task.id.clone(),
-            task.priority.get().to_string(),
-            task.body(),
-            task.when
-                .ttl
-                .map_or(0, |d| d.as_millis() as u64)
-                .to_string(),
-        ];
-        let code = FireCode::from_reply(&self.invoke(shard, &FIRE, &args, "firing a schedule")?)?;
-        if code == FireCode::Fired {
-            self.wake_others(shard, 1)?;
-        }
-        Ok(code)
-    }
-}
-
-/// Fields of a shard's stats hash that are settings and bookkeeping, not totals: `clear --all`
-/// keeps them (aging and the controls flag live in `checks`).
-const STATS_SETTINGS: [&str; 5] = [
-    "checks",
-    "ctl_gen",
-    "prune_cursor",
-    "receipts_cursor",
-    "lost",
-];
-
-/// Keys deleted by one UNLINK at most.
-const UNLINK_BATCH: usize = 500;
-
-/// The hash tag of one of our keys, `rpq:{TAG}:...`.
-fn tag_of(key: &str) -> &str {
-    key.split_once("}:").map_or(key, |(t, _)| t)
 }
 
 /// The shard count stored with queue `name` (None: the queue does not exist), and the count to
@@ -1308,6 +578,7 @@ fn new_token() -> String {
 mod tests {
     use super::*;
     use crate::server::RedisServer;
+    use crate::task::Priority;
 
     fn task(id: &str) -> NewTask {
         NewTask {

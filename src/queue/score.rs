@@ -15,11 +15,18 @@ pub fn pending(p: Priority, seq: u64) -> String {
 
 /// Every score of priority `p` lies in `[min, max)`: the two bounds, as ZCOUNT and
 /// ZRANGEBYSCORE take them (`max` with its exclusive `(`).
-pub fn priority_range(p: Priority) -> (String, String) {
-    (
-        pending_digits(p.get(), 0),
-        format!("({}", pending_digits(p.get() + 1, 0)),
-    )
+pub fn priority_range(p: Priority) -> ScoreRange {
+    ScoreRange {
+        min: pending_digits(p.get(), 0),
+        max: format!("({}", pending_digits(p.get() + 1, 0)),
+    }
+}
+
+/// The bounds of a range of scores, as ZCOUNT and ZRANGEBYSCORE take them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreRange {
+    pub min: String,
+    pub max: String,
 }
 
 /// The priority a score encodes, as the digit it starts with (0 when it is not one).
@@ -45,7 +52,7 @@ mod tests {
     fn scores_order_by_priority_then_arrival() {
         assert_eq!(pending(Priority::HIGH, 42), "1000000000000042");
         assert!(pending(Priority::HIGH, 999) < pending(Priority::MEDIUM, 1));
-        let (min, max) = priority_range(Priority::MEDIUM);
+        let ScoreRange { min, max } = priority_range(Priority::MEDIUM);
         assert_eq!(
             (min.as_str(), max.as_str()),
             ("2000000000000000", "(3000000000000000")

@@ -346,9 +346,62 @@ impl HeldCode {
     }
 }
 
+/// A time that never comes: a pause "until resumed" is stored with it, and a claim that
+/// looks for the next due time starts from it.
+pub const NEVER_MS: i64 = 1_000_000_000_000_000;
+
+/// The most markers a wake list holds (and one wake-up adds): enough to wake every idle
+/// consumer that matters, and bounded while nobody consumes.
+pub const WAKE_CAP: u64 = 64;
+
+/// A push's flag for one task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushCode {
+    Known = 0,
+    Queued = 1,
+    Done = 2,
+}
+
+impl PushCode {
+    pub fn from_reply(v: &Value) -> Result<PushCode> {
+        Ok(match int(Some(v))? {
+            1 => PushCode::Queued,
+            2 => PushCode::Done,
+            _ => PushCode::Known,
+        })
+    }
+}
+
+/// claim_fast.lua refuses with this before it changes anything when it has more to do than
+/// its common case: claim.lua then does it all.
+pub const ERR_FULL: &str = "RPQFULL";
+/// claim.lua without the controls refuses with this when the queue has controls: the claim
+/// goes again with every key.
+pub const ERR_CONTROLS: &str = "RPQCONTROLS";
+
+/// Every value Lua and Rust share, by its Lua name (a `local NAME = value` line of common.lua)
+/// and its Lua text, for the test that holds common.lua to them. A new shared value is a row.
+#[cfg(test)]
+pub fn shared_with_lua() -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&str, String)> = REPLY_CODES
+        .iter()
+        .map(|&(name, v)| (name, v.to_string()))
+        .collect();
+    out.extend([
+        ("NEVER", NEVER_MS.to_string()),
+        ("WAKE_CAP", WAKE_CAP.to_string()),
+        ("PUSH_KNOWN", (PushCode::Known as i64).to_string()),
+        ("PUSH_QUEUED", (PushCode::Queued as i64).to_string()),
+        ("PUSH_DONE", (PushCode::Done as i64).to_string()),
+        ("ERR_FULL", format!("'{ERR_FULL}'")),
+        ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
+    ]);
+    out
+}
+
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-pub const REPLY_CODES: [(&str, i64); 24] = [
+const REPLY_CODES: [(&str, i64); 24] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
@@ -470,7 +523,7 @@ impl Queue {
             .any(|s| std::ptr::eq(script, *s));
         let mut reply = self.call(shard, script, extra, args, core);
         // Issue 15: claim_fast.lua refused before it changed anything; claim.lua does it all.
-        if fast && reply.as_ref().is_err_and(|e| e.code() == Some("RPQFULL")) {
+        if fast && reply.as_ref().is_err_and(|e| e.code() == Some(ERR_FULL)) {
             script = &CLAIM;
             reply = self.call(shard, script, extra, args, core);
         }
@@ -478,7 +531,7 @@ impl Queue {
             && core
             && reply
                 .as_ref()
-                .is_err_and(|e| e.code() == Some("RPQCONTROLS"))
+                .is_err_and(|e| e.code() == Some(ERR_CONTROLS))
         {
             self.controlled = true;
             script = &CLAIM_CONTROLLED;
@@ -635,11 +688,13 @@ pub fn flags(v: Value) -> Result<Vec<bool>> {
 mod tests {
     use super::*;
 
-    /// common.lua names the reply codes in `local NAME = n` lines; they must be the Rust ones.
+    /// common.lua names every value it shares with Rust in `local NAME = value` lines; they
+    /// must be the Rust ones, and a code common.lua names must be one Rust knows.
     #[test]
     fn common_lua_names_the_reply_codes_as_rust_does() {
         let src = include_str!("lua/common.lua");
-        for (name, value) in REPLY_CODES {
+        let shared = shared_with_lua();
+        for (name, value) in &shared {
             let line = format!("local {name} = {value}");
             assert!(
                 src.lines().any(|l| l.trim() == line),
@@ -656,6 +711,10 @@ mod tests {
                     "local EXTEND_",
                     "local MOVE_",
                     "local HELD_",
+                    "local PUSH_",
+                    "local ERR_",
+                    "local NEVER ",
+                    "local WAKE_CAP ",
                 ]
                 .iter()
                 .any(|p| l.starts_with(p))
@@ -663,7 +722,7 @@ mod tests {
             .count();
         assert_eq!(
             named,
-            REPLY_CODES.len(),
+            shared.len(),
             "a code in common.lua Rust does not know"
         );
     }

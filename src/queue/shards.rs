@@ -3,7 +3,7 @@
 //! claim order (look at the head of every shard, then claim from the best).
 
 use super::keys::LIMITED_LINES;
-use super::script::{self, AckCode, Step, ACK};
+use super::script::{self, AckCode, Step, ACK, WAKE_CAP};
 use super::types::{ClaimOptions, ClaimReply, Lease, NO_ACKS};
 use super::{keys, Queue};
 use crate::task::ms_to_time;
@@ -74,7 +74,7 @@ impl Queue {
             return Ok(());
         }
         let key = keys::wake_all(&self.name);
-        let marks = vec!["1"; n.min(64) as usize];
+        let marks = vec!["1"; n.min(WAKE_CAP) as usize];
         redis::pipe()
             .cmd("RPUSH")
             .arg(&key)
@@ -82,7 +82,7 @@ impl Queue {
             .ignore()
             .cmd("LTRIM")
             .arg(&key)
-            .arg(-64)
+            .arg(-(WAKE_CAP as i64))
             .arg(-1)
             .ignore()
             .exec(&mut self.conn)

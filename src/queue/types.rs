@@ -1,9 +1,10 @@
 //! The queue's public data: what a claim asks and answers, the lease that proves a claim, counts
-//! by state, dead tasks, the counters of the stats hash with their parsing, and the states a task
-//! can be in with what `show`, `list`, `cancel`, `move` and `queues` answer.
+//! by state, dead tasks, the counters of the stats hash, and the states a task can be in with
+//! what `show`, `list`, `cancel`, `move` and `queues` answer. Reading what the scripts store
+//! into these is `stored`'s.
 
 use super::keys::Key;
-use crate::task::{ms_to_time, rfc3339, Priority, Task};
+use crate::task::{rfc3339, Priority, Task};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::time::Duration;
@@ -203,32 +204,6 @@ pub enum KeptOutcome {
     Dead,
 }
 
-impl Kept {
-    /// Reads the one element of a result key (common.lua's keep_record): "d|ms|result" or
-    /// "x|ms|error"; None for anything else.
-    pub fn parse(id: &str, record: &[u8]) -> Option<Kept> {
-        let mut parts = record.splitn(3, |&b| b == b'|');
-        let (tag, ms, rest) = (parts.next()?, parts.next()?, parts.next()?);
-        let ms: i64 = std::str::from_utf8(ms).ok()?.parse().ok()?;
-        let (outcome, result, error) = match tag {
-            b"d" => (KeptOutcome::Done, Some(rest.to_vec()), None),
-            b"x" => (
-                KeptOutcome::Dead,
-                None,
-                Some(String::from_utf8_lossy(rest).into_owned()),
-            ),
-            _ => return None,
-        };
-        Some(Kept {
-            id: id.to_string(),
-            outcome,
-            finished_at: ms_to_time(ms),
-            result,
-            error,
-        })
-    }
-}
-
 fn result_json<S: serde::Serializer>(r: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
     let text = String::from_utf8_lossy(r.as_deref().unwrap_or_default());
     let text = text.strip_suffix('\n').unwrap_or(&text);
@@ -274,11 +249,54 @@ pub struct Lengths {
 }
 
 impl Lengths {
+    /// The count of one state: what ties a row of `STATES` to its field (a new state does not
+    /// compile until it has one). Counting, clearing and removing go by `STATES` through it.
+    pub fn of_state(&self, s: State) -> u64 {
+        match s {
+            State::Waiting => self.waiting,
+            State::Scheduled => self.scheduled,
+            State::InFlight => self.in_flight,
+            State::Retrying => self.retrying,
+            State::Dead => self.dead,
+        }
+    }
+
+    pub fn of_state_mut(&mut self, s: State) -> &mut u64 {
+        match s {
+            State::Waiting => &mut self.waiting,
+            State::Scheduled => &mut self.scheduled,
+            State::InFlight => &mut self.in_flight,
+            State::Retrying => &mut self.retrying,
+            State::Dead => &mut self.dead,
+        }
+    }
+
+    /// Every task, whatever its state.
+    pub fn tasks(&self) -> u64 {
+        STATES.iter().map(|d| self.of_state(d.state)).sum()
+    }
+
     pub fn of(&self, p: Priority) -> u64 {
         match p {
             Priority::HIGH => self.high,
             Priority::MEDIUM => self.medium,
             _ => self.low,
+        }
+    }
+}
+
+impl Cleared {
+    /// What `clear` removed of the tasks counted by state in `l`, keeping `kept`.
+    pub(super) fn of(l: &Lengths, kept: Vec<&'static str>) -> Cleared {
+        Cleared {
+            removed: l.tasks(),
+            waiting: l.waiting,
+            in_flight: l.in_flight,
+            retrying: l.retrying,
+            dead: l.dead,
+            scheduled: l.scheduled,
+            results: None,
+            kept,
         }
     }
 }
@@ -376,78 +394,6 @@ pub struct ConsumerSeen {
 }
 
 impl Counters {
-    /// Reads the stats hash (totals, the last minute as `d:<second>` and `f:<second>`, done and
-    /// failed in that second, and the ring of older rpq, `m:<slot>` = "second|done|failed") and the
-    /// consumers hash (name = "last seen ms|done"). Unreadable fields count as zero.
-    pub fn parse(
-        now_ms: i64,
-        stats: &[(String, String)],
-        consumers: &[(String, String)],
-    ) -> Counters {
-        let now_sec = now_ms.div_euclid(1000);
-        let mut c = Counters {
-            now: ms_to_time(now_ms),
-            ..Counters::default()
-        };
-        for (field, value) in stats {
-            let n = || value.parse::<i64>().unwrap_or(0).max(0) as u64;
-            match field.as_str() {
-                "pushed" => c.pushed = n(),
-                "done" => c.done = n(),
-                "failed" => c.failed = n(),
-                "recovered" => c.recovered = n(),
-                "lost" => {
-                    let mut parts = value.split('|').map(|p| p.parse::<u64>().unwrap_or(0));
-                    let (at, pushes, acks) = (parts.next(), parts.next(), parts.next());
-                    if let (Some(at), Some(pushes), Some(acks)) = (at, pushes, acks) {
-                        c.lost = Some(LostWrites {
-                            at: ms_to_time(at as i64),
-                            pushes,
-                            acks,
-                        });
-                    }
-                }
-                // Issue 15: done and failed in one second, 'd:<second>' and 'f:<second>'.
-                f if f.starts_with("d:") || f.starts_with("f:") => {
-                    let sec = f[2..].parse::<i64>().ok();
-                    if sec.is_some_and(|s| s <= now_sec && now_sec - s < RECENT_SECS) {
-                        if f.starts_with("d:") {
-                            c.recent_done += n();
-                        } else {
-                            c.recent_failed += n();
-                        }
-                    }
-                }
-                // The ring of an rpq before issue 15, 'm:<slot>' = "second|done|failed".
-                f if f.starts_with("m:") => {
-                    let mut parts = value.split('|').map(|p| p.parse::<i64>().unwrap_or(0));
-                    let (sec, d, f) = (parts.next(), parts.next(), parts.next());
-                    // The current second and the 59 before it; older slots are stale.
-                    if let (Some(sec), Some(d), Some(f)) = (sec, d, f) {
-                        if sec <= now_sec && now_sec - sec < RECENT_SECS {
-                            c.recent_done += d.max(0) as u64;
-                            c.recent_failed += f.max(0) as u64;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        c.consumers = consumers
-            .iter()
-            .map(|(name, v)| {
-                let (seen, done) = v.split_once('|').unwrap_or((v, "0"));
-                ConsumerSeen {
-                    name: name.clone(),
-                    last_seen: ms_to_time(seen.parse().unwrap_or(0)),
-                    done: done.parse().unwrap_or(0),
-                }
-            })
-            .collect();
-        c.consumers.sort_by(|a, b| a.name.cmp(&b.name));
-        c
-    }
-
     /// Adds the counters of another shard: totals add up; a consumer seen on several shards
     /// counts its latest time and the sum of what it did.
     pub fn add(&mut self, other: Counters) {
@@ -536,6 +482,17 @@ pub struct Recent {
 }
 
 impl Stats {
+    /// The count of one state (see `Lengths::of_state`).
+    pub fn of_state(&self, s: State) -> u64 {
+        match s {
+            State::Waiting => self.waiting.total,
+            State::Scheduled => self.scheduled,
+            State::InFlight => self.in_flight,
+            State::Retrying => self.retrying,
+            State::Dead => self.dead,
+        }
+    }
+
     pub fn new(
         queue: &str,
         l: &Lengths,
@@ -614,42 +571,54 @@ pub struct StateDef {
     pub name: &'static str,
     pub key: Key,
     pub order: &'static str,
+    /// What its count is, as the help of its gauge in `/metrics` says.
+    pub about: &'static str,
 }
 
 /// Every state a task can be in. `show` looks for a task in these sets in this order, `list`
 /// reads one of them in score order, `cancel` removes a task from whichever holds it (in flight:
-/// through its claim). A new state is a row here, its set in `keys::LAYOUT`, and its time in
-/// `TaskInfo::new` (and in move.lua if it can be moved).
+/// through its claim); `lengths`, `clear` (clear.lua is given these sets) and `queues remove`
+/// count by this table. A new state is a row here, its set in `keys::LAYOUT`, the scripts that
+/// move tasks into and out of it, its time in `TaskInfo::new` (`stored.rs`), and its field in
+/// `Lengths` (`Lengths::of_state`, which does not compile without it); then, written out by
+/// hand still: `Cleared`, `Removed` and `Stats` with their printing in `output/`, the gauges of
+/// `serve/metrics.rs`, a column of `serve/history.rs` and the page (`serve/assets/`), and
+/// move.lua if it can be moved.
 pub const STATES: [StateDef; 5] = [
     StateDef {
         state: State::Waiting,
         name: "waiting",
         key: Key::Pending,
         order: "claim order: priority, then arrival",
+        about: "Tasks waiting to be claimed",
     },
     StateDef {
         state: State::Scheduled,
         name: "scheduled",
         key: Key::Scheduled,
         order: "due time, the first due first",
+        about: "Tasks pushed for later, not due yet",
     },
     StateDef {
         state: State::InFlight,
         name: "in-flight",
         key: Key::Inflight,
         order: "lease deadline, the first to expire first",
+        about: "Tasks claimed and leased",
     },
     StateDef {
         state: State::Retrying,
         name: "retrying",
         key: Key::Delayed,
         order: "retry time, the first due first",
+        about: "Failed tasks waiting for their retry",
     },
     StateDef {
         state: State::Dead,
         name: "dead",
         key: Key::Dead,
         order: "time of death, the oldest first",
+        about: "Tasks in the dead-letter set",
     },
 ];
 
@@ -710,89 +679,6 @@ pub struct TaskInfo {
     /// (dead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-}
-
-/// What the scripts hold of one task besides its place (inspect.lua's reply), as stored.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Stored {
-    /// Its set's score: the pending score, or a time in ms.
-    pub score: String,
-    pub body: Option<String>,
-    /// "token|claimed ms|max attempts|attempts|pending score|consumer"
-    pub claim: Option<String>,
-    /// "attempts|pending score[|last error]"
-    pub state: Option<String>,
-    /// JSON {error, attempts}
-    pub dead_info: Option<String>,
-}
-
-impl TaskInfo {
-    pub(super) fn new(id: &str, state: State, s: &Stored) -> TaskInfo {
-        let time = |ms: &str| ms.parse::<f64>().ok().map(|v| ms_to_time(v as i64));
-        let claim: Vec<&str> = s
-            .claim
-            .as_deref()
-            .map_or(vec![], |c| c.splitn(6, '|').collect());
-        // A claim of this rpq's layout (an older rpq's has four fields, without these).
-        let held = state == State::InFlight && claim.len() == 6;
-        let (state_attempts, state_error) = match s.state.as_deref() {
-            Some(v) => {
-                let mut parts = v.splitn(3, '|');
-                let n = parts.next().and_then(|n| n.parse::<u32>().ok());
-                (n, parts.nth(1).map(str::to_string))
-            }
-            None => (None, None),
-        };
-        let info: serde_json::Value = s
-            .dead_info
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok())
-            .unwrap_or_default();
-        let attempt = if held {
-            claim[3].parse().unwrap_or(0)
-        } else if state == State::Dead {
-            info["attempts"]
-                .as_u64()
-                .map(|n| n as u32)
-                .or(state_attempts)
-                .unwrap_or(0)
-        } else {
-            state_attempts.unwrap_or(0)
-        };
-        let mut error = if state == State::Dead {
-            info["error"].as_str().map(str::to_string)
-        } else {
-            state_error
-        };
-        let task = match s.body.as_deref().map(|b| Task::from_stored(id, b, attempt)) {
-            Some(Ok(t)) => t,
-            other => {
-                let why = match other {
-                    Some(Err(why)) => why,
-                    _ => "stored body is missing".to_string(),
-                };
-                error.get_or_insert(why);
-                let p = if state == State::Waiting {
-                    super::score::priority_of(&s.score)
-                } else {
-                    0
-                };
-                Task::unreadable(id, p, attempt)
-            }
-        };
-        let at = time(&s.score);
-        TaskInfo {
-            task,
-            state,
-            consumer: held.then(|| claim[5].to_string()),
-            claimed_at: if held { time(claim[1]) } else { None },
-            lease_until: if state == State::InFlight { at } else { None },
-            max_attempts: if held { claim[2].parse().ok() } else { None },
-            retry_at: if state == State::Retrying { at } else { None },
-            died_at: if state == State::Dead { at } else { None },
-            error,
-        }
-    }
 }
 
 /// Optional RFC 3339 times (serialized only when present).
@@ -920,12 +806,12 @@ pub struct LimitChange {
 
 #[cfg(test)]
 mod tests {
+    use super::super::stored::{Field, Stored};
     use super::*;
+    use crate::task::ms_to_time;
 
-    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn pairs(p: &[(&str, &str)]) -> Vec<Field> {
+        p.iter().map(|(k, v)| Field::new(k, v)).collect()
     }
 
     fn stored(score: &str, claim: Option<&str>, state: Option<&str>, info: Option<&str>) -> Stored {

@@ -2,7 +2,7 @@
 //! prometheus-client crate from one `stats` snapshot per queue: the numbers are read per
 //! scrape, never kept, and never counted from the tasks.
 
-use crate::queue::Stats;
+use crate::queue::{State, Stats, STATES};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -34,19 +34,16 @@ pub fn render(queues: Option<&[Stats]>) -> String {
         reg.register(name, help, f.clone());
         f
     };
-    let waiting = gauge(&mut reg, "rpq_tasks_waiting", "Tasks waiting to be claimed");
-    let in_flight = gauge(&mut reg, "rpq_tasks_in_flight", "Tasks claimed and leased");
-    let retrying = gauge(
-        &mut reg,
-        "rpq_tasks_retrying",
-        "Failed tasks waiting for their retry",
-    );
-    let dead = gauge(&mut reg, "rpq_tasks_dead", "Tasks in the dead-letter set");
-    let scheduled = gauge(
-        &mut reg,
-        "rpq_tasks_scheduled",
-        "Tasks pushed for later, not due yet",
-    );
+    let waiting = gauge(&mut reg, "rpq_tasks_waiting", State::Waiting.def().about);
+    // One gauge per state besides waiting (by priority, above), named after it.
+    let by_state: Vec<(State, Family<Labels, Gauge>)> = STATES
+        .iter()
+        .filter(|d| d.state != State::Waiting)
+        .map(|d| {
+            let name = format!("rpq_tasks_{}", d.name.replace('-', "_"));
+            (d.state, gauge(&mut reg, &name, d.about))
+        })
+        .collect();
     let oldest = Family::<Labels, Gauge<f64, AtomicU64>>::default();
     reg.register(
         "rpq_oldest_waiting_seconds",
@@ -105,10 +102,9 @@ pub fn render(queues: Option<&[Stats]>) -> String {
             labels.push(("priority".into(), p.into()));
             waiting.get_or_create(&labels).set(n as i64);
         }
-        in_flight.get_or_create(&q()).set(s.in_flight as i64);
-        retrying.get_or_create(&q()).set(s.retrying as i64);
-        dead.get_or_create(&q()).set(s.dead as i64);
-        scheduled.get_or_create(&q()).set(s.scheduled as i64);
+        for (state, g) in &by_state {
+            g.get_or_create(&q()).set(s.of_state(*state) as i64);
+        }
         let age = s.oldest_waiting_ms.unwrap_or(0) as f64 / 1000.0;
         oldest.get_or_create(&q()).set(age);
         consumers.get_or_create(&q()).set(s.consumers.len() as i64);

@@ -27,7 +27,7 @@ local pruned_at, recover_at, aging, ctl_flag = checks_read()
 -- controls.lua and every key, and says so before it changes anything, for the caller to send
 -- it again that way.
 if ctl_flag == 1 and not ctl then
-  return redis.error_reply('RPQCONTROLS the queue has controls: claim with every key')
+  return redis.error_reply(ERR_CONTROLS .. ' the queue has controls: claim with every key')
 end
 if ctl then
   ctl().known(ctl_flag)

@@ -17,7 +17,7 @@ local now, now_s = now_ms()
 local pruned_at, recover_at, aging, ctl_flag = checks_read()
 local fast_until = math.min(recover_at, pruned_at + PRUNE_EVERY_MS)
 local function full(why)
-  return redis.error_reply('RPQFULL ' .. why)
+  return redis.error_reply(ERR_FULL .. ' ' .. why)
 end
 if fast_until <= now or aging > 0 or ctl_flag == 1 then
   return full('recovery, pruning, aging or controls')

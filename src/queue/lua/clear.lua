@@ -2,14 +2,20 @@
 -- flight as `cancel` does; counters, settings, recurring schedules, kept results and the
 -- consumers' entries stay (`clear --all` drops the last three after it)
 -- KEYS: the common layout (common.lua)
--- returns {waiting, in flight, retrying, dead, scheduled}
-local out = {
-  redis.call('ZCARD', K_PENDING),
-  redis.call('ZCARD', K_INFLIGHT),
-  redis.call('ZCARD', K_DELAYED),
-  redis.call('ZCARD', K_DEAD),
-  redis.call('ZCARD', K_SCHEDULED),
-}
+-- ARGV[1..] the place in KEYS of the set of every state (queue::STATES, in its order)
+-- returns the count of every state, in that order
+local out, waiting, sets = {}, 1, {}
+for i, k in ipairs(ARGV) do
+  local key = KEYS[tonumber(k)]
+  out[i] = redis.call('ZCARD', key)
+  if key == K_PENDING then
+    waiting = i
+  end
+  -- The in-flight set goes as its tasks are cancelled (below).
+  if key ~= K_INFLIGHT then
+    sets[#sets + 1] = key
+  end
+end
 -- controls (issue 13): the lines of limited types are waiting tasks too; the limits and pauses
 -- stay, with nothing in flight against them any more.
 local C = ctl()
@@ -17,7 +23,7 @@ local LIMITED, K_CONTROLS, K_HELD = C.LIMITED, C.K_CONTROLS, C.K_HELD
 local ctlv = C.controls()
 for s = 1, #LIMITED do
   if ctlv.sets[s] then
-    out[1] = out[1] + redis.call('ZCARD', LIMITED[s])
+    out[waiting] = out[waiting] + redis.call('ZCARD', LIMITED[s])
     if not ctlv.limits[s] then
       redis.call('HDEL', K_CONTROLS, 'set:' .. s)
     end
@@ -40,8 +46,13 @@ for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, -1)) do
   end
 end
 -- UNLINK frees large sets in the background instead of blocking the server.
-redis.call('UNLINK', K_PENDING, K_TASKS, K_STATE, K_DELAYED, K_DEAD,
-  K_DEADINFO, K_WAKE, K_SCHEDULED, K_EXPIRES, K_HELD, unpack(LIMITED))
+for _, k in ipairs({ K_TASKS, K_STATE, K_DEADINFO, K_WAKE, K_EXPIRES, K_HELD }) do
+  sets[#sets + 1] = k
+end
+for _, k in ipairs(LIMITED) do
+  sets[#sets + 1] = k
+end
+redis.call('UNLINK', unpack(sets))
 if C.controlled() then
   local pruned_at, recover_at, aging = checks_read()
   stats_write(nil, nil, pruned_at, recover_at, aging, C.flag())

@@ -74,6 +74,14 @@ local HELD_NONE = 0
 local HELD_PAUSED = 1
 local HELD_RATE = 2
 local HELD_IN_FLIGHT = 3
+-- A push's flag for each task (push.lua, enqueue).
+local PUSH_KNOWN = 0
+local PUSH_QUEUED = 1
+local PUSH_DONE = 2
+-- The error codes a claim refuses with before it changes anything (claim_fast.lua, claim.lua);
+-- Rust then calls the script that does it all.
+local ERR_FULL = 'RPQFULL'
+local ERR_CONTROLS = 'RPQCONTROLS'
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -449,7 +457,7 @@ end
 -- retry time, due time and expiry deadline (every script that adds to one of the sets lowers
 -- it), exact after a check, and 0 or missing means "check now". 'pruned at' is the last step of
 -- prune_consumers. 'aging' is the step of `rpq aging` (aging.lua), 0 or missing when off.
-local NEVER = 1e15
+local NEVER = 1000000000000000
 
 -- pruned at, recover at, aging and the controls flag (1: the controls hash holds something) as
 -- stored, 0 when missing
@@ -590,7 +598,7 @@ local function enqueue(id, priority, body, now, due, ttl)
     head = head .. string.format('"x":%d,', deadline)
   end
   if redis.call('HSETNX', K_TASKS, id, head .. body) == 0 then
-    return 0, nil
+    return PUSH_KNOWN, nil
   end
   if later then
     redis.call('ZADD', K_SCHEDULED, string.format('%d', due), id)
@@ -600,7 +608,7 @@ local function enqueue(id, priority, body, now, due, ttl)
   if deadline then
     redis.call('ZADD', K_EXPIRES, string.format('%d', deadline), id)
   end
-  return 1, later and due or deadline
+  return PUSH_QUEUED, later and due or deadline
 end
 
 -- Expiry: whether a task whose expiry entry says `deadline` (a string) is to go dead now. Only

@@ -22,7 +22,7 @@ if recover_at <= now then
   promote(string.format('%d', now), '1000')
 end
 local flag, at = enqueue(ARGV[4], ARGV[5], ARGV[6], now, nil, tonumber(ARGV[7]))
-if flag == 1 then
+if flag == PUSH_QUEUED then
   if at then
     recover_by(at)
   end

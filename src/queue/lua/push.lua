@@ -57,22 +57,22 @@ if fields == 5 then
     else
       due = tonumber(due)
     end
-    local flag, at = 0, nil
+    local flag, at = PUSH_KNOWN, nil
     if done[i] then
       finished[#finished + 1] = done[i]
     else
       flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
-      if flag == 1 and stale[i] then
+      if flag == PUSH_QUEUED and stale[i] then
         redis.call('DEL', stale[i])
         redis.call('ZREM', kept, ARGV[j])
       end
     end
-    out[i + 1] = done[i] and 2 or flag
-    queued = queued + flag
+    out[i + 1] = done[i] and PUSH_DONE or flag
+    queued = queued + flag -- PUSH_QUEUED is 1, PUSH_KNOWN 0
     if at then
       look_at = math.min(look_at or at, at)
     end
-    if flag == 1 and due and due > now then
+    if flag == PUSH_QUEUED and due and due > now then
       if due < soonest then
         woke, soonest = true, due
       end
@@ -105,18 +105,18 @@ for i = 1, n do
   local j = 3 * i
   local id = ARGV[j]
   if done[i] then
-    out[i + 1] = 2
+    out[i + 1] = PUSH_DONE
     finished[#finished + 1] = done[i]
   elseif redis.call('HSETNX', K_TASKS, id, prefix .. ARGV[j + 2]) == 1 then
     zargs[#zargs + 1] = pending_score(ARGV[j + 1], first + i)
     zargs[#zargs + 1] = id
-    out[i + 1] = 1
+    out[i + 1] = PUSH_QUEUED
     if stale[i] then
       redis.call('DEL', stale[i])
       redis.call('ZREM', kept, id)
     end
   else
-    out[i + 1] = 0
+    out[i + 1] = PUSH_KNOWN
   end
 end
 -- One ZADD per chunk of tasks rather than one per task; chunks keep unpack within Lua's stack.

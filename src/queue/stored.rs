@@ -1,0 +1,520 @@
+//! What the scripts store as `|`-joined strings, read in this one place: each format is a named
+//! struct with the one parser of it, and the test below has the real scripts write every one
+//! and reads it back, so a script that changes a format breaks a test here, not a page.
+//!
+//! Also here: the stats and consumers hashes read into `Counters`, and inspect.lua's reply of
+//! one task read into a `TaskInfo`. A schedule ("last fired ms|definition", fire.lua) is read by
+//! `schedule::Stored`, beside its definition; the test holds it too.
+//!
+//! Readers are lenient as the stored data may come from an older rpq: a field that does not
+//! parse reads as its default, as it always has.
+
+use super::types::RECENT_SECS;
+use super::types::{ConsumerSeen, Counters, Kept, KeptOutcome, LostWrites, State, TaskInfo};
+use crate::task::{ms_to_time, Task};
+
+/// One field of a hash, as HGETALL answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+impl Field {
+    #[cfg(test)]
+    pub fn new(name: &str, value: &str) -> Field {
+        Field {
+            name: name.to_string(),
+            value: value.to_string(),
+        }
+    }
+
+    /// The fields of an HGETALL reply.
+    pub fn all_of(reply: redis::Value) -> anyhow::Result<Vec<Field>> {
+        let pairs: Vec<(String, String)> = redis::from_redis_value(reply)
+            .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
+        Ok(pairs
+            .into_iter()
+            .map(|(name, value)| Field { name, value })
+            .collect())
+    }
+}
+
+/// A claim, in the claims hash (claim.lua, claim_fast.lua): "token|claimed ms|max
+/// attempts|attempts|pending score|consumer".
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ClaimRecord<'a> {
+    pub token: &'a str,
+    pub claimed_ms: &'a str,
+    pub max_attempts: Option<u32>,
+    /// The claim in progress: attempts made, this one included.
+    pub attempt: u32,
+    pub score: &'a str,
+    pub consumer: &'a str,
+}
+
+impl<'a> ClaimRecord<'a> {
+    /// None for a claim of an older rpq's layout (four fields, without score and consumer).
+    pub fn parse(v: &'a str) -> Option<ClaimRecord<'a>> {
+        let f: Vec<&str> = v.splitn(6, '|').collect();
+        let [token, claimed_ms, max, attempt, score, consumer] = f[..] else {
+            return None;
+        };
+        Some(ClaimRecord {
+            token,
+            claimed_ms,
+            max_attempts: max.parse().ok(),
+            attempt: attempt.parse().unwrap_or(0),
+            score,
+            consumer,
+        })
+    }
+}
+
+/// A task's entry in the state hash (common.lua, fail.lua, release.lua): "attempts|pending
+/// score[|last error]".
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct StateRecord<'a> {
+    pub attempts: Option<u32>,
+    /// Its place in line, to go back to.
+    pub score: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+impl<'a> StateRecord<'a> {
+    pub fn parse(v: &'a str) -> StateRecord<'a> {
+        let mut parts = v.splitn(3, '|');
+        StateRecord {
+            attempts: parts.next().and_then(|n| n.parse().ok()),
+            score: parts.next(),
+            error: parts.next(),
+        }
+    }
+}
+
+/// A consumer's entry in the consumers hash (common.lua): "last seen ms|tasks done".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ConsumerRecord {
+    pub seen_ms: i64,
+    pub done: u64,
+}
+
+impl ConsumerRecord {
+    pub fn parse(v: &str) -> ConsumerRecord {
+        let (seen, done) = v.split_once('|').unwrap_or((v, "0"));
+        ConsumerRecord {
+            seen_ms: seen.parse().unwrap_or(0),
+            done: done.parse().unwrap_or(0),
+        }
+    }
+}
+
+/// A restart's losses, stats field `lost` (`queue::losses`): "ms|pushes|acks".
+pub(super) struct LostRecord;
+
+impl LostRecord {
+    pub fn format(ms: i64, pushes: u64, acks: u64) -> String {
+        format!("{ms}|{pushes}|{acks}")
+    }
+
+    pub fn parse(v: &str) -> Option<LostWrites> {
+        let mut parts = v.split('|').map(|p| p.parse::<u64>().unwrap_or(0));
+        let (at, pushes, acks) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(LostWrites {
+            at: ms_to_time(at as i64),
+            pushes,
+            acks,
+        })
+    }
+}
+
+/// A slot of the throughput ring of an rpq before issue 15, stats field `m:<slot>`:
+/// "second|done|failed". Nothing writes it now; a queue of that rpq still holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct RingSlot {
+    pub sec: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+impl RingSlot {
+    pub fn parse(v: &str) -> Option<RingSlot> {
+        let mut parts = v.split('|').map(|p| p.parse::<i64>().unwrap_or(0));
+        Some(RingSlot {
+            sec: parts.next()?,
+            done: parts.next()?,
+            failed: parts.next()?,
+        })
+    }
+}
+
+/// A limit, controls field `limit:<line>` (control.lua): "G|T|b|m|n|per|B|M", of which the
+/// last four are the limit as it was set (the first four are the bucket's running state).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct LimitRecord {
+    pub rate: Option<u64>,
+    pub per_ms: Option<u64>,
+    pub burst: Option<u64>,
+    pub max_in_flight: Option<u64>,
+}
+
+impl LimitRecord {
+    pub fn parse(v: &str) -> LimitRecord {
+        let f: Vec<&str> = v.split('|').collect();
+        let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+        LimitRecord {
+            rate: num(4),
+            per_ms: num(5),
+            burst: num(6),
+            max_in_flight: num(7),
+        }
+    }
+}
+
+impl Kept {
+    /// Reads the one element of a result key (common.lua's keep_record, from keep.lua and
+    /// fail.lua): "d|ms|result" or "x|ms|error"; None for anything else.
+    pub fn parse(id: &str, record: &[u8]) -> Option<Kept> {
+        let mut parts = record.splitn(3, |&b| b == b'|');
+        let (tag, ms, rest) = (parts.next()?, parts.next()?, parts.next()?);
+        let ms: i64 = std::str::from_utf8(ms).ok()?.parse().ok()?;
+        let (outcome, result, error) = match tag {
+            b"d" => (KeptOutcome::Done, Some(rest.to_vec()), None),
+            b"x" => (
+                KeptOutcome::Dead,
+                None,
+                Some(String::from_utf8_lossy(rest).into_owned()),
+            ),
+            _ => return None,
+        };
+        Some(Kept {
+            id: id.to_string(),
+            outcome,
+            finished_at: ms_to_time(ms),
+            result,
+            error,
+        })
+    }
+}
+
+// What `stats` reads of the stats and consumers hashes.
+
+impl Counters {
+    /// Reads the stats hash (totals, the last minute as `d:<second>` and `f:<second>`, done and
+    /// failed in that second, and the ring of older rpq, `m:<slot>` = "second|done|failed") and the
+    /// consumers hash (name = "last seen ms|done"). Unreadable fields count as zero.
+    pub(super) fn parse(now_ms: i64, stats: &[Field], consumers: &[Field]) -> Counters {
+        let now_sec = now_ms.div_euclid(1000);
+        let mut c = Counters {
+            now: ms_to_time(now_ms),
+            ..Counters::default()
+        };
+        for Field { name: field, value } in stats {
+            let n = || value.parse::<i64>().unwrap_or(0).max(0) as u64;
+            match field.as_str() {
+                "pushed" => c.pushed = n(),
+                "done" => c.done = n(),
+                "failed" => c.failed = n(),
+                "recovered" => c.recovered = n(),
+                "lost" => {
+                    if let Some(lost) = LostRecord::parse(value) {
+                        c.lost = Some(lost);
+                    }
+                }
+                // Issue 15: done and failed in one second, 'd:<second>' and 'f:<second>'.
+                f if f.starts_with("d:") || f.starts_with("f:") => {
+                    let sec = f[2..].parse::<i64>().ok();
+                    if sec.is_some_and(|s| s <= now_sec && now_sec - s < RECENT_SECS) {
+                        if f.starts_with("d:") {
+                            c.recent_done += n();
+                        } else {
+                            c.recent_failed += n();
+                        }
+                    }
+                }
+                // The ring of an rpq before issue 15, 'm:<slot>' = "second|done|failed".
+                f if f.starts_with("m:") => {
+                    // The current second and the 59 before it; older slots are stale.
+                    if let Some(slot) = RingSlot::parse(value) {
+                        if slot.sec <= now_sec && now_sec - slot.sec < RECENT_SECS {
+                            c.recent_done += slot.done.max(0) as u64;
+                            c.recent_failed += slot.failed.max(0) as u64;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        c.consumers = consumers
+            .iter()
+            .map(|Field { name, value }| {
+                let r = ConsumerRecord::parse(value);
+                ConsumerSeen {
+                    name: name.clone(),
+                    last_seen: ms_to_time(r.seen_ms),
+                    done: r.done,
+                }
+            })
+            .collect();
+        c.consumers.sort_by(|a, b| a.name.cmp(&b.name));
+        c
+    }
+}
+
+// What inspect.lua answers of one task.
+
+/// What the scripts hold of one task besides its place (inspect.lua's reply), as stored.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Stored {
+    /// Its set's score: the pending score, or a time in ms.
+    pub score: String,
+    pub body: Option<String>,
+    /// "token|claimed ms|max attempts|attempts|pending score|consumer"
+    pub claim: Option<String>,
+    /// "attempts|pending score[|last error]"
+    pub state: Option<String>,
+    /// JSON {error, attempts}
+    pub dead_info: Option<String>,
+}
+
+impl TaskInfo {
+    pub(super) fn new(id: &str, state: State, s: &Stored) -> TaskInfo {
+        let time = |ms: &str| ms.parse::<f64>().ok().map(|v| ms_to_time(v as i64));
+        // A claim of this rpq's layout (an older rpq's has four fields, without these).
+        let claim = s
+            .claim
+            .as_deref()
+            .and_then(ClaimRecord::parse)
+            .filter(|_| state == State::InFlight);
+        let (state_attempts, state_error) = match s.state.as_deref().map(StateRecord::parse) {
+            Some(r) => (r.attempts, r.error.map(str::to_string)),
+            None => (None, None),
+        };
+        let info: serde_json::Value = s
+            .dead_info
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let attempt = if let Some(c) = &claim {
+            c.attempt
+        } else if state == State::Dead {
+            info["attempts"]
+                .as_u64()
+                .map(|n| n as u32)
+                .or(state_attempts)
+                .unwrap_or(0)
+        } else {
+            state_attempts.unwrap_or(0)
+        };
+        let mut error = if state == State::Dead {
+            info["error"].as_str().map(str::to_string)
+        } else {
+            state_error
+        };
+        let task = match s.body.as_deref().map(|b| Task::from_stored(id, b, attempt)) {
+            Some(Ok(t)) => t,
+            other => {
+                let why = match other {
+                    Some(Err(why)) => why,
+                    _ => "stored body is missing".to_string(),
+                };
+                error.get_or_insert(why);
+                let p = if state == State::Waiting {
+                    super::score::priority_of(&s.score)
+                } else {
+                    0
+                };
+                Task::unreadable(id, p, attempt)
+            }
+        };
+        let at = time(&s.score);
+        TaskInfo {
+            task,
+            state,
+            consumer: claim.as_ref().map(|c| c.consumer.to_string()),
+            claimed_at: claim.as_ref().and_then(|c| time(c.claimed_ms)),
+            lease_until: if state == State::InFlight { at } else { None },
+            max_attempts: claim.as_ref().and_then(|c| c.max_attempts),
+            retry_at: if state == State::Retrying { at } else { None },
+            died_at: if state == State::Dead { at } else { None },
+            error,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::queue::FireCode;
+    use crate::queue::{ClaimOptions, KeepAck, LimitChange, Queue, Rate, NO_ACKS};
+    use crate::schedule::{Definition, Stored as Schedule};
+    use crate::server::RedisServer;
+    use crate::task::{NewTask, Priority};
+    use std::time::Duration;
+
+    fn task(id: &str) -> NewTask {
+        NewTask {
+            id: id.to_string(),
+            kind: "t".into(),
+            priority: Priority::HIGH,
+            payload: serde_json::Value::Null,
+            when: crate::task::When::NOW,
+            settings: Default::default(),
+            named: true,
+        }
+    }
+
+    fn hget(q: &mut Queue, key: &str, field: &str) -> String {
+        let v: Option<String> = redis::cmd("HGET")
+            .arg(key)
+            .arg(field)
+            .query(q.conn())
+            .unwrap();
+        v.unwrap_or_else(|| panic!("no {field} in {key}"))
+    }
+
+    /// The real scripts write every `|`-joined format and these readers get back what was
+    /// written: a script that moves a field breaks this test.
+    #[test]
+    fn every_format_the_scripts_write_reads_back() {
+        let server = RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"));
+        let mut q = Queue::open(&Config::for_url(&server.url(), "formats")).unwrap();
+        let keys = q.keys().clone();
+        let opts = ClaimOptions {
+            consumer: "c1".into(),
+            lease: Duration::from_secs(600),
+            max_attempts: 4,
+            count: 1,
+        };
+        q.push(&[task("a"), task("b"), task("c"), task("d")])
+            .unwrap();
+
+        // Two claims, so that claim.lua and (when its reply allows) claim_fast.lua write.
+        let mut held = vec![];
+        for _ in 0..2 {
+            let c = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
+            let raw = hget(&mut q, keys.claims(), &c.task.id);
+            let r = ClaimRecord::parse(&raw).expect("a claim of six fields");
+            assert_eq!(r.token, c.token);
+            assert_eq!(r.max_attempts, Some(4));
+            assert_eq!(r.attempt, 1);
+            assert_eq!(r.consumer, "c1");
+            assert_eq!(super::super::score::priority_of(r.score), 1);
+            assert!(r.claimed_ms.parse::<i64>().unwrap() > 0, "{raw}");
+            held.push((c, r.score.to_string()));
+        }
+
+        // fail.lua: attempts, the place in line and the error; release.lua, of a second
+        // attempt: no error.
+        let (a, a_score) = held.remove(0);
+        q.fail(&a.lease(), Duration::ZERO, "bo|om", false).unwrap();
+        let raw = hget(&mut q, keys.state(), &a.task.id);
+        let s = StateRecord::parse(&raw);
+        assert_eq!(
+            (s.attempts, s.score, s.error),
+            (Some(1), Some(a_score.as_str()), Some("bo|om"))
+        );
+        let again = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
+        assert_eq!(again.task.id, a.task.id, "back at its place in line");
+        let raw = hget(&mut q, keys.claims(), &again.task.id);
+        assert_eq!(ClaimRecord::parse(&raw).map(|r| r.attempt), Some(2));
+        assert_eq!(q.release(&[again.lease()]).unwrap(), [true]);
+        let raw = hget(&mut q, keys.state(), &a.task.id);
+        let s = StateRecord::parse(&raw);
+        assert_eq!(
+            (s.attempts, s.score, s.error),
+            (Some(1), Some(a_score.as_str()), None)
+        );
+
+        // keep.lua and fail.lua keep a result (keep_record).
+        let (b, _) = held.remove(0);
+        let done = KeepAck {
+            lease: b.lease(),
+            keep: Duration::from_secs(600),
+            result: b"{\"n\":1}|x".to_vec(),
+        };
+        assert_eq!(q.ack_keeping("c1", &[done]).unwrap(), [true]);
+        let kept = q.result(&b.task.id).unwrap().expect("a kept result");
+        assert_eq!(kept.outcome, KeptOutcome::Done);
+        assert_eq!(kept.result.as_deref(), Some(&b"{\"n\":1}|x"[..]));
+        let d = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
+        q.fail_keeping(
+            &d.lease(),
+            Duration::ZERO,
+            "gone|bad",
+            true,
+            Some(Duration::from_secs(600)),
+        )
+        .unwrap();
+        let kept = q.result(&d.task.id).unwrap().expect("a kept error");
+        assert_eq!(kept.outcome, KeptOutcome::Dead);
+        assert_eq!(kept.error.as_deref(), Some("gone|bad"));
+
+        // common.lua: the consumer's entry, with the one task it acked.
+        q.flush_seen("c1").unwrap();
+        let raw = hget(&mut q, keys.consumers(), "c1");
+        let r = ConsumerRecord::parse(&raw);
+        assert!(r.seen_ms > 0, "{raw}");
+        assert_eq!(r.done, 1, "{raw}");
+
+        // control.lua: the limit as it was set.
+        let change = LimitChange {
+            rate: Some(Rate {
+                n: 5,
+                per: Duration::from_secs(2),
+            }),
+            burst: Some(7),
+            max_in_flight: Some(3),
+        };
+        q.set_limit(None, &change).unwrap();
+        let raw = hget(&mut q, keys.controls(), "limit:0");
+        assert_eq!(
+            LimitRecord::parse(&raw),
+            LimitRecord {
+                rate: Some(5),
+                per_ms: Some(2000),
+                burst: Some(7),
+                max_in_flight: Some(3),
+            }
+        );
+
+        // fire.lua: the schedule with the slot it fired, as `schedule::Stored` reads it.
+        let def = Definition {
+            every_ms: Some(60_000),
+            cron: None,
+            tz: None,
+            kind: "tick".into(),
+            priority: Priority::LOW,
+            payload: serde_json::Value::Null,
+            ttl_ms: None,
+            since_ms: 1_000,
+        };
+        q.schedule_add("s1", &def).unwrap();
+        let s = Schedule::parse("s1", &hget(&mut q, keys.schedules(), "s1")).unwrap();
+        assert_eq!(s.last_fired_ms, None);
+        assert_eq!(q.fire(&s, 60_000).unwrap(), FireCode::Fired);
+        let s = Schedule::parse("s1", &hget(&mut q, keys.schedules(), "s1")).unwrap();
+        assert_eq!((s.last_fired_ms, s.def.since_ms), (Some(60_000), 1_000));
+    }
+
+    /// Formats Rust writes, or only an older rpq did.
+    #[test]
+    fn a_loss_and_an_old_ring_slot_read_back() {
+        let lost = LostRecord::parse(&LostRecord::format(1_700_000_000_123, 4, 2)).unwrap();
+        assert_eq!(
+            (lost.at.timestamp_millis(), lost.pushes, lost.acks),
+            (1_700_000_000_123, 4, 2)
+        );
+        assert_eq!(LostRecord::parse("1|2"), None);
+        assert_eq!(
+            RingSlot::parse("100|3|1"),
+            Some(RingSlot {
+                sec: 100,
+                done: 3,
+                failed: 1
+            })
+        );
+        assert_eq!(ClaimRecord::parse("t|1|2|3"), None, "an older rpq's claim");
+    }
+}
