@@ -27,7 +27,7 @@ pub struct Secret(String);
 
 impl Secret {
     pub fn new(s: String) -> Secret {
-        crate::output::log::protect(&s);
+        crate::secrets::protect(&s);
         Secret(s)
     }
 

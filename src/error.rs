@@ -86,7 +86,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        crate::output::error_line(&one.join(" "), code);
+        crate::log::error_line(&one.join(" "), code);
     }
     ExitCode::from(code)
 }

@@ -12,8 +12,9 @@
 //! - `producer`: random tasks on an interval, task lines from stdin in batches.
 //! - `lines`: lines from stdin as bytes, each wait for one bounded (signals, idle flushes).
 //! - `bench`: the load generator behind `rpq bench`.
-//! - `output`: every write to stdout and stderr: human blocks, NDJSON, tables, progress,
-//!   prompts, notes.
+//! - `output`: what rpq shows: human blocks, NDJSON, tables, the progress line, prompts.
+//! - `log`: every line on stderr (events, notes, the final error), human or JSON, scrubbed.
+//! - `secrets`: the passwords rpq knows, hidden in any text the log writes.
 //! - `task`: the task, its priority, its time (`When`), its stored body and its JSON form.
 //! - `schedule`: recurring schedules: their definition and the arithmetic of their slots.
 //! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
@@ -32,11 +33,13 @@ pub mod conn;
 pub mod consumer;
 pub mod error;
 pub mod lines;
+pub mod log;
 pub mod output;
 pub mod producer;
 pub mod queue;
 pub mod reconnect;
 pub mod schedule;
+pub mod secrets;
 pub mod serve;
 pub mod server;
 pub mod service;
@@ -59,14 +62,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         return commands::completions::man(&Output::plain(), args);
     }
     if config::json_log_asked() {
-        output::log::init_format(config::LogFormat::Json);
+        log::init_format(config::LogFormat::Json);
     }
     let cfg = Config::from_global(&cli.global)?;
-    output::log::init(&cfg);
+    log::init(&cfg);
     service::init(&cfg);
     let out = Output::new(&cfg);
     for (event, text) in &cfg.warnings {
-        output::log::Event::warn(event, text.as_str()).emit();
+        log::Event::warn(event, text.as_str()).emit();
     }
     match &cli.command {
         Command::Produce(a) => commands::produce::run(&cfg, &out, a),

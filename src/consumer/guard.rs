@@ -77,7 +77,7 @@ pub fn hold() -> Option<Arc<Guard>> {
             Some(g)
         }
         Err(e) => {
-            crate::output::log::Event::warn(
+            crate::log::Event::warn(
                 "no_guard",
                 format!(
                     "cannot start the guard that ends what handlers leave running if this \
@@ -201,7 +201,7 @@ fn watch(pidfd: OwnedFd, pid: u32, ending: Arc<AtomicBool>) {
                 }
             }
             if !ending.load(Ordering::SeqCst) {
-                crate::output::log::Event::warn(
+                crate::log::Event::warn(
                     "guard_lost",
                     format!(
                         "the guard of this consumer (pid {pid}) is gone: if the consumer is \

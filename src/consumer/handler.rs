@@ -12,7 +12,7 @@
 
 use super::guard;
 use super::spawn::{self, BaseEnv, Spawned};
-use crate::output::log::Relay;
+use crate::log::Relay;
 use crate::output::{HandlerOut, Output};
 use crate::task::Task;
 use anyhow::Result;
@@ -175,7 +175,7 @@ impl Handler {
         }
         let (status, outcome) = waited?;
         if w.truncated > 0 {
-            crate::output::log::Event::warn(
+            crate::log::Event::warn(
                 "result_truncated",
                 format!(
                     "task {}: its handler wrote more than {} KiB to stdout; its result keeps \

@@ -673,7 +673,7 @@ impl<'a> Consumer<'a> {
             if r != Failed::Dead {
                 continue;
             }
-            crate::output::log::Event::warn(
+            crate::log::Event::warn(
                 "unreadable_task",
                 format!(
                     "task {} cannot be read ({}); moved it to the dead set",

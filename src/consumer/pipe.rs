@@ -8,7 +8,7 @@
 
 use super::handler::{kill_group, pidfd_open, set_nonblocking, shell, TAIL_BYTES};
 use super::pool::Event;
-use crate::output::log::Relay;
+use crate::log::Relay;
 use serde::Deserialize;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};

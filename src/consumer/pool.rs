@@ -11,7 +11,7 @@ use super::handler::{Handler, HandlerResult, Run, KILL_GRACE};
 use super::heartbeat::CancelWatch;
 use super::pipe::{Answer, PipeProc};
 use super::Options;
-use crate::output::log::Event as LogEvent;
+use crate::log::Event as LogEvent;
 use crate::output::Output;
 use crate::queue::{Claimed, Lease};
 use crate::shutdown::Shutdown;
