@@ -498,7 +498,7 @@ impl Pipes {
                     "handler_restart",
                     format!(
                         "cannot start the --pipe handler of slot {slot} ({e}); trying again in {}",
-                        crate::output::short_duration(wait)
+                        crate::task::short_duration(wait)
                     ),
                 )
                 .with("slot", slot)
@@ -582,7 +582,7 @@ impl Pipes {
                 format!(
                     "the --pipe handler of slot {slot} stopped: {}; starting it again in {}",
                     why.trim_start_matches("its --pipe handler "),
-                    crate::output::short_duration(wait)
+                    crate::task::short_duration(wait)
                 ),
             )
             .with("slot", slot)
@@ -663,7 +663,7 @@ impl Pipes {
                     format!(
                         "the --pipe handler of slot {slot} stopped: task {id} timed out after \
                          {after}; starting it again in {}",
-                        crate::output::short_duration(wait)
+                        crate::task::short_duration(wait)
                     ),
                 )
                 .with("slot", slot)

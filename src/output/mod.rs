@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::log;
 use crate::queue::{Cleared, DeadMoved, DeadTask, Lengths, Removed};
 use crate::schedule::Listed;
-use crate::task::{rfc3339, Priority, Task};
+use crate::task::{given_duration, rfc3339, short_duration, Priority, Task};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
@@ -1009,23 +1009,6 @@ pub fn escape(s: &str) -> String {
 /// `n` and the noun, in the plural unless n is 1: `1 task`, `3 tasks`.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// A duration as a person gives it to a flag: `1h`, `90s` as `1m 30s`, `250ms`.
-pub fn given_duration(d: Duration) -> String {
-    humantime::format_duration(d).to_string()
-}
-
-/// `0.42s`, `12ms`, `3m05s`: short enough for a status line.
-pub fn short_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else if ms < 60_000 {
-        format!("{:.2}s", d.as_secs_f64())
-    } else {
-        format!("{}m{:02}s", ms / 60_000, (ms / 1000) % 60)
-    }
 }
 
 #[cfg(test)]
