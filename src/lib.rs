@@ -23,7 +23,7 @@
 //! - `serve`: `rpq serve`, the web dashboard, JSON API and metrics (axum, confined here).
 //! - `server`: a private redis-server for the demo, the bench and the tests.
 //! - `service`: systemd's notify protocol (READY, WATCHDOG) for `consume` and `serve`.
-//! - `error`: error classes and the one mapping to exit codes.
+//! - `error`: error classes and the one mapping to exit codes (`log::report` says the error).
 
 pub mod bench;
 pub mod cli;

@@ -282,7 +282,20 @@ pub fn note(text: &str) {
     Event::info("note", text).emit();
 }
 
-/// The one line that ends a failed run (`error::report`), with its exit code.
-pub fn error_line(text: &str, code: u8) {
-    Event::error("error", text).with("exit", code).emit();
+/// Ends a failed run: the error once, as one line (whatever line breaks a cause held), with
+/// its exit code (`error::classify`'s), which it returns.
+pub fn report(err: &anyhow::Error) -> std::process::ExitCode {
+    let (code, say) = crate::error::classify(err);
+    if say {
+        let text = format!("{err:#}");
+        let one: Vec<&str> = text
+            .split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        Event::error("error", one.join(" "))
+            .with("exit", code)
+            .emit();
+    }
+    std::process::ExitCode::from(code)
 }

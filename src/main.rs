@@ -16,6 +16,6 @@ fn main() -> ExitCode {
     };
     match rpq::run(cli) {
         Ok(code) => code,
-        Err(err) => rpq::error::report(&err),
+        Err(err) => rpq::log::report(&err),
     }
 }

@@ -3,7 +3,7 @@
 //! the progress line, the prompt, and diagnostics (`note`). Task data shown to people goes
 //! through `escape` first.
 //! `Output` is built once from the config and handed to the commands, which never test
-//! `--json` or print themselves; only `error::report` writes the final error line. A unit test
+//! `--json` or print themselves; only `log::report` writes the final error line. A unit test
 //! holds the rest of `src/` to that.
 
 mod bench;
