@@ -1,9 +1,11 @@
 //! The one place that reads the environment and asks whether stdin, stdout and stderr are
 //! terminals. Commands receive a `Config` and never look at either themselves.
 
+mod flags;
 mod profile;
 
-use crate::cli::Global;
+pub use flags::{Global, LogFormatArg};
+
 use crate::error::UsageError;
 use crate::queue::keys::check_queue_name;
 use anyhow::Result;
@@ -452,8 +454,8 @@ impl Config {
         let log_format = pick(
             (
                 g.log_format.map(|f| match f {
-                    crate::cli::LogFormatArg::Human => LogFormat::Human,
-                    crate::cli::LogFormatArg::Json => LogFormat::Json,
+                    LogFormatArg::Human => LogFormat::Human,
+                    LogFormatArg::Json => LogFormat::Json,
                 }),
                 "--log-format",
             ),

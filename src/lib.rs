@@ -1,7 +1,7 @@
 //! rpq: a priority task queue on Redis, driven from one command-line binary.
 //!
 //! Code map, one line a module:
-//! - `cli`: clap derive only, the global options and one Args struct per subcommand.
+//! - `cli`: clap derive only, one Args struct per subcommand (the global options: `config`).
 //! - `config`: the one place that reads the environment and asks about terminals.
 //! - `commands`: one file per subcommand, flags in, one engine or `Queue` call, exit code out.
 //! - `queue`: the queue's operations over Lua scripts (`queue/lua/`): `keys` the key layout,
