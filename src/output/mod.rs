@@ -6,7 +6,7 @@
 //! `--json` or print themselves; only `log::report` writes the final error line. A unit test
 //! holds the rest of `src/` to that.
 
-mod bench;
+pub mod bench;
 mod controls;
 mod inspect;
 mod progress;
