@@ -6,7 +6,8 @@
 //! (passed on to rpq's, its last lines kept as the reason when it dies). Both readers post to
 //! the engine's channel; the engine decides what a death or a bad line costs the tasks held.
 
-use super::handler::{kill_group, pidfd_open, set_nonblocking, shell, TAIL_BYTES};
+use super::guard::pidfd_open;
+use super::handler::{kill_group, set_nonblocking, shell, TAIL_BYTES};
 use super::pool::Event;
 use crate::log::Relay;
 use serde::Deserialize;
