@@ -9,7 +9,7 @@
 
 use super::handler::{Handler, HandlerResult, Run, KILL_GRACE};
 use super::heartbeat::CancelWatch;
-use super::pipe::{Answer, PipeProc};
+use super::pipe::{Answer, PipeProc, Piped};
 use super::Options;
 use crate::log::Event as LogEvent;
 use crate::output::Output;
@@ -45,6 +45,25 @@ pub enum Event {
     },
     /// New work may be waiting (the listener's BLPOP returned a marker).
     Woke { schedules: bool },
+}
+
+impl From<Piped> for Event {
+    fn from(p: Piped) -> Event {
+        match p {
+            Piped::Answer { slot, gen, answer } => Event::Answer { slot, gen, answer },
+            Piped::Broken {
+                slot,
+                gen,
+                why,
+                code,
+            } => Event::Broken {
+                slot,
+                gen,
+                why,
+                code,
+            },
+        }
+    }
 }
 
 /// A task a slot runs.
