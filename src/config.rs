@@ -1,5 +1,9 @@
 //! The one place that reads the environment and asks whether stdin, stdout and stderr are
 //! terminals. Commands receive a `Config` and never look at either themselves.
+//!
+//! Its one import from above, `queue::keys::check_queue_name`, is on purpose: what a queue's
+//! name may hold is the key layout's rule (its hash tags and separators), and a bad `--queue`
+//! or `RPQ_QUEUE` is refused here, once, as every other bad setting is.
 
 mod flags;
 mod profile;

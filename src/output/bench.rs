@@ -1,5 +1,5 @@
 //! `rpq bench`: the report as a table, or one JSON object. The report's data is defined here,
-//! as the shape it is printed in; the load generator (`crate::bench`) fills it in.
+//! as the shape it is printed in; the load generator (`src/bench.rs`) fills it in.
 
 use super::{note, Output};
 use anyhow::{Context, Result};
