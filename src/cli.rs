@@ -2,6 +2,7 @@
 //! that `config::Global` holds (the settings they give are config's to resolve).
 
 use crate::config::Global;
+use crate::consumer::defaults;
 use crate::queue::{State, STATES};
 use crate::task::Priority;
 use chrono::{DateTime, Utc};
@@ -434,26 +435,26 @@ pub struct ConsumeArgs {
     pub exec_timeout: Option<Duration>,
 
     /// Lease on a claimed task; extended while the task is worked on
-    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
+    #[arg(long, default_value = defaults::LEASE, value_parser = parse_duration, value_name = "DUR")]
     pub lease: Duration,
 
     /// Attempts before a task goes to the dead-letter set
-    #[arg(long, default_value_t = 3, value_name = "N",
+    #[arg(long, default_value_t = defaults::MAX_ATTEMPTS, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_attempts: u32,
 
     /// First retry delay after a failure; doubles with each attempt, with jitter
-    #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
+    #[arg(long, default_value = defaults::BACKOFF, value_parser = parse_duration, value_name = "DUR")]
     pub backoff: Duration,
 
     /// Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)
-    #[arg(long, default_value_t = 1, value_name = "K",
+    #[arg(long, default_value_t = defaults::PREFETCH, value_name = "K",
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub prefetch: u64,
 
     // The worker runtime (issue 11).
     /// Run up to N tasks at once (N handlers), with one claim loop and one heartbeat
-    #[arg(short = 'j', long = "concurrency", default_value_t = 1, value_name = "N",
+    #[arg(short = 'j', long = "concurrency", default_value_t = defaults::CONCURRENCY, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub concurrency: u64,
 
@@ -462,7 +463,7 @@ pub struct ConsumeArgs {
     pub pipe: Option<String>,
 
     /// Tasks a --pipe handler holds at once; it may answer them in any order
-    #[arg(long, default_value_t = 1, value_name = "K", requires = "pipe",
+    #[arg(long, default_value_t = defaults::PIPE_DEPTH, value_name = "K", requires = "pipe",
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub pipe_depth: u64,
 }

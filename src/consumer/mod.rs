@@ -81,9 +81,22 @@ pub struct Options {
     pub pipe_depth: usize,
 }
 
+/// A consumer's defaults, written once: `rpq consume`'s flags take and show them (`cli.rs`),
+/// and the demo's and the bench's consumers start from them (`Options::simulated`). Durations
+/// are given as a person types them, as the help shows them.
+pub mod defaults {
+    pub const LEASE: &str = "30s";
+    pub const MAX_ATTEMPTS: u32 = 3;
+    pub const BACKOFF: &str = "1s";
+    pub const PREFETCH: u64 = 1;
+    pub const CONCURRENCY: u64 = 1;
+    pub const PIPE_DEPTH: u64 = 1;
+}
+
 impl Options {
     /// What the demo's consumers and a plain `rpq consume` use: simulated work of `delay`.
     pub fn simulated(name: &str, delay: Duration) -> Options {
+        let duration = |d| crate::task::parse_duration(d).expect("a default duration parses");
         Options {
             name: name.to_string(),
             delay,
@@ -91,13 +104,13 @@ impl Options {
             drain: false,
             exec: None,
             exec_timeout: None,
-            lease: Duration::from_secs(30),
-            max_attempts: 3,
-            backoff: Duration::from_secs(1),
-            prefetch: 1,
-            concurrency: 1,
+            lease: duration(defaults::LEASE),
+            max_attempts: defaults::MAX_ATTEMPTS,
+            backoff: duration(defaults::BACKOFF),
+            prefetch: defaults::PREFETCH as usize,
+            concurrency: defaults::CONCURRENCY as usize,
             pipe: None,
-            pipe_depth: 1,
+            pipe_depth: defaults::PIPE_DEPTH as usize,
         }
     }
 
