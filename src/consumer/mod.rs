@@ -782,7 +782,7 @@ impl<'a> Consumer<'a> {
             let state = state.first().copied().unwrap_or_default();
             if state != LeaseState::Held {
                 let mut line = line;
-                not_ours(&mut line, state);
+                acks::not_held(&mut line, state);
                 self.out.finished(&line)?;
                 return Ok(());
             }
@@ -814,23 +814,11 @@ impl<'a> Consumer<'a> {
         }];
         let name = &self.o.name;
         let ok = retry(&mut self.q, self.sd, |q| q.ack_keeping(name, &ack))?;
-        let outcome = if ok.first().copied().unwrap_or(false) {
-            Outcome::Done
-        } else if self.was_cancelled(&[&ack[0].lease])?[0] {
-            Outcome::Cancelled
-        } else {
-            Outcome::Lost
-        };
-        if printed && outcome == Outcome::Done {
-            return Ok(());
+        let ok = ok.first().copied().unwrap_or(false);
+        let cancelled = !ok && self.was_cancelled(&[&ack[0].lease])?[0];
+        if let Some(line) = acks::after_ack(line, printed, acks::state(ok, cancelled)) {
+            self.out.finished(&line)?;
         }
-        let error = (outcome == Outcome::Lost)
-            .then(|| "the lease expired before the ack; another consumer has the task".into());
-        self.out.finished(&Finished {
-            outcome,
-            error,
-            ..line
-        })?;
         Ok(())
     }
 
@@ -938,7 +926,7 @@ impl<'a> Consumer<'a> {
                     .zip(&states)
                     .find(|(x, _)| *x == l)
                     .map_or(LeaseState::Lost, |(_, s)| *s);
-                not_ours(line, state);
+                acks::not_held(line, state);
             });
             self.heartbeat.untrack_all_of(&dropped);
             for line in &lines {
@@ -1075,16 +1063,6 @@ impl<'a> Consumer<'a> {
         }
         self.heartbeat.untrack_all_of(leases);
         let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
-    }
-}
-
-/// The line of a task whose lease turned out not to be ours any more before its ack.
-fn not_ours(line: &mut Finished, state: LeaseState) {
-    if state == LeaseState::Cancelled {
-        line.outcome = Outcome::Cancelled;
-    } else {
-        line.outcome = Outcome::Lost;
-        line.error = Some("the lease expired before the ack; another consumer has the task".into());
     }
 }
 
