@@ -59,8 +59,7 @@ pub fn run(cfg: &Config, args: &Options, sd: &Shutdown, out: &Output) -> Result<
     // Kept alive for the whole run; Drop stops it.
     let server = if args.spawn {
         let s = RedisServer::start(&[]).context("starting a private redis-server")?;
-        cfg.urls = vec![s.url()];
-        cfg.cluster = false;
+        cfg.use_private(&s);
         Some(s)
     } else {
         None

@@ -12,6 +12,7 @@ pub use flags::{Global, LogFormatArg};
 
 use crate::error::UsageError;
 use crate::queue::keys::check_queue_name;
+use crate::server::RedisServer;
 use anyhow::Result;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -258,6 +259,14 @@ fn parse_log_format(what: &str, v: &str) -> Result<LogFormat> {
 }
 
 impl Config {
+    /// Points at a private redis-server rpq started itself (`rpq demo` when none answers,
+    /// `rpq bench --spawn`): that one server, in place of the URLs and cluster the settings
+    /// named.
+    pub fn use_private(&mut self, server: &RedisServer) {
+        self.urls = vec![server.url()];
+        self.cluster = false;
+    }
+
     pub fn from_global(g: &Global) -> Result<Config> {
         Config::resolve(g, &env_nonempty)
     }
