@@ -12,7 +12,7 @@ use crate::consumer::{self, waker::Waker};
 use crate::error::{Interrupted, UsageError};
 use crate::output::bench::{Latency, Report, Setup};
 use crate::output::{note, Collected, Output};
-use crate::queue::{ClaimOptions, Lease, LimitChange, Queue};
+use crate::queue::{ClaimOptions, ClaimReply, Claimed, Lease, LimitChange, Queue};
 use crate::server::RedisServer;
 use crate::shutdown::Shutdown;
 use crate::task::{new_id, Due, NewTask, Priority, Settings, When};
@@ -275,44 +275,30 @@ fn consume_phase(
                 count: a.setup.prefetch as usize,
             };
             let mut seen = Vec::with_capacity((a.setup.tasks / a.setup.consumers) as usize);
-            let mut acks: Vec<Lease> = Vec::with_capacity(a.setup.prefetch as usize);
-            loop {
-                if sd.stop_requested() {
-                    q.ack(&opts.consumer, &acks)?;
-                    break;
-                }
-                let reply = q.claim(&opts, &acks)?;
-                if reply.acked.iter().any(|ok| !ok) {
-                    bail!("a bench lease was lost before its ack");
-                }
-                acks.clear();
-                // An unreadable task is acknowledged away and counted as lost: its id never
-                // reaches `seen`.
-                for u in reply.unreadable {
-                    acks.push(u.lease);
-                }
-                if reply.tasks.is_empty() && acks.is_empty() {
-                    // controls (issue 13): tasks held back by a limit are waited for, until
-                    // the time the claim gave or a wake-up (a freed slot).
-                    let Some(held) = reply.held else { break };
-                    let wait = held
-                        .until
-                        .map(|t| (t - reply.now).to_std().unwrap_or_default())
-                        .unwrap_or(Duration::from_millis(100));
-                    if wait > Duration::ZERO {
-                        q.wait_for_work(wait)?;
+            drain(
+                q,
+                &opts,
+                || sd.stop_requested(),
+                |reply, _| {
+                    if reply.tasks.is_empty() && reply.unreadable.is_empty() {
+                        // controls (issue 13): tasks held back by a limit are waited for, until
+                        // the time the claim gave or a wake-up (a freed slot).
+                        let Some(held) = reply.held else {
+                            return Ok(Next::End);
+                        };
+                        let wait = held
+                            .until
+                            .map(|t| (t - reply.now).to_std().unwrap_or_default())
+                            .unwrap_or(Duration::from_millis(100));
+                        return Ok(Next::Wait(wait));
                     }
-                    continue;
-                }
-                done.fetch_add(reply.tasks.len() as u64, Ordering::Relaxed);
-                for c in reply.tasks {
-                    seen.push(c.task.id.clone());
-                    acks.push(Lease {
-                        id: c.task.id,
-                        token: c.token,
-                    });
-                }
-            }
+                    done.fetch_add(reply.tasks.len() as u64, Ordering::Relaxed);
+                    // An unreadable task is acknowledged away and counted as lost: its id never
+                    // reaches `seen`.
+                    seen.extend(reply.tasks.into_iter().map(|c| c.task.id));
+                    Ok(Next::Claim)
+                },
+            )?;
             Ok(seen)
         },
     )
@@ -484,38 +470,33 @@ fn consume_samples(
 ) -> Result<(Vec<String>, Vec<Duration>)> {
     let mut q = q?;
     let (mut seen, mut samples) = (Vec::new(), Vec::new());
-    let mut acks: Vec<Lease> = Vec::new();
-    loop {
-        let reply = q.claim(opts, &acks)?;
-        acks.clear();
-        if reply.tasks.is_empty() {
-            if sd.stop_requested() {
-                return Ok((seen, samples));
+    drain(
+        &mut q,
+        opts,
+        || false,
+        |reply, _| {
+            if reply.tasks.is_empty() {
+                if sd.stop_requested() {
+                    return Ok(Next::End);
+                }
+                return Ok(Next::Wait(Duration::from_secs(1)));
             }
-            q.wait_for_work(Duration::from_secs(1))?;
-            continue;
-        }
-        let now = epoch.elapsed();
-        let mut stop = false;
-        for c in reply.tasks {
-            if c.task.kind == STOP_TYPE {
-                stop = true;
-            } else {
-                let pushed_at = c.task.payload.as_u64().unwrap_or(0);
-                samples.push(now.saturating_sub(Duration::from_nanos(pushed_at)));
-                seen.push(c.task.id.clone());
-                let _ = received.send(());
+            let now = epoch.elapsed();
+            let mut stop = false;
+            for c in reply.tasks {
+                if c.task.kind == STOP_TYPE {
+                    stop = true;
+                } else {
+                    let pushed_at = c.task.payload.as_u64().unwrap_or(0);
+                    samples.push(now.saturating_sub(Duration::from_nanos(pushed_at)));
+                    seen.push(c.task.id);
+                    let _ = received.send(());
+                }
             }
-            acks.push(Lease {
-                id: c.task.id,
-                token: c.token,
-            });
-        }
-        if stop {
-            q.ack(&opts.consumer, &acks)?;
-            return Ok((seen, samples));
-        }
-    }
+            Ok(if stop { Next::End } else { Next::Claim })
+        },
+    )?;
+    Ok((seen, samples))
 }
 
 /// Pushes the latency tasks one at a time, each only once the previous one was claimed and the
@@ -705,37 +686,85 @@ fn consume_scheduled(
         count: 1,
     };
     let (mut seen, mut samples) = (Vec::new(), Vec::new());
-    let mut acks: Vec<Lease> = Vec::new();
+    drain(
+        &mut q,
+        &opts,
+        || false,
+        |reply, got_at| {
+            if reply.tasks.is_empty() {
+                if sd.stop_requested() {
+                    return Ok(Next::End);
+                }
+                let due = reply
+                    .next_due
+                    .map(|t| got_at + (t - reply.now).to_std().unwrap_or_default());
+                waker.at(due);
+                return Ok(Next::Wait(Duration::from_secs(1)));
+            }
+            let mut stop = false;
+            for c in reply.tasks {
+                if c.task.kind == STOP_TYPE {
+                    stop = true;
+                } else {
+                    let due = clock.instant_of(c.task.payload.as_i64().unwrap_or(0));
+                    samples.push(got_at.saturating_duration_since(due));
+                    seen.push(c.task.id);
+                    claimed.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            Ok(if stop { Next::End } else { Next::Claim })
+        },
+    )?;
+    Ok((seen, samples))
+}
+
+/// What the bench's claim loop does after a claim.
+enum Next {
+    /// Claim again at once, the acks of what was just taken riding on it.
+    Claim,
+    /// Wait for work (a wake-up, or this long), then claim again.
+    Wait(Duration),
+    /// Send the acks of what was just taken alone, and end.
+    End,
+}
+
+/// The bench's one claim/ack loop, as `consume` runs it: each claim carries the acks of what
+/// the one before took; an unreadable task is acknowledged away; an ack refused is a broken
+/// run. `stop` is asked before each claim (true: the acks go alone, and the loop ends); `step`
+/// sees each reply, with when it came, and says what next.
+fn drain(
+    q: &mut Queue,
+    opts: &ClaimOptions,
+    stop: impl Fn() -> bool,
+    mut step: impl FnMut(ClaimReply, Instant) -> Result<Next>,
+) -> Result<()> {
+    let mut acks: Vec<Lease> = Vec::with_capacity(opts.count);
     loop {
-        let reply = q.claim(&opts, &acks)?;
-        let got_at = Instant::now();
-        acks.clear();
-        if reply.tasks.is_empty() {
-            if sd.stop_requested() {
-                return Ok((seen, samples));
-            }
-            let due = reply
-                .next_due
-                .map(|t| got_at + (t - reply.now).to_std().unwrap_or_default());
-            waker.at(due);
-            q.wait_for_work(Duration::from_secs(1))?;
-            continue;
-        }
-        let mut stop = false;
-        for c in reply.tasks {
-            if c.task.kind == STOP_TYPE {
-                stop = true;
-            } else {
-                let due = clock.instant_of(c.task.payload.as_i64().unwrap_or(0));
-                samples.push(got_at.saturating_duration_since(due));
-                seen.push(c.task.id.clone());
-                claimed.fetch_add(1, Ordering::SeqCst);
-            }
-            acks.push(c.lease());
-        }
-        if stop {
+        if stop() {
             q.ack(&opts.consumer, &acks)?;
-            return Ok((seen, samples));
+            return Ok(());
+        }
+        let reply = q.claim(opts, &acks)?;
+        let got_at = Instant::now();
+        if reply.acked.iter().any(|ok| !ok) {
+            bail!("a bench lease was lost before its ack");
+        }
+        acks.clear();
+        acks.extend(reply.unreadable.iter().map(|u| u.lease.clone()));
+        acks.extend(reply.tasks.iter().map(Claimed::lease));
+        match step(reply, got_at)? {
+            Next::Claim => {}
+            Next::Wait(wait) => {
+                if wait > Duration::ZERO {
+                    q.wait_for_work(wait)?;
+                }
+            }
+            Next::End => {
+                if !acks.is_empty() {
+                    q.ack(&opts.consumer, &acks)?;
+                }
+                return Ok(());
+            }
         }
     }
 }
