@@ -53,8 +53,8 @@ impl Answer {
 }
 
 /// What a `--pipe` handler's readers post, tagged with its slot and its `gen`-th start. The
-/// engine's channel carries it (`pool::Event` is `From` it), so this file need not know the
-/// engine's other news.
+/// engine's channel carries it as `pool::Event::Pipe` (`Event` is `From` it), so this file need
+/// not know the engine's other news.
 pub enum Piped {
     /// It answered.
     Answer {

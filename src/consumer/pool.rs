@@ -30,39 +30,15 @@ const RESTART_MAX: Duration = Duration::from_secs(30);
 pub enum Event {
     /// The `--exec` handler of a slot finished its task.
     Exec { slot: usize, result: HandlerResult },
-    /// The `--pipe` handler of a slot (its `gen`-th start) answered.
-    Answer {
-        slot: usize,
-        gen: u64,
-        answer: Answer,
-    },
-    /// The `--pipe` handler of a slot ended, or wrote a line that is not an answer.
-    Broken {
-        slot: usize,
-        gen: u64,
-        why: String,
-        code: Option<i32>,
-    },
+    /// The `--pipe` handler of a slot answered, ended, or wrote a line that is not an answer.
+    Pipe(Piped),
     /// New work may be waiting (the listener's BLPOP returned a marker).
     Woke { schedules: bool },
 }
 
 impl From<Piped> for Event {
     fn from(p: Piped) -> Event {
-        match p {
-            Piped::Answer { slot, gen, answer } => Event::Answer { slot, gen, answer },
-            Piped::Broken {
-                slot,
-                gen,
-                why,
-                code,
-            } => Event::Broken {
-                slot,
-                gen,
-                why,
-                code,
-            },
-        }
+        Event::Pipe(p)
     }
 }
 
@@ -283,15 +259,17 @@ impl Pool {
                 .map(|run| Done { run, result })
                 .into_iter()
                 .collect(),
-            (Kind::Pipe(p), Event::Answer { slot, gen, answer }) => p.answered(slot, gen, answer),
+            (Kind::Pipe(p), Event::Pipe(Piped::Answer { slot, gen, answer })) => {
+                p.answered(slot, gen, answer)
+            }
             (
                 Kind::Pipe(p),
-                Event::Broken {
+                Event::Pipe(Piped::Broken {
                     slot,
                     gen,
                     why,
                     code,
-                },
+                }),
             ) => {
                 let (done, not_run) = p.broken(slot, gen, &why, code);
                 if not_run {
