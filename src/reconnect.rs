@@ -77,7 +77,7 @@ fn retry_inner<T>(
                     .emit();
                     said = true;
                 }
-                let mut attempt = 0u32;
+                let mut backoff = Backoff::after(delay);
                 loop {
                     if sd.abort_requested() {
                         return Err(Interrupted.into());
@@ -96,30 +96,15 @@ fn retry_inner<T>(
                             said_stop = true;
                         }
                     }
-                    let jitter = rand::rng().random_range(0.5..1.0);
-                    let wait = delay.mul_f64(jitter);
-                    attempt += 1;
-                    Event::debug(
-                        "reconnect_attempt",
-                        format!("reconnect attempt {attempt} in {}ms", wait.as_millis()),
-                    )
-                    .with("attempt", attempt)
-                    .with("delay_ms", wait.as_millis() as u64)
-                    .emit();
+                    let wait = backoff.next();
                     // An outage is no hang: systemd's watchdog goes on hearing from us.
                     crate::service::watchdog();
                     std::thread::sleep(wait);
-                    delay = (delay * 2).min(MAX_DELAY);
+                    delay = backoff.delay;
                     match q.reconnect() {
                         Ok(()) => break,
                         Err(e) if is_connection_error(&e) => {
-                            Event::debug(
-                                "reconnect_failed",
-                                format!("reconnect attempt {attempt} failed: {}", root_cause(&e)),
-                            )
-                            .with("attempt", attempt)
-                            .with("error", root_cause(&e))
-                            .emit();
+                            backoff.failed(&e);
                             continue;
                         }
                         Err(e) => return Err(e),
@@ -139,8 +124,7 @@ fn retry_inner<T>(
 pub fn open_waiting(cfg: &Config, sd: &Shutdown) -> Result<Option<Queue>> {
     let url = cfg.display_url();
     let mut said = false;
-    let mut delay = FIRST_DELAY;
-    let mut attempt = 0u32;
+    let mut backoff = Backoff::after(FIRST_DELAY);
     loop {
         if sd.stop_requested() {
             return Ok(None);
@@ -158,13 +142,7 @@ pub fn open_waiting(cfg: &Config, sd: &Shutdown) -> Result<Option<Queue>> {
             Err(e) => return Err(e),
         };
         if said {
-            Event::debug(
-                "reconnect_failed",
-                format!("reconnect attempt {attempt} failed: {}", root_cause(&e)),
-            )
-            .with("attempt", attempt)
-            .with("error", root_cause(&e))
-            .emit();
+            backoff.failed(&e);
         } else {
             Event::warn(
                 "reconnect",
@@ -178,22 +156,62 @@ pub fn open_waiting(cfg: &Config, sd: &Shutdown) -> Result<Option<Queue>> {
             .emit();
             said = true;
         }
-        let wait = delay.mul_f64(rand::rng().random_range(0.5..1.0));
-        attempt += 1;
-        Event::debug(
-            "reconnect_attempt",
-            format!("reconnect attempt {attempt} in {}ms", wait.as_millis()),
-        )
-        .with("attempt", attempt)
-        .with("delay_ms", wait.as_millis() as u64)
-        .emit();
+        let wait = backoff.next();
         // Not READY yet (a service is ready once connected), so this says nothing to systemd
         // until then; it keeps a service that was ready before alive, as in `retry`.
         crate::service::watchdog();
         if !sd.sleep(wait) {
             return Ok(None);
         }
-        delay = (delay * 2).min(MAX_DELAY);
+    }
+}
+
+/// Capped exponential backoff with jitter for one outage, saying each attempt at debug level
+/// (`-v`): what `retry` and `open_waiting` share.
+struct Backoff {
+    /// The wait before the next attempt, before jitter.
+    delay: Duration,
+    attempt: u32,
+}
+
+impl Backoff {
+    /// An outage's attempts, counted from 1, the first waiting about `delay`.
+    fn after(delay: Duration) -> Backoff {
+        Backoff { delay, attempt: 0 }
+    }
+
+    /// The wait before the next attempt (half to all of the delay, so consumers cut off
+    /// together do not come back together), said as `reconnect_attempt`.
+    fn next(&mut self) -> Duration {
+        let wait = self.delay.mul_f64(rand::rng().random_range(0.5..1.0));
+        self.attempt += 1;
+        self.delay = (self.delay * 2).min(MAX_DELAY);
+        Event::debug(
+            "reconnect_attempt",
+            format!(
+                "reconnect attempt {} in {}ms",
+                self.attempt,
+                wait.as_millis()
+            ),
+        )
+        .with("attempt", self.attempt)
+        .with("delay_ms", wait.as_millis() as u64)
+        .emit();
+        wait
+    }
+
+    fn failed(&self, e: &anyhow::Error) {
+        Event::debug(
+            "reconnect_failed",
+            format!(
+                "reconnect attempt {} failed: {}",
+                self.attempt,
+                root_cause(e)
+            ),
+        )
+        .with("attempt", self.attempt)
+        .with("error", root_cause(e))
+        .emit();
     }
 }
 

@@ -305,6 +305,7 @@ pub struct Cleared {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Removed {
     pub queue: String,
+    #[serde(rename = "removed")]
     pub tasks: u64,
     pub waiting: u64,
     pub in_flight: u64,

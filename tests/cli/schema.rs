@@ -384,6 +384,7 @@ fn every_command_and_api_answer_holds_to_the_schema() {
     l("dead_moved", &["dead", "retry", "f1"]);
     lines(&r, &root, "dead_moved", 1, &["dead", "purge", "nope"]);
     l("cleared", &["clear", "--yes"]);
+    l("cleared", &["clear", "--all", "--yes"]);
     l(
         "bench",
         &[
@@ -398,6 +399,7 @@ fn every_command_and_api_answer_holds_to_the_schema() {
             "2",
         ],
     );
+    l("queue_removed", &["queues", "remove", "default", "--force"]);
 
     // The API: each route's answer, and its errors.
     push_lines(

@@ -604,6 +604,8 @@ fn control_characters_in_task_data_are_escaped_in_human_output() {
 #[test]
 fn a_command_waiting_on_a_terminal_says_what_for() {
     let r = redis();
+    // A consumer registers on a queue that exists only (queue hygiene).
+    create_queue(&r, "default");
     let mut cmd = rpq_command(&r.url());
     cmd.arg("consume");
     let t = Pty::spawn(cmd, On::STDERR);
