@@ -10,14 +10,14 @@
 use crate::config::Config;
 use crate::consumer::{self, waker::Waker};
 use crate::error::{Interrupted, UsageError};
+use crate::output::bench::{Latency, Report, Setup};
 use crate::output::{note, Collected, Output};
-use crate::queue::{ClaimOptions, Lease, LimitChange, Queue};
+use crate::queue::{ClaimOptions, ClaimReply, Claimed, Lease, LimitChange, Queue};
 use crate::server::RedisServer;
 use crate::shutdown::Shutdown;
 use crate::task::{new_id, Due, NewTask, Priority, Settings, When};
 use anyhow::{anyhow, bail, Context, Result};
 use rand::Rng;
-use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -37,33 +37,6 @@ const STOP_TYPE: &str = "bench-stop";
 /// The type of the tasks the bench produces and consumes (and limits, with `--rate`).
 const TASK_TYPE: &str = "bench";
 
-/// The shape of a run, which the report repeats.
-#[derive(Debug, Clone, Serialize)]
-pub struct Setup {
-    pub tasks: u64,
-    pub producers: u64,
-    pub consumers: u64,
-    pub payload_bytes: u64,
-    pub batch: u64,
-    pub prefetch: u64,
-    /// Tasks scheduled a day ahead while consuming (`--scheduled-backlog`).
-    pub scheduled_backlog: u64,
-    /// Every produced task due this long after its push (`--due-in`), null when at once.
-    pub due_in_ms: Option<u64>,
-    /// The aging step of the run, null when off.
-    pub aging_ms: Option<u64>,
-    // The worker runtime (issue 11): the consume phase through the consumer's engine, with a
-    // handler: `--exec CMD` or `--pipe CMD` (null: claims and acks alone), `-j` slots each.
-    pub exec: Option<String>,
-    pub pipe: Option<String>,
-    pub concurrency: u64,
-    // Controls (issue 13): limits on the bench's tasks while consuming, null when none.
-    /// A rate limit, `N/DUR` (`--rate`).
-    pub rate: Option<String>,
-    /// An in-flight cap (`--max-in-flight`).
-    pub max_in_flight: Option<u64>,
-}
-
 /// What to run (the flags of `rpq bench`).
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -79,47 +52,6 @@ pub struct Options {
     pub limit: LimitChange,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Latency {
-    pub samples: u64,
-    pub p50: f64,
-    pub p99: f64,
-    pub max: f64,
-}
-
-/// The result of a run; `--json` prints it as one object.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    #[serde(flatten)]
-    pub setup: Setup,
-    pub produce_secs: f64,
-    pub produce_per_sec: f64,
-    pub consume_secs: f64,
-    pub consume_per_sec: f64,
-    pub latency_ms: Latency,
-    /// Scheduled phase: from a task's due time to its claim reaching an idle consumer.
-    pub scheduled_ms: Latency,
-    /// Growth of Redis `used_memory` per task while the produced tasks waited (null when the
-    /// server would not say, as a cluster may not).
-    pub memory_per_task_bytes: Option<f64>,
-    pub redis_version: String,
-    pub queue: String,
-    /// Tasks pushed in all phases and tasks claimed in all phases.
-    pub pushed: u64,
-    pub consumed: u64,
-    pub lost: u64,
-    pub duplicated: u64,
-    /// Where the server was, as the table says it (not in the JSON).
-    #[serde(skip)]
-    pub location: String,
-}
-
-impl Report {
-    pub fn exactly_once(&self) -> bool {
-        self.lost == 0 && self.duplicated == 0
-    }
-}
-
 /// Runs the three phases on a fresh queue (or `--queue`, which must be empty) of the server
 /// in `cfg` or a private one, deletes the queue afterwards and returns the report.
 pub fn run(cfg: &Config, args: &Options, sd: &Shutdown, out: &Output) -> Result<Report> {
@@ -127,8 +59,7 @@ pub fn run(cfg: &Config, args: &Options, sd: &Shutdown, out: &Output) -> Result<
     // Kept alive for the whole run; Drop stops it.
     let server = if args.spawn {
         let s = RedisServer::start(&[]).context("starting a private redis-server")?;
-        cfg.urls = vec![s.url()];
-        cfg.cluster = false;
+        cfg.use_private(&s);
         Some(s)
     } else {
         None
@@ -344,44 +275,30 @@ fn consume_phase(
                 count: a.setup.prefetch as usize,
             };
             let mut seen = Vec::with_capacity((a.setup.tasks / a.setup.consumers) as usize);
-            let mut acks: Vec<Lease> = Vec::with_capacity(a.setup.prefetch as usize);
-            loop {
-                if sd.stop_requested() {
-                    q.ack(&opts.consumer, &acks)?;
-                    break;
-                }
-                let reply = q.claim(&opts, &acks)?;
-                if reply.acked.iter().any(|ok| !ok) {
-                    bail!("a bench lease was lost before its ack");
-                }
-                acks.clear();
-                // An unreadable task is acknowledged away and counted as lost: its id never
-                // reaches `seen`.
-                for u in reply.unreadable {
-                    acks.push(u.lease);
-                }
-                if reply.tasks.is_empty() && acks.is_empty() {
-                    // controls (issue 13): tasks held back by a limit are waited for, until
-                    // the time the claim gave or a wake-up (a freed slot).
-                    let Some(held) = reply.held else { break };
-                    let wait = held
-                        .until
-                        .map(|t| (t - reply.now).to_std().unwrap_or_default())
-                        .unwrap_or(Duration::from_millis(100));
-                    if wait > Duration::ZERO {
-                        q.wait_for_work(wait)?;
+            drain(
+                q,
+                &opts,
+                || sd.stop_requested(),
+                |reply, _| {
+                    if reply.tasks.is_empty() && reply.unreadable.is_empty() {
+                        // controls (issue 13): tasks held back by a limit are waited for, until
+                        // the time the claim gave or a wake-up (a freed slot).
+                        let Some(held) = reply.held else {
+                            return Ok(Next::End);
+                        };
+                        let wait = held
+                            .until
+                            .map(|t| (t - reply.now).to_std().unwrap_or_default())
+                            .unwrap_or(Duration::from_millis(100));
+                        return Ok(Next::Wait(wait));
                     }
-                    continue;
-                }
-                done.fetch_add(reply.tasks.len() as u64, Ordering::Relaxed);
-                for c in reply.tasks {
-                    seen.push(c.task.id.clone());
-                    acks.push(Lease {
-                        id: c.task.id,
-                        token: c.token,
-                    });
-                }
-            }
+                    done.fetch_add(reply.tasks.len() as u64, Ordering::Relaxed);
+                    // An unreadable task is acknowledged away and counted as lost: its id never
+                    // reaches `seen`.
+                    seen.extend(reply.tasks.into_iter().map(|c| c.task.id));
+                    Ok(Next::Claim)
+                },
+            )?;
             Ok(seen)
         },
     )
@@ -553,38 +470,33 @@ fn consume_samples(
 ) -> Result<(Vec<String>, Vec<Duration>)> {
     let mut q = q?;
     let (mut seen, mut samples) = (Vec::new(), Vec::new());
-    let mut acks: Vec<Lease> = Vec::new();
-    loop {
-        let reply = q.claim(opts, &acks)?;
-        acks.clear();
-        if reply.tasks.is_empty() {
-            if sd.stop_requested() {
-                return Ok((seen, samples));
+    drain(
+        &mut q,
+        opts,
+        || false,
+        |reply, _| {
+            if reply.tasks.is_empty() {
+                if sd.stop_requested() {
+                    return Ok(Next::End);
+                }
+                return Ok(Next::Wait(Duration::from_secs(1)));
             }
-            q.wait_for_work(Duration::from_secs(1))?;
-            continue;
-        }
-        let now = epoch.elapsed();
-        let mut stop = false;
-        for c in reply.tasks {
-            if c.task.kind == STOP_TYPE {
-                stop = true;
-            } else {
-                let pushed_at = c.task.payload.as_u64().unwrap_or(0);
-                samples.push(now.saturating_sub(Duration::from_nanos(pushed_at)));
-                seen.push(c.task.id.clone());
-                let _ = received.send(());
+            let now = epoch.elapsed();
+            let mut stop = false;
+            for c in reply.tasks {
+                if c.task.kind == STOP_TYPE {
+                    stop = true;
+                } else {
+                    let pushed_at = c.task.payload.as_u64().unwrap_or(0);
+                    samples.push(now.saturating_sub(Duration::from_nanos(pushed_at)));
+                    seen.push(c.task.id);
+                    let _ = received.send(());
+                }
             }
-            acks.push(Lease {
-                id: c.task.id,
-                token: c.token,
-            });
-        }
-        if stop {
-            q.ack(&opts.consumer, &acks)?;
-            return Ok((seen, samples));
-        }
-    }
+            Ok(if stop { Next::End } else { Next::Claim })
+        },
+    )?;
+    Ok((seen, samples))
 }
 
 /// Pushes the latency tasks one at a time, each only once the previous one was claimed and the
@@ -774,37 +686,85 @@ fn consume_scheduled(
         count: 1,
     };
     let (mut seen, mut samples) = (Vec::new(), Vec::new());
-    let mut acks: Vec<Lease> = Vec::new();
+    drain(
+        &mut q,
+        &opts,
+        || false,
+        |reply, got_at| {
+            if reply.tasks.is_empty() {
+                if sd.stop_requested() {
+                    return Ok(Next::End);
+                }
+                let due = reply
+                    .next_due
+                    .map(|t| got_at + (t - reply.now).to_std().unwrap_or_default());
+                waker.at(due);
+                return Ok(Next::Wait(Duration::from_secs(1)));
+            }
+            let mut stop = false;
+            for c in reply.tasks {
+                if c.task.kind == STOP_TYPE {
+                    stop = true;
+                } else {
+                    let due = clock.instant_of(c.task.payload.as_i64().unwrap_or(0));
+                    samples.push(got_at.saturating_duration_since(due));
+                    seen.push(c.task.id);
+                    claimed.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            Ok(if stop { Next::End } else { Next::Claim })
+        },
+    )?;
+    Ok((seen, samples))
+}
+
+/// What the bench's claim loop does after a claim.
+enum Next {
+    /// Claim again at once, the acks of what was just taken riding on it.
+    Claim,
+    /// Wait for work (a wake-up, or this long), then claim again.
+    Wait(Duration),
+    /// Send the acks of what was just taken alone, and end.
+    End,
+}
+
+/// The bench's one claim/ack loop, as `consume` runs it: each claim carries the acks of what
+/// the one before took; an unreadable task is acknowledged away; an ack refused is a broken
+/// run. `stop` is asked before each claim (true: the acks go alone, and the loop ends); `step`
+/// sees each reply, with when it came, and says what next.
+fn drain(
+    q: &mut Queue,
+    opts: &ClaimOptions,
+    stop: impl Fn() -> bool,
+    mut step: impl FnMut(ClaimReply, Instant) -> Result<Next>,
+) -> Result<()> {
+    let mut acks: Vec<Lease> = Vec::with_capacity(opts.count);
     loop {
-        let reply = q.claim(&opts, &acks)?;
-        let got_at = Instant::now();
-        acks.clear();
-        if reply.tasks.is_empty() {
-            if sd.stop_requested() {
-                return Ok((seen, samples));
-            }
-            let due = reply
-                .next_due
-                .map(|t| got_at + (t - reply.now).to_std().unwrap_or_default());
-            waker.at(due);
-            q.wait_for_work(Duration::from_secs(1))?;
-            continue;
-        }
-        let mut stop = false;
-        for c in reply.tasks {
-            if c.task.kind == STOP_TYPE {
-                stop = true;
-            } else {
-                let due = clock.instant_of(c.task.payload.as_i64().unwrap_or(0));
-                samples.push(got_at.saturating_duration_since(due));
-                seen.push(c.task.id.clone());
-                claimed.fetch_add(1, Ordering::SeqCst);
-            }
-            acks.push(c.lease());
-        }
-        if stop {
+        if stop() {
             q.ack(&opts.consumer, &acks)?;
-            return Ok((seen, samples));
+            return Ok(());
+        }
+        let reply = q.claim(opts, &acks)?;
+        let got_at = Instant::now();
+        if reply.acked.iter().any(|ok| !ok) {
+            bail!("a bench lease was lost before its ack");
+        }
+        acks.clear();
+        acks.extend(reply.unreadable.iter().map(|u| u.lease.clone()));
+        acks.extend(reply.tasks.iter().map(Claimed::lease));
+        match step(reply, got_at)? {
+            Next::Claim => {}
+            Next::Wait(wait) => {
+                if wait > Duration::ZERO {
+                    q.wait_for_work(wait)?;
+                }
+            }
+            Next::End => {
+                if !acks.is_empty() {
+                    q.ack(&opts.consumer, &acks)?;
+                }
+                return Ok(());
+            }
         }
     }
 }

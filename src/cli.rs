@@ -1,5 +1,8 @@
-//! The command line, clap derive only: global options and one Args struct per subcommand.
+//! The command line, clap derive only: one Args struct per subcommand, under the global options
+//! that `config::Global` holds (the settings they give are config's to resolve).
 
+use crate::config::Global;
+use crate::consumer::defaults;
 use crate::queue::{State, STATES};
 use crate::task::Priority;
 use chrono::{DateTime, Utc};
@@ -41,83 +44,6 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// The global options. Each also comes from the environment and from a profile of the config
-/// file; `config.rs` reads both (flag > environment > profile > default), so none has a clap
-/// `env` here.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Global options")]
-pub struct Global {
-    /// Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db
-    /// [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]
-    #[arg(long, global = true, value_name = "URL")]
-    pub url: Option<String>,
-
-    /// Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]
-    #[arg(long, global = true)]
-    pub cluster: bool,
-
-    /// Which queue [env: RPQ_QUEUE] [default: default]
-    #[arg(long, global = true, value_name = "NAME")]
-    pub queue: Option<String>,
-
-    /// Machine output: one JSON object per line (NDJSON) on stdout
-    #[arg(long, global = true)]
-    pub json: bool,
-
-    /// CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub tls_ca: Option<PathBuf>,
-
-    /// Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub tls_cert: Option<PathBuf>,
-
-    /// Client private key (PEM) for TLS [env: RPQ_TLS_KEY]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub tls_key: Option<PathBuf>,
-
-    /// Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]
-    #[arg(long, global = true)]
-    pub tls_insecure: bool,
-
-    /// A file whose first line is the Redis password, in place of the URL's [env: RPQ_PASSWORD_FILE]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
-
-    /// Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]
-    #[arg(long, global = true, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub shards: Option<u32>,
-
-    // Running as a service (issue 16): the config file, its profile, and the log.
-    /// The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
-
-    /// Errors only on stderr
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-
-    /// More on stderr: each reconnect attempt, each lease lost
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
-
-    /// stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]
-    #[arg(long, global = true, value_name = "FORMAT", value_enum)]
-    pub log_format: Option<LogFormatArg>,
-}
-
-/// `--log-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormatArg {
-    Human,
-    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -509,26 +435,26 @@ pub struct ConsumeArgs {
     pub exec_timeout: Option<Duration>,
 
     /// Lease on a claimed task; extended while the task is worked on
-    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
+    #[arg(long, default_value = defaults::LEASE, value_parser = parse_duration, value_name = "DUR")]
     pub lease: Duration,
 
     /// Attempts before a task goes to the dead-letter set
-    #[arg(long, default_value_t = 3, value_name = "N",
+    #[arg(long, default_value_t = defaults::MAX_ATTEMPTS, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_attempts: u32,
 
     /// First retry delay after a failure; doubles with each attempt, with jitter
-    #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DUR")]
+    #[arg(long, default_value = defaults::BACKOFF, value_parser = parse_duration, value_name = "DUR")]
     pub backoff: Duration,
 
     /// Claim up to K tasks at once, each with its own lease (fewer round trips for short tasks)
-    #[arg(long, default_value_t = 1, value_name = "K",
+    #[arg(long, default_value_t = defaults::PREFETCH, value_name = "K",
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub prefetch: u64,
 
     // The worker runtime (issue 11).
     /// Run up to N tasks at once (N handlers), with one claim loop and one heartbeat
-    #[arg(short = 'j', long = "concurrency", default_value_t = 1, value_name = "N",
+    #[arg(short = 'j', long = "concurrency", default_value_t = defaults::CONCURRENCY, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub concurrency: u64,
 
@@ -537,7 +463,7 @@ pub struct ConsumeArgs {
     pub pipe: Option<String>,
 
     /// Tasks a --pipe handler holds at once; it may answer them in any order
-    #[arg(long, default_value_t = 1, value_name = "K", requires = "pipe",
+    #[arg(long, default_value_t = defaults::PIPE_DEPTH, value_name = "K", requires = "pipe",
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub pipe_depth: u64,
 }

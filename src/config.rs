@@ -1,11 +1,18 @@
 //! The one place that reads the environment and asks whether stdin, stdout and stderr are
 //! terminals. Commands receive a `Config` and never look at either themselves.
+//!
+//! Its one import from above, `queue::keys::check_queue_name`, is on purpose: what a queue's
+//! name may hold is the key layout's rule (its hash tags and separators), and a bad `--queue`
+//! or `RPQ_QUEUE` is refused here, once, as every other bad setting is.
 
+mod flags;
 mod profile;
 
-use crate::cli::Global;
+pub use flags::{Global, LogFormatArg};
+
 use crate::error::UsageError;
 use crate::queue::keys::check_queue_name;
+use crate::server::RedisServer;
 use anyhow::Result;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -27,7 +34,7 @@ pub struct Secret(String);
 
 impl Secret {
     pub fn new(s: String) -> Secret {
-        crate::output::log::protect(&s);
+        crate::secrets::protect(&s);
         Secret(s)
     }
 
@@ -252,6 +259,14 @@ fn parse_log_format(what: &str, v: &str) -> Result<LogFormat> {
 }
 
 impl Config {
+    /// Points at a private redis-server rpq started itself (`rpq demo` when none answers,
+    /// `rpq bench --spawn`): that one server, in place of the URLs and cluster the settings
+    /// named.
+    pub fn use_private(&mut self, server: &RedisServer) {
+        self.urls = vec![server.url()];
+        self.cluster = false;
+    }
+
     pub fn from_global(g: &Global) -> Result<Config> {
         Config::resolve(g, &env_nonempty)
     }
@@ -452,8 +467,8 @@ impl Config {
         let log_format = pick(
             (
                 g.log_format.map(|f| match f {
-                    crate::cli::LogFormatArg::Human => LogFormat::Human,
-                    crate::cli::LogFormatArg::Json => LogFormat::Json,
+                    LogFormatArg::Human => LogFormat::Human,
+                    LogFormatArg::Json => LogFormat::Json,
                 }),
                 "--log-format",
             ),

@@ -201,7 +201,7 @@ fn with_insecure(url: &str, insecure: bool) -> String {
 fn warn_insecure() {
     static SAID: std::sync::Once = std::sync::Once::new();
     SAID.call_once(|| {
-        crate::output::log::Event::warn(
+        crate::log::Event::warn(
             "tls_insecure",
             "warning: --tls-insecure: the server's certificate is not checked; use it for tests only",
         )

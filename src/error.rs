@@ -1,7 +1,6 @@
 //! Error classes and the one mapping from an error to rpq's exit code (SPEC.md's table).
 
 use std::fmt;
-use std::process::ExitCode;
 
 /// A usage error found after clap: a bad URL, a bad queue name, a flag combination. Exit 2.
 #[derive(Debug)]
@@ -73,22 +72,6 @@ pub fn classify(err: &anyhow::Error) -> (u8, bool) {
         }
     }
     (1, true)
-}
-
-/// Prints the error once, as one line (whatever line breaks a cause held), and returns its
-/// exit code.
-pub fn report(err: &anyhow::Error) -> ExitCode {
-    let (code, say) = classify(err);
-    if say {
-        let text = format!("{err:#}");
-        let one: Vec<&str> = text
-            .split('\n')
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        crate::output::error_line(&one.join(" "), code);
-    }
-    ExitCode::from(code)
 }
 
 #[cfg(test)]

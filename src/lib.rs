@@ -1,7 +1,7 @@
 //! rpq: a priority task queue on Redis, driven from one command-line binary.
 //!
 //! Code map, one line a module:
-//! - `cli`: clap derive only, the global options and one Args struct per subcommand.
+//! - `cli`: clap derive only, one Args struct per subcommand (the global options: `config`).
 //! - `config`: the one place that reads the environment and asks about terminals.
 //! - `commands`: one file per subcommand, flags in, one engine or `Queue` call, exit code out.
 //! - `queue`: the queue's operations over Lua scripts (`queue/lua/`), one file per concern
@@ -14,8 +14,9 @@
 //! - `producer`: random tasks on an interval, task lines from stdin in batches.
 //! - `lines`: lines from stdin as bytes, each wait for one bounded (signals, idle flushes).
 //! - `bench`: the load generator behind `rpq bench`.
-//! - `output`: every write to stdout and stderr: human blocks, NDJSON, tables, progress,
-//!   prompts, notes.
+//! - `output`: what rpq shows: human blocks, NDJSON, tables, the progress line, prompts.
+//! - `log`: every line on stderr (events, notes, the final error), human or JSON, scrubbed.
+//! - `secrets`: the passwords rpq knows, hidden in any text the log writes.
 //! - `task`: the task, its priority, its time (`When`), its stored body and its JSON form.
 //! - `schedule`: recurring schedules: their definition and the arithmetic of their slots.
 //! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
@@ -24,7 +25,7 @@
 //! - `serve`: `rpq serve`, the web dashboard, JSON API and metrics (axum, confined here).
 //! - `server`: a private redis-server for the demo, the bench and the tests.
 //! - `service`: systemd's notify protocol (READY, WATCHDOG) for `consume` and `serve`.
-//! - `error`: error classes and the one mapping to exit codes.
+//! - `error`: error classes and the one mapping to exit codes (`log::report` says the error).
 
 pub mod bench;
 pub mod cli;
@@ -34,11 +35,13 @@ pub mod conn;
 pub mod consumer;
 pub mod error;
 pub mod lines;
+pub mod log;
 pub mod output;
 pub mod producer;
 pub mod queue;
 pub mod reconnect;
 pub mod schedule;
+pub mod secrets;
 pub mod serve;
 pub mod server;
 pub mod service;
@@ -61,14 +64,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         return commands::completions::man(&Output::plain(), args);
     }
     if config::json_log_asked() {
-        output::log::init_format(config::LogFormat::Json);
+        log::init_format(config::LogFormat::Json);
     }
     let cfg = Config::from_global(&cli.global)?;
-    output::log::init(&cfg);
+    log::init(&cfg);
     service::init(&cfg);
     let out = Output::new(&cfg);
     for (event, text) in &cfg.warnings {
-        output::log::Event::warn(event, text.as_str()).emit();
+        log::Event::warn(event, text.as_str()).emit();
     }
     match &cli.command {
         Command::Produce(a) => commands::produce::run(&cfg, &out, a),

@@ -9,13 +9,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         // Under --log-format json a usage error is one JSON line like every other.
         Err(e) if e.use_stderr() && rpq::config::json_log_asked() => {
-            return rpq::output::log::usage_error(&e.to_string(), e.exit_code() as u8);
+            return rpq::log::usage_error(&e.to_string(), e.exit_code() as u8);
         }
         // clap prints help, version and usage errors itself, with exit 0 or 2.
         Err(e) => e.exit(),
     };
     match rpq::run(cli) {
         Ok(code) => code,
-        Err(err) => rpq::error::report(&err),
+        Err(err) => rpq::log::report(&err),
     }
 }

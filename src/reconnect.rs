@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::conn::{is_connection_error, may_answer_later};
 use crate::error::Interrupted;
-use crate::output::log::Event;
+use crate::log::Event;
 use crate::queue::Queue;
 use crate::shutdown::Shutdown;
 use anyhow::Result;

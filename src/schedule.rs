@@ -46,7 +46,7 @@ impl Spec {
         if d < Duration::from_secs(1) {
             return Err(format!(
                 "--every {} is too short; a schedule fires at most once a second",
-                crate::output::short_duration(d)
+                crate::task::short_duration(d)
             ));
         }
         // A stored definition is read through here too: one longer than any flag takes
@@ -108,7 +108,7 @@ impl Definition {
         match (&self.every_ms, &self.cron) {
             (Some(ms), _) => format!(
                 "every {}",
-                crate::output::given_duration(Duration::from_millis(*ms))
+                crate::task::given_duration(Duration::from_millis(*ms))
             ),
             (_, Some(expr)) => format!("cron '{expr}' {}", self.tz.as_deref().unwrap_or("UTC")),
             _ => "?".into(),

@@ -40,7 +40,7 @@ impl Shutdown {
                 set_mask(libc::SIG_UNBLOCK, &[SIGINT, SIGTERM]);
                 for _ in signals.forever() {
                     if count.fetch_add(1, Ordering::SeqCst) == 0 && say {
-                        crate::output::log::Event::info(
+                        crate::log::Event::info(
                             "stopping",
                             "stopping after the work in hand; signal again to stop at once",
                         )

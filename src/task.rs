@@ -161,6 +161,23 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// A duration as a person gives it to a flag: `1h`, `90s` as `1m 30s`, `250ms`.
+pub fn given_duration(d: Duration) -> String {
+    humantime::format_duration(d).to_string()
+}
+
+/// `0.42s`, `12ms`, `3m05s`: short enough for a status line.
+pub fn short_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.2}s", d.as_secs_f64())
+    } else {
+        format!("{}m{:02}s", ms / 60_000, (ms / 1000) % 60)
+    }
+}
+
 fn too_long(s: &str) -> String {
     format!("'{s}' is longer than 100 years, the longest duration rpq takes")
 }

@@ -1,9 +1,10 @@
 //! `rpq bench`: the load generator (`bench`), its report, and exit 1 when a task was lost or
 //! handed out twice.
 
-use crate::bench::{self, Options, Setup};
+use crate::bench::{self, Options};
 use crate::cli::BenchArgs;
 use crate::config::Config;
+use crate::output::bench::Setup;
 use crate::output::Output;
 use crate::shutdown::Shutdown;
 use anyhow::{bail, Result};

@@ -30,8 +30,7 @@ pub fn run(cfg: &Config, out: &Output, args: &DemoArgs) -> Result<ExitCode> {
                 cfg.display_url(),
                 s.port
             ));
-            cfg.urls = vec![s.url()];
-            cfg.cluster = false;
+            cfg.use_private(&s);
             Some(s)
         }
     };

@@ -200,7 +200,7 @@ fn push_one(
     let (created, pushed) = q.push_detailed(&tasks)?;
     if let Some(at) = args.at.filter(|at| *at <= created) {
         // The server's clock decides: a time already past is due at once, and said so.
-        crate::output::log::Event::warn(
+        crate::log::Event::warn(
             "at_past",
             format!(
                 "--at {} is not in the future (Redis' clock says {}); queued due now",

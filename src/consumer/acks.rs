@@ -1,8 +1,9 @@
 //! Finished tasks whose ack waits to ride on the next claim (one round trip for both), each
-//! with the result line that is printed once its ack comes back.
+//! with the result line that is printed once its ack comes back; and the one path after any
+//! ack (`after_ack`), whether it rode on a claim, went alone or carried a kept result.
 
 use crate::output::{Finished, Outcome};
-use crate::queue::Lease;
+use crate::queue::{Lease, LeaseState};
 use std::time::{Duration, Instant};
 
 /// An ack waits for the next claim, but no longer than this: `stats` stays current and a
@@ -120,31 +121,52 @@ impl PendingAcks {
         self.items.drain(..).map(|p| p.lease).collect()
     }
 
-    /// The result lines of the acks that just went out, `acked` one flag each: a lease lost
-    /// before its ack turns the line into `lost`, one whose task was cancelled (`cancelled`, one
-    /// flag each) into `cancelled`. A line printed before its ack is not printed again, unless
-    /// the ack was refused after all (the lease was made sure of just before: rare), when a
-    /// second line for the task says so.
+    /// The result lines of the acks that just went out, `acked` one flag each (`cancelled`,
+    /// one flag each, says which refused one was cancelled), as `after_ack` makes them.
     pub fn settle(&mut self, acked: &[bool], cancelled: &[bool]) -> Vec<Finished> {
         self.since = None;
         self.items
             .drain(..)
             .zip(acked.iter().copied())
             .zip(cancelled.iter().copied().chain(std::iter::repeat(false)))
-            .filter(|((p, ok), _)| !(p.printed && *ok))
-            .map(|((p, ok), cancelled)| {
-                let mut f = p.line;
-                if cancelled {
-                    f.outcome = Outcome::Cancelled;
-                } else if !ok {
-                    f.outcome = Outcome::Lost;
-                    f.error = Some(
-                        "the lease expired before the ack; another consumer has the task".into(),
-                    );
-                }
-                f
-            })
+            .filter_map(|((p, ok), cancelled)| after_ack(p.line, p.printed, state(ok, cancelled)))
             .collect()
+    }
+}
+
+/// What an ack's reply says of its lease: through (held to the end), or refused because the
+/// task was cancelled, or because the lease was lost.
+pub fn state(acked: bool, cancelled: bool) -> LeaseState {
+    match (acked, cancelled) {
+        (true, _) => LeaseState::Held,
+        (false, true) => LeaseState::Cancelled,
+        (false, false) => LeaseState::Lost,
+    }
+}
+
+/// The one path after an ack (riding on a claim, sent alone, or carrying a kept result): the
+/// task's line as it is to be printed, or None when it was printed before its ack (stdout a
+/// pipe) and the ack went through. A line printed before an ack that was refused after all
+/// (the lease was made sure of just before: rare) gets a second line that says so.
+pub fn after_ack(mut line: Finished, printed: bool, state: LeaseState) -> Option<Finished> {
+    if printed && state == LeaseState::Held {
+        return None;
+    }
+    not_held(&mut line, state);
+    Some(line)
+}
+
+/// A finished task's line once its lease is found not ours: `cancelled` when `rpq cancel`
+/// took the task, else `lost` (another consumer has it). A held lease leaves it as it is.
+pub fn not_held(line: &mut Finished, state: LeaseState) {
+    match state {
+        LeaseState::Held => {}
+        LeaseState::Cancelled => line.outcome = Outcome::Cancelled,
+        LeaseState::Lost => {
+            line.outcome = Outcome::Lost;
+            line.error =
+                Some("the lease expired before the ack; another consumer has the task".into());
+        }
     }
 }
 

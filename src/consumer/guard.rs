@@ -77,7 +77,7 @@ pub fn hold() -> Option<Arc<Guard>> {
             Some(g)
         }
         Err(e) => {
-            crate::output::log::Event::warn(
+            crate::log::Event::warn(
                 "no_guard",
                 format!(
                     "cannot start the guard that ends what handlers leave running if this \
@@ -201,7 +201,7 @@ fn watch(pidfd: OwnedFd, pid: u32, ending: Arc<AtomicBool>) {
                 }
             }
             if !ending.load(Ordering::SeqCst) {
-                crate::output::log::Event::warn(
+                crate::log::Event::warn(
                     "guard_lost",
                     format!(
                         "the guard of this consumer (pid {pid}) is gone: if the consumer is \
@@ -542,8 +542,22 @@ fn wait_readable(fd: &OwnedFd, limit: Duration) -> bool {
     }
 }
 
-fn pidfd_open(pid: i32) -> Option<OwnedFd> {
-    super::handler::pidfd_open(pid)
+/// A pidfd for `pid` (Linux 5.3 and later); None where there is none (the wait then falls back
+/// to short sleeps between looks).
+#[cfg(target_os = "linux")]
+pub fn pidfd_open(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1; nothing is borrowed.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: the fd was just returned to us by the kernel and is owned by nobody else.
+    Some(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn pidfd_open(_: i32) -> Option<OwnedFd> {
+    None
 }
 
 fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {

@@ -10,15 +10,15 @@
 //! large task is still being written, its stdin. The poll's timeout serves `--exec-timeout`,
 //! the kill grace, and a look at signals and cancels a few times a second.
 
-use super::guard;
+use super::guard::{self, pidfd_open};
 use super::spawn::{self, BaseEnv, Spawned};
-use crate::output::log::Relay;
+use crate::log::Relay;
 use crate::output::{HandlerOut, Output};
 use crate::task::Task;
 use anyhow::Result;
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -175,7 +175,7 @@ impl Handler {
         }
         let (status, outcome) = waited?;
         if w.truncated > 0 {
-            crate::output::log::Event::warn(
+            crate::log::Event::warn(
                 "result_truncated",
                 format!(
                     "task {}: its handler wrote more than {} KiB to stdout; its result keeps \
@@ -521,24 +521,6 @@ enum Slot {
     Err,
     Out,
     In,
-}
-
-/// A pidfd for `pid` (Linux 5.3 and later); None where there is none (the wait then falls back
-/// to short sleeps between looks).
-#[cfg(target_os = "linux")]
-pub fn pidfd_open(pid: i32) -> Option<OwnedFd> {
-    // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1; nothing is borrowed.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    if fd < 0 {
-        return None;
-    }
-    // SAFETY: the fd was just returned to us by the kernel and is owned by nobody else.
-    Some(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
-}
-
-#[cfg(not(target_os = "linux"))]
-pub fn pidfd_open(_: i32) -> Option<OwnedFd> {
-    None
 }
 
 pub fn set_nonblocking(fd: RawFd) {

@@ -144,7 +144,7 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
             Err(e) => {
                 // The main loop reports connection trouble; one line here is enough.
                 if !said {
-                    crate::output::log::Event::warn(
+                    crate::log::Event::warn(
                         "lease_extend_failed",
                         format!("cannot extend a lease: {e:#}"),
                     )

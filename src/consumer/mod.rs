@@ -81,9 +81,22 @@ pub struct Options {
     pub pipe_depth: usize,
 }
 
+/// A consumer's defaults, written once: `rpq consume`'s flags take and show them (`cli.rs`),
+/// and the demo's and the bench's consumers start from them (`Options::simulated`). Durations
+/// are given as a person types them, as the help shows them.
+pub mod defaults {
+    pub const LEASE: &str = "30s";
+    pub const MAX_ATTEMPTS: u32 = 3;
+    pub const BACKOFF: &str = "1s";
+    pub const PREFETCH: u64 = 1;
+    pub const CONCURRENCY: u64 = 1;
+    pub const PIPE_DEPTH: u64 = 1;
+}
+
 impl Options {
     /// What the demo's consumers and a plain `rpq consume` use: simulated work of `delay`.
     pub fn simulated(name: &str, delay: Duration) -> Options {
+        let duration = |d| crate::task::parse_duration(d).expect("a default duration parses");
         Options {
             name: name.to_string(),
             delay,
@@ -91,13 +104,13 @@ impl Options {
             drain: false,
             exec: None,
             exec_timeout: None,
-            lease: Duration::from_secs(30),
-            max_attempts: 3,
-            backoff: Duration::from_secs(1),
-            prefetch: 1,
-            concurrency: 1,
+            lease: duration(defaults::LEASE),
+            max_attempts: defaults::MAX_ATTEMPTS,
+            backoff: duration(defaults::BACKOFF),
+            prefetch: defaults::PREFETCH as usize,
+            concurrency: defaults::CONCURRENCY as usize,
             pipe: None,
-            pipe_depth: 1,
+            pipe_depth: defaults::PIPE_DEPTH as usize,
         }
     }
 
@@ -673,7 +686,7 @@ impl<'a> Consumer<'a> {
             if r != Failed::Dead {
                 continue;
             }
-            crate::output::log::Event::warn(
+            crate::log::Event::warn(
                 "unreadable_task",
                 format!(
                     "task {} cannot be read ({}); moved it to the dead set",
@@ -769,7 +782,7 @@ impl<'a> Consumer<'a> {
             let state = state.first().copied().unwrap_or_default();
             if state != LeaseState::Held {
                 let mut line = line;
-                not_ours(&mut line, state);
+                acks::not_held(&mut line, state);
                 self.out.finished(&line)?;
                 return Ok(());
             }
@@ -801,23 +814,11 @@ impl<'a> Consumer<'a> {
         }];
         let name = &self.o.name;
         let ok = retry(&mut self.q, self.sd, |q| q.ack_keeping(name, &ack))?;
-        let outcome = if ok.first().copied().unwrap_or(false) {
-            Outcome::Done
-        } else if self.was_cancelled(&[&ack[0].lease])?[0] {
-            Outcome::Cancelled
-        } else {
-            Outcome::Lost
-        };
-        if printed && outcome == Outcome::Done {
-            return Ok(());
+        let ok = ok.first().copied().unwrap_or(false);
+        let cancelled = !ok && self.was_cancelled(&[&ack[0].lease])?[0];
+        if let Some(line) = acks::after_ack(line, printed, acks::state(ok, cancelled)) {
+            self.out.finished(&line)?;
         }
-        let error = (outcome == Outcome::Lost)
-            .then(|| "the lease expired before the ack; another consumer has the task".into());
-        self.out.finished(&Finished {
-            outcome,
-            error,
-            ..line
-        })?;
         Ok(())
     }
 
@@ -925,7 +926,7 @@ impl<'a> Consumer<'a> {
                     .zip(&states)
                     .find(|(x, _)| *x == l)
                     .map_or(LeaseState::Lost, |(_, s)| *s);
-                not_ours(line, state);
+                acks::not_held(line, state);
             });
             self.heartbeat.untrack_all_of(&dropped);
             for line in &lines {
@@ -1062,16 +1063,6 @@ impl<'a> Consumer<'a> {
         }
         self.heartbeat.untrack_all_of(leases);
         let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
-    }
-}
-
-/// The line of a task whose lease turned out not to be ours any more before its ack.
-fn not_ours(line: &mut Finished, state: LeaseState) {
-    if state == LeaseState::Cancelled {
-        line.outcome = Outcome::Cancelled;
-    } else {
-        line.outcome = Outcome::Lost;
-        line.error = Some("the lease expired before the ack; another consumer has the task".into());
     }
 }
 

@@ -6,9 +6,9 @@
 //! (passed on to rpq's, its last lines kept as the reason when it dies). Both readers post to
 //! the engine's channel; the engine decides what a death or a bad line costs the tasks held.
 
-use super::handler::{kill_group, pidfd_open, set_nonblocking, shell, TAIL_BYTES};
-use super::pool::Event;
-use crate::output::log::Relay;
+use super::guard::pidfd_open;
+use super::handler::{kill_group, set_nonblocking, shell, TAIL_BYTES};
+use crate::log::Relay;
 use serde::Deserialize;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -52,6 +52,25 @@ impl Answer {
     }
 }
 
+/// What a `--pipe` handler's readers post, tagged with its slot and its `gen`-th start. The
+/// engine's channel carries it as `pool::Event::Pipe` (`Event` is `From` it), so this file need
+/// not know the engine's other news.
+pub enum Piped {
+    /// It answered.
+    Answer {
+        slot: usize,
+        gen: u64,
+        answer: Answer,
+    },
+    /// It ended, or wrote a line that is not an answer.
+    Broken {
+        slot: usize,
+        gen: u64,
+        why: String,
+        code: Option<i32>,
+    },
+}
+
 /// A running `--pipe` handler.
 pub struct PipeProc {
     pub pgid: i32,
@@ -70,13 +89,13 @@ pub struct PipeProc {
 
 impl PipeProc {
     /// Starts CMD for slot `slot`, its `gen`-th start; what it answers and how it ends is
-    /// posted to `events` as `Event::Answer` and `Event::Broken`, tagged with both.
-    pub fn start(
+    /// posted to `events` as `Piped::Answer` and `Piped::Broken`, tagged with both.
+    pub fn start<E: From<Piped> + Send + 'static>(
         command: &str,
         queue: &str,
         slot: usize,
         gen: u64,
-        events: Sender<Event>,
+        events: Sender<E>,
     ) -> std::io::Result<PipeProc> {
         let mut child = shell(command, queue)
             .stdin(Stdio::piped())
@@ -201,13 +220,13 @@ fn write_blocking(stdin: &ChildStdin, line: &[u8]) -> bool {
 }
 
 /// The reader of a handler's stdout: one answer a line, until its end; then how it ended.
-fn read_answers(
+fn read_answers<E: From<Piped>>(
     stdout: std::process::ChildStdout,
     mut child: Child,
     (tail, errors): (Arc<Mutex<Vec<u8>>>, JoinHandle<()>),
     slot: usize,
     gen: u64,
-    events: &Sender<Event>,
+    events: &Sender<E>,
 ) {
     let mut r = BufReader::with_capacity(64 * 1024, stdout);
     let mut line = Vec::new();
@@ -228,19 +247,22 @@ fn read_answers(
         }
         match serde_json::from_str::<Answer>(text) {
             Ok(answer) => {
-                let _ = events.send(Event::Answer { slot, gen, answer });
+                let _ = events.send(Piped::Answer { slot, gen, answer }.into());
             }
             Err(e) => {
                 broken = true;
                 let shown: String = text.chars().take(200).collect();
-                let _ = events.send(Event::Broken {
-                    slot,
-                    gen,
-                    why: format!(
-                        "its --pipe handler wrote a line that is not an answer ({e}): {shown}"
-                    ),
-                    code: None,
-                });
+                let _ = events.send(
+                    Piped::Broken {
+                        slot,
+                        gen,
+                        why: format!(
+                            "its --pipe handler wrote a line that is not an answer ({e}): {shown}"
+                        ),
+                        code: None,
+                    }
+                    .into(),
+                );
             }
         }
     }
@@ -280,12 +302,15 @@ fn read_answers(
         _ => ("closed its stdout".to_string(), None),
     };
     let why = super::handler::with_tail(format!("its --pipe handler {why}"), &tail.lock().unwrap());
-    let _ = events.send(Event::Broken {
-        slot,
-        gen,
-        why,
-        code,
-    });
+    let _ = events.send(
+        Piped::Broken {
+            slot,
+            gen,
+            why,
+            code,
+        }
+        .into(),
+    );
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@
 
 use super::handler::{Handler, HandlerResult, Run, KILL_GRACE};
 use super::heartbeat::CancelWatch;
-use super::pipe::{Answer, PipeProc};
+use super::pipe::{Answer, PipeProc, Piped};
 use super::Options;
-use crate::output::log::Event as LogEvent;
+use crate::log::Event as LogEvent;
 use crate::output::Output;
 use crate::queue::{Claimed, Lease};
 use crate::shutdown::Shutdown;
@@ -30,21 +30,16 @@ const RESTART_MAX: Duration = Duration::from_secs(30);
 pub enum Event {
     /// The `--exec` handler of a slot finished its task.
     Exec { slot: usize, result: HandlerResult },
-    /// The `--pipe` handler of a slot (its `gen`-th start) answered.
-    Answer {
-        slot: usize,
-        gen: u64,
-        answer: Answer,
-    },
-    /// The `--pipe` handler of a slot ended, or wrote a line that is not an answer.
-    Broken {
-        slot: usize,
-        gen: u64,
-        why: String,
-        code: Option<i32>,
-    },
+    /// The `--pipe` handler of a slot answered, ended, or wrote a line that is not an answer.
+    Pipe(Piped),
     /// New work may be waiting (the listener's BLPOP returned a marker).
     Woke { schedules: bool },
+}
+
+impl From<Piped> for Event {
+    fn from(p: Piped) -> Event {
+        Event::Pipe(p)
+    }
 }
 
 /// A task a slot runs.
@@ -264,15 +259,17 @@ impl Pool {
                 .map(|run| Done { run, result })
                 .into_iter()
                 .collect(),
-            (Kind::Pipe(p), Event::Answer { slot, gen, answer }) => p.answered(slot, gen, answer),
+            (Kind::Pipe(p), Event::Pipe(Piped::Answer { slot, gen, answer })) => {
+                p.answered(slot, gen, answer)
+            }
             (
                 Kind::Pipe(p),
-                Event::Broken {
+                Event::Pipe(Piped::Broken {
                     slot,
                     gen,
                     why,
                     code,
-                },
+                }),
             ) => {
                 let (done, not_run) = p.broken(slot, gen, &why, code);
                 if not_run {
@@ -498,7 +495,7 @@ impl Pipes {
                     "handler_restart",
                     format!(
                         "cannot start the --pipe handler of slot {slot} ({e}); trying again in {}",
-                        crate::output::short_duration(wait)
+                        crate::task::short_duration(wait)
                     ),
                 )
                 .with("slot", slot)
@@ -582,7 +579,7 @@ impl Pipes {
                 format!(
                     "the --pipe handler of slot {slot} stopped: {}; starting it again in {}",
                     why.trim_start_matches("its --pipe handler "),
-                    crate::output::short_duration(wait)
+                    crate::task::short_duration(wait)
                 ),
             )
             .with("slot", slot)
@@ -663,7 +660,7 @@ impl Pipes {
                     format!(
                         "the --pipe handler of slot {slot} stopped: task {id} timed out after \
                          {after}; starting it again in {}",
-                        crate::output::short_duration(wait)
+                        crate::task::short_duration(wait)
                     ),
                 )
                 .with("slot", slot)

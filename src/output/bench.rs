@@ -1,9 +1,78 @@
-//! `rpq bench`: the report as a table, or one JSON object.
+//! `rpq bench`: the report as a table, or one JSON object. The report's data is defined here,
+//! as the shape it is printed in; the load generator (`src/bench.rs`) fills it in.
 
 use super::{note, Output};
-use crate::bench::Report;
 use anyhow::{Context, Result};
+use serde::Serialize;
 use std::io::{self, BufRead};
+
+/// The shape of a run, which the report repeats.
+#[derive(Debug, Clone, Serialize)]
+pub struct Setup {
+    pub tasks: u64,
+    pub producers: u64,
+    pub consumers: u64,
+    pub payload_bytes: u64,
+    pub batch: u64,
+    pub prefetch: u64,
+    /// Tasks scheduled a day ahead while consuming (`--scheduled-backlog`).
+    pub scheduled_backlog: u64,
+    /// Every produced task due this long after its push (`--due-in`), null when at once.
+    pub due_in_ms: Option<u64>,
+    /// The aging step of the run, null when off.
+    pub aging_ms: Option<u64>,
+    // The worker runtime (issue 11): the consume phase through the consumer's engine, with a
+    // handler: `--exec CMD` or `--pipe CMD` (null: claims and acks alone), `-j` slots each.
+    pub exec: Option<String>,
+    pub pipe: Option<String>,
+    pub concurrency: u64,
+    // Controls (issue 13): limits on the bench's tasks while consuming, null when none.
+    /// A rate limit, `N/DUR` (`--rate`).
+    pub rate: Option<String>,
+    /// An in-flight cap (`--max-in-flight`).
+    pub max_in_flight: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub samples: u64,
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// The result of a run; `--json` prints it as one object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    #[serde(flatten)]
+    pub setup: Setup,
+    pub produce_secs: f64,
+    pub produce_per_sec: f64,
+    pub consume_secs: f64,
+    pub consume_per_sec: f64,
+    pub latency_ms: Latency,
+    /// Scheduled phase: from a task's due time to its claim reaching an idle consumer.
+    pub scheduled_ms: Latency,
+    /// Growth of Redis `used_memory` per task while the produced tasks waited (null when the
+    /// server would not say, as a cluster may not).
+    pub memory_per_task_bytes: Option<f64>,
+    pub redis_version: String,
+    pub queue: String,
+    /// Tasks pushed in all phases and tasks claimed in all phases.
+    pub pushed: u64,
+    pub consumed: u64,
+    pub lost: u64,
+    pub duplicated: u64,
+    /// Where the server was, as the table says it (not in the JSON).
+    #[serde(skip)]
+    pub location: String,
+}
+
+impl Report {
+    pub fn exactly_once(&self) -> bool {
+        self.lost == 0 && self.duplicated == 0
+    }
+}
 
 impl Output {
     pub fn bench(&self, r: &Report) -> io::Result<()> {

@@ -1,6 +1,6 @@
 //! `rpq stats`: the human form (with bars on a terminal), the JSON line, and `--watch` frames.
 
-use super::{local_time, short_duration, Output, Screen};
+use super::{given_duration, local_time, short_duration, Output, Screen};
 use crate::queue::{evicts, Stats, RECENT_SECS};
 use crate::task::Priority;
 use std::io;
@@ -67,8 +67,8 @@ impl Output {
         if let Some(ms) = s.aging_ms {
             t += &format!(
                 "  aging        {:>9}  (one priority higher per {} waited)\n",
-                super::given_duration(Duration::from_millis(ms)),
-                super::given_duration(Duration::from_millis(ms))
+                given_duration(Duration::from_millis(ms)),
+                given_duration(Duration::from_millis(ms))
             );
         }
         // controls (issue 13)

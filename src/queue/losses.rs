@@ -7,8 +7,8 @@
 use super::stored::LostRecord;
 use super::Queue;
 use crate::conn::Conn;
-use crate::output::log::Event;
-use crate::output::note;
+use crate::log::note;
+use crate::log::Event;
 use anyhow::{Context, Result};
 use redis::Value;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -3,7 +3,7 @@
 //! nothing of it, so a restarted `rpq serve` starts with an empty chart.
 
 use super::backend::Backend;
-use crate::output::log::Event;
+use crate::log::Event;
 use crate::queue::Stats;
 use crate::shutdown::Shutdown;
 use serde::Serialize;

@@ -23,7 +23,7 @@ mod waits;
 
 use crate::config::Config;
 use crate::error::Interrupted;
-use crate::output::log::Event;
+use crate::log::Event;
 use crate::output::note;
 use crate::shutdown::Shutdown;
 use anyhow::{Context, Result};

@@ -1,6 +1,8 @@
 //! The docs cannot rot: every shell block of README.md and docs/ marked `sh test` runs, in
-//! order, as written, against a throwaway redis-server; every `json` block parses; a shell block
-//! that is marked neither way fails the test. The convention is in docs/contributing.md.
+//! order, as written, against a throwaway redis-server; every `json` block parses, and each of
+//! its values is held to docs/schema/rpq.schema.json unless the block says why not (`json
+//! no-schema: REASON`: JSON that is not rpq's output, such as what a handler writes); a shell
+//! block that is marked neither way fails the test. The convention is in docs/contributing.md.
 
 use crate::support::*;
 use std::os::unix::process::CommandExt;
@@ -26,6 +28,8 @@ enum Kind {
     /// ```sh with neither marker: an error, so no example goes unrun by accident.
     Unmarked,
     Json,
+    /// ```json no-schema: REASON: parsed, not held to the schema (not a line rpq writes).
+    JsonNotHeld(String),
     /// Any other language (toml, yaml, python, text): not ours to check.
     Other,
 }
@@ -55,7 +59,10 @@ fn kind_of(info: &str) -> Kind {
                 Kind::Unmarked
             }
         }
-        "json" | "ndjson" => Kind::Json,
+        "json" | "ndjson" => match rest.strip_prefix("no-schema:").map(str::trim) {
+            Some(reason) if !reason.is_empty() => Kind::JsonNotHeld(reason.to_string()),
+            _ => Kind::Json,
+        },
         _ => Kind::Other,
     }
 }
@@ -103,30 +110,42 @@ fn blocks(markdown: &str) -> Vec<Block> {
     out
 }
 
-/// The hook for the JSON schema (issue 21's vocabulary): every JSON example comes through here
-/// once parsed, with where it stands. Parsing is the floor; a schema check goes here.
-fn check_json_example(_at: &str, _value: &serde_json::Value) -> Result<(), String> {
-    Ok(())
+/// A JSON example of rpq's output is a line of the vocabulary: it is held to the schema by the
+/// schema test's own checker.
+fn check_json_example(at: &str, value: &serde_json::Value) -> Result<(), String> {
+    let errs = crate::schema::breaches(value);
+    if errs.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{at}: not a line of rpq's JSON (docs/schema/rpq.schema.json; a block that is not rpq's \
+         output is `json no-schema: REASON`): {value}\n{}",
+        errs.join("\n")
+    ))
 }
 
-/// A `json` block is one JSON document or NDJSON lines.
-fn check_json_block(at: &str, text: &str) -> Result<usize, String> {
+/// A `json` block is one JSON document or NDJSON lines: its values.
+fn json_values(at: &str, text: &str) -> Result<Vec<serde_json::Value>, String> {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-        check_json_example(at, &v)?;
-        return Ok(1);
+        return Ok(vec![v]);
     }
-    let mut n = 0;
-    for (i, line) in text
-        .lines()
+    text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let v: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| format!("{at} (line {} of the block): not JSON: {e}\n{line}", i + 1))?;
-        check_json_example(at, &v)?;
-        n += 1;
+        .map(|(i, line)| {
+            serde_json::from_str(line)
+                .map_err(|e| format!("{at} (line {} of the block): not JSON: {e}\n{line}", i + 1))
+        })
+        .collect()
+}
+
+/// A `json` block parses, and each of its values is held to the schema.
+fn check_json_block(at: &str, text: &str) -> Result<usize, String> {
+    let values = json_values(at, text)?;
+    for v in &values {
+        check_json_example(at, v)?;
     }
-    Ok(n)
+    Ok(values.len())
 }
 
 fn root() -> PathBuf {
@@ -206,6 +225,8 @@ struct Tally {
     ran: usize,
     not_run: Vec<String>,
     json: usize,
+    /// `json no-schema` examples: parsed only, with their reasons.
+    json_not_held: Vec<String>,
     failures: Vec<String>,
 }
 
@@ -242,18 +263,27 @@ fn check_file(file: &str) -> Tally {
                 Ok(n) => tally.json += n,
                 Err(e) => tally.failures.push(e),
             },
+            Kind::JsonNotHeld(reason) => match json_values(&at, &block.text) {
+                Ok(_) => tally.json_not_held.push(format!("{at} ({reason})")),
+                Err(e) => tally.failures.push(e),
+            },
             Kind::Other => {}
         }
     }
     // Counted aloud, so nobody takes a block that was not run for one that was.
     eprintln!(
-        "{file}: {} shell blocks run, {} not run, {} JSON examples parsed",
+        "{file}: {} shell blocks run, {} not run, {} JSON examples held to the schema, {} JSON \
+         blocks parsed only",
         tally.ran,
         tally.not_run.len(),
-        tally.json
+        tally.json,
+        tally.json_not_held.len()
     );
     for n in &tally.not_run {
         eprintln!("  not run: {n}");
+    }
+    for n in &tally.json_not_held {
+        eprintln!("  not held to the schema: {n}");
     }
     tally
 }
@@ -369,8 +399,34 @@ fn the_runner_fails_a_broken_example() {
         .collect();
     // The second block's second task came from the hidden set-up; its bad command fails it.
     assert_eq!(runs, [true, false]);
-    assert!(check_json_block("x", "{\"a\":1}\n{\"b\":2}\n").is_ok());
-    assert!(check_json_block("x", "{\"a\":1}\n{\"b\":\n").is_err());
+    assert!(check_json_block("x", "{\"aging_ms\":0}\n{\"aging_ms\":60000}\n").is_ok());
+    assert!(check_json_block("x", "{\"aging_ms\":0}\n{\"b\":\n").is_err());
+}
+
+/// A JSON example is held to the schema (issue 21): a line of rpq's JSON passes; one with a
+/// field in an old shape, or one no line has, fails, naming where; a block that says why it is
+/// not rpq's output is parsed only.
+#[test]
+fn a_json_example_is_held_to_the_schema() {
+    let len = r#"{"waiting":3,"high":1,"medium":1,"low":1,"in_flight":0,"retrying":0,"dead":0,"scheduled":0}"#;
+    assert_eq!(check_json_block("x", len), Ok(1));
+    let old = len.replace(r#""waiting":3"#, r#""waiting":{"total":3}"#);
+    let e = check_json_block("docs/x.md:7", &old).unwrap_err();
+    assert!(
+        e.starts_with("docs/x.md:7: not a line of rpq's JSON") && e.contains("len.waiting"),
+        "{e}"
+    );
+    assert!(check_json_block("x", &format!("{len}\n{{\"a\":1}}\n")).is_err());
+    let md = "```json no-schema: what a --pipe handler writes\n{\"id\":\"a\",\"ok\":true}\n```\n\
+              ```json no-schema:\n{}\n```\n";
+    let kinds: Vec<Kind> = blocks(md).into_iter().map(|b| b.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            Kind::JsonNotHeld("what a --pipe handler writes".into()),
+            Kind::Json
+        ]
+    );
 }
 
 /// GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens.

@@ -751,15 +751,7 @@ fn exec_timeout_kills_the_handlers_process_group_and_counts_a_failure() {
     wait_until(
         Duration::from_secs(10),
         "the handler's child to die",
-        || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Err(_) => true,
-            Ok(s) => s
-                .rsplit(')')
-                .next()
-                .unwrap_or("")
-                .trim_start()
-                .starts_with('Z'),
-        },
+        || gone(pid),
     );
 }
 

@@ -112,19 +112,7 @@ fn show_tells_each_state_with_what_it_knows() {
         (2_700_000..=4_500_000).contains(&due),
         "retry due in {due} ms"
     );
-    rpq(&r)
-        .args([
-            "--queue",
-            q,
-            "consume",
-            "--count",
-            "1",
-            "--max-attempts",
-            "1",
-        ])
-        .args(["--exec", "echo kaput >&2; exit 4"])
-        .assert()
-        .success();
+    fail_to_dead(&r, q, 1, "echo kaput >&2; exit 4");
     let dead = show(&r, q, "d");
     assert_eq!(dead["state"], "dead");
     assert_eq!(
@@ -287,19 +275,7 @@ fn list_pages_through_a_thousand_tasks_each_once_in_claim_order() {
             .all(|l| l["type"] == "mail" && l["priority"] == 3));
     }
     // Other states read their own set: dead ones, oldest first, with a filter too.
-    rpq(&r)
-        .args([
-            "--queue",
-            "one",
-            "consume",
-            "--count",
-            "30",
-            "--max-attempts",
-            "1",
-        ])
-        .args(["--exec", "exit 1"])
-        .assert()
-        .success();
+    fail_to_dead(&r, "one", 30, "exit 1");
     let dead = all_pages(&r, "one", "dead", 7, &[]);
     once_each(&dead, 30);
     let died: Vec<i64> = dead

@@ -14,7 +14,7 @@ mod completions; // the committed completions/ and man/ are what the binary gene
 mod concurrency; // several consumer processes on one queue: each task handed out exactly once
 mod controls; // pause, resume, rate limits and in-flight caps: across consumers, shards, the clock
 mod demo; // `rpq demo`, on the server given or on a private one it starts and stops
-mod docs; // README.md and docs/: every `sh test` block run as written, every JSON example parsed, the README short
+mod docs; // README.md and docs/: every `sh test` block run as written, every JSON example held to the schema, the README short
 mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee

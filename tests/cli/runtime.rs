@@ -204,19 +204,6 @@ fn four_sleeping_handlers(r: &RedisServer, global: &[&str], own: &[&str]) -> (Pr
     (c, pids)
 }
 
-/// Whether a process is gone (or a zombie left for init).
-fn gone(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(s) => s
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z'),
-    }
-}
-
 /// kill -9 of a consumer of four slots: its handlers die with it (the kernel's parent-death
 /// signal, which the spawn keeps), and all four tasks come back once their leases run out.
 #[test]

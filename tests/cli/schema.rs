@@ -1,5 +1,6 @@
 //! One vocabulary (issue 21): every line of every command's `--json` and every answer of
 //! `rpq serve`'s API held to docs/schema/rpq.schema.json, where each field name has one shape.
+//! The JSON examples of README.md and docs/ are held to it too (`breaches`, from docs.rs).
 //! The checker below knows the few JSON Schema keywords that file uses and refuses any other,
 //! so the file cannot say more than is checked (a full validator crate would be dozens of
 //! crates to build for six keywords).
@@ -132,6 +133,32 @@ fn check(root: &Value, rule: &Value, value: &Value, path: &str, errs: &mut Vec<S
             other => panic!("the schema uses {other}, which this checker does not know"),
         }
     }
+}
+
+/// Where `v` breaks the schema as a line of rpq's JSON: none when it is one of the schema's
+/// kinds, else the breaches of the kind it comes nearest to (fewest), as `kind.path: why`. The
+/// docs' JSON examples are held to the schema through this (tests/cli/docs.rs).
+pub fn breaches(v: &Value) -> Vec<String> {
+    let root = schema();
+    let mut nearest: Option<Vec<String>> = None;
+    for kind in root["anyOf"]
+        .as_array()
+        .expect("the schema is anyOf its kinds")
+    {
+        let name = kind["$ref"]
+            .as_str()
+            .expect("a kind is a $ref")
+            .trim_start_matches("#/$defs/");
+        let mut errs = Vec::new();
+        check(&root, kind, v, name, &mut errs);
+        if errs.is_empty() {
+            return errs;
+        }
+        if nearest.as_ref().is_none_or(|n| errs.len() < n.len()) {
+            nearest = Some(errs);
+        }
+    }
+    nearest.unwrap_or_default()
 }
 
 /// Holds `v` to the line kind `kind` (a name under `$defs`); panics with every breach.

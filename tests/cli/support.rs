@@ -566,6 +566,72 @@ pub fn push_one(server: &RedisServer, kind: &str, id: &str) {
         .success();
 }
 
+/// `rpq stats --json` of `queue`, its line. (stats.rs holds the command itself to one line and
+/// a quiet stderr.)
+pub fn stats_json(server: &RedisServer, queue: &str) -> Value {
+    let out = rpq(server)
+        .args(["--queue", queue, "--json", "stats"])
+        .assert()
+        .success();
+    ndjson(&out.get_output().stdout).remove(0)
+}
+
+/// `n` task lines for `produce --stdin`, ids `PREFIX0`.., priorities 1, 2, 3 in turn, payload
+/// `{"n": i}`.
+pub fn task_lines(n: usize, prefix: &str) -> String {
+    (0..n)
+        .map(|i| {
+            serde_json::json!({"type": "t", "priority": 1 + i % 3, "payload": {"n": i}, "id": format!("{prefix}{i}")})
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A consumer of `queue` that fails the next `n` tasks in line with `exec`, each on its only
+/// attempt: they go dead, with what `exec` wrote on stderr as their error.
+pub fn fail_to_dead(server: &RedisServer, queue: &str, n: usize, exec: &str) {
+    rpq(server)
+        .args([
+            "--queue",
+            queue,
+            "consume",
+            "--count",
+            &n.to_string(),
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", exec])
+        .assert()
+        .success();
+}
+
+/// `n` tasks of `queue` that fail their only attempt: dead (ids `dead-0`..), with an error.
+/// Call it before anything else waits in the queue: the consumer takes the first `n` in line.
+pub fn make_dead(server: &RedisServer, queue: &str, n: usize) {
+    let lines = (0..n)
+        .map(|i| {
+            serde_json::json!({"type": "doomed", "priority": 2, "payload": i, "id": format!("dead-{i}")})
+                .to_string()
+        })
+        .collect::<Vec<_>>();
+    push_lines(server, queue, &lines);
+    fail_to_dead(server, queue, n, "echo boom >&2; exit 3");
+}
+
+/// Whether a process is gone (or a zombie left for init to reap).
+pub fn gone(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(s) => s
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z'),
+    }
+}
+
 /// A socket like systemd's notify socket, owned by the test (`NOTIFY_SOCKET=path`).
 pub struct NotifySocket {
     _dir: tempfile::TempDir,

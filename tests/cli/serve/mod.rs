@@ -13,7 +13,9 @@ mod waits;
 use metrics::Exposition;
 
 use crate::servers::Cluster;
-use crate::support::{bare, ndjson, redis, rpq, std_command, wait_until, Proc};
+use crate::support::{
+    bare, make_dead, ndjson, redis, rpq, stats_json, std_command, task_lines, wait_until, Proc,
+};
 use rpq::server::{free_port, RedisServer};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -200,49 +202,6 @@ impl Reply {
         }
         self
     }
-}
-
-fn stats_json(server: &RedisServer, queue: &str) -> Value {
-    let out = rpq(server)
-        .args(["--queue", queue, "--json", "stats"])
-        .assert()
-        .success();
-    ndjson(&out.get_output().stdout).remove(0)
-}
-
-fn task_lines(n: usize, prefix: &str) -> String {
-    (0..n)
-        .map(|i| {
-            json!({"type": "t", "priority": 1 + i % 3, "payload": {"n": i}, "id": format!("{prefix}{i}")})
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// `n` tasks of `queue` that fail their only attempt: dead, with an error. Call it before
-/// anything else waits in the queue: the consumer takes the first `n` in line.
-fn make_dead(server: &RedisServer, queue: &str, n: usize) {
-    let lines = (0..n)
-        .map(|i| {
-            json!({"type": "doomed", "priority": 2, "payload": i, "id": format!("dead-{i}")})
-                .to_string()
-        })
-        .collect::<Vec<_>>();
-    crate::support::push_lines(server, queue, &lines);
-    rpq(server)
-        .args([
-            "--queue",
-            queue,
-            "consume",
-            "--count",
-            &n.to_string(),
-            "--max-attempts",
-            "1",
-        ])
-        .args(["--exec", "echo boom >&2; exit 3"])
-        .assert()
-        .success();
 }
 
 /// The numbers of `rpq stats --json` that do not move by themselves.
