@@ -5,7 +5,8 @@
 //! synchronous `Queue` API the commands use, so nothing here knows a key or a script.
 //! `api` answers JSON, `pages` serves the files of `assets/` and the login form, `auth` decides
 //! who may ask, `history` samples the last hour for the charts and `metrics` writes the
-//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own, `conns`
+//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own, `wakes` wakes
+//! the claims of HTTP workers that long-poll, `conns`
 //! accepts the connections (a cap, header and idle timeouts, accept errors that back off), and
 //! `app` is what every request shares.
 //! Must not hold queue logic: a route without a `Queue` method to call says so (501) rather
@@ -20,6 +21,7 @@ mod history;
 mod metrics;
 mod pages;
 mod waits;
+mod wakes;
 
 use crate::config::Config;
 use crate::error::Interrupted;
@@ -38,6 +40,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use waits::Waits;
+use wakes::Wakes;
 
 /// What `rpq serve` was asked for, its flags and the token resolved.
 #[derive(Debug)]
@@ -114,6 +117,7 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         history,
         auth: Auth::new(opts.token, opts.read_token, local),
         waits: Waits::new(sd.clone()),
+        wakes: Wakes::new(cfg, sd.clone()),
     });
     let what = if cfg.queue_given {
         format!("queue '{}'", cfg.queue)
@@ -189,6 +193,11 @@ fn router(app: Arc<App>) -> Router {
         )
         .route("/api/queues/{q}/tasks/{id}/move", post(api::move_task))
         .route("/api/queues/{q}/tasks/{id}/result", get(api::result))
+        .route("/api/queues/{q}/claim", post(api::claim))
+        .route("/api/queues/{q}/tasks/{id}/extend", post(api::extend))
+        .route("/api/queues/{q}/tasks/{id}/ack", post(api::ack))
+        .route("/api/queues/{q}/tasks/{id}/fail", post(api::fail))
+        .route("/api/queues/{q}/tasks/{id}/release", post(api::release))
         .route("/api/queues/{q}/dead/retry", post(api::dead_retry))
         .route("/api/queues/{q}/dead/purge", post(api::dead_purge))
         .route("/api/queues/{q}/clear", post(api::clear))

@@ -3,7 +3,7 @@
 //! of rpq's NDJSON. No queue logic here: a route that the `Queue` API of a build cannot serve
 //! answers 501 and says which command it waits for (none does today).
 //!
-//! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, and `server` for what
+//! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `work` for workers over HTTP, and `server` for what
 //! is about the server as a whole); `error` is the one error type, `extract` what a request
 //! carries, checked.
 
@@ -15,6 +15,7 @@ mod queues;
 mod results;
 mod server;
 mod tasks;
+mod work;
 
 pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
@@ -24,3 +25,4 @@ pub use queues::{clear, pause, queue, queues, resume};
 pub use results::result;
 pub use server::{healthz, history, info, method_not_allowed, metrics, not_found};
 pub use tasks::{cancel, list, move_task, show};
+pub use work::{ack, claim, extend, fail, release};
