@@ -1,8 +1,10 @@
 //! Long-polled claims (`POST /api/queues/{q}/claim?wait=DUR`): what wakes them. A wait holds
 //! no thread and no Redis connection of its own: every wait on a queue subscribes to one
 //! watcher for that queue, a thread with one connection that blocks on the queue's wake list
-//! (BLPOP, a second at a time, as an idle CLI consumer does) while anyone waits, and bumps a
-//! counter that wakes them all; each then claims, and those that find nothing wait again. The
+//! (BLPOP, a second at a time, as an idle CLI consumer does) while anyone waits. Each marker
+//! it takes wakes one wait, which claims; a wait whose claim came back full passes the wake on
+//! (more may be waiting), one that got less does not. So a push of one task costs a claim or
+//! two, not one per waiting client, and a push of many reaches as many waits as it needs. The
 //! watcher ends when its last wait does. Waits are capped (`MAX`): the next is refused (429).
 
 use crate::config::Config;
@@ -11,7 +13,7 @@ use crate::shutdown::Shutdown;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 /// Claims waiting at once, over every queue.
 pub const MAX: usize = 200;
@@ -29,16 +31,17 @@ pub struct Wakes {
     queues: Arc<Mutex<HashMap<String, Watched>>>,
 }
 
-/// One queue's watcher: its counter, and the waits subscribed to it.
+/// One queue's watcher: how it wakes a wait, and how many are subscribed.
 struct Watched {
-    tx: watch::Sender<u64>,
+    wake: Arc<Notify>,
     waits: usize,
 }
 
-/// A wait's hold on its queue's watcher: `changed` returns when a push may have brought work.
-/// Dropping it (the wait ended, or its client left) lets the watcher end.
+/// A wait's hold on its queue's watcher: `woken` returns when a push may have brought work.
+/// Dropping it (the wait ended, or its client left) lets the watcher end; a wake given to a
+/// wait whose client left goes to another (tokio's `Notified` passes it on when dropped).
 pub struct Subscription {
-    rx: watch::Receiver<u64>,
+    wake: Arc<Notify>,
     queue: String,
     queues: Arc<Mutex<HashMap<String, Watched>>>,
     _slot: OwnedSemaphorePermit,
@@ -66,14 +69,21 @@ impl Wakes {
             return Ok(None);
         };
         let mut queues = lock(&self.queues);
-        let rx = match queues.get_mut(queue) {
+        let wake = match queues.get_mut(queue) {
             Some(w) => {
                 w.waits += 1;
-                w.tx.subscribe()
+                w.wake.clone()
             }
             None => {
-                let (tx, rx) = watch::channel(0);
-                queues.insert(queue.to_string(), Watched { tx, waits: 1 });
+                let wake = Arc::new(Notify::new());
+                let waits = 1;
+                queues.insert(
+                    queue.to_string(),
+                    Watched {
+                        wake: wake.clone(),
+                        waits,
+                    },
+                );
                 let (cfg, sd, all, name) = (
                     self.cfg.clone(),
                     self.sd.clone(),
@@ -87,11 +97,11 @@ impl Wakes {
                     queues.remove(queue);
                     return Err(e);
                 }
-                rx
+                wake
             }
         };
         Ok(Some(Subscription {
-            rx,
+            wake,
             queue: queue.to_string(),
             queues: self.queues.clone(),
             _slot: slot,
@@ -100,17 +110,15 @@ impl Wakes {
 }
 
 impl Subscription {
-    /// Marks what was seen so far: a wake-up after this makes `changed` return.
-    pub fn seen(&mut self) {
-        self.rx.borrow_and_update();
+    /// Returns once a wake comes for this wait: one given while no wait was waiting is kept
+    /// for the next, so a push between a claim and its wait is not missed.
+    pub async fn woken(&self) {
+        self.wake.notified().await;
     }
 
-    /// Returns once a wake-up came since `seen`.
-    pub async fn changed(&mut self) {
-        if self.rx.changed().await.is_err() {
-            // The watcher is gone (it cannot be while we are subscribed): wait for the deadline.
-            std::future::pending::<()>().await;
-        }
+    /// Wakes the next wait: this one's claim came back full, so more work may be waiting.
+    pub fn pass_on(&self) {
+        self.wake.notify_one();
     }
 }
 
@@ -153,9 +161,7 @@ fn watch_queue(
             Ok(true) => {
                 let mut queues = lock(&all);
                 match queues.get_mut(&q) {
-                    Some(w) if w.waits > 0 => {
-                        w.tx.send_modify(|n| *n += 1);
-                    }
+                    Some(w) if w.waits > 0 => w.wake.notify_one(),
                     _ => {
                         // Everyone left meanwhile: the marker goes back for the next consumer.
                         drop(queues);

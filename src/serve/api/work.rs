@@ -109,7 +109,7 @@ pub async fn claim(
         count: n,
     };
     let until = Instant::now() + wait;
-    let mut sub = if wait.is_zero() {
+    let sub = if wait.is_zero() {
         None
     } else {
         let s = app.wakes.subscribe(&name).map_err(|e| {
@@ -130,11 +130,11 @@ pub async fn claim(
         })?)
     };
     loop {
-        if let Some(s) = sub.as_mut() {
-            s.seen();
-        }
         let (tasks, look_again) = claim_once(&app, &name, &opts).await?;
         let now = Instant::now();
+        if let Some(s) = sub.as_ref().filter(|_| tasks.len() == n) {
+            s.pass_on();
+        }
         if !tasks.is_empty() || now >= until || app.wakes.stopping() {
             return Ok(Json(Claim {
                 queue: name,
@@ -142,7 +142,7 @@ pub async fn claim(
                 tasks,
             }));
         }
-        let Some(s) = sub.as_mut() else {
+        let Some(s) = sub.as_ref() else {
             unreachable!("a claim without wait answers above")
         };
         // A retry, a lease's end or a scheduled task that falls due is looked for at its time.
@@ -150,7 +150,7 @@ pub async fn claim(
             .and_then(|t| (t - Utc::now()).to_std().ok())
             .map_or(until, |d| (now + d).min(until));
         tokio::select! {
-            () = s.changed() => {}
+            () = s.woken() => {}
             () = tokio::time::sleep_until(next.into()) => {}
             () = stopped(&app) => {}
         }
@@ -469,7 +469,11 @@ pub async fn fail(
         .transpose()?;
     let id = path.id.clone();
     let failed = settle(&app, path, &body, move |q, _, l| {
-        let task = q.show(std::slice::from_ref(&l.id))?.into_iter().next().flatten();
+        let task = q
+            .show(std::slice::from_ref(&l.id))?
+            .into_iter()
+            .next()
+            .flatten();
         let attempt = task.as_ref().map_or(1, |t| t.task.attempt);
         let keep = task.and_then(|t| t.task.settings.keep_result());
         let wait = after.unwrap_or_else(|| backoff(default_backoff(), attempt));
