@@ -78,8 +78,18 @@ pub async fn claim(
     State(app): State<Arc<App>>,
     Params(p): Params<ClaimParams>,
     QueueName(name): QueueName,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<Claim>> {
     let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, m);
+    // Read whatever was sent, so the connection can carry the next request (hyper closes one
+    // whose body was left unread); only nothing, or an empty object, is a claim's body.
+    let text = String::from_utf8_lossy(&body);
+    if !matches!(text.trim(), "" | "{}") {
+        return Err(bad(
+            "a claim takes no body: its parameters (wait, n, lease, consumer) go in the query string"
+                .into(),
+        ));
+    }
     let wait = match p.wait.as_deref() {
         None | Some("") => Duration::ZERO,
         Some(w) => duration("wait", &json!(w))?,
