@@ -209,12 +209,11 @@ fn serve_long_poll_claim_is_woken_by_a_push_and_a_client_that_leaves_takes_nothi
         (&json!("x2"), &json!(1)),
         "{r}"
     );
-    // An empty queue without wait answers at once, with no task.
-    let r = s
-        .post("/api/queues/lp/claim", &json!({}))
-        .expect(200)
-        .json();
-    assert_eq!(r["tasks"], json!([]));
+    // An empty queue without wait answers at once, with no task, and keeps the connection open
+    // for the worker's next request.
+    let r = s.post("/api/queues/lp/claim", &json!({})).expect(200);
+    assert_eq!(r.header("connection"), None);
+    assert_eq!(r.json()["tasks"], json!([]));
 }
 
 /// 200 claims wait at once; the 201st is refused (429) and holds nothing; 200 tasks pushed
