@@ -143,6 +143,12 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     let stop = sd.clone();
     let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
+        // Waiting claims answer at once when a stop is asked for, told by this one look.
+        let (wakes, look) = (app.clone(), stop.clone());
+        tokio::spawn(async move {
+            until(look, Shutdown::stop_requested).await;
+            wakes.wakes.stop();
+        });
         let server = conns::serve(
             listener,
             router(app),

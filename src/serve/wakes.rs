@@ -13,7 +13,7 @@ use crate::shutdown::Shutdown;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
 
 /// Claims waiting at once, over every queue.
 pub const MAX: usize = 200;
@@ -27,6 +27,8 @@ const RETRY: Duration = Duration::from_secs(1);
 pub struct Wakes {
     cfg: Config,
     sd: Shutdown,
+    /// Set once `rpq serve` is asked to stop (`stop`): every waiting claim answers then.
+    stopping: watch::Sender<bool>,
     slots: Arc<Semaphore>,
     queues: Arc<Mutex<HashMap<String, Watched>>>,
 }
@@ -52,6 +54,7 @@ impl Wakes {
         Wakes {
             cfg: cfg.clone(),
             sd,
+            stopping: watch::Sender::new(false),
             slots: Arc::new(Semaphore::new(MAX)),
             queues: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -59,6 +62,16 @@ impl Wakes {
 
     pub fn stopping(&self) -> bool {
         self.sd.stop_requested()
+    }
+
+    /// Ends every wait: `rpq serve` stops.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Returns once `stop` was called (at once if it was before).
+    pub async fn stopped(&self) {
+        let _ = self.stopping.subscribe().wait_for(|s| *s).await;
     }
 
     /// A subscription to `queue`'s wake-ups, or None when `MAX` claims are waiting already.

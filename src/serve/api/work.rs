@@ -162,15 +162,8 @@ pub async fn claim(
         tokio::select! {
             () = s.woken() => {}
             () = tokio::time::sleep_until(next.into()) => {}
-            () = stopped(&app) => {}
+            () = app.wakes.stopped() => {}
         }
-    }
-}
-
-/// Returns once `rpq serve` is asked to stop: a waiting claim then answers at once.
-async fn stopped(app: &Arc<App>) {
-    while !app.wakes.stopping() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -214,6 +214,16 @@ fn serve_long_poll_claim_is_woken_by_a_push_and_a_client_that_leaves_takes_nothi
     let r = s.post("/api/queues/lp/claim", &json!({})).expect(200);
     assert_eq!(r.header("connection"), None);
     assert_eq!(r.json()["tasks"], json!([]));
+    // SIGTERM: a waiting claim answers at once, with no task, and the server exits 0.
+    let waiting = claim_in_thread(&s, "/api/queues/lp/claim?wait=60s");
+    wait_until(Duration::from_secs(20), "the watcher", || {
+        watchers(&mut c) == 1
+    });
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    let (r, took) = waiting.join().unwrap();
+    assert_eq!(r.expect(200).json()["tasks"], json!([]));
+    assert!(took < Duration::from_secs(30), "{took:?}");
 }
 
 /// 200 claims wait at once; the 201st is refused (429) and holds nothing; 200 tasks pushed
