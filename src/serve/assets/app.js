@@ -237,11 +237,13 @@ function sum(list) {
 
 // --- charts -------------------------------------------------------------------------------
 
-// The last hour as rows of [t, high, medium, low, in_flight, retrying, dead, done, failed].
+// The last hour as rows of numbers, named by the server's columns (t, high, medium, low, one a
+// state, done, failed): read by name, so a column added or moved does not misdraw a chart.
 class History {
   constructor(queue) {
     this.queue = queue;
     this.rows = [];
+    this.columns = [];
     this.every = HISTORY_MS;
   }
   async load() {
@@ -249,6 +251,7 @@ class History {
     const q = this.queue ? `queue=${enc(this.queue)}&` : "";
     const h = await api(`/api/history?${q}since=${last}`);
     this.every = h.every_ms;
+    this.columns = h.columns;
     this.rows.push(...h.rows);
     const end = this.rows.length ? this.rows[this.rows.length - 1][0] : 0;
     while (this.rows.length && this.rows[0][0] < end - HOUR_MS) this.rows.shift();
@@ -429,12 +432,13 @@ function charts(prefix) {
 // Backlog from each row; done and failed a minute from the difference of the totals.
 function drawHistory(c, h) {
   const rows = h.rows;
-  const backlog = rows.map((r) => ({ t: r[0], values: { high: r[1], medium: r[2], low: r[3] } }));
+  const at = Object.fromEntries(h.columns.map((name, i) => [name, i]));
+  const backlog = rows.map((r) => ({ t: r[at.t], values: { high: r[at.high], medium: r[at.medium], low: r[at.low] } }));
   const rate = [];
   for (let i = 1; i < rows.length; i++) {
-    const dt = (rows[i][0] - rows[i - 1][0]) / 60000;
-    const per = (k) => (dt > 0 ? Math.max(0, rows[i][k] - rows[i - 1][k]) / dt : 0);
-    rate.push({ t: rows[i][0], values: { done: per(7), failed: per(8), in_flight: rows[i][4] } });
+    const dt = (rows[i][at.t] - rows[i - 1][at.t]) / 60000;
+    const per = (k) => (dt > 0 ? Math.max(0, rows[i][at[k]] - rows[i - 1][at[k]]) / dt : 0);
+    rate.push({ t: rows[i][at.t], values: { done: per("done"), failed: per("failed"), in_flight: rows[i][at.in_flight] } });
   }
   const gap = h.every * 2.5;
   c.backlog.set(backlog, gap);

@@ -210,6 +210,27 @@ fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
         "the chart",
         "document.querySelectorAll('#chart-backlog path').length >= 1",
     );
+    // The history's rows are read by their columns' names: the backlog's legend shows every
+    // queue's high and low tasks as they are now (the sampler's next round, within seconds).
+    let total = |f: &str| -> u64 {
+        crate::support::json_lines(rpq(&server).args(["--json", "queues"]))
+            .iter()
+            .map(|q| q[f].as_u64().unwrap())
+            .sum()
+    };
+    let legend = |i: usize| {
+        format!("document.querySelectorAll('#chart-backlog .legend .item b')[{i}]?.textContent")
+    };
+    b.wait_js(
+        "the backlog's legend",
+        &format!(
+            "{} === '{}' && {} === '{}'",
+            legend(0),
+            total("high"),
+            legend(2),
+            total("low")
+        ),
+    );
     let timing = b.js(
         "const p = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
          const nav = performance.getEntriesByType('navigation')[0];
