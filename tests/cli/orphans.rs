@@ -496,13 +496,14 @@ fn a_guard_whose_consumer_died_as_it_started_removes_the_empty_cgroup() {
         .unwrap();
     let still = left.exists();
     let _ = std::fs::remove_dir(&left);
+    // Stopped before any assertion: a panic would kill the held guard, then the consumer.
+    consumer.signal(libc::SIGTERM);
+    let e = consumer.end(Duration::from_secs(30));
+    assert!(e.status.success(), "{}", e.stderr);
     assert_eq!(
         status.code(),
         Some(2),
         "not its parent: it acts as no guard"
     );
     assert!(!still, "{} is left behind", left.display());
-    consumer.signal(libc::SIGTERM);
-    let e = consumer.end(Duration::from_secs(30));
-    assert!(e.status.success(), "{}", e.stderr);
 }
