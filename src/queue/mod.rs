@@ -361,6 +361,13 @@ impl Queue {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        // The first push a queue counts: it was just created, or removed (`queues remove`)
+        // while this producer ran; its settings go back with it, or its tasks would wait in a
+        // queue that no consumer or listing can see.
+        if int(items.last())? == 1 {
+            self.pinned = false;
+            self.pin()?;
+        }
         Ok((created, flags))
     }
 
