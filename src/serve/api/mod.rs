@@ -21,6 +21,6 @@ pub use error::ApiError;
 pub use extract::{refuse_large_bodies, MAX_BODY};
 pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};
-pub use results::result;
+pub use results::{completed, result};
 pub use server::{healthz, history, info, method_not_allowed, metrics, not_found};
 pub use tasks::{cancel, list, move_task, show};
