@@ -789,3 +789,117 @@ fn browser_with_the_read_token_offers_no_button_that_would_fail() {
     let (code, stderr) = s.stop();
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// The Completed tab and the drawer of a finished task, reached by URL: `#state=completed`
+/// opens the tab, a click on an id opens the drawer with the result as text, Back closes it,
+/// and a hash changed later opens the task it names (on main: no tab, "No task" in the drawer,
+/// and the hash read at load only). At desktop and phone sizes.
+#[test]
+fn browser_completed_tab_finished_drawer_and_back() {
+    let server = redis();
+    let hostile = "<img src=x onerror=alert(5)>";
+    let produce = |id: &str, more: &[&str]| {
+        rpq(&server)
+            .args([
+                "--queue",
+                "q",
+                "produce",
+                "--type",
+                "t",
+                "--keep-result",
+                "1h",
+            ])
+            .args(["--id", id])
+            .args(more)
+            .assert()
+            .success();
+    };
+    produce("k0", &[]);
+    rpq(&server)
+        .args(["--queue", "q", "consume", "--count", "1", "--exec"])
+        .arg(format!("printf '%s' '{hostile}'"))
+        .assert()
+        .success();
+    produce("d1", &["--max-attempts", "1"]);
+    rpq(&server)
+        .args([
+            "--queue",
+            "q",
+            "consume",
+            "--count",
+            "1",
+            "--exec",
+            "echo it broke >&2; exit 3",
+        ])
+        .assert()
+        .success();
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/q#state=completed"));
+    b.wait_js(
+        "the completed rows",
+        "document.querySelectorAll('#tasks tbody tr').length === 2",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('tab-completed').getAttribute('aria-selected');"),
+        json!("true")
+    );
+    assert_eq!(b.text("#tab-completed .count"), "2");
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"k0\"] td.payload"),
+        hostile
+    );
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"d1\"] td.payload"),
+        "exit status 3: it broke"
+    );
+    b.screenshot("queue-completed");
+
+    b.click("#tasks tbody tr[data-id=\"k0\"] button[data-open]");
+    b.wait_js("the result", "document.getElementById('d-result')");
+    assert_eq!(b.text("#d-result"), serde_json::to_string(hostile).unwrap());
+    assert_eq!(b.text("#d-body dd[data-field=state]"), "done");
+    assert_eq!(b.js("return location.hash;"), json!("#task=k0"));
+    assert_eq!(
+        b.js("return document.querySelectorAll('#drawer img').length;"),
+        json!(0)
+    );
+    // Back closes the drawer, and leaves the tab as it was.
+    b.js("history.back();");
+    b.wait_js(
+        "the drawer to close",
+        "document.getElementById('drawer').hidden",
+    );
+    assert_eq!(b.js("return location.hash;"), json!("#state=completed"));
+    // A hash set later (a link, an edit of the address) opens the task it names.
+    b.js("location.hash = '#task=d1';");
+    b.wait_js(
+        "the dead task's error",
+        "(document.querySelector('#d-body dd[data-field=error]') || {}).textContent === 'exit status 3: it broke'",
+    );
+    assert_eq!(b.text("#d-body dd[data-field=state]"), "Dead");
+    // Close goes back too.
+    b.click("#d-close");
+    b.wait_js(
+        "the drawer to close",
+        "document.getElementById('drawer').hidden",
+    );
+    assert_eq!(b.js("return location.hash;"), json!("#state=completed"));
+
+    // A phone: the rows are still there, each finished task with its result.
+    b.size(390, 844);
+    b.goto(&s.url("/queues/q#state=completed"));
+    b.wait_js(
+        "the completed rows on a phone",
+        "document.querySelectorAll('#tasks tbody tr').length === 2",
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#tasks').scrollWidth <= window.innerWidth;"),
+        json!(true)
+    );
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"k0\"] td.payload"),
+        hostile
+    );
+    b.screenshot("queue-completed-phone");
+}
