@@ -502,6 +502,16 @@ fn every_command_and_api_answer_holds_to_the_schema() {
         s.get("/api/queues/q/tasks/k1/result").expect(200).json(),
     );
     api(
+        "completed",
+        "completed",
+        s.get("/api/queues/q/completed?limit=1").expect(200).json(),
+    );
+    api(
+        "kept",
+        "show finished",
+        s.get("/api/queues/q/tasks/k1").expect(200).json(),
+    );
+    api(
         "api_error",
         "no result",
         s.get("/api/queues/q/tasks/a1/result").expect(404).json(),

@@ -229,7 +229,8 @@ pub struct Completed {
     total: u64,
     more: bool,
     next: Option<String>,
-    results: Vec<Kept>,
+    /// As `tasks` of a page of one state, each as `rpq result --json` prints it.
+    tasks: Vec<Kept>,
 }
 
 /// `GET /api/queues/{q}/completed[?after=ID][&limit=N]`: the finished tasks whose result (or
@@ -266,6 +267,6 @@ pub async fn completed(
         total,
         more,
         next: results.last().filter(|_| more).map(|k| k.id.clone()),
-        results,
+        tasks: results,
     }))
 }

@@ -1048,7 +1048,7 @@ async function queuePage(name) {
         if (state === "completed") {
           const c = await api(`${base}/completed?limit=${PAGE}${from}`);
           // As the drawer shows them (rpq show --json): the outcome is the state.
-          page = { ...c, tasks: c.results.map(({ outcome, ...k }) => ({ ...k, state: outcome })) };
+          page = { ...c, tasks: c.tasks.map(({ outcome, ...k }) => ({ ...k, state: outcome })) };
           setText($("tab-completed").querySelector(".count"), int(c.total));
         } else {
           page = await api(`${base}/tasks?state=${state}&limit=${PAGE}${from}`);

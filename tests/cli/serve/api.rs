@@ -921,7 +921,7 @@ fn serve_lists_completed_tasks_and_shows_a_finished_one() {
     let s = Serve::start(&server, &[]);
     let first = s.get("/api/queues/q/completed?limit=4").expect(200).json();
     let ids = |p: &Value| -> Vec<String> {
-        p["results"]
+        p["tasks"]
             .as_array()
             .unwrap()
             .iter()
@@ -930,8 +930,8 @@ fn serve_lists_completed_tasks_and_shows_a_finished_one() {
     };
     assert_eq!(ids(&first), ["d1", "k4", "k3", "k2"], "{first}");
     assert_eq!((&first["total"], &first["more"]), (&json!(6), &json!(true)));
-    assert_eq!(first["results"][0]["outcome"], "dead");
-    assert_eq!(first["results"][1]["result"], json!({"n": 1}));
+    assert_eq!(first["tasks"][0]["outcome"], "dead");
+    assert_eq!(first["tasks"][1]["result"], json!({"n": 1}));
     let next = first["next"].as_str().unwrap();
     let second = s
         .get(&format!("/api/queues/q/completed?limit=4&after={next}"))
