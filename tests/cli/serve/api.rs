@@ -981,3 +981,73 @@ fn serve_shows_a_queue_its_own_push_creates_at_once() {
     assert_eq!(names(&s), ["new", "old"]);
     assert!(s.get("/metrics").expect(200).text.contains("queue=\"new\""));
 }
+
+/// Schedules and aging in the API, as `rpq schedule list` and `rpq aging` give them; remove,
+/// and "fire now", which queues the task at once with an id of its own (`NAME@now-<ms>`) and
+/// takes no slot: the next slot is still the one `schedule list` said (on main: no route).
+#[test]
+fn serve_lists_removes_and_fires_schedules_with_aging() {
+    let server = redis();
+    let cli = |args: &[&str]| {
+        rpq(&server)
+            .args(["--queue", "s"])
+            .args(args)
+            .assert()
+            .success();
+    };
+    cli(&[
+        "schedule", "add", "hourly", "--every", "1h", "--type", "report",
+    ]);
+    cli(&[
+        "schedule",
+        "add",
+        "nightly",
+        "--cron",
+        "0 3 * * *",
+        "--type",
+        "r",
+        "--tz",
+        "Europe/Berlin",
+    ]);
+    cli(&["aging", "2m"]);
+    let listed = rpq(&server)
+        .args(["--queue", "s", "--json", "schedule", "list"])
+        .assert()
+        .success();
+    let listed = ndjson(&listed.get_output().stdout);
+    let s = Serve::start(&server, &[]);
+    let got = s.get("/api/queues/s/schedules").expect(200).json();
+    assert_eq!(got["aging_ms"], json!(120_000));
+    assert_eq!(got["schedules"], json!(listed), "{got}");
+
+    let fired = s
+        .post("/api/queues/s/schedules/hourly/fire", &json!({}))
+        .expect(201)
+        .json();
+    let id = fired["id"].as_str().unwrap();
+    assert!(id.starts_with("hourly@now-"), "{fired}");
+    assert_eq!(
+        (&fired["type"], &fired["queued"]),
+        (&json!("report"), &json!(true))
+    );
+    s.get(&format!("/api/queues/s/tasks/{id}")).expect(200);
+    let after = s.get("/api/queues/s/schedules").expect(200).json();
+    assert_eq!(
+        after["schedules"][0]["next_at"],
+        got["schedules"][0]["next_at"]
+    );
+    assert_eq!(after["schedules"][0]["last_fired_at"], Value::Null);
+    s.post("/api/queues/s/schedules/nope/fire", &json!({}))
+        .expect(404);
+    s.post("/api/queues/s/schedules/hourly/fire", &json!({"x": 1}))
+        .expect(400);
+
+    let removed = s
+        .delete("/api/queues/s/schedules/nightly")
+        .expect(200)
+        .json();
+    assert_eq!(removed, json!({"name": "nightly", "removed": 1}));
+    s.delete("/api/queues/s/schedules/nightly").expect(404);
+    let left = s.get("/api/queues/s/schedules").expect(200).json();
+    assert_eq!(left["schedules"].as_array().unwrap().len(), 1);
+}
