@@ -561,6 +561,9 @@ const ACTIONS = {
   retry: { label: "Retry", title: "queue it again, attempts reset" },
   cancel: { label: "Cancel", confirm: true, danger: true, title: "remove it; in flight, its consumer stops it" },
   purge: { label: "Purge", confirm: true, danger: true, title: "delete it for good" },
+  // Of a schedule, not a task.
+  fire: { label: "Fire now", title: "queue its task now, as NAME@now-<ms>; the next slot fires as planned" },
+  unschedule: { label: "Remove", confirm: true, danger: true, title: "remove the schedule (tasks it queued stay)" },
 };
 
 function actionsFor(t) {
@@ -713,6 +716,40 @@ function period(ms) {
   return `${ms}ms`;
 }
 
+// How a schedule fires, as `rpq schedule list` says it.
+function scheduleWhen(sc) {
+  return sc.every_ms ? `every ${period(sc.every_ms)}` : `cron '${sc.cron}' ${sc.tz || "UTC"}`;
+}
+
+// The queue's schedules (name, when, next and last fire, what it pushes, fire now and remove)
+// and its aging step; every value is text.
+function renderSchedules(got) {
+  const list = got.schedules || [];
+  $("q-time").hidden = list.length === 0 && !got.aging_ms;
+  const line = $("q-aging");
+  line.hidden = !got.aging_ms;
+  if (got.aging_ms) {
+    line.replaceChildren(el("strong", { text: "Aging" }), " ",
+      el("span", { class: "what", text: `one priority up for every ${period(got.aging_ms)} a task waits` }),
+      el("span", { class: "hint", text: " · rpq aging" }));
+  }
+  $("q-schedules-wrap").hidden = list.length === 0;
+  const body = $("q-schedules").tBodies[0];
+  const key = JSON.stringify([list, armedAt, Math.floor(serverNow() / 1000)]);
+  if (body.dataset.key === key) return;
+  body.dataset.key = key;
+  body.replaceChildren(...list.map((sc) => {
+    const pushes = `${sc.type} · ${priorityName(sc.priority)}${sc.payload === null ? "" : ` · ${payloadText(sc.payload)}`}`;
+    return el("tr", { "data-schedule": sc.name },
+      el("td", { class: "subject", "data-label": "Name" }, el("span", { text: sc.name, title: sc.name })),
+      el("td", { class: "rate", "data-label": "When" }, scheduleWhen(sc)),
+      el("td", { class: "time next", "data-label": "Next" }, timeCell(sc.next_at)),
+      el("td", { class: "time last", "data-label": "Last fired" }, timeCell(sc.last_fired_at)),
+      el("td", { class: "payload", "data-label": "Pushes" }, el("span", { text: pushes, title: pushes })),
+      el("td", { class: "actions" }, el("span", { class: "row-actions" }, actionButton("fire", sc.name), actionButton("unschedule", sc.name))));
+  }));
+}
+
 // What `stats` says of the queue's controls: the priorities paused (and until when) and the
 // limits in force, each limit a row; type names are text like every other value.
 function renderControls(s) {
@@ -842,6 +879,29 @@ async function queuePage(name) {
     const open = e.target.closest("button[data-open]");
     if (open) openDetail(open.dataset.open);
   });
+  $("q-schedules").addEventListener("click", (e) => {
+    const b = e.target.closest("button[data-action]");
+    if (b && confirmed(b)) schedule(b.dataset.action, b.dataset.id);
+  });
+  async function schedule(what, sname) {
+    const path = `${base}/schedules/${enc(sname)}`;
+    try {
+      if (what === "fire") {
+        const r = await api(`${path}/fire`, { method: "POST", body: {} });
+        toast(`Queued ${r.id}`);
+      } else {
+        await api(path, { method: "DELETE" });
+        toast(`Removed schedule ${sname}`);
+      }
+    } catch (e) {
+      failed(e);
+    }
+    view.last = "";
+    await refresh().catch(failed);
+  }
+  async function loadSchedules() {
+    renderSchedules(await api(`${base}/schedules`));
+  }
   $("drawer").addEventListener("click", (e) => {
     if (onAction(e)) return;
     if (e.target.closest("#d-close")) closeDetail();
@@ -1091,7 +1151,7 @@ async function queuePage(name) {
       if (n === undefined) continue;
       setText(b.querySelector(".count"), n === null || n === undefined ? "–" : int(n));
     }
-    await Promise.all([loadTasks(), loadDetail()]);
+    await Promise.all([loadTasks(), loadDetail(), loadSchedules()]);
   }
 
   const c = charts("q-");

@@ -903,3 +903,98 @@ fn browser_completed_tab_finished_drawer_and_back() {
     );
     b.screenshot("queue-completed-phone");
 }
+
+/// The schedules panel and aging with the queue: each schedule's name, when, next fire and what
+/// it pushes (as text), "Fire now" queues its task at once, "Remove" (asked twice) removes it
+/// (on main: neither is on the page). At desktop and phone sizes.
+#[test]
+fn browser_schedules_panel_fires_and_removes() {
+    let server = redis();
+    let hostile = "<img src=x onerror=alert(6)>";
+    let cli = |args: &[&str]| {
+        rpq(&server)
+            .args(["--queue", "s"])
+            .args(args)
+            .assert()
+            .success();
+    };
+    cli(&[
+        "schedule", "add", "hourly", "--every", "1h", "--type", hostile,
+    ]);
+    cli(&[
+        "schedule",
+        "add",
+        "nightly",
+        "--cron",
+        "0 3 * * *",
+        "--type",
+        "r",
+    ]);
+    cli(&["aging", "2m"]);
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/s"));
+    b.wait_js(
+        "the schedules",
+        "document.querySelectorAll('#q-schedules tbody tr').length === 2",
+    );
+    let row = "#q-schedules tr[data-schedule=\"hourly\"]";
+    assert_eq!(b.text(&format!("{row} td.rate")), "every 1h");
+    assert!(b.text(&format!("{row} td.payload")).starts_with(hostile));
+    let api = s.get("/api/queues/s/schedules").expect(200).json();
+    let next = b.js(&format!(
+        "return document.querySelector('{} td.next .when').title;",
+        row.replace('"', "\\\"")
+    ));
+    assert_eq!(next, api["schedules"][0]["next_at"]);
+    assert_eq!(
+        b.text("#q-schedules tr[data-schedule=\"nightly\"] td.rate"),
+        "cron '0 3 * * *' UTC"
+    );
+    assert!(
+        b.text("#q-aging").contains("every 2m"),
+        "{}",
+        b.text("#q-aging")
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#q-schedules img').length;"),
+        json!(0)
+    );
+    b.screenshot("queue-schedules");
+
+    b.click(&format!("{row} button[data-action=fire]"));
+    b.wait_js(
+        "the fired task",
+        "[...document.querySelectorAll('#tasks tbody tr')].some(r => r.dataset.id.startsWith('hourly@now-'))",
+    );
+    b.click("#q-schedules tr[data-schedule=\"nightly\"] button[data-action=unschedule]");
+    assert_eq!(
+        b.text("#q-schedules tr[data-schedule=\"nightly\"] button[data-action=unschedule]"),
+        "Sure?"
+    );
+    b.click("#q-schedules tr[data-schedule=\"nightly\"] button[data-action=unschedule]");
+    b.wait_js(
+        "the schedule to go",
+        "document.querySelectorAll('#q-schedules tbody tr').length === 1",
+    );
+    let left = rpq(&server)
+        .args(["--queue", "s", "--json", "schedule", "list"])
+        .assert()
+        .success();
+    let left = ndjson(&left.get_output().stdout);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["name"], "hourly");
+    assert_eq!(left[0]["last_fired_at"], Value::Null);
+
+    b.size(390, 844);
+    b.goto(&s.url("/queues/s"));
+    b.wait_js(
+        "the schedule on a phone",
+        "document.querySelectorAll('#q-schedules tbody tr').length === 1",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('q-schedules').getBoundingClientRect().right <= window.innerWidth;"),
+        json!(true)
+    );
+    b.screenshot("queue-schedules-phone");
+}
