@@ -961,22 +961,31 @@ async function queuePage(name) {
   }
   window.addEventListener("resize", placeDrawer);
   // The drawer follows the hash: opening one adds a history entry (#task=ID), so Back closes it,
-  // and a hash changed by hand or by a link opens the task it names.
+  // and a hash changed by hand or by a link opens the task it names. One entry at most: a task
+  // opened over another replaces it, so Close never lands on an earlier task. `pushed`: the
+  // open detail has an entry of its own to go back from.
   let pushed = false;
   function openDetail(id) {
-    if (location.hash !== `#task=${enc(id)}`) {
-      pushed = true;
-      location.hash = `task=${enc(id)}`;
-      return;
+    const hash = `#task=${enc(id)}`;
+    if (view.detail) {
+      if (location.hash !== hash) history.replaceState(null, "", hash);
+      showDetail(id);
+    } else if (location.hash !== hash) {
+      location.hash = hash;
+    } else {
+      showDetail(id);
     }
-    showDetail(id);
   }
-  function fromHash() {
+  function fromHash(e) {
     const m = location.hash.match(/^#task=(.+)$/);
     const s = location.hash.match(/^#state=(.+)$/);
     if (s && states.includes(decodeURIComponent(s[1])) && view.state !== decodeURIComponent(s[1])) choose(decodeURIComponent(s[1]));
-    if (m) showDetail(decodeURIComponent(m[1]));
-    else if (view.detail) hideDetail();
+    if (m) {
+      if (e && !view.detail) pushed = true;
+      showDetail(decodeURIComponent(m[1]));
+    } else if (view.detail) {
+      hideDetail();
+    }
   }
   window.addEventListener("hashchange", fromHash);
   function showDetail(id) {
@@ -991,12 +1000,13 @@ async function queuePage(name) {
     loadDetail().catch(failed);
   }
   function closeDetail() {
-    // Opened here: going back is closing (and Forward opens it again).
-    if (pushed) { pushed = false; history.back(); return; }
+    // Going back is closing (and Forward opens it again).
+    if (pushed) { history.back(); return; }
     history.replaceState(null, "", view.state === "waiting" ? location.pathname : `#state=${view.state}`);
     hideDetail();
   }
   function hideDetail() {
+    pushed = false;
     view.detail = null;
     $("drawer").hidden = true;
     document.body.classList.remove("drawer-open");
