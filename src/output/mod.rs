@@ -13,6 +13,7 @@ mod progress;
 pub mod records;
 mod stats;
 
+pub use inspect::finished_json;
 pub use progress::Progress;
 // A note is a log event; the commands say them through `Output`'s module like the rest.
 pub use crate::log::note;

@@ -714,6 +714,16 @@ pub struct ListQuery {
 }
 
 /// A page of `list`.
+/// A page of finished tasks whose result is kept, newest first (`Queue::completed`).
+#[derive(Debug, Clone, Default)]
+pub struct CompletedPage {
+    pub results: Vec<Kept>,
+    /// Results kept now (past their time ones not yet removed aside).
+    pub total: u64,
+    /// Whether results follow the last one of the page (continue after it).
+    pub more: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ListPage {
     pub tasks: Vec<TaskInfo>,

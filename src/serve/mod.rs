@@ -189,6 +189,16 @@ fn router(app: Arc<App>) -> Router {
         )
         .route("/api/queues/{q}/tasks/{id}/move", post(api::move_task))
         .route("/api/queues/{q}/tasks/{id}/result", get(api::result))
+        .route("/api/queues/{q}/completed", get(api::completed))
+        .route("/api/queues/{q}/schedules", get(api::schedules))
+        .route(
+            "/api/queues/{q}/schedules/{id}",
+            axum::routing::delete(api::remove_schedule),
+        )
+        .route(
+            "/api/queues/{q}/schedules/{id}/fire",
+            post(api::fire_schedule),
+        )
         .route("/api/queues/{q}/dead/retry", post(api::dead_retry))
         .route("/api/queues/{q}/dead/purge", post(api::dead_purge))
         .route("/api/queues/{q}/clear", post(api::clear))

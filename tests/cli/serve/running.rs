@@ -267,7 +267,9 @@ fn serve_healthz_follows_redis() {
     let s = Serve::start(&server, &[]);
     s.get("/healthz").expect(200);
     server.kill();
-    s.get("/healthz").expect(503);
+    // Open without a token, it says down and nothing of why (an address, a user).
+    let down = s.get("/healthz").expect(503).json();
+    assert_eq!(down, json!({"error": "redis does not answer"}));
     let r = s.get("/api/queues").expect(503);
     assert!(
         r.json()["error"]
