@@ -268,6 +268,19 @@ impl Config {
     }
 
     pub fn from_global(g: &Global) -> Result<Config> {
+        // A value that is not UTF-8 would read as unset: rpq would go on with the default queue,
+        // server or no serve token at all, and say nothing.
+        for name in ENV_VARS
+            .iter()
+            .chain(&["RPQ_SERVE_TOKEN", "RPQ_SERVE_READ_TOKEN"])
+        {
+            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
+                return Err(UsageError(format!(
+                    "{name} is not valid UTF-8; set it to text, or unset it"
+                ))
+                .into());
+            }
+        }
         Config::resolve(g, &env_nonempty)
     }
 

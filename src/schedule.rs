@@ -166,6 +166,31 @@ impl Stored {
         })
     }
 
+    /// What `schedule list` shows of it at `now_ms`: a slot due and not fired yet (nothing
+    /// ran) fires when a consumer runs, so it is the next one.
+    pub fn listed(&self, now_ms: i64) -> Listed {
+        let next = self.def.spec().ok().and_then(|spec| {
+            self.due_slot(&spec, now_ms)
+                .or_else(|| spec.first_after(now_ms))
+        });
+        Listed {
+            name: self.name.clone(),
+            def: self.def.clone(),
+            next_at: next.map(crate::task::ms_to_time),
+            last_fired_at: self.last_fired_ms.map(crate::task::ms_to_time),
+        }
+    }
+
+    /// Its task fired by hand at `now_ms` ("fire now"): id `NAME@now-<ms>`, outside the slots,
+    /// so no slot is taken or skipped (each still queues at most once, SPEC 14), and two
+    /// requests in one millisecond queue one task.
+    pub fn now_task(&self, now_ms: i64) -> NewTask {
+        NewTask {
+            id: format!("{}@now-{now_ms}", self.name),
+            ..self.def.task(&self.name, now_ms)
+        }
+    }
+
     /// What another shard says of the same schedule: the latest slot of the two.
     pub fn merge(&mut self, other: &Stored) {
         if other.raw == self.raw {

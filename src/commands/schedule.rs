@@ -7,7 +7,7 @@ use crate::error::UsageError;
 use crate::output::Output;
 use crate::queue::Queue;
 use crate::schedule::{slot_id, Definition, Listed, Spec, Stored};
-use crate::task::{check_id, ms_to_time, parse_payload, Priority};
+use crate::task::{check_id, parse_payload, Priority};
 use anyhow::{anyhow, Result};
 use std::process::ExitCode;
 
@@ -17,7 +17,7 @@ pub fn run(cfg: &Config, out: &Output, cmd: &ScheduleCommand) -> Result<ExitCode
         ScheduleCommand::List => {
             let mut q = Queue::open(cfg)?;
             let now = q.server_ms()?;
-            let all: Vec<Listed> = q.schedules()?.iter().map(|s| listed(s, now)).collect();
+            let all: Vec<Listed> = q.schedules()?.iter().map(|s| s.listed(now)).collect();
             out.schedules(q.name(), &all)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -71,21 +71,6 @@ fn add(cfg: &Config, out: &Output, a: &ScheduleAddArgs) -> Result<ExitCode> {
         def,
         last_fired_ms: None,
     };
-    out.schedule_added(&listed(&stored, stored.def.since_ms), replaced)?;
+    out.schedule_added(&stored.listed(stored.def.since_ms), replaced)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// What `list` shows of a schedule at `now_ms`: a slot due and not fired yet (nothing ran)
-/// fires when a consumer runs, so it is the next one.
-fn listed(s: &Stored, now_ms: i64) -> Listed {
-    let next = s.def.spec().ok().and_then(|spec| {
-        s.due_slot(&spec, now_ms)
-            .or_else(|| spec.first_after(now_ms))
-    });
-    Listed {
-        name: s.name.clone(),
-        def: s.def.clone(),
-        next_at: next.map(ms_to_time),
-        last_fired_at: s.last_fired_ms.map(ms_to_time),
-    }
 }

@@ -257,6 +257,26 @@ pub fn run_if_asked() -> Option<ExitCode> {
                 .is_some_and(|n| n.to_str() == Some(&format!("rpq-{parent}")))
         });
     if !ours {
+        // A consumer killed while its guard was starting made the cgroup and left it to a guard
+        // that can no longer tell it is its own. Empty (rmdir refuses any other) and named after
+        // a consumer that is gone, it is nobody's: removed, or it is left behind for good.
+        let gone = mark
+            .split_once('.')
+            .and_then(|(pid, _)| pid.parse::<i32>().ok());
+        if let (Some(pid), Some(d)) = (gone, &dir) {
+            // A zombie is gone too: killed, and not yet waited for by its own parent.
+            let exists = fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+                st.rfind(')')
+                    .and_then(|i| st[i + 1..].trim_start().chars().next())
+                    .is_some_and(|state| !matches!(state, 'Z' | 'X'))
+            });
+            if pid > 0
+                && !exists
+                && d.file_name().and_then(|n| n.to_str()) == Some(&format!("rpq-{pid}"))
+            {
+                let _ = fs::remove_dir(d);
+            }
+        }
         return Some(ExitCode::from(2));
     }
     Some(guard(mark, dir.as_deref()))

@@ -947,12 +947,15 @@ impl<'a> Consumer<'a> {
     }
 
     /// Whether each lease is still ours, before its line says `done`: one extension asks
-    /// (which also gives the reader a whole lease to take the line). Without it, a consumer cut
-    /// off past its lease would print `done` for a task another consumer finished, before its
-    /// ack came back refused.
+    /// (which also gives the reader a whole lease to take the line), and marks the claims
+    /// delivered, so that a consumer killed between its line and its ack leaves its tasks done,
+    /// not to run again (SPEC 11). Without it, a consumer cut off past its lease would print
+    /// `done` for a task another consumer finished, before its ack came back refused.
     fn lease_states(&mut self, leases: &[Lease]) -> Result<Vec<LeaseState>> {
         let (name, lease) = (&self.o.name, self.o.lease);
-        retry(&mut self.q, self.sd, |q| q.extend(name, leases, lease))
+        retry(&mut self.q, self.sd, |q| {
+            q.extend_delivering(name, leases, lease)
+        })
     }
 
     /// Lines went unread: the tasks whose acks wait go back, and the consumer stops.

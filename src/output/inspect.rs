@@ -8,18 +8,24 @@ use std::io;
 /// How much of a kept result `show` prints (escaped, on one line); `rpq result` prints it all.
 const SHOWN_RESULT_CHARS: usize = 200;
 
+/// A finished task as `show --json` prints it (and the API's task route answers it): its kept
+/// result with `state` where `result --json` says `outcome`.
+pub fn finished_json(k: &Kept) -> serde_json::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(k)?;
+    if let Some(o) = v.as_object_mut() {
+        let state = o.remove("outcome").unwrap_or_default();
+        o.insert("state".into(), state);
+    }
+    Ok(v)
+}
+
 impl Output {
     /// `show`: a block per task in the seed's style, or its JSON line.
     /// A task that is gone but whose result (or error) is kept (issue 11): its state `done`
     /// (or `dead`), when it finished, and the start of its result; `rpq result` has all of it.
     pub fn shown_finished(&self, k: &Kept) -> io::Result<()> {
         if self.json {
-            let mut v = serde_json::to_value(k)?;
-            if let Some(o) = v.as_object_mut() {
-                let state = o.remove("outcome").unwrap_or_default();
-                o.insert("state".into(), state);
-            }
-            return self.json_line(&v);
+            return self.json_line(&finished_json(k)?);
         }
         let state = match k.outcome {
             KeptOutcome::Done => "done (its result is kept)",

@@ -13,6 +13,7 @@ mod progress;
 pub mod records;
 mod stats;
 
+pub use inspect::finished_json;
 pub use progress::Progress;
 // A note is a log event; the commands say them through `Output`'s module like the rest.
 pub use crate::log::note;
@@ -984,9 +985,10 @@ fn payload_text(v: &serde_json::Value) -> String {
 
 /// Task data as a terminal may show it: control characters escaped as redis-cli does (`\n`,
 /// `\t`, `\x1b`), so a payload, a handler's error or a result can neither break a line nor
-/// paint the terminal. Everything else, backslashes too, is left as written.
+/// paint the terminal; bidirectional controls (U+202E...) too, which would turn the rest of the
+/// line around. Everything else, backslashes too, is left as written.
 pub fn escape(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -996,11 +998,16 @@ pub fn escape(s: &str) -> String {
             '\r' => out += "\\r",
             '\t' => out += "\\t",
             c if (c as u32) < 0x100 && c.is_control() => out += &format!("\\x{:02x}", c as u32),
-            c if c.is_control() => out += &format!("\\u{{{:04x}}}", c as u32),
+            c if c.is_control() || is_bidi_control(c) => out += &format!("\\u{{{:04x}}}", c as u32),
             c => out.push(c),
         }
     }
     out
+}
+
+/// The marks, embeddings, overrides and isolates of Unicode's bidirectional algorithm.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `n` and the noun, in the plural unless n is 1: `1 task`, `3 tasks`.

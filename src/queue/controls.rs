@@ -256,9 +256,11 @@ impl Queue {
                 Some(r) => {
                     let burst = change.burst.unwrap_or(r.n).max(1);
                     let per_ms = r.per.as_millis().max(1) as u64;
-                    // Each shard refills at rate/n: a token every per x n / rate ms.
+                    // Each shard refills at rate/n: a token every per x n / rate ms, written
+                    // in full: a fixed six places rounded a rate over 10^9 a ms to 0, and the
+                    // limit's division by it then let nothing go.
                     vec![
-                        format!("{:.6}", per_ms as f64 * n as f64 / r.n as f64),
+                        format!("{}", per_ms as f64 * n as f64 / r.n as f64),
                         share(burst, n, i).max(1).to_string(),
                         r.n.to_string(),
                         per_ms.to_string(),

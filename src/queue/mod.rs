@@ -375,6 +375,13 @@ impl Queue {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        // The first push a queue counts: it was just created, or removed (`queues remove`)
+        // while this producer ran; its settings go back with it, or its tasks would wait in a
+        // queue that no consumer or listing can see.
+        if int(items.last())? == 1 {
+            self.pinned = false;
+            self.pin()?;
+        }
         Ok((created, flags))
     }
 
@@ -386,7 +393,19 @@ impl Queue {
         leases: &[L],
         lease: Duration,
     ) -> Result<Vec<LeaseState>> {
-        self.extend_or_look(consumer, leases, lease.as_millis().max(1) as u64)
+        self.extend_or_look(consumer, leases, lease.as_millis().max(1) as u64, false)
+    }
+
+    /// Extends the leases and marks them delivered, before their `done` lines are written ahead
+    /// of their acks (stdout a pipe, issue 19): should this consumer die before it acks, lease
+    /// recovery finishes them as done instead of running them again (extend.lua).
+    pub fn extend_delivering<L: AsRef<Lease>>(
+        &mut self,
+        consumer: &str,
+        leases: &[L],
+        lease: Duration,
+    ) -> Result<Vec<LeaseState>> {
+        self.extend_or_look(consumer, leases, lease.as_millis().max(1) as u64, true)
     }
 
     /// Whether the leases are still held, without extending them: cheap enough for every half
@@ -396,7 +415,7 @@ impl Queue {
         consumer: &str,
         leases: &[L],
     ) -> Result<Vec<LeaseState>> {
-        self.extend_or_look(consumer, leases, 0)
+        self.extend_or_look(consumer, leases, 0, false)
     }
 
     fn extend_or_look<L: AsRef<Lease>>(
@@ -404,6 +423,7 @@ impl Queue {
         consumer: &str,
         leases: &[L],
         lease_ms: u64,
+        mark: bool,
     ) -> Result<Vec<LeaseState>> {
         let what = if lease_ms == 0 {
             "looking at a lease"
@@ -411,7 +431,8 @@ impl Queue {
             "extending a lease"
         };
         self.lease_op(leases, |q, shard, leases| {
-            let mut args = vec![lease_ms.to_string(), consumer.to_string()];
+            let mark = if mark { "1" } else { "" };
+            let mut args = vec![lease_ms.to_string(), consumer.to_string(), mark.to_string()];
             push_leases(&mut args, leases);
             array(q.invoke(shard, &EXTEND, &args, what)?)?
                 .iter()

@@ -7,7 +7,7 @@
 //! past their time (`UNKEEP`).
 
 use super::script::{array, AckCode, FailCode, FAIL, KEEP, RESULTS, UNKEEP};
-use super::types::{Failed, Kept, Lease, Waited};
+use super::types::{CompletedPage, CursorGone, Failed, Kept, Lease, Waited};
 use super::{keys, Queue, State};
 use anyhow::{Context, Result};
 use std::time::{Duration, Instant};
@@ -155,6 +155,93 @@ impl Queue {
             }
         }
         Ok(out)
+    }
+
+    /// A page of the finished tasks whose result (or error) is kept, newest first, going on
+    /// after task `after` of an earlier page. The kept zsets are ordered by when each result
+    /// goes, which is its finish time plus its keep: newest first when the tasks share one
+    /// `keep_result`. Each shard gives at most `n + 1` from the cursor (ZREVRANGEBYSCORE, ties
+    /// in reverse id order, as the merge takes them): O(shards × (log m + n)), however deep.
+    pub fn completed(&mut self, after: Option<&str>, n: usize) -> Result<CompletedPage> {
+        let now = self.server_ms()?;
+        let shards = self.shards.len();
+        let cursor = match after {
+            None => None,
+            Some(id) => {
+                let shard = keys::shard_of(id, shards);
+                let score: Option<i64> = redis::cmd("ZSCORE")
+                    .arg(self.shards[shard].kept())
+                    .arg(id)
+                    .query(&mut self.conn)
+                    .map_err(|e| self.explain(shard, e, "ZSCORE"))?;
+                match score {
+                    Some(s) if s > now => Some((s, id.to_string())),
+                    _ => {
+                        return Err(CursorGone(format!(
+                            "the result of task '{id}', where this page goes on from, is no \
+                             longer kept; start again from the first page"
+                        ))
+                        .into())
+                    }
+                }
+            }
+        };
+        let mut total = 0;
+        let mut found: Vec<(i64, String)> = Vec::new();
+        for shard in 0..shards {
+            let key = self.shards[shard].kept();
+            let count: u64 = redis::cmd("ZCOUNT")
+                .arg(&key)
+                .arg(format!("({now}"))
+                .arg("+inf")
+                .query(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "ZCOUNT"))?;
+            total += count;
+            let max = cursor
+                .as_ref()
+                .map_or("+inf".to_string(), |(s, _)| s.to_string());
+            let mut offset = 0;
+            let mut got = 0;
+            // Members with the cursor's own score come first; those not after it are skipped,
+            // so a batch may hold fewer than asked and the next one is read.
+            loop {
+                let batch: Vec<(String, i64)> = redis::cmd("ZREVRANGEBYSCORE")
+                    .arg(&key)
+                    .arg(&max)
+                    .arg(format!("({now}"))
+                    .arg("WITHSCORES")
+                    .arg("LIMIT")
+                    .arg(offset)
+                    .arg(n + 1)
+                    .query(&mut self.conn)
+                    .map_err(|e| self.explain(shard, e, "ZREVRANGEBYSCORE"))?;
+                let len = batch.len();
+                for (id, score) in batch {
+                    let later = cursor
+                        .as_ref()
+                        .is_some_and(|(s, c)| score == *s && id.as_str() >= c.as_str());
+                    if !later && got <= n {
+                        found.push((score, id));
+                        got += 1;
+                    }
+                }
+                if len < n + 1 || got > n {
+                    break;
+                }
+                offset += len;
+            }
+        }
+        found.sort_by(|a, b| b.cmp(a));
+        let more = found.len() > n;
+        found.truncate(n);
+        let ids: Vec<String> = found.into_iter().map(|(_, id)| id).collect();
+        // One gone between the two reads (past its time, removed) is left out of the page.
+        let results = self.kept_results(&ids)?.into_iter().flatten().collect();
+        Ok(CompletedPage {
+            results,
+            total,
+            more,
+        })
     }
 
     /// Blocks for at most `timeout` (capped at `WAIT_SLICE`) until task `id` has a kept result:

@@ -66,7 +66,8 @@ impl<'a> ClaimRecord<'a> {
             max_attempts: max.parse().ok(),
             attempt: attempt.parse().unwrap_or(0),
             score,
-            consumer,
+            // A claim marked delivered (common.lua, DELIVERED) is still its consumer's.
+            consumer: consumer.strip_prefix('=').unwrap_or(consumer),
         })
     }
 }

@@ -5,7 +5,9 @@ use super::script::{int, FireCode, AGING, FIRE, SCHEDULE};
 use super::stored::Field;
 use super::Queue;
 use crate::schedule::{Definition, Stored};
+use crate::task::NewTask;
 use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 impl Queue {
@@ -109,6 +111,22 @@ impl Queue {
         }
         all.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(all)
+    }
+
+    /// Queues schedule `name`'s task now, by hand (`Stored::now_task`: an id of its own, no
+    /// slot taken); None when the queue has no such schedule. The task, when it was created,
+    /// and whether it was queued (false: the same millisecond fired it already).
+    pub fn fire_now(&mut self, name: &str) -> Result<Option<(NewTask, DateTime<Utc>, bool)>> {
+        let Some(s) = self.schedules()?.into_iter().find(|s| s.name == name) else {
+            return Ok(None);
+        };
+        let task = s.now_task(self.server_ms()?);
+        let (created, queued) = self.push(std::slice::from_ref(&task))?;
+        Ok(Some((
+            task,
+            created,
+            queued.first().copied().unwrap_or(false),
+        )))
     }
 
     /// Queues the task of slot `slot_ms` of schedule `s`, unless it fired already (on the shard

@@ -569,6 +569,8 @@ pub struct StateDef {
     pub state: State,
     /// As `--state` and the JSON say it.
     pub name: &'static str,
+    /// Its count's field in the JSON of `len`, `stats` and the API, and its history column.
+    pub field: &'static str,
     pub key: Key,
     pub order: &'static str,
     /// What its count is, as the help of its gauge in `/metrics` says.
@@ -580,14 +582,16 @@ pub struct StateDef {
 /// through its claim); `lengths`, `clear` (clear.lua is given these sets) and `queues remove`
 /// count by this table. A new state is a row here, its set in `keys::LAYOUT`, the scripts that
 /// move tasks into and out of it, its time in `TaskInfo::new` (`stored.rs`), and its field in
-/// `Lengths` (`Lengths::of_state`, which does not compile without it); then, written out by
-/// hand still: `Cleared`, `Removed` and `Stats` with their printing in `output/`, the gauges of
-/// `serve/metrics.rs`, a column of `serve/history.rs` and the page (`serve/assets/`), and
-/// move.lua if it can be moved.
+/// `Lengths` and `Stats` (their `of_state`, which does not compile without it); the gauges of
+/// `/metrics` and the columns of serve's history (which the page reads by name) follow from the
+/// row. Written out by hand still: `Cleared` and `Removed`, the printing of counts (`output/`,
+/// `bench.rs`), a colour and a series of the page's charts if it is to be drawn, and move.lua
+/// if it can be moved.
 pub const STATES: [StateDef; 5] = [
     StateDef {
         state: State::Waiting,
         name: "waiting",
+        field: "waiting",
         key: Key::Pending,
         order: "claim order: priority, then arrival",
         about: "Tasks waiting to be claimed",
@@ -595,6 +599,7 @@ pub const STATES: [StateDef; 5] = [
     StateDef {
         state: State::Scheduled,
         name: "scheduled",
+        field: "scheduled",
         key: Key::Scheduled,
         order: "due time, the first due first",
         about: "Tasks pushed for later, not due yet",
@@ -602,6 +607,7 @@ pub const STATES: [StateDef; 5] = [
     StateDef {
         state: State::InFlight,
         name: "in-flight",
+        field: "in_flight",
         key: Key::Inflight,
         order: "lease deadline, the first to expire first",
         about: "Tasks claimed and leased",
@@ -609,6 +615,7 @@ pub const STATES: [StateDef; 5] = [
     StateDef {
         state: State::Retrying,
         name: "retrying",
+        field: "retrying",
         key: Key::Delayed,
         order: "retry time, the first due first",
         about: "Failed tasks waiting for their retry",
@@ -616,6 +623,7 @@ pub const STATES: [StateDef; 5] = [
     StateDef {
         state: State::Dead,
         name: "dead",
+        field: "dead",
         key: Key::Dead,
         order: "time of death, the oldest first",
         about: "Tasks in the dead-letter set",
@@ -706,6 +714,16 @@ pub struct ListQuery {
 }
 
 /// A page of `list`.
+/// A page of finished tasks whose result is kept, newest first (`Queue::completed`).
+#[derive(Debug, Clone, Default)]
+pub struct CompletedPage {
+    pub results: Vec<Kept>,
+    /// Results kept now (past their time ones not yet removed aside).
+    pub total: u64,
+    /// Whether results follow the last one of the page (continue after it).
+    pub more: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ListPage {
     pub tasks: Vec<TaskInfo>,

@@ -105,7 +105,13 @@ impl Auth {
         if changes && cross_site(headers) {
             return Verdict::Forbidden("a request from another site may not change anything");
         }
-        if path == "/login" || path.starts_with("/assets/") || self.token.is_none() {
+        // /healthz answers up or down and nothing else (no name, no count, no error), so a
+        // probe that cannot send a token may ask it.
+        if path == "/login"
+            || path == "/healthz"
+            || path.starts_with("/assets/")
+            || self.token.is_none()
+        {
             return Verdict::Allow;
         }
         match self.access(headers) {
@@ -125,7 +131,7 @@ impl Auth {
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "));
+            .and_then(bearer);
         match given.and_then(|g| self.token_access(g)) {
             Some(a) => Some(a),
             None => self.session(headers).map(|(_, a)| a),
@@ -187,19 +193,39 @@ impl Auth {
         }
     }
 
-    /// The Set-Cookie value for a session; an empty id with no lifetime clears it.
-    pub fn set_cookie(&self, id: &str) -> HeaderValue {
+    /// The Set-Cookie value for a session; an empty id with no lifetime clears it. `Secure`
+    /// only when the request came over TLS (`behind_tls`): on plain http a browser would drop
+    /// a Secure cookie, and the login would never hold.
+    pub fn set_cookie(&self, id: &str, secure: bool) -> HeaderValue {
         let age = if id.is_empty() {
             0
         } else {
             SESSION_TTL.as_secs()
         };
+        let secure = if secure { "; Secure" } else { "" };
         HeaderValue::from_str(&format!(
-            "{}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={age}",
+            "{}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={age}{secure}",
             self.cookie
         ))
         .expect("a hex id is a valid header value")
     }
+}
+
+/// The token of an `Authorization: Bearer T` header; the scheme's name is case-insensitive
+/// (RFC 7235), so `bearer T` is as good.
+fn bearer(h: &str) -> Option<&str> {
+    let (scheme, token) = h.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
+}
+
+/// Whether the request reached us over TLS: we serve plain http only, so that is a proxy in
+/// front saying so (`X-Forwarded-Proto: https`, its first value when proxies chain).
+pub fn behind_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }
 
 /// A browser's word that the request comes from a page of another origin: Sec-Fetch-Site
@@ -369,10 +395,48 @@ mod tests {
     #[test]
     fn the_cookie_is_http_only_and_same_site_strict() {
         let a = Auth::new(Some(TOKEN.into()), None, "127.0.0.1:7464".parse().unwrap());
-        let c = a.set_cookie("ab12");
+        let c = a.set_cookie("ab12", false);
         let c = c.to_str().unwrap();
         assert!(c.starts_with("rpq_session_7464=ab12; "));
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"));
-        assert!(a.set_cookie("").to_str().unwrap().contains("Max-Age=0"));
+        assert!(!c.contains("Secure"));
+        assert!(a
+            .set_cookie("ab12", true)
+            .to_str()
+            .unwrap()
+            .ends_with("; Secure"));
+        assert!(a
+            .set_cookie("", false)
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn tls_is_what_the_proxy_says_and_only_that() {
+        let tls = |v: &str| behind_tls(&headers(&[("x-forwarded-proto", v)]));
+        assert!(tls("https") && tls("HTTPS") && tls("https, http"));
+        assert!(!tls("http") && !tls("http, https") && !tls(""));
+        assert!(!behind_tls(&headers(&[])));
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive_and_healthz_is_open() {
+        let a = Auth::new(Some(TOKEN.into()), None, "127.0.0.1:7464".parse().unwrap());
+        for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+            let h = format!("{scheme} {TOKEN}");
+            let h = headers(&[("authorization", &h)]);
+            assert_eq!(a.check(&Method::GET, "/api/queues", &h), Verdict::Allow);
+        }
+        let h = format!("Basic {TOKEN}");
+        let h = headers(&[("authorization", &h)]);
+        assert_eq!(
+            a.check(&Method::GET, "/api/queues", &h),
+            Verdict::Unauthorized
+        );
+        assert_eq!(
+            a.check(&Method::GET, "/healthz", &headers(&[])),
+            Verdict::Allow
+        );
     }
 }

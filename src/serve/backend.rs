@@ -19,8 +19,10 @@ const MAX_AGE: Duration = Duration::from_secs(30);
 /// Idle connections kept per queue.
 const IDLE_PER_QUEUE: usize = 4;
 
-/// How long the list of queues is reused before it is read again.
-const NAMES_TTL: Duration = Duration::from_secs(2);
+/// How long the list of queues is reused before it is read again: a queue another process
+/// creates is shown within a second (the overview reads the list afresh, and is itself
+/// reused for less than this).
+const NAMES_TTL: Duration = Duration::from_millis(900);
 
 /// How long one overview of every queue is shared by the requests that ask for it.
 const OVERVIEW_TTL: Duration = Duration::from_millis(900);
@@ -73,7 +75,9 @@ impl Backend {
     /// is sharded as asked; others read the count stored with the queue.
     pub fn with_push<T>(&self, queue: &str, f: impl FnMut(&mut Queue) -> Result<T>) -> Result<T> {
         if self.cfg.shards.is_none() {
-            return self.with(queue, f);
+            let result = self.with(queue, f);
+            self.pushed(&result);
+            return result;
         }
         let mut f = f;
         let mut q = self.checkout(queue, true)?;
@@ -83,7 +87,16 @@ impl Backend {
         }
         // Not pooled: pooled connections must not pin a shard count on reads.
         self.note(&result);
+        self.pushed(&result);
         result
+    }
+
+    /// A push may have created a queue: the lists are read again, so it is shown at once.
+    fn pushed<T>(&self, result: &Result<T>) {
+        if result.is_ok() {
+            *lock(&self.names) = None;
+            *lock(&self.overview) = None;
+        }
     }
 
     fn checkout(&self, queue: &str, shards: bool) -> Result<Queue> {
@@ -174,6 +187,9 @@ impl Backend {
                 return Ok(o.clone());
             }
         }
+        // The list afresh: with the overview's own time on top, a cached one would show a new
+        // queue only after both.
+        *lock(&self.names) = None;
         let fresh = std::sync::Arc::new(self.collect_all()?);
         *lock(&self.overview) = Some((Instant::now(), fresh.clone()));
         Ok(fresh)

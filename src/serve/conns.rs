@@ -7,11 +7,15 @@
 //! - a connection that has not sent a whole request header `idle` after it opened or after its
 //!   last answer is closed (hyper's header-read timeout, which also runs while a keep-alive
 //!   waits for its next request);
+//! - a request body not received in full `idle` after its header fails to read (the route
+//!   answers 400 and the connection closes): a request in progress is never closed to make room,
+//!   so a body sent a byte a second would otherwise hold its slot for as long as it likes;
 //! - an accept that fails (out of file descriptors) closes one idle connection and backs off,
 //!   never spins and never ends the server.
 
 use crate::output::note;
 use axum::Router;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -19,9 +23,10 @@ use hyper_util::service::TowerToHyperService;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::io;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
@@ -266,8 +271,9 @@ impl Drop for Conn {
 async fn connection(stream: TcpStream, router: Router, idle: Duration, mut conn: Conn) {
     let tower = TowerToHyperService::new(router);
     let slot = conn.slot.clone();
-    let service = service_fn(move |req| {
+    let service = service_fn(move |req: hyper::Request<Incoming>| {
         let busy = Busy::enter(&slot);
+        let req = req.map(|body| TimedBody::new(body, idle));
         let answer = hyper::service::Service::call(&tower, req);
         async move {
             let r = answer.await;
@@ -290,6 +296,53 @@ async fn connection(stream: TcpStream, router: Router, idle: Duration, mut conn:
     tokio::select! {
         _ = http.as_mut() => {}
         () = closed.close.notified() => {}
+    }
+}
+
+/// A request body that must be received in full by a deadline set when its header was read.
+struct TimedBody {
+    body: Incoming,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    within: Duration,
+}
+
+impl TimedBody {
+    fn new(body: Incoming, within: Duration) -> TimedBody {
+        TimedBody {
+            body,
+            deadline: Box::pin(tokio::time::sleep(within)),
+            within,
+        }
+    }
+}
+
+impl Body for TimedBody {
+    type Data = hyper::body::Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        if let Poll::Ready(frame) = Pin::new(&mut self.body).poll_frame(cx) {
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(format!(
+                "the body was not received in full within {} (--idle-timeout)",
+                humantime::format_duration(self.within)
+            )
+            .into()))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
     }
 }
 

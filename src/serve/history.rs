@@ -4,7 +4,7 @@
 
 use super::backend::Backend;
 use crate::log::Event;
-use crate::queue::Stats;
+use crate::queue::{State, Stats, STATES};
 use crate::shutdown::Shutdown;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -16,22 +16,25 @@ pub const EVERY: Duration = Duration::from_secs(5);
 /// One hour of rounds.
 pub const KEEP: usize = 720;
 
-/// What one row of a history holds, in this order.
-pub const COLUMNS: [&str; 9] = [
-    "t",
-    "high",
-    "medium",
-    "low",
-    "in_flight",
-    "retrying",
-    "dead",
-    "done",
-    "failed",
-];
+/// What one row of a history holds, in this order: the time, the waiting tasks by priority, the
+/// count of every other state of `STATES` (in its order, named as its JSON field), and the
+/// totals done and failed. The page reads a row by these names, so a new state is charted as
+/// data without a change here.
+pub fn columns() -> Vec<&'static str> {
+    let mut c = vec!["t", "high", "medium", "low"];
+    c.extend(
+        STATES
+            .iter()
+            .filter(|d| d.state != State::Waiting)
+            .map(|d| d.field),
+    );
+    c.extend(["done", "failed"]);
+    c
+}
 
-/// One queue at one moment: `COLUMNS`; `t` is the server's clock in ms, `done` and `failed`
-/// the totals since the queue began (the page turns them into rates).
-pub type Row = [u64; 9];
+/// One queue at one moment, as `columns()` names it; `t` is the server's clock in ms, `done`
+/// and `failed` the totals since the queue began (the page turns them into rates).
+pub type Row = Vec<u64>;
 
 #[derive(Default)]
 pub struct History {
@@ -46,7 +49,7 @@ struct Round {
 #[derive(Debug, Serialize)]
 pub struct Series {
     pub every_ms: u64,
-    pub columns: [&'static str; 9],
+    pub columns: Vec<&'static str>,
     /// Oldest first; with no queue named, each row sums every queue of its round.
     pub rows: Vec<Row>,
 }
@@ -59,21 +62,22 @@ impl History {
             .iter()
             .filter(|r| r.t > since)
             .filter_map(|r| match queue {
-                Some(q) => r.queues.get(q).copied(),
-                None => Some(r.queues.values().fold(
-                    [r.t, 0, 0, 0, 0, 0, 0, 0, 0],
-                    |mut s, row| {
-                        for (a, b) in s.iter_mut().zip(row).skip(1) {
+                Some(q) => r.queues.get(q).cloned(),
+                None => {
+                    let mut sum = vec![0; columns().len()];
+                    sum[0] = r.t;
+                    for row in r.queues.values() {
+                        for (a, b) in sum.iter_mut().zip(row).skip(1) {
                             *a += b;
                         }
-                        s
-                    },
-                )),
+                    }
+                    Some(sum)
+                }
             })
             .collect();
         Series {
             every_ms: EVERY.as_millis() as u64,
-            columns: COLUMNS,
+            columns: columns(),
             rows,
         }
     }
@@ -90,17 +94,14 @@ impl History {
             .iter()
             .map(|s| {
                 let w = &s.waiting;
-                let row = [
-                    t,
-                    w.high,
-                    w.medium,
-                    w.low,
-                    s.in_flight,
-                    s.retrying,
-                    s.dead,
-                    s.done,
-                    s.failed,
-                ];
+                let mut row = vec![t, w.high, w.medium, w.low];
+                row.extend(
+                    STATES
+                        .iter()
+                        .filter(|d| d.state != State::Waiting)
+                        .map(|d| s.of_state(d.state)),
+                );
+                row.extend([s.done, s.failed]);
                 (s.queue.clone(), row)
             })
             .collect();
@@ -195,8 +196,10 @@ mod tests {
         assert_eq!(all.rows.len(), KEEP);
         let last = all.rows.last().unwrap();
         let i = KEEP as u64 + 4;
+        let at = |name| columns().iter().position(|c| *c == name).unwrap();
         assert_eq!(last[..3], [1000 + i * 5000, i + 1, 0]);
-        assert_eq!((last[4], last[7]), (2, 10 * i));
+        assert_eq!((last[at("in_flight")], last[at("done")]), (2, 10 * i));
+        assert_eq!(last.len(), columns().len());
         let a = h.series(Some("a"), last[0] - 5000);
         assert_eq!(a.rows.len(), 1);
         assert_eq!(a.rows[0][1], i);

@@ -204,6 +204,16 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/queues/{q}/tasks/{id}/ack", post(api::ack))
         .route("/api/queues/{q}/tasks/{id}/fail", post(api::fail))
         .route("/api/queues/{q}/tasks/{id}/release", post(api::release))
+        .route("/api/queues/{q}/completed", get(api::completed))
+        .route("/api/queues/{q}/schedules", get(api::schedules))
+        .route(
+            "/api/queues/{q}/schedules/{id}",
+            axum::routing::delete(api::remove_schedule),
+        )
+        .route(
+            "/api/queues/{q}/schedules/{id}/fire",
+            post(api::fire_schedule),
+        )
         .route("/api/queues/{q}/dead/retry", post(api::dead_retry))
         .route("/api/queues/{q}/dead/purge", post(api::dead_purge))
         .route("/api/queues/{q}/clear", post(api::clear))

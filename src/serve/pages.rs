@@ -93,14 +93,17 @@ pub struct LoginForm {
 
 pub async fn login(
     State(app): State<Arc<App>>,
+    headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     let given = form.map(|Form(f)| f.token).unwrap_or_default();
     match app.auth.login(&given) {
         Some(id) => {
             let mut res = Redirect::to("/").into_response();
-            res.headers_mut()
-                .insert(header::SET_COOKIE, app.auth.set_cookie(&id));
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                app.auth.set_cookie(&id, auth::behind_tls(&headers)),
+            );
             res
         }
         None if !app.auth.required() => Redirect::to("/").into_response(),
@@ -117,8 +120,10 @@ pub async fn login(
 pub async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     app.auth.logout(&headers);
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut()
-        .insert(header::SET_COOKIE, app.auth.set_cookie(""));
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        app.auth.set_cookie("", auth::behind_tls(&headers)),
+    );
     res
 }
 

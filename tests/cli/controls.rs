@@ -620,3 +620,22 @@ fn kept_results_and_kept_errors_free_their_slot_of_a_cap() {
     let limits = json_lines(rpq(&r).args(["--json", "limit"]));
     assert_eq!(limits[0]["in_flight"], 0, "{limits:?}");
 }
+
+#[test]
+fn a_rate_finer_than_a_microsecond_a_task_lets_tasks_go() {
+    let r = redis();
+    // 10^9 a ms: a token every 10^-9 ms, which rounded to 0.000000 stopped every claim.
+    for rate in ["1000000000/1ms", "18446744073709551615/s"] {
+        rpq(&r).args(["limit", "--rate", rate]).assert().success();
+        push_lines(&r, "default", &lines(mixed(3)));
+        let out = rpq(&r)
+            .args(["--json", "consume", "--count", "3"])
+            .timeout(Duration::from_secs(30))
+            .assert();
+        let got = String::from_utf8_lossy(&out.get_output().stdout)
+            .lines()
+            .count();
+        assert_eq!(got, 3, "{rate}: {got} of 3 tasks claimed in 30 s");
+        out.success();
+    }
+}

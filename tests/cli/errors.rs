@@ -74,6 +74,33 @@ fn arguments_that_are_not_utf8_are_usage_errors() {
 }
 
 #[test]
+fn an_environment_variable_that_is_not_utf8_is_a_usage_error_not_unset() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let r = redis();
+    rpq(&r)
+        .args(["--queue", "other", "produce", "--type", "t"])
+        .assert()
+        .success();
+    // Read as unset, RPQ_QUEUE gave the queue 'default' and RPQ_SERVE_TOKEN no token at all.
+    for var in ["RPQ_QUEUE", "RPQ_SERVE_TOKEN", "RPQ_URL"] {
+        let out = bare()
+            .env("RPQ_URL", r.url())
+            .env(var, OsStr::from_bytes(b"other\xff"))
+            .arg("len")
+            .assert()
+            .code(2)
+            .stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_eq!(
+            err,
+            format!("rpq: {var} is not valid UTF-8; set it to text, or unset it\n"),
+            "{var}"
+        );
+    }
+}
+
+#[test]
 fn a_bad_url_is_a_usage_error() {
     bare()
         .args(["--url", "http://127.0.0.1:6379", "len"])

@@ -1028,3 +1028,54 @@ fn a_stored_task_with_limits_past_the_bounds_runs_with_them_clamped() {
         .success()
         .stdout("ran\n");
 }
+
+/// Issue 19 and SPEC 11 together: a consumer whose stdout is a pipe writes a task's `done` line
+/// before its ack (`| head -1` acknowledges what was read). Killed -9 between the two (here: its
+/// reader has not read the line yet), the task is done, as its line says, and never runs again:
+/// one `done` line per task, and the counter says one.
+#[test]
+fn a_consumer_killed_between_its_line_and_its_ack_leaves_the_task_done() {
+    let r = redis();
+    let k = Keys::new("default", 0);
+    let mut c = conn(&r);
+    push_lines(&r, "default", &lines_with_ids([2]));
+    let mut first = process(&r)
+        .args(["--json", "consume", "--lease", "1s"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Its line is written once its claim is marked delivered; nobody reads it yet.
+    wait_until(Duration::from_secs(20), "the line of t0 written", || {
+        let claim: Option<String> = redis::cmd("HGET")
+            .arg(k.claims())
+            .arg("t0")
+            .query(&mut c)
+            .unwrap();
+        claim.is_some_and(|v| v.contains("|="))
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut first.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(out.as_bytes());
+    assert_eq!(lines.len(), 1, "{out}");
+    assert_eq!(
+        (&lines[0]["id"], &lines[0]["outcome"]),
+        (&json!("t0"), &json!("done"))
+    );
+    // After the lease: whoever claims next finishes it as done; nobody runs it again.
+    wait_until(Duration::from_secs(20), "the lease recovered", || {
+        let again = rpq(&r)
+            .args(["--json", "consume", "--drain"])
+            .assert()
+            .success();
+        assert!(
+            again.get_output().stdout.is_empty(),
+            "t0 ran again: {}",
+            String::from_utf8_lossy(&again.get_output().stdout)
+        );
+        in_flight(&mut c, "default") == 0
+    });
+    assert_eq!(stat(&mut c, "default", "done"), 1);
+    no_task_left(&mut c);
+}

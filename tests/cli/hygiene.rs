@@ -288,3 +288,54 @@ fn clear_all_drops_results_totals_and_consumers() {
         "{text}"
     );
 }
+
+/// `queues remove` while a producer runs: the producer's next push finds the queue gone and
+/// stores its settings again, so the tasks it goes on pushing are in a queue that is listed and
+/// that consumers drain, not stranded under keys no command looks at.
+#[test]
+fn a_producer_that_outlives_queues_remove_makes_the_queue_again() {
+    let r = redis();
+    let producer = Proc::start(
+        &r,
+        &[
+            "--queue",
+            "live",
+            "produce",
+            "--type",
+            "t",
+            "--interval",
+            "20ms",
+            "--count",
+            "150",
+        ],
+    );
+    wait_until(Duration::from_secs(20), "some tasks pushed", || {
+        queue_names(&r).contains(&"live".to_string())
+    });
+    rpq(&r)
+        .args(["queues", "remove", "live", "--force", "--yes"])
+        .assert()
+        .success();
+    let out = producer.end(Duration::from_secs(60));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(queue_names(&r), ["live"]);
+    let waiting: usize = String::from_utf8_lossy(
+        &rpq(&r)
+            .args(["--queue", "live", "len"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .trim()
+    .parse()
+    .unwrap();
+    assert!(waiting > 0, "nothing pushed after the remove");
+    let drained = json_lines(rpq(&r).args(["--queue", "live", "--json", "consume", "--drain"]));
+    assert_eq!(drained.len(), waiting);
+    rpq(&r)
+        .args(["--queue", "live", "len"])
+        .assert()
+        .success()
+        .stdout("0\n");
+}

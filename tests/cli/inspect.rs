@@ -730,3 +730,27 @@ fn a_count_of_one_is_met_by_a_task_cancelled_in_hand() {
         assert_eq!(in_flight(&mut c, "default"), 0);
     }
 }
+
+#[test]
+fn bidirectional_controls_in_task_data_are_escaped_in_human_output() {
+    let r = redis();
+    // U+202E turns the rest of a terminal line around: the columns after it would read reversed.
+    rpq(&r)
+        .args([
+            "produce",
+            "--type",
+            "t",
+            "--payload",
+            "abc\u{202e}def\u{2066}x",
+        ])
+        .assert()
+        .success();
+    for args in [&["peek"][..], &["list", "--state", "waiting"]] {
+        let out = rpq(&r).args(args).assert().success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            text.contains("abc\\u{202e}def\\u{2066}x") && !text.contains('\u{202e}'),
+            "{args:?}: {text}"
+        );
+    }
+}

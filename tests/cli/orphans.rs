@@ -463,3 +463,47 @@ fn a_consumer_whose_guard_is_killed_says_so_and_goes_on() {
         "{cgroup} is left"
     );
 }
+
+/// kill -9 of a consumer while its guard is starting: the guard finds its parent gone and will
+/// not act as anyone's guard, but the empty cgroup made for it is removed, not left for good.
+#[test]
+fn a_guard_whose_consumer_died_as_it_started_removes_the_empty_cgroup() {
+    let r = redis();
+    let consumer = Proc::start(&r, &["consume", "--exec", "true"]);
+    let mut guard = None;
+    wait_until(Duration::from_secs(10), "the consumer's guard", || {
+        guard = guard_of(consumer.pid());
+        guard.is_some()
+    });
+    let own = argv(guard.as_ref().unwrap().pid)[3].clone();
+    assert_ne!(
+        own, "-",
+        "this test needs a writable cgroup v2 hierarchy (root)"
+    );
+    let home = Path::new(&own).parent().unwrap().to_path_buf();
+    // The pid of a process that is gone, as the consumer's is.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let left = home.join(format!("rpq-{pid}"));
+    std::fs::create_dir(&left).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_rpq"))
+        .arg("__guard")
+        .arg(format!("{pid}.0123456789abcdef"))
+        .arg(&left)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let still = left.exists();
+    let _ = std::fs::remove_dir(&left);
+    // Stopped before any assertion: a panic would kill the held guard, then the consumer.
+    consumer.signal(libc::SIGTERM);
+    let e = consumer.end(Duration::from_secs(30));
+    assert!(e.status.success(), "{}", e.stderr);
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "not its parent: it acts as no guard"
+    );
+    assert!(!still, "{} is left behind", left.display());
+}

@@ -501,6 +501,40 @@ fn every_command_and_api_answer_holds_to_the_schema() {
         "result",
         s.get("/api/queues/q/tasks/k1/result").expect(200).json(),
     );
+    rpq(&r)
+        .args(["--queue", "q", "schedule", "add", "hourly", "--every", "1h"])
+        .args(["--type", "r"])
+        .assert()
+        .success();
+    api(
+        "schedules",
+        "schedules",
+        s.get("/api/queues/q/schedules").expect(200).json(),
+    );
+    api(
+        "produced",
+        "fire",
+        s.post("/api/queues/q/schedules/hourly/fire", &json!({}))
+            .expect(201)
+            .json(),
+    );
+    api(
+        "schedule_removed",
+        "remove schedule",
+        s.delete("/api/queues/q/schedules/hourly")
+            .expect(200)
+            .json(),
+    );
+    api(
+        "completed",
+        "completed",
+        s.get("/api/queues/q/completed?limit=1").expect(200).json(),
+    );
+    api(
+        "kept",
+        "show finished",
+        s.get("/api/queues/q/tasks/k1").expect(200).json(),
+    );
     api(
         "api_error",
         "no result",

@@ -45,12 +45,14 @@ receipt_write(now)
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set. It is
 -- skipped while no lease or retry can be due yet ('checks', common.lua): most claims skip it.
-local back = 0
+local back, n_delivered = 0, 0
 local due_work = recover_at <= now
 if due_work then
   local expired = redis.call('ZRANGEBYSCORE', K_INFLIGHT, '-inf', now_s, 'LIMIT', '0', '16')
   -- cancel (issue 13): a task cancelled in flight whose holder died does not come back.
   expired = drop_cancelled(expired)
+  -- issue 19: a task whose line was written before its ack, by a consumer that died since.
+  expired, n_delivered = finish_delivered(expired)
   for _, id in ipairs(expired) do
     local _, _, m, n, score = get_claim(id)
     if n == nil then
@@ -228,7 +230,7 @@ end
 if ARGV[8] ~= '' then
   seen(consumer, now_s, n_done + tonumber(ARGV[8]))
 end
-local field, value = count(now_s, n_done, 0)
+local field, value = count(now_s, n_done + n_delivered, 0)
 local pruned = prune_consumers(pruned_at, now)
 local moved = checks_moved or pruned ~= pruned_at
 stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag)

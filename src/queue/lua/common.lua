@@ -214,6 +214,43 @@ local function cancelled_for(id, token)
   return c and string.sub(c, 1, #token + 2) == CANCELLED .. token .. '|' or false
 end
 
+-- Issue 19: a consumer whose stdout is a pipe writes a task's `done` line before its ack, and
+-- acks once the line was read (`rpq consume | head -1`). Its last extension before the line
+-- marks the claim DELIVERED: a '=' before the consumer's name, the claim's last field. Should
+-- the consumer die before its ack, lease recovery finishes the task as done (its line is out)
+-- instead of running it again: one `done` line per task still (SPEC 11). Ack, extend and
+-- release go by the token, which the mark leaves as it was.
+local DELIVERED = '='
+
+local function is_delivered(claim)
+  return string.match(claim, '^[^|]*|%d+|%d+|%d+|%d+|=') ~= nil
+end
+
+local function mark_delivered(id)
+  local c = redis.call('HGET', K_CLAIMS, id)
+  local head, consumer = string.match(c, '^([^|]*|%d+|%d+|%d+|%d+|)(.*)$')
+  if head and string.sub(consumer, 1, 1) ~= DELIVERED then
+    redis.call('HSET', K_CLAIMS, id, head .. DELIVERED .. consumer)
+  end
+end
+
+-- Finishes the delivered tasks among `ids` (expired leases) as done; returns the others and
+-- how many it finished.
+local function finish_delivered(ids)
+  local keep, n = {}, 0
+  for _, id in ipairs(ids) do
+    local c = redis.call('HGET', K_CLAIMS, id)
+    if c and is_delivered(c) then
+      unlease(id)
+      redis.call('HDEL', K_TASKS, id)
+      n = n + 1
+    else
+      keep[#keep + 1] = id
+    end
+  end
+  return keep, n
+end
+
 -- Removes the cancelled tasks among `ids` (expired leases) for good; returns the others.
 local function drop_cancelled(ids)
   local keep = {}

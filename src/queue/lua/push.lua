@@ -11,7 +11,9 @@
 -- is done, and its id stays known until the result's time is past (common.lua: kept_over), when
 -- it goes.
 -- returns {created ms, flag for each task: 1 queued, 0 the id is already known, 2 done (its
--- result is kept); then the finished ms of each task flagged 2, in order}
+-- result is kept); then the finished ms of each task flagged 2, in order; last, 1 when this
+-- push began the queue's count of pushes (a queue just created, or removed and pushed to again
+-- by a producer that was running: it stores the queue's settings again), else 0}
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now = now_ms()
 -- done[i]: the finished ms of task i, when it is done and its result kept; stale[i]: the key of
@@ -83,8 +85,9 @@ if fields == 5 then
   if look_at then
     recover_by(look_at)
   end
+  local fresh = 0
   if queued > 0 then
-    redis.call('HINCRBY', K_STATS, 'pushed', queued)
+    fresh = redis.call('HINCRBY', K_STATS, 'pushed', queued) == queued and 1 or 0
     -- A task due sooner than any before it wakes idle consumers, which sleep until the first
     -- due time they were told of; tasks queued at once wake them as usual.
     if at_once > 0 or woke then
@@ -94,6 +97,7 @@ if fields == 5 then
   for _, f in ipairs(finished) do
     out[#out + 1] = tonumber(f)
   end
+  out[#out + 1] = fresh
   return out
 end
 local last = redis.call('INCRBY', K_SEQ, n)
@@ -124,11 +128,13 @@ local queued = #zargs / 2
 for k = 1, #zargs, 1000 do
   redis.call('ZADD', K_PENDING, unpack(zargs, k, math.min(k + 999, #zargs)))
 end
+local fresh = 0
 if queued > 0 then
-  redis.call('HINCRBY', K_STATS, 'pushed', queued)
+  fresh = redis.call('HINCRBY', K_STATS, 'pushed', queued) == queued and 1 or 0
   wake(queued)
 end
 for _, f in ipairs(finished) do
   out[#out + 1] = tonumber(f)
 end
+out[#out + 1] = fresh
 return out

@@ -3,9 +3,9 @@
 //! of rpq's NDJSON. No queue logic here: a route that the `Queue` API of a build cannot serve
 //! answers 501 and says which command it waits for (none does today).
 //!
-//! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `work` for workers over HTTP, and `server` for what
-//! is about the server as a whole); `error` is the one error type, `extract` what a request
-//! carries, checked.
+//! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `schedules`, `work`
+//! for workers over HTTP, and `server` for what is about the server as a whole); `error` is the
+//! one error type, `extract` what a request carries, checked.
 
 mod dead;
 mod error;
@@ -13,6 +13,7 @@ mod extract;
 mod push;
 mod queues;
 mod results;
+mod schedules;
 mod server;
 mod tasks;
 mod work;
@@ -22,7 +23,8 @@ pub use error::ApiError;
 pub use extract::{refuse_large_bodies, MAX_BODY};
 pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};
-pub use results::result;
+pub use results::{completed, result};
+pub use schedules::{fire_schedule, remove_schedule, schedules};
 pub use server::{healthz, history, info, method_not_allowed, metrics, not_found};
 pub use tasks::{cancel, list, move_task, show};
 pub use work::{ack, claim, extend, fail, release};

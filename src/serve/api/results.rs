@@ -1,8 +1,9 @@
-//! Results: a task's kept result, and waiting for a task's end (`?wait`).
+//! Results: a task's kept result, the finished tasks whose result is kept (the Completed tab),
+//! and waiting for a task's end (`?wait`).
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{duration, Params, TaskPath};
-use crate::queue::{KeptOutcome, Waited};
+use super::extract::{duration, task_id, Params, QueueName, TaskPath};
+use crate::queue::{CompletedPage, Kept, KeptOutcome, Waited};
 use crate::serve::app::App;
 use crate::serve::waits;
 use axum::extract::State;
@@ -200,4 +201,72 @@ pub async fn result(
             std::time::Duration::ZERO,
         )),
     }
+}
+
+/// Most results one page of `completed` may ask for.
+const MAX_COMPLETED: usize = 500;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompletedParams {
+    #[serde(default)]
+    after: Option<String>,
+    #[serde(default = "default_completed")]
+    limit: usize,
+}
+
+fn default_completed() -> usize {
+    50
+}
+
+/// A page of finished tasks, each as `rpq result --json` prints it.
+#[derive(Serialize)]
+pub struct Completed {
+    queue: String,
+    limit: usize,
+    after: Option<String>,
+    /// Results kept now.
+    total: u64,
+    more: bool,
+    next: Option<String>,
+    /// As `tasks` of a page of one state, each as `rpq result --json` prints it.
+    tasks: Vec<Kept>,
+}
+
+/// `GET /api/queues/{q}/completed[?after=ID][&limit=N]`: the finished tasks whose result (or
+/// error, for a dead one) is kept, newest first, read from the cursor (`after`, the `next` of
+/// the page before) as `Queue::completed` reads it.
+pub async fn completed(
+    State(app): State<Arc<App>>,
+    Params(p): Params<CompletedParams>,
+    q: QueueName,
+) -> ApiResult<Json<Completed>> {
+    if p.limit == 0 || p.limit > MAX_COMPLETED {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("limit is 1 to {MAX_COMPLETED}"),
+        ));
+    }
+    let after = p.after.filter(|a| !a.is_empty());
+    if let Some(a) = &after {
+        task_id(a)?;
+    }
+    let q = q.known(&app).await?;
+    let (cursor, n) = (after.clone(), p.limit);
+    let CompletedPage {
+        results,
+        total,
+        more,
+    } = q
+        .call(move |queue| queue.completed(cursor.as_deref(), n))
+        .await?;
+    Ok(Json(Completed {
+        queue: q.name,
+        limit: p.limit,
+        after,
+        total,
+        more,
+        next: results.last().filter(|_| more).map(|k| k.id.clone()),
+        tasks: results,
+    }))
 }

@@ -4,7 +4,8 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{
     priority, task_id, unknown_task, Body, KnownTask, Params, QueueName, TaskPath,
 };
-use crate::queue::{Cancelled, ListPage, ListQuery, Moved, State as TaskState, TaskInfo};
+use crate::output::finished_json;
+use crate::queue::{Cancelled, Found, ListPage, ListQuery, Moved, State as TaskState, TaskInfo};
 use crate::serve::app::App;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -100,15 +101,19 @@ pub async fn list(
     }))
 }
 
-/// `GET /api/queues/{q}/tasks/{id}`: the task as `rpq show --json` prints it; 404 for an id
-/// the queue does not know (never pushed, finished, cancelled, purged).
-pub async fn show(KnownTask { queue, id }: KnownTask) -> ApiResult<Json<TaskInfo>> {
+/// `GET /api/queues/{q}/tasks/{id}`: the task as `rpq show --json` prints it, a finished one
+/// whose result (or error) is kept too (`state` done or dead); 404 for an id the queue does not
+/// know (never pushed, cancelled, purged, finished with nothing kept).
+pub async fn show(KnownTask { queue, id }: KnownTask) -> ApiResult<Json<Value>> {
     let ids = vec![id.clone()];
-    let found = queue.call(move |q| q.show(&ids)).await?;
-    match found.into_iter().next().flatten() {
-        Some(t) => Ok(Json(t)),
-        None => Err(unknown_task(&queue.name, &id)),
-    }
+    let found = queue.call(move |q| q.show_or_finished(&ids)).await?;
+    let v = match found.into_iter().next().flatten() {
+        Some(Found::Task(t)) => serde_json::to_value(t),
+        Some(Found::Finished(k)) => finished_json(&k),
+        None => return Err(unknown_task(&queue.name, &id)),
+    };
+    v.map(Json)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
 /// `DELETE /api/queues/{q}/tasks/{id}`: as `rpq cancel --json`. A waiting, scheduled,

@@ -237,11 +237,13 @@ function sum(list) {
 
 // --- charts -------------------------------------------------------------------------------
 
-// The last hour as rows of [t, high, medium, low, in_flight, retrying, dead, done, failed].
+// The last hour as rows of numbers, named by the server's columns (t, high, medium, low, one a
+// state, done, failed): read by name, so a column added or moved does not misdraw a chart.
 class History {
   constructor(queue) {
     this.queue = queue;
     this.rows = [];
+    this.columns = [];
     this.every = HISTORY_MS;
   }
   async load() {
@@ -249,6 +251,7 @@ class History {
     const q = this.queue ? `queue=${enc(this.queue)}&` : "";
     const h = await api(`/api/history?${q}since=${last}`);
     this.every = h.every_ms;
+    this.columns = h.columns;
     this.rows.push(...h.rows);
     const end = this.rows.length ? this.rows[this.rows.length - 1][0] : 0;
     while (this.rows.length && this.rows[0][0] < end - HOUR_MS) this.rows.shift();
@@ -429,12 +432,13 @@ function charts(prefix) {
 // Backlog from each row; done and failed a minute from the difference of the totals.
 function drawHistory(c, h) {
   const rows = h.rows;
-  const backlog = rows.map((r) => ({ t: r[0], values: { high: r[1], medium: r[2], low: r[3] } }));
+  const at = Object.fromEntries(h.columns.map((name, i) => [name, i]));
+  const backlog = rows.map((r) => ({ t: r[at.t], values: { high: r[at.high], medium: r[at.medium], low: r[at.low] } }));
   const rate = [];
   for (let i = 1; i < rows.length; i++) {
-    const dt = (rows[i][0] - rows[i - 1][0]) / 60000;
-    const per = (k) => (dt > 0 ? Math.max(0, rows[i][k] - rows[i - 1][k]) / dt : 0);
-    rate.push({ t: rows[i][0], values: { done: per(7), failed: per(8), in_flight: rows[i][4] } });
+    const dt = (rows[i][at.t] - rows[i - 1][at.t]) / 60000;
+    const per = (k) => (dt > 0 ? Math.max(0, rows[i][at[k]] - rows[i - 1][at[k]]) / dt : 0);
+    rate.push({ t: rows[i][at.t], values: { done: per("done"), failed: per("failed"), in_flight: rows[i][at.in_flight] } });
   }
   const gap = h.every * 2.5;
   c.backlog.set(backlog, gap);
@@ -539,6 +543,8 @@ const STATES = {
   "in-flight": { label: "In flight", count: (s) => s.in_flight },
   retrying: { label: "Retrying", count: (s) => s.retrying },
   dead: { label: "Dead", count: (s) => s.dead },
+  // Finished tasks whose result (or error) is kept: counted by their own page, not the stats.
+  completed: { label: "Completed", count: () => undefined },
   consumers: { label: "Consumers", count: (s) => s.consumers.length },
 };
 
@@ -555,6 +561,9 @@ const ACTIONS = {
   retry: { label: "Retry", title: "queue it again, attempts reset" },
   cancel: { label: "Cancel", confirm: true, danger: true, title: "remove it; in flight, its consumer stops it" },
   purge: { label: "Purge", confirm: true, danger: true, title: "delete it for good" },
+  // Of a schedule, not a task.
+  fire: { label: "Fire now", title: "queue its task now, as NAME@now-<ms>; the next slot fires as planned" },
+  unschedule: { label: "Remove", confirm: true, danger: true, title: "remove the schedule (tasks it queued stay)" },
 };
 
 function actionsFor(t) {
@@ -622,6 +631,20 @@ function taskColumns(state) {
     ...actionsFor(t).map((a) => actionButton(a, t.id))) });
   return cols;
 }
+
+// A finished task's result as one line: a JSON string's text, other JSON as compact text.
+function resultText(k) {
+  if (k.error !== undefined) return k.error;
+  if (k.result === undefined) return "";
+  return typeof k.result === "string" ? k.result : JSON.stringify(k.result);
+}
+
+const COMPLETED_COLUMNS = [
+  { label: "ID", cls: "id", cell: (k) => el("button", { class: "link", type: "button", "data-open": k.id, title: `${k.id}: details`, text: k.id }) },
+  { label: "Outcome", cls: "short", cell: (k) => el("span", { class: `state-badge ${k.state}`, text: k.state }) },
+  { label: "Finished", cls: "time", cell: (k) => timeCell(k.finished_at) },
+  { label: "Result or error", cls: "payload", cell: (k) => el("span", { class: k.error !== undefined ? "error" : null, text: resultText(k), title: resultText(k) }) },
+];
 
 const CONSUMER_COLUMNS = [
   { label: "Consumer", cls: "who wide", cell: (c) => el("span", { text: c.name, title: c.name }) },
@@ -693,6 +716,40 @@ function period(ms) {
   return `${ms}ms`;
 }
 
+// How a schedule fires, as `rpq schedule list` says it.
+function scheduleWhen(sc) {
+  return sc.every_ms ? `every ${period(sc.every_ms)}` : `cron '${sc.cron}' ${sc.tz || "UTC"}`;
+}
+
+// The queue's schedules (name, when, next and last fire, what it pushes, fire now and remove)
+// and its aging step; every value is text.
+function renderSchedules(got) {
+  const list = got.schedules || [];
+  $("q-time").hidden = list.length === 0 && !got.aging_ms;
+  const line = $("q-aging");
+  line.hidden = !got.aging_ms;
+  if (got.aging_ms) {
+    line.replaceChildren(el("strong", { text: "Aging" }), " ",
+      el("span", { class: "what", text: `one priority up for every ${period(got.aging_ms)} a task waits` }),
+      el("span", { class: "hint", text: " · rpq aging" }));
+  }
+  $("q-schedules-wrap").hidden = list.length === 0;
+  const body = $("q-schedules").tBodies[0];
+  const key = JSON.stringify([list, armedAt, Math.floor(serverNow() / 1000)]);
+  if (body.dataset.key === key) return;
+  body.dataset.key = key;
+  body.replaceChildren(...list.map((sc) => {
+    const pushes = `${sc.type} · ${priorityName(sc.priority)}${sc.payload === null ? "" : ` · ${payloadText(sc.payload)}`}`;
+    return el("tr", { "data-schedule": sc.name },
+      el("td", { class: "subject", "data-label": "Name" }, el("span", { text: sc.name, title: sc.name })),
+      el("td", { class: "rate", "data-label": "When" }, scheduleWhen(sc)),
+      el("td", { class: "time next", "data-label": "Next" }, timeCell(sc.next_at)),
+      el("td", { class: "time last", "data-label": "Last fired" }, timeCell(sc.last_fired_at)),
+      el("td", { class: "payload", "data-label": "Pushes" }, el("span", { text: pushes, title: pushes })),
+      el("td", { class: "actions" }, el("span", { class: "row-actions" }, actionButton("fire", sc.name), actionButton("unschedule", sc.name))));
+  }));
+}
+
 // What `stats` says of the queue's controls: the priorities paused (and until when) and the
 // limits in force, each limit a row; type names are text like every other value.
 function renderControls(s) {
@@ -731,7 +788,7 @@ const DETAIL_FIELDS = [
   ["max_attempts", "Max attempts"], ["consumer", "Held by"], ["created_at", "Created", true],
   ["due_at", "Due", true], ["expires_at", "Expires", true], ["claimed_at", "Claimed", true],
   ["lease_until", "Lease until", true], ["retry_at", "Retry at", true], ["died_at", "Died", true],
-  ["error", "Error"],
+  ["finished_at", "Finished", true], ["error", "Error"],
 ];
 
 async function queuePage(name) {
@@ -742,7 +799,7 @@ async function queuePage(name) {
   setText($("q-title"), name);
   const base = `/api/queues/${enc(name)}`;
   const features = info.features;
-  const states = [...features.states.filter((s) => STATES[s]), "consumers"];
+  const states = [...features.states.filter((s) => STATES[s]), "completed", "consumers"];
   setText($("missing"), features.pause ? "" : "Not in this build: pause and resume (rpq pause).");
   const pausedNow = pauseControls(base, features.pause, () => refresh().catch(failed));
   // cursors[i] is the `after` of page i; the last one shown is cursors[cursors.length - 1].
@@ -765,6 +822,8 @@ async function queuePage(name) {
   });
   function choose(s) {
     view.state = s;
+    // Every view has a URL: the tab is in the hash (replaced, so Back leaves the page as before).
+    if (!view.detail) history.replaceState(null, "", s === "waiting" ? location.pathname : `#state=${s}`);
     view.cursors = [""];
     for (const b of tabs.children) {
       const on = b.dataset.state === s;
@@ -820,6 +879,29 @@ async function queuePage(name) {
     const open = e.target.closest("button[data-open]");
     if (open) openDetail(open.dataset.open);
   });
+  $("q-schedules").addEventListener("click", (e) => {
+    const b = e.target.closest("button[data-action]");
+    if (b && confirmed(b)) schedule(b.dataset.action, b.dataset.id);
+  });
+  async function schedule(what, sname) {
+    const path = `${base}/schedules/${enc(sname)}`;
+    try {
+      if (what === "fire") {
+        const r = await api(`${path}/fire`, { method: "POST", body: {} });
+        toast(`Queued ${r.id}`);
+      } else {
+        await api(path, { method: "DELETE" });
+        toast(`Removed schedule ${sname}`);
+      }
+    } catch (e) {
+      failed(e);
+    }
+    view.last = "";
+    await refresh().catch(failed);
+  }
+  async function loadSchedules() {
+    renderSchedules(await api(`${base}/schedules`));
+  }
   $("drawer").addEventListener("click", (e) => {
     if (onAction(e)) return;
     if (e.target.closest("#d-close")) closeDetail();
@@ -878,10 +960,38 @@ async function queuePage(name) {
     document.documentElement.style.setProperty("--top-h", `${document.querySelector(".top").offsetHeight}px`);
   }
   window.addEventListener("resize", placeDrawer);
+  // The drawer follows the hash: opening one adds a history entry (#task=ID), so Back closes it,
+  // and a hash changed by hand or by a link opens the task it names. One entry at most: a task
+  // opened over another replaces it, so Close never lands on an earlier task. `pushed`: the
+  // open detail has an entry of its own to go back from.
+  let pushed = false;
   function openDetail(id) {
-    opener = document.activeElement;
+    const hash = `#task=${enc(id)}`;
+    if (view.detail) {
+      if (location.hash !== hash) history.replaceState(null, "", hash);
+      showDetail(id);
+    } else if (location.hash !== hash) {
+      location.hash = hash;
+    } else {
+      showDetail(id);
+    }
+  }
+  function fromHash(e) {
+    const m = location.hash.match(/^#task=(.+)$/);
+    const s = location.hash.match(/^#state=(.+)$/);
+    if (s && states.includes(decodeURIComponent(s[1])) && view.state !== decodeURIComponent(s[1])) choose(decodeURIComponent(s[1]));
+    if (m) {
+      if (e && !view.detail) pushed = true;
+      showDetail(decodeURIComponent(m[1]));
+    } else if (view.detail) {
+      hideDetail();
+    }
+  }
+  window.addEventListener("hashchange", fromHash);
+  function showDetail(id) {
+    if (view.detail && view.detail.id === id) return;
+    if (!view.detail) opener = document.activeElement;
     view.detail = { id, task: null, missing: false };
-    history.replaceState(null, "", `#task=${enc(id)}`);
     placeDrawer();
     $("drawer").hidden = false;
     document.body.classList.add("drawer-open");
@@ -890,10 +1000,16 @@ async function queuePage(name) {
     loadDetail().catch(failed);
   }
   function closeDetail() {
+    // Going back is closing (and Forward opens it again).
+    if (pushed) { history.back(); return; }
+    history.replaceState(null, "", view.state === "waiting" ? location.pathname : `#state=${view.state}`);
+    hideDetail();
+  }
+  function hideDetail() {
+    pushed = false;
     view.detail = null;
     $("drawer").hidden = true;
     document.body.classList.remove("drawer-open");
-    history.replaceState(null, "", location.pathname);
     if (opener && document.contains(opener)) opener.focus();
   }
   async function loadDetail() {
@@ -920,7 +1036,7 @@ async function queuePage(name) {
     body.dataset.key = key;
     if (!t) {
       body.replaceChildren(el("p", { class: d.missing ? "empty" : "note",
-        text: d.missing ? `No task ${d.id} in queue ${name}: never pushed, or done, cancelled or purged since.` : "Loading…" }));
+        text: d.missing ? `No task ${d.id} in queue ${name}: never pushed, or cancelled or purged since, or finished with no result kept.` : "Loading…" }));
       return;
     }
     const rows = [];
@@ -932,6 +1048,16 @@ async function queuePage(name) {
       else if (isTime) value = el("span", { title: t[k] }, clock(t[k]), el("small", { text: ` · ${rel(t[k])}` }));
       else value = String(value);
       rows.push(el("dt", { text: label }), el("dd", { "data-field": k, class: k === "error" ? "error" : null }, value));
+    }
+    // A finished task (its result or error kept): what it gave, and nothing to do to it.
+    if (t.finished_at) {
+      body.replaceChildren(
+        el("dl", { class: "fields" }, ...rows),
+        ...(t.error !== undefined ? [] : [el("h3", { text: "Result" }),
+          el("pre", { class: "payload-json", id: "d-result", text: t.result === undefined ? "(none)" : JSON.stringify(t.result, null, 2) })]),
+        el("details", {}, el("summary", { text: "As JSON (rpq show --json)" }), el("pre", { text: JSON.stringify(t, null, 2) })),
+      );
+      return;
     }
     const acts = el("div", { class: "d-actions" }, ...actionsFor(t).map((a) => actionButton(a, t.id)));
     const movable = ["waiting", "scheduled", "retrying"].includes(t.state) && features.move;
@@ -953,7 +1079,7 @@ async function queuePage(name) {
     const state = view.state;
     const table = $("tasks");
     const list = state === "consumers" ? (view.stats ? view.stats.consumers : []) : view.tasks ? view.tasks.tasks : [];
-    const cols = state === "consumers" ? CONSUMER_COLUMNS : taskColumns(state);
+    const cols = state === "consumers" ? CONSUMER_COLUMNS : state === "completed" ? COMPLETED_COLUMNS : taskColumns(state);
     const f = $("filter").value.trim().toLowerCase();
     const shown = f ? list.filter((t) => JSON.stringify(t).toLowerCase().includes(f)) : list;
     table.className = `grid tasks state-${state}`;
@@ -971,7 +1097,8 @@ async function queuePage(name) {
     }
     const empty = $("tasks-empty");
     empty.hidden = shown.length > 0;
-    empty.textContent = f ? "Nothing on this page matches the filter." : `No ${STATES[state].label.toLowerCase()} tasks.`;
+    empty.textContent = f ? "Nothing on this page matches the filter." : state === "completed"
+      ? "No finished task with a kept result (push with keep_result to keep one)." : `No ${STATES[state].label.toLowerCase()} tasks.`;
     if (state === "consumers") empty.textContent = "No consumer seen in the last minute.";
     const total = state === "consumers" ? list.length : view.tasks ? view.tasks.total : 0;
     const from = (view.cursors.length - 1) * PAGE;
@@ -987,10 +1114,18 @@ async function queuePage(name) {
       const after = view.cursors[view.cursors.length - 1];
       let page;
       try {
-        page = await api(`${base}/tasks?state=${state}&limit=${PAGE}${after ? `&after=${enc(after)}` : ""}`);
+        const from = after ? `&after=${enc(after)}` : "";
+        if (state === "completed") {
+          const c = await api(`${base}/completed?limit=${PAGE}${from}`);
+          // As the drawer shows them (rpq show --json): the outcome is the state.
+          page = { ...c, tasks: c.tasks.map(({ outcome, ...k }) => ({ ...k, state: outcome })) };
+          setText($("tab-completed").querySelector(".count"), int(c.total));
+        } else {
+          page = await api(`${base}/tasks?state=${state}&limit=${PAGE}${from}`);
+        }
       } catch (e) {
         // The task this page went on from has left the state: start the state again.
-        if (e.status === 409 && view.cursors.length > 1) { view.cursors = [""]; return loadTasks(); }
+        if ((e.status === 409 || e.status === 410) && view.cursors.length > 1) { view.cursors = [""]; return loadTasks(); }
         throw e;
       }
       if (state !== view.state || after !== view.cursors[view.cursors.length - 1]) return;
@@ -1023,17 +1158,17 @@ async function queuePage(name) {
     pausedNow(s.paused || []);
     for (const b of tabs.children) {
       const n = STATES[b.dataset.state].count(s);
+      if (n === undefined) continue;
       setText(b.querySelector(".count"), n === null || n === undefined ? "–" : int(n));
     }
-    await Promise.all([loadTasks(), loadDetail()]);
+    await Promise.all([loadTasks(), loadDetail(), loadSchedules()]);
   }
 
   const c = charts("q-");
   const h = new History(name);
   poll(refresh, POLL_MS);
   poll(async () => { await h.load(); drawHistory(c, h); }, HISTORY_MS);
-  const m = location.hash.match(/^#task=(.+)$/);
-  if (m) openDetail(decodeURIComponent(m[1]));
+  fromHash();
 }
 
 // --- the loop -----------------------------------------------------------------------------

@@ -19,7 +19,8 @@ fn serve_token_guards_every_request() {
     let r = s.get("/api/queues").expect(401);
     assert_eq!(r.header("www-authenticate"), Some("Bearer"));
     s.get("/metrics").expect(401);
-    s.get("/healthz").expect(401);
+    // Open, and it says up or down only.
+    assert_eq!(s.get("/healthz").expect(200).json(), json!({"redis": "ok"}));
     s.post("/api/queues/q/tasks", &json!({"type": "x", "priority": 1}))
         .expect(401);
     s.delete("/api/queues/q/tasks/t0").expect(401);
@@ -320,4 +321,41 @@ fn serve_works_as_the_readme_acl_user() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// The Bearer scheme in any case (RFC 7235), and `Secure` on the session cookie only when a
+/// proxy says the request came over TLS (on main: `bearer T` is 401, and never `Secure`).
+#[test]
+fn serve_takes_bearer_in_any_case_and_marks_the_cookie_secure_behind_tls() {
+    let server = redis();
+    crate::support::push_lines(&server, "q", &[task_lines(1, "t")]);
+    let mut cmd = std_command();
+    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+        .arg("--url")
+        .arg(server.url())
+        .arg("serve");
+    let s = Serve::spawn(cmd);
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let r = Reply::from(
+            Serve::agent()
+                .get(s.url("/api/queues"))
+                .header("Authorization", format!("{scheme} {TOKEN}"))
+                .call(),
+        );
+        assert_eq!(r.status, 200, "{scheme}: {}", r.text);
+    }
+    let login = |proto: Option<&str>| {
+        let mut req = Serve::agent()
+            .post(s.url("/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        if let Some(p) = proto {
+            req = req.header("X-Forwarded-Proto", p);
+        }
+        let r = Reply::from(req.send(format!("token={TOKEN}")));
+        assert_eq!(r.status, 303, "{}", r.text);
+        r.header("set-cookie").unwrap().to_string()
+    };
+    assert!(login(Some("https")).contains("; Secure"));
+    assert!(!login(Some("http")).contains("Secure"));
+    assert!(!login(None).contains("Secure"));
 }

@@ -210,6 +210,27 @@ fn browser_overview_is_live_and_retry_puts_a_dead_task_back() {
         "the chart",
         "document.querySelectorAll('#chart-backlog path').length >= 1",
     );
+    // The history's rows are read by their columns' names: the backlog's legend shows every
+    // queue's high and low tasks as they are now (the sampler's next round, within seconds).
+    let total = |f: &str| -> u64 {
+        crate::support::json_lines(rpq(&server).args(["--json", "queues"]))
+            .iter()
+            .map(|q| q[f].as_u64().unwrap())
+            .sum()
+    };
+    let legend = |i: usize| {
+        format!("document.querySelectorAll('#chart-backlog .legend .item b')[{i}]?.textContent")
+    };
+    b.wait_js(
+        "the backlog's legend",
+        &format!(
+            "{} === '{}' && {} === '{}'",
+            legend(0),
+            total("high"),
+            legend(2),
+            total("low")
+        ),
+    );
     let timing = b.js(
         "const p = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
          const nav = performance.getEntriesByType('navigation')[0];
@@ -767,4 +788,213 @@ fn browser_with_the_read_token_offers_no_button_that_would_fail() {
     assert_eq!((&shown[2], &shown[3]), (&json!(true), &json!("read-only")));
     let (code, stderr) = s.stop();
     assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// The Completed tab and the drawer of a finished task, reached by URL: `#state=completed`
+/// opens the tab, a click on an id opens the drawer with the result as text, Back closes it,
+/// and a hash changed later opens the task it names (on main: no tab, "No task" in the drawer,
+/// and the hash read at load only). At desktop and phone sizes.
+#[test]
+fn browser_completed_tab_finished_drawer_and_back() {
+    let server = redis();
+    let hostile = "<img src=x onerror=alert(5)>";
+    let produce = |id: &str, more: &[&str]| {
+        rpq(&server)
+            .args([
+                "--queue",
+                "q",
+                "produce",
+                "--type",
+                "t",
+                "--keep-result",
+                "1h",
+            ])
+            .args(["--id", id])
+            .args(more)
+            .assert()
+            .success();
+    };
+    produce("k0", &[]);
+    rpq(&server)
+        .args(["--queue", "q", "consume", "--count", "1", "--exec"])
+        .arg(format!("printf '%s' '{hostile}'"))
+        .assert()
+        .success();
+    produce("d1", &["--max-attempts", "1"]);
+    rpq(&server)
+        .args([
+            "--queue",
+            "q",
+            "consume",
+            "--count",
+            "1",
+            "--exec",
+            "echo it broke >&2; exit 3",
+        ])
+        .assert()
+        .success();
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/q#state=completed"));
+    b.wait_js(
+        "the completed rows",
+        "document.querySelectorAll('#tasks tbody tr').length === 2",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('tab-completed').getAttribute('aria-selected');"),
+        json!("true")
+    );
+    assert_eq!(b.text("#tab-completed .count"), "2");
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"k0\"] td.payload"),
+        hostile
+    );
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"d1\"] td.payload"),
+        "exit status 3: it broke"
+    );
+    b.screenshot("queue-completed");
+
+    b.click("#tasks tbody tr[data-id=\"k0\"] button[data-open]");
+    b.wait_js("the result", "document.getElementById('d-result')");
+    assert_eq!(b.text("#d-result"), serde_json::to_string(hostile).unwrap());
+    assert_eq!(b.text("#d-body dd[data-field=state]"), "done");
+    assert_eq!(b.js("return location.hash;"), json!("#task=k0"));
+    assert_eq!(
+        b.js("return document.querySelectorAll('#drawer img').length;"),
+        json!(0)
+    );
+    // Back closes the drawer, and leaves the tab as it was.
+    b.js("history.back();");
+    b.wait_js(
+        "the drawer to close",
+        "document.getElementById('drawer').hidden",
+    );
+    assert_eq!(b.js("return location.hash;"), json!("#state=completed"));
+    // A hash set later (a link, an edit of the address) opens the task it names.
+    b.js("location.hash = '#task=d1';");
+    b.wait_js(
+        "the dead task's error",
+        "(document.querySelector('#d-body dd[data-field=error]') || {}).textContent === 'exit status 3: it broke'",
+    );
+    assert_eq!(b.text("#d-body dd[data-field=state]"), "Dead");
+    // Close goes back too.
+    b.click("#d-close");
+    b.wait_js(
+        "the drawer to close",
+        "document.getElementById('drawer').hidden",
+    );
+    assert_eq!(b.js("return location.hash;"), json!("#state=completed"));
+
+    // A phone: the rows are still there, each finished task with its result.
+    b.size(390, 844);
+    b.goto(&s.url("/queues/q#state=completed"));
+    b.wait_js(
+        "the completed rows on a phone",
+        "document.querySelectorAll('#tasks tbody tr').length === 2",
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#tasks').scrollWidth <= window.innerWidth;"),
+        json!(true)
+    );
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=\"k0\"] td.payload"),
+        hostile
+    );
+    b.screenshot("queue-completed-phone");
+}
+
+/// The schedules panel and aging with the queue: each schedule's name, when, next fire and what
+/// it pushes (as text), "Fire now" queues its task at once, "Remove" (asked twice) removes it
+/// (on main: neither is on the page). At desktop and phone sizes.
+#[test]
+fn browser_schedules_panel_fires_and_removes() {
+    let server = redis();
+    let hostile = "<img src=x onerror=alert(6)>";
+    let cli = |args: &[&str]| {
+        rpq(&server)
+            .args(["--queue", "s"])
+            .args(args)
+            .assert()
+            .success();
+    };
+    cli(&[
+        "schedule", "add", "hourly", "--every", "1h", "--type", hostile,
+    ]);
+    cli(&[
+        "schedule",
+        "add",
+        "nightly",
+        "--cron",
+        "0 3 * * *",
+        "--type",
+        "r",
+    ]);
+    cli(&["aging", "2m"]);
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+    b.goto(&s.url("/queues/s"));
+    b.wait_js(
+        "the schedules",
+        "document.querySelectorAll('#q-schedules tbody tr').length === 2",
+    );
+    let row = "#q-schedules tr[data-schedule=\"hourly\"]";
+    assert_eq!(b.text(&format!("{row} td.rate")), "every 1h");
+    assert!(b.text(&format!("{row} td.payload")).starts_with(hostile));
+    let api = s.get("/api/queues/s/schedules").expect(200).json();
+    let next = b.js(&format!(
+        "return document.querySelector('{} td.next .when').title;",
+        row.replace('"', "\\\"")
+    ));
+    assert_eq!(next, api["schedules"][0]["next_at"]);
+    assert_eq!(
+        b.text("#q-schedules tr[data-schedule=\"nightly\"] td.rate"),
+        "cron '0 3 * * *' UTC"
+    );
+    assert!(
+        b.text("#q-aging").contains("every 2m"),
+        "{}",
+        b.text("#q-aging")
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#q-schedules img').length;"),
+        json!(0)
+    );
+    b.screenshot("queue-schedules");
+
+    b.click(&format!("{row} button[data-action=fire]"));
+    b.wait_js(
+        "the fired task",
+        "[...document.querySelectorAll('#tasks tbody tr')].some(r => r.dataset.id.startsWith('hourly@now-'))",
+    );
+    b.click("#q-schedules tr[data-schedule=\"nightly\"] button[data-action=unschedule]");
+    assert_eq!(
+        b.text("#q-schedules tr[data-schedule=\"nightly\"] button[data-action=unschedule]"),
+        "Sure?"
+    );
+    b.click("#q-schedules tr[data-schedule=\"nightly\"] button[data-action=unschedule]");
+    b.wait_js(
+        "the schedule to go",
+        "document.querySelectorAll('#q-schedules tbody tr').length === 1",
+    );
+    let left = rpq(&server)
+        .args(["--queue", "s", "--json", "schedule", "list"])
+        .assert()
+        .success();
+    let left = ndjson(&left.get_output().stdout);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["name"], "hourly");
+    assert_eq!(left[0]["last_fired_at"], Value::Null);
+
+    b.size(390, 844);
+    b.goto(&s.url("/queues/s"));
+    b.wait_js(
+        "the schedule on a phone",
+        "document.querySelectorAll('#q-schedules tbody tr').length === 1",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('q-schedules').getBoundingClientRect().right <= window.innerWidth;"),
+        json!(true)
+    );
+    b.screenshot("queue-schedules-phone");
 }

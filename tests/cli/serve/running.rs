@@ -267,7 +267,9 @@ fn serve_healthz_follows_redis() {
     let s = Serve::start(&server, &[]);
     s.get("/healthz").expect(200);
     server.kill();
-    s.get("/healthz").expect(503);
+    // Open without a token, it says down and nothing of why (an address, a user).
+    let down = s.get("/healthz").expect(503).json();
+    assert_eq!(down, json!({"error": "redis does not answer"}));
     let r = s.get("/api/queues").expect(503);
     assert!(
         r.json()["error"]
@@ -285,6 +287,70 @@ fn serve_healthz_follows_redis() {
         s.get("/healthz").status == 200
     });
     s.get("/api/queues").expect(200);
+    let (code, stderr) = s.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn serve_closes_a_body_sent_a_byte_at_a_time_after_the_idle_timeout() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let server = redis();
+    // Two slots, both taken by pushes whose bodies dribble: busy requests are never closed to
+    // make room, so only a deadline on the body frees them.
+    let s = serve_with_files(
+        &server,
+        1024,
+        1024,
+        &["--max-connections", "2", "--idle-timeout", "1s"],
+    );
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let started = Instant::now();
+    let dribblers: Vec<_> = (0..2)
+        .map(|_| {
+            let mut sock = TcpStream::connect(&addr).unwrap();
+            sock.write_all(
+                format!(
+                    "POST /api/queues/q/tasks HTTP/1.1\r\nHost: {addr}\r\n\
+                     Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                )
+                .as_bytes(),
+            )
+            .unwrap();
+            let mut writer = sock.try_clone().unwrap();
+            let feed = std::thread::spawn(move || {
+                // A byte every 100 ms for up to 30 s, or until the server closes.
+                let until = Instant::now() + Duration::from_secs(30);
+                while Instant::now() < until && writer.write_all(b" ").is_ok() {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            });
+            (sock, feed)
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(25);
+    for (i, (mut sock, feed)) in dribblers.into_iter().enumerate() {
+        sock.set_read_timeout(Some(Duration::from_secs(25)))
+            .unwrap();
+        let mut head = [0u8; 12];
+        let answered = sock.read_exact(&mut head).is_ok();
+        assert!(
+            answered && &head == b"HTTP/1.1 400",
+            "dribbling body {i} got no answer: {:?}",
+            String::from_utf8_lossy(&head)
+        );
+        assert!(
+            closed_by_server(&mut sock, deadline),
+            "body {i}: still open"
+        );
+        let _ = sock.shutdown(std::net::Shutdown::Both);
+        feed.join().unwrap();
+    }
+    // Not before the timeout: the server measured it, not the test's speed.
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    s.get("/healthz").expect(200);
+    // No push of a body cut short.
+    s.get("/api/queues/q").expect(404);
     let (code, stderr) = s.stop();
     assert_eq!(code, Some(0), "{stderr}");
 }
