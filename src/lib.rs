@@ -22,7 +22,8 @@
 //! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
 //! - `reconnect`: riding out a lost connection in long-running commands.
 //! - `shutdown`: signals (first drains, second hands back).
-//! - `serve`: `rpq serve`, the web dashboard, JSON API and metrics (axum, confined here).
+//! - `serve`: `rpq serve`, the web dashboard, JSON API, workers over HTTP and metrics (axum,
+//!   confined here).
 //! - `server`: a private redis-server for the demo, the bench and the tests.
 //! - `service`: systemd's notify protocol (READY, WATCHDOG) for `consume` and `serve`.
 //! - `error`: error classes and the one mapping to exit codes (`log::report` says the error).

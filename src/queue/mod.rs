@@ -181,6 +181,20 @@ impl Queue {
         Ok(())
     }
 
+    /// Runs `f` with `instance` as this Queue's name for its receipts, then puts its own back:
+    /// `rpq serve` settles leases for HTTP consumers on pooled connections, so a replayed call
+    /// must find the receipt of its consumer, not of whichever connection ran the first.
+    pub fn as_instance<T>(
+        &mut self,
+        instance: &str,
+        f: impl FnOnce(&mut Queue) -> Result<T>,
+    ) -> Result<T> {
+        let own = std::mem::replace(&mut self.instance, instance.to_string());
+        let out = f(self);
+        self.instance = own;
+        out
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }

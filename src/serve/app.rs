@@ -5,6 +5,7 @@ use super::auth::Auth;
 use super::backend::Backend;
 use super::history::History;
 use super::waits::Waits;
+use super::wakes::Wakes;
 use std::sync::Arc;
 
 /// Shared by every request.
@@ -14,4 +15,6 @@ pub struct App {
     pub(super) auth: Auth,
     /// `?wait` on a push or a result: on threads of their own, bounded.
     pub(super) waits: Waits,
+    /// Claims that long-poll (`?wait`): woken by one watcher per queue, bounded.
+    pub(super) wakes: Wakes,
 }

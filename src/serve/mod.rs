@@ -5,7 +5,8 @@
 //! synchronous `Queue` API the commands use, so nothing here knows a key or a script.
 //! `api` answers JSON, `pages` serves the files of `assets/` and the login form, `auth` decides
 //! who may ask, `history` samples the last hour for the charts and `metrics` writes the
-//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own, `conns`
+//! Prometheus exposition, `waits` runs the waits of `?wait` on threads of their own, `wakes` wakes
+//! the claims of HTTP workers that long-poll, `conns`
 //! accepts the connections (a cap, header and idle timeouts, accept errors that back off), and
 //! `app` is what every request shares.
 //! Must not hold queue logic: a route without a `Queue` method to call says so (501) rather
@@ -20,6 +21,7 @@ mod history;
 mod metrics;
 mod pages;
 mod waits;
+mod wakes;
 
 use crate::config::Config;
 use crate::error::Interrupted;
@@ -38,6 +40,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use waits::Waits;
+use wakes::Wakes;
 
 /// What `rpq serve` was asked for, its flags and the token resolved.
 #[derive(Debug)]
@@ -114,6 +117,7 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         history,
         auth: Auth::new(opts.token, opts.read_token, local),
         waits: Waits::new(sd.clone()),
+        wakes: Wakes::new(cfg, sd.clone()),
     });
     let what = if cfg.queue_given {
         format!("queue '{}'", cfg.queue)
@@ -139,6 +143,12 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
     let stop = sd.clone();
     let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
+        // Waiting claims answer at once when a stop is asked for, told by this one look.
+        let (wakes, look) = (app.clone(), stop.clone());
+        tokio::spawn(async move {
+            until(look, Shutdown::stop_requested).await;
+            wakes.wakes.stop();
+        });
         let server = conns::serve(
             listener,
             router(app),
@@ -189,6 +199,11 @@ fn router(app: Arc<App>) -> Router {
         )
         .route("/api/queues/{q}/tasks/{id}/move", post(api::move_task))
         .route("/api/queues/{q}/tasks/{id}/result", get(api::result))
+        .route("/api/queues/{q}/claim", post(api::claim))
+        .route("/api/queues/{q}/tasks/{id}/extend", post(api::extend))
+        .route("/api/queues/{q}/tasks/{id}/ack", post(api::ack))
+        .route("/api/queues/{q}/tasks/{id}/fail", post(api::fail))
+        .route("/api/queues/{q}/tasks/{id}/release", post(api::release))
         .route("/api/queues/{q}/completed", get(api::completed))
         .route("/api/queues/{q}/schedules", get(api::schedules))
         .route(

@@ -301,6 +301,7 @@ fn assert_file(file: &str) {
 /// Every Markdown file the runner covers: a file added to docs/ must be added here too.
 const FILES: &[&str] = &[
     "README.md",
+    "docs/PROTOCOL.md",
     "docs/README.md",
     "docs/bench.md",
     "docs/cli.md",
@@ -350,6 +351,7 @@ macro_rules! doc_tests {
 
 doc_tests! {
     readme => "README.md",
+    docs_protocol => "docs/PROTOCOL.md",
     docs_index => "docs/README.md",
     docs_bench => "docs/bench.md",
     docs_cli => "docs/cli.md",

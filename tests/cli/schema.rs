@@ -576,6 +576,34 @@ fn every_command_and_api_answer_holds_to_the_schema() {
         "unknown queue",
         s.get("/api/queues/nope").expect(404).json(),
     );
+    // Workers over HTTP (issue 27): a claim, and what each lease route answers.
+    s.post(
+        "/api/queues/q/tasks",
+        &json!({"type": "t", "priority": 1, "id": "h1"}),
+    )
+    .expect(201);
+    let claim = s
+        .post("/api/queues/q/claim?n=2&consumer=h", &json!({}))
+        .expect(200)
+        .json();
+    api("claim", "claim", claim.clone());
+    let token = json!({"token": claim["tasks"][0]["token"]});
+    let route = |r: &str| format!("/api/queues/q/tasks/h1/{r}");
+    api(
+        "settled",
+        "extend",
+        s.post(&route("extend"), &token).expect(200).json(),
+    );
+    api(
+        "settled",
+        "ack",
+        s.post(&route("ack"), &token).expect(200).json(),
+    );
+    api(
+        "api_error",
+        "stale token",
+        s.post(&route("release"), &token).expect(409).json(),
+    );
     let waited = s.post(
         "/api/queues/q/tasks?wait&timeout=1s",
         &json!({"type": "t", "priority": 1}),

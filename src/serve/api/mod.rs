@@ -3,9 +3,9 @@
 //! of rpq's NDJSON. No queue logic here: a route that the `Queue` API of a build cannot serve
 //! answers 501 and says which command it waits for (none does today).
 //!
-//! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `schedules`, and
-//! `server` for what is about the server as a whole); `error` is the one error type, `extract`
-//! what a request carries, checked.
+//! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `schedules`, `work`
+//! for workers over HTTP, and `server` for what is about the server as a whole); `error` is the
+//! one error type, `extract` what a request carries, checked.
 
 mod dead;
 mod error;
@@ -16,6 +16,7 @@ mod results;
 mod schedules;
 mod server;
 mod tasks;
+mod work;
 
 pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
@@ -26,3 +27,4 @@ pub use results::{completed, result};
 pub use schedules::{fire_schedule, remove_schedule, schedules};
 pub use server::{healthz, history, info, method_not_allowed, metrics, not_found};
 pub use tasks::{cancel, list, move_task, show};
+pub use work::{ack, claim, extend, fail, release};

@@ -1,5 +1,5 @@
 //! `rpq serve`: the real binary on a free port against a real redis-server, one file per
-//! concern: the JSON API (`api`), `?wait` (`waits`), who may ask (`auth`), the server as a
+//! concern: the JSON API (`api`), `?wait` (`waits`), workers over HTTP (`workers`), who may ask (`auth`), the server as a
 //! service (`running`), `/metrics` (`metrics`) and the page in a real browser (`browser`).
 //! Here: `Serve`, which runs it, `Reply`, and the fixtures they share.
 
@@ -9,6 +9,7 @@ mod browser;
 mod metrics;
 mod running;
 mod waits;
+mod workers;
 
 use metrics::Exposition;
 
