@@ -678,3 +678,18 @@ impl NotifySocket {
         got
     }
 }
+
+/// A task of `queue` pushed with `--id ID --keep-result 1h` (and `more`), then run by one
+/// consumer with `--exec EXEC`: done, or failed, with its result or error kept.
+pub fn finish_kept(server: &RedisServer, queue: &str, id: &str, more: &[&str], exec: &str) {
+    rpq(server)
+        .args(["--queue", queue, "produce", "--type", "t", "--id", id])
+        .args(["--keep-result", "1h"])
+        .args(more)
+        .assert()
+        .success();
+    rpq(server)
+        .args(["--queue", queue, "consume", "--count", "1", "--exec", exec])
+        .assert()
+        .success();
+}

@@ -874,50 +874,16 @@ fn serve_answers_durations_past_the_bounds_with_400_and_stays_up() {
 fn serve_lists_completed_tasks_and_shows_a_finished_one() {
     let server = redis();
     for i in 0..5 {
-        rpq(&server)
-            .args([
-                "--queue",
-                "q",
-                "produce",
-                "--type",
-                "ok",
-                "--keep-result",
-                "1h",
-            ])
-            .args(["--id", &format!("k{i}")])
-            .assert()
-            .success();
         // One at a time: each finishes (and its result goes) after the one before.
-        rpq(&server)
-            .args([
-                "--queue",
-                "q",
-                "consume",
-                "--count",
-                "1",
-                "--exec",
-                "echo '{\"n\": 1}'",
-            ])
-            .assert()
-            .success();
+        finish_kept(&server, "q", &format!("k{i}"), &[], "echo '{\"n\": 1}'");
     }
-    rpq(&server)
-        .args(["--queue", "q", "produce", "--type", "bad", "--id", "d1"])
-        .args(["--keep-result", "1h", "--max-attempts", "1"])
-        .assert()
-        .success();
-    rpq(&server)
-        .args([
-            "--queue",
-            "q",
-            "consume",
-            "--count",
-            "1",
-            "--exec",
-            "echo boom >&2; exit 3",
-        ])
-        .assert()
-        .success();
+    finish_kept(
+        &server,
+        "q",
+        "d1",
+        &["--max-attempts", "1"],
+        "echo boom >&2; exit 3",
+    );
     let s = Serve::start(&server, &[]);
     let first = s.get("/api/queues/q/completed?limit=4").expect(200).json();
     let ids = |p: &Value| -> Vec<String> {

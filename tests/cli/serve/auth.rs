@@ -7,12 +7,7 @@ use super::*;
 fn serve_token_guards_every_request() {
     let server = redis();
     crate::support::push_lines(&server, "q", &[task_lines(2, "t")]);
-    let mut cmd = std_command();
-    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
-        .arg("--url")
-        .arg(server.url())
-        .arg("serve");
-    let mut s = Serve::spawn(cmd);
+    let mut s = Serve::with_token(&server, &[]);
     s.get("/api/queues").expect(200);
     s.get("/metrics").expect(200);
     let token = s.token.take();
@@ -101,15 +96,7 @@ fn serve_read_token_reads_and_changes_nothing() {
     crate::support::push_lines(&server, "q", &[task_lines(2, "t")]);
     make_dead(&server, "d", 1);
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("read-token");
-    std::fs::write(&file, format!("{READ}\n")).unwrap();
-    let mut cmd = std_command();
-    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
-        .arg("--url")
-        .arg(server.url())
-        .args(["serve", "--read-token-file"])
-        .arg(&file);
-    let mut s = Serve::spawn(cmd);
+    let mut s = Serve::with_read_token(&server, READ, dir.path());
     assert_eq!(s.get("/api/info").expect(200).json()["access"], "full");
     let full = s.token.replace(READ.to_string());
     // It reads: the API's GET routes, /metrics, the page.
@@ -329,12 +316,7 @@ fn serve_works_as_the_readme_acl_user() {
 fn serve_takes_bearer_in_any_case_and_marks_the_cookie_secure_behind_tls() {
     let server = redis();
     crate::support::push_lines(&server, "q", &[task_lines(1, "t")]);
-    let mut cmd = std_command();
-    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
-        .arg("--url")
-        .arg(server.url())
-        .arg("serve");
-    let s = Serve::spawn(cmd);
+    let s = Serve::with_token(&server, &[]);
     for scheme in ["bearer", "BEARER", "Bearer"] {
         let r = Reply::from(
             Serve::agent()

@@ -710,12 +710,7 @@ fn browser_tabs_detail_lookup_move_and_cancel() {
 fn browser_login_with_a_token() {
     let server = redis();
     crate::support::push_lines(&server, "q", &[task_lines(3, "t")]);
-    let mut cmd = std_command();
-    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
-        .arg("--url")
-        .arg(server.url())
-        .arg("serve");
-    let s = Serve::spawn(cmd);
+    let s = Serve::with_token(&server, &[]);
     let b = Browser::start();
     b.goto(&s.url("/"));
     b.wait_js("the login form", "location.pathname === '/login'");
@@ -750,15 +745,7 @@ fn browser_with_the_read_token_offers_no_button_that_would_fail() {
     let server = redis();
     make_dead(&server, "q", 1);
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("read-token");
-    std::fs::write(&file, READ).unwrap();
-    let mut cmd = std_command();
-    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
-        .arg("--url")
-        .arg(server.url())
-        .args(["serve", "--read-token-file"])
-        .arg(&file);
-    let s = Serve::spawn(cmd);
+    let s = Serve::with_read_token(&server, READ, dir.path());
     let b = Browser::start();
     b.goto(&s.url("/queues/q"));
     b.wait_js("the login form", "location.pathname === '/login'");
@@ -798,41 +785,14 @@ fn browser_with_the_read_token_offers_no_button_that_would_fail() {
 fn browser_completed_tab_finished_drawer_and_back() {
     let server = redis();
     let hostile = "<img src=x onerror=alert(5)>";
-    let produce = |id: &str, more: &[&str]| {
-        rpq(&server)
-            .args([
-                "--queue",
-                "q",
-                "produce",
-                "--type",
-                "t",
-                "--keep-result",
-                "1h",
-            ])
-            .args(["--id", id])
-            .args(more)
-            .assert()
-            .success();
-    };
-    produce("k0", &[]);
-    rpq(&server)
-        .args(["--queue", "q", "consume", "--count", "1", "--exec"])
-        .arg(format!("printf '%s' '{hostile}'"))
-        .assert()
-        .success();
-    produce("d1", &["--max-attempts", "1"]);
-    rpq(&server)
-        .args([
-            "--queue",
-            "q",
-            "consume",
-            "--count",
-            "1",
-            "--exec",
-            "echo it broke >&2; exit 3",
-        ])
-        .assert()
-        .success();
+    finish_kept(&server, "q", "k0", &[], &format!("printf '%s' '{hostile}'"));
+    finish_kept(
+        &server,
+        "q",
+        "d1",
+        &["--max-attempts", "1"],
+        "echo it broke >&2; exit 3",
+    );
     let s = Serve::start(&server, &[]);
     let b = Browser::start();
     b.goto(&s.url("/queues/q#state=completed"));

@@ -15,12 +15,14 @@ use metrics::Exposition;
 
 use crate::servers::Cluster;
 use crate::support::{
-    bare, make_dead, ndjson, redis, rpq, stats_json, std_command, task_lines, wait_until, Proc,
+    bare, finish_kept, make_dead, ndjson, redis, rpq, stats_json, std_command, task_lines,
+    wait_until, Proc,
 };
 use rpq::server::{free_port, RedisServer};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,6 +45,25 @@ impl Serve {
             .arg(server.url());
         cmd.args(args);
         Serve::spawn(cmd)
+    }
+
+    /// Started with the full token (`RPQ_SERVE_TOKEN`, which requests then carry) and `args`.
+    pub(crate) fn with_token(server: &RedisServer, args: &[&std::ffi::OsStr]) -> Serve {
+        let mut cmd = std_command();
+        cmd.env("RPQ_SERVE_TOKEN", TOKEN)
+            .arg("--url")
+            .arg(server.url())
+            .arg("serve")
+            .args(args);
+        Serve::spawn(cmd)
+    }
+
+    /// Started with the full token and `read` as the read-only one (`--read-token-file`, a
+    /// file in `dir`).
+    pub(crate) fn with_read_token(server: &RedisServer, read: &str, dir: &Path) -> Serve {
+        let file = dir.join("read-token");
+        std::fs::write(&file, format!("{read}\n")).unwrap();
+        Serve::with_token(server, &["--read-token-file".as_ref(), file.as_os_str()])
     }
 
     /// Started with `cmd` (rpq ... serve [--listen]); a --listen is added when none is given.

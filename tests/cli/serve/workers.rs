@@ -357,15 +357,7 @@ fn serve_worker_routes_need_the_full_token() {
     const READ: &str = "read-only-token-for-the-workers";
     let server = redis();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("read-token");
-    std::fs::write(&file, format!("{READ}\n")).unwrap();
-    let mut cmd = std_command();
-    cmd.env("RPQ_SERVE_TOKEN", TOKEN)
-        .arg("--url")
-        .arg(server.url())
-        .args(["serve", "--read-token-file"])
-        .arg(&file);
-    let mut s = Serve::spawn(cmd);
+    let mut s = Serve::with_read_token(&server, READ, dir.path());
     s.post(
         "/api/queues/q/tasks",
         &json!({"type": "t", "priority": 1, "id": "a"}),
