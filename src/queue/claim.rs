@@ -1,7 +1,7 @@
 //! Claiming: one round trip that acks, recovers and leases (claim.lua, or claim_fast.lua when
 //! the last reply said nothing else is due), and waiting for work when there is none.
 
-use super::script::{array, int, opt_string, string, AckCode, HeldCode, Lua, WAKE_CAP};
+use super::script::{array, int, opt_string, string, AckCode, HeldCode, Lua};
 use super::script::{CLAIM, CLAIM_FAST};
 use super::types::*;
 use super::{keys, new_token, push_leases, results, Queue};
@@ -190,18 +190,6 @@ impl Queue {
     /// 10-a-second cron, too coarse for that).
     pub fn nudge(&mut self) -> Result<()> {
         let key = self.shards[0].wake().to_string();
-        redis::pipe()
-            .cmd("RPUSH")
-            .arg(&key)
-            .arg("1")
-            .ignore()
-            .cmd("LTRIM")
-            .arg(&key)
-            .arg(-(WAKE_CAP as i64))
-            .arg(-1)
-            .ignore()
-            .exec(&mut self.conn)
-            .map_err(|e| self.explain(0, e, "RPUSH"))
-            .with_context(|| format!("waking consumers of queue '{}'", self.name))
+        self.mark_wake(&key, 1)
     }
 }

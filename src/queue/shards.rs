@@ -74,14 +74,19 @@ impl Queue {
             return Ok(());
         }
         let key = keys::wake_all(&self.name);
+        self.mark_wake(&key, n)
+    }
+
+    /// Adds `n` markers to a wake list, which keeps its last `WAKE_CAP` (as the scripts' wake).
+    pub(super) fn mark_wake(&mut self, key: &str, n: u64) -> Result<()> {
         let marks = vec!["1"; n.min(WAKE_CAP) as usize];
         redis::pipe()
             .cmd("RPUSH")
-            .arg(&key)
+            .arg(key)
             .arg(marks)
             .ignore()
             .cmd("LTRIM")
-            .arg(&key)
+            .arg(key)
             .arg(-(WAKE_CAP as i64))
             .arg(-1)
             .ignore()
