@@ -72,14 +72,21 @@ fn serve_python_http_worker_drains_through_a_kill_9() {
     });
     first.signal(libc::SIGKILL);
     let killed = first.end(Duration::from_secs(10));
+    let first_lines = String::from_utf8_lossy(&killed.stdout).into_owned();
     let second = worker();
-    wait_until(Duration::from_secs(120), "2,000 tasks done", || {
-        stats_json(&server, "py")["done"] == json!(2000)
-    });
+    // The second worker says each task once its ack is back, after Redis counted it: wait for
+    // its lines too (the killed one may have acked up to a claim's 16 it never said).
+    wait_until(
+        Duration::from_secs(120),
+        "2,000 tasks done and said",
+        || {
+            stats_json(&server, "py")["done"] == json!(2000)
+                && first_lines.lines().count() + second.stdout_lines().len() >= 2000 - 16
+        },
+    );
     let lines = second.stdout_lines();
     second.signal(libc::SIGKILL);
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let first_lines = String::from_utf8_lossy(&killed.stdout).into_owned();
     for line in first_lines.lines().map(str::to_string).chain(lines) {
         let (outcome, id) = line.split_once(' ').unwrap();
         assert_eq!(outcome, "done", "{line}");
@@ -123,10 +130,16 @@ fn serve_shell_http_worker_acks_and_fails() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let worker = Proc::spawn(&mut cmd);
-    wait_until(Duration::from_secs(30), "two done, one dead", || {
-        let st = stats_json(&server, "sh");
-        st["done"] == json!(2) && st["dead"] == json!(1)
-    });
+    // The worker says each outcome once its answer is back, after Redis counted it: wait for
+    // both, or the last line may not be written yet.
+    wait_until(
+        Duration::from_secs(30),
+        "two done, one dead, each said",
+        || {
+            let st = stats_json(&server, "sh");
+            st["done"] == json!(2) && st["dead"] == json!(1) && worker.stdout_lines().len() >= 3
+        },
+    );
     let mut out = worker.stdout_lines();
     let pid = worker.pid();
     worker.signal(libc::SIGTERM);
