@@ -491,14 +491,24 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
         .assert()
         .success()
         .stdout("every task: at most 3 in flight (0 now)\n");
-    q(&["produce", "--stdin"])
-        .write_stdin(lines(mixed(12)).join("\n"))
-        .assert()
-        .success();
+    // Four tasks on each shard, pushed once all four consumers wait: a consumer that starts
+    // late on a loaded machine could otherwise find a shard already emptied by the others,
+    // and "3 reached" would depend on how the ids happened to hash.
+    let mut per_shard = [0; 3];
+    let ids: Vec<String> = (0..)
+        .map(|i| format!("cap{i}"))
+        .filter(|id| {
+            let s = rpq::queue::keys::shard_of(id, 3);
+            per_shard[s] += 1;
+            per_shard[s] <= 4
+        })
+        .take(12)
+        .collect();
     let done = |c: &mut redis::Connection| -> u64 {
         (0..3).map(|s| stat(c, &keys_tag("jobs", s), "done")).sum()
     };
     let before = done(&mut c);
+    let idle_since = server_ms(&mut c);
     let running: Vec<Proc> = (0..4)
         .map(|i| {
             let name = format!("d{i}");
@@ -510,6 +520,18 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
             )
         })
         .collect();
+    wait_until(Duration::from_secs(10), "4 consumers waiting", || {
+        (0..4).all(|i| last_seen(&mut c, "jobs", &format!("d{i}")) > idle_since)
+    });
+    let tasks: Vec<String> = ids
+        .iter()
+        .zip(mixed(12))
+        .map(|(id, p)| serde_json::json!({"type": "t", "priority": p, "id": id}).to_string())
+        .collect();
+    q(&["produce", "--stdin"])
+        .write_stdin(tasks.join("\n"))
+        .assert()
+        .success();
     let mut most = 0;
     wait_until(Duration::from_secs(30), "12 tasks done", || {
         let n: u64 = (0..3)
