@@ -43,6 +43,18 @@ fn add(cfg: &Config, out: &Output, a: &ScheduleAddArgs) -> Result<ExitCode> {
         (None, None) => Err("give --every DUR or --cron SPEC".into()),
     }
     .map_err(UsageError)?;
+    if spec
+        .first_after(chrono::Utc::now().timestamp_millis())
+        .is_none()
+    {
+        // croner parses `0 0 30 2 *` (February 30th) and finds no slot for it: refused here
+        // rather than stored as a schedule whose next fire is "never".
+        return Err(UsageError(format!(
+            "cron '{}' matches no date: the schedule would never fire",
+            a.cron.as_deref().unwrap_or_default()
+        ))
+        .into());
+    }
     check_id(&a.name).map_err(|e| UsageError(format!("schedule name: {e}")))?;
     check_id(&slot_id(&a.name, 0)).map_err(|e| UsageError(format!("schedule name: {e}")))?;
     if a.kind.is_empty() {

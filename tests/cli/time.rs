@@ -513,6 +513,10 @@ fn schedule_flags_are_checked() {
         .stderr(predicates::str::contains("not a time zone"));
     add(&[]).code(2);
     add(&["--every", "1s", "--cron", "* * * * *"]).code(2);
+    // February 30th: a spec croner reads, and no date ever matches.
+    add(&["--cron", "0 0 30 2 *"])
+        .code(2)
+        .stderr("rpq: cron '0 0 30 2 *' matches no date: the schedule would never fire\n");
     // A cron in a zone: its next slot is the next 03:00 in Tokyo, 18:00 UTC.
     let s = json_lines(rpq(&r).args([
         "--json",
