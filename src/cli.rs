@@ -957,6 +957,13 @@ pub fn parse_rate(s: &str) -> Result<crate::queue::Rate, String> {
     if per < Duration::from_millis(1) {
         return Err(format!("'{s}': the duration must be at least 1ms"));
     }
+    // The rate's N is the default burst, so it takes --burst's bound: a bucket of 2^64-1
+    // tokens would be a double in the claim script, and no longer count one by one.
+    if n > 1_000_000_000 {
+        return Err(format!(
+            "'{s}': at most 1000000000 tasks per duration; use a shorter duration"
+        ));
+    }
     Ok(crate::queue::Rate { n, per })
 }
 
@@ -1132,7 +1139,17 @@ mod tests {
         assert_eq!((r.n, r.per), (100, Duration::from_secs(60)));
         let r = parse_rate("5/250ms").unwrap();
         assert_eq!((r.n, r.per), (5, Duration::from_millis(250)));
-        for bad in ["50", "x/s", "0/s", "5/0", "5/soon", "-1/s", "1.5/s"] {
+        for bad in [
+            "50",
+            "x/s",
+            "0/s",
+            "5/0",
+            "5/soon",
+            "-1/s",
+            "1.5/s",
+            "1000000001/s",
+            "18446744073709551615/s",
+        ] {
             assert!(parse_rate(bad).is_err(), "{bad}");
         }
         let e = Cli::try_parse_from(["rpq", "limit", "--burst", "3"]).unwrap_err();
