@@ -66,7 +66,7 @@ pub fn generate(
         let Some((created, flags)) = retry_idle(&mut q, sd, |q| q.push(&batch))? else {
             break;
         };
-        for t in &batch {
+        for (t, created) in batch.iter().zip(&created) {
             out.produced(label, &t.queued(created.timestamp_millis()), true)?;
         }
         pushed += flags.len() as u64;
@@ -254,7 +254,7 @@ impl Import<'_> {
             Ok(r) => r,
             Err(e) => return Err(self.not_queued(e)),
         };
-        for (t, ok) in self.batch.iter().zip(&flags) {
+        for ((t, ok), created) in self.batch.iter().zip(&flags).zip(&created) {
             if *ok {
                 self.done.queued += 1;
             } else {

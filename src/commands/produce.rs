@@ -198,7 +198,7 @@ fn push_one(
     };
     let mut q = Queue::open(cfg)?;
     let (created, pushed) = q.push_detailed(&tasks)?;
-    if let Some(at) = args.at.filter(|at| *at <= created) {
+    if let Some((at, &created)) = args.at.zip(created.first()).filter(|(at, c)| at <= *c) {
         // The server's clock decides: a time already past is due at once, and said so.
         crate::log::Event::warn(
             "at_past",
@@ -210,7 +210,7 @@ fn push_one(
         )
         .emit();
     }
-    for (task, p) in tasks.iter().zip(&pushed) {
+    for ((task, p), created) in tasks.iter().zip(&pushed).zip(&created) {
         let task = task.queued(created.timestamp_millis());
         match p {
             // With --wait stdout is the result's alone.

@@ -270,9 +270,10 @@ impl Queue {
         Ok(true)
     }
 
-    /// Queues tasks; one flag each, true when queued, false when its id was known already (also
-    /// when it is done and its result kept: `push_detailed` tells the two apart).
-    pub fn push(&mut self, tasks: &[NewTask]) -> Result<(DateTime<Utc>, Vec<bool>)> {
+    /// Queues tasks; per task, when its shard's server took it and a flag, true when queued,
+    /// false when its id was known already (also when it is done and its result kept:
+    /// `push_detailed` tells the two apart).
+    pub fn push(&mut self, tasks: &[NewTask]) -> Result<(Vec<DateTime<Utc>>, Vec<bool>)> {
         let (created, pushed) = self.push_detailed(tasks)?;
         Ok((
             created,
@@ -282,12 +283,18 @@ impl Queue {
 
     /// Queues tasks, saying for each whether it was queued, its id was known, or a task of its
     /// id is done and its result kept (the worker runtime, issue 11).
-    pub fn push_detailed(&mut self, tasks: &[NewTask]) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
+    /// The times are each shard's own clock: the shards of a batch are pushed one after the
+    /// other (on a cluster, by different servers), and a task's printed creation and due times
+    /// are the ones stored with it.
+    pub fn push_detailed(
+        &mut self,
+        tasks: &[NewTask],
+    ) -> Result<(Vec<DateTime<Utc>>, Vec<Pushed>)> {
         if tasks.is_empty() {
-            return Ok((Utc::now(), vec![]));
+            return Ok((vec![], vec![]));
         }
         self.pin()?;
-        let mut created = None;
+        let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];
         let mut confirmed = vec![false; tasks.len()];
         let sharded = self.shards.len() > 1;
@@ -308,15 +315,15 @@ impl Queue {
             };
             for &i in &idx {
                 confirmed[i] = true;
+                created[i] = c;
             }
-            created.get_or_insert(c);
             let queued = flags.iter().filter(|f| **f == Pushed::Queued).count() as u64;
             for (i, f) in idx.into_iter().zip(flags) {
                 out[i] = f;
             }
             self.wake_others(shard, queued)?;
         }
-        Ok((created.unwrap_or_else(Utc::now), out))
+        Ok((created, out))
     }
 
     fn push_shard(

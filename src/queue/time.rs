@@ -124,7 +124,7 @@ impl Queue {
         let (created, queued) = self.push(std::slice::from_ref(&task))?;
         Ok(Some((
             task,
-            created,
+            created[0],
             queued.first().copied().unwrap_or(false),
         )))
     }

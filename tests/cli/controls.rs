@@ -647,7 +647,15 @@ fn kept_results_and_kept_errors_free_their_slot_of_a_cap() {
 fn a_rate_finer_than_a_microsecond_a_task_lets_tasks_go() {
     let r = redis();
     // 10^9 a ms: a token every 10^-9 ms, which rounded to 0.000000 stopped every claim.
-    for rate in ["1000000000/1ms", "18446744073709551615/s"] {
+    // A bucket bigger than --burst's bound is refused, not stored as a double.
+    rpq(&r)
+        .args(["limit", "--rate", "18446744073709551615/s"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "at most 1000000000 tasks per duration",
+        ));
+    for rate in ["1000000000/1ms", "1000000000/s"] {
         rpq(&r).args(["limit", "--rate", rate]).assert().success();
         push_lines(&r, "default", &lines(mixed(3)));
         let out = rpq(&r)

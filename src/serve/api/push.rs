@@ -86,7 +86,7 @@ async fn push_tasks(
     app: &Arc<App>,
     q: &str,
     batch: Vec<NewTask>,
-) -> ApiResult<(Vec<NewTask>, DateTime<Utc>, Vec<bool>)> {
+) -> ApiResult<(Vec<NewTask>, Vec<DateTime<Utc>>, Vec<bool>)> {
     let name = q.to_string();
     blocking(app, move |b| {
         b.with_push(&name, |q| q.push(&batch))
@@ -105,7 +105,7 @@ async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> 
         StatusCode::OK
     };
     let line = Pushed {
-        task: task.queued(created.timestamp_millis()),
+        task: task.queued(created[0].timestamp_millis()),
         queued,
         line: None,
     };
@@ -167,7 +167,8 @@ async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response
                     .with("errors", &errors));
             }
         };
-        for (((line, _), t), queued) in chunk.iter().zip(&batch).zip(flags) {
+        for ((((line, _), t), queued), created) in chunk.iter().zip(&batch).zip(flags).zip(created)
+        {
             pushed.push(Pushed {
                 task: t.queued(created.timestamp_millis()),
                 queued,
