@@ -35,17 +35,6 @@ fn stop_plain(procs: Vec<Proc>) {
     }
 }
 
-/// When consumer `name` of `queue` last claimed, acked or extended (the consumers hash).
-fn last_seen(c: &mut redis::Connection, queue: &str, name: &str) -> i64 {
-    let v: Option<String> = redis::cmd("HGET")
-        .arg(Keys::new(queue, 0).consumers())
-        .arg(name)
-        .query(c)
-        .unwrap();
-    v.and_then(|v| v.split('|').next().and_then(|s| s.parse().ok()))
-        .unwrap_or(0)
-}
-
 /// `n` consumers `c0..` of the default queue, each printing NDJSON, with `args` besides.
 fn consumers(r: &RedisServer, n: usize, args: &[&str]) -> Vec<Proc> {
     (0..n)

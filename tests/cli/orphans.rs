@@ -432,6 +432,14 @@ fn a_stopped_pipe_consumer_leaves_nothing_its_handlers_started() {
 fn a_consumer_whose_guard_is_killed_says_so_and_goes_on() {
     let r = redis();
     let consumer = Proc::start(&r, &["consume", "--exec", "true"]);
+    // The guard is killed once it is running, not while its consumer still waits for it to
+    // start (that is a guard that could not be started, another warning): the consumer starts
+    // it before its first claim, so once a task is done, the guard is up.
+    push_one(&r, "t", "before");
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "the first task to be done", || {
+        stat(&mut c, "default", "done") == 1
+    });
     let mut guard = None;
     wait_until(Duration::from_secs(10), "the consumer's guard", || {
         guard = guard_of(consumer.pid());
@@ -444,9 +452,8 @@ fn a_consumer_whose_guard_is_killed_says_so_and_goes_on() {
         consumer.stderr_has("the guard of this consumer")
     });
     push_one(&r, "t", "after");
-    let mut c = conn(&r);
     wait_until(Duration::from_secs(10), "the task to be done", || {
-        stat(&mut c, "default", "done") == 1
+        stat(&mut c, "default", "done") == 2
     });
     consumer.signal(libc::SIGTERM);
     let e = consumer.end(Duration::from_secs(30));

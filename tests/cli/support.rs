@@ -424,6 +424,18 @@ pub fn push_lines(server: &RedisServer, queue: &str, lines: &[String]) {
         .success();
 }
 
+/// When consumer `name` of `queue` last claimed, acked or extended (the consumers hash); 0
+/// before it ever did.
+pub fn last_seen(c: &mut redis::Connection, queue: &str, name: &str) -> i64 {
+    let v: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).consumers())
+        .arg(name)
+        .query(c)
+        .unwrap();
+    v.and_then(|v| v.split('|').next().and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
 /// Waits until `cond` holds, polling Redis state; panics after `limit` with `what`.
 pub fn wait_until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     let end = Instant::now() + limit;

@@ -617,17 +617,6 @@ fn serve_errors_are_json_with_the_right_status() {
     );
 }
 
-/// When consumer `name` of `queue` last claimed, acked or extended (the consumers hash).
-fn last_seen(c: &mut redis::Connection, queue: &str, name: &str) -> i64 {
-    let v: Option<String> = redis::cmd("HGET")
-        .arg(crate::support::Keys::new(queue, 0).consumers())
-        .arg(name)
-        .query(c)
-        .unwrap();
-    v.and_then(|v| v.split('|').next().and_then(|s| s.parse().ok()))
-        .unwrap_or(0)
-}
-
 /// Pause and resume through the API, under a running consumer: after the pause answers, the
 /// consumer claims nothing (by the server's clock) until the resume, which wakes it at once;
 /// stats and /metrics show what is paused; a pause of one priority for a while ends on the
@@ -656,7 +645,10 @@ fn serve_pause_stops_a_running_consumer_and_resume_lets_it_go() {
     wait_until(
         Duration::from_secs(10),
         "the consumer to claim again",
-        || crate::support::in_flight(&mut c, "q") == 0 && last_seen(&mut c, "q", "c1") > paused_at,
+        || {
+            crate::support::in_flight(&mut c, "q") == 0
+                && crate::support::last_seen(&mut c, "q", "c1") > paused_at
+        },
     );
     let done = crate::support::stat(&mut c, "q", "done");
     assert!(done < 200, "the pause came too late to hold anything back");
