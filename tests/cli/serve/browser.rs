@@ -113,12 +113,21 @@ impl Browser {
         .to_string()
     }
 
+    /// Clicks the element `css` finds. The page redraws its lists on every poll, so the
+    /// element found may be replaced by its redrawn twin before the click lands (a stale
+    /// element): then the twin is found and clicked.
     fn click(&self, css: &str) {
-        let el = self
-            .rt
-            .block_on(self.c().find(fantoccini::Locator::Css(css)))
-            .unwrap_or_else(|e| panic!("{css}: {e}"));
-        self.rt.block_on(el.click()).unwrap();
+        for _ in 0..10 {
+            let el = self
+                .rt
+                .block_on(self.c().find(fantoccini::Locator::Css(css)))
+                .unwrap_or_else(|e| panic!("{css}: {e}"));
+            match self.rt.block_on(el.click()) {
+                Err(e) if e.is_stale_element_reference() => continue,
+                r => return r.unwrap_or_else(|e| panic!("{css}: {e}")),
+            }
+        }
+        panic!("{css}: replaced before every one of 10 clicks");
     }
 
     fn type_into(&self, css: &str, text: &str) {
