@@ -30,6 +30,7 @@ mod shards;
 mod stored;
 mod time;
 mod types;
+pub mod usage;
 
 pub use losses::evicts;
 pub use types::*;
