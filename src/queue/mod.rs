@@ -12,6 +12,7 @@
 //! `types` the public data. `losses` what the server can lose (an evicting policy, a restart
 //! that came back with less).
 
+pub mod bulk;
 mod claim;
 mod clear;
 mod controls;

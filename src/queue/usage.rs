@@ -12,8 +12,10 @@
 
 use super::keys;
 use super::stored::Field;
-use super::Queue;
+use super::{ListQuery, Queue, State, TaskInfo};
+use crate::task::ms_to_time;
 use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -381,6 +383,219 @@ impl Queue {
         let mut next = || r.next().unwrap_or_else(|| Ok(vec![]));
         let (total, this, last) = (next()?, next()?, next()?);
         Ok(Usage::parse(&total, &this, &last, frac))
+    }
+}
+
+/// A consumer not heard from for this long is shown as gone (greyed out in the page): three
+/// of its idle reports missed.
+pub const GONE_AFTER: Duration = Duration::from_secs(30);
+
+/// ... and for this long, no longer shown (the entry itself goes after `FORGET_AFTER`).
+pub const HIDE_AFTER: Duration = Duration::from_secs(3600);
+
+/// Tasks in flight, and tasks waiting, read for the workers view and the breakdown by type: the
+/// first this many of each state (the rest are counted in the totals, not by type or holder).
+pub const LOOK_AT: usize = 1000;
+
+/// A consumer as the workers view shows it: what it said of itself, whether it is still heard
+/// from, and the tasks it holds now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Worker {
+    pub name: String,
+    /// Null for a consumer that announced nothing (an HTTP worker, an older rpq).
+    pub host: Option<String>,
+    pub pid: Option<u32>,
+    pub concurrency: Option<u64>,
+    pub handler: Option<String>,
+    pub command: Option<String>,
+    #[serde(with = "crate::task::rfc3339::opt")]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(with = "crate::task::rfc3339")]
+    pub last_seen: DateTime<Utc>,
+    /// Heard from within `GONE_AFTER`.
+    pub live: bool,
+    pub done: u64,
+    pub failed: Option<u64>,
+    pub holding: Vec<Holding>,
+}
+
+/// A task a consumer holds, and for how long.
+#[derive(Debug, Clone, Serialize)]
+pub struct Holding {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(with = "crate::task::rfc3339")]
+    pub claimed_at: DateTime<Utc>,
+    pub held_ms: u64,
+}
+
+/// The workers of a queue, read at `at` (the server's clock).
+#[derive(Debug, Clone, Serialize)]
+pub struct Workers {
+    pub queue: String,
+    #[serde(with = "crate::task::rfc3339")]
+    pub at: DateTime<Utc>,
+    /// Whether every task in flight was looked at (false: more than `LOOK_AT`).
+    pub complete: bool,
+    pub workers: Vec<Worker>,
+}
+
+/// One type of a queue: tasks waiting and in flight now (of the first `LOOK_AT` of each), and
+/// what the consumers reported of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeRow {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub waiting: u64,
+    pub in_flight: u64,
+    pub done: u64,
+    pub failed: u64,
+    pub done_per_min: f64,
+    pub failed_per_min: f64,
+}
+
+/// The breakdown of a queue by type.
+#[derive(Debug, Clone, Serialize)]
+pub struct Types {
+    pub queue: String,
+    #[serde(with = "crate::task::rfc3339")]
+    pub at: DateTime<Utc>,
+    /// Whether every waiting and in-flight task was looked at (false: the counts are of the
+    /// first `LOOK_AT` of each state).
+    pub complete: bool,
+    pub types: Vec<TypeRow>,
+}
+
+impl Queue {
+    /// The first `LOOK_AT` tasks of a state, and whether that was all of them.
+    fn first_of(&mut self, state: State) -> Result<(Vec<TaskInfo>, bool)> {
+        let page = self.list(&ListQuery {
+            state,
+            kind: None,
+            priority: None,
+            n: LOOK_AT,
+            after: None,
+        })?;
+        Ok((page.tasks, !page.more))
+    }
+
+    /// The workers view: every consumer heard from within `HIDE_AFTER` (announced or only in
+    /// the consumers hash), live ones first, then by name, with the tasks each holds now.
+    pub fn workers_view(&mut self) -> Result<Workers> {
+        let now_ms = self.server_ms()?;
+        let said = self.workers()?;
+        let seen = self.counters()?.consumers;
+        let (flying, complete) = self.first_of(State::InFlight)?;
+        let mut out: Vec<Worker> = Vec::new();
+        for w in &said {
+            let seen_ms = seen
+                .iter()
+                .find(|c| c.name == w.name)
+                .map_or(w.seen_at, |c| c.last_seen.timestamp_millis().max(w.seen_at));
+            out.push(Worker {
+                name: w.name.clone(),
+                host: Some(w.host.clone()),
+                pid: Some(w.pid),
+                concurrency: Some(w.concurrency),
+                handler: Some(w.handler.clone()),
+                command: Some(w.command.clone()),
+                started_at: Some(ms_to_time(w.started_at)),
+                last_seen: ms_to_time(seen_ms),
+                live: false,
+                done: w.done,
+                failed: Some(w.failed),
+                holding: vec![],
+            });
+        }
+        for c in seen
+            .iter()
+            .filter(|c| !said.iter().any(|w| w.name == c.name))
+        {
+            out.push(Worker {
+                name: c.name.clone(),
+                host: None,
+                pid: None,
+                concurrency: None,
+                handler: None,
+                command: None,
+                started_at: None,
+                last_seen: c.last_seen,
+                live: false,
+                done: c.done,
+                failed: None,
+                holding: vec![],
+            });
+        }
+        let age = |w: &Worker| now_ms - w.last_seen.timestamp_millis();
+        out.retain(|w| age(w) < HIDE_AFTER.as_millis() as i64);
+        for w in &mut out {
+            w.live = age(w) < GONE_AFTER.as_millis() as i64;
+        }
+        for t in flying {
+            let (Some(who), Some(at)) = (&t.consumer, t.claimed_at) else {
+                continue;
+            };
+            if let Some(w) = out.iter_mut().find(|w| &w.name == who) {
+                w.holding.push(Holding {
+                    id: t.task.id.clone(),
+                    kind: t.task.kind.clone(),
+                    claimed_at: at,
+                    held_ms: (now_ms - at.timestamp_millis()).max(0) as u64,
+                });
+            }
+        }
+        out.sort_by(|a, b| b.live.cmp(&a.live).then_with(|| a.name.cmp(&b.name)));
+        Ok(Workers {
+            queue: self.name.clone(),
+            at: ms_to_time(now_ms),
+            complete,
+            workers: out,
+        })
+    }
+
+    /// The breakdown by type: waiting and in flight from the first `LOOK_AT` tasks of each
+    /// state, done and failed (totals and per minute) from the consumers' reports. Bounded:
+    /// two reads of at most `LOOK_AT` tasks and three small hashes, whatever the queue holds.
+    pub fn types_view(&mut self) -> Result<Types> {
+        let now_ms = self.server_ms()?;
+        let (waiting, all_waiting) = self.first_of(State::Waiting)?;
+        let (flying, all_flying) = self.first_of(State::InFlight)?;
+        let usage = self.usage()?;
+        let mut by: BTreeMap<String, TypeRow> = BTreeMap::new();
+        let row = |by: &mut BTreeMap<String, TypeRow>, kind: &str| {
+            by.entry(kind.to_string()).or_insert_with(|| TypeRow {
+                kind: kind.to_string(),
+                waiting: 0,
+                in_flight: 0,
+                done: 0,
+                failed: 0,
+                done_per_min: 0.0,
+                failed_per_min: 0.0,
+            });
+        };
+        for t in &waiting {
+            row(&mut by, &t.task.kind);
+            by.get_mut(&t.task.kind).expect("added").waiting += 1;
+        }
+        for t in &flying {
+            row(&mut by, &t.task.kind);
+            by.get_mut(&t.task.kind).expect("added").in_flight += 1;
+        }
+        for u in &usage.types {
+            row(&mut by, &u.kind);
+            let r = by.get_mut(&u.kind).expect("added");
+            r.done = u.done;
+            r.failed = u.failed;
+            r.done_per_min = u.done_per_min;
+            r.failed_per_min = u.failed_per_min;
+        }
+        Ok(Types {
+            queue: self.name.clone(),
+            at: ms_to_time(now_ms),
+            complete: all_waiting && all_flying,
+            types: by.into_values().collect(),
+        })
     }
 }
 
