@@ -121,6 +121,16 @@ impl Browser {
         self.rt.block_on(el.click()).unwrap();
     }
 
+    /// Clicks the element `css` finds, in one script: a table redrawn by the poll between
+    /// finding an element and clicking it would make the click miss.
+    fn click_now(&self, css: &str) {
+        let css = serde_json::to_string(css).unwrap();
+        let found = self.js(&format!(
+            "const e = document.querySelector({css}); if (e) e.click(); return !!e;"
+        ));
+        assert_eq!(found, json!(true), "nothing matches {css}");
+    }
+
     fn type_into(&self, css: &str, text: &str) {
         let el = self
             .rt
@@ -1055,7 +1065,7 @@ fn browser_overview_of_100_queues_sorts_by_backlog_filters_and_folds_idle_ones()
         "the count is cut"
     );
     b.js("window.scrollTo(0, 0); document.activeElement.blur(); return 0;");
-    b.screenshot("overview-desktop");
+    b.screenshot("overview-100-desktop");
     // On a phone, a dense row per queue: one line each, and tiles that show their numbers whole.
     b.size(390, 844);
     b.wait_js(
@@ -1067,7 +1077,7 @@ fn browser_overview_of_100_queues_sorts_by_backlog_filters_and_folds_idle_ones()
         json!(true)
     );
     b.js("document.getElementById('queues').scrollIntoView(); return 0;");
-    b.screenshot("overview-phone");
+    b.screenshot("overview-100-phone");
 }
 
 #[test]
@@ -1124,7 +1134,10 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
     assert_eq!(cells[3], json!("2"));
     assert_eq!(cells[4], json!("exec: sleep 60"));
     assert!(cells[7].as_str().unwrap().contains("s1 · slow"), "{cells}");
-    b.wait_js("the tab's count", "document.getElementById('tab-consumers').textContent === 'Workers2'");
+    b.wait_js(
+        "the tab's count",
+        "document.getElementById('tab-consumers').textContent === 'Workers2'",
+    );
     b.screenshot("workers-desktop");
     b.size(390, 844);
     b.screenshot("workers-phone");
@@ -1142,7 +1155,7 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
     b.size(390, 844);
     b.screenshot("types-phone");
     b.size(1280, 900);
-    b.click("#tasks tbody tr[data-id=w] button[data-type]");
+    b.click_now("#tasks tbody tr[data-id=w] button[data-type]");
     b.wait_js(
         "the w tasks",
         "document.querySelectorAll('#tasks tbody tr').length === 4",
@@ -1160,7 +1173,7 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
     );
     let cell = b.text("#tasks tbody tr[data-id=big] td.payload");
     assert!(cell.ends_with("… (2.9 MB)") && cell.len() < 400, "{cell}");
-    b.click("#tasks tbody tr[data-id=big] button[data-open]");
+    b.click_now("#tasks tbody tr[data-id=big] button[data-open]");
     b.wait_js(
         "the whole payload",
         "(document.querySelector('#d-body .payload-json')?.textContent || '').length > 3000000",
@@ -1169,19 +1182,19 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
 
     // A selection: two waiting tasks moved to high, after a confirming second click.
     b.wait_js("closed", "document.getElementById('drawer').hidden");
-    b.click("#tasks input[data-select=w0]");
-    b.click("#tasks input[data-select=w1]");
+    b.click_now("#tasks input[data-select=w0]");
+    b.click_now("#tasks input[data-select=w1]");
     b.wait_js(
         "the bulk bar",
         "document.querySelector('#bulk .what')?.textContent === '2 selected tasks:'",
     );
     b.screenshot("bulk-selection");
-    b.click("#bulk button[data-bulk=move][data-priority='1']");
+    b.click_now("#bulk button[data-bulk=move][data-priority='1']");
     assert_eq!(
         b.text("#bulk button[data-bulk=move][data-priority='1']"),
         "Sure?"
     );
-    b.click("#bulk button[data-bulk=move][data-priority='1']");
+    b.click_now("#bulk button[data-bulk=move][data-priority='1']");
     b.wait_js(
         "moved",
         "document.getElementById('toast').textContent.startsWith('Moved: 2 tasks')",
@@ -1210,8 +1223,8 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
         "document.querySelectorAll('#tasks tbody tr').length === 30",
     );
     assert_eq!(b.text("#bulk .what"), "Every dead task matching type a:");
-    b.click("#bulk button[data-bulk=retry]");
-    b.click("#bulk button[data-bulk=retry]");
+    b.click_now("#bulk button[data-bulk=retry]");
+    b.click_now("#bulk button[data-bulk=retry]");
     b.wait_js(
         "retried",
         "document.getElementById('toast').textContent.startsWith('Retry: 30 tasks')",
@@ -1234,7 +1247,7 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
         "document.querySelectorAll('#found li').length === 10",
     );
     b.screenshot("search");
-    b.click("#found li a");
+    b.click_now("#found li a");
     b.wait_js("its drawer", "!document.getElementById('drawer').hidden && document.getElementById('d-title').textContent.startsWith('d3')");
     worker.signal(libc::SIGKILL);
 }
