@@ -146,13 +146,8 @@ fn serve_bulk_retry_of_500_dead_tasks_filtered_by_type_moves_exactly_those() {
         .assert()
         .success();
     let s = Serve::start(&r, &[]);
-    let v = s
-        .post(
-            "/api/queues/bulk/bulk",
-            &json!({"action": "retry", "filter": {"state": "dead", "type": "a"}}),
-        )
-        .expect(200)
-        .json();
+    let bulk = |body: Value| s.post("/api/queues/bulk/bulk", &body).expect(200).json();
+    let v = bulk(json!({"action": "retry", "filter": {"state": "dead", "type": "a"}}));
     assert_eq!(
         v,
         json!({"queue": "bulk", "action": "retry", "matched": 500, "changed": 500, "skipped": 0, "more": false})
@@ -178,13 +173,8 @@ fn serve_bulk_retry_of_500_dead_tasks_filtered_by_type_moves_exactly_those() {
     assert_eq!(ids("waiting"), want_a);
     assert_eq!(ids("dead"), want_b);
     // By ids: two moved to high (one is dead, one unknown), then cancelled by a filter.
-    let v = s
-        .post(
-            "/api/queues/bulk/bulk",
-            &json!({"action": "move", "priority": "high", "ids": ["a-1", "a-2", "b-1", "nope"]}),
-        )
-        .expect(200)
-        .json();
+    let v =
+        bulk(json!({"action": "move", "priority": "high", "ids": ["a-1", "a-2", "b-1", "nope"]}));
     assert_eq!(
         (&v["changed"], &v["skipped"]),
         (&json!(2), &json!(2)),
@@ -196,25 +186,13 @@ fn serve_bulk_retry_of_500_dead_tasks_filtered_by_type_moves_exactly_those() {
         .json();
     assert_eq!(first["tasks"][0]["priority"], 1);
     assert_eq!(first["tasks"][1]["priority"], 1);
-    let v = s
-        .post(
-            "/api/queues/bulk/bulk",
-            &json!({"action": "cancel", "filter": {"state": "waiting", "priority": "high"}}),
-        )
-        .expect(200)
-        .json();
+    let v = bulk(json!({"action": "cancel", "filter": {"state": "waiting", "priority": "high"}}));
     assert_eq!(
         (&v["matched"], &v["changed"]),
         (&json!(2), &json!(2)),
         "{v}"
     );
-    let v = s
-        .post(
-            "/api/queues/bulk/bulk",
-            &json!({"action": "purge", "ids": ["b-0", "b-1"]}),
-        )
-        .expect(200)
-        .json();
+    let v = bulk(json!({"action": "purge", "ids": ["b-0", "b-1"]}));
     assert_eq!(v["changed"], 2);
     assert_eq!(ids("dead").len(), 98);
     // Refused: what is unclear is a 400 with one line, and nothing is done.
@@ -354,5 +332,50 @@ fn serve_metrics_histograms_count_what_a_consume_run_ran() {
             assert!(*prev <= labels, "{prev} after {labels} in\n{text}");
         }
         family.push(labels);
+    }
+}
+
+#[test]
+fn a_starting_consumer_forgets_workers_gone_for_a_day_and_clear_all_drops_the_reports() {
+    let r = redis();
+    push_lines(&r, "f", &typed(2, "t"));
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut rc = conn(&r);
+    for (name, ago) in [("old", 2 * 86_400_000), ("recent", 60_000)] {
+        let w = json!({"name": name, "seen_at": now - ago});
+        let _: () = redis::cmd("HSET")
+            .arg(workers_key("f"))
+            .arg(name)
+            .arg(w.to_string())
+            .query(&mut rc)
+            .unwrap();
+    }
+    // Not JSON: forgotten too, rather than kept for ever.
+    let _: () = redis::cmd("HSET")
+        .arg(workers_key("f"))
+        .arg("junk")
+        .arg("\u{1}not json")
+        .query(&mut rc)
+        .unwrap();
+    rpq(&r)
+        .args(["--queue", "f", "consume", "--drain", "--name", "c1"])
+        .assert()
+        .success();
+    let mut names: Vec<String> = redis::cmd("HKEYS")
+        .arg(workers_key("f"))
+        .query(&mut rc)
+        .unwrap();
+    names.sort();
+    assert_eq!(names, ["c1", "recent"]);
+    let usage = rpq::queue::keys::usage("f");
+    let fields: u64 = redis::cmd("HLEN").arg(&usage).query(&mut rc).unwrap();
+    assert!(fields > 0);
+    rpq(&r)
+        .args(["--queue", "f", "clear", "--all", "--yes"])
+        .assert()
+        .success();
+    for key in [workers_key("f"), usage] {
+        let n: u64 = redis::cmd("EXISTS").arg(&key).query(&mut rc).unwrap();
+        assert_eq!(n, 0, "{key} is left");
     }
 }
