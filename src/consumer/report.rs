@@ -8,12 +8,16 @@ use crate::config::Config;
 use crate::queue::usage::{Tally, WorkerSays};
 use crate::queue::Queue;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How often a report goes at most: tallies of a busy consumer are added up meanwhile.
 const EVERY: Duration = Duration::from_secs(1);
+
+/// How long a consumer that ends waits for its last report: a Redis that is frozen or away must
+/// not hold the exit up (the tallies of that last second are lost then).
+const LAST_REPORT: Duration = Duration::from_millis(500);
 
 /// How often an idle consumer reports all the same, to show it is alive (the dashboard greys
 /// out one not heard from for three times this).
@@ -30,15 +34,25 @@ struct Shared {
     done: AtomicU64,
     failed: AtomicU64,
     stop: AtomicBool,
+    /// Set by the thread as it returns.
+    ended: Mutex<bool>,
+    ended_cv: Condvar,
 }
 
 impl Reporter {
+    /// Starts the thread, its connection opened here (so a consumer's connections open in one
+    /// order: its own, this one, then the heartbeat's); one that fails is tried again later.
     pub fn start(cfg: Config, me: WorkerSays) -> Reporter {
         let shared = Arc::new(Shared::default());
         let s = Arc::clone(&shared);
+        let q = Queue::open(&cfg).ok();
         let thread = std::thread::Builder::new()
             .name("report".into())
-            .spawn(move || report(&s, &cfg, me))
+            .spawn(move || {
+                report(&s, &cfg, q, me);
+                *s.ended.lock().unwrap() = true;
+                s.ended_cv.notify_all();
+            })
             .expect("spawning the report thread");
         Reporter {
             shared,
@@ -62,8 +76,7 @@ impl Reporter {
     }
 }
 
-fn report(s: &Shared, cfg: &Config, mut me: WorkerSays) {
-    let mut q: Option<Queue> = None;
+fn report(s: &Shared, cfg: &Config, mut q: Option<Queue>, mut me: WorkerSays) {
     let mut last: Option<Instant> = None;
     // Pruning waits for the first report that is written (the queue may not exist yet).
     let mut prune = true;
@@ -106,9 +119,19 @@ fn report(s: &Shared, cfg: &Config, mut me: WorkerSays) {
 impl Drop for Reporter {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            t.thread().unpark();
+        let Some(t) = self.thread.take() else { return };
+        t.thread().unpark();
+        let ended = self.shared.ended.lock().unwrap();
+        let (ended, _) = self
+            .shared
+            .ended_cv
+            .wait_timeout_while(ended, LAST_REPORT, |e| !*e)
+            .unwrap();
+        if *ended {
+            drop(ended);
             let _ = t.join();
         }
+        // Else it is left to end with the process, in the middle of a call to a Redis that does
+        // not answer.
     }
 }

@@ -4,8 +4,9 @@
 //! answers 501 and says which command it waits for (none does today).
 //!
 //! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `schedules`, `work`
-//! for workers over HTTP, `workers` for who works on what, and `server` for what is about the server as a whole); `error` is the
-//! one error type, `extract` what a request carries, checked.
+//! for workers over HTTP, `workers` for who works on what and by type, `search` across queues,
+//! `bulk` for one action on many tasks, and `server` for what is about the server as a whole);
+//! `error` is the one error type, `extract` what a request carries, checked.
 
 mod bulk;
 mod dead;

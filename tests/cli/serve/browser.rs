@@ -1140,6 +1140,7 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
     );
     b.screenshot("workers-desktop");
     b.size(390, 844);
+    b.js("document.getElementById('tabs').scrollIntoView(); return 0;");
     b.screenshot("workers-phone");
     b.size(1280, 900);
 
@@ -1153,6 +1154,7 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
     assert_eq!((&slow[1], &slow[2]), (&json!("0"), &json!("2")), "{slow}");
     b.screenshot("types-desktop");
     b.size(390, 844);
+    b.js("document.getElementById('tabs').scrollIntoView(); return 0;");
     b.screenshot("types-phone");
     b.size(1280, 900);
     b.click_now("#tasks tbody tr[data-id=w] button[data-type]");
