@@ -18,6 +18,7 @@ mod heartbeat;
 mod listener;
 mod pipe;
 mod pool;
+mod report;
 mod slots;
 mod spawn;
 pub mod waker;
@@ -40,6 +41,7 @@ use heartbeat::Heartbeat;
 use listener::Listener;
 use pool::{Done, Event, Pool, Running};
 use rand::Rng;
+use report::Reporter;
 use slots::Slots;
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -118,6 +120,25 @@ impl Options {
     fn command(&self) -> &str {
         self.pipe.as_deref().or(self.exec.as_deref()).unwrap_or("")
     }
+
+    /// What a consumer with these options says of itself when it starts (issue 28).
+    fn announcement(&self) -> crate::queue::usage::WorkerSays {
+        let handler = match (&self.pipe, &self.exec) {
+            (Some(_), _) => "pipe",
+            (None, Some(_)) => "exec",
+            (None, None) => "simulated",
+        };
+        crate::queue::usage::WorkerSays {
+            name: self.name.clone(),
+            host: hostname(),
+            pid: std::process::id(),
+            concurrency: self.concurrency as u64,
+            handler: handler.to_string(),
+            command: self.command().to_string(),
+            started_at: Utc::now().timestamp_millis(),
+            ..Default::default()
+        }
+    }
 }
 
 /// What a consumer did, for its exit status.
@@ -169,6 +190,8 @@ struct Consumer<'a> {
     out: &'a Output,
     q: Queue,
     heartbeat: Heartbeat,
+    /// What it says of itself and what it ran, for the dashboard (issue 28).
+    reporter: Reporter,
     claim: ClaimOptions,
     acks: PendingAcks,
     summary: Summary,
@@ -211,6 +234,7 @@ impl<'a> Consumer<'a> {
         let mut q = Queue::open(cfg)?;
         q.watch_losses()?;
         let heartbeat = Heartbeat::start(cfg.clone(), o.name.clone(), o.lease);
+        let reporter = Reporter::start(cfg.clone(), o.announcement());
         let (tx, events) = mpsc::channel();
         let pool = Pool::new(o, &cfg.queue, &tx, out, sd, heartbeat.watch());
         // More than one task in hand at once (slots, or a --pipe handler given several): an
@@ -223,6 +247,7 @@ impl<'a> Consumer<'a> {
             out,
             q,
             heartbeat,
+            reporter,
             claim: ClaimOptions {
                 consumer: o.name.clone(),
                 lease: o.lease,
@@ -637,6 +662,16 @@ impl<'a> Consumer<'a> {
         let lost = self.heartbeat.untrack(&lease);
         let cancelled =
             self.heartbeat.take_cancelled(&lease) || matches!(result, HandlerResult::Cancelled);
+        if !cancelled && !lost {
+            let ok = match &result {
+                HandlerResult::Done(_) => Some(true),
+                HandlerResult::Released => None,
+                _ => Some(false),
+            };
+            if let Some(ok) = ok {
+                self.tally(&c, ok, run.started.elapsed());
+            }
+        }
         let line = Finished {
             task: c.task.clone(),
             consumer: self.o.name.clone(),
@@ -673,6 +708,20 @@ impl<'a> Consumer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Counts a task that ended in the report (issue 28): its type, how it ended, how long it
+    /// waited (first attempts only: when a retry fell due is not known here) and ran.
+    fn tally(&self, c: &Claimed, ok: bool, ran: Duration) {
+        let t = &c.task;
+        let wait = (t.attempt <= 1)
+            .then(|| {
+                (c.claimed_at - t.due_at.unwrap_or(t.created_at))
+                    .to_std()
+                    .ok()
+            })
+            .flatten();
+        self.reporter.record(&t.kind, ok, wait, ran);
     }
 
     /// Tasks whose body cannot be read go to the dead set with the reason, and get their
@@ -1088,16 +1137,19 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
 
 /// `HOST-PID`: distinct for every consumer process on every machine.
 pub fn default_name() -> String {
+    format!("{}-{}", hostname(), std::process::id())
+}
+
+fn hostname() -> String {
     let mut buf = [0u8; 256];
     // SAFETY: gethostname writes at most buf.len() bytes into buf.
     let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let host = if ok {
+    if ok {
         let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
         String::from_utf8_lossy(&buf[..end]).into_owned()
     } else {
         "host".to_string()
-    };
-    format!("{host}-{}", std::process::id())
+    }
 }
 
 #[cfg(test)]

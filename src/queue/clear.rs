@@ -57,6 +57,13 @@ impl Queue {
                 .collect();
             let mut pipe = redis::pipe();
             pipe.cmd("UNLINK").arg(k.consumers()).ignore();
+            if shard == 0 {
+                // Issue 28: what the consumers said of themselves and ran, by type.
+                pipe.cmd("UNLINK")
+                    .arg(keys::workers(&self.name))
+                    .arg(keys::usage(&self.name))
+                    .ignore();
+            }
             if !totals.is_empty() {
                 pipe.cmd("HDEL").arg(k.stats()).arg(totals).ignore();
             }

@@ -228,6 +228,10 @@ pub const SHARD_SEP: char = '#';
 /// before it existed has none, and its shards past the first are under `{NAME.N}`.
 pub const TAGS_FIELD: &str = "tags";
 pub const WAKE_ALL_SUFFIX: &str = "wake:all";
+/// What each consumer says of itself (issue 28: host, pid, handler, counts), by name.
+pub const WORKERS_SUFFIX: &str = "workers";
+/// What the consumers ran, by type: totals and histograms of time waited and run (issue 28).
+pub const USAGE_SUFFIX: &str = "usage";
 
 /// Before the task id in the key of a kept result (`Keys::result`); no suffix of `LAYOUT` starts
 /// with it.
@@ -381,6 +385,22 @@ pub fn queue_of_meta(key: &str) -> Option<&str> {
 /// wait on both, also on Redis Cluster).
 pub fn wake_all(name: &str) -> String {
     key(name, WAKE_ALL_SUFFIX)
+}
+
+/// The hash of what the consumers of a queue say of themselves (`queue::usage`): outside the
+/// layout, as no claim or ack script touches it.
+pub fn workers(name: &str) -> String {
+    key(name, WORKERS_SUFFIX)
+}
+
+/// The hash of what the consumers of a queue ran, by type (`queue::usage`).
+pub fn usage(name: &str) -> String {
+    key(name, USAGE_SUFFIX)
+}
+
+/// Done and failed by type in one minute (`minute` since the epoch), a hash that expires.
+pub fn usage_minute(name: &str, minute: i64) -> String {
+    key(name, &format!("{USAGE_SUFFIX}:{minute}"))
 }
 
 /// The shard that holds task `id` of a queue of `n` shards: a fixed hash of the id (FNV-1a), so

@@ -12,6 +12,7 @@
 //! `types` the public data. `losses` what the server can lose (an evicting policy, a restart
 //! that came back with less).
 
+pub mod bulk;
 mod claim;
 mod clear;
 mod controls;
@@ -30,6 +31,7 @@ mod shards;
 mod stored;
 mod time;
 mod types;
+pub mod usage;
 
 pub use losses::evicts;
 pub use types::*;

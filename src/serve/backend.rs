@@ -5,8 +5,9 @@
 
 use crate::config::Config;
 use crate::conn::is_connection_error;
-use crate::queue::Queue;
+use crate::queue::usage::Usage;
 use crate::queue::Stats;
+use crate::queue::{Found, ListQuery, Queue, State, TaskInfo};
 use anyhow::Result;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -200,6 +201,64 @@ impl Backend {
         self.queue_names()?
             .iter()
             .map(|name| self.stats(name))
+            .collect()
+    }
+
+    /// Search across queues (issue 28): the task with this id in every queue that holds it (or
+    /// keeps its result), by queue name.
+    pub fn find_id(&self, id: &str) -> Result<Vec<(String, Found)>> {
+        let mut out = Vec::new();
+        for name in self.queue_names()? {
+            let ids = vec![id.to_string()];
+            if let Some(found) = self
+                .with(&name, |q| q.show_or_finished(&ids))?
+                .pop()
+                .flatten()
+            {
+                out.push((name, found));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Search across queues: tasks of type `kind` in `states`, the first `per_queue` of each
+    /// state of each queue and `cap` in all; true when more may match.
+    pub fn find_type(
+        &self,
+        kind: &str,
+        states: &[State],
+        per_queue: usize,
+        cap: usize,
+    ) -> Result<(Vec<(String, TaskInfo)>, bool)> {
+        let mut out = Vec::new();
+        let mut more = false;
+        for name in self.queue_names()? {
+            for &state in states {
+                let query = ListQuery {
+                    state,
+                    kind: Some(kind.to_string()),
+                    priority: None,
+                    n: per_queue,
+                    after: None,
+                };
+                let page = self.with(&name, |q| q.list(&query))?;
+                more |= page.more;
+                out.extend(page.tasks.into_iter().map(|t| (name.clone(), t)));
+                if out.len() >= cap {
+                    out.truncate(cap);
+                    return Ok((out, true));
+                }
+            }
+        }
+        Ok((out, more))
+    }
+
+    /// What the consumers of every queue reported by type (issue 28), by queue name: two
+    /// round trips a queue, for `/metrics`.
+    pub fn usage_all(&self) -> Result<Vec<(String, Usage)>> {
+        self.queue_names()?
+            .into_iter()
+            .map(|name| Ok((name.clone(), self.with(&name, Queue::usage)?)))
             .collect()
     }
 

@@ -1,7 +1,11 @@
 //! `/metrics` in the OpenMetrics text format (which Prometheus reads), encoded by the
 //! prometheus-client crate from one `stats` snapshot per queue: the numbers are read per
-//! scrape, never kept, and never counted from the tasks.
+//! scrape, never kept, and never counted from the tasks. The histograms of time waited and
+//! run (issue 28) come from what the consumers reported (`queue::usage`), as bucket counts,
+//! so they are written here rather than observed one by one. Series come sorted by their
+//! labels (the crate keeps them in hash order).
 
+use crate::queue::usage::{Histogram, Usage, BOUNDS_MS};
 use crate::queue::{State, Stats, STATES};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -14,8 +18,13 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 
 type Labels = Vec<(String, String)>;
 
-/// The exposition: `rpq_redis_up`, and when Redis answered, one family per number of `stats`.
-pub fn render(queues: Option<&[Stats]>) -> String {
+/// Types of a queue given series of their own, the most done first; the rest count in the
+/// queue's series only.
+pub const MAX_TYPES: usize = 20;
+
+/// The exposition: `rpq_redis_up`, and when Redis answered, one family per number of `stats`,
+/// and the histograms and counters by type of `usage` (by queue name).
+pub fn render(queues: Option<&[Stats]>, usage: &[(String, Usage)]) -> String {
     let mut reg = Registry::default();
     let up = Gauge::<i64>::default();
     reg.register(
@@ -136,9 +145,144 @@ pub fn render(queues: Option<&[Stats]>) -> String {
             }
         }
     }
+    let type_done = counter(
+        &mut reg,
+        "rpq_type_tasks_done",
+        "Tasks done, by type, as the consumers reported them",
+    );
+    let type_failed = counter(
+        &mut reg,
+        "rpq_type_tasks_failed",
+        "Failed attempts, by type, as the consumers reported them",
+    );
+    for (queue, u) in usage {
+        for t in top_types(u) {
+            let labels = vec![
+                ("queue".to_string(), queue.clone()),
+                ("type".into(), t.kind.clone()),
+            ];
+            type_done.get_or_create(&labels).inc_by(t.done);
+            type_failed.get_or_create(&labels).inc_by(t.failed);
+        }
+    }
     let mut text = String::new();
     encode(&mut text, &reg).expect("writing to a String cannot fail");
+    let mut text = sorted(text.strip_suffix("# EOF\n").unwrap_or(&text));
+    histograms(&mut text, usage);
+    text.push_str("# EOF\n");
     text
+}
+
+/// The types of `u` given series of their own: `MAX_TYPES` at most, the most run first.
+fn top_types(u: &Usage) -> Vec<&crate::queue::usage::TypeUsage> {
+    let mut types: Vec<_> = u.types.iter().collect();
+    types.sort_by_key(|t| std::cmp::Reverse(t.wait.count() + t.run.count() + t.done));
+    types.truncate(MAX_TYPES);
+    types.sort_by(|a, b| a.kind.cmp(&b.kind));
+    types
+}
+
+/// The four histogram families: time waited and run per queue, and per type of a queue.
+fn histograms(text: &mut String, usage: &[(String, Usage)]) {
+    let families = [
+        (
+            "rpq_wait_seconds",
+            "Time from due to claimed, first attempts",
+            true,
+            false,
+        ),
+        (
+            "rpq_run_seconds",
+            "Time a handler ran, per attempt",
+            false,
+            false,
+        ),
+        (
+            "rpq_type_wait_seconds",
+            "Time from due to claimed, first attempts, by type",
+            true,
+            true,
+        ),
+        (
+            "rpq_type_run_seconds",
+            "Time a handler ran, by type",
+            false,
+            true,
+        ),
+    ];
+    for (name, help, wait, by_type) in families {
+        text.push_str(&format!("# HELP {name} {help}.\n# TYPE {name} histogram\n"));
+        for (queue, u) in usage {
+            let q = format!("queue=\"{}\"", escape(queue));
+            let pick = |h: (Histogram, Histogram)| if wait { h.0 } else { h.1 };
+            if by_type {
+                for t in top_types(u) {
+                    let labels = format!("{q},type=\"{}\"", escape(&t.kind));
+                    let h = pick((t.wait.clone(), t.run.clone()));
+                    series(text, name, &labels, &h);
+                }
+            } else {
+                series(text, name, &q, &pick(u.all()));
+            }
+        }
+    }
+}
+
+/// One histogram's samples: cumulative buckets, `+Inf`, the sum and the count.
+fn series(text: &mut String, name: &str, labels: &str, h: &Histogram) {
+    let mut n = 0;
+    for (i, c) in h.counts.iter().enumerate() {
+        n += c;
+        let le = match BOUNDS_MS.get(i) {
+            Some(&ms) => format!("{}", ms as f64 / 1000.0),
+            None => "+Inf".to_string(),
+        };
+        text.push_str(&format!("{name}_bucket{{{labels},le=\"{le}\"}} {n}\n"));
+    }
+    let sum = h.sum_ms as f64 / 1000.0;
+    text.push_str(&format!(
+        "{name}_sum{{{labels}}} {sum:?}\n{name}_count{{{labels}}} {n}\n"
+    ));
+}
+
+/// A label value as OpenMetrics quotes it.
+fn escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// The exposition with each family's samples sorted by their labels (stable, so the samples of
+/// one series keep their order).
+fn sorted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut block: Vec<&str> = Vec::new();
+    let flush = |block: &mut Vec<&str>, out: &mut String| {
+        block.sort_by_key(|l| labels_of(l));
+        for l in block.drain(..) {
+            out.push_str(l);
+            out.push('\n');
+        }
+    };
+    for line in text.lines() {
+        if line.starts_with('#') {
+            flush(&mut block, &mut out);
+            out.push_str(line);
+            out.push('\n');
+        } else {
+            block.push(line);
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// What a sample line's series is known by: its labels (without `le`).
+fn labels_of(line: &str) -> &str {
+    match (line.find('{'), line.rfind("} ")) {
+        (Some(a), Some(b)) if a < b => &line[a + 1..b],
+        _ => "",
+    }
 }
 
 #[cfg(test)]
@@ -146,8 +290,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn samples_come_sorted_by_their_labels() {
+        let t = "# TYPE a gauge\na{queue=\"b\"} 1\na{queue=\"a\"} 2\n# TYPE c gauge\nc 3\n";
+        assert_eq!(
+            sorted(t),
+            "# TYPE a gauge\na{queue=\"a\"} 2\na{queue=\"b\"} 1\n# TYPE c gauge\nc 3\n"
+        );
+        assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+
+    #[test]
     fn redis_down_is_a_number_too() {
-        let t = render(None);
+        let t = render(None, &[]);
         assert!(t.contains("\nrpq_redis_up 0\n"), "{t}");
         assert!(t.ends_with("# EOF\n"), "{t}");
         assert!(!t.contains("queue=\""), "{t}");

@@ -206,6 +206,9 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/queues/{q}/tasks/{id}/release", post(api::release))
         .route("/api/queues/{q}/completed", get(api::completed))
         .route("/api/queues/{q}/schedules", get(api::schedules))
+        .route("/api/queues/{q}/workers", get(api::workers))
+        .route("/api/queues/{q}/bulk", post(api::bulk))
+        .route("/api/queues/{q}/types", get(api::types))
         .route(
             "/api/queues/{q}/schedules/{id}",
             axum::routing::delete(api::remove_schedule),
@@ -220,6 +223,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/queues/{q}/pause", post(api::pause))
         .route("/api/queues/{q}/resume", post(api::resume))
         .route("/api/history", get(api::history))
+        .route("/api/search", get(api::search))
         .route("/metrics", get(api::metrics))
         .route("/healthz", get(api::healthz))
         .fallback(api::not_found)

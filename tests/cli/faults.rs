@@ -436,8 +436,7 @@ fn a_failing_handler_ends_in_the_dead_set_and_dead_retry_and_purge_work() {
         .assert()
         .success()
         .stdout("");
-    let mut c = conn(&r);
-    let left: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut c).unwrap();
+    let left = lasting_keys(&r);
     let counters = counter_keys("default");
     let mut left: Vec<_> = left.into_iter().filter(|k| !counters.contains(k)).collect();
     left.sort();

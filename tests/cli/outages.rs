@@ -141,11 +141,12 @@ fn a_late_refusal_for_an_old_claim_does_not_cost_a_new_claim_of_the_same_task() 
     let k = Keys::new("default", 0);
     wait_in_flight(&mut conn, "default", 1);
     // Link 0 is consume's look at whether the queue exists (closed at once), link 1 the
-    // consumer's own, link 2 its heartbeat's (opened at the first beat).
+    // consumer's own, link 2 its report's (issue 28, opened as it starts), link 3 its
+    // heartbeat's (opened at the first beat).
     wait_until(Duration::from_secs(10), "the heartbeat to connect", || {
-        p.links() >= 3
+        p.links() >= 4
     });
-    let heartbeat = 2;
+    let heartbeat = 3;
     // The heartbeat is cut off: its next extension waits in the blackhole, the lease runs out.
     p.set_link(heartbeat, Fault::Blackhole);
     wait_until(Duration::from_secs(10), "the lease to expire", || {

@@ -540,6 +540,51 @@ fn every_command_and_api_answer_holds_to_the_schema() {
         "no result",
         s.get("/api/queues/q/tasks/a1/result").expect(404).json(),
     );
+    // Issue 28: who works on what, by type, search and bulk actions.
+    api(
+        "workers",
+        "workers",
+        s.get("/api/queues/q/workers").expect(200).json(),
+    );
+    api(
+        "types",
+        "types",
+        s.get("/api/queues/q/types").expect(200).json(),
+    );
+    api(
+        "search",
+        "search id",
+        s.get("/api/search?id=d1").expect(200).json(),
+    );
+    api(
+        "search",
+        "search kept",
+        s.get("/api/search?id=k1").expect(200).json(),
+    );
+    api(
+        "search",
+        "search type",
+        s.get("/api/search?type=d").expect(200).json(),
+    );
+    let big = json!({"type": "t", "priority": 3, "payload": {"s": "x".repeat(400)}});
+    s.post("/api/queues/q/tasks", &big).expect(201);
+    api(
+        "page",
+        "previews",
+        s.get("/api/queues/q/tasks?state=waiting&priority=3")
+            .expect(200)
+            .json(),
+    );
+    api(
+        "bulk",
+        "bulk",
+        s.post(
+            "/api/queues/q/bulk",
+            &json!({"action": "move", "priority": "high", "filter": {"state": "waiting", "type": "t"}}),
+        )
+        .expect(200)
+        .json(),
+    );
     api(
         "dead_moved",
         "retry",

@@ -390,7 +390,22 @@ pub fn counter_keys(queue: &str) -> Vec<String> {
         k.seq().to_string(),
         k.stats().to_string(),
         meta(queue),
+        // What consumers report of themselves and ran (issue 28).
+        rpq::queue::keys::workers(queue),
+        rpq::queue::keys::usage(queue),
     ];
+    keys.sort();
+    keys
+}
+
+/// The keys of `queue` on `server`, sorted, but a minute's usage hash (it expires by itself,
+/// and its name is the minute's).
+pub fn lasting_keys(server: &RedisServer) -> Vec<String> {
+    let mut keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*")
+        .query(&mut conn(server))
+        .unwrap();
+    keys.retain(|k| !(k.contains("}:usage:") && k.starts_with("rpq:{")));
     keys.sort();
     keys
 }

@@ -4,9 +4,11 @@
 //! answers 501 and says which command it waits for (none does today).
 //!
 //! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `schedules`, `work`
-//! for workers over HTTP, and `server` for what is about the server as a whole); `error` is the
-//! one error type, `extract` what a request carries, checked.
+//! for workers over HTTP, `workers` for who works on what and by type, `search` across queues,
+//! `bulk` for one action on many tasks, and `server` for what is about the server as a whole);
+//! `error` is the one error type, `extract` what a request carries, checked.
 
+mod bulk;
 mod dead;
 mod error;
 mod extract;
@@ -14,10 +16,13 @@ mod push;
 mod queues;
 mod results;
 mod schedules;
+mod search;
 mod server;
 mod tasks;
 mod work;
+mod workers;
 
+pub use bulk::bulk;
 pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
 pub use extract::{refuse_large_bodies, MAX_BODY};
@@ -25,6 +30,8 @@ pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};
 pub use results::{completed, result};
 pub use schedules::{fire_schedule, remove_schedule, schedules};
+pub use search::search;
 pub use server::{healthz, history, info, method_not_allowed, metrics, not_found};
 pub use tasks::{cancel, list, move_task, show};
 pub use work::{ack, claim, extend, fail, release};
+pub use workers::{types, workers};

@@ -57,10 +57,16 @@ pub async fn history(State(app): State<Arc<App>>, Params(h): Params<HistoryQuery
 /// `/metrics`: every queue read now, O(queues) round trips. Redis away is a number
 /// (`rpq_redis_up 0`), not a failed scrape, so an alert can tell the two apart.
 pub async fn metrics(State(app): State<Arc<App>>) -> Response {
-    let stats = blocking(&app, |b| b.collect_all()).await.ok();
+    let read = blocking(&app, |b| Ok((b.collect_all()?, b.usage_all()?)))
+        .await
+        .ok();
+    let (stats, usage) = match read {
+        Some((s, u)) => (Some(s), u),
+        None => (None, vec![]),
+    };
     (
         [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
-        metrics::render(stats.as_deref()),
+        metrics::render(stats.as_deref(), &usage),
     )
         .into_response()
 }

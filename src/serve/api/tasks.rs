@@ -51,7 +51,34 @@ pub struct Page {
     more: bool,
     /// `after` for the next page; null on the last one.
     next: Option<String>,
-    tasks: Vec<TaskInfo>,
+    /// Each as `rpq list --json` prints it, its payload cut to a preview (`previewed`).
+    tasks: Vec<Value>,
+}
+
+/// A payload longer than this (as compact JSON) is listed as a preview of this many bytes:
+/// pages are polled every few seconds by every open tab, and a task's whole payload is one
+/// GET of the task away.
+pub const PREVIEW_BYTES: usize = 300;
+
+/// A task as a list shows it: `payload_bytes` (its payload's size as compact JSON), and for a
+/// payload over `PREVIEW_BYTES`, `payload_preview` (its first bytes, cut on a character
+/// boundary) instead of `payload`.
+pub fn previewed(t: &TaskInfo) -> ApiResult<Value> {
+    let text = t.task.payload.to_string();
+    let mut v = serde_json::to_value(t)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("payload_bytes".into(), text.len().into());
+        if text.len() > PREVIEW_BYTES {
+            let cut = (0..=PREVIEW_BYTES)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            o.remove("payload");
+            o.insert("payload_preview".into(), text[..cut].into());
+        }
+    }
+    Ok(v)
 }
 
 /// `GET /api/queues/{q}/tasks?state=S[&type=T][&priority=P][&after=ID][&limit=N]`: one page
@@ -97,7 +124,7 @@ pub async fn list(
         total,
         more,
         next: tasks.last().filter(|_| more).map(|t| t.task.id.clone()),
-        tasks,
+        tasks: tasks.iter().map(previewed).collect::<ApiResult<_>>()?,
     }))
 }
 

@@ -95,6 +95,19 @@ function payloadText(v) {
   return JSON.stringify(v);
 }
 
+// A listed task's payload: whole when small, else the preview the list carries and its size
+// (the drawer fetches the rest).
+function listedPayload(t) {
+  if (t.payload_preview === undefined) return payloadText(t.payload);
+  return `${t.payload_preview}… (${size(t.payload_bytes)})`;
+}
+
+function size(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 function badge(p) {
   const name = priorityName(p);
   return el("span", { class: "prio-badge" }, el("span", { class: `swatch ${name}` }), name);
@@ -454,6 +467,9 @@ const QUEUE_COLUMNS = [
   ["Done/min", (s) => s.last_minute.done], ["Failed/min", (s) => s.last_minute.failed, true],
 ];
 
+// Left out of a queue's one dense row on a phone (its own page has them).
+const PHONE_HIDDEN = new Set(["Scheduled", "Retrying", "Done/min"]);
+
 function queueRow(s) {
   const tr = el("tr", { "data-queue": s.queue });
   tr.append(el("td", { class: "name", "data-label": "Queue" },
@@ -468,7 +484,7 @@ function queueRow(s) {
     tr.append(el("td", { class: `n prio-${name}`, "data-label": label },
       el("span", { class: "oldest", title: `the first ${name} task in line has waited this long` }), el("span", { class: "count" })));
   }
-  for (const [label] of QUEUE_COLUMNS) tr.append(el("td", { class: "n", "data-label": label }));
+  for (const [label] of QUEUE_COLUMNS) tr.append(el("td", { class: PHONE_HIDDEN.has(label) ? "n opt" : "n", "data-label": label }));
   tr.append(el("td", { class: "n consumers", "data-label": "Consumers" }));
   return tr;
 }
@@ -506,30 +522,146 @@ function updateQueueRow(tr, s, widest) {
   setText(cells[first + QUEUE_COLUMNS.length], int(s.consumers.length));
 }
 
+// Sort keys of the overview's columns (the header's data-sort), each a number to compare, and
+// the direction a first click sorts in: names A to Z, numbers largest first.
+const SORTS = {
+  name: (s) => s.queue,
+  waiting: (s) => s.waiting,
+  high: (s) => s.high, medium: (s) => s.medium, low: (s) => s.low,
+  oldest: (s) => s.oldest_waiting_ms ?? -1,
+  scheduled: (s) => s.scheduled, in_flight: (s) => s.in_flight, retrying: (s) => s.retrying,
+  dead: (s) => s.dead, done: (s) => s.last_minute.done, failed: (s) => s.last_minute.failed,
+  consumers: (s) => s.consumers.length,
+};
+
+// A queue with nothing in it and nothing done or failed in the last minute.
+const idle = (s) => s.waiting + s.scheduled + s.in_flight + s.retrying + s.dead + s.last_minute.done + s.last_minute.failed === 0;
+
+// The overview's view in its URL (#sort=KEY&dir=asc|desc&q=TEXT&idle=1&find=TEXT): a link or a
+// reload shows the same, and Back goes through the changes.
+function overviewView() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  const sort = SORTS[p.get("sort")] ? p.get("sort") : "name";
+  const dir = p.get("dir") === "asc" || p.get("dir") === "desc" ? p.get("dir") : sort === "name" ? "asc" : "desc";
+  return { sort, dir, q: p.get("q") || "", idle: p.get("idle") === "1", find: p.get("find") || "" };
+}
+
+function setOverviewView(v) {
+  const p = new URLSearchParams();
+  if (v.sort !== "name") p.set("sort", v.sort);
+  if (v.dir !== (v.sort === "name" ? "asc" : "desc")) p.set("dir", v.dir);
+  if (v.q) p.set("q", v.q);
+  if (v.idle) p.set("idle", "1");
+  if (v.find) p.set("find", v.find);
+  const hash = p.toString();
+  if (location.hash.slice(1) !== hash) history.replaceState(null, "", hash ? `#${hash}` : location.pathname);
+}
+
+function sortQueues(queues, v) {
+  const key = SORTS[v.sort];
+  const sign = v.dir === "asc" ? 1 : -1;
+  return [...queues].sort((a, b) => {
+    const x = key(a), y = key(b);
+    const c = typeof x === "string" ? x.localeCompare(y) : x - y;
+    return c !== 0 ? sign * c : a.queue.localeCompare(b.queue);
+  });
+}
+
+// Search across queues (issue 28): an id, or "type:NAME"; each hit links to its task's drawer.
+async function findEverywhere(text) {
+  const out = $("found");
+  const t = text.trim();
+  if (!t) { out.hidden = true; out.replaceChildren(); return; }
+  const m = t.match(/^type:(.+)$/);
+  const r = await api(m ? `/api/search?type=${enc(m[1].trim())}` : `/api/search?id=${enc(t)}`);
+  const rows = r.found.map((h) => el("li", {},
+    el("a", { href: `/queues/${enc(h.queue)}#task=${enc(h.task.id)}`, text: h.task.id }),
+    el("span", { class: "muted", text: ` in ${h.queue} · ${h.task.type} · ${STATES[h.task.state]?.label || h.task.state}` })));
+  out.replaceChildren(
+    el("h2", { text: r.found.length ? `Found ${plural(r.found.length, "task")}${r.more ? " (more match: narrow it)" : ""}` : `Nothing found for ${t}` }),
+    el("ul", { class: "found-list" }, ...rows));
+  out.hidden = false;
+}
+
 async function overview() {
   $("overview").hidden = false;
   $("crumbs").replaceChildren(el("span", { class: "here", text: "All queues" }));
   const c = charts("");
   const h = new History(null);
   const rows = new Map();
+  let view = overviewView();
+  let last = [];
+  $("queue-filter").value = view.q;
+  // The lookup finds a task in any queue here.
+  $("lookup").hidden = !info.features.show;
+  $("lookup-id").placeholder = "Find a task: id, or type:NAME";
+  setText(document.querySelector("label[for=lookup-id]"), "Find a task in any queue by id, or by type as type:NAME");
+  $("lookup-id").value = view.find;
+  $("lookup").addEventListener("submit", (e) => {
+    e.preventDefault();
+    view.find = $("lookup-id").value.trim();
+    setOverviewView(view);
+    findEverywhere(view.find).catch(failed);
+  });
+  if (view.find) findEverywhere(view.find).catch(failed);
+  $("queue-filter").addEventListener("input", () => { view.q = $("queue-filter").value.trim(); setOverviewView(view); draw(); });
+  $("queues").tHead.addEventListener("click", (e) => {
+    const th = e.target.closest("th[data-sort]");
+    if (!th) return;
+    const key = th.dataset.sort;
+    view.dir = view.sort === key ? (view.dir === "asc" ? "desc" : "asc") : key === "name" ? "asc" : "desc";
+    view.sort = key;
+    setOverviewView(view);
+    draw();
+  });
+  $("queue-sort").addEventListener("change", () => {
+    view.sort = $("queue-sort").value;
+    view.dir = view.sort === "name" ? "asc" : "desc";
+    setOverviewView(view);
+    draw();
+  });
+  $("fold").addEventListener("click", () => { view.idle = !view.idle; setOverviewView(view); draw(); });
+  window.addEventListener("hashchange", () => { view = overviewView(); $("queue-filter").value = view.q; draw(); });
+  function draw() {
+    const queues = last;
+    for (const th of $("queues").tHead.querySelectorAll("th[data-sort]")) {
+      const on = th.dataset.sort === view.sort;
+      th.setAttribute("aria-sort", on ? (view.dir === "asc" ? "ascending" : "descending") : "none");
+    }
+    if ([...$("queue-sort").options].some((o) => o.value === view.sort)) $("queue-sort").value = view.sort;
+    const body = $("queue-rows");
+    const widest = Math.max(1, ...queues.map((s) => s.waiting));
+    const f = view.q.toLowerCase();
+    const matching = sortQueues(queues.filter((s) => !f || s.queue.toLowerCase().includes(f)), view);
+    // Idle queues are folded below the live ones unless asked for (or the filter names them).
+    const folded = matching.filter(idle);
+    const shown = view.idle || f ? matching : matching.filter((s) => !idle(s));
+    const seen = new Set();
+    shown.forEach((s, i) => {
+      let tr = rows.get(s.queue);
+      if (!tr) { tr = queueRow(s); rows.set(s.queue, tr); }
+      if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] || null);
+      updateQueueRow(tr, s, widest);
+      tr.classList.toggle("idle", idle(s));
+      seen.add(s.queue);
+    });
+    for (const [name, tr] of rows) if (!seen.has(name)) { tr.remove(); rows.delete(name); }
+    const fold = $("fold");
+    fold.hidden = folded.length === 0 || !!f;
+    setText(fold, view.idle ? `Fold ${plural(folded.length, "idle queue")}` : `Show ${plural(folded.length, "idle queue")}`);
+    fold.setAttribute("aria-expanded", String(view.idle));
+    $("no-queues").hidden = queues.length > 0;
+    $("queues").parentElement.hidden = queues.length === 0;
+    $("queue-tools").hidden = queues.length === 0;
+    setText($("queue-count"), f ? `${int(matching.length)} of ${int(queues.length)}` : plural(queues.length, "queue"));
+  }
   async function refresh() {
     const { queues } = await api("/api/queues");
     online(true);
     if (queues.length) learnClock(queues[0]);
     tiles($("totals"), statTiles(sum(queues)));
-    const body = $("queue-rows");
-    const widest = Math.max(1, ...queues.map((s) => s.waiting));
-    const seen = new Set();
-    queues.forEach((s, i) => {
-      let tr = rows.get(s.queue);
-      if (!tr) { tr = queueRow(s); rows.set(s.queue, tr); }
-      if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] || null);
-      updateQueueRow(tr, s, widest);
-      seen.add(s.queue);
-    });
-    for (const [name, tr] of rows) if (!seen.has(name)) { tr.remove(); rows.delete(name); }
-    $("no-queues").hidden = queues.length > 0;
-    $("queues").parentElement.hidden = queues.length === 0;
+    last = queues;
+    draw();
   }
   poll(refresh, POLL_MS);
   poll(async () => { await h.load(); drawHistory(c, h); }, HISTORY_MS);
@@ -545,7 +677,10 @@ const STATES = {
   dead: { label: "Dead", count: (s) => s.dead },
   // Finished tasks whose result (or error) is kept: counted by their own page, not the stats.
   completed: { label: "Completed", count: () => undefined },
-  consumers: { label: "Consumers", count: (s) => s.consumers.length },
+  // Who works on it (issue 28): each consumer's host, pid, -j, handler and what it holds.
+  consumers: { label: "Workers", count: (s) => s.consumers.length },
+  // The queue by task type: waiting, in flight, done and failed a minute.
+  types: { label: "Types", count: () => undefined },
 };
 
 // "10:29:15 AM" with "in 4m" or "3s ago" under it.
@@ -597,7 +732,7 @@ function taskColumns(state) {
     { label: "Type", cls: "type", cell: (t) => el("span", { text: t.type, title: t.type }) },
     { label: "Priority", cls: "prio", cell: (t) => badge(t.priority) },
   ];
-  const payload = { label: "Payload", cls: "payload", cell: (t) => el("span", { text: payloadText(t.payload), title: payloadText(t.payload) }) };
+  const payload = { label: "Payload", cls: "payload", cell: (t) => el("span", { text: listedPayload(t), title: listedPayload(t) }) };
   const error = { label: "Error", cls: "error", cell: (t) => el("span", { text: t.error || "", title: t.error || "" }) };
   const attempt = { label: "Attempt", cls: "short n", cell: (t) => int(t.attempt) };
   const more = {
@@ -646,12 +781,54 @@ const COMPLETED_COLUMNS = [
   { label: "Result or error", cls: "payload", cell: (k) => el("span", { class: k.error !== undefined ? "error" : null, text: resultText(k), title: resultText(k) }) },
 ];
 
+// One row per consumer heard from in the last hour; one gone for 30 s is greyed out.
 const CONSUMER_COLUMNS = [
-  { label: "Consumer", cls: "who wide", cell: (c) => el("span", { text: c.name, title: c.name }) },
-  { label: "Last seen", cls: "time", cell: (c) => clock(c.last_seen) },
-  { label: "Ago", cls: "short n", cell: (c) => age(serverNow() - Date.parse(c.last_seen)) },
+  { label: "Consumer", cls: "who", cell: (c) => el("span", { text: c.name, title: c.live ? c.name : `${c.name}: not heard from since ${c.last_seen}` }) },
+  { label: "Host", cls: "type", cell: (c) => el("span", { text: c.host ?? "–", title: c.host ?? "announced nothing (an HTTP worker?)" }) },
+  { label: "PID", cls: "short n", cell: (c) => (c.pid === null ? "–" : String(c.pid)) },
+  { label: "-j", cls: "short n", cell: (c) => int(c.concurrency) },
+  { label: "Handler", cls: "payload", cell: (c) => el("span", { text: c.handler ? (c.command ? `${c.handler}: ${c.command}` : c.handler) : "–", title: c.command || "" }) },
+  { label: "Started", cls: "time", cell: (c) => timeCell(c.started_at) },
+  { label: "Last seen", cls: "time", cell: (c) => timeCell(c.last_seen) },
+  { label: "Holding", cls: "holding", cell: (c) => c.holding.length === 0 ? "–" : el("span", {},
+    ...c.holding.slice(0, 5).map((h) => el("small", { title: `${h.id} (${h.type}) since ${h.claimed_at}`, text: `${h.id} · ${h.type} · ${age(h.held_ms)}` })),
+    c.holding.length > 5 ? el("small", { text: `and ${int(c.holding.length - 5)} more` }) : null) },
   { label: "Done", cls: "short n", cell: (c) => int(c.done) },
+  { label: "Failed", cls: "short n", cell: (c) => int(c.failed) },
 ];
+
+const TYPE_COLUMNS = [
+  { label: "Type", cls: "who", cell: (t) => el("button", { class: "link", type: "button", "data-type": t.type, title: `list the waiting tasks of type ${t.type}`, text: t.type }) },
+  { label: "Waiting", cls: "short n", cell: (t) => int(t.waiting) },
+  { label: "In flight", cls: "short n", cell: (t) => int(t.in_flight) },
+  { label: "Done/min", cls: "short n", cell: (t) => t.done_per_min.toFixed(t.done_per_min < 10 ? 1 : 0) },
+  { label: "Failed/min", cls: "short n", cell: (t) => t.failed_per_min.toFixed(t.failed_per_min < 10 ? 1 : 0) },
+  { label: "Done", cls: "short n", cell: (t) => int(t.done) },
+  { label: "Failed", cls: "short n", cell: (t) => int(t.failed) },
+];
+
+// What a bulk action can do to the tasks of each state (issue 28), as the API names it.
+const BULK = {
+  waiting: ["cancel", "move"],
+  scheduled: ["run_now", "cancel", "move"],
+  retrying: ["run_now", "cancel", "move"],
+  "in-flight": ["cancel"],
+  dead: ["retry", "purge"],
+};
+const BULK_LABELS = { cancel: "Cancel", retry: "Retry", purge: "Purge", run_now: "Run now" };
+
+// The filter box: "type:NAME" and "priority:P" go to the server (every page of the state), the
+// rest filters the page shown.
+function parseFilter(text) {
+  const out = { type: "", priority: "", rest: [] };
+  for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+    const m = word.match(/^(type|priority):(.+)$/i);
+    if (m) out[m[1].toLowerCase()] = m[2];
+    else out.rest.push(word.toLowerCase());
+  }
+  out.rest = out.rest.join(" ");
+  return out;
+}
 
 // Pause (the whole queue or one priority, until resumed or for a while) and resume, as `rpq
 // pause [--priority P] [--for DUR]` and `rpq resume`. Without `features.pause` the buttons are
@@ -799,11 +976,12 @@ async function queuePage(name) {
   setText($("q-title"), name);
   const base = `/api/queues/${enc(name)}`;
   const features = info.features;
-  const states = [...features.states.filter((s) => STATES[s]), "completed", "consumers"];
+  const states = [...features.states.filter((s) => STATES[s]), "completed", "consumers", "types"];
   setText($("missing"), features.pause ? "" : "Not in this build: pause and resume (rpq pause).");
   const pausedNow = pauseControls(base, features.pause, () => refresh().catch(failed));
   // cursors[i] is the `after` of page i; the last one shown is cursors[cursors.length - 1].
-  const view = { state: "waiting", cursors: [""], last: "", stats: null, tasks: null, detail: null };
+  const view = { state: "waiting", cursors: [""], last: "", stats: null, tasks: null, detail: null,
+    workers: null, types: null, selected: new Set(), server: { type: "", priority: "" } };
 
   const tabs = $("tabs");
   tabs.replaceChildren(...states.map((s) =>
@@ -832,6 +1010,7 @@ async function queuePage(name) {
     }
     view.last = "";
     view.tasks = null;
+    view.selected.clear();
     loadTasks().catch(failed);
   }
 
@@ -841,7 +1020,48 @@ async function queuePage(name) {
     view.last = "";
     loadTasks().catch(failed);
   });
-  $("filter").addEventListener("input", () => renderTasks());
+  $("filter").addEventListener("input", () => {
+    const f = parseFilter($("filter").value);
+    if (f.type !== view.server.type || f.priority !== view.server.priority) {
+      // Another server-side filter: from the first page, nothing selected.
+      view.server = { type: f.type, priority: f.priority };
+      view.cursors = [""];
+      view.selected.clear();
+      view.last = "";
+      loadTasks().catch(failed);
+      return;
+    }
+    renderTasks();
+  });
+  // Selecting tasks for a bulk action: a box per row, and one for the whole page.
+  $("tasks").addEventListener("change", (e) => {
+    const box = e.target.closest("input[type=checkbox]");
+    if (!box) return;
+    const ids = box.dataset.all ? (view.tasks?.tasks || []).map((t) => t.id) : [box.dataset.select];
+    for (const id of ids) { if (box.checked) view.selected.add(id); else view.selected.delete(id); }
+    renderTasks();
+  });
+  $("bulk").addEventListener("click", (e) => {
+    const b = e.target.closest("button[data-bulk]");
+    if (b && confirmed(b)) bulk(b.dataset.bulk, b.dataset.priority);
+  });
+  // One request for the selection, or for every task the server-side filter matches in this
+  // state: done a batch at a time, each batch atomic (POST .../bulk).
+  async function bulk(action, priority) {
+    const body = { action };
+    if (action === "move") body.priority = Number(priority);
+    if (view.selected.size > 0) body.ids = [...view.selected];
+    else body.filter = { state: view.state, type: view.server.type || undefined, priority: view.server.priority || undefined };
+    try {
+      const r = await api(`${base}/bulk`, { method: "POST", body });
+      toast(`${BULK_LABELS[action] || "Moved"}: ${plural(r.changed, "task")}${r.skipped ? `, ${int(r.skipped)} left as they were` : ""}${r.more ? " (more match: again for the rest)" : ""}`);
+      view.selected.clear();
+    } catch (e) {
+      failed(e);
+    }
+    view.last = "";
+    await refresh().catch(failed);
+  }
   document.addEventListener("keydown", (e) => {
     if (e.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) { e.preventDefault(); $("filter").focus(); }
     if (e.key === "Escape" && !$("drawer").hidden) closeDetail();
@@ -878,6 +1098,13 @@ async function queuePage(name) {
     if (onAction(e)) return;
     const open = e.target.closest("button[data-open]");
     if (open) openDetail(open.dataset.open);
+    // A type of the breakdown: its waiting tasks, filtered by the server.
+    const type = e.target.closest("button[data-type]");
+    if (type) {
+      $("filter").value = `type:${type.dataset.type}`;
+      view.server = { type: type.dataset.type, priority: "" };
+      choose("waiting");
+    }
   });
   $("q-schedules").addEventListener("click", (e) => {
     const b = e.target.closest("button[data-action]");
@@ -1078,13 +1305,22 @@ async function queuePage(name) {
   function renderTasks() {
     const state = view.state;
     const table = $("tasks");
-    const list = state === "consumers" ? (view.stats ? view.stats.consumers : []) : view.tasks ? view.tasks.tasks : [];
-    const cols = state === "consumers" ? CONSUMER_COLUMNS : state === "completed" ? COMPLETED_COLUMNS : taskColumns(state);
-    const f = $("filter").value.trim().toLowerCase();
+    const list = state === "consumers" ? (view.workers ? view.workers.workers : [])
+      : state === "types" ? (view.types ? view.types.types : []) : view.tasks ? view.tasks.tasks : [];
+    const cols = state === "consumers" ? CONSUMER_COLUMNS : state === "types" ? TYPE_COLUMNS
+      : state === "completed" ? COMPLETED_COLUMNS : taskColumns(state);
+    const selectable = !!BULK[state] && !document.body.classList.contains("read-only");
+    if (selectable) {
+      const page = list.map((t) => t.id);
+      const all = page.length > 0 && page.every((id) => view.selected.has(id));
+      cols.unshift({ label: "", cls: "sel", head: el("input", { type: "checkbox", "data-all": "1", "aria-label": "Select every task of this page", checked: all }),
+        cell: (t) => el("input", { type: "checkbox", "data-select": t.id, "aria-label": `Select ${t.id}`, checked: view.selected.has(t.id) }) });
+    }
+    const f = parseFilter($("filter").value).rest;
     const shown = f ? list.filter((t) => JSON.stringify(t).toLowerCase().includes(f)) : list;
     table.className = `grid tasks state-${state}`;
-    table.tHead.replaceChildren(el("tr", {}, ...cols.map((c) => el("th", { scope: "col", class: c.cls, text: c.label }))));
-    const rows = shown.map((t) => el("tr", { "data-id": t.id ?? t.name },
+    table.tHead.replaceChildren(el("tr", {}, ...cols.map((c) => el("th", { scope: "col", class: c.cls, text: c.head ? null : c.label }, c.head || null))));
+    const rows = shown.map((t) => el("tr", { "data-id": t.id ?? t.name ?? t.type, class: t.live === false ? "gone" : null },
       ...cols.map((c) => el("td", { class: c.cls, "data-label": c.label }, c.cell(t)))));
     // Keep the keyboard where it was across a redraw.
     const active = document.activeElement;
@@ -1099,17 +1335,49 @@ async function queuePage(name) {
     empty.hidden = shown.length > 0;
     empty.textContent = f ? "Nothing on this page matches the filter." : state === "completed"
       ? "No finished task with a kept result (push with keep_result to keep one)." : `No ${STATES[state].label.toLowerCase()} tasks.`;
-    if (state === "consumers") empty.textContent = "No consumer seen in the last minute.";
-    const total = state === "consumers" ? list.length : view.tasks ? view.tasks.total : 0;
+    if (state === "consumers") empty.textContent = "No consumer heard from in the last hour.";
+    if (state === "types") empty.textContent = "No task and no report of one yet.";
+    const flat = state === "consumers" || state === "types";
+    const total = flat ? list.length : view.tasks ? view.tasks.total : 0;
     const from = (view.cursors.length - 1) * PAGE;
-    setText($("page-info"), list.length ? `${int(from + 1)}–${int(from + list.length)} of ${int(total)}` : `0 of ${int(total)}`);
+    const capped = flat && (state === "consumers" ? view.workers : view.types)?.complete === false ? " (of the first 1000 tasks of each state)" : "";
+    const of = view.server.type || view.server.priority ? "matching on this page" : `of ${int(total)}`;
+    setText($("page-info"), list.length ? `${int(from + 1)}–${int(from + list.length)} ${flat ? "" : of}${capped}`.trim() : `0 ${of}`);
     $("prev").disabled = view.cursors.length <= 1;
-    $("next").disabled = state === "consumers" || !(view.tasks && view.tasks.next);
-    $("bulk").replaceChildren(...(state === "dead" && total > 0 ? bulkDead : []));
+    $("next").disabled = flat || !(view.tasks && view.tasks.next);
+    $("bulk").replaceChildren(...bulkBar(state, total));
+  }
+
+  // The bulk actions of a state: on the selection, else on every task the server-side filter
+  // matches, else (dead) Retry all and Purge all. Each asks twice, as a row's Cancel does.
+  function bulkBar(state, total) {
+    const acts = BULK[state];
+    if (!acts) return [];
+    const filtered = !!(view.server.type || view.server.priority);
+    if (view.selected.size === 0 && !filtered) return state === "dead" && total > 0 ? bulkDead : [];
+    if (view.selected.size === 0 && (view.tasks?.tasks || []).length === 0) return [];
+    const what = view.selected.size > 0 ? `${plural(view.selected.size, "selected task")}:` : `Every ${STATES[state].label.toLowerCase()} task matching ${[view.server.type && `type ${view.server.type}`, view.server.priority && `priority ${view.server.priority}`].filter(Boolean).join(", ")}:`;
+    // Redrawn with every poll: a button waiting for its second click stays armed.
+    const button = (a, label, cls, p) => {
+      const key = p ? `bulk-move-${p}` : `bulk-${a}`;
+      const on = isArmed(key, "");
+      return el("button", { type: "button", class: `${cls}${on ? " armed" : ""}`, "data-bulk": a, "data-priority": p, "data-confirm": "1",
+        "data-action": key, "data-label": label, text: on ? "Sure?" : label });
+    };
+    const buttons = acts.flatMap((a) => a === "move"
+      ? PRIORITIES.map(([pname, p]) => button("move", `To ${pname}`, "small", p))
+      : [button(a, BULK_LABELS[a], ["cancel", "purge"].includes(a) ? "small danger" : "small")]);
+    return [el("span", { class: "bulkbar", role: "group", "aria-label": "Bulk actions" }, el("span", { class: "what", text: what }), ...buttons)];
   }
 
   async function loadTasks() {
-    if (view.state !== "consumers") {
+    if (view.state === "consumers") {
+      const w = await api(`${base}/workers`);
+      if (view.state === "consumers") view.workers = w;
+    } else if (view.state === "types") {
+      const t = await api(`${base}/types`);
+      if (view.state === "types") view.types = t;
+    } else {
       const state = view.state;
       const after = view.cursors[view.cursors.length - 1];
       let page;
@@ -1121,7 +1389,8 @@ async function queuePage(name) {
           page = { ...c, tasks: c.tasks.map(({ outcome, ...k }) => ({ ...k, state: outcome })) };
           setText($("tab-completed").querySelector(".count"), int(c.total));
         } else {
-          page = await api(`${base}/tasks?state=${state}&limit=${PAGE}${from}`);
+          const server = `${view.server.type ? `&type=${enc(view.server.type)}` : ""}${view.server.priority ? `&priority=${enc(view.server.priority)}` : ""}`;
+          page = await api(`${base}/tasks?state=${state}&limit=${PAGE}${from}${server}`);
         }
       } catch (e) {
         // The task this page went on from has left the state: start the state again.
@@ -1133,8 +1402,8 @@ async function queuePage(name) {
       if (page.tasks.length === 0 && view.cursors.length > 1) { view.cursors.pop(); return loadTasks(); }
     }
     // Times relative to now change each second, so the key has the second in it.
-    const key = JSON.stringify([view.state, view.cursors, view.state === "consumers" ? view.stats?.consumers : view.tasks,
-      Math.floor(serverNow() / 1000)]);
+    const key = JSON.stringify([view.state, view.cursors, view.state === "consumers" ? view.workers : view.state === "types" ? view.types : view.tasks,
+      [...view.selected], Math.floor(serverNow() / 1000)]);
     if (key !== view.last) { view.last = key; renderTasks(); }
   }
 

@@ -130,6 +130,16 @@ impl Browser {
         panic!("{css}: replaced before every one of 10 clicks");
     }
 
+    /// Clicks the element `css` finds, in one script: a table redrawn by the poll between
+    /// finding an element and clicking it would make the click miss.
+    fn click_now(&self, css: &str) {
+        let css = serde_json::to_string(css).unwrap();
+        let found = self.js(&format!(
+            "const e = document.querySelector({css}); if (e) e.click(); return !!e;"
+        ));
+        assert_eq!(found, json!(true), "nothing matches {css}");
+    }
+
     fn type_into(&self, css: &str, text: &str) {
         let el = self
             .rt
@@ -711,6 +721,7 @@ fn browser_tabs_detail_lookup_move_and_cancel() {
         "document.querySelector('tr[data-queue=\"ops\"] .paused-badge:not([hidden])')?.textContent === 'paused'",
     );
     b.js("document.getElementById('queues').scrollIntoView(); return null;");
+    b.js("document.getElementById('queues').scrollIntoView(); return 0;");
     b.screenshot("overview-phone");
     assert_eq!(b.alert(), None);
 }
@@ -966,4 +977,288 @@ fn browser_schedules_panel_fires_and_removes() {
         json!(true)
     );
     b.screenshot("queue-schedules-phone");
+}
+
+// --- issue 28: the overview sorted, filtered and folded; workers, types, bulk, previews -----
+
+/// The overview's rows, top to bottom, by queue name.
+const ROWS_JS: &str =
+    "[...document.querySelectorAll('#queue-rows tr')].map(tr => tr.dataset.queue)";
+
+#[test]
+fn browser_overview_of_100_queues_sorts_by_backlog_filters_and_folds_idle_ones() {
+    let server = redis();
+    let s = Serve::start(&server, &[]);
+    // 40 live queues (live-NN holds NN+1 tasks) and 60 idle ones (a task pushed, then cleared).
+    for i in 0..40 {
+        s.send(
+            "POST",
+            &format!("/api/queues/live-{i:02}/tasks"),
+            "application/x-ndjson",
+            &task_lines(i + 1, "t"),
+        )
+        .expect(200);
+    }
+    for i in 0..60 {
+        let q = format!("/api/queues/idle-{i:02}");
+        s.post(&format!("{q}/tasks"), &json!({"type": "t", "priority": 1}))
+            .expect(201);
+        s.post(&format!("{q}/clear"), &json!({})).expect(200);
+    }
+    let b = Browser::start();
+    b.goto(&s.url("/"));
+    b.wait_js("the live rows", &format!("{ROWS_JS}.length === 40"));
+    // Idle queues are folded, and the button says how many.
+    assert_eq!(b.text("#fold"), "Show 60 idle queues");
+    assert_eq!(b.text("#queue-count"), "100 queues");
+    // By backlog: the largest first, and the view is in the URL.
+    b.click("th[data-sort=waiting] button");
+    b.wait_js("sorted by backlog", &format!("{ROWS_JS}[0] === 'live-39'"));
+    let rows = b.js(&format!("return {ROWS_JS};"));
+    let want: Vec<String> = (0..40).rev().map(|i| format!("live-{i:02}")).collect();
+    assert_eq!(rows, json!(want));
+    assert_eq!(b.js("return location.hash;"), json!("#sort=waiting"));
+    assert_eq!(
+        b.js("return document.querySelector('th[data-sort=waiting]').getAttribute('aria-sort');"),
+        json!("descending")
+    );
+    // A second click: smallest first.
+    b.click("th[data-sort=waiting] button");
+    b.wait_js("smallest first", &format!("{ROWS_JS}[0] === 'live-00'"));
+    b.screenshot("overview-sorted");
+    // Unfolded: every queue, the idle ones after the live ones' order allows (by backlog).
+    b.click("#fold");
+    b.wait_js("every row", &format!("{ROWS_JS}.length === 100"));
+    assert_eq!(b.text("#fold"), "Fold 60 idle queues");
+    // The filter box: by name, idle ones included.
+    b.type_into("#queue-filter", "live-3");
+    b.wait_js("the filtered rows", &format!("{ROWS_JS}.length === 10"));
+    assert_eq!(b.text("#queue-count"), "10 of 100");
+    assert!(b
+        .js("return location.hash;")
+        .as_str()
+        .unwrap()
+        .contains("q=live-3"));
+    // The URL is the view: a reload shows the same.
+    b.goto(&s.url("/#sort=dead&q=idle-0"));
+    b.wait_js("the idle filter", &format!("{ROWS_JS}.length === 10"));
+    assert_eq!(
+        b.js("return document.getElementById('queue-sort').value;"),
+        json!("dead")
+    );
+    // A count with many digits is shown whole, with the wait beside it.
+    s.send(
+        "POST",
+        "/api/queues/live-00/tasks",
+        "application/x-ndjson",
+        &task_lines(1200, "many"),
+    )
+    .expect(200);
+    b.goto(&s.url("/#sort=waiting"));
+    b.wait_js(
+        "the big queue first",
+        &format!("{ROWS_JS}[0] === 'live-00'"),
+    );
+    let cell = "document.querySelector('tr[data-queue=\"live-00\"] td.prio-high')";
+    b.wait_js(
+        "its wait",
+        &format!("/\\d/.test({cell}.querySelector('.oldest').textContent)"),
+    );
+    assert_eq!(
+        b.text("tr[data-queue=\"live-00\"] td.prio-high .count"),
+        "401"
+    );
+    assert_eq!(
+        b.js(&format!("const c = {cell}.querySelector('.count'); return c.scrollWidth <= c.clientWidth + 1 && c.getBoundingClientRect().right <= {cell}.getBoundingClientRect().right;")),
+        json!(true),
+        "the count is cut"
+    );
+    b.js("window.scrollTo(0, 0); document.activeElement.blur(); return 0;");
+    b.screenshot("overview-100-desktop");
+    // On a phone, a dense row per queue: one line each, and tiles that show their numbers whole.
+    b.size(390, 844);
+    b.wait_js(
+        "dense rows",
+        "document.querySelector('#queue-rows tr').getBoundingClientRect().height < 64",
+    );
+    assert_eq!(
+        b.js("return [...document.querySelectorAll('#totals .tile .value')].every(v => v.scrollWidth <= v.clientWidth + 1);"),
+        json!(true)
+    );
+    b.js("document.getElementById('queues').scrollIntoView(); return 0;");
+    b.screenshot("overview-100-phone");
+}
+
+#[test]
+fn browser_workers_types_previews_search_and_bulk_actions() {
+    let server = redis();
+    let mut c = crate::support::conn(&server);
+    let s = Serve::start(&server, &[]);
+    let push = |t: Value| s.post("/api/queues/jobs/tasks", &t).expect(201);
+    // Dead: 30 of type a and 10 of type b.
+    let dead: Vec<String> = (0..40)
+        .map(|i| {
+            json!({"type": if i < 30 { "a" } else { "b" }, "priority": 2, "id": format!("d{i}")})
+                .to_string()
+        })
+        .collect();
+    crate::support::push_lines(&server, "jobs", &dead);
+    crate::support::fail_to_dead(&server, "jobs", 40, "exit 1");
+    // Held by a consumer of two slots.
+    push(json!({"type": "slow", "priority": 1, "id": "s1"}));
+    push(json!({"type": "slow", "priority": 1, "id": "s2"}));
+    let worker = Proc::start(
+        &server,
+        &[
+            "--queue",
+            "jobs",
+            "consume",
+            "--name",
+            "<i>w1</i>",
+            "-j",
+            "2",
+            "--exec",
+            "sleep 60",
+        ],
+    );
+    crate::support::wait_in_flight(&mut c, "jobs", 2);
+    // Waiting: a 3 MB payload and a few small ones.
+    push(
+        json!({"type": "big", "priority": 3, "id": "big", "payload": {"s": "x".repeat(3_000_000)}}),
+    );
+    for i in 0..4 {
+        push(json!({"type": "w", "priority": 3, "id": format!("w{i}"), "payload": i}));
+    }
+    let b = Browser::start();
+
+    // Workers: host, pid, -j, handler, and what it holds, for how long.
+    b.goto(&s.url("/queues/jobs#state=consumers"));
+    b.wait_js(
+        "the worker",
+        "document.querySelector('#tasks tbody tr td.holding small')",
+    );
+    let cells = b.js("return [...document.querySelectorAll('#tasks tbody tr:first-child td')].map(td => td.textContent);");
+    assert_eq!(cells[0], json!("<i>w1</i>"), "{cells}");
+    assert_eq!(cells[2], json!(worker.pid().to_string()));
+    assert_eq!(cells[3], json!("2"));
+    assert_eq!(cells[4], json!("exec: sleep 60"));
+    assert!(cells[7].as_str().unwrap().contains("s1 · slow"), "{cells}");
+    b.wait_js(
+        "the tab's count",
+        "document.getElementById('tab-consumers').textContent === 'Workers2'",
+    );
+    b.screenshot("workers-desktop");
+    b.size(390, 844);
+    b.js("document.getElementById('tabs').scrollIntoView(); return 0;");
+    b.screenshot("workers-phone");
+    b.size(1280, 900);
+
+    // Types: waiting and in flight by type; a type lists its waiting tasks.
+    b.goto(&s.url("/queues/jobs#state=types"));
+    b.wait_js(
+        "the types",
+        "document.querySelector('#tasks tbody tr[data-id=slow]')",
+    );
+    let slow = b.js("return [...document.querySelectorAll('#tasks tbody tr[data-id=slow] td')].map(td => td.textContent);");
+    assert_eq!((&slow[1], &slow[2]), (&json!("0"), &json!("2")), "{slow}");
+    b.screenshot("types-desktop");
+    b.size(390, 844);
+    b.js("document.getElementById('tabs').scrollIntoView(); return 0;");
+    b.screenshot("types-phone");
+    b.size(1280, 900);
+    b.click_now("#tasks tbody tr[data-id=w] button[data-type]");
+    b.wait_js(
+        "the w tasks",
+        "document.querySelectorAll('#tasks tbody tr').length === 4",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('filter').value;"),
+        json!("type:w")
+    );
+
+    // Previews: the 3 MB payload is a preview in the list, whole in the drawer.
+    b.goto(&s.url("/queues/jobs"));
+    b.wait_js(
+        "the big task",
+        "document.querySelector('#tasks tbody tr[data-id=big] td.payload')",
+    );
+    let cell = b.text("#tasks tbody tr[data-id=big] td.payload");
+    assert!(cell.ends_with("… (2.9 MB)") && cell.len() < 400, "{cell}");
+    b.click_now("#tasks tbody tr[data-id=big] button[data-open]");
+    b.wait_js(
+        "the whole payload",
+        "(document.querySelector('#d-body .payload-json')?.textContent || '').length > 3000000",
+    );
+    b.click("#d-close");
+
+    // A selection: two waiting tasks moved to high, after a confirming second click.
+    b.wait_js("closed", "document.getElementById('drawer').hidden");
+    b.click_now("#tasks input[data-select=w0]");
+    b.click_now("#tasks input[data-select=w1]");
+    b.wait_js(
+        "the bulk bar",
+        "document.querySelector('#bulk .what')?.textContent === '2 selected tasks:'",
+    );
+    b.screenshot("bulk-selection");
+    b.click_now("#bulk button[data-bulk=move][data-priority='1']");
+    assert_eq!(
+        b.text("#bulk button[data-bulk=move][data-priority='1']"),
+        "Sure?"
+    );
+    b.click_now("#bulk button[data-bulk=move][data-priority='1']");
+    b.wait_js(
+        "moved",
+        "document.getElementById('toast').textContent.startsWith('Moved: 2 tasks')",
+    );
+    let page = s
+        .get("/api/queues/jobs/tasks?state=waiting&priority=1")
+        .expect(200)
+        .json();
+    let moved: Vec<&str> = page["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(moved, ["w0", "w1"]);
+
+    // Everything matching a filter: the 30 dead tasks of type a retried, the 10 of b left.
+    b.goto(&s.url("/queues/jobs#state=dead"));
+    b.wait_js(
+        "the dead tab",
+        "document.querySelectorAll('#tasks tbody tr').length === 40",
+    );
+    b.type_into("#filter", "type:a");
+    b.wait_js(
+        "the a tasks",
+        "document.querySelectorAll('#tasks tbody tr').length === 30",
+    );
+    assert_eq!(b.text("#bulk .what"), "Every dead task matching type a:");
+    b.click_now("#bulk button[data-bulk=retry]");
+    b.click_now("#bulk button[data-bulk=retry]");
+    b.wait_js(
+        "retried",
+        "document.getElementById('toast').textContent.startsWith('Retry: 30 tasks')",
+    );
+    let dead = s
+        .get("/api/queues/jobs/tasks?state=dead&limit=100")
+        .expect(200)
+        .json();
+    assert_eq!(dead["total"], 10);
+    assert!(dead["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["type"] == "b"));
+
+    // Search across queues, from the overview: by id and by type, each hit a link to its task.
+    b.goto(&s.url("/#find=type:b"));
+    b.wait_js(
+        "the hits",
+        "document.querySelectorAll('#found li').length === 10",
+    );
+    b.screenshot("search");
+    b.click_now("#found li a");
+    b.wait_js("its drawer", "!document.getElementById('drawer').hidden && document.getElementById('d-title').textContent.startsWith('d3')");
+    worker.signal(libc::SIGKILL);
 }

@@ -1,11 +1,12 @@
 //! `rpq serve`: the real binary on a free port against a real redis-server, one file per
-//! concern: the JSON API (`api`), `?wait` (`waits`), workers over HTTP (`workers`), who may ask (`auth`), the server as a
+//! concern: the JSON API (`api`), the dashboard's views of issue 28 (`dash`), `?wait` (`waits`), workers over HTTP (`workers`), who may ask (`auth`), the server as a
 //! service (`running`), `/metrics` (`metrics`) and the page in a real browser (`browser`).
 //! Here: `Serve`, which runs it, `Reply`, and the fixtures they share.
 
 mod api;
 mod auth;
 mod browser;
+mod dash;
 mod metrics;
 mod running;
 mod waits;
@@ -206,6 +207,10 @@ impl Reply {
     pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.text)
             .unwrap_or_else(|e| panic!("not JSON ({e}), status {}: {}", self.status, self.text))
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
     }
 
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
