@@ -20,6 +20,7 @@ mod dead;
 mod inspect;
 pub mod keys;
 mod losses;
+pub mod migrate;
 mod registry;
 mod results;
 pub use results::{KeepAck, WAIT_SLICE};
