@@ -4,6 +4,7 @@
 use crate::cli::MigrateArgs;
 use crate::config::Config;
 use crate::conn;
+use crate::log;
 use crate::output::Output;
 use crate::queue::migrate::{self, Options, Progress};
 use anyhow::Result;
@@ -21,6 +22,7 @@ pub fn run(cfg: &Config, out: &Output, args: &MigrateArgs) -> Result<ExitCode> {
         wait: args.wait,
         batch: migrate::BATCH,
     };
+    let mut code = ExitCode::SUCCESS;
     for name in &names {
         let done = migrate::migrate(&mut conn, name, &opts, &mut |p| {
             match p {
@@ -28,8 +30,13 @@ pub fn run(cfg: &Config, out: &Output, args: &MigrateArgs) -> Result<ExitCode> {
                 Progress::Waiting(w) => out.migrate_waiting(w),
             }
             Ok(())
-        })?;
-        out.migrated(&done)?;
+        });
+        match done {
+            Ok(done) => out.migrated(&done)?,
+            // --all goes on with the other queues: one line for this one, exit 1 at the end.
+            Err(e) if args.all && crate::error::classify(&e).0 == 1 => code = log::report(&e),
+            Err(e) => return Err(e),
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }
