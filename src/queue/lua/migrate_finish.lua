@@ -2,7 +2,8 @@
 -- counters added to layout 2's, the consumers and the schedules merged (a schedule keeps the
 -- later of its two last-fired slots), then every layout-1 key of the shard deleted.
 -- KEYS: both layouts (migrate.lua)
--- returns {1, bodies left in no set (deleted)}; {0} while a set still holds tasks
+-- returns {1}; {0} while a set still holds tasks (a body left in no set, which no state of
+-- layout 1 makes, goes with the keys)
 for _, k in ipairs({ V1.pending, V1.inflight, V1.delayed, V1.scheduled, V1.dead }) do
   if redis.call('ZCARD', k) > 0 then
     return { 0 }
@@ -48,8 +49,7 @@ for i = 1, #ss, 2 do
     redis.call('HSET', V2.schedules, ss[i], ss[i + 1])
   end
 end
-local orphans = redis.call('HLEN', V1.tasks)
 for k = 1, V1_KEYS do
   redis.call('DEL', KEYS[k])
 end
-return { 1, orphans }
+return { 1 }
