@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 26] = [
+pub const LAYOUT: [KeyDef; 25] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -69,7 +69,7 @@ pub const LAYOUT: [KeyDef; 26] = [
         lua: "K_STATS",
         suffix: "stats",
         kind: "hash",
-        holds: "counters, the last-minute ring, checks",
+        holds: "counters, the arrival sequence, the last-minute ring, checks",
     },
     KeyDef {
         lua: "K_WAKE",
@@ -78,18 +78,12 @@ pub const LAYOUT: [KeyDef; 26] = [
         holds: "markers that unblock idle consumers",
     },
     KeyDef {
-        lua: "K_SEQ",
-        suffix: "seq",
-        kind: "string",
-        holds: "arrival sequence counter",
-    },
-    KeyDef {
         lua: "K_CONSUMERS",
         suffix: "consumers",
         kind: "hash",
         holds: "consumer name -> last seen ms|tasks done",
     },
-    // Time (scheduled tasks, expiry, recurring schedules): after the first twelve, so the
+    // Time (scheduled tasks, expiry, recurring schedules): after the first eleven, so the
     // numbers of those stay as they were.
     KeyDef {
         lua: "K_SCHEDULED",
@@ -194,7 +188,6 @@ pub enum Key {
     DeadInfo,
     Stats,
     Wake,
-    Seq,
     Consumers,
     Scheduled,
     Expires,
@@ -210,11 +203,30 @@ pub enum Key {
 /// controls (issue 13): every script call pays for each key it is given (about 800 server
 /// instructions a key), so the keys of controls are sent only once a claim said the queue has
 /// some; a claim sent without them to a queue that has some refuses before it changes anything.
-pub const CORE_KEYS: usize = 16;
+pub const CORE_KEYS: usize = 15;
 
 /// How many types of one queue can be limited at once (`rpq limit --type`): each has its own
 /// line of waiting tasks, a key of the layout, and a claim looks at the head of each.
 pub const LIMITED_LINES: usize = 8;
+
+/// The stored layout this rpq reads and writes (docs/layout-v2.md): the field `layout` of a
+/// queue's `meta` says which one the queue has, and `Queue::open` refuses any other.
+pub const LAYOUT_VERSION: u32 = 2;
+
+/// Between a shard's hash tag and the suffix of each key of `LAYOUT`: the keys of one layout
+/// are never keys of another, so an rpq of another layout sees an empty queue, never half of
+/// one. `meta`, `wake:all`, the kept results and `kept` are the same in every layout and have
+/// none.
+pub const LAYOUT_DIR: &str = "2:";
+
+/// The field of `meta` that holds the queue's `LAYOUT_VERSION`; a `meta` without it is of
+/// layout 1.
+pub const LAYOUT_FIELD: &str = "layout";
+
+/// The field `LAYOUT_FIELD` of each shard's stats hash: what an operator reading the hash
+/// should know, longer than 64 bytes on purpose (see `Queue::pin`).
+pub const LAYOUT_NOTE: &str =
+    "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
@@ -250,7 +262,10 @@ impl Keys {
     pub fn new(name: &str, index: usize) -> Keys {
         let tag = tag(name, index);
         Keys {
-            all: LAYOUT.iter().map(|d| key(&tag, d.suffix)).collect(),
+            all: LAYOUT
+                .iter()
+                .map(|d| key(&tag, &format!("{LAYOUT_DIR}{}", d.suffix)))
+                .collect(),
             tag,
         }
     }
@@ -314,9 +329,6 @@ impl Keys {
     }
     pub fn wake(&self) -> &str {
         self.get(Key::Wake)
-    }
-    pub fn seq(&self) -> &str {
-        self.get(Key::Seq)
     }
     pub fn consumers(&self) -> &str {
         self.get(Key::Consumers)
@@ -422,12 +434,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_layout_note_makes_the_stats_hash_a_table() {
+        // hash-max-listpack-value (hash-max-ziplist-value on 6.2) is 64 by default.
+        assert!(LAYOUT_NOTE.len() > 64);
+        assert!(LAYOUT_NOTE.starts_with(&format!("{LAYOUT_VERSION}:")));
+        assert_eq!(LAYOUT_DIR, format!("{LAYOUT_VERSION}:"));
+    }
+
+    #[test]
     fn keys_share_one_hash_tag() {
         let k = Keys::new("jobs", 0);
-        assert_eq!(k.pending(), "rpq:{jobs}:pending");
-        assert_eq!(k.consumers(), "rpq:{jobs}:consumers");
-        assert_eq!(k.dead_info(), "rpq:{jobs}:dead:info");
-        assert!(k.all().iter().all(|key| key.starts_with("rpq:{jobs}:")));
+        assert_eq!(k.pending(), "rpq:{jobs}:2:pending");
+        assert_eq!(k.consumers(), "rpq:{jobs}:2:consumers");
+        assert_eq!(k.dead_info(), "rpq:{jobs}:2:dead:info");
+        assert!(k.all().iter().all(|key| key.starts_with("rpq:{jobs}:2:")));
+        assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
+        assert_eq!(k.result("a"), "rpq:{jobs}:result:a");
         assert_eq!(k.all().len(), LAYOUT.len());
     }
 
@@ -445,7 +467,6 @@ mod tests {
             Key::DeadInfo,
             Key::Stats,
             Key::Wake,
-            Key::Seq,
             Key::Consumers,
             Key::Scheduled,
             Key::Expires,
@@ -507,7 +528,7 @@ mod tests {
     fn the_lines_of_limited_types_are_the_last_rows() {
         let k = Keys::new("q", 0);
         for n in 1..=LIMITED_LINES {
-            assert_eq!(k.limited(n), format!("rpq:{{q}}:limited:{n}"));
+            assert_eq!(k.limited(n), format!("rpq:{{q}}:2:limited:{n}"));
             assert_eq!(
                 LAYOUT[Key::Limited1 as usize + n - 1].lua,
                 format!("K_LIMITED{n}")
@@ -557,8 +578,8 @@ mod tests {
 
     #[test]
     fn shards_get_their_own_tag() {
-        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:tasks");
-        assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:tasks");
+        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:2:tasks");
+        assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:2:tasks");
         assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
     }
 

@@ -37,7 +37,7 @@ pub use types::*;
 
 use crate::config::Config;
 use crate::conn::{self, Conn};
-use crate::error::UsageError;
+use crate::error::{LayoutError, UsageError};
 use crate::task::{ms_to_time, Due, NewTask};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -228,8 +228,14 @@ impl Queue {
         }
         let meta = keys::meta(&self.name);
         let n = self.shards.len() as u32;
-        // The tags first: a meta with a shard count and no tags is a queue of the old layout.
-        let (_, _, stored): (i64, i64, u32) = redis::pipe()
+        // The layout first: a meta without it is a queue of layout 1. Then the tags: a meta
+        // with a shard count and no tags is a queue of the old shard tags.
+        let (_, _, stored, layout): (i64, i64, u32, Option<String>) = redis::pipe()
+            .cmd("HSETNX")
+            .arg(&meta)
+            .arg(keys::LAYOUT_FIELD)
+            .arg(keys::LAYOUT_VERSION)
+            .ignore()
             .cmd("HSETNX")
             .arg(&meta)
             .arg(keys::TAGS_FIELD)
@@ -241,11 +247,31 @@ impl Queue {
             .cmd("HGET")
             .arg(&meta)
             .arg("shards")
+            .cmd("HGET")
+            .arg(&meta)
+            .arg(keys::LAYOUT_FIELD)
             .query(&mut self.conn)
             .map_err(|e| self.explain(0, e, "HSETNX"))
             .with_context(|| format!("storing the settings of queue '{}'", self.name))?;
+        let layout = layout.unwrap_or_else(|| "1".into());
+        if layout != keys::LAYOUT_VERSION.to_string() {
+            return Err(other_layout(&self.name, &layout));
+        }
         if stored != n {
             return Err(shard_mismatch(&self.name, stored, n));
+        }
+        // Each shard's stats hash says its layout too (docs/layout-v2.md, design point 8: a
+        // value longer than 64 bytes makes the hash a hash table from its creation, which the
+        // HINCRBY and HGET of every claim then find at once instead of scanning a packed list).
+        for shard in 0..self.shards.len() {
+            let stats = self.shards[shard].stats().to_string();
+            redis::cmd("HSETNX")
+                .arg(&stats)
+                .arg(keys::LAYOUT_FIELD)
+                .arg(keys::LAYOUT_NOTE)
+                .exec(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "HSETNX"))
+                .with_context(|| format!("storing the settings of queue '{}'", self.name))?;
         }
         self.pinned = true;
         Ok(())
@@ -567,8 +593,16 @@ fn stored_shards(conn: &mut Conn, name: &str, wanted: Option<u32>) -> Result<(Op
         .with_context(|| format!("reading the settings of queue '{name}'"))?;
     let stored: Option<u32> = meta.get("shards").and_then(|s| s.parse().ok());
     let tags = meta.get(keys::TAGS_FIELD).map(String::as_str);
+    // The old shard tags are older than any layout number, and have their own way out.
     if stored.is_some_and(|n| n > 1) && tags != Some(&keys::SHARD_SEP.to_string()) {
         return Err(old_shard_tags(name, stored.unwrap_or(0)));
+    }
+    // Before anything is written, so that no command writes to a queue of another layout.
+    if !meta.is_empty() {
+        let layout = meta.get(keys::LAYOUT_FIELD).map_or("1", String::as_str);
+        if layout != keys::LAYOUT_VERSION.to_string() {
+            return Err(other_layout(name, layout));
+        }
     }
     let n = match (stored, wanted) {
         (Some(s), Some(w)) if s != w => return Err(shard_mismatch(name, s, w)),
@@ -576,6 +610,28 @@ fn stored_shards(conn: &mut Conn, name: &str, wanted: Option<u32>) -> Result<(Op
         (None, w) => w.unwrap_or(1),
     };
     Ok((stored, n))
+}
+
+/// A queue whose `meta` names another stored layout than `keys::LAYOUT_VERSION` (none: 1, a
+/// queue made by an rpq from before layouts had numbers); docs/layout-v2.md has the line.
+fn other_layout(name: &str, stored: &str) -> anyhow::Error {
+    let v = keys::LAYOUT_VERSION;
+    // A stored value is anything a hand or another program wrote: shown, never trusted.
+    let stored: String = stored
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .take(20)
+        .collect();
+    let older = stored.parse::<u32>().is_ok_and(|n| n < v);
+    let fix = if older {
+        format!("run `rpq migrate --queue {name}` (docs/layout-v2.md)")
+    } else {
+        format!("use an rpq that reads layout {stored}")
+    };
+    LayoutError(format!(
+        "queue '{name}' has stored layout {stored}; this rpq reads layout {v}: {fix}"
+    ))
+    .into()
 }
 
 fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {

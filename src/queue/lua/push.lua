@@ -100,7 +100,7 @@ if fields == 5 then
   out[#out + 1] = fresh
   return out
 end
-local last = redis.call('INCRBY', K_SEQ, n)
+local last = redis.call('HINCRBY', K_STATS, 'seq', n)
 -- The created time is the same for the whole batch: one prefix, one concatenation per task.
 local prefix = '{"c":' .. string.format('%d', now) .. ','
 local first = last - n
