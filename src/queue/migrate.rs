@@ -18,8 +18,13 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 /// The layout this rpq reads and writes, and the one `migrate` moves queues from.
-pub const LAYOUT: u32 = 2;
+pub const LAYOUT: u32 = keys::LAYOUT_VERSION;
 pub const FROM_LAYOUT: u32 = 1;
+
+/// Whether this rpq's scripts read layout 2's records (docs/layout-v2.md, "What is in place");
+/// until they do, migrate writes layout 1's values under layout 2's key names, which is what
+/// they read. The one switch: migrate.lua and the tests follow it.
+pub const RECORDS: bool = false;
 
 /// The suffixes of a shard's layout-1 keys, in the order of layout 1's common.lua (KEYS[1..26]
 /// of the migrate scripts).
@@ -79,10 +84,8 @@ pub const V2_SUFFIXES: [&str; 22] = [
     "2:limited:8",
 ];
 
-/// The stats field `layout` of layout 2: a sentence over 64 bytes (docs/layout-v2.md, design
-/// point 8: it makes the stats hash a hash table from its creation).
-pub const LAYOUT_SENTENCE: &str =
-    "rpq stored layout 2 (docs/layout-v2.md); an rpq of another layout refuses it: rpq migrate";
+/// Layout 2's keys that hold layout 1's values until `RECORDS` (KEYS[49..50]).
+pub const V2_UNTIL_RECORDS: [&str; 2] = ["2:state", "2:dead:info"];
 
 /// The sets of layout 1 that hold tasks out of flight, in the order they are moved (waiting
 /// first, in line), and the state each one's tasks are in.
@@ -221,7 +224,12 @@ struct Lua {
 
 impl Lua {
     fn new(body: &str) -> Lua {
-        let src = [include_str!("lua/migrate.lua"), body].join("\n");
+        let src = [
+            &format!("local RECORDS = {RECORDS}"),
+            include_str!("lua/migrate.lua"),
+            body,
+        ]
+        .join("\n");
         Lua {
             hash: redis::Script::new(&src).get_hash().to_string(),
             src,
@@ -244,6 +252,7 @@ pub fn shard_keys(name: &str, shard: u32) -> Vec<String> {
     V1_SUFFIXES
         .iter()
         .chain(V2_SUFFIXES.iter())
+        .chain(V2_UNTIL_RECORDS.iter())
         .map(|s| key(&tag, s))
         .collect()
 }
@@ -280,7 +289,7 @@ pub fn migrate(
              this server)"
         );
     }
-    let layout = match meta.get("layout").map(String::as_str) {
+    let layout = match meta.get(keys::LAYOUT_FIELD).map(String::as_str) {
         None => FROM_LAYOUT,
         Some(v) => match v.parse::<u32>() {
             Ok(n) if n == FROM_LAYOUT || n == LAYOUT => n,
@@ -319,14 +328,14 @@ pub fn migrate(
     let fail = |what: &str| format!("migrating queue '{name}': {what}");
     for shard in 0..shards {
         let keys = shard_keys(name, shard);
-        run(conn, &MARK, &keys, &[LAYOUT_SENTENCE.to_string()])
+        run(conn, &MARK, &keys, &[keys::LAYOUT_NOTE.to_string()])
             .with_context(|| fail(&format!("marking shard {shard}")))?;
     }
     // From here, rpq of layout 2 takes the queue: its pushes line up behind every task moved
     // (the marks set its arrival counters), and its consumers take what has moved.
     redis::cmd("HSET")
         .arg(keys::meta(name))
-        .arg("layout")
+        .arg(keys::LAYOUT_FIELD)
         .arg(LAYOUT)
         .query::<()>(conn)
         .map_err(conn::describe)
@@ -589,7 +598,7 @@ mod tests {
     #[test]
     fn the_scripts_get_both_layouts_in_order() {
         let k = shard_keys("jobs", 0);
-        assert_eq!(k.len(), 48);
+        assert_eq!(k.len(), 50);
         assert_eq!(k[0], "rpq:{jobs}:pending");
         assert_eq!(k[7], "rpq:{jobs}:dead:info");
         assert_eq!(k[26], "rpq:{jobs}:2:pending");
@@ -618,6 +627,31 @@ mod tests {
                 );
             }
         }
-        assert!(LAYOUT_SENTENCE.len() > 64);
+        for (i, s) in V2_UNTIL_RECORDS.iter().enumerate() {
+            let name = s.trim_start_matches("2:").replace(":info", "info");
+            assert!(
+                prelude.contains(&format!("{name} = KEYS[{}]", i + 49)),
+                "{s}"
+            );
+        }
+    }
+
+    /// Layout 2's key names are the ones `Keys` gives the scripts of this rpq, for every key
+    /// they both have.
+    #[test]
+    fn layout_2_is_the_layout_of_keys() {
+        let k = shard_keys("q", 1);
+        let now = keys::Keys::new("q", 1);
+        let theirs: Vec<&str> = now.all().iter().map(String::as_str).collect();
+        for (key, suffix) in k[26..]
+            .iter()
+            .zip(V2_SUFFIXES.iter().chain(&V2_UNTIL_RECORDS))
+        {
+            let name = suffix.trim_start_matches(keys::LAYOUT_DIR);
+            if keys::LAYOUT.iter().any(|d| d.suffix == name) {
+                assert!(theirs.contains(&key.as_str()), "{key}");
+            }
+        }
+        assert!(V2_SUFFIXES.iter().all(|s| s.starts_with(keys::LAYOUT_DIR)));
     }
 }

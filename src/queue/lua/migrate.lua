@@ -9,9 +9,16 @@
 -- KEYS[27..48] its layout-2 keys (`2:` after the tag), in the order of layout-v2.md's table:
 --   pending, inflight, tasks, stats, consumers, taken, wake, delayed, scheduled, expires,
 --   dead, schedules, controls, held, limited:1 .. limited:8
+-- KEYS[49] 2:state, KEYS[50] 2:dead:info: layout 2 as its scripts are until the record is in
+--   place (below)
 -- A layout-1 body is `{"c":..` (common.lua of layout 1); a layout-2 record is the task's place
 -- in line (16 digits), then the body for a task never taken back, or `attempts|error
 -- length|error` and then the body for one that was (waiting again, retrying, dead).
+-- RECORDS (a line Rust puts before this prelude: migrate.rs) says whether this rpq's scripts
+-- read records yet; until they do, layout 2 keeps layout 1's values under its key names: the
+-- body in `tasks`, "attempts|place[|error]" in `state`, {error, attempts} in `dead:info`, and
+-- v1's checks ("pruned at|recover at[|aging ms[|1]]"), so that what migrate writes is what the
+-- scripts of the same build read (docs/layout-v2.md, "What is in place").
 local V1 = {
   pending = KEYS[1], inflight = KEYS[2], tasks = KEYS[3], claims = KEYS[4], state = KEYS[5],
   delayed = KEYS[6], dead = KEYS[7], deadinfo = KEYS[8], stats = KEYS[9], wake = KEYS[10],
@@ -22,7 +29,7 @@ local V2 = {
   pending = KEYS[27], inflight = KEYS[28], tasks = KEYS[29], stats = KEYS[30],
   consumers = KEYS[31], taken = KEYS[32], wake = KEYS[33], delayed = KEYS[34],
   scheduled = KEYS[35], expires = KEYS[36], dead = KEYS[37], schedules = KEYS[38],
-  controls = KEYS[39], held = KEYS[40],
+  controls = KEYS[39], held = KEYS[40], state = KEYS[49], deadinfo = KEYS[50],
 }
 local LINES = 8
 local V1_KEYS = 26
@@ -88,14 +95,28 @@ local function take_v1(id)
   return body, x
 end
 
--- Stores the record and lines the task up in `set` at `score`; false when layout 2 knows the
+-- Stores the task in layout 2 and lines it up in `set` at `at`: its body, place in line,
+-- attempts (nil for a task never taken back) and last error or dead reason, as a record, or
+-- (RECORDS false) as layout 1's values; `x` its expiry deadline. False when layout 2 knows the
 -- id already (pushed there by a new producer before this step reached the old task: the id is
 -- queued once, as a push of a known id is refused).
-local function put_v2(id, rec, set, score, x)
-  if redis.call('HSETNX', V2.tasks, id, rec) == 0 then
+local function put_v2(id, set, at, body, x, score, n, err)
+  local dead = set == V2.dead
+  local value = RECORDS and record(score, n, err, body) or body
+  if redis.call('HSETNX', V2.tasks, id, value) == 0 then
     return false
   end
-  redis.call('ZADD', set, score, id)
+  if not RECORDS and n ~= nil then
+    local st = string.format('%d|', n) .. score
+    if err and err ~= '' and not dead then
+      st = st .. '|' .. err
+    end
+    redis.call('HSET', V2.state, id, st)
+    if dead then
+      redis.call('HSET', V2.deadinfo, id, cjson.encode({ error = err or '', attempts = n }))
+    end
+  end
+  redis.call('ZADD', set, at, id)
   if x then
     redis.call('ZADD', V2.expires, x, id)
   end
@@ -103,13 +124,22 @@ local function put_v2(id, rec, set, score, x)
 end
 
 -- Claims of layout 2 skip recovery, promotion and expiry until the checks' "recover at":
--- tasks moved into its timed sets make it "check now" (fast until and recover at 0), and the
--- next claim makes it exact again. "2FC|fast until|pruned at|recover at|aging ms".
+-- tasks moved into its timed sets make it "check now" (recover at 0; with records, fast until
+-- too), and the next claim makes it exact again. "2FC|fast until|pruned at|recover at|aging
+-- ms", or (RECORDS false) "pruned at|recover at[|aging ms[|1]]".
 local function v2_check_now()
   local c = redis.call('HGET', V2.stats, 'checks')
-  if c and #c >= 46 then
+  if not c then
+    return
+  end
+  if RECORDS and #c >= 46 then
     redis.call('HSET', V2.stats, 'checks',
       string.sub(c, 1, 4) .. ZERO13 .. string.sub(c, 18, 32) .. ZERO13 .. string.sub(c, 46))
+  elseif not RECORDS then
+    local p, rest = string.match(c, '^(%d+)|%d+(.*)$')
+    if p then
+      redis.call('HSET', V2.stats, 'checks', p .. '|0' .. rest)
+    end
   end
 end
 

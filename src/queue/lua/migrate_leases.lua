@@ -43,7 +43,7 @@ for _, id in ipairs(expired) do
     end
     score = place(score)
     at = set == V2.dead and now or score
-    if put_v2(id, record(score, n, err, body), set, at, x) then
+    if put_v2(id, set, at, body, x, score, n, err) then
       if set == V2.dead then
         dead = dead + 1
         redis.call('HINCRBY', V2.stats, 'dead', 1)

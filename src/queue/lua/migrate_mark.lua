@@ -4,7 +4,7 @@
 -- start at 0: the leases of layout 1 are counted where they are) and the schedules. Once
 -- written, a rerun leaves the shard as it is: layout 2 is the one that changes from then on.
 -- KEYS: both layouts (migrate.lua)
--- ARGV[1] the stats field `layout` of layout 2 (a sentence naming it, docs/layout-v2.md)
+-- ARGV[1] the stats field `layout` of layout 2 (keys::LAYOUT_NOTE)
 -- returns 1 when it marked the shard, 0 when it was marked already
 if redis.call('HEXISTS', V2.stats, 'checks') == 1 then
   return 0
@@ -38,8 +38,19 @@ local have = tonumber(redis.call('HGET', V2.stats, 'seq') or '0') or 0
 if seq > have then
   redis.call('HSET', V2.stats, 'seq', string.format('%d', seq))
 end
-local flags = (aging > 0 and 'a' or '-') .. (ctl and 'c' or '-')
-redis.call('HSET', V2.stats, 'checks',
-  '2' .. flags .. '|' .. ZERO13 .. '|' .. ZERO13 .. '|' .. ZERO13 .. '|' .. string.format('%d', aging))
+local checks
+if RECORDS then
+  local flags = (aging > 0 and 'a' or '-') .. (ctl and 'c' or '-')
+  checks = '2' .. flags .. '|' .. ZERO13 .. '|' .. ZERO13 .. '|' .. ZERO13 .. '|'
+    .. string.format('%d', aging)
+else
+  checks = '0|0'
+  if ctl then
+    checks = checks .. string.format('|%d|1', aging)
+  elseif aging > 0 then
+    checks = checks .. string.format('|%d', aging)
+  end
+end
+redis.call('HSET', V2.stats, 'checks', checks)
 redis.call('HSETNX', V2.stats, 'layout', ARGV[1])
 return 1

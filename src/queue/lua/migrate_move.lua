@@ -45,7 +45,7 @@ for i = 1, #got, 2 do
       now = now or now_ms()
       set, at, n, err, score = V2.dead, now, 0, 'retry state was lost', placeholder(body)
     end
-    if put_v2(id, record(score, n, err, body), set, at, x) then
+    if put_v2(id, set, at, body, x, score, n, err) then
       moved = moved + 1
     else
       dup = dup + 1
