@@ -743,3 +743,132 @@ fn this_rpq_reads_and_consumes_a_migrated_queue_as_layout_1_left_it() {
     assert_eq!(ids, ["w-l1", "w-l2"]);
     assert_eq!(show("r2")["state"], "waiting", "the rate still holds it");
 }
+
+/// Consumers of this rpq started while migrate runs (once its first step marked the queue)
+/// take every task once, none twice, whatever step they meet.
+#[test]
+fn consumers_running_during_the_migration_take_nothing_twice() {
+    let r = redis();
+    let q = "jobs";
+    let mut f = build(&r, q, 6000);
+    let migrate = Proc::start(&r, &["--queue", q, "migrate"]);
+    wait_until(Duration::from_secs(60), "migrate's first line", || {
+        !migrate.stdout_lines().is_empty()
+    });
+    let consumers: Vec<Proc> = (0..2)
+        .map(|i| {
+            Proc::start(
+                &r,
+                &[
+                    "--queue",
+                    q,
+                    "--json",
+                    "consume",
+                    "--name",
+                    &format!("new{i}"),
+                ],
+            )
+        })
+        .collect();
+    wait_until(Duration::from_secs(60), "migrate to wait for live1", || {
+        migrate.stderr_has("(live1)")
+    });
+    assert_eq!(f.v1.ack(&f.live), 1);
+    migrate.success(Duration::from_secs(60));
+    // Low is paused: every other waiting task is done, once.
+    let want = f.waiting.len() - 2;
+    let lines = |p: &Proc| p.stdout_lines().len();
+    wait_until(Duration::from_secs(120), "every task done", || {
+        consumers.iter().map(lines).sum::<usize>() >= want
+    });
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        let out = p.success(Duration::from_secs(30));
+        for l in ndjson(&out) {
+            assert_eq!(l["outcome"], "done", "{l}");
+            *seen
+                .entry(l["id"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, &n)| n > 1).collect();
+    assert!(twice.is_empty(), "taken twice: {twice:?}");
+    let mut got: Vec<&String> = seen.keys().collect();
+    got.sort();
+    let mut expected: Vec<&String> = f.waiting[..want].iter().collect();
+    expected.sort();
+    assert_eq!(got, expected);
+}
+
+/// A sharded queue of layout 1 moves shard by shard, each task on its own shard; this rpq then
+/// takes every task once, by priority across the shards. An id that layout 2 knew already
+/// (pushed there first) stays queued once and is counted as a duplicate.
+#[test]
+fn a_sharded_queue_moves_shard_by_shard() {
+    let r = redis();
+    let q = "wide";
+    let mut c = conn(&r);
+    let _: () = redis::cmd("HSET")
+        .arg(meta(q))
+        .arg("tags")
+        .arg("#")
+        .arg("shards")
+        .arg(3)
+        .query(&mut c)
+        .unwrap();
+    let ids: Vec<String> = (0..60).map(|i| format!("t{i}")).collect();
+    for shard in 0..3 {
+        let mut v1 = V1::new(&r, q);
+        v1.tag = rpq::queue::keys::tag(q, shard);
+        let mine: Vec<(String, u8)> = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| rpq::queue::keys::shard_of(id, 3) == shard)
+            .map(|(i, id)| (id.clone(), 1 + (i % 3) as u8))
+            .collect();
+        assert!(!mine.is_empty());
+        v1.push_batch(&mine);
+    }
+    // t0 pushed to layout 2 first (its shard's tasks hash): the older one is dropped.
+    let s0 = rpq::queue::keys::shard_of("t0", 3);
+    let tag0 = rpq::queue::keys::tag(q, s0);
+    let _: () = redis::cmd("HSET")
+        .arg(format!("rpq:{{{tag0}}}:2:tasks"))
+        .arg("t0")
+        .arg("{\"c\":1,\"t\":\"bulk\",\"p\":1,\"d\":\"new\"}")
+        .query(&mut c)
+        .unwrap();
+    let out = json_lines(rpq(&r).args(["--queue", q, "--json", "migrate"]));
+    let shards: std::collections::BTreeSet<u64> = out[..out.len() - 1]
+        .iter()
+        .map(|l| l["shard"].as_u64().unwrap())
+        .collect();
+    assert_eq!(shards.into_iter().collect::<Vec<_>>(), [0, 1, 2]);
+    let last = out.last().unwrap();
+    assert_eq!(last["shards"], 3);
+    assert_eq!(last["moved"], 59, "{last}");
+    assert_eq!(last["duplicates"], 1, "{last}");
+    for shard in 0..3 {
+        assert_eq!(
+            v1_left(&mut c, &rpq::queue::keys::tag(q, shard)),
+            Vec::<String>::new()
+        );
+    }
+    let done = json_lines(rpq(&r).args(["--queue", q, "--json", "consume", "--count", "59"]));
+    let mut got: Vec<&str> = done.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    let prios: Vec<u64> = done
+        .iter()
+        .map(|d| d["priority"].as_u64().unwrap())
+        .collect();
+    assert!(prios.windows(2).all(|w| w[0] <= w[1]), "{prios:?}");
+    got.sort();
+    let mut want: Vec<&str> = ids[1..].iter().map(String::as_str).collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(
+        json_lines(rpq(&r).args(["--queue", q, "--json", "len"]))[0]["waiting"],
+        0,
+        "t0's record of layout 2 is not in line (it was written by hand)"
+    );
+}
