@@ -259,19 +259,6 @@ impl Queue {
         if stored != n {
             return Err(shard_mismatch(&self.name, stored, n));
         }
-        // Each shard's stats hash says its layout too (docs/layout-v2.md, design point 8: a
-        // value longer than 64 bytes makes the hash a hash table from its creation, which the
-        // HINCRBY and HGET of every claim then find at once instead of scanning a packed list).
-        for shard in 0..self.shards.len() {
-            let stats = self.shards[shard].stats().to_string();
-            redis::cmd("HSETNX")
-                .arg(&stats)
-                .arg(keys::LAYOUT_FIELD)
-                .arg(keys::LAYOUT_NOTE)
-                .exec(&mut self.conn)
-                .map_err(|e| self.explain(shard, e, "HSETNX"))
-                .with_context(|| format!("storing the settings of queue '{}'", self.name))?;
-        }
         self.pinned = true;
         Ok(())
     }

@@ -187,6 +187,7 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
     // A queue this rpq makes says its layout, on the queue and on each shard.
     rpq(&r)
         .args(["--queue", "new", "--shards", "2", "produce", "--type", "x"])
+        .args(["--count", "20", "--interval", "0"])
         .assert()
         .success();
     let layout: String = redis::cmd("HGET")
