@@ -127,9 +127,23 @@ impl Queue {
     /// Connects to the queue named in the config and learns its shard count: stored with the
     /// queue, else `--shards`, else 1.
     pub fn open(cfg: &Config) -> Result<Queue> {
+        Queue::open_checked(cfg, true)
+    }
+
+    /// As `open`, for a command about the server rather than the queue of the config (`rpq
+    /// queues`): a queue of another layout there is no reason to refuse the listing, which
+    /// names such a queue itself.
+    pub fn open_server(cfg: &Config) -> Result<Queue> {
+        Queue::open_checked(cfg, false)
+    }
+
+    fn open_checked(cfg: &Config, layout: bool) -> Result<Queue> {
         let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
-        let (stored, n) = stored_shards(&mut conn, &name, cfg.shards)?;
+        let (stored, n) = match stored_shards(&mut conn, &name, cfg.shards) {
+            Err(e) if !layout && e.is::<LayoutError>() => (None, 1),
+            r => r?,
+        };
         let server = losses::look(&mut conn, &cfg.display_url());
         Ok(Queue {
             cfg: cfg.clone(),
@@ -600,7 +614,7 @@ fn stored_shards(conn: &mut Conn, name: &str, wanted: Option<u32>) -> Result<(Op
 
 /// A queue whose `meta` names another stored layout than `keys::LAYOUT_VERSION` (none: 1, a
 /// queue made by an rpq from before layouts had numbers); docs/layout-v2.md has the line.
-fn other_layout(name: &str, stored: &str) -> anyhow::Error {
+pub(super) fn other_layout(name: &str, stored: &str) -> anyhow::Error {
     let v = keys::LAYOUT_VERSION;
     // A stored value is anything a hand or another program wrote: shown, never trusted.
     let stored: String = stored

@@ -126,6 +126,22 @@ fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
         .assert()
         .success()
         .stdout("2\n");
+    // The list of queues names it with the way out, counts the others, and exits 0, also
+    // when it is the queue of the command line.
+    for queue in ["jobs", "other"] {
+        let out = rpq(&r)
+            .args(["--queue", queue, "queues"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                REFUSAL.trim_start_matches("rpq: ").trim_end(),
+            ))
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.contains("other") && !out.contains("jobs"), "{out}");
+    }
     let after: Vec<_> = every_key(&mut c)
         .into_iter()
         .filter(|(k, _)| k.starts_with("rpq:{jobs}"))
