@@ -223,8 +223,11 @@ pub const LAYOUT_DIR: &str = "2:";
 /// layout 1.
 pub const LAYOUT_FIELD: &str = "layout";
 
-/// The field `LAYOUT_FIELD` of each shard's stats hash: what an operator reading the hash
-/// should know, longer than 64 bytes on purpose (see `Queue::pin`).
+/// The field `LAYOUT_FIELD` of each shard's stats hash, written by the push that makes the
+/// hash (push.lua, `LAYOUT_NOTE` of common.lua): what an operator reading the hash should
+/// know, and longer than 64 bytes on purpose (docs/layout-v2.md, design point 8: a value
+/// longer than hash-max-listpack-value makes the hash a hash table from its creation, which
+/// the HINCRBY and HGET of every claim then find at once instead of scanning a packed list).
 pub const LAYOUT_NOTE: &str =
     "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 

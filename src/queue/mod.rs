@@ -128,9 +128,23 @@ impl Queue {
     /// Connects to the queue named in the config and learns its shard count: stored with the
     /// queue, else `--shards`, else 1.
     pub fn open(cfg: &Config) -> Result<Queue> {
+        Queue::open_checked(cfg, true)
+    }
+
+    /// As `open`, for a command about the server rather than the queue of the config (`rpq
+    /// queues`): a queue of another layout there is no reason to refuse the listing, which
+    /// names such a queue itself.
+    pub fn open_server(cfg: &Config) -> Result<Queue> {
+        Queue::open_checked(cfg, false)
+    }
+
+    fn open_checked(cfg: &Config, layout: bool) -> Result<Queue> {
         let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
-        let (stored, n) = stored_shards(&mut conn, &name, cfg.shards)?;
+        let (stored, n) = match stored_shards(&mut conn, &name, cfg.shards) {
+            Err(e) if !layout && e.is::<LayoutError>() => (None, 1),
+            r => r?,
+        };
         let server = losses::look(&mut conn, &cfg.display_url());
         Ok(Queue {
             cfg: cfg.clone(),
@@ -259,19 +273,6 @@ impl Queue {
         }
         if stored != n {
             return Err(shard_mismatch(&self.name, stored, n));
-        }
-        // Each shard's stats hash says its layout too (docs/layout-v2.md, design point 8: a
-        // value longer than 64 bytes makes the hash a hash table from its creation, which the
-        // HINCRBY and HGET of every claim then find at once instead of scanning a packed list).
-        for shard in 0..self.shards.len() {
-            let stats = self.shards[shard].stats().to_string();
-            redis::cmd("HSETNX")
-                .arg(&stats)
-                .arg(keys::LAYOUT_FIELD)
-                .arg(keys::LAYOUT_NOTE)
-                .exec(&mut self.conn)
-                .map_err(|e| self.explain(shard, e, "HSETNX"))
-                .with_context(|| format!("storing the settings of queue '{}'", self.name))?;
         }
         self.pinned = true;
         Ok(())
@@ -614,7 +615,7 @@ fn stored_shards(conn: &mut Conn, name: &str, wanted: Option<u32>) -> Result<(Op
 
 /// A queue whose `meta` names another stored layout than `keys::LAYOUT_VERSION` (none: 1, a
 /// queue made by an rpq from before layouts had numbers); docs/layout-v2.md has the line.
-fn other_layout(name: &str, stored: &str) -> anyhow::Error {
+pub(super) fn other_layout(name: &str, stored: &str) -> anyhow::Error {
     let v = keys::LAYOUT_VERSION;
     // A stored value is anything a hand or another program wrote: shown, never trusted.
     let stored: String = stored

@@ -395,6 +395,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("PUSH_DONE", (PushCode::Done as i64).to_string()),
         ("ERR_FULL", format!("'{ERR_FULL}'")),
         ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
+        ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out
 }
@@ -715,6 +716,7 @@ mod tests {
                     "local ERR_",
                     "local NEVER ",
                     "local WAKE_CAP ",
+                    "local LAYOUT_NOTE ",
                 ]
                 .iter()
                 .any(|p| l.starts_with(p))

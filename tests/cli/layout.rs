@@ -126,6 +126,22 @@ fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
         .assert()
         .success()
         .stdout("2\n");
+    // The list of queues names it with the way out, counts the others, and exits 0, also
+    // when it is the queue of the command line.
+    for queue in ["jobs", "other"] {
+        let out = rpq(&r)
+            .args(["--queue", queue, "queues"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                REFUSAL.trim_start_matches("rpq: ").trim_end(),
+            ))
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.contains("other") && !out.contains("jobs"), "{out}");
+    }
     let after: Vec<_> = every_key(&mut c)
         .into_iter()
         .filter(|(k, _)| k.starts_with("rpq:{jobs}"))
@@ -187,6 +203,7 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
     // A queue this rpq makes says its layout, on the queue and on each shard.
     rpq(&r)
         .args(["--queue", "new", "--shards", "2", "produce", "--type", "x"])
+        .args(["--count", "20", "--interval", "0"])
         .assert()
         .success();
     let layout: String = redis::cmd("HGET")

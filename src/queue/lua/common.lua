@@ -82,6 +82,10 @@ local PUSH_DONE = 2
 local ERR_FULL = 'RPQFULL'
 local ERR_CONTROLS = 'RPQCONTROLS'
 
+-- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
+-- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
+local LAYOUT_NOTE = '2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
+
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
 local WAKE_CAP = 64

@@ -88,6 +88,9 @@ if fields == 5 then
   local fresh = 0
   if queued > 0 then
     fresh = redis.call('HINCRBY', K_STATS, 'pushed', queued) == queued and 1 or 0
+    if fresh == 1 then
+      redis.call('HSETNX', K_STATS, 'layout', LAYOUT_NOTE)
+    end
     -- A task due sooner than any before it wakes idle consumers, which sleep until the first
     -- due time they were told of; tasks queued at once wake them as usual.
     if at_once > 0 or woke then
@@ -131,6 +134,9 @@ end
 local fresh = 0
 if queued > 0 then
   fresh = redis.call('HINCRBY', K_STATS, 'pushed', queued) == queued and 1 or 0
+  if fresh == 1 then
+    redis.call('HSETNX', K_STATS, 'layout', LAYOUT_NOTE)
+  end
   wake(queued)
 end
 for _, f in ipairs(finished) do
