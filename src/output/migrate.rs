@@ -23,7 +23,7 @@ impl Output {
             "queue={} shard={} state={} {verb}={}{dup}",
             s.queue,
             s.shard,
-            s.state.as_str(),
+            s.state.name(),
             s.moved
         ))
     }

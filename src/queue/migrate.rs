@@ -9,6 +9,7 @@
 //! It opens no `Queue`: a queue of layout 1 is exactly what `Queue::open` refuses.
 
 use super::keys;
+use super::types::State;
 use crate::conn::{self, Conn};
 use anyhow::{bail, Context, Result};
 use redis::Value;
@@ -111,28 +112,6 @@ pub const BATCH: u64 = 1000;
 /// How often it looks again while it waits for leases of layout 1 (at most: sooner when the
 /// first of them ends).
 const LOOK_EVERY: Duration = Duration::from_secs(1);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum State {
-    Waiting,
-    Scheduled,
-    InFlight,
-    Retrying,
-    Dead,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Waiting => "waiting",
-            State::Scheduled => "scheduled",
-            State::InFlight => "in-flight",
-            State::Retrying => "retrying",
-            State::Dead => "dead",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {

@@ -211,6 +211,8 @@ struct Fixture {
     /// Every waiting task, in claim order, as layout 1 would take them.
     waiting: Vec<String>,
     seq: u64,
+    /// Layout 1's timed and dead sets as built (one task each): (suffix, [(id, score)]).
+    timed: Vec<(&'static str, Vec<(String, String)>)>,
 }
 
 /// A queue of layout 1 with tasks in every state: waiting in each priority (and `bulk` more of
@@ -300,6 +302,15 @@ fn build(server: &rpq::server::RedisServer, queue: &str, bulk: usize) -> Fixture
         .collect();
     waiting.extend(ids.into_iter().map(|(id, _)| id));
     waiting.extend(["w-l1".to_string(), "w-l2".to_string()]);
+    let timed = ["scheduled", "expires", "delayed", "dead"]
+        .into_iter()
+        .map(|set| {
+            let key = v1.key(set);
+            let members = zrange(&mut v1.c, &key);
+            assert_eq!(members.len(), 1, "{set}");
+            (set, members)
+        })
+        .collect();
     let seq_key = v1.key("seq");
     let seq: u64 = redis::cmd("GET").arg(seq_key).query(&mut v1.c).unwrap();
     Fixture {
@@ -307,6 +318,7 @@ fn build(server: &rpq::server::RedisServer, queue: &str, bulk: usize) -> Fixture
         live,
         waiting,
         seq,
+        timed,
     }
 }
 
@@ -479,19 +491,19 @@ fn a_queue_of_layout_1_moves_whole_through_a_kill_and_a_rerun() {
     let line1 = zrange(&mut c, &v2(q, "limited:1"));
     assert_eq!(line1.len(), 1);
     assert_eq!(line1[0].0, "r2");
-    // Timed: due time, expiry, retry time, death time as they were.
-    assert_eq!(zrange(&mut c, &v2(q, "scheduled"))[0].0, "sched1");
-    assert_eq!(zrange(&mut c, &v2(q, "expires"))[0].0, "ttl1");
-    let delayed = zrange(&mut c, &v2(q, "delayed"));
-    assert_eq!(delayed.len(), 1);
-    assert_eq!(delayed[0].0, "retry1");
+    // Timed and dead: each with its due time, expiry, retry time, time of death as it was.
+    for (set, members) in &f.timed {
+        assert_eq!(&zrange(&mut c, &v2(q, set)), members, "{set}");
+    }
+    let only = |set: &str| f.timed.iter().find(|(s, _)| *s == set).unwrap().1.clone();
+    assert_eq!(only("scheduled")[0].0, "sched1");
+    assert_eq!(only("expires")[0].0, "ttl1");
+    assert_eq!(only("delayed")[0].0, "retry1");
+    assert_eq!(only("dead")[0].0, "dead1");
     assert_eq!(
         stored(&mut c, q, "retry1").head.as_deref(),
         Some("1|5|flaky")
     );
-    let dead = zrange(&mut c, &v2(q, "dead"));
-    assert_eq!(dead.len(), 1);
-    assert_eq!(dead[0].0, "dead1");
     assert_eq!(
         stored(&mut c, q, "dead1").head.as_deref(),
         Some("1|15|boom: bad input")
