@@ -442,7 +442,11 @@ impl Leases {
         let ids = items
             .iter()
             .skip(8)
-            .map(|v| redis::from_redis_value::<String>(v.clone()))
+            // Ids are bytes to Redis: shown, not trusted to be UTF-8.
+            .map(|v| {
+                redis::from_redis_value::<Vec<u8>>(v.clone())
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let (back, dead, done, cancelled, duplicates, gone) =
             (n(0)?, n(1)?, n(2)?, n(3)?, n(4)?, n(5)?);

@@ -884,3 +884,65 @@ fn a_sharded_queue_moves_shard_by_shard() {
         "t0's record of layout 2 is not in line (it was written by hand)"
     );
 }
+
+/// Ids are bytes: one that is not UTF-8, with a tab and a newline, moves like any other, in
+/// line and out of a lease, and the note of the leases waited for shows it.
+#[test]
+fn ids_that_are_not_utf8_move_and_are_shown() {
+    let r = redis();
+    let q = "jobs";
+    let mut v1 = V1::new(&r, q);
+    let odd: &[u8] = b"odd\xff\tid\n1";
+    let held: &[u8] = b"held\xfe";
+    let keys: Vec<String> = V1_SUFFIXES[..CORE].iter().map(|s| v1.key(s)).collect();
+    for id in [odd, held] {
+        let _: redis::Value = redis::cmd("EVAL")
+            .arg([COMMON, PUSH].join("\n"))
+            .arg(keys.len())
+            .arg(&keys)
+            .arg("1")
+            .arg("3")
+            .arg(id)
+            .arg("1")
+            .arg("\"t\":\"x\",\"p\":1,\"d\":null}")
+            .query(&mut v1.c)
+            .unwrap();
+    }
+    // The first in line (odd) is claimed and held; held waits.
+    let lease = v1.claim(1, 600_000, 3);
+    assert_eq!(lease.len(), 1);
+    let out = rpq(&r)
+        .args(["--queue", q, "migrate", "--wait", "200ms"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("(odd\u{fffd}\tid\n1)"), "{err}");
+    let mut c = conn(&r);
+    let score: Option<String> = redis::cmd("ZSCORE")
+        .arg(v2(q, "pending"))
+        .arg(held)
+        .query(&mut c)
+        .unwrap();
+    assert!(score.is_some(), "held moved in line");
+    // The lease's token, as the claim made it; the test acks it as layout 1's holder would.
+    let args: Vec<Vec<u8>> = vec![
+        b"old-worker".to_vec(),
+        b"old-instance".to_vec(),
+        Vec::new(),
+        odd.to_vec(),
+        lease[0].token.as_bytes().to_vec(),
+    ];
+    let all: Vec<String> = V1_SUFFIXES.iter().map(|s| v1.key(s)).collect();
+    let codes: Vec<i64> = redis::cmd("EVAL")
+        .arg([COMMON, CONTROLS, ACK].join("\n"))
+        .arg(all.len())
+        .arg(&all)
+        .arg(args)
+        .query(&mut v1.c)
+        .unwrap();
+    assert_eq!(codes, [1]);
+    rpq(&r).args(["--queue", q, "migrate"]).assert().success();
+    assert_eq!(v1_left(&mut c, q), Vec::<String>::new());
+}
