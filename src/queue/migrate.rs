@@ -494,6 +494,22 @@ fn wake_all(conn: &mut Conn, name: &str) {
         .query(conn);
 }
 
+/// Whether a queue of layout 2 still has keys of layout 1 (an older rpq wrote to it after the
+/// migration, or the migration has not finished): `rpq stats` says so. One EXISTS a shard.
+pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
+    let meta: HashMap<String, String> = redis::cmd("HGETALL")
+        .arg(keys::meta(name))
+        .query(conn)
+        .map_err(conn::describe)
+        .with_context(|| format!("reading the settings of queue '{name}'"))?;
+    let shards = meta
+        .get("shards")
+        .and_then(|s| s.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    has_v1(conn, name, shards)
+}
+
 /// Whether any layout-1 key of the queue still exists.
 fn has_v1(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
     for shard in 0..shards {

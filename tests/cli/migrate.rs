@@ -641,6 +641,35 @@ fn a_bounded_wait_for_old_leases_exits_1_and_a_rerun_finishes() {
     assert_eq!(f.v1.ack(&f.live), 1);
     rpq(&r).args(["--queue", q, "migrate"]).assert().success();
     assert_eq!(v1_left(&mut c, q), Vec::<String>::new());
+    rpq(&r)
+        .args(["--queue", q, "stats"])
+        .assert()
+        .success()
+        .stderr("");
+    // An older producer still running after it: stats says so, a rerun moves what it pushed.
+    f.v1.push(
+        "late1",
+        1,
+        "\"t\":\"job\",\"p\":1,\"d\":\"late1\"}",
+        "",
+        "0",
+    );
+    rpq(&r)
+        .args(["--queue", q, "stats"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "queue 'jobs' still has keys of stored layout 1",
+        ));
+    let out = json_lines(rpq(&r).args(["--queue", q, "--json", "migrate"]));
+    assert_eq!(out.last().unwrap()["waiting"], 1, "{out:?}");
+    assert_eq!(v1_left(&mut c, q), Vec::<String>::new());
+    let score: Option<String> = redis::cmd("ZSCORE")
+        .arg(v2(q, "pending"))
+        .arg("late1")
+        .query(&mut c)
+        .unwrap();
+    assert!(score.is_some());
 }
 
 #[test]
