@@ -54,18 +54,6 @@ pub const LAYOUT: [KeyDef; 25] = [
         holds: "id -> retry at ms",
     },
     KeyDef {
-        lua: "K_DEAD",
-        suffix: "dead",
-        kind: "zset",
-        holds: "id -> died at ms",
-    },
-    KeyDef {
-        lua: "K_DEADINFO",
-        suffix: "dead:info",
-        kind: "hash",
-        holds: "id -> JSON {error, attempts}",
-    },
-    KeyDef {
         lua: "K_STATS",
         suffix: "stats",
         kind: "hash",
@@ -83,13 +71,31 @@ pub const LAYOUT: [KeyDef; 25] = [
         kind: "hash",
         holds: "consumer name -> last seen ms|tasks done",
     },
-    // Time (scheduled tasks, expiry, recurring schedules): after the first eleven, so the
-    // numbers of those stay as they were.
     KeyDef {
         lua: "K_SCHEDULED",
         suffix: "scheduled",
         kind: "zset",
         holds: "id -> due at ms, for tasks not yet due",
+    },
+    KeyDef {
+        lua: "K_RECEIPTS",
+        suffix: "receipts",
+        kind: "hash",
+        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
+    },
+    // The keys the fast claim (claim_fast.lua) does not name come after the first FAST_KEYS:
+    // a call pays for each key it is given (about 1,000 server instructions), used or not.
+    KeyDef {
+        lua: "K_DEAD",
+        suffix: "dead",
+        kind: "zset",
+        holds: "id -> died at ms",
+    },
+    KeyDef {
+        lua: "K_DEADINFO",
+        suffix: "dead:info",
+        kind: "hash",
+        holds: "id -> JSON {error, attempts}",
     },
     KeyDef {
         lua: "K_EXPIRES",
@@ -103,15 +109,9 @@ pub const LAYOUT: [KeyDef; 25] = [
         kind: "hash",
         holds: "schedule name -> last fired ms|definition JSON",
     },
-    KeyDef {
-        lua: "K_RECEIPTS",
-        suffix: "receipts",
-        kind: "hash",
-        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
-    },
-    // Controls (issue 13: pause, rate limits, in-flight caps): after the time keys and the
-    // receipts, so the numbers of those stay as they were. A waiting task of a limited type may wait in its
-    // type's own line, one of LIMITED_LINES sorted sets, instead of `pending`.
+    // Controls (issue 13: pause, rate limits, in-flight caps): after the core keys, sent only
+    // to a queue that has some. A waiting task of a limited type may wait in its type's own
+    // line, one of LIMITED_LINES sorted sets, instead of `pending`.
     KeyDef {
         lua: "K_CONTROLS",
         suffix: "controls",
@@ -184,15 +184,15 @@ pub enum Key {
     Claims,
     State,
     Delayed,
-    Dead,
-    DeadInfo,
     Stats,
     Wake,
     Consumers,
     Scheduled,
+    Receipts,
+    Dead,
+    DeadInfo,
     Expires,
     Schedules,
-    Receipts,
     Controls,
     Held,
     /// The first of the `LIMITED_LINES` lines of limited types (`Keys::limited`).
@@ -204,6 +204,10 @@ pub enum Key {
 /// instructions a key), so the keys of controls are sent only once a claim said the queue has
 /// some; a claim sent without them to a queue that has some refuses before it changes anything.
 pub const CORE_KEYS: usize = 15;
+
+/// The first rows of `LAYOUT` that the fast claim (claim_fast.lua) is given: what its common
+/// case and its end when nothing waits (`idle`) name. A test holds the script to them.
+pub const FAST_KEYS: usize = 11;
 
 /// How many types of one queue can be limited at once (`rpq limit --type`): each has its own
 /// line of waiting tasks, a key of the layout, and a claim looks at the head of each.
@@ -444,6 +448,29 @@ mod tests {
         assert_eq!(LAYOUT_DIR, format!("{LAYOUT_VERSION}:"));
     }
 
+    /// The fast claim is given the first FAST_KEYS keys only: its source, with the helpers of
+    /// common.lua it carries, names no key after them (outside the lines that name them all).
+    #[test]
+    fn the_fast_claim_names_only_its_keys() {
+        let src = &crate::queue::script::CLAIM_FAST.src;
+        let body: String = src
+            .lines()
+            .filter(|l| !(l.starts_with("local K_") || l.starts_with("--")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let named: Vec<&str> = LAYOUT[FAST_KEYS..]
+            .iter()
+            .map(|d| d.lua)
+            .filter(|name| {
+                body.match_indices(name).any(|(i, _)| {
+                    // Not a longer name that begins with it (K_DEAD in K_DEADINFO).
+                    !body[i + name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                })
+            })
+            .collect();
+        assert!(named.is_empty(), "claim_fast.lua names {named:?}");
+    }
+
     #[test]
     fn keys_share_one_hash_tag() {
         let k = Keys::new("jobs", 0);
@@ -466,15 +493,15 @@ mod tests {
             Key::Claims,
             Key::State,
             Key::Delayed,
-            Key::Dead,
-            Key::DeadInfo,
             Key::Stats,
             Key::Wake,
             Key::Consumers,
             Key::Scheduled,
+            Key::Receipts,
+            Key::Dead,
+            Key::DeadInfo,
             Key::Expires,
             Key::Schedules,
-            Key::Receipts,
             Key::Controls,
             Key::Held,
             Key::Limited1,
@@ -555,7 +582,8 @@ mod tests {
     /// one, and the core keys are those before the keys of controls.
     #[test]
     fn the_core_keys_end_where_the_keys_of_controls_begin() {
-        assert_eq!(LAYOUT[CORE_KEYS - 1].lua, "K_RECEIPTS");
+        assert_eq!(LAYOUT[CORE_KEYS - 1].lua, "K_SCHEDULES");
+        const { assert!(FAST_KEYS < CORE_KEYS) };
         assert_eq!(LAYOUT[CORE_KEYS].lua, "K_CONTROLS");
         let claim = include_str!("lua/claim.lua");
         assert!(claim.contains("if ctl_flag == 1 and not ctl then"));

@@ -9,20 +9,20 @@
 --   flight: waiting again, retrying or dead; a task in flight keeps both in its claim, so that a
 --   first attempt, claimed and acked, never touches this hash
 -- KEYS[6] delayed zset: id -> retry at ms
--- KEYS[7] dead zset: id -> died at ms
--- KEYS[8] dead:info hash: id -> JSON {error, attempts}
--- KEYS[9] stats hash: counters, the arrival sequence 'seq', the last-minute ring, checks
--- KEYS[10] wake list: markers that unblock idle consumers
--- KEYS[11] consumers hash: name -> "last seen ms|tasks done"
--- KEYS[12] scheduled zset: id -> due at ms; the home of the `scheduled` state: a task pushed
+-- KEYS[7] stats hash: counters, the arrival sequence 'seq', the last-minute ring, checks
+-- KEYS[8] wake list: markers that unblock idle consumers
+-- KEYS[9] consumers hash: name -> "last seen ms|tasks done"
+-- KEYS[10] scheduled zset: id -> due at ms; the home of the `scheduled` state: a task pushed
 --   with a due time in the future is here (its body in tasks, nowhere else) until a claim or a
 --   push finds it due and promotes it to pending (promote); its priority is its body's "p"
--- KEYS[13] expires zset: id -> expiry deadline ms, for tasks pushed with a ttl; the deadline is
---   also in the body ("x"), so an entry left by an earlier task of the same id is told apart
--- KEYS[14] schedules hash: schedule name -> "last fired ms|definition JSON"; every shard holds
---   every schedule, and "last fired" is the latest slot fired on that shard (fire.lua)
--- KEYS[15] receipts hash: consumer instance -> "ms\n" then "id\ttoken\n" for each pair its last
+-- KEYS[11] receipts hash: consumer instance -> "ms\n" then "id\ttoken\n" for each pair its last
 --   ack or fail settled, so a call resent after a lost reply knows its own work (see ack)
+-- KEYS[12] dead zset: id -> died at ms
+-- KEYS[13] dead:info hash: id -> JSON {error, attempts}
+-- KEYS[14] expires zset: id -> expiry deadline ms, for tasks pushed with a ttl; the deadline is
+--   also in the body ("x"), so an entry left by an earlier task of the same id is told apart
+-- KEYS[15] schedules hash: schedule name -> "last fired ms|definition JSON"; every shard holds
+--   every schedule, and "last fired" is the latest slot fired on that shard (fire.lua)
 -- KEYS[16] controls hash: pauses, limits and their state, all of this shard (controls below):
 --   "pause:P" = until ms (NEVER: until resumed); "limit:S" = a limit in line S (0: every task);
 --   "tat:S" its rate's bucket, "busy:S" its tasks in flight; "set:S" = the JSON-encoded type
@@ -40,10 +40,9 @@
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-local K_STATS, K_WAKE, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11]
-local K_SCHEDULED, K_EXPIRES, K_SCHEDULES = KEYS[12], KEYS[13], KEYS[14]
-local K_RECEIPTS = KEYS[15]
+local K_STATE, K_DELAYED, K_STATS, K_WAKE = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_CONSUMERS, K_SCHEDULED, K_RECEIPTS = KEYS[9], KEYS[10], KEYS[11]
+local K_DEAD, K_DEADINFO, K_EXPIRES, K_SCHEDULES = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 -- How many keys of the layout a script without controls gets (keys.rs: CORE_KEYS); keys after
 -- them (the worker runtime's result keys) are numbered from here.
 local CORE_KEYS = 15
