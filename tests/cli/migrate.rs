@@ -975,3 +975,56 @@ fn ids_that_are_not_utf8_move_and_are_shown() {
     rpq(&r).args(["--queue", q, "migrate"]).assert().success();
     assert_eq!(v1_left(&mut c, q), Vec::<String>::new());
 }
+
+/// On a Redis Cluster each step is a script on the primary of its shard's slot (both layouts'
+/// keys share the tag), and the mark of the queue a command to shard 0's: a queue of layout 1
+/// sharded over the primaries moves whole, and this rpq then takes every task once.
+#[test]
+fn a_sharded_queue_moves_on_a_cluster() {
+    let cl = crate::servers::Cluster::start(3, 0);
+    let q = "wide";
+    let shards = 6;
+    let mut m = conn(cl.primary_of(&meta(q)));
+    let _: () = redis::cmd("HSET")
+        .arg(meta(q))
+        .arg("tags")
+        .arg("#")
+        .arg("shards")
+        .arg(shards)
+        .query(&mut m)
+        .unwrap();
+    let ids: Vec<String> = (0..90).map(|i| format!("t{i}")).collect();
+    let mut nodes = std::collections::HashSet::new();
+    for shard in 0..shards {
+        let tag = rpq::queue::keys::tag(q, shard);
+        let node = cl.primary_of(&format!("rpq:{{{tag}}}:pending"));
+        nodes.insert(node.url());
+        let mut v1 = V1 { c: conn(node), tag };
+        let mine: Vec<(String, u8)> = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| rpq::queue::keys::shard_of(id, shards) == shard)
+            .map(|(i, id)| (id.clone(), 1 + (i % 3) as u8))
+            .collect();
+        v1.push_batch(&mine);
+    }
+    assert!(nodes.len() > 1, "the shards are on several primaries");
+    let out = json_lines(cl.rpq().args(["--queue", q, "--json", "migrate"]));
+    let last = out.last().unwrap();
+    assert_eq!(last["moved"], 90, "{last}");
+    assert_eq!(last["shards"], shards);
+    let done = json_lines(
+        cl.rpq()
+            .args(["--queue", q, "--json", "consume", "--count", "90"]),
+    );
+    let mut got: Vec<&str> = done.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    got.sort();
+    let mut want: Vec<&str> = ids.iter().map(String::as_str).collect();
+    want.sort();
+    assert_eq!(got, want);
+    cl.rpq()
+        .args(["--queue", q, "migrate"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("nothing to do"));
+}
