@@ -199,9 +199,9 @@ class Script:
 def keys_v1(q):
     # rpq's scripts as they are (src/queue/lua/): the first CORE_KEYS of keys.rs's LAYOUT, under
     # layout 2's names (docs/layout-v2.md, "What is in place": no `seq` key any more).
-    suffixes = ["pending", "inflight", "tasks", "claims", "state", "delayed", "dead",
-                "dead:info", "stats", "wake", "consumers", "scheduled", "expires",
-                "schedules", "receipts"]
+    suffixes = ["pending", "inflight", "tasks", "claims", "state", "delayed", "stats", "wake",
+                "consumers", "scheduled", "receipts", "dead", "dead:info", "expires",
+                "schedules"]
     return [f"rpq:{{{q}}}:2:{s}" for s in suffixes]
 
 
@@ -270,13 +270,15 @@ class V1:
         for lease in acks:
             args.extend(lease)
         script = self.fast_s if now < self.fast_until else self.claim_s
-        r = script.run(conn, self.keys, args)
+        # The fast claim is sent the keys it names (keys.rs: FAST_KEYS), the others all 15.
+        keys = self.keys[:11] if script is self.fast_s else self.keys
+        r = script.run(conn, keys, args)
         if isinstance(r, RedisError) and str(r).startswith("RPQFULL"):
-            script = self.claim_s
-            r = script.run(conn, self.keys, args)
+            script, keys = self.claim_s, self.keys
+            r = script.run(conn, keys, args)
         if isinstance(r, RedisError):
             raise r
-        self.claim_keys, self.claim_args = len(self.keys), max(self.claim_args, len(args))
+        self.claim_keys, self.claim_args = len(keys), max(self.claim_args, len(args))
         now_ms, fast_until = int(r[0]), int(r[4])
         self.fast_until = now + max(0, fast_until - now_ms) / 1000
         n_ack = int(r[5])
