@@ -197,10 +197,12 @@ class Script:
 # --- the two layouts, driven alike ----------------------------------------------------------
 
 def keys_v1(q):
-    suffixes = ["pending", "inflight", "tasks", "claims", "state", "delayed", "dead",
-                "dead:info", "stats", "wake", "seq", "consumers", "scheduled", "expires",
-                "schedules", "receipts"]
-    return [f"rpq:{{{q}}}:{s}" for s in suffixes]
+    # rpq's scripts as they are (src/queue/lua/): the first CORE_KEYS of keys.rs's LAYOUT, under
+    # layout 2's names (docs/layout-v2.md, "What is in place": no `seq` key any more).
+    suffixes = ["pending", "inflight", "tasks", "claims", "state", "delayed", "stats", "wake",
+                "consumers", "scheduled", "receipts", "dead", "dead:info", "expires",
+                "schedules"]
+    return [f"rpq:{{{q}}}:2:{s}" for s in suffixes]
 
 
 def keys_v2(q, *names):
@@ -230,7 +232,7 @@ def tasks(n, seed):
 
 
 class V1:
-    label = "today (v1)"
+    label = "today (rpq's scripts)"
 
     def __init__(self, conn, q):
         self.q, self.keys = q, keys_v1(q)
@@ -253,7 +255,9 @@ class V1:
         r = self.push_s.run(conn, self.keys, args)
         if isinstance(r, RedisError):
             raise r
-        return sum(1 for f in r[1:] if f == 1)
+        # A flag per task, then (push.lua) the finished times of kept results and whether this
+        # push began the queue's count of pushes.
+        return sum(1 for f in r[1:1 + len(batch)] if f == 1)
 
     def claim(self, conn, want, acks):
         """Acks `acks` (leases as returned), leases up to `want`; returns (leases, acked)."""
@@ -266,13 +270,15 @@ class V1:
         for lease in acks:
             args.extend(lease)
         script = self.fast_s if now < self.fast_until else self.claim_s
-        r = script.run(conn, self.keys, args)
+        # The fast claim is sent the keys it names (keys.rs: FAST_KEYS), the others all 15.
+        keys = self.keys[:11] if script is self.fast_s else self.keys
+        r = script.run(conn, keys, args)
         if isinstance(r, RedisError) and str(r).startswith("RPQFULL"):
-            script = self.claim_s
-            r = script.run(conn, self.keys, args)
+            script, keys = self.claim_s, self.keys
+            r = script.run(conn, keys, args)
         if isinstance(r, RedisError):
             raise r
-        self.claim_keys, self.claim_args = len(self.keys), max(self.claim_args, len(args))
+        self.claim_keys, self.claim_args = len(keys), max(self.claim_args, len(args))
         now_ms, fast_until = int(r[0]), int(r[4])
         self.fast_until = now + max(0, fast_until - now_ms) / 1000
         n_ack = int(r[5])

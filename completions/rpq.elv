@@ -61,6 +61,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
             cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
+            cand migrate 'Move queues of the older stored layout (1) to this rpq''s (2), safely while workers run'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page, or write every page into a directory, for reading offline'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -870,6 +871,32 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;migrate'= {
+            cand --wait 'Wait at most DUR for tasks in flight under the old layout (default: until they end); exit 1 when some are left, run again later'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --all 'Every queue of the server, not only --queue'
+            cand --dry-run 'Say what would move, by queue, shard and state, and write nothing'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rpq;completions'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
@@ -940,6 +967,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand pause 'Stop consumers claiming (every priority, or one) until resumed or for a while'
             cand resume 'Let consumers claim again after `rpq pause`; idle ones wake at once'
             cand limit 'Rate limits and in-flight caps, on every task or on one type; shows them without one'
+            cand migrate 'Move queues of the older stored layout (1) to this rpq''s (2), safely while workers run'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page, or write every page into a directory, for reading offline'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1008,6 +1036,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;resume'= {
         }
         &'rpq;help;limit'= {
+        }
+        &'rpq;help;migrate'= {
         }
         &'rpq;help;completions'= {
         }

@@ -318,6 +318,26 @@ Examples:
   rpq limit --type email --off")]
     Limit(LimitArgs),
 
+    /// Move queues of the older stored layout (1) to this rpq's (2), safely while workers run
+    #[command(after_help = "\
+Moves the queue (--queue, or every queue with --all) shard by shard, a step of at most 1,000
+tasks at a time, each task once: ids, priorities, places in line, attempts, due times,
+expiries, last errors and dead reasons, kept results, schedules, aging, pauses and limits
+carry over. From its first step, producers and consumers of this rpq can run; start
+consumers after it to keep strict priority order across the old and the new tasks. Tasks in
+flight under the old layout stay with their holders (an older rpq) until they ack, fail or
+release them, or until the lease ends; migrate waits for that and says which it waits for
+(--wait DUR bounds the wait). Killed at any point, it goes on from where it stopped when run
+again. A queue already at layout 2 is nothing to do (exit 0).
+
+Prints one key=value line a step and one a queue (NDJSON with --json).
+
+Examples:
+  rpq migrate --dry-run              what would move, by state; writes nothing
+  rpq --queue jobs migrate
+  rpq migrate --all --wait 10m")]
+    Migrate(MigrateArgs),
+
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -859,6 +879,21 @@ pub struct MoveArgs {
     /// Make retrying tasks due now: they wait in line at once
     #[arg(long)]
     pub now: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Every queue of the server, not only --queue
+    #[arg(long)]
+    pub all: bool,
+
+    /// Say what would move, by queue, shard and state, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Wait at most DUR for tasks in flight under the old layout (default: until they end); exit 1 when some are left, run again later
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub wait: Option<Duration>,
 }
 
 #[derive(Debug, Args)]

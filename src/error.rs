@@ -10,6 +10,18 @@ pub struct UsageError(pub String);
 #[derive(Debug)]
 pub struct DataError(pub String);
 
+/// A queue stored in another layout than this rpq's (docs/layout-v2.md), refused before any
+/// write. Exit 1, as any other failure; its own type so that nothing retries it.
+#[derive(Debug)]
+pub struct LayoutError(pub String);
+
+impl fmt::Display for LayoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for LayoutError {}
+
 /// Stopped by a second signal. Exit 130.
 #[derive(Debug)]
 pub struct Interrupted;

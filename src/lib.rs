@@ -95,6 +95,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cancel(a) => commands::cancel::run(&cfg, &out, a),
         Command::Move(a) => commands::r#move::run(&cfg, &out, a),
         Command::Queues(a) => commands::queues::run(&cfg, &out, a),
+        Command::Migrate(a) => commands::migrate::run(&cfg, &out, a),
         Command::Config(a) => commands::config::run(&cfg, &out, a),
         Command::Pause(a) => commands::pause::run(&cfg, &out, a),
         Command::Resume(a) => commands::pause::resume(&cfg, &out, a),

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod len;
 pub mod limit;
 pub mod list;
+pub mod migrate;
 pub mod r#move;
 pub mod pause;
 pub mod peek;

@@ -12,7 +12,7 @@ pub fn run(cfg: &Config, out: &Output, args: &QueuesArgs) -> Result<ExitCode> {
     if let Some(QueuesCommand::Remove(a)) = &args.command {
         return remove(cfg, out, a);
     }
-    let queues = Queue::open(cfg)?.queues()?;
+    let queues = Queue::open_server(cfg)?.queues()?;
     if queues.is_empty() {
         out.hint("no queues on this server (a queue appears with its first task)");
     }

@@ -2,7 +2,9 @@
 
 use crate::cli::StatsArgs;
 use crate::config::Config;
+use crate::log::note;
 use crate::output::Output;
+use crate::queue::migrate;
 use crate::queue::Queue;
 use crate::reconnect::retry_idle;
 use crate::shutdown::Shutdown;
@@ -15,6 +17,14 @@ const MIN_WATCH: Duration = Duration::from_millis(100);
 
 pub fn run(cfg: &Config, out: &Output, args: &StatsArgs) -> Result<ExitCode> {
     let mut q = super::open(cfg, out)?;
+    let name = q.name().to_string();
+    if migrate::left_behind(q.conn(), &name)? {
+        note(&format!(
+            "queue '{name}' still has keys of stored layout 1, which this rpq does not read (an \
+             older rpq wrote to it since the migration, or the migration has not finished): run \
+             `rpq migrate --queue {name}`"
+        ));
+    }
     let Some(every) = args.watch else {
         out.stats(&q.snapshot()?)?;
         return Ok(ExitCode::SUCCESS);

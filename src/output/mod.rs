@@ -9,6 +9,7 @@
 pub mod bench;
 mod controls;
 mod inspect;
+mod migrate;
 mod progress;
 pub mod records;
 mod stats;

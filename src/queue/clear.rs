@@ -141,8 +141,12 @@ impl Queue {
 
 /// Fields of a shard's stats hash that are settings and bookkeeping, not totals: `clear --all`
 /// keeps them (aging and the controls flag live in `checks`).
-const STATS_SETTINGS: [&str; 5] = [
+const STATS_SETTINGS: [&str; 7] = [
     "checks",
+    keys::LAYOUT_FIELD,
+    // The arrival sequence: tasks pushed after a clear line up behind every earlier one, and
+    // the lost-write floors (losses.rs) never see it go back.
+    "seq",
     "ctl_gen",
     "prune_cursor",
     "receipts_cursor",

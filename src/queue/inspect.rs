@@ -311,17 +311,26 @@ impl Queue {
         let cmds = names
             .iter()
             .map(|n| {
-                let mut c = redis::cmd("HGET");
-                c.arg(keys::meta(n)).arg("shards");
+                let mut c = redis::cmd("HMGET");
+                c.arg(keys::meta(n)).arg("shards").arg(keys::LAYOUT_FIELD);
                 c
             })
             .collect();
         let settings = self
-            .query_many("HGET", cmds)
+            .query_many("HMGET", cmds)
             .context("reading the settings of the queues")?;
         let mut out = Vec::with_capacity(names.len());
         for (name, v) in names.into_iter().zip(settings) {
-            let shards: u32 = opt_string(Some(&v))?
+            let v: Vec<Value> = redis::from_redis_value(v)
+                .map_err(|e| anyhow::anyhow!("unexpected reply from redis: {e}"))?;
+            // A queue of another stored layout has none of its tasks under this layout's
+            // keys: it is named with the way out instead of being counted as empty.
+            let layout = opt_string(v.get(1))?.unwrap_or_else(|| "1".into());
+            if layout != keys::LAYOUT_VERSION.to_string() {
+                crate::log::note(&super::other_layout(&name, &layout).to_string());
+                continue;
+            }
+            let shards: u32 = opt_string(v.first())?
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(1)
                 .max(1);

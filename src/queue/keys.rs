@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 26] = [
+pub const LAYOUT: [KeyDef; 25] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -54,6 +54,38 @@ pub const LAYOUT: [KeyDef; 26] = [
         holds: "id -> retry at ms",
     },
     KeyDef {
+        lua: "K_STATS",
+        suffix: "stats",
+        kind: "hash",
+        holds: "counters, the arrival sequence, the last-minute ring, checks",
+    },
+    KeyDef {
+        lua: "K_WAKE",
+        suffix: "wake",
+        kind: "list",
+        holds: "markers that unblock idle consumers",
+    },
+    KeyDef {
+        lua: "K_CONSUMERS",
+        suffix: "consumers",
+        kind: "hash",
+        holds: "consumer name -> last seen ms|tasks done",
+    },
+    KeyDef {
+        lua: "K_SCHEDULED",
+        suffix: "scheduled",
+        kind: "zset",
+        holds: "id -> due at ms, for tasks not yet due",
+    },
+    KeyDef {
+        lua: "K_RECEIPTS",
+        suffix: "receipts",
+        kind: "hash",
+        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
+    },
+    // The keys the fast claim (claim_fast.lua) does not name come after the first FAST_KEYS:
+    // a call pays for each key it is given (about 1,000 server instructions), used or not.
+    KeyDef {
         lua: "K_DEAD",
         suffix: "dead",
         kind: "zset",
@@ -64,38 +96,6 @@ pub const LAYOUT: [KeyDef; 26] = [
         suffix: "dead:info",
         kind: "hash",
         holds: "id -> JSON {error, attempts}",
-    },
-    KeyDef {
-        lua: "K_STATS",
-        suffix: "stats",
-        kind: "hash",
-        holds: "counters, the last-minute ring, checks",
-    },
-    KeyDef {
-        lua: "K_WAKE",
-        suffix: "wake",
-        kind: "list",
-        holds: "markers that unblock idle consumers",
-    },
-    KeyDef {
-        lua: "K_SEQ",
-        suffix: "seq",
-        kind: "string",
-        holds: "arrival sequence counter",
-    },
-    KeyDef {
-        lua: "K_CONSUMERS",
-        suffix: "consumers",
-        kind: "hash",
-        holds: "consumer name -> last seen ms|tasks done",
-    },
-    // Time (scheduled tasks, expiry, recurring schedules): after the first twelve, so the
-    // numbers of those stay as they were.
-    KeyDef {
-        lua: "K_SCHEDULED",
-        suffix: "scheduled",
-        kind: "zset",
-        holds: "id -> due at ms, for tasks not yet due",
     },
     KeyDef {
         lua: "K_EXPIRES",
@@ -109,15 +109,9 @@ pub const LAYOUT: [KeyDef; 26] = [
         kind: "hash",
         holds: "schedule name -> last fired ms|definition JSON",
     },
-    KeyDef {
-        lua: "K_RECEIPTS",
-        suffix: "receipts",
-        kind: "hash",
-        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
-    },
-    // Controls (issue 13: pause, rate limits, in-flight caps): after the time keys and the
-    // receipts, so the numbers of those stay as they were. A waiting task of a limited type may wait in its
-    // type's own line, one of LIMITED_LINES sorted sets, instead of `pending`.
+    // Controls (issue 13: pause, rate limits, in-flight caps): after the core keys, sent only
+    // to a queue that has some. A waiting task of a limited type may wait in its type's own
+    // line, one of LIMITED_LINES sorted sets, instead of `pending`.
     KeyDef {
         lua: "K_CONTROLS",
         suffix: "controls",
@@ -190,16 +184,15 @@ pub enum Key {
     Claims,
     State,
     Delayed,
-    Dead,
-    DeadInfo,
     Stats,
     Wake,
-    Seq,
     Consumers,
     Scheduled,
+    Receipts,
+    Dead,
+    DeadInfo,
     Expires,
     Schedules,
-    Receipts,
     Controls,
     Held,
     /// The first of the `LIMITED_LINES` lines of limited types (`Keys::limited`).
@@ -210,11 +203,37 @@ pub enum Key {
 /// controls (issue 13): every script call pays for each key it is given (about 800 server
 /// instructions a key), so the keys of controls are sent only once a claim said the queue has
 /// some; a claim sent without them to a queue that has some refuses before it changes anything.
-pub const CORE_KEYS: usize = 16;
+pub const CORE_KEYS: usize = 15;
+
+/// The first rows of `LAYOUT` that the fast claim (claim_fast.lua) is given: what its common
+/// case and its end when nothing waits (`idle`) name. A test holds the script to them.
+pub const FAST_KEYS: usize = 11;
 
 /// How many types of one queue can be limited at once (`rpq limit --type`): each has its own
 /// line of waiting tasks, a key of the layout, and a claim looks at the head of each.
 pub const LIMITED_LINES: usize = 8;
+
+/// The stored layout this rpq reads and writes (docs/layout-v2.md): the field `layout` of a
+/// queue's `meta` says which one the queue has, and `Queue::open` refuses any other.
+pub const LAYOUT_VERSION: u32 = 2;
+
+/// Between a shard's hash tag and the suffix of each key of `LAYOUT`: the keys of one layout
+/// are never keys of another, so an rpq of another layout sees an empty queue, never half of
+/// one. `meta`, `wake:all`, the kept results and `kept` are the same in every layout and have
+/// none.
+pub const LAYOUT_DIR: &str = "2:";
+
+/// The field of `meta` that holds the queue's `LAYOUT_VERSION`; a `meta` without it is of
+/// layout 1.
+pub const LAYOUT_FIELD: &str = "layout";
+
+/// The field `LAYOUT_FIELD` of each shard's stats hash, written by the push that makes the
+/// hash (push.lua, `LAYOUT_NOTE` of common.lua): what an operator reading the hash should
+/// know, and longer than 64 bytes on purpose (docs/layout-v2.md, design point 8: a value
+/// longer than hash-max-listpack-value makes the hash a hash table from its creation, which
+/// the HINCRBY and HGET of every claim then find at once instead of scanning a packed list).
+pub const LAYOUT_NOTE: &str =
+    "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
@@ -254,7 +273,10 @@ impl Keys {
     pub fn new(name: &str, index: usize) -> Keys {
         let tag = tag(name, index);
         Keys {
-            all: LAYOUT.iter().map(|d| key(&tag, d.suffix)).collect(),
+            all: LAYOUT
+                .iter()
+                .map(|d| key(&tag, &format!("{LAYOUT_DIR}{}", d.suffix)))
+                .collect(),
             tag,
         }
     }
@@ -318,9 +340,6 @@ impl Keys {
     }
     pub fn wake(&self) -> &str {
         self.get(Key::Wake)
-    }
-    pub fn seq(&self) -> &str {
-        self.get(Key::Seq)
     }
     pub fn consumers(&self) -> &str {
         self.get(Key::Consumers)
@@ -442,12 +461,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_layout_note_makes_the_stats_hash_a_table() {
+        // hash-max-listpack-value (hash-max-ziplist-value on 6.2) is 64 by default.
+        assert!(LAYOUT_NOTE.len() > 64);
+        assert!(LAYOUT_NOTE.starts_with(&format!("{LAYOUT_VERSION}:")));
+        assert_eq!(LAYOUT_DIR, format!("{LAYOUT_VERSION}:"));
+    }
+
+    /// The fast claim is given the first FAST_KEYS keys only: its source, with the helpers of
+    /// common.lua it carries, names no key after them (outside the lines that name them all).
+    #[test]
+    fn the_fast_claim_names_only_its_keys() {
+        let src = &crate::queue::script::CLAIM_FAST.src;
+        let body: String = src
+            .lines()
+            .filter(|l| !(l.starts_with("local K_") || l.starts_with("--")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let named: Vec<&str> = LAYOUT[FAST_KEYS..]
+            .iter()
+            .map(|d| d.lua)
+            .filter(|name| {
+                body.match_indices(name).any(|(i, _)| {
+                    // Not a longer name that begins with it (K_DEAD in K_DEADINFO).
+                    !body[i + name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                })
+            })
+            .collect();
+        assert!(named.is_empty(), "claim_fast.lua names {named:?}");
+    }
+
+    #[test]
     fn keys_share_one_hash_tag() {
         let k = Keys::new("jobs", 0);
-        assert_eq!(k.pending(), "rpq:{jobs}:pending");
-        assert_eq!(k.consumers(), "rpq:{jobs}:consumers");
-        assert_eq!(k.dead_info(), "rpq:{jobs}:dead:info");
-        assert!(k.all().iter().all(|key| key.starts_with("rpq:{jobs}:")));
+        assert_eq!(k.pending(), "rpq:{jobs}:2:pending");
+        assert_eq!(k.consumers(), "rpq:{jobs}:2:consumers");
+        assert_eq!(k.dead_info(), "rpq:{jobs}:2:dead:info");
+        assert!(k.all().iter().all(|key| key.starts_with("rpq:{jobs}:2:")));
+        assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
+        assert_eq!(k.result("a"), "rpq:{jobs}:result:a");
         assert_eq!(k.all().len(), LAYOUT.len());
     }
 
@@ -461,16 +513,15 @@ mod tests {
             Key::Claims,
             Key::State,
             Key::Delayed,
-            Key::Dead,
-            Key::DeadInfo,
             Key::Stats,
             Key::Wake,
-            Key::Seq,
             Key::Consumers,
             Key::Scheduled,
+            Key::Receipts,
+            Key::Dead,
+            Key::DeadInfo,
             Key::Expires,
             Key::Schedules,
-            Key::Receipts,
             Key::Controls,
             Key::Held,
             Key::Limited1,
@@ -527,7 +578,7 @@ mod tests {
     fn the_lines_of_limited_types_are_the_last_rows() {
         let k = Keys::new("q", 0);
         for n in 1..=LIMITED_LINES {
-            assert_eq!(k.limited(n), format!("rpq:{{q}}:limited:{n}"));
+            assert_eq!(k.limited(n), format!("rpq:{{q}}:2:limited:{n}"));
             assert_eq!(
                 LAYOUT[Key::Limited1 as usize + n - 1].lua,
                 format!("K_LIMITED{n}")
@@ -551,7 +602,8 @@ mod tests {
     /// one, and the core keys are those before the keys of controls.
     #[test]
     fn the_core_keys_end_where_the_keys_of_controls_begin() {
-        assert_eq!(LAYOUT[CORE_KEYS - 1].lua, "K_RECEIPTS");
+        assert_eq!(LAYOUT[CORE_KEYS - 1].lua, "K_SCHEDULES");
+        const { assert!(FAST_KEYS < CORE_KEYS) };
         assert_eq!(LAYOUT[CORE_KEYS].lua, "K_CONTROLS");
         let claim = include_str!("lua/claim.lua");
         assert!(claim.contains("if ctl_flag == 1 and not ctl then"));
@@ -577,8 +629,8 @@ mod tests {
 
     #[test]
     fn shards_get_their_own_tag() {
-        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:tasks");
-        assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:tasks");
+        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:2:tasks");
+        assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:2:tasks");
         assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
     }
 

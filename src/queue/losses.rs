@@ -4,7 +4,8 @@
 //! while the queue's arrival sequence or its count of finished tasks went back below what this
 //! process saw. A loss is also written into the queue (stats field `lost`), for `rpq stats`.
 
-use super::stored::LostRecord;
+use super::stored::{Field, LostRecord};
+use super::Counters;
 use super::Queue;
 use crate::conn::Conn;
 use crate::log::note;
@@ -135,33 +136,33 @@ impl Queue {
         Ok(())
     }
 
-    /// The arrival sequence and the count of finished tasks of every shard, as they are now.
+    /// The arrival sequence and the count of finished tasks of every shard, as they are now:
+    /// one HGETALL of each shard's stats hash, where the total `done` lags by up to a minute
+    /// behind the seconds' fields (common.lua: count), which `Counters::parse` adds to it.
     fn read_floors(&mut self) -> Result<Floors> {
-        let mut cmds = Vec::new();
-        for k in &self.shards {
-            let mut seq = redis::cmd("GET");
-            seq.arg(k.seq());
-            let mut done = redis::cmd("HGET");
-            done.arg(k.stats()).arg("done");
-            cmds.push(seq);
-            cmds.push(done);
-        }
-        let replies = self
-            .query_many("GET", cmds)
-            .with_context(|| format!("reading the counters of queue '{}'", self.name))?;
-        // A key or field not there (yet, or any more) counts as zero.
-        let n = |v: Option<&Value>| {
-            v.and_then(|v| {
-                redis::from_redis_value::<Option<u64>>(v.clone())
-                    .ok()
-                    .flatten()
+        let cmds = self
+            .shards
+            .iter()
+            .map(|k| {
+                let mut c = redis::cmd("HGETALL");
+                c.arg(k.stats());
+                c
             })
-            .unwrap_or(0)
-        };
+            .collect();
+        let replies = self
+            .query_many("HGETALL", cmds)
+            .with_context(|| format!("reading the counters of queue '{}'", self.name))?;
         let mut f = Floors::default();
-        for pair in replies.chunks(2) {
-            f.seq.push(n(pair.first()));
-            f.done.push(n(pair.get(1)));
+        for reply in replies {
+            // A field not there (yet, or any more) counts as zero.
+            let fields = Field::all_of(reply)?;
+            let seq = fields
+                .iter()
+                .find(|x| x.name == "seq")
+                .and_then(|x| x.value.parse().ok())
+                .unwrap_or(0);
+            f.seq.push(seq);
+            f.done.push(Counters::parse(0, &fields, &[]).done);
         }
         Ok(f)
     }

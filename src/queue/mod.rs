@@ -21,6 +21,7 @@ mod dead;
 mod inspect;
 pub mod keys;
 mod losses;
+pub mod migrate;
 mod registry;
 mod results;
 pub use results::{KeepAck, WAIT_SLICE};
@@ -38,7 +39,7 @@ pub use types::*;
 
 use crate::config::Config;
 use crate::conn::{self, Conn};
-use crate::error::UsageError;
+use crate::error::{LayoutError, UsageError};
 use crate::task::{ms_to_time, Due, NewTask};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -129,9 +130,23 @@ impl Queue {
     /// Connects to the queue named in the config and learns its shard count: stored with the
     /// queue, else `--shards`, else 1.
     pub fn open(cfg: &Config) -> Result<Queue> {
+        Queue::open_checked(cfg, true)
+    }
+
+    /// As `open`, for a command about the server rather than the queue of the config (`rpq
+    /// queues`): a queue of another layout there is no reason to refuse the listing, which
+    /// names such a queue itself.
+    pub fn open_server(cfg: &Config) -> Result<Queue> {
+        Queue::open_checked(cfg, false)
+    }
+
+    fn open_checked(cfg: &Config, layout: bool) -> Result<Queue> {
         let mut conn = conn::open(cfg)?;
         let name = cfg.queue.clone();
-        let (stored, n) = stored_shards(&mut conn, &name, cfg.shards)?;
+        let (stored, n) = match stored_shards(&mut conn, &name, cfg.shards) {
+            Err(e) if !layout && e.is::<LayoutError>() => (None, 1),
+            r => r?,
+        };
         let server = losses::look(&mut conn, &cfg.display_url());
         Ok(Queue {
             cfg: cfg.clone(),
@@ -229,8 +244,14 @@ impl Queue {
         }
         let meta = keys::meta(&self.name);
         let n = self.shards.len() as u32;
-        // The tags first: a meta with a shard count and no tags is a queue of the old layout.
-        let (_, _, stored): (i64, i64, u32) = redis::pipe()
+        // The layout first: a meta without it is a queue of layout 1. Then the tags: a meta
+        // with a shard count and no tags is a queue of the old shard tags.
+        let (_, _, stored, layout): (i64, i64, u32, Option<String>) = redis::pipe()
+            .cmd("HSETNX")
+            .arg(&meta)
+            .arg(keys::LAYOUT_FIELD)
+            .arg(keys::LAYOUT_VERSION)
+            .ignore()
             .cmd("HSETNX")
             .arg(&meta)
             .arg(keys::TAGS_FIELD)
@@ -242,9 +263,16 @@ impl Queue {
             .cmd("HGET")
             .arg(&meta)
             .arg("shards")
+            .cmd("HGET")
+            .arg(&meta)
+            .arg(keys::LAYOUT_FIELD)
             .query(&mut self.conn)
             .map_err(|e| self.explain(0, e, "HSETNX"))
             .with_context(|| format!("storing the settings of queue '{}'", self.name))?;
+        let layout = layout.unwrap_or_else(|| "1".into());
+        if layout != keys::LAYOUT_VERSION.to_string() {
+            return Err(other_layout(&self.name, &layout));
+        }
         if stored != n {
             return Err(shard_mismatch(&self.name, stored, n));
         }
@@ -575,8 +603,16 @@ fn stored_shards(conn: &mut Conn, name: &str, wanted: Option<u32>) -> Result<(Op
         .with_context(|| format!("reading the settings of queue '{name}'"))?;
     let stored: Option<u32> = meta.get("shards").and_then(|s| s.parse().ok());
     let tags = meta.get(keys::TAGS_FIELD).map(String::as_str);
+    // The old shard tags are older than any layout number, and have their own way out.
     if stored.is_some_and(|n| n > 1) && tags != Some(&keys::SHARD_SEP.to_string()) {
         return Err(old_shard_tags(name, stored.unwrap_or(0)));
+    }
+    // Before anything is written, so that no command writes to a queue of another layout.
+    if !meta.is_empty() {
+        let layout = meta.get(keys::LAYOUT_FIELD).map_or("1", String::as_str);
+        if layout != keys::LAYOUT_VERSION.to_string() {
+            return Err(other_layout(name, layout));
+        }
     }
     let n = match (stored, wanted) {
         (Some(s), Some(w)) if s != w => return Err(shard_mismatch(name, s, w)),
@@ -584,6 +620,28 @@ fn stored_shards(conn: &mut Conn, name: &str, wanted: Option<u32>) -> Result<(Op
         (None, w) => w.unwrap_or(1),
     };
     Ok((stored, n))
+}
+
+/// A queue whose `meta` names another stored layout than `keys::LAYOUT_VERSION` (none: 1, a
+/// queue made by an rpq from before layouts had numbers); docs/layout-v2.md has the line.
+pub(super) fn other_layout(name: &str, stored: &str) -> anyhow::Error {
+    let v = keys::LAYOUT_VERSION;
+    // A stored value is anything a hand or another program wrote: shown, never trusted.
+    let stored: String = stored
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .take(20)
+        .collect();
+    let older = stored.parse::<u32>().is_ok_and(|n| n < v);
+    let fix = if older {
+        format!("run `rpq migrate --queue {name}` (docs/layout-v2.md)")
+    } else {
+        format!("use an rpq that reads layout {stored}")
+    };
+    LayoutError(format!(
+        "queue '{name}' has stored layout {stored}; this rpq reads layout {v}: {fix}"
+    ))
+    .into()
 }
 
 fn shard_mismatch(name: &str, stored: u32, wanted: u32) -> anyhow::Error {

@@ -4,7 +4,7 @@
 //! key of the wrong type named, an ACL refusal explained), the reply codes the scripts answer
 //! with, and the decoding of replies. Nothing here knows what a script does.
 
-use super::keys::CORE_KEYS;
+use super::keys::{CORE_KEYS, FAST_KEYS};
 use super::Queue;
 use crate::conn::{self, Conn};
 use anyhow::{anyhow, bail, Context, Result};
@@ -395,6 +395,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("PUSH_DONE", (PushCode::Done as i64).to_string()),
         ("ERR_FULL", format!("'{ERR_FULL}'")),
         ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
+        ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out
 }
@@ -550,8 +551,8 @@ impl Queue {
             .with_context(|| format!("{what} on queue '{}'", self.name))
     }
 
-    /// One script call: EVALSHA, then EVAL with the source on NOSCRIPT; with the core keys of
-    /// the layout only, or every key.
+    /// One script call: EVALSHA, then EVAL with the source on NOSCRIPT; with the keys the fast
+    /// claim names (`FAST_KEYS`), the core keys of the layout only, or every key.
     fn call<A: redis::ToRedisArgs>(
         &mut self,
         shard: usize,
@@ -561,7 +562,13 @@ impl Queue {
         core: bool,
     ) -> redis::RedisResult<Value> {
         let all = self.shards[shard].all();
-        let base = if core { &all[..CORE_KEYS] } else { all };
+        let base = if std::ptr::eq(script, &*CLAIM_FAST) {
+            &all[..FAST_KEYS]
+        } else if core {
+            &all[..CORE_KEYS]
+        } else {
+            all
+        };
         let joined: Vec<String>;
         let keys = if extra.is_empty() {
             base
@@ -715,6 +722,7 @@ mod tests {
                     "local ERR_",
                     "local NEVER ",
                     "local WAKE_CAP ",
+                    "local LAYOUT_NOTE ",
                 ]
                 .iter()
                 .any(|p| l.starts_with(p))

@@ -202,8 +202,9 @@ impl Kept {
 
 impl Counters {
     /// Reads the stats hash (totals, the last minute as `d:<second>` and `f:<second>`, done and
-    /// failed in that second, and the ring of older rpq, `m:<slot>` = "second|done|failed") and the
-    /// consumers hash (name = "last seen ms|done"). Unreadable fields count as zero.
+    /// failed in that second and not yet in the totals (common.lua: count), and the ring of
+    /// older rpq, `m:<slot>` = "second|done|failed") and the consumers hash (name = "last
+    /// seen ms|done"). Unreadable fields count as zero.
     pub(super) fn parse(now_ms: i64, stats: &[Field], consumers: &[Field]) -> Counters {
         let now_sec = now_ms.div_euclid(1000);
         let mut c = Counters {
@@ -214,8 +215,10 @@ impl Counters {
             let n = || value.parse::<i64>().unwrap_or(0).max(0) as u64;
             match field.as_str() {
                 "pushed" => c.pushed = n(),
-                "done" => c.done = n(),
-                "failed" => c.failed = n(),
+                // The totals hold the seconds that left the last minute; the seconds' own
+                // fields below are added to them (layout 2: a count writes only its second's).
+                "done" => c.done += n(),
+                "failed" => c.failed += n(),
                 "recovered" => c.recovered = n(),
                 "lost" => {
                     if let Some(lost) = LostRecord::parse(value) {
@@ -225,6 +228,11 @@ impl Counters {
                 // Issue 15: done and failed in one second, 'd:<second>' and 'f:<second>'.
                 f if f.starts_with("d:") || f.starts_with("f:") => {
                     let sec = f[2..].parse::<i64>().ok();
+                    if sec.is_some() && f.starts_with("d:") {
+                        c.done += n();
+                    } else if sec.is_some() {
+                        c.failed += n();
+                    }
                     if sec.is_some_and(|s| s <= now_sec && now_sec - s < RECENT_SECS) {
                         if f.starts_with("d:") {
                             c.recent_done += n();

@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use crate::conn::is_connection_error;
+use crate::error::LayoutError;
 use crate::queue::usage::Usage;
 use crate::queue::Stats;
 use crate::queue::{Found, ListQuery, Queue, State, TaskInfo};
@@ -196,12 +197,19 @@ impl Backend {
         Ok(fresh)
     }
 
-    /// Every queue's numbers, read now: O(queues) round trips, no look at the tasks.
+    /// Every queue's numbers, read now: O(queues) round trips, no look at the tasks. A queue
+    /// of another stored layout is left out (its own routes answer 409 with the way out), so
+    /// that one queue waiting for `rpq migrate` does not take the page of every other down.
     pub fn collect_all(&self) -> Result<Vec<Stats>> {
-        self.queue_names()?
-            .iter()
-            .map(|name| self.stats(name))
-            .collect()
+        let mut all = Vec::new();
+        for name in self.queue_names()? {
+            match self.stats(&name) {
+                Ok(s) => all.push(s),
+                Err(e) if of_another_layout(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(all)
     }
 
     /// Search across queues (issue 28): the task with this id in every queue that holds it (or
@@ -210,11 +218,11 @@ impl Backend {
         let mut out = Vec::new();
         for name in self.queue_names()? {
             let ids = vec![id.to_string()];
-            if let Some(found) = self
-                .with(&name, |q| q.show_or_finished(&ids))?
-                .pop()
-                .flatten()
-            {
+            let found = match self.with(&name, |q| q.show_or_finished(&ids)) {
+                Err(e) if of_another_layout(&e) => continue,
+                r => r?.pop().flatten(),
+            };
+            if let Some(found) = found {
                 out.push((name, found));
             }
         }
@@ -241,7 +249,10 @@ impl Backend {
                     n: per_queue,
                     after: None,
                 };
-                let page = self.with(&name, |q| q.list(&query))?;
+                let page = match self.with(&name, |q| q.list(&query)) {
+                    Err(e) if of_another_layout(&e) => break,
+                    r => r?,
+                };
                 more |= page.more;
                 out.extend(page.tasks.into_iter().map(|t| (name.clone(), t)));
                 if out.len() >= cap {
@@ -256,10 +267,15 @@ impl Backend {
     /// What the consumers of every queue reported by type (issue 28), by queue name: two
     /// round trips a queue, for `/metrics`.
     pub fn usage_all(&self) -> Result<Vec<(String, Usage)>> {
-        self.queue_names()?
-            .into_iter()
-            .map(|name| Ok((name.clone(), self.with(&name, Queue::usage)?)))
-            .collect()
+        let mut all = Vec::new();
+        for name in self.queue_names()? {
+            match self.with(&name, Queue::usage) {
+                Ok(u) => all.push((name, u)),
+                Err(e) if of_another_layout(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(all)
     }
 
     /// PING, for /healthz.
@@ -276,4 +292,11 @@ impl Backend {
 /// A poisoned lock only means another request panicked; the data is still usable.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A queue of another stored layout: the views across queues leave it out (its own routes
+/// answer 409 with the way out), so that one queue waiting for `rpq migrate` does not take
+/// the page, the search or `/metrics` of every other down.
+fn of_another_layout(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.is::<LayoutError>())
 }

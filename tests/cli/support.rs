@@ -387,7 +387,6 @@ pub fn counter_keys(queue: &str) -> Vec<String> {
     let k = Keys::new(queue, 0);
     let mut keys = vec![
         k.consumers().to_string(),
-        k.seq().to_string(),
         k.stats().to_string(),
         meta(queue),
         // What consumers report of themselves and ran (issue 28).
@@ -519,14 +518,28 @@ pub fn server_ms(c: &mut redis::Connection) -> i64 {
     secs * 1000 + micros / 1000
 }
 
-/// A counter of `queue`'s stats hash (0 before it was first counted).
+/// A counter of `queue`'s stats hash (0 before it was first counted). `done` and `failed` are
+/// their totals plus the seconds' fields (`d:SECOND`, `f:SECOND`) not yet folded into them, as
+/// `rpq stats` reads them (layout 2: a count writes only its second's field).
 pub fn stat(c: &mut redis::Connection, queue: &str, field: &str) -> u64 {
-    let v: Option<u64> = redis::cmd("HGET")
+    let all: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
         .arg(Keys::new(queue, 0).stats())
-        .arg(field)
         .query(c)
         .unwrap();
-    v.unwrap_or(0)
+    let n = |v: &String| v.parse::<u64>().unwrap_or(0);
+    let seconds = match field {
+        "done" => "d:",
+        "failed" => "f:",
+        _ => return all.get(field).map_or(0, n),
+    };
+    all.iter()
+        .filter(|(k, _)| {
+            *k == field
+                || k.strip_prefix(seconds)
+                    .is_some_and(|s| s.parse::<u64>().is_ok())
+        })
+        .map(|(_, v)| n(v))
+        .sum()
 }
 
 /// How many times the server has run the commands named (lower case), from one look at INFO.

@@ -1,7 +1,7 @@
 -- claim_fast: claim.lua's common case in fewer calls: ack finished tasks, then lease up to N
 -- waiting tasks at once (one ZPOPMIN, one read of their state and of their bodies, one ZADD and
 -- one HSET for them all); claim.lua goes on doing everything else
--- KEYS: the first CORE_KEYS (keys.rs) of the common layout (common.lua)
+-- KEYS: the first FAST_KEYS (keys.rs) of the common layout (common.lua): the keys it names
 -- ARGV: as claim.lua's
 -- returns as claim.lua without controls; or, before it changes anything, the error RPQFULL when
 -- claim.lua has work this script leaves out: a lease, retry, due time or expiry may be due (the

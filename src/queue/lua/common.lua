@@ -9,45 +9,43 @@
 --   flight: waiting again, retrying or dead; a task in flight keeps both in its claim, so that a
 --   first attempt, claimed and acked, never touches this hash
 -- KEYS[6] delayed zset: id -> retry at ms
--- KEYS[7] dead zset: id -> died at ms
--- KEYS[8] dead:info hash: id -> JSON {error, attempts}
--- KEYS[9] stats hash: counters, the last-minute ring, checks
--- KEYS[10] wake list: markers that unblock idle consumers
--- KEYS[11] seq string: arrival sequence counter
--- KEYS[12] consumers hash: name -> "last seen ms|tasks done"
--- KEYS[13] scheduled zset: id -> due at ms; the home of the `scheduled` state: a task pushed
+-- KEYS[7] stats hash: counters, the arrival sequence 'seq', the last-minute ring, checks
+-- KEYS[8] wake list: markers that unblock idle consumers
+-- KEYS[9] consumers hash: name -> "last seen ms|tasks done"
+-- KEYS[10] scheduled zset: id -> due at ms; the home of the `scheduled` state: a task pushed
 --   with a due time in the future is here (its body in tasks, nowhere else) until a claim or a
 --   push finds it due and promotes it to pending (promote); its priority is its body's "p"
+-- KEYS[11] receipts hash: consumer instance -> "ms\n" then "id\ttoken\n" for each pair its last
+--   ack or fail settled, so a call resent after a lost reply knows its own work (see ack)
+-- KEYS[12] dead zset: id -> died at ms
+-- KEYS[13] dead:info hash: id -> JSON {error, attempts}
 -- KEYS[14] expires zset: id -> expiry deadline ms, for tasks pushed with a ttl; the deadline is
 --   also in the body ("x"), so an entry left by an earlier task of the same id is told apart
 -- KEYS[15] schedules hash: schedule name -> "last fired ms|definition JSON"; every shard holds
 --   every schedule, and "last fired" is the latest slot fired on that shard (fire.lua)
--- KEYS[16] receipts hash: consumer instance -> "ms\n" then "id\ttoken\n" for each pair its last
---   ack or fail settled, so a call resent after a lost reply knows its own work (see ack)
--- KEYS[17] controls hash: pauses, limits and their state, all of this shard (controls below):
+-- KEYS[16] controls hash: pauses, limits and their state, all of this shard (controls below):
 --   "pause:P" = until ms (NEVER: until resumed); "limit:S" = a limit in line S (0: every task);
 --   "tat:S" its rate's bucket, "busy:S" its tasks in flight; "set:S" = the JSON-encoded type
---   whose waiting tasks line S (KEYS[18 + S]) holds
--- KEYS[18] held hash: id -> "S:G,..." for a task in flight that counts against in-flight caps
+--   whose waiting tasks line S (KEYS[17 + S]) holds
+-- KEYS[17] held hash: id -> "S:G,..." for a task in flight that counts against in-flight caps
 --   (line S, limit generation G), so every way out of flight (unlease) frees its slot
--- KEYS[19] limited:1 zset: id -> pending score, waiting tasks of the type limited in line 1
--- KEYS[20] limited:2 zset: id -> pending score, waiting tasks of the type limited in line 2
--- KEYS[21] limited:3 zset: id -> pending score, waiting tasks of the type limited in line 3
--- KEYS[22] limited:4 zset: id -> pending score, waiting tasks of the type limited in line 4
--- KEYS[23] limited:5 zset: id -> pending score, waiting tasks of the type limited in line 5
--- KEYS[24] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
--- KEYS[25] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
--- KEYS[26] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
+-- KEYS[18] limited:1 zset: id -> pending score, waiting tasks of the type limited in line 1
+-- KEYS[19] limited:2 zset: id -> pending score, waiting tasks of the type limited in line 2
+-- KEYS[20] limited:3 zset: id -> pending score, waiting tasks of the type limited in line 3
+-- KEYS[21] limited:4 zset: id -> pending score, waiting tasks of the type limited in line 4
+-- KEYS[22] limited:5 zset: id -> pending score, waiting tasks of the type limited in line 5
+-- KEYS[23] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
+-- KEYS[24] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
+-- KEYS[25] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local K_STATE, K_DELAYED, K_DEAD, K_DEADINFO = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-local K_STATS, K_WAKE, K_SEQ, K_CONSUMERS = KEYS[9], KEYS[10], KEYS[11], KEYS[12]
-local K_SCHEDULED, K_EXPIRES, K_SCHEDULES = KEYS[13], KEYS[14], KEYS[15]
-local K_RECEIPTS = KEYS[16]
+local K_STATE, K_DELAYED, K_STATS, K_WAKE = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_CONSUMERS, K_SCHEDULED, K_RECEIPTS = KEYS[9], KEYS[10], KEYS[11]
+local K_DEAD, K_DEADINFO, K_EXPIRES, K_SCHEDULES = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 -- How many keys of the layout a script without controls gets (keys.rs: CORE_KEYS); keys after
 -- them (the worker runtime's result keys) are numbered from here.
-local CORE_KEYS = 16
+local CORE_KEYS = 15
 
 -- Reply codes, named the same in Rust (script.rs: AckCode, FailCode).
 local ACK_LOST = 0
@@ -82,6 +80,10 @@ local PUSH_DONE = 2
 -- Rust then calls the script that does it all.
 local ERR_FULL = 'RPQFULL'
 local ERR_CONTROLS = 'RPQCONTROLS'
+
+-- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
+-- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
+local LAYOUT_NOTE = '2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -437,24 +439,41 @@ local function seen(consumer, now, done)
   redis.call('HSET', K_CONSUMERS, consumer, at .. '|' .. string.format('%d', total))
 end
 
--- Counts finished work: the totals, and the last minute as one pair of fields a second in the
--- stats hash, 'd:<second>' and 'f:<second>' = done and failed in that second. Both are added to
--- with HINCRBY, so counting reads nothing (issue 15; before, one field a slot of a ring of 60,
--- 'm:<second mod 60>' = 'second|done|failed', read, parsed and written again by every count).
--- The first count of a second (HINCRBY answers with the count itself) drops the fields of the
--- seconds that left the last minute since the count before it ('ring' = that count's second), so
--- the hash holds at most 60 seconds of them, and a reader sums the fields of the last 60
--- seconds (`rpq stats`) without ever looking at a task. `now` is the time in ms, or the string of
--- its digits. Returns nil, nil: the stats hash has nothing more to write (stats_write).
+-- Counts finished work: one pair of fields a second in the stats hash, 'd:<second>' and
+-- 'f:<second>' = done and failed in that second, added to with HINCRBY, so counting reads
+-- nothing and writes one field (layout 2, docs/layout-v2.md design point 4; v1 added to the
+-- totals as well, a second HINCRBY per count). The totals 'done' and 'failed' hold the seconds
+-- that left the last minute: the first count of a second (HINCRBY answers with the count
+-- itself) folds the fields of the seconds that left it since the count before ('ring' = that
+-- count's second) into them and drops those fields, so the hash holds at most 60 seconds of
+-- them. A reader of a total adds the fields still there (stored.rs: Counters::parse, and the
+-- lost-write floors), and `rpq stats` sums those of the last 60 seconds for the last minute,
+-- without ever looking at a task. `now` is the time in ms, or the string of its digits.
+-- Returns nil, nil: the stats hash has nothing more to write (stats_write).
 local function ring_turn(sec)
   local s = tonumber(sec)
   -- At the count before, every field older than its minute went: what is left is of that minute.
   local last = tonumber(redis.call('HGET', K_STATS, 'ring') or '') or 0
-  -- The fields of an rpq before issue 15 go too, a slot a second.
+  -- The ring of an rpq before issue 15 ('m:<slot>') goes a slot a second.
   local gone = { 'm:' .. s % 60 }
   for t = math.max(last - 59, 1), math.min(last, s - 60) do
     gone[#gone + 1] = 'd:' .. t
     gone[#gone + 1] = 'f:' .. t
+  end
+  if #gone > 1 then
+    local v = redis.call('HMGET', K_STATS, unpack(gone))
+    local d, f = 0, 0
+    for i = 2, #gone, 2 do
+      d = d + (tonumber(v[i]) or 0)
+      f = f + (tonumber(v[i + 1]) or 0)
+    end
+    -- Counts go as strings: a number handed to redis.call is printed with %.17g.
+    if d > 0 then
+      redis.call('HINCRBY', K_STATS, 'done', string.format('%d', d))
+    end
+    if f > 0 then
+      redis.call('HINCRBY', K_STATS, 'failed', string.format('%d', f))
+    end
   end
   redis.call('HDEL', K_STATS, unpack(gone))
   redis.call('HSET', K_STATS, 'ring', sec)
@@ -470,12 +489,10 @@ local function count(now, done, failed)
   -- A number handed to redis.call is printed with %.17g: the counts go as strings.
   if done > 0 then
     local by = done == 1 and '1' or string.format('%d', done)
-    redis.call('HINCRBY', K_STATS, 'done', by)
     first = redis.call('HINCRBY', K_STATS, 'd:' .. sec, by) == done
   end
   if failed > 0 then
     local by = failed == 1 and '1' or string.format('%d', failed)
-    redis.call('HINCRBY', K_STATS, 'failed', by)
     first = redis.call('HINCRBY', K_STATS, 'f:' .. sec, by) == failed or first
   end
   if first then
@@ -604,7 +621,7 @@ local function promote(now_s, limit)
     return 0
   end
   redis.call('ZREM', K_SCHEDULED, unpack(due))
-  local first = redis.call('INCRBY', K_SEQ, n) - n
+  local first = redis.call('HINCRBY', K_STATS, 'seq', n) - n
   local zargs = {}
   for i, id in ipairs(due) do
     local body = redis.call('HGET', K_TASKS, id)
@@ -640,7 +657,7 @@ local function enqueue(id, priority, body, now, due, ttl)
   if later then
     redis.call('ZADD', K_SCHEDULED, string.format('%d', due), id)
   else
-    redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('INCR', K_SEQ)), id)
+    redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
   end
   if deadline then
     redis.call('ZADD', K_EXPIRES, string.format('%d', deadline), id)

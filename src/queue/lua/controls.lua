@@ -16,12 +16,12 @@
 -- counts the tasks in flight against the cap; each such task has "S:G" in the held hash, so
 -- whatever takes it out of flight (unlease: ack, fail, release, cancel, lease recovery) gives
 -- the slot back, and a limit removed and set again (a new G) is not paid back for old tasks.
-local K_CONTROLS, K_HELD = KEYS[17], KEYS[18]
-local K_LIMITED1, K_LIMITED2, K_LIMITED3, K_LIMITED4 = KEYS[19], KEYS[20], KEYS[21], KEYS[22]
-local K_LIMITED5, K_LIMITED6, K_LIMITED7, K_LIMITED8 = KEYS[23], KEYS[24], KEYS[25], KEYS[26]
+local K_CONTROLS, K_HELD = KEYS[16], KEYS[17]
+local K_LIMITED1, K_LIMITED2, K_LIMITED3, K_LIMITED4 = KEYS[18], KEYS[19], KEYS[20], KEYS[21]
+local K_LIMITED5, K_LIMITED6, K_LIMITED7, K_LIMITED8 = KEYS[22], KEYS[23], KEYS[24], KEYS[25]
 -- A script with controls gets every key of the layout (keys.rs: LAYOUT); keys after them (the
 -- worker runtime's result keys) are numbered from here.
-local LAYOUT_KEYS = 26
+local LAYOUT_KEYS = 25
 assert(K_LIMITED8, 'rpq: the controls of a queue need every key of its layout')
 
 -- Whether the controls hash holds anything, as the checks said (nil until they are read in this

@@ -37,7 +37,7 @@ for _, id in ipairs(ids) do
       redis.call('HDEL', K_DEADINFO, id)
       if redis.call('HEXISTS', K_TASKS, id) == 1 then
         -- A retried task starts again at the back of its priority with its attempts reset.
-        redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('INCR', K_SEQ)), id)
+        redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
       end
     else
       forget(id)

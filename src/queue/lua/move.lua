@@ -65,7 +65,7 @@ for i = 3, #ARGV do
       if not score then
         -- Its place in line was lost: the back of its priority then.
         local body = redis.call('HGET', K_TASKS, id)
-        score = pending_score(due_priority(body), redis.call('INCR', K_SEQ))
+        score = pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1))
       end
       redis.call('ZREM', K_DELAYED, id)
       redis.call('ZADD', K_PENDING, score, id)
@@ -84,7 +84,7 @@ for i = 3, #ARGV do
       local at = string.format('%d', now_ms())
       redis.call('HSET', K_TASKS, id, (string.gsub(body, '^({"c":%d+,"u":)%d+', '%1' .. at, 1)))
       redis.call('ZREM', K_SCHEDULED, id)
-      redis.call('ZADD', K_PENDING, pending_score(due_priority(body), redis.call('INCR', K_SEQ)), id)
+      redis.call('ZADD', K_PENDING, pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
       woke = woke + 1
     end
   elseif redis.call('ZSCORE', K_INFLIGHT, id) then

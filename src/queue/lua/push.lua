@@ -88,6 +88,9 @@ if fields == 5 then
   local fresh = 0
   if queued > 0 then
     fresh = redis.call('HINCRBY', K_STATS, 'pushed', queued) == queued and 1 or 0
+    if fresh == 1 then
+      redis.call('HSETNX', K_STATS, 'layout', LAYOUT_NOTE)
+    end
     -- A task due sooner than any before it wakes idle consumers, which sleep until the first
     -- due time they were told of; tasks queued at once wake them as usual.
     if at_once > 0 or woke then
@@ -100,7 +103,7 @@ if fields == 5 then
   out[#out + 1] = fresh
   return out
 end
-local last = redis.call('INCRBY', K_SEQ, n)
+local last = redis.call('HINCRBY', K_STATS, 'seq', n)
 -- The created time is the same for the whole batch: one prefix, one concatenation per task.
 local prefix = '{"c":' .. string.format('%d', now) .. ','
 local first = last - n
@@ -131,6 +134,9 @@ end
 local fresh = 0
 if queued > 0 then
   fresh = redis.call('HINCRBY', K_STATS, 'pushed', queued) == queued and 1 or 0
+  if fresh == 1 then
+    redis.call('HSETNX', K_STATS, 'layout', LAYOUT_NOTE)
+  end
   wake(queued)
 end
 for _, f in ipairs(finished) do

@@ -1,7 +1,7 @@
 //! An error as the API answers it, and how a failed `Queue` call becomes one.
 
 use crate::conn::is_connection_error;
-use crate::error::UsageError;
+use crate::error::{LayoutError, UsageError};
 use crate::queue::CursorGone;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -42,6 +42,9 @@ impl From<anyhow::Error> for ApiError {
             StatusCode::SERVICE_UNAVAILABLE
         } else if e.chain().any(|c| c.is::<UsageError>()) {
             // A queue stored with another shard count than --shards.
+            StatusCode::CONFLICT
+        } else if e.chain().any(|c| c.is::<LayoutError>()) {
+            // A queue of another stored layout (docs/layout-v2.md): `rpq migrate` first.
             StatusCode::CONFLICT
         } else if e.chain().any(|c| c.is::<CursorGone>()) {
             // A page's `after` task left its state: list from the start.

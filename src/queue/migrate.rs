@@ -1,0 +1,656 @@
+//! `rpq migrate` (issue 22): moves a queue from stored layout 1 to layout 2, shard by shard and
+//! task by task, while producers and consumers of layout 2 may already run (docs/layout-v2.md,
+//! "Migration"). Each step is one script of `lua/migrate_*.lua` on one shard, given the keys of
+//! both layouts (one hash tag): a task is in exactly one layout at every instant, and the
+//! layout-1 keys are the cursor, so a rerun after a crash at any point goes on from where the
+//! last step ended. This module owns the order of the steps and the waiting for leases of
+//! layout 1; it prints nothing (the caller gets each step as a `Progress`).
+//!
+//! It opens no `Queue`: a queue of layout 1 is exactly what `Queue::open` refuses.
+
+use super::keys;
+use super::types::State;
+use crate::conn::{self, Conn};
+use anyhow::{bail, Context, Result};
+use redis::Value;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+/// The layout this rpq reads and writes, and the one `migrate` moves queues from.
+pub const LAYOUT: u32 = keys::LAYOUT_VERSION;
+pub const FROM_LAYOUT: u32 = 1;
+
+/// Whether this rpq's scripts read layout 2's records (docs/layout-v2.md, "What is in place");
+/// until they do, migrate writes layout 1's values under layout 2's key names, which is what
+/// they read. The one switch: migrate.lua and the tests follow it.
+pub const RECORDS: bool = false;
+
+/// The suffixes of a shard's layout-1 keys, in the order of layout 1's common.lua (KEYS[1..26]
+/// of the migrate scripts).
+pub const V1_SUFFIXES: [&str; 26] = [
+    "pending",
+    "inflight",
+    "tasks",
+    "claims",
+    "state",
+    "delayed",
+    "dead",
+    "dead:info",
+    "stats",
+    "wake",
+    "seq",
+    "consumers",
+    "scheduled",
+    "expires",
+    "schedules",
+    "receipts",
+    "controls",
+    "held",
+    "limited:1",
+    "limited:2",
+    "limited:3",
+    "limited:4",
+    "limited:5",
+    "limited:6",
+    "limited:7",
+    "limited:8",
+];
+
+/// The suffixes of a shard's layout-2 keys, in the order of docs/layout-v2.md's table
+/// (KEYS[27..48] of the migrate scripts).
+pub const V2_SUFFIXES: [&str; 22] = [
+    "2:pending",
+    "2:inflight",
+    "2:tasks",
+    "2:stats",
+    "2:consumers",
+    "2:taken",
+    "2:wake",
+    "2:delayed",
+    "2:scheduled",
+    "2:expires",
+    "2:dead",
+    "2:schedules",
+    "2:controls",
+    "2:held",
+    "2:limited:1",
+    "2:limited:2",
+    "2:limited:3",
+    "2:limited:4",
+    "2:limited:5",
+    "2:limited:6",
+    "2:limited:7",
+    "2:limited:8",
+];
+
+/// Layout 2's keys that hold layout 1's values until `RECORDS` (KEYS[49..50]).
+pub const V2_UNTIL_RECORDS: [&str; 2] = ["2:state", "2:dead:info"];
+
+/// The sets of layout 1 that hold tasks out of flight, in the order they are moved (waiting
+/// first, in line), and the state each one's tasks are in.
+const SETS: [(&str, State); 12] = [
+    ("pending", State::Waiting),
+    ("limited:1", State::Waiting),
+    ("limited:2", State::Waiting),
+    ("limited:3", State::Waiting),
+    ("limited:4", State::Waiting),
+    ("limited:5", State::Waiting),
+    ("limited:6", State::Waiting),
+    ("limited:7", State::Waiting),
+    ("limited:8", State::Waiting),
+    ("scheduled", State::Scheduled),
+    ("delayed", State::Retrying),
+    ("dead", State::Dead),
+];
+
+/// Tasks a step moves at most: a step is one script, which blocks the server while it runs
+/// (1,000 tasks: a few milliseconds).
+pub const BATCH: u64 = 1000;
+
+/// How often it looks again while it waits for leases of layout 1 (at most: sooner when the
+/// first of them ends).
+const LOOK_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Say what would move, by state, and write nothing.
+    pub dry_run: bool,
+    /// How long to wait for leases of layout 1 at most (None: until they end).
+    pub wait: Option<Duration>,
+    /// Tasks a step moves at most (`BATCH`; smaller in tests).
+    pub batch: u64,
+}
+
+/// One step that moved tasks of one state on one shard (or, in a dry run, would).
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub queue: String,
+    pub shard: u32,
+    pub state: State,
+    pub moved: u64,
+    /// Ids layout 2 knew already (a producer of layout 2 pushed the same id first): the task of
+    /// layout 1 is dropped, the id stays queued once.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: u64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Leases of layout 1 that migrate waits for on one shard.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub queue: String,
+    pub shard: u32,
+    pub in_flight: u64,
+    /// When the first of them ends unless its holder extends it (ms).
+    pub first_end_ms: Option<i64>,
+    /// Up to ten of their ids.
+    pub ids: Vec<String>,
+}
+
+pub enum Progress<'a> {
+    Step(&'a Step),
+    /// Said when the leases waited for change, not on every look.
+    Waiting(&'a Waiting),
+}
+
+/// What `migrate` did to one queue (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Migrated {
+    pub queue: String,
+    /// The queue's stored layout now (in a dry run: as found).
+    pub layout: u32,
+    pub shards: u32,
+    pub moved: u64,
+    pub waiting: u64,
+    pub scheduled: u64,
+    /// Tasks in flight under layout 1 moved once their lease ended (in a dry run: those it
+    /// would wait for).
+    pub in_flight: u64,
+    pub retrying: u64,
+    pub dead: u64,
+    pub duplicates: u64,
+    /// Nothing of layout 1 was left: the queue was of layout 2 already.
+    #[serde(skip)]
+    pub nothing_to_do: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+}
+
+impl Migrated {
+    fn add(&mut self, state: State, n: u64) {
+        self.moved += n;
+        *match state {
+            State::Waiting => &mut self.waiting,
+            State::Scheduled => &mut self.scheduled,
+            State::InFlight => &mut self.in_flight,
+            State::Retrying => &mut self.retrying,
+            State::Dead => &mut self.dead,
+        } += n;
+    }
+}
+
+struct Lua {
+    src: String,
+    hash: String,
+}
+
+impl Lua {
+    fn new(body: &str) -> Lua {
+        let src = [
+            &format!("local RECORDS = {RECORDS}"),
+            include_str!("lua/migrate.lua"),
+            body,
+        ]
+        .join("\n");
+        Lua {
+            hash: redis::Script::new(&src).get_hash().to_string(),
+            src,
+        }
+    }
+}
+
+static MARK: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_mark.lua")));
+static MOVE: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_move.lua")));
+static LEASES: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_leases.lua")));
+static FINISH: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_finish.lua")));
+
+fn key(tag: &str, suffix: &str) -> String {
+    format!("rpq:{{{tag}}}:{suffix}")
+}
+
+/// The keys of both layouts of one shard, as the migrate scripts take them.
+pub fn shard_keys(name: &str, shard: u32) -> Vec<String> {
+    let tag = keys::tag(name, shard as usize);
+    V1_SUFFIXES
+        .iter()
+        .chain(V2_SUFFIXES.iter())
+        .chain(V2_UNTIL_RECORDS.iter())
+        .map(|s| key(&tag, s))
+        .collect()
+}
+
+/// The queues of the server that have a meta key (every queue of either layout).
+pub fn queues(conn: &mut Conn) -> Result<Vec<String>> {
+    let found = conn::scan(conn, keys::META_PATTERN)
+        .map_err(|e| conn::refused(&e, "SCAN").unwrap_or_else(|| conn::describe(e)))
+        .context("listing the queues of the server")?;
+    let mut names: Vec<String> = found
+        .iter()
+        .filter_map(|k| keys::queue_of_meta(k).map(str::to_string))
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// Moves queue `name` to layout 2 (or, with `dry_run`, says what would move).
+pub fn migrate(
+    conn: &mut Conn,
+    name: &str,
+    opts: &Options,
+    on: &mut dyn FnMut(Progress) -> Result<()>,
+) -> Result<Migrated> {
+    let meta: HashMap<String, String> = redis::cmd("HGETALL")
+        .arg(keys::meta(name))
+        .query(conn)
+        .map_err(|e| conn::refused(&e, "HGETALL").unwrap_or_else(|| conn::describe(e)))
+        .with_context(|| format!("reading the settings of queue '{name}'"))?;
+    if meta.is_empty() {
+        bail!(
+            "queue '{name}' does not exist: nothing to migrate (`rpq queues` lists the queues of \
+             this server)"
+        );
+    }
+    let layout = match meta.get(keys::LAYOUT_FIELD).map(String::as_str) {
+        None => FROM_LAYOUT,
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if n == FROM_LAYOUT || n == LAYOUT => n,
+            _ => bail!(
+                "queue '{name}' has stored layout {v}; this rpq moves layout {FROM_LAYOUT} to \
+                 {LAYOUT}: use an rpq that reads layout {v}"
+            ),
+        },
+    };
+    let shards: u32 = meta
+        .get("shards")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    if shards > 1 && meta.get(keys::TAGS_FIELD) != Some(&keys::SHARD_SEP.to_string()) {
+        bail!(
+            "queue '{name}' was sharded ({shards} shards) by an rpq older than layout 1's shard \
+             tags, which kept shards 1 and up under rpq:{{{name}.N}}; drain it with that rpq \
+             first (see \"Sharded queues\" in rpq's docs/running.md)"
+        );
+    }
+    let mut done = Migrated {
+        queue: name.to_string(),
+        layout,
+        shards,
+        dry_run: opts.dry_run,
+        ..Migrated::default()
+    };
+    if layout == LAYOUT && !has_v1(conn, name, shards)? {
+        done.nothing_to_do = true;
+        return Ok(done);
+    }
+    if opts.dry_run {
+        return dry_run(conn, name, shards, done, on);
+    }
+    let fail = |what: &str| format!("migrating queue '{name}': {what}");
+    for shard in 0..shards {
+        let keys = shard_keys(name, shard);
+        run(conn, &MARK, &keys, &[keys::LAYOUT_NOTE.to_string()])
+            .with_context(|| fail(&format!("marking shard {shard}")))?;
+    }
+    // From here, rpq of layout 2 takes the queue: its pushes line up behind every task moved
+    // (the marks set its arrival counters), and its consumers take what has moved.
+    redis::cmd("HSET")
+        .arg(keys::meta(name))
+        .arg(keys::LAYOUT_FIELD)
+        .arg(LAYOUT)
+        .query::<()>(conn)
+        .map_err(conn::describe)
+        .with_context(|| fail("storing its layout"))?;
+    done.layout = LAYOUT;
+    let batch = if opts.batch == 0 { BATCH } else { opts.batch };
+    let started = Instant::now();
+    for shard in 0..shards {
+        let keys = shard_keys(name, shard);
+        let mut said: Option<Vec<String>> = None;
+        loop {
+            for (set, state) in SETS {
+                loop {
+                    let r = ints(run(
+                        conn,
+                        &MOVE,
+                        &keys,
+                        &[set.to_string(), batch.to_string()],
+                    ))
+                    .with_context(|| fail(&format!("moving {set} of shard {shard}")))?;
+                    let (moved, dup, left) = (r[0], r[1], r[3]);
+                    if moved + dup > 0 {
+                        done.add(state, moved);
+                        done.duplicates += dup;
+                        if state == State::Waiting && shard > 0 {
+                            wake_all(conn, name);
+                        }
+                        on(Progress::Step(&Step {
+                            queue: name.to_string(),
+                            shard,
+                            state,
+                            moved,
+                            duplicates: dup,
+                            dry_run: false,
+                        }))?;
+                    }
+                    if left == 0 {
+                        break;
+                    }
+                }
+            }
+            let leases = loop {
+                let v = run(conn, &LEASES, &keys, &[batch.to_string()])
+                    .with_context(|| fail(&format!("moving ended leases of shard {shard}")))?;
+                let r = Leases::from(v)?;
+                let moved = r.back + r.dead + r.done + r.cancelled;
+                if moved + r.duplicates > 0 {
+                    done.in_flight += moved;
+                    done.moved += moved;
+                    done.duplicates += r.duplicates;
+                    if r.back > 0 && shard > 0 {
+                        wake_all(conn, name);
+                    }
+                    on(Progress::Step(&Step {
+                        queue: name.to_string(),
+                        shard,
+                        state: State::InFlight,
+                        moved,
+                        duplicates: r.duplicates,
+                        dry_run: false,
+                    }))?;
+                }
+                if r.expired < batch {
+                    break r;
+                }
+            };
+            if leases.left == 0 {
+                let r = ints(run(conn, &FINISH, &keys, &[]))
+                    .with_context(|| fail(&format!("finishing shard {shard}")))?;
+                if r[0] == 1 {
+                    break;
+                }
+                // A holder of layout 1 failed or released its task meanwhile: moved next pass.
+                continue;
+            }
+            if said.as_ref() != Some(&leases.ids) {
+                on(Progress::Waiting(&Waiting {
+                    queue: name.to_string(),
+                    shard,
+                    in_flight: leases.left,
+                    first_end_ms: leases.first_end_ms,
+                    ids: leases.ids.clone(),
+                }))?;
+                said = Some(leases.ids.clone());
+            }
+            if let Some(limit) = opts.wait {
+                if started.elapsed() >= limit {
+                    bail!(
+                        "queue '{name}': {} still in flight under layout 1 on shard {shard} after \
+                         waiting {}; what moved stays moved: run `rpq migrate --queue {name}` \
+                         again once their holders are done",
+                        crate::output::count(leases.left, "task", "tasks"),
+                        humantime::format_duration(limit)
+                    );
+                }
+            }
+            std::thread::sleep(next_look(conn, leases.first_end_ms));
+        }
+    }
+    Ok(done)
+}
+
+/// What migrate_leases.lua answers.
+struct Leases {
+    back: u64,
+    dead: u64,
+    done: u64,
+    cancelled: u64,
+    duplicates: u64,
+    expired: u64,
+    left: u64,
+    first_end_ms: Option<i64>,
+    ids: Vec<String>,
+}
+
+impl Leases {
+    fn from(v: Value) -> Result<Leases> {
+        let items: Vec<Value> = redis::from_redis_value(v).context("a reply of migrate_leases")?;
+        let int = |i: usize| -> Result<i64> {
+            Ok(redis::from_redis_value(
+                items.get(i).cloned().unwrap_or(Value::Int(0)),
+            )?)
+        };
+        let n = |i: usize| -> Result<u64> { Ok(int(i)?.max(0) as u64) };
+        let ids = items
+            .iter()
+            .skip(8)
+            // Ids are bytes to Redis: shown, not trusted to be UTF-8.
+            .map(|v| {
+                redis::from_redis_value::<Vec<u8>>(v.clone())
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (back, dead, done, cancelled, duplicates, gone) =
+            (n(0)?, n(1)?, n(2)?, n(3)?, n(4)?, n(5)?);
+        Ok(Leases {
+            back,
+            dead,
+            done,
+            cancelled,
+            duplicates,
+            expired: back + dead + done + cancelled + duplicates + gone,
+            left: n(6)?,
+            first_end_ms: Some(int(7)?).filter(|&t| t > 0),
+            ids,
+        })
+    }
+}
+
+/// How long to sleep before looking at the leases again: until the first ends by the server's
+/// clock, at most `LOOK_EVERY` (a holder may ack at any time).
+fn next_look(conn: &mut Conn, first_end_ms: Option<i64>) -> Duration {
+    let now: Option<(i64, i64)> = redis::cmd("TIME").query(conn).ok();
+    match (first_end_ms, now) {
+        (Some(end), Some((s, us))) => {
+            let left = end - (s * 1000 + us / 1000) + 1;
+            Duration::from_millis(left.clamp(1, LOOK_EVERY.as_millis() as i64) as u64)
+        }
+        _ => LOOK_EVERY,
+    }
+}
+
+/// Idle consumers of a sharded queue block on shard 0's wake lists: tasks that became waiting on
+/// another shard wake them there (a marker; the list is capped as every wake list).
+fn wake_all(conn: &mut Conn, name: &str) {
+    let key = keys::wake_all(name);
+    let _: redis::RedisResult<()> = redis::pipe()
+        .cmd("RPUSH")
+        .arg(&key)
+        .arg("1")
+        .ignore()
+        .cmd("LTRIM")
+        .arg(&key)
+        .arg(-64)
+        .arg(-1)
+        .ignore()
+        .query(conn);
+}
+
+/// Whether a queue of layout 2 still has keys of layout 1 (an older rpq wrote to it after the
+/// migration, or the migration has not finished): `rpq stats` says so. One EXISTS a shard.
+pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
+    let meta: HashMap<String, String> = redis::cmd("HGETALL")
+        .arg(keys::meta(name))
+        .query(conn)
+        .map_err(conn::describe)
+        .with_context(|| format!("reading the settings of queue '{name}'"))?;
+    let shards = meta
+        .get("shards")
+        .and_then(|s| s.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    has_v1(conn, name, shards)
+}
+
+/// Whether any layout-1 key of the queue still exists.
+fn has_v1(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
+    for shard in 0..shards {
+        let tag = keys::tag(name, shard as usize);
+        let ks: Vec<String> = V1_SUFFIXES.iter().map(|s| key(&tag, s)).collect();
+        let n: u64 = redis::cmd("EXISTS")
+            .arg(&ks)
+            .query(conn)
+            .map_err(conn::describe)
+            .with_context(|| format!("looking at queue '{name}'"))?;
+        if n > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// What each step would move, by state, with plain reads only.
+fn dry_run(
+    conn: &mut Conn,
+    name: &str,
+    shards: u32,
+    mut done: Migrated,
+    on: &mut dyn FnMut(Progress) -> Result<()>,
+) -> Result<Migrated> {
+    for shard in 0..shards {
+        let tag = keys::tag(name, shard as usize);
+        let mut by: Vec<(State, u64)> = Vec::new();
+        for (set, state) in SETS.iter().copied().chain([("inflight", State::InFlight)]) {
+            let n: u64 = redis::cmd("ZCARD")
+                .arg(key(&tag, set))
+                .query(conn)
+                .map_err(conn::describe)
+                .with_context(|| format!("counting {set} of queue '{name}'"))?;
+            match by.iter_mut().find(|(s, _)| *s == state) {
+                Some((_, c)) => *c += n,
+                None => by.push((state, n)),
+            }
+        }
+        for (state, n) in by {
+            done.add(state, n);
+            on(Progress::Step(&Step {
+                queue: name.to_string(),
+                shard,
+                state,
+                moved: n,
+                duplicates: 0,
+                dry_run: true,
+            }))?;
+        }
+    }
+    Ok(done)
+}
+
+/// One script call: EVALSHA, then EVAL with the source on NOSCRIPT.
+fn run(conn: &mut Conn, lua: &Lua, keys: &[String], args: &[String]) -> Result<Value> {
+    let cmd = |by_source: bool| {
+        let mut c = redis::cmd(if by_source { "EVAL" } else { "EVALSHA" });
+        c.arg(if by_source { &lua.src } else { &lua.hash })
+            .arg(keys.len())
+            .arg(keys)
+            .arg(args);
+        c
+    };
+    let reply = match cmd(false).query::<Value>(conn) {
+        Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+            cmd(true).query::<Value>(conn)
+        }
+        other => other,
+    };
+    reply.map_err(|e| conn::refused(&e, "EVALSHA").unwrap_or_else(|| conn::describe(e)))
+}
+
+fn ints(v: Result<Value>) -> Result<Vec<u64>> {
+    let v: Vec<i64> = redis::from_redis_value(v?).context("a reply of a migrate script")?;
+    Ok(v.into_iter().map(|n| n.max(0) as u64).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layout-1 keys of the scripts are layout 1's, in its order; the layout-2 keys are
+    /// apart from them (the `2:` after the tag), and the scripts number them from 27.
+    #[test]
+    fn the_scripts_get_both_layouts_in_order() {
+        let k = shard_keys("jobs", 0);
+        assert_eq!(k.len(), 50);
+        assert_eq!(k[0], "rpq:{jobs}:pending");
+        assert_eq!(k[7], "rpq:{jobs}:dead:info");
+        assert_eq!(k[26], "rpq:{jobs}:2:pending");
+        assert_eq!(k[47], "rpq:{jobs}:2:limited:8");
+        assert_eq!(shard_keys("jobs", 2)[3], "rpq:{jobs#2}:claims");
+        let v1: std::collections::HashSet<_> = k[..26].iter().collect();
+        assert!(k[26..].iter().all(|x| !v1.contains(x)));
+        let prelude = include_str!("lua/migrate.lua");
+        for (i, s) in V1_SUFFIXES.iter().enumerate() {
+            let name = s.replace(":info", "info");
+            if !s.starts_with("limited:") {
+                assert!(
+                    prelude.contains(&format!("{name} = KEYS[{}]", i + 1)),
+                    "migrate.lua names KEYS[{}] {s}",
+                    i + 1
+                );
+            }
+        }
+        for (i, s) in V2_SUFFIXES.iter().enumerate() {
+            let s = s.trim_start_matches("2:");
+            if !s.starts_with("limited:") {
+                assert!(
+                    prelude.contains(&format!("{s} = KEYS[{}]", i + 27)),
+                    "migrate.lua names KEYS[{}] {s}",
+                    i + 27
+                );
+            }
+        }
+        for (i, s) in V2_UNTIL_RECORDS.iter().enumerate() {
+            let name = s.trim_start_matches("2:").replace(":info", "info");
+            assert!(
+                prelude.contains(&format!("{name} = KEYS[{}]", i + 49)),
+                "{s}"
+            );
+        }
+    }
+
+    /// Layout 2's key names are the ones `Keys` gives the scripts of this rpq, for every key
+    /// they both have.
+    #[test]
+    fn layout_2_is_the_layout_of_keys() {
+        let k = shard_keys("q", 1);
+        let now = keys::Keys::new("q", 1);
+        let theirs: Vec<&str> = now.all().iter().map(String::as_str).collect();
+        for (key, suffix) in k[26..]
+            .iter()
+            .zip(V2_SUFFIXES.iter().chain(&V2_UNTIL_RECORDS))
+        {
+            let name = suffix.trim_start_matches(keys::LAYOUT_DIR);
+            if keys::LAYOUT.iter().any(|d| d.suffix == name) {
+                assert!(theirs.contains(&key.as_str()), "{key}");
+            }
+        }
+        assert!(V2_SUFFIXES.iter().all(|s| s.starts_with(keys::LAYOUT_DIR)));
+    }
+}

@@ -1,0 +1,224 @@
+//! Stored layouts (docs/layout-v2.md): a queue made by an rpq of another layout is refused by
+//! every command, with the one line that names `rpq migrate`, before anything is written.
+
+use crate::serve::Serve;
+use crate::support::{conn, redis, rpq};
+use predicates::prelude::*;
+use rpq::queue::keys::{meta, Keys};
+use rpq::server::RedisServer;
+use serde_json::json;
+
+const REFUSAL: &str = "rpq: queue 'jobs' has stored layout 1; this rpq reads layout 2: run \
+                       `rpq migrate --queue jobs` (docs/layout-v2.md)\n";
+
+/// A queue of layout 1 as an rpq before layouts had numbers left it: a `meta` without `layout`,
+/// a waiting task, a task in flight, a dead one and the counters, under the v1 key names
+/// (written by hand: this rpq has no v1 code to make them).
+fn v1_queue(c: &mut redis::Connection) {
+    let k = |suffix: &str| format!("rpq:{{jobs}}:{suffix}");
+    let body = |n: u32| format!(r#"{{"c":1700000000000,"t":"email","p":2,"d":{n}}}"#);
+    let _: () = redis::pipe()
+        .cmd("HSET")
+        .arg(meta("jobs"))
+        .arg("shards")
+        .arg(1)
+        .arg("tags")
+        .arg("#")
+        .cmd("HSET")
+        .arg(k("tasks"))
+        .arg("t1")
+        .arg(body(1))
+        .arg("t2")
+        .arg(body(2))
+        .arg("t3")
+        .arg(body(3))
+        .cmd("ZADD")
+        .arg(k("pending"))
+        .arg("2000000000000001")
+        .arg("t1")
+        .cmd("ZADD")
+        .arg(k("inflight"))
+        .arg("9999999999999")
+        .arg("t2")
+        .cmd("HSET")
+        .arg(k("claims"))
+        .arg("t2")
+        .arg("00aa11bb22cc33dd|1700000000001|3|1|2000000000000002|host-1")
+        .cmd("ZADD")
+        .arg(k("dead"))
+        .arg("1700000000002")
+        .arg("t3")
+        .cmd("HSET")
+        .arg(k("dead:info"))
+        .arg("t3")
+        .arg(r#"{"error":"boom","attempts":3}"#)
+        .cmd("SET")
+        .arg(k("seq"))
+        .arg(3)
+        .cmd("HSET")
+        .arg(k("stats"))
+        .arg("pushed")
+        .arg(3)
+        .arg("checks")
+        .arg("0|0")
+        .query(c)
+        .unwrap();
+}
+
+/// Every key of the server with its DUMP, sorted: what a refused command must leave as it was.
+fn every_key(c: &mut redis::Connection) -> Vec<(String, Vec<u8>)> {
+    let mut names: Vec<String> = redis::cmd("KEYS").arg("*").query(c).unwrap();
+    names.sort();
+    names
+        .into_iter()
+        .map(|k| {
+            let dump: Vec<u8> = redis::cmd("DUMP").arg(&k).query(c).unwrap();
+            (k, dump)
+        })
+        .collect()
+}
+
+fn refused(r: &RedisServer, args: &[&str], stdin: &str) {
+    rpq(r)
+        .args(["--queue", "jobs"])
+        .args(args)
+        .write_stdin(stdin)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(REFUSAL);
+}
+
+#[test]
+fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    v1_queue(&mut c);
+    let before = every_key(&mut c);
+    let task = r#"{"id":"t9","type":"email","payload":{}}"#;
+    for args in [
+        &["produce", "--stdin"][..],
+        &["produce", "--type", "x", "--count", "1"],
+        &["consume", "--exec", "true"],
+        &["consume", "--prefetch", "4", "--exec", "true"],
+        &["peek"],
+        &["len"],
+        &["stats"],
+        &["stats", "--json"],
+        &["show", "t1"],
+        &["cancel", "t1"],
+        &["clear", "--yes"],
+        &["list", "--state", "waiting"],
+        &["dead", "retry"],
+        &["queues", "remove", "jobs", "--yes"],
+        &["--shards", "1", "len"],
+    ] {
+        refused(&r, args, &format!("{task}\n"));
+        assert_eq!(every_key(&mut c), before, "rpq {args:?} changed the queue");
+    }
+    // Another queue of the same server goes on as ever, and leaves the old one alone.
+    rpq(&r)
+        .args(["--queue", "other", "produce", "--type", "x", "--count", "2"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["--queue", "other", "len"])
+        .assert()
+        .success()
+        .stdout("2\n");
+    // The list of queues names it with the way out, counts the others, and exits 0, also
+    // when it is the queue of the command line.
+    for queue in ["jobs", "other"] {
+        let out = rpq(&r)
+            .args(["--queue", queue, "queues"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                REFUSAL.trim_start_matches("rpq: ").trim_end(),
+            ))
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.contains("other") && !out.contains("jobs"), "{out}");
+    }
+    let after: Vec<_> = every_key(&mut c)
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("rpq:{jobs}"))
+        .collect();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn serve_refuses_a_queue_of_layout_1_with_the_same_line_and_changes_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    v1_queue(&mut c);
+    let before = every_key(&mut c);
+    let s = Serve::start(&r, &[]);
+    let line = REFUSAL.trim_start_matches("rpq: ").trim_end();
+    for reply in [
+        s.get("/api/queues/jobs"),
+        s.get("/api/queues/jobs/tasks?state=waiting"),
+        s.get("/api/queues/jobs/tasks/t1"),
+        s.post(
+            "/api/queues/jobs/tasks",
+            &json!({"id": "t9", "type": "email", "priority": "high", "payload": {}}),
+        ),
+        s.post("/api/queues/jobs/claim", &json!({})),
+        s.post("/api/queues/jobs/clear", &json!({})),
+        s.post("/api/queues/jobs/dead/retry", &json!({"all": true})),
+    ] {
+        let reply = reply.expect(409);
+        assert_eq!(reply.json()["error"], line);
+        assert_eq!(every_key(&mut c), before);
+    }
+    // The overview of every queue leaves it out, and goes on showing the others.
+    let all = s.get("/api/queues").expect(200).json();
+    assert_eq!(all["queues"], json!([]));
+    assert_eq!(every_key(&mut c), before);
+}
+
+#[test]
+fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
+    let r = redis();
+    let mut c = conn(&r);
+    let _: () = redis::cmd("HSET")
+        .arg(meta("jobs"))
+        .arg("shards")
+        .arg(1)
+        .arg("layout")
+        .arg(3)
+        .query(&mut c)
+        .unwrap();
+    rpq(&r)
+        .args(["--queue", "jobs", "len"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            "rpq: queue 'jobs' has stored layout 3; this rpq reads layout 2: use an rpq that \
+             reads layout 3\n",
+        );
+    // A queue this rpq makes says its layout, on the queue and on each shard.
+    rpq(&r)
+        .args(["--queue", "new", "--shards", "2", "produce", "--type", "x"])
+        .args(["--count", "20", "--interval", "0"])
+        .assert()
+        .success();
+    let layout: String = redis::cmd("HGET")
+        .arg(meta("new"))
+        .arg("layout")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(layout, "2");
+    for shard in 0..2 {
+        let note: String = redis::cmd("HGET")
+            .arg(Keys::new("new", shard).stats())
+            .arg("layout")
+            .query(&mut c)
+            .unwrap();
+        assert!(note.starts_with("2: "), "{note}");
+    }
+    assert!(predicate::str::starts_with("rpq:{new}:2:").eval(Keys::new("new", 0).pending()));
+}
