@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cancel;
 pub mod clear;
 pub mod completions;
+pub mod ctl;
 pub mod config;
 pub mod consume;
 pub mod dead;

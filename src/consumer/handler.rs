@@ -83,6 +83,9 @@ pub struct Run<'a> {
     /// Where the handler's process group is published while it runs (0 after), so that the
     /// engine can stop it from another thread.
     pub group: Option<&'a AtomicI32>,
+    /// Its secret for the control socket and its fencing token (issue 25), when the consumer
+    /// serves one.
+    pub control: Option<&'a (String, u64)>,
 }
 
 /// The shell of `sh -c CMD`, by its path as system(3) has it: a lookup of `sh` along a long
@@ -92,9 +95,11 @@ const SHELL: &str = "/bin/sh";
 /// The variables a handler does not get: no way into Redis (neither rpq's URL nor its
 /// password), nor systemd's socket.
 fn hidden() -> Vec<&'static str> {
+    use crate::config::{CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV};
     crate::config::CONNECTION_ENV
         .iter()
         .chain(crate::config::NOTIFY_ENV)
+        .chain(&[CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV])
         .copied()
         .collect()
 }
@@ -116,15 +121,23 @@ pub fn shell(command: &str, queue: &str) -> Command {
 }
 
 impl Handler {
-    pub fn new(command: &str, timeout: Option<Duration>, queue: &str) -> Handler {
+    /// `control`: the consumer's control socket (issue 25), named to every handler.
+    pub fn new(
+        command: &str,
+        timeout: Option<Duration>,
+        queue: &str,
+        control: Option<&std::path::Path>,
+    ) -> Handler {
+        let socket = control.map(|p| p.to_string_lossy().into_owned());
+        let mut add = vec![("RPQ_QUEUE", queue), (guard::MARK_ENV, guard::mark())];
+        if let Some(path) = &socket {
+            add.push((crate::config::CONTROL_ENV, path.as_str()));
+        }
         Handler {
             command: command.to_string(),
             timeout,
             queue: queue.to_string(),
-            env: BaseEnv::new(
-                &hidden(),
-                &[("RPQ_QUEUE", queue), (guard::MARK_ENV, guard::mark())],
-            ),
+            env: BaseEnv::new(&hidden(), &add),
         }
     }
 
@@ -139,12 +152,17 @@ impl Handler {
         };
         let priority = task.priority.get().to_string();
         let attempt = task.attempt.to_string();
-        let vars = [
+        let fence = r.control.map(|(_, f)| f.to_string());
+        let mut vars = vec![
             ("RPQ_TASK_ID", task.id.as_str()),
             ("RPQ_TASK_TYPE", task.kind.as_str()),
             ("RPQ_TASK_PRIORITY", priority.as_str()),
             ("RPQ_TASK_ATTEMPT", attempt.as_str()),
         ];
+        if let (Some((key, _)), Some(fence)) = (r.control, &fence) {
+            vars.push((crate::config::CONTROL_KEY_ENV, key.as_str()));
+            vars.push((crate::config::FENCE_ENV, fence.as_str()));
+        }
         let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, stdout);
         // A failure to start is this task's, never the consumer's: one that its own data
         // causes can never succeed, any other (no memory, no process slots) may next time.

@@ -50,6 +50,9 @@ pub struct Running {
     pub timeout: Option<Duration>,
     /// Whether its output is its result (its producer asked to keep it).
     pub capture: bool,
+    /// Handlers that talk back (issue 25): its secret for the control socket, and its fencing
+    /// token, for an `--exec` handler of a consumer that serves one.
+    pub control: Option<(String, u64)>,
 }
 
 impl Running {
@@ -68,6 +71,7 @@ struct Job {
     lease: Lease,
     timeout: Option<Duration>,
     capture: bool,
+    control: Option<(String, u64)>,
 }
 
 /// A task's run that ended, and how.
@@ -134,6 +138,7 @@ impl Pool {
         out: &Output,
         sd: &Shutdown,
         watch: CancelWatch,
+        control: Option<&std::path::Path>,
     ) -> Pool {
         let n = o.concurrency.max(1);
         let stopping = Arc::new(AtomicBool::new(false));
@@ -152,7 +157,7 @@ impl Pool {
             }
             Kind::Pipe(p)
         } else if let Some(cmd) = &o.exec {
-            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue));
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, control));
             Kind::Exec(
                 (0..n)
                     .map(|slot| {
@@ -227,6 +232,7 @@ impl Pool {
                     lease: run.lease(),
                     timeout: run.timeout,
                     capture: run.capture,
+                    control: run.control.clone(),
                 };
                 w.running = Some(run);
                 // The thread is gone only if it panicked; the task is then never reported,
@@ -465,6 +471,7 @@ impl Worker {
                                 cancelled: &cancelled,
                                 out: &out,
                                 group: Some(&g),
+                                control: job.control.as_ref(),
                             },
                         )
                         .unwrap_or_else(|e| HandlerResult::Failed(format!("{e:#}")));

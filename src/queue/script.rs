@@ -200,9 +200,29 @@ pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
 pub static UNKEEP: LazyLock<Lua> = script!("unkeep.lua");
 pub static RESULTS: LazyLock<Lua> = script!("results.lua");
 
+// Handlers that talk back (issue 25): each ctl script carries lua/ctl_lease.lua, the one place
+// that asks whether a lease holds, after the prelude and controls (an ack frees a cap's slot).
+macro_rules! ctl_script {
+    ($file:literal) => {
+        LazyLock::new(|| {
+            Lua::new(
+                $file,
+                &[
+                    include_str!("lua/common.lua"),
+                    include_str!("lua/controls.lua"),
+                    include_str!("lua/ctl_lease.lua"),
+                    include_str!(concat!("lua/", $file)),
+                ],
+            )
+        })
+    };
+}
+pub static CTL_OP: LazyLock<Lua> = ctl_script!("ctl_op.lua");
+pub static CTL_ACK: LazyLock<Lua> = ctl_script!("ctl_ack.lua");
+
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 22] = [
+static ALL: [&LazyLock<Lua>; 24] = [
     &PUSH,
     &CLAIM,
     &CLAIM_FAST,
@@ -225,6 +245,8 @@ static ALL: [&LazyLock<Lua>; 22] = [
     &KEEP,
     &UNKEEP,
     &RESULTS,
+    &CTL_OP,
+    &CTL_ACK,
 ];
 
 impl Lua {
