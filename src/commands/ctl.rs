@@ -25,9 +25,8 @@ pub fn run(out: &Output, c: &CtlCommand) -> Result<ExitCode> {
             verb: verb.to_string(),
             args,
         };
-        let a = call(&path, &req).map_err(|e| {
-            anyhow!("ctl {verb}: the consumer of this task is gone ({e}); stop")
-        })?;
+        let a = call(&path, &req)
+            .map_err(|e| anyhow!("ctl {verb}: the consumer of this task is gone ({e}); stop"))?;
         if a.ok {
             Ok(a.value)
         } else {

@@ -537,5 +537,6 @@ pub fn call(path: &Path, req: &Request) -> std::io::Result<Answer> {
     conn.shutdown(std::net::Shutdown::Write)?;
     let mut buf = Vec::new();
     conn.take(MAX_REQUEST).read_to_end(&mut buf)?;
-    serde_json::from_slice(&buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    serde_json::from_slice(&buf)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }

@@ -34,9 +34,9 @@ use crate::reconnect::{retry, retry_idle};
 use crate::shutdown::Shutdown;
 use crate::task::Task;
 use acks::{PendingAcks, ACK_WINDOW};
-use control::{Control, Entry};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use control::{Control, Entry};
 use handler::HandlerResult;
 use heartbeat::Heartbeat;
 use listener::Listener;
@@ -505,10 +505,7 @@ impl<'a> Consumer<'a> {
         }
         self.out.got(&self.o.name, &c.task)?;
         let settings = c.task.settings;
-        let control = self
-            .control
-            .as_ref()
-            .map(|ctl| (ctl.register(&c), c.fence));
+        let control = self.control.as_ref().map(|ctl| (ctl.register(&c), c.fence));
         let run = Running {
             timeout: settings.exec_timeout().or(self.o.exec_timeout),
             capture: settings.keep_result().is_some(),

@@ -338,7 +338,12 @@ mod tests {
         }
         assert!(lua.contains("local CTL_TTL_MS = 7 * 24 * 3600 * 1000\n"));
         assert_eq!(TTL.as_secs(), 7 * 24 * 3600);
-        for (name, v) in [("CTL_LOST", 0), ("CTL_OK", 1), ("CTL_ALREADY", 2), ("CTL_FULL", 3)] {
+        for (name, v) in [
+            ("CTL_LOST", 0),
+            ("CTL_OK", 1),
+            ("CTL_ALREADY", 2),
+            ("CTL_FULL", 3),
+        ] {
             assert!(lua.contains(&format!("local {name} = {v}\n")), "{name}");
         }
     }

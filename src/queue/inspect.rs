@@ -111,7 +111,7 @@ impl Queue {
     /// Reads the control hash of `t` (a task of any state may have one: in flight, or waiting
     /// for its next attempt with its checkpoints).
     fn fill_ctl(&mut self, t: &mut TaskInfo, log: bool) -> Result<()> {
-        t.ctl = self.ctl_info(&t.task.id)?;
+        *t.ctl = self.ctl_info(&t.task.id)?;
         if !log {
             t.ctl.log.clear();
         }
@@ -195,11 +195,7 @@ impl Queue {
                 self.fill_ctl(t, false)?;
             }
         }
-        Ok(ListPage {
-            tasks,
-            total,
-            more,
-        })
+        Ok(ListPage { tasks, total, more })
     }
 
     /// Up to `want` tasks of one shard after (`after`, `score`), in as many script calls as the

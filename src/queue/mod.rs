@@ -20,7 +20,8 @@ mod ctl;
 pub use ctl::{CtlInfo, CtlOp, CtlReply};
 pub mod ctl_bounds {
     pub use super::ctl::{
-        cut, CHECKPOINTS, LOG_LINES, LOG_LINE_BYTES, NAME_BYTES, ONCE_KEYS, SPAWNS, TTL, VALUE_BYTES,
+        cut, CHECKPOINTS, LOG_LINES, LOG_LINE_BYTES, NAME_BYTES, ONCE_KEYS, SPAWNS, TTL,
+        VALUE_BYTES,
     };
 }
 mod dead;

@@ -692,7 +692,7 @@ pub struct TaskInfo {
     /// Handlers that talk back (issue 25): progress, log, checkpoints, children, once-keys;
     /// each field only when there is something (`Queue::show_detailed`, in-flight `list`).
     #[serde(flatten)]
-    pub ctl: super::CtlInfo,
+    pub ctl: Box<super::CtlInfo>,
 }
 
 /// Optional RFC 3339 times (serialized only when present).
