@@ -65,7 +65,9 @@ fn progress_and_log_from_a_shell_handler_are_in_show_and_the_api_at_once() {
         .collect();
     assert_eq!(lines, [&json!("one"), &json!("two")]);
     assert!(show(&r, "p1", false).get("log").is_none());
+    assert_eq!(crate::schema::breaches(&t), Vec::<String>::new());
     let api = s.get("/api/queues/default/tasks/p1").expect(200).json();
+    assert_eq!(crate::schema::breaches(&api), Vec::<String>::new());
     assert_eq!(api["progress"]["percent"], 40, "{api}");
     assert_eq!(api["log"].as_array().map(Vec::len), Some(2), "{api}");
     let human = rpq(&r).args(["show", "p1"]).assert().success();
