@@ -805,7 +805,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__consume)
-            opts="-j -q -v -h -V --name --delay --count --drain --exec --exec-timeout --lease --max-attempts --backoff --prefetch --concurrency --pipe --pipe-depth --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-j -q -v -h -V --name --delay --count --drain --exec --exec-timeout --lease --max-attempts --backoff --prefetch --concurrency --pipe --pipe-depth --batch --linger --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,6 +860,14 @@ _rpq() {
                     return 0
                     ;;
                 --pipe-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --linger)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

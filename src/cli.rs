@@ -484,6 +484,16 @@ pub struct ConsumeArgs {
     #[arg(long, default_value_t = defaults::PIPE_DEPTH, value_name = "K", requires = "pipe",
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub pipe_depth: u64,
+
+    // Handlers that talk back (issue 25).
+    /// Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub batch: u64,
+
+    /// Wait at most DUR for a --batch to fill before the call (default: not at all)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub linger: Option<Duration>,
 }
 
 #[derive(Debug, Args)]

@@ -235,6 +235,105 @@ impl Handler {
     }
 }
 
+/// How a batch handler answers for one task (issue 25): a line of its stdout.
+#[derive(serde::Deserialize)]
+struct BatchAnswer {
+    id: String,
+    outcome: String,
+    #[serde(default)]
+    result: Option<serde_json::Value>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+impl Handler {
+    /// Issue 25 (`consume --batch N`): one call of the command for `tasks`, given as NDJSON on
+    /// its stdin; it answers each task with a line on stdout, `{"id","outcome":"done|retry|dead",
+    /// "result"?,"error"?}`. A task it does not answer fails its attempt (dead at once when the
+    /// command exited 65, as for one task). One result per task, in order. `capture`: which
+    /// tasks keep their result (the answer's `result`).
+    pub fn run_batch(
+        &self,
+        tasks: &[Task],
+        capture: &[bool],
+        r: &Run,
+    ) -> Result<Vec<HandlerResult>> {
+        let mut input = Vec::new();
+        for t in tasks {
+            serde_json::to_writer(&mut input, t)?;
+            input.push(b'\n');
+        }
+        let n = tasks.len().to_string();
+        let vars = [("RPQ_BATCH", n.as_str())];
+        let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, HandlerOut::Piped);
+        let child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                let why = format!("cannot start the handler: {e}");
+                return Ok(tasks
+                    .iter()
+                    .map(|_| HandlerResult::Failed(why.clone()))
+                    .collect());
+            }
+        };
+        let mut w = Watched::new(child, input, "batch", true, false);
+        if let Some(g) = r.group {
+            g.store(w.pgid, Ordering::SeqCst);
+        }
+        let waited = w.wait(r);
+        if let Some(g) = r.group {
+            g.store(0, Ordering::SeqCst);
+        }
+        let (status, stopped) = waited?;
+        let mut answers: std::collections::HashMap<String, BatchAnswer> = w
+            .result
+            .split(|b| *b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<BatchAnswer>(line).ok())
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let why = match (status.code(), status.signal()) {
+            (Some(code), _) => format!("exit status {code}"),
+            (None, Some(sig)) => format!("killed by signal {sig}"),
+            _ => "failed".to_string(),
+        };
+        let why = with_tail(
+            format!("not answered by the batch handler ({why})"),
+            &w.tail,
+        );
+        Ok(tasks
+            .iter()
+            .zip(capture)
+            .map(|(t, keep)| match answers.remove(&t.id) {
+                // A second signal, a cancel of the whole call: every task alike.
+                _ if matches!(stopped, Some(HandlerResult::Aborted)) => HandlerResult::Aborted,
+                Some(a) => match a.outcome.as_str() {
+                    "done" => HandlerResult::Done(keep.then(|| {
+                        a.result.map_or_else(Vec::new, |v| match v {
+                            serde_json::Value::String(s) => s.into_bytes(),
+                            v => v.to_string().into_bytes(),
+                        })
+                    })),
+                    "dead" => HandlerResult::Rejected(
+                        a.error
+                            .unwrap_or_else(|| "the batch handler said dead".into()),
+                    ),
+                    _ => HandlerResult::Failed(
+                        a.error
+                            .unwrap_or_else(|| "the batch handler said retry".into()),
+                    ),
+                },
+                None => match (&stopped, status.code()) {
+                    (Some(HandlerResult::Failed(timeout)), _) => {
+                        HandlerResult::Failed(timeout.clone())
+                    }
+                    (_, Some(EXIT_BAD_TASK)) => HandlerResult::Rejected(why.clone()),
+                    _ => HandlerResult::Failed(why.clone()),
+                },
+            })
+            .collect())
+    }
+}
+
 /// `why`, and the last line of a handler's stderr when it wrote one.
 pub fn with_tail(why: String, tail: &[u8]) -> String {
     let text = String::from_utf8_lossy(tail);

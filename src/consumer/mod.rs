@@ -81,6 +81,10 @@ pub struct Options {
     pub pipe: Option<String>,
     /// Tasks a `--pipe` handler holds at once.
     pub pipe_depth: usize,
+    // Issue 25: tasks an `--exec` call is given at once (1: one, the usual way), and how long
+    // a batch may wait to fill.
+    pub batch: usize,
+    pub linger: Duration,
 }
 
 /// A consumer's defaults, written once: `rpq consume`'s flags take and show them (`cli.rs`),
@@ -113,6 +117,8 @@ impl Options {
             concurrency: defaults::CONCURRENCY as usize,
             pipe: None,
             pipe_depth: defaults::PIPE_DEPTH as usize,
+            batch: 1,
+            linger: Duration::ZERO,
         }
     }
 
@@ -247,7 +253,12 @@ impl<'a> Consumer<'a> {
         );
         // More than one task in hand at once (slots, or a --pipe handler given several): an
         // end and new work must both wake the loop, so the idle wait is the listener's.
-        let capacity = o.concurrency * if o.pipe.is_some() { o.pipe_depth } else { 1 };
+        let capacity = o.concurrency
+            * if o.pipe.is_some() {
+                o.pipe_depth
+            } else {
+                o.batch.max(1)
+            };
         let listener = (capacity > 1).then(|| Listener::start(cfg.clone(), tx.clone()));
         Ok(Consumer {
             o,

@@ -316,3 +316,63 @@ fn retry_after_sets_when_the_task_runs_again() {
         "due again in an hour, not the backoff: {left}"
     );
 }
+
+#[test]
+fn a_batch_of_50_does_1000_tasks_in_about_20_calls_and_retries_the_unanswered() {
+    let r = redis();
+    let lines: Vec<String> = (0..1000)
+        .map(|i| format!(r#"{{"type":"t","priority":2,"payload":{i},"id":"b{i}"}}"#))
+        .collect();
+    push_lines(&r, "default", &lines);
+    // Answers every task it is given, but b7 the first time it sees it.
+    let handler = r#"echo "$RPQ_BATCH" >> "$DIR/calls"
+        while IFS= read -r line; do
+          id=$(printf '%s' "$line" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+          if [ "$id" = b7 ] && [ ! -e "$DIR/b7" ]; then touch "$DIR/b7"; continue; fi
+          printf '{"id":"%s","outcome":"done"}\n' "$id"
+        done"#;
+    let c = consumer(
+        &r.url(),
+        r.dir(),
+        handler,
+        &["--batch", "50", "--drain", "--backoff", "10ms"],
+    );
+    let out = c.success(Duration::from_secs(120));
+    let lines = ndjson(&out);
+    let mut done = std::collections::HashMap::new();
+    count_done(&mut done, &lines);
+    assert_eq!(done.len(), 1000);
+    assert!(done.values().all(|n| *n == 1), "each task done once");
+    let b7: Vec<&Value> = lines.iter().filter(|l| l["id"] == "b7").collect();
+    assert_eq!(b7.len(), 2, "{b7:?}");
+    assert_eq!(b7[0]["outcome"], "retry");
+    assert!(
+        b7[0]["error"].as_str().unwrap().contains("not answered"),
+        "{b7:?}"
+    );
+    assert_eq!(
+        (&b7[1]["outcome"], &b7[1]["attempt"]),
+        (&json!("done"), &json!(2))
+    );
+    let calls = std::fs::read_to_string(r.dir().join("calls")).unwrap();
+    let sizes: Vec<usize> = calls.lines().map(|l| l.parse().unwrap()).collect();
+    assert_eq!(sizes.iter().sum::<usize>(), 1001, "{sizes:?}");
+    assert!(
+        (20..=23).contains(&sizes.len()),
+        "about 20 calls: {sizes:?}"
+    );
+    assert!(sizes.iter().all(|n| *n <= 50));
+}
+
+#[test]
+fn batch_takes_exec_only_and_a_size_of_at_most_1000() {
+    let r = redis();
+    for args in [
+        &["consume", "--batch", "5", "--pipe", "cat"][..],
+        &["consume", "--batch", "0", "--exec", "true"],
+        &["consume", "--batch", "1001", "--exec", "true"],
+        &["consume", "--linger", "1s", "--exec", "true"],
+    ] {
+        rpq(&r).args(args).assert().code(2);
+    }
+}
