@@ -184,14 +184,7 @@ impl Handler {
         };
         let marked = !r.capture && r.out.marks_handler_output();
         let mut w = Watched::new(child, input, &task.id, r.capture, marked);
-        if let Some(g) = r.group {
-            g.store(w.pgid, Ordering::SeqCst);
-        }
-        let waited = w.wait(r);
-        if let Some(g) = r.group {
-            g.store(0, Ordering::SeqCst);
-        }
-        let (status, outcome) = waited?;
+        let (status, outcome) = w.wait_published(r)?;
         if w.truncated > 0 {
             crate::log::Event::warn(
                 "result_truncated",
@@ -214,11 +207,7 @@ impl Handler {
                 r.capture.then(|| std::mem::take(&mut w.result)),
             ));
         }
-        let why = match (status.code(), status.signal()) {
-            (Some(code), _) => format!("exit status {code}"),
-            (None, Some(sig)) => format!("killed by signal {sig}"),
-            _ => "failed".to_string(),
-        };
+        let why = status_text(status);
         let why = with_tail(why, &w.tail);
         Ok(match status.code() {
             // The shell ran, and a command of it was refused an argument over the kernel's
@@ -277,29 +266,18 @@ impl Handler {
             }
         };
         let mut w = Watched::new(child, input, "batch", true, false);
-        if let Some(g) = r.group {
-            g.store(w.pgid, Ordering::SeqCst);
-        }
-        let waited = w.wait(r);
-        if let Some(g) = r.group {
-            g.store(0, Ordering::SeqCst);
-        }
-        let (status, stopped) = waited?;
+        let (status, stopped) = w.wait_published(r)?;
         let mut answers: std::collections::HashMap<String, BatchAnswer> = w
             .result
             .split(|b| *b == b'\n')
             .filter_map(|line| serde_json::from_slice::<BatchAnswer>(line).ok())
             .map(|a| (a.id.clone(), a))
             .collect();
-        let why = match (status.code(), status.signal()) {
-            (Some(code), _) => format!("exit status {code}"),
-            (None, Some(sig)) => format!("killed by signal {sig}"),
-            _ => "failed".to_string(),
-        };
-        let why = with_tail(
-            format!("not answered by the batch handler ({why})"),
-            &w.tail,
+        let why = format!(
+            "not answered by the batch handler ({})",
+            status_text(status)
         );
+        let why = with_tail(why, &w.tail);
         Ok(tasks
             .iter()
             .zip(capture)
@@ -331,6 +309,15 @@ impl Handler {
                 },
             })
             .collect())
+    }
+}
+
+/// How a handler ended, in words.
+fn status_text(status: ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit status {code}"),
+        (None, Some(sig)) => format!("killed by signal {sig}"),
+        _ => "failed".to_string(),
     }
 }
 
@@ -402,6 +389,19 @@ impl Watched {
         // A task up to the pipe's size (64 KiB) goes in this one write, before any poll.
         w.feed();
         w
+    }
+
+    /// `wait`, with the handler's process group published in `r.group` meanwhile, so that the
+    /// engine can stop it from another thread.
+    fn wait_published(&mut self, r: &Run) -> Result<(ExitStatus, Option<HandlerResult>)> {
+        if let Some(g) = r.group {
+            g.store(self.pgid, Ordering::SeqCst);
+        }
+        let waited = self.wait(r);
+        if let Some(g) = r.group {
+            g.store(0, Ordering::SeqCst);
+        }
+        waited
     }
 
     /// Its exit status once it has exited (reaping it), else None.

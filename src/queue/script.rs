@@ -202,23 +202,19 @@ pub static RESULTS: LazyLock<Lua> = script!("results.lua");
 
 // Handlers that talk back (issue 25): each ctl script carries lua/ctl_lease.lua, the one place
 // that asks whether a lease holds, after the prelude and controls (an ack frees a cap's slot).
-macro_rules! ctl_script {
-    ($file:literal) => {
-        LazyLock::new(|| {
-            Lua::new(
-                $file,
-                &[
-                    include_str!("lua/common.lua"),
-                    include_str!("lua/controls.lua"),
-                    include_str!("lua/ctl_lease.lua"),
-                    include_str!(concat!("lua/", $file)),
-                ],
-            )
-        })
-    };
+fn ctl_script(name: &'static str, body: &str) -> Lua {
+    let parts = [
+        include_str!("lua/common.lua"),
+        include_str!("lua/controls.lua"),
+        include_str!("lua/ctl_lease.lua"),
+        body,
+    ];
+    Lua::new(name, &parts)
 }
-pub static CTL_OP: LazyLock<Lua> = ctl_script!("ctl_op.lua");
-pub static CTL_ACK: LazyLock<Lua> = ctl_script!("ctl_ack.lua");
+pub static CTL_OP: LazyLock<Lua> =
+    LazyLock::new(|| ctl_script("ctl_op.lua", include_str!("lua/ctl_op.lua")));
+pub static CTL_ACK: LazyLock<Lua> =
+    LazyLock::new(|| ctl_script("ctl_ack.lua", include_str!("lua/ctl_ack.lua")));
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]

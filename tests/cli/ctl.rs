@@ -34,6 +34,14 @@ fn show(r: &rpq::server::RedisServer, id: &str, log: bool) -> Value {
     ndjson(&out.get_output().stdout).remove(0)
 }
 
+/// The control hashes left on the server.
+fn ctl_keys(r: &rpq::server::RedisServer) -> Vec<String> {
+    redis::cmd("KEYS")
+        .arg("rpq:*ctl*")
+        .query(&mut conn(r))
+        .unwrap()
+}
+
 fn wait_file(path: &Path) {
     wait_until(Duration::from_secs(30), &path.display().to_string(), || {
         path.exists()
@@ -78,13 +86,7 @@ fn progress_and_log_from_a_shell_handler_are_in_show_and_the_api_at_once() {
     std::fs::write(r.dir().join("go"), "").unwrap();
     let out = c.success(Duration::from_secs(30));
     assert_eq!(ndjson(&out)[0]["outcome"], "done");
-    // Gone with the task.
-    let mut conn = conn(&r);
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("rpq:*ctl*")
-        .query(&mut conn)
-        .unwrap();
-    assert!(keys.is_empty(), "{keys:?}");
+    assert_eq!(ctl_keys(&r), Vec::<String>::new(), "gone with the task");
 }
 
 #[test]
@@ -114,14 +116,10 @@ fn a_retry_after_a_kill_9_starts_from_the_last_checkpoint() {
     );
     let seen = std::fs::read_to_string(r.dir().join("seen")).unwrap();
     assert_eq!(seen, "1:none\n2:3\n");
-    let mut conn = conn(&r);
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("rpq:*ctl*")
-        .query(&mut conn)
-        .unwrap();
-    assert!(
-        keys.is_empty(),
-        "a done task leaves no control data: {keys:?}"
+    assert_eq!(
+        ctl_keys(&r),
+        Vec::<String>::new(),
+        "a done task leaves no control data"
     );
 }
 
@@ -189,14 +187,10 @@ fn a_failed_attempt_queues_no_child() {
     let out = c.end(Duration::from_secs(30));
     assert_eq!(ndjson(&out.stdout)[0]["outcome"], "dead", "{out:?}");
     rpq(&r).arg("len").assert().success().stdout("0\n");
-    let mut conn = conn(&r);
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("rpq:*ctl*")
-        .query(&mut conn)
-        .unwrap();
-    assert!(
-        keys.is_empty(),
-        "a dead task leaves no control data: {keys:?}"
+    assert_eq!(
+        ctl_keys(&r),
+        Vec::<String>::new(),
+        "a dead task leaves no control data"
     );
 }
 
