@@ -675,7 +675,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'Checkpoints: kept across attempts, so a retry can resume')
             [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'A child task, queued only if this attempt ends done (with its ack, exactly once)')
             [CompletionResult]::new('retry-after', 'retry-after', [CompletionResultType]::ParameterValue, 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits')
-            [CompletionResult]::new('once', 'once', [CompletionResultType]::ParameterValue, 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it')
+            [CompletionResult]::new('once', 'once', [CompletionResultType]::ParameterValue, 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -842,8 +842,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;ctl;spawn' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'type')
-            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'priority')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'The child''s type')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Its priority: 1|2|3 or high|medium|low')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'JSON if it parses, else a JSON string')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Its own id (default: a new one)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
@@ -924,7 +924,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'Checkpoints: kept across attempts, so a retry can resume')
             [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'A child task, queued only if this attempt ends done (with its ack, exactly once)')
             [CompletionResult]::new('retry-after', 'retry-after', [CompletionResultType]::ParameterValue, 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits')
-            [CompletionResult]::new('once', 'once', [CompletionResultType]::ParameterValue, 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it')
+            [CompletionResult]::new('once', 'once', [CompletionResultType]::ParameterValue, 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1381,7 +1381,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'Checkpoints: kept across attempts, so a retry can resume')
             [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'A child task, queued only if this attempt ends done (with its ack, exactly once)')
             [CompletionResult]::new('retry-after', 'retry-after', [CompletionResultType]::ParameterValue, 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits')
-            [CompletionResult]::new('once', 'once', [CompletionResultType]::ParameterValue, 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it')
+            [CompletionResult]::new('once', 'once', [CompletionResultType]::ParameterValue, 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it')
             break
         }
         'rpq;help;ctl;progress' {

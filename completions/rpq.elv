@@ -642,7 +642,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand checkpoint 'Checkpoints: kept across attempts, so a retry can resume'
             cand spawn 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
             cand retry-after 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
-            cand once 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it'
+            cand once 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rpq;ctl;progress'= {
@@ -798,8 +798,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;ctl;checkpoint;help;help'= {
         }
         &'rpq;ctl;spawn'= {
-            cand --type 'type'
-            cand --priority 'priority'
+            cand --type 'The child''s type'
+            cand --priority 'Its priority: 1|2|3 or high|medium|low'
             cand --payload 'JSON if it parses, else a JSON string'
             cand --id 'Its own id (default: a new one)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
@@ -877,7 +877,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand checkpoint 'Checkpoints: kept across attempts, so a retry can resume'
             cand spawn 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
             cand retry-after 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
-            cand once 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it'
+            cand once 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rpq;ctl;help;progress'= {
@@ -1288,7 +1288,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand checkpoint 'Checkpoints: kept across attempts, so a retry can resume'
             cand spawn 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
             cand retry-after 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
-            cand once 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it'
+            cand once 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
         }
         &'rpq;help;ctl;progress'= {
         }

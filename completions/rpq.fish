@@ -534,7 +534,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcomm
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -f -a "checkpoint" -d 'Checkpoints: kept across attempts, so a retry can resume'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -f -a "spawn" -d 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -f -a "retry-after" -d 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
-complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -f -a "once" -d 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it'
+complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -f -a "once" -d 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from progress" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from progress" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
@@ -611,8 +611,8 @@ complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from checkpoint" -f -a "set" -d 'Set KEY to VALUE'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from checkpoint" -f -a "get" -d 'Print KEY\'s value; exit 1 (and print nothing) when it was never set'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from checkpoint" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from spawn" -l type -r
-complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from spawn" -l priority -r -f -a "1\t''
+complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from spawn" -l type -d 'The child\'s type' -r
+complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from spawn" -l priority -d 'Its priority: 1|2|3 or high|medium|low' -r -f -a "1\t''
 2\t''
 3\t''
 high\t''
@@ -680,7 +680,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "checkpoint" -d 'Checkpoints: kept across attempts, so a retry can resume'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "spawn" -d 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "retry-after" -d 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
-complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "once" -d 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it'
+complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "once" -d 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand show" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand show" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
@@ -983,5 +983,5 @@ complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "checkpoint" -d 'Checkpoints: kept across attempts, so a retry can resume'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "spawn" -d 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "retry-after" -d 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "once" -d 'Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "once" -d 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from queues" -f -a "remove" -d 'Delete a queue: its tasks, kept results, totals, consumers seen, settings and schedules'

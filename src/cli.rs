@@ -842,29 +842,46 @@ pub struct ShowArgs {
 #[derive(Debug, Subcommand)]
 pub enum CtlCommand {
     /// How far the task is, 0 to 100, with an optional message
+    #[command(after_help = "Examples:\n  rpq ctl progress 40 'resized 4 of 10'")]
     Progress {
+        /// Percent done, 0 to 100
         #[arg(value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
         percent: u8,
+        /// What it is doing (words are joined with spaces)
         #[arg(value_name = "MESSAGE", trailing_var_arg = true)]
         message: Vec<String>,
     },
     /// Keep a line of log with the task (its last 100 lines are kept); none given: stdin's
+    #[command(
+        after_help = "Examples:\n  rpq ctl log 'fetched 120 rows'\n  long-job 2>&1 | rpq ctl log"
+    )]
     Log {
+        /// The line (words are joined with spaces); without it, each line of stdin
         #[arg(value_name = "TEXT", trailing_var_arg = true)]
         text: Vec<String>,
     },
     /// Hold the task's lease for at least DUR from now
+    #[command(after_help = "Examples:\n  rpq ctl extend 10m")]
     Extend {
+        /// How long, from now (at most 24h)
         #[arg(value_name = "DUR", value_parser = parse_duration)]
         duration: Duration,
     },
     /// Checkpoints: kept across attempts, so a retry can resume
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rpq ctl checkpoint set step 3\n  step=$(rpq ctl checkpoint get step || echo 0)"
+    )]
     Checkpoint(CheckpointCommand),
     /// A child task, queued only if this attempt ends done (with its ack, exactly once)
+    #[command(
+        after_help = "Examples:\n  rpq ctl spawn --type thumb --payload '{\"n\":1}' --priority high"
+    )]
     Spawn {
+        /// The child's type
         #[arg(long = "type", value_name = "TYPE")]
         kind: String,
+        /// Its priority: 1|2|3 or high|medium|low
         #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, default_value = "2")]
         priority: Priority,
         /// JSON if it parses, else a JSON string
@@ -875,14 +892,19 @@ pub enum CtlCommand {
         id: Option<String>,
     },
     /// End this attempt as a failure due again in DUR (not after the backoff), once the handler exits
+    #[command(after_help = "Examples:\n  rpq ctl retry-after 30s 'rate limited (429)'; exit 0")]
     RetryAfter {
+        /// When the task is due again, from the end of this attempt
         #[arg(value_name = "DUR", value_parser = parse_duration)]
         duration: Duration,
+        /// Why, kept as the attempt's error (words are joined with spaces)
         #[arg(value_name = "REASON", trailing_var_arg = true)]
         reason: Vec<String>,
     },
-    /// Exit 0 the first time KEY is claimed for this task, 1 if an earlier attempt claimed it
+    /// Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it
+    #[command(after_help = "Examples:\n  rpq ctl once send-email && send-email \"$TO\"")]
     Once {
+        /// The effect's name, up to 200 bytes
         #[arg(value_name = "KEY")]
         key: String,
     },
@@ -891,14 +913,19 @@ pub enum CtlCommand {
 #[derive(Debug, Subcommand)]
 pub enum CheckpointCommand {
     /// Set KEY to VALUE
+    #[command(after_help = "Examples:\n  rpq ctl checkpoint set step 3")]
     Set {
+        /// The checkpoint's name, up to 200 bytes
         #[arg(value_name = "KEY")]
         key: String,
+        /// Its value, up to 64 KiB
         #[arg(value_name = "VALUE")]
         value: String,
     },
     /// Print KEY's value; exit 1 (and print nothing) when it was never set
+    #[command(after_help = "Examples:\n  step=$(rpq ctl checkpoint get step || echo 0)")]
     Get {
+        /// The checkpoint's name
         #[arg(value_name = "KEY")]
         key: String,
     },
