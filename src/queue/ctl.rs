@@ -348,6 +348,42 @@ mod tests {
         }
     }
 
+    /// The one reader of a control hash reads what ctl_op.lua writes (its header's fields);
+    /// the integration tests (tests/cli/ctl.rs) have the real script write them.
+    #[test]
+    fn a_control_hash_reads_back_in_order() {
+        let f = |k: &str, v: &str| (k.as_bytes().to_vec(), v.as_bytes().to_vec());
+        let info = CtlInfo::parse(vec![
+            f("p", "40|2|1796529127939|half | way"),
+            f("ln", "12"),
+            f("l:12", "2|1796529127939|second"),
+            f("l:3", "1|1796529127000|first|with a bar"),
+            f("c:step", "3"),
+            f("cn", "1"),
+            f("o:charge", "1"),
+            f("sp", "abc"),
+            f("sn", "2"),
+            f("s:2", "3\tk2\t{\"t\":\"b\",\"p\":3,\"d\":null}"),
+            f("s:1", "1\tk1\t{\"t\":\"a\",\"p\":1,\"d\":1}"),
+        ]);
+        let p = info.progress.as_ref().unwrap();
+        assert_eq!(
+            (p.percent, p.attempt, p.message.as_str()),
+            (40, 2, "half | way")
+        );
+        let log: Vec<&str> = info.log.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(log, ["first|with a bar", "second"]);
+        assert_eq!(info.checkpoints["step"], "3");
+        assert_eq!(info.once["charge"], 1);
+        let kids: Vec<(&str, u8, &str)> = info
+            .children
+            .iter()
+            .map(|c| (c.id.as_str(), c.priority, c.kind.as_str()))
+            .collect();
+        assert_eq!(kids, [("k1", 1, "a"), ("k2", 3, "b")]);
+        assert!(CtlInfo::parse(vec![]).is_empty());
+    }
+
     #[test]
     fn cut_keeps_characters_whole() {
         assert_eq!(cut("héllo", 2), "h");
