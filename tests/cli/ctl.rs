@@ -370,3 +370,30 @@ fn batch_takes_exec_only_and_a_size_of_at_most_1000() {
         rpq(&r).args(args).assert().code(2);
     }
 }
+
+#[test]
+fn extend_holds_the_lease_past_what_the_heartbeat_gives() {
+    let r = redis();
+    push_one(&r, "t", "e1");
+    let handler = r#"$RPQ ctl extend 1h && touch "$DIR/extended"
+        i=0; while [ ! -e "$DIR/go" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done"#;
+    let c = consumer(
+        &r.url(),
+        r.dir(),
+        handler,
+        &["--lease", "1s", "--count", "1"],
+    );
+    wait_file(&r.dir().join("extended"));
+    let left = |t: &Value| {
+        let at = chrono::DateTime::parse_from_rfc3339(t["lease_until"].as_str().unwrap()).unwrap();
+        at.signed_duration_since(chrono::Utc::now()).num_seconds()
+    };
+    assert!(left(&show(&r, "e1", false)) > 3500);
+    // Three of the heartbeat's extensions (every lease/3) later, the lease is still the hour.
+    std::thread::sleep(Duration::from_millis(1200));
+    let t = show(&r, "e1", false);
+    assert!(left(&t) > 3500, "{t}");
+    std::fs::write(r.dir().join("go"), "").unwrap();
+    let out = c.success(Duration::from_secs(30));
+    assert_eq!(ndjson(&out)[0]["outcome"], "done");
+}
