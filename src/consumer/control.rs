@@ -234,6 +234,7 @@ fn private_dir() -> std::io::Result<PathBuf> {
     ];
     let mut last = None;
     for base in bases.into_iter().flatten() {
+        sweep(&base);
         let dir = base.join(format!("rpq-{}-{}", std::process::id(), &secret()[..8]));
         if dir.as_os_str().len() > 90 {
             continue;
@@ -244,6 +245,40 @@ fn private_dir() -> std::io::Result<PathBuf> {
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no directory for the control socket")))
+}
+
+/// Removes the socket directories under `base` that consumers killed with SIGKILL left (their
+/// process is gone): only this user's, named as `private_dir` names them, holding nothing but
+/// the socket (`remove_dir` refuses a directory with anything else in it).
+fn sweep(base: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    // SAFETY: getuid has no preconditions.
+    let me = unsafe { libc::getuid() };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("rpq-"))
+            .and_then(|n| n.split_once('-'))
+            .and_then(|(pid, tail)| (tail.len() == 8).then_some(pid))
+            .and_then(|pid| pid.parse::<i32>().ok())
+            .filter(|pid| *pid > 0)
+        else {
+            continue;
+        };
+        let dir = e.path();
+        let ours = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir() && m.uid() == me);
+        // SAFETY: kill with signal 0 only asks whether the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if ours && gone {
+            let _ = std::fs::remove_file(dir.join("ctl"));
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
 }
 
 /// 128 random bits, hex.

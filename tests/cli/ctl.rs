@@ -202,6 +202,7 @@ fn once_holds_across_three_kill_9_of_the_consumer() {
     // The effect, then a hang until the consumer is killed; the fourth run ends.
     let handler = r#"if $RPQ ctl once charge; then echo "charged in $RPQ_TASK_ATTEMPT" >> "$DIR/effects"
         else echo "$RPQ_TASK_ATTEMPT" >> "$DIR/skipped"; fi
+        echo "$RPQ_CONTROL" >> "$DIR/sockets"
         [ "$RPQ_TASK_ATTEMPT" -ge 4 ] && exit 0
         touch "$DIR/after.$RPQ_TASK_ATTEMPT"; sleep 30"#;
     for attempt in 1..=3 {
@@ -226,6 +227,12 @@ fn once_holds_across_three_kill_9_of_the_consumer() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "charged in 1\n");
     let skipped = std::fs::read_to_string(r.dir().join("skipped")).unwrap();
     assert_eq!(skipped, "2\n3\n4\n");
+    // What the killed consumers left was swept by the next ones; the last removed its own.
+    let sockets = std::fs::read_to_string(r.dir().join("sockets")).unwrap();
+    assert_eq!(sockets.lines().count(), 4);
+    for s in sockets.lines() {
+        assert!(!Path::new(s).exists(), "{s} left behind");
+    }
     let mut c = conn(&r);
     assert_eq!(stat(&mut c, "default", "done"), 1);
 }
@@ -234,11 +241,13 @@ fn once_holds_across_three_kill_9_of_the_consumer() {
 fn a_handler_whose_lease_may_be_lost_is_refused() {
     let r = redis();
     push_one(&r, "t", "f1");
-    let handler = r#"i=0; while [ ! -e "$DIR/go" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done
+    let handler = r#"touch "$DIR/running"
+        i=0; while [ ! -e "$DIR/go" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done
         $RPQ ctl progress 10 2> "$DIR/err"; echo $? > "$DIR/rc.tmp"; mv "$DIR/rc.tmp" "$DIR/rc""#;
     let c = consumer(&r.url(), r.dir(), handler, &["--lease", "1s"]);
-    let mut conn = conn(&r);
-    wait_in_flight(&mut conn, "default", 1);
+    // Frozen once the handler runs (a claim's follow-up calls could otherwise hold its start
+    // until the thaw).
+    wait_file(&r.dir().join("running"));
     let pid = r.pid().unwrap() as i32;
     // SAFETY: kill(2) on the redis-server this test started and still owns.
     unsafe { libc::kill(pid, libc::SIGSTOP) };
