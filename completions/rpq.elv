@@ -52,6 +52,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand result 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)'
+            cand ctl 'Inside a handler: report progress, log, checkpoints, children, retry-after, once'
             cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
             cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
@@ -119,6 +120,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --concurrency 'Run up to N tasks at once (N handlers), with one claim loop and one heartbeat'
             cand --pipe 'Start CMD once per slot and keep it: tasks go to its stdin as JSON lines, it answers each with one'
             cand --pipe-depth 'Tasks a --pipe handler holds at once; it may answer them in any order'
+            cand --batch 'Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout'
+            cand --linger 'Wait at most DUR for a --batch to fill before the call (default: not at all)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -612,6 +615,294 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rpq;ctl'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand progress 'How far the task is, 0 to 100, with an optional message'
+            cand log 'Keep a line of log with the task (its last 100 lines are kept); none given: stdin''s'
+            cand extend 'Hold the task''s lease for at least DUR from now'
+            cand checkpoint 'Checkpoints: kept across attempts, so a retry can resume'
+            cand spawn 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
+            cand retry-after 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
+            cand once 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;ctl;progress'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;log'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;extend'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;checkpoint'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set KEY to VALUE'
+            cand get 'Print KEY''s value; exit 1 (and print nothing) when it was never set'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;ctl;checkpoint;set'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;checkpoint;get'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;checkpoint;help'= {
+            cand set 'Set KEY to VALUE'
+            cand get 'Print KEY''s value; exit 1 (and print nothing) when it was never set'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;ctl;checkpoint;help;set'= {
+        }
+        &'rpq;ctl;checkpoint;help;get'= {
+        }
+        &'rpq;ctl;checkpoint;help;help'= {
+        }
+        &'rpq;ctl;spawn'= {
+            cand --type 'The child''s type'
+            cand --priority 'Its priority: 1|2|3 or high|medium|low'
+            cand --payload 'JSON if it parses, else a JSON string'
+            cand --id 'Its own id (default: a new one)'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;retry-after'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;once'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;ctl;help'= {
+            cand progress 'How far the task is, 0 to 100, with an optional message'
+            cand log 'Keep a line of log with the task (its last 100 lines are kept); none given: stdin''s'
+            cand extend 'Hold the task''s lease for at least DUR from now'
+            cand checkpoint 'Checkpoints: kept across attempts, so a retry can resume'
+            cand spawn 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
+            cand retry-after 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
+            cand once 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;ctl;help;progress'= {
+        }
+        &'rpq;ctl;help;log'= {
+        }
+        &'rpq;ctl;help;extend'= {
+        }
+        &'rpq;ctl;help;checkpoint'= {
+            cand set 'Set KEY to VALUE'
+            cand get 'Print KEY''s value; exit 1 (and print nothing) when it was never set'
+        }
+        &'rpq;ctl;help;checkpoint;set'= {
+        }
+        &'rpq;ctl;help;checkpoint;get'= {
+        }
+        &'rpq;ctl;help;spawn'= {
+        }
+        &'rpq;ctl;help;retry-after'= {
+        }
+        &'rpq;ctl;help;once'= {
+        }
+        &'rpq;ctl;help;help'= {
+        }
         &'rpq;show'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
@@ -623,6 +914,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
             cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
             cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --log 'Also the lines its handlers logged with `rpq ctl log` (the last 100)'
             cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
             cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
             cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
@@ -958,6 +1250,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand result 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)'
+            cand ctl 'Inside a handler: report progress, log, checkpoints, children, retry-after, once'
             cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
             cand list 'List the tasks in one state, a page at a time, in the order they will be taken'
             cand cancel 'Remove tasks for good; a task in flight is stopped by its consumer within a second'
@@ -1015,6 +1308,35 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;aging'= {
         }
         &'rpq;help;result'= {
+        }
+        &'rpq;help;ctl'= {
+            cand progress 'How far the task is, 0 to 100, with an optional message'
+            cand log 'Keep a line of log with the task (its last 100 lines are kept); none given: stdin''s'
+            cand extend 'Hold the task''s lease for at least DUR from now'
+            cand checkpoint 'Checkpoints: kept across attempts, so a retry can resume'
+            cand spawn 'A child task, queued only if this attempt ends done (with its ack, exactly once)'
+            cand retry-after 'End this attempt as a failure due again in DUR (not after the backoff), once the handler exits'
+            cand once 'Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it'
+        }
+        &'rpq;help;ctl;progress'= {
+        }
+        &'rpq;help;ctl;log'= {
+        }
+        &'rpq;help;ctl;extend'= {
+        }
+        &'rpq;help;ctl;checkpoint'= {
+            cand set 'Set KEY to VALUE'
+            cand get 'Print KEY''s value; exit 1 (and print nothing) when it was never set'
+        }
+        &'rpq;help;ctl;checkpoint;set'= {
+        }
+        &'rpq;help;ctl;checkpoint;get'= {
+        }
+        &'rpq;help;ctl;spawn'= {
+        }
+        &'rpq;help;ctl;retry-after'= {
+        }
+        &'rpq;help;ctl;once'= {
         }
         &'rpq;help;show'= {
         }

@@ -218,6 +218,24 @@ Examples:
   rpq result report-2026-11-28 --json | jq .finished_at")]
     Result(ResultArgs),
 
+    /// Inside a handler: report progress, log, checkpoints, children, retry-after, once
+    #[command(after_help = "\
+Works inside an `rpq consume --exec` handler only: the consumer gives each handler RPQ_CONTROL
+(its socket) and RPQ_CONTROL_KEY (this task's secret), and every call is applied with the task's
+lease. A refused call (the lease was lost, the task ended, the consumer is gone) exits 1 with
+one line on stderr. RPQ_FENCE is the task's fencing token: it grows with every claim.
+
+Examples:
+  rpq ctl progress 40 'resized 4 of 10'
+  long-job 2>&1 | rpq ctl log                 lines on stdin, kept with the task
+  step=$(rpq ctl checkpoint get step || echo 0)
+  rpq ctl checkpoint set step 3
+  rpq ctl spawn --type thumb --payload '{\"n\":1}'   queued once this attempt is done
+  rpq ctl once email-sent && send-email        at most once across every attempt
+  rpq ctl retry-after 30s 'rate limited'      end this attempt; due again in 30s")]
+    #[command(subcommand)]
+    Ctl(CtlCommand),
+
     /// Show tasks by id: state, priority, attempts, times, holder and lease, last error
     #[command(after_help = "\
 An id the queue does not know is said on stderr, after the others; the exit status is 1 then.
@@ -486,6 +504,16 @@ pub struct ConsumeArgs {
     #[arg(long, default_value_t = defaults::PIPE_DEPTH, value_name = "K", requires = "pipe",
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub pipe_depth: u64,
+
+    // Handlers that talk back (issue 25).
+    /// Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub batch: u64,
+
+    /// Wait at most DUR for a --batch to fill before the call (default: not at all)
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub linger: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -824,6 +852,103 @@ pub struct ShowArgs {
     /// Task ids
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
+
+    /// Also the lines its handlers logged with `rpq ctl log` (the last 100)
+    #[arg(long)]
+    pub log: bool,
+}
+
+/// `rpq ctl VERB` (issue 25).
+#[derive(Debug, Subcommand)]
+pub enum CtlCommand {
+    /// How far the task is, 0 to 100, with an optional message
+    #[command(after_help = "Examples:\n  rpq ctl progress 40 'resized 4 of 10'")]
+    Progress {
+        /// Percent done, 0 to 100
+        #[arg(value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+        percent: u8,
+        /// What it is doing (words are joined with spaces)
+        #[arg(value_name = "MESSAGE", trailing_var_arg = true)]
+        message: Vec<String>,
+    },
+    /// Keep a line of log with the task (its last 100 lines are kept); none given: stdin's
+    #[command(
+        after_help = "Examples:\n  rpq ctl log 'fetched 120 rows'\n  long-job 2>&1 | rpq ctl log"
+    )]
+    Log {
+        /// The line (words are joined with spaces); without it, each line of stdin
+        #[arg(value_name = "TEXT", trailing_var_arg = true)]
+        text: Vec<String>,
+    },
+    /// Hold the task's lease for at least DUR from now
+    #[command(after_help = "Examples:\n  rpq ctl extend 10m")]
+    Extend {
+        /// How long, from now (at most 24h)
+        #[arg(value_name = "DUR", value_parser = parse_duration)]
+        duration: Duration,
+    },
+    /// Checkpoints: kept across attempts, so a retry can resume
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rpq ctl checkpoint set step 3\n  step=$(rpq ctl checkpoint get step || echo 0)"
+    )]
+    Checkpoint(CheckpointCommand),
+    /// A child task, queued only if this attempt ends done (with its ack, exactly once)
+    #[command(
+        after_help = "Examples:\n  rpq ctl spawn --type thumb --payload '{\"n\":1}' --priority high"
+    )]
+    Spawn {
+        /// The child's type
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// Its priority: 1|2|3 or high|medium|low
+        #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, default_value = "2")]
+        priority: Priority,
+        /// JSON if it parses, else a JSON string
+        #[arg(long, value_name = "VALUE", default_value = "null")]
+        payload: String,
+        /// Its own id (default: a new one)
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+    },
+    /// End this attempt as a failure due again in DUR (not after the backoff), once the handler exits
+    #[command(after_help = "Examples:\n  rpq ctl retry-after 30s 'rate limited (429)'; exit 0")]
+    RetryAfter {
+        /// When the task is due again, from the end of this attempt
+        #[arg(value_name = "DUR", value_parser = parse_duration)]
+        duration: Duration,
+        /// Why, kept as the attempt's error (words are joined with spaces)
+        #[arg(value_name = "REASON", trailing_var_arg = true)]
+        reason: Vec<String>,
+    },
+    /// Exit 0 the first time KEY is claimed for this task, 1 once any attempt claimed it
+    #[command(after_help = "Examples:\n  rpq ctl once send-email && send-email \"$TO\"")]
+    Once {
+        /// The effect's name, up to 200 bytes
+        #[arg(value_name = "KEY")]
+        key: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckpointCommand {
+    /// Set KEY to VALUE
+    #[command(after_help = "Examples:\n  rpq ctl checkpoint set step 3")]
+    Set {
+        /// The checkpoint's name, up to 200 bytes
+        #[arg(value_name = "KEY")]
+        key: String,
+        /// Its value, up to 64 KiB
+        #[arg(value_name = "VALUE")]
+        value: String,
+    },
+    /// Print KEY's value; exit 1 (and print nothing) when it was never set
+    #[command(after_help = "Examples:\n  step=$(rpq ctl checkpoint get step || echo 0)")]
+    Get {
+        /// The checkpoint's name
+        #[arg(value_name = "KEY")]
+        key: String,
+    },
 }
 
 #[derive(Debug, Args)]

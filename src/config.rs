@@ -172,6 +172,28 @@ pub struct Notify {
 /// are for rpq itself.
 pub const NOTIFY_ENV: &[&str] = &["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"];
 
+/// Handlers that talk back (issue 25): the variables a consumer gives each `--exec` handler, and
+/// which `rpq ctl` reads: the control socket's path, the task's secret for it, its fencing token.
+pub const CONTROL_ENV: &str = "RPQ_CONTROL";
+pub const CONTROL_KEY_ENV: &str = "RPQ_CONTROL_KEY";
+pub const FENCE_ENV: &str = "RPQ_FENCE";
+
+/// What `rpq ctl` finds in its environment: the socket's path and the task's secret; None
+/// outside a handler.
+pub fn control_env() -> Option<(std::path::PathBuf, String)> {
+    let path = std::env::var_os(CONTROL_ENV)?;
+    let key = std::env::var(CONTROL_KEY_ENV).ok()?;
+    Some((path.into(), key))
+}
+
+/// Where a consumer makes its control socket's private directory first: $XDG_RUNTIME_DIR (the
+/// user's own, 0700 already), when it is set.
+pub fn runtime_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .filter(|d| !d.is_empty())
+        .map(Into::into)
+}
+
 /// Every variable rpq reads (besides NO_COLOR, TERM, HOME and XDG_CONFIG_HOME, which are not
 /// its own, and systemd's `NOTIFY_ENV`).
 pub const ENV_VARS: &[&str] = &[

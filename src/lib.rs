@@ -64,6 +64,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Man(args) = &cli.command {
         return commands::completions::man(&Output::plain(), args);
     }
+    // Issue 25: a handler's call to its consumer needs no config and no Redis (a handler has
+    // no credentials for it).
+    if let Command::Ctl(c) = &cli.command {
+        return commands::ctl::run(&Output::plain(), c);
+    }
     if config::json_log_asked() {
         log::init_format(config::LogFormat::Json);
     }
@@ -100,6 +105,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Pause(a) => commands::pause::run(&cfg, &out, a),
         Command::Resume(a) => commands::pause::resume(&cfg, &out, a),
         Command::Limit(a) => commands::limit::run(&cfg, &out, a),
-        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) | Command::Ctl(_) => {
+            unreachable!("handled above")
+        }
     }
 }

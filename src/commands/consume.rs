@@ -21,6 +21,20 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
             UsageError("--pipe is empty; give the command that handles the tasks".into()).into(),
         );
     }
+    if a.batch > 1 && a.exec.is_none() {
+        return Err(UsageError(
+            "--batch gives one --exec call several tasks; --pipe handlers get tasks one a line \
+             already (see --pipe-depth)"
+                .into(),
+        )
+        .into());
+    }
+    if a.linger.is_some() && a.batch <= 1 {
+        return Err(UsageError(
+            "--linger is how long a --batch waits to fill; give --batch N (more than 1)".into(),
+        )
+        .into());
+    }
     let sd = Shutdown::install()?;
     // A consumer started before its Redis (at boot, in a container) waits for it, as after a
     // disconnect; a signal meanwhile is a graceful stop.
@@ -52,6 +66,8 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
         concurrency: a.concurrency as usize,
         pipe: a.pipe.clone(),
         pipe_depth: a.pipe_depth as usize,
+        batch: a.batch as usize,
+        linger: a.linger.unwrap_or_default(),
     };
     let summary = consumer::run(cfg, &opts, &sd, out)?;
     // A bounded run that met bad tasks reports bad data; a daemon just goes on.

@@ -8,6 +8,7 @@ pub mod clear;
 pub mod completions;
 pub mod config;
 pub mod consume;
+pub mod ctl;
 pub mod dead;
 pub mod demo;
 pub mod len;

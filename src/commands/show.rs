@@ -9,7 +9,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &ShowArgs) -> Result<ExitCode> {
-    let found = super::open(cfg, out)?.show_or_finished(&args.ids)?;
+    let found = super::open(cfg, out)?.show_detailed(&args.ids, args.log)?;
     for f in found.iter().flatten() {
         match f {
             Found::Task(t) => out.shown(t)?,

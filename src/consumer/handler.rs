@@ -83,6 +83,9 @@ pub struct Run<'a> {
     /// Where the handler's process group is published while it runs (0 after), so that the
     /// engine can stop it from another thread.
     pub group: Option<&'a AtomicI32>,
+    /// Its secret for the control socket and its fencing token (issue 25), when the consumer
+    /// serves one.
+    pub control: Option<&'a (String, u64)>,
 }
 
 /// The shell of `sh -c CMD`, by its path as system(3) has it: a lookup of `sh` along a long
@@ -92,9 +95,11 @@ const SHELL: &str = "/bin/sh";
 /// The variables a handler does not get: no way into Redis (neither rpq's URL nor its
 /// password), nor systemd's socket.
 fn hidden() -> Vec<&'static str> {
+    use crate::config::{CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV};
     crate::config::CONNECTION_ENV
         .iter()
         .chain(crate::config::NOTIFY_ENV)
+        .chain(&[CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV])
         .copied()
         .collect()
 }
@@ -116,15 +121,23 @@ pub fn shell(command: &str, queue: &str) -> Command {
 }
 
 impl Handler {
-    pub fn new(command: &str, timeout: Option<Duration>, queue: &str) -> Handler {
+    /// `control`: the consumer's control socket (issue 25), named to every handler.
+    pub fn new(
+        command: &str,
+        timeout: Option<Duration>,
+        queue: &str,
+        control: Option<&std::path::Path>,
+    ) -> Handler {
+        let socket = control.map(|p| p.to_string_lossy().into_owned());
+        let mut add = vec![("RPQ_QUEUE", queue), (guard::MARK_ENV, guard::mark())];
+        if let Some(path) = &socket {
+            add.push((crate::config::CONTROL_ENV, path.as_str()));
+        }
         Handler {
             command: command.to_string(),
             timeout,
             queue: queue.to_string(),
-            env: BaseEnv::new(
-                &hidden(),
-                &[("RPQ_QUEUE", queue), (guard::MARK_ENV, guard::mark())],
-            ),
+            env: BaseEnv::new(&hidden(), &add),
         }
     }
 
@@ -139,12 +152,17 @@ impl Handler {
         };
         let priority = task.priority.get().to_string();
         let attempt = task.attempt.to_string();
-        let vars = [
+        let fence = r.control.map(|(_, f)| f.to_string());
+        let mut vars = vec![
             ("RPQ_TASK_ID", task.id.as_str()),
             ("RPQ_TASK_TYPE", task.kind.as_str()),
             ("RPQ_TASK_PRIORITY", priority.as_str()),
             ("RPQ_TASK_ATTEMPT", attempt.as_str()),
         ];
+        if let (Some((key, _)), Some(fence)) = (r.control, &fence) {
+            vars.push((crate::config::CONTROL_KEY_ENV, key.as_str()));
+            vars.push((crate::config::FENCE_ENV, fence.as_str()));
+        }
         let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, stdout);
         // A failure to start is this task's, never the consumer's: one that its own data
         // causes can never succeed, any other (no memory, no process slots) may next time.
@@ -166,14 +184,7 @@ impl Handler {
         };
         let marked = !r.capture && r.out.marks_handler_output();
         let mut w = Watched::new(child, input, &task.id, r.capture, marked);
-        if let Some(g) = r.group {
-            g.store(w.pgid, Ordering::SeqCst);
-        }
-        let waited = w.wait(r);
-        if let Some(g) = r.group {
-            g.store(0, Ordering::SeqCst);
-        }
-        let (status, outcome) = waited?;
+        let (status, outcome) = w.wait_published(r)?;
         if w.truncated > 0 {
             crate::log::Event::warn(
                 "result_truncated",
@@ -196,11 +207,7 @@ impl Handler {
                 r.capture.then(|| std::mem::take(&mut w.result)),
             ));
         }
-        let why = match (status.code(), status.signal()) {
-            (Some(code), _) => format!("exit status {code}"),
-            (None, Some(sig)) => format!("killed by signal {sig}"),
-            _ => "failed".to_string(),
-        };
+        let why = status_text(status);
         let why = with_tail(why, &w.tail);
         Ok(match status.code() {
             // The shell ran, and a command of it was refused an argument over the kernel's
@@ -214,6 +221,103 @@ impl Handler {
             Some(EXIT_BAD_TASK) => HandlerResult::Rejected(why),
             _ => HandlerResult::Failed(why),
         })
+    }
+}
+
+/// How a batch handler answers for one task (issue 25): a line of its stdout.
+#[derive(serde::Deserialize)]
+struct BatchAnswer {
+    id: String,
+    outcome: String,
+    #[serde(default)]
+    result: Option<serde_json::Value>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+impl Handler {
+    /// Issue 25 (`consume --batch N`): one call of the command for `tasks`, given as NDJSON on
+    /// its stdin; it answers each task with a line on stdout, `{"id","outcome":"done|retry|dead",
+    /// "result"?,"error"?}`. A task it does not answer fails its attempt (dead at once when the
+    /// command exited 65, as for one task). One result per task, in order. `capture`: which
+    /// tasks keep their result (the answer's `result`).
+    pub fn run_batch(
+        &self,
+        tasks: &[Task],
+        capture: &[bool],
+        r: &Run,
+    ) -> Result<Vec<HandlerResult>> {
+        let mut input = Vec::new();
+        for t in tasks {
+            serde_json::to_writer(&mut input, t)?;
+            input.push(b'\n');
+        }
+        let n = tasks.len().to_string();
+        let vars = [("RPQ_BATCH", n.as_str())];
+        let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, HandlerOut::Piped);
+        let child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                let why = format!("cannot start the handler: {e}");
+                return Ok(tasks
+                    .iter()
+                    .map(|_| HandlerResult::Failed(why.clone()))
+                    .collect());
+            }
+        };
+        let mut w = Watched::new(child, input, "batch", true, false);
+        let (status, stopped) = w.wait_published(r)?;
+        let mut answers: std::collections::HashMap<String, BatchAnswer> = w
+            .result
+            .split(|b| *b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<BatchAnswer>(line).ok())
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let why = format!(
+            "not answered by the batch handler ({})",
+            status_text(status)
+        );
+        let why = with_tail(why, &w.tail);
+        Ok(tasks
+            .iter()
+            .zip(capture)
+            .map(|(t, keep)| match answers.remove(&t.id) {
+                // A second signal, a cancel of the whole call: every task alike.
+                _ if matches!(stopped, Some(HandlerResult::Aborted)) => HandlerResult::Aborted,
+                Some(a) => match a.outcome.as_str() {
+                    "done" => HandlerResult::Done(keep.then(|| {
+                        a.result.map_or_else(Vec::new, |v| match v {
+                            serde_json::Value::String(s) => s.into_bytes(),
+                            v => v.to_string().into_bytes(),
+                        })
+                    })),
+                    "dead" => HandlerResult::Rejected(
+                        a.error
+                            .unwrap_or_else(|| "the batch handler said dead".into()),
+                    ),
+                    _ => HandlerResult::Failed(
+                        a.error
+                            .unwrap_or_else(|| "the batch handler said retry".into()),
+                    ),
+                },
+                None => match (&stopped, status.code()) {
+                    (Some(HandlerResult::Failed(timeout)), _) => {
+                        HandlerResult::Failed(timeout.clone())
+                    }
+                    (_, Some(EXIT_BAD_TASK)) => HandlerResult::Rejected(why.clone()),
+                    _ => HandlerResult::Failed(why.clone()),
+                },
+            })
+            .collect())
+    }
+}
+
+/// How a handler ended, in words.
+fn status_text(status: ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit status {code}"),
+        (None, Some(sig)) => format!("killed by signal {sig}"),
+        _ => "failed".to_string(),
     }
 }
 
@@ -285,6 +389,19 @@ impl Watched {
         // A task up to the pipe's size (64 KiB) goes in this one write, before any poll.
         w.feed();
         w
+    }
+
+    /// `wait`, with the handler's process group published in `r.group` meanwhile, so that the
+    /// engine can stop it from another thread.
+    fn wait_published(&mut self, r: &Run) -> Result<(ExitStatus, Option<HandlerResult>)> {
+        if let Some(g) = r.group {
+            g.store(self.pgid, Ordering::SeqCst);
+        }
+        let waited = self.wait(r);
+        if let Some(g) = r.group {
+            g.store(0, Ordering::SeqCst);
+        }
+        waited
     }
 
     /// Its exit status once it has exited (reaping it), else None.

@@ -4,6 +4,7 @@
 //! two extensions it looks at the leases every `LOOK_EVERY`, to learn within a second that
 //! `rpq cancel` cancelled a task in hand (no pub/sub: it works on a cluster and under any ACL).
 
+use super::control::Link;
 use crate::config::Config;
 use crate::queue::{Claimed, Lease, LeaseState, Queue};
 use std::collections::HashSet;
@@ -34,13 +35,20 @@ struct Shared {
 }
 
 impl Heartbeat {
-    pub fn start(cfg: Config, consumer: String, lease: Duration) -> Heartbeat {
+    /// `control`: the control channel of the handlers (issue 25), told of each extension that
+    /// came back, and asked which leases its handlers want held longer (`rpq ctl extend`).
+    pub fn start(
+        cfg: Config,
+        consumer: String,
+        lease: Duration,
+        control: Option<Link>,
+    ) -> Heartbeat {
         let shared = Arc::new(Shared::default());
         let s = Arc::clone(&shared);
         let every = lease / 3;
         let thread = std::thread::Builder::new()
             .name("heartbeat".into())
-            .spawn(move || beat(&s, &cfg, &consumer, lease, every))
+            .spawn(move || beat(&s, &cfg, &consumer, lease, every, control.as_ref()))
             .expect("spawning the heartbeat thread");
         Heartbeat {
             shared,
@@ -108,7 +116,14 @@ impl CancelWatch {
     }
 }
 
-fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Duration) {
+fn beat(
+    s: &Shared,
+    cfg: &Config,
+    consumer: &str,
+    lease: Duration,
+    every: Duration,
+    control: Option<&Link>,
+) {
     let mut q: Option<Queue> = None;
     let mut said = false;
     let tick = every.min(LOOK_EVERY);
@@ -128,16 +143,34 @@ fn beat(s: &Shared, cfg: &Config, consumer: &str, lease: Duration, every: Durati
         let Some(conn) = q.as_mut() else { continue };
         // Half a tick early rather than half a tick late: the lease is what must not run out.
         let extend = extended.elapsed() >= every.saturating_sub(tick / 2);
+        let sent = Instant::now();
         let answer = if extend {
             conn.extend(consumer, &held, lease)
         } else {
             conn.look(consumer, &held)
+        };
+        // Issue 25: a lease its handler asked to hold longer (`rpq ctl extend`) is extended
+        // again, after the others, to what it asked for.
+        let answer = match (answer, control.filter(|_| extend)) {
+            (Ok(states), Some(c)) => c
+                .holds()
+                .into_iter()
+                .filter(|(l, _)| held.contains(l))
+                .try_for_each(|(l, until)| {
+                    conn.extend(consumer, &[l], until.saturating_duration_since(sent))
+                        .map(drop)
+                })
+                .map(|()| states),
+            (answer, _) => answer,
         };
         match answer {
             Ok(states) => {
                 said = false;
                 if extend {
                     extended = Instant::now();
+                    if let Some(c) = control {
+                        c.confirmed(sent);
+                    }
                 }
                 mark(s, &held, &states);
             }

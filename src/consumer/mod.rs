@@ -12,6 +12,7 @@
 //! work both wake it.
 
 mod acks;
+pub mod control;
 pub mod guard;
 pub mod handler;
 mod heartbeat;
@@ -36,6 +37,7 @@ use crate::task::Task;
 use acks::{PendingAcks, ACK_WINDOW};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use control::{Control, Entry};
 use handler::HandlerResult;
 use heartbeat::Heartbeat;
 use listener::Listener;
@@ -81,6 +83,10 @@ pub struct Options {
     pub pipe: Option<String>,
     /// Tasks a `--pipe` handler holds at once.
     pub pipe_depth: usize,
+    // Issue 25: tasks an `--exec` call is given at once (1: one, the usual way), and how long
+    // a batch may wait to fill.
+    pub batch: usize,
+    pub linger: Duration,
 }
 
 /// A consumer's defaults, written once: `rpq consume`'s flags take and show them (`cli.rs`),
@@ -113,6 +119,8 @@ impl Options {
             concurrency: defaults::CONCURRENCY as usize,
             pipe: None,
             pipe_depth: defaults::PIPE_DEPTH as usize,
+            batch: 1,
+            linger: Duration::ZERO,
         }
     }
 
@@ -227,19 +235,54 @@ struct Consumer<'a> {
     ending: Option<Ending>,
     // controls (issue 13): whether the last idle claim found the queue paused (said once).
     paused_said: bool,
+    /// Handlers that talk back (issue 25): the control socket of `--exec` handlers. Last, so
+    /// that it goes after the pool has stopped every handler.
+    control: Option<Control>,
 }
 
 impl<'a> Consumer<'a> {
     fn new(cfg: &Config, o: &'a Options, sd: &'a Shutdown, out: &'a Output) -> Result<Self> {
         let mut q = Queue::open(cfg)?;
         q.watch_losses()?;
-        let heartbeat = Heartbeat::start(cfg.clone(), o.name.clone(), o.lease);
+        // Issue 25: `--exec` handlers talk back through a socket of the consumer's.
+        let control = match o.exec.is_some() {
+            true => match Control::start(cfg, &o.name, o.lease) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    note(&format!(
+                        "cannot make the control socket of the handlers ({e}); `rpq ctl` \
+                         will not work in them"
+                    ));
+                    None
+                }
+            },
+            false => None,
+        };
+        let heartbeat = Heartbeat::start(
+            cfg.clone(),
+            o.name.clone(),
+            o.lease,
+            control.as_ref().map(Control::link),
+        );
         let reporter = Reporter::start(cfg.clone(), o.announcement());
         let (tx, events) = mpsc::channel();
-        let pool = Pool::new(o, &cfg.queue, &tx, out, sd, heartbeat.watch());
+        let pool = Pool::new(
+            o,
+            &cfg.queue,
+            &tx,
+            out,
+            sd,
+            heartbeat.watch(),
+            control.as_ref().map(Control::path),
+        );
         // More than one task in hand at once (slots, or a --pipe handler given several): an
         // end and new work must both wake the loop, so the idle wait is the listener's.
-        let capacity = o.concurrency * if o.pipe.is_some() { o.pipe_depth } else { 1 };
+        let capacity = o.concurrency
+            * if o.pipe.is_some() {
+                o.pipe_depth
+            } else {
+                o.batch.max(1)
+            };
         let listener = (capacity > 1).then(|| Listener::start(cfg.clone(), tx.clone()));
         Ok(Consumer {
             o,
@@ -271,6 +314,7 @@ impl<'a> Consumer<'a> {
             handed: Vec::new(),
             ending: None,
             paused_said: false,
+            control,
         })
     }
 
@@ -497,11 +541,13 @@ impl<'a> Consumer<'a> {
         }
         self.out.got(&self.o.name, &c.task)?;
         let settings = c.task.settings;
+        let control = self.control.as_ref().map(|ctl| (ctl.register(&c), c.fence));
         let run = Running {
             timeout: settings.exec_timeout().or(self.o.exec_timeout),
             capture: settings.keep_result().is_some(),
             started: Instant::now(),
             claimed: c,
+            control,
         };
         if let Some(done) = self.pool.start(run) {
             self.finish(done)?;
@@ -631,6 +677,24 @@ impl<'a> Consumer<'a> {
     /// A task's run ended: report it, and ack it, fail it or hand it back.
     fn finish(&mut self, done: Done) -> Result<()> {
         let Done { run, result } = done;
+        // Issue 25: what its handler asked for through `rpq ctl`; its secret is refused now.
+        let asked: Option<Entry> = run
+            .control
+            .as_ref()
+            .and_then(|(key, _)| self.control.as_ref()?.finish(key));
+        // Its control hash needs an end of its own when its handler wrote to it, or when an
+        // earlier attempt may have (a first attempt cannot have one from before).
+        let with_ctl = asked
+            .as_ref()
+            .is_some_and(|e| e.used || run.claimed.task.attempt > 1);
+        // `retry-after`: the attempt ends as a failure due again then, however the handler ended.
+        let (result, retry_in) = match (asked.and_then(|e| e.retry_after), result) {
+            (
+                Some((d, why)),
+                HandlerResult::Done(_) | HandlerResult::Failed(_) | HandlerResult::Rejected(_),
+            ) => (HandlerResult::Failed(why), Some(d)),
+            (_, r) => (r, None),
+        };
         let c = run.claimed;
         // An end may free a slot and a retry may now be due: look again at once.
         self.wake_up();
@@ -682,10 +746,15 @@ impl<'a> Consumer<'a> {
         };
         match result {
             // Cancelled while it ran, or just after: it is gone from Redis, so no ack.
-            _ if cancelled => self.out.finished(&Finished {
-                outcome: Outcome::Cancelled,
-                ..line
-            })?,
+            _ if cancelled => {
+                if with_ctl {
+                    self.ctl_forget(&c.task.id);
+                }
+                self.out.finished(&Finished {
+                    outcome: Outcome::Cancelled,
+                    ..line
+                })?
+            }
             _ if lost => {
                 self.out.finished(&Finished {
                     outcome: Outcome::Lost,
@@ -694,14 +763,20 @@ impl<'a> Consumer<'a> {
                 })?;
             }
             HandlerResult::Released => self.hand_back(std::slice::from_ref(&c))?,
+            HandlerResult::Done(result) if with_ctl => {
+                self.summary.done += 1;
+                let keep = c.task.settings.keep_result();
+                let ack = AckNow::Ctl(keep.map(|k| (k, result.unwrap_or_default())));
+                self.done_now(&c, line, ack)?
+            }
             HandlerResult::Done(result) => self.done(&c, line, run.started, result)?,
             HandlerResult::Failed(why) | HandlerResult::NotRun(why) => {
-                self.failed(&c, line, why, false)?
+                self.failed(&c, line, why, false, retry_in, with_ctl)?
             }
-            HandlerResult::Rejected(why) => self.failed(&c, line, why, true)?,
+            HandlerResult::Rejected(why) => self.failed(&c, line, why, true, None, with_ctl)?,
             HandlerResult::Unstartable(why) => {
                 self.summary.unstartable += 1;
-                self.failed(&c, line, why, true)?
+                self.failed(&c, line, why, true, None, with_ctl)?
             }
             HandlerResult::Aborted | HandlerResult::Cancelled => {
                 unreachable!("handled above")
@@ -797,7 +872,12 @@ impl<'a> Consumer<'a> {
     ) -> Result<()> {
         self.summary.done += 1;
         if let Some(keep) = c.task.settings.keep_result() {
-            return self.done_keeping(c, line, keep, result.unwrap_or_default());
+            let ack = AckNow::Keep(KeepAck {
+                lease: c.lease(),
+                keep,
+                result: result.unwrap_or_default(),
+            });
+            return self.done_now(c, line, ack);
         }
         self.acks.push(c.lease(), line);
         // Until its ack goes out, a finished task keeps its lease extended.
@@ -809,14 +889,10 @@ impl<'a> Consumer<'a> {
     }
 
     /// The worker runtime (issue 11): the ack of a task that keeps its result carries it
-    /// (keep.lua), so a producer waiting for it is woken by the ack itself.
-    fn done_keeping(
-        &mut self,
-        c: &Claimed,
-        line: Finished,
-        keep: Duration,
-        result: Vec<u8>,
-    ) -> Result<()> {
+    /// (keep.lua), so a producer waiting for it is woken by the ack itself; and (issue 25) the
+    /// ack of a task whose handler used `rpq ctl` queues its children and ends its control
+    /// hash (ctl_ack.lua). Both go at once, on their own, not with the next claim.
+    fn done_now(&mut self, c: &Claimed, line: Finished, ack: AckNow) -> Result<()> {
         if self.out.reader_gone() {
             // Its line could not be printed: back to the queue, to be done again and told.
             self.summary.done -= 1;
@@ -856,15 +932,21 @@ impl<'a> Consumer<'a> {
                 return Ok(());
             }
         }
-        let ack = [KeepAck {
-            lease,
-            keep,
-            result,
-        }];
         let name = &self.o.name;
-        let ok = retry(&mut self.q, self.sd, |q| q.ack_keeping(name, &ack))?;
-        let ok = ok.first().copied().unwrap_or(false);
-        let cancelled = !ok && self.was_cancelled(&[&ack[0].lease])?[0];
+        let ok = match ack {
+            AckNow::Keep(k) => {
+                let ack = [k];
+                let ok = retry(&mut self.q, self.sd, |q| q.ack_keeping(name, &ack))?;
+                ok.first().copied().unwrap_or(false)
+            }
+            AckNow::Ctl(keep) => {
+                retry(&mut self.q, self.sd, |q| {
+                    q.ctl_ack(name, &lease, keep.clone())
+                })?
+                .0
+            }
+        };
+        let cancelled = !ok && self.was_cancelled(&[&lease])?[0];
         if let Some(line) = acks::after_ack(line, printed, acks::state(ok, cancelled)) {
             self.out.finished(&line)?;
         }
@@ -873,9 +955,19 @@ impl<'a> Consumer<'a> {
 
     /// A failed attempt: retried after a backoff, or dead when out of attempts or `bury`. A
     /// task that keeps its result leaves its error there when it dies.
-    fn failed(&mut self, c: &Claimed, line: Finished, why: String, bury: bool) -> Result<()> {
+    /// `retry_in`: when the handler asked (`rpq ctl retry-after`), instead of the backoff;
+    /// `with_ctl`: the task has a control hash, which goes with a task that dies.
+    fn failed(
+        &mut self,
+        c: &Claimed,
+        line: Finished,
+        why: String,
+        bury: bool,
+        retry_in: Option<Duration>,
+        with_ctl: bool,
+    ) -> Result<()> {
         self.summary.failed += 1;
-        let wait = backoff(self.o.backoff, c.task.attempt);
+        let wait = retry_in.unwrap_or_else(|| backoff(self.o.backoff, c.task.attempt));
         let lease = c.lease();
         let keep = c.task.settings.keep_result();
         let r = retry(&mut self.q, self.sd, |q| {
@@ -887,12 +979,21 @@ impl<'a> Consumer<'a> {
             Failed::LeaseLost if self.was_cancelled(&[&lease])?[0] => Outcome::Cancelled,
             Failed::LeaseLost => Outcome::Lost,
         };
+        if with_ctl && matches!(outcome, Outcome::Dead | Outcome::Cancelled) {
+            self.ctl_forget(&c.task.id);
+        }
         self.out.finished(&Finished {
             error: (outcome != Outcome::Cancelled).then_some(why),
             outcome,
             ..line
         })?;
         Ok(())
+    }
+
+    /// Issue 25: the control hash of a task that is gone. Best effort: one that stays (Redis
+    /// away) goes by its TTL.
+    fn ctl_forget(&mut self, id: &str) {
+        let _ = retry(&mut self.q, self.sd, |q| q.ctl_forget(id));
     }
 
     // cancel (issue 13): how a consumer tells a cancelled task from a lost lease.
@@ -1116,6 +1217,14 @@ impl<'a> Consumer<'a> {
         self.heartbeat.untrack_all_of(leases);
         let _ = retry(&mut self.q, self.sd, |q| q.release(leases));
     }
+}
+
+/// An ack that goes at once, on its own (`Consumer::done_now`).
+enum AckNow {
+    /// With the task's result, to keep (keep.lua).
+    Keep(KeepAck),
+    /// Of a task that used `rpq ctl` (ctl_ack.lua), with its result when it is kept.
+    Ctl(Option<(Duration, Vec<u8>)>),
 }
 
 /// The consumer's end when its handler cannot be run at all.

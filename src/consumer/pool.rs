@@ -30,6 +30,11 @@ const RESTART_MAX: Duration = Duration::from_secs(30);
 pub enum Event {
     /// The `--exec` handler of a slot finished its task.
     Exec { slot: usize, result: HandlerResult },
+    /// The `--exec` call of a `--batch` slot ended: one result per task, in order (issue 25).
+    Batch {
+        slot: usize,
+        results: Vec<HandlerResult>,
+    },
     /// The `--pipe` handler of a slot answered, ended, or wrote a line that is not an answer.
     Pipe(Piped),
     /// New work may be waiting (the listener's BLPOP returned a marker).
@@ -50,6 +55,9 @@ pub struct Running {
     pub timeout: Option<Duration>,
     /// Whether its output is its result (its producer asked to keep it).
     pub capture: bool,
+    /// Handlers that talk back (issue 25): its secret for the control socket, and its fencing
+    /// token, for an `--exec` handler of a consumer that serves one.
+    pub control: Option<(String, u64)>,
 }
 
 impl Running {
@@ -68,6 +76,7 @@ struct Job {
     lease: Lease,
     timeout: Option<Duration>,
     capture: bool,
+    control: Option<(String, u64)>,
 }
 
 /// A task's run that ended, and how.
@@ -92,6 +101,47 @@ enum Kind {
     },
     Exec(Vec<Worker>),
     Pipe(Pipes),
+    Batch(Batches),
+}
+
+/// Issue 25 (`consume --batch N --linger DUR`): `--exec` slots that give one call up to N tasks.
+struct Batches {
+    size: usize,
+    linger: Duration,
+    slots: Vec<BatchSlot>,
+}
+
+struct BatchSlot {
+    jobs: Sender<BatchJob>,
+    /// Tasks gathered for its next call, and when the first came (the linger runs from it).
+    filling: Vec<Running>,
+    since: Option<Instant>,
+    /// The tasks of the call that runs, handed back with its end.
+    running: Vec<Running>,
+    group: Arc<AtomicI32>,
+}
+
+struct BatchJob {
+    tasks: Vec<Task>,
+    capture: Vec<bool>,
+    timeout: Option<Duration>,
+}
+
+impl Batches {
+    /// Sends slot `i`'s gathered tasks to its thread as one call.
+    fn dispatch(&mut self, i: usize) {
+        let s = &mut self.slots[i];
+        s.running = std::mem::take(&mut s.filling);
+        s.since = None;
+        let job = BatchJob {
+            tasks: s.running.iter().map(|r| r.claimed.task.clone()).collect(),
+            capture: s.running.iter().map(|r| r.capture).collect(),
+            // The shortest of its tasks' limits.
+            timeout: s.running.iter().filter_map(|r| r.timeout).min(),
+        };
+        // The thread is gone only if it panicked; the leases run out and return the tasks.
+        let _ = s.jobs.send(job);
+    }
 }
 
 /// An `--exec` slot: a thread that runs one task at a time.
@@ -134,6 +184,7 @@ impl Pool {
         out: &Output,
         sd: &Shutdown,
         watch: CancelWatch,
+        control: Option<&std::path::Path>,
     ) -> Pool {
         let n = o.concurrency.max(1);
         let stopping = Arc::new(AtomicBool::new(false));
@@ -151,8 +202,26 @@ impl Pool {
                 p.start(i);
             }
             Kind::Pipe(p)
+        } else if let (Some(cmd), true) = (&o.exec, o.batch > 1) {
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, None));
+            Kind::Batch(Batches {
+                size: o.batch,
+                linger: o.linger,
+                slots: (0..n)
+                    .map(|slot| {
+                        BatchSlot::start(
+                            slot,
+                            Arc::clone(&handler),
+                            events.clone(),
+                            out.clone(),
+                            sd.clone(),
+                            Arc::clone(&stopping),
+                        )
+                    })
+                    .collect(),
+            })
         } else if let Some(cmd) = &o.exec {
-            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue));
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, control));
             Kind::Exec(
                 (0..n)
                     .map(|slot| {
@@ -186,6 +255,12 @@ impl Pool {
         match &self.kind {
             Kind::Simulated { slots, .. } => slots.iter().filter(|s| s.is_none()).count(),
             Kind::Exec(w) => w.iter().filter(|w| w.running.is_none()).count(),
+            Kind::Batch(b) => b
+                .slots
+                .iter()
+                .filter(|s| s.running.is_empty())
+                .map(|s| b.size - s.filling.len())
+                .sum(),
             Kind::Pipe(p) => p
                 .slots
                 .iter()
@@ -200,6 +275,11 @@ impl Pool {
         match &self.kind {
             Kind::Simulated { slots, .. } => slots.iter().filter(|s| s.is_some()).count(),
             Kind::Exec(w) => w.iter().filter(|w| w.running.is_some()).count(),
+            Kind::Batch(b) => b
+                .slots
+                .iter()
+                .map(|s| s.running.len() + s.filling.len())
+                .sum(),
             Kind::Pipe(p) => p.slots.iter().map(|s| s.held.len()).sum(),
         }
     }
@@ -227,11 +307,26 @@ impl Pool {
                     lease: run.lease(),
                     timeout: run.timeout,
                     capture: run.capture,
+                    control: run.control.clone(),
                 };
                 w.running = Some(run);
                 // The thread is gone only if it panicked; the task is then never reported,
                 // and its lease runs out and returns it.
                 let _ = w.jobs.send(job);
+                None
+            }
+            Kind::Batch(b) => {
+                // The slot already gathering first, so that batches fill.
+                let size = b.size;
+                let i = (0..b.slots.len())
+                    .filter(|&i| b.slots[i].running.is_empty() && b.slots[i].filling.len() < size)
+                    .max_by_key(|&i| b.slots[i].filling.len())?;
+                let s = &mut b.slots[i];
+                s.since.get_or_insert(run.started);
+                s.filling.push(run);
+                if s.filling.len() == size {
+                    b.dispatch(i);
+                }
                 None
             }
             Kind::Pipe(p) => {
@@ -258,6 +353,15 @@ impl Pool {
                 .and_then(|w| w.running.take())
                 .map(|run| Done { run, result })
                 .into_iter()
+                .collect(),
+            (Kind::Batch(b), Event::Batch { slot, results }) => b
+                .slots
+                .get_mut(slot)
+                .map(|s| std::mem::take(&mut s.running))
+                .unwrap_or_default()
+                .into_iter()
+                .zip(results)
+                .map(|(run, result)| Done { run, result })
                 .collect(),
             (Kind::Pipe(p), Event::Pipe(Piped::Answer { slot, gen, answer })) => {
                 p.answered(slot, gen, answer)
@@ -311,6 +415,23 @@ impl Pool {
                 }
             }
             Kind::Exec(_) => {}
+            Kind::Batch(b) => {
+                for i in 0..b.slots.len() {
+                    let s = &mut b.slots[i];
+                    if !s.running.is_empty() || s.filling.is_empty() {
+                        continue;
+                    }
+                    if abort {
+                        s.since = None;
+                        done.extend(s.filling.drain(..).map(|run| Done {
+                            run,
+                            result: HandlerResult::Aborted,
+                        }));
+                    } else if s.since.is_some_and(|t| now >= t + b.linger) {
+                        b.dispatch(i);
+                    }
+                }
+            }
             Kind::Pipe(p) => done = p.tick(now, cancelled, abort, restart),
         }
         done
@@ -321,6 +442,12 @@ impl Pool {
         match &self.kind {
             Kind::Simulated { slots, .. } => slots.iter().flatten().map(|(_, end)| *end).min(),
             Kind::Exec(_) => None,
+            Kind::Batch(b) => b
+                .slots
+                .iter()
+                .filter(|s| s.running.is_empty())
+                .filter_map(|s| s.since.map(|t| t + b.linger))
+                .min(),
             Kind::Pipe(p) => p
                 .slots
                 .iter()
@@ -339,13 +466,20 @@ impl Pool {
     /// their tasks come back as `Aborted`, from their threads or from the next `tick`.
     pub fn stop_all(&mut self) {
         self.stopping.store(true, Ordering::SeqCst);
-        if let Kind::Exec(workers) = &self.kind {
-            for w in workers {
-                let g = w.group.load(Ordering::SeqCst);
-                if g > 0 {
-                    super::handler::kill_group(g, libc::SIGTERM);
-                }
-            }
+        let groups: Vec<i32> = match &self.kind {
+            Kind::Exec(workers) => workers
+                .iter()
+                .map(|w| w.group.load(Ordering::SeqCst))
+                .collect(),
+            Kind::Batch(b) => b
+                .slots
+                .iter()
+                .map(|s| s.group.load(Ordering::SeqCst))
+                .collect(),
+            _ => vec![],
+        };
+        for g in groups.into_iter().filter(|g| *g > 0) {
+            super::handler::kill_group(g, libc::SIGTERM);
         }
     }
 
@@ -429,7 +563,70 @@ impl Pool {
                     super::handler::kill_group(*g, libc::SIGKILL);
                 }
             }
+            Kind::Batch(b) => {
+                for s in &b.slots {
+                    let g = s.group.load(Ordering::SeqCst);
+                    if g > 0 {
+                        super::handler::kill_group(g, libc::SIGKILL);
+                    }
+                }
+            }
             Kind::Simulated { .. } => {}
+        }
+    }
+}
+
+impl BatchSlot {
+    fn start(
+        slot: usize,
+        handler: Arc<Handler>,
+        events: Sender<Event>,
+        out: Output,
+        sd: Shutdown,
+        stopping: Arc<AtomicBool>,
+    ) -> BatchSlot {
+        let (tx, rx) = mpsc::channel::<BatchJob>();
+        let group = Arc::new(AtomicI32::new(0));
+        let g = Arc::clone(&group);
+        // As a Worker's: the thread lives as long as the pool (PDEATHSIG).
+        std::thread::Builder::new()
+            .name(format!("batch-{slot}"))
+            .spawn(move || {
+                for job in rx {
+                    let abort = || sd.abort_requested() || stopping.load(Ordering::SeqCst);
+                    // A cancel of one task does not stop the call for the others; its outcome
+                    // is told when the call ends.
+                    let results = handler
+                        .run_batch(
+                            &job.tasks,
+                            &job.capture,
+                            &Run {
+                                timeout: job.timeout,
+                                capture: true,
+                                abort: &abort,
+                                cancelled: &|| false,
+                                out: &out,
+                                group: Some(&g),
+                                control: None,
+                            },
+                        )
+                        .unwrap_or_else(|e| {
+                            let why = format!("{e:#}");
+                            job.tasks
+                                .iter()
+                                .map(|_| HandlerResult::Failed(why.clone()))
+                                .collect()
+                        });
+                    let _ = events.send(Event::Batch { slot, results });
+                }
+            })
+            .expect("spawning a batch slot's thread");
+        BatchSlot {
+            jobs: tx,
+            filling: Vec::new(),
+            since: None,
+            running: Vec::new(),
+            group,
         }
     }
 }
@@ -465,6 +662,7 @@ impl Worker {
                                 cancelled: &cancelled,
                                 out: &out,
                                 group: Some(&g),
+                                control: job.control.as_ref(),
                             },
                         )
                         .unwrap_or_else(|e| HandlerResult::Failed(format!("{e:#}")));

@@ -92,6 +92,7 @@ impl Output {
         if let Some(e) = &t.error {
             s += &format!("  - Last error: {}\n", escape(e));
         }
+        s += &ctl_lines(&t.ctl);
         s.push('\n');
         self.block(&s)
     }
@@ -106,7 +107,7 @@ impl Output {
             return Ok(());
         }
         type Extra = fn(&TaskInfo) -> Option<String>;
-        let extras: [(Column, Extra); 5] = [
+        let extras: [(Column, Extra); 6] = [
             (Column::left("HELD BY"), |t| t.consumer.clone()),
             (Column::left("LEASE UNTIL"), |t| {
                 t.lease_until.as_ref().map(local_time)
@@ -122,6 +123,9 @@ impl Output {
                 t.retry_at.as_ref().map(local_time)
             }),
             (Column::left("DIED"), |t| t.died_at.as_ref().map(local_time)),
+            (Column::left("PROGRESS"), |t| {
+                t.ctl.progress.as_ref().map(|p| format!("{}%", p.percent))
+            }),
         ];
         let shown: Vec<&(Column, Extra)> = extras
             .iter()
@@ -215,4 +219,42 @@ impl Output {
             .collect();
         self.table(&cols, &rows)
     }
+}
+
+/// Issue 25: what a task's handlers said through `rpq ctl`, as lines of `show`.
+fn ctl_lines(c: &crate::queue::CtlInfo) -> String {
+    let mut s = String::new();
+    if let Some(p) = &c.progress {
+        s += &format!("  - Progress: {}%", p.percent);
+        if !p.message.is_empty() {
+            s += &format!(" ({})", escape(&p.message));
+        }
+        s += &format!(", at {}\n", local_date_time(&p.at));
+    }
+    for (k, v) in &c.checkpoints {
+        s += &format!("  - Checkpoint {}: {}\n", escape(k), escape(v));
+    }
+    for (k, n) in &c.once {
+        s += &format!("  - Once {}: done in attempt {n}\n", escape(k));
+    }
+    for ch in &c.children {
+        s += &format!(
+            "  - Child (queued when done): {} ({}, priority {})\n",
+            ch.id,
+            escape(&ch.kind),
+            ch.priority
+        );
+    }
+    if !c.log.is_empty() {
+        s += "  - Log:\n";
+        for l in &c.log {
+            s += &format!(
+                "      {} [attempt {}] {}\n",
+                local_time(&l.at),
+                l.attempt,
+                escape(&l.text)
+            );
+        }
+    }
+    s
 }

@@ -118,7 +118,7 @@ impl Queue {
         };
         self.fast[shard] = (fast_until > now_ms)
             .then(|| sent + Duration::from_millis((fast_until - now_ms) as u64));
-        for chunk in items[FIRST_ACK + n_ack..].chunks(3) {
+        for (k, chunk) in items[FIRST_ACK + n_ack..].chunks(3).enumerate() {
             let id = string(chunk.first())?;
             let attempt = int(chunk.get(2))? as u32;
             let body = opt_string(chunk.get(1))?;
@@ -131,6 +131,7 @@ impl Queue {
                     task,
                     token: token.clone(),
                     claimed_at: now,
+                    fence: fence(now_ms, k),
                 }),
                 Err(reason) => out.unreadable.push(Unreadable {
                     lease: Lease {
@@ -192,4 +193,15 @@ impl Queue {
         let key = self.shards[0].wake().to_string();
         self.mark_wake(&key, 1)
     }
+}
+
+/// The fencing token of the `k`th task of a claim answered at `now_ms` by the server's clock
+/// (issue 25, `RPQ_FENCE`): the claim's time in ms times 1,000 plus its place in the claim (a
+/// claim takes at most 1,000 tasks). Claims are run one at a time by the server whose clock
+/// stamps them, so a later claim of the same task always gets a larger number (a lease cannot
+/// run out in the millisecond it was taken); across tasks it grows with time, and two claims by
+/// different consumers in the same millisecond may tie. Below 2^53 until the year 2255, so
+/// exact in JSON and in a shell's arithmetic.
+pub fn fence(now_ms: i64, k: usize) -> u64 {
+    (now_ms.max(0) as u64) * 1000 + k.min(999) as u64
 }

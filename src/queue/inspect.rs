@@ -96,6 +96,28 @@ impl Queue {
             .collect())
     }
 
+    /// `show_or_finished`, with what the handlers of the tasks said through `rpq ctl` (issue
+    /// 25): progress, checkpoints, staged children, once-keys, and with `log` their log lines.
+    pub fn show_detailed(&mut self, ids: &[String], log: bool) -> Result<Vec<Option<Found>>> {
+        let mut found = self.show_or_finished(ids)?;
+        for f in found.iter_mut().flatten() {
+            if let Found::Task(t) = f {
+                self.fill_ctl(t, log)?;
+            }
+        }
+        Ok(found)
+    }
+
+    /// Reads the control hash of `t` (a task of any state may have one: in flight, or waiting
+    /// for its next attempt with its checkpoints).
+    fn fill_ctl(&mut self, t: &mut TaskInfo, log: bool) -> Result<()> {
+        *t.ctl = self.ctl_info(&t.task.id)?;
+        if !log {
+            t.ctl.log.clear();
+        }
+        Ok(())
+    }
+
     /// A page of the tasks in one state, in the order of its set (`STATES`): claim order for
     /// waiting tasks. `after` continues after a task of an earlier page. Waiting tasks of one
     /// priority are a range of their set; a filter by type (or by priority, in another state)
@@ -163,14 +185,17 @@ impl Queue {
         });
         more |= all.len() > q.n;
         all.truncate(q.n);
-        Ok(ListPage {
-            tasks: all
-                .iter()
-                .map(|(_, id, s)| TaskInfo::new(id, q.state, s))
-                .collect(),
-            total,
-            more,
-        })
+        let mut tasks: Vec<TaskInfo> = all
+            .iter()
+            .map(|(_, id, s)| TaskInfo::new(id, q.state, s))
+            .collect();
+        // Issue 25: tasks in flight with their handlers' progress (one read each, a page).
+        if q.state == State::InFlight {
+            for t in &mut tasks {
+                self.fill_ctl(t, false)?;
+            }
+        }
+        Ok(ListPage { tasks, total, more })
     }
 
     /// Up to `want` tasks of one shard after (`after`, `score`), in as many script calls as the

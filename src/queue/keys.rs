@@ -256,6 +256,10 @@ pub const USAGE_SUFFIX: &str = "usage";
 /// with it.
 pub const RESULT_PREFIX: &str = "result:";
 
+/// Before the task id in the key of a task's control hash (`Keys::ctl`, issue 25); no suffix of
+/// `LAYOUT` starts with it.
+pub const CTL_PREFIX: &str = "ctl:";
+
 /// The zset of the kept results' times (`Keys::kept`); no suffix of `LAYOUT` is it, and no
 /// result key (they all start with `RESULT_PREFIX`).
 pub const KEPT_SUFFIX: &str = "kept";
@@ -287,6 +291,14 @@ impl Keys {
     /// tasks whose producer asked for their result.
     pub fn result(&self, id: &str) -> String {
         key(&self.tag, &format!("{RESULT_PREFIX}{id}"))
+    }
+
+    /// The control hash of task `id` of this shard (handlers that talk back, issue 25: progress,
+    /// log, checkpoints, once-keys, staged children; `lua/ctl_op.lua` says its fields), in the
+    /// shard's hash tag so the ctl scripts take it as one more KEY. Outside `LAYOUT`: one key per
+    /// task, and only for tasks whose handlers called `rpq ctl`.
+    pub fn ctl(&self, id: &str) -> String {
+        key(&self.tag, &format!("{CTL_PREFIX}{id}"))
     }
 
     /// id -> until ms of each kept result of this shard (issue 19): the results have no TTL,
@@ -625,6 +637,14 @@ mod tests {
         assert!(!KEPT_SUFFIX.starts_with(RESULT_PREFIX));
         assert_eq!(k.kept(), "rpq:{jobs#2}:kept");
         assert_eq!(Keys::new("jobs", 0).result("x"), "rpq:{jobs}:result:x");
+    }
+
+    #[test]
+    fn control_keys_are_in_the_shard_tag_and_apart_from_the_layout() {
+        let k = Keys::new("jobs", 2);
+        assert_eq!(k.ctl("a:b"), "rpq:{jobs#2}:ctl:a:b");
+        assert!(LAYOUT.iter().all(|d| !d.suffix.starts_with(CTL_PREFIX)));
+        assert!(!CTL_PREFIX.starts_with(RESULT_PREFIX) && !KEPT_SUFFIX.starts_with(CTL_PREFIX));
     }
 
     #[test]

@@ -17,6 +17,14 @@ mod claim;
 mod clear;
 mod controls;
 mod counts;
+mod ctl;
+pub use ctl::{CtlInfo, CtlOp, CtlReply};
+pub mod ctl_bounds {
+    pub use super::ctl::{
+        cut, CHECKPOINTS, LOG_LINES, LOG_LINE_BYTES, NAME_BYTES, ONCE_KEYS, SPAWNS, TTL,
+        VALUE_BYTES,
+    };
+}
 mod dead;
 mod inspect;
 pub mod keys;

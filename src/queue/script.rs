@@ -200,9 +200,25 @@ pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
 pub static UNKEEP: LazyLock<Lua> = script!("unkeep.lua");
 pub static RESULTS: LazyLock<Lua> = script!("results.lua");
 
+// Handlers that talk back (issue 25): each ctl script carries lua/ctl_lease.lua, the one place
+// that asks whether a lease holds, after the prelude and controls (an ack frees a cap's slot).
+fn ctl_script(name: &'static str, body: &str) -> Lua {
+    let parts = [
+        include_str!("lua/common.lua"),
+        include_str!("lua/controls.lua"),
+        include_str!("lua/ctl_lease.lua"),
+        body,
+    ];
+    Lua::new(name, &parts)
+}
+pub static CTL_OP: LazyLock<Lua> =
+    LazyLock::new(|| ctl_script("ctl_op.lua", include_str!("lua/ctl_op.lua")));
+pub static CTL_ACK: LazyLock<Lua> =
+    LazyLock::new(|| ctl_script("ctl_ack.lua", include_str!("lua/ctl_ack.lua")));
+
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 22] = [
+static ALL: [&LazyLock<Lua>; 24] = [
     &PUSH,
     &CLAIM,
     &CLAIM_FAST,
@@ -225,6 +241,8 @@ static ALL: [&LazyLock<Lua>; 22] = [
     &KEEP,
     &UNKEEP,
     &RESULTS,
+    &CTL_OP,
+    &CTL_ACK,
 ];
 
 impl Lua {

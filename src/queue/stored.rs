@@ -347,6 +347,7 @@ impl TaskInfo {
             retry_at: if state == State::Retrying { at } else { None },
             died_at: if state == State::Dead { at } else { None },
             error,
+            ctl: Default::default(),
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct Claimed {
     pub task: Task,
     pub token: String,
     pub claimed_at: DateTime<Utc>,
+    /// Its fencing token (`claim::fence`): grows with every claim of the task.
+    pub fence: u64,
 }
 
 impl Claimed {
@@ -687,6 +689,10 @@ pub struct TaskInfo {
     /// (dead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Handlers that talk back (issue 25): progress, log, checkpoints, children, once-keys;
+    /// each field only when there is something (`Queue::show_detailed`, in-flight `list`).
+    #[serde(flatten)]
+    pub ctl: Box<super::CtlInfo>,
 }
 
 /// Optional RFC 3339 times (serialized only when present).

@@ -133,7 +133,7 @@ pub async fn list(
 /// know (never pushed, cancelled, purged, finished with nothing kept).
 pub async fn show(KnownTask { queue, id }: KnownTask) -> ApiResult<Json<Value>> {
     let ids = vec![id.clone()];
-    let found = queue.call(move |q| q.show_or_finished(&ids)).await?;
+    let found = queue.call(move |q| q.show_detailed(&ids, true)).await?;
     let v = match found.into_iter().next().flatten() {
         Some(Found::Task(t)) => serde_json::to_value(t),
         Some(Found::Finished(k)) => finished_json(&k),

@@ -1293,8 +1293,18 @@ async function queuePage(name) {
       ...PRIORITIES.map(([pname, p]) => el("button", { type: "button", class: `small seg${t.priority === p ? " on" : ""}`,
         "data-action": "move", "data-id": t.id, "data-priority": p, "aria-pressed": String(t.priority === p),
         disabled: t.priority === p, title: `move it to ${pname}` }, el("span", { class: `swatch ${pname}` }), ` ${pname}`))) : null;
+    // Issue 25: what its handler says through `rpq ctl`: a progress bar, and its log.
+    const p = t.progress;
+    const talk = [
+      ...(p ? [el("div", { class: "d-progress", "data-field": "progress" },
+        el("progress", { max: "100", value: String(p.percent), "aria-label": "Progress" }),
+        el("span", { text: ` ${p.percent}%${p.message ? ` · ${p.message}` : ""}` }))] : []),
+      ...(t.log && t.log.length ? [el("h3", { text: "Log" }),
+        el("pre", { class: "payload-json", id: "d-log", text: t.log.map((l) => l.text).join("\n") })] : []),
+    ];
     body.replaceChildren(
       ...(move ? [move] : []), acts,
+      ...talk,
       el("dl", { class: "fields" }, ...rows),
       el("h3", { text: "Payload" }),
       el("pre", { class: "payload-json", text: JSON.stringify(t.payload, null, 2) }),
