@@ -140,10 +140,35 @@ impl Drop for RedisServer {
     }
 }
 
-/// A port that was free a moment ago.
+/// A port that was free a moment ago, never the same twice in one process, and below the
+/// range the kernel gives outgoing connections: a port that range gives (as binding port 0
+/// does) can become some client's source port before a server binds it, or between a kill
+/// and a restart on it, and a client that retries a connect to it can even connect to itself
+/// (a test's `redis-server` then failed with "Failed listening on port").
 pub fn free_port() -> Result<u16> {
+    use rand::Rng;
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    if low > 11024 {
+        let mut rng = rand::rng();
+        for _ in 0..100 {
+            let port = rng.random_range(low - 10000..low);
+            if !given.contains(&port) && TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                given.insert(port);
+                return Ok(port);
+            }
+        }
+    }
     let l = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
-    Ok(l.local_addr()?.port())
+    let port = l.local_addr()?.port();
+    given.insert(port);
+    Ok(port)
 }
 
 fn temp_dir() -> Result<PathBuf> {
