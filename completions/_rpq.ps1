@@ -84,6 +84,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)')
             [CompletionResult]::new('--keep-result', '--keep-result', [CompletionResultType]::ParameterName, 'Keep the task''s result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DUR, exit 124 (the task stays queued)')
+            [CompletionResult]::new('--traceparent', '--traceparent', [CompletionResultType]::ParameterName, 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers')
+            [CompletionResult]::new('--tracestate', '--tracestate', [CompletionResultType]::ParameterName, 'W3C tracestate that goes with --traceparent')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')

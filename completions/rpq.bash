@@ -2066,7 +2066,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__produce)
-            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2125,6 +2125,14 @@ _rpq() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --traceparent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tracestate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

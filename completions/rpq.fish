@@ -86,6 +86,8 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l max-attempts -d 'Att
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l exec-timeout -d 'Stop the task\'s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l keep-result -d 'Keep the task\'s result DUR after it is done (`rpq result ID`); its --id stays taken meanwhile' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l timeout -d 'With --wait: give up after DUR, exit 124 (the task stays queued)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l traceparent -d 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tracestate -d 'W3C tracestate that goes with --traceparent' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F

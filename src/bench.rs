@@ -234,6 +234,7 @@ fn produce_phase(
                         when,
                         settings: Settings::default(),
                         named: false,
+                        trace: None,
                     });
                 }
                 let (_, flags) = q.push(&batch)?;
@@ -547,6 +548,7 @@ fn push_samples(
                 when: When::NOW,
                 settings: Settings::default(),
                 named: false,
+                trace: None,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);

@@ -405,6 +405,14 @@ pub struct ProduceArgs {
     /// With --wait: give up after DUR, exit 124 (the task stays queued)
     #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "wait")]
     pub timeout: Option<Duration>,
+
+    /// W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers
+    #[arg(long, value_name = "TRACEPARENT")]
+    pub traceparent: Option<String>,
+
+    /// W3C tracestate that goes with --traceparent
+    #[arg(long, value_name = "TRACESTATE", requires = "traceparent")]
+    pub tracestate: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,8 @@
 //! - `log`: every line on stderr (events, notes, the final error), human or JSON, scrubbed.
 //! - `secrets`: the passwords rpq knows, hidden in any text the log writes.
 //! - `task`: the task, its priority, its time (`When`), its stored body and its JSON form.
+//! - `trace`: W3C trace context carried with a task; `otlp`: the spans a consumer exports
+//!   over OTLP/HTTP from a thread of their own (issue 26).
 //! - `schedule`: recurring schedules: their definition and the arithmetic of their slots.
 //! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
 //! - `reconnect`: riding out a lost connection in long-running commands.
@@ -37,6 +39,7 @@ pub mod consumer;
 pub mod error;
 pub mod lines;
 pub mod log;
+pub mod otlp;
 pub mod output;
 pub mod producer;
 pub mod queue;
@@ -48,6 +51,7 @@ pub mod server;
 pub mod service;
 pub mod shutdown;
 pub mod task;
+pub mod trace;
 
 use anyhow::Result;
 use cli::{Cli, Command};

@@ -95,9 +95,14 @@ fn hidden() -> Vec<&'static str> {
     crate::config::CONNECTION_ENV
         .iter()
         .chain(crate::config::NOTIFY_ENV)
+        .chain(TRACE_ENV)
         .copied()
         .collect()
 }
+
+/// The consumer's own trace context is not a task's: a handler gets its task's (issue 26), or
+/// none.
+const TRACE_ENV: &[&str] = &["TRACEPARENT", "TRACESTATE"];
 
 /// `sh -c CMD` as a `--pipe` handler starts (once per slot; an `--exec` one is `spawn`ed):
 /// its own process group, killed with rpq, and none of `hidden()`.
@@ -139,12 +144,18 @@ impl Handler {
         };
         let priority = task.priority.get().to_string();
         let attempt = task.attempt.to_string();
-        let vars = [
+        let mut vars = vec![
             ("RPQ_TASK_ID", task.id.as_str()),
             ("RPQ_TASK_TYPE", task.kind.as_str()),
             ("RPQ_TASK_PRIORITY", priority.as_str()),
             ("RPQ_TASK_ATTEMPT", attempt.as_str()),
         ];
+        if let Some(t) = &task.trace {
+            vars.push(("TRACEPARENT", t.traceparent.as_str()));
+            if let Some(state) = &t.tracestate {
+                vars.push(("TRACESTATE", state.as_str()));
+            }
+        }
         let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, stdout);
         // A failure to start is this task's, never the consumer's: one that its own data
         // causes can never succeed, any other (no memory, no process slots) may next time.

@@ -50,6 +50,9 @@ pub struct Running {
     pub timeout: Option<Duration>,
     /// Whether its output is its result (its producer asked to keep it).
     pub capture: bool,
+    /// The producer's trace context, while the task carries its attempt's span instead
+    /// (issue 26: `traced.rs`).
+    pub producer_trace: Option<crate::trace::TraceContext>,
 }
 
 impl Running {

@@ -168,6 +168,7 @@ mod tests {
             when: When { due, ttl: None },
             settings: Default::default(),
             named: true,
+            trace: None,
         }
     }
 

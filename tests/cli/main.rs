@@ -4,6 +4,7 @@
 // Helpers, no tests of rpq of their own.
 mod proxy; // a TCP proxy that delays, blackholes or cuts links to a server, per link
 mod pty; // a pseudo-terminal on the child's stdout or stderr, and everything written to it
+mod receiver; // a tiny HTTP server that records requests and answers a script of statuses
 mod servers; // servers beyond one redis-server: a Cluster, a TLS server and its certificates
 mod support; // one way to run rpq (clean env, `rpq` to its end, `Proc` live), fixtures, key names
 
@@ -33,4 +34,5 @@ mod serve; // `rpq serve`: the HTTP API, /metrics, /healthz, the token, the page
 mod service; // as a service: config file and profiles, -q/-v, JSON logs, systemd notify, the unit file
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
-mod time; // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock
+mod time;
+mod trace; // OpenTelemetry: trace context from producer to handler, spans over OTLP/HTTP // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock
