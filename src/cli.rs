@@ -508,6 +508,11 @@ pub struct StatsArgs {
     #[arg(long, value_name = "DUR", num_args = 0..=1, default_missing_value = "2s",
           value_parser = parse_duration)]
     pub watch: Option<Duration>,
+
+    /// The history kept in Redis over the last DUR (up to 30d): a point a minute up to 48h,
+    /// an hour beyond
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "watch")]
+    pub since: Option<Duration>,
 }
 
 #[derive(Debug, Subcommand)]

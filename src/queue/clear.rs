@@ -124,6 +124,8 @@ impl Queue {
             if i == 0 {
                 cmd.arg(keys::meta(&self.name));
                 cmd.arg(keys::wake_all(&self.name));
+                cmd.arg(keys::history(&self.name, false));
+                cmd.arg(keys::history(&self.name, true));
             }
             cmd.query::<()>(&mut self.conn)
                 .with_context(|| format!("deleting queue '{}'", self.name))?;

@@ -17,6 +17,7 @@ mod clear;
 mod controls;
 mod counts;
 mod dead;
+pub mod history;
 mod inspect;
 pub mod keys;
 mod losses;
