@@ -10,6 +10,7 @@ pub mod config;
 pub mod consume;
 pub mod dead;
 pub mod demo;
+pub mod events;
 pub mod len;
 pub mod limit;
 pub mod list;
@@ -23,6 +24,7 @@ pub mod schedule;
 pub mod serve;
 pub mod show;
 pub mod stats;
+pub mod webhook;
 
 use crate::config::Config;
 use crate::output::{note, Output};

@@ -392,6 +392,24 @@ pub fn history(name: &str, hourly: bool) -> String {
     )
 }
 
+/// Lifecycle events (issue 26): the queue's capped stream of events, and its webhooks (url and
+/// filter by id) and their delivery state; on shard 0's tag, outside `LAYOUT`.
+pub const EVENTS_SUFFIX: &str = "events";
+pub const WEBHOOKS_SUFFIX: &str = "webhooks";
+pub const WEBHOOK_STATE_SUFFIX: &str = "webhooks:state";
+
+pub fn events(name: &str) -> String {
+    key(name, EVENTS_SUFFIX)
+}
+
+pub fn webhooks(name: &str) -> String {
+    key(name, WEBHOOKS_SUFFIX)
+}
+
+pub fn webhook_state(name: &str) -> String {
+    key(name, WEBHOOK_STATE_SUFFIX)
+}
+
 /// The list idle consumers of a sharded queue block on besides shard 0's own wake list: a
 /// push to any other shard adds a marker here too (same hash tag as shard 0, so one BLPOP can
 /// wait on both, also on Redis Cluster).
@@ -620,6 +638,9 @@ mod tests {
                         wake_all(name),
                         history(name, false),
                         history(name, true),
+                        events(name),
+                        webhooks(name),
+                        webhook_state(name),
                     ]);
                 }
                 for key in &keys {

@@ -17,12 +17,14 @@ mod clear;
 mod controls;
 mod counts;
 mod dead;
+pub mod events;
 pub mod history;
 mod inspect;
 pub mod keys;
 mod losses;
 mod registry;
 mod results;
+pub mod webhooks;
 pub use results::{KeepAck, WAIT_SLICE};
 pub mod score;
 mod script;
@@ -222,7 +224,7 @@ impl Queue {
 
     /// Stores the shard count with the queue unless it is there; a different stored count (set
     /// by another process meanwhile) is an error, so producers and consumers always agree.
-    fn pin(&mut self) -> Result<()> {
+    pub(crate) fn pin(&mut self) -> Result<()> {
         if self.pinned {
             return Ok(());
         }

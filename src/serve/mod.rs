@@ -22,6 +22,7 @@ mod metrics;
 mod pages;
 mod waits;
 mod wakes;
+mod webhooks;
 
 use crate::config::Config;
 use crate::error::Interrupted;
@@ -112,6 +113,8 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         (!connected).then(|| cfg.display_url()),
     )
     .context("starting the sampler thread")?;
+    webhooks::spawn(cfg.clone(), backend.clone(), sd.clone())
+        .context("starting the webhooks' thread")?;
     let app = Arc::new(App {
         backend,
         history,

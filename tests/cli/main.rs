@@ -18,6 +18,7 @@ mod demo; // `rpq demo`, on the server given or on a private one it starts and s
 mod docs; // README.md and docs/: every `sh test` block run as written, every JSON example held to the schema, the README short
 mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
+mod events; // lifecycle events: read, followed and resumed from an id; webhooks delivered signed, after 500s and a kill -9
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clear` cancels, `clear --all`
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight

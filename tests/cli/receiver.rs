@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -32,6 +33,7 @@ impl Request {
 struct State {
     requests: Vec<Request>,
     answered: usize,
+    delay: Duration,
 }
 
 pub struct Receiver {
@@ -42,9 +44,17 @@ pub struct Receiver {
 impl Receiver {
     /// Answers the n-th request with `script[n]`, and every one past the script with its last.
     pub fn start(script: &[u16]) -> Receiver {
+        Receiver::slow(script, Duration::ZERO)
+    }
+
+    /// The same, each answer `delay` after its request.
+    pub fn slow(script: &[u16], delay: Duration) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = Arc::new(Mutex::new(State::default()));
+        let state = Arc::new(Mutex::new(State {
+            delay,
+            ..State::default()
+        }));
         let (st, script) = (state.clone(), script.to_vec());
         std::thread::spawn(move || {
             for conn in listener.incoming().flatten() {
@@ -61,6 +71,15 @@ impl Receiver {
 
     pub fn requests(&self) -> Vec<Request> {
         self.state.lock().unwrap().requests.clone()
+    }
+
+    /// Waits until `cond` holds for the requests so far, or panics after `limit`.
+    pub fn wait_for(&self, limit: Duration, what: &str, cond: impl Fn(&[Request]) -> bool) {
+        let until = Instant::now() + limit;
+        while !cond(&self.requests()) {
+            assert!(Instant::now() < until, "waited {limit:?} for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -98,6 +117,8 @@ fn serve(conn: TcpStream, st: &Mutex<State>, script: &[u16]) {
         if r.read_exact(&mut body).is_err() {
             return;
         }
+        let delay = st.lock().unwrap().delay;
+        std::thread::sleep(delay);
         let status = {
             let mut s = st.lock().unwrap();
             s.requests.push(Request {
