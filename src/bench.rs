@@ -234,7 +234,9 @@ fn produce_phase(
                         when,
                         settings: Settings::default(),
                         named: false,
-                        trace: None,
+                        // TRACEPARENT=... rpq bench: every task traced (issue 26: what
+                        // exporting spans costs a consumer).
+                        trace: cfg.trace.clone(),
                     });
                 }
                 let (_, flags) = q.push(&batch)?;
