@@ -175,6 +175,19 @@ impl Queue {
             .with_context(|| format!("setting the events of queue '{}'", self.name))
     }
 
+    /// The newest event's id, if any is kept.
+    pub fn last_event_id(&mut self) -> Result<Option<String>> {
+        let last: Entries = redis::cmd("XREVRANGE")
+            .arg(keys::events(&self.name))
+            .arg("+")
+            .arg("-")
+            .arg("COUNT")
+            .arg(1)
+            .query(&mut self.conn)
+            .with_context(|| format!("reading the events of queue '{}'", self.name))?;
+        Ok(last.into_iter().next().map(|(id, _)| id))
+    }
+
     /// Up to `count` events from `from` on, oldest first.
     pub fn events(&mut self, from: &From, count: usize) -> Result<Vec<Event>> {
         let entries: Entries = redis::cmd("XRANGE")

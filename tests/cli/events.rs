@@ -245,3 +245,48 @@ fn a_webhook_misses_nothing_across_a_kill_9_of_serve() {
     }
     assert_eq!(firsts, ids);
 }
+
+/// `GET /api/queues/{q}/events` is server-sent events: after `Last-Event-ID`, then what comes,
+/// each with its id and its JSON line.
+#[test]
+fn the_api_streams_events_after_last_event_id() {
+    use std::io::{Read, Write};
+    let r = redis();
+    let mut c = conn(&r);
+    enable(&r);
+    let first = xadd(&mut c, "default", "pushed", "t1");
+    let second = xadd(&mut c, "default", "claimed", "t1");
+    let s = Serve::start(&r, &[]);
+    let addr = s.url("").trim_start_matches("http://").to_string();
+    let mut tcp = std::net::TcpStream::connect(&addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        tcp,
+        "GET /api/queues/default/events HTTP/1.1\r\nHost: {addr}\r\nLast-Event-ID: {first}\r\n\r\n"
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let mut third = None;
+    while !seen.contains("\"event\":\"done\"") {
+        let n = tcp.read(&mut buf).unwrap();
+        assert!(n > 0, "the stream ended: {seen}");
+        seen += &String::from_utf8_lossy(&buf[..n]);
+        if third.is_none() && seen.contains(&format!("id: {second}")) {
+            third = Some(xadd(&mut c, "default", "done", "t1"));
+        }
+    }
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    assert!(seen
+        .to_ascii_lowercase()
+        .contains("content-type: text/event-stream"));
+    assert!(!seen.contains(&format!("id: {first}\n")), "{seen}");
+    assert!(seen.contains(&format!("id: {}", third.unwrap())));
+    let data: Vec<Value> = seen
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let kinds: Vec<&str> = data.iter().map(|d| d["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["claimed", "done"]);
+}

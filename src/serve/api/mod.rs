@@ -9,6 +9,7 @@
 
 mod dead;
 mod error;
+mod events;
 mod extract;
 mod push;
 mod queues;
@@ -20,6 +21,7 @@ mod work;
 
 pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
+pub use events::events;
 pub use extract::{refuse_large_bodies, MAX_BODY};
 pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};
