@@ -790,10 +790,22 @@ pub struct EventsArgs {
 #[derive(Debug, Subcommand)]
 pub enum WebhookCommand {
     /// Add a webhook for the queue's events
+    #[command(after_help = "\
+Examples:
+  rpq webhook add https://hooks.example.com/rpq --on dead --secret-file ./secret
+  rpq --queue mail webhook add http://127.0.0.1:8080/events")]
     Add(WebhookAddArgs),
     /// List the webhooks with their delivery state
+    #[command(after_help = "\
+Examples:
+  rpq webhook list
+  rpq webhook list --json | jq '.delivery.pending'")]
     List,
     /// Remove a webhook by its id or URL
+    #[command(after_help = "\
+Examples:
+  rpq webhook remove wh-1a2b3c4d
+  rpq webhook remove https://hooks.example.com/rpq")]
     Remove(WebhookRemoveArgs),
 }
 
@@ -814,6 +826,7 @@ pub struct WebhookAddArgs {
 
 #[derive(Debug, Args)]
 pub struct WebhookRemoveArgs {
+    /// The webhook's id (from `webhook list`) or its URL
     #[arg(value_name = "ID|URL")]
     pub which: String,
 }
