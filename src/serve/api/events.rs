@@ -4,11 +4,14 @@
 //! the event's JSON line, as `rpq events --json` prints it.
 
 use super::extract::KnownQueue;
+use crate::serve::app::App;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, StreamExt};
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A read waits this long at most for new events, so a closed stream frees its thread soon.
@@ -24,7 +27,11 @@ fn is_event_id(s: &str) -> bool {
     })
 }
 
-pub async fn events(KnownQueue(q): KnownQueue, headers: HeaderMap) -> Response {
+pub async fn events(
+    State(app): State<Arc<App>>,
+    KnownQueue(q): KnownQueue,
+    headers: HeaderMap,
+) -> Response {
     let given = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -38,27 +45,34 @@ pub async fn events(KnownQueue(q): KnownQueue, headers: HeaderMap) -> Response {
             Err(e) => return e.into_response(),
         },
     };
-    let events = stream::unfold((q, after), |(q, mut after)| async move {
-        loop {
-            let a = after.clone();
-            match q.call(move |q| q.wait_events(&a, WAIT, PAGE)).await {
-                Ok(got) if !got.is_empty() => {
-                    if let Some(last) = got.last() {
-                        after.clone_from(&last.event_id);
-                    }
-                    let items: Vec<Result<SseEvent, Infallible>> = got
-                        .iter()
-                        .map(|e| {
-                            Ok(SseEvent::default()
-                                .id(e.event_id.clone())
-                                .data(serde_json::to_string(e).expect("an event serializes")))
-                        })
-                        .collect();
-                    return Some((stream::iter(items), (q, after)));
+    let events = stream::unfold((q, after), move |(q, mut after)| {
+        let app = app.clone();
+        async move {
+            loop {
+                // The stream ends with `serve`, which waits for its connections to close.
+                if app.waits.stopping() {
+                    return None;
                 }
-                Ok(_) => {}
-                // Redis away: the stream stays open and tries again, as a consumer would.
-                Err(_) => tokio::time::sleep(WAIT).await,
+                let a = after.clone();
+                match q.call(move |q| q.wait_events(&a, WAIT, PAGE)).await {
+                    Ok(got) if !got.is_empty() => {
+                        if let Some(last) = got.last() {
+                            after.clone_from(&last.event_id);
+                        }
+                        let items: Vec<Result<SseEvent, Infallible>> = got
+                            .iter()
+                            .map(|e| {
+                                Ok(SseEvent::default()
+                                    .id(e.event_id.clone())
+                                    .data(serde_json::to_string(e).expect("an event serializes")))
+                            })
+                            .collect();
+                        return Some((stream::iter(items), (q, after)));
+                    }
+                    Ok(_) => {}
+                    // Redis away: the stream stays open and tries again, as a consumer would.
+                    Err(_) => tokio::time::sleep(WAIT).await,
+                }
             }
         }
     })
