@@ -234,6 +234,9 @@ fn produce_phase(
                         when,
                         settings: Settings::default(),
                         named: false,
+                        // TRACEPARENT=... rpq bench: every task traced (issue 26: what
+                        // exporting spans costs a consumer).
+                        trace: cfg.trace.clone(),
                     });
                 }
                 let (_, flags) = q.push(&batch)?;
@@ -547,6 +550,7 @@ fn push_samples(
                 when: When::NOW,
                 settings: Settings::default(),
                 named: false,
+                trace: None,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);

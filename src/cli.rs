@@ -205,6 +205,37 @@ Examples:
   rpq aging 30s
   rpq aging off")]
     Aging(AgingArgs),
+
+    /// Lifecycle events of the queue: switch them on (--enable), read them, follow them
+    #[command(after_help = "\
+Once on, the scripts that change a task write each change (pushed, claimed, done, retry, dead,
+cancelled, expired, released, lost, moved, ...) into the queue's stream, capped at --keep. Read
+them as NDJSON with --json; --since resumes after an event id (every line carries its event_id),
+or starts at a time or a duration ago.
+
+Examples:
+  rpq events --enable --keep 100000
+  rpq events --since 10m
+  rpq events --follow --json | jq -c 'select(.event == \"dead\")'
+  rpq events --follow --json --since 1764340214123-0")]
+    Events(EventsArgs),
+
+    /// Webhooks: POST the queue's events to a URL, signed, delivered by `rpq serve`
+    #[command(
+        subcommand,
+        after_help = "\
+Each event the webhook is --on (all when not given) is sent at least once, in order, as one JSON
+object: `rpq serve` reads the queue's events as a consumer group, so a restart resumes where it
+stopped. With --secret-file, each request carries X-Rpq-Signature: t=<unix time>,v1=<hex
+HMAC-SHA256 of \"<t>.<body>\" with the secret>. A 5xx, a timeout or a refused connection is
+retried with backoff; a redirect is never followed.
+
+Examples:
+  rpq webhook add https://hooks.example.com/rpq --on dead,done --secret-file ./secret
+  rpq webhook list
+  rpq webhook remove wh-1a2b3c"
+    )]
+    Webhook(WebhookCommand),
     // Inspecting and controlling (issue 13).
     /// Print a task's kept result: what its handler wrote (exit 1 when there is none)
     #[command(after_help = "\
@@ -443,6 +474,14 @@ pub struct ProduceArgs {
     /// With --wait: give up after DUR, exit 124 (the task stays queued)
     #[arg(long, value_parser = parse_duration, value_name = "DUR", requires = "wait")]
     pub timeout: Option<Duration>,
+
+    /// W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers
+    #[arg(long, value_name = "TRACEPARENT")]
+    pub traceparent: Option<String>,
+
+    /// W3C tracestate that goes with --traceparent
+    #[arg(long, value_name = "TRACESTATE", requires = "traceparent")]
+    pub tracestate: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -548,6 +587,11 @@ pub struct StatsArgs {
     #[arg(long, value_name = "DUR", num_args = 0..=1, default_missing_value = "2s",
           value_parser = parse_duration)]
     pub watch: Option<Duration>,
+
+    /// The history kept in Redis over the last DUR (up to 30d): a point a minute up to 48h,
+    /// an hour beyond
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "watch")]
+    pub since: Option<Duration>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -765,6 +809,74 @@ pub struct ScheduleAddArgs {
 pub struct ScheduleRemoveArgs {
     /// The schedule's name
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Switch the queue's events on
+    #[arg(long, conflicts_with_all = ["disable", "follow", "since"])]
+    pub enable: bool,
+
+    /// With --enable: keep about N of the newest events (default 100000)
+    #[arg(long, value_name = "N", requires = "enable",
+          value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub keep: Option<u64>,
+
+    /// Switch them off (the events kept are deleted)
+    #[arg(long, conflicts_with_all = ["follow", "since"])]
+    pub disable: bool,
+
+    /// After the events kept, wait for new ones until Ctrl+C
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+
+    /// Begin after this event id, or at this time (RFC 3339) or this long ago (10m)
+    #[arg(long, value_name = "ID|TIME")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Add a webhook for the queue's events
+    #[command(after_help = "\
+Examples:
+  rpq webhook add https://hooks.example.com/rpq --on dead --secret-file ./secret
+  rpq --queue mail webhook add http://127.0.0.1:8080/events")]
+    Add(WebhookAddArgs),
+    /// List the webhooks with their delivery state
+    #[command(after_help = "\
+Examples:
+  rpq webhook list
+  rpq webhook list --json | jq '.delivery.pending'")]
+    List,
+    /// Remove a webhook by its id or URL
+    #[command(after_help = "\
+Examples:
+  rpq webhook remove wh-1a2b3c4d
+  rpq webhook remove https://hooks.example.com/rpq")]
+    Remove(WebhookRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WebhookAddArgs {
+    /// http:// or https:// URL
+    #[arg(value_name = "URL")]
+    pub target: String,
+
+    /// Events to send, comma-separated (default: all)
+    #[arg(long, value_name = "EVENTS", value_delimiter = ',')]
+    pub on: Vec<String>,
+
+    /// File whose first line is the signing secret
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhookRemoveArgs {
+    /// The webhook's id (from `webhook list`) or its URL
+    #[arg(value_name = "ID|URL")]
+    pub which: String,
 }
 
 #[derive(Debug, Args)]

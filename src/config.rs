@@ -13,6 +13,7 @@ pub use flags::{Global, LogFormatArg};
 use crate::error::UsageError;
 use crate::queue::keys::check_queue_name;
 use crate::server::RedisServer;
+use crate::trace::TraceContext;
 use anyhow::Result;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -94,6 +95,128 @@ pub struct Config {
     /// `RPQ_SERVE_READ_TOKEN`: a token for `rpq serve` that may read and change nothing
     /// (`--read-token-file` wins).
     pub serve_read_token: Option<Secret>,
+    /// Issue 26: the W3C trace context a producer runs in (`TRACEPARENT`, `TRACESTATE`); a
+    /// value that is not one is no context, and why is kept for `produce` to say.
+    pub trace: Option<TraceContext>,
+    pub trace_ignored: Option<String>,
+    /// Where a consumer exports its spans (`OTEL_EXPORTER_OTLP_*`), when it does; settings it
+    /// cannot use are kept for `consume` to say.
+    pub otlp: Option<Otlp>,
+    pub otlp_ignored: Option<String>,
+}
+
+/// The OTLP/HTTP exporter's settings, from the standard variables of OpenTelemetry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Otlp {
+    /// The traces URL: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given, or
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/traces`.
+    pub url: String,
+    pub protocol: OtlpProtocol,
+    /// `OTEL_EXPORTER_OTLP_(TRACES_)HEADERS`: `k=v,k2=v2`, values percent-decoded.
+    pub headers: Vec<(String, String)>,
+    /// `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT` in milliseconds (default 10 s).
+    pub timeout: std::time::Duration,
+    /// `OTEL_SERVICE_NAME`, else `rpq`.
+    pub service: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtlpProtocol {
+    Protobuf,
+    Json,
+}
+
+/// The standard variables of OpenTelemetry rpq reads (`TRACEPARENT` and `TRACESTATE` too):
+/// the traces' own first, then the general one, as the specification orders them.
+fn otlp_settings(
+    env: &dyn Fn(&str) -> Option<String>,
+) -> std::result::Result<Option<Otlp>, String> {
+    let either = |traces: &str, any: &str| env(traces).or_else(|| env(any));
+    if env_bool(env("OTEL_SDK_DISABLED")) == Some(true)
+        || env("OTEL_TRACES_EXPORTER").is_some_and(|e| e.trim() == "none")
+    {
+        return Ok(None);
+    }
+    let url = match (
+        env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+        env("OTEL_EXPORTER_OTLP_ENDPOINT"),
+    ) {
+        (Some(u), _) => u.trim().to_string(),
+        (None, Some(base)) => format!("{}/v1/traces", base.trim().trim_end_matches('/')),
+        (None, None) => return Ok(None),
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "the OTLP endpoint {url} is not an http:// or https:// URL; no spans are exported"
+        ));
+    }
+    let protocol = match either(
+        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
+    )
+    .as_deref()
+    .map(str::trim)
+    {
+        None | Some("http/protobuf") => OtlpProtocol::Protobuf,
+        Some("http/json") => OtlpProtocol::Json,
+        Some(other) => {
+            return Err(format!(
+                "the OTLP protocol {other} is not one rpq speaks (http/protobuf, http/json);                  no spans are exported"
+            ))
+        }
+    };
+    let headers = either(
+        "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+        "OTEL_EXPORTER_OTLP_HEADERS",
+    )
+    .map(|h| {
+        h.split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (percent_decode(k.trim()), percent_decode(v.trim())))
+            .filter(|(k, _)| !k.is_empty())
+            .collect()
+    })
+    .unwrap_or_default();
+    let timeout = either(
+        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+        "OTEL_EXPORTER_OTLP_TIMEOUT",
+    )
+    .and_then(|t| t.trim().parse::<u64>().ok())
+    .filter(|ms| *ms > 0)
+    .map_or(std::time::Duration::from_secs(10), |ms| {
+        std::time::Duration::from_millis(ms.min(60_000))
+    });
+    Ok(Some(Otlp {
+        url,
+        protocol,
+        headers,
+        timeout,
+        service: env("OTEL_SERVICE_NAME").unwrap_or_else(|| "rpq".into()),
+    }))
+}
+
+/// `%XX` escapes, as the headers variable allows in its values; anything else as it is.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Where a setting came from, highest first: precedence is flag > environment > profile >
@@ -211,6 +334,23 @@ pub const ENV_VARS: &[&str] = &[
     "RPQ_CONFIG",
     "RPQ_PROFILE",
     "RPQ_LOG_FORMAT",
+];
+
+/// The standard variables of W3C trace context and OpenTelemetry that rpq reads (issue 26).
+pub const OTEL_ENV: &[&str] = &[
+    "TRACEPARENT",
+    "TRACESTATE",
+    "OTEL_SDK_DISABLED",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_SERVICE_NAME",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_HEADERS",
+    "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+    "OTEL_EXPORTER_OTLP_TIMEOUT",
+    "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
 ];
 
 /// One setting's value as each layer has it, and the pick: the first layer that has one.
@@ -556,6 +696,11 @@ impl Config {
             &log_format.source,
         );
 
+        let trace = env("TRACEPARENT")
+            .map(|tp| TraceContext::parse(&tp, env("TRACESTATE").as_deref()))
+            .transpose()
+            .map_err(|e| format!("TRACEPARENT ignored: {e}"));
+        let otlp = otlp_settings(env);
         let stdout_tty = std::io::stdout().is_terminal();
         Ok(Config {
             urls,
@@ -603,6 +748,10 @@ impl Config {
             settings,
             serve_token: env("RPQ_SERVE_TOKEN").map(Secret::new),
             serve_read_token: env("RPQ_SERVE_READ_TOKEN").map(Secret::new),
+            trace: trace.as_ref().ok().cloned().flatten(),
+            trace_ignored: trace.err(),
+            otlp: otlp.as_ref().ok().cloned().flatten(),
+            otlp_ignored: otlp.err(),
         })
     }
 
@@ -630,6 +779,10 @@ impl Config {
             settings: Vec::new(),
             serve_token: None,
             serve_read_token: None,
+            trace: None,
+            trace_ignored: None,
+            otlp: None,
+            otlp_ignored: None,
         }
     }
 
@@ -840,6 +993,56 @@ fn stdout_is_pipe() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn otlp(env: &[(&str, &str)]) -> std::result::Result<Option<Otlp>, String> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        otlp_settings(&|k| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn otlp_settings_follow_the_standard_variables() {
+        assert_eq!(otlp(&[]), Ok(None));
+        let o = otlp(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.url, "http://c:4318/v1/traces");
+        assert_eq!(o.protocol, OtlpProtocol::Protobuf);
+        assert_eq!(o.service, "rpq");
+        assert_eq!(o.timeout, std::time::Duration::from_secs(10));
+        let o = otlp(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
+            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://t/x"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "a=1, b = x%20y ,bad"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.url, "https://t/x");
+        assert_eq!(o.protocol, OtlpProtocol::Json);
+        assert_eq!(
+            o.headers,
+            [("a".into(), "1".into()), ("b".into(), "x y".into())]
+        );
+        assert_eq!(o.timeout, std::time::Duration::from_millis(2500));
+        for (k, v) in [
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://x"),
+        ] {
+            let mut env = vec![("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c")];
+            env.push((k, v));
+            assert!(otlp(&env).is_err(), "{k}={v}");
+        }
+        let off = [
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c"),
+            ("OTEL_SDK_DISABLED", "true"),
+        ];
+        assert_eq!(otlp(&off), Ok(None));
+    }
 
     /// The config of `args` (global options before `config`), with `env` as the environment
     /// and `file` as the config file (through RPQ_CONFIG).

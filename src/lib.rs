@@ -18,6 +18,8 @@
 //! - `log`: every line on stderr (events, notes, the final error), human or JSON, scrubbed.
 //! - `secrets`: the passwords rpq knows, hidden in any text the log writes.
 //! - `task`: the task, its priority, its time (`When`), its stored body and its JSON form.
+//! - `trace`: W3C trace context carried with a task; `otlp`: the spans a consumer exports
+//!   over OTLP/HTTP from a thread of their own (issue 26).
 //! - `schedule`: recurring schedules: their definition and the arithmetic of their slots.
 //! - `conn`: opening a connection (single, cluster, TLS, unix socket), telling errors apart.
 //! - `reconnect`: riding out a lost connection in long-running commands.
@@ -37,6 +39,7 @@ pub mod consumer;
 pub mod error;
 pub mod lines;
 pub mod log;
+pub mod otlp;
 pub mod output;
 pub mod producer;
 pub mod queue;
@@ -48,6 +51,7 @@ pub mod server;
 pub mod service;
 pub mod shutdown;
 pub mod task;
+pub mod trace;
 
 use anyhow::Result;
 use cli::{Cli, Command};
@@ -92,6 +96,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => commands::serve::run(&cfg, a),
         Command::Schedule(c) => commands::schedule::run(&cfg, &out, c),
         Command::Aging(a) => commands::aging::run(&cfg, &out, a),
+        Command::Events(a) => commands::events::run(&cfg, &out, a),
+        Command::Webhook(c) => commands::webhook::run(&cfg, &out, c),
         // The worker runtime (issue 11).
         Command::Result(a) => commands::result::run(&cfg, &out, a),
         // Inspecting and controlling (issue 13).

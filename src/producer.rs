@@ -10,7 +10,7 @@ use crate::queue::Waited;
 use crate::queue::{PushFailed, Queue};
 use crate::reconnect::{open_waiting, retry, retry_idle};
 use crate::shutdown::Shutdown;
-use crate::task::{parse_input_line_full, NewTask, Priority, Settings, When};
+use crate::task::{parse_input_line_full, NewTask, Priority, Settings, TraceContext, When};
 use anyhow::{Context, Result};
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -164,6 +164,7 @@ pub fn import(
         out,
         when,
         settings,
+        trace: cfg.trace.clone(),
     };
     loop {
         if sd.stop_requested() {
@@ -222,6 +223,8 @@ struct Import<'a> {
     when: When,
     /// `--max-attempts`/`--exec-timeout`/`--keep-result` for lines without their own.
     settings: Settings,
+    /// The producer's trace context (issue 26), for lines without their own.
+    trace: Option<TraceContext>,
 }
 
 impl Import<'_> {
@@ -230,7 +233,10 @@ impl Import<'_> {
         self.line_no += 1;
         match task_line(bytes, self.when, self.settings) {
             None => {}
-            Some(Ok(t)) => {
+            Some(Ok(mut t)) => {
+                if t.trace.is_none() {
+                    t.trace.clone_from(&self.trace);
+                }
                 self.held_since.get_or_insert_with(Instant::now);
                 self.batch.push(t);
                 self.lines.push(self.line_no);

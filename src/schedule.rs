@@ -128,6 +128,7 @@ impl Definition {
             },
             settings: Default::default(),
             named: false,
+            trace: None,
         }
     }
 }

@@ -9,6 +9,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use crate::trace::TraceContext;
+
 /// 1 (high) is claimed before 2 (medium) before 3 (low).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Priority(u8);
@@ -87,6 +89,8 @@ pub struct NewTask {
     // ones never collide, so their pushes need not look).
     pub settings: Settings,
     pub named: bool,
+    /// The producer's W3C trace context (issue 26), carried to the handlers of the task.
+    pub trace: Option<TraceContext>,
 }
 
 /// What a producer asks of the consumer for one task (`produce --max-attempts`,
@@ -274,6 +278,7 @@ impl NewTask {
             when: When::NOW,
             settings: Settings::default(),
             named: false,
+            trace: None,
         }
     }
 
@@ -281,7 +286,9 @@ impl NewTask {
     /// brace (`"t":..,"p":..,"d":..}`), so the server only has to put `{"c":CREATED,` before it.
     /// Short field names keep Redis memory per task small. Settings, when a task has any, come
     /// before `t` (`"m":..,"o":..,"k":..,`): at the head, where claim.lua reads `m` without
-    /// looking at the payload, and never holding a `"p"` that body_priority could take.
+    /// looking at the payload, and never holding a `"p"` that body_priority could take. The
+    /// trace context (`"w"`, `"ws"`) comes last, after the payload: a `tracestate` may hold any
+    /// printable character, which the head's patterns could trip on, and no script reads it.
     pub fn body(&self) -> String {
         #[derive(Serialize)]
         struct Out<'a> {
@@ -294,6 +301,10 @@ impl NewTask {
             t: &'a str,
             p: u8,
             d: &'a Value,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            w: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            ws: Option<&'a str>,
         }
         let s = &self.settings;
         let mut body = serde_json::to_string(&Out {
@@ -303,6 +314,8 @@ impl NewTask {
             t: &self.kind,
             p: self.priority.get(),
             d: &self.payload,
+            w: self.trace.as_ref().map(|t| t.traceparent.as_str()),
+            ws: self.trace.as_ref().and_then(|t| t.tracestate.as_deref()),
         })
         .expect("a task body always serializes");
         body.remove(0);
@@ -321,6 +334,7 @@ impl NewTask {
             due_at: self.when.due_ms(created_ms).map(ms_to_time),
             expires_at: self.when.expires_ms(created_ms).map(ms_to_time),
             settings: self.settings,
+            trace: self.trace.clone(),
             unreadable: false,
         }
     }
@@ -392,6 +406,9 @@ pub struct Task {
     /// What the producer asked of the consumer (issue 11), each field only when set.
     #[serde(flatten)]
     pub settings: Settings,
+    /// The producer's trace context (`traceparent`, `tracestate`), when it gave one.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<TraceContext>,
     /// Its stored body could not be read: the type, payload and creation time shown are
     /// placeholders, and JSON says so (`"unreadable": true`, no `created_at`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -422,6 +439,10 @@ impl Task {
             o: Option<u64>,
             #[serde(default)]
             k: Option<u64>,
+            #[serde(default)]
+            w: Option<String>,
+            #[serde(default)]
+            ws: Option<String>,
         }
         let s: Stored =
             serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
@@ -444,6 +465,10 @@ impl Task {
                 exec_timeout_ms: s.o.map(clamp_ms),
                 keep_result_ms: s.k.map(clamp_ms),
             },
+            // Checked at push; one written by another client that does not read is no trace.
+            trace: s
+                .w
+                .and_then(|w| TraceContext::parse(&w, s.ws.as_deref()).ok()),
             unreadable: false,
         })
     }
@@ -462,6 +487,7 @@ impl Task {
             due_at: None,
             expires_at: None,
             settings: Settings::default(),
+            trace: None,
             unreadable: true,
         }
     }
@@ -496,6 +522,11 @@ struct InputLine {
     exec_timeout: Option<Value>,
     #[serde(default)]
     keep_result: Option<Value>,
+    // Issue 26: the W3C trace context of the span that pushes this line.
+    #[serde(default)]
+    traceparent: Option<String>,
+    #[serde(default)]
+    tracestate: Option<String>,
 }
 
 /// What a JSON value is, for an error: `the number 1`, `the string "a"`, `null`.
@@ -644,7 +675,10 @@ pub fn parse_input_line_full(
     };
     // Name the field serde would not: which one has the wrong kind of value.
     for (name, v) in fields {
-        let want_string = matches!(name.as_str(), "type" | "id" | "at");
+        let want_string = matches!(
+            name.as_str(),
+            "type" | "id" | "at" | "traceparent" | "tracestate"
+        );
         if want_string && !v.is_string() {
             return Err(format!(
                 "\"{name}\" is {}; it must be a string",
@@ -712,6 +746,13 @@ pub fn parse_input_line_full(
         )?,
         keep_result_ms: ms("keep_result", &input.keep_result, settings.keep_result_ms)?,
     };
+    let trace = match &input.traceparent {
+        Some(t) => Some(TraceContext::parse(t, input.tracestate.as_deref())?),
+        None if input.tracestate.is_some() => {
+            return Err("a line has \"tracestate\" without \"traceparent\"".into())
+        }
+        None => None,
+    };
     Ok(NewTask {
         id,
         kind: input.kind,
@@ -720,6 +761,7 @@ pub fn parse_input_line_full(
         when,
         settings,
         named,
+        trace,
     })
 }
 
@@ -811,6 +853,37 @@ mod tests {
             rfc3339::format(&back.created_at),
             "2025-11-28T14:30:14.123Z"
         );
+    }
+
+    #[test]
+    fn trace_context_rides_at_the_end_of_the_body() {
+        let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let mut t = NewTask::new("email", Priority::LOW, json!({"p": 1}));
+        // A state with a "t" and quotes: the head's patterns never see it.
+        t.trace = Some(TraceContext::parse(tp, Some(r#"t=",\"p\":1"#)).unwrap());
+        let body = t.body();
+        assert!(
+            body.starts_with(r#""t":"email","p":3,"d":{"p":1},"w":"#),
+            "{body}"
+        );
+        let stored = format!("{{\"c\":1,{body}");
+        let back = Task::from_stored(&t.id, &stored, 1).unwrap();
+        assert_eq!(back.trace, t.trace);
+        assert_eq!(back.priority, Priority::LOW);
+        let line = serde_json::to_value(&back).unwrap();
+        assert_eq!(line["traceparent"], tp);
+        assert_eq!(line["tracestate"], r#"t=",\"p\":1"#);
+        // A stored context that is not one is no trace, not an unreadable task.
+        let odd = r#"{"c":1,"t":"a","p":1,"d":null,"w":"nope"}"#;
+        assert_eq!(Task::from_stored("x", odd, 1).unwrap().trace, None);
+        // Lines carry their own.
+        let line = format!(r#"{{"type":"a","priority":1,"traceparent":"{tp}"}}"#);
+        assert_eq!(
+            parse_input_line(&line).unwrap().trace.unwrap().traceparent,
+            tp
+        );
+        assert!(parse_input_line(r#"{"type":"a","priority":1,"traceparent":"x"}"#).is_err());
+        assert!(parse_input_line(r#"{"type":"a","priority":1,"tracestate":"a=b"}"#).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod consume;
 pub mod ctl;
 pub mod dead;
 pub mod demo;
+pub mod events;
 pub mod len;
 pub mod limit;
 pub mod list;
@@ -25,6 +26,7 @@ pub mod schedule;
 pub mod serve;
 pub mod show;
 pub mod stats;
+pub mod webhook;
 
 use crate::config::Config;
 use crate::output::{note, Output};

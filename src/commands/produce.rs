@@ -10,12 +10,33 @@ use crate::producer;
 use crate::queue::{KeptOutcome, Pushed, Queue, Waited};
 use crate::shutdown::Shutdown;
 use crate::task::{
-    check_id, check_type, parse_payload, setting_ms, Due, NewTask, Priority, Settings, When,
+    check_id, check_type, parse_payload, setting_ms, Due, NewTask, Priority, Settings,
+    TraceContext, When,
 };
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
+    // Issue 26: `--traceparent` wins over TRACEPARENT, for every task of this run.
+    let traced;
+    let cfg = match &args.traceparent {
+        Some(tp) => {
+            traced = Config {
+                trace: Some(
+                    TraceContext::parse(tp, args.tracestate.as_deref())
+                        .map_err(|e| UsageError(format!("--traceparent: {e}")))?,
+                ),
+                ..cfg.clone()
+            };
+            &traced
+        }
+        None => {
+            if let Some(why) = &cfg.trace_ignored {
+                crate::log::Event::warn("traceparent_ignored", why.as_str()).emit();
+            }
+            cfg
+        }
+    };
     let when = when(args)?;
     let settings = settings(args);
     if let Some(kind) = &args.kind {
@@ -64,6 +85,7 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     let make = || NewTask {
         when,
         settings,
+        trace: cfg.trace.clone(),
         ..producer::random_task()
     };
     producer::generate(
@@ -105,6 +127,7 @@ fn stream(
     let make = || NewTask {
         when,
         settings,
+        trace: cfg.trace.clone(),
         ..NewTask::new(kind, priority, payload.clone())
     };
     let sd = Shutdown::install()?;
@@ -189,6 +212,7 @@ fn push_one(
     for t in &mut tasks {
         t.when = when;
         t.settings = settings;
+        t.trace.clone_from(&cfg.trace);
     }
     // Signals count from here: a --wait that is stopped says so (exit 130), the task queued.
     let sd = if args.wait {

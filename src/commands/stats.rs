@@ -2,8 +2,10 @@
 
 use crate::cli::StatsArgs;
 use crate::config::Config;
+use crate::error::UsageError;
 use crate::log::note;
 use crate::output::Output;
+use crate::queue::history::{periods, Step, HOURS_KEPT_MS};
 use crate::queue::migrate;
 use crate::queue::Queue;
 use crate::reconnect::retry_idle;
@@ -16,6 +18,9 @@ use std::time::Duration;
 const MIN_WATCH: Duration = Duration::from_millis(100);
 
 pub fn run(cfg: &Config, out: &Output, args: &StatsArgs) -> Result<ExitCode> {
+    if let Some(since) = args.since {
+        return since_ago(cfg, out, since);
+    }
     let mut q = super::open(cfg, out)?;
     let name = q.name().to_string();
     if migrate::left_behind(q.conn(), &name)? {
@@ -38,5 +43,22 @@ pub fn run(cfg: &Config, out: &Output, args: &StatsArgs) -> Result<ExitCode> {
             break;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--since DUR`: the history's periods of the last DUR, at the finest step that holds them.
+fn since_ago(cfg: &Config, out: &Output, since: Duration) -> Result<ExitCode> {
+    let ms = i64::try_from(since.as_millis()).unwrap_or(i64::MAX);
+    if ms == 0 || ms > HOURS_KEPT_MS {
+        return Err(UsageError(
+            "--since: the history goes back 30 days at most; give 1m to 30d".into(),
+        )
+        .into());
+    }
+    let mut q = super::open(cfg, out)?;
+    let now = q.counters()?.now.timestamp_millis();
+    let step = Step::for_since(ms);
+    let points = q.history(step, now - ms)?;
+    out.history(&cfg.queue, &periods(&cfg.queue, &points, now - ms, step))?;
     Ok(ExitCode::SUCCESS)
 }

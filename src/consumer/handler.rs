@@ -100,9 +100,14 @@ fn hidden() -> Vec<&'static str> {
         .iter()
         .chain(crate::config::NOTIFY_ENV)
         .chain(&[CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV])
+        .chain(TRACE_ENV)
         .copied()
         .collect()
 }
+
+/// The consumer's own trace context is not a task's: a handler gets its task's (issue 26), or
+/// none.
+const TRACE_ENV: &[&str] = &["TRACEPARENT", "TRACESTATE"];
 
 /// `sh -c CMD` as a `--pipe` handler starts (once per slot; an `--exec` one is `spawn`ed):
 /// its own process group, killed with rpq, and none of `hidden()`.
@@ -162,6 +167,12 @@ impl Handler {
         if let (Some((key, _)), Some(fence)) = (r.control, &fence) {
             vars.push((crate::config::CONTROL_KEY_ENV, key.as_str()));
             vars.push((crate::config::FENCE_ENV, fence.as_str()));
+        }
+        if let Some(t) = &task.trace {
+            vars.push(("TRACEPARENT", t.traceparent.as_str()));
+            if let Some(state) = &t.tracestate {
+                vars.push(("TRACESTATE", state.as_str()));
+            }
         }
         let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, stdout);
         // A failure to start is this task's, never the consumer's: one that its own data

@@ -22,6 +22,7 @@ mod pool;
 mod report;
 mod slots;
 mod spawn;
+mod traced;
 pub mod waker;
 
 use crate::config::Config;
@@ -48,6 +49,7 @@ use slots::Slots;
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
+use traced::{Ended, Tracer};
 use waker::Waker;
 
 /// An idle consumer claims now and then even without a wake-up, so that it shows as alive in
@@ -169,6 +171,10 @@ pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Sum
         .flatten();
     let mut c = Consumer::new(cfg, o, sd, out)?;
     let result = c.work();
+    // Before the handing back below: what could not be exported is said either way.
+    if let Some(t) = c.tracer.take() {
+        t.finish();
+    }
     match &result {
         Err(_) => c.hand_back_all(),
         // Nothing is left to resend. After an error Redis may be away or frozen, and a wait
@@ -235,6 +241,8 @@ struct Consumer<'a> {
     ending: Option<Ending>,
     // controls (issue 13): whether the last idle claim found the queue paused (said once).
     paused_said: bool,
+    /// Issue 26: the spans of traced tasks, when OTLP export is on.
+    tracer: Option<Tracer>,
     /// Handlers that talk back (issue 25): the control socket of `--exec` handlers. Last, so
     /// that it goes after the pool has stopped every handler.
     control: Option<Control>,
@@ -314,6 +322,7 @@ impl<'a> Consumer<'a> {
             handed: Vec::new(),
             ending: None,
             paused_said: false,
+            tracer: Tracer::start(cfg, &o.name),
             control,
         })
     }
@@ -540,6 +549,8 @@ impl<'a> Consumer<'a> {
             return Ok(());
         }
         self.out.got(&self.o.name, &c.task)?;
+        let mut c = c;
+        let producer_trace = self.tracer.as_ref().and_then(|t| t.starting(&mut c));
         let settings = c.task.settings;
         let control = self.control.as_ref().map(|ctl| (ctl.register(&c), c.fence));
         let run = Running {
@@ -547,6 +558,7 @@ impl<'a> Consumer<'a> {
             capture: settings.keep_result().is_some(),
             started: Instant::now(),
             claimed: c,
+            producer_trace,
             control,
         };
         if let Some(done) = self.pool.start(run) {
@@ -695,7 +707,12 @@ impl<'a> Consumer<'a> {
             ) => (HandlerResult::Failed(why), Some(d)),
             (_, r) => (r, None),
         };
-        let c = run.claimed;
+        let mut c = run.claimed;
+        // The task's own context again (its handler had its attempt's span): for its line, and
+        // for its span once the outcome is known.
+        if let Some(p) = &run.producer_trace {
+            c.task.trace = Some(p.clone());
+        }
         // An end may free a slot and a retry may now be due: look again at once.
         self.wake_up();
         self.drained = false;
@@ -735,6 +752,9 @@ impl<'a> Consumer<'a> {
             if let Some(ok) = ok {
                 self.tally(&c, ok, run.started.elapsed());
             }
+        }
+        if let (Some(t), Some(p)) = (&self.tracer, &run.producer_trace) {
+            t.ended(&c, p, attempt_end(&result, cancelled, lost));
         }
         let line = Finished {
             task: c.task.clone(),
@@ -1228,6 +1248,23 @@ enum AckNow {
 }
 
 /// The consumer's end when its handler cannot be run at all.
+/// How an attempt's span says it ended: by its handler's result (what becomes of the task after
+/// a failure, a retry or the dead set, is the queue's to say, and is not waited for here).
+fn attempt_end(result: &HandlerResult, cancelled: bool, lost: bool) -> Ended<'_> {
+    let (outcome, error) = match result {
+        _ if cancelled => ("cancelled", None),
+        _ if lost => ("lost", Some("the lease expired before the task finished")),
+        HandlerResult::Done(_) => ("done", None),
+        HandlerResult::Failed(why) | HandlerResult::NotRun(why) => ("failed", Some(why.as_str())),
+        HandlerResult::Rejected(why) | HandlerResult::Unstartable(why) => {
+            ("rejected", Some(why.as_str()))
+        }
+        HandlerResult::Released | HandlerResult::Aborted => ("released", None),
+        HandlerResult::Cancelled => ("cancelled", None),
+    };
+    Ended { outcome, error }
+}
+
 fn cannot_run(o: &Options, why: &str) -> anyhow::Error {
     let cmd = o.command();
     let flag = if o.pipe.is_some() { "--pipe" } else { "--exec" };

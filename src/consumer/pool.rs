@@ -58,6 +58,9 @@ pub struct Running {
     /// Handlers that talk back (issue 25): its secret for the control socket, and its fencing
     /// token, for an `--exec` handler of a consumer that serves one.
     pub control: Option<(String, u64)>,
+    /// The producer's trace context, while the task carries its attempt's span instead
+    /// (issue 26: `traced.rs`).
+    pub producer_trace: Option<crate::trace::TraceContext>,
 }
 
 impl Running {

@@ -502,6 +502,132 @@ impl Output {
     }
 
     /// `rpq aging`: the step in force.
+    /// `rpq events --enable/--disable` (issue 26).
+    pub fn events_setting(&self, queue: &str, keep: Option<u64>) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&serde_json::json!({
+                "queue": queue,
+                "events": keep.is_some(),
+                "keep": keep,
+            }));
+        }
+        self.line(&match keep {
+            Some(n) => format!("events of queue '{queue}' on: the newest {n} are kept"),
+            None => format!("events of queue '{queue}' off"),
+        })
+    }
+
+    /// `webhook add`: the webhook as stored, its secret as whether it has one.
+    pub fn webhook_added(
+        &self,
+        queue: &str,
+        h: &crate::queue::webhooks::Webhook,
+    ) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&webhook_json(queue, h, None));
+        }
+        self.line(&format!(
+            "webhook {} of queue '{queue}': {} on {}{}",
+            h.id,
+            h.url,
+            if h.on.is_empty() {
+                "every event".to_string()
+            } else {
+                h.on.join(",")
+            },
+            if h.secret.is_some() { ", signed" } else { "" }
+        ))
+    }
+
+    /// `webhook list`: each webhook with its delivery state.
+    pub fn webhooks(&self, queue: &str, list: &[crate::queue::webhooks::Listed]) -> io::Result<()> {
+        if self.json {
+            for l in list {
+                self.json_line(&webhook_json(queue, &l.hook, Some(l)))?;
+            }
+            return Ok(());
+        }
+        if list.is_empty() {
+            return self.line(&format!("queue '{queue}' has no webhooks"));
+        }
+        let mut t = String::new();
+        for l in list {
+            let s = &l.state;
+            t += &format!(
+                "{}  {}  on {}{}\n  delivered {}, failed tries {}, given up {}, pending {}{}",
+                l.hook.id,
+                l.hook.url,
+                if l.hook.on.is_empty() {
+                    "every event".to_string()
+                } else {
+                    l.hook.on.join(",")
+                },
+                if l.hook.secret.is_some() {
+                    ", signed"
+                } else {
+                    ""
+                },
+                s.delivered,
+                s.failures,
+                s.given_up,
+                l.pending,
+                l.lag.map_or(String::new(), |n| format!(", not read {n}"))
+            );
+            if let Some(e) = &s.last_error {
+                t += &format!("\n  last error: {e}");
+            }
+            t += "\n";
+        }
+        self.block(&t)
+    }
+
+    pub fn webhook_removed(&self, queue: &str, which: &str) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&serde_json::json!({"queue": queue, "removed": 1}));
+        }
+        self.line(&format!("removed webhook {which} of queue '{queue}'"))
+    }
+
+    /// One lifecycle event: its JSON line, or one line for a person.
+    pub fn event(&self, e: &crate::queue::events::Event) -> io::Result<()> {
+        if self.json {
+            return self.json_line(e);
+        }
+        let mut t = format!(
+            "{}  {:<9}",
+            e.at.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S%.3f"),
+            e.event
+        );
+        if let Some(id) = &e.id {
+            t += &format!(" {id}");
+        }
+        let mut about = vec![];
+        if let Some(k) = &e.kind {
+            about.push(k.clone());
+        }
+        if let Some(p) = e.priority.and_then(|p| Priority::new(u64::from(p)).ok()) {
+            about.push(p.name().to_string());
+        }
+        if let Some(g) = &e.group {
+            about.push(format!("group {g}"));
+        }
+        if !about.is_empty() {
+            t += &format!(" ({})", about.join(", "));
+        }
+        if let Some(a) = e.attempt {
+            t += &format!(" attempt {a}");
+        }
+        if let Some(c) = &e.consumer {
+            t += &format!(" by {c}");
+        }
+        if let Some(err) = &e.error {
+            t += &format!(": {err}");
+        }
+        t += &format!("  [{}]", e.event_id);
+        self.line(&t)
+    }
+
     pub fn aging(&self, queue: &str, step: Option<Duration>) -> io::Result<()> {
         if self.json {
             return self.json_line(&json!({ "aging_ms": step.map(|d| d.as_millis() as u64) }));
@@ -1014,6 +1140,36 @@ fn is_bidi_control(c: char) -> bool {
 /// `n` and the noun, in the plural unless n is 1: `1 task`, `3 tasks`.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A webhook's JSON line: never its secret, only whether it has one.
+fn webhook_json(
+    queue: &str,
+    h: &crate::queue::webhooks::Webhook,
+    listed: Option<&crate::queue::webhooks::Listed>,
+) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "queue": queue,
+        "id": h.id,
+        "url": h.url,
+        "on": h.on,
+        "signed": h.secret.is_some(),
+    });
+    if let Some(l) = listed {
+        let s = &l.state;
+        v["delivery"] = serde_json::json!({
+            "delivered": s.delivered,
+            "failures": s.failures,
+            "given_up": s.given_up,
+            "pending": l.pending,
+            "lag": l.lag,
+            "last_event_id": s.last_event_id,
+            "last_status": s.last_status,
+            "last_error": s.last_error,
+            "last_at": s.last_at_ms.map(|ms| rfc3339::format(&crate::task::ms_to_time(ms))),
+        });
+    }
+    v
 }
 
 #[cfg(test)]

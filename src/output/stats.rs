@@ -1,6 +1,7 @@
 //! `rpq stats`: the human form (with bars on a terminal), the JSON line, and `--watch` frames.
 
 use super::{given_duration, local_time, short_duration, Output, Screen};
+use crate::queue::history::Period;
 use crate::queue::{evicts, Stats, RECENT_SECS};
 use crate::task::Priority;
 use std::io;
@@ -26,6 +27,55 @@ impl Output {
             return self.json_line(s);
         }
         self.line(&self.render_stats(s, self.stdout_tty, usize::MAX))
+    }
+
+    /// `stats --since` (issue 26): a JSON line a period, or a table of them; nothing kept yet
+    /// is said as such.
+    pub fn history(&self, queue: &str, periods: &[Period]) -> io::Result<()> {
+        if self.json {
+            for p in periods {
+                self.json_line(p)?;
+            }
+            return Ok(());
+        }
+        if periods.is_empty() {
+            return self.line(&format!(
+                "queue {queue}: no history for that time (it is written while `rpq serve` runs)"
+            ));
+        }
+        let mut t = format!(
+            "queue {queue}, a point {}
+{:<19}  {:>8}  {:>8}  {:>8}  {:>8}  {:>11}
+",
+            if periods[0].period_ms >= 3_600_000 {
+                "an hour"
+            } else {
+                "a minute"
+            },
+            "at",
+            "pushed",
+            "done",
+            "failed",
+            "waiting",
+            "oldest wait"
+        );
+        for p in periods {
+            let c = &p.in_period;
+            let oldest = p.oldest_waiting_ms.map_or("-".to_string(), |ms| {
+                short_duration(Duration::from_millis(ms))
+            });
+            t += &format!(
+                "{:<19}  {:>8}  {:>8}  {:>8}  {:>8}  {:>11}
+",
+                local_time(&p.at),
+                c.pushed,
+                c.done,
+                c.failed,
+                p.waiting,
+                oldest
+            );
+        }
+        self.block(&t)
     }
 
     pub fn stats_view(&self) -> StatsView<'_> {

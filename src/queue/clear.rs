@@ -131,6 +131,8 @@ impl Queue {
             if i == 0 {
                 cmd.arg(keys::meta(&self.name));
                 cmd.arg(keys::wake_all(&self.name));
+                cmd.arg(keys::history(&self.name, false));
+                cmd.arg(keys::history(&self.name, true));
             }
             cmd.query::<()>(&mut self.conn)
                 .with_context(|| format!("deleting queue '{}'", self.name))?;
@@ -179,6 +181,7 @@ mod tests {
             when: When { due, ttl: None },
             settings: Default::default(),
             named: true,
+            trace: None,
         }
     }
 

@@ -90,7 +90,7 @@ impl Queue {
         Ok(found
             .into_iter()
             .map(|f| match f {
-                Some(t) => Some(Found::Task(t)),
+                Some(t) => Some(Found::Task(Box::new(t))),
                 None => kept.next().flatten().map(Found::Finished),
             })
             .collect())

@@ -411,6 +411,40 @@ pub fn queue_of_meta(key: &str) -> Option<&str> {
     check_queue_name(name).ok().map(|_| name)
 }
 
+/// Metrics history (issue 26): a queue's points a minute and a point an hour (sorted sets by
+/// time, `queue::history`), always on shard 0's tag, outside `LAYOUT`: no script touches them.
+pub const HISTORY_MINUTES_SUFFIX: &str = "history:m";
+pub const HISTORY_HOURS_SUFFIX: &str = "history:h";
+
+pub fn history(name: &str, hourly: bool) -> String {
+    key(
+        name,
+        if hourly {
+            HISTORY_HOURS_SUFFIX
+        } else {
+            HISTORY_MINUTES_SUFFIX
+        },
+    )
+}
+
+/// Lifecycle events (issue 26): the queue's capped stream of events, and its webhooks (url and
+/// filter by id) and their delivery state; on shard 0's tag, outside `LAYOUT`.
+pub const EVENTS_SUFFIX: &str = "events";
+pub const WEBHOOKS_SUFFIX: &str = "webhooks";
+pub const WEBHOOK_STATE_SUFFIX: &str = "webhooks:state";
+
+pub fn events(name: &str) -> String {
+    key(name, EVENTS_SUFFIX)
+}
+
+pub fn webhooks(name: &str) -> String {
+    key(name, WEBHOOKS_SUFFIX)
+}
+
+pub fn webhook_state(name: &str) -> String {
+    key(name, WEBHOOK_STATE_SUFFIX)
+}
+
 /// The list idle consumers of a sharded queue block on besides shard 0's own wake list: a
 /// push to any other shard adds a marker here too (same hash tag as shard 0, so one BLPOP can
 /// wait on both, also on Redis Cluster).
@@ -691,7 +725,15 @@ mod tests {
                 keys.push(k.result(KEPT_SUFFIX));
                 keys.push(k.kept());
                 if shard == 0 {
-                    keys.extend([meta(name), wake_all(name)]);
+                    keys.extend([
+                        meta(name),
+                        wake_all(name),
+                        history(name, false),
+                        history(name, true),
+                        events(name),
+                        webhooks(name),
+                        webhook_state(name),
+                    ]);
                 }
                 for key in &keys {
                     if let Some(other) = seen.insert(key.clone(), (name.clone(), shard)) {

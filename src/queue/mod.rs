@@ -26,12 +26,15 @@ pub mod ctl_bounds {
     };
 }
 mod dead;
+pub mod events;
+pub mod history;
 mod inspect;
 pub mod keys;
 mod losses;
 pub mod migrate;
 mod registry;
 mod results;
+pub mod webhooks;
 pub use results::{KeepAck, WAIT_SLICE};
 pub mod score;
 mod script;
@@ -246,7 +249,7 @@ impl Queue {
 
     /// Stores the shard count with the queue unless it is there; a different stored count (set
     /// by another process meanwhile) is an error, so producers and consumers always agree.
-    fn pin(&mut self) -> Result<()> {
+    pub(crate) fn pin(&mut self) -> Result<()> {
         if self.pinned {
             return Ok(());
         }
@@ -699,6 +702,7 @@ mod tests {
             when: crate::task::When::NOW,
             settings: Default::default(),
             named: true,
+            trace: None,
         }
     }
 

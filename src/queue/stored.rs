@@ -372,6 +372,7 @@ mod tests {
             when: crate::task::When::NOW,
             settings: Default::default(),
             named: true,
+            trace: None,
         }
     }
 

@@ -549,7 +549,7 @@ impl Stats {
 /// What `show` found of an id: the task where it is, or a finished one by its kept result.
 #[derive(Debug, Clone)]
 pub enum Found {
-    Task(TaskInfo),
+    Task(Box<TaskInfo>),
     Finished(Kept),
 }
 

@@ -1,9 +1,12 @@
 //! The last hour of every queue, kept in this process for the dashboard's charts: a sampler
-//! thread reads every queue's numbers every `EVERY` and keeps `KEEP` rounds. Redis keeps
-//! nothing of it, so a restarted `rpq serve` starts with an empty chart.
+//! thread reads every queue's numbers every `EVERY` and keeps `KEEP` rounds. Each round is also
+//! written to Redis as the queue's point of its minute and hour (`queue::history`, issue 26),
+//! and a `serve` that starts fills its chart with the last hour's minute points from there,
+//! so a restart loses nothing (the minutes before it are drawn a point a minute).
 
 use super::backend::Backend;
 use crate::log::Event;
+use crate::queue::history::{Point, Step, HOUR_MS};
 use crate::queue::{State, Stats, STATES};
 use crate::shutdown::Shutdown;
 use serde::Serialize;
@@ -82,6 +85,35 @@ impl History {
         }
     }
 
+    /// Rounds from points read back from Redis (a round a minute, every queue's point of that
+    /// minute), before the rounds this process sampled itself.
+    pub fn backfill(&self, points: &[(String, Vec<Point>)]) {
+        let mut minutes: BTreeMap<i64, Round> = BTreeMap::new();
+        for (queue, ps) in points {
+            for p in ps {
+                let round = minutes.entry(p.t.div_euclid(60_000)).or_insert(Round {
+                    t: 0,
+                    queues: BTreeMap::new(),
+                });
+                round.t = round.t.max(p.t.max(0) as u64);
+                round
+                    .queues
+                    .insert(queue.clone(), columns().iter().map(|c| p.get(c)).collect());
+            }
+        }
+        let mut rounds = self.rounds.lock().unwrap_or_else(|p| p.into_inner());
+        let first = rounds.front().map_or(u64::MAX, |r| r.t);
+        for (_, mut r) in minutes.into_iter().rev() {
+            if r.t < first && rounds.len() < KEEP {
+                // Every queue's row carries the round's time, as `record` writes it.
+                for row in r.queues.values_mut() {
+                    row[0] = r.t;
+                }
+                rounds.push_front(r);
+            }
+        }
+    }
+
     pub fn record(&self, stats: &[Stats]) {
         let Some(t) = stats
             .iter()
@@ -125,11 +157,17 @@ pub fn spawn_sampler(
     mut waiting_for: Option<String>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     let mut wait = Duration::from_millis(100);
+    let (mut filled, mut store_failed) = (false, false);
     std::thread::Builder::new()
         .name("rpq-sampler".into())
         .spawn(move || loop {
             if let Ok(stats) = backend.collect_all() {
+                if !filled {
+                    filled = true;
+                    history.backfill(&stored_hour(&backend, &stats));
+                }
                 history.record(&stats);
+                store(&backend, &stats, &mut store_failed);
                 if let Some(url) = waiting_for.take() {
                     Event::info("reconnected", format!("connected to redis at {url}"))
                         .with("url", url)
@@ -147,6 +185,37 @@ pub fn spawn_sampler(
                 break;
             }
         })
+}
+
+/// The last hour of every queue sampled, as stored in Redis by this or an earlier `serve`.
+fn stored_hour(backend: &Backend, stats: &[Stats]) -> Vec<(String, Vec<Point>)> {
+    stats
+        .iter()
+        .filter_map(|s| {
+            let since = s.at.timestamp_millis() - HOUR_MS;
+            let points = backend
+                .with(&s.queue, |q| q.history(Step::Minute, since))
+                .ok()?;
+            Some((s.queue.clone(), points))
+        })
+        .collect()
+}
+
+/// Writes each queue's point of this round; a failure (a user that may not write, an outage)
+/// is said once and the chart goes on from memory.
+fn store(backend: &Backend, stats: &[Stats], failed: &mut bool) {
+    for s in stats {
+        if let Err(e) = backend.with(&s.queue, |q| q.record_history(s)) {
+            if !std::mem::replace(failed, true) {
+                Event::warn(
+                    "history_not_stored",
+                    format!("cannot store the metrics history: {e:#}"),
+                )
+                .emit();
+            }
+            return;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod metrics;
 mod pages;
 mod waits;
 mod wakes;
+mod webhooks;
 
 use crate::config::Config;
 use crate::error::Interrupted;
@@ -112,6 +113,8 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         (!connected).then(|| cfg.display_url()),
     )
     .context("starting the sampler thread")?;
+    webhooks::spawn(cfg.clone(), backend.clone(), sd.clone())
+        .context("starting the webhooks' thread")?;
     let app = Arc::new(App {
         backend,
         history,
@@ -205,6 +208,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/queues/{q}/tasks/{id}/fail", post(api::fail))
         .route("/api/queues/{q}/tasks/{id}/release", post(api::release))
         .route("/api/queues/{q}/completed", get(api::completed))
+        .route("/api/queues/{q}/events", get(api::events))
         .route("/api/queues/{q}/schedules", get(api::schedules))
         .route("/api/queues/{q}/workers", get(api::workers))
         .route("/api/queues/{q}/bulk", post(api::bulk))

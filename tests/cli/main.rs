@@ -4,6 +4,7 @@
 // Helpers, no tests of rpq of their own.
 mod proxy; // a TCP proxy that delays, blackholes or cuts links to a server, per link
 mod pty; // a pseudo-terminal on the child's stdout or stderr, and everything written to it
+mod receiver; // a tiny HTTP server that records requests and answers a script of statuses
 mod servers; // servers beyond one redis-server: a Cluster, a TLS server and its certificates
 mod support; // one way to run rpq (clean env, `rpq` to its end, `Proc` live), fixtures, key names
 
@@ -18,6 +19,7 @@ mod demo; // `rpq demo`, on the server given or on a private one it starts and s
 mod docs; // README.md and docs/: every `sh test` block run as written, every JSON example held to the schema, the README short
 mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
+mod events; // lifecycle events: read, followed and resumed from an id; webhooks delivered signed, after 500s and a kill -9
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clear` cancels, `clear --all`
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
@@ -36,4 +38,5 @@ mod serve; // `rpq serve`: the HTTP API, /metrics, /healthz, the token, the page
 mod service; // as a service: config file and profiles, -q/-v, JSON logs, systemd notify, the unit file
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
-mod time; // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock
+mod time;
+mod trace; // OpenTelemetry: trace context from producer to handler, spans over OTLP/HTTP // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock

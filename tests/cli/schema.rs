@@ -9,6 +9,7 @@ use crate::serve::Serve;
 use crate::support::*;
 use rpq::server::RedisServer;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 const SCHEMA: &str = include_str!("../../docs/schema/rpq.schema.json");
 
@@ -461,6 +462,15 @@ fn every_command_and_api_answer_holds_to_the_schema() {
         "history",
         "history",
         s.get("/api/history?since=0").expect(200).json(),
+    );
+    // Issue 26: the sampler's first round stores a point of each queue.
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(10), "a point of the history", || {
+        zcard(&mut c, "rpq:{q}:history:m") > 0
+    });
+    l(
+        "history_period",
+        &["--queue", "q", "stats", "--since", "1h"],
     );
     for state in ["waiting", "dead"] {
         let page = s

@@ -388,3 +388,86 @@ fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
     assert_eq!(by["medium"], Value::Null, "{by}");
     assert_eq!(by["low"].as_u64(), Some(oldest), "{by}");
 }
+
+/// Issue 26: `serve`'s sampler keeps each queue's points in Redis, so `stats --since` shows the
+/// minutes before a restart of `serve`, and the restarted one draws them in its chart.
+#[test]
+fn history_outlives_a_restart_of_serve() {
+    use crate::serve::Serve;
+    let r = redis();
+    let mut c = conn(&r);
+    push_lines(&r, "default", &lines([1, 2, 3, 3, 2]));
+    rpq(&r).args(["consume", "--count", "3"]).assert().success();
+    rpq(&r)
+        .args(["--json", "stats", "--since", "1h"])
+        .assert()
+        .success()
+        .stdout("");
+    let first = Serve::start(&r, &[]);
+    wait_until(Duration::from_secs(10), "the first point", || {
+        zcard(&mut c, "rpq:{default}:history:m") > 0
+    });
+    drop(first);
+    let before = server_ms(&mut c);
+    let out = rpq(&r)
+        .args(["--json", "stats", "--since", "1h"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let periods = ndjson(&out);
+    assert_eq!(periods.len(), 1, "{periods:?}");
+    let p = &periods[0];
+    assert_eq!(p["queue"], "default");
+    assert_eq!(p["period_ms"], 60_000);
+    assert_eq!(p["in_period"], json!({"pushed": 5, "done": 3, "failed": 0}));
+    assert_eq!(p["waiting"], 2);
+    assert!(p["oldest_waiting_ms"].as_u64().is_some());
+    // Humans get a table.
+    let human = rpq(&r)
+        .args(["stats", "--since", "90m"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let human = String::from_utf8(human).unwrap();
+    assert!(
+        human.starts_with("queue default, a point a minute\n"),
+        "{human}"
+    );
+    assert_eq!(human.lines().count(), 3, "{human}");
+
+    // A new serve's chart begins with the point stored before it started.
+    let second = Serve::start(&r, &[]);
+    let h = second.get("/api/history?since=0").expect(200).json();
+    let cols: Vec<&str> = h["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let at = |name: &str| cols.iter().position(|c| *c == name).unwrap();
+    let rows = h["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let row = &rows[0];
+    assert!(row[at("t")].as_i64().unwrap() < before, "{h}");
+    assert_eq!(row[at("done")], 3);
+    assert_eq!(row[at("low")], 2);
+
+    // Beyond 48 hours the points are hourly; past 30 days is refused.
+    let out = rpq(&r)
+        .args(["--json", "stats", "--since", "3d"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(ndjson(&out)[0]["period_ms"], 3_600_000);
+    rpq(&r)
+        .args(["stats", "--since", "31d"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("30 days at most"));
+}

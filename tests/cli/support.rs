@@ -36,6 +36,19 @@ pub const RPQ_ENV: &[&str] = &[
     "WATCHDOG_USEC",
     "WATCHDOG_PID",
     "NO_COLOR",
+    "TRACEPARENT",
+    "TRACESTATE",
+    "OTEL_SDK_DISABLED",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_SERVICE_NAME",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_HEADERS",
+    "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+    "OTEL_EXPORTER_OTLP_TIMEOUT",
+    "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
 ];
 
 /// Where rpq looks for its config file in the tests: nowhere, so that the config of whoever
@@ -49,6 +62,7 @@ fn the_list_holds_every_variable_rpq_reads() {
     let missing: Vec<&&str> = rpq::config::ENV_VARS
         .iter()
         .chain(rpq::config::NOTIFY_ENV)
+        .chain(rpq::config::OTEL_ENV)
         .filter(|v| !RPQ_ENV.contains(v))
         .collect();
     assert!(missing.is_empty(), "add {missing:?} to RPQ_ENV");

@@ -11,6 +11,7 @@
 mod bulk;
 mod dead;
 mod error;
+mod events;
 mod extract;
 mod push;
 mod queues;
@@ -25,6 +26,7 @@ mod workers;
 pub use bulk::bulk;
 pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
+pub use events::events;
 pub use extract::{refuse_large_bodies, MAX_BODY};
 pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};

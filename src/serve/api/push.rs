@@ -6,7 +6,7 @@ use super::results::{reserve, wait_for, wait_on, waited_answer, WaitParams};
 use crate::output::records::Produced;
 use crate::producer;
 use crate::serve::app::App;
-use crate::task::{parse_input_line, setting_ms, NewTask, Task};
+use crate::task::{parse_input_line, setting_ms, NewTask, Task, TraceContext};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -41,6 +41,7 @@ pub async fn push(
 ) -> ApiResult<Response> {
     let wait = wait_for(&pq)?;
     let body = body.map_err(|r| ApiError::new(r.status(), rejection_words(&r.body_text())))?;
+    let trace = trace_headers(&headers);
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -52,8 +53,8 @@ pub async fn push(
         .to_ascii_lowercase();
     match kind.as_str() {
         "application/json" => match wait {
-            Some(t) => push_and_wait(app, q, &body, t).await,
-            None => push_one(app, q, &body).await,
+            Some(t) => push_and_wait(app, q, &body, trace, t).await,
+            None => push_one(app, q, &body, trace).await,
         },
         "application/x-ndjson" | "application/ndjson" | "application/jsonl" => {
             if wait.is_some() {
@@ -62,7 +63,7 @@ pub async fn push(
                     "?wait waits for one task: send it as Content-Type: application/json",
                 ));
             }
-            push_lines(app, q, &body).await
+            push_lines(app, q, &body, trace).await
         }
         _ => Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -72,10 +73,26 @@ pub async fn push(
     }
 }
 
-fn one_task(body: &[u8]) -> ApiResult<NewTask> {
+/// Issue 26: the W3C `traceparent` (and `tracestate`) of the request, for the tasks that carry
+/// none of their own. One that is not valid is ignored, as the recommendation has a receiver
+/// do.
+fn trace_headers(headers: &HeaderMap) -> Option<TraceContext> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    TraceContext::parse(text("traceparent")?, text("tracestate")).ok()
+}
+
+fn with_trace(mut t: NewTask, trace: &Option<TraceContext>) -> NewTask {
+    if t.trace.is_none() {
+        t.trace.clone_from(trace);
+    }
+    t
+}
+
+fn one_task(body: &[u8], trace: &Option<TraceContext>) -> ApiResult<NewTask> {
     let text = std::str::from_utf8(body)
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "the body is not UTF-8"))?;
     parse_input_line(text)
+        .map(|t| with_trace(t, trace))
         .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, format!("not a task: {why}")))
 }
 
@@ -95,8 +112,13 @@ async fn push_tasks(
     .await
 }
 
-async fn push_one(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
-    let (mut batch, created, flags) = push_tasks(&app, &q, vec![one_task(body)?]).await?;
+async fn push_one(
+    app: Arc<App>,
+    q: String,
+    body: &[u8],
+    trace: Option<TraceContext>,
+) -> ApiResult<Response> {
+    let (mut batch, created, flags) = push_tasks(&app, &q, vec![one_task(body, &trace)?]).await?;
     let task = batch.remove(0);
     let queued = flags.first().copied().unwrap_or(false);
     let status = if queued {
@@ -120,9 +142,10 @@ async fn push_and_wait(
     app: Arc<App>,
     q: String,
     body: &[u8],
+    trace: Option<TraceContext>,
     timeout: std::time::Duration,
 ) -> ApiResult<Response> {
-    let mut task = one_task(body)?;
+    let mut task = one_task(body, &trace)?;
     if task.settings.keep_result_ms.is_none() {
         task.settings.keep_result_ms = Some(setting_ms(producer::WAIT_KEEP));
     }
@@ -134,12 +157,17 @@ async fn push_and_wait(
     Ok(waited_answer(&app, &task.id, Some(queued), waited, timeout))
 }
 
-async fn push_lines(app: Arc<App>, q: String, body: &[u8]) -> ApiResult<Response> {
+async fn push_lines(
+    app: Arc<App>,
+    q: String,
+    body: &[u8],
+    trace: Option<TraceContext>,
+) -> ApiResult<Response> {
     let mut tasks: Vec<(usize, NewTask)> = Vec::new();
     let mut errors: Vec<LineError> = Vec::new();
     for (line, read) in producer::task_lines(body) {
         match read {
-            Ok(t) => tasks.push((line, t)),
+            Ok(t) => tasks.push((line, with_trace(t, &trace))),
             Err(error) => errors.push(LineError { line, error }),
         }
     }

@@ -1447,6 +1447,7 @@ async function queuePage(name) {
   const h = new History(name);
   poll(refresh, POLL_MS);
   poll(async () => { await h.load(); drawHistory(c, h); }, HISTORY_MS);
+  liveEvents(base);
   fromHash();
 }
 
@@ -1454,6 +1455,24 @@ async function queuePage(name) {
 
 // Runs `f` now and again `every` ms after each run ends (slower while the tab is hidden);
 // a failure shows and the loop goes on.
+// Issue 26: the queue's lifecycle events as they happen (server-sent events; the browser
+// resumes after the last one with Last-Event-ID). The panel shows once one comes; the newest
+// 50 are kept, each written as text.
+function liveEvents(base) {
+  if (!window.EventSource) return;
+  const list = $("q-events-list");
+  const src = new EventSource(`${base}/events`);
+  src.onmessage = (m) => {
+    let e;
+    try { e = JSON.parse(m.data); } catch { return; }
+    $("q-events").hidden = false;
+    const about = [e.type, e.attempt ? `attempt ${e.attempt}` : "", e.consumer ? `by ${e.consumer}` : ""].filter(Boolean).join(", ");
+    const text = `${clock(e.at)}  ${e.event}  ${e.id || ""}${about ? ` (${about})` : ""}${e.error ? `: ${e.error}` : ""}`;
+    list.prepend(el("li", { class: `ev ev-${e.event}`, "data-event-id": e.event_id, text }));
+    while (list.children.length > 50) list.lastChild.remove();
+  };
+}
+
 function poll(f, every) {
   let timer = 0;
   const run = async () => {

@@ -1,0 +1,292 @@
+//! Lifecycle events (issue 26): `rpq events` reads and follows a queue's stream, resumable from
+//! an id; webhooks delivered by `rpq serve` at least once, in order, signed, after retries and
+//! across a kill -9. Events here are written as the scripts write them (queue::events' entry
+//! format), so that reading and delivery are tested apart from which step emits what.
+
+use crate::receiver::Receiver;
+use crate::serve::Serve;
+use crate::support::*;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use std::io::{BufRead, BufReader};
+use std::time::Duration;
+
+/// One event into the queue's stream, as a script writes it; returns its id.
+fn xadd(c: &mut redis::Connection, queue: &str, event: &str, id: &str) -> String {
+    redis::cmd("XADD")
+        .arg(format!("rpq:{{{queue}}}:events"))
+        .arg("*")
+        .arg("e")
+        .arg(event)
+        .arg("id")
+        .arg(id)
+        .arg("t")
+        .arg("mail")
+        .arg("p")
+        .arg(2)
+        .arg("a")
+        .arg(1)
+        .query(c)
+        .unwrap()
+}
+
+fn enable(r: &rpq::server::RedisServer) {
+    rpq(r)
+        .args(["events", "--enable", "--keep", "1000"])
+        .assert()
+        .success()
+        .stdout("events of queue 'default' on: the newest 1000 are kept\n");
+}
+
+#[test]
+fn events_are_read_in_order_and_followed_from_an_id_after_a_kill() {
+    let r = redis();
+    let mut c = conn(&r);
+    enable(&r);
+    let ids: Vec<String> = (0..5)
+        .map(|i| xadd(&mut c, "default", "pushed", &format!("t{i}")))
+        .collect();
+    let all = json_lines(rpq(&r).args(["--json", "events"]));
+    assert_eq!(all.len(), 5);
+    for (i, e) in all.iter().enumerate() {
+        assert_eq!(e["event_id"], ids[i].as_str());
+        assert_eq!(e["event"], "pushed");
+        assert_eq!(e["id"], format!("t{i}"));
+        assert_eq!(e["type"], "mail");
+        assert_eq!(e["priority"], 2);
+        assert_eq!(e["attempt"], 1);
+    }
+    let after = json_lines(rpq(&r).args(["--json", "events", "--since", &ids[1]]));
+    let got: Vec<&str> = after.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(got, ["t2", "t3", "t4"]);
+
+    // --follow: what is kept after the id, then what comes; killed, and resumed from the last
+    // id it printed, nothing is missed or repeated.
+    let mut follow = process(&r)
+        .args(["--json", "events", "--follow", "--since", &ids[4]])
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(follow.stdout.take().unwrap()).lines();
+    for i in 5..8 {
+        xadd(&mut c, "default", "done", &format!("t{i}"));
+    }
+    let mut last = String::new();
+    for i in 5..8 {
+        let v: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(v["id"], format!("t{i}"));
+        last = v["event_id"].as_str().unwrap().to_string();
+    }
+    follow.kill().unwrap();
+    follow.wait().unwrap();
+    for i in 8..10 {
+        xadd(&mut c, "default", "dead", &format!("t{i}"));
+    }
+    let rest = json_lines(rpq(&r).args(["--json", "events", "--since", &last]));
+    let got: Vec<&str> = rest.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(got, ["t8", "t9"]);
+
+    // Human lines; --disable deletes them.
+    let human = rpq(&r)
+        .arg("events")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let human = String::from_utf8(human).unwrap();
+    assert_eq!(human.lines().count(), 10);
+    assert!(human
+        .lines()
+        .next()
+        .unwrap()
+        .contains(" pushed    t0 (mail, medium) attempt 1  ["));
+    rpq(&r).args(["events", "--disable"]).assert().success();
+    assert_eq!(zcard_like_xlen(&mut c), 0);
+    rpq(&r)
+        .args(["events", "--since", "yesterday-ish"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--since: 'yesterday-ish' is not an event id",
+        ));
+}
+
+fn zcard_like_xlen(c: &mut redis::Connection) -> u64 {
+    redis::cmd("XLEN")
+        .arg("rpq:{default}:events")
+        .query(c)
+        .unwrap()
+}
+
+/// The signature as a receiver checks it: HMAC-SHA256 of "<t>.<body>" under the secret.
+fn verify(secret: &str, header: &str, body: &[u8]) -> bool {
+    let (t, v1) = header
+        .split_once(',')
+        .map(|(t, v)| (t.trim_start_matches("t="), v.trim_start_matches("v1=")))
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(t.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let want: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    want == v1
+}
+
+/// A receiver that answers 500 three times, then 200: the dead event is delivered after three
+/// retries, once, signed; the done event it is not on never goes; the list shows it all.
+#[test]
+fn a_webhook_is_retried_on_500_and_delivered_once_signed() {
+    let r = redis();
+    let mut c = conn(&r);
+    let rx = Receiver::start(&[500, 500, 500, 200]);
+    let secret = r.dir().join("secret");
+    std::fs::write(&secret, "wh-s3cret\n").unwrap();
+    enable(&r);
+    let added = json_lines(rpq(&r).args([
+        "--json",
+        "webhook",
+        "add",
+        &rx.url("/hook"),
+        "--on",
+        "dead",
+        "--secret-file",
+        secret.to_str().unwrap(),
+    ]));
+    assert_eq!(added[0]["signed"], true);
+    assert!(added[0].get("secret").is_none());
+    let hook = added[0]["id"].as_str().unwrap().to_string();
+    xadd(&mut c, "default", "done", "t1");
+    let dead = xadd(&mut c, "default", "dead", "t1");
+    let s = Serve::start(&r, &[]);
+    rx.wait_for(Duration::from_secs(20), "a 200", |q| q.len() >= 4);
+    let reqs = rx.requests();
+    for q in &reqs {
+        assert_eq!(q.path, "/hook");
+        assert_eq!(q.header("x-rpq-event-id"), Some(dead.as_str()));
+        assert_eq!(q.header("x-rpq-webhook"), Some(hook.as_str()));
+        let v = q.json();
+        assert_eq!(v["event"], "dead");
+        assert_eq!(v["queue"], "default");
+        assert_eq!(v["id"], "t1");
+        let sig = q.header("x-rpq-signature").expect("signed");
+        assert!(verify("wh-s3cret", sig, &q.body), "{sig}");
+        assert!(!verify("other", sig, &q.body));
+    }
+    let listed = || json_lines(rpq(&r).args(["--json", "webhook", "list"]));
+    wait_until(Duration::from_secs(10), "the delivery recorded", || {
+        listed()[0]["delivery"]["delivered"] == 1
+    });
+    let d = listed()[0]["delivery"].clone();
+    assert_eq!(d["failures"], 3);
+    assert_eq!(d["pending"], 0);
+    assert_eq!(d["last_event_id"], dead.as_str());
+    assert_eq!(d["last_status"], 200);
+    // Nothing more is sent.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(rx.requests().len(), 4);
+    drop(s);
+    rpq(&r)
+        .args(["webhook", "remove", &hook])
+        .assert()
+        .success();
+    assert!(listed().is_empty());
+    rpq(&r)
+        .args(["webhook", "add", "ftp://x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not an http:// or https:// URL"));
+    rpq(&r)
+        .args(["webhook", "add", "http://x", "--on", "died"])
+        .assert()
+        .code(2);
+}
+
+/// `serve` killed -9 while it delivers 30 events to a slow receiver, and started again:
+/// every event arrives, in order of first arrival, none missed.
+#[test]
+fn a_webhook_misses_nothing_across_a_kill_9_of_serve() {
+    let r = redis();
+    let mut c = conn(&r);
+    let rx = Receiver::slow(&[200], Duration::from_millis(30));
+    enable(&r);
+    rpq(&r)
+        .args(["webhook", "add", &rx.url("/")])
+        .assert()
+        .success();
+    let ids: Vec<String> = (0..30)
+        .map(|i| xadd(&mut c, "default", "pushed", &format!("t{i}")))
+        .collect();
+    let first = Serve::start(&r, &[]);
+    rx.wait_for(Duration::from_secs(20), "some deliveries", |q| q.len() >= 5);
+    drop(first); // SIGKILL
+    let got_before = rx.requests().len();
+    assert!(got_before < 30, "all delivered before the kill");
+    let _second = Serve::start(&r, &[]);
+    rx.wait_for(Duration::from_secs(30), "every event", |q| {
+        let seen: std::collections::HashSet<String> = q
+            .iter()
+            .filter_map(|r| r.header("x-rpq-event-id").map(String::from))
+            .collect();
+        ids.iter().all(|id| seen.contains(id))
+    });
+    // In order: the first arrival of each event follows the stream's order.
+    let mut firsts: Vec<String> = vec![];
+    for q in rx.requests() {
+        let id = q.header("x-rpq-event-id").unwrap().to_string();
+        if !firsts.contains(&id) {
+            firsts.push(id);
+        }
+    }
+    assert_eq!(firsts, ids);
+}
+
+/// `GET /api/queues/{q}/events` is server-sent events: after `Last-Event-ID`, then what comes,
+/// each with its id and its JSON line.
+#[test]
+fn the_api_streams_events_after_last_event_id() {
+    use std::io::{Read, Write};
+    let r = redis();
+    let mut c = conn(&r);
+    enable(&r);
+    let first = xadd(&mut c, "default", "pushed", "t1");
+    let second = xadd(&mut c, "default", "claimed", "t1");
+    let s = Serve::start(&r, &[]);
+    let addr = s.url("").trim_start_matches("http://").to_string();
+    let mut tcp = std::net::TcpStream::connect(&addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        tcp,
+        "GET /api/queues/default/events HTTP/1.1\r\nHost: {addr}\r\nLast-Event-ID: {first}\r\n\r\n"
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let mut third = None;
+    while !seen.contains("\"event\":\"done\"") {
+        let n = tcp.read(&mut buf).unwrap();
+        assert!(n > 0, "the stream ended: {seen}");
+        seen += &String::from_utf8_lossy(&buf[..n]);
+        if third.is_none() && seen.contains(&format!("id: {second}")) {
+            third = Some(xadd(&mut c, "default", "done", "t1"));
+        }
+    }
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    assert!(seen
+        .to_ascii_lowercase()
+        .contains("content-type: text/event-stream"));
+    assert!(!seen.contains(&format!("id: {first}\n")), "{seen}");
+    assert!(seen.contains(&format!("id: {}", third.unwrap())));
+    let data: Vec<Value> = seen
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let kinds: Vec<&str> = data.iter().map(|d| d["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["claimed", "done"]);
+}
