@@ -613,6 +613,9 @@ fn a_command_waiting_on_a_terminal_says_what_for() {
         "waiting for tasks on 'default' at {}; Ctrl+C stops",
         r.url()
     ));
+    // The line may come before its first claim: the count of consumers below needs that
+    // claim made before the stop (on a loaded machine the stop came first, and 2 never came).
+    wait_consumers(&mut conn(&r), "default", 1);
     t.signal(libc::SIGTERM);
     let (end, screen) = t.finish(Duration::from_secs(20));
     assert!(end.status.success(), "{screen}");
