@@ -441,7 +441,13 @@ fn history_outlives_a_restart_of_serve() {
 
     // A new serve's chart begins with the point stored before it started.
     let second = Serve::start(&r, &[]);
-    let h = second.get("/api/history?since=0").expect(200).json();
+    // The sampler's first round reads the stored points back, on its own thread: a request
+    // at once may come before it (Redis 6.2's CI run got an empty chart).
+    let mut h = serde_json::Value::Null;
+    wait_until(Duration::from_secs(10), "the chart's first round", || {
+        h = second.get("/api/history?since=0").expect(200).json();
+        h["rows"].as_array().is_some_and(|r| !r.is_empty())
+    });
     let cols: Vec<&str> = h["columns"]
         .as_array()
         .unwrap()
