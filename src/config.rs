@@ -803,16 +803,11 @@ fn read_password_file(
     warnings: &mut Vec<(&'static str, String)>,
 ) -> Result<Secret> {
     use std::os::unix::fs::PermissionsExt;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        UsageError(format!(
-            "cannot read the password file {}: {e}",
-            path.display()
-        ))
-    })?;
-    let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
-    if first.is_empty() {
-        return Err(UsageError(format!("the password file {} is empty", path.display())).into());
-    }
+    let first = first_line(
+        path,
+        |e| format!("cannot read the password file {}: {e}", path.display()),
+        || format!("the password file {} is empty", path.display()),
+    )?;
     let mode = std::fs::metadata(path)
         .map(|m| m.permissions().mode())
         .unwrap_or(0);
@@ -825,7 +820,22 @@ fn read_password_file(
             ),
         ));
     }
-    Ok(Secret::new(first.to_string()))
+    Ok(Secret::new(first))
+}
+
+/// The first line of a file that holds a secret (a password, a webhook's key): a usage error,
+/// in the caller's words, when it cannot be read or the line is empty.
+pub fn first_line(
+    path: &std::path::Path,
+    unreadable: impl FnOnce(std::io::Error) -> String,
+    empty: impl FnOnce() -> String,
+) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| UsageError(unreadable(e)))?;
+    let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if first.is_empty() {
+        return Err(UsageError(empty()).into());
+    }
+    Ok(first.to_string())
 }
 
 /// The size of the terminal on stdout, (rows, columns), asked anew each time: a window can be

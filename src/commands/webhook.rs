@@ -42,15 +42,9 @@ pub fn run(cfg: &Config, out: &Output, c: &WebhookCommand) -> Result<ExitCode> {
 
 /// The first line of the secret file.
 fn secret(path: &std::path::Path) -> Result<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        UsageError(format!(
-            "--secret-file: cannot read {}: {e}",
-            path.display()
-        ))
-    })?;
-    let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
-    if first.is_empty() {
-        return Err(UsageError(format!("--secret-file: {} is empty", path.display())).into());
-    }
-    Ok(first.to_string())
+    crate::config::first_line(
+        path,
+        |e| format!("--secret-file: cannot read {}: {e}", path.display()),
+        || format!("--secret-file: {} is empty", path.display()),
+    )
 }
