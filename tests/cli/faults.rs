@@ -1043,14 +1043,19 @@ fn a_consumer_killed_between_its_line_and_its_ack_leaves_the_task_done() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Its line is written once its claim is marked delivered; nobody reads it yet.
+    // Its line is written once its claim is marked delivered (the mark comes first, then the
+    // write): wait for both, the line as bytes waiting in the pipe that nobody reads yet.
+    let pipe = std::os::fd::AsRawFd::as_raw_fd(first.stdout.as_ref().unwrap());
     wait_until(Duration::from_secs(20), "the line of t0 written", || {
         let claim: Option<String> = redis::cmd("HGET")
             .arg(k.claims())
             .arg("t0")
             .query(&mut c)
             .unwrap();
-        claim.is_some_and(|v| v.contains("|="))
+        let mut unread: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int, into a local, for a pipe's reading end we own.
+        let r = unsafe { libc::ioctl(pipe, libc::FIONREAD, &mut unread) };
+        claim.is_some_and(|v| v.contains("|=")) && r == 0 && unread > 0
     });
     first.kill().unwrap();
     first.wait().unwrap();
