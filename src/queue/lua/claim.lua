@@ -21,7 +21,7 @@ local out = { now, 0, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
-local pruned_at, recover_at, aging, ctl_flag = checks_read()
+local pruned_at, recover_at, aging, ctl_flag, flags = checks_read()
 -- controls (issue 13): a queue without controls is claimed by this script alone, with the keys
 -- of the first CORE_KEYS rows of the layout (keys.rs); once it has some, the claim needs
 -- controls.lua and every key, and says so before it changes anything, for the caller to send
@@ -233,7 +233,7 @@ end
 local field, value = count(now_s, n_done + n_delivered, 0)
 local pruned = prune_consumers(pruned_at, now)
 local moved = checks_moved or pruned ~= pruned_at
-stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag)
+stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag, flags)
 -- The next claims may go as claim_fast.lua until a lease, retry, due time or expiry may be due
 -- or the consumers are due a prune, while aging is off and the queue has no controls.
 if aging == 0 and ctl_flag == 0 then

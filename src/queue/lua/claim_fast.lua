@@ -14,7 +14,7 @@
 local want, token, consumer, max_att = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 receipt_of = ARGV[7]
 local now, now_s = now_ms()
-local pruned_at, recover_at, aging, ctl_flag = checks_read()
+local pruned_at, recover_at, aging, ctl_flag, flags = checks_read()
 local fast_until = math.min(recover_at, pruned_at + PRUNE_EVERY_MS)
 local function full(why)
   return redis.error_reply(ERR_FULL .. ' ' .. why)
@@ -141,6 +141,6 @@ if ARGV[8] ~= '' then
   seen(consumer, now_s, n_ack + tonumber(ARGV[8]))
 end
 local field, value = count(now_s, n_ack, 0)
-stats_write(field, value, pruned_at, recover, aging, ctl_flag)
+stats_write(field, value, pruned_at, recover, aging, ctl_flag, flags)
 out[5] = fast_until
 return out

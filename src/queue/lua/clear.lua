@@ -54,7 +54,7 @@ for _, k in ipairs(LIMITED) do
 end
 redis.call('UNLINK', unpack(sets))
 if C.controlled() then
-  local pruned_at, recover_at, aging = checks_read()
-  stats_write(nil, nil, pruned_at, recover_at, aging, C.flag())
+  local pruned_at, recover_at, aging, _, flags = checks_read()
+  stats_write(nil, nil, pruned_at, recover_at, aging, C.flag(), flags)
 end
 return out

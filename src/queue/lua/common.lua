@@ -505,7 +505,10 @@ end
 -- while aging is on, "|aging ms" (one read per claim; HGET only, so the README's ACL line stays
 -- as it is; a setting a claim must see, such as aging, rides here so that a queue without it
 -- costs no extra read). While the controls hash holds anything (a pause, a limit, a line of a
--- limited type), "|aging ms|1" (controls, issue 13).
+-- limited type), "|aging ms|1" (controls, issue 13). A feature a claim must see that is not a
+-- number (events, groups, flows) is a letter of a fifth field, "|aging ms|0 or 1|letters",
+-- 'flags' below: set by the first script that turns it on, read by every claim in the same HGET,
+-- and carried through by every writer of the field, so that no writer drops another's letter.
 -- Recovery looks at the in-flight, delayed, scheduled and expires sets; 'recover at' lets a
 -- claim skip them all while nothing can be due: it is at or before the first lease deadline,
 -- retry time, due time and expiry deadline (every script that adds to one of the sets lowers
@@ -513,19 +516,21 @@ end
 -- prune_consumers. 'aging' is the step of `rpq aging` (aging.lua), 0 or missing when off.
 local NEVER = 1000000000000000
 
--- pruned at, recover at, aging and the controls flag (1: the controls hash holds something) as
--- stored, 0 when missing
+-- pruned at, recover at, aging, the controls flag (1: the controls hash holds something) and
+-- the flags (letters, '' when none) as stored, 0 when missing
 local function checks_read()
   local v = redis.call('HGET', K_STATS, 'checks') or ''
-  local p, r, a, c = string.match(v, '^(%d+)|(%d+)|?(%d*)|?(%d*)$')
-  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0, c == '1' and 1 or 0
+  local p, r, a, c, f = string.match(v, '^(%d+)|(%d+)|?(%d*)|?(%d*)|?(%a*)$')
+  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0, c == '1' and 1 or 0, f or ''
 end
 
 -- One HSET of the stats hash: the ring slot from count (field may be nil) and the checks
--- (aging and the controls flag as read, so that no writer drops them).
-local function stats_write(field, value, pruned_at, recover_at, aging, ctl_flag)
+-- (aging, the controls flag and the flags as read, so that no writer drops them).
+local function stats_write(field, value, pruned_at, recover_at, aging, ctl_flag, flags)
   local checks = recover_at and string.format('%d|%d', pruned_at, recover_at)
-  if checks and ctl_flag == 1 then
+  if checks and flags and flags ~= '' then
+    checks = checks .. string.format('|%d|%d|%s', aging or 0, ctl_flag or 0, flags)
+  elseif checks and ctl_flag == 1 then
     checks = checks .. string.format('|%d|1', aging or 0)
   elseif checks and aging and aging > 0 then
     checks = checks .. string.format('|%d', aging)
@@ -542,9 +547,9 @@ end
 -- A lease or retry is due at `at`, set by a script other than claim: no claim may skip recovery
 -- from then on.
 local function recover_by(at)
-  local pruned_at, recover_at, aging, ctl_flag = checks_read()
+  local pruned_at, recover_at, aging, ctl_flag, flags = checks_read()
   if at < recover_at then
-    stats_write(nil, nil, pruned_at, at, aging, ctl_flag)
+    stats_write(nil, nil, pruned_at, at, aging, ctl_flag, flags)
   end
 end
 

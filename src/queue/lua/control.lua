@@ -17,7 +17,7 @@ local op = ARGV[1]
 local now = now_ms()
 local C = ctl()
 local LIMITED, K_CONTROLS, K_HELD = C.LIMITED, C.K_CONTROLS, C.K_HELD
-local pruned_at, recover_at, aging = checks_read()
+local pruned_at, recover_at, aging, _, flags = checks_read()
 
 -- The line of type `enc`: the one named for it, or (`new`) the first free one; nil if none.
 local function line_of(enc, new)
@@ -60,7 +60,7 @@ local function wake_all()
 end
 
 local function done(reply)
-  stats_write(nil, nil, pruned_at, recover_at, aging, C.flag())
+  stats_write(nil, nil, pruned_at, recover_at, aging, C.flag(), flags)
   return reply
 end
 
