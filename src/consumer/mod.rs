@@ -481,13 +481,22 @@ impl<'a> Consumer<'a> {
     /// A claim found nothing: when to look again (`next_look`), and for a drain whether it is
     /// over. The idle wait itself is `wait`'s.
     fn nothing_claimed(&mut self, reply: &ClaimReply) {
-        // controls (issue 13): tasks held back by a pause or a limit are still waiting, so a
-        // drain waits for them too; a pause is said once, as it keeps the consumer idle.
-        if self.o.drain && reply.next_retry.is_none() && reply.held.is_none() {
+        // controls (issue 13): tasks held back by a limit or a pause with an end are still
+        // waiting, so a drain waits for them too; a pause without an end would keep it for ever
+        // (only a person ends it), so the drain ends there, saying what it leaves. A pause is
+        // said once, as it keeps the consumer idle.
+        let paused = reply.held.is_some_and(|h| h.by == HeldBy::Paused);
+        let open_pause = paused && reply.held.is_some_and(|h| h.until.is_none());
+        if self.o.drain && reply.next_retry.is_none() && (reply.held.is_none() || open_pause) {
+            if open_pause {
+                note(&format!(
+                    "queue '{}' is paused; the drain ends with its paused tasks waiting",
+                    self.q.name()
+                ));
+            }
             self.drained = true;
             return;
         }
-        let paused = reply.held.is_some_and(|h| h.by == HeldBy::Paused);
         if paused && !self.paused_said {
             note(&format!(
                 "queue '{}' is paused; {} waits for `rpq resume`",

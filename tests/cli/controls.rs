@@ -157,6 +157,47 @@ fn a_pause_for_a_while_ends_by_itself_on_the_servers_clock() {
         .stdout(predicates::str::contains(r#""paused":[]"#));
 }
 
+/// A drain meets a pause: one with an end is waited for (its tasks come due), one without would
+/// keep the drain for ever, so the drain takes what it may and ends, saying what it leaves.
+#[test]
+fn a_drain_waits_out_a_pause_with_an_end_and_stops_at_one_without() {
+    let r = redis();
+    push_lines(&r, "default", &lines([1, 3]));
+    rpq(&r)
+        .args(["pause", "--priority", "3"])
+        .assert()
+        .success();
+    let out = rpq(&r)
+        .args(["--json", "consume", "--drain"])
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .success();
+    let done = ndjson(&out.get_output().stdout);
+    assert_eq!(done.len(), 1, "{done:?}");
+    assert_eq!(done[0]["priority"], 1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("queue 'default' is paused; the drain ends with its paused tasks waiting"),
+        "{err}"
+    );
+    assert_eq!(stats_json(&r, "default")["waiting"], 1);
+
+    // Paused for a while instead: the drain waits for its end and takes the task.
+    rpq(&r).args(["resume"]).assert().success();
+    rpq(&r)
+        .args(["pause", "--priority", "3", "--for", "1s"])
+        .assert()
+        .success();
+    let done = json_lines(
+        rpq(&r)
+            .args(["--json", "consume", "--drain"])
+            .timeout(Duration::from_secs(20)),
+    );
+    assert_eq!(done.len(), 1, "{done:?}");
+    assert_eq!(done[0]["priority"], 3);
+    assert_eq!(stats_json(&r, "default")["waiting"], 0);
+}
+
 #[test]
 fn a_lease_that_runs_out_while_paused_comes_back_and_waits() {
     let r = redis();
