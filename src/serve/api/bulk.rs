@@ -92,9 +92,14 @@ pub async fn bulk(
             };
             Which::Filter(state, f.kind.filter(|k| !k.is_empty()), p)
         }
-        _ => {
+        (Some(_), Some(_)) => {
             return Err(bad(
                 "name the tasks ({\"ids\": [...]}) or a filter ({\"filter\": {\"state\": ...}}), not both",
+            ))
+        }
+        (None, None) => {
+            return Err(bad(
+                "name the tasks ({\"ids\": [...]}) or a filter ({\"filter\": {\"state\": ...}})",
             ))
         }
     };

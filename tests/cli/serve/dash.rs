@@ -207,6 +207,18 @@ fn serve_bulk_retry_of_500_dead_tasks_filtered_by_type_moves_exactly_those() {
     ] {
         s.post("/api/queues/bulk/bulk", &bad).expect(400);
     }
+    // Neither ids nor a filter, or both: each said as it is.
+    let said = |body: Value| {
+        s.post("/api/queues/bulk/bulk", &body).expect(400).json()["error"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(!said(json!({"action": "cancel"})).contains("not both"));
+    assert!(
+        said(json!({"action": "cancel", "ids": ["a-3"], "filter": {"state": "waiting"}}))
+            .ends_with("not both")
+    );
     assert_eq!(ids("waiting").len(), 498);
     s.post(
         "/api/queues/nope/bulk",
