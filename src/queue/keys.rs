@@ -445,6 +445,12 @@ pub fn webhook_state(name: &str) -> String {
     key(name, WEBHOOK_STATE_SUFFIX)
 }
 
+/// The lock of a webhook's delivery (the `serve` that holds it is the one that sends), which
+/// lives only while its holder renews it.
+pub fn webhook_lock(name: &str, id: &str) -> String {
+    key(name, &format!("{WEBHOOK_STATE_SUFFIX}:lock:{id}"))
+}
+
 /// The list idle consumers of a sharded queue block on besides shard 0's own wake list: a
 /// push to any other shard adds a marker here too (same hash tag as shard 0, so one BLPOP can
 /// wait on both, also on Redis Cluster).

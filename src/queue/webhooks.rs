@@ -9,6 +9,14 @@ use super::Queue;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+static HOLD: LazyLock<(String, String)> = LazyLock::new(|| {
+    let src = include_str!("lua/webhook_hold.lua").to_string();
+    let hash = redis::Script::new(&src).get_hash().to_string();
+    (src, hash)
+});
 
 /// The one consumer name `rpq serve` reads a webhook's group as: a restarted `serve` finds the
 /// events the last one read and did not deliver in its own pending list.
@@ -272,6 +280,36 @@ impl Queue {
             .arg(serde_json::to_string(state).expect("a state serializes"))
             .exec(&mut self.conn)
             .with_context(|| format!("recording a delivery of webhook {}", hook.id))
+    }
+
+    /// Whether `holder` (one `serve`) delivers `hook` for the next `life`: takes the webhook's
+    /// lock when it is free, extends it when it is `holder`'s own. Two `serve`s on one queue
+    /// would otherwise read one group as one consumer, each sending part of the events, and a
+    /// task's `done` could reach the receiver before its `pushed`. A `life` of zero lets go of
+    /// the lock when it is `holder`'s.
+    pub fn webhook_hold(&mut self, hook: &Webhook, holder: &str, life: Duration) -> Result<bool> {
+        let (src, hash) = &*HOLD;
+        let key = keys::webhook_lock(&self.name, &hook.id);
+        let life_ms = life.as_millis() as u64;
+        let run = |conn: &mut crate::conn::Conn, eval: bool| {
+            redis::cmd(if eval { "EVAL" } else { "EVALSHA" })
+                .arg(if eval { src } else { hash })
+                .arg(1)
+                .arg(&key)
+                .arg(holder)
+                .arg(life_ms)
+                .query::<i64>(conn)
+        };
+        let reply = match run(&mut self.conn, false) {
+            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+                run(&mut self.conn, true)
+            }
+            other => other,
+        };
+        let held = reply
+            .map_err(|e| self.explain(0, e, "EVALSHA"))
+            .with_context(|| format!("holding the delivery of webhook {}", hook.id))?;
+        Ok(held == 1)
     }
 
     /// The group is gone (its stream was deleted by `events --disable`, or the webhook was

@@ -30,6 +30,11 @@ const BACKOFF_MAX: Duration = Duration::from_secs(60);
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// Events read a call.
 const BATCH: usize = 100;
+/// How long a `serve`'s hold on a webhook's delivery lasts unless renewed: longer than the
+/// longest time between two renewals (a request's `TIMEOUT`; a backoff's wait is slept a
+/// `BLOCK` at a time, renewing), so that a held webhook is never taken over while its holder
+/// lives, and a `serve` killed -9 hands it on after this at most (a stopped one at once).
+const HOLD_FOR: Duration = Duration::from_secs(15);
 
 /// The header that carries the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>` of
 /// `"<t>.<body>"`.
@@ -104,6 +109,7 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
     // The events read before a restart and not acknowledged come first.
     let mut pending = true;
     let mut state: Option<Delivery> = None;
+    let holder = crate::consumer::default_name();
     let going = || alive.load(Ordering::Relaxed) && !sd.stop_requested();
     while going() {
         let conn = match &mut q {
@@ -116,6 +122,21 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
                 }
             },
         };
+        // One `serve` at a time sends a webhook's events; another waits, and when its turn
+        // comes reads what the last holder left unacknowledged first, and its state afresh.
+        match conn.webhook_hold(&hook, &holder, HOLD_FOR) {
+            Ok(true) => {}
+            Ok(false) => {
+                (pending, state) = (true, None);
+                sd.sleep(BLOCK);
+                continue;
+            }
+            Err(_) => {
+                q = None;
+                sd.sleep(BLOCK);
+                continue;
+            }
+        }
         let st = match &mut state {
             Some(s) => s,
             None => match conn.webhooks() {
@@ -162,7 +183,14 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
                 continue;
             }
             let mut wait = BACKOFF;
+            let mut held = true;
             loop {
+                // Renewed before every request: a slow receiver must not let the hold lapse
+                // while this serve is still sending.
+                if !matches!(conn.webhook_hold(&hook, &holder, HOLD_FOR), Ok(true)) {
+                    held = false;
+                    break;
+                }
                 match send(&agent, &cfg.queue, &hook, e) {
                     Sent::Ok(status) => {
                         st.delivered += 1;
@@ -193,13 +221,29 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
                         st.failures += 1;
                         st.last_error = Some(why);
                         let _ = conn.webhook_state(&hook, st);
-                        if !alive.load(Ordering::Relaxed) || !sd.sleep(wait) {
-                            // Not acknowledged: the next `serve` sends it again.
-                            return;
+                        let until = std::time::Instant::now() + wait;
+                        loop {
+                            let left = until.saturating_duration_since(std::time::Instant::now());
+                            if left.is_zero() {
+                                break;
+                            }
+                            if !going() || !sd.sleep(left.min(BLOCK)) {
+                                // Not acknowledged: the next holder sends it again.
+                                let _ = conn.webhook_hold(&hook, &holder, Duration::ZERO);
+                                return;
+                            }
+                            if !matches!(conn.webhook_hold(&hook, &holder, HOLD_FOR), Ok(true)) {
+                                break;
+                            }
                         }
                         wait = (wait * 2).min(BACKOFF_MAX);
                     }
                 }
+            }
+            if !held {
+                // Not sent, not acknowledged: read again from the pending list once held.
+                (pending, state) = (true, None);
+                break;
             }
             st.last_event_id = Some(e.event_id.clone());
             st.last_at_ms = Some(chrono::Utc::now().timestamp_millis());
@@ -209,6 +253,10 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
                 break;
             }
         }
+    }
+    // A stopped `serve` hands the webhook on at once, not after `HOLD_FOR`.
+    if let Some(c) = &mut q {
+        let _ = c.webhook_hold(&hook, &holder, Duration::ZERO);
     }
 }
 

@@ -227,8 +227,9 @@ fn a_webhook_misses_nothing_across_a_kill_9_of_serve() {
     drop(first); // SIGKILL
     let got_before = rx.requests().len();
     assert!(got_before < 30, "all delivered before the kill");
+    // The killed serve's hold on the webhook lapses first (15 s at most).
     let _second = Serve::start(&r, &[]);
-    rx.wait_for(Duration::from_secs(30), "every event", |q| {
+    rx.wait_for(Duration::from_secs(60), "every event", |q| {
         let seen: std::collections::HashSet<String> = q
             .iter()
             .filter_map(|r| r.header("x-rpq-event-id").map(String::from))
@@ -244,6 +245,69 @@ fn a_webhook_misses_nothing_across_a_kill_9_of_serve() {
         }
     }
     assert_eq!(firsts, ids);
+}
+
+/// The events of the request arrivals, first arrival of each, in order.
+fn first_arrivals(rx: &Receiver) -> Vec<String> {
+    let mut firsts: Vec<String> = vec![];
+    for q in rx.requests() {
+        let id = q.header("x-rpq-event-id").unwrap().to_string();
+        if !firsts.contains(&id) {
+            firsts.push(id);
+        }
+    }
+    firsts
+}
+
+/// Two `serve`s on one queue: one of them sends a webhook's events, never both at once (each
+/// would read part of the group and a task's `done` could overtake its `pushed`); when it is
+/// killed -9 the other takes over, in order, missing nothing.
+#[test]
+fn two_serves_send_a_webhook_one_at_a_time_in_order() {
+    let r = redis();
+    let mut c = conn(&r);
+    let rx = Receiver::slow(&[200], Duration::from_millis(60));
+    enable(&r);
+    rpq(&r)
+        .args(["webhook", "add", &rx.url("/")])
+        .assert()
+        .success();
+    let a = Serve::start(&r, &[]);
+    let b = Serve::start(&r, &[]);
+    // Events come one by one while both wait on the group, so that two readers would split them.
+    let mut ids = vec![];
+    for i in 0..20 {
+        ids.push(xadd(&mut c, "default", "pushed", &format!("t{i}")));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    rx.wait_for(Duration::from_secs(30), "every event", |q| q.len() >= 20);
+    assert_eq!(rx.most_at_once(), 1, "two requests of one webhook at once");
+    assert_eq!(first_arrivals(&rx), ids);
+    // The sender is killed: the other one carries on after its hold lapses.
+    let holder: String = redis::cmd("GET")
+        .arg(format!(
+            "rpq:{{default}}:webhooks:state:lock:{}",
+            json_lines(rpq(&r).args(["--json", "webhook", "list"]))[0]["id"]
+                .as_str()
+                .unwrap()
+        ))
+        .query(&mut c)
+        .unwrap();
+    let (killed, _kept) = if holder.ends_with(&a.pid().to_string()) {
+        (a, b)
+    } else {
+        assert!(holder.ends_with(&b.pid().to_string()), "{holder}");
+        (b, a)
+    };
+    drop(killed); // SIGKILL
+    for i in 20..30 {
+        ids.push(xadd(&mut c, "default", "pushed", &format!("t{i}")));
+    }
+    rx.wait_for(Duration::from_secs(60), "the events after the kill", |q| {
+        q.len() >= 30
+    });
+    assert_eq!(first_arrivals(&rx), ids);
+    assert_eq!(rx.most_at_once(), 1);
 }
 
 /// `GET /api/queues/{q}/events` is server-sent events: after `Last-Event-ID`, then what comes,

@@ -34,6 +34,9 @@ struct State {
     requests: Vec<Request>,
     answered: usize,
     delay: Duration,
+    /// Requests being answered now, and the most there ever were at once.
+    open: usize,
+    most_open: usize,
 }
 
 pub struct Receiver {
@@ -71,6 +74,11 @@ impl Receiver {
 
     pub fn requests(&self) -> Vec<Request> {
         self.state.lock().unwrap().requests.clone()
+    }
+
+    /// The most requests it was ever answering at once.
+    pub fn most_at_once(&self) -> usize {
+        self.state.lock().unwrap().most_open
     }
 
     /// Waits until `cond` holds for the requests so far, or panics after `limit`.
@@ -117,10 +125,16 @@ fn serve(conn: TcpStream, st: &Mutex<State>, script: &[u16]) {
         if r.read_exact(&mut body).is_err() {
             return;
         }
-        let delay = st.lock().unwrap().delay;
+        let delay = {
+            let mut s = st.lock().unwrap();
+            s.open += 1;
+            s.most_open = s.most_open.max(s.open);
+            s.delay
+        };
         std::thread::sleep(delay);
         let status = {
             let mut s = st.lock().unwrap();
+            s.open -= 1;
             s.requests.push(Request {
                 method,
                 path,
