@@ -9,6 +9,7 @@
 //! It opens no `Queue`: a queue of layout 1 is exactly what `Queue::open` refuses.
 
 use super::keys;
+use super::script::{self, Lua};
 use super::types::State;
 use crate::conn::{self, Conn};
 use anyhow::{bail, Context, Result};
@@ -196,30 +197,24 @@ impl Migrated {
     }
 }
 
-struct Lua {
-    src: String,
-    hash: String,
+fn lua(name: &'static str, body: &str) -> Lua {
+    let src = [
+        &format!("local RECORDS = {RECORDS}"),
+        include_str!("lua/migrate.lua"),
+        body,
+    ]
+    .join("\n");
+    Lua::standalone(name, src)
 }
 
-impl Lua {
-    fn new(body: &str) -> Lua {
-        let src = [
-            &format!("local RECORDS = {RECORDS}"),
-            include_str!("lua/migrate.lua"),
-            body,
-        ]
-        .join("\n");
-        Lua {
-            hash: redis::Script::new(&src).get_hash().to_string(),
-            src,
-        }
-    }
-}
-
-static MARK: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_mark.lua")));
-static MOVE: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_move.lua")));
-static LEASES: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_leases.lua")));
-static FINISH: LazyLock<Lua> = LazyLock::new(|| Lua::new(include_str!("lua/migrate_finish.lua")));
+static MARK: LazyLock<Lua> =
+    LazyLock::new(|| lua("migrate_mark", include_str!("lua/migrate_mark.lua")));
+static MOVE: LazyLock<Lua> =
+    LazyLock::new(|| lua("migrate_move", include_str!("lua/migrate_move.lua")));
+static LEASES: LazyLock<Lua> =
+    LazyLock::new(|| lua("migrate_leases", include_str!("lua/migrate_leases.lua")));
+static FINISH: LazyLock<Lua> =
+    LazyLock::new(|| lua("migrate_finish", include_str!("lua/migrate_finish.lua")));
 
 fn key(tag: &str, suffix: &str) -> String {
     format!("rpq:{{{tag}}}:{suffix}")
@@ -564,23 +559,10 @@ fn dry_run(
     Ok(done)
 }
 
-/// One script call: EVALSHA, then EVAL with the source on NOSCRIPT.
+/// One script call, errors explained.
 fn run(conn: &mut Conn, lua: &Lua, keys: &[String], args: &[String]) -> Result<Value> {
-    let cmd = |by_source: bool| {
-        let mut c = redis::cmd(if by_source { "EVAL" } else { "EVALSHA" });
-        c.arg(if by_source { &lua.src } else { &lua.hash })
-            .arg(keys.len())
-            .arg(keys)
-            .arg(args);
-        c
-    };
-    let reply = match cmd(false).query::<Value>(conn) {
-        Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
-            cmd(true).query::<Value>(conn)
-        }
-        other => other,
-    };
-    reply.map_err(|e| conn::refused(&e, "EVALSHA").unwrap_or_else(|| conn::describe(e)))
+    script::run(conn, lua, keys, &args)
+        .map_err(|e| conn::refused(&e, "EVALSHA").unwrap_or_else(|| conn::describe(e)))
 }
 
 fn ints(v: Result<Value>) -> Result<Vec<u64>> {

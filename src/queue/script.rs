@@ -31,6 +31,32 @@ impl Lua {
     }
 }
 
+impl Lua {
+    /// A script loaded on its own, without the prelude: it names only the keys it is given
+    /// (a consumer's report, a webhook's lock, the migration's steps).
+    pub fn standalone(name: &'static str, src: String) -> Lua {
+        Lua {
+            name,
+            hash: Script::new(&src).get_hash().to_string(),
+            src,
+        }
+    }
+}
+
+/// One call of `script` with `keys`: EVALSHA, then EVAL with the source on NOSCRIPT (a
+/// restarted server, a promoted replica, SCRIPT FLUSH), which also caches it on that node.
+pub fn run<T: redis::FromRedisValue, A: redis::ToRedisArgs>(
+    conn: &mut Conn,
+    script: &Lua,
+    keys: &[String],
+    args: &A,
+) -> redis::RedisResult<T> {
+    match script.cmd(false, keys, args).query::<T>(conn) {
+        Err(e) if is_noscript(&e) => script.cmd(true, keys, args).query::<T>(conn),
+        other => other,
+    }
+}
+
 macro_rules! script {
     ($file:literal) => {
         LazyLock::new(|| {
@@ -594,12 +620,7 @@ impl Queue {
             joined = [base, extra].concat();
             &joined
         };
-        match script.cmd(false, keys, args).query::<Value>(&mut self.conn) {
-            Err(e) if is_noscript(&e) => {
-                script.cmd(true, keys, args).query::<Value>(&mut self.conn)
-            }
-            other => other,
-        }
+        run(&mut self.conn, script, keys, args)
     }
 
     /// Plain commands in one round trip per node (`pipeline`), errors explained.

@@ -11,6 +11,7 @@
 //! hashes expire.
 
 use super::keys;
+use super::script::{self, Lua};
 use super::stored::Field;
 use super::{ListQuery, Queue, State, TaskInfo};
 use crate::task::ms_to_time;
@@ -44,11 +45,8 @@ pub const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// How long a minute's hash of done and failed counts lives: the minute and the next two.
 const MINUTE_TTL_S: u64 = 180;
 
-static REPORT: LazyLock<(String, String)> = LazyLock::new(|| {
-    let src = include_str!("lua/report.lua").to_string();
-    let hash = redis::Script::new(&src).get_hash().to_string();
-    (src, hash)
-});
+static REPORT: LazyLock<Lua> =
+    LazyLock::new(|| Lua::standalone("report", include_str!("lua/report.lua").to_string()));
 
 /// What a consumer says of itself, as stored (JSON) and as the API shows it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -325,21 +323,7 @@ impl Queue {
             args.push(f);
             args.push(n.to_string());
         }
-        let (src, hash) = &*REPORT;
-        let run = |conn: &mut crate::conn::Conn, eval: bool| {
-            let mut c = redis::cmd(if eval { "EVAL" } else { "EVALSHA" });
-            c.arg(if eval { src } else { hash })
-                .arg(keys.len())
-                .arg(&keys)
-                .arg(&args);
-            c.query::<i64>(conn)
-        };
-        let reply = match run(&mut self.conn, false) {
-            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
-                run(&mut self.conn, true)
-            }
-            other => other,
-        };
+        let reply = script::run::<i64, _>(&mut self.conn, &REPORT, &keys, &args);
         let written = reply
             .map_err(|e| self.explain(0, e, "EVALSHA"))
             .with_context(|| format!("reporting on queue '{}'", self.name))?;

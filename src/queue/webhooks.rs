@@ -5,6 +5,7 @@
 
 use super::events::{Event, EVENTS};
 use super::keys;
+use super::script::{self, Lua};
 use super::Queue;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -12,10 +13,11 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-static HOLD: LazyLock<(String, String)> = LazyLock::new(|| {
-    let src = include_str!("lua/webhook_hold.lua").to_string();
-    let hash = redis::Script::new(&src).get_hash().to_string();
-    (src, hash)
+static HOLD: LazyLock<Lua> = LazyLock::new(|| {
+    Lua::standalone(
+        "webhook_hold",
+        include_str!("lua/webhook_hold.lua").to_string(),
+    )
 });
 
 /// The one consumer name `rpq serve` reads a webhook's group as: a restarted `serve` finds the
@@ -288,24 +290,9 @@ impl Queue {
     /// task's `done` could reach the receiver before its `pushed`. A `life` of zero lets go of
     /// the lock when it is `holder`'s.
     pub fn webhook_hold(&mut self, hook: &Webhook, holder: &str, life: Duration) -> Result<bool> {
-        let (src, hash) = &*HOLD;
-        let key = keys::webhook_lock(&self.name, &hook.id);
-        let life_ms = life.as_millis() as u64;
-        let run = |conn: &mut crate::conn::Conn, eval: bool| {
-            redis::cmd(if eval { "EVAL" } else { "EVALSHA" })
-                .arg(if eval { src } else { hash })
-                .arg(1)
-                .arg(&key)
-                .arg(holder)
-                .arg(life_ms)
-                .query::<i64>(conn)
-        };
-        let reply = match run(&mut self.conn, false) {
-            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
-                run(&mut self.conn, true)
-            }
-            other => other,
-        };
+        let key = [keys::webhook_lock(&self.name, &hook.id)];
+        let args = (holder, life.as_millis() as u64);
+        let reply = script::run::<i64, _>(&mut self.conn, &HOLD, &key, &args);
         let held = reply
             .map_err(|e| self.explain(0, e, "EVALSHA"))
             .with_context(|| format!("holding the delivery of webhook {}", hook.id))?;

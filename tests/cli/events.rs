@@ -237,14 +237,7 @@ fn a_webhook_misses_nothing_across_a_kill_9_of_serve() {
         ids.iter().all(|id| seen.contains(id))
     });
     // In order: the first arrival of each event follows the stream's order.
-    let mut firsts: Vec<String> = vec![];
-    for q in rx.requests() {
-        let id = q.header("x-rpq-event-id").unwrap().to_string();
-        if !firsts.contains(&id) {
-            firsts.push(id);
-        }
-    }
-    assert_eq!(firsts, ids);
+    assert_eq!(first_arrivals(&rx), ids);
 }
 
 /// The events of the request arrivals, first arrival of each, in order.
