@@ -6,11 +6,14 @@
 //! (passed on to rpq's, its last lines kept as the reason when it dies). Both readers post to
 //! the engine's channel; the engine decides what a death or a bad line costs the tasks held.
 
+use super::control::Handle;
 use super::guard::pidfd_open;
 use super::handler::{kill_group, set_nonblocking, shell, TAIL_BYTES};
+use super::pipe_ctl::{Feed, Talk};
 use crate::log::Relay;
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::process::{Child, ChildStdin, Stdio};
@@ -77,25 +80,23 @@ pub struct PipeProc {
     /// Readable once it has exited (taken while it surely lives: at its start), for `close`.
     pub pidfd: Option<OwnedFd>,
     /// Its stdin (non-blocking), written by the engine's thread while it takes what is written
-    /// (almost always: a line is small and the handler reads); the writer thread has a copy.
-    stdin: Option<Arc<ChildStdin>>,
-    /// What did not fit goes to the writer thread, which waits for the handler to read it;
-    /// dropping this closes stdin once that thread has written what it has.
-    writer: Option<Sender<Vec<u8>>>,
-    /// Lines given to the writer thread and not yet all written: while there are any, new
-    /// ones go behind them, so lines never interleave.
-    queued: Arc<AtomicUsize>,
+    /// (almost always: a line is small and the handler reads), and by its reader (replies to
+    /// ctl lines); what did not fit goes to the writer thread, which waits for it to read.
+    feed: Arc<Feed>,
+    /// Issue 25: the tasks it holds, for its ctl lines (`pipe_ctl.rs`).
+    talk: Arc<Talk>,
 }
 
 impl PipeProc {
     /// Starts CMD for slot `slot`, its `gen`-th start; what it answers and how it ends is
-    /// posted to `events` as `Piped::Answer` and `Piped::Broken`, tagged with both.
+    /// posted to `events` as `Piped::Answer` and `Piped::Broken`, tagged with both; its ctl
+    /// lines go to `ctl`.
     pub fn start<E: From<Piped> + Send + 'static>(
         command: &str,
         queue: &str,
-        slot: usize,
-        gen: u64,
+        (slot, gen): (usize, u64),
         events: Sender<E>,
+        ctl: Option<Handle>,
     ) -> std::io::Result<PipeProc> {
         let mut child = shell(command, queue)
             .stdin(Stdio::piped())
@@ -110,7 +111,14 @@ impl PipeProc {
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = mpsc::channel::<Vec<u8>>();
         let queued = Arc::new(AtomicUsize::new(0));
-        let (w, q) = (Arc::clone(&stdin), Arc::clone(&queued));
+        let feed = Arc::new(Feed::new(Arc::clone(&stdin), tx, Arc::clone(&queued)));
+        let talk = Arc::new(Talk {
+            slot,
+            handle: ctl,
+            held: Mutex::new(HashMap::new()),
+            feed: Arc::clone(&feed),
+        });
+        let (w, q) = (stdin, queued);
         std::thread::Builder::new()
             .name(format!("pipe-{slot}-in"))
             .spawn(move || {
@@ -140,55 +148,32 @@ impl PipeProc {
                     t.drain(..excess);
                 }
             })?;
+        let t = Arc::clone(&talk);
         std::thread::Builder::new()
             .name(format!("pipe-{slot}-out"))
-            .spawn(move || read_answers(stdout, child, (tail, errors), slot, gen, &events))?;
+            .spawn(move || read_answers(stdout, child, (tail, errors), (slot, gen), &events, &t))?;
         Ok(PipeProc {
             pgid,
             pidfd,
-            stdin: Some(stdin),
-            writer: Some(tx),
-            queued,
+            feed,
+            talk,
         })
     }
 
-    /// Hands it one task line: written at once when the pipe takes it, else (a handler that
-    /// does not read, a task larger than the pipe) what is left goes to the writer thread. A
-    /// handler that is gone just does not get it: its death is on its way to the engine,
-    /// which fails what it held.
-    pub fn send(&self, line: Vec<u8>) {
-        let (Some(stdin), Some(writer)) = (&self.stdin, &self.writer) else {
-            return;
-        };
-        let mut done = 0;
-        if self.queued.load(Ordering::SeqCst) == 0 {
-            while done < line.len() {
-                match (&**stdin).write(&line[done..]) {
-                    Ok(n) => done += n,
-                    Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                    Err(_) => return,
-                }
-            }
+    /// Hands it one task line (see `Feed::send`). A handler that is gone just does not get
+    /// it: its death is on its way to the engine, which fails what it held. `control`: the
+    /// task's secret, for its ctl lines.
+    pub fn send(&self, id: &str, control: Option<&(String, u64)>, line: Vec<u8>) {
+        if let Some((key, _)) = control {
+            self.talk.give(id, key.clone());
         }
-        if done < line.len() {
-            self.queued.fetch_add(1, Ordering::SeqCst);
-            let rest = if done == 0 {
-                line
-            } else {
-                line[done..].to_vec()
-            };
-            if writer.send(rest).is_err() {
-                self.queued.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
+        self.feed.send(line);
     }
 
     /// Its stdin's end, once it has been given what it was sent: a handler that reads to its
     /// end then exits by itself.
     pub fn close_stdin(&mut self) {
-        self.stdin = None;
-        self.writer = None;
+        self.feed.close();
     }
 
     pub fn kill(&self, sig: i32) {
@@ -224,9 +209,9 @@ fn read_answers<E: From<Piped>>(
     stdout: std::process::ChildStdout,
     mut child: Child,
     (tail, errors): (Arc<Mutex<Vec<u8>>>, JoinHandle<()>),
-    slot: usize,
-    gen: u64,
+    (slot, gen): (usize, u64),
     events: &Sender<E>,
+    talk: &Talk,
 ) {
     let mut r = BufReader::with_capacity(64 * 1024, stdout);
     let mut line = Vec::new();
@@ -242,11 +227,12 @@ fn read_answers<E: From<Piped>>(
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim();
-        if text.is_empty() {
+        if text.is_empty() || talk.line(text) {
             continue;
         }
         match serde_json::from_str::<Answer>(text) {
             Ok(answer) => {
+                talk.answered(&answer.id);
                 let _ = events.send(Piped::Answer { slot, gen, answer }.into());
             }
             Err(e) => {

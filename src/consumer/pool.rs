@@ -7,6 +7,7 @@
 //! restarts); the engine blocks on that channel, never on a child. The pool claims nothing and
 //! prints nothing but its handlers' restarts.
 
+use super::control::Handle;
 use super::handler::{Handler, HandlerResult, Run, KILL_GRACE};
 use super::heartbeat::CancelWatch;
 use super::pipe::{Answer, PipeProc, Piped};
@@ -166,6 +167,8 @@ struct Pipes {
     dying: Vec<(i32, Instant)>,
     /// Whether any handler has ever answered (restart backoff and the 126/127 rule).
     answered: bool,
+    /// Issue 25: where its handlers' ctl lines go.
+    ctl: Option<Handle>,
 }
 
 #[derive(Default)]
@@ -187,8 +190,9 @@ impl Pool {
         out: &Output,
         sd: &Shutdown,
         watch: CancelWatch,
-        control: Option<&std::path::Path>,
+        control: Option<&super::control::Control>,
     ) -> Pool {
+        let socket = control.and_then(|c| c.path());
         let n = o.concurrency.max(1);
         let stopping = Arc::new(AtomicBool::new(false));
         let kind = if let Some(cmd) = &o.pipe {
@@ -200,6 +204,7 @@ impl Pool {
                 slots: (0..n).map(|_| PipeSlot::default()).collect(),
                 dying: Vec::new(),
                 answered: false,
+                ctl: control.map(|c| c.handle()),
             };
             for i in 0..n {
                 p.start(i);
@@ -224,7 +229,7 @@ impl Pool {
                     .collect(),
             })
         } else if let Some(cmd) = &o.exec {
-            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, control));
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, socket));
             Kind::Exec(
                 (0..n)
                     .map(|slot| {
@@ -340,7 +345,8 @@ impl Pool {
                     .filter(|s| s.proc.is_some() && s.held.len() < depth)
                     .min_by_key(|s| s.held.len())?;
                 if let Some(proc) = &s.proc {
-                    proc.send(task_line(&run.claimed.task));
+                    let task = &run.claimed.task;
+                    proc.send(&task.id, run.control.as_ref(), task_line(task));
                 }
                 s.held.push(run);
                 None
@@ -686,7 +692,14 @@ impl Pipes {
         let s = &mut self.slots[slot];
         s.gen += 1;
         s.down_until = None;
-        match PipeProc::start(&self.command, &self.queue, slot, s.gen, self.events.clone()) {
+        let ctl = self.ctl.clone();
+        match PipeProc::start(
+            &self.command,
+            &self.queue,
+            (slot, s.gen),
+            self.events.clone(),
+            ctl,
+        ) {
             Ok(p) => s.proc = Some(p),
             Err(e) => {
                 s.failures += 1;

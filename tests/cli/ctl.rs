@@ -406,3 +406,271 @@ fn extend_holds_the_lease_past_what_the_heartbeat_gives() {
     let out = c.success(Duration::from_secs(30));
     assert_eq!(ndjson(&out)[0]["outcome"], "done");
 }
+
+// `--pipe` handlers: the same verbs as JSON lines on their stdout (docs/handlers.md).
+
+/// What every Python `--pipe` handler below shares: `say` a line, `ask` one with a `ref` and
+/// read its reply from stdin, `note` a value in a file of `$DIR`, `wait` for a file there.
+const PY_PIPE: &str = r#"
+import json, os, sys, time
+D = os.environ["DIR"]
+out = sys.stdout.buffer
+def raw(b):
+    out.write(b + b"\n"); out.flush()
+def say(o):
+    raw(json.dumps(o).encode())
+def reply(ref):
+    while True:
+        r = json.loads(sys.stdin.readline())
+        if r.get("ctl") == "reply":
+            assert r["ref"] == ref, r
+            return r
+def ask(o, ref=1):
+    o["ref"] = ref
+    say(o)
+    return reply(ref)
+def note(name, v):
+    with open(os.path.join(D, name), "a") as f:
+        f.write(json.dumps(v) + "\n")
+def wait(name):
+    for _ in range(3000):
+        if os.path.exists(os.path.join(D, name)):
+            return
+        time.sleep(0.01)
+def serve(handle):
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            return
+        handle(json.loads(line))
+"#;
+
+/// A consumer of `server` whose `--pipe` handler is the Python `body` after `PY_PIPE`.
+fn pipe_consumer(r: &rpq::server::RedisServer, body: &str, extra: &[&str]) -> Proc {
+    let path = r.dir().join("handler.py");
+    std::fs::write(&path, format!("{PY_PIPE}\n{body}")).unwrap();
+    Proc::spawn(
+        std_command()
+            .arg("--url")
+            .arg(r.url())
+            .args(["--json", "consume", "--pipe"])
+            .arg(format!("python3 {}", path.display()))
+            .args(extra)
+            .env("DIR", r.dir()),
+    )
+}
+
+fn notes(r: &rpq::server::RedisServer, name: &str) -> Vec<Value> {
+    ndjson(&std::fs::read(r.dir().join(name)).unwrap())
+}
+
+#[test]
+fn a_pipe_handler_uses_every_verb_through_lines_on_its_stdout() {
+    let r = redis();
+    push_one(&r, "all", "p1");
+    push_one(&r, "later", "l1");
+    let body = r#"
+def handle(t):
+    id = t["id"]
+    if t["type"] == "child":
+        return say({"id": id, "ok": True})
+    if t["type"] == "later":
+        say({"ctl": "retry-after", "id": id, "duration": "1h", "reason": "rate limited (429)"})
+        return say({"id": id, "ok": True})
+    say({"ctl": "progress", "id": id, "n": 40, "message": "half way"})
+    say({"ctl": "log", "id": id, "text": "one\ntwo"})
+    r = {}
+    r["get0"] = ask({"ctl": "checkpoint-get", "id": id, "key": "step"})
+    r["set"] = ask({"ctl": "checkpoint-set", "id": id, "key": "step", "value": "3"}, ref="s")
+    r["get"] = ask({"ctl": "checkpoint-get", "id": id, "key": "step"})
+    r["once1"] = ask({"ctl": "once", "id": id, "key": "email"})
+    r["once2"] = ask({"ctl": "once", "id": id, "key": "email"})
+    r["spawn"] = ask({"ctl": "spawn", "id": id, "task": {"type": "child", "payload": {"n": 1}}})
+    r["extend"] = ask({"ctl": "extend", "id": id, "duration": "10m"})
+    note("replies", r)
+    wait("go")
+    say({"id": id, "ok": True, "result": "fine"})
+serve(handle)
+"#;
+    let c = pipe_consumer(&r, body, &["--count", "3"]);
+    wait_file(&r.dir().join("replies"));
+    let replies = notes(&r, "replies").remove(0);
+    let ok = |k: &str| replies[k]["ok"] == json!(true);
+    assert!(
+        ok("get0") && replies["get0"]["value"].is_null(),
+        "{replies}"
+    );
+    assert!(ok("set") && replies["set"]["ref"] == "s", "{replies}");
+    assert_eq!(replies["get"]["value"], "3", "{replies}");
+    assert!(ok("once1") && !ok("once2"), "{replies}");
+    assert_eq!(replies["once2"]["error"], "already done in attempt 1");
+    let child = replies["spawn"]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{replies}"))
+        .to_string();
+    assert!(ok("extend"), "{replies}");
+    // Applied in order, before the replies after them: all there now.
+    let t = show(&r, "p1", true);
+    assert_eq!(t["progress"]["percent"], 40, "{t}");
+    assert_eq!(t["progress"]["message"], "half way");
+    assert_eq!(t["checkpoints"], json!({"step": "3"}));
+    assert_eq!(t["once"], json!({"email": 1}));
+    assert_eq!(t["children"][0]["id"], child.as_str(), "{t}");
+    let log: Vec<&Value> = t["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["text"])
+        .collect();
+    assert_eq!(log, [&json!("one"), &json!("two")]);
+    assert_eq!(crate::schema::breaches(&t), Vec::<String>::new());
+    std::fs::write(r.dir().join("go"), "").unwrap();
+    let out = ndjson(&c.success(Duration::from_secs(30)));
+    let outcome = |id: &str| {
+        let l = out
+            .iter()
+            .find(|l| l["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {out:?}"));
+        (
+            l["outcome"].as_str().unwrap().to_string(),
+            l["error"].clone(),
+        )
+    };
+    assert_eq!(outcome("p1").0, "done");
+    assert_eq!(
+        outcome(&child).0,
+        "done",
+        "the child was queued with the ack"
+    );
+    assert_eq!(outcome("l1"), ("retry".into(), json!("rate limited (429)")));
+    let t = show(&r, "l1", false);
+    let at = chrono::DateTime::parse_from_rfc3339(t["retry_at"].as_str().unwrap()).unwrap();
+    let left = at.signed_duration_since(chrono::Utc::now()).num_seconds();
+    assert!((3500..=3600).contains(&left), "due in an hour: {left}");
+    assert_eq!(ctl_keys(&r), Vec::<String>::new(), "gone with the task");
+}
+
+#[test]
+fn a_pipe_handler_whose_lease_may_be_lost_is_refused() {
+    let r = redis();
+    push_one(&r, "t", "f1");
+    let body = r#"
+def handle(t):
+    note("running", t["id"])
+    wait("go")
+    note("reply", ask({"ctl": "progress", "id": t["id"], "n": 10}))
+    say({"ctl": "progress", "id": t["id"], "n": 20})
+    note("said", 1)
+    say({"id": t["id"], "ok": False, "error": "refused"})
+serve(handle)
+"#;
+    let c = pipe_consumer(&r, body, &["--lease", "1s"]);
+    wait_file(&r.dir().join("running"));
+    let pid = r.pid().unwrap() as i32;
+    // SAFETY: kill(2) on the redis-server this test started and still owns.
+    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    // The freeze's length is the fault itself (past the 1 s lease), not a wait.
+    std::thread::sleep(Duration::from_millis(2500));
+    std::fs::write(r.dir().join("go"), "").unwrap();
+    let said = r.dir().join("said");
+    let answered = (0..3000).any(|_| {
+        std::thread::sleep(Duration::from_millis(10));
+        said.exists()
+    });
+    unsafe { libc::kill(pid, libc::SIGCONT) };
+    assert!(answered, "the refusal waited for the frozen server");
+    let reply = notes(&r, "reply").remove(0);
+    assert_eq!(reply["ok"], false, "{reply}");
+    assert!(
+        reply["error"].as_str().unwrap().contains("lease"),
+        "{reply}"
+    );
+    // The one without a ref: refused in a line of the consumer's.
+    wait_until(Duration::from_secs(10), "the refusal on stderr", || {
+        c.stderr_has("ctl progress for task f1 refused")
+    });
+    c.signal(libc::SIGTERM);
+    let _ = c.end(Duration::from_secs(60));
+}
+
+#[test]
+fn hostile_ctl_lines_are_refused_and_lose_no_task() {
+    let r = redis();
+    push_one(&r, "t", "h1");
+    push_one(&r, "t", "h2");
+    // Two handlers, one task each; each tries what it should not, then answers.
+    let body = r#"
+def handle(t):
+    id = t["id"]
+    other = "h2" if id == "h1" else "h1"
+    note("got." + id, 1)
+    wait("got." + other)
+    r = {}
+    raw(b'{"ctl":"log","id":"' + id.encode() + b'","text":"bad \xff\xfe bytes","ref":1}')
+    r["bytes"] = reply(1)
+    r["huge"] = ask({"ctl": "log", "id": id, "text": "x" * 300000})
+    r["unknown"] = ask({"ctl": "fly", "id": id})
+    r["other"] = ask({"ctl": "progress", "id": other, "n": 5})
+    r["missing"] = ask({"ctl": "progress", "id": id})
+    r["range"] = ask({"ctl": "progress", "id": id, "n": 101})
+    raw(b'{"ctl": not json')
+    say({"ctl": "once", "id": other, "key": "k"})
+    note("replies." + id, r)
+    wait("go")
+    say({"id": id, "ok": True})
+serve(handle)
+"#;
+    let c = pipe_consumer(&r, body, &["-j", "2", "--count", "2"]);
+    for id in ["h1", "h2"] {
+        wait_file(&r.dir().join(format!("replies.{id}")));
+    }
+    for id in ["h1", "h2"] {
+        let r = notes(&r, &format!("replies.{id}")).remove(0);
+        let refused = |k: &str, why: &str| {
+            assert_eq!(r[k]["ok"], false, "{k}: {r}");
+            let e = r[k]["error"].as_str().unwrap();
+            assert!(e.contains(why), "{k}: {e}");
+        };
+        refused("huge", "at most 256 KiB");
+        refused("unknown", "unknown verb 'fly'");
+        refused("other", "is not held by this handler");
+        refused("missing", "takes \"n\"");
+        refused("range", "from 0 to 100");
+        assert_eq!(r["bytes"]["ok"], true, "{r}");
+    }
+    // Bytes that are not UTF-8 are kept as replacement characters.
+    let log = show(&r, "h1", true)["log"].clone();
+    assert_eq!(log[0]["text"], "bad \u{fffd}\u{fffd} bytes", "{log}");
+    assert_eq!(
+        log.as_array().unwrap().len(),
+        1,
+        "the huge line was not kept: {log}"
+    );
+    std::fs::write(r.dir().join("go"), "").unwrap();
+    let out = c.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    let lines = ndjson(&out.stdout);
+    for id in ["h1", "h2"] {
+        let l = lines.iter().find(|l| l["id"] == id).unwrap();
+        assert_eq!(
+            (&l["outcome"], &l["attempt"]),
+            (&json!("done"), &json!(1)),
+            "{l}"
+        );
+    }
+    // One line each for what had no ref; the handlers were never restarted.
+    let err = &out.stderr;
+    assert_eq!(
+        err.matches("a ctl line that is not JSON").count(),
+        2,
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("is not held by this handler").count(),
+        2,
+        "{err}"
+    );
+    assert!(!err.contains("starting it again"), "{err}");
+    let mut c = conn(&r);
+    assert_eq!(stat(&mut c, "default", "done"), 2);
+}
