@@ -762,6 +762,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --version 'Print version'
         }
         &'rpq;ctl'= {
+            cand --task 'The task to act for: each task of a `consume --batch` call by its id (elsewhere, the handler''s own task, checked)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'

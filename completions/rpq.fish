@@ -621,6 +621,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand result" -s q -l quiet -d 'Errors
 complete -c rpq -n "__fish_rpq_using_subcommand result" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand result" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand result" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l task -d 'The task to act for: each task of a `consume --batch` call by its id (elsewhere, the handler\'s own task, checked)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F

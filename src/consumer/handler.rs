@@ -264,7 +264,11 @@ impl Handler {
             input.push(b'\n');
         }
         let n = tasks.len().to_string();
-        let vars = [("RPQ_BATCH", n.as_str())];
+        let mut vars = vec![("RPQ_BATCH", n.as_str())];
+        // Issue 25: the call's secret; `rpq ctl --task ID` names each of its tasks.
+        if let Some((key, _)) = r.control {
+            vars.push((crate::config::CONTROL_KEY_ENV, key.as_str()));
+        }
         let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, HandlerOut::Piped);
         let child = match child {
             Ok(c) => c,

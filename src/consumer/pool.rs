@@ -129,6 +129,8 @@ struct BatchJob {
     tasks: Vec<Task>,
     capture: Vec<bool>,
     timeout: Option<Duration>,
+    /// Its tasks' ids and secrets, for `rpq ctl --task ID` in the call.
+    controls: std::collections::HashMap<String, String>,
 }
 
 impl Batches {
@@ -142,6 +144,11 @@ impl Batches {
             capture: s.running.iter().map(|r| r.capture).collect(),
             // The shortest of its tasks' limits.
             timeout: s.running.iter().filter_map(|r| r.timeout).min(),
+            controls: s
+                .running
+                .iter()
+                .filter_map(|r| Some((r.claimed.task.id.clone(), r.control.clone()?.0)))
+                .collect(),
         };
         // The thread is gone only if it panicked; the leases run out and return the tasks.
         let _ = s.jobs.send(job);
@@ -211,7 +218,8 @@ impl Pool {
             }
             Kind::Pipe(p)
         } else if let (Some(cmd), true) = (&o.exec, o.batch > 1) {
-            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, None));
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, socket));
+            let ctl = control.map(|c| c.handle());
             Kind::Batch(Batches {
                 size: o.batch,
                 linger: o.linger,
@@ -224,6 +232,7 @@ impl Pool {
                             out.clone(),
                             sd.clone(),
                             Arc::clone(&stopping),
+                            ctl.clone(),
                         )
                     })
                     .collect(),
@@ -593,6 +602,7 @@ impl BatchSlot {
         out: Output,
         sd: Shutdown,
         stopping: Arc<AtomicBool>,
+        ctl: Option<Handle>,
     ) -> BatchSlot {
         let (tx, rx) = mpsc::channel::<BatchJob>();
         let group = Arc::new(AtomicI32::new(0));
@@ -603,6 +613,12 @@ impl BatchSlot {
             .spawn(move || {
                 for job in rx {
                     let abort = || sd.abort_requested() || stopping.load(Ordering::SeqCst);
+                    // Issue 25: one secret for the call, with which `rpq ctl --task ID` acts
+                    // for each of its tasks (their fences are 0: a call has none of its own).
+                    let key = ctl
+                        .as_ref()
+                        .filter(|_| !job.controls.is_empty())
+                        .map(|h| (h.register_batch(job.controls.clone()), 0));
                     // A cancel of one task does not stop the call for the others; its outcome
                     // is told when the call ends.
                     let results = handler
@@ -616,7 +632,7 @@ impl BatchSlot {
                                 cancelled: &|| false,
                                 out: &out,
                                 group: Some(&g),
-                                control: None,
+                                control: key.as_ref(),
                             },
                         )
                         .unwrap_or_else(|e| {
@@ -626,6 +642,9 @@ impl BatchSlot {
                                 .map(|_| HandlerResult::Failed(why.clone()))
                                 .collect()
                         });
+                    if let (Some(h), Some((key, _))) = (&ctl, &key) {
+                        h.finish_batch(key);
+                    }
                     let _ = events.send(Event::Batch { slot, results });
                 }
             })

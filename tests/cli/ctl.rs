@@ -674,3 +674,51 @@ serve(handle)
     let mut c = conn(&r);
     assert_eq!(stat(&mut c, "default", "done"), 2);
 }
+
+#[test]
+fn a_batch_call_names_each_task_with_ctl_task() {
+    let r = redis();
+    for id in ["b1", "b2", "b3"] {
+        push_one(&r, "t", id);
+    }
+    let handler = r#"$RPQ ctl progress 5 2> "$DIR/bare.err"; echo $? > "$DIR/bare.rc"
+        $RPQ ctl --task nope progress 5 2> "$DIR/nope.err"; echo $? > "$DIR/nope.rc"
+        while IFS= read -r line; do
+          id=$(printf '%s' "$line" | jq -r .id)
+          $RPQ ctl --task "$id" checkpoint set k "$id" || exit 9
+          case $id in
+            b2) $RPQ ctl --task b2 spawn --type child > "$DIR/child" || exit 9 ;;
+            b3) $RPQ ctl --task b3 retry-after 1h later || exit 9 ;;
+          esac
+          printf '{"id":"%s","outcome":"done"}\n' "$id"
+        done"#;
+    let c = consumer(
+        &r.url(),
+        r.dir(),
+        handler,
+        &["--batch", "3", "--linger", "10s", "--count", "3"],
+    );
+    let out = ndjson(&c.success(Duration::from_secs(30)));
+    let outcome = |id: &str| out.iter().find(|l| l["id"] == id).unwrap()["outcome"].clone();
+    assert_eq!(
+        (outcome("b1"), outcome("b2"), outcome("b3")),
+        (json!("done"), json!("done"), json!("retry")),
+        "{out:?}"
+    );
+    let read = |f: &str| std::fs::read_to_string(r.dir().join(f)).unwrap();
+    assert_eq!(
+        (read("bare.rc"), read("nope.rc")),
+        ("1\n".into(), "1\n".into())
+    );
+    assert!(
+        read("bare.err").contains("--task ID"),
+        "{}",
+        read("bare.err")
+    );
+    assert!(read("nope.err").contains("task nope is not in this batch"));
+    let child = read("child");
+    assert_eq!(show(&r, child.trim(), false)["state"], "waiting");
+    // The retried task keeps its checkpoint for its next attempt; the done ones left nothing.
+    assert_eq!(show(&r, "b3", false)["checkpoints"], json!({"k": "b3"}));
+    assert_eq!(ctl_keys(&r).len(), 1, "{:?}", ctl_keys(&r));
+}
