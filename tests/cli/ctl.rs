@@ -722,3 +722,48 @@ fn a_batch_call_names_each_task_with_ctl_task() {
     assert_eq!(show(&r, "b3", false)["checkpoints"], json!({"k": "b3"}));
     assert_eq!(ctl_keys(&r).len(), 1, "{:?}", ctl_keys(&r));
 }
+
+#[test]
+fn cancel_purge_and_clear_remove_the_control_data_of_the_tasks_they_remove() {
+    let r = redis();
+    for id in ["r1", "r2", "r3"] {
+        push_one(&r, "t", id);
+    }
+    // Each fails its first attempt after a checkpoint: retrying, with control data.
+    let handler = r#"$RPQ ctl checkpoint set step 1 && exit 1"#;
+    let c = consumer(
+        &r.url(),
+        r.dir(),
+        handler,
+        &["--count", "3", "--backoff", "1h"],
+    );
+    let _ = c.success(Duration::from_secs(30));
+    let ctl = |id: &str| Keys::new("default", 0).ctl(id);
+    let mut keys = ctl_keys(&r);
+    keys.sort();
+    assert_eq!(keys, [ctl("r1"), ctl("r2"), ctl("r3")]);
+    rpq(&r).args(["cancel", "r1"]).assert().success();
+    let mut keys = ctl_keys(&r);
+    keys.sort();
+    assert_eq!(
+        keys,
+        [ctl("r2"), ctl("r3")],
+        "a task still stored keeps its own"
+    );
+    // A dead task whose consumer was killed before it could remove its data (as a task that
+    // died in a claim after its lease ran out).
+    push_one(&r, "t", "d1");
+    let dead = consumer(&r.url(), r.dir(), "exit 65", &["--count", "1"]);
+    let _ = dead.success(Duration::from_secs(30));
+    let mut c = conn(&r);
+    let _: () = redis::cmd("HSET")
+        .arg(ctl("d1"))
+        .arg("c:step")
+        .arg("1")
+        .query(&mut c)
+        .unwrap();
+    rpq(&r).args(["dead", "purge", "--yes"]).assert().success();
+    assert!(!ctl_keys(&r).contains(&ctl("d1")), "{:?}", ctl_keys(&r));
+    rpq(&r).args(["clear"]).assert().success();
+    assert_eq!(ctl_keys(&r), Vec::<String>::new());
+}
