@@ -1,7 +1,7 @@
 //! `--pipe` handlers: `sh -c CMD` started once per slot and kept. Each task goes to its stdin
 //! as one JSON line (the task JSON an `--exec` handler reads); it answers each with one line on
 //! stdout, `{"id":..,"ok":true,"result":..}` or `{"id":..,"ok":false,"error":..,"retry":..}`,
-//! in any order. Three threads per process, none per task: a writer (so a handler that does not
+//! in any order; among them, lines of `rpq ctl` verbs (`pipe_ctl.rs`). Three threads per process, none per task: a writer (so a handler that does not
 //! read its stdin blocks only that thread), a reader of its answers and a reader of its stderr
 //! (passed on to rpq's, its last lines kept as the reason when it dies). Both readers post to
 //! the engine's channel; the engine decides what a death or a bad line costs the tasks held.
