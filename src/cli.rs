@@ -547,7 +547,7 @@ pub struct ConsumeArgs {
     pub pipe_depth: u64,
 
     // Handlers that talk back (issue 25).
-    /// Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout
+    /// Give one --exec call (or a --pipe handler at once) up to N tasks, NDJSON; it answers each with a line
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub batch: u64,

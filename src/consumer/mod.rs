@@ -288,7 +288,7 @@ impl<'a> Consumer<'a> {
         // More than one task in hand at once (slots, or a --pipe handler given several): an
         // end and new work must both wake the loop, so the idle wait is the listener's.
         let capacity = o.concurrency
-            * if o.pipe.is_some() {
+            * if o.pipe.is_some() && o.batch <= 1 {
                 o.pipe_depth
             } else {
                 o.batch.max(1)

@@ -27,7 +27,11 @@ use std::time::Duration;
 #[derive(Debug, Clone, Deserialize)]
 pub struct Answer {
     pub id: String,
-    pub ok: bool,
+    #[serde(default)]
+    pub ok: Option<bool>,
+    /// The form of batch answers (issue 25): `done`, `retry` or `dead`, instead of `ok`.
+    #[serde(default)]
+    pub outcome: Option<String>,
     #[serde(default)]
     pub result: Option<Value>,
     #[serde(default)]
@@ -42,6 +46,18 @@ fn yes() -> bool {
 }
 
 impl Answer {
+    /// Whether it is done and, if not, whether it may be retried; None when it says neither
+    /// (`ok` or `outcome`), or both.
+    pub fn verdict(&self) -> Option<(bool, bool)> {
+        match (self.ok, self.outcome.as_deref()) {
+            (Some(ok), None) => Some((ok, self.retry)),
+            (None, Some("done")) => Some((true, true)),
+            (None, Some("retry")) => Some((false, true)),
+            (None, Some("dead")) => Some((false, false)),
+            _ => None,
+        }
+    }
+
     /// The result as it is kept and printed: a JSON string's text, any other value as compact
     /// JSON; with a newline, as a line of a handler's stdout has.
     pub fn result_bytes(&self) -> Vec<u8> {
@@ -164,10 +180,20 @@ impl PipeProc {
     /// it: its death is on its way to the engine, which fails what it held. `control`: the
     /// task's secret, for its ctl lines.
     pub fn send(&self, id: &str, control: Option<&(String, u64)>, line: Vec<u8>) {
+        self.give(id, control);
+        self.feed.send(line);
+    }
+
+    /// Task `id` is given to it (its line goes with `write`): its ctl lines may name it.
+    pub fn give(&self, id: &str, control: Option<&(String, u64)>) {
         if let Some((key, _)) = control {
             self.talk.give(id, key.clone());
         }
-        self.feed.send(line);
+    }
+
+    /// Writes lines to its stdin (see `Feed::send`).
+    pub fn write(&self, lines: Vec<u8>) {
+        self.feed.send(lines);
     }
 
     /// Its stdin's end, once it has been given what it was sent: a handler that reads to its
@@ -230,7 +256,12 @@ fn read_answers<E: From<Piped>>(
         if text.is_empty() || talk.line(text) {
             continue;
         }
-        match serde_json::from_str::<Answer>(text) {
+        let answer = serde_json::from_str::<Answer>(text).map_err(|e| e.to_string());
+        let answer = answer.and_then(|a| match a.verdict() {
+            Some(_) => Ok(a),
+            None => Err("it says neither \"ok\" nor an \"outcome\" of done, retry or dead".into()),
+        });
+        match answer {
             Ok(answer) => {
                 talk.answered(&answer.id);
                 let _ = events.send(Piped::Answer { slot, gen, answer }.into());
@@ -306,13 +337,18 @@ mod tests {
     #[test]
     fn answers_parse_and_their_results_read_as_a_shell_expects() {
         let a: Answer = serde_json::from_str(r#"{"id":"x","ok":true,"result":"hi"}"#).unwrap();
-        assert_eq!((a.ok, a.retry), (true, true));
+        assert_eq!(a.verdict(), Some((true, true)));
         assert_eq!(a.result_bytes(), b"hi\n");
         let a: Answer = serde_json::from_str(r#"{"id":"x","ok":true,"result":{"n":1}}"#).unwrap();
         assert_eq!(a.result_bytes(), b"{\"n\":1}\n");
         let a: Answer =
             serde_json::from_str(r#"{"id":"x","ok":false,"error":"bad","retry":false}"#).unwrap();
-        assert!(!a.retry);
-        assert!(serde_json::from_str::<Answer>(r#"{"id":"x"}"#).is_err());
+        assert_eq!(a.verdict(), Some((false, false)));
+        let v = |s: &str| serde_json::from_str::<Answer>(s).unwrap().verdict();
+        assert_eq!(v(r#"{"id":"x","outcome":"dead"}"#), Some((false, false)));
+        assert_eq!(v(r#"{"id":"x","outcome":"retry"}"#), Some((false, true)));
+        assert_eq!(v(r#"{"id":"x"}"#), None);
+        assert_eq!(v(r#"{"id":"x","ok":true,"outcome":"done"}"#), None);
+        assert_eq!(v(r#"{"id":"x","outcome":"later"}"#), None);
     }
 }

@@ -168,6 +168,9 @@ struct Pipes {
     command: String,
     queue: String,
     depth: usize,
+    /// Issue 25 (`--pipe --batch N`): tasks go to a handler N at a time, after a header line,
+    /// once it holds none (None: one at a time, up to `depth`).
+    batch: Option<(usize, Duration)>,
     events: Sender<Event>,
     slots: Vec<PipeSlot>,
     /// Handlers told to stop (SIGTERM) and when they get SIGKILL.
@@ -187,6 +190,9 @@ struct PipeSlot {
     down_until: Option<Instant>,
     /// Ends in a row without an answer.
     failures: u32,
+    /// `--batch`: the tasks gathered for its next batch, and when the first came.
+    filling: Vec<Running>,
+    since: Option<Instant>,
 }
 
 impl Pool {
@@ -207,6 +213,7 @@ impl Pool {
                 command: cmd.clone(),
                 queue: queue.to_string(),
                 depth: o.pipe_depth.max(1),
+                batch: (o.batch > 1).then_some((o.batch, o.linger)),
                 events: events.clone(),
                 slots: (0..n).map(|_| PipeSlot::default()).collect(),
                 dying: Vec::new(),
@@ -278,12 +285,20 @@ impl Pool {
                 .filter(|s| s.running.is_empty())
                 .map(|s| b.size - s.filling.len())
                 .sum(),
-            Kind::Pipe(p) => p
-                .slots
-                .iter()
-                .filter(|s| s.proc.is_some())
-                .map(|s| p.depth.saturating_sub(s.held.len()))
-                .sum(),
+            Kind::Pipe(p) => match p.batch {
+                Some((n, _)) => p
+                    .slots
+                    .iter()
+                    .filter(|s| s.proc.is_some() && s.held.is_empty())
+                    .map(|s| n.saturating_sub(s.filling.len()))
+                    .sum(),
+                None => p
+                    .slots
+                    .iter()
+                    .filter(|s| s.proc.is_some())
+                    .map(|s| p.depth.saturating_sub(s.held.len()))
+                    .sum(),
+            },
         }
     }
 
@@ -297,7 +312,7 @@ impl Pool {
                 .iter()
                 .map(|s| s.running.len() + s.filling.len())
                 .sum(),
-            Kind::Pipe(p) => p.slots.iter().map(|s| s.held.len()).sum(),
+            Kind::Pipe(p) => p.slots.iter().map(|s| s.held.len() + s.filling.len()).sum(),
         }
     }
 
@@ -343,6 +358,23 @@ impl Pool {
                 s.filling.push(run);
                 if s.filling.len() == size {
                     b.dispatch(i);
+                }
+                None
+            }
+            Kind::Pipe(p) if p.batch.is_some() => {
+                let n = p.batch.map_or(1, |b| b.0);
+                // The slot already gathering first, so that batches fill.
+                let i = (0..p.slots.len())
+                    .filter(|&i| {
+                        let s = &p.slots[i];
+                        s.proc.is_some() && s.held.is_empty() && s.filling.len() < n
+                    })
+                    .max_by_key(|&i| p.slots[i].filling.len())?;
+                let s = &mut p.slots[i];
+                s.since.get_or_insert(run.started);
+                s.filling.push(run);
+                if s.filling.len() == n {
+                    p.dispatch(i);
                 }
                 None
             }
@@ -470,10 +502,12 @@ impl Pool {
                 .slots
                 .iter()
                 .flat_map(|s| {
+                    let linger = p.batch.map_or(Duration::ZERO, |b| b.1);
                     s.held
                         .iter()
                         .filter_map(Running::deadline)
                         .chain(s.down_until)
+                        .chain(s.since.filter(|_| s.held.is_empty()).map(|t| t + linger))
                 })
                 .chain(p.dying.iter().map(|d| d.1))
                 .min(),
@@ -738,6 +772,23 @@ impl Pipes {
         }
     }
 
+    /// `--batch`: writes slot `i`'s gathered tasks to its handler, a header line first.
+    fn dispatch(&mut self, i: usize) {
+        let s = &mut self.slots[i];
+        let Some(proc) = &s.proc else {
+            return;
+        };
+        s.since = None;
+        let mut lines = format!("{{\"batch\":{}}}\n", s.filling.len()).into_bytes();
+        for run in &s.filling {
+            let task = &run.claimed.task;
+            proc.give(&task.id, run.control.as_ref());
+            lines.extend(task_line(task));
+        }
+        proc.write(lines);
+        s.held.append(&mut s.filling);
+    }
+
     fn answered(&mut self, slot: usize, gen: u64, a: Answer) -> Vec<Done> {
         let Some(s) = self
             .slots
@@ -756,7 +807,7 @@ impl Pipes {
         let run = s.held.remove(i);
         s.failures = 0;
         self.answered = true;
-        let result = match (a.ok, a.retry) {
+        let result = match a.verdict().unwrap_or((false, true)) {
             (true, _) => HandlerResult::Done(run.capture.then(|| a.result_bytes())),
             (false, retry) => {
                 let why = a
@@ -837,7 +888,21 @@ impl Pipes {
             }
             true
         });
+        let linger = self.batch.map(|b| b.1);
         for slot in 0..self.slots.len() {
+            let s = &mut self.slots[slot];
+            if abort && !s.filling.is_empty() {
+                s.since = None;
+                done.extend(s.filling.drain(..).map(|run| Done {
+                    run,
+                    result: HandlerResult::Aborted,
+                }));
+            }
+            if let (Some(l), Some(t)) = (linger, s.since) {
+                if s.proc.is_some() && s.held.is_empty() && now >= t + l {
+                    self.dispatch(slot);
+                }
+            }
             let s = &mut self.slots[slot];
             if s.proc.is_none() {
                 if restart && !abort && s.down_until.is_some_and(|t| now >= t) {

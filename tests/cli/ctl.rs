@@ -368,10 +368,10 @@ fn a_batch_of_50_does_1000_tasks_in_about_20_calls_and_retries_the_unanswered() 
 }
 
 #[test]
-fn batch_takes_exec_only_and_a_size_of_at_most_1000() {
+fn batch_takes_a_handler_and_a_size_of_at_most_1000() {
     let r = redis();
     for args in [
-        &["consume", "--batch", "5", "--pipe", "cat"][..],
+        &["consume", "--batch", "5"][..],
         &["consume", "--batch", "0", "--exec", "true"],
         &["consume", "--batch", "1001", "--exec", "true"],
         &["consume", "--linger", "1s", "--exec", "true"],
@@ -766,4 +766,58 @@ fn cancel_purge_and_clear_remove_the_control_data_of_the_tasks_they_remove() {
     assert!(!ctl_keys(&r).contains(&ctl("d1")), "{:?}", ctl_keys(&r));
     rpq(&r).args(["clear"]).assert().success();
     assert_eq!(ctl_keys(&r), Vec::<String>::new());
+}
+
+#[test]
+fn a_pipe_handler_gets_batches_after_a_header_and_answers_each_task() {
+    let r = redis();
+    let lines: Vec<String> = (0..200)
+        .map(|i| format!(r#"{{"type":"t","priority":2,"payload":{i},"id":"b{i}"}}"#))
+        .collect();
+    push_lines(&r, "default", &lines);
+    // b7 is retried once, b9 is dead, b5 asks to be retried in an hour; the rest are done.
+    let handler = r#"while IFS= read -r head; do
+          n=$(printf '%s' "$head" | sed 's/^{"batch":\([0-9]*\)}$/\1/')
+          echo "$n" >> "$DIR/batches"
+          i=0
+          while [ "$i" -lt "$n" ]; do
+            IFS= read -r line; i=$((i+1))
+            id=$(printf '%s' "$line" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+            case $id in
+              b7) if [ ! -e "$DIR/b7" ]; then touch "$DIR/b7"
+                    printf '{"id":"b7","outcome":"retry","error":"once more"}\n'; continue; fi ;;
+              b9) printf '{"id":"b9","outcome":"dead","error":"bad"}\n'; continue ;;
+              b5) printf '{"ctl":"retry-after","id":"b5","duration":"1h","reason":"later"}\n' ;;
+            esac
+            printf '{"id":"%s","outcome":"done"}\n' "$id"
+          done
+        done"#;
+    let c = Proc::spawn(
+        std_command()
+            .arg("--url")
+            .arg(r.url())
+            .args(["--json", "consume", "--pipe", handler])
+            .args(["--batch", "50", "--count", "201", "--backoff", "10ms"])
+            .env("DIR", r.dir()),
+    );
+    let out = ndjson(&c.success(Duration::from_secs(120)));
+    let mut done = std::collections::HashMap::new();
+    count_done(&mut done, &out);
+    assert_eq!(done.len(), 198, "all but b5 and b9");
+    assert!(done.values().all(|n| *n == 1), "each task done once");
+    let of = |id: &str| -> Vec<(Value, Value)> {
+        out.iter()
+            .filter(|l| l["id"] == id)
+            .map(|l| (l["outcome"].clone(), l["error"].clone()))
+            .collect()
+    };
+    assert_eq!(of("b7")[0], (json!("retry"), json!("once more")));
+    assert_eq!(of("b7")[1].0, "done");
+    assert_eq!(of("b9"), [(json!("dead"), json!("bad"))]);
+    assert_eq!(of("b5"), [(json!("retry"), json!("later"))]);
+    let batches = std::fs::read_to_string(r.dir().join("batches")).unwrap();
+    let sizes: Vec<usize> = batches.lines().map(|l| l.parse().unwrap()).collect();
+    assert_eq!(sizes.iter().sum::<usize>(), 201, "{sizes:?}");
+    assert!((5..=8).contains(&sizes.len()), "about 5 batches: {sizes:?}");
+    assert!(sizes.iter().all(|n| *n <= 50));
 }
