@@ -307,10 +307,21 @@ impl Queue {
 
     /// Deletes every control hash of the queue whose task is gone (after `clear`, a purge of
     /// every dead task): found with SCAN and deleted SWEEP_BATCH at a time, each batch one
-    /// script that keeps the hashes of tasks still stored. Returns how many went.
+    /// script that keeps the hashes of tasks still stored; a shard that never had one is not
+    /// scanned. Returns how many went.
     pub fn ctl_sweep(&mut self) -> Result<u64> {
         let mut gone = 0;
         for shard in 0..self.shards.len() {
+            // A shard whose handlers never wrote control data is not scanned (ctl_op.lua).
+            let used: bool = redis::cmd("HEXISTS")
+                .arg(self.shards[shard].stats())
+                .arg("ctl_used")
+                .query(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "HEXISTS"))
+                .context("finding the control data of tasks")?;
+            if !used {
+                continue;
+            }
             let prefix = self.shards[shard].ctl("");
             let pattern = format!("{}*", super::registry::glob_escape(&prefix));
             let found = self.scan(&pattern, "finding the control data of tasks")?;
