@@ -255,13 +255,13 @@ impl Handler {
     pub fn run_batch(
         &self,
         tasks: &[Task],
+        fences: &[Option<u64>],
         capture: &[bool],
         r: &Run,
     ) -> Result<Vec<HandlerResult>> {
         let mut input = Vec::new();
-        for t in tasks {
-            serde_json::to_writer(&mut input, t)?;
-            input.push(b'\n');
+        for (t, f) in tasks.iter().zip(fences) {
+            input.extend(super::pool::task_line(t, *f));
         }
         let n = tasks.len().to_string();
         let mut vars = vec![("RPQ_BATCH", n.as_str())];

@@ -127,6 +127,8 @@ struct BatchSlot {
 
 struct BatchJob {
     tasks: Vec<Task>,
+    /// Their fencing tokens, when the consumer has a control channel.
+    fences: Vec<Option<u64>>,
     capture: Vec<bool>,
     timeout: Option<Duration>,
     /// Its tasks' ids and secrets, for `rpq ctl --task ID` in the call.
@@ -141,6 +143,11 @@ impl Batches {
         s.since = None;
         let job = BatchJob {
             tasks: s.running.iter().map(|r| r.claimed.task.clone()).collect(),
+            fences: s
+                .running
+                .iter()
+                .map(|r| r.control.as_ref().map(|c| c.1))
+                .collect(),
             capture: s.running.iter().map(|r| r.capture).collect(),
             // The shortest of its tasks' limits.
             timeout: s.running.iter().filter_map(|r| r.timeout).min(),
@@ -387,7 +394,8 @@ impl Pool {
                     .min_by_key(|s| s.held.len())?;
                 if let Some(proc) = &s.proc {
                     let task = &run.claimed.task;
-                    proc.send(&task.id, run.control.as_ref(), task_line(task));
+                    let fence = run.control.as_ref().map(|c| c.1);
+                    proc.send(&task.id, run.control.as_ref(), task_line(task, fence));
                 }
                 s.held.push(run);
                 None
@@ -658,6 +666,7 @@ impl BatchSlot {
                     let results = handler
                         .run_batch(
                             &job.tasks,
+                            &job.fences,
                             &job.capture,
                             &Run {
                                 timeout: job.timeout,
@@ -783,7 +792,7 @@ impl Pipes {
         for run in &s.filling {
             let task = &run.claimed.task;
             proc.give(&task.id, run.control.as_ref());
-            lines.extend(task_line(task));
+            lines.extend(task_line(task, run.control.as_ref().map(|c| c.1)));
         }
         proc.write(lines);
         s.held.append(&mut s.filling);
@@ -987,9 +996,14 @@ fn restart_wait(failures: u32) -> Duration {
         .min(RESTART_MAX)
 }
 
-/// A task as a `--pipe` handler gets it: its JSON, one line.
-pub fn task_line(task: &Task) -> Vec<u8> {
+/// A task as a `--pipe` handler (or a batch's call) gets it: its JSON, one line, with its
+/// fencing token (issue 25: `RPQ_FENCE` is one task's, and such a handler holds several).
+pub fn task_line(task: &Task, fence: Option<u64>) -> Vec<u8> {
     let mut line = serde_json::to_vec(task).unwrap_or_default();
+    if let (Some(f), Some(b'}')) = (fence, line.last()) {
+        line.pop();
+        line.extend_from_slice(format!(",\"fence\":{f}}}").as_bytes());
+    }
     line.push(b'\n');
     line
 }

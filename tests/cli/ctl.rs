@@ -487,6 +487,7 @@ def handle(t):
     r["once2"] = ask({"ctl": "once", "id": id, "key": "email"})
     r["spawn"] = ask({"ctl": "spawn", "id": id, "task": {"type": "child", "payload": {"n": 1}}})
     r["extend"] = ask({"ctl": "extend", "id": id, "duration": "10m"})
+    r["fence"] = t.get("fence")
     note("replies", r)
     wait("go")
     say({"id": id, "ok": True, "result": "fine"})
@@ -509,6 +510,10 @@ serve(handle)
         .unwrap_or_else(|| panic!("{replies}"))
         .to_string();
     assert!(ok("extend"), "{replies}");
+    assert!(
+        replies["fence"].as_u64().is_some_and(|f| f > 0),
+        "{replies}"
+    );
     // Applied in order, before the replies after them: all there now.
     let t = show(&r, "p1", true);
     assert_eq!(t["progress"]["percent"], 40, "{t}");
@@ -685,6 +690,7 @@ fn a_batch_call_names_each_task_with_ctl_task() {
         $RPQ ctl --task nope progress 5 2> "$DIR/nope.err"; echo $? > "$DIR/nope.rc"
         while IFS= read -r line; do
           id=$(printf '%s' "$line" | jq -r .id)
+          printf '%s' "$line" | jq .fence >> "$DIR/fences"
           $RPQ ctl --task "$id" checkpoint set k "$id" || exit 9
           case $id in
             b2) $RPQ ctl --task b2 spawn --type child > "$DIR/child" || exit 9 ;;
@@ -718,6 +724,12 @@ fn a_batch_call_names_each_task_with_ctl_task() {
     assert!(read("nope.err").contains("task nope is not in this batch"));
     let child = read("child");
     assert_eq!(show(&r, child.trim(), false)["state"], "waiting");
+    let fences: Vec<u64> = read("fences").lines().map(|l| l.parse().unwrap()).collect();
+    assert_eq!(
+        fences.len(),
+        3,
+        "each line has its task's fence: {fences:?}"
+    );
     // The retried task keeps its checkpoint for its next attempt; the done ones left nothing.
     assert_eq!(show(&r, "b3", false)["checkpoints"], json!({"k": "b3"}));
     assert_eq!(ctl_keys(&r).len(), 1, "{:?}", ctl_keys(&r));
