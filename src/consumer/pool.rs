@@ -515,7 +515,12 @@ impl Pool {
                         .iter()
                         .filter_map(Running::deadline)
                         .chain(s.down_until)
-                        .chain(s.since.filter(|_| s.held.is_empty()).map(|t| t + linger))
+                        // A batch waits for a handler that is down (its restart is above).
+                        .chain(
+                            s.since
+                                .filter(|_| s.held.is_empty() && s.proc.is_some())
+                                .map(|t| t + linger),
+                        )
                 })
                 .chain(p.dying.iter().map(|d| d.1))
                 .min(),
