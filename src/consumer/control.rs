@@ -3,6 +3,9 @@
 //! `RPQ_CONTROL`, with a secret per task in `RPQ_CONTROL_KEY` that binds a connection to the
 //! task it was given for: a handler can act for its own task only, and for as long as it runs.
 //! `rpq ctl` (the client, `commands/ctl.rs`) sends one request line and reads one answer line.
+//! The same requests come without the socket through a `Handle`: a `--pipe` handler's ctl lines
+//! (`pipe_ctl.rs`, no socket is bound for such a consumer), and a `--batch` call's secret, which
+//! names several tasks (`rpq ctl --task ID`).
 //!
 //! Each verb is applied with the task's claim token (`Queue::ctl`, fenced in Lua by
 //! ctl_lease.lua), so a handler whose lease was lost is refused. Before Redis is asked, the
