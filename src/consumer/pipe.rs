@@ -23,6 +23,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// The longest line a `--pipe` handler may write (an answer with its result, a ctl line).
+const MAX_LINE: usize = 64 << 20;
+
 /// One answer line of a `--pipe` handler.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Answer {
@@ -244,11 +247,32 @@ fn read_answers<E: From<Piped>>(
     let mut broken = false;
     loop {
         line.clear();
-        match r.read_until(b'\n', &mut line) {
+        match (&mut r)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+        {
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
         if broken {
+            continue;
+        }
+        // A line that never ends would hold the consumer's memory: the handler is broken.
+        if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
+            broken = true;
+            let why = format!(
+                "its --pipe handler wrote a line longer than {} MiB",
+                MAX_LINE >> 20
+            );
+            let _ = events.send(
+                Piped::Broken {
+                    slot,
+                    gen,
+                    why,
+                    code: None,
+                }
+                .into(),
+            );
             continue;
         }
         let text = String::from_utf8_lossy(&line);

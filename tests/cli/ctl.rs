@@ -833,3 +833,27 @@ fn a_pipe_handler_gets_batches_after_a_header_and_answers_each_task() {
     assert!((5..=8).contains(&sizes.len()), "about 5 batches: {sizes:?}");
     assert!(sizes.iter().all(|n| *n <= 50));
 }
+
+#[test]
+fn a_pipe_handler_line_that_never_ends_fails_its_task_and_not_the_consumer() {
+    let r = redis();
+    push_one(&r, "t", "g1");
+    // 65 MiB and no newline, then a wait to be stopped.
+    let handler = r#"python3 -c 'import sys, time
+sys.stdin.readline()
+sys.stdout.write("{\"ctl\":\"log\",\"id\":\"g1\",\"text\":\"" + "x" * (65 << 20))
+sys.stdout.flush(); time.sleep(60)'"#;
+    let c = Proc::spawn(
+        std_command()
+            .arg("--url")
+            .arg(r.url())
+            .args(["--json", "consume", "--pipe", handler])
+            .args(["--count", "1", "--max-attempts", "1"]),
+    );
+    let out = c.end(Duration::from_secs(60));
+    assert!(out.status.success(), "{}", out.stderr);
+    let line = &ndjson(&out.stdout)[0];
+    assert_eq!(line["outcome"], "dead", "{line}");
+    let why = line["error"].as_str().unwrap();
+    assert!(why.contains("a line longer than 64 MiB"), "{why}");
+}
