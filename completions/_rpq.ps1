@@ -129,7 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Run up to N tasks at once (N handlers), with one claim loop and one heartbeat')
             [CompletionResult]::new('--pipe', '--pipe', [CompletionResultType]::ParameterName, 'Start CMD once per slot and keep it: tasks go to its stdin as JSON lines, it answers each with one')
             [CompletionResult]::new('--pipe-depth', '--pipe-depth', [CompletionResultType]::ParameterName, 'Tasks a --pipe handler holds at once; it may answer them in any order')
-            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Give one --exec call (or a --pipe handler at once) up to N tasks, NDJSON; it answers each with a line')
             [CompletionResult]::new('--linger', '--linger', [CompletionResultType]::ParameterName, 'Wait at most DUR for a --batch to fill before the call (default: not at all)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
@@ -805,6 +805,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;ctl' {
+            [CompletionResult]::new('--task', '--task', [CompletionResultType]::ParameterName, 'The task to act for: each task of a `consume --batch` call by its id (elsewhere, the handler''s own task, checked)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')

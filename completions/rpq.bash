@@ -970,12 +970,16 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__ctl)
-            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version progress log extend checkpoint spawn retry-after once help"
+            opts="-q -v -h -V --task --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version progress log extend checkpoint spawn retry-after once help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --task)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

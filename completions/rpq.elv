@@ -124,7 +124,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --concurrency 'Run up to N tasks at once (N handlers), with one claim loop and one heartbeat'
             cand --pipe 'Start CMD once per slot and keep it: tasks go to its stdin as JSON lines, it answers each with one'
             cand --pipe-depth 'Tasks a --pipe handler holds at once; it may answer them in any order'
-            cand --batch 'Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout'
+            cand --batch 'Give one --exec call (or a --pipe handler at once) up to N tasks, NDJSON; it answers each with a line'
             cand --linger 'Wait at most DUR for a --batch to fill before the call (default: not at all)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
@@ -762,6 +762,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --version 'Print version'
         }
         &'rpq;ctl'= {
+            cand --task 'The task to act for: each task of a `consume --batch` call by its id (elsewhere, the handler''s own task, checked)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'

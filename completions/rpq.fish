@@ -124,7 +124,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand consume" -l prefetch -d 'Claim u
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -s j -l concurrency -d 'Run up to N tasks at once (N handlers), with one claim loop and one heartbeat' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l pipe -d 'Start CMD once per slot and keep it: tasks go to its stdin as JSON lines, it answers each with one' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l pipe-depth -d 'Tasks a --pipe handler holds at once; it may answer them in any order' -r
-complete -c rpq -n "__fish_rpq_using_subcommand consume" -l batch -d 'Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout' -r
+complete -c rpq -n "__fish_rpq_using_subcommand consume" -l batch -d 'Give one --exec call (or a --pipe handler at once) up to N tasks, NDJSON; it answers each with a line' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l linger -d 'Wait at most DUR for a --batch to fill before the call (default: not at all)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand consume" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
@@ -621,6 +621,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand result" -s q -l quiet -d 'Errors
 complete -c rpq -n "__fish_rpq_using_subcommand result" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand result" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand result" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l task -d 'The task to act for: each task of a `consume --batch` call by its id (elsewhere, the handler\'s own task, checked)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand ctl; and not __fish_seen_subcommand_from progress log extend checkpoint spawn retry-after once help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F

@@ -254,7 +254,9 @@ Examples:
 Works inside an `rpq consume --exec` handler only: the consumer gives each handler RPQ_CONTROL
 (its socket) and RPQ_CONTROL_KEY (this task's secret), and every call is applied with the task's
 lease. A refused call (the lease was lost, the task ended, the consumer is gone) exits 1 with
-one line on stderr. RPQ_FENCE is the task's fencing token: it grows with every claim.
+one line on stderr. RPQ_FENCE is the task's fencing token: it grows with every claim. A
+--batch call names each task with --task ID; a --pipe handler writes the same verbs as JSON
+lines on its stdout instead (docs/handlers.md).
 
 Examples:
   rpq ctl progress 40 'resized 4 of 10'
@@ -263,9 +265,9 @@ Examples:
   rpq ctl checkpoint set step 3
   rpq ctl spawn --type thumb --payload '{\"n\":1}'   queued once this attempt is done
   rpq ctl once email-sent && send-email        at most once across every attempt
-  rpq ctl retry-after 30s 'rate limited'      end this attempt; due again in 30s")]
-    #[command(subcommand)]
-    Ctl(CtlCommand),
+  rpq ctl retry-after 30s 'rate limited'      end this attempt; due again in 30s
+  rpq ctl --task \"$id\" progress 50           in a --batch call: for its task $id")]
+    Ctl(CtlArgs),
 
     /// Show tasks by id: state, priority, attempts, times, holder and lease, last error
     #[command(after_help = "\
@@ -545,7 +547,7 @@ pub struct ConsumeArgs {
     pub pipe_depth: u64,
 
     // Handlers that talk back (issue 25).
-    /// Give one --exec call up to N tasks, NDJSON on stdin; it answers each with a line on stdout
+    /// Give one --exec call (or a --pipe handler at once) up to N tasks, NDJSON; it answers each with a line
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub batch: u64,
@@ -968,6 +970,18 @@ pub struct ShowArgs {
     /// Also the lines its handlers logged with `rpq ctl log` (the last 100)
     #[arg(long)]
     pub log: bool,
+}
+
+/// `rpq ctl [--task ID] VERB` (issue 25).
+#[derive(Debug, Args)]
+pub struct CtlArgs {
+    /// The task to act for: each task of a `consume --batch` call by its id (elsewhere, the
+    /// handler's own task, checked)
+    #[arg(long, value_name = "ID")]
+    pub task: Option<String>,
+
+    #[command(subcommand)]
+    pub verb: CtlCommand,
 }
 
 /// `rpq ctl VERB` (issue 25).

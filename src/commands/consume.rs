@@ -21,11 +21,9 @@ pub fn run(cfg: &Config, out: &Output, a: &ConsumeArgs) -> Result<ExitCode> {
             UsageError("--pipe is empty; give the command that handles the tasks".into()).into(),
         );
     }
-    if a.batch > 1 && a.exec.is_none() {
+    if a.batch > 1 && a.exec.is_none() && a.pipe.is_none() {
         return Err(UsageError(
-            "--batch gives one --exec call several tasks; --pipe handlers get tasks one a line \
-             already (see --pipe-depth)"
-                .into(),
+            "--batch gives a handler several tasks at once; give --exec CMD or --pipe CMD".into(),
         )
         .into());
     }

@@ -2,7 +2,7 @@
 //! named in `RPQ_CONTROL`, with the task's secret from `RPQ_CONTROL_KEY`. Turns the verb into a
 //! request and the answer into an exit code: 0 done, 1 refused (one line on stderr).
 
-use crate::cli::{CheckpointCommand, CtlCommand};
+use crate::cli::{CheckpointCommand, CtlArgs, CtlCommand};
 use crate::consumer::control::{call, Request};
 use crate::output::Output;
 use anyhow::{anyhow, bail, Result};
@@ -12,7 +12,8 @@ use std::process::ExitCode;
 /// Lines of stdin sent per request by `rpq ctl log` without arguments.
 const LOG_CHUNK: usize = 100;
 
-pub fn run(out: &Output, c: &CtlCommand) -> Result<ExitCode> {
+pub fn run(out: &Output, a: &CtlArgs) -> Result<ExitCode> {
+    let c = &a.verb;
     let Some((path, key)) = crate::config::control_env() else {
         bail!(
             "rpq ctl works only inside a handler of `rpq consume --exec` (RPQ_CONTROL and \
@@ -22,6 +23,7 @@ pub fn run(out: &Output, c: &CtlCommand) -> Result<ExitCode> {
     let send = |verb: &str, args: Vec<String>| -> Result<Option<String>> {
         let req = Request {
             key: key.clone(),
+            task: a.task.clone(),
             verb: verb.to_string(),
             args,
         };

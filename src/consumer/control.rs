@@ -3,6 +3,9 @@
 //! `RPQ_CONTROL`, with a secret per task in `RPQ_CONTROL_KEY` that binds a connection to the
 //! task it was given for: a handler can act for its own task only, and for as long as it runs.
 //! `rpq ctl` (the client, `commands/ctl.rs`) sends one request line and reads one answer line.
+//! The same requests come without the socket through a `Handle`: a `--pipe` handler's ctl lines
+//! (`pipe_ctl.rs`, no socket is bound for such a consumer), and a `--batch` call's secret, which
+//! names several tasks (`rpq ctl --task ID`).
 //!
 //! Each verb is applied with the task's claim token (`Queue::ctl`, fenced in Lua by
 //! ctl_lease.lua), so a handler whose lease was lost is refused. Before Redis is asked, the
@@ -38,8 +41,11 @@ const MAX_REQUEST: u64 = 256 * 1024;
 /// One request of `rpq ctl`, as it goes over the socket (one JSON line).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Request {
-    /// The task's `RPQ_CONTROL_KEY`.
+    /// The task's `RPQ_CONTROL_KEY` (a batch's call has one for the whole call).
     pub key: String,
+    /// Which task (`rpq ctl --task ID`): needed in a batch's call, checked in any other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
     pub verb: String,
     #[serde(default)]
     pub args: Vec<String>,
@@ -89,6 +95,8 @@ pub struct Entry {
 
 struct Shared {
     tasks: Mutex<HashMap<String, Entry>>,
+    /// The secrets of `--batch` calls: for each, its tasks' ids and their own secrets.
+    batches: Mutex<HashMap<String, HashMap<String, String>>>,
     /// When the heartbeat's last extension that came back was sent: every lease in hand held
     /// for a whole lease from then.
     confirmed: Mutex<Option<Instant>>,
@@ -114,21 +122,35 @@ enum Work {
 }
 
 pub struct Control {
-    dir: PathBuf,
-    path: PathBuf,
+    /// The socket's directory and path, for `--exec` handlers (`--pipe` ones talk on their
+    /// stdout: `pipe.rs`).
+    socket: Option<(PathBuf, PathBuf)>,
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
 }
 
 impl Control {
-    /// Binds the socket in a new private directory and starts serving it.
-    pub fn start(cfg: &Config, consumer: &str, lease: Duration) -> std::io::Result<Control> {
-        let dir = private_dir()?;
-        let path = dir.join("ctl");
-        let listener = UnixListener::bind(&path)?;
+    /// Starts the thread that applies verbs; with `socket`, binds the socket in a new private
+    /// directory and starts serving it.
+    pub fn start(
+        cfg: &Config,
+        consumer: &str,
+        lease: Duration,
+        socket: bool,
+    ) -> std::io::Result<Control> {
+        let bound = match socket {
+            true => {
+                let dir = private_dir()?;
+                let path = dir.join("ctl");
+                let listener = UnixListener::bind(&path)?;
+                Some((dir, path, listener))
+            }
+            false => None,
+        };
         let (tx, jobs) = mpsc::channel::<Job>();
         let shared = Arc::new(Shared {
             tasks: Mutex::new(HashMap::new()),
+            batches: Mutex::new(HashMap::new()),
             confirmed: Mutex::new(None),
             lease,
             stop: AtomicBool::new(false),
@@ -139,20 +161,31 @@ impl Control {
         std::thread::Builder::new()
             .name("ctl-redis".into())
             .spawn(move || serve_redis(&cfg, &name, jobs))?;
-        let s = Arc::clone(&shared);
-        let accept = std::thread::Builder::new()
-            .name("ctl-accept".into())
-            .spawn(move || accept_loop(&listener, &s))?;
+        let (socket, accept) = match bound {
+            Some((dir, path, listener)) => {
+                let s = Arc::clone(&shared);
+                let accept = std::thread::Builder::new()
+                    .name("ctl-accept".into())
+                    .spawn(move || accept_loop(&listener, &s))?;
+                (Some((dir, path)), Some(accept))
+            }
+            None => (None, None),
+        };
         Ok(Control {
-            dir,
-            path,
+            socket,
             shared,
-            accept: Some(accept),
+            accept,
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The socket's path, when it serves one.
+    pub fn path(&self) -> Option<&Path> {
+        self.socket.as_ref().map(|(_, p)| p.as_path())
+    }
+
+    /// For the threads that apply verbs themselves (a `--pipe` handler's reader, a batch's).
+    pub fn handle(&self) -> Handle {
+        Handle(Arc::clone(&self.shared))
     }
 
     /// A task's handler is about to start: its secret for `RPQ_CONTROL_KEY`.
@@ -211,16 +244,43 @@ impl Link {
     }
 }
 
+/// What applies a verb without the socket: a `--pipe` handler's reader (its ctl lines), a
+/// batch's thread (the secret of its call).
+#[derive(Clone)]
+pub struct Handle(Arc<Shared>);
+
+impl Handle {
+    /// Applies one request, as if it came over the socket.
+    pub fn apply(&self, req: &Request) -> Answer {
+        answer(&self.0, req)
+    }
+
+    /// A `--batch` call of these tasks (id, secret) is about to start: the secret of the call,
+    /// with which `rpq ctl --task ID` acts for each of them.
+    pub fn register_batch(&self, tasks: HashMap<String, String>) -> String {
+        let key = secret();
+        self.0.batches.lock().unwrap().insert(key.clone(), tasks);
+        key
+    }
+
+    /// The call ended: its secret is refused from now on (its tasks' are, by `finish`).
+    pub fn finish_batch(&self, key: &str) {
+        self.0.batches.lock().unwrap().remove(key);
+    }
+}
+
 impl Drop for Control {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop, which sees the flag.
-        let _ = UnixStream::connect(&self.path);
-        if let Some(t) = self.accept.take() {
-            let _ = t.join();
+        if let Some((dir, path)) = &self.socket {
+            // Wakes the accept loop, which sees the flag.
+            let _ = UnixStream::connect(path);
+            if let Some(t) = self.accept.take() {
+                let _ = t.join();
+            }
+            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_dir(dir);
         }
-        let _ = std::fs::remove_file(&self.path);
-        let _ = std::fs::remove_dir(&self.dir);
     }
 }
 
@@ -356,12 +416,40 @@ fn vouched(s: &Shared, e: &Entry) -> bool {
 
 const LOST: &str = "the lease of this task is lost (another consumer may hold it now); stop";
 
+const GONE: &str =
+    "this task is not running on this consumer any more (it ended, or the key is wrong)";
+
+/// The secret of the task a request is for: its own, or, in a batch's call, that of the task it
+/// names.
+fn task_key(s: &Shared, req: &Request) -> Result<String, Answer> {
+    if let Some(tasks) = s.batches.lock().unwrap().get(&req.key) {
+        let Some(id) = &req.task else {
+            return Err(Answer::no(
+                "this handler runs a batch of tasks: name the task, `rpq ctl --task ID ...`",
+            ));
+        };
+        return match tasks.get(id) {
+            Some(key) => Ok(key.clone()),
+            None => Err(Answer::no(format!("task {id} is not in this batch"))),
+        };
+    }
+    Ok(req.key.clone())
+}
+
 fn answer(s: &Shared, req: &Request) -> Answer {
-    let Some(entry) = s.tasks.lock().unwrap().get(&req.key).cloned() else {
-        return Answer::no(
-            "this task is not running on this consumer any more (it ended, or the key is wrong)",
-        );
+    let key = match task_key(s, req) {
+        Ok(k) => k,
+        Err(a) => return a,
     };
+    let Some(entry) = s.tasks.lock().unwrap().get(&key).cloned() else {
+        return Answer::no(GONE);
+    };
+    if let Some(id) = req.task.as_ref().filter(|id| **id != entry.lease.id) {
+        return Answer::no(format!(
+            "task {id} is not this handler's (it runs task {})",
+            entry.lease.id
+        ));
+    }
     if !vouched(s, &entry) {
         return Answer::no(format!(
             "{LOST} (the consumer could not reach Redis for a whole lease)"
@@ -404,7 +492,7 @@ fn answer(s: &Shared, req: &Request) -> Answer {
     };
     if answer.ok {
         let mut tasks = s.tasks.lock().unwrap();
-        if let Some(e) = tasks.get_mut(&req.key) {
+        if let Some(e) = tasks.get_mut(&key) {
             e.used |= writes;
             if let Some(r) = retry_after {
                 e.retry_after = Some(r);

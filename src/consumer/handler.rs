@@ -255,16 +255,20 @@ impl Handler {
     pub fn run_batch(
         &self,
         tasks: &[Task],
+        fences: &[Option<u64>],
         capture: &[bool],
         r: &Run,
     ) -> Result<Vec<HandlerResult>> {
         let mut input = Vec::new();
-        for t in tasks {
-            serde_json::to_writer(&mut input, t)?;
-            input.push(b'\n');
+        for (t, f) in tasks.iter().zip(fences) {
+            input.extend(super::pool::task_line(t, *f));
         }
         let n = tasks.len().to_string();
-        let vars = [("RPQ_BATCH", n.as_str())];
+        let mut vars = vec![("RPQ_BATCH", n.as_str())];
+        // Issue 25: the call's secret; `rpq ctl --task ID` names each of its tasks.
+        if let Some((key, _)) = r.control {
+            vars.push((crate::config::CONTROL_KEY_ENV, key.as_str()));
+        }
         let child = spawn::spawn(SHELL, &self.command, &self.env, &vars, HandlerOut::Piped);
         let child = match child {
             Ok(c) => c,

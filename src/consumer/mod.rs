@@ -18,6 +18,7 @@ pub mod handler;
 mod heartbeat;
 mod listener;
 mod pipe;
+mod pipe_ctl;
 mod pool;
 mod report;
 mod slots;
@@ -252,9 +253,10 @@ impl<'a> Consumer<'a> {
     fn new(cfg: &Config, o: &'a Options, sd: &'a Shutdown, out: &'a Output) -> Result<Self> {
         let mut q = Queue::open(cfg)?;
         q.watch_losses()?;
-        // Issue 25: `--exec` handlers talk back through a socket of the consumer's.
-        let control = match o.exec.is_some() {
-            true => match Control::start(cfg, &o.name, o.lease) {
+        // Issue 25: `--exec` handlers talk back through a socket of the consumer's, `--pipe`
+        // ones through ctl lines on their stdout.
+        let control = match o.exec.is_some() || o.pipe.is_some() {
+            true => match Control::start(cfg, &o.name, o.lease, o.exec.is_some()) {
                 Ok(c) => Some(c),
                 Err(e) => {
                     note(&format!(
@@ -281,12 +283,12 @@ impl<'a> Consumer<'a> {
             out,
             sd,
             heartbeat.watch(),
-            control.as_ref().map(Control::path),
+            control.as_ref(),
         );
         // More than one task in hand at once (slots, or a --pipe handler given several): an
         // end and new work must both wake the loop, so the idle wait is the listener's.
         let capacity = o.concurrency
-            * if o.pipe.is_some() {
+            * if o.pipe.is_some() && o.batch <= 1 {
                 o.pipe_depth
             } else {
                 o.batch.max(1)

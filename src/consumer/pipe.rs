@@ -1,16 +1,19 @@
 //! `--pipe` handlers: `sh -c CMD` started once per slot and kept. Each task goes to its stdin
 //! as one JSON line (the task JSON an `--exec` handler reads); it answers each with one line on
 //! stdout, `{"id":..,"ok":true,"result":..}` or `{"id":..,"ok":false,"error":..,"retry":..}`,
-//! in any order. Three threads per process, none per task: a writer (so a handler that does not
+//! in any order; among them, lines of `rpq ctl` verbs (`pipe_ctl.rs`). Three threads per process, none per task: a writer (so a handler that does not
 //! read its stdin blocks only that thread), a reader of its answers and a reader of its stderr
 //! (passed on to rpq's, its last lines kept as the reason when it dies). Both readers post to
 //! the engine's channel; the engine decides what a death or a bad line costs the tasks held.
 
+use super::control::Handle;
 use super::guard::pidfd_open;
 use super::handler::{kill_group, set_nonblocking, shell, TAIL_BYTES};
+use super::pipe_ctl::{Feed, Talk};
 use crate::log::Relay;
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::process::{Child, ChildStdin, Stdio};
@@ -20,11 +23,18 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// The longest line a `--pipe` handler may write (an answer with its result, a ctl line).
+const MAX_LINE: usize = 64 << 20;
+
 /// One answer line of a `--pipe` handler.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Answer {
     pub id: String,
-    pub ok: bool,
+    #[serde(default)]
+    pub ok: Option<bool>,
+    /// The form of batch answers (issue 25): `done`, `retry` or `dead`, instead of `ok`.
+    #[serde(default)]
+    pub outcome: Option<String>,
     #[serde(default)]
     pub result: Option<Value>,
     #[serde(default)]
@@ -39,6 +49,18 @@ fn yes() -> bool {
 }
 
 impl Answer {
+    /// Whether it is done and, if not, whether it may be retried; None when it says neither
+    /// (`ok` or `outcome`), or both.
+    pub fn verdict(&self) -> Option<(bool, bool)> {
+        match (self.ok, self.outcome.as_deref()) {
+            (Some(ok), None) => Some((ok, self.retry)),
+            (None, Some("done")) => Some((true, true)),
+            (None, Some("retry")) => Some((false, true)),
+            (None, Some("dead")) => Some((false, false)),
+            _ => None,
+        }
+    }
+
     /// The result as it is kept and printed: a JSON string's text, any other value as compact
     /// JSON; with a newline, as a line of a handler's stdout has.
     pub fn result_bytes(&self) -> Vec<u8> {
@@ -77,25 +99,23 @@ pub struct PipeProc {
     /// Readable once it has exited (taken while it surely lives: at its start), for `close`.
     pub pidfd: Option<OwnedFd>,
     /// Its stdin (non-blocking), written by the engine's thread while it takes what is written
-    /// (almost always: a line is small and the handler reads); the writer thread has a copy.
-    stdin: Option<Arc<ChildStdin>>,
-    /// What did not fit goes to the writer thread, which waits for the handler to read it;
-    /// dropping this closes stdin once that thread has written what it has.
-    writer: Option<Sender<Vec<u8>>>,
-    /// Lines given to the writer thread and not yet all written: while there are any, new
-    /// ones go behind them, so lines never interleave.
-    queued: Arc<AtomicUsize>,
+    /// (almost always: a line is small and the handler reads), and by its reader (replies to
+    /// ctl lines); what did not fit goes to the writer thread, which waits for it to read.
+    feed: Arc<Feed>,
+    /// Issue 25: the tasks it holds, for its ctl lines (`pipe_ctl.rs`).
+    talk: Arc<Talk>,
 }
 
 impl PipeProc {
     /// Starts CMD for slot `slot`, its `gen`-th start; what it answers and how it ends is
-    /// posted to `events` as `Piped::Answer` and `Piped::Broken`, tagged with both.
+    /// posted to `events` as `Piped::Answer` and `Piped::Broken`, tagged with both; its ctl
+    /// lines go to `ctl`.
     pub fn start<E: From<Piped> + Send + 'static>(
         command: &str,
         queue: &str,
-        slot: usize,
-        gen: u64,
+        (slot, gen): (usize, u64),
         events: Sender<E>,
+        ctl: Option<Handle>,
     ) -> std::io::Result<PipeProc> {
         let mut child = shell(command, queue)
             .stdin(Stdio::piped())
@@ -110,7 +130,14 @@ impl PipeProc {
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = mpsc::channel::<Vec<u8>>();
         let queued = Arc::new(AtomicUsize::new(0));
-        let (w, q) = (Arc::clone(&stdin), Arc::clone(&queued));
+        let feed = Arc::new(Feed::new(Arc::clone(&stdin), tx, Arc::clone(&queued)));
+        let talk = Arc::new(Talk {
+            slot,
+            handle: ctl,
+            held: Mutex::new(HashMap::new()),
+            feed: Arc::clone(&feed),
+        });
+        let (w, q) = (stdin, queued);
         std::thread::Builder::new()
             .name(format!("pipe-{slot}-in"))
             .spawn(move || {
@@ -140,55 +167,42 @@ impl PipeProc {
                     t.drain(..excess);
                 }
             })?;
+        let t = Arc::clone(&talk);
         std::thread::Builder::new()
             .name(format!("pipe-{slot}-out"))
-            .spawn(move || read_answers(stdout, child, (tail, errors), slot, gen, &events))?;
+            .spawn(move || read_answers(stdout, child, (tail, errors), (slot, gen), &events, &t))?;
         Ok(PipeProc {
             pgid,
             pidfd,
-            stdin: Some(stdin),
-            writer: Some(tx),
-            queued,
+            feed,
+            talk,
         })
     }
 
-    /// Hands it one task line: written at once when the pipe takes it, else (a handler that
-    /// does not read, a task larger than the pipe) what is left goes to the writer thread. A
-    /// handler that is gone just does not get it: its death is on its way to the engine,
-    /// which fails what it held.
-    pub fn send(&self, line: Vec<u8>) {
-        let (Some(stdin), Some(writer)) = (&self.stdin, &self.writer) else {
-            return;
-        };
-        let mut done = 0;
-        if self.queued.load(Ordering::SeqCst) == 0 {
-            while done < line.len() {
-                match (&**stdin).write(&line[done..]) {
-                    Ok(n) => done += n,
-                    Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                    Err(_) => return,
-                }
-            }
+    /// Hands it one task line (see `Feed::send`). A handler that is gone just does not get
+    /// it: its death is on its way to the engine, which fails what it held. `control`: the
+    /// task's secret, for its ctl lines.
+    pub fn send(&self, id: &str, control: Option<&(String, u64)>, line: Vec<u8>) {
+        self.give(id, control);
+        self.feed.send(line);
+    }
+
+    /// Task `id` is given to it (its line goes with `write`): its ctl lines may name it.
+    pub fn give(&self, id: &str, control: Option<&(String, u64)>) {
+        if let Some((key, _)) = control {
+            self.talk.give(id, key.clone());
         }
-        if done < line.len() {
-            self.queued.fetch_add(1, Ordering::SeqCst);
-            let rest = if done == 0 {
-                line
-            } else {
-                line[done..].to_vec()
-            };
-            if writer.send(rest).is_err() {
-                self.queued.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
+    }
+
+    /// Writes lines to its stdin (see `Feed::send`).
+    pub fn write(&self, lines: Vec<u8>) {
+        self.feed.send(lines);
     }
 
     /// Its stdin's end, once it has been given what it was sent: a handler that reads to its
     /// end then exits by itself.
     pub fn close_stdin(&mut self) {
-        self.stdin = None;
-        self.writer = None;
+        self.feed.close();
     }
 
     pub fn kill(&self, sig: i32) {
@@ -224,29 +238,56 @@ fn read_answers<E: From<Piped>>(
     stdout: std::process::ChildStdout,
     mut child: Child,
     (tail, errors): (Arc<Mutex<Vec<u8>>>, JoinHandle<()>),
-    slot: usize,
-    gen: u64,
+    (slot, gen): (usize, u64),
     events: &Sender<E>,
+    talk: &Talk,
 ) {
     let mut r = BufReader::with_capacity(64 * 1024, stdout);
     let mut line = Vec::new();
     let mut broken = false;
     loop {
         line.clear();
-        match r.read_until(b'\n', &mut line) {
+        match (&mut r)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+        {
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
         if broken {
             continue;
         }
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim();
-        if text.is_empty() {
+        // A line that never ends would hold the consumer's memory: the handler is broken.
+        if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
+            broken = true;
+            let why = format!(
+                "its --pipe handler wrote a line longer than {} MiB",
+                MAX_LINE >> 20
+            );
+            let _ = events.send(
+                Piped::Broken {
+                    slot,
+                    gen,
+                    why,
+                    code: None,
+                }
+                .into(),
+            );
             continue;
         }
-        match serde_json::from_str::<Answer>(text) {
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim();
+        if text.is_empty() || talk.line(text) {
+            continue;
+        }
+        let answer = serde_json::from_str::<Answer>(text).map_err(|e| e.to_string());
+        let answer = answer.and_then(|a| match a.verdict() {
+            Some(_) => Ok(a),
+            None => Err("it says neither \"ok\" nor an \"outcome\" of done, retry or dead".into()),
+        });
+        match answer {
             Ok(answer) => {
+                talk.answered(&answer.id);
                 let _ = events.send(Piped::Answer { slot, gen, answer }.into());
             }
             Err(e) => {
@@ -320,13 +361,18 @@ mod tests {
     #[test]
     fn answers_parse_and_their_results_read_as_a_shell_expects() {
         let a: Answer = serde_json::from_str(r#"{"id":"x","ok":true,"result":"hi"}"#).unwrap();
-        assert_eq!((a.ok, a.retry), (true, true));
+        assert_eq!(a.verdict(), Some((true, true)));
         assert_eq!(a.result_bytes(), b"hi\n");
         let a: Answer = serde_json::from_str(r#"{"id":"x","ok":true,"result":{"n":1}}"#).unwrap();
         assert_eq!(a.result_bytes(), b"{\"n\":1}\n");
         let a: Answer =
             serde_json::from_str(r#"{"id":"x","ok":false,"error":"bad","retry":false}"#).unwrap();
-        assert!(!a.retry);
-        assert!(serde_json::from_str::<Answer>(r#"{"id":"x"}"#).is_err());
+        assert_eq!(a.verdict(), Some((false, false)));
+        let v = |s: &str| serde_json::from_str::<Answer>(s).unwrap().verdict();
+        assert_eq!(v(r#"{"id":"x","outcome":"dead"}"#), Some((false, false)));
+        assert_eq!(v(r#"{"id":"x","outcome":"retry"}"#), Some((false, true)));
+        assert_eq!(v(r#"{"id":"x"}"#), None);
+        assert_eq!(v(r#"{"id":"x","ok":true,"outcome":"done"}"#), None);
+        assert_eq!(v(r#"{"id":"x","outcome":"later"}"#), None);
     }
 }

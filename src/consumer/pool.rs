@@ -7,6 +7,7 @@
 //! restarts); the engine blocks on that channel, never on a child. The pool claims nothing and
 //! prints nothing but its handlers' restarts.
 
+use super::control::Handle;
 use super::handler::{Handler, HandlerResult, Run, KILL_GRACE};
 use super::heartbeat::CancelWatch;
 use super::pipe::{Answer, PipeProc, Piped};
@@ -126,8 +127,12 @@ struct BatchSlot {
 
 struct BatchJob {
     tasks: Vec<Task>,
+    /// Their fencing tokens, when the consumer has a control channel.
+    fences: Vec<Option<u64>>,
     capture: Vec<bool>,
     timeout: Option<Duration>,
+    /// Its tasks' ids and secrets, for `rpq ctl --task ID` in the call.
+    controls: std::collections::HashMap<String, String>,
 }
 
 impl Batches {
@@ -138,9 +143,19 @@ impl Batches {
         s.since = None;
         let job = BatchJob {
             tasks: s.running.iter().map(|r| r.claimed.task.clone()).collect(),
+            fences: s
+                .running
+                .iter()
+                .map(|r| r.control.as_ref().map(|c| c.1))
+                .collect(),
             capture: s.running.iter().map(|r| r.capture).collect(),
             // The shortest of its tasks' limits.
             timeout: s.running.iter().filter_map(|r| r.timeout).min(),
+            controls: s
+                .running
+                .iter()
+                .filter_map(|r| Some((r.claimed.task.id.clone(), r.control.clone()?.0)))
+                .collect(),
         };
         // The thread is gone only if it panicked; the leases run out and return the tasks.
         let _ = s.jobs.send(job);
@@ -160,12 +175,17 @@ struct Pipes {
     command: String,
     queue: String,
     depth: usize,
+    /// Issue 25 (`--pipe --batch N`): tasks go to a handler N at a time, after a header line,
+    /// once it holds none (None: one at a time, up to `depth`).
+    batch: Option<(usize, Duration)>,
     events: Sender<Event>,
     slots: Vec<PipeSlot>,
     /// Handlers told to stop (SIGTERM) and when they get SIGKILL.
     dying: Vec<(i32, Instant)>,
     /// Whether any handler has ever answered (restart backoff and the 126/127 rule).
     answered: bool,
+    /// Issue 25: where its handlers' ctl lines go.
+    ctl: Option<Handle>,
 }
 
 #[derive(Default)]
@@ -177,6 +197,9 @@ struct PipeSlot {
     down_until: Option<Instant>,
     /// Ends in a row without an answer.
     failures: u32,
+    /// `--batch`: the tasks gathered for its next batch, and when the first came.
+    filling: Vec<Running>,
+    since: Option<Instant>,
 }
 
 impl Pool {
@@ -187,8 +210,9 @@ impl Pool {
         out: &Output,
         sd: &Shutdown,
         watch: CancelWatch,
-        control: Option<&std::path::Path>,
+        control: Option<&super::control::Control>,
     ) -> Pool {
+        let socket = control.and_then(|c| c.path());
         let n = o.concurrency.max(1);
         let stopping = Arc::new(AtomicBool::new(false));
         let kind = if let Some(cmd) = &o.pipe {
@@ -196,17 +220,20 @@ impl Pool {
                 command: cmd.clone(),
                 queue: queue.to_string(),
                 depth: o.pipe_depth.max(1),
+                batch: (o.batch > 1).then_some((o.batch, o.linger)),
                 events: events.clone(),
                 slots: (0..n).map(|_| PipeSlot::default()).collect(),
                 dying: Vec::new(),
                 answered: false,
+                ctl: control.map(|c| c.handle()),
             };
             for i in 0..n {
                 p.start(i);
             }
             Kind::Pipe(p)
         } else if let (Some(cmd), true) = (&o.exec, o.batch > 1) {
-            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, None));
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, socket));
+            let ctl = control.map(|c| c.handle());
             Kind::Batch(Batches {
                 size: o.batch,
                 linger: o.linger,
@@ -219,12 +246,13 @@ impl Pool {
                             out.clone(),
                             sd.clone(),
                             Arc::clone(&stopping),
+                            ctl.clone(),
                         )
                     })
                     .collect(),
             })
         } else if let Some(cmd) = &o.exec {
-            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, control));
+            let handler = Arc::new(Handler::new(cmd, o.exec_timeout, queue, socket));
             Kind::Exec(
                 (0..n)
                     .map(|slot| {
@@ -264,12 +292,20 @@ impl Pool {
                 .filter(|s| s.running.is_empty())
                 .map(|s| b.size - s.filling.len())
                 .sum(),
-            Kind::Pipe(p) => p
-                .slots
-                .iter()
-                .filter(|s| s.proc.is_some())
-                .map(|s| p.depth.saturating_sub(s.held.len()))
-                .sum(),
+            Kind::Pipe(p) => match p.batch {
+                Some((n, _)) => p
+                    .slots
+                    .iter()
+                    .filter(|s| s.proc.is_some() && s.held.is_empty())
+                    .map(|s| n.saturating_sub(s.filling.len()))
+                    .sum(),
+                None => p
+                    .slots
+                    .iter()
+                    .filter(|s| s.proc.is_some())
+                    .map(|s| p.depth.saturating_sub(s.held.len()))
+                    .sum(),
+            },
         }
     }
 
@@ -283,7 +319,7 @@ impl Pool {
                 .iter()
                 .map(|s| s.running.len() + s.filling.len())
                 .sum(),
-            Kind::Pipe(p) => p.slots.iter().map(|s| s.held.len()).sum(),
+            Kind::Pipe(p) => p.slots.iter().map(|s| s.held.len() + s.filling.len()).sum(),
         }
     }
 
@@ -332,6 +368,23 @@ impl Pool {
                 }
                 None
             }
+            Kind::Pipe(p) if p.batch.is_some() => {
+                let n = p.batch.map_or(1, |b| b.0);
+                // The slot already gathering first, so that batches fill.
+                let i = (0..p.slots.len())
+                    .filter(|&i| {
+                        let s = &p.slots[i];
+                        s.proc.is_some() && s.held.is_empty() && s.filling.len() < n
+                    })
+                    .max_by_key(|&i| p.slots[i].filling.len())?;
+                let s = &mut p.slots[i];
+                s.since.get_or_insert(run.started);
+                s.filling.push(run);
+                if s.filling.len() == n {
+                    p.dispatch(i);
+                }
+                None
+            }
             Kind::Pipe(p) => {
                 let depth = p.depth;
                 let s = p
@@ -340,7 +393,9 @@ impl Pool {
                     .filter(|s| s.proc.is_some() && s.held.len() < depth)
                     .min_by_key(|s| s.held.len())?;
                 if let Some(proc) = &s.proc {
-                    proc.send(task_line(&run.claimed.task));
+                    let task = &run.claimed.task;
+                    let fence = run.control.as_ref().map(|c| c.1);
+                    proc.send(&task.id, run.control.as_ref(), task_line(task, fence));
                 }
                 s.held.push(run);
                 None
@@ -455,10 +510,17 @@ impl Pool {
                 .slots
                 .iter()
                 .flat_map(|s| {
+                    let linger = p.batch.map_or(Duration::ZERO, |b| b.1);
                     s.held
                         .iter()
                         .filter_map(Running::deadline)
                         .chain(s.down_until)
+                        // A batch waits for a handler that is down (its restart is above).
+                        .chain(
+                            s.since
+                                .filter(|_| s.held.is_empty() && s.proc.is_some())
+                                .map(|t| t + linger),
+                        )
                 })
                 .chain(p.dying.iter().map(|d| d.1))
                 .min(),
@@ -587,6 +649,7 @@ impl BatchSlot {
         out: Output,
         sd: Shutdown,
         stopping: Arc<AtomicBool>,
+        ctl: Option<Handle>,
     ) -> BatchSlot {
         let (tx, rx) = mpsc::channel::<BatchJob>();
         let group = Arc::new(AtomicI32::new(0));
@@ -597,11 +660,18 @@ impl BatchSlot {
             .spawn(move || {
                 for job in rx {
                     let abort = || sd.abort_requested() || stopping.load(Ordering::SeqCst);
+                    // Issue 25: one secret for the call, with which `rpq ctl --task ID` acts
+                    // for each of its tasks (their fences are 0: a call has none of its own).
+                    let key = ctl
+                        .as_ref()
+                        .filter(|_| !job.controls.is_empty())
+                        .map(|h| (h.register_batch(job.controls.clone()), 0));
                     // A cancel of one task does not stop the call for the others; its outcome
                     // is told when the call ends.
                     let results = handler
                         .run_batch(
                             &job.tasks,
+                            &job.fences,
                             &job.capture,
                             &Run {
                                 timeout: job.timeout,
@@ -610,7 +680,7 @@ impl BatchSlot {
                                 cancelled: &|| false,
                                 out: &out,
                                 group: Some(&g),
-                                control: None,
+                                control: key.as_ref(),
                             },
                         )
                         .unwrap_or_else(|e| {
@@ -620,6 +690,9 @@ impl BatchSlot {
                                 .map(|_| HandlerResult::Failed(why.clone()))
                                 .collect()
                         });
+                    if let (Some(h), Some((key, _))) = (&ctl, &key) {
+                        h.finish_batch(key);
+                    }
                     let _ = events.send(Event::Batch { slot, results });
                 }
             })
@@ -686,7 +759,14 @@ impl Pipes {
         let s = &mut self.slots[slot];
         s.gen += 1;
         s.down_until = None;
-        match PipeProc::start(&self.command, &self.queue, slot, s.gen, self.events.clone()) {
+        let ctl = self.ctl.clone();
+        match PipeProc::start(
+            &self.command,
+            &self.queue,
+            (slot, s.gen),
+            self.events.clone(),
+            ctl,
+        ) {
             Ok(p) => s.proc = Some(p),
             Err(e) => {
                 s.failures += 1;
@@ -704,6 +784,23 @@ impl Pipes {
                 .emit();
             }
         }
+    }
+
+    /// `--batch`: writes slot `i`'s gathered tasks to its handler, a header line first.
+    fn dispatch(&mut self, i: usize) {
+        let s = &mut self.slots[i];
+        let Some(proc) = &s.proc else {
+            return;
+        };
+        s.since = None;
+        let mut lines = format!("{{\"batch\":{}}}\n", s.filling.len()).into_bytes();
+        for run in &s.filling {
+            let task = &run.claimed.task;
+            proc.give(&task.id, run.control.as_ref());
+            lines.extend(task_line(task, run.control.as_ref().map(|c| c.1)));
+        }
+        proc.write(lines);
+        s.held.append(&mut s.filling);
     }
 
     fn answered(&mut self, slot: usize, gen: u64, a: Answer) -> Vec<Done> {
@@ -724,7 +821,7 @@ impl Pipes {
         let run = s.held.remove(i);
         s.failures = 0;
         self.answered = true;
-        let result = match (a.ok, a.retry) {
+        let result = match a.verdict().unwrap_or((false, true)) {
             (true, _) => HandlerResult::Done(run.capture.then(|| a.result_bytes())),
             (false, retry) => {
                 let why = a
@@ -805,7 +902,21 @@ impl Pipes {
             }
             true
         });
+        let linger = self.batch.map(|b| b.1);
         for slot in 0..self.slots.len() {
+            let s = &mut self.slots[slot];
+            if abort && !s.filling.is_empty() {
+                s.since = None;
+                done.extend(s.filling.drain(..).map(|run| Done {
+                    run,
+                    result: HandlerResult::Aborted,
+                }));
+            }
+            if let (Some(l), Some(t)) = (linger, s.since) {
+                if s.proc.is_some() && s.held.is_empty() && now >= t + l {
+                    self.dispatch(slot);
+                }
+            }
             let s = &mut self.slots[slot];
             if s.proc.is_none() {
                 if restart && !abort && s.down_until.is_some_and(|t| now >= t) {
@@ -890,9 +1001,14 @@ fn restart_wait(failures: u32) -> Duration {
         .min(RESTART_MAX)
 }
 
-/// A task as a `--pipe` handler gets it: its JSON, one line.
-pub fn task_line(task: &Task) -> Vec<u8> {
+/// A task as a `--pipe` handler (or a batch's call) gets it: its JSON, one line, with its
+/// fencing token (issue 25: `RPQ_FENCE` is one task's, and such a handler holds several).
+pub fn task_line(task: &Task, fence: Option<u64>) -> Vec<u8> {
     let mut line = serde_json::to_vec(task).unwrap_or_default();
+    if let (Some(f), Some(b'}')) = (fence, line.last()) {
+        line.pop();
+        line.extend_from_slice(format!(",\"fence\":{f}}}").as_bytes());
+    }
     line.push(b'\n');
     line
 }

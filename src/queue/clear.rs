@@ -20,6 +20,9 @@ impl Queue {
                 *l.of_state_mut(d.state) += int(items.get(i))? as u64;
             }
         }
+        // Issue 25: the control data of the tasks that went (bounded batches, after the step
+        // above: a hash of a task pushed meanwhile stays).
+        self.ctl_sweep()?;
         if self.shards.len() > 1 {
             let key = keys::wake_all(&self.name);
             redis::cmd("DEL")

@@ -6,7 +6,7 @@
 //! sockets or handlers: that is `consumer::control`.
 
 use super::keys;
-use super::script::{array, int, AckCode, CTL_ACK, CTL_OP};
+use super::script::{array, int, AckCode, CTL_ACK, CTL_OP, CTL_SWEEP};
 use super::{Lease, Queue};
 use crate::task::NewTask;
 use anyhow::{Context, Result};
@@ -23,6 +23,8 @@ pub const SPAWNS: usize = 1000;
 /// A control hash that nothing deleted (its consumer killed, the task never run again) goes
 /// this long after its last write.
 pub const TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Control hashes looked at by one call of ctl_sweep.lua.
+const SWEEP_BATCH: usize = 500;
 /// A line of log is cut at this many bytes (at a character's boundary).
 pub const LOG_LINE_BYTES: usize = 1000;
 /// A progress message, a checkpoint's key or a once-key is cut, or refused, past this.
@@ -288,6 +290,58 @@ impl Queue {
             .map_err(|e| self.explain(shard, e, "DEL"))
             .with_context(|| format!("forgetting the control data of task {id}"))?;
         Ok(())
+    }
+
+    /// Deletes the control hashes of the tasks of `ids` that are gone (cancelled, purged); a
+    /// task still stored keeps its own. Returns how many went.
+    pub fn ctl_gone(&mut self, ids: &[String]) -> Result<u64> {
+        let mut gone = 0;
+        for (shard, idx) in self.by_shard(ids, |s| s) {
+            for chunk in idx.chunks(SWEEP_BATCH) {
+                let ids: Vec<String> = chunk.iter().map(|&i| ids[i].clone()).collect();
+                gone += self.ctl_sweep_batch(shard, &ids)?;
+            }
+        }
+        Ok(gone)
+    }
+
+    /// Deletes every control hash of the queue whose task is gone (after `clear`, a purge of
+    /// every dead task): found with SCAN and deleted SWEEP_BATCH at a time, each batch one
+    /// script that keeps the hashes of tasks still stored; a shard that never had one is not
+    /// scanned. Returns how many went.
+    pub fn ctl_sweep(&mut self) -> Result<u64> {
+        let mut gone = 0;
+        for shard in 0..self.shards.len() {
+            // A shard whose handlers never wrote control data is not scanned (ctl_op.lua).
+            let used: bool = redis::cmd("HEXISTS")
+                .arg(self.shards[shard].stats())
+                .arg("ctl_used")
+                .query(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "HEXISTS"))
+                .context("finding the control data of tasks")?;
+            if !used {
+                continue;
+            }
+            let prefix = self.shards[shard].ctl("");
+            let pattern = format!("{}*", super::registry::glob_escape(&prefix));
+            let found = self.scan(&pattern, "finding the control data of tasks")?;
+            let ids: Vec<String> = found
+                .iter()
+                .filter_map(|k| k.strip_prefix(&prefix))
+                .map(str::to_string)
+                .collect();
+            for chunk in ids.chunks(SWEEP_BATCH) {
+                gone += self.ctl_sweep_batch(shard, chunk)?;
+            }
+        }
+        Ok(gone)
+    }
+
+    fn ctl_sweep_batch(&mut self, shard: usize, ids: &[String]) -> Result<u64> {
+        let keys: Vec<String> = ids.iter().map(|id| self.shards[shard].ctl(id)).collect();
+        let what = "removing the control data of tasks that are gone";
+        let n = self.invoke_with(shard, &CTL_SWEEP, &keys, &ids, what)?;
+        Ok(int(Some(&n))? as u64)
     }
 
     /// What the control hash of task `id` holds (empty when it has none).

@@ -93,6 +93,13 @@ impl Queue {
                 total.unknown.push(string(Some(v))?);
             }
         }
+        // Issue 25: the control data of the purged.
+        if op == "purge" {
+            match ids.is_empty() {
+                true => self.ctl_sweep()?,
+                false => self.ctl_gone(ids)?,
+            };
+        }
         // In the order given, whatever shards they fell on.
         total
             .unknown

@@ -267,6 +267,8 @@ impl Queue {
                 }
             }
         }
+        // Issue 25: their control data (one in flight keeps its own until its holder ends it).
+        self.ctl_gone(ids)?;
         Ok(out)
     }
 

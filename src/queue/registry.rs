@@ -52,7 +52,7 @@ impl Queue {
     }
 
     /// Every key matching `pattern`, on every primary of a cluster.
-    fn scan(&mut self, pattern: &str, what: &'static str) -> Result<Vec<String>> {
+    pub(super) fn scan(&mut self, pattern: &str, what: &'static str) -> Result<Vec<String>> {
         let mut found = Vec::new();
         let mut scan = |c: &mut dyn FnMut(&redis::Cmd) -> redis::RedisResult<Value>| {
             let mut cursor = 0u64;
@@ -91,7 +91,7 @@ impl Queue {
 }
 
 /// `s` with the characters SCAN's MATCH treats as a pattern escaped.
-fn glob_escape(s: &str) -> String {
+pub(super) fn glob_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(c, '*' | '?' | '[' | ']' | '\\') {

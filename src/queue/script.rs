@@ -241,10 +241,12 @@ pub static CTL_OP: LazyLock<Lua> =
     LazyLock::new(|| ctl_script("ctl_op.lua", include_str!("lua/ctl_op.lua")));
 pub static CTL_ACK: LazyLock<Lua> =
     LazyLock::new(|| ctl_script("ctl_ack.lua", include_str!("lua/ctl_ack.lua")));
+pub static CTL_SWEEP: LazyLock<Lua> =
+    LazyLock::new(|| ctl_script("ctl_sweep.lua", include_str!("lua/ctl_sweep.lua")));
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 24] = [
+static ALL: [&LazyLock<Lua>; 25] = [
     &PUSH,
     &CLAIM,
     &CLAIM_FAST,
@@ -269,6 +271,7 @@ static ALL: [&LazyLock<Lua>; 24] = [
     &RESULTS,
     &CTL_OP,
     &CTL_ACK,
+    &CTL_SWEEP,
 ];
 
 impl Lua {

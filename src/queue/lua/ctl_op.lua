@@ -7,6 +7,7 @@
 -- and "l:K" = "attempt|ms|text" for the last CTL_LOG_LINES of them; "c:KEY" = a checkpoint's
 -- value and "cn" = how many; "o:KEY" = the attempt that first claimed once-key KEY; "sp" = the
 -- token of the attempt whose spawns are staged, "sn" = how many, "s:K" = "priority\tid\tbody".
+-- The shard's stats hash gets "ctl_used" = 1 with its first control hash.
 -- KEYS: the whole layout (common.lua, controls.lua), then the task's control hash
 -- ARGV[1] id  ARGV[2] token  ARGV[3] verb: progress | log | set | get | once | spawn
 -- ARGV[4..] the verb's: progress N message; log text...; set key value; get key; once key;
@@ -23,6 +24,9 @@ end
 local at = string.format('%d', now)
 local function written()
   redis.call('PEXPIRE', K_CTL, CTL_TTL_MS)
+  -- The shard has had control hashes: its clear sweeps them (ctl_sweep.lua); one that never
+  -- had any is not scanned for them.
+  redis.call('HSETNX', K_STATS, 'ctl_used', 1)
   return { CTL_OK }
 end
 if verb == 'progress' then
