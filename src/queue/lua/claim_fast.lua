@@ -22,6 +22,10 @@ end
 if fast_until <= now or aging > 0 or ctl_flag == 1 then
   return full('recovery, pruning, aging or controls')
 end
+-- events (issue 26): claim.lua writes them (Rust sends it at once while it knows they are on).
+if flags ~= '' and string.find(flags, 'e', 1, true) then
+  return full('events')
+end
 local n_want = tonumber(want)
 if n_want < 1 or n_want > 1000 or #ARGV > 2008 then
   return full('no task, or more than 1,000 at once')

@@ -80,6 +80,8 @@ local PUSH_DONE = 2
 -- Rust then calls the script that does it all.
 local ERR_FULL = 'RPQFULL'
 local ERR_CONTROLS = 'RPQCONTROLS'
+-- A push or claim of a queue whose events are on, sent without the stream (events.lua).
+local ERR_EVENTS = 'RPQEVENTS'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
@@ -186,6 +188,9 @@ end
 -- act on controls carry (nil in the others, which never meet a queue with controls). Nothing
 -- here captures it: a local that the closures of this prelude capture costs every call.
 local ctl
+-- events (issue 26): the writer of lifecycle events, set by events.lua while the script was given
+-- the shard's stream (nil otherwise: a queue without events builds none of it).
+local ev
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
@@ -243,6 +248,9 @@ local function finish_delivered(ids)
   for _, id in ipairs(ids) do
     local c = redis.call('HGET', K_CLAIMS, id)
     if c and is_delivered(c) then
+      if ev then
+        ev.of_claim('done', id, c)
+      end
       unlease(id)
       redis.call('HDEL', K_TASKS, id)
       n = n + 1
@@ -370,6 +378,9 @@ end
 -- otherwise), for the caller's tally
 local function ack(id, token)
   if holds(id, token) then
+    if ev then
+      ev.of_claim('done', id, redis.call('HGET', K_CLAIMS, id))
+    end
     unlease(id)
     -- Not forget(): a leased task has no dead info (bury and dead retry keep the two apart), and
     -- no state (its claim holds it). Only the holder acks, with the scripts of its own rpq, so a
@@ -409,6 +420,9 @@ local function ack_all(first)
       mine[id] = true
       held[#held + 1] = id
       codes[k] = ACK_ACKED
+      if ev then
+        ev.of_claim('done', id, claim)
+      end
       receipt_add(id, token)
     end
   end

@@ -70,8 +70,15 @@ if op == 'pause' or op == 'resume' then
       local ms = tonumber(ARGV[3])
       local until_ = ms > 0 and now + ms or NEVER
       redis.call('HSET', K_CONTROLS, 'pause:' .. p, string.format('%d', until_))
+      if ev then
+        ev.write('paused', nil, false, nil, nil,
+          ms > 0 and 'until ' .. string.format('%d', until_) or 'until resumed', { 'p', p })
+      end
     else
       redis.call('HDEL', K_CONTROLS, 'pause:' .. p)
+      if ev then
+        ev.write('resumed', nil, false, nil, nil, nil, { 'p', p })
+      end
     end
   end
   if op == 'resume' then
@@ -126,6 +133,11 @@ if op == 'limit' then
     end
     redis.call('HSET', K_CONTROLS, 'busy:' .. s, string.format('%d', busy))
   end
+  if ev then
+    -- What is set now, as `rpq limit` shows it: n per ms, burst, cap (empty: none).
+    ev.write('limit', nil, false, nil, nil, string.format('rate %s per %s ms, burst %s, cap %s',
+      f[5], f[6], f[7], f[8]), ev.type_field(enc))
+  end
   wake_all()
   return done(s)
 end
@@ -136,6 +148,9 @@ if op == 'unlimit' then
     return done({ 0, s and s > 0 and redis.call('ZCARD', LIMITED[s]) or 0 })
   end
   redis.call('HDEL', K_CONTROLS, 'limit:' .. s, 'tat:' .. s, 'busy:' .. s)
+  if ev then
+    ev.write('limit', nil, false, nil, nil, 'off', ev.type_field(ARGV[2]))
+  end
   local left = 0
   if s > 0 then
     left = redis.call('ZCARD', LIMITED[s])
