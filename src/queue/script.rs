@@ -227,6 +227,7 @@ fn emits(script: &Lua) -> bool {
     [
         &*PUSH,
         &*CLAIM,
+        &*CLAIM_FAST,
         &*CLAIM_CONTROLLED,
         &*ACK,
         &*KEEP,
@@ -567,11 +568,8 @@ impl Queue {
         // carries them, with every key, also when the plain one found them and refused.
         let fast = std::ptr::eq(script, &*CLAIM_FAST);
         let claim = fast || std::ptr::eq(script, &*CLAIM);
-        // events (issue 26): claim_fast.lua writes none; claim.lua does.
         let mut script: &Lua = if claim && self.controlled {
             &CLAIM_CONTROLLED
-        } else if fast && self.events {
-            &CLAIM
         } else {
             script
         };

@@ -33,11 +33,12 @@ if ctl then
   ctl().known(ctl_flag)
 end
 -- events (issue 26): so do a queue whose events are on and a claim without its stream.
-if flags ~= '' and string.find(flags, 'e', 1, true) then
-  if not ev then
-    return redis.error_reply(ERR_EVENTS .. ' the queue writes events: claim with its stream')
-  end
-  ev.known(flags)
+local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
+if events_on and not ev then
+  return redis.error_reply(ERR_EVENTS .. ' the queue writes events: claim with its stream')
+end
+if ev then
+  ev.on = events_on
 end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false

@@ -22,9 +22,13 @@ end
 if fast_until <= now or aging > 0 or ctl_flag == 1 then
   return full('recovery, pruning, aging or controls')
 end
--- events (issue 26): claim.lua writes them (Rust sends it at once while it knows they are on).
-if flags ~= '' and string.find(flags, 'e', 1, true) then
-  return full('events')
+-- events (issue 26): written here as claim.lua writes them, when given the stream.
+local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
+if events_on and not ev then
+  return full('events, and no stream')
+end
+if ev then
+  ev.on = events_on
 end
 local n_want = tonumber(want)
 if n_want < 1 or n_want > 1000 or #ARGV > 2008 then
@@ -59,6 +63,14 @@ elseif n_ack > 1 then
   end
 end
 local out = { now, 0, 0, 0, 0, n_ack }
+if ev and n_ack == 1 then
+  ev.of_claim('done', ARGV[9], redis.call('HGET', K_CLAIMS, ARGV[9]))
+elseif ev and acked then
+  local claims = redis.call('HMGET', K_CLAIMS, unpack(acked))
+  for k = 1, n_ack do
+    ev.of_claim('done', acked[k], claims[k])
+  end
+end
 -- The acks: as ack does for a task it holds (no dead info, no state: see there).
 if n_ack == 1 then
   redis.call('ZREM', K_INFLIGHT, ARGV[9])
@@ -99,6 +111,9 @@ local function leased(id, score, body, state)
   out[#out + 1] = id
   out[#out + 1] = body
   out[#out + 1] = n
+  if ev then
+    ev.write('claimed', id, body or false, n, consumer)
+  end
   return head .. m .. '|' .. n_s .. '|' .. score .. '|' .. consumer
 end
 if #popped == 0 then

@@ -134,9 +134,15 @@ if op == 'limit' then
     redis.call('HSET', K_CONTROLS, 'busy:' .. s, string.format('%d', busy))
   end
   if ev then
-    -- What is set now, as `rpq limit` shows it: n per ms, burst, cap (empty: none).
-    ev.write('limit', nil, false, nil, nil, string.format('rate %s per %s ms, burst %s, cap %s',
-      f[5], f[6], f[7], f[8]), ev.type_field(enc))
+    -- What is set now, as it was asked: a rate (n per ms, burst) and a cap.
+    local said = {}
+    if f[5] ~= '' then
+      said[#said + 1] = f[5] .. ' per ' .. f[6] .. ' ms' .. (f[7] ~= '' and ', burst ' .. f[7] or '')
+    end
+    if f[8] ~= '' then
+      said[#said + 1] = 'at most ' .. f[8] .. ' in flight'
+    end
+    ev.write('limit', nil, false, nil, nil, table.concat(said, '; '), enc ~= '' and { 't', ev.json_string(enc, 1) } or nil)
   end
   wake_all()
   return done(s)
@@ -149,7 +155,7 @@ if op == 'unlimit' then
   end
   redis.call('HDEL', K_CONTROLS, 'limit:' .. s, 'tat:' .. s, 'busy:' .. s)
   if ev then
-    ev.write('limit', nil, false, nil, nil, 'off', ev.type_field(ARGV[2]))
+    ev.write('limit', nil, false, nil, nil, 'off', ARGV[2] ~= '' and { 't', ev.json_string(ARGV[2], 1) } or nil)
   end
   local left = 0
   if s > 0 then

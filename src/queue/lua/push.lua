@@ -18,11 +18,12 @@ local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now = now_ms()
 local _, recover_at, _, _, flags = checks_read()
 -- events (issue 26): a queue whose events are on is pushed to with its stream (events.lua).
-if flags ~= '' and string.find(flags, 'e', 1, true) then
-  if not ev then
-    return redis.error_reply(ERR_EVENTS .. ' the queue writes events: push with its stream')
-  end
-  ev.known(flags)
+local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
+if events_on and not ev then
+  return redis.error_reply(ERR_EVENTS .. ' the queue writes events: push with its stream')
+end
+if ev then
+  ev.on = events_on
 end
 -- done[i]: the finished ms of task i, when it is done and its result kept; stale[i]: the key of
 -- the error kept for an earlier task of its id that died, which goes when this one is queued
