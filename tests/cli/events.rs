@@ -187,6 +187,20 @@ fn a_webhook_is_retried_on_500_and_delivered_once_signed() {
     assert_eq!(d["pending"], 0);
     assert_eq!(d["last_event_id"], dead.as_str());
     assert_eq!(d["last_status"], 200);
+    // The dashboard's panel reads the same from the API, without the secret.
+    let api = s.get("/api/queues/default/webhooks").expect(200).json();
+    assert_eq!(api["events"], true);
+    let w = &api["webhooks"][0];
+    assert_eq!(w["id"], hook.as_str());
+    assert_eq!(w["delivery"]["delivered"], 1);
+    assert_eq!(w["delivery"]["failures"], 3);
+    assert_eq!(w["delivery"]["pending"], 0);
+    assert!(w.get("secret").is_none() && !api.to_string().contains("wh-s3cret"));
+    assert!(s
+        .get("/assets/app.js")
+        .expect(200)
+        .text()
+        .contains("/webhooks`"));
     // Nothing more is sent.
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(rx.requests().len(), 4);
