@@ -222,29 +222,25 @@ pub static CTL_ACK: LazyLock<Lua> =
 
 /// The scripts that write lifecycle events (issue 26, lua/events.lua): given the shard's stream
 /// as their last key while this process knows events are on; push and claim find out when they
-/// are not given it (ERR_EVENTS).
+/// are not given it (ERR_EVENTS). By name: comparing with the statics would build every one of
+/// them on a process's first call (tens of ms of a debug build's prelude work, which delayed a
+/// consumer's first claims).
 fn emits(script: &Lua) -> bool {
-    [
-        &*PUSH,
-        &*CLAIM,
-        &*CLAIM_FAST,
-        &*CLAIM_CONTROLLED,
-        &*ACK,
-        &*KEEP,
-        &*CTL_ACK,
-    ]
-    .iter()
-    .any(|s| std::ptr::eq(script, *s))
+    matches!(
+        script.name,
+        "push" | "claim" | "claim_fast" | "ack" | "keep" | "ctl_ack"
+    )
 }
 
-/// The scripts that write events and read the checks to know nothing of whether events are on:
-/// rare calls (a failure, `cancel`, `move`, a control, a release) by processes that may have
-/// been running since before `rpq events --enable`, given the stream always; they write only
-/// while the checks say events are on (one HGET, paid only by these).
+/// The scripts that write events and read the checks to know whether events are on: rare calls
+/// (a failure, `cancel`, `move`, a control, a release) by processes that may have been running
+/// since before `rpq events --enable`, given the stream always; they write only while the
+/// checks say events are on (one HGET, paid only by these).
 fn always_emits(script: &Lua) -> bool {
-    [&*FAIL, &*RELEASE, &*CANCEL, &*MOVE, &*CONTROL]
-        .iter()
-        .any(|s| std::ptr::eq(script, *s))
+    matches!(
+        script.name,
+        "fail" | "release" | "cancel" | "move" | "control"
+    )
 }
 
 /// Every script, for the tests that look at them all.

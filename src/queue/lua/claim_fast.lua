@@ -6,8 +6,9 @@
 -- returns as claim.lua without controls; or, before it changes anything, the error RPQFULL when
 -- claim.lua has work this script leaves out: a lease, retry, due time or expiry may be due (the
 -- checks), the consumers are due a prune, aging is on, the queue has controls, the call asks
--- for no task or more than 1,000, or an ack is not of a task held with its token (lost, or
--- given twice)
+-- for no task or more than 1,000, an ack is not of a task held with its token (lost, or
+-- given twice), or the queue's events are on and the call was not given their stream (with it,
+-- the claimed and done events are written here, as claim.lua writes them: events.lua)
 -- Every helper a script names is a closure made on each call (script.rs: prelude), at about
 -- 1,500 server instructions apiece: this one does in its own lines what the few calls of the
 -- common case need from ack and lease recovery, and names only small helpers.

@@ -37,6 +37,8 @@
 -- KEYS[23] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
 -- KEYS[24] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
 -- KEYS[25] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
+-- After all of them (a script's own keys too), while the queue's events are on, the scripts that
+-- write events get the shard's stream, last (events.lua: K_EVENTS, and N_KEYS the keys before it).
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
