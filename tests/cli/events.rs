@@ -513,3 +513,53 @@ fn every_task_has_its_events_once_and_in_order_through_retries_deaths_cancels_an
     assert_eq!(count["done"], 800);
     assert_eq!(count["dead"], 100);
 }
+
+/// Off means off: a consumer that learnt events were on goes on giving the stream, but once
+/// `--disable` deleted it nothing writes it again; and a queue whose events were never on has
+/// no stream at all after a push, a claim, a failure and an ack.
+#[test]
+fn events_switched_off_are_not_written_by_a_consumer_that_saw_them_on() {
+    let r = redis();
+    let mut c = conn(&r);
+    let exists = |c: &mut redis::Connection, key: &str| -> bool {
+        redis::cmd("EXISTS").arg(key).query::<i64>(c).unwrap() == 1
+    };
+    push_one(&r, "mail", "before");
+    rpq(&r)
+        .args(["consume", "--count", "1", "--max-attempts", "1"])
+        .args(["--exec", "exit 1"])
+        .assert()
+        .success();
+    push_one(&r, "mail", "off-1");
+    rpq(&r)
+        .args(["consume", "--count", "1", "--exec", "true"])
+        .assert()
+        .success();
+    assert!(!exists(&mut c, "rpq:{default}:events"), "written while off");
+
+    enable(&r);
+    let consumer = Proc::start(
+        &r,
+        &["--json", "consume", "--name", "long", "--exec", "true"],
+    );
+    push_one(&r, "mail", "on-1");
+    wait_until(Duration::from_secs(30), "on-1's done event", || {
+        json_lines(rpq(&r).args(["--json", "events"]))
+            .iter()
+            .any(|e| e["event"] == "done" && e["id"] == "on-1")
+    });
+    rpq(&r).args(["events", "--disable"]).assert().success();
+    push_one(&r, "mail", "off-2");
+    wait_until(Duration::from_secs(30), "off-2 done", || {
+        consumer
+            .stdout_lines()
+            .iter()
+            .any(|l| l.contains("\"off-2\""))
+    });
+    assert!(
+        !exists(&mut c, "rpq:{default}:events"),
+        "written after --disable"
+    );
+    consumer.signal(libc::SIGTERM);
+    consumer.end(Duration::from_secs(30));
+}
