@@ -239,7 +239,7 @@ fn emits(script: &Lua) -> bool {
 fn always_emits(script: &Lua) -> bool {
     matches!(
         script.name,
-        "fail" | "release" | "cancel" | "move" | "control"
+        "fail" | "release" | "cancel" | "move" | "control" | "dead"
     )
 }
 

@@ -512,6 +512,14 @@ fn every_task_has_its_events_once_and_in_order_through_retries_deaths_cancels_an
     assert_eq!(stats["recovered"], recovered);
     assert_eq!(count["done"], 800);
     assert_eq!(count["dead"], 100);
+    // A dead task retried by hand is in line again: a `retry` without an attempt.
+    rpq(&r).args(["dead", "retry", "t1"]).assert().success();
+    let last = json_lines(rpq(&r).args(["--json", "events", "--since", &last_id]));
+    assert_eq!(last.len(), 1, "{last:?}");
+    assert_eq!(last[0]["event"], "retry");
+    assert_eq!(last[0]["id"], "t1");
+    assert_eq!(last[0]["error"], "dead retry");
+    assert!(last[0].get("attempt").is_none());
 }
 
 /// Off means off: a consumer that learnt events were on goes on giving the stream, but once
