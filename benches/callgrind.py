@@ -3,7 +3,8 @@
 prefetch, the server's instructions of the produce and the consume phase divided by the tasks.
 
 Usage: cargo build --release && python3 benches/callgrind.py [--tasks 20000] [--prefetch 1,16]
-       [--consumers 1] [--redis-server PATH] [--breakdown] [--keep DIR] [--json]
+       [--consumers 1] [--redis-server PATH] [--breakdown] [--keep DIR] [--json] [--events]
+       [--no-refs]
 (RPQ_BIN=path picks another rpq binary.)
 
 Instructions are counted by valgrind, not timed, so the figure is the same on a quiet and on a
@@ -144,7 +145,7 @@ def inclusive(dump):
     return counts
 
 
-def bench(server, tasks, consumers, prefetch):
+def bench(server, tasks, consumers, prefetch, events=False):
     """One rpq bench run; the server's instructions of its produce and consume phases."""
     redis_cli(server.port, "FLUSHALL")
     server.control("-z")
@@ -152,7 +153,7 @@ def bench(server, tasks, consumers, prefetch):
         [RPQ, "--url", f"redis://127.0.0.1:{server.port}", "--json", "bench",
          "--tasks", str(tasks), "--consumers", str(consumers), "--prefetch", str(prefetch),
          "--batch", "500", "--payload-bytes", "100", "--latency-tasks", "0",
-         "--scheduled-tasks", "0", "--step"],
+         "--scheduled-tasks", "0", "--step", *(["--events"] if events else [])],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         bufsize=1)
     err = []
@@ -194,6 +195,9 @@ def main():
                     help="where the instructions go, by function (needs a server with symbols)")
     ap.add_argument("--keep", metavar="DIR", help="keep the callgrind dumps in DIR")
     ap.add_argument("--json", action="store_true", help="one JSON object instead of the table")
+    ap.add_argument("--events", action="store_true",
+                    help="also each run with lifecycle events on (rpq bench --events, issue 26)")
+    ap.add_argument("--no-refs", action="store_true", help="skip the redis-benchmark references")
     a = ap.parse_args()
     for tool in ("valgrind", "callgrind_control", "callgrind_annotate", "redis-cli",
                  "redis-benchmark"):
@@ -224,17 +228,19 @@ def main():
                 "0123456789abcdef", "", "0123456789ab", "0123456789abcdef"]
         refs.append(("EVALSHA \"return 1\", 16 keys and 10 arguments as a claim's (`-c 1 -P 1`)",
                      ["-c", "1", "-P", "1", "EVALSHA", sha, "16", *keys, *argv]))
-        for label, args in refs:
+        for label, args in ([] if a.no_refs else refs):
             d = reference(server, n_ref, args)
             rows.append({"what": label, "per_task": total(d) / n_ref, "dump": d})
         for k in [int(x) for x in a.prefetch.split(",")]:
-            produce, consume = bench(server, a.tasks, a.consumers, k)
-            rows.append({"what": f"produce, batch 500 (run of prefetch {k})",
-                         "per_task": total(produce) / a.tasks, "dump": produce})
-            rows.append({"what": f"claim + ack, {a.consumers} consumer(s), prefetch {k}",
-                         "per_task": total(consume) / a.tasks, "dump": consume})
-            rows.append({"what": f"push + claim + ack, prefetch {k}",
-                         "per_task": (total(produce) + total(consume)) / a.tasks})
+            for events in ([False, True] if a.events else [False]):
+                on = ", events on" if events else ""
+                produce, consume = bench(server, a.tasks, a.consumers, k, events)
+                rows.append({"what": f"produce, batch 500 (run of prefetch {k}{on})",
+                             "per_task": total(produce) / a.tasks, "dump": produce})
+                rows.append({"what": f"claim + ack, {a.consumers} consumer(s), prefetch {k}{on}",
+                             "per_task": total(consume) / a.tasks, "dump": consume})
+                rows.append({"what": f"push + claim + ack, prefetch {k}{on}",
+                             "per_task": (total(produce) + total(consume)) / a.tasks})
         if a.breakdown:
             for r in rows:
                 if "dump" in r:

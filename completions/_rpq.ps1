@@ -437,6 +437,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
             [CompletionResult]::new('--spawn', '--spawn', [CompletionResultType]::ParameterName, 'Start a private redis-server on a free port instead of using --url')
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)')
+            [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Turn lifecycle events on for the run (what writing them costs each push, claim and ack)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
             [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]')

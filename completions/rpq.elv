@@ -417,6 +417,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
             cand --spawn 'Start a private redis-server on a free port instead of using --url'
             cand --step 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)'
+            cand --events 'Turn lifecycle events on for the run (what writing them costs each push, claim and ack)'
             cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
             cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
             cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'

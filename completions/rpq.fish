@@ -358,6 +358,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l log-format -d 'stderr 
 json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l spawn -d 'Start a private redis-server on a free port instead of using --url'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l step -d 'After producing, wait for a line on stdin before consuming (to look at Redis meanwhile)'
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l events -d 'Turn lifecycle events on for the run (what writing them costs each push, claim and ack)'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'

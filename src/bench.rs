@@ -115,6 +115,10 @@ fn bench(
     let version = info_field(control, "server", "redis_version").unwrap_or_default();
     let mem_before = used_memory(control).ok();
 
+    // events (issue 26): on before the first push, which writes its `pushed`.
+    if a.setup.events {
+        control.set_events(Some(crate::queue::events::DEFAULT_KEEP))?;
+    }
     let (expected, produce_time) = produce_phase(cfg, a, sd, out)?;
     let mem_after = used_memory(control).ok();
     let memory_per_task = mem_before

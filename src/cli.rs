@@ -720,6 +720,10 @@ pub struct BenchArgs {
     #[arg(long, value_parser = parse_duration, value_name = "DUR")]
     pub aging: Option<Duration>,
 
+    /// Turn lifecycle events on for the run (what writing them costs each push, claim and ack)
+    #[arg(long)]
+    pub events: bool,
+
     // The worker runtime (issue 11): the consume phase through the consumer's engine.
     /// Consume with `sh -c CMD` per task, as `consume --exec` does
     #[arg(long, value_name = "CMD", conflicts_with = "pipe")]

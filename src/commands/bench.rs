@@ -30,6 +30,7 @@ pub fn run(cfg: &Config, out: &Output, a: &BenchArgs) -> Result<ExitCode> {
                 .rate
                 .map(|r| format!("{}/{}", r.n, humantime::format_duration(r.per))),
             max_in_flight: a.max_in_flight,
+            events: a.events,
         },
         latency_tasks: a.latency_tasks,
         scheduled_tasks: a.scheduled_tasks,

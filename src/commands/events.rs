@@ -21,13 +21,6 @@ pub fn run(cfg: &Config, out: &Output, args: &EventsArgs) -> Result<ExitCode> {
         let keep = args.enable.then(|| args.keep.unwrap_or(DEFAULT_KEEP));
         q.set_events(keep)?;
         out.events_setting(&cfg.queue, keep)?;
-        if keep.is_some() {
-            // Said, not hidden: the reading and the webhooks work, the writing does not yet.
-            crate::log::note(
-                "the scripts of this rpq do not write lifecycle events yet (issue 26, \
-                 docs/events.md): the stream stays empty until an rpq that does",
-            );
-        }
         return Ok(ExitCode::SUCCESS);
     }
     if q.events_kept()?.is_none() {

@@ -474,7 +474,24 @@ fn answer(s: &Shared, req: &Request) -> Answer {
         }
         Parsed::RetryAfter(..) => (Work::Look, false),
     };
+    // The hold is known before the extension goes out, so that a heartbeat from now on extends
+    // this lease to it rather than back to a lease from now (it is taken back if refused).
+    let held_before = extend.and_then(|d| {
+        let mut tasks = s.tasks.lock().unwrap();
+        tasks.get_mut(&key).map(|e| {
+            let before = e.hold_until;
+            e.hold_until = Some(Instant::now() + d);
+            before
+        })
+    });
     let reply = ask(s, &entry.lease, work);
+    if let Some(before) = held_before {
+        if !matches!(reply, Ok(CtlReply::Ok(_))) {
+            if let Some(e) = s.tasks.lock().unwrap().get_mut(&key) {
+                e.hold_until = before;
+            }
+        }
+    }
     let answer = match reply {
         Ok(CtlReply::Ok(v)) => Answer::ok(v.map(|b| String::from_utf8_lossy(&b).into_owned())),
         Ok(CtlReply::Lost) => Answer::no(LOST),

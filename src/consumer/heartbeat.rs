@@ -144,24 +144,21 @@ fn beat(
         // Half a tick early rather than half a tick late: the lease is what must not run out.
         let extend = extended.elapsed() >= every.saturating_sub(tick / 2);
         let sent = Instant::now();
-        let answer = if extend {
-            conn.extend(consumer, &held, lease)
-        } else {
-            conn.look(consumer, &held)
-        };
-        // Issue 25: a lease its handler asked to hold longer (`rpq ctl extend`) is extended
-        // again, after the others, to what it asked for.
-        let answer = match (answer, control.filter(|_| extend)) {
-            (Ok(states), Some(c)) => c
+        // Issue 25: a lease its handler asked to hold longer (`rpq ctl extend`) is extended to
+        // what it asked for, and never first to a lease from now (a look in between would see
+        // the hold cut short).
+        let holds: Vec<(Lease, Instant)> = match control.filter(|_| extend) {
+            Some(c) => c
                 .holds()
                 .into_iter()
                 .filter(|(l, _)| held.contains(l))
-                .try_for_each(|(l, until)| {
-                    conn.extend(consumer, &[l], until.saturating_duration_since(sent))
-                        .map(drop)
-                })
-                .map(|()| states),
-            (answer, _) => answer,
+                .collect(),
+            None => vec![],
+        };
+        let answer = if extend {
+            extend_all(conn, consumer, &held, lease, &holds, sent)
+        } else {
+            conn.look(consumer, &held)
         };
         match answer {
             Ok(states) => {
@@ -190,6 +187,40 @@ fn beat(
             }
         }
     }
+}
+
+/// Extends `held` by a lease from now, but those in `holds` to their hold; the states in the
+/// order of `held`.
+fn extend_all(
+    conn: &mut Queue,
+    consumer: &str,
+    held: &[Lease],
+    lease: Duration,
+    holds: &[(Lease, Instant)],
+    sent: Instant,
+) -> anyhow::Result<Vec<LeaseState>> {
+    let plain: Vec<Lease> = held
+        .iter()
+        .filter(|l| !holds.iter().any(|(h, _)| h == *l))
+        .cloned()
+        .collect();
+    let mut states = conn.extend(consumer, &plain, lease)?.into_iter();
+    let mut held_states = Vec::with_capacity(holds.len());
+    for (l, until) in holds {
+        let s = conn.extend(
+            consumer,
+            std::slice::from_ref(l),
+            until.saturating_duration_since(sent),
+        )?;
+        held_states.push((l, s.into_iter().next().unwrap_or(LeaseState::Lost)));
+    }
+    Ok(held
+        .iter()
+        .map(|l| match held_states.iter().find(|(h, _)| *h == l) {
+            Some((_, s)) => *s,
+            None => states.next().unwrap_or(LeaseState::Lost),
+        })
+        .collect())
 }
 
 /// Notes what a look or an extension of `sent` found (`states`, one each): leases lost, and

@@ -31,6 +31,8 @@ pub struct Setup {
     pub rate: Option<String>,
     /// An in-flight cap (`--max-in-flight`).
     pub max_in_flight: Option<u64>,
+    /// Lifecycle events on for the run (`--events`, issue 26): the cost of writing them.
+    pub events: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,6 +155,9 @@ fn table(r: &Report) -> String {
     }
     if let Some(ms) = r.setup.aging_ms {
         s += &format!("  (aging on, step {ms} ms)\n");
+    }
+    if r.setup.events {
+        s += "  (lifecycle events on)\n";
     }
     if let Some(m) = r.memory_per_task_bytes {
         s += &format!(

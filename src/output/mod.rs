@@ -1142,8 +1142,8 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A webhook's JSON line: never its secret, only whether it has one.
-fn webhook_json(
+/// A webhook's JSON line: never its secret, only whether it has one (also the API's, issue 26).
+pub fn webhook_json(
     queue: &str,
     h: &crate::queue::webhooks::Webhook,
     listed: Option<&crate::queue::webhooks::Listed>,

@@ -7,6 +7,7 @@
 //! of a retry or a death). The entry's id is the server's time of the change.
 
 use super::keys;
+use super::script::EVENTS_SET;
 use super::Queue;
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
@@ -153,6 +154,14 @@ impl Queue {
             );
         }
         self.pin()?;
+        // Each shard's switch, where its scripts see it (lua/events_set.lua), before the
+        // queue's: a reader that finds the setting on finds the scripts writing.
+        let arg = vec![keep.map(|n| n.to_string()).unwrap_or_default()];
+        for shard in 0..self.shards.len() {
+            let stream = [self.shards[shard].events()];
+            self.invoke_with(shard, &EVENTS_SET, &stream, &arg, "setting the events")?;
+        }
+        self.events = keep.is_some();
         let meta = keys::meta(&self.name);
         let mut pipe = redis::pipe();
         pipe.atomic();

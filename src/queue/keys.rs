@@ -309,6 +309,13 @@ impl Keys {
         key(&self.tag, KEPT_SUFFIX)
     }
 
+    /// The capped stream of this shard's lifecycle events (issue 26), in its hash tag: shard
+    /// 0's is the queue's `events`. Given after every other key to the scripts that write
+    /// events, while they are on (lua/events.lua).
+    pub fn events(&self) -> String {
+        key(&self.tag, EVENTS_SUFFIX)
+    }
+
     /// All keys, in script order.
     pub fn all(&self) -> &[String] {
         &self.all

@@ -93,6 +93,11 @@ pub struct Queue {
     /// Whether the last claim found controls in force (issue 13): a sharded claim then also
     /// looks at the heads of the lines of limited types.
     controlled: bool,
+    /// Whether this process knows the queue's events are on (issue 26): its scripts that write
+    /// events are then given each shard's stream (`script::EMITTERS`); a push or claim sent
+    /// without it to a queue whose events are on refuses before it changes anything, and sets
+    /// this.
+    events: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -180,6 +185,7 @@ impl Queue {
             server,
             floors: None,
             controlled: false,
+            events: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],

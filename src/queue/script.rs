@@ -64,6 +64,7 @@ macro_rules! script {
                 $file,
                 &[
                     include_str!("lua/common.lua"),
+                    include_str!("lua/events.lua"),
                     include_str!(concat!("lua/", $file)),
                 ],
             )
@@ -80,6 +81,7 @@ macro_rules! script_with_controls {
                 $file,
                 &[
                     include_str!("lua/common.lua"),
+                    include_str!("lua/events.lua"),
                     include_str!("lua/controls.lua"),
                     include_str!(concat!("lua/", $file)),
                 ],
@@ -225,12 +227,14 @@ pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
 // Kept results go by a time of their own, not a TTL (issue 19).
 pub static UNKEEP: LazyLock<Lua> = script!("unkeep.lua");
 pub static RESULTS: LazyLock<Lua> = script!("results.lua");
+pub static EVENTS_SET: LazyLock<Lua> = script!("events_set.lua");
 
 // Handlers that talk back (issue 25): each ctl script carries lua/ctl_lease.lua, the one place
 // that asks whether a lease holds, after the prelude and controls (an ack frees a cap's slot).
 fn ctl_script(name: &'static str, body: &str) -> Lua {
     let parts = [
         include_str!("lua/common.lua"),
+        include_str!("lua/events.lua"),
         include_str!("lua/controls.lua"),
         include_str!("lua/ctl_lease.lua"),
         body,
@@ -244,9 +248,32 @@ pub static CTL_ACK: LazyLock<Lua> =
 pub static CTL_SWEEP: LazyLock<Lua> =
     LazyLock::new(|| ctl_script("ctl_sweep.lua", include_str!("lua/ctl_sweep.lua")));
 
+/// The scripts that write lifecycle events (issue 26, lua/events.lua): given the shard's stream
+/// as their last key while this process knows events are on; push and claim find out when they
+/// are not given it (ERR_EVENTS). By name: comparing with the statics would build every one of
+/// them on a process's first call (tens of ms of a debug build's prelude work, which delayed a
+/// consumer's first claims).
+fn emits(script: &Lua) -> bool {
+    matches!(
+        script.name,
+        "push" | "claim" | "claim_fast" | "ack" | "keep" | "ctl_ack"
+    )
+}
+
+/// The scripts that write events and read the checks to know whether events are on: rare calls
+/// (a failure, `cancel`, `move`, a control, a release) by processes that may have been running
+/// since before `rpq events --enable`, given the stream always; they write only while the
+/// checks say events are on (one HGET, paid only by these).
+fn always_emits(script: &Lua) -> bool {
+    matches!(
+        script.name,
+        "fail" | "release" | "cancel" | "move" | "control" | "dead"
+    )
+}
+
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 25] = [
+static ALL: [&LazyLock<Lua>; 26] = [
     &PUSH,
     &CLAIM,
     &CLAIM_FAST,
@@ -272,6 +299,7 @@ static ALL: [&LazyLock<Lua>; 25] = [
     &CTL_OP,
     &CTL_ACK,
     &CTL_SWEEP,
+    &EVENTS_SET,
 ];
 
 impl Lua {
@@ -425,6 +453,9 @@ pub const ERR_FULL: &str = "RPQFULL";
 /// claim.lua without the controls refuses with this when the queue has controls: the claim
 /// goes again with every key.
 pub const ERR_CONTROLS: &str = "RPQCONTROLS";
+/// A push or claim.lua sent without the stream refuses with this when the queue's events are
+/// on (issue 26): it goes again with the stream.
+pub const ERR_EVENTS: &str = "RPQEVENTS";
 
 /// Every value Lua and Rust share, by its Lua name (a `local NAME = value` line of common.lua)
 /// and its Lua text, for the test that holds common.lua to them. A new shared value is a row.
@@ -442,6 +473,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("PUSH_DONE", (PushCode::Done as i64).to_string()),
         ("ERR_FULL", format!("'{ERR_FULL}'")),
         ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
+        ("ERR_EVENTS", format!("'{ERR_EVENTS}'")),
         ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out
@@ -566,24 +598,29 @@ impl Queue {
         } else {
             script
         };
-        let core = [&*PUSH, &*CLAIM, &*CLAIM_FAST, &*UNKEEP, &*RESULTS]
+        let mut core = [&*PUSH, &*CLAIM, &*CLAIM_FAST, &*UNKEEP, &*RESULTS]
             .iter()
             .any(|s| std::ptr::eq(script, *s));
         let mut reply = self.call(shard, script, extra, args, core);
-        // Issue 15: claim_fast.lua refused before it changed anything; claim.lua does it all.
-        if fast && reply.as_ref().is_err_and(|e| e.code() == Some(ERR_FULL)) {
-            script = &CLAIM;
+        // Each refusal comes before the script changed anything, and each sets what the next
+        // call needs: at most one of each.
+        for _ in 0..3 {
+            let code = match &reply {
+                Err(e) => e.code().map(str::to_string),
+                Ok(_) => None,
+            };
+            match code.as_deref() {
+                // Issue 15: claim_fast.lua refused; claim.lua does it all.
+                Some(ERR_FULL) if std::ptr::eq(script, &*CLAIM_FAST) => script = &CLAIM,
+                Some(ERR_CONTROLS) if claim && core => {
+                    self.controlled = true;
+                    script = &CLAIM_CONTROLLED;
+                    core = false;
+                }
+                Some(ERR_EVENTS) if !self.events => self.events = true,
+                _ => break,
+            }
             reply = self.call(shard, script, extra, args, core);
-        }
-        if claim
-            && core
-            && reply
-                .as_ref()
-                .is_err_and(|e| e.code() == Some(ERR_CONTROLS))
-        {
-            self.controlled = true;
-            script = &CLAIM_CONTROLLED;
-            reply = self.call(shard, script, extra, args, false);
         }
         if reply.is_ok() {
             self.resent = false;
@@ -617,10 +654,16 @@ impl Queue {
             all
         };
         let joined: Vec<String>;
-        let keys = if extra.is_empty() {
+        // events (issue 26): the stream goes last, after the script's own keys (events.lua).
+        let stream = (self.events && emits(script)) || always_emits(script);
+        let keys = if extra.is_empty() && !stream {
             base
         } else {
-            joined = [base, extra].concat();
+            let mut all = [base, extra].concat();
+            if stream {
+                all.push(self.shards[shard].events());
+            }
+            joined = all;
             &joined
         };
         run(&mut self.conn, script, keys, args)

@@ -209,6 +209,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/queues/{q}/tasks/{id}/release", post(api::release))
         .route("/api/queues/{q}/completed", get(api::completed))
         .route("/api/queues/{q}/events", get(api::events))
+        .route("/api/queues/{q}/webhooks", get(api::webhooks))
         .route("/api/queues/{q}/schedules", get(api::schedules))
         .route("/api/queues/{q}/workers", get(api::workers))
         .route("/api/queues/{q}/bulk", post(api::bulk))

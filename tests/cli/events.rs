@@ -187,6 +187,20 @@ fn a_webhook_is_retried_on_500_and_delivered_once_signed() {
     assert_eq!(d["pending"], 0);
     assert_eq!(d["last_event_id"], dead.as_str());
     assert_eq!(d["last_status"], 200);
+    // The dashboard's panel reads the same from the API, without the secret.
+    let api = s.get("/api/queues/default/webhooks").expect(200).json();
+    assert_eq!(api["events"], true);
+    let w = &api["webhooks"][0];
+    assert_eq!(w["id"], hook.as_str());
+    assert_eq!(w["delivery"]["delivered"], 1);
+    assert_eq!(w["delivery"]["failures"], 3);
+    assert_eq!(w["delivery"]["pending"], 0);
+    assert!(w.get("secret").is_none() && !api.to_string().contains("wh-s3cret"));
+    assert!(s
+        .get("/assets/app.js")
+        .expect(200)
+        .text()
+        .contains("/webhooks`"));
     // Nothing more is sent.
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(rx.requests().len(), 4);
@@ -346,4 +360,271 @@ fn the_api_streams_events_after_last_event_id() {
         .collect();
     let kinds: Vec<&str> = data.iter().map(|d| d["event"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["claimed", "done"]);
+}
+
+/// Where a task is in its life, as its events so far say (the hostile test below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Life {
+    Waiting,
+    InFlight,
+    /// Its lease was recovered: waiting again, or dead on its last attempt.
+    Lost,
+    Ended(&'static str),
+}
+
+/// Issue 26: 1,000 tasks through their whole lives with events on, written by the scripts that
+/// change them: some fail and are retried, some go dead, some are cancelled while they wait,
+/// and two consumers are killed -9 mid-way so that their leases are recovered. Each task's
+/// events, in stream order, follow its life step by step (one `pushed` first, a `claimed` per
+/// attempt numbered 1, 2, 3, an end that is its state now), none names a task that was not
+/// pushed, and their counts are the queue's own counters.
+#[test]
+fn every_task_has_its_events_once_and_in_order_through_retries_deaths_cancels_and_kills() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r)
+        .args(["events", "--enable", "--keep", "100000"])
+        .assert()
+        .success();
+    let n = 1000;
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            let kind = ["mail", "sms", "pdf"][i % 3];
+            serde_json::json!({"type": kind, "priority": 1 + i % 3, "payload": i,
+                "id": format!("t{i}")})
+            .to_string()
+        })
+        .collect();
+    push_lines(&r, "default", &lines);
+    let cancelled: Vec<String> = (0..n)
+        .filter(|i| i % 10 == 3)
+        .map(|i| format!("t{i}"))
+        .collect();
+    rpq(&r).arg("cancel").args(&cancelled).assert().success();
+
+    // Ids ending in 1 always fail (dead on their third attempt), in 2 fail their first attempt
+    // only, in 77 take a while (so that a kill finds one running).
+    let exec = r#"case "$RPQ_TASK_ID" in
+        *1) exit 1 ;;
+        *2) [ "$RPQ_TASK_ATTEMPT" = 1 ] && exit 1 ;;
+        *77) sleep 0.2 ;;
+    esac
+    exit 0"#;
+    let consumer = |name: &str| {
+        Proc::start(
+            &r,
+            &[
+                "--json",
+                "consume",
+                "--name",
+                name,
+                "--lease",
+                "1s",
+                "--backoff",
+                "20ms",
+                "--max-attempts",
+                "3",
+                "--prefetch",
+                "4",
+                "--exec",
+                exec,
+            ],
+        )
+    };
+    let holds = |c: &mut redis::Connection, name: &str| -> bool {
+        let claims: Vec<String> = redis::cmd("HVALS")
+            .arg(Keys::new("default", 0).claims())
+            .query(c)
+            .unwrap();
+        claims.iter().any(|v| v.ends_with(&format!("|{name}")))
+    };
+    let done_events = |c: &mut redis::Connection| -> usize {
+        let all: Vec<(String, std::collections::HashMap<String, String>)> = redis::cmd("XRANGE")
+            .arg("rpq:{default}:events")
+            .arg("-")
+            .arg("+")
+            .query(c)
+            .unwrap();
+        all.iter().filter(|(_, f)| f["e"] == "done").count()
+    };
+    let a = consumer("a");
+    let b = consumer("b");
+    // Each killed while it holds tasks it has not finished (its claim not marked delivered).
+    wait_until(Duration::from_secs(60), "a third of the work", || {
+        done_events(&mut c) > 300
+    });
+    wait_until(Duration::from_secs(60), "consumer a to hold tasks", || {
+        holds(&mut c, "a")
+    });
+    a.signal(libc::SIGKILL);
+    let d = consumer("d");
+    wait_until(Duration::from_secs(60), "two thirds of the work", || {
+        done_events(&mut c) > 600
+    });
+    wait_until(Duration::from_secs(60), "consumer b to hold tasks", || {
+        holds(&mut c, "b")
+    });
+    b.signal(libc::SIGKILL);
+    let k = Keys::new("default", 0);
+    wait_until(Duration::from_secs(120), "every task to end", || {
+        [k.pending(), k.inflight(), k.delayed(), k.scheduled()]
+            .iter()
+            .all(|key| zcard(&mut c, key) == 0)
+    });
+    d.signal(libc::SIGTERM);
+    d.end(Duration::from_secs(30));
+    drop((a, b));
+
+    let events = json_lines(rpq(&r).args(["--json", "events"]));
+    let mut by_task: std::collections::HashMap<String, Vec<&Value>> = Default::default();
+    let mut last_id = String::new();
+    for e in &events {
+        let id = e["id"].as_str().expect("every event here is of a task");
+        by_task.entry(id.to_string()).or_default().push(e);
+        // Stream order is the order of the changes: ids only grow.
+        let eid = e["event_id"].as_str().unwrap().to_string();
+        let key = |s: &str| -> (u64, u64) {
+            let (a, b) = s.split_once('-').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        };
+        assert!(last_id.is_empty() || key(&eid) > key(&last_id));
+        last_id = eid;
+    }
+    assert_eq!(by_task.len(), n, "a task without events, or one invented");
+    let mut count: std::collections::HashMap<&str, u64> = Default::default();
+    let mut recovered = 0;
+    let mut failed_by_consumer = 0;
+    for i in 0..n {
+        let id = format!("t{i}");
+        let evs = &by_task[&id];
+        let kind = ["mail", "sms", "pdf"][i % 3];
+        let mut life = Life::Waiting;
+        let mut attempts = 0;
+        for (k, e) in evs.iter().enumerate() {
+            let what = e["event"].as_str().unwrap();
+            *count.entry(what).or_default() += 1;
+            assert_eq!(e["type"], kind, "{e}");
+            assert_eq!(e["priority"], 1 + i % 3, "{e}");
+            let attempt = e["attempt"].as_u64();
+            if k == 0 {
+                assert_eq!(what, "pushed", "{id}: {evs:?}");
+                continue;
+            }
+            life = match (life, what) {
+                (Life::Waiting | Life::Lost, "claimed") => {
+                    attempts += 1;
+                    assert_eq!(attempt, Some(attempts), "{id}: {evs:?}");
+                    assert!(["a", "b", "d"].contains(&e["consumer"].as_str().unwrap()));
+                    if life == Life::Lost {
+                        recovered += 1;
+                    }
+                    Life::InFlight
+                }
+                (Life::Waiting, "cancelled") => Life::Ended("cancelled"),
+                (Life::InFlight, "done") => Life::Ended("done"),
+                (Life::InFlight, "retry") => {
+                    failed_by_consumer += 1;
+                    Life::Waiting
+                }
+                (Life::InFlight, "dead") => {
+                    failed_by_consumer += 1;
+                    Life::Ended("dead")
+                }
+                (Life::Lost, "dead") => Life::Ended("dead"),
+                (Life::InFlight, "lost") => Life::Lost,
+                (Life::InFlight, "released") => {
+                    attempts -= 1;
+                    Life::Waiting
+                }
+                (l, w) => panic!("{id}: {w} after {l:?}: {evs:?}"),
+            };
+            if what != "cancelled" {
+                assert_eq!(attempt, Some(attempts), "{id}: {evs:?}");
+            }
+        }
+        let want = match i % 10 {
+            1 => "dead",
+            3 => "cancelled",
+            _ => "done",
+        };
+        assert_eq!(life, Life::Ended(want), "{id}: {evs:?}");
+        if want == "dead" {
+            // The dead set's own count of its attempts.
+            let shown = json_lines(rpq(&r).args(["--json", "show", &id]));
+            assert_eq!(shown[0]["state"], "dead");
+            assert_eq!(shown[0]["attempt"], attempts, "{id}: {evs:?}");
+            assert_eq!(attempts, 3);
+        }
+        if want == "cancelled" {
+            assert_eq!(evs.len(), 2, "{id}: {evs:?}");
+        }
+    }
+    assert_eq!(count["pushed"], n as u64);
+    assert!(count.get("lost").copied().unwrap_or(0) > 0, "{count:?}");
+    let stats = stats_json(&r, "default");
+    assert_eq!(stats["pushed"], n as u64);
+    assert_eq!(stats["done"], count["done"]);
+    assert_eq!(stats["dead"], count["dead"]);
+    assert_eq!(stats["failed"], failed_by_consumer);
+    assert_eq!(stats["recovered"], recovered);
+    assert_eq!(count["done"], 800);
+    assert_eq!(count["dead"], 100);
+    // A dead task retried by hand is in line again: a `retry` without an attempt.
+    rpq(&r).args(["dead", "retry", "t1"]).assert().success();
+    let last = json_lines(rpq(&r).args(["--json", "events", "--since", &last_id]));
+    assert_eq!(last.len(), 1, "{last:?}");
+    assert_eq!(last[0]["event"], "retry");
+    assert_eq!(last[0]["id"], "t1");
+    assert_eq!(last[0]["error"], "dead retry");
+    assert!(last[0].get("attempt").is_none());
+}
+
+/// Off means off: a consumer that learnt events were on goes on giving the stream, but once
+/// `--disable` deleted it nothing writes it again; and a queue whose events were never on has
+/// no stream at all after a push, a claim, a failure and an ack.
+#[test]
+fn events_switched_off_are_not_written_by_a_consumer_that_saw_them_on() {
+    let r = redis();
+    let mut c = conn(&r);
+    let exists = |c: &mut redis::Connection, key: &str| -> bool {
+        redis::cmd("EXISTS").arg(key).query::<i64>(c).unwrap() == 1
+    };
+    push_one(&r, "mail", "before");
+    rpq(&r)
+        .args(["consume", "--count", "1", "--max-attempts", "1"])
+        .args(["--exec", "exit 1"])
+        .assert()
+        .success();
+    push_one(&r, "mail", "off-1");
+    rpq(&r)
+        .args(["consume", "--count", "1", "--exec", "true"])
+        .assert()
+        .success();
+    assert!(!exists(&mut c, "rpq:{default}:events"), "written while off");
+
+    enable(&r);
+    let consumer = Proc::start(
+        &r,
+        &["--json", "consume", "--name", "long", "--exec", "true"],
+    );
+    push_one(&r, "mail", "on-1");
+    wait_until(Duration::from_secs(30), "on-1's done event", || {
+        json_lines(rpq(&r).args(["--json", "events"]))
+            .iter()
+            .any(|e| e["event"] == "done" && e["id"] == "on-1")
+    });
+    rpq(&r).args(["events", "--disable"]).assert().success();
+    push_one(&r, "mail", "off-2");
+    wait_until(Duration::from_secs(30), "off-2 done", || {
+        consumer
+            .stdout_lines()
+            .iter()
+            .any(|l| l.contains("\"off-2\""))
+    });
+    assert!(
+        !exists(&mut c, "rpq:{default}:events"),
+        "written after --disable"
+    );
+    consumer.signal(libc::SIGTERM);
+    consumer.end(Duration::from_secs(30));
 }

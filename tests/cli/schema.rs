@@ -550,6 +550,24 @@ fn every_command_and_api_answer_holds_to_the_schema() {
         "no result",
         s.get("/api/queues/q/tasks/a1/result").expect(404).json(),
     );
+    // Issue 26: the webhooks and their delivery, for the dashboard's panel.
+    rpq(&r)
+        .args([
+            "--queue",
+            "q",
+            "webhook",
+            "add",
+            "http://127.0.0.1:9/hook",
+            "--on",
+            "dead",
+        ])
+        .assert()
+        .success();
+    api(
+        "webhooks",
+        "webhooks",
+        s.get("/api/queues/q/webhooks").expect(200).json(),
+    );
     // Issue 28: who works on what, by type, search and bulk actions.
     api(
         "workers",

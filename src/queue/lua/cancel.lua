@@ -19,6 +19,9 @@ for i = m + 2, #ARGV do
       found = s
       if set == K_INFLIGHT then
         local c = redis.call('HGET', K_CLAIMS, id)
+        if ev and not (c and is_cancelled(c)) then
+          ev.of_claim('cancelled', id, c)
+        end
         if not c then
           -- No claim to cancel through: nobody can be holding it.
           unlease(id)
@@ -31,6 +34,9 @@ for i = m + 2, #ARGV do
           holder = consumer or false
         end
       else
+        if ev then
+          ev.write('cancelled', id)
+        end
         redis.call('ZREM', set, id)
         forget(id)
       end

@@ -32,6 +32,14 @@ end
 if ctl then
   ctl().known(ctl_flag)
 end
+-- events (issue 26): so do a queue whose events are on and a claim without its stream.
+local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
+if events_on and not ev then
+  return redis.error_reply(ERR_EVENTS .. ' the queue writes events: claim with its stream')
+end
+if ev then
+  ev.on = events_on
+end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
@@ -58,12 +66,22 @@ if due_work then
     if n == nil then
       n, score = get_state(id)
     end
+    if ev then
+      ev.of_claim('lost', id, redis.call('HGET', K_CLAIMS, id))
+    end
     unlease(id)
     if n == nil then
+      if ev then
+        ev.write('dead', id, nil, nil, nil, 'lease expired and its state was lost')
+      end
       bury(id, now, 'lease expired and its state was lost', 0, dead_cap)
     elseif m ~= nil and n >= m then
       set_state(id, n, score)
-      bury(id, now, 'lease expired on attempt ' .. n .. ' of ' .. m, n, dead_cap)
+      local why = 'lease expired on attempt ' .. n .. ' of ' .. m
+      if ev then
+        ev.write('dead', id, nil, n, nil, why)
+      end
+      bury(id, now, why, n, dead_cap)
     else
       set_state(id, n, score)
       redis.call('ZADD', K_PENDING, score, id)
@@ -79,6 +97,9 @@ if due_work then
       redis.call('ZADD', K_PENDING, score, id)
       back = back + 1
     else
+      if ev then
+        ev.write('dead', id, nil, nil, nil, 'retry state was lost')
+      end
       bury(id, now, 'retry state was lost', 0, dead_cap)
     end
   end
@@ -98,6 +119,9 @@ if due_work then
     local id = gone[i]
     redis.call('ZREM', K_EXPIRES, id)
     if expire(id, gone[i + 1]) then
+      if ev then
+        ev.write('expired', id)
+      end
       bury(id, now, 'expired', 0, dead_cap)
     end
   end
@@ -217,6 +241,9 @@ while claimed < want do
   out[#out + 1] = id
   out[#out + 1] = body
   out[#out + 1] = n
+  if ev then
+    ev.write('claimed', id, body or false, n, consumer)
+  end
   claimed = claimed + 1
 end
 

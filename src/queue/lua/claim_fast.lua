@@ -6,8 +6,9 @@
 -- returns as claim.lua without controls; or, before it changes anything, the error RPQFULL when
 -- claim.lua has work this script leaves out: a lease, retry, due time or expiry may be due (the
 -- checks), the consumers are due a prune, aging is on, the queue has controls, the call asks
--- for no task or more than 1,000, or an ack is not of a task held with its token (lost, or
--- given twice)
+-- for no task or more than 1,000, an ack is not of a task held with its token (lost, or
+-- given twice), or the queue's events are on and the call was not given their stream (with it,
+-- the claimed and done events are written here, as claim.lua writes them: events.lua)
 -- Every helper a script names is a closure made on each call (script.rs: prelude), at about
 -- 1,500 server instructions apiece: this one does in its own lines what the few calls of the
 -- common case need from ack and lease recovery, and names only small helpers.
@@ -21,6 +22,14 @@ local function full(why)
 end
 if fast_until <= now or aging > 0 or ctl_flag == 1 then
   return full('recovery, pruning, aging or controls')
+end
+-- events (issue 26): written here as claim.lua writes them, when given the stream.
+local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
+if events_on and not ev then
+  return full('events, and no stream')
+end
+if ev then
+  ev.on = events_on
 end
 local n_want = tonumber(want)
 if n_want < 1 or n_want > 1000 or #ARGV > 2008 then
@@ -55,6 +64,14 @@ elseif n_ack > 1 then
   end
 end
 local out = { now, 0, 0, 0, 0, n_ack }
+if ev and n_ack == 1 then
+  ev.of_claim('done', ARGV[9], redis.call('HGET', K_CLAIMS, ARGV[9]))
+elseif ev and acked then
+  local claims = redis.call('HMGET', K_CLAIMS, unpack(acked))
+  for k = 1, n_ack do
+    ev.of_claim('done', acked[k], claims[k])
+  end
+end
 -- The acks: as ack does for a task it holds (no dead info, no state: see there).
 if n_ack == 1 then
   redis.call('ZREM', K_INFLIGHT, ARGV[9])
@@ -95,6 +112,9 @@ local function leased(id, score, body, state)
   out[#out + 1] = id
   out[#out + 1] = body
   out[#out + 1] = n
+  if ev then
+    ev.write('claimed', id, body or false, n, consumer)
+  end
   return head .. m .. '|' .. n_s .. '|' .. score .. '|' .. consumer
 end
 if #popped == 0 then

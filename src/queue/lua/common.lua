@@ -37,6 +37,8 @@
 -- KEYS[23] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
 -- KEYS[24] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
 -- KEYS[25] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
+-- After all of them (a script's own keys too), while the queue's events are on, the scripts that
+-- write events get the shard's stream, last (events.lua: K_EVENTS, and N_KEYS the keys before it).
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -80,6 +82,8 @@ local PUSH_DONE = 2
 -- Rust then calls the script that does it all.
 local ERR_FULL = 'RPQFULL'
 local ERR_CONTROLS = 'RPQCONTROLS'
+-- A push or claim of a queue whose events are on, sent without the stream (events.lua).
+local ERR_EVENTS = 'RPQEVENTS'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
@@ -186,6 +190,9 @@ end
 -- act on controls carry (nil in the others, which never meet a queue with controls). Nothing
 -- here captures it: a local that the closures of this prelude capture costs every call.
 local ctl
+-- events (issue 26): the writer of lifecycle events, set by events.lua while the script was given
+-- the shard's stream (nil otherwise: a queue without events builds none of it).
+local ev
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
@@ -243,6 +250,9 @@ local function finish_delivered(ids)
   for _, id in ipairs(ids) do
     local c = redis.call('HGET', K_CLAIMS, id)
     if c and is_delivered(c) then
+      if ev then
+        ev.of_claim('done', id, c)
+      end
       unlease(id)
       redis.call('HDEL', K_TASKS, id)
       n = n + 1
@@ -370,6 +380,9 @@ end
 -- otherwise), for the caller's tally
 local function ack(id, token)
   if holds(id, token) then
+    if ev then
+      ev.of_claim('done', id, redis.call('HGET', K_CLAIMS, id))
+    end
     unlease(id)
     -- Not forget(): a leased task has no dead info (bury and dead retry keep the two apart), and
     -- no state (its claim holds it). Only the holder acks, with the scripts of its own rpq, so a
@@ -409,6 +422,9 @@ local function ack_all(first)
       mine[id] = true
       held[#held + 1] = id
       codes[k] = ACK_ACKED
+      if ev then
+        ev.of_claim('done', id, claim)
+      end
       receipt_add(id, token)
     end
   end

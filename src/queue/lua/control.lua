@@ -70,8 +70,15 @@ if op == 'pause' or op == 'resume' then
       local ms = tonumber(ARGV[3])
       local until_ = ms > 0 and now + ms or NEVER
       redis.call('HSET', K_CONTROLS, 'pause:' .. p, string.format('%d', until_))
+      if ev then
+        ev.write('paused', nil, false, nil, nil,
+          ms > 0 and 'until ' .. string.format('%d', until_) or 'until resumed', { 'p', p })
+      end
     else
       redis.call('HDEL', K_CONTROLS, 'pause:' .. p)
+      if ev then
+        ev.write('resumed', nil, false, nil, nil, nil, { 'p', p })
+      end
     end
   end
   if op == 'resume' then
@@ -126,6 +133,17 @@ if op == 'limit' then
     end
     redis.call('HSET', K_CONTROLS, 'busy:' .. s, string.format('%d', busy))
   end
+  if ev then
+    -- What is set now, as it was asked: a rate (n per ms, burst) and a cap.
+    local said = {}
+    if f[5] ~= '' then
+      said[#said + 1] = f[5] .. ' per ' .. f[6] .. ' ms' .. (f[7] ~= '' and ', burst ' .. f[7] or '')
+    end
+    if f[8] ~= '' then
+      said[#said + 1] = 'at most ' .. f[8] .. ' in flight'
+    end
+    ev.write('limit', nil, false, nil, nil, table.concat(said, '; '), enc ~= '' and { 't', ev.json_string(enc, 1) } or nil)
+  end
   wake_all()
   return done(s)
 end
@@ -136,6 +154,9 @@ if op == 'unlimit' then
     return done({ 0, s and s > 0 and redis.call('ZCARD', LIMITED[s]) or 0 })
   end
   redis.call('HDEL', K_CONTROLS, 'limit:' .. s, 'tat:' .. s, 'busy:' .. s)
+  if ev then
+    ev.write('limit', nil, false, nil, nil, 'off', ARGV[2] ~= '' and { 't', ev.json_string(ARGV[2], 1) } or nil)
+  end
   local left = 0
   if s > 0 then
     left = redis.call('ZCARD', LIMITED[s])

@@ -38,6 +38,10 @@ for _, id in ipairs(ids) do
       if redis.call('HEXISTS', K_TASKS, id) == 1 then
         -- A retried task starts again at the back of its priority with its attempts reset.
         redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
+        -- events (issue 26): in line again, its attempts counted from 1 (no attempt here).
+        if ev then
+          ev.write('retry', id, nil, nil, nil, 'dead retry')
+        end
       end
     else
       forget(id)

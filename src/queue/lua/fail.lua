@@ -31,11 +31,14 @@ local last = now_dead or n >= m
 if score then
   set_state(id, n, score, not last and err or nil)
 end
+if ev then
+  ev.write(last and 'dead' or 'retry', id, nil, n, consumer, err)
+end
 if last then
   tally(now, consumer, 0, 1)
   bury(id, now, err, n, dead_cap)
   -- The worker runtime (issue 11): a waiting producer learns of the death at once.
-  if KEYS[LAYOUT_KEYS + 1] then
+  if N_KEYS > LAYOUT_KEYS then
     keep_record(KEYS[LAYOUT_KEYS + 2], id, KEYS[LAYOUT_KEYS + 1],
       'x|' .. string.format('%d', now) .. '|' .. err, ARGV[8], now)
   end

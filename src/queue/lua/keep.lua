@@ -9,7 +9,7 @@
 -- the ids whose kept result is past its time (kept_due), for the caller's unkeep.lua
 local consumer = ARGV[1]
 receipt_of = ARGV[2]
-local kept = KEYS[#KEYS]
+local kept = KEYS[N_KEYS]
 local now = now_ms()
 local at = string.format('%d', now)
 local out = {}

@@ -113,6 +113,9 @@ for i = 3, #ARGV do
       end
     end
   end
+  if ev and code == MOVE_MOVED and (p or now) then
+    ev.write('moved', id)
+  end
   local now_is = { code, holder, set, score }
   if set > 0 then
     now_is[5] = redis.call('HGET', K_TASKS, id)

@@ -16,12 +16,21 @@
 -- by a producer that was running: it stores the queue's settings again), else 0}
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now = now_ms()
+local _, recover_at, _, _, flags = checks_read()
+-- events (issue 26): a queue whose events are on is pushed to with its stream (events.lua).
+local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
+if events_on and not ev then
+  return redis.error_reply(ERR_EVENTS .. ' the queue writes events: push with its stream')
+end
+if ev then
+  ev.on = events_on
+end
 -- done[i]: the finished ms of task i, when it is done and its result kept; stale[i]: the key of
 -- the error kept for an earlier task of its id that died, which goes when this one is queued
 -- (a waiter for this one must not read that one's end).
 local done, stale = {}, {}
-local kept = #KEYS > CORE_KEYS and KEYS[#KEYS]
-for j = CORE_KEYS + 1, #KEYS - 1 do
+local kept = N_KEYS > CORE_KEYS and KEYS[N_KEYS]
+for j = CORE_KEYS + 1, N_KEYS - 1 do
   local i = tonumber(ARGV[2 + n * fields + j - CORE_KEYS])
   local rec = redis.call('LINDEX', KEYS[j], 0)
   local at = rec and string.match(rec, '^d|(%d+)|')
@@ -39,7 +48,6 @@ for j = CORE_KEYS + 1, #KEYS - 1 do
 end
 local finished = {}
 -- Tasks that fell due before this push join the line before it numbers its own (promote).
-local _, recover_at = checks_read()
 if recover_at <= now then
   promote(string.format('%d', now), '1000')
 end
@@ -67,6 +75,9 @@ if fields == 5 then
       if flag == PUSH_QUEUED and stale[i] then
         redis.call('DEL', stale[i])
         redis.call('ZREM', kept, ARGV[j])
+      end
+      if flag == PUSH_QUEUED and ev then
+        ev.write(due and due > now and 'scheduled' or 'pushed', ARGV[j], '{"c":0,' .. ARGV[j + 2])
       end
     end
     out[i + 1] = done[i] and PUSH_DONE or flag
@@ -118,6 +129,9 @@ for i = 1, n do
     zargs[#zargs + 1] = pending_score(ARGV[j + 1], first + i)
     zargs[#zargs + 1] = id
     out[i + 1] = PUSH_QUEUED
+    if ev then
+      ev.write('pushed', id, prefix .. ARGV[j + 2])
+    end
     if stale[i] then
       redis.call('DEL', stale[i])
       redis.call('ZREM', kept, id)

@@ -7,7 +7,10 @@ local back = 0
 for i = 1, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if holds(id, token) then
-    local _, _, _, n, score = get_claim(id)
+    local _, _, _, n, score, who = get_claim(id)
+    if ev then
+      ev.write('released', id, nil, n, who)
+    end
     unlease(id)
     if not n or n <= 1 then
       redis.call('HDEL', K_STATE, id)

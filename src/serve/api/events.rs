@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, StreamExt};
+use serde_json::Value;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -80,4 +81,20 @@ pub async fn events(
     Sse::new(events)
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+/// `GET /api/queues/{q}/webhooks` (issue 26): the queue's webhooks with their delivery state,
+/// each as `rpq webhook list --json` prints it (never a secret), and whether its events are on.
+pub async fn webhooks(KnownQueue(q): KnownQueue) -> super::error::ApiResult<axum::Json<Value>> {
+    let name = q.name.clone();
+    let (on, list) = q
+        .call(|queue| Ok((queue.events_kept()?.is_some(), queue.webhooks()?)))
+        .await?;
+    let hooks: Vec<Value> = list
+        .iter()
+        .map(|l| crate::output::webhook_json(&name, &l.hook, Some(l)))
+        .collect();
+    Ok(axum::Json(
+        serde_json::json!({"queue": name, "events": on, "webhooks": hooks}),
+    ))
 }

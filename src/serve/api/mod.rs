@@ -26,7 +26,7 @@ mod workers;
 pub use bulk::bulk;
 pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
-pub use events::events;
+pub use events::{events, webhooks};
 pub use extract::{refuse_large_bodies, MAX_BODY};
 pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};

@@ -1129,6 +1129,25 @@ async function queuePage(name) {
   async function loadSchedules() {
     renderSchedules(await api(`${base}/schedules`));
   }
+  // Issue 26: each webhook and how its delivery goes (rpq serve's counts), every value as text.
+  async function loadWebhooks() {
+    const w = await api(`${base}/webhooks`);
+    $("q-hooks").hidden = w.webhooks.length === 0;
+    setText($("q-hooks-events"), w.events ? "" : "events off: nothing is sent");
+    const list = $("q-hooks-list");
+    list.replaceChildren(...w.webhooks.map((h) => {
+      const d = h.delivery || {};
+      const counts = `delivered ${int(d.delivered ?? 0)}, failed tries ${int(d.failures ?? 0)}, given up ${int(d.given_up ?? 0)}, pending ${int(d.pending ?? 0)}${d.lag === null || d.lag === undefined ? "" : `, not read ${int(d.lag)}`}`;
+      const last = d.last_status ? `last ${d.last_status}` : "";
+      return el("li", { class: "hook", "data-webhook": h.id },
+        el("strong", { text: h.url }),
+        ` on ${h.on.length ? h.on.join(",") : "every event"}${h.signed ? ", signed" : ""}`,
+        el("br"),
+        el("span", { class: "counts", text: counts }),
+        last ? ` · ${last}` : "",
+        d.last_error ? el("span", { class: "err", text: ` · ${d.last_error}` }) : null);
+    }));
+  }
   $("drawer").addEventListener("click", (e) => {
     if (onAction(e)) return;
     if (e.target.closest("#d-close")) closeDetail();
@@ -1440,7 +1459,7 @@ async function queuePage(name) {
       if (n === undefined) continue;
       setText(b.querySelector(".count"), n === null || n === undefined ? "–" : int(n));
     }
-    await Promise.all([loadTasks(), loadDetail(), loadSchedules()]);
+    await Promise.all([loadTasks(), loadDetail(), loadSchedules(), loadWebhooks()]);
   }
 
   const c = charts("q-");

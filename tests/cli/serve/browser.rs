@@ -334,6 +334,12 @@ fn browser_shows_hostile_task_data_as_text() {
         .args(["--exec", "echo '<img src=x onerror=alert(2)>' >&2; exit 1"])
         .assert()
         .success();
+    // Issue 26: a webhook's URL in the panel of webhooks, as text too.
+    let hook = "http://127.0.0.1:9/\"><img/src=x/onerror=alert(3)>";
+    rpq(&server)
+        .args(["--queue", "evil", "webhook", "add", hook])
+        .assert()
+        .success();
     let s = Serve::start(&server, &[]);
     let b = Browser::start();
     b.goto(&s.url("/queues/evil"));
@@ -341,6 +347,15 @@ fn browser_shows_hostile_task_data_as_text() {
         "the waiting rows",
         "document.querySelectorAll('#tasks tbody tr').length === 2",
     );
+    b.wait_js(
+        "the webhooks panel",
+        "document.querySelector('#q-hooks:not([hidden]) li.hook')",
+    );
+    assert_eq!(b.text("#q-hooks-list li.hook strong"), hook);
+    assert!(b
+        .text("#q-hooks-list li.hook .counts")
+        .starts_with("delivered 0, failed tries 0, given up 0, pending 0"));
+    assert_eq!(b.text("#q-hooks-events"), "events off: nothing is sent");
     let row = "#tasks tbody tr[data-id=\"<i>xss-2</i>\"]";
     assert_eq!(b.text(&format!("{row} td.type")), kind);
     assert_eq!(b.text(&format!("{row} td.id")), "<i>xss-2</i>");
