@@ -482,6 +482,10 @@ pub struct ProduceArgs {
     /// W3C tracestate that goes with --traceparent
     #[arg(long, value_name = "TRACESTATE", requires = "traceparent")]
     pub tracestate: Option<String>,
+
+    /// The tasks' group: groups take turns, fairly (a --stdin line says its own "group")
+    #[arg(long, value_name = "KEY", conflicts_with = "stdin")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -182,6 +182,7 @@ mod tests {
             settings: Default::default(),
             named: true,
             trace: None,
+            group: None,
         }
     }
 

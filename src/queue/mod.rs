@@ -703,6 +703,7 @@ mod tests {
             settings: Default::default(),
             named: true,
             trace: None,
+            group: None,
         }
     }
 
