@@ -93,6 +93,9 @@ pub struct Queue {
     /// Whether the last claim found controls in force (issue 13): a sharded claim then also
     /// looks at the heads of the lines of limited types.
     controlled: bool,
+    /// groups (issue 23): a shard of this queue has groups, so its push and claim go with
+    /// groups.lua and its keys (`Queue::invoke_with`); set by a grouped push or a refusal.
+    grouped: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -180,6 +183,7 @@ impl Queue {
             server,
             floors: None,
             controlled: false,
+            grouped: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
@@ -334,6 +338,17 @@ impl Queue {
         if tasks.is_empty() {
             return Ok((vec![], vec![]));
         }
+        let grouped = tasks.iter().any(|t| t.group.is_some());
+        if grouped && self.shards.len() > 1 {
+            // Fair turns need a group's tasks on one shard (shard_of(group)): not built yet.
+            return Err(UsageError(format!(
+                "queue '{}' has {} shards, and --group works on a queue of one shard for now",
+                self.name,
+                self.shards.len()
+            ))
+            .into());
+        }
+        self.grouped |= grouped;
         self.pin()?;
         let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];

@@ -173,6 +173,23 @@ fn names(code: &str) -> Vec<&str> {
 }
 
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
+// groups (issue 23): the push and the claims of a shard with groups also carry lua/groups.lua
+// (after controls.lua, when both), and are sent its three keys after the layout's.
+fn grouped(name: &'static str, controls: bool, body: &str) -> Lua {
+    let mut parts = vec![include_str!("lua/common.lua")];
+    if controls {
+        parts.push(include_str!("lua/controls.lua"));
+    }
+    parts.push(include_str!("lua/groups.lua"));
+    parts.push(body);
+    Lua::new(name, &parts)
+}
+pub static PUSH_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("push.lua", false, include_str!("lua/push.lua")));
+pub static CLAIM_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("claim.lua", false, include_str!("lua/claim.lua")));
+pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("claim.lua", true, include_str!("lua/claim.lua")));
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_controls!("claim.lua");
@@ -218,8 +235,11 @@ pub static CTL_ACK: LazyLock<Lua> =
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 24] = [
+static ALL: [&LazyLock<Lua>; 27] = [
     &PUSH,
+    &PUSH_GROUPED,
+    &CLAIM_GROUPED,
+    &CLAIM_CONTROLLED_GROUPED,
     &CLAIM,
     &CLAIM_FAST,
     &CLAIM_CONTROLLED,
@@ -396,6 +416,8 @@ pub const ERR_FULL: &str = "RPQFULL";
 /// claim.lua without the controls refuses with this when the queue has controls: the claim
 /// goes again with every key.
 pub const ERR_CONTROLS: &str = "RPQCONTROLS";
+/// The push or claim of a shard with groups refused: send the one with groups.lua.
+pub const ERR_GROUPS: &str = "RPQGROUPS";
 
 /// Every value Lua and Rust share, by its Lua name (a `local NAME = value` line of common.lua)
 /// and its Lua text, for the test that holds common.lua to them. A new shared value is a row.
@@ -498,6 +520,22 @@ impl FailCode {
     }
 }
 
+/// The script with groups.lua that does what `script` does (itself for one), if any.
+fn with_groups(script: &Lua) -> Option<&'static Lua> {
+    let pairs: [(&Lua, &'static Lua); 6] = [
+        (&*PUSH, &*PUSH_GROUPED),
+        (&*CLAIM, &*CLAIM_GROUPED),
+        (&*CLAIM_CONTROLLED, &*CLAIM_CONTROLLED_GROUPED),
+        (&*PUSH_GROUPED, &*PUSH_GROUPED),
+        (&*CLAIM_GROUPED, &*CLAIM_GROUPED),
+        (&*CLAIM_CONTROLLED_GROUPED, &*CLAIM_CONTROLLED_GROUPED),
+    ];
+    pairs
+        .into_iter()
+        .find(|(s, _)| std::ptr::eq(*s, script))
+        .map(|(_, g)| g)
+}
+
 fn is_noscript(e: &RedisError) -> bool {
     e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript)
 }
@@ -530,6 +568,8 @@ impl Queue {
         // controls (issue 13): a push, and a claim while the queue has no controls, go with the
         // core keys only (CORE_KEYS); a claim of a queue with controls goes as the script that
         // carries them, with every key, also when the plain one found them and refused.
+        // groups (issue 23): likewise the push and the claim of a shard with groups go as the
+        // scripts with groups.lua, with its keys.
         let fast = std::ptr::eq(script, &*CLAIM_FAST);
         let claim = fast || std::ptr::eq(script, &*CLAIM);
         let mut script: &Lua = if claim && self.controlled {
@@ -537,24 +577,35 @@ impl Queue {
         } else {
             script
         };
-        let core = [&*PUSH, &*CLAIM, &*CLAIM_FAST, &*UNKEEP, &*RESULTS]
-            .iter()
-            .any(|s| std::ptr::eq(script, *s));
-        let mut reply = self.call(shard, script, extra, args, core);
+        if !fast && self.grouped {
+            script = with_groups(script).unwrap_or(script);
+        }
+        let mut reply = self.call(shard, script, extra, args);
         // Issue 15: claim_fast.lua refused before it changed anything; claim.lua does it all.
         if fast && reply.as_ref().is_err_and(|e| e.code() == Some(ERR_FULL)) {
-            script = &CLAIM;
-            reply = self.call(shard, script, extra, args, core);
+            script = if self.grouped { &CLAIM_GROUPED } else { &CLAIM };
+            reply = self.call(shard, script, extra, args);
         }
         if claim
-            && core
+            && !self.controlled
             && reply
                 .as_ref()
                 .is_err_and(|e| e.code() == Some(ERR_CONTROLS))
         {
             self.controlled = true;
-            script = &CLAIM_CONTROLLED;
-            reply = self.call(shard, script, extra, args, false);
+            script = if self.grouped {
+                &CLAIM_CONTROLLED_GROUPED
+            } else {
+                &CLAIM_CONTROLLED
+            };
+            reply = self.call(shard, script, extra, args);
+        }
+        if let Some(g) = with_groups(script) {
+            if reply.as_ref().is_err_and(|e| e.code() == Some(ERR_GROUPS)) {
+                self.grouped = true;
+                script = g;
+                reply = self.call(shard, script, extra, args);
+            }
         }
         if reply.is_ok() {
             self.resent = false;
@@ -570,15 +621,33 @@ impl Queue {
     }
 
     /// One script call: EVALSHA, then EVAL with the source on NOSCRIPT; with the keys the fast
-    /// claim names (`FAST_KEYS`), the core keys of the layout only, or every key.
+    /// claim names (`FAST_KEYS`), the core keys of the layout only, or every key; then, for a
+    /// script with groups.lua, the keys of groups; then `extra`.
     fn call<A: redis::ToRedisArgs>(
         &mut self,
         shard: usize,
         script: &Lua,
         extra: &[String],
         args: &A,
-        core: bool,
     ) -> redis::RedisResult<Value> {
+        let core = [
+            &*PUSH,
+            &*PUSH_GROUPED,
+            &*CLAIM,
+            &*CLAIM_GROUPED,
+            &*CLAIM_FAST,
+            &*UNKEEP,
+            &*RESULTS,
+        ]
+        .iter()
+        .any(|s| std::ptr::eq(script, *s));
+        let group_keys;
+        let extra: &[String] = if with_groups(script).is_some_and(|g| std::ptr::eq(g, script)) {
+            group_keys = [&self.shards[shard].group_keys()[..], extra].concat();
+            &group_keys
+        } else {
+            extra
+        };
         let all = self.shards[shard].all();
         let base = if std::ptr::eq(script, &*CLAIM_FAST) {
             &all[..FAST_KEYS]

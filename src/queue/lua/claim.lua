@@ -32,6 +32,14 @@ end
 if ctl then
   ctl().known(ctl_flag)
 end
+-- groups (issue 23): likewise, a shard with groups is claimed by the script with groups.lua.
+local grouped = string.find(flags, 'g', 1, true) ~= nil
+if grouped and not grp then
+  return redis.error_reply(ERR_GROUPS .. ' the shard has groups: claim with their keys')
+end
+if grouped then
+  grp().on = true
+end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
@@ -67,6 +75,9 @@ if due_work then
     else
       set_state(id, n, score)
       redis.call('ZADD', K_PENDING, score, id)
+      if grouped then
+        grp().index_id(id, score)
+      end
       redis.call('HINCRBY', K_STATS, 'recovered', 1)
       back = back + 1
     end
@@ -77,6 +88,9 @@ if due_work then
     redis.call('ZREM', K_DELAYED, id)
     if score then
       redis.call('ZADD', K_PENDING, score, id)
+      if grouped then
+        grp().index_id(id, score)
+      end
       back = back + 1
     else
       bury(id, now, 'retry state was lost', 0, dead_cap)
@@ -190,11 +204,18 @@ while claimed < want do
       break
     end
   else
-    local head = redis.call('ZPOPMIN', K_PENDING)
-    if #head == 0 then
-      break
+    -- groups (issue 23): groups in turn; what waits unindexed (came back by a way that does
+    -- not index) goes as before once no group has work.
+    if grouped then
+      id, score = grp().take()
     end
-    id, score = head[1], head[2]
+    if not id then
+      local head = redis.call('ZPOPMIN', K_PENDING)
+      if #head == 0 then
+        break
+      end
+      id, score = head[1], head[2]
+    end
   end
   -- Attempts and place in line ride in the claim while in flight (common.lua's layout).
   local n, c = 1, first_claim
@@ -230,13 +251,20 @@ end
 if ARGV[8] ~= '' then
   seen(consumer, now_s, n_done + tonumber(ARGV[8]))
 end
+if grouped then
+  grp().finish()
+  if grp().idle() then
+    grp().stop()
+    flags, grouped, checks_moved = string.gsub(flags, 'g', ''), false, true
+  end
+end
 local field, value = count(now_s, n_done + n_delivered, 0)
 local pruned = prune_consumers(pruned_at, now)
 local moved = checks_moved or pruned ~= pruned_at
 stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag, flags)
 -- The next claims may go as claim_fast.lua until a lease, retry, due time or expiry may be due
 -- or the consumers are due a prune, while aging is off and the queue has no controls.
-if aging == 0 and ctl_flag == 0 then
+if aging == 0 and ctl_flag == 0 and not grouped then
   out[5] = math.min(recover_at, pruned + PRUNE_EVERY_MS)
 end
 if claimed == 0 then

@@ -19,8 +19,8 @@ local fast_until = math.min(recover_at, pruned_at + PRUNE_EVERY_MS)
 local function full(why)
   return redis.error_reply(ERR_FULL .. ' ' .. why)
 end
-if fast_until <= now or aging > 0 or ctl_flag == 1 then
-  return full('recovery, pruning, aging or controls')
+if fast_until <= now or aging > 0 or ctl_flag == 1 or string.find(flags, 'g', 1, true) then
+  return full('recovery, pruning, aging, controls or groups')
 end
 local n_want = tonumber(want)
 if n_want < 1 or n_want > 1000 or #ARGV > 2008 then

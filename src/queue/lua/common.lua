@@ -80,6 +80,9 @@ local PUSH_DONE = 2
 -- Rust then calls the script that does it all.
 local ERR_FULL = 'RPQFULL'
 local ERR_CONTROLS = 'RPQCONTROLS'
+-- A shard with groups (the flag 'g') is pushed to and claimed by the scripts that carry
+-- groups.lua, with its keys.
+local ERR_GROUPS = 'RPQGROUPS'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
@@ -186,6 +189,9 @@ end
 -- act on controls carry (nil in the others, which never meet a queue with controls). Nothing
 -- here captures it: a local that the closures of this prelude capture costs every call.
 local ctl
+-- groups (issue 23): the same for groups.lua, which only push and claim of a shard with
+-- groups carry.
+local grp
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
@@ -634,6 +640,9 @@ local function promote(now_s, limit)
     if body then
       zargs[#zargs + 1] = pending_score(due_priority(body), first + i)
       zargs[#zargs + 1] = id
+      if grp and grp().on then
+        grp().index(id, zargs[#zargs - 1], body)
+      end
     end
   end
   if #zargs > 0 then
