@@ -194,6 +194,19 @@ Examples:
     )]
     Schedule(ScheduleCommand),
 
+    /// Groups of tasks (produce --group): their weights in the fair turns
+    #[command(
+        subcommand,
+        after_help = "\
+Within a priority, consumers take the groups with waiting tasks in turn, each in proportion to
+its weight (1 unless set), first come first served within a group.
+
+Examples:
+  rpq group weight acme 3        acme gets three turns for one of a group of weight 1
+  rpq group weight acme          show it"
+    )]
+    Group(GroupCommand),
+
     /// Show or set aging: a waiting task claimed as if one priority higher per DUR it waited
     #[command(after_help = "\
 Off by default: strict priority. With aging DUR a low task that waited 2 x DUR competes as a
@@ -744,6 +757,23 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub max_in_flight: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Show or set a group's weight (1 to 1000; 1 unless set)
+    #[command(after_help = "\
+Examples:
+  rpq group weight acme 3
+  rpq group weight acme")]
+    Weight {
+        /// The group's key, as produce --group gave it
+        #[arg(value_name = "KEY")]
+        group: String,
+        /// Its weight: turns for one of a group of weight 1
+        #[arg(value_name = "W", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        weight: Option<u32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

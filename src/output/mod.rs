@@ -628,6 +628,16 @@ impl Output {
         self.line(&t)
     }
 
+    /// A group's weight (issue 23, `rpq group weight`).
+    pub fn group_weight(&self, queue: &str, group: &str, weight: u32) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&json!({ "group": group, "weight": weight }));
+        }
+        self.line(&format!(
+            "group '{group}' of queue '{queue}': weight {weight}"
+        ))
+    }
+
     pub fn aging(&self, queue: &str, step: Option<Duration>) -> io::Result<()> {
         if self.json {
             return self.json_line(&json!({ "aging_ms": step.map(|d| d.as_millis() as u64) }));

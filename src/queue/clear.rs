@@ -128,6 +128,7 @@ impl Queue {
         for (i, k) in self.shards.clone().iter().enumerate() {
             let mut cmd = redis::cmd("UNLINK");
             cmd.arg(k.all());
+            cmd.arg(&k.group_keys()[..]);
             if i == 0 {
                 cmd.arg(keys::meta(&self.name));
                 cmd.arg(keys::wake_all(&self.name));

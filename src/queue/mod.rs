@@ -27,6 +27,7 @@ pub mod ctl_bounds {
 }
 mod dead;
 pub mod events;
+mod groups;
 pub mod history;
 mod inspect;
 pub mod keys;

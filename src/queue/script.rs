@@ -435,6 +435,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("PUSH_DONE", (PushCode::Done as i64).to_string()),
         ("ERR_FULL", format!("'{ERR_FULL}'")),
         ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
+        ("ERR_GROUPS", format!("'{ERR_GROUPS}'")),
         ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out

@@ -362,6 +362,7 @@ fn every_command_and_api_answer_holds_to_the_schema() {
     l("schedule_removed", &["schedule", "remove", "hourly"]);
     l("aging", &["aging", "1m"]);
     l("aging", &["aging"]);
+    l("group_weight", &["group", "weight", "a", "2"]);
     l("config", &["config"]);
     l("paused", &["pause", "--priority", "low", "--for", "1h"]);
     l(
