@@ -190,6 +190,8 @@ pub static CLAIM_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("claim.lua", false, include_str!("lua/claim.lua")));
 pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("claim.lua", true, include_str!("lua/claim.lua")));
+pub static RELEASE_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("release.lua", true, include_str!("lua/release.lua")));
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_controls!("claim.lua");
@@ -235,8 +237,9 @@ pub static CTL_ACK: LazyLock<Lua> =
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 27] = [
+static ALL: [&LazyLock<Lua>; 28] = [
     &PUSH,
+    &RELEASE_GROUPED,
     &PUSH_GROUPED,
     &CLAIM_GROUPED,
     &CLAIM_CONTROLLED_GROUPED,
@@ -523,7 +526,9 @@ impl FailCode {
 
 /// The script with groups.lua that does what `script` does (itself for one), if any.
 fn with_groups(script: &Lua) -> Option<&'static Lua> {
-    let pairs: [(&Lua, &'static Lua); 6] = [
+    let pairs: [(&Lua, &'static Lua); 8] = [
+        (&*RELEASE, &*RELEASE_GROUPED),
+        (&*RELEASE_GROUPED, &*RELEASE_GROUPED),
         (&*PUSH, &*PUSH_GROUPED),
         (&*CLAIM, &*CLAIM_GROUPED),
         (&*CLAIM_CONTROLLED, &*CLAIM_CONTROLLED_GROUPED),

@@ -339,3 +339,30 @@ fn recovered_and_scheduled_tasks_go_back_into_their_group() {
         assert!(!exists(&mut c, &k), "{k} is left");
     }
 }
+
+/// Every waiting task of a shard with groups is in its group's line: after a consumer that
+/// held prefetched tasks stops (it releases them), `gpending` indexes exactly what `pending`
+/// holds, and the released tasks are claimed in their groups' turns.
+#[test]
+fn released_tasks_go_back_into_their_group() {
+    let r = redis();
+    let mut c = conn(&r);
+    push_lines(&r, "default", &group_lines("a", 10, 2));
+    push_lines(&r, "default", &group_lines("b", 10, 2));
+    let p = Proc::start(&r, &["consume", "--prefetch", "5", "--exec", "sleep 1"]);
+    wait_in_flight(&mut c, "default", 5);
+    p.signal(libc::SIGTERM);
+    p.success(Duration::from_secs(20));
+    let k = Keys::new("default", 0);
+    let waiting = zcard(&mut c, k.pending());
+    assert!(waiting >= 15, "{waiting} waiting");
+    assert_eq!(zcard(&mut c, &group_keys()[0]), waiting);
+    let done = consume(&r, waiting as usize);
+    let groups: Vec<String> = done.iter().map(group_of).collect();
+    // Turns: no group twice in a row while both have work.
+    let a = groups.iter().filter(|g| *g == "a").count();
+    let both = 2 * a.min(groups.len() - a);
+    for w in groups[..both - 1].windows(2) {
+        assert_ne!(w[0], w[1], "{groups:?}");
+    }
+}
