@@ -207,6 +207,13 @@ Examples:
     )]
     Group(GroupCommand),
 
+    /// The groups with waiting tasks, the largest first: waiting, weight
+    #[command(after_help = "\
+Examples:
+  rpq groups
+  rpq groups --limit 10 --json")]
+    Groups(GroupsArgs),
+
     /// Show or set aging: a waiting task claimed as if one priority higher per DUR it waited
     #[command(after_help = "\
 Off by default: strict priority. With aging DUR a low task that waited 2 x DUR competes as a
@@ -757,6 +764,13 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub max_in_flight: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsArgs {
+    /// Show at most N groups (the largest first)
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub limit: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
-//! `rpq group weight KEY [W]`: shows or sets a group's weight in the fair turns (issue 23).
+//! `rpq group weight KEY [W]`: shows or sets a group's weight in the fair turns (issue 23);
+//! `rpq groups`: the groups with waiting tasks.
 
-use crate::cli::GroupCommand;
+use crate::cli::{GroupCommand, GroupsArgs};
 use crate::config::Config;
 use crate::error::UsageError;
 use crate::output::Output;
@@ -25,4 +26,12 @@ pub fn run(cfg: &Config, out: &Output, cmd: &GroupCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+pub fn list(cfg: &Config, out: &Output, args: &GroupsArgs) -> Result<ExitCode> {
+    let mut q = Queue::open(cfg)?;
+    let mut groups = q.groups()?;
+    groups.truncate(args.limit);
+    out.groups(&groups)?;
+    Ok(ExitCode::SUCCESS)
 }

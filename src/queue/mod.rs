@@ -28,6 +28,7 @@ pub mod ctl_bounds {
 mod dead;
 pub mod events;
 mod groups;
+pub use groups::GroupInfo;
 pub mod history;
 mod inspect;
 pub mod keys;

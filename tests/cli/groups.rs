@@ -366,3 +366,36 @@ fn released_tasks_go_back_into_their_group() {
         assert_ne!(w[0], w[1], "{groups:?}");
     }
 }
+
+/// `rpq groups`: the groups with waiting tasks, the largest first, with their weights, the
+/// default group without a key; --limit pages; nothing once they are done.
+#[test]
+fn groups_lists_the_groups_with_work_largest_first() {
+    let r = redis();
+    push_lines(&r, "default", &group_lines("small", 2, 2));
+    push_lines(&r, "default", &group_lines("large", 5, 1));
+    push_lines(&r, "default", &lines(vec![3; 3]));
+    rpq(&r)
+        .args(["group", "weight", "small", "4"])
+        .assert()
+        .success();
+    let listed = json_lines(rpq(&r).args(["--json", "groups"]));
+    assert_eq!(
+        listed,
+        vec![
+            json!({"group": "large", "waiting": 5, "weight": 1}),
+            json!({"waiting": 3, "weight": 1}),
+            json!({"group": "small", "waiting": 2, "weight": 4}),
+        ]
+    );
+    let first = json_lines(rpq(&r).args(["--json", "groups", "--limit", "1"]));
+    assert_eq!(first.len(), 1);
+    let text = rpq(&r).arg("groups").assert().success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).to_string();
+    assert!(
+        text.starts_with("GROUP   WAITING  WEIGHT\nlarge         5       1\n"),
+        "{text}"
+    );
+    assert_eq!(consume(&r, 10).len(), 10);
+    assert!(json_lines(rpq(&r).args(["--json", "groups"])).is_empty());
+}

@@ -363,6 +363,11 @@ fn every_command_and_api_answer_holds_to_the_schema() {
     l("aging", &["aging", "1m"]);
     l("aging", &["aging"]);
     l("group_weight", &["group", "weight", "a", "2"]);
+    rpq(&r)
+        .args(["produce", "--type", "t", "--group", "a"])
+        .assert()
+        .success();
+    l("group_waiting", &["groups"]);
     l("config", &["config"]);
     l("paused", &["pause", "--priority", "low", "--for", "1h"]);
     l(
