@@ -399,3 +399,46 @@ fn groups_lists_the_groups_with_work_largest_first() {
     assert_eq!(consume(&r, 10).len(), 10);
     assert!(json_lines(rpq(&r).args(["--json", "groups"])).is_empty());
 }
+
+/// Tasks already waiting when a shard meets its first group take their turns as the default
+/// group from then on.
+#[test]
+fn tasks_waiting_before_the_first_group_take_their_turns() {
+    let r = redis();
+    push_lines(&r, "default", &lines(vec![2; 6]));
+    push_lines(&r, "default", &group_lines("a", 6, 2));
+    let done = consume(&r, 12);
+    let groups: Vec<String> = done.iter().map(group_of).collect();
+    for pair in groups.chunks(2) {
+        assert!(
+            pair.contains(&"a".to_string()) && pair.contains(&String::new()),
+            "{groups:?}"
+        );
+    }
+}
+
+/// Any number of groups: 10,000 groups of one task each are all claimed, and once they are
+/// done not a key or a field per group is left (the weights set stay, nothing else).
+#[test]
+fn ten_thousand_groups_of_one_task_leave_nothing_behind() {
+    let r = redis();
+    let mut c = conn(&r);
+    let all: Vec<String> = (0..10_000)
+        .map(|i| json!({"type": "t", "priority": 2, "group": format!("tenant-{i}")}).to_string())
+        .collect();
+    push_lines(&r, "default", &all);
+    rpq(&r)
+        .args(["group", "weight", "tenant-7", "5"])
+        .assert()
+        .success();
+    assert_eq!(zcard(&mut c, &group_keys()[1]), 10_000);
+    let done = json_lines(rpq(&r).args(["--json", "consume", "--drain", "--prefetch", "50"]));
+    assert_eq!(done.len(), 10_000);
+    assert!(!exists(&mut c, &group_keys()[0]));
+    assert!(!exists(&mut c, &group_keys()[1]));
+    let state: Vec<String> = redis::cmd("HKEYS")
+        .arg(&group_keys()[2])
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(state, vec!["w:tenant-7".to_string()]);
+}
