@@ -190,6 +190,8 @@ pub static CLAIM_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("claim.lua", false, include_str!("lua/claim.lua")));
 pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("claim.lua", true, include_str!("lua/claim.lua")));
+pub static CLAIM_FAST_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("claim_fast.lua", false, include_str!("lua/claim_fast.lua")));
 pub static RELEASE_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("release.lua", true, include_str!("lua/release.lua")));
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
@@ -237,8 +239,9 @@ pub static CTL_ACK: LazyLock<Lua> =
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 28] = [
+static ALL: [&LazyLock<Lua>; 29] = [
     &PUSH,
+    &CLAIM_FAST_GROUPED,
     &RELEASE_GROUPED,
     &PUSH_GROUPED,
     &CLAIM_GROUPED,
@@ -526,7 +529,9 @@ impl FailCode {
 
 /// The script with groups.lua that does what `script` does (itself for one), if any.
 fn with_groups(script: &Lua) -> Option<&'static Lua> {
-    let pairs: [(&Lua, &'static Lua); 8] = [
+    let pairs: [(&Lua, &'static Lua); 10] = [
+        (&*CLAIM_FAST, &*CLAIM_FAST_GROUPED),
+        (&*CLAIM_FAST_GROUPED, &*CLAIM_FAST_GROUPED),
         (&*RELEASE, &*RELEASE_GROUPED),
         (&*RELEASE_GROUPED, &*RELEASE_GROUPED),
         (&*PUSH, &*PUSH_GROUPED),
@@ -583,7 +588,7 @@ impl Queue {
         } else {
             script
         };
-        if !fast && self.grouped {
+        if self.grouped {
             script = with_groups(script).unwrap_or(script);
         }
         let mut reply = self.call(shard, script, extra, args);
@@ -637,6 +642,7 @@ impl Queue {
         args: &A,
     ) -> redis::RedisResult<Value> {
         let core = [
+            &*CLAIM_FAST_GROUPED,
             &*PUSH,
             &*PUSH_GROUPED,
             &*CLAIM,
@@ -655,13 +661,14 @@ impl Queue {
             extra
         };
         let all = self.shards[shard].all();
-        let base = if std::ptr::eq(script, &*CLAIM_FAST) {
-            &all[..FAST_KEYS]
-        } else if core {
-            &all[..CORE_KEYS]
-        } else {
-            all
-        };
+        let base =
+            if std::ptr::eq(script, &*CLAIM_FAST) || std::ptr::eq(script, &*CLAIM_FAST_GROUPED) {
+                &all[..FAST_KEYS]
+            } else if core {
+                &all[..CORE_KEYS]
+            } else {
+                all
+            };
         let joined: Vec<String>;
         let keys = if extra.is_empty() {
             base

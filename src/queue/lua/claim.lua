@@ -264,7 +264,7 @@ local moved = checks_moved or pruned ~= pruned_at
 stats_write(field, value, pruned, moved and recover_at or nil, aging, ctl_flag, flags)
 -- The next claims may go as claim_fast.lua until a lease, retry, due time or expiry may be due
 -- or the consumers are due a prune, while aging is off and the queue has no controls.
-if aging == 0 and ctl_flag == 0 and not grouped then
+if aging == 0 and ctl_flag == 0 then
   out[5] = math.min(recover_at, pruned + PRUNE_EVERY_MS)
 end
 if claimed == 0 then

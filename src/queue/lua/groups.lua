@@ -1,8 +1,8 @@
 -- groups: fair scheduling between groups of tasks (issue 23, docs/groups.md), the part of the
--- prelude of the scripts that act on groups (push and claim of a shard whose checks carry the
--- flag letter 'g'); the others go without it. Rust sends these scripts three more keys, first
--- after the layout's keys it sends (the core keys, or every key with controls), before any
--- result key:
+-- prelude of the scripts that act on groups (push, claim, fast claim and release of a shard
+-- whose checks carry the flag letter 'g'); the others go without it. Rust sends these scripts
+-- three more keys, first after the layout's keys it sends (the fast claim's, the core keys, or
+-- every key with controls), before any result key:
 -- gpending zset, all scores 0: "group\tpending score\tid" for every waiting task of the shard
 --   while the flag is set (the default group is ""): lexical order is group, then priority,
 --   then arrival, so a group's head is one ZRANGEBYLEX, O(log n). The task itself stays in
@@ -15,7 +15,13 @@
 -- A group's key is as its task's body holds it (JSON-escaped, without the quotes): the same
 -- key always reads the same, and it holds no control character (check_group), so the tab ends
 -- it and no group's entries fall inside another's range.
-local G_BASE = string.sub(KEYS[16] or '', -8) == 'gpending' and 15 or 25
+local G_BASE = 25
+for _, b in ipairs({ 11, 15 }) do
+  if string.sub(KEYS[b + 1] or '', -8) == 'gpending' then
+    G_BASE = b
+    break
+  end
+end
 local K_GPENDING, K_GROUPS, K_GSTATE = KEYS[G_BASE + 1], KEYS[G_BASE + 2], KEYS[G_BASE + 3]
 assert(K_GSTATE, 'rpq: the groups of a shard need their three keys')
 -- Keys after them (the worker runtime's result keys) are numbered from here.
