@@ -442,3 +442,19 @@ fn ten_thousand_groups_of_one_task_leave_nothing_behind() {
         .unwrap();
     assert_eq!(state, vec!["w:tenant-7".to_string()]);
 }
+
+/// With aging on, claims follow aging, not the turns; the index of groups still goes with the
+/// tasks, so nothing of the groups is left once they are done.
+#[test]
+fn with_aging_on_the_groups_leave_nothing_behind_either() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r).args(["aging", "1h"]).assert().success();
+    push_lines(&r, "default", &group_lines("a", 20, 2));
+    push_lines(&r, "default", &group_lines("b", 20, 3));
+    let done = consume(&r, 40);
+    assert_eq!(done.len(), 40);
+    for k in group_keys() {
+        assert!(!exists(&mut c, &k), "{k} is left");
+    }
+}

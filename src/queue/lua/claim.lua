@@ -198,10 +198,16 @@ while claimed < want do
     if not id then
       break
     end
+    if grouped then
+      grp().unindex(id, score, body)
+    end
   elseif aging > 0 then
     id, score, body = take_aged()
     if not id then
       break
+    end
+    if grouped then
+      grp().unindex(id, score, body)
     end
   else
     -- groups (issue 23): groups in turn; what waits unindexed (came back by a way that does

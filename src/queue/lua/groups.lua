@@ -152,6 +152,19 @@ grp = function()
     return nil
   end
 
+  -- A task taken from pending by another selection (aging, controls): its entry goes, and its
+  -- group with its last one, so the index stays bounded by the tasks waiting.
+  function G.unindex(id, score, body)
+    local g = G.group_of(body or redis.call('HGET', K_TASKS, id))
+    redis.call('ZREM', K_GPENDING, g .. '\t' .. score .. '\t' .. id)
+    local h = redis.call('ZRANGEBYLEX', K_GPENDING, '[' .. g .. '\t', '(' .. g .. '\n',
+      'LIMIT', '0', '1')
+    if #h == 0 then
+      redis.call('ZREM', K_GROUPS, g)
+      seen[g] = nil
+    end
+  end
+
   -- Whether no group has work left (then nothing is left in gpending either: every entry's
   -- group is in groups until its last entry is taken).
   function G.idle()
