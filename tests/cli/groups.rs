@@ -458,3 +458,34 @@ fn with_aging_on_the_groups_leave_nothing_behind_either() {
         assert!(!exists(&mut c, &k), "{k} is left");
     }
 }
+
+/// The test with two consumers at once: ordered by the server's claim times, every task
+/// of the 9 small groups is among the first 400 claims (the turns put them within the first
+/// 200; two consumers claiming in the same millisecond can only swap neighbours).
+#[test]
+fn two_consumers_do_the_small_groups_within_the_first_400_claims() {
+    let r = redis();
+    push_lines(&r, "default", &group_lines("big", 5000, 2));
+    let mut small = Vec::new();
+    for g in 1..=9 {
+        small.extend(group_lines(&format!("g{g}"), 20, 2));
+    }
+    push_lines(&r, "default", &small);
+    let procs: Vec<Proc> = (0..2)
+        .map(|i| {
+            let name = format!("c{i}");
+            Proc::start(
+                &r,
+                &["--json", "consume", "--name", &name, "--count", "250"],
+            )
+        })
+        .collect();
+    let mut done: Vec<Value> = procs
+        .into_iter()
+        .flat_map(|p| ndjson(&p.success(Duration::from_secs(60))))
+        .collect();
+    assert_eq!(done.len(), 500);
+    done.sort_by_key(|v| time(&v["claimed_at"]));
+    let small_done = done[..400].iter().filter(|v| group_of(v) != "big").count();
+    assert_eq!(small_done, 180);
+}
