@@ -489,3 +489,47 @@ fn two_consumers_do_the_small_groups_within_the_first_400_claims() {
     let small_done = done[..400].iter().filter(|v| group_of(v) != "big").count();
     assert_eq!(small_done, 180);
 }
+
+/// Four consumers with prefetch on 50 groups: every task is done exactly once, and nothing of
+/// the groups is left.
+#[test]
+fn every_grouped_task_is_done_once_under_four_consumers_with_prefetch() {
+    let r = redis();
+    let mut c = conn(&r);
+    let all: Vec<String> = (0..2000)
+        .map(|i| {
+            json!({"type": "t", "priority": 1 + i % 3, "id": format!("t{i}"), "group": format!("g{}", i % 50)})
+                .to_string()
+        })
+        .collect();
+    push_lines(&r, "default", &all);
+    let procs: Vec<Proc> = (0..4)
+        .map(|i| {
+            let name = format!("c{i}");
+            Proc::start(
+                &r,
+                &[
+                    "--json",
+                    "consume",
+                    "--name",
+                    &name,
+                    "--drain",
+                    "--prefetch",
+                    "8",
+                ],
+            )
+        })
+        .collect();
+    let done: Vec<Value> = procs
+        .into_iter()
+        .flat_map(|p| ndjson(&p.success(Duration::from_secs(120))))
+        .collect();
+    let mut ids: Vec<&str> = done.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((done.len(), ids.len()), (2000, 2000));
+    assert!(done.iter().all(|v| v["outcome"] == "done"));
+    for k in group_keys() {
+        assert!(!exists(&mut c, &k), "{k} is left");
+    }
+}
