@@ -50,6 +50,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+            cand group 'Groups of tasks (produce --group): their weights in the fair turns'
+            cand groups 'The groups with waiting tasks, the largest first: waiting, weight'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand events 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
             cand webhook 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`'
@@ -86,6 +88,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --timeout 'With --wait: give up after DUR, exit 124 (the task stays queued)'
             cand --traceparent 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers'
             cand --tracestate 'W3C tracestate that goes with --traceparent'
+            cand --group 'The tasks'' group: groups take turns, fairly (a --stdin line says its own "group")'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -574,6 +577,86 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;schedule;help;remove'= {
         }
         &'rpq;schedule;help;help'= {
+        }
+        &'rpq;group'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand weight 'Show or set a group''s weight (1 to 1000; 1 unless set)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;group;weight'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;group;help'= {
+            cand weight 'Show or set a group''s weight (1 to 1000; 1 unless set)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;group;help;weight'= {
+        }
+        &'rpq;group;help;help'= {
+        }
+        &'rpq;groups'= {
+            cand --limit 'Show at most N groups (the largest first)'
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'rpq;aging'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
@@ -1396,6 +1479,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand bench 'A load generator: produce, consume and push-to-claim latency, checked for exactly-once'
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
+            cand group 'Groups of tasks (produce --group): their weights in the fair turns'
+            cand groups 'The groups with waiting tasks, the largest first: waiting, weight'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand events 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
             cand webhook 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`'
@@ -1454,6 +1539,13 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;schedule;list'= {
         }
         &'rpq;help;schedule;remove'= {
+        }
+        &'rpq;help;group'= {
+            cand weight 'Show or set a group''s weight (1 to 1000; 1 unless set)'
+        }
+        &'rpq;help;group;weight'= {
+        }
+        &'rpq;help;groups'= {
         }
         &'rpq;help;aging'= {
         }

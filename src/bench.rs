@@ -241,6 +241,7 @@ fn produce_phase(
                         // TRACEPARENT=... rpq bench: every task traced (issue 26: what
                         // exporting spans costs a consumer).
                         trace: cfg.trace.clone(),
+                        group: None,
                     });
                 }
                 let (_, flags) = q.push(&batch)?;
@@ -555,6 +556,7 @@ fn push_samples(
                 settings: Settings::default(),
                 named: false,
                 trace: None,
+                group: None,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);

@@ -194,6 +194,26 @@ Examples:
     )]
     Schedule(ScheduleCommand),
 
+    /// Groups of tasks (produce --group): their weights in the fair turns
+    #[command(
+        subcommand,
+        after_help = "\
+Within a priority, consumers take the groups with waiting tasks in turn, each in proportion to
+its weight (1 unless set), first come first served within a group.
+
+Examples:
+  rpq group weight acme 3        acme gets three turns for one of a group of weight 1
+  rpq group weight acme          show it"
+    )]
+    Group(GroupCommand),
+
+    /// The groups with waiting tasks, the largest first: waiting, weight
+    #[command(after_help = "\
+Examples:
+  rpq groups
+  rpq groups --limit 10 --json")]
+    Groups(GroupsArgs),
+
     /// Show or set aging: a waiting task claimed as if one priority higher per DUR it waited
     #[command(after_help = "\
 Off by default: strict priority. With aging DUR a low task that waited 2 x DUR competes as a
@@ -484,6 +504,10 @@ pub struct ProduceArgs {
     /// W3C tracestate that goes with --traceparent
     #[arg(long, value_name = "TRACESTATE", requires = "traceparent")]
     pub tracestate: Option<String>,
+
+    /// The tasks' group: groups take turns, fairly (a --stdin line says its own "group")
+    #[arg(long, value_name = "KEY", conflicts_with = "stdin")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -746,6 +770,30 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub max_in_flight: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsArgs {
+    /// Show at most N groups (the largest first)
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Show or set a group's weight (1 to 1000; 1 unless set)
+    #[command(after_help = "\
+Examples:
+  rpq group weight acme 3
+  rpq group weight acme")]
+    Weight {
+        /// The group's key, as produce --group gave it
+        #[arg(value_name = "KEY")]
+        group: String,
+        /// Its weight: turns for one of a group of weight 1
+        #[arg(value_name = "W", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        weight: Option<u32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

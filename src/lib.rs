@@ -96,6 +96,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => commands::serve::run(&cfg, a),
         Command::Schedule(c) => commands::schedule::run(&cfg, &out, c),
         Command::Aging(a) => commands::aging::run(&cfg, &out, a),
+        Command::Group(c) => commands::group::run(&cfg, &out, c),
+        Command::Groups(a) => commands::group::list(&cfg, &out, a),
         Command::Events(a) => commands::events::run(&cfg, &out, a),
         Command::Webhook(c) => commands::webhook::run(&cfg, &out, c),
         // The worker runtime (issue 11).

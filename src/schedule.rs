@@ -129,6 +129,7 @@ impl Definition {
             settings: Default::default(),
             named: false,
             trace: None,
+            group: None,
         }
     }
 }

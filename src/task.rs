@@ -91,6 +91,9 @@ pub struct NewTask {
     pub named: bool,
     /// The producer's W3C trace context (issue 26), carried to the handlers of the task.
     pub trace: Option<TraceContext>,
+    /// Its group (issue 23, `--group`): tasks of one group are claimed in turn with those of
+    /// the others, fairly (docs/groups.md); None is the default group.
+    pub group: Option<String>,
 }
 
 /// What a producer asks of the consumer for one task (`produce --max-attempts`,
@@ -279,6 +282,7 @@ impl NewTask {
             settings: Settings::default(),
             named: false,
             trace: None,
+            group: None,
         }
     }
 
@@ -298,6 +302,8 @@ impl NewTask {
             o: Option<u64>,
             #[serde(skip_serializing_if = "Option::is_none")]
             k: Option<u64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            g: Option<&'a str>,
             t: &'a str,
             p: u8,
             d: &'a Value,
@@ -311,6 +317,7 @@ impl NewTask {
             m: s.max_attempts,
             o: s.exec_timeout_ms,
             k: s.keep_result_ms,
+            g: self.group.as_deref(),
             t: &self.kind,
             p: self.priority.get(),
             d: &self.payload,
@@ -335,6 +342,7 @@ impl NewTask {
             expires_at: self.when.expires_ms(created_ms).map(ms_to_time),
             settings: self.settings,
             trace: self.trace.clone(),
+            group: self.group.clone(),
             unreadable: false,
         }
     }
@@ -361,6 +369,13 @@ pub fn check_id(id: &str) -> Result<(), String> {
 /// that no handler could ever be started for is refused at push, like a bad id.
 pub fn check_type(kind: &str) -> Result<(), String> {
     check_field("type", kind)
+}
+
+/// A group's key (issue 23) is part of a member of the groups' index, where a tab separates it
+/// from the task's place in line: a key with a control character (a tab) is refused, so no key
+/// is a prefix of another's entries, and so is one longer than 256 bytes.
+pub fn check_group(group: &str) -> Result<(), String> {
+    check_field("group", group)
 }
 
 fn check_field(what: &str, v: &str) -> Result<(), String> {
@@ -409,6 +424,9 @@ pub struct Task {
     /// The producer's trace context (`traceparent`, `tracestate`), when it gave one.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<TraceContext>,
+    /// Its group (issue 23), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// Its stored body could not be read: the type, payload and creation time shown are
     /// placeholders, and JSON says so (`"unreadable": true`, no `created_at`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -440,6 +458,8 @@ impl Task {
             #[serde(default)]
             k: Option<u64>,
             #[serde(default)]
+            g: Option<String>,
+            #[serde(default)]
             w: Option<String>,
             #[serde(default)]
             ws: Option<String>,
@@ -469,6 +489,7 @@ impl Task {
             trace: s
                 .w
                 .and_then(|w| TraceContext::parse(&w, s.ws.as_deref()).ok()),
+            group: s.g,
             unreadable: false,
         })
     }
@@ -488,6 +509,7 @@ impl Task {
             expires_at: None,
             settings: Settings::default(),
             trace: None,
+            group: None,
             unreadable: true,
         }
     }
@@ -527,6 +549,9 @@ struct InputLine {
     traceparent: Option<String>,
     #[serde(default)]
     tracestate: Option<String>,
+    // Issue 23: its group.
+    #[serde(default)]
+    group: Option<String>,
 }
 
 /// What a JSON value is, for an error: `the number 1`, `the string "a"`, `null`.
@@ -677,7 +702,7 @@ pub fn parse_input_line_full(
     for (name, v) in fields {
         let want_string = matches!(
             name.as_str(),
-            "type" | "id" | "at" | "traceparent" | "tracestate"
+            "type" | "id" | "at" | "traceparent" | "tracestate" | "group"
         );
         if want_string && !v.is_string() {
             return Err(format!(
@@ -753,6 +778,9 @@ pub fn parse_input_line_full(
         }
         None => None,
     };
+    if let Some(g) = &input.group {
+        check_group(g)?;
+    }
     Ok(NewTask {
         id,
         kind: input.kind,
@@ -762,6 +790,7 @@ pub fn parse_input_line_full(
         settings,
         named,
         trace,
+        group: input.group,
     })
 }
 

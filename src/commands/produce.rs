@@ -10,7 +10,7 @@ use crate::producer;
 use crate::queue::{KeptOutcome, Pushed, Queue, Waited};
 use crate::shutdown::Shutdown;
 use crate::task::{
-    check_id, check_type, parse_payload, setting_ms, Due, NewTask, Priority, Settings,
+    check_group, check_id, check_type, parse_payload, setting_ms, Due, NewTask, Priority, Settings,
     TraceContext, When,
 };
 use anyhow::Result;
@@ -39,6 +39,9 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
     };
     let when = when(args)?;
     let settings = settings(args);
+    if let Some(g) = &args.group {
+        check_group(g).map_err(|e| UsageError(format!("--group: {e}")))?;
+    }
     if let Some(kind) = &args.kind {
         if let Some(interval) = args.interval {
             return stream(cfg, out, args, kind, interval, when, settings);
@@ -86,6 +89,7 @@ pub fn run(cfg: &Config, out: &Output, args: &ProduceArgs) -> Result<ExitCode> {
         when,
         settings,
         trace: cfg.trace.clone(),
+        group: args.group.clone(),
         ..producer::random_task()
     };
     producer::generate(
@@ -128,6 +132,7 @@ fn stream(
         when,
         settings,
         trace: cfg.trace.clone(),
+        group: args.group.clone(),
         ..NewTask::new(kind, priority, payload.clone())
     };
     let sd = Shutdown::install()?;
@@ -213,6 +218,7 @@ fn push_one(
         t.when = when;
         t.settings = settings;
         t.trace.clone_from(&cfg.trace);
+        t.group.clone_from(&args.group);
     }
     // Signals count from here: a --wait that is stopped says so (exit 130), the task queued.
     let sd = if args.wait {

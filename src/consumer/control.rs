@@ -113,6 +113,8 @@ struct Job {
     reply: Sender<Result<CtlReply, String>>,
 }
 
+// One job at a time goes through the channel: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Work {
     Op(CtlOp),
     /// Extend the lease to this long from now (extend.lua checks that it holds).

@@ -168,6 +168,9 @@ impl Handler {
             vars.push((crate::config::CONTROL_KEY_ENV, key.as_str()));
             vars.push((crate::config::FENCE_ENV, fence.as_str()));
         }
+        if let Some(g) = &task.group {
+            vars.push(("RPQ_TASK_GROUP", g.as_str()));
+        }
         if let Some(t) = &task.trace {
             vars.push(("TRACEPARENT", t.traceparent.as_str()));
             if let Some(state) = &t.tracestate {

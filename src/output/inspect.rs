@@ -64,6 +64,9 @@ impl Output {
             payload_text(&task.payload),
             local_date_time(&task.created_at),
         );
+        if let Some(g) = &task.group {
+            s += &format!("  - Group: {g}\n");
+        }
         match t.max_attempts {
             Some(max) => s += &format!("  - Attempt: {} of {max}\n", task.attempt),
             None => s += &format!("  - Attempts so far: {}\n", task.attempt),

@@ -628,6 +628,43 @@ impl Output {
         self.line(&t)
     }
 
+    /// The groups with waiting tasks (issue 23, `rpq groups`): a table, or a JSON line each.
+    pub fn groups(&self, groups: &[crate::queue::GroupInfo]) -> io::Result<()> {
+        if self.json {
+            for g in groups {
+                self.json_line(g)?;
+            }
+            return Ok(());
+        }
+        let rows: Vec<Row> = groups
+            .iter()
+            .map(|g| Row {
+                cells: vec![
+                    Cell::plain(escape(g.group.as_deref().unwrap_or("(none)"))),
+                    Cell::plain(g.waiting.to_string()),
+                    Cell::plain(g.weight.to_string()),
+                ],
+                under: None,
+            })
+            .collect();
+        let cols = [
+            Column::left("GROUP"),
+            Column::right("WAITING"),
+            Column::right("WEIGHT"),
+        ];
+        self.table(&cols, &rows)
+    }
+
+    /// A group's weight (issue 23, `rpq group weight`).
+    pub fn group_weight(&self, queue: &str, group: &str, weight: u32) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&json!({ "group": group, "weight": weight }));
+        }
+        self.line(&format!(
+            "group '{group}' of queue '{queue}': weight {weight}"
+        ))
+    }
+
     pub fn aging(&self, queue: &str, step: Option<Duration>) -> io::Result<()> {
         if self.json {
             return self.json_line(&json!({ "aging_ms": step.map(|d| d.as_millis() as u64) }));

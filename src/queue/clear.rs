@@ -131,6 +131,7 @@ impl Queue {
         for (i, k) in self.shards.clone().iter().enumerate() {
             let mut cmd = redis::cmd("UNLINK");
             cmd.arg(k.all());
+            cmd.arg(&k.group_keys()[..]);
             if i == 0 {
                 cmd.arg(keys::meta(&self.name));
                 cmd.arg(keys::wake_all(&self.name));
@@ -185,6 +186,7 @@ mod tests {
             settings: Default::default(),
             named: true,
             trace: None,
+            group: None,
         }
     }
 

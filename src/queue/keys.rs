@@ -235,6 +235,9 @@ pub const LAYOUT_FIELD: &str = "layout";
 pub const LAYOUT_NOTE: &str =
     "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 
+/// The suffixes of `Keys::group_keys`, in the order groups.lua takes them.
+pub const GROUP_SUFFIXES: [&str; 3] = ["gpending", "groups", "gstate"];
+
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
 
@@ -314,6 +317,14 @@ impl Keys {
     /// events, while they are on (lua/events.lua).
     pub fn events(&self) -> String {
         key(&self.tag, EVENTS_SUFFIX)
+    }
+
+    /// The three keys of groups (issue 23, lua/groups.lua): the index of waiting tasks by group
+    /// (`gpending`), the groups with work by turn (`groups`) and their state (`gstate`). Outside
+    /// `LAYOUT`: only the push and claim of a shard with groups are given them, after the
+    /// layout's keys, so a queue without groups never pays for them.
+    pub fn group_keys(&self) -> [String; 3] {
+        GROUP_SUFFIXES.map(|s| key(&self.tag, &format!("{LAYOUT_DIR}{s}")))
     }
 
     /// All keys, in script order.

@@ -27,6 +27,8 @@ pub mod ctl_bounds {
 }
 mod dead;
 pub mod events;
+mod groups;
+pub use groups::GroupInfo;
 pub mod history;
 mod inspect;
 pub mod keys;
@@ -98,6 +100,9 @@ pub struct Queue {
     /// without it to a queue whose events are on refuses before it changes anything, and sets
     /// this.
     events: bool,
+    /// groups (issue 23): a shard of this queue has groups, so its push and claim go with
+    /// groups.lua and its keys (`Queue::invoke_with`); set by a grouped push or a refusal.
+    grouped: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -186,6 +191,7 @@ impl Queue {
             floors: None,
             controlled: false,
             events: false,
+            grouped: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
@@ -340,6 +346,17 @@ impl Queue {
         if tasks.is_empty() {
             return Ok((vec![], vec![]));
         }
+        let grouped = tasks.iter().any(|t| t.group.is_some());
+        if grouped && self.shards.len() > 1 {
+            // Fair turns need a group's tasks on one shard (shard_of(group)): not built yet.
+            return Err(UsageError(format!(
+                "queue '{}' has {} shards, and --group works on a queue of one shard for now",
+                self.name,
+                self.shards.len()
+            ))
+            .into());
+        }
+        self.grouped |= grouped;
         self.pin()?;
         let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];
@@ -709,6 +726,7 @@ mod tests {
             settings: Default::default(),
             named: true,
             trace: None,
+            group: None,
         }
     }
 

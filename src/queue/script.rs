@@ -201,6 +201,30 @@ fn names(code: &str) -> Vec<&str> {
 }
 
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
+// groups (issue 23): the push and the claims of a shard with groups also carry lua/groups.lua
+// (after controls.lua, when both), and are sent its three keys after the layout's.
+fn grouped(name: &'static str, controls: bool, body: &str) -> Lua {
+    let mut parts = vec![
+        include_str!("lua/common.lua"),
+        include_str!("lua/events.lua"),
+    ];
+    if controls {
+        parts.push(include_str!("lua/controls.lua"));
+    }
+    parts.push(include_str!("lua/groups.lua"));
+    parts.push(body);
+    Lua::new(name, &parts)
+}
+pub static PUSH_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("push.lua", false, include_str!("lua/push.lua")));
+pub static CLAIM_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("claim.lua", false, include_str!("lua/claim.lua")));
+pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("claim.lua", true, include_str!("lua/claim.lua")));
+pub static CLAIM_FAST_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("claim_fast.lua", false, include_str!("lua/claim_fast.lua")));
+pub static RELEASE_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped("release.lua", true, include_str!("lua/release.lua")));
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_controls!("claim.lua");
@@ -273,8 +297,13 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 26] = [
+static ALL: [&LazyLock<Lua>; 31] = [
     &PUSH,
+    &CLAIM_FAST_GROUPED,
+    &RELEASE_GROUPED,
+    &PUSH_GROUPED,
+    &CLAIM_GROUPED,
+    &CLAIM_CONTROLLED_GROUPED,
     &CLAIM,
     &CLAIM_FAST,
     &CLAIM_CONTROLLED,
@@ -456,6 +485,8 @@ pub const ERR_CONTROLS: &str = "RPQCONTROLS";
 /// A push or claim.lua sent without the stream refuses with this when the queue's events are
 /// on (issue 26): it goes again with the stream.
 pub const ERR_EVENTS: &str = "RPQEVENTS";
+/// The push or claim of a shard with groups refused: send the one with groups.lua.
+pub const ERR_GROUPS: &str = "RPQGROUPS";
 
 /// Every value Lua and Rust share, by its Lua name (a `local NAME = value` line of common.lua)
 /// and its Lua text, for the test that holds common.lua to them. A new shared value is a row.
@@ -474,6 +505,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("ERR_FULL", format!("'{ERR_FULL}'")),
         ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
         ("ERR_EVENTS", format!("'{ERR_EVENTS}'")),
+        ("ERR_GROUPS", format!("'{ERR_GROUPS}'")),
         ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out
@@ -559,6 +591,26 @@ impl FailCode {
     }
 }
 
+/// The script with groups.lua that does what `script` does (itself for one), if any.
+fn with_groups(script: &Lua) -> Option<&'static Lua> {
+    let pairs: [(&Lua, &'static Lua); 10] = [
+        (&*CLAIM_FAST, &*CLAIM_FAST_GROUPED),
+        (&*CLAIM_FAST_GROUPED, &*CLAIM_FAST_GROUPED),
+        (&*RELEASE, &*RELEASE_GROUPED),
+        (&*RELEASE_GROUPED, &*RELEASE_GROUPED),
+        (&*PUSH, &*PUSH_GROUPED),
+        (&*CLAIM, &*CLAIM_GROUPED),
+        (&*CLAIM_CONTROLLED, &*CLAIM_CONTROLLED_GROUPED),
+        (&*PUSH_GROUPED, &*PUSH_GROUPED),
+        (&*CLAIM_GROUPED, &*CLAIM_GROUPED),
+        (&*CLAIM_CONTROLLED_GROUPED, &*CLAIM_CONTROLLED_GROUPED),
+    ];
+    pairs
+        .into_iter()
+        .find(|(s, _)| std::ptr::eq(*s, script))
+        .map(|(_, g)| g)
+}
+
 fn is_noscript(e: &RedisError) -> bool {
     e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript)
 }
@@ -591,6 +643,8 @@ impl Queue {
         // controls (issue 13): a push, and a claim while the queue has no controls, go with the
         // core keys only (CORE_KEYS); a claim of a queue with controls goes as the script that
         // carries them, with every key, also when the plain one found them and refused.
+        // groups (issue 23): likewise the push and the claim of a shard with groups go as the
+        // scripts with groups.lua, with its keys.
         let fast = std::ptr::eq(script, &*CLAIM_FAST);
         let claim = fast || std::ptr::eq(script, &*CLAIM);
         let mut script: &Lua = if claim && self.controlled {
@@ -598,29 +652,41 @@ impl Queue {
         } else {
             script
         };
-        let mut core = [&*PUSH, &*CLAIM, &*CLAIM_FAST, &*UNKEEP, &*RESULTS]
-            .iter()
-            .any(|s| std::ptr::eq(script, *s));
-        let mut reply = self.call(shard, script, extra, args, core);
+        if self.grouped {
+            script = with_groups(script).unwrap_or(script);
+        }
+        let mut reply = self.call(shard, script, extra, args);
         // Each refusal comes before the script changed anything, and each sets what the next
         // call needs: at most one of each.
-        for _ in 0..3 {
+        for _ in 0..4 {
             let code = match &reply {
                 Err(e) => e.code().map(str::to_string),
                 Ok(_) => None,
             };
             match code.as_deref() {
                 // Issue 15: claim_fast.lua refused; claim.lua does it all.
-                Some(ERR_FULL) if std::ptr::eq(script, &*CLAIM_FAST) => script = &CLAIM,
-                Some(ERR_CONTROLS) if claim && core => {
+                Some(ERR_FULL)
+                    if std::ptr::eq(script, &*CLAIM_FAST)
+                        || std::ptr::eq(script, &*CLAIM_FAST_GROUPED) =>
+                {
+                    script = if self.grouped { &CLAIM_GROUPED } else { &CLAIM };
+                }
+                Some(ERR_CONTROLS) if claim && !self.controlled => {
                     self.controlled = true;
-                    script = &CLAIM_CONTROLLED;
-                    core = false;
+                    script = if self.grouped {
+                        &CLAIM_CONTROLLED_GROUPED
+                    } else {
+                        &CLAIM_CONTROLLED
+                    };
                 }
                 Some(ERR_EVENTS) if !self.events => self.events = true,
+                Some(ERR_GROUPS) if !self.grouped && with_groups(script).is_some() => {
+                    self.grouped = true;
+                    script = with_groups(script).unwrap_or(script);
+                }
                 _ => break,
             }
-            reply = self.call(shard, script, extra, args, core);
+            reply = self.call(shard, script, extra, args);
         }
         if reply.is_ok() {
             self.resent = false;
@@ -636,23 +702,43 @@ impl Queue {
     }
 
     /// One script call: EVALSHA, then EVAL with the source on NOSCRIPT; with the keys the fast
-    /// claim names (`FAST_KEYS`), the core keys of the layout only, or every key.
+    /// claim names (`FAST_KEYS`), the core keys of the layout only, or every key; then, for a
+    /// script with groups.lua, the keys of groups; then `extra`.
     fn call<A: redis::ToRedisArgs>(
         &mut self,
         shard: usize,
         script: &Lua,
         extra: &[String],
         args: &A,
-        core: bool,
     ) -> redis::RedisResult<Value> {
-        let all = self.shards[shard].all();
-        let base = if std::ptr::eq(script, &*CLAIM_FAST) {
-            &all[..FAST_KEYS]
-        } else if core {
-            &all[..CORE_KEYS]
+        let core = [
+            &*CLAIM_FAST_GROUPED,
+            &*PUSH,
+            &*PUSH_GROUPED,
+            &*CLAIM,
+            &*CLAIM_GROUPED,
+            &*CLAIM_FAST,
+            &*UNKEEP,
+            &*RESULTS,
+        ]
+        .iter()
+        .any(|s| std::ptr::eq(script, *s));
+        let group_keys;
+        let extra: &[String] = if with_groups(script).is_some_and(|g| std::ptr::eq(g, script)) {
+            group_keys = [&self.shards[shard].group_keys()[..], extra].concat();
+            &group_keys
         } else {
-            all
+            extra
         };
+        let all = self.shards[shard].all();
+        let base =
+            if std::ptr::eq(script, &*CLAIM_FAST) || std::ptr::eq(script, &*CLAIM_FAST_GROUPED) {
+                &all[..FAST_KEYS]
+            } else if core {
+                &all[..CORE_KEYS]
+            } else {
+                all
+            };
         let joined: Vec<String>;
         // events (issue 26): the stream goes last, after the script's own keys (events.lua).
         let stream = (self.events && emits(script)) || always_emits(script);

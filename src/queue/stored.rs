@@ -373,6 +373,7 @@ mod tests {
             settings: Default::default(),
             named: true,
             trace: None,
+            group: None,
         }
     }
 

@@ -362,6 +362,12 @@ fn every_command_and_api_answer_holds_to_the_schema() {
     l("schedule_removed", &["schedule", "remove", "hourly"]);
     l("aging", &["aging", "1m"]);
     l("aging", &["aging"]);
+    l("group_weight", &["group", "weight", "a", "2"]);
+    rpq(&r)
+        .args(["produce", "--type", "t", "--group", "a"])
+        .assert()
+        .success();
+    l("group_waiting", &["groups"]);
     l("config", &["config"]);
     l("paused", &["pause", "--priority", "low", "--for", "1h"]);
     l(

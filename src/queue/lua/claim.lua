@@ -40,6 +40,14 @@ end
 if ev then
   ev.on = events_on
 end
+-- groups (issue 23): likewise, a shard with groups is claimed by the script with groups.lua.
+local grouped = string.find(flags, 'g', 1, true) ~= nil
+if grouped and not grp then
+  return redis.error_reply(ERR_GROUPS .. ' the shard has groups: claim with their keys')
+end
+if grouped then
+  grp().on = true
+end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 
@@ -85,6 +93,9 @@ if due_work then
     else
       set_state(id, n, score)
       redis.call('ZADD', K_PENDING, score, id)
+      if grouped then
+        grp().index_id(id, score)
+      end
       redis.call('HINCRBY', K_STATS, 'recovered', 1)
       back = back + 1
     end
@@ -95,6 +106,9 @@ if due_work then
     redis.call('ZREM', K_DELAYED, id)
     if score then
       redis.call('ZADD', K_PENDING, score, id)
+      if grouped then
+        grp().index_id(id, score)
+      end
       back = back + 1
     else
       if ev then
@@ -208,17 +222,30 @@ while claimed < want do
     if not id then
       break
     end
+    if grouped then
+      grp().unindex(id, score, body)
+    end
   elseif aging > 0 then
     id, score, body = take_aged()
     if not id then
       break
     end
-  else
-    local head = redis.call('ZPOPMIN', K_PENDING)
-    if #head == 0 then
-      break
+    if grouped then
+      grp().unindex(id, score, body)
     end
-    id, score = head[1], head[2]
+  else
+    -- groups (issue 23): groups in turn; what waits unindexed (came back by a way that does
+    -- not index) goes as before once no group has work.
+    if grouped then
+      id, score = grp().take()
+    end
+    if not id then
+      local head = redis.call('ZPOPMIN', K_PENDING)
+      if #head == 0 then
+        break
+      end
+      id, score = head[1], head[2]
+    end
   end
   -- Attempts and place in line ride in the claim while in flight (common.lua's layout).
   local n, c = 1, first_claim
@@ -256,6 +283,13 @@ if claimed > 0 and now + lease < recover_at then
 end
 if ARGV[8] ~= '' then
   seen(consumer, now_s, n_done + tonumber(ARGV[8]))
+end
+if grouped then
+  grp().finish()
+  if grp().idle() then
+    grp().stop()
+    flags, grouped, checks_moved = string.gsub(flags, 'g', ''), false, true
+  end
 end
 local field, value = count(now_s, n_done + n_delivered, 0)
 local pruned = prune_consumers(pruned_at, now)

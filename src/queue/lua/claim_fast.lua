@@ -20,8 +20,14 @@ local fast_until = math.min(recover_at, pruned_at + PRUNE_EVERY_MS)
 local function full(why)
   return redis.error_reply(ERR_FULL .. ' ' .. why)
 end
-if fast_until <= now or aging > 0 or ctl_flag == 1 then
-  return full('recovery, pruning, aging or controls')
+-- groups (issue 23): the fast claim with groups.lua takes groups in turn; without it, it
+-- refuses.
+local grouped = string.find(flags, 'g', 1, true) ~= nil
+if fast_until <= now or aging > 0 or ctl_flag == 1 or (grouped and not grp) then
+  return full('recovery, pruning, aging, controls or groups')
+end
+if grouped then
+  grp().on = true
 end
 -- events (issue 26): written here as claim.lua writes them, when given the stream.
 local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
@@ -89,7 +95,34 @@ end
 receipt_write(now_s)
 
 -- The acks do not bear on which tasks wait (without controls, which claim.lua carries).
-local popped = redis.call('ZPOPMIN', K_PENDING, want)
+local popped
+local flags_moved = false
+if grouped then
+  -- Groups in turn; what waits unindexed goes as before once no group has work.
+  popped = {}
+  for _ = 1, n_want do
+    local id, score = grp().take()
+    if not id then
+      break
+    end
+    popped[#popped + 1] = id
+    popped[#popped + 1] = score
+  end
+  grp().finish()
+  -- The last group's last task: the flag and the keys go (only weights set stay).
+  if grp().idle() then
+    grp().stop()
+    flags, flags_moved = string.gsub(flags, 'g', ''), true
+  end
+  if #popped < 2 * n_want then
+    local more = redis.call('ZPOPMIN', K_PENDING, string.format('%d', n_want - #popped / 2))
+    for _, v in ipairs(more) do
+      popped[#popped + 1] = v
+    end
+  end
+else
+  popped = redis.call('ZPOPMIN', K_PENDING, want)
+end
 
 -- The leases. Attempts and place in line ride in the claim while in flight (common.lua's
 -- layout): a task claimed before had them in the state hash, which it leaves.
@@ -156,6 +189,9 @@ local recover = nil
 if #popped > 0 and now + lease < recover_at then
   recover = now + lease
   fast_until = math.min(fast_until, recover)
+end
+if flags_moved and not recover then
+  recover = recover_at
 end
 if ARGV[8] ~= '' then
   seen(consumer, now_s, n_ack + tonumber(ARGV[8]))

@@ -84,6 +84,9 @@ local ERR_FULL = 'RPQFULL'
 local ERR_CONTROLS = 'RPQCONTROLS'
 -- A push or claim of a queue whose events are on, sent without the stream (events.lua).
 local ERR_EVENTS = 'RPQEVENTS'
+-- A shard with groups (the flag 'g') is pushed to and claimed by the scripts that carry
+-- groups.lua, with its keys.
+local ERR_GROUPS = 'RPQGROUPS'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
@@ -193,6 +196,9 @@ local ctl
 -- events (issue 26): the writer of lifecycle events, set by events.lua while the script was given
 -- the shard's stream (nil otherwise: a queue without events builds none of it).
 local ev
+-- groups (issue 23): the same for groups.lua, which only push and claim of a shard with
+-- groups carry.
+local grp
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
@@ -650,6 +656,9 @@ local function promote(now_s, limit)
     if body then
       zargs[#zargs + 1] = pending_score(due_priority(body), first + i)
       zargs[#zargs + 1] = id
+      if grp and grp().on then
+        grp().index(id, zargs[#zargs - 1], body)
+      end
     end
   end
   if #zargs > 0 then

@@ -15,8 +15,17 @@
 -- push began the queue's count of pushes (a queue just created, or removed and pushed to again
 -- by a producer that was running: it stores the queue's settings again), else 0}
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
-local now = now_ms()
+-- groups (issue 23): a shard with groups is pushed to by the script that carries groups.lua,
+-- whose three keys come before the result keys; this one refuses before it changes anything.
 local _, recover_at, _, _, flags = checks_read()
+local first_key = CORE_KEYS
+if grp then
+  first_key = CORE_KEYS + 3
+  grp().start_push(n, fields, flags)
+elseif string.find(flags, 'g', 1, true) then
+  return redis.error_reply(ERR_GROUPS .. ' the shard has groups: push with their keys')
+end
+local now = now_ms()
 -- events (issue 26): a queue whose events are on is pushed to with its stream (events.lua).
 local events_on = flags ~= '' and string.find(flags, 'e', 1, true) ~= nil
 if events_on and not ev then
@@ -29,9 +38,9 @@ end
 -- the error kept for an earlier task of its id that died, which goes when this one is queued
 -- (a waiter for this one must not read that one's end).
 local done, stale = {}, {}
-local kept = N_KEYS > CORE_KEYS and KEYS[N_KEYS]
-for j = CORE_KEYS + 1, N_KEYS - 1 do
-  local i = tonumber(ARGV[2 + n * fields + j - CORE_KEYS])
+local kept = N_KEYS > first_key and KEYS[N_KEYS]
+for j = first_key + 1, N_KEYS - 1 do
+  local i = tonumber(ARGV[2 + n * fields + j - first_key])
   local rec = redis.call('LINDEX', KEYS[j], 0)
   local at = rec and string.match(rec, '^d|(%d+)|')
   -- kept_over, inline: a helper named here would be made on every push (script.rs: prelude).
@@ -72,6 +81,9 @@ if fields == 5 then
       finished[#finished + 1] = done[i]
     else
       flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
+      if grp and flag == PUSH_QUEUED and not (due and due > now) then
+        grp().index_id(ARGV[j], redis.call('ZSCORE', K_PENDING, ARGV[j]))
+      end
       if flag == PUSH_QUEUED and stale[i] then
         redis.call('DEL', stale[i])
         redis.call('ZREM', kept, ARGV[j])
@@ -128,6 +140,9 @@ for i = 1, n do
   elseif redis.call('HSETNX', K_TASKS, id, prefix .. ARGV[j + 2]) == 1 then
     zargs[#zargs + 1] = pending_score(ARGV[j + 1], first + i)
     zargs[#zargs + 1] = id
+    if grp and grp().on then
+      grp().index(id, zargs[#zargs - 1], ARGV[j + 2])
+    end
     out[i + 1] = PUSH_QUEUED
     if ev then
       ev.write('pushed', id, prefix .. ARGV[j + 2])

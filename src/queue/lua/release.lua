@@ -4,6 +4,10 @@
 -- returns one flag per pair: 1 released, 0 the lease was lost
 local out = {}
 local back = 0
+-- groups (issue 23): the script with groups.lua puts a task back in its group's line too.
+if grp then
+  grp().on = string.find(select(5, checks_read()), 'g', 1, true) ~= nil
+end
 for i = 1, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if holds(id, token) then
@@ -18,6 +22,9 @@ for i = 1, #ARGV, 2 do
       redis.call('HSET', K_STATE, id, (n - 1) .. '|' .. score)
     end
     redis.call('ZADD', K_PENDING, score, id)
+    if grp then
+      grp().index_id(id, score)
+    end
     redis.call('HINCRBY', K_STATS, 'released', 1)
     back = back + 1
     out[#out + 1] = 1
