@@ -482,6 +482,14 @@ pub struct ProduceArgs {
     /// W3C tracestate that goes with --traceparent
     #[arg(long, value_name = "TRACESTATE", requires = "traceparent")]
     pub tracestate: Option<String>,
+
+    /// Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")
+    #[arg(long, value_name = "ID[,ID...]", requires = "kind", conflicts_with = "interval")]
+    pub after: Option<String>,
+
+    /// What a parent's failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled
+    #[arg(long, value_enum, value_name = "WHAT", requires = "after")]
+    pub on_parent_failure: Option<crate::task::OnParentFailure>,
 }
 
 #[derive(Debug, Args)]

@@ -91,6 +91,53 @@ pub struct NewTask {
     pub named: bool,
     /// The producer's W3C trace context (issue 26), carried to the handlers of the task.
     pub trace: Option<TraceContext>,
+    /// The tasks it waits for (issue 24, `--after`), none for most.
+    pub after: Option<After>,
+}
+
+/// What a task waits for (issue 24): its parents, each to be done before it runs, and what the
+/// failure of one (dead, cancelled, expired) does to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct After {
+    pub parents: Vec<String>,
+    pub on_failure: OnParentFailure,
+}
+
+/// `--on-parent-failure`: the child goes dead with the reason `parent ID dead` (the default),
+/// runs anyway, or is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnParentFailure {
+    #[default]
+    Dead,
+    Run,
+    Cancel,
+}
+
+impl OnParentFailure {
+    /// As flow_push.lua takes it: '' for the default.
+    pub fn lua(self) -> &'static str {
+        match self {
+            OnParentFailure::Dead => "",
+            OnParentFailure::Run => "run",
+            OnParentFailure::Cancel => "cancel",
+        }
+    }
+}
+
+/// The ids of `--after ID[,ID...]`: each checked as an id, repeats dropped, in order.
+pub fn parse_after(list: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        check_id(id)?;
+        if !out.iter().any(|o| o == id) {
+            out.push(id.to_string());
+        }
+    }
+    if out.is_empty() {
+        return Err("names no task; give the ids of the tasks to wait for".into());
+    }
+    Ok(out)
 }
 
 /// What a producer asks of the consumer for one task (`produce --max-attempts`,
@@ -279,6 +326,7 @@ impl NewTask {
             settings: Settings::default(),
             named: false,
             trace: None,
+            after: None,
         }
     }
 
@@ -305,6 +353,9 @@ impl NewTask {
             w: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
             ws: Option<&'a str>,
+            // issue 24: the parents, last, where no pattern of the scripts looks.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            a: Option<&'a [String]>,
         }
         let s = &self.settings;
         let mut body = serde_json::to_string(&Out {
@@ -316,6 +367,7 @@ impl NewTask {
             d: &self.payload,
             w: self.trace.as_ref().map(|t| t.traceparent.as_str()),
             ws: self.trace.as_ref().and_then(|t| t.tracestate.as_deref()),
+            a: self.after.as_ref().map(|a| a.parents.as_slice()),
         })
         .expect("a task body always serializes");
         body.remove(0);
@@ -336,6 +388,7 @@ impl NewTask {
             settings: self.settings,
             trace: self.trace.clone(),
             unreadable: false,
+            parents: self.after.as_ref().map(|a| a.parents.clone()).unwrap_or_default(),
         }
     }
 }
@@ -413,6 +466,9 @@ pub struct Task {
     /// placeholders, and JSON says so (`"unreadable": true`, no `created_at`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unreadable: bool,
+    /// The tasks it waited or waits for (issue 24, `--after`), none for most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<String>,
 }
 
 /// The creation time of an unreadable task (`Task::unreadable`), which no real task has.
@@ -443,6 +499,8 @@ impl Task {
             w: Option<String>,
             #[serde(default)]
             ws: Option<String>,
+            #[serde(default)]
+            a: Vec<String>,
         }
         let s: Stored =
             serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
@@ -470,6 +528,7 @@ impl Task {
                 .w
                 .and_then(|w| TraceContext::parse(&w, s.ws.as_deref()).ok()),
             unreadable: false,
+            parents: s.a,
         })
     }
 
@@ -489,6 +548,7 @@ impl Task {
             settings: Settings::default(),
             trace: None,
             unreadable: true,
+            parents: Vec::new(),
         }
     }
 }
@@ -527,6 +587,11 @@ struct InputLine {
     traceparent: Option<String>,
     #[serde(default)]
     tracestate: Option<String>,
+    // Issue 24: the tasks it waits for (ids, an array or "a,b") and what a failed one does.
+    #[serde(default)]
+    after: Option<Value>,
+    #[serde(default)]
+    on_parent_failure: Option<OnParentFailure>,
 }
 
 /// What a JSON value is, for an error: `the number 1`, `the string "a"`, `null`.
@@ -753,6 +818,32 @@ pub fn parse_input_line_full(
         }
         None => None,
     };
+    let after = match &input.after {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let list = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(a) if a.iter().all(Value::is_string) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => {
+                    return Err(format!(
+                        "\"after\" is {}; it must be an array of ids or a string \"id,id\"",
+                        json_kind(other)
+                    ))
+                }
+            };
+            Some(After {
+                parents: parse_after(&list).map_err(|e| format!("\"after\" {e}"))?,
+                on_failure: input.on_parent_failure.unwrap_or_default(),
+            })
+        }
+    };
+    if after.is_none() && input.on_parent_failure.is_some() {
+        return Err("a line has \"on_parent_failure\" without \"after\"".into());
+    }
     Ok(NewTask {
         id,
         kind: input.kind,
@@ -762,6 +853,7 @@ pub fn parse_input_line_full(
         settings,
         named,
         trace,
+        after,
     })
 }
 

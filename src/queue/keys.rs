@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 25] = [
+pub const LAYOUT: [KeyDef; 29] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -172,7 +172,37 @@ pub const LAYOUT: [KeyDef; 25] = [
         kind: "zset",
         holds: "id -> pending score, waiting tasks of the type limited in line 8",
     },
+    // Flows (issue 24: tasks that wait for other tasks), after the keys of controls: sent to
+    // the scripts that are given every key; push and the claims of a queue without flows never
+    // name them (docs/flows.md).
+    KeyDef {
+        lua: "K_BLOCKED",
+        suffix: "blocked",
+        kind: "zset",
+        holds: "id -> the pending score it waits at once its parents are done",
+    },
+    KeyDef {
+        lua: "K_WAITS",
+        suffix: "waits",
+        kind: "hash",
+        holds: "child\\tparent -> 1 for each parent a blocked task waits for; child -> how many",
+    },
+    KeyDef {
+        lua: "K_KIDS",
+        suffix: "kids",
+        kind: "hash",
+        holds: "parent id -> its blocked children, tab-joined",
+    },
+    KeyDef {
+        lua: "K_FINISHED",
+        suffix: "finished",
+        kind: "zset",
+        holds: "id -> finished ms, tasks done on a shard with flows, for the window",
+    },
 ];
+
+/// Where the keys of flows begin in `LAYOUT` (issue 24): the keys of controls end there.
+pub const FLOW_KEYS: usize = 25;
 
 /// A key's place in `LAYOUT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +227,11 @@ pub enum Key {
     Held,
     /// The first of the `LIMITED_LINES` lines of limited types (`Keys::limited`).
     Limited1,
+    /// Flows (issue 24), after the lines of limited types.
+    Blocked = FLOW_KEYS,
+    Waits,
+    Kids,
+    Finished,
 }
 
 /// The first rows of `LAYOUT`, all that a push needs, and a claim while its queue has no

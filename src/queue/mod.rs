@@ -26,6 +26,8 @@ pub mod ctl_bounds {
     };
 }
 mod dead;
+mod flows;
+pub use flows::UnknownParent;
 pub mod events;
 pub mod history;
 mod inspect;
@@ -93,6 +95,9 @@ pub struct Queue {
     /// Whether the last claim found controls in force (issue 13): a sharded claim then also
     /// looks at the heads of the lines of limited types.
     controlled: bool,
+    /// Whether a claim found that the queue has flows (issue 24): its claims then go with
+    /// flows.lua and every key (`invoke`), as those of a queue with controls.
+    flows: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -180,6 +185,7 @@ impl Queue {
             server,
             floors: None,
             controlled: false,
+            flows: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
@@ -335,6 +341,7 @@ impl Queue {
             return Ok((vec![], vec![]));
         }
         self.pin()?;
+        self.check_flows(tasks)?;
         let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];
         let mut confirmed = vec![false; tasks.len()];
@@ -372,6 +379,9 @@ impl Queue {
         shard: usize,
         tasks: &[&NewTask],
     ) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
+        if tasks.iter().any(|t| t.after.is_some()) {
+            return self.push_flow(shard, tasks);
+        }
         // Five fields a task when any has a time (push.lua), three otherwise.
         let timed = tasks.iter().any(|t| !t.when.is_now());
         let fields = if timed { 5 } else { 3 };

@@ -172,16 +172,37 @@ fn names(code: &str) -> Vec<&str> {
     out
 }
 
+// flows (issue 24): a script that may finish a task, or push one with parents, also carries
+// lua/flows.lua after controls.lua (every key, as they).
+macro_rules! script_with_flows {
+    ($file:literal) => {
+        LazyLock::new(|| {
+            Lua::new(
+                $file,
+                &[
+                    include_str!("lua/common.lua"),
+                    include_str!("lua/controls.lua"),
+                    include_str!("lua/flows.lua"),
+                    include_str!(concat!("lua/", $file)),
+                ],
+            )
+        })
+    };
+}
+
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
+/// A push of tasks with parents (`produce --after`, issue 24).
+pub static FLOW_PUSH: LazyLock<Lua> = script_with_flows!("flow_push.lua");
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
-pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_controls!("claim.lua");
+/// And of a queue with flows (issue 24): `Queue::invoke` sends it, with every key, either way.
+pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_flows!("claim.lua");
 /// The claim's common case in fewer calls (issue 15); it refuses (RPQFULL) whenever claim.lua
 /// has more to do, and `Queue::invoke` sends claim.lua then.
 pub static CLAIM_FAST: LazyLock<Lua> = script!("claim_fast.lua");
 pub static EXTEND: LazyLock<Lua> = script_with_controls!("extend.lua");
-pub static ACK: LazyLock<Lua> = script_with_controls!("ack.lua");
-pub static FAIL: LazyLock<Lua> = script_with_controls!("fail.lua");
+pub static ACK: LazyLock<Lua> = script_with_flows!("ack.lua");
+pub static FAIL: LazyLock<Lua> = script_with_flows!("fail.lua");
 pub static RELEASE: LazyLock<Lua> = script_with_controls!("release.lua");
 pub static PEEK: LazyLock<Lua> = script_with_controls!("peek.lua");
 pub static CLEAR: LazyLock<Lua> = script_with_controls!("clear.lua");
@@ -191,11 +212,11 @@ pub static AGING: LazyLock<Lua> = script!("aging.lua");
 pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
 pub static FIRE: LazyLock<Lua> = script!("fire.lua");
 pub static INSPECT: LazyLock<Lua> = script_with_controls!("inspect.lua");
-pub static CANCEL: LazyLock<Lua> = script_with_controls!("cancel.lua");
+pub static CANCEL: LazyLock<Lua> = script_with_flows!("cancel.lua");
 pub static MOVE: LazyLock<Lua> = script_with_controls!("move.lua");
 pub static CONTROL: LazyLock<Lua> = script_with_controls!("control.lua");
 // An ack that keeps results frees a task's slot as ack.lua does.
-pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
+pub static KEEP: LazyLock<Lua> = script_with_flows!("keep.lua");
 // Kept results go by a time of their own, not a TTL (issue 19).
 pub static UNKEEP: LazyLock<Lua> = script!("unkeep.lua");
 pub static RESULTS: LazyLock<Lua> = script!("results.lua");
@@ -206,6 +227,7 @@ fn ctl_script(name: &'static str, body: &str) -> Lua {
     let parts = [
         include_str!("lua/common.lua"),
         include_str!("lua/controls.lua"),
+        include_str!("lua/flows.lua"),
         include_str!("lua/ctl_lease.lua"),
         body,
     ];
@@ -218,8 +240,9 @@ pub static CTL_ACK: LazyLock<Lua> =
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 24] = [
+static ALL: [&LazyLock<Lua>; 25] = [
     &PUSH,
+    &FLOW_PUSH,
     &CLAIM,
     &CLAIM_FAST,
     &CLAIM_CONTROLLED,
@@ -396,6 +419,10 @@ pub const ERR_FULL: &str = "RPQFULL";
 /// claim.lua without the controls refuses with this when the queue has controls: the claim
 /// goes again with every key.
 pub const ERR_CONTROLS: &str = "RPQCONTROLS";
+/// And with this when the queue has flows (issue 24): the same, with flows.lua.
+pub const ERR_FLOWS: &str = "RPQFLOWS";
+/// A push names a parent the queue does not know (flow_push.lua), before it changes anything.
+pub const ERR_UNKNOWN_PARENT: &str = "RPQUNKNOWN";
 
 /// Every value Lua and Rust share, by its Lua name (a `local NAME = value` line of common.lua)
 /// and its Lua text, for the test that holds common.lua to them. A new shared value is a row.
@@ -413,6 +440,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("PUSH_DONE", (PushCode::Done as i64).to_string()),
         ("ERR_FULL", format!("'{ERR_FULL}'")),
         ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
+        ("ERR_FLOWS", format!("'{ERR_FLOWS}'")),
         ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out
@@ -532,7 +560,7 @@ impl Queue {
         // carries them, with every key, also when the plain one found them and refused.
         let fast = std::ptr::eq(script, &*CLAIM_FAST);
         let claim = fast || std::ptr::eq(script, &*CLAIM);
-        let mut script: &Lua = if claim && self.controlled {
+        let mut script: &Lua = if claim && (self.controlled || self.flows) {
             &CLAIM_CONTROLLED
         } else {
             script
@@ -550,9 +578,15 @@ impl Queue {
             && core
             && reply
                 .as_ref()
-                .is_err_and(|e| e.code() == Some(ERR_CONTROLS))
+                .is_err_and(|e| e.code() == Some(ERR_CONTROLS) || e.code() == Some(ERR_FLOWS))
         {
-            self.controlled = true;
+            // flows (issue 24): a shard with flows stays so (flows.lua), and the claim that
+            // carries flows.lua is the one that carries controls.lua.
+            if reply.as_ref().is_err_and(|e| e.code() == Some(ERR_FLOWS)) {
+                self.flows = true;
+            } else {
+                self.controlled = true;
+            }
             script = &CLAIM_CONTROLLED;
             reply = self.call(shard, script, extra, args, false);
         }

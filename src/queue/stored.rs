@@ -348,6 +348,7 @@ impl TaskInfo {
             died_at: if state == State::Dead { at } else { None },
             error,
             ctl: Default::default(),
+            flow: Default::default(),
         }
     }
 }

@@ -31,8 +31,13 @@ for i = m + 2, #ARGV do
           holder = consumer or false
         end
       else
+        -- flows (issue 24): a blocked task waits no more, and its own children learn of it.
+        if set == K_BLOCKED then
+          flows().forget_waits(id)
+        end
         redis.call('ZREM', set, id)
         forget(id)
+        flows().failed(id)
       end
       break
     end

@@ -32,6 +32,16 @@ end
 if ctl then
   ctl().known(ctl_flag)
 end
+-- flows (issue 24): likewise, a shard with flows is claimed with flows.lua and every key.
+if flags == '' or not string.find(flags, 'f', 1, true) then
+  flows = nil
+elseif not flows then
+  return redis.error_reply(ERR_FLOWS .. ' the queue has flows: claim with every key')
+else
+  flows().known(flags)
+  flows().dead_cap = dead_cap
+  flows().prune()
+end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 

@@ -22,6 +22,10 @@ end
 if fast_until <= now or aging > 0 or ctl_flag == 1 then
   return full('recovery, pruning, aging or controls')
 end
+-- flows (issue 24): an ack may release children (flows.lua), which claim.lua does.
+if flags ~= '' and string.find(flags, 'f', 1, true) then
+  return full('flows')
+end
 local n_want = tonumber(want)
 if n_want < 1 or n_want > 1000 or #ARGV > 2008 then
   return full('no task, or more than 1,000 at once')

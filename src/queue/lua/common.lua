@@ -80,6 +80,7 @@ local PUSH_DONE = 2
 -- Rust then calls the script that does it all.
 local ERR_FULL = 'RPQFULL'
 local ERR_CONTROLS = 'RPQCONTROLS'
+local ERR_FLOWS = 'RPQFLOWS'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
@@ -186,6 +187,9 @@ end
 -- act on controls carry (nil in the others, which never meet a queue with controls). Nothing
 -- here captures it: a local that the closures of this prelude capture costs every call.
 local ctl
+-- flows (issue 24): the helpers of flows, set by flows.lua, which the scripts given every key
+-- carry (nil in push and in the claims of a shard without flows).
+local flows
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
@@ -245,6 +249,9 @@ local function finish_delivered(ids)
     if c and is_delivered(c) then
       unlease(id)
       redis.call('HDEL', K_TASKS, id)
+      if flows then
+        flows().done({ id })
+      end
       n = n + 1
     else
       keep[#keep + 1] = id
@@ -261,6 +268,9 @@ local function drop_cancelled(ids)
     if c and is_cancelled(c) then
       unlease(id)
       forget(id)
+      if flows then
+        flows().failed(id)
+      end
     else
       keep[#keep + 1] = id
     end
@@ -288,6 +298,10 @@ local function bury(id, now, reason, attempts, dead_cap)
   redis.call('ZADD', K_DEAD, now, id)
   redis.call('HSET', K_DEADINFO, id, cjson.encode({ error = reason, attempts = attempts }))
   redis.call('HINCRBY', K_STATS, 'dead', 1)
+  -- flows (issue 24): its children go dead too (or as they were pushed to).
+  if flows then
+    flows().failed(id)
+  end
   local over = redis.call('ZCARD', K_DEAD) - dead_cap
   if over > 0 then
     -- The dead set is bounded: the oldest go, bodies and all.
@@ -376,6 +390,9 @@ local function ack(id, token)
     -- claim of an older rpq, which kept state, is never acked here.
     redis.call('HDEL', K_TASKS, id)
     receipt_add(id, token)
+    if flows then
+      flows().done({ id })
+    end
     return ACK_ACKED, 1
   end
   return ack_not_held(id, token), 0
@@ -422,6 +439,9 @@ local function ack_all(first)
       call_list('HDEL', K_CLAIMS, held)
     end
     call_list('HDEL', K_TASKS, held)
+    if flows then
+      flows().done(held)
+    end
   end
   for k, id in ipairs(ids) do
     codes[k] = codes[k] or ack_not_held(id, tokens[k])
