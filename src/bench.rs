@@ -227,7 +227,7 @@ fn produce_phase(
                 batch.clear();
                 for j in 0..left.min(a.setup.batch) {
                     batch.push(NewTask {
- after: None,
+                        after: None,
                         id: new_id(),
                         kind: TASK_TYPE.into(),
                         priority: Priority::ALL[(j % 3) as usize],
@@ -552,7 +552,7 @@ fn push_samples(
                 settings: Settings::default(),
                 named: false,
                 trace: None,
- after: None,
+                after: None,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);

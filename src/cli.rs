@@ -484,7 +484,12 @@ pub struct ProduceArgs {
     pub tracestate: Option<String>,
 
     /// Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")
-    #[arg(long, value_name = "ID[,ID...]", requires = "kind", conflicts_with = "interval")]
+    #[arg(
+        long,
+        value_name = "ID[,ID...]",
+        requires = "kind",
+        conflicts_with = "interval"
+    )]
     pub after: Option<String>,
 
     /// What a parent's failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled

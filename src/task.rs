@@ -388,7 +388,11 @@ impl NewTask {
             settings: self.settings,
             trace: self.trace.clone(),
             unreadable: false,
-            parents: self.after.as_ref().map(|a| a.parents.clone()).unwrap_or_default(),
+            parents: self
+                .after
+                .as_ref()
+                .map(|a| a.parents.clone())
+                .unwrap_or_default(),
         }
     }
 }

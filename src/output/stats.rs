@@ -243,6 +243,7 @@ mod tests {
             retrying: 0,
             dead: 2,
             scheduled: 4,
+            blocked: 0,
             pushed: 12,
             done: 4,
             failed: 3,

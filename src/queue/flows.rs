@@ -2,8 +2,8 @@
 //! flow_push.lua (push.lua queues the others); the release of a child, and the failure handed
 //! down to it, are in the scripts that finish tasks (lua/flows.lua). docs/flows.md.
 
-use super::script::{array, int, PushCode, ERR_UNKNOWN_PARENT, FLOW_PUSH};
 use super::keys::Key;
+use super::script::{array, int, PushCode, ERR_UNKNOWN_PARENT, FLOW_PUSH};
 use super::{Pushed, Queue};
 use crate::error::UsageError;
 use crate::task::{ms_to_time, NewTask};

@@ -194,7 +194,7 @@ pub const LAYOUT: [KeyDef; 29] = [
         holds: "parent id -> its blocked children, tab-joined",
     },
     KeyDef {
-        lua: "K_FINISHED",
+        lua: "K_FINISHED_AT",
         suffix: "finished",
         kind: "zset",
         holds: "id -> finished ms, tasks done on a shard with flows, for the window",
@@ -622,7 +622,12 @@ mod tests {
         let src = include_str!("lua/common.lua");
         // controls (issue 13): the keys of controls are named in controls.lua, the prelude of
         // the scripts that act on them; the header of common.lua lists them with the others.
-        let names = [src, include_str!("lua/controls.lua")].concat();
+        let names = [
+            src,
+            include_str!("lua/controls.lua"),
+            include_str!("lua/flows.lua"),
+        ]
+        .concat();
         let mut named: Vec<(usize, String)> = Vec::new();
         for line in names.lines().filter(|l| l.starts_with("local K_")) {
             let (names, values) = line
@@ -665,7 +670,7 @@ mod tests {
                 format!("K_LIMITED{n}")
             );
         }
-        assert_eq!(Key::Limited1 as usize + LIMITED_LINES, LAYOUT.len());
+        assert_eq!(Key::Limited1 as usize + LIMITED_LINES, FLOW_KEYS);
         let src = include_str!("lua/controls.lua");
         let names: Vec<String> = (1..=LIMITED_LINES)
             .map(|n| format!("K_LIMITED{n}"))
@@ -689,7 +694,9 @@ mod tests {
         let claim = include_str!("lua/claim.lua");
         assert!(claim.contains("if ctl_flag == 1 and not ctl then"));
         let controls = include_str!("lua/controls.lua");
-        assert!(controls.contains(&format!(", KEYS[{}]\n", LAYOUT.len())));
+        assert!(controls.contains(&format!(", KEYS[{FLOW_KEYS}]\n")));
+        let flows = include_str!("lua/flows.lua");
+        assert!(flows.contains(&format!(", KEYS[{}]\n", LAYOUT.len())));
         assert!(controls.contains(&format!("assert(K_LIMITED{LIMITED_LINES},")));
         // Keys after the layout's (result keys) are numbered from these in the scripts.
         let common = include_str!("lua/common.lua");

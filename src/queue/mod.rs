@@ -705,6 +705,7 @@ mod tests {
 
     fn task(id: &str) -> NewTask {
         NewTask {
+            after: None,
             id: id.to_string(),
             kind: "t".into(),
             priority: Priority::MEDIUM,

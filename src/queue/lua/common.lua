@@ -37,6 +37,11 @@
 -- KEYS[23] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
 -- KEYS[24] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
 -- KEYS[25] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
+-- KEYS[26] blocked zset: child id -> the pending score it waits at once released (flows.lua)
+-- KEYS[27] waits hash: "child\tparent" -> 1 for each parent a blocked child waits for; child ->
+--   how many (flows.lua)
+-- KEYS[28] kids hash: parent id -> its children that wait for it, tab-joined (flows.lua)
+-- KEYS[29] finished zset: id -> finished ms, tasks done on a shard with flows (flows.lua)
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
 local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]

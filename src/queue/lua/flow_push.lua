@@ -26,7 +26,7 @@ for i = 1, n do
     local st
     if batch[parent] then
       st = 'wait'
-    elseif redis.call('ZSCORE', K_FINISHED, parent) then
+    elseif redis.call('ZSCORE', K_FINISHED_AT, parent) then
       st = 'done'
     elseif redis.call('HEXISTS', K_TASKS, parent) == 1 then
       st = redis.call('ZSCORE', K_DEAD, parent) and 'dead' or 'wait'

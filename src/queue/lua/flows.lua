@@ -15,8 +15,8 @@
 -- removed it, and only a call that holds the parent's claim (the ack's check and removal of the
 -- claim, in the same script) gets there; a replayed ack, a late ack after a lost lease, an ack
 -- of a parent run twice find the claim gone and release nothing.
-local K_BLOCKED, K_WAITS, K_KIDS, K_FINISHED = KEYS[26], KEYS[27], KEYS[28], KEYS[29]
-assert(K_FINISHED, 'rpq: flows need every key of the layout')
+local K_BLOCKED, K_WAITS, K_KIDS, K_FINISHED_AT = KEYS[26], KEYS[27], KEYS[28], KEYS[29]
+assert(K_FINISHED_AT, 'rpq: flows need every key of the layout')
 -- A push that names a parent the shard does not know (flow_push.lua; script.rs has the same).
 local ERR_UNKNOWN_PARENT = 'RPQUNKNOWN'
 
@@ -148,7 +148,7 @@ flows = function()
       end
     end
     if #zargs > 0 then
-      redis.call('ZADD', K_FINISHED, unpack(zargs))
+      redis.call('ZADD', K_FINISHED_AT, unpack(zargs))
     end
     wake_released()
   end
@@ -198,7 +198,7 @@ flows = function()
 
   -- Known finished ids past the window go (one ranged removal, O(log n) a member).
   function F.prune()
-    redis.call('ZREMRANGEBYSCORE', K_FINISHED, '-inf',
+    redis.call('ZREMRANGEBYSCORE', K_FINISHED_AT, '-inf',
       string.format('(%d', tonumber(now_s()) - FLOW_WINDOW_MS))
   end
 
