@@ -92,7 +92,8 @@ pub struct NewTask {
     /// The producer's W3C trace context (issue 26), carried to the handlers of the task.
     pub trace: Option<TraceContext>,
     /// The tasks it waits for (issue 24, `--after`), none for most.
-    pub after: Option<After>,
+    /// Boxed: most tasks have none, and a NewTask rides in enums (`CtlOp::Spawn`).
+    pub after: Option<Box<After>>,
 }
 
 /// What a task waits for (issue 24): its parents, each to be done before it runs, and what the
@@ -839,10 +840,10 @@ pub fn parse_input_line_full(
                     ))
                 }
             };
-            Some(After {
+            Some(Box::new(After {
                 parents: parse_after(&list).map_err(|e| format!("\"after\" {e}"))?,
                 on_failure: input.on_parent_failure.unwrap_or_default(),
-            })
+            }))
         }
     };
     if after.is_none() && input.on_parent_failure.is_some() {

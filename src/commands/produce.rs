@@ -211,10 +211,10 @@ fn push_one(
     }
     // Issue 24: the tasks it waits for.
     let after = match &args.after {
-        Some(list) => Some(After {
+        Some(list) => Some(Box::new(After {
             parents: parse_after(list).map_err(|e| UsageError(format!("--after {e}")))?,
             on_failure: args.on_parent_failure.unwrap_or_default(),
-        }),
+        })),
         None => None,
     };
     for t in &mut tasks {

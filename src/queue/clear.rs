@@ -212,10 +212,10 @@ mod tests {
             .unwrap();
         // issue 24: a task that waits for the waiting one.
         let mut blocked = task("blocked", Due::Now);
-        blocked.after = Some(crate::task::After {
+        blocked.after = Some(Box::new(crate::task::After {
             parents: vec!["waiting".into()],
             ..Default::default()
-        });
+        }));
         q.push(&[blocked]).unwrap();
         let l = q.lengths().unwrap();
         for d in &STATES {

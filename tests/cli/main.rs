@@ -20,7 +20,8 @@ mod docs; // README.md and docs/: every `sh test` block run as written, every JS
 mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod events; // lifecycle events: read, followed and resumed from an id; webhooks delivered signed, after 500s and a kill -9
-mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
+mod faults;
+mod flows; // tasks that wait for other tasks: --after, blocked, the release once through kill -9 and a frozen consumer // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clear` cancels, `clear --all`
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
 mod json; // `--json` of every command, field by field, and the README's table of fields

@@ -1,0 +1,289 @@
+//! Flows (issue 24): `produce --after`, the blocked state, and the exactly-once release of a
+//! child by the ack of its last parent, through kill -9 and a consumer frozen past its lease.
+
+use crate::support::*;
+use rpq::queue::keys::Keys;
+use rpq::server::RedisServer;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+
+/// The ids a handler appended to the file, one a line, in order.
+fn runs(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn produce(r: &RedisServer, queue: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+    rpq(r)
+        .args(["--queue", queue, "produce"])
+        .args(args)
+        .assert()
+}
+
+fn show(r: &RedisServer, queue: &str, id: &str) -> Value {
+    json_lines(rpq(r).args(["--queue", queue, "--json", "show", id])).remove(0)
+}
+
+fn lengths(r: &RedisServer, queue: &str) -> Value {
+    json_lines(rpq(r).args(["--queue", queue, "--json", "len"])).remove(0)
+}
+
+/// Runs up to `n` tasks with a handler that appends its task's id to `runs`.
+fn consume(r: &RedisServer, queue: &str, n: usize, runs: &Path) -> Vec<Value> {
+    let out = rpq(r)
+        .args([
+            "--queue",
+            queue,
+            "--json",
+            "consume",
+            "--count",
+            &n.to_string(),
+        ])
+        .args(["--exec", r#"echo "$RPQ_TASK_ID" >> "$RUNS""#])
+        .env("RUNS", runs)
+        .assert()
+        .success();
+    ndjson(&out.get_output().stdout)
+}
+
+#[test]
+fn a_task_after_others_is_blocked_until_each_is_done_then_runs_in_its_place() {
+    let r = redis();
+    let q = "flow";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B"]).success();
+    produce(&r, q, &["--type", "d", "--id", "D", "--after", "A,B"]).success();
+    // Queued after D, at the same priority: D goes first once released (its push's place).
+    produce(&r, q, &["--type", "e", "--id", "E"]).success();
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(3), &json!(1)),
+        "{l}"
+    );
+    let listed = json_lines(rpq(&r).args(["--queue", q, "--json", "list", "--state", "blocked"]));
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], "D");
+    let d = show(&r, q, "D");
+    assert_eq!(d["state"], "blocked");
+    assert_eq!(d["parents"], json!(["A", "B"]));
+    assert_eq!(d["waits_for"], json!(["A", "B"]));
+    assert_eq!(show(&r, q, "A")["children"], json!(["D"]));
+    // An id the queue never knew: exit 1, one line, nothing queued.
+    produce(&r, q, &["--type", "x", "--id", "X", "--after", "A,nope"])
+        .code(1)
+        .stderr(predicates::str::contains("--after nope"));
+    assert_eq!(lengths(&r, q)["waiting"], 3);
+
+    consume(&r, q, 1, &runs_file);
+    let d = show(&r, q, "D");
+    assert_eq!(
+        (&d["state"], &d["waits_for"]),
+        (&json!("blocked"), &json!(["B"]))
+    );
+    consume(&r, q, 1, &runs_file);
+    assert_eq!(show(&r, q, "D")["state"], "waiting");
+    consume(&r, q, 2, &runs_file);
+    assert_eq!(runs(&runs_file), ["A", "B", "D", "E"]);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+
+    // The race of a script: the parent finished before the child was pushed.
+    produce(&r, q, &["--type", "f", "--id", "F"]).success();
+    consume(&r, q, 1, &runs_file);
+    produce(&r, q, &["--type", "g", "--id", "G", "--after", "F"]).success();
+    assert_eq!(show(&r, q, "G")["state"], "waiting");
+    // Nothing of the finished flow is left behind but the finished ids of the window.
+    let mut c = conn(&r);
+    let k = Keys::new(q, 0);
+    for key in [
+        k.get(rpq::queue::keys::Key::Waits),
+        k.get(rpq::queue::keys::Key::Kids),
+    ] {
+        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
+        assert_eq!(n, 0, "{key}");
+    }
+}
+
+#[test]
+fn a_parent_done_before_the_first_flow_of_a_queue_is_known_by_its_kept_result() {
+    let r = redis();
+    let q = "kept";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "P", "--keep-result", "1h"]).success();
+    consume(&r, q, 1, &runs_file);
+    produce(&r, q, &["--type", "b", "--id", "C", "--after", "P"]).success();
+    assert_eq!(show(&r, q, "C")["state"], "waiting");
+    // Without a kept result, before the queue had flows: not known, refused.
+    produce(&r, "plain", &["--type", "a", "--id", "P"]).success();
+    consume(&r, "plain", 1, &runs_file);
+    produce(&r, "plain", &["--type", "b", "--after", "P"]).code(1);
+    assert_eq!(lengths(&r, "plain")["waiting"], 0);
+}
+
+#[test]
+fn stdin_lines_say_after_and_a_sharded_queue_refuses_it() {
+    let r = redis();
+    let q = "lines";
+    rpq(&r)
+        .args(["--queue", q, "produce", "--stdin"])
+        .write_stdin(concat!(
+            r#"{"type":"a","priority":1,"id":"p1"}"#,
+            "\n",
+            r#"{"type":"a","priority":1,"id":"p2"}"#,
+            "\n",
+            r#"{"type":"c","priority":1,"id":"c","after":["p1","p2"]}"#,
+            "\n",
+            r#"{"type":"c","priority":1,"id":"c2","after":"c"}"#,
+            "\n"
+        ))
+        .assert()
+        .success();
+    assert_eq!(show(&r, q, "c")["waits_for"], json!(["p1", "p2"]));
+    assert_eq!(show(&r, q, "c2")["waits_for"], json!(["c"]));
+    produce(&r, "wide", &["--shards", "2", "--type", "a", "--id", "p"]).success();
+    produce(
+        &r,
+        "wide",
+        &["--shards", "2", "--type", "b", "--after", "p"],
+    )
+    .code(2)
+    .stderr(predicates::str::contains("sharded"));
+}
+
+/// 1,000 parents, one child; three consumers with a 1 s lease, one of them killed with -9
+/// mid-fan-in and started again: the child runs once, after every parent ran.
+#[test]
+fn a_fan_in_of_1000_parents_releases_its_child_once_through_a_kill_9() {
+    const PARENTS: usize = 1000;
+    let r = redis();
+    let q = "fanin";
+    let runs_file = r.dir().join("runs");
+    let mut lines: Vec<String> = (0..PARENTS)
+        .map(|i| format!(r#"{{"type":"p","priority":2,"id":"p{i}"}}"#))
+        .collect();
+    let parents: Vec<String> = (0..PARENTS).map(|i| format!("p{i}")).collect();
+    lines
+        .push(json!({"type": "child", "priority": 2, "id": "child", "after": parents}).to_string());
+    push_lines(&r, q, &lines);
+    assert_eq!(lengths(&r, q)["blocked"], 1);
+    let start = |name: &str| {
+        Proc::spawn(
+            process(&r)
+                .args([
+                    "--queue", q, "--json", "consume", "--name", name, "--lease", "1s",
+                ])
+                .args(["--max-attempts", "100", "--exec"])
+                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+                .env("RUNS", &runs_file),
+        )
+    };
+    let mut consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    let mut c = conn(&r);
+    wait_until(
+        Duration::from_secs(60),
+        "a third of the parents to run",
+        || runs(&runs_file).len() > PARENTS / 3,
+    );
+    consumers[0].signal(libc::SIGKILL);
+    let killed = std::mem::replace(&mut consumers[0], start("c0-again"));
+    assert_eq!(killed.end(Duration::from_secs(30)).status.code(), None);
+    wait_until(Duration::from_secs(120), "the child to run", || {
+        runs(&runs_file).iter().any(|id| id == "child")
+    });
+    // Everything settles: nothing waits, blocked or in flight (the killed one's leases came
+    // back and ran again).
+    wait_until(Duration::from_secs(60), "the queue to be empty", || {
+        let l = lengths(&r, q);
+        l["waiting"] == 0 && l["in_flight"] == 0 && l["blocked"] == 0 && l["retrying"] == 0
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(
+        ran.iter().filter(|id| *id == "child").count(),
+        1,
+        "the child ran once"
+    );
+    let child_at = ran.iter().position(|id| id == "child").unwrap();
+    let before: std::collections::HashSet<&String> = ran[..child_at].iter().collect();
+    for p in &parents {
+        assert!(before.contains(p), "{p} did not run before the child");
+    }
+    let k = Keys::new(q, 0);
+    let waits: u64 = redis::cmd("HLEN")
+        .arg(k.get(rpq::queue::keys::Key::Waits))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(waits, 0, "no wait is left behind");
+}
+
+/// Two parents; the consumer of the first is frozen past its lease, another runs that parent
+/// again and acks it; the frozen one's late ack must not count as the second parent.
+#[test]
+fn a_late_ack_of_a_consumer_frozen_past_its_lease_releases_nothing() {
+    let r = redis();
+    let q = "frozen";
+    let runs_file = r.dir().join("runs");
+    let go = r.dir().join("go");
+    produce(&r, q, &["--type", "a", "--id", "P1"]).success();
+    produce(&r, q, &["--type", "a", "--id", "P2", "--priority", "low"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "P1,P2"]).success();
+    let first = Proc::spawn(
+        process(&r)
+            .args([
+                "--queue", q, "--json", "consume", "--name", "first", "--lease", "1s",
+            ])
+            .args(["--count", "1", "--exec"])
+            .arg(r#"while [ ! -e "$GO" ]; do sleep 0.05; done; echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file)
+            .env("GO", &go),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, q, 1);
+    first.signal(libc::SIGSTOP);
+    let k = Keys::new(q, 0);
+    wait_until(Duration::from_secs(10), "the lease to expire", || {
+        let deadline: Vec<(String, i64)> = redis::cmd("ZRANGE")
+            .arg(k.inflight())
+            .arg(0)
+            .arg(0)
+            .arg("WITHSCORES")
+            .query(&mut c)
+            .unwrap();
+        deadline.first().is_some_and(|d| server_ms(&mut c) > d.1)
+    });
+    // P1 again, by another consumer (its lease recovered).
+    let again = consume(&r, q, 1, &runs_file);
+    assert_eq!(
+        (&again[0]["id"], &again[0]["attempt"]),
+        (&json!("P1"), &json!(2))
+    );
+    assert_eq!(show(&r, q, "C")["waits_for"], json!(["P2"]));
+    std::fs::write(&go, "").unwrap();
+    first.signal(libc::SIGCONT);
+    let f = first.end(Duration::from_secs(30));
+    assert!(f.status.success(), "{}", f.stderr);
+    assert_eq!(ndjson(&f.stdout)[0]["outcome"], "lost");
+    let c_now = show(&r, q, "C");
+    assert_eq!(
+        (&c_now["state"], &c_now["waits_for"]),
+        (&json!("blocked"), &json!(["P2"])),
+        "the late ack released nothing"
+    );
+    consume(&r, q, 2, &runs_file);
+    assert_eq!(runs(&runs_file), ["P1", "P1", "P2", "C"]);
+    let l = lengths(&r, q);
+    assert_eq!((&l["waiting"], &l["blocked"]), (&json!(0), &json!(0)));
+}
