@@ -287,3 +287,101 @@ fn a_late_ack_of_a_consumer_frozen_past_its_lease_releases_nothing() {
     let l = lengths(&r, q);
     assert_eq!((&l["waiting"], &l["blocked"]), (&json!(0), &json!(0)));
 }
+
+/// A parent dead after its attempts: its child and grandchild go dead once, with the reason;
+/// a child pushed with `--on-parent-failure run` runs, one with `cancel` is gone, and a
+/// cancelled blocked task takes its own children down with it.
+#[test]
+fn a_dead_parent_takes_its_descendants_down_once_as_they_were_pushed_to() {
+    let r = redis();
+    let q = "fails";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A", "--priority", "high"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "B"]).success();
+    let run = [
+        "--type",
+        "d",
+        "--id",
+        "D",
+        "--after",
+        "A",
+        "--on-parent-failure",
+        "run",
+    ];
+    produce(&r, q, &run).success();
+    let cancel = [
+        "--type",
+        "e",
+        "--id",
+        "E",
+        "--after",
+        "A",
+        "--on-parent-failure",
+        "cancel",
+    ];
+    produce(&r, q, &cancel).success();
+    produce(&r, q, &["--type", "f", "--id", "F", "--after", "E"]).success();
+    assert_eq!(lengths(&r, q)["blocked"], 5);
+    rpq(&r)
+        .args([
+            "--queue",
+            q,
+            "--json",
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "exit 3"])
+        .assert()
+        .success();
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["dead"], &l["blocked"], &l["waiting"]),
+        (&json!(4), &json!(0), &json!(1)),
+        "A, B, C and F dead, E cancelled, D waiting: {l}"
+    );
+    let dead = json_lines(rpq(&r).args(["--queue", q, "--json", "list", "--state", "dead"]));
+    let reasons: std::collections::HashMap<String, String> = dead
+        .iter()
+        .map(|t| {
+            let id = t["id"].as_str().unwrap().to_string();
+            (id, t["error"].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+    assert_eq!(reasons["B"], "parent A dead");
+    assert_eq!(reasons["C"], "parent B dead");
+    assert_eq!(reasons["F"], "parent E dead");
+    assert_eq!(stat(&mut conn(&r), q, "dead"), 4, "each counted once");
+    rpq(&r).args(["--queue", q, "show", "E"]).assert().code(1);
+    consume(&r, q, 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["D"]);
+
+    // A blocked task cancelled: its children go dead, its parent forgets it.
+    produce(&r, q, &["--type", "g", "--id", "G"]).success();
+    produce(&r, q, &["--type", "h", "--id", "H", "--after", "G"]).success();
+    produce(&r, q, &["--type", "i", "--id", "I", "--after", "H"]).success();
+    rpq(&r)
+        .args(["--queue", q, "cancel", "H"])
+        .assert()
+        .success();
+    assert_eq!(show(&r, q, "I")["error"], "parent H dead");
+    consume(&r, q, 1, &runs_file);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["blocked"], &l["waiting"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    let k = Keys::new(q, 0);
+    let mut c = conn(&r);
+    for key in [
+        k.get(rpq::queue::keys::Key::Waits),
+        k.get(rpq::queue::keys::Key::Kids),
+    ] {
+        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
+        assert_eq!(n, 0, "{key}");
+    }
+}
