@@ -90,6 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DUR, exit 124 (the task stays queued)')
             [CompletionResult]::new('--traceparent', '--traceparent', [CompletionResultType]::ParameterName, 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers')
             [CompletionResult]::new('--tracestate', '--tracestate', [CompletionResultType]::ParameterName, 'W3C tracestate that goes with --traceparent')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")')
+            [CompletionResult]::new('--on-parent-failure', '--on-parent-failure', [CompletionResultType]::ParameterName, 'What a parent''s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')

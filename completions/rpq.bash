@@ -2971,7 +2971,7 @@ _rpq() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "waiting scheduled in-flight retrying dead" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "waiting scheduled in-flight retrying dead blocked" -- "${cur}"))
                     return 0
                     ;;
                 --type)
@@ -3340,7 +3340,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__produce)
-            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --after --on-parent-failure --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3408,6 +3408,14 @@ _rpq() {
                     ;;
                 --tracestate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-parent-failure)
+                    COMPREPLY=($(compgen -W "dead run cancel" -- "${cur}"))
                     return 0
                     ;;
                 --url)

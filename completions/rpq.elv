@@ -86,6 +86,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --timeout 'With --wait: give up after DUR, exit 124 (the task stays queued)'
             cand --traceparent 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers'
             cand --tracestate 'W3C tracestate that goes with --traceparent'
+            cand --after 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")'
+            cand --on-parent-failure 'What a parent''s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'

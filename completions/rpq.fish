@@ -92,6 +92,10 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l keep-result -d 'Keep
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l timeout -d 'With --wait: give up after DUR, exit 124 (the task stays queued)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l traceparent -d 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tracestate -d 'W3C tracestate that goes with --traceparent' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l after -d 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l on-parent-failure -d 'What a parent\'s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled' -r -f -a "dead\t''
+run\t''
+cancel\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -816,7 +820,8 @@ complete -c rpq -n "__fish_rpq_using_subcommand list" -l state -d 'Which tasks, 
 scheduled\t''
 in-flight\t''
 retrying\t''
-dead\t''"
+dead\t''
+blocked\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand list" -l type -d 'Only tasks of this type' -r
 complete -c rpq -n "__fish_rpq_using_subcommand list" -l priority -d 'Only tasks of this priority: 1|2|3 or high|medium|low' -r -f -a "1\t''
 2\t''

@@ -96,7 +96,7 @@ impl Output {
         for (label, ids) in [
             ("Parents", &t.task.parents),
             ("Waits for", &t.flow.waits_for),
-            ("Children", &t.flow.children),
+            ("Dependents", &t.flow.dependents),
         ] {
             if !ids.is_empty() {
                 s += &format!("  - {label}: {}\n", ids.join(", "));

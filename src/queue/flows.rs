@@ -140,7 +140,7 @@ impl Queue {
         }
         let replies = self.query_many("HGET", cmds)?;
         let kids: Option<String> = redis::from_redis_value(replies[0].clone())?;
-        t.flow.children = kids
+        t.flow.dependents = kids
             .map(|v| v.split('\t').map(str::to_string).collect())
             .unwrap_or_default();
         if t.state == super::State::Blocked {

@@ -709,7 +709,7 @@ pub struct TaskInfo {
     /// each field only when there is something (`Queue::show_detailed`, in-flight `list`).
     #[serde(flatten)]
     pub ctl: Box<super::CtlInfo>,
-    /// Flows (issue 24): its children, and the parents it still waits for (`show`).
+    /// Flows (issue 24): its dependents, and the parents it still waits for (`show`).
     #[serde(flatten)]
     pub flow: FlowInfo,
 }
@@ -717,9 +717,10 @@ pub struct TaskInfo {
 /// What `show` says of a task's place in a flow (issue 24); its parents are in the task.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FlowInfo {
-    /// The tasks that wait for it.
+    /// The blocked tasks that wait for it (not `children`: those are what its handler
+    /// staged through `rpq ctl`, issue 25).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<String>,
+    pub dependents: Vec<String>,
     /// Of its parents, those not done yet (a blocked task).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub waits_for: Vec<String>,

@@ -73,7 +73,7 @@ fn a_task_after_others_is_blocked_until_each_is_done_then_runs_in_its_place() {
     assert_eq!(d["state"], "blocked");
     assert_eq!(d["parents"], json!(["A", "B"]));
     assert_eq!(d["waits_for"], json!(["A", "B"]));
-    assert_eq!(show(&r, q, "A")["children"], json!(["D"]));
+    assert_eq!(show(&r, q, "A")["dependents"], json!(["D"]));
     // An id the queue never knew: exit 1, one line, nothing queued.
     produce(&r, q, &["--type", "x", "--id", "X", "--after", "A,nope"])
         .code(1)
