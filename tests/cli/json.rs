@@ -498,6 +498,7 @@ fn every_command_prints_the_documented_fields() {
         ),
         (0, 0, 1, 3, 2, 2, 0, 0, None)
     );
+    assert_eq!(s.blocked, 0);
     assert_eq!(s.last_minute, LastMinute { done: 2, failed: 2 });
     assert_eq!(s.oldest_waiting_ms, None);
     assert_eq!(
