@@ -61,6 +61,9 @@ pub struct Running {
     /// The producer's trace context, while the task carries its attempt's span instead
     /// (issue 26: `traced.rs`).
     pub producer_trace: Option<crate::trace::TraceContext>,
+    /// Flows (issue 24): the private file of its parents' kept results, for an `--exec`
+    /// handler's RPQ_PARENT_RESULTS; removed when the run ends.
+    pub parent_results: Option<std::path::PathBuf>,
 }
 
 impl Running {
@@ -80,6 +83,7 @@ struct Job {
     timeout: Option<Duration>,
     capture: bool,
     control: Option<(String, u64)>,
+    parent_results: Option<std::path::PathBuf>,
 }
 
 /// A task's run that ended, and how.
@@ -311,6 +315,7 @@ impl Pool {
                     timeout: run.timeout,
                     capture: run.capture,
                     control: run.control.clone(),
+                    parent_results: run.parent_results.clone(),
                 };
                 w.running = Some(run);
                 // The thread is gone only if it panicked; the task is then never reported,
@@ -611,6 +616,7 @@ impl BatchSlot {
                                 out: &out,
                                 group: Some(&g),
                                 control: None,
+                                parent_results: None,
                             },
                         )
                         .unwrap_or_else(|e| {
@@ -666,6 +672,7 @@ impl Worker {
                                 out: &out,
                                 group: Some(&g),
                                 control: job.control.as_ref(),
+                                parent_results: job.parent_results.as_deref(),
                             },
                         )
                         .unwrap_or_else(|e| HandlerResult::Failed(format!("{e:#}")));

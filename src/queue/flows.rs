@@ -4,7 +4,7 @@
 
 use super::keys::Key;
 use super::script::{array, int, PushCode, ERR_UNKNOWN_PARENT, FLOW_PUSH};
-use super::{Pushed, Queue};
+use super::{Kept, Pushed, Queue};
 use crate::error::UsageError;
 use crate::task::{ms_to_time, NewTask};
 use anyhow::Result;
@@ -151,5 +151,14 @@ impl Queue {
             }
         }
         Ok(())
+    }
+}
+
+impl Queue {
+    /// The kept results of a child's parents (issue 24, RPQ_PARENT_RESULTS), in its order;
+    /// None for a parent whose result is not kept (or past its time).
+    pub fn parent_results(&mut self, parents: &[String]) -> Result<Vec<(String, Option<Kept>)>> {
+        let kept = self.kept_results(parents)?;
+        Ok(parents.iter().cloned().zip(kept).collect())
     }
 }

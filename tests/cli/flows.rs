@@ -385,3 +385,61 @@ fn a_dead_parent_takes_its_descendants_down_once_as_they_were_pushed_to() {
         assert_eq!(n, 0, "{key}");
     }
 }
+
+/// A diamond A -> (B, C) -> D: D runs after B and C, and its --exec handler reads both kept
+/// results in RPQ_PARENT_RESULTS; the file is gone after the run.
+#[test]
+fn a_child_handler_reads_its_parents_kept_results() {
+    let r = redis();
+    let q = "diamond";
+    let seen = r.dir().join("seen");
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    for id in ["B", "C"] {
+        produce(
+            &r,
+            q,
+            &[
+                "--type",
+                "b",
+                "--id",
+                id,
+                "--after",
+                "A",
+                "--keep-result",
+                "1h",
+            ],
+        )
+        .success();
+    }
+    produce(&r, q, &["--type", "d", "--id", "D", "--after", "B,C"]).success();
+    let out = rpq(&r)
+        .args(["--queue", q, "--json", "consume", "--count", "4", "--exec"])
+        .arg(concat!(
+            r#"if [ "$RPQ_TASK_ID" = D ]; then cat "$RPQ_PARENT_RESULTS" > "$SEEN"; "#,
+            r#"echo "$RPQ_PARENT_RESULTS" >> "$SEEN.path"; "#,
+            r#"else printf '{"from":"%s"}' "$RPQ_TASK_ID"; fi"#
+        ))
+        .env("SEEN", &seen)
+        .assert()
+        .success();
+    let lines = ndjson(&out.get_output().stdout);
+    let order: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(order.last(), Some(&"D"), "{order:?}");
+    let got: Vec<Value> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            json!({"id": "B", "result": {"from": "B"}}),
+            json!({"id": "C", "result": {"from": "C"}})
+        ]
+    );
+    let path = std::fs::read_to_string(seen.with_extension("path")).unwrap();
+    assert!(
+        !Path::new(path.trim()).exists(),
+        "the file goes with the run"
+    );
+}
