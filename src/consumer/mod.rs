@@ -1310,26 +1310,6 @@ fn hostname() -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_with_the_attempt_and_is_capped() {
-        let base = Duration::from_secs(1);
-        let first = backoff(base, 1);
-        assert!(first >= Duration::from_millis(750) && first <= Duration::from_millis(1250));
-        let third = backoff(base, 3);
-        assert!(third >= Duration::from_secs(3) && third <= Duration::from_secs(5));
-        assert!(backoff(base, 40) <= MAX_BACKOFF.mul_f64(1.25));
-    }
-
-    #[test]
-    fn default_names_differ_by_process() {
-        assert!(default_name().ends_with(&format!("-{}", std::process::id())));
-    }
-}
-
 /// Flows (issue 24): the kept results of a child's parents, one NDJSON line `{id, result}` each
 /// (`result` as `rpq result --json` gives it; absent for a parent whose result is not kept),
 /// in a file of the temporary directory only this user may read, for RPQ_PARENT_RESULTS.
@@ -1365,4 +1345,24 @@ fn write_parent_results(
         writeln!(f, "{line}")?;
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_the_attempt_and_is_capped() {
+        let base = Duration::from_secs(1);
+        let first = backoff(base, 1);
+        assert!(first >= Duration::from_millis(750) && first <= Duration::from_millis(1250));
+        let third = backoff(base, 3);
+        assert!(third >= Duration::from_secs(3) && third <= Duration::from_secs(5));
+        assert!(backoff(base, 40) <= MAX_BACKOFF.mul_f64(1.25));
+    }
+
+    #[test]
+    fn default_names_differ_by_process() {
+        assert!(default_name().ends_with(&format!("-{}", std::process::id())));
+    }
 }
