@@ -49,6 +49,9 @@ _rpq() {
             rpq,events)
                 cmd="rpq__subcmd__events"
                 ;;
+            rpq,flow)
+                cmd="rpq__subcmd__flow"
+                ;;
             rpq,help)
                 cmd="rpq__subcmd__help"
                 ;;
@@ -199,6 +202,18 @@ _rpq() {
             rpq__subcmd__dead__subcmd__help,retry)
                 cmd="rpq__subcmd__dead__subcmd__help__subcmd__retry"
                 ;;
+            rpq__subcmd__flow,help)
+                cmd="rpq__subcmd__flow__subcmd__help"
+                ;;
+            rpq__subcmd__flow,submit)
+                cmd="rpq__subcmd__flow__subcmd__submit"
+                ;;
+            rpq__subcmd__flow__subcmd__help,help)
+                cmd="rpq__subcmd__flow__subcmd__help__subcmd__help"
+                ;;
+            rpq__subcmd__flow__subcmd__help,submit)
+                cmd="rpq__subcmd__flow__subcmd__help__subcmd__submit"
+                ;;
             rpq__subcmd__help,aging)
                 cmd="rpq__subcmd__help__subcmd__aging"
                 ;;
@@ -231,6 +246,9 @@ _rpq() {
                 ;;
             rpq__subcmd__help,events)
                 cmd="rpq__subcmd__help__subcmd__events"
+                ;;
+            rpq__subcmd__help,flow)
+                cmd="rpq__subcmd__help__subcmd__flow"
                 ;;
             rpq__subcmd__help,help)
                 cmd="rpq__subcmd__help__subcmd__help"
@@ -322,6 +340,9 @@ _rpq() {
             rpq__subcmd__help__subcmd__dead,retry)
                 cmd="rpq__subcmd__help__subcmd__dead__subcmd__retry"
                 ;;
+            rpq__subcmd__help__subcmd__flow,submit)
+                cmd="rpq__subcmd__help__subcmd__flow__subcmd__submit"
+                ;;
             rpq__subcmd__help__subcmd__queues,remove)
                 cmd="rpq__subcmd__help__subcmd__queues__subcmd__remove"
                 ;;
@@ -410,7 +431,7 @@ _rpq() {
 
     case "${cmd}" in
         rpq)
-            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version produce consume peek len clear stats dead demo bench serve schedule aging events webhook result ctl show list cancel move queues config pause resume limit migrate completions man help"
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version produce consume peek len clear stats dead demo bench serve schedule aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2149,8 +2170,158 @@ _rpq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rpq__subcmd__flow)
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version submit help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help)
+            opts="submit help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__submit)
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rpq__subcmd__help)
-            opts="produce consume peek len clear stats dead demo bench serve schedule aging events webhook result ctl show list cancel move queues config pause resume limit migrate completions man help"
+            opts="produce consume peek len clear stats dead demo bench serve schedule aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2474,6 +2645,34 @@ _rpq() {
         rpq__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__flow)
+            opts="submit"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__flow__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -236,6 +236,10 @@ Examples:
   rpq webhook remove wh-1a2b3c"
     )]
     Webhook(WebhookCommand),
+
+    /// Flows: a graph of tasks that wait for each other (issue 24, docs/flows.md)
+    #[command(subcommand)]
+    Flow(FlowCommand),
     // Inspecting and controlling (issue 13).
     /// Print a task's kept result: what its handler wrote (exit 1 when there is none)
     #[command(after_help = "\
@@ -868,6 +872,29 @@ Examples:
   rpq webhook remove wh-1a2b3c4d
   rpq webhook remove https://hooks.example.com/rpq")]
     Remove(WebhookRemoveArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlowCommand {
+    /// Queue a JSON document of tasks with local names and `after` lists, all or nothing
+    #[command(after_help = "\
+The document is {\"tasks\": [...]}, each task a --stdin line with a local \"name\" and
+\"after\": the names of the flow's tasks it waits for. A cycle (its path is said), a name
+given twice or an `after` naming no task of the flow is refused, and nothing is queued.
+Prints the id of each task (--json: {\"name\",\"id\",\"queued\"} a line).
+
+Examples:
+  rpq flow submit build.json
+  echo '[{\"name\":\"a\",\"type\":\"fetch\",\"priority\":1},
+        {\"name\":\"b\",\"type\":\"merge\",\"priority\":1,\"after\":[\"a\"]}]' | rpq flow submit -")]
+    Submit(FlowSubmitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FlowSubmitArgs {
+    /// The flow document, or - for stdin
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
 }
 
 #[derive(Debug, Args)]

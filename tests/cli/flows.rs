@@ -443,3 +443,58 @@ fn a_child_handler_reads_its_parents_kept_results() {
         "the file goes with the run"
     );
 }
+
+/// `flow submit`: a graph queued all or nothing, parents first, run in its order; a cycle is
+/// refused with its path and nothing is queued.
+#[test]
+fn flow_submit_queues_a_graph_whole_or_refuses_a_cycle_with_its_path() {
+    let r = redis();
+    let q = "graph";
+    let runs_file = r.dir().join("runs");
+    let cycle = r#"[{"name":"a","type":"t","priority":1,"after":["c"]},
+        {"name":"b","type":"t","priority":1,"after":["a"]},
+        {"name":"c","type":"t","priority":1,"after":["b"]},
+        {"name":"free","type":"t","priority":1}]"#;
+    rpq(&r)
+        .args(["--queue", q, "flow", "submit", "-"])
+        .write_stdin(cycle)
+        .assert()
+        .code(65)
+        .stderr(predicates::str::contains(
+            "the flow has a cycle: a -> b -> c -> a",
+        ));
+    let dangling = r#"[{"name":"a","type":"t","priority":1,"after":["nope"]}]"#;
+    rpq(&r)
+        .args(["--queue", q, "flow", "submit", "-"])
+        .write_stdin(dangling)
+        .assert()
+        .code(65)
+        .stderr(predicates::str::contains("'nope'"));
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    let diamond = r#"{"tasks":[
+        {"name":"d","type":"t","priority":1,"after":["b","c"],"id":"D"},
+        {"name":"c","type":"t","priority":1,"after":["a"],"id":"C"},
+        {"name":"b","type":"t","priority":3,"after":["a"],"id":"B"},
+        {"name":"a","type":"t","priority":3,"id":"A"}]}"#;
+    let out = json_lines(
+        rpq(&r)
+            .args(["--queue", q, "--json", "flow", "submit", "-"])
+            .write_stdin(diamond),
+    );
+    let names: Vec<&str> = out.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a", "b", "c", "d"]);
+    assert!(out.iter().all(|l| l["queued"] == true));
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(1), &json!(3)),
+        "{l}"
+    );
+    consume(&r, q, 4, &runs_file);
+    assert_eq!(runs(&runs_file), ["A", "C", "B", "D"], "C is high, B low");
+}
