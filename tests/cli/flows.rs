@@ -498,3 +498,21 @@ fn flow_submit_queues_a_graph_whole_or_refuses_a_cycle_with_its_path() {
     consume(&r, q, 4, &runs_file);
     assert_eq!(runs(&runs_file), ["A", "C", "B", "D"], "C is high, B low");
 }
+
+/// The HTTP API's push takes "after" as `--stdin` lines do; an unknown parent is 422, nothing
+/// queued.
+#[test]
+fn the_api_push_takes_after_and_refuses_an_unknown_parent() {
+    let r = redis();
+    let s = crate::serve::Serve::start(&r, &[]);
+    let parent = json!({"type": "a", "priority": "high", "id": "up"});
+    s.post("/api/queues/api/tasks", &parent).expect(201);
+    let child = json!({"type": "b", "priority": "high", "id": "down", "after": ["up"]});
+    s.post("/api/queues/api/tasks", &child).expect(201);
+    assert_eq!(show(&r, "api", "down")["state"], "blocked");
+    let orphan = json!({"type": "b", "priority": "high", "after": "nobody"});
+    let e = s.post("/api/queues/api/tasks", &orphan).expect(422).json();
+    assert!(e["error"].as_str().unwrap().contains("nobody"), "{e}");
+    assert_eq!(lengths(&r, "api")["waiting"], 1);
+    s.stop();
+}
