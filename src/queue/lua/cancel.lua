@@ -32,12 +32,15 @@ for i = m + 2, #ARGV do
         end
       else
         -- flows (issue 24): a blocked task waits no more, and its own children learn of it.
-        if set == K_BLOCKED then
-          flows().forget_waits(id)
+        local f = flows()
+        if f and set == K_BLOCKED then
+          f.forget_waits(id)
         end
         redis.call('ZREM', set, id)
         forget(id)
-        flows().failed(id)
+        if f then
+          f.failed(id)
+        end
       end
       break
     end

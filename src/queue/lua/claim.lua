@@ -38,8 +38,7 @@ if flags == '' or not string.find(flags, 'f', 1, true) then
 elseif not flows then
   return redis.error_reply(ERR_FLOWS .. ' the queue has flows: claim with every key')
 else
-  flows().known(flags)
-  flows().dead_cap = dead_cap
+  flows(flags).dead_cap = dead_cap
   flows().prune()
 end
 -- The checks field is written back only when one of the two times moved.

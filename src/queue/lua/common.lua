@@ -254,7 +254,7 @@ local function finish_delivered(ids)
     if c and is_delivered(c) then
       unlease(id)
       redis.call('HDEL', K_TASKS, id)
-      if flows then
+      if flows and flows() then
         flows().done({ id })
       end
       n = n + 1
@@ -273,7 +273,7 @@ local function drop_cancelled(ids)
     if c and is_cancelled(c) then
       unlease(id)
       forget(id)
-      if flows then
+      if flows and flows() then
         flows().failed(id)
       end
     else
@@ -304,7 +304,7 @@ local function bury(id, now, reason, attempts, dead_cap)
   redis.call('HSET', K_DEADINFO, id, cjson.encode({ error = reason, attempts = attempts }))
   redis.call('HINCRBY', K_STATS, 'dead', 1)
   -- flows (issue 24): its children go dead too (or as they were pushed to).
-  if flows then
+  if flows and flows() then
     flows().failed(id)
   end
   local over = redis.call('ZCARD', K_DEAD) - dead_cap
@@ -395,7 +395,7 @@ local function ack(id, token)
     -- claim of an older rpq, which kept state, is never acked here.
     redis.call('HDEL', K_TASKS, id)
     receipt_add(id, token)
-    if flows then
+    if flows and flows() then
       flows().done({ id })
     end
     return ACK_ACKED, 1
@@ -444,7 +444,7 @@ local function ack_all(first)
       call_list('HDEL', K_CLAIMS, held)
     end
     call_list('HDEL', K_TASKS, held)
-    if flows then
+    if flows and flows() then
       flows().done(held)
     end
   end

@@ -49,7 +49,7 @@ for i = 1, n do
   tasks[i] = t
 end
 
-flows().enable()
+flows(nil, true).enable()
 flows().dead_cap = dead_cap
 local first = redis.call('HINCRBY', K_STATS, 'seq', n) - n
 local prefix = '{"c":' .. now_s .. ','

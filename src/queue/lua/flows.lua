@@ -20,32 +20,29 @@ assert(K_FINISHED_AT, 'rpq: flows need every key of the layout')
 -- A push that names a parent the shard does not know (flow_push.lua; script.rs has the same).
 local ERR_UNKNOWN_PARENT = 'RPQUNKNOWN'
 
-local FLOWS_LIB = nil
-flows = function()
+-- flows(flags, force): the helpers, or nil while the shard has no flows (`flags`: the checks'
+-- flags the caller read, else they are read here once a call); `force` builds them anyway (the
+-- push that turns flows on). Built on first use: an ack of a shard without flows pays one read
+-- of the checks and no closure of them.
+local FLOWS_LIB, FLOWS_ON = nil, nil
+flows = function(flags, force)
   if FLOWS_LIB then
     return FLOWS_LIB
+  end
+  if FLOWS_ON == nil then
+    FLOWS_ON = string.find(flags or select(5, checks_read()), 'f', 1, true) ~= nil
+  end
+  if not FLOWS_ON and not force then
+    return nil
   end
   local F = {}
   FLOWS_LIB = F
   local FLOW_FLAG = 'f'
   local FLOW_WINDOW_MS = 3600 * 1000
-  local on = nil
   local now = nil
   local released = 0
   -- The dead set's cap for the children buried here (the caller's, when it has one).
   F.dead_cap = 10000
-
-  -- Whether this shard has flows, from the checks the caller read, or read now.
-  function F.known(flags)
-    on = string.find(flags, FLOW_FLAG, 1, true) ~= nil
-  end
-  local function flowing()
-    if on == nil then
-      F.known(select(5, checks_read()))
-    end
-    return on
-  end
-  F.flowing = flowing
 
   local function now_s()
     if not now then
@@ -57,11 +54,11 @@ flows = function()
 
   -- Turns flows on for this shard (the first push with parents).
   function F.enable()
-    local pruned_at, recover_at, aging, ctl_flag, flags = checks_read()
-    if not string.find(flags, FLOW_FLAG, 1, true) then
-      stats_write(nil, nil, pruned_at, recover_at, aging, ctl_flag, flags .. FLOW_FLAG)
+    local pruned_at, recover_at, aging, ctl_flag, fl = checks_read()
+    if not string.find(fl, FLOW_FLAG, 1, true) then
+      stats_write(nil, nil, pruned_at, recover_at, aging, ctl_flag, fl .. FLOW_FLAG)
     end
-    on = true
+    FLOWS_ON = true
   end
 
   -- The children of `id`, taken out of kids (each parent is done or failed once).
@@ -133,9 +130,6 @@ flows = function()
   -- Tasks finished as done (acked, or delivered before their holder died): each is known as
   -- finished for the window, and each child that waited for it waits for one parent less.
   function F.done(ids)
-    if not flowing() then
-      return
-    end
     local at = now_s()
     local zargs = {}
     for _, id in ipairs(ids) do
@@ -159,9 +153,6 @@ flows = function()
   -- once each (the HDEL of the wait, as for done). A worklist, not recursion: bury calls here.
   local work, busy = {}, false
   function F.failed(id)
-    if not flowing() then
-      return
-    end
     work[#work + 1] = id
     if busy then
       return
