@@ -238,7 +238,16 @@ Examples:
     Webhook(WebhookCommand),
 
     /// Flows: a graph of tasks that wait for each other (issue 24, docs/flows.md)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+A task pushed with `produce --after ID,...` waits, blocked, until each task it names is done;
+`flow submit` queues a whole graph of such tasks at once, all or nothing.
+
+Examples:
+  rpq flow submit build.json
+  rpq produce --type merge --after fetch-a,fetch-b"
+    )]
     Flow(FlowCommand),
     // Inspecting and controlling (issue 13).
     /// Print a task's kept result: what its handler wrote (exit 1 when there is none)
