@@ -74,7 +74,7 @@ impl Queue {
         // controls (issue 13): the claim of a queue with controls (invoke picks it) ends with
         // what held waiting tasks back, until when, and whether the queue still has controls.
         let mut items = items;
-        let (held, controlled) = if self.controlled || self.flows {
+        let (held, controlled) = if self.controlled {
             let tail = items.split_off(items.len().saturating_sub(3));
             let until = int(tail.get(1))?;
             let held = match HeldCode::from_reply(tail.first().unwrap_or(&redis::Value::Nil))? {

@@ -195,8 +195,20 @@ pub static PUSH: LazyLock<Lua> = script!("push.lua");
 pub static FLOW_PUSH: LazyLock<Lua> = script_with_flows!("flow_push.lua");
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
-/// And of a queue with flows (issue 24): `Queue::invoke` sends it, with every key, either way.
+/// Controls and flows (issue 24) both: `Queue::invoke` sends it, with every key.
 pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_flows!("claim.lua");
+/// The claim of a queue with flows and no controls: flows.lua without controls.lua (whose
+/// helpers a claim that carries it builds on every call), with every key.
+pub static CLAIM_FLOWS: LazyLock<Lua> = LazyLock::new(|| {
+    Lua::new(
+        "claim.lua",
+        &[
+            include_str!("lua/common.lua"),
+            include_str!("lua/flows.lua"),
+            include_str!("lua/claim.lua"),
+        ],
+    )
+});
 /// The claim's common case in fewer calls (issue 15); it refuses (RPQFULL) whenever claim.lua
 /// has more to do, and `Queue::invoke` sends claim.lua then.
 pub static CLAIM_FAST: LazyLock<Lua> = script!("claim_fast.lua");
@@ -240,12 +252,13 @@ pub static CTL_ACK: LazyLock<Lua> =
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 25] = [
+static ALL: [&LazyLock<Lua>; 26] = [
     &PUSH,
     &FLOW_PUSH,
     &CLAIM,
     &CLAIM_FAST,
     &CLAIM_CONTROLLED,
+    &CLAIM_FLOWS,
     &EXTEND,
     &ACK,
     &FAIL,
@@ -560,8 +573,12 @@ impl Queue {
         // carries them, with every key, also when the plain one found them and refused.
         let fast = std::ptr::eq(script, &*CLAIM_FAST);
         let claim = fast || std::ptr::eq(script, &*CLAIM);
-        let mut script: &Lua = if claim && (self.controlled || self.flows) {
+        // flows (issue 24): a claim of a queue with flows (and no controls) goes as the script
+        // that carries flows.lua without controls.lua, with every key.
+        let mut script: &Lua = if claim && self.controlled {
             &CLAIM_CONTROLLED
+        } else if claim && self.flows {
+            &CLAIM_FLOWS
         } else {
             script
         };
@@ -574,20 +591,24 @@ impl Queue {
             script = &CLAIM;
             reply = self.call(shard, script, extra, args, core);
         }
-        if claim
-            && core
-            && reply
-                .as_ref()
-                .is_err_and(|e| e.code() == Some(ERR_CONTROLS) || e.code() == Some(ERR_FLOWS))
-        {
-            // flows (issue 24): a shard with flows stays so (flows.lua), and the claim that
-            // carries flows.lua is the one that carries controls.lua.
-            if reply.as_ref().is_err_and(|e| e.code() == Some(ERR_FLOWS)) {
-                self.flows = true;
-            } else {
-                self.controlled = true;
+        // The claim without controls.lua found controls, or the plain one found flows (a shard
+        // with flows stays so: flows.lua): it goes again as the script that carries them, at
+        // most twice (plain, then flows, then controls, which carries flows.lua too).
+        for _ in 0..2 {
+            let code = match &reply {
+                Err(e) if claim && !std::ptr::eq(script, &*CLAIM_CONTROLLED) => e.code(),
+                _ => break,
+            };
+            match code {
+                Some(ERR_FLOWS) => self.flows = true,
+                Some(ERR_CONTROLS) => self.controlled = true,
+                _ => break,
             }
-            script = &CLAIM_CONTROLLED;
+            script = if self.controlled {
+                &CLAIM_CONTROLLED
+            } else {
+                &CLAIM_FLOWS
+            };
             reply = self.call(shard, script, extra, args, false);
         }
         if reply.is_ok() {
