@@ -58,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('aging', 'aging', [CompletionResultType]::ParameterValue, 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Lifecycle events of the queue: switch them on (--enable), read them, follow them')
             [CompletionResult]::new('webhook', 'webhook', [CompletionResultType]::ParameterValue, 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`')
+            [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Flows: a graph of tasks that wait for each other (issue 24, docs/flows.md)')
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)')
             [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Inside a handler: report progress, log, checkpoints, children, retry-after, once')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show tasks by id: state, priority, attempts, times, holder and lease, last error')
@@ -93,6 +94,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--traceparent', '--traceparent', [CompletionResultType]::ParameterName, 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers')
             [CompletionResult]::new('--tracestate', '--tracestate', [CompletionResultType]::ParameterName, 'W3C tracestate that goes with --traceparent')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The tasks'' group: groups take turns, fairly (a --stdin line says its own "group")')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")')
+            [CompletionResult]::new('--on-parent-failure', '--on-parent-failure', [CompletionResultType]::ParameterName, 'What a parent''s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
@@ -870,6 +873,67 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         'rpq;webhook;help;help' {
             break
         }
+        'rpq;flow' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]')
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Queue a JSON document of tasks with local names and `after` lists, all or nothing')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rpq;flow;submit' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]')
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: each reconnect attempt, each lease lost')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rpq;flow;help' {
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Queue a JSON document of tasks with local names and `after` lists, all or nothing')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rpq;flow;help;submit' {
+            break
+        }
+        'rpq;flow;help;help' {
+            break
+        }
         'rpq;result' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
@@ -1574,6 +1638,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('aging', 'aging', [CompletionResultType]::ParameterValue, 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Lifecycle events of the queue: switch them on (--enable), read them, follow them')
             [CompletionResult]::new('webhook', 'webhook', [CompletionResultType]::ParameterValue, 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`')
+            [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Flows: a graph of tasks that wait for each other (issue 24, docs/flows.md)')
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)')
             [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Inside a handler: report progress, log, checkpoints, children, retry-after, once')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show tasks by id: state, priority, attempts, times, holder and lease, last error')
@@ -1677,6 +1742,13 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             break
         }
         'rpq;help;webhook;remove' {
+            break
+        }
+        'rpq;help;flow' {
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Queue a JSON document of tasks with local names and `after` lists, all or nothing')
+            break
+        }
+        'rpq;help;flow;submit' {
             break
         }
         'rpq;help;result' {

@@ -49,6 +49,9 @@ _rpq() {
             rpq,events)
                 cmd="rpq__subcmd__events"
                 ;;
+            rpq,flow)
+                cmd="rpq__subcmd__flow"
+                ;;
             rpq,group)
                 cmd="rpq__subcmd__group"
                 ;;
@@ -205,6 +208,18 @@ _rpq() {
             rpq__subcmd__dead__subcmd__help,retry)
                 cmd="rpq__subcmd__dead__subcmd__help__subcmd__retry"
                 ;;
+            rpq__subcmd__flow,help)
+                cmd="rpq__subcmd__flow__subcmd__help"
+                ;;
+            rpq__subcmd__flow,submit)
+                cmd="rpq__subcmd__flow__subcmd__submit"
+                ;;
+            rpq__subcmd__flow__subcmd__help,help)
+                cmd="rpq__subcmd__flow__subcmd__help__subcmd__help"
+                ;;
+            rpq__subcmd__flow__subcmd__help,submit)
+                cmd="rpq__subcmd__flow__subcmd__help__subcmd__submit"
+                ;;
             rpq__subcmd__group,help)
                 cmd="rpq__subcmd__group__subcmd__help"
                 ;;
@@ -249,6 +264,9 @@ _rpq() {
                 ;;
             rpq__subcmd__help,events)
                 cmd="rpq__subcmd__help__subcmd__events"
+                ;;
+            rpq__subcmd__help,flow)
+                cmd="rpq__subcmd__help__subcmd__flow"
                 ;;
             rpq__subcmd__help,group)
                 cmd="rpq__subcmd__help__subcmd__group"
@@ -346,6 +364,9 @@ _rpq() {
             rpq__subcmd__help__subcmd__dead,retry)
                 cmd="rpq__subcmd__help__subcmd__dead__subcmd__retry"
                 ;;
+            rpq__subcmd__help__subcmd__flow,submit)
+                cmd="rpq__subcmd__help__subcmd__flow__subcmd__submit"
+                ;;
             rpq__subcmd__help__subcmd__group,weight)
                 cmd="rpq__subcmd__help__subcmd__group__subcmd__weight"
                 ;;
@@ -437,7 +458,7 @@ _rpq() {
 
     case "${cmd}" in
         rpq)
-            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook result ctl show list cancel move queues config pause resume limit migrate completions man help"
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2180,6 +2201,156 @@ _rpq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rpq__subcmd__flow)
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version submit help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help)
+            opts="submit help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__submit)
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rpq__subcmd__group)
             opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version weight help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2389,7 +2560,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help)
-            opts="produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook result ctl show list cancel move queues config pause resume limit migrate completions man help"
+            opts="produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2713,6 +2884,34 @@ _rpq() {
         rpq__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__flow)
+            opts="submit"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__flow__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3252,7 +3451,7 @@ _rpq() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "waiting scheduled in-flight retrying dead" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "waiting scheduled in-flight retrying dead blocked" -- "${cur}"))
                     return 0
                     ;;
                 --type)
@@ -3621,7 +3820,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__produce)
-            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --group --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --group --after --on-parent-failure --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3693,6 +3892,14 @@ _rpq() {
                     ;;
                 --group)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-parent-failure)
+                    COMPREPLY=($(compgen -W "dead run cancel" -- "${cur}"))
                     return 0
                     ;;
                 --url)

@@ -55,6 +55,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand events 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
             cand webhook 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`'
+            cand flow 'Flows: a graph of tasks that wait for each other (issue 24, docs/flows.md)'
             cand result 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)'
             cand ctl 'Inside a handler: report progress, log, checkpoints, children, retry-after, once'
             cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
@@ -89,6 +90,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --traceparent 'W3C trace context of the span that pushes (default: $TRACEPARENT), carried to handlers'
             cand --tracestate 'W3C tracestate that goes with --traceparent'
             cand --group 'The tasks'' group: groups take turns, fairly (a --stdin line says its own "group")'
+            cand --after 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")'
+            cand --on-parent-failure 'What a parent''s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -822,6 +825,62 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;webhook;help;help'= {
         }
+        &'rpq;flow'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand submit 'Queue a JSON document of tasks with local names and `after` lists, all or nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;flow;submit'= {
+            cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
+            cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
+            cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
+            cand --tls-cert 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]'
+            cand --tls-key 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]'
+            cand --password-file 'A file whose first line is the Redis password, in place of the URL''s [env: RPQ_PASSWORD_FILE]'
+            cand --shards 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]'
+            cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
+            cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
+            cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+            cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
+            cand --tls-insecure 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+            cand -q 'Errors only on stderr'
+            cand --quiet 'Errors only on stderr'
+            cand -v 'More on stderr: each reconnect attempt, each lease lost'
+            cand --verbose 'More on stderr: each reconnect attempt, each lease lost'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rpq;flow;help'= {
+            cand submit 'Queue a JSON document of tasks with local names and `after` lists, all or nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rpq;flow;help;submit'= {
+        }
+        &'rpq;flow;help;help'= {
+        }
         &'rpq;result'= {
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
@@ -1484,6 +1543,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand events 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
             cand webhook 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`'
+            cand flow 'Flows: a graph of tasks that wait for each other (issue 24, docs/flows.md)'
             cand result 'Print a task''s kept result: what its handler wrote (exit 1 when there is none)'
             cand ctl 'Inside a handler: report progress, log, checkpoints, children, retry-after, once'
             cand show 'Show tasks by id: state, priority, attempts, times, holder and lease, last error'
@@ -1561,6 +1621,11 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;help;webhook;list'= {
         }
         &'rpq;help;webhook;remove'= {
+        }
+        &'rpq;help;flow'= {
+            cand submit 'Queue a JSON document of tasks with local names and `after` lists, all or nothing'
+        }
+        &'rpq;help;flow;submit'= {
         }
         &'rpq;help;result'= {
         }

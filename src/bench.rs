@@ -231,6 +231,7 @@ fn produce_phase(
                 batch.clear();
                 for j in 0..left.min(a.setup.batch) {
                     batch.push(NewTask {
+                        after: None,
                         id: new_id(),
                         kind: TASK_TYPE.into(),
                         priority: Priority::ALL[(j % 3) as usize],
@@ -557,6 +558,7 @@ fn push_samples(
                 named: false,
                 trace: None,
                 group: None,
+                after: None,
             };
             q.push(std::slice::from_ref(&t))?;
             ids.push(t.id);

@@ -256,6 +256,19 @@ Examples:
   rpq webhook remove wh-1a2b3c"
     )]
     Webhook(WebhookCommand),
+
+    /// Flows: a graph of tasks that wait for each other (issue 24, docs/flows.md)
+    #[command(
+        subcommand,
+        after_help = "\
+A task pushed with `produce --after ID,...` waits, blocked, until each task it names is done;
+`flow submit` queues a whole graph of such tasks at once, all or nothing.
+
+Examples:
+  rpq flow submit build.json
+  rpq produce --type merge --after fetch-a,fetch-b"
+    )]
+    Flow(FlowCommand),
     // Inspecting and controlling (issue 13).
     /// Print a task's kept result: what its handler wrote (exit 1 when there is none)
     #[command(after_help = "\
@@ -508,6 +521,19 @@ pub struct ProduceArgs {
     /// The tasks' group: groups take turns, fairly (a --stdin line says its own "group")
     #[arg(long, value_name = "KEY", conflicts_with = "stdin")]
     pub group: Option<String>,
+
+    /// Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")
+    #[arg(
+        long,
+        value_name = "ID[,ID...]",
+        requires = "kind",
+        conflicts_with = "interval"
+    )]
+    pub after: Option<String>,
+
+    /// What a parent's failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled
+    #[arg(long, value_enum, value_name = "WHAT", requires = "after")]
+    pub on_parent_failure: Option<crate::task::OnParentFailure>,
 }
 
 #[derive(Debug, Args)]
@@ -909,6 +935,29 @@ Examples:
   rpq webhook remove wh-1a2b3c4d
   rpq webhook remove https://hooks.example.com/rpq")]
     Remove(WebhookRemoveArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlowCommand {
+    /// Queue a JSON document of tasks with local names and `after` lists, all or nothing
+    #[command(after_help = "\
+The document is {\"tasks\": [...]}, each task a --stdin line with a local \"name\" and
+\"after\": the names of the flow's tasks it waits for. A cycle (its path is said), a name
+given twice or an `after` naming no task of the flow is refused, and nothing is queued.
+Prints the id of each task (--json: {\"name\",\"id\",\"queued\"} a line).
+
+Examples:
+  rpq flow submit build.json
+  echo '[{\"name\":\"a\",\"type\":\"fetch\",\"priority\":1},
+        {\"name\":\"b\",\"type\":\"merge\",\"priority\":1,\"after\":[\"a\"]}]' | rpq flow submit -")]
+    Submit(FlowSubmitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FlowSubmitArgs {
+    /// The flow document, or - for stdin
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
 }
 
 #[derive(Debug, Args)]

@@ -300,6 +300,8 @@ pub const NOTIFY_ENV: &[&str] = &["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PI
 pub const CONTROL_ENV: &str = "RPQ_CONTROL";
 pub const CONTROL_KEY_ENV: &str = "RPQ_CONTROL_KEY";
 pub const FENCE_ENV: &str = "RPQ_FENCE";
+/// Flows (issue 24): the file of a child's parents' kept results, NDJSON `{id, result}`.
+pub const PARENT_RESULTS_ENV: &str = "RPQ_PARENT_RESULTS";
 
 /// What `rpq ctl` finds in its environment: the socket's path and the task's secret; None
 /// outside a handler.

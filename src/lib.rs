@@ -37,6 +37,7 @@ pub mod config;
 pub mod conn;
 pub mod consumer;
 pub mod error;
+pub mod flow;
 pub mod lines;
 pub mod log;
 pub mod otlp;
@@ -100,6 +101,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Groups(a) => commands::group::list(&cfg, &out, a),
         Command::Events(a) => commands::events::run(&cfg, &out, a),
         Command::Webhook(c) => commands::webhook::run(&cfg, &out, c),
+        Command::Flow(c) => commands::flow::run(&cfg, &out, c),
         // The worker runtime (issue 11).
         Command::Result(a) => commands::result::run(&cfg, &out, a),
         // Inspecting and controlling (issue 13).

@@ -118,6 +118,7 @@ impl Definition {
     /// The task of the slot at `slot_ms`: id `NAME@<slot time>`, so a slot queues at most one.
     pub fn task(&self, name: &str, slot_ms: i64) -> NewTask {
         NewTask {
+            after: None,
             id: slot_id(name, slot_ms),
             kind: self.kind.clone(),
             priority: self.priority,

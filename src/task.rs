@@ -94,6 +94,54 @@ pub struct NewTask {
     /// Its group (issue 23, `--group`): tasks of one group are claimed in turn with those of
     /// the others, fairly (docs/groups.md); None is the default group.
     pub group: Option<String>,
+    /// The tasks it waits for (issue 24, `--after`), none for most.
+    /// Boxed: most tasks have none, and a NewTask rides in enums (`CtlOp::Spawn`).
+    pub after: Option<Box<After>>,
+}
+
+/// What a task waits for (issue 24): its parents, each to be done before it runs, and what the
+/// failure of one (dead, cancelled, expired) does to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct After {
+    pub parents: Vec<String>,
+    pub on_failure: OnParentFailure,
+}
+
+/// `--on-parent-failure`: the child goes dead with the reason `parent ID dead` (the default),
+/// runs anyway, or is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnParentFailure {
+    #[default]
+    Dead,
+    Run,
+    Cancel,
+}
+
+impl OnParentFailure {
+    /// As flow_push.lua takes it: '' for the default.
+    pub fn lua(self) -> &'static str {
+        match self {
+            OnParentFailure::Dead => "",
+            OnParentFailure::Run => "run",
+            OnParentFailure::Cancel => "cancel",
+        }
+    }
+}
+
+/// The ids of `--after ID[,ID...]`: each checked as an id, repeats dropped, in order.
+pub fn parse_after(list: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        check_id(id)?;
+        if !out.iter().any(|o| o == id) {
+            out.push(id.to_string());
+        }
+    }
+    if out.is_empty() {
+        return Err("names no task; give the ids of the tasks to wait for".into());
+    }
+    Ok(out)
 }
 
 /// What a producer asks of the consumer for one task (`produce --max-attempts`,
@@ -283,6 +331,7 @@ impl NewTask {
             named: false,
             trace: None,
             group: None,
+            after: None,
         }
     }
 
@@ -311,6 +360,9 @@ impl NewTask {
             w: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
             ws: Option<&'a str>,
+            // issue 24: the parents, last, where no pattern of the scripts looks.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            a: Option<&'a [String]>,
         }
         let s = &self.settings;
         let mut body = serde_json::to_string(&Out {
@@ -323,6 +375,7 @@ impl NewTask {
             d: &self.payload,
             w: self.trace.as_ref().map(|t| t.traceparent.as_str()),
             ws: self.trace.as_ref().and_then(|t| t.tracestate.as_deref()),
+            a: self.after.as_ref().map(|a| a.parents.as_slice()),
         })
         .expect("a task body always serializes");
         body.remove(0);
@@ -344,6 +397,11 @@ impl NewTask {
             trace: self.trace.clone(),
             group: self.group.clone(),
             unreadable: false,
+            parents: self
+                .after
+                .as_ref()
+                .map(|a| a.parents.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -431,6 +489,9 @@ pub struct Task {
     /// placeholders, and JSON says so (`"unreadable": true`, no `created_at`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unreadable: bool,
+    /// The tasks it waited or waits for (issue 24, `--after`), none for most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<String>,
 }
 
 /// The creation time of an unreadable task (`Task::unreadable`), which no real task has.
@@ -463,6 +524,8 @@ impl Task {
             w: Option<String>,
             #[serde(default)]
             ws: Option<String>,
+            #[serde(default)]
+            a: Vec<String>,
         }
         let s: Stored =
             serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
@@ -491,6 +554,7 @@ impl Task {
                 .and_then(|w| TraceContext::parse(&w, s.ws.as_deref()).ok()),
             group: s.g,
             unreadable: false,
+            parents: s.a,
         })
     }
 
@@ -511,6 +575,7 @@ impl Task {
             trace: None,
             group: None,
             unreadable: true,
+            parents: Vec::new(),
         }
     }
 }
@@ -552,6 +617,11 @@ struct InputLine {
     // Issue 23: its group.
     #[serde(default)]
     group: Option<String>,
+    // Issue 24: the tasks it waits for (ids, an array or "a,b") and what a failed one does.
+    #[serde(default)]
+    after: Option<Value>,
+    #[serde(default)]
+    on_parent_failure: Option<OnParentFailure>,
 }
 
 /// What a JSON value is, for an error: `the number 1`, `the string "a"`, `null`.
@@ -781,6 +851,32 @@ pub fn parse_input_line_full(
     if let Some(g) = &input.group {
         check_group(g)?;
     }
+    let after = match &input.after {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let list = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(a) if a.iter().all(Value::is_string) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => {
+                    return Err(format!(
+                        "\"after\" is {}; it must be an array of ids or a string \"id,id\"",
+                        json_kind(other)
+                    ))
+                }
+            };
+            Some(Box::new(After {
+                parents: parse_after(&list).map_err(|e| format!("\"after\" {e}"))?,
+                on_failure: input.on_parent_failure.unwrap_or_default(),
+            }))
+        }
+    };
+    if after.is_none() && input.on_parent_failure.is_some() {
+        return Err("a line has \"on_parent_failure\" without \"after\"".into());
+    }
     Ok(NewTask {
         id,
         kind: input.kind,
@@ -791,6 +887,7 @@ pub fn parse_input_line_full(
         named,
         trace,
         group: input.group,
+        after,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod ctl;
 pub mod dead;
 pub mod demo;
 pub mod events;
+pub mod flow;
 pub mod group;
 pub mod len;
 pub mod limit;

@@ -10,8 +10,8 @@ use crate::producer;
 use crate::queue::{KeptOutcome, Pushed, Queue, Waited};
 use crate::shutdown::Shutdown;
 use crate::task::{
-    check_group, check_id, check_type, parse_payload, setting_ms, Due, NewTask, Priority, Settings,
-    TraceContext, When,
+    check_group, check_id, check_type, parse_after, parse_payload, setting_ms, After, Due, NewTask,
+    Priority, Settings, TraceContext, When,
 };
 use anyhow::Result;
 use std::process::ExitCode;
@@ -214,11 +214,20 @@ fn push_one(
             first.named = true;
         }
     }
+    // Issue 24: the tasks it waits for.
+    let after = match &args.after {
+        Some(list) => Some(Box::new(After {
+            parents: parse_after(list).map_err(|e| UsageError(format!("--after {e}")))?,
+            on_failure: args.on_parent_failure.unwrap_or_default(),
+        })),
+        None => None,
+    };
     for t in &mut tasks {
         t.when = when;
         t.settings = settings;
         t.trace.clone_from(&cfg.trace);
         t.group.clone_from(&args.group);
+        t.after.clone_from(&after);
     }
     // Signals count from here: a --wait that is stopped says so (exit 130), the task queued.
     let sd = if args.wait {

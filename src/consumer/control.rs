@@ -593,7 +593,10 @@ fn parse(req: &Request) -> Result<Parsed, String> {
             if !t.when.is_now() {
                 return Err("a child is queued when its parent is done: no in, at or ttl".into());
             }
-            CtlOp::Spawn(t)
+            if t.after.is_some() {
+                return Err("a child is queued when its parent is done: no after".into());
+            }
+            CtlOp::Spawn(Box::new(t))
         }
         "extend" => {
             let d = duration(a.first())?;

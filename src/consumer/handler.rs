@@ -86,6 +86,8 @@ pub struct Run<'a> {
     /// Its secret for the control socket and its fencing token (issue 25), when the consumer
     /// serves one.
     pub control: Option<&'a (String, u64)>,
+    /// Flows (issue 24): the file of its parents' kept results (RPQ_PARENT_RESULTS).
+    pub parent_results: Option<&'a std::path::Path>,
 }
 
 /// The shell of `sh -c CMD`, by its path as system(3) has it: a lookup of `sh` along a long
@@ -95,11 +97,11 @@ const SHELL: &str = "/bin/sh";
 /// The variables a handler does not get: no way into Redis (neither rpq's URL nor its
 /// password), nor systemd's socket.
 fn hidden() -> Vec<&'static str> {
-    use crate::config::{CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV};
+    use crate::config::{CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV, PARENT_RESULTS_ENV};
     crate::config::CONNECTION_ENV
         .iter()
         .chain(crate::config::NOTIFY_ENV)
-        .chain(&[CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV])
+        .chain(&[CONTROL_ENV, CONTROL_KEY_ENV, FENCE_ENV, PARENT_RESULTS_ENV])
         .chain(TRACE_ENV)
         .copied()
         .collect()
@@ -170,6 +172,10 @@ impl Handler {
         }
         if let Some(g) = &task.group {
             vars.push(("RPQ_TASK_GROUP", g.as_str()));
+        }
+        let parents = r.parent_results.map(|p| p.to_string_lossy().into_owned());
+        if let Some(p) = &parents {
+            vars.push((crate::config::PARENT_RESULTS_ENV, p.as_str()));
         }
         if let Some(t) = &task.trace {
             vars.push(("TRACEPARENT", t.traceparent.as_str()));

@@ -564,6 +564,14 @@ impl<'a> Consumer<'a> {
         let producer_trace = self.tracer.as_ref().and_then(|t| t.starting(&mut c));
         let settings = c.task.settings;
         let control = self.control.as_ref().map(|ctl| (ctl.register(&c), c.fence));
+        // Flows (issue 24): a child's handler gets its parents' kept results.
+        let parent_results = if c.task.parents.is_empty() {
+            None
+        } else {
+            let parents = c.task.parents.clone();
+            let kept = retry(&mut self.q, self.sd, |q| q.parent_results(&parents))?;
+            Some(write_parent_results(&c.task.id, &kept)?)
+        };
         let run = Running {
             timeout: settings.exec_timeout().or(self.o.exec_timeout),
             capture: settings.keep_result().is_some(),
@@ -571,6 +579,7 @@ impl<'a> Consumer<'a> {
             claimed: c,
             producer_trace,
             control,
+            parent_results,
         };
         if let Some(done) = self.pool.start(run) {
             self.finish(done)?;
@@ -700,6 +709,9 @@ impl<'a> Consumer<'a> {
     /// A task's run ended: report it, and ack it, fail it or hand it back.
     fn finish(&mut self, done: Done) -> Result<()> {
         let Done { run, result } = done;
+        if let Some(p) = &run.parent_results {
+            let _ = std::fs::remove_file(p);
+        }
         // Issue 25: what its handler asked for through `rpq ctl`; its secret is refused now.
         let asked: Option<Entry> = run
             .control
@@ -1307,6 +1319,43 @@ fn hostname() -> String {
     } else {
         "host".to_string()
     }
+}
+
+/// Flows (issue 24): the kept results of a child's parents, one NDJSON line `{id, result}` each
+/// (`result` as `rpq result --json` gives it; absent for a parent whose result is not kept),
+/// in a file of the temporary directory only this user may read, for RPQ_PARENT_RESULTS.
+fn write_parent_results(
+    id: &str,
+    kept: &[(String, Option<crate::queue::Kept>)],
+) -> Result<std::path::PathBuf> {
+    use anyhow::Context;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = std::env::temp_dir().join(format!(
+        "rpq-parents-{}-{}-{}.ndjson",
+        std::process::id(),
+        crate::task::new_id(),
+        id.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(40)
+            .collect::<String>()
+    ));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("writing the parents' results to {}", path.display()))?;
+    for (parent, k) in kept {
+        let mut line = serde_json::json!({ "id": parent });
+        if let Some(k) = k {
+            if let Some(r) = serde_json::to_value(k)?.get("result") {
+                line["result"] = r.clone();
+            }
+        }
+        writeln!(f, "{line}")?;
+    }
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -62,6 +62,9 @@ pub struct Running {
     /// The producer's trace context, while the task carries its attempt's span instead
     /// (issue 26: `traced.rs`).
     pub producer_trace: Option<crate::trace::TraceContext>,
+    /// Flows (issue 24): the private file of its parents' kept results, for an `--exec`
+    /// handler's RPQ_PARENT_RESULTS; removed when the run ends.
+    pub parent_results: Option<std::path::PathBuf>,
 }
 
 impl Running {
@@ -81,6 +84,7 @@ struct Job {
     timeout: Option<Duration>,
     capture: bool,
     control: Option<(String, u64)>,
+    parent_results: Option<std::path::PathBuf>,
 }
 
 /// A task's run that ended, and how.
@@ -347,6 +351,7 @@ impl Pool {
                     timeout: run.timeout,
                     capture: run.capture,
                     control: run.control.clone(),
+                    parent_results: run.parent_results.clone(),
                 };
                 w.running = Some(run);
                 // The thread is gone only if it panicked; the task is then never reported,
@@ -681,6 +686,7 @@ impl BatchSlot {
                                 out: &out,
                                 group: Some(&g),
                                 control: key.as_ref(),
+                                parent_results: None,
                             },
                         )
                         .unwrap_or_else(|e| {
@@ -739,6 +745,7 @@ impl Worker {
                                 out: &out,
                                 group: Some(&g),
                                 control: job.control.as_ref(),
+                                parent_results: job.parent_results.as_deref(),
                             },
                         )
                         .unwrap_or_else(|e| HandlerResult::Failed(format!("{e:#}")));

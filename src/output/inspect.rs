@@ -95,6 +95,16 @@ impl Output {
         if let Some(e) = &t.error {
             s += &format!("  - Last error: {}\n", escape(e));
         }
+        // Flows (issue 24).
+        for (label, ids) in [
+            ("Parents", &t.task.parents),
+            ("Waits for", &t.flow.waits_for),
+            ("Dependents", &t.flow.dependents),
+        ] {
+            if !ids.is_empty() {
+                s += &format!("  - {label}: {}\n", ids.join(", "));
+            }
+        }
         s += &ctl_lines(&t.ctl);
         s.push('\n');
         self.block(&s)

@@ -8,6 +8,7 @@
 
 pub mod bench;
 mod controls;
+mod flow;
 mod inspect;
 mod migrate;
 mod progress;

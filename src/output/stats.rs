@@ -108,6 +108,10 @@ impl Output {
             "  scheduled    {:>9}\n  in flight    {:>9}\n  retrying     {:>9}\n  dead         {:>9}\n",
             s.scheduled, s.in_flight, s.retrying, s.dead
         );
+        // Flows (issue 24): only on a queue that has blocked tasks.
+        if s.blocked > 0 {
+            t += &format!("  blocked      {:>9}\n", s.blocked);
+        }
         if let Some(ms) = s.oldest_waiting_ms {
             t += &format!(
                 "  oldest waiting {:>7}\n",
@@ -239,6 +243,7 @@ mod tests {
             retrying: 0,
             dead: 2,
             scheduled: 4,
+            blocked: 0,
             pushed: 12,
             done: 4,
             failed: 3,

@@ -178,6 +178,7 @@ mod tests {
 
     fn task(id: &str, due: Due) -> NewTask {
         NewTask {
+            after: None,
             id: id.to_string(),
             kind: "t".into(),
             priority: Priority::MEDIUM,
@@ -214,6 +215,13 @@ mod tests {
         q.claim(&opts, NO_ACKS).unwrap();
         q.push(&[task("waiting", Due::Now), task("scheduled", day)])
             .unwrap();
+        // issue 24: a task that waits for the waiting one.
+        let mut blocked = task("blocked", Due::Now);
+        blocked.after = Some(Box::new(crate::task::After {
+            parents: vec!["waiting".into()],
+            ..Default::default()
+        }));
+        q.push(&[blocked]).unwrap();
         let l = q.lengths().unwrap();
         for d in &STATES {
             assert_eq!(l.of_state(d.state), 1, "{}", d.name);
@@ -223,6 +231,7 @@ mod tests {
         assert_eq!(c.removed, STATES.len() as u64);
         let cleared = [c.waiting, c.scheduled, c.in_flight, c.retrying, c.dead];
         assert_eq!(cleared, [1; 5]);
+        assert_eq!(c.removed, 6, "the blocked one too");
         // In flight stays until its holder learns it was cancelled.
         let l = q.lengths().unwrap();
         assert_eq!(l.tasks(), l.in_flight);

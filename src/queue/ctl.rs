@@ -41,7 +41,7 @@ pub enum CtlOp {
     Set(String, Vec<u8>),
     Get(String),
     Once(String),
-    Spawn(NewTask),
+    Spawn(Box<NewTask>),
 }
 
 /// What ctl_op.lua answered; its codes are `CTL_*` in ctl_lease.lua.

@@ -103,6 +103,7 @@ impl Queue {
         for f in found.iter_mut().flatten() {
             if let Found::Task(t) = f {
                 self.fill_ctl(t, log)?;
+                self.fill_flow(t)?;
             }
         }
         Ok(found)

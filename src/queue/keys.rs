@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 25] = [
+pub const LAYOUT: [KeyDef; 29] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -172,7 +172,37 @@ pub const LAYOUT: [KeyDef; 25] = [
         kind: "zset",
         holds: "id -> pending score, waiting tasks of the type limited in line 8",
     },
+    // Flows (issue 24: tasks that wait for other tasks), after the keys of controls: sent to
+    // the scripts that are given every key; push and the claims of a queue without flows never
+    // name them (docs/flows.md).
+    KeyDef {
+        lua: "K_BLOCKED",
+        suffix: "blocked",
+        kind: "zset",
+        holds: "id -> the pending score it waits at once its parents are done",
+    },
+    KeyDef {
+        lua: "K_WAITS",
+        suffix: "waits",
+        kind: "hash",
+        holds: "child\\tparent -> 1 for each parent a blocked task waits for; child -> how many",
+    },
+    KeyDef {
+        lua: "K_KIDS",
+        suffix: "kids",
+        kind: "hash",
+        holds: "parent id -> its blocked children, tab-joined",
+    },
+    KeyDef {
+        lua: "K_FINISHED_AT",
+        suffix: "finished",
+        kind: "zset",
+        holds: "id -> finished ms, tasks done on a shard with flows, for the window",
+    },
 ];
+
+/// Where the keys of flows begin in `LAYOUT` (issue 24): the keys of controls end there.
+pub const FLOW_KEYS: usize = 25;
 
 /// A key's place in `LAYOUT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +227,11 @@ pub enum Key {
     Held,
     /// The first of the `LIMITED_LINES` lines of limited types (`Keys::limited`).
     Limited1,
+    /// Flows (issue 24), after the lines of limited types.
+    Blocked = FLOW_KEYS,
+    Waits,
+    Kids,
+    Finished,
 }
 
 /// The first rows of `LAYOUT`, all that a push needs, and a claim while its queue has no
@@ -611,7 +646,12 @@ mod tests {
         let src = include_str!("lua/common.lua");
         // controls (issue 13): the keys of controls are named in controls.lua, the prelude of
         // the scripts that act on them; the header of common.lua lists them with the others.
-        let names = [src, include_str!("lua/controls.lua")].concat();
+        let names = [
+            src,
+            include_str!("lua/controls.lua"),
+            include_str!("lua/flows.lua"),
+        ]
+        .concat();
         let mut named: Vec<(usize, String)> = Vec::new();
         for line in names.lines().filter(|l| l.starts_with("local K_")) {
             let (names, values) = line
@@ -654,7 +694,7 @@ mod tests {
                 format!("K_LIMITED{n}")
             );
         }
-        assert_eq!(Key::Limited1 as usize + LIMITED_LINES, LAYOUT.len());
+        assert_eq!(Key::Limited1 as usize + LIMITED_LINES, FLOW_KEYS);
         let src = include_str!("lua/controls.lua");
         let names: Vec<String> = (1..=LIMITED_LINES)
             .map(|n| format!("K_LIMITED{n}"))
@@ -678,7 +718,9 @@ mod tests {
         let claim = include_str!("lua/claim.lua");
         assert!(claim.contains("if ctl_flag == 1 and not ctl then"));
         let controls = include_str!("lua/controls.lua");
-        assert!(controls.contains(&format!(", KEYS[{}]\n", LAYOUT.len())));
+        assert!(controls.contains(&format!(", KEYS[{FLOW_KEYS}]\n")));
+        let flows = include_str!("lua/flows.lua");
+        assert!(flows.contains(&format!(", KEYS[{}]\n", LAYOUT.len())));
         assert!(controls.contains(&format!("assert(K_LIMITED{LIMITED_LINES},")));
         // Keys after the layout's (result keys) are numbered from these in the scripts.
         let common = include_str!("lua/common.lua");
@@ -772,6 +814,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// groups.lua finds its keys after the fast claim's, the core ones or every key: a layout
+    /// that grows must move its default with it.
+    #[test]
+    fn groups_lua_knows_where_every_key_ends() {
+        let src = include_str!("lua/groups.lua");
+        assert!(src.contains(&format!("local G_BASE = {}\n", LAYOUT.len())));
+        assert!(src.contains(&format!("{{ {FAST_KEYS}, {CORE_KEYS} }}")));
     }
 
     #[test]

@@ -193,6 +193,8 @@ impl Migrated {
             State::InFlight => &mut self.in_flight,
             State::Retrying => &mut self.retrying,
             State::Dead => &mut self.dead,
+            // Layout 1 had no flows (issue 24): nothing is blocked there.
+            State::Blocked => &mut self.waiting,
         } += n;
     }
 }

@@ -26,6 +26,8 @@ pub mod ctl_bounds {
     };
 }
 mod dead;
+mod flows;
+pub use flows::UnknownParent;
 pub mod events;
 mod groups;
 pub use groups::GroupInfo;
@@ -103,6 +105,9 @@ pub struct Queue {
     /// groups (issue 23): a shard of this queue has groups, so its push and claim go with
     /// groups.lua and its keys (`Queue::invoke_with`); set by a grouped push or a refusal.
     grouped: bool,
+    /// Whether a claim found that the queue has flows (issue 24): its claims then go with
+    /// flows.lua and every key (`invoke`), as those of a queue with controls.
+    flows: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -192,6 +197,7 @@ impl Queue {
             controlled: false,
             events: false,
             grouped: false,
+            flows: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
@@ -358,6 +364,7 @@ impl Queue {
         }
         self.grouped |= grouped;
         self.pin()?;
+        self.check_flows(tasks)?;
         let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];
         let mut confirmed = vec![false; tasks.len()];
@@ -395,6 +402,9 @@ impl Queue {
         shard: usize,
         tasks: &[&NewTask],
     ) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
+        if tasks.iter().any(|t| t.after.is_some()) {
+            return self.push_flow(shard, tasks);
+        }
         // Five fields a task when any has a time (push.lua), three otherwise.
         let timed = tasks.iter().any(|t| !t.when.is_now());
         let fields = if timed { 5 } else { 3 };
@@ -718,6 +728,7 @@ mod tests {
 
     fn task(id: &str) -> NewTask {
         NewTask {
+            after: None,
             id: id.to_string(),
             kind: "t".into(),
             priority: Priority::MEDIUM,

@@ -200,16 +200,42 @@ fn names(code: &str) -> Vec<&str> {
     out
 }
 
+// flows (issue 24): a script that may finish a task, or push one with parents, also carries
+// lua/flows.lua after controls.lua (every key, as they).
+macro_rules! script_with_flows {
+    ($file:literal) => {
+        LazyLock::new(|| {
+            Lua::new(
+                $file,
+                &[
+                    include_str!("lua/common.lua"),
+                    include_str!("lua/events.lua"),
+                    include_str!("lua/controls.lua"),
+                    include_str!("lua/flows.lua"),
+                    include_str!(concat!("lua/", $file)),
+                ],
+            )
+        })
+    };
+}
+
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
 // groups (issue 23): the push and the claims of a shard with groups also carry lua/groups.lua
-// (after controls.lua, when both), and are sent its three keys after the layout's.
-fn grouped(name: &'static str, controls: bool, body: &str) -> Lua {
+// (after controls.lua and flows.lua, when with every key), and are sent its three keys after
+// the layout's.
+fn grouped(name: &'static str, every_key: bool, body: &str) -> Lua {
+    grouped_with(name, every_key, every_key, body)
+}
+fn grouped_with(name: &'static str, controls: bool, flows: bool, body: &str) -> Lua {
     let mut parts = vec![
         include_str!("lua/common.lua"),
         include_str!("lua/events.lua"),
     ];
     if controls {
         parts.push(include_str!("lua/controls.lua"));
+    }
+    if flows {
+        parts.push(include_str!("lua/flows.lua"));
     }
     parts.push(include_str!("lua/groups.lua"));
     parts.push(body);
@@ -221,33 +247,53 @@ pub static CLAIM_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("claim.lua", false, include_str!("lua/claim.lua")));
 pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("claim.lua", true, include_str!("lua/claim.lua")));
+/// A shard with groups and flows and no controls: as `CLAIM_FLOWS`, with groups.lua (a claim
+/// with controls.lua answers as one of a queue with controls, which this process does not know).
+pub static CLAIM_FLOWS_GROUPED: LazyLock<Lua> =
+    LazyLock::new(|| grouped_with("claim.lua", false, true, include_str!("lua/claim.lua")));
 pub static CLAIM_FAST_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("claim_fast.lua", false, include_str!("lua/claim_fast.lua")));
 pub static RELEASE_GROUPED: LazyLock<Lua> =
     LazyLock::new(|| grouped("release.lua", true, include_str!("lua/release.lua")));
+/// A push of tasks with parents (`produce --after`, issue 24).
+pub static FLOW_PUSH: LazyLock<Lua> = script_with_flows!("flow_push.lua");
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
-pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_controls!("claim.lua");
+/// Controls and flows (issue 24) both: `Queue::invoke` sends it, with every key.
+pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_flows!("claim.lua");
+/// The claim of a queue with flows and no controls: flows.lua without controls.lua (whose
+/// helpers a claim that carries it builds on every call), with every key.
+pub static CLAIM_FLOWS: LazyLock<Lua> = LazyLock::new(|| {
+    Lua::new(
+        "claim.lua",
+        &[
+            include_str!("lua/common.lua"),
+            include_str!("lua/events.lua"),
+            include_str!("lua/flows.lua"),
+            include_str!("lua/claim.lua"),
+        ],
+    )
+});
 /// The claim's common case in fewer calls (issue 15); it refuses (RPQFULL) whenever claim.lua
 /// has more to do, and `Queue::invoke` sends claim.lua then.
 pub static CLAIM_FAST: LazyLock<Lua> = script!("claim_fast.lua");
 pub static EXTEND: LazyLock<Lua> = script_with_controls!("extend.lua");
-pub static ACK: LazyLock<Lua> = script_with_controls!("ack.lua");
-pub static FAIL: LazyLock<Lua> = script_with_controls!("fail.lua");
+pub static ACK: LazyLock<Lua> = script_with_flows!("ack.lua");
+pub static FAIL: LazyLock<Lua> = script_with_flows!("fail.lua");
 pub static RELEASE: LazyLock<Lua> = script_with_controls!("release.lua");
 pub static PEEK: LazyLock<Lua> = script_with_controls!("peek.lua");
-pub static CLEAR: LazyLock<Lua> = script_with_controls!("clear.lua");
+pub static CLEAR: LazyLock<Lua> = script_with_flows!("clear.lua");
 pub static DEAD: LazyLock<Lua> = script!("dead.lua");
 pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
 pub static AGING: LazyLock<Lua> = script!("aging.lua");
 pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
 pub static FIRE: LazyLock<Lua> = script!("fire.lua");
 pub static INSPECT: LazyLock<Lua> = script_with_controls!("inspect.lua");
-pub static CANCEL: LazyLock<Lua> = script_with_controls!("cancel.lua");
+pub static CANCEL: LazyLock<Lua> = script_with_flows!("cancel.lua");
 pub static MOVE: LazyLock<Lua> = script_with_controls!("move.lua");
 pub static CONTROL: LazyLock<Lua> = script_with_controls!("control.lua");
 // An ack that keeps results frees a task's slot as ack.lua does.
-pub static KEEP: LazyLock<Lua> = script_with_controls!("keep.lua");
+pub static KEEP: LazyLock<Lua> = script_with_flows!("keep.lua");
 // Kept results go by a time of their own, not a TTL (issue 19).
 pub static UNKEEP: LazyLock<Lua> = script!("unkeep.lua");
 pub static RESULTS: LazyLock<Lua> = script!("results.lua");
@@ -260,6 +306,7 @@ fn ctl_script(name: &'static str, body: &str) -> Lua {
         include_str!("lua/common.lua"),
         include_str!("lua/events.lua"),
         include_str!("lua/controls.lua"),
+        include_str!("lua/flows.lua"),
         include_str!("lua/ctl_lease.lua"),
         body,
     ];
@@ -285,20 +332,22 @@ fn emits(script: &Lua) -> bool {
 }
 
 /// The scripts that write events and read the checks to know whether events are on: rare calls
-/// (a failure, `cancel`, `move`, a control, a release) by processes that may have been running
+/// (a failure, `cancel`, `move`, a control, a release, a push with parents) by processes that may have been running
 /// since before `rpq events --enable`, given the stream always; they write only while the
 /// checks say events are on (one HGET, paid only by these).
 fn always_emits(script: &Lua) -> bool {
     matches!(
         script.name,
-        "fail" | "release" | "cancel" | "move" | "control" | "dead"
+        "fail" | "release" | "cancel" | "move" | "control" | "dead" | "flow_push"
     )
 }
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 31] = [
+static ALL: [&LazyLock<Lua>; 34] = [
     &PUSH,
+    &CLAIM_FLOWS_GROUPED,
+    &FLOW_PUSH,
     &CLAIM_FAST_GROUPED,
     &RELEASE_GROUPED,
     &PUSH_GROUPED,
@@ -307,6 +356,7 @@ static ALL: [&LazyLock<Lua>; 31] = [
     &CLAIM,
     &CLAIM_FAST,
     &CLAIM_CONTROLLED,
+    &CLAIM_FLOWS,
     &EXTEND,
     &ACK,
     &FAIL,
@@ -487,6 +537,10 @@ pub const ERR_CONTROLS: &str = "RPQCONTROLS";
 pub const ERR_EVENTS: &str = "RPQEVENTS";
 /// The push or claim of a shard with groups refused: send the one with groups.lua.
 pub const ERR_GROUPS: &str = "RPQGROUPS";
+/// And with this when the queue has flows (issue 24): the same, with flows.lua.
+pub const ERR_FLOWS: &str = "RPQFLOWS";
+/// A push names a parent the queue does not know (flow_push.lua), before it changes anything.
+pub const ERR_UNKNOWN_PARENT: &str = "RPQUNKNOWN";
 
 /// Every value Lua and Rust share, by its Lua name (a `local NAME = value` line of common.lua)
 /// and its Lua text, for the test that holds common.lua to them. A new shared value is a row.
@@ -506,6 +560,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("ERR_CONTROLS", format!("'{ERR_CONTROLS}'")),
         ("ERR_EVENTS", format!("'{ERR_EVENTS}'")),
         ("ERR_GROUPS", format!("'{ERR_GROUPS}'")),
+        ("ERR_FLOWS", format!("'{ERR_FLOWS}'")),
         ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out
@@ -593,7 +648,7 @@ impl FailCode {
 
 /// The script with groups.lua that does what `script` does (itself for one), if any.
 fn with_groups(script: &Lua) -> Option<&'static Lua> {
-    let pairs: [(&Lua, &'static Lua); 10] = [
+    let pairs: [(&Lua, &'static Lua); 12] = [
         (&*CLAIM_FAST, &*CLAIM_FAST_GROUPED),
         (&*CLAIM_FAST_GROUPED, &*CLAIM_FAST_GROUPED),
         (&*RELEASE, &*RELEASE_GROUPED),
@@ -604,6 +659,8 @@ fn with_groups(script: &Lua) -> Option<&'static Lua> {
         (&*PUSH_GROUPED, &*PUSH_GROUPED),
         (&*CLAIM_GROUPED, &*CLAIM_GROUPED),
         (&*CLAIM_CONTROLLED_GROUPED, &*CLAIM_CONTROLLED_GROUPED),
+        (&*CLAIM_FLOWS, &*CLAIM_FLOWS_GROUPED),
+        (&*CLAIM_FLOWS_GROUPED, &*CLAIM_FLOWS_GROUPED),
     ];
     pairs
         .into_iter()
@@ -647,18 +704,19 @@ impl Queue {
         // scripts with groups.lua, with its keys.
         let fast = std::ptr::eq(script, &*CLAIM_FAST);
         let claim = fast || std::ptr::eq(script, &*CLAIM);
-        let mut script: &Lua = if claim && self.controlled {
-            &CLAIM_CONTROLLED
+        // flows (issue 24): a claim of a queue with flows goes as a script that carries
+        // flows.lua, with every key (claim.lua with flows.lua, or with controls too).
+        let mut script: &Lua = if claim {
+            self.full_claim(if fast { &CLAIM_FAST } else { &CLAIM })
+        } else if self.grouped {
+            with_groups(script).unwrap_or(script)
         } else {
             script
         };
-        if self.grouped {
-            script = with_groups(script).unwrap_or(script);
-        }
         let mut reply = self.call(shard, script, extra, args);
         // Each refusal comes before the script changed anything, and each sets what the next
         // call needs: at most one of each.
-        for _ in 0..4 {
+        for _ in 0..5 {
             let code = match &reply {
                 Err(e) => e.code().map(str::to_string),
                 Ok(_) => None,
@@ -669,20 +727,27 @@ impl Queue {
                     if std::ptr::eq(script, &*CLAIM_FAST)
                         || std::ptr::eq(script, &*CLAIM_FAST_GROUPED) =>
                 {
-                    script = if self.grouped { &CLAIM_GROUPED } else { &CLAIM };
+                    script = self.full_claim(&CLAIM);
                 }
                 Some(ERR_CONTROLS) if claim && !self.controlled => {
                     self.controlled = true;
-                    script = if self.grouped {
-                        &CLAIM_CONTROLLED_GROUPED
-                    } else {
-                        &CLAIM_CONTROLLED
-                    };
+                    script = self.full_claim(&CLAIM);
+                }
+                Some(ERR_FLOWS) if claim && !self.flows => {
+                    self.flows = true;
+                    script = self.full_claim(&CLAIM);
                 }
                 Some(ERR_EVENTS) if !self.events => self.events = true,
-                Some(ERR_GROUPS) if !self.grouped && with_groups(script).is_some() => {
+                Some(ERR_GROUPS) if !self.grouped => {
                     self.grouped = true;
-                    script = with_groups(script).unwrap_or(script);
+                    script = if claim {
+                        self.full_claim(&CLAIM)
+                    } else {
+                        match with_groups(script) {
+                            Some(g) => g,
+                            None => break,
+                        }
+                    };
                 }
                 _ => break,
             }
@@ -699,6 +764,21 @@ impl Queue {
                 },
             )
             .with_context(|| format!("{what} on queue '{}'", self.name))
+    }
+
+    /// The claim for what this process knows of the queue: `asked` (the fast or the plain
+    /// claim) while it knows of nothing more; else the script that carries what it has
+    /// (controls.lua, flows.lua, groups.lua). A shard with groups and controls or flows goes as
+    /// the grouped claim with controls, which carries flows.lua too, with every key.
+    fn full_claim(&self, asked: &'static Lua) -> &'static Lua {
+        match (self.grouped, self.controlled || self.flows) {
+            (true, true) if self.controlled => &CLAIM_CONTROLLED_GROUPED,
+            (true, true) => &CLAIM_FLOWS_GROUPED,
+            (true, false) => with_groups(asked).unwrap_or(&CLAIM_GROUPED),
+            (false, _) if self.controlled => &CLAIM_CONTROLLED,
+            (false, _) if self.flows => &CLAIM_FLOWS,
+            (false, _) => asked,
+        }
     }
 
     /// One script call: EVALSHA, then EVAL with the source on NOSCRIPT; with the keys the fast

@@ -348,6 +348,7 @@ impl TaskInfo {
             died_at: if state == State::Dead { at } else { None },
             error,
             ctl: Default::default(),
+            flow: Default::default(),
         }
     }
 }
@@ -365,6 +366,7 @@ mod tests {
 
     fn task(id: &str) -> NewTask {
         NewTask {
+            after: None,
             id: id.to_string(),
             kind: "t".into(),
             priority: Priority::HIGH,

@@ -248,6 +248,8 @@ pub struct Lengths {
     pub dead: u64,
     /// Pushed for later, not due yet (not counted as waiting).
     pub scheduled: u64,
+    /// Waiting for other tasks to be done (issue 24; not counted as waiting).
+    pub blocked: u64,
 }
 
 impl Lengths {
@@ -260,6 +262,7 @@ impl Lengths {
             State::InFlight => self.in_flight,
             State::Retrying => self.retrying,
             State::Dead => self.dead,
+            State::Blocked => self.blocked,
         }
     }
 
@@ -270,6 +273,7 @@ impl Lengths {
             State::InFlight => &mut self.in_flight,
             State::Retrying => &mut self.retrying,
             State::Dead => &mut self.dead,
+            State::Blocked => &mut self.blocked,
         }
     }
 
@@ -435,6 +439,7 @@ pub struct Stats {
     pub retrying: u64,
     pub dead: u64,
     pub scheduled: u64,
+    pub blocked: u64,
     pub pushed: u64,
     pub done: u64,
     pub failed: u64,
@@ -492,6 +497,7 @@ impl Stats {
             State::InFlight => self.in_flight,
             State::Retrying => self.retrying,
             State::Dead => self.dead,
+            State::Blocked => self.blocked,
         }
     }
 
@@ -519,6 +525,7 @@ impl Stats {
             retrying: l.retrying,
             dead: l.dead,
             scheduled: l.scheduled,
+            blocked: l.blocked,
             pushed: c.pushed,
             done: c.done,
             failed: c.failed,
@@ -562,6 +569,7 @@ pub enum State {
     InFlight,
     Retrying,
     Dead,
+    Blocked,
 }
 
 /// A state, the sorted set that holds its tasks, and what that set's score is: the order `list`
@@ -589,7 +597,7 @@ pub struct StateDef {
 /// row. Written out by hand still: `Cleared` and `Removed`, the printing of counts (`output/`,
 /// `bench.rs`), a colour and a series of the page's charts if it is to be drawn, and move.lua
 /// if it can be moved.
-pub const STATES: [StateDef; 5] = [
+pub const STATES: [StateDef; 6] = [
     StateDef {
         state: State::Waiting,
         name: "waiting",
@@ -629,6 +637,14 @@ pub const STATES: [StateDef; 5] = [
         key: Key::Dead,
         order: "time of death, the oldest first",
         about: "Tasks in the dead-letter set",
+    },
+    StateDef {
+        state: State::Blocked,
+        name: "blocked",
+        field: "blocked",
+        key: Key::Blocked,
+        order: "claim order once released: priority, then arrival",
+        about: "Tasks waiting for other tasks to be done (--after)",
     },
 ];
 
@@ -693,6 +709,21 @@ pub struct TaskInfo {
     /// each field only when there is something (`Queue::show_detailed`, in-flight `list`).
     #[serde(flatten)]
     pub ctl: Box<super::CtlInfo>,
+    /// Flows (issue 24): its dependents, and the parents it still waits for (`show`).
+    #[serde(flatten)]
+    pub flow: FlowInfo,
+}
+
+/// What `show` says of a task's place in a flow (issue 24); its parents are in the task.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FlowInfo {
+    /// The blocked tasks that wait for it (not `children`: those are what its handler
+    /// staged through `rpq ctl`, issue 25).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependents: Vec<String>,
+    /// Of its parents, those not done yet (a blocked task).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waits_for: Vec<String>,
 }
 
 /// Optional RFC 3339 times (serialized only when present).

@@ -238,6 +238,7 @@ mod tests {
             retrying: 0,
             dead: 0,
             scheduled: 0,
+            blocked: 0,
             pushed: 0,
             done,
             failed: 0,

@@ -141,7 +141,7 @@ fn len_counts_by_priority_and_state() {
     let v = &json_lines(rpq(&r).args(["len", "--json"]))[0];
     assert_eq!(
         v,
-        &json!({"waiting": 5, "high": 1, "medium": 1, "low": 3, "in_flight": 0, "retrying": 0, "dead": 0, "scheduled": 0})
+        &json!({"waiting": 5, "high": 1, "medium": 1, "low": 3, "in_flight": 0, "retrying": 0, "dead": 0, "scheduled": 0, "blocked": 0})
     );
     // One priority in JSON is that priority's count, not the breakdown.
     let v = &json_lines(rpq(&r).args(["len", "--priority", "high", "--json"]))[0];

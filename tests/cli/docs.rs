@@ -309,6 +309,7 @@ const FILES: &[&str] = &[
     "docs/contributing.md",
     "docs/controls.md",
     "docs/events.md",
+    "docs/flows.md",
     "docs/groups-and-flows.md",
     "docs/groups.md",
     "docs/guarantees.md",
@@ -363,6 +364,7 @@ doc_tests! {
     docs_contributing => "docs/contributing.md",
     docs_controls => "docs/controls.md",
     docs_events => "docs/events.md",
+    docs_flows => "docs/flows.md",
     docs_groups_and_flows => "docs/groups-and-flows.md",
     docs_groups => "docs/groups.md",
     docs_guarantees => "docs/guarantees.md",
@@ -418,7 +420,7 @@ fn the_runner_fails_a_broken_example() {
 /// not rpq's output is parsed only.
 #[test]
 fn a_json_example_is_held_to_the_schema() {
-    let len = r#"{"waiting":3,"high":1,"medium":1,"low":1,"in_flight":0,"retrying":0,"dead":0,"scheduled":0}"#;
+    let len = r#"{"waiting":3,"high":1,"medium":1,"low":1,"in_flight":0,"retrying":0,"dead":0,"scheduled":0,"blocked":0}"#;
     assert_eq!(check_json_block("x", len), Ok(1));
     let old = len.replace(r#""waiting":3"#, r#""waiting":{"total":3}"#);
     let e = check_json_block("docs/x.md:7", &old).unwrap_err();

@@ -628,3 +628,45 @@ fn events_switched_off_are_not_written_by_a_consumer_that_saw_them_on() {
     consumer.signal(libc::SIGTERM);
     consumer.end(Duration::from_secs(30));
 }
+
+/// Controls write their events too: a pause and its end, limits on every task and on a type
+/// (one with a quote in its name, which the event carries decoded), and a limit taken off.
+#[test]
+fn pauses_and_limits_are_events_with_their_type() {
+    let r = redis();
+    push_one(&r, "t", "x1");
+    enable(&r);
+    for args in [
+        &["pause", "--priority", "1"][..],
+        &["resume", "--priority", "1"],
+        &["limit", "--max-in-flight", "3"],
+        &["limit", "--type", "z\"z", "--max-in-flight", "1"],
+        &["limit", "--type", "z\"z", "--off"],
+    ] {
+        rpq(&r).args(args).assert().success();
+    }
+    let events = json_lines(rpq(&r).args(["events", "--json"]));
+    let said: Vec<(String, Value, Value)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["event"].as_str().unwrap().to_string(),
+                e["type"].clone(),
+                e["priority"].clone(),
+            )
+        })
+        .collect();
+    let none = Value::Null;
+    assert_eq!(
+        said,
+        [
+            ("paused".to_string(), none.clone(), Value::from(1)),
+            ("resumed".to_string(), none.clone(), Value::from(1)),
+            ("limit".to_string(), none.clone(), none.clone()),
+            ("limit".to_string(), Value::from("z\"z"), none.clone()),
+            ("limit".to_string(), Value::from("z\"z"), none.clone()),
+        ],
+        "{events:?}"
+    );
+    assert_eq!(events[4]["error"], "off");
+}

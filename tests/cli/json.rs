@@ -77,6 +77,7 @@ struct Len {
     retrying: u64,
     dead: u64,
     scheduled: u64,
+    blocked: u64,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -111,6 +112,7 @@ struct Stats {
     retrying: u64,
     dead: u64,
     scheduled: u64,
+    blocked: u64,
     pushed: u64,
     done: u64,
     failed: u64,
@@ -347,7 +349,8 @@ fn every_command_prints_the_documented_fields() {
             in_flight: 0,
             retrying: 0,
             dead: 0,
-            scheduled: 0
+            scheduled: 0,
+            blocked: 0
         }]
     );
 
@@ -495,6 +498,7 @@ fn every_command_prints_the_documented_fields() {
         ),
         (0, 0, 1, 3, 2, 2, 0, 0, None)
     );
+    assert_eq!(s.blocked, 0);
     assert_eq!(s.last_minute, LastMinute { done: 2, failed: 2 });
     assert_eq!(s.oldest_waiting_ms, None);
     assert_eq!(
@@ -663,6 +667,7 @@ struct QueueLine {
     retrying: u64,
     dead: u64,
     scheduled: u64,
+    blocked: u64,
     paused: Vec<PausedLine>,
 }
 
@@ -785,6 +790,7 @@ fn inspecting_commands_print_the_documented_fields() {
             retrying: 1,
             dead: 1,
             scheduled: 1,
+            blocked: 0,
             paused: vec![],
         }]
     );

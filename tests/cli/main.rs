@@ -21,6 +21,7 @@ mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod events; // lifecycle events: read, followed and resumed from an id; webhooks delivered signed, after 500s and a kill -9
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
+mod flows; // tasks that wait for other tasks: --after, blocked, the release once through kill -9 and a frozen consumer
 mod groups; // produce --group: fair turns between groups, weights, priority first, nothing left behind
 mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clear` cancels, `clear --all`
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight

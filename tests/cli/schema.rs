@@ -211,7 +211,7 @@ fn the_schema_gives_each_field_one_shape() {
     // The checker is not lax: a wrong shape, an unknown field and a bad time are caught.
     let mut errs = Vec::new();
     let bad = json!({"waiting": {"total": 1}, "x": 1, "high": 0, "medium": 0, "low": 0,
-        "in_flight": 0, "retrying": 0, "dead": 0, "scheduled": 0});
+        "in_flight": 0, "retrying": 0, "dead": 0, "scheduled": 0, "blocked": 0});
     check(&root, &root["$defs"]["len"], &bad, "len", &mut errs);
     assert_eq!(errs.len(), 2, "{errs:?}");
     let mut errs = Vec::new();

@@ -37,8 +37,16 @@ for i = m + 2, #ARGV do
         if ev then
           ev.write('cancelled', id)
         end
+        -- flows (issue 24): a blocked task waits no more, and its own children learn of it.
+        local f = flows()
+        if f and set == K_BLOCKED then
+          f.forget_waits(id)
+        end
         redis.call('ZREM', set, id)
         forget(id)
+        if f then
+          f.failed(id)
+        end
       end
       break
     end

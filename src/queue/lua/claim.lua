@@ -48,6 +48,15 @@ end
 if grouped then
   grp().on = true
 end
+-- flows (issue 24): likewise, a shard with flows is claimed with flows.lua and every key.
+if flags == '' or not string.find(flags, 'f', 1, true) then
+  flows = nil
+elseif not flows then
+  return redis.error_reply(ERR_FLOWS .. ' the queue has flows: claim with every key')
+else
+  flows(flags).dead_cap = dead_cap
+  flows().prune()
+end
 -- The checks field is written back only when one of the two times moved.
 local checks_moved = false
 

@@ -37,6 +37,10 @@ end
 if ev then
   ev.on = events_on
 end
+-- flows (issue 24): an ack may release children (flows.lua), which claim.lua does.
+if flags ~= '' and string.find(flags, 'f', 1, true) then
+  return full('flows')
+end
 local n_want = tonumber(want)
 if n_want < 1 or n_want > 1000 or #ARGV > 2008 then
   return full('no task, or more than 1,000 at once')

@@ -46,7 +46,8 @@ for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, -1)) do
   end
 end
 -- UNLINK frees large sets in the background instead of blocking the server.
-for _, k in ipairs({ K_TASKS, K_STATE, K_DEADINFO, K_WAKE, K_EXPIRES, K_HELD }) do
+-- flows (issue 24): with the blocked tasks (a state) go their waits and their parents' lists.
+for _, k in ipairs({ K_TASKS, K_STATE, K_DEADINFO, K_WAKE, K_EXPIRES, K_HELD, K_WAITS, K_KIDS }) do
   sets[#sets + 1] = k
 end
 for _, k in ipairs(LIMITED) do

@@ -37,6 +37,11 @@
 -- KEYS[23] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
 -- KEYS[24] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
 -- KEYS[25] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
+-- KEYS[26] blocked zset: child id -> the pending score it waits at once released (flows.lua)
+-- KEYS[27] waits hash: "child\tparent" -> 1 for each parent a blocked child waits for; child ->
+--   how many (flows.lua)
+-- KEYS[28] kids hash: parent id -> its children that wait for it, tab-joined (flows.lua)
+-- KEYS[29] finished zset: id -> finished ms, tasks done on a shard with flows (flows.lua)
 -- After all of them (a script's own keys too), while the queue's events are on, the scripts that
 -- write events get the shard's stream, last (events.lua: K_EVENTS, and N_KEYS the keys before it).
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
@@ -87,6 +92,7 @@ local ERR_EVENTS = 'RPQEVENTS'
 -- A shard with groups (the flag 'g') is pushed to and claimed by the scripts that carry
 -- groups.lua, with its keys.
 local ERR_GROUPS = 'RPQGROUPS'
+local ERR_FLOWS = 'RPQFLOWS'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
@@ -199,6 +205,9 @@ local ev
 -- groups (issue 23): the same for groups.lua, which only push and claim of a shard with
 -- groups carry.
 local grp
+-- flows (issue 24): the helpers of flows, set by flows.lua, which the scripts given every key
+-- carry (nil in push and in the claims of a shard without flows).
+local flows
 
 local function unlease(id)
   redis.call('ZREM', K_INFLIGHT, id)
@@ -261,6 +270,9 @@ local function finish_delivered(ids)
       end
       unlease(id)
       redis.call('HDEL', K_TASKS, id)
+      if flows and flows() then
+        flows().done({ id })
+      end
       n = n + 1
     else
       keep[#keep + 1] = id
@@ -277,6 +289,9 @@ local function drop_cancelled(ids)
     if c and is_cancelled(c) then
       unlease(id)
       forget(id)
+      if flows and flows() then
+        flows().failed(id)
+      end
     else
       keep[#keep + 1] = id
     end
@@ -304,6 +319,10 @@ local function bury(id, now, reason, attempts, dead_cap)
   redis.call('ZADD', K_DEAD, now, id)
   redis.call('HSET', K_DEADINFO, id, cjson.encode({ error = reason, attempts = attempts }))
   redis.call('HINCRBY', K_STATS, 'dead', 1)
+  -- flows (issue 24): its children go dead too (or as they were pushed to).
+  if flows and flows() then
+    flows().failed(id)
+  end
   local over = redis.call('ZCARD', K_DEAD) - dead_cap
   if over > 0 then
     -- The dead set is bounded: the oldest go, bodies and all.
@@ -395,6 +414,9 @@ local function ack(id, token)
     -- claim of an older rpq, which kept state, is never acked here.
     redis.call('HDEL', K_TASKS, id)
     receipt_add(id, token)
+    if flows and flows() then
+      flows().done({ id })
+    end
     return ACK_ACKED, 1
   end
   return ack_not_held(id, token), 0
@@ -444,6 +466,9 @@ local function ack_all(first)
       call_list('HDEL', K_CLAIMS, held)
     end
     call_list('HDEL', K_TASKS, held)
+    if flows and flows() then
+      flows().done(held)
+    end
   end
   for k, id in ipairs(ids) do
     codes[k] = codes[k] or ack_not_held(id, tokens[k])

@@ -142,7 +142,7 @@ if op == 'limit' then
     if f[8] ~= '' then
       said[#said + 1] = 'at most ' .. f[8] .. ' in flight'
     end
-    ev.write('limit', nil, false, nil, nil, table.concat(said, '; '), enc ~= '' and { 't', ev.json_string(enc, 1) } or nil)
+    ev.write('limit', nil, false, nil, nil, table.concat(said, '; '), enc ~= '' and { 't', (ev.json_string(enc, 1)) } or nil)
   end
   wake_all()
   return done(s)
@@ -155,7 +155,7 @@ if op == 'unlimit' then
   end
   redis.call('HDEL', K_CONTROLS, 'limit:' .. s, 'tat:' .. s, 'busy:' .. s)
   if ev then
-    ev.write('limit', nil, false, nil, nil, 'off', ARGV[2] ~= '' and { 't', ev.json_string(ARGV[2], 1) } or nil)
+    ev.write('limit', nil, false, nil, nil, 'off', ARGV[2] ~= '' and { 't', (ev.json_string(ARGV[2], 1)) } or nil)
   end
   local left = 0
   if s > 0 then

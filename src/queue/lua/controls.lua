@@ -19,9 +19,10 @@
 local K_CONTROLS, K_HELD = KEYS[16], KEYS[17]
 local K_LIMITED1, K_LIMITED2, K_LIMITED3, K_LIMITED4 = KEYS[18], KEYS[19], KEYS[20], KEYS[21]
 local K_LIMITED5, K_LIMITED6, K_LIMITED7, K_LIMITED8 = KEYS[22], KEYS[23], KEYS[24], KEYS[25]
--- A script with controls gets every key of the layout (keys.rs: LAYOUT); keys after them (the
--- worker runtime's result keys) are numbered from here.
-local LAYOUT_KEYS = 25
+-- A script with controls gets every key of the layout (keys.rs: LAYOUT, with the keys of flows
+-- after these: flows.lua); keys after them (the worker runtime's result keys) are numbered
+-- from here.
+local LAYOUT_KEYS = 29
 assert(K_LIMITED8, 'rpq: the controls of a queue need every key of its layout')
 
 -- Whether the controls hash holds anything, as the checks said (nil until they are read in this

@@ -46,6 +46,9 @@ impl From<anyhow::Error> for ApiError {
         } else if e.chain().any(|c| c.is::<LayoutError>()) {
             // A queue of another stored layout (docs/layout-v2.md): `rpq migrate` first.
             StatusCode::CONFLICT
+        } else if e.chain().any(|c| c.is::<crate::queue::UnknownParent>()) {
+            // Flows (issue 24): `after` names a task the queue does not know; nothing queued.
+            StatusCode::UNPROCESSABLE_ENTITY
         } else if e.chain().any(|c| c.is::<CursorGone>()) {
             // A page's `after` task left its state: list from the start.
             StatusCode::CONFLICT

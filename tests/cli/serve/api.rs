@@ -583,7 +583,7 @@ fn serve_errors_are_json_with_the_right_status() {
     let info = s.get("/api/info").expect(200).json();
     assert_eq!(
         info["features"],
-        json!({"states": ["waiting", "scheduled", "in-flight", "retrying", "dead"],
+        json!({"states": ["waiting", "scheduled", "in-flight", "retrying", "dead", "blocked"],
                "show": true, "cancel": true, "move": true, "pause": true, "wait": true})
     );
     // A state change by GET is refused and changes nothing.

@@ -1,0 +1,35 @@
+//! `rpq flow submit FILE|-` (issue 24): a graph of tasks queued all or nothing (`crate::flow`
+//! checks it, one push queues it).
+
+use crate::cli::FlowCommand;
+use crate::config::Config;
+use crate::error::DataError;
+use crate::output::Output;
+use crate::queue::{Pushed, Queue};
+use anyhow::{Context, Result};
+use std::io::Read;
+use std::process::ExitCode;
+
+pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
+    let FlowCommand::Submit(a) = c;
+    let doc = if a.file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading the flow from stdin")?;
+        s
+    } else {
+        std::fs::read_to_string(&a.file).with_context(|| format!("reading {}", a.file))?
+    };
+    let flow = crate::flow::parse(&doc).map_err(|e| DataError(format!("{}: {e}", a.file)))?;
+    let tasks: Vec<_> = flow.iter().map(|f| f.task.clone()).collect();
+    let mut q = Queue::open(cfg)?;
+    let (_, pushed) = q.push_detailed(&tasks)?;
+    let rows: Vec<(&str, &str, bool)> = flow
+        .iter()
+        .zip(&pushed)
+        .map(|(f, p)| (f.name.as_str(), f.task.id.as_str(), *p == Pushed::Queued))
+        .collect();
+    out.flow_submitted(&rows)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,28 @@
+//! `rpq flow submit` (issue 24): each task's name and id.
+
+use super::Output;
+use serde_json::json;
+use std::io;
+
+impl Output {
+    /// One line a task, parents first: its local name and its id (and when its id was queued
+    /// already, so not again); in JSON `{"name","id","queued"}`.
+    pub fn flow_submitted(&self, rows: &[(&str, &str, bool)]) -> io::Result<()> {
+        if self.json {
+            for (name, id, queued) in rows {
+                self.json_line(&json!({ "name": name, "id": id, "queued": queued }))?;
+            }
+            return Ok(());
+        }
+        let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        let mut s = String::new();
+        for (name, id, queued) in rows {
+            s += &format!("{name:<width$}  {id}");
+            if !queued {
+                s += "  (already queued: not queued again)";
+            }
+            s.push('\n');
+        }
+        self.block(&s)
+    }
+}

@@ -1,0 +1,164 @@
+//! Flows (issue 24): tasks that wait for other tasks. A push of tasks with parents goes as
+//! flow_push.lua (push.lua queues the others); the release of a child, and the failure handed
+//! down to it, are in the scripts that finish tasks (lua/flows.lua). docs/flows.md.
+
+use super::keys::Key;
+use super::script::{array, int, PushCode, ERR_UNKNOWN_PARENT, FLOW_PUSH};
+use super::{Kept, Pushed, Queue};
+use crate::error::UsageError;
+use crate::task::{ms_to_time, NewTask};
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+/// A parent the queue does not know: exit 1, nothing queued.
+#[derive(Debug)]
+pub struct UnknownParent {
+    pub queue: String,
+    pub parent: String,
+}
+
+impl std::fmt::Display for UnknownParent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "--after {}: queue '{}' knows no such task (never pushed, or finished more than an \
+             hour ago, or before the queue's first task with --after: push parents with \
+             --keep-result to keep them known); nothing was queued",
+            self.parent, self.queue
+        )
+    }
+}
+impl std::error::Error for UnknownParent {}
+
+impl Queue {
+    /// What the push of tasks with parents cannot do yet, refused before anything is written.
+    pub(super) fn check_flows(&self, tasks: &[NewTask]) -> Result<()> {
+        if tasks.iter().all(|t| t.after.is_none()) {
+            return Ok(());
+        }
+        if self.shards.len() > 1 {
+            return Err(UsageError(format!(
+                "--after: queue '{}' is sharded, and tasks that wait for other tasks work on a \
+                 queue of one shard only for now (docs/flows.md)",
+                self.name
+            ))
+            .into());
+        }
+        if let Some(t) = tasks.iter().find(|t| t.after.is_some() && !t.when.is_now()) {
+            return Err(UsageError(format!(
+                "task {}: --after with --in, --at or --ttl is not supported yet; a task that waits \
+                 for others runs once they are done",
+                t.id
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The push of one shard's tasks when some have parents (flow_push.lua): all or nothing.
+    pub(super) fn push_flow(
+        &mut self,
+        shard: usize,
+        tasks: &[&NewTask],
+    ) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
+        let mut args: Vec<String> = vec![tasks.len().to_string(), self.dead_cap.to_string()];
+        let mut keys: Vec<String> = Vec::new();
+        for t in tasks {
+            args.push(t.id.clone());
+            args.push(t.priority.get().to_string());
+            args.push(t.body());
+            let (policy, parents) = match &t.after {
+                Some(a) => (a.on_failure.lua(), a.parents.as_slice()),
+                None => ("", &[][..]),
+            };
+            args.push(policy.to_string());
+            args.push(parents.len().to_string());
+            for p in parents {
+                args.push(p.clone());
+                keys.push(self.shards[shard].result(p));
+            }
+        }
+        keys.push(self.shards[shard].kept());
+        let resent = self.resent;
+        let reply = match self.invoke_with(shard, &FLOW_PUSH, &keys, &args, "pushing tasks") {
+            Ok(r) => r,
+            Err(e) => {
+                // The script's error, as the call's error text carries it: `"RPQUNKNOWN": ID`.
+                let unknown = e.chain().find_map(|c| {
+                    let text = c.to_string();
+                    let at = text.find(ERR_UNKNOWN_PARENT)? + ERR_UNKNOWN_PARENT.len();
+                    Some(text[at..].trim_start_matches(['"', ':', ' ']).to_string())
+                });
+                return Err(match unknown {
+                    Some(parent) => UnknownParent {
+                        queue: self.name.clone(),
+                        parent: parent.trim().to_string(),
+                    }
+                    .into(),
+                    None => e,
+                });
+            }
+        };
+        let items = array(reply)?;
+        let created = ms_to_time(int(items.first())?);
+        let flags = items
+            .iter()
+            .skip(1)
+            .take(tasks.len())
+            .map(|v| {
+                Ok(match PushCode::from_reply(v)? {
+                    PushCode::Queued => Pushed::Queued,
+                    PushCode::Known if resent => Pushed::Queued,
+                    _ => Pushed::Known,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if int(items.last())? == 1 {
+            self.pinned = false;
+            self.pin()?;
+        }
+        Ok((created, flags))
+    }
+}
+
+impl Queue {
+    /// A task's children and the parents it still waits for (`show`): one round trip, only for
+    /// a task that has parents or may have children (read from the kids hash).
+    pub(super) fn fill_flow(&mut self, t: &mut super::TaskInfo) -> Result<()> {
+        let shard = self.shard_of(&t.task.id);
+        let k = self.shards[shard].clone();
+        let id = &t.task.id;
+        let mut cmds = vec![{
+            let mut c = redis::cmd("HGET");
+            c.arg(k.get(Key::Kids)).arg(id);
+            c
+        }];
+        for p in &t.task.parents {
+            let mut c = redis::cmd("HEXISTS");
+            c.arg(k.get(Key::Waits)).arg(format!("{id}\t{p}"));
+            cmds.push(c);
+        }
+        let replies = self.query_many("HGET", cmds)?;
+        let kids: Option<String> = redis::from_redis_value(replies[0].clone())?;
+        t.flow.dependents = kids
+            .map(|v| v.split('\t').map(str::to_string).collect())
+            .unwrap_or_default();
+        if t.state == super::State::Blocked {
+            for (p, r) in t.task.parents.iter().zip(&replies[1..]) {
+                if redis::from_redis_value::<i64>(r.clone())? == 1 {
+                    t.flow.waits_for.push(p.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Queue {
+    /// The kept results of a child's parents (issue 24, RPQ_PARENT_RESULTS), in its order;
+    /// None for a parent whose result is not kept (or past its time).
+    pub fn parent_results(&mut self, parents: &[String]) -> Result<Vec<(String, Option<Kept>)>> {
+        let kept = self.kept_results(parents)?;
+        Ok(parents.iter().cloned().zip(kept).collect())
+    }
+}

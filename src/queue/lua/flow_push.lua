@@ -1,0 +1,114 @@
+-- flow_push: queue tasks of which some wait for other tasks (issue 24, `produce --after`,
+-- `flow submit`); push.lua queues the others. A task whose parents are all done waits at once;
+-- else it is blocked (flows.lua) until the last of them is done. All or nothing: every parent is
+-- looked at before anything is written, and a parent the shard does not know refuses the push.
+-- KEYS: the whole layout (common.lua, controls.lua, flows.lua), then the result key
+-- (keys::result) of each parent, in the order ARGV names them, then the kept zset (keys::kept)
+-- ARGV[1] n  ARGV[2] dead-set cap
+-- then n tuples: id, priority (1..3), body (as push.lua's, with the parents as "a"), what a
+-- parent's failure does to it ('' dead, 'run', 'cancel'), the number of parents, the parents
+-- returns {created ms, flag for each task as push.lua (PUSH_QUEUED or PUSH_KNOWN), 1 when this
+-- push began the queue's count of pushes}; or the error RPQUNKNOWN and the parent's id
+local n, dead_cap = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now, now_s = now_ms()
+local kept = KEYS[#KEYS]
+local tasks, batch = {}, {}
+local j, r = 3, LAYOUT_KEYS
+for i = 1, n do
+  local t = { id = ARGV[j], p = ARGV[j + 1], body = ARGV[j + 2], policy = ARGV[j + 3] }
+  local np = tonumber(ARGV[j + 4])
+  j = j + 5
+  -- Each parent: 'wait' (not finished yet), 'done' or 'dead'.
+  t.parents, t.seen = {}, {}
+  for _ = 1, np do
+    local parent = ARGV[j]
+    j, r = j + 1, r + 1
+    local st
+    if batch[parent] then
+      st = 'wait'
+    elseif redis.call('ZSCORE', K_FINISHED_AT, parent) then
+      st = 'done'
+    elseif redis.call('HEXISTS', K_TASKS, parent) == 1 then
+      st = redis.call('ZSCORE', K_DEAD, parent) and 'dead' or 'wait'
+    else
+      -- Finished before the shard had flows, or longer ago than the window: its kept result.
+      local rec = redis.call('LINDEX', KEYS[r], 0)
+      if rec and not kept_over(kept, parent, now) then
+        st = string.sub(rec, 1, 1) == 'd' and 'done' or 'dead'
+      end
+    end
+    if not st then
+      return redis.error_reply(ERR_UNKNOWN_PARENT .. ' ' .. parent)
+    end
+    if not t.seen[parent] then
+      t.seen[parent] = true
+      t.parents[#t.parents + 1] = { parent, st }
+    end
+  end
+  batch[t.id] = true
+  tasks[i] = t
+end
+
+flows(nil, true).enable()
+flows().dead_cap = dead_cap
+local first = redis.call('HINCRBY', K_STATS, 'seq', n) - n
+local prefix = '{"c":' .. now_s .. ','
+local out = { now }
+local queued, at_once = 0, 0
+for i, t in ipairs(tasks) do
+  if redis.call('HSETNX', K_TASKS, t.id, prefix .. t.body) == 0 then
+    out[i + 1] = PUSH_KNOWN
+  else
+    out[i + 1] = PUSH_QUEUED
+    queued = queued + 1
+    if ev then
+      ev.write('pushed', t.id, prefix .. t.body)
+    end
+    local score = pending_score(t.p, first + i)
+    local waits, dead = {}, nil
+    for _, ps in ipairs(t.parents) do
+      if ps[2] == 'wait' then
+        waits[#waits + 1] = ps[1]
+      elseif ps[2] == 'dead' and t.policy ~= 'run' then
+        dead = dead or ps[1]
+      end
+    end
+    if dead and t.policy == 'cancel' then
+      forget(t.id)
+    elseif dead then
+      set_state(t.id, 0, pending_score(t.p, 0))
+      bury(t.id, now, 'parent ' .. dead .. ' dead', 0, dead_cap)
+    elseif #waits == 0 then
+      redis.call('ZADD', K_PENDING, score, t.id)
+      at_once = at_once + 1
+    else
+      redis.call('ZADD', K_BLOCKED, score, t.id)
+      local hargs = { t.id, string.format('%d', #waits) }
+      for _, p in ipairs(waits) do
+        hargs[#hargs + 1] = t.id .. '\t' .. p
+        hargs[#hargs + 1] = '1'
+      end
+      if t.policy ~= '' then
+        hargs[#hargs + 1] = t.id .. '\t!'
+        hargs[#hargs + 1] = t.policy
+      end
+      call_list('HSET', K_WAITS, hargs)
+      for _, p in ipairs(waits) do
+        local v = redis.call('HGET', K_KIDS, p)
+        redis.call('HSET', K_KIDS, p, v and v .. '\t' .. t.id or t.id)
+      end
+    end
+  end
+end
+local fresh = 0
+if queued > 0 then
+  fresh = redis.call('HINCRBY', K_STATS, 'pushed', queued) == queued and 1 or 0
+  if fresh == 1 then
+    redis.call('HSETNX', K_STATS, 'layout', LAYOUT_NOTE)
+  end
+  if at_once > 0 then
+    wake(at_once)
+  end
+end
+out[#out + 1] = fresh
+return out

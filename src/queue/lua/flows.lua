@@ -1,0 +1,197 @@
+-- flows: tasks that wait for other tasks (issue 24, docs/flows.md), the part of the prelude of
+-- the scripts that are given every key (after controls.lua). Nothing here runs on a shard
+-- without flows but a test of a nil and, in the acks outside a claim, one read of the checks:
+-- the shard's flows are the letter FLOW_FLAG in the checks' flags, set by the first push with
+-- parents (flow_push.lua) and never cleared (docs/flows.md says why).
+-- KEYS[26] blocked zset: child id -> the pending score it waits at once released (its priority
+--   and its push's arrival), so `list --state blocked` is in claim order
+-- KEYS[27] waits hash: "child\tparent" -> 1 for each parent a blocked child still waits for;
+--   "child" -> how many; "child\t!" -> what its parent's failure does to it ('run' or 'cancel';
+--   none: it goes dead)
+-- KEYS[28] kids hash: parent id -> its children that wait for it, tab-joined
+-- KEYS[29] finished zset: id -> finished ms, each task done on the shard while it has flows,
+--   for FLOW_WINDOW_MS, so a push naming a parent that finished before it is not refused
+-- Exactly once: a child is released by the call whose HDEL of its "child\tparent" field
+-- removed it, and only a call that holds the parent's claim (the ack's check and removal of the
+-- claim, in the same script) gets there; a replayed ack, a late ack after a lost lease, an ack
+-- of a parent run twice find the claim gone and release nothing.
+local K_BLOCKED, K_WAITS, K_KIDS, K_FINISHED_AT = KEYS[26], KEYS[27], KEYS[28], KEYS[29]
+assert(K_FINISHED_AT, 'rpq: flows need every key of the layout')
+-- A push that names a parent the shard does not know (flow_push.lua; script.rs has the same).
+local ERR_UNKNOWN_PARENT = 'RPQUNKNOWN'
+
+-- flows(flags, force): the helpers, or nil while the shard has no flows (`flags`: the checks'
+-- flags the caller read, else they are read here once a call); `force` builds them anyway (the
+-- push that turns flows on). Built on first use: an ack of a shard without flows pays one read
+-- of the checks and no closure of them.
+local FLOWS_LIB, FLOWS_ON = nil, nil
+flows = function(flags, force)
+  if FLOWS_LIB then
+    return FLOWS_LIB
+  end
+  if FLOWS_ON == nil then
+    FLOWS_ON = string.find(flags or select(5, checks_read()), 'f', 1, true) ~= nil
+  end
+  if not FLOWS_ON and not force then
+    return nil
+  end
+  local F = {}
+  FLOWS_LIB = F
+  local FLOW_FLAG = 'f'
+  local FLOW_WINDOW_MS = 3600 * 1000
+  local now = nil
+  local released = 0
+  -- The dead set's cap for the children buried here (the caller's, when it has one).
+  F.dead_cap = 10000
+
+  local function now_s()
+    if not now then
+      local _, s = now_ms()
+      now = s
+    end
+    return now
+  end
+
+  -- Turns flows on for this shard (the first push with parents).
+  function F.enable()
+    local pruned_at, recover_at, aging, ctl_flag, fl = checks_read()
+    if not string.find(fl, FLOW_FLAG, 1, true) then
+      stats_write(nil, nil, pruned_at, recover_at, aging, ctl_flag, fl .. FLOW_FLAG)
+    end
+    FLOWS_ON = true
+  end
+
+  -- The children of `id`, taken out of kids (each parent is done or failed once).
+  local function take_kids(id)
+    local v = redis.call('HGET', K_KIDS, id)
+    if not v then
+      return {}
+    end
+    redis.call('HDEL', K_KIDS, id)
+    local out = {}
+    for child in string.gmatch(v, '[^\t]+') do
+      out[#out + 1] = child
+    end
+    return out
+  end
+
+  -- The parent `parent` of a blocked `child` no longer holds it back; returns true when this
+  -- call took the child's wait on it (only one call ever does).
+  local function unwait_one(child, parent)
+    return redis.call('HDEL', K_WAITS, child .. '\t' .. parent) == 1
+  end
+
+  -- What is left of a child that leaves `blocked` other than by release: its waits.
+  local function forget_waits(child)
+    local body = redis.call('HGET', K_TASKS, child)
+    local ok, t = pcall(cjson.decode, body or '')
+    if ok and type(t) == 'table' and type(t.a) == 'table' then
+      local fields = {}
+      for _, p in ipairs(t.a) do
+        fields[#fields + 1] = child .. '\t' .. tostring(p)
+      end
+      if #fields > 0 then
+        call_list('HDEL', K_WAITS, fields)
+      end
+    end
+    redis.call('HDEL', K_WAITS, child, child .. '\t!')
+  end
+  F.forget_waits = forget_waits
+
+  -- The child's last wait is gone: it joins the waiting line at the place of its push.
+  local function release(child)
+    local score = redis.call('ZSCORE', K_BLOCKED, child)
+    redis.call('HDEL', K_WAITS, child, child .. '\t!')
+    if score then
+      redis.call('ZREM', K_BLOCKED, child)
+      redis.call('ZADD', K_PENDING, score, child)
+      released = released + 1
+    end
+  end
+
+  -- Idle consumers learn of released children.
+  local function wake_released()
+    if released > 0 then
+      wake(released)
+      released = 0
+    end
+  end
+
+  -- One wait of `child` on a parent was taken (unwait_one): one fewer, released at none.
+  local function count_down(child)
+    if not redis.call('ZSCORE', K_BLOCKED, child) then
+      return
+    end
+    if redis.call('HINCRBY', K_WAITS, child, -1) <= 0 then
+      release(child)
+    end
+  end
+
+  -- Tasks finished as done (acked, or delivered before their holder died): each is known as
+  -- finished for the window, and each child that waited for it waits for one parent less.
+  function F.done(ids)
+    local at = now_s()
+    local zargs = {}
+    for _, id in ipairs(ids) do
+      zargs[#zargs + 1] = at
+      zargs[#zargs + 1] = id
+      for _, child in ipairs(take_kids(id)) do
+        if unwait_one(child, id) then
+          count_down(child)
+        end
+      end
+    end
+    if #zargs > 0 then
+      redis.call('ZADD', K_FINISHED_AT, unpack(zargs))
+    end
+    wake_released()
+  end
+
+  -- Tasks that will never be done (dead, cancelled, expired): each child that waited for one
+  -- goes dead ('parent ID dead'), is cancelled, or runs anyway ('run': the parent counts as
+  -- done), as it was pushed; those that go hand it on to their own children, down the graph,
+  -- once each (the HDEL of the wait, as for done). A worklist, not recursion: bury calls here.
+  local work, busy = {}, false
+  function F.failed(id)
+    work[#work + 1] = id
+    if busy then
+      return
+    end
+    busy = true
+    local k = 1
+    while k <= #work do
+      local parent = work[k]
+      k = k + 1
+      for _, child in ipairs(take_kids(parent)) do
+        if unwait_one(child, parent) and redis.call('ZSCORE', K_BLOCKED, child) then
+          local policy = redis.call('HGET', K_WAITS, child .. '\t!')
+          if policy == 'run' then
+            count_down(child)
+          else
+            forget_waits(child)
+            redis.call('ZREM', K_BLOCKED, child)
+            if policy == 'cancel' then
+              forget(child)
+              work[#work + 1] = child
+            else
+              -- A state with its priority, so that `dead retry` queues it at that priority;
+              -- bury hands the child on to its own children (here, through the worklist).
+              set_state(child, 0, pending_score(due_priority(redis.call('HGET', K_TASKS, child)), 0))
+              bury(child, tonumber(now_s()), 'parent ' .. parent .. ' dead', 0, F.dead_cap)
+            end
+          end
+        end
+      end
+    end
+    work, busy = {}, false
+    wake_released()
+  end
+
+  -- Known finished ids past the window go (one ranged removal, O(log n) a member).
+  function F.prune()
+    redis.call('ZREMRANGEBYSCORE', K_FINISHED_AT, '-inf',
+      string.format('(%d', tonumber(now_s()) - FLOW_WINDOW_MS))
+  end
+
+  return F
+end

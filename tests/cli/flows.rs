@@ -1,0 +1,567 @@
+//! Flows (issue 24): `produce --after`, the blocked state, and the exactly-once release of a
+//! child by the ack of its last parent, through kill -9 and a consumer frozen past its lease.
+
+use crate::support::*;
+use rpq::queue::keys::Keys;
+use rpq::server::RedisServer;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+
+/// The ids a handler appended to the file, one a line, in order.
+fn runs(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn produce(r: &RedisServer, queue: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+    rpq(r)
+        .args(["--queue", queue, "produce"])
+        .args(args)
+        .assert()
+}
+
+fn show(r: &RedisServer, queue: &str, id: &str) -> Value {
+    json_lines(rpq(r).args(["--queue", queue, "--json", "show", id])).remove(0)
+}
+
+fn lengths(r: &RedisServer, queue: &str) -> Value {
+    json_lines(rpq(r).args(["--queue", queue, "--json", "len"])).remove(0)
+}
+
+/// Runs up to `n` tasks with a handler that appends its task's id to `runs`.
+fn consume(r: &RedisServer, queue: &str, n: usize, runs: &Path) -> Vec<Value> {
+    let out = rpq(r)
+        .args([
+            "--queue",
+            queue,
+            "--json",
+            "consume",
+            "--count",
+            &n.to_string(),
+        ])
+        .args(["--exec", r#"echo "$RPQ_TASK_ID" >> "$RUNS""#])
+        .env("RUNS", runs)
+        .assert()
+        .success();
+    ndjson(&out.get_output().stdout)
+}
+
+#[test]
+fn a_task_after_others_is_blocked_until_each_is_done_then_runs_in_its_place() {
+    let r = redis();
+    let q = "flow";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B"]).success();
+    produce(&r, q, &["--type", "d", "--id", "D", "--after", "A,B"]).success();
+    // Queued after D, at the same priority: D goes first once released (its push's place).
+    produce(&r, q, &["--type", "e", "--id", "E"]).success();
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(3), &json!(1)),
+        "{l}"
+    );
+    let listed = json_lines(rpq(&r).args(["--queue", q, "--json", "list", "--state", "blocked"]));
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], "D");
+    let d = show(&r, q, "D");
+    assert_eq!(d["state"], "blocked");
+    assert_eq!(d["parents"], json!(["A", "B"]));
+    assert_eq!(d["waits_for"], json!(["A", "B"]));
+    assert_eq!(show(&r, q, "A")["dependents"], json!(["D"]));
+    // An id the queue never knew: exit 1, one line, nothing queued.
+    produce(&r, q, &["--type", "x", "--id", "X", "--after", "A,nope"])
+        .code(1)
+        .stderr(predicates::str::contains("--after nope"));
+    assert_eq!(lengths(&r, q)["waiting"], 3);
+
+    consume(&r, q, 1, &runs_file);
+    let d = show(&r, q, "D");
+    assert_eq!(
+        (&d["state"], &d["waits_for"]),
+        (&json!("blocked"), &json!(["B"]))
+    );
+    consume(&r, q, 1, &runs_file);
+    assert_eq!(show(&r, q, "D")["state"], "waiting");
+    consume(&r, q, 2, &runs_file);
+    assert_eq!(runs(&runs_file), ["A", "B", "D", "E"]);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+
+    // The race of a script: the parent finished before the child was pushed.
+    produce(&r, q, &["--type", "f", "--id", "F"]).success();
+    consume(&r, q, 1, &runs_file);
+    produce(&r, q, &["--type", "g", "--id", "G", "--after", "F"]).success();
+    assert_eq!(show(&r, q, "G")["state"], "waiting");
+    // Nothing of the finished flow is left behind but the finished ids of the window.
+    let mut c = conn(&r);
+    let k = Keys::new(q, 0);
+    for key in [
+        k.get(rpq::queue::keys::Key::Waits),
+        k.get(rpq::queue::keys::Key::Kids),
+    ] {
+        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
+        assert_eq!(n, 0, "{key}");
+    }
+}
+
+#[test]
+fn a_parent_done_before_the_first_flow_of_a_queue_is_known_by_its_kept_result() {
+    let r = redis();
+    let q = "kept";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "P", "--keep-result", "1h"]).success();
+    consume(&r, q, 1, &runs_file);
+    produce(&r, q, &["--type", "b", "--id", "C", "--after", "P"]).success();
+    assert_eq!(show(&r, q, "C")["state"], "waiting");
+    // Without a kept result, before the queue had flows: not known, refused.
+    produce(&r, "plain", &["--type", "a", "--id", "P"]).success();
+    consume(&r, "plain", 1, &runs_file);
+    produce(&r, "plain", &["--type", "b", "--after", "P"]).code(1);
+    assert_eq!(lengths(&r, "plain")["waiting"], 0);
+}
+
+#[test]
+fn stdin_lines_say_after_and_a_sharded_queue_refuses_it() {
+    let r = redis();
+    let q = "lines";
+    rpq(&r)
+        .args(["--queue", q, "produce", "--stdin"])
+        .write_stdin(concat!(
+            r#"{"type":"a","priority":1,"id":"p1"}"#,
+            "\n",
+            r#"{"type":"a","priority":1,"id":"p2"}"#,
+            "\n",
+            r#"{"type":"c","priority":1,"id":"c","after":["p1","p2"]}"#,
+            "\n",
+            r#"{"type":"c","priority":1,"id":"c2","after":"c"}"#,
+            "\n"
+        ))
+        .assert()
+        .success();
+    assert_eq!(show(&r, q, "c")["waits_for"], json!(["p1", "p2"]));
+    assert_eq!(show(&r, q, "c2")["waits_for"], json!(["c"]));
+    produce(&r, "wide", &["--shards", "2", "--type", "a", "--id", "p"]).success();
+    produce(
+        &r,
+        "wide",
+        &["--shards", "2", "--type", "b", "--after", "p"],
+    )
+    .code(2)
+    .stderr(predicates::str::contains("sharded"));
+}
+
+/// 1,000 parents, one child; three consumers with a 1 s lease, one of them killed with -9
+/// mid-fan-in and started again: the child runs once, after every parent ran.
+#[test]
+fn a_fan_in_of_1000_parents_releases_its_child_once_through_a_kill_9() {
+    const PARENTS: usize = 1000;
+    let r = redis();
+    let q = "fanin";
+    let runs_file = r.dir().join("runs");
+    let mut lines: Vec<String> = (0..PARENTS)
+        .map(|i| format!(r#"{{"type":"p","priority":2,"id":"p{i}"}}"#))
+        .collect();
+    let parents: Vec<String> = (0..PARENTS).map(|i| format!("p{i}")).collect();
+    lines
+        .push(json!({"type": "child", "priority": 2, "id": "child", "after": parents}).to_string());
+    push_lines(&r, q, &lines);
+    assert_eq!(lengths(&r, q)["blocked"], 1);
+    let start = |name: &str| {
+        Proc::spawn(
+            process(&r)
+                .args([
+                    "--queue", q, "--json", "consume", "--name", name, "--lease", "1s",
+                ])
+                .args(["--max-attempts", "100", "--exec"])
+                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+                .env("RUNS", &runs_file),
+        )
+    };
+    let mut consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    let mut c = conn(&r);
+    wait_until(
+        Duration::from_secs(60),
+        "a third of the parents to run",
+        || runs(&runs_file).len() > PARENTS / 3,
+    );
+    consumers[0].signal(libc::SIGKILL);
+    let killed = std::mem::replace(&mut consumers[0], start("c0-again"));
+    assert_eq!(killed.end(Duration::from_secs(30)).status.code(), None);
+    wait_until(Duration::from_secs(120), "the child to run", || {
+        runs(&runs_file).iter().any(|id| id == "child")
+    });
+    // Everything settles: nothing waits, blocked or in flight (the killed one's leases came
+    // back and ran again).
+    wait_until(Duration::from_secs(60), "the queue to be empty", || {
+        let l = lengths(&r, q);
+        l["waiting"] == 0 && l["in_flight"] == 0 && l["blocked"] == 0 && l["retrying"] == 0
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(
+        ran.iter().filter(|id| *id == "child").count(),
+        1,
+        "the child ran once"
+    );
+    let child_at = ran.iter().position(|id| id == "child").unwrap();
+    let before: std::collections::HashSet<&String> = ran[..child_at].iter().collect();
+    for p in &parents {
+        assert!(before.contains(p), "{p} did not run before the child");
+    }
+    let k = Keys::new(q, 0);
+    let waits: u64 = redis::cmd("HLEN")
+        .arg(k.get(rpq::queue::keys::Key::Waits))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(waits, 0, "no wait is left behind");
+}
+
+/// Two parents; the consumer of the first is frozen past its lease, another runs that parent
+/// again and acks it; the frozen one's late ack must not count as the second parent.
+#[test]
+fn a_late_ack_of_a_consumer_frozen_past_its_lease_releases_nothing() {
+    let r = redis();
+    let q = "frozen";
+    let runs_file = r.dir().join("runs");
+    let go = r.dir().join("go");
+    produce(&r, q, &["--type", "a", "--id", "P1"]).success();
+    produce(&r, q, &["--type", "a", "--id", "P2", "--priority", "low"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "P1,P2"]).success();
+    let first = Proc::spawn(
+        process(&r)
+            .args([
+                "--queue", q, "--json", "consume", "--name", "first", "--lease", "1s",
+            ])
+            .args(["--count", "1", "--exec"])
+            .arg(r#"while [ ! -e "$GO" ]; do sleep 0.05; done; echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file)
+            .env("GO", &go),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, q, 1);
+    first.signal(libc::SIGSTOP);
+    let k = Keys::new(q, 0);
+    wait_until(Duration::from_secs(10), "the lease to expire", || {
+        let deadline: Vec<(String, i64)> = redis::cmd("ZRANGE")
+            .arg(k.inflight())
+            .arg(0)
+            .arg(0)
+            .arg("WITHSCORES")
+            .query(&mut c)
+            .unwrap();
+        deadline.first().is_some_and(|d| server_ms(&mut c) > d.1)
+    });
+    // P1 again, by another consumer (its lease recovered).
+    let again = consume(&r, q, 1, &runs_file);
+    assert_eq!(
+        (&again[0]["id"], &again[0]["attempt"]),
+        (&json!("P1"), &json!(2))
+    );
+    assert_eq!(show(&r, q, "C")["waits_for"], json!(["P2"]));
+    std::fs::write(&go, "").unwrap();
+    first.signal(libc::SIGCONT);
+    let f = first.end(Duration::from_secs(30));
+    assert!(f.status.success(), "{}", f.stderr);
+    assert_eq!(ndjson(&f.stdout)[0]["outcome"], "lost");
+    let c_now = show(&r, q, "C");
+    assert_eq!(
+        (&c_now["state"], &c_now["waits_for"]),
+        (&json!("blocked"), &json!(["P2"])),
+        "the late ack released nothing"
+    );
+    consume(&r, q, 2, &runs_file);
+    assert_eq!(runs(&runs_file), ["P1", "P1", "P2", "C"]);
+    let l = lengths(&r, q);
+    assert_eq!((&l["waiting"], &l["blocked"]), (&json!(0), &json!(0)));
+}
+
+/// A parent dead after its attempts: its child and grandchild go dead once, with the reason;
+/// a child pushed with `--on-parent-failure run` runs, one with `cancel` is gone, and a
+/// cancelled blocked task takes its own children down with it.
+#[test]
+fn a_dead_parent_takes_its_descendants_down_once_as_they_were_pushed_to() {
+    let r = redis();
+    let q = "fails";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A", "--priority", "high"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "B"]).success();
+    let run = [
+        "--type",
+        "d",
+        "--id",
+        "D",
+        "--after",
+        "A",
+        "--on-parent-failure",
+        "run",
+    ];
+    produce(&r, q, &run).success();
+    let cancel = [
+        "--type",
+        "e",
+        "--id",
+        "E",
+        "--after",
+        "A",
+        "--on-parent-failure",
+        "cancel",
+    ];
+    produce(&r, q, &cancel).success();
+    produce(&r, q, &["--type", "f", "--id", "F", "--after", "E"]).success();
+    assert_eq!(lengths(&r, q)["blocked"], 5);
+    rpq(&r)
+        .args([
+            "--queue",
+            q,
+            "--json",
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "exit 3"])
+        .assert()
+        .success();
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["dead"], &l["blocked"], &l["waiting"]),
+        (&json!(4), &json!(0), &json!(1)),
+        "A, B, C and F dead, E cancelled, D waiting: {l}"
+    );
+    let dead = json_lines(rpq(&r).args(["--queue", q, "--json", "list", "--state", "dead"]));
+    let reasons: std::collections::HashMap<String, String> = dead
+        .iter()
+        .map(|t| {
+            let id = t["id"].as_str().unwrap().to_string();
+            (id, t["error"].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+    assert_eq!(reasons["B"], "parent A dead");
+    assert_eq!(reasons["C"], "parent B dead");
+    assert_eq!(reasons["F"], "parent E dead");
+    assert_eq!(stat(&mut conn(&r), q, "dead"), 4, "each counted once");
+    rpq(&r).args(["--queue", q, "show", "E"]).assert().code(1);
+    consume(&r, q, 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["D"]);
+
+    // A blocked task cancelled: its children go dead, its parent forgets it.
+    produce(&r, q, &["--type", "g", "--id", "G"]).success();
+    produce(&r, q, &["--type", "h", "--id", "H", "--after", "G"]).success();
+    produce(&r, q, &["--type", "i", "--id", "I", "--after", "H"]).success();
+    rpq(&r)
+        .args(["--queue", q, "cancel", "H"])
+        .assert()
+        .success();
+    assert_eq!(show(&r, q, "I")["error"], "parent H dead");
+    consume(&r, q, 1, &runs_file);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["blocked"], &l["waiting"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    let k = Keys::new(q, 0);
+    let mut c = conn(&r);
+    for key in [
+        k.get(rpq::queue::keys::Key::Waits),
+        k.get(rpq::queue::keys::Key::Kids),
+    ] {
+        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
+        assert_eq!(n, 0, "{key}");
+    }
+}
+
+/// A diamond A -> (B, C) -> D: D runs after B and C, and its --exec handler reads both kept
+/// results in RPQ_PARENT_RESULTS; the file is gone after the run.
+#[test]
+fn a_child_handler_reads_its_parents_kept_results() {
+    let r = redis();
+    let q = "diamond";
+    let seen = r.dir().join("seen");
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    for id in ["B", "C"] {
+        produce(
+            &r,
+            q,
+            &[
+                "--type",
+                "b",
+                "--id",
+                id,
+                "--after",
+                "A",
+                "--keep-result",
+                "1h",
+            ],
+        )
+        .success();
+    }
+    produce(&r, q, &["--type", "d", "--id", "D", "--after", "B,C"]).success();
+    let out = rpq(&r)
+        .args(["--queue", q, "--json", "consume", "--count", "4", "--exec"])
+        .arg(concat!(
+            r#"if [ "$RPQ_TASK_ID" = D ]; then cat "$RPQ_PARENT_RESULTS" > "$SEEN"; "#,
+            r#"echo "$RPQ_PARENT_RESULTS" >> "$SEEN.path"; "#,
+            r#"else printf '{"from":"%s"}' "$RPQ_TASK_ID"; fi"#
+        ))
+        .env("SEEN", &seen)
+        .assert()
+        .success();
+    let lines = ndjson(&out.get_output().stdout);
+    let order: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(order.last(), Some(&"D"), "{order:?}");
+    let got: Vec<Value> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            json!({"id": "B", "result": {"from": "B"}}),
+            json!({"id": "C", "result": {"from": "C"}})
+        ]
+    );
+    let path = std::fs::read_to_string(seen.with_extension("path")).unwrap();
+    assert!(
+        !Path::new(path.trim()).exists(),
+        "the file goes with the run"
+    );
+}
+
+/// `flow submit`: a graph queued all or nothing, parents first, run in its order; a cycle is
+/// refused with its path and nothing is queued.
+#[test]
+fn flow_submit_queues_a_graph_whole_or_refuses_a_cycle_with_its_path() {
+    let r = redis();
+    let q = "graph";
+    let runs_file = r.dir().join("runs");
+    let cycle = r#"[{"name":"a","type":"t","priority":1,"after":["c"]},
+        {"name":"b","type":"t","priority":1,"after":["a"]},
+        {"name":"c","type":"t","priority":1,"after":["b"]},
+        {"name":"free","type":"t","priority":1}]"#;
+    rpq(&r)
+        .args(["--queue", q, "flow", "submit", "-"])
+        .write_stdin(cycle)
+        .assert()
+        .code(65)
+        .stderr(predicates::str::contains(
+            "the flow has a cycle: a -> b -> c -> a",
+        ));
+    let dangling = r#"[{"name":"a","type":"t","priority":1,"after":["nope"]}]"#;
+    rpq(&r)
+        .args(["--queue", q, "flow", "submit", "-"])
+        .write_stdin(dangling)
+        .assert()
+        .code(65)
+        .stderr(predicates::str::contains("'nope'"));
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    let diamond = r#"{"tasks":[
+        {"name":"d","type":"t","priority":1,"after":["b","c"],"id":"D"},
+        {"name":"c","type":"t","priority":1,"after":["a"],"id":"C"},
+        {"name":"b","type":"t","priority":3,"after":["a"],"id":"B"},
+        {"name":"a","type":"t","priority":3,"id":"A"}]}"#;
+    let out = json_lines(
+        rpq(&r)
+            .args(["--queue", q, "--json", "flow", "submit", "-"])
+            .write_stdin(diamond),
+    );
+    let names: Vec<&str> = out.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a", "b", "c", "d"]);
+    assert!(out.iter().all(|l| l["queued"] == true));
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(1), &json!(3)),
+        "{l}"
+    );
+    consume(&r, q, 4, &runs_file);
+    assert_eq!(runs(&runs_file), ["A", "C", "B", "D"], "C is high, B low");
+}
+
+/// The HTTP API's push takes "after" as `--stdin` lines do; an unknown parent is 422, nothing
+/// queued.
+#[test]
+fn the_api_push_takes_after_and_refuses_an_unknown_parent() {
+    let r = redis();
+    let s = crate::serve::Serve::start(&r, &[]);
+    let parent = json!({"type": "a", "priority": "high", "id": "up"});
+    s.post("/api/queues/api/tasks", &parent).expect(201);
+    let child = json!({"type": "b", "priority": "high", "id": "down", "after": ["up"]});
+    s.post("/api/queues/api/tasks", &child).expect(201);
+    assert_eq!(show(&r, "api", "down")["state"], "blocked");
+    let orphan = json!({"type": "b", "priority": "high", "after": "nobody"});
+    let e = s.post("/api/queues/api/tasks", &orphan).expect(422).json();
+    assert!(e["error"].as_str().unwrap().contains("nobody"), "{e}");
+    assert_eq!(lengths(&r, "api")["waiting"], 1);
+    s.stop();
+}
+
+/// Flows, groups and events on one queue: a child in a group of its own waits for its parent,
+/// every task runs once and the drain ends (the claim answers as the script this process
+/// expects), and every task has its pushed, claimed and done events, with its group.
+#[test]
+fn a_flow_of_grouped_tasks_with_events_on() {
+    let r = redis();
+    rpq(&r).args(["events", "--enable"]).assert().success();
+    let parent = json_lines(rpq(&r).args(["--json", "produce", "--type", "a", "--group", "g1"]))[0]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let child = json_lines(rpq(&r).args([
+        "--json", "produce", "--type", "b", "--group", "g2", "--after", &parent,
+    ]))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    rpq(&r)
+        .args(["produce", "--type", "c", "--group", "g1", "--id", "c1"])
+        .assert()
+        .success();
+    let done = json_lines(rpq(&r).args(["--json", "consume", "--drain"]));
+    let mut ids: Vec<&str> = done.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    // The parent first (the child waited for it); a released child is not in its group's line
+    // yet (docs/flows.md), so where it comes after that is not asserted.
+    assert_eq!(ids[0], parent, "{ids:?}");
+    ids.sort_unstable();
+    let mut all = vec![parent.as_str(), child.as_str(), "c1"];
+    all.sort_unstable();
+    assert_eq!(ids, all);
+    let events = json_lines(rpq(&r).args(["events", "--json"]));
+    for (id, group) in [
+        (parent.as_str(), "g1"),
+        (child.as_str(), "g2"),
+        ("c1", "g1"),
+    ] {
+        let of: Vec<&str> = events
+            .iter()
+            .filter(|e| e["id"] == id)
+            .map(|e| {
+                assert_eq!(e["group"], group, "{e}");
+                e["event"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(of, ["pushed", "claimed", "done"], "{id}: {events:?}");
+    }
+}
