@@ -35,6 +35,9 @@ pub fn run(cfg: &Config, out: &Output, args: &EventsArgs) -> Result<ExitCode> {
         None => From::Start,
     };
     let sd = Shutdown::install_quiet()?;
+    if q.event_streams() > 1 {
+        return sharded(&mut q, out, &sd, &from, args.follow);
+    }
     // What is kept, a page at a time; then, with --follow, what comes.
     loop {
         let Some(page) = retry_idle(&mut q, &sd, |q| q.events(&from, PAGE))? else {
@@ -68,6 +71,34 @@ pub fn run(cfg: &Config, out: &Output, args: &EventsArgs) -> Result<ExitCode> {
         }
         if let Some(last) = got.last() {
             after.clone_from(&last.event_id);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A sharded queue's streams, one a shard, merged by id; `--follow` looks again every `POLL`
+/// (a blocking read of several streams is refused on a cluster, where shards are apart).
+fn sharded(
+    q: &mut crate::queue::Queue,
+    out: &Output,
+    sd: &Shutdown,
+    from: &From,
+    follow: bool,
+) -> Result<ExitCode> {
+    const POLL: Duration = Duration::from_millis(100);
+    let mut cur = q.cursor(from);
+    while !sd.stop_requested() {
+        let Some((page, more)) = retry_idle(q, sd, |q| q.events_merged(&mut cur, PAGE))? else {
+            break;
+        };
+        for e in &page {
+            out.event(e)?;
+        }
+        if more {
+            continue;
+        }
+        if !follow || !sd.sleep(POLL) {
+            break;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,7 @@
 use super::keys;
 use super::script::EVENTS_SET;
 use super::Queue;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -126,6 +126,19 @@ impl From {
 
 type Entries = Vec<(String, HashMap<String, String>)>;
 
+/// Where a merged reader of a sharded queue stands: each shard's XRANGE start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(Vec<String>);
+
+/// An entry of a merged read: its id's order, its shard, its id, the event it holds.
+type Merged = ((u64, u64), usize, String, Option<Event>);
+
+/// An entry id as (ms, sequence), the order of the merged streams (ties go by shard).
+fn id_key(id: &str) -> (u64, u64) {
+    let (a, b) = id.split_once('-').unwrap_or((id, "0"));
+    (a.parse().unwrap_or(0), b.parse().unwrap_or(0))
+}
+
 fn read_entries(entries: Entries) -> Vec<Event> {
     entries
         .iter()
@@ -147,12 +160,6 @@ impl Queue {
     /// Switches the queue's events on, keeping about `keep` of them, or off (`None`: the
     /// stream is deleted).
     pub fn set_events(&mut self, keep: Option<u64>) -> Result<()> {
-        if self.shards.len() > 1 {
-            bail!(
-                "queue '{}' is sharded: its events are not supported yet (one stream a queue)",
-                self.name
-            );
-        }
         self.pin()?;
         // Each shard's switch, where its scripts see it (lua/events_set.lua), before the
         // queue's: a reader that finds the setting on finds the scripts writing.
@@ -195,6 +202,73 @@ impl Queue {
             .query(&mut self.conn)
             .with_context(|| format!("reading the events of queue '{}'", self.name))?;
         Ok(last.into_iter().next().map(|(id, _)| id))
+    }
+
+    /// How many streams the queue's events are in: one a shard.
+    pub fn event_streams(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// A merged reader of every shard's stream, at `from`: an id is resumed after on each.
+    pub fn cursor(&self, from: &From) -> Cursor {
+        Cursor(vec![from.range_start(); self.shards.len()])
+    }
+
+    /// A merged reader at the events to come (the server's time now).
+    pub fn cursor_now(&mut self) -> Result<Cursor> {
+        let (secs, micros): (u64, u64) = redis::cmd("TIME")
+            .query(&mut self.conn)
+            .with_context(|| format!("reading the events of queue '{}'", self.name))?;
+        Ok(self.cursor(&From::At((secs * 1000 + micros / 1000) as i64)))
+    }
+
+    /// The next events of every shard merged by id (then shard), and whether more are kept.
+    /// Only those of a millisecond already past on the server (its TIME is read before the
+    /// streams): a script started later writes a later one, so nothing can still come before
+    /// what is returned, and `--since` that id on every shard misses nothing (one server; on a
+    /// cluster each node's clock decides). Each shard's entries up to the first shard that gave
+    /// a full page are all there, so the page is cut there.
+    pub fn events_merged(&mut self, cur: &mut Cursor, count: usize) -> Result<(Vec<Event>, bool)> {
+        let mut cmds = vec![redis::cmd("TIME")];
+        for (k, start) in self.shards.iter().zip(&cur.0) {
+            let mut c = redis::cmd("XRANGE");
+            c.arg(k.events())
+                .arg(start)
+                .arg("+")
+                .arg("COUNT")
+                .arg(count);
+            cmds.push(c);
+        }
+        let replies = self
+            .query_many("XRANGE", cmds)
+            .with_context(|| format!("reading the events of queue '{}'", self.name))?;
+        let (secs, micros): (u64, u64) = redis::from_redis_value(replies[0].clone())?;
+        let now = secs * 1000 + micros / 1000;
+        let mut all: Vec<Merged> = vec![];
+        let mut bound: Option<(u64, u64)> = None;
+        let mut more = false;
+        for (s, v) in replies[1..].iter().enumerate() {
+            let entries: Entries = redis::from_redis_value(v.clone())?;
+            if entries.len() >= count {
+                more = true;
+                if let Some((last, _)) = entries.last() {
+                    let k = id_key(last);
+                    bound = Some(bound.map_or(k, |b| b.min(k)));
+                }
+            }
+            for (id, f) in &entries {
+                let k = id_key(id);
+                if k.0 < now && bound.is_none_or(|b| k <= b) {
+                    all.push((k, s, id.clone(), Event::read(id, f)));
+                }
+            }
+        }
+        all.retain(|(k, ..)| bound.is_none_or(|b| *k <= b));
+        all.sort_by_key(|m| (m.0, m.1));
+        for (_, s, id, _) in &all {
+            cur.0[*s] = format!("({id}");
+        }
+        Ok((all.into_iter().filter_map(|(.., e)| e).collect(), more))
     }
 
     /// Up to `count` events from `from` on, oldest first.

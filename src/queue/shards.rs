@@ -213,8 +213,19 @@ impl Queue {
             .iter()
             .map(|(shard, _)| self.take_seen(*shard, consumer))
             .collect();
+        // events (issue 26): an ack's stream goes last, as `call` gives it.
+        let ack_keys: Vec<Vec<String>> = groups
+            .iter()
+            .map(|(shard, _)| {
+                let mut k = self.shards[*shard].all().to_vec();
+                if self.events {
+                    k.push(self.shards[*shard].events());
+                }
+                k
+            })
+            .collect();
         let mut steps = Vec::with_capacity(groups.len() + self.shards.len() * per);
-        for ((shard, idx), owed) in groups.iter().zip(owed) {
+        for (((_, idx), owed), keys) in groups.iter().zip(owed).zip(&ack_keys) {
             let mut args = Vec::with_capacity(3 + 2 * idx.len());
             args.push(consumer.to_string());
             args.push(self.instance.clone());
@@ -224,7 +235,7 @@ impl Queue {
                 args.push(l.id.clone());
                 args.push(l.token.clone());
             }
-            steps.push(Step::Script(&ACK, self.shards[*shard].all(), args));
+            steps.push(Step::Script(&ACK, keys, args));
         }
         for k in &self.shards {
             for key in [k.pending(), k.inflight(), k.delayed(), k.scheduled()]

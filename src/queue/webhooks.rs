@@ -1,7 +1,8 @@
 //! Webhooks (issue 26): what `rpq webhook add` stores (`keys::webhooks`: id -> JSON of the URL,
 //! the events it is on and its secret), the delivery state `rpq serve` writes
 //! (`keys::webhook_state`: id -> JSON), and the consumer group of each on the queue's event
-//! stream (`wh:<id>`), through which deliveries resume after a restart.
+//! stream (`wh:<id>`; one on each shard's stream of a sharded queue), through which deliveries
+//! resume after a restart.
 
 use super::events::{Event, EVENTS};
 use super::keys;
@@ -120,21 +121,22 @@ impl Queue {
             secret,
         };
         let json = serde_json::to_string(&hook).expect("a webhook serializes");
-        let events = keys::events(&self.name);
-        let mut pipe = redis::pipe();
-        pipe.cmd("XGROUP")
-            .arg("CREATE")
-            .arg(&events)
-            .arg(hook.group())
-            .arg("$")
-            .arg("MKSTREAM")
-            .ignore();
-        pipe.cmd("HSET")
+        // A group on each shard's stream (a sharded queue's shards may live on other nodes).
+        for k in self.shards.clone() {
+            redis::cmd("XGROUP")
+                .arg("CREATE")
+                .arg(k.events())
+                .arg(hook.group())
+                .arg("$")
+                .arg("MKSTREAM")
+                .exec(&mut self.conn)
+                .with_context(|| format!("adding a webhook to queue '{}'", self.name))?;
+        }
+        redis::cmd("HSET")
             .arg(keys::webhooks(&self.name))
             .arg(&hook.id)
             .arg(json)
-            .ignore();
-        pipe.exec(&mut self.conn)
+            .exec(&mut self.conn)
             .with_context(|| format!("adding a webhook to queue '{}'", self.name))?;
         Ok(hook)
     }
@@ -162,11 +164,16 @@ impl Queue {
         let states: HashMap<String, String> = redis::cmd("HGETALL")
             .arg(keys::webhook_state(&self.name))
             .query(&mut self.conn)?;
-        let groups: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
-            .arg("GROUPS")
-            .arg(keys::events(&self.name))
-            .query(&mut self.conn)
-            .unwrap_or_default();
+        // A sharded queue's webhook has a group on each shard's stream: its numbers summed.
+        let mut groups: Vec<HashMap<String, redis::Value>> = vec![];
+        for k in self.shards.clone() {
+            let g: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
+                .arg("GROUPS")
+                .arg(k.events())
+                .query(&mut self.conn)
+                .unwrap_or_default();
+            groups.extend(g);
+        }
         let num = |g: &HashMap<String, redis::Value>, k: &str| match g.get(k) {
             Some(redis::Value::Int(n)) => Some((*n).max(0) as u64),
             _ => None,
@@ -174,16 +181,17 @@ impl Queue {
         Ok(hooks
             .into_iter()
             .map(|hook| {
-                let g = groups.iter().find(|g| {
+                let mine: Vec<_> = groups.iter().filter(|g| {
                     matches!(g.get("name"), Some(redis::Value::BulkString(b)) if *b == hook.group().as_bytes())
-                });
+                }).collect();
+                let lag = mine.iter().map(|g| num(g, "lag")).sum::<Option<u64>>();
                 Listed {
                     state: states
                         .get(&hook.id)
                         .and_then(|s| serde_json::from_str(s).ok())
                         .unwrap_or_default(),
-                    pending: g.and_then(|g| num(g, "pending")).unwrap_or(0),
-                    lag: g.and_then(|g| num(g, "lag")),
+                    pending: mine.iter().filter_map(|g| num(g, "pending")).sum(),
+                    lag: if mine.is_empty() { None } else { lag },
                     hook,
                 }
             })
@@ -209,20 +217,23 @@ impl Queue {
                 .ignore();
             pipe.exec(&mut self.conn)?;
             // The stream may be gone already (events switched off).
-            let _: redis::RedisResult<()> = redis::cmd("XGROUP")
-                .arg("DESTROY")
-                .arg(keys::events(&self.name))
-                .arg(h.group())
-                .query(&mut self.conn);
+            for k in self.shards.clone() {
+                let _: redis::RedisResult<()> = redis::cmd("XGROUP")
+                    .arg("DESTROY")
+                    .arg(k.events())
+                    .arg(h.group())
+                    .query(&mut self.conn);
+            }
         }
         Ok(!gone.is_empty())
     }
 
-    /// The next events of a webhook's group: `pending` re-reads what was read and not acked
-    /// (after a restart), else new ones, waiting up to `block`.
+    /// The next events of a webhook's group on a shard's stream: `pending` re-reads what was
+    /// read and not acked (after a restart), else new ones, waiting up to `block`.
     pub fn webhook_read(
         &mut self,
         hook: &Webhook,
+        shard: usize,
         pending: bool,
         block: std::time::Duration,
         count: usize,
@@ -237,7 +248,7 @@ impl Queue {
             cmd.arg("BLOCK").arg(block.as_millis().max(1) as u64);
         }
         cmd.arg("STREAMS")
-            .arg(keys::events(&self.name))
+            .arg(self.shards[shard].events())
             .arg(if pending { "0" } else { ">" });
         type Entries = Vec<(String, HashMap<String, String>)>;
         let reply: Option<Vec<(String, Entries)>> = cmd
@@ -256,9 +267,33 @@ impl Queue {
 
     /// An event handled (delivered, or given up on, or not for this webhook), with the
     /// webhook's state, in one transaction.
-    pub fn webhook_done(&mut self, hook: &Webhook, event_id: &str, state: &Delivery) -> Result<()> {
+    pub fn webhook_done(
+        &mut self,
+        hook: &Webhook,
+        shard: usize,
+        event_id: &str,
+        state: &Delivery,
+    ) -> Result<()> {
+        // A shard past the first has another hash tag: the ack and the state go apart there
+        // (the state is a record; the ack is what makes the delivery at least once).
         let mut pipe = redis::pipe();
         pipe.atomic();
+        if shard > 0 {
+            redis::cmd("XACK")
+                .arg(self.shards[shard].events())
+                .arg(hook.group())
+                .arg(event_id)
+                .exec(&mut self.conn)
+                .with_context(|| format!("recording a delivery of webhook {}", hook.id))?;
+            pipe.cmd("HSET")
+                .arg(keys::webhook_state(&self.name))
+                .arg(&hook.id)
+                .arg(serde_json::to_string(state).expect("a state serializes"))
+                .ignore();
+            return pipe
+                .exec(&mut self.conn)
+                .with_context(|| format!("recording a delivery of webhook {}", hook.id));
+        }
         pipe.cmd("XACK")
             .arg(keys::events(&self.name))
             .arg(hook.group())
@@ -301,7 +336,7 @@ impl Queue {
 
     /// The group is gone (its stream was deleted by `events --disable`, or the webhook was
     /// removed): says whether the webhook is still stored, and makes its group again if so.
-    pub fn webhook_regroup(&mut self, hook: &Webhook) -> Result<bool> {
+    pub fn webhook_regroup(&mut self, hook: &Webhook, shard: usize) -> Result<bool> {
         let there: bool = redis::cmd("HEXISTS")
             .arg(keys::webhooks(&self.name))
             .arg(&hook.id)
@@ -309,7 +344,7 @@ impl Queue {
         if there {
             let r: redis::RedisResult<()> = redis::cmd("XGROUP")
                 .arg("CREATE")
-                .arg(keys::events(&self.name))
+                .arg(self.shards[shard].events())
                 .arg(hook.group())
                 .arg("$")
                 .arg("MKSTREAM")

@@ -106,8 +106,11 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
         .build()
         .into();
     let mut q: Option<Queue> = None;
-    // The events read before a restart and not acknowledged come first.
-    let mut pending = true;
+    // The events read before a restart and not acknowledged come first, on each shard's stream
+    // (a sharded queue's webhook has a group on each, read in turn: a task's events are on
+    // one, in order).
+    let mut pending: Vec<bool> = vec![];
+    let mut turn = 0usize;
     let mut state: Option<Delivery> = None;
     let holder = crate::consumer::default_name();
     let going = || alive.load(Ordering::Relaxed) && !sd.stop_requested();
@@ -127,7 +130,7 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
         match conn.webhook_hold(&hook, &holder, HOLD_FOR) {
             Ok(true) => {}
             Ok(false) => {
-                (pending, state) = (true, None);
+                (pending, state) = (vec![], None);
                 sd.sleep(BLOCK);
                 continue;
             }
@@ -153,13 +156,20 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
                 }
             },
         };
-        let events = match conn.webhook_read(&hook, pending, BLOCK, BATCH) {
+        let n = conn.event_streams();
+        if pending.len() != n {
+            pending = vec![true; n];
+        }
+        turn = (turn + 1) % n;
+        let shard = turn;
+        let block = BLOCK / n as u32;
+        let events = match conn.webhook_read(&hook, shard, pending[shard], block, BATCH) {
             Ok(e) => e,
             Err(e) => {
                 // No group (the stream was deleted, or the webhook removed): made again if
                 // the webhook is still there; else this thread ends.
                 if format!("{e:#}").contains("NOGROUP") {
-                    match conn.webhook_regroup(&hook) {
+                    match conn.webhook_regroup(&hook, shard) {
                         Ok(false) => return,
                         Ok(true) => continue,
                         Err(_) => {}
@@ -170,13 +180,13 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
                 continue;
             }
         };
-        if pending && events.is_empty() {
-            pending = false;
+        if pending[shard] && events.is_empty() {
+            pending[shard] = false;
             continue;
         }
         for e in &events {
             if !hook.wants(&e.event) {
-                if conn.webhook_done(&hook, &e.event_id, st).is_err() {
+                if conn.webhook_done(&hook, shard, &e.event_id, st).is_err() {
                     q = None;
                     break;
                 }
@@ -242,12 +252,12 @@ fn deliver(cfg: &Config, hook: Webhook, sd: &Shutdown, alive: &AtomicBool) {
             }
             if !held {
                 // Not sent, not acknowledged: read again from the pending list once held.
-                (pending, state) = (true, None);
+                (pending, state) = (vec![], None);
                 break;
             }
             st.last_event_id = Some(e.event_id.clone());
             st.last_at_ms = Some(chrono::Utc::now().timestamp_millis());
-            if conn.webhook_done(&hook, &e.event_id, st).is_err() {
+            if conn.webhook_done(&hook, shard, &e.event_id, st).is_err() {
                 // Delivered and not acknowledged: sent again later (at least once).
                 q = None;
                 break;

@@ -670,3 +670,188 @@ fn pauses_and_limits_are_events_with_their_type() {
     );
     assert_eq!(events[4]["error"], "off");
 }
+
+/// A sharded queue (three shards, three streams): 300 tasks through two consumers, some failing
+/// once. `rpq events` merges the streams in id order, every task's events are there once and in
+/// order, `--since` an id resumes every shard after it, and a webhook (a group on each stream)
+/// receives every task's events in order per task.
+#[test]
+fn a_sharded_queue_has_every_tasks_events_merged_and_delivered() {
+    let r = redis();
+    let mut c = conn(&r);
+    let rx = Receiver::start(&[200]);
+    rpq(&r)
+        .args(["--shards", "3", "events", "--enable"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["webhook", "add", &rx.url("/")])
+        .assert()
+        .success();
+    let serve = Serve::start(&r, &[]);
+    let n = 300;
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            serde_json::json!({"type": "mail", "priority": 1 + i % 3, "id": format!("t{i}")})
+                .to_string()
+        })
+        .collect();
+    push_lines(&r, "default", &lines);
+    // Ids ending in 7 fail their first attempt.
+    let exec =
+        r#"case "$RPQ_TASK_ID" in *7) [ "$RPQ_TASK_ATTEMPT" = 1 ] && exit 1 ;; esac; exit 0"#;
+    let consumer = |name: &str| {
+        Proc::start(
+            &r,
+            &[
+                "consume",
+                "--name",
+                name,
+                "--backoff",
+                "10ms",
+                "--prefetch",
+                "4",
+                "--exec",
+                exec,
+            ],
+        )
+    };
+    let (a, b) = (consumer("a"), consumer("b"));
+    let left = |c: &mut redis::Connection| -> u64 {
+        (0..3)
+            .map(|s| {
+                let k = Keys::new("default", s);
+                [k.pending(), k.inflight(), k.delayed()]
+                    .iter()
+                    .map(|key| zcard(c, key))
+                    .sum::<u64>()
+            })
+            .sum()
+    };
+    wait_until(Duration::from_secs(120), "every task to end", || {
+        left(&mut c) == 0
+    });
+    for p in [&a, &b] {
+        p.signal(libc::SIGTERM);
+    }
+    a.end(Duration::from_secs(30));
+    b.end(Duration::from_secs(30));
+    let streams: Vec<u64> = (0..3)
+        .map(|s| {
+            redis::cmd("XLEN")
+                .arg(Keys::new("default", s).events())
+                .query(&mut c)
+                .unwrap()
+        })
+        .collect();
+    assert!(streams.iter().all(|&l| l > 0), "{streams:?}");
+
+    let key = |s: &str| -> (u64, u64) {
+        let (a, b) = s.split_once('-').unwrap();
+        (a.parse().unwrap(), b.parse().unwrap())
+    };
+    let events = json_lines(rpq(&r).args(["--json", "events"]));
+    let want_total = n * 3 + n / 10 * 2;
+    assert_eq!(events.len(), want_total);
+    assert_eq!(events.len() as u64, streams.iter().sum::<u64>());
+    let mut by_task: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let mut last = (0, 0);
+    for e in &events {
+        // Merged in time order (two shards may write the same id).
+        let k = key(e["event_id"].as_str().unwrap());
+        assert!(k >= last, "{e} after {last:?}");
+        last = k;
+        let id = e["id"].as_str().unwrap().to_string();
+        let what = e["event"].as_str().unwrap();
+        let step = match e["attempt"].as_u64() {
+            Some(a) if what != "pushed" => format!("{what}{a}"),
+            _ => what.to_string(),
+        };
+        by_task.entry(id).or_default().push(step);
+    }
+    assert_eq!(by_task.len(), n);
+    for i in 0..n {
+        let want: Vec<&str> = if i % 10 == 7 {
+            vec!["pushed", "claimed1", "retry1", "claimed2", "done2"]
+        } else {
+            vec!["pushed", "claimed1", "done1"]
+        };
+        assert_eq!(by_task[&format!("t{i}")], want, "t{i}");
+    }
+
+    // --since an id: every shard resumes after it.
+    let mid = events[want_total / 2]["event_id"].as_str().unwrap();
+    let rest = json_lines(rpq(&r).args(["--json", "events", "--since", mid]));
+    let want: Vec<&Value> = events
+        .iter()
+        .filter(|e| key(e["event_id"].as_str().unwrap()) > key(mid))
+        .collect();
+    assert_eq!(rest.iter().collect::<Vec<_>>(), want);
+    // The API's stream the same, from Last-Event-ID.
+    {
+        use std::io::{Read, Write};
+        let addr = serve.url("").trim_start_matches("http://").to_string();
+        let mut tcp = std::net::TcpStream::connect(&addr).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(
+            tcp,
+            "GET /api/queues/default/events HTTP/1.1\r\nHost: {addr}\r\nLast-Event-ID: {mid}\r\n\r\n"
+        )
+        .unwrap();
+        let mut seen = String::new();
+        let mut buf = [0u8; 65536];
+        // The last data line read whole (the response is chunked: no blank line at its end).
+        let whole = |s: &str| {
+            s.rfind("\ndata: ")
+                .is_some_and(|i| s[i + 1..].contains('\n'))
+        };
+        while seen.matches("\ndata: ").count() < want.len() || !whole(&seen) {
+            let n = tcp.read(&mut buf).unwrap();
+            assert!(n > 0, "the stream ended: {seen}");
+            seen += &String::from_utf8_lossy(&buf[..n]);
+        }
+        let data: Vec<Value> = seen
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect();
+        assert_eq!(data.iter().collect::<Vec<_>>(), want);
+    }
+
+    // The webhook: every event once at least, each task's in order of first arrival.
+    rx.wait_for(Duration::from_secs(120), "every event delivered", |q| {
+        let seen: std::collections::HashSet<(String, String)> = q
+            .iter()
+            .map(|r| {
+                let v = r.json();
+                (v["event_id"].to_string(), v["id"].to_string())
+            })
+            .collect();
+        seen.len() >= want_total
+    });
+    let mut got: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let mut firsts = std::collections::HashSet::new();
+    for q in rx.requests() {
+        let v = q.json();
+        if !firsts.insert((v["event_id"].to_string(), v["id"].to_string())) {
+            continue;
+        }
+        let what = v["event"].as_str().unwrap();
+        let step = match v["attempt"].as_u64() {
+            Some(a) if what != "pushed" => format!("{what}{a}"),
+            _ => what.to_string(),
+        };
+        got.entry(v["id"].as_str().unwrap().to_string())
+            .or_default()
+            .push(step);
+    }
+    assert_eq!(got, by_task);
+    let listed = json_lines(rpq(&r).args(["--json", "webhook", "list"]));
+    wait_until(Duration::from_secs(10), "the deliveries recorded", || {
+        let l = json_lines(rpq(&r).args(["--json", "webhook", "list"]));
+        l[0]["delivery"]["delivered"] == want_total as u64
+    });
+    assert_eq!(listed[0]["delivery"]["given_up"], 0);
+    let l = json_lines(rpq(&r).args(["--json", "webhook", "list"]));
+    assert_eq!(l[0]["delivery"]["pending"], 0);
+}

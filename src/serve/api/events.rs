@@ -3,7 +3,8 @@
 //! the last one it had (`Last-Event-ID`); without one, from the events to come. Each `data` is
 //! the event's JSON line, as `rpq events --json` prints it.
 
-use super::extract::KnownQueue;
+use super::extract::{Known, KnownQueue};
+use crate::queue::events::{Cursor, Event, From as Since};
 use crate::serve::app::App;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -39,6 +40,25 @@ pub async fn events(
         .map(str::trim)
         .filter(|v| is_event_id(v))
         .map(String::from);
+    // A sharded queue's streams (one a shard) are read merged, looking again every `POLL`.
+    let sharded = match q.call(|q| Ok(q.event_streams() > 1)).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    if sharded {
+        let cur = match given {
+            Some(a) => {
+                q.call(move |q| Ok(q.cursor(&Since::After(a.clone()))))
+                    .await
+            }
+            None => q.call(|q| q.cursor_now()).await,
+        };
+        let cur = match cur {
+            Ok(c) => c,
+            Err(e) => return e.into_response(),
+        };
+        return merged(app, q, cur);
+    }
     let after = match given {
         Some(a) => a,
         None => match q.call(|q| q.last_event_id()).await {
@@ -72,6 +92,46 @@ pub async fn events(
                     }
                     Ok(_) => {}
                     // Redis away: the stream stays open and tries again, as a consumer would.
+                    Err(_) => tokio::time::sleep(WAIT).await,
+                }
+            }
+        }
+    })
+    .flatten();
+    Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+fn sse(e: &Event) -> Result<SseEvent, Infallible> {
+    Ok(SseEvent::default()
+        .id(e.event_id.clone())
+        .data(serde_json::to_string(e).expect("an event serializes")))
+}
+
+fn merged(app: Arc<App>, q: Known, cur: Cursor) -> Response {
+    const POLL: Duration = Duration::from_millis(200);
+    let events = stream::unfold((q, cur), move |(q, cur)| {
+        let app = app.clone();
+        async move {
+            let mut cur = cur;
+            loop {
+                if app.waits.stopping() {
+                    return None;
+                }
+                let mut c = cur.clone();
+                match q
+                    .call(move |q| q.events_merged(&mut c, PAGE).map(|(e, _)| (e, c.clone())))
+                    .await
+                {
+                    Ok((got, c)) => {
+                        cur = c;
+                        if !got.is_empty() {
+                            let items: Vec<_> = got.iter().map(sse).collect();
+                            return Some((stream::iter(items), (q, cur)));
+                        }
+                        tokio::time::sleep(POLL).await;
+                    }
                     Err(_) => tokio::time::sleep(WAIT).await,
                 }
             }
