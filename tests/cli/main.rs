@@ -40,5 +40,5 @@ mod serve; // `rpq serve`: the HTTP API, /metrics, /healthz, the token, the page
 mod service; // as a service: config file and profiles, -q/-v, JSON logs, systemd notify, the unit file
 mod signals; // SIGINT/SIGTERM: finish the task in hand, hand it back on the second, exit codes
 mod stats; // `rpq stats`: numbers that agree, the bounded last minute, forgotten consumers, --watch
-mod time;
-mod trace; // OpenTelemetry: trace context from producer to handler, spans over OTLP/HTTP // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock
+mod time; // scheduled tasks, --ttl expiry, recurring schedules, aging: on the server's clock
+mod trace; // OpenTelemetry: trace context from producer to handler, spans over OTLP/HTTP
