@@ -57,36 +57,30 @@ pub fn run<T: redis::FromRedisValue, A: redis::ToRedisArgs>(
     }
 }
 
-macro_rules! script {
-    ($file:literal) => {
-        LazyLock::new(|| {
-            Lua::new(
-                $file,
-                &[
-                    include_str!("lua/common.lua"),
-                    include_str!("lua/events.lua"),
-                    include_str!(concat!("lua/", $file)),
-                ],
-            )
-        })
-    };
+/// A script: common.lua, events.lua, then the includes `parts` name (controls.lua, flows.lua,
+/// groups.lua, ...: each a feature only the scripts that act on it carry, in that order), then
+/// its body. Every script is made this one way.
+fn compose(name: &'static str, parts: &[&str], body: &str) -> Lua {
+    let mut all = vec![
+        include_str!("lua/common.lua"),
+        include_str!("lua/events.lua"),
+    ];
+    all.extend_from_slice(parts);
+    all.push(body);
+    Lua::new(name, &all)
 }
+
+const CONTROLS: &str = include_str!("lua/controls.lua");
+const FLOWS: &str = include_str!("lua/flows.lua");
+const GROUPS: &str = include_str!("lua/groups.lua");
 
 // controls (issue 13): a script that acts on pauses and limits also carries lua/controls.lua,
 // between the prelude and its body; the others go without it (controls.lua says why).
-macro_rules! script_with_controls {
-    ($file:literal) => {
-        LazyLock::new(|| {
-            Lua::new(
-                $file,
-                &[
-                    include_str!("lua/common.lua"),
-                    include_str!("lua/events.lua"),
-                    include_str!("lua/controls.lua"),
-                    include_str!(concat!("lua/", $file)),
-                ],
-            )
-        })
+// flows (issue 24): a script that may finish a task, or push one with parents, also carries
+// lua/flows.lua after controls.lua (every key, as they).
+macro_rules! script {
+    ($file:literal $(, $part:expr)*) => {
+        LazyLock::new(|| compose($file, &[$($part),*], include_str!(concat!("lua/", $file))))
     };
 }
 
@@ -200,100 +194,47 @@ fn names(code: &str) -> Vec<&str> {
     out
 }
 
-// flows (issue 24): a script that may finish a task, or push one with parents, also carries
-// lua/flows.lua after controls.lua (every key, as they).
-macro_rules! script_with_flows {
-    ($file:literal) => {
-        LazyLock::new(|| {
-            Lua::new(
-                $file,
-                &[
-                    include_str!("lua/common.lua"),
-                    include_str!("lua/events.lua"),
-                    include_str!("lua/controls.lua"),
-                    include_str!("lua/flows.lua"),
-                    include_str!(concat!("lua/", $file)),
-                ],
-            )
-        })
-    };
-}
-
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
 // groups (issue 23): the push and the claims of a shard with groups also carry lua/groups.lua
 // (after controls.lua and flows.lua, when with every key), and are sent its three keys after
 // the layout's.
-fn grouped(name: &'static str, every_key: bool, body: &str) -> Lua {
-    grouped_with(name, every_key, every_key, body)
-}
-fn grouped_with(name: &'static str, controls: bool, flows: bool, body: &str) -> Lua {
-    let mut parts = vec![
-        include_str!("lua/common.lua"),
-        include_str!("lua/events.lua"),
-    ];
-    if controls {
-        parts.push(include_str!("lua/controls.lua"));
-    }
-    if flows {
-        parts.push(include_str!("lua/flows.lua"));
-    }
-    parts.push(include_str!("lua/groups.lua"));
-    parts.push(body);
-    Lua::new(name, &parts)
-}
-pub static PUSH_GROUPED: LazyLock<Lua> =
-    LazyLock::new(|| grouped("push.lua", false, include_str!("lua/push.lua")));
-pub static CLAIM_GROUPED: LazyLock<Lua> =
-    LazyLock::new(|| grouped("claim.lua", false, include_str!("lua/claim.lua")));
-pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> =
-    LazyLock::new(|| grouped("claim.lua", true, include_str!("lua/claim.lua")));
+pub static PUSH_GROUPED: LazyLock<Lua> = script!("push.lua", GROUPS);
+pub static CLAIM_GROUPED: LazyLock<Lua> = script!("claim.lua", GROUPS);
+pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> = script!("claim.lua", CONTROLS, FLOWS, GROUPS);
 /// A shard with groups and flows and no controls: as `CLAIM_FLOWS`, with groups.lua (a claim
 /// with controls.lua answers as one of a queue with controls, which this process does not know).
-pub static CLAIM_FLOWS_GROUPED: LazyLock<Lua> =
-    LazyLock::new(|| grouped_with("claim.lua", false, true, include_str!("lua/claim.lua")));
-pub static CLAIM_FAST_GROUPED: LazyLock<Lua> =
-    LazyLock::new(|| grouped("claim_fast.lua", false, include_str!("lua/claim_fast.lua")));
-pub static RELEASE_GROUPED: LazyLock<Lua> =
-    LazyLock::new(|| grouped("release.lua", true, include_str!("lua/release.lua")));
+pub static CLAIM_FLOWS_GROUPED: LazyLock<Lua> = script!("claim.lua", FLOWS, GROUPS);
+pub static CLAIM_FAST_GROUPED: LazyLock<Lua> = script!("claim_fast.lua", GROUPS);
+pub static RELEASE_GROUPED: LazyLock<Lua> = script!("release.lua", CONTROLS, FLOWS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
-pub static FLOW_PUSH: LazyLock<Lua> = script_with_flows!("flow_push.lua");
+pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 /// Controls and flows (issue 24) both: `Queue::invoke` sends it, with every key.
-pub static CLAIM_CONTROLLED: LazyLock<Lua> = script_with_flows!("claim.lua");
+pub static CLAIM_CONTROLLED: LazyLock<Lua> = script!("claim.lua", CONTROLS, FLOWS);
 /// The claim of a queue with flows and no controls: flows.lua without controls.lua (whose
 /// helpers a claim that carries it builds on every call), with every key.
-pub static CLAIM_FLOWS: LazyLock<Lua> = LazyLock::new(|| {
-    Lua::new(
-        "claim.lua",
-        &[
-            include_str!("lua/common.lua"),
-            include_str!("lua/events.lua"),
-            include_str!("lua/flows.lua"),
-            include_str!("lua/claim.lua"),
-        ],
-    )
-});
+pub static CLAIM_FLOWS: LazyLock<Lua> = script!("claim.lua", FLOWS);
 /// The claim's common case in fewer calls (issue 15); it refuses (RPQFULL) whenever claim.lua
 /// has more to do, and `Queue::invoke` sends claim.lua then.
 pub static CLAIM_FAST: LazyLock<Lua> = script!("claim_fast.lua");
-pub static EXTEND: LazyLock<Lua> = script_with_controls!("extend.lua");
-pub static ACK: LazyLock<Lua> = script_with_flows!("ack.lua");
-pub static FAIL: LazyLock<Lua> = script_with_flows!("fail.lua");
-pub static RELEASE: LazyLock<Lua> = script_with_controls!("release.lua");
-pub static PEEK: LazyLock<Lua> = script_with_controls!("peek.lua");
-pub static CLEAR: LazyLock<Lua> = script_with_flows!("clear.lua");
+pub static EXTEND: LazyLock<Lua> = script!("extend.lua", CONTROLS);
+pub static ACK: LazyLock<Lua> = script!("ack.lua", CONTROLS, FLOWS);
+pub static FAIL: LazyLock<Lua> = script!("fail.lua", CONTROLS, FLOWS);
+pub static RELEASE: LazyLock<Lua> = script!("release.lua", CONTROLS);
+pub static PEEK: LazyLock<Lua> = script!("peek.lua", CONTROLS);
+pub static CLEAR: LazyLock<Lua> = script!("clear.lua", CONTROLS, FLOWS);
 pub static DEAD: LazyLock<Lua> = script!("dead.lua");
 pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
 pub static AGING: LazyLock<Lua> = script!("aging.lua");
 pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
 pub static FIRE: LazyLock<Lua> = script!("fire.lua");
-pub static INSPECT: LazyLock<Lua> = script_with_controls!("inspect.lua");
-pub static CANCEL: LazyLock<Lua> = script_with_flows!("cancel.lua");
-pub static MOVE: LazyLock<Lua> = script_with_controls!("move.lua");
-pub static CONTROL: LazyLock<Lua> = script_with_controls!("control.lua");
+pub static INSPECT: LazyLock<Lua> = script!("inspect.lua", CONTROLS);
+pub static CANCEL: LazyLock<Lua> = script!("cancel.lua", CONTROLS, FLOWS);
+pub static MOVE: LazyLock<Lua> = script!("move.lua", CONTROLS);
+pub static CONTROL: LazyLock<Lua> = script!("control.lua", CONTROLS);
 // An ack that keeps results frees a task's slot as ack.lua does.
-pub static KEEP: LazyLock<Lua> = script_with_flows!("keep.lua");
+pub static KEEP: LazyLock<Lua> = script!("keep.lua", CONTROLS, FLOWS);
 // Kept results go by a time of their own, not a TTL (issue 19).
 pub static UNKEEP: LazyLock<Lua> = script!("unkeep.lua");
 pub static RESULTS: LazyLock<Lua> = script!("results.lua");
@@ -302,15 +243,11 @@ pub static EVENTS_SET: LazyLock<Lua> = script!("events_set.lua");
 // Handlers that talk back (issue 25): each ctl script carries lua/ctl_lease.lua, the one place
 // that asks whether a lease holds, after the prelude and controls (an ack frees a cap's slot).
 fn ctl_script(name: &'static str, body: &str) -> Lua {
-    let parts = [
-        include_str!("lua/common.lua"),
-        include_str!("lua/events.lua"),
-        include_str!("lua/controls.lua"),
-        include_str!("lua/flows.lua"),
-        include_str!("lua/ctl_lease.lua"),
+    compose(
+        name,
+        &[CONTROLS, FLOWS, include_str!("lua/ctl_lease.lua")],
         body,
-    ];
-    Lua::new(name, &parts)
+    )
 }
 pub static CTL_OP: LazyLock<Lua> =
     LazyLock::new(|| ctl_script("ctl_op.lua", include_str!("lua/ctl_op.lua")));
