@@ -144,6 +144,7 @@ pub fn scheduled_tasks_come_due_to(
         })
         .collect();
     let running = consumers(at, workers, extra);
+    let lag = Lag::start();
     let pushed = json_lines(
         at.rpq()
             .args(["--json", "produce", "--stdin"])
@@ -164,6 +165,7 @@ pub fn scheduled_tasks_come_due_to(
         n as u64,
         Duration::from_millis(spread_ms) + Duration::from_secs(30),
     );
+    let lag = lag.stop();
     let lines = stop_all(running);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut late: Vec<i64> = Vec::new();
@@ -187,19 +189,69 @@ pub fn scheduled_tasks_come_due_to(
     assert!(seen.values().all(|&k| k == 1), "a task claimed twice");
     late.sort();
     let max = *late.last().unwrap();
+    // A claim at a due time takes three wake-ups (the waker's timer, redis-server, the
+    // listener): on a loaded machine each comes late by what the scheduler owes, which the
+    // sampler saw in the same seconds. The bounds are for an idle machine plus that debt.
+    let (lag_median, lag_max) = (3 * lag.median, 3 * lag.max);
     // A consumer that slept in BLPOP until the due time would be ~50 ms late at the median
     // (Redis ends a blocked BLPOP at its 10 Hz cron): the waker makes it a millisecond or two.
     assert!(
-        late[late.len() / 2] <= 10,
-        "median {} ms after the due time",
-        late[late.len() / 2]
+        late[late.len() / 2] <= 10 + lag_median,
+        "median {} ms after the due time (the scheduler's lag: median {} ms, max {} ms)",
+        late[late.len() / 2],
+        lag.median,
+        lag.max
     );
     assert!(
-        max <= bound_ms,
-        "claimed up to {max} ms after the due time (median {} ms, p90 {} ms)",
+        max <= bound_ms + lag_max,
+        "claimed up to {max} ms after the due time (median {} ms, p90 {} ms; the scheduler's \
+         lag: median {} ms, max {} ms)",
         late[late.len() / 2],
-        late[late.len() * 9 / 10]
+        late[late.len() * 9 / 10],
+        lag.median,
+        lag.max
     );
+}
+
+/// How late this machine's scheduler wakes a thread that sleeps 2 ms, sampled while a scenario
+/// runs: what a timed bound must allow on a shared machine (a load of 10 on 2 cores makes a
+/// wake-up tens of milliseconds late, whatever rpq does).
+struct Lag {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sampler: std::thread::JoinHandle<Vec<i64>>,
+}
+
+/// What the sampler saw, ms.
+struct Lags {
+    median: i64,
+    max: i64,
+}
+
+impl Lag {
+    fn start() -> Lag {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let sampler = std::thread::spawn(move || {
+            let mut lags = Vec::new();
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                std::thread::sleep(Duration::from_millis(2));
+                lags.push(t.elapsed().as_millis() as i64 - 2);
+            }
+            lags
+        });
+        Lag { stop, sampler }
+    }
+
+    fn stop(self) -> Lags {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut lags = self.sampler.join().unwrap();
+        lags.sort();
+        Lags {
+            median: lags.get(lags.len() / 2).copied().unwrap_or(0),
+            max: lags.last().copied().unwrap_or(0),
+        }
+    }
 }
 
 #[test]
