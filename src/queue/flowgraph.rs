@@ -24,8 +24,8 @@ const CHUNK: usize = 1000;
 pub struct FlowGraph {
     /// The task the walk started from.
     pub id: String,
-    /// Tasks found, the first one among them.
-    pub tasks: u64,
+    /// Tasks found, the first one among them (`tasks` is a list in rpq's JSON).
+    pub nodes: u64,
     /// By state: `waiting`, `scheduled`, `in-flight`, `retrying`, `blocked`, `dead` as held,
     /// `done` (finished, or a dead one whose error is kept counts as `dead`), and `gone`.
     pub counts: BTreeMap<String, u64>,
@@ -89,7 +89,7 @@ impl Queue {
                         None => ("gone", vec![]),
                     };
                     first = false;
-                    graph.tasks += 1;
+                    graph.nodes += 1;
                     *graph.counts.entry(state.to_string()).or_default() += 1;
                     for l in links {
                         if l.is_empty() || seen.contains(&l) {

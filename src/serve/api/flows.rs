@@ -33,7 +33,7 @@ pub struct Flow {
     graph: FlowGraph,
 }
 
-/// `GET /api/queues/{q}/tasks/{id}/flow[?max=N]`: `{"queue", "id", "max", "tasks", "counts":
+/// `GET /api/queues/{q}/tasks/{id}/flow[?max=N]`: `{"queue", "id", "max", "nodes", "counts":
 /// {state: n}, "cut"}`; 404 for a task the queue knows nothing of.
 pub async fn flow(
     State(app): State<Arc<App>>,

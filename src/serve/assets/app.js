@@ -197,13 +197,18 @@ function tiles(container, specs) {
       const key = JSON.stringify(s.sub);
       if (sub.dataset.key !== key) {
         sub.dataset.key = key;
-        sub.replaceChildren(...s.sub.flatMap(([cls, text]) => [
+        // Each count with its swatch in one piece that wraps as a whole: a narrow tile shows
+        // every count on two lines rather than cut one.
+        sub.classList.add("parts");
+        sub.replaceChildren(...s.sub.map(([cls, text]) => el("span", { class: "pair" },
           el("span", { class: `swatch ${cls}`, title: cls }),
           el("span", { class: "visually-hidden", text: `${cls} ` }),
-          el("span", { class: "part", text }),
-        ]));
+          el("span", { class: "part", text }))));
       }
     } else {
+      // Text now: the counts drawn before are gone, so the next ones are drawn again.
+      delete sub.dataset.key;
+      sub.classList.remove("parts");
       setText(sub, s.sub || "\u00a0");
     }
     t.classList.toggle("warn", !!s.warn);
@@ -1041,7 +1046,7 @@ function flowSection(t, flow) {
         return seg;
       }));
     out.push(el("p", { class: "flow-progress", "data-field": "flow" },
-      el("strong", { text: `${plural(flow.tasks, "task")}: ` }), parts.join(" · "),
+      el("strong", { text: `${plural(flow.nodes, "task")}: ` }), parts.join(" · "),
       flow.cut ? el("span", { class: "hint", text: ` · cut at ${int(flow.max)} tasks: the flow has more` }) : null), bar);
   }
   return out;

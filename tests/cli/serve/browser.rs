@@ -1361,6 +1361,15 @@ fn browser_groups_view_group_filter_and_the_blocked_state() {
     assert_eq!(row(2), json!([hostile, "5", "1"]));
     assert_eq!(row(3), json!(["(none)", "3", "1"]));
     assert_eq!(b.text("#tab-groups .count"), "58");
+    // The waiting tile shows each priority's count whole, on two lines if it must.
+    assert_eq!(
+        b.js(
+            "const t = document.querySelector('#q-tiles .tile[data-key=waiting]');
+              return [...t.querySelectorAll('.sub .pair')].map(p => [p.textContent,
+                p.getBoundingClientRect().right <= t.getBoundingClientRect().right]);"
+        ),
+        json!([["high 0", true], ["medium 68", true], ["low 55", true]])
+    );
     assert_eq!(b.text("#page-info"), "1–50 of 58");
     b.screenshot("groups-desktop");
     b.click_now("#next");

@@ -53,6 +53,7 @@ fn serve_groups_route_pages_the_groups_largest_first_and_lists_filter_by_group()
             "groups": [{"group": "big", "waiting": 8, "weight": 3}, {"group": HOSTILE, "waiting": 4, "weight": 1},
                        {"waiting": 2, "weight": 1}]})
     );
+    assert_eq!(crate::schema::breaches(&all), Vec::<String>::new());
     // As `rpq groups --json` prints them.
     let cli = crate::support::json_lines(rpq(&r).args(["--queue", "g", "--json", "groups"]));
     assert_eq!(Value::from(cli), all["groups"]);
@@ -197,8 +198,9 @@ fn serve_flow_route_counts_a_diamond_part_way_done_from_any_task() {
     let before = s.get("/api/queues/f/tasks/D/flow").expect(200).json();
     assert_eq!(
         before,
-        json!({"queue": "f", "max": 10000, "id": "D", "tasks": 4, "counts": {"waiting": 1, "blocked": 3}, "cut": false})
+        json!({"queue": "f", "max": 10000, "id": "D", "nodes": 4, "counts": {"waiting": 1, "blocked": 3}, "cut": false})
     );
+    assert_eq!(crate::schema::breaches(&before), Vec::<String>::new());
     // A and B done: C waits, D is blocked on C.
     q(&["consume", "--count", "2", "--exec", "echo ok"]);
     for from in ["C", "D"] {
@@ -211,18 +213,18 @@ fn serve_flow_route_counts_a_diamond_part_way_done_from_any_task() {
             json!({"done": 2, "waiting": 1, "blocked": 1}),
             "{from}: {v}"
         );
-        assert_eq!(v["tasks"], 4);
+        assert_eq!(v["nodes"], 4);
     }
     // A finished task is known, but its links went with it: the walk finds it alone.
     let a = s.get("/api/queues/f/tasks/A/flow").expect(200).json();
     assert_eq!(
-        (a["tasks"].clone(), a["counts"].clone()),
+        (a["nodes"].clone(), a["counts"].clone()),
         (json!(1), json!({"done": 1}))
     );
     // The bound: cut, and said so.
     let cut = s.get("/api/queues/f/tasks/D/flow?max=2").expect(200).json();
     assert_eq!(
-        (cut["tasks"].clone(), cut["cut"].clone()),
+        (cut["nodes"].clone(), cut["cut"].clone()),
         (json!(2), json!(true))
     );
     s.get("/api/queues/f/tasks/D/flow?max=0").expect(400);
