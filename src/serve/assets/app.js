@@ -1007,8 +1007,9 @@ function renderControls(s) {
   }));
 }
 
-// How often an open detail reads its flow's progress again.
+// How often an open detail reads its flow's progress again, and the Groups tab its page.
 const FLOW_MS = 10000;
+const GROUPS_MS = 10000;
 
 // Whether a task is part of a flow (issue 24): it has parents, or tasks wait for it.
 const inFlow = (t) => (t.parents || []).length > 0 || (t.dependents || []).length > 0;
@@ -1091,10 +1092,20 @@ async function queuePage(name) {
     choose(s);
     $(`tab-${s}`).focus();
   });
+  // The list's view as its URL: its tab (none for waiting) and what the filter box holds, so a
+  // link or a reload shows the same tasks (`#state=dead&filter=type%3Amail`).
+  function listUrl() {
+    const p = new URLSearchParams();
+    if (view.state !== "waiting") p.set("state", view.state);
+    const f = $("filter").value.trim();
+    if (f) p.set("filter", f);
+    const hash = p.toString();
+    return hash ? `#${hash}` : location.pathname;
+  }
   function choose(s) {
     view.state = s;
     // Every view has a URL: the tab is in the hash (replaced, so Back leaves the page as before).
-    if (!view.detail) history.replaceState(null, "", s === "waiting" ? location.pathname : `#state=${s}`);
+    if (!view.detail) history.replaceState(null, "", listUrl());
     view.cursors = [""];
     for (const b of tabs.children) {
       const on = b.dataset.state === s;
@@ -1114,6 +1125,7 @@ async function queuePage(name) {
     loadTasks().catch(failed);
   });
   $("filter").addEventListener("input", () => {
+    if (!view.detail) history.replaceState(null, "", listUrl());
     const f = parseFilter($("filter").value);
     if (f.type !== view.server.type || f.priority !== view.server.priority || f.group !== view.server.group) {
       // Another server-side filter: from the first page, nothing selected.
@@ -1328,8 +1340,19 @@ async function queuePage(name) {
   }
   function fromHash(e) {
     const m = location.hash.match(/^#task=(.+)$/);
-    const s = location.hash.match(/^#state=(.+)$/);
-    if (s && states.includes(decodeURIComponent(s[1])) && view.state !== decodeURIComponent(s[1])) choose(decodeURIComponent(s[1]));
+    if (!m) {
+      // A list's URL: its filter first (server-side parts from the first page), then its tab.
+      const p = new URLSearchParams(location.hash.slice(1));
+      const f = p.get("filter") || "";
+      const s = p.get("state") || "waiting";
+      if (f !== $("filter").value.trim()) {
+        $("filter").value = f;
+        const pf = parseFilter(f);
+        view.server = { type: pf.type, priority: pf.priority, group: pf.group };
+        if (states.includes(s) && s === view.state) choose(s);
+      }
+      if (states.includes(s) && view.state !== s) choose(s);
+    }
     if (m) {
       if (e && !view.detail) pushed = true;
       showDetail(decodeURIComponent(m[1]));
@@ -1352,7 +1375,7 @@ async function queuePage(name) {
   function closeDetail() {
     // Going back is closing (and Forward opens it again).
     if (pushed) { history.back(); return; }
-    history.replaceState(null, "", view.state === "waiting" ? location.pathname : `#state=${view.state}`);
+    history.replaceState(null, "", listUrl());
     hideDetail();
   }
   function hideDetail() {
@@ -1534,8 +1557,13 @@ async function queuePage(name) {
           page = { ...c, tasks: c.tasks.map(({ outcome, ...k }) => ({ ...k, state: outcome })) };
           setText($("tab-completed").querySelector(".count"), int(c.total));
         } else if (state === "groups") {
-          // Paged by offset: the order follows the counts.
+          // Paged by offset: the order follows the counts. Each read counts every group of the
+          // queue, so a page shown is read again every GROUPS_MS, not on every poll.
+          const same = view.tasks && view.tasks.groups && view.tasks.cursor === after;
+          if (same && Date.now() - view.tasks.readAt < GROUPS_MS) return;
           const g = await api(`${base}/groups?limit=${PAGE}${after ? `&offset=${enc(after)}` : ""}`);
+          g.readAt = Date.now();
+          g.cursor = after;
           page = { ...g, tasks: g.groups, next: g.more ? String(g.offset + g.groups.length) : null };
           setText($("tab-groups").querySelector(".count"), int(g.total));
         } else {

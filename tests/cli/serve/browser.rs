@@ -1425,6 +1425,30 @@ fn browser_groups_view_group_filter_and_the_blocked_state() {
         .map(|t| t["id"].as_str().unwrap())
         .collect();
     assert_eq!(moved, ["h0", "h1", "h2", "h3", "h4"]);
+    // The filtered list has a URL: a reload shows the same tasks.
+    let hash = b.js("return location.hash;");
+    assert_eq!(
+        hash,
+        json!("#filter=group%3A%22%3Cimg+src%3Dx+onerror%3Dalert%287%29%3E%22")
+    );
+    b.js("location.reload(); return 0;");
+    b.wait_js(
+        "the group's tasks after a reload",
+        "document.querySelectorAll('#tasks tbody tr').length === 5 && document.querySelector('#tasks tbody tr td.group')",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('filter').value;"),
+        json!(format!("group:\"{hostile}\""))
+    );
+    // A task's detail names its group, as text.
+    b.click_now("#tasks tbody tr[data-id=h0] button[data-open]");
+    b.wait_js(
+        "h0's detail",
+        "document.querySelector('#drawer:not([hidden]) #d-body dd[data-field=group]')",
+    );
+    assert_eq!(b.text("#d-body dd[data-field=group]"), hostile);
+    b.click("#d-close");
+    b.wait_js("closed", "document.getElementById('drawer').hidden");
     // Typed by hand: a group of the big ones, a page of 50 of its 60.
     b.js("const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); return 0;");
     b.type_into("#filter", "group:big");
