@@ -491,7 +491,10 @@ function queueRow(s) {
     tr.append(el("td", { class: `n prio-${name}`, "data-label": label },
       el("span", { class: "oldest", title: `the first ${name} task in line has waited this long` }), el("span", { class: "count" })));
   }
-  for (const [label] of QUEUE_COLUMNS) tr.append(el("td", { class: PHONE_HIDDEN.has(label) ? "n opt" : "n", "data-label": label }));
+  for (const [label] of QUEUE_COLUMNS) {
+    const cls = ["n", PHONE_HIDDEN.has(label) ? "opt" : "", label === "Blocked" ? "blocked" : ""].filter(Boolean).join(" ");
+    tr.append(el("td", { class: cls, "data-label": label }));
+  }
   tr.append(el("td", { class: "n consumers", "data-label": "Consumers" }));
   return tr;
 }
@@ -657,6 +660,9 @@ async function overview() {
     fold.hidden = folded.length === 0 || !!f;
     setText(fold, view.idle ? `Fold ${plural(folded.length, "idle queue")}` : `Show ${plural(folded.length, "idle queue")}`);
     fold.setAttribute("aria-expanded", String(view.idle));
+    // The Blocked column only while some queue has a blocked task (flows, issue 24): the
+    // others need its room for the queues' names.
+    $("queues").classList.toggle("with-blocked", queues.some((s) => (s.blocked ?? 0) > 0));
     $("no-queues").hidden = queues.length > 0;
     $("queues").parentElement.hidden = queues.length === 0;
     $("queue-tools").hidden = queues.length === 0;

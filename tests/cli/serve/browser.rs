@@ -1477,6 +1477,12 @@ fn browser_groups_view_group_filter_and_the_blocked_state() {
     );
     let row = b.js(&format!("return {};", row_js("flow")));
     assert_eq!(row[11], json!("1"), "{row}");
+    // Shown because a queue has blocked tasks, with room left for the queues' names.
+    assert_eq!(
+        b.js("const n = document.querySelector('tr[data-queue=\"flow\"] td.name a'); return [getComputedStyle(document.querySelector('#queues th.blocked')).display !== 'none', n.scrollWidth <= n.parentElement.clientWidth];"),
+        json!([true, true])
+    );
+    b.screenshot("overview-blocked");
     assert_no_markup(&b);
 }
 
