@@ -1213,14 +1213,15 @@ async function queuePage(name) {
     const group = e.target.closest("button[data-group]");
     if (group) {
       const g = group.dataset.group;
-      $("filter").value = /[\s"]/.test(g) ? `group:"${g.replace(/"/g, "")}"` : `group:${g}`;
+      // Quoted when it has a space (a key with both a space and a quote cannot be typed back).
+      $("filter").value = /\s/.test(g) ? `group:"${g}"` : `group:${g}`;
       view.server = { type: "", priority: "", group: g };
       choose("waiting");
     }
     // A type of the breakdown: its waiting tasks, filtered by the server.
     const type = e.target.closest("button[data-type]");
     if (type) {
-      $("filter").value = `type:${type.dataset.type}`;
+      $("filter").value = /\s/.test(type.dataset.type) ? `type:"${type.dataset.type}"` : `type:${type.dataset.type}`;
       view.server = { type: type.dataset.type, priority: "", group: "" };
       choose("waiting");
     }
