@@ -26,8 +26,9 @@ pub struct FlowGraph {
     pub id: String,
     /// Tasks found, the first one among them (`tasks` is a list in rpq's JSON).
     pub nodes: u64,
-    /// By state: `waiting`, `scheduled`, `in-flight`, `retrying`, `blocked`, `dead` as held,
-    /// `done` (finished, or a dead one whose error is kept counts as `dead`), and `gone`.
+    /// By state: `waiting`, `scheduled`, `in-flight`, `retrying`, `blocked` and `dead` as
+    /// held; `done` for a finished task (its result kept, or remembered by its shard), `dead`
+    /// too for one finished dead whose error is kept; `gone` for one known neither way.
     pub counts: BTreeMap<String, u64>,
     /// The walk stopped at the bound: more tasks may belong to the flow.
     pub cut: bool,
