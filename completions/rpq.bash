@@ -4526,7 +4526,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__serve)
-            opts="-q -v -h -V --listen --token-file --read-token-file --max-connections --idle-timeout --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --listen --token-file --read-token-file --max-connections --idle-timeout --metrics-groups --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4549,6 +4549,10 @@ _rpq() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

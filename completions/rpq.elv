@@ -442,6 +442,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --read-token-file 'File holding a read-only token: GET routes and /metrics, never a change (for a scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)'
             cand --max-connections 'Connections served at once; past it the oldest idle one is closed to make room [default: half the open-file limit, at most 4096]'
             cand --idle-timeout 'Close a connection that sends no whole request header for DUR: idle keep-alives and slow clients (100ms to 1h)'
+            cand --metrics-groups 'Groups of each queue given a series of their own in /metrics, the largest backlogs first; the others are summed as group "(other)" (0: none)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'

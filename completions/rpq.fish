@@ -379,6 +379,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand serve" -l token-file -d 'File ho
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l read-token-file -d 'File holding a read-only token: GET routes and /metrics, never a change (for a scraper; wins over RPQ_SERVE_READ_TOKEN; needs the full token too)' -r -F
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l max-connections -d 'Connections served at once; past it the oldest idle one is closed to make room [default: half the open-file limit, at most 4096]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l idle-timeout -d 'Close a connection that sends no whole request header for DUR: idle keep-alives and slow clients (100ms to 1h)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand serve" -l metrics-groups -d 'Groups of each queue given a series of their own in /metrics, the largest backlogs first; the others are summed as group "(other)" (0: none)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand serve" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F

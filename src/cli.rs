@@ -1038,6 +1038,11 @@ pub struct ServeArgs {
     /// slow clients (100ms to 1h)
     #[arg(long, default_value = "20s", value_parser = parse_duration, value_name = "DUR")]
     pub idle_timeout: Duration,
+
+    /// Groups of each queue given a series of their own in /metrics, the largest backlogs
+    /// first; the others are summed as group "(other)" (0: none)
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub metrics_groups: u32,
 }
 
 #[derive(Debug, Args)]

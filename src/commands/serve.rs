@@ -66,6 +66,7 @@ pub fn run(cfg: &Config, args: &ServeArgs) -> Result<ExitCode> {
             read_token,
             max_connections: args.max_connections.map(|n| n as usize),
             idle_timeout: args.idle_timeout,
+            metrics_groups: args.metrics_groups as usize,
         },
     )?;
     Ok(ExitCode::SUCCESS)

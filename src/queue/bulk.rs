@@ -74,16 +74,28 @@ impl Queue {
         kind: Option<String>,
         priority: Option<Priority>,
     ) -> Result<(Vec<String>, bool)> {
+        self.matching_in_group(state, kind, priority, None)
+    }
+
+    /// `matching`, of one group's tasks only (the dashboard's filter by group).
+    pub fn matching_in_group(
+        &mut self,
+        state: State,
+        kind: Option<String>,
+        priority: Option<Priority>,
+        group: Option<&str>,
+    ) -> Result<(Vec<String>, bool)> {
         let mut ids = Vec::new();
         let mut after = None;
         loop {
-            let page = self.list(&ListQuery {
+            let query = ListQuery {
                 state,
                 kind: kind.clone(),
                 priority,
                 n: BATCH.min(MAX_MATCHED - ids.len()),
                 after: after.take(),
-            })?;
+            };
+            let page = self.list_in_group(&query, group)?;
             ids.extend(page.tasks.iter().map(|t| t.task.id.clone()));
             if !page.more {
                 return Ok((ids, false));

@@ -124,6 +124,13 @@ impl Queue {
     /// priority are a range of their set; a filter by type (or by priority, in another state)
     /// reads the tasks' bodies, at most `LOOK_PER_CALL` a call, until the page is full.
     pub fn list(&mut self, q: &ListQuery) -> Result<ListPage> {
+        self.list_in_group(q, None)
+    }
+
+    /// `list`, of the tasks of one group only (issue 23; the dashboard's filter by group): a
+    /// filter like the one by type, on the group the body names.
+    pub fn list_in_group(&mut self, q: &ListQuery, group: Option<&str>) -> Result<ListPage> {
+        let group = group.map(super::groups::stored_key).unwrap_or_default();
         let key = (q.state.def().key as usize + 1).to_string();
         let kind = match &q.kind {
             Some(k) => serde_json::to_string(k)?,
@@ -159,7 +166,7 @@ impl Queue {
         let mut all = Vec::new();
         let (mut total, mut more) = (0, false);
         for (i, (shard, key)) in sources.into_iter().enumerate() {
-            let page = self.list_shard(shard, &key, q.n, &after, &score, &prio, &kind)?;
+            let page = self.list_shard(shard, &key, q.n, &after, &score, &prio, &kind, &group)?;
             if i == 0 && !after.is_empty() {
                 match page.cursor {
                     Some(s) => score = s,
@@ -211,6 +218,7 @@ impl Queue {
         score: &str,
         prio: &str,
         kind: &str,
+        group: &str,
     ) -> Result<ShardPage> {
         let mut page = ShardPage::default();
         let (mut after, mut score) = (after.to_string(), score.to_string());
@@ -225,6 +233,7 @@ impl Queue {
                 score.clone(),
                 prio.to_string(),
                 kind.to_string(),
+                group.to_string(),
             ];
             let items = array(self.invoke(shard, &INSPECT, &args, "listing tasks")?)?;
             if first {

@@ -28,6 +28,8 @@ pub mod ctl_bounds {
 mod dead;
 mod flows;
 pub use flows::UnknownParent;
+mod flowgraph;
+pub use flowgraph::FlowGraph;
 pub mod events;
 mod groups;
 pub use groups::GroupInfo;

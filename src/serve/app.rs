@@ -17,4 +17,6 @@ pub struct App {
     pub(super) waits: Waits,
     /// Claims that long-poll (`?wait`): woken by one watcher per queue, bounded.
     pub(super) wakes: Wakes,
+    /// Groups of each queue given series of their own in `/metrics` (`--metrics-groups`).
+    pub(super) metrics_groups: usize,
 }

@@ -278,6 +278,21 @@ impl Backend {
         Ok(all)
     }
 
+    /// The groups with work of every queue (issue 23), by queue name, for `/metrics`: a read
+    /// of each queue's groups, nothing for a queue without any (`Queue::groups`).
+    pub fn groups_all(&self) -> Result<Vec<(String, Vec<crate::queue::GroupInfo>)>> {
+        let mut all = Vec::new();
+        for name in self.queue_names()? {
+            match self.with(&name, Queue::groups) {
+                Ok(g) if g.is_empty() => {}
+                Ok(g) => all.push((name, g)),
+                Err(e) if of_another_layout(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(all)
+    }
+
     /// PING, for /healthz.
     pub fn ping(&self) -> Result<()> {
         self.with(&self.cfg.queue, |q| {

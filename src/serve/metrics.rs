@@ -6,7 +6,7 @@
 //! labels (the crate keeps them in hash order).
 
 use crate::queue::usage::{Histogram, Usage, BOUNDS_MS};
-use crate::queue::{State, Stats, STATES};
+use crate::queue::{GroupInfo, State, Stats, STATES};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -24,7 +24,12 @@ pub const MAX_TYPES: usize = 20;
 
 /// The exposition: `rpq_redis_up`, and when Redis answered, one family per number of `stats`,
 /// and the histograms and counters by type of `usage` (by queue name).
-pub fn render(queues: Option<&[Stats]>, usage: &[(String, Usage)]) -> String {
+pub fn render(
+    queues: Option<&[Stats]>,
+    usage: &[(String, Usage)],
+    groups: &[(String, Vec<GroupInfo>)],
+    top: usize,
+) -> String {
     let mut reg = Registry::default();
     let up = Gauge::<i64>::default();
     reg.register(
@@ -169,6 +174,9 @@ pub fn render(queues: Option<&[Stats]>, usage: &[(String, Usage)]) -> String {
     encode(&mut text, &reg).expect("writing to a String cannot fail");
     let mut text = sorted(text.strip_suffix("# EOF\n").unwrap_or(&text));
     histograms(&mut text, usage);
+    if queues.is_some() {
+        group_gauges(&mut text, groups, top);
+    }
     text.push_str("# EOF\n");
     text
 }
@@ -224,6 +232,52 @@ fn histograms(text: &mut String, usage: &[(String, Usage)]) {
             } else {
                 series(text, name, &q, &pick(u.all()));
             }
+        }
+    }
+}
+
+/// The label of the tasks pushed without a group, and of the groups summed past the top N.
+pub const NO_GROUP: &str = "(none)";
+pub const OTHER_GROUPS: &str = "(other)";
+
+/// Groups (issue 23): how many have work per queue, and the backlog of the `top` largest of
+/// each, the rest summed as one `(other)` series, so a queue of 100,000 tenants is `top + 1`
+/// series, not 100,000. `groups` come the largest first (`Queue::groups`).
+fn group_gauges(text: &mut String, groups: &[(String, Vec<GroupInfo>)], top: usize) {
+    if top == 0 {
+        return;
+    }
+    let mut queues: Vec<&(String, Vec<GroupInfo>)> = groups.iter().collect();
+    queues.sort_by(|a, b| a.0.cmp(&b.0));
+    text.push_str("# HELP rpq_groups Groups with waiting tasks.\n# TYPE rpq_groups gauge\n");
+    for (queue, gs) in &queues {
+        text.push_str(&format!(
+            "rpq_groups{{queue=\"{}\"}} {}\n",
+            escape(queue),
+            gs.len()
+        ));
+    }
+    text.push_str(&format!(
+        "# HELP rpq_group_tasks_waiting Tasks waiting, by group: the {top} largest of each \
+         queue, the others summed as group \"{OTHER_GROUPS}\" (\"{NO_GROUP}\": pushed without one).\n\
+         # TYPE rpq_group_tasks_waiting gauge\n"
+    ));
+    for (queue, gs) in &queues {
+        let mut rows: Vec<(&str, u64)> = gs
+            .iter()
+            .take(top)
+            .map(|g| (g.group.as_deref().unwrap_or(NO_GROUP), g.waiting))
+            .collect();
+        if gs.len() > top {
+            rows.push((OTHER_GROUPS, gs[top..].iter().map(|g| g.waiting).sum()));
+        }
+        rows.sort_by(|a, b| a.0.cmp(b.0));
+        for (group, n) in rows {
+            text.push_str(&format!(
+                "rpq_group_tasks_waiting{{queue=\"{}\",group=\"{}\"}} {n}\n",
+                escape(queue),
+                escape(group)
+            ));
         }
     }
 }
@@ -301,7 +355,7 @@ mod tests {
 
     #[test]
     fn redis_down_is_a_number_too() {
-        let t = render(None, &[]);
+        let t = render(None, &[], &[], 20);
         assert!(t.contains("\nrpq_redis_up 0\n"), "{t}");
         assert!(t.ends_with("# EOF\n"), "{t}");
         assert!(!t.contains("queue=\""), "{t}");

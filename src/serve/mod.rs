@@ -54,6 +54,8 @@ pub struct Options {
     pub max_connections: Option<usize>,
     /// `--idle-timeout`: a connection that sends no whole request header for this long is closed.
     pub idle_timeout: Duration,
+    /// `--metrics-groups`: groups of each queue with series of their own in `/metrics`.
+    pub metrics_groups: usize,
 }
 
 /// Threads for Redis calls at once; more requests wait for one.
@@ -121,6 +123,7 @@ pub fn run(cfg: &Config, opts: Options) -> Result<()> {
         auth: Auth::new(opts.token, opts.read_token, local),
         waits: Waits::new(sd.clone()),
         wakes: Wakes::new(cfg, sd.clone()),
+        metrics_groups: opts.metrics_groups,
     });
     let what = if cfg.queue_given {
         format!("queue '{}'", cfg.queue)
@@ -214,6 +217,8 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/queues/{q}/workers", get(api::workers))
         .route("/api/queues/{q}/bulk", post(api::bulk))
         .route("/api/queues/{q}/types", get(api::types))
+        .route("/api/queues/{q}/groups", get(api::groups))
+        .route("/api/queues/{q}/tasks/{id}/flow", get(api::flow))
         .route(
             "/api/queues/{q}/schedules/{id}",
             axum::routing::delete(api::remove_schedule),

@@ -7,6 +7,7 @@
 --   of a limited type)  ARGV[3] how many
 --   ARGV[4] after this id ('' from the start)  ARGV[5] its score ('' when it is in this set)
 --   ARGV[6] priority ('' any)  ARGV[7] type as a JSON string ('' any)
+--   ARGV[8] group as its body holds it (JSON-escaped, without the quotes; '' or absent: any)
 --   returns {tasks in the set (of that priority, for the waiting set), the after id's score
 --   (false when it is not in the set and no score was given), 1 when members follow the last one
 --   looked at, the last id looked at, its score, then id, score, body, claim, state, dead info
@@ -67,6 +68,7 @@ local want = tonumber(ARGV[3])
 local after, after_score = ARGV[4], ARGV[5]
 local p = tonumber(ARGV[6])
 local kind = ARGV[7]
+local group = ARGV[8] or ''
 local lo, hi = 0, redis.call('ZCARD', set)
 -- controls (issue 13): the lines of limited types hold waiting tasks too, scored the same.
 local waiting = set == K_PENDING
@@ -120,6 +122,11 @@ while r < hi and found < want and looked < 1000 do
       local ok = not (claim and is_cancelled(claim))
       if ok and kind ~= '' then
         ok = body and ctl().has_type(body, kind)
+      end
+      if ok and group ~= '' then
+        -- The body's own "g" comes before its "t" (a payload's keys come after it).
+        local g = body and string.find(body, '"g":"' .. group .. '"', 1, true)
+        ok = g ~= nil and g < (string.find(body, '"t":', 1, true) or 0)
       end
       if ok and p and not by_range then
         ok = body and body_priority(body) == p

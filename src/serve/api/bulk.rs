@@ -2,7 +2,7 @@
 //! ids or on every task matching a filter in one state, in one request (`queue::bulk`).
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{priority, task_id, Body, QueueName};
+use super::extract::{group_key, priority, task_id, Body, QueueName};
 use crate::queue::bulk::{Action, BulkDone, MAX_MATCHED};
 use crate::queue::State as TaskState;
 use crate::serve::app::App;
@@ -36,6 +36,9 @@ pub struct Filter {
     kind: Option<String>,
     #[serde(default)]
     priority: Option<Value>,
+    /// Issue 23: of one group only.
+    #[serde(default)]
+    group: Option<String>,
 }
 
 /// What a bulk action did, with the queue and the action.
@@ -50,7 +53,7 @@ pub struct Bulk {
 /// Which tasks: these ids, or those a filter finds.
 enum Which {
     Ids(Vec<String>),
-    Filter(TaskState, Option<String>, Option<Priority>),
+    Filter(TaskState, Option<String>, Option<Priority>, Option<String>),
 }
 
 fn bad(m: impl Into<String>) -> ApiError {
@@ -58,7 +61,7 @@ fn bad(m: impl Into<String>) -> ApiError {
 }
 
 /// `POST /api/queues/{q}/bulk` with `{"action": A, "ids": [...]}` or `{"action": A, "filter":
-/// {"state": S, "type": T, "priority": P}}`, and `"priority"` for `move`: one request, done a
+/// {"state": S, "type": T, "priority": P, "group": G}}`, and `"priority"` for `move`: one request, done a
 /// batch at a time, each batch atomic per shard.
 pub async fn bulk(
     State(app): State<Arc<App>>,
@@ -90,7 +93,11 @@ pub async fn bulk(
                 Some(p) => Some(priority(&p)?),
                 None => None,
             };
-            Which::Filter(state, f.kind.filter(|k| !k.is_empty()), p)
+            let group = f.group.filter(|g| !g.is_empty());
+            if let Some(g) = &group {
+                group_key(g)?;
+            }
+            Which::Filter(state, f.kind.filter(|k| !k.is_empty()), p, group)
         }
         (Some(_), Some(_)) => {
             return Err(bad(
@@ -108,7 +115,9 @@ pub async fn bulk(
         .call(move |q| {
             let (ids, more) = match &which {
                 Which::Ids(ids) => (ids.clone(), false),
-                Which::Filter(state, kind, p) => q.matching(*state, kind.clone(), *p)?,
+                Which::Filter(state, kind, p, group) => {
+                    q.matching_in_group(*state, kind.clone(), *p, group.as_deref())?
+                }
             };
             let mut done = q.bulk(action, &ids, to)?;
             done.more = more;

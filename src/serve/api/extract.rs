@@ -271,6 +271,12 @@ pub fn task_id(id: &str) -> ApiResult<()> {
     check_id(id).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))
 }
 
+/// A group's key (issue 23), as `produce --group` takes it.
+pub fn group_key(group: &str) -> ApiResult<()> {
+    crate::task::check_group(group)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("group: {e}")))
+}
+
 pub fn unknown_task(q: &str, id: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,

@@ -5,7 +5,8 @@
 //!
 //! One file per resource (`queues`, `tasks`, `push`, `results`, `dead`, `schedules`, `work`
 //! for workers over HTTP, `workers` for who works on what and by type, `search` across queues,
-//! `bulk` for one action on many tasks, and `server` for what is about the server as a whole);
+//! `bulk` for one action on many tasks, `groups` for a queue's groups (issue 23), `flows` for a
+//! flow's progress (issue 24), and `server` for what is about the server as a whole);
 //! `error` is the one error type, `extract` what a request carries, checked.
 
 mod bulk;
@@ -13,6 +14,8 @@ mod dead;
 mod error;
 mod events;
 mod extract;
+mod flows;
+mod groups;
 mod push;
 mod queues;
 mod results;
@@ -28,6 +31,8 @@ pub use dead::{dead_purge, dead_retry};
 pub use error::ApiError;
 pub use events::{events, webhooks};
 pub use extract::{refuse_large_bodies, MAX_BODY};
+pub use flows::flow;
+pub use groups::groups;
 pub use push::push;
 pub use queues::{clear, pause, queue, queues, resume};
 pub use results::{completed, result};

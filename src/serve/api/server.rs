@@ -57,16 +57,20 @@ pub async fn history(State(app): State<Arc<App>>, Params(h): Params<HistoryQuery
 /// `/metrics`: every queue read now, O(queues) round trips. Redis away is a number
 /// (`rpq_redis_up 0`), not a failed scrape, so an alert can tell the two apart.
 pub async fn metrics(State(app): State<Arc<App>>) -> Response {
-    let read = blocking(&app, |b| Ok((b.collect_all()?, b.usage_all()?)))
-        .await
-        .ok();
-    let (stats, usage) = match read {
-        Some((s, u)) => (Some(s), u),
-        None => (None, vec![]),
+    let top = app.metrics_groups;
+    let read = blocking(&app, move |b| {
+        let groups = if top > 0 { b.groups_all()? } else { vec![] };
+        Ok((b.collect_all()?, b.usage_all()?, groups))
+    })
+    .await
+    .ok();
+    let (stats, usage, groups) = match read {
+        Some((s, u, g)) => (Some(s), u, g),
+        None => (None, vec![], vec![]),
     };
     (
         [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
-        metrics::render(stats.as_deref(), &usage),
+        metrics::render(stats.as_deref(), &usage, &groups, top),
     )
         .into_response()
 }

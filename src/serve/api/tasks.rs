@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{
-    priority, task_id, unknown_task, Body, KnownTask, Params, QueueName, TaskPath,
+    group_key, priority, task_id, unknown_task, Body, KnownTask, Params, QueueName, TaskPath,
 };
 use crate::output::finished_json;
 use crate::queue::{Cancelled, Found, ListPage, ListQuery, Moved, State as TaskState, TaskInfo};
@@ -26,6 +26,9 @@ pub struct ListParams {
     kind: Option<String>,
     #[serde(default)]
     priority: Option<String>,
+    /// Issue 23: of one group only.
+    #[serde(default)]
+    group: Option<String>,
     #[serde(default)]
     after: Option<String>,
     #[serde(default = "default_limit")]
@@ -107,6 +110,10 @@ pub async fn list(
     if let Some(a) = &after {
         task_id(a)?;
     }
+    let group = lq.group.filter(|g| !g.is_empty());
+    if let Some(g) = &group {
+        group_key(g)?;
+    }
     let q = q.known(&app).await?;
     let query = ListQuery {
         state,
@@ -115,7 +122,9 @@ pub async fn list(
         n: lq.limit,
         after: after.clone(),
     };
-    let ListPage { tasks, total, more } = q.call(move |queue| queue.list(&query)).await?;
+    let ListPage { tasks, total, more } = q
+        .call(move |queue| queue.list_in_group(&query, group.as_deref()))
+        .await?;
     Ok(Json(Page {
         queue: q.name,
         state,

@@ -197,13 +197,18 @@ function tiles(container, specs) {
       const key = JSON.stringify(s.sub);
       if (sub.dataset.key !== key) {
         sub.dataset.key = key;
-        sub.replaceChildren(...s.sub.flatMap(([cls, text]) => [
+        // Each count with its swatch in one piece that wraps as a whole: a narrow tile shows
+        // every count on two lines rather than cut one.
+        sub.classList.add("parts");
+        sub.replaceChildren(...s.sub.map(([cls, text]) => el("span", { class: "pair" },
           el("span", { class: `swatch ${cls}`, title: cls }),
           el("span", { class: "visually-hidden", text: `${cls} ` }),
-          el("span", { class: "part", text }),
-        ]));
+          el("span", { class: "part", text }))));
       }
     } else {
+      // Text now: the counts drawn before are gone, so the next ones are drawn again.
+      delete sub.dataset.key;
+      sub.classList.remove("parts");
       setText(sub, s.sub || "\u00a0");
     }
     t.classList.toggle("warn", !!s.warn);
@@ -229,12 +234,12 @@ function statTiles(s) {
 
 function sum(list) {
   const z = { queue: "all", waiting: 0, high: 0, medium: 0, low: 0, in_flight: 0, retrying: 0, dead: 0,
-    scheduled: 0, pushed: 0, done: 0, failed: 0, recovered: 0, last_minute: { done: 0, failed: 0 },
+    scheduled: 0, blocked: 0, pushed: 0, done: 0, failed: 0, recovered: 0, last_minute: { done: 0, failed: 0 },
     oldest_waiting_ms: null, oldest_waiting_by_priority_ms: { high: null, medium: null, low: null }, consumers: [] };
   const names = new Set();
   const older = (a, b) => (b === null || b === undefined ? a : Math.max(a || 0, b));
   for (const s of list) {
-    for (const k of ["waiting", "high", "medium", "low", "in_flight", "retrying", "dead", "scheduled", "pushed", "done", "failed", "recovered"]) z[k] += s[k];
+    for (const k of ["waiting", "high", "medium", "low", "in_flight", "retrying", "dead", "scheduled", "blocked", "pushed", "done", "failed", "recovered"]) z[k] += s[k] ?? 0;
     z.last_minute.done += s.last_minute.done;
     z.last_minute.failed += s.last_minute.failed;
     z.oldest_waiting_ms = older(z.oldest_waiting_ms, s.oldest_waiting_ms);
@@ -465,10 +470,12 @@ const QUEUE_COLUMNS = [
   ["Scheduled", (s) => s.scheduled],
   ["In flight", (s) => s.in_flight], ["Retrying", (s) => s.retrying], ["Dead", (s) => s.dead, true],
   ["Done/min", (s) => s.last_minute.done], ["Failed/min", (s) => s.last_minute.failed, true],
+  // Issue 24: waiting for their parents; last, so the columns before keep their places.
+  ["Blocked", (s) => s.blocked ?? 0],
 ];
 
 // Left out of a queue's one dense row on a phone (its own page has them).
-const PHONE_HIDDEN = new Set(["Scheduled", "Retrying", "Done/min"]);
+const PHONE_HIDDEN = new Set(["Scheduled", "Blocked", "Retrying", "Done/min"]);
 
 function queueRow(s) {
   const tr = el("tr", { "data-queue": s.queue });
@@ -484,7 +491,10 @@ function queueRow(s) {
     tr.append(el("td", { class: `n prio-${name}`, "data-label": label },
       el("span", { class: "oldest", title: `the first ${name} task in line has waited this long` }), el("span", { class: "count" })));
   }
-  for (const [label] of QUEUE_COLUMNS) tr.append(el("td", { class: PHONE_HIDDEN.has(label) ? "n opt" : "n", "data-label": label }));
+  for (const [label] of QUEUE_COLUMNS) {
+    const cls = ["n", PHONE_HIDDEN.has(label) ? "opt" : "", label === "Blocked" ? "blocked" : ""].filter(Boolean).join(" ");
+    tr.append(el("td", { class: cls, "data-label": label }));
+  }
   tr.append(el("td", { class: "n consumers", "data-label": "Consumers" }));
   return tr;
 }
@@ -529,13 +539,13 @@ const SORTS = {
   waiting: (s) => s.waiting,
   high: (s) => s.high, medium: (s) => s.medium, low: (s) => s.low,
   oldest: (s) => s.oldest_waiting_ms ?? -1,
-  scheduled: (s) => s.scheduled, in_flight: (s) => s.in_flight, retrying: (s) => s.retrying,
+  scheduled: (s) => s.scheduled, blocked: (s) => s.blocked ?? 0, in_flight: (s) => s.in_flight, retrying: (s) => s.retrying,
   dead: (s) => s.dead, done: (s) => s.last_minute.done, failed: (s) => s.last_minute.failed,
   consumers: (s) => s.consumers.length,
 };
 
 // A queue with nothing in it and nothing done or failed in the last minute.
-const idle = (s) => s.waiting + s.scheduled + s.in_flight + s.retrying + s.dead + s.last_minute.done + s.last_minute.failed === 0;
+const idle = (s) => s.waiting + s.scheduled + (s.blocked ?? 0) + s.in_flight + s.retrying + s.dead + s.last_minute.done + s.last_minute.failed === 0;
 
 // The overview's view in its URL (#sort=KEY&dir=asc|desc&q=TEXT&idle=1&find=TEXT): a link or a
 // reload shows the same, and Back goes through the changes.
@@ -650,6 +660,9 @@ async function overview() {
     fold.hidden = folded.length === 0 || !!f;
     setText(fold, view.idle ? `Fold ${plural(folded.length, "idle queue")}` : `Show ${plural(folded.length, "idle queue")}`);
     fold.setAttribute("aria-expanded", String(view.idle));
+    // The Blocked column only while some queue has a blocked task (flows, issue 24): the
+    // others need its room for the queues' names.
+    $("queues").classList.toggle("with-blocked", queues.some((s) => (s.blocked ?? 0) > 0));
     $("no-queues").hidden = queues.length > 0;
     $("queues").parentElement.hidden = queues.length === 0;
     $("queue-tools").hidden = queues.length === 0;
@@ -675,12 +688,16 @@ const STATES = {
   "in-flight": { label: "In flight", count: (s) => s.in_flight },
   retrying: { label: "Retrying", count: (s) => s.retrying },
   dead: { label: "Dead", count: (s) => s.dead },
+  // Issue 24: waiting for their parents (--after).
+  blocked: { label: "Blocked", count: (s) => s.blocked },
   // Finished tasks whose result (or error) is kept: counted by their own page, not the stats.
   completed: { label: "Completed", count: () => undefined },
   // Who works on it (issue 28): each consumer's host, pid, -j, handler and what it holds.
   consumers: { label: "Workers", count: (s) => s.consumers.length },
   // The queue by task type: waiting, in flight, done and failed a minute.
   types: { label: "Types", count: () => undefined },
+  // Issue 23: the groups with waiting tasks, the largest first (counted by their own page).
+  groups: { label: "Groups", count: () => undefined },
 };
 
 // "10:29:15 AM" with "in 4m" or "3s ago" under it.
@@ -703,7 +720,7 @@ const ACTIONS = {
 
 function actionsFor(t) {
   switch (t.state) {
-    case "waiting": case "in-flight": return ["cancel"];
+    case "waiting": case "in-flight": case "blocked": return ["cancel"];
     case "scheduled": case "retrying": return ["now", "cancel"];
     case "dead": return ["retry", "purge"];
     default: return [];
@@ -730,6 +747,8 @@ function taskColumns(state) {
   const cols = [
     { label: "ID", cls: "id", cell: (t) => el("button", { class: "link", type: "button", "data-open": t.id, title: `${t.id}: details`, text: t.id }) },
     { label: "Type", cls: "type", cell: (t) => el("span", { text: t.type, title: t.type }) },
+    // Issue 23: the group, when the task has one.
+    { label: "Group", cls: "group", cell: (t) => el("span", { text: t.group ?? "", title: t.group ?? "the default group" }) },
     { label: "Priority", cls: "prio", cell: (t) => badge(t.priority) },
   ];
   const payload = { label: "Payload", cls: "payload", cell: (t) => el("span", { text: listedPayload(t), title: listedPayload(t) }) };
@@ -755,6 +774,11 @@ function taskColumns(state) {
     dead: [
       { label: "Died", cls: "time", cell: (t) => timeCell(t.died_at) },
       attempt, error, payload,
+    ],
+    blocked: [
+      { label: "Created", cls: "time", cell: (t) => clock(t.created_at) },
+      { label: "After", cls: "type", cell: (t) => el("span", { text: (t.parents || []).join(", "), title: `runs once these are done: ${(t.parents || []).join(", ")}` }) },
+      payload,
     ],
   }[state] || [
     { label: "Created", cls: "time", cell: (t) => clock(t.created_at) },
@@ -807,6 +831,26 @@ const TYPE_COLUMNS = [
   { label: "Failed", cls: "short n", cell: (t) => int(t.failed) },
 ];
 
+// The groups with waiting tasks (issue 23), as `rpq groups` lists them; a group's name lists
+// its waiting tasks. A column whose field no group has (in flight, limits, paused: the listing
+// of a build may lack them) is left out.
+const GROUP_COLUMNS = [
+  { label: "Group", cls: "who", cell: (g) => (g.group === undefined || g.group === null
+    ? el("em", { text: "(none)", title: "tasks pushed without --group" })
+    : el("button", { class: "link", type: "button", "data-group": g.group, title: `list the waiting tasks of group ${g.group}`, text: g.group })) },
+  { label: "Waiting", cls: "short n", cell: (g) => int(g.waiting) },
+  { label: "In flight", cls: "short n", needs: (g) => g.in_flight !== undefined, cell: (g) => int(g.in_flight) },
+  { label: "Weight", cls: "short n", cell: (g) => int(g.weight) },
+  { label: "Limits", cls: "type", needs: (g) => ["max_in_flight", "rate", "paused"].some((k) => g[k] !== undefined), cell: (g) => {
+    const parts = [];
+    if (g.max_in_flight !== undefined && g.max_in_flight !== null) parts.push(`at most ${int(g.max_in_flight)} in flight`);
+    if (g.rate !== undefined && g.rate !== null) parts.push(`${int(g.rate)} per ${period(g.per_ms || 1000)}`);
+    if (g.paused) parts.push(g.paused === true ? "paused" : `paused until ${clock(g.paused)}`);
+    const text = parts.length ? parts.join(", ") : "–";
+    return el("span", { text, title: text });
+  } },
+];
+
 // What a bulk action can do to the tasks of each state (issue 28), as the API names it.
 const BULK = {
   waiting: ["cancel", "move"],
@@ -814,20 +858,30 @@ const BULK = {
   retrying: ["run_now", "cancel", "move"],
   "in-flight": ["cancel"],
   dead: ["retry", "purge"],
+  blocked: ["cancel"],
 };
 const BULK_LABELS = { cancel: "Cancel", retry: "Retry", purge: "Purge", run_now: "Run now" };
 
-// The filter box: "type:NAME" and "priority:P" go to the server (every page of the state), the
-// rest filters the page shown.
+// The filter box: "type:NAME", "priority:P" and "group:KEY" go to the server (every page of
+// the state), the rest filters the page shown. A value with spaces is quoted: group:"acme corp".
 function parseFilter(text) {
-  const out = { type: "", priority: "", rest: [] };
-  for (const word of text.trim().split(/\s+/).filter(Boolean)) {
-    const m = word.match(/^(type|priority):(.+)$/i);
-    if (m) out[m[1].toLowerCase()] = m[2];
-    else out.rest.push(word.toLowerCase());
+  const out = { type: "", priority: "", group: "", rest: [] };
+  for (const m of text.matchAll(/(?:^|\s)(type|priority|group):(?:"([^"]*)"|(\S+))|(\S+)/gi)) {
+    if (m[1]) out[m[1].toLowerCase()] = m[2] ?? m[3];
+    else out.rest.push(m[4].toLowerCase());
   }
   out.rest = out.rest.join(" ");
   return out;
+}
+
+// The server-side filter as the query of a list (`&type=..&priority=..&group=..`).
+function serverQuery(f) {
+  return ["type", "priority", "group"].filter((k) => f[k]).map((k) => `&${k}=${enc(f[k])}`).join("");
+}
+
+// What the server-side filter names, as words: "type a, group acme".
+function serverWords(f) {
+  return ["type", "priority", "group"].filter((k) => f[k]).map((k) => `${k} ${f[k]}`).join(", ");
 }
 
 // Pause (the whole queue or one priority, until resumed or for a while) and resume, as `rpq
@@ -959,9 +1013,55 @@ function renderControls(s) {
   }));
 }
 
+// How often an open detail reads its flow's progress again, and the Groups tab its page.
+const FLOW_MS = 10000;
+const GROUPS_MS = 10000;
+
+// Whether a task is part of a flow (issue 24): it has parents, or tasks wait for it.
+const inFlow = (t) => (t.parents || []).length > 0 || (t.dependents || []).length > 0;
+
+// A list of task ids as links that open each one's detail (their text is the id, as text).
+function taskLinks(ids) {
+  return el("span", { class: "task-links" }, ...ids.flatMap((id, i) => [i ? ", " : null,
+    el("button", { class: "link", type: "button", "data-open": id, title: `${id}: details`, text: id })]));
+}
+
+// Order and words of a flow's counts, as the flow route names its states.
+const FLOW_STATES = [["done", "done"], ["in-flight", "running"], ["waiting", "waiting"], ["scheduled", "scheduled"],
+  ["retrying", "retrying"], ["blocked", "blocked"], ["dead", "dead"], ["gone", "gone"]];
+
+// The detail's flow: parents, what it still waits for and its dependents, each a link; and the
+// progress of the whole flow as far as it can be walked from here.
+function flowSection(t, flow) {
+  if (!inFlow(t)) return [];
+  const rows = [];
+  const add = (label, field, ids) => {
+    if (ids && ids.length) rows.push(el("dt", { text: label }), el("dd", { "data-field": field }, taskLinks(ids)));
+  };
+  add("Parents", "parents", t.parents);
+  add("Waits for", "waits_for", t.waits_for);
+  add("Dependents", "dependents", t.dependents);
+  const out = [el("h3", { text: "Flow" }), el("dl", { class: "fields" }, ...rows)];
+  if (flow) {
+    const c = flow.counts || {};
+    const parts = FLOW_STATES.filter(([k]) => c[k]).map(([k, word]) => `${int(c[k])} ${word}`);
+    // Each state's share of the bar (set through the DOM: the CSP allows no inline style).
+    const bar = el("div", { class: "flow-bar", "aria-hidden": "true" },
+      ...FLOW_STATES.filter(([k]) => c[k]).map(([k]) => {
+        const seg = el("span", { class: `fs-${k}`, title: `${c[k]} ${k}` });
+        seg.style.flexGrow = String(c[k]);
+        return seg;
+      }));
+    out.push(el("p", { class: "flow-progress", "data-field": "flow" },
+      el("strong", { text: `${plural(flow.nodes, "task")}: ` }), parts.join(" · "),
+      flow.cut ? el("span", { class: "hint", text: ` · cut at ${int(flow.max)} tasks: the flow has more` }) : null), bar);
+  }
+  return out;
+}
+
 // The fields of `rpq show`, in the order the detail lists them; times get their distance too.
 const DETAIL_FIELDS = [
-  ["state", "State"], ["type", "Type"], ["priority", "Priority"], ["attempt", "Attempt"],
+  ["state", "State"], ["type", "Type"], ["group", "Group"], ["priority", "Priority"], ["attempt", "Attempt"],
   ["max_attempts", "Max attempts"], ["consumer", "Held by"], ["created_at", "Created", true],
   ["due_at", "Due", true], ["expires_at", "Expires", true], ["claimed_at", "Claimed", true],
   ["lease_until", "Lease until", true], ["retry_at", "Retry at", true], ["died_at", "Died", true],
@@ -976,12 +1076,12 @@ async function queuePage(name) {
   setText($("q-title"), name);
   const base = `/api/queues/${enc(name)}`;
   const features = info.features;
-  const states = [...features.states.filter((s) => STATES[s]), "completed", "consumers", "types"];
+  const states = [...features.states.filter((s) => STATES[s]), "completed", "consumers", "types", "groups"];
   setText($("missing"), features.pause ? "" : "Not in this build: pause and resume (rpq pause).");
   const pausedNow = pauseControls(base, features.pause, () => refresh().catch(failed));
   // cursors[i] is the `after` of page i; the last one shown is cursors[cursors.length - 1].
   const view = { state: "waiting", cursors: [""], last: "", stats: null, tasks: null, detail: null,
-    workers: null, types: null, selected: new Set(), server: { type: "", priority: "" } };
+    workers: null, types: null, groups: null, flow: null, selected: new Set(), server: { type: "", priority: "", group: "" } };
 
   const tabs = $("tabs");
   tabs.replaceChildren(...states.map((s) =>
@@ -998,10 +1098,20 @@ async function queuePage(name) {
     choose(s);
     $(`tab-${s}`).focus();
   });
+  // The list's view as its URL: its tab (none for waiting) and what the filter box holds, so a
+  // link or a reload shows the same tasks (`#state=dead&filter=type%3Amail`).
+  function listUrl() {
+    const p = new URLSearchParams();
+    if (view.state !== "waiting") p.set("state", view.state);
+    const f = $("filter").value.trim();
+    if (f) p.set("filter", f);
+    const hash = p.toString();
+    return hash ? `#${hash}` : location.pathname;
+  }
   function choose(s) {
     view.state = s;
     // Every view has a URL: the tab is in the hash (replaced, so Back leaves the page as before).
-    if (!view.detail) history.replaceState(null, "", s === "waiting" ? location.pathname : `#state=${s}`);
+    if (!view.detail) history.replaceState(null, "", listUrl());
     view.cursors = [""];
     for (const b of tabs.children) {
       const on = b.dataset.state === s;
@@ -1021,10 +1131,11 @@ async function queuePage(name) {
     loadTasks().catch(failed);
   });
   $("filter").addEventListener("input", () => {
+    if (!view.detail) history.replaceState(null, "", listUrl());
     const f = parseFilter($("filter").value);
-    if (f.type !== view.server.type || f.priority !== view.server.priority) {
+    if (f.type !== view.server.type || f.priority !== view.server.priority || f.group !== view.server.group) {
       // Another server-side filter: from the first page, nothing selected.
-      view.server = { type: f.type, priority: f.priority };
+      view.server = { type: f.type, priority: f.priority, group: f.group };
       view.cursors = [""];
       view.selected.clear();
       view.last = "";
@@ -1051,7 +1162,7 @@ async function queuePage(name) {
     const body = { action };
     if (action === "move") body.priority = Number(priority);
     if (view.selected.size > 0) body.ids = [...view.selected];
-    else body.filter = { state: view.state, type: view.server.type || undefined, priority: view.server.priority || undefined };
+    else body.filter = { state: view.state, type: view.server.type || undefined, priority: view.server.priority || undefined, group: view.server.group || undefined };
     try {
       const r = await api(`${base}/bulk`, { method: "POST", body });
       toast(`${BULK_LABELS[action] || "Moved"}: ${plural(r.changed, "task")}${r.skipped ? `, ${int(r.skipped)} left as they were` : ""}${r.more ? " (more match: again for the rest)" : ""}`);
@@ -1098,11 +1209,20 @@ async function queuePage(name) {
     if (onAction(e)) return;
     const open = e.target.closest("button[data-open]");
     if (open) openDetail(open.dataset.open);
+    // A group: its waiting tasks, filtered by the server.
+    const group = e.target.closest("button[data-group]");
+    if (group) {
+      const g = group.dataset.group;
+      // Quoted when it has a space (a key with both a space and a quote cannot be typed back).
+      $("filter").value = /\s/.test(g) ? `group:"${g}"` : `group:${g}`;
+      view.server = { type: "", priority: "", group: g };
+      choose("waiting");
+    }
     // A type of the breakdown: its waiting tasks, filtered by the server.
     const type = e.target.closest("button[data-type]");
     if (type) {
-      $("filter").value = `type:${type.dataset.type}`;
-      view.server = { type: type.dataset.type, priority: "" };
+      $("filter").value = /\s/.test(type.dataset.type) ? `type:"${type.dataset.type}"` : `type:${type.dataset.type}`;
+      view.server = { type: type.dataset.type, priority: "", group: "" };
       choose("waiting");
     }
   });
@@ -1151,6 +1271,9 @@ async function queuePage(name) {
   $("drawer").addEventListener("click", (e) => {
     if (onAction(e)) return;
     if (e.target.closest("#d-close")) closeDetail();
+    // A parent or a dependent (issue 24): its own detail, in place of this one.
+    const open = e.target.closest("button[data-open]");
+    if (open) openDetail(open.dataset.open);
   });
 
   // One task: cancel, make due now, a new priority, retry or purge (dead).
@@ -1224,8 +1347,19 @@ async function queuePage(name) {
   }
   function fromHash(e) {
     const m = location.hash.match(/^#task=(.+)$/);
-    const s = location.hash.match(/^#state=(.+)$/);
-    if (s && states.includes(decodeURIComponent(s[1])) && view.state !== decodeURIComponent(s[1])) choose(decodeURIComponent(s[1]));
+    if (!m) {
+      // A list's URL: its filter first (server-side parts from the first page), then its tab.
+      const p = new URLSearchParams(location.hash.slice(1));
+      const f = p.get("filter") || "";
+      const s = p.get("state") || "waiting";
+      if (f !== $("filter").value.trim()) {
+        $("filter").value = f;
+        const pf = parseFilter(f);
+        view.server = { type: pf.type, priority: pf.priority, group: pf.group };
+        if (states.includes(s) && s === view.state) choose(s);
+      }
+      if (states.includes(s) && view.state !== s) choose(s);
+    }
     if (m) {
       if (e && !view.detail) pushed = true;
       showDetail(decodeURIComponent(m[1]));
@@ -1237,7 +1371,7 @@ async function queuePage(name) {
   function showDetail(id) {
     if (view.detail && view.detail.id === id) return;
     if (!view.detail) opener = document.activeElement;
-    view.detail = { id, task: null, missing: false };
+    view.detail = { id, task: null, missing: false, flow: null, flowAt: 0 };
     placeDrawer();
     $("drawer").hidden = false;
     document.body.classList.add("drawer-open");
@@ -1248,7 +1382,7 @@ async function queuePage(name) {
   function closeDetail() {
     // Going back is closing (and Forward opens it again).
     if (pushed) { history.back(); return; }
-    history.replaceState(null, "", view.state === "waiting" ? location.pathname : `#state=${view.state}`);
+    history.replaceState(null, "", listUrl());
     hideDetail();
   }
   function hideDetail() {
@@ -1269,6 +1403,16 @@ async function queuePage(name) {
       d.task = null;
       d.missing = true;
     }
+    // Issue 24: the progress of its flow, read again every FLOW_MS at most (a walk of up to
+    // 10,000 tasks is not for every poll).
+    if (d.task && inFlow(d.task) && Date.now() - d.flowAt >= FLOW_MS) {
+      d.flowAt = Date.now();
+      try {
+        d.flow = await api(`${base}/tasks/${enc(d.id)}/flow`);
+      } catch (e) {
+        if (e.status !== 404) throw e;
+      }
+    }
     if (view.detail === d) renderDetail();
   }
   function renderDetail() {
@@ -1277,7 +1421,7 @@ async function queuePage(name) {
     const t = d.task;
     setText($("d-title"), d.id);
     const body = $("d-body");
-    const key = JSON.stringify([t, d.missing, Math.floor(serverNow() / 1000)]);
+    const key = JSON.stringify([t, d.missing, d.flow, Math.floor(serverNow() / 1000)]);
     if (body.dataset.key === key) return;
     body.dataset.key = key;
     if (!t) {
@@ -1325,6 +1469,7 @@ async function queuePage(name) {
       ...(move ? [move] : []), acts,
       ...talk,
       el("dl", { class: "fields" }, ...rows),
+      ...flowSection(t, d.flow),
       el("h3", { text: "Payload" }),
       el("pre", { class: "payload-json", text: JSON.stringify(t.payload, null, 2) }),
       el("details", {}, el("summary", { text: "As JSON (rpq show --json)" }), el("pre", { text: JSON.stringify(t, null, 2) })),
@@ -1337,7 +1482,7 @@ async function queuePage(name) {
     const list = state === "consumers" ? (view.workers ? view.workers.workers : [])
       : state === "types" ? (view.types ? view.types.types : []) : view.tasks ? view.tasks.tasks : [];
     const cols = state === "consumers" ? CONSUMER_COLUMNS : state === "types" ? TYPE_COLUMNS
-      : state === "completed" ? COMPLETED_COLUMNS : taskColumns(state);
+      : state === "groups" ? GROUP_COLUMNS.filter((c) => !c.needs || list.some(c.needs)) : state === "completed" ? COMPLETED_COLUMNS : taskColumns(state).filter((c) => c.cls !== "group" || list.some((t) => t.group));
     const selectable = !!BULK[state] && !document.body.classList.contains("read-only");
     if (selectable) {
       const page = list.map((t) => t.id);
@@ -1349,7 +1494,7 @@ async function queuePage(name) {
     const shown = f ? list.filter((t) => JSON.stringify(t).toLowerCase().includes(f)) : list;
     table.className = `grid tasks state-${state}`;
     table.tHead.replaceChildren(el("tr", {}, ...cols.map((c) => el("th", { scope: "col", class: c.cls, text: c.head ? null : c.label }, c.head || null))));
-    const rows = shown.map((t) => el("tr", { "data-id": t.id ?? t.name ?? t.type, class: t.live === false ? "gone" : null },
+    const rows = shown.map((t) => el("tr", { "data-id": t.id ?? t.name ?? t.type ?? t.group ?? "", class: t.live === false ? "gone" : null },
       ...cols.map((c) => el("td", { class: c.cls, "data-label": c.label }, c.cell(t)))));
     // Keep the keyboard where it was across a redraw.
     const active = document.activeElement;
@@ -1366,11 +1511,12 @@ async function queuePage(name) {
       ? "No finished task with a kept result (push with keep_result to keep one)." : `No ${STATES[state].label.toLowerCase()} tasks.`;
     if (state === "consumers") empty.textContent = "No consumer heard from in the last hour.";
     if (state === "types") empty.textContent = "No task and no report of one yet.";
+    if (state === "groups") empty.textContent = "No group has waiting tasks (produce --group KEY puts a task in one).";
     const flat = state === "consumers" || state === "types";
     const total = flat ? list.length : view.tasks ? view.tasks.total : 0;
     const from = (view.cursors.length - 1) * PAGE;
     const capped = flat && (state === "consumers" ? view.workers : view.types)?.complete === false ? " (of the first 1000 tasks of each state)" : "";
-    const of = view.server.type || view.server.priority ? "matching on this page" : `of ${int(total)}`;
+    const of = serverWords(view.server) ? "matching on this page" : `of ${int(total)}`;
     setText($("page-info"), list.length ? `${int(from + 1)}–${int(from + list.length)} ${flat ? "" : of}${capped}`.trim() : `0 ${of}`);
     $("prev").disabled = view.cursors.length <= 1;
     $("next").disabled = flat || !(view.tasks && view.tasks.next);
@@ -1382,10 +1528,10 @@ async function queuePage(name) {
   function bulkBar(state, total) {
     const acts = BULK[state];
     if (!acts) return [];
-    const filtered = !!(view.server.type || view.server.priority);
+    const filtered = !!serverWords(view.server);
     if (view.selected.size === 0 && !filtered) return state === "dead" && total > 0 ? bulkDead : [];
     if (view.selected.size === 0 && (view.tasks?.tasks || []).length === 0) return [];
-    const what = view.selected.size > 0 ? `${plural(view.selected.size, "selected task")}:` : `Every ${STATES[state].label.toLowerCase()} task matching ${[view.server.type && `type ${view.server.type}`, view.server.priority && `priority ${view.server.priority}`].filter(Boolean).join(", ")}:`;
+    const what = view.selected.size > 0 ? `${plural(view.selected.size, "selected task")}:` : `Every ${STATES[state].label.toLowerCase()} task matching ${serverWords(view.server)}:`;
     // Redrawn with every poll: a button waiting for its second click stays armed.
     const button = (a, label, cls, p) => {
       const key = p ? `bulk-move-${p}` : `bulk-${a}`;
@@ -1417,8 +1563,18 @@ async function queuePage(name) {
           // As the drawer shows them (rpq show --json): the outcome is the state.
           page = { ...c, tasks: c.tasks.map(({ outcome, ...k }) => ({ ...k, state: outcome })) };
           setText($("tab-completed").querySelector(".count"), int(c.total));
+        } else if (state === "groups") {
+          // Paged by offset: the order follows the counts. Each read counts every group of the
+          // queue, so a page shown is read again every GROUPS_MS, not on every poll.
+          const same = view.tasks && view.tasks.groups && view.tasks.cursor === after;
+          if (same && Date.now() - view.tasks.readAt < GROUPS_MS) return;
+          const g = await api(`${base}/groups?limit=${PAGE}${after ? `&offset=${enc(after)}` : ""}`);
+          g.readAt = Date.now();
+          g.cursor = after;
+          page = { ...g, tasks: g.groups, next: g.more ? String(g.offset + g.groups.length) : null };
+          setText($("tab-groups").querySelector(".count"), int(g.total));
         } else {
-          const server = `${view.server.type ? `&type=${enc(view.server.type)}` : ""}${view.server.priority ? `&priority=${enc(view.server.priority)}` : ""}`;
+          const server = serverQuery(view.server);
           page = await api(`${base}/tasks?state=${state}&limit=${PAGE}${from}${server}`);
         }
       } catch (e) {

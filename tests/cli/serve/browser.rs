@@ -1277,3 +1277,320 @@ fn browser_workers_types_previews_search_and_bulk_actions() {
     b.wait_js("its drawer", "!document.getElementById('drawer').hidden && document.getElementById('d-title').textContent.startsWith('d3')");
     worker.signal(libc::SIGKILL);
 }
+
+/// Whether the page made markup of data: images other than the icon, scripts past its own,
+/// inline handlers, bold or italic elements in the lists or the drawer; and no alert fired.
+fn assert_no_markup(b: &Browser) {
+    let markup = b.js(
+        "return { imgs: [...document.images].filter(i => !i.src.endsWith('/assets/icon.svg')).length,
+                  scripts: document.scripts.length,
+                  handlers: document.querySelectorAll('[onerror],[onmouseover]').length,
+                  bold: document.querySelectorAll('#tasks b, #tasks i, #drawer b, #drawer i').length };",
+    );
+    assert_eq!(
+        markup,
+        json!({"imgs": 0, "scripts": 1, "handlers": 0, "bold": 0})
+    );
+    assert_eq!(b.alert(), None);
+}
+
+/// Issue 23 on the page: the Groups tab (largest first, paged, weights, a hostile key as text),
+/// a group's name lists its waiting tasks through the server-side filter `group:KEY`, a bulk
+/// action on every task that filter matches moves exactly those; and issue 24's blocked state
+/// as a tab and a column of the overview.
+#[test]
+fn browser_groups_view_group_filter_and_the_blocked_state() {
+    let server = redis();
+    let hostile = "<img src=x onerror=alert(7)>";
+    let mut lines = Vec::new();
+    for (group, n, prefix) in [
+        (Some("big"), 60, "b"),
+        (Some(hostile), 5, "h"),
+        (None, 3, "n"),
+    ] {
+        for i in 0..n {
+            let mut t = json!({"type": "t", "priority": 2, "id": format!("{prefix}{i}")});
+            if let Some(g) = group {
+                t["group"] = json!(g);
+            }
+            lines.push(t.to_string());
+        }
+    }
+    // 55 more groups of one task each: the groups come in two pages of 50.
+    for i in 0..55 {
+        lines.push(
+            json!({"type": "t", "priority": 3, "id": format!("s{i}"), "group": format!("small-{i:02}")})
+                .to_string(),
+        );
+    }
+    crate::support::push_lines(&server, "g", &lines);
+    rpq(&server)
+        .args(["--queue", "g", "group", "weight", "big", "3"])
+        .assert()
+        .success();
+    // Blocked: a child waiting for its parent, in a queue of its own.
+    for args in [
+        &["produce", "--type", "p", "--id", "parent"][..],
+        &[
+            "produce", "--type", "c", "--id", "child", "--after", "parent",
+        ][..],
+    ] {
+        rpq(&server)
+            .args(["--queue", "flow"])
+            .args(args)
+            .assert()
+            .success();
+    }
+    let s = Serve::start(&server, &[]);
+    let b = Browser::start();
+
+    b.goto(&s.url("/queues/g#state=groups"));
+    b.wait_js(
+        "the groups",
+        "document.querySelectorAll('#tasks tbody tr').length === 50",
+    );
+    // Row n's group, waiting and weight, read by their columns' names (a build whose listing
+    // has more fields shows more columns).
+    let row = |n: usize| {
+        b.js(&format!(
+            "const r = document.querySelector('#tasks tbody tr:nth-child({n})');
+             return ['Group', 'Waiting', 'Weight'].map(l => r.querySelector(`td[data-label=${{l}}]`).textContent);"
+        ))
+    };
+    assert_eq!(row(1), json!(["big", "60", "3"]));
+    assert_eq!(row(2), json!([hostile, "5", "1"]));
+    assert_eq!(row(3), json!(["(none)", "3", "1"]));
+    assert_eq!(b.text("#tab-groups .count"), "58");
+    // The waiting tile shows each priority's count whole, on two lines if it must.
+    assert_eq!(
+        b.js(
+            "const t = document.querySelector('#q-tiles .tile[data-key=waiting]');
+              return [...t.querySelectorAll('.sub .pair')].map(p => [p.textContent,
+                p.getBoundingClientRect().right <= t.getBoundingClientRect().right]);"
+        ),
+        json!([["high 0", true], ["medium 68", true], ["low 55", true]])
+    );
+    assert_eq!(b.text("#page-info"), "1–50 of 58");
+    b.screenshot("groups-desktop");
+    b.click_now("#next");
+    b.wait_js(
+        "the second page",
+        "document.querySelectorAll('#tasks tbody tr').length === 8",
+    );
+    assert_eq!(b.text("#page-info"), "51–58 of 58");
+    b.click_now("#prev");
+    b.wait_js(
+        "the first page again",
+        "document.querySelectorAll('#tasks tbody tr').length === 50",
+    );
+    b.size(390, 844);
+    b.js("document.getElementById('tabs').scrollIntoView(); return 0;");
+    b.screenshot("groups-phone");
+    b.size(1280, 900);
+
+    // A group's name: its waiting tasks, every page of them filtered by the server.
+    b.click_now("#tasks tbody tr:nth-child(2) button[data-group]");
+    b.wait_js(
+        "the hostile group's tasks",
+        "document.querySelectorAll('#tasks tbody tr').length === 5",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('filter').value;"),
+        json!(format!("group:\"{hostile}\""))
+    );
+    assert_eq!(
+        b.js("return document.getElementById('tab-waiting').getAttribute('aria-selected');"),
+        json!("true")
+    );
+    assert_eq!(b.text("#tasks tbody tr:first-child td.group"), hostile);
+    // Everything the filter matches, moved to high after a confirming second click.
+    assert_eq!(
+        b.text("#bulk .what"),
+        format!("Every waiting task matching group {hostile}:")
+    );
+    b.click_now("#bulk button[data-bulk=move][data-priority='1']");
+    b.click_now("#bulk button[data-bulk=move][data-priority='1']");
+    b.wait_js(
+        "moved",
+        "document.getElementById('toast').textContent.startsWith('Moved: 5 tasks')",
+    );
+    let high = s
+        .get("/api/queues/g/tasks?state=waiting&priority=1&limit=100")
+        .expect(200)
+        .json();
+    let moved: Vec<&str> = high["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(moved, ["h0", "h1", "h2", "h3", "h4"]);
+    // The filtered list has a URL: a reload shows the same tasks.
+    let hash = b.js("return location.hash;");
+    assert_eq!(
+        hash,
+        json!("#filter=group%3A%22%3Cimg+src%3Dx+onerror%3Dalert%287%29%3E%22")
+    );
+    b.js("location.reload(); return 0;");
+    b.wait_js(
+        "the group's tasks after a reload",
+        "document.querySelectorAll('#tasks tbody tr').length === 5 && document.querySelector('#tasks tbody tr td.group')",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('filter').value;"),
+        json!(format!("group:\"{hostile}\""))
+    );
+    // A task's detail names its group, as text.
+    b.click_now("#tasks tbody tr[data-id=h0] button[data-open]");
+    b.wait_js(
+        "h0's detail",
+        "document.querySelector('#drawer:not([hidden]) #d-body dd[data-field=group]')",
+    );
+    assert_eq!(b.text("#d-body dd[data-field=group]"), hostile);
+    b.click("#d-close");
+    b.wait_js("closed", "document.getElementById('drawer').hidden");
+    // Typed by hand: a group of the big ones, a page of 50 of its 60.
+    b.js("const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); return 0;");
+    b.type_into("#filter", "group:big");
+    b.wait_js(
+        "the big group's first page",
+        "document.querySelectorAll('#tasks tbody tr').length === 50 && document.querySelector('#tasks tbody tr td.id').textContent === 'b0'",
+    );
+    assert_no_markup(&b);
+
+    // The blocked state: a tab with its parents, a tile and a column of the overview.
+    b.goto(&s.url("/queues/flow#state=blocked"));
+    b.wait_js(
+        "the blocked child",
+        "document.querySelector('#tasks tbody tr[data-id=child] td.type')",
+    );
+    assert_eq!(b.text("#tab-blocked .count"), "1");
+    assert_eq!(
+        b.text("#tasks tbody tr[data-id=child] td[data-label=After]"),
+        "parent"
+    );
+    b.screenshot("queue-blocked");
+    b.goto(&s.url("/"));
+    b.wait_js(
+        "the flow row",
+        "document.querySelector('tr[data-queue=\"flow\"]')",
+    );
+    let row = b.js(&format!("return {};", row_js("flow")));
+    assert_eq!(row[11], json!("1"), "{row}");
+    // Shown because a queue has blocked tasks, with room left for the queues' names.
+    assert_eq!(
+        b.js("const n = document.querySelector('tr[data-queue=\"flow\"] td.name a'); return [getComputedStyle(document.querySelector('#queues th.blocked')).display !== 'none', n.scrollWidth <= n.parentElement.clientWidth];"),
+        json!([true, true])
+    );
+    b.screenshot("overview-blocked");
+    assert_no_markup(&b);
+}
+
+/// Issue 24 on the page: a diamond A → (B, C) → D part-way done (A and B done, C waiting, D
+/// blocked), every id hostile. D's detail lists its parents and what it still waits for as
+/// links, and the flow's progress; a parent's link opens that task, whose dependents link back;
+/// every id stays text.
+#[test]
+fn browser_flow_detail_links_parents_and_dependents_and_shows_progress() {
+    let server = redis();
+    let a = "a<img src=x onerror=alert(8)>";
+    let b_id = "b<b>bold</b>";
+    let c = "c\"><i>it</i>";
+    let d = "d<script>alert(9)</script>";
+    let q = |args: &[&str]| {
+        rpq(&server)
+            .args(["--queue", "flow"])
+            .args(args)
+            .assert()
+            .success();
+    };
+    q(&["produce", "--type", "a", "--id", a, "--keep-result", "1h"]);
+    q(&["produce", "--type", "b", "--id", b_id, "--after", a]);
+    q(&["produce", "--type", "c", "--id", c, "--after", a]);
+    q(&[
+        "produce",
+        "--type",
+        "d",
+        "--id",
+        d,
+        "--after",
+        &format!("{b_id},{c}"),
+    ]);
+    q(&["consume", "--count", "2", "--exec", "echo ok"]);
+    let s = Serve::start(&server, &[]);
+    let br = Browser::start();
+    let enc = |id: &str| {
+        id.bytes()
+            .map(|x| {
+                if x.is_ascii_alphanumeric() {
+                    (x as char).to_string()
+                } else {
+                    format!("%{x:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    // The links of one field of the detail, as their text.
+    let links = |field: &str| {
+        br.js(&format!(
+            "return [...document.querySelectorAll('#d-body dd[data-field={field}] button[data-open]')].map(x => x.textContent);"
+        ))
+    };
+    br.goto(&s.url(&format!("/queues/flow#task={}", enc(d))));
+    br.wait_js(
+        "the flow's progress",
+        "document.querySelector('#d-body [data-field=flow]')",
+    );
+    assert_eq!(br.text("#d-title"), d);
+    assert_eq!(br.text("#d-body dd[data-field=state]"), "Blocked");
+    assert_eq!(links("parents"), json!([b_id, c]));
+    assert_eq!(links("waits_for"), json!([c]));
+    assert_eq!(
+        br.text("#d-body [data-field=flow]"),
+        "4 tasks: 2 done · 1 waiting · 1 blocked"
+    );
+    br.screenshot("flow-detail");
+    assert_no_markup(&br);
+
+    // C's link: its detail, its parent A and its dependent D as links.
+    br.js("[...document.querySelectorAll('#d-body dd[data-field=waits_for] button[data-open]')][0].click(); return 0;");
+    br.wait_js(
+        "C's detail",
+        &format!(
+            "document.getElementById('d-title').textContent === {} && document.querySelector('#d-body [data-field=flow]')",
+            serde_json::to_string(c).unwrap()
+        ),
+    );
+    assert_eq!(links("parents"), json!([a]));
+    assert_eq!(links("dependents"), json!([d]));
+    assert_eq!(br.text("#d-body dd[data-field=state]"), "Waiting");
+    assert_eq!(
+        br.text("#d-body [data-field=flow]"),
+        "4 tasks: 2 done · 1 waiting · 1 blocked"
+    );
+    // A, done with its result kept: shown as done.
+    br.js("document.querySelector('#d-body dd[data-field=parents] button[data-open]').click(); return 0;");
+    br.wait_js(
+        "A's detail",
+        &format!(
+            "document.getElementById('d-title').textContent === {} && document.getElementById('d-result')",
+            serde_json::to_string(a).unwrap()
+        ),
+    );
+    assert_eq!(br.text("#d-body dd[data-field=state]"), "done");
+    assert_no_markup(&br);
+    // A task opened over another replaces it: Close closes the detail.
+    br.click("#d-close");
+    br.wait_js(
+        "the drawer to close",
+        "document.getElementById('drawer').hidden",
+    );
+    br.size(390, 844);
+    br.goto(&s.url(&format!("/queues/flow#task={}", enc(d))));
+    br.wait_js(
+        "the flow's progress on a phone",
+        "document.querySelector('#d-body [data-field=flow]')",
+    );
+    br.screenshot("flow-detail-phone");
+    assert_no_markup(&br);
+}

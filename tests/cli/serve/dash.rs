@@ -391,3 +391,66 @@ fn a_starting_consumer_forgets_workers_gone_for_a_day_and_clear_all_drops_the_re
         assert_eq!(n, 0, "{key} is left");
     }
 }
+
+/// Issue 28's "histograms in /metrics count what `rpq bench` ran": a bench with a handler runs
+/// each consumer as `rpq consume` does, and reports what it ran. It is scraped while it runs
+/// (the bench deletes its queue when it ends): 40 tasks of `sleep 0.1`, one at a time.
+#[test]
+fn serve_metrics_histograms_count_what_rpq_bench_ran() {
+    let r = redis();
+    let s = Serve::start(&r, &[]);
+    let mut bench = Proc::start(
+        &r,
+        &[
+            "--queue",
+            "hb",
+            "bench",
+            "--tasks",
+            "40",
+            "--latency-tasks",
+            "0",
+            "--scheduled-tasks",
+            "0",
+            "--exec",
+            "sleep 0.1",
+        ],
+    );
+    let q = [("queue", "hb")];
+    let mut got = None;
+    wait_until(
+        Duration::from_secs(60),
+        "the bench's runs in /metrics",
+        || {
+            let text = s.get("/metrics").expect(200).text().to_string();
+            if !text.contains("rpq_run_seconds_count{queue=\"hb\"}") {
+                return false;
+            }
+            let e = Exposition::parse(&text);
+            let n = e.value("rpq_run_seconds_count", &q);
+            if n < 10.0 {
+                return false;
+            }
+            got = Some((
+                n,
+                e.value("rpq_run_seconds_bucket", &[("queue", "hb"), ("le", "0.05")]),
+                e.value("rpq_run_seconds_bucket", &[("queue", "hb"), ("le", "+Inf")]),
+                e.value("rpq_wait_seconds_count", &q),
+                e.value("rpq_run_seconds_sum", &q),
+            ));
+            true
+        },
+    );
+    let (n, fast, all, waited, sum) = got.unwrap();
+    // Each ran `sleep 0.1`: none in the buckets below 50 ms, every one in +Inf, and 0.1 s each
+    // at least in the sum; each was a first attempt, so each counts in the wait too.
+    assert_eq!((fast, all), (0.0, n));
+    assert!(sum >= n * 0.1, "{sum} s for {n} runs");
+    assert!(waited >= n, "{waited} waits for {n} runs");
+    let status = loop {
+        if let Some(st) = bench.exited() {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{}", bench.stderr());
+}
