@@ -400,7 +400,9 @@ fn an_unclaimed_task_expires_to_the_dead_set_and_a_claimed_one_does_not() {
         "--priority",
         "high",
     ]);
-    let kept = push(&["--id", "kept", "--ttl", "1s"]);
+    // Long enough that a loaded machine starts the consumer below before it passes (at 1 s,
+    // a load of 10 let it expire first, and the consumer waited for a task that never came).
+    let kept = push(&["--id", "kept", "--ttl", "3s"]);
     assert_eq!(
         time(&later["expires_at"]) - time(&later["due_at"]),
         chrono::Duration::milliseconds(200)
