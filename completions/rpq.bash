@@ -208,11 +208,17 @@ _rpq() {
             rpq__subcmd__dead__subcmd__help,retry)
                 cmd="rpq__subcmd__dead__subcmd__help__subcmd__retry"
                 ;;
+            rpq__subcmd__flow,cancel)
+                cmd="rpq__subcmd__flow__subcmd__cancel"
+                ;;
             rpq__subcmd__flow,help)
                 cmd="rpq__subcmd__flow__subcmd__help"
                 ;;
             rpq__subcmd__flow,submit)
                 cmd="rpq__subcmd__flow__subcmd__submit"
+                ;;
+            rpq__subcmd__flow__subcmd__help,cancel)
+                cmd="rpq__subcmd__flow__subcmd__help__subcmd__cancel"
                 ;;
             rpq__subcmd__flow__subcmd__help,help)
                 cmd="rpq__subcmd__flow__subcmd__help__subcmd__help"
@@ -363,6 +369,9 @@ _rpq() {
                 ;;
             rpq__subcmd__help__subcmd__dead,retry)
                 cmd="rpq__subcmd__help__subcmd__dead__subcmd__retry"
+                ;;
+            rpq__subcmd__help__subcmd__flow,cancel)
+                cmd="rpq__subcmd__help__subcmd__flow__subcmd__cancel"
                 ;;
             rpq__subcmd__help__subcmd__flow,submit)
                 cmd="rpq__subcmd__help__subcmd__flow__subcmd__submit"
@@ -2202,7 +2211,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__flow)
-            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version submit help"
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version submit cancel help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2255,9 +2264,77 @@ _rpq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        rpq__subcmd__flow__subcmd__help)
-            opts="submit help"
+        rpq__subcmd__flow__subcmd__cancel)
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help)
+            opts="submit cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2896,8 +2973,22 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help__subcmd__flow)
-            opts="submit"
+            opts="submit cancel"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__flow__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

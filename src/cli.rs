@@ -951,6 +951,26 @@ Examples:
   echo '[{\"name\":\"a\",\"type\":\"fetch\",\"priority\":1},
         {\"name\":\"b\",\"type\":\"merge\",\"priority\":1,\"after\":[\"a\"]}]' | rpq flow submit -")]
     Submit(FlowSubmitArgs),
+    /// Cancel a task and every task after it in its flow that has not run yet
+    #[command(after_help = "\
+ID is any task of a flow, its root or a node inside: it and every task downstream of it
+(its children, theirs, ...) that has not run are cancelled as `rpq cancel` does each: waiting,
+blocked and retrying tasks are removed, one in flight is stopped by its consumer. Tasks that
+already ran (done, dead) are left. A task downstream of one that finished is found for the
+finished window (an hour). Prints each task cancelled (--json: as `cancel`); exit 1
+when the queue knows no such task.
+
+Examples:
+  rpq flow cancel checkout
+  rpq --json flow cancel \"$root\" | jq -r .id")]
+    Cancel(FlowCancelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FlowCancelArgs {
+    /// A task of the flow: it and what comes after it
+    #[arg(value_name = "ID")]
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! `rpq flow submit FILE|-` (issue 24): a graph of tasks queued all or nothing (`crate::flow`
-//! checks it, one push queues it).
+//! checks it, one push queues it). `rpq flow cancel ID`: a task and what comes after it.
 
-use crate::cli::FlowCommand;
+use crate::cli::{FlowCancelArgs, FlowCommand};
 use crate::config::Config;
 use crate::error::DataError;
 use crate::output::Output;
@@ -11,7 +11,10 @@ use std::io::Read;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
-    let FlowCommand::Submit(a) = c;
+    let a = match c {
+        FlowCommand::Submit(a) => a,
+        FlowCommand::Cancel(a) => return cancel(cfg, out, a),
+    };
     let doc = if a.file == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -32,4 +35,15 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
         .collect();
     out.flow_submitted(&rows)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn cancel(cfg: &Config, out: &Output, a: &FlowCancelArgs) -> Result<ExitCode> {
+    let found = super::open(cfg, out)?.flow_cancel(&a.id)?;
+    for c in found.iter().flatten() {
+        out.cancelled(c)?;
+    }
+    if found.as_ref().is_some_and(Vec::is_empty) {
+        out.flow_nothing_cancelled(&a.id)?;
+    }
+    Ok(super::unknown(cfg, std::slice::from_ref(&a.id), &[found]))
 }

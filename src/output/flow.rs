@@ -25,4 +25,15 @@ impl Output {
         }
         self.block(&s)
     }
+
+    /// `flow cancel` found the task and nothing downstream of it left to run (a line for
+    /// people; nothing in JSON, where each task cancelled is a line).
+    pub fn flow_nothing_cancelled(&self, id: &str) -> io::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        self.line(&format!(
+            "Nothing to cancel: task {id} and every task after it ran already"
+        ))
+    }
 }

@@ -2,9 +2,12 @@
 //! flow_push.lua (push.lua queues the others); the release of a child, and the failure handed
 //! down to it, are in the scripts that finish tasks (lua/flows.lua). docs/flows.md.
 
+use super::inspect::{state_args, state_at};
 use super::keys::Key;
-use super::script::{array, int, PushCode, ERR_UNKNOWN_PARENT, FLOW_PUSH};
-use super::{Kept, Pushed, Queue};
+use super::script::{
+    array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_CANCEL, FLOW_PUSH,
+};
+use super::{Cancelled, Kept, Pushed, Queue};
 use crate::error::UsageError;
 use crate::task::{ms_to_time, NewTask};
 use anyhow::Result;
@@ -160,5 +163,34 @@ impl Queue {
     pub fn parent_results(&mut self, parents: &[String]) -> Result<Vec<(String, Option<Kept>)>> {
         let kept = self.kept_results(parents)?;
         Ok(parents.iter().cloned().zip(kept).collect())
+    }
+}
+
+impl Queue {
+    /// `rpq flow cancel` (flow_cancel.lua): the task `id` and each task downstream of it that
+    /// has not run, cancelled as `cancel` does; None when the queue does not know `id`.
+    pub fn flow_cancel(&mut self, id: &str) -> Result<Option<Vec<Cancelled>>> {
+        let shard = self.shard_of(id);
+        let mut args = state_args();
+        args.push(id.to_string());
+        let items = array(self.invoke(shard, &FLOW_CANCEL, &args, "cancelling a flow")?)?;
+        if int(items.first())? == 0 {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for c in items.get(1..).unwrap_or_default().chunks(3) {
+            let Some(state) = state_at(int(c.get(1))?) else {
+                continue;
+            };
+            out.push(Cancelled {
+                id: string(c.first())?,
+                state,
+                consumer: opt_string(c.get(2))?,
+            });
+        }
+        // Issue 25: their control data, as `cancel`.
+        let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
+        self.ctl_gone(&ids)?;
+        Ok(Some(out))
     }
 }

@@ -32,6 +32,23 @@ fn lengths(r: &RedisServer, queue: &str) -> Value {
     json_lines(rpq(r).args(["--queue", queue, "--json", "len"])).remove(0)
 }
 
+/// The fields of waits and kids of a queue of one shard that are not kept for the finished
+/// window (kids' "parent\t+", the children a done parent had): none once no flow is going on.
+fn flow_leftovers(r: &RedisServer, queue: &str) -> Vec<String> {
+    let mut c = conn(r);
+    let k = Keys::new(queue, 0);
+    let mut out: Vec<String> = redis::cmd("HKEYS")
+        .arg(k.get(rpq::queue::keys::Key::Waits))
+        .query(&mut c)
+        .unwrap();
+    let kids: Vec<String> = redis::cmd("HKEYS")
+        .arg(k.get(rpq::queue::keys::Key::Kids))
+        .query(&mut c)
+        .unwrap();
+    out.extend(kids.into_iter().filter(|f| !f.ends_with("\t+")));
+    out
+}
+
 /// Runs up to `n` tasks with a handler that appends its task's id to `runs`.
 fn consume(r: &RedisServer, queue: &str, n: usize, runs: &Path) -> Vec<Value> {
     let out = rpq(r)
@@ -102,16 +119,8 @@ fn a_task_after_others_is_blocked_until_each_is_done_then_runs_in_its_place() {
     consume(&r, q, 1, &runs_file);
     produce(&r, q, &["--type", "g", "--id", "G", "--after", "F"]).success();
     assert_eq!(show(&r, q, "G")["state"], "waiting");
-    // Nothing of the finished flow is left behind but the finished ids of the window.
-    let mut c = conn(&r);
-    let k = Keys::new(q, 0);
-    for key in [
-        k.get(rpq::queue::keys::Key::Waits),
-        k.get(rpq::queue::keys::Key::Kids),
-    ] {
-        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
-        assert_eq!(n, 0, "{key}");
-    }
+    // Nothing of the finished flow is left behind but what is kept for the finished window.
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
 }
 
 #[test]
@@ -375,15 +384,7 @@ fn a_dead_parent_takes_its_descendants_down_once_as_they_were_pushed_to() {
         (&json!(0), &json!(0)),
         "{l}"
     );
-    let k = Keys::new(q, 0);
-    let mut c = conn(&r);
-    for key in [
-        k.get(rpq::queue::keys::Key::Waits),
-        k.get(rpq::queue::keys::Key::Kids),
-    ] {
-        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
-        assert_eq!(n, 0, "{key}");
-    }
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
 }
 
 /// A diamond A -> (B, C) -> D: D runs after B and C, and its --exec handler reads both kept
@@ -564,4 +565,130 @@ fn a_flow_of_grouped_tasks_with_events_on() {
             .collect();
         assert_eq!(of, ["pushed", "claimed", "done"], "{id}: {events:?}");
     }
+}
+
+/// `rpq flow cancel` of a root that ran: the child in flight is stopped by its consumer, the
+/// waiting and blocked ones below are removed, the root (done) is left, and another flow of the
+/// queue is not touched; of a node inside, only it and what comes after it.
+#[test]
+fn flow_cancel_stops_what_has_not_run_below_a_task_and_leaves_what_ran() {
+    let r = redis();
+    let q = "fc";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "A"]).success();
+    produce(&r, q, &["--type", "d", "--id", "D", "--after", "B,C"]).success();
+    produce(&r, q, &["--type", "e", "--id", "E", "--after", "D"]).success();
+    // Another flow, and a task outside any: neither is downstream of A.
+    produce(&r, q, &["--type", "z", "--id", "Z", "--priority", "low"]).success();
+    produce(&r, q, &["--type", "w", "--id", "W", "--after", "Z"]).success();
+    produce(&r, q, &["--type", "v", "--id", "V", "--after", "W"]).success();
+    consume(&r, q, 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["A"]);
+    // Pushed after A ran: downstream of it all the same.
+    produce(
+        &r,
+        q,
+        &[
+            "--type",
+            "f",
+            "--id",
+            "F",
+            "--after",
+            "A",
+            "--priority",
+            "low",
+        ],
+    )
+    .success();
+    // From a node inside: W (blocked) and V, not Z.
+    rpq(&r)
+        .args(["--queue", q, "flow", "cancel", "W"])
+        .assert()
+        .success()
+        .stdout("Cancelled task W (blocked): removed\nCancelled task V (blocked): removed\n");
+    assert_eq!(show(&r, q, "Z")["state"], "waiting");
+    let holder = Proc::spawn(
+        process(&r)
+            .args(["--queue", q, "--json", "consume", "--name", "c1"])
+            .args([
+                "--exec",
+                r#"echo "$RPQ_TASK_ID" >> "$RUNS"; [ "$RPQ_TASK_ID" != B ] || sleep 30"#,
+            ])
+            .env("RUNS", &runs_file),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, q, 1);
+    assert_eq!(show(&r, q, "B")["state"], "in-flight");
+
+    let cancelled = json_lines(rpq(&r).args(["--queue", q, "--json", "flow", "cancel", "A"]));
+    let mut got: Vec<(String, String)> = cancelled
+        .iter()
+        .map(|l| {
+            (
+                l["id"].as_str().unwrap().to_string(),
+                l["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        ("B", "in-flight"),
+        ("C", "waiting"),
+        ("D", "blocked"),
+        ("E", "blocked"),
+        ("F", "waiting"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b)| (a.to_string(), b.to_string())),
+        "{cancelled:?}"
+    );
+    let b = cancelled.iter().find(|l| l["id"] == "B").unwrap();
+    assert_eq!(b["consumer"], "c1");
+    // B's consumer stops it and says so; nothing of the flow is left to run.
+    wait_until(Duration::from_secs(20), "B's outcome line", || {
+        !holder.stdout_lines().is_empty()
+    });
+    let line: Value = serde_json::from_str(&holder.stdout_lines()[0]).unwrap();
+    assert_eq!(
+        (&line["id"], &line["outcome"]),
+        (&json!("B"), &json!("cancelled"))
+    );
+    // Then it runs Z, the one task left.
+    wait_until(Duration::from_secs(20), "Z's outcome line", || {
+        holder.stdout_lines().len() == 2
+    });
+    for id in ["B", "C", "D", "E", "F", "W", "V"] {
+        rpq(&r).args(["--queue", q, "show", id]).assert().code(1);
+    }
+
+    // Again: the root is known (it ran), nothing is left to cancel.
+    rpq(&r)
+        .args(["--queue", q, "flow", "cancel", "A"])
+        .assert()
+        .success()
+        .stdout("Nothing to cancel: task A and every task after it ran already\n");
+    rpq(&r)
+        .args(["--queue", q, "flow", "cancel", "nope"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no task 'nope'"));
+    holder.signal(libc::SIGTERM);
+    let out = holder.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    assert_eq!(runs(&runs_file), ["A", "B", "Z"], "nothing cancelled ran");
+    let k = Keys::new(q, 0);
+    let waits: u64 = redis::cmd("HLEN")
+        .arg(k.get(rpq::queue::keys::Key::Waits))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(waits, 0);
 }

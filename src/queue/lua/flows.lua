@@ -61,13 +61,19 @@ flows = function(flags, force)
     FLOWS_ON = true
   end
 
-  -- The children of `id`, taken out of kids (each parent is done or failed once).
-  local function take_kids(id)
+  -- The children of `id`, taken out of kids (each parent is done or failed once). `ran`: the
+  -- parent is done, and its children stay known as "id\t+" for the finished window, so that
+  -- `rpq flow cancel` of a flow's root finds them once they are released (flow_cancel.lua);
+  -- F.prune removes the field with the id's finished entry.
+  local function take_kids(id, ran)
     local v = redis.call('HGET', K_KIDS, id)
     if not v then
       return {}
     end
     redis.call('HDEL', K_KIDS, id)
+    if ran then
+      redis.call('HSET', K_KIDS, id .. '\t+', v)
+    end
     local out = {}
     for child in string.gmatch(v, '[^\t]+') do
       out[#out + 1] = child
@@ -135,7 +141,7 @@ flows = function(flags, force)
     for _, id in ipairs(ids) do
       zargs[#zargs + 1] = at
       zargs[#zargs + 1] = id
-      for _, child in ipairs(take_kids(id)) do
+      for _, child in ipairs(take_kids(id, true)) do
         if unwait_one(child, id) then
           count_down(child)
         end
@@ -187,10 +193,21 @@ flows = function(flags, force)
     wake_released()
   end
 
-  -- Known finished ids past the window go (one ranged removal, O(log n) a member).
+  -- Known finished ids past the window go, with the children each had ("id\t+" of kids): at
+  -- most PRUNE_MAX a call (a claim), O(log n) each; a shard acks at most that many a claim.
+  local PRUNE_MAX = 1000
   function F.prune()
-    redis.call('ZREMRANGEBYSCORE', K_FINISHED_AT, '-inf',
-      string.format('(%d', tonumber(now_s()) - FLOW_WINDOW_MS))
+    local gone = redis.call('ZRANGEBYSCORE', K_FINISHED_AT, '-inf',
+      string.format('(%d', tonumber(now_s()) - FLOW_WINDOW_MS), 'LIMIT', 0, PRUNE_MAX)
+    if #gone == 0 then
+      return
+    end
+    local fields = {}
+    for i, id in ipairs(gone) do
+      fields[i] = id .. '\t+'
+    end
+    call_list('HDEL', K_KIDS, fields)
+    call_list('ZREM', K_FINISHED_AT, gone)
   end
 
   return F
