@@ -692,3 +692,85 @@ fn flow_cancel_stops_what_has_not_run_below_a_task_and_leaves_what_ran() {
         .unwrap();
     assert_eq!(waits, 0);
 }
+
+/// Handlers that read tasks as lines (`--pipe`, `--exec --batch`, `--pipe --batch`) find their
+/// parents' kept results in the line's `parents`, `[{id, result}]` (no `result` for a parent
+/// whose result is not kept), in the order of `--after`.
+#[test]
+fn line_handlers_get_their_parents_kept_results_in_the_line() {
+    let r = redis();
+    let q = "lines-results";
+    let seen = r.dir().join("seen");
+    produce(&r, q, &["--type", "a", "--id", "B", "--keep-result", "1h"]).success();
+    produce(&r, q, &["--type", "a", "--id", "C", "--keep-result", "1h"]).success();
+    produce(&r, q, &["--type", "a", "--id", "N"]).success();
+    for (id, p) in [
+        ("D", "high"),
+        ("E", "medium"),
+        ("F", "medium"),
+        ("G", "low"),
+        ("H", "low"),
+    ] {
+        produce(
+            &r,
+            q,
+            &[
+                "--type",
+                "c",
+                "--id",
+                id,
+                "--after",
+                "B,C,N",
+                "--priority",
+                p,
+            ],
+        )
+        .success();
+    }
+    rpq(&r)
+        .args(["--queue", q, "consume", "--count", "3", "--exec"])
+        .arg(r#"printf '{"from":"%s"}' "$RPQ_TASK_ID""#)
+        .assert()
+        .success();
+    assert_eq!(lengths(&r, q)["waiting"], 5);
+    // Each handler appends the lines it reads to SEEN and answers each task done.
+    let pipe = r#"while IFS= read -r l; do printf '%s\n' "$l" >> "$SEEN"; printf '{"id":"%s","ok":true}\n' "$(printf '%s' "$l" | jq -r .id)"; done"#;
+    let batch = r#"while IFS= read -r l; do printf '%s\n' "$l" >> "$SEEN"; printf '{"id":"%s","outcome":"done"}\n' "$(printf '%s' "$l" | jq -r .id)"; done"#;
+    let pipe_batch = r#"while IFS= read -r l; do case "$l" in '{"batch"'*) continue;; esac; printf '%s\n' "$l" >> "$SEEN"; printf '{"id":"%s","outcome":"done"}\n' "$(printf '%s' "$l" | jq -r .id)"; done"#;
+    for args in [
+        vec!["--count", "1", "--pipe", pipe],
+        vec!["--count", "2", "--batch", "2", "--exec", batch],
+        vec!["--drain", "--batch", "2", "--pipe", pipe_batch],
+    ] {
+        rpq(&r)
+            .args(["--queue", q, "consume"])
+            .args(&args)
+            .env("SEEN", &seen)
+            .assert()
+            .success();
+    }
+    let lines: Vec<Value> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["D", "E", "F", "G", "H"]);
+    for l in &lines {
+        assert_eq!(
+            l["parents"],
+            json!([
+                {"id": "B", "result": {"from": "B"}},
+                {"id": "C", "result": {"from": "C"}},
+                {"id": "N"}
+            ]),
+            "{l}"
+        );
+    }
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["in_flight"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+}
