@@ -217,6 +217,9 @@ _rpq() {
             rpq__subcmd__flow,submit)
                 cmd="rpq__subcmd__flow__subcmd__submit"
                 ;;
+            rpq__subcmd__flow,window)
+                cmd="rpq__subcmd__flow__subcmd__window"
+                ;;
             rpq__subcmd__flow__subcmd__help,cancel)
                 cmd="rpq__subcmd__flow__subcmd__help__subcmd__cancel"
                 ;;
@@ -225,6 +228,9 @@ _rpq() {
                 ;;
             rpq__subcmd__flow__subcmd__help,submit)
                 cmd="rpq__subcmd__flow__subcmd__help__subcmd__submit"
+                ;;
+            rpq__subcmd__flow__subcmd__help,window)
+                cmd="rpq__subcmd__flow__subcmd__help__subcmd__window"
                 ;;
             rpq__subcmd__group,help)
                 cmd="rpq__subcmd__group__subcmd__help"
@@ -375,6 +381,9 @@ _rpq() {
                 ;;
             rpq__subcmd__help__subcmd__flow,submit)
                 cmd="rpq__subcmd__help__subcmd__flow__subcmd__submit"
+                ;;
+            rpq__subcmd__help__subcmd__flow,window)
+                cmd="rpq__subcmd__help__subcmd__flow__subcmd__window"
                 ;;
             rpq__subcmd__help__subcmd__group,weight)
                 cmd="rpq__subcmd__help__subcmd__group__subcmd__weight"
@@ -2211,7 +2220,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__flow)
-            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version submit cancel help"
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version submit cancel window help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2319,7 +2328,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__flow__subcmd__help)
-            opts="submit cancel help"
+            opts="submit cancel window help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2374,7 +2383,75 @@ _rpq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rpq__subcmd__flow__subcmd__help__subcmd__window)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rpq__subcmd__flow__subcmd__submit)
+            opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__flow__subcmd__window)
             opts="-q -v -h -V --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2973,7 +3050,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help__subcmd__flow)
-            opts="submit cancel"
+            opts="submit cancel window"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3001,6 +3078,20 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__help__subcmd__flow__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rpq__subcmd__help__subcmd__flow__subcmd__window)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -36,4 +36,17 @@ impl Output {
             "Nothing to cancel: task {id} and every task after it ran already"
         ))
     }
+
+    /// `flow window`: the finished window; in JSON `{"window_ms"}`.
+    pub fn flow_window(&self, w: std::time::Duration, set: bool) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&json!({ "window_ms": w.as_millis() as u64 }));
+        }
+        let d = crate::task::given_duration(w);
+        self.line(&if set {
+            format!("Finished ids are known for {d} (the finished window of flows)")
+        } else {
+            d
+        })
+    }
 }

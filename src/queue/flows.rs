@@ -24,9 +24,9 @@ impl std::fmt::Display for UnknownParent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "--after {}: queue '{}' knows no such task (never pushed, or finished more than an \
-             hour ago, or before the queue's first task with --after: push parents with \
-             --keep-result to keep them known); nothing was queued",
+            "--after {}: queue '{}' knows no such task (never pushed, or finished longer ago \
+             than its finished window, `rpq flow window`, or while it had no task with --after \
+             waiting: push parents with --keep-result to keep them known); nothing was queued",
             self.parent, self.queue
         )
     }
@@ -192,5 +192,35 @@ impl Queue {
         let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
         self.ctl_gone(&ids)?;
         Ok(Some(out))
+    }
+}
+
+/// How long a shard with flows knows the ids it finished when the queue does not say (the
+/// stats field `flow_window`, ms; flows.lua has the same).
+pub const FLOW_WINDOW_DEFAULT: std::time::Duration = std::time::Duration::from_secs(3600);
+
+impl Queue {
+    /// `rpq flow window [DUR]`: sets the finished window on every shard when `set`, and answers
+    /// the window (shard 0's: every shard is set alike).
+    pub fn flow_window(&mut self, set: Option<std::time::Duration>) -> Result<std::time::Duration> {
+        if let Some(d) = set {
+            let cmds = self
+                .shards
+                .iter()
+                .map(|k| {
+                    let mut c = redis::cmd("HSET");
+                    c.arg(k.stats())
+                        .arg("flow_window")
+                        .arg(d.as_millis() as u64);
+                    c
+                })
+                .collect();
+            self.query_many("HSET", cmds)?;
+            return Ok(d);
+        }
+        let mut c = redis::cmd("HGET");
+        c.arg(self.shards[0].stats()).arg("flow_window");
+        let v: Option<u64> = redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        Ok(v.map_or(FLOW_WINDOW_DEFAULT, std::time::Duration::from_millis))
     }
 }

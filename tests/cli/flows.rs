@@ -774,3 +774,137 @@ fn line_handlers_get_their_parents_kept_results_in_the_line() {
         "{l}"
     );
 }
+
+/// The `checks` flags of shard 0 of `queue`.
+fn flags(c: &mut redis::Connection, queue: &str) -> String {
+    let v: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).stats())
+        .arg("checks")
+        .query(c)
+        .unwrap();
+    v.unwrap_or_default()
+        .rsplit('|')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Bounded memory: 10,000 finished flows (no kept results) leave no key and no field once the
+/// finished window (`rpq flow window`) has passed; the flows flag goes once no flow is left,
+/// and a consumer that ran the flows goes back to the fast claim (seen in the number of keys
+/// a call is sent, SLOWLOG: the fast claim's are its own).
+#[test]
+fn ten_thousand_finished_flows_leave_nothing_once_the_window_passed() {
+    let r = redis();
+    let q = "default";
+    let mut c = conn(&r);
+    let n = 10_000;
+    let mut input: Vec<String> = (0..n)
+        .map(|i| json!({"type": "p", "priority": 2, "id": format!("p{i}")}).to_string())
+        .collect();
+    input.extend((0..n).map(|i| {
+        json!({"type": "c", "priority": 2, "id": format!("c{i}"), "after": [format!("p{i}")]})
+            .to_string()
+    }));
+    push_lines(&r, q, &input);
+    rpq(&r)
+        .args(["flow", "window", "5s"])
+        .assert()
+        .success()
+        .stdout("Finished ids are known for 5s (the finished window of flows)\n");
+    rpq(&r)
+        .args(["flow", "window"])
+        .assert()
+        .success()
+        .stdout("5s\n");
+    rpq(&r).args(["flow", "window", "10ms"]).assert().code(2);
+    assert_eq!(lengths(&r, q)["blocked"], n);
+    assert!(flags(&mut c, q).contains('f'));
+    // One consumer runs them all and stays, idle, with what it learned of the queue.
+    let consumer = Proc::start(&r, &["consume", "--prefetch", "32"]);
+    wait_until(Duration::from_secs(120), "every flow to finish", || {
+        stat(&mut c, q, "done") == 2 * n as u64
+    });
+    let k = Keys::new(q, 0);
+    let finished: u64 = zcard(&mut c, k.get(rpq::queue::keys::Key::Finished));
+    assert!(finished > 0, "the ids finished in the window are known");
+    let k_receipts = &k.get(rpq::queue::keys::Key::Receipts).to_string();
+    // Once the window has passed, its claims (each removes up to 1,000 ids) leave nothing: the
+    // idle consumer claims a few times a second; a push wakes it meanwhile.
+    let mut i = 0;
+    wait_until(
+        Duration::from_secs(120),
+        "nothing of the flows to be left",
+        || {
+            i += 1;
+            rpq(&r)
+                .args(["produce", "--type", "t", "--id", &format!("nudge{i}")])
+                .assert()
+                .success();
+            std::thread::sleep(Duration::from_millis(20));
+            // The receipts of the live consumer's last ack are its own (kept a day), not the flows'.
+            let mut left = lasting_keys(&r);
+            left.retain(|k| k != k_receipts);
+            left == counter_keys(q)
+        },
+    );
+    assert!(!flags(&mut c, q).contains('f'), "{}", flags(&mut c, q));
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
+    // The same consumer claims the fast way again: no claim sent every key of the layout.
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("slowlog-log-slower-than")
+        .arg(0)
+        .query::<()>(&mut c)
+        .unwrap();
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("slowlog-max-len")
+        .arg(10_000)
+        .query::<()>(&mut c)
+        .unwrap();
+    redis::cmd("SLOWLOG")
+        .arg("RESET")
+        .query::<()>(&mut c)
+        .unwrap();
+    push_lines(&r, q, &lines(vec![2; 50]));
+    wait_until(
+        Duration::from_secs(30),
+        "the plain tasks to be done",
+        || lengths(&r, q)["waiting"] == 0 && in_flight(&mut c, q) == 0,
+    );
+    let log: Vec<redis::Value> = redis::cmd("SLOWLOG")
+        .arg("GET")
+        .arg(10_000)
+        .query(&mut c)
+        .unwrap();
+    let mut keys_sent = Vec::new();
+    for entry in log {
+        let redis::Value::Array(fields) = entry else {
+            continue;
+        };
+        let Some(redis::Value::Array(args)) = fields.get(3) else {
+            continue;
+        };
+        let words: Vec<String> = args
+            .iter()
+            .map(|a| redis::from_redis_value::<String>(a.clone()).unwrap_or_default())
+            .collect();
+        if words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("evalsha"))
+            && words.get(3).is_some_and(|k| k.ends_with(":pending"))
+        {
+            keys_sent.push(words[2].parse::<usize>().unwrap());
+        }
+    }
+    // A consumer that knows the queue has flows sends the claim with flows.lua and every key
+    // instead of the fast one (Queue::full_claim); the fast claim's keys say it knows no more.
+    assert!(
+        keys_sent.contains(&rpq::queue::keys::FAST_KEYS),
+        "{keys_sent:?}"
+    );
+    consumer.signal(libc::SIGTERM);
+    let out = consumer.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+}

@@ -2,7 +2,7 @@
 -- the scripts that are given every key (after controls.lua). Nothing here runs on a shard
 -- without flows but a test of a nil and, in the acks outside a claim, one read of the checks:
 -- the shard's flows are the letter FLOW_FLAG in the checks' flags, set by the first push with
--- parents (flow_push.lua) and never cleared (docs/flows.md says why).
+-- parents (flow_push.lua) and cleared by the claim once no flow is left (prune).
 -- KEYS[26] blocked zset: child id -> the pending score it waits at once released (its priority
 --   and its push's arrival), so `list --state blocked` is in claim order
 -- KEYS[27] waits hash: "child\tparent" -> 1 for each parent a blocked child still waits for;
@@ -10,7 +10,8 @@
 --   none: it goes dead)
 -- KEYS[28] kids hash: parent id -> its children that wait for it, tab-joined
 -- KEYS[29] finished zset: id -> finished ms, each task done on the shard while it has flows,
---   for FLOW_WINDOW_MS, so a push naming a parent that finished before it is not refused
+--   for the window (the stats field 'flow_window', ms; an hour when unset: `rpq flow window`),
+--   so a push naming a parent that finished before it is not refused
 -- Exactly once: a child is released by the call whose HDEL of its "child\tparent" field
 -- removed it, and only a call that holds the parent's claim (the ack's check and removal of the
 -- claim, in the same script) gets there; a replayed ack, a late ack after a lost lease, an ack
@@ -38,7 +39,6 @@ flows = function(flags, force)
   local F = {}
   FLOWS_LIB = F
   local FLOW_FLAG = 'f'
-  local FLOW_WINDOW_MS = 3600 * 1000
   local now = nil
   local released = 0
   -- The dead set's cap for the children buried here (the caller's, when it has one).
@@ -52,11 +52,13 @@ flows = function(flags, force)
     return now
   end
 
-  -- Turns flows on for this shard (the first push with parents).
+  -- Turns flows on for this shard (the first push with parents, or the first since the flag
+  -- went: the finished ids of then are kept again, prune says why they were to expire).
   function F.enable()
     local pruned_at, recover_at, aging, ctl_flag, fl = checks_read()
     if not string.find(fl, FLOW_FLAG, 1, true) then
       stats_write(nil, nil, pruned_at, recover_at, aging, ctl_flag, fl .. FLOW_FLAG)
+      redis.call('PERSIST', K_FINISHED_AT)
     end
     FLOWS_ON = true
   end
@@ -195,19 +197,29 @@ flows = function(flags, force)
 
   -- Known finished ids past the window go, with the children each had ("id\t+" of kids): at
   -- most PRUNE_MAX a call (a claim), O(log n) each; a shard acks at most that many a claim.
+  -- Returns true when no flow is left on the shard (nothing blocked, waited for, or with
+  -- children known): its flag is the caller's to remove (claim.lua), so its claims go back to
+  -- the fast one. The finished ids of the window then expire with the key, and a push with
+  -- parents turns flows on again (enable) and keeps them.
   local PRUNE_MAX = 1000
   function F.prune()
+    local window = tonumber(redis.call('HGET', K_STATS, 'flow_window') or '') or 3600000
     local gone = redis.call('ZRANGEBYSCORE', K_FINISHED_AT, '-inf',
-      string.format('(%d', tonumber(now_s()) - FLOW_WINDOW_MS), 'LIMIT', 0, PRUNE_MAX)
-    if #gone == 0 then
-      return
+      string.format('(%d', tonumber(now_s()) - window), 'LIMIT', 0, PRUNE_MAX)
+    if #gone > 0 then
+      local fields = {}
+      for i, id in ipairs(gone) do
+        fields[i] = id .. '\t+'
+      end
+      call_list('HDEL', K_KIDS, fields)
+      call_list('ZREM', K_FINISHED_AT, gone)
     end
-    local fields = {}
-    for i, id in ipairs(gone) do
-      fields[i] = id .. '\t+'
+    if redis.call('EXISTS', K_BLOCKED, K_WAITS, K_KIDS) > 0 then
+      return false
     end
-    call_list('HDEL', K_KIDS, fields)
-    call_list('ZREM', K_FINISHED_AT, gone)
+    redis.call('PEXPIRE', K_FINISHED_AT, string.format('%d', window))
+    FLOWS_ON = false
+    return true
   end
 
   return F
