@@ -908,3 +908,76 @@ fn ten_thousand_finished_flows_leave_nothing_once_the_window_passed() {
     let out = consumer.end(Duration::from_secs(30));
     assert!(out.status.success(), "{}", out.stderr);
 }
+
+/// With events on, the tasks a failed parent takes down have their own lifecycle events: `dead`
+/// (or `cancelled`, pushed with `--on-parent-failure cancel`) with the reason, once each, down
+/// the graph; and so does a child pushed after its parent is dead.
+#[test]
+fn deaths_down_the_graph_write_their_events() {
+    let r = redis();
+    let q = "ev";
+    rpq(&r)
+        .args(["--queue", q, "events", "--enable"])
+        .assert()
+        .success();
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "B"]).success();
+    produce(
+        &r,
+        q,
+        &[
+            "--type",
+            "d",
+            "--id",
+            "D",
+            "--after",
+            "A",
+            "--on-parent-failure",
+            "cancel",
+        ],
+    )
+    .success();
+    rpq(&r)
+        .args([
+            "--queue",
+            q,
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "exit 1"])
+        .assert()
+        .success();
+    produce(&r, q, &["--type", "e", "--id", "E", "--after", "A"]).success();
+    let events = json_lines(rpq(&r).args(["--queue", q, "events", "--json"]));
+    let of = |id: &str| -> Vec<(String, String)> {
+        events
+            .iter()
+            .filter(|e| e["id"] == id)
+            .map(|e| {
+                (
+                    e["event"].as_str().unwrap().to_string(),
+                    e["error"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let pair = |e: &str, r: &str| (e.to_string(), r.to_string());
+    assert_eq!(
+        of("A").last(),
+        Some(&pair("dead", "exit status 1")),
+        "{events:?}"
+    );
+    assert_eq!(of("B"), [pair("pushed", ""), pair("dead", "parent A dead")]);
+    assert_eq!(of("C"), [pair("pushed", ""), pair("dead", "parent B dead")]);
+    assert_eq!(
+        of("D"),
+        [pair("pushed", ""), pair("cancelled", "parent A dead")]
+    );
+    assert_eq!(of("E"), [pair("pushed", ""), pair("dead", "parent A dead")]);
+    let dead: Vec<Value> = json_lines(rpq(&r).args(["--queue", q, "--json", "dead", "list"]));
+    assert_eq!(dead.len(), 4, "{dead:?}");
+}

@@ -80,8 +80,14 @@ for i, t in ipairs(tasks) do
       end
     end
     if dead and t.policy == 'cancel' then
+      if ev then
+        ev.write('cancelled', t.id, prefix .. t.body, nil, nil, 'parent ' .. dead .. ' dead')
+      end
       forget(t.id)
     elseif dead then
+      if ev then
+        ev.write('dead', t.id, prefix .. t.body, nil, nil, 'parent ' .. dead .. ' dead')
+      end
       set_state(t.id, 0, pending_score(t.p, 0))
       bury(t.id, now, 'parent ' .. dead .. ' dead', 0, dead_cap)
     elseif #waits == 0 then

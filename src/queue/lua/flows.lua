@@ -178,14 +178,22 @@ flows = function(flags, force)
           else
             forget_waits(child)
             redis.call('ZREM', K_BLOCKED, child)
+            local reason = 'parent ' .. parent .. ' dead'
             if policy == 'cancel' then
+              if ev then
+                ev.write('cancelled', child, nil, nil, nil, reason)
+              end
               forget(child)
               work[#work + 1] = child
             else
-              -- A state with its priority, so that `dead retry` queues it at that priority;
-              -- bury hands the child on to its own children (here, through the worklist).
+              -- Its lifecycle event as a death of its own (events.lua), before bury hands it
+              -- on to its own children (here, through the worklist).
+              if ev then
+                ev.write('dead', child, nil, nil, nil, reason)
+              end
+              -- A state with its priority, so that `dead retry` queues it at that priority.
               set_state(child, 0, pending_score(due_priority(redis.call('HGET', K_TASKS, child)), 0))
-              bury(child, tonumber(now_s()), 'parent ' .. parent .. ' dead', 0, F.dead_cap)
+              bury(child, tonumber(now_s()), reason, 0, F.dead_cap)
             end
           end
         end
