@@ -9,7 +9,8 @@
 -- returns {now, next retry ms, next lease expiry ms, next due ms, fast until ms, n acked, ack
 -- code..., id, body, attempt, ...} (the three times only when nothing was claimed, 0 when there
 -- is none; the next due time is the first scheduled task's; body false when missing; until
--- "fast until" claim_fast.lua may claim instead, 0: not now); with controls.lua (the
+-- "fast until" claim_fast.lua may claim instead, 0: not now); with flows.lua, then 1 while the
+-- shard still has flows (else 0); with controls.lua (the
 -- claim of a queue with controls), then held code, held until ms, controls flag (what kept
 -- waiting tasks from being claimed, HELD_* in common.lua, and when one may go, 0 for not before
 -- a resume or a freed slot; 1 while the shard still has controls)
