@@ -58,7 +58,7 @@ elseif not flows then
   return redis.error_reply(ERR_FLOWS .. ' the queue has flows: claim with every key')
 else
   flows(flags).dead_cap = dead_cap
-  if flows().prune() then
+  if flows().prune(now - pruned_at >= PRUNE_EVERY_MS) then
     flags, flows, flows_off = string.gsub(flags, 'f', ''), nil, true
   end
 end

@@ -205,12 +205,13 @@ flows = function(flags, force)
 
   -- Known finished ids past the window go, with the children each had ("id\t+" of kids): at
   -- most PRUNE_MAX a call (a claim), O(log n) each; a shard acks at most that many a claim.
-  -- Returns true when no flow is left on the shard (nothing blocked, waited for, or with
-  -- children known): its flag is the caller's to remove (claim.lua), so its claims go back to
-  -- the fast one. The finished ids of the window then expire with the key, and a push with
-  -- parents turns flows on again (enable) and keeps them.
+  -- With `look` (the claim's consumers prune is due: every PRUNE_EVERY_MS, so a busy shard
+  -- pays one call more only then), returns true when no flow is left on the shard (nothing
+  -- blocked, waited for, or with children known): its flag is the caller's to remove
+  -- (claim.lua), so its claims go back to the fast one. The finished ids of the window then
+  -- expire with the key, and a push with parents turns flows on again (enable) and keeps them.
   local PRUNE_MAX = 1000
-  function F.prune()
+  function F.prune(look)
     local window = tonumber(redis.call('HGET', K_STATS, 'flow_window') or '') or 3600000
     local gone = redis.call('ZRANGEBYSCORE', K_FINISHED_AT, '-inf',
       string.format('(%d', tonumber(now_s()) - window), 'LIMIT', 0, PRUNE_MAX)
@@ -222,7 +223,7 @@ flows = function(flags, force)
       call_list('HDEL', K_KIDS, fields)
       call_list('ZREM', K_FINISHED_AT, gone)
     end
-    if redis.call('EXISTS', K_BLOCKED, K_WAITS, K_KIDS) > 0 then
+    if not look or redis.call('EXISTS', K_BLOCKED, K_WAITS, K_KIDS) > 0 then
       return false
     end
     redis.call('PEXPIRE', K_FINISHED_AT, string.format('%d', window))
