@@ -12,6 +12,13 @@ the next claim). pairs - on, per pair, is what a parent with one child costs ove
 the blocked push (waits, kids) and the release in the parent's ack.
 
 Usage: cargo build --release && python3 benches/flows.py [--tasks 2000] [--redis-server PATH]
+
+--latency N: no callgrind; the time from a parent's ack to its child's claim, over N chains
+(a parent and a child `--after` it, pushed in one call), with CONSUMERS consumers (default 2)
+waiting, each running a task for --delay (5ms). Times are the server's: the stream ids of the
+parent's `done` event (written by the script of its ack, which releases the child) and of the
+child's `claimed` event (events on), in ms.
+
 This is a benchmark, not a test: CI does not run it.
 """
 
@@ -21,6 +28,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import callgrind  # noqa: E402
@@ -50,11 +58,70 @@ def run(server, queue, lines, n, setup=None):
     return push, consume
 
 
+def latency(a):
+    """p50/p99/max of the ms from a parent's ack to its child's claim (see the docstring)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        port = callgrind.free_port()
+        srv = subprocess.Popen([a.redis_server, "--port", str(port), "--bind", "127.0.0.1",
+                                "--dir", tmp, "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        consumers = []
+        try:
+            for _ in range(100):
+                if callgrind.redis_cli(port, "PING") == "PONG":
+                    break
+                time.sleep(0.05)
+            q = "lat"
+            rpq(port, q, "events", "--enable", "--keep", str(10 * a.latency + 1000))
+            # Flows on before the consumers start, so that they claim as they will throughout.
+            rpq(port, q, "produce", "--type", "t", "--id", "first")
+            rpq(port, q, "produce", "--type", "t", "--after", "first")
+            for i in range(a.consumers):
+                consumers.append(subprocess.Popen(
+                    [RPQ, "--url", f"redis://127.0.0.1:{port}", "--queue", q, "consume",
+                     "--name", f"c{i}", "--delay", a.delay],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            for i in range(a.latency):
+                lines = [json.dumps({"type": "t", "priority": 2, "id": f"p{i}"}),
+                         json.dumps({"type": "t", "priority": 2, "id": f"c{i}",
+                                     "after": [f"p{i}"]})]
+                rpq(port, q, "produce", "--stdin", stdin="".join(l + "\n" for l in lines))
+                # One chain at a time: a consumer waits for each child.
+                deadline = time.monotonic() + 30
+                while rpq(port, q, "len").strip() != "0" and time.monotonic() < deadline:
+                    time.sleep(0.002)
+            events = [json.loads(l) for l in rpq(port, q, "--json", "events").splitlines()]
+        finally:
+            for c in consumers:
+                c.terminate()
+                c.wait()
+            callgrind.redis_cli(port, "SHUTDOWN", "NOSAVE")
+            srv.wait()
+    ms = lambda e: int(e["event_id"].split("-")[0])
+    done = {e["id"]: ms(e) for e in events if e["event"] == "done" and e["id"].startswith("p")}
+    claimed = {e["id"]: ms(e) for e in events if e["event"] == "claimed" and e["id"].startswith("c")}
+    same = {e["id"]: e.get("consumer") for e in events if e["event"] == "claimed"}
+    lat = sorted(claimed[f"c{i}"] - done[f"p{i}"] for i in range(a.latency)
+                 if f"c{i}" in claimed and f"p{i}" in done)
+    if len(lat) != a.latency:
+        sys.exit(f"{len(lat)} of {a.latency} chains seen in the events")
+    by_self = sum(1 for i in range(a.latency) if same.get(f"c{i}") == same.get(f"p{i}"))
+    pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))]
+    print(f"{a.latency} chains, {a.consumers} consumers waiting, --delay {a.delay}: ms from the "
+          f"parent's ack to the child's claim: p50 {pct(50)}, p99 {pct(99)}, max {lat[-1]}; "
+          f"the child claimed by its parent's consumer in {by_self} of them")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", type=int, default=2000)
     ap.add_argument("--redis-server", default="redis-server")
+    ap.add_argument("--latency", type=int, default=0)
+    ap.add_argument("--consumers", type=int, default=2)
+    ap.add_argument("--delay", default="5ms")
     a = ap.parse_args()
+    if a.latency:
+        return latency(a)
     n = a.tasks - a.tasks % 2
     with tempfile.TemporaryDirectory() as tmp:
         s = callgrind.Server(a.redis_server, tmp)

@@ -672,26 +672,28 @@ complete -c rpq -n "__fish_rpq_using_subcommand webhook; and __fish_seen_subcomm
 complete -c rpq -n "__fish_rpq_using_subcommand webhook; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the webhooks with their delivery state'
 complete -c rpq -n "__fish_rpq_using_subcommand webhook; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a webhook by its id or URL'
 complete -c rpq -n "__fish_rpq_using_subcommand webhook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
 json\t''"
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -s q -l quiet -d 'Errors only on stderr'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -s h -l help -d 'Print help'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -s V -l version -d 'Print version'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -f -a "submit" -d 'Queue a JSON document of tasks with local names and `after` lists, all or nothing'
-complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -f -a "submit" -d 'Queue a JSON document of tasks with local names and `after` lists, all or nothing'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -f -a "cancel" -d 'Cancel a task and every task after it in its flow that has not run yet'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -f -a "window" -d 'Show or set how long finished ids are known (the finished window)'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and not __fish_seen_subcommand_from submit cancel window help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from submit" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from submit" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from submit" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -710,7 +712,45 @@ complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from submit" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from submit" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from submit" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l tls-cert -d 'Client certificate (PEM) for TLS [env: RPQ_TLS_CERT]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l tls-key -d 'Client private key (PEM) for TLS [env: RPQ_TLS_KEY]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l password-file -d 'A file whose first line is the Redis password, in place of the URL\'s [env: RPQ_PASSWORD_FILE]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l shards -d 'Spread the queue over N hash tags (cluster primaries); stored with the queue [env: RPQ_SHARDS]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l config -d 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]' -r -F
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
+json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -l tls-insecure -d 'Skip TLS certificate verification (for tests only) [env: RPQ_TLS_INSECURE]'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -s q -l quiet -d 'Errors only on stderr'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -s v -l verbose -d 'More on stderr: each reconnect attempt, each lease lost'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -s h -l help -d 'Print help'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from window" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from help" -f -a "submit" -d 'Queue a JSON document of tasks with local names and `after` lists, all or nothing'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel a task and every task after it in its flow that has not run yet'
+complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from help" -f -a "window" -d 'Show or set how long finished ids are known (the finished window)'
 complete -c rpq -n "__fish_rpq_using_subcommand flow; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand result" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand result" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
@@ -1231,6 +1271,8 @@ complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "list" -d 'List the webhooks with their delivery state'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from webhook" -f -a "remove" -d 'Remove a webhook by its id or URL'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from flow" -f -a "submit" -d 'Queue a JSON document of tasks with local names and `after` lists, all or nothing'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from flow" -f -a "cancel" -d 'Cancel a task and every task after it in its flow that has not run yet'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from flow" -f -a "window" -d 'Show or set how long finished ids are known (the finished window)'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "progress" -d 'How far the task is, 0 to 100, with an optional message'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "log" -d 'Keep a line of log with the task (its last 100 lines are kept); none given: stdin\'s'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "extend" -d 'Hold the task\'s lease for at least DUR from now'

@@ -951,6 +951,55 @@ Examples:
   echo '[{\"name\":\"a\",\"type\":\"fetch\",\"priority\":1},
         {\"name\":\"b\",\"type\":\"merge\",\"priority\":1,\"after\":[\"a\"]}]' | rpq flow submit -")]
     Submit(FlowSubmitArgs),
+    /// Cancel a task and every task after it in its flow that has not run yet
+    #[command(after_help = "\
+ID is any task of a flow, its root or a node inside: it and every task downstream of it
+(its children, theirs, ...) that has not run are cancelled as `rpq cancel` does each: waiting,
+blocked and retrying tasks are removed, one in flight is stopped by its consumer. Tasks that
+already ran (done, dead) are left. A task downstream of one that finished is found for the
+finished window (`rpq flow window`). Prints each task cancelled (--json: as `cancel`); exit 1
+when the queue knows no such task.
+
+Examples:
+  rpq flow cancel checkout
+  rpq --json flow cancel \"$root\" | jq -r .id")]
+    Cancel(FlowCancelArgs),
+    /// Show or set how long finished ids are known (the finished window)
+    #[command(after_help = "\
+A shard with flows knows each id it finished for the window (an hour unless set), so that
+`produce --after ID` of a parent that finished a moment before the push is not refused, and
+`rpq flow cancel` of a root that ran finds the children it had. What a finished flow leaves
+(those ids, and which children each parent had) goes once the window has passed, and when no
+flow is left the queue goes back to the fast claim. A longer window knows parents for longer
+and keeps one entry for each task finished in it.
+
+Examples:
+  rpq flow window
+  rpq flow window 10m")]
+    Window(FlowWindowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FlowWindowArgs {
+    /// The new window (1s at least); none: print it
+    #[arg(value_name = "DUR", value_parser = parse_window)]
+    pub window: Option<Duration>,
+}
+
+/// The finished window of flows: a duration of a second or more.
+fn parse_window(s: &str) -> Result<Duration, String> {
+    let d = crate::task::parse_limit(s)?;
+    if d < Duration::from_secs(1) {
+        return Err("the window is 1s at least".into());
+    }
+    Ok(d)
+}
+
+#[derive(Debug, Args)]
+pub struct FlowCancelArgs {
+    /// A task of the flow: it and what comes after it
+    #[arg(value_name = "ID")]
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

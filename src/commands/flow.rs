@@ -1,7 +1,8 @@
 //! `rpq flow submit FILE|-` (issue 24): a graph of tasks queued all or nothing (`crate::flow`
-//! checks it, one push queues it).
+//! checks it, one push queues it). `rpq flow cancel ID`: a task and what comes after it.
+//! `rpq flow window [DUR]`: how long finished ids are known.
 
-use crate::cli::FlowCommand;
+use crate::cli::{FlowCancelArgs, FlowCommand, FlowWindowArgs};
 use crate::config::Config;
 use crate::error::DataError;
 use crate::output::Output;
@@ -11,7 +12,11 @@ use std::io::Read;
 use std::process::ExitCode;
 
 pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
-    let FlowCommand::Submit(a) = c;
+    let a = match c {
+        FlowCommand::Submit(a) => a,
+        FlowCommand::Cancel(a) => return cancel(cfg, out, a),
+        FlowCommand::Window(a) => return window(cfg, out, a),
+    };
     let doc = if a.file == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -31,5 +36,22 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
         .map(|(f, p)| (f.name.as_str(), f.task.id.as_str(), *p == Pushed::Queued))
         .collect();
     out.flow_submitted(&rows)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cancel(cfg: &Config, out: &Output, a: &FlowCancelArgs) -> Result<ExitCode> {
+    let found = super::open(cfg, out)?.flow_cancel(&a.id)?;
+    for c in found.iter().flatten() {
+        out.cancelled(c)?;
+    }
+    if found.as_ref().is_some_and(Vec::is_empty) {
+        out.flow_nothing_cancelled(&a.id)?;
+    }
+    Ok(super::unknown(cfg, std::slice::from_ref(&a.id), &[found]))
+}
+
+fn window(cfg: &Config, out: &Output, a: &FlowWindowArgs) -> Result<ExitCode> {
+    let w = super::open(cfg, out)?.flow_window(a.window)?;
+    out.flow_window(w, a.window.is_some())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -264,13 +264,14 @@ impl Handler {
     pub fn run_batch(
         &self,
         tasks: &[Task],
+        parents: &[Option<serde_json::Value>],
         fences: &[Option<u64>],
         capture: &[bool],
         r: &Run,
     ) -> Result<Vec<HandlerResult>> {
         let mut input = Vec::new();
-        for (t, f) in tasks.iter().zip(fences) {
-            input.extend(super::pool::task_line(t, *f));
+        for ((t, f), p) in tasks.iter().zip(fences).zip(parents) {
+            input.extend(super::pool::task_line(t, *f, p.as_ref()));
         }
         let n = tasks.len().to_string();
         let mut vars = vec![("RPQ_BATCH", n.as_str())];

@@ -564,13 +564,18 @@ impl<'a> Consumer<'a> {
         let producer_trace = self.tracer.as_ref().and_then(|t| t.starting(&mut c));
         let settings = c.task.settings;
         let control = self.control.as_ref().map(|ctl| (ctl.register(&c), c.fence));
-        // Flows (issue 24): a child's handler gets its parents' kept results.
-        let parent_results = if c.task.parents.is_empty() {
-            None
+        // Flows (issue 24): a child's handler gets its parents' kept results: a file for an
+        // --exec handler of one task, its line's `parents` for one that reads lines.
+        let (parent_results, parents) = if c.task.parents.is_empty() {
+            (None, None)
         } else {
             let parents = c.task.parents.clone();
             let kept = retry(&mut self.q, self.sd, |q| q.parent_results(&parents))?;
-            Some(write_parent_results(&c.task.id, &kept)?)
+            if self.o.pipe.is_some() || self.o.batch > 1 {
+                (None, Some(parent_lines(&kept)?))
+            } else {
+                (Some(write_parent_results(&c.task.id, &kept)?), None)
+            }
         };
         let run = Running {
             timeout: settings.exec_timeout().or(self.o.exec_timeout),
@@ -580,6 +585,7 @@ impl<'a> Consumer<'a> {
             producer_trace,
             control,
             parent_results,
+            parents,
         };
         if let Some(done) = self.pool.start(run) {
             self.finish(done)?;
@@ -1346,6 +1352,19 @@ fn write_parent_results(
         .mode(0o600)
         .open(&path)
         .with_context(|| format!("writing the parents' results to {}", path.display()))?;
+    if let serde_json::Value::Array(lines) = parent_lines(kept)? {
+        for line in lines {
+            writeln!(f, "{line}")?;
+        }
+    }
+    Ok(path)
+}
+
+/// The parents of a child and their kept results, `[{id, result}]` (`result` as `rpq result
+/// --json` gives it, absent for a parent whose result is not kept): the lines of
+/// RPQ_PARENT_RESULTS, and the `parents` of a `--pipe` or `--batch` handler's line.
+fn parent_lines(kept: &[(String, Option<crate::queue::Kept>)]) -> Result<serde_json::Value> {
+    let mut out = Vec::with_capacity(kept.len());
     for (parent, k) in kept {
         let mut line = serde_json::json!({ "id": parent });
         if let Some(k) = k {
@@ -1353,9 +1372,9 @@ fn write_parent_results(
                 line["result"] = r.clone();
             }
         }
-        writeln!(f, "{line}")?;
+        out.push(line);
     }
-    Ok(path)
+    Ok(serde_json::Value::Array(out))
 }
 
 #[cfg(test)]

@@ -65,6 +65,9 @@ pub struct Running {
     /// Flows (issue 24): the private file of its parents' kept results, for an `--exec`
     /// handler's RPQ_PARENT_RESULTS; removed when the run ends.
     pub parent_results: Option<std::path::PathBuf>,
+    /// Flows (issue 24): its parents and their kept results, `[{id, result}]`, for a handler
+    /// that reads tasks as lines (`--pipe`, `--batch`): the `parents` of its line.
+    pub parents: Option<serde_json::Value>,
 }
 
 impl Running {
@@ -131,6 +134,8 @@ struct BatchSlot {
 
 struct BatchJob {
     tasks: Vec<Task>,
+    /// Their parents' kept results, for their lines (`Running::parents`).
+    parents: Vec<Option<serde_json::Value>>,
     /// Their fencing tokens, when the consumer has a control channel.
     fences: Vec<Option<u64>>,
     capture: Vec<bool>,
@@ -147,6 +152,7 @@ impl Batches {
         s.since = None;
         let job = BatchJob {
             tasks: s.running.iter().map(|r| r.claimed.task.clone()).collect(),
+            parents: s.running.iter().map(|r| r.parents.clone()).collect(),
             fences: s
                 .running
                 .iter()
@@ -400,7 +406,8 @@ impl Pool {
                 if let Some(proc) = &s.proc {
                     let task = &run.claimed.task;
                     let fence = run.control.as_ref().map(|c| c.1);
-                    proc.send(&task.id, run.control.as_ref(), task_line(task, fence));
+                    let line = task_line(task, fence, run.parents.as_ref());
+                    proc.send(&task.id, run.control.as_ref(), line);
                 }
                 s.held.push(run);
                 None
@@ -676,6 +683,7 @@ impl BatchSlot {
                     let results = handler
                         .run_batch(
                             &job.tasks,
+                            &job.parents,
                             &job.fences,
                             &job.capture,
                             &Run {
@@ -804,7 +812,8 @@ impl Pipes {
         for run in &s.filling {
             let task = &run.claimed.task;
             proc.give(&task.id, run.control.as_ref());
-            lines.extend(task_line(task, run.control.as_ref().map(|c| c.1)));
+            let fence = run.control.as_ref().map(|c| c.1);
+            lines.extend(task_line(task, fence, run.parents.as_ref()));
         }
         proc.write(lines);
         s.held.append(&mut s.filling);
@@ -1009,9 +1018,19 @@ fn restart_wait(failures: u32) -> Duration {
 }
 
 /// A task as a `--pipe` handler (or a batch's call) gets it: its JSON, one line, with its
-/// fencing token (issue 25: `RPQ_FENCE` is one task's, and such a handler holds several).
-pub fn task_line(task: &Task, fence: Option<u64>) -> Vec<u8> {
-    let mut line = serde_json::to_vec(task).unwrap_or_default();
+/// fencing token (issue 25: `RPQ_FENCE` is one task's, and such a handler holds several) and,
+/// for a task of a flow, its `parents` with their kept results, `[{id, result}]`, in place of
+/// their ids (issue 24: RPQ_PARENT_RESULTS is one task's file, and such a handler reads lines).
+pub fn task_line(task: &Task, fence: Option<u64>, parents: Option<&serde_json::Value>) -> Vec<u8> {
+    let mut line = match parents {
+        Some(p) => serde_json::to_value(task)
+            .map(|mut v| {
+                v["parents"] = p.clone();
+                serde_json::to_vec(&v).unwrap_or_default()
+            })
+            .unwrap_or_default(),
+        None => serde_json::to_vec(task).unwrap_or_default(),
+    };
     if let (Some(f), Some(b'}')) = (fence, line.last()) {
         line.pop();
         line.extend_from_slice(format!(",\"fence\":{f}}}").as_bytes());

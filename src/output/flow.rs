@@ -25,4 +25,28 @@ impl Output {
         }
         self.block(&s)
     }
+
+    /// `flow cancel` found the task and nothing downstream of it left to run (a line for
+    /// people; nothing in JSON, where each task cancelled is a line).
+    pub fn flow_nothing_cancelled(&self, id: &str) -> io::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        self.line(&format!(
+            "Nothing to cancel: task {id} and every task after it ran already"
+        ))
+    }
+
+    /// `flow window`: the finished window; in JSON `{"window_ms"}`.
+    pub fn flow_window(&self, w: std::time::Duration, set: bool) -> io::Result<()> {
+        if self.json {
+            return self.json_line(&json!({ "window_ms": w.as_millis() as u64 }));
+        }
+        let d = crate::task::given_duration(w);
+        self.line(&if set {
+            format!("Finished ids are known for {d} (the finished window of flows)")
+        } else {
+            d
+        })
+    }
 }

@@ -64,6 +64,9 @@ impl Queue {
         let fast = want > 0 && self.fast[shard].is_some_and(|until| sent < until);
         let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
         let reply = self.invoke(shard, script, &args, "claiming a task")?;
+        // flows (issue 24): the script sent carried flows.lua (full_claim), whose reply says
+        // whether the shard still has flows, before the tail of controls.
+        let carried_flows = self.controlled || self.flows;
         let items = array(reply)?;
         let now_ms = int(items.first())?;
         let now = ms_to_time(now_ms);
@@ -93,6 +96,10 @@ impl Queue {
             (None, false)
         };
         self.controlled = controlled;
+        if carried_flows {
+            let on = items.pop();
+            self.flows = int(on.as_ref())? == 1;
+        }
         const FIRST_ACK: usize = 6;
         let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
         let codes = (0..n_ack)

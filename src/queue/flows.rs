@@ -2,9 +2,12 @@
 //! flow_push.lua (push.lua queues the others); the release of a child, and the failure handed
 //! down to it, are in the scripts that finish tasks (lua/flows.lua). docs/flows.md.
 
+use super::inspect::{state_args, state_at};
 use super::keys::Key;
-use super::script::{array, int, PushCode, ERR_UNKNOWN_PARENT, FLOW_PUSH};
-use super::{Kept, Pushed, Queue};
+use super::script::{
+    array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_CANCEL, FLOW_PUSH,
+};
+use super::{Cancelled, Kept, Pushed, Queue};
 use crate::error::UsageError;
 use crate::task::{ms_to_time, NewTask};
 use anyhow::Result;
@@ -21,9 +24,9 @@ impl std::fmt::Display for UnknownParent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "--after {}: queue '{}' knows no such task (never pushed, or finished more than an \
-             hour ago, or before the queue's first task with --after: push parents with \
-             --keep-result to keep them known); nothing was queued",
+            "--after {}: queue '{}' knows no such task (never pushed, or finished longer ago \
+             than its finished window, `rpq flow window`, or while it had no task with --after \
+             waiting: push parents with --keep-result to keep them known); nothing was queued",
             self.parent, self.queue
         )
     }
@@ -160,5 +163,64 @@ impl Queue {
     pub fn parent_results(&mut self, parents: &[String]) -> Result<Vec<(String, Option<Kept>)>> {
         let kept = self.kept_results(parents)?;
         Ok(parents.iter().cloned().zip(kept).collect())
+    }
+}
+
+impl Queue {
+    /// `rpq flow cancel` (flow_cancel.lua): the task `id` and each task downstream of it that
+    /// has not run, cancelled as `cancel` does; None when the queue does not know `id`.
+    pub fn flow_cancel(&mut self, id: &str) -> Result<Option<Vec<Cancelled>>> {
+        let shard = self.shard_of(id);
+        let mut args = state_args();
+        args.push(id.to_string());
+        let items = array(self.invoke(shard, &FLOW_CANCEL, &args, "cancelling a flow")?)?;
+        if int(items.first())? == 0 {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for c in items.get(1..).unwrap_or_default().chunks(3) {
+            let Some(state) = state_at(int(c.get(1))?) else {
+                continue;
+            };
+            out.push(Cancelled {
+                id: string(c.first())?,
+                state,
+                consumer: opt_string(c.get(2))?,
+            });
+        }
+        // Issue 25: their control data, as `cancel`.
+        let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
+        self.ctl_gone(&ids)?;
+        Ok(Some(out))
+    }
+}
+
+/// How long a shard with flows knows the ids it finished when the queue does not say (the
+/// stats field `flow_window`, ms; flows.lua has the same).
+pub const FLOW_WINDOW_DEFAULT: std::time::Duration = std::time::Duration::from_secs(3600);
+
+impl Queue {
+    /// `rpq flow window [DUR]`: sets the finished window on every shard when `set`, and answers
+    /// the window (shard 0's: every shard is set alike).
+    pub fn flow_window(&mut self, set: Option<std::time::Duration>) -> Result<std::time::Duration> {
+        if let Some(d) = set {
+            let cmds = self
+                .shards
+                .iter()
+                .map(|k| {
+                    let mut c = redis::cmd("HSET");
+                    c.arg(k.stats())
+                        .arg("flow_window")
+                        .arg(d.as_millis() as u64);
+                    c
+                })
+                .collect();
+            self.query_many("HSET", cmds)?;
+            return Ok(d);
+        }
+        let mut c = redis::cmd("HGET");
+        c.arg(self.shards[0].stats()).arg("flow_window");
+        let v: Option<u64> = redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        Ok(v.map_or(FLOW_WINDOW_DEFAULT, std::time::Duration::from_millis))
     }
 }

@@ -20,14 +20,14 @@ const LOOK_PER_CALL: usize = 1000;
 
 /// The state sets as the scripts take them: their number, then each one's KEYS index (Lua
 /// counts from 1), in `STATES` order.
-fn state_args() -> Vec<String> {
+pub(super) fn state_args() -> Vec<String> {
     let mut args = vec![STATES.len().to_string()];
     args.extend(STATES.iter().map(|d| (d.key as usize + 1).to_string()));
     args
 }
 
 /// The state a script answered as an index into the state sets (0: none).
-fn state_at(found: i64) -> Option<State> {
+pub(super) fn state_at(found: i64) -> Option<State> {
     usize::try_from(found)
         .ok()
         .and_then(|i| i.checked_sub(1))

@@ -208,6 +208,8 @@ pub static CLAIM_FAST_GROUPED: LazyLock<Lua> = script!("claim_fast.lua", GROUPS)
 pub static RELEASE_GROUPED: LazyLock<Lua> = script!("release.lua", CONTROLS, FLOWS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
 pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
+/// `rpq flow cancel` (issue 24): a task and what is downstream of it that has not run.
+pub static FLOW_CANCEL: LazyLock<Lua> = script!("flow_cancel.lua", CONTROLS, FLOWS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 /// Controls and flows (issue 24) both: `Queue::invoke` sends it, with every key.
@@ -275,14 +277,15 @@ fn emits(script: &Lua) -> bool {
 fn always_emits(script: &Lua) -> bool {
     matches!(
         script.name,
-        "fail" | "release" | "cancel" | "move" | "control" | "dead" | "flow_push"
+        "fail" | "release" | "cancel" | "move" | "control" | "dead" | "flow_push" | "flow_cancel"
     )
 }
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 34] = [
+static ALL: [&LazyLock<Lua>; 35] = [
     &PUSH,
+    &FLOW_CANCEL,
     &CLAIM_FLOWS_GROUPED,
     &FLOW_PUSH,
     &CLAIM_FAST_GROUPED,

@@ -32,6 +32,23 @@ fn lengths(r: &RedisServer, queue: &str) -> Value {
     json_lines(rpq(r).args(["--queue", queue, "--json", "len"])).remove(0)
 }
 
+/// The fields of waits and kids of a queue of one shard that are not kept for the finished
+/// window (kids' "parent\t+", the children a done parent had): none once no flow is going on.
+fn flow_leftovers(r: &RedisServer, queue: &str) -> Vec<String> {
+    let mut c = conn(r);
+    let k = Keys::new(queue, 0);
+    let mut out: Vec<String> = redis::cmd("HKEYS")
+        .arg(k.get(rpq::queue::keys::Key::Waits))
+        .query(&mut c)
+        .unwrap();
+    let kids: Vec<String> = redis::cmd("HKEYS")
+        .arg(k.get(rpq::queue::keys::Key::Kids))
+        .query(&mut c)
+        .unwrap();
+    out.extend(kids.into_iter().filter(|f| !f.ends_with("\t+")));
+    out
+}
+
 /// Runs up to `n` tasks with a handler that appends its task's id to `runs`.
 fn consume(r: &RedisServer, queue: &str, n: usize, runs: &Path) -> Vec<Value> {
     let out = rpq(r)
@@ -102,16 +119,8 @@ fn a_task_after_others_is_blocked_until_each_is_done_then_runs_in_its_place() {
     consume(&r, q, 1, &runs_file);
     produce(&r, q, &["--type", "g", "--id", "G", "--after", "F"]).success();
     assert_eq!(show(&r, q, "G")["state"], "waiting");
-    // Nothing of the finished flow is left behind but the finished ids of the window.
-    let mut c = conn(&r);
-    let k = Keys::new(q, 0);
-    for key in [
-        k.get(rpq::queue::keys::Key::Waits),
-        k.get(rpq::queue::keys::Key::Kids),
-    ] {
-        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
-        assert_eq!(n, 0, "{key}");
-    }
+    // Nothing of the finished flow is left behind but what is kept for the finished window.
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
 }
 
 #[test]
@@ -375,15 +384,7 @@ fn a_dead_parent_takes_its_descendants_down_once_as_they_were_pushed_to() {
         (&json!(0), &json!(0)),
         "{l}"
     );
-    let k = Keys::new(q, 0);
-    let mut c = conn(&r);
-    for key in [
-        k.get(rpq::queue::keys::Key::Waits),
-        k.get(rpq::queue::keys::Key::Kids),
-    ] {
-        let n: u64 = redis::cmd("HLEN").arg(key).query(&mut c).unwrap();
-        assert_eq!(n, 0, "{key}");
-    }
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
 }
 
 /// A diamond A -> (B, C) -> D: D runs after B and C, and its --exec handler reads both kept
@@ -564,4 +565,419 @@ fn a_flow_of_grouped_tasks_with_events_on() {
             .collect();
         assert_eq!(of, ["pushed", "claimed", "done"], "{id}: {events:?}");
     }
+}
+
+/// `rpq flow cancel` of a root that ran: the child in flight is stopped by its consumer, the
+/// waiting and blocked ones below are removed, the root (done) is left, and another flow of the
+/// queue is not touched; of a node inside, only it and what comes after it.
+#[test]
+fn flow_cancel_stops_what_has_not_run_below_a_task_and_leaves_what_ran() {
+    let r = redis();
+    let q = "fc";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "A"]).success();
+    produce(&r, q, &["--type", "d", "--id", "D", "--after", "B,C"]).success();
+    produce(&r, q, &["--type", "e", "--id", "E", "--after", "D"]).success();
+    // Another flow, and a task outside any: neither is downstream of A.
+    produce(&r, q, &["--type", "z", "--id", "Z", "--priority", "low"]).success();
+    produce(&r, q, &["--type", "w", "--id", "W", "--after", "Z"]).success();
+    produce(&r, q, &["--type", "v", "--id", "V", "--after", "W"]).success();
+    consume(&r, q, 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["A"]);
+    // Pushed after A ran: downstream of it all the same.
+    produce(
+        &r,
+        q,
+        &[
+            "--type",
+            "f",
+            "--id",
+            "F",
+            "--after",
+            "A",
+            "--priority",
+            "low",
+        ],
+    )
+    .success();
+    // From a node inside: W (blocked) and V, not Z.
+    rpq(&r)
+        .args(["--queue", q, "flow", "cancel", "W"])
+        .assert()
+        .success()
+        .stdout("Cancelled task W (blocked): removed\nCancelled task V (blocked): removed\n");
+    assert_eq!(show(&r, q, "Z")["state"], "waiting");
+    let holder = Proc::spawn(
+        process(&r)
+            .args(["--queue", q, "--json", "consume", "--name", "c1"])
+            .args([
+                "--exec",
+                r#"echo "$RPQ_TASK_ID" >> "$RUNS"; [ "$RPQ_TASK_ID" != B ] || sleep 30"#,
+            ])
+            .env("RUNS", &runs_file),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, q, 1);
+    assert_eq!(show(&r, q, "B")["state"], "in-flight");
+
+    let cancelled = json_lines(rpq(&r).args(["--queue", q, "--json", "flow", "cancel", "A"]));
+    let mut got: Vec<(String, String)> = cancelled
+        .iter()
+        .map(|l| {
+            (
+                l["id"].as_str().unwrap().to_string(),
+                l["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        ("B", "in-flight"),
+        ("C", "waiting"),
+        ("D", "blocked"),
+        ("E", "blocked"),
+        ("F", "waiting"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b)| (a.to_string(), b.to_string())),
+        "{cancelled:?}"
+    );
+    let b = cancelled.iter().find(|l| l["id"] == "B").unwrap();
+    assert_eq!(b["consumer"], "c1");
+    // B's consumer stops it and says so; nothing of the flow is left to run.
+    wait_until(Duration::from_secs(20), "B's outcome line", || {
+        !holder.stdout_lines().is_empty()
+    });
+    let line: Value = serde_json::from_str(&holder.stdout_lines()[0]).unwrap();
+    assert_eq!(
+        (&line["id"], &line["outcome"]),
+        (&json!("B"), &json!("cancelled"))
+    );
+    // Then it runs Z, the one task left.
+    wait_until(Duration::from_secs(20), "Z's outcome line", || {
+        holder.stdout_lines().len() == 2
+    });
+    for id in ["B", "C", "D", "E", "F", "W", "V"] {
+        rpq(&r).args(["--queue", q, "show", id]).assert().code(1);
+    }
+
+    // Again: the root is known (it ran), nothing is left to cancel.
+    rpq(&r)
+        .args(["--queue", q, "flow", "cancel", "A"])
+        .assert()
+        .success()
+        .stdout("Nothing to cancel: task A and every task after it ran already\n");
+    rpq(&r)
+        .args(["--queue", q, "flow", "cancel", "nope"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no task 'nope'"));
+    holder.signal(libc::SIGTERM);
+    let out = holder.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    assert_eq!(runs(&runs_file), ["A", "B", "Z"], "nothing cancelled ran");
+    let k = Keys::new(q, 0);
+    let waits: u64 = redis::cmd("HLEN")
+        .arg(k.get(rpq::queue::keys::Key::Waits))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(waits, 0);
+}
+
+/// Handlers that read tasks as lines (`--pipe`, `--exec --batch`, `--pipe --batch`) find their
+/// parents' kept results in the line's `parents`, `[{id, result}]` (no `result` for a parent
+/// whose result is not kept), in the order of `--after`.
+#[test]
+fn line_handlers_get_their_parents_kept_results_in_the_line() {
+    let r = redis();
+    let q = "lines-results";
+    let seen = r.dir().join("seen");
+    produce(&r, q, &["--type", "a", "--id", "B", "--keep-result", "1h"]).success();
+    produce(&r, q, &["--type", "a", "--id", "C", "--keep-result", "1h"]).success();
+    produce(&r, q, &["--type", "a", "--id", "N"]).success();
+    for (id, p) in [
+        ("D", "high"),
+        ("E", "medium"),
+        ("F", "medium"),
+        ("G", "low"),
+        ("H", "low"),
+    ] {
+        produce(
+            &r,
+            q,
+            &[
+                "--type",
+                "c",
+                "--id",
+                id,
+                "--after",
+                "B,C,N",
+                "--priority",
+                p,
+            ],
+        )
+        .success();
+    }
+    rpq(&r)
+        .args(["--queue", q, "consume", "--count", "3", "--exec"])
+        .arg(r#"printf '{"from":"%s"}' "$RPQ_TASK_ID""#)
+        .assert()
+        .success();
+    assert_eq!(lengths(&r, q)["waiting"], 5);
+    // Each handler appends the lines it reads to SEEN and answers each task done.
+    let pipe = r#"while IFS= read -r l; do printf '%s\n' "$l" >> "$SEEN"; printf '{"id":"%s","ok":true}\n' "$(printf '%s' "$l" | jq -r .id)"; done"#;
+    let batch = r#"while IFS= read -r l; do printf '%s\n' "$l" >> "$SEEN"; printf '{"id":"%s","outcome":"done"}\n' "$(printf '%s' "$l" | jq -r .id)"; done"#;
+    let pipe_batch = r#"while IFS= read -r l; do case "$l" in '{"batch"'*) continue;; esac; printf '%s\n' "$l" >> "$SEEN"; printf '{"id":"%s","outcome":"done"}\n' "$(printf '%s' "$l" | jq -r .id)"; done"#;
+    for args in [
+        vec!["--count", "1", "--pipe", pipe],
+        vec!["--count", "2", "--batch", "2", "--exec", batch],
+        vec!["--drain", "--batch", "2", "--pipe", pipe_batch],
+    ] {
+        rpq(&r)
+            .args(["--queue", q, "consume"])
+            .args(&args)
+            .env("SEEN", &seen)
+            .assert()
+            .success();
+    }
+    let lines: Vec<Value> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["D", "E", "F", "G", "H"]);
+    for l in &lines {
+        assert_eq!(
+            l["parents"],
+            json!([
+                {"id": "B", "result": {"from": "B"}},
+                {"id": "C", "result": {"from": "C"}},
+                {"id": "N"}
+            ]),
+            "{l}"
+        );
+    }
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["waiting"], &l["in_flight"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+}
+
+/// The `checks` flags of shard 0 of `queue`.
+fn flags(c: &mut redis::Connection, queue: &str) -> String {
+    let v: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).stats())
+        .arg("checks")
+        .query(c)
+        .unwrap();
+    v.unwrap_or_default()
+        .rsplit('|')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Bounded memory: 10,000 finished flows (no kept results) leave no key and no field once the
+/// finished window (`rpq flow window`) has passed; the flows flag goes once no flow is left,
+/// and a consumer that ran the flows goes back to the fast claim (seen in the number of keys
+/// a call is sent, SLOWLOG: the fast claim's are its own).
+#[test]
+fn ten_thousand_finished_flows_leave_nothing_once_the_window_passed() {
+    let r = redis();
+    let q = "default";
+    let mut c = conn(&r);
+    let n = 10_000;
+    let mut input: Vec<String> = (0..n)
+        .map(|i| json!({"type": "p", "priority": 2, "id": format!("p{i}")}).to_string())
+        .collect();
+    input.extend((0..n).map(|i| {
+        json!({"type": "c", "priority": 2, "id": format!("c{i}"), "after": [format!("p{i}")]})
+            .to_string()
+    }));
+    push_lines(&r, q, &input);
+    rpq(&r)
+        .args(["flow", "window", "5s"])
+        .assert()
+        .success()
+        .stdout("Finished ids are known for 5s (the finished window of flows)\n");
+    rpq(&r)
+        .args(["flow", "window"])
+        .assert()
+        .success()
+        .stdout("5s\n");
+    rpq(&r).args(["flow", "window", "10ms"]).assert().code(2);
+    assert_eq!(lengths(&r, q)["blocked"], n);
+    assert!(flags(&mut c, q).contains('f'));
+    // One consumer runs them all and stays, idle, with what it learned of the queue.
+    let consumer = Proc::start(&r, &["consume", "--prefetch", "32"]);
+    wait_until(Duration::from_secs(120), "every flow to finish", || {
+        stat(&mut c, q, "done") == 2 * n as u64
+    });
+    let k = Keys::new(q, 0);
+    let finished: u64 = zcard(&mut c, k.get(rpq::queue::keys::Key::Finished));
+    assert!(finished > 0, "the ids finished in the window are known");
+    let k_receipts = &k.get(rpq::queue::keys::Key::Receipts).to_string();
+    // Once the window has passed, its claims (each removes up to 1,000 ids) leave nothing: the
+    // idle consumer claims a few times a second; a push wakes it meanwhile.
+    let mut i = 0;
+    wait_until(
+        Duration::from_secs(120),
+        "nothing of the flows to be left",
+        || {
+            i += 1;
+            rpq(&r)
+                .args(["produce", "--type", "t", "--id", &format!("nudge{i}")])
+                .assert()
+                .success();
+            std::thread::sleep(Duration::from_millis(20));
+            // The receipts of the live consumer's last ack are its own (kept a day), not the flows'.
+            let mut left = lasting_keys(&r);
+            left.retain(|k| k != k_receipts);
+            left == counter_keys(q)
+        },
+    );
+    assert!(!flags(&mut c, q).contains('f'), "{}", flags(&mut c, q));
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
+    // The same consumer claims the fast way again: no claim sent every key of the layout.
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("slowlog-log-slower-than")
+        .arg(0)
+        .query::<()>(&mut c)
+        .unwrap();
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("slowlog-max-len")
+        .arg(10_000)
+        .query::<()>(&mut c)
+        .unwrap();
+    redis::cmd("SLOWLOG")
+        .arg("RESET")
+        .query::<()>(&mut c)
+        .unwrap();
+    push_lines(&r, q, &lines(vec![2; 50]));
+    wait_until(
+        Duration::from_secs(30),
+        "the plain tasks to be done",
+        || lengths(&r, q)["waiting"] == 0 && in_flight(&mut c, q) == 0,
+    );
+    let log: Vec<redis::Value> = redis::cmd("SLOWLOG")
+        .arg("GET")
+        .arg(10_000)
+        .query(&mut c)
+        .unwrap();
+    let mut keys_sent = Vec::new();
+    for entry in log {
+        let redis::Value::Array(fields) = entry else {
+            continue;
+        };
+        let Some(redis::Value::Array(args)) = fields.get(3) else {
+            continue;
+        };
+        let words: Vec<String> = args
+            .iter()
+            .map(|a| redis::from_redis_value::<String>(a.clone()).unwrap_or_default())
+            .collect();
+        if words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("evalsha"))
+            && words.get(3).is_some_and(|k| k.ends_with(":pending"))
+        {
+            keys_sent.push(words[2].parse::<usize>().unwrap());
+        }
+    }
+    // A consumer that knows the queue has flows sends the claim with flows.lua and every key
+    // instead of the fast one (Queue::full_claim); the fast claim's keys say it knows no more.
+    assert!(
+        keys_sent.contains(&rpq::queue::keys::FAST_KEYS),
+        "{keys_sent:?}"
+    );
+    consumer.signal(libc::SIGTERM);
+    let out = consumer.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+}
+
+/// With events on, the tasks a failed parent takes down have their own lifecycle events: `dead`
+/// (or `cancelled`, pushed with `--on-parent-failure cancel`) with the reason, once each, down
+/// the graph; and so does a child pushed after its parent is dead.
+#[test]
+fn deaths_down_the_graph_write_their_events() {
+    let r = redis();
+    let q = "ev";
+    rpq(&r)
+        .args(["--queue", q, "events", "--enable"])
+        .assert()
+        .success();
+    produce(&r, q, &["--type", "a", "--id", "A"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "B"]).success();
+    produce(
+        &r,
+        q,
+        &[
+            "--type",
+            "d",
+            "--id",
+            "D",
+            "--after",
+            "A",
+            "--on-parent-failure",
+            "cancel",
+        ],
+    )
+    .success();
+    rpq(&r)
+        .args([
+            "--queue",
+            q,
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "exit 1"])
+        .assert()
+        .success();
+    produce(&r, q, &["--type", "e", "--id", "E", "--after", "A"]).success();
+    let events = json_lines(rpq(&r).args(["--queue", q, "events", "--json"]));
+    let of = |id: &str| -> Vec<(String, String)> {
+        events
+            .iter()
+            .filter(|e| e["id"] == id)
+            .map(|e| {
+                (
+                    e["event"].as_str().unwrap().to_string(),
+                    e["error"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let pair = |e: &str, r: &str| (e.to_string(), r.to_string());
+    assert_eq!(
+        of("A").last(),
+        Some(&pair("dead", "exit status 1")),
+        "{events:?}"
+    );
+    assert_eq!(of("B"), [pair("pushed", ""), pair("dead", "parent A dead")]);
+    assert_eq!(of("C"), [pair("pushed", ""), pair("dead", "parent B dead")]);
+    assert_eq!(
+        of("D"),
+        [pair("pushed", ""), pair("cancelled", "parent A dead")]
+    );
+    assert_eq!(of("E"), [pair("pushed", ""), pair("dead", "parent A dead")]);
+    let dead: Vec<Value> = json_lines(rpq(&r).args(["--queue", q, "--json", "dead", "list"]));
+    assert_eq!(dead.len(), 4, "{dead:?}");
 }

@@ -388,6 +388,14 @@ fn every_command_and_api_answer_holds_to_the_schema() {
     l("limit_removed", &["limit", "--type", "m", "--off"]);
     l("task_info", &["move", "s1", "--priority", "low"]);
     l("cancelled", &["cancel", "s1"]);
+    l("flow_window", &["flow", "window", "10m"]);
+    l("flow_window", &["flow", "window"]);
+    l("produced", &["produce", "--type", "r", "--id", "fr"]);
+    l(
+        "produced",
+        &["produce", "--type", "c", "--id", "fc", "--after", "fr"],
+    );
+    l("cancelled", &["flow", "cancel", "fr"]);
     l("dead_moved", &["dead", "retry", "f1"]);
     lines(&r, &root, "dead_moved", 1, &["dead", "purge", "nope"]);
     l("cleared", &["clear", "--yes"]);

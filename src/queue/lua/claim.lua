@@ -9,7 +9,8 @@
 -- returns {now, next retry ms, next lease expiry ms, next due ms, fast until ms, n acked, ack
 -- code..., id, body, attempt, ...} (the three times only when nothing was claimed, 0 when there
 -- is none; the next due time is the first scheduled task's; body false when missing; until
--- "fast until" claim_fast.lua may claim instead, 0: not now); with controls.lua (the
+-- "fast until" claim_fast.lua may claim instead, 0: not now); with flows.lua, then 1 while the
+-- shard still has flows (else 0); with controls.lua (the
 -- claim of a queue with controls), then held code, held until ms, controls flag (what kept
 -- waiting tasks from being claimed, HELD_* in common.lua, and when one may go, 0 for not before
 -- a resume or a freed slot; 1 while the shard still has controls)
@@ -48,17 +49,21 @@ end
 if grouped then
   grp().on = true
 end
--- flows (issue 24): likewise, a shard with flows is claimed with flows.lua and every key.
+-- flows (issue 24): likewise, a shard with flows is claimed with flows.lua and every key; once
+-- no flow is left (flows.lua: prune) its flag goes, and this claim's acks release nothing.
+local carries_flows, flows_off = flows ~= nil, false
 if flags == '' or not string.find(flags, 'f', 1, true) then
   flows = nil
 elseif not flows then
   return redis.error_reply(ERR_FLOWS .. ' the queue has flows: claim with every key')
 else
   flows(flags).dead_cap = dead_cap
-  flows().prune()
+  if flows().prune(now - pruned_at >= PRUNE_EVERY_MS) then
+    flags, flows, flows_off = string.gsub(flags, 'f', ''), nil, true
+  end
 end
 -- The checks field is written back only when one of the two times moved.
-local checks_moved = false
+local checks_moved = flows_off
 
 local codes, n_done = ack_all(9)
 out[#out + 1] = #codes
@@ -311,6 +316,11 @@ if aging == 0 and ctl_flag == 0 then
 end
 if claimed == 0 then
   idle(out, want)
+end
+-- flows (issue 24): whether the shard still has flows, from a claim that carries flows.lua, so
+-- its caller goes back to the fast claim once they are gone (before the tail of controls).
+if carries_flows then
+  out[#out + 1] = flows and 1 or 0
 end
 -- controls (issue 13): the buckets and counts this call changed, what held tasks back, and
 -- whether the queue still has controls, at the end of the reply of the claim that carries them.

@@ -18,7 +18,8 @@ for i = 1, n do
   local t = { id = ARGV[j], p = ARGV[j + 1], body = ARGV[j + 2], policy = ARGV[j + 3] }
   local np = tonumber(ARGV[j + 4])
   j = j + 5
-  -- Each parent: 'wait' (not finished yet), 'done' or 'dead'.
+  -- Each parent: 'wait' (not finished yet), 'ran' (finished in the window), 'done' (known
+  -- by its kept result) or 'dead'.
   t.parents, t.seen = {}, {}
   for _ = 1, np do
     local parent = ARGV[j]
@@ -27,7 +28,7 @@ for i = 1, n do
     if batch[parent] then
       st = 'wait'
     elseif redis.call('ZSCORE', K_FINISHED_AT, parent) then
-      st = 'done'
+      st = 'ran'
     elseif redis.call('HEXISTS', K_TASKS, parent) == 1 then
       st = redis.call('ZSCORE', K_DEAD, parent) and 'dead' or 'wait'
     else
@@ -69,13 +70,24 @@ for i, t in ipairs(tasks) do
     for _, ps in ipairs(t.parents) do
       if ps[2] == 'wait' then
         waits[#waits + 1] = ps[1]
+      elseif ps[2] == 'ran' then
+        -- Downstream of a parent finished in the window all the same (flow_cancel.lua).
+        local f = ps[1] .. '\t+'
+        local v = redis.call('HGET', K_KIDS, f)
+        redis.call('HSET', K_KIDS, f, v and v .. '\t' .. t.id or t.id)
       elseif ps[2] == 'dead' and t.policy ~= 'run' then
         dead = dead or ps[1]
       end
     end
     if dead and t.policy == 'cancel' then
+      if ev then
+        ev.write('cancelled', t.id, prefix .. t.body, nil, nil, 'parent ' .. dead .. ' dead')
+      end
       forget(t.id)
     elseif dead then
+      if ev then
+        ev.write('dead', t.id, prefix .. t.body, nil, nil, 'parent ' .. dead .. ' dead')
+      end
       set_state(t.id, 0, pending_score(t.p, 0))
       bury(t.id, now, 'parent ' .. dead .. ' dead', 0, dead_cap)
     elseif #waits == 0 then

@@ -2,7 +2,7 @@
 -- the scripts that are given every key (after controls.lua). Nothing here runs on a shard
 -- without flows but a test of a nil and, in the acks outside a claim, one read of the checks:
 -- the shard's flows are the letter FLOW_FLAG in the checks' flags, set by the first push with
--- parents (flow_push.lua) and never cleared (docs/flows.md says why).
+-- parents (flow_push.lua) and cleared by the claim once no flow is left (prune).
 -- KEYS[26] blocked zset: child id -> the pending score it waits at once released (its priority
 --   and its push's arrival), so `list --state blocked` is in claim order
 -- KEYS[27] waits hash: "child\tparent" -> 1 for each parent a blocked child still waits for;
@@ -10,7 +10,8 @@
 --   none: it goes dead)
 -- KEYS[28] kids hash: parent id -> its children that wait for it, tab-joined
 -- KEYS[29] finished zset: id -> finished ms, each task done on the shard while it has flows,
---   for FLOW_WINDOW_MS, so a push naming a parent that finished before it is not refused
+--   for the window (the stats field 'flow_window', ms; an hour when unset: `rpq flow window`),
+--   so a push naming a parent that finished before it is not refused
 -- Exactly once: a child is released by the call whose HDEL of its "child\tparent" field
 -- removed it, and only a call that holds the parent's claim (the ack's check and removal of the
 -- claim, in the same script) gets there; a replayed ack, a late ack after a lost lease, an ack
@@ -38,7 +39,6 @@ flows = function(flags, force)
   local F = {}
   FLOWS_LIB = F
   local FLOW_FLAG = 'f'
-  local FLOW_WINDOW_MS = 3600 * 1000
   local now = nil
   local released = 0
   -- The dead set's cap for the children buried here (the caller's, when it has one).
@@ -52,22 +52,30 @@ flows = function(flags, force)
     return now
   end
 
-  -- Turns flows on for this shard (the first push with parents).
+  -- Turns flows on for this shard (the first push with parents, or the first since the flag
+  -- went: the finished ids of then are kept again, prune says why they were to expire).
   function F.enable()
     local pruned_at, recover_at, aging, ctl_flag, fl = checks_read()
     if not string.find(fl, FLOW_FLAG, 1, true) then
       stats_write(nil, nil, pruned_at, recover_at, aging, ctl_flag, fl .. FLOW_FLAG)
+      redis.call('PERSIST', K_FINISHED_AT)
     end
     FLOWS_ON = true
   end
 
-  -- The children of `id`, taken out of kids (each parent is done or failed once).
-  local function take_kids(id)
+  -- The children of `id`, taken out of kids (each parent is done or failed once). `ran`: the
+  -- parent is done, and its children stay known as "id\t+" for the finished window, so that
+  -- `rpq flow cancel` of a flow's root finds them once they are released (flow_cancel.lua);
+  -- F.prune removes the field with the id's finished entry.
+  local function take_kids(id, ran)
     local v = redis.call('HGET', K_KIDS, id)
     if not v then
       return {}
     end
     redis.call('HDEL', K_KIDS, id)
+    if ran then
+      redis.call('HSET', K_KIDS, id .. '\t+', v)
+    end
     local out = {}
     for child in string.gmatch(v, '[^\t]+') do
       out[#out + 1] = child
@@ -135,7 +143,7 @@ flows = function(flags, force)
     for _, id in ipairs(ids) do
       zargs[#zargs + 1] = at
       zargs[#zargs + 1] = id
-      for _, child in ipairs(take_kids(id)) do
+      for _, child in ipairs(take_kids(id, true)) do
         if unwait_one(child, id) then
           count_down(child)
         end
@@ -170,14 +178,22 @@ flows = function(flags, force)
           else
             forget_waits(child)
             redis.call('ZREM', K_BLOCKED, child)
+            local reason = 'parent ' .. parent .. ' dead'
             if policy == 'cancel' then
+              if ev then
+                ev.write('cancelled', child, nil, nil, nil, reason)
+              end
               forget(child)
               work[#work + 1] = child
             else
-              -- A state with its priority, so that `dead retry` queues it at that priority;
-              -- bury hands the child on to its own children (here, through the worklist).
+              -- Its lifecycle event as a death of its own (events.lua), before bury hands it
+              -- on to its own children (here, through the worklist).
+              if ev then
+                ev.write('dead', child, nil, nil, nil, reason)
+              end
+              -- A state with its priority, so that `dead retry` queues it at that priority.
               set_state(child, 0, pending_score(due_priority(redis.call('HGET', K_TASKS, child)), 0))
-              bury(child, tonumber(now_s()), 'parent ' .. parent .. ' dead', 0, F.dead_cap)
+              bury(child, tonumber(now_s()), reason, 0, F.dead_cap)
             end
           end
         end
@@ -187,10 +203,32 @@ flows = function(flags, force)
     wake_released()
   end
 
-  -- Known finished ids past the window go (one ranged removal, O(log n) a member).
-  function F.prune()
-    redis.call('ZREMRANGEBYSCORE', K_FINISHED_AT, '-inf',
-      string.format('(%d', tonumber(now_s()) - FLOW_WINDOW_MS))
+  -- Known finished ids past the window go, with the children each had ("id\t+" of kids): at
+  -- most PRUNE_MAX a call (a claim), O(log n) each; a shard acks at most that many a claim.
+  -- With `look` (the claim's consumers prune is due: every PRUNE_EVERY_MS, so a busy shard
+  -- pays one call more only then), returns true when no flow is left on the shard (nothing
+  -- blocked, waited for, or with children known): its flag is the caller's to remove
+  -- (claim.lua), so its claims go back to the fast one. The finished ids of the window then
+  -- expire with the key, and a push with parents turns flows on again (enable) and keeps them.
+  local PRUNE_MAX = 1000
+  function F.prune(look)
+    local window = tonumber(redis.call('HGET', K_STATS, 'flow_window') or '') or 3600000
+    local gone = redis.call('ZRANGEBYSCORE', K_FINISHED_AT, '-inf',
+      string.format('(%d', tonumber(now_s()) - window), 'LIMIT', 0, PRUNE_MAX)
+    if #gone > 0 then
+      local fields = {}
+      for i, id in ipairs(gone) do
+        fields[i] = id .. '\t+'
+      end
+      call_list('HDEL', K_KIDS, fields)
+      call_list('ZREM', K_FINISHED_AT, gone)
+    end
+    if not look or redis.call('EXISTS', K_BLOCKED, K_WAITS, K_KIDS) > 0 then
+      return false
+    end
+    redis.call('PEXPIRE', K_FINISHED_AT, string.format('%d', window))
+    FLOWS_ON = false
+    return true
   end
 
   return F
