@@ -17,7 +17,10 @@
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 -- groups (issue 23): a shard with groups is pushed to by the script that carries groups.lua,
 -- whose three keys come before the result keys; this one refuses before it changes anything.
-local _, recover_at, _, _, flags = checks_read()
+local _, recover_at, _, _, flags, moved = checks_read()
+if moved then
+  return redis.error_reply(ERR_LAYOUT .. ' ' .. moved)
+end
 local first_key = CORE_KEYS
 if grp then
   first_key = CORE_KEYS + 3
