@@ -5,7 +5,9 @@ consumer at prefetch 1 against a trivial `EVAL` round trip; its produce against
 then the medians, each ratio taken within its round.
 
 Usage: cargo build --release && python3 benches/ratios.py [--rounds 5] [--tasks 100000]
-(RPQ_BIN=path picks another rpq binary.)
+       [--base OLD_RPQ]
+(RPQ_BIN=path picks another rpq binary; --base runs an older one too, in every round beside it,
+and gives its figures as base_*.)
 
 Each round runs, in an order rotated from round to round (so that no contender always meets a
 warmer or a quieter machine):
@@ -85,11 +87,11 @@ def benchmark(port, n, args):
     return float(rates[-1])
 
 
-def rpq_bench(port, tasks, consumers):
+def rpq_bench(port, tasks, consumers, rpq=RPQ):
     """One `rpq bench` at prefetch 1: its report, and Redis's CPU seconds while it consumed."""
     cli(port, "FLUSHALL")
     p = subprocess.Popen(
-        [RPQ, "--url", f"redis://127.0.0.1:{port}", "--json", "bench", "--tasks", str(tasks),
+        [rpq, "--url", f"redis://127.0.0.1:{port}", "--json", "bench", "--tasks", str(tasks),
          "--consumers", str(consumers), "--prefetch", "1", "--batch", "500",
          "--payload-bytes", "100", "--latency-tasks", "0", "--scheduled-tasks", "0", "--step"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -116,6 +118,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5, metavar="N")
     ap.add_argument("--tasks", type=int, default=100_000, metavar="N")
     ap.add_argument("--json", action="store_true", help="the rounds and medians as JSON")
+    ap.add_argument("--base", metavar="OLD_RPQ", help="an older rpq, run beside it each round")
     a = ap.parse_args()
     for tool in ("redis-server", "redis-cli", "redis-benchmark"):
         if not shutil.which(tool):
@@ -136,6 +139,9 @@ def main():
         "c1p1": lambda port: rpq_bench(port, n, 1),
         "c8p1": lambda port: rpq_bench(port, n, 8),
     }
+    if a.base:
+        contenders["base_c1p1"] = lambda port: rpq_bench(port, n, 1, a.base)
+        contenders["base_c8p1"] = lambda port: rpq_bench(port, n, 8, a.base)
     d = tempfile.mkdtemp(prefix="rpq-ratios-")
     server, port = start_server(d)
     keys = list(contenders)
@@ -156,6 +162,12 @@ def main():
                 "c8p1_consume": got["c8p1"]["consume_per_sec"],
                 "c8p1_per_redis_cpu_s": n / got["c8p1"]["redis_cpu"],
             }
+            if a.base:
+                r["base_c1p1_consume"] = got["base_c1p1"]["consume_per_sec"]
+                r["base_c1p1_produce"] = got["base_c1p1"]["produce_per_sec"]
+                r["base_c8p1_per_redis_cpu_s"] = n / got["base_c8p1"]["redis_cpu"]
+                r["base_c1p1/eval1"] = r["base_c1p1_consume"] / r["eval1"]
+                r["base_produce/zadd"] = r["base_c1p1_produce"] / r["zadd"]
             r["c1p1/eval1"] = r["c1p1_consume"] / r["eval1"]
             r["c1p1/evalpop"] = r["c1p1_consume"] / r["evalpop"]
             r["produce/zadd"] = r["c1p1_produce"] / r["zadd"]

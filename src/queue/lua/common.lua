@@ -124,11 +124,17 @@ local function priority_of(score)
 end
 
 -- `marker` is '1' (new work) unless given: 's' tells a woken consumer to load the schedules again.
+-- One RPUSH of all the markers: a push to a queue whose consumers wait (their markers taken)
+-- made up to 64 calls here.
 local function wake(n, marker)
   local have = redis.call('LLEN', K_WAKE)
   local add = math.min(n, WAKE_CAP - have)
-  for _ = 1, add do
-    redis.call('RPUSH', K_WAKE, marker or '1')
+  if add > 0 then
+    local marks = {}
+    for k = 1, add do
+      marks[k] = marker or '1'
+    end
+    redis.call('RPUSH', K_WAKE, unpack(marks))
   end
 end
 
