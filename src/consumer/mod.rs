@@ -27,7 +27,7 @@ mod traced;
 pub mod waker;
 
 use crate::config::Config;
-use crate::error::Interrupted;
+use crate::error::{Interrupted, LayoutError};
 use crate::output::{note, Delivery, Finished, Outcome, Output};
 use crate::queue::{
     ClaimOptions, ClaimReply, Claimed, Failed, HeldBy, KeepAck, Lease, LeaseState, Queue,
@@ -177,6 +177,11 @@ pub fn run(cfg: &Config, o: &Options, sd: &Shutdown, out: &Output) -> Result<Sum
         t.finish();
     }
     match &result {
+        // The queue moved to another layout while this ran (its push or claim scripts refused
+        // the shard): nothing more is written to it, not even to settle what is held, as those
+        // keys are the other layout's to read now; its leases expire there, and what reads that
+        // layout recovers their tasks.
+        Err(e) if e.chain().any(|c| c.is::<LayoutError>()) => c.pool.kill_all(),
         Err(_) => c.hand_back_all(),
         // Nothing is left to resend. After an error Redis may be away or frozen, and a wait
         // for it here would delay the exit: its receipt is pruned a day later instead.

@@ -262,6 +262,15 @@ pub const LAYOUT_DIR: &str = "2:";
 /// layout 1.
 pub const LAYOUT_FIELD: &str = "layout";
 
+/// What a shard's stats field `checks` holds once the shard left this layout for `version`:
+/// written, with `meta`'s `layout`, by whatever moves a queue of this layout to another (the
+/// migration to layout 3, when there is one), so that the scripts of an rpq of this layout still
+/// running refuse the shard before they write (common.lua: checks_read). A `checks` of this
+/// layout begins with a digit.
+pub fn retired_checks(version: u32) -> String {
+    format!("layout {version}")
+}
+
 /// The field `LAYOUT_FIELD` of each shard's stats hash, written by the push that makes the
 /// hash (push.lua, `LAYOUT_NOTE` of common.lua): what an operator reading the hash should
 /// know, and longer than 64 bytes on purpose (docs/layout-v2.md, design point 8: a value

@@ -479,6 +479,9 @@ pub const ERR_EVENTS: &str = "RPQEVENTS";
 pub const ERR_GROUPS: &str = "RPQGROUPS";
 /// And with this when the queue has flows (issue 24): the same, with flows.lua.
 pub const ERR_FLOWS: &str = "RPQFLOWS";
+/// A push, claim or schedule's firing met a shard that left this rpq's layout (common.lua:
+/// checks_read), before it changed anything; the detail is the layout's number.
+pub const ERR_LAYOUT: &str = "RPQLAYOUT";
 /// A push names a parent the queue does not know (flow_push.lua), before it changes anything.
 pub const ERR_UNKNOWN_PARENT: &str = "RPQUNKNOWN";
 
@@ -501,6 +504,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
         ("ERR_EVENTS", format!("'{ERR_EVENTS}'")),
         ("ERR_GROUPS", format!("'{ERR_GROUPS}'")),
         ("ERR_FLOWS", format!("'{ERR_FLOWS}'")),
+        ("ERR_LAYOUT", format!("'{ERR_LAYOUT}'")),
         ("LAYOUT_NOTE", format!("'{}'", super::keys::LAYOUT_NOTE)),
     ]);
     out
@@ -695,6 +699,16 @@ impl Queue {
         }
         if reply.is_ok() {
             self.resent = false;
+        }
+        // The line `Queue::open` gives a queue of another layout, and nothing before it: the
+        // queue was moved while this process ran.
+        if let Err(e) = &reply {
+            if e.code() == Some(ERR_LAYOUT) {
+                return Err(super::other_layout(
+                    &self.name,
+                    e.detail().unwrap_or("unknown"),
+                ));
+            }
         }
         reply
             .map_err(

@@ -102,6 +102,73 @@ fn identical_tasks_stay_distinct_and_ids_are_not_queued_twice() {
 }
 
 #[test]
+fn an_id_given_twice_in_one_batch_or_already_waiting_is_queued_once_the_first_wins() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r)
+        .args(["produce", "--type", "t", "--id", "w1", "--payload", "0"])
+        .assert()
+        .success();
+    // Events on, so that each task queued says so once, and a task not queued says nothing.
+    rpq(&r)
+        .args(["events", "--enable", "--keep", "1000"])
+        .assert()
+        .success();
+    let batch = [
+        json!({"id": "a", "type": "t", "priority": "low", "payload": 1}),
+        json!({"id": "w1", "type": "t", "priority": "medium", "payload": 2}),
+        json!({"id": "b", "type": "t", "priority": "medium", "payload": 3}),
+        json!({"id": "a", "type": "t", "priority": "high", "payload": 4}),
+        json!({"id": "b", "type": "t", "priority": "medium", "payload": 5}),
+        json!({"id": "w1", "type": "t", "priority": "medium", "payload": 6}),
+        json!({"id": "c", "type": "t", "priority": "medium", "payload": 7}),
+    ];
+    let lines: Vec<String> = batch.iter().map(Value::to_string).collect();
+    let out = json_lines(
+        rpq(&r)
+            .args(["--json", "produce", "--stdin", "--batch", "500"])
+            .write_stdin(lines.join("\n")),
+    );
+    let said: Vec<(&str, bool)> = out
+        .iter()
+        .map(|t| (t["id"].as_str().unwrap(), t["queued"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("a", true),
+            ("w1", false),
+            ("b", true),
+            ("a", false),
+            ("b", false),
+            ("w1", false),
+            ("c", true)
+        ]
+    );
+    rpq(&r).arg("len").assert().success().stdout("4\n");
+    assert_eq!(stat(&mut c, "default", "pushed"), 4);
+    let pushed: Vec<String> = json_lines(rpq(&r).args(["--json", "events"]))
+        .iter()
+        .filter(|e| e["event"] == "pushed")
+        .map(|e| format!("{}:{}", e["id"].as_str().unwrap(), e["priority"]))
+        .collect();
+    assert_eq!(pushed, ["a:3", "b:2", "c:2"]);
+    // Each id once, as its first line said: `a` at low priority with payload 1, last.
+    let done = json_lines(rpq(&r).args(["--json", "consume", "--drain"]));
+    let got: Vec<(&str, i64, i64)> = done
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap(),
+                t["priority"].as_i64().unwrap(),
+                t["payload"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("w1", 2, 0), ("b", 2, 3), ("c", 2, 7), ("a", 3, 1)]);
+}
+
+#[test]
 fn peek_shows_claim_order_and_leaves_the_queue_untouched() {
     let r = redis();
     push_lines(&r, "default", &lines([3, 1, 2, 1, 3]));

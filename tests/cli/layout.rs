@@ -2,11 +2,14 @@
 //! every command, with the one line that names `rpq migrate`, before anything is written.
 
 use crate::serve::Serve;
-use crate::support::{conn, redis, rpq};
+use crate::support::{conn, process, redis, rpq, wait_until, zcard, Proc};
 use predicates::prelude::*;
-use rpq::queue::keys::{meta, Keys};
+use rpq::queue::keys::{meta, retired_checks, Keys};
 use rpq::server::RedisServer;
 use serde_json::json;
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Duration;
 
 const REFUSAL: &str = "rpq: queue 'jobs' has stored layout 1; this rpq reads layout 2: run \
                        `rpq migrate --queue jobs` (docs/layout-v2.md)\n";
@@ -221,4 +224,109 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
         assert!(note.starts_with("2: "), "{note}");
     }
     assert!(predicate::str::starts_with("rpq:{new}:2:").eval(Keys::new("new", 0).pending()));
+}
+
+/// The keys of this layout of queue `jobs` (one shard) and its `meta`, with their DUMP: what
+/// the scripts of a push or a claim may write.
+fn stored(c: &mut redis::Connection) -> Vec<(String, Vec<u8>)> {
+    every_key(c)
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("rpq:{jobs}:2:") || *k == meta("jobs"))
+        .collect()
+}
+
+#[test]
+fn a_running_consumer_and_producer_refuse_a_queue_moved_to_another_layout_and_change_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    let shard = Keys::new("jobs", 0);
+    rpq(&r)
+        .args([
+            "--queue",
+            "jobs",
+            "produce",
+            "--type",
+            "x",
+            "--count",
+            "2",
+            "--interval",
+            "0",
+        ])
+        .assert()
+        .success();
+    // The consumer holds its first task until told to finish it: its next claim carries the ack.
+    // Its stdout is a file: to a pipe it would first mark the lease delivered (issue 19), a
+    // write of the lease's own, like an ack, which is not refused (docs/layout-v2.md).
+    let handler = r#"touch "$DIR/took"
+        i=0; while [ ! -e "$DIR/go" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done"#;
+    let out = std::fs::File::create(r.dir().join("consumed")).unwrap();
+    let consumer = Proc::spawn(
+        process(&r)
+            .args([
+                "--queue", "jobs", "consume", "--lease", "5m", "--exec", handler,
+            ])
+            .env("DIR", r.dir())
+            .stdout(out),
+    );
+    let mut producer = Proc::spawn(
+        process(&r)
+            .args(["--queue", "jobs", "produce", "--stdin"])
+            .stdin(Stdio::piped()),
+    );
+    let mut input = producer.stdin();
+    writeln!(
+        input,
+        r#"{{"id":"p1","type":"x","priority":"medium","payload":1}}"#
+    )
+    .unwrap();
+    wait_until(
+        Duration::from_secs(30),
+        "a task taken and one pushed",
+        || r.dir().join("took").exists() && zcard(&mut c, shard.pending()) == 2,
+    );
+    // Another process moves the queue to layout 3, as a migration to it would mark it: `meta`
+    // and the shard's checks, which every push and claim reads.
+    let _: () = redis::pipe()
+        .cmd("HSET")
+        .arg(meta("jobs"))
+        .arg("layout")
+        .arg(3)
+        .cmd("HSET")
+        .arg(shard.stats())
+        .arg("checks")
+        .arg(retired_checks(3))
+        .query(&mut c)
+        .unwrap();
+    let before = stored(&mut c);
+    let line = "rpq: queue 'jobs' has stored layout 3; this rpq reads layout 2: use an rpq that \
+                reads layout 3\n";
+    writeln!(
+        input,
+        r#"{{"id":"p2","type":"x","priority":"medium","payload":2}}"#
+    )
+    .unwrap();
+    std::fs::write(r.dir().join("go"), "").unwrap();
+    let producer = producer.end(Duration::from_secs(30));
+    assert_eq!(producer.status.code(), Some(1), "{producer:?}");
+    // The producer's one line says what was queued before, as for any failed push.
+    assert_eq!(
+        producer.stderr,
+        format!(
+            "rpq: 1 task queued; line 2 and the lines after it were not: {}",
+            line.trim_start_matches("rpq: ")
+        )
+    );
+    let consumer = consumer.end(Duration::from_secs(30));
+    assert_eq!(consumer.status.code(), Some(1), "{consumer:?}");
+    assert_eq!(consumer.stderr, line);
+    // Its ack rode on the refused claim: the task is still in flight, the other still waits.
+    let after = stored(&mut c);
+    let changed: Vec<&String> = after
+        .iter()
+        .chain(&before)
+        .filter(|kv| !before.contains(kv) || !after.contains(kv))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(changed.is_empty(), "changed: {changed:?}");
+    assert_eq!(zcard(&mut c, shard.inflight()), 1);
 }

@@ -22,7 +22,10 @@ local out = { now, 0, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
 -- the times are formatted once, as integers, and counts are passed as strings.
 local now_s = string.format('%d', now)
-local pruned_at, recover_at, aging, ctl_flag, flags = checks_read()
+local pruned_at, recover_at, aging, ctl_flag, flags, moved = checks_read()
+if moved then
+  return redis.error_reply(ERR_LAYOUT .. ' ' .. moved)
+end
 -- controls (issue 13): a queue without controls is claimed by this script alone, with the keys
 -- of the first CORE_KEYS rows of the layout (keys.rs); once it has some, the claim needs
 -- controls.lua and every key, and says so before it changes anything, for the caller to send

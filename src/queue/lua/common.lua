@@ -93,6 +93,9 @@ local ERR_EVENTS = 'RPQEVENTS'
 -- groups.lua, with its keys.
 local ERR_GROUPS = 'RPQGROUPS'
 local ERR_FLOWS = 'RPQFLOWS'
+-- A shard this rpq's layout left (checks_read): the scripts that queue or lease work refuse it
+-- before any write, naming the layout it went to (Rust: the line of a queue of another layout).
+local ERR_LAYOUT = 'RPQLAYOUT'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
@@ -121,11 +124,17 @@ local function priority_of(score)
 end
 
 -- `marker` is '1' (new work) unless given: 's' tells a woken consumer to load the schedules again.
+-- One RPUSH of all the markers: a push to a queue whose consumers wait (their markers taken)
+-- made up to 64 calls here.
 local function wake(n, marker)
   local have = redis.call('LLEN', K_WAKE)
   local add = math.min(n, WAKE_CAP - have)
-  for _ = 1, add do
-    redis.call('RPUSH', K_WAKE, marker or '1')
+  if add > 0 then
+    local marks = {}
+    for k = 1, add do
+      marks[k] = marker or '1'
+    end
+    redis.call('RPUSH', K_WAKE, unpack(marks))
   end
 end
 
@@ -564,11 +573,20 @@ end
 local NEVER = 1000000000000000
 
 -- pruned at, recover at, aging, the controls flag (1: the controls hash holds something) and
--- the flags (letters, '' when none) as stored, 0 when missing
+-- the flags (letters, '' when none) as stored, 0 when missing; and, only for a shard that left
+-- this layout, the layout it went to. The stored layout rides on this read (docs/layout-v2.md,
+-- "The checks field"): a layout-2 shard's checks begin with a digit, and whatever moves the
+-- shard to another layout N writes them as 'layout N' first (keys::retired_checks), so a
+-- script of this rpq still running meets it here, at no cost to a layout-2 shard (the match
+-- that fails is the one it makes anyway). Until then its times read 0: "check now", which sends
+-- the fast claim to claim.lua, which refuses.
 local function checks_read()
   local v = redis.call('HGET', K_STATS, 'checks') or ''
   local p, r, a, c, f = string.match(v, '^(%d+)|(%d+)|?(%d*)|?(%d*)|?(%a*)$')
-  return tonumber(p) or 0, tonumber(r) or 0, tonumber(a) or 0, c == '1' and 1 or 0, f or ''
+  if p then
+    return tonumber(p), tonumber(r), tonumber(a) or 0, c == '1' and 1 or 0, f
+  end
+  return 0, 0, 0, 0, '', string.match(v, '^layout (%d+)$')
 end
 
 -- One HSET of the stats hash: the ring slot from count (field may be nil) and the checks

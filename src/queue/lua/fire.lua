@@ -15,9 +15,12 @@ local now = now_ms()
 if slot > now then
   return FIRE_EARLY
 end
+local _, recover_at, _, _, _, moved = checks_read()
+if moved then
+  return redis.error_reply(ERR_LAYOUT .. ' ' .. moved)
+end
 -- The slot is taken first, so a task of this id finished long ago cannot be queued again.
 redis.call('HSET', K_SCHEDULES, name, ARGV[3] .. '|' .. def)
-local _, recover_at = checks_read()
 if recover_at <= now then
   promote(string.format('%d', now), '1000')
 end
