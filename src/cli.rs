@@ -1292,6 +1292,10 @@ pub struct PauseArgs {
     /// Resume by itself after DUR, by the Redis server's clock [default: until `rpq resume`]
     #[arg(long = "for", value_name = "DUR", value_parser = parse_positive_duration)]
     pub for_: Option<Duration>,
+
+    /// Pause only this group's tasks (produce --group); other groups go on
+    #[arg(long, value_name = "KEY", conflicts_with = "priority")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -1299,6 +1303,10 @@ pub struct ResumeArgs {
     /// Resume only this priority: 1|2|3 or high|medium|low [default: every priority]
     #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
+
+    /// Resume this group (rpq pause --group)
+    #[arg(long, value_name = "KEY", conflicts_with = "priority")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -1306,6 +1314,14 @@ pub struct LimitArgs {
     /// Limit the tasks of this type [default: every task of the queue]
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: Option<String>,
+
+    /// Limit the tasks of this group (produce --group); its own limit overrides --each-group's
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["kind", "each_group"])]
+    pub group: Option<String>,
+
+    /// Limit each group on its own (a group's own --group limit overrides it)
+    #[arg(long, conflicts_with = "kind")]
+    pub each_group: bool,
 
     /// At most N tasks claimed per DUR: 50/s, 100/m, 5/10s
     #[arg(long, value_name = "N/DUR", value_parser = parse_rate)]

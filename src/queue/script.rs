@@ -196,7 +196,7 @@ fn names(code: &str) -> Vec<&str> {
 
 pub static PUSH: LazyLock<Lua> = script!("push.lua");
 // groups (issue 23): the push and the claims of a shard with groups also carry lua/groups.lua
-// (after controls.lua and flows.lua, when with every key), and are sent its three keys after
+// (after controls.lua and flows.lua, when with every key), and are sent its keys after
 // the layout's.
 pub static PUSH_GROUPED: LazyLock<Lua> = script!("push.lua", GROUPS);
 pub static CLAIM_GROUPED: LazyLock<Lua> = script!("claim.lua", GROUPS);
@@ -206,6 +206,8 @@ pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> = script!("claim.lua", CONTRO
 pub static CLAIM_FLOWS_GROUPED: LazyLock<Lua> = script!("claim.lua", FLOWS, GROUPS);
 pub static CLAIM_FAST_GROUPED: LazyLock<Lua> = script!("claim_fast.lua", GROUPS);
 pub static RELEASE_GROUPED: LazyLock<Lua> = script!("release.lua", CONTROLS, FLOWS, GROUPS);
+/// Limits and pauses of groups (`rpq limit --group`, `--each-group`, `rpq pause --group`).
+pub static GROUP_CTL: LazyLock<Lua> = script!("group_ctl.lua", CONTROLS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
 pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
@@ -281,8 +283,9 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 34] = [
+static ALL: [&LazyLock<Lua>; 35] = [
     &PUSH,
+    &GROUP_CTL,
     &CLAIM_FLOWS_GROUPED,
     &FLOW_PUSH,
     &CLAIM_FAST_GROUPED,
@@ -585,7 +588,8 @@ impl FailCode {
 
 /// The script with groups.lua that does what `script` does (itself for one), if any.
 fn with_groups(script: &Lua) -> Option<&'static Lua> {
-    let pairs: [(&Lua, &'static Lua); 12] = [
+    let pairs: [(&Lua, &'static Lua); 13] = [
+        (&*GROUP_CTL, &*GROUP_CTL),
         (&*CLAIM_FAST, &*CLAIM_FAST_GROUPED),
         (&*CLAIM_FAST_GROUPED, &*CLAIM_FAST_GROUPED),
         (&*RELEASE, &*RELEASE_GROUPED),

@@ -16,11 +16,11 @@
 -- by a producer that was running: it stores the queue's settings again), else 0}
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 -- groups (issue 23): a shard with groups is pushed to by the script that carries groups.lua,
--- whose three keys come before the result keys; this one refuses before it changes anything.
+-- whose keys come before the result keys; this one refuses before it changes anything.
 local _, recover_at, _, _, flags = checks_read()
 local first_key = CORE_KEYS
 if grp then
-  first_key = CORE_KEYS + 3
+  first_key = GROUP_KEYS_END
   grp().start_push(n, fields, flags)
 elseif string.find(flags, 'g', 1, true) then
   return redis.error_reply(ERR_GROUPS .. ' the shard has groups: push with their keys')
