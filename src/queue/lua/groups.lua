@@ -428,9 +428,10 @@ grp = function()
     if #first == 0 then
       return gone, HELD_NONE, 0
     end
+    -- Only a pause until resumed parks until NEVER (a cap looks again within a minute).
     local at = tonumber(first[2])
     if at >= NEVER then
-      return gone, HELD_IN_FLIGHT, 0
+      return gone, HELD_PAUSED, 0
     end
     return gone, HELD_RATE, at
   end
