@@ -207,11 +207,12 @@ Examples:
     )]
     Group(GroupCommand),
 
-    /// The groups with waiting tasks, the largest first: waiting, weight
+    /// The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause
     #[command(after_help = "\
 Examples:
   rpq groups
-  rpq groups --limit 10 --json")]
+  rpq groups --limit 10 --json
+  rpq groups --limit 10 --after acme   the next page, after group acme")]
     Groups(GroupsArgs),
 
     /// Show or set aging: a waiting task claimed as if one priority higher per DUR it waited
@@ -803,6 +804,10 @@ pub struct GroupsArgs {
     /// Show at most N groups (the largest first)
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub limit: usize,
+
+    /// Continue after this group (the last of the page before)
+    #[arg(long, value_name = "KEY")]
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

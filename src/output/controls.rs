@@ -64,7 +64,8 @@ impl Output {
         if self.json {
             let until = until.map(|t| crate::task::rfc3339::format(&t));
             return self.json_line(&json!({
-                "queue": queue, "group": group, "paused": paused, "until": until
+                "queue": queue, "group": group, "group_paused": paused,
+                "group_paused_until": until
             }));
         }
         if !paused {

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// A group with waiting tasks (`rpq groups`).
+/// A group with waiting tasks, or paused or at its limit (`rpq groups`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupInfo {
     /// None: the default group (tasks pushed without one).
@@ -20,7 +20,25 @@ pub struct GroupInfo {
     /// Entries in its line: its waiting tasks (one cancelled or expired since is counted until
     /// a claim meets it).
     pub waiting: u64,
+    /// Its tasks in flight, as counted while the queue has limits or pauses of groups (0 else).
+    pub in_flight: u64,
     pub weight: u32,
+    /// The limit that applies to it: its own, else the default of every group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_in_flight: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<u64>,
+    /// `rpq pause --group`: paused now, until when (None: until resumed).
+    pub group_paused: bool,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "super::types::opt_time"
+    )]
+    pub group_paused_until: Option<DateTime<Utc>>,
 }
 
 /// A group's key as the scripts name it (its JSON string without the quotes).
@@ -68,43 +86,83 @@ impl Queue {
 }
 
 impl Queue {
-    /// The groups with waiting tasks on every shard, the largest first (then by key): one read
-    /// of the groups with work, then one pipelined round trip of their counts and weights.
+    /// The groups with waiting tasks, and those paused or at a limit, on every shard, the
+    /// largest first (then by key): one read of the groups in the turns and of the parked ones,
+    /// then one pipelined round trip of their counts and settings.
     pub fn groups(&mut self) -> Result<Vec<GroupInfo>> {
         let mut out = Vec::new();
+        let now = self.server_ms()?;
         for shard in 0..self.shards.len() {
-            let [gpending, groups, gstate, ..] = self.shards[shard].group_keys();
-            let names: Vec<String> = redis::cmd("ZRANGE")
-                .arg(&groups)
-                .arg(0)
-                .arg(-1)
-                .query(&mut self.conn)
-                .map_err(|e| self.explain(shard, e, "ZRANGE"))
-                .with_context(|| format!("reading the groups of queue '{}'", self.name))?;
+            let [gpending, groups, gstate, gparked, _] = self.shards[shard].group_keys();
+            let (controls, held) = (
+                self.shards[shard].controls().to_string(),
+                self.shards[shard].held().to_string(),
+            );
+            let mut names: Vec<String> = Vec::new();
+            for key in [&groups, &gparked] {
+                let some: Vec<String> = redis::cmd("ZRANGE")
+                    .arg(key)
+                    .arg(0)
+                    .arg(-1)
+                    .query(&mut self.conn)
+                    .map_err(|e| self.explain(shard, e, "ZRANGE"))
+                    .with_context(|| format!("reading the groups of queue '{}'", self.name))?;
+                names.extend(some);
+            }
+            names.sort();
+            names.dedup();
             if names.is_empty() {
                 continue;
             }
             let mut cmds = Vec::new();
+            let mut each = redis::cmd("HGET");
+            each.arg(&controls).arg("glimit");
+            cmds.push(each);
             for n in &names {
                 let mut c = redis::cmd("ZLEXCOUNT");
                 c.arg(&gpending)
                     .arg(format!("[{n}\t"))
                     .arg(format!("({n}\n"));
                 cmds.push(c);
-                let mut w = redis::cmd("HGET");
-                w.arg(&gstate).arg(format!("w:{n}"));
-                cmds.push(w);
+                let mut h = redis::cmd("HMGET");
+                h.arg(&gstate)
+                    .arg(format!("w:{n}"))
+                    .arg(format!("l:{n}"))
+                    .arg(format!("z:{n}"));
+                cmds.push(h);
+                let mut f = redis::cmd("HGET");
+                f.arg(&held).arg(format!("\t{n}"));
+                cmds.push(f);
             }
             let replies = self.query_many("ZLEXCOUNT", cmds)?;
-            for (n, pair) in names.iter().zip(replies.chunks(2)) {
-                let waiting: u64 = redis::from_redis_value(pair[0].clone()).unwrap_or(0);
-                let weight: Option<u32> = redis::from_redis_value(pair[1].clone()).unwrap_or(None);
+            let each: Option<String> = redis::from_redis_value(replies[0].clone()).unwrap_or(None);
+            for (n, r) in names.iter().zip(replies[1..].chunks(3)) {
+                let waiting: u64 = redis::from_redis_value(r[0].clone()).unwrap_or(0);
+                let [weight, own, paused]: [Option<String>; 3] =
+                    redis::from_redis_value::<Vec<Option<String>>>(r[1].clone())
+                        .ok()
+                        .and_then(|v| v.try_into().ok())
+                        .unwrap_or_default();
+                let flying: Option<String> = redis::from_redis_value(r[2].clone()).unwrap_or(None);
+                let limit = own.as_deref().or(each.as_deref()).map(parse_limit);
+                let until = paused
+                    .and_then(|z| z.parse::<i64>().ok())
+                    .filter(|&z| z > now);
                 out.push(GroupInfo {
-                    group: (!n.is_empty()).then(|| {
-                        serde_json::from_str(&format!("\"{n}\"")).unwrap_or_else(|_| n.clone())
-                    }),
+                    group: (!n.is_empty()).then(|| group_text(n)),
                     waiting,
-                    weight: weight.unwrap_or(1),
+                    in_flight: flying
+                        .map(|f| f.trim_end_matches('p').parse().unwrap_or(0))
+                        .unwrap_or(0),
+                    weight: weight.and_then(|w| w.parse().ok()).unwrap_or(1),
+                    max_in_flight: limit.as_ref().and_then(|l| l.max_in_flight),
+                    rate: limit.as_ref().and_then(|l| l.rate),
+                    per_ms: limit.as_ref().and_then(|l| l.per_ms),
+                    burst: limit.as_ref().and_then(|l| l.burst),
+                    group_paused: until.is_some(),
+                    group_paused_until: until
+                        .filter(|&z| z < super::script::NEVER_MS)
+                        .map(ms_to_time),
                 });
             }
         }

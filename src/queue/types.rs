@@ -727,7 +727,7 @@ pub struct FlowInfo {
 }
 
 /// Optional RFC 3339 times (serialized only when present).
-mod opt_time {
+pub(super) mod opt_time {
     use chrono::{DateTime, Utc};
     use serde::Serializer;
 

@@ -349,3 +349,68 @@ fn group_limits_and_type_limits_or_pauses_are_refused_together() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn groups_lists_waiting_in_flight_limits_and_pauses_largest_first_in_pages() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r)
+        .args(["limit", "--each-group", "--max-in-flight", "1"])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["limit", "--group", "big", "--rate", "10/s"])
+        .assert()
+        .success();
+    let mut input = group_lines("big", 5, 2);
+    input.extend(group_lines("mid", 3, 2));
+    input.extend(group_lines("small", 1, 2));
+    input.extend(group_lines("held", 2, 2));
+    push_lines(&r, "default", &input);
+    rpq(&r)
+        .args(["pause", "--group", "held"])
+        .assert()
+        .success();
+    let holder = Proc::start(
+        &r,
+        &["consume", "--lease", "10s", "--exec", "exec sleep 30"],
+    );
+    wait_in_flight(&mut c, "default", 1);
+    let all = json_lines(rpq(&r).args(["--json", "groups"]));
+    let names: Vec<&str> = all.iter().map(|g| g["group"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 4, "{all:?}");
+    let waiting: Vec<u64> = all.iter().map(|g| g["waiting"].as_u64().unwrap()).collect();
+    assert!(waiting.windows(2).all(|w| w[0] >= w[1]), "{all:?}");
+    assert_eq!(waiting.iter().sum::<u64>(), 10, "{all:?}");
+    let flying: u64 = all.iter().map(|g| g["in_flight"].as_u64().unwrap()).sum();
+    assert_eq!(flying, 1, "{all:?}");
+    let by = |n: &str| all.iter().find(|g| g["group"] == n).unwrap().clone();
+    assert_eq!(by("big")["rate"], 10, "its own limit");
+    assert!(
+        by("big").get("max_in_flight").is_none(),
+        "its own limit only"
+    );
+    assert_eq!(by("mid")["max_in_flight"], 1, "the default");
+    assert_eq!(by("held")["group_paused"], true);
+    assert!(by("held").get("group_paused_until").is_none());
+    assert_eq!(by("mid")["group_paused"], false);
+    // Pages: two, then the two after the last of the first.
+    let first = json_lines(rpq(&r).args(["--json", "groups", "--limit", "2"]));
+    let last = first[1]["group"].as_str().unwrap();
+    let next = json_lines(rpq(&r).args(["--json", "groups", "--limit", "2", "--after", last]));
+    let paged: Vec<Value> = first.into_iter().chain(next).collect();
+    let paged_names: Vec<&str> = paged.iter().map(|g| g["group"].as_str().unwrap()).collect();
+    assert_eq!(paged_names, names);
+    rpq(&r)
+        .args(["groups", "--after", "nobody"])
+        .assert()
+        .code(2);
+    let table = rpq(&r).args(["groups"]).assert().success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
+    assert!(
+        text.contains("IN FLIGHT") && text.contains("until resumed"),
+        "{text}"
+    );
+    holder.signal(libc::SIGKILL);
+    let _ = holder.end(Duration::from_secs(10));
+}
