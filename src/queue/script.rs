@@ -208,6 +208,9 @@ pub static CLAIM_FAST_GROUPED: LazyLock<Lua> = script!("claim_fast.lua", GROUPS)
 pub static RELEASE_GROUPED: LazyLock<Lua> = script!("release.lua", CONTROLS, FLOWS, GROUPS);
 /// Limits and pauses of groups (`rpq limit --group`, `--each-group`, `rpq pause --group`).
 pub static GROUP_CTL: LazyLock<Lua> = script!("group_ctl.lua", CONTROLS, GROUPS);
+/// `dead retry` and `move --now` of a shard with groups: the task goes back into its group's line.
+pub static DEAD_GROUPED: LazyLock<Lua> = script!("dead.lua", GROUPS);
+pub static MOVE_GROUPED: LazyLock<Lua> = script!("move.lua", CONTROLS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
 pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
@@ -283,8 +286,10 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 35] = [
+static ALL: [&LazyLock<Lua>; 37] = [
     &PUSH,
+    &DEAD_GROUPED,
+    &MOVE_GROUPED,
     &GROUP_CTL,
     &CLAIM_FLOWS_GROUPED,
     &FLOW_PUSH,
@@ -588,7 +593,11 @@ impl FailCode {
 
 /// The script with groups.lua that does what `script` does (itself for one), if any.
 fn with_groups(script: &Lua) -> Option<&'static Lua> {
-    let pairs: [(&Lua, &'static Lua); 13] = [
+    let pairs: [(&Lua, &'static Lua); 17] = [
+        (&*DEAD, &*DEAD_GROUPED),
+        (&*DEAD_GROUPED, &*DEAD_GROUPED),
+        (&*MOVE, &*MOVE_GROUPED),
+        (&*MOVE_GROUPED, &*MOVE_GROUPED),
         (&*GROUP_CTL, &*GROUP_CTL),
         (&*CLAIM_FAST, &*CLAIM_FAST_GROUPED),
         (&*CLAIM_FAST_GROUPED, &*CLAIM_FAST_GROUPED),

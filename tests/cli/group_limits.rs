@@ -414,3 +414,33 @@ fn groups_lists_waiting_in_flight_limits_and_pauses_largest_first_in_pages() {
     holder.signal(libc::SIGKILL);
     let _ = holder.end(Duration::from_secs(10));
 }
+
+/// Loose ends: a task put back by `dead retry` or `move --now` goes into its group's line and
+/// takes its turn, not after every group's work.
+#[test]
+fn tasks_put_back_by_dead_retry_and_move_now_take_their_groups_turn() {
+    let r = redis();
+    push_lines(
+        &r,
+        "default",
+        &[json!({"type": "t", "priority": 2, "id": "a-dead", "group": "a"}).to_string()],
+    );
+    fail_to_dead(&r, "default", 1, "exit 3");
+    rpq(&r)
+        .args([
+            "produce", "--type", "t", "--group", "a", "--id", "a-later", "--in", "1h",
+        ])
+        .assert()
+        .success();
+    // The shard has groups with work from here on (b's ten tasks).
+    push_lines(&r, "default", &group_lines("b", 10, 2));
+    rpq(&r).args(["dead", "retry", "a-dead"]).assert().success();
+    rpq(&r)
+        .args(["move", "--now", "a-later"])
+        .assert()
+        .success();
+    let lines = json_lines(rpq(&r).args(["--json", "consume", "--count", "12"]));
+    let order: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    let at = |id: &str| order.iter().position(|&o| o == id).unwrap();
+    assert!(at("a-dead") < 4 && at("a-later") < 4, "{order:?}");
+}
