@@ -444,3 +444,57 @@ fn tasks_put_back_by_dead_retry_and_move_now_take_their_groups_turn() {
     let at = |id: &str| order.iter().position(|&o| o == id).unwrap();
     assert!(at("a-dead") < 4 && at("a-later") < 4, "{order:?}");
 }
+
+/// Any number of groups under a limit each: 10,000 groups of one task, every one capped and
+/// rate-limited, all done; then nothing per group is left (the index, the turns, the parked
+/// groups, the buckets, the counts in flight), and once the limit is removed the queue has no
+/// controls left either.
+#[test]
+fn ten_thousand_limited_groups_leave_nothing_behind() {
+    let r = redis();
+    let mut c = conn(&r);
+    rpq(&r)
+        .args([
+            "limit",
+            "--each-group",
+            "--max-in-flight",
+            "1",
+            "--rate",
+            "100/s",
+        ])
+        .assert()
+        .success();
+    let all: Vec<String> = (0..10_000)
+        .map(|i| json!({"type": "t", "priority": 2, "group": format!("tenant-{i}")}).to_string())
+        .collect();
+    push_lines(&r, "default", &all);
+    let done = json_lines(rpq(&r).args(["--json", "consume", "--drain", "--prefetch", "50"]));
+    assert_eq!(done.len(), 10_000);
+    let k = Keys::new("default", 0);
+    wait_until(Duration::from_secs(5), "the buckets to run out", || {
+        zcard(&mut c, &k.group_keys()[4]) == 0
+    });
+    assert!(
+        group_leftovers(&mut c).is_empty(),
+        "{:?}",
+        group_leftovers(&mut c)
+    );
+    let flags: Option<String> = redis::cmd("HGET")
+        .arg(k.stats())
+        .arg("checks")
+        .query(&mut c)
+        .unwrap();
+    assert!(
+        !flags.unwrap_or_default().ends_with('g'),
+        "the groups' flag is off"
+    );
+    rpq(&r)
+        .args(["limit", "--each-group", "--off"])
+        .assert()
+        .success();
+    let controls: u64 = redis::cmd("EXISTS")
+        .arg(k.controls())
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(controls, 0, "no controls left");
+}
