@@ -88,6 +88,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l in -d 'Due this long after Redis receives it (scheduled until then, by the server\'s clock)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l at -d 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l debounce -d 'Debounce: due DUR after this push; a task of this --id still waiting or scheduled gets this payload and its due time moves to DUR from now (one run for a burst of pushes)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l ttl -d 'Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l max-attempts -d 'Attempts before the task goes to the dead set (wins over consume --max-attempts)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l exec-timeout -d 'Stop the task\'s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)' -r
@@ -112,6 +113,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l profile -d 'The prof
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
 json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l stdin -d 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l keep-first -d 'With --debounce: keep the first payload of the burst, not the last'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l wait -d 'Wait for the one task: print its result and exit 0 when done, exit 1 when dead'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'

@@ -485,6 +485,16 @@ pub struct ProduceArgs {
           help = "Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now")]
     pub at: Option<DateTime<Utc>>,
 
+    /// Debounce: due DUR after this push; a task of this --id still waiting or scheduled gets
+    /// this payload and its due time moves to DUR from now (one run for a burst of pushes)
+    #[arg(long, value_parser = parse_limit, value_name = "DUR", requires = "id",
+          conflicts_with_all = ["due_in", "at", "stdin"])]
+    pub debounce: Option<Duration>,
+
+    /// With --debounce: keep the first payload of the burst, not the last
+    #[arg(long, requires = "debounce")]
+    pub keep_first: bool,
+
     /// Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)
     #[arg(long, value_parser = parse_limit, value_name = "DUR")]
     pub ttl: Option<Duration>,

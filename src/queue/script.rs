@@ -194,11 +194,12 @@ fn names(code: &str) -> Vec<&str> {
     out
 }
 
-pub static PUSH: LazyLock<Lua> = script!("push.lua");
+const DEBOUNCE: &str = include_str!("lua/debounce.lua");
+pub static PUSH: LazyLock<Lua> = script!("push.lua", DEBOUNCE);
 // groups (issue 23): the push and the claims of a shard with groups also carry lua/groups.lua
 // (after controls.lua and flows.lua, when with every key), and are sent its keys after
 // the layout's.
-pub static PUSH_GROUPED: LazyLock<Lua> = script!("push.lua", GROUPS);
+pub static PUSH_GROUPED: LazyLock<Lua> = script!("push.lua", GROUPS, DEBOUNCE);
 pub static CLAIM_GROUPED: LazyLock<Lua> = script!("claim.lua", GROUPS);
 pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> = script!("claim.lua", CONTROLS, FLOWS, GROUPS);
 /// A shard with groups and flows and no controls: as `CLAIM_FLOWS`, with groups.lua (a claim

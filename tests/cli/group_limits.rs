@@ -498,3 +498,61 @@ fn ten_thousand_limited_groups_leave_nothing_behind() {
         .unwrap();
     assert_eq!(controls, 0, "no controls left");
 }
+
+/// Debounce: 100 pushes of one id, one after the other, with a consumer waiting all along:
+/// one run, with the last payload, about DUR after the last push; --keep-first keeps the first.
+#[test]
+fn a_hundred_debounced_pushes_of_one_id_are_one_run_with_the_last_payload() {
+    let r = redis();
+    let mut c = conn(&r);
+    create_queue(&r, "default");
+    let consumer = Proc::start(&r, &["--json", "consume", "--name", "c"]);
+    wait_consumers(&mut c, "default", 1);
+    for i in 0..100 {
+        rpq(&r)
+            .args([
+                "produce",
+                "--type",
+                "t",
+                "--id",
+                "burst",
+                "--debounce",
+                "1s",
+            ])
+            .args(["--payload", &json!({ "n": i }).to_string()])
+            .assert()
+            .success();
+    }
+    let last = server_ms(&mut c);
+    wait_until(Duration::from_secs(10), "the run", || {
+        stat(&mut c, "default", "done") == 1
+    });
+    // Another second: a second run would have come by now.
+    std::thread::sleep(Duration::from_millis(1500));
+    let lines = stop(vec![consumer]);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["payload"], json!({"n": 99}));
+    let after = ms(&lines[0]["claimed_at"]) - last;
+    eprintln!("the run was claimed {after} ms after the last push (debounce 1 s)");
+    assert!((900..2500).contains(&after), "{after} ms");
+    assert_eq!(stat(&mut c, "default", "pushed"), 1, "one task pushed");
+
+    // --keep-first: the first payload stays; a task in flight is not debounced (known).
+    for i in 0..3 {
+        rpq(&r)
+            .args([
+                "produce",
+                "--type",
+                "t",
+                "--id",
+                "first",
+                "--debounce",
+                "300ms",
+            ])
+            .args(["--keep-first", "--payload", &json!({ "n": i }).to_string()])
+            .assert()
+            .success();
+    }
+    let lines = json_lines(rpq(&r).args(["--json", "consume", "--count", "1"]));
+    assert_eq!(lines[0]["payload"], json!({"n": 0}));
+}

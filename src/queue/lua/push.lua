@@ -69,6 +69,11 @@ if fields == 5 then
   for i = 1, n do
     local j = 5 * i - 2
     local due = ARGV[j + 3]
+    -- debounce (debounce.lua): '~' or '^' before the ms.
+    local debounce = string.match(due, '^[~^]')
+    if debounce then
+      due = '+' .. string.sub(due, 2)
+    end
     if due == '' then
       due = nil
     elseif string.sub(due, 1, 1) == '+' then
@@ -77,7 +82,17 @@ if fields == 5 then
       due = tonumber(due)
     end
     local flag, at = PUSH_KNOWN, nil
-    if done[i] then
+    local again = nil
+    if debounce and not done[i] then
+      again, at = debounced(ARGV[j], ARGV[j + 2], due, debounce == '^')
+    end
+    if again then
+      -- Pushed again: no new task (not counted), one moved later.
+      out[i + 1] = again
+      if again == PUSH_QUEUED and due < soonest then
+        woke, soonest = true, due
+      end
+    elseif done[i] then
       finished[#finished + 1] = done[i]
     else
       flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
@@ -92,7 +107,7 @@ if fields == 5 then
         ev.write(due and due > now and 'scheduled' or 'pushed', ARGV[j], '{"c":0,' .. ARGV[j + 2])
       end
     end
-    out[i + 1] = done[i] and PUSH_DONE or flag
+    out[i + 1] = out[i + 1] or (done[i] and PUSH_DONE or flag)
     queued = queued + flag -- PUSH_QUEUED is 1, PUSH_KNOWN 0
     if at then
       look_at = math.min(look_at or at, at)
