@@ -54,7 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Groups of tasks (produce --group): their weights in the fair turns')
-            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'The groups with waiting tasks, the largest first: waiting, weight')
+            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause')
             [CompletionResult]::new('aging', 'aging', [CompletionResultType]::ParameterValue, 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Lifecycle events of the queue: switch them on (--enable), read them, follow them')
             [CompletionResult]::new('webhook', 'webhook', [CompletionResultType]::ParameterValue, 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`')
@@ -86,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Tasks per round trip with --stdin')
             [CompletionResult]::new('--in', '--in', [CompletionResultType]::ParameterName, 'Due this long after Redis receives it (scheduled until then, by the server''s clock)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now')
+            [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'Debounce: due DUR after this push; a task of this --id still waiting or scheduled gets this payload and its due time moves to DUR from now (one run for a burst of pushes)')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts before the task goes to the dead set (wins over consume --max-attempts)')
             [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)')
@@ -107,6 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
             [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches')
+            [CompletionResult]::new('--keep-first', '--keep-first', [CompletionResultType]::ParameterName, 'With --debounce: keep the first payload of the burst, not the last')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the one task: print its result and exit 0 when done, exit 1 when dead')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
@@ -676,6 +678,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         }
         'rpq;groups' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most N groups (the largest first)')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Continue after this group (the last of the page before)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
@@ -1527,6 +1530,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         'rpq;pause' {
             [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Pause only this priority: 1|2|3 or high|medium|low [default: every priority]')
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Resume by itself after DUR, by the Redis server''s clock [default: until `rpq resume`]')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Pause only this group''s tasks (produce --group); other groups go on')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
@@ -1552,6 +1556,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         }
         'rpq;resume' {
             [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Resume only this priority: 1|2|3 or high|medium|low [default: every priority]')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Resume this group (rpq pause --group)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')
@@ -1577,6 +1582,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         }
         'rpq;limit' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Limit the tasks of this type [default: every task of the queue]')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Limit the tasks of this group (produce --group); its own limit overrides --each-group''s')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N tasks claimed per DUR: 50/s, 100/m, 5/10s')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'How many may go at once after a quiet spell [default: the rate''s N]')
             [CompletionResult]::new('--max-in-flight', '--max-in-flight', [CompletionResultType]::ParameterName, 'At most N tasks in flight at once, across every consumer')
@@ -1590,6 +1596,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]')
+            [CompletionResult]::new('--each-group', '--each-group', [CompletionResultType]::ParameterName, 'Limit each group on its own (a group''s own --group limit overrides it)')
             [CompletionResult]::new('--off', '--off', [CompletionResultType]::ParameterName, 'Remove the limits (of --type, or on every task); its waiting tasks go on at once')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line (NDJSON) on stdout')
@@ -1693,7 +1700,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Groups of tasks (produce --group): their weights in the fair turns')
-            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'The groups with waiting tasks, the largest first: waiting, weight')
+            [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause')
             [CompletionResult]::new('aging', 'aging', [CompletionResultType]::ParameterValue, 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Lifecycle events of the queue: switch them on (--enable), read them, follow them')
             [CompletionResult]::new('webhook', 'webhook', [CompletionResultType]::ParameterValue, 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`')

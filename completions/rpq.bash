@@ -2656,13 +2656,17 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__groups)
-            opts="-q -v -h -V --limit --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --limit --after --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3556,13 +3560,17 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__limit)
-            opts="-q -v -h -V --type --rate --burst --max-in-flight --off --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --type --group --each-group --rate --burst --max-in-flight --off --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3878,7 +3886,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__pause)
-            opts="-q -v -h -V --priority --for --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --priority --for --group --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3889,6 +3897,10 @@ _rpq() {
                     return 0
                     ;;
                 --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4002,7 +4014,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__produce)
-            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --group --after --on-parent-failure --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --debounce --keep-first --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --group --after --on-parent-failure --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4041,6 +4053,10 @@ _rpq() {
                     return 0
                     ;;
                 --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --debounce)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4336,7 +4352,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__resume)
-            opts="-q -v -h -V --priority --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --priority --group --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4344,6 +4360,10 @@ _rpq() {
             case "${prev}" in
                 --priority)
                     COMPREPLY=($(compgen -W "1 2 3 high medium low" -- "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --url)

@@ -51,7 +51,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand group 'Groups of tasks (produce --group): their weights in the fair turns'
-            cand groups 'The groups with waiting tasks, the largest first: waiting, weight'
+            cand groups 'The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand events 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
             cand webhook 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`'
@@ -82,6 +82,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --batch 'Tasks per round trip with --stdin'
             cand --in 'Due this long after Redis receives it (scheduled until then, by the server''s clock)'
             cand --at 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now'
+            cand --debounce 'Debounce: due DUR after this push; a task of this --id still waiting or scheduled gets this payload and its due time moves to DUR from now (one run for a burst of pushes)'
             cand --ttl 'Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)'
             cand --max-attempts 'Attempts before the task goes to the dead set (wins over consume --max-attempts)'
             cand --exec-timeout 'Stop the task''s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)'
@@ -103,6 +104,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
             cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
             cand --stdin 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches'
+            cand --keep-first 'With --debounce: keep the first payload of the burst, not the last'
             cand --wait 'Wait for the one task: print its result and exit 0 when done, exit 1 when dead'
             cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
             cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -640,6 +642,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;groups'= {
             cand --limit 'Show at most N groups (the largest first)'
+            cand --after 'Continue after this group (the last of the page before)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -1434,6 +1437,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;pause'= {
             cand --priority 'Pause only this priority: 1|2|3 or high|medium|low [default: every priority]'
             cand --for 'Resume by itself after DUR, by the Redis server''s clock [default: until `rpq resume`]'
+            cand --group 'Pause only this group''s tasks (produce --group); other groups go on'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -1458,6 +1462,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;resume'= {
             cand --priority 'Resume only this priority: 1|2|3 or high|medium|low [default: every priority]'
+            cand --group 'Resume this group (rpq pause --group)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'
@@ -1482,6 +1487,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         }
         &'rpq;limit'= {
             cand --type 'Limit the tasks of this type [default: every task of the queue]'
+            cand --group 'Limit the tasks of this group (produce --group); its own limit overrides --each-group''s'
             cand --rate 'At most N tasks claimed per DUR: 50/s, 100/m, 5/10s'
             cand --burst 'How many may go at once after a quiet spell [default: the rate''s N]'
             cand --max-in-flight 'At most N tasks in flight at once, across every consumer'
@@ -1495,6 +1501,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --config 'The config file [env: RPQ_CONFIG] [default: $XDG_CONFIG_HOME/rpq/config.toml]'
             cand --profile 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]'
             cand --log-format 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]'
+            cand --each-group 'Limit each group on its own (a group''s own --group limit overrides it)'
             cand --off 'Remove the limits (of --type, or on every task); its waiting tasks go on at once'
             cand --cluster 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
             cand --json 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -1594,7 +1601,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand serve 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
             cand schedule 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
             cand group 'Groups of tasks (produce --group): their weights in the fair turns'
-            cand groups 'The groups with waiting tasks, the largest first: waiting, weight'
+            cand groups 'The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause'
             cand aging 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
             cand events 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
             cand webhook 'Webhooks: POST the queue''s events to a URL, signed, delivered by `rpq serve`'

@@ -54,7 +54,7 @@ complete -c rpq -n "__fish_rpq_needs_command" -f -a "bench" -d 'A load generator
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "group" -d 'Groups of tasks (produce --group): their weights in the fair turns'
-complete -c rpq -n "__fish_rpq_needs_command" -f -a "groups" -d 'The groups with waiting tasks, the largest first: waiting, weight'
+complete -c rpq -n "__fish_rpq_needs_command" -f -a "groups" -d 'The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "events" -d 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
 complete -c rpq -n "__fish_rpq_needs_command" -f -a "webhook" -d 'Webhooks: POST the queue\'s events to a URL, signed, delivered by `rpq serve`'
@@ -88,6 +88,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l id -d 'Id of the one
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l batch -d 'Tasks per round trip with --stdin' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l in -d 'Due this long after Redis receives it (scheduled until then, by the server\'s clock)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l at -d 'Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l debounce -d 'Debounce: due DUR after this push; a task of this --id still waiting or scheduled gets this payload and its due time moves to DUR from now (one run for a burst of pushes)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l ttl -d 'Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l max-attempts -d 'Attempts before the task goes to the dead set (wins over consume --max-attempts)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l exec-timeout -d 'Stop the task\'s handler after DUR, a failed attempt (wins over consume --exec-timeout; not 0)' -r
@@ -112,6 +113,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l profile -d 'The prof
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
 json\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l stdin -d 'Read JSON lines {"type","priority","payload","id"} from stdin, pushed in batches'
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l keep-first -d 'With --debounce: keep the first payload of the burst, not the last'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l wait -d 'Wait for the one task: print its result and exit 0 when done, exit 1 when dead'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -531,6 +533,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand group; and __fish_seen_subcomman
 complete -c rpq -n "__fish_rpq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "weight" -d 'Show or set a group\'s weight (1 to 1000; 1 unless set)'
 complete -c rpq -n "__fish_rpq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rpq -n "__fish_rpq_using_subcommand groups" -l limit -d 'Show at most N groups (the largest first)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand groups" -l after -d 'Continue after this group (the last of the page before)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand groups" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand groups" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand groups" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -1105,6 +1108,7 @@ high\t''
 medium\t''
 low\t''"
 complete -c rpq -n "__fish_rpq_using_subcommand pause" -l for -d 'Resume by itself after DUR, by the Redis server\'s clock [default: until `rpq resume`]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand pause" -l group -d 'Pause only this group\'s tasks (produce --group); other groups go on' -r
 complete -c rpq -n "__fish_rpq_using_subcommand pause" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand pause" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand pause" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -1129,6 +1133,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand resume" -l priority -d 'Resume o
 high\t''
 medium\t''
 low\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand resume" -l group -d 'Resume this group (rpq pause --group)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand resume" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand resume" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand resume" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F
@@ -1148,6 +1153,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand resume" -s v -l verbose -d 'More
 complete -c rpq -n "__fish_rpq_using_subcommand resume" -s h -l help -d 'Print help'
 complete -c rpq -n "__fish_rpq_using_subcommand resume" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l type -d 'Limit the tasks of this type [default: every task of the queue]' -r
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l group -d 'Limit the tasks of this group (produce --group); its own limit overrides --each-group\'s' -r
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l rate -d 'At most N tasks claimed per DUR: 50/s, 100/m, 5/10s' -r
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l burst -d 'How many may go at once after a quiet spell [default: the rate\'s N]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l max-in-flight -d 'At most N tasks in flight at once, across every consumer' -r
@@ -1162,6 +1168,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand limit" -l config -d 'The config 
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l profile -d 'The profile of the config file to use ([profile.NAME]) [env: RPQ_PROFILE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l log-format -d 'stderr as text, or one JSON object a line [env: RPQ_LOG_FORMAT] [default: human]' -r -f -a "human\t''
 json\t''"
+complete -c rpq -n "__fish_rpq_using_subcommand limit" -l each-group -d 'Limit each group on its own (a group\'s own --group limit overrides it)'
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l off -d 'Remove the limits (of --type, or on every task); its waiting tasks go on at once'
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l cluster -d 'Redis Cluster: --url may name several seed nodes, comma-separated [env: RPQ_CLUSTER]'
 complete -c rpq -n "__fish_rpq_using_subcommand limit" -l json -d 'Machine output: one JSON object per line (NDJSON) on stdout'
@@ -1240,7 +1247,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcom
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "serve" -d 'A web dashboard, a JSON HTTP API and Prometheus metrics for every queue on the server'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "schedule" -d 'Recurring schedules: a task queued every DUR or on a cron spec, fired by the consumers'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "group" -d 'Groups of tasks (produce --group): their weights in the fair turns'
-complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "groups" -d 'The groups with waiting tasks, the largest first: waiting, weight'
+complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "groups" -d 'The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "aging" -d 'Show or set aging: a waiting task claimed as if one priority higher per DUR it waited'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "events" -d 'Lifecycle events of the queue: switch them on (--enable), read them, follow them'
 complete -c rpq -n "__fish_rpq_using_subcommand help; and not __fish_seen_subcommand_from produce consume peek len clear stats dead demo bench serve schedule group groups aging events webhook flow result ctl show list cancel move queues config pause resume limit migrate completions man help" -f -a "webhook" -d 'Webhooks: POST the queue\'s events to a URL, signed, delivered by `rpq serve`'

@@ -207,11 +207,12 @@ Examples:
     )]
     Group(GroupCommand),
 
-    /// The groups with waiting tasks, the largest first: waiting, weight
+    /// The groups with waiting tasks, the largest first: waiting, in flight, weight, limit, pause
     #[command(after_help = "\
 Examples:
   rpq groups
-  rpq groups --limit 10 --json")]
+  rpq groups --limit 10 --json
+  rpq groups --limit 10 --after acme   the next page, after group acme")]
     Groups(GroupsArgs),
 
     /// Show or set aging: a waiting task claimed as if one priority higher per DUR it waited
@@ -483,6 +484,16 @@ pub struct ProduceArgs {
     #[arg(long, value_parser = parse_time, value_name = "TIME",
           help = "Due at TIME: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in local time; a past TIME is now")]
     pub at: Option<DateTime<Utc>>,
+
+    /// Debounce: due DUR after this push; a task of this --id still waiting or scheduled gets
+    /// this payload and its due time moves to DUR from now (one run for a burst of pushes)
+    #[arg(long, value_parser = parse_limit, value_name = "DUR", requires = "id",
+          conflicts_with_all = ["due_in", "at", "stdin"])]
+    pub debounce: Option<Duration>,
+
+    /// With --debounce: keep the first payload of the burst, not the last
+    #[arg(long, requires = "debounce")]
+    pub keep_first: bool,
 
     /// Dead (reason "expired") unless claimed within DUR of falling due (not 0: leave it out for none)
     #[arg(long, value_parser = parse_limit, value_name = "DUR")]
@@ -803,6 +814,10 @@ pub struct GroupsArgs {
     /// Show at most N groups (the largest first)
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub limit: usize,
+
+    /// Continue after this group (the last of the page before)
+    #[arg(long, value_name = "KEY")]
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1346,6 +1361,10 @@ pub struct PauseArgs {
     /// Resume by itself after DUR, by the Redis server's clock [default: until `rpq resume`]
     #[arg(long = "for", value_name = "DUR", value_parser = parse_positive_duration)]
     pub for_: Option<Duration>,
+
+    /// Pause only this group's tasks (produce --group); other groups go on
+    #[arg(long, value_name = "KEY", conflicts_with = "priority")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -1353,6 +1372,10 @@ pub struct ResumeArgs {
     /// Resume only this priority: 1|2|3 or high|medium|low [default: every priority]
     #[arg(long, value_name = "P", value_parser = priority_parser(), hide_possible_values = true, ignore_case = true, allow_negative_numbers = true)]
     pub priority: Option<Priority>,
+
+    /// Resume this group (rpq pause --group)
+    #[arg(long, value_name = "KEY", conflicts_with = "priority")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -1360,6 +1383,14 @@ pub struct LimitArgs {
     /// Limit the tasks of this type [default: every task of the queue]
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: Option<String>,
+
+    /// Limit the tasks of this group (produce --group); its own limit overrides --each-group's
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["kind", "each_group"])]
+    pub group: Option<String>,
+
+    /// Limit each group on its own (a group's own --group limit overrides it)
+    #[arg(long, conflicts_with = "kind")]
+    pub each_group: bool,
 
     /// At most N tasks claimed per DUR: 50/s, 100/m, 5/10s
     #[arg(long, value_name = "N/DUR", value_parser = parse_rate)]

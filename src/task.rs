@@ -265,6 +265,10 @@ pub enum Due {
     In(Duration),
     /// At this time (a time in the past is now).
     At(DateTime<Utc>),
+    /// `produce --debounce`: this long after the server receives it, and a task of the same id
+    /// still waiting or scheduled is pushed back to then (with this payload unless
+    /// `keep_first`) instead of being refused as known.
+    Debounce { by: Duration, keep_first: bool },
 }
 
 impl When {
@@ -281,7 +285,7 @@ impl When {
     pub fn due_ms(&self, created_ms: i64) -> Option<i64> {
         match self.due {
             Due::Now => None,
-            Due::In(d) => Some(created_ms.saturating_add(ms(d))),
+            Due::In(d) | Due::Debounce { by: d, .. } => Some(created_ms.saturating_add(ms(d))),
             Due::At(t) => Some(t.timestamp_millis()),
         }
         .filter(|&due| due > created_ms)

@@ -31,6 +31,21 @@ pub fn run(cfg: &Config, out: &Output, cmd: &GroupCommand) -> Result<ExitCode> {
 pub fn list(cfg: &Config, out: &Output, args: &GroupsArgs) -> Result<ExitCode> {
     let mut q = Queue::open(cfg)?;
     let mut groups = q.groups()?;
+    // Paged as `list` is: after the group the page before ended with (the default group's
+    // key is the empty text).
+    if let Some(after) = &args.after {
+        let at = groups
+            .iter()
+            .position(|g| g.group.as_deref().unwrap_or("") == after)
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "--after: group '{after}' has no waiting task on queue '{}' now; \
+                     start again from the first page",
+                    q.name()
+                ))
+            })?;
+        groups.drain(..=at);
+    }
     groups.truncate(args.limit);
     out.groups(&groups)?;
     Ok(ExitCode::SUCCESS)

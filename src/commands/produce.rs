@@ -169,10 +169,14 @@ fn settings(args: &ProduceArgs) -> Settings {
 /// `--in`, `--at` and `--ttl`: for every task this run pushes (a `--stdin` line may say its own).
 fn when(args: &ProduceArgs) -> Result<When> {
     let when = When {
-        due: match (args.due_in, args.at) {
-            (Some(d), _) => Due::In(d),
-            (None, Some(t)) => Due::At(t),
-            (None, None) => Due::Now,
+        due: match (args.debounce, args.due_in, args.at) {
+            (Some(by), _, _) => Due::Debounce {
+                by,
+                keep_first: args.keep_first,
+            },
+            (None, Some(d), _) => Due::In(d),
+            (None, None, Some(t)) => Due::At(t),
+            (None, None, None) => Due::Now,
         },
         ttl: args.ttl,
     };

@@ -37,6 +37,48 @@ impl Output {
         Ok(())
     }
 
+    /// `limit --group KEY --off`, `limit --each-group --off` (issue 23).
+    pub fn group_limit_removed(&self, group: Option<&str>, removed: bool) -> io::Result<()> {
+        if self.json {
+            let n = u64::from(removed);
+            return match group {
+                Some(g) => self.json_line(&json!({ "group": g, "removed": n })),
+                None => self.json_line(&json!({ "each_group": true, "removed": n })),
+            };
+        }
+        if removed {
+            let what = group.map_or("each group".to_string(), |g| format!("group '{g}'"));
+            return self.line(&format!("removed the limits on {what}"));
+        }
+        Ok(())
+    }
+
+    /// `pause --group KEY`, `resume --group KEY` (issue 23): the group's pause after it.
+    pub fn group_paused(
+        &self,
+        queue: &str,
+        group: &str,
+        paused: bool,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> io::Result<()> {
+        if self.json {
+            let until = until.map(|t| crate::task::rfc3339::format(&t));
+            return self.json_line(&json!({
+                "queue": queue, "group": group, "group_paused": paused,
+                "group_paused_until": until
+            }));
+        }
+        if !paused {
+            return self.line(&format!("group '{group}' of queue '{queue}' is not paused"));
+        }
+        let until = until.map_or("until resumed".to_string(), |t| {
+            format!("until {}", local_date_time(&t))
+        });
+        self.line(&format!(
+            "group '{group}' of queue '{queue}' paused {until}"
+        ))
+    }
+
     /// `limit --off`.
     pub fn limit_removed(&self, kind: Option<&str>, removed: bool) -> io::Result<()> {
         if self.json {
@@ -97,6 +139,12 @@ pub fn paused_short(paused: &[Paused]) -> String {
 
 /// `type 'email'` or `every task`.
 pub fn limit_subject(l: &Limit) -> String {
+    if let Some(g) = &l.group {
+        return format!("group '{g}'");
+    }
+    if l.each_group {
+        return "every group".to_string();
+    }
     l.kind
         .as_deref()
         .map_or("every task".to_string(), |k| format!("type '{k}'"))
@@ -109,11 +157,10 @@ pub fn limit_text(l: &Limit) -> String {
         let per = humantime::format_duration(Duration::from_millis(per));
         parts.push(format!("{n} per {per} (burst {})", l.burst.unwrap_or(n)));
     }
-    if let Some(m) = l.max_in_flight {
-        parts.push(format!(
-            "at most {m} in flight ({} now)",
-            l.in_flight.unwrap_or(0)
-        ));
+    match (l.max_in_flight, l.in_flight) {
+        (Some(m), Some(n)) => parts.push(format!("at most {m} in flight ({n} now)")),
+        (Some(m), None) => parts.push(format!("at most {m} in flight")),
+        _ => {}
     }
     parts.join(", ")
 }
@@ -143,8 +190,20 @@ mod tests {
             burst: Some(5),
             max_in_flight: Some(2),
             in_flight: Some(1),
+            group: None,
+            each_group: false,
         };
         assert_eq!(limit_subject(&l), "type 'email'");
+        let g = Limit {
+            group: Some("acme".into()),
+            ..l.clone()
+        };
+        assert_eq!(limit_subject(&g), "group 'acme'");
+        let each = Limit {
+            each_group: true,
+            ..l.clone()
+        };
+        assert_eq!(limit_subject(&each), "every group");
         assert_eq!(
             limit_text(&l),
             "50 per 1m (burst 5), at most 2 in flight (1 now)"

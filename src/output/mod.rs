@@ -643,7 +643,14 @@ impl Output {
                 cells: vec![
                     Cell::plain(escape(g.group.as_deref().unwrap_or("(none)"))),
                     Cell::plain(g.waiting.to_string()),
+                    Cell::plain(g.in_flight.to_string()),
                     Cell::plain(g.weight.to_string()),
+                    Cell::plain(group_limit_short(g)),
+                    Cell::plain(match (g.group_paused, g.group_paused_until) {
+                        (false, _) => "-".to_string(),
+                        (true, None) => "until resumed".to_string(),
+                        (true, Some(t)) => format!("until {}", local_date_time(&t)),
+                    }),
                 ],
                 under: None,
             })
@@ -651,7 +658,10 @@ impl Output {
         let cols = [
             Column::left("GROUP"),
             Column::right("WAITING"),
+            Column::right("IN FLIGHT"),
             Column::right("WEIGHT"),
+            Column::left("LIMIT"),
+            Column::left("PAUSED"),
         ];
         self.table(&cols, &rows)
     }
@@ -1208,6 +1218,22 @@ pub fn webhook_json(
         });
     }
     v
+}
+
+/// A group's limit in a table cell: `2 in flight, 5/1s`, or `-`.
+fn group_limit_short(g: &crate::queue::GroupInfo) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = g.max_in_flight {
+        parts.push(format!("{m} in flight"));
+    }
+    if let (Some(n), Some(per)) = (g.rate, g.per_ms) {
+        let per = humantime::format_duration(std::time::Duration::from_millis(per));
+        parts.push(format!("{n}/{per}"));
+    }
+    if parts.is_empty() {
+        return "-".into();
+    }
+    parts.join(", ")
 }
 
 #[cfg(test)]

@@ -131,6 +131,8 @@ pub(super) fn limits_of(shards: &[ShardControls]) -> Vec<Limit> {
                 burst: d.burst,
                 max_in_flight: d.max_in_flight,
                 in_flight: d.max_in_flight.map(|_| busy),
+                group: None,
+                each_group: false,
             }
         })
         .collect();

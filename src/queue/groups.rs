@@ -2,11 +2,16 @@
 //! shard's `gstate` hash (lua/groups.lua says its fields). A group's key is stored as its task's
 //! body holds it: JSON-escaped, without the quotes.
 
+use super::script::{int, GROUP_CTL, WAKE_CAP};
+use super::types::{Limit, LimitChange};
 use super::Queue;
+use crate::error::UsageError;
+use crate::task::ms_to_time;
 use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// A group with waiting tasks (`rpq groups`).
+/// A group with waiting tasks, or paused or at its limit (`rpq groups`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupInfo {
     /// None: the default group (tasks pushed without one).
@@ -15,7 +20,25 @@ pub struct GroupInfo {
     /// Entries in its line: its waiting tasks (one cancelled or expired since is counted until
     /// a claim meets it).
     pub waiting: u64,
+    /// Its tasks in flight, as counted while the queue has limits or pauses of groups (0 else).
+    pub in_flight: u64,
     pub weight: u32,
+    /// The limit that applies to it: its own, else the default of every group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_in_flight: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<u64>,
+    /// `rpq pause --group`: paused now, until when (None: until resumed).
+    pub group_paused: bool,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "super::types::opt_time"
+    )]
+    pub group_paused_until: Option<DateTime<Utc>>,
 }
 
 /// A group's key as the scripts name it (its JSON string without the quotes).
@@ -63,43 +86,83 @@ impl Queue {
 }
 
 impl Queue {
-    /// The groups with waiting tasks on every shard, the largest first (then by key): one read
-    /// of the groups with work, then one pipelined round trip of their counts and weights.
+    /// The groups with waiting tasks, and those paused or at a limit, on every shard, the
+    /// largest first (then by key): one read of the groups in the turns and of the parked ones,
+    /// then one pipelined round trip of their counts and settings.
     pub fn groups(&mut self) -> Result<Vec<GroupInfo>> {
         let mut out = Vec::new();
+        let now = self.server_ms()?;
         for shard in 0..self.shards.len() {
-            let [gpending, groups, gstate] = self.shards[shard].group_keys();
-            let names: Vec<String> = redis::cmd("ZRANGE")
-                .arg(&groups)
-                .arg(0)
-                .arg(-1)
-                .query(&mut self.conn)
-                .map_err(|e| self.explain(shard, e, "ZRANGE"))
-                .with_context(|| format!("reading the groups of queue '{}'", self.name))?;
+            let [gpending, groups, gstate, gparked, _] = self.shards[shard].group_keys();
+            let (controls, held) = (
+                self.shards[shard].controls().to_string(),
+                self.shards[shard].held().to_string(),
+            );
+            let mut names: Vec<String> = Vec::new();
+            for key in [&groups, &gparked] {
+                let some: Vec<String> = redis::cmd("ZRANGE")
+                    .arg(key)
+                    .arg(0)
+                    .arg(-1)
+                    .query(&mut self.conn)
+                    .map_err(|e| self.explain(shard, e, "ZRANGE"))
+                    .with_context(|| format!("reading the groups of queue '{}'", self.name))?;
+                names.extend(some);
+            }
+            names.sort();
+            names.dedup();
             if names.is_empty() {
                 continue;
             }
             let mut cmds = Vec::new();
+            let mut each = redis::cmd("HGET");
+            each.arg(&controls).arg("glimit");
+            cmds.push(each);
             for n in &names {
                 let mut c = redis::cmd("ZLEXCOUNT");
                 c.arg(&gpending)
                     .arg(format!("[{n}\t"))
                     .arg(format!("({n}\n"));
                 cmds.push(c);
-                let mut w = redis::cmd("HGET");
-                w.arg(&gstate).arg(format!("w:{n}"));
-                cmds.push(w);
+                let mut h = redis::cmd("HMGET");
+                h.arg(&gstate)
+                    .arg(format!("w:{n}"))
+                    .arg(format!("l:{n}"))
+                    .arg(format!("z:{n}"));
+                cmds.push(h);
+                let mut f = redis::cmd("HGET");
+                f.arg(&held).arg(format!("\t{n}"));
+                cmds.push(f);
             }
             let replies = self.query_many("ZLEXCOUNT", cmds)?;
-            for (n, pair) in names.iter().zip(replies.chunks(2)) {
-                let waiting: u64 = redis::from_redis_value(pair[0].clone()).unwrap_or(0);
-                let weight: Option<u32> = redis::from_redis_value(pair[1].clone()).unwrap_or(None);
+            let each: Option<String> = redis::from_redis_value(replies[0].clone()).unwrap_or(None);
+            for (n, r) in names.iter().zip(replies[1..].chunks(3)) {
+                let waiting: u64 = redis::from_redis_value(r[0].clone()).unwrap_or(0);
+                let [weight, own, paused]: [Option<String>; 3] =
+                    redis::from_redis_value::<Vec<Option<String>>>(r[1].clone())
+                        .ok()
+                        .and_then(|v| v.try_into().ok())
+                        .unwrap_or_default();
+                let flying: Option<String> = redis::from_redis_value(r[2].clone()).unwrap_or(None);
+                let limit = own.as_deref().or(each.as_deref()).map(parse_limit);
+                let until = paused
+                    .and_then(|z| z.parse::<i64>().ok())
+                    .filter(|&z| z > now);
                 out.push(GroupInfo {
-                    group: (!n.is_empty()).then(|| {
-                        serde_json::from_str(&format!("\"{n}\"")).unwrap_or_else(|_| n.clone())
-                    }),
+                    group: (!n.is_empty()).then(|| group_text(n)),
                     waiting,
-                    weight: weight.unwrap_or(1),
+                    in_flight: flying
+                        .map(|f| f.trim_end_matches('p').parse().unwrap_or(0))
+                        .unwrap_or(0),
+                    weight: weight.and_then(|w| w.parse().ok()).unwrap_or(1),
+                    max_in_flight: limit.as_ref().and_then(|l| l.max_in_flight),
+                    rate: limit.as_ref().and_then(|l| l.rate),
+                    per_ms: limit.as_ref().and_then(|l| l.per_ms),
+                    burst: limit.as_ref().and_then(|l| l.burst),
+                    group_paused: until.is_some(),
+                    group_paused_until: until
+                        .filter(|&z| z < super::script::NEVER_MS)
+                        .map(ms_to_time),
                 });
             }
         }
@@ -109,5 +172,217 @@ impl Queue {
                 .then_with(|| a.group.cmp(&b.group))
         });
         Ok(out)
+    }
+}
+
+/// A limit as groups.lua stores it: "T|b|m|n|per|B" (ms a token, bucket, cap; then the rate as
+/// asked: n per ms, burst).
+fn parse_limit(v: &str) -> Limit {
+    let f: Vec<Option<u64>> = v.split('|').map(|x| x.parse().ok()).collect();
+    let at = |i: usize| f.get(i).copied().flatten();
+    Limit {
+        kind: None,
+        group: None,
+        each_group: false,
+        rate: at(3),
+        per_ms: at(4),
+        burst: at(5),
+        max_in_flight: at(2),
+        in_flight: None,
+    }
+}
+
+/// A group's key as stored, back to its text.
+fn group_text(stored: &str) -> String {
+    serde_json::from_str(&format!("\"{stored}\"")).unwrap_or_else(|_| stored.to_string())
+}
+
+impl Queue {
+    /// Groups live on one shard (a grouped push refuses more): their limits and pauses too.
+    fn one_shard_for_groups(&self, what: &str) -> Result<()> {
+        if self.shards.len() > 1 {
+            return Err(UsageError(format!(
+                "queue '{}' has {} shards, and {what} works on a queue of one shard for now",
+                self.name,
+                self.shards.len()
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    fn group_ctl(&mut self, args: &[String], what: &str) -> Result<redis::Value> {
+        let reply = self.invoke(0, &GROUP_CTL, args, what)?;
+        // Shard 0's own consumers were woken by the script; those of a queue-wide wait too.
+        Ok(reply)
+    }
+
+    /// Sets the limit of `group` (None: the default of every group without one of its own),
+    /// keeping what `change` leaves out. Returns the limit after it.
+    pub fn set_group_limit(&mut self, group: Option<&str>, change: &LimitChange) -> Result<Limit> {
+        self.one_shard_for_groups("a limit of groups")?;
+        self.pin()?;
+        let (kind, key) = match group {
+            Some(g) => ("group", stored_key(g)),
+            None => ("each", String::new()),
+        };
+        let rate = match change.rate {
+            Some(r) => {
+                let burst = change.burst.unwrap_or(r.n).max(1);
+                let per_ms = r.per.as_millis().max(1) as u64;
+                vec![
+                    format!("{}", per_ms as f64 / r.n as f64),
+                    burst.to_string(),
+                    r.n.to_string(),
+                    per_ms.to_string(),
+                    burst.to_string(),
+                ]
+            }
+            None => vec![String::new(); 5],
+        };
+        let cap = change
+            .max_in_flight
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        let args = vec![
+            "limit".to_string(),
+            kind.to_string(),
+            key,
+            rate[0].clone(),
+            rate[1].clone(),
+            cap,
+            rate[2].clone(),
+            rate[3].clone(),
+            rate[4].clone(),
+        ];
+        self.group_ctl(&args, "setting a limit of groups")?;
+        self.wake_others(0, WAKE_CAP)?;
+        let all = self.group_limits()?;
+        all.into_iter()
+            .find(|l| l.group.as_deref() == group && (group.is_some() || l.each_group))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the limit of groups of queue '{}' was set but is not there now (removed \
+                     meanwhile?)",
+                    self.name
+                )
+            })
+    }
+
+    /// Removes the limit of `group` (None: the default of every group). False when there was
+    /// none.
+    pub fn remove_group_limit(&mut self, group: Option<&str>) -> Result<bool> {
+        self.one_shard_for_groups("a limit of groups")?;
+        let (kind, key) = match group {
+            Some(g) => ("group", stored_key(g)),
+            None => ("each", String::new()),
+        };
+        let args = vec!["unlimit".to_string(), kind.to_string(), key];
+        let r = self.group_ctl(&args, "removing a limit of groups")?;
+        self.wake_others(0, WAKE_CAP)?;
+        Ok(int(Some(&r))? == 1)
+    }
+
+    /// The limits of groups: the default of every group first, then each group's own by key,
+    /// with the tasks of each group in flight now (counted while groups have limits).
+    pub fn group_limits(&mut self) -> Result<Vec<Limit>> {
+        let mut out = Vec::new();
+        for shard in 0..self.shards.len() {
+            let keys = &self.shards[shard];
+            let (controls, held) = (keys.controls().to_string(), keys.held().to_string());
+            let gstate = keys.group_keys()[2].clone();
+            let each: Option<String> = redis::cmd("HGET")
+                .arg(&controls)
+                .arg("glimit")
+                .query(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "HGET"))
+                .with_context(|| {
+                    format!("reading the limits of groups of queue '{}'", self.name)
+                })?;
+            if let Some(v) = each {
+                out.push(Limit {
+                    each_group: true,
+                    ..parse_limit(&v)
+                });
+            }
+            let mut own: Vec<(String, Limit)> = Vec::new();
+            let mut cursor = 0u64;
+            loop {
+                let (next, fields): (u64, Vec<String>) = redis::cmd("HSCAN")
+                    .arg(&gstate)
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg("l:*")
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query(&mut self.conn)
+                    .map_err(|e| self.explain(shard, e, "HSCAN"))
+                    .with_context(|| {
+                        format!("reading the limits of groups of queue '{}'", self.name)
+                    })?;
+                for pair in fields.chunks(2) {
+                    if let (Some(k), Some(v)) = (pair[0].strip_prefix("l:"), pair.get(1)) {
+                        own.push((k.to_string(), parse_limit(v)));
+                    }
+                }
+                cursor = next;
+                if cursor == 0 {
+                    break;
+                }
+            }
+            own.sort_by(|a, b| a.0.cmp(&b.0));
+            own.dedup_by(|a, b| a.0 == b.0);
+            for chunk in own.chunks(1000) {
+                let mut c = redis::cmd("HMGET");
+                c.arg(&held);
+                for (k, _) in chunk {
+                    c.arg(format!("\t{k}"));
+                }
+                let counts: Vec<Option<String>> = c
+                    .query(&mut self.conn)
+                    .map_err(|e| self.explain(shard, e, "HMGET"))?;
+                for ((k, l), n) in chunk.iter().zip(counts) {
+                    let busy = n
+                        .as_deref()
+                        .map(|n| n.trim_end_matches('p').parse().unwrap_or(0))
+                        .unwrap_or(0);
+                    out.push(Limit {
+                        group: Some(group_text(k)),
+                        in_flight: l.max_in_flight.map(|_| busy),
+                        ..l.clone()
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Pauses `group` until resumed or, with `for_`, for that long by the server's clock: its
+    /// tasks wait, other groups' go on. Returns when it ends (None: until resumed).
+    pub fn pause_group(
+        &mut self,
+        group: &str,
+        for_: Option<std::time::Duration>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        self.one_shard_for_groups("a pause of a group")?;
+        self.pin()?;
+        let ms = for_.map_or(0, |d| d.as_millis().max(1) as u64);
+        let args = vec![
+            "pause".to_string(),
+            "group".to_string(),
+            stored_key(group),
+            ms.to_string(),
+        ];
+        let until = int(Some(&self.group_ctl(&args, "pausing a group")?))?;
+        Ok((until > 0).then(|| ms_to_time(until)))
+    }
+
+    /// Lets `group`'s tasks go on; false when it was not paused.
+    pub fn resume_group(&mut self, group: &str) -> Result<bool> {
+        self.one_shard_for_groups("a pause of a group")?;
+        let args = vec!["resume".to_string(), "group".to_string(), stored_key(group)];
+        let r = self.group_ctl(&args, "resuming a group")?;
+        self.wake_others(0, WAKE_CAP)?;
+        Ok(int(Some(&r))? == 1)
     }
 }

@@ -280,7 +280,7 @@ pub const LAYOUT_NOTE: &str =
     "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 
 /// The suffixes of `Keys::group_keys`, in the order groups.lua takes them.
-pub const GROUP_SUFFIXES: [&str; 3] = ["gpending", "groups", "gstate"];
+pub const GROUP_SUFFIXES: [&str; 5] = ["gpending", "groups", "gstate", "gparked", "gtat"];
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
@@ -363,11 +363,12 @@ impl Keys {
         key(&self.tag, EVENTS_SUFFIX)
     }
 
-    /// The three keys of groups (issue 23, lua/groups.lua): the index of waiting tasks by group
-    /// (`gpending`), the groups with work by turn (`groups`) and their state (`gstate`). Outside
+    /// The keys of groups (issue 23, lua/groups.lua): the index of waiting tasks by group
+    /// (`gpending`), the groups with work by turn (`groups`), their state (`gstate`), the groups
+    /// at a limit or paused (`gparked`) and their rates' buckets (`gtat`). Outside
     /// `LAYOUT`: only the push and claim of a shard with groups are given them, after the
     /// layout's keys, so a queue without groups never pays for them.
-    pub fn group_keys(&self) -> [String; 3] {
+    pub fn group_keys(&self) -> [String; 5] {
         GROUP_SUFFIXES.map(|s| key(&self.tag, &format!("{LAYOUT_DIR}{s}")))
     }
 

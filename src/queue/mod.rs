@@ -421,6 +421,10 @@ impl Queue {
                 args.push(match t.when.due {
                     Due::Now => String::new(),
                     Due::In(d) => format!("+{}", d.as_millis()),
+                    // push.lua's debounce.lua: '~' the last payload wins, '^' the first.
+                    Due::Debounce { by, keep_first } => {
+                        format!("{}{}", if keep_first { '^' } else { '~' }, by.as_millis())
+                    }
                     Due::At(at) => at.timestamp_millis().to_string(),
                 });
                 args.push(t.when.ttl.map_or(0, |d| d.as_millis().max(1)).to_string());

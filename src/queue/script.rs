@@ -194,11 +194,12 @@ fn names(code: &str) -> Vec<&str> {
     out
 }
 
-pub static PUSH: LazyLock<Lua> = script!("push.lua");
+const DEBOUNCE: &str = include_str!("lua/debounce.lua");
+pub static PUSH: LazyLock<Lua> = script!("push.lua", DEBOUNCE);
 // groups (issue 23): the push and the claims of a shard with groups also carry lua/groups.lua
-// (after controls.lua and flows.lua, when with every key), and are sent its three keys after
+// (after controls.lua and flows.lua, when with every key), and are sent its keys after
 // the layout's.
-pub static PUSH_GROUPED: LazyLock<Lua> = script!("push.lua", GROUPS);
+pub static PUSH_GROUPED: LazyLock<Lua> = script!("push.lua", GROUPS, DEBOUNCE);
 pub static CLAIM_GROUPED: LazyLock<Lua> = script!("claim.lua", GROUPS);
 pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> = script!("claim.lua", CONTROLS, FLOWS, GROUPS);
 /// A shard with groups and flows and no controls: as `CLAIM_FLOWS`, with groups.lua (a claim
@@ -206,6 +207,11 @@ pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> = script!("claim.lua", CONTRO
 pub static CLAIM_FLOWS_GROUPED: LazyLock<Lua> = script!("claim.lua", FLOWS, GROUPS);
 pub static CLAIM_FAST_GROUPED: LazyLock<Lua> = script!("claim_fast.lua", GROUPS);
 pub static RELEASE_GROUPED: LazyLock<Lua> = script!("release.lua", CONTROLS, FLOWS, GROUPS);
+/// Limits and pauses of groups (`rpq limit --group`, `--each-group`, `rpq pause --group`).
+pub static GROUP_CTL: LazyLock<Lua> = script!("group_ctl.lua", CONTROLS, GROUPS);
+/// `dead retry` and `move --now` of a shard with groups: the task goes back into its group's line.
+pub static DEAD_GROUPED: LazyLock<Lua> = script!("dead.lua", GROUPS);
+pub static MOVE_GROUPED: LazyLock<Lua> = script!("move.lua", CONTROLS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
 pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
 /// `rpq flow cancel` (issue 24): a task and what is downstream of it that has not run.
@@ -283,9 +289,12 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 35] = [
+static ALL: [&LazyLock<Lua>; 38] = [
     &PUSH,
     &FLOW_CANCEL,
+    &DEAD_GROUPED,
+    &MOVE_GROUPED,
+    &GROUP_CTL,
     &CLAIM_FLOWS_GROUPED,
     &FLOW_PUSH,
     &CLAIM_FAST_GROUPED,
@@ -592,7 +601,12 @@ impl FailCode {
 
 /// The script with groups.lua that does what `script` does (itself for one), if any.
 fn with_groups(script: &Lua) -> Option<&'static Lua> {
-    let pairs: [(&Lua, &'static Lua); 12] = [
+    let pairs: [(&Lua, &'static Lua); 17] = [
+        (&*DEAD, &*DEAD_GROUPED),
+        (&*DEAD_GROUPED, &*DEAD_GROUPED),
+        (&*MOVE, &*MOVE_GROUPED),
+        (&*MOVE_GROUPED, &*MOVE_GROUPED),
+        (&*GROUP_CTL, &*GROUP_CTL),
         (&*CLAIM_FAST, &*CLAIM_FAST_GROUPED),
         (&*CLAIM_FAST_GROUPED, &*CLAIM_FAST_GROUPED),
         (&*RELEASE, &*RELEASE_GROUPED),

@@ -727,7 +727,7 @@ pub struct FlowInfo {
 }
 
 /// Optional RFC 3339 times (serialized only when present).
-mod opt_time {
+pub(super) mod opt_time {
     use chrono::{DateTime, Utc};
     use serde::Serializer;
 
@@ -835,6 +835,12 @@ pub struct Paused {
 pub struct Limit {
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// groups (issue 23): the limit of this group (its key), for every group (`each_group`),
+    /// else of a type or every task.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub each_group: bool,
     pub rate: Option<u64>,
     pub per_ms: Option<u64>,
     pub burst: Option<u64>,

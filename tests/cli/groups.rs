@@ -383,9 +383,9 @@ fn groups_lists_the_groups_with_work_largest_first() {
     assert_eq!(
         listed,
         vec![
-            json!({"group": "large", "waiting": 5, "weight": 1}),
-            json!({"waiting": 3, "weight": 1}),
-            json!({"group": "small", "waiting": 2, "weight": 4}),
+            json!({"group": "large", "waiting": 5, "in_flight": 0, "weight": 1, "group_paused": false}),
+            json!({"waiting": 3, "in_flight": 0, "weight": 1, "group_paused": false}),
+            json!({"group": "small", "waiting": 2, "in_flight": 0, "weight": 4, "group_paused": false}),
         ]
     );
     let first = json_lines(rpq(&r).args(["--json", "groups", "--limit", "1"]));
@@ -393,7 +393,9 @@ fn groups_lists_the_groups_with_work_largest_first() {
     let text = rpq(&r).arg("groups").assert().success();
     let text = String::from_utf8_lossy(&text.get_output().stdout).to_string();
     assert!(
-        text.starts_with("GROUP   WAITING  WEIGHT\nlarge         5       1\n"),
+        text.starts_with(
+            "GROUP   WAITING  IN FLIGHT  WEIGHT  LIMIT  PAUSED\nlarge         5          0       1  -      -\n"
+        ),
         "{text}"
     );
     assert_eq!(consume(&r, 10).len(), 10);

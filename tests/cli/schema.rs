@@ -368,6 +368,25 @@ fn every_command_and_api_answer_holds_to_the_schema() {
         .assert()
         .success();
     l("group_waiting", &["groups"]);
+    l(
+        "limit",
+        &[
+            "limit",
+            "--group",
+            "a",
+            "--max-in-flight",
+            "2",
+            "--rate",
+            "5/s",
+        ],
+    );
+    l("limit", &["limit", "--each-group", "--max-in-flight", "3"]);
+    l("limit", &["limit"]);
+    l("group_pause", &["pause", "--group", "a", "--for", "1h"]);
+    l("group_waiting", &["groups"]);
+    l("group_pause", &["resume", "--group", "a"]);
+    l("group_limit_removed", &["limit", "--group", "a", "--off"]);
+    l("group_limit_removed", &["limit", "--each-group", "--off"]);
     l("config", &["config"]);
     l("paused", &["pause", "--priority", "low", "--for", "1h"]);
     l(

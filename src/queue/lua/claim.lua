@@ -218,7 +218,17 @@ end
 -- Selection under controls (issue 13): pauses, rate limits and in-flight caps (selector,
 -- controls.lua), only in the claim script of a queue that has some.
 local take_controlled, finish_controlled
-if ctl_flag == 1 then
+-- groups (issue 23): controls that are only limits and pauses of groups go in the groups'
+-- turns (lua/groups.lua); with pauses or limits of priorities, types or the queue, as before.
+local group_limits = false
+if grouped and ctl_flag == 1 then
+  local cv = ctl().controls()
+  group_limits = next(cv.paused) == nil and next(cv.limits) == nil
+  if group_limits then
+    grp().begin(now)
+  end
+end
+if ctl_flag == 1 and not group_limits then
   local expired
   take_controlled, finish_controlled, expired = ctl().selector(now, aging)
   if expired then
@@ -234,7 +244,19 @@ local claim = token .. '|' .. now_s .. '|' .. max_att .. '|'
 local first_claim = claim .. '1|'
 while claimed < want do
   local id, score, body
-  if take_controlled then
+  if group_limits then
+    local more
+    id, score, more = grp().take()
+    if not id and not more then
+      id, score = grp().fallback()
+    end
+    if not id then
+      if more then
+        wake(1)
+      end
+      break
+    end
+  elseif take_controlled then
     id, score, body = take_controlled()
     if not id then
       break
@@ -291,6 +313,14 @@ while claimed < want do
   claimed = claimed + 1
 end
 
+local held_code, held_at = HELD_NONE, 0
+if group_limits then
+  local gone
+  gone, held_code, held_at = grp().close(claimed, want)
+  if gone then
+    ctl_flag, checks_moved = ctl().flag(), true
+  end
+end
 -- What came back beyond what this claim took is for idle consumers, who wait on the wake list.
 if back > claimed then
   wake(back - claimed)
@@ -328,7 +358,7 @@ end
 -- controls (issue 13): the buckets and counts this call changed, what held tasks back, and
 -- whether the queue still has controls, at the end of the reply of the claim that carries them.
 if ctl then
-  local code, at = HELD_NONE, 0
+  local code, at = held_code, held_at
   if finish_controlled then
     code, at = finish_controlled(claimed, want)
   end

@@ -64,6 +64,15 @@ local function done(reply)
   return reply
 end
 
+-- groups (issue 23): limits and pauses of groups go in the groups' turns, which know nothing
+-- of these (group_ctl.lua refuses the other way round).
+if (op == 'pause' or op == 'limit') and (redis.call('HEXISTS', K_CONTROLS, 'glimit') == 1
+  or tonumber(redis.call('HGET', K_CONTROLS, 'groups') or '0') > 0) then
+  return redis.error_reply('ERR rpq: the queue has limits or pauses of groups, and pauses and '
+    .. 'limits of priorities, types or every task do not combine with them yet; remove them '
+    .. 'first (rpq limit --group KEY --off, --each-group --off, rpq resume --group KEY)')
+end
+
 if op == 'pause' or op == 'resume' then
   for p in string.gmatch(ARGV[2], '%d') do
     if op == 'pause' then

@@ -183,6 +183,12 @@ ctl = function()
       return
     end
     redis.call('HDEL', K_HELD, id)
+    -- groups (issue 23, lua/groups.lua): "\tGROUP\t" first for a task of a group under limits.
+    local g, rest = string.match(h, '^\t([^\t]*)\t(.*)$')
+    if g then
+      C.release_group(g)
+      h = rest
+    end
     local limits = C.controls().limits
     for s, g in string.gmatch(h, '(%d+):(%d+)') do
       local l = limits[tonumber(s)]
@@ -196,6 +202,24 @@ ctl = function()
           wake(1)
         end
       end
+    end
+  end
+
+  -- A task of group g left flight: its count goes down, and a group parked at its cap is named
+  -- for the next claim to bring back (lua/groups.lua says the fields).
+  function C.release_group(g)
+    local c = redis.call('HGET', K_HELD, '\t' .. g)
+    local n, parked = string.match(c or '', '^(%d+)(p?)$')
+    n = math.max(0, (tonumber(n) or 1) - 1)
+    if n == 0 then
+      redis.call('HDEL', K_HELD, '\t' .. g)
+    else
+      redis.call('HSET', K_HELD, '\t' .. g, string.format('%d', n))
+    end
+    if parked == 'p' then
+      local freed = redis.call('HGET', K_HELD, '\t\t')
+      redis.call('HSET', K_HELD, '\t\t', freed and (freed .. '\t' .. g) or g)
+      wake(1)
     end
   end
 

@@ -16,6 +16,17 @@ if op == 'list' then
   end
   return out
 end
+-- groups (issue 23): a retried task goes back into its group's line, so a shard with groups is
+-- retried by the script that carries groups.lua; this one refuses before it changes anything.
+if op == 'retry' then
+  local grouped = string.find(select(5, checks_read()), 'g', 1, true) ~= nil
+  if grouped and not grp then
+    return redis.error_reply(ERR_GROUPS .. ' the shard has groups: retry with their keys')
+  end
+  if grp then
+    grp().on = grouped
+  end
+end
 local ids = {}
 for i = 2, #ARGV do
   ids[#ids + 1] = ARGV[i]
@@ -37,7 +48,11 @@ for _, id in ipairs(ids) do
       redis.call('HDEL', K_DEADINFO, id)
       if redis.call('HEXISTS', K_TASKS, id) == 1 then
         -- A retried task starts again at the back of its priority with its attempts reset.
-        redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
+        local score = pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1))
+        redis.call('ZADD', K_PENDING, score, id)
+        if grp then
+          grp().index_id(id, score)
+        end
         -- events (issue 26): in line again, its attempts counted from 1 (no attempt here).
         if ev then
           ev.write('retry', id, nil, nil, nil, 'dead retry')

@@ -11,7 +11,22 @@
 -- groups zset: group -> its head's priority x 10^15 + its virtual start tag: the group a claim
 --   serves next is the first member (start-time fair queueing), O(log n).
 -- gstate hash: "V" = the virtual time (the tag of the group served last); "w:GROUP" = a weight
---   set with `rpq group weight` (1 when missing).
+--   set with `rpq group weight` (1 when missing); "l:GROUP" = the group's own limit,
+--   "T|b|m|n|per|B" as controls.lua's (ms between two tokens, bucket, cap; then as asked:
+--   n per ms, burst), overriding the default for every group (the controls hash's "glimit");
+--   "z:GROUP" = paused until ms (NEVER: until resumed); "s:GROUP" = the start tag of a group
+--   while it is parked.
+-- gparked zset: group -> when a claim looks at it again (ms; a minute for a cap, which the slot
+--   it frees brings back before, NEVER for a pause until resumed): groups out of the turns while at their
+--   limit or paused, so no claim meets them. Their tasks stay in gpending and pending.
+-- gtat zset: group -> its rate's theoretical arrival time (ms, GCRA as controls.lua's); a
+--   member whose time passed is a full bucket and is pruned, so an idle group leaves nothing.
+-- With a group limit or pause the shard has controls (the controls hash holds "glimit" and/or
+-- "groups", the count of "l:" and "z:" fields), so every way out of flight runs controls.lua's
+-- unlease: a task claimed under group limits has "\tGROUP\t" at the head of its held entry,
+-- the held hash's field "\tGROUP" counts the group's tasks in flight ("Np": N, and the group is
+-- parked at its cap), and a slot freed from a parked group appends it to the field "\t\t" (ids
+-- hold no tab, so no task's entry is one of these), for the next claim to bring back.
 -- A group's key is as its task's body holds it (JSON-escaped, without the quotes): the same
 -- key always reads the same, and it holds no control character (check_group), so the tab ends
 -- it and no group's entries fall inside another's range.
@@ -24,9 +39,10 @@ for _, b in ipairs({ 11, 15 }) do
   end
 end
 local K_GPENDING, K_GROUPS, K_GSTATE = KEYS[G_BASE + 1], KEYS[G_BASE + 2], KEYS[G_BASE + 3]
-assert(K_GSTATE, 'rpq: the groups of a shard need their three keys')
+local K_GPARKED, K_GTAT = KEYS[G_BASE + 4], KEYS[G_BASE + 5]
+assert(K_GTAT, 'rpq: the groups of a shard need their five keys')
 -- Keys after them (the worker runtime's result keys) are numbered from here.
-local GROUP_KEYS_END = G_BASE + 3
+local GROUP_KEYS_END = G_BASE + 5
 
 -- The library, built on first use (as controls.lua's: each helper a prelude defines is a
 -- closure made on every call).
@@ -93,6 +109,14 @@ grp = function()
     if cur == nil then
       local s = redis.call('ZSCORE', K_GROUPS, g)
       cur = s and tonumber(s) or false
+      -- A parked group comes back by its own way (a freed slot, its time), at its head.
+      if not cur and redis.call('ZSCORE', K_GPARKED, g) then
+        cur = 'parked'
+      end
+    end
+    if cur == 'parked' then
+      seen[g] = cur
+      return
     end
     if not cur then
       cur = p * PRIO + vnow()
@@ -125,7 +149,13 @@ grp = function()
       seen[g] = nil
       local head = redis.call('ZRANGEBYLEX', K_GPENDING, '[' .. g .. '\t', '(' .. g .. '\n',
         'LIMIT', '0', '2')
-      if #head == 0 then
+      local at, cap
+      if #head > 0 and G.limited then
+        at, cap = G.blocked(g)
+      end
+      if at then
+        G.park(g, sc % PRIO, at, cap)
+      elseif #head == 0 then
         redis.call('ZREM', K_GROUPS, g)
       else
         local member = head[1]
@@ -146,11 +176,15 @@ grp = function()
           redis.call('ZREM', K_GROUPS, g)
         end
         if took then
+          if G.limited then
+            G.count(g, id)
+          end
           return id, score
         end
       end
     end
-    return nil
+    -- More groups at their limit in a row than one call looks at: the next claim goes on.
+    return nil, true
   end
 
   -- A task taken from pending by another selection (aging, controls): its entry goes, and its
@@ -167,9 +201,9 @@ grp = function()
   end
 
   -- Whether no group has work left (then nothing is left in gpending either: every entry's
-  -- group is in groups until its last entry is taken).
+  -- group is in groups or parked until its last entry is taken).
   function G.idle()
-    return redis.call('EXISTS', K_GROUPS) == 0
+    return redis.call('EXISTS', K_GROUPS, K_GPARKED) == 0
   end
 
   -- The end of a call: the virtual time, when it moved.
@@ -183,6 +217,7 @@ grp = function()
   -- meets its first group; O(n) in the tasks waiting then).
   function G.start()
     G.on = true
+    redis.call('PERSIST', K_GTAT)
     local n = redis.call('ZCARD', K_PENDING)
     for k = 0, n - 1, 1000 do
       local page = redis.call('ZRANGE', K_PENDING, k, k + 999, 'WITHSCORES')
@@ -214,6 +249,191 @@ grp = function()
     G.on = false
     redis.call('DEL', K_GPENDING, K_GROUPS)
     redis.call('HDEL', K_GSTATE, 'V')
+    -- Buckets still refilling outlive the flag (a group drained and pushed to again must not
+    -- find its bucket full), until their time: nothing prunes them while the flag is off.
+    local last = redis.call('ZRANGE', K_GTAT, -1, -1, 'WITHSCORES')
+    if #last > 0 then
+      redis.call('PEXPIREAT', K_GTAT, string.format('%d', tonumber(last[2]) + 1))
+    end
+  end
+  -- Limits and pauses of groups (issue 23): only in the claim of a shard whose controls hold
+  -- some and nothing else (claim.lua calls G.begin), with every key, so KEYS[16] and [17]
+  -- are the controls and held hashes (controls.lua).
+  G.limited = false
+  local K_CTL, K_HLD = KEYS[16], KEYS[17]
+  local CAP_RECHECK_MS = 60000
+  local now = 0
+  local each = nil
+  local tidy = false
+
+  -- A limit as stored: {T = ms a token, b = bucket, m = cap}, nil for none.
+  local function parse_limit(v)
+    if not v then
+      return nil
+    end
+    local t, b, m = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|')
+    if not t then
+      return nil
+    end
+    return { T = tonumber(t), b = tonumber(b) or 1, m = tonumber(m) }
+  end
+
+  -- The claim's start: the default limit and whether any group setting is left; then the
+  -- groups a freed slot or their time brings back (at most 64 by time a call: the rest on the
+  -- next).
+  function G.begin(at)
+    G.limited, now = true, at
+    local v = redis.call('HMGET', K_CTL, 'glimit', 'groups')
+    each = parse_limit(v[1]) or false
+    tidy = not v[1] and (tonumber(v[2]) or 0) <= 0
+    redis.call('ZREMRANGEBYSCORE', K_GTAT, '-inf', string.format('%d', now))
+    local freed = redis.call('HGET', K_HLD, '\t\t')
+    if freed then
+      redis.call('HDEL', K_HLD, '\t\t')
+      for g in string.gmatch(freed .. '\t', '([^\t]*)\t') do
+        if redis.call('ZSCORE', K_GPARKED, g) then
+          G.unpark(g)
+        end
+      end
+    end
+    for _, g in ipairs(redis.call('ZRANGEBYSCORE', K_GPARKED, '-inf', string.format('%d', now),
+      'LIMIT', '0', '64')) do
+      G.unpark(g)
+    end
+  end
+
+  -- The limit of group g: its own, else the default for every group.
+  function G.limit_of(g)
+    local own = redis.call('HGET', K_GSTATE, 'l:' .. g)
+    if own then
+      return parse_limit(own)
+    end
+    return each or nil
+  end
+
+  local function in_flight(g)
+    local c = redis.call('HGET', K_HLD, '\t' .. g)
+    return tonumber(c and string.match(c, '^(%d+)') or '0')
+  end
+
+  -- Whether group g may not give a task now: until when (ms, NEVER: until resumed or a slot
+  -- frees) and whether its cap is what holds it; nil when it may.
+  function G.blocked(g)
+    local z = tonumber(redis.call('HGET', K_GSTATE, 'z:' .. g) or '')
+    if z then
+      if z > now then
+        return z, false
+      end
+      -- A pause --for that ran out.
+      redis.call('HDEL', K_GSTATE, 'z:' .. g)
+      G.settings(-1)
+    end
+    local l = G.limit_of(g)
+    if not l then
+      return nil
+    end
+    if l.m and in_flight(g) >= l.m then
+      -- The slot it frees brings it back; the time is for a count lost with the held hash
+      -- (rpq clear), so that nothing parks for good.
+      return now + CAP_RECHECK_MS, true
+    end
+    if l.T then
+      local tat = tonumber(redis.call('ZSCORE', K_GTAT, g) or '0')
+      if math.floor((now - math.max(tat, now)) / l.T + l.b + 1e-9) <= 0 then
+        return math.max(now + 1, math.ceil(tat - (l.b - 1) * l.T)), false
+      end
+    end
+    return nil
+  end
+
+  -- One more task of group g in flight (the claim of `id`), and its rate's token spent.
+  function G.count(g, id)
+    redis.call('HSET', K_HLD, '\t' .. g, string.format('%d', in_flight(g) + 1))
+    redis.call('HSET', K_HLD, id, '\t' .. g .. '\t')
+    local l = G.limit_of(g)
+    if l and l.T then
+      local tat = tonumber(redis.call('ZSCORE', K_GTAT, g) or '0')
+      redis.call('ZADD', K_GTAT, string.format('%.3f', math.max(tat, now) + l.T), g)
+    end
+  end
+
+  -- Group g leaves the turns until `at` (its tag kept); at its cap, its count says so, for the
+  -- ack that frees a slot to bring it back.
+  function G.park(g, tag, at, cap)
+    redis.call('ZREM', K_GROUPS, g)
+    redis.call('ZADD', K_GPARKED, string.format('%d', at), g)
+    redis.call('HSET', K_GSTATE, 's:' .. g, fmt(tag))
+    if cap then
+      redis.call('HSET', K_HLD, '\t' .. g, string.format('%dp', in_flight(g)))
+    end
+  end
+
+  -- Group g rejoins the turns at its head's priority, at its tag or the virtual time if that is
+  -- later (it neither owes for the time it was parked nor jumps ahead for it).
+  function G.unpark(g)
+    redis.call('ZREM', K_GPARKED, g)
+    local tag = tonumber(redis.call('HGET', K_GSTATE, 's:' .. g) or '0') or 0
+    redis.call('HDEL', K_GSTATE, 's:' .. g)
+    local c = redis.call('HGET', K_HLD, '\t' .. g)
+    if c and string.find(c, 'p', 1, true) then
+      redis.call('HSET', K_HLD, '\t' .. g, string.match(c, '^(%d+)'))
+    end
+    local head = redis.call('ZRANGEBYLEX', K_GPENDING, '[' .. g .. '\t', '(' .. g .. '\n',
+      'LIMIT', '0', '1')
+    if #head > 0 then
+      local p = tonumber(string.match(head[1], '\t(%d)%d*\t'))
+      redis.call('ZADD', K_GROUPS, fmt(p * PRIO + math.max(tag, vnow())), g)
+    end
+    seen[g] = nil
+  end
+
+  -- The count of group settings (limits of their own and pauses) in the controls hash moves.
+  function G.settings(by)
+    local n = redis.call('HINCRBY', K_CTL, 'groups', by)
+    tidy = n <= 0 and not each
+  end
+
+  -- The next unindexed task of pending while groups are parked: a parked group's task is in
+  -- pending too, and must not go by this way; up to 16 looked at a call.
+  function G.fallback()
+    if redis.call('EXISTS', K_GPARKED) == 0 then
+      local head = redis.call('ZPOPMIN', K_PENDING)
+      return head[1], head[2]
+    end
+    local page = redis.call('ZRANGE', K_PENDING, 0, 15, 'WITHSCORES')
+    for i = 1, #page, 2 do
+      local id, score = page[i], page[i + 1]
+      local g = G.group_of(redis.call('HGET', K_TASKS, id))
+      if not redis.call('ZSCORE', K_GPENDING, g .. '\t' .. score .. '\t' .. id) then
+        redis.call('ZREM', K_PENDING, id)
+        return id, score
+      end
+    end
+    return nil
+  end
+
+  -- The claim's end under group limits: whether the controls hash lost its last group setting
+  -- with no group task left in flight (its marker goes, and the shard may have no controls
+  -- left); then what held tasks back when none was claimed (HELD_*, until ms or 0).
+  function G.close(claimed, want)
+    local gone = false
+    if tidy and redis.call('EXISTS', K_HLD) == 0 then
+      redis.call('HDEL', K_CTL, 'groups')
+      gone = true
+    end
+    if claimed > 0 or want == 0 then
+      return gone, HELD_NONE, 0
+    end
+    local first = redis.call('ZRANGE', K_GPARKED, 0, 0, 'WITHSCORES')
+    if #first == 0 then
+      return gone, HELD_NONE, 0
+    end
+    -- Only a pause until resumed parks until NEVER (a cap looks again within a minute).
+    local at = tonumber(first[2])
+    if at >= NEVER then
+      return gone, HELD_PAUSED, 0
+    end
+    return gone, HELD_RATE, at
   end
   return G
 end

@@ -12,6 +12,17 @@
 -- (common.lua)
 local p = tonumber(ARGV[1])
 local now = ARGV[2] == '1'
+-- groups (issue 23): a task made due now goes into its group's line, so a shard with groups is
+-- moved by the script that carries groups.lua; this one refuses before it changes anything.
+if now then
+  local grouped = string.find(select(5, checks_read()), 'g', 1, true) ~= nil
+  if grouped and not grp then
+    return redis.error_reply(ERR_GROUPS .. ' the shard has groups: move with their keys')
+  end
+  if grp then
+    grp().on = grouped
+  end
+end
 local out = { 0 }
 local woke = 0
 
@@ -69,6 +80,9 @@ for i = 3, #ARGV do
       end
       redis.call('ZREM', K_DELAYED, id)
       redis.call('ZADD', K_PENDING, score, id)
+      if grp then
+        grp().index_id(id, score)
+      end
       woke = woke + 1
     end
   elseif redis.call('ZSCORE', K_SCHEDULED, id) then
@@ -84,7 +98,11 @@ for i = 3, #ARGV do
       local at = string.format('%d', now_ms())
       redis.call('HSET', K_TASKS, id, (string.gsub(body, '^({"c":%d+,"u":)%d+', '%1' .. at, 1)))
       redis.call('ZREM', K_SCHEDULED, id)
-      redis.call('ZADD', K_PENDING, pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
+      local score = pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1))
+      redis.call('ZADD', K_PENDING, score, id)
+      if grp then
+        grp().index_id(id, score)
+      end
       woke = woke + 1
     end
   elseif redis.call('ZSCORE', K_INFLIGHT, id) then

@@ -16,14 +16,14 @@
 -- by a producer that was running: it stores the queue's settings again), else 0}
 local n, fields = tonumber(ARGV[1]), tonumber(ARGV[2])
 -- groups (issue 23): a shard with groups is pushed to by the script that carries groups.lua,
--- whose three keys come before the result keys; this one refuses before it changes anything.
+-- whose keys come before the result keys; this one refuses before it changes anything.
 local _, recover_at, _, _, flags, moved = checks_read()
 if moved then
   return redis.error_reply(ERR_LAYOUT .. ' ' .. moved)
 end
 local first_key = CORE_KEYS
 if grp then
-  first_key = CORE_KEYS + 3
+  first_key = GROUP_KEYS_END
   grp().start_push(n, fields, flags)
 elseif string.find(flags, 'g', 1, true) then
   return redis.error_reply(ERR_GROUPS .. ' the shard has groups: push with their keys')
@@ -72,6 +72,11 @@ if fields == 5 then
   for i = 1, n do
     local j = 5 * i - 2
     local due = ARGV[j + 3]
+    -- debounce (debounce.lua): '~' or '^' before the ms.
+    local debounce = string.match(due, '^[~^]')
+    if debounce then
+      due = '+' .. string.sub(due, 2)
+    end
     if due == '' then
       due = nil
     elseif string.sub(due, 1, 1) == '+' then
@@ -80,7 +85,17 @@ if fields == 5 then
       due = tonumber(due)
     end
     local flag, at = PUSH_KNOWN, nil
-    if done[i] then
+    local again = nil
+    if debounce and not done[i] then
+      again, at = debounced(ARGV[j], ARGV[j + 2], due, debounce == '^')
+    end
+    if again then
+      -- Pushed again: no new task (not counted), one moved later.
+      out[i + 1] = again
+      if again == PUSH_QUEUED and due < soonest then
+        woke, soonest = true, due
+      end
+    elseif done[i] then
       finished[#finished + 1] = done[i]
     else
       flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
@@ -95,7 +110,7 @@ if fields == 5 then
         ev.write(due and due > now and 'scheduled' or 'pushed', ARGV[j], '{"c":0,' .. ARGV[j + 2])
       end
     end
-    out[i + 1] = done[i] and PUSH_DONE or flag
+    out[i + 1] = out[i + 1] or (done[i] and PUSH_DONE or flag)
     queued = queued + flag -- PUSH_QUEUED is 1, PUSH_KNOWN 0
     if at then
       look_at = math.min(look_at or at, at)

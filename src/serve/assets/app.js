@@ -841,11 +841,11 @@ const GROUP_COLUMNS = [
   { label: "Waiting", cls: "short n", cell: (g) => int(g.waiting) },
   { label: "In flight", cls: "short n", needs: (g) => g.in_flight !== undefined, cell: (g) => int(g.in_flight) },
   { label: "Weight", cls: "short n", cell: (g) => int(g.weight) },
-  { label: "Limits", cls: "type", needs: (g) => ["max_in_flight", "rate", "paused"].some((k) => g[k] !== undefined), cell: (g) => {
+  { label: "Limits", cls: "type", needs: (g) => g.group_paused === true || ["max_in_flight", "rate"].some((k) => g[k] !== undefined), cell: (g) => {
     const parts = [];
     if (g.max_in_flight !== undefined && g.max_in_flight !== null) parts.push(`at most ${int(g.max_in_flight)} in flight`);
     if (g.rate !== undefined && g.rate !== null) parts.push(`${int(g.rate)} per ${period(g.per_ms || 1000)}`);
-    if (g.paused) parts.push(g.paused === true ? "paused" : `paused until ${clock(g.paused)}`);
+    if (g.group_paused) parts.push(g.group_paused_until ? `paused until ${clock(g.group_paused_until)}` : "paused");
     const text = parts.length ? parts.join(", ") : "–";
     return el("span", { text, title: text });
   } },
