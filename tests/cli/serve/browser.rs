@@ -1328,6 +1328,17 @@ fn browser_groups_view_group_filter_and_the_blocked_state() {
         .args(["--queue", "g", "group", "weight", "big", "3"])
         .assert()
         .success();
+    // A group's own limit and a pause of another: the Limits column says each.
+    for args in [
+        &["limit", "--group", "big", "--max-in-flight", "2"][..],
+        &["pause", "--group", hostile][..],
+    ] {
+        rpq(&server)
+            .args(["--queue", "g"])
+            .args(args)
+            .assert()
+            .success();
+    }
     // Blocked: a child waiting for its parent, in a queue of its own.
     for args in [
         &["produce", "--type", "p", "--id", "parent"][..],
@@ -1354,12 +1365,15 @@ fn browser_groups_view_group_filter_and_the_blocked_state() {
     let row = |n: usize| {
         b.js(&format!(
             "const r = document.querySelector('#tasks tbody tr:nth-child({n})');
-             return ['Group', 'Waiting', 'Weight'].map(l => r.querySelector(`td[data-label=${{l}}]`).textContent);"
+             return ['Group', 'Waiting', 'In flight', 'Weight', 'Limits'].map(l => r.querySelector(`td[data-label='${{l}}']`).textContent);"
         ))
     };
-    assert_eq!(row(1), json!(["big", "60", "3"]));
-    assert_eq!(row(2), json!([hostile, "5", "1"]));
-    assert_eq!(row(3), json!(["(none)", "3", "1"]));
+    assert_eq!(
+        row(1),
+        json!(["big", "60", "0", "3", "at most 2 in flight"])
+    );
+    assert_eq!(row(2), json!([hostile, "5", "0", "1", "paused"]));
+    assert_eq!(row(3), json!(["(none)", "3", "0", "1", "–"]));
     assert_eq!(b.text("#tab-groups .count"), "58");
     // The waiting tile shows each priority's count whole, on two lines if it must.
     assert_eq!(

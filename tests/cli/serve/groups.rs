@@ -50,8 +50,9 @@ fn serve_groups_route_pages_the_groups_largest_first_and_lists_filter_by_group()
     assert_eq!(
         all,
         json!({"queue": "g", "limit": 50, "offset": 0, "total": 3, "waiting": 14, "more": false,
-            "groups": [{"group": "big", "waiting": 8, "weight": 3}, {"group": HOSTILE, "waiting": 4, "weight": 1},
-                       {"waiting": 2, "weight": 1}]})
+            "groups": [{"group": "big", "waiting": 8, "in_flight": 0, "weight": 3, "group_paused": false},
+                       {"group": HOSTILE, "waiting": 4, "in_flight": 0, "weight": 1, "group_paused": false},
+                       {"waiting": 2, "in_flight": 0, "weight": 1, "group_paused": false}]})
     );
     assert_eq!(crate::schema::breaches(&all), Vec::<String>::new());
     // As `rpq groups --json` prints them.
@@ -63,7 +64,7 @@ fn serve_groups_route_pages_the_groups_largest_first_and_lists_filter_by_group()
         .json();
     assert_eq!(
         second["groups"],
-        json!([{"group": HOSTILE, "waiting": 4, "weight": 1}])
+        json!([{"group": HOSTILE, "waiting": 4, "in_flight": 0, "weight": 1, "group_paused": false}])
     );
     assert_eq!(second["more"], true);
     let last = s
