@@ -16,6 +16,23 @@ pub struct Lua {
     pub name: &'static str,
     pub src: String,
     pub hash: String,
+    /// Which of the feature includes it carries (`Feature`): how a caller tells the variants
+    /// of one file apart without making the others (`with_groups`).
+    carries: u8,
+}
+
+/// The feature includes a script may carry.
+#[derive(Clone, Copy)]
+enum Feature {
+    Controls = 1,
+    Flows = 2,
+    Groups = 4,
+}
+
+impl Lua {
+    fn carries(&self, f: Feature) -> bool {
+        self.carries & f as u8 != 0
+    }
 }
 
 impl Lua {
@@ -23,10 +40,19 @@ impl Lua {
     /// the script calls (`prelude`).
     fn new(name: &'static str, parts: &[&str]) -> Lua {
         let src = prelude(parts);
+        let carries = [
+            (CONTROLS, Feature::Controls),
+            (FLOWS, Feature::Flows),
+            (GROUPS, Feature::Groups),
+        ]
+        .iter()
+        .filter(|(text, _)| parts[1..parts.len() - 1].contains(text))
+        .fold(0, |all, (_, f)| all | *f as u8);
         Lua {
             name: name.trim_end_matches(".lua"),
             hash: Script::new(&src).get_hash().to_string(),
             src,
+            carries,
         }
     }
 }
@@ -39,6 +65,7 @@ impl Lua {
             name,
             hash: Script::new(&src).get_hash().to_string(),
             src,
+            carries: 0,
         }
     }
 }
@@ -599,31 +626,44 @@ impl FailCode {
     }
 }
 
-/// The script with groups.lua that does what `script` does (itself for one), if any.
+/// The script with groups.lua that does what `script` does (itself for one), if any. Told by
+/// the file and the includes, not by comparing with every script: that would make them all,
+/// about 60 million instructions a process (most of `rpq len`'s), for the one it uses.
 fn with_groups(script: &Lua) -> Option<&'static Lua> {
-    let pairs: [(&Lua, &'static Lua); 17] = [
-        (&*DEAD, &*DEAD_GROUPED),
-        (&*DEAD_GROUPED, &*DEAD_GROUPED),
-        (&*MOVE, &*MOVE_GROUPED),
-        (&*MOVE_GROUPED, &*MOVE_GROUPED),
-        (&*GROUP_CTL, &*GROUP_CTL),
-        (&*CLAIM_FAST, &*CLAIM_FAST_GROUPED),
-        (&*CLAIM_FAST_GROUPED, &*CLAIM_FAST_GROUPED),
-        (&*RELEASE, &*RELEASE_GROUPED),
-        (&*RELEASE_GROUPED, &*RELEASE_GROUPED),
-        (&*PUSH, &*PUSH_GROUPED),
-        (&*CLAIM, &*CLAIM_GROUPED),
-        (&*CLAIM_CONTROLLED, &*CLAIM_CONTROLLED_GROUPED),
-        (&*PUSH_GROUPED, &*PUSH_GROUPED),
-        (&*CLAIM_GROUPED, &*CLAIM_GROUPED),
-        (&*CLAIM_CONTROLLED_GROUPED, &*CLAIM_CONTROLLED_GROUPED),
-        (&*CLAIM_FLOWS, &*CLAIM_FLOWS_GROUPED),
-        (&*CLAIM_FLOWS_GROUPED, &*CLAIM_FLOWS_GROUPED),
-    ];
-    pairs
-        .into_iter()
-        .find(|(s, _)| std::ptr::eq(*s, script))
-        .map(|(_, g)| g)
+    let controls = script.carries(Feature::Controls);
+    Some(match script.name {
+        "dead" => &DEAD_GROUPED,
+        "move" => &MOVE_GROUPED,
+        "group_ctl" => &GROUP_CTL,
+        "claim_fast" => &CLAIM_FAST_GROUPED,
+        "release" => &RELEASE_GROUPED,
+        "push" => &PUSH_GROUPED,
+        "claim" if controls => &CLAIM_CONTROLLED_GROUPED,
+        "claim" if script.carries(Feature::Flows) => &CLAIM_FLOWS_GROUPED,
+        "claim" => &CLAIM_GROUPED,
+        _ => return None,
+    })
+}
+
+/// Whether `script` is one with groups.lua that is sent the keys of groups.
+fn grouped(script: &Lua) -> bool {
+    script.carries(Feature::Groups) && with_groups(script).is_some()
+}
+
+/// Whether `script` is sent the core keys only (`CORE_KEYS`): the push, the fast claim and
+/// claim.lua without controls or flows (with groups or without), and the worker runtime's
+/// reads of results.
+fn sent_core_keys(script: &Lua) -> bool {
+    match script.name {
+        "push" | "claim_fast" | "unkeep" | "results" => true,
+        "claim" => !script.carries(Feature::Controls) && !script.carries(Feature::Flows),
+        _ => false,
+    }
+}
+
+/// The fast claim, with groups or without.
+fn is_fast_claim(script: &Lua) -> bool {
+    script.name == "claim_fast"
 }
 
 fn is_noscript(e: &RedisError) -> bool {
@@ -660,8 +700,8 @@ impl Queue {
         // carries them, with every key, also when the plain one found them and refused.
         // groups (issue 23): likewise the push and the claim of a shard with groups go as the
         // scripts with groups.lua, with its keys.
-        let fast = std::ptr::eq(script, &*CLAIM_FAST);
-        let claim = fast || std::ptr::eq(script, &*CLAIM);
+        let fast = is_fast_claim(script) && !script.carries(Feature::Groups);
+        let claim = fast || (script.name == "claim" && script.carries == 0);
         // flows (issue 24): a claim of a queue with flows goes as a script that carries
         // flows.lua, with every key (claim.lua with flows.lua, or with controls too).
         let mut script: &Lua = if claim {
@@ -681,10 +721,7 @@ impl Queue {
             };
             match code.as_deref() {
                 // Issue 15: claim_fast.lua refused; claim.lua does it all.
-                Some(ERR_FULL)
-                    if std::ptr::eq(script, &*CLAIM_FAST)
-                        || std::ptr::eq(script, &*CLAIM_FAST_GROUPED) =>
-                {
+                Some(ERR_FULL) if is_fast_claim(script) => {
                     script = self.full_claim(&CLAIM);
                 }
                 Some(ERR_CONTROLS) if claim && !self.controlled => {
@@ -759,34 +796,22 @@ impl Queue {
         extra: &[String],
         args: &A,
     ) -> redis::RedisResult<Value> {
-        let core = [
-            &*CLAIM_FAST_GROUPED,
-            &*PUSH,
-            &*PUSH_GROUPED,
-            &*CLAIM,
-            &*CLAIM_GROUPED,
-            &*CLAIM_FAST,
-            &*UNKEEP,
-            &*RESULTS,
-        ]
-        .iter()
-        .any(|s| std::ptr::eq(script, *s));
+        let core = sent_core_keys(script);
         let group_keys;
-        let extra: &[String] = if with_groups(script).is_some_and(|g| std::ptr::eq(g, script)) {
+        let extra: &[String] = if grouped(script) {
             group_keys = [&self.shards[shard].group_keys()[..], extra].concat();
             &group_keys
         } else {
             extra
         };
         let all = self.shards[shard].all();
-        let base =
-            if std::ptr::eq(script, &*CLAIM_FAST) || std::ptr::eq(script, &*CLAIM_FAST_GROUPED) {
-                &all[..FAST_KEYS]
-            } else if core {
-                &all[..CORE_KEYS]
-            } else {
-                all
-            };
+        let base = if is_fast_claim(script) {
+            &all[..FAST_KEYS]
+        } else if core {
+            &all[..CORE_KEYS]
+        } else {
+            all
+        };
         let joined: Vec<String>;
         // events (issue 26): the stream goes last, after the script's own keys (events.lua).
         let stream = (self.events && emits(script)) || always_emits(script);
@@ -913,6 +938,63 @@ pub fn flags(v: Value) -> Result<Vec<bool>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The variant with groups of each script, told by file and includes, is the one the
+    /// table of pairs names; no other script has one; the keys each is sent follow.
+    #[test]
+    fn each_script_finds_its_variant_with_groups_by_what_it_carries() {
+        let pairs: [(&Lua, &Lua); 17] = [
+            (&DEAD, &DEAD_GROUPED),
+            (&DEAD_GROUPED, &DEAD_GROUPED),
+            (&MOVE, &MOVE_GROUPED),
+            (&MOVE_GROUPED, &MOVE_GROUPED),
+            (&GROUP_CTL, &GROUP_CTL),
+            (&CLAIM_FAST, &CLAIM_FAST_GROUPED),
+            (&CLAIM_FAST_GROUPED, &CLAIM_FAST_GROUPED),
+            (&RELEASE, &RELEASE_GROUPED),
+            (&RELEASE_GROUPED, &RELEASE_GROUPED),
+            (&PUSH, &PUSH_GROUPED),
+            (&PUSH_GROUPED, &PUSH_GROUPED),
+            (&CLAIM, &CLAIM_GROUPED),
+            (&CLAIM_GROUPED, &CLAIM_GROUPED),
+            (&CLAIM_CONTROLLED, &CLAIM_CONTROLLED_GROUPED),
+            (&CLAIM_CONTROLLED_GROUPED, &CLAIM_CONTROLLED_GROUPED),
+            (&CLAIM_FLOWS, &CLAIM_FLOWS_GROUPED),
+            (&CLAIM_FLOWS_GROUPED, &CLAIM_FLOWS_GROUPED),
+        ];
+        let core: [&Lua; 8] = [
+            &CLAIM_FAST_GROUPED,
+            &PUSH,
+            &PUSH_GROUPED,
+            &CLAIM,
+            &CLAIM_GROUPED,
+            &CLAIM_FAST,
+            &UNKEEP,
+            &RESULTS,
+        ];
+        for s in ALL.iter().map(|s| &***s) {
+            let paired = pairs.iter().find(|(a, _)| std::ptr::eq(*a, s));
+            let found = with_groups(s);
+            assert_eq!(
+                found.map(|g| g as *const Lua),
+                paired.map(|(_, g)| *g as *const Lua),
+                "{}",
+                s.name
+            );
+            assert_eq!(
+                grouped(s),
+                paired.is_some_and(|(a, g)| std::ptr::eq(*a, *g)),
+                "{}",
+                s.name
+            );
+            let is_core = core.iter().any(|c| std::ptr::eq(*c, s));
+            assert_eq!(sent_core_keys(s), is_core, "{}", s.name);
+            assert_eq!(
+                is_fast_claim(s),
+                std::ptr::eq(s, &*CLAIM_FAST) || std::ptr::eq(s, &*CLAIM_FAST_GROUPED)
+            );
+        }
+    }
 
     /// common.lua names every value it shares with Rust in `local NAME = value` lines; they
     /// must be the Rust ones, and a code common.lua names must be one Rust knows.
