@@ -91,7 +91,9 @@ impl Queue {
     /// then one pipelined round trip of their counts and settings.
     pub fn groups(&mut self) -> Result<Vec<GroupInfo>> {
         let mut out = Vec::new();
-        let now = self.server_ms()?;
+        // The clock (for pauses that ended) only once some shard has groups: a scrape of a
+        // queue without them reads nothing more.
+        let mut clock = None;
         for shard in 0..self.shards.len() {
             let [gpending, groups, gstate, gparked, _] = self.shards[shard].group_keys();
             let (controls, held) = (
@@ -114,6 +116,10 @@ impl Queue {
             if names.is_empty() {
                 continue;
             }
+            let now = match clock {
+                Some(ms) => ms,
+                None => *clock.insert(self.server_ms()?),
+            };
             let mut cmds = Vec::new();
             let mut each = redis::cmd("HGET");
             each.arg(&controls).arg("glimit");

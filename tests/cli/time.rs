@@ -390,6 +390,16 @@ fn an_unclaimed_task_expires_to_the_dead_set_and_a_claimed_one_does_not() {
         soon.get("due_at").is_none() && soon["expires_at"].is_string(),
         "{soon}"
     );
+    // Long enough that a loaded machine starts the consumer below before it passes.
+    let kept = push(&["--id", "kept", "--ttl", "3s"]);
+    assert!(time(&kept["expires_at"]) > time(&kept["created_at"]));
+    // "kept" is claimed (and acked) long before its deadline: it never expires, and neither
+    // does a new task of the same id pushed without a ttl.
+    let got = json_lines(rpq(&r).args(["--json", "consume", "--count", "1"]));
+    assert_eq!(got[0]["id"], "kept");
+    push(&["--id", "kept"]);
+    // Pushed after that claim: due before it could be claimed, "later" (high) would have been
+    // taken instead of "kept" by a consumer slow to start.
     let later = push(&[
         "--id",
         "later",
@@ -400,20 +410,13 @@ fn an_unclaimed_task_expires_to_the_dead_set_and_a_claimed_one_does_not() {
         "--priority",
         "high",
     ]);
-    // Long enough that a loaded machine starts the consumer below before it passes (at 1 s,
-    // a load of 10 let it expire first, and the consumer waited for a task that never came).
-    let kept = push(&["--id", "kept", "--ttl", "3s"]);
     assert_eq!(
         time(&later["expires_at"]) - time(&later["due_at"]),
         chrono::Duration::milliseconds(200)
     );
-    assert!(time(&kept["expires_at"]) > time(&kept["created_at"]));
-    // "kept" is claimed (and acked) long before its deadline: it never expires, and neither
-    // does a new task of the same id pushed without a ttl.
-    let got = json_lines(rpq(&r).args(["--json", "consume", "--count", "1"]));
-    assert_eq!(got[0]["id"], "kept");
-    push(&["--id", "kept"]);
-    let deadline = time(&kept["expires_at"]).timestamp_millis();
+    let deadline = time(&kept["expires_at"])
+        .max(time(&later["expires_at"]))
+        .timestamp_millis();
     crate::support::wait_until(Duration::from_secs(10), "the deadlines to pass", || {
         server_ms(&mut c) > deadline
     });
