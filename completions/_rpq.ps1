@@ -433,6 +433,8 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Limit the bench''s tasks to N/DUR while consuming (the claim cost with a rate limit)')
             [CompletionResult]::new('--max-in-flight', '--max-in-flight', [CompletionResultType]::ParameterName, 'Cap the bench''s tasks in flight while consuming (the claim cost with a cap)')
+            [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Spread the tasks over N groups in turn, claimed fairly (the claim cost of groups)')
+            [CompletionResult]::new('--group-cap', '--group-cap', [CompletionResultType]::ParameterName, 'Cap every group''s tasks in flight at N while consuming, as `limit --each-group`')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')

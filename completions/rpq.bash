@@ -584,7 +584,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__bench)
-            opts="-j -q -v -h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --scheduled-tasks --scheduled-backlog --due-in --aging --events --exec --pipe --concurrency --rate --max-in-flight --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-j -q -v -h -V --tasks --producers --consumers --payload-bytes --batch --prefetch --latency-tasks --spawn --step --scheduled-tasks --scheduled-backlog --due-in --aging --events --exec --pipe --concurrency --rate --max-in-flight --groups --group-cap --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,6 +655,14 @@ _rpq() {
                     return 0
                     ;;
                 --max-in-flight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group-cap)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -413,6 +413,8 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --concurrency 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)'
             cand --rate 'Limit the bench''s tasks to N/DUR while consuming (the claim cost with a rate limit)'
             cand --max-in-flight 'Cap the bench''s tasks in flight while consuming (the claim cost with a cap)'
+            cand --groups 'Spread the tasks over N groups in turn, claimed fairly (the claim cost of groups)'
+            cand --group-cap 'Cap every group''s tasks in flight at N while consuming, as `limit --each-group`'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'

@@ -355,6 +355,8 @@ complete -c rpq -n "__fish_rpq_using_subcommand bench" -l pipe -d 'Consume throu
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -s j -l concurrency -d 'Handlers at once per consumer, as `consume -j` (with --exec or --pipe)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l rate -d 'Limit the bench\'s tasks to N/DUR while consuming (the claim cost with a rate limit)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l max-in-flight -d 'Cap the bench\'s tasks in flight while consuming (the claim cost with a cap)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l groups -d 'Spread the tasks over N groups in turn, claimed fairly (the claim cost of groups)' -r
+complete -c rpq -n "__fish_rpq_using_subcommand bench" -l group-cap -d 'Cap every group\'s tasks in flight at N while consuming, as `limit --each-group`' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand bench" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F

@@ -141,6 +141,15 @@ fn bench(
     if limited {
         control.set_limit(Some(TASK_TYPE), &a.limit)?;
     }
+    // groups (issue 23): every group's cap, as `rpq limit --each-group --max-in-flight N`.
+    if let Some(cap) = a.setup.group_cap {
+        let each = crate::queue::LimitChange {
+            rate: None,
+            burst: None,
+            max_in_flight: Some(cap),
+        };
+        control.set_group_limit(None, &each)?;
+    }
 
     if a.step {
         out.wait_for_enter(&format!(
@@ -242,7 +251,11 @@ fn produce_phase(
                         // TRACEPARENT=... rpq bench: every task traced (issue 26: what
                         // exporting spans costs a consumer).
                         trace: cfg.trace.clone(),
-                        group: None,
+                        // Groups in turn over the producers' tasks (issue 23).
+                        group: a.setup.group_count.map(|n| {
+                            let k = (share - left + j) * a.setup.producers + i;
+                            format!("g{}", k % n)
+                        }),
                     });
                 }
                 let (_, flags) = q.push(&batch)?;

@@ -807,6 +807,17 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub max_in_flight: Option<u64>,
+
+    // Groups (issue 23).
+    /// Spread the tasks over N groups in turn, claimed fairly (the claim cost of groups)
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub groups: Option<u64>,
+
+    /// Cap every group's tasks in flight at N while consuming, as `limit --each-group`
+    #[arg(long, value_name = "N", requires = "groups",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub group_cap: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,8 @@ pub fn run(cfg: &Config, out: &Output, a: &BenchArgs) -> Result<ExitCode> {
                 .map(|r| format!("{}/{}", r.n, humantime::format_duration(r.per))),
             max_in_flight: a.max_in_flight,
             events: a.events,
+            group_count: a.groups,
+            group_cap: a.group_cap,
         },
         latency_tasks: a.latency_tasks,
         scheduled_tasks: a.scheduled_tasks,

@@ -33,6 +33,10 @@ pub struct Setup {
     pub max_in_flight: Option<u64>,
     /// Lifecycle events on for the run (`--events`, issue 26): the cost of writing them.
     pub events: bool,
+    // Groups (issue 23): the tasks spread over this many groups in turn (`--groups`), null
+    // when none; every group's in-flight cap while consuming (`--group-cap`).
+    pub group_count: Option<u64>,
+    pub group_cap: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +162,15 @@ fn table(r: &Report) -> String {
     }
     if r.setup.events {
         s += "  (lifecycle events on)\n";
+    }
+    if let Some(n) = r.setup.group_count {
+        s += &format!(
+            "  (its tasks spread over {} in turn)\n",
+            super::count(n, "group", "groups")
+        );
+    }
+    if let Some(m) = r.setup.group_cap {
+        s += &format!("  (every group capped at {m} in flight while consuming)\n");
     }
     if let Some(m) = r.memory_per_task_bytes {
         s += &format!(

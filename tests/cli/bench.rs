@@ -209,3 +209,52 @@ fn a_bench_with_a_handler_consumes_through_the_engine_and_checks_every_task_once
 
 /// A `--pipe` handler in a line of shell: it answers every task ok.
 const PIPE_OK: &str = r#"while read -r t; do id=${t#*\"id\":\"}; printf '{"id":"%s","ok":true}\n' "${id%%\"*}"; done"#;
+
+/// Groups (issue 23): a bench whose tasks are spread over groups, each capped, still hands
+/// out every task once, says so in its report, and leaves no key of a group behind.
+#[test]
+fn a_bench_over_capped_groups_finds_every_task_once_and_leaves_nothing() {
+    let r = redis();
+    let out = rpq(&r)
+        .args([
+            "--json",
+            "bench",
+            "--tasks",
+            "1200",
+            "--producers",
+            "2",
+            "--consumers",
+            "4",
+            "--batch",
+            "50",
+            "--latency-tasks",
+            "0",
+            "--scheduled-tasks",
+            "0",
+            "--groups",
+            "40",
+            "--group-cap",
+            "2",
+        ])
+        .assert()
+        .success()
+        .stderr("");
+    let v = report(&out.get_output().stdout);
+    assert_eq!(
+        (v["lost"].as_u64(), v["duplicated"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        (v["group_count"].as_u64(), v["group_cap"].as_u64()),
+        (Some(40), Some(2))
+    );
+    assert_eq!(v["consumed"], v["pushed"]);
+    let mut c = conn(&r);
+    let keys: Vec<String> = redis::cmd("KEYS").arg("rpq:*").query(&mut c).unwrap();
+    assert!(keys.is_empty(), "left behind: {keys:?}");
+    // A cap needs groups.
+    rpq(&r)
+        .args(["bench", "--tasks", "10", "--group-cap", "2"])
+        .assert()
+        .code(2);
+}
