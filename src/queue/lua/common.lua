@@ -794,3 +794,54 @@ local function kept_over(kept, id, now)
   local at = redis.call('ZSCORE', kept, id)
   return at and tonumber(at) <= now or false
 end
+
+-- Where task `id` is among the `m` state sets the call names (ARGV[2..m+1]: their KEYS
+-- indexes, STATES in types.rs; cancel and flow cancel): the state's number and the set that
+-- holds it (a waiting task of a limited type is in its type's line, controls.lua); nil when in
+-- none.
+local function state_of(id, m)
+  for s = 1, m do
+    local set = KEYS[tonumber(ARGV[s + 1])]
+    if set == K_PENDING then
+      set = ctl().waiting_in(id) or set
+    end
+    if redis.call('ZSCORE', set, id) then
+      return s, set
+    end
+  end
+  return nil
+end
+
+-- Cancels task `id`, found in `set` (state_of): in flight, through its claim (CANCELLED), for
+-- its holder to stop it and remove it; anywhere else, removed with its event, a blocked one
+-- taken out of what it waits for. Returns the holder's name, or false.
+local function cancel_found(id, set)
+  if set == K_INFLIGHT then
+    local c = redis.call('HGET', K_CLAIMS, id)
+    if ev and not (c and is_cancelled(c)) then
+      ev.of_claim('cancelled', id, c)
+    end
+    if not c then
+      -- No claim to cancel through: nobody can be holding it.
+      unlease(id)
+      forget(id)
+      return false
+    end
+    if not is_cancelled(c) then
+      redis.call('HSET', K_CLAIMS, id, CANCELLED .. c)
+    end
+    local _, _, _, _, _, consumer = get_claim(id)
+    return consumer or false
+  end
+  if ev then
+    ev.write('cancelled', id)
+  end
+  -- flows (issue 24): a blocked task waits no more (flows.lua knows the blocked set).
+  local f = flows and flows()
+  if f then
+    f.leaves(id, set)
+  end
+  redis.call('ZREM', set, id)
+  forget(id)
+  return false
+end

@@ -13,26 +13,6 @@
 -- 1..m, the holder's name or false}
 local m = tonumber(ARGV[1])
 local root = ARGV[m + 2]
-local F = flows(nil, true)
-local sets = {}
-for s = 1, m do
-  sets[s] = KEYS[tonumber(ARGV[s + 1])]
-end
-
--- Where `id` is: its state's index, the set that holds it (a limited type's line for a waiting
--- task of one); or nil.
-local function where(id)
-  for s = 1, m do
-    local set = sets[s]
-    if set == K_PENDING then
-      set = ctl().waiting_in(id) or set
-    end
-    if redis.call('ZSCORE', set, id) then
-      return s, set
-    end
-  end
-  return nil
-end
 
 -- The children of `id` as listed in field `field` of kids.
 local function kids_of(field, into)
@@ -52,7 +32,7 @@ local k = 1
 while k <= #work do
   local id = work[k]
   k = k + 1
-  local s, set = where(id)
+  local s, set = state_of(id, m)
   local down = {}
   local ran = kids_of(id .. '\t+', down)
   -- Those that wait for it: each is cancelled below, so none is told of this one's end.
@@ -64,32 +44,7 @@ while k <= #work do
     out[1] = 1
   end
   if s and set ~= K_DEAD then
-    local holder = false
-    if set == K_INFLIGHT then
-      local c = redis.call('HGET', K_CLAIMS, id)
-      if ev and not (c and is_cancelled(c)) then
-        ev.of_claim('cancelled', id, c)
-      end
-      if not c then
-        unlease(id)
-        forget(id)
-      else
-        if not is_cancelled(c) then
-          redis.call('HSET', K_CLAIMS, id, CANCELLED .. c)
-        end
-        local _, _, _, _, _, consumer = get_claim(id)
-        holder = consumer or false
-      end
-    else
-      if ev then
-        ev.write('cancelled', id)
-      end
-      if set == K_BLOCKED then
-        F.forget_waits(id)
-      end
-      redis.call('ZREM', set, id)
-      forget(id)
-    end
+    local holder = cancel_found(id, set)
     out[#out + 1] = id
     out[#out + 1] = s
     out[#out + 1] = holder

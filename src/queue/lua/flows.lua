@@ -105,6 +105,12 @@ flows = function(flags, force)
     redis.call('HDEL', K_WAITS, child, child .. '\t!')
   end
   F.forget_waits = forget_waits
+  -- A task taken out of `set` (cancel_found, common.lua): a blocked one waits no more.
+  F.leaves = function(id, set)
+    if set == K_BLOCKED then
+      forget_waits(id)
+    end
+  end
 
   -- The child's last wait is gone: it joins the waiting line at the place of its push.
   local function release(child)
