@@ -183,15 +183,8 @@ fn a_killed_holder_frees_its_groups_slot_after_its_lease_and_off_lets_the_group_
         "the second consumer to claim",
         || last_seen(&mut c, "default", "second") > 0,
     );
-    let holding = |c: &mut redis::Connection, who: &str| -> bool {
-        let v: Vec<String> = redis::cmd("HVALS")
-            .arg(Keys::new("default", 0).claims())
-            .query(c)
-            .unwrap();
-        v.iter().any(|claim| claim.ends_with(&format!("|{who}")))
-    };
     assert!(
-        !holding(&mut c, "second"),
+        !holds_a_task(&mut c, "default", "second"),
         "a second task of the group in flight"
     );
     let shown = json_lines(rpq(&r).args(["--json", "limit", "--group", "solo"]));
@@ -202,7 +195,7 @@ fn a_killed_holder_frees_its_groups_slot_after_its_lease_and_off_lets_the_group_
     wait_until(
         Duration::from_secs(10),
         "the second consumer to take the slot",
-        || holding(&mut c, "second"),
+        || holds_a_task(&mut c, "default", "second"),
     );
     let took = server_ms(&mut c) - killed_at;
     eprintln!("the group's slot came back {took} ms after the kill (lease 1 s)");
@@ -228,13 +221,13 @@ fn a_killed_holder_frees_its_groups_slot_after_its_lease_and_off_lets_the_group_
         "the third consumer to claim",
         || last_seen(&mut c, "default", "third") > 0,
     );
-    assert!(!holding(&mut c, "third"));
+    assert!(!holds_a_task(&mut c, "default", "third"));
     rpq(&r)
         .args(["limit", "--group", "solo", "--off"])
         .assert()
         .success();
     wait_until(Duration::from_secs(3), "the third to take one", || {
-        holding(&mut c, "third")
+        holds_a_task(&mut c, "default", "third")
     });
     rpq(&r)
         .args(["limit", "--group", "solo", "--off"])

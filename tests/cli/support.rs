@@ -454,6 +454,15 @@ pub fn push_lines(server: &RedisServer, queue: &str, lines: &[String]) {
 
 /// When consumer `name` of `queue` last claimed, acked or extended (the consumers hash); 0
 /// before it ever did.
+/// Whether consumer `who` holds a task of the queue's first shard (its name ends a claim).
+pub fn holds_a_task(c: &mut redis::Connection, queue: &str, who: &str) -> bool {
+    let v: Vec<String> = redis::cmd("HVALS")
+        .arg(Keys::new(queue, 0).claims())
+        .query(c)
+        .unwrap();
+    v.iter().any(|claim| claim.ends_with(&format!("|{who}")))
+}
+
 pub fn last_seen(c: &mut redis::Connection, queue: &str, name: &str) -> i64 {
     let v: Option<String> = redis::cmd("HGET")
         .arg(Keys::new(queue, 0).consumers())
