@@ -2,11 +2,12 @@
 //! shard's `gstate` hash (lua/groups.lua says its fields). A group's key is stored as its task's
 //! body holds it: JSON-escaped, without the quotes.
 
+use super::keys;
 use super::script::{int, GROUP_CTL, WAKE_CAP};
 use super::types::{Limit, LimitChange};
 use super::Queue;
-use crate::error::UsageError;
 use crate::task::ms_to_time;
+use crate::task::NewTask;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -41,6 +42,40 @@ pub struct GroupInfo {
     pub group_paused_until: Option<DateTime<Utc>>,
 }
 
+/// The shard a group lives on, of `n`: `keys::shard_of` of its key (FNV-1a, 64 bits, of its
+/// UTF-8 bytes, mod n), the function that places a task by its id. A group's tasks, its turns,
+/// its limits and its pause are all on that shard, so its order and its limits are exact.
+pub fn group_shard(group: &str, n: usize) -> usize {
+    keys::shard_of(group, n)
+}
+
+/// Puts a grouped task of a queue of `n` shards on its group's shard. A task lives on the shard
+/// of its id (every lookup by id goes there), so a random id is drawn again until it falls on
+/// the group's shard (n draws on average, as `Queue::child_id`); a producer's own id that falls
+/// on another shard cannot move, and the task is refused: the reason.
+pub fn place(t: &mut NewTask, n: usize) -> Result<(), String> {
+    let Some(g) = t.group.as_deref() else {
+        return Ok(());
+    };
+    let home = group_shard(g, n);
+    if keys::shard_of(&t.id, n) == home {
+        return Ok(());
+    }
+    if !t.named {
+        while keys::shard_of(&t.id, n) != home {
+            t.id = crate::task::new_id();
+        }
+        return Ok(());
+    }
+    Err(format!(
+        "id '{}' falls on shard {} of the queue's {n} and group '{g}' lives on shard {home}: on a \
+         sharded queue a grouped task's own id must fall on its group's shard (leave the id out \
+         and rpq picks one that does, or use a queue of one shard)",
+        t.id,
+        keys::shard_of(&t.id, n)
+    ))
+}
+
 /// A group's key as the scripts name it (its JSON string without the quotes).
 pub fn stored_key(group: &str) -> String {
     let s = serde_json::to_string(group).expect("a string serializes");
@@ -48,11 +83,27 @@ pub fn stored_key(group: &str) -> String {
 }
 
 impl Queue {
-    /// Sets the weight of `group` on every shard (1 removes the field: the default).
+    /// The number of shards of this queue.
+    pub fn shard_count(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// `place` for this queue's shards.
+    pub fn place(&self, t: &mut NewTask) -> Result<(), String> {
+        place(t, self.shards.len())
+    }
+
+    /// The shard `group` lives on.
+    fn group_home(&self, group: &str) -> usize {
+        group_shard(group, self.shards.len())
+    }
+
+    /// Sets the weight of `group` on its shard (1 removes the field: the default).
     pub fn set_group_weight(&mut self, group: &str, weight: u32) -> Result<()> {
         self.pin()?;
         let field = format!("w:{}", stored_key(group));
-        for shard in 0..self.shards.len() {
+        {
+            let shard = self.group_home(group);
             let key = self.shards[shard].group_keys()[2].clone();
             let cmd = if weight == 1 {
                 let mut c = redis::cmd("HDEL");
@@ -74,12 +125,13 @@ impl Queue {
 
     /// The weight of `group` (1 unless set).
     pub fn group_weight(&mut self, group: &str) -> Result<u32> {
-        let key = self.shards[0].group_keys()[2].clone();
+        let shard = self.group_home(group);
+        let key = self.shards[shard].group_keys()[2].clone();
         let w: Option<u32> = redis::cmd("HGET")
             .arg(&key)
             .arg(format!("w:{}", stored_key(group)))
             .query(&mut self.conn)
-            .map_err(|e| self.explain(0, e, "HGET"))
+            .map_err(|e| self.explain(shard, e, "HGET"))
             .with_context(|| format!("reading the weight of a group of queue '{}'", self.name))?;
         Ok(w.unwrap_or(1))
     }
@@ -172,6 +224,16 @@ impl Queue {
                 });
             }
         }
+        // A group lives on one shard, but the default group is on each one: its counts summed.
+        out.sort_by(|a, b| a.group.cmp(&b.group));
+        out.dedup_by(|later, first| {
+            if later.group != first.group {
+                return false;
+            }
+            first.waiting += later.waiting;
+            first.in_flight += later.in_flight;
+            true
+        });
         out.sort_by(|a, b| {
             b.waiting
                 .cmp(&a.waiting)
@@ -204,29 +266,26 @@ fn group_text(stored: &str) -> String {
 }
 
 impl Queue {
-    /// Groups live on one shard (a grouped push refuses more): their limits and pauses too.
-    fn one_shard_for_groups(&self, what: &str) -> Result<()> {
-        if self.shards.len() > 1 {
-            return Err(UsageError(format!(
-                "queue '{}' has {} shards, and {what} works on a queue of one shard for now",
-                self.name,
-                self.shards.len()
-            ))
-            .into());
-        }
-        Ok(())
+    /// Runs a control of groups on `shard` and wakes the consumers that wait on another
+    /// shard's list (the script wakes its own shard's).
+    fn group_ctl(&mut self, shard: usize, args: &[String], what: &str) -> Result<redis::Value> {
+        let reply = self.invoke(shard, &GROUP_CTL, args, what)?;
+        self.wake_others(shard, WAKE_CAP)?;
+        Ok(reply)
     }
 
-    fn group_ctl(&mut self, args: &[String], what: &str) -> Result<redis::Value> {
-        let reply = self.invoke(0, &GROUP_CTL, args, what)?;
-        // Shard 0's own consumers were woken by the script; those of a queue-wide wait too.
-        Ok(reply)
+    /// The shards a control of `group` goes to: its own, or every shard for the default of
+    /// every group (None).
+    fn ctl_shards(&self, group: Option<&str>) -> Vec<usize> {
+        match group {
+            Some(g) => vec![self.group_home(g)],
+            None => (0..self.shards.len()).collect(),
+        }
     }
 
     /// Sets the limit of `group` (None: the default of every group without one of its own),
     /// keeping what `change` leaves out. Returns the limit after it.
     pub fn set_group_limit(&mut self, group: Option<&str>, change: &LimitChange) -> Result<Limit> {
-        self.one_shard_for_groups("a limit of groups")?;
         self.pin()?;
         let (kind, key) = match group {
             Some(g) => ("group", stored_key(g)),
@@ -261,8 +320,9 @@ impl Queue {
             rate[3].clone(),
             rate[4].clone(),
         ];
-        self.group_ctl(&args, "setting a limit of groups")?;
-        self.wake_others(0, WAKE_CAP)?;
+        for shard in self.ctl_shards(group) {
+            self.group_ctl(shard, &args, "setting a limit of groups")?;
+        }
         let all = self.group_limits()?;
         all.into_iter()
             .find(|l| l.group.as_deref() == group && (group.is_some() || l.each_group))
@@ -278,15 +338,17 @@ impl Queue {
     /// Removes the limit of `group` (None: the default of every group). False when there was
     /// none.
     pub fn remove_group_limit(&mut self, group: Option<&str>) -> Result<bool> {
-        self.one_shard_for_groups("a limit of groups")?;
         let (kind, key) = match group {
             Some(g) => ("group", stored_key(g)),
             None => ("each", String::new()),
         };
         let args = vec!["unlimit".to_string(), kind.to_string(), key];
-        let r = self.group_ctl(&args, "removing a limit of groups")?;
-        self.wake_others(0, WAKE_CAP)?;
-        Ok(int(Some(&r))? == 1)
+        let mut removed = false;
+        for shard in self.ctl_shards(group) {
+            let r = self.group_ctl(shard, &args, "removing a limit of groups")?;
+            removed |= int(Some(&r))? == 1;
+        }
+        Ok(removed)
     }
 
     /// The limits of groups: the default of every group first, then each group's own by key,
@@ -305,7 +367,8 @@ impl Queue {
                 .with_context(|| {
                     format!("reading the limits of groups of queue '{}'", self.name)
                 })?;
-            if let Some(v) = each {
+            // The default of every group is set on every shard alike: shown once.
+            if let Some(v) = each.filter(|_| !out.iter().any(|l: &Limit| l.each_group)) {
                 out.push(Limit {
                     each_group: true,
                     ..parse_limit(&v)
@@ -370,7 +433,6 @@ impl Queue {
         group: &str,
         for_: Option<std::time::Duration>,
     ) -> Result<Option<DateTime<Utc>>> {
-        self.one_shard_for_groups("a pause of a group")?;
         self.pin()?;
         let ms = for_.map_or(0, |d| d.as_millis().max(1) as u64);
         let args = vec![
@@ -379,16 +441,16 @@ impl Queue {
             stored_key(group),
             ms.to_string(),
         ];
-        let until = int(Some(&self.group_ctl(&args, "pausing a group")?))?;
+        let shard = self.group_home(group);
+        let until = int(Some(&self.group_ctl(shard, &args, "pausing a group")?))?;
         Ok((until > 0).then(|| ms_to_time(until)))
     }
 
     /// Lets `group`'s tasks go on; false when it was not paused.
     pub fn resume_group(&mut self, group: &str) -> Result<bool> {
-        self.one_shard_for_groups("a pause of a group")?;
         let args = vec!["resume".to_string(), "group".to_string(), stored_key(group)];
-        let r = self.group_ctl(&args, "resuming a group")?;
-        self.wake_others(0, WAKE_CAP)?;
+        let shard = self.group_home(group);
+        let r = self.group_ctl(shard, &args, "resuming a group")?;
         Ok(int(Some(&r))? == 1)
     }
 }
