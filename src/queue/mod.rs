@@ -32,7 +32,7 @@ mod flowgraph;
 pub use flowgraph::FlowGraph;
 pub mod events;
 mod groups;
-pub use groups::{group_shard, place, GroupInfo};
+pub use groups::{group_shard, place, GroupBacklog, GroupInfo, GroupsSummary, OtherGroups};
 pub mod history;
 mod inspect;
 pub mod keys;

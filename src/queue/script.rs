@@ -261,6 +261,8 @@ pub static PEEK: LazyLock<Lua> = script!("peek.lua", CONTROLS);
 pub static CLEAR: LazyLock<Lua> = script!("clear.lua", CONTROLS, FLOWS);
 pub static DEAD: LazyLock<Lua> = script!("dead.lua");
 pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
+/// Issue 23: the tasks in flight of each group, counted when listed (`rpq groups`, `stats`).
+pub static GROUP_COUNT: LazyLock<Lua> = script!("group_count.lua");
 pub static AGING: LazyLock<Lua> = script!("aging.lua");
 pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
 pub static FIRE: LazyLock<Lua> = script!("fire.lua");
@@ -316,8 +318,9 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 38] = [
+static ALL: [&LazyLock<Lua>; 39] = [
     &PUSH,
+    &GROUP_COUNT,
     &FLOW_CANCEL,
     &DEAD_GROUPED,
     &MOVE_GROUPED,
