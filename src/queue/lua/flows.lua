@@ -120,6 +120,11 @@ flows = function(flags, force)
       redis.call('ZREM', K_BLOCKED, child)
       redis.call('ZADD', K_PENDING, score, child)
       released = released + 1
+      -- groups (issue 23): into its group's line too, to be claimed in its group's turn (the
+      -- scripts that release carry groups.lua on a shard with groups: claim.lua, ack.lua).
+      if grp and grp().on then
+        grp().index_id(child, score)
+      end
     end
   end
 
