@@ -1,6 +1,8 @@
-//! Tasks that come back into the waiting line by ways other than a push go into their group's
-//! line (issue 23), so they are claimed in their group's turn, not once no group has work: a
-//! child a flow releases, a task a type's limit held in its line (`limit --type T --off`).
+//! Loose ends of groups (issue 23). Tasks that come back into the waiting line by ways other
+//! than a push go into their group's line, so they are claimed in their group's turn, not once
+//! no group has work: a child a flow releases, a task a type's limit held in its line (`limit
+//! --type T --off`). Debounce on `--stdin` lines and in the HTTP push API, which also puts a
+//! grouped task of a sharded queue on its group's shard.
 
 use crate::support::*;
 use rpq::server::RedisServer;
@@ -119,4 +121,149 @@ fn tasks_a_types_limit_held_back_take_their_groups_turns_after_off() {
         .stderr("rpq: queue 'default' has no limit on type 'slow'\n");
     let done = consume(&r, 10);
     assert_eq!(small_among(&done), 4, "small's four in its turns: {done:?}");
+}
+
+/// Debounce on `--stdin` lines (issue 23): `"debounce": DUR` with an `"id"` is `produce --id ID
+/// --debounce DUR`, `"keep_first": true` its `--keep-first`. A hundred lines of one id in one
+/// input are one task, with the last payload, due DUR after the push; bad combinations are bad
+/// lines (exit 65), the good lines queued.
+#[test]
+fn debounced_lines_of_one_id_are_one_run_with_the_last_or_first_payload() {
+    let r = redis();
+    let mut c = conn(&r);
+    let mut input: Vec<String> = (0..100)
+        .map(|i| {
+            json!({"type": "t", "priority": 2, "id": "doc", "debounce": "2s", "payload": i})
+                .to_string()
+        })
+        .collect();
+    for i in 0..3 {
+        input.push(
+            json!({"type": "t", "priority": 2, "id": "first", "debounce": 2, "keep_first": true,
+                "payload": i})
+            .to_string(),
+        );
+    }
+    let before = server_ms(&mut c);
+    rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(input.join("\n"))
+        .assert()
+        .success();
+    let after = server_ms(&mut c);
+    let scheduled = json_lines(rpq(&r).args(["--json", "list", "--state", "scheduled"]));
+    assert_eq!(scheduled.len(), 2, "{scheduled:?}");
+    for t in &scheduled {
+        let due = time(&t["due_at"]).timestamp_millis();
+        assert!(
+            due >= before + 2000 && due <= after + 2000,
+            "{t} due 2 s after the push"
+        );
+        let want = if t["id"] == "doc" { 99 } else { 0 };
+        assert_eq!(t["payload"], want, "{t}");
+    }
+    // Pushed again while it waits: moved again, the new payload.
+    rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(
+            json!({"type": "t", "priority": 2, "id": "doc", "debounce": "3s", "payload": "last"})
+                .to_string(),
+        )
+        .assert()
+        .success();
+    let doc = json_lines(rpq(&r).args(["--json", "show", "doc"])).remove(0);
+    assert_eq!(doc["payload"], "last");
+    assert_eq!(
+        json_lines(rpq(&r).args(["--json", "len"]))[0]["scheduled"],
+        2
+    );
+    let bad = [
+        json!({"type": "t", "priority": 2, "debounce": "1s"}),
+        json!({"type": "t", "priority": 2, "id": "a", "debounce": "1s", "in": "1s"}),
+        json!({"type": "t", "priority": 2, "id": "a", "keep_first": true}),
+        json!({"type": "t", "priority": 2, "id": "a", "debounce": "1s", "keep_first": "yes"}),
+        json!({"type": "t", "priority": 2, "id": "ok", "debounce": "1s"}),
+    ];
+    let text: Vec<String> = bad.iter().map(Value::to_string).collect();
+    rpq(&r)
+        .args(["produce", "--stdin"])
+        .write_stdin(text.join("\n"))
+        .assert()
+        .code(65)
+        .stderr(
+            "line 1: \"debounce\" needs an \"id\": the task a burst of pushes of that id moves\n\
+             line 2: a line has both \"debounce\" and \"in\"; give one\n\
+             line 3: a line has \"keep_first\" without \"debounce\"\n\
+             line 4: \"keep_first\" is the string \"yes\"; it must be true or false\n\
+             rpq: 4 lines of stdin were not valid tasks and skipped; the other 1 was queued\n",
+        );
+    assert_eq!(
+        json_lines(rpq(&r).args(["--json", "len"]))[0]["scheduled"],
+        3
+    );
+}
+
+/// The HTTP push API takes the same fields: three debounced pushes of one id are one task with
+/// the last payload. On a sharded queue a grouped task pushed through it lands on its group's
+/// shard, and an own id off that shard is refused (400, one line).
+#[test]
+fn the_push_api_debounces_and_places_a_grouped_task_on_its_groups_shard() {
+    use crate::serve::Serve;
+    let r = redis();
+    let s = Serve::start(&r, &["--shards", "3"]);
+    for i in 0..3 {
+        s.post(
+            "/api/queues/q/tasks",
+            &json!({"type": "t", "priority": 2, "id": "doc", "debounce": "5s", "payload": i}),
+        )
+        .expect(201);
+    }
+    let doc = json_lines(rpq(&r).args(["--queue", "q", "--json", "show", "doc"])).remove(0);
+    assert_eq!(
+        (doc["payload"].clone(), doc["state"].clone()),
+        (json!(2), json!("scheduled"))
+    );
+    assert_eq!(
+        json_lines(rpq(&r).args(["--queue", "q", "--json", "len"]))[0]["scheduled"],
+        1
+    );
+
+    let home = rpq::queue::group_shard("acme", 3);
+    let mut c = conn(&r);
+    let lines: Vec<String> = (0..10)
+        .map(|i| json!({"type": "t", "priority": 2, "group": "acme", "payload": i}).to_string())
+        .collect();
+    s.send(
+        "POST",
+        "/api/queues/q/tasks",
+        "application/x-ndjson",
+        &lines.join("\n"),
+    )
+    .expect(200);
+    for shard in 0..3 {
+        let want = if shard == home { 10 } else { 0 };
+        assert_eq!(
+            zcard(&mut c, rpq::queue::keys::Keys::new("q", shard).pending()),
+            want,
+            "shard {shard}"
+        );
+    }
+    let off = (0..)
+        .map(|i| format!("order-{i}"))
+        .find(|id| rpq::queue::keys::shard_of(id, 3) != home)
+        .unwrap();
+    let refused = s
+        .post(
+            "/api/queues/q/tasks",
+            &json!({"type": "t", "priority": 2, "group": "acme", "id": off}),
+        )
+        .expect(400)
+        .json();
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("lives on shard"),
+        "{refused}"
+    );
 }

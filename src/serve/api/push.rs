@@ -3,7 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{blocking, rejection_words, Params, QueueName};
 use super::results::{reserve, wait_for, wait_on, waited_answer, WaitParams};
-use crate::error::UsageError;
+use crate::error::DataError;
 use crate::output::records::Produced;
 use crate::producer;
 use crate::serve::app::App;
@@ -111,7 +111,7 @@ async fn push_tasks(
         b.with_push(&name, |q| {
             // Issue 23: a grouped task of a sharded queue goes to its group's shard.
             for t in &mut batch {
-                q.place(t).map_err(UsageError)?;
+                q.place(t).map_err(DataError)?;
             }
             q.push(&batch)
         })
