@@ -239,9 +239,8 @@ pub static GROUP_CTL: LazyLock<Lua> = script!("group_ctl.lua", CONTROLS, GROUPS)
 /// `dead retry` and `move --now` of a shard with groups: the task goes back into its group's line.
 pub static DEAD_GROUPED: LazyLock<Lua> = script!("dead.lua", GROUPS);
 pub static MOVE_GROUPED: LazyLock<Lua> = script!("move.lua", CONTROLS, GROUPS);
-/// An ack of a shard with groups and flows: the children it releases go into their groups'
-/// lines. A drain of a type's line (`limit --type T --off`) likewise.
-pub static ACK_GROUPED: LazyLock<Lua> = script!("ack.lua", CONTROLS, FLOWS, GROUPS);
+/// A drain of a type's line (`limit --type T --off`) of a shard with groups: the tasks go back
+/// into their groups' lines.
 pub static CONTROL_GROUPED: LazyLock<Lua> = script!("control.lua", CONTROLS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
 pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
@@ -322,10 +321,9 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 41] = [
+static ALL: [&LazyLock<Lua>; 40] = [
     &PUSH,
     &GROUP_COUNT,
-    &ACK_GROUPED,
     &CONTROL_GROUPED,
     &FLOW_CANCEL,
     &DEAD_GROUPED,
@@ -643,7 +641,6 @@ fn with_groups(script: &Lua) -> Option<&'static Lua> {
     Some(match script.name {
         "dead" => &DEAD_GROUPED,
         "move" => &MOVE_GROUPED,
-        "ack" => &ACK_GROUPED,
         "control" => &CONTROL_GROUPED,
         "group_ctl" => &GROUP_CTL,
         "claim_fast" => &CLAIM_FAST_GROUPED,
@@ -954,9 +951,7 @@ mod tests {
     /// table of pairs names; no other script has one; the keys each is sent follow.
     #[test]
     fn each_script_finds_its_variant_with_groups_by_what_it_carries() {
-        let pairs: [(&Lua, &Lua); 21] = [
-            (&ACK, &ACK_GROUPED),
-            (&ACK_GROUPED, &ACK_GROUPED),
+        let pairs: [(&Lua, &Lua); 19] = [
             (&CONTROL, &CONTROL_GROUPED),
             (&CONTROL_GROUPED, &CONTROL_GROUPED),
             (&DEAD, &DEAD_GROUPED),

@@ -22,9 +22,18 @@ fn small_among(done: &[Value]) -> usize {
     done.iter().filter(|v| v["group"] == "small").count()
 }
 
-/// Five children of group small wait for a parent; 60 tasks of group big wait. The parent's ack
+/// How the parent ends: its ack rides on the next claim, its ack is a call of its own (the
+/// consumer stops after it), or it fails for good and its children run anyway.
+#[derive(Clone, Copy, PartialEq)]
+enum ParentEnd {
+    AckOnClaim,
+    AckAlone,
+    Dead,
+}
+
+/// Five children of group small wait for a parent; 60 tasks of group big wait. The parent's end
 /// releases the children into small's line: they take small's turns at once.
-fn released_children_take_their_groups_turns(acked_alone: bool) {
+fn released_children_take_their_groups_turns(end: ParentEnd) {
     let r = redis();
     push_lines(&r, "default", &group_lines("big", 60, "t"));
     rpq(&r)
@@ -37,6 +46,7 @@ fn released_children_take_their_groups_turns(acked_alone: bool) {
             "--id",
             "parent",
         ])
+        .args(["--max-attempts", "1"])
         .assert()
         .success();
     for _ in 0..5 {
@@ -44,38 +54,50 @@ fn released_children_take_their_groups_turns(acked_alone: bool) {
             .args([
                 "produce", "--type", "c", "--group", "small", "--after", "parent",
             ])
+            .args(["--on-parent-failure", "run"])
             .assert()
             .success();
     }
-    let first = if acked_alone {
-        // The parent alone: its ack is a call of its own when the consumer stops.
-        consume(&r, 1)
-    } else {
-        // The parent's ack rides on the next claim.
-        let mut d = consume(&r, 11);
-        let rest = d.split_off(1);
-        assert_eq!(small_among(&rest), 5, "{rest:?}");
-        d
+    let done = match end {
+        ParentEnd::AckOnClaim => {
+            let mut d = consume(&r, 11);
+            assert_eq!(d[0]["id"], "parent");
+            d.split_off(1)
+        }
+        ParentEnd::AckAlone => {
+            assert_eq!(consume(&r, 1)[0]["id"], "parent");
+            consume(&r, 10)
+        }
+        ParentEnd::Dead => {
+            let failed =
+                json_lines(rpq(&r).args(["--json", "consume", "--count", "1", "--exec", "exit 3"]));
+            assert_eq!(
+                (failed[0]["id"].as_str(), failed[0]["outcome"].as_str()),
+                (Some("parent"), Some("dead"))
+            );
+            consume(&r, 10)
+        }
     };
-    assert_eq!(first[0]["id"], "parent");
-    if acked_alone {
-        let done = consume(&r, 10);
-        assert_eq!(
-            small_among(&done),
-            5,
-            "the children in small's turns: {done:?}"
-        );
-    }
+    assert_eq!(
+        small_among(&done),
+        5,
+        "the children in small's turns: {done:?}"
+    );
 }
 
 #[test]
 fn children_released_by_an_ack_on_a_claim_take_their_groups_turns() {
-    released_children_take_their_groups_turns(false);
+    released_children_take_their_groups_turns(ParentEnd::AckOnClaim);
 }
 
 #[test]
 fn children_released_by_an_ack_of_its_own_take_their_groups_turns() {
-    released_children_take_their_groups_turns(true);
+    released_children_take_their_groups_turns(ParentEnd::AckAlone);
+}
+
+#[test]
+fn children_released_by_their_parents_death_take_their_groups_turns() {
+    released_children_take_their_groups_turns(ParentEnd::Dead);
 }
 
 /// Group small's tasks of a limited type wait in the type's line while big's go; once the
