@@ -359,6 +359,17 @@ fn a_grouped_sharded_queue_on_a_three_primary_cluster_does_everything_once() {
     let groups = json_lines(&mut q(&["--json", "groups"]));
     assert_eq!(groups.len(), 30, "{groups:?}");
     assert!(groups.iter().all(|g| g["waiting"] == 20), "{groups:?}");
+    let stats = json_lines(&mut q(&["--json", "stats", "--groups", "3"])).remove(0);
+    assert_eq!(stats["groups_with_work"], 30, "{stats}");
+    assert_eq!(
+        stats["top_groups"].as_array().map(Vec::len),
+        Some(3),
+        "{stats}"
+    );
+    assert_eq!(
+        stats["other_groups"],
+        json!({"groups_with_work": 27, "waiting": 540, "in_flight": 0})
+    );
     let consumers: Vec<_> = (0..3)
         .map(|i| {
             c.spawn(&[
