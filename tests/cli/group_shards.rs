@@ -126,6 +126,8 @@ fn on_three_shards_each_group_lives_on_its_shard_and_small_groups_are_done_early
     let mut done: Vec<Value> = each.into_iter().flatten().collect();
     assert_eq!(done.len(), 500);
     done.sort_by_key(|v| time(&v["claimed_at"]));
+    let last_small = done.iter().rposition(|v| group_of(v) != "big").unwrap() + 1;
+    eprintln!("3 shards: the small groups' last task at claim {last_small} of 500");
     let small_done = done[..400].iter().filter(|v| group_of(v) != "big").count();
     assert_eq!(
         small_done, 180,
