@@ -83,6 +83,19 @@ fn released_children_take_their_groups_turns(end: ParentEnd) {
         5,
         "the children in small's turns: {done:?}"
     );
+    // What a release left for the next claim is gone with it.
+    let waits = rpq::queue::keys::Keys::new("default", 0)
+        .all()
+        .iter()
+        .find(|k| k.ends_with(":waits"))
+        .unwrap()
+        .clone();
+    let left: bool = redis::cmd("HEXISTS")
+        .arg(&waits)
+        .arg("\t\tgroups")
+        .query(&mut conn(&r))
+        .unwrap();
+    assert!(!left, "{waits} still lists released children");
 }
 
 #[test]
