@@ -244,6 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
         'rpq;stats' {
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'The history kept in Redis over the last DUR (up to 30d): a point a minute up to 48h, an hour beyond')
+            [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Show the N groups with the most waiting tasks, the others summed (0: none, not read)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]')

@@ -235,6 +235,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
         &'rpq;stats'= {
             cand --watch 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval'
             cand --since 'The history kept in Redis over the last DUR (up to 30d): a point a minute up to 48h, an hour beyond'
+            cand --groups 'Show the N groups with the most waiting tasks, the others summed (0: none, not read)'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'
             cand --tls-ca 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]'

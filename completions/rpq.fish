@@ -220,6 +220,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand clear" -s h -l help -d 'Print he
 complete -c rpq -n "__fish_rpq_using_subcommand clear" -s V -l version -d 'Print version'
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l watch -d 'Refresh every DUR (default 2s): in place on a terminal, else a snapshot per interval' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l since -d 'The history kept in Redis over the last DUR (up to 30d): a point a minute up to 48h, an hour beyond' -r
+complete -c rpq -n "__fish_rpq_using_subcommand stats" -l groups -d 'Show the N groups with the most waiting tasks, the others summed (0: none, not read)' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l url -d 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l queue -d 'Which queue [env: RPQ_QUEUE] [default: default]' -r
 complete -c rpq -n "__fish_rpq_using_subcommand stats" -l tls-ca -d 'CA certificate (PEM) to verify a TLS server with, instead of the system roots [env: RPQ_TLS_CA]' -r -F

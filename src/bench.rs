@@ -258,6 +258,9 @@ fn produce_phase(
                         }),
                     });
                 }
+                for t in &mut batch {
+                    q.place(t).map_err(anyhow::Error::msg)?;
+                }
                 let (_, flags) = q.push(&batch)?;
                 if flags.iter().any(|f| !f) {
                     bail!("a fresh random task id was already queued");

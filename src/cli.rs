@@ -655,6 +655,10 @@ pub struct StatsArgs {
     /// an hour beyond
     #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "watch")]
     pub since: Option<Duration>,
+
+    /// Show the N groups with the most waiting tasks, the others summed (0: none, not read)
+    #[arg(long, value_name = "N", default_value_t = 10, conflicts_with = "since")]
+    pub groups: usize,
 }
 
 #[derive(Debug, Subcommand)]

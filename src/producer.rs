@@ -3,7 +3,7 @@
 //! flags and print only through `Output`.
 
 use crate::config::Config;
-use crate::error::Interrupted;
+use crate::error::{Interrupted, UsageError};
 use crate::lines::{LineReader, Next};
 use crate::output::{note, Output};
 use crate::queue::Waited;
@@ -52,13 +52,17 @@ pub fn generate(
     let more = |pushed: u64| count.is_none_or(|n| pushed < n);
     while !sd.stop_requested() && more(pushed) {
         let left = count.map_or(u64::MAX, |n| n - pushed);
-        let batch: Vec<NewTask> = (0..if interval.is_zero() {
+        let mut batch: Vec<NewTask> = (0..if interval.is_zero() {
             left.min(FAST_BATCH)
         } else {
             1
         })
             .map(|_| make())
             .collect();
+        // Issue 23: a grouped task of a sharded queue goes to its group's shard.
+        for t in &mut batch {
+            q.place(t).map_err(UsageError)?;
+        }
         // The ids are fixed before the first try, so a push retried after a lost reply cannot
         // queue a task twice. Generated tasks are nothing to keep: a stop during an outage
         // ends the run, and the unconfirmed batch (which may or may not have landed) is not
@@ -165,6 +169,7 @@ pub fn import(
         when,
         settings,
         trace: cfg.trace.clone(),
+        shards: q.shard_count(),
     };
     loop {
         if sd.stop_requested() {
@@ -225,6 +230,8 @@ struct Import<'a> {
     settings: Settings,
     /// The producer's trace context (issue 26), for lines without their own.
     trace: Option<TraceContext>,
+    /// The queue's shards, which a line's group picks among (issue 23, `queue::place`).
+    shards: usize,
 }
 
 impl Import<'_> {
@@ -234,6 +241,10 @@ impl Import<'_> {
         match task_line(bytes, self.when, self.settings) {
             None => {}
             Some(Ok(mut t)) => {
+                if let Err(why) = crate::queue::place(&mut t, self.shards) {
+                    self.bad_line(&why);
+                    return;
+                }
                 if t.trace.is_none() {
                     t.trace.clone_from(&self.trace);
                 }

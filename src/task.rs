@@ -626,6 +626,11 @@ struct InputLine {
     after: Option<Value>,
     #[serde(default)]
     on_parent_failure: Option<OnParentFailure>,
+    // Issue 23: debounce, as `produce --id ID --debounce DUR [--keep-first]`.
+    #[serde(default)]
+    debounce: Option<Value>,
+    #[serde(default)]
+    keep_first: Option<bool>,
 }
 
 /// What a JSON value is, for an error: `the number 1`, `the string "a"`, `null`.
@@ -784,6 +789,12 @@ pub fn parse_input_line_full(
                 json_kind(v)
             ));
         }
+        if name == "keep_first" && !v.is_boolean() {
+            return Err(format!(
+                "\"keep_first\" is {}; it must be true or false",
+                json_kind(v)
+            ));
+        }
         if name == "max_attempts"
             && !v
                 .as_u64()
@@ -822,6 +833,30 @@ pub fn parse_input_line_full(
         (Some(_), Some(_)) => return Err("a line has both \"in\" and \"at\"; give one".into()),
         (Some(d), None) => when.due = Due::In(line_duration("in", d)?),
         (None, Some(t)) => when.due = Due::At(parse_time(t)?),
+        (None, None) => {}
+    }
+    // Issue 23: a burst of lines of one id is one run, DUR after the last.
+    match (&input.debounce, input.keep_first) {
+        (Some(_), _) if input.due_in.is_some() || input.at.is_some() => {
+            return Err(format!(
+                "a line has both \"debounce\" and \"{}\"; give one",
+                if input.due_in.is_some() { "in" } else { "at" }
+            ))
+        }
+        (Some(_), _) if !named => {
+            return Err(
+                "\"debounce\" needs an \"id\": the task a burst of pushes of that id \
+                        moves"
+                    .into(),
+            )
+        }
+        (Some(d), keep_first) => {
+            when.due = Due::Debounce {
+                by: line_limit("debounce", d)?,
+                keep_first: keep_first.unwrap_or(false),
+            }
+        }
+        (None, Some(_)) => return Err("a line has \"keep_first\" without \"debounce\"".into()),
         (None, None) => {}
     }
     if let Some(t) = &input.ttl {

@@ -240,6 +240,10 @@ fn push_one(
         None
     };
     let mut q = Queue::open(cfg)?;
+    // Issue 23: a grouped task of a sharded queue goes to its group's shard.
+    for t in &mut tasks {
+        q.place(t).map_err(UsageError)?;
+    }
     let (created, pushed) = q.push_detailed(&tasks)?;
     if let Some((at, &created)) = args.at.zip(created.first()).filter(|(at, c)| at <= *c) {
         // The server's clock decides: a time already past is due at once, and said so.

@@ -30,14 +30,25 @@ pub fn run(cfg: &Config, out: &Output, args: &StatsArgs) -> Result<ExitCode> {
              `rpq migrate --queue {name}`"
         ));
     }
+    let top = args.groups;
+    // Issue 23: the groups' backlog, unless asked for none.
+    let read = move |q: &mut Queue| -> Result<crate::queue::Stats> {
+        let s = q.snapshot()?;
+        let g = if top > 0 {
+            q.groups_summary(top)?
+        } else {
+            None
+        };
+        Ok(s.with_groups(g))
+    };
     let Some(every) = args.watch else {
-        out.stats(&q.snapshot()?)?;
+        out.stats(&read(&mut q)?)?;
         return Ok(ExitCode::SUCCESS);
     };
     // Ctrl+C is how a watch ends: a success, and no "stopping after the work in hand" note.
     let sd = Shutdown::install_quiet()?;
     let view = out.stats_view();
-    while let Some(s) = retry_idle(&mut q, &sd, Queue::snapshot)? {
+    while let Some(s) = retry_idle(&mut q, &sd, read)? {
         view.show(&s)?;
         if !sd.sleep(every.max(MIN_WATCH)) {
             break;

@@ -139,6 +139,32 @@ impl Output {
                 super::controls::limit_text(l)
             );
         }
+        // Groups (issue 23): the largest by waiting tasks, the others summed.
+        if let (Some(n), Some(top)) = (s.groups_with_work, &s.top_groups) {
+            t += &format!(
+                "  groups       {n:>9}  with waiting tasks{}\n",
+                if top.is_empty() {
+                    ""
+                } else {
+                    ", the most first:"
+                }
+            );
+            for g in top {
+                let name = g.group.as_deref().unwrap_or("(no group)");
+                t += &format!(
+                    "    {:<24} {:>9} waiting, {} in flight\n",
+                    name, g.waiting, g.in_flight
+                );
+            }
+            if let Some(o) = s.other_groups.as_ref().filter(|o| o.groups_with_work > 0) {
+                t += &format!(
+                    "    {:<24} {:>9} waiting, {} in flight\n",
+                    format!("{} more", o.groups_with_work),
+                    o.waiting,
+                    o.in_flight
+                );
+            }
+        }
         t += &format!(
             "  last minute  {:>9} done, {} failed ({:.1}/s)\n",
             s.last_minute.done,
@@ -263,9 +289,31 @@ mod tests {
             lost: None,
             paused: vec![],
             limits: vec![],
+            groups_with_work: Some(3),
+            top_groups: Some(vec![
+                crate::queue::GroupBacklog {
+                    group: Some("acme".into()),
+                    waiting: 4,
+                    in_flight: 1,
+                },
+                crate::queue::GroupBacklog {
+                    group: None,
+                    waiting: 1,
+                    in_flight: 0,
+                },
+            ]),
+            other_groups: Some(crate::queue::OtherGroups {
+                groups_with_work: 1,
+                waiting: 1,
+                in_flight: 0,
+            }),
         };
         let out = Output::plain();
         let plain = out.render_stats(&s, false, usize::MAX);
+        assert!(
+            plain.contains("  groups               3  with waiting tasks, the most first:\n    acme                             4 waiting, 1 in flight\n    (no group)                       1 waiting, 0 in flight\n    1 more                           1 waiting, 0 in flight\n"),
+            "{plain}"
+        );
         assert!(plain.contains("(high 1, medium 2, low 3)"), "{plain}");
         assert!(plain.contains("4 done, 2 failed (0.1/s)"), "{plain}");
         assert!(plain.contains("oldest waiting   1.50s"), "{plain}");

@@ -239,6 +239,9 @@ pub static GROUP_CTL: LazyLock<Lua> = script!("group_ctl.lua", CONTROLS, GROUPS)
 /// `dead retry` and `move --now` of a shard with groups: the task goes back into its group's line.
 pub static DEAD_GROUPED: LazyLock<Lua> = script!("dead.lua", GROUPS);
 pub static MOVE_GROUPED: LazyLock<Lua> = script!("move.lua", CONTROLS, GROUPS);
+/// A drain of a type's line (`limit --type T --off`) of a shard with groups: the tasks go back
+/// into their groups' lines.
+pub static CONTROL_GROUPED: LazyLock<Lua> = script!("control.lua", CONTROLS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
 pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
 /// `rpq flow cancel` (issue 24): a task and what is downstream of it that has not run.
@@ -261,6 +264,8 @@ pub static PEEK: LazyLock<Lua> = script!("peek.lua", CONTROLS);
 pub static CLEAR: LazyLock<Lua> = script!("clear.lua", CONTROLS, FLOWS);
 pub static DEAD: LazyLock<Lua> = script!("dead.lua");
 pub static OLDEST: LazyLock<Lua> = script!("oldest.lua");
+/// Issue 23: the tasks in flight of each group, counted when listed (`rpq groups`, `stats`).
+pub static GROUP_COUNT: LazyLock<Lua> = script!("group_count.lua");
 pub static AGING: LazyLock<Lua> = script!("aging.lua");
 pub static SCHEDULE: LazyLock<Lua> = script!("schedule.lua");
 pub static FIRE: LazyLock<Lua> = script!("fire.lua");
@@ -316,8 +321,10 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 38] = [
+static ALL: [&LazyLock<Lua>; 40] = [
     &PUSH,
+    &GROUP_COUNT,
+    &CONTROL_GROUPED,
     &FLOW_CANCEL,
     &DEAD_GROUPED,
     &MOVE_GROUPED,
@@ -634,6 +641,7 @@ fn with_groups(script: &Lua) -> Option<&'static Lua> {
     Some(match script.name {
         "dead" => &DEAD_GROUPED,
         "move" => &MOVE_GROUPED,
+        "control" => &CONTROL_GROUPED,
         "group_ctl" => &GROUP_CTL,
         "claim_fast" => &CLAIM_FAST_GROUPED,
         "release" => &RELEASE_GROUPED,
@@ -943,7 +951,9 @@ mod tests {
     /// table of pairs names; no other script has one; the keys each is sent follow.
     #[test]
     fn each_script_finds_its_variant_with_groups_by_what_it_carries() {
-        let pairs: [(&Lua, &Lua); 17] = [
+        let pairs: [(&Lua, &Lua); 19] = [
+            (&CONTROL, &CONTROL_GROUPED),
+            (&CONTROL_GROUPED, &CONTROL_GROUPED),
             (&DEAD, &DEAD_GROUPED),
             (&DEAD_GROUPED, &DEAD_GROUPED),
             (&MOVE, &MOVE_GROUPED),

@@ -120,11 +120,20 @@ impl Queue {
         self.turn = self.turn.wrapping_add(1);
         let turn = self.turn;
         let mut order: Vec<usize> = (0..n).filter(|&s| heads[s].pending.is_some()).collect();
+        // groups (issue 23): a shard's first waiting task is not what its claim takes (the
+        // groups take turns there), and the first of a big group's backlog would win every
+        // comparison by arrival: between shards with groups only the priority counts, and
+        // the shards of one priority go round (fair within a shard, per shard across them).
+        let grouped = self.grouped;
+        let key = |s: usize| {
+            heads[s]
+                .pending
+                .map(|p| if grouped { (p / 1e15).floor() } else { p })
+        };
         order.sort_by(|&a, &b| {
             let rank = |s: usize| (s + n - turn % n) % n;
-            heads[a]
-                .pending
-                .partial_cmp(&heads[b].pending)
+            key(a)
+                .partial_cmp(&key(b))
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(rank(a).cmp(&rank(b)))
         });

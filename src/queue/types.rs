@@ -462,6 +462,14 @@ pub struct Stats {
     pub paused: Vec<Paused>,
     /// The limits in force (`rpq limit`).
     pub limits: Vec<Limit>,
+    // Groups (issue 23), read by `rpq stats` only, and there only while some group has
+    // waiting tasks: how many have, the largest by waiting tasks, the others summed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups_with_work: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_groups: Option<Vec<super::groups::GroupBacklog>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_groups: Option<super::groups::OtherGroups>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -546,7 +554,20 @@ impl Stats {
             lost: c.lost,
             paused: vec![],
             limits: vec![],
+            groups_with_work: None,
+            top_groups: None,
+            other_groups: None,
         }
+    }
+
+    /// The groups' part (issue 23), from `Queue::groups_summary`.
+    pub fn with_groups(mut self, g: Option<super::groups::GroupsSummary>) -> Stats {
+        if let Some(g) = g {
+            self.groups_with_work = Some(g.groups_with_work);
+            self.top_groups = Some(g.top);
+            self.other_groups = Some(g.other);
+        }
+        self
     }
 }
 

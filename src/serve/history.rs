@@ -252,6 +252,9 @@ mod tests {
             consumers: vec![],
             paused: vec![],
             limits: vec![],
+            groups_with_work: None,
+            top_groups: None,
+            other_groups: None,
         }
     }
 

@@ -536,26 +536,6 @@ fn every_grouped_task_is_done_once_under_four_consumers_with_prefetch() {
     }
 }
 
-/// A sharded queue refuses a group with one line (a group will live on one shard; not built
-/// yet), and queues nothing of the push.
-#[test]
-fn a_sharded_queue_refuses_a_group_with_one_line() {
-    let r = redis();
-    let out = rpq(&r)
-        .args(["--shards", "2", "produce", "--type", "t", "--group", "a"])
-        .assert()
-        .code(2);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert_eq!(
-        err,
-        "rpq: queue 'default' has 2 shards, and --group works on a queue of one shard for now\n"
-    );
-    let mut c = conn(&r);
-    for shard in 0..2 {
-        assert_eq!(zcard(&mut c, Keys::new("default", shard).pending()), 0);
-    }
-}
-
 /// Groups and lifecycle events together: a grouped task's events name its group, from the
 /// grouped scripts (push, the fair claim, the ack) as from the plain ones.
 #[test]

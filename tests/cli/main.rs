@@ -22,7 +22,10 @@ mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exi
 mod events; // lifecycle events: read, followed and resumed from an id; webhooks delivered signed, after 500s and a kill -9
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod flows; // tasks that wait for other tasks: --after, blocked, the release once through kill -9 and a frozen consumer
+mod group_ends; // tasks back from a flow's release or a type's line in their group's turns; debounce on lines and the API
 mod group_limits; // limit --group / --each-group, pause --group: caps, rates and pauses of groups in the claim
+mod group_shards; // groups on sharded queues and a cluster: a group on its shard, fair per shard, limits exact
+mod group_stats; // stats and groups of groups: the largest by backlog, the rest summed, in flight counted
 mod groups; // produce --group: fair turns between groups, weights, priority first, nothing left behind
 mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clear` cancels, `clear --all`
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight

@@ -74,6 +74,11 @@ for _, code in ipairs(codes) do
   out[#out + 1] = code
 end
 receipt_write(now)
+-- groups (issue 23): children a script without groups.lua released join their groups' lines
+-- before this claim chooses (flows.lua).
+if grouped and flows then
+  flows().index_released()
+end
 
 -- Recovery runs here, bounded per call, so no operator and no scan of the whole in-flight set
 -- is needed: a lease that expired goes back to its old place in line, or to the dead set. It is

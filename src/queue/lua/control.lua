@@ -178,6 +178,15 @@ if op == 'unlimit' then
 end
 
 if op == 'drain' then
+  -- groups (issue 23): the tasks go back into their groups' lines too (their entries may have
+  -- been dropped by a claim between the unlimit and this), so a shard with groups is drained
+  -- by the script with groups.lua, as this one says before it changes anything.
+  if string.find(flags, 'g', 1, true) then
+    if not grp then
+      return redis.error_reply(ERR_GROUPS .. ' the shard has groups: drain with their keys')
+    end
+    grp().on = true
+  end
   local s = line_of(ARGV[2], false)
   if not s or s == 0 or redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 1 then
     return done(0)
@@ -193,6 +202,11 @@ if op == 'drain' then
     end
     redis.call('ZADD', K_PENDING, unpack(zargs))
     redis.call('ZREM', line, unpack(ids))
+    if grp and grp().on then
+      for i = 1, #some, 2 do
+        grp().index_id(some[i], some[i + 1])
+      end
+    end
     wake(math.min(#ids, WAKE_CAP))
   end
   local left = redis.call('ZCARD', line)

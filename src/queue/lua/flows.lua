@@ -112,6 +112,33 @@ flows = function(flags, force)
     end
   end
 
+  -- groups (issue 23): the children released on a shard with groups by a script without
+  -- groups.lua (ack.lua, fail.lua, cancel.lua, ...), "\n"-joined in a field of the waits hash
+  -- no wait can be (ids hold no tab), which keeps the flows on until the next claim, which has
+  -- groups.lua, puts them in their groups' lines (F.index_released).
+  local RELEASED = '\t\tgroups'
+  local grouped = nil
+  local function shard_grouped()
+    if grouped == nil then
+      grouped = string.find(select(5, checks_read()), 'g', 1, true) ~= nil
+    end
+    return grouped
+  end
+
+  function F.index_released()
+    local list = redis.call('HGET', K_WAITS, RELEASED)
+    if not list then
+      return
+    end
+    redis.call('HDEL', K_WAITS, RELEASED)
+    for id in string.gmatch(list, '([^\n]+)\n') do
+      local score = redis.call('ZSCORE', K_PENDING, id)
+      if score then
+        grp().index_id(id, score)
+      end
+    end
+  end
+
   -- The child's last wait is gone: it joins the waiting line at the place of its push.
   local function release(child)
     local score = redis.call('ZSCORE', K_BLOCKED, child)
@@ -120,6 +147,14 @@ flows = function(flags, force)
       redis.call('ZREM', K_BLOCKED, child)
       redis.call('ZADD', K_PENDING, score, child)
       released = released + 1
+      -- groups (issue 23): into its group's line too, to be claimed in its group's turn; by
+      -- the next claim when this script has no groups.lua (F.index_released).
+      if grp and grp().on then
+        grp().index_id(child, score)
+      elseif not grp and shard_grouped() then
+        local had = redis.call('HGET', K_WAITS, RELEASED)
+        redis.call('HSET', K_WAITS, RELEASED, (had or '') .. child .. '\n')
+      end
     end
   end
 

@@ -1,7 +1,7 @@
 //! An error as the API answers it, and how a failed `Queue` call becomes one.
 
 use crate::conn::is_connection_error;
-use crate::error::{LayoutError, UsageError};
+use crate::error::{DataError, LayoutError, UsageError};
 use crate::queue::CursorGone;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -40,6 +40,9 @@ impl From<anyhow::Error> for ApiError {
     fn from(e: anyhow::Error) -> ApiError {
         let status = if is_connection_error(&e) {
             StatusCode::SERVICE_UNAVAILABLE
+        } else if e.chain().any(|c| c.is::<DataError>()) {
+            // A task the queue cannot take as it is (issue 23: an own id off its group's shard).
+            StatusCode::BAD_REQUEST
         } else if e.chain().any(|c| c.is::<UsageError>()) {
             // A queue stored with another shard count than --shards.
             StatusCode::CONFLICT

@@ -3,6 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{blocking, rejection_words, Params, QueueName};
 use super::results::{reserve, wait_for, wait_on, waited_answer, WaitParams};
+use crate::error::DataError;
 use crate::output::records::Produced;
 use crate::producer;
 use crate::serve::app::App;
@@ -106,8 +107,15 @@ async fn push_tasks(
 ) -> ApiResult<(Vec<NewTask>, Vec<DateTime<Utc>>, Vec<bool>)> {
     let name = q.to_string();
     blocking(app, move |b| {
-        b.with_push(&name, |q| q.push(&batch))
-            .map(|(created, flags)| (batch, created, flags))
+        let mut batch = batch;
+        b.with_push(&name, |q| {
+            // Issue 23: a grouped task of a sharded queue goes to its group's shard.
+            for t in &mut batch {
+                q.place(t).map_err(DataError)?;
+            }
+            q.push(&batch)
+        })
+        .map(|(created, flags)| (batch, created, flags))
     })
     .await
 }
