@@ -30,14 +30,17 @@ impl Queue {
         let mut per_shard = Vec::new();
         for (i, k) in self.shards.iter().enumerate() {
             // controls (issue 13): waiting tasks of limited types may be in their own lines.
-            let lines = ctl.get(i).map(|c| c.lines.clone()).unwrap_or_default();
-            let waiting = std::iter::once(k.pending().to_string())
-                .chain(lines.iter().map(|&n| k.limited(n).to_string()));
+            let lines: Vec<&str> = if ctl.get(i).is_some_and(|c| c.lines) {
+                vec![k.limited()]
+            } else {
+                vec![]
+            };
+            let waiting = std::iter::once(k.pending()).chain(lines.iter().copied());
             for key in waiting {
                 for p in Priority::ALL {
                     let range = score::priority_range(p);
                     let mut c = redis::cmd("ZCOUNT");
-                    c.arg(&key).arg(range.min).arg(range.max);
+                    c.arg(key).arg(range.min).arg(range.max);
                     cmds.push(c);
                 }
             }
@@ -116,8 +119,7 @@ impl Queue {
     ) -> Result<[Option<DateTime<Utc>>; 3]> {
         let mut oldest = [None; 3];
         for shard in 0..self.shards.len() {
-            let lines = ctl.get(shard).map(|c| c.lines.clone()).unwrap_or_default();
-            let args = controls::line_keys(&lines);
+            let args = controls::line_keys(ctl.get(shard).is_some_and(|c| c.lines));
             let reply = self.invoke(shard, &OLDEST, &args, "finding the oldest task")?;
             let bodies = array(reply)?;
             for (o, body) in oldest.iter_mut().zip(&bodies) {
