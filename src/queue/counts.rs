@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 impl Queue {
     /// Counts by state over all shards, in one round trip per node of O(log n) commands (and
-    /// one before it for the controls: which lines of limited types hold waiting tasks).
+    /// one before it for the controls: whether tasks may be held back by limits, in `limited`).
     pub fn lengths(&mut self) -> Result<Lengths> {
         let ctl = self.read_controls()?;
         self.lengths_with(&ctl)
@@ -110,9 +110,9 @@ impl Queue {
     /// Since when the longest-waiting task of each priority (high, medium, low) has waited,
     /// over all shards: the oldest of a queue is not the next one to be claimed, which may be a
     /// fresh high-priority task while a low one waits for hours. One script call per shard
-    /// looks at the first task of each priority (O(log n), no scan), in pending and in the
-    /// lines of limited types that `ctl` names: within a priority the first in line is the
-    /// earliest arrival.
+    /// looks at the first task of each priority (O(log n), no scan), in pending and, where
+    /// `ctl` says there may be some, in the tasks held back by limits (`limited`): within a
+    /// priority the first in line is the earliest arrival.
     fn oldest_waiting_by_priority(
         &mut self,
         ctl: &[controls::ShardControls],

@@ -207,7 +207,7 @@ pub enum Key {
     Lines,
     LHeads,
     LParked,
-    /// Flows (issue 24), after the lines of limited types.
+    /// Flows (issue 24), after the keys of controls.
     Blocked = FLOW_KEYS,
     Waits,
     Kids,

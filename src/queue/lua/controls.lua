@@ -415,10 +415,14 @@ ctl = function()
     if expired then
       C.flag()
     end
-    -- Lines whose time came look again (64 a call: the rest on the next).
-    for _, line in ipairs(redis.call('ZRANGEBYSCORE', K_LPARKED, '-inf',
-      string.format('%d', now), 'LIMIT', '0', '64')) do
-      C.unpark(line)
+    -- Lines whose time came look again (64 a call: the rest on the next). A shard whose
+    -- controls are only pauses and a limit of every task has none: no read of them.
+    local lined = cv.types > 0 or gated or redis.call('EXISTS', K_LIMITED) == 1
+    if lined then
+      for _, line in ipairs(redis.call('ZRANGEBYSCORE', K_LPARKED, '-inf',
+        string.format('%d', now), 'LIMIT', '0', '64')) do
+        C.unpark(line)
+      end
     end
     local by_priority = aging > 0 or #open < 3
     local looks = by_priority and open or { false }
@@ -449,7 +453,7 @@ ctl = function()
     end
     -- The best head of the lines that may go, of priority p (false: of any); false when none.
     local function line_head(p)
-      while true do
+      while lined do
         local h
         if p then
           h = redis.call('ZRANGEBYSCORE', K_LHEADS, pending_score(p, 0),
@@ -473,6 +477,7 @@ ctl = function()
           redis.call('ZREM', K_LHEADS, h[1])
         end
       end
+      return false
     end
     -- The line whose limit holds `e` back now, until when (ms); nil when every limit it counts
     -- against lets it go (every task's aside: it holds back all or none).
@@ -564,6 +569,7 @@ ctl = function()
             pend[best_key] = nil
           end
           hold(line, best.id, best.score)
+          lined = true
         end
         C.park(line, at)
       end
