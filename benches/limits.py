@@ -4,16 +4,19 @@ under callgrind, T limits set (`rpq limit --type tI ...`), tasks pushed spread o
 in turn, then the counters zeroed and C claims (with their acks) counted.
 
 Usage: cargo build && python3 benches/limits.py [--types 1,8,100] [--claims 1000]
-       [--kinds cap,held] [--redis-server PATH]
+       [--kinds free,cap1,cap,held] [--redis-server PATH]
 (RPQ_BIN=path picks another rpq binary; the server's instructions do not depend on its build.)
 
-Kinds of limit:
+Kinds of limit (each with the tasks spread over T types in turn):
+  free  no limit at all (the fast claim): what T types of tasks cost a consumer by themselves
+        (it reports what it ran by type, issue 28), for reference.
+  cap1  one limited type (t0), the others free: the controlled claim, one limit.
   cap   `--max-in-flight 1000000` on each type: a cap that never binds, so each claim takes the
         head of pending and pays for the type's look-up and its count (held, busy).
-  held  the same, plus every other type's first task held back: before the counted run, type
-        t0's cap is 1 and a holder keeps one t0 task in flight, so each t0 task the counted
-        claims meet leaves pending for its line (half the tasks are t0's, the rest spread over
-        the other types), and the line's parked head is never read.
+  held  the same, but t0's cap is 1 and, before the counted run, a holder keeps one t0 task in
+        flight; half the tasks are t0's (the rest spread over the other types), so each claim
+        meets a t0 task at the head of pending, holds it back in t0's line (parked), and takes
+        the next task.
 For T types it pushes 2 x claims tasks, with `rpq produce --stdin` in batches of 500, then runs
 `rpq consume --count C --prefetch 1` and divides the server's instructions of that run by C:
 what one claim and one ack cost, the consumer's start and end included (a few calls).
@@ -43,7 +46,7 @@ def run(binary, types, claims, kind):
         url = f"redis://127.0.0.1:{server.port}"
         holder = None
         try:
-            for t in range(types):
+            for t in range(types if kind in ("cap", "held") else 1 if kind == "cap1" else 0):
                 cap = "1" if kind == "held" and t == 0 else "1000000"
                 rpq(url, "limit", "--type", f"t{t}", "--max-in-flight", cap)
             if kind == "held":
@@ -76,7 +79,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--types", default="1,8,100")
     ap.add_argument("--claims", type=int, default=1000)
-    ap.add_argument("--kinds", default="cap,held")
+    ap.add_argument("--kinds", default="free,cap1,cap,held")
     ap.add_argument("--redis-server", default="redis-server")
     a = ap.parse_args()
     print(f"{'types':>6}  {'kind':>5}  {'instructions per claim + ack':>30}")

@@ -19,6 +19,9 @@ local C = ctl()
 local K_CONTROLS, K_HELD = C.K_CONTROLS, C.K_HELD
 local pruned_at, recover_at, aging, _, flags = checks_read()
 
+local TABLE_NOTE = 'a value longer than 64 bytes: the controls hash of a queue with limited '
+  .. 'types is a hash table, so that a claim reads a field in O(1) (controls.lua)'
+
 -- The line of type `enc` (0 for every task): the one it has, or (`new`) a new one, numbered
 -- from the stats counter of generations, so a line is never one another type had; nil if none.
 local function line_of(enc, new)
@@ -123,6 +126,11 @@ if op == 'limit' then
   if s > 0 then
     if not had then
       redis.call('HINCRBY', K_CONTROLS, 'types', 1)
+      -- Five fields a type: as a packed list (up to hash-max-listpack-entries, 128 or 512)
+      -- every HGET of a claim would walk them all. A value longer than hash-max-listpack-value
+      -- (64) makes the hash a table, O(1) a field, and it stays one once the value goes.
+      redis.call('HSET', K_CONTROLS, 'table', TABLE_NOTE)
+      redis.call('HDEL', K_CONTROLS, 'table')
     end
     -- A changed limit may let its parked line go (the next claim parks it again if not).
     C.unpark(tostring(s))
