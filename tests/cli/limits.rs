@@ -1,5 +1,5 @@
 //! Any number of limited types (issue 23): 50 types each capped at 1 under 8 consumers, a kill
-//! -9 of a holder among many limited types, priority order across the lines of limited types,
+//! -9 of a holder among 50 limited types, priority order across the lines of limited types,
 //! a type cap and a group cap on one queue, and nothing left of a type once its limit is off
 //! and its tasks are done. In-flight counts are sampled in one script on the server (one
 //! instant), never from the consumers' output.
@@ -174,7 +174,7 @@ fn fifty_types_capped_at_one_hold_under_eight_consumers_and_leave_nothing_once_o
 fn a_killed_holder_frees_its_types_slot_after_its_lease_among_many_limited_types() {
     let r = redis();
     let mut c = conn(&r);
-    for i in 0..20 {
+    for i in 0..50 {
         limit(&r, &["--type", &format!("t{i:02}"), "--max-in-flight", "1"]);
     }
     let input: Vec<String> = (0..3)

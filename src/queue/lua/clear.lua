@@ -21,13 +21,15 @@ end
 local C = ctl()
 local K_CONTROLS = C.K_CONTROLS
 out[waiting] = out[waiting] + redis.call('ZCARD', C.K_LIMITED)
-for _, f in ipairs(redis.call('HKEYS', K_CONTROLS)) do
+local fields = redis.call('HGETALL', K_CONTROLS)
+for i = 1, #fields, 2 do
+  local f = fields[i]
   if string.match(f, '^busy:%d+$') then
     redis.call('HSET', K_CONTROLS, f, '0')
   elseif string.match(f, '^set:%d+$') then
     local s = string.sub(f, 5)
     if redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 0 then
-      redis.call('HDEL', K_CONTROLS, f, 't:' .. redis.call('HGET', K_CONTROLS, f))
+      redis.call('HDEL', K_CONTROLS, f, 't:' .. fields[i + 1])
     end
   end
 end

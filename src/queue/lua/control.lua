@@ -45,7 +45,7 @@ end
 
 -- The tasks waiting in type line s.
 local function in_line(s)
-  return redis.call('ZLEXCOUNT', C.K_LINES, '[' .. s .. '\t', '(' .. s .. '\n')
+  return C.in_line(tostring(s))
 end
 
 -- A type line with nothing left and no limit goes, with every field of its type.

@@ -20,7 +20,7 @@
 -- a waiting task that meets a limit it may not pass now leaves pending for `limited` (id ->
 -- its pending score: the readers of waiting tasks read both) and gets an entry in its line of
 -- `lines` ("LINE\tpending score\tid", all scores 0: a line's first task of priority P is one
--- ZRANGEBYLEX). A line is a type's (S) or, on a shard with limits of groups and of types or
+-- ZRANGE BYLEX). A line is a type's (S) or, on a shard with limits of groups and of types or
 -- priorities together, a group's ("g" then the group's key as groups.lua stores it). A line
 -- that may go shows its first task of each priority in `lheads` (member: the priority digit
 -- then the line; score: that task's pending score), so the best head of every line is one
@@ -210,10 +210,23 @@ ctl = function()
     return line .. '\t' .. score .. '\t' .. id
   end
 
-  -- The first entry of `line` of priority p, nil when none.
+  -- The first entry of `line` of priority p, nil when none. (ZRANGE BYLEX, not ZRANGEBYLEX or
+  -- ZLEXCOUNT: the commands of the ACL line of docs/running.md do it all.)
   local function first_of(line, p)
-    return redis.call('ZRANGEBYLEX', K_LINES, '[' .. line .. '\t' .. p,
-      '(' .. line .. '\t' .. (p + 1), 'LIMIT', '0', '1')[1]
+    return redis.call('ZRANGE', K_LINES, '[' .. line .. '\t' .. p,
+      '(' .. line .. '\t' .. (p + 1), 'BYLEX', 'LIMIT', '0', '1')[1]
+  end
+
+  -- How many tasks wait in `line`: the ranks of its first and last entries, O(log n).
+  function C.in_line(line)
+    local lo = redis.call('ZRANGE', K_LINES, '[' .. line .. '\t', '(' .. line .. '\n', 'BYLEX',
+      'LIMIT', '0', '1')[1]
+    if not lo then
+      return 0
+    end
+    local hi = redis.call('ZRANGE', K_LINES, '(' .. line .. '\n', '[' .. line .. '\t', 'BYLEX',
+      'REV', 'LIMIT', '0', '1')[1]
+    return redis.call('ZRANK', K_LINES, hi) - redis.call('ZRANK', K_LINES, lo) + 1
   end
 
   -- The head of priority p of a line that is not parked, after a change to it.
@@ -300,7 +313,7 @@ ctl = function()
 
   -- The first `n` tasks of type line s back into pending (its limit is gone); how many are left.
   function C.drain(s, n)
-    local some = redis.call('ZRANGEBYLEX', K_LINES, '[' .. s .. '\t', '(' .. s .. '\n',
+    local some = redis.call('ZRANGE', K_LINES, '[' .. s .. '\t', '(' .. s .. '\n', 'BYLEX',
       'LIMIT', '0', n)
     for _, m in ipairs(some) do
       local score, id = string.match(m, '\t(%d+)\t(.*)$')
@@ -312,7 +325,7 @@ ctl = function()
     if #some > 0 then
       wake(math.min(#some, WAKE_CAP))
     end
-    local left = redis.call('ZLEXCOUNT', K_LINES, '[' .. s .. '\t', '(' .. s .. '\n')
+    local left = C.in_line(s)
     if left == 0 then
       redis.call('ZREM', K_LHEADS, '1' .. s, '2' .. s, '3' .. s)
       redis.call('ZREM', K_LPARKED, s)
