@@ -496,6 +496,7 @@ ctl = function()
     -- against lets it go (every task's aside: it holds back all or none).
     local function holder(e)
       local s = C.type_line(e.body)
+      e.type_line = s
       local l = s and C.limit(tonumber(s))
       if l and allowed(l, now) == 0 then
         return s, C.next_token(l, now) or now + CAP_RECHECK_MS
@@ -544,7 +545,7 @@ ctl = function()
           end
           -- Its tokens and slots: of every task, of its type and of its group.
           local held_by = {}
-          local counted = { 0, tonumber(C.type_line(best.body)) }
+          local counted = { 0, tonumber(best.type_line) }
           for _, sl in ipairs(counted) do
             local l = C.limit(sl)
             if l then
