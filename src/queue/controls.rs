@@ -11,7 +11,6 @@
 //! whole never goes past the rate (plus at most one task per shard of burst) or the cap, and
 //! with ids spread evenly over the shards it reaches them when every shard has work.
 
-use super::keys::LIMITED_LINES;
 use super::script::{array, int, CONTROL, NEVER_MS, WAKE_CAP};
 use super::stored::{Field, LimitRecord};
 use super::types::{Limit, LimitChange, Paused};
@@ -25,7 +24,7 @@ use std::time::Duration;
 /// One limit as a shard stores it ("limit:S", common.lua).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Stored {
-    /// Its line: 0 for every task, 1..=LIMITED_LINES for a type.
+    /// Its line: 0 for every task, another number for a type (any number of types).
     pub line: usize,
     /// The type, JSON-encoded as in a body; None for every task.
     pub enc: Option<String>,
@@ -43,9 +42,9 @@ pub(super) struct ShardControls {
     /// Priority (1..=3) -> paused until ms (`NEVER_MS`: until resumed); expired ones too.
     pub paused: BTreeMap<u8, i64>,
     pub limits: Vec<Stored>,
-    /// The lines of limited types that may hold waiting tasks (a removed limit's line too,
-    /// until it is drained).
-    pub lines: Vec<usize>,
+    /// Whether waiting tasks may be held back in `limited` (a type has a line, a removed
+    /// limit's too until it is drained, or groups have limits or pauses).
+    pub lines: bool,
 }
 
 impl ShardControls {
@@ -55,6 +54,9 @@ impl ShardControls {
         let mut busy: BTreeMap<usize, u64> = BTreeMap::new();
         let mut defs: BTreeMap<usize, String> = BTreeMap::new();
         for Field { name: field, value } in fields {
+            if field == "glimit" || field == "groups" {
+                c.lines = true;
+            }
             let Some((kind, n)) = field.split_once(':') else {
                 continue;
             };
@@ -77,7 +79,7 @@ impl ShardControls {
                 _ => {}
             }
         }
-        c.lines = sets.keys().copied().filter(|&n| n >= 1).collect();
+        c.lines |= sets.keys().any(|&n| n >= 1);
         for (line, def) in defs {
             let r = LimitRecord::parse(&def);
             c.limits.push(Stored {
@@ -341,13 +343,14 @@ impl Queue {
     }
 }
 
-/// The limit lines as KEYS indexes (Lua counts from 1), for a script told which to read.
-pub(super) fn line_keys(lines: &[usize]) -> Vec<String> {
-    lines
-        .iter()
-        .filter(|&&n| (1..=LIMITED_LINES).contains(&n))
-        .map(|n| (super::keys::Key::Limited1 as usize + n).to_string())
-        .collect()
+/// The KEYS index (Lua counts from 1) of the set of tasks held back by limits, for a script
+/// told where waiting tasks may be, when a shard's controls say it may hold some.
+pub(super) fn line_keys(lines: bool) -> Vec<String> {
+    if lines {
+        vec![(super::keys::Key::Limited as usize + 1).to_string()]
+    } else {
+        vec![]
+    }
 }
 
 #[cfg(test)]
@@ -376,7 +379,7 @@ mod tests {
             f("set:5", "\"old\""),
             f("tat:0", "123.000"),
         ]);
-        assert_eq!(c.lines, [2, 5]);
+        assert!(c.lines);
         assert_eq!(
             c.paused_at(4000),
             [

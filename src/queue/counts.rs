@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 impl Queue {
     /// Counts by state over all shards, in one round trip per node of O(log n) commands (and
-    /// one before it for the controls: which lines of limited types hold waiting tasks).
+    /// one before it for the controls: whether tasks may be held back by limits, in `limited`).
     pub fn lengths(&mut self) -> Result<Lengths> {
         let ctl = self.read_controls()?;
         self.lengths_with(&ctl)
@@ -30,14 +30,17 @@ impl Queue {
         let mut per_shard = Vec::new();
         for (i, k) in self.shards.iter().enumerate() {
             // controls (issue 13): waiting tasks of limited types may be in their own lines.
-            let lines = ctl.get(i).map(|c| c.lines.clone()).unwrap_or_default();
-            let waiting = std::iter::once(k.pending().to_string())
-                .chain(lines.iter().map(|&n| k.limited(n).to_string()));
+            let lines: Vec<&str> = if ctl.get(i).is_some_and(|c| c.lines) {
+                vec![k.limited()]
+            } else {
+                vec![]
+            };
+            let waiting = std::iter::once(k.pending()).chain(lines.iter().copied());
             for key in waiting {
                 for p in Priority::ALL {
                     let range = score::priority_range(p);
                     let mut c = redis::cmd("ZCOUNT");
-                    c.arg(&key).arg(range.min).arg(range.max);
+                    c.arg(key).arg(range.min).arg(range.max);
                     cmds.push(c);
                 }
             }
@@ -107,17 +110,16 @@ impl Queue {
     /// Since when the longest-waiting task of each priority (high, medium, low) has waited,
     /// over all shards: the oldest of a queue is not the next one to be claimed, which may be a
     /// fresh high-priority task while a low one waits for hours. One script call per shard
-    /// looks at the first task of each priority (O(log n), no scan), in pending and in the
-    /// lines of limited types that `ctl` names: within a priority the first in line is the
-    /// earliest arrival.
+    /// looks at the first task of each priority (O(log n), no scan), in pending and, where
+    /// `ctl` says there may be some, in the tasks held back by limits (`limited`): within a
+    /// priority the first in line is the earliest arrival.
     fn oldest_waiting_by_priority(
         &mut self,
         ctl: &[controls::ShardControls],
     ) -> Result<[Option<DateTime<Utc>>; 3]> {
         let mut oldest = [None; 3];
         for shard in 0..self.shards.len() {
-            let lines = ctl.get(shard).map(|c| c.lines.clone()).unwrap_or_default();
-            let args = controls::line_keys(&lines);
+            let args = controls::line_keys(ctl.get(shard).is_some_and(|c| c.lines));
             let reply = self.invoke(shard, &OLDEST, &args, "finding the oldest task")?;
             let bodies = array(reply)?;
             for (o, body) in oldest.iter_mut().zip(&bodies) {

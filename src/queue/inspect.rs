@@ -150,7 +150,7 @@ impl Queue {
         let lines = if q.state == State::Waiting {
             self.read_controls()?
                 .into_iter()
-                .map(|c| super::controls::line_keys(&c.lines))
+                .map(|c| super::controls::line_keys(c.lines))
                 .collect()
         } else {
             vec![vec![]; n]

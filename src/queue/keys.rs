@@ -16,7 +16,7 @@ pub struct KeyDef {
 }
 
 /// The keys of one shard, in the order every script receives them.
-pub const LAYOUT: [KeyDef; 29] = [
+pub const LAYOUT: [KeyDef; 25] = [
     KeyDef {
         lua: "K_PENDING",
         suffix: "pending",
@@ -110,8 +110,9 @@ pub const LAYOUT: [KeyDef; 29] = [
         holds: "schedule name -> last fired ms|definition JSON",
     },
     // Controls (issue 13: pause, rate limits, in-flight caps): after the core keys, sent only
-    // to a queue that has some. A waiting task of a limited type may wait in its type's own
-    // line, one of LIMITED_LINES sorted sets, instead of `pending`.
+    // to a queue that has some. A waiting task whose type (or group) is at its limit may wait
+    // in `limited` instead of `pending`, in its line (controls.lua says how: four keys for
+    // any number of limited types).
     KeyDef {
         lua: "K_CONTROLS",
         suffix: "controls",
@@ -125,52 +126,28 @@ pub const LAYOUT: [KeyDef; 29] = [
         holds: "id -> the in-flight caps a task in flight counts against",
     },
     KeyDef {
-        lua: "K_LIMITED1",
-        suffix: "limited:1",
+        lua: "K_LIMITED",
+        suffix: "limited",
         kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 1",
+        holds: "id -> pending score, waiting tasks held back by their type's (or group's) limit",
     },
     KeyDef {
-        lua: "K_LIMITED2",
-        suffix: "limited:2",
+        lua: "K_LINES",
+        suffix: "lines",
         kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 2",
+        holds: "\"line\\tpending score\\tid\" (all scores 0) for each task of limited, by line",
     },
     KeyDef {
-        lua: "K_LIMITED3",
-        suffix: "limited:3",
+        lua: "K_LHEADS",
+        suffix: "lheads",
         kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 3",
+        holds: "priority digit and line -> the pending score of its head, lines that may go",
     },
     KeyDef {
-        lua: "K_LIMITED4",
-        suffix: "limited:4",
+        lua: "K_LPARKED",
+        suffix: "lparked",
         kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 4",
-    },
-    KeyDef {
-        lua: "K_LIMITED5",
-        suffix: "limited:5",
-        kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 5",
-    },
-    KeyDef {
-        lua: "K_LIMITED6",
-        suffix: "limited:6",
-        kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 6",
-    },
-    KeyDef {
-        lua: "K_LIMITED7",
-        suffix: "limited:7",
-        kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 7",
-    },
-    KeyDef {
-        lua: "K_LIMITED8",
-        suffix: "limited:8",
-        kind: "zset",
-        holds: "id -> pending score, waiting tasks of the type limited in line 8",
+        holds: "line -> when a claim looks at it again (ms), lines at their limit",
     },
     // Flows (issue 24: tasks that wait for other tasks), after the keys of controls: sent to
     // the scripts that are given every key; push and the claims of a queue without flows never
@@ -202,7 +179,7 @@ pub const LAYOUT: [KeyDef; 29] = [
 ];
 
 /// Where the keys of flows begin in `LAYOUT` (issue 24): the keys of controls end there.
-pub const FLOW_KEYS: usize = 25;
+pub const FLOW_KEYS: usize = 21;
 
 /// A key's place in `LAYOUT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,9 +202,12 @@ pub enum Key {
     Schedules,
     Controls,
     Held,
-    /// The first of the `LIMITED_LINES` lines of limited types (`Keys::limited`).
-    Limited1,
-    /// Flows (issue 24), after the lines of limited types.
+    /// The waiting tasks held back by a limit (issue 23: any number of limited types).
+    Limited,
+    Lines,
+    LHeads,
+    LParked,
+    /// Flows (issue 24), after the keys of controls.
     Blocked = FLOW_KEYS,
     Waits,
     Kids,
@@ -243,10 +223,6 @@ pub const CORE_KEYS: usize = 15;
 /// The first rows of `LAYOUT` that the fast claim (claim_fast.lua) is given: what its common
 /// case and its end when nothing waits (`idle`) name. A test holds the script to them.
 pub const FAST_KEYS: usize = 11;
-
-/// How many types of one queue can be limited at once (`rpq limit --type`): each has its own
-/// line of waiting tasks, a key of the layout, and a claim looks at the head of each.
-pub const LIMITED_LINES: usize = 8;
 
 /// The stored layout this rpq reads and writes (docs/layout-v2.md): the field `layout` of a
 /// queue's `meta` says which one the queue has, and `Queue::open` refuses any other.
@@ -437,10 +413,9 @@ impl Keys {
     pub fn held(&self) -> &str {
         self.get(Key::Held)
     }
-    /// The line of waiting tasks of the type limited in line `n` (1..=LIMITED_LINES).
-    pub fn limited(&self, n: usize) -> &str {
-        assert!((1..=LIMITED_LINES).contains(&n), "no limited line {n}");
-        &self.all[Key::Limited1 as usize + n - 1]
+    /// The waiting tasks held back by their type's limit, out of pending (controls.lua).
+    pub fn limited(&self) -> &str {
+        self.get(Key::Limited)
     }
 }
 
@@ -639,7 +614,10 @@ mod tests {
             Key::Schedules,
             Key::Controls,
             Key::Held,
-            Key::Limited1,
+            Key::Limited,
+            Key::Lines,
+            Key::LHeads,
+            Key::LParked,
         ]
         .into_iter()
         .enumerate()
@@ -692,30 +670,13 @@ mod tests {
         }
     }
 
-    /// The lines of limited types are LIMITED_LINES rows of the table, in order, from
-    /// `Key::Limited1` on, and controls.lua's LIMITED table names each of them.
+    /// The keys of controls end where flows' begin.
     #[test]
-    fn the_lines_of_limited_types_are_the_last_rows() {
+    fn the_keys_of_limits_end_where_flows_begin() {
         let k = Keys::new("q", 0);
-        for n in 1..=LIMITED_LINES {
-            assert_eq!(k.limited(n), format!("rpq:{{q}}:2:limited:{n}"));
-            assert_eq!(
-                LAYOUT[Key::Limited1 as usize + n - 1].lua,
-                format!("K_LIMITED{n}")
-            );
-        }
-        assert_eq!(Key::Limited1 as usize + LIMITED_LINES, FLOW_KEYS);
-        let src = include_str!("lua/controls.lua");
-        let names: Vec<String> = (1..=LIMITED_LINES)
-            .map(|n| format!("K_LIMITED{n}"))
-            .collect();
-        let table = src
-            .split("C.LIMITED = {")
-            .nth(1)
-            .and_then(|t| t.split('}').next())
-            .expect("common.lua's LIMITED table");
-        let listed: Vec<String> = table.split(',').map(|n| n.trim().to_string()).collect();
-        assert_eq!(listed, names);
+        assert_eq!(k.limited(), "rpq:{q}:2:limited");
+        assert_eq!(Key::LParked as usize + 1, FLOW_KEYS);
+        assert_eq!(LAYOUT[FLOW_KEYS].lua, "K_BLOCKED");
     }
 
     /// A claim without every key refuses on a queue with controls by looking for the last
@@ -731,7 +692,7 @@ mod tests {
         assert!(controls.contains(&format!(", KEYS[{FLOW_KEYS}]\n")));
         let flows = include_str!("lua/flows.lua");
         assert!(flows.contains(&format!(", KEYS[{}]\n", LAYOUT.len())));
-        assert!(controls.contains(&format!("assert(K_LIMITED{LIMITED_LINES},")));
+        assert!(controls.contains("assert(K_LPARKED,"));
         // Keys after the layout's (result keys) are numbered from these in the scripts.
         let common = include_str!("lua/common.lua");
         assert!(common.contains(&format!("\nlocal CORE_KEYS = {CORE_KEYS}\n")));

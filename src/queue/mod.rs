@@ -97,7 +97,7 @@ pub struct Queue {
     /// for long-running commands (`watch_losses`).
     floors: Option<losses::Floors>,
     /// Whether the last claim found controls in force (issue 13): a sharded claim then also
-    /// looks at the heads of the lines of limited types.
+    /// looks at the head of the tasks held back by limits (`limited`).
     controlled: bool,
     /// Whether this process knows the queue's events are on (issue 26): its scripts that write
     /// events are then given each shard's stream (`script::EMITTERS`); a push or claim sent

@@ -2,7 +2,6 @@
 //! and their answers put back in order, the wake-ups that cross shards, and the cross-shard
 //! claim order (look at the head of every shard, then claim from the best).
 
-use super::keys::LIMITED_LINES;
 use super::script::{self, AckCode, Step, ACK, WAKE_CAP};
 use super::types::{ClaimOptions, ClaimReply, Lease, NO_ACKS};
 use super::{keys, Queue};
@@ -213,9 +212,9 @@ impl Queue {
             self.full_look = Some(Instant::now());
         }
         let per = if full { 4 } else { 1 };
-        // controls (issue 13): waiting tasks of limited types may be in their own lines; their
+        // controls (issue 13): waiting tasks held back by limits wait in `limited`; their
         // heads count as the shard's too (whether a limit lets them go is the claim's to say).
-        let lines = if self.controlled { LIMITED_LINES } else { 0 };
+        let lines = usize::from(self.controlled);
         let groups = self.by_shard(acks, |a| &a.as_ref().id);
         // Issue 15: an ack writes the consumer's entry, with what claims owe it.
         let owed: Vec<String> = groups
@@ -255,9 +254,9 @@ impl Queue {
                 c.arg(key).arg(0).arg(0).arg("WITHSCORES");
                 steps.push(Step::Plain(c));
             }
-            for n in 1..=lines {
+            for _ in 0..lines {
                 let mut c = redis::cmd("ZRANGE");
-                c.arg(k.limited(n)).arg(0).arg(0).arg("WITHSCORES");
+                c.arg(k.limited()).arg(0).arg(0).arg("WITHSCORES");
                 steps.push(Step::Plain(c));
             }
         }

@@ -312,20 +312,13 @@ fn a_paused_group_waits_while_others_flow_and_resumes_by_command_or_by_time() {
     );
 }
 
+/// Limits and pauses of groups combine with those of types and priorities (issue 23: no more
+/// refusal either way; tests/cli/limits.rs holds them together under consumers).
 #[test]
-fn group_limits_and_type_limits_or_pauses_are_refused_together() {
+fn group_limits_and_type_limits_or_pauses_go_together() {
     let r = redis();
     rpq(&r)
         .args(["limit", "--type", "x", "--rate", "1/s"])
-        .assert()
-        .success();
-    rpq(&r)
-        .args(["limit", "--each-group", "--max-in-flight", "1"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("do not combine"));
-    rpq(&r)
-        .args(["limit", "--type", "x", "--off"])
         .assert()
         .success();
     rpq(&r)
@@ -335,8 +328,13 @@ fn group_limits_and_type_limits_or_pauses_are_refused_together() {
     rpq(&r)
         .args(["pause", "--priority", "low"])
         .assert()
-        .failure()
-        .stderr(predicates::str::contains("do not combine"));
+        .success();
+    rpq(&r)
+        .args(["limit", "--group", "a", "--max-in-flight", "1"])
+        .assert()
+        .success();
+    let shown = json_lines(rpq(&r).args(["--json", "limit"]));
+    assert_eq!(shown.len(), 3, "{shown:?}");
     rpq(&r)
         .args(["limit", "--group", "a\tb", "--max-in-flight", "1"])
         .assert()

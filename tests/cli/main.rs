@@ -31,6 +31,7 @@ mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clea
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
 mod json; // `--json` of every command, field by field, and the README's table of fields
 mod layout; // stored layouts: a queue of another layout refused by every command, untouched
+mod limits; // any number of limited types: 50 capped types under 8 consumers, priority across their lines, with group limits
 mod migrate; // `rpq migrate`: a queue of stored layout 1 in every state moved whole, through a kill -9, a dry run that writes nothing
 mod names; // queue names and shards: no two share a key; the old shard tags refused with the way out
 mod orphans; // whatever ends a consumer, nothing its handlers started outlives it or meets a re-run

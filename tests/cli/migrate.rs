@@ -464,9 +464,14 @@ fn a_queue_of_layout_1_moves_whole_through_a_kill_and_a_rerun() {
     );
 
     assert_eq!(v1_left(&mut c, q), Vec::<String>::new());
-    // Every waiting task once, in layout 1's claim order, at its own score.
+    // Every waiting task once, in layout 1's claim order, at its own score; the rate-limited
+    // report too (issue 23: layout 2 has no numbered lines; the next claim holds it back again).
     let pending = zrange(&mut c, &v2(q, "pending"));
-    let order: Vec<&str> = pending.iter().map(|(id, _)| id.as_str()).collect();
+    let order: Vec<&str> = pending
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .filter(|id| *id != "r2")
+        .collect();
     assert_eq!(order.len(), f.waiting.len());
     assert_eq!(
         order,
@@ -483,14 +488,14 @@ fn a_queue_of_layout_1_moves_whole_through_a_kill_and_a_rerun() {
     // lapsed1's lease ended under migrate: its attempt counted, as layout 1's recovery did.
     let lapsed = stored(&mut c, q, "lapsed1");
     assert_eq!(lapsed.head.as_deref(), Some("1|0|"), "{lapsed:?}");
-    assert_eq!(lapsed.place.as_deref(), Some(pending[0].1.as_str()));
+    let first = pending.iter().find(|(id, _)| id != "r2").unwrap();
+    assert_eq!(lapsed.place.as_deref(), Some(first.1.as_str()));
     // Never taken: no head.
     assert_eq!(stored(&mut c, q, "w-h1").head, None);
     assert_eq!(stored(&mut c, q, "ttl1").head, None);
-    // The rate-limited report waits in its type's line of layout 2.
-    let line1 = zrange(&mut c, &v2(q, "limited:1"));
-    assert_eq!(line1.len(), 1);
-    assert_eq!(line1[0].0, "r2");
+    // The rate-limited report waits in pending of layout 2, at its place of layout 1.
+    assert!(pending.iter().any(|(id, _)| id == "r2"), "{pending:?}");
+    assert_eq!(zcard(&mut c, &v2(q, "limited:1")), 0);
     // Timed and dead: each with its due time, expiry, retry time, time of death as it was.
     for (set, members) in &f.timed {
         assert_eq!(&zrange(&mut c, &v2(q, set)), members, "{set}");
@@ -637,7 +642,8 @@ fn a_bounded_wait_for_old_leases_exits_1_and_a_rerun_finishes() {
         "{err}"
     );
     let mut c = conn(&r);
-    assert_eq!(zcard(&mut c, &v2(q, "pending")), f.waiting.len() as u64);
+    // r2 of its type's line too (in pending: layout 2 has no numbered lines).
+    assert_eq!(zcard(&mut c, &v2(q, "pending")), f.waiting.len() as u64 + 1);
     assert_eq!(f.v1.ack(&f.live), 1);
     rpq(&r).args(["--queue", q, "migrate"]).assert().success();
     assert_eq!(v1_left(&mut c, q), Vec::<String>::new());

@@ -224,18 +224,21 @@ end
 -- controls.lua), only in the claim script of a queue that has some.
 local take_controlled, finish_controlled
 -- groups (issue 23): controls that are only limits and pauses of groups go in the groups'
--- turns (lua/groups.lua); with pauses or limits of priorities, types or the queue, as before.
-local group_limits = false
+-- turns (lua/groups.lua); with pauses or limits of priorities, types or the queue (or tasks
+-- still in their lines), the selector, which holds the limits of groups too (gated).
+local group_limits, gated = false, false
 if grouped and ctl_flag == 1 then
   local cv = ctl().controls()
-  group_limits = next(cv.paused) == nil and next(cv.limits) == nil
-  if group_limits then
+  group_limits = next(cv.paused) == nil and not cv.limits[0] and cv.types == 0
+    and redis.call('EXISTS', ctl().K_LIMITED) == 0
+  gated = not group_limits and cv.groups
+  if group_limits or gated then
     grp().begin(now)
   end
 end
 if ctl_flag == 1 and not group_limits then
   local expired
-  take_controlled, finish_controlled, expired = ctl().selector(now, aging)
+  take_controlled, finish_controlled, expired = ctl().selector(now, aging, gated)
   if expired then
     ctl_flag, checks_moved = ctl().flag(), true
   end
@@ -319,9 +322,9 @@ while claimed < want do
 end
 
 local held_code, held_at = HELD_NONE, 0
-if group_limits then
+if group_limits or gated then
   local gone
-  gone, held_code, held_at = grp().close(claimed, want)
+  gone, held_code, held_at = grp().close(claimed, gated and 0 or want)
   if gone then
     ctl_flag, checks_moved = ctl().flag(), true
   end

@@ -16,22 +16,21 @@ for i, k in ipairs(ARGV) do
     sets[#sets + 1] = key
   end
 end
--- controls (issue 13): the lines of limited types are waiting tasks too; the limits and pauses
--- stay, with nothing in flight against them any more.
+-- controls (issue 13): the tasks held back in lines are waiting tasks too; the limits and
+-- pauses stay, with nothing in flight against them any more, and so do the types' lines, empty.
 local C = ctl()
-local LIMITED, K_CONTROLS, K_HELD = C.LIMITED, C.K_CONTROLS, C.K_HELD
-local ctlv = C.controls()
-for s = 1, #LIMITED do
-  if ctlv.sets[s] then
-    out[waiting] = out[waiting] + redis.call('ZCARD', LIMITED[s])
-    if not ctlv.limits[s] then
-      redis.call('HDEL', K_CONTROLS, 'set:' .. s)
+local K_CONTROLS = C.K_CONTROLS
+out[waiting] = out[waiting] + redis.call('ZCARD', C.K_LIMITED)
+local fields = redis.call('HGETALL', K_CONTROLS)
+for i = 1, #fields, 2 do
+  local f = fields[i]
+  if string.match(f, '^busy:%d+$') then
+    redis.call('HSET', K_CONTROLS, f, '0')
+  elseif string.match(f, '^set:%d+$') then
+    local s = string.sub(f, 5)
+    if redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 0 then
+      redis.call('HDEL', K_CONTROLS, f, 't:' .. fields[i + 1])
     end
-  end
-end
-for s, l in pairs(ctlv.limits) do
-  if l.m then
-    redis.call('HSET', K_CONTROLS, 'busy:' .. s, '0')
   end
 end
 -- A task in flight is cancelled through its claim: its holder stops the handler within about a
@@ -50,7 +49,7 @@ end
 for _, k in ipairs({ K_TASKS, K_STATE, K_DEADINFO, K_WAKE, K_EXPIRES, K_HELD, K_WAITS, K_KIDS }) do
   sets[#sets + 1] = k
 end
-for _, k in ipairs(LIMITED) do
+for _, k in ipairs({ C.K_LIMITED, C.K_LINES, C.K_LHEADS, C.K_LPARKED }) do
   sets[#sets + 1] = k
 end
 redis.call('UNLINK', unpack(sets))

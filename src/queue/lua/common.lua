@@ -23,25 +23,22 @@
 --   also in the body ("x"), so an entry left by an earlier task of the same id is told apart
 -- KEYS[15] schedules hash: schedule name -> "last fired ms|definition JSON"; every shard holds
 --   every schedule, and "last fired" is the latest slot fired on that shard (fire.lua)
--- KEYS[16] controls hash: pauses, limits and their state, all of this shard (controls below):
---   "pause:P" = until ms (NEVER: until resumed); "limit:S" = a limit in line S (0: every task);
+-- KEYS[16] controls hash: pauses, limits and their state, all of this shard (controls.lua):
+--   "pause:P" = until ms (NEVER: until resumed); "limit:S" = a limit of line S (0: every task);
 --   "tat:S" its rate's bucket, "busy:S" its tasks in flight; "set:S" = the JSON-encoded type
---   whose waiting tasks line S (KEYS[17 + S]) holds
+--   whose limit line S is, and "t:TYPE" = S, its line by type
 -- KEYS[17] held hash: id -> "S:G,..." for a task in flight that counts against in-flight caps
 --   (line S, limit generation G), so every way out of flight (unlease) frees its slot
--- KEYS[18] limited:1 zset: id -> pending score, waiting tasks of the type limited in line 1
--- KEYS[19] limited:2 zset: id -> pending score, waiting tasks of the type limited in line 2
--- KEYS[20] limited:3 zset: id -> pending score, waiting tasks of the type limited in line 3
--- KEYS[21] limited:4 zset: id -> pending score, waiting tasks of the type limited in line 4
--- KEYS[22] limited:5 zset: id -> pending score, waiting tasks of the type limited in line 5
--- KEYS[23] limited:6 zset: id -> pending score, waiting tasks of the type limited in line 6
--- KEYS[24] limited:7 zset: id -> pending score, waiting tasks of the type limited in line 7
--- KEYS[25] limited:8 zset: id -> pending score, waiting tasks of the type limited in line 8
--- KEYS[26] blocked zset: child id -> the pending score it waits at once released (flows.lua)
--- KEYS[27] waits hash: "child\tparent" -> 1 for each parent a blocked child waits for; child ->
+-- KEYS[18] limited zset: id -> pending score, waiting tasks held back by a limit, out of pending
+-- KEYS[19] lines zset: "line\tpending score\tid" (all scores 0), each task of limited in its line
+-- KEYS[20] lheads zset: priority digit then line -> the pending score of the line's first task
+--   of that priority, for each line that may go
+-- KEYS[21] lparked zset: line -> when a claim looks at it again (ms), lines at their limit
+-- KEYS[22] blocked zset: child id -> the pending score it waits at once released (flows.lua)
+-- KEYS[23] waits hash: "child\tparent" -> 1 for each parent a blocked child waits for; child ->
 --   how many (flows.lua)
--- KEYS[28] kids hash: parent id -> its children that wait for it, tab-joined (flows.lua)
--- KEYS[29] finished zset: id -> finished ms, tasks done on a shard with flows (flows.lua)
+-- KEYS[24] kids hash: parent id -> its children that wait for it, tab-joined (flows.lua)
+-- KEYS[25] finished zset: id -> finished ms, tasks done on a shard with flows (flows.lua)
 -- After all of them (a script's own keys too), while the queue's events are on, the scripts that
 -- write events get the shard's stream, last (events.lua: K_EVENTS, and N_KEYS the keys before it).
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
@@ -797,7 +794,7 @@ end
 
 -- Where task `id` is among the `m` state sets the call names (ARGV[2..m+1]: their KEYS
 -- indexes, STATES in types.rs; cancel and flow cancel): the state's number and the set that
--- holds it (a waiting task of a limited type is in its type's line, controls.lua); nil when in
+-- holds it (a waiting task held back by a limit is in `limited`, controls.lua); nil when in
 -- none.
 local function state_of(id, m)
   for s = 1, m do
@@ -840,6 +837,9 @@ local function cancel_found(id, set)
   local f = flows and flows()
   if f then
     f.leaves(id, set)
+  end
+  if ctl and set == ctl().K_LIMITED then
+    ctl().unhold(id, redis.call('ZSCORE', set, id))
   end
   redis.call('ZREM', set, id)
   forget(id)

@@ -8,32 +8,51 @@
 --   on this shard  ARGV[4] bucket size on this shard  ARGV[5] cap on this shard  ARGV[6] rate n
 --   ARGV[7] per ms  ARGV[8] burst  ARGV[9] cap, as asked; '' in ARGV[3..9] keeps what is set
 --   (a rate as a whole: ARGV[3], [4], [6], [7], [8]; a cap: ARGV[5], [9])
---   returns its line; an error when every line of types is taken
+--   returns its line (any number of types may be limited: issue 23)
 -- ARGV[1] "unlimit": ARGV[2] type ('' every task)
 --   returns {1 removed (0: there was none), tasks left in its line}
 -- ARGV[1] "drain": ARGV[2] type; moves up to 1000 waiting tasks of the line of a type whose
---   limit was removed back to pending, by score; returns the tasks left in it
+--   limit was removed back to pending, first in line first; returns the tasks left in it
 local op = ARGV[1]
 local now = now_ms()
 local C = ctl()
-local LIMITED, K_CONTROLS, K_HELD = C.LIMITED, C.K_CONTROLS, C.K_HELD
+local K_CONTROLS, K_HELD = C.K_CONTROLS, C.K_HELD
 local pruned_at, recover_at, aging, _, flags = checks_read()
 
--- The line of type `enc`: the one named for it, or (`new`) the first free one; nil if none.
+local TABLE_NOTE = 'a value longer than 64 bytes: the controls hash of a queue with limited '
+  .. 'types is a hash table, so that a claim reads a field in O(1) (controls.lua)'
+
+-- The line of type `enc` (0 for every task): the one it has, or (`new`) a new one, numbered
+-- from the stats counter of generations, so a line is never one another type had; nil if none.
 local function line_of(enc, new)
   if enc == '' then
     return 0
   end
-  local free
-  for s = #LIMITED, 1, -1 do
-    local v = redis.call('HGET', K_CONTROLS, 'set:' .. s)
-    if v == enc then
-      return s
-    elseif not v and redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 0 then
-      free = s
-    end
+  local s = C.line_of(enc)
+  if s then
+    return tonumber(s)
   end
-  return new and free or nil
+  if not new then
+    return nil
+  end
+  -- (A line migrated from layout 1 has a number of its own, 1 to 8.)
+  repeat
+    s = redis.call('HINCRBY', K_STATS, 'ctl_gen', 1)
+  until redis.call('HEXISTS', K_CONTROLS, 'set:' .. s) == 0
+  redis.call('HSET', K_CONTROLS, 't:' .. enc, string.format('%d', s), 'set:' .. s, enc)
+  return s
+end
+
+-- The tasks waiting in type line s.
+local function in_line(s)
+  return C.in_line(tostring(s))
+end
+
+-- A type line with nothing left and no limit goes, with every field of its type.
+local function forget_line(s, enc)
+  redis.call('HDEL', K_CONTROLS, 'set:' .. s, 't:' .. enc)
+  redis.call('ZREM', C.K_LHEADS, '1' .. s, '2' .. s, '3' .. s)
+  redis.call('ZREM', C.K_LPARKED, tostring(s))
 end
 
 local function pauses()
@@ -64,15 +83,6 @@ local function done(reply)
   return reply
 end
 
--- groups (issue 23): limits and pauses of groups go in the groups' turns, which know nothing
--- of these (group_ctl.lua refuses the other way round).
-if (op == 'pause' or op == 'limit') and (redis.call('HEXISTS', K_CONTROLS, 'glimit') == 1
-  or tonumber(redis.call('HGET', K_CONTROLS, 'groups') or '0') > 0) then
-  return redis.error_reply('ERR rpq: the queue has limits or pauses of groups, and pauses and '
-    .. 'limits of priorities, types or every task do not combine with them yet; remove them '
-    .. 'first (rpq limit --group KEY --off, --each-group --off, rpq resume --group KEY)')
-end
-
 if op == 'pause' or op == 'resume' then
   for p in string.gmatch(ARGV[2], '%d') do
     if op == 'pause' then
@@ -99,10 +109,6 @@ end
 if op == 'limit' then
   local enc = ARGV[2]
   local s = line_of(enc, true)
-  if not s then
-    return redis.error_reply('ERR rpq: every one of the ' .. #LIMITED .. ' lines of limited '
-      .. 'types of this queue is taken; remove a limit first (rpq limit --type T --off)')
-  end
   -- "G|T|b|m|n|per|B|M" (common.lua): what was set, and what this call sets over it.
   local had = redis.call('HGET', K_CONTROLS, 'limit:' .. s)
   local old = {}
@@ -118,7 +124,16 @@ if op == 'limit' then
   local new_cap = ARGV[5] ~= '' and (old[4] or '') == ''
   redis.call('HSET', K_CONTROLS, 'limit:' .. s, table.concat(f, '|', 1, 8))
   if s > 0 then
-    redis.call('HSET', K_CONTROLS, 'set:' .. s, enc)
+    if not had then
+      redis.call('HINCRBY', K_CONTROLS, 'types', 1)
+      -- Five fields a type: as a packed list (up to hash-max-listpack-entries, 128 or 512)
+      -- every HGET of a claim would walk them all. A value longer than hash-max-listpack-value
+      -- (64) makes the hash a table, O(1) a field, and it stays one once the value goes.
+      redis.call('HSET', K_CONTROLS, 'table', TABLE_NOTE)
+      redis.call('HDEL', K_CONTROLS, 'table')
+    end
+    -- A changed limit may let its parked line go (the next claim parks it again if not).
+    C.unpark(tostring(s))
   end
   if new_rate then
     -- A new bucket starts full.
@@ -160,7 +175,7 @@ end
 if op == 'unlimit' then
   local s = line_of(ARGV[2], false)
   if not s or redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 0 then
-    return done({ 0, s and s > 0 and redis.call('ZCARD', LIMITED[s]) or 0 })
+    return done({ 0, s and s > 0 and in_line(s) or 0 })
   end
   redis.call('HDEL', K_CONTROLS, 'limit:' .. s, 'tat:' .. s, 'busy:' .. s)
   if ev then
@@ -168,9 +183,15 @@ if op == 'unlimit' then
   end
   local left = 0
   if s > 0 then
-    left = redis.call('ZCARD', LIMITED[s])
+    if redis.call('HINCRBY', K_CONTROLS, 'types', -1) <= 0 then
+      redis.call('HDEL', K_CONTROLS, 'types')
+    end
+    left = in_line(s)
     if left == 0 then
-      redis.call('HDEL', K_CONTROLS, 'set:' .. s)
+      forget_line(s, ARGV[2])
+    else
+      -- Its tasks go on as ones that may always go, until drained.
+      C.unpark(tostring(s))
     end
   end
   wake_all()
@@ -191,27 +212,9 @@ if op == 'drain' then
   if not s or s == 0 or redis.call('HEXISTS', K_CONTROLS, 'limit:' .. s) == 1 then
     return done(0)
   end
-  local line = LIMITED[s]
-  local some = redis.call('ZRANGE', line, 0, 999, 'WITHSCORES')
-  if #some > 0 then
-    local zargs, ids = {}, {}
-    for i = 1, #some, 2 do
-      zargs[#zargs + 1] = some[i + 1]
-      zargs[#zargs + 1] = some[i]
-      ids[#ids + 1] = some[i]
-    end
-    redis.call('ZADD', K_PENDING, unpack(zargs))
-    redis.call('ZREM', line, unpack(ids))
-    if grp and grp().on then
-      for i = 1, #some, 2 do
-        grp().index_id(some[i], some[i + 1])
-      end
-    end
-    wake(math.min(#ids, WAKE_CAP))
-  end
-  local left = redis.call('ZCARD', line)
+  local left = C.drain(tostring(s), 1000)
   if left == 0 then
-    redis.call('HDEL', K_CONTROLS, 'set:' .. s)
+    forget_line(s, ARGV[2])
   end
   return done(left)
 end

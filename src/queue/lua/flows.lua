@@ -3,20 +3,20 @@
 -- without flows but a test of a nil and, in the acks outside a claim, one read of the checks:
 -- the shard's flows are the letter FLOW_FLAG in the checks' flags, set by the first push with
 -- parents (flow_push.lua) and cleared by the claim once no flow is left (prune).
--- KEYS[26] blocked zset: child id -> the pending score it waits at once released (its priority
+-- KEYS[22] blocked zset: child id -> the pending score it waits at once released (its priority
 --   and its push's arrival), so `list --state blocked` is in claim order
--- KEYS[27] waits hash: "child\tparent" -> 1 for each parent a blocked child still waits for;
+-- KEYS[23] waits hash: "child\tparent" -> 1 for each parent a blocked child still waits for;
 --   "child" -> how many; "child\t!" -> what its parent's failure does to it ('run' or 'cancel';
 --   none: it goes dead)
--- KEYS[28] kids hash: parent id -> its children that wait for it, tab-joined
--- KEYS[29] finished zset: id -> finished ms, each task done on the shard while it has flows,
+-- KEYS[24] kids hash: parent id -> its children that wait for it, tab-joined
+-- KEYS[25] finished zset: id -> finished ms, each task done on the shard while it has flows,
 --   for the window (the stats field 'flow_window', ms; an hour when unset: `rpq flow window`),
 --   so a push naming a parent that finished before it is not refused
 -- Exactly once: a child is released by the call whose HDEL of its "child\tparent" field
 -- removed it, and only a call that holds the parent's claim (the ack's check and removal of the
 -- claim, in the same script) gets there; a replayed ack, a late ack after a lost lease, an ack
 -- of a parent run twice find the claim gone and release nothing.
-local K_BLOCKED, K_WAITS, K_KIDS, K_FINISHED_AT = KEYS[26], KEYS[27], KEYS[28], KEYS[29]
+local K_BLOCKED, K_WAITS, K_KIDS, K_FINISHED_AT = KEYS[22], KEYS[23], KEYS[24], KEYS[25]
 assert(K_FINISHED_AT, 'rpq: flows need every key of the layout')
 -- A push that names a parent the shard does not know (flow_push.lua; script.rs has the same).
 local ERR_UNKNOWN_PARENT = 'RPQUNKNOWN'

@@ -16,15 +16,6 @@ local G = grp()
 local K_CONTROLS = C.K_CONTROLS
 local pruned_at, recover_at, aging, _, flags = checks_read()
 
--- Pauses and limits of priorities, types or every task select tasks their own way (the
--- controls' selector), which knows nothing of groups: the two are not combined yet.
-local cv = C.controls()
-if (op == 'limit' or op == 'pause') and (next(cv.paused) or next(cv.limits)) then
-  return redis.error_reply('ERR rpq: the queue has pauses or limits of priorities, types or '
-    .. 'every task, and limits and pauses of groups do not combine with them yet; remove '
-    .. 'them first (rpq resume, rpq limit --off)')
-end
-
 -- The count of groups' own settings ("l:" and "z:" fields) in the controls hash; it goes once
 -- nothing of groups is left in flight (else the next claim under group limits removes it).
 local function settings(by)
@@ -37,11 +28,14 @@ end
 
 -- A parked group looks again at its turn (where it parks again if it still may not go).
 local function unpark(group)
+  -- With limits of types or priorities too, the group's tasks held back wait in its line
+  -- (controls.lua), which looks again the same way.
+  local line = C.unpark('g' .. group)
   if redis.call('ZSCORE', K_GPARKED, group) then
     G.unpark(group)
     return 1
   end
-  return 0
+  return line and 1 or 0
 end
 
 local function done(reply, woken)
@@ -89,6 +83,11 @@ if op == 'limit' or op == 'unlimit' then
   if kind == 'each' then
     for _, p in ipairs(redis.call('ZRANGE', K_GPARKED, 0, -1)) do
       woken = woken + unpark(p)
+    end
+    for _, line in ipairs(redis.call('ZRANGE', C.K_LPARKED, 0, -1)) do
+      if string.sub(line, 1, 1) == 'g' and C.unpark(line) then
+        woken = woken + 1
+      end
     end
   else
     woken = unpark(g)

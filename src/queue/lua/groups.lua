@@ -31,7 +31,7 @@
 -- key always reads the same, and it holds no control character (check_group), so the tab ends
 -- it and no group's entries fall inside another's range.
 -- After the fast claim's keys, the core keys or every key (LAYOUT_KEYS, flows' among them).
-local G_BASE = 29
+local G_BASE = 25
 for _, b in ipairs({ 11, 15 }) do
   if string.sub(KEYS[b + 1] or '', -8) == 'gpending' then
     G_BASE = b

@@ -4,7 +4,7 @@
 --   order of STATES, types.rs), ARGV[m+3..] ids
 --   returns per id {state: 1..m, or 0 when unknown, score, body, claim, state, dead info}
 -- ARGV[1] "list": ARGV[2] the KEYS index of the state's set (for waiting: pending, or a line
---   of a limited type)  ARGV[3] how many
+--   of tasks held back by limits)  ARGV[3] how many
 --   ARGV[4] after this id ('' from the start)  ARGV[5] its score ('' when it is in this set)
 --   ARGV[6] priority ('' any)  ARGV[7] type as a JSON string ('' any)
 --   ARGV[8] group as its body holds it (JSON-escaped, without the quotes; '' or absent: any)
@@ -70,11 +70,8 @@ local p = tonumber(ARGV[6])
 local kind = ARGV[7]
 local group = ARGV[8] or ''
 local lo, hi = 0, redis.call('ZCARD', set)
--- controls (issue 13): the lines of limited types hold waiting tasks too, scored the same.
-local waiting = set == K_PENDING
-for _, line in ipairs(ctl().LIMITED) do
-  waiting = waiting or set == line
-end
+-- controls (issue 13): the tasks held back by limits wait in `limited`, scored the same.
+local waiting = set == K_PENDING or set == ctl().K_LIMITED
 local by_range = waiting and p ~= nil
 if by_range then
   -- Waiting tasks of one priority are one range of the set: no need to look at the others.

@@ -15,11 +15,24 @@ aging = tonumber(aging) or 0
 local ctl = false
 local fields = redis.call('HGETALL', V1.controls)
 local copy = {}
+local types = 0
 for i = 1, #fields, 2 do
-  if string.sub(fields[i], 1, 5) ~= 'busy:' then
-    copy[#copy + 1] = fields[i]
+  local f = fields[i]
+  if string.sub(f, 1, 5) ~= 'busy:' then
+    copy[#copy + 1] = f
     copy[#copy + 1] = fields[i + 1]
   end
+  -- Layout 2 finds a type's line by its type (controls.lua), and counts the limited types.
+  if string.match(f, '^set:%d+$') then
+    copy[#copy + 1] = 't:' .. fields[i + 1]
+    copy[#copy + 1] = string.sub(f, 5)
+  elseif string.match(f, '^limit:[1-9]%d*$') then
+    types = types + 1
+  end
+end
+if types > 0 then
+  copy[#copy + 1] = 'types'
+  copy[#copy + 1] = tostring(types)
 end
 if #copy > 0 then
   ctl = true

@@ -13,7 +13,9 @@ local what, batch = ARGV[1], tonumber(ARGV[2])
 local from, to
 local line = tonumber(string.match(what, '^limited:(%d)$'))
 if line then
-  from, to = KEYS[18 + line], KEYS[40 + line]
+  -- Layout 2 keeps no line by number (issue 23): they wait in pending, where the next claim
+  -- meets them at their place and holds them back again as their limit says.
+  from, to = KEYS[18 + line], V2.pending
 elseif what == 'pending' or what == 'scheduled' or what == 'delayed' or what == 'dead' then
   from, to = V1[what], V2[what]
 else

@@ -45,13 +45,18 @@ end
 for i = 3, #ARGV do
   local id = ARGV[i]
   local code, holder = MOVE_UNKNOWN, false
-  -- controls (issue 13): a waiting task may be in the line of its limited type; it stays there.
+  -- controls (issue 13): a waiting task may be held back in a line; with another priority it
+  -- goes back to pending, where the next claim meets it at its new place.
   local line, waiting = ctl().waiting_in(id)
   if waiting then
     code = MOVE_MOVED
     if p then
       if reprioritize(id) then
         local score = rescored(waiting)
+        if line ~= K_PENDING then
+          ctl().unhold(id, waiting)
+          line = K_PENDING
+        end
         redis.call('ZADD', line, score, id)
         local n, _, err = get_state(id)
         if n then

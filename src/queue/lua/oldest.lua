@@ -2,12 +2,13 @@
 -- the earliest arrival (first in, first out; recovered tasks go back at their old place), so the
 -- oldest waiting task of the shard is one of these three.
 -- KEYS: the common layout (common.lua)
--- ARGV[1..] the KEYS indexes of the lines of limited types that may hold waiting tasks
+-- ARGV[1..] the KEYS indexes of the other sets that may hold waiting tasks (`limited`,
+-- controls.lua)
 -- returns three stored bodies, of priority 1, 2 and 3 in that order (false where none waits or
 -- a body is missing), so each answer is known to be of its priority
 local sets = { K_PENDING }
--- controls (issue 13): the lines of limited types keep their tasks' pending scores, so the
--- first of a priority over every line is the one of lowest score.
+-- controls (issue 13): the tasks held back by limits keep their pending scores, so the first of
+-- a priority over both sets is the one of lowest score.
 for _, k in ipairs(ARGV) do
   sets[#sets + 1] = KEYS[tonumber(k)]
 end
