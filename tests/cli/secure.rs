@@ -654,3 +654,92 @@ fn a_password_on_the_command_line_is_warned_about() {
         .code(2)
         .stderr(predicate::str::contains("is empty"));
 }
+
+/// Every command rpq sends, from Rust (`cmd("X")`) or from a script (`redis.call('X'`,
+/// `call_list('X'`, or an argument table `{ 'X', K_...`), read from the sources.
+fn commands_rpq_sends() -> std::collections::BTreeSet<String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs" || x == "lua") {
+                out.push(p);
+            }
+        }
+    }
+    // The name after `open` (a quote), all capitals, closed by the same quote.
+    fn names_after(
+        text: &str,
+        open: &str,
+        quote: char,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
+        let mut rest = text;
+        while let Some(i) = rest.find(open) {
+            rest = &rest[i + open.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase())
+                .collect();
+            if !name.is_empty() && rest[name.len()..].starts_with(quote) {
+                out.insert(name.to_lowercase());
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let mut out = std::collections::BTreeSet::new();
+    for f in files {
+        // The prototype scripts of docs/layout-v2.md are never loaded by rpq.
+        if f.components().any(|c| c.as_os_str() == "v2") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap().replace("( ", "(");
+        names_after(&text, "cmd(\"", '"', &mut out);
+        names_after(&text, "redis.call('", '\'', &mut out);
+        names_after(&text, "redis.pcall('", '\'', &mut out);
+        names_after(&text, "call_list('", '\'', &mut out);
+        names_after(&text, "{ '", '\'', &mut out);
+    }
+    // Words of an argument table that are not commands (`{ 'LIMIT', ...`).
+    for word in [
+        "limit",
+        "withscores",
+        "byscore",
+        "bylex",
+        "rev",
+        "count",
+        "match",
+        "nx",
+        "xx",
+    ] {
+        out.remove(word);
+    }
+    out
+}
+
+#[test]
+fn the_acl_line_grants_every_command_rpq_and_its_scripts_send() {
+    let line = readme_acl_line();
+    let granted: std::collections::BTreeSet<String> = line
+        .iter()
+        .filter_map(|w| w.strip_prefix('+'))
+        .map(|w| w.split('|').next().unwrap().to_string())
+        .collect();
+    let sent = commands_rpq_sends();
+    // The reader of the sources must find the commands of the hot path, or it reads nothing.
+    for known in ["zpopmin", "hset", "blpop", "zrangebylex", "xadd"] {
+        assert!(
+            sent.contains(known),
+            "{known} not found in the sources: {sent:?}"
+        );
+    }
+    let missing: Vec<&String> = sent.iter().filter(|c| !granted.contains(*c)).collect();
+    assert!(
+        missing.is_empty(),
+        "docs/running.md's ACL line does not grant {missing:?}: a user with exactly it is refused \
+         them (NOPERM), in a script too"
+    );
+}
