@@ -5,6 +5,7 @@ prefetch, the server's instructions of the produce and the consume phase divided
 Usage: cargo build --release && python3 benches/callgrind.py [--tasks 20000] [--prefetch 1,16]
        [--consumers 1] [--redis-server PATH] [--breakdown] [--keep DIR] [--json] [--events]
        [--no-refs] [--groups none,1000] [--group-cap N]
+       [--quiet]
 (RPQ_BIN=path picks another rpq binary.)
 
 Instructions are counted by valgrind, not timed, so the figure is the same on a quiet and on a
@@ -80,7 +81,7 @@ def redis_cli(port, *args):
 class Server:
     """redis-server under callgrind, on a free port, no persistence."""
 
-    def __init__(self, binary, tmp):
+    def __init__(self, binary, tmp, quiet=False):
         self.port = free_port()
         self.out = os.path.join(tmp, "cg.out")
         self.p = subprocess.Popen(
@@ -91,6 +92,12 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if redis_cli(self.port, "PING") == "PONG":
+                if quiet:
+                    # What grows with a run's wall time (slow under valgrind, slower on a busy
+                    # machine), not with its work: the server's timer, and the slow log's
+                    # entries of every call that took valgrind more than 10 ms.
+                    redis_cli(self.port, "CONFIG", "SET", "hz", "1")
+                    redis_cli(self.port, "CONFIG", "SET", "slowlog-log-slower-than", "-1")
                 return
             time.sleep(0.2)
         self.p.kill()
@@ -203,6 +210,9 @@ def main():
     ap.add_argument("--groups", default="none", metavar="G,...",
                     help="each run also with the tasks in G groups (rpq bench --groups G, "
                     "issue 23); `none`: without groups")
+    ap.add_argument("--quiet", action="store_true",
+                    help="the server's timer at 1 Hz and no slow log: they grow with a run's "
+                    "wall time (valgrind's, the machine's load), not with its work")
     ap.add_argument("--group-cap", type=int, metavar="N",
                     help="with groups, each capped at N in flight (rpq bench --group-cap N)")
     a = ap.parse_args()
@@ -217,7 +227,7 @@ def main():
     server = None
     rows = []
     try:
-        server = Server(binary, tmp)
+        server = Server(binary, tmp, a.quiet)
         version = redis_cli(server.port, "INFO", "server")
         version = re.search(r"redis_version:(\S+)", version).group(1)
         n_ref = a.tasks
