@@ -47,11 +47,11 @@ local GROUP_KEYS_END = G_BASE + 5
 -- each the head of the first group (best head priority, then smallest tag), that group moved on
 -- by 10^6 / its weight, or gone with its last task. What grp().take does for n = 1, in the
 -- fewest calls, without the library: each helper the library names is a closure made on every
--- call (about 1,000 server instructions apiece), and the fast claim needs none of them. No
--- number is printed but the group's new score (the served tag is the tail of the score as
--- read), the virtual time is written once, and whether any group is left is asked only when
--- one leaves the turns. Returns the ids and pending scores taken, in order, and whether no
--- group has work left (then no entry is left in gpending either).
+-- call (about 1,000 server instructions apiece), and the fast claim needs none of them. The
+-- weight is read only for a group that stays in the turns, the virtual time is not written
+-- while some group is in them (vnow reads it from the first), and whether any group is left is
+-- asked only when one leaves them. Returns the ids and pending scores taken, in order, and
+-- whether no group has work left (then no entry is left in gpending either).
 grp_serve = function(n)
   local popped, last, left = {}, nil, false
   local tries = 0
