@@ -10,8 +10,9 @@
 --   before: an entry whose task left pending by another way is dropped when the claim meets it.
 -- groups zset: group -> its head's priority x 10^15 + its virtual start tag: the group a claim
 --   serves next is the first member (start-time fair queueing), O(log n).
--- gstate hash: "V" = the virtual time (the tag of the group served last); "w:GROUP" = a weight
---   set with `rpq group weight` (1 when missing); "l:GROUP" = the group's own limit,
+-- gstate hash: "V" = the virtual time, kept while no group is in the turns (the tag of the
+--   group served last; while some group is, it is read from the first: vnow); "w:GROUP" = a
+--   weight set with `rpq group weight` (1 when missing); "l:GROUP" = the group's own limit,
 --   "T|b|m|n|per|B" as controls.lua's (ms between two tokens, bucket, cap; then as asked:
 --   n per ms, burst), overriding the default for every group (the controls hash's "glimit");
 --   "z:GROUP" = paused until ms (NEVER: until resumed); "s:GROUP" = the start tag of a group
