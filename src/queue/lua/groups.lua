@@ -33,10 +33,11 @@
 -- it and no group's entries fall inside another's range.
 -- After the fast claim's keys, the core keys or every key (LAYOUT_KEYS, flows' among them).
 local G_BASE = 29
-if string.sub(KEYS[12] or '', -8) == 'gpending' then
-  G_BASE = 11
-elseif string.sub(KEYS[16] or '', -8) == 'gpending' then
-  G_BASE = 15
+for _, b in ipairs({ 11, 15 }) do
+  if string.sub(KEYS[b + 1] or '', -8) == 'gpending' then
+    G_BASE = b
+    break
+  end
 end
 local K_GPENDING, K_GROUPS, K_GSTATE = KEYS[G_BASE + 1], KEYS[G_BASE + 2], KEYS[G_BASE + 3]
 local K_GPARKED, K_GTAT = KEYS[G_BASE + 4], KEYS[G_BASE + 5]
