@@ -4,7 +4,8 @@ prefetch, the server's instructions of the produce and the consume phase divided
 
 Usage: cargo build --release && python3 benches/callgrind.py [--tasks 20000] [--prefetch 1,16]
        [--consumers 1] [--redis-server PATH] [--breakdown] [--keep DIR] [--json] [--events]
-       [--no-refs]
+       [--no-refs] [--groups none,1000] [--group-cap N]
+       [--quiet]
 (RPQ_BIN=path picks another rpq binary.)
 
 Instructions are counted by valgrind, not timed, so the figure is the same on a quiet and on a
@@ -80,7 +81,7 @@ def redis_cli(port, *args):
 class Server:
     """redis-server under callgrind, on a free port, no persistence."""
 
-    def __init__(self, binary, tmp):
+    def __init__(self, binary, tmp, quiet=False):
         self.port = free_port()
         self.out = os.path.join(tmp, "cg.out")
         self.p = subprocess.Popen(
@@ -91,6 +92,12 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if redis_cli(self.port, "PING") == "PONG":
+                if quiet:
+                    # What grows with a run's wall time (slow under valgrind, slower on a busy
+                    # machine), not with its work: the server's timer, and the slow log's
+                    # entries of every call that took valgrind more than 10 ms.
+                    redis_cli(self.port, "CONFIG", "SET", "hz", "1")
+                    redis_cli(self.port, "CONFIG", "SET", "slowlog-log-slower-than", "-1")
                 return
             time.sleep(0.2)
         self.p.kill()
@@ -145,15 +152,17 @@ def inclusive(dump):
     return counts
 
 
-def bench(server, tasks, consumers, prefetch, events=False):
+def bench(server, tasks, consumers, prefetch, events=False, groups=None, group_cap=None):
     """One rpq bench run; the server's instructions of its produce and consume phases."""
+    extra = (["--events"] if events else []) + (["--groups", str(groups)] if groups else []) \
+        + (["--group-cap", str(group_cap)] if group_cap else [])
     redis_cli(server.port, "FLUSHALL")
     server.control("-z")
     p = subprocess.Popen(
         [RPQ, "--url", f"redis://127.0.0.1:{server.port}", "--json", "bench",
          "--tasks", str(tasks), "--consumers", str(consumers), "--prefetch", str(prefetch),
          "--batch", "500", "--payload-bytes", "100", "--latency-tasks", "0",
-         "--scheduled-tasks", "0", "--step", *(["--events"] if events else [])],
+         "--scheduled-tasks", "0", "--step", *extra],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         bufsize=1)
     err = []
@@ -198,6 +207,14 @@ def main():
     ap.add_argument("--events", action="store_true",
                     help="also each run with lifecycle events on (rpq bench --events, issue 26)")
     ap.add_argument("--no-refs", action="store_true", help="skip the redis-benchmark references")
+    ap.add_argument("--groups", default="none", metavar="G,...",
+                    help="each run also with the tasks in G groups (rpq bench --groups G, "
+                    "issue 23); `none`: without groups")
+    ap.add_argument("--quiet", action="store_true",
+                    help="the server's timer at 1 Hz and no slow log: they grow with a run's "
+                    "wall time (valgrind's, the machine's load), not with its work")
+    ap.add_argument("--group-cap", type=int, metavar="N",
+                    help="with groups, each capped at N in flight (rpq bench --group-cap N)")
     a = ap.parse_args()
     for tool in ("valgrind", "callgrind_control", "callgrind_annotate", "redis-cli",
                  "redis-benchmark"):
@@ -210,7 +227,7 @@ def main():
     server = None
     rows = []
     try:
-        server = Server(binary, tmp)
+        server = Server(binary, tmp, a.quiet)
         version = redis_cli(server.port, "INFO", "server")
         version = re.search(r"redis_version:(\S+)", version).group(1)
         n_ref = a.tasks
@@ -231,16 +248,21 @@ def main():
         for label, args in ([] if a.no_refs else refs):
             d = reference(server, n_ref, args)
             rows.append({"what": label, "per_task": total(d) / n_ref, "dump": d})
-        for k in [int(x) for x in a.prefetch.split(",")]:
-            for events in ([False, True] if a.events else [False]):
-                on = ", events on" if events else ""
-                produce, consume = bench(server, a.tasks, a.consumers, k, events)
-                rows.append({"what": f"produce, batch 500 (run of prefetch {k}{on})",
-                             "per_task": total(produce) / a.tasks, "dump": produce})
-                rows.append({"what": f"claim + ack, {a.consumers} consumer(s), prefetch {k}{on}",
-                             "per_task": total(consume) / a.tasks, "dump": consume})
-                rows.append({"what": f"push + claim + ack, prefetch {k}{on}",
-                             "per_task": (total(produce) + total(consume)) / a.tasks})
+        runs = [(k, events, g)
+                for k in [int(x) for x in a.prefetch.split(",")]
+                for events in ([False, True] if a.events else [False])
+                for g in [None if x == "none" else int(x) for x in a.groups.split(",")]]
+        for k, events, g in runs:
+            on = (", events on" if events else "") + (f", {g:,} groups" if g else "") \
+                + (f" capped at {a.group_cap}" if g and a.group_cap else "")
+            produce, consume = bench(server, a.tasks, a.consumers, k, events, g,
+                                     a.group_cap)
+            rows.append({"what": f"produce, batch 500 (run of prefetch {k}{on})",
+                         "per_task": total(produce) / a.tasks, "dump": produce})
+            rows.append({"what": f"claim + ack, {a.consumers} consumer(s), prefetch {k}{on}",
+                         "per_task": total(consume) / a.tasks, "dump": consume})
+            rows.append({"what": f"push + claim + ack, prefetch {k}{on}",
+                         "per_task": (total(produce) + total(consume)) / a.tasks})
         if a.breakdown:
             for r in rows:
                 if "dump" in r:

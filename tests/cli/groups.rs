@@ -206,6 +206,51 @@ fn a_group_that_just_got_work_takes_its_turn_and_no_more() {
     }
 }
 
+/// One push of a batch indexes its tasks together (groups.lua: index_many): a group already
+/// waiting that gets a better priority moves to it keeping its turn, a new group that gets two
+/// priorities in the batch waits at the better one, and each stays first come first served.
+#[test]
+fn a_batch_moves_a_waiting_group_to_a_better_priority_and_a_new_group_to_its_best() {
+    let r = redis();
+    let task = |g: &str, p: u8, i: u32| {
+        json!({"type": "t", "priority": p, "payload": i, "group": g}).to_string()
+    };
+    push_lines(&r, "default", &[task("a", 3, 0), task("a", 3, 1)]);
+    push_lines(
+        &r,
+        "default",
+        &[
+            task("a", 1, 2),
+            task("b", 3, 0),
+            task("b", 1, 1),
+            task("a", 3, 3),
+        ],
+    );
+    let done: Vec<(String, u64, u64)> = consume(&r, 6)
+        .iter()
+        .map(|v| {
+            (
+                group_of(v),
+                v["priority"].as_u64().unwrap(),
+                v["payload"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("a", 1, 2),
+        ("b", 1, 1),
+        ("a", 3, 0),
+        ("b", 3, 0),
+        ("a", 3, 1),
+        ("a", 3, 3),
+    ];
+    let want: Vec<(String, u64, u64)> = want
+        .iter()
+        .map(|(g, p, i)| (g.to_string(), *p, *i))
+        .collect();
+    assert_eq!(done, want);
+}
+
 /// Weights: 3 to 1. Start-time fair queueing keeps the two tags within one step of each other
 /// (a group of weight w moves 10^6 / w a turn), so over any prefix of claims while both have
 /// work, a's count is 3 x b's within 3: over 2,000 claims 1,500 and 500, give or take 3.

@@ -209,8 +209,9 @@ local ctl
 -- the shard's stream (nil otherwise: a queue without events builds none of it).
 local ev
 -- groups (issue 23): the same for groups.lua, which only push and claim of a shard with
--- groups carry.
+-- groups carry; grp_serve is its fast claim's part, built without the rest.
 local grp
+local grp_serve
 -- flows (issue 24): the helpers of flows, set by flows.lua, which the scripts given every key
 -- carry (nil in push and in the claims of a shard without flows).
 local flows
