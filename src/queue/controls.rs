@@ -15,7 +15,7 @@ use super::script::{array, int, CONTROL, NEVER_MS, WAKE_CAP};
 use super::stored::{Field, LimitRecord};
 use super::types::{Limit, LimitChange, Paused};
 use super::Queue;
-use crate::error::UsageError;
+use crate::error::{LayoutError, UsageError};
 use crate::task::{ms_to_time, Priority};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
@@ -45,6 +45,9 @@ pub(super) struct ShardControls {
     /// Whether waiting tasks may be held back in `limited` (a type has a line, a removed
     /// limit's too until it is drained, or groups have limits or pauses).
     pub lines: bool,
+    /// A type's line named by `set:N` (N of 1 to 8) without its `t:TYPE` field: the form of an
+    /// rpq before any number of types could be limited, which `rpq migrate` turns into this one.
+    pub old_lines: bool,
 }
 
 impl ShardControls {
@@ -80,6 +83,9 @@ impl ShardControls {
             }
         }
         c.lines |= sets.keys().any(|&n| n >= 1);
+        c.old_lines = sets.iter().any(|(&n, enc)| {
+            (1..=8).contains(&n) && !fields.iter().any(|f| f.name == format!("t:{enc}"))
+        });
         for (line, def) in defs {
             let r = LimitRecord::parse(&def);
             c.limits.push(Stored {
@@ -162,10 +168,20 @@ impl Queue {
         let replies = self
             .query_many("HGETALL", cmds)
             .with_context(|| format!("reading the controls of queue '{}'", self.name))?;
-        replies
+        let all: Vec<ShardControls> = replies
             .into_iter()
             .map(|v| Ok(ShardControls::parse(&Field::all_of(v)?)))
-            .collect()
+            .collect::<Result<_>>()?;
+        if all.iter().any(|c| c.old_lines) {
+            return Err(LayoutError(format!(
+                "queue '{}' holds limits of types in the form of an older rpq (the lines \
+                 limited:1 .. limited:8); this rpq reads any number of limited types: run `rpq \
+                 migrate --queue {}` (docs/layout-v2.md)",
+                self.name, self.name
+            ))
+            .into());
+        }
+        Ok(all)
     }
 
     /// Stops claims of `priority` (None: every priority) on every shard, until resumed or, with
@@ -237,6 +253,8 @@ impl Queue {
     /// leaves out as it was. Returns the limit in force after it.
     pub fn set_limit(&mut self, kind: Option<&str>, change: &LimitChange) -> Result<Limit> {
         self.pin()?;
+        // A line of an older rpq's form would be given a second line for the same type.
+        self.read_controls()?;
         let n = self.shards.len() as u64;
         if let Some(m) = change.max_in_flight {
             if m < n {

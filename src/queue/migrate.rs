@@ -215,6 +215,8 @@ static MOVE: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_move", include_str!("lua/migrate_move.lua")));
 static LEASES: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_leases", include_str!("lua/migrate_leases.lua")));
+static LINES: LazyLock<Lua> =
+    LazyLock::new(|| lua("migrate_lines", include_str!("lua/migrate_lines.lua")));
 static FINISH: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_finish", include_str!("lua/migrate_finish.lua")));
 
@@ -294,7 +296,7 @@ pub fn migrate(
         dry_run: opts.dry_run,
         ..Migrated::default()
     };
-    if layout == LAYOUT && !has_v1(conn, name, shards)? {
+    if layout == LAYOUT && !has_v1(conn, name, shards)? && !has_old_lines(conn, name, shards)? {
         done.nothing_to_do = true;
         return Ok(done);
     }
@@ -318,6 +320,36 @@ pub fn migrate(
         .with_context(|| fail("storing its layout"))?;
     done.layout = LAYOUT;
     let batch = if opts.batch == 0 { BATCH } else { opts.batch };
+    // Layout 2's lines of limited types as an rpq before any number of them stored them (issue
+    // 23): named again and their tasks put back in line, before anything of layout 1 moves.
+    for shard in 0..shards {
+        let keys = shard_keys(name, shard);
+        loop {
+            let r = ints(run(conn, &LINES, &keys, &[batch.to_string()])).with_context(|| {
+                fail(&format!(
+                    "moving the lines of limited types of shard {shard}"
+                ))
+            })?;
+            let (moved, left) = (r[0], r[1]);
+            if moved > 0 {
+                done.add(State::Waiting, moved);
+                if shard > 0 {
+                    wake_all(conn, name);
+                }
+                on(Progress::Step(&Step {
+                    queue: name.to_string(),
+                    shard,
+                    state: State::Waiting,
+                    moved,
+                    duplicates: 0,
+                    dry_run: false,
+                }))?;
+            }
+            if left == 0 {
+                break;
+            }
+        }
+    }
     let started = Instant::now();
     for shard in 0..shards {
         let keys = shard_keys(name, shard);
@@ -504,7 +536,37 @@ pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
         .and_then(|s| s.parse::<u32>().ok())
         .unwrap_or(1)
         .max(1);
-    has_v1(conn, name, shards)
+    Ok(has_v1(conn, name, shards)? || has_old_lines(conn, name, shards)?)
+}
+
+/// Whether a shard of layout 2 holds lines of limited types as an rpq before any number of
+/// them stored them: tasks in `2:limited:1` .. `2:limited:8`, or a `set:N` without `t:TYPE`.
+fn has_old_lines(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
+    for shard in 0..shards {
+        let tag = keys::tag(name, shard as usize);
+        let lines: Vec<String> = (1..=8)
+            .map(|n| key(&tag, &format!("2:limited:{n}")))
+            .collect();
+        let n: u64 = redis::cmd("EXISTS")
+            .arg(&lines)
+            .query(conn)
+            .map_err(conn::describe)
+            .with_context(|| format!("looking at queue '{name}'"))?;
+        let controls: HashMap<String, String> = redis::cmd("HGETALL")
+            .arg(key(&tag, "2:controls"))
+            .query(conn)
+            .map_err(conn::describe)
+            .with_context(|| format!("looking at queue '{name}'"))?;
+        let unnamed = (1..=8).any(|n| {
+            controls
+                .get(&format!("set:{n}"))
+                .is_some_and(|enc| !controls.contains_key(&format!("t:{enc}")))
+        });
+        if n > 0 || unnamed {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether any layout-1 key of the queue still exists.

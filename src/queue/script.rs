@@ -733,6 +733,9 @@ impl Queue {
                     script = self.full_claim(&CLAIM);
                 }
                 Some(ERR_CONTROLS) if claim && !self.controlled => {
+                    // Once a process: the controlled claim cannot read the lines of limited
+                    // types an older rpq stored (refused, as a queue of another layout).
+                    self.read_controls()?;
                     self.controlled = true;
                     script = self.full_claim(&CLAIM);
                 }

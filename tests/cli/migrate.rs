@@ -1034,3 +1034,142 @@ fn a_sharded_queue_moves_on_a_cluster() {
         .success()
         .stderr(predicates::str::contains("nothing to do"));
 }
+
+/// Every key of the server with its content in an order of its own (a hash's fields sorted: a
+/// read may take a rehash step, which changes a DUMP and nothing else).
+fn contents(c: &mut redis::Connection) -> Vec<(String, Vec<String>)> {
+    let mut keys: Vec<String> = redis::cmd("KEYS").arg("*").query(c).unwrap();
+    keys.sort();
+    keys.into_iter()
+        .map(|k| {
+            let kind: String = redis::cmd("TYPE").arg(&k).query(c).unwrap();
+            let mut v: Vec<String> = match kind.as_str() {
+                "hash" => hgetall(c, &k)
+                    .into_iter()
+                    .map(|(f, v)| format!("{f}={v}"))
+                    .collect(),
+                "zset" => zrange(c, &k)
+                    .into_iter()
+                    .map(|(m, s)| format!("{m}@{s}"))
+                    .collect(),
+                "list" => redis::cmd("LRANGE")
+                    .arg(&k)
+                    .arg(0)
+                    .arg(-1)
+                    .query(c)
+                    .unwrap(),
+                other => vec![other.to_string()],
+            };
+            if kind != "list" {
+                v.sort();
+            }
+            (k, v)
+        })
+        .collect()
+}
+
+#[test]
+fn limited_types_an_older_rpq_stored_in_eight_lines_are_refused_then_migrated_in_place() {
+    let r = redis();
+    let q = "lines";
+    let run = |args: &[&str]| {
+        let mut cmd = rpq(&r);
+        cmd.args(["--queue", q]).args(args);
+        cmd
+    };
+    run(&["produce", "--type", "email", "--count", "6"])
+        .assert()
+        .success();
+    run(&["limit", "--type", "email", "--max-in-flight", "1"])
+        .assert()
+        .success();
+    // What an rpq of layout 2 before any number of limited types wrote for the same: the line
+    // named by `set:1` alone, and tasks its claims held back in `limited:1`.
+    let mut c = conn(&r);
+    let controls = v2(q, "controls");
+    let fields = hgetall(&mut c, &controls);
+    assert_eq!(
+        fields.get("set:1").map(String::as_str),
+        Some("\"email\""),
+        "{fields:?}"
+    );
+    let _: () = redis::cmd("HDEL")
+        .arg(&controls)
+        .arg("types")
+        .arg("t:\"email\"")
+        .query(&mut c)
+        .unwrap();
+    let waiting = zrange(&mut c, &v2(q, "pending"));
+    assert_eq!(waiting.len(), 6);
+    for (id, score) in &waiting[..3] {
+        let _: () = redis::cmd("ZADD")
+            .arg(v2(q, "limited:1"))
+            .arg(score)
+            .arg(id)
+            .query(&mut c)
+            .unwrap();
+        let _: () = redis::cmd("ZREM")
+            .arg(v2(q, "pending"))
+            .arg(id)
+            .query(&mut c)
+            .unwrap();
+    }
+    let before = contents(&mut c);
+    for args in [
+        &["consume", "--count", "1"][..],
+        &["limit", "--type", "sms", "--max-in-flight", "2"][..],
+        &["limit"][..],
+    ] {
+        let out = run(args).assert().code(1).get_output().clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("older rpq") && err.contains("rpq migrate --queue lines"),
+            "{args:?}: {err}"
+        );
+        // The consumer's own entry in the workers' registry says a process ran, not a task.
+        let now: Vec<_> = contents(&mut c)
+            .into_iter()
+            .filter(|(k, _)| !k.ends_with(":workers"))
+            .collect();
+        assert_eq!(now, before, "{args:?} changed the queue");
+    }
+
+    let out = run(&["migrate"]).assert().success().get_output().clone();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("moved=3"), "{said}");
+    let fields = hgetall(&mut c, &controls);
+    assert_eq!(
+        fields.get("t:\"email\"").map(String::as_str),
+        Some("1"),
+        "{fields:?}"
+    );
+    assert_eq!(
+        fields.get("types").map(String::as_str),
+        Some("1"),
+        "{fields:?}"
+    );
+    for n in 1..=8 {
+        assert_eq!(zrange(&mut c, &v2(q, &format!("limited:{n}"))), vec![]);
+    }
+    // Nothing left to do, and the queue works whole, its limit in force.
+    run(&["migrate"]).assert().success();
+    run(&["limit"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("at most 1 in flight"));
+    let out = run(&["--json", "consume", "--count", "6"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let mut ids: Vec<String> = ndjson(&out.stdout)
+        .iter()
+        .filter(|l| l["outcome"] == "done")
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    let mut pushed: Vec<String> = waiting.into_iter().map(|(id, _)| id).collect();
+    pushed.sort();
+    assert_eq!(ids, pushed, "every task once");
+}
