@@ -981,3 +981,68 @@ fn deaths_down_the_graph_write_their_events() {
     let dead: Vec<Value> = json_lines(rpq(&r).args(["--queue", q, "--json", "dead", "list"]));
     assert_eq!(dead.len(), 4, "{dead:?}");
 }
+
+/// A parent cancelled while in flight, its holder alive: the holder's lease check learns of the
+/// cancel and removes the task before lease recovery could. Its children must still go as they
+/// were pushed to (dead, run, cancel), once each, and the grandchild with them.
+#[test]
+fn a_parent_cancelled_in_flight_hands_its_failure_on_once_its_holder_removes_it() {
+    let r = redis();
+    let q = "cif";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A", "--priority", "high"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "B"]).success();
+    let run = ["--id", "D", "--after", "A", "--on-parent-failure", "run"];
+    produce(&r, q, &[&["--type", "d"][..], &run].concat()).success();
+    let cancel = ["--id", "E", "--after", "A", "--on-parent-failure", "cancel"];
+    produce(&r, q, &[&["--type", "e"][..], &cancel].concat()).success();
+    let holder = Proc::spawn(
+        process(&r)
+            .args(["--queue", q, "--json", "consume", "--name", "h"])
+            .args([
+                "--exec",
+                r#"echo "$RPQ_TASK_ID" >> "$RUNS"; [ "$RPQ_TASK_ID" != A ] || sleep 30"#,
+            ])
+            .env("RUNS", &runs_file),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, q, 1);
+    rpq(&r)
+        .args(["--queue", q, "cancel", "A"])
+        .assert()
+        .success();
+    // The holder stops A (its lease check says cancelled), then runs D, the one task left.
+    wait_until(Duration::from_secs(20), "A's and D's outcome lines", || {
+        holder.stdout_lines().len() >= 2
+    });
+    let outcomes: Vec<Value> = holder
+        .stdout_lines()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        (&outcomes[0]["id"], &outcomes[0]["outcome"]),
+        (&json!("A"), &json!("cancelled"))
+    );
+    assert_eq!(
+        (&outcomes[1]["id"], &outcomes[1]["outcome"]),
+        (&json!("D"), &json!("done"))
+    );
+    holder.signal(libc::SIGTERM);
+    let out = holder.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(show(&r, q, "B")["error"], "parent A dead");
+    assert_eq!(show(&r, q, "C")["error"], "parent B dead");
+    rpq(&r).args(["--queue", q, "show", "E"]).assert().code(1);
+    rpq(&r).args(["--queue", q, "show", "A"]).assert().code(1);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["dead"], &l["blocked"], &l["waiting"], &l["in_flight"]),
+        (&json!(2), &json!(0), &json!(0), &json!(0)),
+        "{l}"
+    );
+    assert_eq!(stat(&mut c, q, "dead"), 2, "each counted once");
+    assert_eq!(runs(&runs_file), ["A", "D"]);
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
+}

@@ -12,8 +12,10 @@ for i = m + 2, #ARGV do
   local holder = false
   if found then
     holder = cancel_found(id, set)
-    -- flows (issue 24): a task taken out of line tells its own children of its end.
-    local f = set ~= K_INFLIGHT and flows()
+    -- flows (issue 24): a cancelled task will never be done, so its children learn of its end
+    -- now, in flight too: its holder's next lease check removes it without flows.lua (and
+    -- lease recovery's drop_cancelled finds nothing left to hand on: take_kids is once).
+    local f = flows()
     if f then
       f.failed(id)
     end
