@@ -5,12 +5,13 @@
 use super::inspect::{state_args, state_at};
 use super::keys::Key;
 use super::script::{
-    array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_CANCEL, FLOW_PUSH,
+    array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_APPLY, FLOW_CANCEL,
+    FLOW_LINK, FLOW_PUSH, FLOW_UNBOX,
 };
 use super::{Cancelled, Kept, Pushed, Queue};
 use crate::error::UsageError;
-use crate::task::{ms_to_time, NewTask};
-use anyhow::Result;
+use crate::task::{ms_to_time, remote_ref, split_ref, NewTask};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
 /// A parent the queue does not know: exit 1, nothing queued.
@@ -44,6 +45,17 @@ impl Queue {
                 "--after: queue '{}' is sharded, and tasks that wait for other tasks work on a \
                  queue of one shard only for now (docs/flows.md)",
                 self.name
+            ))
+            .into());
+        }
+        let own = |p: &String| split_ref(p).is_some_and(|(q, _)| q == self.name);
+        if let Some(t) = tasks
+            .iter()
+            .find(|t| t.after.as_ref().is_some_and(|a| a.parents.iter().any(own)))
+        {
+            return Err(UsageError(format!(
+                "task {}: --after-in names queue '{}', the task's own: name its tasks with --after",
+                t.id, self.name
             ))
             .into());
         }
@@ -161,7 +173,17 @@ impl Queue {
     /// The kept results of a child's parents (issue 24, RPQ_PARENT_RESULTS), in its order;
     /// None for a parent whose result is not kept (or past its time).
     pub fn parent_results(&mut self, parents: &[String]) -> Result<Vec<(String, Option<Kept>)>> {
-        let kept = self.kept_results(parents)?;
+        let mut kept = self.kept_results(parents)?;
+        // A parent in another queue: its result is kept there.
+        for (p, k) in parents.iter().zip(kept.iter_mut()) {
+            if let Some((q, id)) = split_ref(p) {
+                *k = self
+                    .other(q)?
+                    .kept_results(std::slice::from_ref(&id.to_string()))?
+                    .pop()
+                    .flatten();
+            }
+        }
         Ok(parents.iter().cloned().zip(kept).collect())
     }
 }
@@ -191,6 +213,7 @@ impl Queue {
         // Issue 25: their control data, as `cancel`.
         let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
         self.ctl_gone(&ids)?;
+        self.move_outbox_quietly();
         Ok(Some(out))
     }
 }
@@ -222,5 +245,209 @@ impl Queue {
         c.arg(self.shards[0].stats()).arg("flow_window");
         let v: Option<u64> = redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
         Ok(v.map_or(FLOW_WINDOW_DEFAULT, std::time::Duration::from_millis))
+    }
+}
+
+/// The kids field that is the outbox of a shard (lua/flows.lua's OUTBOX).
+const OUTBOX: &str = "\u{1e}";
+/// How far a failure is handed on from queue to queue by one move of an outbox; what is left
+/// the next claim of that queue moves.
+const MOVE_DEPTH: usize = 8;
+
+/// A parent in another queue: its id there, the child as that queue knows it ("queue\x1fid"),
+/// and the child's index among the tasks pushed.
+type RemoteEdge = (String, String, usize);
+
+impl Queue {
+    /// Another queue on the same server, opened once (flows across queues): it must be of one
+    /// shard, as this one.
+    pub(super) fn other(&mut self, name: &str) -> Result<&mut Queue> {
+        if !self.others.contains_key(name) {
+            let mut cfg = self.cfg.clone();
+            cfg.queue = name.to_string();
+            cfg.shards = None;
+            let q = Queue::open(&cfg)?;
+            if q.shards.len() > 1 {
+                return Err(UsageError(format!(
+                    "--after-in: queue '{name}' is sharded, and tasks that wait for tasks of \
+                     another queue work between queues of one shard only for now (docs/flows.md)"
+                ))
+                .into());
+            }
+            self.others.insert(name.to_string(), q);
+        }
+        Ok(self.others.get_mut(name).expect("inserted above"))
+    }
+
+    /// flow_link.lua on this queue: for each (parent, child of another queue), the parent's
+    /// state (0 unknown, 1 not finished, 2 done, 3 dead); unless `look`, each parent not
+    /// finished now has the child among its kids.
+    fn link_call(&mut self, look: bool, pairs: &[(String, String)]) -> Result<Vec<i64>> {
+        let mut keys: Vec<String> = pairs
+            .iter()
+            .map(|(p, _)| self.shards[0].result(p))
+            .collect();
+        keys.push(self.shards[0].kept());
+        let mut args = vec![if look { "1" } else { "" }.to_string()];
+        for (p, c) in pairs {
+            args.push(p.clone());
+            args.push(c.clone());
+        }
+        let reply = self.invoke_with(0, &FLOW_LINK, &keys, &args, "linking a flow")?;
+        array(reply)?.iter().map(|v| int(Some(v))).collect()
+    }
+
+    /// flow_apply.lua on this queue: triples (kind, child id, parent ref); true when this
+    /// queue's outbox has lines now.
+    fn apply_call(&mut self, triples: &[String]) -> Result<bool> {
+        let mut args = vec![self.dead_cap.to_string()];
+        args.extend_from_slice(triples);
+        let reply = self.invoke(0, &FLOW_APPLY, &args, "releasing tasks of a flow")?;
+        Ok(int(Some(&reply))? == 1)
+    }
+
+    /// The parents in other queues of tasks about to be pushed, by queue: (parent id, the
+    /// child as that queue will know it, the child's index in `tasks`).
+    fn remote_parents(&self, tasks: &[NewTask]) -> Vec<(String, Vec<RemoteEdge>)> {
+        let mut by: std::collections::BTreeMap<String, Vec<RemoteEdge>> = Default::default();
+        for (i, t) in tasks.iter().enumerate() {
+            for p in t.after.iter().flat_map(|a| a.parents.iter()) {
+                if let Some((q, id)) = split_ref(p) {
+                    by.entry(q.to_string()).or_default().push((
+                        id.to_string(),
+                        remote_ref(&self.name, &t.id),
+                        i,
+                    ));
+                }
+            }
+        }
+        by.into_iter().collect()
+    }
+
+    /// Before a push: every parent in another queue must be known there (the same refusal as
+    /// for a parent of this queue: exit 1, nothing queued).
+    pub(super) fn look_remote(&mut self, tasks: &[NewTask]) -> Result<()> {
+        for (q, list) in self.remote_parents(tasks) {
+            let pairs: Vec<(String, String)> = list
+                .iter()
+                .map(|(p, c, _)| (p.clone(), c.clone()))
+                .collect();
+            let states = self.other(&q)?.link_call(true, &pairs)?;
+            if let Some(k) = states.iter().position(|s| *s == 0) {
+                return Err(UnknownParent {
+                    queue: q,
+                    parent: pairs[k].0.clone(),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// After a push: each parent in another queue is told of its children now queued blocked
+    /// here (push before link: a parent that ends in between finds the child to count down).
+    /// A parent found done or dead already is applied to the child here, by the same script
+    /// as an outbox's line; one no longer known (it finished while its queue had no flows)
+    /// takes the child out again, and the push is refused.
+    pub(super) fn link_remote(&mut self, tasks: &[NewTask], pushed: &[Pushed]) -> Result<()> {
+        let mut unknown: Option<UnknownParent> = None;
+        let mut drop: Vec<String> = Vec::new();
+        let mut apply: Vec<String> = Vec::new();
+        for (q, list) in self.remote_parents(tasks) {
+            let list: Vec<_> = list
+                .into_iter()
+                .filter(|(_, _, i)| pushed[*i] == Pushed::Queued)
+                .collect();
+            if list.is_empty() {
+                continue;
+            }
+            let pairs: Vec<(String, String)> = list
+                .iter()
+                .map(|(p, c, _)| (p.clone(), c.clone()))
+                .collect();
+            let states = self.other(&q)?.link_call(false, &pairs)?;
+            for ((p, _, i), s) in list.iter().zip(states) {
+                let child = tasks[*i].id.clone();
+                match s {
+                    0 => {
+                        unknown.get_or_insert(UnknownParent {
+                            queue: q.clone(),
+                            parent: p.clone(),
+                        });
+                        drop.push(child);
+                    }
+                    2 | 3 => {
+                        apply.push(if s == 2 { "d" } else { "f" }.to_string());
+                        apply.push(child);
+                        apply.push(remote_ref(&q, p));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !apply.is_empty() && self.apply_call(&apply)? {
+            self.move_outbox_quietly();
+        }
+        if let Some(e) = unknown {
+            self.cancel(&drop)?;
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Moves the lines of this queue's outbox to the queues of their children (flows.lua):
+    /// each applied there first, then removed here, so a mover that dies in between leaves
+    /// the line for the next, and a line applied twice counts once.
+    pub fn move_outbox(&mut self) -> Result<()> {
+        self.move_outbox_at(0)
+    }
+
+    /// `move_outbox` where its failure must not fail the call it follows (an ack, a claim):
+    /// the lines stay, and the next claim of the queue says so and moves them.
+    pub(super) fn move_outbox_quietly(&mut self) {
+        let _ = self.move_outbox();
+    }
+
+    fn move_outbox_at(&mut self, depth: usize) -> Result<()> {
+        if self.shards.len() > 1 || depth > MOVE_DEPTH {
+            return Ok(());
+        }
+        let kids = self.shards[0].get(Key::Kids).to_string();
+        let mut c = redis::cmd("HGET");
+        c.arg(&kids).arg(OUTBOX);
+        let v: Option<String> =
+            redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        let Some(v) = v else {
+            return Ok(());
+        };
+        let lines: Vec<String> = v
+            .split('\n')
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for line in &lines {
+            let mut f = line.splitn(3, '\t');
+            let (Some(kind), Some(child), Some(parent)) = (f.next(), f.next(), f.next()) else {
+                continue;
+            };
+            let Some((q, id)) = split_ref(child) else {
+                continue;
+            };
+            let args = by.entry(q.to_string()).or_default();
+            args.push(kind.to_string());
+            args.push(id.to_string());
+            args.push(remote_ref(&self.name, parent));
+        }
+        for (q, args) in by {
+            let other = self.other(&q)?;
+            if other.apply_call(&args)? {
+                other.move_outbox_at(depth + 1)?;
+            }
+        }
+        super::script::run::<i64, _>(&mut self.conn, &FLOW_UNBOX, &[kids], &lines)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("moving the outbox of queue '{}'", self.name))?;
+        Ok(())
     }
 }

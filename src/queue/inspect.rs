@@ -279,6 +279,10 @@ impl Queue {
         }
         // Issue 25: their control data (one in flight keeps its own until its holder ends it).
         self.ctl_gone(ids)?;
+        // flows across queues: children in another queue of a cancelled task (its outbox).
+        if self.shards.len() == 1 && out.iter().any(Option::is_some) {
+            self.move_outbox_quietly();
+        }
         Ok(out)
     }
 

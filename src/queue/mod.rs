@@ -110,6 +110,8 @@ pub struct Queue {
     /// Whether a claim found that the queue has flows (issue 24): its claims then go with
     /// flows.lua and every key (`invoke`), as those of a queue with controls.
     flows: bool,
+    /// Other queues of the server this one's flows reach (flows across queues), opened once.
+    others: std::collections::HashMap<String, Queue>,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -200,6 +202,7 @@ impl Queue {
             events: false,
             grouped: false,
             flows: false,
+            others: Default::default(),
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
@@ -367,6 +370,7 @@ impl Queue {
         self.grouped |= grouped;
         self.pin()?;
         self.check_flows(tasks)?;
+        self.look_remote(tasks)?;
         let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];
         let mut confirmed = vec![false; tasks.len()];
@@ -396,6 +400,7 @@ impl Queue {
             }
             self.wake_others(shard, queued)?;
         }
+        self.link_remote(tasks, &out)?;
         Ok((created, out))
     }
 
@@ -554,6 +559,10 @@ impl Queue {
                 shard,
                 codes.iter().filter(|c| **c == AckCode::Acked).count(),
             );
+            // flows across queues: what the ack wrote to the outbox goes on now.
+            if q.flows {
+                q.move_outbox_quietly();
+            }
             Ok(codes.iter().map(|c| c.ours()).collect())
         })
     }

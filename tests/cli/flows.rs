@@ -1046,3 +1046,129 @@ fn a_parent_cancelled_in_flight_hands_its_failure_on_once_its_holder_removes_it(
     assert_eq!(runs(&runs_file), ["A", "D"]);
     assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
 }
+
+/// A diamond across two queues: A, C and D in `left`, B in `right`. B waits for A, D for B and
+/// C; each release crosses the queues through the outbox of the parent's queue, D runs once
+/// after both, and reads both kept results, B's with its queue.
+#[test]
+fn a_diamond_across_two_queues_runs_each_task_once_in_order() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    let seen = r.dir().join("seen");
+    produce(&r, "left", &["--type", "a", "--id", "A"]).success();
+    produce(
+        &r,
+        "right",
+        &[
+            "--type",
+            "b",
+            "--id",
+            "B",
+            "--after-in",
+            "left=A",
+            "--keep-result",
+            "1h",
+        ],
+    )
+    .success();
+    produce(
+        &r,
+        "left",
+        &[
+            "--type",
+            "c",
+            "--id",
+            "C",
+            "--after",
+            "A",
+            "--keep-result",
+            "1h",
+        ],
+    )
+    .success();
+    produce(
+        &r,
+        "left",
+        &[
+            "--type",
+            "d",
+            "--id",
+            "D",
+            "--after",
+            "C",
+            "--after-in",
+            "right=B",
+        ],
+    )
+    .success();
+    let b = show(&r, "right", "B");
+    assert_eq!(
+        (&b["state"], &b["parents"], &b["waits_for"]),
+        (
+            &json!("blocked"),
+            &json!([{"queue": "left", "id": "A"}]),
+            &json!([{"queue": "left", "id": "A"}])
+        )
+    );
+    assert_eq!(
+        show(&r, "left", "A")["dependents"],
+        json!([{"queue": "right", "id": "B"}, "C"])
+    );
+    rpq(&r)
+        .args(["--queue", "left", "show", "D"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Parents: C, right=B"));
+    let exec = r#"echo "$RPQ_TASK_ID" >> "$RUNS"
+        case "$RPQ_TASK_ID" in
+          B) echo 2 ;;
+          C) echo 3 ;;
+          D) jq -c . "$RPQ_PARENT_RESULTS" > "$SEEN" ;;
+        esac"#;
+    let run = |queue: &str, n: &str| {
+        rpq(&r)
+            .args(["--queue", queue, "consume", "--count", n, "--exec", exec])
+            .env("RUNS", &runs_file)
+            .env("SEEN", &seen)
+            .assert()
+            .success();
+    };
+    run("left", "1");
+    assert_eq!(runs(&runs_file), ["A"]);
+    // A's end crossed to `right`: B waits, C waits, D is blocked.
+    assert_eq!(show(&r, "right", "B")["state"], "waiting");
+    assert_eq!(
+        show(&r, "left", "D")["waits_for"],
+        json!(["C", {"queue": "right", "id": "B"}])
+    );
+    run("left", "1");
+    assert_eq!(
+        show(&r, "left", "D")["waits_for"],
+        json!([{"queue": "right", "id": "B"}])
+    );
+    run("right", "1");
+    assert_eq!(show(&r, "left", "D")["state"], "waiting");
+    run("left", "1");
+    assert_eq!(runs(&runs_file), ["A", "C", "B", "D"]);
+    let lines: Vec<Value> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            json!({"id": "C", "result": 3}),
+            json!({"id": "B", "queue": "right", "result": 2})
+        ]
+    );
+    for q in ["left", "right"] {
+        let l = lengths(&r, q);
+        assert_eq!(
+            (&l["waiting"], &l["blocked"]),
+            (&json!(0), &json!(0)),
+            "{q}: {l}"
+        );
+        assert_eq!(flow_leftovers(&r, q), Vec::<String>::new(), "{q}");
+    }
+}
