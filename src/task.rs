@@ -967,8 +967,11 @@ pub fn parse_input_line_full(
                 }
                 other => return Err(bad(other)),
             }
-            let mut parents =
-                parse_after(&local.join(",")).map_err(|e| format!("\"after\" {e}"))?;
+            let mut parents = if local.is_empty() && !remote.is_empty() {
+                Vec::new()
+            } else {
+                parse_after(&local.join(",")).map_err(|e| format!("\"after\" {e}"))?
+            };
             for r in remote {
                 if !parents.contains(&r) {
                     parents.push(r);

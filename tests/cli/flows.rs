@@ -1172,3 +1172,304 @@ fn a_diamond_across_two_queues_runs_each_task_once_in_order() {
         assert_eq!(flow_leftovers(&r, q), Vec::<String>::new(), "{q}");
     }
 }
+
+/// Whether the outbox of a queue of one shard has lines (lua/flows.lua: the kids field "\x1e").
+fn outbox_left(c: &mut redis::Connection, queue: &str) -> bool {
+    redis::cmd("HEXISTS")
+        .arg(Keys::new(queue, 0).get(rpq::queue::keys::Key::Kids))
+        .arg("\u{1e}")
+        .query(c)
+        .unwrap()
+}
+
+/// The parent's consumer is killed with -9 after its ack wrote the release of a child in
+/// another queue to the outbox, before it moved it: the link it opens to the child's queue is
+/// blackholed by a proxy, and it dies waiting on it. Another consumer of the parent's queue
+/// moves the line; the line delivered again (a mover that died after applying it and before
+/// removing it) releases nothing more: the child runs once.
+#[test]
+fn a_consumer_killed_between_the_ack_and_the_outbox_move_leaves_the_child_to_run_once() {
+    use crate::proxy::{Fault, Proxy};
+    let r = redis();
+    let p = Proxy::start(&r);
+    let runs_file = r.dir().join("runs");
+    let go = r.dir().join("go");
+    produce(&r, "left", &["--type", "a", "--id", "P"]).success();
+    produce(
+        &r,
+        "right",
+        &["--type", "b", "--id", "C", "--after-in", "left=P"],
+    )
+    .success();
+    let first = Proc::spawn(
+        std_command()
+            .arg("--url")
+            .arg(p.url())
+            .args([
+                "--queue", "left", "--json", "consume", "--count", "1", "--exec",
+            ])
+            .arg(r#"while [ ! -e "$GO" ]; do sleep 0.05; done; echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file)
+            .env("GO", &go),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, "left", 1);
+    // Links opened from now on pass nothing; the consumer's own stay open, so its ack lands
+    // and the link it then opens to the queue `right` hangs.
+    let before = p.links();
+    p.set(Fault::Blackhole);
+    for i in 0..before {
+        p.set_link(i, Fault::Pass);
+    }
+    std::fs::write(&go, "").unwrap();
+    wait_until(
+        Duration::from_secs(30),
+        "the ack's outbox line, and a link opened to move it",
+        || outbox_left(&mut c, "left") && p.links() > before,
+    );
+    first.signal(libc::SIGKILL);
+    assert_eq!(first.end(Duration::from_secs(30)).status.code(), None);
+    assert_eq!(runs(&runs_file), ["P"]);
+    assert_eq!(lengths(&r, "left")["in_flight"], 0, "the ack landed");
+    assert_eq!(show(&r, "right", "C")["state"], "blocked");
+    p.set(Fault::Pass);
+    // Any consumer of `left` is told by its claim that a line is left, and moves it.
+    let mover = Proc::spawn(
+        process(&r)
+            .args(["--queue", "left", "consume", "--exec"])
+            .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file),
+    );
+    wait_until(Duration::from_secs(30), "C released", || {
+        show(&r, "right", "C")["state"] == "waiting"
+    });
+    assert!(!outbox_left(&mut c, "left"));
+    // The same line again, as a mover that died between applying and removing it leaves it.
+    redis::cmd("HSET")
+        .arg(Keys::new("left", 0).get(rpq::queue::keys::Key::Kids))
+        .arg("\u{1e}")
+        .arg("d\tright\u{1f}C\tP")
+        .query::<()>(&mut c)
+        .unwrap();
+    wait_until(Duration::from_secs(30), "the line moved again", || {
+        !outbox_left(&mut c, "left")
+    });
+    let l = lengths(&r, "right");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(1), &json!(0)),
+        "{l}"
+    );
+    consume(&r, "right", 1, &runs_file);
+    // Once more, after C ran: nothing of C is left to release.
+    redis::cmd("HSET")
+        .arg(Keys::new("left", 0).get(rpq::queue::keys::Key::Kids))
+        .arg("\u{1e}")
+        .arg("d\tright\u{1f}C\tP")
+        .query::<()>(&mut c)
+        .unwrap();
+    wait_until(
+        Duration::from_secs(30),
+        "the line moved a third time",
+        || !outbox_left(&mut c, "left"),
+    );
+    mover.signal(libc::SIGTERM);
+    assert!(mover.end(Duration::from_secs(30)).status.success());
+    let l = lengths(&r, "right");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    assert_eq!(runs(&runs_file), ["P", "C"], "each ran once");
+    assert_eq!(flow_leftovers(&r, "right"), Vec::<String>::new());
+}
+
+/// A parent dead in `up`: its children in `down` go as they were pushed to (dead, run,
+/// cancel), and a grandchild back in `up` goes dead through `down`'s own outbox, once each;
+/// a parent cancelled in flight hands its end across as well.
+#[test]
+fn a_parent_failure_goes_down_the_graph_across_queues_once() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    produce(
+        &r,
+        "up",
+        &["--type", "a", "--id", "P", "--priority", "high"],
+    )
+    .success();
+    produce(
+        &r,
+        "down",
+        &["--type", "b", "--id", "X", "--after-in", "up=P"],
+    )
+    .success();
+    let run = ["--after-in", "up=P", "--on-parent-failure", "run"];
+    produce(
+        &r,
+        "down",
+        &[&["--type", "c", "--id", "Y"][..], &run].concat(),
+    )
+    .success();
+    let cancel = ["--after-in", "up=P", "--on-parent-failure", "cancel"];
+    produce(
+        &r,
+        "down",
+        &[&["--type", "d", "--id", "Z"][..], &cancel].concat(),
+    )
+    .success();
+    produce(
+        &r,
+        "up",
+        &["--type", "e", "--id", "G", "--after-in", "down=X"],
+    )
+    .success();
+    rpq(&r)
+        .args([
+            "--queue",
+            "up",
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "exit 3"])
+        .assert()
+        .success();
+    assert_eq!(show(&r, "down", "X")["error"], "parent P dead");
+    assert_eq!(show(&r, "up", "G")["error"], "parent X dead");
+    assert_eq!(show(&r, "down", "Y")["state"], "waiting");
+    rpq(&r)
+        .args(["--queue", "down", "show", "Z"])
+        .assert()
+        .code(1);
+    let mut c = conn(&r);
+    assert_eq!(stat(&mut c, "down", "dead"), 1, "X once");
+    assert_eq!(stat(&mut c, "up", "dead"), 2, "P and G once each");
+    for q in ["up", "down"] {
+        assert!(!outbox_left(&mut c, q), "{q}'s outbox was moved");
+    }
+    consume(&r, "down", 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["Y"]);
+
+    // Cancelled in flight: its holder removes it, its child across goes dead.
+    produce(&r, "up", &["--type", "a", "--id", "Q"]).success();
+    produce(
+        &r,
+        "down",
+        &["--type", "b", "--id", "W", "--after-in", "up=Q"],
+    )
+    .success();
+    let holder = Proc::spawn(
+        process(&r)
+            .args(["--queue", "up", "--json", "consume", "--count", "1"])
+            .args(["--exec", "sleep 30"]),
+    );
+    wait_in_flight(&mut c, "up", 1);
+    rpq(&r)
+        .args(["--queue", "up", "cancel", "Q"])
+        .assert()
+        .success();
+    assert_eq!(show(&r, "down", "W")["error"], "parent Q dead");
+    let out = holder.end(Duration::from_secs(30));
+    assert_eq!(ndjson(&out.stdout)[0]["outcome"], "cancelled");
+    for q in ["up", "down"] {
+        let l = lengths(&r, q);
+        assert_eq!(
+            (&l["waiting"], &l["blocked"]),
+            (&json!(0), &json!(0)),
+            "{q}: {l}"
+        );
+        assert_eq!(flow_leftovers(&r, q), Vec::<String>::new(), "{q}");
+    }
+}
+
+/// A parent another queue does not know refuses the push (exit 1, nothing queued); one that
+/// finished a moment ago, or whose result is kept, does not block the child.
+#[test]
+fn a_parent_in_another_queue_must_be_known_and_may_have_finished_already() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    produce(&r, "src", &["--type", "a", "--id", "S"]).success();
+    produce(
+        &r,
+        "dst",
+        &["--type", "b", "--id", "before", "--after-in", "src=S"],
+    )
+    .success();
+    rpq(&r)
+        .args(["--queue", "dst", "produce", "--type", "b", "--id", "N"])
+        .args(["--after-in", "src=S,nope"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "--after nope: queue 'src' knows no such task",
+        ));
+    rpq(&r)
+        .args([
+            "--queue",
+            "dst",
+            "produce",
+            "--type",
+            "b",
+            "--after-in",
+            "elsewhere=S",
+        ])
+        .assert()
+        .code(1);
+    rpq(&r)
+        .args([
+            "--queue",
+            "dst",
+            "produce",
+            "--type",
+            "b",
+            "--after-in",
+            "dst=S",
+        ])
+        .assert()
+        .code(2);
+    rpq(&r)
+        .args([
+            "--queue",
+            "dst",
+            "produce",
+            "--type",
+            "b",
+            "--after-in",
+            "src",
+        ])
+        .assert()
+        .code(2);
+    rpq(&r)
+        .args(["--queue", "dst", "show", "N"])
+        .assert()
+        .code(1);
+    assert_eq!(lengths(&r, "dst")["blocked"], 1, "only `before`");
+    consume(&r, "src", 1, &runs_file);
+    // S finished (src has flows: its finished window knows it).
+    produce(
+        &r,
+        "dst",
+        &["--type", "b", "--id", "after", "--after-in", "src=S"],
+    )
+    .success();
+    assert_eq!(show(&r, "dst", "after")["state"], "waiting");
+    assert_eq!(show(&r, "dst", "before")["state"], "waiting");
+    // A kept result in a queue that never had a flow.
+    produce(
+        &r,
+        "kept",
+        &["--type", "a", "--id", "K", "--keep-result", "1h"],
+    )
+    .success();
+    consume(&r, "kept", 1, &runs_file);
+    let line = json!({"type": "b", "priority": 2, "id": "fromline",
+                      "after": [{"queue": "kept", "id": "K"}]});
+    push_lines(&r, "dst", &[line.to_string()]);
+    assert_eq!(show(&r, "dst", "fromline")["state"], "waiting");
+    consume(&r, "dst", 3, &runs_file);
+    assert_eq!(runs(&runs_file), ["S", "K", "before", "after", "fromline"]);
+    assert_eq!(flow_leftovers(&r, "dst"), Vec::<String>::new());
+}
