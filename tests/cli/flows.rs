@@ -1473,3 +1473,70 @@ fn a_parent_in_another_queue_must_be_known_and_may_have_finished_already() {
     assert_eq!(runs(&runs_file), ["S", "K", "before", "after", "fromline"]);
     assert_eq!(flow_leftovers(&r, "dst"), Vec::<String>::new());
 }
+
+/// `flow submit` places a task in another queue with `"queue"`: a diamond with B in `right`,
+/// run by a consumer of each queue at once; D runs once, after B and C.
+#[test]
+fn flow_submit_places_tasks_in_other_queues() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    let doc = r.dir().join("flow.json");
+    std::fs::write(
+        &doc,
+        json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"], "queue": "right"},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["a"]},
+            {"name": "d", "type": "t", "priority": 2, "id": "D", "after": ["b", "c"]},
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    rpq(&r)
+        .args(["--queue", "left", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert_eq!(
+        show(&r, "right", "B")["parents"],
+        json!([{"queue": "left", "id": "A"}])
+    );
+    assert_eq!(
+        show(&r, "left", "D")["waits_for"],
+        json!([{"queue": "right", "id": "B"}, "C"])
+    );
+    let bad = json!([{"name": "a", "type": "t", "priority": 2, "queue": "no{brace}"}]);
+    rpq(&r)
+        .args(["--queue", "left", "flow", "submit", "-"])
+        .write_stdin(bad.to_string())
+        .assert()
+        .code(65);
+    let start = |q: &str| {
+        Proc::spawn(
+            process(&r)
+                .args(["--queue", q, "consume", "--exec"])
+                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+                .env("RUNS", &runs_file),
+        )
+    };
+    let consumers = [start("left"), start("right")];
+    wait_until(Duration::from_secs(30), "D to run", || {
+        runs(&runs_file).iter().any(|id| id == "D")
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(ran.len(), 4, "{ran:?}");
+    assert_eq!(ran[0], "A");
+    assert_eq!(ran[3], "D");
+    for q in ["left", "right"] {
+        let l = lengths(&r, q);
+        assert_eq!(
+            (&l["waiting"], &l["blocked"]),
+            (&json!(0), &json!(0)),
+            "{q}: {l}"
+        );
+    }
+}
