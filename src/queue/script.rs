@@ -330,11 +330,10 @@ fn always_emits(script: &Lua) -> bool {
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 41] = [
+static ALL: [&LazyLock<Lua>; 40] = [
     &PUSH,
     &FLOW_LINK,
     &FLOW_APPLY,
-    &FLOW_UNBOX,
     &FLOW_CANCEL,
     &DEAD_GROUPED,
     &MOVE_GROUPED,
