@@ -508,17 +508,27 @@ pub fn remote_ref(queue: &str, id: &str) -> String {
     format!("{queue}{REMOTE}{id}")
 }
 
-/// The queue and id of a parent in another queue; None for one of the task's own queue.
+/// The queue and id of a parent in another queue, or on another shard of the task's own
+/// queue (the queue "" then); None for one of the task's own shard.
 pub fn split_ref(p: &str) -> Option<(&str, &str)> {
     p.split_once(REMOTE)
+}
+
+/// The queue of a parent in another queue, and its id; None for one of the task's own queue.
+pub fn other_queue(p: &str) -> (Option<&str>, &str) {
+    match split_ref(p) {
+        Some((q, id)) if !q.is_empty() => (Some(q), id),
+        Some((_, id)) => (None, id),
+        None => (None, p),
+    }
 }
 
 /// How a parent is shown in text: its id, or `QUEUE=ID` for one in another queue (as
 /// `--after-in` takes it).
 pub fn show_ref(p: &str) -> String {
-    match split_ref(p) {
-        Some((q, id)) => format!("{q}={id}"),
-        None => p.to_string(),
+    match other_queue(p) {
+        (Some(q), id) => format!("{q}={id}"),
+        (None, id) => id.to_string(),
     }
 }
 
@@ -530,9 +540,9 @@ pub mod parent_refs {
     pub fn serialize<S: Serializer>(parents: &[String], s: S) -> Result<S::Ok, S::Error> {
         let out: Vec<Value> = parents
             .iter()
-            .map(|p| match super::split_ref(p) {
-                Some((q, id)) => json!({"queue": q, "id": id}),
-                None => json!(p),
+            .map(|p| match super::other_queue(p) {
+                (Some(q), id) => json!({"queue": q, "id": id}),
+                (None, id) => json!(id),
             })
             .collect();
         out.serialize(s)

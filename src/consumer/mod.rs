@@ -1372,9 +1372,9 @@ fn parent_lines(kept: &[(String, Option<crate::queue::Kept>)]) -> Result<serde_j
     let mut out = Vec::with_capacity(kept.len());
     for (parent, k) in kept {
         // A parent in another queue says its queue too.
-        let mut line = match crate::task::split_ref(parent) {
-            Some((q, id)) => serde_json::json!({ "id": id, "queue": q }),
-            None => serde_json::json!({ "id": parent }),
+        let mut line = match crate::task::other_queue(parent) {
+            (Some(q), id) => serde_json::json!({ "id": id, "queue": q }),
+            (None, id) => serde_json::json!({ "id": id }),
         };
         if let Some(k) = k {
             if let Some(r) = serde_json::to_value(k)?.get("result") {

@@ -100,6 +100,7 @@ impl Queue {
         if carried_flows {
             let on = int(items.pop().as_ref())?;
             self.flows = on >= 1;
+            self.flows_seen |= self.flows;
             // 2: lines in the outbox, for a child in another queue (flows.rs: move_outbox).
             outbox = on == 2;
         }
@@ -161,7 +162,7 @@ impl Queue {
         }
         // Likewise: a line not moved stays, and the next claim says so again.
         if outbox {
-            self.move_outbox_quietly();
+            self.move_outbox_quietly(shard);
         }
         Ok(out)
     }

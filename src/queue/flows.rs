@@ -3,6 +3,7 @@
 //! down to it, are in the scripts that finish tasks (lua/flows.lua). docs/flows.md.
 
 use super::inspect::{state_args, state_at};
+use super::keys::shard_of;
 use super::keys::Key;
 use super::script::{
     array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_APPLY, FLOW_CANCEL,
@@ -39,14 +40,6 @@ impl Queue {
     pub(super) fn check_flows(&self, tasks: &[NewTask]) -> Result<()> {
         if tasks.iter().all(|t| t.after.is_none()) {
             return Ok(());
-        }
-        if self.shards.len() > 1 {
-            return Err(UsageError(format!(
-                "--after: queue '{}' is sharded, and tasks that wait for other tasks work on a \
-                 queue of one shard only for now (docs/flows.md)",
-                self.name
-            ))
-            .into());
         }
         let own = |p: &String| split_ref(p).is_some_and(|(q, _)| q == self.name);
         if let Some(t) = tasks
@@ -213,7 +206,7 @@ impl Queue {
         // Issue 25: their control data, as `cancel`.
         let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
         self.ctl_gone(&ids)?;
-        self.move_outbox_quietly();
+        self.move_outbox_quietly(shard);
         Ok(Some(out))
     }
 }
@@ -250,92 +243,153 @@ impl Queue {
 
 /// The kids field that is the outbox of a shard (lua/flows.lua's OUTBOX).
 const OUTBOX: &str = "\u{1e}";
-/// How far a failure is handed on from queue to queue by one move of an outbox; what is left
-/// the next claim of that queue moves.
+/// How far a failure is handed on from shard to shard by one move of an outbox; what is left
+/// the next claim of that shard moves.
 const MOVE_DEPTH: usize = 8;
 
-/// A parent in another queue: its id there, the child as that queue knows it ("queue\x1fid"),
-/// and the child's index among the tasks pushed.
-type RemoteEdge = (String, String, usize);
+/// A parent on another shard or in another queue: the queue ("" for the child's own, on
+/// another shard), its id there, the child as that shard knows it ("queue\x1fid", the queue
+/// "" when the same), and the child's index among the tasks pushed.
+struct RemoteEdge {
+    queue: String,
+    parent: String,
+    child_ref: String,
+    index: usize,
+}
 
 impl Queue {
-    /// Another queue on the same server, opened once (flows across queues): it must be of one
-    /// shard, as this one.
+    /// Another queue on the same server, opened once (flows across queues); "" is this one.
     pub(super) fn other(&mut self, name: &str) -> Result<&mut Queue> {
+        if name.is_empty() || name == self.name {
+            return Ok(self);
+        }
         if !self.others.contains_key(name) {
             let mut cfg = self.cfg.clone();
             cfg.queue = name.to_string();
             cfg.shards = None;
             let q = Queue::open(&cfg)?;
-            if q.shards.len() > 1 {
-                return Err(UsageError(format!(
-                    "--after-in: queue '{name}' is sharded, and tasks that wait for tasks of \
-                     another queue work between queues of one shard only for now (docs/flows.md)"
-                ))
-                .into());
-            }
             self.others.insert(name.to_string(), q);
         }
         Ok(self.others.get_mut(name).expect("inserted above"))
     }
 
-    /// flow_link.lua on this queue: for each (parent, child of another queue), the parent's
+    /// flow_link.lua on the shard of each parent: for each (parent, child ref), the parent's
     /// state (0 unknown, 1 not finished, 2 done, 3 dead); unless `look`, each parent not
     /// finished now has the child among its kids.
     fn link_call(&mut self, look: bool, pairs: &[(String, String)]) -> Result<Vec<i64>> {
-        let mut keys: Vec<String> = pairs
-            .iter()
-            .map(|(p, _)| self.shards[0].result(p))
-            .collect();
-        keys.push(self.shards[0].kept());
-        let mut args = vec![if look { "1" } else { "" }.to_string()];
-        for (p, c) in pairs {
-            args.push(p.clone());
-            args.push(c.clone());
+        let mut out = vec![0; pairs.len()];
+        for (shard, idx) in self.by_shard(pairs, |(p, _)| p) {
+            let mut keys: Vec<String> = idx
+                .iter()
+                .map(|&i| self.shards[shard].result(&pairs[i].0))
+                .collect();
+            keys.push(self.shards[shard].kept());
+            let mut args = vec![if look { "1" } else { "" }.to_string()];
+            for &i in &idx {
+                args.push(pairs[i].0.clone());
+                args.push(pairs[i].1.clone());
+            }
+            let reply = self.invoke_with(shard, &FLOW_LINK, &keys, &args, "linking a flow")?;
+            for (&i, v) in idx.iter().zip(array(reply)?) {
+                out[i] = int(Some(&v))?;
+            }
         }
-        let reply = self.invoke_with(0, &FLOW_LINK, &keys, &args, "linking a flow")?;
-        array(reply)?.iter().map(|v| int(Some(v))).collect()
+        Ok(out)
     }
 
-    /// flow_apply.lua on this queue: triples (kind, child id, parent ref); true when this
-    /// queue's outbox has lines now.
-    fn apply_call(&mut self, triples: &[String]) -> Result<bool> {
-        let mut args = vec![self.dead_cap.to_string()];
-        args.extend_from_slice(triples);
-        let reply = self.invoke(0, &FLOW_APPLY, &args, "releasing tasks of a flow")?;
-        Ok(int(Some(&reply))? == 1)
+    /// flow_apply.lua on the shard of each child: (kind, child id, parent ref) triples; the
+    /// shards whose outbox has lines now (a failure handed further on).
+    fn apply_call(&mut self, triples: &[[String; 3]]) -> Result<Vec<usize>> {
+        let mut more = Vec::new();
+        for (shard, idx) in self.by_shard(triples, |t| &t[1]) {
+            let mut args = vec![self.dead_cap.to_string()];
+            for &i in &idx {
+                args.extend_from_slice(&triples[i]);
+            }
+            let reply = self.invoke(shard, &FLOW_APPLY, &args, "releasing tasks of a flow")?;
+            // Consumers of a sharded queue block on shard 0's wake list.
+            self.wake_others(shard, 1)?;
+            if int(Some(&reply))? == 1 {
+                more.push(shard);
+            }
+        }
+        Ok(more)
     }
 
-    /// The parents in other queues of tasks about to be pushed, by queue: (parent id, the
-    /// child as that queue will know it, the child's index in `tasks`).
-    fn remote_parents(&self, tasks: &[NewTask]) -> Vec<(String, Vec<RemoteEdge>)> {
-        let mut by: std::collections::BTreeMap<String, Vec<RemoteEdge>> = Default::default();
+    /// The tasks pushed with each parent on another shard of this queue named "\x1fID" (the
+    /// release crosses hash tags through the outbox, as one from another queue).
+    pub(super) fn cross_shard<'a>(&self, tasks: &'a [NewTask]) -> std::borrow::Cow<'a, [NewTask]> {
+        let n = self.shards.len();
+        let crosses = |t: &NewTask| {
+            t.after.as_ref().is_some_and(|a| {
+                a.parents
+                    .iter()
+                    .any(|p| split_ref(p).is_none() && shard_of(p, n) != shard_of(&t.id, n))
+            })
+        };
+        if n == 1 || !tasks.iter().any(crosses) {
+            return std::borrow::Cow::Borrowed(tasks);
+        }
+        let mut out = tasks.to_vec();
+        for t in &mut out {
+            let home = shard_of(&t.id, n);
+            if let Some(a) = t.after.as_mut() {
+                for p in &mut a.parents {
+                    if split_ref(p).is_none() && shard_of(p, n) != home {
+                        *p = remote_ref("", p);
+                    }
+                }
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
+    /// The parents on other shards or in other queues of tasks about to be pushed.
+    fn remote_parents(&self, tasks: &[NewTask]) -> Vec<RemoteEdge> {
+        let mut out = Vec::new();
         for (i, t) in tasks.iter().enumerate() {
             for p in t.after.iter().flat_map(|a| a.parents.iter()) {
                 if let Some((q, id)) = split_ref(p) {
-                    by.entry(q.to_string()).or_default().push((
-                        id.to_string(),
-                        remote_ref(&self.name, &t.id),
-                        i,
-                    ));
+                    out.push(RemoteEdge {
+                        queue: q.to_string(),
+                        parent: id.to_string(),
+                        child_ref: remote_ref(if q.is_empty() { "" } else { &self.name }, &t.id),
+                        index: i,
+                    });
                 }
             }
+        }
+        out
+    }
+
+    /// The edges by the queue of their parent.
+    fn by_queue(edges: Vec<RemoteEdge>) -> Vec<(String, Vec<RemoteEdge>)> {
+        let mut by: std::collections::BTreeMap<String, Vec<RemoteEdge>> = Default::default();
+        for e in edges {
+            by.entry(e.queue.clone()).or_default().push(e);
         }
         by.into_iter().collect()
     }
 
-    /// Before a push: every parent in another queue must be known there (the same refusal as
-    /// for a parent of this queue: exit 1, nothing queued).
+    /// Before a push: every parent in another queue or on another shard must be known there
+    /// (the same refusal as for a parent of the child's shard: exit 1, nothing queued); one
+    /// pushed by this same call is not looked for.
     pub(super) fn look_remote(&mut self, tasks: &[NewTask]) -> Result<()> {
-        for (q, list) in self.remote_parents(tasks) {
+        let batch: std::collections::HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        let edges: Vec<RemoteEdge> = self
+            .remote_parents(tasks)
+            .into_iter()
+            .filter(|e| !(e.queue.is_empty() && batch.contains(e.parent.as_str())))
+            .collect();
+        for (q, list) in Self::by_queue(edges) {
             let pairs: Vec<(String, String)> = list
                 .iter()
-                .map(|(p, c, _)| (p.clone(), c.clone()))
+                .map(|e| (e.parent.clone(), e.child_ref.clone()))
                 .collect();
             let states = self.other(&q)?.link_call(true, &pairs)?;
             if let Some(k) = states.iter().position(|s| *s == 0) {
                 return Err(UnknownParent {
-                    queue: q,
+                    queue: if q.is_empty() { self.name.clone() } else { q },
                     parent: pairs[k].0.clone(),
                 }
                 .into());
@@ -344,49 +398,53 @@ impl Queue {
         Ok(())
     }
 
-    /// After a push: each parent in another queue is told of its children now queued blocked
-    /// here (push before link: a parent that ends in between finds the child to count down).
-    /// A parent found done or dead already is applied to the child here, by the same script
-    /// as an outbox's line; one no longer known (it finished while its queue had no flows)
-    /// takes the child out again, and the push is refused.
+    /// After a push: each parent in another queue or on another shard is told of its children
+    /// now queued blocked (push before link: a parent that ends in between finds the child to
+    /// count down). A parent found done or dead already is applied to the child here, by the
+    /// same script as an outbox's line; one no longer known (it finished while its queue had
+    /// no flows) takes the child out again, and the push is refused.
     pub(super) fn link_remote(&mut self, tasks: &[NewTask], pushed: &[Pushed]) -> Result<()> {
         let mut unknown: Option<UnknownParent> = None;
         let mut drop: Vec<String> = Vec::new();
-        let mut apply: Vec<String> = Vec::new();
-        for (q, list) in self.remote_parents(tasks) {
-            let list: Vec<_> = list
-                .into_iter()
-                .filter(|(_, _, i)| pushed[*i] == Pushed::Queued)
-                .collect();
-            if list.is_empty() {
-                continue;
-            }
+        let mut apply: Vec<[String; 3]> = Vec::new();
+        let edges: Vec<RemoteEdge> = self
+            .remote_parents(tasks)
+            .into_iter()
+            .filter(|e| pushed[e.index] == Pushed::Queued)
+            .collect();
+        for (q, list) in Self::by_queue(edges) {
             let pairs: Vec<(String, String)> = list
                 .iter()
-                .map(|(p, c, _)| (p.clone(), c.clone()))
+                .map(|e| (e.parent.clone(), e.child_ref.clone()))
                 .collect();
             let states = self.other(&q)?.link_call(false, &pairs)?;
-            for ((p, _, i), s) in list.iter().zip(states) {
-                let child = tasks[*i].id.clone();
+            for (e, s) in list.iter().zip(states) {
+                let child = tasks[e.index].id.clone();
                 match s {
                     0 => {
                         unknown.get_or_insert(UnknownParent {
-                            queue: q.clone(),
-                            parent: p.clone(),
+                            queue: if q.is_empty() {
+                                self.name.clone()
+                            } else {
+                                q.clone()
+                            },
+                            parent: e.parent.clone(),
                         });
                         drop.push(child);
                     }
-                    2 | 3 => {
-                        apply.push(if s == 2 { "d" } else { "f" }.to_string());
-                        apply.push(child);
-                        apply.push(remote_ref(&q, p));
-                    }
+                    2 | 3 => apply.push([
+                        if s == 2 { "d" } else { "f" }.to_string(),
+                        child,
+                        remote_ref(&q, &e.parent),
+                    ]),
                     _ => {}
                 }
             }
         }
-        if !apply.is_empty() && self.apply_call(&apply)? {
-            self.move_outbox_quietly();
+        if !apply.is_empty() {
+            for shard in self.apply_call(&apply)? {
+                self.move_outbox_quietly(shard);
+            }
         }
         if let Some(e) = unknown {
             self.cancel(&drop)?;
@@ -395,24 +453,38 @@ impl Queue {
         Ok(())
     }
 
-    /// Moves the lines of this queue's outbox to the queues of their children (flows.lua):
+    /// Moves the lines of every shard's outbox to the shards of their children (flows.lua):
     /// each applied there first, then removed here, so a mover that dies in between leaves
     /// the line for the next, and a line applied twice counts once.
     pub fn move_outbox(&mut self) -> Result<()> {
-        self.move_outbox_at(0)
+        for shard in 0..self.shards.len() {
+            self.move_outbox_at(shard, 0)?;
+        }
+        Ok(())
     }
 
-    /// `move_outbox` where its failure must not fail the call it follows (an ack, a claim):
-    /// the lines stay, and the next claim of the queue says so and moves them.
-    pub(super) fn move_outbox_quietly(&mut self) {
-        let _ = self.move_outbox();
+    /// Whether an ack outside a claim looks at its shard's outbox after: while the queue's
+    /// claims say it has flows (one shard: its claim's reply is the shard's), or once any
+    /// did (a sharded queue's last claim speaks for one shard only).
+    pub(super) fn outbox_watch(&self) -> bool {
+        if self.shards.len() == 1 {
+            self.flows
+        } else {
+            self.flows_seen
+        }
     }
 
-    fn move_outbox_at(&mut self, depth: usize) -> Result<()> {
-        if self.shards.len() > 1 || depth > MOVE_DEPTH {
+    /// The move of one shard's outbox where its failure must not fail the call it follows (an
+    /// ack, a claim): the lines stay, and the next claim of the shard says so and moves them.
+    pub(super) fn move_outbox_quietly(&mut self, shard: usize) {
+        let _ = self.move_outbox_at(shard, 0);
+    }
+
+    fn move_outbox_at(&mut self, shard: usize, depth: usize) -> Result<()> {
+        if depth > MOVE_DEPTH {
             return Ok(());
         }
-        let kids = self.shards[0].get(Key::Kids).to_string();
+        let kids = self.shards[shard].get(Key::Kids).to_string();
         let mut c = redis::cmd("HGET");
         c.arg(&kids).arg(OUTBOX);
         let v: Option<String> =
@@ -425,7 +497,7 @@ impl Queue {
             .filter(|l| !l.is_empty())
             .map(String::from)
             .collect();
-        let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        let mut by: std::collections::BTreeMap<String, Vec<[String; 3]>> = Default::default();
         for line in &lines {
             let mut f = line.splitn(3, '\t');
             let (Some(kind), Some(child), Some(parent)) = (f.next(), f.next(), f.next()) else {
@@ -434,15 +506,18 @@ impl Queue {
             let Some((q, id)) = split_ref(child) else {
                 continue;
             };
-            let args = by.entry(q.to_string()).or_default();
-            args.push(kind.to_string());
-            args.push(id.to_string());
-            args.push(remote_ref(&self.name, parent));
+            // The parent as the child's shard knows it: "" for this queue's own.
+            let from = if q.is_empty() { "" } else { self.name.as_str() };
+            by.entry(q.to_string()).or_default().push([
+                kind.to_string(),
+                id.to_string(),
+                remote_ref(from, parent),
+            ]);
         }
-        for (q, args) in by {
+        for (q, triples) in by {
             let other = self.other(&q)?;
-            if other.apply_call(&args)? {
-                other.move_outbox_at(depth + 1)?;
+            for more in other.apply_call(&triples)? {
+                other.move_outbox_at(more, depth + 1)?;
             }
         }
         super::script::run::<i64, _>(&mut self.conn, &FLOW_UNBOX, &[kids], &lines)

@@ -279,9 +279,12 @@ impl Queue {
         }
         // Issue 25: their control data (one in flight keeps its own until its holder ends it).
         self.ctl_gone(ids)?;
-        // flows across queues: children in another queue of a cancelled task (its outbox).
-        if self.shards.len() == 1 && out.iter().any(Option::is_some) {
-            self.move_outbox_quietly();
+        // flows across hash tags: children in another queue or on another shard of a
+        // cancelled task (its shard's outbox).
+        if out.iter().any(Option::is_some) {
+            for (shard, _) in self.by_shard(ids, |s| s) {
+                self.move_outbox_quietly(shard);
+            }
         }
         Ok(out)
     }

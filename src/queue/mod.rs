@@ -112,6 +112,9 @@ pub struct Queue {
     flows: bool,
     /// Other queues of the server this one's flows reach (flows across queues), opened once.
     others: std::collections::HashMap<String, Queue>,
+    /// Whether a claim of this process ever found flows on a shard: acks outside a claim then
+    /// look at their shard's outbox (`outbox_watch`).
+    flows_seen: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -203,6 +206,7 @@ impl Queue {
             grouped: false,
             flows: false,
             others: Default::default(),
+            flows_seen: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
@@ -370,6 +374,9 @@ impl Queue {
         self.grouped |= grouped;
         self.pin()?;
         self.check_flows(tasks)?;
+        // flows: a parent on another shard is named as one of another queue is.
+        let converted = self.cross_shard(tasks);
+        let tasks: &[NewTask] = &converted;
         self.look_remote(tasks)?;
         let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];
@@ -560,8 +567,8 @@ impl Queue {
                 codes.iter().filter(|c| **c == AckCode::Acked).count(),
             );
             // flows across queues: what the ack wrote to the outbox goes on now.
-            if q.flows {
-                q.move_outbox_quietly();
+            if q.outbox_watch() {
+                q.move_outbox_quietly(shard);
             }
             Ok(codes.iter().map(|c| c.ours()).collect())
         })

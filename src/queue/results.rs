@@ -86,8 +86,8 @@ impl Queue {
             for (i, c) in idx.into_iter().zip(codes) {
                 out[i] = c.ours();
             }
-            if self.flows {
-                self.move_outbox_quietly();
+            if self.outbox_watch() {
+                self.move_outbox_quietly(shard);
             }
         }
         Ok(out)
@@ -121,7 +121,7 @@ impl Queue {
         }
         let reply = self.invoke_with(shard, &FAIL, &result, &args, "recording a failure")?;
         if self.flows {
-            self.move_outbox_quietly();
+            self.move_outbox_quietly(shard);
         }
         // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
         if self.controlled {

@@ -746,6 +746,7 @@ impl Queue {
                 }
                 Some(ERR_FLOWS) if claim && !self.flows => {
                     self.flows = true;
+                    self.flows_seen = true;
                     script = self.full_claim(&CLAIM);
                 }
                 Some(ERR_EVENTS) if !self.events => self.events = true,

@@ -159,14 +159,120 @@ fn stdin_lines_say_after_and_a_sharded_queue_refuses_it() {
         .success();
     assert_eq!(show(&r, q, "c")["waits_for"], json!(["p1", "p2"]));
     assert_eq!(show(&r, q, "c2")["waits_for"], json!(["c"]));
-    produce(&r, "wide", &["--shards", "2", "--type", "a", "--id", "p"]).success();
-    produce(
-        &r,
-        "wide",
-        &["--shards", "2", "--type", "b", "--after", "p"],
-    )
-    .code(2)
-    .stderr(predicates::str::contains("sharded"));
+}
+
+/// On a queue of `shards` shards: a diamond and a fan-in of `fan` parents, pushed as one
+/// flow and as single pushes, whose children are on other shards than most parents (the
+/// release crosses hash tags through the outbox); three consumers; each task runs once, each
+/// child after its parents; an unknown parent on another shard is refused.
+pub fn sharded_flows(dir: &Path, url: &str, cluster: bool, q: &str, shards: &str, fan: usize) {
+    let runs_file = dir.join("runs");
+    let cmd = || {
+        let mut c = std_command();
+        c.arg("--url").arg(url).args(["--queue", q]);
+        if cluster {
+            c.arg("--cluster");
+        }
+        c
+    };
+    let ok = |args: &[&str]| {
+        let out = cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ok(&["produce", "--shards", shards, "--type", "a", "--id", "A"]);
+    for id in ["B", "C"] {
+        ok(&[
+            "produce",
+            "--type",
+            "b",
+            "--id",
+            id,
+            "--after",
+            "A",
+            "--keep-result",
+            "1h",
+        ]);
+    }
+    ok(&["produce", "--type", "d", "--id", "D", "--after", "B,C"]);
+    let mut tasks: Vec<Value> = (0..fan)
+        .map(
+            |i| json!({"name": format!("p{i}"), "type": "p", "priority": 2, "id": format!("p{i}")}),
+        )
+        .collect();
+    let names: Vec<String> = (0..fan).map(|i| format!("p{i}")).collect();
+    tasks.push(json!({"name": "all", "type": "all", "priority": 2, "id": "all", "after": names}));
+    let doc = dir.join("fan.json");
+    std::fs::write(&doc, json!({ "tasks": tasks }).to_string()).unwrap();
+    ok(&["flow", "submit", doc.to_str().unwrap()]);
+    let out = cmd()
+        .args(["produce", "--type", "x", "--after", "A,nope"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let len = |field: &str| -> u64 {
+        let v: Value = serde_json::from_str(&ok(&["--json", "len"])).unwrap();
+        v[field].as_u64().unwrap()
+    };
+    assert_eq!(len("blocked"), 4, "B, C, D and all");
+    let d: Value = serde_json::from_str(&ok(&["--json", "show", "D"])).unwrap();
+    assert_eq!(d["waits_for"], json!(["B", "C"]));
+    let start = |name: &str| {
+        let mut c = cmd();
+        c.args(["consume", "--name", name, "--exec"])
+            .arg(
+                r#"echo "$RPQ_TASK_ID" >> "$RUNS"
+                case "$RPQ_TASK_ID" in
+                  B) echo 1 ;;
+                  C) echo 2 ;;
+                  D) jq -c .result "$RPQ_PARENT_RESULTS" >> "$RUNS.d" ;;
+                esac"#,
+            )
+            .env("RUNS", &runs_file);
+        Proc::spawn(&mut c)
+    };
+    let consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    wait_until(Duration::from_secs(120), "D and all to run", || {
+        let ran = runs(&runs_file);
+        ran.iter().any(|id| id == "D") && ran.iter().any(|id| id == "all")
+    });
+    wait_until(Duration::from_secs(60), "the queue to be empty", || {
+        len("waiting") == 0 && len("in_flight") == 0 && len("blocked") == 0
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(ran.len(), fan + 5, "each task once: {ran:?}");
+    let at = |id: &str| ran.iter().position(|r| r == id).unwrap();
+    assert!(at("A") < at("B") && at("A") < at("C"));
+    assert!(at("B") < at("D") && at("C") < at("D"));
+    for p in &names {
+        assert!(at(p) < at("all"), "{p} after the child");
+    }
+    let seen = std::fs::read_to_string(dir.join("runs.d")).unwrap();
+    assert_eq!(
+        seen.lines().collect::<Vec<_>>(),
+        ["1", "2"],
+        "B's and C's kept results"
+    );
+}
+
+#[test]
+fn a_sharded_queue_runs_a_diamond_and_a_fan_in_across_its_shards() {
+    let r = redis();
+    let url = format!("redis://127.0.0.1:{}", r.port);
+    sharded_flows(r.dir(), &url, false, "wide", "3", 100);
 }
 
 /// 1,000 parents, one child; three consumers with a 1 s lease, one of them killed with -9
