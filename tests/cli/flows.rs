@@ -140,7 +140,7 @@ fn a_parent_done_before_the_first_flow_of_a_queue_is_known_by_its_kept_result() 
 }
 
 #[test]
-fn stdin_lines_say_after_and_a_sharded_queue_refuses_it() {
+fn stdin_lines_say_after() {
     let r = redis();
     let q = "lines";
     rpq(&r)
