@@ -1646,3 +1646,79 @@ fn flow_submit_places_tasks_in_other_queues() {
         );
     }
 }
+
+/// A fan-in of 300 parents on a queue of three shards, three consumers with a 1 s lease, one
+/// killed with -9 mid-fan-in (between any two steps: its acks, its outbox moves) and started
+/// again: the child, on one shard, runs once, after every parent on all three.
+#[test]
+fn a_sharded_fan_in_releases_its_child_once_through_a_kill_9() {
+    const PARENTS: usize = 300;
+    let r = redis();
+    let q = "widefan";
+    let runs_file = r.dir().join("runs");
+    let mut lines: Vec<String> = (0..PARENTS)
+        .map(|i| format!(r#"{{"type":"p","priority":2,"id":"p{i}"}}"#))
+        .collect();
+    let parents: Vec<String> = (0..PARENTS).map(|i| format!("p{i}")).collect();
+    lines
+        .push(json!({"type": "child", "priority": 2, "id": "child", "after": parents}).to_string());
+    rpq(&r)
+        .args(["--queue", q, "produce", "--shards", "3", "--stdin"])
+        .write_stdin(lines.join("\n"))
+        .assert()
+        .success();
+    assert_eq!(lengths(&r, q)["blocked"], 1);
+    let start = |name: &str| {
+        Proc::spawn(
+            process(&r)
+                .args(["--queue", q, "consume", "--name", name, "--lease", "1s"])
+                .args(["--max-attempts", "100", "--exec"])
+                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+                .env("RUNS", &runs_file),
+        )
+    };
+    let mut consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    wait_until(Duration::from_secs(60), "a third of the parents", || {
+        runs(&runs_file).len() > PARENTS / 3
+    });
+    consumers[0].signal(libc::SIGKILL);
+    let killed = std::mem::replace(&mut consumers[0], start("c0-again"));
+    assert_eq!(killed.end(Duration::from_secs(30)).status.code(), None);
+    wait_until(Duration::from_secs(120), "the child to run", || {
+        runs(&runs_file).iter().any(|id| id == "child")
+    });
+    wait_until(Duration::from_secs(60), "the queue to be empty", || {
+        let l = lengths(&r, q);
+        l["waiting"] == 0 && l["in_flight"] == 0 && l["blocked"] == 0 && l["retrying"] == 0
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(
+        ran.iter().filter(|id| *id == "child").count(),
+        1,
+        "the child ran once"
+    );
+    let child_at = ran.iter().position(|id| id == "child").unwrap();
+    let before: std::collections::HashSet<&String> = ran[..child_at].iter().collect();
+    for p in &parents {
+        assert!(before.contains(p), "{p} did not run before the child");
+    }
+    let mut c = conn(&r);
+    for s in 0..3 {
+        let k = Keys::new(q, s);
+        let waits: u64 = redis::cmd("HLEN")
+            .arg(k.get(rpq::queue::keys::Key::Waits))
+            .query(&mut c)
+            .unwrap();
+        assert_eq!(waits, 0, "shard {s}: no wait is left");
+        let outbox: bool = redis::cmd("HEXISTS")
+            .arg(k.get(rpq::queue::keys::Key::Kids))
+            .arg("\u{1e}")
+            .query(&mut c)
+            .unwrap();
+        assert!(!outbox, "shard {s}: no outbox line is left");
+    }
+}

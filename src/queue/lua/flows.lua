@@ -232,7 +232,11 @@ flows = function(flags, force)
   -- `via`: the failed parent is "queue\31id" of another queue, and `id` its child here.
   function F.failed(id, via)
     if busy then
-      work[#work + 1] = id
+      if via then
+        fail_child(id, via)
+      else
+        work[#work + 1] = id
+      end
       return
     end
     busy = true
