@@ -3,7 +3,8 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] m, the number of state sets  ARGV[2..m+1] their KEYS indexes (STATES, types.rs)
 -- ARGV[m+2..] ids
--- returns per id {state: 1..m, or 0 when unknown, the holder's name or false}
+-- returns per id {state: 1..m, or 0 when unknown, the holder's name or false}, then 1 when the
+-- shard's outbox has lines (flows.lua)
 local m = tonumber(ARGV[1])
 local out = {}
 for i = m + 2, #ARGV do
@@ -22,5 +23,11 @@ for i = m + 2, #ARGV do
   end
   out[#out + 1] = found or 0
   out[#out + 1] = holder
+end
+-- flows: 1 last when a failure handed on left lines in the outbox (for a child on another
+-- shard or in another queue), for the caller to move; a shard without flows reads nothing.
+local f = flows and flows()
+if f and f.outbox_left() then
+  out[#out + 1] = 1
 end
 return out
