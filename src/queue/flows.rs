@@ -407,10 +407,13 @@ impl Queue {
         let mut unknown: Option<UnknownParent> = None;
         let mut drop: Vec<String> = Vec::new();
         let mut apply: Vec<[String; 3]> = Vec::new();
+        // A task whose id was known is linked again too: a producer killed between its push and
+        // its link leaves a child that the same push sent again links (a parent told twice of
+        // a child writes two outbox lines, and the second finds the wait gone).
         let edges: Vec<RemoteEdge> = self
             .remote_parents(tasks)
             .into_iter()
-            .filter(|e| pushed[e.index] == Pushed::Queued)
+            .filter(|e| matches!(pushed[e.index], Pushed::Queued | Pushed::Known))
             .collect();
         for (q, list) in Self::by_queue(edges) {
             let pairs: Vec<(String, String)> = list
@@ -430,7 +433,10 @@ impl Queue {
                             },
                             parent: e.parent.clone(),
                         });
-                        drop.push(child);
+                        // Only what this push queued: a task known before stays.
+                        if pushed[e.index] == Pushed::Queued {
+                            drop.push(child);
+                        }
                     }
                     2 | 3 => apply.push([
                         if s == 2 { "d" } else { "f" }.to_string(),

@@ -1722,3 +1722,35 @@ fn a_sharded_fan_in_releases_its_child_once_through_a_kill_9() {
         assert!(!outbox, "shard {s}: no outbox line is left");
     }
 }
+
+/// A producer killed between the push of a child and the link to its parent in another queue
+/// (here: the parent's kids entry removed after the push) leaves the child blocked; the same
+/// push sent again links it, and the child runs once.
+#[test]
+fn the_same_push_again_links_a_child_whose_producer_died_before_the_link() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    produce(&r, "up", &["--type", "a", "--id", "P"]).success();
+    let child = ["--type", "b", "--id", "K", "--after-in", "up=P"];
+    produce(&r, "down", &child).success();
+    let mut c = conn(&r);
+    redis::cmd("HDEL")
+        .arg(Keys::new("up", 0).get(rpq::queue::keys::Key::Kids))
+        .arg("P")
+        .query::<()>(&mut c)
+        .unwrap();
+    produce(&r, "down", &child).success();
+    // Sent a third time: linked twice, released once.
+    produce(&r, "down", &child).success();
+    consume(&r, "up", 1, &runs_file);
+    assert_eq!(show(&r, "down", "K")["state"], "waiting");
+    consume(&r, "down", 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["P", "K"]);
+    let l = lengths(&r, "down");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    assert!(!outbox_left(&mut c, "up"));
+}
