@@ -13,6 +13,12 @@ the blocked push (waits, kids) and the release in the parent's ack.
 
 Usage: cargo build --release && python3 benches/flows.py [--tasks 2000] [--redis-server PATH]
 
+--latency N --across: the same with each child in another queue (`"after": [{"queue", "id"}]`,
+each parent pushed due 200ms later, so that it is not done before its child is pushed):
+the parent's ack writes the release to its queue's outbox, its consumer moves it, and a
+consumer of the child's queue, idle until then, is woken by the child's queue's wake list
+(CONSUMERS consumers on each queue).
+
 --latency N: no callgrind; the time from a parent's ack to its child's claim, over N chains
 (a parent and a child `--after` it, pushed in one call), with CONSUMERS consumers (default 2)
 waiting, each running a task for --delay (5ms). Times are the server's: the stream ids of the
@@ -58,6 +64,13 @@ def run(server, queue, lines, n, setup=None):
     return push, consume
 
 
+def busy(len_json):
+    """Whether a queue's `len --json` counts a task not finished yet (waiting, in flight,
+    scheduled, retrying or blocked)."""
+    l = json.loads(len_json)
+    return any(l[k] for k in ("waiting", "in_flight", "scheduled", "retrying", "blocked"))
+
+
 def latency(a):
     """p50/p99/max of the ms from a parent's ack to its child's claim (see the docstring)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,25 +85,41 @@ def latency(a):
                     break
                 time.sleep(0.05)
             q = "lat"
-            rpq(port, q, "events", "--enable", "--keep", str(10 * a.latency + 1000))
+            qc = "latc" if a.across else q
+            for name in {q, qc}:
+                rpq(port, name, "events", "--enable", "--keep", str(10 * a.latency + 1000))
             # Flows on before the consumers start, so that they claim as they will throughout.
             rpq(port, q, "produce", "--type", "t", "--id", "first")
-            rpq(port, q, "produce", "--type", "t", "--after", "first")
-            for i in range(a.consumers):
-                consumers.append(subprocess.Popen(
-                    [RPQ, "--url", f"redis://127.0.0.1:{port}", "--queue", q, "consume",
-                     "--name", f"c{i}", "--delay", a.delay],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            rpq(port, qc, "produce", "--type", "t", "--after", "first") if not a.across else \
+                rpq(port, qc, "produce", "--type", "t", "--after-in", f"{q}=first")
+            for name in sorted({q, qc}):
+                for i in range(a.consumers):
+                    consumers.append(subprocess.Popen(
+                        [RPQ, "--url", f"redis://127.0.0.1:{port}", "--queue", name, "consume",
+                         "--name", f"{name}-c{i}", "--delay", a.delay],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             for i in range(a.latency):
-                lines = [json.dumps({"type": "t", "priority": 2, "id": f"p{i}"}),
-                         json.dumps({"type": "t", "priority": 2, "id": f"c{i}",
-                                     "after": [f"p{i}"]})]
-                rpq(port, q, "produce", "--stdin", stdin="".join(l + "\n" for l in lines))
+                parent = json.dumps({"type": "t", "priority": 2, "id": f"p{i}"})
+                if a.across:
+                    # Due a moment later, so that it is not done before its child is pushed
+                    # (one push per queue).
+                    parent = json.dumps({"type": "t", "priority": 2, "id": f"p{i}",
+                                         "in": "200ms"})
+                    child = json.dumps({"type": "t", "priority": 2, "id": f"c{i}",
+                                        "after": [{"queue": q, "id": f"p{i}"}]})
+                    rpq(port, q, "produce", "--stdin", stdin=parent + "\n")
+                    rpq(port, qc, "produce", "--stdin", stdin=child + "\n")
+                else:
+                    child = json.dumps({"type": "t", "priority": 2, "id": f"c{i}",
+                                        "after": [f"p{i}"]})
+                    rpq(port, q, "produce", "--stdin", stdin=parent + "\n" + child + "\n")
                 # One chain at a time: a consumer waits for each child.
                 deadline = time.monotonic() + 30
-                while rpq(port, q, "len").strip() != "0" and time.monotonic() < deadline:
+                while time.monotonic() < deadline and any(
+                        busy(rpq(port, name, "--json", "len")) for name in {q, qc}):
                     time.sleep(0.002)
-            events = [json.loads(l) for l in rpq(port, q, "--json", "events").splitlines()]
+            events = [json.loads(l) for name in sorted({q, qc})
+                      for l in rpq(port, name, "--json", "events").splitlines()]
         finally:
             for c in consumers:
                 c.terminate()
@@ -104,7 +133,10 @@ def latency(a):
     lat = sorted(claimed[f"c{i}"] - done[f"p{i}"] for i in range(a.latency)
                  if f"c{i}" in claimed and f"p{i}" in done)
     if len(lat) != a.latency:
-        sys.exit(f"{len(lat)} of {a.latency} chains seen in the events")
+        missing = [(f"p{i}" in done, f"c{i}" in claimed) for i in range(a.latency)
+                   if not (f"c{i}" in claimed and f"p{i}" in done)]
+        sys.exit(f"{len(lat)} of {a.latency} chains seen in the events; the others' "
+                 f"(parent done, child claimed): {missing[:10]}")
     by_self = sum(1 for i in range(a.latency) if same.get(f"c{i}") == same.get(f"p{i}"))
     pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))]
     print(f"{a.latency} chains, {a.consumers} consumers waiting, --delay {a.delay}: ms from the "
@@ -119,6 +151,7 @@ def main():
     ap.add_argument("--latency", type=int, default=0)
     ap.add_argument("--consumers", type=int, default=2)
     ap.add_argument("--delay", default="5ms")
+    ap.add_argument("--across", action="store_true")
     a = ap.parse_args()
     if a.latency:
         return latency(a)

@@ -96,6 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'rpq' -ScriptBlock {
             [CompletionResult]::new('--tracestate', '--tracestate', [CompletionResultType]::ParameterName, 'W3C tracestate that goes with --traceparent')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The tasks'' group: groups take turns, fairly (a --stdin line says its own "group")')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")')
+            [CompletionResult]::new('--after-in', '--after-in', [CompletionResultType]::ParameterName, 'Wait for these tasks of another queue of the server (repeatable; --stdin lines: "after" objects {"queue", "id"})')
             [CompletionResult]::new('--on-parent-failure', '--on-parent-failure', [CompletionResultType]::ParameterName, 'What a parent''s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Which queue [env: RPQ_QUEUE] [default: default]')

@@ -4022,7 +4022,7 @@ _rpq() {
             return 0
             ;;
         rpq__subcmd__produce)
-            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --debounce --keep-first --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --group --after --on-parent-failure --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
+            opts="-q -v -h -V --interval --count --type --priority --payload --id --stdin --batch --in --at --debounce --keep-first --ttl --max-attempts --exec-timeout --keep-result --wait --timeout --traceparent --tracestate --group --after --after-in --on-parent-failure --url --cluster --queue --json --tls-ca --tls-cert --tls-key --tls-insecure --password-file --shards --config --profile --quiet --verbose --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4101,6 +4101,10 @@ _rpq() {
                     return 0
                     ;;
                 --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -92,6 +92,7 @@ set edit:completion:arg-completer[rpq] = {|@words|
             cand --tracestate 'W3C tracestate that goes with --traceparent'
             cand --group 'The tasks'' group: groups take turns, fairly (a --stdin line says its own "group")'
             cand --after 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")'
+            cand --after-in 'Wait for these tasks of another queue of the server (repeatable; --stdin lines: "after" objects {"queue", "id"})'
             cand --on-parent-failure 'What a parent''s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled'
             cand --url 'Redis URL: redis://, rediss:// (TLS), redis+unix:///path; user:password@ for ACL, /N db [env: RPQ_URL, then REDIS_URL] [default: redis://127.0.0.1:6379]'
             cand --queue 'Which queue [env: RPQ_QUEUE] [default: default]'

@@ -98,6 +98,7 @@ complete -c rpq -n "__fish_rpq_using_subcommand produce" -l traceparent -d 'W3C 
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l tracestate -d 'W3C tracestate that goes with --traceparent' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l group -d 'The tasks\' group: groups take turns, fairly (a --stdin line says its own "group")' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l after -d 'Wait for these tasks: blocked until each is done, then waiting (--stdin lines: "after")' -r
+complete -c rpq -n "__fish_rpq_using_subcommand produce" -l after-in -d 'Wait for these tasks of another queue of the server (repeatable; --stdin lines: "after" objects {"queue", "id"})' -r
 complete -c rpq -n "__fish_rpq_using_subcommand produce" -l on-parent-failure -d 'What a parent\'s failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled' -r -f -a "dead\t''
 run\t''
 cancel\t''"

@@ -441,6 +441,7 @@ Examples:
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("parents").args(["after", "after_in"]).multiple(true)))]
 pub struct ProduceArgs {
     /// Time between random tasks [default: 1s]; with --type, push one such task every DUR until stopped or --count (250ms, 1s, 2m; 0 = as fast as possible)
     #[arg(long, value_parser = parse_duration, value_name = "DUR")]
@@ -542,8 +543,17 @@ pub struct ProduceArgs {
     )]
     pub after: Option<String>,
 
+    /// Wait for these tasks of another queue of the server (repeatable; --stdin lines: "after" objects {"queue", "id"})
+    #[arg(
+        long,
+        value_name = "QUEUE=ID[,ID...]",
+        requires = "kind",
+        conflicts_with = "interval"
+    )]
+    pub after_in: Vec<String>,
+
     /// What a parent's failure (dead, cancelled, expired) does: the task goes dead, runs, or is cancelled
-    #[arg(long, value_enum, value_name = "WHAT", requires = "after")]
+    #[arg(long, value_enum, value_name = "WHAT", requires = "parents")]
     pub on_parent_failure: Option<crate::task::OnParentFailure>,
 }
 

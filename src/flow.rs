@@ -14,12 +14,20 @@ use std::collections::HashMap;
 #[derive(Debug)]
 pub struct FlowTask {
     pub name: String,
+    /// The queue it goes to (`"queue"`, flows across queues), None for the one of `--queue`.
+    pub queue: Option<String>,
     pub task: NewTask,
 }
 
 /// Reads a flow document into its tasks, parents before children. `Err`: one line saying what
 /// is wrong (the task by its name, the cycle by its path).
 pub fn parse(doc: &str) -> Result<Vec<FlowTask>, String> {
+    parse_in(doc, None)
+}
+
+/// `parse` for a flow submitted to queue `home`: a task may say `"queue"`, another queue of
+/// the server, and a parent in another queue than its child's is `remote_ref` of it.
+pub fn parse_in(doc: &str, home: Option<&str>) -> Result<Vec<FlowTask>, String> {
     let value: Value = serde_json::from_str(doc).map_err(|e| format!("not JSON: {e}"))?;
     let items = match &value {
         Value::Array(a) => a,
@@ -33,6 +41,7 @@ pub fn parse(doc: &str) -> Result<Vec<FlowTask>, String> {
         return Err("the flow has no task".into());
     }
     let mut names: Vec<String> = Vec::new();
+    let mut queues: Vec<Option<String>> = Vec::new();
     let mut afters: Vec<Vec<String>> = Vec::new();
     let mut tasks: Vec<NewTask> = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -60,6 +69,20 @@ pub fn parse(doc: &str) -> Result<Vec<FlowTask>, String> {
                 ))
             }
         };
+        let queue = match fields.remove("queue") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(q)) if home.is_some() => {
+                crate::queue::keys::check_queue_name(&q)
+                    .map_err(|e| format!("task '{name}': \"queue\": {e}"))?;
+                (Some(q.as_str()) != home).then_some(q)
+            }
+            Some(_) => {
+                return Err(format!(
+                    "task '{name}': \"queue\" must be the name of a queue of the server"
+                ))
+            }
+        };
+        queues.push(queue);
         let policy = match fields.remove("on_parent_failure") {
             None => OnParentFailure::default(),
             Some(v) => serde_json::from_value(v).map_err(|_| {
@@ -109,18 +132,44 @@ pub fn parse(doc: &str) -> Result<Vec<FlowTask>, String> {
         format!("the flow has a cycle: {}", path.join(" -> "))
     })?;
     let ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    // Across queues: a parent is named with its queue, and one with a child in another queue
+    // goes as a task of a flow all the same (its queue keeps finished ids from then on, so its
+    // end before the child's link is known; flows.rs: link_remote).
+    let home_name = home.unwrap_or_default();
+    let queue_of = |j: usize| queues[j].as_deref().unwrap_or(home_name);
+    let mut has_remote_child = vec![false; edges.len()];
+    for (i, e) in edges.iter().enumerate() {
+        for &j in e {
+            if queue_of(j) != queue_of(i) {
+                has_remote_child[j] = true;
+            }
+        }
+    }
     let mut slots: Vec<Option<(String, NewTask)>> =
         names.into_iter().zip(tasks).map(Some).collect();
     let mut out = Vec::with_capacity(order.len());
     for i in order {
         let (name, mut task) = slots[i].take().expect("each task once");
-        let parents: Vec<String> = edges[i].iter().map(|&j| ids[j].clone()).collect();
-        if parents.is_empty() {
+        let parents: Vec<String> = edges[i]
+            .iter()
+            .map(|&j| {
+                if queue_of(j) == queue_of(i) {
+                    ids[j].clone()
+                } else {
+                    crate::task::remote_ref(queue_of(j), &ids[j])
+                }
+            })
+            .collect();
+        if parents.is_empty() && !has_remote_child[i] {
             task.after = None;
         } else if let Some(a) = task.after.as_mut() {
             a.parents = parents;
         }
-        out.push(FlowTask { name, task });
+        out.push(FlowTask {
+            name,
+            queue: queues[i].clone(),
+            task,
+        });
     }
     Ok(out)
 }

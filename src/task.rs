@@ -493,9 +493,91 @@ pub struct Task {
     /// placeholders, and JSON says so (`"unreadable": true`, no `created_at`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unreadable: bool,
-    /// The tasks it waited or waits for (issue 24, `--after`), none for most.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The tasks it waited or waits for (issue 24, `--after`), none for most; one of another
+    /// queue is `remote_ref`, and `{"queue", "id"}` in JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "parent_refs")]
     pub parents: Vec<String>,
+}
+
+/// Between a queue's name and a task's id, for a parent or a child in another queue (issue 24,
+/// lua/flows.lua's REMOTE): neither a queue name nor an id holds a control character.
+pub const REMOTE: char = '\u{1f}';
+
+/// A task of queue `queue` as a task of another queue names it.
+pub fn remote_ref(queue: &str, id: &str) -> String {
+    format!("{queue}{REMOTE}{id}")
+}
+
+/// The queue and id of a parent in another queue, or on another shard of the task's own
+/// queue (the queue "" then); None for one of the task's own shard.
+pub fn split_ref(p: &str) -> Option<(&str, &str)> {
+    p.split_once(REMOTE)
+}
+
+/// The queue of a parent in another queue, and its id; None for one of the task's own queue.
+pub fn other_queue(p: &str) -> (Option<&str>, &str) {
+    match split_ref(p) {
+        Some((q, id)) if !q.is_empty() => (Some(q), id),
+        Some((_, id)) => (None, id),
+        None => (None, p),
+    }
+}
+
+/// How a parent is shown in text: its id, or `QUEUE=ID` for one in another queue (as
+/// `--after-in` takes it).
+pub fn show_ref(p: &str) -> String {
+    match other_queue(p) {
+        (Some(q), id) => format!("{q}={id}"),
+        (None, id) => id.to_string(),
+    }
+}
+
+/// A task's parents in JSON: an id, or `{"queue", "id"}` for one in another queue.
+pub mod parent_refs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::{json, Value};
+
+    pub fn serialize<S: Serializer>(parents: &[String], s: S) -> Result<S::Ok, S::Error> {
+        let out: Vec<Value> = parents
+            .iter()
+            .map(|p| match super::other_queue(p) {
+                (Some(q), id) => json!({"queue": q, "id": id}),
+                (None, id) => json!(id),
+            })
+            .collect();
+        out.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        let v: Vec<Value> = Vec::deserialize(d)?;
+        v.iter()
+            .map(|p| match p {
+                Value::String(id) => Ok(id.clone()),
+                Value::Object(o) => match (o.get("queue"), o.get("id")) {
+                    (Some(Value::String(q)), Some(Value::String(id))) => {
+                        Ok(super::remote_ref(q, id))
+                    }
+                    _ => Err(serde::de::Error::custom("a parent is an id or {queue, id}")),
+                },
+                _ => Err(serde::de::Error::custom("a parent is an id or {queue, id}")),
+            })
+            .collect()
+    }
+}
+
+/// The parents of `--after-in QUEUE=ID[,ID...]`: tasks of another queue of the same server.
+pub fn parse_after_in(spec: &str) -> Result<Vec<String>, String> {
+    let Some((queue, list)) = spec.split_once('=') else {
+        return Err(format!(
+            "'{spec}' names no queue: it is QUEUE=ID[,ID...], tasks of queue QUEUE"
+        ));
+    };
+    crate::queue::keys::check_queue_name(queue)?;
+    let ids = parse_after(list)?;
+    if ids.is_empty() {
+        return Err(format!("'{spec}' names no task of queue '{queue}'"));
+    }
+    Ok(ids.iter().map(|id| remote_ref(queue, id)).collect())
 }
 
 /// The creation time of an unreadable task (`Task::unreadable`), which no real task has.
@@ -893,22 +975,55 @@ pub fn parse_input_line_full(
     let after = match &input.after {
         None | Some(Value::Null) => None,
         Some(v) => {
-            let list = match v {
-                Value::String(s) => s.clone(),
-                Value::Array(a) if a.iter().all(Value::is_string) => a
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(","),
-                other => {
-                    return Err(format!(
-                        "\"after\" is {}; it must be an array of ids or a string \"id,id\"",
-                        json_kind(other)
-                    ))
-                }
+            // Ids of this queue, and {"queue", "id"} objects for tasks of another queue.
+            let mut local: Vec<&str> = Vec::new();
+            let mut remote: Vec<String> = Vec::new();
+            let bad = |other: &Value| {
+                format!(
+                    "\"after\" is {}; it must be an array of ids (or {{\"queue\", \"id\"}} \
+                     objects) or a string \"id,id\"",
+                    json_kind(other)
+                )
             };
+            match v {
+                Value::String(s) => local.push(s),
+                Value::Array(a) => {
+                    for item in a {
+                        match item {
+                            Value::String(s) => local.push(s),
+                            Value::Object(o) => match (o.get("queue"), o.get("id")) {
+                                (Some(Value::String(q)), Some(Value::String(id)))
+                                    if o.len() == 2 =>
+                                {
+                                    remote.extend(
+                                        parse_after_in(&format!("{q}={id}"))
+                                            .map_err(|e| format!("\"after\" {e}"))?,
+                                    );
+                                }
+                                _ => {
+                                    return Err("\"after\" has an object that is not \
+                                                {\"queue\", \"id\"} (two strings)"
+                                        .into())
+                                }
+                            },
+                            other => return Err(bad(other)),
+                        }
+                    }
+                }
+                other => return Err(bad(other)),
+            }
+            let mut parents = if local.is_empty() && !remote.is_empty() {
+                Vec::new()
+            } else {
+                parse_after(&local.join(",")).map_err(|e| format!("\"after\" {e}"))?
+            };
+            for r in remote {
+                if !parents.contains(&r) {
+                    parents.push(r);
+                }
+            }
             Some(Box::new(After {
-                parents: parse_after(&list).map_err(|e| format!("\"after\" {e}"))?,
+                parents,
                 on_failure: input.on_parent_failure.unwrap_or_default(),
             }))
         }

@@ -26,10 +26,30 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
     } else {
         std::fs::read_to_string(&a.file).with_context(|| format!("reading {}", a.file))?
     };
-    let flow = crate::flow::parse(&doc).map_err(|e| DataError(format!("{}: {e}", a.file)))?;
-    let tasks: Vec<_> = flow.iter().map(|f| f.task.clone()).collect();
+    let flow = crate::flow::parse_in(&doc, Some(&cfg.queue))
+        .map_err(|e| DataError(format!("{}: {e}", a.file)))?;
     let mut q = Queue::open(cfg)?;
-    let (_, pushed) = q.push_detailed(&tasks)?;
+    // Parents first, a run of tasks of one queue at a time: each run is one push, all or
+    // nothing; a flow across queues is as many pushes (what is pushed stays if a later one
+    // fails), each telling the queues of its tasks' parents of them.
+    let mut pushed: Vec<Pushed> = Vec::with_capacity(flow.len());
+    let mut others: std::collections::HashMap<String, Queue> = Default::default();
+    for run in flow.chunk_by(|a, b| a.queue == b.queue) {
+        let tasks: Vec<_> = run.iter().map(|f| f.task.clone()).collect();
+        let target = match &run[0].queue {
+            None => &mut q,
+            Some(name) => match others.entry(name.clone()) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let mut c = cfg.clone();
+                    c.queue = name.clone();
+                    c.shards = None;
+                    e.insert(Queue::open(&c)?)
+                }
+            },
+        };
+        pushed.extend(target.push_detailed(&tasks)?.1);
+    }
     let rows: Vec<(&str, &str, bool)> = flow
         .iter()
         .zip(&pushed)

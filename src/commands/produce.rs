@@ -10,8 +10,8 @@ use crate::producer;
 use crate::queue::{KeptOutcome, Pushed, Queue, Waited};
 use crate::shutdown::Shutdown;
 use crate::task::{
-    check_group, check_id, check_type, parse_after, parse_payload, setting_ms, After, Due, NewTask,
-    Priority, Settings, TraceContext, When,
+    check_group, check_id, check_type, parse_after, parse_after_in, parse_payload, setting_ms,
+    After, Due, NewTask, Priority, Settings, TraceContext, When,
 };
 use anyhow::Result;
 use std::process::ExitCode;
@@ -219,13 +219,23 @@ fn push_one(
         }
     }
     // Issue 24: the tasks it waits for.
-    let after = match &args.after {
-        Some(list) => Some(Box::new(After {
-            parents: parse_after(list).map_err(|e| UsageError(format!("--after {e}")))?,
-            on_failure: args.on_parent_failure.unwrap_or_default(),
-        })),
-        None => None,
+    let mut parents = match &args.after {
+        Some(list) => parse_after(list).map_err(|e| UsageError(format!("--after {e}")))?,
+        None => Vec::new(),
     };
+    for spec in &args.after_in {
+        for p in parse_after_in(spec).map_err(|e| UsageError(format!("--after-in {e}")))? {
+            if !parents.contains(&p) {
+                parents.push(p);
+            }
+        }
+    }
+    let after = (args.after.is_some() || !args.after_in.is_empty()).then(|| {
+        Box::new(After {
+            parents,
+            on_failure: args.on_parent_failure.unwrap_or_default(),
+        })
+    });
     for t in &mut tasks {
         t.when = when;
         t.settings = settings;

@@ -1371,7 +1371,11 @@ fn write_parent_results(
 fn parent_lines(kept: &[(String, Option<crate::queue::Kept>)]) -> Result<serde_json::Value> {
     let mut out = Vec::with_capacity(kept.len());
     for (parent, k) in kept {
-        let mut line = serde_json::json!({ "id": parent });
+        // A parent in another queue says its queue too.
+        let mut line = match crate::task::other_queue(parent) {
+            (Some(q), id) => serde_json::json!({ "id": id, "queue": q }),
+            (None, id) => serde_json::json!({ "id": id }),
+        };
         if let Some(k) = k {
             if let Some(r) = serde_json::to_value(k)?.get("result") {
                 line["result"] = r.clone();

@@ -102,7 +102,8 @@ impl Output {
             ("Dependents", &t.flow.dependents),
         ] {
             if !ids.is_empty() {
-                s += &format!("  - {label}: {}\n", ids.join(", "));
+                let shown: Vec<String> = ids.iter().map(|p| crate::task::show_ref(p)).collect();
+                s += &format!("  - {label}: {}\n", shown.join(", "));
             }
         }
         s += &ctl_lines(&t.ctl);

@@ -96,9 +96,13 @@ impl Queue {
             (None, false)
         };
         self.controlled = controlled;
+        let mut outbox = false;
         if carried_flows {
-            let on = items.pop();
-            self.flows = int(on.as_ref())? == 1;
+            let on = int(items.pop().as_ref())?;
+            self.flows = on >= 1;
+            self.flows_seen |= self.flows;
+            // 2: lines in the outbox, for a child in another queue (flows.rs: move_outbox).
+            outbox = on == 2;
         }
         const FIRST_ACK: usize = 6;
         let n_ack = int(items.get(FIRST_ACK - 1))? as usize;
@@ -155,6 +159,10 @@ impl Queue {
             // The tasks are claimed: a failure here must not lose them, and the next look
             // (or the next ack that keeps a result) does the sweep instead.
             let _ = self.sweep_results(shard, now_ms);
+        }
+        // Likewise: a line not moved stays, and the next claim says so again.
+        if outbox {
+            self.move_outbox_quietly(shard);
         }
         Ok(out)
     }

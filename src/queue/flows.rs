@@ -3,14 +3,16 @@
 //! down to it, are in the scripts that finish tasks (lua/flows.lua). docs/flows.md.
 
 use super::inspect::{state_args, state_at};
+use super::keys::shard_of;
 use super::keys::Key;
 use super::script::{
-    array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_CANCEL, FLOW_PUSH,
+    array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_APPLY, FLOW_CANCEL,
+    FLOW_LINK, FLOW_PUSH, FLOW_UNBOX,
 };
 use super::{Cancelled, Kept, Pushed, Queue};
 use crate::error::UsageError;
-use crate::task::{ms_to_time, NewTask};
-use anyhow::Result;
+use crate::task::{ms_to_time, remote_ref, split_ref, NewTask};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
 /// A parent the queue does not know: exit 1, nothing queued.
@@ -39,11 +41,14 @@ impl Queue {
         if tasks.iter().all(|t| t.after.is_none()) {
             return Ok(());
         }
-        if self.shards.len() > 1 {
+        let own = |p: &String| split_ref(p).is_some_and(|(q, _)| q == self.name);
+        if let Some(t) = tasks
+            .iter()
+            .find(|t| t.after.as_ref().is_some_and(|a| a.parents.iter().any(own)))
+        {
             return Err(UsageError(format!(
-                "--after: queue '{}' is sharded, and tasks that wait for other tasks work on a \
-                 queue of one shard only for now (docs/flows.md)",
-                self.name
+                "task {}: --after-in names queue '{}', the task's own: name its tasks with --after",
+                t.id, self.name
             ))
             .into());
         }
@@ -161,7 +166,17 @@ impl Queue {
     /// The kept results of a child's parents (issue 24, RPQ_PARENT_RESULTS), in its order;
     /// None for a parent whose result is not kept (or past its time).
     pub fn parent_results(&mut self, parents: &[String]) -> Result<Vec<(String, Option<Kept>)>> {
-        let kept = self.kept_results(parents)?;
+        let mut kept = self.kept_results(parents)?;
+        // A parent in another queue: its result is kept there.
+        for (p, k) in parents.iter().zip(kept.iter_mut()) {
+            if let Some((q, id)) = split_ref(p) {
+                *k = self
+                    .other(q)?
+                    .kept_results(std::slice::from_ref(&id.to_string()))?
+                    .pop()
+                    .flatten();
+            }
+        }
         Ok(parents.iter().cloned().zip(kept).collect())
     }
 }
@@ -191,6 +206,7 @@ impl Queue {
         // Issue 25: their control data, as `cancel`.
         let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
         self.ctl_gone(&ids)?;
+        self.move_outbox_quietly(shard);
         Ok(Some(out))
     }
 }
@@ -222,5 +238,297 @@ impl Queue {
         c.arg(self.shards[0].stats()).arg("flow_window");
         let v: Option<u64> = redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
         Ok(v.map_or(FLOW_WINDOW_DEFAULT, std::time::Duration::from_millis))
+    }
+}
+
+/// The kids field that is the outbox of a shard (lua/flows.lua's OUTBOX).
+const OUTBOX: &str = "\u{1e}";
+/// How far a failure is handed on from shard to shard by one move of an outbox; what is left
+/// the next claim of that shard moves.
+const MOVE_DEPTH: usize = 8;
+
+/// A parent on another shard or in another queue: the queue ("" for the child's own, on
+/// another shard), its id there, the child as that shard knows it ("queue\x1fid", the queue
+/// "" when the same), and the child's index among the tasks pushed.
+struct RemoteEdge {
+    queue: String,
+    parent: String,
+    child_ref: String,
+    index: usize,
+}
+
+impl Queue {
+    /// Another queue on the same server, opened once (flows across queues); "" is this one.
+    pub(super) fn other(&mut self, name: &str) -> Result<&mut Queue> {
+        if name.is_empty() || name == self.name {
+            return Ok(self);
+        }
+        if !self.others.contains_key(name) {
+            let mut cfg = self.cfg.clone();
+            cfg.queue = name.to_string();
+            cfg.shards = None;
+            let q = Queue::open(&cfg)?;
+            self.others.insert(name.to_string(), q);
+        }
+        Ok(self.others.get_mut(name).expect("inserted above"))
+    }
+
+    /// flow_link.lua on the shard of each parent: for each (parent, child ref), the parent's
+    /// state (0 unknown, 1 not finished, 2 done, 3 dead); unless `look`, each parent not
+    /// finished now has the child among its kids.
+    fn link_call(&mut self, look: bool, pairs: &[(String, String)]) -> Result<Vec<i64>> {
+        let mut out = vec![0; pairs.len()];
+        for (shard, idx) in self.by_shard(pairs, |(p, _)| p) {
+            let mut keys: Vec<String> = idx
+                .iter()
+                .map(|&i| self.shards[shard].result(&pairs[i].0))
+                .collect();
+            keys.push(self.shards[shard].kept());
+            let mut args = vec![if look { "1" } else { "" }.to_string()];
+            for &i in &idx {
+                args.push(pairs[i].0.clone());
+                args.push(pairs[i].1.clone());
+            }
+            let reply = self.invoke_with(shard, &FLOW_LINK, &keys, &args, "linking a flow")?;
+            for (&i, v) in idx.iter().zip(array(reply)?) {
+                out[i] = int(Some(&v))?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// flow_apply.lua on the shard of each child: (kind, child id, parent ref) triples; the
+    /// shards whose outbox has lines now (a failure handed further on).
+    fn apply_call(&mut self, triples: &[[String; 3]]) -> Result<Vec<usize>> {
+        let mut more = Vec::new();
+        for (shard, idx) in self.by_shard(triples, |t| &t[1]) {
+            let mut args = vec![self.dead_cap.to_string()];
+            for &i in &idx {
+                args.extend_from_slice(&triples[i]);
+            }
+            let reply = self.invoke(shard, &FLOW_APPLY, &args, "releasing tasks of a flow")?;
+            // Consumers of a sharded queue block on shard 0's wake list.
+            self.wake_others(shard, 1)?;
+            if int(Some(&reply))? == 1 {
+                more.push(shard);
+            }
+        }
+        Ok(more)
+    }
+
+    /// The tasks pushed with each parent on another shard of this queue named "\x1fID" (the
+    /// release crosses hash tags through the outbox, as one from another queue).
+    pub(super) fn cross_shard<'a>(&self, tasks: &'a [NewTask]) -> std::borrow::Cow<'a, [NewTask]> {
+        let n = self.shards.len();
+        let crosses = |t: &NewTask| {
+            t.after.as_ref().is_some_and(|a| {
+                a.parents
+                    .iter()
+                    .any(|p| split_ref(p).is_none() && shard_of(p, n) != shard_of(&t.id, n))
+            })
+        };
+        if n == 1 || !tasks.iter().any(crosses) {
+            return std::borrow::Cow::Borrowed(tasks);
+        }
+        let mut out = tasks.to_vec();
+        for t in &mut out {
+            let home = shard_of(&t.id, n);
+            if let Some(a) = t.after.as_mut() {
+                for p in &mut a.parents {
+                    if split_ref(p).is_none() && shard_of(p, n) != home {
+                        *p = remote_ref("", p);
+                    }
+                }
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
+    /// The parents on other shards or in other queues of tasks about to be pushed.
+    fn remote_parents(&self, tasks: &[NewTask]) -> Vec<RemoteEdge> {
+        let mut out = Vec::new();
+        for (i, t) in tasks.iter().enumerate() {
+            for p in t.after.iter().flat_map(|a| a.parents.iter()) {
+                if let Some((q, id)) = split_ref(p) {
+                    out.push(RemoteEdge {
+                        queue: q.to_string(),
+                        parent: id.to_string(),
+                        child_ref: remote_ref(if q.is_empty() { "" } else { &self.name }, &t.id),
+                        index: i,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The edges by the queue of their parent.
+    fn by_queue(edges: Vec<RemoteEdge>) -> Vec<(String, Vec<RemoteEdge>)> {
+        let mut by: std::collections::BTreeMap<String, Vec<RemoteEdge>> = Default::default();
+        for e in edges {
+            by.entry(e.queue.clone()).or_default().push(e);
+        }
+        by.into_iter().collect()
+    }
+
+    /// Before a push: every parent in another queue or on another shard must be known there
+    /// (the same refusal as for a parent of the child's shard: exit 1, nothing queued); one
+    /// pushed by this same call is not looked for.
+    pub(super) fn look_remote(&mut self, tasks: &[NewTask]) -> Result<()> {
+        let batch: std::collections::HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        let edges: Vec<RemoteEdge> = self
+            .remote_parents(tasks)
+            .into_iter()
+            .filter(|e| !(e.queue.is_empty() && batch.contains(e.parent.as_str())))
+            .collect();
+        for (q, list) in Self::by_queue(edges) {
+            let pairs: Vec<(String, String)> = list
+                .iter()
+                .map(|e| (e.parent.clone(), e.child_ref.clone()))
+                .collect();
+            let states = self.other(&q)?.link_call(true, &pairs)?;
+            if let Some(k) = states.iter().position(|s| *s == 0) {
+                return Err(UnknownParent {
+                    queue: if q.is_empty() { self.name.clone() } else { q },
+                    parent: pairs[k].0.clone(),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// After a push: each parent in another queue or on another shard is told of its children
+    /// now queued blocked (push before link: a parent that ends in between finds the child to
+    /// count down). A parent found done or dead already is applied to the child here, by the
+    /// same script as an outbox's line; one no longer known (it finished while its queue had
+    /// no flows) takes the child out again, and the push is refused.
+    pub(super) fn link_remote(&mut self, tasks: &[NewTask], pushed: &[Pushed]) -> Result<()> {
+        let mut unknown: Option<UnknownParent> = None;
+        let mut drop: Vec<String> = Vec::new();
+        let mut apply: Vec<[String; 3]> = Vec::new();
+        // A task whose id was known is linked again too: a producer killed between its push and
+        // its link leaves a child that the same push sent again links (a parent told twice of
+        // a child writes two outbox lines, and the second finds the wait gone).
+        let edges: Vec<RemoteEdge> = self
+            .remote_parents(tasks)
+            .into_iter()
+            .filter(|e| matches!(pushed[e.index], Pushed::Queued | Pushed::Known))
+            .collect();
+        for (q, list) in Self::by_queue(edges) {
+            let pairs: Vec<(String, String)> = list
+                .iter()
+                .map(|e| (e.parent.clone(), e.child_ref.clone()))
+                .collect();
+            let states = self.other(&q)?.link_call(false, &pairs)?;
+            for (e, s) in list.iter().zip(states) {
+                let child = tasks[e.index].id.clone();
+                match s {
+                    0 => {
+                        unknown.get_or_insert(UnknownParent {
+                            queue: if q.is_empty() {
+                                self.name.clone()
+                            } else {
+                                q.clone()
+                            },
+                            parent: e.parent.clone(),
+                        });
+                        // Only what this push queued: a task known before stays.
+                        if pushed[e.index] == Pushed::Queued {
+                            drop.push(child);
+                        }
+                    }
+                    2 | 3 => apply.push([
+                        if s == 2 { "d" } else { "f" }.to_string(),
+                        child,
+                        remote_ref(&q, &e.parent),
+                    ]),
+                    _ => {}
+                }
+            }
+        }
+        if !apply.is_empty() {
+            for shard in self.apply_call(&apply)? {
+                self.move_outbox_quietly(shard);
+            }
+        }
+        if let Some(e) = unknown {
+            self.cancel(&drop)?;
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Moves the lines of every shard's outbox to the shards of their children (flows.lua):
+    /// each applied there first, then removed here, so a mover that dies in between leaves
+    /// the line for the next, and a line applied twice counts once.
+    pub fn move_outbox(&mut self) -> Result<()> {
+        for shard in 0..self.shards.len() {
+            self.move_outbox_at(shard, 0)?;
+        }
+        Ok(())
+    }
+
+    /// Whether an ack outside a claim looks at its shard's outbox after: while the queue's
+    /// claims say it has flows (one shard: its claim's reply is the shard's), or once any
+    /// did (a sharded queue's last claim speaks for one shard only).
+    pub(super) fn outbox_watch(&self) -> bool {
+        if self.shards.len() == 1 {
+            self.flows
+        } else {
+            self.flows_seen
+        }
+    }
+
+    /// The move of one shard's outbox where its failure must not fail the call it follows (an
+    /// ack, a claim): the lines stay, and the next claim of the shard says so and moves them.
+    pub(super) fn move_outbox_quietly(&mut self, shard: usize) {
+        let _ = self.move_outbox_at(shard, 0);
+    }
+
+    fn move_outbox_at(&mut self, shard: usize, depth: usize) -> Result<()> {
+        if depth > MOVE_DEPTH {
+            return Ok(());
+        }
+        let kids = self.shards[shard].get(Key::Kids).to_string();
+        let mut c = redis::cmd("HGET");
+        c.arg(&kids).arg(OUTBOX);
+        let v: Option<String> =
+            redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        let Some(v) = v else {
+            return Ok(());
+        };
+        let lines: Vec<String> = v
+            .split('\n')
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        let mut by: std::collections::BTreeMap<String, Vec<[String; 3]>> = Default::default();
+        for line in &lines {
+            let mut f = line.splitn(3, '\t');
+            let (Some(kind), Some(child), Some(parent)) = (f.next(), f.next(), f.next()) else {
+                continue;
+            };
+            let Some((q, id)) = split_ref(child) else {
+                continue;
+            };
+            // The parent as the child's shard knows it: "" for this queue's own.
+            let from = if q.is_empty() { "" } else { self.name.as_str() };
+            by.entry(q.to_string()).or_default().push([
+                kind.to_string(),
+                id.to_string(),
+                remote_ref(from, parent),
+            ]);
+        }
+        for (q, triples) in by {
+            let other = self.other(&q)?;
+            for more in other.apply_call(&triples)? {
+                other.move_outbox_at(more, depth + 1)?;
+            }
+        }
+        super::script::run::<i64, _>(&mut self.conn, &FLOW_UNBOX, &[kids], &lines)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("moving the outbox of queue '{}'", self.name))?;
+        Ok(())
     }
 }

@@ -263,10 +263,14 @@ impl Queue {
     /// (or lease recovery does, if the holder died). None for an id the queue does not know.
     pub fn cancel(&mut self, ids: &[String]) -> Result<Vec<Option<Cancelled>>> {
         let mut out = vec![None; ids.len()];
+        let mut outboxes = Vec::new();
         for (shard, idx) in self.by_shard(ids, |s| s) {
             let mut args = state_args();
             args.extend(idx.iter().map(|&i| ids[i].clone()));
             let items = array(self.invoke(shard, &CANCEL, &args, "cancelling tasks")?)?;
+            if items.len() > 2 * idx.len() {
+                outboxes.push(shard);
+            }
             for (&i, chunk) in idx.iter().zip(items.chunks(2)) {
                 if let Some(state) = state_at(int(chunk.first())?) {
                     out[i] = Some(Cancelled {
@@ -279,6 +283,11 @@ impl Queue {
         }
         // Issue 25: their control data (one in flight keeps its own until its holder ends it).
         self.ctl_gone(ids)?;
+        // flows across hash tags: children in another queue or on another shard of a
+        // cancelled task (its shard's outbox, when the script said it has lines).
+        for shard in outboxes {
+            self.move_outbox_quietly(shard);
+        }
         Ok(out)
     }
 

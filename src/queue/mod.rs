@@ -110,6 +110,11 @@ pub struct Queue {
     /// Whether a claim found that the queue has flows (issue 24): its claims then go with
     /// flows.lua and every key (`invoke`), as those of a queue with controls.
     flows: bool,
+    /// Other queues of the server this one's flows reach (flows across queues), opened once.
+    others: std::collections::HashMap<String, Queue>,
+    /// Whether a claim of this process ever found flows on a shard: acks outside a claim then
+    /// look at their shard's outbox (`outbox_watch`).
+    flows_seen: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -200,6 +205,8 @@ impl Queue {
             events: false,
             grouped: false,
             flows: false,
+            others: Default::default(),
+            flows_seen: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
@@ -379,6 +386,10 @@ impl Queue {
         self.grouped |= grouped;
         self.pin()?;
         self.check_flows(tasks)?;
+        // flows: a parent on another shard is named as one of another queue is.
+        let converted = self.cross_shard(tasks);
+        let tasks: &[NewTask] = &converted;
+        self.look_remote(tasks)?;
         let mut created = vec![DateTime::<Utc>::UNIX_EPOCH; tasks.len()];
         let mut out = vec![Pushed::Known; tasks.len()];
         let mut confirmed = vec![false; tasks.len()];
@@ -408,6 +419,7 @@ impl Queue {
             }
             self.wake_others(shard, queued)?;
         }
+        self.link_remote(tasks, &out)?;
         Ok((created, out))
     }
 
@@ -566,6 +578,10 @@ impl Queue {
                 shard,
                 codes.iter().filter(|c| **c == AckCode::Acked).count(),
             );
+            // flows across queues: what the ack wrote to the outbox goes on now.
+            if q.outbox_watch() {
+                q.move_outbox_quietly(shard);
+            }
             Ok(codes.iter().map(|c| c.ours()).collect())
         })
     }

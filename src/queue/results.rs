@@ -86,6 +86,9 @@ impl Queue {
             for (i, c) in idx.into_iter().zip(codes) {
                 out[i] = c.ours();
             }
+            if self.outbox_watch() {
+                self.move_outbox_quietly(shard);
+            }
         }
         Ok(out)
     }
@@ -117,6 +120,9 @@ impl Queue {
             result.push(self.shards[shard].kept());
         }
         let reply = self.invoke_with(shard, &FAIL, &result, &args, "recording a failure")?;
+        if self.flows {
+            self.move_outbox_quietly(shard);
+        }
         // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
         if self.controlled {
             self.wake_others(shard, 1)?;

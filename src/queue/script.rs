@@ -244,6 +244,12 @@ pub static MOVE_GROUPED: LazyLock<Lua> = script!("move.lua", CONTROLS, GROUPS);
 pub static CONTROL_GROUPED: LazyLock<Lua> = script!("control.lua", CONTROLS, GROUPS);
 /// A push of tasks with parents (`produce --after`, issue 24).
 pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
+/// Flows across queues (issue 24): a parent's queue told of a child in another queue, the
+/// lines of an outbox applied on the children's queue, and removed from the parent's.
+pub static FLOW_LINK: LazyLock<Lua> = script!("flow_link.lua", CONTROLS, FLOWS);
+pub static FLOW_APPLY: LazyLock<Lua> = script!("flow_apply.lua", CONTROLS, FLOWS);
+pub static FLOW_UNBOX: LazyLock<Lua> =
+    LazyLock::new(|| Lua::standalone("flow_unbox", include_str!("lua/flow_unbox.lua").to_string()));
 /// `rpq flow cancel` (issue 24): a task and what is downstream of it that has not run.
 pub static FLOW_CANCEL: LazyLock<Lua> = script!("flow_cancel.lua", CONTROLS, FLOWS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
@@ -315,16 +321,26 @@ fn emits(script: &Lua) -> bool {
 fn always_emits(script: &Lua) -> bool {
     matches!(
         script.name,
-        "fail" | "release" | "cancel" | "move" | "control" | "dead" | "flow_push" | "flow_cancel"
+        "fail"
+            | "release"
+            | "cancel"
+            | "move"
+            | "control"
+            | "dead"
+            | "flow_push"
+            | "flow_cancel"
+            | "flow_apply"
     )
 }
 
 /// Every script, for the tests that look at them all.
 #[cfg(test)]
-static ALL: [&LazyLock<Lua>; 40] = [
+static ALL: [&LazyLock<Lua>; 42] = [
     &PUSH,
     &GROUP_COUNT,
     &CONTROL_GROUPED,
+    &FLOW_LINK,
+    &FLOW_APPLY,
     &FLOW_CANCEL,
     &DEAD_GROUPED,
     &MOVE_GROUPED,
@@ -741,6 +757,7 @@ impl Queue {
                 }
                 Some(ERR_FLOWS) if claim && !self.flows => {
                     self.flows = true;
+                    self.flows_seen = true;
                     script = self.full_claim(&CLAIM);
                 }
                 Some(ERR_EVENTS) if !self.events => self.events = true,

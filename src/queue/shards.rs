@@ -112,6 +112,21 @@ impl Queue {
             .full_look
             .is_none_or(|t| t.elapsed() >= FULL_LOOK_EVERY);
         let (mut heads, acked) = self.probe(&opts.consumer, acks, full)?;
+        // flows (issue 24): the outbox of a shard with no task to claim is seen by no claim
+        // there; the acks just sent wrote theirs, and a full look looks at every shard's.
+        if self.flows_seen {
+            let shards: Vec<usize> = if full {
+                (0..n).collect()
+            } else {
+                self.by_shard(acks, |a| &a.as_ref().id)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect()
+            };
+            for s in shards {
+                self.move_outbox_quietly(s);
+            }
+        }
         if !full && heads.iter().all(|h| h.pending.is_none()) {
             heads = self.probe(&opts.consumer, NO_ACKS, true)?.0;
         }

@@ -740,10 +740,16 @@ pub struct TaskInfo {
 pub struct FlowInfo {
     /// The blocked tasks that wait for it (not `children`: those are what its handler
     /// staged through `rpq ctl`, issue 25).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::task::parent_refs::serialize"
+    )]
     pub dependents: Vec<String>,
     /// Of its parents, those not done yet (a blocked task).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::task::parent_refs::serialize"
+    )]
     pub waits_for: Vec<String>,
 }
 

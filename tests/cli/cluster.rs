@@ -685,3 +685,13 @@ fn controls_work_on_a_three_primary_cluster() {
     let rest = json_lines(&mut q(&["--json", "consume", "--drain"]));
     assert_eq!(rest.len(), 6 - with_slow.len());
 }
+
+/// Flows (issue 24) on a queue sharded three ways over three primaries: a diamond and a fan-in
+/// of 100 parents, whose children wait for parents on other nodes (the outbox moves each
+/// release from the parent's node to the child's); each task runs once, after its parents.
+#[test]
+fn flows_work_on_a_three_primary_cluster_with_three_shards() {
+    let c = Cluster::start(3, 0);
+    let queue = name_on_every_primary(&c, 3);
+    crate::flows::sharded_flows(c.nodes[0].dir(), &c.url(), true, &queue, "3", 100);
+}

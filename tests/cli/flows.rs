@@ -140,7 +140,7 @@ fn a_parent_done_before_the_first_flow_of_a_queue_is_known_by_its_kept_result() 
 }
 
 #[test]
-fn stdin_lines_say_after_and_a_sharded_queue_refuses_it() {
+fn stdin_lines_say_after() {
     let r = redis();
     let q = "lines";
     rpq(&r)
@@ -159,14 +159,120 @@ fn stdin_lines_say_after_and_a_sharded_queue_refuses_it() {
         .success();
     assert_eq!(show(&r, q, "c")["waits_for"], json!(["p1", "p2"]));
     assert_eq!(show(&r, q, "c2")["waits_for"], json!(["c"]));
-    produce(&r, "wide", &["--shards", "2", "--type", "a", "--id", "p"]).success();
-    produce(
-        &r,
-        "wide",
-        &["--shards", "2", "--type", "b", "--after", "p"],
-    )
-    .code(2)
-    .stderr(predicates::str::contains("sharded"));
+}
+
+/// On a queue of `shards` shards: a diamond and a fan-in of `fan` parents, pushed as one
+/// flow and as single pushes, whose children are on other shards than most parents (the
+/// release crosses hash tags through the outbox); three consumers; each task runs once, each
+/// child after its parents; an unknown parent on another shard is refused.
+pub fn sharded_flows(dir: &Path, url: &str, cluster: bool, q: &str, shards: &str, fan: usize) {
+    let runs_file = dir.join("runs");
+    let cmd = || {
+        let mut c = std_command();
+        c.arg("--url").arg(url).args(["--queue", q]);
+        if cluster {
+            c.arg("--cluster");
+        }
+        c
+    };
+    let ok = |args: &[&str]| {
+        let out = cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ok(&["produce", "--shards", shards, "--type", "a", "--id", "A"]);
+    for id in ["B", "C"] {
+        ok(&[
+            "produce",
+            "--type",
+            "b",
+            "--id",
+            id,
+            "--after",
+            "A",
+            "--keep-result",
+            "1h",
+        ]);
+    }
+    ok(&["produce", "--type", "d", "--id", "D", "--after", "B,C"]);
+    let mut tasks: Vec<Value> = (0..fan)
+        .map(
+            |i| json!({"name": format!("p{i}"), "type": "p", "priority": 2, "id": format!("p{i}")}),
+        )
+        .collect();
+    let names: Vec<String> = (0..fan).map(|i| format!("p{i}")).collect();
+    tasks.push(json!({"name": "all", "type": "all", "priority": 2, "id": "all", "after": names}));
+    let doc = dir.join("fan.json");
+    std::fs::write(&doc, json!({ "tasks": tasks }).to_string()).unwrap();
+    ok(&["flow", "submit", doc.to_str().unwrap()]);
+    let out = cmd()
+        .args(["produce", "--type", "x", "--after", "A,nope"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let len = |field: &str| -> u64 {
+        let v: Value = serde_json::from_str(&ok(&["--json", "len"])).unwrap();
+        v[field].as_u64().unwrap()
+    };
+    assert_eq!(len("blocked"), 4, "B, C, D and all");
+    let d: Value = serde_json::from_str(&ok(&["--json", "show", "D"])).unwrap();
+    assert_eq!(d["waits_for"], json!(["B", "C"]));
+    let start = |name: &str| {
+        let mut c = cmd();
+        c.args(["consume", "--name", name, "--exec"])
+            .arg(
+                r#"echo "$RPQ_TASK_ID" >> "$RUNS"
+                case "$RPQ_TASK_ID" in
+                  B) echo 1 ;;
+                  C) echo 2 ;;
+                  D) jq -c .result "$RPQ_PARENT_RESULTS" >> "$RUNS.d" ;;
+                esac"#,
+            )
+            .env("RUNS", &runs_file);
+        Proc::spawn(&mut c)
+    };
+    let consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    wait_until(Duration::from_secs(120), "D and all to run", || {
+        let ran = runs(&runs_file);
+        ran.iter().any(|id| id == "D") && ran.iter().any(|id| id == "all")
+    });
+    wait_until(Duration::from_secs(60), "the queue to be empty", || {
+        len("waiting") == 0 && len("in_flight") == 0 && len("blocked") == 0
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(ran.len(), fan + 5, "each task once: {ran:?}");
+    let at = |id: &str| ran.iter().position(|r| r == id).unwrap();
+    assert!(at("A") < at("B") && at("A") < at("C"));
+    assert!(at("B") < at("D") && at("C") < at("D"));
+    for p in &names {
+        assert!(at(p) < at("all"), "{p} after the child");
+    }
+    let seen = std::fs::read_to_string(dir.join("runs.d")).unwrap();
+    assert_eq!(
+        seen.lines().collect::<Vec<_>>(),
+        ["1", "2"],
+        "B's and C's kept results"
+    );
+}
+
+#[test]
+fn a_sharded_queue_runs_a_diamond_and_a_fan_in_across_its_shards() {
+    let r = redis();
+    let url = format!("redis://127.0.0.1:{}", r.port);
+    sharded_flows(r.dir(), &url, false, "wide", "3", 100);
 }
 
 /// 1,000 parents, one child; three consumers with a 1 s lease, one of them killed with -9
@@ -980,4 +1086,671 @@ fn deaths_down_the_graph_write_their_events() {
     assert_eq!(of("E"), [pair("pushed", ""), pair("dead", "parent A dead")]);
     let dead: Vec<Value> = json_lines(rpq(&r).args(["--queue", q, "--json", "dead", "list"]));
     assert_eq!(dead.len(), 4, "{dead:?}");
+}
+
+/// A parent cancelled while in flight, its holder alive: the holder's lease check learns of the
+/// cancel and removes the task before lease recovery could. Its children must still go as they
+/// were pushed to (dead, run, cancel), once each, and the grandchild with them.
+#[test]
+fn a_parent_cancelled_in_flight_hands_its_failure_on_once_its_holder_removes_it() {
+    let r = redis();
+    let q = "cif";
+    let runs_file = r.dir().join("runs");
+    produce(&r, q, &["--type", "a", "--id", "A", "--priority", "high"]).success();
+    produce(&r, q, &["--type", "b", "--id", "B", "--after", "A"]).success();
+    produce(&r, q, &["--type", "c", "--id", "C", "--after", "B"]).success();
+    let run = ["--id", "D", "--after", "A", "--on-parent-failure", "run"];
+    produce(&r, q, &[&["--type", "d"][..], &run].concat()).success();
+    let cancel = ["--id", "E", "--after", "A", "--on-parent-failure", "cancel"];
+    produce(&r, q, &[&["--type", "e"][..], &cancel].concat()).success();
+    let holder = Proc::spawn(
+        process(&r)
+            .args(["--queue", q, "--json", "consume", "--name", "h"])
+            .args([
+                "--exec",
+                r#"echo "$RPQ_TASK_ID" >> "$RUNS"; [ "$RPQ_TASK_ID" != A ] || sleep 30"#,
+            ])
+            .env("RUNS", &runs_file),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, q, 1);
+    rpq(&r)
+        .args(["--queue", q, "cancel", "A"])
+        .assert()
+        .success();
+    // The holder stops A (its lease check says cancelled), then runs D, the one task left.
+    wait_until(Duration::from_secs(20), "A's and D's outcome lines", || {
+        holder.stdout_lines().len() >= 2
+    });
+    let outcomes: Vec<Value> = holder
+        .stdout_lines()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        (&outcomes[0]["id"], &outcomes[0]["outcome"]),
+        (&json!("A"), &json!("cancelled"))
+    );
+    assert_eq!(
+        (&outcomes[1]["id"], &outcomes[1]["outcome"]),
+        (&json!("D"), &json!("done"))
+    );
+    holder.signal(libc::SIGTERM);
+    let out = holder.end(Duration::from_secs(30));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(show(&r, q, "B")["error"], "parent A dead");
+    assert_eq!(show(&r, q, "C")["error"], "parent B dead");
+    rpq(&r).args(["--queue", q, "show", "E"]).assert().code(1);
+    rpq(&r).args(["--queue", q, "show", "A"]).assert().code(1);
+    let l = lengths(&r, q);
+    assert_eq!(
+        (&l["dead"], &l["blocked"], &l["waiting"], &l["in_flight"]),
+        (&json!(2), &json!(0), &json!(0), &json!(0)),
+        "{l}"
+    );
+    assert_eq!(stat(&mut c, q, "dead"), 2, "each counted once");
+    assert_eq!(runs(&runs_file), ["A", "D"]);
+    assert_eq!(flow_leftovers(&r, q), Vec::<String>::new());
+}
+
+/// A diamond across two queues: A, C and D in `left`, B in `right`. B waits for A, D for B and
+/// C; each release crosses the queues through the outbox of the parent's queue, D runs once
+/// after both, and reads both kept results, B's with its queue.
+#[test]
+fn a_diamond_across_two_queues_runs_each_task_once_in_order() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    let seen = r.dir().join("seen");
+    produce(&r, "left", &["--type", "a", "--id", "A"]).success();
+    produce(
+        &r,
+        "right",
+        &[
+            "--type",
+            "b",
+            "--id",
+            "B",
+            "--after-in",
+            "left=A",
+            "--keep-result",
+            "1h",
+        ],
+    )
+    .success();
+    produce(
+        &r,
+        "left",
+        &[
+            "--type",
+            "c",
+            "--id",
+            "C",
+            "--after",
+            "A",
+            "--keep-result",
+            "1h",
+        ],
+    )
+    .success();
+    produce(
+        &r,
+        "left",
+        &[
+            "--type",
+            "d",
+            "--id",
+            "D",
+            "--after",
+            "C",
+            "--after-in",
+            "right=B",
+        ],
+    )
+    .success();
+    let b = show(&r, "right", "B");
+    assert_eq!(
+        (&b["state"], &b["parents"], &b["waits_for"]),
+        (
+            &json!("blocked"),
+            &json!([{"queue": "left", "id": "A"}]),
+            &json!([{"queue": "left", "id": "A"}])
+        )
+    );
+    assert_eq!(
+        show(&r, "left", "A")["dependents"],
+        json!([{"queue": "right", "id": "B"}, "C"])
+    );
+    rpq(&r)
+        .args(["--queue", "left", "show", "D"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Parents: C, right=B"));
+    let exec = r#"echo "$RPQ_TASK_ID" >> "$RUNS"
+        case "$RPQ_TASK_ID" in
+          B) echo 2 ;;
+          C) echo 3 ;;
+          D) jq -c . "$RPQ_PARENT_RESULTS" > "$SEEN" ;;
+        esac"#;
+    let run = |queue: &str, n: &str| {
+        rpq(&r)
+            .args(["--queue", queue, "consume", "--count", n, "--exec", exec])
+            .env("RUNS", &runs_file)
+            .env("SEEN", &seen)
+            .assert()
+            .success();
+    };
+    run("left", "1");
+    assert_eq!(runs(&runs_file), ["A"]);
+    // A's end crossed to `right`: B waits, C waits, D is blocked.
+    assert_eq!(show(&r, "right", "B")["state"], "waiting");
+    assert_eq!(
+        show(&r, "left", "D")["waits_for"],
+        json!(["C", {"queue": "right", "id": "B"}])
+    );
+    run("left", "1");
+    assert_eq!(
+        show(&r, "left", "D")["waits_for"],
+        json!([{"queue": "right", "id": "B"}])
+    );
+    run("right", "1");
+    assert_eq!(show(&r, "left", "D")["state"], "waiting");
+    run("left", "1");
+    assert_eq!(runs(&runs_file), ["A", "C", "B", "D"]);
+    let lines: Vec<Value> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            json!({"id": "C", "result": 3}),
+            json!({"id": "B", "queue": "right", "result": 2})
+        ]
+    );
+    for q in ["left", "right"] {
+        let l = lengths(&r, q);
+        assert_eq!(
+            (&l["waiting"], &l["blocked"]),
+            (&json!(0), &json!(0)),
+            "{q}: {l}"
+        );
+        assert_eq!(flow_leftovers(&r, q), Vec::<String>::new(), "{q}");
+    }
+}
+
+/// Whether the outbox of a queue of one shard has lines (lua/flows.lua: the kids field "\x1e").
+fn outbox_left(c: &mut redis::Connection, queue: &str) -> bool {
+    redis::cmd("HEXISTS")
+        .arg(Keys::new(queue, 0).get(rpq::queue::keys::Key::Kids))
+        .arg("\u{1e}")
+        .query(c)
+        .unwrap()
+}
+
+/// The parent's consumer is killed with -9 after its ack wrote the release of a child in
+/// another queue to the outbox, before it moved it: the link it opens to the child's queue is
+/// blackholed by a proxy, and it dies waiting on it. Another consumer of the parent's queue
+/// moves the line; the line delivered again (a mover that died after applying it and before
+/// removing it) releases nothing more: the child runs once.
+#[test]
+fn a_consumer_killed_between_the_ack_and_the_outbox_move_leaves_the_child_to_run_once() {
+    use crate::proxy::{Fault, Proxy};
+    let r = redis();
+    let p = Proxy::start(&r);
+    let runs_file = r.dir().join("runs");
+    let go = r.dir().join("go");
+    produce(&r, "left", &["--type", "a", "--id", "P"]).success();
+    produce(
+        &r,
+        "right",
+        &["--type", "b", "--id", "C", "--after-in", "left=P"],
+    )
+    .success();
+    let first = Proc::spawn(
+        std_command()
+            .arg("--url")
+            .arg(p.url())
+            .args([
+                "--queue", "left", "--json", "consume", "--count", "1", "--exec",
+            ])
+            .arg(r#"while [ ! -e "$GO" ]; do sleep 0.05; done; echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file)
+            .env("GO", &go),
+    );
+    let mut c = conn(&r);
+    wait_in_flight(&mut c, "left", 1);
+    // Links opened from now on pass nothing; the consumer's own stay open, so its ack lands
+    // and the link it then opens to the queue `right` hangs.
+    let before = p.links();
+    p.set(Fault::Blackhole);
+    for i in 0..before {
+        p.set_link(i, Fault::Pass);
+    }
+    std::fs::write(&go, "").unwrap();
+    wait_until(
+        Duration::from_secs(30),
+        "the ack's outbox line, and a link opened to move it",
+        || outbox_left(&mut c, "left") && p.links() > before,
+    );
+    first.signal(libc::SIGKILL);
+    assert_eq!(first.end(Duration::from_secs(30)).status.code(), None);
+    assert_eq!(runs(&runs_file), ["P"]);
+    assert_eq!(lengths(&r, "left")["in_flight"], 0, "the ack landed");
+    assert_eq!(show(&r, "right", "C")["state"], "blocked");
+    p.set(Fault::Pass);
+    // Any consumer of `left` is told by its claim that a line is left, and moves it.
+    let mover = Proc::spawn(
+        process(&r)
+            .args(["--queue", "left", "consume", "--exec"])
+            .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file),
+    );
+    wait_until(Duration::from_secs(30), "C released", || {
+        show(&r, "right", "C")["state"] == "waiting"
+    });
+    assert!(!outbox_left(&mut c, "left"));
+    // The same line again, as a mover that died between applying and removing it leaves it.
+    redis::cmd("HSET")
+        .arg(Keys::new("left", 0).get(rpq::queue::keys::Key::Kids))
+        .arg("\u{1e}")
+        .arg("d\tright\u{1f}C\tP")
+        .query::<()>(&mut c)
+        .unwrap();
+    wait_until(Duration::from_secs(30), "the line moved again", || {
+        !outbox_left(&mut c, "left")
+    });
+    let l = lengths(&r, "right");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(1), &json!(0)),
+        "{l}"
+    );
+    consume(&r, "right", 1, &runs_file);
+    // Once more, after C ran: nothing of C is left to release.
+    redis::cmd("HSET")
+        .arg(Keys::new("left", 0).get(rpq::queue::keys::Key::Kids))
+        .arg("\u{1e}")
+        .arg("d\tright\u{1f}C\tP")
+        .query::<()>(&mut c)
+        .unwrap();
+    wait_until(
+        Duration::from_secs(30),
+        "the line moved a third time",
+        || !outbox_left(&mut c, "left"),
+    );
+    mover.signal(libc::SIGTERM);
+    assert!(mover.end(Duration::from_secs(30)).status.success());
+    let l = lengths(&r, "right");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    assert_eq!(runs(&runs_file), ["P", "C"], "each ran once");
+    assert_eq!(flow_leftovers(&r, "right"), Vec::<String>::new());
+}
+
+/// A parent dead in `up`: its children in `down` go as they were pushed to (dead, run,
+/// cancel), and a grandchild back in `up` goes dead through `down`'s own outbox, once each;
+/// a parent cancelled in flight hands its end across as well.
+#[test]
+fn a_parent_failure_goes_down_the_graph_across_queues_once() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    produce(
+        &r,
+        "up",
+        &["--type", "a", "--id", "P", "--priority", "high"],
+    )
+    .success();
+    produce(
+        &r,
+        "down",
+        &["--type", "b", "--id", "X", "--after-in", "up=P"],
+    )
+    .success();
+    let run = ["--after-in", "up=P", "--on-parent-failure", "run"];
+    produce(
+        &r,
+        "down",
+        &[&["--type", "c", "--id", "Y"][..], &run].concat(),
+    )
+    .success();
+    let cancel = ["--after-in", "up=P", "--on-parent-failure", "cancel"];
+    produce(
+        &r,
+        "down",
+        &[&["--type", "d", "--id", "Z"][..], &cancel].concat(),
+    )
+    .success();
+    produce(
+        &r,
+        "up",
+        &["--type", "e", "--id", "G", "--after-in", "down=X"],
+    )
+    .success();
+    rpq(&r)
+        .args([
+            "--queue",
+            "up",
+            "consume",
+            "--count",
+            "1",
+            "--max-attempts",
+            "1",
+        ])
+        .args(["--exec", "exit 3"])
+        .assert()
+        .success();
+    assert_eq!(show(&r, "down", "X")["error"], "parent P dead");
+    assert_eq!(show(&r, "up", "G")["error"], "parent X dead");
+    assert_eq!(show(&r, "down", "Y")["state"], "waiting");
+    rpq(&r)
+        .args(["--queue", "down", "show", "Z"])
+        .assert()
+        .code(1);
+    let mut c = conn(&r);
+    assert_eq!(stat(&mut c, "down", "dead"), 1, "X once");
+    assert_eq!(stat(&mut c, "up", "dead"), 2, "P and G once each");
+    for q in ["up", "down"] {
+        assert!(!outbox_left(&mut c, q), "{q}'s outbox was moved");
+    }
+    consume(&r, "down", 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["Y"]);
+
+    // Cancelled in flight: its holder removes it, its child across goes dead.
+    produce(&r, "up", &["--type", "a", "--id", "Q"]).success();
+    produce(
+        &r,
+        "down",
+        &["--type", "b", "--id", "W", "--after-in", "up=Q"],
+    )
+    .success();
+    let holder = Proc::spawn(
+        process(&r)
+            .args(["--queue", "up", "--json", "consume", "--count", "1"])
+            .args(["--exec", "sleep 30"]),
+    );
+    wait_in_flight(&mut c, "up", 1);
+    rpq(&r)
+        .args(["--queue", "up", "cancel", "Q"])
+        .assert()
+        .success();
+    assert_eq!(show(&r, "down", "W")["error"], "parent Q dead");
+    let out = holder.end(Duration::from_secs(30));
+    assert_eq!(ndjson(&out.stdout)[0]["outcome"], "cancelled");
+    for q in ["up", "down"] {
+        let l = lengths(&r, q);
+        assert_eq!(
+            (&l["waiting"], &l["blocked"]),
+            (&json!(0), &json!(0)),
+            "{q}: {l}"
+        );
+        assert_eq!(flow_leftovers(&r, q), Vec::<String>::new(), "{q}");
+    }
+}
+
+/// A parent another queue does not know refuses the push (exit 1, nothing queued); one that
+/// finished a moment ago, or whose result is kept, does not block the child.
+#[test]
+fn a_parent_in_another_queue_must_be_known_and_may_have_finished_already() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    produce(&r, "src", &["--type", "a", "--id", "S"]).success();
+    produce(
+        &r,
+        "dst",
+        &["--type", "b", "--id", "before", "--after-in", "src=S"],
+    )
+    .success();
+    rpq(&r)
+        .args(["--queue", "dst", "produce", "--type", "b", "--id", "N"])
+        .args(["--after-in", "src=S,nope"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "--after nope: queue 'src' knows no such task",
+        ));
+    rpq(&r)
+        .args([
+            "--queue",
+            "dst",
+            "produce",
+            "--type",
+            "b",
+            "--after-in",
+            "elsewhere=S",
+        ])
+        .assert()
+        .code(1);
+    rpq(&r)
+        .args([
+            "--queue",
+            "dst",
+            "produce",
+            "--type",
+            "b",
+            "--after-in",
+            "dst=S",
+        ])
+        .assert()
+        .code(2);
+    rpq(&r)
+        .args([
+            "--queue",
+            "dst",
+            "produce",
+            "--type",
+            "b",
+            "--after-in",
+            "src",
+        ])
+        .assert()
+        .code(2);
+    rpq(&r)
+        .args(["--queue", "dst", "show", "N"])
+        .assert()
+        .code(1);
+    assert_eq!(lengths(&r, "dst")["blocked"], 1, "only `before`");
+    consume(&r, "src", 1, &runs_file);
+    // S finished (src has flows: its finished window knows it).
+    produce(
+        &r,
+        "dst",
+        &["--type", "b", "--id", "after", "--after-in", "src=S"],
+    )
+    .success();
+    assert_eq!(show(&r, "dst", "after")["state"], "waiting");
+    assert_eq!(show(&r, "dst", "before")["state"], "waiting");
+    // A kept result in a queue that never had a flow.
+    produce(
+        &r,
+        "kept",
+        &["--type", "a", "--id", "K", "--keep-result", "1h"],
+    )
+    .success();
+    consume(&r, "kept", 1, &runs_file);
+    let line = json!({"type": "b", "priority": 2, "id": "fromline",
+                      "after": [{"queue": "kept", "id": "K"}]});
+    push_lines(&r, "dst", &[line.to_string()]);
+    assert_eq!(show(&r, "dst", "fromline")["state"], "waiting");
+    consume(&r, "dst", 3, &runs_file);
+    assert_eq!(runs(&runs_file), ["S", "K", "before", "after", "fromline"]);
+    assert_eq!(flow_leftovers(&r, "dst"), Vec::<String>::new());
+}
+
+/// `flow submit` places a task in another queue with `"queue"`: a diamond with B in `right`,
+/// run by a consumer of each queue at once; D runs once, after B and C.
+#[test]
+fn flow_submit_places_tasks_in_other_queues() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    let doc = r.dir().join("flow.json");
+    std::fs::write(
+        &doc,
+        json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"], "queue": "right"},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["a"]},
+            {"name": "d", "type": "t", "priority": 2, "id": "D", "after": ["b", "c"]},
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    rpq(&r)
+        .args(["--queue", "left", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert_eq!(
+        show(&r, "right", "B")["parents"],
+        json!([{"queue": "left", "id": "A"}])
+    );
+    assert_eq!(
+        show(&r, "left", "D")["waits_for"],
+        json!([{"queue": "right", "id": "B"}, "C"])
+    );
+    let bad = json!([{"name": "a", "type": "t", "priority": 2, "queue": "no{brace}"}]);
+    rpq(&r)
+        .args(["--queue", "left", "flow", "submit", "-"])
+        .write_stdin(bad.to_string())
+        .assert()
+        .code(65);
+    let start = |q: &str| {
+        Proc::spawn(
+            process(&r)
+                .args(["--queue", q, "consume", "--exec"])
+                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+                .env("RUNS", &runs_file),
+        )
+    };
+    let consumers = [start("left"), start("right")];
+    wait_until(Duration::from_secs(30), "D to run", || {
+        runs(&runs_file).iter().any(|id| id == "D")
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(ran.len(), 4, "{ran:?}");
+    assert_eq!(ran[0], "A");
+    assert_eq!(ran[3], "D");
+    for q in ["left", "right"] {
+        let l = lengths(&r, q);
+        assert_eq!(
+            (&l["waiting"], &l["blocked"]),
+            (&json!(0), &json!(0)),
+            "{q}: {l}"
+        );
+    }
+}
+
+/// A fan-in of 300 parents on a queue of three shards, three consumers with a 1 s lease, one
+/// killed with -9 mid-fan-in (between any two steps: its acks, its outbox moves) and started
+/// again: the child, on one shard, runs once, after every parent on all three.
+#[test]
+fn a_sharded_fan_in_releases_its_child_once_through_a_kill_9() {
+    const PARENTS: usize = 300;
+    let r = redis();
+    let q = "widefan";
+    let runs_file = r.dir().join("runs");
+    let mut lines: Vec<String> = (0..PARENTS)
+        .map(|i| format!(r#"{{"type":"p","priority":2,"id":"p{i}"}}"#))
+        .collect();
+    let parents: Vec<String> = (0..PARENTS).map(|i| format!("p{i}")).collect();
+    lines
+        .push(json!({"type": "child", "priority": 2, "id": "child", "after": parents}).to_string());
+    rpq(&r)
+        .args(["--queue", q, "produce", "--shards", "3", "--stdin"])
+        .write_stdin(lines.join("\n"))
+        .assert()
+        .success();
+    assert_eq!(lengths(&r, q)["blocked"], 1);
+    let start = |name: &str| {
+        Proc::spawn(
+            process(&r)
+                .args(["--queue", q, "consume", "--name", name, "--lease", "1s"])
+                .args(["--max-attempts", "100", "--exec"])
+                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+                .env("RUNS", &runs_file),
+        )
+    };
+    let mut consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    wait_until(Duration::from_secs(60), "a third of the parents", || {
+        runs(&runs_file).len() > PARENTS / 3
+    });
+    consumers[0].signal(libc::SIGKILL);
+    let killed = std::mem::replace(&mut consumers[0], start("c0-again"));
+    assert_eq!(killed.end(Duration::from_secs(30)).status.code(), None);
+    wait_until(Duration::from_secs(120), "the child to run", || {
+        runs(&runs_file).iter().any(|id| id == "child")
+    });
+    wait_until(Duration::from_secs(60), "the queue to be empty", || {
+        let l = lengths(&r, q);
+        l["waiting"] == 0 && l["in_flight"] == 0 && l["blocked"] == 0 && l["retrying"] == 0
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(&runs_file);
+    assert_eq!(
+        ran.iter().filter(|id| *id == "child").count(),
+        1,
+        "the child ran once"
+    );
+    let child_at = ran.iter().position(|id| id == "child").unwrap();
+    let before: std::collections::HashSet<&String> = ran[..child_at].iter().collect();
+    for p in &parents {
+        assert!(before.contains(p), "{p} did not run before the child");
+    }
+    let mut c = conn(&r);
+    for s in 0..3 {
+        let k = Keys::new(q, s);
+        let waits: u64 = redis::cmd("HLEN")
+            .arg(k.get(rpq::queue::keys::Key::Waits))
+            .query(&mut c)
+            .unwrap();
+        assert_eq!(waits, 0, "shard {s}: no wait is left");
+        let outbox: bool = redis::cmd("HEXISTS")
+            .arg(k.get(rpq::queue::keys::Key::Kids))
+            .arg("\u{1e}")
+            .query(&mut c)
+            .unwrap();
+        assert!(!outbox, "shard {s}: no outbox line is left");
+    }
+}
+
+/// A producer killed between the push of a child and the link to its parent in another queue
+/// (here: the parent's kids entry removed after the push) leaves the child blocked; the same
+/// push sent again links it, and the child runs once.
+#[test]
+fn the_same_push_again_links_a_child_whose_producer_died_before_the_link() {
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    produce(&r, "up", &["--type", "a", "--id", "P"]).success();
+    let child = ["--type", "b", "--id", "K", "--after-in", "up=P"];
+    produce(&r, "down", &child).success();
+    let mut c = conn(&r);
+    redis::cmd("HDEL")
+        .arg(Keys::new("up", 0).get(rpq::queue::keys::Key::Kids))
+        .arg("P")
+        .query::<()>(&mut c)
+        .unwrap();
+    produce(&r, "down", &child).success();
+    // Sent a third time: linked twice, released once.
+    produce(&r, "down", &child).success();
+    consume(&r, "up", 1, &runs_file);
+    assert_eq!(show(&r, "down", "K")["state"], "waiting");
+    consume(&r, "down", 1, &runs_file);
+    assert_eq!(runs(&runs_file), ["P", "K"]);
+    let l = lengths(&r, "down");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    assert!(!outbox_left(&mut c, "up"));
 }

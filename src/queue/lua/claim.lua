@@ -10,7 +10,7 @@
 -- code..., id, body, attempt, ...} (the three times only when nothing was claimed, 0 when there
 -- is none; the next due time is the first scheduled task's; body false when missing; until
 -- "fast until" claim_fast.lua may claim instead, 0: not now); with flows.lua, then 1 while the
--- shard still has flows (else 0); with controls.lua (the
+-- shard still has flows (2: and lines in its outbox; else 0); with controls.lua (the
 -- claim of a queue with controls), then held code, held until ms, controls flag (what kept
 -- waiting tasks from being claimed, HELD_* in common.lua, and when one may go, 0 for not before
 -- a resume or a freed slot; 1 while the shard still has controls)
@@ -360,8 +360,9 @@ if claimed == 0 then
 end
 -- flows (issue 24): whether the shard still has flows, from a claim that carries flows.lua, so
 -- its caller goes back to the fast claim once they are gone (before the tail of controls).
+-- 2: and its outbox has lines for another queue, for the caller to move (flows.lua).
 if carries_flows then
-  out[#out + 1] = flows and 1 or 0
+  out[#out + 1] = flows and (flows().outbox_left() and 2 or 1) or 0
 end
 -- controls (issue 13): the buckets and counts this call changed, what held tasks back, and
 -- whether the queue still has controls, at the end of the reply of the claim that carries them.

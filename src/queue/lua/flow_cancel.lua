@@ -35,6 +35,7 @@ while k <= #work do
   local s, set = state_of(id, m)
   local down = {}
   local ran = kids_of(id .. '\t+', down)
+  local n_ran = #down
   -- Those that wait for it: each is cancelled below, so none is told of this one's end.
   local waited = kids_of(id, down)
   if waited then
@@ -49,8 +50,14 @@ while k <= #work do
     out[#out + 1] = s
     out[#out + 1] = holder
   end
-  for _, child in ipairs(down) do
-    if not seen[child] then
+  for i, child in ipairs(down) do
+    if string.find(child, REMOTE, 1, true) then
+      -- In another queue, beyond this script's tag: one that waits is handed the end of a
+      -- parent that will not be done, as its --on-parent-failure says (the outbox, flows.lua).
+      if i > n_ran then
+        flows(nil, true).outbox_add('f', child, id)
+      end
+    elseif not seen[child] then
       seen[child] = true
       work[#work + 1] = child
     end

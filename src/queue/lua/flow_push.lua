@@ -25,7 +25,9 @@ for i = 1, n do
     local parent = ARGV[j]
     j, r = j + 1, r + 1
     local st
-    if batch[parent] then
+    if batch[parent] or string.find(parent, REMOTE, 1, true) then
+      -- Of this push, or of another queue ("queue\31id", flows.lua): its own queue was asked
+      -- before, and is told of this child after (flow_link.lua).
       st = 'wait'
     elseif redis.call('ZSCORE', K_FINISHED_AT, parent) then
       st = 'ran'
@@ -106,8 +108,10 @@ for i, t in ipairs(tasks) do
       end
       call_list('HSET', K_WAITS, hargs)
       for _, p in ipairs(waits) do
-        local v = redis.call('HGET', K_KIDS, p)
-        redis.call('HSET', K_KIDS, p, v and v .. '\t' .. t.id or t.id)
+        if not string.find(p, REMOTE, 1, true) then
+          local v = redis.call('HGET', K_KIDS, p)
+          redis.call('HSET', K_KIDS, p, v and v .. '\t' .. t.id or t.id)
+        end
       end
     end
   end

@@ -20,6 +20,14 @@ local K_BLOCKED, K_WAITS, K_KIDS, K_FINISHED_AT = KEYS[22], KEYS[23], KEYS[24], 
 assert(K_FINISHED_AT, 'rpq: flows need every key of the layout')
 -- A push that names a parent the shard does not know (flow_push.lua; script.rs has the same).
 local ERR_UNKNOWN_PARENT = 'RPQUNKNOWN'
+-- Across queues (docs/flows.md): a child in another queue is "queue\31id" in kids (no queue
+-- name or id holds a control character), and a parent in another queue is "queue\31id" in
+-- the child's parents and waits. Its hash tag is not this script's, so the end of a parent
+-- with such children is written to the outbox, the kids field "\30": lines "kind\tchild\tparent"
+-- (kind 'd' done, 'f' failed), in the same script as the end; a consumer of this queue then
+-- applies each line on the child's tag (flow_apply.lua: the HDEL of the child's wait decides,
+-- so a line applied twice counts once) and only then removes it (flow_unbox.lua).
+local REMOTE, OUTBOX = '\31', '\30'
 
 -- flows(flags, force): the helpers, or nil while the shard has no flows (`flags`: the checks'
 -- flags the caller read, else they are read here once a call); `force` builds them anyway (the
@@ -176,6 +184,21 @@ flows = function(flags, force)
     end
   end
 
+  -- The end of `parent` for a child in another queue: a line of the outbox.
+  local function outbox_add(kind, child, parent)
+    local line = kind .. '\t' .. child .. '\t' .. parent
+    local v = redis.call('HGET', K_KIDS, OUTBOX)
+    redis.call('HSET', K_KIDS, OUTBOX, v and v .. '\n' .. line or line)
+  end
+  F.outbox_add = outbox_add
+  local function remote(child)
+    return string.find(child, REMOTE, 1, true) ~= nil
+  end
+  -- Whether the outbox has lines for a consumer to move (claim.lua's reply).
+  function F.outbox_left()
+    return redis.call('HEXISTS', K_KIDS, OUTBOX) == 1
+  end
+
   -- Tasks finished as done (acked, or delivered before their holder died): each is known as
   -- finished for the window, and each child that waited for it waits for one parent less.
   function F.done(ids)
@@ -185,7 +208,9 @@ flows = function(flags, force)
       zargs[#zargs + 1] = at
       zargs[#zargs + 1] = id
       for _, child in ipairs(take_kids(id, true)) do
-        if unwait_one(child, id) then
+        if remote(child) then
+          outbox_add('d', child, id)
+        elseif unwait_one(child, id) then
           count_down(child)
         end
       end
@@ -201,47 +226,87 @@ flows = function(flags, force)
   -- done), as it was pushed; those that go hand it on to their own children, down the graph,
   -- once each (the HDEL of the wait, as for done). A worklist, not recursion: bury calls here.
   local work, busy = {}, false
-  function F.failed(id)
-    work[#work + 1] = id
+  -- The wait of `child` on `parent` (an id here, or "queue\31id" of another queue) ends in
+  -- the parent's failure: the child goes as it was pushed to, once (the HDEL of its wait).
+  local function fail_child(child, parent)
+    if not (unwait_one(child, parent) and redis.call('ZSCORE', K_BLOCKED, child)) then
+      return
+    end
+    local policy = redis.call('HGET', K_WAITS, child .. '\t!')
+    if policy == 'run' then
+      count_down(child)
+      return
+    end
+    forget_waits(child)
+    redis.call('ZREM', K_BLOCKED, child)
+    local name = string.match(parent, '^.*' .. REMOTE .. '(.*)$') or parent
+    local reason = 'parent ' .. name .. ' dead'
+    if policy == 'cancel' then
+      if ev then
+        ev.write('cancelled', child, nil, nil, nil, reason)
+      end
+      forget(child)
+      work[#work + 1] = child
+    else
+      -- Its lifecycle event as a death of its own (events.lua), before bury hands it
+      -- on to its own children (here, through the worklist).
+      if ev then
+        ev.write('dead', child, nil, nil, nil, reason)
+      end
+      -- A state with its priority, so that `dead retry` queues it at that priority.
+      set_state(child, 0, pending_score(due_priority(redis.call('HGET', K_TASKS, child)), 0))
+      -- bury hands it on (common.lua: flows().failed, onto the worklist).
+      bury(child, tonumber(now_s()), reason, 0, F.dead_cap)
+    end
+  end
+
+  -- Tasks that will never be done (dead, cancelled, expired): each child that waited for one
+  -- goes dead ('parent ID dead'), is cancelled, or runs anyway ('run': the parent counts as
+  -- done), as it was pushed; those that go hand it on to their own children, down the graph,
+  -- once each (the HDEL of the wait, as for done). A worklist, not recursion: bury calls here.
+  -- `via`: the failed parent is "queue\31id" of another queue, and `id` its child here.
+  function F.failed(id, via)
     if busy then
+      if via then
+        fail_child(id, via)
+      else
+        work[#work + 1] = id
+      end
       return
     end
     busy = true
+    if via then
+      fail_child(id, via)
+    else
+      work[#work + 1] = id
+    end
     local k = 1
     while k <= #work do
       local parent = work[k]
       k = k + 1
       for _, child in ipairs(take_kids(parent)) do
-        if unwait_one(child, parent) and redis.call('ZSCORE', K_BLOCKED, child) then
-          local policy = redis.call('HGET', K_WAITS, child .. '\t!')
-          if policy == 'run' then
-            count_down(child)
-          else
-            forget_waits(child)
-            redis.call('ZREM', K_BLOCKED, child)
-            local reason = 'parent ' .. parent .. ' dead'
-            if policy == 'cancel' then
-              if ev then
-                ev.write('cancelled', child, nil, nil, nil, reason)
-              end
-              forget(child)
-              work[#work + 1] = child
-            else
-              -- Its lifecycle event as a death of its own (events.lua), before bury hands it
-              -- on to its own children (here, through the worklist).
-              if ev then
-                ev.write('dead', child, nil, nil, nil, reason)
-              end
-              -- A state with its priority, so that `dead retry` queues it at that priority.
-              set_state(child, 0, pending_score(due_priority(redis.call('HGET', K_TASKS, child)), 0))
-              bury(child, tonumber(now_s()), reason, 0, F.dead_cap)
-            end
-          end
+        if remote(child) then
+          outbox_add('f', child, parent)
+        else
+          fail_child(child, parent)
         end
       end
     end
     work, busy = {}, false
     wake_released()
+  end
+
+  -- A line of another queue's outbox (flow_apply.lua): `parent` ("queue\31id") of `child`,
+  -- here, is done ('d') or failed ('f').
+  function F.apply(kind, child, parent)
+    if kind == 'd' then
+      if unwait_one(child, parent) then
+        count_down(child)
+      end
+      wake_released()
+    else
+      F.failed(child, parent)
+    end
   end
 
   -- Known finished ids past the window go, with the children each had ("id\t+" of kids): at
