@@ -335,7 +335,7 @@ fn name_on_every_primary(c: &Cluster) -> String {
 /// every task done once by three consumers, each group's tasks on its shard's node, and
 /// nothing of the groups left after.
 #[test]
-fn a_grouped_sharded_queue_on_a_three_primary_cluster_does_everything_once() {
+fn a_grouped_sharded_queue_does_everything_once_on_a_cluster() {
     let c = Cluster::start(3, 0);
     let queue = name_on_every_primary(&c);
     let q = |args: &[&str]| {
