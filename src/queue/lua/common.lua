@@ -322,6 +322,34 @@ local function with_priority(body, p)
   return string.sub(body, 1, i + 4) .. p .. string.sub(body, i + 6)
 end
 
+-- The group a stored body names ("g" in its head, before "t"), or "" for the default group, as
+-- the body holds it (JSON-escaped, so no tab: groups.lua keys its lines with it). `at`, when
+-- the caller knows it, is where its "g":" begins.
+local function body_group(body, at)
+  if not body then
+    return ''
+  end
+  local i = at
+  if not i then
+    local t = string.find(body, '"t":', 1, true)
+    i = string.find(body, '"g":"', 1, true)
+    if not i or (t and i > t) then
+      return ''
+    end
+  end
+  local j = i + 5
+  while true do
+    local q = string.find(body, '["\\]', j)
+    if not q then
+      return ''
+    end
+    if string.byte(body, q) == 34 then
+      return string.sub(body, i + 5, q - 1)
+    end
+    j = q + 2
+  end
+end
+
 local function bury(id, now, reason, attempts, dead_cap)
   redis.call('ZADD', K_DEAD, now, id)
   redis.call('HSET', K_DEADINFO, id, cjson.encode({ error = reason, attempts = attempts }))

@@ -174,24 +174,7 @@ ctl = function()
   end
 
   -- The group of a stored body as groups.lua keys it ("" for the default group).
-  function C.group_of(body)
-    local t = body and string.find(body, '"t":', 1, true)
-    local i = body and string.find(body, '"g":"', 1, true)
-    if not i or (t and i > t) then
-      return ''
-    end
-    local j = i + 5
-    while true do
-      local q = string.find(body, '["\\]', j)
-      if not q then
-        return ''
-      end
-      if string.byte(body, q) == 34 then
-        return string.sub(body, i + 5, q - 1)
-      end
-      j = q + 2
-    end
-  end
+  C.group_of = body_group
 
   -- The line of type `enc` while it has one (a limit, or tasks left in its line), else nil.
   function C.line_of(enc)

@@ -11,32 +11,9 @@ local from, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local total = redis.call('ZCARD', K_INFLIGHT)
 local ids = redis.call('ZRANGE', K_INFLIGHT, from, from + n - 1)
 
--- A group as its stored body holds it ("g" in its head, before "t"), as groups.lua reads it.
-local function group_in(body)
-  if not body then
-    return ''
-  end
-  local t = string.find(body, '"t":', 1, true)
-  local i = string.find(body, '"g":"', 1, true)
-  if not i or (t and i > t) then
-    return ''
-  end
-  local j = i + 5
-  while true do
-    local q = string.find(body, '["\\]', j)
-    if not q then
-      return ''
-    end
-    if string.byte(body, q) == 34 then
-      return string.sub(body, i + 5, q - 1)
-    end
-    j = q + 2
-  end
-end
-
 local counts, order = {}, {}
 for _, id in ipairs(ids) do
-  local g = group_in(redis.call('HGET', K_TASKS, id))
+  local g = body_group(redis.call('HGET', K_TASKS, id))
   if not counts[g] then
     counts[g] = 0
     order[#order + 1] = g

@@ -128,29 +128,8 @@ grp = function()
   -- The group of a stored body ("g" in its head, before "t"), or "" for the default group. A
   -- body from the push script's arguments lacks the leading {"c":.., which changes nothing.
   function G.group_of(body)
-    if not body then
-      return ''
-    end
-    local i = 1
     -- A body as pushed, without settings, begins with it.
-    if string.sub(body, 1, 5) ~= '"g":"' then
-      local t = string.find(body, '"t":', 1, true)
-      i = string.find(body, '"g":"', 1, true)
-      if not i or (t and i > t) then
-        return ''
-      end
-    end
-    local j = i + 5
-    while true do
-      local q = string.find(body, '["\\]', j)
-      if not q then
-        return ''
-      end
-      if string.byte(body, q) == 34 then
-        return string.sub(body, i + 5, q - 1)
-      end
-      j = q + 2
-    end
+    return body_group(body, body and string.sub(body, 1, 5) == '"g":"' and 1 or nil)
   end
 
   -- The virtual time: the tag of the group a claim serves next (the first in the turns, whose
