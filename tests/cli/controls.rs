@@ -4,7 +4,6 @@
 //! server (`claimed_at` is the claim script's clock), never from the test's.
 
 use crate::support::*;
-use rpq::server::RedisServer;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -12,17 +11,6 @@ use std::time::Duration;
 /// The time in ms of an RFC 3339 field.
 fn ms(v: &Value) -> i64 {
     time(v).timestamp_millis()
-}
-
-/// Ends each consumer with SIGTERM and returns every line they printed.
-fn stop(procs: Vec<Proc>) -> Vec<Value> {
-    for p in &procs {
-        p.signal(libc::SIGTERM);
-    }
-    procs
-        .into_iter()
-        .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
-        .collect()
 }
 
 /// Ends consumers that print no JSON, insisting they exit 0.
@@ -33,18 +21,6 @@ fn stop_plain(procs: Vec<Proc>) {
     for p in procs {
         p.success(Duration::from_secs(20));
     }
-}
-
-/// `n` consumers `c0..` of the default queue, each printing NDJSON, with `args` besides.
-fn consumers(r: &RedisServer, n: usize, args: &[&str]) -> Vec<Proc> {
-    (0..n)
-        .map(|i| {
-            let name = format!("c{i}");
-            let mut all = vec!["--json", "consume", "--name", &name];
-            all.extend_from_slice(args);
-            Proc::start(r, &all)
-        })
-        .collect()
 }
 
 #[test]

@@ -5,7 +5,6 @@
 
 use crate::support::*;
 use rpq::queue::keys::Keys;
-use rpq::server::RedisServer;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -13,27 +12,6 @@ use std::time::Duration;
 fn group_lines(g: &str, n: usize, priority: u8) -> Vec<String> {
     (0..n)
         .map(|i| json!({"type": "t", "priority": priority, "payload": i, "group": g}).to_string())
-        .collect()
-}
-
-fn consumers(r: &RedisServer, n: usize, args: &[&str]) -> Vec<Proc> {
-    (0..n)
-        .map(|i| {
-            let name = format!("c{i}");
-            let mut all = vec!["--json", "consume", "--name", &name];
-            all.extend_from_slice(args);
-            Proc::start(r, &all)
-        })
-        .collect()
-}
-
-fn stop(procs: Vec<Proc>) -> Vec<Value> {
-    for p in &procs {
-        p.signal(libc::SIGTERM);
-    }
-    procs
-        .into_iter()
-        .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
         .collect()
 }
 

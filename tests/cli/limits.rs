@@ -11,27 +11,6 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
 
-fn consumers(r: &RedisServer, n: usize, args: &[&str]) -> Vec<Proc> {
-    (0..n)
-        .map(|i| {
-            let name = format!("c{i}");
-            let mut all = vec!["--json", "consume", "--name", &name];
-            all.extend_from_slice(args);
-            Proc::start(r, &all)
-        })
-        .collect()
-}
-
-fn stop(procs: Vec<Proc>) -> Vec<Value> {
-    for p in &procs {
-        p.signal(libc::SIGTERM);
-    }
-    procs
-        .into_iter()
-        .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
-        .collect()
-}
-
 /// The type and the group of each task in flight now, read in one script on the server.
 fn in_flight(c: &mut redis::Connection) -> Vec<(String, String)> {
     let k = Keys::new("default", 0);

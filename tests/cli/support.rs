@@ -756,3 +756,26 @@ pub fn finish_kept(server: &RedisServer, queue: &str, id: &str, more: &[&str], e
         .assert()
         .success();
 }
+
+/// `n` consumers `c0..` of the default queue, each printing NDJSON, with `args` besides.
+pub fn consumers(r: &RedisServer, n: usize, args: &[&str]) -> Vec<Proc> {
+    (0..n)
+        .map(|i| {
+            let name = format!("c{i}");
+            let mut all = vec!["--json", "consume", "--name", &name];
+            all.extend_from_slice(args);
+            Proc::start(r, &all)
+        })
+        .collect()
+}
+
+/// Ends each consumer with SIGTERM and returns every line they printed.
+pub fn stop(procs: Vec<Proc>) -> Vec<Value> {
+    for p in &procs {
+        p.signal(libc::SIGTERM);
+    }
+    procs
+        .into_iter()
+        .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
+        .collect()
+}
