@@ -49,6 +49,9 @@ pub struct FlowNode {
 /// A task of the walk: its queue's name and its id.
 type Node = (String, String);
 
+/// A task read by a level of the walk: its state, and its parents then its dependents.
+type Read = (&'static str, Vec<String>);
+
 impl Queue {
     /// The flow of task `id`, at most `max` tasks (at least 1), followed into the other queues
     /// of the server and the other shards of this one. None when the queue knows nothing of
@@ -128,7 +131,7 @@ impl Queue {
 
     /// Each of `ids` of this queue: its state and its links (parents, then dependents), or
     /// None when the queue knows nothing of it.
-    fn flow_level(&mut self, ids: &[String]) -> Result<Vec<Option<(&'static str, Vec<String>)>>> {
+    fn flow_level(&mut self, ids: &[String]) -> Result<Vec<Option<Read>>> {
         let found = self.show_or_finished(ids)?;
         // For the tasks still held, their dependents; for the others, whether the shard
         // remembers them as done.
