@@ -33,7 +33,7 @@ pub struct FlowGraph {
     pub counts: BTreeMap<String, u64>,
     /// Each task found once, in the order walked (the first is the one asked for): its queue,
     /// as a flow may span queues (and a sharded queue's shards, which are all its own).
-    pub tasks: Vec<FlowNode>,
+    pub walked: Vec<FlowNode>,
     /// The walk stopped at the bound: more tasks may belong to the flow.
     pub cut: bool,
 }
@@ -98,7 +98,7 @@ impl Queue {
                         first = false;
                         graph.nodes += 1;
                         *graph.counts.entry(state.to_string()).or_default() += 1;
-                        graph.tasks.push(FlowNode {
+                        graph.walked.push(FlowNode {
                             queue: name.clone(),
                             id: t.clone(),
                             state: state.to_string(),

@@ -200,7 +200,7 @@ fn serve_flow_route_counts_a_diamond_part_way_done_from_any_task() {
     assert_eq!(
         before,
         json!({"queue": "f", "max": 10000, "id": "D", "nodes": 4, "counts": {"waiting": 1, "blocked": 3}, "cut": false,
-               "tasks": [{"queue": "f", "id": "D", "state": "blocked"},
+               "walked": [{"queue": "f", "id": "D", "state": "blocked"},
                          {"queue": "f", "id": "B", "state": "blocked"}, {"queue": "f", "id": "C", "state": "blocked"},
                          {"queue": "f", "id": "A", "state": "waiting"}]})
     );
@@ -239,7 +239,7 @@ fn serve_flow_route_counts_a_diamond_part_way_done_from_any_task() {
 
 /// The walked tasks as (queue, id, state), sorted: each must be there once.
 fn walked(v: &Value) -> Vec<(String, String, String)> {
-    let mut out: Vec<(String, String, String)> = v["tasks"]
+    let mut out: Vec<(String, String, String)> = v["walked"]
         .as_array()
         .unwrap_or_else(|| panic!("no tasks: {v}"))
         .iter()
@@ -321,8 +321,8 @@ fn serve_flow_route_follows_a_diamond_into_another_queue() {
             "{queue}/{from}: {v}"
         );
         assert_eq!(
-            v["tasks"][0],
-            json!({"queue": queue, "id": from, "state": v["tasks"][0]["state"]})
+            v["walked"][0],
+            json!({"queue": queue, "id": from, "state": v["walked"][0]["state"]})
         );
     }
     // A done (f), then B done (g): C waits, D is blocked on C.
