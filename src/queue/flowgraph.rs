@@ -57,6 +57,15 @@ impl Queue {
     /// of the server and the other shards of this one. None when the queue knows nothing of
     /// `id` (neither held, nor finished a moment ago, nor with a kept result).
     pub fn flow_graph(&mut self, id: &str, max: usize) -> Result<Option<FlowGraph>> {
+        // The queues opened for the walk go with it: `rpq serve` keeps this Queue in its pool,
+        // and each other queue holds a connection.
+        let had: HashSet<String> = self.others.keys().cloned().collect();
+        let out = self.walk(id, max);
+        self.others.retain(|name, _| had.contains(name));
+        out
+    }
+
+    fn walk(&mut self, id: &str, max: usize) -> Result<Option<FlowGraph>> {
         let max = max.max(1);
         let mut graph = FlowGraph {
             id: id.to_string(),
