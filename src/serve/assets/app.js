@@ -777,7 +777,7 @@ function taskColumns(state) {
     ],
     blocked: [
       { label: "Created", cls: "time", cell: (t) => clock(t.created_at) },
-      { label: "After", cls: "type", cell: (t) => el("span", { text: (t.parents || []).join(", "), title: `runs once these are done: ${(t.parents || []).join(", ")}` }) },
+      { label: "After", cls: "type", cell: (t) => el("span", { text: (t.parents || []).map(refText).join(", "), title: `runs once these are done: ${(t.parents || []).map(refText).join(", ")}` }) },
       payload,
     ],
   }[state] || [
@@ -1019,6 +1019,11 @@ const GROUPS_MS = 10000;
 
 // Whether a task is part of a flow (issue 24): it has parents, or tasks wait for it.
 const inFlow = (t) => (t.parents || []).length > 0 || (t.dependents || []).length > 0;
+
+// A parent or dependent as text: its id, or QUEUE=ID for a task of another queue ({queue, id}).
+function refText(r) {
+  return typeof r === "object" && r !== null ? `${r.queue}=${r.id}` : r;
+}
 
 // A list of task ids as links that open each one's detail (their text is the id, as text). A
 // task of another queue (issue 24) is {queue, id}: a link to its detail on its queue's page,

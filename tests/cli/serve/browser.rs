@@ -1679,5 +1679,16 @@ fn browser_flow_detail_links_tasks_of_other_queues_to_their_queue() {
         "2 tasks: 1 waiting · 1 blocked · in 2 queues"
     );
     assert_no_markup(&br);
+    // The Blocked tab of the child's queue names the parent with its queue, as text.
+    br.goto(&s.url(&format!("/queues/{}#state=blocked", enc(cq))));
+    br.wait_js(
+        "the blocked child",
+        "document.querySelector('#tasks tbody tr td[data-label=After]')",
+    );
+    assert_eq!(
+        br.text("#tasks tbody tr td[data-label=After]"),
+        format!("{pq}={parent}")
+    );
+    assert_no_markup(&br);
     assert_eq!(br.alert(), None);
 }
