@@ -777,7 +777,7 @@ function taskColumns(state) {
     ],
     blocked: [
       { label: "Created", cls: "time", cell: (t) => clock(t.created_at) },
-      { label: "After", cls: "type", cell: (t) => el("span", { text: (t.parents || []).join(", "), title: `runs once these are done: ${(t.parents || []).join(", ")}` }) },
+      { label: "After", cls: "type", cell: (t) => el("span", { text: (t.parents || []).map(refText).join(", "), title: `runs once these are done: ${(t.parents || []).map(refText).join(", ")}` }) },
       payload,
     ],
   }[state] || [
@@ -1020,15 +1020,28 @@ const GROUPS_MS = 10000;
 // Whether a task is part of a flow (issue 24): it has parents, or tasks wait for it.
 const inFlow = (t) => (t.parents || []).length > 0 || (t.dependents || []).length > 0;
 
-// A list of task ids as links that open each one's detail (their text is the id, as text).
+// A parent or dependent as text: its id, or QUEUE=ID for a task of another queue ({queue, id}).
+function refText(r) {
+  return typeof r === "object" && r !== null ? `${r.queue}=${r.id}` : r;
+}
+
+// A list of task ids as links that open each one's detail (their text is the id, as text). A
+// task of another queue (issue 24) is {queue, id}: a link to its detail on its queue's page,
+// shown QUEUE=ID as in text.
 function taskLinks(ids) {
   return el("span", { class: "task-links" }, ...ids.flatMap((id, i) => [i ? ", " : null,
-    el("button", { class: "link", type: "button", "data-open": id, title: `${id}: details`, text: id })]));
+    typeof id === "object" && id !== null
+      ? el("a", { href: `/queues/${enc(id.queue)}#task=${enc(id.id)}`, "data-queue": id.queue,
+          title: `${id.id} in ${id.queue}: details`, text: `${id.queue}=${id.id}` })
+      : el("button", { class: "link", type: "button", "data-open": id, title: `${id}: details`, text: id })]));
 }
 
 // Order and words of a flow's counts, as the flow route names its states.
 const FLOW_STATES = [["done", "done"], ["in-flight", "running"], ["waiting", "waiting"], ["scheduled", "scheduled"],
   ["retrying", "retrying"], ["blocked", "blocked"], ["dead", "dead"], ["gone", "gone"]];
+
+// How many queues a walked flow spans (each task walked carries its queue).
+const spanned = (flow) => new Set((flow.walked || []).map((t) => t.queue)).size;
 
 // The detail's flow: parents, what it still waits for and its dependents, each a link; and the
 // progress of the whole flow as far as it can be walked from here.
@@ -1054,6 +1067,7 @@ function flowSection(t, flow) {
       }));
     out.push(el("p", { class: "flow-progress", "data-field": "flow" },
       el("strong", { text: `${plural(flow.nodes, "task")}: ` }), parts.join(" · "),
+      spanned(flow) > 1 ? el("span", { class: "hint", text: ` · in ${int(spanned(flow))} queues` }) : null,
       flow.cut ? el("span", { class: "hint", text: ` · cut at ${int(flow.max)} tasks: the flow has more` }) : null), bar);
   }
   return out;

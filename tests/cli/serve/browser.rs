@@ -1608,3 +1608,87 @@ fn browser_flow_detail_links_parents_and_dependents_and_shows_progress() {
     br.screenshot("flow-detail-phone");
     assert_no_markup(&br);
 }
+
+/// Issue 24 across queues on the page: a child in one queue waits for a parent in another
+/// (a queue name that needs encoding in a URL, a hostile id). The child's detail links the
+/// parent on its own queue's page as QUEUE=ID and counts the flow over both queues; the link
+/// opens the parent's detail there, whose dependent links back; every id stays text.
+#[test]
+fn browser_flow_detail_links_tasks_of_other_queues_to_their_queue() {
+    let server = redis();
+    let (pq, cq) = ("img/x+1", "mail:2");
+    let parent = "p<img src=x onerror=alert(8)>";
+    let child = "c\"><script>alert(9)</script>";
+    rpq(&server)
+        .args(["--queue", pq, "produce", "--type", "a", "--id", parent])
+        .assert()
+        .success();
+    rpq(&server)
+        .args(["--queue", cq, "produce", "--type", "b", "--id", child])
+        .args(["--after-in", &format!("{pq}={parent}")])
+        .assert()
+        .success();
+    let s = Serve::start(&server, &[]);
+    let br = Browser::start();
+    let enc = |id: &str| {
+        id.bytes()
+            .map(|x| {
+                if x.is_ascii_alphanumeric() {
+                    (x as char).to_string()
+                } else {
+                    format!("%{x:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    let links = |field: &str| {
+        br.js(&format!(
+            "return [...document.querySelectorAll('#d-body dd[data-field={field}] a[data-queue]')].map(x => [x.dataset.queue, x.textContent]);"
+        ))
+    };
+    br.goto(&s.url(&format!("/queues/{}#task={}", enc(cq), enc(child))));
+    br.wait_js(
+        "the flow's progress",
+        "document.querySelector('#d-body [data-field=flow]')",
+    );
+    assert_eq!(br.text("#d-title"), child);
+    assert_eq!(links("parents"), json!([[pq, format!("{pq}={parent}")]]));
+    assert_eq!(links("waits_for"), json!([[pq, format!("{pq}={parent}")]]));
+    assert_eq!(
+        br.text("#d-body [data-field=flow]"),
+        "2 tasks: 1 waiting · 1 blocked · in 2 queues"
+    );
+    assert_no_markup(&br);
+    br.js(
+        "document.querySelector('#d-body dd[data-field=parents] a[data-queue]').click(); return 0;",
+    );
+    br.wait_js(
+        "the parent's detail on its queue's page",
+        &format!(
+            "document.getElementById('d-title').textContent === {} && document.querySelector('#d-body [data-field=flow]')",
+            serde_json::to_string(parent).unwrap()
+        ),
+    );
+    assert_eq!(
+        br.js("return decodeURIComponent(location.pathname);"),
+        json!(format!("/queues/{pq}"))
+    );
+    assert_eq!(links("dependents"), json!([[cq, format!("{cq}={child}")]]));
+    assert_eq!(
+        br.text("#d-body [data-field=flow]"),
+        "2 tasks: 1 waiting · 1 blocked · in 2 queues"
+    );
+    assert_no_markup(&br);
+    // The Blocked tab of the child's queue names the parent with its queue, as text.
+    br.goto(&s.url(&format!("/queues/{}#state=blocked", enc(cq))));
+    br.wait_js(
+        "the blocked child",
+        "document.querySelector('#tasks tbody tr td[data-label=After]')",
+    );
+    assert_eq!(
+        br.text("#tasks tbody tr td[data-label=After]"),
+        format!("{pq}={parent}")
+    );
+    assert_no_markup(&br);
+    assert_eq!(br.alert(), None);
+}

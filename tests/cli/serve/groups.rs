@@ -199,7 +199,10 @@ fn serve_flow_route_counts_a_diamond_part_way_done_from_any_task() {
     let before = s.get("/api/queues/f/tasks/D/flow").expect(200).json();
     assert_eq!(
         before,
-        json!({"queue": "f", "max": 10000, "id": "D", "nodes": 4, "counts": {"waiting": 1, "blocked": 3}, "cut": false})
+        json!({"queue": "f", "max": 10000, "id": "D", "nodes": 4, "counts": {"waiting": 1, "blocked": 3}, "cut": false,
+               "walked": [{"queue": "f", "id": "D", "state": "blocked"},
+                         {"queue": "f", "id": "B", "state": "blocked"}, {"queue": "f", "id": "C", "state": "blocked"},
+                         {"queue": "f", "id": "A", "state": "waiting"}]})
     );
     assert_eq!(crate::schema::breaches(&before), Vec::<String>::new());
     // A and B done: C waits, D is blocked on C.
@@ -232,4 +235,178 @@ fn serve_flow_route_counts_a_diamond_part_way_done_from_any_task() {
     s.get("/api/queues/f/tasks/D/flow?max=10001").expect(400);
     s.get("/api/queues/f/tasks/nope/flow").expect(404);
     s.get("/api/queues/nope/tasks/D/flow").expect(404);
+}
+
+/// The walked tasks as (queue, id, state), sorted: each must be there once.
+fn walked(v: &Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = v["walked"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tasks: {v}"))
+        .iter()
+        .map(|t| {
+            let s = |k: &str| {
+                t[k].as_str()
+                    .unwrap_or_else(|| panic!("{k}: {t}"))
+                    .to_string()
+            };
+            (s("queue"), s("id"), s("state"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn node(q: &str, id: &str, state: &str) -> (String, String, String) {
+    (q.to_string(), id.to_string(), state.to_string())
+}
+
+/// A diamond whose B is in another queue: walked from any task, the flow is the same four
+/// tasks, each once and with its own queue, and its progress is counted across both queues.
+#[test]
+fn serve_flow_route_follows_a_diamond_into_another_queue() {
+    let r = redis();
+    let q = |queue: &str, args: &[&str]| {
+        rpq(&r)
+            .args(["--queue", queue])
+            .args(args)
+            .assert()
+            .success();
+    };
+    q(
+        "f",
+        &["produce", "--type", "a", "--id", "A", "--keep-result", "1h"],
+    );
+    q(
+        "g",
+        &["produce", "--type", "b", "--id", "B", "--after-in", "f=A"],
+    );
+    q(
+        "f",
+        &["produce", "--type", "c", "--id", "C", "--after", "A"],
+    );
+    q(
+        "f",
+        &[
+            "produce",
+            "--type",
+            "d",
+            "--id",
+            "D",
+            "--after",
+            "C",
+            "--after-in",
+            "g=B",
+        ],
+    );
+    let s = Serve::start(&r, &[]);
+    for (queue, from) in [("f", "D"), ("g", "B"), ("f", "A"), ("f", "C")] {
+        let v = s
+            .get(&format!("/api/queues/{queue}/tasks/{from}/flow"))
+            .expect(200)
+            .json();
+        assert_eq!(crate::schema::breaches(&v), Vec::<String>::new());
+        assert_eq!(
+            (v["nodes"].clone(), v["counts"].clone(), v["cut"].clone()),
+            (json!(4), json!({"waiting": 1, "blocked": 3}), json!(false)),
+            "{queue}/{from}: {v}"
+        );
+        assert_eq!(
+            walked(&v),
+            vec![
+                node("f", "A", "waiting"),
+                node("f", "C", "blocked"),
+                node("f", "D", "blocked"),
+                node("g", "B", "blocked"),
+            ],
+            "{queue}/{from}: {v}"
+        );
+        assert_eq!(
+            v["walked"][0],
+            json!({"queue": queue, "id": from, "state": v["walked"][0]["state"]})
+        );
+    }
+    // A done (f), then B done (g): C waits, D is blocked on C.
+    q("f", &["consume", "--count", "1", "--exec", "echo ok"]);
+    q("g", &["consume", "--count", "1", "--exec", "echo ok"]);
+    let v = s.get("/api/queues/f/tasks/D/flow").expect(200).json();
+    assert_eq!(
+        (v["nodes"].clone(), v["counts"].clone()),
+        (json!(4), json!({"done": 2, "waiting": 1, "blocked": 1})),
+        "{v}"
+    );
+    assert_eq!(
+        walked(&v),
+        vec![
+            node("f", "A", "done"),
+            node("f", "C", "waiting"),
+            node("f", "D", "blocked"),
+            node("g", "B", "done"),
+        ],
+        "{v}"
+    );
+    // The bound holds across queues too.
+    let cut = s.get("/api/queues/f/tasks/D/flow?max=3").expect(200).json();
+    assert_eq!(
+        (cut["nodes"].clone(), cut["cut"].clone()),
+        (json!(3), json!(true)),
+        "{cut}"
+    );
+}
+
+/// A sharded queue's fan-in: the parts are on several shards, and the join names those on
+/// other shards as such; from a part or from the join, each task is found once.
+#[test]
+fn serve_flow_route_walks_a_sharded_fan_in_across_its_shards() {
+    let r = redis();
+    let q = |args: &[&str]| {
+        rpq(&r)
+            .args(["--queue", "wide"])
+            .args(args)
+            .assert()
+            .success();
+    };
+    q(&[
+        "produce", "--shards", "3", "--type", "part", "--id", "part-0",
+    ]);
+    let parts: Vec<String> = (0..12).map(|i| format!("part-{i}")).collect();
+    for p in &parts[1..] {
+        q(&["produce", "--type", "part", "--id", p]);
+    }
+    q(&[
+        "produce",
+        "--type",
+        "join",
+        "--id",
+        "joined",
+        "--after",
+        &parts.join(","),
+    ]);
+    let mut want: Vec<_> = parts.iter().map(|p| node("wide", p, "waiting")).collect();
+    want.push(node("wide", "joined", "blocked"));
+    want.sort();
+    let s = Serve::start(&r, &[]);
+    for from in ["joined", "part-0", "part-7"] {
+        let v = s
+            .get(&format!("/api/queues/wide/tasks/{from}/flow"))
+            .expect(200)
+            .json();
+        assert_eq!(crate::schema::breaches(&v), Vec::<String>::new());
+        assert_eq!(walked(&v), want, "{from}: {v}");
+        assert_eq!(
+            (v["nodes"].clone(), v["counts"].clone()),
+            (json!(13), json!({"waiting": 12, "blocked": 1})),
+            "{from}: {v}"
+        );
+    }
+    // Half the parts done: counted done wherever their shard is.
+    q(&["consume", "--count", "6", "--exec", "echo ok"]);
+    let v = s
+        .get("/api/queues/wide/tasks/joined/flow")
+        .expect(200)
+        .json();
+    assert_eq!(
+        (v["nodes"].clone(), v["counts"].clone()),
+        (json!(13), json!({"done": 6, "waiting": 6, "blocked": 1})),
+        "{v}"
+    );
 }
