@@ -7,11 +7,11 @@ use super::keys::shard_of;
 use super::keys::Key;
 use super::script::{
     array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_APPLY, FLOW_CANCEL,
-    FLOW_LINK, FLOW_PUSH, FLOW_UNBOX,
+    FLOW_LINK, FLOW_OWED, FLOW_PUSH, FLOW_UNBOX,
 };
 use super::{Cancelled, Kept, Pushed, Queue};
 use crate::error::UsageError;
-use crate::task::{ms_to_time, remote_ref, split_ref, NewTask};
+use crate::task::{ms_to_time, remote_ref, split_ref, NewTask, Task};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
@@ -243,17 +243,20 @@ impl Queue {
 
 /// The kids field that is the outbox of a shard (lua/flows.lua's OUTBOX).
 const OUTBOX: &str = "\u{1e}";
+/// The kids field of the links owed for children of the shard (lua/flows.lua's OWED).
+const OWED: &str = "\u{1d}";
 /// How far a failure is handed on from shard to shard by one move of an outbox; what is left
 /// the next claim of that shard moves.
 const MOVE_DEPTH: usize = 8;
 
 /// A parent on another shard or in another queue: the queue ("" for the child's own, on
 /// another shard), its id there, the child as that shard knows it ("queue\x1fid", the queue
-/// "" when the same), and the child's index among the tasks pushed.
+/// "" when the same), the child's id, and its index among the tasks pushed.
 struct RemoteEdge {
     queue: String,
     parent: String,
     child_ref: String,
+    child: String,
     index: usize,
 }
 
@@ -354,6 +357,7 @@ impl Queue {
                         queue: q.to_string(),
                         parent: id.to_string(),
                         child_ref: remote_ref(if q.is_empty() { "" } else { &self.name }, &t.id),
+                        child: t.id.clone(),
                         index: i,
                     });
                 }
@@ -402,45 +406,68 @@ impl Queue {
     /// now queued blocked (push before link: a parent that ends in between finds the child to
     /// count down). A parent found done or dead already is applied to the child here, by the
     /// same script as an outbox's line; one no longer known (it finished while its queue had
-    /// no flows) takes the child out again, and the push is refused.
+    /// no flows) takes the child out again, and the push is refused. Then the links the push
+    /// recorded as owed (flows.lua: OWED) are paid.
     pub(super) fn link_remote(&mut self, tasks: &[NewTask], pushed: &[Pushed]) -> Result<()> {
-        let mut unknown: Option<UnknownParent> = None;
-        let mut drop: Vec<String> = Vec::new();
-        let mut apply: Vec<[String; 3]> = Vec::new();
         // A task whose id was known is linked again too: a producer killed between its push and
         // its link leaves a child that the same push sent again links (a parent told twice of
-        // a child writes two outbox lines, and the second finds the wait gone).
+        // a child knows it once).
         let edges: Vec<RemoteEdge> = self
             .remote_parents(tasks)
             .into_iter()
             .filter(|e| matches!(pushed[e.index], Pushed::Queued | Pushed::Known))
             .collect();
+        if edges.is_empty() {
+            return Ok(());
+        }
+        let mut children: Vec<String> = edges.iter().map(|e| e.child.clone()).collect();
+        children.dedup();
+        let unknown = self.link_edges(edges, false)?;
+        self.owed_paid(&children)?;
+        let Some(first) = unknown.first() else {
+            return Ok(());
+        };
+        let e = UnknownParent {
+            queue: if first.queue.is_empty() {
+                self.name.clone()
+            } else {
+                first.queue.clone()
+            },
+            parent: first.parent.clone(),
+        };
+        // Only what this push queued: a task known before stays.
+        let drop: Vec<String> = unknown
+            .iter()
+            .filter(|u| pushed[u.index] == Pushed::Queued)
+            .map(|u| u.child.clone())
+            .collect();
+        self.cancel(&drop)?;
+        Err(e.into())
+    }
+
+    /// Links each edge on its parent's shard (flow_link.lua), and applies a parent found done
+    /// or dead already to its child (flow_apply.lua, as an outbox's line). Returns the edges
+    /// whose parent its queue does not know; with `unknown_fails`, each is applied as a failed
+    /// parent instead (a consumer's repair: the parent ended longer ago than its window).
+    fn link_edges(
+        &mut self,
+        edges: Vec<RemoteEdge>,
+        unknown_fails: bool,
+    ) -> Result<Vec<RemoteEdge>> {
+        let mut unknown = Vec::new();
+        let mut apply: Vec<[String; 3]> = Vec::new();
         for (q, list) in Self::by_queue(edges) {
             let pairs: Vec<(String, String)> = list
                 .iter()
                 .map(|e| (e.parent.clone(), e.child_ref.clone()))
                 .collect();
             let states = self.other(&q)?.link_call(false, &pairs)?;
-            for (e, s) in list.iter().zip(states) {
-                let child = tasks[e.index].id.clone();
+            for (e, s) in list.into_iter().zip(states) {
                 match s {
-                    0 => {
-                        unknown.get_or_insert(UnknownParent {
-                            queue: if q.is_empty() {
-                                self.name.clone()
-                            } else {
-                                q.clone()
-                            },
-                            parent: e.parent.clone(),
-                        });
-                        // Only what this push queued: a task known before stays.
-                        if pushed[e.index] == Pushed::Queued {
-                            drop.push(child);
-                        }
-                    }
-                    2 | 3 => apply.push([
+                    0 if !unknown_fails => unknown.push(e),
+                    0 | 2 | 3 => apply.push([
                         if s == 2 { "d" } else { "f" }.to_string(),
-                        child,
+                        e.child.clone(),
                         remote_ref(&q, &e.parent),
                     ]),
                     _ => {}
@@ -449,14 +476,62 @@ impl Queue {
         }
         if !apply.is_empty() {
             for shard in self.apply_call(&apply)? {
-                self.move_outbox_quietly(shard);
+                // A repair moves only lines: the links it was making are still owed.
+                let _ = self.move_outbox_at(shard, usize::from(unknown_fails));
             }
         }
-        if let Some(e) = unknown {
-            self.cancel(&drop)?;
-            return Err(e.into());
+        Ok(unknown)
+    }
+
+    /// The links of `children` are made: their owed lines go (flow_owed.lua).
+    fn owed_paid(&mut self, children: &[String]) -> Result<()> {
+        for (shard, idx) in self.by_shard(children, |c| c) {
+            let kids = self.shards[shard].get(Key::Kids).to_string();
+            let mut args = vec!["done".to_string()];
+            args.extend(idx.iter().map(|&i| children[i].clone()));
+            super::script::run::<i64, _>(&mut self.conn, &FLOW_OWED, &[kids], &args)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("linking a flow of queue '{}'", self.name))?;
         }
         Ok(())
+    }
+
+    /// The children of `shard` whose producer has not said it linked them by their deadline
+    /// (it died between its push and its link): linked here, from the parents their bodies
+    /// name, as the producer would have (a link made twice counts once).
+    fn link_owed(&mut self, shard: usize) -> Result<()> {
+        let kids = self.shards[shard].get(Key::Kids).to_string();
+        let due: Vec<String> =
+            super::script::run(&mut self.conn, &FLOW_OWED, &[kids], &vec!["due"])
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("linking a flow of queue '{}'", self.name))?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let mut c = redis::cmd("HMGET");
+        c.arg(self.shards[shard].get(Key::Tasks)).arg(&due);
+        let bodies: Vec<Option<String>> =
+            redis::from_redis_value(self.query_many("HMGET", vec![c])?.remove(0))?;
+        let mut edges = Vec::new();
+        for (child, body) in due.iter().zip(bodies) {
+            // Gone (cancelled, or it ran): nothing is owed to it any more.
+            let Some(task) = body.and_then(|b| Task::from_stored(child, &b, 0).ok()) else {
+                continue;
+            };
+            for p in &task.parents {
+                if let Some((q, id)) = split_ref(p) {
+                    edges.push(RemoteEdge {
+                        queue: q.to_string(),
+                        parent: id.to_string(),
+                        child_ref: remote_ref(if q.is_empty() { "" } else { &self.name }, child),
+                        child: child.clone(),
+                        index: 0,
+                    });
+                }
+            }
+        }
+        self.link_edges(edges, true)?;
+        self.owed_paid(&due)
     }
 
     /// Moves the lines of every shard's outbox to the shards of their children (flows.lua):
@@ -491,10 +566,14 @@ impl Queue {
             return Ok(());
         }
         let kids = self.shards[shard].get(Key::Kids).to_string();
-        let mut c = redis::cmd("HGET");
-        c.arg(&kids).arg(OUTBOX);
-        let v: Option<String> =
-            redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        let mut c = redis::cmd("HMGET");
+        c.arg(&kids).arg(OUTBOX).arg(OWED);
+        let (v, owed): (Option<String>, Option<String>) =
+            redis::from_redis_value(self.query_many("HMGET", vec![c])?.remove(0))?;
+        // Links owed past their deadline are made by the first mover of the shard that sees them.
+        if owed.is_some() && depth == 0 {
+            self.link_owed(shard)?;
+        }
         let Some(v) = v else {
             return Ok(());
         };
