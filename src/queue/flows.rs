@@ -249,6 +249,15 @@ const OWED: &str = "\u{1d}";
 /// the next claim of that shard moves.
 const MOVE_DEPTH: usize = 8;
 
+/// Which call of flow_link.lua: the look before the push, the link after it, or the link of
+/// parents pushed by the same call, before it.
+#[derive(Clone, Copy)]
+enum Link {
+    Look,
+    After,
+    Early,
+}
+
 /// A parent on another shard or in another queue: the queue ("" for the child's own, on
 /// another shard), its id there, the child as that shard knows it ("queue\x1fid", the queue
 /// "" when the same), the child's id, and its index among the tasks pushed.
@@ -277,9 +286,10 @@ impl Queue {
     }
 
     /// flow_link.lua on the shard of each parent: for each (parent, child ref), the parent's
-    /// state (0 unknown, 1 not finished, 2 done, 3 dead); unless `look`, each parent not
-    /// finished now has the child among its kids.
-    fn link_call(&mut self, look: bool, pairs: &[(String, String)]) -> Result<Vec<i64>> {
+    /// state (0 unknown, 1 not finished, 2 done, 3 dead), and each parent not finished now has
+    /// the child among its kids (`Link::Look`: when every parent looked at there is known;
+    /// `Link::Early`: parents about to be pushed, not looked at).
+    fn link_call(&mut self, how: Link, pairs: &[(String, String)]) -> Result<Vec<i64>> {
         let mut out = vec![0; pairs.len()];
         for (shard, idx) in self.by_shard(pairs, |(p, _)| p) {
             let mut keys: Vec<String> = idx
@@ -287,7 +297,12 @@ impl Queue {
                 .map(|&i| self.shards[shard].result(&pairs[i].0))
                 .collect();
             keys.push(self.shards[shard].kept());
-            let mut args = vec![if look { "1" } else { "" }.to_string()];
+            let mode = match how {
+                Link::Look => "1",
+                Link::After => "",
+                Link::Early => "2",
+            };
+            let mut args = vec![mode.to_string()];
             for &i in &idx {
                 args.push(pairs[i].0.clone());
                 args.push(pairs[i].1.clone());
@@ -377,20 +392,27 @@ impl Queue {
 
     /// Before a push: every parent in another queue or on another shard must be known there
     /// (the same refusal as for a parent of the child's shard: exit 1, nothing queued); one
-    /// pushed by this same call is not looked for.
+    /// pushed by this same call is not looked for, but its shard is told of the child already,
+    /// as the look tells a known parent's (flow_link.lua).
     pub(super) fn look_remote(&mut self, tasks: &[NewTask]) -> Result<()> {
         let batch: std::collections::HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
-        let edges: Vec<RemoteEdge> = self
+        let (early, edges): (Vec<RemoteEdge>, Vec<RemoteEdge>) = self
             .remote_parents(tasks)
             .into_iter()
-            .filter(|e| !(e.queue.is_empty() && batch.contains(e.parent.as_str())))
-            .collect();
+            .partition(|e| e.queue.is_empty() && batch.contains(e.parent.as_str()));
+        if !early.is_empty() {
+            let pairs: Vec<(String, String)> = early
+                .iter()
+                .map(|e| (e.parent.clone(), e.child_ref.clone()))
+                .collect();
+            self.link_call(Link::Early, &pairs)?;
+        }
         for (q, list) in Self::by_queue(edges) {
             let pairs: Vec<(String, String)> = list
                 .iter()
                 .map(|e| (e.parent.clone(), e.child_ref.clone()))
                 .collect();
-            let states = self.other(&q)?.link_call(true, &pairs)?;
+            let states = self.other(&q)?.link_call(Link::Look, &pairs)?;
             if let Some(k) = states.iter().position(|s| *s == 0) {
                 return Err(UnknownParent {
                     queue: if q.is_empty() { self.name.clone() } else { q },
@@ -461,7 +483,7 @@ impl Queue {
                 .iter()
                 .map(|e| (e.parent.clone(), e.child_ref.clone()))
                 .collect();
-            let states = self.other(&q)?.link_call(false, &pairs)?;
+            let states = self.other(&q)?.link_call(Link::After, &pairs)?;
             for (e, s) in list.into_iter().zip(states) {
                 match s {
                     0 if !unknown_fails => unknown.push(e),

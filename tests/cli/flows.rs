@@ -1885,3 +1885,78 @@ fn a_producer_killed_or_held_between_its_push_and_its_link_leaves_a_child_that_r
     assert_eq!(flow_leftovers(&r, "down"), Vec::<String>::new());
     assert!(!outbox_left(&mut c, "up"));
 }
+
+/// A sharded queue: the child's parent is on another shard, and the link a producer killed
+/// after its push would not have made is taken out by hand (the parent's shard does not know
+/// the child; its flows are kept on by another flow there), and the link is owed and due. The
+/// consumers alone, through their look at every shard, link the child: it runs once, after
+/// its parent.
+#[test]
+fn a_sharded_queue_links_a_child_whose_producer_died_before_the_link() {
+    use rpq::queue::keys::{shard_of, Key};
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    let q = "wide";
+    let pick = |prefix: &str, on: bool| {
+        (0..)
+            .map(|i| format!("{prefix}{i}"))
+            .find(|k| (shard_of(k, 3) == shard_of("P", 3)) == on)
+            .unwrap()
+    };
+    let (child, other) = (pick("K", false), pick("Y", true));
+    produce(&r, q, &["--shards", "3", "--type", "a", "--id", "P"]).success();
+    produce(&r, q, &["--type", "b", "--id", &child, "--after", "P"]).success();
+    produce(&r, q, &["--type", "x", "--id", "X"]).success();
+    produce(&r, q, &["--type", "y", "--id", &other, "--after", "X"]).success();
+    let mut c = conn(&r);
+    let parent_kids = Keys::new(q, shard_of("P", 3)).get(Key::Kids).to_string();
+    let child_kids = Keys::new(q, shard_of(&child, 3)).get(Key::Kids).to_string();
+    let owed = |c: &mut redis::Connection| -> Option<String> {
+        redis::cmd("HGET")
+            .arg(&child_kids)
+            .arg("\u{1d}")
+            .query(c)
+            .unwrap()
+    };
+    assert_eq!(owed(&mut c), None, "the producer linked it and said so");
+    redis::cmd("HDEL")
+        .arg(&parent_kids)
+        .arg("P")
+        .query::<()>(&mut c)
+        .unwrap();
+    redis::cmd("HSET")
+        .arg(&child_kids)
+        .arg("\u{1d}")
+        .arg(format!("0\t{child}"))
+        .query::<()>(&mut c)
+        .unwrap();
+    let consumer = Proc::spawn(
+        process(&r)
+            .args(["--queue", q, "consume", "--exec"])
+            .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file),
+    );
+    wait_until(Duration::from_secs(30), "the child ran", || {
+        runs(&runs_file).contains(&child)
+    });
+    wait_until(Duration::from_secs(30), "every task ran", || {
+        runs(&runs_file).len() >= 4
+    });
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(30)).status.success());
+    let ran = runs(&runs_file);
+    let at = |id: &str| ran.iter().position(|r| r == id).unwrap();
+    assert!(at("P") < at(&child), "{ran:?}");
+    let mut sorted = ran.clone();
+    sorted.sort();
+    let mut want = vec![
+        "P".to_string(),
+        "X".to_string(),
+        child.clone(),
+        other.clone(),
+    ];
+    want.sort();
+    assert_eq!(sorted, want, "each ran once");
+    assert_eq!(owed(&mut c), None);
+    assert_eq!(lengths(&r, q)["blocked"], 0);
+}

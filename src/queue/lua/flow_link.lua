@@ -9,11 +9,12 @@
 -- it is linked.
 -- KEYS: the whole layout (common.lua, controls.lua, flows.lua), then the result key
 -- (keys::result) of each parent, in the order ARGV names them, then the kept zset (keys::kept)
--- ARGV[1] '1' for the look before the push, else ''
+-- ARGV[1] '1' for the look before the push, '2' for parents the same push queues on other
+-- shards (linked before the push, not looked at: each is taken as not finished), else ''
 -- ARGV[2..] pairs of (parent id, the child as "queue\31id")
 -- returns per pair: 0 unknown, 1 not finished (and the child is now among its kids, unless a
 -- parent of the look was unknown), 2 done (in the finished window, or by its kept result), 3 dead
-local look = ARGV[1] == '1'
+local look, early = ARGV[1] == '1', ARGV[1] == '2'
 local kept = KEYS[#KEYS]
 local now = now_ms()
 local out = {}
@@ -23,7 +24,9 @@ for i = 2, #ARGV, 2 do
   local parent = ARGV[i]
   r = r + 1
   local st = 0
-  if redis.call('ZSCORE', K_FINISHED_AT, parent) then
+  if early then
+    st = 1
+  elseif redis.call('ZSCORE', K_FINISHED_AT, parent) then
     st = 2
   elseif redis.call('HEXISTS', K_TASKS, parent) == 1 then
     st = redis.call('ZSCORE', K_DEAD, parent) and 3 or 1
