@@ -7,11 +7,11 @@ use super::keys::shard_of;
 use super::keys::Key;
 use super::script::{
     array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_APPLY, FLOW_CANCEL,
-    FLOW_LINK, FLOW_PUSH, FLOW_UNBOX,
+    FLOW_LINK, FLOW_OWED, FLOW_PUSH, FLOW_UNBOX,
 };
 use super::{Cancelled, Kept, Pushed, Queue};
 use crate::error::UsageError;
-use crate::task::{ms_to_time, remote_ref, split_ref, NewTask};
+use crate::task::{ms_to_time, remote_ref, split_ref, NewTask, Task};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
@@ -243,17 +243,29 @@ impl Queue {
 
 /// The kids field that is the outbox of a shard (lua/flows.lua's OUTBOX).
 const OUTBOX: &str = "\u{1e}";
+/// The kids field of the links owed for children of the shard (lua/flows.lua's OWED).
+const OWED: &str = "\u{1d}";
 /// How far a failure is handed on from shard to shard by one move of an outbox; what is left
 /// the next claim of that shard moves.
 const MOVE_DEPTH: usize = 8;
 
+/// Which call of flow_link.lua: the look before the push, the link after it, or the link of
+/// parents pushed by the same call, before it.
+#[derive(Clone, Copy)]
+enum Link {
+    Look,
+    After,
+    Early,
+}
+
 /// A parent on another shard or in another queue: the queue ("" for the child's own, on
 /// another shard), its id there, the child as that shard knows it ("queue\x1fid", the queue
-/// "" when the same), and the child's index among the tasks pushed.
+/// "" when the same), the child's id, and its index among the tasks pushed.
 struct RemoteEdge {
     queue: String,
     parent: String,
     child_ref: String,
+    child: String,
     index: usize,
 }
 
@@ -274,9 +286,10 @@ impl Queue {
     }
 
     /// flow_link.lua on the shard of each parent: for each (parent, child ref), the parent's
-    /// state (0 unknown, 1 not finished, 2 done, 3 dead); unless `look`, each parent not
-    /// finished now has the child among its kids.
-    fn link_call(&mut self, look: bool, pairs: &[(String, String)]) -> Result<Vec<i64>> {
+    /// state (0 unknown, 1 not finished, 2 done, 3 dead), and each parent not finished now has
+    /// the child among its kids (`Link::Look`: when every parent looked at there is known;
+    /// `Link::Early`: parents about to be pushed, not looked at).
+    fn link_call(&mut self, how: Link, pairs: &[(String, String)]) -> Result<Vec<i64>> {
         let mut out = vec![0; pairs.len()];
         for (shard, idx) in self.by_shard(pairs, |(p, _)| p) {
             let mut keys: Vec<String> = idx
@@ -284,7 +297,12 @@ impl Queue {
                 .map(|&i| self.shards[shard].result(&pairs[i].0))
                 .collect();
             keys.push(self.shards[shard].kept());
-            let mut args = vec![if look { "1" } else { "" }.to_string()];
+            let mode = match how {
+                Link::Look => "1",
+                Link::After => "",
+                Link::Early => "2",
+            };
+            let mut args = vec![mode.to_string()];
             for &i in &idx {
                 args.push(pairs[i].0.clone());
                 args.push(pairs[i].1.clone());
@@ -354,6 +372,7 @@ impl Queue {
                         queue: q.to_string(),
                         parent: id.to_string(),
                         child_ref: remote_ref(if q.is_empty() { "" } else { &self.name }, &t.id),
+                        child: t.id.clone(),
                         index: i,
                     });
                 }
@@ -373,20 +392,27 @@ impl Queue {
 
     /// Before a push: every parent in another queue or on another shard must be known there
     /// (the same refusal as for a parent of the child's shard: exit 1, nothing queued); one
-    /// pushed by this same call is not looked for.
+    /// pushed by this same call is not looked for, but its shard is told of the child already,
+    /// as the look tells a known parent's (flow_link.lua).
     pub(super) fn look_remote(&mut self, tasks: &[NewTask]) -> Result<()> {
         let batch: std::collections::HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
-        let edges: Vec<RemoteEdge> = self
+        let (early, edges): (Vec<RemoteEdge>, Vec<RemoteEdge>) = self
             .remote_parents(tasks)
             .into_iter()
-            .filter(|e| !(e.queue.is_empty() && batch.contains(e.parent.as_str())))
-            .collect();
+            .partition(|e| e.queue.is_empty() && batch.contains(e.parent.as_str()));
+        if !early.is_empty() {
+            let pairs: Vec<(String, String)> = early
+                .iter()
+                .map(|e| (e.parent.clone(), e.child_ref.clone()))
+                .collect();
+            self.link_call(Link::Early, &pairs)?;
+        }
         for (q, list) in Self::by_queue(edges) {
             let pairs: Vec<(String, String)> = list
                 .iter()
                 .map(|e| (e.parent.clone(), e.child_ref.clone()))
                 .collect();
-            let states = self.other(&q)?.link_call(true, &pairs)?;
+            let states = self.other(&q)?.link_call(Link::Look, &pairs)?;
             if let Some(k) = states.iter().position(|s| *s == 0) {
                 return Err(UnknownParent {
                     queue: if q.is_empty() { self.name.clone() } else { q },
@@ -402,45 +428,68 @@ impl Queue {
     /// now queued blocked (push before link: a parent that ends in between finds the child to
     /// count down). A parent found done or dead already is applied to the child here, by the
     /// same script as an outbox's line; one no longer known (it finished while its queue had
-    /// no flows) takes the child out again, and the push is refused.
+    /// no flows) takes the child out again, and the push is refused. Then the links the push
+    /// recorded as owed (flows.lua: OWED) are paid.
     pub(super) fn link_remote(&mut self, tasks: &[NewTask], pushed: &[Pushed]) -> Result<()> {
-        let mut unknown: Option<UnknownParent> = None;
-        let mut drop: Vec<String> = Vec::new();
-        let mut apply: Vec<[String; 3]> = Vec::new();
         // A task whose id was known is linked again too: a producer killed between its push and
         // its link leaves a child that the same push sent again links (a parent told twice of
-        // a child writes two outbox lines, and the second finds the wait gone).
+        // a child knows it once).
         let edges: Vec<RemoteEdge> = self
             .remote_parents(tasks)
             .into_iter()
             .filter(|e| matches!(pushed[e.index], Pushed::Queued | Pushed::Known))
             .collect();
+        if edges.is_empty() {
+            return Ok(());
+        }
+        let mut children: Vec<String> = edges.iter().map(|e| e.child.clone()).collect();
+        children.dedup();
+        let unknown = self.link_edges(edges, false)?;
+        self.owed_paid(&children)?;
+        let Some(first) = unknown.first() else {
+            return Ok(());
+        };
+        let e = UnknownParent {
+            queue: if first.queue.is_empty() {
+                self.name.clone()
+            } else {
+                first.queue.clone()
+            },
+            parent: first.parent.clone(),
+        };
+        // Only what this push queued: a task known before stays.
+        let drop: Vec<String> = unknown
+            .iter()
+            .filter(|u| pushed[u.index] == Pushed::Queued)
+            .map(|u| u.child.clone())
+            .collect();
+        self.cancel(&drop)?;
+        Err(e.into())
+    }
+
+    /// Links each edge on its parent's shard (flow_link.lua), and applies a parent found done
+    /// or dead already to its child (flow_apply.lua, as an outbox's line). Returns the edges
+    /// whose parent its queue does not know; with `unknown_fails`, each is applied as a failed
+    /// parent instead (a consumer's repair: the parent ended longer ago than its window).
+    fn link_edges(
+        &mut self,
+        edges: Vec<RemoteEdge>,
+        unknown_fails: bool,
+    ) -> Result<Vec<RemoteEdge>> {
+        let mut unknown = Vec::new();
+        let mut apply: Vec<[String; 3]> = Vec::new();
         for (q, list) in Self::by_queue(edges) {
             let pairs: Vec<(String, String)> = list
                 .iter()
                 .map(|e| (e.parent.clone(), e.child_ref.clone()))
                 .collect();
-            let states = self.other(&q)?.link_call(false, &pairs)?;
-            for (e, s) in list.iter().zip(states) {
-                let child = tasks[e.index].id.clone();
+            let states = self.other(&q)?.link_call(Link::After, &pairs)?;
+            for (e, s) in list.into_iter().zip(states) {
                 match s {
-                    0 => {
-                        unknown.get_or_insert(UnknownParent {
-                            queue: if q.is_empty() {
-                                self.name.clone()
-                            } else {
-                                q.clone()
-                            },
-                            parent: e.parent.clone(),
-                        });
-                        // Only what this push queued: a task known before stays.
-                        if pushed[e.index] == Pushed::Queued {
-                            drop.push(child);
-                        }
-                    }
-                    2 | 3 => apply.push([
+                    0 if !unknown_fails => unknown.push(e),
+                    0 | 2 | 3 => apply.push([
                         if s == 2 { "d" } else { "f" }.to_string(),
-                        child,
+                        e.child.clone(),
                         remote_ref(&q, &e.parent),
                     ]),
                     _ => {}
@@ -449,14 +498,62 @@ impl Queue {
         }
         if !apply.is_empty() {
             for shard in self.apply_call(&apply)? {
-                self.move_outbox_quietly(shard);
+                // A repair moves only lines: the links it was making are still owed.
+                let _ = self.move_outbox_at(shard, usize::from(unknown_fails));
             }
         }
-        if let Some(e) = unknown {
-            self.cancel(&drop)?;
-            return Err(e.into());
+        Ok(unknown)
+    }
+
+    /// The links of `children` are made: their owed lines go (flow_owed.lua).
+    fn owed_paid(&mut self, children: &[String]) -> Result<()> {
+        for (shard, idx) in self.by_shard(children, |c| c) {
+            let kids = self.shards[shard].get(Key::Kids).to_string();
+            let mut args = vec!["done".to_string()];
+            args.extend(idx.iter().map(|&i| children[i].clone()));
+            super::script::run::<i64, _>(&mut self.conn, &FLOW_OWED, &[kids], &args)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("linking a flow of queue '{}'", self.name))?;
         }
         Ok(())
+    }
+
+    /// The children of `shard` whose producer has not said it linked them by their deadline
+    /// (it died between its push and its link): linked here, from the parents their bodies
+    /// name, as the producer would have (a link made twice counts once).
+    fn link_owed(&mut self, shard: usize) -> Result<()> {
+        let kids = self.shards[shard].get(Key::Kids).to_string();
+        let due: Vec<String> =
+            super::script::run(&mut self.conn, &FLOW_OWED, &[kids], &vec!["due"])
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("linking a flow of queue '{}'", self.name))?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let mut c = redis::cmd("HMGET");
+        c.arg(self.shards[shard].get(Key::Tasks)).arg(&due);
+        let bodies: Vec<Option<String>> =
+            redis::from_redis_value(self.query_many("HMGET", vec![c])?.remove(0))?;
+        let mut edges = Vec::new();
+        for (child, body) in due.iter().zip(bodies) {
+            // Gone (cancelled, or it ran): nothing is owed to it any more.
+            let Some(task) = body.and_then(|b| Task::from_stored(child, &b, 0).ok()) else {
+                continue;
+            };
+            for p in &task.parents {
+                if let Some((q, id)) = split_ref(p) {
+                    edges.push(RemoteEdge {
+                        queue: q.to_string(),
+                        parent: id.to_string(),
+                        child_ref: remote_ref(if q.is_empty() { "" } else { &self.name }, child),
+                        child: child.clone(),
+                        index: 0,
+                    });
+                }
+            }
+        }
+        self.link_edges(edges, true)?;
+        self.owed_paid(&due)
     }
 
     /// Moves the lines of every shard's outbox to the shards of their children (flows.lua):
@@ -491,10 +588,14 @@ impl Queue {
             return Ok(());
         }
         let kids = self.shards[shard].get(Key::Kids).to_string();
-        let mut c = redis::cmd("HGET");
-        c.arg(&kids).arg(OUTBOX);
-        let v: Option<String> =
-            redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        let mut c = redis::cmd("HMGET");
+        c.arg(&kids).arg(OUTBOX).arg(OWED);
+        let (v, owed): (Option<String>, Option<String>) =
+            redis::from_redis_value(self.query_many("HMGET", vec![c])?.remove(0))?;
+        // Links owed past their deadline are made by the first mover of the shard that sees them.
+        if owed.is_some() && depth == 0 {
+            self.link_owed(shard)?;
+        }
         let Some(v) = v else {
             return Ok(());
         };

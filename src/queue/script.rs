@@ -250,6 +250,10 @@ pub static FLOW_LINK: LazyLock<Lua> = script!("flow_link.lua", CONTROLS, FLOWS);
 pub static FLOW_APPLY: LazyLock<Lua> = script!("flow_apply.lua", CONTROLS, FLOWS);
 pub static FLOW_UNBOX: LazyLock<Lua> =
     LazyLock::new(|| Lua::standalone("flow_unbox", include_str!("lua/flow_unbox.lua").to_string()));
+/// The links owed for children whose parents are on other tags, until their producer linked
+/// them (or a consumer did, the producer dead in between).
+pub static FLOW_OWED: LazyLock<Lua> =
+    LazyLock::new(|| Lua::standalone("flow_owed", include_str!("lua/flow_owed.lua").to_string()));
 /// `rpq flow cancel` (issue 24): a task and what is downstream of it that has not run.
 pub static FLOW_CANCEL: LazyLock<Lua> = script!("flow_cancel.lua", CONTROLS, FLOWS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).

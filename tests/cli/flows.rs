@@ -1754,3 +1754,204 @@ fn the_same_push_again_links_a_child_whose_producer_died_before_the_link() {
     );
     assert!(!outbox_left(&mut c, "up"));
 }
+
+/// Whether the field `field` of queue `queue`'s kids hash names `what` (shard 0).
+fn kids_has(c: &mut redis::Connection, queue: &str, field: &str, what: &str) -> bool {
+    let v: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).get(rpq::queue::keys::Key::Kids))
+        .arg(field)
+        .query(c)
+        .unwrap();
+    v.is_some_and(|v| v.contains(what))
+}
+
+fn is_blocked(c: &mut redis::Connection, queue: &str, id: &str) -> bool {
+    let s: Option<String> = redis::cmd("ZSCORE")
+        .arg(Keys::new(queue, 0).get(rpq::queue::keys::Key::Blocked))
+        .arg(id)
+        .query(c)
+        .unwrap();
+    s.is_some()
+}
+
+/// Fails the test at once when `p` ended (its error, rather than a timeout).
+fn running(p: &mut Proc) {
+    if p.exited().is_some() {
+        panic!("rpq ended: {}", p.stderr());
+    }
+}
+
+/// Links `from..` of the proxy (one producer's) set to `fault`.
+fn set_links(p: &crate::proxy::Proxy, from: usize, fault: crate::proxy::Fault) {
+    (from..p.links()).for_each(|i| p.set_link(i, fault));
+}
+
+/// Two producers of children in `down` of parents in `up`, each held right after its look at
+/// its parent (every reply reaches them a second late through a proxy, and the test
+/// blackholes the reply in between); the parent runs then; each producer goes on and is held
+/// again right after its push landed, before its link: one is killed with -9 there, the other
+/// stays held. Only consumers of `down` run: they find the links owed past their deadline,
+/// link the children (the parents found done) and each runs once. The held producer, let go
+/// after, links again: nothing runs twice.
+#[test]
+fn a_producer_killed_or_held_between_its_push_and_its_link_leaves_a_child_that_runs_once() {
+    use crate::proxy::{Fault, Proxy};
+    let r = redis();
+    let p = Proxy::start(&r);
+    let runs_file = r.dir().join("runs");
+    let late = Fault::Delay(Duration::from_secs(1));
+    p.set(late);
+    let mut c = conn(&r);
+    let mut held = None;
+    for (parent, child, kill) in [("P1", "K1", true), ("P2", "K2", false)] {
+        produce(&r, "up", &["--type", "a", "--id", parent]).success();
+        let first = p.links();
+        let mut producer = Proc::spawn(
+            std_command()
+                .arg("--url")
+                .arg(p.url())
+                .args(["--queue", "down", "produce", "--type", "b", "--id", child])
+                .arg("--after-in")
+                .arg(format!("up={parent}")),
+        );
+        // Its look at the parent links the child already (so that the parent's end is known
+        // as finished): held before the reply reaches it, it has pushed nothing yet.
+        wait_until(Duration::from_secs(60), "the look at the parent", || {
+            running(&mut producer);
+            kids_has(&mut c, "up", parent, &format!("down\u{1f}{child}"))
+        });
+        set_links(&p, first, Fault::Blackhole);
+        assert!(!is_blocked(&mut c, "down", child));
+        // The parent ends before its child is pushed: its outbox line finds nothing to count.
+        consume(&r, "up", 1, &runs_file);
+        assert!(runs(&runs_file).contains(&parent.to_string()));
+        set_links(&p, first, late);
+        wait_until(Duration::from_secs(60), "the push", || {
+            running(&mut producer);
+            is_blocked(&mut c, "down", child)
+        });
+        // The push's reply is a second away, and the link after it.
+        if kill {
+            producer.signal(libc::SIGKILL);
+            assert_eq!(producer.end(Duration::from_secs(30)).status.code(), None);
+        } else {
+            set_links(&p, first, Fault::Blackhole);
+            held = Some((producer, first));
+        }
+    }
+    let (producer, first) = held.unwrap();
+    assert!(
+        kids_has(&mut c, "down", "\u{1d}", "\tK1"),
+        "K1's link is owed"
+    );
+    assert!(
+        kids_has(&mut c, "down", "\u{1d}", "\tK2"),
+        "K2's link is owed"
+    );
+    let consumer = Proc::spawn(
+        process(&r)
+            .args(["--queue", "down", "consume", "--exec"])
+            .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file),
+    );
+    wait_until(Duration::from_secs(60), "K1 and K2 ran", || {
+        runs(&runs_file).len() >= 4
+    });
+    assert!(!kids_has(&mut c, "down", "\u{1d}", "K"), "nothing is owed");
+    // The held producer goes on: its link finds P2 done, and releases nothing more.
+    set_links(&p, first, Fault::Pass);
+    let ended = producer.end(Duration::from_secs(60));
+    assert!(ended.status.success(), "{ended:?}");
+    // A task pushed after it runs after anything its link could have released.
+    produce(&r, "down", &["--type", "z", "--id", "Z"]).success();
+    wait_until(Duration::from_secs(30), "Z ran", || {
+        runs(&runs_file).contains(&"Z".to_string())
+    });
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(30)).status.success());
+    let mut ran = runs(&runs_file);
+    ran[2..4].sort();
+    assert_eq!(
+        ran,
+        ["P1", "P2", "K1", "K2", "Z"],
+        "each once, the children after"
+    );
+    let l = lengths(&r, "down");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    assert_eq!(flow_leftovers(&r, "down"), Vec::<String>::new());
+    assert!(!outbox_left(&mut c, "up"));
+}
+
+/// A sharded queue: the child's parent is on another shard, and the link a producer killed
+/// after its push would not have made is taken out by hand (the parent's shard knows only its
+/// child there, which keeps its flows on), and the link is owed and due. The
+/// consumers alone, through their look at every shard, link the child: it runs once, after
+/// its parent.
+#[test]
+fn a_sharded_queue_links_a_child_whose_producer_died_before_the_link() {
+    use rpq::queue::keys::{shard_of, Key};
+    let r = redis();
+    let runs_file = r.dir().join("runs");
+    let q = "wide";
+    let pick = |prefix: &str, on: bool| {
+        (0..)
+            .map(|i| format!("{prefix}{i}"))
+            .find(|k| (shard_of(k, 3) == shard_of("P", 3)) == on)
+            .unwrap()
+    };
+    let (child, other) = (pick("K", false), pick("L", true));
+    produce(&r, q, &["--shards", "3", "--type", "a", "--id", "P"]).success();
+    produce(&r, q, &["--type", "b", "--id", &child, "--after", "P"]).success();
+    produce(&r, q, &["--type", "l", "--id", &other, "--after", "P"]).success();
+    let mut c = conn(&r);
+    let parent_kids = Keys::new(q, shard_of("P", 3)).get(Key::Kids).to_string();
+    let child_kids = Keys::new(q, shard_of(&child, 3)).get(Key::Kids).to_string();
+    let owed = |c: &mut redis::Connection| -> Option<String> {
+        redis::cmd("HGET")
+            .arg(&child_kids)
+            .arg("\u{1d}")
+            .query(c)
+            .unwrap()
+    };
+    assert_eq!(owed(&mut c), None, "the producer linked it and said so");
+    redis::cmd("HSET")
+        .arg(&parent_kids)
+        .arg("P")
+        .arg(&other)
+        .query::<()>(&mut c)
+        .unwrap();
+    redis::cmd("HSET")
+        .arg(&child_kids)
+        .arg("\u{1d}")
+        .arg(format!("0\t{child}"))
+        .query::<()>(&mut c)
+        .unwrap();
+    let consumer = Proc::spawn(
+        process(&r)
+            .args(["--queue", q, "consume", "--exec"])
+            .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+            .env("RUNS", &runs_file),
+    );
+    wait_until(Duration::from_secs(30), "the child ran", || {
+        runs(&runs_file).contains(&child)
+    });
+    wait_until(Duration::from_secs(30), "every task ran", || {
+        runs(&runs_file).len() >= 3
+    });
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(30)).status.success());
+    let ran = runs(&runs_file);
+    let at = |id: &str| ran.iter().position(|r| r == id).unwrap();
+    assert!(at("P") < at(&child), "{ran:?}");
+    let mut sorted = ran.clone();
+    sorted.sort();
+    let mut want = vec!["P".to_string(), child.clone(), other.clone()];
+    want.sort();
+    assert_eq!(sorted, want, "each ran once");
+    assert_eq!(owed(&mut c), None);
+    assert_eq!(lengths(&r, q)["blocked"], 0);
+}

@@ -212,13 +212,16 @@ fn pump(
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => continue,
             Err(_) => break,
         };
-        // A chunk read just as a blackhole began waits for its end too.
+        // A chunk read just as a blackhole began (or delayed when one began) waits for its end
+        // too.
         loop {
             match fault() {
                 Fault::Blackhole if !over() => std::thread::sleep(TICK),
                 Fault::Delay(d) => {
                     std::thread::sleep(d);
-                    break;
+                    if fault() != Fault::Blackhole {
+                        break;
+                    }
                 }
                 _ => break,
             }

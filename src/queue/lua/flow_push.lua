@@ -107,11 +107,18 @@ for i, t in ipairs(tasks) do
         hargs[#hargs + 1] = t.policy
       end
       call_list('HSET', K_WAITS, hargs)
+      local owed = false
       for _, p in ipairs(waits) do
         if not string.find(p, REMOTE, 1, true) then
           local v = redis.call('HGET', K_KIDS, p)
           redis.call('HSET', K_KIDS, p, v and v .. '\t' .. t.id or t.id)
+        else
+          owed = true
         end
+      end
+      -- Its producer links it on its parents' tags next; should it die first, a consumer does.
+      if owed then
+        flows().owe(t.id, now)
       end
     end
   end

@@ -28,6 +28,12 @@ local ERR_UNKNOWN_PARENT = 'RPQUNKNOWN'
 -- applies each line on the child's tag (flow_apply.lua: the HDEL of the child's wait decides,
 -- so a line applied twice counts once) and only then removes it (flow_unbox.lua).
 local REMOTE, OUTBOX = '\31', '\30'
+-- Links owed (docs/flows.md): a child pushed here with a parent in another queue or on another
+-- shard is linked there by its producer after the push; until the producer says it did
+-- (flow_owed.lua), the kids field "\29" holds a line "deadline ms\tchild" for it. A consumer
+-- that finds a line past its deadline (the producer died in between) links the child itself.
+-- Lines are appended with now + OWED_MS, so the first is the first due.
+local OWED, OWED_MS = '\29', 3000
 
 -- flows(flags, force): the helpers, or nil while the shard has no flows (`flags`: the checks'
 -- flags the caller read, else they are read here once a call); `force` builds them anyway (the
@@ -194,9 +200,20 @@ flows = function(flags, force)
   local function remote(child)
     return string.find(child, REMOTE, 1, true) ~= nil
   end
-  -- Whether the outbox has lines for a consumer to move (claim.lua's reply).
+  -- Whether the outbox has lines for a consumer to move (claim.lua's reply), or a link is
+  -- owed past its deadline (the mover links it, flows.rs: move_outbox).
   function F.outbox_left()
-    return redis.call('HEXISTS', K_KIDS, OUTBOX) == 1
+    if redis.call('HEXISTS', K_KIDS, OUTBOX) == 1 then
+      return true
+    end
+    local owed = redis.call('HGET', K_KIDS, OWED)
+    return owed ~= false and (tonumber(string.match(owed, '^%d+')) or 0) <= now_ms()
+  end
+  -- A child pushed here waits for a link its producer makes after the push.
+  function F.owe(child, at)
+    local line = string.format('%d', at + OWED_MS) .. '\t' .. child
+    local v = redis.call('HGET', K_KIDS, OWED)
+    redis.call('HSET', K_KIDS, OWED, v and v .. '\n' .. line or line)
   end
 
   -- Tasks finished as done (acked, or delivered before their holder died): each is known as
