@@ -32,6 +32,62 @@ fn lengths(r: &RedisServer, queue: &str) -> Value {
     json_lines(rpq(r).args(["--queue", queue, "--json", "len"])).remove(0)
 }
 
+/// Three consumers of `q` (with `args` before `--exec`) run a fan-in of `parents` into "child",
+/// one of them killed with -9 a third of the way: the child runs once, after every parent, and
+/// the queue settles empty.
+fn fan_in_through_a_kill(
+    r: &RedisServer,
+    q: &str,
+    args: &[&str],
+    runs_file: &Path,
+    parents: &[String],
+) {
+    let start = |name: &str| {
+        Proc::spawn(
+            process(r)
+                .args(["--queue", q])
+                .args(args)
+                .args(["consume", "--name", name, "--lease", "1s"])
+                .args(["--max-attempts", "100", "--exec"])
+                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
+                .env("RUNS", runs_file),
+        )
+    };
+    let mut consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    wait_until(
+        Duration::from_secs(60),
+        "a third of the parents to run",
+        || runs(runs_file).len() > parents.len() / 3,
+    );
+    consumers[0].signal(libc::SIGKILL);
+    let killed = std::mem::replace(&mut consumers[0], start("c0-again"));
+    assert_eq!(killed.end(Duration::from_secs(30)).status.code(), None);
+    wait_until(Duration::from_secs(120), "the child to run", || {
+        runs(runs_file).iter().any(|id| id == "child")
+    });
+    // Everything settles: nothing waits, blocked or in flight (the killed one's leases came
+    // back and ran again).
+    wait_until(Duration::from_secs(60), "the queue to be empty", || {
+        let l = lengths(r, q);
+        l["waiting"] == 0 && l["in_flight"] == 0 && l["blocked"] == 0 && l["retrying"] == 0
+    });
+    for p in consumers {
+        p.signal(libc::SIGTERM);
+        assert!(p.end(Duration::from_secs(30)).status.success());
+    }
+    let ran = runs(runs_file);
+    assert_eq!(
+        ran.iter().filter(|id| *id == "child").count(),
+        1,
+        "the child ran once"
+    );
+    let child_at = ran.iter().position(|id| id == "child").unwrap();
+    let before: std::collections::HashSet<&String> = ran[..child_at].iter().collect();
+    for p in parents {
+        assert!(before.contains(p), "{p} did not run before the child");
+    }
+}
+
 /// The fields of waits and kids of a queue of one shard that are not kept for the finished
 /// window (kids' "parent\t+", the children a done parent had): none once no flow is going on.
 fn flow_leftovers(r: &RedisServer, queue: &str) -> Vec<String> {
@@ -291,51 +347,8 @@ fn a_fan_in_of_1000_parents_releases_its_child_once_through_a_kill_9() {
         .push(json!({"type": "child", "priority": 2, "id": "child", "after": parents}).to_string());
     push_lines(&r, q, &lines);
     assert_eq!(lengths(&r, q)["blocked"], 1);
-    let start = |name: &str| {
-        Proc::spawn(
-            process(&r)
-                .args([
-                    "--queue", q, "--json", "consume", "--name", name, "--lease", "1s",
-                ])
-                .args(["--max-attempts", "100", "--exec"])
-                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
-                .env("RUNS", &runs_file),
-        )
-    };
-    let mut consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
+    fan_in_through_a_kill(&r, q, &["--json"], &runs_file, &parents);
     let mut c = conn(&r);
-    wait_until(
-        Duration::from_secs(60),
-        "a third of the parents to run",
-        || runs(&runs_file).len() > PARENTS / 3,
-    );
-    consumers[0].signal(libc::SIGKILL);
-    let killed = std::mem::replace(&mut consumers[0], start("c0-again"));
-    assert_eq!(killed.end(Duration::from_secs(30)).status.code(), None);
-    wait_until(Duration::from_secs(120), "the child to run", || {
-        runs(&runs_file).iter().any(|id| id == "child")
-    });
-    // Everything settles: nothing waits, blocked or in flight (the killed one's leases came
-    // back and ran again).
-    wait_until(Duration::from_secs(60), "the queue to be empty", || {
-        let l = lengths(&r, q);
-        l["waiting"] == 0 && l["in_flight"] == 0 && l["blocked"] == 0 && l["retrying"] == 0
-    });
-    for p in consumers {
-        p.signal(libc::SIGTERM);
-        assert!(p.end(Duration::from_secs(30)).status.success());
-    }
-    let ran = runs(&runs_file);
-    assert_eq!(
-        ran.iter().filter(|id| *id == "child").count(),
-        1,
-        "the child ran once"
-    );
-    let child_at = ran.iter().position(|id| id == "child").unwrap();
-    let before: std::collections::HashSet<&String> = ran[..child_at].iter().collect();
-    for p in &parents {
-        assert!(before.contains(p), "{p} did not run before the child");
-    }
     let k = Keys::new(q, 0);
     let waits: u64 = redis::cmd("HLEN")
         .arg(k.get(rpq::queue::keys::Key::Waits))
@@ -1668,44 +1681,7 @@ fn a_sharded_fan_in_releases_its_child_once_through_a_kill_9() {
         .assert()
         .success();
     assert_eq!(lengths(&r, q)["blocked"], 1);
-    let start = |name: &str| {
-        Proc::spawn(
-            process(&r)
-                .args(["--queue", q, "consume", "--name", name, "--lease", "1s"])
-                .args(["--max-attempts", "100", "--exec"])
-                .arg(r#"echo "$RPQ_TASK_ID" >> "$RUNS""#)
-                .env("RUNS", &runs_file),
-        )
-    };
-    let mut consumers: Vec<Proc> = ["c0", "c1", "c2"].iter().map(|n| start(n)).collect();
-    wait_until(Duration::from_secs(60), "a third of the parents", || {
-        runs(&runs_file).len() > PARENTS / 3
-    });
-    consumers[0].signal(libc::SIGKILL);
-    let killed = std::mem::replace(&mut consumers[0], start("c0-again"));
-    assert_eq!(killed.end(Duration::from_secs(30)).status.code(), None);
-    wait_until(Duration::from_secs(120), "the child to run", || {
-        runs(&runs_file).iter().any(|id| id == "child")
-    });
-    wait_until(Duration::from_secs(60), "the queue to be empty", || {
-        let l = lengths(&r, q);
-        l["waiting"] == 0 && l["in_flight"] == 0 && l["blocked"] == 0 && l["retrying"] == 0
-    });
-    for p in consumers {
-        p.signal(libc::SIGTERM);
-        assert!(p.end(Duration::from_secs(30)).status.success());
-    }
-    let ran = runs(&runs_file);
-    assert_eq!(
-        ran.iter().filter(|id| *id == "child").count(),
-        1,
-        "the child ran once"
-    );
-    let child_at = ran.iter().position(|id| id == "child").unwrap();
-    let before: std::collections::HashSet<&String> = ran[..child_at].iter().collect();
-    for p in &parents {
-        assert!(before.contains(p), "{p} did not run before the child");
-    }
+    fan_in_through_a_kill(&r, q, &[], &runs_file, &parents);
     let mut c = conn(&r);
     for s in 0..3 {
         let k = Keys::new(q, s);
