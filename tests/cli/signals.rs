@@ -1,6 +1,7 @@
 //! Graceful shutdown: the first signal finishes the task in hand, the second hands it back.
 
 use crate::proxy::{Fault, Proxy};
+use crate::servers::{tls_server, Certs};
 use crate::support::*;
 use std::time::Duration;
 
@@ -338,4 +339,39 @@ fn a_one_shot_produce_stopped_mid_call_exits_0_with_its_task_queued_once() {
         let peeked = json_lines(rpq(&r).args(["peek", "--json", "-n", "10"]));
         assert_eq!(peeked.len(), 1, "{peeked:?}");
     }
+}
+
+/// The same over TLS: the stop cuts the socket read under rustls's, which reads on too.
+#[test]
+fn a_consumer_over_tls_stopped_and_continued_carries_on_silently() {
+    let certs = Certs::make();
+    let (r, port) = tls_server(&certs);
+    create_queue(&r, "default");
+    let child = stopped_group(std_command().args([
+        "--url",
+        &format!("rediss://127.0.0.1:{port}"),
+        "--tls-ca",
+        &certs.arg("ca.crt"),
+        "--tls-cert",
+        &certs.arg("client.crt"),
+        "--tls-key",
+        &certs.arg("client.key"),
+        "--json",
+        "consume",
+    ]));
+    let mut c = conn(&r);
+    wait_consumers(&mut c, "default", 1);
+    let before = child.stderr();
+    for _ in 0..5 {
+        stop_and_continue(&child, libc::SIGTSTP);
+    }
+    push_one(&r, "t", "after-the-stops");
+    wait_until(Duration::from_secs(10), "the task to be run", || {
+        !child.stdout_lines().is_empty()
+    });
+    assert_eq!(child.stderr(), before);
+    child.signal(libc::SIGTERM);
+    let out = child.end(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(ndjson(&out.stdout)[0]["id"], "after-the-stops");
 }
