@@ -453,7 +453,6 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
         .write_stdin(lines(mixed(300)).join("\n"))
         .assert()
         .success();
-    let start = server_ms(&mut c);
     let running: Vec<Proc> = (0..4)
         .map(|i| {
             Proc::start(
@@ -469,8 +468,19 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
             )
         })
         .collect();
-    wait_until(Duration::from_secs(30), "4 s of claims", || {
-        server_ms(&mut c) > start + 4000
+    // The window below starts at the first claim, so the wait does too: timed from the
+    // spawns, a first claim more than 1 s late (a loaded machine) cut the window short.
+    let pending = |c: &mut redis::Connection| -> u64 {
+        (0..3)
+            .map(|s| zcard(c, Keys::new("jobs", s).pending()))
+            .sum()
+    };
+    wait_until(Duration::from_secs(30), "a first claim", || {
+        pending(&mut c) < 300
+    });
+    let claimed_by = server_ms(&mut c);
+    wait_until(Duration::from_secs(30), "3 s of claims", || {
+        server_ms(&mut c) > claimed_by + 3000
     });
     let out = stop(running);
     let mut claimed: Vec<i64> = out.iter().map(|l| ms(&l["claimed_at"])).collect();
@@ -509,14 +519,25 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
     };
     let before = done(&mut c);
     let idle_since = server_ms(&mut c);
+    // Each handler holds its task until the test lets go: 3 in flight at once is then a
+    // state to wait for, where tasks of 200 ms had to overlap by chance, and be seen to by a
+    // poll, on a loaded machine.
+    let go = r.dir().join("go");
     let running: Vec<Proc> = (0..4)
         .map(|i| {
             let name = format!("d{i}");
-            Proc::start(
-                &r,
-                &[
-                    "--queue", "jobs", "consume", "--delay", "200ms", "--name", &name,
-                ],
+            Proc::spawn(
+                process(&r)
+                    .args([
+                        "--queue",
+                        "jobs",
+                        "consume",
+                        "--name",
+                        &name,
+                        "--exec",
+                        r#"while [ ! -e "$GO" ]; do sleep 0.05; done"#,
+                    ])
+                    .env("GO", &go),
             )
         })
         .collect();
@@ -532,12 +553,24 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
         .write_stdin(tasks.join("\n"))
         .assert()
         .success();
+    let in_flight = |c: &mut redis::Connection| -> Vec<u64> {
+        (0..3)
+            .map(|s| zcard(c, Keys::new("jobs", s).inflight()))
+            .collect()
+    };
     let mut most = 0;
+    wait_until(
+        Duration::from_secs(30),
+        "one task in flight on each shard",
+        || {
+            let n = in_flight(&mut c);
+            most = most.max(n.iter().sum());
+            n == [1, 1, 1]
+        },
+    );
+    std::fs::write(&go, "").unwrap();
     wait_until(Duration::from_secs(30), "12 tasks done", || {
-        let n: u64 = (0..3)
-            .map(|s| zcard(&mut c, Keys::new("jobs", s).inflight()))
-            .sum();
-        most = most.max(n);
+        most = most.max(in_flight(&mut c).iter().sum());
         done(&mut c) == before + 12
     });
     stop_plain(running);
