@@ -51,6 +51,10 @@ for i = 1, n do
   batch[t.id] = true
   tasks[i] = t
 end
+-- flow_submit.lua checks every part of a flow before it writes any (its ARGV.check).
+if ARGV.check then
+  return false
+end
 
 flows(nil, true).enable()
 flows().dead_cap = dead_cap

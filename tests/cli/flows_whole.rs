@@ -1,0 +1,214 @@
+//! Flows across queues and shards of one server (issue 24): `rpq flow submit` queues the whole
+//! flow in one script call, all or nothing (a refusal in any queue, a producer killed with -9
+//! mid-call), and `rpq flow cancel` follows the flow into other queues and shards.
+
+use crate::proxy::{Fault, Proxy};
+use crate::support::*;
+use rpq::queue::keys::{Key, Keys};
+use rpq::server::RedisServer;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+
+fn runs(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn lengths(r: &RedisServer, queue: &str) -> Value {
+    json_lines(rpq(r).args(["--queue", queue, "--json", "len"])).remove(0)
+}
+
+/// Runs up to `n` tasks of `queue`, each appending its id to `runs`.
+fn consume(r: &RedisServer, queue: &str, n: usize, runs: &Path) {
+    rpq(r)
+        .args(["--queue", queue, "consume", "--count", &n.to_string()])
+        .args(["--exec", r#"echo "$RPQ_TASK_ID" >> "$RUNS""#])
+        .env("RUNS", runs)
+        .assert()
+        .success();
+}
+
+/// Every task id, blocked child, wait and kids field of the shards of `queue`.
+fn flow_keys(c: &mut redis::Connection, queue: &str, shards: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in 0..shards {
+        let k = Keys::new(queue, s);
+        for (cmd, key) in [
+            ("HKEYS", Key::Tasks),
+            ("ZRANGE", Key::Blocked),
+            ("HKEYS", Key::Waits),
+            ("HKEYS", Key::Kids),
+        ] {
+            let mut q = redis::cmd(cmd);
+            q.arg(k.get(key));
+            if cmd == "ZRANGE" {
+                q.arg(0).arg(-1);
+            }
+            let v: Vec<String> = q.query(c).unwrap();
+            out.extend(v.into_iter().map(|f| format!("{key:?} {f}")));
+        }
+    }
+    out
+}
+
+fn write_flow(r: &RedisServer, doc: &Value) -> std::path::PathBuf {
+    let path = r.dir().join("flow.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn a_flow_refused_in_its_second_queue_leaves_nothing_in_either() {
+    let r = redis();
+    let mut c = conn(&r);
+    // The second queue's task cannot be pushed (a time with `after`): the first queue's part,
+    // which comes first, must not be queued either.
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"],
+             "queue": "two", "in": "1m"},
+        ]}),
+    );
+    rpq(&r)
+        .args(["--queue", "one", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .failure();
+    for q in ["one", "two"] {
+        assert_eq!(flow_keys(&mut c, q, 1), Vec::<String>::new(), "{q}");
+    }
+    rpq(&r)
+        .args(["--queue", "one", "show", "A"])
+        .assert()
+        .code(1);
+
+    // A key of the second queue that is not rpq's: refused before the first part is written.
+    let tasks_two = Keys::new("two", 0).get(Key::Tasks).to_string();
+    redis::cmd("SET")
+        .arg(&tasks_two)
+        .arg("not a hash")
+        .query::<()>(&mut c)
+        .unwrap();
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"], "queue": "two"},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["b"]},
+        ]}),
+    );
+    let out = rpq(&r)
+        .args(["--queue", "one", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains(&tasks_two), "{err}");
+    assert_eq!(flow_keys(&mut c, "one", 1), Vec::<String>::new());
+    assert_eq!(
+        lengths(&r, "one"),
+        json!({"waiting":0,"high":0,"medium":0,"low":0,"in_flight":0,"retrying":0,"dead":0,
+               "scheduled":0,"blocked":0})
+    );
+
+    // The key gone, the same flow is queued whole, linked, and runs in order.
+    redis::cmd("DEL")
+        .arg(&tasks_two)
+        .query::<()>(&mut c)
+        .unwrap();
+    rpq(&r)
+        .args(["--queue", "one", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert_eq!(lengths(&r, "one")["blocked"], json!(1));
+    assert_eq!(lengths(&r, "two")["blocked"], json!(1));
+    let file = r.dir().join("runs");
+    consume(&r, "one", 1, &file);
+    consume(&r, "two", 1, &file);
+    consume(&r, "one", 1, &file);
+    assert_eq!(runs(&file), ["A", "B", "C"]);
+}
+
+/// A flow over a queue of three shards and another queue, submitted through a proxy that
+/// delays every chunk: killed with -9 as soon as any of its tasks is on the server, the
+/// producer has queued all of it (one call), linked, with no link owed; it then runs in order.
+#[test]
+fn flow_submit_killed_with_9_mid_flow_leaves_all_of_it_or_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    let file = r.dir().join("runs");
+    rpq(&r)
+        .args([
+            "--queue", "wide", "produce", "--shards", "3", "--type", "seed",
+        ])
+        .assert()
+        .success();
+    consume(&r, "wide", 1, &file);
+    std::fs::remove_file(&file).unwrap();
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a1", "type": "t", "priority": 2, "id": "a1"},
+            {"name": "a2", "type": "t", "priority": 2, "id": "a2"},
+            {"name": "a3", "type": "t", "priority": 2, "id": "a3"},
+            {"name": "a4", "type": "t", "priority": 2, "id": "a4"},
+            {"name": "b", "type": "t", "priority": 2, "id": "b",
+             "after": ["a1", "a2", "a3", "a4"], "queue": "two"},
+            {"name": "c", "type": "t", "priority": 2, "id": "c", "after": ["b", "a1"]},
+        ]}),
+    );
+    let p = Proxy::start(&r);
+    p.set(Fault::Delay(Duration::from_millis(300)));
+    let mut producer = Proc::spawn(
+        std_command()
+            .arg("--url")
+            .arg(p.url())
+            .args(["--queue", "wide", "flow", "submit"])
+            .arg(&doc),
+    );
+    let any = |c: &mut redis::Connection| {
+        !flow_keys(c, "wide", 3).is_empty() || !flow_keys(c, "two", 1).is_empty()
+    };
+    wait_until(Duration::from_secs(60), "a task of the flow", || {
+        if let Some(s) = producer.exited() {
+            panic!(
+                "rpq ended before the test killed it: {s:?} {}",
+                producer.stderr()
+            );
+        }
+        any(&mut c)
+    });
+    producer.signal(libc::SIGKILL);
+    assert_eq!(producer.end(Duration::from_secs(30)).status.code(), None);
+    let l = lengths(&r, "wide");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(4), &json!(1)),
+        "{l}"
+    );
+    let l = lengths(&r, "two");
+    assert_eq!(
+        (&l["waiting"], &l["blocked"]),
+        (&json!(0), &json!(1)),
+        "{l}"
+    );
+    let owed: Vec<String> = flow_keys(&mut c, "wide", 3)
+        .into_iter()
+        .chain(flow_keys(&mut c, "two", 1))
+        .filter(|f| f.contains('\u{1d}'))
+        .collect();
+    assert_eq!(owed, Vec::<String>::new(), "no link is owed");
+    consume(&r, "wide", 4, &file);
+    consume(&r, "two", 1, &file);
+    consume(&r, "wide", 1, &file);
+    let mut ran = runs(&file);
+    ran[..4].sort();
+    assert_eq!(ran, ["a1", "a2", "a3", "a4", "b", "c"]);
+}
