@@ -348,22 +348,104 @@ impl Queue {
         if int(items.first())? == 0 {
             return Ok(None);
         }
+        let mut out = self.cancelled_of(&items)?;
+        // Across tags: the lines 'c' the walk left for children in other queues and shards,
+        // applied there by this process, which lists what they cancel; what it leaves (it
+        // died, a link failed, deeper than MOVE_DEPTH) the consumers of the queue move.
+        self.cancel_across(shard, &mut out, 0)?;
+        self.move_outbox_quietly(shard);
+        Ok(Some(out))
+    }
+
+    /// The tasks a reply of flow_cancel.lua cancelled (after its first item), their control
+    /// data gone (issue 25, as `cancel`).
+    fn cancelled_of(&mut self, items: &[redis::Value]) -> Result<Vec<Cancelled>> {
         let mut out = Vec::new();
         for c in items.get(1..).unwrap_or_default().chunks(3) {
             let Some(state) = state_at(int(c.get(1))?) else {
                 continue;
             };
             out.push(Cancelled {
+                queue: None,
                 id: string(c.first())?,
                 state,
                 consumer: opt_string(c.get(2))?,
             });
         }
-        // Issue 25: their control data, as `cancel`.
         let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
         self.ctl_gone(&ids)?;
-        self.move_outbox_quietly(shard);
-        Ok(Some(out))
+        Ok(out)
+    }
+
+    /// The lines 'c' of `shard`'s outbox applied on their children's shards (flow_cancel.lua,
+    /// the walk going on there), what they cancelled added to `out` (with its queue when not
+    /// this one), and then removed from the outbox.
+    fn cancel_across(
+        &mut self,
+        shard: usize,
+        out: &mut Vec<Cancelled>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > MOVE_DEPTH {
+            return Ok(());
+        }
+        let kids = self.shards[shard].get(Key::Kids).to_string();
+        let mut c = redis::cmd("HGET");
+        c.arg(&kids).arg(OUTBOX);
+        let v: Option<String> =
+            redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        let lines: Vec<String> = v
+            .unwrap_or_default()
+            .split('\n')
+            .filter(|l| l.starts_with("c\t"))
+            .map(String::from)
+            .collect();
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut by: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+        for line in &lines {
+            let mut f = line.splitn(3, '\t').skip(1);
+            let (Some(child), Some(parent)) = (f.next(), f.next()) else {
+                continue;
+            };
+            let Some((q, id)) = split_ref(child) else {
+                continue;
+            };
+            let from = if q.is_empty() { "" } else { self.name.as_str() };
+            by.entry(q.to_string())
+                .or_default()
+                .push((id.to_string(), remote_ref(from, parent)));
+        }
+        let home = self.name.clone();
+        for (q, pairs) in by {
+            let other = self.other(&q)?;
+            let name = other.name.clone();
+            for (s, idx) in other.by_shard(&pairs, |p| &p.0) {
+                let mut args = state_args();
+                args.push(String::new());
+                for &i in &idx {
+                    args.push(pairs[i].0.clone());
+                    args.push(pairs[i].1.clone());
+                }
+                let items = array(other.invoke(s, &FLOW_CANCEL, &args, "cancelling a flow")?)?;
+                let mut found = other.cancelled_of(&items)?;
+                let mut deeper = Vec::new();
+                other.cancel_across(s, &mut deeper, depth + 1)?;
+                found.extend(deeper);
+                for c in &mut found {
+                    let q = c.queue.get_or_insert_with(|| name.clone());
+                    if *q == home {
+                        c.queue = None;
+                    }
+                }
+                out.extend(found);
+            }
+        }
+        super::script::run::<i64, _>(&mut self.conn, &FLOW_UNBOX, &[kids], &lines)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("moving the outbox of queue '{}'", self.name))?;
+        Ok(())
     }
 }
 

@@ -247,7 +247,10 @@ pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
 /// Flows across queues (issue 24): a parent's queue told of a child in another queue, the
 /// lines of an outbox applied on the children's queue, and removed from the parent's.
 pub static FLOW_LINK: LazyLock<Lua> = script!("flow_link.lua", CONTROLS, FLOWS);
-pub static FLOW_APPLY: LazyLock<Lua> = script!("flow_apply.lua", CONTROLS, FLOWS);
+pub static FLOW_APPLY: LazyLock<Lua> = script!("flow_apply.lua", CONTROLS, FLOWS, FLOW_CANCELS);
+/// `rpq flow cancel` across tags: the walk down a flow, for flow_cancel.lua and for the lines
+/// 'c' it leaves in outboxes (flow_apply.lua).
+const FLOW_CANCELS: &str = include_str!("lua/flow_cancels.lua");
 pub static FLOW_UNBOX: LazyLock<Lua> =
     LazyLock::new(|| Lua::standalone("flow_unbox", include_str!("lua/flow_unbox.lua").to_string()));
 /// The links owed for children whose parents are on other tags, until their producer linked
@@ -275,7 +278,7 @@ pub static FLOW_SUBMIT: LazyLock<Lua> = LazyLock::new(|| {
     Lua::standalone("flow_submit", src)
 });
 /// `rpq flow cancel` (issue 24): a task and what is downstream of it that has not run.
-pub static FLOW_CANCEL: LazyLock<Lua> = script!("flow_cancel.lua", CONTROLS, FLOWS);
+pub static FLOW_CANCEL: LazyLock<Lua> = script!("flow_cancel.lua", CONTROLS, FLOWS, FLOW_CANCELS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 /// Controls and flows (issue 24) both: `Queue::invoke` sends it, with every key.

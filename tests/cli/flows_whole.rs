@@ -212,3 +212,181 @@ fn flow_submit_killed_with_9_mid_flow_leaves_all_of_it_or_nothing() {
     ran[..4].sort();
     assert_eq!(ran, ["a1", "a2", "a3", "a4", "b", "c"]);
 }
+
+/// `rpq flow cancel ID --json`: (queue or "", id, state) of each task cancelled, sorted.
+fn flow_cancel(r: &RedisServer, queue: &str, id: &str) -> Vec<(String, String, String)> {
+    let out = rpq(r)
+        .args(["--queue", queue, "--json", "flow", "cancel", id])
+        .assert()
+        .success();
+    let mut v: Vec<(String, String, String)> = ndjson(&out.get_output().stdout)
+        .iter()
+        .map(|c| {
+            (
+                c["queue"].as_str().unwrap_or("").to_string(),
+                c["id"].as_str().unwrap().to_string(),
+                c["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn row(q: &str, id: &str, state: &str) -> (String, String, String) {
+    (q.to_string(), id.to_string(), state.to_string())
+}
+
+/// Nothing left of a flow in `queue`: no task in any state, no wait, no child known, no line.
+fn settled(r: &RedisServer, c: &mut redis::Connection, queue: &str, shards: usize) {
+    assert_eq!(
+        lengths(r, queue),
+        json!({"waiting":0,"high":0,"medium":0,"low":0,"in_flight":0,"retrying":0,"dead":0,
+               "scheduled":0,"blocked":0}),
+        "{queue}"
+    );
+    let left: Vec<String> = flow_keys(c, queue, shards)
+        .into_iter()
+        .filter(|f| !f.ends_with("\t+"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "{queue}");
+}
+
+/// A flow A (q1) -> B (q2) -> C (q3), with D (q1) after B: cancelled at A before anything
+/// ran, every task is cancelled (not dead) in its own queue, and the cancel lists each. Then a
+/// flow whose root ran: its child in another queue, released, is cancelled, and what comes
+/// after it in either queue.
+#[test]
+fn flow_cancel_follows_the_flow_into_other_queues() {
+    let r = redis();
+    let mut c = conn(&r);
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"], "queue": "q2"},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["b"], "queue": "q3"},
+            {"name": "d", "type": "t", "priority": 2, "id": "D", "after": ["b"]},
+        ]}),
+    );
+    rpq(&r)
+        .args(["--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert_eq!(
+        flow_cancel(&r, "q1", "A"),
+        [
+            row("", "A", "waiting"),
+            row("", "D", "blocked"),
+            row("q2", "B", "blocked"),
+            row("q3", "C", "blocked"),
+        ]
+    );
+    for q in ["q1", "q2", "q3"] {
+        settled(&r, &mut c, q, 1);
+    }
+    // A cancelled root that never ran is no longer known, as in one queue.
+    rpq(&r)
+        .args(["--queue", "q1", "flow", "cancel", "A"])
+        .assert()
+        .code(1);
+
+    // The root runs; its child in q2 is released, waiting; below it T (q2) and U (q1).
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "r", "type": "t", "priority": 2, "id": "R"},
+            {"name": "s", "type": "t", "priority": 2, "id": "S", "after": ["r"], "queue": "q2"},
+            {"name": "t", "type": "t", "priority": 2, "id": "T", "after": ["s"], "queue": "q2"},
+            {"name": "u", "type": "t", "priority": 2, "id": "U", "after": ["s"]},
+        ]}),
+    );
+    rpq(&r)
+        .args(["--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    let file = r.dir().join("runs");
+    consume(&r, "q1", 1, &file);
+    assert_eq!(lengths(&r, "q2")["waiting"], json!(1));
+    let out = rpq(&r)
+        .args(["--queue", "q1", "flow", "cancel", "R"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("q2=S (waiting)"), "{text}");
+    assert!(text.contains("q2=T (blocked)"), "{text}");
+    assert!(text.contains("task U (blocked)"), "{text}");
+    for q in ["q1", "q2", "q3"] {
+        settled(&r, &mut c, q, 1);
+    }
+    assert_eq!(runs(&file), ["R"]);
+}
+
+/// The same on a queue of three shards: a root, children on every shard, and a grandchild
+/// after them all: the cancel goes from shard to shard, each cancelled once, none dead.
+#[test]
+fn flow_cancel_follows_the_flow_across_shards() {
+    let r = redis();
+    let mut c = conn(&r);
+    let file = r.dir().join("runs");
+    rpq(&r)
+        .args([
+            "--queue", "wide", "produce", "--shards", "3", "--type", "seed",
+        ])
+        .assert()
+        .success();
+    consume(&r, "wide", 1, &file);
+    let mut tasks = vec![json!({"name": "x", "type": "t", "priority": 2, "id": "X"})];
+    let kids: Vec<String> = (1..=6).map(|i| format!("Y{i}")).collect();
+    for k in &kids {
+        tasks.push(json!({"name": k, "type": "t", "priority": 2, "id": k, "after": ["x"]}));
+    }
+    tasks.push(json!({"name": "z", "type": "t", "priority": 2, "id": "Z", "after": kids}));
+    let doc = write_flow(&r, &json!({ "tasks": tasks }));
+    rpq(&r)
+        .args(["--queue", "wide", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    let mut want = vec![row("", "X", "waiting"), row("", "Z", "blocked")];
+    want.extend(kids.iter().map(|k| row("", k, "blocked")));
+    want.sort();
+    assert_eq!(flow_cancel(&r, "wide", "X"), want);
+    settled(&r, &mut c, "wide", 3);
+}
+
+/// A line 'c' left in an outbox (its canceller died before it moved it) is moved by a consumer
+/// of the queue as any line: the child in the other queue and what follows it are cancelled,
+/// not dead, and the parent's own end, delivered after, finds nothing to release.
+#[test]
+fn a_cancel_line_left_in_an_outbox_is_applied_by_a_consumer() {
+    let r = redis();
+    let mut c = conn(&r);
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"], "queue": "q2"},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["b"]},
+        ]}),
+    );
+    rpq(&r)
+        .args(["--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    redis::cmd("HSET")
+        .arg(Keys::new("q1", 0).get(Key::Kids))
+        .arg("\u{1e}")
+        .arg("c\tq2\u{1f}B\tA")
+        .query::<()>(&mut c)
+        .unwrap();
+    let file = r.dir().join("runs");
+    consume(&r, "q1", 1, &file);
+    assert_eq!(runs(&file), ["A"]);
+    for q in ["q1", "q2"] {
+        settled(&r, &mut c, q, 1);
+    }
+}
