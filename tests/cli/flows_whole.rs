@@ -390,3 +390,86 @@ fn a_cancel_line_left_in_an_outbox_is_applied_by_a_consumer() {
         settled(&r, &mut c, q, 1);
     }
 }
+
+/// On a 3-primary cluster, with a queue of three shards spread over the primaries and another
+/// queue: the cancel of a flow's root goes from node to node, each task cancelled, none dead.
+#[test]
+fn flow_cancel_follows_the_flow_across_the_nodes_of_a_cluster() {
+    let c = crate::servers::Cluster::start(3, 0);
+    let wide = (0..1000)
+        .map(|i| format!("wide{i}"))
+        .find(|name| {
+            let mut ports: Vec<u16> = (0..3)
+                .map(|s| c.primary_of(Keys::new(name, s).pending()).port)
+                .collect();
+            ports.sort();
+            ports.dedup();
+            ports.len() == 3
+        })
+        .expect("some name spreads over every primary");
+    let dir = c.nodes[0].dir();
+    c.rpq()
+        .args([
+            "--queue", &wide, "produce", "--shards", "3", "--type", "seed",
+        ])
+        .assert()
+        .success();
+    c.rpq()
+        .args([
+            "--queue", &wide, "consume", "--count", "1", "--exec", "true",
+        ])
+        .assert()
+        .success();
+    let mut tasks = vec![json!({"name": "x", "type": "t", "priority": 2, "id": "X"})];
+    let kids: Vec<String> = (1..=6).map(|i| format!("Y{i}")).collect();
+    for k in &kids {
+        tasks.push(json!({"name": k, "type": "t", "priority": 2, "id": k, "after": ["x"]}));
+    }
+    tasks.push(
+        json!({"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["Y1"],
+                      "queue": "other"}),
+    );
+    let mut all: Vec<String> = kids.clone();
+    all.push("b".into());
+    tasks.push(json!({"name": "z", "type": "t", "priority": 2, "id": "Z", "after": all}));
+    let doc = dir.join("flow.json");
+    std::fs::write(&doc, json!({ "tasks": tasks }).to_string()).unwrap();
+    c.rpq()
+        .args(["--queue", &wide, "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    let out = c
+        .rpq()
+        .args(["--queue", &wide, "--json", "flow", "cancel", "X"])
+        .assert()
+        .success();
+    let mut got: Vec<(String, String, String)> = ndjson(&out.get_output().stdout)
+        .iter()
+        .map(|c| {
+            (
+                c["queue"].as_str().unwrap_or("").to_string(),
+                c["id"].as_str().unwrap().to_string(),
+                c["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let mut want = vec![
+        row("", "X", "waiting"),
+        row("", "Z", "blocked"),
+        row("other", "B", "blocked"),
+    ];
+    want.extend(kids.iter().map(|k| row("", k, "blocked")));
+    want.sort();
+    assert_eq!(got, want);
+    for q in [wide.as_str(), "other"] {
+        let l = json_lines(c.rpq().args(["--queue", q, "--json", "len"])).remove(0);
+        assert_eq!(
+            l,
+            json!({"waiting":0,"high":0,"medium":0,"low":0,"in_flight":0,"retrying":0,
+                   "dead":0,"scheduled":0,"blocked":0}),
+            "{q}"
+        );
+    }
+}
