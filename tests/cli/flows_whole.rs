@@ -473,3 +473,52 @@ fn flow_cancel_follows_the_flow_across_the_nodes_of_a_cluster() {
         );
     }
 }
+
+/// A flow with ids submitted twice in one call each: the second queues nothing (each task
+/// known), links nothing twice, owes no link, and each task runs once, in order.
+#[test]
+fn a_flow_submitted_again_whole_queues_nothing_twice() {
+    let r = redis();
+    let mut c = conn(&r);
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"], "queue": "q2"},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["b", "a"]},
+        ]}),
+    );
+    for queued in [true, false] {
+        let out = rpq(&r)
+            .args(["--queue", "q1", "--json", "flow", "submit"])
+            .arg(&doc)
+            .assert()
+            .success();
+        let rows = ndjson(&out.get_output().stdout);
+        assert_eq!(rows.len(), 3);
+        assert!(
+            rows.iter().all(|v| v["queued"] == json!(queued)),
+            "{rows:?}"
+        );
+    }
+    let kids: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new("q1", 0).get(Key::Kids))
+        .arg("A")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(kids.as_deref(), Some("C\tq2\u{1f}B"));
+    let owed: Vec<String> = flow_keys(&mut c, "q1", 1)
+        .into_iter()
+        .chain(flow_keys(&mut c, "q2", 1))
+        .filter(|f| f.contains('\u{1d}'))
+        .collect();
+    assert_eq!(owed, Vec::<String>::new());
+    let file = r.dir().join("runs");
+    consume(&r, "q1", 1, &file);
+    consume(&r, "q2", 1, &file);
+    consume(&r, "q1", 1, &file);
+    assert_eq!(runs(&file), ["A", "B", "C"]);
+    for q in ["q1", "q2"] {
+        settled(&r, &mut c, q, 1);
+    }
+}
