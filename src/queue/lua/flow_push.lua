@@ -121,7 +121,8 @@ for i, t in ipairs(tasks) do
         end
       end
       -- Its producer links it on its parents' tags next; should it die first, a consumer does.
-      if owed then
+      -- (flow_submit.lua links it in the same call: nothing is owed, ARGV.linked.)
+      if owed and not ARGV.linked then
         flows().owe(t.id, now)
       end
     end

@@ -73,6 +73,7 @@ for _, p in ipairs(parts) do
 end
 local out = {}
 for i, p in ipairs(parts) do
+  p.args.linked = true
   out[i] = flow_submit_push(p.keys, p.args)
 end
 -- The links after the pushes (the parents are queued or known by now): a parent done or dead
@@ -97,7 +98,8 @@ end
 for i, t in pairs(apply) do
   flow_submit_apply(parts[i].keys, t)
 end
--- Made here, no link is owed: flow_push.lua wrote a line for each task with a parent elsewhere.
+-- Made here, no link is owed: flow_push.lua wrote none (ARGV.linked), but a task known before
+-- (an earlier push of the same ids, cut off before its links) may have its line.
 for _, p in ipairs(parts) do
   local done, args = { 'done' }, p.args
   local j = 3
