@@ -29,6 +29,35 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
     let flow = crate::flow::parse_in(&doc, Some(&cfg.queue))
         .map_err(|e| DataError(format!("{}: {e}", a.file)))?;
     let mut q = Queue::open(cfg)?;
+    // On one server, every key of every queue is there: the whole flow is one script call, all
+    // or nothing. Tasks with a time or a group are pushed by push.lua's code, which that call
+    // does not carry; they, and a cluster (a script of several hash slots is refused there),
+    // go as below.
+    let whole = !cfg.cluster
+        && flow
+            .iter()
+            .all(|f| f.task.when.is_now() && f.task.group.is_none());
+    let pushed = if whole {
+        let tasks: Vec<(String, crate::task::NewTask)> = flow
+            .iter()
+            .map(|f| (f.queue.clone().unwrap_or_default(), f.task.clone()))
+            .collect();
+        q.submit_whole(&tasks)?
+    } else {
+        by_runs(cfg, &mut q, &flow)?
+    };
+    let rows: Vec<(&str, &str, bool)> = flow
+        .iter()
+        .zip(&pushed)
+        .map(|(f, p)| (f.name.as_str(), f.task.id.as_str(), *p == Pushed::Queued))
+        .collect();
+    out.flow_submitted(&rows)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A flow pushed a run of tasks of one queue at a time (on a cluster, or with tasks that have a
+/// time or a group).
+fn by_runs(cfg: &Config, q: &mut Queue, flow: &[crate::flow::FlowTask]) -> Result<Vec<Pushed>> {
     // Parents first, a run of tasks of one queue at a time: each run is one push, all or
     // nothing; a flow across queues is as many pushes (what is pushed stays if a later one
     // fails), each telling the queues of its tasks' parents of them.
@@ -37,7 +66,7 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
     for run in flow.chunk_by(|a, b| a.queue == b.queue) {
         let tasks: Vec<_> = run.iter().map(|f| f.task.clone()).collect();
         let target = match &run[0].queue {
-            None => &mut q,
+            None => &mut *q,
             Some(name) => match others.entry(name.clone()) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -50,13 +79,7 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
         };
         pushed.extend(target.push_detailed(&tasks)?.1);
     }
-    let rows: Vec<(&str, &str, bool)> = flow
-        .iter()
-        .zip(&pushed)
-        .map(|(f, p)| (f.name.as_str(), f.task.id.as_str(), *p == Pushed::Queued))
-        .collect();
-    out.flow_submitted(&rows)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(pushed)
 }
 
 fn cancel(cfg: &Config, out: &Output, a: &FlowCancelArgs) -> Result<ExitCode> {

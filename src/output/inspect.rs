@@ -170,12 +170,16 @@ impl Output {
         if self.json {
             return self.json_line(c);
         }
+        // A task of another queue (`flow cancel` across queues): QUEUE=ID, as its parents are.
+        let id = match &c.queue {
+            Some(q) => format!("{q}={}", c.id),
+            None => c.id.clone(),
+        };
         match (&c.consumer, c.state) {
             (Some(who), State::InFlight) => self.line(&format!(
-                "Cancelled task {}: in flight at {who}, which stops its handler within a second",
-                c.id
+                "Cancelled task {id}: in flight at {who}, which stops its handler within a second"
             )),
-            _ => self.line(&format!("Cancelled task {} ({}): removed", c.id, c.state)),
+            _ => self.line(&format!("Cancelled task {id} ({}): removed", c.state)),
         }
     }
 

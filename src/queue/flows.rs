@@ -7,7 +7,7 @@ use super::keys::shard_of;
 use super::keys::Key;
 use super::script::{
     array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_APPLY, FLOW_CANCEL,
-    FLOW_LINK, FLOW_OWED, FLOW_PUSH, FLOW_UNBOX,
+    FLOW_LINK, FLOW_OWED, FLOW_PUSH, FLOW_SUBMIT, FLOW_UNBOX,
 };
 use super::{Cancelled, Kept, Pushed, Queue};
 use crate::error::UsageError;
@@ -69,24 +69,7 @@ impl Queue {
         shard: usize,
         tasks: &[&NewTask],
     ) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
-        let mut args: Vec<String> = vec![tasks.len().to_string(), self.dead_cap.to_string()];
-        let mut keys: Vec<String> = Vec::new();
-        for t in tasks {
-            args.push(t.id.clone());
-            args.push(t.priority.get().to_string());
-            args.push(t.body());
-            let (policy, parents) = match &t.after {
-                Some(a) => (a.on_failure.lua(), a.parents.as_slice()),
-                None => ("", &[][..]),
-            };
-            args.push(policy.to_string());
-            args.push(parents.len().to_string());
-            for p in parents {
-                args.push(p.clone());
-                keys.push(self.shards[shard].result(p));
-            }
-        }
-        keys.push(self.shards[shard].kept());
+        let (keys, args) = self.flow_push_args(shard, tasks);
         let resent = self.resent;
         let reply = match self.invoke_with(shard, &FLOW_PUSH, &keys, &args, "pushing tasks") {
             Ok(r) => r,
@@ -107,12 +90,45 @@ impl Queue {
                 });
             }
         };
+        self.flow_push_reply(reply, tasks.len(), resent)
+    }
+
+    /// flow_push.lua's keys after the layout's and its ARGV, for `tasks` of `shard`.
+    fn flow_push_args(&self, shard: usize, tasks: &[&NewTask]) -> (Vec<String>, Vec<String>) {
+        let mut args: Vec<String> = vec![tasks.len().to_string(), self.dead_cap.to_string()];
+        let mut keys: Vec<String> = Vec::new();
+        for t in tasks {
+            args.push(t.id.clone());
+            args.push(t.priority.get().to_string());
+            args.push(t.body());
+            let (policy, parents) = match &t.after {
+                Some(a) => (a.on_failure.lua(), a.parents.as_slice()),
+                None => ("", &[][..]),
+            };
+            args.push(policy.to_string());
+            args.push(parents.len().to_string());
+            for p in parents {
+                args.push(p.clone());
+                keys.push(self.shards[shard].result(p));
+            }
+        }
+        keys.push(self.shards[shard].kept());
+        (keys, args)
+    }
+
+    /// flow_push.lua's reply: the created time and what became of each of the `n` tasks.
+    fn flow_push_reply(
+        &mut self,
+        reply: redis::Value,
+        n: usize,
+        resent: bool,
+    ) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
         let items = array(reply)?;
         let created = ms_to_time(int(items.first())?);
         let flags = items
             .iter()
             .skip(1)
-            .take(tasks.len())
+            .take(n)
             .map(|v| {
                 Ok(match PushCode::from_reply(v)? {
                     PushCode::Queued => Pushed::Queued,
@@ -126,6 +142,146 @@ impl Queue {
             self.pin()?;
         }
         Ok((created, flags))
+    }
+}
+
+/// One shard's part of a flow submitted whole (`Queue::submit_whole`).
+struct WholePart {
+    queue: String,
+    shard: usize,
+    /// The flow's index of each of its tasks.
+    idx: Vec<usize>,
+    keys: Vec<String>,
+    args: Vec<String>,
+}
+
+/// A parent on another tag than its child's in a flow submitted whole: its queue and id, the
+/// child as the parent's shard knows it, the child's part, id, and the parent as the child's
+/// shard knows it.
+struct WholeEdge {
+    queue: String,
+    parent: String,
+    child_ref: String,
+    part: usize,
+    child: String,
+    parent_ref: String,
+}
+
+impl Queue {
+    /// `rpq flow submit` on one server (not a cluster): the whole flow, every queue and shard of
+    /// it, in one call of flow_submit.lua, so all or nothing: every task queued, linked to its
+    /// parents and counted, or nothing written (a refusal is found before the first write; a
+    /// producer killed or cut off sent the call whole or not at all). `flow`: each task's queue
+    /// ("" for this one) and the task, parents first; returns what became of each.
+    pub fn submit_whole(&mut self, flow: &[(String, NewTask)]) -> Result<Vec<Pushed>> {
+        let mut names: Vec<String> = Vec::new();
+        for (q, _) in flow {
+            let q = if q.is_empty() { &self.name } else { q };
+            if !names.contains(q) {
+                names.push(q.clone());
+            }
+        }
+        let mut parts: Vec<WholePart> = Vec::new();
+        let mut edges: Vec<WholeEdge> = Vec::new();
+        for name in &names {
+            let idx: Vec<usize> = (0..flow.len())
+                .filter(|&i| {
+                    let q = &flow[i].0;
+                    (if q.is_empty() { &self.name } else { q }) == name
+                })
+                .collect();
+            let tasks: Vec<NewTask> = idx.iter().map(|&i| flow[i].1.clone()).collect();
+            let q = self.other(name)?;
+            q.pin()?;
+            q.check_flows(&tasks)?;
+            let tasks = q.cross_shard(&tasks).into_owned();
+            let first = parts.len();
+            for (shard, sidx) in q.by_shard(&tasks, |t| &t.id) {
+                let part: Vec<&NewTask> = sidx.iter().map(|&i| &tasks[i]).collect();
+                let (extra, args) = q.flow_push_args(shard, &part);
+                let k = &q.shards[shard];
+                let mut keys = k.all().to_vec();
+                keys.extend(extra);
+                // Given always, flow_push.lua writes events only while the checks say so.
+                keys.push(k.events());
+                parts.push(WholePart {
+                    queue: name.clone(),
+                    shard,
+                    idx: sidx.iter().map(|&i| idx[i]).collect(),
+                    keys,
+                    args,
+                });
+            }
+            for e in q.remote_parents(&tasks) {
+                let at = idx[e.index];
+                let part = first
+                    + parts[first..]
+                        .iter()
+                        .position(|p| p.idx.contains(&at))
+                        .expect("each task is in a part");
+                edges.push(WholeEdge {
+                    queue: if e.queue.is_empty() {
+                        name.clone()
+                    } else {
+                        e.queue.clone()
+                    },
+                    parent_ref: remote_ref(&e.queue, &e.parent),
+                    parent: e.parent,
+                    child_ref: e.child_ref,
+                    part,
+                    child: e.child,
+                });
+            }
+        }
+        // The links, by the parent's shard.
+        let mut links: std::collections::BTreeMap<(String, usize), Vec<usize>> = Default::default();
+        for (i, e) in edges.iter().enumerate() {
+            let shard = self.other(&e.queue)?.shard_of(&e.parent);
+            links.entry((e.queue.clone(), shard)).or_default().push(i);
+        }
+        let mut keys: Vec<String> = Vec::new();
+        let mut args: Vec<String> = vec![parts.len().to_string(), links.len().to_string()];
+        for p in &parts {
+            keys.extend_from_slice(&p.keys);
+            args.push(p.keys.len().to_string());
+            args.push(p.args.len().to_string());
+            args.extend_from_slice(&p.args);
+        }
+        for ((queue, shard), list) in &links {
+            let k = self.other(queue)?.shards[*shard].clone();
+            let mut lk = k.all().to_vec();
+            lk.extend(list.iter().map(|&i| k.result(&edges[i].parent)));
+            lk.push(k.kept());
+            args.push(lk.len().to_string());
+            args.push(list.len().to_string());
+            keys.extend(lk);
+            for &i in list {
+                let e = &edges[i];
+                args.extend([
+                    e.parent.clone(),
+                    e.child_ref.clone(),
+                    (e.part + 1).to_string(),
+                    e.child.clone(),
+                    e.parent_ref.clone(),
+                ]);
+            }
+        }
+        let resent = self.resent;
+        let reply: redis::Value = super::script::run(&mut self.conn, &FLOW_SUBMIT, &keys, &args)
+            .map_err(|e| self.explain(0, e, "EVALSHA"))
+            .with_context(|| format!("submitting a flow to queue '{}'", self.name))?;
+        let mut out = vec![Pushed::Known; flow.len()];
+        for (p, r) in parts.iter().zip(array(reply)?) {
+            let q = self.other(&p.queue)?;
+            let (_, flags) = q.flow_push_reply(r, p.idx.len(), resent)?;
+            q.floor_pushed(p.shard, p.idx.len());
+            let queued = flags.iter().filter(|f| **f == Pushed::Queued).count() as u64;
+            q.wake_others(p.shard, queued)?;
+            for (&i, f) in p.idx.iter().zip(flags) {
+                out[i] = f;
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -192,22 +348,105 @@ impl Queue {
         if int(items.first())? == 0 {
             return Ok(None);
         }
+        let mut out = self.cancelled_of(&items)?;
+        // Across tags: the lines 'c' the walk left for children in other queues and shards,
+        // applied there by this process, which lists what they cancel; what it leaves (it
+        // died, a link failed, deeper than MOVE_DEPTH) the consumers of the queue move, so a
+        // failure here does not fail the cancel made.
+        let _ = self.cancel_across(shard, &mut out, 0);
+        self.move_outbox_quietly(shard);
+        Ok(Some(out))
+    }
+
+    /// The tasks a reply of flow_cancel.lua cancelled (after its first item), their control
+    /// data gone (issue 25, as `cancel`).
+    fn cancelled_of(&mut self, items: &[redis::Value]) -> Result<Vec<Cancelled>> {
         let mut out = Vec::new();
         for c in items.get(1..).unwrap_or_default().chunks(3) {
             let Some(state) = state_at(int(c.get(1))?) else {
                 continue;
             };
             out.push(Cancelled {
+                queue: None,
                 id: string(c.first())?,
                 state,
                 consumer: opt_string(c.get(2))?,
             });
         }
-        // Issue 25: their control data, as `cancel`.
         let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
         self.ctl_gone(&ids)?;
-        self.move_outbox_quietly(shard);
-        Ok(Some(out))
+        Ok(out)
+    }
+
+    /// The lines 'c' of `shard`'s outbox applied on their children's shards (flow_cancel.lua,
+    /// the walk going on there), what they cancelled added to `out` (with its queue when not
+    /// this one), and then removed from the outbox.
+    fn cancel_across(
+        &mut self,
+        shard: usize,
+        out: &mut Vec<Cancelled>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > MOVE_DEPTH {
+            return Ok(());
+        }
+        let kids = self.shards[shard].get(Key::Kids).to_string();
+        let mut c = redis::cmd("HGET");
+        c.arg(&kids).arg(OUTBOX);
+        let v: Option<String> =
+            redis::from_redis_value(self.query_many("HGET", vec![c])?.remove(0))?;
+        let lines: Vec<String> = v
+            .unwrap_or_default()
+            .split('\n')
+            .filter(|l| l.starts_with("c\t"))
+            .map(String::from)
+            .collect();
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut by: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+        for line in &lines {
+            let mut f = line.splitn(3, '\t').skip(1);
+            let (Some(child), Some(parent)) = (f.next(), f.next()) else {
+                continue;
+            };
+            let Some((q, id)) = split_ref(child) else {
+                continue;
+            };
+            let from = if q.is_empty() { "" } else { self.name.as_str() };
+            by.entry(q.to_string())
+                .or_default()
+                .push((id.to_string(), remote_ref(from, parent)));
+        }
+        let home = self.name.clone();
+        for (q, pairs) in by {
+            let other = self.other(&q)?;
+            let name = other.name.clone();
+            for (s, idx) in other.by_shard(&pairs, |p| &p.0) {
+                let mut args = state_args();
+                args.push(String::new());
+                for &i in &idx {
+                    args.push(pairs[i].0.clone());
+                    args.push(pairs[i].1.clone());
+                }
+                let items = array(other.invoke(s, &FLOW_CANCEL, &args, "cancelling a flow")?)?;
+                let mut found = other.cancelled_of(&items)?;
+                let mut deeper = Vec::new();
+                other.cancel_across(s, &mut deeper, depth + 1)?;
+                found.extend(deeper);
+                for c in &mut found {
+                    let q = c.queue.get_or_insert_with(|| name.clone());
+                    if *q == home {
+                        c.queue = None;
+                    }
+                }
+                out.extend(found);
+            }
+        }
+        super::script::run::<i64, _>(&mut self.conn, &FLOW_UNBOX, &[kids], &lines)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("moving the outbox of queue '{}'", self.name))?;
+        Ok(())
     }
 }
 

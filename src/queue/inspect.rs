@@ -274,6 +274,7 @@ impl Queue {
             for (&i, chunk) in idx.iter().zip(items.chunks(2)) {
                 if let Some(state) = state_at(int(chunk.first())?) {
                     out[i] = Some(Cancelled {
+                        queue: None,
                         id: ids[i].clone(),
                         state,
                         consumer: opt_string(chunk.get(1))?,

@@ -247,15 +247,38 @@ pub static FLOW_PUSH: LazyLock<Lua> = script!("flow_push.lua", CONTROLS, FLOWS);
 /// Flows across queues (issue 24): a parent's queue told of a child in another queue, the
 /// lines of an outbox applied on the children's queue, and removed from the parent's.
 pub static FLOW_LINK: LazyLock<Lua> = script!("flow_link.lua", CONTROLS, FLOWS);
-pub static FLOW_APPLY: LazyLock<Lua> = script!("flow_apply.lua", CONTROLS, FLOWS);
+pub static FLOW_APPLY: LazyLock<Lua> = script!("flow_apply.lua", CONTROLS, FLOWS, FLOW_CANCELS);
+/// `rpq flow cancel` across tags: the walk down a flow, for flow_cancel.lua and for the lines
+/// 'c' it leaves in outboxes (flow_apply.lua).
+const FLOW_CANCELS: &str = include_str!("lua/flow_cancels.lua");
 pub static FLOW_UNBOX: LazyLock<Lua> =
     LazyLock::new(|| Lua::standalone("flow_unbox", include_str!("lua/flow_unbox.lua").to_string()));
 /// The links owed for children whose parents are on other tags, until their producer linked
 /// them (or a consumer did, the producer dead in between).
 pub static FLOW_OWED: LazyLock<Lua> =
     LazyLock::new(|| Lua::standalone("flow_owed", include_str!("lua/flow_owed.lua").to_string()));
+/// `rpq flow submit` of a flow across queues or shards of one server (issue 24): one call, all
+/// or nothing. flow_push.lua, flow_link.lua, flow_apply.lua and flow_owed.lua each whole (its
+/// prelude too) as a local function of its own KEYS and ARGV (the globals they name, shadowed),
+/// then flow_submit.lua, which calls them for each shard of the flow.
+pub static FLOW_SUBMIT: LazyLock<Lua> = LazyLock::new(|| {
+    let mut src = String::new();
+    for (name, part) in [
+        ("push", &FLOW_PUSH),
+        ("link", &FLOW_LINK),
+        ("apply", &FLOW_APPLY),
+        ("owed", &FLOW_OWED),
+    ] {
+        src.push_str(&format!(
+            "local function flow_submit_{name}(KEYS, ARGV)\n{}\nend\n",
+            part.src
+        ));
+    }
+    src.push_str(include_str!("lua/flow_submit.lua"));
+    Lua::standalone("flow_submit", src)
+});
 /// `rpq flow cancel` (issue 24): a task and what is downstream of it that has not run.
-pub static FLOW_CANCEL: LazyLock<Lua> = script!("flow_cancel.lua", CONTROLS, FLOWS);
+pub static FLOW_CANCEL: LazyLock<Lua> = script!("flow_cancel.lua", CONTROLS, FLOWS, FLOW_CANCELS);
 /// The claim of a queue without controls; with them, `CLAIM_CONTROLLED` (`Queue::invoke`).
 pub static CLAIM: LazyLock<Lua> = script!("claim.lua");
 /// Controls and flows (issue 24) both: `Queue::invoke` sends it, with every key.

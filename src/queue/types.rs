@@ -814,6 +814,9 @@ impl std::error::Error for CursorGone {}
 /// A task that `cancel` found: removed, or (in flight) being stopped by its holder.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cancelled {
+    /// A task of another queue (`rpq flow cancel` follows a flow there), None for this one's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
     pub id: String,
     /// The state it was in.
     pub state: State,

@@ -22,6 +22,7 @@ mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exi
 mod events; // lifecycle events: read, followed and resumed from an id; webhooks delivered signed, after 500s and a kill -9
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
 mod flows; // tasks that wait for other tasks: --after, blocked, the release once through kill -9 and a frozen consumer
+mod flows_whole; // flows across queues and shards of one server: `flow submit` all or nothing, `flow cancel` across
 mod group_ends; // tasks back from a flow's release or a type's line in their group's turns; debounce on lines and the API
 mod group_limits; // limit --group / --each-group, pause --group: caps, rates and pauses of groups in the claim
 mod group_shards; // groups on sharded queues and a cluster: a group on its shard, fair per shard, limits exact
