@@ -254,21 +254,14 @@ fn a_diamond_and_a_fan_in_of_1000_through_4_kills_and_a_frozen_server() {
             );
         }
     }
-    // Their parents' kept results, in the order of their `after`.
-    assert_eq!(
-        parent_results(&dir.join("D.parents")),
-        [
-            json!({"id": "B", "result": {"from": "B"}}),
-            json!({"id": "C", "result": {"from": "C"}})
-        ],
-        "seed {seed}"
-    );
-    // F's: a line for each parent, in order, each with its result, but for one known gap
-    // (not fixed yet): a parent whose claim was marked delivered (stdout a pipe: its `done`
-    // line goes out before its ack, issue 19) and whose lease then ran out before the ack (its
-    // consumer killed, or Redis frozen) is finished as done by the lease's recovery, without
-    // its result. Such a parent must be one of those: delivered by a killed consumer, or
-    // reported `done` and then `lost` by the same consumer (its ack refused after the freeze).
+    // Their parents' kept results, in the order of their `after`: a line for each parent, each
+    // with its result, but for one known gap (not fixed yet, docs/flows.md "Not yet"): a
+    // parent whose claim was marked delivered (stdout a pipe: its `done` line goes out before
+    // its ack, issue 19) and whose lease then ran out before the ack (its consumer killed,
+    // Redis frozen, or a consumer starved of CPU past the 1 s lease) is finished as done by
+    // the lease's recovery, without its result. Such a parent must be one of those: delivered
+    // by a killed consumer, or reported `done` and then `lost` by the same consumer (its ack
+    // refused).
     let mut no_result_allowed = delivered.clone();
     for e in &ended {
         let lines = ndjson(&e.stdout);
@@ -283,12 +276,26 @@ fn a_diamond_and_a_fan_in_of_1000_through_4_kills_and_a_frozen_server() {
             }
         }
     }
+    let mut without = Vec::new();
+    let d_parents = parent_results(&dir.join("D.parents"));
+    let d_ids: Vec<&Value> = d_parents.iter().map(|l| &l["id"]).collect();
+    assert_eq!(d_ids, [&json!("B"), &json!("C")], "seed {seed}");
+    for (p, got) in ["B", "C"].iter().zip(&d_parents) {
+        if *got == json!({"id": p}) && no_result_allowed.contains(*p) {
+            without.push(p.to_string());
+            continue;
+        }
+        assert_eq!(
+            *got,
+            json!({"id": p, "result": {"from": p}}),
+            "D's parent {p}; seed {seed}"
+        );
+    }
     let f_parents = parent_results(&dir.join("F.parents"));
     assert_eq!(f_parents.len(), PARENTS, "seed {seed}");
-    let mut without = Vec::new();
     for (p, got) in parents.iter().zip(&f_parents) {
         if *got == json!({"id": p}) && no_result_allowed.contains(p) {
-            without.push(p);
+            without.push(p.clone());
             continue;
         }
         if *got != json!({"id": p, "result": {"from": p}}) {
