@@ -269,6 +269,7 @@ pub(super) fn fail_outbox(reply: redis::Value) -> (redis::Value, bool) {
         other => (other, false),
     }
 }
+
 /// The kids field of the links owed for children of the shard (lua/flows.lua's OWED).
 const OWED: &str = "\u{1d}";
 /// How far a failure is handed on from shard to shard by one move of an outbox; what is left
