@@ -482,6 +482,33 @@ impl Queue {
 
 /// The kids field that is the outbox of a shard (lua/flows.lua's OUTBOX).
 const OUTBOX: &str = "\u{1e}";
+
+/// Whether the reply of ack.lua or keep.lua (its items) ends with OUTBOX, which it does when
+/// its acks wrote lines to the shard's outbox (flows.lua: outbox_written); the mark is taken
+/// off. A caller that does not know that the shard has flows (`rpq serve`'s API, whose
+/// connection may never have claimed) moves the lines then, as a consumer does.
+pub(super) fn outbox_written(items: &mut Vec<redis::Value>) -> bool {
+    let marked = items
+        .last()
+        .is_some_and(|v| redis::from_redis_value::<String>(v.clone()).is_ok_and(|s| s == OUTBOX));
+    if marked {
+        items.pop();
+    }
+    marked
+}
+
+/// fail.lua's reply: its code, and whether the death wrote lines to the outbox (then the reply
+/// is `[code, OUTBOX]`).
+pub(super) fn fail_outbox(reply: redis::Value) -> (redis::Value, bool) {
+    match reply {
+        redis::Value::Array(mut items) => {
+            let wrote = outbox_written(&mut items);
+            (items.into_iter().next().unwrap_or(redis::Value::Nil), wrote)
+        }
+        other => (other, false),
+    }
+}
+
 /// The kids field of the links owed for children of the shard (lua/flows.lua's OWED).
 const OWED: &str = "\u{1d}";
 /// How far a failure is handed on from shard to shard by one move of an outbox; what is left

@@ -564,7 +564,8 @@ impl Queue {
             let owed = q.take_seen(shard, consumer);
             let mut args = vec![consumer.to_string(), q.instance.clone(), owed];
             push_leases(&mut args, leases);
-            let replies = array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?;
+            let mut replies = array(q.invoke(shard, &ACK, &args, "acknowledging a task")?)?;
+            let wrote = flows::outbox_written(&mut replies);
             q.seen[shard].at = Some(std::time::Instant::now());
             // controls (issue 13): a freed slot of a cap wakes consumers (see probe).
             if q.controlled {
@@ -579,7 +580,7 @@ impl Queue {
                 codes.iter().filter(|c| **c == AckCode::Acked).count(),
             );
             // flows across queues: what the ack wrote to the outbox goes on now.
-            if q.outbox_watch() {
+            if wrote || q.outbox_watch() {
                 q.move_outbox_quietly(shard);
             }
             Ok(codes.iter().map(|c| c.ours()).collect())

@@ -66,7 +66,8 @@ impl Queue {
             if self.controlled {
                 self.wake_others(shard, 1)?;
             }
-            let reply = array(reply)?;
+            let mut reply = array(reply)?;
+            let wrote = super::flows::outbox_written(&mut reply);
             let codes = reply
                 .iter()
                 .take(idx.len())
@@ -86,7 +87,7 @@ impl Queue {
             for (i, c) in idx.into_iter().zip(codes) {
                 out[i] = c.ours();
             }
-            if self.outbox_watch() {
+            if wrote || self.outbox_watch() {
                 self.move_outbox_quietly(shard);
             }
         }
@@ -120,7 +121,8 @@ impl Queue {
             result.push(self.shards[shard].kept());
         }
         let reply = self.invoke_with(shard, &FAIL, &result, &args, "recording a failure")?;
-        if self.flows {
+        let (reply, wrote) = super::flows::fail_outbox(reply);
+        if wrote || self.flows {
             self.move_outbox_quietly(shard);
         }
         // controls (issue 13): a freed slot of a cap wakes consumers (see probe).

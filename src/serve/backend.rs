@@ -212,6 +212,17 @@ impl Backend {
         Ok(all)
     }
 
+    /// Flows (issue 24): what a consumer of each queue with blocked tasks would do besides its
+    /// claims, done by `serve` too, so that flows go on with no consumer but its HTTP workers:
+    /// the links owed past their deadline (a producer died between its push and its link) are
+    /// made, and lines left in an outbox are moved. A queue with nothing blocked costs nothing
+    /// here. A failure leaves them for the next round, or the next claim.
+    pub fn flow_chores(&self, stats: &[Stats]) {
+        for s in stats.iter().filter(|s| s.blocked > 0) {
+            let _ = self.with(&s.queue, Queue::move_outbox);
+        }
+    }
+
     /// Search across queues (issue 28): the task with this id in every queue that holds it (or
     /// keeps its result), by queue name.
     pub fn find_id(&self, id: &str) -> Result<Vec<(String, Found)>> {

@@ -168,6 +168,7 @@ pub fn spawn_sampler(
                 }
                 history.record(&stats);
                 store(&backend, &stats, &mut store_failed);
+                backend.flow_chores(&stats);
                 if let Some(url) = waiting_for.take() {
                     Event::info("reconnected", format!("connected to redis at {url}"))
                         .with("url", url)

@@ -90,7 +90,7 @@ fn fan_in_through_a_kill(
 
 /// The fields of waits and kids of a queue of one shard that are not kept for the finished
 /// window (kids' "parent\t+", the children a done parent had): none once no flow is going on.
-fn flow_leftovers(r: &RedisServer, queue: &str) -> Vec<String> {
+pub(crate) fn flow_leftovers(r: &RedisServer, queue: &str) -> Vec<String> {
     let mut c = conn(r);
     let k = Keys::new(queue, 0);
     let mut out: Vec<String> = redis::cmd("HKEYS")

@@ -21,6 +21,7 @@ mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8
 mod errors; // bad flags, bad URLs, unreachable servers: one line, the right exit code, no secret
 mod events; // lifecycle events: read, followed and resumed from an id; webhooks delivered signed, after 500s and a kill -9
 mod faults; // kill -9, cut connections, crashes, broken handlers and data: the delivery guarantee
+mod flow_chaos; // issue 24's own test: a diamond and a fan-in of 1,000 through 4 kills -9 at random and a frozen server
 mod flows; // tasks that wait for other tasks: --after, blocked, the release once through kill -9 and a frozen consumer
 mod flows_whole; // flows across queues and shards of one server: `flow submit` all or nothing, `flow cancel` across
 mod group_ends; // tasks back from a flow's release or a type's line in their group's turns; debounce on lines and the API

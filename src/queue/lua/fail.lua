@@ -8,7 +8,8 @@
 -- result: a task buried here leaves its error there for `result` and `--wait`
 -- returns FAIL_RETRY (scheduled for retry), FAIL_DEAD (moved to the dead set) or FAIL_LOST (the
 -- lease was lost); FAIL_WAS_RETRYING or FAIL_WAS_DEAD when this instance's earlier call, its
--- reply lost, already scheduled the retry or buried it (its receipt says so)
+-- reply lost, already scheduled the retry or buried it (its receipt says so); FAIL_DEAD as
+-- { FAIL_DEAD, OUTBOX } when the death wrote lines to the shard's outbox (flows.lua)
 local id, token, backoff, err = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local dead_cap, now_dead = tonumber(ARGV[5]), ARGV[6] == '1'
 receipt_of = ARGV[7]
@@ -41,6 +42,9 @@ if last then
   if N_KEYS > LAYOUT_KEYS then
     keep_record(KEYS[LAYOUT_KEYS + 2], id, KEYS[LAYOUT_KEYS + 1],
       'x|' .. string.format('%d', now) .. '|' .. err, ARGV[8], now)
+  end
+  if outbox_written() then
+    return { FAIL_DEAD, OUTBOX }
   end
   return FAIL_DEAD
 end

@@ -40,6 +40,12 @@ local OWED, OWED_MS = '\29', 3000
 -- push that turns flows on). Built on first use: an ack of a shard without flows pays one read
 -- of the checks and no closure of them.
 local FLOWS_LIB, FLOWS_ON = nil, nil
+-- Whether this call wrote a line to the outbox: ack.lua, keep.lua and fail.lua then end their
+-- reply with OUTBOX, so that a caller that does not know the shard has flows (an ack through
+-- `rpq serve`'s API) moves the lines at once (flows.rs). Never on a shard without flows.
+local function outbox_written()
+  return FLOWS_LIB ~= nil and FLOWS_LIB.wrote == true
+end
 flows = function(flags, force)
   if FLOWS_LIB then
     return FLOWS_LIB
@@ -193,6 +199,7 @@ flows = function(flags, force)
   -- The end of `parent` for a child in another queue: a line of the outbox.
   local function outbox_add(kind, child, parent)
     local line = kind .. '\t' .. child .. '\t' .. parent
+    F.wrote = true
     local v = redis.call('HGET', K_KIDS, OUTBOX)
     redis.call('HSET', K_KIDS, OUTBOX, v and v .. '\n' .. line or line)
   end

@@ -6,7 +6,8 @@
 -- ARGV[3..] per task: id, token, keep ms, result
 -- returns one code per task, as ack.lua: ACK_ACKED, ACK_EARLIER, ACK_LOST or ACK_FINISHED; only a
 -- task this call acknowledged gets its result kept (an earlier call's kept it already); then
--- the ids whose kept result is past its time (kept_due), for the caller's unkeep.lua
+-- the ids whose kept result is past its time (kept_due), for the caller's unkeep.lua; then
+-- OUTBOX when the acks wrote lines to the shard's outbox (flows.lua: outbox_written)
 local consumer = ARGV[1]
 receipt_of = ARGV[2]
 local kept = KEYS[N_KEYS]
@@ -27,5 +28,8 @@ tally(now, consumer, n_done, 0)
 receipt_write(now)
 for _, id in ipairs(kept_due(kept, now)) do
   out[#out + 1] = id
+end
+if outbox_written() then
+  out[#out + 1] = OUTBOX
 end
 return out

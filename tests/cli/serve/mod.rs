@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod browser;
 mod dash;
+mod flows;
 mod groups;
 mod metrics;
 mod running;
