@@ -492,6 +492,67 @@ fn ten_thousand_groups_of_one_task_leave_nothing_behind() {
     assert_eq!(state, vec!["w:tenant-7".to_string()]);
 }
 
+/// The size: 100,000 groups of one task each, drained by four consumers with prefetch:
+/// every task is done once, and then not a key or a hash field per group is left (the weight
+/// set stays, nothing else; the flag of groups is off again).
+#[test]
+fn a_hundred_thousand_groups_of_one_task_are_each_done_once_and_leave_nothing_behind() {
+    let r = redis();
+    let mut c = conn(&r);
+    let all: Vec<String> = (0..100_000)
+        .map(|i| {
+            json!({"type": "t", "priority": 1 + i % 3, "id": format!("t{i}"), "group": format!("tenant-{i}")})
+                .to_string()
+        })
+        .collect();
+    for batch in all.chunks(25_000) {
+        push_lines(&r, "default", batch);
+    }
+    rpq(&r)
+        .args(["group", "weight", "tenant-7", "5"])
+        .assert()
+        .success();
+    assert_eq!(zcard(&mut c, &group_keys()[0]), 100_000);
+    assert_eq!(zcard(&mut c, &group_keys()[1]), 100_000);
+    let procs: Vec<Proc> = (0..4)
+        .map(|i| {
+            let name = format!("c{i}");
+            Proc::start(
+                &r,
+                &[
+                    "--json",
+                    "consume",
+                    "--name",
+                    &name,
+                    "--drain",
+                    "--prefetch",
+                    "64",
+                ],
+            )
+        })
+        .collect();
+    let done: Vec<Value> = procs
+        .into_iter()
+        .flat_map(|p| ndjson(&p.success(Duration::from_secs(300))))
+        .collect();
+    assert!(done.iter().all(|v| v["outcome"] == "done"));
+    let mut ids: Vec<&str> = done.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((done.len(), ids.len()), (100_000, 100_000));
+    for k in group_keys() {
+        if k != group_keys()[2] {
+            assert!(!exists(&mut c, &k), "{k} is left");
+        }
+    }
+    let state: Vec<String> = redis::cmd("HKEYS")
+        .arg(&group_keys()[2])
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(state, vec!["w:tenant-7".to_string()]);
+    assert!(!checks(&mut c).contains('g'), "{}", checks(&mut c));
+}
+
 /// With aging on, claims follow aging, not the turns; the index of groups still goes with the
 /// tasks, so nothing of the groups is left once they are done.
 #[test]
