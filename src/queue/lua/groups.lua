@@ -153,8 +153,9 @@ grp = function()
   -- The group of a stored body ("g" in its head, before "t"), or "" for the default group. A
   -- body from the push script's arguments lacks the leading {"c":.., which changes nothing.
   function G.group_of(body)
-    -- A body as pushed, without settings, begins with it.
-    return body_group(body, body and string.sub(body, 1, 5) == '"g":"' and 1 or nil)
+    -- A body as pushed, without settings, begins with it (told without a string made: a
+    -- push makes this test for each task).
+    return body_group(body, body and string.find(body, '^"g":"') and 1 or nil)
   end
 
   -- The virtual time: the tag of the group a claim serves next (the first in the turns, whose
