@@ -312,6 +312,27 @@ fn priority_comes_before_the_turns_and_ungrouped_tasks_take_theirs() {
     }
 }
 
+/// A group whose head went by another way (a cancel leaves its entry in the group's line) is
+/// put at its next head's priority when a claim meets it: the fast claim moves it from what
+/// its ZINCRBY answers, and a group of a better priority than that next head goes first.
+#[test]
+fn a_group_whose_best_task_was_cancelled_waits_at_its_next_priority() {
+    let r = redis();
+    let first = json!({"type": "t", "priority": 1, "id": "a-high", "group": "a"}).to_string();
+    push_lines(&r, "default", &[first]);
+    push_lines(&r, "default", &group_lines("a", 3, 3));
+    push_lines(&r, "default", &group_lines("b", 3, 2));
+    rpq(&r).args(["cancel", "a-high"]).assert().success();
+    let done = consume(&r, 6);
+    let seen: Vec<(u64, String)> = done
+        .iter()
+        .map(|v| (v["priority"].as_u64().unwrap(), group_of(v)))
+        .collect();
+    let b: Vec<(u64, String)> = vec![(2, "b".into()); 3];
+    let a: Vec<(u64, String)> = vec![(3, "a".into()); 3];
+    assert_eq!(seen, [b, a].concat());
+}
+
 /// An idle group leaves nothing: once every task is done, the keys of groups are gone and the
 /// flag is off, so the next claims go the fast way again.
 #[test]
