@@ -12,7 +12,8 @@
 --   serves next is the first member (start-time fair queueing), O(log n).
 -- gstate hash: "V" = the virtual time, kept while no group is in the turns (the tag of the
 --   group served last; while some group is, it is read from the first: vnow); "w:GROUP" = a
---   weight set with `rpq group weight` (1 when missing); "l:GROUP" = the group's own limit,
+--   weight set with `rpq group weight` (1 when missing; once one is set, the checks hold the
+--   flag letter "w" too, for the fast claim to read any); "l:GROUP" = the group's own limit,
 --   "T|b|m|n|per|B" as controls.lua's (ms between two tokens, bucket, cap; then as asked:
 --   n per ms, burst), overriding the default for every group (the controls hash's "glimit");
 --   "z:GROUP" = paused until ms (NEVER: until resumed); "s:GROUP" = the start tag of a group
