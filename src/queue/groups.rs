@@ -137,28 +137,18 @@ impl Queue {
         group_shard(group, self.shards.len())
     }
 
-    /// Sets the weight of `group` on its shard (1 removes the field: the default).
+    /// Sets the weight of `group` on its shard (1 removes the field: the default). A script, as
+    /// a weight also sets the shard's flag letter 'w' that the fast claim reads (group_ctl.lua).
     pub fn set_group_weight(&mut self, group: &str, weight: u32) -> Result<()> {
         self.pin()?;
-        let field = format!("w:{}", stored_key(group));
-        {
-            let shard = self.group_home(group);
-            let key = self.shards[shard].group_keys()[2].clone();
-            let cmd = if weight == 1 {
-                let mut c = redis::cmd("HDEL");
-                c.arg(&key).arg(&field);
-                c
-            } else {
-                let mut c = redis::cmd("HSET");
-                c.arg(&key).arg(&field).arg(weight);
-                c
-            };
-            cmd.query::<()>(&mut self.conn)
-                .map_err(|e| self.explain(shard, e, "HSET"))
-                .with_context(|| {
-                    format!("setting the weight of a group of queue '{}'", self.name)
-                })?;
-        }
+        let args = vec![
+            "weight".to_string(),
+            "group".to_string(),
+            stored_key(group),
+            weight.to_string(),
+        ];
+        let shard = self.group_home(group);
+        self.group_ctl(shard, &args, "setting the weight of a group")?;
         Ok(())
     }
 

@@ -312,6 +312,27 @@ fn priority_comes_before_the_turns_and_ungrouped_tasks_take_theirs() {
     }
 }
 
+/// A group whose head went by another way (a cancel leaves its entry in the group's line) is
+/// put at its next head's priority when a claim meets it: the fast claim moves it from what
+/// its ZINCRBY answers, and a group of a better priority than that next head goes first.
+#[test]
+fn a_group_whose_best_task_was_cancelled_waits_at_its_next_priority() {
+    let r = redis();
+    let first = json!({"type": "t", "priority": 1, "id": "a-high", "group": "a"}).to_string();
+    push_lines(&r, "default", &[first]);
+    push_lines(&r, "default", &group_lines("a", 3, 3));
+    push_lines(&r, "default", &group_lines("b", 3, 2));
+    rpq(&r).args(["cancel", "a-high"]).assert().success();
+    let done = consume(&r, 6);
+    let seen: Vec<(u64, String)> = done
+        .iter()
+        .map(|v| (v["priority"].as_u64().unwrap(), group_of(v)))
+        .collect();
+    let b: Vec<(u64, String)> = vec![(2, "b".into()); 3];
+    let a: Vec<(u64, String)> = vec![(3, "a".into()); 3];
+    assert_eq!(seen, [b, a].concat());
+}
+
 /// An idle group leaves nothing: once every task is done, the keys of groups are gone and the
 /// flag is off, so the next claims go the fast way again.
 #[test]
@@ -490,6 +511,67 @@ fn ten_thousand_groups_of_one_task_leave_nothing_behind() {
         .query(&mut c)
         .unwrap();
     assert_eq!(state, vec!["w:tenant-7".to_string()]);
+}
+
+/// The size: 100,000 groups of one task each, drained by four consumers with prefetch:
+/// every task is done once, and then not a key or a hash field per group is left (the weight
+/// set stays, nothing else; the flag of groups is off again).
+#[test]
+fn a_hundred_thousand_groups_of_one_task_are_each_done_once_and_leave_nothing_behind() {
+    let r = redis();
+    let mut c = conn(&r);
+    let all: Vec<String> = (0..100_000)
+        .map(|i| {
+            json!({"type": "t", "priority": 1 + i % 3, "id": format!("t{i}"), "group": format!("tenant-{i}")})
+                .to_string()
+        })
+        .collect();
+    for batch in all.chunks(25_000) {
+        push_lines(&r, "default", batch);
+    }
+    rpq(&r)
+        .args(["group", "weight", "tenant-7", "5"])
+        .assert()
+        .success();
+    assert_eq!(zcard(&mut c, &group_keys()[0]), 100_000);
+    assert_eq!(zcard(&mut c, &group_keys()[1]), 100_000);
+    let procs: Vec<Proc> = (0..4)
+        .map(|i| {
+            let name = format!("c{i}");
+            Proc::start(
+                &r,
+                &[
+                    "--json",
+                    "consume",
+                    "--name",
+                    &name,
+                    "--drain",
+                    "--prefetch",
+                    "64",
+                ],
+            )
+        })
+        .collect();
+    let done: Vec<Value> = procs
+        .into_iter()
+        .flat_map(|p| ndjson(&p.success(Duration::from_secs(300))))
+        .collect();
+    assert!(done.iter().all(|v| v["outcome"] == "done"));
+    let mut ids: Vec<&str> = done.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((done.len(), ids.len()), (100_000, 100_000));
+    for k in group_keys() {
+        if k != group_keys()[2] {
+            assert!(!exists(&mut c, &k), "{k} is left");
+        }
+    }
+    let state: Vec<String> = redis::cmd("HKEYS")
+        .arg(&group_keys()[2])
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(state, vec!["w:tenant-7".to_string()]);
+    assert!(!checks(&mut c).contains('g'), "{}", checks(&mut c));
 }
 
 /// With aging on, claims follow aging, not the turns; the index of groups still goes with the

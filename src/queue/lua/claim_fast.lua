@@ -101,7 +101,7 @@ local flags_moved = false
 if grouped then
   -- Groups in turn; what waits unindexed goes as before once no group has work.
   local idle
-  popped, idle = grp_serve(n_want)
+  popped, idle = grp_serve(n_want, string.find(flags, 'w', 1, true) ~= nil)
   -- The last group's last task: the flag and the keys go (only weights set stay).
   if idle then
     grp().stop()

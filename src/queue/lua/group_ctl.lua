@@ -9,6 +9,8 @@
 -- ARGV[1] "unlimit": ARGV[2], ARGV[3] as for limit; returns 1 removed, 0 there was none
 -- ARGV[1] "pause": ARGV[3] the group  ARGV[4] for ms (0: until resumed); returns until ms
 -- ARGV[1] "resume": ARGV[3] the group; returns 1 resumed, 0 it was not paused
+-- ARGV[1] "weight": ARGV[3] the group  ARGV[4] its weight ("1" removes the field: the default);
+--   returns 1
 local op, kind, g = ARGV[1], ARGV[2], ARGV[3]
 local now = now_ms()
 local C = ctl()
@@ -44,6 +46,21 @@ local function done(reply, woken)
   end
   stats_write(nil, nil, pruned_at, recover_at, aging, C.flag(), flags)
   return reply
+end
+
+-- A weight is the letter 'w' in the flags too, which the fast claim reads anyway: without it
+-- the claim of a shard where no weight was ever set asks for none (an HGET a claim). The letter
+-- stays when the weights go (a weight read for nothing is only slower).
+if op == 'weight' then
+  if ARGV[4] == '1' then
+    redis.call('HDEL', K_GSTATE, 'w:' .. g)
+  else
+    redis.call('HSET', K_GSTATE, 'w:' .. g, ARGV[4])
+    if not string.find(flags, 'w', 1, true) then
+      flags = flags .. 'w'
+    end
+  end
+  return done(1, 0)
 end
 
 if op == 'limit' or op == 'unlimit' then

@@ -12,7 +12,8 @@
 --   serves next is the first member (start-time fair queueing), O(log n).
 -- gstate hash: "V" = the virtual time, kept while no group is in the turns (the tag of the
 --   group served last; while some group is, it is read from the first: vnow); "w:GROUP" = a
---   weight set with `rpq group weight` (1 when missing); "l:GROUP" = the group's own limit,
+--   weight set with `rpq group weight` (1 when missing; once one is set, the checks hold the
+--   flag letter "w" too, for the fast claim to read any); "l:GROUP" = the group's own limit,
 --   "T|b|m|n|per|B" as controls.lua's (ms between two tokens, bucket, cap; then as asked:
 --   n per ms, burst), overriding the default for every group (the controls hash's "glimit");
 --   "z:GROUP" = paused until ms (NEVER: until resumed); "s:GROUP" = the start tag of a group
@@ -48,63 +49,88 @@ local GROUP_KEYS_END = G_BASE + 5
 -- The fast claim's turns (claim_fast.lua: a shard with groups and no controls): up to n tasks,
 -- each the head of the first group (best head priority, then smallest tag), that group moved on
 -- by 10^6 / its weight, or gone with its last task. What grp().take does for n = 1, in the
--- fewest calls, without the library: each helper the library names is a closure made on every
--- call (about 1,000 server instructions apiece), and the fast claim needs none of them. The
--- weight is read only for a group that stays in the turns, the virtual time is not written
--- while some group is in them (vnow reads it from the first), and whether any group is left is
--- asked only when one leaves them. Returns the ids and pending scores taken, in order, and
--- whether no group has work left (then no entry is left in gpending either).
-grp_serve = function(n)
-  local popped, last, left = {}, nil, false
+-- fewest calls and numbers, without the library (each helper the library names is a closure
+-- made on every call, about 1,000 server instructions apiece). A score read or written costs
+-- more than the call that carries it (the server prints it, Lua reads it, Lua prints it back:
+-- some 4,000 instructions for ZPOPMIN's score and the ZADD's), so no score is read here: the
+-- first two groups by name (one alone is not moved: its tag only orders it against others, and
+-- a group that joins starts at it, vnow, as it would at the moved one), the group's priority
+-- from its head's entry, and a group moved with ZINCRBY by a step written once (its weight read
+-- only when the flags say some weight was set: `weighted`). A group whose score's priority is
+-- not its next head's (an entry gone by another way, controls.lua's unindex) is set right from
+-- what ZINCRBY answers. Returns the ids and pending scores taken, in order, and whether no
+-- group has work left (then no entry is left in gpending either).
+grp_serve = function(n, weighted)
+  local popped, left = {}, false
+  local vtag = nil
   local tries = 0
   while #popped < 2 * n and tries < 64 * n do
     tries = tries + 1
-    -- Taken out of the turns and put back at its new score below (cheaper than ZRANGE, and
-    -- a group's last task costs no ZREM).
-    local first = redis.call('ZPOPMIN', K_GROUPS)
+    local first = redis.call('ZRANGE', K_GROUPS, '0', '1')
     if #first == 0 then
       left = true
       break
     end
-    local g, sc = first[1], first[2]
+    local g = first[1]
+    local alone = first[2] == nil
     local head = redis.call('ZRANGEBYLEX', K_GPENDING, '[' .. g .. '\t', '(' .. g .. '\n',
       'LIMIT', '0', '2')
     local took = false
-    local score, id
     local at = #g + 2
+    local p, score, id
     if #head > 0 then
       local member = head[1]
       local tab = string.find(member, '\t', at, true)
       score, id = string.sub(member, at, tab - 1), string.sub(member, tab + 1)
+      p = string.byte(member, at) - 48
       redis.call('ZREM', K_GPENDING, member)
       took = redis.call('ZREM', K_PENDING, id) == 1
     end
     if head[2] then
       -- The group's next head sets its priority (a stale entry is met on its turn).
-      local tag = tonumber(sc) % 1000000000000000
-      if took then
-        local w = tonumber(redis.call('HGET', K_GSTATE, 'w:' .. g) or '1') or 1
-        tag = tag + math.floor(1000000 / w)
-      end
       local np = string.byte(head[2], at) - 48
-      redis.call('ZADD', K_GROUPS, string.format('%d', np * 1000000000000000 + tag), g)
+      local step = '0'
+      if took and not alone then
+        step = '1000000'
+        if weighted then
+          local w = tonumber(redis.call('HGET', K_GSTATE, 'w:' .. g) or '1') or 1
+          step = string.format('%d', math.floor(1000000 / w))
+        end
+      end
+      if np ~= p then
+        step = string.format('%d', (np - p) * 1000000000000000 + tonumber(step))
+      end
+      if step ~= '0' then
+        local now_at = redis.call('ZINCRBY', K_GROUPS, step, g)
+        if string.byte(now_at, 1) - 48 ~= np then
+          local tag = tonumber(now_at) % 1000000000000000
+          redis.call('ZADD', K_GROUPS, string.format('%d', np * 1000000000000000 + tag), g)
+        end
+      end
     else
-      left = true
+      if alone then
+        -- The last group leaves the turns: its tag is the virtual time kept for the groups to
+        -- come (vnow), while some group is parked (else it goes with the rest just below).
+        vtag = redis.call('ZSCORE', K_GROUPS, g)
+        left = true
+      end
+      redis.call('ZREM', K_GROUPS, g)
     end
     if took then
-      last = sc
       popped[#popped + 1] = id
       popped[#popped + 1] = score
     end
   end
-  if not left or redis.call('EXISTS', K_GROUPS) == 1 then
+  if not left then
     return popped, false
   end
-  -- No group left in the turns: the virtual time is kept for the groups to come (vnow).
-  if last then
-    redis.call('HSET', K_GSTATE, 'V', string.format('%d', tonumber(last) % 1000000000000000))
+  if redis.call('EXISTS', K_GPARKED) == 0 then
+    return popped, true
   end
-  return popped, redis.call('EXISTS', K_GPARKED) == 0
+  if vtag then
+    redis.call('HSET', K_GSTATE, 'V', string.format('%d', tonumber(vtag) % 1000000000000000))
+  end
+  return popped, false
 end
 
 -- The library, built on first use (as controls.lua's: each helper a prelude defines is a
@@ -128,8 +154,9 @@ grp = function()
   -- The group of a stored body ("g" in its head, before "t"), or "" for the default group. A
   -- body from the push script's arguments lacks the leading {"c":.., which changes nothing.
   function G.group_of(body)
-    -- A body as pushed, without settings, begins with it.
-    return body_group(body, body and string.sub(body, 1, 5) == '"g":"' and 1 or nil)
+    -- A body as pushed, without settings, begins with it (told without a string made: a
+    -- push makes this test for each task).
+    return body_group(body, body and string.find(body, '^"g":"') and 1 or nil)
   end
 
   -- The virtual time: the tag of the group a claim serves next (the first in the turns, whose

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""What one redis.call costs a script, in server instructions: redis-server under callgrind, a
+sorted set of 1,000 groups scored as groups.lua scores them (priority x 10^15 + tag), and one
+EVALSHA per variant run N times by redis-benchmark; each variant's count a call, and less the
+empty script's (`return 1`).
+
+Usage: python3 benches/call_costs.py [--calls 2000] [--redis-server PATH]
+
+It is how the fast claim of groups was cut (benches/README.md, "Groups (issue 23)"): a score
+read or written costs more than the call that carries it (the server prints it, Lua reads it
+with tonumber and prints it back with string.format). A benchmark, not a test: CI does not run
+it.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import callgrind as cg  # noqa: E402
+
+SETUP = ("for i = 1, 1000 do redis.call('ZADD', KEYS[1], string.format('%d', "
+         "2000000000000000 + i * 1000000), 'tenant-' .. i) end return 1")
+
+VARIANTS = [
+    ("return 1", "return 1"),
+    ("ZRANGE 0 0 WITHSCORES", "redis.call('ZRANGE', KEYS[1], '0', '0', 'WITHSCORES') return 1"),
+    ("ZRANGE 0 1 WITHSCORES", "redis.call('ZRANGE', KEYS[1], '0', '1', 'WITHSCORES') return 1"),
+    ("ZRANGE 0 1", "redis.call('ZRANGE', KEYS[1], '0', '1') return 1"),
+    ("ZPOPMIN, ZADD of its score", "local f = redis.call('ZPOPMIN', KEYS[1]) "
+     "redis.call('ZADD', KEYS[1], f[2], f[1]) return 1"),
+    ("ZPOPMIN, ZADD of its score printed by Lua", "local f = redis.call('ZPOPMIN', KEYS[1]) "
+     "redis.call('ZADD', KEYS[1], string.format('%d', tonumber(f[2])), f[1]) return 1"),
+    ("ZINCRBY 0", "redis.call('ZINCRBY', KEYS[1], '0', 'tenant-5') return 1"),
+    ("ZADD, same score", "redis.call('ZADD', KEYS[1], '2000000005000000', 'tenant-5') return 1"),
+    ("ZSCORE", "redis.call('ZSCORE', KEYS[1], 'tenant-5') return 1"),
+    ("ZREM of no member", "redis.call('ZREM', KEYS[1], 'nope') return 1"),
+    ("ZCARD", "redis.call('ZCARD', KEYS[1]) return 1"),
+    ("EXISTS", "redis.call('EXISTS', KEYS[1]) return 1"),
+    ("HGET of no field", "redis.call('HGET', KEYS[2], 'w:tenant-1') return 1"),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--calls", type=int, default=2000, metavar="N")
+    ap.add_argument("--redis-server", default="redis-server", metavar="PATH")
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="rpq-call-costs-")
+    server = cg.Server(a.redis_server, tmp, quiet=True)
+    try:
+        cg.redis_cli(server.port, "EVAL", SETUP, "2", "g", "h")
+        cg.redis_cli(server.port, "HSET", "h", "V", "1")
+        print("| call | instructions a script | more than `return 1` |")
+        print("|---|---|---|")
+        empty = None
+        for name, body in VARIANTS:
+            sha = cg.redis_cli(server.port, "SCRIPT", "LOAD", body)
+            server.control("-z")
+            subprocess.run(["redis-benchmark", "-p", str(server.port), "-c", "1", "-n",
+                            str(a.calls), "EVALSHA", sha, "2", "g", "h"],
+                           capture_output=True, check=True)
+            per = cg.total(server.dump()) / a.calls
+            empty = per if empty is None else empty
+            print(f"| {name} | {per:,.0f} | {per - empty:,.0f} |", flush=True)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
