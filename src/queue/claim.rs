@@ -29,6 +29,10 @@ impl Queue {
                 ..ClaimReply::default()
             });
         }
+        if !self.weights_looked {
+            self.weights_looked = true;
+            self.flag_old_weights()?;
+        }
         if self.shards.len() == 1 {
             return self.claim_shard(0, opts.count.max(1), opts, acks);
         }

@@ -152,6 +152,53 @@ impl Queue {
         Ok(())
     }
 
+    /// Weights set by an rpq from before the flag letter 'w' (group_ctl.lua): the fast claim
+    /// reads a group's weight only under that letter, so on a shard with groups whose weights
+    /// predate it each would count as 1. A consumer's first claim looks (one HGET a shard, an
+    /// HSCAN of the groups' state only for such a shard) and sets one of them again, which
+    /// sets the letter.
+    pub(super) fn flag_old_weights(&mut self) -> Result<()> {
+        for shard in 0..self.shards.len() {
+            let checks: Option<String> = redis::cmd("HGET")
+                .arg(self.shards[shard].stats())
+                .arg("checks")
+                .query(&mut self.conn)
+                .map_err(|e| self.explain(shard, e, "HGET"))?;
+            let flags = checks
+                .as_deref()
+                .and_then(|c| c.split('|').nth(4))
+                .unwrap_or("");
+            if !flags.contains('g') || flags.contains('w') {
+                continue;
+            }
+            let key = self.shards[shard].group_keys()[2].clone();
+            let mut cursor = 0u64;
+            let found = loop {
+                let (next, fields): (u64, Vec<String>) = redis::cmd("HSCAN")
+                    .arg(&key)
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg("w:*")
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query(&mut self.conn)
+                    .map_err(|e| self.explain(shard, e, "HSCAN"))?;
+                if let Some(pair) = fields.chunks(2).find(|p| p.len() == 2) {
+                    break Some((pair[0][2..].to_string(), pair[1].clone()));
+                }
+                if next == 0 {
+                    break None;
+                }
+                cursor = next;
+            };
+            if let Some((group, weight)) = found {
+                let args = vec!["weight".to_string(), "group".to_string(), group, weight];
+                self.group_ctl(shard, &args, "flagging the weights of groups")?;
+            }
+        }
+        Ok(())
+    }
+
     /// The weight of `group` (1 unless set).
     pub fn group_weight(&mut self, group: &str) -> Result<u32> {
         let shard = self.group_home(group);

@@ -115,6 +115,9 @@ pub struct Queue {
     /// Whether a claim of this process ever found flows on a shard: acks outside a claim then
     /// look at their shard's outbox (`outbox_watch`).
     flows_seen: bool,
+    /// Whether this process looked for group weights set before the flag letter 'w'
+    /// (`flag_old_weights`).
+    weights_looked: bool,
     /// Per shard, until when (by this process's clock) its claims may go as claim_fast.lua, as
     /// the last claim's reply said (issue 15); None: as claim.lua. A claim_fast that finds
     /// more to do refuses before it changes anything, so a guess that is late costs a round
@@ -207,6 +210,7 @@ impl Queue {
             flows: false,
             others: Default::default(),
             flows_seen: false,
+            weights_looked: false,
             fast: vec![None; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],

@@ -288,6 +288,42 @@ fn weights_three_to_one_share_the_claims_three_to_one() {
     rpq(&r).args(["group", "weight", "a", "0"]).assert().code(2);
 }
 
+/// A weight stored by an rpq from before the flag letter 'w' (the fast claim reads weights only
+/// under it): the field is there, the letter is not. A consumer's first claim finds it and sets
+/// the letter, so the weight holds rather than counting as 1.
+#[test]
+fn a_weight_stored_without_the_flag_letter_is_found_by_the_first_claim() {
+    let r = redis();
+    let mut c = conn(&r);
+    push_lines(&r, "default", &group_lines("a", 400, 2));
+    push_lines(&r, "default", &group_lines("b", 400, 2));
+    let k = Keys::new("default", 0);
+    redis::cmd("HSET")
+        .arg(&k.group_keys()[2])
+        .arg("w:a")
+        .arg("3")
+        .query::<()>(&mut c)
+        .unwrap();
+    let checks: String = redis::cmd("HGET")
+        .arg(k.stats())
+        .arg("checks")
+        .query(&mut c)
+        .unwrap();
+    assert!(
+        checks.ends_with('g'),
+        "grouped, no weight flagged: {checks}"
+    );
+    let done = consume(&r, 400);
+    let a = done.iter().filter(|v| group_of(v) == "a").count() as i64;
+    assert!((a - 300).abs() <= 3, "a {a} of 400 (1:1 would be 200)");
+    let checks: String = redis::cmd("HGET")
+        .arg(k.stats())
+        .arg("checks")
+        .query(&mut c)
+        .unwrap();
+    assert!(checks.contains('w'), "{checks}");
+}
+
 /// Priority comes first: a high task of any group before a medium one of another, and the
 /// tasks without a group take their turn as the default group.
 #[test]
