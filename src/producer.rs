@@ -353,7 +353,7 @@ pub fn random_task() -> NewTask {
         }
         "report" => json!({"report": format!("weekly-{n}"), "format": "pdf"}),
         "image" => json!({"file": format!("img-{n}.png"), "width": 640}),
-        "backup" => json!({"volume": format!("vol-{}", n % 8), "incremental": n % 2 == 0}),
+        "backup" => json!({"volume": format!("vol-{}", n % 8), "incremental": n.is_multiple_of(2)}),
         _ => json!({"to": format!("+1555{n:04}"), "text": "your code is ready"}),
     };
     NewTask::new(kind, priority, payload)
