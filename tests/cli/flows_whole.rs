@@ -394,7 +394,7 @@ fn a_cancel_line_left_in_an_outbox_is_applied_by_a_consumer() {
 /// On a 3-primary cluster, with a queue of three shards spread over the primaries and another
 /// queue: the cancel of a flow's root goes from node to node, each task cancelled, none dead.
 #[test]
-fn flow_cancel_follows_the_flow_across_the_nodes_of_a_cluster() {
+fn flow_cancel_follows_the_flow_across_the_nodes_on_a_cluster() {
     let c = crate::servers::Cluster::start(3, 0);
     let wide = (0..1000)
         .map(|i| format!("wide{i}"))
