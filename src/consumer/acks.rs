@@ -157,10 +157,11 @@ pub fn after_ack(mut line: Finished, printed: bool, state: LeaseState) -> Option
 }
 
 /// A finished task's line once its lease is found not ours: `cancelled` when `rpq cancel`
-/// took the task, else `lost` (another consumer has it). A held lease leaves it as it is.
+/// took the task, else `lost` (another consumer has it). A held lease leaves it as it is, and so
+/// does one that recovery finished as done after its mark (`LeaseState::Delivered`).
 pub fn not_held(line: &mut Finished, state: LeaseState) {
     match state {
-        LeaseState::Held => {}
+        LeaseState::Held | LeaseState::Delivered => {}
         LeaseState::Cancelled => line.outcome = Outcome::Cancelled,
         LeaseState::Lost => {
             line.outcome = Outcome::Lost;

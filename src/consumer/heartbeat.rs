@@ -237,7 +237,8 @@ fn mark(s: &Shared, sent: &[Lease], states: &[LeaseState]) {
         }
         match st {
             LeaseState::Held => {}
-            LeaseState::Lost => {
+            // A plain extension never answers Delivered (a mark's answer); gone all the same.
+            LeaseState::Lost | LeaseState::Delivered => {
                 lost.insert(l.clone());
             }
             LeaseState::Cancelled => {

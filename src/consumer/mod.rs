@@ -957,9 +957,30 @@ impl<'a> Consumer<'a> {
         // Stdout a pipe: its line first, read, then the ack (as `deliver` does for the rest).
         let printed = self.out.to_pipe();
         if printed {
-            let state = self.lease_states(std::slice::from_ref(&lease))?;
+            // A result to keep goes with the mark, so that recovery after it keeps the result.
+            let keeping = match &ack {
+                AckNow::Keep(k) => Some(k.clone()),
+                AckNow::Ctl(Some((keep, result))) => Some(KeepAck {
+                    lease: lease.clone(),
+                    keep: *keep,
+                    result: result.clone(),
+                }),
+                AckNow::Ctl(None) => None,
+            };
+            let state = match keeping {
+                Some(k) => {
+                    let (name, l) = (&self.o.name, self.o.lease);
+                    let k = [k];
+                    retry(&mut self.q, self.sd, |q| {
+                        q.extend_delivering_keeping(name, &k, l)
+                    })?
+                }
+                None => self.lease_states(std::slice::from_ref(&lease))?,
+            };
             let state = state.first().copied().unwrap_or_default();
             if state != LeaseState::Held {
+                // Delivered: recovery finished it as done after a mark whose reply was lost;
+                // its line says done, and no ack is owed.
                 let mut line = line;
                 acks::not_held(&mut line, state);
                 self.out.finished(&line)?;

@@ -551,13 +551,7 @@ impl Queue {
             push_leases(&mut args, leases);
             array(q.invoke(shard, &EXTEND, &args, what)?)?
                 .iter()
-                .map(|v| {
-                    Ok(match ExtendCode::from_reply(v)? {
-                        ExtendCode::Held => LeaseState::Held,
-                        ExtendCode::Lost => LeaseState::Lost,
-                        ExtendCode::Cancelled => LeaseState::Cancelled,
-                    })
-                })
+                .map(|v| Ok(ExtendCode::from_reply(v)?.into()))
                 .collect()
         })
     }

@@ -6,8 +6,8 @@
 //! (`Keys::kept`), every read looks at it, and an ack that keeps a result removes a few that are
 //! past their time (`UNKEEP`).
 
-use super::script::{array, AckCode, FailCode, FAIL, KEEP, RESULTS, UNKEEP};
-use super::types::{CompletedPage, CursorGone, Failed, Kept, Lease, Waited};
+use super::script::{array, AckCode, ExtendCode, FailCode, EXTEND, FAIL, KEEP, RESULTS, UNKEEP};
+use super::types::{CompletedPage, CursorGone, Failed, Kept, Lease, LeaseState, Waited};
 use super::{keys, Queue, State};
 use anyhow::{Context, Result};
 use std::time::{Duration, Instant};
@@ -89,6 +89,40 @@ impl Queue {
             }
             if wrote || self.outbox_watch() {
                 self.move_outbox_quietly(shard);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `extend_delivering` (the mark before a `done` line is written to a pipe) of tasks that
+    /// keep their results: the mark keeps each result too, as `ack_keeping` will (extend.lua),
+    /// so that lease recovery of a marked task, which finishes it as done, leaves its result.
+    pub fn extend_delivering_keeping(
+        &mut self,
+        consumer: &str,
+        done: &[KeepAck],
+        lease: Duration,
+    ) -> Result<Vec<LeaseState>> {
+        let mut out = vec![LeaseState::Lost; done.len()];
+        for (shard, idx) in self.by_shard(done, |d| &d.lease.id) {
+            let mut keys: Vec<String> = idx
+                .iter()
+                .map(|&i| self.shards[shard].result(&done[i].lease.id))
+                .collect();
+            keys.push(self.shards[shard].kept());
+            let lease_ms = lease.as_millis().max(1) as u64;
+            let mut args: Vec<Vec<u8>> =
+                vec![lease_ms.to_string().into(), consumer.into(), "k".into()];
+            for &i in &idx {
+                let d = &done[i];
+                args.push(d.lease.id.clone().into());
+                args.push(d.lease.token.clone().into());
+                args.push(crate::task::setting_ms(d.keep).to_string().into());
+                args.push(d.result.clone());
+            }
+            let reply = self.invoke_with(shard, &EXTEND, &keys, &args, "extending a lease")?;
+            for (i, v) in idx.into_iter().zip(array(reply)?.iter()) {
+                out[i] = ExtendCode::from_reply(v)?.into();
             }
         }
         Ok(out)

@@ -5,6 +5,7 @@
 //! with, and the decoding of replies. Nothing here knows what a script does.
 
 use super::keys::{CORE_KEYS, FAST_KEYS};
+use super::types::LeaseState;
 use super::Queue;
 use crate::conn::{self, Conn};
 use anyhow::{anyhow, bail, Context, Result};
@@ -492,6 +493,9 @@ pub enum ExtendCode {
     Held = 1,
     /// `rpq cancel` stopped the task; it is gone from Redis now.
     Cancelled = 2,
+    /// To a mark only: recovery finished the task as done after an earlier mark of this claim
+    /// (whose reply was lost).
+    Delivered = 3,
 }
 
 /// What move.lua answers for each id; common.lua names the same numbers `MOVE_*`.
@@ -598,7 +602,7 @@ pub fn shared_with_lua() -> Vec<(&'static str, String)> {
 
 /// The Lua names of the codes, for the test that holds common.lua to them.
 #[cfg(test)]
-const REPLY_CODES: [(&str, i64); 24] = [
+const REPLY_CODES: [(&str, i64); 25] = [
     ("ACK_LOST", AckCode::Lost as i64),
     ("ACK_ACKED", AckCode::Acked as i64),
     ("ACK_FINISHED", AckCode::Finished as i64),
@@ -614,6 +618,7 @@ const REPLY_CODES: [(&str, i64); 24] = [
     ("EXTEND_LOST", ExtendCode::Lost as i64),
     ("EXTEND_HELD", ExtendCode::Held as i64),
     ("EXTEND_CANCELLED", ExtendCode::Cancelled as i64),
+    ("EXTEND_DELIVERED", ExtendCode::Delivered as i64),
     ("MOVE_UNKNOWN", MoveCode::Unknown as i64),
     ("MOVE_MOVED", MoveCode::Moved as i64),
     ("MOVE_IN_FLIGHT", MoveCode::InFlight as i64),
@@ -647,8 +652,20 @@ impl ExtendCode {
         Ok(match int(Some(v))? {
             1 => ExtendCode::Held,
             2 => ExtendCode::Cancelled,
+            3 => ExtendCode::Delivered,
             _ => ExtendCode::Lost,
         })
+    }
+}
+
+impl From<ExtendCode> for LeaseState {
+    fn from(c: ExtendCode) -> LeaseState {
+        match c {
+            ExtendCode::Held => LeaseState::Held,
+            ExtendCode::Lost => LeaseState::Lost,
+            ExtendCode::Cancelled => LeaseState::Cancelled,
+            ExtendCode::Delivered => LeaseState::Delivered,
+        }
     }
 }
 

@@ -151,6 +151,10 @@ pub enum LeaseState {
     Lost,
     /// `rpq cancel` cancelled the task; it is gone from Redis now, and not coming back.
     Cancelled,
+    /// A mark's answer only (`extend_delivering`): an earlier mark of this claim went through
+    /// but its reply was lost, and lease recovery has finished the task as done since; its
+    /// line is to say done, and no ack is owed.
+    Delivered,
 }
 
 /// Context of an error from `Queue::push` on a sharded queue, which pushes shard by shard: the

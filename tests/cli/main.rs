@@ -15,6 +15,7 @@ mod completions; // the committed completions/ and man/ are what the binary gene
 mod concurrency; // several consumer processes on one queue: each task handed out exactly once
 mod controls; // pause, resume, rate limits and in-flight caps: across consumers, shards, the clock
 mod ctl; // `rpq ctl` from real handlers: progress, checkpoints across kill -9, children once with the ack, once, refusals
+mod delivered; // a done line before its ack (stdout a pipe): the kept result and the done line through a lost lease
 mod demo; // `rpq demo`, on the server given or on a private one it starts and stops
 mod docs; // README.md and docs/: every `sh test` block run as written, every JSON example held to the schema, the README short
 mod edges; // the shell's edges: a signal mid-stream, a trickle, bytes not UTF-8, a full server, a reader that leaves

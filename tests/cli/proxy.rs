@@ -27,6 +27,12 @@ pub enum Fault {
     Delay(Duration),
     /// Nothing passes either way until the link is set to something else.
     Blackhole,
+    /// Requests pass, replies wait (as under Blackhole) until the link is set to something
+    /// else: a call that ran on the server but whose reply was lost to its client.
+    HoldReplies,
+    /// Passes everything until a request holding these bytes went by, then holds the link's
+    /// replies from that request's on: one given call ran, and its reply is lost.
+    HoldRepliesAfter(&'static str),
 }
 
 struct Link {
@@ -153,6 +159,7 @@ fn accept_loop(listener: &TcpListener, target: SocketAddr, s: &Arc<Shared>) {
         }
         let cut = Arc::new(AtomicBool::new(false));
         let to_client = Arc::new(AtomicU64::new(0));
+        let tripped = Arc::new(AtomicBool::new(false));
         let i = {
             let mut links = s.links.lock().unwrap();
             links.push(Link {
@@ -164,38 +171,55 @@ fn accept_loop(listener: &TcpListener, target: SocketAddr, s: &Arc<Shared>) {
             });
             links.len() - 1
         };
-        for (from, to, count) in [
+        for (from, to, count, replies) in [
             (
                 client.try_clone().unwrap(),
                 server.try_clone().unwrap(),
                 Arc::new(AtomicU64::new(0)),
+                false,
             ),
             (
                 server.try_clone().unwrap(),
                 client.try_clone().unwrap(),
                 to_client,
+                true,
             ),
         ] {
             let s = Arc::clone(s);
             let cut = Arc::clone(&cut);
-            std::thread::spawn(move || pump(from, to, i, &s, &cut, &count));
+            let tripped = Arc::clone(&tripped);
+            std::thread::spawn(move || pump(from, to, (i, replies), &s, &cut, &count, &tripped));
         }
     }
 }
 
 /// Copies one direction of link `i` while its fault lets it; ends at EOF, on an error, when the
 /// link is cut or the proxy stops (and then closes the other end's writing half, as TCP would
-/// pass the FIN on).
+/// pass the FIN on). `replies`: this is the direction from the server to the client.
 fn pump(
     mut from: TcpStream,
     mut to: TcpStream,
-    i: usize,
+    (i, replies): (usize, bool),
     s: &Shared,
     cut: &AtomicBool,
     passed: &AtomicU64,
+    tripped: &AtomicBool,
 ) {
     let mut buf = [0u8; 16 * 1024];
-    let fault = || s.links.lock().unwrap()[i].fault;
+    // HoldReplies is a blackhole of the replies' direction alone (HoldRepliesAfter once its
+    // request went by, `tripped`).
+    let fault = || match s.links.lock().unwrap()[i].fault {
+        Fault::HoldReplies if replies => Fault::Blackhole,
+        Fault::HoldRepliesAfter(_) if replies && tripped.load(Ordering::SeqCst) => Fault::Blackhole,
+        Fault::HoldReplies | Fault::HoldRepliesAfter(_) => Fault::Pass,
+        f => f,
+    };
+    let trips = |chunk: &[u8]| match s.links.lock().unwrap()[i].fault {
+        Fault::HoldRepliesAfter(what) if !replies => {
+            chunk.windows(what.len()).any(|w| w == what.as_bytes())
+        }
+        _ => false,
+    };
     let over = || cut.load(Ordering::SeqCst) || s.stop.load(Ordering::SeqCst);
     loop {
         if over() {
@@ -225,6 +249,10 @@ fn pump(
                 }
                 _ => break,
             }
+        }
+        // Tripped before the request reaches the server, so its reply is held.
+        if trips(&buf[..n]) {
+            tripped.store(true, Ordering::SeqCst);
         }
         if over() || to.write_all(&buf[..n]).is_err() {
             return;

@@ -90,7 +90,7 @@ if due_work then
   -- cancel (issue 13): a task cancelled in flight whose holder died does not come back.
   expired = drop_cancelled(expired)
   -- issue 19: a task whose line was written before its ack, by a consumer that died since.
-  expired, n_delivered = finish_delivered(expired)
+  expired, n_delivered = finish_delivered(expired, now)
   for _, id in ipairs(expired) do
     local _, _, m, n, score = get_claim(id)
     if n == nil then

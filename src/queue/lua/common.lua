@@ -67,6 +67,7 @@ local FIRE_EARLY = 2
 local EXTEND_LOST = 0
 local EXTEND_HELD = 1
 local EXTEND_CANCELLED = 2
+local EXTEND_DELIVERED = 3
 local MOVE_UNKNOWN = 0
 local MOVE_MOVED = 1
 local MOVE_IN_FLIGHT = 2
@@ -265,13 +266,24 @@ local function mark_delivered(id)
   end
 end
 
+-- A mark whose reply was lost is sent again; should recovery have finished its task meanwhile,
+-- the consumer must still say done. Recovery leaves a receipt for it, under '=' and the id in
+-- the receipts hash (no instance name begins so): "ms\n" then the claim's token, pruned with the
+-- others (prune_consumers).
+local function delivered_for(id, token)
+  local r = redis.call('HGET', K_RECEIPTS, DELIVERED .. id)
+  return r and string.match(r, '^%d+\n(.*)$') == token or false
+end
+
 -- Finishes the delivered tasks among `ids` (expired leases) as done; returns the others and
--- how many it finished.
-local function finish_delivered(ids)
+-- how many it finished. `now`: the time in ms.
+local function finish_delivered(ids, now)
   local keep, n = {}, 0
   for _, id in ipairs(ids) do
     local c = redis.call('HGET', K_CLAIMS, id)
     if c and is_delivered(c) then
+      redis.call('HSET', K_RECEIPTS, DELIVERED .. id,
+        string.format('%d', now) .. '\n' .. string.match(c, '^[^|]*'))
       if ev then
         ev.of_claim('done', id, c)
       end

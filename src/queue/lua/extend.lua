@@ -1,19 +1,27 @@
 -- extend: push the lease deadline of tasks still held with the given token; with a lease of 0,
 -- only look whether they still are (a consumer learns of a cancel within a second that way);
 -- with ARGV[3] '1', also mark the claims delivered: their `done` lines are about to be written
--- before their acks, so lease recovery finishes them as done, never runs them again (DELIVERED)
--- KEYS: the common layout (common.lua)
--- ARGV[1] lease ms, 0 to look only  ARGV[2] consumer name  ARGV[3] '1' to mark delivered, or ''
--- ARGV[4..] pairs of (id, token)
--- returns one code per pair: EXTEND_HELD (extended, or still held), EXTEND_LOST, or
--- EXTEND_CANCELLED (`rpq cancel` stopped it; it is gone now) (common.lua)
-local lease, consumer, mark = tonumber(ARGV[1]), ARGV[2], ARGV[3] == '1'
+-- before their acks, so lease recovery finishes them as done, never runs them again (DELIVERED);
+-- with ARGV[3] 'k', the same for tasks that keep their results, which the mark keeps at once as
+-- their acks would (keep.lua): recovery of a marked task leaves its result too
+-- KEYS: the common layout (common.lua); with 'k', then the result key (keys::result) of each
+-- task, in order, then the kept zset (keys::kept)
+-- ARGV[1] lease ms, 0 to look only  ARGV[2] consumer name  ARGV[3] '1' to mark delivered, 'k'
+-- to mark and keep, or ''  ARGV[4..] pairs of (id, token); with 'k', (id, token, keep ms, result)
+-- returns one code per pair: EXTEND_HELD (extended, or still held), EXTEND_LOST,
+-- EXTEND_CANCELLED (`rpq cancel` stopped it; it is gone now), or, to a mark only,
+-- EXTEND_DELIVERED (recovery finished it as done after an earlier mark of this claim, whose reply
+-- was lost: its line is to say done) (common.lua)
+local lease, consumer = tonumber(ARGV[1]), ARGV[2]
+local keeping = ARGV[3] == 'k'
+local mark = keeping or ARGV[3] == '1'
+local step = keeping and 4 or 2
 -- A look, every half second of a busy consumer, reads the claims and nothing else.
 local now = lease > 0 and now_ms() or 0
 local deadline = string.format('%d', now + lease)
 local out = {}
 local extended = false
-for i = 4, #ARGV, 2 do
+for i = 4, #ARGV, step do
   local id, token = ARGV[i], ARGV[i + 1]
   if holds(id, token) then
     if lease > 0 then
@@ -23,12 +31,19 @@ for i = 4, #ARGV, 2 do
     if mark then
       mark_delivered(id)
     end
+    if keeping then
+      -- The same record as the ack's; the ack writes it again, with its own time.
+      keep_record(KEYS[LAYOUT_KEYS + (#ARGV - 3) / 4 + 1], id, KEYS[LAYOUT_KEYS + i / 4],
+        'd|' .. string.format('%d', now) .. '|' .. ARGV[i + 3], ARGV[i + 2], now)
+    end
     out[#out + 1] = EXTEND_HELD
   elseif cancelled_for(id, token) then
     -- cancel (issue 13): the holder has learnt it, so nothing of the task needs to stay.
     unlease(id)
     forget(id)
     out[#out + 1] = EXTEND_CANCELLED
+  elseif mark and delivered_for(id, token) then
+    out[#out + 1] = EXTEND_DELIVERED
   else
     out[#out + 1] = EXTEND_LOST
   end

@@ -381,7 +381,8 @@ pub async fn extend(
             id,
             outcome: None,
         })),
-        LeaseState::Lost => Err(stale(&id)),
+        // Delivered answers a mark only, which this extension is not.
+        LeaseState::Lost | LeaseState::Delivered => Err(stale(&id)),
         LeaseState::Cancelled => Err(cancelled(&id)),
     }
 }
