@@ -92,7 +92,9 @@ pub fn parse_in(doc: &str, home: Option<&str>) -> Result<Vec<FlowTask>, String> 
         let line = Value::Object(fields).to_string();
         let mut task = parse_input_line_full(&line, When::NOW, Settings::default())
             .map_err(|e| format!("task '{name}': {e}"))?;
-        if !task.when.is_now() {
+        // A root may have a time (it is pushed as `produce --in` would be); a child runs when
+        // its parents are done.
+        if !task.when.is_now() && !after.is_empty() {
             return Err(format!(
                 "task '{name}': a task of a flow runs when its parents are done: no in, at or ttl"
             ));

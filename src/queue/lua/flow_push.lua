@@ -12,12 +12,15 @@
 local n, dead_cap = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now, now_s = now_ms()
 local kept = KEYS[#KEYS]
-local tasks, batch = {}, {}
+-- ARGV.batch (flow_submit.lua's check): ids of this shard that the same call queues first.
+local tasks, batch = {}, ARGV.batch or {}
 local j, r = 3, LAYOUT_KEYS
+local linked = false
 for i = 1, n do
   local t = { id = ARGV[j], p = ARGV[j + 1], body = ARGV[j + 2], policy = ARGV[j + 3] }
   local np = tonumber(ARGV[j + 4])
   j = j + 5
+  linked = linked or np > 0
   -- Each parent: 'wait' (not finished yet), 'ran' (finished in the window), 'done' (known
   -- by its kept result) or 'dead'.
   t.parents, t.seen = {}, {}
@@ -56,8 +59,12 @@ if ARGV.check then
   return false
 end
 
-flows(nil, true).enable()
-flows().dead_cap = dead_cap
+-- A shard given only roots gets no flows flag (its claims would go the long way until the
+-- flag is pruned): a root with children elsewhere turns it on where it is linked (flow_link.lua).
+if linked then
+  flows(nil, true).enable()
+end
+flows(nil, true).dead_cap = dead_cap
 local first = redis.call('HINCRBY', K_STATS, 'seq', n) - n
 local prefix = '{"c":' .. now_s .. ','
 local out = { now }
