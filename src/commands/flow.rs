@@ -28,12 +28,10 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
     };
     let flow = crate::flow::parse_in(&doc, Some(&cfg.queue))
         .map_err(|e| DataError(format!("{}: {e}", a.file)))?;
-    let mut q = Queue::open(cfg)?;
-    // On one server, every key of every queue is there: the whole flow is one script call, all
-    // or nothing. On a cluster a script of several hash slots is refused: it goes as below.
     if cfg.cluster {
         if let Some(f) = flow.iter().find(|f| !f.task.when.is_now()) {
-            // A root pushed on its own run before its children's link could end unseen.
+            // Pushed a run at a time there: a root with a time, pushed as produce does, is not
+            // one the link of its children in another run is sure to find.
             return Err(DataError(format!(
                 "{}: task '{}': a task with in, at or ttl in a flow is not supported on a \
                  cluster yet; nothing was queued",
@@ -42,6 +40,9 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
             .into());
         }
     }
+    let mut q = Queue::open(cfg)?;
+    // On one server, every key of every queue is there: the whole flow is one script call, all
+    // or nothing. On a cluster a script of several hash slots is refused: it goes as below.
     let pushed = if !cfg.cluster {
         let tasks: Vec<(String, crate::task::NewTask)> = flow
             .iter()

@@ -762,3 +762,18 @@ fn a_shard_given_only_roots_gets_no_flows_flag() {
     );
     assert!(flags(&mut c, "q2").contains('f'), "{}", flags(&mut c, "q2"));
 }
+
+/// On a cluster a flow goes a run at a time, where a root with a time would be pushed as a
+/// flow's task without it: refused before anything is sent (exit 65).
+#[test]
+fn a_flow_with_a_timed_root_is_refused_on_a_cluster() {
+    let r = redis();
+    let doc = grouped_and_timed_flow(&r);
+    let out = rpq(&r)
+        .args(["--cluster", "--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .code(65);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("task 's'") && err.contains("cluster"), "{err}");
+}

@@ -59,9 +59,11 @@ if ARGV.check then
   return false
 end
 
--- A shard given only roots gets no flows flag (its claims would go the long way until the
--- flag is pruned): a root with children elsewhere turns it on where it is linked (flow_link.lua).
-if linked then
+-- Roots with children elsewhere turn flows on (a run of a flow: its end before its children's
+-- link is known then), but not when flow_submit.lua links them in the same call (ARGV.linked):
+-- flow_link.lua turns it on for those with children, and the flag would send the claims of a
+-- shard given only roots the long way until it is pruned.
+if linked or not ARGV.linked then
   flows(nil, true).enable()
 end
 flows(nil, true).dead_cap = dead_cap
