@@ -1,7 +1,8 @@
 -- flow_submit: `rpq flow submit` of a flow whose tasks are in several queues, or on several
 -- shards of one, of one server (not a cluster): the whole flow in this one call, so all or
 -- nothing (issue 24, docs/flows.md). Each part (tasks of one shard of one queue) is pushed by
--- flow_push.lua's code, or push.lua's for tasks without parents that have a time or a group, each parent on another tag is told of its children by flow_link.lua's
+-- flow_push.lua's code, or push.lua's (with groups.lua) for tasks without parents that have a
+-- time or a group; each parent on another tag is told of its children by flow_link.lua's
 -- and, when it is done or dead already (a task of the flow known before, by its "id"), applied to
 -- them by flow_apply.lua's; and no link is left owed (flow_owed.lua's), as they are all made
 -- here. Those scripts come before this body, each as a function of its own KEYS and ARGV
