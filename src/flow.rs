@@ -92,7 +92,9 @@ pub fn parse_in(doc: &str, home: Option<&str>) -> Result<Vec<FlowTask>, String> 
         let line = Value::Object(fields).to_string();
         let mut task = parse_input_line_full(&line, When::NOW, Settings::default())
             .map_err(|e| format!("task '{name}': {e}"))?;
-        if !task.when.is_now() {
+        // A root may have a time (it is pushed as `produce --in` would be); a child runs when
+        // its parents are done.
+        if !task.when.is_now() && !after.is_empty() {
             return Err(format!(
                 "task '{name}': a task of a flow runs when its parents are done: no in, at or ttl"
             ));
@@ -272,5 +274,20 @@ mod tests {
             .starts_with("task 'a': "));
         assert!(parse("[]").is_err());
         assert!(parse(r#"[{"type":"t","priority":1}]"#).is_err());
+    }
+
+    #[test]
+    fn a_root_may_have_a_time_and_a_child_may_not() {
+        let root = r#"[{"name":"a","type":"t","priority":1,"in":"1m","group":"g"},
+            {"name":"b","type":"t","priority":1,"after":["a"]}]"#;
+        let tasks = parse(root).unwrap();
+        assert!(!tasks[0].task.when.is_now());
+        assert_eq!(tasks[0].task.group.as_deref(), Some("g"));
+        let child = r#"[{"name":"a","type":"t","priority":1},
+            {"name":"b","type":"t","priority":1,"after":["a"],"ttl":"1m"}]"#;
+        assert_eq!(
+            parse(child).unwrap_err(),
+            "task 'b': a task of a flow runs when its parents are done: no in, at or ttl"
+        );
     }
 }

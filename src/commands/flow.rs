@@ -28,16 +28,22 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
     };
     let flow = crate::flow::parse_in(&doc, Some(&cfg.queue))
         .map_err(|e| DataError(format!("{}: {e}", a.file)))?;
+    if cfg.cluster {
+        if let Some(f) = flow.iter().find(|f| !f.task.when.is_now()) {
+            // Pushed a run at a time there: a root with a time, pushed as produce does, is not
+            // one the link of its children in another run is sure to find.
+            return Err(DataError(format!(
+                "{}: task '{}': a task with in, at or ttl in a flow is not supported on a \
+                 cluster yet; nothing was queued",
+                a.file, f.name
+            ))
+            .into());
+        }
+    }
     let mut q = Queue::open(cfg)?;
     // On one server, every key of every queue is there: the whole flow is one script call, all
-    // or nothing. Tasks with a time or a group are pushed by push.lua's code, which that call
-    // does not carry; they, and a cluster (a script of several hash slots is refused there),
-    // go as below.
-    let whole = !cfg.cluster
-        && flow
-            .iter()
-            .all(|f| f.task.when.is_now() && f.task.group.is_none());
-    let pushed = if whole {
+    // or nothing. On a cluster a script of several hash slots is refused: it goes as below.
+    let pushed = if !cfg.cluster {
         let tasks: Vec<(String, crate::task::NewTask)> = flow
             .iter()
             .map(|f| (f.queue.clone().unwrap_or_default(), f.task.clone()))
@@ -55,8 +61,7 @@ pub fn run(cfg: &Config, out: &Output, c: &FlowCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A flow pushed a run of tasks of one queue at a time (on a cluster, or with tasks that have a
-/// time or a group).
+/// A flow pushed a run of tasks of one queue at a time (on a cluster).
 fn by_runs(cfg: &Config, q: &mut Queue, flow: &[crate::flow::FlowTask]) -> Result<Vec<Pushed>> {
     // Parents first, a run of tasks of one queue at a time: each run is one push, all or
     // nothing; a flow across queues is as many pushes (what is pushed stays if a later one

@@ -3,8 +3,8 @@
 //! down to it, are in the scripts that finish tasks (lua/flows.lua). docs/flows.md.
 
 use super::inspect::{state_args, state_at};
-use super::keys::shard_of;
 use super::keys::Key;
+use super::keys::{shard_of, CORE_KEYS};
 use super::script::{
     array, int, opt_string, string, PushCode, ERR_UNKNOWN_PARENT, FLOW_APPLY, FLOW_CANCEL,
     FLOW_LINK, FLOW_OWED, FLOW_PUSH, FLOW_SUBMIT, FLOW_UNBOX,
@@ -147,6 +147,9 @@ impl Queue {
 
 /// One shard's part of a flow submitted whole (`Queue::submit_whole`).
 struct WholePart {
+    /// flow_submit.lua's kind: 'p' push.lua (tasks without parents that have a time or a
+    /// group), 'f' flow_push.lua, 'F' flow_push.lua after its shard's 'p' part.
+    kind: &'static str,
     queue: String,
     shard: usize,
     /// The flow's index of each of its tasks.
@@ -190,27 +193,66 @@ impl Queue {
                     (if q.is_empty() { &self.name } else { q }) == name
                 })
                 .collect();
-            let tasks: Vec<NewTask> = idx.iter().map(|&i| flow[i].1.clone()).collect();
+            // A root with a time or a group goes as push.lua's code (a child has no time,
+            // check_flows, and waits for no group's turn while blocked: flow_push.lua's); its
+            // children elsewhere are linked in the same call, so it needs no flow of its own.
+            let plain = |t: &NewTask| {
+                t.after.as_ref().is_none_or(|a| a.parents.is_empty())
+                    && (!t.when.is_now() || t.group.is_some())
+            };
+            let tasks: Vec<NewTask> = idx
+                .iter()
+                .map(|&i| {
+                    let mut t = flow[i].1.clone();
+                    if plain(&t) {
+                        t.after = None;
+                    }
+                    t
+                })
+                .collect();
             let q = self.other(name)?;
+            q.check_placed(&tasks)?;
+            q.grouped |= tasks.iter().any(|t| t.group.is_some());
             q.pin()?;
             q.check_flows(&tasks)?;
             let tasks = q.cross_shard(&tasks).into_owned();
             let first = parts.len();
             for (shard, sidx) in q.by_shard(&tasks, |t| &t.id) {
-                let part: Vec<&NewTask> = sidx.iter().map(|&i| &tasks[i]).collect();
-                let (extra, args) = q.flow_push_args(shard, &part);
-                let k = &q.shards[shard];
-                let mut keys = k.all().to_vec();
-                keys.extend(extra);
-                // Given always, flow_push.lua writes events only while the checks say so.
-                keys.push(k.events());
-                parts.push(WholePart {
-                    queue: name.clone(),
-                    shard,
-                    idx: sidx.iter().map(|&i| idx[i]).collect(),
-                    keys,
-                    args,
-                });
+                let (plain, linked): (Vec<usize>, Vec<usize>) =
+                    sidx.iter().partition(|&&i| plain(&tasks[i]));
+                let k = q.shards[shard].clone();
+                if !plain.is_empty() {
+                    let part: Vec<&NewTask> = plain.iter().map(|&i| &tasks[i]).collect();
+                    let (extra, args) = q.push_args(shard, &part);
+                    let mut keys = k.all()[..CORE_KEYS].to_vec();
+                    keys.extend(k.group_keys());
+                    keys.extend(extra);
+                    keys.push(k.events());
+                    parts.push(WholePart {
+                        kind: "p",
+                        queue: name.clone(),
+                        shard,
+                        idx: plain.iter().map(|&i| idx[i]).collect(),
+                        keys,
+                        args,
+                    });
+                }
+                if !linked.is_empty() {
+                    let part: Vec<&NewTask> = linked.iter().map(|&i| &tasks[i]).collect();
+                    let (extra, args) = q.flow_push_args(shard, &part);
+                    let mut keys = k.all().to_vec();
+                    keys.extend(extra);
+                    // Given always, flow_push.lua writes events only while the checks say so.
+                    keys.push(k.events());
+                    parts.push(WholePart {
+                        kind: if plain.is_empty() { "f" } else { "F" },
+                        queue: name.clone(),
+                        shard,
+                        idx: linked.iter().map(|&i| idx[i]).collect(),
+                        keys,
+                        args,
+                    });
+                }
             }
             for e in q.remote_parents(&tasks) {
                 let at = idx[e.index];
@@ -243,6 +285,7 @@ impl Queue {
         let mut args: Vec<String> = vec![parts.len().to_string(), links.len().to_string()];
         for p in &parts {
             keys.extend_from_slice(&p.keys);
+            args.push(p.kind.to_string());
             args.push(p.keys.len().to_string());
             args.push(p.args.len().to_string());
             args.extend_from_slice(&p.args);
@@ -271,12 +314,22 @@ impl Queue {
             .map_err(|e| self.explain(0, e, "EVALSHA"))
             .with_context(|| format!("submitting a flow to queue '{}'", self.name))?;
         let mut out = vec![Pushed::Known; flow.len()];
-        for (p, r) in parts.iter().zip(array(reply)?) {
+        let mut reply = array(reply)?.into_iter();
+        let (replies, released) = (
+            array(reply.next().unwrap_or(redis::Value::Nil))?,
+            array(reply.next().unwrap_or(redis::Value::Nil))?,
+        );
+        for ((p, r), rel) in parts.iter().zip(replies).zip(released) {
             let q = self.other(&p.queue)?;
-            let (_, flags) = q.flow_push_reply(r, p.idx.len(), resent)?;
+            let (_, flags) = if p.kind == "p" {
+                q.push_reply(r, p.idx.len(), resent)?
+            } else {
+                q.flow_push_reply(r, p.idx.len(), resent)?
+            };
             q.floor_pushed(p.shard, p.idx.len());
             let queued = flags.iter().filter(|f| **f == Pushed::Queued).count() as u64;
-            q.wake_others(p.shard, queued)?;
+            // A child released at once (a parent done already) is queued or was known.
+            q.wake_others(p.shard, queued + int(Some(&rel))? as u64)?;
             for (&i, f) in p.idx.iter().zip(flags) {
                 out[i] = f;
             }

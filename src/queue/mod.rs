@@ -366,27 +366,7 @@ impl Queue {
             return Ok((vec![], vec![]));
         }
         let grouped = tasks.iter().any(|t| t.group.is_some());
-        if grouped && self.shards.len() > 1 {
-            // A group lives on one shard (docs/groups.md): its tasks' ids must fall there, as
-            // `place` draws them; a task that was not placed is refused, nothing pushed.
-            let n = self.shards.len();
-            for t in tasks {
-                let Some(g) = t.group.as_deref() else {
-                    continue;
-                };
-                if keys::shard_of(&t.id, n) == group_shard(g, n) {
-                    continue;
-                }
-                if let Err(why) = place(&mut t.clone(), n) {
-                    return Err(UsageError(why).into());
-                }
-                anyhow::bail!(
-                    "task '{}' of group '{g}' was not placed on its group's shard before its \
-                     push (a bug of rpq: Queue::place)",
-                    t.id
-                );
-            }
-        }
+        self.check_placed(tasks)?;
         self.grouped |= grouped;
         self.pin()?;
         self.check_flows(tasks)?;
@@ -427,6 +407,32 @@ impl Queue {
         Ok((created, out))
     }
 
+    /// Refuses a grouped task whose id is not on its group's shard.
+    pub(super) fn check_placed(&self, tasks: &[NewTask]) -> Result<()> {
+        if tasks.iter().any(|t| t.group.is_some()) && self.shards.len() > 1 {
+            // A group lives on one shard (docs/groups.md): its tasks' ids must fall there, as
+            // `place` draws them; a task that was not placed is refused, nothing pushed.
+            let n = self.shards.len();
+            for t in tasks {
+                let Some(g) = t.group.as_deref() else {
+                    continue;
+                };
+                if keys::shard_of(&t.id, n) == group_shard(g, n) {
+                    continue;
+                }
+                if let Err(why) = place(&mut t.clone(), n) {
+                    return Err(UsageError(why).into());
+                }
+                anyhow::bail!(
+                    "task '{}' of group '{g}' was not placed on its group's shard before its \
+                     push (a bug of rpq: Queue::place)",
+                    t.id
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn push_shard(
         &mut self,
         shard: usize,
@@ -435,6 +441,16 @@ impl Queue {
         if tasks.iter().any(|t| t.after.is_some()) {
             return self.push_flow(shard, tasks);
         }
+        let (results, args) = self.push_args(shard, tasks);
+        // After a lost reply, an id found already queued was most likely queued by that push.
+        let resent = self.resent;
+        let reply = self.invoke_with(shard, &PUSH, &results, &args, "pushing tasks")?;
+        self.push_reply(reply, tasks.len(), resent)
+    }
+
+    /// push.lua's keys after the layout's (or groups.lua's) and its ARGV, for `tasks` of
+    /// `shard`.
+    pub(super) fn push_args(&self, shard: usize, tasks: &[&NewTask]) -> (Vec<String>, Vec<String>) {
         // Five fields a task when any has a time (push.lua), three otherwise.
         let timed = tasks.iter().any(|t| !t.when.is_now());
         let fields = if timed { 5 } else { 3 };
@@ -470,12 +486,18 @@ impl Queue {
         if !results.is_empty() {
             results.push(self.shards[shard].kept());
         }
-        // After a lost reply, an id found already queued was most likely queued by that push.
-        let resent = self.resent;
-        let reply = self.invoke_with(shard, &PUSH, &results, &args, "pushing tasks")?;
+        (results, args)
+    }
+
+    /// push.lua's reply: the created time and what became of each of the `n` tasks.
+    pub(super) fn push_reply(
+        &mut self,
+        reply: redis::Value,
+        n: usize,
+        resent: bool,
+    ) -> Result<(DateTime<Utc>, Vec<Pushed>)> {
         let items = array(reply)?;
         let created = ms_to_time(int(items.first())?);
-        let n = tasks.len();
         let mut done_at = items.iter().skip(1 + n);
         let flags = items
             .iter()

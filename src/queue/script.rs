@@ -259,12 +259,14 @@ pub static FLOW_UNBOX: LazyLock<Lua> =
 pub static FLOW_OWED: LazyLock<Lua> =
     LazyLock::new(|| Lua::standalone("flow_owed", include_str!("lua/flow_owed.lua").to_string()));
 /// `rpq flow submit` of a flow across queues or shards of one server (issue 24): one call, all
-/// or nothing. flow_push.lua, flow_link.lua, flow_apply.lua and flow_owed.lua each whole (its
+/// or nothing. push.lua (with groups.lua: its tasks with a time or a group), flow_push.lua,
+/// flow_link.lua, flow_apply.lua and flow_owed.lua each whole (its
 /// prelude too) as a local function of its own KEYS and ARGV (the globals they name, shadowed),
 /// then flow_submit.lua, which calls them for each shard of the flow.
 pub static FLOW_SUBMIT: LazyLock<Lua> = LazyLock::new(|| {
     let mut src = String::new();
     for (name, part) in [
+        ("plain", &PUSH_GROUPED),
         ("push", &FLOW_PUSH),
         ("link", &FLOW_LINK),
         ("apply", &FLOW_APPLY),

@@ -522,3 +522,258 @@ fn a_flow_submitted_again_whole_queues_nothing_twice() {
         settled(&r, &mut c, q, 1);
     }
 }
+
+/// A flow with a root in a group (q1) and a root due in a minute (q2), their child in q1 and
+/// its child in q3.
+fn grouped_and_timed_flow(r: &RedisServer) -> std::path::PathBuf {
+    write_flow(
+        r,
+        &json!({"tasks": [
+            {"name": "g", "type": "t", "priority": 2, "id": "G", "group": "acme"},
+            {"name": "s", "type": "t", "priority": 2, "id": "S", "in": "1m", "queue": "q2"},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["g", "s"]},
+            {"name": "d", "type": "t", "priority": 2, "id": "D", "after": ["c"], "queue": "q3"},
+        ]}),
+    )
+}
+
+/// What of the grouped and timed flow is on the server: each queue's lengths, q1's group line.
+fn grouped_and_timed_state(r: &RedisServer, c: &mut redis::Connection) -> Vec<String> {
+    let mut out: Vec<String> = ["q1", "q2", "q3"]
+        .iter()
+        .map(|q| format!("{q} {}", lengths(r, q)))
+        .collect();
+    let gpending = Keys::new("q1", 0).group_keys()[0].clone();
+    out.push(format!("gpending {}", zcard(c, &gpending)));
+    out
+}
+
+/// Roots with a group or a time go in the one call too (push.lua's code): refused in the last
+/// queue's part, none of the flow is queued, not the group's task nor the scheduled one.
+#[test]
+fn a_flow_with_a_grouped_and_a_scheduled_task_refused_at_its_end_leaves_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    let doc = grouped_and_timed_flow(&r);
+    let tasks_q3 = Keys::new("q3", 0).get(Key::Tasks).to_string();
+    redis::cmd("SET")
+        .arg(&tasks_q3)
+        .arg("not a hash")
+        .query::<()>(&mut c)
+        .unwrap();
+    let out = rpq(&r)
+        .args(["--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains(&tasks_q3), "{err}");
+    let empty = json!({"waiting":0,"high":0,"medium":0,"low":0,"in_flight":0,"retrying":0,
+                       "dead":0,"scheduled":0,"blocked":0});
+    let none = vec![
+        format!("q1 {empty}"),
+        format!("q2 {empty}"),
+        format!("q3 {empty}"),
+        "gpending 0".to_string(),
+    ];
+    assert_eq!(grouped_and_timed_state(&r, &mut c), none);
+    for q in ["q1", "q2"] {
+        assert_eq!(flow_keys(&mut c, q, 1), Vec::<String>::new(), "{q}");
+    }
+
+    // The key gone: queued whole, G in its group's line, S scheduled, C and D blocked.
+    redis::cmd("DEL")
+        .arg(&tasks_q3)
+        .query::<()>(&mut c)
+        .unwrap();
+    rpq(&r)
+        .args(["--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    let state = grouped_and_timed_state(&r, &mut c);
+    assert_eq!(state[3], "gpending 1");
+    assert_eq!(lengths(&r, "q1")["blocked"], json!(1));
+    assert_eq!(lengths(&r, "q2")["scheduled"], json!(1));
+    assert_eq!(lengths(&r, "q3")["blocked"], json!(1));
+    let shown = json_lines(rpq(&r).args(["--queue", "q1", "--json", "show", "C"])).remove(0);
+    assert_eq!(
+        shown["waits_for"],
+        json!(["G", {"queue": "q2", "id": "S"}]),
+        "{shown}"
+    );
+}
+
+/// The same flow, its producer killed with -9 as soon as any of it is on the server (a proxy
+/// delays every chunk): all of it is there, linked, no link owed.
+#[test]
+fn a_flow_with_a_grouped_and_a_scheduled_task_killed_with_9_is_all_or_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    let doc = grouped_and_timed_flow(&r);
+    let p = Proxy::start(&r);
+    p.set(Fault::Delay(Duration::from_millis(300)));
+    let mut producer = Proc::spawn(
+        std_command()
+            .arg("--url")
+            .arg(p.url())
+            .args(["--queue", "q1", "flow", "submit"])
+            .arg(&doc),
+    );
+    let any = |c: &mut redis::Connection| {
+        ["q1", "q2", "q3"]
+            .iter()
+            .any(|q| !flow_keys(c, q, 1).is_empty())
+    };
+    wait_until(Duration::from_secs(60), "a task of the flow", || {
+        if let Some(s) = producer.exited() {
+            panic!(
+                "rpq ended before the test killed it: {s:?} {}",
+                producer.stderr()
+            );
+        }
+        any(&mut c)
+    });
+    producer.signal(libc::SIGKILL);
+    assert_eq!(producer.end(Duration::from_secs(30)).status.code(), None);
+    assert_eq!(
+        (
+            &lengths(&r, "q1")["waiting"],
+            &lengths(&r, "q1")["blocked"],
+            &lengths(&r, "q2")["scheduled"],
+            &lengths(&r, "q3")["blocked"],
+        ),
+        (&json!(1), &json!(1), &json!(1), &json!(1))
+    );
+    assert_eq!(grouped_and_timed_state(&r, &mut c)[3], "gpending 1");
+    let owed: Vec<String> = ["q1", "q2", "q3"]
+        .iter()
+        .flat_map(|q| flow_keys(&mut c, q, 1))
+        .filter(|f| f.contains('\u{1d}'))
+        .collect();
+    assert_eq!(owed, Vec::<String>::new(), "no link is owed");
+    let kids: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new("q2", 0).get(Key::Kids))
+        .arg("S")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(kids.as_deref(), Some("q1\u{1f}C"));
+}
+
+/// A child on shard 1 or 2 of a sharded queue, released by the submit itself (its parent, in
+/// another queue, is done): the submit wakes the queue's consumers, which block on shard 0's
+/// lists, also when the child was known already (queued by an earlier submit whose parent's
+/// line to it was lost), so it is claimed at once rather than at the next full look.
+#[test]
+fn a_child_released_at_once_on_another_shard_wakes_the_consumers() {
+    let r = redis();
+    let mut c = conn(&r);
+    let file = r.dir().join("runs");
+    rpq(&r)
+        .args([
+            "--queue", "wide", "produce", "--shards", "3", "--type", "seed",
+        ])
+        .assert()
+        .success();
+    consume(&r, "wide", 1, &file);
+    let child = (0..)
+        .map(|i| format!("c{i}"))
+        .find(|id| rpq::queue::keys::shard_of(id, 3) != 0)
+        .unwrap();
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "p", "type": "t", "priority": 2, "id": "P", "queue": "two"},
+            {"name": "c", "type": "t", "priority": 2, "id": child, "after": ["p"]},
+        ]}),
+    );
+    rpq(&r)
+        .args(["--queue", "wide", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    // The parent's line to the child lost: P ends (its queue keeps flows for a child of its
+    // own, so P is known as finished), the child stays blocked.
+    rpq(&r)
+        .args([
+            "--queue", "two", "produce", "--type", "t", "--id", "X", "--after", "P",
+        ])
+        .assert()
+        .success();
+    redis::cmd("HSET")
+        .arg(Keys::new("two", 0).get(Key::Kids))
+        .arg("P")
+        .arg("X")
+        .query::<()>(&mut c)
+        .unwrap();
+    consume(&r, "two", 1, &file);
+    assert_eq!(lengths(&r, "wide")["blocked"], json!(1));
+    let wake_all = rpq::queue::keys::wake_all("wide");
+    redis::cmd("DEL")
+        .arg(&wake_all)
+        .query::<()>(&mut c)
+        .unwrap();
+    // Submitted again: the child, known, is released by the link that finds P done.
+    rpq(&r)
+        .args(["--queue", "wide", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    assert_eq!(lengths(&r, "wide")["waiting"], json!(1));
+    let marks: u64 = redis::cmd("LLEN").arg(&wake_all).query(&mut c).unwrap();
+    assert!(marks >= 1, "no wake-up for the released child");
+}
+
+/// A flow's shard given only tasks without parents (roots whose children are elsewhere, or
+/// none) does not turn flows on: its claims stay the short way.
+#[test]
+fn a_shard_given_only_roots_gets_no_flows_flag() {
+    let r = redis();
+    let mut c = conn(&r);
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A"},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "queue": "q2"},
+            {"name": "x", "type": "t", "priority": 2, "id": "X", "queue": "q2", "after": ["b"]},
+        ]}),
+    );
+    rpq(&r)
+        .args(["--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .success();
+    let flags = |c: &mut redis::Connection, q: &str| -> String {
+        let v: Option<String> = redis::cmd("HGET")
+            .arg(Keys::new(q, 0).get(Key::Stats))
+            .arg("checks")
+            .query(c)
+            .unwrap();
+        v.unwrap_or_default()
+            .rsplit('|')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        !flags(&mut c, "q1").contains('f'),
+        "{}",
+        flags(&mut c, "q1")
+    );
+    assert!(flags(&mut c, "q2").contains('f'), "{}", flags(&mut c, "q2"));
+}
+
+/// On a cluster a flow goes a run at a time, where a root with a time would be pushed as a
+/// flow's task without it: refused before anything is sent (exit 65).
+#[test]
+fn a_flow_with_a_timed_root_is_refused_on_a_cluster() {
+    let r = redis();
+    let doc = grouped_and_timed_flow(&r);
+    let out = rpq(&r)
+        .args(["--cluster", "--queue", "q1", "flow", "submit"])
+        .arg(&doc)
+        .assert()
+        .code(65);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("task 's'") && err.contains("cluster"), "{err}");
+}

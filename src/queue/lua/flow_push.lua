@@ -12,12 +12,15 @@
 local n, dead_cap = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now, now_s = now_ms()
 local kept = KEYS[#KEYS]
-local tasks, batch = {}, {}
+-- ARGV.batch (flow_submit.lua's check): ids of this shard that the same call queues first.
+local tasks, batch = {}, ARGV.batch or {}
 local j, r = 3, LAYOUT_KEYS
+local linked = false
 for i = 1, n do
   local t = { id = ARGV[j], p = ARGV[j + 1], body = ARGV[j + 2], policy = ARGV[j + 3] }
   local np = tonumber(ARGV[j + 4])
   j = j + 5
+  linked = linked or np > 0
   -- Each parent: 'wait' (not finished yet), 'ran' (finished in the window), 'done' (known
   -- by its kept result) or 'dead'.
   t.parents, t.seen = {}, {}
@@ -56,8 +59,14 @@ if ARGV.check then
   return false
 end
 
-flows(nil, true).enable()
-flows().dead_cap = dead_cap
+-- Roots with children elsewhere turn flows on (a run of a flow: its end before its children's
+-- link is known then), but not when flow_submit.lua links them in the same call (ARGV.linked):
+-- flow_link.lua turns it on for those with children, and the flag would send the claims of a
+-- shard given only roots the long way until it is pruned.
+if linked or not ARGV.linked then
+  flows(nil, true).enable()
+end
+flows(nil, true).dead_cap = dead_cap
 local first = redis.call('HINCRBY', K_STATS, 'seq', n) - n
 local prefix = '{"c":' .. now_s .. ','
 local out = { now }

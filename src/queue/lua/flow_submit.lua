@@ -1,7 +1,8 @@
 -- flow_submit: `rpq flow submit` of a flow whose tasks are in several queues, or on several
 -- shards of one, of one server (not a cluster): the whole flow in this one call, so all or
--- nothing (issue 24, docs/flows.md). Each part (the tasks of one shard of one queue) is pushed by
--- flow_push.lua's code, each parent on another tag is told of its children by flow_link.lua's
+-- nothing (issue 24, docs/flows.md). Each part (tasks of one shard of one queue) is pushed by
+-- flow_push.lua's code, or push.lua's (with groups.lua) for tasks without parents that have a
+-- time or a group; each parent on another tag is told of its children by flow_link.lua's
 -- and, when it is done or dead already (a task of the flow known before, by its "id"), applied to
 -- them by flow_apply.lua's; and no link is left owed (flow_owed.lua's), as they are all made
 -- here. Those scripts come before this body, each as a function of its own KEYS and ARGV
@@ -10,13 +11,16 @@
 -- leaves nothing.
 -- KEYS: each call's keys, one call after the other, in the order of ARGV
 -- ARGV[1] P, the number of parts  ARGV[2] L, the number of links
--- then for each part: the number of its keys, of its ARGV, then its ARGV (flow_push.lua's)
+-- then for each part: its kind ('p' push.lua, 'f' flow_push.lua, 'F' flow_push.lua whose
+-- shard's 'p' part is the one before it), the number of its keys, of its ARGV, then its ARGV
 -- then for each link (the parents of one shard): the number of its keys (flow_link.lua's), of
 -- its pairs, then for each pair: the parent's id, the child as the parent's shard knows it, the
 -- part of the child (1..P), the child's id, the parent as the child's shard knows it
--- returns {each part's reply (flow_push.lua's)}, or the first part's refusal
+-- returns {{each part's reply (its script's)}, {each part's tasks released at once}}, or the
+-- first part's refusal
 local P, L = tonumber(ARGV[1]), tonumber(ARGV[2])
 local a, k = 3, 0
+local push = { p = flow_submit_plain, f = flow_submit_push, F = flow_submit_push }
 local function take_keys(n)
   local t = {}
   for i = 1, n do
@@ -27,13 +31,13 @@ local function take_keys(n)
 end
 local parts = {}
 for i = 1, P do
-  local nk, na = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  local kind, nk, na = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   local args = {}
   for j = 1, na do
-    args[j] = ARGV[a + 1 + j]
+    args[j] = ARGV[a + 2 + j]
   end
-  a = a + 2 + na
-  parts[i] = { keys = take_keys(nk), args = args }
+  a = a + 3 + na
+  parts[i] = { kind = kind, keys = take_keys(nk), args = args }
 end
 local links = {}
 for i = 1, L do
@@ -53,9 +57,10 @@ end
 local TYPES = { [1] = 'ZSCORE', [3] = 'HEXISTS', [5] = 'HEXISTS', [7] = 'HEXISTS',
   [12] = 'ZSCORE', [13] = 'HEXISTS', [22] = 'ZSCORE', [23] = 'HEXISTS', [24] = 'HEXISTS',
   [25] = 'ZSCORE' }
-for _, p in ipairs(parts) do
+for n, p in ipairs(parts) do
   for i, cmd in pairs(TYPES) do
-    local r = redis.pcall(cmd, p.keys[i], '')
+    -- push.lua is sent the core keys only, the first 15.
+    local r = (p.kind ~= 'p' or i <= 15) and redis.pcall(cmd, p.keys[i], '')
     if type(r) == 'table' and r.err then
       return redis.error_reply('RPQKEYTYPE key ' .. p.keys[i] .. ' is not of the type rpq keeps '
         .. 'there; rename or delete it, or use another --queue')
@@ -66,7 +71,15 @@ for _, p in ipairs(parts) do
     check[j] = v
   end
   check.check = true
-  local refused = flow_submit_push(p.keys, check)
+  if p.kind == 'F' then
+    -- The tasks push.lua queues first on this shard are parents this check may name.
+    local prev = parts[n - 1].args
+    check.batch = {}
+    for t = 1, tonumber(prev[1]) do
+      check.batch[prev[3 + (t - 1) * tonumber(prev[2])]] = true
+    end
+  end
+  local refused = push[p.kind](p.keys, check)
   if type(refused) == 'table' and refused.err then
     return refused
   end
@@ -74,7 +87,7 @@ end
 local out = {}
 for i, p in ipairs(parts) do
   p.args.linked = true
-  out[i] = flow_submit_push(p.keys, p.args)
+  out[i] = push[p.kind](p.keys, p.args)
 end
 -- The links after the pushes (the parents are queued or known by now): a parent done or dead
 -- already goes to its child as an outbox's line would.
@@ -95,18 +108,28 @@ for _, l in ipairs(links) do
     end
   end
 end
+-- Released at once: the caller wakes the consumers of a sharded queue (Queue::wake_others),
+-- which wait on shard 0's lists and not on this shard's own.
+local released = {}
+for i = 1, P do
+  released[i] = 0
+end
 for i, t in pairs(apply) do
+  local before = redis.call('ZCARD', parts[i].keys[1])
   flow_submit_apply(parts[i].keys, t)
+  released[i] = redis.call('ZCARD', parts[i].keys[1]) - before
 end
 -- Made here, no link is owed: flow_push.lua wrote none (ARGV.linked), but a task known before
 -- (an earlier push of the same ids, cut off before its links) may have its line.
 for _, p in ipairs(parts) do
-  local done, args = { 'done' }, p.args
-  local j = 3
-  for _ = 1, tonumber(args[1]) do
-    done[#done + 1] = args[j]
-    j = j + 5 + tonumber(args[j + 4])
+  if p.kind ~= 'p' then
+    local done, args = { 'done' }, p.args
+    local j = 3
+    for _ = 1, tonumber(args[1]) do
+      done[#done + 1] = args[j]
+      j = j + 5 + tonumber(args[j + 4])
+    end
+    flow_submit_owed({ p.keys[24] }, done)
   end
-  flow_submit_owed({ p.keys[24] }, done)
 end
-return out
+return { out, released }

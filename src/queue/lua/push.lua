@@ -21,6 +21,10 @@ local _, recover_at, _, _, flags, moved = checks_read()
 if moved then
   return redis.error_reply(ERR_LAYOUT .. ' ' .. moved)
 end
+-- flow_submit.lua checks every part of a flow before it writes any (its ARGV.check).
+if ARGV.check then
+  return false
+end
 local first_key = CORE_KEYS
 if grp then
   first_key = GROUP_KEYS_END
