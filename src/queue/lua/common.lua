@@ -833,13 +833,11 @@ local function kept_over(kept, id, now)
   return at and tonumber(at) <= now or false
 end
 
--- Where task `id` is among the `m` state sets the call names (ARGV[2..m+1]: their KEYS
--- indexes, STATES in types.rs; cancel and flow cancel): the state's number and the set that
--- holds it (a waiting task held back by a limit is in `limited`, controls.lua); nil when in
--- none.
-local function state_of(id, m)
-  for s = 1, m do
-    local set = KEYS[tonumber(ARGV[s + 1])]
+-- Where task `id` is among the state sets `sets` (keys, in the order of STATES in types.rs):
+-- the state's number and the set that holds it (a waiting task held back by a limit is in
+-- `limited`, controls.lua); nil when in none.
+local function state_in(id, sets)
+  for s, set in ipairs(sets) do
     if set == K_PENDING then
       set = ctl().waiting_in(id) or set
     end
@@ -848,6 +846,16 @@ local function state_of(id, m)
     end
   end
   return nil
+end
+
+-- state_in among the `m` state sets the call names (ARGV[2..m+1]: their KEYS indexes; cancel
+-- and flow cancel).
+local function state_of(id, m)
+  local sets = {}
+  for s = 1, m do
+    sets[s] = KEYS[tonumber(ARGV[s + 1])]
+  end
+  return state_in(id, sets)
 end
 
 -- Cancels task `id`, found in `set` (state_of): in flight, through its claim (CANCELLED), for

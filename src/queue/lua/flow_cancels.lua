@@ -9,16 +9,7 @@
 -- The state sets in the order of STATES (types.rs), for flow_apply.lua, which is not given
 -- their indexes as flow_cancel.lua is.
 local function cancel_state_fixed(id)
-  local sets = { K_PENDING, K_SCHEDULED, K_INFLIGHT, K_DELAYED, K_DEAD, K_BLOCKED }
-  for s, set in ipairs(sets) do
-    if set == K_PENDING then
-      set = ctl().waiting_in(id) or set
-    end
-    if redis.call('ZSCORE', set, id) then
-      return s, set
-    end
-  end
-  return nil
+  return state_in(id, { K_PENDING, K_SCHEDULED, K_INFLIGHT, K_DELAYED, K_DEAD, K_BLOCKED })
 end
 
 -- The children listed in field `field` of kids, appended to `into`; whether there was one.
