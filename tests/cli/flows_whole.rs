@@ -55,6 +55,14 @@ fn flow_keys(c: &mut redis::Connection, queue: &str, shards: usize) -> Vec<Strin
     out
 }
 
+/// `rpq --queue QUEUE flow submit FILE`, to assert on.
+fn submit(r: &RedisServer, queue: &str, doc: &Path) -> assert_cmd::assert::Assert {
+    rpq(r)
+        .args(["--queue", queue, "flow", "submit"])
+        .arg(doc)
+        .assert()
+}
+
 fn write_flow(r: &RedisServer, doc: &Value) -> std::path::PathBuf {
     let path = r.dir().join("flow.json");
     std::fs::write(&path, doc.to_string()).unwrap();
@@ -75,11 +83,7 @@ fn a_flow_refused_in_its_second_queue_leaves_nothing_in_either() {
              "queue": "two", "in": "1m"},
         ]}),
     );
-    rpq(&r)
-        .args(["--queue", "one", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .failure();
+    submit(&r, "one", &doc).failure();
     for q in ["one", "two"] {
         assert_eq!(flow_keys(&mut c, q, 1), Vec::<String>::new(), "{q}");
     }
@@ -103,11 +107,7 @@ fn a_flow_refused_in_its_second_queue_leaves_nothing_in_either() {
             {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["b"]},
         ]}),
     );
-    let out = rpq(&r)
-        .args(["--queue", "one", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .failure();
+    let out = submit(&r, "one", &doc).failure();
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains(&tasks_two), "{err}");
     assert_eq!(flow_keys(&mut c, "one", 1), Vec::<String>::new());
@@ -122,11 +122,7 @@ fn a_flow_refused_in_its_second_queue_leaves_nothing_in_either() {
         .arg(&tasks_two)
         .query::<()>(&mut c)
         .unwrap();
-    rpq(&r)
-        .args(["--queue", "one", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "one", &doc).success();
     assert_eq!(lengths(&r, "one")["blocked"], json!(1));
     assert_eq!(lengths(&r, "two")["blocked"], json!(1));
     let file = r.dir().join("runs");
@@ -269,11 +265,7 @@ fn flow_cancel_follows_the_flow_into_other_queues() {
             {"name": "d", "type": "t", "priority": 2, "id": "D", "after": ["b"]},
         ]}),
     );
-    rpq(&r)
-        .args(["--queue", "q1", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "q1", &doc).success();
     assert_eq!(
         flow_cancel(&r, "q1", "A"),
         [
@@ -302,11 +294,7 @@ fn flow_cancel_follows_the_flow_into_other_queues() {
             {"name": "u", "type": "t", "priority": 2, "id": "U", "after": ["s"]},
         ]}),
     );
-    rpq(&r)
-        .args(["--queue", "q1", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "q1", &doc).success();
     let file = r.dir().join("runs");
     consume(&r, "q1", 1, &file);
     assert_eq!(lengths(&r, "q2")["waiting"], json!(1));
@@ -345,11 +333,7 @@ fn flow_cancel_follows_the_flow_across_shards() {
     }
     tasks.push(json!({"name": "z", "type": "t", "priority": 2, "id": "Z", "after": kids}));
     let doc = write_flow(&r, &json!({ "tasks": tasks }));
-    rpq(&r)
-        .args(["--queue", "wide", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "wide", &doc).success();
     let mut want = vec![row("", "X", "waiting"), row("", "Z", "blocked")];
     want.extend(kids.iter().map(|k| row("", k, "blocked")));
     want.sort();
@@ -372,11 +356,7 @@ fn a_cancel_line_left_in_an_outbox_is_applied_by_a_consumer() {
             {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["b"]},
         ]}),
     );
-    rpq(&r)
-        .args(["--queue", "q1", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "q1", &doc).success();
     redis::cmd("HSET")
         .arg(Keys::new("q1", 0).get(Key::Kids))
         .arg("\u{1e}")
@@ -561,11 +541,7 @@ fn a_flow_with_a_grouped_and_a_scheduled_task_refused_at_its_end_leaves_nothing(
         .arg("not a hash")
         .query::<()>(&mut c)
         .unwrap();
-    let out = rpq(&r)
-        .args(["--queue", "q1", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .failure();
+    let out = submit(&r, "q1", &doc).failure();
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains(&tasks_q3), "{err}");
     let empty = json!({"waiting":0,"high":0,"medium":0,"low":0,"in_flight":0,"retrying":0,
@@ -586,11 +562,7 @@ fn a_flow_with_a_grouped_and_a_scheduled_task_refused_at_its_end_leaves_nothing(
         .arg(&tasks_q3)
         .query::<()>(&mut c)
         .unwrap();
-    rpq(&r)
-        .args(["--queue", "q1", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "q1", &doc).success();
     let state = grouped_and_timed_state(&r, &mut c);
     assert_eq!(state[3], "gpending 1");
     assert_eq!(lengths(&r, "q1")["blocked"], json!(1));
@@ -687,11 +659,7 @@ fn a_child_released_at_once_on_another_shard_wakes_the_consumers() {
             {"name": "c", "type": "t", "priority": 2, "id": child, "after": ["p"]},
         ]}),
     );
-    rpq(&r)
-        .args(["--queue", "wide", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "wide", &doc).success();
     // The parent's line to the child lost: P ends (its queue keeps flows for a child of its
     // own, so P is known as finished), the child stays blocked.
     rpq(&r)
@@ -714,11 +682,7 @@ fn a_child_released_at_once_on_another_shard_wakes_the_consumers() {
         .query::<()>(&mut c)
         .unwrap();
     // Submitted again: the child, known, is released by the link that finds P done.
-    rpq(&r)
-        .args(["--queue", "wide", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "wide", &doc).success();
     assert_eq!(lengths(&r, "wide")["waiting"], json!(1));
     let marks: u64 = redis::cmd("LLEN").arg(&wake_all).query(&mut c).unwrap();
     assert!(marks >= 1, "no wake-up for the released child");
@@ -738,11 +702,7 @@ fn a_shard_given_only_roots_gets_no_flows_flag() {
             {"name": "x", "type": "t", "priority": 2, "id": "X", "queue": "q2", "after": ["b"]},
         ]}),
     );
-    rpq(&r)
-        .args(["--queue", "q1", "flow", "submit"])
-        .arg(&doc)
-        .assert()
-        .success();
+    submit(&r, "q1", &doc).success();
     let flags = |c: &mut redis::Connection, q: &str| -> String {
         let v: Option<String> = redis::cmd("HGET")
             .arg(Keys::new(q, 0).get(Key::Stats))
