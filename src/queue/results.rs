@@ -43,24 +43,39 @@ pub const WAIT_SLICE: Duration = Duration::from_secs(1);
 const LOOK_EVERY: Duration = Duration::from_secs(5);
 
 impl Queue {
+    /// The keys and arguments of a call that keeps the results of `done[idx]` on `shard` (the
+    /// keep-ack and the delivering mark, keep_record in both): each task's result key, then
+    /// `kept`; `head`, then (id, token, keep ms, result) a task.
+    fn keeping(
+        &self,
+        shard: usize,
+        done: &[KeepAck],
+        idx: &[usize],
+        head: Vec<Vec<u8>>,
+    ) -> (Vec<String>, Vec<Vec<u8>>) {
+        let mut keys: Vec<String> = idx
+            .iter()
+            .map(|&i| self.shards[shard].result(&done[i].lease.id))
+            .collect();
+        keys.push(self.shards[shard].kept());
+        let mut args = head;
+        for &i in idx {
+            let d = &done[i];
+            args.push(d.lease.id.clone().into());
+            args.push(d.lease.token.clone().into());
+            args.push(crate::task::setting_ms(d.keep).to_string().into());
+            args.push(d.result.clone());
+        }
+        (keys, args)
+    }
+
     /// Acknowledges finished tasks and keeps each one's result for its time (keep.lua); one
     /// flag per task, false when the lease was lost (nothing is kept then).
     pub fn ack_keeping(&mut self, consumer: &str, done: &[KeepAck]) -> Result<Vec<bool>> {
         let mut out = vec![false; done.len()];
         for (shard, idx) in self.by_shard(done, |d| &d.lease.id) {
-            let mut keys: Vec<String> = idx
-                .iter()
-                .map(|&i| self.shards[shard].result(&done[i].lease.id))
-                .collect();
-            keys.push(self.shards[shard].kept());
-            let mut args: Vec<Vec<u8>> = vec![consumer.into(), self.instance.clone().into()];
-            for &i in &idx {
-                let d = &done[i];
-                args.push(d.lease.id.clone().into());
-                args.push(d.lease.token.clone().into());
-                args.push(crate::task::setting_ms(d.keep).to_string().into());
-                args.push(d.result.clone());
-            }
+            let head = vec![consumer.into(), self.instance.clone().into()];
+            let (keys, args) = self.keeping(shard, done, &idx, head);
             let reply = self.invoke_with(shard, &KEEP, &keys, &args, "acknowledging a task")?;
             // controls (issue 13): a freed slot of a cap wakes consumers, as `ack` does.
             if self.controlled {
@@ -105,21 +120,9 @@ impl Queue {
     ) -> Result<Vec<LeaseState>> {
         let mut out = vec![LeaseState::Lost; done.len()];
         for (shard, idx) in self.by_shard(done, |d| &d.lease.id) {
-            let mut keys: Vec<String> = idx
-                .iter()
-                .map(|&i| self.shards[shard].result(&done[i].lease.id))
-                .collect();
-            keys.push(self.shards[shard].kept());
             let lease_ms = lease.as_millis().max(1) as u64;
-            let mut args: Vec<Vec<u8>> =
-                vec![lease_ms.to_string().into(), consumer.into(), "k".into()];
-            for &i in &idx {
-                let d = &done[i];
-                args.push(d.lease.id.clone().into());
-                args.push(d.lease.token.clone().into());
-                args.push(crate::task::setting_ms(d.keep).to_string().into());
-                args.push(d.result.clone());
-            }
+            let head = vec![lease_ms.to_string().into(), consumer.into(), "k".into()];
+            let (keys, args) = self.keeping(shard, done, &idx, head);
             let reply = self.invoke_with(shard, &EXTEND, &keys, &args, "extending a lease")?;
             for (i, v) in idx.into_iter().zip(array(reply)?.iter()) {
                 out[i] = ExtendCode::from_reply(v)?.into();
