@@ -255,10 +255,11 @@ grp = function()
         local p = best[g]
         local s = scores[i]
         if s then
-          -- At a worse priority than p: moved to p, its tag kept.
-          local cur = tonumber(s)
-          if cur >= (p + 1) * PRIO then
-            zadd[nz + 1], zadd[nz + 2] = fmt(p * PRIO + cur % PRIO), g
+          -- At a worse priority than p: moved to p, its tag kept. A score's first digit is its
+          -- priority however the server prints it (it is below 4 x 10^15): read as a number
+          -- only to be moved (a tonumber a group cost more than the rest of its test).
+          if string.byte(s, 1) - 48 > p then
+            zadd[nz + 1], zadd[nz + 2] = fmt(p * PRIO + tonumber(s) % PRIO), g
             nz = nz + 2
           end
         elseif not (held and held[i]) then

@@ -102,9 +102,11 @@ if fields == 5 then
     elseif done[i] then
       finished[#finished + 1] = done[i]
     else
-      flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
-      if grp and flag == PUSH_QUEUED and not (due and due > now) then
-        grp().index_id(ARGV[j], redis.call('ZSCORE', K_PENDING, ARGV[j]))
+      local score
+      flag, at, score = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
+      -- Waiting at once: its group from the body as pushed, no score or body read back.
+      if score and grp and grp().on then
+        grp().index(ARGV[j], score, ARGV[j + 2])
       end
       if flag == PUSH_QUEUED and stale[i] then
         redis.call('DEL', stale[i])
