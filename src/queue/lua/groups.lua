@@ -217,19 +217,20 @@ grp = function()
   -- batch's groups in one ZMSCORE (and, only while some group is parked, whether they are), the
   -- groups new or at a better priority in one ZADD; a new group's score printed once for each
   -- priority. Per task it makes one string (the entry) and reads the group with one match: a
-  -- grouped push's work over the plain one's is mostly this loop and the entries' ZADD.
+  -- grouped push's work over the plain one's is mostly this loop and the entries' ZADD. The
+  -- entries take zargs' places (the push is done with it): no table made and grown for them.
   function G.index_many(zargs, out, n, argv)
-    local entries, best, order = {}, {}, {}
-    local ne, no, k = 0, 0, 0
+    local entries, best, order = zargs, {}, {}
+    local ne, no = 0, 0
     local digit = { ['1'] = 1, ['2'] = 2, ['3'] = 3 }
     for i = 1, n do
       if out[i + 1] == PUSH_QUEUED then
         local body = argv[3 * i + 2]
         -- A body as pushed begins with its group (escaped or not there: group_of).
         local g = string.match(body, '^"g":"([^"\\]*)"') or G.group_of(body)
+        entries[ne + 2] = g .. '\t' .. zargs[ne + 1] .. '\t' .. zargs[ne + 2]
         entries[ne + 1] = '0'
-        entries[ne + 2] = g .. '\t' .. zargs[k + 1] .. '\t' .. zargs[k + 2]
-        ne, k = ne + 2, k + 2
+        ne = ne + 2
         local p = digit[argv[3 * i + 1]]
         local b = best[g]
         if not b then

@@ -250,7 +250,8 @@ local queued = #zargs / 2
 for k = 1, #zargs, 1000 do
   redis.call('ZADD', K_PENDING, unpack(zargs, k, math.min(k + 999, #zargs)))
 end
--- groups (issue 23): the tasks queued (zargs, and out's flags) indexed as one batch.
+-- groups (issue 23): the tasks queued (zargs, and out's flags) indexed as one batch; zargs is
+-- spent (its places hold the entries then).
 if queued > 0 and grp and grp().on then
   grp().index_many(zargs, out, n, ARGV)
 end
