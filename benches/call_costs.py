@@ -87,7 +87,7 @@ def push_costs(server, calls):
         per = cg.total(server.dump()) / 5000
         base = per if base is None else base
         print(f"| {name} | {per:,.0f} | {per - base:,.0f} |", flush=True)
-    fill = cg.redis_cli(server.port, "SCRIPT", "LOAD", BATCH + "redis.call('ZADD', KEYS[1], unpack(z)) return 1")
+    fill = cg.redis_cli(server.port, "SCRIPT", "LOAD", BATCH_VARIANTS[1][1])
     base = None
     for name, body in ZREM_VARIANTS:
         cg.redis_cli(server.port, "FLUSHALL")
