@@ -750,8 +750,9 @@ end
 
 -- Queues one task created at `now`: waiting at once, or scheduled until `due` (ms; nil, or not
 -- later than now, means at once); with `ttl` ms (0: none) it expires that long after it falls
--- due unless claimed first. Returns 1 queued (0: the id is already known) and the earliest
--- time a claim must look at it (its due time or deadline; nil when neither applies).
+-- due unless claimed first. Returns 1 queued (0: the id is already known), the earliest time
+-- a claim must look at it (its due time or deadline; nil when neither applies) and, when it
+-- waits at once, its pending score (groups.lua indexes it without reading it back).
 local function enqueue(id, priority, body, now, due, ttl)
   local later = due ~= nil and due > now
   local deadline = ttl > 0 and (later and due or now) + ttl or nil
@@ -765,15 +766,17 @@ local function enqueue(id, priority, body, now, due, ttl)
   if redis.call('HSETNX', K_TASKS, id, head .. body) == 0 then
     return PUSH_KNOWN, nil
   end
+  local score = nil
   if later then
     redis.call('ZADD', K_SCHEDULED, string.format('%d', due), id)
   else
-    redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
+    score = pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1))
+    redis.call('ZADD', K_PENDING, score, id)
   end
   if deadline then
     redis.call('ZADD', K_EXPIRES, string.format('%d', deadline), id)
   end
-  return PUSH_QUEUED, later and due or deadline
+  return PUSH_QUEUED, later and due or deadline, score
 end
 
 -- Expiry: whether a task whose expiry entry says `deadline` (a string) is to go dead now. Only

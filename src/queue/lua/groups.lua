@@ -210,59 +210,73 @@ grp = function()
     seen[g] = cur
   end
 
-  -- index for a whole batch of the push (push.lua): t holds id, pending score and the push's
-  -- body of each task. The same effect as index in turn, in a few calls for the batch where
-  -- index makes up to four a task: the entries in one ZADD, the scores of the batch's groups
-  -- in one ZMSCORE (and, only while some group is parked, whether they are), the groups new or
-  -- at a better priority in one ZADD; a new group's score printed once for each priority.
-  function G.index_many(t)
-    local entries, best, order = {}, {}, {}
-    for k = 1, #t, 3 do
-      local g, score = G.group_of(t[k + 2]), t[k + 1]
-      entries[#entries + 1] = '0'
-      entries[#entries + 1] = g .. '\t' .. score .. '\t' .. t[k]
-      local p = string.byte(score, 1) - 48
-      local b = best[g]
-      if not b then
-        order[#order + 1] = g
-        best[g] = p
-      elseif p < b then
-        best[g] = p
-      end
-    end
-    for k = 1, #entries, 1000 do
-      redis.call('ZADD', K_GPENDING, unpack(entries, k, math.min(k + 999, #entries)))
-    end
-    local parked = redis.call('EXISTS', K_GPARKED) == 1
-    local starts, zargs = {}, {}
-    for k = 1, #order, 1000 do
-      local last = math.min(k + 999, #order)
-      local scores = redis.call('ZMSCORE', K_GROUPS, unpack(order, k, last))
-      local held = parked and redis.call('ZMSCORE', K_GPARKED, unpack(order, k, last))
-      for i = 1, last - k + 1 do
-        local g = order[k + i - 1]
-        local p = best[g]
-        if scores[i] then
-          local cur = tonumber(scores[i])
-          if p < math.floor(cur / PRIO) then
-            cur = p * PRIO + cur % PRIO
-            zargs[#zargs + 1] = fmt(cur)
-            zargs[#zargs + 1] = g
-          end
-          seen[g] = cur
-        elseif held and held[i] then
-          -- A parked group comes back by its own way (a freed slot, its time), at its head.
-          seen[g] = 'parked'
-        else
-          starts[p] = starts[p] or fmt(p * PRIO + vnow())
-          zargs[#zargs + 1] = starts[p]
-          zargs[#zargs + 1] = g
-          seen[g] = p * PRIO + vnow()
+  -- index for a whole batch of the push (push.lua): zargs holds the pending score and id of
+  -- each task the push queued, in the order of its n tuples of argv (id, priority, body), whose
+  -- flag out[i + 1] is PUSH_QUEUED. The same effect as index in turn, in a few calls for the
+  -- batch where index makes up to four a task: the entries in one ZADD, the scores of the
+  -- batch's groups in one ZMSCORE (and, only while some group is parked, whether they are), the
+  -- groups new or at a better priority in one ZADD; a new group's score printed once for each
+  -- priority. Per task it makes one string (the entry) and reads the group with one match: a
+  -- grouped push's work over the plain one's is mostly this loop and the entries' ZADD. The
+  -- entries take zargs' places (the push is done with it): no table made and grown for them.
+  function G.index_many(zargs, out, n, argv)
+    local entries, best, order = zargs, {}, {}
+    local ne, no = 0, 0
+    local digit = { ['1'] = 1, ['2'] = 2, ['3'] = 3 }
+    for i = 1, n do
+      if out[i + 1] == PUSH_QUEUED then
+        local body = argv[3 * i + 2]
+        -- A body as pushed begins with its group (escaped or not there: group_of).
+        local g = string.match(body, '^"g":"([^"\\]*)"') or G.group_of(body)
+        entries[ne + 2] = g .. '\t' .. zargs[ne + 1] .. '\t' .. zargs[ne + 2]
+        entries[ne + 1] = '0'
+        ne = ne + 2
+        local p = digit[argv[3 * i + 1]]
+        local b = best[g]
+        if not b then
+          no = no + 1
+          order[no] = g
+          best[g] = p
+        elseif p < b then
+          best[g] = p
         end
       end
     end
-    for k = 1, #zargs, 1000 do
-      redis.call('ZADD', K_GROUPS, unpack(zargs, k, math.min(k + 999, #zargs)))
+    for c = 1, ne, 1000 do
+      redis.call('ZADD', K_GPENDING, unpack(entries, c, math.min(c + 999, ne)))
+    end
+    local parked = redis.call('EXISTS', K_GPARKED) == 1
+    local starts, zadd, nz = {}, {}, 0
+    for c = 1, no, 1000 do
+      local last = math.min(c + 999, no)
+      local scores = redis.call('ZMSCORE', K_GROUPS, unpack(order, c, last))
+      local held = parked and redis.call('ZMSCORE', K_GPARKED, unpack(order, c, last))
+      for i = 1, last - c + 1 do
+        local g = order[c + i - 1]
+        local p = best[g]
+        local s = scores[i]
+        if s then
+          -- At a worse priority than p: moved to p, its tag kept. A score's first digit is its
+          -- priority however the server prints it (it is below 4 x 10^15): read as a number
+          -- only to be moved (a tonumber a group cost more than the rest of its test).
+          if string.byte(s, 1) - 48 > p then
+            zadd[nz + 1], zadd[nz + 2] = fmt(p * PRIO + tonumber(s) % PRIO), g
+            nz = nz + 2
+          end
+        elseif not (held and held[i]) then
+          -- A parked group comes back by its own way (a freed slot, its time), at its head.
+          local start = starts[p]
+          if not start then
+            start = fmt(p * PRIO + vnow())
+            starts[p] = start
+          end
+          zadd[nz + 1], zadd[nz + 2] = start, g
+          nz = nz + 2
+        end
+      end
+    end
+    for c = 1, nz, 1000 do
+      redis.call('ZADD', K_GROUPS, unpack(zadd, c, math.min(c + 999, nz)))
     end
   end
 
