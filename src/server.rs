@@ -91,7 +91,7 @@ impl RedisServer {
                 bail!("redis-server exited at start ({status}): {last}");
             }
             if let Ok(mut c) = client.get_connection_with_timeout(Duration::from_millis(200)) {
-                if redis::cmd("PING").query::<String>(&mut c).is_ok() {
+                if redis::cmd("PING").query::<String>(&mut c).is_ok() && self.is_ours(&mut c) {
                     return Ok(());
                 }
             }
@@ -103,6 +103,23 @@ impl RedisServer {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Whether the server that answers on our port is the one we started, by its directory
+    /// (ours alone). Another process (a second test run on the machine) can take the port
+    /// found free before our server binds it: ours then fails to bind and exits, but until it
+    /// does, that other server answers the PING, and a test would use it, and lose it when its
+    /// owner stops it. A server that does not say (CONFIG renamed) counts as ours.
+    fn is_ours(&self, c: &mut redis::Connection) -> bool {
+        let Ok((_, dir)) = redis::cmd("CONFIG")
+            .arg("GET")
+            .arg("dir")
+            .query::<(String, String)>(c)
+        else {
+            return true;
+        };
+        let ours = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
+        Path::new(&dir) == ours
     }
 
     pub fn url(&self) -> String {

@@ -43,8 +43,17 @@ fn count_by<'a>(it: impl Iterator<Item = &'a String>) -> HashMap<String, u64> {
     out
 }
 
+/// `rpq limit ARGS`, which must succeed; a failure says how, with all it wrote on stderr.
 fn limit(r: &RedisServer, args: &[&str]) {
-    rpq(r).arg("limit").args(args).assert().success();
+    let out = rpq(r).arg("limit").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "rpq limit {} exited {}; stderr: {}; stdout: {}",
+        args.join(" "),
+        out.status,
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 /// What a limited type can leave on the server: the keys of the lines, fields of the

@@ -116,6 +116,19 @@ fn the_servers_are_the_version_asked_for() {
     }
 }
 
+/// A port that another server took (a second test run on the machine can take one found free
+/// before our server binds it): the start fails, as its own server cannot bind, and is not
+/// answered by the other server, which its owner may stop at any moment.
+#[test]
+fn a_server_started_on_a_port_another_holds_is_not_taken_for_ours() {
+    let other = redis();
+    let port: u16 = other.url().rsplit(':').next().unwrap().parse().unwrap();
+    match RedisServer::start_on(port, &[]) {
+        Ok(s) => panic!("started on a port in use: {}", s.url()),
+        Err(e) => assert!(format!("{e:#}").contains("exited at start"), "{e:#}"),
+    }
+}
+
 /// The binary under test: this build's, or `RPQ_TEST_BIN` (to measure how an older build fares
 /// in the same test: `RPQ_TEST_BIN=/tmp/rpq-old cargo test NAME`).
 pub fn bin() -> String {
