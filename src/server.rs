@@ -105,21 +105,34 @@ impl RedisServer {
         }
     }
 
-    /// Whether the server that answers on our port is the one we started, by its directory
-    /// (ours alone). Another process (a second test run on the machine) can take the port
-    /// found free before our server binds it: ours then fails to bind and exits, but until it
-    /// does, that other server answers the PING, and a test would use it, and lose it when its
-    /// owner stops it. A server that does not say (CONFIG renamed) counts as ours.
+    /// Whether the server that answers on our port is the one we started: its process, or a
+    /// child of it (a redis-server that is a wrapper). Another process (a second test run on
+    /// the machine) can take the port found free before our server binds it: ours then fails
+    /// to bind and exits, but until it does, that other server answers the PING, and a test
+    /// would use it, and lose it when its owner stops it. A server that does not say counts as
+    /// ours.
     fn is_ours(&self, c: &mut redis::Connection) -> bool {
-        let Ok((_, dir)) = redis::cmd("CONFIG")
-            .arg("GET")
-            .arg("dir")
-            .query::<(String, String)>(c)
+        let Some(ours) = self.child.as_ref().map(Child::id) else {
+            return true;
+        };
+        let Ok(info) = redis::cmd("INFO").arg("server").query::<String>(c) else {
+            return true;
+        };
+        let Some(pid) = info
+            .lines()
+            .find_map(|l| l.strip_prefix("process_id:"))
+            .and_then(|p| p.trim().parse::<u32>().ok())
         else {
             return true;
         };
-        let ours = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        Path::new(&dir) == ours
+        // The parent's pid is the 2nd field after the command name in parentheses.
+        let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| {
+                let rest = s.get(s.rfind(')')? + 2..)?.to_string();
+                rest.split(' ').nth(1)?.parse::<u32>().ok()
+            });
+        pid == ours || parent == Some(ours)
     }
 
     pub fn url(&self) -> String {
