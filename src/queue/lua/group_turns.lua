@@ -44,15 +44,18 @@ grp_serve = function(n, weighted)
   -- no table more.
   local popped = n > 1 and {} or nil
   local left = false
+  -- Looked up once, not on each use (two table reads each, some 100 server instructions).
+  local call, byte = redis.call, string.byte
   for _ = 1, 64 * n do
-    local first = redis.call('ZRANGE', K_GROUPS, '0', '1')
+    local first = call('ZRANGE', K_GROUPS, '0', '1')
     local g = first[1]
     if not g then
       left = true
       break
     end
-    local head = redis.call('ZRANGEBYLEX', K_GPENDING, '[' .. g .. '\t', '(' .. g .. '\n',
-      'LIMIT', '0', '2')
+    -- From past g itself (no entry is g; an entry of a group that begins with g and goes on
+    -- with a character below the tab would be between, and a group has no control character).
+    local head = call('ZRANGEBYLEX', K_GPENDING, '(' .. g, '(' .. g .. '\n', 'LIMIT', '0', '2')
     local member, after = head[1], head[2]
     local took = false
     local at = #g + 2
@@ -60,18 +63,18 @@ grp_serve = function(n, weighted)
     if member then
       local tab = string.find(member, '\t', at, true)
       score, id = string.sub(member, at, tab - 1), string.sub(member, tab + 1)
-      p = string.byte(member, at) - 48
-      redis.call('ZREM', K_GPENDING, member)
-      took = redis.call('ZREM', K_PENDING, id) == 1
+      p = byte(member, at) - 48
+      call('ZREM', K_GPENDING, member)
+      took = call('ZREM', K_PENDING, id) == 1
     end
     if after then
       -- The group's next head sets its priority (a stale entry is met on its turn).
-      local np = string.byte(after, at) - 48
+      local np = byte(after, at) - 48
       local step = '0'
       if took and first[2] then
         step = '1000000'
         if weighted then
-          local w = tonumber(redis.call('HGET', K_GSTATE, 'w:' .. g) or '1') or 1
+          local w = tonumber(call('HGET', K_GSTATE, 'w:' .. g) or '1') or 1
           step = string.format('%d', math.floor(1000000 / w))
         end
       end
@@ -79,15 +82,15 @@ grp_serve = function(n, weighted)
         step = string.format('%d', (np - p) * 1000000000000000 + tonumber(step))
       end
       if step ~= '0' then
-        local now_at = redis.call('ZINCRBY', K_GROUPS, step, g)
-        if string.byte(now_at, 1) - 48 ~= np then
+        local now_at = call('ZINCRBY', K_GROUPS, step, g)
+        if byte(now_at, 1) - 48 ~= np then
           local tag = tonumber(now_at) % 1000000000000000
-          redis.call('ZADD', K_GROUPS, string.format('%d', np * 1000000000000000 + tag), g)
+          call('ZADD', K_GROUPS, string.format('%d', np * 1000000000000000 + tag), g)
         end
       end
     else
       left = not first[2]
-      redis.call('ZREM', K_GROUPS, g)
+      call('ZREM', K_GROUPS, g)
     end
     if took then
       if not popped then
