@@ -1,8 +1,9 @@
 -- groups: fair scheduling between groups of tasks (issue 23, docs/groups.md), the part of the
--- prelude of the scripts that act on groups (push, claim, fast claim and release of a shard
--- whose checks carry the flag letter 'g'); the others go without it. Rust sends these scripts
--- three more keys, first after the layout's keys it sends (the fast claim's, the core keys, or
--- every key with controls), before any result key:
+-- prelude of the scripts that act on groups (push, claim and release of a shard whose checks
+-- carry the flag letter 'g'; the fast claim carries group_turns.lua alone); the others go
+-- without it. Rust sends these scripts five more keys (the fast claim the first three), first
+-- after the layout's keys it sends (the fast claim's, the core keys, or every key with
+-- controls), before any result key:
 -- gpending zset, all scores 0: "group\tpending score\tid" for every waiting task of the shard
 --   while the flag is set (the default group is ""): lexical order is group, then priority,
 --   then arrival, so a group's head is one ZRANGEBYLEX, O(log n). The task itself stays in
@@ -396,10 +397,8 @@ grp = function()
       redis.call('ZADD', K_GTAT, string.format('%.3f', at), g)
       -- The key goes when its last bucket is full again (each would be pruned then), so no
       -- script ends it: the fast claim, which drops the flag at the turns' end, lacks it.
-      local ttl = redis.call('PTTL', K_GTAT)
-      if ttl < 0 or now + ttl <= at then
-        redis.call('PEXPIREAT', K_GTAT, string.format('%d', math.ceil(at) + 1))
-      end
+      local last = redis.call('ZRANGE', K_GTAT, -1, -1, 'WITHSCORES')
+      redis.call('PEXPIREAT', K_GTAT, string.format('%d', math.ceil(tonumber(last[2])) + 1))
     end
   end
 
