@@ -210,7 +210,7 @@ local ctl
 -- the shard's stream (nil otherwise: a queue without events builds none of it).
 local ev
 -- groups (issue 23): the same for groups.lua, which only push and claim of a shard with
--- groups carry; grp_serve is its fast claim's part, built without the rest.
+-- groups carry; grp_serve is its fast claim's part (group_turns.lua), built without the rest.
 local grp
 local grp_serve
 -- flows (issue 24): the helpers of flows, set by flows.lua, which the scripts given every key
