@@ -443,20 +443,7 @@ fn ten_thousand_limited_groups_leave_nothing_behind() {
     wait_until(Duration::from_secs(5), "the buckets to run out", || {
         zcard(&mut c, &k.group_keys()[4]) == 0
     });
-    assert!(
-        group_leftovers(&mut c).is_empty(),
-        "{:?}",
-        group_leftovers(&mut c)
-    );
-    let flags: Option<String> = redis::cmd("HGET")
-        .arg(k.stats())
-        .arg("checks")
-        .query(&mut c)
-        .unwrap();
-    assert!(
-        !flags.unwrap_or_default().ends_with('g'),
-        "the groups' flag is off"
-    );
+    assert_groups_gone(&mut c, &k);
     rpq(&r)
         .args(["limit", "--each-group", "--off"])
         .assert()
@@ -466,6 +453,21 @@ fn ten_thousand_limited_groups_leave_nothing_behind() {
         .query(&mut c)
         .unwrap();
     assert_eq!(controls, 0, "no controls left");
+}
+
+/// Nothing of the groups is left on the shard, and its checks no longer carry the groups' flag
+/// (the checks are digits and bars besides their flag letters).
+fn assert_groups_gone(c: &mut redis::Connection, k: &Keys) {
+    assert!(group_leftovers(c).is_empty(), "{:?}", group_leftovers(c));
+    let flags: Option<String> = redis::cmd("HGET")
+        .arg(k.stats())
+        .arg("checks")
+        .query(c)
+        .unwrap();
+    assert!(
+        !flags.unwrap_or_default().contains('g'),
+        "the groups' flag is off"
+    );
 }
 
 /// A rate of groups taken off while its groups still have work: the rest goes by the fast
@@ -510,20 +512,7 @@ fn buckets_of_a_rate_taken_off_go_by_themselves_once_the_turns_end() {
     wait_until(Duration::from_secs(5), "the buckets to go", || {
         redis::cmd("EXISTS").arg(gtat).query::<u64>(&mut c).unwrap() == 0
     });
-    assert!(
-        group_leftovers(&mut c).is_empty(),
-        "{:?}",
-        group_leftovers(&mut c)
-    );
-    let flags: Option<String> = redis::cmd("HGET")
-        .arg(k.stats())
-        .arg("checks")
-        .query(&mut c)
-        .unwrap();
-    assert!(
-        !flags.unwrap_or_default().contains('g'),
-        "the groups' flag is off"
-    );
+    assert_groups_gone(&mut c, &k);
 }
 
 /// Debounce: 100 pushes of one id, one after the other, with a consumer waiting all along:
