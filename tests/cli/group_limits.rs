@@ -5,6 +5,7 @@
 
 use crate::support::*;
 use rpq::queue::keys::Keys;
+use rpq::server::RedisServer;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -444,14 +445,16 @@ fn ten_thousand_limited_groups_leave_nothing_behind() {
         zcard(&mut c, &k.group_keys()[4]) == 0
     });
     assert_groups_gone(&mut c, &k);
-    rpq(&r)
+    each_group_limit_off(&r, &mut c, &k);
+}
+
+/// `rpq limit --each-group --off`, after which the shard has no controls left.
+fn each_group_limit_off(r: &RedisServer, c: &mut redis::Connection, k: &Keys) {
+    rpq(r)
         .args(["limit", "--each-group", "--off"])
         .assert()
         .success();
-    let controls: u64 = redis::cmd("EXISTS")
-        .arg(k.controls())
-        .query(&mut c)
-        .unwrap();
+    let controls: u64 = redis::cmd("EXISTS").arg(k.controls()).query(c).unwrap();
     assert_eq!(controls, 0, "no controls left");
 }
 
@@ -498,15 +501,7 @@ fn buckets_of_a_rate_taken_off_go_by_themselves_once_the_turns_end() {
         ttl > 0 && ttl <= 2_000,
         "the buckets' key expires by itself: {ttl}"
     );
-    rpq(&r)
-        .args(["limit", "--each-group", "--off"])
-        .assert()
-        .success();
-    let controls: u64 = redis::cmd("EXISTS")
-        .arg(k.controls())
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(controls, 0, "no controls left");
+    each_group_limit_off(&r, &mut c, &k);
     let rest = json_lines(rpq(&r).args(["--json", "consume", "--count", "9"]));
     assert_eq!(rest.len(), 9);
     wait_until(Duration::from_secs(5), "the buckets to go", || {
