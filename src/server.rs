@@ -115,13 +115,9 @@ impl RedisServer {
         let Some(ours) = self.child.as_ref().map(Child::id) else {
             return true;
         };
-        let Ok(info) = redis::cmd("INFO").arg("server").query::<String>(c) else {
-            return true;
-        };
-        let Some(pid) = info
-            .lines()
-            .find_map(|l| l.strip_prefix("process_id:"))
-            .and_then(|p| p.trim().parse::<u32>().ok())
+        let Some(pid) = crate::conn::info_field(c, "server", "process_id")
+            .ok()
+            .and_then(|p| p.parse::<u32>().ok())
         else {
             return true;
         };
