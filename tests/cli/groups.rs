@@ -730,3 +730,68 @@ fn a_grouped_tasks_events_carry_its_group() {
         .filter(|e| e["group"].is_string())
         .all(|e| e["group"] == "acme"));
 }
+
+/// A grouped push into a full server: the push of a grouped task writes two indexes (the
+/// priority line and the group's), and a batch refused half way by `maxmemory` must leave each
+/// task it queued in both and none in either alone. The consumers then take exactly the tasks
+/// said to be queued, each once, in their groups, and nothing of the groups is left.
+#[test]
+fn grouped_pushes_into_a_full_server_leave_every_queued_task_in_its_group_and_no_other() {
+    let r = RedisServer::start(&["--maxmemory", "4mb"]).unwrap_or_else(|e| panic!("{e:#}"));
+    let pad = "x".repeat(2000);
+    let input: Vec<String> = (0..2001)
+        .map(|i| {
+            json!({"type": "t", "priority": 2, "payload": pad, "id": format!("i{i}"),
+                   "group": format!("g{}", i % 10)})
+            .to_string()
+        })
+        .collect();
+    let out = rpq(&r)
+        .args(["produce", "--stdin", "--batch", "100"])
+        .write_stdin(input.join("\n"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("redis is out of memory"), "{stderr}");
+    let mut c = conn(&r);
+    let k = Keys::new("default", 0);
+    let n = zcard(&mut c, k.pending());
+    assert!(n > 0 && n < 2001, "{n}: {stderr}");
+    assert!(
+        stderr.starts_with(&format!("rpq: {n} tasks queued; line {} ", n + 1)),
+        "{stderr}"
+    );
+    let indexed = zcard(&mut c, &k.group_keys()[0]);
+    assert_eq!(
+        indexed, n,
+        "every queued task in its group's index, and no other"
+    );
+    // Room to run: the claims write leases and counters.
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg("0")
+        .query::<()>(&mut c)
+        .unwrap();
+    let done = consume(&r, n as usize);
+    let ids: std::collections::HashSet<String> = done
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len() as u64, n, "each task once");
+    let expected: std::collections::HashSet<String> = (0..n).map(|i| format!("i{i}")).collect();
+    assert_eq!(
+        ids, expected,
+        "the tasks said to be queued, the first n lines"
+    );
+    assert!(done.iter().all(|v| group_of(v)
+        == format!(
+            "g{}",
+            &v["id"].as_str().unwrap()[1..].parse::<u64>().unwrap() % 10
+        )));
+    assert_eq!(zcard(&mut c, k.pending()), 0);
+    for key in group_keys() {
+        assert!(!exists(&mut c, &key), "{key} is left");
+    }
+}
