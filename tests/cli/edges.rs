@@ -154,6 +154,32 @@ fn a_full_server_is_one_line_with_the_count_queued_and_the_first_line_not() {
     assert!(stderr.contains("redis is out of memory"), "{stderr}");
     assert!(stderr.contains("raise maxmemory"), "{stderr}");
     assert!(!stderr.contains("script"), "no script or SHA: {stderr}");
+    // A queue the server has not seen yet is refused in its first writes (the settings it
+    // stores), in the same words, whichever command comes first. The limit goes below what is
+    // used, so that even a one-task command is refused.
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg("1mb")
+        .query::<()>(&mut c)
+        .unwrap();
+    for args in [
+        &["--queue", "fresh", "produce", "--type", "t"][..],
+        &["--queue", "fresh2", "flow", "submit", "-"][..],
+    ] {
+        let out = rpq(&r)
+            .args(args)
+            .write_stdin(r#"[{"name": "a", "type": "t", "priority": 1}]"#)
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("redis is out of memory"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("Pipeline"), "{stderr}");
+    }
 }
 
 #[test]
