@@ -737,3 +737,72 @@ fn a_flow_with_a_timed_root_is_refused_on_a_cluster() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("task 's'") && err.contains("cluster"), "{err}");
 }
+
+/// A flow submitted to a server at its `maxmemory` (noeviction): refused with one line naming
+/// the memory, and nothing of it in either queue (no task, no blocked child, no wait, no link);
+/// once there is room, the same document is queued whole.
+#[test]
+fn a_flow_submitted_to_a_full_server_is_refused_whole_and_queued_whole_once_there_is_room() {
+    let r = RedisServer::start(&["--maxmemory", "4mb"]).unwrap_or_else(|e| panic!("{e:#}"));
+    let mut c = conn(&r);
+    let pad = "x".repeat(2000);
+    let fill: Vec<String> = (0..4000)
+        .map(|i| {
+            json!({"type": "t", "priority": 2, "payload": pad, "id": format!("f{i}")}).to_string()
+        })
+        .collect();
+    let out = rpq(&r)
+        .args(["--queue", "fill", "produce", "--stdin", "--batch", "100"])
+        .write_stdin(fill.join("\n"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("out of memory"), "the server is full: {err}");
+    // Below what is used, so that whatever room the last refused batch left, the flow's first
+    // write is refused too.
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg("1mb")
+        .query::<()>(&mut c)
+        .unwrap();
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A", "payload": pad},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"],
+             "queue": "two", "payload": pad},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["a", "b"],
+             "payload": pad},
+        ]}),
+    );
+    let out = submit(&r, "one", &doc).code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("out of memory") && err.contains("maxmemory"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("script") && !err.contains("Pipeline"),
+        "{err}"
+    );
+    for q in ["one", "two"] {
+        assert_eq!(flow_keys(&mut c, q, 1), Vec::<String>::new(), "{q}");
+    }
+
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg("0")
+        .query::<()>(&mut c)
+        .unwrap();
+    submit(&r, "one", &doc).success();
+    assert_eq!(lengths(&r, "one")["blocked"], json!(1));
+    assert_eq!(lengths(&r, "two")["blocked"], json!(1));
+    let file = r.dir().join("runs");
+    consume(&r, "one", 1, &file);
+    consume(&r, "two", 1, &file);
+    consume(&r, "one", 1, &file);
+    assert_eq!(runs(&file), ["A", "B", "C"]);
+}
