@@ -122,13 +122,19 @@ fn a_flow_refused_in_its_second_queue_leaves_nothing_in_either() {
         .arg(&tasks_two)
         .query::<()>(&mut c)
         .unwrap();
-    submit(&r, "one", &doc).success();
-    assert_eq!(lengths(&r, "one")["blocked"], json!(1));
-    assert_eq!(lengths(&r, "two")["blocked"], json!(1));
+    runs_a_then_b_in_two_then_c(&r, &doc);
+}
+
+/// Submits the flow A (queue one) -> B (queue two) -> C (queue one) of `doc` and runs it: B and
+/// C wait, one in each queue, and the three run in order.
+fn runs_a_then_b_in_two_then_c(r: &RedisServer, doc: &Path) {
+    submit(r, "one", doc).success();
+    assert_eq!(lengths(r, "one")["blocked"], json!(1));
+    assert_eq!(lengths(r, "two")["blocked"], json!(1));
     let file = r.dir().join("runs");
-    consume(&r, "one", 1, &file);
-    consume(&r, "two", 1, &file);
-    consume(&r, "one", 1, &file);
+    consume(r, "one", 1, &file);
+    consume(r, "two", 1, &file);
+    consume(r, "one", 1, &file);
     assert_eq!(runs(&file), ["A", "B", "C"]);
 }
 
@@ -743,29 +749,12 @@ fn a_flow_with_a_timed_root_is_refused_on_a_cluster() {
 /// once there is room, the same document is queued whole.
 #[test]
 fn a_flow_submitted_to_a_full_server_is_refused_whole_and_queued_whole_once_there_is_room() {
-    let r = RedisServer::start(&["--maxmemory", "4mb"]).unwrap_or_else(|e| panic!("{e:#}"));
+    let (r, _) = filled_server("fill", None);
     let mut c = conn(&r);
-    let pad = "x".repeat(2000);
-    let fill: Vec<String> = (0..4000)
-        .map(|i| {
-            json!({"type": "t", "priority": 2, "payload": pad, "id": format!("f{i}")}).to_string()
-        })
-        .collect();
-    let out = rpq(&r)
-        .args(["--queue", "fill", "produce", "--stdin", "--batch", "100"])
-        .write_stdin(fill.join("\n"))
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(err.contains("out of memory"), "the server is full: {err}");
     // Below what is used, so that whatever room the last refused batch left, the flow's first
     // write is refused too.
-    redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("maxmemory")
-        .arg("1mb")
-        .query::<()>(&mut c)
-        .unwrap();
+    set_maxmemory(&mut c, "1mb");
+    let pad = "x".repeat(2000);
     let doc = write_flow(
         &r,
         &json!({"tasks": [
@@ -791,18 +780,6 @@ fn a_flow_submitted_to_a_full_server_is_refused_whole_and_queued_whole_once_ther
         assert_eq!(flow_keys(&mut c, q, 1), Vec::<String>::new(), "{q}");
     }
 
-    redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("maxmemory")
-        .arg("0")
-        .query::<()>(&mut c)
-        .unwrap();
-    submit(&r, "one", &doc).success();
-    assert_eq!(lengths(&r, "one")["blocked"], json!(1));
-    assert_eq!(lengths(&r, "two")["blocked"], json!(1));
-    let file = r.dir().join("runs");
-    consume(&r, "one", 1, &file);
-    consume(&r, "two", 1, &file);
-    consume(&r, "one", 1, &file);
-    assert_eq!(runs(&file), ["A", "B", "C"]);
+    set_maxmemory(&mut c, "0");
+    runs_a_then_b_in_two_then_c(&r, &doc);
 }

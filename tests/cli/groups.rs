@@ -737,23 +737,7 @@ fn a_grouped_tasks_events_carry_its_group() {
 /// said to be queued, each once, in their groups, and nothing of the groups is left.
 #[test]
 fn grouped_pushes_into_a_full_server_leave_every_queued_task_in_its_group_and_no_other() {
-    let r = RedisServer::start(&["--maxmemory", "4mb"]).unwrap_or_else(|e| panic!("{e:#}"));
-    let pad = "x".repeat(2000);
-    let input: Vec<String> = (0..2001)
-        .map(|i| {
-            json!({"type": "t", "priority": 2, "payload": pad, "id": format!("i{i}"),
-                   "group": format!("g{}", i % 10)})
-            .to_string()
-        })
-        .collect();
-    let out = rpq(&r)
-        .args(["produce", "--stdin", "--batch", "100"])
-        .write_stdin(input.join("\n"))
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("redis is out of memory"), "{stderr}");
+    let (r, stderr) = filled_server("default", Some(|i| format!("g{}", i % 10)));
     let mut c = conn(&r);
     let k = Keys::new("default", 0);
     let n = zcard(&mut c, k.pending());
@@ -768,12 +752,7 @@ fn grouped_pushes_into_a_full_server_leave_every_queued_task_in_its_group_and_no
         "every queued task in its group's index, and no other"
     );
     // Room to run: the claims write leases and counters.
-    redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("maxmemory")
-        .arg("0")
-        .query::<()>(&mut c)
-        .unwrap();
+    set_maxmemory(&mut c, "0");
     let done = consume(&r, n as usize);
     let ids: std::collections::HashSet<String> = done
         .iter()
