@@ -120,9 +120,10 @@ grp = function()
   -- added with ZADD NX when its first one is new to the turns (and no group is parked), else,
   -- or when some had a turn, their scores in one ZMSCORE (and, only while some group is
   -- parked, whether they are) and the groups new or at a better priority in one ZADD; a new
-  -- group's score printed once for each priority. Per task it makes one string (the entry) and reads the group with one match: a
-  -- grouped push's work over the plain one's is mostly this loop and the entries' ZADD. The
-  -- entries take zargs' places (the push is done with it): no table made and grown for them.
+  -- group's score printed once for each priority. Per task it makes one string (the entry)
+  -- and reads the group with one match: a grouped push's work over the plain one's is mostly
+  -- this loop and the entries' ZADD. The entries take zargs' places (the push is done with
+  -- it): no table made and grown for them.
   function G.index_many(zargs, out, n, argv)
     local entries, best, order = zargs, {}, {}
     local ne, no = 0, 0
