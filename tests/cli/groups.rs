@@ -251,6 +251,51 @@ fn a_batch_moves_a_waiting_group_to_a_better_priority_and_a_new_group_to_its_bes
     assert_eq!(done, want);
 }
 
+/// The same when the batch's first group is new to the turns: the batch's groups join with
+/// ZADD NX (groups.lua: index_many), and, since not all were new, the scores are read after
+/// it, so the group already waiting still moves to the better priority, keeping its turn.
+#[test]
+fn a_batch_led_by_a_new_group_still_moves_a_waiting_group_to_a_better_priority() {
+    let r = redis();
+    let task = |g: &str, p: u8, i: u32| {
+        json!({"type": "t", "priority": p, "payload": i, "group": g}).to_string()
+    };
+    push_lines(&r, "default", &[task("a", 3, 0), task("a", 3, 1)]);
+    push_lines(
+        &r,
+        "default",
+        &[
+            task("b", 3, 0),
+            task("b", 1, 1),
+            task("a", 1, 2),
+            task("a", 3, 3),
+        ],
+    );
+    let done: Vec<(String, u64, u64)> = consume(&r, 6)
+        .iter()
+        .map(|v| {
+            (
+                group_of(v),
+                v["priority"].as_u64().unwrap(),
+                v["payload"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("a", 1, 2),
+        ("b", 1, 1),
+        ("a", 3, 0),
+        ("b", 3, 0),
+        ("a", 3, 1),
+        ("a", 3, 3),
+    ];
+    let want: Vec<(String, u64, u64)> = want
+        .iter()
+        .map(|(g, p, i)| (g.to_string(), *p, *i))
+        .collect();
+    assert_eq!(done, want);
+}
+
 /// Weights: 3 to 1. Start-time fair queueing keeps the two tags within one step of each other
 /// (a group of weight w moves 10^6 / w a turn), so over any prefix of claims while both have
 /// work, a's count is 3 x b's within 3: over 2,000 claims 1,500 and 500, give or take 3.
