@@ -142,7 +142,7 @@ fn children_are_queued_once_with_the_ack_even_when_its_reply_is_lost() {
         0
     );
     // The ack lands, and its reply is lost with the cut: the consumer sends it again.
-    p.set(Fault::Delay(Duration::from_millis(1500)));
+    p.set(Fault::DelayReplies(Duration::from_millis(1500)));
     std::fs::write(r.dir().join("go"), "").unwrap();
     wait_until(Duration::from_secs(30), "the ack to land", || {
         stat(&mut c, "default", "done") == 1

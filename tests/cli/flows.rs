@@ -1775,7 +1775,7 @@ fn a_producer_killed_or_held_between_its_push_and_its_link_leaves_a_child_that_r
     let r = redis();
     let p = Proxy::start(&r);
     let runs_file = r.dir().join("runs");
-    let late = Fault::Delay(Duration::from_secs(1));
+    let late = Fault::DelayReplies(Duration::from_secs(1));
     p.set(late);
     let mut c = conn(&r);
     let mut held = None;

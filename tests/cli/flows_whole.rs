@@ -139,7 +139,7 @@ fn runs_a_then_b_in_two_then_c(r: &RedisServer, doc: &Path) {
 }
 
 /// A flow over a queue of three shards and another queue, submitted through a proxy that
-/// delays every chunk: killed with -9 as soon as any of its tasks is on the server, the
+/// delays every reply: killed with -9 as soon as any of its tasks is on the server, the
 /// producer has queued all of it (one call), linked, with no link owed; it then runs in order.
 #[test]
 fn flow_submit_killed_with_9_mid_flow_leaves_all_of_it_or_nothing() {
@@ -167,7 +167,7 @@ fn flow_submit_killed_with_9_mid_flow_leaves_all_of_it_or_nothing() {
         ]}),
     );
     let p = Proxy::start(&r);
-    p.set(Fault::Delay(Duration::from_millis(300)));
+    p.set(Fault::DelayReplies(Duration::from_millis(300)));
     let mut producer = Proc::spawn(
         std_command()
             .arg("--url")
@@ -583,14 +583,14 @@ fn a_flow_with_a_grouped_and_a_scheduled_task_refused_at_its_end_leaves_nothing(
 }
 
 /// The same flow, its producer killed with -9 as soon as any of it is on the server (a proxy
-/// delays every chunk): all of it is there, linked, no link owed.
+/// delays every reply): all of it is there, linked, no link owed.
 #[test]
 fn a_flow_with_a_grouped_and_a_scheduled_task_killed_with_9_is_all_or_nothing() {
     let r = redis();
     let mut c = conn(&r);
     let doc = grouped_and_timed_flow(&r);
     let p = Proxy::start(&r);
-    p.set(Fault::Delay(Duration::from_millis(300)));
+    p.set(Fault::DelayReplies(Duration::from_millis(300)));
     let mut producer = Proc::spawn(
         std_command()
             .arg("--url")

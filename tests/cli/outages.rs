@@ -97,9 +97,10 @@ fn an_ack_resent_after_a_cut_is_still_its_own() {
     let mut c = conn(&r);
     wait_in_flight(&mut c, "default", 1);
     // The ack reaches the server but its reply does not: the cut comes after the ack landed.
-    // On this link a round trip takes about 9 s, and the ack comes after two of them: stdout
-    // is a pipe, so the line goes first and the lease is made sure of before it (issue 19).
-    p.set(Fault::Delay(Duration::from_millis(1500)));
+    // On this link every reply is 1.5 s late (a call lands at once: the cut has those 1.5 s
+    // to come in), and the ack comes after two round trips: stdout is a pipe, so the line
+    // goes first and the lease is made sure of before it (issue 19).
+    p.set(Fault::DelayReplies(Duration::from_millis(1500)));
     std::fs::write(&go, "").unwrap();
     wait_until(Duration::from_secs(30), "the ack to land", || {
         stat(&mut c, "default", "done") == 1

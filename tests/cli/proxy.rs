@@ -25,6 +25,10 @@ pub enum Fault {
     Pass,
     /// Each chunk waits this long before it is passed on.
     Delay(Duration),
+    /// Requests pass as they come, each reply's chunks wait this long: a call lands on the
+    /// server at once and its reply is late, which is the window a test acts in (half the
+    /// wall time of `Delay` for the same window).
+    DelayReplies(Duration),
     /// Nothing passes either way until the link is set to something else.
     Blackhole,
     /// Requests pass, replies wait (as under Blackhole) until the link is set to something
@@ -207,9 +211,11 @@ fn pump(
 ) {
     let mut buf = [0u8; 16 * 1024];
     // HoldReplies is a blackhole of the replies' direction alone (HoldRepliesAfter once its
-    // request went by, `tripped`).
+    // request went by, `tripped`), DelayReplies a delay of that direction alone.
     let fault = || match s.links.lock().unwrap()[i].fault {
         Fault::HoldReplies if replies => Fault::Blackhole,
+        Fault::DelayReplies(d) if replies => Fault::Delay(d),
+        Fault::DelayReplies(_) => Fault::Pass,
         Fault::HoldRepliesAfter(_) if replies && tripped.load(Ordering::SeqCst) => Fault::Blackhole,
         Fault::HoldReplies | Fault::HoldRepliesAfter(_) => Fault::Pass,
         f => f,
@@ -288,6 +294,42 @@ mod tests {
             t.elapsed() >= Duration::from_millis(300),
             "{:?}",
             t.elapsed()
+        );
+
+        // Replies alone delayed: a call lands at once, and its reply comes a second late.
+        p.set(Fault::Pass);
+        let mut c = redis::Client::open(p.url())
+            .unwrap()
+            .get_connection()
+            .unwrap();
+        p.set(Fault::DelayReplies(Duration::from_secs(1)));
+        let answered = Arc::new(AtomicBool::new(false));
+        let sent = Instant::now();
+        let call = std::thread::spawn({
+            let answered = Arc::clone(&answered);
+            move || {
+                let n: i64 = redis::cmd("INCR").arg("late").query(&mut c).unwrap();
+                answered.store(true, Ordering::SeqCst);
+                n
+            }
+        });
+        let mut direct = conn(&r);
+        wait_until(Duration::from_secs(5), "the call to land", || {
+            redis::cmd("GET")
+                .arg("late")
+                .query::<Option<i64>>(&mut direct)
+                .unwrap()
+                == Some(1)
+        });
+        assert!(
+            !answered.load(Ordering::SeqCst),
+            "landed only with its reply"
+        );
+        assert_eq!(call.join().unwrap(), 1);
+        assert!(
+            sent.elapsed() >= Duration::from_secs(1),
+            "{:?}",
+            sent.elapsed()
         );
 
         // A command sent into a blackhole is answered only once it is lifted.

@@ -35,7 +35,12 @@ fn serve_push_with_wait_answers_what_a_real_consumer_did() {
         (&json!("img-1"), &json!("done"), &json!(true))
     );
     assert!(r["finished_at"].is_string(), "{r}");
-    // The same as `rpq result --json` prints.
+    // The same as `rpq result --json` prints, once the ack has landed: the wait is answered
+    // by the mark made before the consumer's done line (stdout a pipe), and the ack keeps the
+    // record again with its own time (extend.lua), so a read between the two would differ.
+    wait_until(Duration::from_secs(10), "the ack to land", || {
+        crate::support::in_flight(&mut c, "rpc") == 0
+    });
     let kept = rpq(&server)
         .args(["--queue", "rpc", "--json", "result", "img-1"])
         .assert()
