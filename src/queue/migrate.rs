@@ -1,5 +1,7 @@
-//! `rpq migrate` (issue 22): moves a queue from stored layout 1 to layout 2, shard by shard and
-//! task by task, while producers and consumers of layout 2 may already run (docs/layout-v2.md,
+//! `rpq migrate` (issue 22): moves a queue from stored layout 1 to this rpq's layout (3; it was
+//! written for layout 2, whose values layout 3 still keeps until its records are built:
+//! docs/layout-v2.md, "Layout 3: the work list"), shard by shard and task by task, while
+//! producers and consumers of the new layout may already run (docs/layout-v2.md,
 //! "Migration"). Each step is one script of `lua/migrate_*.lua` on one shard, given the keys of
 //! both layouts (one hash tag): a task is in exactly one layout at every instant, and the
 //! layout-1 keys are the cursor, so a rerun after a crash at any point goes on from where the
@@ -59,35 +61,35 @@ pub const V1_SUFFIXES: [&str; 26] = [
     "limited:8",
 ];
 
-/// The suffixes of a shard's layout-2 keys, in the order of docs/layout-v2.md's table
-/// (KEYS[27..48] of the migrate scripts).
-pub const V2_SUFFIXES: [&str; 22] = [
-    "2:pending",
-    "2:inflight",
-    "2:tasks",
-    "2:stats",
-    "2:consumers",
-    "2:taken",
-    "2:wake",
-    "2:delayed",
-    "2:scheduled",
-    "2:expires",
-    "2:dead",
-    "2:schedules",
-    "2:controls",
-    "2:held",
-    "2:limited:1",
-    "2:limited:2",
-    "2:limited:3",
-    "2:limited:4",
-    "2:limited:5",
-    "2:limited:6",
-    "2:limited:7",
-    "2:limited:8",
+/// The suffixes of a shard's keys of this rpq's layout (`keys::LAYOUT_DIR`), in the order of
+/// docs/layout-v2.md's table (KEYS[27..48] of the migrate scripts).
+pub const NEW_SUFFIXES: [&str; 22] = [
+    "3:pending",
+    "3:inflight",
+    "3:tasks",
+    "3:stats",
+    "3:consumers",
+    "3:taken",
+    "3:wake",
+    "3:delayed",
+    "3:scheduled",
+    "3:expires",
+    "3:dead",
+    "3:schedules",
+    "3:controls",
+    "3:held",
+    "3:limited:1",
+    "3:limited:2",
+    "3:limited:3",
+    "3:limited:4",
+    "3:limited:5",
+    "3:limited:6",
+    "3:limited:7",
+    "3:limited:8",
 ];
 
-/// Layout 2's keys that hold layout 1's values until `RECORDS` (KEYS[49..50]).
-pub const V2_UNTIL_RECORDS: [&str; 2] = ["2:state", "2:dead:info"];
+/// This layout's keys that hold layout 1's values until `RECORDS` (KEYS[49..50]).
+pub const NEW_UNTIL_RECORDS: [&str; 2] = ["3:state", "3:dead:info"];
 
 /// The sets of layout 1 that hold tasks out of flight, in the order they are moved (waiting
 /// first, in line), and the state each one's tasks are in.
@@ -229,8 +231,8 @@ pub fn shard_keys(name: &str, shard: u32) -> Vec<String> {
     let tag = keys::tag(name, shard as usize);
     V1_SUFFIXES
         .iter()
-        .chain(V2_SUFFIXES.iter())
-        .chain(V2_UNTIL_RECORDS.iter())
+        .chain(NEW_SUFFIXES.iter())
+        .chain(NEW_UNTIL_RECORDS.iter())
         .map(|s| key(&tag, s))
         .collect()
 }
@@ -249,7 +251,7 @@ pub fn queues(conn: &mut Conn) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Moves queue `name` to layout 2 (or, with `dry_run`, says what would move).
+/// Moves queue `name` to this rpq's layout (or, with `dry_run`, says what would move).
 pub fn migrate(
     conn: &mut Conn,
     name: &str,
@@ -271,6 +273,12 @@ pub fn migrate(
         None => FROM_LAYOUT,
         Some(v) => match v.parse::<u32>() {
             Ok(n) if n == FROM_LAYOUT || n == LAYOUT => n,
+            // Layout 3's work list, step 2: the move from layout 2 is not built yet.
+            Ok(2) => bail!(
+                "queue '{name}' has stored layout 2; this rpq moves layout {FROM_LAYOUT} to \
+                 {LAYOUT} and cannot move layout 2 yet: use an rpq that reads layout 2 \
+                 (docs/layout-v2.md, \"Layout 3: the work list\")"
+            ),
             _ => bail!(
                 "queue '{name}' has stored layout {v}; this rpq moves layout {FROM_LAYOUT} to \
                  {LAYOUT}: use an rpq that reads layout {v}"
@@ -309,7 +317,7 @@ pub fn migrate(
         run(conn, &MARK, &keys, &[keys::LAYOUT_NOTE.to_string()])
             .with_context(|| fail(&format!("marking shard {shard}")))?;
     }
-    // From here, rpq of layout 2 takes the queue: its pushes line up behind every task moved
+    // From here, rpq of this layout takes the queue: its pushes line up behind every task moved
     // (the marks set its arrival counters), and its consumers take what has moved.
     redis::cmd("HSET")
         .arg(keys::meta(name))
@@ -539,13 +547,13 @@ pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
     Ok(has_v1(conn, name, shards)? || has_old_lines(conn, name, shards)?)
 }
 
-/// Whether a shard of layout 2 holds lines of limited types as an rpq before any number of
-/// them stored them: tasks in `2:limited:1` .. `2:limited:8`, or a `set:N` without `t:TYPE`.
+/// Whether a shard of this layout holds lines of limited types as an rpq before any number of
+/// them stored them: tasks in `limited:1` .. `limited:8`, or a `set:N` without `t:TYPE`.
 fn has_old_lines(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
     for shard in 0..shards {
         let tag = keys::tag(name, shard as usize);
         let lines: Vec<String> = (1..=8)
-            .map(|n| key(&tag, &format!("2:limited:{n}")))
+            .map(|n| key(&tag, &format!("{}limited:{n}", keys::LAYOUT_DIR)))
             .collect();
         let n: u64 = redis::cmd("EXISTS")
             .arg(&lines)
@@ -553,7 +561,7 @@ fn has_old_lines(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
             .map_err(conn::describe)
             .with_context(|| format!("looking at queue '{name}'"))?;
         let controls: HashMap<String, String> = redis::cmd("HGETALL")
-            .arg(key(&tag, "2:controls"))
+            .arg(key(&tag, &format!("{}controls", keys::LAYOUT_DIR)))
             .query(conn)
             .map_err(conn::describe)
             .with_context(|| format!("looking at queue '{name}'"))?;
@@ -646,8 +654,8 @@ mod tests {
         assert_eq!(k.len(), 50);
         assert_eq!(k[0], "rpq:{jobs}:pending");
         assert_eq!(k[7], "rpq:{jobs}:dead:info");
-        assert_eq!(k[26], "rpq:{jobs}:2:pending");
-        assert_eq!(k[47], "rpq:{jobs}:2:limited:8");
+        assert_eq!(k[26], "rpq:{jobs}:3:pending");
+        assert_eq!(k[47], "rpq:{jobs}:3:limited:8");
         assert_eq!(shard_keys("jobs", 2)[3], "rpq:{jobs#2}:claims");
         let v1: std::collections::HashSet<_> = k[..26].iter().collect();
         assert!(k[26..].iter().all(|x| !v1.contains(x)));
@@ -662,8 +670,8 @@ mod tests {
                 );
             }
         }
-        for (i, s) in V2_SUFFIXES.iter().enumerate() {
-            let s = s.trim_start_matches("2:");
+        for (i, s) in NEW_SUFFIXES.iter().enumerate() {
+            let s = s.trim_start_matches(keys::LAYOUT_DIR);
             if !s.starts_with("limited:") {
                 assert!(
                     prelude.contains(&format!("{s} = KEYS[{}]", i + 27)),
@@ -672,8 +680,10 @@ mod tests {
                 );
             }
         }
-        for (i, s) in V2_UNTIL_RECORDS.iter().enumerate() {
-            let name = s.trim_start_matches("2:").replace(":info", "info");
+        for (i, s) in NEW_UNTIL_RECORDS.iter().enumerate() {
+            let name = s
+                .trim_start_matches(keys::LAYOUT_DIR)
+                .replace(":info", "info");
             assert!(
                 prelude.contains(&format!("{name} = KEYS[{}]", i + 49)),
                 "{s}"
@@ -684,19 +694,19 @@ mod tests {
     /// Layout 2's key names are the ones `Keys` gives the scripts of this rpq, for every key
     /// they both have.
     #[test]
-    fn layout_2_is_the_layout_of_keys() {
+    fn the_new_layout_is_the_layout_of_keys() {
         let k = shard_keys("q", 1);
         let now = keys::Keys::new("q", 1);
         let theirs: Vec<&str> = now.all().iter().map(String::as_str).collect();
         for (key, suffix) in k[26..]
             .iter()
-            .zip(V2_SUFFIXES.iter().chain(&V2_UNTIL_RECORDS))
+            .zip(NEW_SUFFIXES.iter().chain(&NEW_UNTIL_RECORDS))
         {
             let name = suffix.trim_start_matches(keys::LAYOUT_DIR);
             if keys::LAYOUT.iter().any(|d| d.suffix == name) {
                 assert!(theirs.contains(&key.as_str()), "{key}");
             }
         }
-        assert!(V2_SUFFIXES.iter().all(|s| s.starts_with(keys::LAYOUT_DIR)));
+        assert!(NEW_SUFFIXES.iter().all(|s| s.starts_with(keys::LAYOUT_DIR)));
     }
 }

@@ -97,7 +97,7 @@ local ERR_LAYOUT = 'RPQLAYOUT'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
-local LAYOUT_NOTE = '2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
+local LAYOUT_NOTE = '3: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
