@@ -403,7 +403,7 @@ Examples:
   rpq limit --type email --off")]
     Limit(LimitArgs),
 
-    /// Move queues of the older stored layout (1) to this rpq's (3), safely while workers run
+    /// Move queues of the older stored layouts (1, 2) to this rpq's (3), safely while workers run
     #[command(after_help = "\
 Moves the queue (--queue, or every queue with --all) shard by shard, a step of at most 1,000
 tasks at a time, each task once: ids, priorities, places in line, attempts, due times,

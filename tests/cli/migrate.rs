@@ -712,7 +712,7 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("queue 'future' has stored layout 4; this rpq moves layout 1 to 3"),
+        err.contains("queue 'future' has stored layout 4; this rpq moves layouts 1 and 2 to 3"),
         "{err}"
     );
     // --all goes on past a queue it cannot migrate, says why, and exits 1 at the end.
