@@ -10,7 +10,7 @@ use crate::support::{
     conn, count_done, json_lines, lines_with_ids, make_dead, mixed, ndjson, push_lines, rpq,
     server_ms, wait_until, zcard, Proc,
 };
-use rpq::queue::keys::{meta, LAYOUT_VERSION};
+use rpq::queue::keys::{meta, tag, LAYOUT_VERSION};
 use rpq::server::RedisServer;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -28,26 +28,34 @@ fn layout_2_keys(c: &mut redis::Connection, q: &str) -> Vec<String> {
     k
 }
 
-/// Queue `q` (one shard) as an rpq of layout 2 left it: its keys under `2:`, `meta` saying 2.
+/// Queue `q` as an rpq of layout 2 left it: the keys of each shard under `2:`, `meta` saying 2.
 fn as_layout_2(c: &mut redis::Connection, q: &str) {
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("rpq:{{{q}}}:3:*"))
-        .query(c)
-        .unwrap();
-    assert!(!keys.is_empty());
-    for k in keys {
-        let to = k.replacen(&format!("{{{q}}}:3:"), &format!("{{{q}}}:2:"), 1);
-        let _: () = redis::cmd("RENAME").arg(&k).arg(&to).query(c).unwrap();
+    as_layout_2_sharded(c, q, 1);
+}
+
+fn as_layout_2_sharded(c: &mut redis::Connection, q: &str, shards: usize) {
+    for shard in 0..shards {
+        let tag = tag(q, shard);
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("rpq:{{{tag}}}:3:*"))
+            .query(c)
+            .unwrap();
+        assert!(!keys.is_empty());
+        for k in keys {
+            let to = k.replacen(&format!("{{{tag}}}:3:"), &format!("{{{tag}}}:2:"), 1);
+            let _: () = redis::cmd("RENAME").arg(&k).arg(&to).query(c).unwrap();
+        }
+        let _: () = redis::cmd("HSET")
+            .arg(format!("rpq:{{{tag}}}:2:stats"))
+            .arg("layout")
+            .arg(LAYOUT_2_NOTE)
+            .query(c)
+            .unwrap();
     }
-    let _: () = redis::pipe()
-        .cmd("HSET")
+    let _: () = redis::cmd("HSET")
         .arg(meta(q))
         .arg("layout")
         .arg(2)
-        .cmd("HSET")
-        .arg(format!("rpq:{{{q}}}:2:stats"))
-        .arg("layout")
-        .arg(LAYOUT_2_NOTE)
         .query(c)
         .unwrap();
 }
@@ -303,6 +311,87 @@ fn a_queue_of_layout_2_moves_whole_through_a_kill_and_a_rerun() {
         .max()
         .unwrap();
     assert!(pos("new-1") > last_high, "new-1 went before an older task");
+}
+
+/// A sharded queue of layout 2 with a limited type, some of its tasks held back by the limit
+/// (in `limited`): every task moves, those held back to their places in line, the limit with
+/// them, and a consumer of layout 3 takes each once under it.
+#[test]
+fn a_sharded_queue_of_layout_2_with_held_back_tasks_moves_whole() {
+    let r = redis_server();
+    let q = "capped";
+    let n = 300;
+    rpq(&r)
+        .args(["--queue", q, "--shards", "2", "produce", "--stdin"])
+        .write_stdin(lines_with_ids(mixed(n)).join("\n"))
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["--queue", q, "limit", "--type", "t", "--max-in-flight", "2"])
+        .assert()
+        .success();
+    let mut c = conn(&r);
+    as_layout_2_sharded(&mut c, q, 2);
+    // What layout 2's claim does with tasks its limit holds back: out of pending, into limited
+    // at the same score (their line's indexes are left out: migrate does not read them).
+    for shard in 0..2 {
+        let tag = tag(q, shard);
+        let held: Vec<(String, f64)> = redis::cmd("ZPOPMIN")
+            .arg(format!("rpq:{{{tag}}}:2:pending"))
+            .arg(5)
+            .query(&mut c)
+            .unwrap();
+        assert_eq!(held.len(), 5);
+        for (id, score) in held {
+            let _: () = redis::cmd("ZADD")
+                .arg(format!("rpq:{{{tag}}}:2:limited"))
+                .arg(score)
+                .arg(id)
+                .query(&mut c)
+                .unwrap();
+        }
+    }
+    let out = json_lines(
+        rpq(&r)
+            .args(["--queue", q, "--json", "migrate"])
+            .timeout(Duration::from_secs(60)),
+    );
+    let last = out.last().unwrap();
+    assert_eq!(last["waiting"], n as u64, "{last}");
+    assert_eq!(last["shards"], 2, "{last}");
+    for shard in 0..2 {
+        let left: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("rpq:{{{}}}:2:*", tag(q, shard)))
+            .query(&mut c)
+            .unwrap();
+        assert_eq!(left, Vec::<String>::new());
+    }
+    let limits = rpq(&r)
+        .args(["--queue", q, "limit"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&limits).contains("at most 2 in flight"),
+        "{}",
+        String::from_utf8_lossy(&limits)
+    );
+    let out = rpq(&r)
+        .args([
+            "--queue", q, "--json", "consume", "--drain", "--exec", "true",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut counts = HashMap::new();
+    count_done(&mut counts, &ndjson(&out));
+    assert_eq!(counts.len(), n);
+    assert!(counts.values().all(|&k| k == 1));
 }
 
 /// A queue of layout 2 with groups or flows is refused before anything is written: moving
