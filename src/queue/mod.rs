@@ -46,7 +46,7 @@ pub mod score;
 mod script;
 pub use script::FireCode;
 mod shards;
-mod stored;
+pub(crate) mod stored;
 mod time;
 mod types;
 pub mod usage;

@@ -93,6 +93,107 @@ impl<'a> StateRecord<'a> {
     }
 }
 
+/// A task's record in `tasks` as layout 3 stores it (docs/layout-v2.md, "Layout 3: the work
+/// list", step 3; the prototype's `lua/v2/push.lua` and `migrate.lua`'s `record` write it): its
+/// place in line (16 digits), then, for a task taken back since its push (waiting again,
+/// retrying, dead), `attempts|error length|error`, then the body (`{"c":..`). A value of layout
+/// 2 is the body alone. The error goes by its length, so any byte may be in it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Record<'a> {
+    pub place: Option<&'a str>,
+    /// None for a task never taken back.
+    pub attempts: Option<u32>,
+    pub error: Option<&'a str>,
+    pub body: &'a str,
+}
+
+impl<'a> Record<'a> {
+    /// None when the value is neither a body nor a record (the task is then unreadable, as a
+    /// body that does not parse).
+    pub fn parse(v: &'a str) -> Option<Record<'a>> {
+        if v.starts_with('{') {
+            return Some(Record {
+                place: None,
+                attempts: None,
+                error: None,
+                body: v,
+            });
+        }
+        let place = v
+            .get(..16)
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))?;
+        let rest = &v[16..];
+        if rest.starts_with('{') {
+            return Some(Record {
+                place: Some(place),
+                attempts: None,
+                error: None,
+                body: rest,
+            });
+        }
+        let (n, rest) = rest.split_once('|')?;
+        let (len, rest) = rest.split_once('|')?;
+        let len: usize = len.parse().ok()?;
+        let error = rest.get(..len)?;
+        let body = &rest[len..];
+        body.starts_with('{').then_some(Record {
+            place: Some(place),
+            attempts: Some(n.parse().ok()?),
+            error: (!error.is_empty()).then_some(error),
+            body,
+        })
+    }
+}
+
+/// A claim as layout 3 stores it: the `inflight` member itself (docs/layout-v2.md, design point
+/// 1), `id\ttoken\tclaimed ms\tattempt\tmax attempts\tpending score\tconsumer`, `~` before it
+/// once cancelled. The lease a consumer holds is the member after `id\t` (`Lease.token` from
+/// step 4), so an ack is one `ZREM` of `id\ttoken`. Ids hold no control character
+/// (`check_id`), and the consumer's name comes last, so any name fits.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(test), allow(dead_code))] // read from step 4 on
+pub(super) struct Member<'a> {
+    pub id: &'a str,
+    /// The random part of the lease (16 hex digits).
+    pub token: &'a str,
+    pub claimed_ms: i64,
+    /// The claim in progress: attempts made, this one included.
+    pub attempt: u32,
+    pub max_attempts: u32,
+    pub score: &'a str,
+    pub consumer: &'a str,
+    pub cancelled: bool,
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl<'a> Member<'a> {
+    pub fn parse(v: &'a str) -> Option<Member<'a>> {
+        let (cancelled, v) = match v.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, v),
+        };
+        let f: Vec<&str> = v.splitn(7, '\t').collect();
+        let [id, token, claimed, attempt, max, score, consumer] = f[..] else {
+            return None;
+        };
+        Some(Member {
+            id,
+            token,
+            claimed_ms: claimed.parse().ok()?,
+            attempt: attempt.parse().ok()?,
+            max_attempts: max.parse().ok()?,
+            score,
+            consumer,
+            cancelled,
+        })
+    }
+
+    /// The lease its holder acks, extends, fails or releases with: the member after `id\t`.
+    pub fn lease(v: &str) -> Option<(&str, &str)> {
+        v.split_once('\t')
+    }
+}
+
 /// A consumer's entry in the consumers hash (common.lua): "last seen ms|tasks done".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct ConsumerRecord {
@@ -530,5 +631,76 @@ mod tests {
             })
         );
         assert_eq!(ClaimRecord::parse("t|1|2|3"), None, "an older rpq's claim");
+    }
+
+    #[test]
+    fn a_record_reads_its_place_head_and_body() {
+        let body = r#"{"c":1,"t":"x","p":2,"d":{"a":"|{"}}"#;
+        assert_eq!(
+            Record::parse(body),
+            Some(Record {
+                place: None,
+                attempts: None,
+                error: None,
+                body
+            })
+        );
+        let first = format!("2000000000000042{body}");
+        let r = Record::parse(&first).unwrap();
+        assert_eq!(
+            (r.place, r.attempts, r.body),
+            (Some("2000000000000042"), None, body)
+        );
+        // An error with bars and braces in it is cut by its length.
+        let err = "exit 3: {oops} | again";
+        let again = format!("2000000000000042{}|{}|{err}{body}", 2, err.len());
+        let r = Record::parse(&again).unwrap();
+        assert_eq!(r.attempts, Some(2));
+        assert_eq!(r.error, Some(err));
+        assert_eq!(r.body, body);
+        let quiet = format!("1000000000000007{}|0|{body}", 1);
+        let r = Record::parse(&quiet).unwrap();
+        assert_eq!((r.attempts, r.error), (Some(1), None));
+        for bad in [
+            "",
+            "12",
+            "20000000000000x2{}",
+            "2000000000000042x|0|{}",
+            "2000000000000042|9|ab{}",
+        ] {
+            assert_eq!(Record::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_member_is_the_claim_and_its_lease() {
+        let m =
+            "job-1\t00aa11bb22cc33dd\t1700000000001\t2\t5\t2000000000000042\thost 1\twith\ttabs";
+        let c = Member::parse(m).unwrap();
+        assert_eq!(
+            (
+                c.id,
+                c.token,
+                c.claimed_ms,
+                c.attempt,
+                c.max_attempts,
+                c.score
+            ),
+            (
+                "job-1",
+                "00aa11bb22cc33dd",
+                1_700_000_000_001,
+                2,
+                5,
+                "2000000000000042"
+            )
+        );
+        assert_eq!(c.consumer, "host 1\twith\ttabs");
+        assert!(!c.cancelled);
+        assert!(Member::parse(&format!("~{m}")).unwrap().cancelled);
+        let (id, lease) = Member::lease(m).unwrap();
+        assert_eq!(format!("{id}\t{lease}"), m);
+        assert_eq!(Member::parse("job-1\t00aa\tnot a time\t1\t3\t1\tc"), None);
+        assert_eq!(Member::parse("job-1"), None);
     }
 }
