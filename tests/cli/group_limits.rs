@@ -31,7 +31,7 @@ fn in_flight_groups(c: &mut redis::Connection) -> HashMap<String, u64> {
     .unwrap();
     let mut out = HashMap::new();
     for b in bodies {
-        let v: Value = serde_json::from_str(&b).unwrap_or(Value::Null);
+        let v: Value = serde_json::from_str(crate::support::stored_body(&b)).unwrap_or(Value::Null);
         let g = v["g"].as_str().unwrap_or("").to_string();
         *out.entry(g).or_insert(0) += 1;
     }

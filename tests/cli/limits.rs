@@ -28,7 +28,8 @@ fn in_flight(c: &mut redis::Connection) -> Vec<(String, String)> {
     bodies
         .iter()
         .map(|b| {
-            let v: Value = serde_json::from_str(b).unwrap_or(Value::Null);
+            let v: Value =
+                serde_json::from_str(crate::support::stored_body(b)).unwrap_or(Value::Null);
             let s = |f: &str| v[f].as_str().unwrap_or("").to_string();
             (s("t"), s("g"))
         })

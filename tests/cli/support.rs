@@ -779,3 +779,20 @@ pub fn stop(procs: Vec<Proc>) -> Vec<Value> {
         .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
         .collect()
 }
+
+/// The body in a task's stored record (docs/layout-v2.md, "Layout 3: the work list", step 3):
+/// after its place in line (16 digits) and, for a task taken back, `attempts|error
+/// length|error`; a value that begins with `{` is a body of its own.
+pub fn stored_body(v: &str) -> &str {
+    if v.starts_with('{') || v.len() < 16 {
+        return v;
+    }
+    let rest = &v[16..];
+    if rest.starts_with('{') {
+        return rest;
+    }
+    let mut parts = rest.splitn(3, '|');
+    let (_, len, tail) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+    let len: usize = len.and_then(|l| l.parse().ok()).unwrap_or(0);
+    tail.get(len..).unwrap_or(v)
+}

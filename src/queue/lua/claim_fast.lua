@@ -134,7 +134,8 @@ local function leased(id, score, body, state)
   -- has its "t" at byte 21, which spares the pattern; so does one whose group ("g", issue 23)
   -- comes first, as "m" would come before it (the pattern's backtracking through a body
   -- without "m" costs a grouped claim some 4,000 server instructions).
-  local b21 = body and string.byte(body, 21)
+  -- (In a record the body comes after the 16 digits of its place: layout 3's work list.)
+  local b21 = body and string.byte(body, string.byte(body, 1) == 123 and 21 or 37)
   if b21 and b21 ~= 116 and b21 ~= 103 then
     m = task_max_attempts(body) or max_att
   end

@@ -713,8 +713,9 @@ local function waiting_since(body)
   if not body then
     return nil
   end
-  local u = string.match(body, '^{"c":%d+,"u":(%d+)')
-  return tonumber(u or string.match(body, '^{"c":(%d+)'))
+  -- (%d* skips the place in line before the body of a record, layout 3's work list, step 3.)
+  local u = string.match(body, '^%d*{"c":%d+,"u":(%d+)')
+  return tonumber(u or string.match(body, '^%d*{"c":(%d+)'))
 end
 
 -- Promotion: scheduled tasks that are due join the waiting line by priority, then in the order
@@ -762,13 +763,19 @@ local function enqueue(id, priority, body, now, due, ttl)
   if deadline then
     head = head .. string.format('"x":%d,', deadline)
   end
-  if redis.call('HSETNX', K_TASKS, id, head .. body) == 0 then
+  -- The record begins with the task's place in line (layout 3's work list, step 3): a
+  -- scheduled task has none until it falls due (its priority, then zeros), and a task queued
+  -- at once takes its arrival number only once its id is known to be new.
+  if redis.call('HEXISTS', K_TASKS, id) == 1 then
     return PUSH_KNOWN, nil
   end
   if later then
+    redis.call('HSET', K_TASKS, id, tostring(priority) .. '000000000000000' .. head .. body)
     redis.call('ZADD', K_SCHEDULED, string.format('%d', due), id)
   else
-    redis.call('ZADD', K_PENDING, pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1)), id)
+    local score = pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1))
+    redis.call('HSET', K_TASKS, id, score .. head .. body)
+    redis.call('ZADD', K_PENDING, score, id)
   end
   if deadline then
     redis.call('ZADD', K_EXPIRES, string.format('%d', deadline), id)
@@ -802,7 +809,7 @@ end
 -- None of the head's field names holds a "t", so `[^t]*` stays within the head: for a body
 -- without settings the match fails a few bytes in, and the payload is never looked at.
 local function task_max_attempts(body)
-  return string.match(body, '^{"c":%d+,[^t]*"m":(%d+)')
+  return string.match(body, '^%d*{"c":%d+,[^t]*"m":(%d+)')
 end
 
 -- A kept result: one list of one element under the task's result key (keys::result), in the

@@ -101,7 +101,7 @@ for i = 3, #ARGV do
       -- body says so (the time it began to wait, for aging and `stats`).
       local body = redis.call('HGET', K_TASKS, id)
       local at = string.format('%d', now_ms())
-      redis.call('HSET', K_TASKS, id, (string.gsub(body, '^({"c":%d+,"u":)%d+', '%1' .. at, 1)))
+      redis.call('HSET', K_TASKS, id, (string.gsub(body, '^(%d*{"c":%d+,"u":)%d+', '%1' .. at, 1)))
       redis.call('ZREM', K_SCHEDULED, id)
       local score = pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1))
       redis.call('ZADD', K_PENDING, score, id)
