@@ -4,7 +4,7 @@ sorted set of 1,000 groups scored as groups.lua scores them (priority x 10^15 + 
 EVALSHA per variant run N times by redis-benchmark; each variant's count a call, and less the
 empty script's (`return 1`).
 
-Usage: python3 benches/call_costs.py [--calls 2000] [--redis-server PATH]
+Usage: python3 benches/call_costs.py [--calls 2000] [--redis-server PATH] [--push]
 
 It is how the fast claim of groups was cut (benches/README.md, "Groups (issue 23)"): a score
 read or written costs more than the call that carries it (the server prints it, Lua reads it
@@ -43,16 +43,81 @@ VARIANTS = [
 ]
 
 
+# --push: what a grouped task's entries cost the push (benches/README.md, the grp7 round). A
+# batch of 500 tasks a script, their pending scores and ids made as push.lua makes them, 10
+# batches into one zset (5,000 tasks): each variant's count a task, less the one that only makes
+# them. And what taking a task out of pending by id costs the claim (the fast claim of a shard
+# with groups does, where the plain one pops): a ZREM of a waiting task of 5,000, less the count
+# that names it.
+BATCH = """
+local base = tonumber(redis.call('INCRBY', KEYS[3], 500)) - 500
+local z = {}
+for i = 1, 500 do
+  local id = string.format('%020d', base + i)
+  z[2 * i - 1] = tostring(1 + i % 3) .. string.format('%015d', base + i)
+  z[2 * i] = id
+end
+"""
+ENTRIES = ("local e = {} for i = 1, 500 do e[2 * i - 1] = '0' "
+           "e[2 * i] = 'g0\\t' .. z[2 * i - 1] .. '\\t' .. z[2 * i] end ")
+BATCH_VARIANTS = [
+    ("scores and ids made", BATCH + "return 1"),
+    ("their ZADD to pending", BATCH + "redis.call('ZADD', KEYS[1], unpack(z)) return 1"),
+    ("the gpending entries made", BATCH + ENTRIES + "return 1"),
+    ("the entries made and their ZADD to gpending",
+     BATCH + ENTRIES + "redis.call('ZADD', KEYS[2], unpack(e)) return 1"),
+]
+NAME = "local id = string.format('%020d', redis.call('INCR', KEYS[3])) "
+ZREM_VARIANTS = [
+    ("the id named", NAME + "return 1"),
+    ("its ZREM from pending", NAME + "redis.call('ZREM', KEYS[1], id) return 1"),
+]
+
+
+def push_costs(server, calls):
+    print("| per task | instructions | more than the first |")
+    print("|---|---|---|")
+    base = None
+    for name, body in BATCH_VARIANTS:
+        cg.redis_cli(server.port, "FLUSHALL")
+        sha = cg.redis_cli(server.port, "SCRIPT", "LOAD", body)
+        server.control("-z")
+        subprocess.run(["redis-benchmark", "-p", str(server.port), "-c", "1", "-n", "10",
+                        "EVALSHA", sha, "3", "p", "gp", "seq"], capture_output=True, check=True)
+        per = cg.total(server.dump()) / 5000
+        base = per if base is None else base
+        print(f"| {name} | {per:,.0f} | {per - base:,.0f} |", flush=True)
+    fill = cg.redis_cli(server.port, "SCRIPT", "LOAD", BATCH_VARIANTS[1][1])
+    base = None
+    for name, body in ZREM_VARIANTS:
+        cg.redis_cli(server.port, "FLUSHALL")
+        for _ in range((5000 + calls) // 500 + 1):
+            cg.redis_cli(server.port, "EVALSHA", fill, "3", "p", "gp", "seq")
+        cg.redis_cli(server.port, "SET", "seq", "0")
+        sha = cg.redis_cli(server.port, "SCRIPT", "LOAD", body)
+        server.control("-z")
+        subprocess.run(["redis-benchmark", "-p", str(server.port), "-c", "1", "-n", str(calls),
+                        "EVALSHA", sha, "3", "p", "gp", "seq"], capture_output=True, check=True)
+        per = cg.total(server.dump()) / calls
+        base = per if base is None else base
+        print(f"| a call: {name} | {per:,.0f} | {per - base:,.0f} |", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--calls", type=int, default=2000, metavar="N")
     ap.add_argument("--redis-server", default="redis-server", metavar="PATH")
+    ap.add_argument("--push", action="store_true",
+                    help="what a grouped task's entries cost the push, and a ZREM the claim")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="rpq-call-costs-")
     server = cg.Server(a.redis_server, tmp, quiet=True)
     try:
         cg.redis_cli(server.port, "EVAL", SETUP, "2", "g", "h")
         cg.redis_cli(server.port, "HSET", "h", "V", "1")
+        if a.push:
+            push_costs(server, a.calls)
+            return
         print("| call | instructions a script | more than `return 1` |")
         print("|---|---|---|")
         empty = None

@@ -894,14 +894,7 @@ fn padding(n: usize) -> String {
 }
 
 fn info_field(q: &mut Queue, section: &str, field: &str) -> Result<String> {
-    let info: String = redis::cmd("INFO")
-        .arg(section)
-        .query(q.conn())
-        .context("reading INFO")?;
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")))
-        .map(|v| v.trim().to_string())
-        .ok_or_else(|| anyhow!("INFO {section} has no {field}"))
+    crate::conn::info_field(q.conn(), section, field)
 }
 
 fn used_memory(q: &mut Queue) -> Result<u64> {

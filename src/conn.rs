@@ -72,6 +72,18 @@ impl ConnectionLike for Conn {
 }
 
 /// Opens a connection as the config says, with one clear line when it fails.
+/// One field of `INFO section`, as the server writes it.
+pub fn info_field(c: &mut dyn ConnectionLike, section: &str, field: &str) -> Result<String> {
+    let info: String = redis::cmd("INFO")
+        .arg(section)
+        .query(c)
+        .map_err(|e| anyhow::anyhow!("reading INFO: {e}"))?;
+    info.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .map(|v| v.trim().to_string())
+        .ok_or_else(|| anyhow::anyhow!("INFO {section} has no {field}"))
+}
+
 pub fn open(cfg: &Config) -> Result<Conn> {
     open_inner(cfg).map_err(|e| e.context(format!("cannot use redis at {}", cfg.display_url())))
 }

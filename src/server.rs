@@ -91,7 +91,7 @@ impl RedisServer {
                 bail!("redis-server exited at start ({status}): {last}");
             }
             if let Ok(mut c) = client.get_connection_with_timeout(Duration::from_millis(200)) {
-                if redis::cmd("PING").query::<String>(&mut c).is_ok() {
+                if redis::cmd("PING").query::<String>(&mut c).is_ok() && self.is_ours(&mut c) {
                     return Ok(());
                 }
             }
@@ -103,6 +103,32 @@ impl RedisServer {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Whether the server that answers on our port is the one we started: its process, or a
+    /// child of it (a redis-server that is a wrapper). Another process (a second test run on
+    /// the machine) can take the port found free before our server binds it: ours then fails
+    /// to bind and exits, but until it does, that other server answers the PING, and a test
+    /// would use it, and lose it when its owner stops it. A server that does not say counts as
+    /// ours.
+    fn is_ours(&self, c: &mut redis::Connection) -> bool {
+        let Some(ours) = self.child.as_ref().map(Child::id) else {
+            return true;
+        };
+        let Some(pid) = crate::conn::info_field(c, "server", "process_id")
+            .ok()
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            return true;
+        };
+        // The parent's pid is the 2nd field after the command name in parentheses.
+        let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| {
+                let rest = s.get(s.rfind(')')? + 2..)?.to_string();
+                rest.split(' ').nth(1)?.parse::<u32>().ok()
+            });
+        pid == ours || parent == Some(ours)
     }
 
     pub fn url(&self) -> String {

@@ -257,6 +257,9 @@ pub const LAYOUT_NOTE: &str =
 
 /// The suffixes of `Keys::group_keys`, in the order groups.lua takes them.
 pub const GROUP_SUFFIXES: [&str; 5] = ["gpending", "groups", "gstate", "gparked", "gtat"];
+/// How many of them the fast claim of a shard with groups is given (group_turns.lua): the
+/// parked groups and the buckets are for limits, which claim.lua sees to.
+pub const FAST_GROUP_KEYS: usize = 3;
 
 /// Keys of a queue outside the per-shard layout: not passed to scripts, always on shard 0's tag.
 pub const META_SUFFIX: &str = "meta";
@@ -581,6 +584,28 @@ mod tests {
         assert!(named.is_empty(), "claim_fast.lua names {named:?}");
     }
 
+    /// The fast claim of a shard with groups is given the first FAST_GROUP_KEYS keys of groups:
+    /// past the lines that name them all, its source names none of the others.
+    #[test]
+    fn the_grouped_fast_claim_names_only_its_keys_of_groups() {
+        let src = &crate::queue::script::CLAIM_FAST_GROUPED.src;
+        assert!(src.contains("local K_GPENDING, K_GROUPS, K_GSTATE = "));
+        let names = ["K_GPARKED", "K_GTAT"];
+        assert_eq!(FAST_GROUP_KEYS + names.len(), GROUP_SUFFIXES.len());
+        let past: Vec<&str> = src
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .skip_while(|l| !l.starts_with("local GROUP_KEYS_END"))
+            .collect();
+        assert!(!past.is_empty());
+        for name in names {
+            assert!(
+                !past.iter().any(|l| l.contains(name)),
+                "the fast claim names {name}"
+            );
+        }
+    }
+
     #[test]
     fn keys_share_one_hash_tag() {
         let k = Keys::new("jobs", 0);
@@ -787,13 +812,19 @@ mod tests {
         }
     }
 
-    /// groups.lua finds its keys after the fast claim's, the core ones or every key: a layout
-    /// that grows must move its default with it.
+    /// group_turns.lua finds the keys of groups after the fast claim's, the core ones or every
+    /// key: a layout that grows must move its default with it.
     #[test]
     fn groups_lua_knows_where_every_key_ends() {
-        let src = include_str!("lua/groups.lua");
+        let src = include_str!("lua/group_turns.lua");
         assert!(src.contains(&format!("local G_BASE = {}\n", LAYOUT.len())));
-        assert!(src.contains(&format!("{{ {FAST_KEYS}, {CORE_KEYS} }}")));
+        assert!(src.contains(&format!("if G_BASE ~= {FAST_KEYS} then\n")));
+        for base in [FAST_KEYS, CORE_KEYS] {
+            assert!(src.contains(&format!(
+                "string.find(KEYS[{}] or '', 'gpending', -8, true) then\n  G_BASE = {base}\n",
+                base + 1
+            )));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! key of the wrong type named, an ACL refusal explained), the reply codes the scripts answer
 //! with, and the decoding of replies. Nothing here knows what a script does.
 
-use super::keys::{CORE_KEYS, FAST_KEYS};
+use super::keys::{CORE_KEYS, FAST_GROUP_KEYS, FAST_KEYS};
 use super::types::LeaseState;
 use super::Queue;
 use crate::conn::{self, Conn};
@@ -45,6 +45,7 @@ impl Lua {
             (CONTROLS, Feature::Controls),
             (FLOWS, Feature::Flows),
             (GROUPS, Feature::Groups),
+            (GROUP_TURNS, Feature::Groups),
         ]
         .iter()
         .filter(|(text, _)| parts[1..parts.len() - 1].contains(text))
@@ -100,7 +101,13 @@ fn compose(name: &'static str, parts: &[&str], body: &str) -> Lua {
 
 const CONTROLS: &str = include_str!("lua/controls.lua");
 const FLOWS: &str = include_str!("lua/flows.lua");
-const GROUPS: &str = include_str!("lua/groups.lua");
+/// groups.lua, after group_turns.lua (where the keys of groups sit, and the fast claim's turns,
+/// which the fast claim carries alone: `CLAIM_FAST_GROUPED`).
+const GROUPS: &str = concat!(
+    include_str!("lua/group_turns.lua"),
+    include_str!("lua/groups.lua")
+);
+const GROUP_TURNS: &str = include_str!("lua/group_turns.lua");
 
 // controls (issue 13): a script that acts on pauses and limits also carries lua/controls.lua,
 // between the prelude and its body; the others go without it (controls.lua says why).
@@ -233,7 +240,7 @@ pub static CLAIM_CONTROLLED_GROUPED: LazyLock<Lua> = script!("claim.lua", CONTRO
 /// A shard with groups and flows and no controls: as `CLAIM_FLOWS`, with groups.lua (a claim
 /// with controls.lua answers as one of a queue with controls, which this process does not know).
 pub static CLAIM_FLOWS_GROUPED: LazyLock<Lua> = script!("claim.lua", FLOWS, GROUPS);
-pub static CLAIM_FAST_GROUPED: LazyLock<Lua> = script!("claim_fast.lua", GROUPS);
+pub static CLAIM_FAST_GROUPED: LazyLock<Lua> = script!("claim_fast.lua", GROUP_TURNS);
 pub static RELEASE_GROUPED: LazyLock<Lua> = script!("release.lua", CONTROLS, FLOWS, GROUPS);
 /// Limits and pauses of groups (`rpq limit --group`, `--each-group`, `rpq pause --group`).
 pub static GROUP_CTL: LazyLock<Lua> = script!("group_ctl.lua", CONTROLS, GROUPS);
@@ -862,7 +869,8 @@ impl Queue {
 
     /// One script call: EVALSHA, then EVAL with the source on NOSCRIPT; with the keys the fast
     /// claim names (`FAST_KEYS`), the core keys of the layout only, or every key; then, for a
-    /// script with groups.lua, the keys of groups; then `extra`.
+    /// script with groups.lua, the keys of groups (the fast claim the first `FAST_GROUP_KEYS`);
+    /// then `extra`.
     fn call<A: redis::ToRedisArgs>(
         &mut self,
         shard: usize,
@@ -873,7 +881,13 @@ impl Queue {
         let core = sent_core_keys(script);
         let group_keys;
         let extra: &[String] = if grouped(script) {
-            group_keys = [&self.shards[shard].group_keys()[..], extra].concat();
+            let given = self.shards[shard].group_keys();
+            let given = if is_fast_claim(script) {
+                &given[..FAST_GROUP_KEYS]
+            } else {
+                &given[..]
+            };
+            group_keys = [given, extra].concat();
             &group_keys
         } else {
             extra

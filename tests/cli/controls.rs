@@ -219,11 +219,28 @@ fn a_rate_limit_holds_across_four_consumers() {
         .assert()
         .success()
         .stdout("every task: 50 per 1s (burst 50)\n");
+    // The bucket is full at the first claim, and a token that comes while it is full is lost:
+    // the counts below hold only if the consumers ask for more than the rate lets go from the
+    // first claim on. Started on a queue with tasks, they came up one by one, each taking a
+    // task a call; on a loaded machine all four stalled for 200 ms after their first claims,
+    // slower than 50/s, and 4 to 24 tokens of the burst were lost (226 claims in the first
+    // 4 s). So the four wait on a pause until each has looked once, the resume lets them go
+    // together, and each asks for up to 16 a call: the burst goes in one round, and from then
+    // on only a stall of them all for a whole second (the bucket's 50 tokens) loses a token,
+    // as in the steady part.
+    rpq(&r).arg("pause").assert().success();
     push_lines(&r, "default", &lines(mixed(600)));
+    let running = consumers(&r, 4, &["--prefetch", "16"]);
+    wait_consumers(&mut c, "default", 4);
+    rpq(&r).arg("resume").assert().success();
+    // 4 s from the first claim, by the server's clock: a bound taken after a claim is done is
+    // at or after it, however late the consumers woke.
+    wait_until(Duration::from_secs(30), "the first claim", || {
+        stat(&mut c, "default", "done") > 0
+    });
     let start = server_ms(&mut c);
-    let running = consumers(&r, 4, &[]);
-    wait_until(Duration::from_secs(30), "5 s of claims", || {
-        server_ms(&mut c) > start + 5000
+    wait_until(Duration::from_secs(30), "4 s of claims", || {
+        server_ms(&mut c) > start + 4000
     });
     let lines = stop(running);
     let mut claimed: Vec<i64> = lines.iter().map(|l| ms(&l["claimed_at"])).collect();
@@ -235,16 +252,13 @@ fn a_rate_limit_holds_across_four_consumers() {
             .filter(|&&t| t >= first + from && t < first + to)
             .count()
     };
-    // 4 s at 50/s, and the burst of 50 at the start.
+    // 4 s at 50/s, and the burst of 50 at the start: for the log. The bounds are the bucket's
+    // (assert_rate_held): a stall of all four for 389 ms before the 1 s mark moved 18 claims
+    // past it (168 from 1 s to 4 s, the limit itself exact).
     let four = within(0, 4000);
     let steady = within(1000, 4000);
     eprintln!("claims: {four} in the first 4 s, {steady} from 1 s to 4 s");
-    assert!(
-        (240..=260).contains(&four),
-        "{four} claims in the first 4 s"
-    );
-    // Past the burst, the rate itself: 3 s at 50/s.
-    assert!((140..=160).contains(&steady), "{steady} claims in 3 s");
+    assert_rate_held(&claimed, (50, 50), 0, 3000, 10);
     let seen: Vec<String> = lines
         .iter()
         .map(|l| l["consumer"].as_str().unwrap().to_string())
@@ -491,8 +505,10 @@ fn limits_of_a_sharded_queue_are_split_over_its_shards() {
         .filter(|&&t| t >= first + 1000 && t < first + 3000)
         .count();
     eprintln!("sharded: {steady} claims from 1 s to 3 s");
-    // Each shard's bucket fills at 10/s: together 30/s, 60 in 2 s.
-    assert!((52..=66).contains(&steady), "{steady} claims in 2 s");
+    // Each shard's bucket of 10 fills at 10/s: together 30 and 30/s (the bounds are the
+    // buckets', not the window's: assert_rate_held), counted from 1 s for the rate, as the
+    // consumers come up one by one and a bucket not yet asked loses what comes while full.
+    assert_rate_held(&claimed, (30, 30), 1000, 2000, 8);
 
     // A cap of 3: one in flight on each shard.
     q(&["limit", "--off"]).assert().success();

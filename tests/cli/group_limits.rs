@@ -5,6 +5,7 @@
 
 use crate::support::*;
 use rpq::queue::keys::Keys;
+use rpq::server::RedisServer;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -443,29 +444,70 @@ fn ten_thousand_limited_groups_leave_nothing_behind() {
     wait_until(Duration::from_secs(5), "the buckets to run out", || {
         zcard(&mut c, &k.group_keys()[4]) == 0
     });
-    assert!(
-        group_leftovers(&mut c).is_empty(),
-        "{:?}",
-        group_leftovers(&mut c)
-    );
-    let flags: Option<String> = redis::cmd("HGET")
-        .arg(k.stats())
-        .arg("checks")
-        .query(&mut c)
-        .unwrap();
-    assert!(
-        !flags.unwrap_or_default().ends_with('g'),
-        "the groups' flag is off"
-    );
-    rpq(&r)
+    assert_groups_gone(&mut c, &k);
+    each_group_limit_off(&r, &mut c, &k);
+}
+
+/// `rpq limit --each-group --off`, after which the shard has no controls left.
+fn each_group_limit_off(r: &RedisServer, c: &mut redis::Connection, k: &Keys) {
+    rpq(r)
         .args(["limit", "--each-group", "--off"])
         .assert()
         .success();
-    let controls: u64 = redis::cmd("EXISTS")
-        .arg(k.controls())
-        .query(&mut c)
-        .unwrap();
+    let controls: u64 = redis::cmd("EXISTS").arg(k.controls()).query(c).unwrap();
     assert_eq!(controls, 0, "no controls left");
+}
+
+/// Nothing of the groups is left on the shard, and its checks no longer carry the groups' flag
+/// (the checks are digits and bars besides their flag letters).
+fn assert_groups_gone(c: &mut redis::Connection, k: &Keys) {
+    assert!(group_leftovers(c).is_empty(), "{:?}", group_leftovers(c));
+    let flags: Option<String> = redis::cmd("HGET")
+        .arg(k.stats())
+        .arg("checks")
+        .query(c)
+        .unwrap();
+    assert!(
+        !flags.unwrap_or_default().contains('g'),
+        "the groups' flag is off"
+    );
+}
+
+/// A rate of groups taken off while its groups still have work: the rest goes by the fast
+/// claim (no controls left), which is not given the buckets' key and ends the turns without it;
+/// the buckets, whose key expires by itself once the last is full again, go too, and nothing
+/// of the groups is left.
+#[test]
+fn buckets_of_a_rate_taken_off_go_by_themselves_once_the_turns_end() {
+    let r = redis();
+    let mut c = conn(&r);
+    let k = Keys::new("default", 0);
+    rpq(&r)
+        .args(["limit", "--each-group", "--rate", "1/s"])
+        .assert()
+        .success();
+    let mut all = Vec::new();
+    for g in ["a", "b", "c"] {
+        all.extend(group_lines(g, 4, 2));
+    }
+    push_lines(&r, "default", &all);
+    // A token each: one task of each group, and three buckets refilling.
+    let first = json_lines(rpq(&r).args(["--json", "consume", "--count", "3"]));
+    assert_eq!(first.len(), 3);
+    let gtat = &k.group_keys()[4];
+    assert_eq!(zcard(&mut c, gtat), 3);
+    let ttl: i64 = redis::cmd("PTTL").arg(gtat).query(&mut c).unwrap();
+    assert!(
+        ttl > 0 && ttl <= 2_000,
+        "the buckets' key expires by itself: {ttl}"
+    );
+    each_group_limit_off(&r, &mut c, &k);
+    let rest = json_lines(rpq(&r).args(["--json", "consume", "--count", "9"]));
+    assert_eq!(rest.len(), 9);
+    wait_until(Duration::from_secs(5), "the buckets to go", || {
+        redis::cmd("EXISTS").arg(gtat).query::<u64>(&mut c).unwrap() == 0
+    });
+    assert_groups_gone(&mut c, &k);
 }
 
 /// Debounce: 100 pushes of one id, one after the other, with a consumer waiting all along:

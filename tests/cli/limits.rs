@@ -44,8 +44,20 @@ fn count_by<'a>(it: impl Iterator<Item = &'a String>) -> HashMap<String, u64> {
     out
 }
 
+/// `rpq limit ARGS`, which must succeed; a failure says how, after how long (a hang is killed
+/// at 120 s), with all it wrote on stderr.
 fn limit(r: &RedisServer, args: &[&str]) {
-    rpq(r).arg("limit").args(args).assert().success();
+    let began = std::time::Instant::now();
+    let out = rpq(r).arg("limit").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "rpq limit {} exited {} after {:?}; stderr: {}; stdout: {}",
+        args.join(" "),
+        out.status,
+        began.elapsed(),
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 /// What a limited type can leave on the server: the keys of the lines, fields of the

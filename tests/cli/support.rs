@@ -116,6 +116,19 @@ fn the_servers_are_the_version_asked_for() {
     }
 }
 
+/// A port that another server took (a second test run on the machine can take one found free
+/// before our server binds it): the start fails, as its own server cannot bind, and is not
+/// answered by the other server, which its owner may stop at any moment.
+#[test]
+fn a_server_started_on_a_port_another_holds_is_not_taken_for_ours() {
+    let other = redis();
+    let port: u16 = other.url().rsplit(':').next().unwrap().parse().unwrap();
+    match RedisServer::start_on(port, &[]) {
+        Ok(s) => panic!("started on a port in use: {}", s.url()),
+        Err(e) => assert!(format!("{e:#}").contains("exited at start"), "{e:#}"),
+    }
+}
+
 /// The binary under test: this build's, or `RPQ_TEST_BIN` (to measure how an older build fares
 /// in the same test: `RPQ_TEST_BIN=/tmp/rpq-old cargo test NAME`).
 pub fn bin() -> String {
@@ -680,6 +693,48 @@ pub fn make_dead(server: &RedisServer, queue: &str, n: usize) {
         .collect::<Vec<_>>();
     push_lines(server, queue, &lines);
     fail_to_dead(server, queue, n, "echo boom >&2; exit 3");
+}
+
+/// Holds claim times (ms by the server's clock, sorted) to a rate limit of `rate` a second with
+/// a bucket of `burst` (one shard's, or the sum over the shards of a sharded queue: each bucket
+/// lets no more go): no claim before its token, counted from the first claim; and from `from_ms`
+/// after the first claim to the last (`min_span_ms` at least), as many as the bucket lets go
+/// then (with the burst when `from_ms` is 0), but `slack`. Not counts of fixed windows: a
+/// bucket keeps the tokens of a stall of its consumers (under its size), so a stall near a
+/// window's edge moves claims across it; a failure names the longest gap between two claims.
+pub fn assert_rate_held(
+    claimed: &[i64],
+    (rate, burst): (i64, i64),
+    from_ms: i64,
+    min_span_ms: i64,
+    slack: i64,
+) {
+    let first = claimed[0];
+    let gap = claimed
+        .windows(2)
+        .map(|w| (w[1] - w[0], w[0] - first))
+        .max()
+        .unwrap_or_default();
+    for (k, &t) in claimed.iter().enumerate() {
+        // 1 ms for the clock's rounding.
+        let token = first + (k as i64 + 1 - burst).max(0) * 1000 / rate;
+        assert!(
+            t >= token - 1,
+            "claim {k} at {} ms, before its token at {} ms",
+            t - first,
+            token - first
+        );
+    }
+    let span = claimed[claimed.len() - 1] - first;
+    let counted = claimed.iter().filter(|&&t| t >= first + from_ms).count() as i64;
+    let allowed = if from_ms == 0 { burst } else { 0 } + (span - from_ms) * rate / 1000;
+    assert!(
+        span >= min_span_ms && counted >= allowed - slack,
+        "{counted} claims from {from_ms} ms to {span} ms after the first, where the limit lets \
+         {allowed} go (longest gap {} ms, from {} ms)",
+        gap.0,
+        gap.1
+    );
 }
 
 /// Whether a process is gone (or a zombie left for init to reap).

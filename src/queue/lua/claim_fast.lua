@@ -20,10 +20,10 @@ local fast_until = math.min(recover_at, pruned_at + PRUNE_EVERY_MS)
 local function full(why)
   return redis.error_reply(ERR_FULL .. ' ' .. why)
 end
--- groups (issue 23): the fast claim with groups.lua takes groups in turn; without it, it
+-- groups (issue 23): the fast claim with group_turns.lua takes groups in turn; without it, it
 -- refuses.
 local grouped = string.find(flags, 'g', 1, true) ~= nil
-if fast_until <= now or aging > 0 or ctl_flag == 1 or (grouped and not grp) then
+if fast_until <= now or aging > 0 or ctl_flag == 1 or (grouped and not grp_serve) then
   return full('recovery, pruning, aging, controls or groups')
 end
 -- events (issue 26): written here as claim.lua writes them, when given the stream.
@@ -102,9 +102,8 @@ if grouped then
   -- Groups in turn; what waits unindexed goes as before once no group has work.
   local idle
   popped, idle = grp_serve(n_want, string.find(flags, 'w', 1, true) ~= nil)
-  -- The last group's last task: the flag and the keys go (only weights set stay).
+  -- The last group's last task: the keys went, the flag goes (only weights set stay).
   if idle then
-    grp().stop()
     flags, flags_moved = string.gsub(flags, 'g', ''), true
   end
   if #popped < 2 * n_want then

@@ -210,7 +210,7 @@ local ctl
 -- the shard's stream (nil otherwise: a queue without events builds none of it).
 local ev
 -- groups (issue 23): the same for groups.lua, which only push and claim of a shard with
--- groups carry; grp_serve is its fast claim's part, built without the rest.
+-- groups carry; grp_serve is its fast claim's part (group_turns.lua), built without the rest.
 local grp
 local grp_serve
 -- flows (issue 24): the helpers of flows, set by flows.lua, which the scripts given every key
@@ -751,8 +751,9 @@ end
 
 -- Queues one task created at `now`: waiting at once, or scheduled until `due` (ms; nil, or not
 -- later than now, means at once); with `ttl` ms (0: none) it expires that long after it falls
--- due unless claimed first. Returns 1 queued (0: the id is already known) and the earliest
--- time a claim must look at it (its due time or deadline; nil when neither applies).
+-- due unless claimed first. Returns 1 queued (0: the id is already known), the earliest time
+-- a claim must look at it (its due time or deadline; nil when neither applies) and, when it
+-- waits at once, its pending score (groups.lua indexes it without reading it back).
 local function enqueue(id, priority, body, now, due, ttl)
   local later = due ~= nil and due > now
   local deadline = ttl > 0 and (later and due or now) + ttl or nil
@@ -769,18 +770,19 @@ local function enqueue(id, priority, body, now, due, ttl)
   if redis.call('HEXISTS', K_TASKS, id) == 1 then
     return PUSH_KNOWN, nil
   end
+  local score = nil
   if later then
     redis.call('HSET', K_TASKS, id, tostring(priority) .. '000000000000000' .. head .. body)
     redis.call('ZADD', K_SCHEDULED, string.format('%d', due), id)
   else
-    local score = pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1))
+    score = pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1))
     redis.call('HSET', K_TASKS, id, score .. head .. body)
     redis.call('ZADD', K_PENDING, score, id)
   end
   if deadline then
     redis.call('ZADD', K_EXPIRES, string.format('%d', deadline), id)
   end
-  return PUSH_QUEUED, later and due or deadline
+  return PUSH_QUEUED, later and due or deadline, score
 end
 
 -- Expiry: whether a task whose expiry entry says `deadline` (a string) is to go dead now. Only

@@ -1,8 +1,9 @@
 -- groups: fair scheduling between groups of tasks (issue 23, docs/groups.md), the part of the
--- prelude of the scripts that act on groups (push, claim, fast claim and release of a shard
--- whose checks carry the flag letter 'g'); the others go without it. Rust sends these scripts
--- three more keys, first after the layout's keys it sends (the fast claim's, the core keys, or
--- every key with controls), before any result key:
+-- prelude of the scripts that act on groups (push, claim and release of a shard whose checks
+-- carry the flag letter 'g'; the fast claim carries group_turns.lua alone); the others go
+-- without it. Rust sends these scripts five more keys (the fast claim the first three), first
+-- after the layout's keys it sends (the fast claim's, the core keys, or every key with
+-- controls), before any result key:
 -- gpending zset, all scores 0: "group\tpending score\tid" for every waiting task of the shard
 --   while the flag is set (the default group is ""): lexical order is group, then priority,
 --   then arrival, so a group's head is one ZRANGEBYLEX, O(log n). The task itself stays in
@@ -32,106 +33,8 @@
 -- A group's key is as its task's body holds it (JSON-escaped, without the quotes): the same
 -- key always reads the same, and it holds no control character (check_group), so the tab ends
 -- it and no group's entries fall inside another's range.
--- After the fast claim's keys, the core keys or every key (LAYOUT_KEYS, flows' among them).
-local G_BASE = 25
-for _, b in ipairs({ 11, 15 }) do
-  if string.sub(KEYS[b + 1] or '', -8) == 'gpending' then
-    G_BASE = b
-    break
-  end
-end
-local K_GPENDING, K_GROUPS, K_GSTATE = KEYS[G_BASE + 1], KEYS[G_BASE + 2], KEYS[G_BASE + 3]
-local K_GPARKED, K_GTAT = KEYS[G_BASE + 4], KEYS[G_BASE + 5]
-assert(K_GTAT, 'rpq: the groups of a shard need their five keys')
--- Keys after them (the worker runtime's result keys) are numbered from here.
-local GROUP_KEYS_END = G_BASE + 5
-
--- The fast claim's turns (claim_fast.lua: a shard with groups and no controls): up to n tasks,
--- each the head of the first group (best head priority, then smallest tag), that group moved on
--- by 10^6 / its weight, or gone with its last task. What grp().take does for n = 1, in the
--- fewest calls and numbers, without the library (each helper the library names is a closure
--- made on every call, about 1,000 server instructions apiece). A score read or written costs
--- more than the call that carries it (the server prints it, Lua reads it, Lua prints it back:
--- some 4,000 instructions for ZPOPMIN's score and the ZADD's), so no score is read here: the
--- first two groups by name (one alone is not moved: its tag only orders it against others, and
--- a group that joins starts at it, vnow, as it would at the moved one), the group's priority
--- from its head's entry, and a group moved with ZINCRBY by a step written once (its weight read
--- only when the flags say some weight was set: `weighted`). A group whose score's priority is
--- not its next head's (an entry gone by another way, controls.lua's unindex) is set right from
--- what ZINCRBY answers. Returns the ids and pending scores taken, in order, and whether no
--- group has work left (then no entry is left in gpending either).
-grp_serve = function(n, weighted)
-  local popped, left = {}, false
-  local vtag = nil
-  local tries = 0
-  while #popped < 2 * n and tries < 64 * n do
-    tries = tries + 1
-    local first = redis.call('ZRANGE', K_GROUPS, '0', '1')
-    if #first == 0 then
-      left = true
-      break
-    end
-    local g = first[1]
-    local alone = first[2] == nil
-    local head = redis.call('ZRANGEBYLEX', K_GPENDING, '[' .. g .. '\t', '(' .. g .. '\n',
-      'LIMIT', '0', '2')
-    local took = false
-    local at = #g + 2
-    local p, score, id
-    if #head > 0 then
-      local member = head[1]
-      local tab = string.find(member, '\t', at, true)
-      score, id = string.sub(member, at, tab - 1), string.sub(member, tab + 1)
-      p = string.byte(member, at) - 48
-      redis.call('ZREM', K_GPENDING, member)
-      took = redis.call('ZREM', K_PENDING, id) == 1
-    end
-    if head[2] then
-      -- The group's next head sets its priority (a stale entry is met on its turn).
-      local np = string.byte(head[2], at) - 48
-      local step = '0'
-      if took and not alone then
-        step = '1000000'
-        if weighted then
-          local w = tonumber(redis.call('HGET', K_GSTATE, 'w:' .. g) or '1') or 1
-          step = string.format('%d', math.floor(1000000 / w))
-        end
-      end
-      if np ~= p then
-        step = string.format('%d', (np - p) * 1000000000000000 + tonumber(step))
-      end
-      if step ~= '0' then
-        local now_at = redis.call('ZINCRBY', K_GROUPS, step, g)
-        if string.byte(now_at, 1) - 48 ~= np then
-          local tag = tonumber(now_at) % 1000000000000000
-          redis.call('ZADD', K_GROUPS, string.format('%d', np * 1000000000000000 + tag), g)
-        end
-      end
-    else
-      if alone then
-        -- The last group leaves the turns: its tag is the virtual time kept for the groups to
-        -- come (vnow), while some group is parked (else it goes with the rest just below).
-        vtag = redis.call('ZSCORE', K_GROUPS, g)
-        left = true
-      end
-      redis.call('ZREM', K_GROUPS, g)
-    end
-    if took then
-      popped[#popped + 1] = id
-      popped[#popped + 1] = score
-    end
-  end
-  if not left then
-    return popped, false
-  end
-  if redis.call('EXISTS', K_GPARKED) == 0 then
-    return popped, true
-  end
-  if vtag then
-    redis.call('HSET', K_GSTATE, 'V', string.format('%d', tonumber(vtag) % 1000000000000000))
-  end
-  return popped, false
-end
+-- Where these keys sit among KEYS, and the fast claim's turns: group_turns.lua, which every
+-- script with this file carries before it.
 
 -- The library, built on first use (as controls.lua's: each helper a prelude defines is a
 -- closure made on every call).
@@ -210,59 +113,73 @@ grp = function()
     seen[g] = cur
   end
 
-  -- index for a whole batch of the push (push.lua): t holds id, pending score and the push's
-  -- body of each task. The same effect as index in turn, in a few calls for the batch where
-  -- index makes up to four a task: the entries in one ZADD, the scores of the batch's groups
-  -- in one ZMSCORE (and, only while some group is parked, whether they are), the groups new or
-  -- at a better priority in one ZADD; a new group's score printed once for each priority.
-  function G.index_many(t)
-    local entries, best, order = {}, {}, {}
-    for k = 1, #t, 3 do
-      local g, score = G.group_of(t[k + 2]), t[k + 1]
-      entries[#entries + 1] = '0'
-      entries[#entries + 1] = g .. '\t' .. score .. '\t' .. t[k]
-      local p = string.byte(score, 1) - 48
-      local b = best[g]
-      if not b then
-        order[#order + 1] = g
-        best[g] = p
-      elseif p < b then
-        best[g] = p
-      end
-    end
-    for k = 1, #entries, 1000 do
-      redis.call('ZADD', K_GPENDING, unpack(entries, k, math.min(k + 999, #entries)))
-    end
-    local parked = redis.call('EXISTS', K_GPARKED) == 1
-    local starts, zargs = {}, {}
-    for k = 1, #order, 1000 do
-      local last = math.min(k + 999, #order)
-      local scores = redis.call('ZMSCORE', K_GROUPS, unpack(order, k, last))
-      local held = parked and redis.call('ZMSCORE', K_GPARKED, unpack(order, k, last))
-      for i = 1, last - k + 1 do
-        local g = order[k + i - 1]
-        local p = best[g]
-        if scores[i] then
-          local cur = tonumber(scores[i])
-          if p < math.floor(cur / PRIO) then
-            cur = p * PRIO + cur % PRIO
-            zargs[#zargs + 1] = fmt(cur)
-            zargs[#zargs + 1] = g
-          end
-          seen[g] = cur
-        elseif held and held[i] then
-          -- A parked group comes back by its own way (a freed slot, its time), at its head.
-          seen[g] = 'parked'
-        else
-          starts[p] = starts[p] or fmt(p * PRIO + vnow())
-          zargs[#zargs + 1] = starts[p]
-          zargs[#zargs + 1] = g
-          seen[g] = p * PRIO + vnow()
+  -- index for a whole batch of the push (push.lua): zargs holds the pending score and id of
+  -- each task the push queued, in the order of its n tuples of argv (id, priority, body), whose
+  -- flag out[i + 1] is PUSH_QUEUED. The same effect as index in turn, in a few calls for the
+  -- batch where index makes up to four a task: the entries in one ZADD, the scores of the
+  -- batch's groups in one ZMSCORE (and, only while some group is parked, whether they are), the
+  -- groups new or at a better priority in one ZADD; a new group's score printed once for each
+  -- priority. Per task it makes one string (the entry) and reads the group with one match: a
+  -- grouped push's work over the plain one's is mostly this loop and the entries' ZADD. The
+  -- entries take zargs' places (the push is done with it): no table made and grown for them.
+  function G.index_many(zargs, out, n, argv)
+    local entries, best, order = zargs, {}, {}
+    local ne, no = 0, 0
+    local digit = { ['1'] = 1, ['2'] = 2, ['3'] = 3 }
+    for i = 1, n do
+      if out[i + 1] == PUSH_QUEUED then
+        local body = argv[3 * i + 2]
+        -- A body as pushed begins with its group (escaped or not there: group_of).
+        local g = string.match(body, '^"g":"([^"\\]*)"') or G.group_of(body)
+        entries[ne + 2] = g .. '\t' .. zargs[ne + 1] .. '\t' .. zargs[ne + 2]
+        entries[ne + 1] = '0'
+        ne = ne + 2
+        local p = digit[argv[3 * i + 1]]
+        local b = best[g]
+        if not b then
+          no = no + 1
+          order[no] = g
+          best[g] = p
+        elseif p < b then
+          best[g] = p
         end
       end
     end
-    for k = 1, #zargs, 1000 do
-      redis.call('ZADD', K_GROUPS, unpack(zargs, k, math.min(k + 999, #zargs)))
+    for c = 1, ne, 1000 do
+      redis.call('ZADD', K_GPENDING, unpack(entries, c, math.min(c + 999, ne)))
+    end
+    local parked = redis.call('EXISTS', K_GPARKED) == 1
+    local starts, zadd, nz = {}, {}, 0
+    for c = 1, no, 1000 do
+      local last = math.min(c + 999, no)
+      local scores = redis.call('ZMSCORE', K_GROUPS, unpack(order, c, last))
+      local held = parked and redis.call('ZMSCORE', K_GPARKED, unpack(order, c, last))
+      for i = 1, last - c + 1 do
+        local g = order[c + i - 1]
+        local p = best[g]
+        local s = scores[i]
+        if s then
+          -- At a worse priority than p: moved to p, its tag kept. A score's first digit is its
+          -- priority however the server prints it (it is below 4 x 10^15): read as a number
+          -- only to be moved (a tonumber a group cost more than the rest of its test).
+          if string.byte(s, 1) - 48 > p then
+            zadd[nz + 1], zadd[nz + 2] = fmt(p * PRIO + tonumber(s) % PRIO), g
+            nz = nz + 2
+          end
+        elseif not (held and held[i]) then
+          -- A parked group comes back by its own way (a freed slot, its time), at its head.
+          local start = starts[p]
+          if not start then
+            start = fmt(p * PRIO + vnow())
+            starts[p] = start
+          end
+          zadd[nz + 1], zadd[nz + 2] = start, g
+          nz = nz + 2
+        end
+      end
+    end
+    for c = 1, nz, 1000 do
+      redis.call('ZADD', K_GROUPS, unpack(zadd, c, math.min(c + 999, nz)))
     end
   end
 
@@ -355,7 +272,6 @@ grp = function()
   -- meets its first group; O(n) in the tasks waiting then).
   function G.start()
     G.on = true
-    redis.call('PERSIST', K_GTAT)
     local n = redis.call('ZCARD', K_PENDING)
     for k = 0, n - 1, 1000 do
       local page = redis.call('ZRANGE', K_PENDING, k, k + 999, 'WITHSCORES')
@@ -491,7 +407,12 @@ grp = function()
     local l = G.limit_of(g)
     if l and l.T then
       local tat = tonumber(redis.call('ZSCORE', K_GTAT, g) or '0')
-      redis.call('ZADD', K_GTAT, string.format('%.3f', math.max(tat, now) + l.T), g)
+      local at = math.max(tat, now) + l.T
+      redis.call('ZADD', K_GTAT, string.format('%.3f', at), g)
+      -- The key goes when its last bucket is full again (each would be pruned then), so no
+      -- script ends it: the fast claim, which drops the flag at the turns' end, lacks it.
+      local last = redis.call('ZRANGE', K_GTAT, -1, -1, 'WITHSCORES')
+      redis.call('PEXPIREAT', K_GTAT, string.format('%d', math.ceil(tonumber(last[2])) + 1))
     end
   end
 

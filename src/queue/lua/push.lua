@@ -102,9 +102,11 @@ if fields == 5 then
     elseif done[i] then
       finished[#finished + 1] = done[i]
     else
-      flag, at = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
-      if grp and flag == PUSH_QUEUED and not (due and due > now) then
-        grp().index_id(ARGV[j], redis.call('ZSCORE', K_PENDING, ARGV[j]))
+      local score
+      flag, at, score = enqueue(ARGV[j], ARGV[j + 1], ARGV[j + 2], now, due, tonumber(ARGV[j + 4]))
+      -- Waiting at once: its group from the body as pushed, no score or body read back.
+      if score and grp and grp().on then
+        grp().index(ARGV[j], score, ARGV[j + 2])
       end
       if flag == PUSH_QUEUED and stale[i] then
         redis.call('DEL', stale[i])
@@ -231,8 +233,6 @@ if added < #hargs / 2 then
 end
 local hundred, hi = -1, nil
 local zargs = {}
--- groups (issue 23): id, score and body of each task queued, indexed as one batch below.
-local gargs = grp and grp().on and {}
 for i = 1, n do
   if not out[i + 1] then
     local j = 3 * i
@@ -240,10 +240,6 @@ for i = 1, n do
     local score = scores[i]
     zargs[#zargs + 1] = score
     zargs[#zargs + 1] = id
-    if gargs then
-      local ng = #gargs
-      gargs[ng + 1], gargs[ng + 2], gargs[ng + 3] = id, score, ARGV[j + 2]
-    end
     out[i + 1] = PUSH_QUEUED
     if ev then
       ev.write('pushed', id, prefix .. ARGV[j + 2])
@@ -259,8 +255,10 @@ local queued = #zargs / 2
 for k = 1, #zargs, 1000 do
   redis.call('ZADD', K_PENDING, unpack(zargs, k, math.min(k + 999, #zargs)))
 end
-if gargs and #gargs > 0 then
-  grp().index_many(gargs)
+-- groups (issue 23): the tasks queued (zargs, and out's flags) indexed as one batch; zargs is
+-- spent (its places hold the entries then).
+if queued > 0 and grp and grp().on then
+  grp().index_many(zargs, out, n, ARGV)
 end
 local fresh = 0
 if queued > 0 then
