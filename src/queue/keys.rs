@@ -27,7 +27,7 @@ pub const LAYOUT: [KeyDef; 25] = [
         lua: "K_INFLIGHT",
         suffix: "inflight",
         kind: "zset",
-        holds: "id -> lease deadline ms",
+        holds: "the claim of each task in flight (id, then its token) -> lease deadline ms",
     },
     KeyDef {
         lua: "K_TASKS",
@@ -36,10 +36,10 @@ pub const LAYOUT: [KeyDef; 25] = [
         holds: "id -> body",
     },
     KeyDef {
-        lua: "K_CLAIMS",
-        suffix: "claims",
+        lua: "K_TAKEN",
+        suffix: "taken",
         kind: "hash",
-        holds: "id -> the claim of a task in flight",
+        holds: "claims ended by lease recovery or cancel -> ms; delivering marks",
     },
     KeyDef {
         lua: "K_STATE",
@@ -81,7 +81,7 @@ pub const LAYOUT: [KeyDef; 25] = [
         lua: "K_RECEIPTS",
         suffix: "receipts",
         kind: "hash",
-        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
+        holds: "nothing since layout 3's step 4 (its place goes with step 5's key order)",
     },
     // The keys the fast claim (claim_fast.lua) does not name come after the first FAST_KEYS:
     // a call pays for each key it is given (about 1,000 server instructions), used or not.
@@ -188,7 +188,7 @@ pub enum Key {
     Pending,
     Inflight,
     Tasks,
-    Claims,
+    Taken,
     State,
     Delayed,
     Stats,
@@ -222,7 +222,7 @@ pub const CORE_KEYS: usize = 15;
 
 /// The first rows of `LAYOUT` that the fast claim (claim_fast.lua) is given: what its common
 /// case and its end when nothing waits (`idle`) name. A test holds the script to them.
-pub const FAST_KEYS: usize = 11;
+pub const FAST_KEYS: usize = 10;
 
 /// The stored layout this rpq reads and writes (docs/layout-v2.md): the field `layout` of a
 /// queue's `meta` says which one the queue has, and `Queue::open` refuses any other.
@@ -374,8 +374,8 @@ impl Keys {
     pub fn tasks(&self) -> &str {
         self.get(Key::Tasks)
     }
-    pub fn claims(&self) -> &str {
-        self.get(Key::Claims)
+    pub fn taken(&self) -> &str {
+        self.get(Key::Taken)
     }
     pub fn state(&self) -> &str {
         self.get(Key::State)
@@ -625,7 +625,7 @@ mod tests {
             Key::Pending,
             Key::Inflight,
             Key::Tasks,
-            Key::Claims,
+            Key::Taken,
             Key::State,
             Key::Delayed,
             Key::Stats,

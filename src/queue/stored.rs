@@ -40,38 +40,6 @@ impl Field {
     }
 }
 
-/// A claim, in the claims hash (claim.lua, claim_fast.lua): "token|claimed ms|max
-/// attempts|attempts|pending score|consumer".
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct ClaimRecord<'a> {
-    pub token: &'a str,
-    pub claimed_ms: &'a str,
-    pub max_attempts: Option<u32>,
-    /// The claim in progress: attempts made, this one included.
-    pub attempt: u32,
-    pub score: &'a str,
-    pub consumer: &'a str,
-}
-
-impl<'a> ClaimRecord<'a> {
-    /// None for a claim of an older rpq's layout (four fields, without score and consumer).
-    pub fn parse(v: &'a str) -> Option<ClaimRecord<'a>> {
-        let f: Vec<&str> = v.splitn(6, '|').collect();
-        let [token, claimed_ms, max, attempt, score, consumer] = f[..] else {
-            return None;
-        };
-        Some(ClaimRecord {
-            token,
-            claimed_ms,
-            max_attempts: max.parse().ok(),
-            attempt: attempt.parse().unwrap_or(0),
-            score,
-            // A claim marked delivered (common.lua, DELIVERED) is still its consumer's.
-            consumer: consumer.strip_prefix('=').unwrap_or(consumer),
-        })
-    }
-}
-
 /// A task's entry in the state hash (common.lua, fail.lua, release.lua): "attempts|pending
 /// score[|last error]".
 #[derive(Debug, Clone, PartialEq)]
@@ -146,12 +114,13 @@ impl<'a> Record<'a> {
 }
 
 /// A claim as layout 3 stores it: the `inflight` member itself (docs/layout-v2.md, design point
-/// 1), `id\ttoken\tclaimed ms\tattempt\tmax attempts\tpending score\tconsumer`, `~` before it
-/// once cancelled. The lease a consumer holds is the member after `id\t` (`Lease.token` from
-/// step 4), so an ack is one `ZREM` of `id\ttoken`. Ids hold no control character
-/// (`check_id`), and the consumer's name comes last, so any name fits.
+/// 1), `id\tlease|claimed ms|attempt|max attempts|pending score|consumer`, `~` before the
+/// lease once cancelled (common.lua: CANCELLED). The token a consumer holds is the member after
+/// `id\t` (`Lease.token`), so an ack is one `ZREM` of `id\ttoken`. Ids hold no control
+/// character (`check_id`), so the tab ends the id; the token's own fields are `|`-joined, so a
+/// token holds no control character of ours (a client may paste it into JSON or a shell line),
+/// and the consumer's name comes last, so any name fits.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(not(test), allow(dead_code))] // read from step 4 on
 pub(super) struct Member<'a> {
     pub id: &'a str,
     /// The random part of the lease (16 hex digits).
@@ -165,16 +134,16 @@ pub(super) struct Member<'a> {
     pub cancelled: bool,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl<'a> Member<'a> {
     pub fn parse(v: &'a str) -> Option<Member<'a>> {
-        let (cancelled, v) = match v.strip_prefix('~') {
-            Some(rest) => (true, rest),
-            None => (false, v),
-        };
-        let f: Vec<&str> = v.splitn(7, '\t').collect();
-        let [id, token, claimed, attempt, max, score, consumer] = f[..] else {
+        let (id, rest) = v.split_once('\t')?;
+        let f: Vec<&str> = rest.splitn(6, '|').collect();
+        let [token, claimed, attempt, max, score, consumer] = f[..] else {
             return None;
+        };
+        let (cancelled, token) = match token.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, token),
         };
         Some(Member {
             id,
@@ -188,9 +157,16 @@ impl<'a> Member<'a> {
         })
     }
 
-    /// The lease its holder acks, extends, fails or releases with: the member after `id\t`.
+    /// The id and the token its holder acks, extends, fails or releases with: the member
+    /// after `id\t`.
+    #[cfg(test)]
     pub fn lease(v: &str) -> Option<(&str, &str)> {
         v.split_once('\t')
+    }
+
+    /// The attempt a token (the member after `id\t`) was claimed for.
+    pub fn attempt_of(token: &str) -> Option<u32> {
+        token.split('|').nth(2)?.parse().ok()
     }
 }
 
@@ -379,7 +355,7 @@ pub(super) struct Stored {
     /// Its set's score: the pending score, or a time in ms.
     pub score: String,
     pub body: Option<String>,
-    /// "token|claimed ms|max attempts|attempts|pending score|consumer"
+    /// The in-flight member (`Member`)
     pub claim: Option<String>,
     /// "attempts|pending score[|last error]"
     pub state: Option<String>,
@@ -394,7 +370,7 @@ impl TaskInfo {
         let claim = s
             .claim
             .as_deref()
-            .and_then(ClaimRecord::parse)
+            .and_then(Member::parse)
             .filter(|_| state == State::InFlight);
         let (state_attempts, state_error) = match s.state.as_deref().map(StateRecord::parse) {
             Some(r) => (r.attempts, r.error.map(str::to_string)),
@@ -442,9 +418,9 @@ impl TaskInfo {
             task,
             state,
             consumer: claim.as_ref().map(|c| c.consumer.to_string()),
-            claimed_at: claim.as_ref().and_then(|c| time(c.claimed_ms)),
+            claimed_at: claim.as_ref().map(|c| ms_to_time(c.claimed_ms)),
             lease_until: if state == State::InFlight { at } else { None },
-            max_attempts: claim.as_ref().and_then(|c| c.max_attempts),
+            max_attempts: claim.as_ref().map(|c| c.max_attempts),
             retry_at: if state == State::Retrying { at } else { None },
             died_at: if state == State::Dead { at } else { None },
             error,
@@ -509,14 +485,19 @@ mod tests {
         let mut held = vec![];
         for _ in 0..2 {
             let c = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
-            let raw = hget(&mut q, keys.claims(), &c.task.id);
-            let r = ClaimRecord::parse(&raw).expect("a claim of six fields");
-            assert_eq!(r.token, c.token);
-            assert_eq!(r.max_attempts, Some(4));
+            let raw = format!("{}\t{}", c.task.id, c.token);
+            let held_by: Option<f64> = redis::cmd("ZSCORE")
+                .arg(keys.inflight())
+                .arg(&raw)
+                .query(q.conn())
+                .unwrap();
+            assert!(held_by.is_some(), "the member is the lease: {raw}");
+            let r = Member::parse(&raw).expect("a member of seven fields");
+            assert_eq!(r.max_attempts, 4);
             assert_eq!(r.attempt, 1);
             assert_eq!(r.consumer, "c1");
             assert_eq!(super::super::score::priority_of(r.score), 1);
-            assert!(r.claimed_ms.parse::<i64>().unwrap() > 0, "{raw}");
+            assert!(r.claimed_ms > 0, "{raw}");
             held.push((c, r.score.to_string()));
         }
 
@@ -532,8 +513,7 @@ mod tests {
         );
         let again = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
         assert_eq!(again.task.id, a.task.id, "back at its place in line");
-        let raw = hget(&mut q, keys.claims(), &again.task.id);
-        assert_eq!(ClaimRecord::parse(&raw).map(|r| r.attempt), Some(2));
+        assert_eq!(Member::attempt_of(&again.token), Some(2));
         assert_eq!(q.release(&[again.lease()]).unwrap(), [true]);
         let raw = hget(&mut q, keys.state(), &a.task.id);
         let s = StateRecord::parse(&raw);
@@ -630,7 +610,6 @@ mod tests {
                 failed: 1
             })
         );
-        assert_eq!(ClaimRecord::parse("t|1|2|3"), None, "an older rpq's claim");
     }
 
     #[test]
@@ -674,8 +653,7 @@ mod tests {
 
     #[test]
     fn a_member_is_the_claim_and_its_lease() {
-        let m =
-            "job-1\t00aa11bb22cc33dd\t1700000000001\t2\t5\t2000000000000042\thost 1\twith\ttabs";
+        let m = "job-1\t00aa11bb22cc33dd|1700000000001|2|5|2000000000000042|host 1|with\ttabs";
         let c = Member::parse(m).unwrap();
         assert_eq!(
             (
@@ -695,12 +673,15 @@ mod tests {
                 "2000000000000042"
             )
         );
-        assert_eq!(c.consumer, "host 1\twith\ttabs");
+        assert_eq!(c.consumer, "host 1|with\ttabs");
         assert!(!c.cancelled);
-        assert!(Member::parse(&format!("~{m}")).unwrap().cancelled);
+        let cancelled = m.replacen("\t00aa", "\t~00aa", 1);
+        assert!(Member::parse(&cancelled).unwrap().cancelled);
+        assert_eq!(Member::parse(&cancelled).unwrap().token, "00aa11bb22cc33dd");
+        assert_eq!(Member::attempt_of(Member::lease(m).unwrap().1), Some(2));
         let (id, lease) = Member::lease(m).unwrap();
         assert_eq!(format!("{id}\t{lease}"), m);
-        assert_eq!(Member::parse("job-1\t00aa\tnot a time\t1\t3\t1\tc"), None);
+        assert_eq!(Member::parse("job-1\t00aa|not a time|1|3|1|c"), None);
         assert_eq!(Member::parse("job-1"), None);
     }
 }

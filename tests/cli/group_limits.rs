@@ -22,7 +22,7 @@ fn in_flight_groups(c: &mut redis::Connection) -> HashMap<String, u64> {
     let bodies: Vec<String> = redis::Script::new(
         "local out = {}
          for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-           out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+           out[#out + 1] = redis.call('HGET', KEYS[2], string.match(id, '^[^\t]*')) or ''
          end
          return out",
     )

@@ -110,11 +110,11 @@ for i = 3, #ARGV do
       end
       woke = woke + 1
     end
-  elseif redis.call('ZSCORE', K_INFLIGHT, id) then
-    local c = redis.call('HGET', K_CLAIMS, id)
-    if c and not is_cancelled(c) then
+  elseif find_member(id) then
+    local m = find_member(id)
+    if not is_cancelled(m) then
       code = MOVE_IN_FLIGHT
-      local _, _, _, _, _, consumer = get_claim(id)
+      local _, _, _, _, _, _, consumer = member_parts(m)
       holder = consumer or false
     end
   elseif redis.call('ZSCORE', K_DEAD, id) then
