@@ -149,8 +149,8 @@ fn a_diamond_and_a_fan_in_of_1000_through_4_kills_and_a_frozen_server() {
                 let killed = std::mem::replace(&mut consumers[v], start(&name));
                 let e = killed.end(Duration::from_secs(30));
                 let held: HashMap<String, String> = claims(&mut c, q);
-                let name = format!("|{}", names[v]);
-                for (id, _) in held.iter().filter(|(_, claim)| claim.ends_with(&name)) {
+                let by_victim = format!("|{}", names[v]);
+                for (id, _) in held.iter().filter(|(_, claim)| claim.ends_with(&by_victim)) {
                     if marked_delivered(&mut c, q, id) {
                         delivered.insert(id.clone());
                     }
