@@ -56,8 +56,13 @@ impl Queue {
             opts.consumer.clone(),
             opts.max_attempts.to_string(),
             self.dead_cap.to_string(),
-            // Layout 2's consumer instance (its receipts), a place no script reads now.
-            String::new(),
+            // '1' when an ack's lease was marked delivered: its mark goes with it (layout 2 had
+            // the consumer instance of its receipts here).
+            if super::take_marked(&mut self.marked, acks) {
+                "1".to_string()
+            } else {
+                String::new()
+            },
         ];
         let sent = std::time::Instant::now();
         let seen = self.seen[shard].arg(&opts.consumer, sent);

@@ -81,9 +81,13 @@ pub struct Queue {
     /// Set by `reconnect` until the next reply: the call now may repeat one whose reply was
     /// lost, so a push that finds its id already known may well be its own.
     resent: bool,
-    /// This Queue's name for its receipts (common.lua): random, so that two consumers given the
-    /// same `--name` never read each other's. Kept across reconnects, which is the point.
+    /// This Queue's name for layout 2's receipts: random. Layout 3 keeps none (common.lua:
+    /// taken); the scripts still take it in its place of their ARGV, and read nothing there.
     instance: String,
+    /// The leases this Queue marked delivered (`extend_delivering`), as "id\ttoken": their
+    /// marks in `taken` go with their acks, which the fast claim is told of (claim_fast.lua,
+    /// ARGV[7]); bounded, as a mark left over is pruned a day after anyway.
+    marked: std::collections::HashSet<String>,
     /// `DEAD_CAP`; smaller in tests of the trimming.
     dead_cap: u64,
     /// Set when a wake-up said the schedules changed (`take_schedules_changed`).
@@ -200,6 +204,7 @@ impl Queue {
             resent: false,
             schedules_changed: false,
             instance: new_token(),
+            marked: Default::default(),
             dead_cap: DEAD_CAP,
             existed: stored.is_some(),
             server,
@@ -567,6 +572,14 @@ impl Queue {
         } else {
             "extending a lease"
         };
+        if mark {
+            if self.marked.len() > MARKED_CAP {
+                self.marked.clear();
+            }
+            for l in leases.iter().map(AsRef::as_ref) {
+                self.marked.insert(format!("{}\t{}", l.id, l.token));
+            }
+        }
         self.lease_op(leases, |q, shard, leases| {
             let mark = if mark { "1" } else { "" };
             let mut args = vec![lease_ms.to_string(), consumer.to_string(), mark.to_string()];
@@ -751,6 +764,25 @@ fn push_leases<L: AsRef<Lease>>(args: &mut Vec<String>, leases: &[L]) {
         args.push(l.id.clone());
         args.push(l.token.clone());
     }
+}
+
+/// How many marked leases a Queue remembers (`marked`).
+const MARKED_CAP: usize = 100_000;
+
+/// Whether any of `acks` was marked delivered by `marked` (forgotten there: each is acked once).
+fn take_marked<L: AsRef<Lease>>(
+    marked: &mut std::collections::HashSet<String>,
+    acks: &[L],
+) -> bool {
+    if marked.is_empty() {
+        return false;
+    }
+    // Every one forgotten, not only up to the first (so no `any`).
+    let mut any = false;
+    for l in acks.iter().map(AsRef::as_ref) {
+        any |= marked.remove(&format!("{}\t{}", l.id, l.token));
+    }
+    any
 }
 
 /// A random claim token: 64 bits, hex.

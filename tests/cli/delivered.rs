@@ -153,3 +153,37 @@ fn a_mark_whose_reply_was_lost_still_ends_in_a_done_line_after_recovery() {
         (&json!("done"), &json!({"from": "P"}))
     );
 }
+
+/// Layout 3 keeps a mark in `taken` ("=id" -> token, the claim itself cannot change): a
+/// consumer writing to a pipe marks every task, and its acks, riding on its claims (the fast
+/// claim among them) or sent alone, take the marks out again, so nothing is left of them.
+#[test]
+fn a_consumer_on_a_pipe_leaves_no_mark_behind() {
+    let r = redis();
+    let q = "marks";
+    let lines: Vec<String> = (0..40)
+        .map(|i| json!({"type": "t", "priority": 2, "id": format!("m{i}")}).to_string())
+        .collect();
+    push_lines(&r, q, &lines);
+    // Prefetch 1 and 8: one ack and several riding on a claim.
+    for prefetch in ["1", "8"] {
+        let out = rpq(&r)
+            .args(["--queue", q, "--json", "consume", "--count", "20"])
+            .args(["--prefetch", prefetch, "--exec", "true"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(ndjson(&out.stdout).len(), 20);
+    }
+    let mut c = conn(&r);
+    assert_eq!(stat(&mut c, q, "done"), 40);
+    let taken: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
+        .arg(Keys::new(q, 0).taken())
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(taken, Default::default(), "marks left in taken");
+}

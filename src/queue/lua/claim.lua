@@ -2,7 +2,8 @@
 -- KEYS: the common layout (common.lua); its first CORE_KEYS (keys.rs) without controls.lua
 -- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] the claim's lease (16 hex digits, the
 -- start of each token)  ARGV[4] consumer name  ARGV[5] max attempts  ARGV[6] dead-set cap
--- ARGV[7] unused (was the consumer instance of layout 2's receipts)
+-- ARGV[7] '1' when an ack's claim was marked delivered (claim_fast.lua deletes the marks
+-- then; ack_all always does)
 -- ARGV[8] "" or the tasks this consumer finished in earlier calls that its entry in the
 -- consumers hash does not count yet: the entry is written at most about once a second (issue
 -- 15), by the call that gives this

@@ -88,6 +88,14 @@ end
 for k = 1, n_ack do
   out[6 + k] = ACK_ACKED
 end
+-- Their delivering marks, when the caller made some (a consumer whose stdout is a pipe).
+if ARGV[7] == '1' then
+  local marks = {}
+  for k = 1, n_ack do
+    marks[k] = DELIVERED .. ARGV[7 + 2 * k]
+  end
+  redis.call('HDEL', K_TAKEN, unpack(marks))
+end
 
 -- The acks do not bear on which tasks wait (without controls, which claim.lua carries).
 local popped
