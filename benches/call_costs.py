@@ -4,7 +4,7 @@ sorted set of 1,000 groups scored as groups.lua scores them (priority x 10^15 + 
 EVALSHA per variant run N times by redis-benchmark; each variant's count a call, and less the
 empty script's (`return 1`).
 
-Usage: python3 benches/call_costs.py [--calls 2000] [--redis-server PATH] [--push]
+Usage: python3 benches/call_costs.py [--calls 2000] [--redis-server PATH] [--push | --turns]
 
 It is how the fast claim of groups was cut (benches/README.md, "Groups (issue 23)"): a score
 read or written costs more than the call that carries it (the server prints it, Lua reads it
@@ -103,12 +103,81 @@ def push_costs(server, calls):
         print(f"| a call: {name} | {per:,.0f} | {per - base:,.0f} |", flush=True)
 
 
+
+# --turns (the grp8 round): what the fast claim's read of a group's head costs against other
+# reads, on a gpending of 5,000 entries in 1,000 groups (entries as groups.lua makes them:
+# "group\tpending score\tid"), each call's group the next of the 1,000; and what the push's
+# look at a batch's 500 groups costs a task, against 1,000 groups with a turn each, and against
+# groups new to the turns.
+LEX_SETUP = ("for i = 0, 4999 do local g = 'g' .. (i % 1000) "
+             "redis.call('ZADD', KEYS[1], 0, g .. '\\t' .. (1 + i % 3) .. "
+             "string.format('%015d', i) .. '\\t' .. string.format('t%011d', i)) end return 1")
+LEX_NAME = "local g = 'g' .. tostring(redis.call('INCR', KEYS[2]) % 1000) "
+LEX_VARIANTS = [
+    ("the group named", "return 1"),
+    ("ZRANGEBYLEX (g (g\\n LIMIT 0 2 (the fast claim's)",
+     "redis.call('ZRANGEBYLEX', KEYS[1], '(' .. g, '(' .. g .. '\\n', 'LIMIT', '0', '2') return 1"),
+    ("ZRANGEBYLEX (g + LIMIT 0 2",
+     "redis.call('ZRANGEBYLEX', KEYS[1], '(' .. g, '+', 'LIMIT', '0', '2') return 1"),
+    ("ZRANGEBYLEX (g (g\\n LIMIT 0 1",
+     "redis.call('ZRANGEBYLEX', KEYS[1], '(' .. g, '(' .. g .. '\\n', 'LIMIT', '0', '1') return 1"),
+    ("ZRANGEBYLEX - + LIMIT 0 1 (no search)",
+     "redis.call('ZRANGEBYLEX', KEYS[1], '-', '+', 'LIMIT', '0', '1') return 1"),
+    ("ZRANGE 0 1 (by rank, two entries)", "redis.call('ZRANGE', KEYS[1], '0', '1') return 1"),
+]
+BATCH_NAMES = ("local base = tonumber(redis.call('INCRBY', KEYS[3], 500)) - 500 "
+               "local names = {} for i = 1, 500 do names[i] = 'g' .. ((base + i) % MOD) end ")
+BATCH_GROUP_VARIANTS = [
+    ("the names made", "return 1"),
+    ("their ZMSCORE", "redis.call('ZMSCORE', KEYS[1], unpack(names)) return 1"),
+    ("their ZADD NX at one score", "local z = {} for i = 1, 500 do z[2 * i - 1] = "
+     "'2000000000000000' z[2 * i] = names[i] end redis.call('ZADD', KEYS[1], 'NX', unpack(z)) "
+     "return 1"),
+]
+
+
+def turns_costs(server, calls):
+    cg.redis_cli(server.port, "FLUSHALL")
+    cg.redis_cli(server.port, "EVAL", LEX_SETUP, "1", "gp")
+    print("| a call, 1,000 groups of 5 | instructions | more than the first |")
+    print("|---|---|---|")
+    base = None
+    for name, body in LEX_VARIANTS:
+        sha = cg.redis_cli(server.port, "SCRIPT", "LOAD", LEX_NAME + body)
+        server.control("-z")
+        subprocess.run(["redis-benchmark", "-p", str(server.port), "-c", "1", "-n", str(calls),
+                        "EVALSHA", sha, "2", "gp", "seq"], capture_output=True, check=True)
+        per = cg.total(server.dump()) / calls
+        base = per if base is None else base
+        print(f"| {name} | {per:,.0f} | {per - base:,.0f} |", flush=True)
+    for label, mod, existing in (("1,000 groups with a turn", 1000, True),
+                                 ("groups new to the turns", 10 ** 9, False)):
+        print(f"| a task of a batch of 500 groups, {label} | | |")
+        base = None
+        for name, body in BATCH_GROUP_VARIANTS:
+            cg.redis_cli(server.port, "FLUSHALL")
+            if existing:
+                cg.redis_cli(server.port, "EVAL", "for i = 0, 999 do redis.call('ZADD', KEYS[1], "
+                             "2000000000000000 + i * 1000000, 'g' .. i) end return 1", "1", "gs")
+            sha = cg.redis_cli(server.port, "SCRIPT", "LOAD",
+                               BATCH_NAMES.replace("MOD", str(mod)) + body)
+            server.control("-z")
+            subprocess.run(["redis-benchmark", "-p", str(server.port), "-c", "1", "-n", "10",
+                            "EVALSHA", sha, "3", "gs", "x", "seq"], capture_output=True,
+                           check=True)
+            per = cg.total(server.dump()) / 5000
+            base = per if base is None else base
+            print(f"| {name} | {per:,.0f} | {per - base:,.0f} |", flush=True)
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--calls", type=int, default=2000, metavar="N")
     ap.add_argument("--redis-server", default="redis-server", metavar="PATH")
     ap.add_argument("--push", action="store_true",
                     help="what a grouped task's entries cost the push, and a ZREM the claim")
+    ap.add_argument("--turns", action="store_true",
+                    help="what the fast claim's read of a group's head and the push's look at "
+                    "a batch's groups cost")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="rpq-call-costs-")
     server = cg.Server(a.redis_server, tmp, quiet=True)
@@ -117,6 +186,9 @@ def main():
         cg.redis_cli(server.port, "HSET", "h", "V", "1")
         if a.push:
             push_costs(server, a.calls)
+            return
+        if a.turns:
+            turns_costs(server, a.calls)
             return
         print("| call | instructions a script | more than `return 1` |")
         print("|---|---|---|")

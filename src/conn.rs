@@ -470,8 +470,12 @@ pub fn refused(e: &RedisError, command: &str) -> Option<anyhow::Error> {
 /// left to evict), said in one line with what to do; None for other errors.
 pub fn out_of_memory(e: &RedisError) -> Option<anyhow::Error> {
     // Redis 7 answers a refused write in a script with the OOM code itself; 6.2 wraps it in a
-    // script error whose text carries it.
-    let oom = e.code() == Some("OOM") || e.to_string().contains("-OOM command not allowed");
+    // script error whose text carries it, and a pipeline's refusal comes as one error listing
+    // each command's (the code of none of them on the error itself).
+    let text = e.to_string();
+    let oom = e.code() == Some("OOM")
+        || text.contains("-OOM command not allowed")
+        || text.contains("command not allowed when used memory > 'maxmemory'");
     oom.then(|| {
         anyhow::anyhow!(
             "redis is out of memory (it refuses writes over its maxmemory); make room (consume \

@@ -122,13 +122,19 @@ fn a_flow_refused_in_its_second_queue_leaves_nothing_in_either() {
         .arg(&tasks_two)
         .query::<()>(&mut c)
         .unwrap();
-    submit(&r, "one", &doc).success();
-    assert_eq!(lengths(&r, "one")["blocked"], json!(1));
-    assert_eq!(lengths(&r, "two")["blocked"], json!(1));
+    runs_a_then_b_in_two_then_c(&r, &doc);
+}
+
+/// Submits the flow A (queue one) -> B (queue two) -> C (queue one) of `doc` and runs it: B and
+/// C wait, one in each queue, and the three run in order.
+fn runs_a_then_b_in_two_then_c(r: &RedisServer, doc: &Path) {
+    submit(r, "one", doc).success();
+    assert_eq!(lengths(r, "one")["blocked"], json!(1));
+    assert_eq!(lengths(r, "two")["blocked"], json!(1));
     let file = r.dir().join("runs");
-    consume(&r, "one", 1, &file);
-    consume(&r, "two", 1, &file);
-    consume(&r, "one", 1, &file);
+    consume(r, "one", 1, &file);
+    consume(r, "two", 1, &file);
+    consume(r, "one", 1, &file);
     assert_eq!(runs(&file), ["A", "B", "C"]);
 }
 
@@ -736,4 +742,44 @@ fn a_flow_with_a_timed_root_is_refused_on_a_cluster() {
         .code(65);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("task 's'") && err.contains("cluster"), "{err}");
+}
+
+/// A flow submitted to a server at its `maxmemory` (noeviction): refused with one line naming
+/// the memory, and nothing of it in either queue (no task, no blocked child, no wait, no link);
+/// once there is room, the same document is queued whole.
+#[test]
+fn a_flow_submitted_to_a_full_server_is_refused_whole_and_queued_whole_once_there_is_room() {
+    let (r, _) = filled_server("fill", None);
+    let mut c = conn(&r);
+    // Below what is used, so that whatever room the last refused batch left, the flow's first
+    // write is refused too.
+    set_maxmemory(&mut c, "1mb");
+    let pad = "x".repeat(2000);
+    let doc = write_flow(
+        &r,
+        &json!({"tasks": [
+            {"name": "a", "type": "t", "priority": 2, "id": "A", "payload": pad},
+            {"name": "b", "type": "t", "priority": 2, "id": "B", "after": ["a"],
+             "queue": "two", "payload": pad},
+            {"name": "c", "type": "t", "priority": 2, "id": "C", "after": ["a", "b"],
+             "payload": pad},
+        ]}),
+    );
+    let out = submit(&r, "one", &doc).code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("out of memory") && err.contains("maxmemory"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("script") && !err.contains("Pipeline"),
+        "{err}"
+    );
+    for q in ["one", "two"] {
+        assert_eq!(flow_keys(&mut c, q, 1), Vec::<String>::new(), "{q}");
+    }
+
+    set_maxmemory(&mut c, "0");
+    runs_a_then_b_in_two_then_c(&r, &doc);
 }

@@ -251,6 +251,51 @@ fn a_batch_moves_a_waiting_group_to_a_better_priority_and_a_new_group_to_its_bes
     assert_eq!(done, want);
 }
 
+/// The same when the batch's first group is new to the turns: the batch's groups join with
+/// ZADD NX (groups.lua: index_many), and, since not all were new, the scores are read after
+/// it, so the group already waiting still moves to the better priority, keeping its turn.
+#[test]
+fn a_batch_led_by_a_new_group_still_moves_a_waiting_group_to_a_better_priority() {
+    let r = redis();
+    let task = |g: &str, p: u8, i: u32| {
+        json!({"type": "t", "priority": p, "payload": i, "group": g}).to_string()
+    };
+    push_lines(&r, "default", &[task("a", 3, 0), task("a", 3, 1)]);
+    push_lines(
+        &r,
+        "default",
+        &[
+            task("b", 3, 0),
+            task("b", 1, 1),
+            task("a", 1, 2),
+            task("a", 3, 3),
+        ],
+    );
+    let done: Vec<(String, u64, u64)> = consume(&r, 6)
+        .iter()
+        .map(|v| {
+            (
+                group_of(v),
+                v["priority"].as_u64().unwrap(),
+                v["payload"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("a", 1, 2),
+        ("b", 1, 1),
+        ("a", 3, 0),
+        ("b", 3, 0),
+        ("a", 3, 1),
+        ("a", 3, 3),
+    ];
+    let want: Vec<(String, u64, u64)> = want
+        .iter()
+        .map(|(g, p, i)| (g.to_string(), *p, *i))
+        .collect();
+    assert_eq!(done, want);
+}
+
 /// Weights: 3 to 1. Start-time fair queueing keeps the two tags within one step of each other
 /// (a group of weight w moves 10^6 / w a turn), so over any prefix of claims while both have
 /// work, a's count is 3 x b's within 3: over 2,000 claims 1,500 and 500, give or take 3.
@@ -729,4 +774,48 @@ fn a_grouped_tasks_events_carry_its_group() {
         .iter()
         .filter(|e| e["group"].is_string())
         .all(|e| e["group"] == "acme"));
+}
+
+/// A grouped push into a full server: the push of a grouped task writes two indexes (the
+/// priority line and the group's), and a batch refused half way by `maxmemory` must leave each
+/// task it queued in both and none in either alone. The consumers then take exactly the tasks
+/// said to be queued, each once, in their groups, and nothing of the groups is left.
+#[test]
+fn grouped_pushes_into_a_full_server_leave_every_queued_task_in_its_group_and_no_other() {
+    let (r, stderr) = filled_server("default", Some(|i| format!("g{}", i % 10)));
+    let mut c = conn(&r);
+    let k = Keys::new("default", 0);
+    let n = zcard(&mut c, k.pending());
+    assert!(n > 0 && n < 2001, "{n}: {stderr}");
+    assert!(
+        stderr.starts_with(&format!("rpq: {n} tasks queued; line {} ", n + 1)),
+        "{stderr}"
+    );
+    let indexed = zcard(&mut c, &k.group_keys()[0]);
+    assert_eq!(
+        indexed, n,
+        "every queued task in its group's index, and no other"
+    );
+    // Room to run: the claims write leases and counters.
+    set_maxmemory(&mut c, "0");
+    let done = consume(&r, n as usize);
+    let ids: std::collections::HashSet<String> = done
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len() as u64, n, "each task once");
+    let expected: std::collections::HashSet<String> = (0..n).map(|i| format!("i{i}")).collect();
+    assert_eq!(
+        ids, expected,
+        "the tasks said to be queued, the first n lines"
+    );
+    assert!(done.iter().all(|v| group_of(v)
+        == format!(
+            "g{}",
+            &v["id"].as_str().unwrap()[1..].parse::<u64>().unwrap() % 10
+        )));
+    assert_eq!(zcard(&mut c, k.pending()), 0);
+    for key in group_keys() {
+        assert!(!exists(&mut c, &key), "{key} is left");
+    }
 }

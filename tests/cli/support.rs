@@ -151,6 +151,44 @@ pub fn base() -> std::process::Command {
 }
 
 /// A fresh server; fails with an install hint when redis-server is missing.
+/// A server of 4 MB `maxmemory` (noeviction) that `produce --stdin --batch 100` of `queue`
+/// filled part way: 2,001 task lines of 2,000-byte payloads, ids `i0`.., each in the group
+/// `group` gives it, if any. Small batches, as a push's own command counts against maxmemory
+/// while it runs. Returns the server and the producer's stderr (its one line of refusal).
+pub fn filled_server(queue: &str, group: Option<fn(usize) -> String>) -> (RedisServer, String) {
+    let r = RedisServer::start(&["--maxmemory", "4mb"]).unwrap_or_else(|e| panic!("{e:#}"));
+    let pad = "x".repeat(2000);
+    let input: Vec<String> = (0..2001)
+        .map(|i| {
+            let mut t = serde_json::json!({"type": "t", "priority": 2, "payload": pad,
+                                           "id": format!("i{i}")});
+            if let Some(g) = group {
+                t["group"] = g(i).into();
+            }
+            t.to_string()
+        })
+        .collect();
+    let out = rpq(&r)
+        .args(["--queue", queue, "produce", "--stdin", "--batch", "100"])
+        .write_stdin(input.join("\n"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("redis is out of memory"), "{stderr}");
+    (r, stderr)
+}
+
+/// `CONFIG SET maxmemory` to `limit` (`0`: none; below what is used: every write refused).
+pub fn set_maxmemory(c: &mut redis::Connection, limit: &str) {
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory")
+        .arg(limit)
+        .query::<()>(c)
+        .unwrap();
+}
+
 pub fn redis() -> RedisServer {
     RedisServer::start(&[]).unwrap_or_else(|e| panic!("{e:#}"))
 }
