@@ -101,9 +101,11 @@ pub const V2_OLD_SUFFIXES: [&str; 26] = [
 /// leaves behind (the tasks go back to pending, where the next claim holds them back again).
 pub const V2_LIMITED_SUFFIXES: [&str; 4] = ["2:limited", "2:lines", "2:lheads", "2:lparked"];
 
-/// Layout 2's keys of groups and flows: moving a shard that has any is not built yet (layout 3's
-/// work list, step 2), and migrate refuses it before it writes anything.
-pub const V2_NOT_MOVED: [&str; 9] = [
+/// Layout 2's keys of groups and flows (KEYS[55..63], from layout 2 only), and layout 3's
+/// (KEYS[64..72]): moved by the finish of a shard (lua/migrate_flows.lua), once layout 2 holds
+/// no task in any set and no lease, so that a group's tasks in flight are counted where their
+/// leases are until they end.
+pub const V2_GROUP_FLOW: [&str; 9] = [
     "2:gpending",
     "2:groups",
     "2:gstate",
@@ -113,6 +115,17 @@ pub const V2_NOT_MOVED: [&str; 9] = [
     "2:waits",
     "2:kids",
     "2:finished",
+];
+pub const NEW_GROUP_FLOW: [&str; 9] = [
+    "3:gpending",
+    "3:groups",
+    "3:gstate",
+    "3:gparked",
+    "3:gtat",
+    "3:blocked",
+    "3:waits",
+    "3:kids",
+    "3:finished",
 ];
 
 /// The suffixes of a shard's keys of this rpq's layout (`keys::LAYOUT_DIR`), in the order of
@@ -277,8 +290,14 @@ static LEASES: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_leases", include_str!("lua/migrate_leases.lua")));
 static LINES: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_lines", include_str!("lua/migrate_lines.lua")));
-static FINISH: LazyLock<Lua> =
-    LazyLock::new(|| lua("migrate_finish", include_str!("lua/migrate_finish.lua")));
+static FINISH: LazyLock<Lua> = LazyLock::new(|| {
+    let body = [
+        include_str!("lua/migrate_flows.lua"),
+        include_str!("lua/migrate_finish.lua"),
+    ]
+    .join("\n");
+    lua("migrate_finish", &body)
+});
 
 fn key(tag: &str, suffix: &str) -> String {
     format!("rpq:{{{tag}}}:{suffix}")
@@ -289,15 +308,18 @@ fn key(tag: &str, suffix: &str) -> String {
 /// layout 2.
 pub fn shard_keys(name: &str, shard: u32, from: u32) -> Vec<String> {
     let tag = keys::tag(name, shard as usize);
-    let (old, extra): (&[&str], &[&str]) = if from == FROM_LAYOUT_2 {
-        (&V2_OLD_SUFFIXES, &V2_LIMITED_SUFFIXES)
+    let (old, extra): (&[&str], &[&[&str]]) = if from == FROM_LAYOUT_2 {
+        (
+            &V2_OLD_SUFFIXES,
+            &[&V2_LIMITED_SUFFIXES, &V2_GROUP_FLOW, &NEW_GROUP_FLOW],
+        )
     } else {
         (&V1_SUFFIXES, &[])
     };
     old.iter()
         .chain(NEW_SUFFIXES.iter())
         .chain(NEW_UNTIL_RECORDS.iter())
-        .chain(extra.iter())
+        .chain(extra.iter().flat_map(|e| e.iter()))
         .map(|s| key(&tag, s))
         .collect()
 }
@@ -386,9 +408,6 @@ pub fn migrate(
         done.nothing_to_do = true;
         return Ok(done);
     };
-    if from == FROM_LAYOUT_2 {
-        not_moved_yet(conn, name, shards)?;
-    }
     if opts.dry_run {
         return dry_run(conn, name, shards, from, done, on);
     }
@@ -677,14 +696,14 @@ fn has_old_lines(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
 fn has_old(conn: &mut Conn, name: &str, shards: u32, from: u32) -> Result<bool> {
     for shard in 0..shards {
         let tag = keys::tag(name, shard as usize);
-        let extra: &[&str] = if from == FROM_LAYOUT_2 {
-            &V2_LIMITED_SUFFIXES
+        let extra: &[&[&str]] = if from == FROM_LAYOUT_2 {
+            &[&V2_LIMITED_SUFFIXES, &V2_GROUP_FLOW]
         } else {
             &[]
         };
         let ks: Vec<String> = old_suffixes(from)
             .iter()
-            .chain(extra)
+            .chain(extra.iter().flat_map(|e| e.iter()))
             .map(|s| key(&tag, s))
             .collect();
         let n: u64 = redis::cmd("EXISTS")
@@ -697,28 +716,6 @@ fn has_old(conn: &mut Conn, name: &str, shards: u32, from: u32) -> Result<bool> 
         }
     }
     Ok(false)
-}
-
-/// A shard of layout 2 with groups or flows: its keys of them are not moved yet (layout 3's work
-/// list, step 2), so migrate refuses the queue before it writes anything.
-fn not_moved_yet(conn: &mut Conn, name: &str, shards: u32) -> Result<()> {
-    for shard in 0..shards {
-        let tag = keys::tag(name, shard as usize);
-        let ks: Vec<String> = V2_NOT_MOVED.iter().map(|s| key(&tag, s)).collect();
-        let n: u64 = redis::cmd("EXISTS")
-            .arg(&ks)
-            .query(conn)
-            .map_err(conn::describe)
-            .with_context(|| format!("looking at queue '{name}'"))?;
-        if n > 0 {
-            bail!(
-                "queue '{name}' has stored layout 2 with groups or flows; this rpq cannot move \
-                 those yet: use an rpq that reads layout 2 (docs/layout-v2.md, \"Layout 3: the \
-                 work list\")"
-            );
-        }
-    }
-    Ok(())
 }
 
 /// What each step would move, by state, with plain reads only.
@@ -794,7 +791,9 @@ mod tests {
         assert_eq!(shard_keys("jobs", 2, FROM_LAYOUT)[3], "rpq:{jobs#2}:claims");
         // From layout 2: its keys in layout 1's places, then layout 2's keys of limited types.
         let k2 = shard_keys("jobs", 0, FROM_LAYOUT_2);
-        assert_eq!(k2.len(), 54);
+        assert_eq!(k2.len(), 72);
+        assert_eq!(k2[54], "rpq:{jobs}:2:gpending");
+        assert_eq!(k2[71], "rpq:{jobs}:3:finished");
         assert_eq!(k2[0], "rpq:{jobs}:2:pending");
         assert_eq!(k2[8], "rpq:{jobs}:2:stats");
         assert_eq!(k2[26], "rpq:{jobs}:3:pending");
@@ -803,9 +802,19 @@ mod tests {
             assert_eq!(format!("2:{v1}"), v2);
         }
         // The scripts name the first (moved) and delete them all with the older layout's keys.
-        assert_eq!(k2.len(), 50 + V2_LIMITED_SUFFIXES.len());
+        assert_eq!(
+            k2.len(),
+            50 + V2_LIMITED_SUFFIXES.len() + V2_GROUP_FLOW.len() + NEW_GROUP_FLOW.len()
+        );
         assert!(include_str!("lua/migrate.lua").contains("local V1_LIMITED = KEYS[51]\n"));
-        assert!(include_str!("lua/migrate_finish.lua").contains("for k = 51, #KEYS do"));
+        assert!(
+            include_str!("lua/migrate_finish.lua").contains("for k = 51, math.min(#KEYS, 54) do")
+        );
+        let flows = include_str!("lua/migrate_flows.lua");
+        assert!(flows.contains("gpending = KEYS[55]") && flows.contains("finished = KEYS[72]"));
+        for (v2, v3) in V2_GROUP_FLOW.iter().zip(NEW_GROUP_FLOW) {
+            assert_eq!(v2.replacen("2:", keys::LAYOUT_DIR, 1), v3);
+        }
         let v1: std::collections::HashSet<_> = k[..26].iter().collect();
         assert!(k[26..].iter().all(|x| !v1.contains(x)));
         let prelude = include_str!("lua/migrate.lua");

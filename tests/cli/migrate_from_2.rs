@@ -394,38 +394,160 @@ fn a_sharded_queue_of_layout_2_with_held_back_tasks_moves_whole() {
     assert!(counts.values().all(|&k| k == 1));
 }
 
-/// A queue of layout 2 with groups or flows is refused before anything is written: moving
-/// their keys is not built yet.
+/// A queue of layout 2 with groups (a weight, a group's own limit, a paused group) and a flow
+/// (a parent done with its result kept, a child blocked on it and on a parent still waiting),
+/// migrated through a kill -9 and a rerun: every task once, in its group's line, the groups'
+/// settings kept, the child run once after both parents, nothing of layout 2 left.
 #[test]
-fn a_queue_of_layout_2_with_groups_is_refused_and_left_as_it_was() {
+fn a_queue_of_layout_2_with_groups_and_a_flow_moves_whole_through_a_kill_and_a_rerun() {
     let r = redis_server();
-    let q = "grouped";
-    rpq(&r)
-        .args(["--queue", q, "produce", "--type", "t", "--group", "acme"])
-        .args(["--count", "3", "--interval", "0"])
-        .assert()
-        .success();
+    let q = "tenants";
+    let per_group = 1000;
+    let run = |args: &[&str]| {
+        rpq(&r).args(["--queue", q]).args(args).assert().success();
+    };
+    run(&[
+        "produce",
+        "--type",
+        "p",
+        "--id",
+        "p1",
+        "--priority",
+        "high",
+        "--keep-result",
+        "1h",
+    ]);
+    run(&["consume", "--count", "1", "--exec", "echo '{\"n\":1}'"]);
+    run(&["produce", "--type", "p", "--id", "p2"]);
+    run(&["produce", "--type", "c", "--id", "kid", "--after", "p1,p2"]);
+    let mut lines = Vec::new();
+    for i in 0..per_group {
+        for g in ["a", "b", "c"] {
+            lines.push(
+                serde_json::json!({"type": "t", "priority": 2, "id": format!("{g}{i}"), "group": g})
+                    .to_string(),
+            );
+        }
+    }
+    push_lines(&r, q, &lines);
+    run(&["group", "weight", "a", "3"]);
+    run(&["limit", "--group", "b", "--max-in-flight", "1"]);
+    run(&["pause", "--group", "c"]);
     let mut c = conn(&r);
     as_layout_2(&mut c, q);
     let before = layout_2_keys(&mut c, q);
-    for args in [&["migrate"][..], &["migrate", "--dry-run"]] {
-        rpq(&r)
-            .args(["--queue", q])
-            .args(args)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(predicates::str::contains(
-                "has stored layout 2 with groups or flows; this rpq cannot move those yet",
-            ));
+    for k in [
+        "gpending", "groups", "gstate", "gparked", "blocked", "waits", "kids",
+    ] {
+        assert!(
+            before.contains(&format!("rpq:{{{q}}}:2:{k}")),
+            "{k}: {before:?}"
+        );
     }
-    assert_eq!(layout_2_keys(&mut c, q), before);
-    let layout: String = redis::cmd("HGET")
-        .arg(meta(q))
-        .arg("layout")
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(layout, "2");
+
+    let first = Proc::start(&r, &["--queue", q, "--json", "migrate"]);
+    wait_until(Duration::from_secs(60), "migrate's first line", || {
+        !first.stdout_lines().is_empty()
+    });
+    first.signal(libc::SIGKILL);
+    assert!(!first.end(Duration::from_secs(10)).status.success());
+    let again = rpq(&r)
+        .args(["--queue", q, "--json", "migrate"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    for l in &ndjson(&again) {
+        let errs = crate::schema::breaches(l);
+        assert!(errs.is_empty(), "{l}: {errs:?}");
+    }
+    assert_eq!(layout_2_keys(&mut c, q), Vec::<String>::new());
+
+    // The groups' settings carried over.
+    let w = json_lines(rpq(&r).args(["--queue", q, "--json", "group", "weight", "a"]));
+    assert_eq!(w[0]["weight"], 3, "{w:?}");
+    let all = json_lines(rpq(&r).args(["--queue", q, "--json", "groups"]));
+    let by = |n: &str| all.iter().find(|g| g["group"] == n).unwrap().clone();
+    assert_eq!(by("b")["max_in_flight"], 1, "{all:?}");
+    assert_eq!(by("c")["group_paused"], true, "{all:?}");
+    assert_eq!(by("a")["waiting"], per_group as u64, "{all:?}");
+    let show = |id: &str| -> serde_json::Value {
+        serde_json::from_slice(
+            &rpq(&r)
+                .args(["--queue", q, "--json", "show", id])
+                .assert()
+                .success()
+                .get_output()
+                .stdout,
+        )
+        .unwrap()
+    };
+    let kid = show("kid");
+    assert_eq!(kid["state"], "blocked", "{kid}");
+    assert_eq!(kid["waits_for"], serde_json::json!(["p2"]), "{kid}");
+
+    // A consumer of layout 3 runs every task of a and b once, each group in its order, a three
+    // turns for one of b while both have work, the paused group's none; the child once, after
+    // its last parent.
+    let drain = || {
+        let out = rpq(&r)
+            .args([
+                "--queue", q, "--json", "consume", "--drain", "--exec", "true",
+            ])
+            .timeout(Duration::from_secs(120))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        ndjson(&out)
+    };
+    let done = drain();
+    let mut counts = HashMap::new();
+    count_done(&mut counts, &done);
+    assert!(counts.values().all(|&n| n == 1), "each once");
+    let order: Vec<String> = done
+        .iter()
+        .filter(|l| l["outcome"] == "done")
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    let pos = |id: &str| order.iter().position(|x| x == id);
+    assert!(pos("kid").unwrap() > pos("p2").unwrap());
+    assert!(pos("p1").is_none(), "the done parent is not run again");
+    for g in ["a", "b"] {
+        let mine: Vec<usize> = order
+            .iter()
+            .filter(|id| id.starts_with(g) && id[1..].parse::<usize>().is_ok())
+            .map(|id| id[1..].parse().unwrap())
+            .collect();
+        assert_eq!(
+            mine,
+            (0..per_group).collect::<Vec<_>>(),
+            "group {g} in order"
+        );
+    }
+    assert!(!order.iter().any(|id| id.starts_with('c') && id != "kid"));
+    let first_400 = &order[..400];
+    let a = first_400.iter().filter(|id| id.starts_with('a')).count();
+    let b = first_400.iter().filter(|id| id.starts_with('b')).count();
+    assert!(a >= 2 * b && b > 50, "weight 3 for a: {a} a, {b} b");
+
+    run(&["resume", "--group", "c"]);
+    let done = drain();
+    let order: Vec<String> = done
+        .iter()
+        .filter(|l| l["outcome"] == "done")
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        order,
+        (0..per_group).map(|i| format!("c{i}")).collect::<Vec<_>>()
+    );
+    let len = json_lines(rpq(&r).args(["--queue", q, "--json", "len"]));
+    assert_eq!(len[0]["waiting"], 0, "{len:?}");
+    assert_eq!(len[0]["blocked"], 0, "{len:?}");
 }
 
 fn redis_server() -> RedisServer {

@@ -1,6 +1,7 @@
 -- migrate_finish: the last step on a shard, once layout 1 holds no task in any set: the
 -- counters added to layout 2's, the consumers and the schedules merged (a schedule keeps the
--- later of its two last-fired slots), then every layout-1 key of the shard deleted.
+-- later of its two last-fired slots), the groups and flows of layout 2 (migrate_flows.lua),
+-- then every layout-1 key of the shard deleted.
 -- KEYS: both layouts (migrate.lua)
 -- ARGV[1] the older layout, 1 or 2
 -- returns {1}; {0} while a set still holds tasks (a body left in no set, which no state of
@@ -18,6 +19,7 @@ end
 if V1_LIMITED and redis.call('ZCARD', V1_LIMITED) > 0 then
   return { 0 }
 end
+move_groups_and_flows()
 -- Layout 2's `done` and `failed` leave out the last minute, which its readers add from the
 -- d:SECOND and f:SECOND fields still there: folded in here, as nothing reads them after.
 if ARGV[1] == '2' then
@@ -74,7 +76,7 @@ end
 for k = 1, V1_KEYS do
   redis.call('DEL', KEYS[k])
 end
-for k = 51, #KEYS do
+for k = 51, math.min(#KEYS, 54) do
   redis.call('DEL', KEYS[k])
 end
 return { 1 }
