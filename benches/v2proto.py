@@ -197,9 +197,9 @@ class Script:
 # --- the two layouts, driven alike ----------------------------------------------------------
 
 def keys_v1(q):
-    # rpq's scripts as they are (src/queue/lua/): the first CORE_KEYS of keys.rs's LAYOUT, under
-    # layout 2's names (docs/layout-v2.md, "What is in place": no `seq` key any more).
-    suffixes = ["pending", "inflight", "tasks", "claims", "state", "delayed", "stats", "wake",
+    # rpq's scripts as they are (src/queue/lua/): the first CORE_KEYS of keys.rs's LAYOUT (the
+    # names do not matter to the scripts; layout 3's step 4 put `taken` where `claims` was).
+    suffixes = ["pending", "inflight", "tasks", "taken", "state", "delayed", "stats", "wake",
                 "consumers", "scheduled", "receipts", "dead", "dead:info", "expires",
                 "schedules"]
     return [f"rpq:{{{q}}}:2:{s}" for s in suffixes]
@@ -271,7 +271,7 @@ class V1:
             args.extend(lease)
         script = self.fast_s if now < self.fast_until else self.claim_s
         # The fast claim is sent the keys it names (keys.rs: FAST_KEYS), the others all 15.
-        keys = self.keys[:11] if script is self.fast_s else self.keys
+        keys = self.keys[:10] if script is self.fast_s else self.keys
         r = script.run(conn, keys, args)
         if isinstance(r, RedisError) and str(r).startswith("RPQFULL"):
             script, keys = self.claim_s, self.keys
@@ -287,7 +287,8 @@ class V1:
         if seen == "":
             self.owed += n_ack
         items = r[6 + n_ack:]
-        leases = [(items[i], tok) for i in range(0, len(items), 3)]
+        # Each task its own token (layout 3, step 4: the in-flight member after its id).
+        leases = [(items[i], items[i + 2]) for i in range(0, len(items), 3)]
         return leases, n_ack
 
 

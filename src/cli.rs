@@ -403,7 +403,7 @@ Examples:
   rpq limit --type email --off")]
     Limit(LimitArgs),
 
-    /// Move queues of the older stored layout (1) to this rpq's (2), safely while workers run
+    /// Move queues of the older stored layouts (1, 2) to this rpq's (3), safely while workers run
     #[command(after_help = "\
 Moves the queue (--queue, or every queue with --all) shard by shard, a step of at most 1,000
 tasks at a time, each task once: ids, priorities, places in line, attempts, due times,
@@ -413,7 +413,7 @@ consumers after it to keep strict priority order across the old and the new task
 flight under the old layout stay with their holders (an older rpq) until they ack, fail or
 release them, or until the lease ends; migrate waits for that and says which it waits for
 (--wait DUR bounds the wait). Killed at any point, it goes on from where it stopped when run
-again. A queue already at layout 2 is nothing to do (exit 0).
+again. A queue already at layout 3 is nothing to do (exit 0).
 
 Prints one key=value line a step and one a queue (NDJSON with --json).
 

@@ -613,6 +613,8 @@ impl Task {
             #[serde(default)]
             a: Vec<String>,
         }
+        // A record of layout 3 (its place in line and head before the body) or a bare body.
+        let body = crate::queue::stored::Record::parse(body).map_or(body, |r| r.body);
         let s: Stored =
             serde_json::from_str(body).map_err(|e| format!("stored body is not valid: {e}"))?;
         let priority = Priority::new(u64::from(s.p))
@@ -1170,6 +1172,29 @@ mod tests {
     fn corrupt_bodies_are_reported_not_panicked() {
         assert!(Task::from_stored("x", "not json", 1).is_err());
         assert!(Task::from_stored("x", r#"{"c":1,"t":"a","p":9,"d":null}"#, 1).is_err());
+    }
+
+    /// A record of layout 3 reads as its body (docs/layout-v2.md, "Layout 3: the work list").
+    #[test]
+    fn a_record_reads_as_its_body() {
+        let body = r#"{"c":5,"t":"a","p":2,"d":{"k":"{|"}}"#;
+        let want = Task::from_stored("x", body, 1).unwrap();
+        for rec in [
+            format!("2000000000000042{body}"),
+            format!("2000000000000042{}|{}|{}{body}", 3, 4, "b{|}"),
+        ] {
+            let t = Task::from_stored("x", &rec, 1).unwrap();
+            assert_eq!(
+                (t.kind, t.priority, t.payload, t.created_at),
+                (
+                    want.kind.clone(),
+                    want.priority,
+                    want.payload.clone(),
+                    want.created_at
+                )
+            );
+        }
+        assert!(Task::from_stored("x", "2000000000000042|9|x", 1).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `rpq migrate [--all] [--dry-run] [--wait DUR]`: moves queues of stored layout 1 to layout 2
-//! (issue 22; `queue::migrate` does it, step by step).
+//! `rpq migrate [--all] [--dry-run] [--wait DUR]`: moves queues of stored layout 1 to this rpq's
+//! layout, `keys::LAYOUT_VERSION` (issue 22; `queue::migrate` does it, step by step).
 
 use crate::cli::MigrateArgs;
 use crate::config::Config;

@@ -25,7 +25,7 @@ pub fn run(cfg: &Config, out: &Output, args: &StatsArgs) -> Result<ExitCode> {
     let name = q.name().to_string();
     if migrate::left_behind(q.conn(), &name)? {
         note(&format!(
-            "queue '{name}' still has keys of stored layout 1 (or lines of limited types of an older rpq), which this rpq does not read (an \
+            "queue '{name}' still has keys of stored layout 1 or 2 (or lines of limited types of an older rpq), which this rpq does not read (an \
              older rpq wrote to it since the migration, or the migration has not finished): run \
              `rpq migrate --queue {name}`"
         ));

@@ -79,11 +79,13 @@ impl Output {
             ""
         };
         note(&format!(
-            "queue '{}' shard {}: waiting for {} in flight under layout 1 ({}{more}): each moves \
-             once its holder (an older rpq) acks, fails or releases it, or its lease ends{until}",
+            "queue '{}' shard {}: waiting for {} in flight under layout {} ({}{more}): each \
+             moves once its holder (an older rpq) acks, fails or releases it, or its lease \
+             ends{until}",
             w.queue,
             w.shard,
             count(w.in_flight, "task", "tasks"),
+            w.from,
             w.ids.join(", ")
         ));
     }

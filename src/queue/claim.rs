@@ -56,7 +56,13 @@ impl Queue {
             opts.consumer.clone(),
             opts.max_attempts.to_string(),
             self.dead_cap.to_string(),
-            self.instance.clone(),
+            // '1' when an ack's lease was marked delivered: its mark goes with it (layout 2 had
+            // the consumer instance of its receipts here).
+            if super::take_marked(&mut self.marked, acks) {
+                "1".to_string()
+            } else {
+                String::new()
+            },
         ];
         let sent = std::time::Instant::now();
         let seen = self.seen[shard].arg(&opts.consumer, sent);
@@ -135,7 +141,10 @@ impl Queue {
             .then(|| sent + Duration::from_millis((fast_until - now_ms) as u64));
         for (k, chunk) in items[FIRST_ACK + n_ack..].chunks(3).enumerate() {
             let id = string(chunk.first())?;
-            let attempt = int(chunk.get(2))? as u32;
+            // The token is the in-flight member after the id (common.lua), the attempt in it.
+            let token = string(chunk.get(2))?;
+            let attempt = super::stored::Member::attempt_of(&token)
+                .with_context(|| format!("claiming a task: a token of another shape: {token}"))?;
             let body = opt_string(chunk.get(1))?;
             let parsed = match body {
                 Some(b) => Task::from_stored(&id, &b, attempt),
@@ -144,15 +153,12 @@ impl Queue {
             match parsed {
                 Ok(task) => out.tasks.push(Claimed {
                     task,
-                    token: token.clone(),
+                    token,
                     claimed_at: now,
                     fence: fence(now_ms, k),
                 }),
                 Err(reason) => out.unreadable.push(Unreadable {
-                    lease: Lease {
-                        id,
-                        token: token.clone(),
-                    },
+                    lease: Lease { id, token },
                     reason,
                     attempt,
                 }),

@@ -27,7 +27,7 @@ pub const LAYOUT: [KeyDef; 25] = [
         lua: "K_INFLIGHT",
         suffix: "inflight",
         kind: "zset",
-        holds: "id -> lease deadline ms",
+        holds: "the claim of each task in flight (id, then its token) -> lease deadline ms",
     },
     KeyDef {
         lua: "K_TASKS",
@@ -36,10 +36,10 @@ pub const LAYOUT: [KeyDef; 25] = [
         holds: "id -> body",
     },
     KeyDef {
-        lua: "K_CLAIMS",
-        suffix: "claims",
+        lua: "K_TAKEN",
+        suffix: "taken",
         kind: "hash",
-        holds: "id -> the claim of a task in flight",
+        holds: "claims ended by lease recovery or cancel -> ms; delivering marks",
     },
     KeyDef {
         lua: "K_STATE",
@@ -81,7 +81,7 @@ pub const LAYOUT: [KeyDef; 25] = [
         lua: "K_RECEIPTS",
         suffix: "receipts",
         kind: "hash",
-        holds: "consumer instance -> the (id, token) pairs its last ack or fail settled",
+        holds: "nothing since layout 3's step 4 (its place goes with step 5's key order)",
     },
     // The keys the fast claim (claim_fast.lua) does not name come after the first FAST_KEYS:
     // a call pays for each key it is given (about 1,000 server instructions), used or not.
@@ -188,7 +188,7 @@ pub enum Key {
     Pending,
     Inflight,
     Tasks,
-    Claims,
+    Taken,
     State,
     Delayed,
     Stats,
@@ -222,25 +222,25 @@ pub const CORE_KEYS: usize = 15;
 
 /// The first rows of `LAYOUT` that the fast claim (claim_fast.lua) is given: what its common
 /// case and its end when nothing waits (`idle`) name. A test holds the script to them.
-pub const FAST_KEYS: usize = 11;
+pub const FAST_KEYS: usize = 10;
 
 /// The stored layout this rpq reads and writes (docs/layout-v2.md): the field `layout` of a
 /// queue's `meta` says which one the queue has, and `Queue::open` refuses any other.
-pub const LAYOUT_VERSION: u32 = 2;
+pub const LAYOUT_VERSION: u32 = 3;
 
 /// Between a shard's hash tag and the suffix of each key of `LAYOUT`: the keys of one layout
 /// are never keys of another, so an rpq of another layout sees an empty queue, never half of
 /// one. `meta`, `wake:all`, the kept results and `kept` are the same in every layout and have
 /// none.
-pub const LAYOUT_DIR: &str = "2:";
+pub const LAYOUT_DIR: &str = "3:";
 
 /// The field of `meta` that holds the queue's `LAYOUT_VERSION`; a `meta` without it is of
 /// layout 1.
 pub const LAYOUT_FIELD: &str = "layout";
 
 /// What a shard's stats field `checks` holds once the shard left this layout for `version`:
-/// written, with `meta`'s `layout`, by whatever moves a queue of this layout to another (the
-/// migration to layout 3, when there is one), so that the scripts of an rpq of this layout still
+/// written, with `meta`'s `layout`, by whatever moves a queue of this layout to another (as the
+/// migration from layout 2 writes it on layout 2's shards), so that the scripts of an rpq of this layout still
 /// running refuse the shard before they write (common.lua: checks_read). A `checks` of this
 /// layout begins with a digit.
 pub fn retired_checks(version: u32) -> String {
@@ -253,7 +253,7 @@ pub fn retired_checks(version: u32) -> String {
 /// longer than hash-max-listpack-value makes the hash a hash table from its creation, which
 /// the HINCRBY and HGET of every claim then find at once instead of scanning a packed list).
 pub const LAYOUT_NOTE: &str =
-    "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
+    "3: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 
 /// The suffixes of `Keys::group_keys`, in the order groups.lua takes them.
 pub const GROUP_SUFFIXES: [&str; 5] = ["gpending", "groups", "gstate", "gparked", "gtat"];
@@ -374,8 +374,8 @@ impl Keys {
     pub fn tasks(&self) -> &str {
         self.get(Key::Tasks)
     }
-    pub fn claims(&self) -> &str {
-        self.get(Key::Claims)
+    pub fn taken(&self) -> &str {
+        self.get(Key::Taken)
     }
     pub fn state(&self) -> &str {
         self.get(Key::State)
@@ -609,10 +609,10 @@ mod tests {
     #[test]
     fn keys_share_one_hash_tag() {
         let k = Keys::new("jobs", 0);
-        assert_eq!(k.pending(), "rpq:{jobs}:2:pending");
-        assert_eq!(k.consumers(), "rpq:{jobs}:2:consumers");
-        assert_eq!(k.dead_info(), "rpq:{jobs}:2:dead:info");
-        assert!(k.all().iter().all(|key| key.starts_with("rpq:{jobs}:2:")));
+        assert_eq!(k.pending(), "rpq:{jobs}:3:pending");
+        assert_eq!(k.consumers(), "rpq:{jobs}:3:consumers");
+        assert_eq!(k.dead_info(), "rpq:{jobs}:3:dead:info");
+        assert!(k.all().iter().all(|key| key.starts_with("rpq:{jobs}:3:")));
         assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
         assert_eq!(k.result("a"), "rpq:{jobs}:result:a");
         assert_eq!(k.all().len(), LAYOUT.len());
@@ -625,7 +625,7 @@ mod tests {
             Key::Pending,
             Key::Inflight,
             Key::Tasks,
-            Key::Claims,
+            Key::Taken,
             Key::State,
             Key::Delayed,
             Key::Stats,
@@ -699,7 +699,7 @@ mod tests {
     #[test]
     fn the_keys_of_limits_end_where_flows_begin() {
         let k = Keys::new("q", 0);
-        assert_eq!(k.limited(), "rpq:{q}:2:limited");
+        assert_eq!(k.limited(), "rpq:{q}:3:limited");
         assert_eq!(Key::LParked as usize + 1, FLOW_KEYS);
         assert_eq!(LAYOUT[FLOW_KEYS].lua, "K_BLOCKED");
     }
@@ -745,8 +745,8 @@ mod tests {
 
     #[test]
     fn shards_get_their_own_tag() {
-        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:2:tasks");
-        assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:2:tasks");
+        assert_eq!(Keys::new("jobs", 2).tasks(), "rpq:{jobs#2}:3:tasks");
+        assert_eq!(Keys::new("jobs", 0).tasks(), "rpq:{jobs}:3:tasks");
         assert_eq!(meta("jobs"), "rpq:{jobs}:meta");
     }
 

@@ -1,5 +1,8 @@
-//! `rpq migrate` (issue 22): moves a queue from stored layout 1 to layout 2, shard by shard and
-//! task by task, while producers and consumers of layout 2 may already run (docs/layout-v2.md,
+//! `rpq migrate` (issue 22): moves a queue from stored layout 1 or 2 to this rpq's layout (3;
+//! written for layout 1 to 2, and layout 3 still keeps layout 2's values until its records are
+//! built: docs/layout-v2.md, "Layout 3: the work list", so the same steps move layout 2, given
+//! its keys in layout 1's places), shard by shard and task by task, while producers and
+//! consumers of the new layout may already run (docs/layout-v2.md,
 //! "Migration"). Each step is one script of `lua/migrate_*.lua` on one shard, given the keys of
 //! both layouts (one hash tag): a task is in exactly one layout at every instant, and the
 //! layout-1 keys are the cursor, so a rerun after a crash at any point goes on from where the
@@ -19,9 +22,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-/// The layout this rpq reads and writes, and the one `migrate` moves queues from.
+/// The layout this rpq reads and writes, and the ones `migrate` moves queues from.
 pub const LAYOUT: u32 = keys::LAYOUT_VERSION;
 pub const FROM_LAYOUT: u32 = 1;
+pub const FROM_LAYOUT_2: u32 = 2;
 
 /// Whether this rpq's scripts read layout 2's records (docs/layout-v2.md, "What is in place");
 /// until they do, migrate writes layout 1's values under layout 2's key names, which is what
@@ -59,21 +63,27 @@ pub const V1_SUFFIXES: [&str; 26] = [
     "limited:8",
 ];
 
-/// The suffixes of a shard's layout-2 keys, in the order of docs/layout-v2.md's table
-/// (KEYS[27..48] of the migrate scripts).
-pub const V2_SUFFIXES: [&str; 22] = [
+/// Layout 2's keys as the migrate scripts take the older layout's (KEYS[1..26], in layout 1's
+/// order): layout 2 keeps layout 1's values (docs/layout-v2.md, "What is in place") under `2:`,
+/// with `seq` a field of `stats` (the key `2:seq` never exists) and, for an rpq of layout 2
+/// before any number of types could be limited, the lines `limited:1` .. `limited:8`.
+pub const V2_OLD_SUFFIXES: [&str; 26] = [
     "2:pending",
     "2:inflight",
     "2:tasks",
-    "2:stats",
-    "2:consumers",
-    "2:taken",
-    "2:wake",
+    "2:claims",
+    "2:state",
     "2:delayed",
+    "2:dead",
+    "2:dead:info",
+    "2:stats",
+    "2:wake",
+    "2:seq",
+    "2:consumers",
     "2:scheduled",
     "2:expires",
-    "2:dead",
     "2:schedules",
+    "2:receipts",
     "2:controls",
     "2:held",
     "2:limited:1",
@@ -86,12 +96,73 @@ pub const V2_SUFFIXES: [&str; 22] = [
     "2:limited:8",
 ];
 
-/// Layout 2's keys that hold layout 1's values until `RECORDS` (KEYS[49..50]).
-pub const V2_UNTIL_RECORDS: [&str; 2] = ["2:state", "2:dead:info"];
+/// Layout 2's keys of limited types as its rpq of issue 23 keeps them (KEYS[51..54], from
+/// layout 2 only): the waiting tasks held back by a limit, and their indexes, which the move
+/// leaves behind (the tasks go back to pending, where the next claim holds them back again).
+pub const V2_LIMITED_SUFFIXES: [&str; 4] = ["2:limited", "2:lines", "2:lheads", "2:lparked"];
 
-/// The sets of layout 1 that hold tasks out of flight, in the order they are moved (waiting
-/// first, in line), and the state each one's tasks are in.
-const SETS: [(&str, State); 12] = [
+/// Layout 2's keys of groups and flows (KEYS[55..63], from layout 2 only), and layout 3's
+/// (KEYS[64..72]): moved by the finish of a shard (lua/migrate_flows.lua), once layout 2 holds
+/// no task in any set and no lease, so that a group's tasks in flight are counted where their
+/// leases are until they end.
+pub const V2_GROUP_FLOW: [&str; 9] = [
+    "2:gpending",
+    "2:groups",
+    "2:gstate",
+    "2:gparked",
+    "2:gtat",
+    "2:blocked",
+    "2:waits",
+    "2:kids",
+    "2:finished",
+];
+pub const NEW_GROUP_FLOW: [&str; 9] = [
+    "3:gpending",
+    "3:groups",
+    "3:gstate",
+    "3:gparked",
+    "3:gtat",
+    "3:blocked",
+    "3:waits",
+    "3:kids",
+    "3:finished",
+];
+
+/// The suffixes of a shard's keys of this rpq's layout (`keys::LAYOUT_DIR`), in the order of
+/// docs/layout-v2.md's table (KEYS[27..48] of the migrate scripts).
+pub const NEW_SUFFIXES: [&str; 22] = [
+    "3:pending",
+    "3:inflight",
+    "3:tasks",
+    "3:stats",
+    "3:consumers",
+    "3:taken",
+    "3:wake",
+    "3:delayed",
+    "3:scheduled",
+    "3:expires",
+    "3:dead",
+    "3:schedules",
+    "3:controls",
+    "3:held",
+    "3:limited:1",
+    "3:limited:2",
+    "3:limited:3",
+    "3:limited:4",
+    "3:limited:5",
+    "3:limited:6",
+    "3:limited:7",
+    "3:limited:8",
+];
+
+/// This layout's keys that hold layout 1's values until `RECORDS` (KEYS[49..50]).
+pub const NEW_UNTIL_RECORDS: [&str; 2] = ["3:state", "3:dead:info"];
+
+/// The sets of the older layout that hold tasks out of flight, in the order they are moved
+/// (waiting first, in line), and the state each one's tasks are in; `limited` (layout 2's,
+/// KEYS[51]) only from layout 2.
+const SETS: [(&str, State); 13] = [
+    ("limited", State::Waiting),
     ("pending", State::Waiting),
     ("limited:1", State::Waiting),
     ("limited:2", State::Waiting),
@@ -143,10 +214,12 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// Leases of layout 1 that migrate waits for on one shard.
+/// Leases of the older layout that migrate waits for on one shard.
 #[derive(Debug, Clone)]
 pub struct Waiting {
     pub queue: String,
+    /// The older layout they are held under.
+    pub from: u32,
     pub shard: u32,
     pub in_flight: u64,
     /// When the first of them ends unless its holder extends it (ms).
@@ -217,22 +290,47 @@ static LEASES: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_leases", include_str!("lua/migrate_leases.lua")));
 static LINES: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_lines", include_str!("lua/migrate_lines.lua")));
-static FINISH: LazyLock<Lua> =
-    LazyLock::new(|| lua("migrate_finish", include_str!("lua/migrate_finish.lua")));
+static FINISH: LazyLock<Lua> = LazyLock::new(|| {
+    let body = [
+        include_str!("lua/migrate_flows.lua"),
+        include_str!("lua/migrate_finish.lua"),
+    ]
+    .join("\n");
+    lua("migrate_finish", &body)
+});
 
 fn key(tag: &str, suffix: &str) -> String {
     format!("rpq:{{{tag}}}:{suffix}")
 }
 
-/// The keys of both layouts of one shard, as the migrate scripts take them.
-pub fn shard_keys(name: &str, shard: u32) -> Vec<String> {
+/// The keys of both layouts of one shard, as the migrate scripts take them: the older layout's
+/// (`from`: 1 or 2), then this rpq's, then layout 2's keys of limited types when it moves from
+/// layout 2.
+pub fn shard_keys(name: &str, shard: u32, from: u32) -> Vec<String> {
     let tag = keys::tag(name, shard as usize);
-    V1_SUFFIXES
-        .iter()
-        .chain(V2_SUFFIXES.iter())
-        .chain(V2_UNTIL_RECORDS.iter())
+    let (old, extra): (&[&str], &[&[&str]]) = if from == FROM_LAYOUT_2 {
+        (
+            &V2_OLD_SUFFIXES,
+            &[&V2_LIMITED_SUFFIXES, &V2_GROUP_FLOW, &NEW_GROUP_FLOW],
+        )
+    } else {
+        (&V1_SUFFIXES, &[])
+    };
+    old.iter()
+        .chain(NEW_SUFFIXES.iter())
+        .chain(NEW_UNTIL_RECORDS.iter())
+        .chain(extra.iter().flat_map(|e| e.iter()))
         .map(|s| key(&tag, s))
         .collect()
+}
+
+/// The older layout's suffixes (KEYS[1..26] of the migrate scripts).
+fn old_suffixes(from: u32) -> &'static [&'static str; 26] {
+    if from == FROM_LAYOUT_2 {
+        &V2_OLD_SUFFIXES
+    } else {
+        &V1_SUFFIXES
+    }
 }
 
 /// The queues of the server that have a meta key (every queue of either layout).
@@ -249,7 +347,7 @@ pub fn queues(conn: &mut Conn) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Moves queue `name` to layout 2 (or, with `dry_run`, says what would move).
+/// Moves queue `name` to this rpq's layout (or, with `dry_run`, says what would move).
 pub fn migrate(
     conn: &mut Conn,
     name: &str,
@@ -270,10 +368,10 @@ pub fn migrate(
     let layout = match meta.get(keys::LAYOUT_FIELD).map(String::as_str) {
         None => FROM_LAYOUT,
         Some(v) => match v.parse::<u32>() {
-            Ok(n) if n == FROM_LAYOUT || n == LAYOUT => n,
+            Ok(n) if n == FROM_LAYOUT || n == FROM_LAYOUT_2 || n == LAYOUT => n,
             _ => bail!(
-                "queue '{name}' has stored layout {v}; this rpq moves layout {FROM_LAYOUT} to \
-                 {LAYOUT}: use an rpq that reads layout {v}"
+                "queue '{name}' has stored layout {v}; this rpq moves layouts {FROM_LAYOUT} and \
+                 {FROM_LAYOUT_2} to {LAYOUT}: use an rpq that reads layout {v}"
             ),
         },
     };
@@ -296,20 +394,39 @@ pub fn migrate(
         dry_run: opts.dry_run,
         ..Migrated::default()
     };
-    if layout == LAYOUT && !has_v1(conn, name, shards)? && !has_old_lines(conn, name, shards)? {
+    // What is left of which older layout: a queue marked already (layout 3) goes on with the
+    // layout whose keys still hold something.
+    let from = if layout != LAYOUT {
+        layout
+    } else if has_old(conn, name, shards, FROM_LAYOUT)? {
+        FROM_LAYOUT
+    } else if has_old(conn, name, shards, FROM_LAYOUT_2)? {
+        FROM_LAYOUT_2
+    } else if has_old_lines(conn, name, shards)? {
+        FROM_LAYOUT
+    } else {
         done.nothing_to_do = true;
         return Ok(done);
-    }
+    };
     if opts.dry_run {
-        return dry_run(conn, name, shards, done, on);
+        return dry_run(conn, name, shards, from, done, on);
     }
     let fail = |what: &str| format!("migrating queue '{name}': {what}");
     for shard in 0..shards {
-        let keys = shard_keys(name, shard);
-        run(conn, &MARK, &keys, &[keys::LAYOUT_NOTE.to_string()])
-            .with_context(|| fail(&format!("marking shard {shard}")))?;
+        let keys = shard_keys(name, shard, from);
+        run(
+            conn,
+            &MARK,
+            &keys,
+            &[
+                keys::LAYOUT_NOTE.to_string(),
+                from.to_string(),
+                keys::retired_checks(LAYOUT),
+            ],
+        )
+        .with_context(|| fail(&format!("marking shard {shard}")))?;
     }
-    // From here, rpq of layout 2 takes the queue: its pushes line up behind every task moved
+    // From here, rpq of this layout takes the queue: its pushes line up behind every task moved
     // (the marks set its arrival counters), and its consumers take what has moved.
     redis::cmd("HSET")
         .arg(keys::meta(name))
@@ -323,7 +440,7 @@ pub fn migrate(
     // Layout 2's lines of limited types as an rpq before any number of them stored them (issue
     // 23): named again and their tasks put back in line, before anything of layout 1 moves.
     for shard in 0..shards {
-        let keys = shard_keys(name, shard);
+        let keys = shard_keys(name, shard, from);
         loop {
             let r = ints(run(conn, &LINES, &keys, &[batch.to_string()])).with_context(|| {
                 fail(&format!(
@@ -352,10 +469,13 @@ pub fn migrate(
     }
     let started = Instant::now();
     for shard in 0..shards {
-        let keys = shard_keys(name, shard);
+        let keys = shard_keys(name, shard, from);
         let mut said: Option<Vec<String>> = None;
         loop {
             for (set, state) in SETS {
+                if set == "limited" && from != FROM_LAYOUT_2 {
+                    continue;
+                }
                 loop {
                     let r = ints(run(
                         conn,
@@ -411,7 +531,7 @@ pub fn migrate(
                 }
             };
             if leases.left == 0 {
-                let r = ints(run(conn, &FINISH, &keys, &[]))
+                let r = ints(run(conn, &FINISH, &keys, &[from.to_string()]))
                     .with_context(|| fail(&format!("finishing shard {shard}")))?;
                 if r[0] == 1 {
                     break;
@@ -422,6 +542,7 @@ pub fn migrate(
             if said.as_ref() != Some(&leases.ids) {
                 on(Progress::Waiting(&Waiting {
                     queue: name.to_string(),
+                    from,
                     shard,
                     in_flight: leases.left,
                     first_end_ms: leases.first_end_ms,
@@ -432,7 +553,7 @@ pub fn migrate(
             if let Some(limit) = opts.wait {
                 if started.elapsed() >= limit {
                     bail!(
-                        "queue '{name}': {} still in flight under layout 1 on shard {shard} after \
+                        "queue '{name}': {} still in flight under layout {from} on shard {shard} after \
                          waiting {}; what moved stays moved: run `rpq migrate --queue {name}` \
                          again once their holders are done",
                         crate::output::count(leases.left, "task", "tasks"),
@@ -536,16 +657,18 @@ pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
         .and_then(|s| s.parse::<u32>().ok())
         .unwrap_or(1)
         .max(1);
-    Ok(has_v1(conn, name, shards)? || has_old_lines(conn, name, shards)?)
+    Ok(has_old(conn, name, shards, FROM_LAYOUT)?
+        || has_old(conn, name, shards, FROM_LAYOUT_2)?
+        || has_old_lines(conn, name, shards)?)
 }
 
-/// Whether a shard of layout 2 holds lines of limited types as an rpq before any number of
-/// them stored them: tasks in `2:limited:1` .. `2:limited:8`, or a `set:N` without `t:TYPE`.
+/// Whether a shard of this layout holds lines of limited types as an rpq before any number of
+/// them stored them: tasks in `limited:1` .. `limited:8`, or a `set:N` without `t:TYPE`.
 fn has_old_lines(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
     for shard in 0..shards {
         let tag = keys::tag(name, shard as usize);
         let lines: Vec<String> = (1..=8)
-            .map(|n| key(&tag, &format!("2:limited:{n}")))
+            .map(|n| key(&tag, &format!("{}limited:{n}", keys::LAYOUT_DIR)))
             .collect();
         let n: u64 = redis::cmd("EXISTS")
             .arg(&lines)
@@ -553,7 +676,7 @@ fn has_old_lines(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
             .map_err(conn::describe)
             .with_context(|| format!("looking at queue '{name}'"))?;
         let controls: HashMap<String, String> = redis::cmd("HGETALL")
-            .arg(key(&tag, "2:controls"))
+            .arg(key(&tag, &format!("{}controls", keys::LAYOUT_DIR)))
             .query(conn)
             .map_err(conn::describe)
             .with_context(|| format!("looking at queue '{name}'"))?;
@@ -569,11 +692,20 @@ fn has_old_lines(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
     Ok(false)
 }
 
-/// Whether any layout-1 key of the queue still exists.
-fn has_v1(conn: &mut Conn, name: &str, shards: u32) -> Result<bool> {
+/// Whether any key of the older layout `from` still exists on the queue.
+fn has_old(conn: &mut Conn, name: &str, shards: u32, from: u32) -> Result<bool> {
     for shard in 0..shards {
         let tag = keys::tag(name, shard as usize);
-        let ks: Vec<String> = V1_SUFFIXES.iter().map(|s| key(&tag, s)).collect();
+        let extra: &[&[&str]] = if from == FROM_LAYOUT_2 {
+            &[&V2_LIMITED_SUFFIXES, &V2_GROUP_FLOW]
+        } else {
+            &[]
+        };
+        let ks: Vec<String> = old_suffixes(from)
+            .iter()
+            .chain(extra.iter().flat_map(|e| e.iter()))
+            .map(|s| key(&tag, s))
+            .collect();
         let n: u64 = redis::cmd("EXISTS")
             .arg(&ks)
             .query(conn)
@@ -591,6 +723,7 @@ fn dry_run(
     conn: &mut Conn,
     name: &str,
     shards: u32,
+    from: u32,
     mut done: Migrated,
     on: &mut dyn FnMut(Progress) -> Result<()>,
 ) -> Result<Migrated> {
@@ -598,8 +731,15 @@ fn dry_run(
         let tag = keys::tag(name, shard as usize);
         let mut by: Vec<(State, u64)> = Vec::new();
         for (set, state) in SETS.iter().copied().chain([("inflight", State::InFlight)]) {
+            let set = if from == FROM_LAYOUT_2 {
+                format!("2:{set}")
+            } else if set == "limited" {
+                continue;
+            } else {
+                set.to_string()
+            };
             let n: u64 = redis::cmd("ZCARD")
-                .arg(key(&tag, set))
+                .arg(key(&tag, &set))
                 .query(conn)
                 .map_err(conn::describe)
                 .with_context(|| format!("counting {set} of queue '{name}'"))?;
@@ -642,13 +782,39 @@ mod tests {
     /// apart from them (the `2:` after the tag), and the scripts number them from 27.
     #[test]
     fn the_scripts_get_both_layouts_in_order() {
-        let k = shard_keys("jobs", 0);
+        let k = shard_keys("jobs", 0, FROM_LAYOUT);
         assert_eq!(k.len(), 50);
         assert_eq!(k[0], "rpq:{jobs}:pending");
         assert_eq!(k[7], "rpq:{jobs}:dead:info");
-        assert_eq!(k[26], "rpq:{jobs}:2:pending");
-        assert_eq!(k[47], "rpq:{jobs}:2:limited:8");
-        assert_eq!(shard_keys("jobs", 2)[3], "rpq:{jobs#2}:claims");
+        assert_eq!(k[26], "rpq:{jobs}:3:pending");
+        assert_eq!(k[47], "rpq:{jobs}:3:limited:8");
+        assert_eq!(shard_keys("jobs", 2, FROM_LAYOUT)[3], "rpq:{jobs#2}:claims");
+        // From layout 2: its keys in layout 1's places, then layout 2's keys of limited types.
+        let k2 = shard_keys("jobs", 0, FROM_LAYOUT_2);
+        assert_eq!(k2.len(), 72);
+        assert_eq!(k2[54], "rpq:{jobs}:2:gpending");
+        assert_eq!(k2[71], "rpq:{jobs}:3:finished");
+        assert_eq!(k2[0], "rpq:{jobs}:2:pending");
+        assert_eq!(k2[8], "rpq:{jobs}:2:stats");
+        assert_eq!(k2[26], "rpq:{jobs}:3:pending");
+        assert_eq!(k2[50], "rpq:{jobs}:2:limited");
+        for (v1, v2) in V1_SUFFIXES.iter().zip(V2_OLD_SUFFIXES) {
+            assert_eq!(format!("2:{v1}"), v2);
+        }
+        // The scripts name the first (moved) and delete them all with the older layout's keys.
+        assert_eq!(
+            k2.len(),
+            50 + V2_LIMITED_SUFFIXES.len() + V2_GROUP_FLOW.len() + NEW_GROUP_FLOW.len()
+        );
+        assert!(include_str!("lua/migrate.lua").contains("local V1_LIMITED = KEYS[51]\n"));
+        assert!(
+            include_str!("lua/migrate_finish.lua").contains("for k = 51, math.min(#KEYS, 54) do")
+        );
+        let flows = include_str!("lua/migrate_flows.lua");
+        assert!(flows.contains("gpending = KEYS[55]") && flows.contains("finished = KEYS[72]"));
+        for (v2, v3) in V2_GROUP_FLOW.iter().zip(NEW_GROUP_FLOW) {
+            assert_eq!(v2.replacen("2:", keys::LAYOUT_DIR, 1), v3);
+        }
         let v1: std::collections::HashSet<_> = k[..26].iter().collect();
         assert!(k[26..].iter().all(|x| !v1.contains(x)));
         let prelude = include_str!("lua/migrate.lua");
@@ -662,8 +828,8 @@ mod tests {
                 );
             }
         }
-        for (i, s) in V2_SUFFIXES.iter().enumerate() {
-            let s = s.trim_start_matches("2:");
+        for (i, s) in NEW_SUFFIXES.iter().enumerate() {
+            let s = s.trim_start_matches(keys::LAYOUT_DIR);
             if !s.starts_with("limited:") {
                 assert!(
                     prelude.contains(&format!("{s} = KEYS[{}]", i + 27)),
@@ -672,8 +838,10 @@ mod tests {
                 );
             }
         }
-        for (i, s) in V2_UNTIL_RECORDS.iter().enumerate() {
-            let name = s.trim_start_matches("2:").replace(":info", "info");
+        for (i, s) in NEW_UNTIL_RECORDS.iter().enumerate() {
+            let name = s
+                .trim_start_matches(keys::LAYOUT_DIR)
+                .replace(":info", "info");
             assert!(
                 prelude.contains(&format!("{name} = KEYS[{}]", i + 49)),
                 "{s}"
@@ -684,19 +852,19 @@ mod tests {
     /// Layout 2's key names are the ones `Keys` gives the scripts of this rpq, for every key
     /// they both have.
     #[test]
-    fn layout_2_is_the_layout_of_keys() {
-        let k = shard_keys("q", 1);
+    fn the_new_layout_is_the_layout_of_keys() {
+        let k = shard_keys("q", 1, FROM_LAYOUT);
         let now = keys::Keys::new("q", 1);
         let theirs: Vec<&str> = now.all().iter().map(String::as_str).collect();
         for (key, suffix) in k[26..]
             .iter()
-            .zip(V2_SUFFIXES.iter().chain(&V2_UNTIL_RECORDS))
+            .zip(NEW_SUFFIXES.iter().chain(&NEW_UNTIL_RECORDS))
         {
             let name = suffix.trim_start_matches(keys::LAYOUT_DIR);
             if keys::LAYOUT.iter().any(|d| d.suffix == name) {
                 assert!(theirs.contains(&key.as_str()), "{key}");
             }
         }
-        assert!(V2_SUFFIXES.iter().all(|s| s.starts_with(keys::LAYOUT_DIR)));
+        assert!(NEW_SUFFIXES.iter().all(|s| s.starts_with(keys::LAYOUT_DIR)));
     }
 }

@@ -40,38 +40,6 @@ impl Field {
     }
 }
 
-/// A claim, in the claims hash (claim.lua, claim_fast.lua): "token|claimed ms|max
-/// attempts|attempts|pending score|consumer".
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct ClaimRecord<'a> {
-    pub token: &'a str,
-    pub claimed_ms: &'a str,
-    pub max_attempts: Option<u32>,
-    /// The claim in progress: attempts made, this one included.
-    pub attempt: u32,
-    pub score: &'a str,
-    pub consumer: &'a str,
-}
-
-impl<'a> ClaimRecord<'a> {
-    /// None for a claim of an older rpq's layout (four fields, without score and consumer).
-    pub fn parse(v: &'a str) -> Option<ClaimRecord<'a>> {
-        let f: Vec<&str> = v.splitn(6, '|').collect();
-        let [token, claimed_ms, max, attempt, score, consumer] = f[..] else {
-            return None;
-        };
-        Some(ClaimRecord {
-            token,
-            claimed_ms,
-            max_attempts: max.parse().ok(),
-            attempt: attempt.parse().unwrap_or(0),
-            score,
-            // A claim marked delivered (common.lua, DELIVERED) is still its consumer's.
-            consumer: consumer.strip_prefix('=').unwrap_or(consumer),
-        })
-    }
-}
-
 /// A task's entry in the state hash (common.lua, fail.lua, release.lua): "attempts|pending
 /// score[|last error]".
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +58,115 @@ impl<'a> StateRecord<'a> {
             score: parts.next(),
             error: parts.next(),
         }
+    }
+}
+
+/// A task's record in `tasks` as layout 3 stores it (docs/layout-v2.md, "Layout 3: the work
+/// list", step 3; the prototype's `lua/v2/push.lua` and `migrate.lua`'s `record` write it): its
+/// place in line (16 digits), then, for a task taken back since its push (waiting again,
+/// retrying, dead), `attempts|error length|error`, then the body (`{"c":..`). A value of layout
+/// 2 is the body alone. The error goes by its length, so any byte may be in it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Record<'a> {
+    pub place: Option<&'a str>,
+    /// None for a task never taken back.
+    pub attempts: Option<u32>,
+    pub error: Option<&'a str>,
+    pub body: &'a str,
+}
+
+impl<'a> Record<'a> {
+    /// None when the value is neither a body nor a record (the task is then unreadable, as a
+    /// body that does not parse).
+    pub fn parse(v: &'a str) -> Option<Record<'a>> {
+        if v.starts_with('{') {
+            return Some(Record {
+                place: None,
+                attempts: None,
+                error: None,
+                body: v,
+            });
+        }
+        let place = v
+            .get(..16)
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))?;
+        let rest = &v[16..];
+        if rest.starts_with('{') {
+            return Some(Record {
+                place: Some(place),
+                attempts: None,
+                error: None,
+                body: rest,
+            });
+        }
+        let (n, rest) = rest.split_once('|')?;
+        let (len, rest) = rest.split_once('|')?;
+        let len: usize = len.parse().ok()?;
+        let error = rest.get(..len)?;
+        let body = &rest[len..];
+        body.starts_with('{').then_some(Record {
+            place: Some(place),
+            attempts: Some(n.parse().ok()?),
+            error: (!error.is_empty()).then_some(error),
+            body,
+        })
+    }
+}
+
+/// A claim as layout 3 stores it: the `inflight` member itself (docs/layout-v2.md, design point
+/// 1), `id\tlease|claimed ms|attempt|max attempts|pending score|consumer`, `~` before the
+/// lease once cancelled (common.lua: CANCELLED). The token a consumer holds is the member after
+/// `id\t` (`Lease.token`), so an ack is one `ZREM` of `id\ttoken`. Ids hold no control
+/// character (`check_id`), so the tab ends the id; the token's own fields are `|`-joined, so a
+/// token holds no control character of ours (a client may paste it into JSON or a shell line),
+/// and the consumer's name comes last, so any name fits.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Member<'a> {
+    pub id: &'a str,
+    /// The random part of the lease (16 hex digits).
+    pub token: &'a str,
+    pub claimed_ms: i64,
+    /// The claim in progress: attempts made, this one included.
+    pub attempt: u32,
+    pub max_attempts: u32,
+    pub score: &'a str,
+    pub consumer: &'a str,
+    pub cancelled: bool,
+}
+
+impl<'a> Member<'a> {
+    pub fn parse(v: &'a str) -> Option<Member<'a>> {
+        let (id, rest) = v.split_once('\t')?;
+        let f: Vec<&str> = rest.splitn(6, '|').collect();
+        let [token, claimed, attempt, max, score, consumer] = f[..] else {
+            return None;
+        };
+        let (cancelled, token) = match token.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, token),
+        };
+        Some(Member {
+            id,
+            token,
+            claimed_ms: claimed.parse().ok()?,
+            attempt: attempt.parse().ok()?,
+            max_attempts: max.parse().ok()?,
+            score,
+            consumer,
+            cancelled,
+        })
+    }
+
+    /// The id and the token its holder acks, extends, fails or releases with: the member
+    /// after `id\t`.
+    #[cfg(test)]
+    pub fn lease(v: &str) -> Option<(&str, &str)> {
+        v.split_once('\t')
+    }
+
+    /// The attempt a token (the member after `id\t`) was claimed for.
+    pub fn attempt_of(token: &str) -> Option<u32> {
+        token.split('|').nth(2)?.parse().ok()
     }
 }
 
@@ -278,7 +355,7 @@ pub(super) struct Stored {
     /// Its set's score: the pending score, or a time in ms.
     pub score: String,
     pub body: Option<String>,
-    /// "token|claimed ms|max attempts|attempts|pending score|consumer"
+    /// The in-flight member (`Member`)
     pub claim: Option<String>,
     /// "attempts|pending score[|last error]"
     pub state: Option<String>,
@@ -293,7 +370,7 @@ impl TaskInfo {
         let claim = s
             .claim
             .as_deref()
-            .and_then(ClaimRecord::parse)
+            .and_then(Member::parse)
             .filter(|_| state == State::InFlight);
         let (state_attempts, state_error) = match s.state.as_deref().map(StateRecord::parse) {
             Some(r) => (r.attempts, r.error.map(str::to_string)),
@@ -341,9 +418,9 @@ impl TaskInfo {
             task,
             state,
             consumer: claim.as_ref().map(|c| c.consumer.to_string()),
-            claimed_at: claim.as_ref().and_then(|c| time(c.claimed_ms)),
+            claimed_at: claim.as_ref().map(|c| ms_to_time(c.claimed_ms)),
             lease_until: if state == State::InFlight { at } else { None },
-            max_attempts: claim.as_ref().and_then(|c| c.max_attempts),
+            max_attempts: claim.as_ref().map(|c| c.max_attempts),
             retry_at: if state == State::Retrying { at } else { None },
             died_at: if state == State::Dead { at } else { None },
             error,
@@ -408,14 +485,19 @@ mod tests {
         let mut held = vec![];
         for _ in 0..2 {
             let c = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
-            let raw = hget(&mut q, keys.claims(), &c.task.id);
-            let r = ClaimRecord::parse(&raw).expect("a claim of six fields");
-            assert_eq!(r.token, c.token);
-            assert_eq!(r.max_attempts, Some(4));
+            let raw = format!("{}\t{}", c.task.id, c.token);
+            let held_by: Option<f64> = redis::cmd("ZSCORE")
+                .arg(keys.inflight())
+                .arg(&raw)
+                .query(q.conn())
+                .unwrap();
+            assert!(held_by.is_some(), "the member is the lease: {raw}");
+            let r = Member::parse(&raw).expect("a member of seven fields");
+            assert_eq!(r.max_attempts, 4);
             assert_eq!(r.attempt, 1);
             assert_eq!(r.consumer, "c1");
             assert_eq!(super::super::score::priority_of(r.score), 1);
-            assert!(r.claimed_ms.parse::<i64>().unwrap() > 0, "{raw}");
+            assert!(r.claimed_ms > 0, "{raw}");
             held.push((c, r.score.to_string()));
         }
 
@@ -431,8 +513,7 @@ mod tests {
         );
         let again = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
         assert_eq!(again.task.id, a.task.id, "back at its place in line");
-        let raw = hget(&mut q, keys.claims(), &again.task.id);
-        assert_eq!(ClaimRecord::parse(&raw).map(|r| r.attempt), Some(2));
+        assert_eq!(Member::attempt_of(&again.token), Some(2));
         assert_eq!(q.release(&[again.lease()]).unwrap(), [true]);
         let raw = hget(&mut q, keys.state(), &a.task.id);
         let s = StateRecord::parse(&raw);
@@ -529,6 +610,78 @@ mod tests {
                 failed: 1
             })
         );
-        assert_eq!(ClaimRecord::parse("t|1|2|3"), None, "an older rpq's claim");
+    }
+
+    #[test]
+    fn a_record_reads_its_place_head_and_body() {
+        let body = r#"{"c":1,"t":"x","p":2,"d":{"a":"|{"}}"#;
+        assert_eq!(
+            Record::parse(body),
+            Some(Record {
+                place: None,
+                attempts: None,
+                error: None,
+                body
+            })
+        );
+        let first = format!("2000000000000042{body}");
+        let r = Record::parse(&first).unwrap();
+        assert_eq!(
+            (r.place, r.attempts, r.body),
+            (Some("2000000000000042"), None, body)
+        );
+        // An error with bars and braces in it is cut by its length.
+        let err = "exit 3: {oops} | again";
+        let again = format!("2000000000000042{}|{}|{err}{body}", 2, err.len());
+        let r = Record::parse(&again).unwrap();
+        assert_eq!(r.attempts, Some(2));
+        assert_eq!(r.error, Some(err));
+        assert_eq!(r.body, body);
+        let quiet = format!("1000000000000007{}|0|{body}", 1);
+        let r = Record::parse(&quiet).unwrap();
+        assert_eq!((r.attempts, r.error), (Some(1), None));
+        for bad in [
+            "",
+            "12",
+            "20000000000000x2{}",
+            "2000000000000042x|0|{}",
+            "2000000000000042|9|ab{}",
+        ] {
+            assert_eq!(Record::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_member_is_the_claim_and_its_lease() {
+        let m = "job-1\t00aa11bb22cc33dd|1700000000001|2|5|2000000000000042|host 1|with\ttabs";
+        let c = Member::parse(m).unwrap();
+        assert_eq!(
+            (
+                c.id,
+                c.token,
+                c.claimed_ms,
+                c.attempt,
+                c.max_attempts,
+                c.score
+            ),
+            (
+                "job-1",
+                "00aa11bb22cc33dd",
+                1_700_000_000_001,
+                2,
+                5,
+                "2000000000000042"
+            )
+        );
+        assert_eq!(c.consumer, "host 1|with\ttabs");
+        assert!(!c.cancelled);
+        let cancelled = m.replacen("\t00aa", "\t~00aa", 1);
+        assert!(Member::parse(&cancelled).unwrap().cancelled);
+        assert_eq!(Member::parse(&cancelled).unwrap().token, "00aa11bb22cc33dd");
+        assert_eq!(Member::attempt_of(Member::lease(m).unwrap().1), Some(2));
+        let (id, lease) = Member::lease(m).unwrap();
+        assert_eq!(format!("{id}\t{lease}"), m);
+        assert_eq!(Member::parse("job-1\t00aa|not a time|1|3|1|c"), None);
+        assert_eq!(Member::parse("job-1"), None);
     }
 }

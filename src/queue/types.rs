@@ -926,7 +926,7 @@ mod tests {
             State::InFlight,
             &stored(
                 "5000",
-                Some("ab12|4000|3|2|2000000000000007|c|1"),
+                Some("x\tab12|4000|2|3|2000000000000007|c|1"),
                 None,
                 None,
             ),

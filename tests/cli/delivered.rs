@@ -25,14 +25,6 @@ fn parent_and_child(r: &rpq::server::RedisServer, q: &str) {
         .success();
 }
 
-fn claim_of(c: &mut redis::Connection, q: &str, id: &str) -> Option<String> {
-    redis::cmd("HGET")
-        .arg(Keys::new(q, 0).claims())
-        .arg(id)
-        .query(c)
-        .unwrap()
-}
-
 fn wait_lease_expired(c: &mut redis::Connection, q: &str) {
     let k = Keys::new(q, 0);
     wait_until(Duration::from_secs(20), "the lease to expire", || {
@@ -91,7 +83,7 @@ fn a_kept_result_survives_a_consumer_killed_between_its_mark_and_its_ack() {
     let _unread = first.stdout.take();
     let mut c = conn(&r);
     wait_until(Duration::from_secs(20), "P's claim to be marked", || {
-        claim_of(&mut c, q, "P").is_some_and(|cl| cl.contains("|="))
+        marked_delivered(&mut c, q, "P")
     });
     first.kill().unwrap();
     first.wait().unwrap();
@@ -128,15 +120,8 @@ fn a_mark_whose_reply_was_lost_still_ends_in_a_done_line_after_recovery() {
     wait_in_flight(&mut c, q, 1);
     // Once the heartbeat has extended the lease, the server knows extend.lua: the mark's first
     // request runs (an EVALSHA refused NOSCRIPT would be sent again, in full, unheld).
-    let k = Keys::new(q, 0);
-    let deadline = |c: &mut redis::Connection| -> i64 {
-        redis::cmd("ZSCORE")
-            .arg(k.inflight())
-            .arg("P")
-            .query::<Option<i64>>(c)
-            .unwrap()
-            .unwrap_or_default()
-    };
+    let deadline =
+        |c: &mut redis::Connection| -> i64 { lease_deadline(c, q, "P").unwrap_or_default() };
     let claimed = deadline(&mut c);
     wait_until(Duration::from_secs(20), "a heartbeat", || {
         deadline(&mut c) > claimed
@@ -145,7 +130,7 @@ fn a_mark_whose_reply_was_lost_still_ends_in_a_done_line_after_recovery() {
     p.set(Fault::HoldRepliesAfter(r#"{"from":"P"}"#));
     std::fs::write(&go, "").unwrap();
     wait_until(Duration::from_secs(20), "P's claim to be marked", || {
-        claim_of(&mut c, q, "P").is_some_and(|cl| cl.contains("|="))
+        marked_delivered(&mut c, q, "P")
     });
     // Whatever link it opens next gets no reply either, until recovery has run.
     p.set(Fault::HoldReplies);
@@ -167,4 +152,38 @@ fn a_mark_whose_reply_was_lost_still_ends_in_a_done_line_after_recovery() {
         (&kept[0]["outcome"], &kept[0]["result"]),
         (&json!("done"), &json!({"from": "P"}))
     );
+}
+
+/// Layout 3 keeps a mark in `taken` ("=id" -> token, the claim itself cannot change): a
+/// consumer writing to a pipe marks every task, and its acks, riding on its claims (the fast
+/// claim among them) or sent alone, take the marks out again, so nothing is left of them.
+#[test]
+fn a_consumer_on_a_pipe_leaves_no_mark_behind() {
+    let r = redis();
+    let q = "marks";
+    let lines: Vec<String> = (0..40)
+        .map(|i| json!({"type": "t", "priority": 2, "id": format!("m{i}")}).to_string())
+        .collect();
+    push_lines(&r, q, &lines);
+    // Prefetch 1 and 8: one ack and several riding on a claim.
+    for prefetch in ["1", "8"] {
+        let out = rpq(&r)
+            .args(["--queue", q, "--json", "consume", "--count", "20"])
+            .args(["--prefetch", prefetch, "--exec", "true"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(ndjson(&out.stdout).len(), 20);
+    }
+    let mut c = conn(&r);
+    assert_eq!(stat(&mut c, q, "done"), 40);
+    let taken: std::collections::HashMap<String, String> = redis::cmd("HGETALL")
+        .arg(Keys::new(q, 0).taken())
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(taken, Default::default(), "marks left in taken");
 }

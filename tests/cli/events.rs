@@ -432,11 +432,9 @@ fn every_task_has_its_events_once_and_in_order_through_retries_deaths_cancels_an
         )
     };
     let holds = |c: &mut redis::Connection, name: &str| -> bool {
-        let claims: Vec<String> = redis::cmd("HVALS")
-            .arg(Keys::new("default", 0).claims())
-            .query(c)
-            .unwrap();
-        claims.iter().any(|v| v.ends_with(&format!("|{name}")))
+        claims(c, "default")
+            .values()
+            .any(|v| v.ends_with(&format!("|{name}")))
     };
     let done_events = |c: &mut redis::Connection| -> usize {
         let all: Vec<(String, std::collections::HashMap<String, String>)> = redis::cmd("XRANGE")

@@ -75,13 +75,12 @@ fn consumers_killed_every_half_second_lose_nothing_and_rerun_at_most_once_per_ki
         consumers[i].signal(libc::SIGKILL);
         let at = chrono::Utc::now();
         kills.push(at);
-        // What the dead consumer held stays in `claims` until its lease expires.
-        let held: HashMap<String, String> =
-            redis::cmd("HGETALL").arg(k.claims()).query(&mut c).unwrap();
+        // What the dead consumer held stays in flight until its lease expires.
+        let held: HashMap<String, String> = claims(&mut c, "default");
         let victim = format!("|c{i}-{}", generation[i]);
         for (id, claim) in held {
-            // "token|claimed ms|max attempts|consumer": a claim that a killed consumer never
-            // got to print is known from here.
+            // "lease|claimed ms|attempt|...|consumer": a claim that a killed consumer
+            // never got to print is known from here.
             let ms: i64 = claim.split('|').nth(1).unwrap().parse().unwrap();
             claimed_at.push((
                 id.clone(),
@@ -1046,7 +1045,6 @@ fn a_stored_task_with_limits_past_the_bounds_runs_with_them_clamped() {
 #[test]
 fn a_consumer_killed_between_its_line_and_its_ack_leaves_the_task_done() {
     let r = redis();
-    let k = Keys::new("default", 0);
     let mut c = conn(&r);
     push_lines(&r, "default", &lines_with_ids([2]));
     let mut first = process(&r)
@@ -1058,15 +1056,11 @@ fn a_consumer_killed_between_its_line_and_its_ack_leaves_the_task_done() {
     // write): wait for both, the line as bytes waiting in the pipe that nobody reads yet.
     let pipe = std::os::fd::AsRawFd::as_raw_fd(first.stdout.as_ref().unwrap());
     wait_until(Duration::from_secs(20), "the line of t0 written", || {
-        let claim: Option<String> = redis::cmd("HGET")
-            .arg(k.claims())
-            .arg("t0")
-            .query(&mut c)
-            .unwrap();
+        let marked = marked_delivered(&mut c, "default", "t0");
         let mut unread: libc::c_int = 0;
         // SAFETY: FIONREAD writes one int, into a local, for a pipe's reading end we own.
         let r = unsafe { libc::ioctl(pipe, libc::FIONREAD, &mut unread) };
-        claim.is_some_and(|v| v.contains("|=")) && r == 0 && unread > 0
+        marked && r == 0 && unread > 0
     });
     first.kill().unwrap();
     first.wait().unwrap();

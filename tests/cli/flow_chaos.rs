@@ -148,15 +148,13 @@ fn a_diamond_and_a_fan_in_of_1000_through_4_kills_and_a_frozen_server() {
                 let name = format!("c{v}-{n}");
                 let killed = std::mem::replace(&mut consumers[v], start(&name));
                 let e = killed.end(Duration::from_secs(30));
-                let claims: HashMap<String, String> =
-                    redis::cmd("HGETALL").arg(k.claims()).query(&mut c).unwrap();
-                let mark = format!("|={}", names[v]);
-                delivered.extend(
-                    claims
-                        .into_iter()
-                        .filter(|(_, claim)| claim.ends_with(&mark))
-                        .map(|(id, _)| id),
-                );
+                let held: HashMap<String, String> = claims(&mut c, q);
+                let by_victim = format!("|{}", names[v]);
+                for (id, _) in held.iter().filter(|(_, claim)| claim.ends_with(&by_victim)) {
+                    if marked_delivered(&mut c, q, id) {
+                        delivered.insert(id.clone());
+                    }
+                }
                 connected(&mut c, &mut consumers[v], &name);
                 names[v] = name;
                 assert_eq!(e.status.code(), None, "killed by a signal; seed {seed}");

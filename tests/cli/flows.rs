@@ -947,7 +947,7 @@ fn ten_thousand_finished_flows_leave_nothing_once_the_window_passed() {
     let k = Keys::new(q, 0);
     let finished: u64 = zcard(&mut c, k.get(rpq::queue::keys::Key::Finished));
     assert!(finished > 0, "the ids finished in the window are known");
-    let k_receipts = &k.get(rpq::queue::keys::Key::Receipts).to_string();
+    let k_taken = &k.get(rpq::queue::keys::Key::Taken).to_string();
     // Once the window has passed, its claims (each removes up to 1,000 ids) leave nothing: the
     // idle consumer claims a few times a second; a push wakes it meanwhile.
     let mut i = 0;
@@ -961,9 +961,9 @@ fn ten_thousand_finished_flows_leave_nothing_once_the_window_passed() {
                 .assert()
                 .success();
             std::thread::sleep(Duration::from_millis(20));
-            // The receipts of the live consumer's last ack are its own (kept a day), not the flows'.
+            // What `taken` holds is pruned a day after (common.lua), not the flows'.
             let mut left = lasting_keys(&r);
-            left.retain(|k| k != k_receipts);
+            left.retain(|k| k != k_taken);
             left == counter_keys(q)
         },
     );

@@ -22,7 +22,7 @@ fn in_flight_groups(c: &mut redis::Connection) -> HashMap<String, u64> {
     let bodies: Vec<String> = redis::Script::new(
         "local out = {}
          for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-           out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+           out[#out + 1] = redis.call('HGET', KEYS[2], string.match(id, '^[^\t]*')) or ''
          end
          return out",
     )
@@ -32,7 +32,7 @@ fn in_flight_groups(c: &mut redis::Connection) -> HashMap<String, u64> {
     .unwrap();
     let mut out = HashMap::new();
     for b in bodies {
-        let v: Value = serde_json::from_str(&b).unwrap_or(Value::Null);
+        let v: Value = serde_json::from_str(crate::support::stored_body(&b)).unwrap_or(Value::Null);
         let g = v["g"].as_str().unwrap_or("").to_string();
         *out.entry(g).or_insert(0) += 1;
     }

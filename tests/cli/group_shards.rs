@@ -43,7 +43,7 @@ fn groups_in(c: &mut redis::Connection, shard: usize, set: &str) -> HashMap<Stri
     let bodies: Vec<String> = redis::Script::new(
         "local out = {}
          for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-           out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+           out[#out + 1] = redis.call('HGET', KEYS[2], string.match(id, '^[^\t]*')) or ''
          end
          return out",
     )
@@ -53,7 +53,7 @@ fn groups_in(c: &mut redis::Connection, shard: usize, set: &str) -> HashMap<Stri
     .unwrap();
     let mut out = HashMap::new();
     for b in bodies {
-        let v: Value = serde_json::from_str(&b).unwrap_or(Value::Null);
+        let v: Value = serde_json::from_str(crate::support::stored_body(&b)).unwrap_or(Value::Null);
         *out.entry(v["g"].as_str().unwrap_or("").to_string())
             .or_insert(0) += 1;
     }

@@ -467,7 +467,7 @@ fn recovered_and_scheduled_tasks_go_back_into_their_group() {
     };
     // Both by the server's clock: b0's due time is its push's, which a slow process start can
     // put after the lease's end.
-    let lease_end = score(&mut c, keys.inflight(), "a0");
+    let lease_end = lease_deadline(&mut c, "default", "a0").unwrap_or(0);
     let due = score(&mut c, keys.scheduled(), "b0");
     assert!(lease_end > 0 && due > 0, "a0 in flight and b0 scheduled");
     wait_until(

@@ -57,7 +57,6 @@ fn task_keys(c: &mut redis::Connection, queue: &str) -> Vec<String> {
         k.pending(),
         k.inflight(),
         k.tasks(),
-        k.claims(),
         k.state(),
         k.delayed(),
         k.dead(),

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 
-const REFUSAL: &str = "rpq: queue 'jobs' has stored layout 1; this rpq reads layout 2: run \
+const REFUSAL: &str = "rpq: queue 'jobs' has stored layout 1; this rpq reads layout 3: run \
                        `rpq migrate --queue jobs` (docs/layout-v2.md)\n";
 
 /// A queue of layout 1 as an rpq before layouts had numbers left it: a `meta` without `layout`,
@@ -101,7 +101,7 @@ fn every_key(c: &mut redis::Connection) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn refused(r: &RedisServer, args: &[&str], stdin: &str) {
+fn refused(r: &RedisServer, args: &[&str], stdin: &str, line: &str) {
     rpq(r)
         .args(["--queue", "jobs"])
         .args(args)
@@ -109,8 +109,27 @@ fn refused(r: &RedisServer, args: &[&str], stdin: &str) {
         .assert()
         .code(1)
         .stdout("")
-        .stderr(REFUSAL);
+        .stderr(line.to_string());
 }
+
+/// Every kind of command: what reads, what writes, what consumes, what removes.
+const COMMANDS: [&[&str]; 15] = [
+    &["produce", "--stdin"],
+    &["produce", "--type", "x", "--count", "1"],
+    &["consume", "--exec", "true"],
+    &["consume", "--prefetch", "4", "--exec", "true"],
+    &["peek"],
+    &["len"],
+    &["stats"],
+    &["stats", "--json"],
+    &["show", "t1"],
+    &["cancel", "t1"],
+    &["clear", "--yes"],
+    &["list", "--state", "waiting"],
+    &["dead", "retry"],
+    &["queues", "remove", "jobs", "--yes"],
+    &["--shards", "1", "len"],
+];
 
 #[test]
 fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
@@ -119,24 +138,8 @@ fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
     v1_queue(&mut c);
     let before = every_key(&mut c);
     let task = r#"{"id":"t9","type":"email","payload":{}}"#;
-    for args in [
-        &["produce", "--stdin"][..],
-        &["produce", "--type", "x", "--count", "1"],
-        &["consume", "--exec", "true"],
-        &["consume", "--prefetch", "4", "--exec", "true"],
-        &["peek"],
-        &["len"],
-        &["stats"],
-        &["stats", "--json"],
-        &["show", "t1"],
-        &["cancel", "t1"],
-        &["clear", "--yes"],
-        &["list", "--state", "waiting"],
-        &["dead", "retry"],
-        &["queues", "remove", "jobs", "--yes"],
-        &["--shards", "1", "len"],
-    ] {
-        refused(&r, args, &format!("{task}\n"));
+    for args in COMMANDS {
+        refused(&r, args, &format!("{task}\n"), REFUSAL);
         assert_eq!(every_key(&mut c), before, "rpq {args:?} changed the queue");
     }
     // Another queue of the same server goes on as ever, and leaves the old one alone.
@@ -170,6 +173,81 @@ fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
         .filter(|(k, _)| k.starts_with("rpq:{jobs}"))
         .collect();
     assert_eq!(after, before);
+}
+
+const LAYOUT_2_NOTE: &str =
+    "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
+
+/// A queue of layout 2 as the rpq before layout 3 left it (its values as that rpq wrote them,
+/// under `2:`): a waiting task, one in flight, a dead one, the counters and the checks.
+fn v2_queue(c: &mut redis::Connection) {
+    let k = |suffix: &str| format!("rpq:{{jobs}}:2:{suffix}");
+    let body = |n: u32| format!(r#"{{"c":1700000000000,"t":"email","p":2,"d":{n}}}"#);
+    let _: () = redis::pipe()
+        .cmd("HSET")
+        .arg(meta("jobs"))
+        .arg("layout")
+        .arg(2)
+        .arg("tags")
+        .arg("#")
+        .arg("shards")
+        .arg(1)
+        .cmd("HSET")
+        .arg(k("tasks"))
+        .arg("t1")
+        .arg(body(1))
+        .arg("t2")
+        .arg(body(2))
+        .arg("t3")
+        .arg(body(3))
+        .cmd("ZADD")
+        .arg(k("pending"))
+        .arg("2000000000000001")
+        .arg("t1")
+        .cmd("ZADD")
+        .arg(k("inflight"))
+        .arg("9999999999999")
+        .arg("t2")
+        .cmd("HSET")
+        .arg(k("claims"))
+        .arg("t2")
+        .arg("00aa11bb22cc33dd|1700000000001|3|1|2000000000000002|host-1")
+        .cmd("ZADD")
+        .arg(k("dead"))
+        .arg("1700000000002")
+        .arg("t3")
+        .cmd("HSET")
+        .arg(k("dead:info"))
+        .arg("t3")
+        .arg(r#"{"error":"boom","attempts":3}"#)
+        .cmd("HSET")
+        .arg(k("stats"))
+        .arg("pushed")
+        .arg(3)
+        .arg("seq")
+        .arg(3)
+        .arg("checks")
+        .arg("0|0")
+        .arg("layout")
+        .arg(LAYOUT_2_NOTE)
+        .query(c)
+        .unwrap();
+}
+
+#[test]
+fn every_command_refuses_a_queue_of_layout_2_and_changes_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    v2_queue(&mut c);
+    let before = every_key(&mut c);
+    let line = "rpq: queue 'jobs' has stored layout 2; this rpq reads layout 3: run `rpq migrate \
+                --queue jobs` (docs/layout-v2.md)\n";
+    let task = r#"{"id":"t9","type":"email","payload":{}}"#;
+    for args in COMMANDS {
+        refused(&r, args, &format!("{task}\n"), line);
+        assert_eq!(every_key(&mut c), before, "rpq {args:?} changed the queue");
+    }
+    // `rpq migrate` moves it: tests/cli/migrate_from_2.rs.
 }
 
 #[test]
@@ -211,7 +289,7 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
         .arg("shards")
         .arg(1)
         .arg("layout")
-        .arg(3)
+        .arg(4)
         .query(&mut c)
         .unwrap();
     rpq(&r)
@@ -220,8 +298,8 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
         .code(1)
         .stdout("")
         .stderr(
-            "rpq: queue 'jobs' has stored layout 3; this rpq reads layout 2: use an rpq that \
-             reads layout 3\n",
+            "rpq: queue 'jobs' has stored layout 4; this rpq reads layout 3: use an rpq that \
+             reads layout 4\n",
         );
     // A queue this rpq makes says its layout, on the queue and on each shard.
     rpq(&r)
@@ -234,16 +312,16 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
         .arg("layout")
         .query(&mut c)
         .unwrap();
-    assert_eq!(layout, "2");
+    assert_eq!(layout, "3");
     for shard in 0..2 {
         let note: String = redis::cmd("HGET")
             .arg(Keys::new("new", shard).stats())
             .arg("layout")
             .query(&mut c)
             .unwrap();
-        assert!(note.starts_with("2: "), "{note}");
+        assert!(note.starts_with("3: "), "{note}");
     }
-    assert!(predicate::str::starts_with("rpq:{new}:2:").eval(Keys::new("new", 0).pending()));
+    assert!(predicate::str::starts_with("rpq:{new}:3:").eval(Keys::new("new", 0).pending()));
 }
 
 /// The keys of this layout of queue `jobs` (one shard) and its `meta`, with their DUMP: what
@@ -251,7 +329,7 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
 fn stored(c: &mut redis::Connection) -> Vec<(String, Vec<u8>)> {
     every_key(c)
         .into_iter()
-        .filter(|(k, _)| k.starts_with("rpq:{jobs}:2:") || *k == meta("jobs"))
+        .filter(|(k, _)| k.starts_with("rpq:{jobs}:3:") || *k == meta("jobs"))
         .collect()
 }
 
@@ -304,22 +382,22 @@ fn a_running_consumer_and_producer_refuse_a_queue_moved_to_another_layout_and_ch
         "a task taken and one pushed",
         || r.dir().join("took").exists() && zcard(&mut c, shard.pending()) == 2,
     );
-    // Another process moves the queue to layout 3, as a migration to it would mark it: `meta`
+    // Another process moves the queue to layout 4, as a migration to it would mark it: `meta`
     // and the shard's checks, which every push and claim reads.
     let _: () = redis::pipe()
         .cmd("HSET")
         .arg(meta("jobs"))
         .arg("layout")
-        .arg(3)
+        .arg(4)
         .cmd("HSET")
         .arg(shard.stats())
         .arg("checks")
-        .arg(retired_checks(3))
+        .arg(retired_checks(4))
         .query(&mut c)
         .unwrap();
     let before = stored(&mut c);
-    let line = "rpq: queue 'jobs' has stored layout 3; this rpq reads layout 2: use an rpq that \
-                reads layout 3\n";
+    let line = "rpq: queue 'jobs' has stored layout 4; this rpq reads layout 3: use an rpq that \
+                reads layout 4\n";
     writeln!(
         input,
         r#"{{"id":"p2","type":"x","priority":"medium","payload":2}}"#

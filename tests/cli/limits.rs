@@ -17,7 +17,7 @@ fn in_flight(c: &mut redis::Connection) -> Vec<(String, String)> {
     let bodies: Vec<String> = redis::Script::new(
         "local out = {}
          for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-           out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+           out[#out + 1] = redis.call('HGET', KEYS[2], string.match(id, '^[^\t]*')) or ''
          end
          return out",
     )
@@ -28,7 +28,8 @@ fn in_flight(c: &mut redis::Connection) -> Vec<(String, String)> {
     bodies
         .iter()
         .map(|b| {
-            let v: Value = serde_json::from_str(b).unwrap_or(Value::Null);
+            let v: Value =
+                serde_json::from_str(crate::support::stored_body(b)).unwrap_or(Value::Null);
             let s = |f: &str| v[f].as_str().unwrap_or("").to_string();
             (s("t"), s("g"))
         })

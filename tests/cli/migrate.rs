@@ -9,7 +9,8 @@
 //! what that rpq really wrote.
 
 use crate::support::*;
-use rpq::queue::migrate::{RECORDS, V1_SUFFIXES, V2_SUFFIXES, V2_UNTIL_RECORDS};
+use rpq::queue::keys::{LAYOUT_DIR, LAYOUT_VERSION};
+use rpq::queue::migrate::{NEW_SUFFIXES, NEW_UNTIL_RECORDS, RECORDS, V1_SUFFIXES};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -323,12 +324,12 @@ fn build(server: &rpq::server::RedisServer, queue: &str, bulk: usize) -> Fixture
 }
 
 fn v2(queue: &str, suffix: &str) -> String {
-    let s = format!("2:{suffix}");
+    let s = format!("{LAYOUT_DIR}{suffix}");
     assert!(
-        V2_SUFFIXES.contains(&s.as_str()) || V2_UNTIL_RECORDS.contains(&s.as_str()),
+        NEW_SUFFIXES.contains(&s.as_str()) || NEW_UNTIL_RECORDS.contains(&s.as_str()),
         "{suffix}"
     );
-    format!("rpq:{{{queue}}}:2:{suffix}")
+    format!("rpq:{{{queue}}}:{s}")
 }
 
 fn hgetall(c: &mut redis::Connection, key: &str) -> HashMap<String, String> {
@@ -440,7 +441,11 @@ fn a_queue_of_layout_1_moves_whole_through_a_kill_and_a_rerun() {
 
     // Layout 2 reads the queue from the first step on: the mark said so in meta.
     let m = hgetall(&mut c, &meta(q));
-    assert_eq!(m.get("layout").map(String::as_str), Some("2"), "{m:?}");
+    assert_eq!(
+        m.get("layout").map(String::as_str),
+        Some(LAYOUT_VERSION.to_string().as_str()),
+        "{m:?}"
+    );
 
     let again = Proc::start(&r, &["--queue", q, "--json", "migrate"]);
     wait_until(Duration::from_secs(60), "migrate to wait for live1", || {
@@ -456,7 +461,7 @@ fn a_queue_of_layout_1_moves_whole_through_a_kill_and_a_rerun() {
         assert!(errs.is_empty(), "{l}: {errs:?}");
     }
     let last = lines.last().unwrap();
-    assert_eq!(last["layout"], 2, "{last}");
+    assert_eq!(last["layout"], LAYOUT_VERSION, "{last}");
     assert!(
         ended.stderr.contains("its lease ends"),
         "says until when: {}",
@@ -696,7 +701,7 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
         .arg("shards")
         .arg(1)
         .arg("layout")
-        .arg(3)
+        .arg(4)
         .query(&mut c)
         .unwrap();
     let out = rpq(&r)
@@ -707,7 +712,7 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("queue 'future' has stored layout 3; this rpq moves layout 1 to 2"),
+        err.contains("queue 'future' has stored layout 4; this rpq moves layouts 1 and 2 to 3"),
         "{err}"
     );
     // --all goes on past a queue it cannot migrate, says why, and exits 1 at the end.
@@ -719,9 +724,9 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
     assert_eq!(old.v1.ack(&old.live), 1);
     let ended = ended.end(Duration::from_secs(30));
     assert_eq!(ended.status.code(), Some(1), "{ended:?}");
-    assert!(ended.stderr.contains("layout 3"), "{ended:?}");
+    assert!(ended.stderr.contains("layout 4"), "{ended:?}");
     let out = String::from_utf8_lossy(&ended.stdout);
-    assert!(out.contains("queue=old layout=2 shards=1 moved="), "{out}");
+    assert!(out.contains("queue=old layout=3 shards=1 moved="), "{out}");
     assert_eq!(v1_left(&mut c, "old"), Vec::<String>::new());
 }
 
@@ -881,7 +886,7 @@ fn a_sharded_queue_moves_shard_by_shard() {
     let s0 = rpq::queue::keys::shard_of("t0", 3);
     let tag0 = rpq::queue::keys::tag(q, s0);
     let _: () = redis::cmd("HSET")
-        .arg(format!("rpq:{{{tag0}}}:2:tasks"))
+        .arg(format!("rpq:{{{tag0}}}:{LAYOUT_DIR}tasks"))
         .arg("t0")
         .arg("{\"c\":1,\"t\":\"bulk\",\"p\":1,\"d\":\"new\"}")
         .query(&mut c)

@@ -175,12 +175,9 @@ fn a_late_refusal_for_an_old_claim_does_not_cost_a_new_claim_of_the_same_task() 
     // The first run ends; its ack finds the lease gone, and the next claim takes x again.
     std::fs::write(&go1, "").unwrap();
     let attempt = |conn: &mut redis::Connection| -> Option<String> {
-        let claim: Option<String> = redis::cmd("HGET")
-            .arg(k.claims())
-            .arg("x")
-            .query(conn)
-            .unwrap();
-        claim.and_then(|c| c.split('|').nth(3).map(String::from))
+        claims(conn, "default")
+            .get("x")
+            .and_then(|c| c.split('|').nth(2).map(String::from))
     };
     wait_until(Duration::from_secs(10), "x to be claimed again", || {
         attempt(&mut conn).as_deref() == Some("2")

@@ -364,12 +364,15 @@ fn the_oldest_waiting_task_is_found_behind_fresher_higher_priorities() {
         .arg("old-low")
         .query(&mut c)
         .unwrap();
-    let mut stored: Value = serde_json::from_str(&body).unwrap();
+    // (After the record's place in line: layout 3's work list, step 3.)
+    let only = crate::support::stored_body(&body);
+    let place = &body[..body.len() - only.len()];
+    let mut stored: Value = serde_json::from_str(only).unwrap();
     stored["c"] = json!(stored["c"].as_i64().unwrap() - 3_600_000);
     let _: () = redis::cmd("HSET")
         .arg(k.tasks())
         .arg("old-low")
-        .arg(stored.to_string())
+        .arg(format!("{place}{stored}"))
         .query(&mut c)
         .unwrap();
     rpq(&r)

@@ -507,11 +507,46 @@ pub fn push_lines(server: &RedisServer, queue: &str, lines: &[String]) {
 /// before it ever did.
 /// Whether consumer `who` holds a task of the queue's first shard (its name ends a claim).
 pub fn holds_a_task(c: &mut redis::Connection, queue: &str, who: &str) -> bool {
-    let v: Vec<String> = redis::cmd("HVALS")
-        .arg(Keys::new(queue, 0).claims())
+    claims(c, queue)
+        .values()
+        .any(|token| token.ends_with(&format!("|{who}")))
+}
+
+/// The claims in flight of the queue's first shard, id -> token: the in-flight member after
+/// the id, "lease|claimed ms|attempt|max attempts|pending score|consumer" (common.lua).
+pub fn claims(c: &mut redis::Connection, queue: &str) -> std::collections::HashMap<String, String> {
+    let members: Vec<String> = redis::cmd("ZRANGE")
+        .arg(Keys::new(queue, 0).inflight())
+        .arg(0)
+        .arg(-1)
         .query(c)
         .unwrap();
-    v.iter().any(|claim| claim.ends_with(&format!("|{who}")))
+    members
+        .iter()
+        .filter_map(|m| m.split_once('\t'))
+        .map(|(id, token)| (id.to_string(), token.to_string()))
+        .collect()
+}
+
+/// The lease deadline (ms) of `id`'s claim (queue's first shard); None when not in flight.
+pub fn lease_deadline(c: &mut redis::Connection, queue: &str, id: &str) -> Option<i64> {
+    let token = claims(c, queue).remove(id)?;
+    redis::cmd("ZSCORE")
+        .arg(Keys::new(queue, 0).inflight())
+        .arg(format!("{id}\t{token}"))
+        .query(c)
+        .unwrap()
+}
+
+/// Whether the claim that holds `id` (queue's first shard) was marked delivered: `taken` holds
+/// "=id" -> its token (common.lua: DELIVERED).
+pub fn marked_delivered(c: &mut redis::Connection, queue: &str, id: &str) -> bool {
+    let mark: Option<String> = redis::cmd("HGET")
+        .arg(Keys::new(queue, 0).taken())
+        .arg(format!("={id}"))
+        .query(c)
+        .unwrap();
+    mark.is_some_and(|m| claims(c, queue).get(id) == Some(&m))
 }
 
 pub fn last_seen(c: &mut redis::Connection, queue: &str, name: &str) -> i64 {
@@ -871,4 +906,21 @@ pub fn stop(procs: Vec<Proc>) -> Vec<Value> {
         .into_iter()
         .flat_map(|p| ndjson(&p.success(Duration::from_secs(20))))
         .collect()
+}
+
+/// The body in a task's stored record (docs/layout-v2.md, "Layout 3: the work list", step 3):
+/// after its place in line (16 digits) and, for a task taken back, `attempts|error
+/// length|error`; a value that begins with `{` is a body of its own.
+pub fn stored_body(v: &str) -> &str {
+    if v.starts_with('{') || v.len() < 16 {
+        return v;
+    }
+    let rest = &v[16..];
+    if rest.starts_with('{') {
+        return rest;
+    }
+    let mut parts = rest.splitn(3, '|');
+    let (_, len, tail) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+    let len: usize = len.and_then(|l| l.parse().ok()).unwrap_or(0);
+    tail.get(len..).unwrap_or(v)
 }

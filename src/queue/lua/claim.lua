@@ -1,13 +1,15 @@
 -- claim: ack finished tasks, recover expired leases and due retries, then lease up to N tasks
 -- KEYS: the common layout (common.lua); its first CORE_KEYS (keys.rs) without controls.lua
--- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] claim token  ARGV[4] consumer name
--- ARGV[5] max attempts  ARGV[6] dead-set cap  ARGV[7] consumer instance (for its receipt)
+-- ARGV[1] lease ms  ARGV[2] max tasks to claim  ARGV[3] the claim's lease (16 hex digits, the
+-- start of each token)  ARGV[4] consumer name  ARGV[5] max attempts  ARGV[6] dead-set cap
+-- ARGV[7] '1' when an ack's claim was marked delivered (claim_fast.lua deletes the marks
+-- then; ack_all always does)
 -- ARGV[8] "" or the tasks this consumer finished in earlier calls that its entry in the
 -- consumers hash does not count yet: the entry is written at most about once a second (issue
 -- 15), by the call that gives this
 -- ARGV[9..] pairs of (id, token) to acknowledge first
 -- returns {now, next retry ms, next lease expiry ms, next due ms, fast until ms, n acked, ack
--- code..., id, body, attempt, ...} (the three times only when nothing was claimed, 0 when there
+-- code..., id, record, token, ...} (token: the member after "id\t", common.lua; the three times only when nothing was claimed, 0 when there
 -- is none; the next due time is the first scheduled task's; body false when missing; until
 -- "fast until" claim_fast.lua may claim instead, 0: not now); with flows.lua, then 1 while the
 -- shard still has flows (2: and lines in its outbox; else 0); with controls.lua (the
@@ -16,7 +18,6 @@
 -- a resume or a freed slot; 1 while the shard still has controls)
 local lease, want, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local consumer, max_att, dead_cap = ARGV[4], ARGV[5], tonumber(ARGV[6])
-receipt_of = ARGV[7]
 local now = now_ms()
 local out = { now, 0, 0, 0, 0 }
 -- Numbers handed to redis.call are printed with %.14g (a costly float conversion each time):
@@ -73,7 +74,6 @@ out[#out + 1] = #codes
 for _, code in ipairs(codes) do
   out[#out + 1] = code
 end
-receipt_write(now)
 -- groups (issue 23): children a script without groups.lua released join their groups' lines
 -- before this claim chooses (flows.lua).
 if grouped and flows then
@@ -90,17 +90,21 @@ if due_work then
   -- cancel (issue 13): a task cancelled in flight whose holder died does not come back.
   expired = drop_cancelled(expired)
   -- issue 19: a task whose line was written before its ack, by a consumer that died since.
-  expired, n_delivered = finish_delivered(expired, now)
-  for _, id in ipairs(expired) do
-    local _, _, m, n, score = get_claim(id)
-    if n == nil then
-      n, score = get_state(id)
-    end
+  expired, n_delivered = finish_delivered(expired, now_s)
+  for _, member in ipairs(expired) do
+    local id, token, _, n, m, score = member_parts(member)
     if ev then
-      ev.of_claim('lost', id, redis.call('HGET', K_CLAIMS, id))
+      ev.of_claim('lost', id, member)
     end
-    unlease(id)
-    if n == nil then
+    unlease(id or member, member)
+    -- Its holder's ack, fail or extend is told the lease was taken from it (ack_not_held).
+    if token then
+      redis.call('HSET', K_TAKEN, member, now_s)
+    end
+    if not id then
+      -- Not a member of this layout: nothing to put back.
+      n = nil
+    elseif n == nil then
       if ev then
         ev.write('dead', id, nil, nil, nil, 'lease expired and its state was lost')
       end
@@ -248,8 +252,8 @@ end
 -- of the heads of each priority (take_aged), or under controls take_controlled.
 local claimed = 0
 local deadline = string.format('%d', now + lease)
-local claim = token .. '|' .. now_s .. '|' .. max_att .. '|'
-local first_claim = claim .. '1|'
+-- The token of each task: the lease, when, its attempt, its max attempts, its place, who.
+local lease_at = token .. '|' .. now_s .. '|'
 while claimed < want do
   local id, score, body
   if group_limits then
@@ -294,27 +298,24 @@ while claimed < want do
       id, score = head[1], head[2]
     end
   end
-  -- Attempts and place in line ride in the claim while in flight (common.lua's layout).
-  local n, c = 1, first_claim
+  -- Attempts and place in line ride in the member while in flight (common.lua's layout).
+  local n, n_s = 1, '1'
   local prev = redis.call('HGET', K_STATE, id)
   if prev then
     n = (tonumber(string.match(prev, '^(%d+)|')) or 0) + 1
-    c = claim .. string.format('%d|', n)
+    n_s = string.format('%d', n)
     redis.call('HDEL', K_STATE, id)
   end
   body = body or redis.call('HGET', K_TASKS, id)
   -- The worker runtime (issue 11): a task pushed with its own max attempts carries it at the
-  -- head of its body, before "t" (task_max_attempts); that number goes into its claim instead
+  -- head of its body, before "t" (task_max_attempts); that number goes into its member instead
   -- of the consumer's, for fail and lease recovery to read.
-  local own_max = body and task_max_attempts(body)
-  if own_max then
-    c = token .. '|' .. now_s .. '|' .. own_max .. string.format('|%d|', n)
-  end
-  redis.call('ZADD', K_INFLIGHT, deadline, id)
-  redis.call('HSET', K_CLAIMS, id, c .. score .. '|' .. consumer)
+  local m = body and task_max_attempts(body) or max_att
+  local tk = lease_at .. n_s .. '|' .. m .. '|' .. score .. '|' .. consumer
+  redis.call('ZADD', K_INFLIGHT, deadline, id .. '\t' .. tk)
   out[#out + 1] = id
   out[#out + 1] = body
-  out[#out + 1] = n
+  out[#out + 1] = tk
   if ev then
     ev.write('claimed', id, body or false, n, consumer)
   end

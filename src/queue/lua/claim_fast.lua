@@ -1,6 +1,6 @@
 -- claim_fast: claim.lua's common case in fewer calls: ack finished tasks, then lease up to N
--- waiting tasks at once (one ZPOPMIN, one read of their state and of their bodies, one ZADD and
--- one HSET for them all); claim.lua goes on doing everything else
+-- waiting tasks at once (one ZPOPMIN, one read of their state and of their bodies, one ZADD of
+-- their members); claim.lua goes on doing everything else
 -- KEYS: the first FAST_KEYS (keys.rs) of the common layout (common.lua): the keys it names
 -- ARGV: as claim.lua's
 -- returns as claim.lua without controls; or, before it changes anything, the error RPQFULL when
@@ -13,7 +13,6 @@
 -- 1,500 server instructions apiece: this one does in its own lines what the few calls of the
 -- common case need from ack and lease recovery, and names only small helpers.
 local want, token, consumer, max_att = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-receipt_of = ARGV[7]
 local now, now_s = now_ms()
 local pruned_at, recover_at, aging, ctl_flag, flags = checks_read()
 local fast_until = math.min(recover_at, pruned_at + PRUNE_EVERY_MS)
@@ -43,57 +42,60 @@ if n_want < 1 or n_want > 1000 or #ARGV > 2008 then
   return full('no task, or more than 1,000 at once')
 end
 
--- The acks, looked at first: each must be of a task held with its token (ack's common case);
--- anything else is claim.lua's to tell (ack_all).
+-- The acks, looked at first: each must be of a task held with its token, its member in flight
+-- (ack's common case); anything else is claim.lua's to tell (ack_all). One ack is one ZREM,
+-- which removes nothing when it is not held; several are looked at first (ZMSCORE), so that a
+-- refusal comes before any write.
 local n_ack = (#ARGV - 8) / 2
-local acked = nil -- the ids, for two acks or more
+local acked, gone = nil, nil -- the ids and members, for two acks or more
+local m1 = n_ack == 1 and ARGV[9] .. '\t' .. ARGV[10]
 if n_ack == 1 then
-  local c = redis.call('HGET', K_CLAIMS, ARGV[9])
-  if not c or string.sub(c, 1, #ARGV[10] + 1) ~= ARGV[10] .. '|' then
+  if redis.call('ZREM', K_INFLIGHT, m1) == 0 then
     return full('an ack of a task not held')
   end
 elseif n_ack > 1 then
-  acked = {}
+  acked, gone = {}, {}
   local mine = {}
   for k = 1, n_ack do
     local id = ARGV[7 + 2 * k]
     if mine[id] then
       return full('an ack given twice')
     end
-    mine[id], acked[k] = true, id
+    mine[id], acked[k], gone[k] = true, id, id .. '\t' .. ARGV[8 + 2 * k]
   end
-  local claims = redis.call('HMGET', K_CLAIMS, unpack(acked))
+  local held = redis.call('ZMSCORE', K_INFLIGHT, unpack(gone))
   for k = 1, n_ack do
-    local tk = ARGV[8 + 2 * k]
-    if not claims[k] or string.sub(claims[k], 1, #tk + 1) ~= tk .. '|' then
+    if not held[k] then
       return full('an ack of a task not held')
     end
   end
 end
 local out = { now, 0, 0, 0, 0, n_ack }
 if ev and n_ack == 1 then
-  ev.of_claim('done', ARGV[9], redis.call('HGET', K_CLAIMS, ARGV[9]))
+  ev.of_claim('done', ARGV[9], m1)
 elseif ev and acked then
-  local claims = redis.call('HMGET', K_CLAIMS, unpack(acked))
   for k = 1, n_ack do
-    ev.of_claim('done', acked[k], claims[k])
+    ev.of_claim('done', acked[k], gone[k])
   end
 end
 -- The acks: as ack does for a task it holds (no dead info, no state: see there).
 if n_ack == 1 then
-  redis.call('ZREM', K_INFLIGHT, ARGV[9])
-  redis.call('HDEL', K_CLAIMS, ARGV[9])
   redis.call('HDEL', K_TASKS, ARGV[9])
 elseif acked then
-  redis.call('ZREM', K_INFLIGHT, unpack(acked))
-  redis.call('HDEL', K_CLAIMS, unpack(acked))
+  redis.call('ZREM', K_INFLIGHT, unpack(gone))
   redis.call('HDEL', K_TASKS, unpack(acked))
 end
 for k = 1, n_ack do
   out[6 + k] = ACK_ACKED
-  receipt_add(ARGV[7 + 2 * k], ARGV[8 + 2 * k])
 end
-receipt_write(now_s)
+-- Their delivering marks, when the caller made some (a consumer whose stdout is a pipe).
+if ARGV[7] == '1' then
+  local marks = {}
+  for k = 1, n_ack do
+    marks[k] = DELIVERED .. ARGV[7 + 2 * k]
+  end
+  redis.call('HDEL', K_TAKEN, unpack(marks))
+end
 
 -- The acks do not bear on which tasks wait (without controls, which claim.lua carries).
 local popped
@@ -121,7 +123,7 @@ end
 local lease = tonumber(ARGV[1])
 local deadline = string.format('%d', now + lease)
 local head = token .. '|' .. now_s .. '|'
--- One task's claim: its attempt, and the claim's value, with its max attempts.
+-- One task's claim: its token (its member after "id\t"), with its attempt and max attempts.
 local function leased(id, score, body, state)
   local n, n_s, m = 1, '1', max_att
   if state then
@@ -133,17 +135,19 @@ local function leased(id, score, body, state)
   -- has its "t" at byte 21, which spares the pattern; so does one whose group ("g", issue 23)
   -- comes first, as "m" would come before it (the pattern's backtracking through a body
   -- without "m" costs a grouped claim some 4,000 server instructions).
-  local b21 = body and string.byte(body, 21)
+  -- (In a record the body comes after the 16 digits of its place: layout 3's work list.)
+  local b21 = body and string.byte(body, string.byte(body, 1) == 123 and 21 or 37)
   if b21 and b21 ~= 116 and b21 ~= 103 then
     m = task_max_attempts(body) or max_att
   end
+  local tk = head .. n_s .. '|' .. m .. '|' .. score .. '|' .. consumer
   out[#out + 1] = id
   out[#out + 1] = body
-  out[#out + 1] = n
+  out[#out + 1] = tk
   if ev then
     ev.write('claimed', id, body or false, n, consumer)
   end
-  return head .. m .. '|' .. n_s .. '|' .. score .. '|' .. consumer
+  return id .. '\t' .. tk
 end
 if #popped == 0 then
   idle(out, n_want)
@@ -154,9 +158,8 @@ elseif #popped == 2 then
   if state then
     redis.call('HDEL', K_STATE, id)
   end
-  local c = leased(id, popped[2], redis.call('HGET', K_TASKS, id), state)
-  redis.call('ZADD', K_INFLIGHT, deadline, id)
-  redis.call('HSET', K_CLAIMS, id, c)
+  redis.call('ZADD', K_INFLIGHT, deadline,
+    leased(id, popped[2], redis.call('HGET', K_TASKS, id), state))
 else
   local ids = {}
   for k = 1, #popped / 2 do
@@ -164,20 +167,17 @@ else
   end
   local states = redis.call('HMGET', K_STATE, unpack(ids))
   local bodies = redis.call('HMGET', K_TASKS, unpack(ids))
-  local zargs, hargs, left = {}, {}, {}
+  local zargs, left = {}, {}
   for k, id in ipairs(ids) do
     if states[k] then
       left[#left + 1] = id
     end
-    zargs[2 * k - 1], zargs[2 * k] = deadline, id
-    hargs[2 * k - 1] = id
-    hargs[2 * k] = leased(id, popped[2 * k], bodies[k], states[k])
+    zargs[2 * k - 1], zargs[2 * k] = deadline, leased(id, popped[2 * k], bodies[k], states[k])
   end
   if #left > 0 then
     redis.call('HDEL', K_STATE, unpack(left))
   end
   redis.call('ZADD', K_INFLIGHT, unpack(zargs))
-  redis.call('HSET', K_CLAIMS, unpack(hargs))
 end
 
 local recover = nil

@@ -36,12 +36,17 @@ end
 -- A task in flight is cancelled through its claim: its holder stops the handler within about a
 -- second and reports it cancelled, not later lost, and removes what is left of it (lease
 -- recovery does, for a holder that died). Its body goes now: the holder has it.
-for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, -1)) do
-  local c = redis.call('HGET', K_CLAIMS, id)
-  if not c then
-    redis.call('ZREM', K_INFLIGHT, id)
-  elseif not is_cancelled(c) then
-    redis.call('HSET', K_CLAIMS, id, CANCELLED .. c)
+local flight = redis.call('ZRANGE', K_INFLIGHT, 0, -1, 'WITHSCORES')
+for i = 1, #flight, 2 do
+  local m = flight[i]
+  local id, token = string.match(m, '^([^\t]*)\t(.*)$')
+  if not id then
+    redis.call('ZREM', K_INFLIGHT, m)
+  elseif not is_cancelled(m) then
+    -- As cancel_found (common.lua): the member cancelled, the claim taken from its holder.
+    redis.call('ZREM', K_INFLIGHT, m)
+    redis.call('ZADD', K_INFLIGHT, flight[i + 1], id .. '\t' .. CANCELLED .. token)
+    redis.call('HSET', K_TAKEN, m, string.format('%d', now_ms()))
   end
 end
 -- UNLINK frees large sets in the background instead of blocking the server.

@@ -2,9 +2,17 @@
 -- Every script receives the same KEYS, all of one queue shard (one hash tag), in the order of
 -- the table in keys.rs (a unit test holds the two together):
 -- KEYS[1] pending zset: id -> pending score (priority, then arrival; see pending_score)
--- KEYS[2] inflight zset: id -> lease deadline ms
--- KEYS[3] tasks hash: id -> body
--- KEYS[4] claims hash: id -> "token|claimed ms|max attempts|attempts|pending score|consumer"
+-- KEYS[2] inflight zset: the claim of each task in flight, its member "id\tlease|claimed
+--   ms|attempt|max attempts|pending score|consumer" -> lease deadline ms; "lease" is 16 hex
+--   digits drawn by the claim, and the member after "id\t" is the holder's token (Lease.token),
+--   so an ack is one ZREM of "id\t" .. token (layout 3's work list, step 4). The tab ends the
+--   id (which holds no control character); the token's fields are '|'-joined, so a client may
+--   paste it into JSON or a shell line. A cancelled claim's lease has '~' before it
+--   (cancel_found)
+-- KEYS[3] tasks hash: id -> record (layout 3: its place in line, 16 digits, then the body)
+-- KEYS[4] taken hash: "id\ttoken" -> ms, for each claim that lease recovery or cancel ended
+--   (its holder's ack, fail or extend then tells "not mine" from "mine earlier": ack_not_held);
+--   "=id" -> token, the claim `token` marked delivered (DELIVERED); pruned a day after
 -- KEYS[5] state hash: id -> "attempts|pending score", for tasks claimed at least once and out of
 --   flight: waiting again, retrying or dead; a task in flight keeps both in its claim, so that a
 --   first attempt, claimed and acked, never touches this hash
@@ -15,8 +23,8 @@
 -- KEYS[10] scheduled zset: id -> due at ms; the home of the `scheduled` state: a task pushed
 --   with a due time in the future is here (its body in tasks, nowhere else) until a claim or a
 --   push finds it due and promotes it to pending (promote); its priority is its body's "p"
--- KEYS[11] receipts hash: consumer instance -> "ms\n" then "id\ttoken\n" for each pair its last
---   ack or fail settled, so a call resent after a lost reply knows its own work (see ack)
+-- KEYS[11] receipts hash: written by no script since layout 3's step 4 (`taken` tells the
+--   acks resent apart); its place goes with the key order of step 5
 -- KEYS[12] dead zset: id -> died at ms
 -- KEYS[13] dead:info hash: id -> JSON {error, attempts}
 -- KEYS[14] expires zset: id -> expiry deadline ms, for tasks pushed with a ttl; the deadline is
@@ -43,7 +51,7 @@
 -- write events get the shard's stream, last (events.lua: K_EVENTS, and N_KEYS the keys before it).
 -- A stored body is `{"c":created ms,` then, when they apply, `"u":due ms,` (pushed for later)
 -- and `"x":expiry deadline ms,` (pushed with a ttl), then what the producer sent (push.lua).
-local K_PENDING, K_INFLIGHT, K_TASKS, K_CLAIMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local K_PENDING, K_INFLIGHT, K_TASKS, K_TAKEN = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local K_STATE, K_DELAYED, K_STATS, K_WAKE = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local K_CONSUMERS, K_SCHEDULED, K_RECEIPTS = KEYS[9], KEYS[10], KEYS[11]
 local K_DEAD, K_DEADINFO, K_EXPIRES, K_SCHEDULES = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
@@ -97,7 +105,7 @@ local ERR_LAYOUT = 'RPQLAYOUT'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
-local LAYOUT_NOTE = '2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
+local LAYOUT_NOTE = '3: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -155,21 +163,38 @@ local function set_state(id, n, score, err)
   redis.call('HSET', K_STATE, id, v)
 end
 
--- token, claimed ms, max attempts, attempts, pending score, consumer; or nil
-local function get_claim(id)
-  local c = redis.call('HGET', K_CLAIMS, id)
-  if not c then
+-- The parts of an in-flight member (KEYS[2]): id, token (the member after "id\t"), claimed ms,
+-- attempt, max attempts, pending score, consumer, and whether the claim was cancelled (its
+-- lease's hex digits after '~', CANCELLED); nil when it is not of that shape.
+local function member_parts(m)
+  local id, token = string.match(m, '^([^\t]*)\t(.*)$')
+  if not id then
     return nil
   end
-  local token, claimed, max_att, n, score, consumer =
-    string.match(c, '^([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
-  if not token then
-    -- Written by an older rpq, which kept attempts and place in line in the state hash: a queue
-    -- may hold such claims while its consumers are upgraded, and any consumer recovers them.
-    token, claimed, max_att, consumer = string.match(c, '^([^|]*)|(%d+)|(%d+)|(.*)$')
-    n, score = get_state(id)
+  local lease, claimed, n, max_att, score, consumer =
+    string.match(token, '^(~?%x+)|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
+  if not lease then
+    return nil
   end
-  return token, tonumber(claimed), tonumber(max_att), tonumber(n), score, consumer
+  return id, token, tonumber(claimed), tonumber(n), tonumber(max_att), score, consumer,
+    string.byte(lease, 1) == 126
+end
+
+-- The in-flight member of task `id` and its lease deadline, cancelled or not; nil when it is not
+-- in flight. Members are not keyed by id, so this walks the set (ZSCAN with the id as a prefix,
+-- its glob characters escaped): the rare paths only (cancel, move, inspect, ctl), never a claim
+-- or an ack, which know the member.
+local function find_member(id)
+  local pattern = string.gsub(id, '[%*%?%[%]\\]', '\\%0') .. '\t*'
+  local cursor = '0'
+  repeat
+    local page = redis.call('ZSCAN', K_INFLIGHT, cursor, 'MATCH', pattern, 'COUNT', '1000')
+    cursor = page[1]
+    if page[2][1] then
+      return page[2][1], page[2][2]
+    end
+  until cursor == '0'
+  return nil
 end
 
 -- The end of a claim that took no task (claim.lua, claim_fast.lua): `out` gets when the first
@@ -196,10 +221,9 @@ local function idle(out, want)
   end
 end
 
--- A prefix test, not get_claim: the hot path of every ack need not parse the whole claim.
+-- Whether `id` is held with `token`: its member is in flight (one ZSCORE, no parse).
 local function holds(id, token)
-  local c = redis.call('HGET', K_CLAIMS, id)
-  return c and string.sub(c, 1, #token + 1) == token .. '|' or false
+  return redis.call('ZSCORE', K_INFLIGHT, id .. '\t' .. token) ~= false
 end
 
 -- controls (issue 13): the helpers of controls, set by controls.lua, which only the scripts that
@@ -217,9 +241,9 @@ local grp_serve
 -- carry (nil in push and in the claims of a shard without flows).
 local flows
 
-local function unlease(id)
-  redis.call('ZREM', K_INFLIGHT, id)
-  redis.call('HDEL', K_CLAIMS, id)
+-- Takes task `id` out of flight by its member (controls.lua frees its slots by the id).
+local function unlease(id, member)
+  redis.call('ZREM', K_INFLIGHT, member)
 end
 
 local function forget(id)
@@ -229,90 +253,82 @@ local function forget(id)
   redis.call('ZREM', K_EXPIRES, id)
 end
 
--- cancel (issue 13): `rpq cancel` of a task in flight puts CANCELLED before its claim. The
--- holder's token no longer matches, so its ack, extend and fail find the lease gone, and extend
--- tells it "cancelled" rather than "lost"; whoever comes first then removes the task for good:
--- the holder's extend, or lease recovery once a holder that died lets the lease expire. Tokens
--- are hex, so no live claim starts with it.
+-- cancel (issue 13): `rpq cancel` of a task in flight puts CANCELLED before the lease's hex
+-- digits of its member (same deadline) and records the claim in `taken`. The holder's member is
+-- gone, so its ack, extend and fail find the lease gone, and extend tells it "cancelled" rather
+-- than "lost"; whoever comes first then removes the task for good: the holder's extend, or lease
+-- recovery once a holder that died lets the lease expire. The lease is hex, so no live member has
+-- it, and the id before it may be anything.
 local CANCELLED = '~'
 
-local function is_cancelled(claim)
-  return string.sub(claim, 1, 1) == CANCELLED
+-- Whether an in-flight member was cancelled (the id before it holds no tab).
+local function is_cancelled(member)
+  return string.find(member, '\t' .. CANCELLED, 1, true) ~= nil
 end
 
--- Whether the claim of `id` taken with `token` was cancelled.
+-- Whether the claim of `id` taken with `token` was cancelled: its member, if so, else false.
 local function cancelled_for(id, token)
-  local c = redis.call('HGET', K_CLAIMS, id)
-  return c and string.sub(c, 1, #token + 2) == CANCELLED .. token .. '|' or false
+  local m = id .. '\t' .. CANCELLED .. token
+  return redis.call('ZSCORE', K_INFLIGHT, m) and m or false
 end
 
 -- Issue 19: a consumer whose stdout is a pipe writes a task's `done` line before its ack, and
 -- acks once the line was read (`rpq consume | head -1`). Its last extension before the line
--- marks the claim DELIVERED: a '=' before the consumer's name, the claim's last field. Should
--- the consumer die before its ack, lease recovery finishes the task as done (its line is out)
--- instead of running it again: one `done` line per task still (SPEC 11). Ack, extend and
--- release go by the token, which the mark leaves as it was.
+-- marks the claim DELIVERED: `taken` field "=id" -> the token (the member, the holder's token,
+-- cannot change). Should the consumer die before its ack, lease recovery finishes the task as
+-- done (its line is out) instead of running it again: one `done` line per task still (SPEC 11).
+-- The holder's ack deletes the mark (ack; an ack riding on the fast claim leaves it to the
+-- prune, a day after: the mark is of a claim that is over, matched by its token).
 local DELIVERED = '='
 
-local function is_delivered(claim)
-  return string.match(claim, '^[^|]*|%d+|%d+|%d+|%d+|=') ~= nil
+local function mark_delivered(id, token)
+  redis.call('HSET', K_TAKEN, DELIVERED .. id, token)
 end
 
-local function mark_delivered(id)
-  local c = redis.call('HGET', K_CLAIMS, id)
-  local head, consumer = string.match(c, '^([^|]*|%d+|%d+|%d+|%d+|)(.*)$')
-  if head and string.sub(consumer, 1, 1) ~= DELIVERED then
-    redis.call('HSET', K_CLAIMS, id, head .. DELIVERED .. consumer)
-  end
-end
-
--- A mark whose reply was lost is sent again; should recovery have finished its task meanwhile,
--- the consumer must still say done. Recovery leaves a receipt for it, under '=' and the id in
--- the receipts hash (no instance name begins so): "ms\n" then the claim's token, pruned with the
--- others (prune_consumers).
+-- Whether the claim of `id` taken with `token` was marked delivered. A mark whose reply was lost
+-- is sent again; should recovery have finished its task meanwhile, the consumer must still say
+-- done: the mark stays for that.
 local function delivered_for(id, token)
-  local r = redis.call('HGET', K_RECEIPTS, DELIVERED .. id)
-  return r and string.match(r, '^%d+\n(.*)$') == token or false
+  return redis.call('HGET', K_TAKEN, DELIVERED .. id) == token
 end
 
--- Finishes the delivered tasks among `ids` (expired leases) as done; returns the others and
--- how many it finished. `now`: the time in ms.
-local function finish_delivered(ids, now)
+-- Finishes the delivered tasks among `members` (expired leases) as done; returns the others
+-- and how many it finished. `now_s`: the time in ms, as a string.
+local function finish_delivered(members, now_s)
   local keep, n = {}, 0
-  for _, id in ipairs(ids) do
-    local c = redis.call('HGET', K_CLAIMS, id)
-    if c and is_delivered(c) then
-      redis.call('HSET', K_RECEIPTS, DELIVERED .. id,
-        string.format('%d', now) .. '\n' .. string.match(c, '^[^|]*'))
+  for _, m in ipairs(members) do
+    local id, token = member_parts(m)
+    if id and delivered_for(id, token) then
+      redis.call('HSET', K_TAKEN, id .. '\t' .. token, now_s)
       if ev then
-        ev.of_claim('done', id, c)
+        ev.of_claim('done', id, m)
       end
-      unlease(id)
+      unlease(id, m)
       redis.call('HDEL', K_TASKS, id)
       if flows and flows() then
         flows().done({ id })
       end
       n = n + 1
     else
-      keep[#keep + 1] = id
+      keep[#keep + 1] = m
     end
   end
   return keep, n
 end
 
--- Removes the cancelled tasks among `ids` (expired leases) for good; returns the others.
-local function drop_cancelled(ids)
+-- Removes the cancelled tasks among `members` (expired leases) for good; returns the others.
+local function drop_cancelled(members)
   local keep = {}
-  for _, id in ipairs(ids) do
-    local c = redis.call('HGET', K_CLAIMS, id)
-    if c and is_cancelled(c) then
-      unlease(id)
+  for _, m in ipairs(members) do
+    local id, _, _, _, _, _, _, cancelled = member_parts(m)
+    if id and cancelled then
+      unlease(id, m)
       forget(id)
       if flows and flows() then
         flows().failed(id)
       end
     else
-      keep[#keep + 1] = id
+      keep[#keep + 1] = m
     end
   end
   return keep
@@ -381,37 +397,14 @@ local function bury(id, now, reason, attempts, dead_cap)
   end
 end
 
--- Receipts. A call whose reply was lost is sent again after the reconnect, and finds its task
--- finished: by that earlier call, or by another consumer that took the task over once this
--- one's lease expired. Only the server can tell the two apart, so every call that settles a
--- lease (ack, fail) leaves a receipt under its consumer instance (a random id per process,
--- ARGV): the (id, token) pairs it settled. A resent call finds its pairs there. One field per
--- instance, overwritten by its next call that settles something and pruned a day after its
--- last one (prune_consumers), so memory stays bounded by the consumers of the last day.
-local receipt_of = nil -- the caller's instance; set from ARGV by each script that settles
-local receipt_old = nil -- what its last call left, read at most once per call
-local receipt_new = nil -- what this call settles, "id\ttoken\n" each
-
-local function receipt_add(id, token)
-  receipt_new = (receipt_new or '') .. id .. '\t' .. token .. '\n'
-end
-
--- Whether this instance's last call settled (id, token).
-local function receipt_has(id, token)
-  if receipt_old == nil then
-    receipt_old = redis.call('HGET', K_RECEIPTS, receipt_of) or ''
-  end
-  return string.find(receipt_old, '\n' .. id .. '\t' .. token .. '\n', 1, true) ~= nil
-end
-
--- Leaves this call's receipt, if it settled anything (a call that settled nothing leaves the
--- last one in place: it may be a stale copy arriving late, and the last one still matters).
--- `now` is the time in ms, or the string of its digits.
-local function receipt_write(now)
-  if receipt_new then
-    local at = type(now) == 'string' and now or string.format('%d', now)
-    redis.call('HSET', K_RECEIPTS, receipt_of, at .. '\n' .. receipt_new)
-  end
+-- Taken. A call whose reply was lost is sent again after the reconnect, and finds its lease
+-- gone: settled by that earlier call, or ended by lease recovery or cancel (another consumer
+-- may hold the task now). Only the server can tell the two apart: only the holder, lease
+-- recovery and cancel remove a member, and the last two record the claim in `taken` ("id\ttoken"
+-- -> ms), pruned a day after with the consumers (prune_consumers). So a lease gone and not in
+-- `taken` was settled by its holder: this consumer, earlier.
+local function taken(id, token)
+  return redis.call('HEXISTS', K_TAKEN, id .. '\t' .. token) == 1
 end
 
 -- redis.call(cmd, key, ...) with the elements of `list` after the key, in chunks of 1,000 (so
@@ -433,34 +426,42 @@ local function call_list(cmd, key, list)
   return out
 end
 
--- The end of ack below for a task this call does not hold.
+-- The end of ack below for a task this call does not hold: taken from it (recovery or cancel)
+-- and finished since, or in someone else's hands; or settled by its own earlier call.
 local function ack_not_held(id, token)
-  if redis.call('HEXISTS', K_TASKS, id) == 0 then
-    if receipt_has(id, token) then
-      receipt_add(id, token)
-      return ACK_EARLIER
-    end
-    return ACK_FINISHED
+  local gone = redis.call('HEXISTS', K_TASKS, id) == 0
+  if taken(id, token) then
+    return gone and ACK_FINISHED or ACK_LOST
   end
-  return ACK_LOST
+  return gone and ACK_EARLIER or ACK_LOST
 end
 
--- Acknowledge a finished task.
--- returns ACK_ACKED; ACK_EARLIER (this instance's earlier call acked it, its reply lost);
+-- Acknowledge a finished task: one ZREM of its member, which removes something only while that
+-- very claim holds (with controls, unlease, which frees its slots).
+-- returns ACK_ACKED; ACK_EARLIER (this consumer's earlier call acked it, its reply lost);
 -- ACK_FINISHED (someone else finished it, after this consumer's lease expired); ACK_LOST
 -- (someone else holds it, or it went back to the queue); and 1 when this call finished it (0
 -- otherwise), for the caller's tally
 local function ack(id, token)
-  if holds(id, token) then
-    if ev then
-      ev.of_claim('done', id, redis.call('HGET', K_CLAIMS, id))
+  local m = id .. '\t' .. token
+  local held
+  if ctl then
+    held = holds(id, token)
+    if held then
+      unlease(id, m)
     end
-    unlease(id)
+  else
+    held = redis.call('ZREM', K_INFLIGHT, m) == 1
+  end
+  if held then
+    if ev then
+      ev.of_claim('done', id, m)
+    end
     -- Not forget(): a leased task has no dead info (bury and dead retry keep the two apart), and
-    -- no state (its claim holds it). Only the holder acks, with the scripts of its own rpq, so a
-    -- claim of an older rpq, which kept state, is never acked here.
+    -- no state (its claim holds it).
     redis.call('HDEL', K_TASKS, id)
-    receipt_add(id, token)
+    -- The delivering mark, if the holder made one (DELIVERED).
+    redis.call('HDEL', K_TAKEN, DELIVERED .. id)
     if flows and flows() then
       flows().done({ id })
     end
@@ -470,9 +471,9 @@ local function ack(id, token)
 end
 
 -- Acknowledges the (id, token) pairs of ARGV[first..], as ack does one by one, in a few calls
--- for them all: one read of their claims, then one removal from each of inflight, claims and
--- tasks (with controls, through unlease, which frees slots). Each redis.call costs about as
--- much as the command it runs again, so a claim that acks 16 tasks makes 4 calls, not 64.
+-- for them all: one ZREM of their members, then one removal from tasks and of the marks (with
+-- controls, one by one through unlease, which frees slots). Each redis.call costs about as much
+-- as the command it runs again, so a claim that acks 16 tasks makes 4 calls, not 64.
 -- Returns the code of each pair (in order, as ack) and how many this call finished.
 local function ack_all(first)
   -- One pair (a consumer without prefetch) goes without the tables, which cost more than the
@@ -481,44 +482,43 @@ local function ack_all(first)
     local code, fresh = ack(ARGV[first], ARGV[first + 1])
     return { code }, fresh
   end
-  local ids, tokens = {}, {}
-  for i = first, #ARGV, 2 do
-    ids[#ids + 1], tokens[#tokens + 1] = ARGV[i], ARGV[i + 1]
-  end
-  if #ids == 0 then
+  if #ARGV < first then
     return {}, 0
   end
-  local claims = call_list('HMGET', K_CLAIMS, ids)
-  local codes, held, mine = {}, {}, {}
+  local ids, members = {}, {}
+  for i = first, #ARGV, 2 do
+    ids[#ids + 1], members[#members + 1] = ARGV[i], ARGV[i] .. '\t' .. ARGV[i + 1]
+  end
+  -- Which are held, before any is removed: a pair given twice is acked once, and then found
+  -- finished, as one by one.
+  local scores = call_list('ZMSCORE', K_INFLIGHT, members)
+  local codes, held, gone, marks, mine = {}, {}, {}, {}, {}
   for k, id in ipairs(ids) do
-    local token, claim = tokens[k], claims[k]
-    -- A pair given twice is acked once, and then found finished, as one by one.
-    if claim and not mine[id] and string.sub(claim, 1, #token + 1) == token .. '|' then
-      mine[id] = true
-      held[#held + 1] = id
+    if scores[k] and not mine[members[k]] then
+      mine[members[k]] = true
+      held[#held + 1], gone[#gone + 1], marks[#marks + 1] = id, members[k], DELIVERED .. id
       codes[k] = ACK_ACKED
       if ev then
-        ev.of_claim('done', id, claim)
+        ev.of_claim('done', id, members[k])
       end
-      receipt_add(id, token)
     end
   end
   if #held > 0 then
     if ctl then
-      for _, id in ipairs(held) do
-        unlease(id)
+      for k, id in ipairs(held) do
+        unlease(id, gone[k])
       end
     else
-      call_list('ZREM', K_INFLIGHT, held)
-      call_list('HDEL', K_CLAIMS, held)
+      call_list('ZREM', K_INFLIGHT, gone)
     end
     call_list('HDEL', K_TASKS, held)
+    call_list('HDEL', K_TAKEN, marks)
     if flows and flows() then
       flows().done(held)
     end
   end
   for k, id in ipairs(ids) do
-    codes[k] = codes[k] or ack_not_held(id, tokens[k])
+    codes[k] = codes[k] or ack_not_held(id, string.sub(members[k], #id + 2))
   end
   return codes, #held
 end
@@ -687,17 +687,19 @@ local function prune_consumers(pruned_at, now)
     end
   end
   redis.call('HSET', K_STATS, 'prune_cursor', page[1])
-  -- Receipts the same way, a step of their own: each begins with the time of its call.
-  cursor = redis.call('HGET', K_STATS, 'receipts_cursor') or '0'
-  page = redis.call('HSCAN', K_RECEIPTS, cursor, 'COUNT', 100)
+  -- What `taken` holds the same way, a step of its own: a claim ended by recovery or cancel
+  -- (its time), or a delivering mark (its token, whose second field is when it was claimed).
+  cursor = redis.call('HGET', K_STATS, 'taken_cursor') or '0'
+  page = redis.call('HSCAN', K_TAKEN, cursor, 'COUNT', 100)
   fields = page[2]
   for i = 1, #fields, 2 do
-    local at = tonumber(string.match(fields[i + 1], '^(%d+)')) or 0
+    local v = fields[i + 1]
+    local at = tonumber(string.match(v, '^(%d+)$') or string.match(v, '^%x+|(%d+)') or '0')
     if now - at > FORGET_AFTER_MS then
-      redis.call('HDEL', K_RECEIPTS, fields[i])
+      redis.call('HDEL', K_TAKEN, fields[i])
     end
   end
-  redis.call('HSET', K_STATS, 'receipts_cursor', page[1])
+  redis.call('HSET', K_STATS, 'taken_cursor', page[1])
   return now
 end
 
@@ -713,8 +715,9 @@ local function waiting_since(body)
   if not body then
     return nil
   end
-  local u = string.match(body, '^{"c":%d+,"u":(%d+)')
-  return tonumber(u or string.match(body, '^{"c":(%d+)'))
+  -- (%d* skips the place in line before the body of a record, layout 3's work list, step 3.)
+  local u = string.match(body, '^%d*{"c":%d+,"u":(%d+)')
+  return tonumber(u or string.match(body, '^%d*{"c":(%d+)'))
 end
 
 -- Promotion: scheduled tasks that are due join the waiting line by priority, then in the order
@@ -763,14 +766,19 @@ local function enqueue(id, priority, body, now, due, ttl)
   if deadline then
     head = head .. string.format('"x":%d,', deadline)
   end
-  if redis.call('HSETNX', K_TASKS, id, head .. body) == 0 then
+  -- The record begins with the task's place in line (layout 3's work list, step 3): a
+  -- scheduled task has none until it falls due (its priority, then zeros), and a task queued
+  -- at once takes its arrival number only once its id is known to be new.
+  if redis.call('HEXISTS', K_TASKS, id) == 1 then
     return PUSH_KNOWN, nil
   end
   local score = nil
   if later then
+    redis.call('HSET', K_TASKS, id, tostring(priority) .. '000000000000000' .. head .. body)
     redis.call('ZADD', K_SCHEDULED, string.format('%d', due), id)
   else
     score = pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1))
+    redis.call('HSET', K_TASKS, id, score .. head .. body)
     redis.call('ZADD', K_PENDING, score, id)
   end
   if deadline then
@@ -788,7 +796,8 @@ local function expire(id, deadline)
   if not body or not string.find(body, ',"x":' .. deadline .. ',', 1, true) then
     return false
   end
-  if redis.call('HEXISTS', K_STATE, id) == 1 or redis.call('HEXISTS', K_CLAIMS, id) == 1 then
+  -- (A task in flight is in neither set below.)
+  if redis.call('HEXISTS', K_STATE, id) == 1 then
     return false
   end
   if redis.call('ZREM', K_PENDING, id) == 0 and redis.call('ZREM', K_SCHEDULED, id) == 0 then
@@ -805,7 +814,7 @@ end
 -- None of the head's field names holds a "t", so `[^t]*` stays within the head: for a body
 -- without settings the match fails a few bytes in, and the payload is never looked at.
 local function task_max_attempts(body)
-  return string.match(body, '^{"c":%d+,[^t]*"m":(%d+)')
+  return string.match(body, '^%d*{"c":%d+,[^t]*"m":(%d+)')
 end
 
 -- A kept result: one list of one element under the task's result key (keys::result), in the
@@ -844,7 +853,11 @@ local function state_in(id, sets)
     if set == K_PENDING then
       set = ctl().waiting_in(id) or set
     end
-    if redis.call('ZSCORE', set, id) then
+    if set == K_INFLIGHT then
+      if find_member(id) then
+        return s, set
+      end
+    elseif redis.call('ZSCORE', set, id) then
       return s, set
     end
   end
@@ -866,20 +879,27 @@ end
 -- taken out of what it waits for. Returns the holder's name, or false.
 local function cancel_found(id, set)
   if set == K_INFLIGHT then
-    local c = redis.call('HGET', K_CLAIMS, id)
-    if ev and not (c and is_cancelled(c)) then
-      ev.of_claim('cancelled', id, c)
-    end
-    if not c then
+    local m, deadline = find_member(id)
+    if not m then
       -- No claim to cancel through: nobody can be holding it.
-      unlease(id)
       forget(id)
       return false
     end
-    if not is_cancelled(c) then
-      redis.call('HSET', K_CLAIMS, id, CANCELLED .. c)
+    local _, token, _, _, _, _, consumer, cancelled = member_parts(m)
+    if not token then
+      unlease(id, m)
+      forget(id)
+      return false
     end
-    local _, _, _, _, _, consumer = get_claim(id)
+    if not cancelled then
+      if ev then
+        ev.of_claim('cancelled', id, m)
+      end
+      local _, now_s = now_ms()
+      redis.call('ZREM', K_INFLIGHT, m)
+      redis.call('ZADD', K_INFLIGHT, deadline, id .. '\t' .. CANCELLED .. token)
+      redis.call('HSET', K_TAKEN, m, now_s)
+    end
     return consumer or false
   end
   if ev then

@@ -143,10 +143,10 @@ if op == 'limit' then
     -- Tasks already in flight of that type count against a new cap (the first 1,000 by lease
     -- deadline: one call stays short).
     local busy = 0
-    for _, id in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, 999)) do
+    for _, m in ipairs(redis.call('ZRANGE', K_INFLIGHT, 0, 999)) do
+      local id = string.match(m, '^[^\t]*')
       local body = redis.call('HGET', K_TASKS, id)
-      local c = redis.call('HGET', K_CLAIMS, id)
-      if body and c and not is_cancelled(c) and (enc == '' or C.has_type(body, enc)) then
+      if body and not is_cancelled(m) and (enc == '' or C.has_type(body, enc)) then
         local h = redis.call('HGET', K_HELD, id)
         local mine = s .. ':' .. f[1]
         if not h or not string.find(',' .. h .. ',', ',' .. mine .. ',', 1, true) then

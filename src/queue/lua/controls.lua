@@ -623,8 +623,8 @@ end
 -- prelude that call them (ack, drop_cancelled, the claim) see these, as they hold the variables.
 -- A task that leaves flight gives back the slots of the in-flight caps it counted against.
 local unlease_plain = unlease
-unlease = function(id)
-  unlease_plain(id)
+unlease = function(id, member)
+  unlease_plain(id, member)
   if CTL_FLAG == nil then
     CTL_FLAG = select(4, checks_read())
   end

@@ -2,15 +2,14 @@
 -- does, and in the same step queue the children its attempt spawned (staged in its control hash
 -- by ctl_op.lua with this claim's token) and delete the control hash. A consumer sends it only
 -- for the tasks whose handlers called ctl, so a queue whose handlers never do pays nothing. Sent
--- again after a lost reply, the ack is found done by the receipt (ACK_EARLIER) and nothing is
+-- again after a lost reply, the ack is found done (ACK_EARLIER: its member gone, not taken by recovery or cancel) and nothing is
 -- queued twice: the children were queued, and the hash deleted, by the call that acked.
 -- KEYS: the whole layout (common.lua, controls.lua), then the task's control hash, then, for a
 -- task that keeps its result, its result key and the kept zset (as keep.lua)
--- ARGV[1] consumer name  ARGV[2] consumer instance (for its receipt)  ARGV[3] id  ARGV[4] token
+-- ARGV[1] consumer name  ARGV[2] unused  ARGV[3] id  ARGV[4] token
 -- ARGV[5] keep ms ('' when its result is not kept)  ARGV[6] result
 -- returns {ACK_* code (common.lua), children queued}
 local consumer = ARGV[1]
-receipt_of = ARGV[2]
 local id, token, keep_ms = ARGV[3], ARGV[4], ARGV[5]
 local K_CTL = KEYS[LAYOUT_KEYS + 1]
 local now = now_ms()
@@ -41,5 +40,4 @@ if flag == ACK_ACKED then
   redis.call('DEL', K_CTL)
 end
 tally(now, consumer, fresh, 0)
-receipt_write(now)
 return { flag, queued }

@@ -21,13 +21,9 @@ local CTL_TTL_MS = 7 * 24 * 3600 * 1000
 -- returns the attempt number of the claim when `id` is held with `token` and its lease deadline
 -- has not passed at `now` (ms), else nil
 local function lease_attempt(id, token, now)
-  local c = redis.call('HGET', K_CLAIMS, id)
-  if not c or string.sub(c, 1, #token + 1) ~= token .. '|' then
-    return nil
-  end
-  local deadline = redis.call('ZSCORE', K_INFLIGHT, id)
+  local deadline = redis.call('ZSCORE', K_INFLIGHT, id .. '\t' .. token)
   if not deadline or tonumber(deadline) < now then
     return nil
   end
-  return tonumber(string.match(c, '^[^|]*|%d+|%d+|(%d+)|')) or 1
+  return tonumber(string.match(token, '^%x+|%d+|(%d+)|')) or 1
 end

@@ -15,14 +15,16 @@ local function debounced(id, body, due, keep_first)
     return PUSH_KNOWN
   end
   local due_s = string.format('%d', due)
-  local created = string.match(old, '^{"c":(%d+),') or '0'
+  -- A record keeps its place in line before the body (layout 3's work list, step 3).
+  local place, created = string.match(old, '^(%d*){"c":(%d+),')
+  place, created = place or '', created or '0'
   local new
   if keep_first then
     -- The first body, due later: its "u" moved, or put after its created time.
-    local rest = string.match(old, '^{"c":%d+,"u":%d+,(.*)$') or string.match(old, '^{"c":%d+,(.*)$')
-    new = '{"c":' .. created .. ',"u":' .. due_s .. ',' .. rest
+    local rest = string.match(old, '^%d*{"c":%d+,"u":%d+,(.*)$') or string.match(old, '^%d*{"c":%d+,(.*)$')
+    new = place .. '{"c":' .. created .. ',"u":' .. due_s .. ',' .. rest
   else
-    new = '{"c":' .. created .. ',"u":' .. due_s .. ',' .. body
+    new = place .. '{"c":' .. created .. ',"u":' .. due_s .. ',' .. body
   end
   redis.call('HSET', K_TASKS, id, new)
   if waiting then

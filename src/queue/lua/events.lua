@@ -98,10 +98,6 @@ if K_EVENTS then
       a[n + 1], a[n + 2], n = 'a', attempt == 1 and '1' or type(attempt) == 'number'
         and string.format('%d', attempt) or attempt, n + 2
     end
-    -- A consumer whose task's line is out (common.lua: DELIVERED) is named without the mark.
-    if consumer and string.byte(consumer, 1) == 61 then
-      consumer = string.sub(consumer, 2)
-    end
     if consumer and consumer ~= '' then
       a[n + 1], a[n + 2], n = 'c', consumer, n + 2
     end
@@ -116,12 +112,12 @@ if K_EVENTS then
     redis.call(unpack(a, 1, n))
   end
 
-  -- An entry for a task in flight, its attempt and consumer read from its claim ("token|claimed
-  -- ms|max|attempt|score|consumer", a cancelled one after '~', a delivered consumer after '=').
+  -- An entry for a task in flight, its attempt and consumer read from its in-flight member
+  -- ("id\tlease|claimed ms|attempt|max|score|consumer", common.lua).
   function E.of_claim(event, id, claim, body, reason)
     local n, who = nil, nil
     if claim then
-      n, who = string.match(claim, '^[^|]*|%d+|%d+|(%d+)|%d*|(.*)$')
+      n, who = string.match(claim, '^[^\t]*\t~?%x+|%d+|(%d+)|%d+|%d*|(.*)$')
     end
     E.write(event, id, body, n, who, reason)
   end

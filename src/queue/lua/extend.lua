@@ -23,13 +23,19 @@ local out = {}
 local extended = false
 for i = 4, #ARGV, step do
   local id, token = ARGV[i], ARGV[i + 1]
-  if holds(id, token) then
-    if lease > 0 then
-      redis.call('ZADD', K_INFLIGHT, 'XX', deadline, id)
-      extended = true
-    end
+  local member = id .. '\t' .. token
+  -- One ZADD XX CH both extends and tells whether the member is there (CH counts a changed
+  -- score; a deadline of the same ms is looked at with ZSCORE).
+  local held
+  if lease > 0 then
+    held = redis.call('ZADD', K_INFLIGHT, 'XX', 'CH', deadline, member) == 1 or holds(id, token)
+    extended = extended or held
+  else
+    held = holds(id, token)
+  end
+  if held then
     if mark then
-      mark_delivered(id)
+      mark_delivered(id, token)
     end
     if keeping then
       -- The same record as the ack's; the ack writes it again, with its own time.
@@ -39,7 +45,7 @@ for i = 4, #ARGV, step do
     out[#out + 1] = EXTEND_HELD
   elseif cancelled_for(id, token) then
     -- cancel (issue 13): the holder has learnt it, so nothing of the task needs to stay.
-    unlease(id)
+    unlease(id, cancelled_for(id, token))
     forget(id)
     out[#out + 1] = EXTEND_CANCELLED
   elseif mark and delivered_for(id, token) then

@@ -72,7 +72,9 @@ local prefix = '{"c":' .. now_s .. ','
 local out = { now }
 local queued, at_once = 0, 0
 for i, t in ipairs(tasks) do
-  if redis.call('HSETNX', K_TASKS, t.id, prefix .. t.body) == 0 then
+  -- The record begins with the task's place in line (layout 3's work list, step 3).
+  local score = pending_score(t.p, first + i)
+  if redis.call('HSETNX', K_TASKS, t.id, score .. prefix .. t.body) == 0 then
     out[i + 1] = PUSH_KNOWN
   else
     out[i + 1] = PUSH_QUEUED
@@ -80,7 +82,6 @@ for i, t in ipairs(tasks) do
     if ev then
       ev.write('pushed', t.id, prefix .. t.body)
     end
-    local score = pending_score(t.p, first + i)
     local waits, dead = {}, nil
     for _, ps in ipairs(t.parents) do
       if ps[2] == 'wait' then

@@ -112,7 +112,8 @@ flows = function(flags, force)
   -- What is left of a child that leaves `blocked` other than by release: its waits.
   local function forget_waits(child)
     local body = redis.call('HGET', K_TASKS, child)
-    local ok, t = pcall(cjson.decode, body or '')
+    -- (A record's place in line before the body: layout 3's work list, step 3.)
+    local ok, t = pcall(cjson.decode, body and string.match(body, '^%d*(.*)$') or '')
     if ok and type(t) == 'table' and type(t.a) == 'table' then
       local fields = {}
       for _, p in ipairs(t.a) do

@@ -12,8 +12,9 @@ local total = redis.call('ZCARD', K_INFLIGHT)
 local ids = redis.call('ZRANGE', K_INFLIGHT, from, from + n - 1)
 
 local counts, order = {}, {}
-for _, id in ipairs(ids) do
-  local g = body_group(redis.call('HGET', K_TASKS, id))
+for _, m in ipairs(ids) do
+  -- Each member is a claim that begins with its task's id (common.lua).
+  local g = body_group(redis.call('HGET', K_TASKS, string.match(m, '^[^\t]*')))
   if not counts[g] then
     counts[g] = 0
     order[#order + 1] = g

@@ -6,8 +6,8 @@
 -- an upvalue), so the fast claim builds neither.
 -- After the fast claim's keys, the core keys or every key (LAYOUT_KEYS, flows' among them).
 local G_BASE = 25
-if string.find(KEYS[12] or '', 'gpending', -8, true) then
-  G_BASE = 11
+if string.find(KEYS[11] or '', 'gpending', -8, true) then
+  G_BASE = 10
 elseif string.find(KEYS[16] or '', 'gpending', -8, true) then
   G_BASE = 15
 end
@@ -17,7 +17,7 @@ local K_GPENDING, K_GROUPS, K_GSTATE = KEYS[G_BASE + 1], KEYS[G_BASE + 2], KEYS[
 -- limits and pauses, which send a shard to claim.lua (a group is parked only while its
 -- setting is in the controls hash; the buckets' key expires by itself: groups.lua, count).
 local K_GPARKED, K_GTAT
-if G_BASE ~= 11 then
+if G_BASE ~= 10 then
   K_GPARKED, K_GTAT = KEYS[G_BASE + 4], KEYS[G_BASE + 5]
   assert(K_GTAT, 'rpq: the groups of a shard need their five keys')
 end

@@ -14,9 +14,10 @@
 --   per task}; false where a value is missing
 -- Every value is O(1) or O(log n) to find; `list` looks at 1000 members per call at most.
 
--- What is known of a task besides its place: its body, claim, state and dead info.
-local function describe(id)
-  return redis.call('HGET', K_TASKS, id), redis.call('HGET', K_CLAIMS, id),
+-- What is known of a task besides its place: its body, claim (its in-flight member, when
+-- `member` is given), state and dead info.
+local function describe(id, member)
+  return redis.call('HGET', K_TASKS, id), member or false,
     redis.call('HGET', K_STATE, id), redis.call('HGET', K_DEADINFO, id)
 end
 
@@ -36,13 +37,15 @@ if ARGV[1] == 'show' then
   local m = tonumber(ARGV[2])
   for i = m + 3, #ARGV do
     local id = ARGV[i]
-    local found, score = 0, false
+    local found, score, member = 0, false, nil
     for s = 1, m do
       local set = KEYS[tonumber(ARGV[s + 2])]
       local sc
       if set == K_PENDING then
         -- controls (issue 13): or the line of its limited type.
         sc = select(2, ctl().waiting_in(id))
+      elseif set == K_INFLIGHT then
+        member, sc = find_member(id)
       else
         sc = redis.call('ZSCORE', set, id)
       end
@@ -51,7 +54,7 @@ if ARGV[1] == 'show' then
         break
       end
     end
-    local body, claim, st, info = describe(id)
+    local body, claim, st, info = describe(id, member)
     if found > 0 and claim and is_cancelled(claim) then
       -- Cancelled in flight, only waiting for its holder to learn it: gone for the user.
       found = 0
@@ -80,10 +83,12 @@ if by_range then
 end
 local start, cursor, ties = lo, false, nil
 if after ~= '' then
-  local r = redis.call('ZRANK', set, after)
+  -- In flight, the set's members are claims that begin with the id (common.lua).
+  local at = set == K_INFLIGHT and find_member(after) or after
+  local r = at and redis.call('ZRANK', set, at)
   if r then
     start = math.max(lo, r + 1)
-    cursor = redis.call('ZSCORE', set, after)
+    cursor = redis.call('ZSCORE', set, at)
   elseif after_score == '' and waiting and ctl().waiting_in(after) then
     -- Waiting in another line of this shard: go on from its score, as from another shard's.
     local _, sc = ctl().waiting_in(after)
@@ -112,10 +117,14 @@ while r < hi and found < want and looked < 1000 do
       break
     end
     local id, score = chunk[i], chunk[i + 1]
+    local member = nil
+    if set == K_INFLIGHT then
+      member, id = id, string.match(id, '^[^\t]*')
+    end
     r, looked = r + 1, looked + 1
     last_id, last_score = id, score
     if not (ties and tonumber(score) == ties and not before(after, id)) then
-      local body, claim, st, info = describe(id)
+      local body, claim, st, info = describe(id, member)
       local ok = not (claim and is_cancelled(claim))
       if ok and kind ~= '' then
         ok = body and ctl().has_type(body, kind)

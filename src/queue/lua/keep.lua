@@ -2,14 +2,13 @@
 -- whose producer asked for none: the handler's output, for `rpq result` and a producer's --wait
 -- KEYS: the whole layout (common.lua, controls.lua), then the result key (keys::result) of each
 -- task, in order, then the kept zset (keys::kept)
--- ARGV[1] consumer name  ARGV[2] consumer instance (for its receipt)
+-- ARGV[1] consumer name  ARGV[2] unused
 -- ARGV[3..] per task: id, token, keep ms, result
 -- returns one code per task, as ack.lua: ACK_ACKED, ACK_EARLIER, ACK_LOST or ACK_FINISHED; only a
 -- task this call acknowledged gets its result kept (an earlier call's kept it already); then
 -- the ids whose kept result is past its time (kept_due), for the caller's unkeep.lua; then
 -- OUTBOX when the acks wrote lines to the shard's outbox (flows.lua: outbox_written)
 local consumer = ARGV[1]
-receipt_of = ARGV[2]
 local kept = KEYS[N_KEYS]
 local now = now_ms()
 local at = string.format('%d', now)
@@ -25,7 +24,6 @@ for i = 3, #ARGV, 4 do
   end
 end
 tally(now, consumer, n_done, 0)
-receipt_write(now)
 for _, id in ipairs(kept_due(kept, now)) do
   out[#out + 1] = id
 end

@@ -1,5 +1,7 @@
--- migrate: the prelude of the scripts that move one shard from layout 1 to layout 2 (issue 22,
--- docs/layout-v2.md "Migration"). Each step is one of these scripts on one shard, given the
+-- migrate: the prelude of the scripts that move one shard from layout 1 or 2 to this rpq's
+-- layout (issue 22, docs/layout-v2.md "Migration"). The names below say V1 for the older
+-- layout and V2 for the newer, as when this moved layout 1 to 2: layout 2 keeps layout 1's
+-- values (until its records, layout 3's work list), so the same steps move either. Each step is one of these scripts on one shard, given the
 -- keys of both layouts (one hash tag), so a task is in exactly one layout at every instant and
 -- a step is all or nothing; the layout-1 keys are the cursor: a step moves what it takes out of
 -- them, so a rerun after a crash goes on where the last step ended and moves nothing twice.
@@ -9,8 +11,11 @@
 -- KEYS[27..48] its layout-2 keys (`2:` after the tag), in the order of layout-v2.md's table:
 --   pending, inflight, tasks, stats, consumers, taken, wake, delayed, scheduled, expires,
 --   dead, schedules, controls, held, limited:1 .. limited:8
--- KEYS[49] 2:state, KEYS[50] 2:dead:info: layout 2 as its scripts are until the record is in
---   place (below)
+-- KEYS[49] state, KEYS[50] dead:info of the newer layout: as its scripts are until the record
+--   is in place (below)
+-- KEYS[51..54], from layout 2 only: its limited, lines, lheads, lparked (issue 23's limited
+--   types); KEYS[1..26] are then layout 2's keys in layout 1's places (`2:seq` never exists:
+--   layout 2 keeps it in stats)
 -- A layout-1 body is `{"c":..` (common.lua of layout 1); a layout-2 record is the task's place
 -- in line (16 digits), then the body for a task never taken back, or `attempts|error
 -- length|error` and then the body for one that was (waiting again, retrying, dead).
@@ -31,6 +36,8 @@ local V2 = {
   scheduled = KEYS[35], expires = KEYS[36], dead = KEYS[37], schedules = KEYS[38],
   controls = KEYS[39], held = KEYS[40], state = KEYS[49], deadinfo = KEYS[50],
 }
+-- Layout 2's keys of limited types (nil when moving from layout 1).
+local V1_LIMITED = KEYS[51]
 local LINES = 8
 local V1_KEYS = 26
 local ZERO13 = '0000000000000'

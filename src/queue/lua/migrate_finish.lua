@@ -1,7 +1,9 @@
 -- migrate_finish: the last step on a shard, once layout 1 holds no task in any set: the
 -- counters added to layout 2's, the consumers and the schedules merged (a schedule keeps the
--- later of its two last-fired slots), then every layout-1 key of the shard deleted.
+-- later of its two last-fired slots), the groups and flows of layout 2 (migrate_flows.lua),
+-- then every layout-1 key of the shard deleted.
 -- KEYS: both layouts (migrate.lua)
+-- ARGV[1] the older layout, 1 or 2
 -- returns {1}; {0} while a set still holds tasks (a body left in no set, which no state of
 -- layout 1 makes, goes with the keys)
 for _, k in ipairs({ V1.pending, V1.inflight, V1.delayed, V1.scheduled, V1.dead }) do
@@ -12,6 +14,28 @@ end
 for n = 1, LINES do
   if redis.call('ZCARD', KEYS[18 + n]) > 0 then
     return { 0 }
+  end
+end
+if V1_LIMITED and redis.call('ZCARD', V1_LIMITED) > 0 then
+  return { 0 }
+end
+move_groups_and_flows()
+-- Layout 2's `done` and `failed` leave out the last minute, which its readers add from the
+-- d:SECOND and f:SECOND fields still there: folded in here, as nothing reads them after.
+if ARGV[1] == '2' then
+  local fold = { done = 0, failed = 0 }
+  local fields = redis.call('HGETALL', V1.stats)
+  for i = 1, #fields, 2 do
+    local kind = string.match(fields[i], '^([df]):%d+$')
+    if kind then
+      local to = kind == 'd' and 'done' or 'failed'
+      fold[to] = fold[to] + (tonumber(fields[i + 1]) or 0)
+    end
+  end
+  for f, n in pairs(fold) do
+    if n > 0 then
+      redis.call('HINCRBY', V2.stats, f, string.format('%d', n))
+    end
   end
 end
 -- Layout 1's `done` counts every task done, its d:SECOND fields included; layout 2's readers
@@ -50,6 +74,9 @@ for i = 1, #ss, 2 do
   end
 end
 for k = 1, V1_KEYS do
+  redis.call('DEL', KEYS[k])
+end
+for k = 51, math.min(#KEYS, 54) do
   redis.call('DEL', KEYS[k])
 end
 return { 1 }

@@ -4,7 +4,9 @@
 -- start at 0: the leases of layout 1 are counted where they are) and the schedules. Once
 -- written, a rerun leaves the shard as it is: layout 2 is the one that changes from then on.
 -- KEYS: both layouts (migrate.lua)
--- ARGV[1] the stats field `layout` of layout 2 (keys::LAYOUT_NOTE)
+-- ARGV[1] the stats field `layout` of the newer layout (keys::LAYOUT_NOTE)  ARGV[2] the older
+-- layout, 1 or 2  ARGV[3] what the older layout's checks become (keys::retired_checks): from
+-- layout 2, its scripts that queue or lease work still running refuse the shard from here
 -- returns 1 when it marked the shard, 0 when it was marked already
 if redis.call('HEXISTS', V2.stats, 'checks') == 1 then
   return 0
@@ -46,7 +48,9 @@ local sched = redis.call('HGETALL', V1.schedules)
 if #sched > 0 then
   redis.call('HSET', V2.schedules, unpack(sched))
 end
-local seq = tonumber(redis.call('GET', V1.seq) or '0') or 0
+-- Layout 1 keeps the arrival counter in a key, layout 2 in a field of stats.
+local seq = math.max(tonumber(redis.call('GET', V1.seq) or '0') or 0,
+  tonumber(redis.call('HGET', V1.stats, 'seq') or '0') or 0)
 local have = tonumber(redis.call('HGET', V2.stats, 'seq') or '0') or 0
 if seq > have then
   redis.call('HSET', V2.stats, 'seq', string.format('%d', seq))
@@ -66,4 +70,7 @@ else
 end
 redis.call('HSET', V2.stats, 'checks', checks)
 redis.call('HSETNX', V2.stats, 'layout', ARGV[1])
+if ARGV[2] == '2' then
+  redis.call('HSET', V1.stats, 'checks', ARGV[3])
+end
 return 1

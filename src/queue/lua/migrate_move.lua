@@ -2,7 +2,8 @@
 -- first, each to the same set and score, its record made of its body, its state (attempts,
 -- place in line, last error) and, for a dead one, its reason from dead:info
 -- KEYS: both layouts (migrate.lua)
--- ARGV[1] the set: pending, limited:1 .. limited:8, scheduled, delayed, dead  ARGV[2] how many
+-- ARGV[1] the set: pending, limited:1 .. limited:8, limited (layout 2's: KEYS[51]), scheduled,
+-- delayed, dead  ARGV[2] how many
 -- (at most 1,000: the arguments of one call)
 -- returns {moved, duplicates (ids layout 2 knew already: dropped), without a body (dropped, as
 -- layout 1 would have), left in the set}
@@ -16,12 +17,15 @@ if line then
   -- Layout 2 keeps no line by number (issue 23): they wait in pending, where the next claim
   -- meets them at their place and holds them back again as their limit says.
   from, to = KEYS[18 + line], V2.pending
+elseif what == 'limited' and V1_LIMITED then
+  -- Held back by a limit under layout 2: in pending, the next claim holds them back again.
+  from, to = V1_LIMITED, V2.pending
 elseif what == 'pending' or what == 'scheduled' or what == 'delayed' or what == 'dead' then
   from, to = V1[what], V2[what]
 else
   return redis.error_reply('ERR migrate_move: no set ' .. what)
 end
-local waiting = what == 'pending' or line ~= nil
+local waiting = what == 'pending' or what == 'limited' or line ~= nil
 local got = redis.call('ZRANGE', from, 0, batch - 1, 'WITHSCORES')
 if #got == 0 then
   return { 0, 0, 0, 0 }

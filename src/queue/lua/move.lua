@@ -101,7 +101,7 @@ for i = 3, #ARGV do
       -- body says so (the time it began to wait, for aging and `stats`).
       local body = redis.call('HGET', K_TASKS, id)
       local at = string.format('%d', now_ms())
-      redis.call('HSET', K_TASKS, id, (string.gsub(body, '^({"c":%d+,"u":)%d+', '%1' .. at, 1)))
+      redis.call('HSET', K_TASKS, id, (string.gsub(body, '^(%d*{"c":%d+,"u":)%d+', '%1' .. at, 1)))
       redis.call('ZREM', K_SCHEDULED, id)
       local score = pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1))
       redis.call('ZADD', K_PENDING, score, id)
@@ -110,11 +110,11 @@ for i = 3, #ARGV do
       end
       woke = woke + 1
     end
-  elseif redis.call('ZSCORE', K_INFLIGHT, id) then
-    local c = redis.call('HGET', K_CLAIMS, id)
-    if c and not is_cancelled(c) then
+  elseif find_member(id) then
+    local m = find_member(id)
+    if not is_cancelled(m) then
       code = MOVE_IN_FLIGHT
-      local _, _, _, _, _, consumer = get_claim(id)
+      local _, _, _, _, _, _, consumer = member_parts(m)
       holder = consumer or false
     end
   elseif redis.call('ZSCORE', K_DEAD, id) then

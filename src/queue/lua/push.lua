@@ -173,6 +173,19 @@ else
     end
   end
 end
+-- A score is the priority, then the 15 digits of the task's arrival: the first 13 printed
+-- once a hundred tasks, the last 2 from this table (pending_score's string.format for every
+-- task cost about 2,000 server instructions a task).
+local D2 = { [0] = '00', '01', '02', '03', '04', '05', '06', '07', '08', '09',
+  '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '21', '22', '23', '24',
+  '25', '26', '27', '28', '29', '30', '31', '32', '33', '34', '35', '36', '37', '38', '39',
+  '40', '41', '42', '43', '44', '45', '46', '47', '48', '49', '50', '51', '52', '53', '54',
+  '55', '56', '57', '58', '59', '60', '61', '62', '63', '64', '65', '66', '67', '68', '69',
+  '70', '71', '72', '73', '74', '75', '76', '77', '78', '79', '80', '81', '82', '83', '84',
+  '85', '86', '87', '88', '89', '90', '91', '92', '93', '94', '95', '96', '97', '98', '99' }
+local hundred, hi = -1, nil
+-- Each new task's place in line, which begins its record (layout 3's work list, step 3).
+local scores = {}
 local hargs = {}
 for i = 1, n do
   if done[i] then
@@ -181,8 +194,16 @@ for i = 1, n do
   elseif known[i] then
     out[i + 1] = PUSH_KNOWN
   else
+    local seq = first + i
+    local lo = seq % 100
+    if seq - lo ~= hundred then
+      hundred = seq - lo
+      hi = string.sub(string.format('%015d', hundred), 1, 13)
+    end
+    local score = ARGV[3 * i + 1] .. hi .. D2[lo]
+    scores[i] = score
     hargs[#hargs + 1] = ids[i]
-    hargs[#hargs + 1] = prefix .. ARGV[3 * i + 2]
+    hargs[#hargs + 1] = score .. prefix .. ARGV[3 * i + 2]
   end
 end
 local added = 0
@@ -202,7 +223,7 @@ if added < #hargs / 2 then
       else
         seen[id] = true
         again[#again + 1] = id
-        again[#again + 1] = prefix .. ARGV[3 * i + 2]
+        again[#again + 1] = scores[i] .. prefix .. ARGV[3 * i + 2]
       end
     end
   end
@@ -210,29 +231,13 @@ if added < #hargs / 2 then
     redis.call('HSET', K_TASKS, unpack(again, k, math.min(k + 999, #again)))
   end
 end
--- A score is the priority, then the 15 digits of the task's arrival: the first 13 printed
--- once a hundred tasks, the last 2 from this table (pending_score's string.format for every
--- task cost about 2,000 server instructions a task).
-local D2 = { [0] = '00', '01', '02', '03', '04', '05', '06', '07', '08', '09',
-  '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '21', '22', '23', '24',
-  '25', '26', '27', '28', '29', '30', '31', '32', '33', '34', '35', '36', '37', '38', '39',
-  '40', '41', '42', '43', '44', '45', '46', '47', '48', '49', '50', '51', '52', '53', '54',
-  '55', '56', '57', '58', '59', '60', '61', '62', '63', '64', '65', '66', '67', '68', '69',
-  '70', '71', '72', '73', '74', '75', '76', '77', '78', '79', '80', '81', '82', '83', '84',
-  '85', '86', '87', '88', '89', '90', '91', '92', '93', '94', '95', '96', '97', '98', '99' }
 local hundred, hi = -1, nil
 local zargs = {}
 for i = 1, n do
   if not out[i + 1] then
     local j = 3 * i
     local id = ids[i]
-    local seq = first + i
-    local lo = seq % 100
-    if seq - lo ~= hundred then
-      hundred = seq - lo
-      hi = string.sub(string.format('%015d', hundred), 1, 13)
-    end
-    local score = ARGV[j + 1] .. hi .. D2[lo]
+    local score = scores[i]
     zargs[#zargs + 1] = score
     zargs[#zargs + 1] = id
     out[i + 1] = PUSH_QUEUED

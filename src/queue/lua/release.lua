@@ -11,11 +11,12 @@ end
 for i = 1, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if holds(id, token) then
-    local _, _, _, n, score, who = get_claim(id)
+    local member = id .. '\t' .. token
+    local _, _, _, n, _, score, who = member_parts(member)
     if ev then
       ev.write('released', id, nil, n, who)
     end
-    unlease(id)
+    unlease(id, member)
     if not n or n <= 1 then
       redis.call('HDEL', K_STATE, id)
     else
