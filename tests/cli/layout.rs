@@ -14,20 +14,25 @@ use std::time::Duration;
 const REFUSAL: &str = "rpq: queue 'jobs' has stored layout 1; this rpq reads layout 3: run \
                        `rpq migrate --queue jobs` (docs/layout-v2.md)\n";
 
-/// A queue of layout 1 as an rpq before layouts had numbers left it: a `meta` without `layout`,
-/// a waiting task, a task in flight, a dead one and the counters, under the v1 key names
-/// (written by hand: this rpq has no v1 code to make them).
-fn v1_queue(c: &mut redis::Connection) {
-    let k = |suffix: &str| format!("rpq:{{jobs}}:{suffix}");
+/// A queue of an older layout as the rpq of that layout left it (written by hand: this rpq has
+/// no code of those layouts to make them): a waiting task, a task in flight, a dead one, the
+/// counters and the checks. Layout 1: a `meta` without `layout`, the v1 key names, `seq` a key
+/// of its own. Layout 2: keys under `2:`, `meta` and `stats` saying layout 2, `seq` in `stats`.
+fn old_queue(c: &mut redis::Connection, layout: u32) {
+    let dir = if layout == 1 { "" } else { "2:" };
+    let k = |suffix: &str| format!("rpq:{{jobs}}:{dir}{suffix}");
     let body = |n: u32| format!(r#"{{"c":1700000000000,"t":"email","p":2,"d":{n}}}"#);
-    let _: () = redis::pipe()
-        .cmd("HSET")
+    let mut p = redis::pipe();
+    p.cmd("HSET")
         .arg(meta("jobs"))
         .arg("shards")
         .arg(1)
         .arg("tags")
-        .arg("#")
-        .cmd("HSET")
+        .arg("#");
+    if layout == 2 {
+        p.cmd("HSET").arg(meta("jobs")).arg("layout").arg(2);
+    }
+    p.cmd("HSET")
         .arg(k("tasks"))
         .arg("t1")
         .arg(body(1))
@@ -55,17 +60,23 @@ fn v1_queue(c: &mut redis::Connection) {
         .arg(k("dead:info"))
         .arg("t3")
         .arg(r#"{"error":"boom","attempts":3}"#)
-        .cmd("SET")
-        .arg(k("seq"))
-        .arg(3)
         .cmd("HSET")
         .arg(k("stats"))
         .arg("pushed")
         .arg(3)
         .arg("checks")
-        .arg("0|0")
-        .query(c)
-        .unwrap();
+        .arg("0|0");
+    if layout == 1 {
+        p.cmd("SET").arg(k("seq")).arg(3);
+    } else {
+        p.cmd("HSET")
+            .arg(k("stats"))
+            .arg("seq")
+            .arg(3)
+            .arg("layout")
+            .arg(LAYOUT_2_NOTE);
+    }
+    let _: () = p.query(c).unwrap();
 }
 
 /// Every key of the server with its DUMP, sorted: what a refused command must leave as it was.
@@ -135,7 +146,7 @@ const COMMANDS: [&[&str]; 15] = [
 fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
     let r = redis();
     let mut c = conn(&r);
-    v1_queue(&mut c);
+    old_queue(&mut c, 1);
     let before = every_key(&mut c);
     let task = r#"{"id":"t9","type":"email","payload":{}}"#;
     for args in COMMANDS {
@@ -178,67 +189,11 @@ fn every_command_refuses_a_queue_of_layout_1_and_changes_nothing() {
 const LAYOUT_2_NOTE: &str =
     "2: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 
-/// A queue of layout 2 as the rpq before layout 3 left it (its values as that rpq wrote them,
-/// under `2:`): a waiting task, one in flight, a dead one, the counters and the checks.
-fn v2_queue(c: &mut redis::Connection) {
-    let k = |suffix: &str| format!("rpq:{{jobs}}:2:{suffix}");
-    let body = |n: u32| format!(r#"{{"c":1700000000000,"t":"email","p":2,"d":{n}}}"#);
-    let _: () = redis::pipe()
-        .cmd("HSET")
-        .arg(meta("jobs"))
-        .arg("layout")
-        .arg(2)
-        .arg("tags")
-        .arg("#")
-        .arg("shards")
-        .arg(1)
-        .cmd("HSET")
-        .arg(k("tasks"))
-        .arg("t1")
-        .arg(body(1))
-        .arg("t2")
-        .arg(body(2))
-        .arg("t3")
-        .arg(body(3))
-        .cmd("ZADD")
-        .arg(k("pending"))
-        .arg("2000000000000001")
-        .arg("t1")
-        .cmd("ZADD")
-        .arg(k("inflight"))
-        .arg("9999999999999")
-        .arg("t2")
-        .cmd("HSET")
-        .arg(k("claims"))
-        .arg("t2")
-        .arg("00aa11bb22cc33dd|1700000000001|3|1|2000000000000002|host-1")
-        .cmd("ZADD")
-        .arg(k("dead"))
-        .arg("1700000000002")
-        .arg("t3")
-        .cmd("HSET")
-        .arg(k("dead:info"))
-        .arg("t3")
-        .arg(r#"{"error":"boom","attempts":3}"#)
-        .cmd("HSET")
-        .arg(k("stats"))
-        .arg("pushed")
-        .arg(3)
-        .arg("seq")
-        .arg(3)
-        .arg("checks")
-        .arg("0|0")
-        .arg("layout")
-        .arg(LAYOUT_2_NOTE)
-        .query(c)
-        .unwrap();
-}
-
 #[test]
 fn every_command_refuses_a_queue_of_layout_2_and_changes_nothing() {
     let r = redis();
     let mut c = conn(&r);
-    v2_queue(&mut c);
+    old_queue(&mut c, 2);
     let before = every_key(&mut c);
     let line = "rpq: queue 'jobs' has stored layout 2; this rpq reads layout 3: run `rpq migrate \
                 --queue jobs` (docs/layout-v2.md)\n";
@@ -254,7 +209,7 @@ fn every_command_refuses_a_queue_of_layout_2_and_changes_nothing() {
 fn serve_refuses_a_queue_of_layout_1_with_the_same_line_and_changes_nothing() {
     let r = redis();
     let mut c = conn(&r);
-    v1_queue(&mut c);
+    old_queue(&mut c, 1);
     let before = every_key(&mut c);
     let s = Serve::start(&r, &[]);
     let line = REFUSAL.trim_start_matches("rpq: ").trim_end();
