@@ -206,27 +206,17 @@ fn a_group_that_just_got_work_takes_its_turn_and_no_more() {
     }
 }
 
-/// One push of a batch indexes its tasks together (groups.lua: index_many): a group already
-/// waiting that gets a better priority moves to it keeping its turn, a new group that gets two
-/// priorities in the batch waits at the better one, and each stays first come first served.
-#[test]
-fn a_batch_moves_a_waiting_group_to_a_better_priority_and_a_new_group_to_its_best() {
+/// Group `a` waits with two low tasks; then one push of `batch` (group, priority, payload);
+/// then six claims: what they took, as (group, priority, payload).
+fn claims_after_a_batch(batch: &[(&str, u8, u32)]) -> Vec<(String, u64, u64)> {
     let r = redis();
     let task = |g: &str, p: u8, i: u32| {
         json!({"type": "t", "priority": p, "payload": i, "group": g}).to_string()
     };
     push_lines(&r, "default", &[task("a", 3, 0), task("a", 3, 1)]);
-    push_lines(
-        &r,
-        "default",
-        &[
-            task("a", 1, 2),
-            task("b", 3, 0),
-            task("b", 1, 1),
-            task("a", 3, 3),
-        ],
-    );
-    let done: Vec<(String, u64, u64)> = consume(&r, 6)
+    let lines: Vec<String> = batch.iter().map(|&(g, p, i)| task(g, p, i)).collect();
+    push_lines(&r, "default", &lines);
+    consume(&r, 6)
         .iter()
         .map(|v| {
             (
@@ -235,20 +225,32 @@ fn a_batch_moves_a_waiting_group_to_a_better_priority_and_a_new_group_to_its_bes
                 v["payload"].as_u64().unwrap(),
             )
         })
-        .collect();
-    let want = [
+        .collect()
+}
+
+/// What the batches below must give: `a` moved to high keeping its turn, `b` waiting at its
+/// best, each first come first served.
+fn the_batchs_order() -> Vec<(String, u64, u64)> {
+    [
         ("a", 1, 2),
         ("b", 1, 1),
         ("a", 3, 0),
         ("b", 3, 0),
         ("a", 3, 1),
         ("a", 3, 3),
-    ];
-    let want: Vec<(String, u64, u64)> = want
-        .iter()
-        .map(|(g, p, i)| (g.to_string(), *p, *i))
-        .collect();
-    assert_eq!(done, want);
+    ]
+    .iter()
+    .map(|&(g, p, i)| (g.to_string(), p, i))
+    .collect()
+}
+
+/// One push of a batch indexes its tasks together (groups.lua: index_many): a group already
+/// waiting that gets a better priority moves to it keeping its turn, a new group that gets two
+/// priorities in the batch waits at the better one, and each stays first come first served.
+#[test]
+fn a_batch_moves_a_waiting_group_to_a_better_priority_and_a_new_group_to_its_best() {
+    let batch = [("a", 1, 2), ("b", 3, 0), ("b", 1, 1), ("a", 3, 3)];
+    assert_eq!(claims_after_a_batch(&batch), the_batchs_order());
 }
 
 /// The same when the batch's first group is new to the turns: the batch's groups join with
@@ -256,44 +258,8 @@ fn a_batch_moves_a_waiting_group_to_a_better_priority_and_a_new_group_to_its_bes
 /// it, so the group already waiting still moves to the better priority, keeping its turn.
 #[test]
 fn a_batch_led_by_a_new_group_still_moves_a_waiting_group_to_a_better_priority() {
-    let r = redis();
-    let task = |g: &str, p: u8, i: u32| {
-        json!({"type": "t", "priority": p, "payload": i, "group": g}).to_string()
-    };
-    push_lines(&r, "default", &[task("a", 3, 0), task("a", 3, 1)]);
-    push_lines(
-        &r,
-        "default",
-        &[
-            task("b", 3, 0),
-            task("b", 1, 1),
-            task("a", 1, 2),
-            task("a", 3, 3),
-        ],
-    );
-    let done: Vec<(String, u64, u64)> = consume(&r, 6)
-        .iter()
-        .map(|v| {
-            (
-                group_of(v),
-                v["priority"].as_u64().unwrap(),
-                v["payload"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    let want = [
-        ("a", 1, 2),
-        ("b", 1, 1),
-        ("a", 3, 0),
-        ("b", 3, 0),
-        ("a", 3, 1),
-        ("a", 3, 3),
-    ];
-    let want: Vec<(String, u64, u64)> = want
-        .iter()
-        .map(|(g, p, i)| (g.to_string(), *p, *i))
-        .collect();
-    assert_eq!(done, want);
+    let batch = [("b", 3, 0), ("b", 1, 1), ("a", 1, 2), ("a", 3, 3)];
+    assert_eq!(claims_after_a_batch(&batch), the_batchs_order());
 }
 
 /// Weights: 3 to 1. Start-time fair queueing keeps the two tags within one step of each other
