@@ -271,17 +271,7 @@ fn a_queue_of_layout_2_moves_whole_through_a_kill_and_a_rerun() {
 
     // A consumer of layout 3 takes every waiting task once, in layout 2's order, the new task
     // after every older one of its priority, and the retry once due.
-    let out = rpq(&r)
-        .args([
-            "--queue", q, "--json", "consume", "--drain", "--exec", "true",
-        ])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let done = ndjson(&out);
+    let done = drained(&r, q);
     let mut counts = HashMap::new();
     count_done(&mut counts, &done);
     assert!(counts.values().all(|&n| n == 1), "each once");
@@ -378,18 +368,8 @@ fn a_sharded_queue_of_layout_2_with_held_back_tasks_moves_whole() {
         "{}",
         String::from_utf8_lossy(&limits)
     );
-    let out = rpq(&r)
-        .args([
-            "--queue", q, "--json", "consume", "--drain", "--exec", "true",
-        ])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
     let mut counts = HashMap::new();
-    count_done(&mut counts, &ndjson(&out));
+    count_done(&mut counts, &drained(&r, q));
     assert_eq!(counts.len(), n);
     assert!(counts.values().all(|&k| k == 1));
 }
@@ -491,20 +471,7 @@ fn a_queue_of_layout_2_with_groups_and_a_flow_moves_whole_through_a_kill_and_a_r
     // A consumer of layout 3 runs every task of a and b once, each group in its order, a three
     // turns for one of b while both have work, the paused group's none; the child once, after
     // its last parent.
-    let drain = || {
-        let out = rpq(&r)
-            .args([
-                "--queue", q, "--json", "consume", "--drain", "--exec", "true",
-            ])
-            .timeout(Duration::from_secs(120))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        ndjson(&out)
-    };
-    let done = drain();
+    let done = drained(&r, q);
     let mut counts = HashMap::new();
     count_done(&mut counts, &done);
     assert!(counts.values().all(|&n| n == 1), "each once");
@@ -535,7 +502,7 @@ fn a_queue_of_layout_2_with_groups_and_a_flow_moves_whole_through_a_kill_and_a_r
     assert!(a >= 2 * b && b > 50, "weight 3 for a: {a} a, {b} b");
 
     run(&["resume", "--group", "c"]);
-    let done = drain();
+    let done = drained(&r, q);
     let order: Vec<String> = done
         .iter()
         .filter(|l| l["outcome"] == "done")
@@ -548,6 +515,21 @@ fn a_queue_of_layout_2_with_groups_and_a_flow_moves_whole_through_a_kill_and_a_r
     let len = json_lines(rpq(&r).args(["--queue", q, "--json", "len"]));
     assert_eq!(len[0]["waiting"], 0, "{len:?}");
     assert_eq!(len[0]["blocked"], 0, "{len:?}");
+}
+
+/// The outcome lines of a layout-3 consumer that drained `q`, its handler doing nothing.
+fn drained(r: &RedisServer, q: &str) -> Vec<serde_json::Value> {
+    let out = rpq(r)
+        .args([
+            "--queue", q, "--json", "consume", "--drain", "--exec", "true",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    ndjson(&out)
 }
 
 fn redis_server() -> RedisServer {
