@@ -422,13 +422,7 @@ fn a_queue_of_layout_1_moves_whole_through_a_kill_and_a_rerun() {
     let mut f = build(&r, q, 20_000);
     let mut c = conn(&r);
 
-    let first = Proc::start(&r, &["--queue", q, "--json", "migrate"]);
-    wait_until(Duration::from_secs(60), "migrate's first line", || {
-        !first.stdout_lines().is_empty()
-    });
-    first.signal(libc::SIGKILL);
-    let ended = first.end(Duration::from_secs(10));
-    assert!(!ended.status.success());
+    migrate_killed_after_its_first_line(&r, q);
     // Half way: the live lease alone keeps layout 1's keys, but more is left than that.
     let pending_left = zcard(&mut c, &format!("rpq:{{{q}}}:pending"));
     let moved_before = zcard(&mut c, &v2(q, "pending"));
@@ -1177,4 +1171,15 @@ fn limited_types_an_older_rpq_stored_in_eight_lines_are_refused_then_migrated_in
     let mut pushed: Vec<String> = waiting.into_iter().map(|(id, _)| id).collect();
     pushed.sort();
     assert_eq!(ids, pushed, "every task once");
+}
+
+/// `rpq migrate` of `q`, killed with -9 as soon as it printed its first line (its first step
+/// done, the rest not): the half-way state the reruns start from.
+pub(crate) fn migrate_killed_after_its_first_line(r: &rpq::server::RedisServer, q: &str) {
+    let first = Proc::start(r, &["--queue", q, "--json", "migrate"]);
+    wait_until(Duration::from_secs(60), "migrate's first line", || {
+        !first.stdout_lines().is_empty()
+    });
+    first.signal(libc::SIGKILL);
+    assert!(!first.end(Duration::from_secs(10)).status.success());
 }

@@ -6,6 +6,7 @@
 //! of layout 2 is made by this rpq and its keys renamed from `3:` to `2:`, with `meta` and the
 //! stats note saying layout 2: exactly what an rpq of layout 2 leaves.
 
+use crate::migrate::migrate_killed_after_its_first_line;
 use crate::support::{
     conn, count_done, json_lines, lines_with_ids, make_dead, mixed, ndjson, push_lines, rpq,
     server_ms, wait_until, zcard, Proc,
@@ -176,13 +177,7 @@ fn a_queue_of_layout_2_moves_whole_through_a_kill_and_a_rerun() {
     assert_eq!(last["scheduled"], 1, "{last}");
     assert_eq!(layout_2_keys(&mut c, q), before);
 
-    let first = Proc::start(&r, &["--queue", q, "--json", "migrate"]);
-    wait_until(Duration::from_secs(60), "migrate's first line", || {
-        !first.stdout_lines().is_empty()
-    });
-    first.signal(libc::SIGKILL);
-    let ended = first.end(Duration::from_secs(10));
-    assert!(!ended.status.success());
+    migrate_killed_after_its_first_line(&r, q);
     // Layout 3 reads the queue from the first step on; layout 2's scripts that queue or lease
     // work meet the retired checks.
     let m: HashMap<String, String> = redis::cmd("HGETALL").arg(meta(q)).query(&mut c).unwrap();
@@ -425,12 +420,7 @@ fn a_queue_of_layout_2_with_groups_and_a_flow_moves_whole_through_a_kill_and_a_r
         );
     }
 
-    let first = Proc::start(&r, &["--queue", q, "--json", "migrate"]);
-    wait_until(Duration::from_secs(60), "migrate's first line", || {
-        !first.stdout_lines().is_empty()
-    });
-    first.signal(libc::SIGKILL);
-    assert!(!first.end(Duration::from_secs(10)).status.success());
+    migrate_killed_after_its_first_line(&r, q);
     let again = rpq(&r)
         .args(["--queue", q, "--json", "migrate"])
         .timeout(Duration::from_secs(60))
