@@ -47,6 +47,10 @@ fn an_error_of_any_text_or_bytes_stays_in_the_head_and_the_body_comes_back_byte_
     let r = redis();
     let mut c = conn(&r);
     let s = Serve::start(&r, &[]);
+    rpq(&r)
+        .args(["--queue", "h", "events", "--enable"])
+        .assert()
+        .success();
     let payload = json!({"x": "{\"p\":1,", "n": [1, 2], "s": "a|12|b", "t": "\"t\":\"evil\""});
     for (id, kind) in [("h1", "mail"), ("h2", "other")] {
         s.post(
@@ -196,4 +200,21 @@ fn an_error_of_any_text_or_bytes_stays_in_the_head_and_the_body_comes_back_byte_
         .collect();
     assert_eq!(ids(&runs), ["h2", "h1"]);
     assert_task(&runs[1], &payload, 1);
+
+    // Every event of h1, those written while it had a head too, has the body's type and
+    // priority and no group.
+    let events = json_lines(rpq(&r).args(["--queue", "h", "--json", "events"]));
+    let mine: Vec<&Value> = events.iter().filter(|e| e["id"] == "h1").collect();
+    let kinds: Vec<&str> = mine.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    for kind in ["pushed", "retry", "moved", "dead", "done"] {
+        assert!(kinds.contains(&kind), "{kind}: {kinds:?}");
+    }
+    for e in mine {
+        assert_eq!(
+            (&e["type"], &e["priority"]),
+            (&json!("mail"), &json!(3)),
+            "{e}"
+        );
+        assert!(e.get("group").is_none(), "{e}");
+    }
 }
