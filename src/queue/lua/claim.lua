@@ -309,7 +309,7 @@ while claimed < want do
   -- The worker runtime (issue 11): a task pushed with its own max attempts carries it at the
   -- head of its body, before "t" (task_max_attempts); that number goes into its member instead
   -- of the consumer's, for fail and lease recovery to read.
-  local m = body and task_max_attempts(body) or max_att
+  local m = body and task_max_attempts(body, body_at(body)) or max_att
   local tk = lease_at .. n_s .. '|' .. m .. '|' .. score .. '|' .. consumer
   redis.call('ZADD', K_INFLIGHT, deadline, id .. '\t' .. tk)
   out[#out + 1] = id

@@ -885,8 +885,9 @@ end
 -- {"c":..,["u":..,]["x":..,]["m":<max attempts>,]["o":<exec timeout ms>,]["k":<keep ms>,]"t":..
 -- None of the head's field names holds a "t", so `[^t]*` stays within the head: for a body
 -- without settings the match fails a few bytes in, and the payload is never looked at.
-local function task_max_attempts(body)
-  return string.match(body, '^{"c":%d+,[^t]*"m":(%d+)', body_at(body))
+-- `at`: where the body begins in the record (body_at; the fast claim finds it itself).
+local function task_max_attempts(body, at)
+  return string.match(body, '^{"c":%d+,[^t]*"m":(%d+)', at)
 end
 
 -- A kept result: one list of one element under the task's result key (keys::result), in the
