@@ -190,8 +190,8 @@ local function body_of(rec)
 end
 
 -- The attempts of a task taken back (nil for one never taken back, or gone), its place in
--- line (nil when the record has none: a bare body, or a scheduled task's 'P' placeholder), its
--- last error (nil when none) and its record, from its record's head.
+-- line (nil when the record has none: a bare body; a scheduled task's is its priority and
+-- zeros), its last error (nil when none) and its record, from its record's head.
 local function get_state(id)
   local rec = redis.call('HGET', K_TASKS, id)
   if not rec then
