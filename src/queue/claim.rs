@@ -1,7 +1,7 @@
 //! Claiming: one round trip that acks, recovers and leases (claim.lua, or claim_fast.lua when
 //! the last reply said nothing else is due), and waiting for work when there is none.
 
-use super::script::{array, int, opt_string, string, AckCode, HeldCode, Lua};
+use super::script::{array, int, opt_record, string, AckCode, HeldCode, Lua};
 use super::script::{CLAIM, CLAIM_FAST};
 use super::types::*;
 use super::{keys, new_token, push_leases, results, Queue};
@@ -145,7 +145,7 @@ impl Queue {
             let token = string(chunk.get(2))?;
             let attempt = super::stored::Member::attempt_of(&token)
                 .with_context(|| format!("claiming a task: a token of another shape: {token}"))?;
-            let body = opt_string(chunk.get(1))?;
+            let body = opt_record(chunk.get(1))?;
             let parsed = match body {
                 Some(b) => Task::from_stored(&id, &b, attempt),
                 None => Err("stored body is missing".to_string()),

@@ -1,7 +1,7 @@
 //! Counts by state, counters and consumers, and the `stats` snapshot built from them: set
 //! sizes and small hashes, never a scan of the tasks.
 
-use super::script::{array, int, opt_string, OLDEST};
+use super::script::{array, int, opt_record, OLDEST};
 use super::stored::Field;
 use super::{controls, score, Counters, Lengths, Queue, State, StateDef, Stats, STATES};
 use crate::task::{Priority, Task};
@@ -124,7 +124,7 @@ impl Queue {
             let bodies = array(reply)?;
             for (o, body) in oldest.iter_mut().zip(&bodies) {
                 // A task pushed for later has waited since it fell due, not since it was pushed.
-                let since = opt_string(Some(body))?
+                let since = opt_record(Some(body))?
                     .and_then(|b| Task::from_stored("", &b, 0).ok())
                     .map(|t| t.due_at.map_or(t.created_at, |d| d.max(t.created_at)));
                 *o = [*o, since].into_iter().flatten().min();

@@ -1,6 +1,7 @@
 //! Dead letters: listing, retrying and purging the dead set of every shard.
 
-use super::script::{array, int, opt_string, string, DEAD};
+use super::script::{array, int, opt_record, string, DEAD};
+use super::stored::Record;
 use super::{DeadMoved, DeadTask, Queue, State};
 use crate::task::{ms_to_time, Task};
 use anyhow::Result;
@@ -28,15 +29,14 @@ impl Queue {
         let args = ["list".to_string(), offset.to_string(), limit.to_string()];
         let items = array(self.invoke(shard, &DEAD, &args, "listing dead tasks")?)?;
         let mut out = Vec::new();
-        for chunk in items.chunks(4) {
+        for chunk in items.chunks(3) {
             let id = string(chunk.first())?;
             let died: i64 = string(chunk.get(1))?.parse().unwrap_or(0);
-            let body = opt_string(chunk.get(2))?;
-            let info: serde_json::Value = opt_string(chunk.get(3))?
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default();
-            let attempts = info["attempts"].as_u64().unwrap_or(0) as u32;
-            let mut error = info["error"].as_str().unwrap_or("").to_string();
+            let body = opt_record(chunk.get(2))?;
+            // The reason and the attempts are in the record's head (bury, common.lua).
+            let head = body.as_deref().and_then(Record::parse);
+            let attempts = head.as_ref().and_then(|r| r.attempts).unwrap_or(0);
+            let mut error = head.and_then(|r| r.error).unwrap_or("").to_string();
             let task = match body.as_deref().map(|b| Task::from_stored(&id, b, attempts)) {
                 Some(Ok(t)) => t,
                 other => {

@@ -5,7 +5,9 @@
 //! The answers are plain serializable types, for the commands and for an HTTP API alike.
 
 use super::keys::{self, Keys};
-use super::script::{array, int, opt_string, string, MoveCode, CANCEL, INSPECT, MOVE, PEEK};
+use super::script::{
+    array, int, opt_record, opt_string, string, MoveCode, CANCEL, INSPECT, MOVE, PEEK,
+};
 use super::stored::Stored;
 use super::types::*;
 use super::{score, Queue};
@@ -35,14 +37,12 @@ pub(super) fn state_at(found: i64) -> Option<State> {
         .map(|d| d.state)
 }
 
-/// Score, body, claim, state and dead info, as inspect.lua answers them for one task.
+/// Score, record and claim, as inspect.lua answers them for one task.
 fn stored(v: &[Value]) -> Result<Stored> {
     Ok(Stored {
         score: opt_string(v.first())?.unwrap_or_default(),
-        body: opt_string(v.get(1))?,
+        body: opt_record(v.get(1))?,
         claim: opt_string(v.get(2))?,
-        state: opt_string(v.get(3))?,
-        dead_info: opt_string(v.get(4))?,
     })
 }
 
@@ -67,7 +67,7 @@ impl Queue {
             args.extend(state_args());
             args.extend(idx.iter().map(|&i| ids[i].clone()));
             let items = array(self.invoke(shard, &INSPECT, &args, "looking up tasks")?)?;
-            for (&i, chunk) in idx.iter().zip(items.chunks(6)) {
+            for (&i, chunk) in idx.iter().zip(items.chunks(4)) {
                 if let Some(state) = state_at(int(chunk.first())?) {
                     out[i] = Some(TaskInfo::new(&ids[i], state, &stored(&chunk[1..])?));
                 }
@@ -245,7 +245,7 @@ impl Queue {
                 first = false;
             }
             page.more = int(items.get(2))? == 1;
-            for chunk in items.get(5..).unwrap_or_default().chunks(6) {
+            for chunk in items.get(5..).unwrap_or_default().chunks(4) {
                 let id = string(chunk.first())?;
                 let s = stored(&chunk[1..])?;
                 page.items.push((s.score.parse().unwrap_or(0.0), id, s));
@@ -308,17 +308,15 @@ impl Queue {
             args.extend(idx.iter().map(|&i| ids[i].clone()));
             let items = array(self.invoke(shard, &MOVE, &args, "moving tasks")?)?;
             let woke = int(items.first())? as u64;
-            for (&i, c) in idx.iter().zip(items.get(1..).unwrap_or_default().chunks(7)) {
+            for (&i, c) in idx.iter().zip(items.get(1..).unwrap_or_default().chunks(5)) {
                 out[i] = match MoveCode::from_reply(&c[0])? {
                     MoveCode::Moved => {
                         let set = int(c.get(2))?;
                         let state = STATES.iter().find(|d| d.key as i64 + 1 == set);
                         let s = Stored {
                             score: opt_string(c.get(3))?.unwrap_or_default(),
-                            body: opt_string(c.get(4))?,
+                            body: opt_record(c.get(4))?,
                             claim: None,
-                            state: opt_string(c.get(5))?,
-                            dead_info: opt_string(c.get(6))?,
                         };
                         match state {
                             Some(d) => Moved::Done(Box::new(TaskInfo::new(&ids[i], d.state, &s))),
@@ -442,7 +440,7 @@ impl Queue {
         for chunk in items.chunks(4) {
             let id = string(chunk.first())?;
             let score = string(chunk.get(1))?;
-            let body = opt_string(chunk.get(2))?;
+            let body = opt_record(chunk.get(2))?;
             let attempts = int(chunk.get(3))? as u32;
             let task = body
                 .and_then(|b| Task::from_stored(&id, &b, attempts).ok())

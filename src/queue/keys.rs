@@ -33,7 +33,8 @@ pub const LAYOUT: [KeyDef; 25] = [
         lua: "K_TASKS",
         suffix: "tasks",
         kind: "hash",
-        holds: "id -> body",
+        holds:
+            "id -> record: place in line, head (attempts|error length|error) once taken back, body",
     },
     KeyDef {
         lua: "K_TAKEN",
@@ -45,7 +46,7 @@ pub const LAYOUT: [KeyDef; 25] = [
         lua: "K_STATE",
         suffix: "state",
         kind: "hash",
-        holds: "id -> attempts and place in line, out of flight",
+        holds: "nothing since layout 4 (step 3b: the record's head holds attempts and error)",
     },
     KeyDef {
         lua: "K_DELAYED",
@@ -95,7 +96,7 @@ pub const LAYOUT: [KeyDef; 25] = [
         lua: "K_DEADINFO",
         suffix: "dead:info",
         kind: "hash",
-        holds: "id -> JSON {error, attempts}",
+        holds: "nothing since layout 4 (step 3b: a dead task's reason is in its record's head)",
     },
     KeyDef {
         lua: "K_EXPIRES",
@@ -225,13 +226,16 @@ pub const CORE_KEYS: usize = 15;
 pub const FAST_KEYS: usize = 10;
 
 /// The stored layout this rpq reads and writes (docs/layout-v2.md): the field `layout` of a
-/// queue's `meta` says which one the queue has, and `Queue::open` refuses any other.
-pub const LAYOUT_VERSION: u32 = 3;
+/// queue's `meta` says which one the queue has, and `Queue::open` refuses any other. Layout 4
+/// is layout 3's keys with the record's head (step 3b: attempts and error in the record, no
+/// `state` nor `dead:info`), a value an rpq of layout 3 would misread (it would hand the head
+/// to a handler as the body), so it has a number of its own.
+pub const LAYOUT_VERSION: u32 = 4;
 
 /// Between a shard's hash tag and the suffix of each key of `LAYOUT`: the keys of one layout
 /// are never keys of another, so an rpq of another layout sees an empty queue, never half of
 /// one. `meta`, `wake:all`, the kept results and `kept` are the same in every layout and have
-/// none.
+/// none. Layout 4 keeps layout 3's keys (its values changed, not its names).
 pub const LAYOUT_DIR: &str = "3:";
 
 /// The field of `meta` that holds the queue's `LAYOUT_VERSION`; a `meta` without it is of
@@ -253,7 +257,7 @@ pub fn retired_checks(version: u32) -> String {
 /// longer than hash-max-listpack-value makes the hash a hash table from its creation, which
 /// the HINCRBY and HGET of every claim then find at once instead of scanning a packed list).
 pub const LAYOUT_NOTE: &str =
-    "3: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
+    "4: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
 
 /// The suffixes of `Keys::group_keys`, in the order groups.lua takes them.
 pub const GROUP_SUFFIXES: [&str; 5] = ["gpending", "groups", "gstate", "gparked", "gtat"];
@@ -558,7 +562,8 @@ mod tests {
         // hash-max-listpack-value (hash-max-ziplist-value on 6.2) is 64 by default.
         assert!(LAYOUT_NOTE.len() > 64);
         assert!(LAYOUT_NOTE.starts_with(&format!("{LAYOUT_VERSION}:")));
-        assert_eq!(LAYOUT_DIR, format!("{LAYOUT_VERSION}:"));
+        // Layout 4 is layout 3's keys with other values (the record's head).
+        assert_eq!(LAYOUT_DIR, "3:");
     }
 
     /// The fast claim is given the first FAST_KEYS keys only: its source, with the helpers of

@@ -32,6 +32,12 @@ pub const FROM_LAYOUT_2: u32 = 2;
 /// they read. The one switch: migrate.lua and the tests follow it.
 pub const RECORDS: bool = false;
 
+/// Whether migrate writes each task's record with its place and head (stored layout 4,
+/// docs/layout-v2.md, "The record's head"), where `state` and `dead:info` were: the part of
+/// `RECORDS` that this rpq reads (its checks are still layout 2's). The one switch for
+/// migrate_move.lua, migrate.lua's `put_v2` and the tests.
+pub const HEADS: bool = true;
+
 /// The suffixes of a shard's layout-1 keys, in the order of layout 1's common.lua (KEYS[1..26]
 /// of the migrate scripts).
 pub const V1_SUFFIXES: [&str; 26] = [
@@ -275,6 +281,7 @@ impl Migrated {
 fn lua(name: &'static str, body: &str) -> Lua {
     let src = [
         &format!("local RECORDS = {RECORDS}"),
+        &format!("local HEADS = {HEADS}"),
         include_str!("lua/migrate.lua"),
         body,
     ]

@@ -659,20 +659,21 @@ impl Queue {
     }
 
     /// What is known of an unreadable task out of flight (dead or retrying): its priority,
-    /// from the place in line its state keeps (0 when that is gone too). One round trip, only
-    /// ever for a task whose body cannot be read.
+    /// from the place in line its record begins with (0 when that is gone too: a bare body).
+    /// One round trip, only ever for a task whose body cannot be read.
     pub fn known_priority(&mut self, id: &str) -> Result<u8> {
         let shard = keys::shard_of(id, self.shards.len());
-        let state: Option<String> = redis::cmd("HGET")
-            .arg(self.shards[shard].state())
+        let record: Option<Vec<u8>> = redis::cmd("HGET")
+            .arg(self.shards[shard].tasks())
             .arg(id)
             .query(&mut self.conn)
             .map_err(|e| self.explain(shard, e, "HGET"))
             .with_context(|| format!("reading task {id} of queue '{}'", self.name))?;
-        Ok(state
+        Ok(record
             .as_deref()
-            .and_then(|s| stored::StateRecord::parse(s).score)
-            .map_or(0, score::priority_of))
+            .and_then(|r| r.get(..16))
+            .filter(|p| p.iter().all(u8::is_ascii_digit))
+            .map_or(0, |p| score::priority_of(&String::from_utf8_lossy(p))))
     }
 
     /// Hands tasks back at once, at their old place in line, with no attempt counted.
@@ -854,11 +855,12 @@ mod tests {
             .map(|d| d.task.id)
             .collect();
         assert_eq!(ids, ["d2", "d3", "d4"]);
-        // Trimmed tasks leave nothing behind: no body, no state, no error.
+        // Trimmed tasks leave nothing behind: their records (with the head, the error) gone,
+        // and nothing written to the hashes of layout 3 (state, dead:info).
         let keys = q.keys().clone();
-        for key in [keys.tasks(), keys.state(), keys.dead_info()] {
+        for (key, want) in [(keys.tasks(), 3), (keys.state(), 0), (keys.dead_info(), 0)] {
             let n: u64 = redis::cmd("HLEN").arg(key).query(q.conn()).unwrap();
-            assert_eq!(n, 3, "{key}");
+            assert_eq!(n, want, "{key}");
         }
     }
 

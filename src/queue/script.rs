@@ -1011,6 +1011,15 @@ pub fn opt_string(v: Option<&Value>) -> Result<Option<String>> {
     }
 }
 
+/// A task's record (`tasks`, stored::Record) as text: as `opt_string`, but a head's error that
+/// is not UTF-8 does not move where the body begins (`Record::text`).
+pub fn opt_record(v: Option<&Value>) -> Result<Option<String>> {
+    match v {
+        Some(Value::BulkString(b)) => Ok(Some(super::stored::Record::text(b))),
+        other => opt_string(other),
+    }
+}
+
 pub fn string(v: Option<&Value>) -> Result<String> {
     opt_string(v)?.ok_or_else(|| anyhow!("unexpected reply from redis: missing value"))
 }

@@ -40,32 +40,12 @@ impl Field {
     }
 }
 
-/// A task's entry in the state hash (common.lua, fail.lua, release.lua): "attempts|pending
-/// score[|last error]".
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct StateRecord<'a> {
-    pub attempts: Option<u32>,
-    /// Its place in line, to go back to.
-    pub score: Option<&'a str>,
-    pub error: Option<&'a str>,
-}
-
-impl<'a> StateRecord<'a> {
-    pub fn parse(v: &'a str) -> StateRecord<'a> {
-        let mut parts = v.splitn(3, '|');
-        StateRecord {
-            attempts: parts.next().and_then(|n| n.parse().ok()),
-            score: parts.next(),
-            error: parts.next(),
-        }
-    }
-}
-
-/// A task's record in `tasks` as layout 3 stores it (docs/layout-v2.md, "Layout 3: the work
-/// list", step 3; the prototype's `lua/v2/push.lua` and `migrate.lua`'s `record` write it): its
-/// place in line (16 digits), then, for a task taken back since its push (waiting again,
-/// retrying, dead), `attempts|error length|error`, then the body (`{"c":..`). A value of layout
-/// 2 is the body alone. The error goes by its length, so any byte may be in it.
+/// A task's record in `tasks` as layout 4 stores it (docs/layout-v2.md, "The record's head";
+/// common.lua's `record_parts` and `set_state`, `migrate.lua`'s `record` write it): its place
+/// in line (16 digits), then, for a task taken back since its push (waiting again, retrying,
+/// dead), `attempts|error length|error`, then the body (`{"c":..`). A value moved by an older
+/// migrate is the body alone. The error goes by its length in bytes, so any byte may be in it
+/// (`text` makes a record of bytes into one whose error length counts the text's bytes).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Record<'a> {
     pub place: Option<&'a str>,
@@ -103,13 +83,55 @@ impl<'a> Record<'a> {
         let (len, rest) = rest.split_once('|')?;
         let len: usize = len.parse().ok()?;
         let error = rest.get(..len)?;
-        let body = &rest[len..];
-        body.starts_with('{').then_some(Record {
+        // The body after a head is whatever follows (an unreadable one is told by its parse),
+        // so that the attempts and error of a task whose body broke are still read.
+        Some(Record {
             place: Some(place),
             attempts: Some(n.parse().ok()?),
             error: (!error.is_empty()).then_some(error),
-            body,
+            body: &rest[len..],
         })
+    }
+
+    /// A record as Redis holds it (bytes) as text: lossy like every stored string, except
+    /// that an error with bytes that are not UTF-8 (a handler's output cut anywhere) is made
+    /// text on its own and its length counted again, so that `parse` still finds the body
+    /// where it begins (a whole-value lossy read would move it by two bytes per bad byte).
+    pub fn text(v: &[u8]) -> String {
+        let lossy = || String::from_utf8_lossy(v).into_owned();
+        let Some((head, error, body)) = Self::cut(v) else {
+            return lossy();
+        };
+        match std::str::from_utf8(error) {
+            Ok(_) => lossy(),
+            Err(_) => {
+                let error = String::from_utf8_lossy(error);
+                let (place, n) = (&head[..16], &head[16..]);
+                format!(
+                    "{}{}|{}|{error}{}",
+                    String::from_utf8_lossy(place),
+                    String::from_utf8_lossy(n),
+                    error.len(),
+                    String::from_utf8_lossy(body)
+                )
+            }
+        }
+    }
+
+    /// Place and attempts (without the bar after them), error and body of a record with a
+    /// head, as bytes; None for any other value.
+    fn cut(v: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+        let place = v.get(..16)?;
+        if !place.iter().all(u8::is_ascii_digit) || v.get(16) == Some(&b'{') {
+            return None;
+        }
+        let bar = 16 + v[16..].iter().position(|&b| b == b'|')?;
+        let len_at = bar + 1;
+        let bar2 = len_at + v[len_at..].iter().position(|&b| b == b'|')?;
+        let len: usize = std::str::from_utf8(&v[len_at..bar2]).ok()?.parse().ok()?;
+        let at = bar2 + 1;
+        let error = v.get(at..at.checked_add(len)?)?;
+        Some((&v[..bar], error, &v[at + len..]))
     }
 }
 
@@ -357,10 +379,6 @@ pub(super) struct Stored {
     pub body: Option<String>,
     /// The in-flight member (`Member`)
     pub claim: Option<String>,
-    /// "attempts|pending score[|last error]"
-    pub state: Option<String>,
-    /// JSON {error, attempts}
-    pub dead_info: Option<String>,
 }
 
 impl TaskInfo {
@@ -372,31 +390,18 @@ impl TaskInfo {
             .as_deref()
             .and_then(Member::parse)
             .filter(|_| state == State::InFlight);
-        let (state_attempts, state_error) = match s.state.as_deref().map(StateRecord::parse) {
-            Some(r) => (r.attempts, r.error.map(str::to_string)),
-            None => (None, None),
+        // The record's head: attempts and last error (a dead task's reason) of a task taken
+        // back. A task in flight keeps its head until it is out again (the claim copies
+        // nothing): its attempt is its claim's, and the error of an attempt before is not shown.
+        let head = s.body.as_deref().and_then(Record::parse);
+        let attempt = match &claim {
+            Some(c) => c.attempt,
+            None => head.as_ref().and_then(|r| r.attempts).unwrap_or(0),
         };
-        let info: serde_json::Value = s
-            .dead_info
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok())
-            .unwrap_or_default();
-        let attempt = if let Some(c) = &claim {
-            c.attempt
-        } else if state == State::Dead {
-            info["attempts"]
-                .as_u64()
-                .map(|n| n as u32)
-                .or(state_attempts)
-                .unwrap_or(0)
-        } else {
-            state_attempts.unwrap_or(0)
-        };
-        let mut error = if state == State::Dead {
-            info["error"].as_str().map(str::to_string)
-        } else {
-            state_error
-        };
+        let mut error = head
+            .and_then(|r| r.error)
+            .filter(|_| state != State::InFlight)
+            .map(str::to_string);
         let task = match s.body.as_deref().map(|b| Task::from_stored(id, b, attempt)) {
             Some(Ok(t)) => t,
             other => {
@@ -501,24 +506,31 @@ mod tests {
             held.push((c, r.score.to_string()));
         }
 
-        // fail.lua: attempts, the place in line and the error; release.lua, of a second
-        // attempt: no error.
+        // fail.lua: attempts, the place in line and the error into the record's head;
+        // release.lua, of a second attempt: no error.
         let (a, a_score) = held.remove(0);
-        q.fail(&a.lease(), Duration::ZERO, "bo|om", false).unwrap();
-        let raw = hget(&mut q, keys.state(), &a.task.id);
-        let s = StateRecord::parse(&raw);
+        let err = "bo|om 12|{\"p\":3,";
+        q.fail(&a.lease(), Duration::ZERO, err, false).unwrap();
+        let raw = hget(&mut q, keys.tasks(), &a.task.id);
+        let s = Record::parse(&raw).expect("a record with a head");
         assert_eq!(
-            (s.attempts, s.score, s.error),
-            (Some(1), Some(a_score.as_str()), Some("bo|om"))
+            (s.attempts, s.place, s.error),
+            (Some(1), Some(a_score.as_str()), Some(err))
         );
+        assert!(s.body.starts_with("{\"c\":"), "{raw}");
         let again = q.claim(&opts, NO_ACKS).unwrap().tasks.remove(0);
         assert_eq!(again.task.id, a.task.id, "back at its place in line");
         assert_eq!(Member::attempt_of(&again.token), Some(2));
-        assert_eq!(q.release(&[again.lease()]).unwrap(), [true]);
-        let raw = hget(&mut q, keys.state(), &a.task.id);
-        let s = StateRecord::parse(&raw);
         assert_eq!(
-            (s.attempts, s.score, s.error),
+            again.task.priority,
+            Priority::HIGH,
+            "the body's, not the error's"
+        );
+        assert_eq!(q.release(&[again.lease()]).unwrap(), [true]);
+        let raw = hget(&mut q, keys.tasks(), &a.task.id);
+        let s = Record::parse(&raw).expect("a record with a head");
+        assert_eq!(
+            (s.attempts, s.place, s.error),
             (Some(1), Some(a_score.as_str()), None)
         );
 
@@ -649,6 +661,28 @@ mod tests {
         ] {
             assert_eq!(Record::parse(bad), None, "{bad}");
         }
+    }
+
+    /// An error of any bytes: the body is cut where it begins, also when the error is not
+    /// UTF-8 (read lossy, its length counted again).
+    #[test]
+    fn a_record_with_bytes_that_are_not_text_keeps_its_body() {
+        let body = r#"{"c":1,"t":"x","p":2,"d":"ok"}"#;
+        let err: &[u8] = b"bad \xff\xfe{\"p\":1,|12|\n";
+        let mut raw = format!("2000000000000042{}|{}|", 3, err.len()).into_bytes();
+        raw.extend_from_slice(err);
+        raw.extend_from_slice(body.as_bytes());
+        let text = Record::text(&raw);
+        let r = Record::parse(&text).unwrap();
+        assert_eq!(
+            (r.place, r.attempts, r.body),
+            (Some("2000000000000042"), Some(3), body)
+        );
+        assert_eq!(r.error, Some("bad \u{fffd}\u{fffd}{\"p\":1,|12|\n"));
+        // Text as it is stays as it is.
+        let ok = format!("2000000000000042{}|{}|{}{body}", 1, 4, "a|{b");
+        assert_eq!(Record::text(ok.as_bytes()), ok);
+        assert_eq!(Record::text(body.as_bytes()), body);
     }
 
     #[test]

@@ -909,13 +909,16 @@ mod tests {
         p.iter().map(|(k, v)| Field::new(k, v)).collect()
     }
 
-    fn stored(score: &str, claim: Option<&str>, state: Option<&str>, info: Option<&str>) -> Stored {
+    /// What the scripts hold of a task: its record, with the head (attempts, error) of a
+    /// task taken back.
+    fn stored(score: &str, claim: Option<&str>, head: Option<(u32, &str)>) -> Stored {
+        let head = head.map_or(String::new(), |(n, e)| format!("{n}|{}|{e}", e.len()));
         Stored {
             score: score.into(),
-            body: Some(r#"{"c":1000,"t":"mail","p":2,"d":{"to":"a"}}"#.into()),
+            body: Some(format!(
+                r#"2000000000000007{head}{{"c":1000,"t":"mail","p":2,"d":{{"to":"a"}}}}"#
+            )),
             claim: claim.map(String::from),
-            state: state.map(String::from),
-            dead_info: info.map(String::from),
         }
     }
 
@@ -927,8 +930,7 @@ mod tests {
             &stored(
                 "5000",
                 Some("x\tab12|4000|2|3|2000000000000007|c|1"),
-                None,
-                None,
+                Some((1, "the error of attempt 1")),
             ),
         );
         assert_eq!(held.task.attempt, 2);
@@ -941,39 +943,29 @@ mod tests {
         let retrying = TaskInfo::new(
             "x",
             State::Retrying,
-            &stored(
-                "9000",
-                None,
-                Some("1|2000000000000007|exit status 1: a|b"),
-                None,
-            ),
+            &stored("9000", None, Some((1, "exit status 1: a|b {\"p\":3,"))),
         );
         assert_eq!(retrying.task.attempt, 1);
         assert_eq!(retrying.retry_at, Some(ms_to_time(9000)));
-        assert_eq!(retrying.error.as_deref(), Some("exit status 1: a|b"));
+        assert_eq!(
+            retrying.error.as_deref(),
+            Some("exit status 1: a|b {\"p\":3,")
+        );
+        assert_eq!(
+            retrying.task.priority,
+            Priority::MEDIUM,
+            "the body's, not the error's"
+        );
         assert_eq!((retrying.consumer, retrying.lease_until), (None, None));
 
-        let dead = TaskInfo::new(
-            "x",
-            State::Dead,
-            &stored(
-                "7000",
-                None,
-                Some("3|2000000000000007"),
-                Some(r#"{"error":"boom","attempts":3}"#),
-            ),
-        );
+        let dead = TaskInfo::new("x", State::Dead, &stored("7000", None, Some((3, "boom"))));
         assert_eq!(
             (dead.task.attempt, dead.error.as_deref()),
             (3, Some("boom"))
         );
         assert_eq!(dead.died_at, Some(ms_to_time(7000)));
 
-        let waiting = TaskInfo::new(
-            "x",
-            State::Waiting,
-            &stored("2000000000000007", None, None, None),
-        );
+        let waiting = TaskInfo::new("x", State::Waiting, &stored("2000000000000007", None, None));
         assert_eq!(
             (waiting.task.attempt, waiting.task.kind.as_str()),
             (0, "mail")
@@ -996,7 +988,7 @@ mod tests {
         );
 
         // A body that cannot be read is shown, with why, rather than hidden.
-        let mut broken = stored("3000000000000001", None, None, None);
+        let mut broken = stored("3000000000000001", None, None);
         broken.body = Some("{".into());
         let b = TaskInfo::new("x", State::Waiting, &broken);
         assert_eq!(

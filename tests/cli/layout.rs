@@ -11,14 +11,19 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 
-const REFUSAL: &str = "rpq: queue 'jobs' has stored layout 1; this rpq reads layout 3: run \
+const REFUSAL: &str = "rpq: queue 'jobs' has stored layout 1; this rpq reads layout 4: run \
                        `rpq migrate --queue jobs` (docs/layout-v2.md)\n";
 
 /// A queue of an older layout as the rpq of that layout left it (written by hand: this rpq has
 /// no code of those layouts to make them): a waiting task, a task in flight, a dead one, the
 /// counters and the checks. Layout 1: a `meta` without `layout`, the v1 key names, `seq` a key
 /// of its own. Layout 2: keys under `2:`, `meta` and `stats` saying layout 2, `seq` in `stats`.
+/// Layout 3 (main's before step 3b): layout 4's keys (`3:`), records without a head, the claim
+/// as the `inflight` member, and the heads in `state` and `dead:info`, with a retrying task.
 fn old_queue(c: &mut redis::Connection, layout: u32) {
+    if layout == 3 {
+        return layout_3_queue(c);
+    }
     let dir = if layout == 1 { "" } else { "2:" };
     let k = |suffix: &str| format!("rpq:{{jobs}}:{dir}{suffix}");
     let body = |n: u32| format!(r#"{{"c":1700000000000,"t":"email","p":2,"d":{n}}}"#);
@@ -77,6 +82,102 @@ fn old_queue(c: &mut redis::Connection, layout: u32) {
             .arg(LAYOUT_2_NOTE);
     }
     let _: () = p.query(c).unwrap();
+}
+
+fn layout_3_queue(c: &mut redis::Connection) {
+    let k = |suffix: &str| format!("rpq:{{jobs}}:3:{suffix}");
+    let rec =
+        |n: u32| format!(r#"200000000000000{n}{{"c":1700000000000,"t":"email","p":2,"d":{n}}}"#);
+    let _: () = redis::pipe()
+        .cmd("HSET")
+        .arg(meta("jobs"))
+        .arg("shards")
+        .arg(1)
+        .arg("tags")
+        .arg("#")
+        .arg("layout")
+        .arg(3)
+        .cmd("HSET")
+        .arg(k("tasks"))
+        .arg("t1")
+        .arg(rec(1))
+        .arg("t2")
+        .arg(rec(2))
+        .arg("t3")
+        .arg(rec(3))
+        .arg("t4")
+        .arg(rec(4))
+        .cmd("ZADD")
+        .arg(k("pending"))
+        .arg("2000000000000001")
+        .arg("t1")
+        .cmd("ZADD")
+        .arg(k("inflight"))
+        .arg("9999999999999")
+        .arg("t2\t00aa11bb22cc33dd|1700000000001|1|3|2000000000000002|host-1")
+        .cmd("ZADD")
+        .arg(k("dead"))
+        .arg("1700000000002")
+        .arg("t3")
+        .cmd("HSET")
+        .arg(k("dead:info"))
+        .arg("t3")
+        .arg(r#"{"error":"boom","attempts":3}"#)
+        .cmd("ZADD")
+        .arg(k("delayed"))
+        .arg("9999999999999")
+        .arg("t4")
+        .cmd("HSET")
+        .arg(k("state"))
+        .arg("t3")
+        .arg("3|2000000000000003")
+        .arg("t4")
+        .arg("1|2000000000000004|exit 1")
+        .cmd("HSET")
+        .arg(k("stats"))
+        .arg("pushed")
+        .arg(4)
+        .arg("seq")
+        .arg(4)
+        .arg("checks")
+        .arg("0|0")
+        .arg("layout")
+        .arg(LAYOUT_3_NOTE)
+        .query(c)
+        .unwrap();
+}
+
+const LAYOUT_3_NOTE: &str =
+    "3: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones";
+
+/// Main's rpq before step 3b (layout 3) would hand a record's head to a handler as its body:
+/// this rpq (layout 4, the same keys) refuses such a queue as any older layout, and changes
+/// nothing; `rpq migrate` 3 -> 4 folds `state` and `dead:info` into the records.
+#[test]
+fn every_command_refuses_a_queue_of_layout_3_and_changes_nothing() {
+    let r = redis();
+    let mut c = conn(&r);
+    old_queue(&mut c, 3);
+    let before = every_key(&mut c);
+    let line = "rpq: queue 'jobs' has stored layout 3; this rpq reads layout 4: run `rpq migrate \
+                --queue jobs` (docs/layout-v2.md)\n";
+    let task = r#"{"id":"t9","type":"email","payload":{}}"#;
+    for args in COMMANDS {
+        refused(&r, args, &format!("{task}\n"), line);
+        assert_eq!(every_key(&mut c), before, "rpq {args:?} changed the queue");
+    }
+    let s = Serve::start(&r, &[]);
+    for reply in [
+        s.get("/api/queues/jobs/tasks/t4"),
+        s.post("/api/queues/jobs/claim", &json!({})),
+    ] {
+        let reply = reply.expect(409);
+        assert_eq!(
+            reply.json()["error"],
+            line.trim_start_matches("rpq: ").trim_end()
+        );
+    }
+    assert_eq!(every_key(&mut c), before);
 }
 
 /// Every key of the server with its DUMP, sorted: what a refused command must leave as it was.
@@ -195,7 +296,7 @@ fn every_command_refuses_a_queue_of_layout_2_and_changes_nothing() {
     let mut c = conn(&r);
     old_queue(&mut c, 2);
     let before = every_key(&mut c);
-    let line = "rpq: queue 'jobs' has stored layout 2; this rpq reads layout 3: run `rpq migrate \
+    let line = "rpq: queue 'jobs' has stored layout 2; this rpq reads layout 4: run `rpq migrate \
                 --queue jobs` (docs/layout-v2.md)\n";
     let task = r#"{"id":"t9","type":"email","payload":{}}"#;
     for args in COMMANDS {
@@ -244,7 +345,7 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
         .arg("shards")
         .arg(1)
         .arg("layout")
-        .arg(4)
+        .arg(5)
         .query(&mut c)
         .unwrap();
     rpq(&r)
@@ -253,8 +354,8 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
         .code(1)
         .stdout("")
         .stderr(
-            "rpq: queue 'jobs' has stored layout 4; this rpq reads layout 3: use an rpq that \
-             reads layout 4\n",
+            "rpq: queue 'jobs' has stored layout 5; this rpq reads layout 4: use an rpq that \
+             reads layout 5\n",
         );
     // A queue this rpq makes says its layout, on the queue and on each shard.
     rpq(&r)
@@ -267,15 +368,16 @@ fn a_layout_from_a_newer_rpq_is_refused_with_the_other_way_out() {
         .arg("layout")
         .query(&mut c)
         .unwrap();
-    assert_eq!(layout, "3");
+    assert_eq!(layout, "4");
     for shard in 0..2 {
         let note: String = redis::cmd("HGET")
             .arg(Keys::new("new", shard).stats())
             .arg("layout")
             .query(&mut c)
             .unwrap();
-        assert!(note.starts_with("3: "), "{note}");
+        assert!(note.starts_with("4: "), "{note}");
     }
+    // Layout 4 keeps layout 3's keys: only the records' values changed (the head).
     assert!(predicate::str::starts_with("rpq:{new}:3:").eval(Keys::new("new", 0).pending()));
 }
 
@@ -337,22 +439,22 @@ fn a_running_consumer_and_producer_refuse_a_queue_moved_to_another_layout_and_ch
         "a task taken and one pushed",
         || r.dir().join("took").exists() && zcard(&mut c, shard.pending()) == 2,
     );
-    // Another process moves the queue to layout 4, as a migration to it would mark it: `meta`
+    // Another process moves the queue to layout 5, as a migration to it would mark it: `meta`
     // and the shard's checks, which every push and claim reads.
     let _: () = redis::pipe()
         .cmd("HSET")
         .arg(meta("jobs"))
         .arg("layout")
-        .arg(4)
+        .arg(5)
         .cmd("HSET")
         .arg(shard.stats())
         .arg("checks")
-        .arg(retired_checks(4))
+        .arg(retired_checks(5))
         .query(&mut c)
         .unwrap();
     let before = stored(&mut c);
-    let line = "rpq: queue 'jobs' has stored layout 4; this rpq reads layout 3: use an rpq that \
-                reads layout 4\n";
+    let line = "rpq: queue 'jobs' has stored layout 5; this rpq reads layout 4: use an rpq that \
+                reads layout 5\n";
     writeln!(
         input,
         r#"{{"id":"p2","type":"x","priority":"medium","payload":2}}"#

@@ -30,6 +30,7 @@ mod group_limits; // limit --group / --each-group, pause --group: caps, rates an
 mod group_shards; // groups on sharded queues and a cluster: a group on its shard, fair per shard, limits exact
 mod group_stats; // stats and groups of groups: the largest by backlog, the rest summed, in flight counted
 mod groups; // produce --group: fair turns between groups, weights, priority first, nothing left behind
+mod heads; // the record's head: attempts and an error of any text or bytes before the body, never read as it
 mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clear` cancels, `clear --all`
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
 mod json; // `--json` of every command, field by field, and the README's table of fields

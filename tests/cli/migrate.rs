@@ -10,7 +10,7 @@
 
 use crate::support::*;
 use rpq::queue::keys::{LAYOUT_DIR, LAYOUT_VERSION};
-use rpq::queue::migrate::{NEW_SUFFIXES, NEW_UNTIL_RECORDS, RECORDS, V1_SUFFIXES};
+use rpq::queue::migrate::{HEADS, NEW_SUFFIXES, NEW_UNTIL_RECORDS, RECORDS, V1_SUFFIXES};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -357,7 +357,7 @@ fn v1_left(c: &mut redis::Connection, queue: &str) -> Vec<String> {
 
 /// A task as layout 2 holds it: its place in line (when stored), the head of a task taken back
 /// ("attempts|error length|error", None for one never taken) and its body; from its record, or
-/// (until `RECORDS`) from layout 1's values under layout 2's names.
+/// (until `HEADS`) from layout 1's values under layout 2's names.
 #[derive(Debug)]
 struct Stored {
     place: Option<String>,
@@ -371,13 +371,13 @@ fn stored(c: &mut redis::Connection, q: &str, id: &str) -> Stored {
         .arg(id)
         .query(c)
         .unwrap_or_else(|e| panic!("{id}: {e}"));
-    if RECORDS {
-        let rest = &v[16..];
-        let at = rest.find('{').unwrap();
+    if HEADS {
+        // Cut by the error's length (an error may hold a `{`): support::record_parts.
+        let (place, head, body) = crate::support::record_parts(&v);
         return Stored {
-            place: Some(v[..16].to_string()),
-            head: (at > 0).then(|| rest[..at].to_string()),
-            body: rest[at..].to_string(),
+            place: place.map(String::from),
+            head: head.map(|(n, err)| format!("{n}|{}|{err}", err.len())),
+            body: body.to_string(),
         };
     }
     let state: Option<String> = redis::cmd("HGET")
@@ -695,7 +695,7 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
         .arg("shards")
         .arg(1)
         .arg("layout")
-        .arg(4)
+        .arg(5)
         .query(&mut c)
         .unwrap();
     let out = rpq(&r)
@@ -706,7 +706,7 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("queue 'future' has stored layout 4; this rpq moves layouts 1 and 2 to 3"),
+        err.contains("queue 'future' has stored layout 5; this rpq moves layouts 1 and 2 to 4"),
         "{err}"
     );
     // --all goes on past a queue it cannot migrate, says why, and exits 1 at the end.
@@ -718,9 +718,14 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
     assert_eq!(old.v1.ack(&old.live), 1);
     let ended = ended.end(Duration::from_secs(30));
     assert_eq!(ended.status.code(), Some(1), "{ended:?}");
-    assert!(ended.stderr.contains("layout 4"), "{ended:?}");
+    assert!(ended.stderr.contains("layout 5"), "{ended:?}");
     let out = String::from_utf8_lossy(&ended.stdout);
-    assert!(out.contains("queue=old layout=3 shards=1 moved="), "{out}");
+    assert!(
+        out.contains(&format!(
+            "queue=old layout={LAYOUT_VERSION} shards=1 moved="
+        )),
+        "{out}"
+    );
     assert_eq!(v1_left(&mut c, "old"), Vec::<String>::new());
 }
 

@@ -46,6 +46,7 @@ fn as_layout_2_sharded(c: &mut redis::Connection, q: &str, shards: usize) {
             let to = k.replacen(&format!("{{{tag}}}:3:"), &format!("{{{tag}}}:2:"), 1);
             let _: () = redis::cmd("RENAME").arg(&k).arg(&to).query(c).unwrap();
         }
+        layout_2_values(c, &tag);
         let _: () = redis::cmd("HSET")
             .arg(format!("rpq:{{{tag}}}:2:stats"))
             .arg("layout")
@@ -59,6 +60,47 @@ fn as_layout_2_sharded(c: &mut redis::Connection, q: &str, shards: usize) {
         .arg(2)
         .query(c)
         .unwrap();
+}
+
+/// Layout 2's values from this rpq's records: the body alone in `tasks`, a head's attempts and
+/// place in `state` ("attempts|place[|error]"), a dead task's reason in `dead:info`.
+fn layout_2_values(c: &mut redis::Connection, tag: &str) {
+    let k = |s: &str| format!("rpq:{{{tag}}}:2:{s}");
+    let records: Vec<(String, String)> = redis::cmd("HGETALL").arg(k("tasks")).query(c).unwrap();
+    let dead: Vec<String> = redis::cmd("ZRANGE")
+        .arg(k("dead"))
+        .arg(0)
+        .arg(-1)
+        .query(c)
+        .unwrap();
+    let mut p = redis::pipe();
+    for (id, rec) in &records {
+        let (place, head, body) = crate::support::record_parts(rec);
+        p.cmd("HSET").arg(k("tasks")).arg(id).arg(body);
+        if let (Some(place), Some((n, err))) = (place, head) {
+            if dead.contains(id) {
+                p.cmd("HSET")
+                    .arg(k("state"))
+                    .arg(id)
+                    .arg(format!("{n}|{place}"));
+                p.cmd("HSET")
+                    .arg(k("dead:info"))
+                    .arg(id)
+                    .arg(serde_json::json!({"error": err, "attempts": n}).to_string());
+            } else {
+                let err = if err.is_empty() {
+                    String::new()
+                } else {
+                    format!("|{err}")
+                };
+                p.cmd("HSET")
+                    .arg(k("state"))
+                    .arg(id)
+                    .arg(format!("{n}|{place}{err}"));
+            }
+        }
+    }
+    let _: () = p.query(c).unwrap();
 }
 
 /// Takes the first waiting task of layout 2 and leases it as layout 2's claim does, until
@@ -190,7 +232,7 @@ fn a_queue_of_layout_2_moves_whole_through_a_kill_and_a_rerun() {
         .arg("checks")
         .query(&mut c)
         .unwrap();
-    assert_eq!(checks, "layout 3");
+    assert_eq!(checks, format!("layout {LAYOUT_VERSION}"));
     assert!(zcard(&mut c, &format!("rpq:{{{q}}}:3:pending")) > 0);
     assert_eq!(
         zcard(&mut c, &format!("rpq:{{{q}}}:2:inflight")),
@@ -227,7 +269,9 @@ fn a_queue_of_layout_2_moves_whole_through_a_kill_and_a_rerun() {
         .args(["--queue", q, "migrate"])
         .assert()
         .success()
-        .stderr("rpq: queue 'jobs' is at layout 3 already: nothing to do\n");
+        .stderr(format!(
+            "rpq: queue 'jobs' is at layout {LAYOUT_VERSION} already: nothing to do\n"
+        ));
 
     // Every task in its state: the dead with their reason, the scheduled one, the retry, the
     // recovered lease with its attempt counted.

@@ -908,19 +908,30 @@ pub fn stop(procs: Vec<Proc>) -> Vec<Value> {
         .collect()
 }
 
-/// The body in a task's stored record (docs/layout-v2.md, "Layout 3: the work list", step 3):
-/// after its place in line (16 digits) and, for a task taken back, `attempts|error
-/// length|error`; a value that begins with `{` is a body of its own.
-pub fn stored_body(v: &str) -> &str {
-    if v.starts_with('{') || v.len() < 16 {
-        return v;
+/// A task's stored record cut in its parts (docs/layout-v2.md, "The record's head"): its
+/// place in line (16 digits), the head of a task taken back (attempts, error) and the body; the
+/// error goes by its length, never by a search for `{`. A value that begins with `{` is a body
+/// of its own.
+pub fn record_parts(v: &str) -> (Option<&str>, Option<(u32, &str)>, &str) {
+    if v.starts_with('{') || v.len() < 16 || !v.is_char_boundary(16) {
+        return (None, None, v);
     }
-    let rest = &v[16..];
+    let (place, rest) = v.split_at(16);
     if rest.starts_with('{') {
-        return rest;
+        return (Some(place), None, rest);
     }
     let mut parts = rest.splitn(3, '|');
-    let (_, len, tail) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+    let (n, len, tail) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+    let n: u32 = n.and_then(|n| n.parse().ok()).unwrap_or(0);
     let len: usize = len.and_then(|l| l.parse().ok()).unwrap_or(0);
-    tail.get(len..).unwrap_or(v)
+    match (tail.get(..len), tail.get(len..)) {
+        (Some(err), Some(body)) => (Some(place), Some((n, err)), body),
+        _ => (None, None, v),
+    }
+}
+
+/// The body in a task's stored record: after its place in line and, for a task taken back,
+/// its head (`record_parts`).
+pub fn stored_body(v: &str) -> &str {
+    record_parts(v).2
 }

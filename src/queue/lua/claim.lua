@@ -110,12 +110,11 @@ if due_work then
       end
       bury(id, now, 'lease expired and its state was lost', 0, dead_cap)
     elseif m ~= nil and n >= m then
-      set_state(id, n, score)
       local why = 'lease expired on attempt ' .. n .. ' of ' .. m
       if ev then
         ev.write('dead', id, nil, n, nil, why)
       end
-      bury(id, now, why, n, dead_cap)
+      bury(id, now, why, n, dead_cap, score)
     else
       set_state(id, n, score)
       redis.call('ZADD', K_PENDING, score, id)
@@ -298,19 +297,19 @@ while claimed < want do
       id, score = head[1], head[2]
     end
   end
-  -- Attempts and place in line ride in the member while in flight (common.lua's layout).
-  local n, n_s = 1, '1'
-  local prev = redis.call('HGET', K_STATE, id)
-  if prev then
-    n = (tonumber(string.match(prev, '^(%d+)|')) or 0) + 1
-    n_s = string.format('%d', n)
-    redis.call('HDEL', K_STATE, id)
-  end
+  -- Attempts and place in line ride in the member while in flight (common.lua's layout); a
+  -- task taken back has its attempts in its record's head, which stays there (nothing copied).
   body = body or redis.call('HGET', K_TASKS, id)
+  local n, n_s = 1, '1'
+  local before = body and select(2, record_parts(body))
+  if before then
+    n = before + 1
+    n_s = string.format('%d', n)
+  end
   -- The worker runtime (issue 11): a task pushed with its own max attempts carries it at the
   -- head of its body, before "t" (task_max_attempts); that number goes into its member instead
   -- of the consumer's, for fail and lease recovery to read.
-  local m = body and task_max_attempts(body) or max_att
+  local m = body and task_max_attempts(body, body_at(body)) or max_att
   local tk = lease_at .. n_s .. '|' .. m .. '|' .. score .. '|' .. consumer
   redis.call('ZADD', K_INFLIGHT, deadline, id .. '\t' .. tk)
   out[#out + 1] = id

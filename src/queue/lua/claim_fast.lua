@@ -119,26 +119,36 @@ else
 end
 
 -- The leases. Attempts and place in line ride in the claim while in flight (common.lua's
--- layout): a task claimed before had them in the state hash, which it leaves.
+-- layout): a task claimed before has its attempts in its record's head, which stays.
 local lease = tonumber(ARGV[1])
 local deadline = string.format('%d', now + lease)
 local head = token .. '|' .. now_s .. '|'
 -- One task's claim: its token (its member after "id\t"), with its attempt and max attempts.
-local function leased(id, score, body, state)
-  local n, n_s, m = 1, '1', max_att
-  if state then
-    n = (tonumber(string.match(state, '^(%d+)|')) or 0) + 1
-    n_s = string.format('%d', n)
+local function leased(id, score, body)
+  local n, n_s, m, at = 1, '1', max_att, 17
+  -- A first attempt's record has its body at byte 17 (or is a bare body, at 1): no head to
+  -- read. A task taken back has "attempts|error length|error" there (common.lua's
+  -- record_parts, not called: each helper this script names is a closure made on every call).
+  if body and string.byte(body, 17) ~= 123 then
+    if string.byte(body, 1) == 123 then
+      at = 1
+    else
+      local a, len, e = string.match(body, '^(%d+)|(%d+)|()', 17)
+      if a then
+        n, at = tonumber(a) + 1, e + tonumber(len)
+        n_s = string.format('%d', n)
+      end
+    end
   end
   -- The worker runtime (issue 11): a task pushed with its own max attempts carries it at the
   -- head of its body (task_max_attempts). A body with a 13-digit created time and no settings
   -- has its "t" at byte 21, which spares the pattern; so does one whose group ("g", issue 23)
   -- comes first, as "m" would come before it (the pattern's backtracking through a body
   -- without "m" costs a grouped claim some 4,000 server instructions).
-  -- (In a record the body comes after the 16 digits of its place: layout 3's work list.)
-  local b21 = body and string.byte(body, string.byte(body, 1) == 123 and 21 or 37)
+  -- (In a record the body begins at `at`: after its place, and its head if it has one.)
+  local b21 = body and string.byte(body, at + 20)
   if b21 and b21 ~= 116 and b21 ~= 103 then
-    m = task_max_attempts(body) or max_att
+    m = task_max_attempts(body, at) or max_att
   end
   local tk = head .. n_s .. '|' .. m .. '|' .. score .. '|' .. consumer
   out[#out + 1] = id
@@ -154,28 +164,16 @@ if #popped == 0 then
 elseif #popped == 2 then
   -- One task (no prefetch): plain calls, no tables, which cost more than they save here.
   local id = popped[1]
-  local state = redis.call('HGET', K_STATE, id)
-  if state then
-    redis.call('HDEL', K_STATE, id)
-  end
-  redis.call('ZADD', K_INFLIGHT, deadline,
-    leased(id, popped[2], redis.call('HGET', K_TASKS, id), state))
+  redis.call('ZADD', K_INFLIGHT, deadline, leased(id, popped[2], redis.call('HGET', K_TASKS, id)))
 else
   local ids = {}
   for k = 1, #popped / 2 do
     ids[k] = popped[2 * k - 1]
   end
-  local states = redis.call('HMGET', K_STATE, unpack(ids))
   local bodies = redis.call('HMGET', K_TASKS, unpack(ids))
-  local zargs, left = {}, {}
+  local zargs = {}
   for k, id in ipairs(ids) do
-    if states[k] then
-      left[#left + 1] = id
-    end
-    zargs[2 * k - 1], zargs[2 * k] = deadline, leased(id, popped[2 * k], bodies[k], states[k])
-  end
-  if #left > 0 then
-    redis.call('HDEL', K_STATE, unpack(left))
+    zargs[2 * k - 1], zargs[2 * k] = deadline, leased(id, popped[2 * k], bodies[k])
   end
   redis.call('ZADD', K_INFLIGHT, unpack(zargs))
 end

@@ -51,7 +51,7 @@ for i = 1, #flight, 2 do
 end
 -- UNLINK frees large sets in the background instead of blocking the server.
 -- flows (issue 24): with the blocked tasks (a state) go their waits and their parents' lists.
-for _, k in ipairs({ K_TASKS, K_STATE, K_DEADINFO, K_WAKE, K_EXPIRES, K_HELD, K_WAITS, K_KIDS }) do
+for _, k in ipairs({ K_TASKS, K_WAKE, K_EXPIRES, K_HELD, K_WAITS, K_KIDS }) do
   sets[#sets + 1] = k
 end
 for _, k in ipairs({ C.K_LIMITED, C.K_LINES, C.K_LHEADS, C.K_LPARKED }) do

@@ -9,13 +9,13 @@
 --   id (which holds no control character); the token's fields are '|'-joined, so a client may
 --   paste it into JSON or a shell line. A cancelled claim's lease has '~' before it
 --   (cancel_found)
--- KEYS[3] tasks hash: id -> record (layout 3: its place in line, 16 digits, then the body)
+-- KEYS[3] tasks hash: id -> record: its place in line (16 digits), then the body, or for a
+--   task taken back the head "attempts|error length|error" and then the body (record_parts)
 -- KEYS[4] taken hash: "id\ttoken" -> ms, for each claim that lease recovery or cancel ended
 --   (its holder's ack, fail or extend then tells "not mine" from "mine earlier": ack_not_held);
 --   "=id" -> token, the claim `token` marked delivered (DELIVERED); pruned a day after
--- KEYS[5] state hash: id -> "attempts|pending score", for tasks claimed at least once and out of
---   flight: waiting again, retrying or dead; a task in flight keeps both in its claim, so that a
---   first attempt, claimed and acked, never touches this hash
+-- KEYS[5] state hash: written by no script since layout 4 (step 3b): attempts and the last
+--   error are in the record's head (record_parts); its place goes with step 5's key order
 -- KEYS[6] delayed zset: id -> retry at ms
 -- KEYS[7] stats hash: counters, the arrival sequence 'seq', the last-minute ring, checks
 -- KEYS[8] wake list: markers that unblock idle consumers
@@ -26,7 +26,8 @@
 -- KEYS[11] receipts hash: written by no script since layout 3's step 4 (`taken` tells the
 --   acks resent apart); its place goes with the key order of step 5
 -- KEYS[12] dead zset: id -> died at ms
--- KEYS[13] dead:info hash: id -> JSON {error, attempts}
+-- KEYS[13] dead:info hash: written by no script since layout 4 (step 3b): a dead task's reason
+--   and attempts are in its record's head
 -- KEYS[14] expires zset: id -> expiry deadline ms, for tasks pushed with a ttl; the deadline is
 --   also in the body ("x"), so an entry left by an earlier task of the same id is told apart
 -- KEYS[15] schedules hash: schedule name -> "last fired ms|definition JSON"; every shard holds
@@ -105,7 +106,7 @@ local ERR_LAYOUT = 'RPQLAYOUT'
 
 -- The stats field 'layout' (keys.rs: LAYOUT_NOTE), written by the push that makes the stats
 -- hash: longer than 64 bytes, so the hash is a hash table from its creation (push.lua).
-local LAYOUT_NOTE = '3: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
+local LAYOUT_NOTE = '4: the stored layout of this shard (rpq, docs/layout-v2.md); rpq migrate moves older ones'
 
 -- Idle consumers block on the wake list; a few markers are enough to wake them, and the cap keeps
 -- the list bounded while nobody consumes.
@@ -144,23 +145,87 @@ local function wake(n, marker)
   end
 end
 
--- attempts, score and the last error (nil when there is none) of "attempts|score[|error]"; or nil
-local function get_state(id)
-  local st = redis.call('HGET', K_STATE, id)
-  if not st then
-    return nil
+-- The record of a task (KEYS[3], stored layout 4: docs/layout-v2.md, "The record's head"): its
+-- place in line (16 bytes), then its body `{..` for a task never taken back, or the head
+-- "attempts|error length|error" and then the body. The error goes by its length in bytes, so
+-- it may hold anything ('{', '|', ',"p":', newlines): nothing searches a record from its start
+-- for the body, they begin where body_at says. A record moved by an older migrate may be a
+-- bare body (byte 1 '{'). Returns the place (nil for a bare body), the attempts and the error
+-- of the head (nil, nil without one; the error nil when empty), and where the body begins.
+local function record_parts(rec)
+  local b1 = string.byte(rec, 1)
+  if not b1 or b1 < 48 or b1 > 57 then
+    return nil, nil, nil, 1
   end
-  local n, score, err = string.match(st, '^(%d+)|(%d+)|?(.*)$')
-  return tonumber(n), score, err ~= '' and err or nil
+  local place = string.sub(rec, 1, 16)
+  if string.byte(rec, 17) == 123 then
+    return place, nil, nil, 17
+  end
+  local n, len, at = string.match(rec, '^(%d+)|(%d+)|()', 17)
+  if not n then
+    return place, nil, nil, 17
+  end
+  len = tonumber(len)
+  return place, tonumber(n), len > 0 and string.sub(rec, at, at + len - 1) or nil, at + len
 end
 
--- `err`, the last error, is kept for `rpq show` while the task waits to run again.
-local function set_state(id, n, score, err)
-  local v = string.format('%d|%s', n, score)
-  if err and err ~= '' then
-    v = v .. '|' .. err
+-- Where the body of a record (or of a bare body) begins: 1 or 17 without a head, two byte
+-- reads; the head is parsed only when there is one. A record begins with a digit: anything
+-- else (a bare body, a push's body without its `{"c":..`) is searched from its start.
+local function body_at(rec)
+  local b1 = string.byte(rec, 1)
+  if not b1 or b1 < 48 or b1 > 57 then
+    return 1
   end
-  redis.call('HSET', K_STATE, id, v)
+  if string.byte(rec, 17) == 123 then
+    return 17
+  end
+  return select(4, record_parts(rec))
+end
+
+-- The body of a record, for the rare paths that need it alone (a copy of it).
+local function body_of(rec)
+  local at = rec and body_at(rec)
+  return at and (at == 1 and rec or string.sub(rec, at)) or nil
+end
+
+-- The attempts of a task taken back (nil for one never taken back, or gone), its place in
+-- line (nil when the record has none: a bare body; a scheduled task's is its priority and
+-- zeros), its last error (nil when none) and its record, from its record's head.
+local function get_state(id)
+  local rec = redis.call('HGET', K_TASKS, id)
+  if not rec then
+    return nil
+  end
+  local place, n, err = record_parts(rec)
+  if place and not string.match(place, '^%d+$') then
+    place = nil
+  end
+  return n, place, err, rec
+end
+
+-- Writes the head of task `id`: `n` attempts and the error `err` (kept for `rpq show` while it
+-- waits to run again; a dead task's reason), at place `score` (nil keeps the record's, or for
+-- a bare body its priority's first place). `rec`, when the caller has read it. A task whose
+-- record is gone has nothing to write to.
+local function set_state(id, n, score, err, rec)
+  rec = rec or redis.call('HGET', K_TASKS, id)
+  if not rec then
+    return
+  end
+  local place, _, _, at = record_parts(rec)
+  err = err or ''
+  redis.call('HSET', K_TASKS, id, (score or place or '2000000000000000')
+    .. string.format('%d|%d|', n, #err) .. err .. string.sub(rec, at))
+end
+
+-- Drops the head of task `id` (its attempts counted from 1 again, no error), at place
+-- `score`: a release of a first attempt, `dead retry`.
+local function drop_head(id, score, rec)
+  rec = rec or redis.call('HGET', K_TASKS, id)
+  if rec then
+    redis.call('HSET', K_TASKS, id, score .. string.sub(rec, body_at(rec)))
+  end
 end
 
 -- The parts of an in-flight member (KEYS[2]): id, token (the member after "id\t"), claimed ms,
@@ -248,8 +313,6 @@ end
 
 local function forget(id)
   redis.call('HDEL', K_TASKS, id)
-  redis.call('HDEL', K_STATE, id)
-  redis.call('HDEL', K_DEADINFO, id)
   redis.call('ZREM', K_EXPIRES, id)
 end
 
@@ -336,9 +399,10 @@ end
 
 -- The priority in a stored body, {"c":<ms>,"t":<type>,"p":<digit>,"d":...} (NewTask::body), and
 -- the body with another one. A JSON string holds no unescaped quote, so the first ,"p": is the
--- priority's: neither needs to decode the payload. nil when the body is not of that shape.
+-- priority's: neither needs to decode the payload. nil when the body is not of that shape. Either
+-- takes a record too, searched from its body on (body_at: its head's error may hold ,"p":).
 local function body_priority(body)
-  local i = string.find(body, ',"p":', 1, true)
+  local i = string.find(body, ',"p":', body_at(body), true)
   return i and tonumber(string.match(string.sub(body, i + 5, i + 5), '^[1-3]$')) or nil
 end
 
@@ -346,7 +410,7 @@ local function with_priority(body, p)
   if not body_priority(body) then
     return nil
   end
-  local i = string.find(body, ',"p":', 1, true)
+  local i = string.find(body, ',"p":', body_at(body), true)
   return string.sub(body, 1, i + 4) .. p .. string.sub(body, i + 6)
 end
 
@@ -359,8 +423,9 @@ local function body_group(body, at)
   end
   local i = at
   if not i then
-    local t = string.find(body, '"t":', 1, true)
-    i = string.find(body, '"g":"', 1, true)
+    local from = body_at(body)
+    local t = string.find(body, '"t":', from, true)
+    i = string.find(body, '"g":"', from, true)
     if not i or (t and i > t) then
       return ''
     end
@@ -378,9 +443,11 @@ local function body_group(body, at)
   end
 end
 
-local function bury(id, now, reason, attempts, dead_cap)
+-- The reason and the attempts go into the record's head (set_state), at place `score` (nil
+-- keeps the record's).
+local function bury(id, now, reason, attempts, dead_cap, score)
   redis.call('ZADD', K_DEAD, now, id)
-  redis.call('HSET', K_DEADINFO, id, cjson.encode({ error = reason, attempts = attempts }))
+  set_state(id, attempts, score, reason)
   redis.call('HINCRBY', K_STATS, 'dead', 1)
   -- flows (issue 24): its children go dead too (or as they were pushed to).
   if flows and flows() then
@@ -715,9 +782,10 @@ local function waiting_since(body)
   if not body then
     return nil
   end
-  -- (%d* skips the place in line before the body of a record, layout 3's work list, step 3.)
-  local u = string.match(body, '^%d*{"c":%d+,"u":(%d+)')
-  return tonumber(u or string.match(body, '^%d*{"c":(%d+)'))
+  -- (From where the body of a record begins: body_at.)
+  local at = body_at(body)
+  local u = string.match(body, '^{"c":%d+,"u":(%d+)', at)
+  return tonumber(u or string.match(body, '^{"c":(%d+)', at))
 end
 
 -- Promotion: scheduled tasks that are due join the waiting line by priority, then in the order
@@ -733,20 +801,25 @@ local function promote(now_s, limit)
   end
   redis.call('ZREM', K_SCHEDULED, unpack(due))
   local first = redis.call('HINCRBY', K_STATS, 'seq', n) - n
-  local zargs = {}
+  local zargs, hargs = {}, {}
   for i, id in ipairs(due) do
     local body = redis.call('HGET', K_TASKS, id)
     -- A task whose body is gone was removed meanwhile: nothing to queue.
     if body then
-      zargs[#zargs + 1] = pending_score(due_priority(body), first + i)
+      local score = pending_score(due_priority(body), first + i)
+      zargs[#zargs + 1] = score
       zargs[#zargs + 1] = id
+      -- Its record takes the place (it held its priority and zeros), in one HSET for all.
+      hargs[#hargs + 1] = id
+      hargs[#hargs + 1] = score .. string.sub(body, body_at(body))
       if grp and grp().on then
-        grp().index(id, zargs[#zargs - 1], body)
+        grp().index(id, score, body)
       end
     end
   end
   if #zargs > 0 then
     redis.call('ZADD', K_PENDING, unpack(zargs))
+    redis.call('HSET', K_TASKS, unpack(hargs))
   end
   return #zargs / 2
 end
@@ -793,18 +866,17 @@ end
 -- without a ttl has none). Takes it out of the waiting or scheduled set when it goes.
 local function expire(id, deadline)
   local body = redis.call('HGET', K_TASKS, id)
-  if not body or not string.find(body, ',"x":' .. deadline .. ',', 1, true) then
+  -- Claimed once and taken back, it has a head: body_at is past byte 17.
+  local at = body and body_at(body)
+  if not body or at > 17 or not string.find(body, ',"x":' .. deadline .. ',', at, true) then
     return false
   end
   -- (A task in flight is in neither set below.)
-  if redis.call('HEXISTS', K_STATE, id) == 1 then
-    return false
-  end
   if redis.call('ZREM', K_PENDING, id) == 0 and redis.call('ZREM', K_SCHEDULED, id) == 0 then
     return false
   end
-  -- A state with its priority, so that `dead retry` queues it at that priority again.
-  set_state(id, 0, pending_score(due_priority(body), 0))
+  -- Its place's first digit is its priority (a scheduled task's too: enqueue), for `dead
+  -- retry`; the caller buries it (the head).
   return true
 end
 
@@ -813,8 +885,9 @@ end
 -- {"c":..,["u":..,]["x":..,]["m":<max attempts>,]["o":<exec timeout ms>,]["k":<keep ms>,]"t":..
 -- None of the head's field names holds a "t", so `[^t]*` stays within the head: for a body
 -- without settings the match fails a few bytes in, and the payload is never looked at.
-local function task_max_attempts(body)
-  return string.match(body, '^%d*{"c":%d+,[^t]*"m":(%d+)')
+-- `at`: where the body begins in the record (body_at; the fast claim finds it itself).
+local function task_max_attempts(body, at)
+  return string.match(body, '^{"c":%d+,[^t]*"m":(%d+)', at)
 end
 
 -- A kept result: one list of one element under the task's result key (keys::result), in the

@@ -151,7 +151,8 @@ ctl = function()
   -- The type of a stored body, JSON-encoded (with its quotes) as control.lua stores it: it
   -- follows the head's numbers, so the first ,"t": is the type's. nil when it has none.
   function C.type_of(body)
-    local i = body and string.find(body, ',"t":"', 1, true)
+    -- (From the body of a record on: its head's error may hold anything, body_at.)
+    local i = body and string.find(body, ',"t":"', body_at(body), true)
     if not i then
       return nil
     end

@@ -2,7 +2,7 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] "list" | "retry" | "purge"  ARGV[2] offset (list)  ARGV[3] limit (list)
 -- ARGV[2..] ids for retry and purge; none means all of them
--- list returns {id, died ms, body, info JSON, ...}; retry and purge return {how many they moved,
+-- list returns {id, died ms, record, ...}; retry and purge return {how many they moved,
 -- each id given that was not dead...}
 local op = ARGV[1]
 if op == 'list' then
@@ -11,8 +11,8 @@ if op == 'list' then
   for i = 1, #ids, 2 do
     out[#out + 1] = ids[i]
     out[#out + 1] = ids[i + 1]
+    -- The record, whose head holds the reason and the attempts (Rust cuts it: stored::Record).
     out[#out + 1] = redis.call('HGET', K_TASKS, ids[i])
-    out[#out + 1] = redis.call('HGET', K_DEADINFO, ids[i])
   end
   return out
 end
@@ -42,13 +42,13 @@ for _, id in ipairs(ids) do
   else
     moved = moved + 1
     if op == 'retry' then
-      local _, score = get_state(id)
-      local priority = score and priority_of(score) or 2
-      redis.call('HDEL', K_STATE, id)
-      redis.call('HDEL', K_DEADINFO, id)
-      if redis.call('HEXISTS', K_TASKS, id) == 1 then
-        -- A retried task starts again at the back of its priority with its attempts reset.
+      local _, place, _, rec = get_state(id)
+      local priority = place and priority_of(place) or 2
+      if rec then
+        -- A retried task starts again at the back of its priority with its attempts reset:
+        -- its record without a head.
         local score = pending_score(priority, redis.call('HINCRBY', K_STATS, 'seq', 1))
+        drop_head(id, score, rec)
         redis.call('ZADD', K_PENDING, score, id)
         if grp then
           grp().index_id(id, score)

@@ -15,13 +15,14 @@ local function debounced(id, body, due, keep_first)
     return PUSH_KNOWN
   end
   local due_s = string.format('%d', due)
-  -- A record keeps its place in line before the body (layout 3's work list, step 3).
-  local place, created = string.match(old, '^(%d*){"c":(%d+),')
-  place, created = place or '', created or '0'
+  -- A record keeps its place in line and its head before the body (body_at).
+  local at = body_at(old)
+  local place = string.sub(old, 1, at - 1)
+  local created = string.match(old, '^{"c":(%d+),', at) or '0'
   local new
   if keep_first then
     -- The first body, due later: its "u" moved, or put after its created time.
-    local rest = string.match(old, '^%d*{"c":%d+,"u":%d+,(.*)$') or string.match(old, '^%d*{"c":%d+,(.*)$')
+    local rest = string.match(old, '^{"c":%d+,"u":%d+,(.*)$', at) or string.match(old, '^{"c":%d+,(.*)$', at)
     new = place .. '{"c":' .. created .. ',"u":' .. due_s .. ',' .. rest
   else
     new = place .. '{"c":' .. created .. ',"u":' .. due_s .. ',' .. body

@@ -66,7 +66,9 @@ if K_EVENTS then
     -- type's; a type with no escape in it is matched whole, with the priority after it.
     local t, p, g = nil, nil, nil
     if body then
-      local i = string.find(body, ',"t":"', 1, true)
+      -- (From the body of a record on: its head's error may hold anything, body_at.)
+      local from = body_at(body)
+      local i = string.find(body, ',"t":"', from, true)
       if i then
         t, p = string.match(body, '^([^"\\]*)","p":([1-3])', i + 6)
         if not t then
@@ -77,8 +79,8 @@ if K_EVENTS then
       end
       -- A group is a field before the payload "d" (where a JSON string holds no unescaped
       -- quote, so the first ,"g":" there is the field).
-      i = string.find(body, ',"g":"', 1, true)
-      if i and i < (string.find(body, ',"d":', 1, true) or #body) then
+      i = string.find(body, ',"g":"', from, true)
+      if i and i < (string.find(body, ',"d":', from, true) or #body) then
         g = ev_json_string(body, i + 5)
       end
     end

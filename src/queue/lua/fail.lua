@@ -38,17 +38,17 @@ local now = now_ms()
 n = n or 1
 unlease(id, id .. '\t' .. token)
 local last = now_dead or n >= m
--- Out of flight, retrying or dead: attempts and place in line go back to the state hash, and
--- the error with them while the task will run again (`rpq show`; a dead task has it in dead:info).
-if score then
-  set_state(id, n, score, not last and err or nil)
+-- Out of flight, retrying: attempts, place in line and the error go into its record's head
+-- (`rpq show`); dead: bury writes them, its reason as the error.
+if score and not last then
+  set_state(id, n, score, err)
 end
 if ev then
   ev.write(last and 'dead' or 'retry', id, nil, n, consumer, err)
 end
 if last then
   tally(now, consumer, 0, 1)
-  bury(id, now, err, n, dead_cap)
+  bury(id, now, err, n, dead_cap, score)
   -- The worker runtime (issue 11): a waiting producer learns of the death at once.
   if N_KEYS > LAYOUT_KEYS then
     keep_record(KEYS[LAYOUT_KEYS + 2], id, KEYS[LAYOUT_KEYS + 1],

@@ -104,7 +104,7 @@ for i, t in ipairs(tasks) do
       if ev then
         ev.write('dead', t.id, prefix .. t.body, nil, nil, 'parent ' .. dead .. ' dead')
       end
-      set_state(t.id, 0, pending_score(t.p, 0))
+      -- (Its record's place, just written, has its priority, for `dead retry`.)
       bury(t.id, now, 'parent ' .. dead .. ' dead', 0, dead_cap)
     elseif #waits == 0 then
       redis.call('ZADD', K_PENDING, score, t.id)

@@ -112,8 +112,8 @@ flows = function(flags, force)
   -- What is left of a child that leaves `blocked` other than by release: its waits.
   local function forget_waits(child)
     local body = redis.call('HGET', K_TASKS, child)
-    -- (A record's place in line before the body: layout 3's work list, step 3.)
-    local ok, t = pcall(cjson.decode, body and string.match(body, '^%d*(.*)$') or '')
+    -- (A record's place in line and head before the body: body_of.)
+    local ok, t = pcall(cjson.decode, body_of(body) or '')
     if ok and type(t) == 'table' and type(t.a) == 'table' then
       local fields = {}
       for _, p in ipairs(t.a) do
@@ -278,9 +278,7 @@ flows = function(flags, force)
       if ev then
         ev.write('dead', child, nil, nil, nil, reason)
       end
-      -- A state with its priority, so that `dead retry` queues it at that priority.
-      set_state(child, 0, pending_score(due_priority(redis.call('HGET', K_TASKS, child)), 0))
-      -- bury hands it on (common.lua: flows().failed, onto the worklist).
+      -- Its record's place has its priority, for `dead retry`; bury hands it on (common.lua: flows().failed, onto the worklist).
       bury(child, tonumber(now_s()), reason, 0, F.dead_cap)
     end
   end

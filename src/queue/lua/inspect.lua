@@ -2,7 +2,7 @@
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] "show": ARGV[2] m, the number of state sets, ARGV[3..m+2] their KEYS indexes (in the
 --   order of STATES, types.rs), ARGV[m+3..] ids
---   returns per id {state: 1..m, or 0 when unknown, score, body, claim, state, dead info}
+--   returns per id {state: 1..m, or 0 when unknown, score, record, claim}
 -- ARGV[1] "list": ARGV[2] the KEYS index of the state's set (for waiting: pending, or a line
 --   of tasks held back by limits)  ARGV[3] how many
 --   ARGV[4] after this id ('' from the start)  ARGV[5] its score ('' when it is in this set)
@@ -10,15 +10,15 @@
 --   ARGV[8] group as its body holds it (JSON-escaped, without the quotes; '' or absent: any)
 --   returns {tasks in the set (of that priority, for the waiting set), the after id's score
 --   (false when it is not in the set and no score was given), 1 when members follow the last one
---   looked at, the last id looked at, its score, then id, score, body, claim, state, dead info
---   per task}; false where a value is missing
+--   looked at, the last id looked at, its score, then id, score, record, claim per task};
+--   false where a value is missing. The record's head holds attempts, last error and a dead
+--   task's reason (common.lua: record_parts; Rust cuts it, stored::Record)
 -- Every value is O(1) or O(log n) to find; `list` looks at 1000 members per call at most.
 
--- What is known of a task besides its place: its body, claim (its in-flight member, when
--- `member` is given), state and dead info.
+-- What is known of a task besides its place: its record and claim (its in-flight member, when
+-- `member` is given).
 local function describe(id, member)
-  return redis.call('HGET', K_TASKS, id), member or false,
-    redis.call('HGET', K_STATE, id), redis.call('HGET', K_DEADINFO, id)
+  return redis.call('HGET', K_TASKS, id), member or false
 end
 
 -- a < b byte by byte, the order Redis gives members of equal score (Lua's < follows the locale).
@@ -54,12 +54,12 @@ if ARGV[1] == 'show' then
         break
       end
     end
-    local body, claim, st, info = describe(id, member)
+    local body, claim = describe(id, member)
     if found > 0 and claim and is_cancelled(claim) then
       -- Cancelled in flight, only waiting for its holder to learn it: gone for the user.
       found = 0
     end
-    for _, v in ipairs({ found, score, body, claim, st, info }) do
+    for _, v in ipairs({ found, score, body, claim }) do
       out[#out + 1] = v
     end
   end
@@ -124,21 +124,22 @@ while r < hi and found < want and looked < 1000 do
     r, looked = r + 1, looked + 1
     last_id, last_score = id, score
     if not (ties and tonumber(score) == ties and not before(after, id)) then
-      local body, claim, st, info = describe(id, member)
+      local body, claim = describe(id, member)
       local ok = not (claim and is_cancelled(claim))
       if ok and kind ~= '' then
         ok = body and ctl().has_type(body, kind)
       end
       if ok and group ~= '' then
         -- The body's own "g" comes before its "t" (a payload's keys come after it).
-        local g = body and string.find(body, '"g":"' .. group .. '"', 1, true)
-        ok = g ~= nil and g < (string.find(body, '"t":', 1, true) or 0)
+        local from = body and body_at(body)
+        local g = body and string.find(body, '"g":"' .. group .. '"', from, true)
+        ok = g ~= nil and g < (string.find(body, '"t":', from, true) or 0)
       end
       if ok and p and not by_range then
         ok = body and body_priority(body) == p
       end
       if ok then
-        for _, v in ipairs({ id, score, body, claim, st, info }) do
+        for _, v in ipairs({ id, score, body, claim }) do
           items[#items + 1] = v
         end
         found = found + 1

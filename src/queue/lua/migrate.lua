@@ -23,7 +23,9 @@
 -- read records yet; until they do, layout 2 keeps layout 1's values under its key names: the
 -- body in `tasks`, "attempts|place[|error]" in `state`, {error, attempts} in `dead:info`, and
 -- v1's checks ("pruned at|recover at[|aging ms[|1]]"), so that what migrate writes is what the
--- scripts of the same build read (docs/layout-v2.md, "What is in place").
+-- scripts of the same build read (docs/layout-v2.md, "What is in place"). HEADS (the next line
+-- Rust puts there) is its part that this rpq reads since step 3b: the record with its place and
+-- head, no `state` nor `dead:info` (layout 4); the checks stay as RECORDS says.
 local V1 = {
   pending = KEYS[1], inflight = KEYS[2], tasks = KEYS[3], claims = KEYS[4], state = KEYS[5],
   delayed = KEYS[6], dead = KEYS[7], deadinfo = KEYS[8], stats = KEYS[9], wake = KEYS[10],
@@ -104,16 +106,16 @@ end
 
 -- Stores the task in layout 2 and lines it up in `set` at `at`: its body, place in line,
 -- attempts (nil for a task never taken back) and last error or dead reason, as a record, or
--- (RECORDS false) as layout 1's values; `x` its expiry deadline. False when layout 2 knows the
+-- (HEADS false) as layout 1's values; `x` its expiry deadline. False when layout 2 knows the
 -- id already (pushed there by a new producer before this step reached the old task: the id is
 -- queued once, as a push of a known id is refused).
 local function put_v2(id, set, at, body, x, score, n, err)
   local dead = set == V2.dead
-  local value = RECORDS and record(score, n, err, body) or body
+  local value = HEADS and record(score, n, err, body) or body
   if redis.call('HSETNX', V2.tasks, id, value) == 0 then
     return false
   end
-  if not RECORDS and n ~= nil then
+  if not HEADS and n ~= nil then
     local st = string.format('%d|', n) .. score
     if err and err ~= '' and not dead then
       st = st .. '|' .. err

@@ -86,12 +86,12 @@ for k, id in ipairs(ids) do
       set, at, n, err, score = V2.dead, now, 0, 'retry state was lost', placeholder(body)
     end
     moved = moved + 1
-    add(V2.tasks, id, RECORDS and record(score, n, err, body) or body)
+    add(V2.tasks, id, HEADS and record(score, n, err, body) or body)
     add(set, at, id)
     if x then
       add(V2.expires, x, id)
     end
-    if not RECORDS and n ~= nil then
+    if not HEADS and n ~= nil then
       local st = string.format('%d|', n) .. score
       if err and err ~= '' and set ~= V2.dead then
         st = st .. '|' .. err

@@ -6,8 +6,8 @@
 -- tasks due now
 -- ARGV[3..] ids
 -- returns {tasks that went in line now, then per id: a code, the holder's name, and for a moved
--- task where it is now (the KEYS index of its set), its score, body, state and dead info, as
--- inspect.lua answers them (false where there is none)}; the codes: MOVE_MOVED, MOVE_IN_FLIGHT
+-- task where it is now (the KEYS index of its set), its score and record, as inspect.lua
+-- answers them (false where there is none)}; the codes: MOVE_MOVED, MOVE_IN_FLIGHT
 -- (with the holder), MOVE_DEAD, MOVE_UNREADABLE (a body that names no priority), MOVE_UNKNOWN
 -- (common.lua)
 local p = tonumber(ARGV[1])
@@ -31,12 +31,16 @@ local function rescored(score)
   return pending_score(p, tonumber(string.sub(score, 2)))
 end
 
--- Writes priority `p` into the body; false when the body names none.
-local function reprioritize(id)
+-- Writes priority `p` into the body, and the record's place `score` (nil: the place's first
+-- digit, the priority, for a task with no place in line yet); false when the body names none.
+local function reprioritize(id, score)
   local body = redis.call('HGET', K_TASKS, id)
   local moved = body and with_priority(body, p)
   if not moved then
     return false
+  end
+  if string.byte(moved, 1) ~= 123 then
+    moved = (score or (p .. string.sub(moved, 2, 16))) .. string.sub(moved, 17)
   end
   redis.call('HSET', K_TASKS, id, moved)
   return true
@@ -51,30 +55,24 @@ for i = 3, #ARGV do
   if waiting then
     code = MOVE_MOVED
     if p then
-      if reprioritize(id) then
-        local score = rescored(waiting)
+      local score = rescored(waiting)
+      if reprioritize(id, score) then
         if line ~= K_PENDING then
           ctl().unhold(id, waiting)
           line = K_PENDING
         end
         redis.call('ZADD', line, score, id)
-        local n, _, err = get_state(id)
-        if n then
-          set_state(id, n, score, err)
-        end
       else
         code = MOVE_UNREADABLE
       end
     end
   elseif redis.call('ZSCORE', K_DELAYED, id) then
     code = MOVE_MOVED
-    local n, score, err = get_state(id)
+    local _, score = get_state(id)
     if p then
-      if not reprioritize(id) then
+      score = score and rescored(score)
+      if not reprioritize(id, score) then
         code = MOVE_UNREADABLE
-      elseif score then
-        score = rescored(score)
-        set_state(id, n, score, err)
       end
     end
     if now and code == MOVE_MOVED then
@@ -82,6 +80,10 @@ for i = 3, #ARGV do
         -- Its place in line was lost: the back of its priority then.
         local body = redis.call('HGET', K_TASKS, id)
         score = pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1))
+        if body then
+          local _, n, err = record_parts(body)
+          set_state(id, n or 0, score, err, body)
+        end
       end
       redis.call('ZREM', K_DELAYED, id)
       redis.call('ZADD', K_PENDING, score, id)
@@ -101,9 +103,12 @@ for i = 3, #ARGV do
       -- body says so (the time it began to wait, for aging and `stats`).
       local body = redis.call('HGET', K_TASKS, id)
       local at = string.format('%d', now_ms())
-      redis.call('HSET', K_TASKS, id, (string.gsub(body, '^(%d*{"c":%d+,"u":)%d+', '%1' .. at, 1)))
-      redis.call('ZREM', K_SCHEDULED, id)
+      local from = body_at(body)
       local score = pending_score(due_priority(body), redis.call('HINCRBY', K_STATS, 'seq', 1))
+      -- Its record takes its place in line (a bare body gets one), its head kept.
+      redis.call('HSET', K_TASKS, id, (from == 1 and score or (score .. string.sub(body, 17, from - 1)))
+        .. (string.gsub(string.sub(body, from), '^({"c":%d+,"u":)%d+', '%1' .. at, 1)))
+      redis.call('ZREM', K_SCHEDULED, id)
       redis.call('ZADD', K_PENDING, score, id)
       if grp then
         grp().index_id(id, score)
@@ -142,10 +147,8 @@ for i = 3, #ARGV do
   local now_is = { code, holder, set, score }
   if set > 0 then
     now_is[5] = redis.call('HGET', K_TASKS, id)
-    now_is[6] = redis.call('HGET', K_STATE, id)
-    now_is[7] = redis.call('HGET', K_DEADINFO, id)
   else
-    now_is[5], now_is[6], now_is[7] = false, false, false
+    now_is[5] = false
   end
   for _, v in ipairs(now_is) do
     out[#out + 1] = v

@@ -1,7 +1,7 @@
 -- peek: the next tasks in claim order, untouched
 -- KEYS: the common layout (common.lua)
 -- ARGV[1] how many
--- returns {id, order key, body, attempts so far, ...}; the key is the pending score, or while
+-- returns {id, order key, record, attempts so far (its head's), ...}; the key is the pending score, or while
 -- aging is on the score the task competes with now (aged priority, then arrival), as the claim
 -- script's take_aged ranks them; body is false when it is missing
 local n = tonumber(ARGV[1])
@@ -16,8 +16,9 @@ if aging == 0 and #sets == 1 then
     local id = ids[i]
     out[#out + 1] = id
     out[#out + 1] = ids[i + 1]
-    out[#out + 1] = redis.call('HGET', K_TASKS, id)
-    out[#out + 1] = get_state(id) or 0
+    local rec = redis.call('HGET', K_TASKS, id)
+    out[#out + 1] = rec
+    out[#out + 1] = rec and select(2, record_parts(rec)) or 0
   end
   return out
 end
@@ -55,6 +56,6 @@ for i = 1, math.min(n, #all) do
   out[#out + 1] = e[1]
   out[#out + 1] = e[2]
   out[#out + 1] = e[3]
-  out[#out + 1] = get_state(e[1]) or 0
+  out[#out + 1] = e[3] and select(2, record_parts(e[3])) or 0
 end
 return out

@@ -17,10 +17,13 @@ for i = 1, #ARGV, 2 do
       ev.write('released', id, nil, n, who)
     end
     unlease(id, member)
-    if not n or n <= 1 then
-      redis.call('HDEL', K_STATE, id)
-    else
-      redis.call('HSET', K_STATE, id, (n - 1) .. '|' .. score)
+    -- No attempt counted: the record's head says the attempts before this one (none on a
+    -- first attempt, which has no head unless one was left behind).
+    local rec = redis.call('HGET', K_TASKS, id)
+    if rec and n and n > 1 then
+      set_state(id, n - 1, score, nil, rec)
+    elseif rec and body_at(rec) > 17 then
+      drop_head(id, score, rec)
     end
     redis.call('ZADD', K_PENDING, score, id)
     if grp then
