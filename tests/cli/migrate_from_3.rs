@@ -1,0 +1,530 @@
+//! `rpq migrate` from stored layout 3 to layout 4 in place (issue 22, layout 3's work list, step
+//! 3b): the same keys, each task's `state` and `dead:info` entries folded into its record as the
+//! head (`attempts|error length|error`), every record beginning with its place in line.
+//!
+//! This rpq is layout 3, so the queue of layout 3 is made by it (and by hand where a state is
+//! rare: a retry at attempt 2, a dead reason with `{`, `|` and a newline, a record moved from
+//! layout 1 or 2 without its place, a lease). The fold runs when the target is above layout 3
+//! (`migrate::Options::to`, this rpq's own layout once it reads layout 4), so the tests call
+//! `migrate::migrate` with `to: 4`; a kill -9 of `migrate` is its step's reporter failing after
+//! the first lines (each step is one script: a process killed between two steps is the same),
+//! and a rerun goes on. What is checked is what is stored, byte for byte: this rpq does not read
+//! layout 4.
+
+use crate::support::{conn, lines_with_ids, make_dead, mixed, push_lines, rpq, server_ms};
+use rpq::conn::Conn;
+use rpq::queue::keys::{meta, tag};
+use rpq::queue::migrate::{self, Migrated, Options, Progress};
+use rpq::server::RedisServer;
+use std::collections::{BTreeMap, HashMap};
+
+const Q: &str = "jobs";
+
+fn k(suffix: &str) -> String {
+    format!("rpq:{{{Q}}}:3:{suffix}")
+}
+
+/// A record's place (None: it has none), head (attempts, error) and body, as layout 4 stores it.
+fn parse(rec: &str) -> (Option<String>, Option<(u32, String)>, String) {
+    if rec.starts_with('{') {
+        return (None, None, rec.to_string());
+    }
+    let (place, rest) = rec.split_at(16);
+    if rest.starts_with('{') {
+        return (Some(place.to_string()), None, rest.to_string());
+    }
+    let (n, rest) = rest.split_once('|').unwrap();
+    let (len, rest) = rest.split_once('|').unwrap();
+    let len: usize = len.parse().unwrap();
+    let (err, body) = rest.split_at(len);
+    assert!(body.starts_with('{'), "{rec:?}");
+    (
+        Some(place.to_string()),
+        Some((n.parse().unwrap(), err.to_string())),
+        body.to_string(),
+    )
+}
+
+fn hgetall(c: &mut redis::Connection, key: &str) -> HashMap<String, String> {
+    redis::cmd("HGETALL").arg(key).query(c).unwrap()
+}
+
+fn zscores(c: &mut redis::Connection, key: &str) -> BTreeMap<String, String> {
+    let v: Vec<(String, String)> = redis::cmd("ZRANGE")
+        .arg(key)
+        .arg(0)
+        .arg(-1)
+        .arg("WITHSCORES")
+        .query(c)
+        .unwrap();
+    v.into_iter().collect()
+}
+
+fn digits(score: &str) -> String {
+    format!("{:016}", score.parse::<f64>().unwrap() as u64)
+}
+
+fn hset(c: &mut redis::Connection, key: &str, field: &str, value: &str) {
+    let _: () = redis::cmd("HSET")
+        .arg(key)
+        .arg(field)
+        .arg(value)
+        .query(c)
+        .unwrap();
+}
+
+const LIVE: &str = "t3";
+const EXPIRED: &str = "t4";
+const AGAIN: &str = "t5";
+const BARE: &str = "t6";
+const STALE: &str = "t7";
+const RETRY_ERR: &str = "second try: exit status 1";
+const DEAD_REASON: &str = "bad {\"json\": 1} | pipe\nsecond line";
+const LATE_ERR: &str = "the holder said {no} | 1\nbye";
+
+/// Queue `jobs` of layout 3 with a task in every state, as this rpq and an rpq of layout 3 in
+/// flight leave it. Returns the members of the two leases (live, expired).
+fn build(r: &RedisServer) -> (String, String) {
+    let run = |args: &[&str]| {
+        rpq(r).args(["--queue", Q]).args(args).assert().success();
+    };
+    // A kept result first (the consumer takes the first in line).
+    run(&[
+        "produce",
+        "--type",
+        "k",
+        "--id",
+        "kept-1",
+        "--keep-result",
+        "1h",
+    ]);
+    run(&["consume", "--count", "1", "--exec", "echo '{\"n\":1}'"]);
+    make_dead(r, Q, 2);
+    push_lines(
+        r,
+        Q,
+        &[r#"{"type":"flaky","priority":1,"payload":0,"id":"retry-1"}"#.to_string()],
+    );
+    run(&[
+        "consume",
+        "--count",
+        "1",
+        "--max-attempts",
+        "3",
+        "--exec",
+        "exit 1",
+    ]);
+    push_lines(r, Q, &lines_with_ids(mixed(30)));
+    run(&[
+        "produce", "--type", "later", "--id", "sched-1", "--in", "1h",
+    ]);
+    let mut c = conn(r);
+    // A retry at its second attempt, with its error; a dead reason with `{`, `|` and a newline.
+    let st = hgetall(&mut c, &k("state"));
+    let (_, place) = st["retry-1"].split_once('|').unwrap();
+    let place = place.split('|').next().unwrap().to_string();
+    hset(
+        &mut c,
+        &k("state"),
+        "retry-1",
+        &format!("2|{place}|{RETRY_ERR}"),
+    );
+    let info = serde_json::json!({"error": DEAD_REASON, "attempts": 3}).to_string();
+    hset(&mut c, &k("dead:info"), "dead-0", &info);
+    let pending = zscores(&mut c, &k("pending"));
+    // Waiting again after a lease that was lost (layout 3's recovery: state "1|place").
+    hset(
+        &mut c,
+        &k("state"),
+        AGAIN,
+        &format!("1|{}", digits(&pending[AGAIN])),
+    );
+    // A record that a move from layout 1 or 2 wrote (no place), and one whose place a move left
+    // behind (layout 3 reads the place from pending).
+    let tasks = hgetall(&mut c, &k("tasks"));
+    let bare = parse(&tasks[BARE]).2;
+    hset(&mut c, &k("tasks"), BARE, &bare);
+    hset(
+        &mut c,
+        &k("tasks"),
+        STALE,
+        &format!("1999999999999999{}", parse(&tasks[STALE]).2),
+    );
+    // Two leases of an rpq of layout 3: one held, one whose holder died.
+    let now = server_ms(&mut c);
+    let mut lease = |id: &str, deadline: i64, attempt: u32, host: &str| -> String {
+        let score = digits(&pending[id]);
+        let member = format!("{id}\t00aa11bb22cc33dd|{now}|{attempt}|5|{score}|{host}");
+        let _: () = redis::pipe()
+            .cmd("ZREM")
+            .arg(k("pending"))
+            .arg(id)
+            .cmd("ZADD")
+            .arg(k("inflight"))
+            .arg(deadline)
+            .arg(&member)
+            .query(&mut c)
+            .unwrap();
+        member
+    };
+    let live = lease(LIVE, 9_999_999_999_999, 1, "old-host");
+    let expired = lease(EXPIRED, 1, 2, "gone-host");
+    (live, expired)
+}
+
+/// Every task of the queue by id: the set it is in (inflight: by its member) and its score.
+fn where_is(c: &mut redis::Connection) -> BTreeMap<String, (String, String)> {
+    let mut at = BTreeMap::new();
+    for set in ["pending", "delayed", "dead", "scheduled", "inflight"] {
+        for (m, score) in zscores(c, &k(set)) {
+            let id = m.split('\t').next().unwrap().to_string();
+            assert!(
+                at.insert(id.clone(), (set.to_string(), score)).is_none(),
+                "{id} is in two sets"
+            );
+        }
+    }
+    at
+}
+
+fn opts(batch: u64) -> Options {
+    Options {
+        dry_run: false,
+        wait: None,
+        batch,
+        to: 4,
+    }
+}
+
+#[test]
+fn a_queue_of_layout_3_is_folded_in_place_through_a_kill_and_a_rerun() {
+    let r = crate::support::redis();
+    let (live, expired) = build(&r);
+    let mut c = conn(&r);
+    let before_tasks = hgetall(&mut c, &k("tasks"));
+    let before_where = where_is(&mut c);
+    let states = hgetall(&mut c, &k("state"));
+    let infos = hgetall(&mut c, &k("dead:info"));
+    let checks: String = redis::cmd("HGET")
+        .arg(k("stats"))
+        .arg("checks")
+        .query(&mut c)
+        .unwrap();
+    let result_key = format!("rpq:{{{Q}}}:result:kept-1");
+    let result: Vec<String> = redis::cmd("LRANGE")
+        .arg(&result_key)
+        .arg(0)
+        .arg(-1)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(result.len(), 1, "a kept result");
+    assert!(states.contains_key("retry-1") && infos.contains_key("dead-0"));
+    let entries: std::collections::BTreeSet<&String> = states.keys().chain(infos.keys()).collect();
+
+    let mut m = Conn::Single(conn(&r));
+    // A dry run says what it would fold, and writes nothing.
+    let mut would = 0;
+    let dry = migrate::migrate(
+        &mut m,
+        Q,
+        &Options {
+            dry_run: true,
+            ..opts(4)
+        },
+        &mut |p| {
+            if let Progress::Folded(f) = p {
+                assert!(f.dry_run);
+                would += f.folded;
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(dry.folded, (states.len() + infos.len()) as u64);
+    assert_eq!(would, dry.folded);
+    assert_eq!(hgetall(&mut c, &k("tasks")), before_tasks);
+    assert_eq!(hgetall(&mut c, &k("state")), states);
+
+    // Killed after its second step (batches of 4 records: the pass over the records half way).
+    let mut folded = 0;
+    let mut lines = 0;
+    let killed = migrate::migrate(&mut m, Q, &opts(4), &mut |p| {
+        if let Progress::Folded(f) = p {
+            folded += f.folded;
+            lines += 1;
+            if lines == 2 {
+                anyhow::bail!("killed");
+            }
+        }
+        Ok(())
+    });
+    assert!(killed.is_err());
+    // From the mark, layout 3 is refused: by `meta` when it opens the queue, and by the checks
+    // of the shard in its scripts that queue or lease (a process that opened it before).
+    let meta_now: HashMap<String, String> = hgetall(&mut c, &meta(Q));
+    assert_eq!(meta_now["layout"], "4");
+    let marked: String = redis::cmd("HGET")
+        .arg(k("stats"))
+        .arg("checks")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(marked, "layout 4");
+    let out = rpq(&r)
+        .args(["--queue", Q, "produce", "--type", "x"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("has stored layout 4; this rpq reads layout 3"),
+        "{err}"
+    );
+    let left = hgetall(&mut c, &k("state")).len() + hgetall(&mut c, &k("dead:info")).len();
+    assert!(left > 0, "half way: something is left to fold");
+
+    // The rerun goes on; while it waits for the live lease, its holder (an rpq of layout 3)
+    // fails the task, as layout 3's fail does: the lease out, its state, a retry.
+    let mut waited = 0;
+    let done: Migrated = migrate::migrate(&mut m, Q, &opts(4), &mut |p| {
+        match p {
+            Progress::Folded(f) => folded += f.folded,
+            Progress::Waiting(w) => {
+                waited += 1;
+                assert_eq!((w.from, w.in_flight), (3, 1));
+                assert_eq!(w.ids, vec![LIVE.to_string()]);
+                let mut c = conn(&r);
+                // Layout 3's fail takes the place from the token.
+                let place = live.split('|').nth(4).unwrap();
+                let _: () = redis::pipe()
+                    .cmd("ZREM")
+                    .arg(k("inflight"))
+                    .arg(&live)
+                    .cmd("HSET")
+                    .arg(k("state"))
+                    .arg(LIVE)
+                    .arg(format!("1|{place}|{LATE_ERR}"))
+                    .cmd("ZADD")
+                    .arg(k("delayed"))
+                    .arg(server_ms(&mut c) + 3_600_000)
+                    .arg(LIVE)
+                    .query(&mut c)
+                    .unwrap();
+            }
+            Progress::Step(s) => panic!("nothing to move: {s:?}"),
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(waited, 1, "said once");
+    assert_eq!(done.layout, 4);
+    assert_eq!(
+        folded,
+        entries.len() as u64 + 1,
+        "every entry folded once, and the late fail's"
+    );
+
+    // Nothing left of layout 3's per-task hashes, nor of the fold; the checks back, "check now".
+    assert_eq!(
+        redis::cmd("EXISTS")
+            .arg(k("state"))
+            .arg(k("dead:info"))
+            .query::<u64>(&mut c)
+            .unwrap(),
+        0
+    );
+    let stats = hgetall(&mut c, &k("stats"));
+    assert!(stats.keys().all(|f| !f.starts_with("fold:")), "{stats:?}");
+    let (p, rest) = checks.split_once('|').unwrap();
+    let rest = rest
+        .split_once('|')
+        .map_or(String::new(), |(_, r)| format!("|{r}"));
+    assert_eq!(stats["checks"], format!("{p}|0{rest}"));
+
+    // Every task once, in its state and place; attempts, errors and dead reasons kept.
+    let after_where = where_is(&mut c);
+    let tasks = hgetall(&mut c, &k("tasks"));
+    assert_eq!(
+        after_where.keys().collect::<Vec<_>>(),
+        before_where.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        tasks.keys().collect::<std::collections::BTreeSet<_>>(),
+        before_tasks.keys().collect()
+    );
+    for (id, rec) in &tasks {
+        let (place, head, body) = parse(rec);
+        let (set, score) = &after_where[id];
+        assert_eq!(body, parse(&before_tasks[id]).2, "{id}: the body kept");
+        let place = place.unwrap_or_else(|| panic!("{id}: a place"));
+        match (id.as_str(), set.as_str()) {
+            (LIVE, s) => {
+                assert_eq!(s, "delayed");
+                assert_eq!(place, live.split('|').nth(4).unwrap());
+                assert_eq!(head, Some((1, LATE_ERR.to_string())));
+            }
+            (EXPIRED, s) => {
+                // Left for the next claim of layout 4 to recover, at the member's place.
+                assert_eq!(s, "inflight");
+                assert_eq!(score, "1");
+                assert_eq!(place, expired.split('|').nth(4).unwrap());
+                assert_eq!(head, None);
+            }
+            ("retry-1", s) => {
+                assert_eq!(s, "delayed");
+                assert_eq!(place, states["retry-1"].split('|').nth(1).unwrap());
+                assert_eq!(head, Some((2, RETRY_ERR.to_string())));
+            }
+            ("dead-0", s) => {
+                assert_eq!(s, "dead");
+                assert_eq!(head, Some((3, DEAD_REASON.to_string())));
+            }
+            ("dead-1", s) => {
+                assert_eq!(s, "dead");
+                let d: serde_json::Value = serde_json::from_str(&infos["dead-1"]).unwrap();
+                let (n, e) = head.unwrap();
+                assert_eq!(n as u64, d["attempts"].as_u64().unwrap());
+                assert_eq!(e, d["error"].as_str().unwrap());
+            }
+            ("sched-1", s) => {
+                assert_eq!(s, "scheduled");
+                assert_eq!(Some(place.clone()), parse(&before_tasks[id]).0);
+                assert_eq!(head, None);
+            }
+            (AGAIN, s) => {
+                assert_eq!(s, "pending");
+                assert_eq!(place, digits(score));
+                assert_eq!(head, Some((1, String::new())));
+            }
+            (_, "pending") => {
+                // BARE and STALE among them: the place is pending's.
+                assert_eq!(place, digits(score), "{id}");
+                assert_eq!(head, None, "{id}");
+            }
+            (id, s) => panic!("{id} in {s}"),
+        }
+        if id != LIVE {
+            assert_eq!(&before_where[id].1, score, "{id}: its score kept");
+        }
+    }
+    let kept: Vec<String> = redis::cmd("LRANGE")
+        .arg(&result_key)
+        .arg(0)
+        .arg(-1)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(kept, result, "the kept result untouched");
+
+    // Once more: nothing to do.
+    let again = migrate::migrate(&mut m, Q, &opts(4), &mut |_| Ok(())).unwrap();
+    assert!(again.nothing_to_do);
+    assert_eq!(hgetall(&mut c, &k("tasks")), tasks);
+}
+
+#[test]
+fn a_queue_of_layout_2_moves_to_layout_4_through_layout_3() {
+    let r = crate::support::redis();
+    let run = |args: &[&str]| {
+        rpq(&r).args(["--queue", Q]).args(args).assert().success();
+    };
+    make_dead(&r, Q, 2);
+    push_lines(
+        &r,
+        Q,
+        &[r#"{"type":"flaky","priority":1,"payload":0,"id":"retry-1"}"#.to_string()],
+    );
+    run(&[
+        "consume",
+        "--count",
+        "1",
+        "--max-attempts",
+        "3",
+        "--exec",
+        "exit 1",
+    ]);
+    push_lines(&r, Q, &lines_with_ids(mixed(20)));
+    let mut c = conn(&r);
+    let states = hgetall(&mut c, &k("state"));
+    let infos = hgetall(&mut c, &k("dead:info"));
+    // As an rpq of layout 2 left it: this rpq keeps layout 2's values (docs/layout-v2.md).
+    let t = tag(Q, 0);
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("rpq:{{{t}}}:3:*"))
+        .query(&mut c)
+        .unwrap();
+    for key in keys {
+        let to = key.replacen(":3:", ":2:", 1);
+        let _: () = redis::cmd("RENAME")
+            .arg(&key)
+            .arg(&to)
+            .query(&mut c)
+            .unwrap();
+    }
+    hset(&mut c, &meta(Q), "layout", "2");
+    let before = {
+        let mut all = BTreeMap::new();
+        for set in ["pending", "delayed", "dead"] {
+            for (id, score) in zscores(&mut c, &format!("rpq:{{{t}}}:2:{set}")) {
+                all.insert(id, (set.to_string(), score));
+            }
+        }
+        all
+    };
+
+    let mut m = Conn::Single(conn(&r));
+    let mut steps = 0;
+    let mut folded = 0;
+    let done = migrate::migrate(&mut m, Q, &opts(1000), &mut |p| {
+        match p {
+            Progress::Step(_) => steps += 1,
+            Progress::Folded(f) => folded += f.folded,
+            Progress::Waiting(w) => panic!("no lease: {:?}", w.ids),
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert!(steps > 0);
+    assert_eq!(done.layout, 4);
+    let entries: std::collections::BTreeSet<&String> = states.keys().chain(infos.keys()).collect();
+    assert_eq!(folded, entries.len() as u64);
+    assert_eq!(done.folded, folded);
+    let left: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("rpq:{{{t}}}:2:*"))
+        .query(&mut c)
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let n: u64 = redis::cmd("EXISTS")
+        .arg(k("state"))
+        .arg(k("dead:info"))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(hgetall(&mut c, &meta(Q))["layout"], "4");
+    let after = where_is(&mut c);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    let tasks = hgetall(&mut c, &k("tasks"));
+    for (id, (set, score)) in &after {
+        assert_eq!(&before[id], &(set.clone(), score.clone()), "{id}");
+        let (place, head, _) = parse(&tasks[id]);
+        let place = place.unwrap();
+        match set.as_str() {
+            "pending" => {
+                assert_eq!(place, digits(score), "{id}");
+                assert_eq!(head, None);
+            }
+            "delayed" => {
+                let (n, err) = head.unwrap();
+                let st = &states[id];
+                assert!(st.starts_with(&format!("{n}|{place}|")), "{st}");
+                assert_eq!(st.splitn(3, '|').nth(2).unwrap(), err);
+            }
+            _ => {
+                let d: serde_json::Value = serde_json::from_str(&infos[id]).unwrap();
+                let (n, e) = head.unwrap();
+                assert_eq!(n as u64, d["attempts"].as_u64().unwrap());
+                assert_eq!(e, d["error"].as_str().unwrap());
+            }
+        }
+    }
+}
