@@ -713,12 +713,18 @@ fn fold(
     }
     let fail = |what: &str| format!("migrating queue '{name}' to layout {target}: {what}");
     let retired = keys::retired_checks(target);
+    // The note of the stats hash says the layout: this rpq's, when it is the target.
+    let note = if target == LAYOUT {
+        keys::LAYOUT_NOTE
+    } else {
+        ""
+    };
     for &shard in &todo {
         run(
             conn,
             &FOLD,
             &fold_keys(name, shard),
-            &["mark", retired.as_str(), TARGET_CHECKS],
+            &["mark", retired.as_str(), TARGET_CHECKS, note],
         )
         .with_context(|| fail(&format!("marking shard {shard}")))?;
     }
@@ -958,8 +964,10 @@ fn wake_all(conn: &mut Conn, name: &str) {
         .query(conn);
 }
 
-/// Whether a queue of layout 2 still has keys of layout 1 (an older rpq wrote to it after the
-/// migration, or the migration has not finished): `rpq stats` says so. One EXISTS a shard.
+/// Whether a queue of this layout still has keys of an older one, or (once this rpq folds
+/// layout 3) a fold left on a shard (an older rpq wrote to it after the migration, or the
+/// migration has not finished): `rpq stats` says so. One EXISTS a shard, and one pipeline of
+/// two for the fold.
 pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
     let meta: HashMap<String, String> = redis::cmd("HGETALL")
         .arg(keys::meta(name))
@@ -971,9 +979,21 @@ pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
         .and_then(|s| s.parse::<u32>().ok())
         .unwrap_or(1)
         .max(1);
-    Ok(has_old(conn, name, shards, FROM_LAYOUT)?
+    if has_old(conn, name, shards, FROM_LAYOUT)?
         || has_old(conn, name, shards, FROM_LAYOUT_2)?
-        || has_old_lines(conn, name, shards)?)
+        || has_old_lines(conn, name, shards)?
+    {
+        return Ok(true);
+    }
+    // A fold not finished, or `state` written by a process of layout 3 after it.
+    if LAYOUT > FOLD_FROM {
+        for shard in 0..shards {
+            if fold_left(conn, name, shard)? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Whether a shard of this layout holds lines of limited types as an rpq before any number of
@@ -1165,6 +1185,49 @@ mod tests {
                 prelude.contains(&format!("{name} = KEYS[{}]", i + 49)),
                 "{s}"
             );
+        }
+    }
+
+    /// The fold's keys are this layout's, in the order migrate_fold.lua names them.
+    #[test]
+    fn the_fold_gets_the_keys_of_the_layout_in_order() {
+        let k = fold_keys("jobs", 1);
+        assert_eq!(k[0], "rpq:{jobs#1}:3:tasks");
+        assert_eq!(k[10], "rpq:{jobs#1}:3:inflight");
+        for s in FOLD_SUFFIXES {
+            assert!(keys::LAYOUT.iter().any(|d| d.suffix == s), "{s}");
+        }
+        let src = include_str!("lua/migrate_fold.lua");
+        let names = [
+            "TASKS",
+            "STATE",
+            "DEADINFO",
+            "STATS",
+            "PENDING",
+            "LIMITED",
+            "DELAYED",
+            "DEAD",
+            "SCHEDULED",
+            "BLOCKED",
+            "INFLIGHT",
+        ];
+        let declared: String = src
+            .lines()
+            .filter(|l| l.starts_with("local ") && l.contains("KEYS["))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (i, n) in names.iter().enumerate() {
+            // `local A, B = KEYS[1], KEYS[2]`: each name in the place of its KEYS index.
+            let line = declared
+                .lines()
+                .find(|l| l.contains(&format!("KEYS[{}]", i + 1)))
+                .unwrap_or_else(|| panic!("KEYS[{}] named", i + 1));
+            let (lhs, rhs) = line.trim_start_matches("local ").split_once(" = ").unwrap();
+            let at = rhs
+                .split(", ")
+                .position(|r| r == format!("KEYS[{}]", i + 1))
+                .unwrap();
+            assert_eq!(lhs.split(", ").nth(at), Some(*n), "KEYS[{}]", i + 1);
         }
     }
 

@@ -187,6 +187,13 @@ fn where_is(c: &mut redis::Connection) -> BTreeMap<String, (String, String)> {
     at
 }
 
+/// What `--json` prints of it holds to docs/schema.
+fn fits(v: &impl serde::Serialize) {
+    let v = serde_json::to_value(v).unwrap();
+    let errs = crate::schema::breaches(&v);
+    assert!(errs.is_empty(), "{v}: {errs:?}");
+}
+
 fn opts(batch: u64) -> Options {
     Options {
         dry_run: false,
@@ -234,6 +241,7 @@ fn a_queue_of_layout_3_is_folded_in_place_through_a_kill_and_a_rerun() {
         &mut |p| {
             if let Progress::Folded(f) = p {
                 assert!(f.dry_run);
+                fits(f);
                 would += f.folded;
             }
             Ok(())
@@ -286,7 +294,10 @@ fn a_queue_of_layout_3_is_folded_in_place_through_a_kill_and_a_rerun() {
     let mut waited = 0;
     let done: Migrated = migrate::migrate(&mut m, Q, &opts(4), &mut |p| {
         match p {
-            Progress::Folded(f) => folded += f.folded,
+            Progress::Folded(f) => {
+                fits(f);
+                folded += f.folded;
+            }
             Progress::Waiting(w) => {
                 waited += 1;
                 assert_eq!((w.from, w.in_flight), (3, 1));
@@ -315,6 +326,8 @@ fn a_queue_of_layout_3_is_folded_in_place_through_a_kill_and_a_rerun() {
     })
     .unwrap();
     assert_eq!(waited, 1, "said once");
+    fits(&done);
+    fits(&dry);
     assert_eq!(done.layout, 4);
     assert_eq!(
         folded,

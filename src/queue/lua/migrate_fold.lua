@@ -12,7 +12,8 @@
 --   delayed, dead, scheduled, blocked, inflight
 -- ARGV[1] what: mark | tasks | inflight | left | finish
 -- ARGV[2] how many at most (mark: what `checks` becomes, keys::retired_checks of the target)
--- ARGV[3] (mark) the field the target layout's scripts read their checks from
+-- ARGV[3] (mark, finish) the field the target layout's scripts read their checks from
+-- ARGV[4] (mark) the stats note of the target layout (keys::LAYOUT_NOTE), or '' to leave it
 local TASKS, STATE, DEADINFO, STATS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local PENDING, LIMITED, DELAYED, DEAD = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local SCHEDULED, BLOCKED, INFLIGHT = KEYS[9], KEYS[10], KEYS[11]
@@ -149,6 +150,9 @@ if what == 'mark' then
     return 0
   end
   redis.call('HSET', STATS, SAVED, redis.call('HGET', STATS, 'checks') or '', 'checks', ARGV[2])
+  if ARGV[4] ~= '' then
+    redis.call('HSET', STATS, 'layout', ARGV[4])
+  end
   return 1
 end
 
@@ -186,16 +190,23 @@ end
 if what == 'left' then
   -- Up to ARGV[2] entries of `state` and `dead:info` (a holder of layout 3 failed or released
   -- its task since the pass, or the task is gone); returns {rewritten, heads, entries left}.
+  -- Each step folds what it finds from the start of each hash, and deletes it: the pages are
+  -- followed until some are found, as a page of a sparse hash table may hold none.
+  local n = tonumber(ARGV[2])
   local ids, seen = {}, {}
   for _, h in ipairs({ STATE, DEADINFO }) do
-    local page = redis.call('HSCAN', h, '0', 'COUNT', ARGV[2])
-    for i = 1, #page[2], 2 do
-      local id = page[2][i]
-      if not seen[id] then
-        seen[id] = true
-        ids[#ids + 1] = id
+    local cursor = '0'
+    repeat
+      local page = redis.call('HSCAN', h, cursor, 'COUNT', ARGV[2])
+      cursor = page[1]
+      for i = 1, #page[2], 2 do
+        local id = page[2][i]
+        if not seen[id] then
+          seen[id] = true
+          ids[#ids + 1] = id
+        end
       end
-    end
+    until cursor == '0' or #ids >= n
   end
   local r = { 0, 0 }
   if #ids > 0 then
