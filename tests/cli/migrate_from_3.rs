@@ -541,3 +541,154 @@ fn a_queue_of_layout_2_moves_to_layout_4_through_layout_3() {
         }
     }
 }
+
+/// A sharded queue, a task of each shard waiting again and one held back by a limit, and a
+/// lease of layout 3 on shard 1 that outlives `--wait`: the wait ends with one error naming it,
+/// the shards left stay marked (layout 3 refused), shard 0 is finished; once the holder acks,
+/// a rerun finishes them.
+#[test]
+fn a_sharded_queue_is_folded_shard_by_shard_and_a_bounded_wait_for_a_lease_is_taken_up_again() {
+    let r = crate::support::redis();
+    let q = "wide";
+    let n = 300;
+    rpq(&r)
+        .args(["--queue", q, "--shards", "3", "produce", "--stdin"])
+        .write_stdin(lines_with_ids(mixed(n)).join("\n"))
+        .assert()
+        .success();
+    let mut c = conn(&r);
+    let sk = |shard: usize, suffix: &str| format!("rpq:{{{}}}:3:{suffix}", tag(q, shard));
+    let mut again = Vec::new();
+    let mut member = String::new();
+    for shard in 0..3 {
+        let first: Vec<(String, String)> = redis::cmd("ZRANGE")
+            .arg(sk(shard, "pending"))
+            .arg(0)
+            .arg(2)
+            .arg("WITHSCORES")
+            .query(&mut c)
+            .unwrap();
+        assert_eq!(first.len(), 3);
+        // Waiting again at attempt 2; held back by a limit (at its place); on shard 1, leased.
+        hset(
+            &mut c,
+            &sk(shard, "state"),
+            &first[0].0,
+            &format!("2|{}", digits(&first[0].1)),
+        );
+        again.push(first[0].0.clone());
+        let _: () = redis::pipe()
+            .cmd("ZREM")
+            .arg(sk(shard, "pending"))
+            .arg(&first[1].0)
+            .cmd("ZADD")
+            .arg(sk(shard, "limited"))
+            .arg(&first[1].1)
+            .arg(&first[1].0)
+            .query(&mut c)
+            .unwrap();
+        if shard == 1 {
+            let now = server_ms(&mut c);
+            member = format!(
+                "{}\t00aa11bb22cc33dd|{now}|1|5|{}|old-host",
+                first[2].0,
+                digits(&first[2].1)
+            );
+            let _: () = redis::pipe()
+                .cmd("ZREM")
+                .arg(sk(shard, "pending"))
+                .arg(&first[2].0)
+                .cmd("ZADD")
+                .arg(sk(shard, "inflight"))
+                .arg(9_999_999_999_999i64)
+                .arg(&member)
+                .query(&mut c)
+                .unwrap();
+        }
+    }
+
+    let mut m = Conn::Single(conn(&r));
+    let mut folded = 0;
+    let err = migrate::migrate(
+        &mut m,
+        q,
+        &Options {
+            wait: Some(std::time::Duration::from_millis(300)),
+            ..opts(7)
+        },
+        &mut |p| {
+            if let Progress::Folded(f) = p {
+                folded += f.folded;
+            }
+            Ok(())
+        },
+    )
+    .unwrap_err();
+    let err = format!("{err:#}");
+    assert!(
+        err.contains("1 task still in flight under layout 3 on shard 1"),
+        "{err}"
+    );
+    assert_eq!(folded, 2, "shards 0 and 1 folded, 1 waits for its lease");
+    let stats = |c: &mut redis::Connection, shard: usize| hgetall(c, &sk(shard, "stats"));
+    assert!(!stats(&mut c, 0).contains_key("fold:checks"));
+    assert_eq!(stats(&mut c, 1)["checks"], "layout 4");
+    // Every shard is marked first (layout 3 refused everywhere before `meta` says 4); shard 2
+    // is folded after shard 1.
+    assert_eq!(stats(&mut c, 2)["checks"], "layout 4");
+    assert_eq!(hgetall(&mut c, &sk(2, "state")).len(), 1);
+
+    // Its holder (an rpq of layout 3) acks it: its lease, its record, counted done.
+    let id = member.split('\t').next().unwrap().to_string();
+    let _: () = redis::pipe()
+        .cmd("ZREM")
+        .arg(sk(1, "inflight"))
+        .arg(&member)
+        .cmd("HDEL")
+        .arg(sk(1, "tasks"))
+        .arg(&id)
+        .cmd("HINCRBY")
+        .arg(sk(1, "stats"))
+        .arg("done")
+        .arg(1)
+        .query(&mut c)
+        .unwrap();
+    let done = migrate::migrate(&mut m, q, &opts(7), &mut |p| {
+        if let Progress::Waiting(w) = p {
+            panic!("no lease left: {:?}", w.ids);
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(done.layout, 4);
+    assert_eq!(done.folded, 1, "shard 2's");
+    let mut ids = 0;
+    for shard in 0..3 {
+        let st = stats(&mut c, shard);
+        assert!(st.keys().all(|f| !f.starts_with("fold:")), "{st:?}");
+        // As before the mark: none, as no claim had written them.
+        assert_eq!(st.get("checks"), None, "{st:?}");
+        let n: u64 = redis::cmd("EXISTS")
+            .arg(sk(shard, "state"))
+            .arg(sk(shard, "dead:info"))
+            .query(&mut c)
+            .unwrap();
+        assert_eq!(n, 0);
+        let tasks = hgetall(&mut c, &sk(shard, "tasks"));
+        let mut lined = zscores(&mut c, &sk(shard, "pending"));
+        lined.extend(zscores(&mut c, &sk(shard, "limited")));
+        assert_eq!(
+            lined.len(),
+            tasks.len(),
+            "shard {shard}: every task in line once"
+        );
+        for (id, score) in &lined {
+            let (place, head, _) = parse(&tasks[id]);
+            assert_eq!(place.as_deref(), Some(digits(score).as_str()), "{id}");
+            let want = again.contains(id).then(|| (2, String::new()));
+            assert_eq!(head, want, "{id}");
+        }
+        ids += lined.len();
+    }
+    assert_eq!(ids, n - 1);
+}

@@ -161,6 +161,10 @@ if what == 'tasks' or what == 'inflight' then
   -- marked no lease is taken, so each one there throughout is met); returns {rewritten, heads,
   -- 1 when the pass is over}.
   local cursor = redis.call('HGET', STATS, CURSOR) or '0'
+  if cursor == 'done' then
+    -- Over already (a rerun after a kill later on): not walked again.
+    return { 0, 0, 1 }
+  end
   local ids, places = {}, {}
   local page
   if what == 'tasks' then
@@ -182,7 +186,7 @@ if what == 'tasks' or what == 'inflight' then
   if #ids > 0 then
     r = fold_ids(ids, places)
   end
-  redis.call('HSET', STATS, CURSOR, page[1])
+  redis.call('HSET', STATS, CURSOR, page[1] == '0' and 'done' or page[1])
   r[3] = page[1] == '0' and 1 or 0
   return r
 end
