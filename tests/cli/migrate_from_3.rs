@@ -11,12 +11,15 @@
 //! and a rerun goes on. What is checked is what is stored, byte for byte: this rpq does not read
 //! layout 4.
 
-use crate::support::{conn, lines_with_ids, make_dead, mixed, push_lines, rpq, server_ms};
+use crate::support::{
+    conn, lines_with_ids, make_dead, mixed, process, push_lines, rpq, server_ms, wait_until, Proc,
+};
 use rpq::conn::Conn;
 use rpq::queue::keys::{meta, tag};
 use rpq::queue::migrate::{self, Migrated, Options, Progress};
 use rpq::server::RedisServer;
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 const Q: &str = "jobs";
 
@@ -75,7 +78,15 @@ fn hset(c: &mut redis::Connection, key: &str, field: &str, value: &str) {
 
 const LIVE: &str = "t3";
 const EXPIRED: &str = "t4";
-const AGAIN: &str = "t5";
+const WAITING: usize = 150;
+
+/// The tasks waiting again after a lost lease: t5 and every 5th from t10.
+fn again() -> Vec<String> {
+    std::iter::once(5)
+        .chain((10..WAITING).step_by(5))
+        .map(|i| format!("t{i}"))
+        .collect()
+}
 const BARE: &str = "t6";
 const STALE: &str = "t7";
 const RETRY_ERR: &str = "second try: exit status 1";
@@ -114,7 +125,8 @@ fn build(r: &RedisServer) -> (String, String) {
         "--exec",
         "exit 1",
     ]);
-    push_lines(r, Q, &lines_with_ids(mixed(30)));
+    // More than a packed hash holds (128 fields), so that a page of HSCAN is a few of them.
+    push_lines(r, Q, &lines_with_ids(mixed(WAITING)));
     run(&[
         "produce", "--type", "later", "--id", "sched-1", "--in", "1h",
     ]);
@@ -133,12 +145,14 @@ fn build(r: &RedisServer) -> (String, String) {
     hset(&mut c, &k("dead:info"), "dead-0", &info);
     let pending = zscores(&mut c, &k("pending"));
     // Waiting again after a lease that was lost (layout 3's recovery: state "1|place").
-    hset(
-        &mut c,
-        &k("state"),
-        AGAIN,
-        &format!("1|{}", digits(&pending[AGAIN])),
-    );
+    for id in again() {
+        hset(
+            &mut c,
+            &k("state"),
+            &id,
+            &format!("1|{}", digits(&pending[&id])),
+        );
+    }
     // A record that a move from layout 1 or 2 wrote (no place), and one whose place a move left
     // behind (layout 3 reads the place from pending).
     let tasks = hgetall(&mut c, &k("tasks"));
@@ -253,16 +267,13 @@ fn a_queue_of_layout_3_is_folded_in_place_through_a_kill_and_a_rerun() {
     assert_eq!(hgetall(&mut c, &k("tasks")), before_tasks);
     assert_eq!(hgetall(&mut c, &k("state")), states);
 
-    // Killed after its second step (batches of 4 records: the pass over the records half way).
+    // Killed after its first line (pages of about 4 of 180 records: the pass over the records
+    // has some 30 entries of state still to fold).
     let mut folded = 0;
-    let mut lines = 0;
     let killed = migrate::migrate(&mut m, Q, &opts(4), &mut |p| {
         if let Progress::Folded(f) = p {
             folded += f.folded;
-            lines += 1;
-            if lines == 2 {
-                anyhow::bail!("killed");
-            }
+            anyhow::bail!("killed");
         }
         Ok(())
     });
@@ -402,7 +413,7 @@ fn a_queue_of_layout_3_is_folded_in_place_through_a_kill_and_a_rerun() {
                 assert_eq!(Some(place.clone()), parse(&before_tasks[id]).0);
                 assert_eq!(head, None);
             }
-            (AGAIN, s) => {
+            (id, s) if again().iter().any(|a| a == id) => {
                 assert_eq!(s, "pending");
                 assert_eq!(place, digits(score));
                 assert_eq!(head, Some((1, String::new())));
@@ -691,4 +702,119 @@ fn a_sharded_queue_is_folded_shard_by_shard_and_a_bounded_wait_for_a_lease_is_ta
         ids += lined.len();
     }
     assert_eq!(ids, n - 1);
+}
+
+/// A consumer of layout 3 (this rpq) holds a task while the fold runs: its lease is extended
+/// (not refused) while its handler runs, and migrate waits for it; its next claim, which carries
+/// its ack, meets the mark and is refused with the line of a queue of layout 4, before any
+/// write; once its lease ends (set by hand, as a minute later), migrate finishes and leaves the task in flight for layout 4's
+/// recovery, at its member's place.
+#[test]
+fn a_consumer_of_layout_3_running_through_the_fold_is_refused_and_its_lease_waited_for() {
+    let r = crate::support::redis();
+    rpq(&r)
+        .args([
+            "--queue",
+            Q,
+            "produce",
+            "--type",
+            "x",
+            "--count",
+            "2",
+            "--interval",
+            "0",
+        ])
+        .assert()
+        .success();
+    let handler = r#"touch "$DIR/took"
+        i=0; while [ ! -e "$DIR/go" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done"#;
+    let out = std::fs::File::create(r.dir().join("consumed")).unwrap();
+    let consumer = Proc::spawn(
+        process(&r)
+            .args(["--queue", Q, "consume", "--lease", "1m", "--exec", handler])
+            .env("DIR", r.dir())
+            .stdout(out),
+    );
+    let mut c = conn(&r);
+    wait_until(Duration::from_secs(30), "a task taken", || {
+        r.dir().join("took").exists()
+    });
+    // The task still waiting went back once (layout 3's recovery of a lost lease).
+    let waiting = zscores(&mut c, &k("pending"));
+    let (id, score) = waiting.iter().next().unwrap();
+    hset(&mut c, &k("state"), id, &format!("1|{}", digits(score)));
+
+    let url = r.url().to_string();
+    let dir = r.dir().to_path_buf();
+    let fold = std::thread::spawn(move || {
+        let client = redis::Client::open(url).unwrap();
+        let mut m = Conn::Single(client.get_connection().unwrap());
+        let mut waited = Vec::new();
+        let done = migrate::migrate(
+            &mut m,
+            Q,
+            &Options {
+                wait: Some(Duration::from_secs(60)),
+                ..opts(1000)
+            },
+            &mut |p| {
+                if let Progress::Waiting(w) = p {
+                    waited.push(w.ids.clone());
+                    std::fs::write(dir.join("go"), "").unwrap();
+                }
+                Ok(())
+            },
+        );
+        (done, waited)
+    });
+    let consumer = consumer.end(Duration::from_secs(30));
+    assert_eq!(consumer.status.code(), Some(1), "{consumer:?}");
+    assert_eq!(
+        consumer.stderr,
+        "rpq: queue 'jobs' has stored layout 4; this rpq reads layout 3: use an rpq that reads \
+         layout 4\n"
+    );
+    // Its lease ends (as a minute later: the consumer is gone, nothing extends it).
+    let members = zscores(&mut c, &k("inflight"));
+    assert_eq!(members.len(), 1, "its ack rode on the refused claim");
+    let _: () = redis::cmd("ZADD")
+        .arg(k("inflight"))
+        .arg("XX")
+        .arg(server_ms(&mut c) - 1)
+        .arg(members.keys().next().unwrap())
+        .query(&mut c)
+        .unwrap();
+    let (done, waited) = fold.join().unwrap();
+    let done = done.unwrap();
+    assert_eq!(waited.len(), 1, "said once: {waited:?}");
+    assert_eq!((done.layout, done.folded), (4, 1));
+    let members = zscores(&mut c, &k("inflight"));
+    assert_eq!(members.len(), 1, "its ack rode on the refused claim");
+    let (member, deadline) = members.iter().next().unwrap();
+    assert!(
+        deadline.parse::<i64>().unwrap() <= server_ms(&mut c),
+        "ended"
+    );
+    let held = member.split('\t').next().unwrap();
+    assert_eq!(vec![held.to_string()], waited[0]);
+    let tasks = hgetall(&mut c, &k("tasks"));
+    assert_eq!(
+        parse(&tasks[held]).0.as_deref(),
+        member.split('|').nth(4),
+        "at its member's place"
+    );
+    assert_eq!(
+        parse(&tasks[id]),
+        (
+            Some(digits(score)),
+            Some((1, String::new())),
+            parse(&tasks[id]).2
+        )
+    );
+    let n: u64 = redis::cmd("EXISTS")
+        .arg(k("state"))
+        .arg(k("dead:info"))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 0);
 }
