@@ -1183,3 +1183,86 @@ pub(crate) fn migrate_killed_after_its_first_line(r: &rpq::server::RedisServer, 
     first.signal(libc::SIGKILL);
     assert!(!first.end(Duration::from_secs(10)).status.success());
 }
+
+/// Layout 1 to layout 4 (issue 22, step 3b's migration): the move to layout 3's keys, then the
+/// fold in place (migrate_from_3.rs has the fold's own tests; this rpq folds once it is layout
+/// 4, so the test asks for 4): layout 1's bodies get their places, its states and dead reasons
+/// become heads, and nothing of either layout's per-task hashes is left.
+#[test]
+fn a_queue_of_layout_1_moves_to_layout_4_through_layout_3() {
+    use crate::migrate_from_3::{digits, parse};
+    use rpq::queue::migrate::{migrate, Options, Progress};
+    let r = redis();
+    let q = "jobs";
+    let mut f = build(&r, q, 20);
+    let live = f.live.clone();
+    let mut m = rpq::conn::Conn::Single(conn(&r));
+    let mut acked = false;
+    let done = migrate(
+        &mut m,
+        q,
+        &Options {
+            dry_run: false,
+            wait: Some(Duration::from_secs(60)),
+            batch: 7,
+            to: 4,
+        },
+        &mut |p| {
+            if let Progress::Waiting(w) = p {
+                // Layout 1's holder acks once migrate waits for it (lapsed1's lease of 300 ms
+                // may not have ended yet: migrate moves it once it has).
+                assert_eq!(w.from, 1);
+                if !acked {
+                    assert!(w.ids.contains(&live.id), "{:?}", w.ids);
+                    assert_eq!(f.v1.ack(&live), 1);
+                    acked = true;
+                }
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert!(acked);
+    assert_eq!(done.layout, 4);
+    assert!(done.folded >= 3, "{done:?}");
+    let mut c = conn(&r);
+    assert_eq!(v1_left(&mut c, q), Vec::<String>::new());
+    let n: u64 = redis::cmd("EXISTS")
+        .arg(v2(q, "state"))
+        .arg(v2(q, "dead:info"))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(hgetall(&mut c, &meta(q))["layout"], "4");
+    let tasks = hgetall(&mut c, &v2(q, "tasks"));
+    let mut seen = 0;
+    for set in ["pending", "limited:1", "delayed", "dead", "scheduled"] {
+        for (id, score) in zrange(&mut c, &v2(q, set)) {
+            seen += 1;
+            let (place, head, body) = parse(&tasks[&id]);
+            assert!(body.starts_with("{\"c\":"), "{id}: {body}");
+            let place = place.unwrap_or_else(|| panic!("{id}: no place"));
+            match (set, id.as_str()) {
+                ("pending", "lapsed1") => {
+                    assert_eq!(place, digits(&score));
+                    assert_eq!(head, Some((1, String::new())));
+                }
+                ("pending", _) => {
+                    assert_eq!(place, digits(&score), "{id}");
+                    assert_eq!(head, None, "{id}");
+                }
+                ("delayed", "retry1") => assert_eq!(head, Some((1, "flaky".to_string()))),
+                ("dead", "dead1") => {
+                    assert_eq!(head, Some((1, "boom: bad input".to_string())));
+                }
+                ("scheduled", "sched1") => {
+                    assert_eq!(place, "P000000000000000");
+                    assert_eq!(head, None);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert_eq!(seen, tasks.len(), "every record in one set, once");
+    assert_eq!(seen, f.waiting.len() + 4, "{:?}", f.waiting);
+}

@@ -28,7 +28,7 @@ fn k(suffix: &str) -> String {
 }
 
 /// A record's place (None: it has none), head (attempts, error) and body, as layout 4 stores it.
-fn parse(rec: &str) -> (Option<String>, Option<(u32, String)>, String) {
+pub fn parse(rec: &str) -> (Option<String>, Option<(u32, String)>, String) {
     if rec.starts_with('{') {
         return (None, None, rec.to_string());
     }
@@ -63,7 +63,7 @@ fn zscores(c: &mut redis::Connection, key: &str) -> BTreeMap<String, String> {
     v.into_iter().collect()
 }
 
-fn digits(score: &str) -> String {
+pub fn digits(score: &str) -> String {
     format!("{:016}", score.parse::<f64>().unwrap() as u64)
 }
 
