@@ -22,6 +22,7 @@ pub fn run(cfg: &Config, out: &Output, args: &MigrateArgs) -> Result<ExitCode> {
         wait: args.wait,
         batch: migrate::BATCH,
         to: 0,
+        checks: "",
     };
     let mut code = ExitCode::SUCCESS;
     for name in &names {

@@ -35,7 +35,9 @@ pub const FOLD_FROM: u32 = 3;
 /// the finish of a fold gives layout 3's checks back there ("check now"), and a layout-3
 /// process still running is no longer refused from then; a target that reads them from a field
 /// of its own keeps `checks` as the mark wrote it, so layout 3's scripts refuse the shard for
-/// good (docs/layout-v2.md, "From layout 3 to layout 4").
+/// good, and its own field says `layout 3` until the finish, so its scripts refuse the shard
+/// with the line that names `rpq migrate` meanwhile (docs/layout-v2.md, "From layout 3 to
+/// layout 4").
 pub const TARGET_CHECKS: &str = "checks";
 
 /// Whether this rpq's scripts read layout 2's records (docs/layout-v2.md, "What is in place");
@@ -207,6 +209,8 @@ pub struct Options {
     /// The layout to move to (0: this rpq's, `LAYOUT`); above `FOLD_FROM`, a queue of that
     /// layout is folded in place.
     pub to: u32,
+    /// The stats field the target's scripts read their checks from ("": `TARGET_CHECKS`).
+    pub checks: &'static str,
 }
 
 /// One step that moved tasks of one state on one shard (or, in a dry run, would).
@@ -504,15 +508,18 @@ fn move_keys(
         .with_context(|| fail(&format!("marking shard {shard}")))?;
     }
     // From here, rpq of this layout takes the queue: its pushes line up behind every task moved
-    // (the marks set its arrival counters), and its consumers take what has moved.
-    redis::cmd("HSET")
-        .arg(keys::meta(name))
-        .arg(keys::LAYOUT_FIELD)
-        .arg(moved_to)
-        .query::<()>(conn)
-        .map_err(conn::describe)
-        .with_context(|| fail("storing its layout"))?;
-    done.layout = moved_to;
+    // (the marks set its arrival counters), and its consumers take what has moved. A queue
+    // stored as a later layout already (an older rpq wrote to it after its migration) keeps it.
+    if done.layout < moved_to {
+        redis::cmd("HSET")
+            .arg(keys::meta(name))
+            .arg(keys::LAYOUT_FIELD)
+            .arg(moved_to)
+            .query::<()>(conn)
+            .map_err(conn::describe)
+            .with_context(|| fail("storing its layout"))?;
+        done.layout = moved_to;
+    }
     let batch = if opts.batch == 0 { BATCH } else { opts.batch };
     // Layout 2's lines of limited types as an rpq before any number of them stored them (issue
     // 23): named again and their tasks put back in line, before anything of layout 1 moves.
@@ -713,6 +720,13 @@ fn fold(
     }
     let fail = |what: &str| format!("migrating queue '{name}' to layout {target}: {what}");
     let retired = keys::retired_checks(target);
+    let checks = if opts.checks.is_empty() {
+        TARGET_CHECKS
+    } else {
+        opts.checks
+    };
+    // Until the finish, the target's own checks (when apart) refuse the shard to its scripts.
+    let folding = keys::retired_checks(FOLD_FROM);
     // The note of the stats hash says the layout: this rpq's, when it is the target.
     let note = if target == LAYOUT {
         keys::LAYOUT_NOTE
@@ -724,7 +738,7 @@ fn fold(
             conn,
             &FOLD,
             &fold_keys(name, shard),
-            &["mark", retired.as_str(), TARGET_CHECKS, note],
+            &["mark", retired.as_str(), checks, note, folding.as_str()],
         )
         .with_context(|| fail(&format!("marking shard {shard}")))?;
     }
@@ -771,7 +785,7 @@ fn fold(
                 conn,
                 &FOLD,
                 &keys,
-                &["finish", retired.as_str(), TARGET_CHECKS],
+                &["finish", retired.as_str(), checks],
             ))
             .with_context(|| fail(&format!("finishing shard {shard}")))?;
             if r[0] == 1 {

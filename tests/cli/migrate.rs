@@ -1206,6 +1206,7 @@ fn a_queue_of_layout_1_moves_to_layout_4_through_layout_3() {
             wait: Some(Duration::from_secs(60)),
             batch: 7,
             to: 4,
+            checks: "",
         },
         &mut |p| {
             if let Progress::Waiting(w) = p {

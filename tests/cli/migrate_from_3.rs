@@ -214,6 +214,7 @@ fn opts(batch: u64) -> Options {
         wait: None,
         batch,
         to: 4,
+        checks: "",
     }
 }
 
@@ -817,4 +818,99 @@ fn a_consumer_of_layout_3_running_through_the_fold_is_refused_and_its_lease_wait
         .query(&mut c)
         .unwrap();
     assert_eq!(n, 0);
+}
+
+/// A target that reads its checks from a field of its own (`Options::checks`, for
+/// `migrate::TARGET_CHECKS`): until the finish that field says `layout 3` (the target's scripts
+/// refuse the shard, naming `rpq migrate`); after it, it holds layout 3's checks ("check now")
+/// and `checks` keeps `layout 4`, so an rpq of layout 3 still running stays refused for good.
+#[test]
+fn a_target_with_checks_of_its_own_keeps_layout_3_refused_for_good() {
+    let r = crate::support::redis();
+    rpq(&r)
+        .args([
+            "--queue",
+            Q,
+            "produce",
+            "--type",
+            "x",
+            "--count",
+            "4",
+            "--interval",
+            "0",
+        ])
+        .assert()
+        .success();
+    rpq(&r)
+        .args(["--queue", Q, "consume", "--count", "1", "--exec", "true"])
+        .assert()
+        .success();
+    let mut c = conn(&r);
+    let checks = hgetall(&mut c, &k("stats"))["checks"].clone();
+    let waiting = zscores(&mut c, &k("pending"));
+    let mut ids = waiting.iter();
+    let (again, score) = ids.next().unwrap();
+    hset(&mut c, &k("state"), again, &format!("1|{}", digits(score)));
+    let (held, score) = ids.next().unwrap();
+    let member = format!(
+        "{held}\t00aa11bb22cc33dd|{}|1|5|{}|old-host",
+        server_ms(&mut c),
+        digits(score)
+    );
+    let _: () = redis::pipe()
+        .cmd("ZREM")
+        .arg(k("pending"))
+        .arg(held)
+        .cmd("ZADD")
+        .arg(k("inflight"))
+        .arg(9_999_999_999_999i64)
+        .arg(&member)
+        .query(&mut c)
+        .unwrap();
+
+    let mut m = Conn::Single(conn(&r));
+    let mut seen = None;
+    let done = migrate::migrate(
+        &mut m,
+        Q,
+        &Options {
+            checks: "checks4",
+            ..opts(100)
+        },
+        &mut |p| {
+            if let Progress::Waiting(_) = p {
+                let mut c = conn(&r);
+                let st = hgetall(&mut c, &k("stats"));
+                seen = Some((st["checks"].clone(), st["checks4"].clone()));
+                // Its holder (layout 3) acks it.
+                let _: () = redis::pipe()
+                    .cmd("ZREM")
+                    .arg(k("inflight"))
+                    .arg(&member)
+                    .cmd("HDEL")
+                    .arg(k("tasks"))
+                    .arg(held)
+                    .query(&mut c)
+                    .unwrap();
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        seen,
+        Some(("layout 4".to_string(), "layout 3".to_string())),
+        "while it folds"
+    );
+    assert_eq!((done.layout, done.folded), (4, 1));
+    let st = hgetall(&mut c, &k("stats"));
+    assert_eq!(st["checks"], "layout 4", "layout 3 refused for good");
+    let (p, rest) = checks.split_once('|').unwrap();
+    let rest = rest
+        .split_once('|')
+        .map_or(String::new(), |(_, r)| format!("|{r}"));
+    assert_eq!(st["checks4"], format!("{p}|0{rest}"));
+    let tasks = hgetall(&mut c, &k("tasks"));
+    assert_eq!(parse(&tasks[again]).1, Some((1, String::new())));
+    assert_eq!(tasks.len(), 2);
 }

@@ -5,7 +5,7 @@
 --   layout 3: [place (16)] body            (a record moved from layout 1 or 2 has no place)
 --   layout 4: place (16) [attempts|error length|error] body
 -- (a body begins with `{`, a head with a digit: byte 17 tells them apart). The head is written
--- and parsed here only (split, join), and in Rust by `migrate::Record`.
+-- and parsed here only (split, join), and read in Rust by `stored::Record`.
 -- Each call is one step, atomic; a field of `state` or `dead:info` is deleted in the step that
 -- folds it, so nothing is folded twice, and a step run again finds the record as it left it.
 -- KEYS (the shard's keys of LAYOUT_DIR): tasks, state, dead:info, stats, pending, limited,
@@ -14,6 +14,8 @@
 -- ARGV[2] how many at most (mark: what `checks` becomes, keys::retired_checks of the target)
 -- ARGV[3] (mark, finish) the field the target layout's scripts read their checks from
 -- ARGV[4] (mark) the stats note of the target layout (keys::LAYOUT_NOTE), or '' to leave it
+-- ARGV[5] (mark) what the target's checks say until the finish when they are a field of their
+--   own (keys::retired_checks of layout 3: the target's scripts refuse the shard until then)
 local TASKS, STATE, DEADINFO, STATS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local PENDING, LIMITED, DELAYED, DEAD = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local SCHEDULED, BLOCKED, INFLIGHT = KEYS[9], KEYS[10], KEYS[11]
@@ -150,6 +152,9 @@ if what == 'mark' then
     return 0
   end
   redis.call('HSET', STATS, SAVED, redis.call('HGET', STATS, 'checks') or '', 'checks', ARGV[2])
+  if ARGV[3] ~= 'checks' then
+    redis.call('HSET', STATS, ARGV[3], ARGV[5])
+  end
   if ARGV[4] ~= '' then
     redis.call('HSET', STATS, 'layout', ARGV[4])
   end
@@ -225,7 +230,8 @@ if what == 'finish' then
   -- checks of layout 3 come back as the target's, "check now" (recover at 0: the next claim
   -- recovers the leases that ended meanwhile). ARGV[2] what the mark wrote, ARGV[3] the field
   -- the target reads its checks from: when it is `checks`, layout 3's scripts are no longer
-  -- refused from here (docs/layout-v2.md says why). Returns {1}, or {0} while something is left.
+  -- refused from here (docs/layout-v2.md says why); else `checks` stays as the mark wrote it.
+  -- Returns {1}, or {0} while something is left.
   if redis.call('HLEN', STATE) + redis.call('HLEN', DEADINFO) > 0 then
     return { 0 }
   end
@@ -239,8 +245,8 @@ if what == 'finish' then
     local p, rest = string.match(saved, '^(%d+)|%d+(.*)$')
     if p then
       redis.call('HSET', STATS, ARGV[3], p .. '|0' .. rest)
-    elseif ARGV[3] == 'checks' then
-      redis.call('HDEL', STATS, 'checks')
+    else
+      redis.call('HDEL', STATS, ARGV[3])
     end
   end
   redis.call('HDEL', STATS, SAVED, 'fold:tasks', 'fold:inflight')
