@@ -794,6 +794,10 @@ fn fold(
             // Leases of layout 3 still held: their holders' fails and releases write `state`.
             let live = live_leases(conn, &keys[10])
                 .with_context(|| fail(&format!("looking at the leases of shard {shard}")))?;
+            if live.in_flight == 0 {
+                // The mark was written again (migrate_fold.lua's finish): once more now.
+                continue;
+            }
             if said.as_ref() != Some(&live.ids) {
                 on(Progress::Waiting(&Waiting {
                     queue: name.to_string(),

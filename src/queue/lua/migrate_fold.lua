@@ -240,6 +240,14 @@ if what == 'finish' then
   if redis.call('ZCOUNT', INFLIGHT, '(' .. now, '+inf') > 0 then
     return { 0 }
   end
+  -- A script of layout 3 that sets the checks without leasing (a pause, a limit, aging, events)
+  -- writes them over the mark, and its process leases again: its letters are kept and the mark
+  -- written again, and the shard looked at once more before it finishes.
+  local now_checks = redis.call('HGET', STATS, 'checks')
+  if now_checks ~= ARGV[2] then
+    redis.call('HSET', STATS, SAVED, now_checks or '', 'checks', ARGV[2])
+    return { 0 }
+  end
   local saved = redis.call('HGET', STATS, SAVED)
   if saved then
     local p, rest = string.match(saved, '^(%d+)|%d+(.*)$')
