@@ -357,7 +357,7 @@ fn v1_left(c: &mut redis::Connection, queue: &str) -> Vec<String> {
 
 /// A task as layout 2 holds it: its place in line (when stored), the head of a task taken back
 /// ("attempts|error length|error", None for one never taken) and its body; from its record, or
-/// (until `RECORDS`) from layout 1's values under layout 2's names.
+/// (a bare body, until `RECORDS`) from layout 1's values under layout 2's names.
 #[derive(Debug)]
 struct Stored {
     place: Option<String>,
@@ -371,13 +371,14 @@ fn stored(c: &mut redis::Connection, q: &str, id: &str) -> Stored {
         .arg(id)
         .query(c)
         .unwrap_or_else(|e| panic!("{id}: {e}"));
-    if RECORDS {
-        let rest = &v[16..];
-        let at = rest.find('{').unwrap();
+    // A record (written so, or folded to layout 4 by an rpq that reads it: migrate_from_3.rs),
+    // its head cut by its error's length.
+    if RECORDS || !v.starts_with('{') {
+        let (place, head, body) = crate::migrate_from_3::parse(&v);
         return Stored {
-            place: Some(v[..16].to_string()),
-            head: (at > 0).then(|| rest[..at].to_string()),
-            body: rest[at..].to_string(),
+            place,
+            head: head.map(|(n, err)| format!("{n}|{}|{err}", err.len())),
+            body,
         };
     }
     let state: Option<String> = redis::cmd("HGET")
