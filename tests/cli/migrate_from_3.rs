@@ -2,20 +2,25 @@
 //! 3b): the same keys, each task's `state` and `dead:info` entries folded into its record as the
 //! head (`attempts|error length|error`), every record beginning with its place in line.
 //!
-//! This rpq is layout 3, so the queue of layout 3 is made by it (and by hand where a state is
-//! rare: a retry at attempt 2, a dead reason with `{`, `|` and a newline, a record moved from
-//! layout 1 or 2 without its place, a lease). The fold runs when the target is above layout 3
+//! The queue of layout 3 is what an rpq of layout 3 leaves: tasks pushed by this rpq (a record
+//! never taken back, place and body, is the same in layouts 3 and 4) and everything else written
+//! by hand as layout 3's scripts write it (`state`, `dead:info`, leases, a record moved from
+//! layout 1 or 2 without its place, `meta` saying 3), so that the main test still builds a queue
+//! of layout 3 once this rpq is layout 4. The fold runs when the target is above layout 3
 //! (`migrate::Options::to`, this rpq's own layout once it reads layout 4), so the tests call
 //! `migrate::migrate` with `to: 4`; a kill -9 of `migrate` is its step's reporter failing after
-//! the first lines (each step is one script: a process killed between two steps is the same),
-//! and a rerun goes on. What is checked is what is stored, byte for byte: this rpq does not read
-//! layout 4.
+//! its first line (each step is one script: a process killed between two steps is the same),
+//! and a rerun goes on. What is checked is what is stored, byte for byte. Two tests play the
+//! process of layout 3 with this rpq itself, and hold only while it is layout 3: the chain from
+//! layout 2 (its queue made by this rpq, as migrate_from_2.rs does) and the consumer running
+//! through the fold.
 
 use crate::support::{
-    conn, lines_with_ids, make_dead, mixed, process, push_lines, rpq, server_ms, wait_until, Proc,
+    conn, lines_with_ids, make_dead, mixed, process, push_lines, rpq, server_ms, wait_until, zcard,
+    Proc,
 };
 use rpq::conn::Conn;
-use rpq::queue::keys::{meta, tag};
+use rpq::queue::keys::{meta, tag, LAYOUT_VERSION};
 use rpq::queue::migrate::{self, Migrated, Options, Progress};
 use rpq::server::RedisServer;
 use std::collections::{BTreeMap, HashMap};
@@ -93,56 +98,87 @@ const RETRY_ERR: &str = "second try: exit status 1";
 const DEAD_REASON: &str = "bad {\"json\": 1} | pipe\nsecond line";
 const LATE_ERR: &str = "the holder said {no} | 1\nbye";
 
-/// Queue `jobs` of layout 3 with a task in every state, as this rpq and an rpq of layout 3 in
-/// flight leave it. Returns the members of the two leases (live, expired).
+/// Queue `jobs` of layout 3 with a task in every state, as an rpq of layout 3 leaves it: the
+/// tasks pushed by this rpq (a record never taken back, place and body, is the same in layouts
+/// 3 and 4), everything a consumer of layout 3 left written by hand, as its scripts write it
+/// (fail.lua and bury: `state` "attempts|place[|error]", `dead:info` {error, attempts}; a kept
+/// result; leases), and `meta` saying 3. Returns the members of the two leases (live, expired).
 fn build(r: &RedisServer) -> (String, String) {
-    let run = |args: &[&str]| {
-        rpq(r).args(["--queue", Q]).args(args).assert().success();
-    };
-    // A kept result first (the consumer takes the first in line).
-    run(&[
-        "produce",
-        "--type",
-        "k",
-        "--id",
-        "kept-1",
-        "--keep-result",
-        "1h",
-    ]);
-    run(&["consume", "--count", "1", "--exec", "echo '{\"n\":1}'"]);
-    make_dead(r, Q, 2);
-    push_lines(
-        r,
-        Q,
-        &[r#"{"type":"flaky","priority":1,"payload":0,"id":"retry-1"}"#.to_string()],
-    );
-    run(&[
-        "consume",
-        "--count",
-        "1",
-        "--max-attempts",
-        "3",
-        "--exec",
-        "exit 1",
-    ]);
+    let mut lines = vec![
+        r#"{"type":"flaky","priority":1,"payload":0,"id":"retry-1"}"#.to_string(),
+        r#"{"type":"doomed","priority":2,"payload":0,"id":"dead-0"}"#.to_string(),
+        r#"{"type":"doomed","priority":2,"payload":1,"id":"dead-1"}"#.to_string(),
+    ];
     // More than a packed hash holds (128 fields), so that a page of HSCAN is a few of them.
-    push_lines(r, Q, &lines_with_ids(mixed(WAITING)));
-    run(&[
-        "produce", "--type", "later", "--id", "sched-1", "--in", "1h",
-    ]);
+    lines.extend(lines_with_ids(mixed(WAITING)));
+    push_lines(r, Q, &lines);
+    rpq(r)
+        .args([
+            "--queue", Q, "produce", "--type", "later", "--id", "sched-1", "--in", "1h",
+        ])
+        .assert()
+        .success();
     let mut c = conn(r);
-    // A retry at its second attempt, with its error; a dead reason with `{`, `|` and a newline.
-    let st = hgetall(&mut c, &k("state"));
-    let (_, place) = st["retry-1"].split_once('|').unwrap();
-    let place = place.split('|').next().unwrap().to_string();
+    hset(&mut c, &meta(Q), "layout", "3");
+    let now = server_ms(&mut c);
+    // What a claim leaves: pruned at, recover at (the first lease's end), aging 0, the events on.
+    let checks = format!("{now}|{}|0|0|e", now + 30_000);
+    hset(&mut c, &k("stats"), "checks", &checks);
+    let first = zscores(&mut c, &k("pending"));
+    let out = |c: &mut redis::Connection, id: &str, set: &str, at: i64, st: String| {
+        let _: () = redis::pipe()
+            .cmd("ZREM")
+            .arg(k("pending"))
+            .arg(id)
+            .cmd("ZADD")
+            .arg(k(set))
+            .arg(at)
+            .arg(id)
+            .cmd("HSET")
+            .arg(k("state"))
+            .arg(id)
+            .arg(st)
+            .query(c)
+            .unwrap();
+    };
+    // A retry at its second attempt, with its error; dead tasks, one with a reason holding `{`,
+    // `|` and a newline.
+    let place = |id: &str| digits(&first[id]);
+    out(
+        &mut c,
+        "retry-1",
+        "delayed",
+        now + 3_600_000,
+        format!("2|{}|{RETRY_ERR}", place("retry-1")),
+    );
+    out(
+        &mut c,
+        "dead-0",
+        "dead",
+        now,
+        format!("3|{}", place("dead-0")),
+    );
+    out(
+        &mut c,
+        "dead-1",
+        "dead",
+        now,
+        format!("1|{}", place("dead-1")),
+    );
+    let info = |e: &str, n: u32| serde_json::json!({"error": e, "attempts": n}).to_string();
+    hset(&mut c, &k("dead:info"), "dead-0", &info(DEAD_REASON, 3));
     hset(
         &mut c,
-        &k("state"),
-        "retry-1",
-        &format!("2|{place}|{RETRY_ERR}"),
+        &k("dead:info"),
+        "dead-1",
+        &info("exit status 3: boom", 1),
     );
-    let info = serde_json::json!({"error": DEAD_REASON, "attempts": 3}).to_string();
-    hset(&mut c, &k("dead:info"), "dead-0", &info);
+    // A kept result (its task done and gone).
+    let _: () = redis::cmd("RPUSH")
+        .arg(format!("rpq:{{{Q}}}:result:kept-1"))
+        .arg(format!("d|{now}|{{\"n\":1}}"))
+        .query(&mut c)
+        .unwrap();
     let pending = zscores(&mut c, &k("pending"));
     // Waiting again after a lease that was lost (layout 3's recovery: state "1|place").
     for id in again() {
@@ -165,7 +201,6 @@ fn build(r: &RedisServer) -> (String, String) {
         &format!("1999999999999999{}", parse(&tasks[STALE]).2),
     );
     // Two leases of an rpq of layout 3: one held, one whose holder died.
-    let now = server_ms(&mut c);
     let mut lease = |id: &str, deadline: i64, attempt: u32, host: &str| -> String {
         let score = digits(&pending[id]);
         let member = format!("{id}\t00aa11bb22cc33dd|{now}|{attempt}|5|{score}|{host}");
@@ -289,15 +324,21 @@ fn a_queue_of_layout_3_is_folded_in_place_through_a_kill_and_a_rerun() {
         .query(&mut c)
         .unwrap();
     assert_eq!(marked, "layout 4");
+    let pending_now = zcard(&mut c, &k("pending"));
     let out = rpq(&r)
         .args(["--queue", Q, "produce", "--type", "x"])
         .assert()
         .code(1);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(
-        err.contains("has stored layout 4; this rpq reads layout 3"),
-        "{err}"
-    );
+    assert!(err.contains("has stored layout"), "{err}");
+    assert_eq!(zcard(&mut c, &k("pending")), pending_now, "nothing queued");
+    if LAYOUT_VERSION == migrate::FOLD_FROM {
+        // This rpq is of layout 3 itself: the line of a queue moved to layout 4.
+        assert!(
+            err.contains("has stored layout 4; this rpq reads layout 3"),
+            "{err}"
+        );
+    }
     let left = hgetall(&mut c, &k("state")).len() + hgetall(&mut c, &k("dead:info")).len();
     assert!(left > 0, "half way: something is left to fold");
 
