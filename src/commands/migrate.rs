@@ -21,12 +21,15 @@ pub fn run(cfg: &Config, out: &Output, args: &MigrateArgs) -> Result<ExitCode> {
         dry_run: args.dry_run,
         wait: args.wait,
         batch: migrate::BATCH,
+        to: 0,
+        checks: "",
     };
     let mut code = ExitCode::SUCCESS;
     for name in &names {
         let done = migrate::migrate(&mut conn, name, &opts, &mut |p| {
             match p {
                 Progress::Step(s) => out.migrate_step(s)?,
+                Progress::Folded(f) => out.migrate_folded(f)?,
                 Progress::Waiting(w) => out.migrate_waiting(w),
             }
             Ok(())

@@ -3,7 +3,7 @@
 
 use super::{count, local_date_time, Output};
 use crate::log::note;
-use crate::queue::migrate::{Migrated, Step, Waiting};
+use crate::queue::migrate::{Folded, Migrated, Step, Waiting};
 use crate::task::ms_to_time;
 use std::io;
 
@@ -28,6 +28,23 @@ impl Output {
         ))
     }
 
+    /// A shard folded from layout 3 in place (in a dry run: what it would fold).
+    pub fn migrate_folded(&self, f: &Folded) -> io::Result<()> {
+        if self.json {
+            return self.json_line(f);
+        }
+        if f.dry_run {
+            return self.line(&format!(
+                "queue={} shard={} would_fold={}",
+                f.queue, f.shard, f.folded
+            ));
+        }
+        self.line(&format!(
+            "queue={} shard={} folded={} records={}",
+            f.queue, f.shard, f.folded, f.records
+        ))
+    }
+
     /// What migrate did to one queue.
     pub fn migrated(&self, m: &Migrated) -> io::Result<()> {
         if m.nothing_to_do {
@@ -49,9 +66,15 @@ impl Output {
         } else {
             String::new()
         };
+        let fold = if m.folded + m.records > 0 {
+            let verb = if m.dry_run { "would_fold" } else { "folded" };
+            format!(" {verb}={} records={}", m.folded, m.records)
+        } else {
+            String::new()
+        };
         self.line(&format!(
             "queue={} layout={} shards={} {verb}={} waiting={} scheduled={} in_flight={} \
-             retrying={} dead={}{dup}{dry}",
+             retrying={} dead={}{dup}{fold}{dry}",
             m.queue,
             m.layout,
             m.shards,

@@ -26,6 +26,19 @@ use std::time::{Duration, Instant};
 pub const LAYOUT: u32 = keys::LAYOUT_VERSION;
 pub const FROM_LAYOUT: u32 = 1;
 pub const FROM_LAYOUT_2: u32 = 2;
+/// The layout whose keys (`keys::LAYOUT_DIR`) the moves from layouts 1 and 2 write, and that a
+/// later layout of the same keys takes in place (`fold`): layout 4, its records with the head
+/// (docs/layout-v2.md, "From layout 3 to layout 4"). A queue is folded when the target layout
+/// (`Options::to`, this rpq's unless given) is above it.
+pub const FOLD_FROM: u32 = 3;
+/// The stats field the target layout's scripts read their checks from. While it is `checks`,
+/// the finish of a fold gives layout 3's checks back there ("check now"), and a layout-3
+/// process still running is no longer refused from then; a target that reads them from a field
+/// of its own keeps `checks` as the mark wrote it, so layout 3's scripts refuse the shard for
+/// good, and its own field says `layout 3` until the finish, so its scripts refuse the shard
+/// with the line that names `rpq migrate` meanwhile (docs/layout-v2.md, "From layout 3 to
+/// layout 4").
+pub const TARGET_CHECKS: &str = "checks";
 
 /// Whether this rpq's scripts read layout 2's records (docs/layout-v2.md, "What is in place");
 /// until they do, migrate writes layout 1's values under layout 2's key names, which is what
@@ -199,6 +212,11 @@ pub struct Options {
     pub wait: Option<Duration>,
     /// Tasks a step moves at most (`BATCH`; smaller in tests).
     pub batch: u64,
+    /// The layout to move to (0: this rpq's, `LAYOUT`); above `FOLD_FROM`, a queue of that
+    /// layout is folded in place.
+    pub to: u32,
+    /// The stats field the target's scripts read their checks from ("": `TARGET_CHECKS`).
+    pub checks: &'static str,
 }
 
 /// One step that moved tasks of one state on one shard (or, in a dry run, would).
@@ -234,8 +252,22 @@ pub struct Waiting {
     pub ids: Vec<String>,
 }
 
+/// One shard folded from layout 3 to the target in place (or, in a dry run, what would be).
+#[derive(Debug, Clone, Serialize)]
+pub struct Folded {
+    pub queue: String,
+    pub shard: u32,
+    /// Entries of `state` and `dead:info` folded into their tasks' records (in a dry run: there).
+    pub folded: u64,
+    /// Records rewritten: a head given, or the place in line written or made right.
+    pub records: u64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+}
+
 pub enum Progress<'a> {
     Step(&'a Step),
+    Folded(&'a Folded),
     /// Said when the leases waited for change, not on every look.
     Waiting(&'a Waiting),
 }
@@ -256,6 +288,12 @@ pub struct Migrated {
     pub retrying: u64,
     pub dead: u64,
     pub duplicates: u64,
+    /// Entries of `state` and `dead:info` folded into records (a fold from layout 3).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub folded: u64,
+    /// Records rewritten by the fold.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub records: u64,
     /// Nothing of layout 1 was left: the queue was of layout 2 already.
     #[serde(skip)]
     pub nothing_to_do: bool,
@@ -297,6 +335,12 @@ static LEASES: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_leases", include_str!("lua/migrate_leases.lua")));
 static LINES: LazyLock<Lua> =
     LazyLock::new(|| lua("migrate_lines", include_str!("lua/migrate_lines.lua")));
+static FOLD: LazyLock<Lua> = LazyLock::new(|| {
+    Lua::standalone(
+        "migrate_fold",
+        include_str!("lua/migrate_fold.lua").to_string(),
+    )
+});
 static FINISH: LazyLock<Lua> = LazyLock::new(|| {
     let body = [
         include_str!("lua/migrate_flows.lua"),
@@ -372,13 +416,18 @@ pub fn migrate(
              this server)"
         );
     }
+    let target = if opts.to == 0 { LAYOUT } else { opts.to };
     let layout = match meta.get(keys::LAYOUT_FIELD).map(String::as_str) {
         None => FROM_LAYOUT,
         Some(v) => match v.parse::<u32>() {
-            Ok(n) if n == FROM_LAYOUT || n == FROM_LAYOUT_2 || n == LAYOUT => n,
+            Ok(n) if n == FROM_LAYOUT || n == FROM_LAYOUT_2 || n == FOLD_FROM || n == target => n,
+            _ if target > FOLD_FROM => bail!(
+                "queue '{name}' has stored layout {v}; this rpq moves layouts {FROM_LAYOUT}, \
+                 {FROM_LAYOUT_2} and {FOLD_FROM} to {target}: use an rpq that reads layout {v}"
+            ),
             _ => bail!(
                 "queue '{name}' has stored layout {v}; this rpq moves layouts {FROM_LAYOUT} and \
-                 {FROM_LAYOUT_2} to {LAYOUT}: use an rpq that reads layout {v}"
+                 {FROM_LAYOUT_2} to {target}: use an rpq that reads layout {v}"
             ),
         },
     };
@@ -403,21 +452,55 @@ pub fn migrate(
     };
     // What is left of which older layout: a queue marked already (layout 3) goes on with the
     // layout whose keys still hold something.
-    let from = if layout != LAYOUT {
-        layout
+    let from = if layout == FROM_LAYOUT || layout == FROM_LAYOUT_2 {
+        Some(layout)
     } else if has_old(conn, name, shards, FROM_LAYOUT)? {
-        FROM_LAYOUT
+        Some(FROM_LAYOUT)
     } else if has_old(conn, name, shards, FROM_LAYOUT_2)? {
-        FROM_LAYOUT_2
+        Some(FROM_LAYOUT_2)
     } else if has_old_lines(conn, name, shards)? {
-        FROM_LAYOUT
+        Some(FROM_LAYOUT)
     } else {
-        done.nothing_to_do = true;
-        return Ok(done);
+        None
     };
-    if opts.dry_run {
-        return dry_run(conn, name, shards, from, done, on);
+    if let Some(from) = from {
+        if opts.dry_run {
+            // What the fold would do after the move depends on the move: not counted.
+            return dry_run(conn, name, shards, from, done, on);
+        }
+        move_keys(conn, name, shards, from, target, opts, &mut done, on)?;
     }
+    let mut folded = false;
+    if target > FOLD_FROM {
+        // A queue of layout 3 (or one just moved to it) is folded whole; one of the target's,
+        // on the shards a fold was left on.
+        let whole = (from.is_some() && !HEADS) || layout == FOLD_FROM;
+        if opts.dry_run {
+            return fold_dry_run(conn, name, shards, whole, done, on);
+        }
+        folded = fold(conn, name, shards, target, whole, opts, &mut done, on)?;
+    }
+    done.nothing_to_do = from.is_none() && !folded;
+    Ok(done)
+}
+
+/// Moves the tasks of layout `from` (1 or 2) to the keys of `FOLD_FROM` (`keys::LAYOUT_DIR`),
+/// shard by shard (docs/layout-v2.md, "Migration").
+#[allow(clippy::too_many_arguments)]
+fn move_keys(
+    conn: &mut Conn,
+    name: &str,
+    shards: u32,
+    from: u32,
+    target: u32,
+    opts: &Options,
+    done: &mut Migrated,
+    on: &mut dyn FnMut(Progress) -> Result<()>,
+) -> Result<()> {
+    // The layout the moved values are of. With `HEADS` they are the target's (the records
+    // written with their heads), so this rpq's consumers take the queue from the mark; else
+    // layout 3's, and a fold to the target follows.
+    let moved_to = if HEADS { target } else { FOLD_FROM.min(target) };
     let fail = |what: &str| format!("migrating queue '{name}': {what}");
     for shard in 0..shards {
         let keys = shard_keys(name, shard, from);
@@ -428,21 +511,24 @@ pub fn migrate(
             &[
                 keys::LAYOUT_NOTE.to_string(),
                 from.to_string(),
-                keys::retired_checks(LAYOUT),
+                keys::retired_checks(moved_to),
             ],
         )
         .with_context(|| fail(&format!("marking shard {shard}")))?;
     }
     // From here, rpq of this layout takes the queue: its pushes line up behind every task moved
-    // (the marks set its arrival counters), and its consumers take what has moved.
-    redis::cmd("HSET")
-        .arg(keys::meta(name))
-        .arg(keys::LAYOUT_FIELD)
-        .arg(LAYOUT)
-        .query::<()>(conn)
-        .map_err(conn::describe)
-        .with_context(|| fail("storing its layout"))?;
-    done.layout = LAYOUT;
+    // (the marks set its arrival counters), and its consumers take what has moved. A queue
+    // stored as a later layout already (an older rpq wrote to it after its migration) keeps it.
+    if done.layout < moved_to {
+        redis::cmd("HSET")
+            .arg(keys::meta(name))
+            .arg(keys::LAYOUT_FIELD)
+            .arg(moved_to)
+            .query::<()>(conn)
+            .map_err(conn::describe)
+            .with_context(|| fail("storing its layout"))?;
+        done.layout = moved_to;
+    }
     let batch = if opts.batch == 0 { BATCH } else { opts.batch };
     // Layout 2's lines of limited types as an rpq before any number of them stored them (issue
     // 23): named again and their tasks put back in line, before anything of layout 1 moves.
@@ -571,6 +657,260 @@ pub fn migrate(
             std::thread::sleep(next_look(conn, leases.first_end_ms));
         }
     }
+    Ok(())
+}
+
+/// The keys migrate_fold.lua takes, of one shard (`keys::LAYOUT_DIR`, layout 3's and the
+/// target's alike).
+pub const FOLD_SUFFIXES: [&str; 11] = [
+    "tasks",
+    "state",
+    "dead:info",
+    "stats",
+    "pending",
+    "limited",
+    "delayed",
+    "dead",
+    "scheduled",
+    "blocked",
+    "inflight",
+];
+
+fn fold_keys(name: &str, shard: u32) -> Vec<String> {
+    let tag = keys::tag(name, shard as usize);
+    FOLD_SUFFIXES
+        .iter()
+        .map(|s| key(&tag, &format!("{}{s}", keys::LAYOUT_DIR)))
+        .collect()
+}
+
+/// Whether a shard of the target layout has a fold left on it: marked and not finished, or
+/// entries of `state` or `dead:info` (written by a layout-3 process after a finish).
+fn fold_left(conn: &mut Conn, name: &str, shard: u32) -> Result<bool> {
+    let k = fold_keys(name, shard);
+    let (marked, n): (bool, u64) = redis::pipe()
+        .cmd("HEXISTS")
+        .arg(&k[3])
+        .arg("fold:checks")
+        .cmd("EXISTS")
+        .arg(&k[1])
+        .arg(&k[2])
+        .query(conn)
+        .map_err(conn::describe)
+        .with_context(|| format!("looking at queue '{name}'"))?;
+    Ok(marked || n > 0)
+}
+
+/// Folds layout 3's `state` and `dead:info` into the records of queue `name`, in place, shard by
+/// shard (lua/migrate_fold.lua; docs/layout-v2.md, "From layout 3 to layout 4"): mark (layout
+/// 3's scripts that queue or lease refuse the shard), `meta` to the target, a pass over the
+/// records and one over the leases, then, until the leases of layout 3 have ended, what their
+/// holders' fails and releases wrote, and the finish. `whole`: every shard (a queue of layout
+/// 3), else those with a fold left. False when there was nothing to fold.
+#[allow(clippy::too_many_arguments)]
+fn fold(
+    conn: &mut Conn,
+    name: &str,
+    shards: u32,
+    target: u32,
+    whole: bool,
+    opts: &Options,
+    done: &mut Migrated,
+    on: &mut dyn FnMut(Progress) -> Result<()>,
+) -> Result<bool> {
+    let mut todo = Vec::new();
+    for shard in 0..shards {
+        if whole || fold_left(conn, name, shard)? {
+            todo.push(shard);
+        }
+    }
+    if todo.is_empty() {
+        return Ok(false);
+    }
+    let fail = |what: &str| format!("migrating queue '{name}' to layout {target}: {what}");
+    let retired = keys::retired_checks(target);
+    let checks = if opts.checks.is_empty() {
+        TARGET_CHECKS
+    } else {
+        opts.checks
+    };
+    // Until the finish, the target's own checks (when apart) refuse the shard to its scripts.
+    let folding = keys::retired_checks(FOLD_FROM);
+    // The note of the stats hash says the layout: this rpq's, when it is the target.
+    let note = if target == LAYOUT {
+        keys::LAYOUT_NOTE
+    } else {
+        ""
+    };
+    for &shard in &todo {
+        run(
+            conn,
+            &FOLD,
+            &fold_keys(name, shard),
+            &["mark", retired.as_str(), checks, note, folding.as_str()],
+        )
+        .with_context(|| fail(&format!("marking shard {shard}")))?;
+    }
+    redis::cmd("HSET")
+        .arg(keys::meta(name))
+        .arg(keys::LAYOUT_FIELD)
+        .arg(target)
+        .query::<()>(conn)
+        .map_err(conn::describe)
+        .with_context(|| fail("storing its layout"))?;
+    done.layout = target;
+    let batch = if opts.batch == 0 { BATCH } else { opts.batch }.to_string();
+    let started = Instant::now();
+    for &shard in &todo {
+        let keys = fold_keys(name, shard);
+        // One step; a line for each that folded something (a step is atomic: a rerun after a
+        // kill goes on from the last one).
+        type On<'a> = &'a mut dyn FnMut(Progress) -> Result<()>;
+        let step = |conn: &mut Conn, what: &str, done: &mut Migrated, on: On| -> Result<Vec<u64>> {
+            let r = ints(run(conn, &FOLD, &keys, &[what, batch.as_str()]))
+                .with_context(|| fail(&format!("folding the {what} of shard {shard}")))?;
+            done.folded += r[1];
+            done.records += r[0];
+            if r[0] + r[1] > 0 {
+                on(Progress::Folded(&Folded {
+                    queue: name.to_string(),
+                    shard,
+                    folded: r[1],
+                    records: r[0],
+                    dry_run: false,
+                }))?;
+            }
+            Ok(r)
+        };
+        let mut said: Option<Vec<String>> = None;
+        let mut passes = ["tasks", "inflight"].as_slice();
+        loop {
+            for what in passes {
+                while step(conn, what, done, on)?[2] == 0 {}
+            }
+            passes = &[];
+            while step(conn, "left", done, on)?[2] > 0 {}
+            let r = ints(run(
+                conn,
+                &FOLD,
+                &keys,
+                &["finish", retired.as_str(), checks],
+            ))
+            .with_context(|| fail(&format!("finishing shard {shard}")))?;
+            if r[0] == 1 {
+                break;
+            }
+            // Leases of layout 3 still held: their holders' fails and releases write `state`.
+            let live = live_leases(conn, &keys[10])
+                .with_context(|| fail(&format!("looking at the leases of shard {shard}")))?;
+            if live.in_flight == 0 {
+                // The mark was written again (migrate_fold.lua's finish): once more now.
+                continue;
+            }
+            if said.as_ref() != Some(&live.ids) {
+                on(Progress::Waiting(&Waiting {
+                    queue: name.to_string(),
+                    from: FOLD_FROM,
+                    shard,
+                    in_flight: live.in_flight,
+                    first_end_ms: live.first_end_ms,
+                    ids: live.ids.clone(),
+                }))?;
+                said = Some(live.ids);
+            }
+            if let Some(limit) = opts.wait {
+                if started.elapsed() >= limit {
+                    bail!(
+                        "queue '{name}': {} still in flight under layout {FOLD_FROM} on shard \
+                         {shard} after waiting {}; what is folded stays folded, and the queue \
+                         stays refused to rpq of either layout: run `rpq migrate --queue \
+                         {name}` again once their holders are done",
+                        crate::output::count(live.in_flight, "task", "tasks"),
+                        humantime::format_duration(limit)
+                    );
+                }
+            }
+            std::thread::sleep(next_look(conn, live.first_end_ms));
+        }
+    }
+    Ok(true)
+}
+
+/// The leases of a shard that have not ended by the server's clock: how many, when the first
+/// ends, up to ten of their ids.
+struct Live {
+    in_flight: u64,
+    first_end_ms: Option<i64>,
+    ids: Vec<String>,
+}
+
+fn live_leases(conn: &mut Conn, inflight: &str) -> Result<Live> {
+    let (s, us): (i64, i64) = redis::cmd("TIME").query(conn).map_err(conn::describe)?;
+    let after = format!("({}", s * 1000 + us / 1000);
+    let (n, first): (u64, Vec<(Vec<u8>, f64)>) = redis::pipe()
+        .cmd("ZCOUNT")
+        .arg(inflight)
+        .arg(&after)
+        .arg("+inf")
+        .cmd("ZRANGEBYSCORE")
+        .arg(inflight)
+        .arg(&after)
+        .arg("+inf")
+        .arg("WITHSCORES")
+        .arg("LIMIT")
+        .arg(0)
+        .arg(10)
+        .query(conn)
+        .map_err(conn::describe)?;
+    Ok(Live {
+        in_flight: n,
+        first_end_ms: first.first().map(|(_, t)| *t as i64),
+        ids: first
+            .iter()
+            .map(|(m, _)| {
+                // The member is `id\ttoken`; ids are bytes to Redis: shown, not trusted.
+                let id = m.split(|&b| b == b'\t').next().unwrap_or(m);
+                String::from_utf8_lossy(id).into_owned()
+            })
+            .collect(),
+    })
+}
+
+/// What a fold would do, with plain reads only: the entries of `state` and `dead:info` of each
+/// shard it would fold.
+fn fold_dry_run(
+    conn: &mut Conn,
+    name: &str,
+    shards: u32,
+    whole: bool,
+    mut done: Migrated,
+    on: &mut dyn FnMut(Progress) -> Result<()>,
+) -> Result<Migrated> {
+    let mut any = false;
+    for shard in 0..shards {
+        if !whole && !fold_left(conn, name, shard)? {
+            continue;
+        }
+        any = true;
+        let k = fold_keys(name, shard);
+        let (a, b): (u64, u64) = redis::pipe()
+            .cmd("HLEN")
+            .arg(&k[1])
+            .cmd("HLEN")
+            .arg(&k[2])
+            .query(conn)
+            .map_err(conn::describe)
+            .with_context(|| format!("counting what queue '{name}' would fold"))?;
+        done.folded += a + b;
+        on(Progress::Folded(&Folded {
+            queue: name.to_string(),
+            shard,
+            folded: a + b,
+            records: 0,
+            dry_run: true,
+        }))?;
+    }
+    done.nothing_to_do = !any;
     Ok(done)
 }
 
@@ -651,8 +991,10 @@ fn wake_all(conn: &mut Conn, name: &str) {
         .query(conn);
 }
 
-/// Whether a queue of layout 2 still has keys of layout 1 (an older rpq wrote to it after the
-/// migration, or the migration has not finished): `rpq stats` says so. One EXISTS a shard.
+/// Whether a queue of this layout still has keys of an older one, or (once this rpq folds
+/// layout 3) a fold left on a shard (an older rpq wrote to it after the migration, or the
+/// migration has not finished): `rpq stats` says so. One EXISTS a shard, and one pipeline of
+/// two for the fold.
 pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
     let meta: HashMap<String, String> = redis::cmd("HGETALL")
         .arg(keys::meta(name))
@@ -664,9 +1006,21 @@ pub fn left_behind(conn: &mut Conn, name: &str) -> Result<bool> {
         .and_then(|s| s.parse::<u32>().ok())
         .unwrap_or(1)
         .max(1);
-    Ok(has_old(conn, name, shards, FROM_LAYOUT)?
+    if has_old(conn, name, shards, FROM_LAYOUT)?
         || has_old(conn, name, shards, FROM_LAYOUT_2)?
-        || has_old_lines(conn, name, shards)?)
+        || has_old_lines(conn, name, shards)?
+    {
+        return Ok(true);
+    }
+    // A fold not finished, or `state` written by a process of layout 3 after it.
+    if LAYOUT > FOLD_FROM {
+        for shard in 0..shards {
+            if fold_left(conn, name, shard)? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Whether a shard of this layout holds lines of limited types as an rpq before any number of
@@ -771,7 +1125,12 @@ fn dry_run(
 }
 
 /// One script call, errors explained.
-fn run(conn: &mut Conn, lua: &Lua, keys: &[String], args: &[String]) -> Result<Value> {
+fn run<A: redis::ToRedisArgs>(
+    conn: &mut Conn,
+    lua: &Lua,
+    keys: &[String],
+    args: &[A],
+) -> Result<Value> {
     script::run(conn, lua, keys, &args)
         .map_err(|e| conn::refused(&e, "EVALSHA").unwrap_or_else(|| conn::describe(e)))
 }
@@ -853,6 +1212,49 @@ mod tests {
                 prelude.contains(&format!("{name} = KEYS[{}]", i + 49)),
                 "{s}"
             );
+        }
+    }
+
+    /// The fold's keys are this layout's, in the order migrate_fold.lua names them.
+    #[test]
+    fn the_fold_gets_the_keys_of_the_layout_in_order() {
+        let k = fold_keys("jobs", 1);
+        assert_eq!(k[0], "rpq:{jobs#1}:3:tasks");
+        assert_eq!(k[10], "rpq:{jobs#1}:3:inflight");
+        for s in FOLD_SUFFIXES {
+            assert!(keys::LAYOUT.iter().any(|d| d.suffix == s), "{s}");
+        }
+        let src = include_str!("lua/migrate_fold.lua");
+        let names = [
+            "TASKS",
+            "STATE",
+            "DEADINFO",
+            "STATS",
+            "PENDING",
+            "LIMITED",
+            "DELAYED",
+            "DEAD",
+            "SCHEDULED",
+            "BLOCKED",
+            "INFLIGHT",
+        ];
+        let declared: String = src
+            .lines()
+            .filter(|l| l.starts_with("local ") && l.contains("KEYS["))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (i, n) in names.iter().enumerate() {
+            // `local A, B = KEYS[1], KEYS[2]`: each name in the place of its KEYS index.
+            let line = declared
+                .lines()
+                .find(|l| l.contains(&format!("KEYS[{}]", i + 1)))
+                .unwrap_or_else(|| panic!("KEYS[{}] named", i + 1));
+            let (lhs, rhs) = line.trim_start_matches("local ").split_once(" = ").unwrap();
+            let at = rhs
+                .split(", ")
+                .position(|r| r == format!("KEYS[{}]", i + 1))
+                .unwrap();
+            assert_eq!(lhs.split(", ").nth(at), Some(*n), "KEYS[{}]", i + 1);
         }
     }
 

@@ -728,6 +728,15 @@ pub(super) fn other_layout(name: &str, stored: &str) -> anyhow::Error {
         .map(|c| if c.is_control() { '?' } else { c })
         .take(20)
         .collect();
+    // A script of this layout that meets `layout N` of its own N in the checks: a fold to this
+    // layout (rpq migrate from 3) is marked on the shard and not finished.
+    if stored == v.to_string() {
+        return LayoutError(format!(
+            "queue '{name}' is being moved to layout {v} by `rpq migrate`, which has not \
+             finished: run `rpq migrate --queue {name}` to finish it (docs/layout-v2.md)"
+        ))
+        .into();
+    }
     let older = stored.parse::<u32>().is_ok_and(|n| n < v);
     let fix = if older {
         format!("run `rpq migrate --queue {name}` (docs/layout-v2.md)")

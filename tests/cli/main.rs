@@ -38,6 +38,7 @@ mod layout; // stored layouts: a queue of another layout refused by every comman
 mod limits; // any number of limited types: 50 capped types under 8 consumers, priority across their lines, with group limits
 mod migrate; // `rpq migrate`: a queue of stored layout 1 in every state moved whole, through a kill -9, a dry run that writes nothing
 mod migrate_from_2; // `rpq migrate` from layout 2 to 3: every state, a kill -9 and a rerun, a lease of layout 2 waited for
+mod migrate_from_3; // layout 3 folded to 4 in place: state and dead:info into the records' heads, a kill and a rerun, a lease waited for; 2 -> 4 through 3
 mod names; // queue names and shards: no two share a key; the old shard tags refused with the way out
 mod orphans; // whatever ends a consumer, nothing its handlers started outlives it or meets a re-run
 mod outages; // past the lease and the read timeout (blackholed, frozen), eviction, restarts with less

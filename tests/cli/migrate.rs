@@ -357,7 +357,7 @@ fn v1_left(c: &mut redis::Connection, queue: &str) -> Vec<String> {
 
 /// A task as layout 2 holds it: its place in line (when stored), the head of a task taken back
 /// ("attempts|error length|error", None for one never taken) and its body; from its record, or
-/// (until `HEADS`) from layout 1's values under layout 2's names.
+/// (a bare body, until `HEADS`) from layout 1's values under layout 2's names.
 #[derive(Debug)]
 struct Stored {
     place: Option<String>,
@@ -371,13 +371,14 @@ fn stored(c: &mut redis::Connection, q: &str, id: &str) -> Stored {
         .arg(id)
         .query(c)
         .unwrap_or_else(|e| panic!("{id}: {e}"));
-    if HEADS {
-        // Cut by the error's length (an error may hold a `{`): support::record_parts.
-        let (place, head, body) = crate::support::record_parts(&v);
+    // A record (written so, or folded to layout 4 by an rpq that reads it: migrate_from_3.rs),
+    // its head cut by its error's length.
+    if HEADS || RECORDS || !v.starts_with('{') {
+        let (place, head, body) = crate::migrate_from_3::parse(&v);
         return Stored {
-            place: place.map(String::from),
+            place,
             head: head.map(|(n, err)| format!("{n}|{}|{err}", err.len())),
-            body: body.to_string(),
+            body,
         };
     }
     let state: Option<String> = redis::cmd("HGET")
@@ -706,7 +707,7 @@ fn a_queue_it_cannot_migrate_is_one_line_and_exit_1() {
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("queue 'future' has stored layout 5; this rpq moves layouts 1 and 2 to 4"),
+        err.contains("queue 'future' has stored layout 5; this rpq moves layouts 1, 2 and 3 to 4"),
         "{err}"
     );
     // --all goes on past a queue it cannot migrate, says why, and exits 1 at the end.
@@ -1187,4 +1188,90 @@ pub(crate) fn migrate_killed_after_its_first_line(r: &rpq::server::RedisServer, 
     });
     first.signal(libc::SIGKILL);
     assert!(!first.end(Duration::from_secs(10)).status.success());
+}
+
+/// Layout 1 to layout 4 (issue 22, step 3b's migration): the move writes the records of layout
+/// 4 itself (`migrate::HEADS`), so no fold follows (migrate_from_3.rs has the fold's own tests):
+/// layout 1's bodies get their places, its states and dead reasons become heads, and nothing of
+/// either layout's per-task hashes is left.
+#[test]
+fn a_queue_of_layout_1_moves_straight_to_layout_4_with_places_and_heads() {
+    use crate::migrate_from_3::{digits, parse};
+    use rpq::queue::migrate::{migrate, Options, Progress};
+    let r = redis();
+    let q = "jobs";
+    let mut f = build(&r, q, 20);
+    let live = f.live.clone();
+    let mut m = rpq::conn::Conn::Single(conn(&r));
+    let mut acked = false;
+    let done = migrate(
+        &mut m,
+        q,
+        &Options {
+            dry_run: false,
+            wait: Some(Duration::from_secs(60)),
+            batch: 7,
+            to: 4,
+            checks: "",
+        },
+        &mut |p| {
+            if let Progress::Waiting(w) = p {
+                // Layout 1's holder acks once migrate waits for it (lapsed1's lease of 300 ms
+                // may not have ended yet: migrate moves it once it has).
+                assert_eq!(w.from, 1);
+                if !acked {
+                    assert!(w.ids.contains(&live.id), "{:?}", w.ids);
+                    assert_eq!(f.v1.ack(&live), 1);
+                    acked = true;
+                }
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert!(acked);
+    assert_eq!(done.layout, 4);
+    // The move writes the records with their places and heads: nothing is left to fold.
+    assert_eq!((done.folded, done.records), (0, 0), "{done:?}");
+    let mut c = conn(&r);
+    assert_eq!(v1_left(&mut c, q), Vec::<String>::new());
+    let n: u64 = redis::cmd("EXISTS")
+        .arg(v2(q, "state"))
+        .arg(v2(q, "dead:info"))
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(hgetall(&mut c, &meta(q))["layout"], "4");
+    let tasks = hgetall(&mut c, &v2(q, "tasks"));
+    let mut seen = 0;
+    for set in ["pending", "limited:1", "delayed", "dead", "scheduled"] {
+        for (id, score) in zrange(&mut c, &v2(q, set)) {
+            seen += 1;
+            let (place, head, body) = parse(&tasks[&id]);
+            assert!(body.starts_with("{\"c\":"), "{id}: {body}");
+            let place = place.unwrap_or_else(|| panic!("{id}: no place"));
+            match (set, id.as_str()) {
+                ("pending", "lapsed1") => {
+                    assert_eq!(place, digits(&score));
+                    assert_eq!(head, Some((1, String::new())));
+                }
+                ("pending", _) => {
+                    assert_eq!(place, digits(&score), "{id}");
+                    assert_eq!(head, None, "{id}");
+                }
+                ("delayed", "retry1") => assert_eq!(head, Some((1, "flaky".to_string()))),
+                ("dead", "dead1") => {
+                    assert_eq!(head, Some((1, "boom: bad input".to_string())));
+                }
+                ("scheduled", "sched1") => {
+                    // Its priority, then zeros, until it falls due (enqueue's placeholder).
+                    assert_eq!(place, "2000000000000000");
+                    assert_eq!(head, None);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert_eq!(seen, tasks.len(), "every record in one set, once");
+    assert_eq!(seen, f.waiting.len() + 4, "{:?}", f.waiting);
 }
