@@ -1,14 +1,14 @@
 //! Claiming: one round trip that acks, recovers and leases (claim.lua, or claim_fast.lua when
 //! the last reply said nothing else is due), and waiting for work when there is none.
 
+use super::script::{self, CLAIM, CLAIM_FAST, CLAIM_LEAN, ERR_FULL};
 use super::script::{array, int, opt_string, string, AckCode, HeldCode, Lua};
-use super::script::{CLAIM, CLAIM_FAST};
 use super::types::*;
 use super::{keys, new_token, push_leases, results, Queue};
 use crate::task::{ms_to_time, Task};
 use anyhow::{Context, Result};
 use chrono::Utc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 impl Queue {
     /// Acknowledges `acks` and leases up to `opts.count` tasks, in one round trip on a queue
@@ -68,12 +68,27 @@ impl Queue {
         let seen = self.seen[shard].arg(&opts.consumer, sent);
         let writes_seen = !seen.is_empty();
         args.push(seen);
-        push_leases(&mut args, acks);
         // Issue 15: claim_fast.lua while the last reply said it may do (invoke falls back to
         // claim.lua when it refuses).
         let fast = want > 0 && self.fast[shard].is_some_and(|until| sent < until);
-        let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
-        let reply = self.invoke(shard, script, &args, "claiming a task")?;
+        // Layout 3's step 5: the lean claim first, while this shard is not known to need more.
+        let lean = fast && want <= 1000 && acks.len() <= 1000 && self.lean_may(shard, sent);
+        let leaned = if lean {
+            self.claim_lean(shard, &args, acks, sent)?
+        } else {
+            Leaned::Refused
+        };
+        let used_lean = matches!(leaned, Leaned::Reply(_));
+        let reply = match leaned {
+            Leaned::Reply(reply) => reply,
+            refused => {
+                push_leases(&mut args, acks);
+                // Recovery or the prune due: claim_fast.lua would refuse it too.
+                let fast = fast && !matches!(refused, Leaned::Due);
+                let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
+                self.invoke(shard, script, &args, "claiming a task")?
+            }
+        };
         // flows (issue 24): the script sent carried flows.lua (full_claim), whose reply says
         // whether the shard still has flows, before the tail of controls.
         let carried_flows = self.controlled || self.flows;
@@ -164,6 +179,19 @@ impl Queue {
                 }),
             }
         }
+        if !out.tasks.is_empty() || !out.unreadable.is_empty() {
+            self.lean[shard] = match self.lean[shard] {
+                Lean::Idle => Lean::Try,
+                other => other,
+            };
+        } else if used_lean {
+            // The lean claim acked and found nothing waiting; it does not look at what falls
+            // due when (nor drop the wake markers): claim_fast.lua does, without the acks.
+            self.lean[shard] = Lean::Idle;
+            let mut rest = self.claim_shard(shard, want, opts, &[] as &[Lease])?;
+            rest.acked = out.acked;
+            return Ok(rest);
+        }
         if self.swept[shard].is_none_or(|t| t.elapsed() >= results::SWEEP_EVERY) {
             self.swept[shard] = Some(sent);
             // The tasks are claimed: a failure here must not lose them, and the next look
@@ -175,6 +203,80 @@ impl Queue {
             self.move_outbox_quietly(shard);
         }
         Ok(out)
+    }
+
+    /// Whether a fast claim of `shard` goes as the lean one first (`Lean`).
+    fn lean_may(&mut self, shard: usize, now: Instant) -> bool {
+        if self.grouped || self.events || self.controlled || self.flows {
+            return false;
+        }
+        match self.lean[shard] {
+            Lean::Try => true,
+            Lean::Idle => false,
+            Lean::Off(until) if now >= until => {
+                self.lean[shard] = Lean::Try;
+                true
+            }
+            Lean::Off(_) => false,
+        }
+    }
+
+    /// One call of claim_lean.lua with the claim's `args` (claim_shard's, up to the consumer's
+    /// entry) and `acks` as its members; or what it refused, before any write: the claim then
+    /// goes as claim_fast.lua (claim.lua when recovery is due), and a shard's reason is
+    /// remembered a while.
+    fn claim_lean<L: AsRef<Lease>>(
+        &mut self,
+        shard: usize,
+        args: &[String],
+        acks: &[L],
+        now: Instant,
+    ) -> Result<Leaned> {
+        // claim_shard's ARGV without the dead set's cap: lease, want, token, consumer, max
+        // attempts, the consumer's entry, the marks; then the members.
+        let (marked, seen) = (&args[6], &args[7]);
+        let mut lean_args: Vec<&str> = Vec::with_capacity(7 + acks.len());
+        lean_args.extend(args[..5].iter().map(String::as_str));
+        lean_args.push(seen);
+        lean_args.push(marked);
+        let members: Vec<String> = acks
+            .iter()
+            .map(|l| format!("{}\t{}", l.as_ref().id, l.as_ref().token))
+            .collect();
+        lean_args.extend(members.iter().map(String::as_str));
+        let k = &self.shards[shard];
+        let mut keys: Vec<String> = keys::LEAN_KEYS
+            .iter()
+            .map(|&key| k.get(key).to_string())
+            .collect();
+        if !seen.is_empty() {
+            keys.push(k.consumers().to_string());
+        }
+        if !marked.is_empty() {
+            keys.push(k.taken().to_string());
+        }
+        match script::run::<redis::Value, _>(&mut self.conn, &CLAIM_LEAN, &keys, &lean_args) {
+            Ok(reply) => {
+                self.resent = false;
+                Ok(Leaned::Reply(reply))
+            }
+            Err(e) if e.code() == Some(ERR_FULL) => {
+                Ok(match e.detail().and_then(|d| d.split(' ').next()) {
+                    Some("shard") => {
+                        self.lean[shard] = Lean::Off(now + LEAN_OFF);
+                        Leaned::Refused
+                    }
+                    Some("idle") => {
+                        self.lean[shard] = Lean::Idle;
+                        Leaned::Refused
+                    }
+                    Some("due") => Leaned::Due,
+                    _ => Leaned::Refused,
+                })
+            }
+            Err(e) => Err(self.explain(shard, e, "EVALSHA"))
+                .with_context(|| format!("claiming a task on queue '{}'", self.name)),
+        }
     }
 
     /// Blocks for at most `timeout` until a push signals new work. Returns true when woken.
@@ -219,6 +321,30 @@ impl Queue {
         self.mark_wake(&key, 1)
     }
 }
+
+/// Whether a shard's fast claims go as the lean one first (claim_lean.lua).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lean {
+    Try,
+    /// It refused the shard (groups, events, flows, controls, aging): not before then.
+    Off(Instant),
+    /// It found nothing waiting: not until a claim leases a task again.
+    Idle,
+}
+
+/// What the lean claim answered.
+enum Leaned {
+    Reply(redis::Value),
+    /// Refused before any write: claim_fast.lua does it.
+    Refused,
+    /// Refused, recovery or the consumers' prune being due: claim.lua does it.
+    Due,
+}
+
+/// How long a shard the lean claim refused goes without it: a shard's groups, events or flows
+/// stay for hours, and the fast claim does what it refused; one lean call more every so often
+/// notices when they went.
+const LEAN_OFF: Duration = Duration::from_secs(10);
 
 /// The fencing token of the `k`th task of a claim answered at `now_ms` by the server's clock
 /// (issue 25, `RPQ_FENCE`): the claim's time in ms times 1,000 plus its place in the claim (a
