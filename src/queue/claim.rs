@@ -232,18 +232,18 @@ impl Queue {
         acks: &[L],
         now: Instant,
     ) -> Result<Leaned> {
-        // claim_shard's ARGV without the dead set's cap: lease, want, token, consumer, max
-        // attempts, the consumer's entry, the marks; then the members.
+        // claim_shard's ARGV in one (claim_lean.lua), without the dead set's cap: lease, want,
+        // max attempts, the consumer's entry, the marks, token, consumer; then the members.
         let (marked, seen) = (&args[6], &args[7]);
-        let mut lean_args: Vec<&str> = Vec::with_capacity(7 + acks.len());
-        lean_args.extend(args[..5].iter().map(String::as_str));
-        lean_args.push(seen);
-        lean_args.push(marked);
-        let members: Vec<String> = acks
-            .iter()
-            .map(|l| format!("{}\t{}", l.as_ref().id, l.as_ref().token))
-            .collect();
-        lean_args.extend(members.iter().map(String::as_str));
+        let mut lean_args: Vec<String> = Vec::with_capacity(1 + acks.len());
+        lean_args.push(format!(
+            "{}|{}|{}|{}|{}|{}|{}",
+            args[0], args[1], args[4], seen, marked, args[2], args[3]
+        ));
+        lean_args.extend(
+            acks.iter()
+                .map(|l| format!("{}\t{}", l.as_ref().id, l.as_ref().token)),
+        );
         let k = &self.shards[shard];
         let mut keys: Vec<String> = keys::LEAN_KEYS
             .iter()

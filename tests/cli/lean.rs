@@ -252,8 +252,9 @@ fn an_ack_not_held_is_refused_by_the_lean_claim_before_any_write() {
         for want in ["1", "3"] {
             let mut keys = lean_keys(q);
             keys.push(Keys::new(q, 0).get(Key::Consumers).to_string());
-            let mut args = vec!["30000", want, "0123456789abcdef", "intruder", "3", "0", ""];
-            args.extend(acks.iter().map(String::as_str));
+            // lease|want|max attempts|owed|marked|token|consumer, then the members.
+            let mut args = vec![format!("30000|{want}|3|0||0123456789abcdef|intruder")];
+            args.extend(acks.iter().cloned());
             let got: redis::RedisResult<redis::Value> = redis::cmd("EVALSHA")
                 .arg(lean_sha())
                 .arg(keys.len())

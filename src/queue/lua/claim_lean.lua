@@ -1,10 +1,11 @@
 -- claim_lean: the fast claim of a plain queue (layout 3's step 5, issue 22): acks riding on it,
 -- then up to 1,000 waiting tasks leased, as claim_fast.lua does them, in fewer calls, strings
 -- and numbers made, with its own prelude (lean.lua) and keys (keys.rs: LEAN_KEYS)
--- ARGV[1] lease ms  ARGV[2] want (1..1000)  ARGV[3] lease token  ARGV[4] consumer
--- ARGV[5] max attempts  ARGV[6] '' or the tasks owed to the consumer's entry (then KEYS[6] is
--- consumers)  ARGV[7] '1' when an ack's lease was marked delivered (then taken is the last key)
--- ARGV[8..] the in-flight members ("id\ttoken") to acknowledge, at most 1,000
+-- ARGV[1] "lease ms|want (1..1000)|max attempts|owed|marked|lease token|consumer": owed is ''
+--   or the tasks owed to the consumer's entry (then KEYS[6] is consumers), marked '1' when an
+--   ack's lease was marked delivered (then taken is the last key); one argument, as each costs
+--   the server about 900 instructions (a Lua string made and a slot of the ARGV table grown)
+-- ARGV[2..] the in-flight members ("id\ttoken") to acknowledge, at most 1,000
 -- returns as claim_fast.lua: {now, 0, 0, 0, fast until, acks, ACK_ACKED per ack, then id, record
 -- and token per task leased}. When it leased nothing it did not look at what falls due when:
 -- the caller asks claim_fast.lua next, without the acks (done here).
@@ -15,7 +16,9 @@
 -- 'RPQFULL idle' nothing waits and nothing was acked; 'RPQFULL want' the call asks for no task
 -- or more than 1,000, or acks more than 1,000.
 local t = redis.call('TIME')
-local now_s = t[1] .. string.sub('000' .. string.sub(t[2], 1, -4), -3)
+local us = t[2]
+local now_s = t[1] .. (#us == 6 and string.sub(us, 1, 3)
+  or string.sub('000' .. string.sub(us, 1, -4), -3))
 -- "pruned at|recover at" alone: no aging, no controls, no flag letter (common.lua: checks_read).
 local checks = redis.call('HGET', K_STATS, 'checks')
 if not checks then
@@ -30,9 +33,10 @@ local fast_until = math.min(recover_at, tonumber(pruned_s) + PRUNE_EVERY_MS)
 if fast_until <= now then
   return redis.error_reply(ERR_FULL .. ' due')
 end
-local want = ARGV[2]
-local n_want = want == '1' and 1 or tonumber(want)
-local n_ack = #ARGV - 7
+local lease_s, want, max_att, owed, marked, token, consumer =
+  string.match(ARGV[1], '^(%d+)|(%d+)|(%d+)|(%d*)|(1?)|(%x+)|(.*)$')
+local n_want = want and (want == '1' and 1 or tonumber(want))
+local n_ack = #ARGV - 1
 if not n_want or n_want < 1 or n_want > 1000 or n_ack > 1000 then
   return redis.error_reply(ERR_FULL .. ' want')
 end
@@ -40,7 +44,7 @@ end
 -- The acks: each of a task held with its token (its member in flight). One is one ZREM, which
 -- removes nothing when it is not held; several are looked at first (ZMSCORE), so that a
 -- refusal comes before any write.
-local m1, id1, ids = ARGV[8], nil, nil
+local m1, id1, ids = ARGV[2], nil, nil
 if n_ack == 1 then
   if redis.call('ZREM', K_INFLIGHT, m1) == 0 then
     return redis.error_reply(ERR_FULL .. ' ack')
@@ -50,14 +54,14 @@ elseif n_ack > 1 then
   ids = {}
   local twice = {}
   for k = 1, n_ack do
-    local m = ARGV[7 + k]
+    local m = ARGV[1 + k]
     if twice[m] then
       return redis.error_reply(ERR_FULL .. ' ack')
     end
     twice[m] = true
     ids[k] = string.sub(m, 1, (string.find(m, '\t', 1, true) or 0) - 1)
   end
-  local held = redis.call('ZMSCORE', K_INFLIGHT, unpack(ARGV, 8))
+  local held = redis.call('ZMSCORE', K_INFLIGHT, unpack(ARGV, 2))
   for k = 1, n_ack do
     if not held[k] then
       return redis.error_reply(ERR_FULL .. ' ack')
@@ -71,23 +75,27 @@ local np = #popped / 2
 if np == 0 and n_ack == 0 then
   return redis.error_reply(ERR_FULL .. ' idle')
 end
-local out = { now, 0, 0, 0, 0, n_ack }
 if n_ack == 1 then
   redis.call('HDEL', K_TASKS, id1)
-  out[7] = ACK_ACKED
 elseif ids then
-  redis.call('ZREM', K_INFLIGHT, unpack(ARGV, 8))
+  redis.call('ZREM', K_INFLIGHT, unpack(ARGV, 2))
   redis.call('HDEL', K_TASKS, unpack(ids))
-  for k = 1, n_ack do
-    out[6 + k] = ACK_ACKED
-  end
 end
-if ARGV[7] == '1' then
+if marked == '1' then
   local marks = {}
   for k = 1, n_ack do
     marks[k] = DELIVERED .. (id1 or ids[k])
   end
   redis.call('HDEL', KEYS[#KEYS], unpack(marks))
+end
+
+-- The ids of several tasks taken.
+local tids
+if np > 1 then
+  tids = {}
+  for k = 1, np do
+    tids[k] = popped[2 * k - 1]
+  end
 end
 
 -- STATE (until layout 3's step 3b, which reads the attempts from the record's head instead):
@@ -100,20 +108,16 @@ if np == 1 then
     redis.call('HDEL', K_STATE, popped[1])
   end
 elseif np > 1 then
-  local pids, left = {}, {}
-  for k = 1, np do
-    pids[k] = popped[2 * k - 1]
-  end
-  sts = redis.call('HMGET', K_STATE, unpack(pids))
+  local left = {}
+  sts = redis.call('HMGET', K_STATE, unpack(tids))
   for k = 1, np do
     if sts[k] then
-      left[#left + 1] = pids[k]
+      left[#left + 1] = tids[k]
     end
   end
   if #left > 0 then
     redis.call('HDEL', K_STATE, unpack(left))
   end
-  ids = pids
 end
 -- (END STATE)
 
@@ -121,10 +125,13 @@ end
 -- (common.lua's KEYS[2]), the attempt after the state's, the max attempts from the body's head
 -- when it has one (common.lua: task_max_attempts; byte 21 of a body, 37 of a record, is the
 -- "t" of a body without settings, which spares the pattern, or a group's "g").
-local lease = tonumber(ARGV[1])
+local lease = tonumber(lease_s)
 local deadline = string.format('%d', now + lease)
-local head = ARGV[3] .. '|' .. now_s .. '|'
-local consumer, max_att = ARGV[4], ARGV[5]
+-- A lease due before what the checks know of lowers 'recover at' (common.lua: stats_write).
+if np > 0 and now + lease < recover_at then
+  fast_until = math.min(fast_until, now + lease)
+end
+local out
 if np == 1 then
   local id = popped[1]
   local rec = redis.call('HGET', K_TASKS, id)
@@ -135,41 +142,55 @@ if np == 1 then
   if b and b ~= 116 and b ~= 103 then
     m = string.match(rec, '^%d*{"c":%d+,[^t]*"m":(%d+)') or max_att
   end
-  local tk = head .. n_s .. '|' .. m .. '|' .. popped[2] .. '|' .. consumer
+  local tk = token .. '|' .. now_s .. '|' .. n_s .. '|' .. m .. '|' .. popped[2] .. '|' .. consumer
   redis.call('ZADD', K_INFLIGHT, deadline, id .. '\t' .. tk)
-  out[7 + n_ack], out[8 + n_ack], out[9 + n_ack] = id, rec or false, tk
-elseif np > 1 then
-  local recs = redis.call('HMGET', K_TASKS, unpack(ids))
-  local zargs = {}
-  local o = 6 + n_ack
-  for k = 1, np do
-    local id, rec, st = ids[k], recs[k], sts[k]
-    local n_s = st and string.format('%d', (tonumber(string.match(st, '^(%d+)|')) or 0) + 1)
-      or '1'
-    local m = max_att
-    local b = rec and string.byte(rec, string.byte(rec, 1) == 123 and 21 or 37)
-    if b and b ~= 116 and b ~= 103 then
-      m = string.match(rec, '^%d*{"c":%d+,[^t]*"m":(%d+)') or max_att
+  -- The reply made whole at once (a table grown past its size is rehashed).
+  if n_ack == 0 then
+    out = { now, 0, 0, 0, fast_until, 0, id, rec or false, tk }
+  elseif n_ack == 1 then
+    out = { now, 0, 0, 0, fast_until, 1, ACK_ACKED, id, rec or false, tk }
+  else
+    out = { now, 0, 0, 0, fast_until, n_ack }
+    for k = 1, n_ack do
+      out[6 + k] = ACK_ACKED
     end
-    local tk = head .. n_s .. '|' .. m .. '|' .. popped[2 * k] .. '|' .. consumer
-    zargs[2 * k - 1], zargs[2 * k] = deadline, id .. '\t' .. tk
-    out[o + 1], out[o + 2], out[o + 3] = id, rec or false, tk
-    o = o + 3
+    out[7 + n_ack], out[8 + n_ack], out[9 + n_ack] = id, rec or false, tk
   end
-  redis.call('ZADD', K_INFLIGHT, unpack(zargs))
+else
+  out = { now, 0, 0, 0, fast_until, n_ack }
+  for k = 1, n_ack do
+    out[6 + k] = ACK_ACKED
+  end
+  if np > 1 then
+    local recs = redis.call('HMGET', K_TASKS, unpack(tids))
+    local zargs = {}
+    local o = 6 + n_ack
+    local head = token .. '|' .. now_s .. '|'
+    for k = 1, np do
+      local id, rec, st = tids[k], recs[k], sts[k]
+      local n_s = st and string.format('%d', (tonumber(string.match(st, '^(%d+)|')) or 0) + 1)
+        or '1'
+      local m = max_att
+      local b = rec and string.byte(rec, string.byte(rec, 1) == 123 and 21 or 37)
+      if b and b ~= 116 and b ~= 103 then
+        m = string.match(rec, '^%d*{"c":%d+,[^t]*"m":(%d+)') or max_att
+      end
+      local tk = head .. n_s .. '|' .. m .. '|' .. popped[2 * k] .. '|' .. consumer
+      zargs[2 * k - 1], zargs[2 * k] = deadline, id .. '\t' .. tk
+      out[o + 1], out[o + 2], out[o + 3] = id, rec or false, tk
+      o = o + 3
+    end
+    redis.call('ZADD', K_INFLIGHT, unpack(zargs))
+  end
 end
-
--- A lease due before what the checks know of lowers 'recover at' (common.lua: stats_write).
 if np > 0 and now + lease < recover_at then
   redis.call('HSET', K_STATS, 'checks', pruned_s .. '|' .. deadline)
-  fast_until = math.min(fast_until, now + lease)
 end
-out[5] = fast_until
-if ARGV[6] ~= '' then
+if owed ~= '' then
   -- The consumer's entry (common.lua: seen): "last seen ms|tasks done".
   local v = redis.call('HGET', KEYS[6], consumer)
   local bar = v and string.find(v, '|', 1, true)
-  local total = n_ack + tonumber(ARGV[6]) + (bar and tonumber(string.sub(v, bar + 1)) or 0)
+  local total = n_ack + tonumber(owed) + (bar and tonumber(string.sub(v, bar + 1)) or 0)
   redis.call('HSET', KEYS[6], consumer, now_s .. '|' .. string.format('%d', total))
 end
 -- The finished work of this second (common.lua: count, and ring_turn at a second's first).
