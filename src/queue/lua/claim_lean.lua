@@ -1,6 +1,7 @@
 -- claim_lean: the fast claim of a plain queue (layout 3's step 5, issue 22): acks riding on it,
--- then up to 1,000 waiting tasks leased, as claim_fast.lua does them, in fewer calls, strings
--- and numbers made, with its own prelude (lean.lua) and keys (keys.rs: LEAN_KEYS)
+-- then up to 1,000 waiting tasks leased, as claim_fast.lua does them, with the same calls and
+-- fewer keys, arguments, strings and numbers made: its own prelude (lean.lua) and keys
+-- (keys.rs: LEAN_KEYS)
 -- ARGV[1] "lease ms|want (1..1000)|max attempts|owed|marked|lease token|consumer": owed is ''
 --   or the tasks owed to the consumer's entry (then KEYS[6] is consumers), marked '1' when an
 --   ack's lease was marked delivered (then taken is the last key); one argument, as each costs
