@@ -83,8 +83,7 @@ impl Queue {
             Leaned::Reply(reply) => reply,
             refused => {
                 push_leases(&mut args, acks);
-                // Recovery or the prune due: claim_fast.lua would refuse it too.
-                let fast = fast && !matches!(refused, Leaned::Due);
+                let fast = fast && !matches!(refused, Leaned::Full);
                 let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
                 self.invoke(shard, script, &args, "claiming a task")?
             }
@@ -179,15 +178,21 @@ impl Queue {
                 }),
             }
         }
-        if !out.tasks.is_empty() || !out.unreadable.is_empty() {
-            self.lean[shard] = match self.lean[shard] {
-                Lean::Idle => Lean::Try,
-                other => other,
+        let leased = !out.tasks.is_empty() || !out.unreadable.is_empty();
+        if let Lean::Idle(n) = self.lean[shard] {
+            // Back to the lean claim once two claims in a row found work: a queue fed a task
+            // at a time (each claim after one finds nothing) stays with the fast claim, which
+            // acks and looks at what falls due in one call.
+            self.lean[shard] = match (leased, n) {
+                (false, _) => Lean::Idle(0),
+                (true, 0) => Lean::Idle(1),
+                (true, _) => Lean::Try,
             };
-        } else if used_lean {
+        }
+        if !leased && used_lean {
             // The lean claim acked and found nothing waiting; it does not look at what falls
             // due when (nor drop the wake markers): claim_fast.lua does, without the acks.
-            self.lean[shard] = Lean::Idle;
+            self.lean[shard] = Lean::Idle(0);
             let mut rest = self.claim_shard(shard, want, opts, &[] as &[Lease])?;
             rest.acked = out.acked;
             return Ok(rest);
@@ -212,7 +217,7 @@ impl Queue {
         }
         match self.lean[shard] {
             Lean::Try => true,
-            Lean::Idle => false,
+            Lean::Idle(_) => false,
             Lean::Off(until) if now >= until => {
                 self.lean[shard] = Lean::Try;
                 true
@@ -223,7 +228,7 @@ impl Queue {
 
     /// One call of claim_lean.lua with the claim's `args` (claim_shard's, up to the consumer's
     /// entry) and `acks` as its members; or what it refused, before any write: the claim then
-    /// goes as claim_fast.lua (claim.lua when recovery is due), and a shard's reason is
+    /// goes as claim_fast.lua (claim.lua when that would refuse too), and a shard's reason is
     /// remembered a while.
     fn claim_lean<L: AsRef<Lease>>(
         &mut self,
@@ -267,10 +272,11 @@ impl Queue {
                         Leaned::Refused
                     }
                     Some("idle") => {
-                        self.lean[shard] = Lean::Idle;
+                        self.lean[shard] = Lean::Idle(0);
                         Leaned::Refused
                     }
-                    Some("due") => Leaned::Due,
+                    // claim_fast.lua would refuse them too.
+                    Some("due" | "ack") => Leaned::Full,
                     _ => Leaned::Refused,
                 })
             }
@@ -328,8 +334,9 @@ pub(super) enum Lean {
     Try,
     /// It refused the shard (groups, events, flows, controls, aging): not before then.
     Off(Instant),
-    /// It found nothing waiting: not until a claim leases a task again.
-    Idle,
+    /// It found nothing waiting: not until two claims in a row lease tasks again (how many
+    /// have so far).
+    Idle(u8),
 }
 
 /// What the lean claim answered.
@@ -337,8 +344,9 @@ enum Leaned {
     Reply(redis::Value),
     /// Refused before any write: claim_fast.lua does it.
     Refused,
-    /// Refused, recovery or the consumers' prune being due: claim.lua does it.
-    Due,
+    /// Refused for what claim_fast.lua refuses too (recovery or the consumers' prune due, an
+    /// ack not held): claim.lua does it.
+    Full,
 }
 
 /// How long a shard the lean claim refused goes without it: a shard's groups, events or flows

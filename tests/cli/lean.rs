@@ -284,3 +284,44 @@ fn an_ack_not_held_is_refused_by_the_lean_claim_before_any_write() {
         .stdout("4\n");
     drain(&r, q, "1", 4);
 }
+
+/// A queue fed a task at a time (each push waits for the task before it to be done) stays with
+/// the fast claim, which finds nothing and says when work falls due in one call: the lean claim,
+/// which would find nothing waiting and hand over, is not sent a claim per task.
+#[test]
+fn a_queue_fed_a_task_at_a_time_does_not_pay_the_lean_claim_per_task() {
+    let r = redis();
+    let mut c = conn(&r);
+    let q = "trickle";
+    push_lines(&r, q, &lines_with_ids(vec![2; 1]));
+    let consumer = Proc::start(&r, &["--queue", q, "consume"]);
+    wait_until(Duration::from_secs(30), "the first task done", || {
+        stat(&mut c, q, "done") == 1
+    });
+    log_everything(&mut c);
+    let n = 20;
+    for i in 0..n {
+        rpq(&r)
+            .args([
+                "--queue",
+                q,
+                "produce",
+                "--type",
+                "t",
+                "--id",
+                &format!("t{i}"),
+            ])
+            .assert()
+            .success();
+        wait_until(Duration::from_secs(30), "the task done", || {
+            stat(&mut c, q, "done") == 2 + i
+        });
+    }
+    let sent = claims_logged(&mut c);
+    consumer.signal(libc::SIGTERM);
+    assert!(consumer.end(Duration::from_secs(30)).status.success());
+    let lean = sent.get("lean").copied().unwrap_or(0);
+    let fast = sent.get(&FAST_KEYS.to_string()).copied().unwrap_or(0);
+    assert!(fast >= n as usize, "{sent:?}");
+    assert!(lean <= 2, "{sent:?}");
+}
