@@ -10,7 +10,8 @@
 -- returns as claim_fast.lua: {now, 0, 0, 0, fast until, acks, ACK_ACKED per ack, then id, record
 -- and token per task leased}. When it leased nothing it did not look at what falls due when:
 -- the caller asks claim_fast.lua next, without the acks (done here).
--- Errors, before it writes anything (the caller sends claim_fast.lua, which does it all):
+-- Errors, before it writes anything (the caller sends claim_fast.lua, which does it all, or
+-- claim.lua for 'due' and 'ack', which claim_fast.lua refuses too):
 -- 'RPQFULL shard' the checks are not those of a plain shard (aging, controls, groups, events,
 -- flows, another layout); 'RPQFULL due' recovery or the consumers' prune may be due, or no
 -- checks; 'RPQFULL ack' an ack is not of a task held with its token, or is given twice;
