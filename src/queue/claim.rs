@@ -263,7 +263,7 @@ impl Queue {
         match script::run::<redis::Value, _>(&mut self.conn, &CLAIM_LEAN, &keys, &lean_args) {
             Ok(reply) => {
                 self.resent = false;
-                Ok(Leaned::Reply(reply))
+                Ok(Leaned::Reply(as_fast_reply(reply)))
             }
             Err(e) if e.code() == Some(ERR_FULL) => {
                 Ok(match e.detail().and_then(|d| d.split(' ').next()) {
@@ -339,6 +339,31 @@ pub(super) enum Lean {
     Idle(u8),
 }
 
+/// The lean claim's reply `{now, fast until, acks, tasks...}` as claim_fast.lua's: `{now, 0, 0,
+/// 0, fast until, acks, ACKED per ack, tasks...}` (it answers only when every ack was its
+/// holder's; the three times are looked at only when nothing was leased, which it hands over).
+fn as_fast_reply(reply: redis::Value) -> redis::Value {
+    let redis::Value::Array(items) = reply else {
+        return reply;
+    };
+    let mut items = items.into_iter();
+    let (now, until, acks) = (items.next(), items.next(), items.next());
+    let n_ack = match &acks {
+        Some(redis::Value::Int(n)) => (*n).max(0) as usize,
+        _ => 0,
+    };
+    let zero = || redis::Value::Int(0);
+    let mut out = Vec::with_capacity(6 + n_ack + items.len());
+    out.extend([now.unwrap_or(redis::Value::Nil), zero(), zero(), zero()]);
+    out.extend([
+        until.unwrap_or(redis::Value::Nil),
+        acks.unwrap_or(redis::Value::Nil),
+    ]);
+    out.extend((0..n_ack).map(|_| redis::Value::Int(AckCode::Acked as i64)));
+    out.extend(items);
+    redis::Value::Array(out)
+}
+
 /// What the lean claim answered.
 enum Leaned {
     Reply(redis::Value),
@@ -363,4 +388,36 @@ const LEAN_OFF: Duration = Duration::from_secs(10);
 /// exact in JSON and in a shell's arithmetic.
 pub fn fence(now_ms: i64, k: usize) -> u64 {
     (now_ms.max(0) as u64) * 1000 + k.min(999) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redis::Value;
+
+    #[test]
+    fn a_lean_reply_reads_as_the_fast_claims() {
+        let task = [
+            Value::BulkString(b"id".to_vec()),
+            Value::BulkString(b"{}".to_vec()),
+            Value::BulkString(b"tok".to_vec()),
+        ];
+        let lean = Value::Array(
+            [Value::Int(5), Value::Int(9), Value::Int(2)]
+                .into_iter()
+                .chain(task.clone())
+                .collect(),
+        );
+        let fast: Vec<Value> = [5, 0, 0, 0, 9, 2, 1, 1]
+            .into_iter()
+            .map(Value::Int)
+            .chain(task)
+            .collect();
+        assert_eq!(as_fast_reply(lean), Value::Array(fast));
+        let none = Value::Array(vec![Value::Int(5), Value::Int(9), Value::Int(0)]);
+        assert_eq!(
+            as_fast_reply(none),
+            Value::Array([5, 0, 0, 0, 9, 0].into_iter().map(Value::Int).collect())
+        );
+    }
 }

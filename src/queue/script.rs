@@ -1149,7 +1149,7 @@ mod tests {
             .lines()
             .filter(|l| l.starts_with("local ") && !l.starts_with("local K_"))
             .collect();
-        assert!(consts.len() >= 4);
+        assert!(consts.len() >= 3);
         for line in consts {
             assert!(
                 common.lines().any(|l| l == line),

@@ -7,9 +7,10 @@
 --   ack's lease was marked delivered (then taken is the last key); one argument, as each costs
 --   the server about 900 instructions (a Lua string made and a slot of the ARGV table grown)
 -- ARGV[2..] the in-flight members ("id\ttoken") to acknowledge, at most 1,000
--- returns as claim_fast.lua: {now, 0, 0, 0, fast until, acks, ACK_ACKED per ack, then id, record
--- and token per task leased}. When it leased nothing it did not look at what falls due when:
--- the caller asks claim_fast.lua next, without the acks (done here).
+-- returns {now, fast until, acks (every one acked), then id, record and token per task leased}:
+-- claim_fast.lua's reply without what the client knows (claim.rs makes it that reply: each
+-- element costs the server some 900 instructions). When it leased nothing it did not look at
+-- what falls due when: the caller asks claim_fast.lua next, without the acks (done here).
 -- Errors, before it writes anything (the caller sends claim_fast.lua, which does it all, or
 -- claim.lua for 'due' and 'ack', which claim_fast.lua refuses too):
 -- 'RPQFULL shard' the checks are not those of a plain shard (aging, controls, groups, events,
@@ -147,26 +148,13 @@ if np == 1 then
   local tk = token .. '|' .. now_s .. '|' .. n_s .. '|' .. m .. '|' .. popped[2] .. '|' .. consumer
   redis.call('ZADD', K_INFLIGHT, deadline, id .. '\t' .. tk)
   -- The reply made whole at once (a table grown past its size is rehashed).
-  if n_ack == 0 then
-    out = { now, 0, 0, 0, fast_until, 0, id, rec or false, tk }
-  elseif n_ack == 1 then
-    out = { now, 0, 0, 0, fast_until, 1, ACK_ACKED, id, rec or false, tk }
-  else
-    out = { now, 0, 0, 0, fast_until, n_ack }
-    for k = 1, n_ack do
-      out[6 + k] = ACK_ACKED
-    end
-    out[7 + n_ack], out[8 + n_ack], out[9 + n_ack] = id, rec or false, tk
-  end
+  out = { now, fast_until, n_ack, id, rec or false, tk }
 else
-  out = { now, 0, 0, 0, fast_until, n_ack }
-  for k = 1, n_ack do
-    out[6 + k] = ACK_ACKED
-  end
+  out = { now, fast_until, n_ack }
   if np > 1 then
     local recs = redis.call('HMGET', K_TASKS, unpack(tids))
     local zargs = {}
-    local o = 6 + n_ack
+    local o = 3
     local head = token .. '|' .. now_s .. '|'
     for k = 1, np do
       local id, rec, st = tids[k], recs[k], sts[k]

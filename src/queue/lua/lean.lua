@@ -11,6 +11,5 @@
 local K_PENDING, K_INFLIGHT, K_TASKS, K_STATS, K_STATE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 -- As common.lua (a test holds them to Rust's).
 local ERR_FULL = 'RPQFULL'
-local ACK_ACKED = 1
 local DELIVERED = '='
 local PRUNE_EVERY_MS = 10000
