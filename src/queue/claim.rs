@@ -1,14 +1,14 @@
 //! Claiming: one round trip that acks, recovers and leases (claim.lua, or claim_fast.lua when
 //! the last reply said nothing else is due), and waiting for work when there is none.
 
+use super::script::{self, CLAIM, CLAIM_FAST, CLAIM_LEAN, ERR_FULL};
 use super::script::{array, int, opt_record, string, AckCode, HeldCode, Lua};
-use super::script::{CLAIM, CLAIM_FAST};
 use super::types::*;
 use super::{keys, new_token, push_leases, results, Queue};
 use crate::task::{ms_to_time, Task};
 use anyhow::{Context, Result};
 use chrono::Utc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 impl Queue {
     /// Acknowledges `acks` and leases up to `opts.count` tasks, in one round trip on a queue
@@ -68,12 +68,26 @@ impl Queue {
         let seen = self.seen[shard].arg(&opts.consumer, sent);
         let writes_seen = !seen.is_empty();
         args.push(seen);
-        push_leases(&mut args, acks);
         // Issue 15: claim_fast.lua while the last reply said it may do (invoke falls back to
         // claim.lua when it refuses).
         let fast = want > 0 && self.fast[shard].is_some_and(|until| sent < until);
-        let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
-        let reply = self.invoke(shard, script, &args, "claiming a task")?;
+        // Layout 3's step 5: the lean claim first, while this shard is not known to need more.
+        let lean = fast && want <= 1000 && acks.len() <= 1000 && self.lean_may(shard, sent);
+        let leaned = if lean {
+            self.claim_lean(shard, &args, acks, sent)?
+        } else {
+            Leaned::Refused
+        };
+        let used_lean = matches!(leaned, Leaned::Reply(_));
+        let reply = match leaned {
+            Leaned::Reply(reply) => reply,
+            refused => {
+                push_leases(&mut args, acks);
+                let fast = fast && !matches!(refused, Leaned::Full);
+                let script: &Lua = if fast { &CLAIM_FAST } else { &CLAIM };
+                self.invoke(shard, script, &args, "claiming a task")?
+            }
+        };
         // flows (issue 24): the script sent carried flows.lua (full_claim), whose reply says
         // whether the shard still has flows, before the tail of controls.
         let carried_flows = self.controlled || self.flows;
@@ -164,6 +178,25 @@ impl Queue {
                 }),
             }
         }
+        let leased = !out.tasks.is_empty() || !out.unreadable.is_empty();
+        if let Lean::Idle(n) = self.lean[shard] {
+            // Back to the lean claim once two claims in a row found work: a queue fed a task
+            // at a time (each claim after one finds nothing) stays with the fast claim, which
+            // acks and looks at what falls due in one call.
+            self.lean[shard] = match (leased, n) {
+                (false, _) => Lean::Idle(0),
+                (true, 0) => Lean::Idle(1),
+                (true, _) => Lean::Try,
+            };
+        }
+        if !leased && used_lean {
+            // The lean claim acked and found nothing waiting; it does not look at what falls
+            // due when (nor drop the wake markers): claim_fast.lua does, without the acks.
+            self.lean[shard] = Lean::Idle(0);
+            let mut rest = self.claim_shard(shard, want, opts, &[] as &[Lease])?;
+            rest.acked = out.acked;
+            return Ok(rest);
+        }
         if self.swept[shard].is_none_or(|t| t.elapsed() >= results::SWEEP_EVERY) {
             self.swept[shard] = Some(sent);
             // The tasks are claimed: a failure here must not lose them, and the next look
@@ -175,6 +208,81 @@ impl Queue {
             self.move_outbox_quietly(shard);
         }
         Ok(out)
+    }
+
+    /// Whether a fast claim of `shard` goes as the lean one first (`Lean`).
+    fn lean_may(&mut self, shard: usize, now: Instant) -> bool {
+        if self.grouped || self.events || self.controlled || self.flows {
+            return false;
+        }
+        match self.lean[shard] {
+            Lean::Try => true,
+            Lean::Idle(_) => false,
+            Lean::Off(until) if now >= until => {
+                self.lean[shard] = Lean::Try;
+                true
+            }
+            Lean::Off(_) => false,
+        }
+    }
+
+    /// One call of claim_lean.lua with the claim's `args` (claim_shard's, up to the consumer's
+    /// entry) and `acks` as its members; or what it refused, before any write: the claim then
+    /// goes as claim_fast.lua (claim.lua when that would refuse too), and a shard's reason is
+    /// remembered a while.
+    fn claim_lean<L: AsRef<Lease>>(
+        &mut self,
+        shard: usize,
+        args: &[String],
+        acks: &[L],
+        now: Instant,
+    ) -> Result<Leaned> {
+        // claim_shard's ARGV in one (claim_lean.lua), without the dead set's cap: lease, want,
+        // max attempts, the consumer's entry, the marks, token, consumer; then the members.
+        let (marked, seen) = (&args[6], &args[7]);
+        let mut lean_args: Vec<String> = Vec::with_capacity(1 + acks.len());
+        lean_args.push(format!(
+            "{}|{}|{}|{}|{}|{}|{}",
+            args[0], args[1], args[4], seen, marked, args[2], args[3]
+        ));
+        lean_args.extend(
+            acks.iter()
+                .map(|l| format!("{}\t{}", l.as_ref().id, l.as_ref().token)),
+        );
+        let k = &self.shards[shard];
+        let mut keys: Vec<String> = keys::LEAN_KEYS
+            .iter()
+            .map(|&key| k.get(key).to_string())
+            .collect();
+        if !seen.is_empty() {
+            keys.push(k.consumers().to_string());
+        }
+        if !marked.is_empty() {
+            keys.push(k.taken().to_string());
+        }
+        match script::run::<redis::Value, _>(&mut self.conn, &CLAIM_LEAN, &keys, &lean_args) {
+            Ok(reply) => {
+                self.resent = false;
+                Ok(Leaned::Reply(as_fast_reply(reply)))
+            }
+            Err(e) if e.code() == Some(ERR_FULL) => {
+                Ok(match e.detail().and_then(|d| d.split(' ').next()) {
+                    Some("shard") => {
+                        self.lean[shard] = Lean::Off(now + LEAN_OFF);
+                        Leaned::Refused
+                    }
+                    Some("idle") => {
+                        self.lean[shard] = Lean::Idle(0);
+                        Leaned::Refused
+                    }
+                    // claim_fast.lua would refuse them too.
+                    Some("due" | "ack") => Leaned::Full,
+                    _ => Leaned::Refused,
+                })
+            }
+            Err(e) => Err(self.explain(shard, e, "EVALSHA"))
+                .with_context(|| format!("claiming a task on queue '{}'", self.name)),
+        }
     }
 
     /// Blocks for at most `timeout` until a push signals new work. Returns true when woken.
@@ -220,6 +328,57 @@ impl Queue {
     }
 }
 
+/// Whether a shard's fast claims go as the lean one first (claim_lean.lua).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lean {
+    Try,
+    /// It refused the shard (groups, events, flows, controls, aging): not before then.
+    Off(Instant),
+    /// It found nothing waiting: not until two claims in a row lease tasks again (how many
+    /// have so far).
+    Idle(u8),
+}
+
+/// The lean claim's reply `{now, fast until, acks, tasks...}` as claim_fast.lua's: `{now, 0, 0,
+/// 0, fast until, acks, ACKED per ack, tasks...}` (it answers only when every ack was its
+/// holder's; the three times are looked at only when nothing was leased, which it hands over).
+fn as_fast_reply(reply: redis::Value) -> redis::Value {
+    let redis::Value::Array(items) = reply else {
+        return reply;
+    };
+    let mut items = items.into_iter();
+    let (now, until, acks) = (items.next(), items.next(), items.next());
+    let n_ack = match &acks {
+        Some(redis::Value::Int(n)) => (*n).max(0) as usize,
+        _ => 0,
+    };
+    let zero = || redis::Value::Int(0);
+    let mut out = Vec::with_capacity(6 + n_ack + items.len());
+    out.extend([now.unwrap_or(redis::Value::Nil), zero(), zero(), zero()]);
+    out.extend([
+        until.unwrap_or(redis::Value::Nil),
+        acks.unwrap_or(redis::Value::Nil),
+    ]);
+    out.extend((0..n_ack).map(|_| redis::Value::Int(AckCode::Acked as i64)));
+    out.extend(items);
+    redis::Value::Array(out)
+}
+
+/// What the lean claim answered.
+enum Leaned {
+    Reply(redis::Value),
+    /// Refused before any write: claim_fast.lua does it.
+    Refused,
+    /// Refused for what claim_fast.lua refuses too (recovery or the consumers' prune due, an
+    /// ack not held): claim.lua does it.
+    Full,
+}
+
+/// How long a shard the lean claim refused goes without it: a shard's groups, events or flows
+/// stay for hours, and the fast claim does what it refused; one lean call more every so often
+/// notices when they went.
+const LEAN_OFF: Duration = Duration::from_secs(10);
+
 /// The fencing token of the `k`th task of a claim answered at `now_ms` by the server's clock
 /// (issue 25, `RPQ_FENCE`): the claim's time in ms times 1,000 plus its place in the claim (a
 /// claim takes at most 1,000 tasks). Claims are run one at a time by the server whose clock
@@ -229,4 +388,36 @@ impl Queue {
 /// exact in JSON and in a shell's arithmetic.
 pub fn fence(now_ms: i64, k: usize) -> u64 {
     (now_ms.max(0) as u64) * 1000 + k.min(999) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redis::Value;
+
+    #[test]
+    fn a_lean_reply_reads_as_the_fast_claims() {
+        let task = [
+            Value::BulkString(b"id".to_vec()),
+            Value::BulkString(b"{}".to_vec()),
+            Value::BulkString(b"tok".to_vec()),
+        ];
+        let lean = Value::Array(
+            [Value::Int(5), Value::Int(9), Value::Int(2)]
+                .into_iter()
+                .chain(task.clone())
+                .collect(),
+        );
+        let fast: Vec<Value> = [5, 0, 0, 0, 9, 2, 1, 1]
+            .into_iter()
+            .map(Value::Int)
+            .chain(task)
+            .collect();
+        assert_eq!(as_fast_reply(lean), Value::Array(fast));
+        let none = Value::Array(vec![Value::Int(5), Value::Int(9), Value::Int(0)]);
+        assert_eq!(
+            as_fast_reply(none),
+            Value::Array([5, 0, 0, 0, 9, 0].into_iter().map(Value::Int).collect())
+        );
+    }
 }

@@ -225,6 +225,13 @@ pub const CORE_KEYS: usize = 15;
 /// case and its end when nothing waits (`idle`) name. A test holds the script to them.
 pub const FAST_KEYS: usize = 10;
 
+/// The keys the lean claim (claim_lean.lua, layout 3's step 5) is always given, in its order
+/// (lean.lua names them): a plain shard's claim and acks need no other, and each key a call is
+/// given costs the server about 1,000 instructions, used or not. It is given `consumers` after
+/// them when it writes the consumer's entry, and `taken` last when delivering marks go with its
+/// acks. (A task's attempts are in its record's head since layout 4: no `state`.)
+pub const LEAN_KEYS: [Key; 4] = [Key::Pending, Key::Inflight, Key::Tasks, Key::Stats];
+
 /// The stored layout this rpq reads and writes (docs/layout-v2.md): the field `layout` of a
 /// queue's `meta` says which one the queue has, and `Queue::open` refuses any other. Layout 4
 /// is layout 3's keys with the record's head (step 3b: attempts and error in the record, no
@@ -564,6 +571,36 @@ mod tests {
         assert!(LAYOUT_NOTE.starts_with(&format!("{LAYOUT_VERSION}:")));
         // Layout 4 is layout 3's keys with other values (the record's head).
         assert_eq!(LAYOUT_DIR, "3:");
+    }
+
+    /// lean.lua names `KEYS[n]` as `LEAN_KEYS` orders them, by common.lua's names, and the
+    /// lean claim names no other key of the layout.
+    #[test]
+    fn the_lean_claim_names_its_keys_in_their_order() {
+        let prelude = include_str!("lua/lean.lua");
+        let line = prelude
+            .lines()
+            .find(|l| l.starts_with("local K_"))
+            .expect("lean.lua names its keys");
+        let (names, keys) = line
+            .strip_prefix("local ")
+            .and_then(|l| l.split_once(" = "))
+            .expect("one line of names = KEYS");
+        let names: Vec<&str> = names.split(", ").collect();
+        let keys: Vec<&str> = keys.split(", ").collect();
+        assert_eq!(names.len(), LEAN_KEYS.len());
+        for (n, k) in LEAN_KEYS.iter().enumerate() {
+            assert_eq!(names[n], LAYOUT[*k as usize].lua);
+            assert_eq!(keys[n], format!("KEYS[{}]", n + 1));
+        }
+        let body = include_str!("lua/claim_lean.lua");
+        for d in LAYOUT.iter() {
+            let named = body.match_indices(d.lua).any(|(i, _)| {
+                !body[i + d.lua.len()..]
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            });
+            assert_eq!(named, names.contains(&d.lua), "{}", d.lua);
+        }
     }
 
     /// The fast claim is given the first FAST_KEYS keys only: its source, with the helpers of

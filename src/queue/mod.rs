@@ -127,6 +127,10 @@ pub struct Queue {
     /// more to do refuses before it changes anything, so a guess that is late costs a round
     /// trip, never a wrong claim.
     fast: Vec<Option<std::time::Instant>>,
+    /// Per shard, whether a fast claim goes as the lean one first (claim_lean.lua, layout 3's
+    /// step 5), which a shard with groups, events, flows, controls or aging refuses: that is
+    /// remembered a while, so such a shard does not pay two round trips a claim.
+    lean: Vec<claim::Lean>,
     /// Per shard, when a claim last looked for kept results past their time (issue 19:
     /// `sweep_results`); None: not yet.
     swept: Vec<Option<std::time::Instant>>,
@@ -217,6 +221,7 @@ impl Queue {
             flows_seen: false,
             weights_looked: false,
             fast: vec![None; n.max(1) as usize],
+            lean: vec![claim::Lean::Try; n.max(1) as usize],
             swept: vec![None; n.max(1) as usize],
             seen: vec![Seen::default(); n.max(1) as usize],
         })
@@ -339,6 +344,7 @@ impl Queue {
             self.shards = (0..n).map(|i| Keys::new(&self.name, i)).collect();
             self.turn = rand::rng().random_range(0..n);
             self.fast = vec![None; n];
+            self.lean = vec![claim::Lean::Try; n];
             self.seen = vec![Seen::default(); n];
             self.floors = None;
         }

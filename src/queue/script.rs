@@ -299,6 +299,20 @@ pub static CLAIM_FLOWS: LazyLock<Lua> = script!("claim.lua", FLOWS);
 /// The claim's common case in fewer calls (issue 15); it refuses (RPQFULL) whenever claim.lua
 /// has more to do, and `Queue::invoke` sends claim.lua then.
 pub static CLAIM_FAST: LazyLock<Lua> = script!("claim_fast.lua");
+/// The lean claim of a plain shard (layout 3's step 5, issue 22): claim_fast.lua's common case
+/// with its own prelude (lean.lua: key names and constants, no helper) and keys
+/// (`keys::LEAN_KEYS`); it refuses (RPQFULL) anything else before any write, and the claim goes
+/// as claim_fast.lua then (`Queue::claim_shard`).
+pub static CLAIM_LEAN: LazyLock<Lua> = LazyLock::new(|| {
+    Lua::standalone(
+        "claim_lean",
+        [
+            include_str!("lua/lean.lua"),
+            include_str!("lua/claim_lean.lua"),
+        ]
+        .concat(),
+    )
+});
 pub static EXTEND: LazyLock<Lua> = script!("extend.lua", CONTROLS);
 pub static ACK: LazyLock<Lua> = script!("ack.lua", CONTROLS, FLOWS);
 pub static FAIL: LazyLock<Lua> = script!("fail.lua", CONTROLS, FLOWS);
@@ -1133,6 +1147,26 @@ mod tests {
             shared.len(),
             "a code in common.lua Rust does not know"
         );
+    }
+
+    /// lean.lua's constants are common.lua's, line for line (and so Rust's, above).
+    #[test]
+    fn the_lean_prelude_names_its_constants_as_common_lua_does() {
+        let common = include_str!("lua/common.lua");
+        let lean = include_str!("lua/lean.lua");
+        let consts: Vec<&str> = lean
+            .lines()
+            .filter(|l| l.starts_with("local ") && !l.starts_with("local K_"))
+            .collect();
+        assert!(consts.len() >= 3);
+        for line in consts {
+            assert!(
+                common.lines().any(|l| l == line),
+                "common.lua lacks '{line}'"
+            );
+        }
+        assert!(!names(&CLAIM_LEAN.src).contains(&"function"));
+        assert!(CLAIM_LEAN.src.contains("\n-- claim_lean:"));
     }
 
     #[test]

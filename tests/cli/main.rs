@@ -35,6 +35,7 @@ mod hygiene; // only a push or a setting creates a queue; `queues remove`; `clea
 mod inspect; // show, list, cancel, move and queues: every state, pages, a cancel in flight
 mod json; // `--json` of every command, field by field, and the README's table of fields
 mod layout; // stored layouts: a queue of another layout refused by every command, untouched
+mod lean; // the lean claim of a plain shard (layout 3's step 5): taken, left for groups and events, an ack not held refused before any write
 mod limits; // any number of limited types: 50 capped types under 8 consumers, priority across their lines, with group limits
 mod migrate; // `rpq migrate`: a queue of stored layout 1 in every state moved whole, through a kill -9, a dry run that writes nothing
 mod migrate_from_2; // `rpq migrate` from layout 2 to 3: every state, a kill -9 and a rerun, a lease of layout 2 waited for
