@@ -992,31 +992,10 @@ fn ten_thousand_finished_flows_leave_nothing_once_the_window_passed() {
         "the plain tasks to be done",
         || lengths(&r, q)["waiting"] == 0 && in_flight(&mut c, q) == 0,
     );
-    let log: Vec<redis::Value> = redis::cmd("SLOWLOG")
-        .arg("GET")
-        .arg(10_000)
-        .query(&mut c)
-        .unwrap();
-    let mut keys_sent = Vec::new();
-    for entry in log {
-        let redis::Value::Array(fields) = entry else {
-            continue;
-        };
-        let Some(redis::Value::Array(args)) = fields.get(3) else {
-            continue;
-        };
-        let words: Vec<String> = args
-            .iter()
-            .map(|a| redis::from_redis_value::<String>(a.clone()).unwrap_or_default())
-            .collect();
-        if words
-            .first()
-            .is_some_and(|w| w.eq_ignore_ascii_case("evalsha"))
-            && words.get(3).is_some_and(|k| k.ends_with(":pending"))
-        {
-            keys_sent.push(words[2].parse::<usize>().unwrap());
-        }
-    }
+    let keys_sent: Vec<usize> = claims_in_slowlog(&mut c, 10_000)
+        .iter()
+        .map(|words| words[2].parse::<usize>().unwrap())
+        .collect();
     // A consumer that knows the queue has flows sends the claim with flows.lua and every key
     // instead of the fast one (Queue::full_claim); the fast claim's keys, or the lean one's
     // (layout 3's step 5: 5, and the consumers' entry or the marks' key), say it knows no more.

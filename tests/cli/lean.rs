@@ -40,31 +40,10 @@ fn log_everything(c: &mut redis::Connection) {
 /// SHA1), else the number of keys (the fast claim is sent `FAST_KEYS`, claim.lua 15 or more).
 fn claims_logged(c: &mut redis::Connection) -> HashMap<String, usize> {
     let lean = lean_sha();
-    let log: Vec<redis::Value> = redis::cmd("SLOWLOG")
-        .arg("GET")
-        .arg(20_000)
-        .query(c)
-        .unwrap();
     let mut out = HashMap::new();
-    for entry in log {
-        let redis::Value::Array(fields) = entry else {
-            continue;
-        };
-        let Some(redis::Value::Array(args)) = fields.get(3) else {
-            continue;
-        };
-        let words: Vec<String> = args
-            .iter()
-            .map(|a| redis::from_redis_value::<String>(a.clone()).unwrap_or_default())
-            .collect();
-        let evalsha = words
-            .first()
-            .is_some_and(|w| w.eq_ignore_ascii_case("evalsha"));
-        // A claim's first key is the pending set, its third the tasks (a push's too: not its
-        // ARGV, which a claim's has a lease first).
-        if !evalsha || !words.get(3).is_some_and(|k| k.ends_with(":pending")) {
-            continue;
-        }
+    // A claim's first key is the pending set, its third the tasks (a push's too: not its
+    // ARGV, which a claim's has a lease first).
+    for words in claims_in_slowlog(c, 20_000) {
         let what = if words[1] == lean {
             "lean".to_string()
         } else {

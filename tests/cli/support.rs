@@ -935,3 +935,31 @@ pub fn record_parts(v: &str) -> (Option<&str>, Option<(u32, &str)>, &str) {
 pub fn stored_body(v: &str) -> &str {
     record_parts(v).2
 }
+
+/// The script calls in the SLOWLOG (the last `max`) that claim: `EVALSHA sha numkeys key...`
+/// whose first key is a shard's pending set (a push's is too, but its first ARGV is not a
+/// lease: callers that need to tell them apart look further), each as its words.
+pub fn claims_in_slowlog(c: &mut redis::Connection, max: usize) -> Vec<Vec<String>> {
+    let log: Vec<redis::Value> = redis::cmd("SLOWLOG").arg("GET").arg(max).query(c).unwrap();
+    let mut out = Vec::new();
+    for entry in log {
+        let redis::Value::Array(fields) = entry else {
+            continue;
+        };
+        let Some(redis::Value::Array(args)) = fields.get(3) else {
+            continue;
+        };
+        let words: Vec<String> = args
+            .iter()
+            .map(|a| redis::from_redis_value::<String>(a.clone()).unwrap_or_default())
+            .collect();
+        if words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("evalsha"))
+            && words.get(3).is_some_and(|k| k.ends_with(":pending"))
+        {
+            out.push(words);
+        }
+    }
+    out
+}
